@@ -1,0 +1,3 @@
+"""Landguard: a security language server and CLI."""
+
+__version__ = "0.1.0"

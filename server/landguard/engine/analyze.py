@@ -1,0 +1,309 @@
+"""Run the checks over a document, incrementally, and merge cached results.
+
+``Analysis`` belongs to one open document. After each edit it is told which lines changed
+(``LineChange``s from ``Document.apply_change``) and reruns only what those lines can affect:
+
+- line checks (secrets, invisible Unicode): per-line result slots; an edit splices the slots
+  (so findings below an insertion move with their lines, without being recomputed) and the
+  touched lines, widened by the check (a PEM block), are rescanned;
+- node checks (code patterns): results are cached per *unit* (a top-level statement, or a
+  member of a top-level class) by the unit's text and the module context (imports), so only
+  units whose text changed are rechecked; results are stored relative to the unit's first
+  line and moved when lines above it change;
+- document checks (manifests): rerun when the text changed.
+
+Then configuration is applied (select/ignore, severity overrides), AI markers raise the
+severity of findings in marked code, and suppression comments drop what they silence.
+``analyze_text`` is the one-shot form used by the CLI.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from tree_sitter import Node
+
+from landguard.engine.config import Config
+from landguard.engine.document import Document, LineChange
+from landguard.engine.findings import Finding
+from landguard.engine.registry import (
+    Check,
+    CheckContext,
+    DocumentCheck,
+    LineCheck,
+    NodeCheck,
+    all_checks,
+)
+from landguard.engine.suppress import apply_suppressions
+
+log = logging.getLogger("landguard.analyze")
+
+# Nodes whose members are analysed as separate units (a 3,000-line class is not one unit).
+_CLASS_NODES = frozenset(
+    {
+        "class_definition",
+        "decorated_definition",
+        "class_declaration",
+        "class",
+        "abstract_class_declaration",
+        "interface_declaration",
+        "enum_declaration",
+        "export_statement",
+    }
+)
+_BODY_NODES = frozenset({"block", "class_body", "interface_body", "enum_body", "enum_body_declarations"})
+_FUNCTION_NODES = frozenset(
+    {
+        "function_definition",
+        "function_declaration",
+        "method_definition",
+        "method_declaration",
+        "constructor_declaration",
+        "arrow_function",
+        "function_expression",
+        "generator_function_declaration",
+    }
+)
+
+
+def analysis_units(root: Node) -> list[Node]:
+    """The nodes node checks run on: top-level statements, with classes split into members."""
+    units: list[Node] = []
+    stack = list(reversed(root.children))
+    while stack:
+        node = stack.pop()
+        if node.type in _CLASS_NODES:
+            body = _class_body(node)
+            if body is not None and body.named_child_count > 1:
+                # The header (everything before the body) is a unit of its own only through its members;
+                # decorators and base classes are rarely where risks are, and the class node is too big.
+                stack.extend(reversed(body.named_children))
+                continue
+        units.append(node)
+    return units
+
+
+def _class_body(node: Node) -> Node | None:
+    if node.type == "decorated_definition":
+        inner = node.child_by_field_name("definition")
+        return _class_body(inner) if inner is not None and inner.type == "class_definition" else None
+    if node.type == "export_statement":
+        inner = node.child_by_field_name("declaration")
+        return _class_body(inner) if inner is not None and inner.type in _CLASS_NODES else None
+    body = node.child_by_field_name("body")
+    return body if body is not None and body.type in _BODY_NODES else None
+
+
+class Analysis:
+    """Incremental findings for one document."""
+
+    def __init__(self, document: Document, config: Config, checks: Sequence[Check] | None = None) -> None:
+        self.document = document
+        self.checks: list[Check] = []
+        self._line_slots: dict[int, list[tuple[Finding, ...] | None]] = {}
+        self._node_cache: dict[tuple, tuple[Finding, ...]] = {}
+        self._document_cache: dict[int, tuple[int, tuple[Finding, ...]]] = {}
+        self._all_checks = list(checks) if checks is not None else list(all_checks())
+        self.set_config(config)
+
+    def set_config(self, config: Config) -> None:
+        """New settings: drop every cached result (enabled rules and context may differ)."""
+        self.config = config
+        self.document.max_bytes = config.max_file_size
+        self.document.too_large = self.document.size > config.max_file_size
+        self.checks = [
+            c
+            for c in self._all_checks
+            if c.applies_to(self.document) and any(config.is_enabled(r.id) for r in c.rules)
+        ]
+        self._line_slots.clear()
+        self._node_cache.clear()
+        self._document_cache.clear()
+
+    # ------------------------------------------------------------------ running
+
+    def run(self, changes: Iterable[LineChange] = ()) -> list[Finding]:
+        """Findings for the document's current text, given the line changes since the last run."""
+        document = self.document
+        context = CheckContext(self.config)
+        findings: list[Finding] = []
+        for index, check in enumerate(self.checks):
+            if document.is_binary and not check.rules[0].id.startswith("LG0"):
+                continue
+            try:
+                if isinstance(check, LineCheck):
+                    findings.extend(self._run_line_check(index, check, changes, context))
+                elif isinstance(check, NodeCheck):
+                    findings.extend(self._run_node_check(index, check, context))
+                elif isinstance(check, DocumentCheck):
+                    findings.extend(self._run_document_check(index, check, context))
+            except Exception:
+                # One broken check must not blind the others; the trace goes to the log.
+                log.exception("check %s failed on %s", type(check).__name__, document.path or "<buffer>")
+        return self._finish(findings)
+
+    def _run_line_check(
+        self, index: int, check: LineCheck, changes: Iterable[LineChange], context: CheckContext
+    ) -> list[Finding]:
+        document = self.document
+        line_count = document.analysed_line_count
+        slots = self._line_slots.get(index)
+        if slots is None:
+            slots = [None] * line_count
+        else:
+            for change in changes:
+                new_count = change.new_last - change.first + 1
+                slots[change.first : change.old_last + 1] = [None] * new_count
+            # The size limit may have moved the end of the analysed region.
+            if len(slots) > line_count:
+                del slots[line_count:]
+            elif len(slots) < line_count:
+                slots.extend([None] * (line_count - len(slots)))
+        self._line_slots[index] = slots
+
+        line = 0
+        while line < line_count:
+            if slots[line] is not None:
+                line += 1
+                continue
+            end = line
+            while end + 1 < line_count and slots[end + 1] is None:
+                end += 1
+            first, last = check.widen(document, line, end)
+            first, last = max(first, 0), min(last, line_count - 1)
+            per_line: dict[int, list[Finding]] = {n: [] for n in range(first, last + 1)}
+            for finding in check.scan_lines(document, first, last, context):
+                start = finding.span.start_line
+                if start in per_line:
+                    per_line[start].append(finding.shifted(-start))
+            for n, items in per_line.items():
+                slots[n] = tuple(items)
+            line = max(last, end) + 1
+
+        results: list[Finding] = []
+        for n, items in enumerate(slots):
+            if items:
+                results.extend(f.shifted(n) for f in items)
+        return results
+
+    def _run_node_check(self, index: int, check: NodeCheck, context: CheckContext) -> list[Finding]:
+        document = self.document
+        if document.tree is None:
+            return []
+        module_key = check.module_context_key(document, context)
+        source = document.source
+        results: list[Finding] = []
+        fresh: dict[tuple, tuple[Finding, ...]] = {}
+        for unit in analysis_units(document.tree.root_node):
+            start_line = unit.start_point[0]
+            key = (index, module_key, unit.start_point[1], source[unit.start_byte : unit.end_byte])
+            cached = self._node_cache.get(key)
+            if cached is None:
+                cached = fresh.get(key)
+            if cached is None:
+                found = tuple(check.check_node(unit, document, context))
+                cached = tuple(f.shifted(-start_line) for f in found)
+            fresh[key] = cached
+            results.extend(f.shifted(start_line) for f in cached)
+        # Keep only what the current text can reuse, so the cache never outgrows the document.
+        for key in [k for k in self._node_cache if k[0] == index]:
+            del self._node_cache[key]
+        self._node_cache.update(fresh)
+        return results
+
+    def _run_document_check(self, index: int, check: DocumentCheck, context: CheckContext) -> list[Finding]:
+        text_hash = hash(self.document.text)
+        cached = self._document_cache.get(index)
+        if cached is not None and cached[0] == text_hash:
+            return list(cached[1])
+        found = tuple(check.check_document(self.document, context))
+        self._document_cache[index] = (text_hash, found)
+        return list(found)
+
+    # ------------------------------------------------------------------ post-processing
+
+    def _finish(self, findings: list[Finding]) -> list[Finding]:
+        config = self.config
+        findings = [f for f in findings if config.is_enabled(f.rule_id)]
+        if config.severity:
+            findings = [replace(f, severity=config.severity_for(f.rule_id, f.severity)) for f in findings]
+        findings = raise_for_ai_markers(self.document, findings, config.ai_markers)
+        findings = apply_suppressions(self.document, findings)
+        unique = {(f.rule_id, f.span, f.message): f for f in findings}
+        return sorted(unique.values(), key=Finding.sort_key)
+
+
+def _marker_pattern(markers: Sequence[str]) -> re.Pattern[str] | None:
+    markers = [m for m in markers if m]
+    if not markers:
+        return None
+    return re.compile(r"(?:#|//|/\*|--|<!--)\s*(?:" + "|".join(re.escape(m) for m in markers) + r")\b", re.I)
+
+
+def raise_for_ai_markers(document: Document, findings: list[Finding], markers: Sequence[str]) -> list[Finding]:
+    """Raise severity one level for findings in code marked as AI-generated.
+
+    A marker comment (``# ai-generated``) in the first five lines marks the whole file; elsewhere
+    it marks the function it sits in, or the function that starts on the next lines.
+    """
+    if not findings or not markers:
+        return findings
+    pattern = _marker_pattern(markers)
+    if pattern is None:
+        return findings
+    lowered_markers = [m.lower() for m in markers]
+    marked: list[tuple[int, int]] = []
+    for number, line in enumerate(document.lines[: document.analysed_line_count]):
+        lowered = line.lower()
+        if not any(m in lowered for m in lowered_markers) or not pattern.search(line):
+            continue
+        if number < 5:
+            marked = [(0, len(document.lines))]
+            break
+        marked.append(_marked_region(document, number))
+    if not marked:
+        return findings
+    return [
+        replace(f, severity=f.severity.raised())
+        if any(start <= f.span.start_line <= end for start, end in marked)
+        else f
+        for f in findings
+    ]
+
+
+def _marked_region(document: Document, line: int) -> tuple[int, int]:
+    if document.tree is None:
+        return line, line + 1
+    root = document.tree.root_node
+    # The function containing the marker ...
+    node = root.descendant_for_point_range((line, 0), (line, 0))
+    while node is not None:
+        if node.type in _FUNCTION_NODES:
+            return node.start_point[0], node.end_point[0]
+        node = node.parent
+    # ... or the next function starting within a few lines below it.
+    for candidate_line in range(line + 1, min(line + 4, len(document.lines))):
+        text = document.lines[candidate_line]
+        col = len(text) - len(text.lstrip())
+        node = root.descendant_for_point_range((candidate_line, col), (candidate_line, col))
+        while node is not None and node.start_point[0] == candidate_line:
+            if node.type in _FUNCTION_NODES or node.type == "decorated_definition":
+                return node.start_point[0], node.end_point[0]
+            node = node.parent
+    return line, line + 1
+
+
+def analyze_text(
+    text: str,
+    config: Config,
+    *,
+    path: str | None = None,
+    language: str | None = None,
+    checks: Sequence[Check] | None = None,
+) -> list[Finding]:
+    """Findings for a whole text, once (the CLI's entry point)."""
+    document = Document(text, path=path, language=language, max_bytes=config.max_file_size)
+    return Analysis(document, config, checks).run()

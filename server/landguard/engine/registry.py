@@ -1,0 +1,211 @@
+"""Rules and the checks that report them.
+
+A **rule** is the stable, documented thing users see: ``LG201``, a title, severity,
+confidence, CWE ids and its docs (the rule module's docstring, in the sections *What it
+does / Why is this bad? / Example / Use instead / References*).
+
+A **check** is the code that runs. It reports one rule, or a few closely related ones (the
+secrets scanner reports several LG1xx rules in one pass over a line). Checks come in three
+shapes, by how they can be rerun incrementally:
+
+- ``LineCheck``: looks at lines of text; rerun only on the lines an edit touched.
+- ``NodeCheck``: looks at one top-level node of a tree-sitter tree at a time; rerun only on
+  top-level nodes whose text changed (or when the module context, e.g. imports, changed).
+- ``DocumentCheck``: looks at the whole document (manifests, rules files); rerun when the
+  document changed.
+
+Checks are discovered: every module under ``landguard.checks`` that defines ``CHECK`` (an
+instance) is registered; rule ids must be unique. Adding a rule = one module.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+import pkgutil
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from landguard.engine.findings import Confidence, Finding, Fix, Severity, Span
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from landguard.engine.config import Config
+    from landguard.engine.document import Document
+
+DOCS_BASE_URL = "https://github.com/landguard/landguard/blob/main/docs/rules.md"
+RULE_ID = re.compile(r"^LG\d{3}$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's metadata. ``docs`` is the rule module's docstring."""
+
+    id: str
+    name: str  # kebab-case slug, e.g. "sql-injection"
+    title: str
+    severity: Severity
+    confidence: Confidence
+    cwe: tuple[int, ...]
+    docs: str
+    languages: frozenset[str] | None = None  # None: any document
+    # Codes of other tools whose suppression comments mean this rule (Bandit B608, Ruff S608, ...).
+    aliases: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not RULE_ID.match(self.id):
+            raise ValueError(f"rule id {self.id!r} is not of the form LGnnn")
+        if not self.docs or "What it does" not in self.docs:
+            raise ValueError(f"rule {self.id} has no docs with a 'What it does' section")
+
+    @property
+    def family(self) -> str:
+        return {
+            "0": "engine",
+            "1": "secrets",
+            "2": "python",
+            "3": "javascript",
+            "4": "java",
+            "5": "dependencies",
+            "6": "ai",
+        }.get(self.id[2], "other")
+
+    @property
+    def help_uri(self) -> str:
+        return f"{DOCS_BASE_URL}#{self.id.lower()}"
+
+    def finding(
+        self,
+        span: Span,
+        message: str,
+        *,
+        fixes: Sequence[Fix] = (),
+        severity: Severity | None = None,
+        confidence: Confidence | None = None,
+        properties: dict[str, Any] | None = None,
+    ) -> Finding:
+        """A finding of this rule; severity and confidence default to the rule's."""
+        return Finding(
+            rule_id=self.id,
+            span=span,
+            message=message,
+            severity=severity or self.severity,
+            confidence=confidence or self.confidence,
+            cwe=self.cwe,
+            fixes=tuple(fixes),
+            properties=tuple(sorted((k, str(v)) for k, v in (properties or {}).items())),
+        )
+
+
+@dataclass
+class CheckContext:
+    """What a check may know besides the document: the effective configuration."""
+
+    config: Config
+    # Per-document facts computed once per analysis (e.g. Python import aliases); checks fill it lazily.
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+class Check:
+    """Base of all checks. Subclasses set ``rules`` and (optionally) ``languages``."""
+
+    rules: ClassVar[tuple[Rule, ...]] = ()
+    # Languages this check runs on; None: every document.
+    languages: ClassVar[frozenset[str] | None] = None
+    # Documents (by file name) this check runs on regardless of language, e.g. {"package.json"}.
+    file_names: ClassVar[frozenset[str]] = frozenset()
+
+    def applies_to(self, document: Document) -> bool:
+        if self.file_names and document.path and os.path.basename(document.path) in self.file_names:
+            return True
+        return self.languages is None or document.language in self.languages
+
+
+class LineCheck(Check):
+    """Scans lines; must report only findings that *start* on the lines it was given."""
+
+    def widen(self, document: Document, first: int, last: int) -> tuple[int, int]:
+        """Lines to rescan when ``first..last`` changed (e.g. the whole PEM block around them)."""
+        return first, last
+
+    def scan_lines(self, document: Document, first: int, last: int, context: CheckContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class NodeCheck(Check):
+    """Checks one top-level node of a tree; findings must lie within that node."""
+
+    def module_context_key(self, document: Document, context: CheckContext) -> object:
+        """A hashable summary of what, outside a node, its findings depend on (e.g. imports).
+
+        When it changes, every node is rechecked. The default says: nothing outside the node.
+        """
+        return None
+
+    def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class DocumentCheck(Check):
+    """Checks the whole document whenever it changed."""
+
+    def check_document(self, document: Document, context: CheckContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+@functools.cache
+def all_checks() -> tuple[Check, ...]:
+    """Every check under ``landguard.checks``, discovered once per process."""
+    import landguard.checks as package
+
+    checks: list[Check] = []
+    for module_info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        module = importlib.import_module(module_info.name)
+        check = getattr(module, "CHECK", None)
+        if check is not None:
+            checks.append(check)
+    checks.extend(_engine_checks())
+    seen: dict[str, Rule] = {}
+    for check in checks:
+        for rule in check.rules:
+            if rule.id in seen and seen[rule.id] is not rule:
+                raise RuntimeError(f"rule id {rule.id} is defined twice")
+            seen[rule.id] = rule
+    return tuple(checks)
+
+
+def _engine_checks() -> list[Check]:
+    from landguard.engine import notices
+
+    return [notices.CHECK]
+
+
+@functools.cache
+def all_rules() -> dict[str, Rule]:
+    """Rule id -> rule, sorted by id."""
+    rules = {rule.id: rule for check in all_checks() for rule in check.rules}
+    return dict(sorted(rules.items()))
+
+
+def get_rule(rule_id: str) -> Rule | None:
+    return all_rules().get(rule_id.upper())
+
+
+def rules_by_alias() -> dict[str, list[str]]:
+    """Other tools' codes (B608, S608) -> Landguard rule ids."""
+    mapping: dict[str, list[str]] = {}
+    for rule in all_rules().values():
+        for alias in rule.aliases:
+            mapping.setdefault(alias.upper(), []).append(rule.id)
+    return mapping
+
+
+def doc_section(docs: str, title: str) -> str:
+    """The text of one ``## Title`` section of a rule's docs (for hovers and SARIF)."""
+    pattern = re.compile(rf"^#+\s*{re.escape(title)}\??\s*$(.*?)(?=^#+\s|\Z)", re.M | re.S)
+    match = pattern.search(docs)
+    return match.group(1).strip() if match else ""

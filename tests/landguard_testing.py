@@ -1,0 +1,73 @@
+"""Shared test helpers: fixtures with inline expectations, and applying fixes.
+
+A fixture marks each line where a finding must *start* with ``expect: LGnnn`` (several ids
+separated by commas) inside a comment of the file's language. Every other line of the
+fixture must produce no finding of the rules under test: the good code next to the bad.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from landguard.engine.analyze import analyze_text
+from landguard.engine.config import Config
+from landguard.engine.document import Document
+from landguard.engine.findings import Finding, Fix
+
+EXPECT = re.compile(r"expect:\s*(LG\d{3}(?:\s*,\s*LG\d{3})*)")
+FIXTURES = Path(__file__).parent / "unit" / "fixtures"
+
+
+def expected_findings(text: str) -> set[tuple[int, str]]:
+    """(0-based line, rule id) pairs declared by ``expect:`` markers."""
+    expected = set()
+    for number, line in enumerate(text.splitlines()):
+        match = EXPECT.search(line)
+        if match:
+            for rule_id in re.split(r"\s*,\s*", match.group(1)):
+                expected.add((number, rule_id))
+    return expected
+
+
+def findings_for(text: str, path: str, config: Config | None = None) -> list[Finding]:
+    return analyze_text(text, config or Config(dependencies=_offline()), path=path)
+
+
+def _offline():
+    from landguard.engine.config import DependencySettings
+
+    return DependencySettings(online=False)
+
+
+def check_fixture(path: Path, prefix: str) -> list[Finding]:
+    """Assert the findings whose rule id starts with ``prefix`` match the fixture's markers exactly."""
+    text = path.read_text(encoding="utf-8")
+    found = [f for f in findings_for(text, str(path)) if f.rule_id.startswith(prefix)]
+    actual = {(f.span.start_line, f.rule_id) for f in found}
+    expected = {(line, rule) for line, rule in expected_findings(text) if rule.startswith(prefix)}
+    lines = text.splitlines()
+    missing = sorted(expected - actual)
+    unexpected = sorted(actual - expected)
+    report = [f"missing   {rule} at {path.name}:{line + 1}: {lines[line].strip()}" for line, rule in missing]
+    report += [f"unexpected {rule} at {path.name}:{line + 1}: {lines[line].strip()}" for line, rule in unexpected]
+    assert not report, "\n".join(report)
+    return found
+
+
+def apply_fix(text: str, fix: Fix) -> str:
+    """The text after applying a fix's edits (applied bottom-up, so earlier edits keep their positions)."""
+    document = Document(text)
+    index = document.index
+    result = text
+    for edit in sorted(fix.edits, key=lambda e: (e.span.start_line, e.span.start_col), reverse=True):
+        start = index.offset(edit.span.start_line, edit.span.start_col)
+        end = index.offset(edit.span.end_line, edit.span.end_col)
+        result = result[:start] + edit.new_text + result[end:]
+    return result
+
+
+def tree_has_error(text: str, path: str) -> bool:
+    """Whether tree-sitter finds a syntax error in ``text`` (for fixes in code languages)."""
+    document = Document(text, path=path)
+    return document.tree is not None and document.tree.root_node.has_error
