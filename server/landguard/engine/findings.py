@@ -133,3 +133,55 @@ def mask_secret(value: str) -> str:
     keep_start = 4 if len(value) >= 16 else 2
     keep_end = 3 if len(value) >= 16 else 1
     return f"{value[:keep_start]}…{value[-keep_end:]}"
+
+
+# ---------------------------------------------------------------------------- serialisation
+# One JSON shape for findings, shared by the CLI's cache, the JSON report and LSP payloads.
+
+
+def span_to_dict(span: Span) -> dict:
+    return {"start": [span.start_line, span.start_col], "end": [span.end_line, span.end_col]}
+
+
+def span_from_dict(data: dict) -> Span:
+    (start_line, start_col), (end_line, end_col) = data["start"], data["end"]
+    return Span(int(start_line), int(start_col), int(end_line), int(end_col))
+
+
+def fix_to_dict(fix: Fix) -> dict:
+    return {
+        "title": fix.title,
+        "preferred": fix.preferred,
+        "edits": [{**span_to_dict(edit.span), "newText": edit.new_text} for edit in fix.edits],
+    }
+
+
+def fix_from_dict(data: dict) -> Fix:
+    edits = tuple(TextEdit(span_from_dict(edit), str(edit["newText"])) for edit in data["edits"])
+    return Fix(str(data["title"]), edits, bool(data.get("preferred", False)))
+
+
+def finding_to_dict(finding: Finding) -> dict:
+    return {
+        "rule": finding.rule_id,
+        **span_to_dict(finding.span),
+        "message": finding.message,
+        "severity": finding.severity.label,
+        "confidence": finding.confidence.label,
+        "cwe": list(finding.cwe),
+        "fixes": [fix_to_dict(fix) for fix in finding.fixes],
+        "properties": dict(finding.properties),
+    }
+
+
+def finding_from_dict(data: dict) -> Finding:
+    return Finding(
+        rule_id=data["rule"],
+        span=span_from_dict(data),
+        message=data["message"],
+        severity=Severity.parse(data["severity"]),
+        confidence=Confidence[data["confidence"].upper()],
+        cwe=tuple(data.get("cwe", ())),
+        fixes=tuple(fix_from_dict(fix) for fix in data.get("fixes", ())),
+        properties=tuple(sorted(data.get("properties", {}).items())),
+    )

@@ -1,0 +1,179 @@
+"""``landguard check`` over many files: parallel across cores, cached by content hash.
+
+The cache maps (path, content hash) to the findings of that content under one
+configuration fingerprint (settings + Landguard version + the project's manifests, since
+dependency checks read them). A second run over an unchanged tree reads and hashes each
+file and loads the cache: no analysis at all. The cache lives in ``.landguard_cache/``
+at the project root (or ``$LANDGUARD_CACHE_DIR``) and never holds source text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from landguard import __version__
+from landguard.engine.config import Config
+from landguard.engine.findings import finding_from_dict, finding_to_dict
+from landguard.engine.registry import all_checks
+from landguard.workspace import FileResult, Located, iter_files, scan_file
+
+CACHE_FORMAT = 1
+# Below this many files, worker start-up costs more than it saves.
+PARALLEL_THRESHOLD = 24
+_MANIFESTS = ("pyproject.toml", "requirements.txt", "package.json", "landguard.toml")
+
+
+@dataclass
+class BatchResult:
+    files: list[FileResult] = field(default_factory=list)
+    cached_files: int = 0
+
+    @property
+    def findings_count(self) -> int:
+        return sum(len(f.findings) for f in self.files)
+
+
+def _content_key(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _fingerprint(config: Config, root: Path) -> str:
+    parts = [str(CACHE_FORMAT), __version__, config.fingerprint()]
+    for name in _MANIFESTS:
+        manifest = root / name
+        if manifest.is_file():
+            parts.append(_content_key(manifest.read_bytes()))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
+
+
+class ResultCache:
+    """One JSON file per configuration fingerprint: {path: [content hash, result]}."""
+
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.file = folder / f"results-{fingerprint}.json"
+        self.folder = folder
+        self.entries: dict[str, list] = {}
+        self.dirty = False
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+            if isinstance(data, dict):
+                self.entries = data
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def get(self, path: str, key: str) -> FileResult | None:
+        entry = self.entries.get(path)
+        if not entry or entry[0] != key:
+            return None
+        try:
+            payload = entry[1]
+            return FileResult(
+                path=path,
+                findings=[finding_from_dict(f) for f in payload["findings"]],
+                locations=[Located(**loc) for loc in payload["locations"]],
+                skipped=payload.get("skipped"),
+                decode_errors=payload.get("decode_errors", False),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def put(self, path: str, key: str, result: FileResult) -> None:
+        self.entries[path] = [
+            key,
+            {
+                "findings": [finding_to_dict(f) for f in result.findings],
+                "locations": [asdict(loc) for loc in result.locations],
+                "skipped": result.skipped,
+                "decode_errors": result.decode_errors,
+            },
+        ]
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            gitignore = self.folder / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("# Created by landguard\n*\n")
+            # Drop caches of other configurations so the folder does not grow without bound.
+            for old in self.folder.glob("results-*.json"):
+                if old != self.file:
+                    old.unlink(missing_ok=True)
+            with tempfile.NamedTemporaryFile("w", dir=self.folder, delete=False, encoding="utf-8") as handle:
+                json.dump(self.entries, handle)
+            os.replace(handle.name, self.file)
+        except OSError:
+            pass  # A cache that cannot be written only costs speed.
+
+
+def _scan_one(job: tuple[str, str, Config]) -> FileResult:
+    path, shown, config = job
+    return scan_file(Path(path), config, shown)
+
+
+def _display_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def run_check(
+    paths: list[str],
+    config: Config,
+    *,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    root: Path | None = None,
+) -> BatchResult:
+    """Scan ``paths``; results come back in a stable order (by path)."""
+    root = (root or Path(config.root or os.getcwd())).resolve()
+    files = list(dict.fromkeys(iter_files(paths, config)))
+    cache = None
+    if use_cache:
+        cache_dir = Path(os.environ.get("LANDGUARD_CACHE_DIR") or root / ".landguard_cache")
+        cache = ResultCache(cache_dir, _fingerprint(config, root))
+
+    result = BatchResult()
+    by_path: dict[str, FileResult] = {}
+    todo: list[tuple[str, str, Config]] = []
+    keys: dict[str, str] = {}
+    for path in files:
+        shown = _display_path(path, root)
+        if cache is not None:
+            try:
+                key = _content_key(path.read_bytes())
+            except OSError:
+                key = ""
+            keys[shown] = key
+            cached = cache.get(shown, key) if key else None
+            if cached is not None:
+                by_path[shown] = cached
+                result.cached_files += 1
+                continue
+        todo.append((str(path), shown, config))
+
+    jobs = jobs or os.cpu_count() or 1
+    if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
+        all_checks()  # discover checks before forking so workers inherit them
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+            scanned = list(pool.map(_scan_one, todo, chunksize=max(1, len(todo) // (jobs * 8))))
+    else:
+        scanned = [_scan_one(job) for job in todo]
+    for file_result in scanned:
+        by_path[file_result.path] = file_result
+        if cache is not None and keys.get(file_result.path):
+            cache.put(file_result.path, keys[file_result.path], file_result)
+    if cache is not None:
+        cache.save()
+    result.files = [by_path[k] for k in sorted(by_path)]
+    return result

@@ -1,0 +1,200 @@
+"""The ``landguard`` command: check | lsp | rules | explain.
+
+Exit codes of ``check``: 0 when nothing at or above ``--fail-on`` was found, 1 when
+something was, 2 for usage or configuration errors (printed to stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from landguard import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="landguard",
+        description="Security checks for code as it lands: secrets, dangerous patterns, risky dependencies.",
+    )
+    parser.add_argument("--version", action="version", version=f"landguard {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check files or folders and report findings")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders respect .gitignore)")
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    check.add_argument(
+        "--fail-on",
+        choices=("note", "warning", "error", "never"),
+        default="warning",
+        help="exit 1 when a finding of this severity or higher is found (default: warning)",
+    )
+    check.add_argument("--no-cache", action="store_true", help="analyse every file, ignoring cached results")
+    check.add_argument("--config", metavar="FILE", help="use this landguard.toml or pyproject.toml")
+    check.add_argument("--select", metavar="IDS", help="comma-separated rule ids or prefixes to enable (e.g. LG1,LG201)")
+    check.add_argument("--ignore", metavar="IDS", help="comma-separated rule ids or prefixes to disable")
+    check.add_argument("--offline", action="store_true", help="no package-registry lookups")
+    check.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: number of cores)")
+
+    lsp = commands.add_parser("lsp", help="run the language server (stdio by default)")
+    lsp.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
+
+    rules = commands.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    explain = commands.add_parser("explain", help="print a rule's documentation")
+    explain.add_argument("rule", metavar="RULE", help="rule id, e.g. LG101")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "check":
+        return _check(args)
+    if args.command == "lsp":
+        return _lsp(args)
+    if args.command == "rules":
+        return _rules(args, sys.stdout)
+    if args.command == "explain":
+        return _explain(args, sys.stdout)
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def _error(message: str) -> int:
+    print(f"landguard: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _check(args: argparse.Namespace) -> int:
+    from landguard.batch import run_check
+    from landguard.engine.config import Config, apply_settings, load_config, load_project_file
+    from landguard.engine.findings import Severity
+
+    missing = [p for p in args.paths if not os.path.exists(p)]
+    if missing:
+        return _error(f"no such file or folder: {', '.join(missing)}")
+    if args.config:
+        config_path = Path(args.config)
+        if not config_path.is_file():
+            return _error(f"config file not found: {args.config}")
+        loaded = load_project_file(config_path)
+    else:
+        loaded = load_config(args.paths[0])
+    overrides: dict[str, object] = {}
+    if args.select:
+        overrides["select"] = [s for s in args.select.split(",") if s.strip()]
+    if args.ignore:
+        overrides["extendIgnore"] = [s for s in args.ignore.split(",") if s.strip()]
+    if args.offline:
+        overrides["dependencies"] = {"online": False}
+    config, errors = apply_settings(loaded.config, overrides, "command line")
+    errors = loaded.errors + errors
+    if errors:
+        for message in errors:
+            print(f"landguard: config error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    assert isinstance(config, Config)
+
+    root = Path(config.root) if config.root else Path.cwd()
+    result = run_check(args.paths, config, use_cache=not args.no_cache, jobs=args.jobs, root=root)
+
+    out: TextIO
+    if args.output:
+        try:
+            out = open(args.output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            return _error(f"cannot write {args.output}: {exc.strerror}")
+    else:
+        out = sys.stdout
+    try:
+        if args.format == "text":
+            from landguard.report import text
+
+            text.render(result, out)
+        elif args.format == "json":
+            from landguard.report import json_report
+
+            json_report.render(result, out)
+        else:
+            from landguard.report import sarif
+
+            sarif.render(result, out, root)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+    if args.fail_on == "never":
+        return EXIT_CLEAN
+    threshold = Severity.parse(args.fail_on)
+    failing = any(f.severity >= threshold for file in result.files for f in file.findings)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _lsp(args: argparse.Namespace) -> int:
+    tcp = None
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not host or not port.isdigit():
+            return _error("--tcp expects HOST:PORT, e.g. 127.0.0.1:2087")
+        tcp = (host, int(port))
+    from landguard.lsp.server import serve
+
+    serve(tcp)
+    return EXIT_CLEAN
+
+
+def _rules(args: argparse.Namespace, out: TextIO) -> int:
+    from landguard.engine.registry import all_rules
+
+    rules = all_rules().values()
+    if args.format == "json":
+        json.dump(
+            [
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "title": r.title,
+                    "severity": r.severity.label,
+                    "confidence": r.confidence.label,
+                    "cwe": [f"CWE-{n}" for n in r.cwe],
+                    "languages": sorted(r.languages) if r.languages else None,
+                }
+                for r in rules
+            ],
+            out,
+            indent=2,
+        )
+        out.write("\n")
+        return EXIT_CLEAN
+    for rule in rules:
+        cwe = ", ".join(f"CWE-{n}" for n in rule.cwe) or "-"
+        out.write(f"{rule.id}  {rule.severity.label:<7} {rule.confidence.label:<6} {cwe:<18} {rule.title}\n")
+    return EXIT_CLEAN
+
+
+def _explain(args: argparse.Namespace, out: TextIO) -> int:
+    from landguard.engine.registry import get_rule
+
+    rule = get_rule(args.rule)
+    if rule is None:
+        return _error(f"unknown rule {args.rule!r}; `landguard rules` lists them")
+    cwe = ", ".join(f"CWE-{n}" for n in rule.cwe) or "none"
+    out.write(f"{rule.id} {rule.name}: {rule.title}\n")
+    out.write(f"severity: {rule.severity.label}   confidence: {rule.confidence.label}   CWE: {cwe}\n")
+    if rule.aliases:
+        out.write(f"also silenced by: {', '.join(rule.aliases)}\n")
+    out.write("\n" + rule.docs.strip() + "\n")
+    return EXIT_CLEAN
+
+
+if __name__ == "__main__":
+    sys.exit(main())
