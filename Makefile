@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint unit e2e editors bench clean
+.PHONY: run test setup lint docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,7 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) .landguard_cache build *.egg-info
+
+## make docs: regenerate docs/rules.md from the rules' docstrings.
+docs: setup
+	$(BIN)/python docs/update_docs.py

@@ -1,0 +1,172 @@
+"""pytest-lsp fixtures driving the real ``landguard`` language server over stdio.
+
+``lsp`` is parametrised over real clients' capability profiles (VS Code, Neovim): tests
+initialise the session themselves (each with its own workspace folder and settings) through
+``LspSession``, which also records every ``publishDiagnostics`` with its version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+SERVER_COMMAND = [sys.executable, "-m", "landguard.lsp"]
+CLIENT_PROFILES = ["visual-studio-code", "neovim"]
+# Tests never touch the network: online dependency lookups are off unless a test turns them on.
+OFFLINE = {"dependencies": {"online": False}}
+TIMEOUT = 15.0
+
+
+def make_client() -> LanguageClient:
+    """pytest-lsp's test client, also keeping every published diagnostics set and registration."""
+    client = LanguageClient()
+    client.published = []  # type: ignore[attr-defined]
+    client.registrations = []  # type: ignore[attr-defined]
+    features = dict(DEFAULT_CLIENT_FEATURES)
+
+    def publish(client: LanguageClient, params: types.PublishDiagnosticsParams) -> None:
+        client.diagnostics[params.uri] = params.diagnostics
+        client.published.append(params)  # type: ignore[attr-defined]
+
+    def register_capability(client: LanguageClient, params: types.RegistrationParams) -> None:
+        client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
+    features[types.CLIENT_REGISTER_CAPABILITY] = register_capability
+    register_lsp_features(client, features)
+    return client
+
+
+def server_config(env: dict[str, str] | None = None) -> ClientServerConfig:
+    return ClientServerConfig(
+        server_command=SERVER_COMMAND,
+        client_factory=make_client,
+        server_env={**os.environ, **(env or {})},
+    )
+
+
+class LspSession:
+    """One client <-> server session against a workspace folder."""
+
+    def __init__(self, client: LanguageClient, profile: str, root: Path) -> None:
+        self.client = client
+        self.profile = profile
+        self.root = root
+        self.versions: dict[str, int] = {}
+
+    @property
+    def capabilities(self) -> types.ClientCapabilities:
+        return client_capabilities(self.profile)
+
+    async def initialize(self, init_options: Any = None) -> types.InitializeResult:
+        options = OFFLINE if init_options is None else init_options
+        return await self.client.initialize_session(
+            types.InitializeParams(
+                capabilities=self.capabilities,
+                root_uri=self.root.as_uri(),
+                workspace_folders=[types.WorkspaceFolder(uri=self.root.as_uri(), name=self.root.name)],
+                initialization_options=options,
+            )
+        )
+
+    def uri(self, name: str) -> str:
+        return (self.root / name).as_uri()
+
+    def open(self, name: str, text: str, language_id: str = "python", *, write: bool = False) -> str:
+        path = self.root / name
+        if write:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        uri = path.as_uri()
+        self.versions[uri] = 1
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id=language_id, version=1, text=text)
+            )
+        )
+        return uri
+
+    def change(self, uri: str, *changes: types.TextDocumentContentChangeEvent) -> int:
+        self.versions[uri] = version = self.versions.get(uri, 0) + 1
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=list(changes),
+            )
+        )
+        return version
+
+    def edit(self, uri: str, start: tuple[int, int], end: tuple[int, int], text: str) -> int:
+        return self.change(
+            uri,
+            types.TextDocumentContentChangePartial(
+                range=types.Range(types.Position(*start), types.Position(*end)), text=text
+            ),
+        )
+
+    def close(self, uri: str) -> None:
+        self.client.text_document_did_close(
+            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+
+    def published(self, uri: str) -> list[types.PublishDiagnosticsParams]:
+        return [p for p in self.client.published if p.uri == uri]  # type: ignore[attr-defined]
+
+    async def wait_for(self, condition: Callable[[], Any], timeout: float = TIMEOUT, what: str = "condition"):
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            value = condition()
+            if value:
+                return value
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"timed out waiting for {what}")
+            await asyncio.sleep(0.01)
+
+    async def diagnostics(
+        self,
+        uri: str,
+        version: int | None = None,
+        where: Callable[[list[types.Diagnostic]], bool] | None = None,
+        timeout: float = TIMEOUT,
+    ) -> list[types.Diagnostic]:
+        """The newest diagnostics published for ``uri`` (for ``version`` if given) matching ``where``."""
+
+        def newest():
+            for params in reversed(self.published(uri)):
+                if version is not None and params.version != version:
+                    continue
+                if where is None or where(list(params.diagnostics)):
+                    return params
+                return None
+            return None
+
+        params = await self.wait_for(newest, timeout, f"diagnostics for {uri} v{version}")
+        return list(params.diagnostics)
+
+    async def messages(self, where: Callable[[types.ShowMessageParams], bool], timeout: float = TIMEOUT):
+        return await self.wait_for(
+            lambda: [m for m in self.client.messages if where(m)], timeout, "window/showMessage"
+        )
+
+
+@pytest_lsp.fixture(config=server_config(), params=CLIENT_PROFILES)
+async def lsp_client(request, lsp_client: LanguageClient):
+    lsp_client.profile = request.param  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=server_config(), params=CLIENT_PROFILES)
+async def lsp(request, client: LanguageClient, tmp_path: Path):
+    # (fixture named by what tests use; ``client`` is injected by pytest-lsp by annotation)
+    yield
+    await client.shutdown_session()

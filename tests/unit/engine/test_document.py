@@ -1,0 +1,87 @@
+"""Documents: incremental edits keep text and tree-sitter tree equal to a fresh parse."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from landguard.engine import positions
+from landguard.engine.document import Document, EditOutOfRange
+from landguard.engine.languages import detect_language
+
+PYTHON = 'import os\n\ndef handler(q):\n    """Docs 🙂."""\n    return os.path.join("a", q)\n'
+
+
+def utf16_range(text: str, start: int, end: int) -> tuple[int, int, int, int]:
+    index = positions.LineIndex(text)
+    (sl, sc), (el, ec) = index.position(start), index.position(end)
+    return sl, positions.col_to_utf16(index.line_text(sl), sc), el, positions.col_to_utf16(index.line_text(el), ec)
+
+
+def test_incremental_edit_matches_fresh_parse():
+    document = Document(PYTHON, path="app.py")
+    start = PYTHON.index('"a"')
+    change = document.apply_change(utf16_range(PYTHON, start, start + 3), '"b",\n        "c"')
+    expected = PYTHON.replace('"a"', '"b",\n        "c"')
+    assert document.text == expected
+    assert str(document.tree.root_node) == str(Document(expected, path="app.py").tree.root_node)
+    assert (change.first, change.old_last, change.new_last) == (4, 4, 5)
+
+
+def test_edit_after_an_emoji_uses_utf16_columns():
+    document = Document('s = "🙂"; t = 1\n', path="a.py")
+    # "t" sits at code point 9 but UTF-16 column 10.
+    document.apply_change((0, 10, 0, 11), "u")
+    assert document.text == 's = "🙂"; u = 1\n'
+
+
+def test_out_of_range_edit_is_clamped_and_reported():
+    document = Document("a = 1\n", path="a.py")
+    with pytest.raises(EditOutOfRange) as raised:
+        document.apply_change((7, 0, 9, 0), "b = 2\n")
+    assert document.text == "a = 1\nb = 2\n"
+    assert raised.value.args[1].first == 1
+
+
+def test_binary_and_large_documents_get_no_tree():
+    assert Document("x\x00y", path="a.py").tree is None
+    big = Document("x = 1\n" * 100, path="a.py", max_bytes=60)
+    assert big.too_large and big.tree is None and big.analysed_line_count == 10
+
+
+@pytest.mark.parametrize(
+    ("path", "language_id", "expected"),
+    [
+        ("app.py", None, "python"),
+        ("src/App.tsx", None, "tsx"),
+        ("Main.java", None, "java"),
+        (".env.local", None, "dotenv"),
+        ("Dockerfile", None, "dockerfile"),
+        ("requirements-dev.txt", None, "requirements"),
+        (None, "typescriptreact", "tsx"),
+        ("notes", "plaintext", "text"),
+    ],
+)
+def test_language_detection(path, language_id, expected):
+    assert detect_language(path, language_id) == expected
+
+
+edits = st.lists(
+    st.tuples(st.floats(0, 1), st.floats(0, 1), st.sampled_from(["", "x", "\n", "(", "é🙂", "def f():\n  ", "'''"])),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(edits)
+def test_random_edit_sequences_keep_the_tree_equal_to_a_fresh_parse(steps):
+    document = Document(PYTHON, path="a.py")
+    text = PYTHON
+    for a, b, new in steps:
+        start, end = sorted((int(a * len(text)), int(b * len(text))))
+        if text[start - 1 : start + 1] == "\r\n":
+            start -= 1
+        document.apply_change(utf16_range(text, start, end), new)
+        text = text[:start] + new + text[end:]
+        assert document.text == text
+    assert str(document.tree.root_node) == str(Document(text, path="a.py").tree.root_node)
