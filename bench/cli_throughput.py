@@ -65,9 +65,15 @@ def main() -> None:
     def clear_cache() -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
-    landguard_cold = timed([tool("landguard"), "check", ".", "--no-cache", "--fail-on", "never", *env_offline], args.runs)
-    subprocess.run([tool("landguard"), "check", ".", "--fail-on", "never", *env_offline], cwd=WORK,
-                   stdout=subprocess.DEVNULL, check=False)
+    landguard_cold = timed(
+        [tool("landguard"), "check", ".", "--no-cache", "--fail-on", "never", *env_offline], args.runs
+    )
+    subprocess.run(
+        [tool("landguard"), "check", ".", "--fail-on", "never", *env_offline],
+        cwd=WORK,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
     landguard_warm = timed([tool("landguard"), "check", ".", "--fail-on", "never", *env_offline], args.runs)
     bandit = timed([tool("bandit"), "-q", "-r", ".", "-f", "json", "-o", os.devnull], args.runs)
     detect_secrets = timed([tool("detect-secrets"), "scan", "--all-files", "."], args.runs)
@@ -75,8 +81,10 @@ def main() -> None:
     clear_cache()
 
     peers = bandit + detect_secrets
-    print(f"CPython Lib/*.py: {files} files; median of {args.runs} runs; "
-          f"{time.strftime('%Y-%m-%d')}; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
+    print(
+        f"CPython Lib/*.py: {files} files; median of {args.runs} runs; "
+        f"{time.strftime('%Y-%m-%d')}; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n"
+    )
     print("| command | median s | vs Bandit + detect-secrets |")
     print("|---|---:|---:|")
     rows = [
@@ -89,7 +97,9 @@ def main() -> None:
     ]
     for label, seconds in rows:
         print(f"| {label} | {seconds:.2f} | {peers / seconds:.1f}× |")
-    print(f"\nLandguard cold is {peers / landguard_cold:.1f}× faster than Bandit + detect-secrets (target ≥ 3×).")
+    print(
+        f"\nLandguard cold is {peers / landguard_cold:.1f}× faster than Bandit + detect-secrets (target ≥ 3×)."
+    )
 
 
 if __name__ == "__main__":

@@ -50,7 +50,9 @@ def check_fixture(path: Path, prefix: str) -> list[Finding]:
     missing = sorted(expected - actual)
     unexpected = sorted(actual - expected)
     report = [f"missing   {rule} at {path.name}:{line + 1}: {lines[line].strip()}" for line, rule in missing]
-    report += [f"unexpected {rule} at {path.name}:{line + 1}: {lines[line].strip()}" for line, rule in unexpected]
+    report += [
+        f"unexpected {rule} at {path.name}:{line + 1}: {lines[line].strip()}" for line, rule in unexpected
+    ]
     assert not report, "\n".join(report)
     return found
 

@@ -25,8 +25,22 @@ from landguard.engine.findings import Finding
 from landguard.engine.positions import span_to_utf16
 
 ALWAYS_SKIPPED_DIRS = frozenset(
-    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache",
-     ".pytest_cache", ".landguard_cache", ".hypothesis", "site-packages"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".tox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".landguard_cache",
+        ".hypothesis",
+        "site-packages",
+    }
 )
 BINARY_SNIFF_BYTES = 8192
 
@@ -155,7 +169,9 @@ def scan_file(path: Path, config: Config, display_path: str | None = None) -> Fi
         text = text[1:]
     document = Document(text, path=str(path), max_bytes=config.max_file_size)
     findings = Analysis(document, config).run()
-    return FileResult(shown, findings, [locate(f, document.lines) for f in findings], decode_errors=decode_errors)
+    return FileResult(
+        shown, findings, [locate(f, document.lines) for f in findings], decode_errors=decode_errors
+    )
 
 
 def locate(finding: Finding, lines: list[str]) -> Located:

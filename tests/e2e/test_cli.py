@@ -16,7 +16,11 @@ LANDGUARD = shutil.which("landguard", path=str(Path(sys.executable).parent)) or 
 
 def run(*args, cwd, env=None):
     return subprocess.run(
-        [LANDGUARD, *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+        [LANDGUARD, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, **(env or {})},
     )
 
@@ -80,7 +84,10 @@ def test_sarif_is_valid_and_uses_relative_paths(project):
     run_ = log["runs"][0]
     (only,) = run_["results"]
     assert only["ruleId"] == "LG001"
-    assert only["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "big.py", "uriBaseId": "%SRCROOT%"}
+    assert only["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "big.py",
+        "uriBaseId": "%SRCROOT%",
+    }
     rules = {r["id"]: r for r in run_["tool"]["driver"]["rules"]}
     assert rules[only["ruleId"]] == run_["tool"]["driver"]["rules"][only["ruleIndex"]]
     assert "security" in rules["LG001"]["properties"]["tags"]

@@ -34,7 +34,9 @@ ROOT = Path(__file__).parents[2]
 def test_docs_rules_md_is_up_to_date():
     generated = subprocess.run(
         [sys.executable, "-m", "landguard.cli", "rules", "--format", "markdown"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert committed == generated, "docs/rules.md is stale: run `make docs`"

@@ -243,7 +243,9 @@ def _marker_pattern(markers: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?:#|//|/\*|--|<!--)\s*(?:" + "|".join(re.escape(m) for m in markers) + r")\b", re.I)
 
 
-def raise_for_ai_markers(document: Document, findings: list[Finding], markers: Sequence[str]) -> list[Finding]:
+def raise_for_ai_markers(
+    document: Document, findings: list[Finding], markers: Sequence[str]
+) -> list[Finding]:
     """Raise severity one level for findings in code marked as AI-generated.
 
     A marker comment (``# ai-generated``) in the first five lines marks the whole file; elsewhere

@@ -73,7 +73,9 @@ class Config:
     def fingerprint(self) -> str:
         """A stable hash of everything that can change findings (for the CLI's result cache)."""
         payload = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "root"}
-        text = json.dumps(payload, default=lambda o: o.__dict__ if hasattr(o, "__dict__") else str(o), sort_keys=True)
+        text = json.dumps(
+            payload, default=lambda o: o.__dict__ if hasattr(o, "__dict__") else str(o), sort_keys=True
+        )
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -156,7 +158,9 @@ def apply_settings(base: Config, settings: Mapping[str, Any], origin: str) -> tu
         elif key in ("exclude", "extend_exclude"):
             parsed = _string_list(value, raw_key, errors)
             if parsed is not None:
-                changes["exclude"] = (changes.get("exclude", base.exclude) if key == "extend_exclude" else ()) + parsed
+                changes["exclude"] = (
+                    changes.get("exclude", base.exclude) if key == "extend_exclude" else ()
+                ) + parsed
         elif key == "max_file_size":
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 errors.append(f"'{raw_key}' must be a positive number of bytes; keeping {base.max_file_size}")
@@ -183,10 +187,16 @@ def apply_settings(base: Config, settings: Mapping[str, Any], origin: str) -> tu
                     else:
                         errors.append(f"'dependencies.{dep_raw}' must be an http(s) URL; ignoring it")
                 elif dep_key == "timeout":
-                    if isinstance(dep_value, (int, float)) and not isinstance(dep_value, bool) and 0 < dep_value <= 60:
+                    if (
+                        isinstance(dep_value, (int, float))
+                        and not isinstance(dep_value, bool)
+                        and 0 < dep_value <= 60
+                    ):
                         deps_changes["timeout"] = float(dep_value)
                     else:
-                        errors.append("'dependencies.timeout' must be a number of seconds in (0, 60]; ignoring it")
+                        errors.append(
+                            "'dependencies.timeout' must be a number of seconds in (0, 60]; ignoring it"
+                        )
                 else:
                     errors.append(f"unknown setting 'dependencies.{dep_raw}'; ignoring it")
         elif key in ("enable", "trace", "path", "interpreter", "configuration_preference", "server"):
@@ -235,7 +245,9 @@ def load_project_file(path: Path, base: Config | None = None) -> ConfigResult:
     return ConfigResult(config, errors, str(path))
 
 
-def load_config(start: str | os.PathLike[str] | None, editor_settings: Mapping[str, Any] | None = None) -> ConfigResult:
+def load_config(
+    start: str | os.PathLike[str] | None, editor_settings: Mapping[str, Any] | None = None
+) -> ConfigResult:
     """The effective configuration for a file or folder: defaults < project file < editor settings."""
     result = ConfigResult(Config())
     if start is not None:

@@ -104,7 +104,9 @@ class Document:
             self.tree = None
             return
         language_parser = parser(self.language)
-        self.tree = language_parser.parse(self.source, old_tree) if old_tree else language_parser.parse(self.source)
+        self.tree = (
+            language_parser.parse(self.source, old_tree) if old_tree else language_parser.parse(self.source)
+        )
 
     # ----------------------------------------------------------------- edits
 
@@ -164,7 +166,12 @@ class Document:
         else:
             new_end_col_bytes = len(inserted_lines[-1].encode("utf-8", errors="replace"))
         new_end_byte = start_byte + len(new_text.encode("utf-8", errors="replace"))
-        if old_tree is not None and self.language in TREE_LANGUAGES and not self.is_binary and not self.too_large:
+        if (
+            old_tree is not None
+            and self.language in TREE_LANGUAGES
+            and not self.is_binary
+            and not self.too_large
+        ):
             old_tree.edit(
                 start_byte=start_byte,
                 old_end_byte=old_end_byte,

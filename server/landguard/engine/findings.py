@@ -120,7 +120,13 @@ class Finding:
         return replace(self, span=self.span.shifted(lines), fixes=tuple(f.shifted(lines) for f in self.fixes))
 
     def sort_key(self) -> tuple:
-        return (self.span.start_line, self.span.start_col, self.rule_id, self.span.end_line, self.span.end_col)
+        return (
+            self.span.start_line,
+            self.span.start_col,
+            self.rule_id,
+            self.span.end_line,
+            self.span.end_col,
+        )
 
 
 def mask_secret(value: str) -> str:

@@ -50,7 +50,9 @@ class AnalysisNotices(DocumentCheck):
     def check_document(self, document, context: CheckContext) -> Iterable[Finding]:
         first_line = Span.on_line(0, 0, len(document.lines[0]))
         if document.is_binary:
-            yield BINARY.finding(first_line, "Binary content (NUL bytes); Landguard did not analyse this document")
+            yield BINARY.finding(
+                first_line, "Binary content (NUL bytes); Landguard did not analyse this document"
+            )
         elif document.too_large:
             yield TOO_LARGE.finding(
                 first_line,

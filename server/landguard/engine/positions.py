@@ -141,7 +141,12 @@ def span_to_utf16(span: Span, lines: list[str]) -> tuple[int, int, int, int]:
     def conv(line: int, col: int) -> int:
         return col_to_utf16(lines[line], col) if 0 <= line < len(lines) else col
 
-    return span.start_line, conv(span.start_line, span.start_col), span.end_line, conv(span.end_line, span.end_col)
+    return (
+        span.start_line,
+        conv(span.start_line, span.start_col),
+        span.end_line,
+        conv(span.end_line, span.end_col),
+    )
 
 
 def libcst_line(line: int) -> int:

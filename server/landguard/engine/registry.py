@@ -132,7 +132,9 @@ class LineCheck(Check):
         """Lines to rescan when ``first..last`` changed (e.g. the whole PEM block around them)."""
         return first, last
 
-    def scan_lines(self, document: Document, first: int, last: int, context: CheckContext) -> Iterable[Finding]:
+    def scan_lines(
+        self, document: Document, first: int, last: int, context: CheckContext
+    ) -> Iterable[Finding]:
         raise NotImplementedError
 
 

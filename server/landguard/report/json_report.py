@@ -28,10 +28,16 @@ def to_data(result: BatchResult) -> dict:
                     "confidence": finding.confidence.label,
                     "cwe": [f"CWE-{n}" for n in finding.cwe],
                     "message": finding.display_message,
-                    "start": {"line": span.start_line + 1, "column": span.start_col + 1,
-                              "utf16Column": located.utf16_start_col + 1},
-                    "end": {"line": span.end_line + 1, "column": span.end_col + 1,
-                            "utf16Column": located.utf16_end_col + 1},
+                    "start": {
+                        "line": span.start_line + 1,
+                        "column": span.start_col + 1,
+                        "utf16Column": located.utf16_start_col + 1,
+                    },
+                    "end": {
+                        "line": span.end_line + 1,
+                        "column": span.end_col + 1,
+                        "utf16Column": located.utf16_end_col + 1,
+                    },
                     "fixes": [fix_to_dict(fix) for fix in finding.fixes],
                     "properties": dict(finding.properties),
                 }

@@ -83,7 +83,9 @@ def to_data(result: BatchResult, root: Path) -> dict:
         {
             "level": "note",
             "message": {"text": f"{f.path}: skipped ({f.skipped})"},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": quote(f.path), "uriBaseId": "%SRCROOT%"}}}],
+            "locations": [
+                {"physicalLocation": {"artifactLocation": {"uri": quote(f.path), "uriBaseId": "%SRCROOT%"}}}
+            ],
         }
         for f in result.files
         if f.skipped

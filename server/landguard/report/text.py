@@ -30,7 +30,9 @@ def render(result: BatchResult, out: TextIO) -> None:
         if file_result.decode_errors:
             out.write(f"{file_result.path}: note: invalid UTF-8 replaced before analysis\n")
     total = sum(counts.values())
-    breakdown = ", ".join(f"{counts[level]} {level}" for level in ("error", "warning", "note") if counts[level])
+    breakdown = ", ".join(
+        f"{counts[level]} {level}" for level in ("error", "warning", "note") if counts[level]
+    )
     analysed = len(result.files) - len(skipped)
     summary = f"{total} finding{'s' if total != 1 else ''}"
     if breakdown:

@@ -92,11 +92,28 @@ def fresh(text):
 def utf16_range(text, start, end):
     index = positions.LineIndex(text)
     (sl, sc), (el, ec) = index.position(start), index.position(end)
-    return sl, positions.col_to_utf16(index.line_text(sl), sc), el, positions.col_to_utf16(index.line_text(el), ec)
+    return (
+        sl,
+        positions.col_to_utf16(index.line_text(sl), sc),
+        el,
+        positions.col_to_utf16(index.line_text(el), ec),
+    )
 
 
 pieces = st.sampled_from(
-    ["", "x", "\n", "TOKEN", "danger(a)", "\nBEGIN\n", "END\n", "    z = danger(TOKEN)\n", "def h():\n  ", "🙂", "#"]
+    [
+        "",
+        "x",
+        "\n",
+        "TOKEN",
+        "danger(a)",
+        "\nBEGIN\n",
+        "END\n",
+        "    z = danger(TOKEN)\n",
+        "def h():\n  ",
+        "🙂",
+        "#",
+    ]
 )
 
 
@@ -161,7 +178,10 @@ def test_select_ignore_and_severity_overrides():
 def test_ai_marker_raises_severity_in_the_marked_function_only():
     text = "x = 1\n\n\n\n\n# ai-generated\ndef f(x):\n    danger(x)\n\ndef g(x):\n    danger(x)\n"
     findings = Analysis(Document(text, path="a.py"), Config(), [CallCheck()]).run()
-    assert [(f.span.start_line, f.severity) for f in findings] == [(7, Severity.ERROR), (10, Severity.WARNING)]
+    assert [(f.span.start_line, f.severity) for f in findings] == [
+        (7, Severity.ERROR),
+        (10, Severity.WARNING),
+    ]
 
 
 def test_ai_marker_in_the_header_marks_the_whole_file():

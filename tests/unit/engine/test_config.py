@@ -56,7 +56,14 @@ def test_invalid_values_are_reported_and_ignored():
     assert config.max_file_size == Config().max_file_size
     assert config.dependencies.online is True
     joined = "\n".join(errors)
-    for fragment in ("'S608'", "fatal", "maxFileSize", "dependencies.online", "osvUrl", "unknown setting 'colour'"):
+    for fragment in (
+        "'S608'",
+        "fatal",
+        "maxFileSize",
+        "dependencies.online",
+        "osvUrl",
+        "unknown setting 'colour'",
+    ):
         assert fragment in joined
     assert all(e.startswith("editor settings: ") for e in errors)
 

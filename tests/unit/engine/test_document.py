@@ -14,7 +14,12 @@ PYTHON = 'import os\n\ndef handler(q):\n    """Docs 🙂."""\n    return os.path
 def utf16_range(text: str, start: int, end: int) -> tuple[int, int, int, int]:
     index = positions.LineIndex(text)
     (sl, sc), (el, ec) = index.position(start), index.position(end)
-    return sl, positions.col_to_utf16(index.line_text(sl), sc), el, positions.col_to_utf16(index.line_text(el), ec)
+    return (
+        sl,
+        positions.col_to_utf16(index.line_text(sl), sc),
+        el,
+        positions.col_to_utf16(index.line_text(el), ec),
+    )
 
 
 def test_incremental_edit_matches_fresh_parse():
@@ -66,7 +71,9 @@ def test_language_detection(path, language_id, expected):
 
 
 edits = st.lists(
-    st.tuples(st.floats(0, 1), st.floats(0, 1), st.sampled_from(["", "x", "\n", "(", "é🙂", "def f():\n  ", "'''"])),
+    st.tuples(
+        st.floats(0, 1), st.floats(0, 1), st.sampled_from(["", "x", "\n", "(", "é🙂", "def f():\n  ", "'''"])
+    ),
     min_size=1,
     max_size=12,
 )

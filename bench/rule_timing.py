@@ -1,0 +1,86 @@
+"""Full-scan cost per check on the benchmark files: CPython's _pydecimal.py (6,400 lines) and
+generated 5,000-line JavaScript and Java files (bench/make_js_corpus.py, make_java_corpus.py).
+
+For each file: parse time, then each check's time for a whole-document run (median of N),
+and the total of `Analysis.run()` from scratch. This is the cost of opening a file; edits
+cost far less because only changed lines and units are rechecked (see lsp_latency.py).
+
+Usage: python bench/rule_timing.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import sysconfig
+import time
+from pathlib import Path
+
+from landguard.engine.analyze import Analysis
+from landguard.engine.config import Config, DependencySettings
+from landguard.engine.document import Document
+from landguard.engine.registry import all_checks
+
+HERE = Path(__file__).parent
+CONFIG = Config(dependencies=DependencySettings(online=False))
+
+
+def _generated(script: str, name: str) -> Path | None:
+    """Run a corpus generator module's `generate(path)` if it exists, returning the file."""
+    source = HERE / script
+    if not source.exists():
+        return None
+    spec = importlib.util.spec_from_file_location(script[:-3], source)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    target = HERE / ".work" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    module.generate(target)
+    return target
+
+
+def benchmark_files() -> list[Path]:
+    files = [Path(sysconfig.get_paths()["stdlib"]) / "_pydecimal.py"]
+    for script, name in (("make_js_corpus.py", "bench5000.js"), ("make_java_corpus.py", "Bench5000.java")):
+        generated = _generated(script, name)
+        if generated is not None:
+            files.append(generated)
+    return files
+
+
+def median_ms(fn, runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    all_checks()
+    for path in benchmark_files():
+        text = path.read_text(encoding="utf-8")
+        lines = text.count("\n")
+        parse = median_ms(lambda t=text, p=str(path): Document(t, path=p), args.runs)
+        document = Document(text, path=str(path))
+        total = median_ms(lambda t=text, p=str(path): Analysis(Document(t, path=p), CONFIG).run(), args.runs)
+        print(f"\n### {path.name} ({lines:,} lines)\n")
+        print("| step | median ms |\n|---|---:|")
+        print(f"| parse (tree-sitter) | {parse:.1f} |")
+        for check in Analysis(document, CONFIG).checks:
+            cost = median_ms(
+                lambda c=check, t=text, p=str(path): Analysis(Document(t, path=p), CONFIG, [c]).run(),
+                args.runs,
+            )
+            ids = ",".join(r.id for r in check.rules)
+            print(f"| {type(check).__module__.rsplit('.', 1)[-1]} ({ids}), incl. parse | {cost:.1f} |")
+        print(f"| **all checks, from scratch (incl. parse)** | **{total:.1f}** |")
+
+
+if __name__ == "__main__":
+    main()
