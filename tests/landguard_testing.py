@@ -58,11 +58,19 @@ def check_fixture(path: Path, prefix: str) -> list[Finding]:
 
 
 def apply_fix(text: str, fix: Fix) -> str:
-    """The text after applying a fix's edits (applied bottom-up, so earlier edits keep their positions)."""
+    """The text after applying a fix's edits, as an LSP client does.
+
+    Edits are applied bottom-up so earlier ones keep their positions; of two edits starting at
+    the same place, the one that replaces text goes first and an insertion there lands before it.
+    """
     document = Document(text)
     index = document.index
     result = text
-    for edit in sorted(fix.edits, key=lambda e: (e.span.start_line, e.span.start_col), reverse=True):
+    for edit in sorted(
+        fix.edits,
+        key=lambda e: (e.span.start_line, e.span.start_col, e.span.end_line, e.span.end_col),
+        reverse=True,
+    ):
         start = index.offset(edit.span.start_line, edit.span.start_col)
         end = index.offset(edit.span.end_line, edit.span.end_col)
         result = result[:start] + edit.new_text + result[end:]

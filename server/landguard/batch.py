@@ -20,9 +20,10 @@ from pathlib import Path
 
 from landguard import __version__
 from landguard.engine.config import Config
+from landguard.engine.document import Document
 from landguard.engine.findings import finding_from_dict, finding_to_dict
 from landguard.engine.registry import all_checks
-from landguard.workspace import FileResult, Located, iter_files, scan_file
+from landguard.workspace import FileResult, Located, decode, iter_files, locate, scan_file
 
 CACHE_FORMAT = 1
 # Below this many files, worker start-up costs more than it saves.
@@ -34,6 +35,7 @@ _MANIFESTS = ("pyproject.toml", "requirements.txt", "package.json", "landguard.t
 class BatchResult:
     files: list[FileResult] = field(default_factory=list)
     cached_files: int = 0
+    notices: list[str] = field(default_factory=list)  # e.g. "package registry unreachable"
 
     @property
     def findings_count(self) -> int:
@@ -176,4 +178,40 @@ def run_check(
     if cache is not None:
         cache.save()
     result.files = [by_path[k] for k in sorted(by_path)]
+    if config.dependencies.online:
+        paths = {_display_path(path, root): str(path) for path in files}
+        result.notices.extend(_confirm_online(result.files, paths, config))
     return result
+
+
+def _confirm_online(files: list[FileResult], paths: dict[str, str], config: Config) -> list[str]:
+    """Registry and advisory lookups for manifests, merged into their offline results.
+
+    Not cached with the offline results: registries change; the lookups keep their own cache.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from landguard.checks.deps.manifests import manifest_kind
+    from landguard.checks.deps.online import merge_online, online_findings
+
+    manifests = [f for f in files if not f.skipped and manifest_kind(paths.get(f.path, f.path))]
+    if not manifests:
+        return []
+
+    def confirm(file_result: FileResult) -> str | None:
+        path = paths.get(file_result.path, file_result.path)
+        try:
+            text, _ = decode(Path(path).read_bytes())
+        except OSError:
+            return None
+        if text is None:
+            return None
+        online = online_findings(text, path, config)
+        file_result.findings = merge_online(file_result.findings, online)
+        lines = Document(text, path=path).lines
+        file_result.locations = [locate(f, lines) for f in file_result.findings]
+        return online.notice
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        notices = {notice for notice in pool.map(confirm, manifests) if notice}
+    return sorted(notices)

@@ -62,6 +62,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
     explain = commands.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", metavar="RULE", help="rule id, e.g. LG101")
+
+    deps = commands.add_parser("deps", help="dependency data: `landguard deps import-osv FILE`")
+    deps.add_argument("deps_args", nargs=argparse.REMAINDER, metavar="...")
     return parser
 
 
@@ -76,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         return _rules(args, sys.stdout)
     if args.command == "explain":
         return _explain(args, sys.stdout)
+    if args.command == "deps":
+        from landguard.checks.deps.advisories import import_osv_command
+
+        return import_osv_command(args.deps_args)
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 
@@ -117,6 +124,8 @@ def _check(args: argparse.Namespace) -> int:
 
     root = Path(config.root) if config.root else Path.cwd()
     result = run_check(args.paths, config, use_cache=not args.no_cache, jobs=args.jobs, root=root)
+    for notice in result.notices:
+        print(f"landguard: {notice}", file=sys.stderr)
 
     out: TextIO
     if args.output:

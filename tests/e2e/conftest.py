@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest_asyncio
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -24,6 +26,8 @@ CLIENT_PROFILES = ["visual-studio-code", "neovim"]
 # Tests never touch the network: online dependency lookups are off unless a test turns them on.
 OFFLINE = {"dependencies": {"online": False}}
 TIMEOUT = 15.0
+# The registry-answer cache of the servers under test stays out of the user's cache folder.
+E2E_CACHE_DIR = tempfile.mkdtemp(prefix="landguard-e2e-cache-")
 
 
 def make_client() -> LanguageClient:
@@ -50,7 +54,7 @@ def server_config(env: dict[str, str] | None = None) -> ClientServerConfig:
     return ClientServerConfig(
         server_command=SERVER_COMMAND,
         client_factory=make_client,
-        server_env={**os.environ, **(env or {})},
+        server_env={**os.environ, "LANDGUARD_CACHE_DIR": E2E_CACHE_DIR, **(env or {})},
     )
 
 
@@ -159,14 +163,60 @@ class LspSession:
 
 
 @pytest_lsp.fixture(config=server_config(), params=CLIENT_PROFILES)
-async def lsp_client(request, lsp_client: LanguageClient):
-    lsp_client.profile = request.param  # type: ignore[attr-defined]
-    yield
-    await lsp_client.shutdown_session()
-
-
-@pytest_lsp.fixture(config=server_config(), params=CLIENT_PROFILES)
-async def lsp(request, client: LanguageClient, tmp_path: Path):
-    # (fixture named by what tests use; ``client`` is injected by pytest-lsp by annotation)
+async def lsp_client(request, client: LanguageClient):
+    client.profile = request.param  # type: ignore[attr-defined]
     yield
     await client.shutdown_session()
+
+
+@pytest_asyncio.fixture
+async def session(lsp_client: LanguageClient, tmp_path: Path) -> LspSession:
+    """A session against a fresh workspace folder; the test initialises it (with its own settings)."""
+    root = tmp_path / "workspace"
+    root.mkdir()
+    return LspSession(lsp_client, lsp_client.profile, root)  # type: ignore[attr-defined]
+
+
+def _offset(text: str, position: types.Position) -> int:
+    """UTF-16 (line, character) -> str index, the way an editor resolves it."""
+    lines = text.split("\n")
+    line = min(position.line, len(lines) - 1)
+    start = sum(len(x) + 1 for x in lines[:line])
+    units = lines[line].encode("utf-16-le")[: position.character * 2]
+    return start + len(units.decode("utf-16-le", errors="ignore"))
+
+
+def bottom_up(edits: list[types.TextEdit]) -> list[types.TextEdit]:
+    """Edits in an order that can be applied one after the other (LSP: all are relative to the
+    original text; of edits starting at the same place, the earlier one in the list comes first)."""
+    indexed = sorted(
+        enumerate(edits), key=lambda item: (item[1].range.start.line, item[1].range.start.character, item[0])
+    )
+    return [edit for _, edit in reversed(indexed)]
+
+
+def apply_text_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """What an editor does with a WorkspaceEdit's TextEdits."""
+    for edit in bottom_up(edits):
+        start, end = _offset(text, edit.range.start), _offset(text, edit.range.end)
+        text = text[:start] + edit.new_text + text[end:]
+    return text
+
+
+def edits_for(action: types.CodeAction, uri: str) -> list[types.TextEdit]:
+    """The TextEdits a code action makes to ``uri``, from either WorkspaceEdit shape."""
+    edit = action.edit
+    assert edit is not None
+    if edit.document_changes:
+        return [
+            e for change in edit.document_changes if change.text_document.uri == uri for e in change.edits
+        ]
+    return list((edit.changes or {}).get(uri, []))
+
+
+def send_edits(session: LspSession, uri: str, edits: list[types.TextEdit]) -> int:
+    """Send the edits as the client would after applying them: one didChange, bottom-up."""
+    return session.change(
+        uri,
+        *(types.TextDocumentContentChangePartial(range=e.range, text=e.new_text) for e in bottom_up(edits)),
+    )

@@ -11,6 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from fake_registry import running_registry
+
 LANDGUARD = shutil.which("landguard", path=str(Path(sys.executable).parent)) or "landguard"
 
 
@@ -120,3 +122,39 @@ def test_rules_and_explain(project):
     assert run("explain", "LG999", cwd=project).returncode == 2
     rules = json.loads(run("rules", "--format", "json", cwd=project).stdout)
     assert all(r["id"].startswith("LG") for r in rules)
+
+
+def online_project(tmp_path, base_url):
+    (tmp_path / "landguard.toml").write_text(
+        f'[dependencies]\npypiUrl = "{base_url}/pypi"\nnpmUrl = "{base_url}/npm"\nosvUrl = "{base_url}/osv"\ntimeout = 1.0\n'
+    )
+    (tmp_path / "requirements.txt").write_text(
+        "requests==2.19.0\nbrand-new-package==1.0\nnot-on-pypi-xyz==1.0\n"
+    )
+    return tmp_path
+
+
+def test_online_registry_and_advisory_verdicts(tmp_path):
+    with running_registry() as (_, base_url):
+        project = online_project(tmp_path, base_url)
+        result = run(
+            "check", ".", "--format", "json", cwd=project, env={"LANDGUARD_CACHE_DIR": str(tmp_path / "c")}
+        )
+    findings = {(f["rule"], f["start"]["line"]): f for f in json.loads(result.stdout)["findings"]}
+    assert "GHSA-x84v-xcm2-53pg" in findings[("LG503", 1)]["message"]
+    assert "2.20.0" in findings[("LG503", 1)]["message"]
+    assert ("LG501", 2) not in findings  # newer than the offline snapshot, but the registry knows it
+    assert "PyPI" in findings[("LG501", 3)]["message"]
+    assert result.stderr == ""
+
+
+def test_unreachable_registry_gives_one_notice_and_offline_results(tmp_path):
+    with running_registry() as (handler, base_url):
+        handler.mode = "error"
+        project = online_project(tmp_path, base_url)
+        result = run(
+            "check", ".", "--format", "json", cwd=project, env={"LANDGUARD_CACHE_DIR": str(tmp_path / "c")}
+        )
+    assert result.stderr.count("landguard:") == 1 and "offline" in result.stderr
+    rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
+    assert "LG501" in rules and "LG503" not in rules

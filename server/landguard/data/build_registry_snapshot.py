@@ -88,11 +88,19 @@ def build(pypi_tsv: Path, npm_tsv: Path, out: Path, date: str) -> dict:
     header, rows = read_rows(npm_tsv)
     downloads_column = header.index("downloads_a_month")
     npm_names = {normalize_npm(row[0]) for row in rows}
+    # Scopes too ("@babel/"), so a check can tell a scope nobody publishes under (a private registry's).
+    npm_names |= {name.split("/", 1)[0] + "/" for name in npm_names if name.startswith("@") and "/" in name}
     by_downloads = sorted(
-        ((-int(row[downloads_column]), normalize_npm(row[0])) for row in rows if row[downloads_column].isdigit()),
+        (
+            (-int(row[downloads_column]), normalize_npm(row[0]))
+            for row in rows
+            if row[downloads_column].isdigit()
+        ),
     )
     npm_popular = list(dict.fromkeys(name for _, name in by_downloads))[:POPULAR_COUNT]
-    least_downloads = min((int(r[downloads_column]) for r in rows if r[downloads_column].isdigit()), default=0)
+    least_downloads = min(
+        (int(r[downloads_column]) for r in rows if r[downloads_column].isdigit()), default=0
+    )
     write_name_set(npm_names, out / "npm-names.bin")
     (out / "npm-popular.txt").write_text("\n".join(npm_popular) + "\n", encoding="utf-8")
 
@@ -127,9 +135,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent)
     parser.add_argument("--date", default=None, help="snapshot date (default: the newer input file's mtime)")
     args = parser.parse_args(argv)
-    date = args.date or datetime.date.fromtimestamp(
-        max(args.pypi_tsv.stat().st_mtime, args.npm_tsv.stat().st_mtime)
-    ).isoformat()
+    date = (
+        args.date
+        or datetime.date.fromtimestamp(
+            max(args.pypi_tsv.stat().st_mtime, args.npm_tsv.stat().st_mtime)
+        ).isoformat()
+    )
     meta = build(args.pypi_tsv, args.npm_tsv, args.out, date)
     print(json.dumps(meta, indent=2))
     return 0

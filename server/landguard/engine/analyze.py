@@ -104,7 +104,8 @@ class Analysis:
         self.document = document
         self.checks: list[Check] = []
         self._line_slots: dict[int, list[tuple[Finding, ...] | None]] = {}
-        self._node_cache: dict[tuple, tuple[Finding, ...]] = {}
+        # Per node check: (module context key, {(unit column, unit text): findings relative to the unit}).
+        self._node_cache: dict[int, tuple[object, dict[tuple[int, bytes], tuple[Finding, ...]]]] = {}
         self._document_cache: dict[int, tuple[int, tuple[Finding, ...]]] = {}
         self._all_checks = list(checks) if checks is not None else list(all_checks())
         self.set_config(config)
@@ -130,6 +131,7 @@ class Analysis:
         document = self.document
         context = CheckContext(self.config)
         findings: list[Finding] = []
+        units: list[tuple[Node, tuple[int, int], bytes]] | None = None
         for index, check in enumerate(self.checks):
             if document.is_binary and not check.rules[0].id.startswith("LG0"):
                 continue
@@ -137,7 +139,9 @@ class Analysis:
                 if isinstance(check, LineCheck):
                     findings.extend(self._run_line_check(index, check, changes, context))
                 elif isinstance(check, NodeCheck):
-                    findings.extend(self._run_node_check(index, check, context))
+                    if units is None:
+                        units = self._units()  # once per run, shared by every node check
+                    findings.extend(self._run_node_check(index, check, context, units))
                 elif isinstance(check, DocumentCheck):
                     findings.extend(self._run_document_check(index, check, context))
             except Exception:
@@ -189,18 +193,36 @@ class Analysis:
                 results.extend(f.shifted(n) for f in items)
         return results
 
-    def _run_node_check(self, index: int, check: NodeCheck, context: CheckContext) -> list[Finding]:
+    def _units(self) -> list[tuple[Node, tuple[int, int], bytes]]:
+        """(unit, start point, unit text) for every analysis unit of the current tree."""
+        document = self.document
+        if document.tree is None:
+            return []
+        source = document.source
+        return [
+            (unit, unit.start_point, source[unit.start_byte : unit.end_byte])
+            for unit in analysis_units(document.tree.root_node)
+        ]
+
+    def _run_node_check(
+        self,
+        index: int,
+        check: NodeCheck,
+        context: CheckContext,
+        units: list[tuple[Node, tuple[int, int], bytes]],
+    ) -> list[Finding]:
         document = self.document
         if document.tree is None:
             return []
         module_key = check.module_context_key(document, context)
-        source = document.source
+        previous = self._node_cache.get(index)
+        # A changed module context (imports) invalidates every unit of this check.
+        cache = previous[1] if previous is not None and previous[0] == module_key else {}
         results: list[Finding] = []
-        fresh: dict[tuple, tuple[Finding, ...]] = {}
-        for unit in analysis_units(document.tree.root_node):
-            start_line = unit.start_point[0]
-            key = (index, module_key, unit.start_point[1], source[unit.start_byte : unit.end_byte])
-            cached = self._node_cache.get(key)
+        fresh: dict[tuple[int, bytes], tuple[Finding, ...]] = {}
+        for unit, (start_line, start_col), text in units:
+            key = (start_col, text)
+            cached = cache.get(key)
             if cached is None:
                 cached = fresh.get(key)
             if cached is None:
@@ -209,9 +231,7 @@ class Analysis:
             fresh[key] = cached
             results.extend(f.shifted(start_line) for f in cached)
         # Keep only what the current text can reuse, so the cache never outgrows the document.
-        for key in [k for k in self._node_cache if k[0] == index]:
-            del self._node_cache[key]
-        self._node_cache.update(fresh)
+        self._node_cache[index] = (module_key, fresh)
         return results
 
     def _run_document_check(self, index: int, check: DocumentCheck, context: CheckContext) -> list[Finding]:

@@ -1,0 +1,66 @@
+-- Landguard for Neovim 0.11+: native LSP configuration.
+--
+-- Put this file on the runtimepath as lsp/landguard.lua (e.g. ~/.config/nvim/lsp/landguard.lua),
+-- then in init.lua:
+--
+--   vim.lsp.enable('landguard')
+--
+-- Override anything with vim.lsp.config before or after enabling, e.g.
+--
+--   vim.lsp.config('landguard', {
+--     cmd = { '/path/to/.venv/bin/landguard', 'lsp' },
+--     init_options = { ignore = { 'LG6' }, dependencies = { online = false } },
+--   })
+
+-- Filetypes whose every buffer is checked.
+local always = {
+  python = true, javascript = true, javascriptreact = true, typescript = true, typescriptreact = true,
+  java = true, requirements = true, toml = true, yaml = true, sh = true, dosini = true,
+  jproperties = true, cfg = true, dockerfile = true,
+}
+
+-- Filetypes checked only for the files that matter to Landguard.
+local by_name = {
+  json = { 'package.json' },
+  text = { 'requirements.*%.txt' },
+  conf = { '%.env', '%.env%..*' },
+}
+
+local function wanted(bufnr)
+  local ft = vim.bo[bufnr].filetype
+  if always[ft] then
+    return true
+  end
+  local name = vim.fs.basename(vim.api.nvim_buf_get_name(bufnr))
+  for _, pattern in ipairs(by_name[ft] or {}) do
+    if name:match('^' .. pattern .. '$') then
+      return true
+    end
+  end
+  return false
+end
+
+local root_markers = {
+  'landguard.toml', 'pyproject.toml', 'package.json', 'requirements.txt', 'setup.cfg',
+  'pom.xml', 'build.gradle', 'build.gradle.kts', '.git',
+}
+
+---@type vim.lsp.Config
+return {
+  cmd = { 'landguard', 'lsp' },
+  filetypes = vim.list_extend(vim.tbl_keys(always), vim.tbl_keys(by_name)),
+  -- Called per buffer: attach only to the files above, rooted at the project (or the file's folder).
+  root_dir = function(bufnr, on_dir)
+    if not wanted(bufnr) then
+      return
+    end
+    local file = vim.api.nvim_buf_get_name(bufnr)
+    on_dir(vim.fs.root(bufnr, root_markers) or vim.fs.dirname(file))
+  end,
+  -- Landguard settings (same keys as VS Code's landguard.*): select, ignore, severity, exclude,
+  -- aiMarkers, dependencies = { online, pypiUrl, npmUrl, osvUrl }. Leave empty to use the project
+  -- file (landguard.toml or [tool.landguard] in pyproject.toml).
+  -- vim.empty_dict(): sent as {} (a plain {} would be sent as a JSON list).
+  init_options = vim.empty_dict(),
+  settings = { landguard = vim.empty_dict() },
+}

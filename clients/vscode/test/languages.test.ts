@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { documentSelector, LANGUAGE_IDS } from "../src/languages";
+
+const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8"));
+
+test("the extension activates for every language it checks, json included", () => {
+  const activated = (manifest.activationEvents as string[])
+    .filter((event) => event.startsWith("onLanguage:"))
+    .map((event) => event.slice("onLanguage:".length))
+    .sort();
+  assert.deepEqual(activated, [...LANGUAGE_IDS, "json"].sort());
+});
+
+test("the selector covers each language on disk and unsaved, and JSON only as package.json", () => {
+  const selector = documentSelector();
+  for (const language of LANGUAGE_IDS) {
+    assert.ok(selector.some((f) => f.scheme === "file" && f.language === language && !f.pattern), language);
+    assert.ok(selector.some((f) => f.scheme === "untitled" && f.language === language), language);
+  }
+  const json = selector.filter((f) => f.language === "json");
+  assert.deepEqual(json, [{ scheme: "file", language: "json", pattern: "**/package.json" }]);
+});
+
+test("plain-text manifests and .env files are matched by pattern", () => {
+  const patterns = documentSelector()
+    .filter((f) => f.pattern && !f.language)
+    .map((f) => f.pattern);
+  for (const expected of ["**/requirements*.txt", "**/.env", "**/pyproject.toml", "**/Dockerfile"]) {
+    assert.ok(patterns.includes(expected), expected);
+  }
+});

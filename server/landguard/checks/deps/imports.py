@@ -1,0 +1,125 @@
+"""Imports in code buffers: which packages a Python or JavaScript/TypeScript unit pulls in, and where.
+
+Python: ``import a.b`` / ``from a.b import c`` at module level (also inside top-level
+``if``/``try`` blocks; imports inside functions run only when called and are left alone).
+JavaScript/TypeScript: ``import … from "pkg"``, ``export … from "pkg"``, ``require("pkg")``,
+``import("pkg")`` and TypeScript's ``import x = require("pkg")``. Relative paths, URLs,
+``node:`` and Node.js built-ins, and path aliases (``@/x``, ``~/x``, ``#x``) are not packages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import tree_sitter
+
+from landguard.engine.findings import Span
+from landguard.engine.languages import query
+
+NODE_BUILTINS = frozenset(
+    "assert async_hooks buffer child_process cluster console constants crypto dgram diagnostics_channel dns "
+    "domain events fs http http2 https inspector module net os path perf_hooks process punycode querystring "
+    "readline repl stream string_decoder sys timers tls trace_events tty url util v8 vm wasi worker_threads "
+    "zlib test sqlite sea".split()
+)
+_NPM_NAME = re.compile(r"^(?:@[a-z0-9][\w.-]*/)?[a-z0-9][\w.-]*$", re.I)
+
+_JS_QUERY = """
+(import_statement source: (string (string_fragment) @spec))
+(export_statement source: (string (string_fragment) @spec))
+(call_expression function: (identifier) @function arguments: (arguments . (string (string_fragment) @spec)))
+(call_expression function: (import) arguments: (arguments . (string (string_fragment) @spec)))
+"""
+_TS_QUERY = _JS_QUERY + "(import_require_clause source: (string (string_fragment) @spec))\n"
+
+_PY_IMPORT_NODES = frozenset({"import_statement", "import_from_statement"})
+_PY_SCOPE_NODES = frozenset(
+    {
+        "if_statement",
+        "try_statement",
+        "block",
+        "else_clause",
+        "except_clause",
+        "elif_clause",
+        "finally_clause",
+        "with_statement",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedName:
+    package: str  # npm package name, or the top-level Python module
+    dotted: str  # the whole module path as written (Python) or the specifier (JS)
+    span: Span  # the package part only: what a fix replaces
+
+
+def _has_import_text(node: tree_sitter.Node, source: bytes) -> bool:
+    text = source[node.start_byte : node.end_byte]
+    return b"import" in text or b"require" in text or b" from " in text
+
+
+def python_imports(node: tree_sitter.Node, document) -> Iterator[ImportedName]:
+    if b"import" not in document.source[node.start_byte : node.end_byte]:
+        return
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in _PY_IMPORT_NODES:
+            yield from _python_statement(current, document)
+        elif current.type in _PY_SCOPE_NODES:
+            stack.extend(reversed(current.named_children))
+
+
+def _python_statement(statement: tree_sitter.Node, document) -> Iterator[ImportedName]:
+    targets = []
+    if statement.type == "import_statement":
+        for child in statement.named_children:
+            target = child.child_by_field_name("name") if child.type == "aliased_import" else child
+            if target is not None and target.type == "dotted_name":
+                targets.append(target)
+    else:
+        module = statement.child_by_field_name("module_name")
+        if module is not None and module.type == "dotted_name":  # relative imports are first-party
+            targets.append(module)
+    for target in targets:
+        dotted = document.node_text(target)
+        first = target.named_children[0] if target.named_child_count else target
+        yield ImportedName(dotted.split(".", 1)[0], dotted, document.node_span(first))
+
+
+def npm_package_of(specifier: str) -> str | None:
+    """The npm package a module specifier names, or None for paths, URLs, built-ins and aliases."""
+    if not specifier or specifier.startswith((".", "/", "~", "#", "node:", "data:", "http:", "https:", "@/")):
+        return None
+    parts = specifier.split("/")
+    package = "/".join(parts[:2]) if specifier.startswith("@") else parts[0]
+    if len(parts) < 2 and specifier.startswith("@"):
+        return None
+    if package in NODE_BUILTINS or not _NPM_NAME.match(package):
+        return None
+    return package
+
+
+def js_imports(node: tree_sitter.Node, document) -> Iterator[ImportedName]:
+    if not _has_import_text(node, document.source):
+        return
+    source = _TS_QUERY if document.language in ("typescript", "tsx") else _JS_QUERY
+    cursor = tree_sitter.QueryCursor(query(document.language, source))
+    for _, captured in cursor.matches(node):
+        functions = captured.get("function")
+        if functions and document.node_text(functions[0]) != "require":
+            continue
+        for spec in captured.get("spec", ()):
+            specifier = document.node_text(spec)
+            package = npm_package_of(specifier)
+            if package is None:
+                continue
+            span = document.node_span(spec)
+            yield ImportedName(
+                package,
+                specifier,
+                Span.on_line(span.start_line, span.start_col, span.start_col + len(package)),
+            )

@@ -1,0 +1,284 @@
+"""## What it does
+Flags an `import` of a third-party package that the project's manifest does not declare,
+in a project that has one: for Python `requirements*.txt` or `pyproject.toml`, for
+JavaScript/TypeScript `package.json` (found by walking up from the file; in a monorepo every
+`package.json` above the file counts, with its workspace packages' names).
+
+Standard-library modules, the project's own modules and packages declared in any
+section or group are known; import names are mapped to distributions (`yaml` → PyYAML,
+`cv2` → opencv-python, `sklearn` → scikit-learn, `PIL` → Pillow, `bs4` → beautifulsoup4 …),
+also through the `top_level.txt` of the project's own virtual environment when it has one.
+Nothing is executed: manifests and metadata are only read.
+
+## Why is this bad?
+An undeclared import works on the machine where someone happened to install the package
+and fails — or worse, resolves to something else — everywhere else. When an assistant
+writes the import, the package it had in mind may not be the one that gets installed:
+whoever runs `pip install yaml` or `pip install sklearn` to "fix" the error installs a
+stranger's package.
+
+Node.js built-ins, relative paths and path aliases are not packages; imports inside
+functions (optional dependencies loaded on demand) are left alone, and imports that look
+like a typo of a popular package are reported as LG501/LG502 instead.
+
+## Example
+```python
+# pyproject.toml declares only "requests"
+import yaml
+```
+
+## Use instead
+Declare the distribution that provides the module (`PyYAML`) in `pyproject.toml` or
+`requirements.txt`.
+
+## References
+- CWE-1357: Reliance on Insufficiently Trustworthy Component, https://cwe.mitre.org/data/definitions/1357.html
+- CWE-829: Inclusion of Functionality from Untrusted Control Sphere, https://cwe.mitre.org/data/definitions/829.html
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from landguard.checks.deps.confusables import IMPORT_TO_DISTRIBUTION
+from landguard.checks.deps.imports import js_imports, python_imports
+from landguard.checks.deps.manifests import PACKAGE_JSON, PYPROJECT, parse_pyproject, requirements_closure
+from landguard.checks.deps.snapshot import NPM, PYPI, normalize_pypi
+from landguard.checks.deps.verdicts import import_typo_verdict
+from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.languages import JS_FAMILY
+from landguard.engine.registry import CheckContext, NodeCheck, Rule
+
+RULE = Rule(
+    id="LG504",
+    name="undeclared-import",
+    title="Import of a third-party package the manifest does not declare",
+    severity=Severity.WARNING,
+    confidence=Confidence.MEDIUM,
+    cwe=(1357, 829),
+    docs=__doc__ or "",
+    languages=frozenset({"python"}) | JS_FAMILY,
+)
+
+STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__", "_typeshed"}
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    manifest_names: tuple[str, ...]  # for the message
+    declared: frozenset[str]  # normalized distribution / package names
+    first_party: frozenset[str]  # top-level module names of the project itself
+    installed: tuple[tuple[str, str], ...]  # (top-level module, distribution) from the project's venv
+
+
+def _is_python_manifest(name: str) -> bool:
+    return name == PYPROJECT or (name.startswith("requirements") and name.endswith((".txt", ".in")))
+
+
+def _stamp(folder: Path, ecosystem: str) -> tuple:
+    """Names and modification times of the manifests in a folder (so edits to them are noticed)."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return ()
+    wanted = _is_python_manifest if ecosystem == PYPI else (lambda n: n == PACKAGE_JSON)
+    stamps = []
+    for name in names:
+        if wanted(name):
+            try:
+                stamps.append((name, (folder / name).stat().st_mtime_ns))
+            except OSError:
+                pass
+    return tuple(stamps)
+
+
+@functools.lru_cache(maxsize=32)
+def _python_project(root: str, stamp: tuple) -> Project:
+    folder = Path(root)
+    declared: set[str] = set()
+    for name, _ in stamp:
+        path = folder / name
+        if name == PYPROJECT:
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            declared |= {normalize_pypi(d.name) for d in parse_pyproject(text).dependencies}
+        else:
+            declared |= {normalize_pypi(d.name) for d in requirements_closure(path)}
+    first_party: set[str] = set()
+    for base in (folder, folder / "src", folder / "server", folder / "lib"):
+        try:
+            entries = os.listdir(base)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.endswith(".py"):
+                first_party.add(entry[:-3])
+            elif not entry.startswith(".") and (base / entry).is_dir():
+                first_party.add(entry)
+    names = tuple(name for name, _ in stamp)
+    return Project(folder, names, frozenset(declared), frozenset(first_party), _installed(folder))
+
+
+def _installed(root: Path) -> tuple[tuple[str, str], ...]:
+    """Top-level modules of the distributions in the project's own virtual environment (read, not run)."""
+    pairs = []
+    for venv in (".venv", "venv", "env"):
+        for site in (root / venv).glob("lib/python3*/site-packages"):
+            for info in site.glob("*.dist-info"):
+                distribution = info.name[: -len(".dist-info")].rsplit("-", 1)[0]
+                try:
+                    modules = (info / "top_level.txt").read_text(encoding="utf-8").split()
+                except OSError:
+                    modules = [distribution.replace("-", "_").lower()]
+                pairs.extend((module, distribution) for module in modules)
+    return tuple(pairs)
+
+
+@functools.lru_cache(maxsize=32)
+def _js_project(stamps: tuple) -> Project:
+    """Every package.json from the file's folder up: dependencies of all sections, and package names."""
+    declared: set[str] = set()
+    names = []
+    for folder, _ in stamps:
+        path = Path(folder) / PACKAGE_JSON
+        names.append(str(path))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        if isinstance(data.get("name"), str):
+            declared.add(data["name"].lower())
+        for section in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
+            if isinstance(data.get(section), dict):
+                declared |= {str(k).lower() for k in data[section]}
+    root = Path(stamps[-1][0])
+    return Project(root, (PACKAGE_JSON,), frozenset(declared), frozenset(), ())
+
+
+_recent: dict[tuple[str, str], tuple[float, Project | None]] = {}
+RECHECK_SECONDS = 2.0  # how long a project lookup is reused: keystrokes should not walk the disk each time
+
+
+def project_for(path: str | None, language: str) -> Project | None:
+    if not path:
+        return None
+    key = (path, "python" if language == "python" else "js")
+    now = time.monotonic()
+    recent = _recent.get(key)
+    if recent is not None and now - recent[0] < RECHECK_SECONDS:
+        return recent[1]
+    if len(_recent) > 256:
+        _recent.clear()
+    project = _find_project(path, language)
+    _recent[key] = (now, project)
+    return project
+
+
+def _find_project(path: str, language: str) -> Project | None:
+    try:
+        start = Path(path).resolve().parent
+        if language == "python":
+            for folder in (start, *start.parents):
+                stamp = _stamp(folder, PYPI)
+                if stamp:
+                    return _python_project(str(folder), stamp)
+            return None
+        stamps = tuple((str(f), s) for f in (start, *start.parents) if (s := _stamp(f, NPM)))
+        return _js_project(stamps) if stamps else None
+    except OSError:
+        return None
+
+
+def is_local_module(path: str | None, module: str, root: Path | None) -> bool:
+    """A module next to the file or in a folder between it and the project root (scripts, test helpers)."""
+    if not path:
+        return False
+    folder = Path(path).resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / f"{module}.py").exists() or (candidate / module / "__init__.py").exists():
+            return True
+        if (candidate / module).is_dir() and candidate == folder:
+            return True  # a namespace package beside the file
+        if root is None or candidate == root:
+            break
+    return False
+
+
+def distributions_for(module: str, dotted: str, project: Project) -> list[str]:
+    candidates = [name for top, name in project.installed if top == module]
+    for key in (dotted, module):
+        if key in IMPORT_TO_DISTRIBUTION:
+            candidates.append(IMPORT_TO_DISTRIBUTION[key])
+    candidates.append(module)
+    return candidates
+
+
+class UndeclaredImportCheck(NodeCheck):
+    rules = (RULE,)
+    languages = frozenset({"python"}) | JS_FAMILY
+
+    def _project(self, document, context: CheckContext) -> Project | None:
+        if "deps.project" not in context.cache:
+            context.cache["deps.project"] = project_for(document.path, document.language)
+        return context.cache["deps.project"]
+
+    def module_context_key(self, document, context: CheckContext) -> object:
+        project = self._project(document, context)
+        return None if project is None else (str(project.root), project.declared, project.first_party)
+
+    def check_node(self, node, document, context: CheckContext) -> Iterable[Finding]:
+        project = self._project(document, context)
+        if project is None:
+            return
+        if document.language == "python":
+            yield from self._python(node, document, project)
+        else:
+            yield from self._javascript(node, document, project)
+
+    def _python(self, node, document, project: Project) -> Iterable[Finding]:
+        for imported in python_imports(node, document):
+            module = imported.package
+            if module in STDLIB or module in project.first_party:
+                continue
+            if is_local_module(document.path, module, project.root):
+                continue
+            candidates = distributions_for(module, imported.dotted, project)
+            if any(normalize_pypi(c) in project.declared for c in candidates):
+                continue
+            if import_typo_verdict(module, PYPI) is not None:
+                continue  # reported as a missing or look-alike package (LG501/LG502)
+            meant = next((c for c in candidates if c != module), module)
+            yield RULE.finding(
+                imported.span,
+                f"`{module}` is imported but its distribution `{meant}` is not declared in "
+                f"{' / '.join(project.manifest_names)}",
+                properties={"source": "offline", "module": module, "distribution": meant},
+            )
+
+    def _javascript(self, node, document, project: Project) -> Iterable[Finding]:
+        for imported in js_imports(node, document):
+            package = imported.package
+            if package.lower() in project.declared or package.startswith("@types/"):
+                continue
+            if import_typo_verdict(package, NPM) is not None:
+                continue
+            yield RULE.finding(
+                imported.span,
+                f"`{package}` is imported but not declared in package.json",
+                properties={"source": "offline", "package": package},
+            )
+
+
+CHECK = UndeclaredImportCheck()

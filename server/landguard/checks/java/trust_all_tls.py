@@ -1,0 +1,228 @@
+"""Trust-all TLS: certificate and host name checks switched off.
+
+## What it does
+Flags ``X509TrustManager`` implementations whose ``checkServerTrusted`` does nothing (an
+empty body, or only ``return``/comments), ``HostnameVerifier``s that accept every host (a
+lambda or a ``verify`` method returning ``true``, ``NoopHostnameVerifier``,
+``ALLOW_ALL_HOSTNAME_VERIFIER``, Apache's ``TrustAllStrategy``), and ``SSLContext.init``
+given a trust manager defined in the file to trust everything.
+
+## Why is this bad?
+TLS protects only when the client checks who it talks to. A trust manager that accepts any
+certificate, or a verifier that accepts any host name, lets anyone on the network path
+impersonate the server and read or change the traffic, credentials included.
+
+## Example
+```java
+TrustManager[] trustAll = { new X509TrustManager() {
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+    ...
+}};
+connection.setHostnameVerifier((host, session) -> true);
+```
+
+## Use instead
+Keep the JDK defaults. For a private CA or a self-signed test server, load its certificate
+into a ``KeyStore`` and build the ``TrustManagerFactory`` from it; never accept all.
+
+## References
+- CWE-295: Improper Certificate Validation (https://cwe.mitre.org/data/definitions/295.html)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tree_sitter import Node
+
+from landguard.checks.java._support import (
+    JavaCheck,
+    call_args,
+    matches,
+    method_scope,
+    node_text,
+    simple_type,
+    unwrap,
+)
+from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.registry import CheckContext, Rule
+
+RULE = Rule(
+    id="LG407",
+    name="trust-all-tls",
+    title="TLS certificate or host name checks disabled",
+    severity=Severity.ERROR,
+    confidence=Confidence.HIGH,
+    cwe=(295,),
+    docs=__doc__,
+    languages=frozenset({"java"}),
+    aliases=("find_sec_bugs.WEAK_TRUST_MANAGER", "find_sec_bugs.WEAK_HOSTNAME_VERIFIER"),
+)
+
+_NODES = """
+(method_declaration name: (identifier) @name (#any-of? @name "checkServerTrusted" "verify")) @method
+(method_invocation name: (identifier) @m
+  (#any-of? @m "setHostnameVerifier" "setDefaultHostnameVerifier" "setSSLHostnameVerifier" "hostnameVerifier")) @setter
+(local_variable_declaration type: (_) @type (#eq? @type "HostnameVerifier")) @declaration
+(field_access field: (identifier) @f (#any-of? @f "ALLOW_ALL_HOSTNAME_VERIFIER" "INSTANCE")) @allow
+(object_creation_expression type: (_) @t (#match? @t "(NoopHostnameVerifier|TrustAllStrategy|AllowAllHostnameVerifier)$")) @noop
+(method_invocation name: (identifier) @init (#eq? @init "init")) @init_call
+"""
+# Statements that do not check anything.
+_NO_OP = frozenset({"line_comment", "block_comment", "return_statement", "empty_statement"})
+
+
+def is_trust_all_method(document, method: Node) -> bool:
+    """``checkServerTrusted`` with an empty body / ``verify`` that only returns true."""
+    body = method.child_by_field_name("body")
+    if body is None:
+        return False
+    name = node_text(document, method.child_by_field_name("name"))
+    statements = [s for s in body.named_children if s.type not in ("line_comment", "block_comment")]
+    if name == "checkServerTrusted":
+        return all(s.type in _NO_OP or _is_logging(document, s) for s in body.named_children)
+    return len(statements) == 1 and _returns_true(statements[0])
+
+
+def _is_logging(document, statement: Node) -> bool:
+    """``log.debug(...)`` / ``System.out.println(...)``: a statement that checks nothing."""
+    if statement.type != "expression_statement":
+        return False
+    call = statement.named_child(0)
+    if call is None or call.type != "method_invocation":
+        return False
+    receiver = node_text(document, call.child_by_field_name("object")).lower()
+    return receiver in ("log", "logger", "system.out", "system.err", "logging") or receiver.endswith("logger")
+
+
+def _returns_true(statement: Node) -> bool:
+    value = unwrap(statement.named_child(0)) if statement.type == "return_statement" else None
+    return value is not None and value.type == "true"
+
+
+def _always_true_lambda(node: Node | None) -> bool:
+    node = unwrap(node)
+    if node is None or node.type != "lambda_expression":
+        return False
+    body = node.child_by_field_name("body")
+    if body is None:
+        return False
+    if body.type == "true":
+        return True
+    if body.type == "block":
+        statements = [s for s in body.named_children if s.type not in ("line_comment", "block_comment")]
+        return len(statements) == 1 and _returns_true(statements[0])
+    return False
+
+
+class TrustAllTlsCheck(JavaCheck):
+    rules = (RULE,)
+    needles = (b"checkServerTrusted", b"HostnameVerifier", b"verify", b"TrustAllStrategy", b"init(")
+
+    def module_context_key(self, document, context: CheckContext) -> object:
+        return (super().module_context_key(document, context), trust_all_classes(document, context))
+
+    def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
+        reported: set[int] = set()
+        for pattern, captures in matches(_NODES, unit):
+            finding = None
+            if pattern == 0:
+                method = captures["method"][0]
+                if is_trust_all_method(document, method) and self._is_tls_method(document, method):
+                    what = (
+                        "checkServerTrusted accepts every certificate"
+                        if node_text(document, captures["name"][0]) == "checkServerTrusted"
+                        else "HostnameVerifier accepts every host name"
+                    )
+                    finding = (method.child_by_field_name("name"), what)
+            elif pattern == 1:
+                args = call_args(captures["setter"][0])
+                if args and _always_true_lambda(args[-1]):
+                    finding = (args[-1], "HostnameVerifier accepts every host name")
+            elif pattern == 2:
+                for declarator in captures["declaration"][0].children_by_field_name("declarator"):
+                    value = declarator.child_by_field_name("value")
+                    if _always_true_lambda(value):
+                        finding = (value, "HostnameVerifier accepts every host name")
+            elif pattern == 3:
+                node = captures["allow"][0]
+                text = node_text(document, node)
+                if text.endswith("ALLOW_ALL_HOSTNAME_VERIFIER") or text.endswith(
+                    "NoopHostnameVerifier.INSTANCE"
+                ):
+                    finding = (node, f"{text} accepts every host name")
+            elif pattern == 4:
+                name = simple_type(node_text(document, captures["t"][0]))
+                finding = (captures["noop"][0], f"{name} turns off certificate or host name checks")
+            else:
+                call = captures["init_call"][0]
+                if self._init_with_trust_all(unit, document, context, call):
+                    finding = (
+                        call,
+                        "SSLContext is initialised with a trust manager that accepts every certificate",
+                    )
+            if finding is not None and finding[0] is not None and finding[0].start_byte not in reported:
+                reported.add(finding[0].start_byte)
+                yield RULE.finding(
+                    document.node_span(finding[0]),
+                    f"{finding[1]}; keep the default checks or pin a trust store",
+                )
+
+    @staticmethod
+    def _is_tls_method(document, method: Node) -> bool:
+        parameters = method.child_by_field_name("parameters")
+        text = node_text(document, parameters) if parameters is not None else ""
+        name = node_text(document, method.child_by_field_name("name"))
+        if name == "checkServerTrusted":
+            return "X509Certificate" in text
+        return "SSLSession" in text
+
+    @staticmethod
+    def _init_with_trust_all(unit, document, context, call: Node) -> bool:
+        """``ctx.init(km, managers, random)`` where ``managers`` holds a trust-all manager of this unit."""
+        args = call_args(call)
+        if len(args) != 3:
+            return False
+        managers = unwrap(args[1])
+        if managers is None:
+            return False
+        if managers.type == "identifier":
+            values = method_scope(unit, document, context).values.get(node_text(document, managers), [])
+            candidates = [value for _op, value in values]
+        else:
+            candidates = [managers]
+        named = trust_all_classes(document, context)
+        for candidate in candidates:
+            for pattern, captures in matches(_TRUST_MANAGERS, candidate):
+                if pattern == 0 and is_trust_all_method(document, captures["method"][0]):
+                    return True
+                if pattern == 1 and node_text(document, captures["type"][0]) in named:
+                    return True
+        return False
+
+
+_TRUST_MANAGERS = """
+(method_declaration name: (identifier) @n (#eq? @n "checkServerTrusted")) @method
+(object_creation_expression type: (type_identifier) @type)
+"""
+_TRUST_ALL_CLASSES = """
+(class_declaration name: (identifier) @class
+  body: (class_body (method_declaration name: (identifier) @n (#eq? @n "checkServerTrusted")) @method))
+"""
+
+
+def trust_all_classes(document, context: CheckContext) -> frozenset[str]:
+    """Names of classes in the document whose checkServerTrusted accepts everything."""
+    cached = context.cache.get("java.trust_all_classes")
+    if cached is not None:
+        return cached
+    names: set[str] = set()
+    if document.tree is not None and b"checkServerTrusted" in document.source:
+        for _pattern, captures in matches(_TRUST_ALL_CLASSES, document.tree.root_node):
+            if is_trust_all_method(document, captures["method"][0]):
+                names.add(node_text(document, captures["class"][0]))
+    result = context.cache["java.trust_all_classes"] = frozenset(names)
+    return result
+
+
+CHECK = TrustAllTlsCheck()

@@ -1,0 +1,116 @@
+"""## What it does
+Finds file-system paths built from request data (Express `req.params`, `req.query`,
+`req.body` ...) and passed to `fs` functions (`readFile`, `createReadStream`, `writeFile`,
+`unlink` ..., callback, sync and `fs/promises` forms) or to `res.sendFile` / `res.download`
+without a `root` option. `path.join` and `path.resolve` do not make a path safe; `path.basename`
+does.
+
+## Why is this bad?
+A name like `../../../etc/passwd` or `..%2f..%2f.env` walks out of the intended folder, so the
+client reads (or overwrites) any file the server process can reach: source code, `.env`
+secrets, keys.
+
+## Example
+```js
+res.sendFile(path.join(__dirname, 'uploads', req.params.name));
+```
+
+## Use instead
+```js
+res.sendFile(path.basename(req.params.name), { root: path.join(__dirname, 'uploads') });
+```
+The quick fix (not preferred) wraps the request value in `path.basename(...)`.
+
+## References
+- CWE-22: Improper Limitation of a Pathname to a Restricted Directory, https://cwe.mitre.org/data/definitions/22.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from landguard.checks.javascript import _support as js
+from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.registry import Rule
+from landguard.fixes import javascript_fixes as fixes
+
+RULE = Rule(
+    id="LG308",
+    name="path-traversal",
+    title="File path built from request data",
+    severity=Severity.ERROR,
+    confidence=Confidence.HIGH,
+    cwe=(22,),
+    docs=__doc__ or "",
+    languages=js.LANGUAGES,
+)
+_FS_FUNCTIONS = (
+    "readFile readFileSync createReadStream writeFile writeFileSync createWriteStream appendFile appendFileSync "
+    "unlink unlinkSync readdir readdirSync rm rmSync"
+).split()
+_TARGETS = frozenset(
+    f"{module}.{function}"
+    for module in ("fs", "fs/promises", "fs.promises", "fs-extra")
+    for function in _FS_FUNCTIONS
+)
+_PATH_BUILDERS = frozenset({"path.join", "path.resolve"})
+
+
+class PathTraversal(js.RuleCheck):
+    rule = RULE
+
+    def check_node(self, node, document, context) -> Iterable[Finding]:
+        index = js.unit_index(node, document, context)
+        for qualified, call in js.calls_to(index, document, context, _TARGETS):
+            yield from self._check(document, context, call, f"fs.{qualified.rsplit('.', 1)[-1]}")
+        for name, call in index.calls_named("sendFile", "download"):
+            receiver = js.callee_object(call)
+            args = js.arguments_of(call)
+            if receiver is None or len(args) > 1 and _has_root_option(document, args[1]):
+                continue
+            yield from self._check(document, context, call, f"res.{name}")
+
+    def _check(self, document, context, call, what) -> Iterable[Finding]:
+        args = js.arguments_of(call)
+        if not args:
+            return
+        info = js.value_of(document, context, args[0])
+        if not info.tainted or info.sanitized:
+            return
+        fix = _basename_fix(document, context, args[0])
+        yield RULE.finding(
+            document.node_span(call),
+            f"{what}() with a path built from request data; '../' can reach any file",
+            fixes=[fix] if fix else [],
+        )
+
+
+def _has_root_option(document, options) -> bool:
+    options = js.unwrap(options)
+    return options.type == "object" and any(
+        c.type in ("pair", "shorthand_property_identifier")
+        and js.text(document, c.child_by_field_name("key") or c) == "root"
+        for c in options.named_children
+    )
+
+
+def _basename_fix(document, context, argument):
+    path_name = js.local_name_for(document, context, "path", None)
+    if path_name is None:
+        return None
+    argument = js.unwrap(argument)
+    candidates = [argument]
+    if (
+        argument.type == "call_expression"
+        and js.qualified_callee(document, context, argument) in _PATH_BUILDERS
+    ):
+        candidates = js.arguments_of(argument)
+    tainted = [c for c in candidates if js.is_request_data(document, c)]
+    if len(tainted) != 1:
+        return None
+    return fixes.wrap_node(
+        document, tainted[0], f"{path_name}.basename", "Keep only the file name (path.basename)", False
+    )
+
+
+RULE_CHECK = PathTraversal()

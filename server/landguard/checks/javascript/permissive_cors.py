@@ -1,0 +1,106 @@
+"""## What it does
+Finds CORS set up to let any site make credentialed requests: a `cors({...})` / options
+object with `credentials: true` and `origin: '*'`, `origin: true` or the request's own
+`Origin` header, and handlers that set `Access-Control-Allow-Credentials: true` together
+with `Access-Control-Allow-Origin` of `*` or the reflected request origin.
+
+## Why is this bad?
+With credentials allowed, a page on any site the user visits can call your API with the
+user's cookies and read the responses: account data, CSRF tokens, everything. (`'*'` with
+credentials is rejected by browsers, which usually leads to "fixing" it by reflecting the
+origin, which is the exploitable form.)
+
+## Example
+```js
+app.use(cors({ origin: true, credentials: true }));
+```
+
+## Use instead
+```js
+app.use(cors({ origin: ['https://app.example.com'], credentials: true }));
+```
+
+## References
+- CWE-942: Permissive Cross-domain Policy with Untrusted Domains, https://cwe.mitre.org/data/definitions/942.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from landguard.checks.javascript import _support as js
+from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.registry import Rule
+
+RULE = Rule(
+    id="LG315",
+    name="permissive-cors",
+    title="CORS allows credentials from any origin",
+    severity=Severity.WARNING,
+    confidence=Confidence.HIGH,
+    cwe=(942,),
+    docs=__doc__ or "",
+    languages=js.LANGUAGES,
+)
+_ALLOW_ORIGIN = "access-control-allow-origin"
+_ALLOW_CREDENTIALS = "access-control-allow-credentials"
+
+
+class PermissiveCors(js.RuleCheck):
+    rule = RULE
+    uses_imports = False
+
+    def check_node(self, node, document, context) -> Iterable[Finding]:
+        index = js.unit_index(node, document, context)
+        for pair in index.pairs.get("credentials", ()):
+            if js.text(document, pair.child_by_field_name("value")) != "true" or pair.parent is None:
+                continue
+            for sibling in pair.parent.named_children:
+                if (
+                    sibling.type != "pair"
+                    or js.text(document, sibling.child_by_field_name("key")).strip("'\"") != "origin"
+                ):
+                    continue
+                verdict = _any_origin(document, context, sibling.child_by_field_name("value"))
+                if verdict:
+                    yield RULE.finding(
+                        document.node_span(sibling),
+                        f"origin {verdict} with credentials: true lets any website read responses with the user's cookies",
+                        confidence=Confidence.MEDIUM if verdict == "'*'" else None,
+                    )
+        origin_calls, credentials = [], False
+        for _name, call in index.calls_named("setHeader", "header", "set"):
+            args = js.arguments_of(call)
+            if len(args) != 2:
+                continue
+            header = (js.string_value(document, js.unwrap(args[0])) or "").lower()
+            if header == _ALLOW_CREDENTIALS and js.text(document, args[1]).strip("'\"") == "true":
+                credentials = True
+            elif header == _ALLOW_ORIGIN:
+                verdict = _any_origin(document, context, args[1])
+                if verdict:
+                    origin_calls.append((call, verdict))
+        if credentials:
+            for call, verdict in origin_calls:
+                yield RULE.finding(
+                    document.node_span(call),
+                    f"Access-Control-Allow-Origin {verdict} with Allow-Credentials: true lets any website read "
+                    "responses with the user's cookies",
+                    confidence=Confidence.MEDIUM if verdict == "'*'" else None,
+                )
+
+
+def _any_origin(document, context, value) -> str | None:
+    if value is None:
+        return None
+    value = js.unwrap(value)
+    if js.string_value(document, value) == "*":
+        return "'*'"
+    if value.type == "true":
+        return "true (reflect any origin)"
+    if js.value_of(document, context, value).tainted:
+        return "copied from the request"
+    return None
+
+
+RULE_CHECK = PermissiveCors()

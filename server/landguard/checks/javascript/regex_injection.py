@@ -1,0 +1,79 @@
+"""## What it does
+Finds regular expressions compiled from request data: `new RegExp(req.query.q)` or
+`RegExp(x)` where `x` comes from the request, without escaping it first
+(`escapeRegExp`, `_.escapeRegExp`, `escape-string-regexp`).
+
+## Why is this bad?
+The client chooses the pattern. `(a+)+$` against a long input makes the regex engine
+backtrack for minutes, blocking Node's single event loop for every user (ReDoS); patterns
+such as `.*` also widen searches past what the query meant to allow.
+
+## Example
+```js
+const matches = products.filter((p) => new RegExp(req.query.q, 'i').test(p.name));
+```
+
+## Use instead
+```js
+const needle = String(req.query.q).toLowerCase();
+const matches = products.filter((p) => p.name.toLowerCase().includes(needle));
+```
+The quick fix escapes the value's regex metacharacters so it matches literally.
+
+## References
+- CWE-1333: Inefficient Regular Expression Complexity, https://cwe.mitre.org/data/definitions/1333.html
+- CWE-730: OWASP Top Ten 2004 A9 - Denial of Service, https://cwe.mitre.org/data/definitions/730.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from landguard.checks.javascript import _support as js
+from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.registry import Rule
+from landguard.fixes import javascript_fixes as fixes
+
+RULE = Rule(
+    id="LG316",
+    name="regex-injection",
+    title="Regular expression built from request data",
+    severity=Severity.WARNING,
+    confidence=Confidence.HIGH,
+    cwe=(1333, 730),
+    docs=__doc__ or "",
+    languages=js.LANGUAGES,
+)
+
+
+class RegexInjection(js.RuleCheck):
+    rule = RULE
+
+    def check_node(self, node, document, context) -> Iterable[Finding]:
+        index = js.unit_index(node, document, context)
+        candidates = list(index.news.get("RegExp", ())) + list(index.calls.get("RegExp", ()))
+        for call in candidates:
+            if js.qualified_callee(document, context, call) != "RegExp":
+                continue
+            args = js.arguments_of(call)
+            if not args:
+                continue
+            info = js.value_of(document, context, args[0])
+            if not info.tainted or info.sanitized:
+                continue
+            target = js.unwrap(args[0])
+            if target.type == "binary_expression":
+                # Escape only the request part, so the pattern's own anchors and classes keep working.
+                tainted = [
+                    o for o in js.flatten_plus(document, target) if js.value_of(document, context, o).tainted
+                ]
+                target = tainted[0] if len(tainted) == 1 else target
+            fix = fixes.escape_regex(document, target)
+            yield RULE.finding(
+                document.node_span(call),
+                "Regular expression compiled from request data; escape it or match with includes()",
+                fixes=[fix] if fix else [],
+            )
+
+
+RULE_CHECK = RegexInjection()

@@ -1,0 +1,126 @@
+"""## What it does
+Finds SQL text built with template substitutions or `+` and passed to a query API:
+`query`/`execute` of mysql, mysql2, pg and sqlite3 (also `all`/`get`/`run`), `knex.raw`,
+`sequelize.query`, and Prisma's `$queryRawUnsafe` / `$executeRawUnsafe`. Strings built in
+local variables (`let sql = ...; sql += ...`) are followed. Values from the request raise
+confidence.
+
+## Why is this bad?
+A value spliced into SQL text can end the string and add SQL of its own
+(`' OR '1'='1`), reading or destroying data the query was never meant to touch.
+
+## Example
+```js
+const { rows } = await pool.query(`SELECT * FROM users WHERE email = '${email}'`);
+```
+
+## Use instead
+```js
+const { rows } = await pool.query('SELECT * FROM users WHERE email = $1', [email]);
+```
+The quick fix puts placeholders (`$1` for pg and Prisma, `?` for mysql, sqlite and knex) in
+place of the values and passes the values separately, when the driver is known from the
+module's imports, the call has no parameters yet and every value sits where SQL expects a value.
+
+## References
+- CWE-89: Improper Neutralization of Special Elements used in an SQL Command, https://cwe.mitre.org/data/definitions/89.html
+- OWASP SQL Injection Prevention Cheat Sheet
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from landguard.checks.javascript import _support as js
+from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.registry import Rule
+from landguard.fixes import javascript_fixes as fixes
+
+RULE = Rule(
+    id="LG302",
+    name="sql-injection",
+    title="SQL built from strings is passed to a query",
+    severity=Severity.ERROR,
+    confidence=Confidence.MEDIUM,
+    cwe=(89,),
+    docs=__doc__ or "",
+    languages=js.LANGUAGES,
+)
+
+_SQL = re.compile(
+    r"(?is)\b(?:select\b.*\bfrom\b|insert\s+into|update\b.*\bset\b|delete\s+from|replace\s+into|"
+    r"(?:create|drop|alter|truncate)\s+table|where\s+[\w.\"`]+\s*(?:=|<>|!=|<|>|like\b|in\b|is\b))"
+)
+_PLACEHOLDER = re.compile(r"\$\d|\$(?=\s|$)|\?")
+_GENERIC_METHODS = ("query", "execute", "all", "get", "run", "each", "prepare", "exec")
+# APIs that take raw SQL whatever it looks like.
+_RAW_METHODS = ("raw", "whereRaw", "$queryRawUnsafe", "$executeRawUnsafe")
+_DOLLAR_DRIVERS = frozenset({"pg", "pg-pool", "@neondatabase/serverless", "postgres-pool"})
+_QUESTION_DRIVERS = frozenset({"mysql", "mysql2", "mysql2/promise", "sqlite3", "sqlite"})
+
+
+class SqlInjection(js.RuleCheck):
+    rule = RULE
+
+    def check_node(self, node, document, context) -> Iterable[Finding]:
+        index = js.unit_index(node, document, context)
+        for name, call in index.calls_named(*_GENERIC_METHODS, *_RAW_METHODS):
+            args = js.arguments_of(call)
+            if not args:
+                continue
+            sql = js.unwrap(args[0])
+            if sql.type not in ("template_string", "binary_expression", "identifier", "call_expression"):
+                continue
+            info = js.value_of(document, context, sql)
+            if not info.built or info.sanitized:
+                continue
+            if name not in _RAW_METHODS and not _SQL.search(info.joined()):
+                continue
+            if len(args) > 1 and not info.tainted and _PLACEHOLDER.search(info.joined()):
+                continue  # values are bound already; what is spliced in is a column list or placeholder number
+            if name == "exec" and js.callee_object(call) is None:
+                continue  # a bare exec(...) is child_process' business (LG303)
+            fix = self._fix(document, context, call, name, args)
+            yield RULE.finding(
+                document.node_span(call),
+                f"SQL built from {'request data' if info.tainted else 'strings'} is passed to {name}(); "
+                "use placeholders and pass the values separately",
+                fixes=[fix] if fix else [],
+                confidence=Confidence.HIGH if info.tainted else None,
+            )
+
+    def _fix(self, document, context, call, name, args):
+        sql = js.unwrap(args[0])
+        if sql.type not in ("template_string", "binary_expression"):
+            return None
+        rest = args[1:]
+        if rest and not (len(rest) == 1 and js.is_function_node(rest[0])):
+            return None  # parameters (or options) already given
+        if name in ("$queryRawUnsafe", "$executeRawUnsafe"):
+            return fixes.parameterize_sql(document, sql, "$", "spread") if not rest else None
+        modules = js.imported_modules(document, context)
+        if name in ("raw", "whereRaw"):
+            return (
+                fixes.parameterize_sql(document, sql, "?", "array")
+                if "knex" in modules and not rest
+                else None
+            )
+        if name not in ("query", "execute", "all", "get", "run", "each"):
+            return None
+        drivers = modules & (_DOLLAR_DRIVERS | _QUESTION_DRIVERS | {"sequelize", "better-sqlite3", "knex"})
+        if len(drivers) != 1:
+            return None
+        driver = next(iter(drivers))
+        if driver in _DOLLAR_DRIVERS and name == "query":
+            return fixes.parameterize_sql(document, sql, "$", "array")
+        if driver in _QUESTION_DRIVERS:
+            if driver.startswith("mysql") and name not in ("query", "execute"):
+                return None
+            return fixes.parameterize_sql(document, sql, "?", "array")
+        if driver == "sequelize" and name == "query" and not rest:
+            return fixes.parameterize_sql(document, sql, "?", "replacements")
+        return None
+
+
+RULE_CHECK = SqlInjection()

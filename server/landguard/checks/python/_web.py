@@ -1,0 +1,421 @@
+"""Support for the web-facing Python rules (LG220 and up), built on ``_support``.
+
+``_support.taint`` says whether data comes from a web request; these rules also need to know
+whether it was *made safe* on the way (``secure_filename``, ``escape``, ``url_for``), and
+whether the function checks the value before using it (``is_relative_to``, a ``netloc``
+comparison). Everything here is cheap and works on one scope at a time.
+
+API
+    ``request_taint(node, flow, imports, sanitizers, safe_attributes) -> Taint``: like
+        ``_support.taint``, but a value that passes through a call whose last callee name is in
+        ``sanitizers`` (or ``VALUE_KILLERS``: ``int``, ``len`` …), or through an attribute in
+        ``safe_attributes`` (``Path(x).name``), counts as clean. Assignments are followed the same way.
+    ``RequestSinkRule``: a ``CallRule`` for "request data reaches this sink" rules (path traversal,
+        SSRF, open redirect): set ``sinks`` (qualified name -> argument position and keyword),
+        ``sanitizers`` and ``guard`` (a pattern whose presence in the function means the value is checked).
+    ``injected_parameters(function)``: route parameters the framework fills (``Depends(...)``), which
+        are not request data.
+    ``url_head_from_request(node, flow, imports)``: request data decides where a URL points (it is
+        the URL, or comes before the host ends); ``f"https://api.example.com/u/{id}"`` does not.
+    ``scope_text(scope) -> str`` and ``guarded(scope, pattern) -> bool``: a check in the function's
+        text (``is_relative_to``, ``url_has_allowed_host_and_scheme``) that makes a value safe.
+    ``call_info(call, unit, document, context) -> (Flow, ImportMap)``: the flow and imports for a call.
+    ``is_secret_name(name) -> bool``: a variable name that holds a secret (password, api_key …).
+    ``decorators(function)``, ``decorator_name(decorator)``, ``decorator_expression(decorator)``,
+        ``functions_in(unit, context)``: for route and view detection.
+    ``dotted_module_reference(document, imports, module, statement)``: like
+        ``python_fixes.module_reference`` for dotted modules (``defusedxml.ElementTree``).
+    ``with_import(import_edit, edit)``: a fix's edits as one edit when an import line is needed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import ClassVar
+
+from tree_sitter import Node
+
+from landguard.checks.python import _support as py
+from landguard.engine.document import Document
+from landguard.engine.findings import Finding, Span, TextEdit
+from landguard.engine.registry import CheckContext
+from landguard.fixes.python_fixes import line_indent, starts_line
+
+Taint = py.Taint
+
+# Calls whose result no longer carries the attacker's text in a dangerous form for any sink.
+VALUE_KILLERS = frozenset({"int", "float", "bool", "len", "hash", "UUID", "uuid4", "abs", "round", "ord"})
+
+
+def call_info(
+    call: Node, unit: Node, document: Document, context: CheckContext
+) -> tuple[py.Flow, py.ImportMap]:
+    return py.function_flow(py.scope_of(call, unit), context), py.scope_imports(call, document, context)
+
+
+def _callee_last(call: Node) -> str:
+    return py.callee_attribute(call)
+
+
+def _is_request_attribute(node: Node, imports: dict[str, str]) -> bool:
+    obj = node.child_by_field_name("object")
+    if obj is None or obj.type != "identifier":
+        return False
+    # `_support.taint` knows the request sources; on a bare `request.args` it answers without dataflow.
+    return py.taint(node, None, imports) == Taint.REQUEST
+
+
+def request_taint(
+    node: Node | None,
+    flow: py.Flow | None,
+    imports: dict[str, str],
+    sanitizers: frozenset[str] = frozenset(),
+    safe_attributes: frozenset[str] = frozenset(),
+    depth: int = 0,
+) -> Taint:
+    """Where the data in ``node`` may come from, treating sanitiser calls as clean."""
+    if node is None:
+        return Taint.UNKNOWN
+    node = py.unparenthesize(node)
+    if py.is_literal(node):
+        return Taint.LITERAL
+    if depth > 5:
+        return Taint.UNKNOWN
+    best = Taint.LITERAL
+    stack = [node]
+    seen = 0
+    while stack:
+        current = stack.pop()
+        seen += 1
+        if seen > 300:
+            return max(best, Taint.UNKNOWN)
+        kind = current.type
+        if kind == "call":
+            last = _callee_last(current)
+            if last in sanitizers or last in VALUE_KILLERS:
+                continue
+            stack.extend(current.named_children)
+        elif kind == "attribute":
+            attribute = py.text(current.child_by_field_name("attribute"))
+            if attribute in safe_attributes:
+                continue
+            if _is_request_attribute(current, imports):
+                return Taint.REQUEST
+            obj = current.child_by_field_name("object")
+            if obj is not None:
+                stack.append(obj)
+        elif kind == "identifier":
+            parent = current.parent
+            if (
+                parent is not None
+                and parent.type == "keyword_argument"
+                and parent.child_by_field_name("name") == current
+            ):
+                continue
+            name = py.text(current)
+            if flow is not None:
+                reaching = flow.reaching(name, current.start_byte)
+                if reaching:
+                    for entry in reaching:
+                        best = max(
+                            best,
+                            request_taint(entry.value, flow, imports, sanitizers, safe_attributes, depth + 1),
+                        )
+                        if best == Taint.REQUEST:
+                            return best
+                    continue
+                if name in flow.parameters and name not in ("self", "cls"):
+                    if (
+                        flow.scope.type == "function_definition"
+                        and py.is_route_handler(flow.scope)
+                        and name not in injected_parameters(flow.scope)
+                    ):
+                        return Taint.REQUEST
+                    best = max(best, Taint.PARAMETER)
+                    continue
+            best = max(best, Taint.UNKNOWN)
+        elif kind in ("string", "concatenated_string"):
+            for child in current.named_children:
+                if child.type == "interpolation":
+                    expression = child.child_by_field_name("expression")
+                    if expression is not None:
+                        stack.append(expression)
+                elif child.type == "string":
+                    stack.append(child)
+        elif kind in ("integer", "float", "true", "false", "none", "lambda", "comment"):
+            continue
+        elif kind == "keyword_argument":
+            value = current.child_by_field_name("value")
+            if value is not None:
+                stack.append(value)
+        else:
+            stack.extend(current.named_children)
+    return best
+
+
+_INJECTED = re.compile(r"\b(?:Depends|Security|Inject|Provide)\s*\(")
+
+
+def injected_parameters(function: Node) -> frozenset[str]:
+    """Route parameters filled by the framework (FastAPI ``Depends(...)``), not by the client."""
+    parameters = function.child_by_field_name("parameters")
+    if parameters is None or _INJECTED.search(py.text(parameters)) is None:
+        return frozenset()
+    names = set()
+    for parameter in parameters.named_children:
+        if _INJECTED.search(py.text(parameter)):
+            name = parameter.child_by_field_name("name")
+            if name is None and parameter.named_children:
+                name = parameter.named_children[0]
+            if name is not None and name.type == "identifier":
+                names.add(py.text(name))
+    return frozenset(names)
+
+
+# A URL whose literal start already fixes the destination: `https://api.example.com/…` or a local `/path`.
+_FIXED_URL_HEAD = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}%]+[/?#]|/[^/\\])")
+
+
+def url_head_from_request(
+    node: Node, flow: py.Flow, imports: dict[str, str], sanitizers: frozenset[str] = frozenset()
+) -> bool:
+    """Request data decides where a URL points: it is (or starts) the URL, or comes before its host ends.
+
+    ``f"https://api.example.com/users/{user_id}"`` is not: the client picks a path on a fixed host.
+    """
+    values = py.resolve(node, flow)
+    if len(values) != 1:
+        return request_taint(node, flow, imports, sanitizers) == Taint.REQUEST
+    value = py.unparenthesize(values[0])
+    parts = _url_parts(value)
+    if parts is None:
+        return request_taint(value, flow, imports, sanitizers) == Taint.REQUEST
+    head = ""
+    for is_literal, part in parts:
+        if is_literal:
+            head += part if isinstance(part, str) else ""
+            continue
+        if _FIXED_URL_HEAD.match(head):
+            return False
+        if request_taint(part, flow, imports, sanitizers) == Taint.REQUEST:
+            return True
+        if not head:
+            # A base URL from a variable or setting (`API_BASE + "/x/" + name`) fixes the host.
+            return False
+        head += "x"  # an unknown piece: the host is not fixed yet
+    return False
+
+
+def _url_parts(value: Node) -> list[tuple[bool, object]] | None:
+    """(is literal, text or node) pieces of a URL built by f-string or `+`, in order; None otherwise."""
+    if value.type == "string" and any(c.type == "interpolation" for c in value.children):
+        parts: list[tuple[bool, object]] = []
+        for child in value.children:
+            if child.type in ("string_content", "escape_sequence"):
+                parts.append((True, py.text(child)))
+            elif child.type == "interpolation":
+                expression = child.child_by_field_name("expression")
+                if expression is not None:
+                    parts.append((False, expression))
+        return parts
+    if value.type == "binary_operator" and py.text(value.child_by_field_name("operator")) == "+":
+        pieces: list[tuple[bool, object]] = []
+        for piece in _concat(value):
+            literal = py.literal_string_value(piece)
+            pieces.append((True, literal) if literal is not None else (False, piece))
+        return pieces
+    return None
+
+
+def _concat(node: Node) -> list[Node]:
+    node = py.unparenthesize(node)
+    if node.type == "binary_operator" and py.text(node.child_by_field_name("operator")) == "+":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is not None and right is not None:
+            return _concat(left) + _concat(right)
+    return [node]
+
+
+def scope_text(scope: Node) -> str:
+    return py.text(scope)
+
+
+def guarded(scope: Node, pattern: re.Pattern[str]) -> bool:
+    """The scope's own text contains a check matching ``pattern``."""
+    return pattern.search(scope_text(scope)) is not None
+
+
+_SECRET_WORDS = frozenset(
+    {
+        "password",
+        "passwords",
+        "passwd",
+        "pwd",
+        "passphrase",
+        "secret",
+        "token",
+        "apikey",
+        "credential",
+        "credentials",
+        "creds",
+        "jwt",
+        "bearer",
+        "privkey",
+    }
+)
+# "key" is a secret after one of these: api_key, secret_key, private_key, access_key ...
+_KEY_QUALIFIERS = frozenset(
+    {"api", "access", "secret", "private", "signing", "encryption", "master", "auth", "client"}
+)
+# Words that may follow the secret word and still name the secret itself (password_confirmation, token_value).
+_STILL_SECRET = frozenset(
+    {
+        "value",
+        "str",
+        "string",
+        "plain",
+        "plaintext",
+        "raw",
+        "confirm",
+        "confirmation",
+        "text",
+        "bytes",
+        "b64",
+        "encoded",
+        "new",
+        "old",
+        "again",
+        "repeat",
+        "input",
+        "1",
+        "2",
+    }
+)
+_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+
+
+def is_secret_name(name: str) -> bool:
+    """A variable or key name that holds a secret: ``password``, ``self.api_key``, ``db_token``.
+
+    The secret word must be the name's last word, or be followed only by words that still mean
+    the secret (``password_confirmation``): ``token_type``, ``password_hash``, ``api_key_name``
+    describe a secret without holding it.
+    """
+    if not name or len(name) > 60:
+        return False
+    words = [w for w in _WORD_SPLIT.split(_CAMEL.sub(r"\1_\2", name).lower()) if w]
+    if not words or words[0] in ("is", "has", "num", "n", "max", "min", "len", "count"):
+        return False
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index]
+        secret = word in _SECRET_WORDS or (
+            word == "key" and index > 0 and words[index - 1] in _KEY_QUALIFIERS
+        )
+        if secret:
+            return all(rest in _STILL_SECRET for rest in words[index + 1 :])
+    return False
+
+
+def decorators(function: Node) -> list[Node]:
+    parent = function.parent
+    if parent is None or parent.type != "decorated_definition":
+        return []
+    return [child for child in parent.children if child.type == "decorator"]
+
+
+def decorator_expression(decorator: Node) -> Node | None:
+    return next((c for c in decorator.named_children if c.type != "comment"), None)
+
+
+def decorator_name(decorator: Node) -> str:
+    """``@app.route("/x", methods=[...])`` -> ``app.route``; ``@login_required`` -> ``login_required``."""
+    expression = decorator_expression(decorator)
+    if expression is None:
+        return ""
+    if expression.type == "call":
+        expression = expression.child_by_field_name("function")
+    return py.text(expression) if expression is not None else ""
+
+
+def functions_in(unit: Node, context: CheckContext) -> list[Node]:
+    if unit.type == "function_definition":
+        return [unit, *[f for f in py.unit_nodes(unit, "function_definition", context) if f != unit]]
+    return py.unit_nodes(unit, "function_definition", context)
+
+
+def dotted_module_reference(
+    document: Document, imports: dict[str, str], module: str, statement: Node
+) -> tuple[str, TextEdit | None] | None:
+    """(expression naming ``module`` here, edit adding ``import module`` or None); None when unsafe."""
+    for local, qualified in imports.items():
+        if qualified == module:
+            return local, None
+    top = module.split(".", 1)[0]
+    bound = imports.get(top)
+    # `import defusedxml` (or `import defusedxml.minidom`) binds the same top name: importing the
+    # submodule again is harmless. A top name bound to anything else must not be shadowed.
+    if bound is not None and bound != top:
+        return None
+    if not starts_line(document, statement):
+        return None
+    line = statement.start_point[0]
+    return module, TextEdit(Span(line, 0, line, 0), f"{line_indent(document, statement)}import {module}\n")
+
+
+class RequestSinkRule(py.CallRule):
+    """Request data reaching a sink argument, unsanitised and unchecked, is reported."""
+
+    # Qualified callee name -> (positional index or None, keyword or None) of the argument that matters.
+    sinks: ClassVar[dict[str, tuple[int | None, str | None]]] = {}
+    sanitizers: ClassVar[frozenset[str]] = frozenset()
+    safe_attributes: ClassVar[frozenset[str]] = frozenset()
+    guard: ClassVar[re.Pattern[str] | None] = None
+    # For URLs: request data only matters when it decides the destination (see url_head_from_request).
+    url_sink: ClassVar[bool] = False
+
+    def sink_spec(self, name: str, call: Node) -> tuple[int | None, str | None] | None:
+        return self.sinks.get(name)
+
+    def sink_argument(self, call: Node, spec: tuple[int | None, str | None]) -> Node | None:
+        index, keyword = spec
+        positional = py.positional_args(call)
+        if index is not None and index < len(positional):
+            return positional[index]
+        return py.keyword_arg(call, keyword) if keyword else None
+
+    def check_call(
+        self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
+    ) -> Iterable[Finding]:
+        spec = self.sink_spec(name, call)
+        if spec is None:
+            return
+        value = self.sink_argument(call, spec)
+        if value is None or py.is_literal(value):
+            return
+        flow, imports = call_info(call, unit, document, context)
+        if request_taint(value, flow, imports, self.sanitizers, self.safe_attributes) != Taint.REQUEST:
+            return
+        if self.url_sink and not url_head_from_request(value, flow, imports, self.sanitizers):
+            return
+        if self.guard is not None and guarded(flow.scope, self.guard):
+            return
+        yield self.report(call, name, value, document)
+
+    def report(self, call: Node, name: str, value: Node, document: Document) -> Finding:
+        raise NotImplementedError
+
+
+def with_import(import_edit: TextEdit | None, edit: TextEdit) -> tuple[TextEdit, ...]:
+    """The edits of a fix that may need an import line above the fixed statement.
+
+    ``module_reference`` inserts ``import x`` at column 0 of the statement's line; when the
+    statement itself starts at column 0 the two edits would start at the same position, which
+    editors and our own tests may apply in either order. One edit over the statement, starting
+    with the import, says the same thing unambiguously.
+    """
+    if import_edit is None:
+        return (edit,)
+    indent = import_edit.new_text[: len(import_edit.new_text) - len(import_edit.new_text.lstrip())]
+    return (TextEdit(edit.span, import_edit.new_text.lstrip() + indent + edit.new_text),)

@@ -1,0 +1,127 @@
+"""Code injection: ``eval``, ``exec`` or ``compile`` run on a value that is not a literal.
+
+## What it does
+Flags calls of the builtins `eval`, `exec` and `compile` whose code argument is not a string
+literal. A local function that happens to be called `eval` is not flagged; a renamed import of
+the builtin (`from builtins import eval as run`) is. Data from a web request raises the
+confidence.
+
+## Why is this bad?
+Whoever controls the string runs arbitrary Python in your process: `eval(request.args["x"])`
+hands the server to anyone who can send a request. Assistants often suggest `eval` to turn a
+string such as `"[1, 2, 3]"` or `"{'a': 1}"` back into data; `ast.literal_eval` does that
+without running code.
+
+## Example
+```python
+settings = eval(request.form["settings"])
+exec(user_script)
+```
+
+## Use instead
+```python
+import ast
+
+settings = ast.literal_eval(request.form["settings"])
+```
+For configuration or expressions, parse a data format (JSON) or write a small evaluator over an
+allowlist. The quick fix turns `eval(data)` into `ast.literal_eval(data)` (adding `import ast`),
+which accepts only literals.
+
+## References
+- [CWE-95: Eval Injection](https://cwe.mitre.org/data/definitions/95.html)
+- [CWE-94: Code Injection](https://cwe.mitre.org/data/definitions/94.html)
+- Bandit B307 (eval), B102 (exec); Ruff S307, S102
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import libcst as cst
+from tree_sitter import Node
+
+from landguard.checks.python import _support as py
+from landguard.engine.document import Document
+from landguard.engine.findings import Confidence, Finding, Fix, Severity
+from landguard.engine.registry import CheckContext, Rule
+from landguard.fixes.python_fixes import StatementEditor, line_statement, module_reference
+
+RULE = Rule(
+    id="LG203",
+    name="code-injection",
+    title="eval/exec/compile on a non-literal value",
+    severity=Severity.ERROR,
+    confidence=Confidence.MEDIUM,
+    cwe=(95, 94),
+    docs=__doc__,
+    languages=py.PYTHON,
+    aliases=("B307", "S307", "B102", "S102"),
+)
+
+_BUILTINS = ("eval", "exec", "compile")
+
+
+class CodeInjectionCheck(py.CallRule):
+    rule = RULE
+    callee_names = frozenset(_BUILTINS)
+
+    def check_call(
+        self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
+    ) -> Iterable[Finding]:
+        builtin = next((b for b in _BUILTINS if py.is_builtin(name, b)), None)
+        if builtin is None:
+            return
+        code = py.argument(call, 0, "source" if builtin == "compile" else None)
+        if code is None or py.is_literal(code) or py.has_star_args(call) and not py.positional_args(call):
+            return
+        if code.type == "call" and py.callee_attribute(code) == "compile":
+            return  # eval(compile(source, ...)): the compile() call is where the source is judged
+        flow = self.flow_for(call, unit, context)
+        imports = py.scope_imports(call, document, context)
+        if py.is_literal_string(py.resolve(code, flow)[-1]) and len(py.resolve(code, flow)) == 1:
+            return  # a variable holding a constant string
+        taint = py.taint(code, flow, imports)
+        confidence = Confidence.HIGH if taint == py.Taint.REQUEST else RULE.confidence
+        source = " from the web request" if taint == py.Taint.REQUEST else ""
+        fixes = []
+        if builtin == "eval":
+            fix = _literal_eval_fix(call, document, imports)
+            if fix is not None:
+                fixes.append(fix)
+        yield RULE.finding(
+            document.node_span(call),
+            f"`{builtin}` runs code built from a non-literal value{source}; "
+            "anyone who controls it runs arbitrary Python",
+            confidence=confidence,
+            fixes=fixes,
+        )
+
+
+def _literal_eval_fix(call: Node, document: Document, imports: dict[str, str]) -> Fix | None:
+    # Only `eval(expr)`: globals/locals arguments mean real code evaluation was intended.
+    if len(py.positional_args(call)) != 1 or py.keyword_arg(call, "globals") or py.has_star_args(call):
+        return None
+    if any(a.type == "keyword_argument" for a in py._arguments(call)):
+        return None
+    editor = StatementEditor.for_node(document, call)
+    statement = line_statement(call)
+    if editor is None or statement is None:
+        return None
+    target = editor.locate(call, cst.Call)
+    reference = module_reference(document, imports, "ast", statement)
+    if target is None or reference is None:
+        return None
+    local, import_edit = reference
+    editor.replace(
+        target,
+        target.with_changes(func=cst.Attribute(value=cst.Name(local), attr=cst.Name("literal_eval"))),
+    )
+    edit = editor.text_edit()
+    if edit is None:
+        return None
+    edits = (import_edit, edit) if import_edit else (edit,)
+    return Fix("Use ast.literal_eval (evaluates literals only)", edits=edits, preferred=True)
+
+
+HANDLER = CodeInjectionCheck()

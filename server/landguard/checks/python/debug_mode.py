@@ -1,0 +1,208 @@
+"""Debug mode switched on in code that can reach production.
+
+## What it does
+Flags `app.run(debug=True)` (Flask, Flask-SocketIO and alike), `app.debug = True`,
+`app.config["DEBUG"] = True`, and a module-level
+`DEBUG = True` in a Django settings module (a `settings*.py` file, or any module that also
+sets `ALLOWED_HOSTS`, `INSTALLED_APPS`, `MIDDLEWARE`, `ROOT_URLCONF` or `DATABASES`; files named
+for development, local or test settings are left alone). A `run(debug=True)` under
+`if __name__ == "__main__":` is reported with low confidence: it is usually a development
+entry point, but it is also how such apps get deployed. The quick fix reads the flag from the
+environment (`FLASK_DEBUG` / `DJANGO_DEBUG` set to `1`), so it is off unless switched on.
+
+## Why is this bad?
+Werkzeug's debugger serves an interactive Python console on any error page: whoever reaches
+it runs code on the server. Django's `DEBUG = True` shows stack traces, settings and SQL to
+every visitor and keeps every query in memory.
+
+## Example
+```python
+app.run(host="0.0.0.0", debug=True)
+```
+
+## Use instead
+```python
+import os
+
+app.run(host="0.0.0.0", debug=os.environ.get("FLASK_DEBUG") == "1")
+```
+
+## References
+- [CWE-489: Active Debug Code](https://cwe.mitre.org/data/definitions/489.html)
+- [CWE-215: Insertion of Sensitive Information Into Debugging Code](https://cwe.mitre.org/data/definitions/215.html)
+- [Django deployment checklist: DEBUG](https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#debug)
+- Bandit B201; Ruff S201
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+
+import libcst as cst
+from tree_sitter import Node
+
+from landguard.checks.python import _support as py
+from landguard.checks.python import _web as web
+from landguard.engine.document import Document
+from landguard.engine.findings import Confidence, Finding, Fix, Severity
+from landguard.engine.registry import CheckContext, NodeCheck, Rule
+from landguard.fixes.python_fixes import StatementEditor, module_reference, parse_expression
+
+RULE = Rule(
+    id="LG226",
+    name="debug-mode",
+    title="Debug mode enabled in application code",
+    severity=Severity.WARNING,
+    confidence=Confidence.MEDIUM,
+    cwe=(489,),
+    docs=__doc__,
+    languages=py.PYTHON,
+    aliases=("B201", "S201"),
+)
+
+_NOT_WEB_RUNNERS = frozenset({"asyncio", "subprocess", "uvloop", "trio", "anyio", "unittest", "pytest", "?"})
+_APP_DEBUG_TARGET = re.compile(
+    r"^(?:[\w.]*\.)?(?:app|application|flask_app|server)\.(?:debug|config\[\s*[\"']DEBUG[\"']\s*\])$"
+)
+_SETTINGS_NAMES = frozenset({"ALLOWED_HOSTS", "INSTALLED_APPS", "MIDDLEWARE", "ROOT_URLCONF", "DATABASES"})
+_SETTINGS_FILE = re.compile(r"(?:^|[_.-])settings?(?:[_.-]|$)|^(?:prod|production)\.py$", re.I)
+_DEVELOPMENT_FILE = re.compile(
+    r"(?:^|[_.-])(?:dev|develop|development|local|test|tests|testing|ci)(?:[_.-]|$)", re.I
+)
+
+
+def _settings_like(document: Document, context: CheckContext) -> bool:
+    cache_key = ("lg226.settings", id(document.tree))
+    cached = context.cache.get(cache_key)
+    if cached is not None:
+        return cached
+    result = False
+    name = os.path.basename(document.path or "")
+    if not _DEVELOPMENT_FILE.search(name.rsplit(".", 1)[0]):
+        parent = os.path.basename(os.path.dirname(document.path or ""))
+        if _SETTINGS_FILE.search(name) or parent == "settings":
+            result = True
+        elif document.tree is not None:
+            for child in document.tree.root_node.named_children:
+                if child.type == "expression_statement" and child.named_child_count:
+                    assignment = child.named_children[0]
+                    if assignment.type == "assignment" and py.text(
+                        assignment.child_by_field_name("left")
+                    ) in (_SETTINGS_NAMES):
+                        result = True
+                        break
+    context.cache[cache_key] = result
+    return result
+
+
+class DebugModeCheck(NodeCheck):
+    rules = (RULE,)
+    languages = py.PYTHON
+
+    def module_context_key(self, document: Document, context: CheckContext) -> object:
+        return (py.module_context_key(document, context), _settings_like(document, context))
+
+    def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
+        text = document.source[node.start_byte : node.end_byte]
+        if b"True" not in text:
+            return
+        if node.type == "expression_statement" and node.parent is not None and node.parent.type == "module":
+            yield from self._check_settings(node, document, context)
+        if b"DEBUG" in text or b".debug" in text:
+            yield from self._check_app_attributes(node, document, context)
+        if b"debug" not in text:
+            return
+        for call in py.unit_calls(node, context):
+            if py.callee_attribute(call) != "run":
+                continue
+            debug = py.keyword_arg(call, "debug")
+            if debug is None or not py.is_true(debug):
+                continue
+            imports = py.scope_imports(call, document, context)
+            name = py.qualified_call_name(call, imports) or ""
+            if name.split(".", 1)[0] in _NOT_WEB_RUNNERS:
+                continue
+            fix = _environment_fix(debug, "FLASK_DEBUG", document, imports)
+            yield RULE.finding(
+                document.node_span(call),
+                "`run(debug=True)` serves the interactive debugger: anyone who reaches an error page "
+                "runs code on the server",
+                confidence=Confidence.LOW if _under_main_guard(call) else None,
+                fixes=[fix] if fix else [],
+            )
+
+    def _check_app_attributes(
+        self, unit: Node, document: Document, context: CheckContext
+    ) -> Iterable[Finding]:
+        """`app.debug = True` and `app.config["DEBUG"] = True` (Flask)."""
+        for assignment in py.unit_nodes(unit, "assignment", context):
+            value = assignment.child_by_field_name("right")
+            target = assignment.child_by_field_name("left")
+            if target is None or not py.is_true(value) or not _APP_DEBUG_TARGET.match(py.text(target)):
+                continue
+            fix = _environment_fix(
+                value, "FLASK_DEBUG", document, py.scope_imports(assignment, document, context)
+            )
+            yield RULE.finding(
+                document.node_span(assignment),
+                "debug mode switched on for the app: error pages serve the interactive debugger",
+                fixes=[fix] if fix else [],
+            )
+
+    def _check_settings(
+        self, statement: Node, document: Document, context: CheckContext
+    ) -> Iterable[Finding]:
+        assignment = statement.named_children[0] if statement.named_child_count else None
+        if assignment is None or assignment.type != "assignment":
+            return
+        if py.text(assignment.child_by_field_name("left")) != "DEBUG":
+            return
+        value = assignment.child_by_field_name("right")
+        if not py.is_true(value) or not _settings_like(document, context):
+            return
+        imports = py.module_imports(document, context)
+        fix = _environment_fix(value, "DJANGO_DEBUG", document, imports)
+        yield RULE.finding(
+            document.node_span(assignment),
+            "`DEBUG = True` in settings shows stack traces, settings and SQL to every visitor",
+            fixes=[fix] if fix else [],
+        )
+
+
+def _under_main_guard(node: Node) -> bool:
+    current = node.parent
+    while current is not None:
+        if current.type == "if_statement":
+            condition = py.text(current.child_by_field_name("condition"))
+            if "__name__" in condition and "__main__" in condition:
+                return True
+        current = current.parent
+    return False
+
+
+def _environment_fix(value: Node, variable: str, document: Document, imports: dict[str, str]) -> Fix | None:
+    editor = StatementEditor.for_node(document, value)
+    if editor is None:
+        return None
+    target = editor.locate(value, cst.Name)
+    reference = module_reference(document, imports, "os", editor.statement)
+    if target is None or reference is None:
+        return None
+    local, import_edit = reference
+    replacement = parse_expression(f'{local}.environ.get("{variable}") == "1"')
+    if replacement is None:
+        return None
+    editor.replace(target, replacement)
+    edit = editor.text_edit()
+    if edit is None:
+        return None
+    return Fix(
+        f"Read debug mode from the {variable} environment variable",
+        edits=web.with_import(import_edit, edit),
+        preferred=True,
+    )
+
+
+CHECK = DebugModeCheck()

@@ -1,0 +1,220 @@
+"""Secrets written to logs: a password, token or API key passed to a logging call or `print`.
+
+## What it does
+Flags `logging.*`, `logger.*` / `log.*` (any receiver whose name contains `log`) and `print`
+calls whose arguments contain a variable, attribute or key whose name says it holds a secret —
+`password`, `passwd`, `secret`, `token`, `api_key`, `access_key`, `private_key`,
+`credentials`, `client_secret` … — directly or interpolated in an f-string, `%` or
+`.format()`; also an f-string such as `f"password={pw}"`. Names that describe a secret without
+holding it (`password_hash`, `token_type`, `token_count`, `api_key_name`) and values passed
+through a masking or hashing call (`mask(...)`, `hash(...)`, `len(...)`, `redact(...)`) are not
+flagged, nor is a bare `token` in tokenizer code.
+
+## Why is this bad?
+Logs are copied to files, log shippers, dashboards and support tickets, and kept for years by
+people and systems that should never see credentials. A leaked log line is a leaked password.
+
+## Example
+```python
+logger.info("login for %s with password %s", user, password)
+print(f"using api key {api_key}")
+```
+
+## Use instead
+```python
+logger.info("login for %s", user)
+print(f"using api key {api_key[:4]}…")
+```
+
+## References
+- [CWE-532: Insertion of Sensitive Information into Log File](https://cwe.mitre.org/data/definitions/532.html)
+- [OWASP: Logging Cheat Sheet](https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tree_sitter import Node
+
+from landguard.checks.python import _support as py
+from landguard.checks.python import _web as web
+from landguard.engine.document import Document
+from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.registry import CheckContext, Rule
+
+RULE = Rule(
+    id="LG229",
+    name="secret-in-log",
+    title="Secret written to a log or printed",
+    severity=Severity.WARNING,
+    confidence=Confidence.MEDIUM,
+    cwe=(532,),
+    docs=__doc__,
+    languages=py.PYTHON,
+)
+
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
+)
+_MASKING = re.compile(
+    r"mask|redact|hash|digest|censor|obfuscat|anonymi|sanitiz|^len$|^bool$|^type$|^isinstance$|^id$"
+)
+_LABELLED_INTERPOLATION = re.compile(
+    r"(?:password|passwd|secret|api[_ ]?key|access[_ ]?key|private[_ ]?key|auth[_ ]?token|access[_ ]?token|"
+    r"bearer)\W{0,3}$",
+    re.I,
+)
+_TOKENIZER = re.compile(r"tokeniz|lexer|for\s+token\s+in|\btokens\b")
+_NOT_VALUES = frozenset({"exc_info", "stack_info", "stacklevel", "file", "sep", "end", "flush"})
+
+
+class SecretInLogCheck(py.CallRule):
+    rule = RULE
+    callee_names = _LOG_METHODS | {"print"}
+
+    def check_call(
+        self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
+    ) -> Iterable[Finding]:
+        if not _is_log_call(name):
+            return
+        arguments = call.child_by_field_name("arguments")
+        if arguments is None:
+            return
+        scope = py.scope_of(call, unit)
+        secret = None
+        for argument in arguments.named_children:
+            if argument.type == "keyword_argument":
+                if py.text(argument.child_by_field_name("name")) in _NOT_VALUES:
+                    continue
+                argument = argument.child_by_field_name("value")
+            if argument is None or py.is_literal(argument):
+                continue
+            secret = _secret_reference(argument, scope)
+            if secret:
+                break
+        if not secret:
+            return
+        where = "printed" if name == "print" else "logged"
+        yield RULE.finding(
+            document.node_span(call),
+            f"`{secret}` looks like a secret and is {where} in clear; log that it exists, never its value",
+        )
+
+
+def _is_log_call(name: str) -> bool:
+    if py.is_builtin(name, "print"):
+        return True
+    base, _, method = name.rpartition(".")
+    if method not in _LOG_METHODS or not base:
+        return False
+    if base == "logging" or base.startswith("logging."):
+        return True
+    last = base.rsplit(".", 1)[-1].lower()
+    return "log" in last and last not in ("catalog", "dialog", "blog", "backlog")
+
+
+def _secret_reference(node: Node, scope: Node) -> str | None:
+    """The secret-looking name referenced by ``node`` (not through a masking call), if any."""
+    stack = [node]
+    seen = 0
+    while stack and seen < 200:
+        current = stack.pop()
+        seen += 1
+        kind = current.type
+        if kind == "identifier":
+            parent = current.parent
+            if (
+                parent is not None
+                and parent.type == "keyword_argument"
+                and parent.child_by_field_name("name") == current
+            ):
+                continue
+            name = py.text(current)
+            if _is_secret(name, scope):
+                return name
+        elif kind == "attribute":
+            attribute = py.text(current.child_by_field_name("attribute"))
+            if _is_secret(attribute, scope):
+                return py.text(current)
+        elif kind == "subscript":
+            key = py.literal_string_value(current.child_by_field_name("subscript"))
+            if key is not None and _is_secret(key, scope):
+                return py.text(current)
+            value = current.child_by_field_name("value")
+            if value is not None:
+                stack.append(value)
+        elif kind == "call":
+            function = current.child_by_field_name("function")
+            last = py.callee_attribute(current)
+            if _MASKING.search(last.lower()):
+                continue
+            if last == "get" and function is not None and function.type == "attribute":
+                key = py.literal_string_value(py.argument(current, 0, None))
+                if key is not None and _is_secret(key, scope):
+                    return py.text(current)
+            if function is not None and function.type == "attribute":
+                obj = function.child_by_field_name("object")
+                if obj is not None:
+                    stack.append(obj)
+            arguments = current.child_by_field_name("arguments")
+            if arguments is not None:
+                stack.extend(arguments.named_children)
+        elif kind in ("string", "concatenated_string"):
+            stack.extend(_labelled_or_interpolated(current))
+            labelled = _labelled_interpolation(current)
+            if labelled is not None:
+                return labelled
+        elif kind in ("lambda", "comment", "integer", "float"):
+            continue
+        else:
+            stack.extend(current.named_children)
+    return None
+
+
+def _labelled_or_interpolated(node: Node) -> list[Node]:
+    result = []
+    for child in node.named_children:
+        if child.type == "interpolation":
+            expression = child.child_by_field_name("expression")
+            if expression is not None:
+                result.append(expression)
+        elif child.type == "string":
+            result.append(child)
+    return result
+
+
+def _labelled_interpolation(node: Node) -> str | None:
+    """`f"password={pw}"`: the literal text right before an interpolation names a secret."""
+    if node.type != "string":
+        return None
+    before = ""
+    for child in node.children:
+        if child.type == "string_content":
+            before += py.text(child)
+        elif child.type == "interpolation":
+            expression = child.child_by_field_name("expression")
+            if (
+                expression is not None
+                and not py.is_literal(expression)
+                and _LABELLED_INTERPOLATION.search(before)
+            ):
+                if not (
+                    expression.type == "call" and _MASKING.search(py.callee_attribute(expression).lower())
+                ):
+                    return py.text(expression)
+            before = ""
+    return None
+
+
+def _is_secret(name: str, scope: Node) -> bool:
+    if not web.is_secret_name(name):
+        return False
+    if name.lower() in ("token", "tokens", "tok"):
+        # Tokenizers and parsers call their lexemes tokens.
+        return not _TOKENIZER.search(web.scope_text(scope))
+    return True
+
+
+HANDLER = SecretInLogCheck()

@@ -1,0 +1,399 @@
+"""SQL injection: a query built from strings with non-literal values.
+
+## What it does
+Flags SQL passed to `execute`/`executemany`/`executescript`, SQLAlchemy `text()`, Django
+`raw()`/`extra(where=...)`/`RawSQL`, and `pandas.read_sql*` when the query is built with an
+f-string, `%` formatting, `.format()` or `+` from a value that is not a literal — directly, or
+through a variable assigned earlier in the same function. Values from a web request raise the
+confidence. Module constants (`f"SELECT * FROM {TABLE}"`) and placeholder lists
+(`",".join("?" * len(ids))`) are not flagged.
+
+## Why is this bad?
+The value becomes SQL. A name like `x' OR '1'='1` returns every row; `1; DROP TABLE users`
+destroys data. Quoting by hand fails on the next edge case; the database driver's parameters
+never mix data into the statement's text.
+
+## Example
+```python
+cursor.execute(f"SELECT * FROM users WHERE name = '{name}'")
+```
+
+## Use instead
+```python
+cursor.execute("SELECT * FROM users WHERE name = ?", (name,))
+```
+The quick fix rewrites the call in the driver's placeholder style, moving the values into the
+parameters argument: `?` for `sqlite3`, `%s` for `psycopg`/`psycopg2`/`pymysql`/`MySQLdb`/
+`mysql.connector`/Django, named `:name` binds with `.bindparams()` for SQLAlchemy `text()`.
+The driver is read from the module's imports; when it is unknown or ambiguous, or a value is not
+in a value position (a table or column name), no fix is offered. When the query comes through a
+variable, both the assignment and the call are rewritten, provided the variable is used only
+there.
+
+## References
+- [CWE-89: SQL Injection](https://cwe.mitre.org/data/definitions/89.html)
+- Bandit B608, B611; Ruff S608, S611
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Iterable
+
+import libcst as cst
+from tree_sitter import Node
+
+from landguard.checks.python import _support as py
+from landguard.engine.document import Document
+from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
+from landguard.engine.registry import CheckContext, Rule
+from landguard.fixes.python_fixes import StatementEditor, StringParts, parse_expression, string_parts
+
+RULE = Rule(
+    id="LG201",
+    name="sql-injection",
+    title="SQL query built from non-literal values",
+    severity=Severity.ERROR,
+    confidence=Confidence.MEDIUM,
+    cwe=(89,),
+    docs=__doc__,
+    languages=py.PYTHON,
+    aliases=("B608", "S608", "B611", "S611"),
+)
+
+_EXECUTE_METHODS = frozenset({"execute", "executemany", "executescript", "mogrify"})
+_SINKS = _EXECUTE_METHODS | {"text", "raw", "extra", "RawSQL", "read_sql", "read_sql_query"}
+# Statement shapes, not single words: "from" or "where" alone occur in any English message.
+_SQL_WORDS = re.compile(
+    r"\bselect\b[\s\S]*?\bfrom\b|\binsert\s+(?:or\s+\w+\s+)?into\b|\bupdate\s+\S+\s+set\b|\bdelete\s+from\b|"
+    r"\b(?:create|drop|alter)\s+(?:temp\w*\s+)?(?:table|index|view|database|schema|trigger)\b|"
+    r"\bwhere\s+[\w.\"`]+\s*(?:=|<|>|!|like\b|ilike\b|in\b|is\b|between\b)|\bvalues\s*\(|\bpragma\s+\w|"
+    r"\btruncate\s+table\b|\breplace\s+into\b|\border\s+by\s+\S|\bset\s+\w+\s*=",
+    re.I,
+)
+_CONSTANT_NAME = re.compile(r"^(?:[A-Za-z_][\w]*\.)*[A-Z][A-Z0-9_]*$")
+_QMARK_DRIVERS = ("sqlite3", "aiosqlite", "pysqlite2")
+_FORMAT_DRIVERS = ("psycopg2", "psycopg", "pymysql", "MySQLdb", "mysql", "django")
+
+
+class SqlInjectionCheck(py.CallRule):
+    rule = RULE
+    callee_names = _SINKS
+
+    def check_call(
+        self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
+    ) -> Iterable[Finding]:
+        last = name.rsplit(".", 1)[-1]
+        if last in _EXECUTE_METHODS:
+            if "." not in name:
+                return  # a bare function called `execute`, not a cursor method
+            query = (
+                py.argument(call, 0, "sql")
+                or py.keyword_arg(call, "query")
+                or py.keyword_arg(call, "operation")
+            )
+            kind = "execute"
+        elif last == "text":
+            if name not in ("sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"):
+                return
+            query, kind = py.argument(call, 0, "text"), "text"
+        elif last == "raw":
+            if "." not in name:
+                return
+            query, kind = py.argument(call, 0, "raw_query"), "raw"
+        elif last == "RawSQL":
+            query, kind = py.argument(call, 0, "sql"), "rawsql"
+        elif last in ("read_sql", "read_sql_query"):
+            if not name.startswith(("pandas.", "pd.")):
+                return
+            query, kind = py.argument(call, 0, "sql"), "pandas"
+        elif last == "extra":
+            yield from self._check_extra(call, unit, document, context)
+            return
+        else:
+            return
+        if query is None:
+            return
+        flow = self.flow_for(call, unit, context)
+        build = py.string_building(query, flow)
+        if build is None or not _looks_like_sql(build.literal_text) or _is_safe_build(build, flow):
+            return
+        imports = py.scope_imports(call, document, context)
+        taint = max((py.taint(part, flow, imports) for part in build.dynamic_parts), default=py.Taint.UNKNOWN)
+        confidence = Confidence.HIGH if taint == py.Taint.REQUEST else RULE.confidence
+        how = {"f-string": "an f-string", "percent": "% formatting", "format": ".format()", "concat": "+"}[
+            build.kind
+        ]
+        where = " from the web request" if taint == py.Taint.REQUEST else ""
+        fixes = []
+        fix = _parameterize_fix(call, query, build, kind, document, context, flow)
+        if fix is not None:
+            fixes.append(fix)
+        yield RULE.finding(
+            document.node_span(call),
+            f"SQL built with {how} from values{where} that reach the query text; pass them as parameters",
+            confidence=confidence,
+            fixes=fixes,
+        )
+
+    def _check_extra(
+        self, call: Node, unit: Node, document: Document, context: CheckContext
+    ) -> Iterable[Finding]:
+        flow = self.flow_for(call, unit, context)
+        for keyword_name in ("where", "select", "tables", "order_by"):
+            value = py.keyword_arg(call, keyword_name)
+            if value is None:
+                continue
+            elements = value.named_children if value.type in ("list", "tuple") else [value]
+            for element in elements:
+                build = py.string_building(element, flow)
+                if build is not None and not _is_safe_build(build, flow):
+                    yield RULE.finding(
+                        document.node_span(call),
+                        f"`extra({keyword_name}=...)` gets SQL built from non-literal values; use `params=`",
+                    )
+                    return
+
+
+def _looks_like_sql(text: str) -> bool:
+    return bool(_SQL_WORDS.search(text))
+
+
+_PLACEHOLDER_JOIN = re.compile(r"""^\s*\[?\s*(?P<q>["'])(?:\?|%s)(?P=q)\s*\]?\s*\*""")
+
+
+def _is_placeholder_list(node: Node, flow: py.Flow) -> bool:
+    """`", ".join("?" * len(ids))` and friends: a list of placeholders, not data."""
+    for value in py.resolve(node, flow):
+        if value.type != "call" or py.callee_attribute(value) != "join":
+            return False
+        function = value.child_by_field_name("function")
+        if function is None or not py.is_literal_string(function.child_by_field_name("object")):
+            return False
+        argument = py.argument(value, 0)
+        if argument is None:
+            return False
+        if argument.type in ("generator_expression", "list_comprehension"):
+            body = argument.child_by_field_name("body")
+            if not py.is_literal_string(body):
+                return False
+        elif not _PLACEHOLDER_JOIN.match(py.text(argument)):
+            return False
+    return True
+
+
+def _is_safe_build(build: py.StringBuild, flow: py.Flow) -> bool:
+    """Every non-literal part is a module constant or a list of placeholders."""
+    for part in build.dynamic_parts:
+        part = py.unparenthesize(part)
+        if part.type in ("identifier", "attribute") and _CONSTANT_NAME.match(py.text(part)):
+            continue
+        if _is_placeholder_list(part, flow):
+            continue
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------- the fix
+
+
+def _style_for(kind: str, document: Document, context: CheckContext) -> str | None:
+    if kind == "text":
+        return "named"
+    if kind == "raw":
+        return "format-list"
+    if kind != "execute":
+        return None
+    roots = {q.split(".", 1)[0] for q in py.module_imports(document, context).values()}
+    qmark = any(d in roots for d in _QMARK_DRIVERS)
+    fmt = any(d in roots for d in _FORMAT_DRIVERS)
+    if qmark == fmt:
+        return None  # unknown or ambiguous driver: no fix
+    return "qmark" if qmark else "format"
+
+
+_VALUE_BEFORE = re.compile(
+    r"(?:=|<>|!=|<|>|\blike|\bilike|\blimit|\boffset|\bis|\bbetween|\bthen|\belse|\bwhen)\s*$", re.I
+)
+_LIST_OPENER = re.compile(r"(?:\bvalues|\bin)\s*$", re.I)
+
+
+def _in_value_position(before: str) -> bool:
+    if _VALUE_BEFORE.search(before):
+        return True
+    stripped = before.rstrip()
+    if stripped.endswith(("(", ",")):
+        # Inside VALUES (...) or IN (...): find the innermost unclosed parenthesis.
+        depth = 0
+        for index in range(len(stripped) - 1, -1, -1):
+            char = stripped[index]
+            if char == ")":
+                depth += 1
+            elif char == "(":
+                if depth == 0:
+                    return bool(_LIST_OPENER.search(stripped[:index]))
+                depth -= 1
+    return False
+
+
+def _bind_name(code: str, used: set[str]) -> str:
+    base = re.sub(r"\W+", "_", code.rsplit(".", 1)[-1]).strip("_") or "param"
+    if base[0].isdigit() or keyword.iskeyword(base):
+        base = f"p_{base}"
+    name, counter = base, 2
+    while name in used:
+        name, counter = f"{base}_{counter}", counter + 1
+    used.add(name)
+    return name
+
+
+def _placeholder_query(parts: StringParts, style: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """(SQL with placeholders, [(bind name, expression code)]), or None when not safely possible."""
+    literal_text = "".join(i for i in parts.items if isinstance(i, str))
+    if style == "qmark" and "?" in literal_text:
+        return None
+    if style == "named" and re.search(r":\w", literal_text):
+        return None
+    sql = ""
+    params: list[tuple[str, str]] = []
+    used: set[str] = set()
+    items = parts.items
+    skip_quote = False
+    for index, item in enumerate(items):
+        if isinstance(item, str):
+            if skip_quote:
+                if not item.startswith(("'", '"')):
+                    return None
+                item = item[1:]
+                skip_quote = False
+            sql += item.replace("%", "%%") if style.startswith("format") else item
+            continue
+        (code,) = item
+        following = next((i for i in items[index + 1 :] if isinstance(i, str)), "")
+        if sql.endswith(("'", '"')):
+            if not following.startswith(sql[-1]) or sql[-2:-1] in ("%", "\\"):
+                return None  # quoted with more inside ('%{x}%'): not a plain value
+            sql = sql[:-1]
+            skip_quote = True
+        if not _in_value_position(sql):
+            return None  # a table or column name, or a whole condition: parameters cannot replace it
+        name = _bind_name(code, used)
+        sql += {"qmark": "?", "format": "%s", "format-list": "%s", "named": f":{name}"}[style]
+        params.append((name, code))
+    if not params or skip_quote:
+        return None
+    return sql, params
+
+
+def _string_literal(value: str, original: str) -> str:
+    """A literal for ``value`` in the style (quote, triple quotes) of the original expression."""
+    match = re.match(r"[A-Za-z]*(\"\"\"|'''|\"|')", original.lstrip("("))
+    quote = match.group(1) if match else '"'
+    if len(quote) == 3 and quote not in value and not value.endswith(quote[0]):
+        return quote + value.replace("\\", "\\\\") + quote
+    quote = quote[0]
+    if quote in value and ('"' if quote == "'" else "'") not in value:
+        quote = '"' if quote == "'" else "'"
+    escaped = (
+        value.replace("\\", "\\\\").replace(quote, "\\" + quote).replace("\n", "\\n").replace("\r", "\\r")
+    )
+    return quote + escaped + quote
+
+
+def _parameterize_fix(
+    call: Node,
+    query: Node,
+    build: py.StringBuild,
+    kind: str,
+    document: Document,
+    context: CheckContext,
+    flow: py.Flow,
+) -> Fix | None:
+    style = _style_for(kind, document, context)
+    if style is None or py.has_star_args(call) or len(py._arguments(call)) != 1:
+        return None
+    build_code = document.node_text(build.node)
+    parts = string_parts(build_code)
+    if parts is None:
+        return None
+    result = _placeholder_query(parts, style)
+    if result is None:
+        return None
+    sql, params = result
+    new_literal = parse_expression(_string_literal(sql, build_code))
+    if new_literal is None:
+        return None
+    codes = [code for _, code in params]
+    if style == "named":
+        bind_args = ", ".join(f"{name}={code}" for name, code in params)
+        params_arg = None
+    elif style == "format-list":
+        params_arg = parse_expression(f"[{', '.join(codes)}]")
+    else:
+        params_arg = parse_expression(
+            f"({', '.join(codes)},)" if len(codes) == 1 else f"({', '.join(codes)})"
+        )
+    if style != "named" and params_arg is None:
+        return None
+
+    edits: list[TextEdit] = []
+    if build.via is not None:
+        # The query came through a variable: rewrite its assignment too, if nothing else reads it.
+        if not py.variable_only_feeds(query, build, flow, context):
+            return None
+        assignment_editor = StatementEditor.for_node(document, build.via.statement)
+        if assignment_editor is None:
+            return None
+        old_value = assignment_editor.locate(build.node, cst.BaseExpression)
+        if old_value is None:
+            return None
+        assignment_editor.replace(old_value, new_literal)
+        assignment_edit = assignment_editor.text_edit()
+        if assignment_edit is None:
+            return None
+        edits.append(assignment_edit)
+
+    editor = StatementEditor.for_node(document, call)
+    if editor is None:
+        return None
+    target = editor.locate(call, cst.Call)
+    if target is None or len(target.args) != 1:
+        return None
+    query_arg = target.args[0]
+    if build.via is None:
+        query_arg = query_arg.with_changes(value=new_literal)
+    if style == "named":
+        # text("... :name").bindparams(name=value): the binds travel with the text() clause.
+        text_call = target.with_changes(args=[query_arg])
+        new_call = parse_expression(f"{editor.code(text_call)}.bindparams({bind_args})")
+        if new_call is None:
+            return None
+    else:
+        # One argument per line stays one per line: the new argument starts like the first one.
+        before_args = target.whitespace_before_args
+        separator: cst.BaseParenthesizableWhitespace = cst.SimpleWhitespace(" ")
+        if isinstance(before_args, cst.ParenthesizedWhitespace):
+            separator = before_args.with_changes(first_line=cst.TrailingWhitespace())  # without its comment
+        new_call = target.with_changes(
+            args=[
+                query_arg.with_changes(
+                    comma=cst.Comma(whitespace_after=separator), whitespace_after_arg=cst.SimpleWhitespace("")
+                ),
+                cst.Arg(
+                    value=params_arg,
+                    comma=query_arg.comma,
+                    whitespace_after_arg=query_arg.whitespace_after_arg,
+                ),
+            ]
+        )
+    editor.replace(target, new_call)
+    call_edit = editor.text_edit()
+    if call_edit is None:
+        return None
+    edits.append(call_edit)
+    placeholder = {"qmark": "?", "format": "%s", "format-list": "%s", "named": ":name"}[style]
+    return Fix(f"Use query parameters ({placeholder} placeholders)", edits=tuple(edits), preferred=True)
+
+
+HANDLER = SqlInjectionCheck()

@@ -1,0 +1,170 @@
+"""Weak randomness for secrets: the `random` module making tokens, passwords, keys or codes.
+
+## What it does
+Flags `random.random`, `randint`, `randrange`, `choice`, `choices`, `sample`, `getrandbits`,
+`randbytes` and `uniform` when the value is for a secret: the variable, attribute, keyword or
+dictionary key it goes into, or the function it is in, is named like a token, password, key,
+salt, nonce, OTP/PIN, session id, CSRF or reset/verification code. A dice roll or a shuffled
+playlist is not flagged.
+
+## Why is this bad?
+`random` is a Mersenne Twister: fast and statistically fine, but predictable. After observing
+624 outputs (or fewer, with a guessable seed) an attacker reconstructs its state and predicts
+every "random" token, password-reset link or one-time code it will produce.
+
+## Example
+```python
+reset_token = "".join(random.choice(string.ascii_letters) for _ in range(32))
+otp = random.randint(100000, 999999)
+```
+
+## Use instead
+```python
+reset_token = secrets.token_urlsafe(32)
+otp = secrets.randbelow(900000) + 100000
+```
+The quick fix swaps in the `secrets` equivalent — `secrets.choice`, `secrets.randbelow`,
+`secrets.randbits`, `secrets.token_bytes`, a `secrets.choice` comprehension for `choices(..., k=n)`,
+else the same method of `secrets.SystemRandom()` — adding `import secrets` when needed.
+
+## References
+- [CWE-338: Use of Cryptographically Weak PRNG](https://cwe.mitre.org/data/definitions/338.html)
+- [CWE-330: Use of Insufficiently Random Values](https://cwe.mitre.org/data/definitions/330.html)
+- Bandit B311; Ruff S311
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import libcst as cst
+from tree_sitter import Node
+
+from landguard.checks.python import _support as py
+from landguard.engine.document import Document
+from landguard.engine.findings import Confidence, Finding, Fix, Severity
+from landguard.engine.registry import CheckContext, Rule
+from landguard.fixes.python_fixes import StatementEditor, line_statement, module_reference, parse_expression
+
+RULE = Rule(
+    id="LG207",
+    name="weak-randomness",
+    title="Predictable random numbers used for a secret",
+    severity=Severity.ERROR,
+    confidence=Confidence.MEDIUM,
+    cwe=(338, 330),
+    docs=__doc__,
+    languages=py.PYTHON,
+    aliases=("B311", "S311"),
+)
+
+_FUNCTIONS = frozenset(
+    {"random", "randint", "randrange", "choice", "choices", "sample", "getrandbits", "randbytes", "uniform"}
+)
+_SECRET_NAME = re.compile(
+    r"token|passw|pwd|secret|(?:^|[_.])otp(?:$|[_.s])|nonce|salt|session_?id|sessionid|csrf|xsrf|"
+    r"reset_?(?:code|link|key|id)|verif\w*_?code|auth(?!or)|invite|one_?time|magic_?link|activation|"
+    r"confirm\w*_?code|(?:api|secret|private|signing|encryption|access|aes|hmac|master)_?key|"
+    r"sms_?code|(?:^|\.)(?:pin|key|code|iv)$",
+    re.I,
+)
+
+
+class WeakRandomnessCheck(py.CallRule):
+    rule = RULE
+    callee_names = _FUNCTIONS
+
+    def check_call(
+        self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
+    ) -> Iterable[Finding]:
+        module, _, function = name.rpartition(".")
+        if module != "random" or function not in _FUNCTIONS:
+            return
+        names = py.context_names(call, unit)
+        purpose = next((n for n in names if _SECRET_NAME.search(n)), None)
+        if purpose is None:
+            return
+        fixes = []
+        fix = _secrets_fix(call, function, document, py.scope_imports(call, document, context))
+        if fix is not None:
+            fixes.append(fix)
+        yield RULE.finding(
+            document.node_span(call),
+            f"`random.{function}` is predictable but makes `{purpose}`, which looks like a secret; "
+            "use the `secrets` module",
+            confidence=Confidence.MEDIUM,
+            fixes=fixes,
+        )
+
+
+def _replacement(call: Node, function: str, secrets_name: str, editor: StatementEditor, target: cst.Call):
+    """Code of the `secrets` equivalent of ``target``, or None when there is none."""
+    if any(a.star for a in target.args):
+        return None
+    positional = [a for a in target.args if a.keyword is None]
+    keywords = {a.keyword.value: a for a in target.args if a.keyword is not None}
+    code = editor.code
+
+    def arg_code(arg: cst.Arg) -> str:
+        return code(arg.value)
+
+    if function == "choice" and len(positional) == 1 and not keywords:
+        return target.with_changes(func=parse_expression(f"{secrets_name}.choice"))
+    if function == "randrange" and len(positional) == 1 and not keywords:
+        return parse_expression(f"{secrets_name}.randbelow({arg_code(positional[0])})")
+    if function == "getrandbits" and len(positional) == 1 and not keywords:
+        return parse_expression(f"{secrets_name}.randbits({arg_code(positional[0])})")
+    if function == "randbytes" and len(positional) == 1 and not keywords:
+        return parse_expression(f"{secrets_name}.token_bytes({arg_code(positional[0])})")
+    if function == "randint" and len(positional) == 2 and not keywords:
+        low, high = py.int_value(_child_arg(call, 0)), py.int_value(_child_arg(call, 1))
+        if low is None or high is None or high < low:
+            return target.with_changes(func=parse_expression(f"{secrets_name}.SystemRandom().randint"))
+        expression = f"{secrets_name}.randbelow({high - low + 1})"
+        if low:
+            expression = f"{expression} + {low}"
+            parent = call.parent
+            if parent is None or parent.type not in _LOOSE_CONTEXTS:
+                expression = f"({expression})"  # `2 * randint(...)` must stay one operand
+        return parse_expression(expression)
+    if function == "choices" and len(positional) == 1 and set(keywords) == {"k"}:
+        return parse_expression(
+            f"[{secrets_name}.choice({arg_code(positional[0])}) for _ in range({arg_code(keywords['k'])})]"
+        )
+    # Everything else: the same method of the OS-backed generator (same signature, same meaning).
+    return target.with_changes(func=parse_expression(f"{secrets_name}.SystemRandom().{function}"))
+
+
+_LOOSE_CONTEXTS = frozenset(
+    {"assignment", "return_statement", "argument_list", "keyword_argument", "expression_statement", "pair"}
+)
+
+
+def _child_arg(call: Node, index: int) -> Node | None:
+    positional = py.positional_args(call)
+    return positional[index] if index < len(positional) else None
+
+
+def _secrets_fix(call: Node, function: str, document: Document, imports: dict[str, str]) -> Fix | None:
+    editor = StatementEditor.for_node(document, call)
+    target = editor.locate(call, cst.Call) if editor else None
+    if editor is None or target is None:
+        return None
+    statement = line_statement(call)
+    reference = module_reference(document, imports, "secrets", statement) if statement else None
+    if reference is None:
+        return None
+    local, import_edit = reference
+    replacement = _replacement(call, function, local, editor, target)
+    if replacement is None:
+        return None
+    editor.replace(target, replacement)
+    edit = editor.text_edit()
+    if edit is None:
+        return None
+    edits = (import_edit, edit) if import_edit else (edit,)
+    return Fix("Use the secrets module", edits=edits, preferred=True)
+
+
+HANDLER = WeakRandomnessCheck()

@@ -1,0 +1,218 @@
+"""## What it does
+Finds passwords, secrets, tokens and API keys assigned as literal values to something named
+for them: variables, attributes, keyword arguments and parameter defaults in code
+(`password = "…"`, `connect(password="…")`, `def login(password="…")`), object and dict
+keys (`{"apiKey": "…"}`), and keys in `.env`, YAML, JSON, TOML, INI/properties files, shell
+scripts and Dockerfile `ENV`/`ARG` lines.
+
+It stays quiet on what is not a secret: placeholders (`<your-api-key>`, `changeme`, `xxxx`,
+`your_token_here`, dummy/example/test values), templates (`${VAR}`, `{{ var }}`, `%(name)s`),
+environment lookups (`os.environ[...]`, `process.env.X`, `System.getenv(...)`, which are not
+literals), empty and very short strings, low-entropy and sequential values, numbers, paths,
+UUIDs, comparisons (`if password == ""`), type annotations, and names that say the value is
+about a secret rather than the secret (`password_hash`, `token_url`, `secret_name`,
+`api_key_header`, `commit_sha`).
+
+## Why is this bad?
+A credential written into the source is shared with everyone who can read the code and its
+history, cannot differ between environments, and cannot be rotated without a code change
+and a deploy, so in practice it never is.
+
+## Example
+```python
+DB_PASSWORD = "s3cr…"
+conn = psycopg.connect(host="db", user="app", password="s3cr…")
+```
+
+## Use instead
+```python
+DB_PASSWORD = os.environ["DB_PASSWORD"]
+```
+Quick fixes replace the literal with an environment lookup in the file's language
+(`os.environ["NAME"]`, `process.env.NAME`, `System.getenv("NAME")`, `${NAME}`), or add
+`pragma: allowlist secret` when the value is a deliberate test fixture.
+
+## References
+- [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
+- [CWE-259: Use of Hard-coded Password](https://cwe.mitre.org/data/definitions/259.html)
+- Bandit B105/B106/B107, Ruff S105/S106/S107 (hardcoded password string, argument, default)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from landguard.checks.secrets.heuristics import (
+    SecretHit,
+    classify_name,
+    env_var_name,
+    is_not_a_secret_value,
+    secret_kind,
+)
+from landguard.engine.findings import Confidence, Severity, Span
+from landguard.engine.registry import Rule
+
+RULE = Rule(
+    id="LG104",
+    name="hardcoded-password",
+    title="Hardcoded password or secret assigned to a variable",
+    severity=Severity.WARNING,
+    confidence=Confidence.MEDIUM,
+    cwe=(798, 259),
+    docs=__doc__ or "",
+    aliases=("B105", "B106", "B107", "S105", "S106", "S107"),
+)
+
+# For the scanner's prefilter: every name classify_name accepts (for LG104 and LG105) contains
+# one of these (lowercase).
+PREFILTER_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "salt", "hmac", "bearer", "jwt")
+
+# Languages whose values must be quoted literals (an unquoted value is an expression or a number).
+QUOTED_ONLY = frozenset({"python", "javascript", "typescript", "tsx", "java", "json", "toml"})
+CODE_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx", "java"})
+
+_QUOTED = r"""(?P<prefix>[rRbBuUfF]{0,2})(?P<q>["'`])(?P<body>(?:\\.|(?!(?P=q))[^\\])*)(?P=q)"""
+_KEY_AND_OPERATOR = (
+    # A key starts where a name can: not inside a word or a dotted/dashed name (keeps it linear).
+    r"""(?<![\w$@.])(?<!\w-)(?P<kq>["'`]?)(?P<key>[A-Za-z_$@][\w$@.\-]*)(?P=kq)\]?"""
+    # A type annotation (Python, TypeScript), only when an "=" follows it.
+    r"""(?:\s*:\s*[A-Za-z_][\w.]*(?:\[[^\]=]*\])?(?:\s*\|\s*[A-Za-z_][\w.]*(?:\[[^\]=]*\])?)*(?=\s*=[^=]))?"""
+    r"""\s*(?P<op>===|!==|==|!=|:=|=>|\?\?=|\|\|=|=|:)[ \t]*"""
+)
+# Code, JSON, TOML: only quoted literals are values (the rest are expressions, numbers, booleans).
+_QUOTED_ASSIGNMENT = re.compile(_KEY_AND_OPERATOR + _QUOTED)
+_ANY_ASSIGNMENT = re.compile(
+    _KEY_AND_OPERATOR + rf"""(?:{_QUOTED}|(?P<bare>[^\s"'`=,;#{{}}\[\]()][^\s"'`,;]*))"""
+)
+# Dockerfile `ENV NAME value` (the older form without "=").
+_DOCKER_ENV = re.compile(
+    r"^\s*(?:ENV|ARG)\s+(?P<key>[A-Za-z_][\w.\-]*)\s+(?:" + _QUOTED + r"|(?P<bare>\S.*?))\s*$"
+)
+# Assignments are looked for in the first this many characters of a line (minified code is
+# mostly one line; its tokens are still found by the token detectors, on the whole line).
+MAX_ASSIGNMENT_LINE = 4096
+_COMPARISON = frozenset({"==", "===", "!=", "!=="})
+_COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|<!--|;)")
+# After a literal: it is formatted or combined, so the literal is a template or a fragment.
+_COMPUTED_AFTER = re.compile(r"^\s*(?:%|\.format\(|\.replace\(|\+|\.join\(|\[)")
+_TOKEN_PREFIX = re.compile(r"^(?:Bearer|Basic|Token|token)\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """``key <op> value`` on one line, with the value's columns (inside its quotes, if any)."""
+
+    key: str
+    value: str
+    start: int
+    end: int
+    quoted: bool
+    prefix: str  # string prefix letters (r, b, f ...)
+
+
+class _QuoteTracker:
+    """Whether a column lies inside a quoted string that started earlier on the line (approximate).
+
+    Columns must be asked in increasing order; the line is walked once, so a line with many
+    assignments costs linear time.
+    """
+
+    __slots__ = ("index", "line", "quote")
+
+    def __init__(self, line: str) -> None:
+        self.line = line
+        self.index = 0
+        self.quote: str | None = None
+
+    def inside(self, col: int) -> bool:
+        line, index, quote = self.line, self.index, self.quote
+        while index < col:
+            char = line[index]
+            if char == "\\":
+                index += 2
+                continue
+            if quote is None:
+                if char in "\"'`":
+                    quote = char
+            elif char == quote:
+                quote = None
+            index += 1
+        self.index, self.quote = index, quote
+        return quote is not None
+
+
+def find_assignments(line: str, language: str) -> Iterator[Assignment]:
+    """Literal values assigned to names on one line, in the syntax of ``language``."""
+    if language in CODE_LANGUAGES and _COMMENT_LINE.match(line):
+        return
+    if language == "dockerfile":
+        match = _DOCKER_ENV.match(line)
+        if match and "=" not in match.group("key"):
+            group = "body" if match.group("q") else "bare"
+            if not (group == "bare" and "=" in match.group(group)):
+                yield Assignment(
+                    match.group("key"),
+                    match.group(group),
+                    match.start(group),
+                    match.end(group),
+                    group == "body",
+                    "",
+                )
+                return
+    line = line[:MAX_ASSIGNMENT_LINE]
+    pattern = _QUOTED_ASSIGNMENT if language in QUOTED_ONLY else _ANY_ASSIGNMENT
+    quotes = _QuoteTracker(line)
+    for match in pattern.finditer(line):
+        if match.group("op") in _COMPARISON:
+            continue
+        if match.group("op") == "=>" and language not in CODE_LANGUAGES:
+            continue
+        quoted = match.group("q") is not None
+        start = match.start("kq") if match.group("kq") else match.start("key")
+        if start < quotes.index or quotes.inside(start):
+            continue
+        if quoted:
+            if match.group("prefix") and "f" in match.group("prefix").lower() and "{" in match.group("body"):
+                continue
+            if _COMPUTED_AFTER.match(line[match.end() :]):
+                continue
+            yield Assignment(
+                match.group("key"),
+                match.group("body"),
+                match.start("body"),
+                match.end("body"),
+                True,
+                match.group("prefix") or "",
+            )
+        else:
+            value, value_start = match.group("bare"), match.start("bare")
+            if language in {"yaml", "ini"}:
+                # YAML and INI values run to the end of the line, up to a comment.
+                rest = line[value_start:]
+                cut = re.search(r"\s+[#;]", rest)
+                value = (rest[: cut.start()] if cut else rest).rstrip().rstrip(",}]")
+            yield Assignment(match.group("key"), value, value_start, value_start + len(value), False, "")
+
+
+def find_hardcoded_secrets(line: str, number: int, language: str, *, weak: bool) -> Iterator[SecretHit]:
+    """LG104 hits (``weak=False``) or the candidates LG105 judges by entropy (``weak=True``)."""
+    for assignment in find_assignments(line, language):
+        category = classify_name(assignment.key)
+        if category is None or (category == "weak") != weak:
+            continue
+        value, start = assignment.value, assignment.start
+        prefix = _TOKEN_PREFIX.match(value)
+        if prefix:
+            value, start = value[prefix.end() :], start + prefix.end()
+        if is_not_a_secret_value(value):
+            continue
+        yield SecretHit(
+            RULE,
+            secret_kind(assignment.key),
+            value,
+            Span.on_line(number, start, start + len(value)),
+            env_var_name(assignment.key, "SECRET"),
+            assigned_name=assignment.key,
+        )

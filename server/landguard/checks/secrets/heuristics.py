@@ -1,0 +1,214 @@
+"""What is *not* a secret: placeholders, templates, low-entropy values, names that mean a hash.
+
+Shared by the LG1xx detectors. Everything here is a pure function of short strings, so the
+detectors can call it only after their cheap regexes matched.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from landguard.checks.secrets import detect_secrets_adapter as ds
+from landguard.engine.findings import Confidence, Severity, Span
+from landguard.engine.registry import Rule
+
+# Values that stand for a secret instead of being one.
+_PLACEHOLDER = re.compile(
+    r"""
+    \$\{[^}]*\}? | \$\( | ^\$[A-Za-z_] | \{\{.*\}\} | %\(\w+\)[sd] | %[sd] | \{\d*\} | \{[a-z_][\w.]*\}
+    | ^<.*>$ | ^\[.*\]$ | ^\(.*\)$ | ^%[A-Za-z_]+%$ | ^ENC\[ | ^!vault
+    | \.\.\. | … | \*\*\* | xxxx | XXXX | ^x+$ | ^X+$
+    | (?i:your[_\-\s]?(?:api|secret|token|key|pass|own|real|access|app|client|db|database)
+        | [_\-\s]here\b | change[_\-\s]?(?:me|it|this) | placeholder | redacted | example | dummy | sample
+        | \bfake | \bmock | \btodo\b | \bfixme\b | \btbd\b | replace[_\-\s]?(?:me|with|this) | \binsert[_\-\s]
+        | not[_\-\s]?(?:set|a[_\-\s]?(?:real|secret)) | lorem | ipsum | \benter[_\-\s]
+        | ^(?:none|null|nil|undefined|true|false|yes|no|on|off|n/?a|empty|secret|secrets|password|passwd
+            |pass|pwd|token|key|apikey|api[_-]key|changeme|default|admin|root|user|username|test|testing
+            |string|str|required|optional|hidden|masked|private|public|foo|bar|baz|qux|abc|abcd|qwerty
+            |bearer|basic|digest)\d*$
+        | (?:^|[\W_])test(?:$|[\W_\d])
+      )
+    """,
+    re.X,
+)
+_ALL_DIGITS = re.compile(r"^[\d.,_\-]+$")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
+_PATH_OR_URL = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\|[a-z][a-z0-9+.\-]*://[^@\s]*$)")
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_LOWERCASE_WORD = re.compile(r"[a-z]{4,}")
+_REGEX_SYNTAX = re.compile(r"\(\?[:=!<P]|\\[wdsbWDSB][*+?{]|\[\^|\]\*|\]\+")
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits per character."""
+    if not value:
+        return 0.0
+    length = len(value)
+    return -sum(count / length * math.log2(count / length) for count in Counter(value).values())
+
+
+def is_placeholder(value: str) -> bool:
+    """A template, an example or an obviously made-up value; never worth a finding."""
+    stripped = value.strip()
+    if len(stripped) < 4 or len(set(stripped)) < 3:
+        return True
+    if _PLACEHOLDER.search(stripped):
+        return True
+    return ds.is_templated_secret(stripped) or ds.is_sequential_string(stripped)
+
+
+def is_not_a_secret_value(value: str) -> bool:
+    """Placeholders plus values that are clearly something else: numbers, paths, UUIDs, prose."""
+    stripped = value.strip()
+    if is_placeholder(stripped):
+        return True
+    if _ALL_DIGITS.match(stripped) or _PATH_OR_URL.match(stripped) or _COLOR.match(stripped):
+        return True
+    if stripped.startswith("arn:") or ("/" in stripped and _wordy(stripped, 0.6)):
+        return True  # an AWS resource name, a relative path or a secret manager's path
+    if ds.is_not_alphanumeric_string(stripped) or ds.is_potential_uuid(stripped):
+        return True
+    # Prose (messages, prompts) or a regular expression rather than a secret.
+    return stripped.count(" ") >= 2 or bool(_REGEX_SYNTAX.search(stripped))
+
+
+def _wordy(value: str, share: float) -> bool:
+    """Whether lowercase words make up more than ``share`` of ``value``."""
+    return sum(len(word) for word in _LOWERCASE_WORD.findall(value)) > share * len(value)
+
+
+def looks_random(value: str, *, min_length: int = 16) -> bool:
+    """High entropy for its alphabet: what generated keys look like, unlike words or ids."""
+    if len(value) < min_length or " " in value:
+        return False
+    if not (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
+        return False
+    # Words (lowercase runs) make up much of identifiers and cache keys, rarely of generated keys.
+    if _wordy(value, 0.4):
+        return False
+    entropy = shannon_entropy(value)
+    if _HEX.match(value):
+        return len(value) >= 32 and entropy >= 3.0
+    return entropy >= 3.5
+
+
+def token_body_is_placeholder(body: str) -> bool:
+    """For provider tokens: AWS-style ``…EXAMPLE`` ids, ``xxxx`` runs, too few distinct characters."""
+    if "EXAMPLE" in body or "xxxx" in body.lower() or "..." in body or "…" in body:
+        return True
+    if re.search(r"(.)\1{5,}", body):
+        return True
+    core = re.sub(r"[^A-Za-z0-9]", "", body)
+    return len(set(core)) < min(8, max(3, len(core) // 3)) or ds.is_sequential_string(core)
+
+
+# ------------------------------------------------------------------------------ names
+
+_NAME_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+# A name made of these components holds a password/secret/token (LG104).
+SECRET_WORDS = frozenset(
+    {"password", "passwd", "pwd", "passphrase", "pass", "secret", "token", "apikey", "apitoken", "authtoken"}
+)
+# "<word> key" pairs that name a secret key (LG104).
+SECRET_KEY_PREFIXES = frozenset({"api", "access", "auth", "secret", "private", "master", "client", "app"})
+# Weaker names: a secret only if the value also looks generated (LG105).
+WEAK_WORDS = frozenset(
+    {"key", "auth", "credential", "credentials", "cred", "creds", "salt", "hmac", "bearer", "jwt"}
+)
+# Components that may follow the secret word without changing what the name holds.
+_ALLOWED_TAIL = frozenset(
+    {
+        "value", "val", "str", "string", "plain", "plaintext", "raw", "b64", "base64", "hex", "default",
+        "prod", "production", "dev", "development", "staging", "stage", "live", "main", "secondary", "old", "new", "current", "override", "v",
+    }
+)  # fmt: skip
+# Components that say the value is *about* a secret, or not a secret at all.
+_NOT_SECRET_PARTS = frozenset(
+    {
+        "sha", "hash", "hashed", "digest", "checksum", "commit", "uuid", "guid", "fingerprint", "nonce",
+        "csrf", "xsrf", "mock", "fake", "dummy", "example", "sample", "placeholder", "regex", "pattern",
+        "prefix", "suffix", "format", "fmt", "template", "public", "publishable", "sort", "cache",
+        "primary", "foreign", "lookup", "partition", "idempotency", "dict", "map", "row", "index", "unique",
+        "group", "field", "column", "attr", "registry", "translation", "i18n", "message", "msg", "label", "hot", "shortcut", "keyboard", "route", "object",
+        "bucket", "meta", "metadata", "reset", "forgot", "confirm", "hint", "prompt", "validator",
+        "policy", "input", "widget", "form", "header", "param", "file", "path", "url", "uri", "endpoint",
+        "name", "type", "kind", "length", "len", "size", "count", "min", "max", "expiry", "ttl", "timeout",
+        "scope", "scopes", "usage", "limit", "id", "ids", "encoding", "algorithm", "algo", "mode", "method",
+    }
+)  # fmt: skip
+# A quoted or dotted name: the last segment names the value (``spring.datasource.password``).
+_LAST_SEGMENT = re.compile(r"[^.\[\]'\"`]+$")
+
+
+def _last_segment_parts(name: str) -> list[str]:
+    segment = _LAST_SEGMENT.search(name.strip("'\"`[]"))
+    return _NAME_PARTS.findall(segment.group(0)) if segment else []
+
+
+def name_parts(name: str) -> list[str]:
+    return [part.lower() for part in _last_segment_parts(name)]
+
+
+def classify_name(name: str) -> str | None:
+    """``"secret"`` for a password/secret/token name, ``"weak"`` for a key-like one, else None."""
+    parts = name_parts(name)
+    if not parts or any(part in _NOT_SECRET_PARTS for part in parts):
+        return None
+    # Drop allowed qualifiers at the end, so the word that names the value is last.
+    while len(parts) > 1 and (parts[-1] in _ALLOWED_TAIL or parts[-1].isdigit()):
+        parts.pop()
+    last = parts[-1]
+    if last in SECRET_WORDS:
+        return "secret"
+    if last == "key" and len(parts) > 1 and parts[-2] in SECRET_KEY_PREFIXES:
+        return "secret"
+    if last == "authorization":
+        return "secret"
+    if last in WEAK_WORDS:
+        return "weak"
+    return None
+
+
+def secret_kind(name: str) -> str:
+    """How to call what a name holds, for messages: "Hardcoded password", "Hardcoded API key" ..."""
+    parts = set(name_parts(name))
+    if parts & {"password", "passwd", "pwd", "pass", "passphrase"}:
+        return "Hardcoded password"
+    if "authorization" in parts:
+        return "Hardcoded authorization header"
+    if "token" in parts or "authtoken" in parts or "apitoken" in parts:
+        return "Hardcoded token"
+    if "apikey" in parts or {"api", "key"} <= parts:
+        return "Hardcoded API key"
+    if "key" in parts:
+        return "Hardcoded key"
+    return "Hardcoded secret"
+
+
+def env_var_name(name: str | None, default: str) -> str:
+    """An UPPER_SNAKE environment variable name from an assigned name, or ``default``."""
+    if not name:
+        return default
+    parts = _last_segment_parts(name)
+    if not parts:
+        return default
+    result = "_".join(part.upper() for part in parts)
+    return f"_{result}" if result[0].isdigit() else result
+
+
+@dataclass(frozen=True, slots=True)
+class SecretHit:
+    """A detector's raw result, before it becomes a Finding: what, where, and how to name it in env."""
+
+    rule: Rule
+    kind: str  # "GitHub personal access token"
+    value: str  # the secret itself; only ever shown through mask_secret
+    span: Span  # covers the secret value
+    env_name: str  # suggested environment variable
+    assigned_name: str | None = None
+    severity: Severity | None = None
+    confidence: Confidence | None = None

@@ -1,0 +1,153 @@
+"""## What it does
+Finds private keys: PEM blocks (`-----BEGIN RSA PRIVATE KEY-----`, `BEGIN PRIVATE KEY`,
+`BEGIN OPENSSH PRIVATE KEY`, `BEGIN EC PRIVATE KEY`, `BEGIN PGP PRIVATE KEY BLOCK`, encrypted
+PKCS#8 and SSH2 keys), whether they span lines or sit in one string with `\\n` escapes, and
+PuTTY key files. A marker alone (code that *looks for* a PEM header) is not reported: the
+marker must be followed by key material.
+
+The finding covers the block from its BEGIN to its END marker.
+
+## Why is this bad?
+A private key is the whole identity: whoever reads it can sign as you, decrypt traffic meant
+for you, or log in to every host that trusts it. Unlike a password it cannot be rotated by
+changing one setting, and it stays valid in the repository's history after deletion.
+Encrypted keys are reported at a lower severity: the passphrase still protects them, until it
+is found nearby.
+
+## Example
+```python
+DEPLOY_KEY = \"\"\"-----BEGIN OPENSSH PRIVATE KEY-----
+b3Bl…
+-----END OPENSSH PRIVATE KEY-----\"\"\"
+```
+
+## Use instead
+Keep keys out of the repository: load them from a file outside it, a secret manager or an SSH
+agent (`paramiko.RSAKey.from_private_key_file(os.environ["DEPLOY_KEY_FILE"])`). Generate a new
+key pair and revoke the committed one.
+
+## References
+- [CWE-321: Use of Hard-coded Cryptographic Key](https://cwe.mitre.org/data/definitions/321.html)
+- [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from landguard.checks.secrets.heuristics import SecretHit, is_placeholder
+from landguard.engine.findings import Confidence, Severity, Span
+from landguard.engine.registry import Rule
+
+RULE = Rule(
+    id="LG102",
+    name="private-key",
+    title="Private key in source",
+    severity=Severity.ERROR,
+    confidence=Confidence.HIGH,
+    cwe=(321, 798),
+    docs=__doc__ or "",
+)
+
+# How far a BEGIN marker is looked for above an edit, and an END marker below a BEGIN.
+# A 4096-bit RSA key is about 50 lines; 200 leaves room for headers and wide wrapping.
+MAX_BLOCK_LINES = 200
+
+# For the scanner's prefilter (lowercase).
+PREFILTER_WORDS = ("private key", "putty-user-key-file")
+_BEGIN = re.compile(r"-{4,5} ?BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)? ?-{4,5}")
+_END = re.compile(r"-{4,5} ?END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)? ?-{4,5}")
+_MARKER = re.compile(r"-{4,5} ?(BEGIN|END) (?:[A-Z0-9]+ )*PRIVATE KEY")
+_PUTTY = re.compile(r"^[\s\"'`]*PuTTY-User-Key-File-[23]: *\S+")
+# Key material right after a marker: escaped newlines, quotes or string concatenation, then
+# base64 (or the header of an encrypted PEM).
+_MATERIAL = re.compile(r"^(?:\\[nr]|\s|[\"'`,+(]|\\)*(Proc-Type:|[A-Za-z0-9+/=]{16,})")
+
+_KINDS = {
+    "": "Private key",
+    "RSA": "RSA private key",
+    "DSA": "DSA private key",
+    "EC": "EC private key",
+    "OPENSSH": "OpenSSH private key",
+    "ENCRYPTED": "Encrypted private key",
+    "PGP": "PGP private key block",
+    "SSH2 ENCRYPTED": "Encrypted SSH2 private key",
+}
+
+
+def _kind(algorithm: str) -> str:
+    return _KINDS.get(algorithm, f"{algorithm} private key")
+
+
+def _material_after(lines: Sequence[str], number: int, col: int) -> str | None:
+    """The first chunk of key material after a BEGIN marker (same line, or the next non-blank one)."""
+    match = _MATERIAL.match(lines[number][col:])
+    if match:
+        return match.group(1)
+    for following in range(number + 1, min(number + 3, len(lines))):
+        text = lines[following]
+        if not text.strip():
+            continue
+        match = _MATERIAL.match(text)
+        return match.group(1) if match else None
+    return None
+
+
+def find_private_keys(lines: Sequence[str], number: int) -> Iterator[SecretHit]:
+    """Private keys starting on line ``number``."""
+    line = lines[number]
+    for begin in _BEGIN.finditer(line):
+        material = _material_after(lines, number, begin.end())
+        if material is None or is_placeholder(material):
+            continue
+        algorithm = begin.group(1).strip()
+        end_line, end_col = number, len(line)
+        end = _END.search(line, begin.end())
+        if end:
+            end_col = end.end()
+        else:
+            for following in range(number + 1, min(number + MAX_BLOCK_LINES, len(lines))):
+                if "PRIVATE KEY" in lines[following]:
+                    end = _END.search(lines[following])
+                    if end:
+                        end_line, end_col = following, end.end()
+                    break
+        encrypted = "ENCRYPTED" in algorithm or material == "Proc-Type:"
+        yield SecretHit(
+            RULE,
+            _kind(algorithm),
+            material,
+            Span(number, begin.start(), end_line, end_col),
+            "PRIVATE_KEY_FILE",
+            severity=Severity.WARNING if encrypted else None,
+        )
+    putty = _PUTTY.match(line)
+    if putty:
+        start = line.index("PuTTY")
+        yield SecretHit(
+            RULE,
+            "PuTTY private key file",
+            line[start:].strip(),
+            Span.on_line(number, start, len(line)),
+            "KEY_FILE",
+        )
+
+
+def widen(lines: Sequence[str], first: int, last: int) -> tuple[int, int]:
+    """Extend ``first..last`` to the PEM block an edit may have touched (opened, closed or changed)."""
+    for number in range(first - 1, max(first - MAX_BLOCK_LINES, 0) - 1, -1):
+        if "PRIVATE KEY" in lines[number]:
+            marker = _MARKER.search(lines[number])
+            if marker:
+                if marker.group(1) == "BEGIN":
+                    first = number
+                break
+    for number in range(last + 1, min(last + MAX_BLOCK_LINES, len(lines))):
+        if "PRIVATE KEY" in lines[number]:
+            marker = _MARKER.search(lines[number])
+            if marker:
+                if marker.group(1) == "END":
+                    last = number
+                break
+    return first, last

@@ -1,0 +1,90 @@
+"""## What it does
+Finds URLs with a password in their user-info part: `scheme://user:password@host`, as in
+database URLs (`postgres://`, `mysql://`, `mongodb+srv://`, `redis://`), message brokers
+(`amqp://`), package indexes and git remotes. Templates (`${DB_PASSWORD}`, `{password}`,
+`<password>`, `%s`), the word `password` itself and documentation hosts (`example.com`) are
+not reported.
+
+The finding covers the password.
+
+## Why is this bad?
+A connection string is copied everywhere: into logs, error messages, crash reports, shell
+history and the config of every environment. The password inside travels with it, and it is
+usually a long-lived credential to a database or broker that holds the data an attacker
+wants.
+
+## Example
+```python
+engine = create_engine("postgresql://app:hunt…@db.internal:5432/orders")
+```
+
+## Use instead
+```python
+engine = create_engine(os.environ["DATABASE_URL"])
+```
+or build the URL from parts, taking the password from the environment or a secret manager.
+
+## References
+- [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
+- [CWE-522: Insufficiently Protected Credentials](https://cwe.mitre.org/data/definitions/522.html)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from landguard.checks.secrets.heuristics import SecretHit, is_placeholder
+from landguard.engine.findings import Confidence, Severity, Span
+from landguard.engine.registry import Rule
+
+RULE = Rule(
+    id="LG103",
+    name="credentials-in-url",
+    title="Password embedded in a URL",
+    severity=Severity.ERROR,
+    confidence=Confidence.MEDIUM,
+    cwe=(798, 522),
+    docs=__doc__ or "",
+)
+
+# For the scanner's prefilter (lowercase).
+PREFILTER_WORDS = ("://",)
+_URL = re.compile(
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]{1,20})://"
+    r"(?P<user>[^\s:/?#@'\"`<>{}\[\]]*):(?P<password>[^\s/?#@'\"`<>]+)@"
+    r"(?P<host>[A-Za-z0-9_.\-%]+|\[[0-9A-Fa-f:.]+\])"
+)
+_DOC_HOSTS = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|example|host|hostname|domain\.com)$", re.I)
+
+_SCHEME_ENV = {
+    "postgres": "DATABASE_URL",
+    "postgresql": "DATABASE_URL",
+    "mysql": "DATABASE_URL",
+    "mariadb": "DATABASE_URL",
+    "mongodb": "MONGODB_URI",
+    "mongodb+srv": "MONGODB_URI",
+    "redis": "REDIS_URL",
+    "rediss": "REDIS_URL",
+    "amqp": "AMQP_URL",
+    "amqps": "AMQP_URL",
+}
+
+
+def find_url_credentials(line: str, number: int) -> Iterator[SecretHit]:
+    """Passwords inside URLs on one line."""
+    for match in _URL.finditer(line):
+        password, user = match.group("password"), match.group("user")
+        if password == user or password.startswith("$") or is_placeholder(password):
+            continue
+        if _DOC_HOSTS.search(match.group("host")):
+            continue
+        scheme = match.group("scheme").lower()
+        scheme_name = scheme.split("+")[-1] if scheme.startswith(("git+", "svn+")) else scheme
+        yield SecretHit(
+            RULE,
+            f"Password in a {scheme_name} URL",
+            password,
+            Span.on_line(number, match.start("password"), match.end("password")),
+            _SCHEME_ENV.get(scheme, f"{re.sub(r'[^A-Z0-9]', '_', scheme.upper())}_PASSWORD"),
+        )

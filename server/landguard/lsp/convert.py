@@ -1,0 +1,139 @@
+"""Findings <-> LSP diagnostics.
+
+Every position conversion goes through ``engine/positions.py``; this module only shapes the
+results. A diagnostic carries, in ``data``, everything its code actions need (the rule's fixes
+and a suppression edit, with UTF-16 ranges), so ``textDocument/codeAction`` never re-analyses.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lsprotocol import types
+
+from landguard.engine import positions
+from landguard.engine.document import Document
+from landguard.engine.findings import Finding, Severity, Span
+from landguard.engine.registry import get_rule
+from landguard.engine.suppress import statement_lines
+
+SOURCE = "landguard"
+
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.NOTE: types.DiagnosticSeverity.Information,
+}
+
+# Comment syntax per language, for "suppress on this line". Languages without line comments (JSON)
+# get no suppress action.
+_HASH = frozenset({"python", "yaml", "toml", "shell", "dotenv", "ini", "dockerfile", "requirements"})
+_SLASH = frozenset({"javascript", "typescript", "tsx", "java"})
+# Where a trailing comment would change meaning (Dockerfile and INI have no inline comments; many
+# dotenv loaders keep ` # ...` as part of the value), the suppression goes on its own line above.
+_OWN_LINE = frozenset({"dockerfile", "ini", "dotenv"})
+_EXISTING_IGNORE = re.compile(r"landguard:\s*ignore\[([^\]]*)\]", re.I)
+
+
+def comment_prefix(language: str) -> str | None:
+    if language in _HASH:
+        return "#"
+    if language in _SLASH:
+        return "//"
+    return None
+
+
+def lsp_range(span: Span, lines: list[str]) -> types.Range:
+    start_line, start_char, end_line, end_char = positions.span_to_utf16(span, lines)
+    return types.Range(types.Position(start_line, start_char), types.Position(end_line, end_char))
+
+
+def _range_json(span: Span, lines: list[str]) -> dict[str, Any]:
+    start_line, start_char, end_line, end_char = positions.span_to_utf16(span, lines)
+    return {
+        "start": {"line": start_line, "character": start_char},
+        "end": {"line": end_line, "character": end_char},
+    }
+
+
+def _edit_json(span: Span, new_text: str, lines: list[str]) -> dict[str, Any]:
+    return {"range": _range_json(span, lines), "newText": new_text}
+
+
+def suppress_edit(finding: Finding, document: Document) -> dict[str, Any] | None:
+    """The edit adding ``landguard: ignore[LGnnn] -- reason`` for this finding, or None if impossible."""
+    prefix = comment_prefix(document.language)
+    lines = document.lines
+    if prefix is None or not 0 <= finding.span.start_line < len(lines):
+        return None
+    first, last = statement_lines(document, finding.span.start_line, finding.span.start_col)
+    last = max(last, finding.span.start_line)
+    if last >= len(lines):
+        return None
+    # A suppression comment already on the statement's last line: add the id to its list.
+    existing = _EXISTING_IGNORE.search(lines[last])
+    if existing is not None:
+        ids = [s.strip().upper() for s in existing.group(1).split(",") if s.strip()]
+        if finding.rule_id in ids:
+            return None
+        insert_at = existing.end(1)
+        separator = ", " if ids else ""
+        return _edit_json(Span.on_line(last, insert_at, insert_at), f"{separator}{finding.rule_id}", lines)
+    comment = f"{prefix} landguard: ignore[{finding.rule_id}] -- reason"
+    if document.language in _OWN_LINE:
+        line_text = lines[first]
+        indent = line_text[: len(line_text) - len(line_text.lstrip())]
+        newline = "\r\n" if "\r\n" in document.text else "\n"
+        return _edit_json(Span.on_line(first, 0, 0), f"{indent}{comment}{newline}", lines)
+    end = len(lines[last])
+    return _edit_json(Span.on_line(last, end, end), f"  {comment}", lines)
+
+
+def fix_payload(finding: Finding, lines: list[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": fix.title,
+            "preferred": fix.preferred,
+            "edits": [_edit_json(edit.span, edit.new_text, lines) for edit in fix.edits],
+        }
+        for fix in finding.fixes
+    ]
+
+
+def to_diagnostic(finding: Finding, document: Document) -> types.Diagnostic:
+    lines = document.lines
+    rule = get_rule(finding.rule_id)
+    data: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "confidence": finding.confidence.label,
+        "fixes": fix_payload(finding, lines),
+    }
+    suppress = suppress_edit(finding, document)
+    if suppress is not None:
+        data["suppress"] = suppress
+    return types.Diagnostic(
+        range=lsp_range(finding.span, lines),
+        message=finding.display_message,
+        severity=_SEVERITY[finding.severity],
+        code=finding.rule_id,
+        code_description=types.CodeDescription(href=rule.help_uri) if rule is not None else None,
+        source=SOURCE,
+        data=data,
+    )
+
+
+def to_diagnostics(findings: list[Finding], document: Document) -> list[types.Diagnostic]:
+    return [to_diagnostic(f, document) for f in findings]
+
+
+def range_from_json(value: dict[str, Any]) -> types.Range:
+    start, end = value["start"], value["end"]
+    return types.Range(
+        types.Position(int(start["line"]), int(start["character"])),
+        types.Position(int(end["line"]), int(end["character"])),
+    )
+
+
+def text_edit_from_json(value: dict[str, Any]) -> types.TextEdit:
+    return types.TextEdit(range=range_from_json(value["range"]), new_text=str(value["newText"]))

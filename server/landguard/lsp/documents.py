@@ -1,0 +1,84 @@
+"""What the server keeps per open document.
+
+The engine's ``Document`` (text + incremental tree) and ``Analysis`` (incremental findings)
+are owned by one ``OpenDocument``. Edits arriving on the event loop are only queued
+(``pending``); a worker applies them and analyses under ``lock``, so a document is never
+mutated while it is being analysed, and the event loop never waits for an analysis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from lsprotocol import types
+
+from landguard.engine.analyze import Analysis
+from landguard.engine.document import Document
+
+ENGINE = "engine"
+ONLINE_DEPS = "online-deps"
+
+
+@dataclass
+class PendingChange:
+    version: int | None
+    # LSP content changes (partial or whole-document), or the text of a didOpen.
+    changes: list[Any]
+    open_text: str | None = None
+
+
+@dataclass(eq=False)
+class OpenDocument:
+    uri: str
+    path: str | None
+    language_id: str | None
+    # Newest version the client sent (event loop only).
+    version: int | None = None
+    # Guards document/analysis/config_generation: held by whoever reads or mutates them.
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    document: Document | None = None
+    analysis: Analysis | None = None
+    config_generation: int = -1
+    # Queued edits, appended on the event loop and drained by the worker.
+    pending: list[PendingChange] = field(default_factory=list)
+    pending_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Scheduling (event loop only).
+    timer: asyncio.TimerHandle | None = None
+    running: bool = False
+    rerun: bool = False
+    deps_timer: asyncio.TimerHandle | None = None
+    # Diagnostics per source, merged at publish (event loop only).
+    diagnostics: dict[str, list[types.Diagnostic]] = field(default_factory=dict)
+    # Local findings the online answers replace, as (code, range) (event loop only).
+    retracted: frozenset[tuple[str, tuple[int, int, int, int]]] = frozenset()
+    analysed_version: int | None = None
+
+    def queue(self, change: PendingChange) -> None:
+        with self.pending_lock:
+            self.pending.append(change)
+
+    def take_pending(self) -> list[PendingChange]:
+        with self.pending_lock:
+            pending, self.pending = self.pending, []
+        return pending
+
+    def merged_diagnostics(self) -> list[types.Diagnostic]:
+        local = self.diagnostics.get(ENGINE, [])
+        online = self.diagnostics.get(ONLINE_DEPS, [])
+        if self.retracted and online:
+            local = [d for d in local if diagnostic_key(d) not in self.retracted]
+        return [*local, *online]
+
+    def cancel_timers(self) -> None:
+        for timer in (self.timer, self.deps_timer):
+            if timer is not None:
+                timer.cancel()
+        self.timer = self.deps_timer = None
+
+
+def diagnostic_key(diagnostic: types.Diagnostic) -> tuple[str, tuple[int, int, int, int]]:
+    r = diagnostic.range
+    return str(diagnostic.code), (r.start.line, r.start.character, r.end.line, r.end.character)

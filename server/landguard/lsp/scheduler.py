@@ -1,0 +1,306 @@
+"""When documents are analysed and their diagnostics published.
+
+- Bursts of edits are coalesced per document: each ``didChange`` (re)starts a short timer
+  keyed by URI; when it fires, one worker job applies every queued edit and analyses once.
+- One job per document at a time; edits that arrive meanwhile make it run again after.
+- A result is published only if it is for the newest version the client sent and the
+  document is still open (stale versions are dropped, never shown).
+- Diagnostics are kept per source (``engine``, ``online-deps``) and merged at publish, so the
+  slow online dependency lookups, which run afterwards in the background, never clobber the
+  local results (and vice versa).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pathspec
+from lsprotocol import types
+
+from landguard.engine import positions
+from landguard.engine.analyze import Analysis, raise_for_ai_markers
+from landguard.engine.config import Config, ConfigResult
+from landguard.engine.document import Document, EditOutOfRange, LineChange
+from landguard.engine.findings import Finding
+from landguard.engine.languages import detect_language
+from landguard.engine.suppress import apply_suppressions
+from landguard.lsp.convert import to_diagnostics
+from landguard.lsp.documents import ENGINE, ONLINE_DEPS, OpenDocument
+
+if TYPE_CHECKING:
+    from landguard.lsp.server import LandguardServer
+
+log = logging.getLogger("landguard.lsp.scheduler")
+
+DEFAULT_DEBOUNCE = 0.03
+# Online lookups wait for the typing to settle a little longer than local analysis does.
+ONLINE_DELAY = 0.4
+_DEPENDENCY_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx", "requirements"})
+_MANIFEST_NAMES = frozenset({"package.json", "pyproject.toml", "setup.cfg", "Pipfile"})
+
+
+@dataclass
+class OnlineOutcome:
+    diagnostics: list[types.Diagnostic] | None
+    retracted: frozenset[tuple[str, tuple[int, int, int, int]]]
+    notice: str | None
+
+
+@dataclass
+class AnalysisResult:
+    version: int | None
+    diagnostics: list[types.Diagnostic]
+    config: Config
+    config_result: ConfigResult
+    seconds: float
+
+
+def debounce_from_env() -> float:
+    """The coalescing delay; LANDGUARD_LSP_DEBOUNCE_MS overrides it (the latency benchmark sets 0)."""
+    value = os.environ.get("LANDGUARD_LSP_DEBOUNCE_MS")
+    if value is None:
+        return DEFAULT_DEBOUNCE
+    try:
+        return max(float(value), 0.0) / 1000
+    except ValueError:
+        log.warning("ignoring LANDGUARD_LSP_DEBOUNCE_MS=%r: not a number", value)
+        return DEFAULT_DEBOUNCE
+
+
+class Scheduler:
+    def __init__(self, server: LandguardServer, debounce: float | None = None) -> None:
+        self.server = server
+        self.debounce = debounce_from_env() if debounce is None else debounce
+        # Keystroke analysis gets its own workers, so a workspace scan or a slow registry never delays it.
+        self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="landguard-analysis")
+        self.background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="landguard-background")
+        self._online_notice_shown = False
+        self._online_missing_logged = False
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        return self.server.loop
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.background.shutdown(wait=False, cancel_futures=True)
+
+    # ------------------------------------------------------------------ local analysis
+
+    def schedule(self, doc: OpenDocument, delay: float | None = None) -> None:
+        """Analyse ``doc`` after ``delay`` seconds (the debounce by default), replacing a pending timer."""
+        if doc.timer is not None:
+            doc.timer.cancel()
+        doc.timer = self.loop.call_later(self.debounce if delay is None else delay, self._start, doc)
+
+    def _start(self, doc: OpenDocument) -> None:
+        doc.timer = None
+        if self.server.documents.get(doc.uri) is not doc:
+            return
+        if doc.running:
+            doc.rerun = True
+            return
+        doc.running = True
+        future = self.executor.submit(self._analyse, doc)
+        future.add_done_callback(lambda f: self.loop.call_soon_threadsafe(self._finished, doc, f))
+
+    def _analyse(self, doc: OpenDocument) -> AnalysisResult | None:
+        """Worker: apply the queued edits, then analyse what changed. Holds the document's lock."""
+        started = time.perf_counter()
+        pending = doc.take_pending()
+        settings = self.server.settings
+        with doc.lock:
+            changes: list[LineChange] = []
+            for item in pending:
+                if item.open_text is not None:
+                    doc.document = Document(
+                        item.open_text, path=doc.path, language_id=doc.language_id, version=item.version
+                    )
+                    doc.analysis = None
+                    changes = []
+                    continue
+                if doc.document is None:
+                    continue
+                for change in item.changes:
+                    changes.append(self._apply(doc, doc.document, change, item.version))
+                doc.document.version = item.version
+            document = doc.document
+            if document is None:
+                return None
+            generation = settings.generation
+            config_result = settings.resolve(doc.path)
+            config = config_result.config
+            if doc.analysis is None:
+                doc.analysis = Analysis(document, config)
+                doc.config_generation = generation
+            elif doc.config_generation != generation:
+                doc.analysis.set_config(config)
+                doc.config_generation = generation
+            findings = doc.analysis.run(changes)
+            if doc.path and is_excluded(doc.path, config, settings.root):
+                # Excluded files get no diagnostics, as in `landguard check`; the engine stays in sync.
+                findings = []
+            diagnostics = to_diagnostics(findings, document)
+            version = document.version
+        seconds = time.perf_counter() - started
+        log.debug("analysed %s v%s in %.1f ms: %d findings", doc.uri, version, seconds * 1000, len(findings))
+        return AnalysisResult(version, diagnostics, config, config_result, seconds)
+
+    @staticmethod
+    def _apply(doc: OpenDocument, document: Document, change: Any, version: int | None) -> LineChange:
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            r = change.range
+            try:
+                return document.apply_change(
+                    (r.start.line, r.start.character, r.end.line, r.end.character), change.text, version
+                )
+            except EditOutOfRange as exc:
+                log.warning("%s v%s: edit range outside the document; clamped", doc.uri, version)
+                return exc.args[1]
+        return document.apply_change(None, change.text, version)
+
+    def _finished(self, doc: OpenDocument, future: Future) -> None:
+        doc.running = False
+        if self.server.documents.get(doc.uri) is not doc:
+            return  # closed (or reopened) meanwhile: its result must not be published
+        try:
+            result = future.result()
+        except Exception:
+            log.exception("analysis of %s failed", doc.uri)
+            result = None
+        if result is not None and result.version == doc.version:
+            self.server.report_config_errors(result.config_result)
+            doc.diagnostics[ENGINE] = result.diagnostics
+            doc.analysed_version = result.version
+            self._maybe_online(doc, result)
+            self.publish(doc)
+        if doc.rerun:
+            doc.rerun = False
+            self._start(doc)
+
+    def publish(self, doc: OpenDocument) -> None:
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=doc.uri, diagnostics=doc.merged_diagnostics(), version=doc.analysed_version
+            )
+        )
+
+    # ------------------------------------------------------------------ online dependency checks
+
+    def _maybe_online(self, doc: OpenDocument, result: AnalysisResult) -> None:
+        if doc.deps_timer is not None:
+            doc.deps_timer.cancel()
+            doc.deps_timer = None
+        if not result.config.dependencies.online or not _dependency_bearing(doc):
+            doc.diagnostics.pop(ONLINE_DEPS, None)
+            doc.retracted = frozenset()
+            return
+        online = _online_findings()
+        if online is None:
+            if not self._online_missing_logged:
+                self._online_missing_logged = True
+                log.info("online dependency checks are not available in this build")
+            return
+        version, config = result.version, result.config
+        doc.deps_timer = self.loop.call_later(ONLINE_DELAY, self._submit_online, doc, version, config, online)
+
+    def _submit_online(self, doc: OpenDocument, version: int | None, config: Config, online: Any) -> None:
+        doc.deps_timer = None
+        if self.server.documents.get(doc.uri) is not doc or doc.version != version:
+            return
+        future = self.background.submit(self._online, doc, version, config, online)
+        future.add_done_callback(
+            lambda f: self.loop.call_soon_threadsafe(self._online_finished, doc, version, f)
+        )
+
+    def _online(self, doc: OpenDocument, version: int | None, config: Config, online: Any):
+        """Worker: the online lookups run without the document's lock (they can take seconds)."""
+        with doc.lock:
+            document = doc.document
+            if document is None or document.version != version:
+                return None
+            text = document.text
+        result = online(text, doc.path or "", config)
+        notice = getattr(result, "notice", None)
+        findings = list(getattr(result, "findings", result) or ())
+        retracted = list(getattr(result, "retracted", ()) or ())
+        with doc.lock:
+            document = doc.document
+            if document is None or document.version != version:
+                return OnlineOutcome(None, frozenset(), notice)
+            findings = _post_process(findings, document, config)
+            keys = frozenset((f.rule_id, positions.span_to_utf16(f.span, document.lines)) for f in retracted)
+            return OnlineOutcome(to_diagnostics(findings, document), keys, notice)
+
+    def _online_finished(self, doc: OpenDocument, version: int | None, future: Future) -> None:
+        try:
+            outcome = future.result()
+        except Exception:
+            log.exception("online dependency checks failed for %s", doc.uri)
+            return
+        if outcome is None:
+            return
+        if outcome.notice and not self._online_notice_shown:
+            self._online_notice_shown = True
+            self.server.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Info, message=f"Landguard: {outcome.notice}")
+            )
+        if outcome.diagnostics is None or self.server.documents.get(doc.uri) is not doc:
+            return
+        if doc.version != version or doc.analysed_version != version:
+            return
+        doc.diagnostics[ONLINE_DEPS] = outcome.diagnostics
+        doc.retracted = outcome.retracted
+        self.publish(doc)
+
+
+@functools.lru_cache(maxsize=32)
+def _exclude_spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+
+
+def is_excluded(path: str, config: Config, workspace_root: str | None = None) -> bool:
+    """Whether the ``exclude`` globs cover ``path`` (relative to the project or workspace root, or by name)."""
+    if not config.exclude:
+        return False
+    spec = _exclude_spec(config.exclude)
+    candidate = Path(path)
+    relative = candidate.name
+    root = config.root or workspace_root
+    if root:
+        try:
+            relative = candidate.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return spec.match_file(relative) or spec.match_file(candidate.name)
+
+
+def _dependency_bearing(doc: OpenDocument) -> bool:
+    if doc.path and os.path.basename(doc.path) in _MANIFEST_NAMES:
+        return True
+    return detect_language(doc.path, doc.language_id) in _DEPENDENCY_LANGUAGES
+
+
+def _online_findings() -> Any:
+    """``landguard.checks.deps.online.online_findings`` if this build has it (imported lazily)."""
+    try:
+        from landguard.checks.deps.online import online_findings
+    except ImportError:
+        return None
+    return online_findings
+
+
+def _post_process(findings: list[Finding], document: Document, config: Config) -> list[Finding]:
+    """What ``Analysis`` does to its own findings: config filters, AI markers, suppressions."""
+    findings = [f for f in findings if config.is_enabled(f.rule_id)]
+    findings = [replace(f, severity=config.severity_for(f.rule_id, f.severity)) for f in findings]
+    findings = raise_for_ai_markers(document, findings, config.ai_markers)
+    return sorted(apply_suppressions(document, findings), key=Finding.sort_key)

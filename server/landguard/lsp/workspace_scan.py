@@ -1,0 +1,126 @@
+"""The ``landguard.scanWorkspace`` command: scan every workspace folder on disk.
+
+The scan runs in a background worker (the server keeps answering meanwhile), reports
+``window/workDoneProgress`` when the client supports it, and publishes diagnostics for the
+files that are not open (open documents already have live diagnostics from their buffers).
+Files that had findings in the previous scan and have none now get an empty list.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls.uris import from_fs_path
+
+from landguard.engine.document import Document
+from landguard.lsp.convert import to_diagnostics
+from landguard.lsp.text_sync import uri_to_path
+from landguard.workspace import decode, scan_paths
+
+if TYPE_CHECKING:
+    from landguard.lsp.server import LandguardServer
+
+log = logging.getLogger("landguard.lsp.workspace_scan")
+
+COMMAND = "landguard.scanWorkspace"
+_REPORT_INTERVAL = 0.1
+
+
+def workspace_folders(ls: LandguardServer) -> list[str]:
+    folders = []
+    try:
+        workspace = ls.workspace
+    except RuntimeError:
+        return folders
+    for folder in workspace.folders.values():
+        path = uri_to_path(folder.uri)
+        if path:
+            folders.append(path)
+    if not folders and workspace.root_path:
+        folders.append(workspace.root_path)
+    return folders
+
+
+def _diagnostics_for_file(path: str, findings: list) -> list[types.Diagnostic]:
+    """Findings of a file on disk -> diagnostics (the file is read again for its lines and tree)."""
+    try:
+        text, _ = decode(Path(path).read_bytes())
+    except OSError:
+        return []
+    if text is None:
+        return []
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return to_diagnostics(findings, Document(text, path=path))
+
+
+def register(server: LandguardServer) -> None:
+    @server.command(COMMAND)
+    async def scan_workspace(ls, *args: Any) -> dict[str, int]:
+        # (``ls`` stays unannotated: pygls resolves command annotations at run time.)
+        folders = workspace_folders(ls)
+        loop = ls.loop
+        token: str | None = None
+        if ls.supports_work_done_progress():
+            token = f"landguard-scan-{uuid.uuid4()}"
+            try:
+                await ls.work_done_progress.create_async(token)
+                ls.work_done_progress.begin(
+                    token, types.WorkDoneProgressBegin(title="Landguard: scanning workspace", percentage=0)
+                )
+            except Exception:
+                log.warning("the client refused a progress token; scanning without progress")
+                token = None
+        last_report = 0.0
+
+        def progress(done: int, total: int, path: str) -> None:
+            nonlocal last_report
+            now = time.monotonic()
+            if token is None or (now - last_report < _REPORT_INTERVAL and done != total):
+                return
+            last_report = now
+            report = types.WorkDoneProgressReport(
+                message=f"{done}/{total} files", percentage=int(done * 100 / total) if total else 100
+            )
+            loop.call_soon_threadsafe(ls.work_done_progress.report, token, report)
+
+        def scan() -> tuple[int, int, dict[str, list[types.Diagnostic]]]:
+            files = findings = 0
+            published: dict[str, list[types.Diagnostic]] = {}
+            for folder in folders:
+                config = ls.settings.config_for(str(Path(folder) / "_"))
+                results = scan_paths([folder], config, progress=progress)
+                files += len(results)
+                for result in results:
+                    findings += len(result.findings)
+                    if result.findings:
+                        published[from_fs_path(str(Path(result.path).resolve()))] = _diagnostics_for_file(
+                            result.path, result.findings
+                        )
+            return files, findings, published
+
+        log.info("scanning %d workspace folder(s)", len(folders))
+        started = time.perf_counter()
+        try:
+            files, findings, published = await loop.run_in_executor(ls.scheduler.background, scan)
+        finally:
+            if token is not None:
+                ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
+        for uri in ls.scanned_uris - set(published):
+            if uri not in ls.documents:
+                ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        for uri, diagnostics in published.items():
+            if uri not in ls.documents:
+                ls.text_document_publish_diagnostics(
+                    types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
+                )
+        ls.scanned_uris = set(published)
+        log.info(
+            "workspace scan: %d files, %d findings in %.1f s", files, findings, time.perf_counter() - started
+        )
+        return {"files": files, "findings": findings}

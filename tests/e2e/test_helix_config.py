@@ -1,0 +1,55 @@
+"""clients/helix/languages.toml: landguard is added next to Helix's default servers, never instead of them.
+
+Helix is not packaged for Debian bookworm, so this checks the file against what Helix does with it:
+a user `language-servers` list replaces the default one, so each must re-list Helix's defaults.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+CONFIG = Path(__file__).resolve().parents[2] / "clients" / "helix" / "languages.toml"
+
+# Helix's default servers for these languages (its languages.toml on master, 2025).
+HELIX_DEFAULTS = {
+    "python": ["ty", "ruff", "jedi", "pylsp", "zuban"],
+    "javascript": ["typescript-language-server"],
+    "jsx": ["typescript-language-server"],
+    "typescript": ["typescript-language-server"],
+    "tsx": ["typescript-language-server"],
+    "java": ["jdtls"],
+    "json": ["vscode-json-language-server"],
+    "toml": ["taplo", "tombi"],
+    "yaml": ["yaml-language-server", "ansible-language-server"],
+    "docker-compose": ["docker-compose-langserver", "yaml-language-server", "docker-language-server"],
+    "github-action": ["actions-language-server", "yaml-language-server", "zizmor"],
+    "bash": ["bash-language-server"],
+    "dockerfile": ["docker-langserver", "docker-language-server"],
+    "env": [],
+    "ini": [],
+}
+
+
+def test_server_definition() -> None:
+    config = tomllib.loads(CONFIG.read_text())
+    server = config["language-server"]["landguard"]
+    assert server["command"] == "landguard"
+    assert server["args"] == ["lsp"]
+
+
+def test_each_language_keeps_helix_defaults_and_adds_landguard_last() -> None:
+    languages = {entry["name"]: entry for entry in tomllib.loads(CONFIG.read_text())["language"]}
+    for name, defaults in HELIX_DEFAULTS.items():
+        assert languages[name]["language-servers"] == [*defaults, "landguard"], name
+    # The one language Helix lacks is defined completely, so Helix can match requirements files.
+    requirements = languages["pip-requirements"]
+    assert requirements["language-servers"] == ["landguard"]
+    assert {"glob": "requirements*.txt"} in requirements["file-types"]
+    assert requirements["scope"] and requirements["comment-token"] == "#"
+    assert set(languages) == set(HELIX_DEFAULTS) | {"pip-requirements"}
