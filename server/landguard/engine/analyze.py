@@ -28,7 +28,7 @@ from tree_sitter import Node
 
 from landguard.engine.config import Config
 from landguard.engine.document import Document, LineChange
-from landguard.engine.findings import Finding
+from landguard.engine.findings import Finding, Span
 from landguard.engine.registry import (
     Check,
     CheckContext,
@@ -227,6 +227,11 @@ class Analysis:
                 cached = fresh.get(key)
             if cached is None:
                 found = tuple(check.check_node(unit, document, context))
+                if _reaches_outside(found, document.node_span(unit)):
+                    # A fix that edits elsewhere (an import at the top) would not move with the
+                    # unit: such results are recomputed every run rather than cached.
+                    results.extend(found)
+                    continue
                 cached = tuple(f.shifted(-start_line) for f in found)
             fresh[key] = cached
             results.extend(f.shifted(start_line) for f in cached)
@@ -254,6 +259,20 @@ class Analysis:
         findings = apply_suppressions(self.document, findings)
         unique = {(f.rule_id, f.span, f.message): f for f in findings}
         return sorted(unique.values(), key=Finding.sort_key)
+
+
+def _reaches_outside(findings: tuple[Finding, ...], unit: Span) -> bool:
+    """Whether a fix edits outside the unit. An insertion exactly at the unit's start counts as
+    outside: it is how fixes add an import at the top of a file, wherever the unit later moves."""
+    start, end = (unit.start_line, unit.start_col), (unit.end_line, unit.end_col)
+    for finding in findings:
+        for fix in finding.fixes:
+            for edit in fix.edits:
+                edit_start = (edit.span.start_line, edit.span.start_col)
+                edit_end = (edit.span.end_line, edit.span.end_col)
+                if edit_start < start or edit_end > end or (edit_start == edit_end == start):
+                    return True
+    return False
 
 
 def _marker_pattern(markers: Sequence[str]) -> re.Pattern[str] | None:

@@ -13,7 +13,7 @@ from landguard.engine import positions
 from landguard.engine.analyze import Analysis, analysis_units
 from landguard.engine.config import Config
 from landguard.engine.document import Document
-from landguard.engine.findings import Confidence, Severity, Span
+from landguard.engine.findings import Confidence, Fix, Severity, Span, TextEdit
 from landguard.engine.registry import DocumentCheck, LineCheck, NodeCheck, Rule
 
 DOCS = "## What it does\nTest rule.\n"
@@ -73,6 +73,20 @@ class CallCheck(NodeCheck):
             stack.extend(current.children)
 
 
+class ImportingFixCheck(NodeCheck):
+    """Like a fix that adds an import at the top of the file: an edit outside the unit."""
+
+    rules = (rule("LG905"),)
+    languages = frozenset({"python"})
+
+    def check_node(self, node, document, context):
+        if document.node_text(node).startswith("def "):
+            fix = Fix(
+                "import", (TextEdit(Span(0, 0, 0, 0), "import os\n"), TextEdit(document.node_span(node), ""))
+            )
+            yield self.rules[0].finding(document.node_span(node), "def", fixes=[fix])
+
+
 class CountCheck(DocumentCheck):
     rules = (COUNT,)
 
@@ -81,7 +95,7 @@ class CountCheck(DocumentCheck):
             yield COUNT.finding(Span.on_line(0, 0, 0), "many")
 
 
-CHECKS = [WordCheck(), BlockCheck(), CallCheck(), CountCheck()]
+CHECKS = [WordCheck(), BlockCheck(), CallCheck(), CountCheck(), ImportingFixCheck()]
 START = "def f(x):\n    danger(x)\n\nclass C:\n    y = TOKEN\n    def g(self):\n        return danger(1)\n"
 
 
@@ -165,11 +179,12 @@ def test_a_failing_check_does_not_blind_the_others(caplog):
 
     findings = Analysis(Document(START, path="a.py"), Config(), [Broken(), CallCheck()]).run()
     assert [f.rule_id for f in findings] == ["LG903", "LG903"]
+
     assert "boom" in caplog.text
 
 
 def test_select_ignore_and_severity_overrides():
-    config = Config(ignore=("LG903",), severity=(("LG901", Severity.ERROR),))
+    config = Config(ignore=("LG903", "LG905"), severity=(("LG901", Severity.ERROR),))
     findings = Analysis(Document(START, path="a.py"), config, CHECKS).run()
     assert {f.rule_id for f in findings} == {"LG901"}
     assert findings[0].severity is Severity.ERROR
