@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+.DEFAULT_GOAL := run
 .PHONY: run test setup lint docs bench clean
 
 $(STAMP): pyproject.toml
@@ -23,9 +24,12 @@ lint: setup
 	$(BIN)/ruff format --check server tests bench
 	$(BIN)/landguard check server/ --no-cache
 
-## make test: set up and run every test, lint included.
-test: setup lint
+## make test: set up and run every test, lint included (editors too: Neovim, the VS Code extension).
+test: setup lint editors-setup vscode-package
+	cd clients/vscode && npm run --silent lint && npm test --silent
 	$(BIN)/python -m pytest -q tests
+
+include clients/clients.mk
 
 bench: setup
 	$(BIN)/python bench/run_all.py

@@ -5,11 +5,15 @@ Drives ``python -m landguard.lsp`` with pytest-lsp's client on CPython's ``_pyde
 matching ``textDocument/publishDiagnostics`` (same version) arrives:
 
 - ``didOpen`` -> first diagnostics (cold: the first document of the session; warm: a second one);
-- one-line edits (typing a character at ~50 places across the file);
+- one-line edits (typing a character at ~50 places across the file), each after a short pause
+  as when typing (``--pause``);
 - 40-line insertions: statements pasted into a function body, and a whole function pasted
   between top-level definitions (each is removed again, unmeasured).
 
-The server is run twice: with its normal per-document debounce (30 ms, which every edit pays)
+- a burst: 10 one-character edits 5 ms apart, from the last edit to its diagnostics.
+
+The server is run twice: with its normal per-document debounce (30 ms, leading edge: an edit
+after a quiet moment is analysed at once, the rest of a burst waits for the window to close)
 and with the debounce off (``LANDGUARD_LSP_DEBOUNCE_MS=0``: the cost of the work itself).
 
     .venv/bin/python bench/lsp_latency.py [--edits 50] [--inserts 20] [--file PATH]
@@ -131,7 +135,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-async def measure(path: Path, debounce_ms: float | None, edits: int, inserts: int) -> dict[str, list[float]]:
+async def measure(
+    path: Path, debounce_ms: float | None, edits: int, inserts: int, pause: float
+) -> dict[str, list[float]]:
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
     session = Session(debounce_ms)
@@ -149,8 +155,35 @@ async def measure(path: Path, debounce_ms: float | None, edits: int, inserts: in
         one_line = []
         for n in candidates[::step][:edits]:
             column = len(lines[n])
+            await asyncio.sleep(pause)
             one_line.append(await session.edit(uri, (n, column), (n, column), " "))
         results["one-line edit"] = one_line
+
+        # A burst: ten keystrokes 5 ms apart on one line; latency of the last one.
+        bursts = []
+        for n in candidates[::step][: max(1, edits // 5)]:
+            await asyncio.sleep(pause)
+            column = len(lines[n]) + 1
+            for k in range(9):
+                session.versions[uri] += 1
+                session.client.text_document_did_change(
+                    types.DidChangeTextDocumentParams(
+                        text_document=types.VersionedTextDocumentIdentifier(
+                            uri=uri, version=session.versions[uri]
+                        ),
+                        content_changes=[
+                            types.TextDocumentContentChangePartial(
+                                range=types.Range(
+                                    start=types.Position(n, column + k), end=types.Position(n, column + k)
+                                ),
+                                text="x",
+                            )
+                        ],
+                    )
+                )
+                await asyncio.sleep(0.005)
+            bursts.append(await session.edit(uri, (n, column + 9), (n, column + 9), "x"))
+        results["burst of 10 keystrokes (last one)"] = bursts
 
         # Pasting 40 lines of statements into a function body (before a `return`), then removing them.
         returns = [n for n, line in enumerate(lines) if line.lstrip().startswith("return ")]
@@ -159,6 +192,7 @@ async def measure(path: Path, debounce_ms: float | None, edits: int, inserts: in
         for n in returns[::step][:inserts]:
             indent = lines[n][: len(lines[n]) - len(lines[n].lstrip())]
             block = "".join(f"{indent}pasted_{k} = len(str({k})) + {k}\n" for k in range(40))
+            await asyncio.sleep(pause)
             in_body.append(await session.edit(uri, (n, 0), (n, 0), block))
             await session.edit(uri, (n, 0), (n + 40, 0), "")
         results["40-line insertion in a function body"] = in_body
@@ -168,6 +202,7 @@ async def measure(path: Path, debounce_ms: float | None, edits: int, inserts: in
         step = max(1, len(tops) // inserts)
         pasted = []
         for n in tops[::step][:inserts]:
+            await asyncio.sleep(pause)
             pasted.append(await session.edit(uri, (n, 0), (n, 0), PASTE))
             await session.edit(uri, (n, 0), (n + 40, 0), "")
         results["40-line function pasted at top level"] = pasted
@@ -191,6 +226,9 @@ async def main() -> None:
     parser.add_argument("--file", type=Path, default=default)
     parser.add_argument("--edits", type=int, default=50)
     parser.add_argument("--inserts", type=int, default=20)
+    parser.add_argument(
+        "--pause", type=float, default=0.15, help="seconds between measured edits (typing pace)"
+    )
     args = parser.parse_args()
     line_count = args.file.read_text(encoding="utf-8").count("\n")
     print(f"Landguard LSP latency on {args.file.name} ({line_count:,} lines)")
@@ -199,7 +237,7 @@ async def main() -> None:
     )
     print()
     for label, debounce in (("with the 30 ms debounce", None), ("debounce off", 0.0)):
-        results = await measure(args.file, debounce, args.edits, args.inserts)
+        results = await measure(args.file, debounce, args.edits, args.inserts, args.pause)
         print(f"### {label}")
         print()
         print("| measurement | n | p50 ms | p95 ms | max ms |")

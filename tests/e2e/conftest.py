@@ -25,7 +25,7 @@ SERVER_COMMAND = [sys.executable, "-m", "landguard.lsp"]
 CLIENT_PROFILES = ["visual-studio-code", "neovim"]
 # Tests never touch the network: online dependency lookups are off unless a test turns them on.
 OFFLINE = {"dependencies": {"online": False}}
-TIMEOUT = 15.0
+TIMEOUT = 30.0
 # The registry-answer cache of the servers under test stays out of the user's cache folder.
 E2E_CACHE_DIR = tempfile.mkdtemp(prefix="landguard-e2e-cache-")
 

@@ -6,11 +6,12 @@ Two fixes, each offered only where its result is known to be valid:
   included) with the language's environment lookup: ``os.environ["NAME"]`` in Python (adding
   ``import os`` after the module docstring and ``__future__`` imports when it is missing),
   ``process.env.NAME`` in JavaScript/TypeScript, ``System.getenv("NAME")`` in Java, and
-  ``${NAME}`` in YAML, shell scripts and Dockerfiles. TOML, INI, JSON and ``.env`` files have
-  no environment interpolation, so they get no such fix. In code, the literal is located with
-  the tree-sitter tree, and refused when replacing it would change what the code means or
-  break it: byte strings, f-strings with interpolations, implicitly concatenated strings,
-  templates with substitutions, Java annotation arguments and ``case`` labels.
+  ``${NAME}`` in YAML (quoted), shell scripts (double-quoted) and Dockerfiles. TOML, INI,
+  JSON and ``.env`` files have no environment interpolation, so they get no such fix. In
+  code, the literal is located with the tree-sitter tree, and refused when replacing it
+  would change what the code means or break it: byte strings, f-strings with
+  interpolations, implicitly concatenated strings, templates with substitutions, object
+  keys, annotation arguments, ``case`` labels and patterns, type positions.
 - **Allowlist this line**: detect-secrets' ``pragma: allowlist secret`` in the language's
   comment syntax, at the end of the line; on the line above (``pragma: allowlist nextline
   secret``) for formats whose inline comments are not comments everywhere (``.env``,
@@ -173,9 +174,14 @@ def env_lookup_fix(
     if language == "shell":
         # Double quotes: single-quoted text is not expanded.
         return Fix(title, (TextEdit(literal.span, f'"${{{env_name}}}"'),), preferred=True)
-    if language == "yaml" and literal.quoted:
-        inner = Span.on_line(literal.span.start_line, literal.span.start_col + 1, literal.span.end_col - 1)
-        return Fix(title, (TextEdit(inner, f"${{{env_name}}}"),), preferred=True)
+    if language == "yaml":
+        if literal.quoted:
+            inner = Span.on_line(
+                literal.span.start_line, literal.span.start_col + 1, literal.span.end_col - 1
+            )
+            return Fix(title, (TextEdit(inner, f"${{{env_name}}}"),), preferred=True)
+        # Quoted: a plain "${...}" is not allowed inside a flow mapping ({ key: value }).
+        return Fix(title, (TextEdit(literal.span, f'"${{{env_name}}}"'),), preferred=True)
     return Fix(title, (TextEdit(literal.span, f"${{{env_name}}}"),), preferred=True)
 
 

@@ -47,6 +47,7 @@ class OpenDocument:
     pending_lock: threading.Lock = field(default_factory=threading.Lock)
     # Scheduling (event loop only).
     timer: asyncio.TimerHandle | None = None
+    last_edit: float = float("-inf")
     running: bool = False
     rerun: bool = False
     deps_timer: asyncio.TimerHandle | None = None

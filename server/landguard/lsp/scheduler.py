@@ -1,6 +1,7 @@
 """When documents are analysed and their diagnostics published.
 
-- Bursts of edits are coalesced per document: each ``didChange`` (re)starts a short timer
+- Bursts of edits are coalesced per document: an edit after a quiet moment is analysed at
+  once, and each further ``didChange`` within the debounce window (re)starts a short timer
   keyed by URI; when it fires, one worker job applies every queued edit and analyses once.
 - One job per document at a time; edits that arrive meanwhile make it run again after.
 - A result is published only if it is for the newest version the client sent and the
@@ -16,6 +17,7 @@ import asyncio
 import functools
 import logging
 import os
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -31,6 +33,7 @@ from landguard.engine.config import Config, ConfigResult
 from landguard.engine.document import Document, EditOutOfRange, LineChange
 from landguard.engine.findings import Finding
 from landguard.engine.languages import detect_language
+from landguard.engine.registry import all_checks
 from landguard.engine.suppress import apply_suppressions
 from landguard.lsp.convert import to_diagnostics
 from landguard.lsp.documents import ENGINE, ONLINE_DEPS, OpenDocument
@@ -61,6 +64,15 @@ class AnalysisResult:
     config: Config
     config_result: ConfigResult
     seconds: float
+
+
+_CHECKS_LOCK = threading.Lock()
+
+
+def load_checks() -> None:
+    """Discover the checks once; the warm-up at initialize and the first analysis must not race."""
+    with _CHECKS_LOCK:
+        all_checks()
 
 
 def debounce_from_env() -> float:
@@ -96,10 +108,20 @@ class Scheduler:
     # ------------------------------------------------------------------ local analysis
 
     def schedule(self, doc: OpenDocument, delay: float | None = None) -> None:
-        """Analyse ``doc`` after ``delay`` seconds (the debounce by default), replacing a pending timer."""
+        """Analyse ``doc`` after ``delay`` seconds (for an edit: see ``_edit_delay``), replacing a pending timer."""
+        if delay is None:
+            delay = self._edit_delay(doc)
         if doc.timer is not None:
             doc.timer.cancel()
-        doc.timer = self.loop.call_later(self.debounce if delay is None else delay, self._start, doc)
+        doc.timer = self.loop.call_later(delay, self._start, doc)
+
+    def _edit_delay(self, doc: OpenDocument) -> float:
+        """Leading-edge debounce: the first edit after a quiet moment is analysed at once; edits
+        following it within the window restart the timer, so a burst costs one more analysis."""
+        now = self.loop.time()
+        quiet = now - doc.last_edit >= self.debounce and doc.timer is None and not doc.running
+        doc.last_edit = now
+        return 0.0 if quiet else self.debounce
 
     def _start(self, doc: OpenDocument) -> None:
         doc.timer = None
@@ -139,6 +161,7 @@ class Scheduler:
             config_result = settings.resolve(doc.path)
             config = config_result.config
             if doc.analysis is None:
+                load_checks()
                 doc.analysis = Analysis(document, config)
                 doc.config_generation = generation
             elif doc.config_generation != generation:

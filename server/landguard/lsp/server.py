@@ -19,11 +19,10 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from landguard import __version__
 from landguard.engine.config import ConfigResult
-from landguard.engine.registry import all_checks
 from landguard.lsp import code_actions, hover, text_sync, workspace_scan
 from landguard.lsp.documents import OpenDocument
 from landguard.lsp.logs import LspLogHandler, setup_logging
-from landguard.lsp.scheduler import Scheduler
+from landguard.lsp.scheduler import Scheduler, load_checks
 from landguard.lsp.settings import SECTION, Settings, extract_settings
 from landguard.lsp.text_sync import uri_to_path
 
@@ -179,7 +178,7 @@ def build_server() -> LandguardServer:
         client = params.client_info.name if params.client_info else "unknown client"
         log.info("initialize from %s; workspace %s", client, root or "(none)")
         # Discover the checks now rather than on the first keystroke.
-        ls.scheduler.background.submit(all_checks)
+        ls.scheduler.background.submit(load_checks)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: LandguardServer, params: types.InitializedParams) -> None:

@@ -77,7 +77,7 @@ class Settings:
 
     def resolve(self, path: str | None) -> ConfigResult:
         """The effective config for a document path (None: an unsaved buffer -> the workspace's)."""
-        start = os.path.dirname(path) if path else self.root
+        start = _existing_folder(os.path.dirname(path)) if path else self.root
         with self._lock:
             editor = self.editor
             cached = self._configs.get(start)
@@ -97,3 +97,14 @@ class Settings:
             fresh = [e for e in result.errors if e not in self._shown_errors]
             self._shown_errors.update(fresh)
         return fresh
+
+
+def _existing_folder(folder: str) -> str | None:
+    """``folder`` or its nearest existing parent (a new file's folder may not exist on disk yet)."""
+    current = folder
+    while current and not os.path.isdir(current):
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+    return current or None

@@ -61,6 +61,15 @@ def test_monorepo_root_package_json_counts(tmp_path):
     assert found == [("LG504", 2)]
 
 
+def test_vscode_module_is_provided_by_the_host_of_an_extension(tmp_path):
+    text = 'import * as vscode from "vscode";\n'
+    (tmp_path / "package.json").write_text(json.dumps({"name": "tool", "dependencies": {}}))
+    assert [f.rule_id for f in findings_for(text, str(tmp_path / "a.ts"))] == ["LG504"]
+    (tmp_path / "package.json").write_text(json.dumps({"name": "ext", "engines": {"vscode": "^1.85.0"}}))
+    undeclared_import._recent.clear()
+    assert findings_for(text, str(tmp_path / "a.ts")) == []
+
+
 def test_python_undeclared_follows_manifest_edits(tmp_path):
     (tmp_path / "requirements.txt").write_text("requests\n")
     script = tmp_path / "tool.py"

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from lg1_helpers import SECRETS
 from lg1_helpers import secret_findings as findings_for
 
 from landguard_testing import apply_fix, tree_has_error
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 CODE_SUFFIXES = {".py", ".js", ".ts", ".java"}
 FIXTURE_FILES = sorted(p for p in SECRETS.iterdir() if p.name.startswith("LG1"))
@@ -38,6 +45,10 @@ def test_fix_parses_and_removes_the_finding(path: Path, index: int) -> None:
     assert fixed != text
     if path.suffix in CODE_SUFFIXES:
         assert not tree_has_error(fixed, str(path)), fixed
+    elif path.suffix == ".yaml":
+        assert list(yaml.safe_load_all(fixed)) == list(yaml.safe_load_all(text)) or "${" in fixed
+    elif path.suffix == ".toml":
+        assert tomllib.loads(fixed) == tomllib.loads(text)  # only a comment was added
     after = secret_findings(fixed, str(path))
     # Exactly the fixed finding disappeared; nothing new appeared.
     assert len(after) == len(before) - 1, [f.message for f in after]
@@ -61,7 +72,10 @@ def only_fix(text: str, path: str, prefix: str):
 
 
 def test_python_env_fix_replaces_the_whole_literal_and_imports_os_after_docstring_and_future() -> None:
-    text = '"""Settings."""\n\nfrom __future__ import annotations\n\nimport sys\n\nDB_PASSWORD = r"Tr0ub4dor&3"\n'
+    text = (
+        '"""Settings."""\n\nfrom __future__ import annotations\n\nimport sys\n\n'
+        'DB_PASSWORD = r"Tr0ub4dor&3"\n'
+    )
     fix = only_fix(text, "settings.py", "Read")
     assert fix is not None and fix.title == "Read DB_PASSWORD from the environment"
     assert apply_fix(text, fix) == (

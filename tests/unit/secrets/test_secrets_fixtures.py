@@ -145,3 +145,12 @@ def test_rule_metadata() -> None:
     assert 259 in rules["LG104"].cwe
     assert {"B105", "B106", "B107", "S105", "S106", "S107"} <= set(rules["LG104"].aliases)
     assert rules["LG101"].confidence > rules["LG104"].confidence > rules["LG105"].confidence
+
+
+def test_columns_are_code_points_and_crlf_is_handled() -> None:
+    token = "ghp_FAKEksLxPMwnkH7KDZQEQbZYUDQZgbxYEe6i"  # pragma: allowlist secret
+    line = f'label = "🔑 clé"; token = "{token}"'
+    text = f"x = 1\r\n{line}\r\n"
+    [finding] = findings_for(text, "a.py")
+    assert finding.span.start_line == 1
+    assert line[finding.span.start_col : finding.span.end_col] == token

@@ -96,7 +96,13 @@ def test_placeholders(value: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["12345678901", "/run/secrets/db", "https://auth.internal/token", "Please enter your password", r"(?P<x>\w+)"],
+    [
+        "12345678901",
+        "/run/secrets/db",
+        "https://auth.internal/token",
+        "Please enter your password",
+        r"(?P<x>\w+)",
+    ],
 )
 def test_values_that_are_something_else(value: str) -> None:
     assert is_not_a_secret_value(value)

@@ -160,6 +160,9 @@ def _js_project(stamps: tuple) -> Project:
             continue
         if isinstance(data.get("name"), str):
             declared.add(data["name"].lower())
+        # Hosts that provide a module to the code they run: a VS Code extension imports `vscode`.
+        if isinstance(data.get("engines"), dict) and "vscode" in data["engines"]:
+            declared.add("vscode")
         for section in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
             if isinstance(data.get(section), dict):
                 declared |= {str(k).lower() for k in data[section]}

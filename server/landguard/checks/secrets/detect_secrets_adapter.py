@@ -121,20 +121,6 @@ def is_templated_secret(value: str) -> bool:
     return check(value)
 
 
-def is_indirect_reference(line: str) -> bool:
-    """``secret = get_secret()``, ``key = request.headers['apikey']``."""
-    from detect_secrets.filters.heuristic import is_indirect_reference as check
-
-    return check(line)
-
-
-def is_likely_id_string(value: str, line: str) -> bool:
-    """The value is assigned to something named like an id (``user_id = "..."``)."""
-    from detect_secrets.filters.heuristic import is_likely_id_string as check
-
-    return check(value, line)
-
-
 def is_not_alphanumeric_string(value: str) -> bool:
     """No letter at all (``*****``, ``12345678``)."""
     from detect_secrets.filters.heuristic import is_not_alphanumeric_string as check

@@ -49,6 +49,8 @@ from landguard.checks.secrets.heuristics import (
     classify_name,
     env_var_name,
     is_not_a_secret_value,
+    is_wordy,
+    names_a_password,
     secret_kind,
 )
 from landguard.engine.findings import Confidence, Severity, Span
@@ -192,7 +194,10 @@ def find_assignments(line: str, language: str) -> Iterator[Assignment]:
                 # YAML and INI values run to the end of the line, up to a comment.
                 rest = line[value_start:]
                 cut = re.search(r"\s+[#;]", rest)
-                value = (rest[: cut.start()] if cut else rest).rstrip().rstrip(",}]")
+                value = rest[: cut.start()] if cut else rest
+                if "{" in line[:start] or "[" in line[:start]:
+                    value = re.split(r"[,}\]]", value, maxsplit=1)[0]  # inside a flow mapping or sequence
+                value = value.rstrip()
             yield Assignment(match.group("key"), value, value_start, value_start + len(value), False, "")
 
 
@@ -208,6 +213,8 @@ def find_hardcoded_secrets(line: str, number: int, language: str, *, weak: bool)
             value, start = value[prefix.end() :], start + prefix.end()
         if is_not_a_secret_value(value):
             continue
+        if not weak and not names_a_password(assignment.key) and is_wordy(value, 0.6):
+            continue  # a token or key made of words is a label ("serverlessrepo:applicationId")
         yield SecretHit(
             RULE,
             secret_kind(assignment.key),

@@ -39,6 +39,15 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 _PATH_OR_URL = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\|[a-z][a-z0-9+.\-]*://[^@\s]*$)")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _LOWERCASE_WORD = re.compile(r"[a-z]{4,}")
+_RUN_OF_SIX = re.compile(r"(.)\1{5,}")
+_NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]")
+# Words of a name: "apiKey" -> api, Key; "DB_PASSWORD" -> DB, PASSWORD; "APIKey" -> API, Key.
+_NAME_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+# A value made of these words names a secret (a setting, a header, an enum member).
+_LABEL_WORDS = frozenset(
+    {"password", "passwd", "token", "secret", "key", "apikey", "credential", "credentials", "authorization"}
+)
+_LABEL_SUBSTRINGS = ("password", "passwd", "secret", "token")
 _REGEX_SYNTAX = re.compile(r"\(\?[:=!<P]|\\[wdsbWDSB][*+?{]|\[\^|\]\*|\]\+")
 
 
@@ -50,10 +59,18 @@ def shannon_entropy(value: str) -> float:
     return -sum(count / length * math.log2(count / length) for count in Counter(value).values())
 
 
+def _repeats(value: str) -> bool:
+    """``asdfasdf``, ``abcabcabc``: a short pattern typed again and again."""
+    length = len(value)
+    return length >= 6 and any(
+        value == (value[:size] * (length // size + 1))[:length] for size in range(1, min(8, length // 2) + 1)
+    )
+
+
 def is_placeholder(value: str) -> bool:
     """A template, an example or an obviously made-up value; never worth a finding."""
     stripped = value.strip()
-    if len(stripped) < 4 or len(set(stripped)) < 3:
+    if len(stripped) < 4 or len(set(stripped)) < 3 or _repeats(stripped):
         return True
     if _PLACEHOLDER.search(stripped):
         return True
@@ -67,15 +84,20 @@ def is_not_a_secret_value(value: str) -> bool:
         return True
     if _ALL_DIGITS.match(stripped) or _PATH_OR_URL.match(stripped) or _COLOR.match(stripped):
         return True
-    if stripped.startswith("arn:") or ("/" in stripped and _wordy(stripped, 0.6)):
+    if stripped.startswith("arn:") or ("/" in stripped and is_wordy(stripped, 0.6)):
         return True  # an AWS resource name, a relative path or a secret manager's path
+    lowered = stripped.lower()
+    if _LABEL_WORDS & {part.lower() for part in _NAME_PARTS.findall(stripped)} or any(
+        word in lowered for word in _LABEL_SUBSTRINGS
+    ):
+        return True  # the name of a secret ("AWS_SECRET_ACCESS_KEY", "next_token"), not one
     if ds.is_not_alphanumeric_string(stripped) or ds.is_potential_uuid(stripped):
         return True
     # Prose (messages, prompts) or a regular expression rather than a secret.
     return stripped.count(" ") >= 2 or bool(_REGEX_SYNTAX.search(stripped))
 
 
-def _wordy(value: str, share: float) -> bool:
+def is_wordy(value: str, share: float) -> bool:
     """Whether lowercase words make up more than ``share`` of ``value``."""
     return sum(len(word) for word in _LOWERCASE_WORD.findall(value)) > share * len(value)
 
@@ -86,8 +108,9 @@ def looks_random(value: str, *, min_length: int = 16) -> bool:
         return False
     if not (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
         return False
-    # Words (lowercase runs) make up much of identifiers and cache keys, rarely of generated keys.
-    if _wordy(value, 0.4):
+    # Words (lowercase runs) make up much of identifiers and cache keys, rarely of generated keys;
+    # separators make a structured label ("app:OKP:HKDF:v1").
+    if is_wordy(value, 0.4) or sum(value.count(sep) for sep in ":. ") >= 2:
         return False
     entropy = shannon_entropy(value)
     if _HEX.match(value):
@@ -99,15 +122,14 @@ def token_body_is_placeholder(body: str) -> bool:
     """For provider tokens: AWS-style ``…EXAMPLE`` ids, ``xxxx`` runs, too few distinct characters."""
     if "EXAMPLE" in body or "xxxx" in body.lower() or "..." in body or "…" in body:
         return True
-    if re.search(r"(.)\1{5,}", body):
+    if _RUN_OF_SIX.search(body):
         return True
-    core = re.sub(r"[^A-Za-z0-9]", "", body)
+    core = _NOT_ALPHANUMERIC.sub("", body)
     return len(set(core)) < min(8, max(3, len(core) // 3)) or ds.is_sequential_string(core)
 
 
 # ------------------------------------------------------------------------------ names
 
-_NAME_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 # A name made of these components holds a password/secret/token (LG104).
 SECRET_WORDS = frozenset(
@@ -123,7 +145,8 @@ WEAK_WORDS = frozenset(
 _ALLOWED_TAIL = frozenset(
     {
         "value", "val", "str", "string", "plain", "plaintext", "raw", "b64", "base64", "hex", "default",
-        "prod", "production", "dev", "development", "staging", "stage", "live", "main", "secondary", "old", "new", "current", "override", "v",
+        "prod", "production", "dev", "development", "staging", "stage", "live", "main", "secondary",
+        "old", "new", "current", "override", "v",
     }
 )  # fmt: skip
 # Components that say the value is *about* a secret, or not a secret at all.
@@ -133,7 +156,8 @@ _NOT_SECRET_PARTS = frozenset(
         "csrf", "xsrf", "mock", "fake", "dummy", "example", "sample", "placeholder", "regex", "pattern",
         "prefix", "suffix", "format", "fmt", "template", "public", "publishable", "sort", "cache",
         "primary", "foreign", "lookup", "partition", "idempotency", "dict", "map", "row", "index", "unique",
-        "group", "field", "column", "attr", "registry", "translation", "i18n", "message", "msg", "label", "hot", "shortcut", "keyboard", "route", "object",
+        "group", "field", "column", "attr", "registry", "translation", "i18n", "message", "msg", "label",
+        "hot", "shortcut", "keyboard", "route", "object",
         "bucket", "meta", "metadata", "reset", "forgot", "confirm", "hint", "prompt", "validator",
         "policy", "input", "widget", "form", "header", "param", "file", "path", "url", "uri", "endpoint",
         "name", "type", "kind", "length", "len", "size", "count", "min", "max", "expiry", "ttl", "timeout",
@@ -163,7 +187,8 @@ def classify_name(name: str) -> str | None:
         parts.pop()
     last = parts[-1]
     if last in SECRET_WORDS:
-        return "secret"
+        # "pass" alone is a filter pass, a test pass ...: only "db_pass", "smtp_pass" name a password.
+        return "secret" if last != "pass" or len(parts) > 1 else None
     if last == "key" and len(parts) > 1 and parts[-2] in SECRET_KEY_PREFIXES:
         return "secret"
     if last == "authorization":
@@ -173,19 +198,29 @@ def classify_name(name: str) -> str | None:
     return None
 
 
+PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase"})
+
+
+def names_a_password(name: str) -> bool:
+    """Passwords may be words; keys and tokens are generated."""
+    return bool(PASSWORD_WORDS & set(name_parts(name)))
+
+
 def secret_kind(name: str) -> str:
     """How to call what a name holds, for messages: "Hardcoded password", "Hardcoded API key" ..."""
     parts = set(name_parts(name))
-    if parts & {"password", "passwd", "pwd", "pass", "passphrase"}:
+    if parts & PASSWORD_WORDS:
         return "Hardcoded password"
     if "authorization" in parts:
         return "Hardcoded authorization header"
     if "token" in parts or "authtoken" in parts or "apitoken" in parts:
         return "Hardcoded token"
+    ordered = name_parts(name)
     if "apikey" in parts or {"api", "key"} <= parts:
         return "Hardcoded API key"
-    if "key" in parts:
-        return "Hardcoded key"
+    if "key" in ordered:
+        before = ordered[ordered.index("key") - 1] if ordered.index("key") > 0 else ""
+        return f"Hardcoded {before} key" if before in SECRET_KEY_PREFIXES else "Hardcoded key"
     return "Hardcoded secret"
 
 

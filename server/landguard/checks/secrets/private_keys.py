@@ -24,7 +24,8 @@ b3Bl…
 ## Use instead
 Keep keys out of the repository: load them from a file outside it, a secret manager or an SSH
 agent (`paramiko.RSAKey.from_private_key_file(os.environ["DEPLOY_KEY_FILE"])`). Generate a new
-key pair and revoke the committed one.
+key pair and revoke the committed one. For a deliberate test key in code, a quick fix adds
+`pragma: allowlist secret` after the block.
 
 ## References
 - [CWE-321: Use of Hard-coded Cryptographic Key](https://cwe.mitre.org/data/definitions/321.html)

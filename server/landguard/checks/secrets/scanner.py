@@ -165,8 +165,14 @@ def _fixes(document: Document, hit: SecretHit) -> list[Fix]:
             fixes.append(env_fix)
         if hit.rule is not private_keys.RULE:
             allow = secret_fixes.allowlist_fix(document, hit.span.start_line)
-            if allow is not None:
-                fixes.append(allow)
+        elif document.tree is not None:
+            # After the block's last line (the closing quote), still within the statement that holds
+            # it; in text files any comment near a PEM block would become part of the block's text.
+            allow = secret_fixes.allowlist_fix(document, hit.span.end_line)
+        else:
+            allow = None
+        if allow is not None:
+            fixes.append(allow)
     except Exception:
         # A fix that cannot be built (odd input the builders did not foresee) must not lose the finding.
         log.debug("no fix for %s on line %d", hit.rule.id, hit.span.start_line, exc_info=True)

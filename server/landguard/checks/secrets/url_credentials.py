@@ -23,6 +23,7 @@ engine = create_engine("postgresql://app:hunt…@db.internal:5432/orders")
 engine = create_engine(os.environ["DATABASE_URL"])
 ```
 or build the URL from parts, taking the password from the environment or a secret manager.
+When the URL is a whole string literal, a quick fix replaces it with an environment lookup.
 
 ## References
 - [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
@@ -52,7 +53,7 @@ RULE = Rule(
 PREFILTER_WORDS = ("://",)
 _URL = re.compile(
     r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]{1,20})://"
-    r"(?P<user>[^\s:/?#@'\"`<>{}\[\]]*):(?P<password>[^\s/?#@'\"`<>]+)@"
+    r"(?P<user>[^\s:/?#@'\"`<>{}\[\],]*):(?P<password>[^\s/?#@'\"`<>,]+)@"
     r"(?P<host>[A-Za-z0-9_.\-%]+|\[[0-9A-Fa-f:.]+\])"
 )
 _DOC_HOSTS = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|example|host|hostname|domain\.com)$", re.I)
