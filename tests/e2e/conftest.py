@@ -21,7 +21,9 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-SERVER_COMMAND = [sys.executable, "-m", "landguard.lsp"]
+# The installed `landguard lsp` command, as editors start it (``python -m landguard.lsp`` if not installed).
+_SCRIPT = Path(sys.executable).with_name("landguard")
+SERVER_COMMAND = [str(_SCRIPT), "lsp"] if _SCRIPT.exists() else [sys.executable, "-m", "landguard.lsp"]
 CLIENT_PROFILES = ["visual-studio-code", "neovim"]
 # Tests never touch the network: online dependency lookups are off unless a test turns them on.
 OFFLINE = {"dependencies": {"online": False}}

@@ -170,11 +170,11 @@ class Analysis:
 
         line = 0
         while line < line_count:
-            if slots[line] is not None:
+            if not _needs_scan(slots[line]):
                 line += 1
                 continue
             end = line
-            while end + 1 < line_count and slots[end + 1] is None:
+            while end + 1 < line_count and _needs_scan(slots[end + 1]):
                 end += 1
             first, last = check.widen(document, line, end)
             first, last = max(first, 0), min(last, line_count - 1)
@@ -184,7 +184,11 @@ class Analysis:
                 if start in per_line:
                     per_line[start].append(finding.shifted(-start))
             for n, items in per_line.items():
-                slots[n] = tuple(items)
+                found = tuple(items)
+                reaches_outside = any(
+                    _reaches_outside((f,), Span(0, 0, f.span.end_line, 1 << 30)) for f in found
+                )
+                slots[n] = _Rescan(found) if reaches_outside else found
             line = max(last, end) + 1
 
         results: list[Finding] = []
@@ -259,6 +263,15 @@ class Analysis:
         findings = apply_suppressions(self.document, findings)
         unique = {(f.rule_id, f.span, f.message): f for f in findings}
         return sorted(unique.values(), key=Finding.sort_key)
+
+
+class _Rescan(tuple):
+    """A line's findings whose fixes edit elsewhere (``import os`` at the top): reported, but
+    rescanned on every run, because those edits must not move with the line."""
+
+
+def _needs_scan(slot: tuple[Finding, ...] | None) -> bool:
+    return slot is None or type(slot) is _Rescan
 
 
 def _reaches_outside(findings: tuple[Finding, ...], unit: Span) -> bool:

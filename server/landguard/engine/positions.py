@@ -48,14 +48,20 @@ def col_to_byte(line_text: str, col: int) -> int:
     """Code-point column -> UTF-8 byte column."""
     if line_text.isascii():
         return col
-    return len(line_text[:col].encode("utf-8"))
+    # surrogatepass: a lone surrogate (broken client input) counts 3 bytes, like the U+FFFD
+    # that replaces it in the bytes tree-sitter parses.
+    return len(line_text[:col].encode("utf-8", "surrogatepass"))
 
 
 def byte_to_col(line_text: str, byte_col: int) -> int:
     """UTF-8 byte column -> code-point column."""
     if line_text.isascii():
         return min(byte_col, len(line_text))
-    return len(line_text.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+    prefix = line_text.encode("utf-8", "surrogatepass")[:byte_col]
+    try:
+        return len(prefix.decode("utf-8", "surrogatepass"))
+    except UnicodeDecodeError:  # a column inside a character: count the whole characters before it
+        return len(prefix.decode("utf-8", "ignore"))
 
 
 def split_lines(text: str) -> list[str]:

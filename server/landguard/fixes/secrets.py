@@ -75,6 +75,7 @@ class Literal:
     span: Span  # the whole literal: prefix and quotes included
     content: str  # what is between the quotes
     quoted: bool
+    jsx_attribute: bool = False  # <a title="..."> takes an expression only in braces
 
 
 # ------------------------------------------------------------------------ locating literals
@@ -134,7 +135,8 @@ def _code_literal(document: Document, span: Span) -> Literal | None:
     content_match = re.match(r"^[A-Za-z]*(\"\"\"|'''|[\"'`])(.*)\1$", text, re.S)
     if content_match is None:
         return None
-    return Literal(literal_span, content_match.group(2), True)
+    in_jsx = parent is not None and parent.type == "jsx_attribute"
+    return Literal(literal_span, content_match.group(2), True, in_jsx)
 
 
 # ------------------------------------------------------------------------ environment fix
@@ -168,7 +170,12 @@ def env_lookup_fix(
             edits.append(import_edit)
         return Fix(title, tuple(edits), preferred=True)
     if language in {"javascript", "typescript", "tsx"}:
-        return Fix(title, (TextEdit(literal.span, f"process.env.{env_name}"),), preferred=True)
+        lookup = f"process.env.{env_name}"
+        return Fix(
+            title,
+            (TextEdit(literal.span, f"{{{lookup}}}" if literal.jsx_attribute else lookup),),
+            preferred=True,
+        )
     if language == "java":
         return Fix(title, (TextEdit(literal.span, f'System.getenv("{env_name}")'),), preferred=True)
     if language == "shell":

@@ -160,17 +160,20 @@ class Scheduler:
             generation = settings.generation
             config_result = settings.resolve(doc.path)
             config = config_result.config
-            if doc.analysis is None:
-                load_checks()
-                doc.analysis = Analysis(document, config)
-                doc.config_generation = generation
-            elif doc.config_generation != generation:
-                doc.analysis.set_config(config)
-                doc.config_generation = generation
-            findings = doc.analysis.run(changes)
             if doc.path and is_excluded(doc.path, config, settings.root):
-                # Excluded files get no diagnostics, as in `landguard check`; the engine stays in sync.
+                # Excluded files get no diagnostics, as in `landguard check`. Only a settings change can
+                # include the file again, and the analysis is then rebuilt from scratch.
                 findings = []
+                doc.analysis = None
+            else:
+                if doc.analysis is None:
+                    load_checks()
+                    doc.analysis = Analysis(document, config)
+                    doc.config_generation = generation
+                elif doc.config_generation != generation:
+                    doc.analysis.set_config(config)
+                    doc.config_generation = generation
+                findings = doc.analysis.run(changes)
             diagnostics = to_diagnostics(findings, document)
             version = document.version
         seconds = time.perf_counter() - started

@@ -35,6 +35,22 @@ class WordCheck(LineCheck):
                 yield WORD.finding(Span.on_line(n, m.start(), m.end()), "word")
 
 
+class EnvLookupCheck(LineCheck):
+    """Like the secrets' environment fix: an edit on its line plus ``import os`` at the top."""
+
+    rules = (rule("LG906"),)
+
+    def scan_lines(self, document, first, last, context):
+        for n in range(first, last + 1):
+            col = document.lines[n].find("KEY")
+            if col >= 0:
+                span = Span.on_line(n, col, col + 3)
+                fix = Fix(
+                    "env", (TextEdit(Span(0, 0, 0, 0), "import os\n"), TextEdit(span, "os.environ['K']"))
+                )
+                yield self.rules[0].finding(span, "key", fixes=[fix])
+
+
 class BlockCheck(LineCheck):
     """BEGIN ... END blocks, like PEM keys: an edit anywhere inside must rescan the whole block."""
 
@@ -95,7 +111,7 @@ class CountCheck(DocumentCheck):
             yield COUNT.finding(Span.on_line(0, 0, 0), "many")
 
 
-CHECKS = [WordCheck(), BlockCheck(), CallCheck(), CountCheck(), ImportingFixCheck()]
+CHECKS = [WordCheck(), BlockCheck(), CallCheck(), CountCheck(), ImportingFixCheck(), EnvLookupCheck()]
 START = "def f(x):\n    danger(x)\n\nclass C:\n    y = TOKEN\n    def g(self):\n        return danger(1)\n"
 
 
@@ -120,6 +136,8 @@ pieces = st.sampled_from(
         "x",
         "\n",
         "TOKEN",
+        "KEY",
+        "y = KEY\n",
         "danger(a)",
         "\nBEGIN\n",
         "END\n",
@@ -184,7 +202,7 @@ def test_a_failing_check_does_not_blind_the_others(caplog):
 
 
 def test_select_ignore_and_severity_overrides():
-    config = Config(ignore=("LG903", "LG905"), severity=(("LG901", Severity.ERROR),))
+    config = Config(ignore=("LG903", "LG905", "LG906"), severity=(("LG901", Severity.ERROR),))
     findings = Analysis(Document(START, path="a.py"), config, CHECKS).run()
     assert {f.rule_id for f in findings} == {"LG901"}
     assert findings[0].severity is Severity.ERROR

@@ -44,3 +44,9 @@ def test_round_trips_for_any_text(line, data):
     col = data.draw(st.integers(min_value=0, max_value=len(line)))
     assert positions.utf16_to_col(line, positions.col_to_utf16(line, col)) == col
     assert positions.byte_to_col(line, positions.col_to_byte(line, col)) == col
+
+
+def test_lone_surrogates_from_a_broken_client_do_not_crash():
+    line = "x = '\ud800' + y"
+    assert positions.col_to_byte(line, 7) == 9
+    assert positions.byte_to_col(line, 9) == 7

@@ -169,3 +169,11 @@ def test_no_env_fix_where_an_expression_cannot_stand(path: str, text: str) -> No
         assert not any(fix.title.startswith("Read") for fix in finding.fixes), finding.message
         for fix in finding.fixes:
             assert not tree_has_error(apply_fix(text, fix), path)
+
+
+def test_jsx_attribute_gets_braces() -> None:
+    text = 'const e = <a title="ghp_FAKEksLxPMwnkH7KDZQEQbZYUDQZgbxYEe6i" />;\n'  # pragma: allowlist secret
+    fix = only_fix(text, "a.jsx", "Read")
+    fixed = apply_fix(text, fix)
+    assert fixed == "const e = <a title={process.env.GITHUB_TOKEN} />;\n"
+    assert not tree_has_error(fixed, "a.jsx")

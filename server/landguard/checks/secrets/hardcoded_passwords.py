@@ -74,6 +74,8 @@ PREFILTER_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "sal
 # Languages whose values must be quoted literals (an unquoted value is an expression or a number).
 QUOTED_ONLY = frozenset({"python", "javascript", "typescript", "tsx", "java", "json", "toml"})
 CODE_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx", "java"})
+# Documents of sentences: an unquoted value counts only when it ends the line.
+PROSE_LANGUAGES = frozenset({"markdown", "text"})
 
 _QUOTED = r"""(?P<prefix>[rRbBuUfF]{0,2})(?P<q>["'`])(?P<body>(?:\\.|(?!(?P=q))[^\\])*)(?P=q)"""
 _KEY_AND_OPERATOR = (
@@ -99,6 +101,7 @@ _COMPARISON = frozenset({"==", "===", "!=", "!=="})
 _COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|<!--|;)")
 # After a literal: it is formatted or combined, so the literal is a template or a fragment.
 _COMPUTED_AFTER = re.compile(r"^\s*(?:%|\.format\(|\.replace\(|\+|\.join\(|\[)")
+_TRAILING_COMMENT = re.compile(r"\s(?:#|//|<!--).*$")
 _TOKEN_PREFIX = re.compile(r"^(?:Bearer|Basic|Token|token)\s+")
 
 
@@ -198,6 +201,10 @@ def find_assignments(line: str, language: str) -> Iterator[Assignment]:
                 if "{" in line[:start] or "[" in line[:start]:
                     value = re.split(r"[,}\]]", value, maxsplit=1)[0]  # inside a flow mapping or sequence
                 value = value.rstrip()
+            elif language in PROSE_LANGUAGES and _TRAILING_COMMENT.sub("", line[match.end("bare") :]).strip(
+                " `*_.,;"
+            ):
+                continue  # "Password: enter your own" is a sentence, not a setting
             yield Assignment(match.group("key"), value, value_start, value_start + len(value), False, "")
 
 
