@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from typing import Any
 
 from lsprotocol import types
@@ -232,6 +233,8 @@ def build_server() -> LandguardServer:
 
 def serve(tcp: tuple[str, int] | None = None) -> None:
     """Run the server until the client says exit: on stdio, or on ``tcp=(host, port)``."""
+    # Load the checks (libcst, grammars, snapshots) while the client is still starting up.
+    threading.Thread(target=load_checks, name="landguard-warm-up", daemon=True).start()
     server = build_server()
     server.log_handler = setup_logging(server)
     if tcp is not None:

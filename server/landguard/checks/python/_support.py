@@ -12,7 +12,8 @@ Imports and names
         Local name -> qualified name from the module's top-level imports (also inside top-level
         ``if``/``try`` blocks): ``import subprocess as sp`` gives ``sp -> subprocess``;
         ``from hashlib import md5 as h`` gives ``h -> hashlib.md5``. Top-level ``def``/``class``
-        names map to ``<local>.NAME``, so a module's own ``def eval`` hides the builtin.
+        names that hide a builtin or an import map to ``<local>.NAME``, so a module's own
+        ``def eval`` hides the builtin (other definitions stay out, keeping the key stable).
     ``module_context_key(document, context) -> Hashable``
         For ``NodeCheck.module_context_key``: changes exactly when the import map changes.
     ``scope_imports(node, document, context) -> ImportMap``
@@ -87,6 +88,7 @@ Rules
 from __future__ import annotations
 
 import ast
+import builtins
 import enum
 import functools
 import logging
@@ -106,6 +108,7 @@ from landguard.engine.registry import CheckContext, NodeCheck, Rule
 log = logging.getLogger("landguard.checks.python")
 
 LOCAL_PREFIX = "<local>."
+_BUILTIN_NAMES = frozenset(dir(builtins))
 PYTHON = frozenset({"python"})
 
 
@@ -163,7 +166,10 @@ def _record_definition(statement: Node, into: dict[str, str]) -> None:
         node = node.child_by_field_name("definition") or node
     if node.type in ("function_definition", "class_definition"):
         name = text(node.child_by_field_name("name"))
-        if name:
+        # Only definitions that hide something the rules resolve (a builtin such as `eval`, or an
+        # imported name) belong in the map: any other new top-level `def` must leave the module
+        # context key unchanged, or pasting a function would recheck every unit of the file.
+        if name and (name in _BUILTIN_NAMES or name in into):
             into[name] = LOCAL_PREFIX + name
 
 
