@@ -55,6 +55,52 @@ PASTE = "".join(
 assert PASTE.count("\n") == 40
 
 
+def _js_paste() -> str:
+    body = [f"  const step{n} = total + {n};\n" for n in range(33)]
+    lines = [
+        "function pastedHelper(values, scale = 2) {\n",
+        "  let total = 0;\n",
+        "  for (const v of values) total += v * scale;\n",
+    ]
+    return "".join(lines + body + ["  return total;\n", "}\n", "\n"])
+
+
+def _java_paste() -> str:
+    body = [f"        int step{n} = total + {n};\n" for n in range(33)]
+    lines = [
+        "    public int pastedHelper(int[] values) {\n",
+        "        int total = 0;\n",
+        "        for (int v : values) { total += v; }\n",
+    ]
+    return "".join(lines + body + ["        return total;\n", "    }\n", "\n"])
+
+
+# Per language: LSP language id, a 40-line definition to paste, where definitions start, and one
+# statement line to paste into a body (given indentation and a number).
+LANGUAGES = {
+    ".py": (
+        "python",
+        PASTE,
+        ("def ", "class "),
+        lambda indent, k: f"{indent}pasted_{k} = len(str({k})) + {k}\n",
+    ),
+    ".js": (
+        "javascript",
+        _js_paste(),
+        ("function ", "class ", "export function "),
+        lambda indent, k: f"{indent}const pasted{k} = String({k}).length + {k};\n",
+    ),
+    ".java": (
+        "java",
+        _java_paste(),
+        ("    public ", "    private ", "    protected "),
+        lambda indent, k: f"{indent}int pasted{k} = String.valueOf({k}).length() + {k};\n",
+    ),
+}
+for _language in LANGUAGES.values():
+    assert _language[1].count("\n") == 40
+
+
 class Session:
     def __init__(self, debounce_ms: float | None) -> None:
         self.debounce_ms = debounce_ms
@@ -101,13 +147,13 @@ class Session:
         self.waiters[(uri, version)] = future
         return future
 
-    async def open(self, uri: str, text: str) -> float:
+    async def open(self, uri: str, text: str, language_id: str) -> float:
         self.versions[uri] = 1
         future = self._expect(uri, 1)
         started = time.perf_counter()
         self.client.text_document_did_open(
             types.DidOpenTextDocumentParams(
-                types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+                types.TextDocumentItem(uri=uri, language_id=language_id, version=1, text=text)
             )
         )
         return (await asyncio.wait_for(future, 60)) - started
@@ -140,14 +186,15 @@ async def measure(
 ) -> dict[str, list[float]]:
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
+    language_id, paste, definition_starts, statement = LANGUAGES[path.suffix]
     session = Session(debounce_ms)
     await session.start(path.parent)
     results: dict[str, list[float]] = {}
     try:
-        uri = path.with_name("bench_cold.py").as_uri()
-        results["open (cold, first document)"] = [await session.open(uri, text)]
-        warm = path.with_name("bench_warm.py").as_uri()
-        results["open (warm, second document)"] = [await session.open(warm, text)]
+        uri = path.with_name("bench_cold" + path.suffix).as_uri()
+        results["open (cold, first document)"] = [await session.open(uri, text, language_id)]
+        warm = path.with_name("bench_warm" + path.suffix).as_uri()
+        results["open (warm, second document)"] = [await session.open(warm, text, language_id)]
 
         # Typing: one character appended to lines spread over the file (code lines, not blank ones).
         candidates = [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
@@ -191,21 +238,21 @@ async def measure(
         in_body = []
         for n in returns[::step][:inserts]:
             indent = lines[n][: len(lines[n]) - len(lines[n].lstrip())]
-            block = "".join(f"{indent}pasted_{k} = len(str({k})) + {k}\n" for k in range(40))
+            block = "".join(statement(indent, k) for k in range(40))
             await asyncio.sleep(pause)
             in_body.append(await session.edit(uri, (n, 0), (n, 0), block))
             await session.edit(uri, (n, 0), (n + 40, 0), "")
         results["40-line insertion in a function body"] = in_body
 
         # Pasting a 40-line function between top-level definitions (a new top-level name), then removing it.
-        tops = [n for n, line in enumerate(lines) if line.startswith(("def ", "class "))]
+        tops = [n for n, line in enumerate(lines) if line.startswith(definition_starts)]
         step = max(1, len(tops) // inserts)
         pasted = []
         for n in tops[::step][:inserts]:
             await asyncio.sleep(pause)
-            pasted.append(await session.edit(uri, (n, 0), (n, 0), PASTE))
+            pasted.append(await session.edit(uri, (n, 0), (n, 0), paste))
             await session.edit(uri, (n, 0), (n + 40, 0), "")
-        results["40-line function pasted at top level"] = pasted
+        results["40-line function pasted between definitions"] = pasted
     finally:
         await session.stop()
     return results

@@ -26,27 +26,22 @@ HERE = Path(__file__).parent
 CONFIG = Config(dependencies=DependencySettings(online=False))
 
 
-def _generated(script: str, name: str) -> Path | None:
-    """Run a corpus generator module's `generate(path)` if it exists, returning the file."""
-    source = HERE / script
-    if not source.exists():
-        return None
-    spec = importlib.util.spec_from_file_location(script[:-3], source)
+def _load(script: str):
+    spec = importlib.util.spec_from_file_location(script[:-3], HERE / script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    target = HERE / ".work" / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    module.generate(target)
-    return target
+    return module
 
 
 def benchmark_files() -> list[Path]:
-    files = [Path(sysconfig.get_paths()["stdlib"]) / "_pydecimal.py"]
-    for script, name in (("make_js_corpus.py", "bench5000.js"), ("make_java_corpus.py", "Bench5000.java")):
-        generated = _generated(script, name)
-        if generated is not None:
-            files.append(generated)
-    return files
+    """_pydecimal.py and the generated 5,000-line JavaScript and Java files (written to bench/.work/)."""
+    work = HERE / ".work"
+    work.mkdir(parents=True, exist_ok=True)
+    javascript = work / "bench5000.js"
+    javascript.write_text(_load("make_js_corpus.py").build(5000), encoding="utf-8")
+    java = work / "Bench5000.java"
+    java.write_text(_load("make_java_corpus.py").generate(5000), encoding="utf-8")
+    return [Path(sysconfig.get_paths()["stdlib"]) / "_pydecimal.py", javascript, java]
 
 
 def median_ms(fn, runs: int) -> float:
