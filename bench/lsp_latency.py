@@ -56,7 +56,7 @@ assert PASTE.count("\n") == 40
 
 
 def _js_paste() -> str:
-    body = [f"  const step{n} = total + {n};\n" for n in range(33)]
+    body = [f"  const step{n} = total + {n};\n" for n in range(34)]
     lines = [
         "function pastedHelper(values, scale = 2) {\n",
         "  let total = 0;\n",
@@ -66,7 +66,7 @@ def _js_paste() -> str:
 
 
 def _java_paste() -> str:
-    body = [f"        int step{n} = total + {n};\n" for n in range(33)]
+    body = [f"        int step{n} = total + {n};\n" for n in range(34)]
     lines = [
         "    public int pastedHelper(int[] values) {\n",
         "        int total = 0;\n",
@@ -277,6 +277,7 @@ async def main() -> None:
         "--pause", type=float, default=0.15, help="seconds between measured edits (typing pace)"
     )
     args = parser.parse_args()
+    args.file = args.file.resolve()
     line_count = args.file.read_text(encoding="utf-8").count("\n")
     print(f"Landguard LSP latency on {args.file.name} ({line_count:,} lines)")
     print(

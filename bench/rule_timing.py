@@ -63,18 +63,17 @@ def main() -> None:
         lines = text.count("\n")
         parse = median_ms(lambda t=text, p=str(path): Document(t, path=p), args.runs)
         document = Document(text, path=str(path))
-        total = median_ms(lambda t=text, p=str(path): Analysis(Document(t, path=p), CONFIG).run(), args.runs)
+        # A new Analysis has an empty cache: each run below is a whole-document analysis of the parsed tree.
+        analysis = median_ms(lambda d=document: Analysis(d, CONFIG).run(), args.runs)
         print(f"\n### {path.name} ({lines:,} lines)\n")
         print("| step | median ms |\n|---|---:|")
-        print(f"| parse (tree-sitter) | {parse:.1f} |")
+        print(f"| tree-sitter parse | {parse:.1f} |")
         for check in Analysis(document, CONFIG).checks:
-            cost = median_ms(
-                lambda c=check, t=text, p=str(path): Analysis(Document(t, path=p), CONFIG, [c]).run(),
-                args.runs,
-            )
+            cost = median_ms(lambda c=check, d=document: Analysis(d, CONFIG, [c]).run(), args.runs)
             ids = ",".join(r.id for r in check.rules)
-            print(f"| {type(check).__module__.rsplit('.', 1)[-1]} ({ids}), incl. parse | {cost:.1f} |")
-        print(f"| **all checks, from scratch (incl. parse)** | **{total:.1f}** |")
+            print(f"| {type(check).__module__.rsplit('.', 1)[-1]} ({ids}) | {cost:.1f} |")
+        print(f"| **all checks (one run, parse excluded)** | **{analysis:.1f}** |")
+        print(f"| **open: parse + all checks** | **{parse + analysis:.1f}** |")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ severity of findings in marked code, and suppression comments drop what they sil
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -288,7 +289,8 @@ def _reaches_outside(findings: tuple[Finding, ...], unit: Span) -> bool:
     return False
 
 
-def _marker_pattern(markers: Sequence[str]) -> re.Pattern[str] | None:
+@functools.lru_cache(maxsize=8)
+def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str] | None:
     markers = [m for m in markers if m]
     if not markers:
         return None
@@ -305,10 +307,11 @@ def raise_for_ai_markers(
     """
     if not findings or not markers:
         return findings
-    pattern = _marker_pattern(markers)
-    if pattern is None:
-        return findings
+    pattern = _marker_pattern(tuple(markers))
     lowered_markers = [m.lower() for m in markers]
+    lowered_text = document.text.lower()  # plain substring tests: far faster than a re.I search
+    if pattern is None or not any(m in lowered_text for m in lowered_markers):
+        return findings
     marked: list[tuple[int, int]] = []
     for number, line in enumerate(document.lines[: document.analysed_line_count]):
         lowered = line.lower()

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from lsprotocol import types
+from pygls.protocol import default_converter
 
 from landguard.engine import positions
 from landguard.engine.document import Document
@@ -19,6 +20,8 @@ from landguard.engine.registry import get_rule
 from landguard.engine.suppress import statement_lines
 
 SOURCE = "landguard"
+# The same converter configuration pygls uses to serialise messages.
+CONVERTER = default_converter()
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -61,13 +64,15 @@ def _edit_json(span: Span, new_text: str, lines: list[str]) -> dict[str, Any]:
     return {"range": _range_json(span, lines), "newText": new_text}
 
 
-def suppress_edit(finding: Finding, document: Document) -> dict[str, Any] | None:
+def suppress_edit(
+    finding: Finding, document: Document, statement: tuple[int, int] | None = None
+) -> dict[str, Any] | None:
     """The edit adding ``landguard: ignore[LGnnn] -- reason`` for this finding, or None if impossible."""
     prefix = comment_prefix(document.language)
     lines = document.lines
     if prefix is None or not 0 <= finding.span.start_line < len(lines):
         return None
-    first, last = statement_lines(document, finding.span.start_line, finding.span.start_col)
+    first, last = statement or statement_lines(document, finding.span.start_line, finding.span.start_col)
     last = max(last, finding.span.start_line)
     if last >= len(lines):
         return None
@@ -101,7 +106,9 @@ def fix_payload(finding: Finding, lines: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-def to_diagnostic(finding: Finding, document: Document) -> types.Diagnostic:
+def to_diagnostic(
+    finding: Finding, document: Document, statement: tuple[int, int] | None = None
+) -> types.Diagnostic:
     lines = document.lines
     rule = get_rule(finding.rule_id)
     data: dict[str, Any] = {
@@ -109,7 +116,7 @@ def to_diagnostic(finding: Finding, document: Document) -> types.Diagnostic:
         "confidence": finding.confidence.label,
         "fixes": fix_payload(finding, lines),
     }
-    suppress = suppress_edit(finding, document)
+    suppress = suppress_edit(finding, document, statement)
     if suppress is not None:
         data["suppress"] = suppress
     return types.Diagnostic(
@@ -125,6 +132,52 @@ def to_diagnostic(finding: Finding, document: Document) -> types.Diagnostic:
 
 def to_diagnostics(findings: list[Finding], document: Document) -> list[types.Diagnostic]:
     return [to_diagnostic(f, document) for f in findings]
+
+
+class DiagnosticCache:
+    """The diagnostics of a document's previous analysis, reused for findings that did not change.
+
+    A diagnostic depends on its finding, the text of the lines its ranges and fix edits touch
+    (UTF-16 columns), and the statement a suppression comment would go on; with all of those
+    unchanged it is reused, with its JSON form — converting and serialising hundreds of
+    diagnostics with fix payloads on every keystroke otherwise costs more than the analysis.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple, tuple[types.Diagnostic, dict[str, Any]]] = {}
+        self._json_by_id: dict[int, dict[str, Any]] = {}
+
+    def convert(self, findings: list[Finding], document: Document) -> list[types.Diagnostic]:
+        lines = document.lines
+        crlf = "\r\n" in document.text
+        fresh: dict[tuple, tuple[types.Diagnostic, dict[str, Any]]] = {}
+        diagnostics = []
+        for finding in findings:
+            span = finding.span
+            statement = statement_lines(document, span.start_line, span.start_col)
+            edit_lines = [
+                line
+                for fix in finding.fixes
+                for e in fix.edits
+                for line in (e.span.start_line, e.span.end_line)
+            ]
+            low = max(0, min(statement[0], span.start_line, *edit_lines))
+            high = max(statement[1], span.end_line, *edit_lines)
+            key = (finding, statement, tuple(lines[low : high + 1]), crlf)
+            entry = self._entries.get(key) or fresh.get(key)
+            if entry is None:
+                diagnostic = to_diagnostic(finding, document, statement)
+                entry = (diagnostic, CONVERTER.unstructure(diagnostic))
+            fresh[key] = entry
+            diagnostics.append(entry[0])
+        self._entries = fresh
+        self._json_by_id = {id(diagnostic): data for diagnostic, data in fresh.values()}
+        return diagnostics
+
+    def json_for(self, diagnostic: types.Diagnostic) -> dict[str, Any]:
+        """The JSON form of a diagnostic (from the cache when it is one of ours)."""
+        cached = self._json_by_id.get(id(diagnostic))
+        return cached if cached is not None else CONVERTER.unstructure(diagnostic)
 
 
 def range_from_json(value: dict[str, Any]) -> types.Range:

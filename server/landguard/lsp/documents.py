@@ -17,6 +17,7 @@ from lsprotocol import types
 
 from landguard.engine.analyze import Analysis
 from landguard.engine.document import Document
+from landguard.lsp.convert import DiagnosticCache
 
 ENGINE = "engine"
 ONLINE_DEPS = "online-deps"
@@ -56,6 +57,8 @@ class OpenDocument:
     # Local findings the online answers replace, as (code, range) (event loop only).
     retracted: frozenset[tuple[str, tuple[int, int, int, int]]] = frozenset()
     analysed_version: int | None = None
+    # Converted diagnostics of the last analysis, reused for unchanged findings (worker, under ``lock``).
+    diagnostic_cache: DiagnosticCache = field(default_factory=DiagnosticCache)
 
     def queue(self, change: PendingChange) -> None:
         with self.pending_lock:

@@ -174,7 +174,7 @@ class Scheduler:
                     doc.analysis.set_config(config)
                     doc.config_generation = generation
                 findings = doc.analysis.run(changes)
-            diagnostics = to_diagnostics(findings, document)
+            diagnostics = doc.diagnostic_cache.convert(findings, document)
             version = document.version
         seconds = time.perf_counter() - started
         log.debug("analysed %s v%s in %.1f ms: %d findings", doc.uri, version, seconds * 1000, len(findings))
@@ -213,10 +213,17 @@ class Scheduler:
             self._start(doc)
 
     def publish(self, doc: OpenDocument) -> None:
-        self.server.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(
-                uri=doc.uri, diagnostics=doc.merged_diagnostics(), version=doc.analysed_version
-            )
+        cache = doc.diagnostic_cache
+        params: dict[str, Any] = {
+            "uri": doc.uri,
+            "diagnostics": [cache.json_for(d) for d in doc.merged_diagnostics()],
+        }
+        if doc.analysed_version is not None:
+            params["version"] = doc.analysed_version
+        # The diagnostics are serialised already (and cached): hand pygls plain JSON, which it writes
+        # as is, instead of a typed message it would convert again in full on every keystroke.
+        self.server.protocol._send_data(  # noqa: SLF001 - pygls 2 has no public raw-notify API
+            {"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, "params": params}
         )
 
     # ------------------------------------------------------------------ online dependency checks

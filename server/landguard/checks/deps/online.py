@@ -393,7 +393,8 @@ def _online_findings(text: str, path: str, config: Config) -> OnlineResult:
     result.findings = _finish(result.findings, text, path, config)
     if failures:
         log.info("dependency lookups failed: %s", "; ".join(sorted(set(failures))[:5]))
-        result.notice = NOTICE
+        hosts = ", ".join(sorted(client.failed_hosts))
+        result.notice = f"{NOTICE} (no answer from {hosts})" if hosts else NOTICE
     return result
 
 
