@@ -386,26 +386,6 @@ def _constant_literal(document: Document, value: Node | None) -> str | None:
     return None
 
 
-def needle_lines(document: Document, needles: Iterable[str]) -> tuple[int, ...]:
-    """Lines on which any needle occurs: part of a context key when fixes also edit the import block.
-
-    A fix whose edits include a new import holds an absolute position outside its unit; the
-    engine moves cached fixes with their unit, so such results must be recomputed when the
-    units that produce them move. Their lines change exactly then.
-    """
-    text = document.text
-    offsets: list[int] = []
-    for needle in needles:
-        start = text.find(needle)
-        while start >= 0:
-            offsets.append(start)
-            start = text.find(needle, start + 1)
-    if not offsets:
-        return ()
-    index = document.index
-    return tuple(sorted({index.position(offset)[0] for offset in offsets}))
-
-
 def import_edit(document: Document, facts: ModuleFacts, qualified: str) -> TextEdit | None:
     """An edit adding ``import qualified;`` unless the class is already imported."""
     if facts.imports_class(qualified):

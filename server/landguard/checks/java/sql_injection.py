@@ -53,7 +53,6 @@ from landguard.checks.java._support import (
     matches,
     method_scope,
     module_facts,
-    needle_lines,
     node_text,
     simple_type,
     unit_bytes,
@@ -144,14 +143,10 @@ class SqlInjectionCheck(JavaCheck):
     needles = (b"execute", b"query", b"Query", b"update", b"Update", b"prepare", b"addBatch")
 
     def module_context_key(self, document, context: CheckContext) -> object:
+        # A fix that adds an import edits outside its unit; the engine never caches such results,
+        # so only the imports themselves (and where new ones go) are context.
         facts = module_facts(document, context)
-        # The fix may add an import: its position must follow the units that produce it.
-        moving = (
-            ()
-            if facts.imports_class("java.sql.PreparedStatement")
-            else needle_lines(document, ("createStatement",))
-        )
-        return (facts.key(), facts.import_line, moving)
+        return (facts.key(), facts.import_line)
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
         # Cheap gate before any tree work: SQL text, request data or a SQL constant in the unit.

@@ -44,7 +44,6 @@ from landguard.checks.java._support import (
     matches,
     method_scope,
     module_facts,
-    needle_lines,
     node_text,
     simple_type,
     split_words,
@@ -127,13 +126,10 @@ class WeakRandomCheck(JavaCheck):
         return cached
 
     def module_context_key(self, document, context: CheckContext) -> object:
+        # A fix that adds an import edits outside its unit; the engine never caches such results,
+        # so only the imports themselves (and where new ones go) are context.
         facts = module_facts(document, context)
-        moving = (
-            ()
-            if facts.imports_class("java.security.SecureRandom")
-            else needle_lines(document, ("Random(", "random(", "ThreadLocalRandom"))
-        )
-        return (facts.key(), facts.import_line, moving)
+        return (facts.key(), facts.import_line)
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
         facts = module_facts(document, context)
