@@ -44,6 +44,8 @@ def comment_prefix(language: str) -> str | None:
         return "#"
     if language in _SLASH:
         return "//"
+    if language == "markdown":
+        return "<!--"
     return None
 
 
@@ -86,6 +88,8 @@ def suppress_edit(
         separator = ", " if ids else ""
         return _edit_json(Span.on_line(last, insert_at, insert_at), f"{separator}{finding.rule_id}", lines)
     comment = f"{prefix} landguard: ignore[{finding.rule_id}] -- reason"
+    if prefix == "<!--":
+        comment += " -->"
     if document.language in _OWN_LINE:
         line_text = lines[first]
         indent = line_text[: len(line_text) - len(line_text.lstrip())]
