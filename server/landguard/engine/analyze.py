@@ -105,8 +105,8 @@ class Analysis:
         self.document = document
         self.checks: list[Check] = []
         self._line_slots: dict[int, list[tuple[Finding, ...] | None]] = {}
-        # Per node check: (module context key, {(unit column, unit text): findings relative to the unit}).
-        self._node_cache: dict[int, tuple[object, dict[tuple[int, bytes], tuple[Finding, ...]]]] = {}
+        # Per node check: (module context key, {(line text before the unit, unit text): findings relative to it}).
+        self._node_cache: dict[int, tuple[object, dict[tuple[bytes, bytes], tuple[Finding, ...]]]] = {}
         self._document_cache: dict[int, tuple[int, tuple[Finding, ...]]] = {}
         self._all_checks = list(checks) if checks is not None else list(all_checks())
         self.set_config(config)
@@ -132,7 +132,7 @@ class Analysis:
         document = self.document
         context = CheckContext(self.config)
         findings: list[Finding] = []
-        units: list[tuple[Node, tuple[int, int], bytes]] | None = None
+        units: list[tuple[Node, tuple[int, int], tuple[bytes, bytes]]] | None = None
         for index, check in enumerate(self.checks):
             if document.is_binary and not check.rules[0].id.startswith("LG0"):
                 continue
@@ -198,14 +198,24 @@ class Analysis:
                 results.extend(f.shifted(n) for f in items)
         return results
 
-    def _units(self) -> list[tuple[Node, tuple[int, int], bytes]]:
-        """(unit, start point, unit text) for every analysis unit of the current tree."""
+    def _units(self) -> list[tuple[Node, tuple[int, int], tuple[bytes, bytes]]]:
+        """(unit, start point, cache key text) for every analysis unit of the current tree."""
         document = self.document
         if document.tree is None:
             return []
         source = document.source
+        # The key pairs the unit's text with the text before it on its first line: findings there carry
+        # code-point columns, which depend on what precedes the unit (an emoji is 1 column, 4 bytes).
+        # A pair, not a concatenation: "    def g(" + "x" and "    " + "def g(x" are different units.
         return [
-            (unit, unit.start_point, source[unit.start_byte : unit.end_byte])
+            (
+                unit,
+                unit.start_point,
+                (
+                    source[unit.start_byte - unit.start_point[1] : unit.start_byte],
+                    source[unit.start_byte : unit.end_byte],
+                ),
+            )
             for unit in analysis_units(document.tree.root_node)
         ]
 
@@ -214,7 +224,7 @@ class Analysis:
         index: int,
         check: NodeCheck,
         context: CheckContext,
-        units: list[tuple[Node, tuple[int, int], bytes]],
+        units: list[tuple[Node, tuple[int, int], tuple[bytes, bytes]]],
     ) -> list[Finding]:
         document = self.document
         if document.tree is None:
@@ -224,9 +234,8 @@ class Analysis:
         # A changed module context (imports) invalidates every unit of this check.
         cache = previous[1] if previous is not None and previous[0] == module_key else {}
         results: list[Finding] = []
-        fresh: dict[tuple[int, bytes], tuple[Finding, ...]] = {}
-        for unit, (start_line, start_col), text in units:
-            key = (start_col, text)
+        fresh: dict[tuple[bytes, bytes], tuple[Finding, ...]] = {}
+        for unit, (start_line, _), key in units:
             cached = cache.get(key)
             if cached is None:
                 cached = fresh.get(key)
@@ -256,14 +265,22 @@ class Analysis:
     # ------------------------------------------------------------------ post-processing
 
     def _finish(self, findings: list[Finding]) -> list[Finding]:
-        config = self.config
-        findings = [f for f in findings if config.is_enabled(f.rule_id)]
-        if config.severity:
-            findings = [replace(f, severity=config.severity_for(f.rule_id, f.severity)) for f in findings]
-        findings = raise_for_ai_markers(self.document, findings, config.ai_markers)
-        findings = apply_suppressions(self.document, findings)
-        unique = {(f.rule_id, f.span, f.message): f for f in findings}
-        return sorted(unique.values(), key=Finding.sort_key)
+        return post_process(self.document, findings, self.config)
+
+
+def post_process(document: Document, findings: list[Finding], config: Config) -> list[Finding]:
+    """Configuration (select/ignore, severity overrides), AI markers and suppression comments.
+
+    Applied to every finding whatever produced it: the checks here, and the online dependency
+    verdicts that arrive later for the same document.
+    """
+    findings = [f for f in findings if config.is_enabled(f.rule_id)]
+    if config.severity:
+        findings = [replace(f, severity=config.severity_for(f.rule_id, f.severity)) for f in findings]
+    findings = raise_for_ai_markers(document, findings, config.ai_markers)
+    findings = apply_suppressions(document, findings)
+    unique = {(f.rule_id, f.span, f.message): f for f in findings}
+    return sorted(unique.values(), key=Finding.sort_key)
 
 
 class _Rescan(tuple):
