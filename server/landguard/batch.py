@@ -20,8 +20,8 @@ from pathlib import Path
 
 from landguard import __version__
 from landguard.engine.config import Config
-from landguard.engine.document import Document
 from landguard.engine.findings import finding_from_dict, finding_to_dict
+from landguard.engine.positions import split_lines
 from landguard.engine.registry import all_checks
 from landguard.workspace import FileResult, Located, decode, iter_files, locate, scan_file
 
@@ -208,7 +208,7 @@ def _confirm_online(files: list[FileResult], paths: dict[str, str], config: Conf
             return None
         online = online_findings(text, path, config)
         file_result.findings = merge_online(file_result.findings, online)
-        lines = Document(text, path=path).lines
+        lines = split_lines(text)
         file_result.locations = [locate(f, lines) for f in file_result.findings]
         return online.notice
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding
+from landguard.engine.positions import col_to_byte
 from landguard.engine.registry import all_rules, rules_by_alias
 
 ALL = "*"
@@ -125,8 +126,6 @@ def statement_lines(document: Document, line: int, col: int) -> tuple[int, int]:
     tree = document.tree
     if tree is None or line >= len(document.lines):
         return line, line
-    from landguard.engine.positions import col_to_byte
-
     point = (line, col_to_byte(document.lines[line], col))
     node = tree.root_node.descendant_for_point_range(point, point)
     while node is not None and node.parent is not None and node.parent.type not in _CONTAINERS:

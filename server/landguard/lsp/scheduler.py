@@ -20,7 +20,7 @@ import os
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,13 +28,11 @@ import pathspec
 from lsprotocol import types
 
 from landguard.engine import positions
-from landguard.engine.analyze import Analysis, raise_for_ai_markers
+from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, ConfigResult
 from landguard.engine.document import Document, EditOutOfRange, LineChange
-from landguard.engine.findings import Finding
 from landguard.engine.languages import detect_language
 from landguard.engine.registry import all_checks
-from landguard.engine.suppress import apply_suppressions
 from landguard.lsp.convert import to_diagnostics
 from landguard.lsp.documents import ENGINE, ONLINE_DEPS, OpenDocument
 
@@ -269,7 +267,7 @@ class Scheduler:
             document = doc.document
             if document is None or document.version != version:
                 return OnlineOutcome(None, frozenset(), notice)
-            findings = _post_process(findings, document, config)
+            # online_findings already applied configuration and suppressions (engine.analyze.post_process).
             keys = frozenset((f.rule_id, positions.span_to_utf16(f.span, document.lines)) for f in retracted)
             return OnlineOutcome(to_diagnostics(findings, document), keys, notice)
 
@@ -329,11 +327,3 @@ def _online_findings() -> Any:
     except ImportError:
         return None
     return online_findings
-
-
-def _post_process(findings: list[Finding], document: Document, config: Config) -> list[Finding]:
-    """What ``Analysis`` does to its own findings: config filters, AI markers, suppressions."""
-    findings = [f for f in findings if config.is_enabled(f.rule_id)]
-    findings = [replace(f, severity=config.severity_for(f.rule_id, f.severity)) for f in findings]
-    findings = raise_for_ai_markers(document, findings, config.ai_markers)
-    return sorted(apply_suppressions(document, findings), key=Finding.sort_key)
