@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -515,6 +514,12 @@ class MethodScope:
     def type_of(self, name: str) -> str:
         return self.types.get(name) or self.field_types.get(name, "")
 
+    def assigned_matches(self, name: str, pattern: re.Pattern[str]) -> bool:
+        """Whether the text of any value assigned to local ``name`` matches ``pattern``."""
+        return any(
+            pattern.search(node_text(self.document, value)) for _op, value in self.values.get(name, [])
+        )
+
     def is_request_object(self, node: Node | None) -> bool:
         node = unwrap(node)
         if node is None:
@@ -771,33 +776,53 @@ def confidence_for(tainted: bool) -> Confidence:
     return Confidence.HIGH if tainted else Confidence.MEDIUM
 
 
+def source_words(tainted: bool) -> str:
+    """How a finding names what a string is built from."""
+    return "request data" if tainted else "non-constant values"
+
+
+def receiver_is(
+    scope: MethodScope,
+    receiver: Node | None,
+    type_test: Callable[[str], bool],
+    name_test: Callable[[str], bool],
+) -> bool:
+    """Whether ``receiver`` is of a kind: by its declared type when it is a typed name,
+    else by ``name_test`` on its lower-cased text."""
+    receiver = unwrap(receiver)
+    if receiver is None:
+        return False
+    text = node_text(scope.document, receiver)
+    if receiver.type == "identifier":
+        declared = scope.type_of(text)
+        if declared:
+            return type_test(declared)
+    return name_test(text.lower())
+
+
+def constants_matching(
+    document: Document, context: CheckContext, key: str, test: Callable[[str], object]
+) -> tuple[bytes, ...]:
+    """Names (as bytes) of the class constants whose value passes ``test``, found once per run."""
+    cached = context.cache.get(key)
+    if cached is None:
+        cached = context.cache[key] = tuple(
+            name.encode() for name, value in module_facts(document, context).constants if test(value)
+        )
+    return cached
+
+
 # ---------------------------------------------------------------------------- check base
 
 
-def needle_offsets(document: Document, context: CheckContext, needles: tuple[bytes, ...]) -> list[int]:
-    """Sorted byte offsets of every needle in the document, found once per analysis run.
+def occurs_in(source: bytes, unit: Node, needles: tuple[bytes, ...]) -> bool:
+    """Whether an occurrence of one of the needles starts inside ``unit``.
 
-    One pass of ``bytes.find`` over the document per needle is far cheaper than searching each
-    unit: a unit then only asks (by bisection) whether an occurrence falls inside it.
+    Searched within the unit's bytes only (no copy): an edit re-checks one or two units, and a
+    scan of the whole document per check on every run cost more than all the checks' own work.
     """
-    key = ("java.needles", needles)
-    offsets = context.cache.get(key)
-    if offsets is None:
-        source = document.source
-        found: list[int] = []
-        for needle in needles:
-            start = source.find(needle)
-            while start >= 0:
-                found.append(start)
-                start = source.find(needle, start + 1)
-        found.sort()
-        offsets = context.cache[key] = found
-    return offsets
-
-
-def occurs_in(offsets: list[int], unit: Node) -> bool:
-    index = bisect_left(offsets, unit.start_byte)
-    return index < len(offsets) and offsets[index] < unit.end_byte
+    start, end = unit.start_byte, unit.end_byte
+    return any(source.find(needle, start, end + len(needle) - 1) >= 0 for needle in needles)
 
 
 class JavaCheck(NodeCheck):
@@ -808,18 +833,22 @@ class JavaCheck(NodeCheck):
     needles: tuple[bytes, ...] = ()
     # ... and, when given, one of these too.
     also_needles: tuple[bytes, ...] = ()
+    # Whether fixes add imports: such results edit outside their unit and are never cached, so
+    # only the imports themselves (and where new ones go) are context.
+    fixes_add_imports = False
 
     def unit_needles(self, document: Document, context: CheckContext) -> tuple[bytes, ...]:
         return self.needles
 
     def module_context_key(self, document: Document, context: CheckContext) -> object:
-        return module_facts(document, context).key()
+        facts = module_facts(document, context)
+        return (facts.key(), facts.import_line) if self.fixes_add_imports else facts.key()
 
     def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterator:
         needles = self.unit_needles(document, context)
-        if needles and not occurs_in(needle_offsets(document, context, needles), node):
+        if needles and not occurs_in(document.source, node, needles):
             return iter(())
-        if self.also_needles and not occurs_in(needle_offsets(document, context, self.also_needles), node):
+        if self.also_needles and not occurs_in(document.source, node, self.also_needles):
             return iter(())
         try:
             return iter(list(self.check_unit(node, document, context)))

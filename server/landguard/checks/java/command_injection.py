@@ -46,6 +46,7 @@ from landguard.checks.java._support import (
     matches,
     method_scope,
     node_text,
+    source_words,
     string_literal_value,
     unwrap,
 )
@@ -105,10 +106,9 @@ class CommandInjectionCheck(JavaCheck):
 
     @staticmethod
     def _finding(document, node: Node, tainted: bool, what: str) -> Finding:
-        source = "request data" if tainted else "non-constant values"
         return RULE.finding(
             document.node_span(node),
-            f"Runs {what} {source}; pass fixed arguments without a shell",
+            f"Runs {what} {source_words(tainted)}; pass fixed arguments without a shell",
             confidence=confidence_for(tainted),
         )
 

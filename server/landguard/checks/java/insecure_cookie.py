@@ -72,6 +72,11 @@ _NODES = """
 """
 
 
+def _flags(missing: list[str]) -> str:
+    """``Secure flag`` / ``Secure and HttpOnly flags``."""
+    return f"{' and '.join(missing)} flag{'s' if len(missing) > 1 else ''}"
+
+
 class InsecureCookieCheck(JavaCheck):
     rules = (RULE,)
     needles = (b"Cookie",)
@@ -148,7 +153,7 @@ class InsecureCookieCheck(JavaCheck):
                 fixes.append(fix)
         return RULE.finding(
             document.node_span(creation),
-            f"Cookie is sent without the {' and '.join(missing)} flag{'s' if len(missing) > 1 else ''}",
+            f"Cookie is sent without the {_flags(missing)}",
             fixes=fixes,
         )
 
@@ -170,7 +175,7 @@ class InsecureCookieCheck(JavaCheck):
             return None
         return RULE.finding(
             document.node_span(builder),
-            f"ResponseCookie is built without the {' and '.join(missing)} flag{'s' if len(missing) > 1 else ''}",
+            f"ResponseCookie is built without the {_flags(missing)}",
         )
 
 

@@ -43,7 +43,8 @@ from landguard.checks.java._support import (
     matches,
     method_scope,
     node_text,
-    unwrap,
+    receiver_is,
+    source_words,
 )
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
@@ -71,6 +72,14 @@ _LDAP_TYPES = (
 )
 
 
+def _is_ldap_type(type_name: str) -> bool:
+    return type_name.endswith(_LDAP_TYPES)
+
+
+def _is_ldap_name(lowered: str) -> bool:
+    return "ctx" in lowered or "context" in lowered or "ldap" in lowered
+
+
 class LdapInjectionCheck(JavaCheck):
     rules = (RULE,)
     needles = (b"search(", b"filter(", b"searchForObject")
@@ -88,31 +97,17 @@ class LdapInjectionCheck(JavaCheck):
                     continue
                 filter_arg = args[0]
             else:
-                if len(args) < 2 or not self._is_ldap_receiver(document, scope, call):
+                if len(args) < 2 or not receiver_is(scope, call_object(call), _is_ldap_type, _is_ldap_name):
                     continue
                 filter_arg = args[1]
             shape = scope.string_shape(filter_arg)
             if not shape.is_dynamic or "=" not in shape.literal_text:
                 continue
-            source = "request data" if shape.tainted else "non-constant values"
             yield RULE.finding(
                 document.node_span(call),
-                f"LDAP filter built from {source}; use a {{0}} placeholder with filter arguments",
+                f"LDAP filter built from {source_words(shape.tainted)}; use a {{0}} placeholder with filter arguments",
                 confidence=confidence_for(shape.tainted),
             )
-
-    @staticmethod
-    def _is_ldap_receiver(document, scope, call: Node) -> bool:
-        obj = unwrap(call_object(call))
-        if obj is None:
-            return False
-        text = node_text(document, obj)
-        if obj.type == "identifier":
-            type_name = scope.type_of(text)
-            if type_name:
-                return type_name.endswith(_LDAP_TYPES)
-        lowered = text.lower()
-        return "ctx" in lowered or "context" in lowered or "ldap" in lowered
 
 
 CHECK = LdapInjectionCheck()

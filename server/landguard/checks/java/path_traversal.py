@@ -154,10 +154,7 @@ class PathTraversalCheck(JavaCheck):
         if _MULTIPART_NAME.search(node_text(document, arg)):
             return True
         if arg.type == "identifier":
-            return any(
-                _MULTIPART_NAME.search(node_text(document, value))
-                for _op, value in scope.values.get(node_text(document, arg), [])
-            )
+            return scope.assigned_matches(node_text(document, arg), _MULTIPART_NAME)
         if arg.type == "binary_expression":
             return any(
                 PathTraversalCheck._multipart_name(document, scope, child)

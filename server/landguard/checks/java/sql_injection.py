@@ -49,12 +49,14 @@ from landguard.checks.java._support import (
     call_name,
     call_object,
     confidence_for,
+    constants_matching,
     is_plain_literal,
     matches,
     method_scope,
     module_facts,
     node_text,
     simple_type,
+    source_words,
     unit_bytes,
     unwrap,
 )
@@ -109,14 +111,7 @@ def _may_hold_sql(lowered: bytes) -> bool:
 
 def _sql_constants(document, context: CheckContext) -> tuple[bytes, ...]:
     """Names of class constants holding SQL text (``FIND_USER + id`` has no SQL keyword itself)."""
-    cached = context.cache.get("java.sql_constants")
-    if cached is None:
-        cached = context.cache["java.sql_constants"] = tuple(
-            name.encode()
-            for name, value in module_facts(document, context).constants
-            if _SQL_TEXT.search(value)
-        )
-    return cached
+    return constants_matching(document, context, "java.sql_constants", _SQL_TEXT.search)
 
 
 # Receivers that certainly run SQL (by declared type or by the name assistants give them).
@@ -140,13 +135,8 @@ _SQL_RECEIVER_NAME = re.compile(
 
 class SqlInjectionCheck(JavaCheck):
     rules = (RULE,)
+    fixes_add_imports = True
     needles = (b"execute", b"query", b"Query", b"update", b"Update", b"prepare", b"addBatch")
-
-    def module_context_key(self, document, context: CheckContext) -> object:
-        # A fix that adds an import edits outside its unit; the engine never caches such results,
-        # so only the imports themselves (and where new ones go) are context.
-        facts = module_facts(document, context)
-        return (facts.key(), facts.import_line)
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
         # Cheap gate before any tree work: SQL text, request data or a SQL constant in the unit.
@@ -170,11 +160,10 @@ class SqlInjectionCheck(JavaCheck):
             if not shape.literal_text and not self._sql_receiver(document, scope, call):
                 continue
             method = call_name(document, call)
-            source = "request data" if shape.tainted else "non-constant values"
             fix = parameterize_statement(document, scope, module_facts(document, context), call)
             yield RULE.finding(
                 document.node_span(call),
-                f"SQL built from {source} is passed to {method}(); use a parameterized query",
+                f"SQL built from {source_words(shape.tainted)} is passed to {method}(); use a parameterized query",
                 confidence=confidence_for(shape.tainted),
                 fixes=[fix] if fix is not None else [],
             )

@@ -40,6 +40,7 @@ from landguard.checks.java._support import (
     matches,
     method_scope,
     node_text,
+    receiver_is,
     unwrap,
 )
 from landguard.engine.findings import Confidence, Finding, Severity
@@ -107,11 +108,15 @@ class TrustBoundaryCheck(JavaCheck):
             return False
         if obj.type == "method_invocation":
             return call_name(document, obj) == "getSession"
-        name = node_text(document, obj)
-        type_name = scope.type_of(name)
-        if type_name:
-            return type_name == "HttpSession"
-        return "session" in name.lower()
+        return receiver_is(scope, obj, _is_session_type, _is_session_name)
+
+
+def _is_session_type(type_name: str) -> bool:
+    return type_name == "HttpSession"
+
+
+def _is_session_name(lowered: str) -> bool:
+    return "session" in lowered
 
 
 CHECK = TrustBoundaryCheck()

@@ -143,8 +143,7 @@ class UnsafeDeserializationCheck(JavaCheck):
         # new ObjectInputStream(in) where in = socket.getInputStream() / request.getInputStream()
         node = unwrap(args[0])
         if node is not None and node.type == "identifier":
-            values = scope.values.get(node_text(document, node), [])
-            return any(_UNTRUSTED_SOURCE.search(node_text(document, value)) for _op, value in values)
+            return scope.assigned_matches(node_text(document, node), _UNTRUSTED_SOURCE)
         return False
 
     @staticmethod

@@ -47,6 +47,7 @@ from landguard.checks.java._support import (
     call_args,
     call_name,
     call_object,
+    constants_matching,
     matches,
     method_scope,
     module_facts,
@@ -109,14 +110,12 @@ _MIN_KEY_BITS = 2048
 
 def _weak_constants(document, context: CheckContext) -> tuple[bytes, ...]:
     """Names of class constants holding a weak algorithm name (``ALGORITHM = "DES"``)."""
-    cached = context.cache.get("java.weak_crypto_constants")
-    if cached is None:
-        cached = context.cache["java.weak_crypto_constants"] = tuple(
-            name.encode()
-            for name, value in module_facts(document, context).constants
-            if _WEAK_TEXT.search(f'"{value}"'.encode())
-        )
-    return cached
+    return constants_matching(
+        document,
+        context,
+        "java.weak_crypto_constants",
+        lambda value: _WEAK_TEXT.search(f'"{value}"'.encode()),
+    )
 
 
 class WeakCryptoCheck(JavaCheck):

@@ -110,6 +110,7 @@ def is_secret_name(name: str) -> bool:
 
 class WeakRandomCheck(JavaCheck):
     rules = (RULE,)
+    fixes_add_imports = True
     needles = (b"Random", b"random(")
 
     def unit_needles(self, document, context: CheckContext) -> tuple[bytes, ...]:
@@ -125,12 +126,6 @@ class WeakRandomCheck(JavaCheck):
             cached = context.cache[key] = self.needles + tuple(f"{name}.".encode() for name in fields)
         return cached
 
-    def module_context_key(self, document, context: CheckContext) -> object:
-        # A fix that adds an import edits outside its unit; the engine never caches such results,
-        # so only the imports themselves (and where new ones go) are context.
-        facts = module_facts(document, context)
-        return (facts.key(), facts.import_line)
-
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
         facts = module_facts(document, context)
         field_types = facts.field_type_map
@@ -140,15 +135,8 @@ class WeakRandomCheck(JavaCheck):
                 use = captures["new"][0]
             elif pattern == 1:
                 use = captures["static"][0]
-                if (
-                    call_name(document, use) == "current"
-                    and node_text(document, captures["owner"][0]) == "Math"
-                ):
-                    continue
-                if (
-                    call_name(document, use) == "random"
-                    and node_text(document, captures["owner"][0]) != "Math"
-                ):
+                called = (node_text(document, captures["owner"][0]), call_name(document, use))
+                if called not in (("Math", "random"), ("ThreadLocalRandom", "current")):
                     continue
             else:
                 call = captures["next"][0]
@@ -220,11 +208,13 @@ class WeakRandomCheck(JavaCheck):
         if pattern == 2:
             return []  # the Random field is declared in another unit
         extra = import_edit(document, facts, "java.security.SecureRandom")
-        if use.type == "object_creation_expression":
-            return [replace_node(document, use, "new SecureRandom()", "Use SecureRandom", extra)]
-        if call_name(document, use) == "random":
-            return [replace_node(document, use, "new SecureRandom().nextDouble()", "Use SecureRandom", extra)]
-        return [replace_node(document, use, "new SecureRandom()", "Use SecureRandom", extra)]
+        # Math.random() becomes a call; new Random() and ThreadLocalRandom.current() an instance.
+        replacement = (
+            "new SecureRandom().nextDouble()"
+            if call_name(document, use) == "random"
+            else "new SecureRandom()"
+        )
+        return [replace_node(document, use, replacement, "Use SecureRandom", extra)]
 
 
 CHECK = WeakRandomCheck()

@@ -38,8 +38,8 @@ from landguard.checks.java._support import (
     confidence_for,
     matches,
     method_scope,
-    node_text,
-    unwrap,
+    receiver_is,
+    source_words,
 )
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
@@ -61,6 +61,14 @@ _CALLS = (
 )
 
 
+def _is_xpath_type(type_name: str) -> bool:
+    return type_name == "XPath"
+
+
+def _is_xpath_name(lowered: str) -> bool:
+    return "xpath" in lowered
+
+
 class XpathInjectionCheck(JavaCheck):
     rules = (RULE,)
     needles = (b"XPath", b"xpath", b"xPath")
@@ -69,30 +77,19 @@ class XpathInjectionCheck(JavaCheck):
         for _pattern, captures in matches(_CALLS, unit):
             call = captures["call"][0]
             args = call_args(call)
-            if not args or not self._is_xpath(document, unit, context, call):
+            if not args:
                 continue
             scope = method_scope(unit, document, context)
+            if not receiver_is(scope, call_object(call), _is_xpath_type, _is_xpath_name):
+                continue
             shape = scope.string_shape(args[0])
             if not shape.is_dynamic or not (shape.literal_text or shape.tainted):
                 continue  # an expression passed in whole is the caller's to check
-            source = "request data" if shape.tainted else "non-constant values"
             yield RULE.finding(
                 document.node_span(call),
-                f"XPath expression built from {source}; use XPath variables ($name) with a variable resolver",
+                f"XPath expression built from {source_words(shape.tainted)}; use XPath variables ($name) with a variable resolver",
                 confidence=confidence_for(shape.tainted),
             )
-
-    @staticmethod
-    def _is_xpath(document, unit, context, call: Node) -> bool:
-        obj = unwrap(call_object(call))
-        if obj is None:
-            return False
-        text = node_text(document, obj)
-        if obj.type == "identifier":
-            type_name = method_scope(unit, document, context).type_of(text)
-            if type_name:
-                return type_name == "XPath"
-        return "xpath" in text.lower()
 
 
 CHECK = XpathInjectionCheck()
