@@ -75,21 +75,23 @@ _INDEX_PATTERNS = f"""
 (pair key: (string (string_fragment) @key) {_any_of("key", PAIR_KEYS)}) @pair
 (for_in_statement) @for_in
 """
-# Calls through import aliases (`import { exec as run }`): only run when such aliases exist.
-_IDENTIFIER_CALLS = "(call_expression function: (identifier) @name) @call"
+# Calls through import aliases (`import { exec as run }`): only in the query when such aliases exist.
+_ALIAS_CALLS = "(call_expression function: (identifier) @alias) @alias_call"
 _JSX_PATTERNS = """
 (jsx_attribute (property_identifier) @attr (#eq? @attr "dangerouslySetInnerHTML")) @jsx
 """
 
 
-_INDEX_QUERIES: dict[str, object] = {}
+_INDEX_QUERIES: dict[tuple[str, bool], object] = {}
 
 
-def _index_query(language: str):
-    compiled = _INDEX_QUERIES.get(language)
+def _index_query(language: str, with_aliases: bool):
+    compiled = _INDEX_QUERIES.get((language, with_aliases))
     if compiled is None:
         source = _INDEX_PATTERNS + ("" if language == "typescript" else _JSX_PATTERNS)
-        compiled = _INDEX_QUERIES[language] = query(language, source)
+        if with_aliases:
+            source += _ALIAS_CALLS
+        compiled = _INDEX_QUERIES[language, with_aliases] = query(language, source)
     return compiled
 
 
@@ -153,7 +155,15 @@ def unit_index(unit: Node, document: Document, context: CheckContext) -> UnitInd
     index = UnitIndex()
     source = document.source
     found = False
-    for _pattern, captured in QueryCursor(_index_query(document.language)).matches(unit):
+    # One pass over the unit, the alias calls included (their names are never in CALL_NAMES).
+    aliases = _call_aliases(document, context)
+    for _pattern, captured in QueryCursor(_index_query(document.language, bool(aliases))).matches(unit):
+        if "alias_call" in captured:
+            name = _text(source, captured["alias"][0])
+            if name in aliases:
+                found = True
+                index.calls.setdefault(name, []).append(captured["alias_call"][0])
+            continue
         found = True
         if "call" in captured:
             index.calls.setdefault(_text(source, captured["name"][0]), []).append(captured["call"][0])
@@ -169,13 +179,6 @@ def unit_index(unit: Node, document: Document, context: CheckContext) -> UnitInd
             index.for_in_loops.append(captured["for_in"][0])
         elif "jsx" in captured:
             index.jsx_html.append(captured["jsx"][0])
-    aliases = _call_aliases(document, context)
-    if aliases:
-        for _pattern, captured in QueryCursor(query(document.language, _IDENTIFIER_CALLS)).matches(unit):
-            name = _text(source, captured["name"][0])
-            if name in aliases:
-                found = True
-                index.calls.setdefault(name, []).append(captured["call"][0])
     cache[key] = index if found else EMPTY_INDEX
     return cache[key]
 
@@ -374,11 +377,14 @@ def imported_modules(document: Document, context: CheckContext) -> set[str]:
 
 
 def local_name_for(document: Document, context: CheckContext, module: str, member: str | None) -> str | None:
-    """The top-level name bound to ``module``/``member``, if any."""
-    for name, target in module_imports(document, context).items():
-        if target == (module, member):
-            return name
-    return None
+    """The top-level name bound to ``module``/``member``, if any (the first one bound)."""
+    names = context.cache.get("js.local_names")
+    if names is None:
+        names = {}
+        for name, target in module_imports(document, context).items():
+            names.setdefault(target, name)
+        context.cache["js.local_names"] = names
+    return names.get((module, member))
 
 
 def _qualify(document: Document, node: Node, table: dict) -> str | None:
@@ -720,6 +726,22 @@ def enclosing_function(node: Node) -> Node | None:
     return None
 
 
+def function_name(document: Document, function: Node | None, *, pair_key: bool = False) -> str | None:
+    """The name of ``function``: its own, else the variable it is assigned to (``const f = () => ...``)
+    or, with ``pair_key``, the object key it is the value of (``{ f: function () {} }``)."""
+    if function is None:
+        return None
+    name = function.child_by_field_name("name")
+    if name is not None:
+        return text(document, name)
+    parent = function.parent
+    if parent is not None and parent.type == "variable_declarator":
+        return text(document, parent.child_by_field_name("name"))
+    if pair_key and parent is not None and parent.type == "pair":
+        return text(document, parent.child_by_field_name("key"))
+    return None
+
+
 _SCOPE_QUERY = """
 (variable_declarator name: (_) @name value: (_) @value) @decl
 (assignment_expression left: (identifier) @name right: (_) @value) @assign
@@ -813,6 +835,19 @@ def _is_parameter(document: Document, function: Node, name: str) -> bool:
     if parameters.type == "identifier":
         return text(document, parameters) == name
     return name in _IDENTIFIERS.findall(text(document, parameters))
+
+
+def tainted_first_argument(
+    document: Document, context: CheckContext, call: Node
+) -> tuple[Node, ValueInfo] | None:
+    """``call``'s first argument and its value, when it carries request data no sanitiser has seen."""
+    args = arguments_of(call)
+    if not args:
+        return None
+    info = value_of(document, context, args[0])
+    if not info.tainted or info.sanitized:
+        return None
+    return args[0], info
 
 
 def is_function_node(node: Node | None) -> bool:

@@ -47,6 +47,15 @@ RULE = Rule(
     languages=js.LANGUAGES,
 )
 _MARKUP_HINT = "<"
+# Markup-writing method -> (its text-only twin, the fix's title, the finding's message).
+_TEXT_TWINS = {
+    "insertAdjacentHTML": (
+        "insertAdjacentText",
+        "Use insertAdjacentText (the value is shown as text)",
+        "insertAdjacentHTML with a non-constant value",
+    ),
+    "html": ("text", "Use .text() (the value is shown as text)", "jQuery .html() with a non-constant value"),
+}
 
 
 class DomXss(js.RuleCheck):
@@ -77,11 +86,7 @@ class DomXss(js.RuleCheck):
                         )
                     )
                 if purify and value is not None:
-                    fix_list.append(
-                        fixes.wrap_node(
-                            document, value, f"{purify}.sanitize", "Sanitize with DOMPurify", markup
-                        )
-                    )
+                    fix_list.append(_sanitize_fix(document, purify, value, markup))
                 yield self._finding(
                     document, assignment, f"Assigning a non-constant value to {prop}", info, fix_list
                 )
@@ -90,25 +95,7 @@ class DomXss(js.RuleCheck):
             args = js.arguments_of(call)
             if len(args) < 2:
                 continue
-            info = js.value_of(document, context, args[1])
-            if not info.dynamic:
-                continue
-            fix_list = [
-                fixes.rename_property(
-                    document,
-                    js.callee_property(call),
-                    "insertAdjacentText",
-                    "Use insertAdjacentText (the value is shown as text)",
-                    preferred=_MARKUP_HINT not in info.joined(),
-                )
-            ]
-            if purify:
-                fix_list.append(
-                    fixes.wrap_node(document, args[1], f"{purify}.sanitize", "Sanitize with DOMPurify", False)
-                )
-            yield self._finding(
-                document, call, "insertAdjacentHTML with a non-constant value", info, fix_list
-            )
+            yield from self._text_method(document, context, call, args[1], purify, "insertAdjacentHTML")
 
         for name, call in index.calls_named("write", "writeln"):
             if js.qualified_callee(document, context, call) not in (
@@ -123,9 +110,7 @@ class DomXss(js.RuleCheck):
                 continue
             fix_list = []
             if purify and len(args) == 1:
-                fix_list.append(
-                    fixes.wrap_node(document, args[0], f"{purify}.sanitize", "Sanitize with DOMPurify", True)
-                )
+                fix_list.append(_sanitize_fix(document, purify, args[0], True))
             yield self._finding(
                 document, call, f"document.{name} with a non-constant value", dynamic[0][1], fix_list
             )
@@ -137,23 +122,7 @@ class DomXss(js.RuleCheck):
             args = js.arguments_of(call)
             if len(args) != 1 or js.is_function_node(args[0]):
                 continue
-            info = js.value_of(document, context, args[0])
-            if not info.dynamic:
-                continue
-            fix_list = [
-                fixes.rename_property(
-                    document,
-                    js.callee_property(call),
-                    "text",
-                    "Use .text() (the value is shown as text)",
-                    preferred=_MARKUP_HINT not in info.joined(),
-                )
-            ]
-            if purify:
-                fix_list.append(
-                    fixes.wrap_node(document, args[0], f"{purify}.sanitize", "Sanitize with DOMPurify", False)
-                )
-            yield self._finding(document, call, "jQuery .html() with a non-constant value", info, fix_list)
+            yield from self._text_method(document, context, call, args[0], purify, "html")
 
         for attribute in index.jsx_html:
             value = _dangerous_html_value(document, attribute)
@@ -164,16 +133,32 @@ class DomXss(js.RuleCheck):
                 continue
             fix_list = []
             if purify:
-                fix_list.append(
-                    fixes.wrap_node(document, value, f"{purify}.sanitize", "Sanitize with DOMPurify", True)
-                )
+                fix_list.append(_sanitize_fix(document, purify, value, True))
             yield self._finding(
                 document, attribute, "dangerouslySetInnerHTML with a non-constant value", info, fix_list
             )
 
+    def _text_method(self, document, context, call, argument, purify, method) -> Iterable[Finding]:
+        """A call to a markup-writing ``method`` with a text-only twin: fixes switch to the twin or sanitize."""
+        info = js.value_of(document, context, argument)
+        if not info.dynamic:
+            return
+        text_method, title, message = _TEXT_TWINS[method]
+        preferred = _MARKUP_HINT not in info.joined()
+        fix_list = [
+            fixes.rename_property(document, js.callee_property(call), text_method, title, preferred=preferred)
+        ]
+        if purify:
+            fix_list.append(_sanitize_fix(document, purify, argument, False))
+        yield self._finding(document, call, message, info, fix_list)
+
     def _finding(self, document, node, message, info, fix_list) -> Finding:
         confidence = Confidence.HIGH if info.tainted else None
         return RULE.finding(document.node_span(node), message, fixes=fix_list, confidence=confidence)
+
+
+def _sanitize_fix(document, purify, node, preferred) -> Fix:
+    return fixes.wrap_node(document, node, f"{purify}.sanitize", "Sanitize with DOMPurify", preferred)
 
 
 def _is_jquery(document, receiver) -> bool:

@@ -110,27 +110,13 @@ def _purpose(document, call):
             return None, expression  # key={Math.random()} is a React smell, not a secret
         if kind == "return_statement" or kind == "arrow_function":
             function = current if kind == "arrow_function" else js.enclosing_function(current)
-            return _function_name(document, function), expression
+            return js.function_name(document, function, pair_key=True), expression
         if kind in js.FUNCTION_TYPES or kind in ("statement_block", "program", "class_body"):
             return None, expression
         if kind not in ("arguments", "template_substitution", "array", "expression_statement"):
             expression = current
         current = current.parent
     return None, expression
-
-
-def _function_name(document, function):
-    if function is None:
-        return None
-    name = function.child_by_field_name("name")
-    if name is not None:
-        return js.text(document, name)
-    parent = function.parent
-    if parent is not None and parent.type == "variable_declarator":
-        return js.text(document, parent.child_by_field_name("name"))
-    if parent is not None and parent.type == "pair":
-        return js.text(document, parent.child_by_field_name("key"))
-    return None
 
 
 def _string_chain_top(document, call):

@@ -42,12 +42,22 @@ def _rule_checks() -> tuple[js.RuleCheck, ...]:
 RULE_CHECKS = _rule_checks()
 
 
+def _enabled_rule_checks(context) -> tuple[js.RuleCheck, ...]:
+    """The rules the configuration enables, worked out once per analysis run rather than per unit."""
+    enabled = context.cache.get("js.enabled_rules")
+    if enabled is None:
+        is_enabled = context.config.is_enabled
+        enabled = tuple(c for c in RULE_CHECKS if is_enabled(c.rule.id))
+        context.cache["js.enabled_rules"] = enabled
+    return enabled
+
+
 class JavaScriptRules(NodeCheck):
     rules = tuple(c.rule for c in RULE_CHECKS)
     languages = js.LANGUAGES
 
     def module_context_key(self, document, context) -> object:
-        if any(c.uses_imports and context.config.is_enabled(c.rule.id) for c in RULE_CHECKS):
+        if any(c.uses_imports for c in _enabled_rule_checks(context)):
             return js.imports_key(document, context)
         return None
 
@@ -55,10 +65,7 @@ class JavaScriptRules(NodeCheck):
         if js.unit_index(node, document, context) is js.EMPTY_INDEX:
             return []
         findings: list[Finding] = []
-        is_enabled = context.config.is_enabled
-        for rule_check in RULE_CHECKS:
-            if not is_enabled(rule_check.rule.id):
-                continue
+        for rule_check in _enabled_rule_checks(context):
             try:
                 findings.extend(rule_check.check_node(node, document, context))
             except Exception:

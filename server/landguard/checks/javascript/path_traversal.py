@@ -71,13 +71,10 @@ class PathTraversal(js.RuleCheck):
             yield from self._check(document, context, call, f"res.{name}")
 
     def _check(self, document, context, call, what) -> Iterable[Finding]:
-        args = js.arguments_of(call)
-        if not args:
+        tainted = js.tainted_first_argument(document, context, call)
+        if tainted is None:
             return
-        info = js.value_of(document, context, args[0])
-        if not info.tainted or info.sanitized:
-            return
-        fix = _basename_fix(document, context, args[0])
+        fix = _basename_fix(document, context, tainted[0])
         yield RULE.finding(
             document.node_span(call),
             f"{what}() with a path built from request data; '../' can reach any file",

@@ -108,7 +108,7 @@ def _unguarded_recursive_merge(document, loop):
     if variable is None or body is None or variable.type != "identifier":
         return None
     function = js.enclosing_function(loop)
-    name = _function_name(document, function)
+    name = js.function_name(document, function)
     if name is None:
         return None
     function_text = js.text(document, function)
@@ -123,18 +123,6 @@ def _unguarded_recursive_merge(document, loop):
         document.node_span(loop),
         f"Recursive merge {name}() copies every key, including '__proto__'; skip __proto__, constructor and prototype",
     )
-
-
-def _function_name(document, function):
-    if function is None:
-        return None
-    name = function.child_by_field_name("name")
-    if name is not None:
-        return js.text(document, name)
-    parent = function.parent
-    if parent is not None and parent.type == "variable_declarator":
-        return js.text(document, parent.child_by_field_name("name"))
-    return None
 
 
 RULE_CHECK = PrototypePollution()

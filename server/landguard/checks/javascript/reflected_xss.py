@@ -56,13 +56,11 @@ class ReflectedXss(js.RuleCheck):
             receiver = js.callee_object(call)
             if receiver is None or not _is_response(document, receiver):
                 continue
-            args = js.arguments_of(call)
-            if not args:
+            tainted = js.tainted_first_argument(document, context, call)
+            if tainted is None:
                 continue
-            info = js.value_of(document, context, args[0])
-            if not info.tainted or info.sanitized:
-                continue
-            fix = _escape_fix(document, context, args[0])
+            argument, info = tainted
+            fix = _escape_fix(document, context, argument, info)
             yield RULE.finding(
                 document.node_span(call),
                 f"res.{name}() sends request data as HTML; escape it (escapeHtml) or send JSON",
@@ -71,8 +69,8 @@ class ReflectedXss(js.RuleCheck):
             )
 
 
-def _escape_fix(document, context, argument):
-    """Wrap each request value in the imported ``escape-html`` function."""
+def _escape_fix(document, context, argument, info):
+    """Wrap each request value in the imported ``escape-html`` function (``info`` is the argument's value)."""
     escape = js.local_name_for(document, context, "escape-html", None)
     if escape is None:
         return None
@@ -81,12 +79,12 @@ def _escape_fix(document, context, argument):
         parts = [c.named_children[0] for c in argument.named_children if c.type == "template_substitution"]
     elif argument.type == "binary_expression":
         parts = js.flatten_plus(document, argument)
-    elif js.value_of(document, context, argument).built:
+    elif info.built:
         return None  # markup assembled elsewhere: escaping all of it would show the tags as text
     else:
         parts = [argument]
     tainted = [p for p in parts if js.value_of(document, context, p).tainted]
-    if not tainted or any(js.value_of(document, context, p).tainted for p in parts if p not in tainted):
+    if not tainted:
         return None
     edits = tuple(TextEdit(document.node_span(p), f"{escape}({js.text(document, p)})") for p in tainted)
     return Fix(f"Escape the request data with {escape}()", edits, preferred=True)
