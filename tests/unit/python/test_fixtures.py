@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
-import libcst
 import pytest
+from unit.python.fixture_fixes import apply_parsing_fix, fix_cases
 
-from landguard_testing import FIXTURES, apply_fix, check_fixture, findings_for, tree_has_error
+from landguard_testing import FIXTURES, check_fixture, findings_for
 
 # Part 1 of the Python rules: LG201-LG219 (LG220 and up have their own tests).
 PYTHON_FIXTURES = sorted(p for p in (FIXTURES / "python").glob("LG2*.py") if int(p.stem[2:5]) < 220)
@@ -24,25 +23,9 @@ def test_fixture_findings_match_markers(path: Path) -> None:
     assert found, f"{path.name} has no finding at all: the fixture tests nothing"
 
 
-def _fix_cases():
-    for path in PYTHON_FIXTURES:
-        text = path.read_text(encoding="utf-8")
-        rule_id = _rule_id(path)
-        for finding in findings_for(text, str(path)):
-            if finding.rule_id != rule_id:
-                continue
-            for number, fix in enumerate(finding.fixes):
-                yield pytest.param(path, finding, fix, id=f"{rule_id}:{finding.span.start_line + 1}:{number}")
-
-
-@pytest.mark.parametrize(("path", "finding", "fix"), list(_fix_cases()))
+@pytest.mark.parametrize(("path", "finding", "fix"), list(fix_cases(PYTHON_FIXTURES, _rule_id)))
 def test_fix_parses_and_removes_the_finding(path: Path, finding, fix) -> None:
-    text = path.read_text(encoding="utf-8")
-    fixed = apply_fix(text, fix)
-    assert fixed != text
-    ast.parse(fixed)
-    libcst.parse_module(fixed)
-    assert not tree_has_error(fixed, str(path))
+    text, fixed = apply_parsing_fix(path, fix)
     # The finding is gone: no finding of this rule on the fixed statement's lines any more.
     start = min(edit.span.start_line for edit in fix.edits)
     added = sum(edit.new_text.count("\n") - (edit.span.end_line - edit.span.start_line) for edit in fix.edits)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
-import libcst
 import pytest
+from unit.python.fixture_fixes import apply_parsing_fix, fix_cases
 
-from landguard_testing import FIXTURES, apply_fix, check_fixture, findings_for, tree_has_error
+from landguard_testing import FIXTURES, check_fixture, findings_for
 
 WEB_RULE = re.compile(r"^LG2(?:[2-9]\d)$")
 WEB_FIXTURES = sorted(p for p in (FIXTURES / "python").glob("LG2*.py") if WEB_RULE.match(p.stem))
@@ -22,26 +21,9 @@ def test_fixture_findings_match_markers(path: Path) -> None:
     assert found, f"{path.name} has no finding at all: the fixture tests nothing"
 
 
-def _fix_cases():
-    for path in WEB_FIXTURES:
-        text = path.read_text(encoding="utf-8")
-        for finding in findings_for(text, str(path)):
-            if finding.rule_id != path.stem:
-                continue
-            for number, fix in enumerate(finding.fixes):
-                yield pytest.param(
-                    path, finding, fix, id=f"{path.stem}:{finding.span.start_line + 1}:{number}"
-                )
-
-
-@pytest.mark.parametrize(("path", "finding", "fix"), list(_fix_cases()))
+@pytest.mark.parametrize(("path", "finding", "fix"), list(fix_cases(WEB_FIXTURES, lambda path: path.stem)))
 def test_fix_parses_and_removes_the_finding(path: Path, finding, fix) -> None:
-    text = path.read_text(encoding="utf-8")
-    fixed = apply_fix(text, fix)
-    assert fixed != text
-    ast.parse(fixed)
-    libcst.parse_module(fixed)
-    assert not tree_has_error(fixed, str(path))
+    text, fixed = apply_parsing_fix(path, fix)
     before = [f for f in findings_for(text, str(path)) if f.rule_id == finding.rule_id]
     after = [f for f in findings_for(fixed, str(path)) if f.rule_id == finding.rule_id]
     assert len(after) == len(before) - 1, "\n".join(f"{f.span.start_line + 1}: {f.message}" for f in after)

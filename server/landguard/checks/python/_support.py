@@ -29,7 +29,8 @@ Arguments and literals
     ``positional_args(call)``, ``keyword_arg(call, name)``, ``argument(call, index, name)``,
     ``has_star_args(call)``, ``keyword_argument_node(call, name)`` (the whole ``name=value``, for
     fixes that remove it), ``parameter_names(function)``, ``unparenthesize(node)``,
-    ``int_value(node)``, ``is_builtin(qualified, "eval")``.
+    ``int_value(node)``, ``is_builtin(qualified, "eval")``, ``is_keyword_name(identifier)`` (the
+    ``name`` of ``f(name=value)``, not a variable).
     ``is_literal_string(node)``: a string without interpolations, or a concatenation of those
     (implicit or ``+``), possibly parenthesised. ``literal_string_value(node) -> str | None``.
     ``is_literal(node)``: constants (strings as above, numbers, True/False/None) and containers
@@ -728,6 +729,16 @@ def variable_only_feeds(query: Node, build: StringBuild, flow: Flow, context: Ch
     return not flow.assignments_between(used_names, via.start_byte, query.start_byte)
 
 
+def is_keyword_name(node: Node) -> bool:
+    """``node`` is the name in ``f(name=value)``: not a variable."""
+    parent = node.parent
+    return (
+        parent is not None
+        and parent.type == "keyword_argument"
+        and parent.child_by_field_name("name") == node
+    )
+
+
 def _identifiers(node: Node) -> list[Node]:
     found = []
     stack = [node]
@@ -804,10 +815,11 @@ def taint(node: Node | None, flow: Flow | None, imports: dict[str, str], depth: 
             name = text(current)
             parent = current.parent
             # Attribute names and keyword names are not variables.
-            if parent is not None and (
-                (parent.type == "attribute" and parent.child_by_field_name("attribute") == current)
-                or (parent.type == "keyword_argument" and parent.child_by_field_name("name") == current)
-            ):
+            if (
+                parent is not None
+                and parent.type == "attribute"
+                and parent.child_by_field_name("attribute") == current
+            ) or is_keyword_name(current):
                 continue
             if flow is not None:
                 reaching = flow.reaching(name, current.start_byte)

@@ -26,6 +26,8 @@ API
     ``dotted_module_reference(document, imports, module, statement)``: like
         ``python_fixes.module_reference`` for dotted modules (``defusedxml.ElementTree``).
     ``with_import(import_edit, edit)``: a fix's edits as one edit when an import line is needed.
+    ``module_expression_fix(editor, target, reference, expression, title)``: a fix replacing ``target``
+        with ``<module>`` + ``expression``, ``reference`` being ``module_reference``'s answer.
 """
 
 from __future__ import annotations
@@ -34,13 +36,14 @@ import re
 from collections.abc import Iterable
 from typing import ClassVar
 
+import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.engine.document import Document
-from landguard.engine.findings import Finding, Span, TextEdit
+from landguard.engine.findings import Finding, Fix, Span, TextEdit
 from landguard.engine.registry import CheckContext
-from landguard.fixes.python_fixes import line_indent, starts_line
+from landguard.fixes.python_fixes import StatementEditor, line_indent, parse_expression, starts_line
 
 Taint = py.Taint
 
@@ -52,10 +55,6 @@ def call_info(
     call: Node, unit: Node, document: Document, context: CheckContext
 ) -> tuple[py.Flow, py.ImportMap]:
     return py.function_flow(py.scope_of(call, unit), context), py.scope_imports(call, document, context)
-
-
-def _callee_last(call: Node) -> str:
-    return py.callee_attribute(call)
 
 
 def _is_request_attribute(node: Node, imports: dict[str, str]) -> bool:
@@ -92,7 +91,7 @@ def request_taint(
             return max(best, Taint.UNKNOWN)
         kind = current.type
         if kind == "call":
-            last = _callee_last(current)
+            last = py.callee_attribute(current)
             if last in sanitizers or last in VALUE_KILLERS:
                 continue
             stack.extend(current.named_children)
@@ -106,12 +105,7 @@ def request_taint(
             if obj is not None:
                 stack.append(obj)
         elif kind == "identifier":
-            parent = current.parent
-            if (
-                parent is not None
-                and parent.type == "keyword_argument"
-                and parent.child_by_field_name("name") == current
-            ):
+            if py.is_keyword_name(current):
                 continue
             name = py.text(current)
             if flow is not None:
@@ -419,3 +413,28 @@ def with_import(import_edit: TextEdit | None, edit: TextEdit) -> tuple[TextEdit,
         return (edit,)
     indent = import_edit.new_text[: len(import_edit.new_text) - len(import_edit.new_text.lstrip())]
     return (TextEdit(edit.span, import_edit.new_text.lstrip() + indent + edit.new_text),)
+
+
+def module_expression_fix(
+    editor: StatementEditor,
+    target: cst.CSTNode | None,
+    reference: tuple[str, TextEdit | None] | None,
+    expression: str,
+    title: str,
+) -> Fix | None:
+    """A preferred fix replacing ``target`` with the module's local name followed by ``expression``.
+
+    ``reference`` is what ``module_reference`` or ``dotted_module_reference`` answered for the
+    module; its import edit, if any, is merged into the fix with ``with_import``.
+    """
+    if target is None or reference is None:
+        return None
+    local, import_edit = reference
+    replacement = parse_expression(local + expression)
+    if replacement is None:
+        return None
+    editor.replace(target, replacement)
+    edit = editor.text_edit()
+    if edit is None:
+        return None
+    return Fix(title, edits=with_import(import_edit, edit), preferred=True)

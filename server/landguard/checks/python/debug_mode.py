@@ -48,7 +48,7 @@ from landguard.checks.python import _web as web
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, NodeCheck, Rule
-from landguard.fixes.python_fixes import StatementEditor, module_reference, parse_expression
+from landguard.fixes.python_fixes import StatementEditor, module_reference
 
 RULE = Rule(
     id="LG226",
@@ -188,20 +188,12 @@ def _environment_fix(value: Node, variable: str, document: Document, imports: di
         return None
     target = editor.locate(value, cst.Name)
     reference = module_reference(document, imports, "os", editor.statement)
-    if target is None or reference is None:
-        return None
-    local, import_edit = reference
-    replacement = parse_expression(f'{local}.environ.get("{variable}") == "1"')
-    if replacement is None:
-        return None
-    editor.replace(target, replacement)
-    edit = editor.text_edit()
-    if edit is None:
-        return None
-    return Fix(
+    return web.module_expression_fix(
+        editor,
+        target,
+        reference,
+        f'.environ.get("{variable}") == "1"',
         f"Read debug mode from the {variable} environment variable",
-        edits=web.with_import(import_edit, edit),
-        preferred=True,
     )
 
 

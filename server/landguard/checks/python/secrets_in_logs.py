@@ -124,12 +124,7 @@ def _secret_reference(node: Node, scope: Node) -> str | None:
         seen += 1
         kind = current.type
         if kind == "identifier":
-            parent = current.parent
-            if (
-                parent is not None
-                and parent.type == "keyword_argument"
-                and parent.child_by_field_name("name") == current
-            ):
+            if py.is_keyword_name(current):
                 continue
             name = py.text(current)
             if _is_secret(name, scope):

@@ -49,7 +49,7 @@ from landguard.checks.python import _web as web
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
-from landguard.fixes.python_fixes import StatementEditor, enclosing_statement, parse_expression
+from landguard.fixes.python_fixes import StatementEditor, enclosing_statement
 
 RULE = Rule(
     id="LG224",
@@ -147,20 +147,8 @@ def _defusedxml_fix(call: Node, replacement: str, document: Document, imports: d
     target = editor.locate(function, cst.Attribute if function.type == "attribute" else cst.Name)
     module, _, attribute = replacement.rpartition(".")
     reference = web.dotted_module_reference(document, imports, module, statement)
-    if target is None or reference is None:
-        return None
-    local, import_edit = reference
-    new_callee = parse_expression(f"{local}.{attribute}")
-    if new_callee is None:
-        return None
-    editor.replace(target, new_callee)
-    edit = editor.text_edit()
-    if edit is None:
-        return None
-    return Fix(
-        f"Use {replacement} (needs the defusedxml package)",
-        edits=web.with_import(import_edit, edit),
-        preferred=True,
+    return web.module_expression_fix(
+        editor, target, reference, f".{attribute}", f"Use {replacement} (needs the defusedxml package)"
     )
 
 
