@@ -29,7 +29,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from landguard.checks.deps import confusable_package, lookalike_package, missing_package
 from landguard.checks.deps.advisories import (
@@ -45,10 +45,10 @@ from landguard.checks.deps.snapshot import NPM, PYPI, normalize, snapshot
 from landguard.checks.deps.typosquat import typosquat_candidates
 from landguard.checks.deps.verdicts import LOOKALIKE, MISSING, existing_lookalikes, offline_verdict
 from landguard.checks.deps.vulnerable_version import vulnerable_finding
+from landguard.engine.analyze import post_process
 from landguard.engine.config import Config
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, TextEdit
-from landguard.engine.suppress import apply_suppressions
 
 log = logging.getLogger("landguard.deps.online")
 
@@ -399,9 +399,7 @@ def _online_findings(text: str, path: str, config: Config) -> OnlineResult:
 
 
 def _finish(findings: list[Finding], text: str, path: str, config: Config) -> list[Finding]:
-    """Configuration (select/ignore/severity) and suppression comments, as the engine applies them."""
-    findings = [f for f in findings if config.is_enabled(f.rule_id)]
-    findings = [replace(f, severity=config.severity_for(f.rule_id, f.severity)) for f in findings]
+    """Configuration, AI markers and suppression comments, exactly as for the engine's own findings."""
     if not findings:
         return findings
-    return sorted(apply_suppressions(Document(text, path=path), findings), key=Finding.sort_key)
+    return post_process(Document(text, path=path), findings, config)
