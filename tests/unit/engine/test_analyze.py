@@ -6,6 +6,7 @@ test about the engine's bookkeeping; the rule families have their own incrementa
 
 import re
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -195,6 +196,7 @@ def test_classes_are_split_into_member_units():
     ]
 
 
+@pytest.mark.check_errors_expected
 def test_a_failing_check_does_not_blind_the_others(caplog):
     class Broken(WordCheck):
         def scan_lines(self, document, first, last, context):

@@ -1,0 +1,37 @@
+"""Test-wide guard: a check that raises must fail the test that ran it.
+
+The engine catches a failing check, logs it and carries on (one broken rule must not blind the
+others in the editor), so without this guard a "does not crash" test could never fail. Tests
+that break a check on purpose say so with ``@pytest.mark.check_errors_expected``.
+"""
+
+import logging
+
+import pytest
+
+
+class _ErrorRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "check_errors_expected: the test makes a check raise on purpose")
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_check_errors(request):
+    handler = _ErrorRecords()
+    logger = logging.getLogger("landguard")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.records and request.node.get_closest_marker("check_errors_expected") is None:
+        messages = "\n".join(record.getMessage() for record in handler.records[:5])
+        pytest.fail(f"a check raised while this test ran (logged at ERROR):\n{messages}")
