@@ -221,7 +221,10 @@ class FileAnalysis:
         functions: Iterable[ir.Function],
         models: Models,
         constants: dict[str, Any] | None = None,
+        resolve: Callable[[str], ir.Function | None] | None = None,
     ) -> None:
+        """``resolve(key)``: finds a function of the file by key on demand (adapters lower lazily);
+        ``functions`` are known up front."""
         self.models = models
         self.functions = list(functions)
         self.by_key: dict[str, ir.Function] = {}
@@ -230,6 +233,8 @@ class FileAnalysis:
                 if key and key not in self.by_key:
                     self.by_key[key] = function
         self.constants = constants or {}
+        self._resolve = resolve
+        self._unresolved: set[str] = set()
         self._facts: dict[int, FunctionFacts] = {}
         self._summaries: dict[int, Summary] = {}
         self._in_progress: set[int] = set()
@@ -258,7 +263,16 @@ class FileAnalysis:
         return cached
 
     def lookup(self, callee: str | None) -> ir.Function | None:
-        return self.by_key.get(callee) if callee else None
+        if not callee:
+            return None
+        function = self.by_key.get(callee)
+        if function is None and self._resolve is not None and callee not in self._unresolved:
+            function = self._resolve(callee)
+            if function is None:
+                self._unresolved.add(callee)
+            else:
+                self.by_key[callee] = function
+        return function
 
     def summary_key(self) -> object:
         """A digest of every keyed function's summary: changes when a helper's behaviour does."""

@@ -32,6 +32,7 @@ UNKNOWN: Any = _Unknown()
 # Strength of a label: where the data came from. Rules decide which strengths they report.
 REQUEST = "request"  # data an attacker controls: HTTP request, event payloads
 PARAMETER = "parameter"  # a parameter of the function being analysed (unknown caller)
+LOCAL_STRENGTH = "local"  # the local user's own input (command-line arguments, stdin): not an attacker's
 ALL_KINDS = "*"
 
 # Container kinds the core models element by element.

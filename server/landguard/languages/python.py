@@ -143,8 +143,14 @@ def qualify(dotted: str, imports: dict[str, str]) -> str:
 
 def string_value(node: Node) -> str | None:
     """The value of a string literal without interpolations (bytes decoded as latin-1)."""
-    if any(child.type == "interpolation" for child in node.children):
+    children = node.children
+    if any(child.type == "interpolation" for child in children):
         return None
+    # Fast path: a plain literal without escapes is its content (most strings in real code).
+    if 2 <= len(children) <= 3 and children[0].type == "string_start" and children[-1].type == "string_end":
+        prefix = text(children[0]).rstrip("'\"").lower()
+        if prefix in ("", "r", "b", "rb", "br", "u"):
+            return text(children[1]) if len(children) == 3 and children[1].type == "string_content" else ""
     try:
         value = ast.literal_eval(text(node))
     except (ValueError, SyntaxError, MemoryError, RecursionError):
@@ -191,8 +197,8 @@ class _Lowerer:
     def __init__(self, imports: dict[str, str], lowered: _Lowered) -> None:
         self.imports = imports
         self.lowered = lowered
-        self.function_stack: list[ir.Function | None] = []
         self.pending_calls: list[list[int]] = []
+        self.pending_callees: list[set[str]] = []
 
     # -- functions
 
@@ -209,11 +215,20 @@ class _Lowerer:
         self.imports = imports
         params = self._parameters(node, class_name)
         for param in params:
-            # A parameter hides a module name of the same spelling (`def f(eval): eval(x)`).
-            imports[param.name] = param.type or (LOCAL_PREFIX + param.name)
+            # A parameter hides a module name or builtin of the same spelling (`def f(eval): eval(x)`).
+            if param.type:
+                imports[param.name] = param.type
+            elif param.name in imports or param.name in _BUILTIN_NAMES:
+                imports[param.name] = LOCAL_PREFIX + param.name
+            else:
+                imports.pop(param.name, None)
         self.pending_calls.append([])
+        self.pending_callees.append(set())
         body = self.block(body_node)
         calls = self.pending_calls.pop()
+        callees = self.pending_callees.pop()
+        if self.pending_callees:
+            self.pending_callees[-1] |= callees  # a nested function's calls are its parent's too
         self.imports = saved
         decorators = decorator_texts(node)
         tags = set()
@@ -238,7 +253,7 @@ class _Lowerer:
             class_name=class_name,
             tags=frozenset(tags),
             node=node,
-            extra={"aliases": aliases},
+            extra={"aliases": aliases, "callees": frozenset(callees)},
         )
         self.lowered.functions.append(function)
         for call_id in calls:
@@ -700,6 +715,8 @@ class _Lowerer:
         call = ir.Call(callee, method, tuple(args), tuple(keywords), receiver, False, spread, node)
         if self.pending_calls:
             self.pending_calls[-1].append(node.id)
+        if self.pending_callees and callee is not None:
+            self.pending_callees[-1].add(callee)
         return call
 
     def _lambda(self, node: Node) -> ir.Function:
@@ -802,15 +819,80 @@ class PythonFlow:
         self.models = models or load_models("python")
         self._units: dict[int, _Lowered] = {}
         self._analysis: FileAnalysis | None = None
+        self._constants: dict[str, object] | None = None
+        self._definitions: dict[str, Node] | None = None
+        self._signatures: dict[str, object] = {}
+        self._imports_key = frozenset(imports.items())
 
     @property
     def analysis(self) -> FileAnalysis:
         if self._analysis is None:
-            functions: list[ir.Function] = []
-            for unit in _top_level_definitions(self.root):
-                functions.extend(self.lower_unit(unit).functions)
-            self._analysis = FileAnalysis(functions, self.models, module_constants(self.root))
+            self._analysis = FileAnalysis((), self.models, self.constants, resolve=self.function_by_key)
         return self._analysis
+
+    @property
+    def constants(self) -> dict[str, object]:
+        if self._constants is None:
+            self._constants = module_constants(self.root)
+        return self._constants
+
+    @property
+    def definitions(self) -> dict[str, Node]:
+        """Key (``helper``, ``self.load``, ``Store.load``) -> the unit that defines it; no lowering."""
+        if self._definitions is None:
+            self._definitions = {}
+            for unit, name, class_name in _top_level_definitions(self.root):
+                keys = (
+                    (name,) if class_name is None else (f"self.{name}", f"{class_name}.{name}", f"cls.{name}")
+                )
+                for key in keys:
+                    self._definitions.setdefault(key, unit)
+        return self._definitions
+
+    def function_by_key(self, key: str) -> ir.Function | None:
+        unit = self.definitions.get(key)
+        if unit is None:
+            return None
+        for function in self.lower_unit(unit).functions:
+            if function.key == key or key in function.extra.get("aliases", ()):
+                return function
+        return None
+
+    def context_key(self) -> object:
+        """What findings in one unit may depend on outside it: module constants and the summaries
+        of the file's functions (each cached by its text, so an edit re-summarises one function)."""
+        definitions = self.definitions
+        signatures = tuple((key, self._signature(key, ())) for key in definitions)
+        # In-process hashes are enough: the engine keeps unit results in memory, per process.
+        return (hash(tuple(self.constants.items())), hash(signatures))
+
+    def _signature(self, key: str, stack: tuple[str, ...]) -> object:
+        if key in self._signatures:
+            return self._signatures[key]
+        unit = self._definitions[key]  # type: ignore[index]
+        if key in stack:
+            return "<recursive>"
+        base = (key, unit.text, self._imports_key)
+        entry = _SIGNATURES.get(base)
+        if entry is not None:
+            callees, by_dependencies = entry
+            dependencies = tuple(self._signature(callee, (*stack, key)) for callee in callees)
+            if dependencies in by_dependencies:
+                self._signatures[key] = by_dependencies[dependencies]
+                return self._signatures[key]
+        function = self.function_by_key(key)
+        summary = self.analysis.summary(function) if function is not None else None
+        signature = summary.signature() if summary is not None else None
+        callees = tuple(sorted(_called_keys(function, self.definitions))) if function is not None else ()
+        dependencies = tuple(self._signature(callee, (*stack, key)) for callee in callees)
+        if entry is None or entry[0] != callees:
+            entry = (callees, {})
+            if len(_SIGNATURES) > _SIGNATURE_CACHE_SIZE:
+                _SIGNATURES.clear()
+            _SIGNATURES[base] = entry
+        entry[1][dependencies] = signature
+        self._signatures[key] = signature
+        return signature
 
     def lower_unit(self, unit: Node) -> _Lowered:
         lowered = self._units.get(unit.id)
@@ -910,15 +992,16 @@ def _enclosing_class_name(function: Node) -> str | None:
     return None
 
 
-def _top_level_definitions(root: Node) -> Iterator[Node]:
-    """Top-level functions and the methods of top-level classes: the file's summarised functions."""
+def _top_level_definitions(root: Node) -> Iterator[tuple[Node, str, str | None]]:
+    """(unit, name, class name or None) of top-level functions and methods of top-level classes."""
     for child in root.named_children:
         node = child.child_by_field_name("definition") if child.type == "decorated_definition" else child
         if node is None:
             continue
         if node.type == "function_definition":
-            yield child
+            yield child, text(node.child_by_field_name("name")), None
         elif node.type == "class_definition":
+            class_name = text(node.child_by_field_name("name"))
             for member in _statements(node.child_by_field_name("body")):
                 inner = (
                     member.child_by_field_name("definition")
@@ -926,7 +1009,18 @@ def _top_level_definitions(root: Node) -> Iterator[Node]:
                     else member
                 )
                 if inner is not None and inner.type == "function_definition":
-                    yield member
+                    yield member, text(inner.child_by_field_name("name")), class_name
+
+
+def _called_keys(function: ir.Function, definitions: dict[str, Node]) -> set[str]:
+    """Keys of the file's functions that ``function`` calls (its summary depends on theirs)."""
+    return {callee for callee in function.extra.get("callees", ()) if callee in definitions}
+
+
+# (key, unit text, imports) -> (callee keys, {callee signatures: signature}): summaries survive edits
+# elsewhere in the file, so a keystroke re-summarises only the function it changed.
+_SIGNATURES: dict[tuple, tuple[tuple[str, ...], dict[tuple, object]]] = {}
+_SIGNATURE_CACHE_SIZE = 20_000
 
 
 def digest(value: object) -> str:

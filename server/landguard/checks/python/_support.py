@@ -101,7 +101,7 @@ from typing import ClassVar
 
 from tree_sitter import Node
 
-from landguard.dataflow.values import ALL_KINDS, Value
+from landguard.dataflow.values import ALL_KINDS, LOCAL_STRENGTH, Value
 from landguard.dataflow.values import PARAMETER as PARAMETER_STRENGTH
 from landguard.dataflow.values import REQUEST as REQUEST_STRENGTH
 from landguard.engine.document import Document
@@ -773,8 +773,9 @@ def _identifiers(node: Node) -> list[Node]:
 class Taint(enum.IntEnum):
     LITERAL = 0
     UNKNOWN = 1
-    PARAMETER = 2
-    REQUEST = 3
+    LOCAL = 2  # the local user's own input: command-line arguments, stdin
+    PARAMETER = 3
+    REQUEST = 4
 
 
 _FLASK_SOURCES = frozenset(
@@ -841,6 +842,8 @@ def taint_of_value(value: Value, kind: str = ALL_KINDS) -> Taint:
         return Taint.REQUEST
     if PARAMETER_STRENGTH in strengths:
         return Taint.PARAMETER
+    if LOCAL_STRENGTH in strengths:
+        return Taint.LOCAL
     if value.is_const or not value.all_labels():
         return Taint.LITERAL if value.is_const else Taint.UNKNOWN
     return Taint.LITERAL  # every label was sanitized for this kind
@@ -986,7 +989,11 @@ class PythonRulesCheck(NodeCheck):
         self._unit_handlers = [h for h in self.handlers if type(h).check_unit is not CallRule.check_unit]
 
     def module_context_key(self, document: Document, context: CheckContext) -> object:
-        return module_context_key(document, context)
+        if document.tree is None:
+            return module_context_key(document, context)
+        # Findings depend on imports, module constants (dead branches) and same-file summaries.
+        dataflow = python_dataflow(document.tree.root_node, context)
+        return (module_context_key(document, context), dataflow.context_key())
 
     def _aliases(
         self, document: Document, context: CheckContext

@@ -81,8 +81,12 @@ class CodeInjectionCheck(py.CallRule):
         imports = py.scope_imports(call, document, context)
         if py.is_literal_string(py.resolve(code, flow)[-1]) and len(py.resolve(code, flow)) == 1:
             return  # a variable holding a constant string
-        taint = py.taint(code, flow, imports)
-        confidence = Confidence.HIGH if taint == py.Taint.REQUEST else RULE.confidence
+        taint = py.taint(code, flow, imports, "code")
+        if taint not in (py.Taint.REQUEST, py.Taint.PARAMETER, py.Taint.LOCAL):
+            return  # a constant, sanitized, or nothing from outside the function reaches it
+        confidence = {py.Taint.REQUEST: Confidence.HIGH, py.Taint.LOCAL: Confidence.LOW}.get(
+            taint, RULE.confidence
+        )
         source = " from the web request" if taint == py.Taint.REQUEST else ""
         fixes = []
         if builtin == "eval":

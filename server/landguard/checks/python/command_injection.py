@@ -114,13 +114,15 @@ class CommandInjectionCheck(py.CallRule):
             return  # an argument list: with shell=True only its first item is the command
         build = py.string_building(command, flow)
         imports = py.scope_imports(call, document, context)
-        taint = py.taint(command, flow, imports)
+        taint = py.taint(command, flow, imports, "command")
         if taint == py.Taint.REQUEST:
             confidence = Confidence.HIGH
-        elif build is not None or taint == py.Taint.PARAMETER:
-            confidence = Confidence.MEDIUM
+        elif taint == py.Taint.PARAMETER and build is not None:
+            confidence = (
+                Confidence.MEDIUM
+            )  # built from the caller's data: a wrapper that runs what it is given is not
         else:
-            confidence = Confidence.LOW
+            return  # a constant, quoted, or nothing from outside the function reaches it
         fixes = []
         if name in _SHELL_OPTIONAL and build is not None:
             fix = _argument_list_fix(call, command, build, document, flow, context)

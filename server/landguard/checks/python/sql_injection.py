@@ -62,6 +62,7 @@ RULE = Rule(
     aliases=("B608", "S608", "B611", "S611"),
 )
 
+KIND = "sql"
 _EXECUTE_METHODS = frozenset({"execute", "executemany", "executescript", "mogrify"})
 _SINKS = _EXECUTE_METHODS | {"text", "raw", "extra", "RawSQL", "read_sql", "read_sql_query"}
 # Statement shapes, not single words: "from" or "where" alone occur in any English message.
@@ -116,11 +117,22 @@ class SqlInjectionCheck(py.CallRule):
         if query is None:
             return
         flow = self.flow_for(call, unit, context)
-        build = py.string_building(query, flow)
-        if build is None or not _looks_like_sql(build.literal_text) or _is_safe_build(build, flow):
-            return
         imports = py.scope_imports(call, document, context)
-        taint = max((py.taint(part, flow, imports) for part in build.dynamic_parts), default=py.Taint.UNKNOWN)
+        taint = py.taint(query, flow, imports, KIND)
+        if taint not in (py.Taint.REQUEST, py.Taint.PARAMETER):
+            return  # constants, placeholders, sanitized values, or nothing from outside the function
+        build = py.string_building(query, flow)
+        if build is None or not _looks_like_sql(build.literal_text):
+            if taint != py.Taint.REQUEST or build is not None:
+                return  # a wrapper running the SQL its caller passed is judged at the caller
+            if query.type == "call" and py.callee_attribute(query) in _SINKS:
+                return  # `execute(text(...))`: judged at the inner call
+            yield RULE.finding(
+                document.node_span(call),
+                "SQL text comes from the web request; the client chooses the whole statement",
+                confidence=Confidence.HIGH,
+            )
+            return
         confidence = Confidence.HIGH if taint == py.Taint.REQUEST else RULE.confidence
         how = {"f-string": "an f-string", "percent": "% formatting", "format": ".format()", "concat": "+"}[
             build.kind
@@ -148,7 +160,9 @@ class SqlInjectionCheck(py.CallRule):
             elements = value.named_children if value.type in ("list", "tuple") else [value]
             for element in elements:
                 build = py.string_building(element, flow)
-                if build is not None and not _is_safe_build(build, flow):
+                imports = py.scope_imports(call, document, context)
+                tainted = py.taint(element, flow, imports, KIND) in (py.Taint.REQUEST, py.Taint.PARAMETER)
+                if build is not None and tainted:
                     yield RULE.finding(
                         document.node_span(call),
                         f"`extra({keyword_name}=...)` gets SQL built from non-literal values; use `params=`",
