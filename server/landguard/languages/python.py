@@ -869,7 +869,9 @@ class PythonFlow:
     def _signature(self, key: str, stack: tuple[str, ...]) -> object:
         if key in self._signatures:
             return self._signatures[key]
-        unit = self._definitions[key]  # type: ignore[index]
+        unit = self.definitions.get(key)
+        if unit is None:
+            return None  # a callee remembered from an earlier text that no longer exists
         if key in stack:
             return "<recursive>"
         base = (key, unit.text, self._imports_key)
