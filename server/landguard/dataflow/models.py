@@ -260,11 +260,11 @@ def load_models(language: str, extra: Iterable[Row] = ()) -> Models:
     return _load(_LANGUAGE_FILES.get(language, language), tuple(extra))
 
 
-def user_rows(language: str, config_models: Mapping[str, Any] | None) -> tuple[Row, ...]:
-    """Rows from ``[tool.landguard.models.<language>]`` (already parsed TOML), validated."""
-    if not config_models:
-        return ()
-    section = config_models.get(_LANGUAGE_FILES.get(language, language))
-    if not section:
-        return ()
-    return tuple(rows_from_toml(section, f"[tool.landguard.models.{language}]"))
+def models_for(language: str, config: Any = None) -> Models:
+    """The models for ``language`` with the user's rows from ``config.models`` (``[tool.landguard.models]``)."""
+    base = _LANGUAGE_FILES.get(language, language)
+    extra: tuple[Row, ...] = ()
+    for configured, rows in getattr(config, "models", ()) or ():
+        if configured == base:
+            extra += tuple(rows)
+    return load_models(base, extra)

@@ -822,6 +822,8 @@ class PythonFlow:
         self._constants: dict[str, object] | None = None
         self._definitions: dict[str, Node] | None = None
         self._signatures: dict[str, object] = {}
+        self._sink_pattern: re.Pattern[bytes] | None = None
+        self._source: bytes | None = None
         self._imports_key = frozenset(imports.items())
 
     @property
@@ -959,6 +961,26 @@ class PythonFlow:
             if fact.call.node is not None and fact.call.node.id == call.id:
                 return fact
         return None  # dead code: never reached
+
+    def unit_facts(self, unit: Node) -> list[FunctionFacts]:
+        """The facts of every function lowered from ``unit`` (and its module-level code)."""
+        return [self.analysis.facts(function) for function in self.lower_unit(unit).functions]
+
+    def may_reach_sink(self, unit: Node) -> bool:
+        """A cheap test before analysing a unit for model sinks: it names a sink method of the
+        models, or calls a function of the file whose summary reaches a sink."""
+        if self._sink_pattern is None:
+            names = set(self.models.sink_methods)
+            for key in self.definitions:
+                signature = self._signatures.get(key)
+                if signature is not None and signature[1]:
+                    names.add(key.rsplit(".", 1)[-1])
+            self._sink_pattern = re.compile(
+                rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names) if n) + rb")\s*\("
+            )
+        if self._source is None:
+            self._source = self.root.text or b""
+        return self._sink_pattern.search(self._source, unit.start_byte, unit.end_byte) is not None
 
     def value_of(self, node: Node, unit: Node | None = None) -> Value | None:
         """The value of the expression ``node`` where it is evaluated; None in dead code."""

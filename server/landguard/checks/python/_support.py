@@ -101,11 +101,13 @@ from typing import ClassVar
 
 from tree_sitter import Node
 
+from landguard.dataflow.interpret import SinkHit
+from landguard.dataflow.models import models_for
 from landguard.dataflow.values import ALL_KINDS, LOCAL_STRENGTH, Value
 from landguard.dataflow.values import PARAMETER as PARAMETER_STRENGTH
 from landguard.dataflow.values import REQUEST as REQUEST_STRENGTH
 from landguard.engine.document import Document
-from landguard.engine.findings import Finding
+from landguard.engine.findings import Confidence, Finding
 from landguard.engine.languages import captures
 from landguard.engine.registry import CheckContext, NodeCheck, Rule
 from landguard.languages.python import PythonFlow, collect_imports
@@ -588,7 +590,7 @@ def python_dataflow(node: Node, context: CheckContext) -> PythonFlow:
     if dataflow is None:
         imports = ImportMap()
         collect_imports(root.named_children, imports)
-        dataflow = context.cache[cache_key] = PythonFlow(root, imports)
+        dataflow = context.cache[cache_key] = PythonFlow(root, imports, models_for("python", context.config))
     return dataflow
 
 
@@ -949,6 +951,9 @@ class CallRule:
     callee_names: ClassVar[frozenset[str]] = frozenset()
     # Byte strings of which at least one must occur in a unit for ``check_unit`` to run.
     unit_markers: ClassVar[tuple[bytes, ...]] = ()
+    # The sink kind of a taint rule (``"sql"``): model sinks of this kind outside the rule's own
+    # dispatch (user rows, sinks inside same-file helpers) are reported by ``report_model_hit``.
+    kind: ClassVar[str] = ""
 
     def check_call(
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
@@ -961,6 +966,18 @@ class CallRule:
     @staticmethod
     def flow_for(node: Node, unit: Node, context: CheckContext) -> Flow:
         return function_flow(scope_of(node, unit), context)
+
+    def report_model_hit(self, hit: SinkHit, document: Document) -> Finding:
+        sink = hit.sink.label
+        where = f" inside `{hit.via_helper}`" if hit.via_helper else ""
+        source = hit.strongest
+        via = f" (through {', '.join(f'`{name}`' for name in source.path)})" if source.path else ""
+        return self.rule.finding(
+            document.node_span(hit.call.node),
+            f"data from the web request{via} reaches the {self.kind} sink `{sink}`{where} without a "
+            f"{self.kind} sanitizer",
+            confidence=Confidence.HIGH,
+        )
 
 
 def _call_index(unit: Node, context: CheckContext) -> list[tuple[Node, str]]:
@@ -987,6 +1004,26 @@ class PythonRulesCheck(NodeCheck):
             for name in handler.callee_names:
                 self._by_name.setdefault(name, []).append(handler)
         self._unit_handlers = [h for h in self.handlers if type(h).check_unit is not CallRule.check_unit]
+        self._kind_handlers = [h for h in self.handlers if h.kind]
+
+    def _model_sink_findings(
+        self, unit: Node, document: Document, context: CheckContext, dataflow: PythonFlow, judged: set
+    ) -> list[Finding]:
+        """Request data reaching a sink the rule's own dispatch does not know: a row the user added
+        in ``[tool.landguard.models]``, or a sink inside a same-file helper the call reaches."""
+        handlers = [h for h in self._kind_handlers if context.config.is_enabled(h.rule.id)]
+        if not handlers or not dataflow.may_reach_sink(unit):
+            return []
+        findings: list[Finding] = []
+        for facts in dataflow.unit_facts(unit):
+            for handler in handlers:
+                for hit in facts.sink_hits(handler.kind):
+                    call = hit.call.node
+                    if call is None or (id(handler), call.id) in judged and hit.via_helper is None:
+                        continue
+                    judged.add((id(handler), call.id))
+                    findings.append(handler.report_model_hit(hit, document))
+        return findings
 
     def module_context_key(self, document: Document, context: CheckContext) -> object:
         if document.tree is None:
@@ -1057,6 +1094,8 @@ class PythonRulesCheck(NodeCheck):
             if pattern.search(document.source, node.start_byte, node.end_byte)
             else ()
         )
+        dataflow = python_dataflow(node, context)
+        judged: set[tuple[int, int]] = set()  # (handler, call) pairs the rule's own logic has seen
         for call, last in calls:
             handlers = aliases.get(last) or by_name.get(last)
             if not handlers:
@@ -1064,13 +1103,15 @@ class PythonRulesCheck(NodeCheck):
             name = qualified_call_name(call, scope_imports(call, document, context))
             if name is None:
                 continue
-            if python_dataflow(node, context).is_dead(call, node):
+            if dataflow.is_dead(call, node):
                 continue  # no path reaches it: a branch whose condition folds to a constant
             for handler in handlers:
                 if config.is_enabled(handler.rule.id):
+                    judged.add((id(handler), call.id))
                     findings.extend(
                         _guarded(handler, handler.check_call, call, name, node, document, context)
                     )
+        findings.extend(self._model_sink_findings(node, document, context, dataflow, judged))
         if self._unit_handlers:
             source = document.source
             for handler in self._unit_handlers:
@@ -1080,46 +1121,6 @@ class PythonRulesCheck(NodeCheck):
                 if config.is_enabled(handler.rule.id):
                     findings.extend(_guarded(handler, handler.check_unit, node, document, context))
         return findings
-
-
-class PythonCallCheck(NodeCheck):
-    """A standalone NodeCheck over the calls of a unit, prefiltered by the callee's last name.
-
-    Still supported; ``CallRule`` + ``HANDLER`` is the faster way (one shared pass per unit).
-    """
-
-    languages: ClassVar[frozenset[str] | None] = PYTHON
-    callee_names: ClassVar[frozenset[str]] = frozenset()
-
-    def module_context_key(self, document: Document, context: CheckContext) -> object:
-        return module_context_key(document, context)
-
-    def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
-        findings: list[Finding] = []
-        names = self.callee_names
-        module_map = module_imports(document, context)
-        for call, last in _call_index(node, context):
-            if names and last not in names:
-                # A renamed import (`from builtins import eval as evaluate`) still counts.
-                qualified = module_map.get(last)
-                if qualified is None or qualified.rsplit(".", 1)[-1] not in names:
-                    continue
-            imports = scope_imports(call, document, context)
-            name = qualified_call_name(call, imports)
-            if name is None:
-                continue
-            findings.extend(self.check_call(call, name, node, document, context))
-        return findings
-
-    def check_call(
-        self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
-    ) -> Iterable[Finding]:
-        raise NotImplementedError
-
-    # Helpers shared by subclasses.
-    @staticmethod
-    def flow_for(node: Node, unit: Node, context: CheckContext) -> Flow:
-        return function_flow(scope_of(node, unit), context)
 
 
 def _guarded(handler: CallRule, method, *args) -> list[Finding]:

@@ -40,7 +40,7 @@ import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
-from landguard.dataflow.models import load_models
+from landguard.dataflow.models import Models, load_models
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding, Fix, Span, TextEdit
 from landguard.engine.registry import CheckContext
@@ -298,10 +298,10 @@ class RequestSinkRule(py.CallRule):
     # For URLs: request data only matters when it decides the destination (see url_head_from_request).
     url_sink: ClassVar[bool] = False
 
-    def sink_positions(self, name: str, call: Node) -> list[tuple[int | None, str | None]]:
+    def sink_positions(self, name: str, call: Node, models: Models) -> list[tuple[int | None, str | None]]:
         """(position, keyword) of each argument of the call that reaches a ``kind`` sink."""
         positions: list[tuple[int | None, str | None]] = []
-        for row in load_models("python").sinks.match(name, None):
+        for row in models.sinks.match(name, None):
             if row.kind != self.kind:
                 continue
             keywords = list(row.get("keywords", ()))
@@ -320,7 +320,8 @@ class RequestSinkRule(py.CallRule):
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
     ) -> Iterable[Finding]:
         flow, imports = call_info(call, unit, document, context)
-        for spec in self.sink_positions(name, call):
+        models = py.python_dataflow(call, context).models
+        for spec in self.sink_positions(name, call, models):
             value = self.sink_argument(call, spec)
             if value is None or py.is_literal(value):
                 continue

@@ -64,6 +64,7 @@ _BUILTINS = ("eval", "exec", "compile")
 
 class CodeInjectionCheck(py.CallRule):
     rule = RULE
+    kind = "code"
     callee_names = frozenset(_BUILTINS)
 
     def check_call(

@@ -89,6 +89,7 @@ _PLAIN_WORDS = re.compile(r"^[\w\s\-./:,@+=%'\"]*$")
 
 class CommandInjectionCheck(py.CallRule):
     rule = RULE
+    kind = "command"
     callee_names = _CALLEES
 
     def check_call(

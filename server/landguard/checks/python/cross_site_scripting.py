@@ -91,6 +91,7 @@ _CALLEE_NAMES = frozenset(n.rsplit(".", 1)[-1] for n in _TEMPLATE_SINKS | _SAFE_
 
 class CrossSiteScriptingCheck(py.CallRule):
     rule = RULE
+    kind = "xss"
     callee_names = _CALLEE_NAMES
     # Views are decorated (routes) or take `request`; the HTML check needs one of these in the unit.
     unit_markers = (b"request", b"@")

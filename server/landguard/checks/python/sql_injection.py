@@ -80,6 +80,7 @@ _FORMAT_DRIVERS = ("psycopg2", "psycopg", "pymysql", "MySQLdb", "mysql", "django
 
 class SqlInjectionCheck(py.CallRule):
     rule = RULE
+    kind = "sql"
     callee_names = _SINKS
 
     def check_call(

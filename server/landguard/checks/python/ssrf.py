@@ -46,6 +46,7 @@ from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
+from landguard.dataflow.models import Models
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
@@ -79,8 +80,8 @@ class SsrfCheck(web.RequestSinkRule):
     guard = _GUARD
     url_sink = True
 
-    def sink_positions(self, name: str, call: Node) -> list[tuple[int | None, str | None]]:
-        positions = super().sink_positions(name, call)
+    def sink_positions(self, name: str, call: Node, models: Models) -> list[tuple[int | None, str | None]]:
+        positions = super().sink_positions(name, call, models)
         if positions:
             return positions
         base, _, method = name.rpartition(".")
