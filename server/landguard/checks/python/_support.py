@@ -110,11 +110,16 @@ from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding
 from landguard.engine.languages import captures
 from landguard.engine.registry import CheckContext, NodeCheck, Rule
-from landguard.languages.python import PythonFlow, collect_imports
+from landguard.languages.python import (
+    LOCAL_PREFIX,
+    PythonFlow,
+    collect_imports,
+    record_definition,
+    record_imports,
+)
 
 log = logging.getLogger("landguard.checks.python")
 
-LOCAL_PREFIX = "<local>."
 _BUILTIN_NAMES = frozenset(dir(builtins))
 PYTHON = frozenset({"python"})
 
@@ -136,69 +141,7 @@ def text(node: Node | None) -> str:
     return raw.decode("utf-8", errors="replace") if raw is not None else ""
 
 
-def _record_imports(statement: Node, into: dict[str, str]) -> None:
-    kind = statement.type
-    if kind == "import_statement":
-        for name in statement.children_by_field_name("name"):
-            if name.type == "aliased_import":
-                dotted = text(name.child_by_field_name("name"))
-                alias = text(name.child_by_field_name("alias"))
-                into[alias] = dotted
-            else:
-                dotted = text(name)
-                # `import os.path` binds `os`.
-                top = dotted.split(".", 1)[0]
-                into[top] = top
-    elif kind == "import_from_statement":
-        module_node = statement.child_by_field_name("module_name")
-        if module_node is None or module_node.type == "relative_import":
-            module = LOCAL_PREFIX.rstrip(".")
-        else:
-            module = text(module_node)
-        for name in statement.children_by_field_name("name"):
-            if name.type == "aliased_import":
-                imported = text(name.child_by_field_name("name"))
-                alias = text(name.child_by_field_name("alias"))
-                into[alias] = f"{module}.{imported}"
-            else:
-                imported = text(name)
-                into[imported.split(".", 1)[0]] = f"{module}.{imported}"
-    elif kind == "future_import_statement":
-        return
-
-
-def _record_definition(statement: Node, into: dict[str, str]) -> None:
-    node = statement
-    if node.type == "decorated_definition":
-        node = node.child_by_field_name("definition") or node
-    if node.type in ("function_definition", "class_definition"):
-        name = text(node.child_by_field_name("name"))
-        # Only definitions that hide something the rules resolve (a builtin such as `eval`, or an
-        # imported name) belong in the map: any other new top-level `def` must leave the module
-        # context key unchanged, or pasting a function would recheck every unit of the file.
-        if name and (name in _BUILTIN_NAMES or name in into):
-            into[name] = LOCAL_PREFIX + name
-
-
-def _collect_block(children: Iterable[Node], into: dict[str, str], depth: int = 0) -> None:
-    for child in children:
-        kind = child.type
-        if kind in ("import_statement", "import_from_statement"):
-            _record_imports(child, into)
-        elif kind in ("function_definition", "class_definition", "decorated_definition"):
-            _record_definition(child, into)
-        elif depth < 3 and kind in (
-            "if_statement",
-            "try_statement",
-            "with_statement",
-            "block",
-            "else_clause",
-            "elif_clause",
-            "except_clause",
-            "finally_clause",
-        ):
-            # Conditional imports (`try: import ujson as json except ImportError: import json`).
-            _collect_block(child.named_children, into, depth + 1)
+# Import resolution lives in the adapter (landguard/languages/python.py); the rules share it.
 
 
 def module_imports(document: Document, context: CheckContext) -> ImportMap:
@@ -208,7 +151,7 @@ def module_imports(document: Document, context: CheckContext) -> ImportMap:
     if cached is None:
         cached = ImportMap()
         if document.tree is not None:
-            _collect_block(document.tree.root_node.named_children, cached)
+            collect_imports(document.tree.root_node.named_children, cached)
         context.cache[cache_key] = cached
     return cached
 
@@ -262,9 +205,9 @@ def scope_imports(node: Node, document: Document, context: CheckContext) -> Impo
     for function in reversed(functions):
         for statement in statements_in_function(function):
             if statement.type in ("import_statement", "import_from_statement"):
-                _record_imports(statement, merged)
+                record_imports(statement, merged)
             elif statement.type in ("function_definition", "class_definition", "decorated_definition"):
-                _record_definition(statement, merged)
+                record_definition(statement, merged)
         # Parameters shadow module names too (`def f(eval): eval(x)`).
         for name in parameter_names(function):
             merged[name] = LOCAL_PREFIX + name

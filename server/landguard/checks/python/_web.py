@@ -6,13 +6,11 @@ whether the function checks the value before using it (``is_relative_to``, a ``n
 comparison). Everything here is cheap and works on one scope at a time.
 
 API
-    ``request_taint(node, flow, imports, sanitizers, safe_attributes) -> Taint``: like
-        ``_support.taint``, but a value that passes through a call whose last callee name is in
-        ``sanitizers`` (or ``VALUE_KILLERS``: ``int``, ``len`` …), or through an attribute in
-        ``safe_attributes`` (``Path(x).name``), counts as clean. Assignments are followed the same way.
+    ``request_taint(node, flow, imports, kind) -> Taint``: ``_support.taint`` for a sink of ``kind``:
+        the dataflow core decides, with the sources, sanitizers and guards of ``data/models/python*.toml``.
     ``RequestSinkRule``: a ``CallRule`` for "request data reaches this sink" rules (path traversal,
-        SSRF, open redirect): set ``sinks`` (qualified name -> argument position and keyword),
-        ``sanitizers`` and ``guard`` (a pattern whose presence in the function means the value is checked).
+        SSRF, open redirect): set ``kind`` (its sinks are the model rows of that kind) and ``guard``
+        (a pattern whose presence in the function means the value is checked).
     ``injected_parameters(function)``: route parameters the framework fills (``Depends(...)``), which
         are not request data.
     ``url_head_from_request(node, flow, imports)``: request data decides where a URL points (it is
@@ -48,22 +46,11 @@ from landguard.fixes.python_fixes import StatementEditor, line_indent, parse_exp
 
 Taint = py.Taint
 
-# Calls whose result no longer carries the attacker's text in a dangerous form for any sink.
-VALUE_KILLERS = frozenset({"int", "float", "bool", "len", "hash", "UUID", "uuid4", "abs", "round", "ord"})
-
 
 def call_info(
     call: Node, unit: Node, document: Document, context: CheckContext
 ) -> tuple[py.Flow, py.ImportMap]:
     return py.function_flow(py.scope_of(call, unit), context), py.scope_imports(call, document, context)
-
-
-def _is_request_attribute(node: Node, imports: dict[str, str]) -> bool:
-    obj = node.child_by_field_name("object")
-    if obj is None or obj.type != "identifier":
-        return False
-    # `_support.taint` knows the request sources; on a bare `request.args` it answers without dataflow.
-    return py.taint(node, None, imports) == Taint.REQUEST
 
 
 def request_taint(node: Node | None, flow: py.Flow | None, imports: dict[str, str], kind: str) -> Taint:
