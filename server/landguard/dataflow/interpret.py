@@ -68,6 +68,9 @@ class CallFact:
     args: tuple[Value, ...]
     keywords: dict[str, Value]
     result: Value = CLEAN
+    # The callee is a function of this file: its summary decides, not library models matched by
+    # method name (a class's own `execute` method is not a database cursor's).
+    local: bool = False
 
     def argument(self, position: int, keyword: str | None = None) -> Value | None:
         if position < len(self.args):
@@ -151,6 +154,8 @@ class FunctionFacts:
         wanted = None if strengths is None else frozenset(strengths)
         hits: list[SinkHit] = []
         for fact in self.calls:
+            if fact.local:
+                continue
             for row in self.models.sinks.match(fact.callee, fact.call.method):
                 if row.kind != kind or not sink_applies(row, fact):
                     continue
@@ -289,6 +294,8 @@ def _summarise(facts: FunctionFacts) -> Summary:
         returned = join(returned, value)
     sinks: list[HelperSink] = []
     for fact in facts.calls:
+        if fact.local:
+            continue
         for row in facts.models.sinks.match(fact.callee, fact.call.method):
             if not sink_applies(row, fact):
                 continue
@@ -838,7 +845,12 @@ class _Interpreter:
         if not rows:
             return CLEAN
         origin = getattr(expr, "node", None)
-        return tainted({Label(row.label, row.get("strength", REQUEST), origin) for row in rows})
+        return tainted(
+            {
+                Label(row.label, row.get("strength", REQUEST), origin, frozenset(row.get("safe_for", ())))
+                for row in rows
+            }
+        )
 
     # -- calls
 
@@ -849,7 +861,8 @@ class _Interpreter:
         result = self._call_result(call, receiver, args, keywords, state)
         fact = self._calls.get(id(call))
         if fact is None:
-            self._calls[id(call)] = CallFact(call, call.callee, receiver, args, keywords, result)
+            local = self.file.lookup(call.callee) is not None
+            self._calls[id(call)] = CallFact(call, call.callee, receiver, args, keywords, result, local)
         else:  # a loop visits it again: merge what reaches it
             fact.receiver = join(fact.receiver, receiver) if receiver is not None else fact.receiver
             fact.args = (
@@ -905,7 +918,15 @@ class _Interpreter:
                     folded = _fold_string_method(method, receiver.const, [a.const for a in args])
                     if folded is not UNKNOWN:
                         return Value(const=folded)
-        flowing = union([*(inputs), *((receiver,) if receiver is not None else ())])
+        direct = (receiver is not None and (receiver.is_const or bool(receiver.all_labels()))) or bool(
+            models.propagators.match(callee, method)
+        )
+        flowing = union(inputs)
+        if not direct and flowing.labels:
+            # An unmodelled function: its result depends on the arguments somehow.
+            flowing = map_labels(flowing, lambda label: label.made_indirect())
+        if receiver is not None:
+            flowing = union([flowing, receiver])
         return _plus(flowing, source)
 
     def _container_call(

@@ -758,13 +758,21 @@ def _request_source(node: Node, imports: dict[str, str], flow: Flow | None) -> b
     return False
 
 
-def taint(node: Node | None, flow: Flow | None, imports: dict[str, str], kind: str = ALL_KINDS) -> Taint:
+def taint(
+    node: Node | None,
+    flow: Flow | None,
+    imports: dict[str, str],
+    kind: str = ALL_KINDS,
+    *,
+    direct: bool = False,
+) -> Taint:
     """Where the data in ``node`` may come from, for a sink of ``kind``, by the dataflow core.
 
     ``REQUEST``: a label from a source model (web request, event payload) reaches it, not sanitized
     for ``kind``; ``PARAMETER``: data from the function's caller does; ``LITERAL``: it is a
     constant (folded through variables, helpers and branches); ``UNKNOWN``: anything else (a value
     from a call or global the models know nothing about) — no evidence of untrusted data.
+    ``direct``: only data that did not pass through an unmodelled call counts.
     """
     if node is None:
         return Taint.UNKNOWN
@@ -777,11 +785,13 @@ def taint(node: Node | None, flow: Flow | None, imports: dict[str, str], kind: s
     value = dataflow.value_of(node)
     if value is None:
         return Taint.UNKNOWN
-    return taint_of_value(value, kind)
+    return taint_of_value(value, kind, direct=direct)
 
 
-def taint_of_value(value: Value, kind: str = ALL_KINDS) -> Taint:
+def taint_of_value(value: Value, kind: str = ALL_KINDS, *, direct: bool = False) -> Taint:
     labels = value.labels_for(kind)
+    if direct:
+        labels = frozenset(label for label in labels if not label.indirect)
     strengths = {label.strength for label in labels}
     if REQUEST_STRENGTH in strengths:
         return Taint.REQUEST
@@ -897,6 +907,8 @@ class CallRule:
     # The sink kind of a taint rule (``"sql"``): model sinks of this kind outside the rule's own
     # dispatch (user rows, sinks inside same-file helpers) are reported by ``report_model_hit``.
     kind: ClassVar[str] = ""
+    # Only data that did not pass through an unmodelled call counts (URLs: where the head goes).
+    direct_only: ClassVar[bool] = False
 
     def check_call(
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
@@ -961,6 +973,8 @@ class PythonRulesCheck(NodeCheck):
         for facts in dataflow.unit_facts(unit):
             for handler in handlers:
                 for hit in facts.sink_hits(handler.kind):
+                    if handler.direct_only and all(label.indirect for label in hit.labels):
+                        continue
                     call = hit.call.node
                     if call is None or (id(handler), call.id) in judged and hit.via_helper is None:
                         continue
@@ -1048,6 +1062,8 @@ class PythonRulesCheck(NodeCheck):
                 continue
             if dataflow.is_dead(call, node):
                 continue  # no path reaches it: a branch whose condition folds to a constant
+            if name in dataflow.definitions:
+                continue  # `self.execute(...)` of the file's own class: its summary decides
             for handler in handlers:
                 if config.is_enabled(handler.rule.id):
                     judged.add((id(handler), call.id))

@@ -53,10 +53,12 @@ def call_info(
     return py.function_flow(py.scope_of(call, unit), context), py.scope_imports(call, document, context)
 
 
-def request_taint(node: Node | None, flow: py.Flow | None, imports: dict[str, str], kind: str) -> Taint:
+def request_taint(
+    node: Node | None, flow: py.Flow | None, imports: dict[str, str], kind: str, *, direct: bool = False
+) -> Taint:
     """Where the data in ``node`` comes from, for a sink of ``kind`` (see ``_support.taint``):
     sanitizers of that kind (``data/models/python*.toml``) on the way make it clean."""
-    return py.taint(node, flow, imports, kind)
+    return py.taint(node, flow, imports, kind, direct=direct)
 
 
 _INJECTED = re.compile(r"\b(?:Depends|Security|Inject|Provide)\s*\(")
@@ -89,11 +91,11 @@ def url_head_from_request(node: Node, flow: py.Flow, imports: dict[str, str], ki
     """
     values = py.resolve(node, flow)
     if len(values) != 1:
-        return request_taint(node, flow, imports, kind) == Taint.REQUEST
+        return request_taint(node, flow, imports, kind, direct=True) == Taint.REQUEST
     value = py.unparenthesize(values[0])
     parts = _url_parts(value)
     if parts is None:
-        return request_taint(value, flow, imports, kind) == Taint.REQUEST
+        return request_taint(value, flow, imports, kind, direct=True) == Taint.REQUEST
     head = ""
     for is_literal, part in parts:
         if is_literal:
@@ -101,7 +103,7 @@ def url_head_from_request(node: Node, flow: py.Flow, imports: dict[str, str], ki
             continue
         if _FIXED_URL_HEAD.match(head):
             return False
-        if request_taint(part, flow, imports, kind) == Taint.REQUEST:
+        if request_taint(part, flow, imports, kind, direct=True) == Taint.REQUEST:
             return True
         if not head:
             # A base URL from a variable or setting (`API_BASE + "/x/" + name`) fixes the host.
@@ -312,7 +314,7 @@ class RequestSinkRule(py.CallRule):
             value = self.sink_argument(call, spec)
             if value is None or py.is_literal(value):
                 continue
-            if request_taint(value, flow, imports, self.kind) != Taint.REQUEST:
+            if request_taint(value, flow, imports, self.kind, direct=self.direct_only) != Taint.REQUEST:
                 continue
             if self.url_sink and not url_head_from_request(value, flow, imports, self.kind):
                 continue

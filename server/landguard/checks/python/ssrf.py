@@ -79,6 +79,7 @@ class SsrfCheck(web.RequestSinkRule):
     callee_names = web.sink_names("ssrf") | frozenset(_CLIENT_METHODS)
     guard = _GUARD
     url_sink = True
+    direct_only = True
 
     def sink_positions(self, name: str, call: Node, models: Models) -> list[tuple[int | None, str | None]]:
         positions = super().sink_positions(name, call, models)
