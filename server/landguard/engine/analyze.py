@@ -234,8 +234,10 @@ class Analysis:
         # A changed module context (imports) invalidates every unit of this check.
         cache = previous[1] if previous is not None and previous[0] == module_key else {}
         results: list[Finding] = []
-        fresh: dict[tuple[bytes, bytes], tuple[Finding, ...]] = {}
-        for unit, (start_line, _), key in units:
+        fresh: dict[object, tuple[Finding, ...]] = {}
+        unit_keyed = type(check).unit_context_key is not NodeCheck.unit_context_key
+        for unit, (start_line, _), text_key in units:
+            key = (text_key, check.unit_context_key(unit, document, context)) if unit_keyed else text_key
             cached = cache.get(key)
             if cached is None:
                 cached = fresh.get(key)

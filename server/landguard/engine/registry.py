@@ -148,6 +148,12 @@ class NodeCheck(Check):
         """
         return None
 
+    def unit_context_key(self, unit: Node, document: Document, context: CheckContext) -> object:
+        """What, outside ``unit``, this unit's findings depend on beyond the module context (the
+        summaries of the same-file functions it calls). When it changes, only this unit is
+        rechecked. The default says: nothing."""
+        return None
+
     def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         raise NotImplementedError
 
