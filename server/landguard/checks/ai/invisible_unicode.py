@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from landguard.checks.ai.injection_text import decode_tags, shown
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, Span, TextEdit
 from landguard.engine.registry import CheckContext, LineCheck, Rule
@@ -83,10 +84,16 @@ class InvisibleUnicode(LineCheck):
                     line, match.start(), match.end()
                 ):
                     continue
-                codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in run}))
+                code_points = sorted({f"U+{ord(c):04X}" for c in run})
+                codes = ", ".join(code_points) if len(code_points) <= 6 else f"{len(run)} characters"
                 span = Span.on_line(number, match.start(), match.end())
                 fix = Fix("Remove the invisible characters", (TextEdit(span, ""),), preferred=True)
-                yield RULE.finding(span, f"Hidden {_describe(run)} ({codes})", fixes=[fix])
+                message = f"Hidden {_describe(run)} ({codes})"
+                decoded = decode_tags(run)
+                if decoded.strip():
+                    # Tag characters spell ASCII text; show what a model would read (it is not a secret).
+                    message += f' spelling "{shown(decoded)}"'
+                yield RULE.finding(span, message, fixes=[fix])
 
 
 def _is_within_emoji_or_word(line: str, start: int, end: int) -> bool:

@@ -1,0 +1,191 @@
+"""What prompt injection aimed at a coding assistant looks like, shared by LG602 and LG603.
+
+Not a rule: the directive patterns, the signals that raise or lower how sure we are that a
+sentence *addresses an assistant* rather than *talks about* prompt injection, and decoding of
+Unicode tag characters (invisible text a model still reads).
+
+A sentence is scored: each kind of directive it contains adds its weight; naming an
+assistant and opening with an imperative add one each; the vocabulary of security writing
+("attackers may ...", "for example", a quoted phrase) subtracts. Each kind of file then sets
+its own threshold (``RULES_FILE_THRESHOLD`` < ``CODE_THRESHOLD`` < ``PROSE_THRESHOLD``): a
+rules file is only ever read by assistants, so any directive counts; prose is where people
+explain attacks, so it takes more.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+RULES_FILE_THRESHOLD = 1
+CODE_THRESHOLD = 4
+PROSE_THRESHOLD = 5
+
+
+@dataclass(frozen=True)
+class Directive:
+    kind: str
+    meaning: str  # phrased for the user reading the diagnostic: "tells the assistant to ..."
+    weight: int
+    pattern: re.Pattern[str]
+
+
+def _directive(kind: str, meaning: str, weight: int, pattern: str) -> Directive:
+    return Directive(kind, meaning, weight, re.compile(pattern, re.I))
+
+
+DIRECTIVES: tuple[Directive, ...] = (
+    _directive(
+        "override",
+        "tells the assistant to ignore other instructions",
+        3,
+        r"\b(ignore|disregard|forget|override)\b.{0,30}\b(previous|prior|above|earlier|all|other|system)\b"
+        r".{0,20}\b(instructions?|rules|prompts?|guidelines|directives)",
+    ),
+    _directive(
+        "conceal",
+        "tells the assistant to hide what it does",
+        2,
+        r"\b(do not|don't|never|without)\b.{0,25}\b(tell|mention|inform|notify|ask|show|reveal)"
+        r"(ing)?\b.{0,15}\b(the )?(user|developer|human|anyone|reviewers?)",
+    ),
+    _directive(
+        "download-run",
+        "downloads and runs a script",
+        2,
+        r"\b(curl|wget|iwr|invoke-webrequest)\b[^|\n]{0,200}\|\s*(sudo\s+)?(ba|z|k)?sh\b",
+    ),
+    _directive(
+        "encoded-shell",
+        "runs an encoded PowerShell command",
+        2,
+        r"\bpowershell\b.{0,40}-e(nc(odedcommand)?)?\s+[A-Za-z0-9+/=]{20,}",
+    ),
+    _directive(
+        "exfiltrate",
+        "tells the assistant to send secrets somewhere",
+        3,
+        r"\b(send|post|upload|exfiltrate|transmit|forward|copy)\b.{0,60}(\.env\b|secrets?|api[ _-]?keys?|"
+        r"tokens?|credentials?|passwords?|ssh keys?|environment variables)\b.{0,60}\b(to|into)\b.{0,20}"
+        r"(https?://|\burl\b|server|endpoint|webhook)",
+    ),
+    _directive(
+        "disable-verification",
+        "tells the assistant to disable TLS verification",
+        1,
+        r"\b(disable|turn off|skip|bypass)\b.{0,30}\b(ssl|tls|certificate|cert) (verification|validation|checks?)",
+    ),
+    _directive(
+        "external-script",
+        "tells the assistant to add an external script",
+        1,
+        r"<script\b[^>]*\bsrc\s*=\s*[\"']?https?://",
+    ),
+    _directive(
+        "role",
+        "tries to replace the assistant's role",
+        3,
+        r"\byou are now\b|\bnew system prompt\b|\bact as (an? )?(unrestricted|jailbroken)",
+    ),
+)
+
+# Words every directive needs one of: a line without them is skipped before any regex runs.
+PREFILTER = (
+    "ignore",
+    "disregard",
+    "forget",
+    "override",
+    "tell",
+    "mention",
+    "inform",
+    "notify",
+    "reveal",
+    "show",
+    "curl",
+    "wget",
+    "iwr",
+    "invoke-webrequest",
+    "powershell",
+    "send",
+    "post",
+    "upload",
+    "exfiltrate",
+    "transmit",
+    "forward",
+    "copy",
+    "disable",
+    "turn off",
+    "skip",
+    "bypass",
+    "<script",
+    "you are now",
+    "system prompt",
+    "act as",
+)
+
+_ADDRESSEE = re.compile(
+    r"\b(ai|assistants?|agents?|llms?|language models?|copilot|claude|cursor|chatgpt|gpt-?\d?|gemini|"
+    r"codeium|windsurf|cline|aider|devin|the model)\b",
+    re.I,
+)
+_IMPERATIVE_START = re.compile(
+    r"^\W*(?:(?:note|important|attention|ai|assistant|agent)\s*:\s*)?"
+    r"(always|never|ignore|disregard|forget|do not|don't|you must|you should|you will|you are|from now on|"
+    r"send|post|upload|run|execute|add|include|insert|disable|skip|copy|forward)\b",
+    re.I,
+)
+# The vocabulary of writing *about* prompt injection and security, not of doing it.
+_DISCUSSION = re.compile(
+    r"\b(attacks?|attackers?|malicious|injections?|injected|adversar\w*|example|e\.g\.|such as|"
+    r"vulnerab\w*|exploit\w*|threats?|mitigat\w*|defen[cs]e\w*|protect\w*|prevent\w*|detect\w*|"
+    r"might|may|could|can be|risks?|beware|warn\w*|untrusted|jailbreak\w*)\b",
+    re.I,
+)
+_QUOTED = re.compile(r"[\"“'`][^\"”'`]{4,}[\"”'`]")
+
+_TAG_START, _TAG_END = 0xE0000, 0xE007F
+
+
+@dataclass(frozen=True)
+class Assessment:
+    score: int
+    directive: Directive
+    start: int  # where the strongest directive's match starts, in the text scored
+    end: int
+
+
+def assess(text: str, *, discussion_counts: bool = True, quotes_count: bool = True) -> Assessment | None:
+    """The strongest directive in ``text`` and the sentence's score, or None without any directive."""
+    found = [(d, m) for d in DIRECTIVES if (m := d.pattern.search(text))]
+    if not found:
+        return None
+    strongest, match = max(found, key=lambda pair: pair[0].weight)
+    score = sum(d.weight for d, _ in found)
+    if _ADDRESSEE.search(text):
+        score += 1
+    if _IMPERATIVE_START.search(text):
+        score += 1
+    if discussion_counts and _DISCUSSION.search(text):
+        score -= 2
+    if quotes_count and any(q.start() <= match.start() < q.end() for q in _QUOTED.finditer(text)):
+        score -= 2  # a quoted phrase is cited, not said
+    return Assessment(score, strongest, match.start(), match.end())
+
+
+def might_hold_directive(lowered: str) -> bool:
+    return any(word in lowered for word in PREFILTER)
+
+
+def has_tag_characters(text: str) -> bool:
+    return any(_TAG_START <= ord(c) <= _TAG_END for c in text) if not text.isascii() else False
+
+
+def decode_tags(text: str) -> str:
+    """The ASCII text hidden in Unicode tag characters (U+E0020-U+E007E map to ' '..'~')."""
+    return "".join(chr(ord(c) - _TAG_START) for c in text if 0xE0020 <= ord(c) <= 0xE007E)
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """Hidden text as a message may quote it: one line, bounded."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
