@@ -39,7 +39,14 @@ HELIX_DEFAULTS = {
 ADDED_LANGUAGES = {
     "pip-requirements": ["requirements*.txt"],
     "ai-rules": [".cursorrules", ".windsurfrules", ".clinerules"],
-    "ai-ignore": [".cursorignore", ".aiexclude", ".codeiumignore", ".aiderignore", ".continueignore", ".geminiignore"],
+    "ai-ignore": [
+        ".cursorignore",
+        ".aiexclude",
+        ".codeiumignore",
+        ".aiderignore",
+        ".continueignore",
+        ".geminiignore",
+    ],
 }
 
 
@@ -74,4 +81,6 @@ def test_assistants_files_are_attached() -> None:
     # The server must see rules files as Markdown, whatever Helix calls the language.
     assert languages["ai-rules"]["language-id"] == "markdown"
     assert "landguard" in languages["markdown"]["language-servers"]
-    assert "landguard" in languages["json"]["language-servers"]  # mcp.json, .mcp.json, claude_desktop_config.json
+    assert (
+        "landguard" in languages["json"]["language-servers"]
+    )  # mcp.json, .mcp.json, claude_desktop_config.json

@@ -45,7 +45,9 @@ DEFAULT_DEBOUNCE = 0.03
 # Online lookups wait for the typing to settle a little longer than local analysis does.
 ONLINE_DELAY = 0.4
 _DEPENDENCY_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx", "requirements"})
-_MANIFEST_NAMES = frozenset({"package.json", "pyproject.toml", "setup.cfg", "Pipfile"})
+_MANIFEST_NAMES = frozenset({"package.json", "pyproject.toml", "setup.cfg", "Pipfile"}) | frozenset(
+    {"mcp.json", ".mcp.json", "mcp_config.json", "claude_desktop_config.json"}  # packages MCP servers launch
+)
 
 
 @dataclass

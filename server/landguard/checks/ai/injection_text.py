@@ -129,7 +129,7 @@ _ADDRESSEE = re.compile(
     re.I,
 )
 _IMPERATIVE_START = re.compile(
-    r"^\W*(?:(?:note|important|attention|ai|assistant|agent)\s*:\s*)?"
+    r"^\W*(?:(?:note|important|attention|ai|assistants?|agents?|[\w ]{0,40}(?:assistants?|agents?|ai))\s*:\s*)?"
     r"(always|never|ignore|disregard|forget|do not|don't|you must|you should|you will|you are|from now on|"
     r"send|post|upload|run|execute|add|include|insert|disable|skip|copy|forward)\b",
     re.I,
@@ -141,6 +141,7 @@ _DISCUSSION = re.compile(
     r"might|may|could|can be|risks?|beware|warn\w*|untrusted|jailbreak\w*)\b",
     re.I,
 )
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.I)  # example.com in a URL is not "for example"
 _QUOTED = re.compile(r"[\"“'`][^\"”'`]{4,}[\"”'`]")
 
 _TAG_START, _TAG_END = 0xE0000, 0xE007F
@@ -154,18 +155,23 @@ class Assessment:
     end: int
 
 
-def assess(text: str, *, discussion_counts: bool = True, quotes_count: bool = True) -> Assessment | None:
-    """The strongest directive in ``text`` and the sentence's score, or None without any directive."""
+def assess(
+    text: str, *, discussion_counts: bool = True, quotes_count: bool = True, surrounding: str | None = None
+) -> Assessment | None:
+    """The strongest directive in ``text`` and the sentence's score, or None without any directive.
+
+    ``surrounding``: the paragraph a sentence is part of, where the assistant may be named.
+    """
     found = [(d, m) for d in DIRECTIVES if (m := d.pattern.search(text))]
     if not found:
         return None
     strongest, match = max(found, key=lambda pair: pair[0].weight)
     score = sum(d.weight for d, _ in found)
-    if _ADDRESSEE.search(text):
+    if _ADDRESSEE.search(surrounding or text):
         score += 1
     if _IMPERATIVE_START.search(text):
         score += 1
-    if discussion_counts and _DISCUSSION.search(text):
+    if discussion_counts and _DISCUSSION.search(_URL.sub(" ", text)):
         score -= 2
     if quotes_count and any(q.start() <= match.start() < q.end() for q in _QUOTED.finditer(text)):
         score -= 2  # a quoted phrase is cited, not said

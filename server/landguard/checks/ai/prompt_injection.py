@@ -149,7 +149,7 @@ def _hidden_tag_finding(line: str, number: int) -> Finding | None:
         return None
     return RULE.finding(
         Span.on_line(number, 0, len(line)),
-        f"Text hidden in Unicode tag characters {found.directive.meaning}: \"{shown(hidden)}\"",
+        f'Text hidden in Unicode tag characters {found.directive.meaning}: "{shown(hidden)}"',
         confidence=Confidence.HIGH,
     )
 
@@ -161,11 +161,13 @@ def _prose_finding(document: Document, number: int, starts_hidden: bool) -> Find
         return None  # a heading names a topic ("Ignore previous instructions attacks"), it instructs nobody
     following = lines[number + 1] if number + 1 < len(lines) else ""
     # A wrapped sentence continues on the next line of the paragraph.
-    text = line if not following.strip() or following.lstrip().startswith("#") else f"{line} {following.strip()}"
+    text = (
+        line if not following.strip() or following.lstrip().startswith("#") else f"{line} {following.strip()}"
+    )
     for start, sentence in _sentences(text):
         if start >= len(line):
             break
-        found = assess(sentence)
+        found = assess(sentence, surrounding=text)
         if found is None or start + found.start >= len(line):
             continue
         hidden = starts_hidden or _in_html_comment_on_line(line, start + found.start)
@@ -183,17 +185,24 @@ def _prose_finding(document: Document, number: int, starts_hidden: bool) -> Find
 
 def _code_finding(document: Document, number: int) -> Finding | None:
     line = document.lines[number]
-    found = assess(line)
+    candidate = assess(line)
+    if candidate is None:
+        return None
+    token = _comment_or_string(document, number, candidate.start)
+    if token is None:
+        return None
+    # Judge only the comment's or string's own words (a variable named INJECTED is not security prose).
+    where, first, last = token
+    found = assess(line[first:last], quotes_count=where == "a comment")
     if found is None or found.score < CODE_THRESHOLD:
         return None
-    where = _comment_or_string(document, number, found.start)
-    if where is None:
-        return None
-    return RULE.finding(Span.on_line(number, found.start, found.end), f"Text in {where} {found.directive.meaning}")
+    span = Span.on_line(number, first + found.start, first + found.end)
+    return RULE.finding(span, f"Text in {where} {found.directive.meaning}")
 
 
-def _comment_or_string(document: Document, number: int, col: int) -> str | None:
-    """'a comment' or 'a string literal' when the text at (number, col) is one, else None (code)."""
+def _comment_or_string(document: Document, number: int, col: int) -> tuple[str, int, int] | None:
+    """What the text at (number, col) is — 'a comment', 'a string literal' — and its columns on the line;
+    None when it is code."""
     line = document.lines[number]
     tree = document.tree
     if tree is not None:
@@ -202,17 +211,28 @@ def _comment_or_string(document: Document, number: int, col: int) -> str | None:
         # Grammar-agnostic: comments are the trees' "extra" nodes, and only comment and string tokens
         # hold spaces (identifiers, keywords and operators never do).
         ancestor = node
-        while ancestor is not None:
-            if ancestor.is_extra:
-                return "a comment"
+        while ancestor is not None and not ancestor.is_extra:
             ancestor = ancestor.parent
+        if ancestor is not None:
+            return ("a comment", *_columns_on_line(document, ancestor, number))
         if node is not None and node.child_count == 0 and b" " in (node.text or b""):
-            return "a string literal"
+            return ("a string literal", *_columns_on_line(document, node, number))
         return None
     if document.language in _HASH_COMMENT_LANGUAGES:
         hash_at = _unquoted_hash(line)
-        return "a comment" if hash_at is not None and hash_at < col else None
-    return "a configuration value"  # YAML, JSON, TOML, .env: values are text an assistant reads
+        return ("a comment", hash_at, len(line)) if hash_at is not None and hash_at < col else None
+    return (
+        "a configuration value",
+        0,
+        len(line),
+    )  # YAML, JSON, TOML, .env: values are text an assistant reads
+
+
+def _columns_on_line(document: Document, node, number: int) -> tuple[int, int]:
+    span = document.node_span(node)
+    first = span.start_col if span.start_line == number else 0
+    last = span.end_col if span.end_line == number else len(document.lines[number])
+    return first, last
 
 
 def _unquoted_hash(line: str) -> int | None:

@@ -96,14 +96,16 @@ class RulesFileInjection(DocumentCheck):
         for number, line in enumerate(lines):
             # A rules file is read by assistants only: any directive counts (RULES_FILE_THRESHOLD).
             hidden = decode_tags(line) if has_tag_characters(line) else ""
-            found = assess(f"{line} {hidden}" if hidden else line, discussion_counts=False, quotes_count=False)
+            found = assess(
+                f"{line} {hidden}" if hidden else line, discussion_counts=False, quotes_count=False
+            )
             if found is not None and found.start >= len(line):
                 # The directive is in the hidden tag text: report the whole line, and show the text.
                 reported.add(number)
                 yield RULE.finding(
                     Span.on_line(number, 0, len(line)),
                     f"Rules file hides text in Unicode tag characters that {found.directive.meaning}: "
-                    f"\"{shown(hidden)}\"",
+                    f'"{shown(hidden)}"',
                     confidence=Confidence.HIGH,
                 )
                 continue
