@@ -34,6 +34,7 @@ from landguard.engine.registry import (
     Check,
     CheckContext,
     DocumentCheck,
+    FindingsCheck,
     LineCheck,
     NodeCheck,
     all_checks,
@@ -279,8 +280,35 @@ def post_process(document: Document, findings: list[Finding], config: Config) ->
         findings = [replace(f, severity=config.severity_for(f.rule_id, f.severity)) for f in findings]
     findings = raise_for_ai_markers(document, findings, config.ai_markers)
     findings = apply_suppressions(document, findings)
+    findings += _judge_findings(document, findings, config)
     unique = {(f.rule_id, f.span, f.message): f for f in findings}
     return sorted(unique.values(), key=Finding.sort_key)
+
+
+def _judge_findings(document: Document, findings: list[Finding], config: Config) -> list[Finding]:
+    """Findings of the checks that judge the file by what the others found (LG604: a file holding
+    secrets that AI assistants may read), configured and suppressed like the rest."""
+    extra: list[Finding] = []
+    for check in _findings_checks():
+        if any(config.is_enabled(rule.id) for rule in check.rules):
+            try:
+                extra.extend(
+                    f
+                    for f in check.check_findings(document, findings, config)
+                    if config.is_enabled(f.rule_id)
+                )
+            except Exception:
+                log.exception("check %s failed on %s", type(check).__name__, document.path or "<buffer>")
+    if not extra:
+        return extra
+    if config.severity:
+        extra = [replace(f, severity=config.severity_for(f.rule_id, f.severity)) for f in extra]
+    return apply_suppressions(document, extra)
+
+
+@functools.cache
+def _findings_checks() -> tuple[FindingsCheck, ...]:
+    return tuple(c for c in all_checks() if isinstance(c, FindingsCheck))
 
 
 class _Rescan(tuple):

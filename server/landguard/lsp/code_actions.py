@@ -7,11 +7,13 @@ findings and ride in each diagnostic's ``data`` (UTF-16 ranges already), as in r
 from __future__ import annotations
 
 import logging
+import os
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from landguard.lsp.convert import SOURCE, text_edit_from_json
+from landguard.lsp.text_sync import uri_to_path
 
 if TYPE_CHECKING:
     from landguard.lsp.server import LandguardServer
@@ -50,6 +52,11 @@ def _actions_for(
     rule_id = str(data.get("ruleId") or diagnostic.code)
     actions = []
     for fix in data.get("fixes", ()):
+        if any("uri" in edit for edit in fix["edits"]):
+            action = _other_files_action(ls, uri, version, diagnostic, fix)
+            if action is not None:
+                actions.append(action)
+            continue
         edits = [text_edit_from_json(edit) for edit in fix["edits"]]
         actions.append(
             types.CodeAction(
@@ -71,6 +78,44 @@ def _actions_for(
             )
         )
     return actions
+
+
+def _other_files_action(
+    ls: LandguardServer, uri: str, version: int | None, diagnostic: types.Diagnostic, fix: dict[str, Any]
+) -> types.CodeAction | None:
+    """A fix that edits (and may create) other files, e.g. the AI ignore files of LG604.
+
+    Needs ``documentChanges``; files that do not exist yet are created first, when the client can.
+    """
+    if not ls.supports_document_changes():
+        return None
+    by_uri: dict[str, list[types.TextEdit]] = {}
+    for edit in fix["edits"]:
+        by_uri.setdefault(str(edit.get("uri") or uri), []).append(text_edit_from_json(edit))
+    changes: list[Any] = []
+    for target, edits in by_uri.items():
+        path = uri_to_path(target)
+        if target != uri and path is not None and not os.path.exists(path):
+            if not ls.supports_create_files():
+                return None
+            changes.append(
+                types.CreateFile(uri=target, options=types.CreateFileOptions(ignore_if_exists=True))
+            )
+        changes.append(
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(
+                    uri=target, version=version if target == uri else None
+                ),
+                edits=edits,
+            )
+        )
+    return types.CodeAction(
+        title=str(fix["title"]),
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        is_preferred=bool(fix.get("preferred")) or None,
+        edit=types.WorkspaceEdit(document_changes=changes),
+    )
 
 
 def _workspace_edit(

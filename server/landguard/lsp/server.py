@@ -30,6 +30,18 @@ from landguard.lsp.text_sync import uri_to_path
 log = logging.getLogger("landguard.lsp.server")
 
 WATCHED_FILES = ("**/landguard.toml", "**/pyproject.toml")
+# AI assistants' ignore files: LG604 findings (files with secrets they may read) depend on them.
+WATCHED_FILES += tuple(
+    f"**/{name}"
+    for name in (
+        ".cursorignore",
+        ".aiexclude",
+        ".codeiumignore",
+        ".aiderignore",
+        ".continueignore",
+        ".geminiignore",
+    )
+)
 
 
 class LandguardProtocol(LanguageServerProtocol):
@@ -99,6 +111,10 @@ class LandguardServer(LanguageServer):
 
     def supports_document_changes(self) -> bool:
         return bool(self._capability("workspace", "workspace_edit", "document_changes"))
+
+    def supports_create_files(self) -> bool:
+        operations = self._capability("workspace", "workspace_edit", "resource_operations") or ()
+        return types.ResourceOperationKind.Create in operations
 
     def supports_work_done_progress(self) -> bool:
         return bool(self._capability("window", "work_done_progress"))

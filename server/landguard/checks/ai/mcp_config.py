@@ -85,7 +85,7 @@ _FETCH_AND_RUN = tuple(d.pattern for d in DIRECTIVES if d.kind in ("download-run
     ),
     re.compile(r"\b(ba|z|k)?sh\b.{0,20}(<\(|\$\()\s*(curl|wget)\b", re.I),
 )
-_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "host.docker.internal"})
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "host.docker.internal"})
 _BROAD_ROOTS = frozenset(
     {
         "/",
