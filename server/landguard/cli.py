@@ -48,6 +48,11 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--jobs", "-j", type=int, default=None, help="worker processes (default: number of cores)"
     )
+    check.add_argument(
+        "--ai-only",
+        action="store_true",
+        help="report only findings in code marked as AI-generated (aiMarkers comments; LG605)",
+    )
 
     lsp = commands.add_parser("lsp", help="run the language server (stdio by default)")
     lsp.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
@@ -126,6 +131,8 @@ def _check(args: argparse.Namespace) -> int:
     result = run_check(args.paths, config, use_cache=not args.no_cache, jobs=args.jobs, root=root)
     for notice in result.notices:
         print(f"landguard: {notice}", file=sys.stderr)
+    if args.ai_only:
+        _keep_ai_marked(result)
 
     out: TextIO
     if args.output:
@@ -157,6 +164,20 @@ def _check(args: argparse.Namespace) -> int:
     threshold = Severity.parse(args.fail_on)
     failing = any(f.severity >= threshold for file in result.files for f in file.findings)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _keep_ai_marked(result) -> None:
+    """``--ai-only``: drop every finding outside code marked as AI-generated."""
+    from landguard.engine.analyze import AI_MARKED
+
+    for file_result in result.files:
+        kept = [
+            (finding, located)
+            for finding, located in zip(file_result.findings, file_result.locations, strict=True)
+            if any(key == AI_MARKED for key, _ in finding.properties)
+        ]
+        file_result.findings = [finding for finding, _ in kept]
+        file_result.locations = [located for _, located in kept]
 
 
 def _lsp(args: argparse.Namespace) -> int:

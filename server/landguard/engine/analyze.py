@@ -342,38 +342,57 @@ def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?:#|//|/\*|--|<!--)\s*(?:" + "|".join(re.escape(m) for m in markers) + r")\b", re.I)
 
 
+AI_MARKED = "aiMarked"  # the property set on findings in marked code (``landguard check --ai-only``)
+AI_MARKED_NOTE = " (in code marked as AI-generated: raised one level)"
+
+
 def raise_for_ai_markers(
     document: Document, findings: list[Finding], markers: Sequence[str]
 ) -> list[Finding]:
-    """Raise severity one level for findings in code marked as AI-generated.
+    """Raise severity one level for findings in code marked as AI-generated, and say so.
 
     A marker comment (``# ai-generated``) in the first five lines marks the whole file; elsewhere
-    it marks the function it sits in, or the function that starts on the next lines.
+    it marks the function it sits in, or the function that starts on the next lines. Marked
+    findings carry the ``aiMarked`` property and a note in their message.
     """
     if not findings or not markers:
         return findings
+    marked = ai_marked_regions(document, markers)
+    if not marked:
+        return findings
+    return [
+        _mark(f) if any(start <= f.span.start_line <= end for _, start, end in marked) else f
+        for f in findings
+    ]
+
+
+def _mark(finding: Finding) -> Finding:
+    if any(key == AI_MARKED for key, _ in finding.properties):
+        return finding  # marked already (a finding post-processed twice, or LG605's own note)
+    return replace(
+        finding,
+        severity=finding.severity.raised(),
+        message=finding.message + AI_MARKED_NOTE,
+        properties=tuple(sorted((*finding.properties, (AI_MARKED, "true")))),
+    )
+
+
+def ai_marked_regions(document: Document, markers: Sequence[str]) -> list[tuple[int, int, int]]:
+    """(marker line, first line, last line) of each region marked as AI-generated."""
     pattern = _marker_pattern(tuple(markers))
     lowered_markers = [m.lower() for m in markers]
     lowered_text = document.text.lower()  # plain substring tests: far faster than a re.I search
     if pattern is None or not any(m in lowered_text for m in lowered_markers):
-        return findings
-    marked: list[tuple[int, int]] = []
+        return []
+    marked: list[tuple[int, int, int]] = []
     for number, line in enumerate(document.lines[: document.analysed_line_count]):
         lowered = line.lower()
         if not any(m in lowered for m in lowered_markers) or not pattern.search(line):
             continue
         if number < 5:
-            marked = [(0, len(document.lines))]
-            break
-        marked.append(_marked_region(document, number))
-    if not marked:
-        return findings
-    return [
-        replace(f, severity=f.severity.raised())
-        if any(start <= f.span.start_line <= end for start, end in marked)
-        else f
-        for f in findings
-    ]
+            return [(number, 0, len(document.lines))]
+        marked.append((number, *_marked_region(document, number)))
+    return marked
 
 
 def _marked_region(document: Document, line: int) -> tuple[int, int]:
