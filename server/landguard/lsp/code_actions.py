@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from landguard.lsp import audit_hooks
 from landguard.lsp.convert import SOURCE, text_edit_from_json
 from landguard.lsp.text_sync import uri_to_path
 
@@ -65,6 +66,8 @@ def _actions_for(
                 diagnostics=[diagnostic],
                 is_preferred=bool(fix.get("preferred")) or None,
                 edit=_workspace_edit(ls, uri, version, edits),
+                # Opt-in audit trail: the editor runs this after the edit, so the fix is recorded.
+                command=audit_hooks.fix_command(ls, uri, diagnostic, str(fix["title"])),
             )
         )
     suppress = data.get("suppress")

@@ -20,7 +20,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from landguard import __version__
 from landguard.engine.config import ConfigResult
-from landguard.lsp import code_actions, hover, text_sync, workspace_scan
+from landguard.lsp import audit_hooks, code_actions, hover, text_sync, workspace_scan
 from landguard.lsp.documents import OpenDocument
 from landguard.lsp.logs import LspLogHandler, setup_logging
 from landguard.lsp.scheduler import Scheduler, load_checks
@@ -176,6 +176,7 @@ def build_server() -> LandguardServer:
     code_actions.register(server)
     hover.register(server)
     workspace_scan.register(server)
+    audit_hooks.register(server)
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: LandguardServer, params: types.InitializeParams) -> None:
