@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
@@ -141,8 +141,10 @@ def _show_problem(ls: LandguardServer, problem: str) -> None:
 
 
 def register(server: LandguardServer) -> None:
+    # No annotations: pygls reads a command handler's type hints to convert its arguments, which it
+    # passes one by one.
     @server.command(FIX_APPLIED)
-    def fix_applied(ls: LandguardServer, arguments: Any) -> None:
+    def fix_applied(ls, *arguments):  # noqa: ANN001, ANN002, ANN202
         try:
             root, file, rule, print_, title = (str(a) for a in arguments)
         except (TypeError, ValueError):

@@ -88,13 +88,22 @@ def _other_files_action(
 ) -> types.CodeAction | None:
     """A fix that edits (and may create) other files, e.g. the AI ignore files of LG604.
 
-    Needs ``documentChanges``; files that do not exist yet are created first, when the client can.
+    With ``documentChanges``, files that do not exist yet are created first; without (Neovim), the
+    edits go by URI and the editor opens a buffer for a new file, which the user saves.
     """
-    if not ls.supports_document_changes():
-        return None
     by_uri: dict[str, list[types.TextEdit]] = {}
     for edit in fix["edits"]:
         by_uri.setdefault(str(edit.get("uri") or uri), []).append(text_edit_from_json(edit))
+    command = audit_hooks.fix_command(ls, uri, diagnostic, str(fix["title"]))
+    if not ls.supports_document_changes():
+        return types.CodeAction(
+            title=str(fix["title"]),
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[diagnostic],
+            is_preferred=bool(fix.get("preferred")) or None,
+            edit=types.WorkspaceEdit(changes=by_uri),
+            command=command,
+        )
     changes: list[Any] = []
     for target, edits in by_uri.items():
         path = uri_to_path(target)
@@ -118,6 +127,7 @@ def _other_files_action(
         diagnostics=[diagnostic],
         is_preferred=bool(fix.get("preferred")) or None,
         edit=types.WorkspaceEdit(document_changes=changes),
+        command=command,
     )
 
 
