@@ -28,10 +28,14 @@ class Directive:
     meaning: str  # phrased for the user reading the diagnostic: "tells the assistant to ..."
     weight: int
     pattern: re.Pattern[str]
+    # Groups of lowercase words: the pattern cannot match without a word of each group. Tested first.
+    anchors: tuple[tuple[str, ...], ...]
 
 
-def _directive(kind: str, meaning: str, weight: int, pattern: str) -> Directive:
-    return Directive(kind, meaning, weight, re.compile(pattern, re.I))
+def _directive(
+    kind: str, meaning: str, weight: int, pattern: str, anchors: tuple[tuple[str, ...], ...]
+) -> Directive:
+    return Directive(kind, meaning, weight, re.compile(pattern, re.I), anchors)
 
 
 DIRECTIVES: tuple[Directive, ...] = (
@@ -41,6 +45,10 @@ DIRECTIVES: tuple[Directive, ...] = (
         3,
         r"\b(ignore|disregard|forget|override)\b.{0,30}\b(previous|prior|above|earlier|all|other|system)\b"
         r".{0,20}\b(instructions?|rules|prompts?|guidelines|directives)",
+        (
+            ("ignore", "disregard", "forget", "override"),
+            ("instruction", "rule", "prompt", "guideline", "directive"),
+        ),
     ),
     _directive(
         "conceal",
@@ -48,18 +56,21 @@ DIRECTIVES: tuple[Directive, ...] = (
         2,
         r"\b(do not|don't|never|without)\b.{0,25}\b(tell|mention|inform|notify|ask|show|reveal)"
         r"(ing)?\b.{0,15}\b(the )?(user|developer|human|anyone|reviewers?)",
+        (("user", "developer", "human", "anyone", "reviewer"), ("not", "never", "without")),
     ),
     _directive(
         "download-run",
         "downloads and runs a script",
         2,
         r"\b(curl|wget|iwr|invoke-webrequest)\b[^|\n]{0,200}\|\s*(sudo\s+)?(ba|z|k)?sh\b",
+        (("curl", "wget", "iwr", "invoke-webrequest"), ("sh",)),
     ),
     _directive(
         "encoded-shell",
         "runs an encoded PowerShell command",
         2,
         r"\bpowershell\b.{0,40}-e(nc(odedcommand)?)?\s+[A-Za-z0-9+/=]{20,}",
+        (("powershell",),),
     ),
     _directive(
         "exfiltrate",
@@ -68,60 +79,37 @@ DIRECTIVES: tuple[Directive, ...] = (
         r"\b(send|post|upload|exfiltrate|transmit|forward|copy)\b.{0,60}(\.env\b|secrets?|api[ _-]?keys?|"
         r"tokens?|credentials?|passwords?|ssh keys?|environment variables)\b.{0,60}\b(to|into)\b.{0,20}"
         r"(https?://|\burl\b|server|endpoint|webhook)",
+        (
+            ("http", "url", "server", "endpoint", "webhook"),
+            ("send", "post", "upload", "exfiltrate", "transmit", "forward", "copy"),
+        ),
     ),
     _directive(
         "disable-verification",
         "tells the assistant to disable TLS verification",
         1,
         r"\b(disable|turn off|skip|bypass)\b.{0,30}\b(ssl|tls|certificate|cert) (verification|validation|checks?)",
+        (("ssl", "tls", "cert"), ("disable", "turn off", "skip", "bypass")),
     ),
     _directive(
         "external-script",
         "tells the assistant to add an external script",
         1,
         r"<script\b[^>]*\bsrc\s*=\s*[\"']?https?://",
+        (("<script",),),
     ),
     _directive(
         "role",
         "tries to replace the assistant's role",
         3,
         r"\byou are now\b|\bnew system prompt\b|\bact as (an? )?(unrestricted|jailbroken)",
+        (("you are now", "system prompt", "act as"),),
     ),
 )
 
-# Words every directive needs one of: a line without them is skipped before any regex runs.
-PREFILTER = (
-    "ignore",
-    "disregard",
-    "forget",
-    "override",
-    "tell",
-    "mention",
-    "inform",
-    "notify",
-    "reveal",
-    "show",
-    "curl",
-    "wget",
-    "iwr",
-    "invoke-webrequest",
-    "powershell",
-    "send",
-    "post",
-    "upload",
-    "exfiltrate",
-    "transmit",
-    "forward",
-    "copy",
-    "disable",
-    "turn off",
-    "skip",
-    "bypass",
-    "<script",
-    "you are now",
-    "system prompt",
-    "act as",
-)
+# Words every directive needs one of (its first anchor group): a line without any is skipped
+# before any regex runs.
+PREFILTER = tuple(dict.fromkeys(word for d in DIRECTIVES for word in d.anchors[0]))
 
 _ADDRESSEE = re.compile(
     r"\b(ai|assistants?|agents?|llms?|language models?|copilot|claude|cursor|chatgpt|gpt-?\d?|gemini|"
@@ -162,7 +150,13 @@ def assess(
 
     ``surrounding``: the paragraph a sentence is part of, where the assistant may be named.
     """
-    found = [(d, m) for d in DIRECTIVES if (m := d.pattern.search(text))]
+    lowered = text.lower()
+    found = [
+        (d, m)
+        for d in DIRECTIVES
+        if all(any(word in lowered for word in group) for group in d.anchors)
+        and (m := d.pattern.search(text))
+    ]
     if not found:
         return None
     strongest, match = max(found, key=lambda pair: pair[0].weight)
@@ -178,8 +172,41 @@ def assess(
     return Assessment(score, strongest, match.start(), match.end())
 
 
+_PREFILTER = re.compile("|".join(re.escape(word) for word in PREFILTER))
+
+
 def might_hold_directive(lowered: str) -> bool:
-    return any(word in lowered for word in PREFILTER)
+    return _PREFILTER.search(lowered) is not None
+
+
+def candidate_lines(lines: list[str], first: int, last: int) -> list[int]:
+    """Lines in ``first..last`` with a directive's word or a non-ASCII character (tag text).
+
+    The window is searched as one string, a ``str.find`` per word (C speed), the way the secrets
+    prefilter does: a handful of passes instead of a regex per line.
+    """
+    window = "\n".join(lines[first : last + 1])
+    lowered = window.lower()
+    offsets: list[int] = []
+    for word in PREFILTER:
+        index = lowered.find(word)
+        while index != -1:
+            offsets.append(index)
+            end = lowered.find("\n", index)
+            if end == -1:
+                break
+            index = lowered.find(word, end + 1)  # the line is in: go on with the next one
+    found = set()
+    if offsets:
+        offsets.sort()
+        line, previous = first, 0
+        for index in offsets:
+            line += lowered.count("\n", previous, index)
+            previous = index
+            found.add(line)
+    if not window.isascii():
+        found.update(n for n in range(first, last + 1) if not lines[n].isascii())
+    return sorted(found)
 
 
 def has_tag_characters(text: str) -> bool:

@@ -55,6 +55,7 @@ from landguard.checks.ai.injection_text import (
     PROSE_THRESHOLD,
     RULES_FILE_THRESHOLD,
     assess,
+    candidate_lines,
     decode_tags,
     has_tag_characters,
     might_hold_directive,
@@ -118,16 +119,24 @@ class PromptInjection(LineCheck):
         self, document: Document, first: int, last: int, context: CheckContext
     ) -> Iterable[Finding]:
         lines = document.lines
+        last = min(last, len(lines) - 1)
         prose = _is_prose(document)
+        candidates = candidate_lines(lines, first, last)
+        if not candidates:
+            return
         in_comment = prose and _inside_html_comment(lines, first)
-        for number in range(first, min(last, len(lines) - 1) + 1):
+        scanned = first
+        for number in candidates:
+            if prose:
+                for between in range(scanned, number):
+                    in_comment = _html_comment_state_after(lines[between], in_comment)
+                scanned = number + 1
             line = lines[number]
             starts_hidden = in_comment
             if prose:
                 in_comment = _html_comment_state_after(line, in_comment)
-            lowered = line.lower()
             hidden_tags = has_tag_characters(line)
-            if not hidden_tags and not might_hold_directive(lowered):
+            if not hidden_tags and not might_hold_directive(line.lower()):
                 continue
             if hidden_tags:
                 finding = _hidden_tag_finding(line, number)
