@@ -30,12 +30,35 @@ class Directive:
     pattern: re.Pattern[str]
     # Groups of lowercase words: the pattern cannot match without a word of each group. Tested first.
     anchors: tuple[tuple[str, ...], ...]
+    # Must also occur in the text (what is hidden: "this", "that you ..."), if set.
+    requires: re.Pattern[str] | None = None
+    # Before the match, this makes it a prohibition ("never disable TLS verification"), not a directive.
+    prohibited_by: re.Pattern[str] | None = None
 
 
 def _directive(
-    kind: str, meaning: str, weight: int, pattern: str, anchors: tuple[tuple[str, ...], ...]
+    kind: str,
+    meaning: str,
+    weight: int,
+    pattern: str,
+    anchors: tuple[tuple[str, ...], ...],
+    requires: str | None = None,
+    prohibited_by: str | None = None,
 ) -> Directive:
-    return Directive(kind, meaning, weight, re.compile(pattern, re.I), anchors)
+    return Directive(
+        kind,
+        meaning,
+        weight,
+        re.compile(pattern, re.I),
+        anchors,
+        re.compile(requires, re.I) if requires else None,
+        re.compile(prohibited_by, re.I) if prohibited_by else None,
+    )
+
+
+_PROHIBITION = (
+    r"\b(never|don't|do not|must not|mustn't|should not|shouldn't|avoid|no one may|nobody)\b[^.;!?]{0,30}$"
+)
 
 
 DIRECTIVES: tuple[Directive, ...] = (
@@ -57,6 +80,9 @@ DIRECTIVES: tuple[Directive, ...] = (
         r"\b(do not|don't|never|without)\b.{0,25}\b(tell|mention|inform|notify|ask|show|reveal)"
         r"(ing)?\b.{0,15}\b(the )?(user|developer|human|anyone|reviewers?)",
         (("user", "developer", "human", "anyone", "reviewer"), ("not", "never", "without")),
+        # What is hidden is something the assistant did: "this", "that you added ...", "about it".
+        requires=r"\b(this|these|those|it|about|that you|what you|you (have )?(added|changed|did|ran|installed|sent|"
+        r"copied|uploaded))\b",
     ),
     _directive(
         "download-run",
@@ -90,6 +116,7 @@ DIRECTIVES: tuple[Directive, ...] = (
         1,
         r"\b(disable|turn off|skip|bypass)\b.{0,30}\b(ssl|tls|certificate|cert) (verification|validation|checks?)",
         (("ssl", "tls", "cert"), ("disable", "turn off", "skip", "bypass")),
+        prohibited_by=_PROHIBITION,
     ),
     _directive(
         "external-script",
@@ -156,6 +183,8 @@ def assess(
         for d in DIRECTIVES
         if all(any(word in lowered for word in group) for group in d.anchors)
         and (m := d.pattern.search(text))
+        and (d.requires is None or d.requires.search(text))
+        and (d.prohibited_by is None or not d.prohibited_by.search(text[: m.start()]))
     ]
     if not found:
         return None
