@@ -339,7 +339,10 @@ def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str] | None:
     markers = [m for m in markers if m]
     if not markers:
         return None
-    return re.compile(r"(?:#|//|/\*|--|<!--)\s*(?:" + "|".join(re.escape(m) for m in markers) + r")\b", re.I)
+    # Not after a backtick: "`# ai-generated`" in docs names the marker, it marks nothing.
+    return re.compile(
+        r"(?<!`)(?:#|//|/\*|--|<!--)\s*(?:" + "|".join(re.escape(m) for m in markers) + r")\b(?!`)", re.I
+    )
 
 
 AI_MARKED = "aiMarked"  # the property set on findings in marked code (``landguard check --ai-only``)
@@ -387,12 +390,31 @@ def ai_marked_regions(document: Document, markers: Sequence[str]) -> list[tuple[
     marked: list[tuple[int, int, int]] = []
     for number, line in enumerate(document.lines[: document.analysed_line_count]):
         lowered = line.lower()
-        if not any(m in lowered for m in lowered_markers) or not pattern.search(line):
+        if not any(m in lowered for m in lowered_markers):
+            continue
+        match = pattern.search(line)
+        if match is None or not _is_comment_at(document, number, match.start()):
             continue
         if number < 5:
             return [(number, 0, len(document.lines))]
         marked.append((number, *_marked_region(document, number)))
     return marked
+
+
+def _is_comment_at(document: Document, line: int, col: int) -> bool:
+    """Whether (line, col) is in a comment: a marker quoted in a docstring or string marks nothing.
+    Grammar-agnostic: comments are the tree's "extra" nodes. Text files have no strings: always true."""
+    if document.tree is None:
+        return True
+    from landguard.engine.positions import col_to_byte
+
+    point = (line, col_to_byte(document.lines[line], col) + 1)
+    node = document.tree.root_node.descendant_for_point_range(point, point)
+    while node is not None:
+        if node.is_extra:
+            return True
+        node = node.parent
+    return False
 
 
 def _marked_region(document: Document, line: int) -> tuple[int, int]:

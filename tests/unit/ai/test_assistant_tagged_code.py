@@ -61,3 +61,13 @@ def test_cli_ai_only_reports_only_marked_code(tmp_path):
         ("app.py", "LG201", 10),
         ("app.py", "LG605", 8),
     ]
+
+
+def test_a_marker_quoted_in_a_docstring_or_in_backticks_marks_nothing():
+    text = '"""Mark code with\n# ai-generated\nabove a function."""\n\n\ndef f(conn, name):\n    return conn.execute("SELECT * FROM t WHERE a = \'" + name + "\'")\n'
+    found = findings_for(text, "app.py")
+    assert [f for f in found if f.rule_id == "LG605"] == []
+    assert all("AI-generated" not in f.message for f in found)
+    assert [
+        f for f in findings_for("Use a `# ai-generated` comment.\n", "notes.md") if f.rule_id == "LG605"
+    ] == []

@@ -152,6 +152,8 @@ def test_broken_json_is_quiet_and_does_not_raise():
 def test_a_realistic_claude_desktop_config():
     """Pinned servers on project folders are quiet; the one unpinned launch is reported, nothing else."""
     path = FIXTURES / "ai" / "LG606" / "claude_desktop_config.json"
-    found = [f for f in findings_for(path.read_text(), str(path)) if f.rule_id.startswith(("LG6", "LG5", "LG1"))]
+    found = [
+        f for f in findings_for(path.read_text(), str(path)) if f.rule_id.startswith(("LG6", "LG5", "LG1"))
+    ]
     assert [(f.rule_id, f.span.start_line) for f in found] == [("LG606", 12)]
     assert "server-memory" in found[0].message

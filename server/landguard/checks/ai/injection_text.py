@@ -129,7 +129,7 @@ DIRECTIVES: tuple[Directive, ...] = (
         "role",
         "tries to replace the assistant's role",
         3,
-        r"\byou are now\b|\bnew system prompt\b|\bact as (an? )?(unrestricted|jailbroken)",
+        r"\byou are now\b(?=\s+\w)|\bnew system prompt\b|\bact as (an? )?(unrestricted|jailbroken)",
         (("you are now", "system prompt", "act as"),),
     ),
 )
@@ -153,7 +153,9 @@ _IMPERATIVE_START = re.compile(
 _DISCUSSION = re.compile(
     r"\b(attacks?|attackers?|malicious|injections?|injected|adversar\w*|example|e\.g\.|such as|"
     r"vulnerab\w*|exploit\w*|threats?|mitigat\w*|defen[cs]e\w*|protect\w*|prevent\w*|detect\w*|"
-    r"might|may|could|can be|risks?|beware|warn\w*|untrusted|jailbreak\w*)\b",
+    r"might|may|could|can be|risks?|beware|warn\w*|untrusted|jailbreak\w*)\b"
+    # Reported speech: "the comment tells the assistant to ignore ..." describes a directive.
+    r"|\b(tells?|told|telling|asks?|asked|asking|instructs?|instructed|instructing)\b.{0,30}\bto\b",
     re.I,
 )
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.I)  # example.com in a URL is not "for example"

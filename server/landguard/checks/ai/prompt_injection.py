@@ -11,8 +11,9 @@ Each sentence is scored (see `landguard.checks.ai.injection_text`): directives a
 naming an assistant and an imperative opening add one each, the vocabulary of security
 writing ("attackers may ...", "for example", a quoted phrase) subtracts. Code comments and
 strings need a score of 4, prose needs 5 (prose is where people *explain* attacks); text in
-an HTML comment of a Markdown or HTML file counts one more, since no reader sees it; hidden
-tag text needs only 1. In code, only comments and string literals are looked at, so a
+an HTML comment of a Markdown or HTML file counts one more, since no reader sees it, and text
+in a fenced code block two less (it is shown as an example); hidden tag text needs only 1.
+A regular expression's source in a string literal is a pattern, not a sentence. In code, only comments and string literals are looked at, so a
 `curl … | sh` in a shell script or Dockerfile is code, not an instruction.
 
 ## Why is this bad?
@@ -86,6 +87,9 @@ _HTML_COMMENT_OPEN, _HTML_COMMENT_CLOSE = "<!--", "-->"
 _HTML_COMMENT_REACH = 40
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'`*(<])")
 _HIDDEN_BONUS = 1
+_EXAMPLE_PENALTY = 2
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_REGEX_SOURCE = re.compile(r"\\[bBsSdDwW]|\(\?[:=!<P]|\.\{\d|\[\^")
 
 
 def _is_prose(document: Document) -> bool:
@@ -125,12 +129,17 @@ class PromptInjection(LineCheck):
         if not candidates:
             return
         in_comment = prose and _inside_html_comment(lines, first)
+        # A fenced code block in Markdown shows an example; whether a line is in one depends on every
+        # fence above it (cheap: one prefix test per line).
+        in_fence = prose and sum(1 for text in lines[:first] if _FENCE.match(text)) % 2 == 1
         scanned = first
         for number in candidates:
             if prose:
                 for between in range(scanned, number):
                     in_comment = _html_comment_state_after(lines[between], in_comment)
+                    in_fence ^= bool(_FENCE.match(lines[between]))
                 scanned = number + 1
+                in_fence ^= bool(_FENCE.match(lines[number]))
             line = lines[number]
             starts_hidden = in_comment
             if prose:
@@ -144,7 +153,7 @@ class PromptInjection(LineCheck):
                     yield finding
                     continue
             if prose:
-                finding = _prose_finding(document, number, starts_hidden)
+                finding = _prose_finding(document, number, starts_hidden, in_fence)
             else:
                 finding = _code_finding(document, number)
             if finding is not None:
@@ -163,7 +172,7 @@ def _hidden_tag_finding(line: str, number: int) -> Finding | None:
     )
 
 
-def _prose_finding(document: Document, number: int, starts_hidden: bool) -> Finding | None:
+def _prose_finding(document: Document, number: int, starts_hidden: bool, in_fence: bool) -> Finding | None:
     lines = document.lines
     line = lines[number]
     if line.lstrip().startswith("#") and document.language == "markdown":
@@ -180,7 +189,7 @@ def _prose_finding(document: Document, number: int, starts_hidden: bool) -> Find
         if found is None or start + found.start >= len(line):
             continue
         hidden = starts_hidden or _in_html_comment_on_line(line, start + found.start)
-        score = found.score + (_HIDDEN_BONUS if hidden else 0)
+        score = found.score + (_HIDDEN_BONUS if hidden else 0) - (_EXAMPLE_PENALTY if in_fence else 0)
         if score < PROSE_THRESHOLD:
             continue
         where = "an HTML comment (invisible when rendered)" if hidden else "documentation"
@@ -201,17 +210,23 @@ def _code_finding(document: Document, number: int) -> Finding | None:
     if token is None:
         return None
     # Judge only the comment's or string's own words (a variable named INJECTED is not security prose).
-    where, first, last = token
-    found = assess(line[first:last], quotes_count=where == "a comment")
-    if found is None or found.score < CODE_THRESHOLD:
+    where, first, last, token_start = token
+    if where == "a string literal" and _REGEX_SOURCE.search(line[first:last]):
+        return None  # a regular expression's source (r"\byou are now\b") is a pattern, not a sentence
+    found = assess(line[first:last])  # a string's own delimiters are not in its text: quotes inside quote
+    if found is None:
+        return None
+    # In a docstring, a fenced block (```) shows an example, as in Markdown.
+    fences = sum(1 for text in document.lines[token_start:number] if _FENCE.match(text))
+    if found.score - (_EXAMPLE_PENALTY if fences % 2 else 0) < CODE_THRESHOLD:
         return None
     span = Span.on_line(number, first + found.start, first + found.end)
     return RULE.finding(span, f"Text in {where} {found.directive.meaning}")
 
 
-def _comment_or_string(document: Document, number: int, col: int) -> tuple[str, int, int] | None:
-    """What the text at (number, col) is — 'a comment', 'a string literal' — and its columns on the line;
-    None when it is code."""
+def _comment_or_string(document: Document, number: int, col: int) -> tuple[str, int, int, int] | None:
+    """What the text at (number, col) is — 'a comment', 'a string literal' — its columns on the line and
+    the line it starts on; None when it is code."""
     line = document.lines[number]
     tree = document.tree
     if tree is not None:
@@ -223,18 +238,15 @@ def _comment_or_string(document: Document, number: int, col: int) -> tuple[str, 
         while ancestor is not None and not ancestor.is_extra:
             ancestor = ancestor.parent
         if ancestor is not None:
-            return ("a comment", *_columns_on_line(document, ancestor, number))
+            return ("a comment", *_columns_on_line(document, ancestor, number), ancestor.start_point[0])
         if node is not None and node.child_count == 0 and b" " in (node.text or b""):
-            return ("a string literal", *_columns_on_line(document, node, number))
+            return ("a string literal", *_columns_on_line(document, node, number), node.start_point[0])
         return None
     if document.language in _HASH_COMMENT_LANGUAGES:
         hash_at = _unquoted_hash(line)
-        return ("a comment", hash_at, len(line)) if hash_at is not None and hash_at < col else None
-    return (
-        "a configuration value",
-        0,
-        len(line),
-    )  # YAML, JSON, TOML, .env: values are text an assistant reads
+        return ("a comment", hash_at, len(line), number) if hash_at is not None and hash_at < col else None
+    # YAML, JSON, TOML, .env: values are text an assistant reads.
+    return ("a configuration value", 0, len(line), number)
 
 
 def _columns_on_line(document: Document, node, number: int) -> tuple[int, int]:
