@@ -157,3 +157,25 @@ def test_a_realistic_claude_desktop_config():
     ]
     assert [(f.rule_id, f.span.start_line) for f in found] == [("LG606", 12)]
     assert "server-memory" in found[0].message
+
+
+def test_launched_packages_are_confirmed_online(tmp_path, monkeypatch):
+    """The online dependency checks (fake registry on 127.0.0.1) read MCP configs like any manifest."""
+    from fake_registry import running_registry
+    from landguard.checks.deps.online import online_findings
+    from landguard.engine.config import Config, DependencySettings
+
+    monkeypatch.setenv("LANDGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    text = config(
+        fresh={"command": "uvx", "args": ["brand-new-package==1.0.0"]},
+        old={"command": "uvx", "args": ["requests==2.19.0"]},
+    )
+    offline = [f for f in findings_for(text, "mcp.json") if f.rule_id == "LG501"]
+    assert [f.span.start_line for f in offline] == [5]  # not in the snapshot: maybe missing
+    with running_registry() as (_, base):
+        settings = DependencySettings(
+            online=True, pypi_url=f"{base}/pypi", npm_url=f"{base}/npm", osv_url=f"{base}/osv", timeout=1.0
+        )
+        result = online_findings(text, "mcp.json", Config(dependencies=settings))
+    assert [(f.rule_id, f.span.start_line) for f in result.retracted] == [("LG501", 5)]  # PyPI has it
+    assert [(f.rule_id, f.span.start_line) for f in result.findings] == [("LG503", 11)]  # OSV: vulnerable pin
