@@ -227,9 +227,11 @@ class FileAnalysis:
         models: Models,
         constants: dict[str, Any] | None = None,
         resolve: Callable[[str], ir.Function | None] | None = None,
+        known_summary: Callable[[ir.Function], Summary | None] | None = None,
     ) -> None:
         """``resolve(key)``: finds a function of the file by key on demand (adapters lower lazily);
-        ``functions`` are known up front."""
+        ``functions`` are known up front; ``known_summary(function)``: a summary kept from an earlier
+        run that is still valid (the adapter knows when it is), so it need not be recomputed."""
         self.models = models
         self.functions = list(functions)
         self.by_key: dict[str, ir.Function] = {}
@@ -239,6 +241,7 @@ class FileAnalysis:
                     self.by_key[key] = function
         self.constants = constants or {}
         self._resolve = resolve
+        self._known_summary = known_summary
         self._unresolved: set[str] = set()
         self._facts: dict[int, FunctionFacts] = {}
         self._summaries: dict[int, Summary] = {}
@@ -262,6 +265,11 @@ class FileAnalysis:
             return cached
         if id(function) in self._in_progress:
             return None
+        if self._known_summary is not None:
+            cached = self._known_summary(function)
+            if cached is not None:
+                self._summaries[id(function)] = cached
+                return cached
         facts = self.facts(function)
         cached = _summarise(facts)
         self._summaries[id(function)] = cached
