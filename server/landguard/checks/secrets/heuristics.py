@@ -6,6 +6,10 @@ detectors can call it only after their cheap regexes matched.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import json
 import math
 import re
 from collections import Counter
@@ -247,3 +251,60 @@ class SecretHit:
     assigned_name: str | None = None
     severity: Severity | None = None
     confidence: Confidence | None = None
+    shown_prefix: str = ""  # a fixed, public prefix of the format (``ghp_``), shown unmasked
+
+
+# ------------------------------------------------------------------------------ display
+
+
+def mask_value(value: str, shown_prefix: str = "") -> str:
+    """What a finding shows of a secret: enough to recognise it, never enough to use it.
+
+    A format's fixed prefix is public (``ghp_``, ``sk_live_``) and is shown whole, followed by
+    the last three characters of the body. Other values show at most a quarter of themselves,
+    and at least their first character and their length, so that a short password is
+    recognisable (``h… (7 chars)``) without being repeated.
+    """
+    if shown_prefix and value.startswith(shown_prefix) and len(value) - len(shown_prefix) >= 12:
+        return f"{shown_prefix}…{value[-3:]}"
+    length = len(value)
+    if length >= 16:
+        return f"{value[:4]}…{value[-3:]}"
+    if length >= 12:
+        return f"{value[:2]}…{value[-1:]} ({length} chars)"
+    if length >= 4:
+        return f"{value[0]}… ({length} chars)"
+    return f"… ({length} chars)"
+
+
+# ------------------------------------------------------------------------------ public samples
+
+# Values published as documentation samples: never a leak wherever they appear. Kept as SHA-256
+# digests (first 32 hex digits) so that our own sources do not carry the samples themselves:
+# the jwt.io example token, AWS's documented example access key pair, Stripe's documentation
+# test keys.
+_PUBLIC_SAMPLE_DIGESTS = frozenset(
+    {
+        "7f75367e7881255134e1375e723d1dea",
+        "1a5d44a2dca19669d72edf4c4f1c27c4",
+        "78314b11be2e581549ac1c4f616563fa",
+        "2cafc0970149a84f3b9e62eaf169f36f",
+        "f2d6ca16515033e5dce14eba840b979d",
+    }
+)
+# jwt.io's sample claims, whatever algorithm and signature the sample was re-signed with.
+_SAMPLE_JWT_CLAIMS = {"sub": "1234567890", "name": "John Doe"}
+
+
+def is_public_sample(value: str) -> bool:
+    """A documented example value (jwt.io's token, AWS's example keys …): public, never a secret."""
+    if hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:32] in _PUBLIC_SAMPLE_DIGESTS:
+        return True
+    if value.startswith("eyJ") and value.count(".") == 2:
+        payload = value.split(".")[1]
+        try:
+            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            return False
+        return isinstance(claims, dict) and all(claims.get(k) == v for k, v in _SAMPLE_JWT_CLAIMS.items())
+    return False

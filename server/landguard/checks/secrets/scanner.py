@@ -20,9 +20,9 @@ from landguard.checks.secrets import (
     provider_tokens,
     url_credentials,
 )
-from landguard.checks.secrets.heuristics import SecretHit, env_var_name
+from landguard.checks.secrets.heuristics import SecretHit, env_var_name, mask_value
 from landguard.engine.document import Document
-from landguard.engine.findings import Finding, Fix, mask_secret
+from landguard.engine.findings import Finding, Fix
 from landguard.engine.registry import CheckContext, LineCheck
 from landguard.fixes import secrets as secret_fixes
 
@@ -126,7 +126,7 @@ def _hits_on_line(document: Document, line: str, number: int, language: str) -> 
     for hit in private_keys.find_private_keys(document.lines, number):
         if fresh(hit):
             yield hit
-    for hit in provider_tokens.find_provider_tokens(line, number):
+    for hit in provider_tokens.find_provider_tokens(line, number, language):
         if fresh(hit):
             yield hit
     for hit in url_credentials.find_url_credentials(line, number):
@@ -141,7 +141,7 @@ def _hits_on_line(document: Document, line: str, number: int, language: str) -> 
 
 
 def _finding(document: Document, hit: SecretHit) -> Finding:
-    masked = mask_secret(hit.value)
+    masked = mask_value(hit.value, hit.shown_prefix)
     if hit.rule is private_keys.RULE:
         message = f"{hit.kind} ({masked}) in source"
     elif hit.rule is url_credentials.RULE:
