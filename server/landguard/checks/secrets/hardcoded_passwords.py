@@ -102,7 +102,7 @@ _COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|<!--|;)")
 # After a literal: it is formatted or combined, so the literal is a template or a fragment.
 _COMPUTED_AFTER = re.compile(r"^\s*(?:%|\.format\(|\.replace\(|\+|\.join\(|\[)")
 _TRAILING_COMMENT = re.compile(r"\s(?:#|//|<!--).*$")
-_TOKEN_PREFIX = re.compile(r"^(?:Bearer|Basic|Token|token)\s+")
+_TOKEN_PREFIX = re.compile(r"^(?:Bearer|Basic|Token|token|FlyV1)\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,8 +193,8 @@ def find_assignments(line: str, language: str) -> Iterator[Assignment]:
             )
         else:
             value, value_start = match.group("bare"), match.start("bare")
-            if language in {"yaml", "ini"}:
-                # YAML and INI values run to the end of the line, up to a comment.
+            if language in {"yaml", "ini", "dotenv"}:
+                # YAML, INI and .env values run to the end of the line, up to a comment.
                 rest = line[value_start:]
                 cut = re.search(r"\s+[#;]", rest)
                 value = rest[: cut.start()] if cut else rest

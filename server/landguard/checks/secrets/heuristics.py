@@ -71,10 +71,36 @@ def _repeats(value: str) -> bool:
     )
 
 
+def _steps_up(previous: str, char: str) -> bool:
+    """``a``→``b``, ``8``→``9``, and the wraps of alphabets typed in order (``9``→``a``, ``z``→``0``)."""
+    return ord(char) - ord(previous) == 1 or (previous, char) in _WRAPS
+
+
+_WRAPS = frozenset(
+    {("9", "a"), ("9", "A"), ("z", "0"), ("Z", "0"), ("Z", "a"), ("z", "A"), ("f", "0"), ("F", "0")}
+)
+
+
+def is_typed_pattern(value: str) -> bool:
+    """A body typed, not generated: mostly the alphabet in order (``abcdef…``, ``0123…``), or mostly
+    one repeated character (``sbp_0000…``). Generated bodies step up by one between neighbours for
+    about one pair in sixty, and never repeat one character for long."""
+    core = _NOT_ALPHANUMERIC.sub("", value)
+    if len(core) < 8:
+        return False
+    steps = sum(_steps_up(a, b) for a, b in zip(core, core[1:]))
+    if steps >= 0.5 * (len(core) - 1):
+        return True
+    most = Counter(core).most_common(1)[0][1]
+    return most >= 0.5 * len(core)
+
+
 def is_placeholder(value: str) -> bool:
     """A template, an example or an obviously made-up value; never worth a finding."""
     stripped = value.strip()
     if len(stripped) < 4 or len(set(stripped)) < 3 or _repeats(stripped):
+        return True
+    if is_typed_pattern(stripped):
         return True
     if _PLACEHOLDER.search(stripped):
         return True
@@ -126,7 +152,7 @@ def token_body_is_placeholder(body: str) -> bool:
     """For provider tokens: AWS-style ``…EXAMPLE`` ids, ``xxxx`` runs, too few distinct characters."""
     if "EXAMPLE" in body or "xxxx" in body.lower() or "..." in body or "…" in body:
         return True
-    if _RUN_OF_SIX.search(body):
+    if _RUN_OF_SIX.search(body) or is_typed_pattern(body):
         return True
     core = _NOT_ALPHANUMERIC.sub("", body)
     return len(set(core)) < min(8, max(3, len(core) // 3)) or ds.is_sequential_string(core)

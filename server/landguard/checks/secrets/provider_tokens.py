@@ -209,7 +209,12 @@ def _anchored_tokens(line: str, number: int, taken: list[tuple[int, int]]) -> It
             group = "v" if "v" in match.re.groupindex and match.group("v") else 0
             value = match.group(group)
             body = value.replace(anchor, "", 1) if fmt.offset == 0 or group else value.replace(anchor, "")
-            if token_body_is_placeholder(body) or is_wordy(body, 0.5) or is_public_sample(value):
+            if (
+                token_body_is_placeholder(body)
+                or fmt.wordy_check
+                and is_wordy(body, 0.6)
+                or is_public_sample(value)
+            ):
                 continue
             covered = match.end()
             taken.append((match.start(group), match.end(group)))

@@ -38,6 +38,8 @@ class TokenFormat:
     severity: Severity | None = None
     confidence: Confidence | None = None
     test_mode: bool = False  # a test/sandbox credential: reported one level lower
+    # The anchor is common in code (``secret_``, ``md-``): the body must not be made of words.
+    wordy_check: bool = False
 
     @property
     def compiled(self) -> re.Pattern[str]:
@@ -375,6 +377,7 @@ ANCHORED: tuple[TokenFormat, ...] = (
         "API-",
         r"API-[A-Z0-9]{26,32}",
         "https://octopus.com/docs/octopus-rest-api/how-to-create-an-api-key",
+        wordy_check=True,
     ),
     _a(
         "Harness",
@@ -458,7 +461,7 @@ ANCHORED: tuple[TokenFormat, ...] = (
         "https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys.html",
     ),
     _a(
-        "Google Cloud",
+        "Google",
         "Google API key",
         "GOOGLE_API_KEY",
         "AIza",
@@ -466,7 +469,7 @@ ANCHORED: tuple[TokenFormat, ...] = (
         "https://cloud.google.com/docs/authentication/api-keys",
     ),
     _a(
-        "Google Cloud",
+        "Google",
         "Google OAuth client secret",
         "GOOGLE_CLIENT_SECRET",
         "GOCSPX-",
@@ -474,7 +477,7 @@ ANCHORED: tuple[TokenFormat, ...] = (
         "https://developers.google.com/identity/protocols/oauth2",
     ),
     _a(
-        "Google Cloud",
+        "Google",
         "Google OAuth access token",
         "GOOGLE_ACCESS_TOKEN",
         "ya29.",
@@ -500,7 +503,7 @@ ANCHORED: tuple[TokenFormat, ...] = (
     ),
     _a(
         "Azure Service Bus",
-        "Azure shared access key",
+        "Azure Service Bus shared access key",
         "AZURE_SHARED_ACCESS_KEY",
         "SharedAccessKey=",
         r"SharedAccessKey=(?P<v>[A-Za-z0-9+/]{43}=)",
@@ -508,7 +511,7 @@ ANCHORED: tuple[TokenFormat, ...] = (
     ),
     _a(
         "Azure Storage",
-        "Azure SAS token signature",
+        "Azure Storage SAS token signature",
         "AZURE_SAS_TOKEN",
         "sig=",
         r"sig=(?P<v>[A-Za-z0-9%+/]{43,60}(?:%3D|=))",
@@ -552,7 +555,7 @@ ANCHORED: tuple[TokenFormat, ...] = (
         **WARN,
     ),
     _a(
-        "Yandex Cloud",
+        "Yandex",
         "Yandex Cloud API key",
         "YC_API_KEY",
         "AQVN",
@@ -560,7 +563,7 @@ ANCHORED: tuple[TokenFormat, ...] = (
         "https://yandex.cloud/en/docs/iam/concepts/authorization/api-key",
     ),
     _a(
-        "Yandex Cloud",
+        "Yandex",
         "Yandex OAuth token",
         "YC_TOKEN",
         "y0_",
@@ -904,7 +907,7 @@ ANCHORED: tuple[TokenFormat, ...] = (
         "Slack token",
         "SLACK_TOKEN",
         ("xoxa-", "xoxp-", "xoxr-", "xoxs-"),
-        r"xox[aprs]-[0-9]{6,}-[A-Za-z0-9-]{8,}",
+        r"xox[aprs]-(?:[0-9]-)?[0-9]{6,}-[A-Za-z0-9-]{8,}",
         SLACK_DOC,
     ),
     _a(
@@ -1033,6 +1036,7 @@ ANCHORED: tuple[TokenFormat, ...] = (
         "re_",
         r"re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}",
         "https://resend.com/docs/dashboard/api-keys/introduction",
+        wordy_check=True,
     ),
     _a(
         "MailerSend",
@@ -1050,6 +1054,7 @@ ANCHORED: tuple[TokenFormat, ...] = (
         r"md-[A-Za-z0-9_-]{22}",
         "https://mailchimp.com/developer/transactional/guides/quick-start/",
         **MEDIUM,
+        wordy_check=True,
     ),
     _a(
         "Telnyx",
@@ -1090,6 +1095,7 @@ ANCHORED: tuple[TokenFormat, ...] = (
         "secret_",
         r"secret_[A-Za-z0-9]{43}",
         "https://developers.notion.com/docs/authorization",
+        wordy_check=True,
     ),
     _a(
         "Airtable",
@@ -1179,6 +1185,7 @@ ANCHORED: tuple[TokenFormat, ...] = (
         "EAA",
         r"EAA[A-Za-z0-9]{100,400}",
         "https://developers.facebook.com/docs/facebook-login/guides/access-tokens/",
+        wordy_check=True,
     ),
     _a(
         "Facebook",
@@ -1483,6 +1490,7 @@ ANCHORED: tuple[TokenFormat, ...] = (
         "NF-",
         r"NF-[A-Za-z0-9]{32}",
         "https://docs.nightfall.ai/docs/creating-api-key",
+        wordy_check=True,
     ),
     _a(
         "Postmark",
@@ -1692,7 +1700,7 @@ KEYWORD: tuple[TokenFormat, ...] = (
     ),
     _k(
         "SonarQube",
-        "SonarCloud token",
+        "SonarQube Cloud token",
         "SONAR_TOKEN",
         ("sonar",),
         r"[a-f0-9]{40}",
@@ -1923,8 +1931,8 @@ KEYWORD: tuple[TokenFormat, ...] = (
         "https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes",
     ),
     _k(
-        "Google Cloud",
-        "GCP service account key ID",
+        "Google",
+        "Google Cloud service account key ID",
         "GOOGLE_APPLICATION_CREDENTIALS",
         ("private_key_id",),
         r"[a-f0-9]{40}",
