@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from landguard.checks.secrets import detect_secrets_adapter as ds
 from landguard.engine.findings import Confidence, Severity, Span
@@ -88,7 +89,7 @@ def is_typed_pattern(value: str) -> bool:
     core = _NOT_ALPHANUMERIC.sub("", value)
     if len(core) < 8:
         return False
-    steps = sum(_steps_up(a, b) for a, b in zip(core, core[1:]))
+    steps = sum(_steps_up(a, b) for a, b in pairwise(core))
     if steps >= 0.5 * (len(core) - 1):
         return True
     most = Counter(core).most_common(1)[0][1]
