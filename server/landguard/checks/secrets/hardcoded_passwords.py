@@ -72,7 +72,8 @@ RULE = Rule(
 PREFILTER_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "salt", "hmac", "bearer", "jwt")
 
 # Languages whose values must be quoted literals (an unquoted value is an expression or a number).
-QUOTED_ONLY = frozenset({"python", "javascript", "typescript", "tsx", "java", "json", "toml"})
+# ("code": a documentation code block that names no language.)
+QUOTED_ONLY = frozenset({"python", "javascript", "typescript", "tsx", "java", "json", "toml", "code"})
 CODE_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx", "java"})
 # Documents of sentences: an unquoted value counts only when it ends the line.
 PROSE_LANGUAGES = frozenset({"markdown", "text"})

@@ -251,11 +251,16 @@ def _keyword_tokens(
             break
 
 
-def find_provider_tokens(line: str, number: int, language: str = "text") -> Iterator[SecretHit]:
-    """Known-format tokens on one line (``number`` is its 0-based line number)."""
+def find_provider_tokens(line: str, number: int, language: str | None = "text") -> Iterator[SecretHit]:
+    """Known-format tokens on one line (``number`` is its 0-based line number).
+
+    ``language`` None is prose (documentation outside code blocks): only formats recognisable by
+    their shape are looked for there, not generic shapes under a provider's name.
+    """
     taken: list[tuple[int, int]] = []
     yield from _anchored_tokens(line, number, taken)
-    yield from _keyword_tokens(line, number, language, taken)
+    if language is not None:
+        yield from _keyword_tokens(line, number, language, taken)
     context = _AWS_SECRET_CONTEXT.search(line)
     if context:
         for match in _AWS_SECRET_VALUE.finditer(line, context.end()):

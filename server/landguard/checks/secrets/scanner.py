@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import logging
 import re
+import weakref
 from collections.abc import Iterable, Iterator
 
 from landguard.checks.secrets import detect_secrets_adapter as ds
 from landguard.checks.secrets import (
+    command_credentials,
+    credential_files,
+    doc_blocks,
     hardcoded_passwords,
     high_entropy_assignments,
     private_keys,
@@ -39,6 +43,8 @@ _WORDS = tuple(
         + private_keys.PREFILTER_WORDS
         + url_credentials.PREFILTER_WORDS
         + hardcoded_passwords.PREFILTER_WORDS
+        + command_credentials.PREFILTER_WORDS
+        + credential_files.PREFILTER_WORDS
     )
 )
 # Token characters become "a", newlines stay, everything else (non-ASCII bytes too) becomes a space.
@@ -90,28 +96,72 @@ class SecretsScanner(LineCheck):
         url_credentials.RULE,
         hardcoded_passwords.RULE,
         high_entropy_assignments.RULE,
+        command_credentials.RULE,
+        credential_files.RULE,
     )
     languages = None  # secrets hide in any text file
 
     def widen(self, document: Document, first: int, last: int) -> tuple[int, int]:
-        return private_keys.widen(document.lines, first, last)
+        first, last = private_keys.widen(document.lines, first, last)
+        previous = _contexts.get(document)
+        current = _line_contexts(document)
+        if previous is not None and current is not None and _context_moved(previous[1], current, first, last):
+            return 0, len(
+                document.lines
+            ) - 1  # a fence or a `kind: Secret` changed: every line may read differently
+        return first, last
 
     def scan_lines(
         self, document: Document, first: int, last: int, context: CheckContext
     ) -> Iterable[Finding]:
         lines = document.lines
         last = min(last, len(lines) - 1)
+        contexts = _line_contexts(document)
         findings: list[Finding] = []
         for number in candidate_lines(lines, first, last):
             line = lines[number]
             if len(line) > MAX_LINE_LENGTH:
                 line = line[:MAX_LINE_LENGTH]
-            for hit in _hits_on_line(document, line, number, document.language):
+            language = document.language
+            if contexts is not None and document.language != "yaml":
+                language = contexts[number]  # documentation: the code block's language, None in prose
+            in_secret = contexts is not None and document.language == "yaml" and bool(contexts[number])
+            for hit in _hits_on_line(document, line, number, language, in_secret):
                 findings.append(_finding(document, hit))
         return findings
 
 
-def _hits_on_line(document: Document, line: str, number: int, language: str) -> Iterator[SecretHit]:
+# Per document: the text last seen and what each of its lines means beyond itself (the code block
+# it is in, for documentation; whether it is a Kubernetes Secret's data, for YAML).
+_contexts: weakref.WeakKeyDictionary[Document, tuple[str, list]] = weakref.WeakKeyDictionary()
+
+
+def _line_contexts(document: Document) -> list | None:
+    kind = doc_blocks.doc_language(document.path, document.language)
+    if kind is None and document.language != "yaml":
+        return None
+    cached = _contexts.get(document)
+    if cached is not None and cached[0] is document.text:
+        return cached[1]
+    if kind is not None:
+        contexts = doc_blocks.block_languages(document.lines, kind)
+    else:
+        contexts = credential_files.kubernetes_secret_data_lines(document.lines)
+    _contexts[document] = (document.text, contexts)
+    return contexts
+
+
+def _context_moved(previous: list, current: list, first: int, last: int) -> bool:
+    """Whether lines outside the edited ``first..last`` changed context (aligned on both ends)."""
+    tail = len(current) - last - 1
+    if previous[:first] != current[:first]:
+        return True
+    return tail > 0 and previous[len(previous) - tail :] != current[len(current) - tail :]
+
+
+def _hits_on_line(
+    document: Document, line: str, number: int, language: str | None, in_secret: bool = False
+) -> Iterator[SecretHit]:
     taken: list[tuple[int, int]] = []
 
     def fresh(hit: SecretHit) -> bool:
@@ -132,6 +182,16 @@ def _hits_on_line(document: Document, line: str, number: int, language: str) -> 
     for hit in url_credentials.find_url_credentials(line, number):
         if fresh(hit):
             yield hit
+    for hit in command_credentials.find_command_credentials(line, number):
+        if fresh(hit):
+            yield hit
+    for hit in credential_files.find_credential_file_secrets(document.path, line, number, in_secret):
+        if fresh(hit):
+            yield hit
+    if language is None or in_secret:
+        # Prose in documentation: sentences and bullet lists are not assignments. Secret data is
+        # base64: LG107 judged its decoded value.
+        return
     for hit in hardcoded_passwords.find_hardcoded_secrets(line, number, language, weak=False):
         if fresh(hit):
             yield hit
@@ -183,6 +243,12 @@ def _fixes(document: Document, hit: SecretHit) -> list[Fix]:
 def _env_fix(document: Document, hit: SecretHit) -> Fix | None:
     if hit.rule is private_keys.RULE:
         return None
+    if hit.rule is command_credentials.RULE:
+        return secret_fixes.shell_variable_fix(document, hit.span, hit.env_name)
+    if hit.rule is credential_files.RULE:
+        if hit.env_name == "NPM_TOKEN":
+            return secret_fixes.npmrc_variable_fix(document, hit.span, "NPM_AUTH")
+        return None  # JSON, netrc and manifests have no interpolation
     if hit.rule is url_credentials.RULE:
         # The whole URL is the configuration value: replace it only when it is the literal's content.
         def whole_url(literal: secret_fixes.Literal) -> bool:
