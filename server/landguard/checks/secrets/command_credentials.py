@@ -64,11 +64,11 @@ RULE = Rule(
 PREFILTER_WORDS = ("curl", "wget", "http", "xh ", "authorization", "api-key", "token:", "pass", "mysql",
                    "mariadb", "sshpass", "docker", "redis-cli")  # fmt: skip
 
-_VALUE = r"""(?P<q>['"]?)(?P<v>[^\s'"]+)"""
+_VALUE = r"""(?P<q>['"]?)(?P<v>[^\s'"`]+)"""
 # -u / --user / --auth user:password (curl, wget, httpie); the command must be on the line.
 _USER_COMMAND = re.compile(r"(?:^|[\s;|&(`'\"\[,])(?:curl|wget|https?|xh)\s")
 _USER_OPTION = re.compile(
-    r"""(?:^|\s)(?:-u|--user|--proxy-user|-U|-a|--auth)(?:\s+|=)(?P<q>['"]?)(?P<user>[^\s:'"]*):(?P<v>[^\s'"]+)"""
+    r"""(?:^|\s)(?:-u|--user|--proxy-user|-U|-a|--auth)(?:\s+|=)(?P<q>['"]?)(?P<user>[^\s:'"`]*):(?P<v>[^\s'"`]+)"""
 )
 _HEADER = re.compile(
     r"""(?i)\b(?P<name>(?:proxy-)?authorization|x-api-key|api-key|x-auth-token|private-token|x-access-token"""

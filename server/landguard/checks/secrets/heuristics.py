@@ -124,8 +124,26 @@ def is_not_a_secret_value(value: str) -> bool:
         return True  # the name of a secret ("AWS_SECRET_ACCESS_KEY", "next_token"), not one
     if ds.is_not_alphanumeric_string(stripped) or ds.is_potential_uuid(stripped):
         return True
+    if _encodes_a_placeholder(stripped):
+        return True  # base64 of "user:${PASSWORD}" or "changeme"
     # Prose (messages, prompts) or a regular expression rather than a secret.
     return stripped.count(" ") >= 2 or bool(_REGEX_SYNTAX.search(stripped))
+
+
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]{8,}={0,2}$")
+
+
+def _encodes_a_placeholder(value: str) -> bool:
+    if len(value) % 4 or not _BASE64.match(value):
+        return False
+    try:
+        decoded = base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return False
+    if not decoded.isprintable():
+        return False
+    secret = decoded.partition(":")[2] or decoded
+    return is_placeholder(secret) or secret.startswith("$")
 
 
 def is_wordy(value: str, share: float) -> bool:

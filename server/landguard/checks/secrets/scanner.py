@@ -13,7 +13,6 @@ import re
 import weakref
 from collections.abc import Iterable, Iterator
 
-from landguard.checks.secrets import detect_secrets_adapter as ds
 from landguard.checks.secrets import (
     command_credentials,
     credential_files,
@@ -24,7 +23,8 @@ from landguard.checks.secrets import (
     provider_tokens,
     url_credentials,
 )
-from landguard.checks.secrets.heuristics import SecretHit, env_var_name, mask_value
+from landguard.checks.secrets import detect_secrets_adapter as ds
+from landguard.checks.secrets.heuristics import SecretHit, env_var_name, is_public_sample, mask_value
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding, Fix
 from landguard.engine.registry import CheckContext, LineCheck
@@ -165,7 +165,12 @@ def _hits_on_line(
     taken: list[tuple[int, int]] = []
 
     def fresh(hit: SecretHit) -> bool:
-        """One finding per secret: the first, most specific detector to claim a stretch wins."""
+        """One finding per secret: the first, most specific detector to claim a stretch wins.
+
+        Documented public samples (jwt.io's token, AWS's example keys) are nobody's secret.
+        """
+        if is_public_sample(hit.value):
+            return False
         start = hit.span.start_col
         end = hit.span.end_col if hit.span.end_line == hit.span.start_line else len(line)
         if any(start < taken_end and taken_start < end for taken_start, taken_end in taken):
