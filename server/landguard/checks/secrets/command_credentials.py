@@ -11,7 +11,9 @@ Dockerfile `RUN` lines, CI YAML `run:` steps, Markdown code blocks and strings i
 
 Variables (`$TOKEN`, `${PASSWORD}`, `%PASSWORD%`), templates (`<token>`, `{{ token }}`) and
 placeholders (`changeme`, `xxxx`, `your-token-here`) are not reported; neither is
-`--password-stdin` or `-p` followed by a space (which makes the client prompt).
+`--password-stdin` or `-p` followed by a space (which makes the client prompt), a Basic
+credential whose password is one lowercase word (`hello:world`, a protocol example), nor, in
+code, a header outside a command (a docstring's `Authorization: Token …` example).
 
 The finding covers the credential.
 
@@ -102,9 +104,18 @@ def _basic_password(encoded: str) -> str | None:
     return password if colon and decoded.isprintable() else None
 
 
-def find_command_credentials(line: str, number: int) -> Iterator[SecretHit]:
-    """Credentials in commands and HTTP headers on one line."""
-    if _USER_COMMAND.search(line):
+_CODE_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx", "java"})
+_SAMPLE_WORD = re.compile(r"^[a-z]{1,10}$")
+
+
+def find_command_credentials(line: str, number: int, language: str | None = None) -> Iterator[SecretHit]:
+    """Credentials in commands and HTTP headers on one line.
+
+    In code, a header counts only inside a command (``"curl -H 'Authorization: …'"``): a bare
+    ``Authorization: Token …`` there is a docstring's or comment's example of the protocol.
+    """
+    command = _USER_COMMAND.search(line)
+    if command:
         for match in _USER_OPTION.finditer(line):
             value = match.group("v")
             if match.group("q") and value.endswith(match.group("q")):
@@ -113,13 +124,15 @@ def find_command_credentials(line: str, number: int) -> Iterator[SecretHit]:
                 yield _hit(
                     "Password in a command's user option", value, number, match.start("v"), "CURL_PASSWORD"
                 )
-    for match in _HEADER.finditer(line):
+    headers = _HEADER.finditer(line) if command or language not in _CODE_LANGUAGES else ()
+    for match in headers:
         value, scheme = match.group("v"), (match.group("scheme") or "").strip().lower()
         if line[match.end("v") : match.end("v") + 1] in {"$", "{", "<"} or not _usable(value):
             continue
         if scheme == "basic":
             password = _basic_password(value)
-            if password is None or not _usable(password):
+            # A lowercase word ("hello:world", "foo:bar") is a protocol example, not someone's login.
+            if password is None or not _usable(password) or _SAMPLE_WORD.match(password):
                 continue
         elif not looks_random(value, min_length=12):
             continue  # "Bearer token123": documentation's stand-in, not a generated token

@@ -187,7 +187,7 @@ def _hits_on_line(
     for hit in url_credentials.find_url_credentials(line, number):
         if fresh(hit):
             yield hit
-    for hit in command_credentials.find_command_credentials(line, number):
+    for hit in command_credentials.find_command_credentials(line, number, language):
         if fresh(hit):
             yield hit
     for hit in credential_files.find_credential_file_secrets(document.path, line, number, in_secret):
