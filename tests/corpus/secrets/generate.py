@@ -9,8 +9,8 @@ against the format, not against itself.
 Every token appears in six contexts (Python code, ``.env``, YAML, JSON, a shell script, a
 Markdown code block). The negatives have the same shapes:
 
-- near-misses: the body cut to half its documented length, and, for keyword formats, the
-  value under a name that does not name the provider;
+- near-misses: the body cut to half its documented length, or one character short of it,
+  and, for keyword formats, the value under a name that does not name the provider;
 - placeholders: bodies of one repeated character, the alphabet in sequence, and templates
   (``<github_token>``, ``${GITHUB_TOKEN}``, ``your-github-token-here``).
 
@@ -62,7 +62,7 @@ def k(provider: str, kind: str, template: str, name: str) -> Spec:
 UUID = "{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}"
 
 SPECS: tuple[Spec, ...] = (
-    a("Anthropic", "Anthropic API key", "sk-ant-api03-{u:93}AA", "ANTHROPIC_API_KEY"),
+    a("Anthropic", "Anthropic API key", "sk-ant-api03-{u:78-118}AA", "ANTHROPIC_API_KEY"),
     a("OpenAI", "OpenAI API key", "sk-proj-{u:40-156}", "OPENAI_API_KEY"),
     a("OpenAI", "OpenAI API key", "sk-{an:20}T3BlbkFJ{an:20}", "OPENAI_API_KEY"),
     a("Groq", "Groq API key", "gsk_{an:52}", "GROQ_API_KEY"),
@@ -72,7 +72,7 @@ SPECS: tuple[Spec, ...] = (
     a("Hugging Face", "Hugging Face access token", "hf_{an:34}", "HF_TOKEN"),
     a("Hugging Face", "Hugging Face organization API token", "api_org_{an:34}", "HF_ORG_TOKEN"),
     a("LangSmith", "LangSmith API key", "lsv2_pt_{hex:32}_{hex:10}", "LANGSMITH_API_KEY"),
-    a("Pinecone", "Pinecone API key", "pcsk_{an:6}_{an:63}", "PINECONE_API_KEY"),
+    a("Pinecone", "Pinecone API key", "pcsk_{an:6}_{an:43-73}", "PINECONE_API_KEY"),
     a("GitHub", "GitHub personal access token", "ghp_{an:36}", "GITHUB_TOKEN"),
     a("GitHub", "GitHub OAuth access token", "gho_{an:36}", "GITHUB_TOKEN"),
     a("GitHub", "GitHub user-to-server token", "ghu_{an:36}", "GITHUB_TOKEN"),
@@ -82,22 +82,22 @@ SPECS: tuple[Spec, ...] = (
     a("GitLab", "GitLab personal access token", "glpat-{u:20-40}", "GITLAB_TOKEN"),
     a("GitLab", "GitLab deploy token", "gldt-{u:20}", "GITLAB_DEPLOY_TOKEN"),
     a("GitLab", "GitLab runner token", "glrt-{u:20}", "GITLAB_RUNNER_TOKEN"),
-    a("GitLab", "GitLab CI/CD job token", "glcbt-{u:24}", "CI_JOB_TOKEN"),
-    a("GitLab", "GitLab pipeline trigger token", "glptt-{hex:40}", "TRIGGER_TOKEN"),
+    a("GitLab", "GitLab CI/CD job token", "glcbt-{u:20-24}", "CI_JOB_TOKEN"),
+    a("GitLab", "GitLab pipeline trigger token", "glptt-{hex:20-40}", "TRIGGER_TOKEN"),
     a("GitLab", "GitLab OAuth application secret", "gloas-{hex:64}", "GITLAB_OAUTH_SECRET"),
     a("GitLab", "GitLab feed token", "glft-{u:20}", "GITLAB_FEED_TOKEN"),
-    a("GitLab", "GitLab agent token", "glagent-{u:50}", "GITLAB_AGENT_TOKEN"),
-    a("GitLab", "GitLab incoming mail token", "glimt-{u:25}", "GITLAB_INCOMING_EMAIL_TOKEN"),
+    a("GitLab", "GitLab agent token", "glagent-{u:20-50}", "GITLAB_AGENT_TOKEN"),
+    a("GitLab", "GitLab incoming mail token", "glimt-{u:20-25}", "GITLAB_INCOMING_EMAIL_TOKEN"),
     a("GitLab", "GitLab SCIM OAuth token", "glsoat-{u:20}", "GITLAB_SCIM_TOKEN"),
     a("GitLab", "GitLab feature flags client token", "glffct-{u:20}", "UNLEASH_CLIENT_TOKEN"),
     a("GitLab", "GitLab runner authentication token", "glrtr-{u:20}", "RUNNER_AUTH_TOKEN"),
     a("GitLab", "GitLab runner registration token", "GR1348941{u:20}", "REGISTRATION_TOKEN"),
     a("Bitbucket", "Bitbucket app password", "ATBB{an:32}", "BITBUCKET_APP_PASSWORD"),
-    a("Atlassian", "Atlassian API token", "ATATT3{u:186}", "JIRA_API_TOKEN"),
-    a("Atlassian", "Atlassian access token", "ATCTT3{u:186}", "CONFLUENCE_ACCESS_TOKEN"),
+    a("Atlassian", "Atlassian API token", "ATATT3{u:180-200}", "JIRA_API_TOKEN"),
+    a("Atlassian", "Atlassian access token", "ATCTT3{u:180-200}", "CONFLUENCE_ACCESS_TOKEN"),
     a("npm", "npm access token", "npm_{an:36}", "NPM_TOKEN"),
-    a("PyPI", "PyPI API token", "pypi-AgEIcHlwaS5vcmc{u:70}", "PYPI_API_TOKEN"),
-    a("PyPI", "TestPyPI API token", "pypi-AgENdGVzdC5weXBpLm9yZw{u:70}", "TEST_PYPI_API_TOKEN"),
+    a("PyPI", "PyPI API token", "pypi-AgEIcHlwaS5vcmc{u:50-70}", "PYPI_API_TOKEN"),
+    a("PyPI", "TestPyPI API token", "pypi-AgENdGVzdC5weXBpLm9yZw{u:50-70}", "TEST_PYPI_API_TOKEN"),
     a("RubyGems", "RubyGems API key", "rubygems_{hex:48}", "GEM_HOST_API_KEY"),
     a("Clojars", "Clojars deploy token", "CLOJARS_{lo:60}", "CLOJARS_TOKEN"),
     a("NuGet", "NuGet API key", "oy2{lo:43}", "NUGET_API_KEY"),
@@ -112,7 +112,7 @@ SPECS: tuple[Spec, ...] = (
     a("Sourcegraph", "Sourcegraph access token", "sgp_{hex:40}", "SRC_ACCESS_TOKEN"),
     a("SonarQube", "SonarQube token", "squ_{hex:40}", "SONAR_TOKEN"),
     a("SonarQube", "SonarQube token", "sqp_{hex:40}", "SONAR_TOKEN"),
-    a("Octopus Deploy", "Octopus Deploy API key", "API-{AN:27}", "OCTOPUS_API_KEY"),
+    a("Octopus Deploy", "Octopus Deploy API key", "API-{AN:26-32}", "OCTOPUS_API_KEY"),
     a("Harness", "Harness personal access token", "pat.{u:22}.{hex:24}.{an:20}", "HARNESS_API_KEY"),
     a("Prefect", "Prefect API key", "pnu_{an:36}", "PREFECT_API_KEY"),
     a("ReadMe", "ReadMe API key", "rdme_{lo:70}", "README_API_KEY"),
@@ -148,7 +148,7 @@ SPECS: tuple[Spec, ...] = (
         "https://acme.blob.core.windows.net/c?sv=2022-11-02&ss=b&sp=r&sig={b64:43}%3D",
         "BLOB_SAS_URL",
     ),
-    a("Azure Entra ID", "Azure Entra ID client secret", "{u:3}{d:1}Q~{u:34}", "AZURE_CLIENT_SECRET"),
+    a("Azure Entra ID", "Azure Entra ID client secret", "{u:3}{d:1}Q~{u:31-34}", "AZURE_CLIENT_SECRET"),
     a(
         "Azure DevOps",
         "Azure DevOps personal access token",
@@ -157,9 +157,9 @@ SPECS: tuple[Spec, ...] = (
     ),
     k("Azure DevOps", "Azure DevOps personal access token", "{b32:52}", "AZURE_DEVOPS_PAT"),
     k("Azure OpenAI", "Azure OpenAI API key", "{hex:32}", "AZURE_OPENAI_API_KEY"),
-    a("Alibaba Cloud", "Alibaba Cloud AccessKey ID", "LTAI{an:20}", "ALIBABA_CLOUD_ACCESS_KEY_ID"),
+    a("Alibaba Cloud", "Alibaba Cloud AccessKey ID", "LTAI{an:12-20}", "ALIBABA_CLOUD_ACCESS_KEY_ID"),
     a("Tencent Cloud", "Tencent Cloud SecretId", "AKID{an:32}", "TENCENTCLOUD_SECRET_ID"),
-    a("Yandex", "Yandex Cloud API key", "AQVN{u:36}", "YC_API_KEY"),
+    a("Yandex", "Yandex Cloud API key", "AQVN{u:35-38}", "YC_API_KEY"),
     a("Yandex", "Yandex OAuth token", "y0_{u:55}", "YC_TOKEN"),
     a("Scaleway", "Scaleway access key", "SCW{AN:17}", "SCW_ACCESS_KEY"),
     a("DigitalOcean", "DigitalOcean personal access token", "dop_v1_{hex:64}", "DIGITALOCEAN_TOKEN"),
@@ -172,10 +172,10 @@ SPECS: tuple[Spec, ...] = (
     a("HashiCorp Vault", "HashiCorp Vault batch token", "hvb.{u:24-138}", "VAULT_TOKEN"),
     a("HashiCorp Vault", "HashiCorp Vault recovery token", "hvr.{u:24-90}", "VAULT_RECOVERY_TOKEN"),
     k("HashiCorp Vault", "HashiCorp Vault token (legacy)", "s.{an:24}", "VAULT_TOKEN"),
-    a("Terraform Cloud", "Terraform Cloud API token", "{an:14}.atlasv1.{u:67}", "TFE_TOKEN"),
+    a("Terraform Cloud", "Terraform Cloud API token", "{an:14}.atlasv1.{u:60-70}", "TFE_TOKEN"),
     a("Pulumi", "Pulumi access token", "pul-{hex:40}", "PULUMI_ACCESS_TOKEN"),
-    a("Doppler", "Doppler token", "dp.pt.{an:43}", "DOPPLER_TOKEN"),
-    a("Doppler", "Doppler token", "dp.st.{an:43}", "DOPPLER_TOKEN"),
+    a("Doppler", "Doppler token", "dp.pt.{an:40-44}", "DOPPLER_TOKEN"),
+    a("Doppler", "Doppler token", "dp.st.{an:40-44}", "DOPPLER_TOKEN"),
     a("1Password", "1Password service account token", "ops_eyJ{b64:200-300}", "OP_SERVICE_ACCOUNT_TOKEN"),
     a("1Password", "1Password Secret Key", "A3-{AN:6}-{AN:6}-{AN:5}-{AN:5}-{AN:5}-{AN:5}", "OP_SECRET_KEY"),
     a(
@@ -188,10 +188,10 @@ SPECS: tuple[Spec, ...] = (
     a("Fly.io", "Fly.io access token", "fo1_{u:43}", "FLY_API_TOKEN"),
     a("Fly.io", "Fly.io macaroon token", "FlyV1 fm2_{b64:100-200}", "FLY_API_TOKEN"),
     a("OpenShift", "OpenShift user token", "sha256~{u:43}", "OPENSHIFT_TOKEN"),
-    a("Tailscale", "Tailscale key", "tskey-auth-{an:11}CNTRL-{an:33}", "TS_AUTHKEY"),
+    a("Tailscale", "Tailscale key", "tskey-auth-{an:11}CNTRL-{an:20-40}", "TS_AUTHKEY"),
     a("Databricks", "Databricks personal access token", "dapi{hex:32}", "DATABRICKS_TOKEN"),
     a("Databricks", "Databricks OAuth secret", "dose{hex:32}", "DATABRICKS_CLIENT_SECRET"),
-    a("PlanetScale", "PlanetScale token", "pscale_tkn_{u:43}", "PLANETSCALE_TOKEN"),
+    a("PlanetScale", "PlanetScale token", "pscale_tkn_{u:32-64}", "PLANETSCALE_TOKEN"),
     a("Supabase", "Supabase personal access token", "sbp_{hex:40}", "SUPABASE_ACCESS_TOKEN"),
     a("Supabase", "Supabase secret key", "sb_secret_{u:31}", "SUPABASE_SECRET_KEY"),
     a("Neon", "Neon API key", "napi_{lo:64}", "NEON_API_KEY"),
@@ -203,19 +203,19 @@ SPECS: tuple[Spec, ...] = (
     a("Dynatrace", "Dynatrace API token", "dt0c01.{AN:24}.{AN:64}", "DT_API_TOKEN"),
     a("Grafana", "Grafana Cloud access token", "glc_{b64:32-120}", "GRAFANA_CLOUD_TOKEN"),
     a("Grafana", "Grafana service account token", "glsa_{an:32}_{hex:8}", "GRAFANA_TOKEN"),
-    a("Grafana", "Grafana API key", "eyJrIjoi{b64:70}", "GRAFANA_API_KEY"),
+    a("Grafana", "Grafana API key", "eyJrIjoi{b64:60-100}", "GRAFANA_API_KEY"),
     a("New Relic", "New Relic user API key", "NRAK-{AN:27}", "NEW_RELIC_API_KEY"),
     a("New Relic", "New Relic insights key", "NRII-{u:32}", "NEW_RELIC_INSIGHTS_KEY"),
     a("New Relic", "New Relic license key", "{hex:36}NRAL", "NEW_RELIC_LICENSE_KEY"),
-    a("Sentry", "Sentry organization auth token", "sntrys_eyJ{b64:60-120}_{u:43}", "SENTRY_AUTH_TOKEN"),
+    a("Sentry", "Sentry organization auth token", "sntrys_eyJ{u:60-120}", "SENTRY_AUTH_TOKEN"),
     a("Sentry", "Sentry user auth token", "sntryu_{hex:64}", "SENTRY_AUTH_TOKEN"),
     a("Honeycomb", "Honeycomb ingest key", "hcaik_{lo:58}", "HONEYCOMB_API_KEY"),
-    a("Slack", "Slack bot token", "xoxb-{d:12}-{d:13}-{an:24}", "SLACK_BOT_TOKEN"),
-    a("Slack", "Slack user token", "xoxp-{d:12}-{d:12}-{d:13}-{hex:32}", "SLACK_USER_TOKEN"),
-    a("Slack", "Slack token", "xoxa-2-{d:12}-{an:30}", "SLACK_LEGACY_TOKEN"),
-    a("Slack", "Slack token", "xoxr-{d:12}-{an:40}", "SLACK_REFRESH_TOKEN"),
-    a("Slack", "Slack configuration token", "xoxe.xoxp-1-{an:166}", "SLACK_CONFIG_TOKEN"),
-    a("Slack", "Slack configuration refresh token", "xoxe-1-{an:146}", "SLACK_CONFIG_REFRESH_TOKEN"),
+    a("Slack", "Slack bot token", "xoxb-{d:12}-{d:13}-{an:20-24}", "SLACK_BOT_TOKEN"),
+    a("Slack", "Slack user token", "xoxp-{d:12}-{d:12}-{d:13}-{hex:20-32}", "SLACK_USER_TOKEN"),
+    a("Slack", "Slack token", "xoxa-2-{d:12}-{an:8-30}", "SLACK_LEGACY_TOKEN"),
+    a("Slack", "Slack token", "xoxr-{d:12}-{an:8-40}", "SLACK_REFRESH_TOKEN"),
+    a("Slack", "Slack configuration token", "xoxe.xoxp-1-{an:150-166}", "SLACK_CONFIG_TOKEN"),
+    a("Slack", "Slack configuration refresh token", "xoxe-1-{an:140-146}", "SLACK_CONFIG_REFRESH_TOKEN"),
     a("Slack", "Slack app-level token", "xapp-1-A{AN:10}-{d:13}-{hex:64}", "SLACK_APP_TOKEN"),
     a(
         "Slack",
@@ -238,7 +238,7 @@ SPECS: tuple[Spec, ...] = (
     a(
         "Discord",
         "Discord webhook URL",
-        "https://discord.com/api/webhooks/{d:19}/{u:68}",
+        "https://discord.com/api/webhooks/{d:19}/{u:60-68}",
         "DISCORD_WEBHOOK_URL",
     ),
     k("Discord", "Discord client secret", "{u:32}", "DISCORD_CLIENT_SECRET"),
@@ -260,14 +260,14 @@ SPECS: tuple[Spec, ...] = (
     a("SendGrid", "SendGrid API key", "SG.{u:22}.{u:43}", "SENDGRID_API_KEY"),
     a("Mailgun", "Mailgun API key", "key-{hex:32}", "MAILGUN_API_KEY"),
     k("Mailgun", "Mailgun API key", "{hex:32}-{hex:8}-{hex:8}", "MAILGUN_API_KEY"),
-    a("Mailchimp", "Mailchimp API key", "{hex:32}-us{d:2}", "MAILCHIMP_API_KEY"),
+    a("Mailchimp", "Mailchimp API key", "{hex:32}-us{d:1-2}", "MAILCHIMP_API_KEY"),
     a("Brevo", "Brevo API key", "xkeysib-{hex:64}-{an:16}", "BREVO_API_KEY"),
     a("Brevo", "Brevo SMTP key", "xsmtpsib-{hex:64}-{an:16}", "BREVO_SMTP_KEY"),
     a("Resend", "Resend API key", "re_{an:8}_{an:24}", "RESEND_API_KEY"),
     a("MailerSend", "MailerSend API token", "mlsn.{hex:64}", "MAILERSEND_API_KEY"),
     a("Mandrill", "Mandrill API key", "md-{u:22}", "MANDRILL_API_KEY"),
     a("Telnyx", "Telnyx API key", "KEY{HEX:32}_{an:22}", "TELNYX_API_KEY"),
-    a("Intercom", "Intercom access token", "dG9rOj{b64:54}=", "INTERCOM_ACCESS_TOKEN"),
+    a("Intercom", "Intercom access token", "dG9rOj{b64:50-60}=", "INTERCOM_ACCESS_TOKEN"),
     a("Typeform", "Typeform personal access token", "tfp_{an:44}_{an:14}", "TYPEFORM_TOKEN"),
     a("Notion", "Notion integration token", "ntn_{d:11}{an:35}", "NOTION_TOKEN"),
     a("Notion", "Notion integration token (legacy)", "secret_{an:43}", "NOTION_TOKEN"),
@@ -280,13 +280,13 @@ SPECS: tuple[Spec, ...] = (
     a("Contentful", "Contentful personal access token", "CFPAT-{u:43}", "CONTENTFUL_MANAGEMENT_TOKEN"),
     a("Frame.io", "Frame.io developer token", "fio-u-{u:64}", "FRAMEIO_TOKEN"),
     a("Dropbox", "Dropbox short-lived access token", "sl.{u:130-140}", "DROPBOX_ACCESS_TOKEN"),
-    a("Zapier", "Zapier webhook URL", "https://hooks.zapier.com/hooks/catch/{d:7}/{lo:7}/", "ZAPIER_HOOK"),
+    a("Zapier", "Zapier webhook URL", "https://hooks.zapier.com/hooks/catch/{d:7}/{lo:6-8}/", "ZAPIER_HOOK"),
     a("Salesforce", "Salesforce access token", "00D{an:15}!{an:96}", "SALESFORCE_ACCESS_TOKEN"),
-    a("Twitter", "Twitter/X bearer token", "AAAAAAAAAAAAAAAAAAAAA{an:91}", "TWITTER_BEARER_TOKEN"),
+    a("Twitter", "Twitter/X bearer token", "AAAAAAAAAAAAAAAAAAAAA{an:80-120}", "TWITTER_BEARER_TOKEN"),
     a("Facebook", "Facebook/Meta access token", "EAA{an:100-180}", "FACEBOOK_ACCESS_TOKEN"),
     a("Facebook", "Facebook app access token", "{d:15}|{hex:32}", "FACEBOOK_APP_TOKEN"),
     k("Facebook", "Facebook app secret", "{hex:32}", "FACEBOOK_APP_SECRET"),
-    a("Mapbox", "Mapbox secret access token", "sk.eyJ{u:60}.{u:22}", "MAPBOX_SECRET_TOKEN"),
+    a("Mapbox", "Mapbox secret access token", "sk.eyJ{u:60}.{u:20-22}", "MAPBOX_SECRET_TOKEN"),
     a("Shopify", "Shopify access token", "shpat_{hex:32}", "SHOPIFY_ACCESS_TOKEN"),
     a("Shopify", "Shopify access token", "shpca_{hex:32}", "SHOPIFY_ACCESS_TOKEN"),
     a("Shopify", "Shopify shared secret", "shpss_{hex:32}", "SHOPIFY_API_SECRET"),
@@ -321,7 +321,7 @@ SPECS: tuple[Spec, ...] = (
     a("Flutterwave", "Flutterwave test secret key", "FLWSECK_TEST-{hex:32}-X", "FLW_SECRET_KEY"),
     a("Duffel", "Duffel live access token", "duffel_live_{u:43}", "DUFFEL_ACCESS_TOKEN"),
     a("Duffel", "Duffel test access token", "duffel_test_{u:43}", "DUFFEL_ACCESS_TOKEN"),
-    a("Adyen", "Adyen API key", "AQE{an:4}{b64:110}", "ADYEN_API_KEY"),
+    a("Adyen", "Adyen API key", "AQE{an:4}{b64:100-120}", "ADYEN_API_KEY"),
     a("Klaviyo", "Klaviyo private API key", "pk_{hex:34}", "KLAVIYO_PRIVATE_KEY"),
     a("Razorpay", "Razorpay live key ID", "rzp_live_{an:14}", "RAZORPAY_KEY_ID"),
     a("42", "42 intra API secret", "s-s4t2ud-{hex:64}", "FT_API_SECRET"),
@@ -352,7 +352,12 @@ SPECS: tuple[Spec, ...] = (
     k("Vercel", "Vercel access token", "{an:24}", "VERCEL_TOKEN"),
     k("Confluent", "Confluent API key", "{AN:16}", "CONFLUENT_API_KEY"),
     k("Confluent", "Confluent API secret", "{b64:64}", "CONFLUENT_API_SECRET"),
-    k("Snowflake", "Snowflake password", "{an:12}!{an:6}", "SNOWFLAKE_PASSWORD"),
+    a(
+        "Snowflake",
+        "Snowflake connection password",
+        "snowflake://etl:{an:8-16}@acme-xy12345/analytics",
+        "SNOWFLAKE_URL",
+    ),
     k("Sumo Logic", "Sumo Logic access ID", "su{an:12}", "SUMO_ACCESS_ID"),
     k("Sumo Logic", "Sumo Logic access key", "{an:64}", "SUMO_ACCESS_KEY"),
     k("SonarQube", "SonarQube Cloud token", "{hex:40}", "SONAR_TOKEN"),
@@ -390,12 +395,25 @@ _FIELD = re.compile(r"\{(\w+):(\d+)(?:-(\d+))?\}")
 
 
 def _fill(template: str, rng: random.Random, mode: str) -> str:
-    """A token from ``template``: random fields, or a placeholder of the same shape."""
+    """A token from ``template``: random fields, or a placeholder of the same shape.
+
+    ``one-short``: random, but the last field one character below its documented minimum.
+    """
+    last_field = len(_FIELD.findall(template)) - 1
+    index = -1
 
     def field(match: re.Match[str]) -> str:
+        nonlocal index
+        index += 1
         alphabet, low = CLASSES[match.group(1)], int(match.group(2))
         high = int(match.group(3) or low)
         size = rng.randint(low, high)
+        if mode == "one-short":
+            return (
+                _fill(match.group(0), rng, "random")
+                if index != last_field
+                else _random(alphabet, low - 1, rng)
+            )
         if mode == "random":
             while True:  # real tokens mix letters and digits; a draw of one kind only is redrawn
                 body = "".join(rng.choice(alphabet) for _ in range(size))
@@ -412,6 +430,10 @@ def _fill(template: str, rng: random.Random, mode: str) -> str:
         return (ordered * (size // len(ordered) + 1))[:size]
 
     return _FIELD.sub(field, template)
+
+
+def _random(alphabet: str, size: int, rng: random.Random) -> str:
+    return "".join(rng.choice(alphabet) for _ in range(size))
 
 
 @dataclass(frozen=True)
@@ -457,6 +479,8 @@ def generate(seed: int = 1234, draws: int = 2) -> list[Sample]:
         for draw in range(draws):
             add(spec, "positive", f"random{draw}", spec.name, _fill(spec.template, rng, "random"))
         add(spec, "near-miss", "short", spec.name, _fill(spec.template, rng, "short"))
+        if not spec.keyword:
+            add(spec, "near-miss", "one short", spec.name, _fill(spec.template, rng, "one-short"))
         if spec.keyword:
             add(
                 spec,

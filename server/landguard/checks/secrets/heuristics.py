@@ -44,7 +44,8 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 _PATH_OR_URL = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\|[a-z][a-z0-9+.\-]*://[^@\s]*$)")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _LOWERCASE_WORD = re.compile(r"[a-z]{4,}")
-_RUN_OF_SIX = re.compile(r"(.)\1{5,}")
+# A generated body repeats a character eight times in a row about once in 10^8 tokens.
+_LONG_RUN = re.compile(r"(.)\1{7,}")
 _NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]")
 # Words of a name: "apiKey" -> api, Key; "DB_PASSWORD" -> DB, PASSWORD; "APIKey" -> API, Key.
 _NAME_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -171,7 +172,7 @@ def token_body_is_placeholder(body: str) -> bool:
     """For provider tokens: AWS-style ``…EXAMPLE`` ids, ``xxxx`` runs, too few distinct characters."""
     if "EXAMPLE" in body or "xxxx" in body.lower() or "..." in body or "…" in body:
         return True
-    if _RUN_OF_SIX.search(body) or is_typed_pattern(body):
+    if _LONG_RUN.search(body) or is_typed_pattern(body):
         return True
     core = _NOT_ALPHANUMERIC.sub("", body)
     return len(set(core)) < min(8, max(3, len(core) // 3)) or ds.is_sequential_string(core)

@@ -106,7 +106,8 @@ _BY_ANCHOR: dict[str, list[TokenFormat]] = {}
 for _fmt in providers.ANCHORED:
     for _anchor in _fmt.anchors:
         _BY_ANCHOR.setdefault(_anchor, []).append(_fmt)
-_ANCHORS = re.compile(_trie_pattern(sorted(_BY_ANCHOR)))
+# In a lookahead, so that anchors may overlap ("…dp" + ".atlasv1." must not hide the second one).
+_ANCHORS = re.compile(f"(?=({_trie_pattern(sorted(_BY_ANCHOR))}))")
 # The literal found -> (anchor, format) to try there: longer anchors first, then table order.
 _candidates: dict[str, list[tuple[str, TokenFormat]]] = {}
 # The whole token, and nothing of a longer word on its right.
@@ -164,7 +165,7 @@ def _credential_name(name: str, keyword: str) -> bool:
 # [A-Za-z0-9_-] (which the scanner looks for) except those listed here by their anchors; keyword
 # formats with short values need their keywords; Azure keys and AWS secret keys need these words.
 # (Keyword formats' names mostly contain "key", "token" or "secret", which LG104 needs anyway.)
-PREFILTER_WORDS = ("accountkey", "aws", "secret", "sig=", "contribsys", "sumo", "confluent", "snowflake")
+PREFILTER_WORDS = ("accountkey", "aws", "secret", "sig=", "contribsys", "sumo", "confluent")
 
 # AWS secret access keys have no prefix: 40 base64 characters on a line that talks about them.
 _AWS_SECRET_CONTEXT = re.compile(r"(?i)aws.{0,30}?(?:secret|sk\b)|secret[_\-.]?access[_\-.]?key")
@@ -192,7 +193,7 @@ def _anchored_tokens(line: str, number: int, taken: list[tuple[int, int]]) -> It
         position = anchor_match.start()
         if position < covered:
             continue
-        for anchor, fmt in _candidates_for(anchor_match.group(0)):
+        for anchor, fmt in _candidates_for(anchor_match.group(1)):
             if fmt.offset >= 0:
                 start = position - fmt.offset
             else:
@@ -243,8 +244,6 @@ def _keyword_tokens(
                 continue
             if is_placeholder(value) or token_body_is_placeholder(value) or is_public_sample(value):
                 break
-            if fmt.pattern.startswith("[!-~]") and not looks_random(value, min_length=8):
-                break  # a password shape: words and names are LG104's to judge
             start = assignment.start + assignment.value.index(value)
             taken.append((start, start + len(value)))
             yield _hit(fmt, value, number, start, start + len(value), "")

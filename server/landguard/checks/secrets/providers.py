@@ -204,7 +204,6 @@ ANCHORED: tuple[TokenFormat, ...] = (
             GITLAB_DOC,
         )
         for prefix, name in (
-            ("gloas-", "OAuth application secret"),
             ("gldt-", "deploy token"),
             ("glrt-", "runner token"),
             ("glcbt-", "CI/CD job token"),
@@ -216,6 +215,14 @@ ANCHORED: tuple[TokenFormat, ...] = (
             ("glffct-", "feature flags client token"),
             ("glrtr-", "runner authentication token"),
         )
+    ),
+    _a(
+        "GitLab",
+        "GitLab OAuth application secret",
+        "GITLAB_OAUTH_SECRET",
+        "gloas-",
+        r"gloas-[a-f0-9]{64}",
+        GITLAB_DOC,
     ),
     _a(
         "GitLab",
@@ -906,7 +913,7 @@ ANCHORED: tuple[TokenFormat, ...] = (
         "Slack",
         "Slack token",
         "SLACK_TOKEN",
-        ("xoxa-", "xoxp-", "xoxr-", "xoxs-"),
+        ("xoxa-", "xoxr-", "xoxs-"),
         r"xox[aprs]-(?:[0-9]-)?[0-9]{6,}-[A-Za-z0-9-]{8,}",
         SLACK_DOC,
     ),
@@ -1466,6 +1473,14 @@ ANCHORED: tuple[TokenFormat, ...] = (
         "https://io.adafruit.com/api/docs/#authentication",
     ),
     _a(
+        "Snowflake",
+        "Snowflake connection password",
+        "SNOWFLAKE_PASSWORD",
+        "snowflake://",
+        r"snowflake://[^\s:/@'\"]+:(?P<v>[^\s:/@'\"]{8,128})@[A-Za-z0-9_.-]+",
+        "https://docs.snowflake.com/en/developer-guide/python-connector/sqlalchemy#connection-parameters",
+    ),
+    _a(
         "Sidekiq",
         "Sidekiq Enterprise credentials",
         "BUNDLE_ENTERPRISE__CONTRIBSYS__COM",
@@ -1671,15 +1686,6 @@ KEYWORD: tuple[TokenFormat, ...] = (
         ("confluent",),
         r"[A-Za-z0-9+/]{64}",
         "https://docs.confluent.io/cloud/current/security/authenticate/workload-identities/service-accounts/api-keys/overview.html",
-    ),
-    _k(
-        "Snowflake",
-        "Snowflake password",
-        "SNOWFLAKE_PASSWORD",
-        ("snowflake",),
-        r"[!-~]{8,128}",
-        "https://docs.snowflake.com/en/user-guide/admin-user-management#user-passwords",
-        **MEDIUM,
     ),
     _k(
         "Sumo Logic",
