@@ -106,6 +106,8 @@ def _basic_password(encoded: str) -> str | None:
 
 _CODE_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx", "java"})
 _SAMPLE_WORD = re.compile(r"^[a-z]{1,10}$")
+_CODE_COMMENT = re.compile(r"^\s*(?:#|//|/\*|\*)")
+_PROSE_WORD = re.compile(r"^[a-z]+[.,;:)]?$")
 
 
 def find_command_credentials(line: str, number: int, language: str | None = None) -> Iterator[SecretHit]:
@@ -114,6 +116,8 @@ def find_command_credentials(line: str, number: int, language: str | None = None
     In code, a header counts only inside a command (``"curl -H 'Authorization: …'"``): a bare
     ``Authorization: Token …`` there is a docstring's or comment's example of the protocol.
     """
+    if language in _CODE_LANGUAGES and _CODE_COMMENT.match(line):
+        return  # a comment that talks about a command ("--password suffers from …")
     command = _USER_COMMAND.search(line)
     if command:
         for match in _USER_OPTION.finditer(line):
@@ -145,5 +149,8 @@ def find_command_credentials(line: str, number: int, language: str | None = None
     ):
         for match in pattern.finditer(line):
             value = match.group("v")
+            separate = line[match.start("v") - 1 - len(match.group("q") or "")] == " "
+            if separate and not match.group("q") and _PROSE_WORD.match(value):
+                continue  # "the --password option": a sentence about the option
             if _usable(value):
                 yield _hit("Password on a command line", value, number, match.start("v"), env_name)
