@@ -60,8 +60,8 @@ def test_columns_are_computed_and_cover_the_whole_token() -> None:
 
 def test_spans_are_widened_to_the_whole_token() -> None:
     # Whatever part of the token a plugin yields, our span covers the token and stops at its quotes.
-    token = "f3a9c1d2e4b5a6978877665544332211-us21"  # pragma: allowlist secret
-    line = f'mailchimp = "{token}"'
+    token = "NNqVwYS81VP7Hb1DX8pPd5kh.xE3pyI.gKpaUnArl63XykWZeiNNCiia3an"  # pragma: allowlist secret
+    line = f'bot = "{token}"'
     [hit] = list(detect_secrets_adapter.find_plugin_secrets(line))
     assert line[hit.start : hit.end] == token
 

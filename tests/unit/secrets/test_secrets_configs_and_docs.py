@@ -249,3 +249,25 @@ def test_new_rules_reach_sarif_masked(tmp_path: Path) -> None:
     assert {r["ruleId"] for r in results} == {"LG106", "LG107"}
     described = {rule["id"] for rule in sarif["runs"][0]["tool"]["driver"]["rules"]}
     assert {"LG106", "LG107"} <= described
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("a.sh", "# pass it with the --password option, or --password-stdin\n"),
+        ("a.py", "# `ps` shows it, and --password suffers from the same problem\n"),
+        (
+            "a.py",
+            '"""Send Authorization: Token 401f7ac837da42b97f613d789819ff93537bee6a with each request."""\n',
+        ),
+        ("a.md", "Proxy-Authorization: basic aGVsbG86d29ybGQ=\n"),
+        ("a.sh", 'curl -H "Authorization: Bearer ${API_TOKEN}" https://h\n'),
+    ],
+)
+def test_talk_about_commands_is_not_a_command(path: str, text: str) -> None:
+    assert rules(text, path) == []
+
+
+def test_a_command_inside_a_code_string_is_still_found() -> None:
+    text = f'subprocess.run("curl -u deploy:{PASSWORD} https://h", shell=True)\n'
+    assert rules(text, "a.py") == [(1, "LG106")]

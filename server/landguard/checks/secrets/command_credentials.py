@@ -63,8 +63,8 @@ RULE = Rule(
 )
 
 # For the scanner's prefilter (lowercase): every pattern below contains one of these.
-PREFILTER_WORDS = ("curl", "wget", "http", "xh ", "authorization", "api-key", "token:", "pass", "mysql",
-                   "mariadb", "sshpass", "docker", "redis-cli")  # fmt: skip
+PREFILTER_WORDS = ("curl", "wget", "http -a", "https -a", "--auth", "xh ", "authorization", "api-key", "token:",
+                   "pass", "mysql", "mariadb", "docker login", "redis-cli")  # fmt: skip
 
 _VALUE = r"""(?P<q>['"]?)(?P<v>[^\s'"`]+)"""
 # -u / --user / --auth user:password (curl, wget, httpie); the command must be on the line.
@@ -149,8 +149,9 @@ def find_command_credentials(line: str, number: int, language: str | None = None
     ):
         for match in pattern.finditer(line):
             value = match.group("v")
-            separate = line[match.start("v") - 1 - len(match.group("q") or "")] == " "
-            if separate and not match.group("q") and _PROSE_WORD.match(value):
+            quote = match.group("q") if "q" in match.re.groupindex else ""
+            separate = line[match.start("v") - 1] == " "
+            if separate and not quote and _PROSE_WORD.match(value):
                 continue  # "the --password option": a sentence about the option
             if _usable(value):
                 yield _hit("Password on a command line", value, number, match.start("v"), env_name)

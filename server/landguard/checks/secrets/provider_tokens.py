@@ -106,8 +106,16 @@ _BY_ANCHOR: dict[str, list[TokenFormat]] = {}
 for _fmt in providers.ANCHORED:
     for _anchor in _fmt.anchors:
         _BY_ANCHOR.setdefault(_anchor, []).append(_fmt)
-# In a lookahead, so that anchors may overlap ("…dp" + ".atlasv1." must not hide the second one).
-_ANCHORS = re.compile(f"(?=({_trie_pattern(sorted(_BY_ANCHOR))}))")
+# Two searches: anchors that start a token are looked for only where a token can start (the
+# lookbehind fails fast inside words, which is most of a line); the few anchors inside a token
+# (Azure's "Q~", Terraform's ".atlasv1." …) everywhere. In lookaheads, so that anchors may overlap
+# ("…dp" + ".atlasv1." must not hide the second one).
+_STARTS = sorted({a for f in providers.ANCHORED if f.offset == 0 and f.bounded for a in f.anchors})
+_INFIXES = sorted(set(_BY_ANCHOR) - set(_STARTS))
+_ANCHOR_SEARCHES = (
+    re.compile(f"(?<![A-Za-z0-9_\\-])(?=({_trie_pattern(_STARTS)}))"),
+    re.compile(f"(?=({_trie_pattern(_INFIXES)}))"),
+)
 # The literal found -> (anchor, format) to try there: longer anchors first, then table order.
 _candidates: dict[str, list[tuple[str, TokenFormat]]] = {}
 # The whole token, and nothing of a longer word on its right.
@@ -130,7 +138,7 @@ def _candidates_for(literal: str) -> list[tuple[str, TokenFormat]]:
 
 
 _KEYWORD_FORMATS = providers.KEYWORD
-_KEYWORDS = re.compile("|".join(sorted({re.escape(k) for f in _KEYWORD_FORMATS for k in f.keywords})))
+_KEYWORDS = re.compile(_trie_pattern(sorted({k for f in _KEYWORD_FORMATS for k in f.keywords})))
 _KEYWORD_VALUES: dict[int, re.Pattern[str]] = {id(fmt): re.compile(fmt.pattern) for fmt in _KEYWORD_FORMATS}
 # A keyword format's name must also say it holds a credential, and not something about one.
 _CREDENTIAL_PARTS = frozenset(
@@ -189,7 +197,10 @@ def _hit(fmt: TokenFormat, value: str, number: int, start: int, end: int, prefix
 
 def _anchored_tokens(line: str, number: int, taken: list[tuple[int, int]]) -> Iterator[SecretHit]:
     covered = 0  # tokens do not overlap: anchors inside a found token are skipped
-    for anchor_match in _ANCHORS.finditer(line):
+    found = [m for search in _ANCHOR_SEARCHES for m in search.finditer(line)]
+    if len(found) > 1:
+        found.sort(key=lambda m: m.start())
+    for anchor_match in found:
         position = anchor_match.start()
         if position < covered:
             continue
@@ -260,7 +271,8 @@ def find_provider_tokens(line: str, number: int, language: str | None = "text") 
     yield from _anchored_tokens(line, number, taken)
     if language is not None:
         yield from _keyword_tokens(line, number, language, taken)
-    context = _AWS_SECRET_CONTEXT.search(line)
+    lowered = line.lower()
+    context = _AWS_SECRET_CONTEXT.search(line) if "aws" in lowered or "secret" in lowered else None
     if context:
         for match in _AWS_SECRET_VALUE.finditer(line, context.end()):
             value = match.group(0)

@@ -35,9 +35,8 @@ log = logging.getLogger("landguard.secrets")
 # The prefilter: lowercase words, and any run of 20 token characters (every provider format has
 # one). Searching the whole window's text at once keeps the per-line cost out of Python.
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-_WORDS = tuple(
-    word.encode()
-    for word in dict.fromkeys(
+_ALL_WORDS = tuple(
+    dict.fromkeys(
         provider_tokens.PREFILTER_WORDS
         + ds.PREFILTER_WORDS
         + private_keys.PREFILTER_WORDS
@@ -46,6 +45,10 @@ _WORDS = tuple(
         + command_credentials.PREFILTER_WORDS
         + credential_files.PREFILTER_WORDS
     )
+)
+# A word that contains another adds nothing but a pass over the text ("password" after "pass").
+_WORDS = tuple(
+    word.encode() for word in _ALL_WORDS if not any(other != word and other in word for other in _ALL_WORDS)
 )
 # Token characters become "a", newlines stay, everything else (non-ASCII bytes too) becomes a space.
 _RUN_TABLE = bytes(
