@@ -3,7 +3,9 @@ Finds passwords, secrets, tokens and API keys assigned as literal values to some
 for them: variables, attributes, keyword arguments and parameter defaults in code
 (`password = "…"`, `connect(password="…")`, `def login(password="…")`), object and dict
 keys (`{"apiKey": "…"}`), and keys in `.env`, YAML, JSON, TOML, INI/properties files, shell
-scripts and Dockerfile `ENV`/`ARG` lines.
+scripts and Dockerfile `ENV`/`ARG` lines. In Markdown and reStructuredText only code blocks are
+read, as code of the block's language (a block that names none needs quoted values): prose,
+bullet lists (`- **password**: the database password`) and types in prose are not assignments.
 
 It stays quiet on what is not a secret: placeholders (`<your-api-key>`, `changeme`, `xxxx`,
 `your_token_here`, dummy/example/test values), templates (`${VAR}`, `{{ var }}`, `%(name)s`),
