@@ -342,8 +342,15 @@ _PUBLIC_SAMPLE_DIGESTS = frozenset(
 _SAMPLE_JWT_CLAIMS = {"sub": "1234567890", "name": "John Doe"}
 
 
+# Keys meant to be shipped to browsers and apps: their formats say so.
+_PUBLIC_BY_DESIGN = re.compile(r"^(?:pk_(?:live|test)_|pk\.eyJ|sb_publishable_|rk_public_)")
+
+
 def is_public_sample(value: str) -> bool:
-    """A documented example value (jwt.io's token, AWS's example keys …): public, never a secret."""
+    """A documented example value (jwt.io's token, AWS's example keys …) or a key that is public by
+    design (Stripe ``pk_``, Mapbox ``pk.``, Supabase ``sb_publishable_``): never a secret."""
+    if _PUBLIC_BY_DESIGN.match(value):
+        return True
     if hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:32] in _PUBLIC_SAMPLE_DIGESTS:
         return True
     if value.startswith("eyJ") and value.count(".") == 2:

@@ -2037,7 +2037,7 @@ def render_markdown() -> str:
         "or repeated bodies), documented public sample values (the jwt.io example token, AWS's `…EXAMPLE`\n"
         "keys, Stripe's documentation test key; kept as SHA-256 digests, so the samples are not in our code),\n"
         "and keys that are public by design (Stripe `pk_`, Mapbox `pk.`, Supabase `sb_publishable_`, Sentry\n"
-        "DSNs, Google reCAPTCHA site keys).\n\n"
+        "DSNs).\n\n"
         "In Markdown and reStructuredText, LG104/LG105 look only inside code blocks, as code of the block's\n"
         "language, and only at quoted string literals: prose, bullet lists and type annotations are not\n"
         "assignments. Token formats, private keys and URLs are found everywhere.\n\n"

@@ -271,6 +271,15 @@ def _env_fix(document: Document, hit: SecretHit) -> Fix | None:
             parts = env_var_name(assigned, env_name).split("_")
             if env_name.split("_")[0] in parts and len(parts) >= 2 and parts[-1] in _SECRET_SUFFIXES:
                 env_name = "_".join(parts)
+        secret = hit.value
+
+        def token_or_url(literal: secret_fixes.Literal) -> bool:
+            # The token is the literal, or the literal is a URL made to carry it (a webhook).
+            return literal.content == secret or (
+                secret in literal.content and bool(_WHOLE_URL.match(literal.content))
+            )
+
+        return secret_fixes.env_lookup_fix(document, hit.span, env_name, token_or_url)
     return secret_fixes.env_lookup_fix(document, hit.span, env_name)
 
 
