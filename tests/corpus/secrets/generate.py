@@ -335,6 +335,8 @@ SPECS: tuple[Spec, ...] = (
         "https://{hex:8}:{hex:8}@enterprise.contribsys.com/",
         "SIDEKIQ_SOURCE",
     ),
+    k("Sidekiq", "Sidekiq Enterprise credentials", "{hex:8}:{hex:8}", "BUNDLE_ENTERPRISE__CONTRIBSYS__COM"),
+    k("SonarQube", "SonarQube Cloud token", "{hex:40}", "sonar.login"),
     a("Sidekiq", "Sidekiq Pro credentials", "https://{hex:8}:{hex:8}@gems.contribsys.com/", "SIDEKIQ_GEMS"),
     a("Nightfall", "Nightfall API key", "NF-{an:32}", "NIGHTFALL_API_KEY"),
     a("Postmark", "Postmark server token", "X-Postmark-Server-Token: " + UUID, "POSTMARK_HEADER"),

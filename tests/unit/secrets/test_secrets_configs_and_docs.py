@@ -354,3 +354,26 @@ def test_every_provider_format_gets_the_env_fix_in_code() -> None:
         "Facebook app access token",
         "Snowflake connection password",
     }, missing
+
+
+def test_gcp_service_account_json_is_named() -> None:
+    pem = "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7FAKEFAKEFAKE\\n-----END PRIVATE KEY-----\\n"
+    text = (
+        "{\n"
+        '  "type": "service_account",\n'
+        '  "project_id": "acme-prod",\n'
+        '  "private_key_id": "3f2c9a715b8e4d069c1a7e4b2d8f6a90c1d2e3f4",\n'
+        f'  "private_key": "{pem}",\n'
+        '  "client_email": "ci@acme-prod.iam.gserviceaccount.com"\n'
+        "}\n"
+    )
+    found = {f.span.start_line + 1: f for f in secret_findings(text, "sa.json")}
+    assert sorted(found) == [4, 5]
+    assert found[5].message.startswith("Google Cloud service-account private key")
+    assert "Google Cloud service account key ID" in found[4].message
+
+
+def test_sonar_login_property() -> None:
+    assert rules("sonar.login=3f2c9a715b8e4d069c1a7e4b2d8f6a90c1d2e3f4\n", "sonar-project.properties") == [
+        (1, "LG101")
+    ]

@@ -144,7 +144,7 @@ _KEYWORD_VALUES: dict[int, re.Pattern[str]] = {id(fmt): re.compile(fmt.pattern) 
 _CREDENTIAL_PARTS = frozenset(
     {
         "key", "token", "secret", "password", "passwd", "pass", "pwd", "pw", "pat", "auth", "authtoken",
-        "apikey", "apitoken", "credential", "credentials", "license", "access", "sid", "authkey",
+        "apikey", "apitoken", "credential", "credentials", "license", "access", "sid", "authkey", "login",
     }
 )  # fmt: skip
 _NOT_CREDENTIAL_PARTS = frozenset(

@@ -1536,6 +1536,14 @@ ANCHORED: tuple[TokenFormat, ...] = (
 KEYWORD: tuple[TokenFormat, ...] = (
     # Shapes that only the name identifies. The value must be the whole assigned value.
     _k(
+        "Sidekiq",
+        "Sidekiq Enterprise credentials",
+        "BUNDLE_ENTERPRISE__CONTRIBSYS__COM",
+        ("contribsys__com",),
+        r"[a-f0-9]{8}:[a-f0-9]{8}",
+        "https://github.com/sidekiq/sidekiq/wiki/Sidekiq-Enterprise",
+    ),
+    _k(
         "AWS",
         "AWS secret access key",
         "AWS_SECRET_ACCESS_KEY",

@@ -211,7 +211,11 @@ def _hits_on_line(
 def _finding(document: Document, hit: SecretHit) -> Finding:
     masked = mask_value(hit.value, hit.shown_prefix)
     if hit.rule is private_keys.RULE:
-        message = f"{hit.kind} ({masked}) in source"
+        kind = hit.kind
+        line = document.lines[hit.span.start_line]
+        if '"private_key"' in line and '"service_account"' in document.text:
+            kind = "Google Cloud service-account private key"  # the key file itself, committed
+        message = f"{kind} ({masked}) in source"
     elif hit.rule is url_credentials.RULE:
         message = f"{hit.kind}: {masked}"
     else:
