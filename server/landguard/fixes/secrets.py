@@ -273,3 +273,47 @@ def _can_end_with_comment(document: Document, line: int) -> bool:
 def _ends_in_comment(document: Document, line: int) -> bool:
     node = _node_at_line_end(document, line)
     return node is not None and node.type == "comment"
+
+
+# ------------------------------------------------------------------------ values inside commands
+
+
+def _quote_at(line: str, col: int) -> str | None:
+    """The shell quote open at ``col`` (``'`` or ``"``), or None outside quotes."""
+    quote: str | None = None
+    index = 0
+    while index < col:
+        char = line[index]
+        if char == "\\" and quote != "'":
+            index += 2
+            continue
+        if quote is None and char in "'\"":
+            quote = char
+        elif char == quote:
+            quote = None
+        index += 1
+    return quote
+
+
+def shell_variable_fix(document: Document, span: Span, env_name: str) -> Fix | None:
+    """Replace a credential inside a command line with ``${NAME}``, where the shell expands it.
+
+    For shell scripts, Dockerfiles (``RUN``) and YAML (CI ``run:`` steps, which a shell runs).
+    Inside double quotes the variable goes in as is; unquoted it is double-quoted; inside
+    single quotes nothing expands, so no fix is offered.
+    """
+    if document.language not in {"shell", "dockerfile", "yaml"} or span.start_line != span.end_line:
+        return None
+    line = document.lines[span.start_line]
+    quote = _quote_at(line, span.start_col)
+    if quote == "'":
+        return None
+    replacement = f"${{{env_name}}}" if quote == '"' else f'"${{{env_name}}}"'
+    return Fix(f"Read {env_name} from the environment", (TextEdit(span, replacement),), preferred=True)
+
+
+def npmrc_variable_fix(document: Document, span: Span, env_name: str) -> Fix | None:
+    """``.npmrc`` expands ``${NAME}`` in values: replace the encoded credential with one."""
+    if span.start_line != span.end_line:
+        return None
+    return Fix(f"Read {env_name} from the environment", (TextEdit(span, f"${{{env_name}}}"),), preferred=True)
