@@ -256,7 +256,7 @@ def _offline_finding(dependency: Dependency, manifest: Manifest) -> Finding | No
 
 def _suggestion_fixes(dependency: Dependency, suggestions: tuple[str, ...]) -> list[Fix]:
     return [
-        Fix(f"Replace with `{name}`", (TextEdit(dependency.span, name),), preferred=index == 0)
+        Fix(f"Replace with `{name}`", (TextEdit(dependency.span, name),), preferred=index == 0, unsafe=True)
         for index, name in enumerate(suggestions)
     ]
 
