@@ -219,7 +219,8 @@ def _check(args: argparse.Namespace) -> int:
         else:
             from landguard.report import sarif
 
-            sarif.render(result, out, root)
+            silenced = adoption.suppressed_findings(result, config, root) if args.show_suppressed else None
+            sarif.render(result, out, root, config, silenced)
     finally:
         if out not in (sys.stdout, sys.stderr):
             out.close()

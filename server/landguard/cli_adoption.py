@@ -377,6 +377,51 @@ def is_stdin_scan(outcome: Scan) -> bool:
 # ---------------------------------------------------------------------------- output
 
 
+def suppressed_findings(result: BatchResult, config: Config, root: Path) -> dict[str, list]:
+    """Per file, the findings inline comments silence (for SARIF ``suppressions``).
+
+    Only files with a suppression comment are analysed again, keeping every finding; the
+    configuration (select/ignore, severities, AI markers) applies as usual.
+    """
+    from landguard.engine.analyze import Analysis, raise_for_ai_markers
+    from landguard.engine.document import Document
+    from landguard.engine.suppress import apply_suppressions, parse_line
+
+    class _KeepSuppressed(Analysis):
+        def _finish(self, findings: list[Finding]) -> list[Finding]:
+            from dataclasses import replace
+
+            findings = [f for f in findings if self.config.is_enabled(f.rule_id)]
+            findings = [
+                replace(f, severity=self.config.severity_for(f.rule_id, f.severity)) for f in findings
+            ]
+            findings = raise_for_ai_markers(self.document, findings, self.config.ai_markers)
+            unique = {(f.rule_id, f.span, f.message): f for f in findings}
+            return sorted(unique.values(), key=Finding.sort_key)
+
+    silenced: dict[str, list] = {}
+    for file_result in result.files:
+        if file_result.skipped:
+            continue
+        try:
+            text, _ = decode(_absolute(file_result.path, root).read_bytes())
+        except OSError:
+            continue
+        if text is None:
+            continue
+        text = text[1:] if text.startswith("\ufeff") else text
+        lines = split_lines(text)
+        if not any(parse_line(line) for line in lines):
+            continue
+        document = Document(text, path=str(_absolute(file_result.path, root)), max_bytes=config.max_file_size)
+        everything = _KeepSuppressed(document, config).run()
+        kept = set(apply_suppressions(document, everything))
+        found = [(f, locate(f, lines)) for f in everything if f not in kept]
+        if found:
+            silenced[file_result.path] = found
+    return silenced
+
+
 def use_color(choice: str, stream: TextIO) -> bool:
     if choice == "always":
         return True
@@ -428,11 +473,11 @@ def render_extra(fmt: str, result: BatchResult, out: TextIO, root: Path) -> None
     if fmt == "github":
         from landguard.report import github
 
-        github.render(result, out)
+        github.render(result, out, root)
     elif fmt == "gitlab":
         from landguard.report import gitlab
 
-        gitlab.render(result, out)
+        gitlab.render(result, out, root)
     else:
         from landguard.report import junit
 

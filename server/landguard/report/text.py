@@ -12,7 +12,6 @@ from typing import TextIO
 
 from landguard.batch import BatchResult
 
-
 _SEVERITY_COLOR = {"error": "31", "warning": "33", "note": "36"}  # red, yellow, cyan
 
 
