@@ -8,7 +8,6 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from test_cli import LANDGUARD, run
 
 SECRET = "ghp_" + "FAKEksLxPMwnkH7KDZQEQbZYUDQZgbxYEe6i"  # assembled: not a literal token in this file

