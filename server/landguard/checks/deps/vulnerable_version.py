@@ -60,7 +60,7 @@ def vulnerable_finding(dependency: Dependency, advisories: list[Advisory], impor
     """
     source = "OSV"
     where = "OSV, imported export" if imported else "OSV"
-    ids, fixed = describe(advisories)
+    ids, fixed = describe(advisories, dependency.ecosystem)
     fixes = []
     if fixed and dependency.version_span is not None:
         # Unsafe: a newer version may change the package's API.
