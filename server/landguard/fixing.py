@@ -116,9 +116,9 @@ class _Checker:
         """Whether a JSON/TOML file loads (None: neither format)."""
         lower = self.path.lower()
         try:
-            if lower.endswith(".json"):
+            if lower.endswith((".json", "pipfile.lock")):
                 json.loads(text)
-            elif lower.endswith((".toml", ".lock")) and not lower.endswith(("yarn.lock",)):
+            elif lower.endswith((".toml", "poetry.lock", "uv.lock")):
                 tomllib.loads(text)
             else:
                 return None

@@ -66,14 +66,21 @@ POSTS = {
             "ranges": [
                 {
                     "type": "ECOSYSTEM",
-                    "events": [{"introduced": "2.0"}, {"fixed": "2.5"}, {"introduced": "1.0"}, {"fixed": "1.5"}],
+                    "events": [
+                        {"introduced": "2.0"},
+                        {"fixed": "2.5"},
+                        {"introduced": "1.0"},
+                        {"fixed": "1.5"},
+                    ],
                 }
             ],
             "versions": ["0.9"],
         },
         {
             "package": {"ecosystem": "npm", "name": "pre"},
-            "ranges": [{"type": "SEMVER", "events": [{"introduced": "2.0.0-beta.1"}, {"fixed": "2.0.0-rc.2"}]}],
+            "ranges": [
+                {"type": "SEMVER", "events": [{"introduced": "2.0.0-beta.1"}, {"fixed": "2.0.0-rc.2"}]}
+            ],
         },
     ],
 }

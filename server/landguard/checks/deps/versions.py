@@ -62,4 +62,3 @@ def same_version(ecosystem: str, a: str, b: str) -> bool:
         return True
     key_a, key_b = version_key(ecosystem, a), version_key(ecosystem, b)
     return key_a is not None and key_b is not None and key_a == key_b
-
