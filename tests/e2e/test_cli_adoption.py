@@ -344,3 +344,26 @@ def test_closed_pipe_is_not_a_traceback(repo):
     )
     assert shell.stdout.count("\n") == 1
     assert "Traceback" not in shell.stderr and "BrokenPipe" not in shell.stderr
+
+
+def test_pre_commit_hooks_run_as_declared(repo):
+    """Each hook's entry, run as pre-commit runs it (entry + the staged file names)."""
+    import shlex
+    from pathlib import Path
+
+    import yaml
+
+    hooks = {
+        h["id"]: h for h in yaml.safe_load((Path(__file__).parents[2] / ".pre-commit-hooks.yaml").read_text())
+    }
+    assert set(hooks) == {"landguard", "landguard-staged"}
+    (repo / "app.py").write_text(
+        LEGACY.replace("import hashlib", "import hashlib  # a clean one-line change")
+    )
+    git("add", "app.py", cwd=repo)
+    results = {}
+    for name, hook in hooks.items():
+        command, *args = shlex.split(hook["entry"])
+        assert command == "landguard"
+        results[name] = run(*args, "app.py", cwd=repo).returncode
+    assert results == {"landguard": 1, "landguard-staged": 0}
