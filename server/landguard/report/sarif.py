@@ -34,6 +34,7 @@ from urllib.parse import quote
 
 from landguard import __version__
 from landguard.batch import BatchResult
+from landguard.docs_links import project_url
 from landguard.engine.config import Config
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.positions import span_to_utf16, split_lines
@@ -235,10 +236,12 @@ def to_data(
         "name": "landguard",
         "version": __version__,
         "semanticVersion": __version__,
-        "informationUri": "https://github.com/landguard/landguard",
         "rules": [_rule_descriptor(rule, config) for rule in rules],
         "notifications": [_notification_descriptor(rule) for rule in notice_rules],
     }
+    home = project_url()
+    if home:
+        driver["informationUri"] = home
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
