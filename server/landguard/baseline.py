@@ -28,7 +28,6 @@ from landguard import __version__
 from landguard.workspace import FileResult
 
 BASELINE_FORMAT = 1
-DEFAULT_BASELINE = ".landguard-baseline.json"
 
 
 class BaselineError(ValueError):

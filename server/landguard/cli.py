@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from landguard import __version__
-from landguard.cli_adoption import EXTRA_FORMATS, add_baseline_command, add_check_arguments
+from landguard.cli_options import EXTRA_FORMATS, add_baseline_command, add_check_arguments
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -206,7 +206,7 @@ def _check(args: argparse.Namespace) -> int:
     try:
         if args.statistics:
             adoption.render_statistics(result, out, args.format, args.unsafe_fixes)
-        elif args.format in adoption.EXTRA_FORMATS:
+        elif args.format in EXTRA_FORMATS:
             adoption.render_extra(args.format, result, out, root)
         elif args.format == "text":
             from landguard.report import text
