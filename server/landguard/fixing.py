@@ -24,7 +24,7 @@ from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding, Fix, Span
-from landguard.engine.positions import LineIndex
+from landguard.engine.positions import LineIndex, split_lines
 
 try:
     import tomllib
@@ -159,7 +159,7 @@ def fix_text(text: str, path: str, config: Config, select: Selector, *, unsafe: 
 
     for _ in range(MAX_ROUNDS):
         candidates = []
-        for finding in select(findings, Document(text).lines):
+        for finding in select(findings, split_lines(text)):
             fix = chosen_fix(finding, unsafe)
             if fix is not None and key(finding, fix) not in refused:
                 candidates.append((finding, fix))
