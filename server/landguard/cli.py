@@ -172,6 +172,10 @@ def _check(args: argparse.Namespace) -> int:
     result = scanned.result
     for notice in result.notices:
         print(f"landguard: {notice}", file=sys.stderr)
+    if scanned.accepted:
+        print(
+            f"landguard: {scanned.accepted} finding(s) accepted by the baseline, not shown", file=sys.stderr
+        )
 
     fixes = None
     if args.fix or args.diff:

@@ -102,6 +102,7 @@ class Scan:
     baseline: Baseline | None = None
     changed: ChangedLines | None = None
     stdin_text: str | None = None
+    accepted: int = 0  # findings the baseline accepted (not reported)
 
 
 def scan(args: argparse.Namespace, config: Config, root: Path) -> Scan:
@@ -200,7 +201,7 @@ def select_reported(outcome: Scan) -> None:
             file_result.findings = [file_result.findings[i] for i in keep]
             file_result.locations = [file_result.locations[i] for i in keep]
     if outcome.baseline is not None:
-        outcome.baseline.filter(outcome.result.files, outcome.root)
+        outcome.accepted += outcome.baseline.filter(outcome.result.files, outcome.root)
 
 
 # ---------------------------------------------------------------------------- fixing

@@ -60,6 +60,7 @@ def test_baseline_accepts_existing_findings_and_reports_new_ones(repo):
 
     clean = run("check", ".", "--baseline", ".landguard-baseline.json", "--format", "json", cwd=repo)
     assert clean.returncode == 0 and findings(clean) == []
+    assert f"{len(entries)} finding(s) accepted by the baseline" in clean.stderr
 
     # Lines move (an import on top), the file is re-indented elsewhere, an unrelated line changes.
     moved = "import os\n\n" + LEGACY.replace("def digest(data):", "def digest(data):  # hash it")
