@@ -34,8 +34,8 @@ def check_github_limits(log: dict) -> None:
             assert location["region"]["startLine"] >= 1
 
 
-def sarif(cwd, *args):
-    result = run("check", *args, "--format", "sarif", "--no-cache", cwd=cwd)
+def sarif(cwd, *args, env=None):
+    result = run("check", *args, "--format", "sarif", "--no-cache", cwd=cwd, env=env)
     assert result.returncode in (0, 1), result.stderr
     log = json.loads(result.stdout)
     jsonschema.validate(log, SCHEMA)
@@ -146,3 +146,12 @@ def test_help_text_is_plain_and_descriptions_are_bounded():
     assert text == "What it does:\nRuns eval.\neval(x)\nSee docs (https://x.test)."
     long = _truncate("word " * 400)
     assert len(long) <= 1024 and long.endswith("…")
+
+
+def test_help_uri_only_for_published_docs(tmp_path):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    local = sarif(tmp_path, ".", env={"LANDGUARD_DOCS_URL": ""})
+    assert all("helpUri" not in rule for rule in local["tool"]["driver"]["rules"])
+    published = sarif(tmp_path, ".", env={"LANDGUARD_DOCS_URL": "https://docs.internal.test/rules.html"})
+    rules = {r["id"]: r for r in published["tool"]["driver"]["rules"]}
+    assert rules["LG201"]["helpUri"] == "https://docs.internal.test/rules.html#lg201"

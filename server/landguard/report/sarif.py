@@ -18,7 +18,8 @@ Engine notices (LG001 file too large, LG002 binary, skipped files) are not secur
 they go to ``invocations[0].toolExecutionNotifications`` with a descriptor in
 ``driver.notifications``. Inline-suppressed findings can be included with ``suppressions``
 (``--show-suppressed``), as GitHub shows dismissed-in-source alerts. Fixable results carry
-``fixes[]`` (the preferred fix first). GitHub's documented upload limits are respected: at
+``fixes[]`` (the preferred fix first). ``helpUri`` is set only for published docs
+(``LANDGUARD_DOCS_URL``): the default link is a local file. GitHub's documented upload limits are respected: at
 most 25,000 results per run (the most severe are kept; a notification says so), at most
 20 tags per rule, ``fullDescription`` at most 1,024 characters.
 """
@@ -91,13 +92,12 @@ def _rule_descriptor(rule: Rule, config: Config | None) -> dict:
     configuration: dict = {"level": _LEVEL[severity]}
     if config is not None and not config.is_enabled(rule.id):
         configuration["enabled"] = False
-    return {
+    descriptor = {
         "id": rule.id,
         "name": "".join(part.capitalize() for part in rule.name.split("-")),
         "shortDescription": {"text": _truncate(rule.title)},
         "fullDescription": {"text": _truncate(what)},
         "help": {"text": plain_text(rule.docs), "markdown": rule.docs.strip()},
-        "helpUri": rule.help_uri,
         "defaultConfiguration": configuration,
         "properties": {
             "tags": tags,
@@ -106,17 +106,27 @@ def _rule_descriptor(rule: Rule, config: Config | None) -> dict:
             "security-severity": _SECURITY_SEVERITY[severity],
         },
     }
+    _add_help_uri(descriptor, rule)
+    return descriptor
+
+
+def _add_help_uri(descriptor: dict, rule: Rule) -> None:
+    """A published docs URL only: the default local file means nothing where the log is viewed."""
+    uri = rule.help_uri
+    if not uri.startswith("file:"):
+        descriptor["helpUri"] = uri
 
 
 def _notification_descriptor(rule: Rule) -> dict:
-    return {
+    descriptor = {
         "id": rule.id,
         "name": "".join(part.capitalize() for part in rule.name.split("-")),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": _truncate(plain_text(doc_section(rule.docs, "What it does")))},
-        "helpUri": rule.help_uri,
         "defaultConfiguration": {"level": "note"},
     }
+    _add_help_uri(descriptor, rule)
+    return descriptor
 
 
 # ---------------------------------------------------------------------------- locations
