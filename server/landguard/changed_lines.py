@@ -2,7 +2,9 @@
 
 What pre-commit hooks and pull-request checks want: findings on the lines this change touched,
 not the ones the repository already had. Read from ``git diff --unified=0`` (new-side line
-ranges of each hunk), so git's own rename detection and diff rules apply. A file git does not
+ranges of each hunk) against the merge base of REF and HEAD, as ``git diff REF...`` and
+pull-request views count changes: what landed on REF since the branch started is not the
+branch's change. A file git does not
 track yet (untracked, for ``--diff-base``) is new as a whole; with ``--staged`` only what is in
 the index counts, and the index's text is what is checked (``git show :path``), so unstaged
 edits neither hide nor add findings.
@@ -98,6 +100,15 @@ def parse_diff(diff: str, top: Path) -> dict[Path, set[int] | None]:
     return files
 
 
+def _merge_base(base: str, top: Path) -> str:
+    """Where this branch left ``base`` (``git diff base...``'s left side), so commits that landed
+    on ``base`` since are not counted as this branch's changes; ``base`` itself if unrelated."""
+    try:
+        return _git(["merge-base", base, "HEAD"], top).strip() or base
+    except GitError:
+        return base
+
+
 def changed_lines(start: Path, base: str | None = None, staged: bool = False) -> ChangedLines:
     """The lines changed relative to ``base`` (working tree vs the ref), or staged in the index."""
     top = repository_root(start)
@@ -110,7 +121,7 @@ def changed_lines(start: Path, base: str | None = None, staged: bool = False) ->
         if base is None:
             raise ValueError("changed_lines needs a base ref or staged=True")
         _git(["rev-parse", "--verify", "--quiet", f"{base}^{{commit}}"], top)
-        diff = _git([*options, base, "--"], top)
+        diff = _git([*options, _merge_base(base, top), "--"], top)
     result = ChangedLines(top, parse_diff(diff, top), staged=staged)
     if not staged:
         untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], top)

@@ -142,6 +142,21 @@ def test_diff_base_reports_only_changed_lines(repo):
     assert bad.returncode == 2 and "no-such-ref" in bad.stderr
 
 
+def test_diff_base_counts_from_where_the_branch_started(repo):
+    git("branch", "-M", "main", cwd=repo)
+    git("checkout", "-qb", "feature", cwd=repo)
+    (repo / "feature.py").write_text("z = eval(input())\n")
+    git("add", ".", cwd=repo)
+    git("commit", "-qm", "feature", cwd=repo)
+    git("checkout", "-q", "main", cwd=repo)
+    # main moves on: the legacy eval line is reworded (still a finding) after the branch started.
+    (repo / "app.py").write_text(LEGACY.replace("return eval(text)", "return eval(text.strip())"))
+    git("commit", "-qam", "main moves", cwd=repo)
+    git("checkout", "-q", "feature", cwd=repo)
+    result = run("check", ".", "--diff-base", "main", "--format", "json", "--no-cache", cwd=repo)
+    assert findings(result) == [("feature.py", "LG203", 1)]
+
+
 def test_staged_checks_the_index_content(repo):
     (repo / "app.py").write_text(LEGACY + "\nx = eval(input())\n")
     git("add", "app.py", cwd=repo)
