@@ -163,33 +163,37 @@ def env_lookup_fix(
     elif not accept(literal):
         return None
     title = f"Read {env_name} from the environment"
+    # Unsafe for --fix: the program then needs the variable set wherever it runs.
     if language == "python":
         edits = [TextEdit(literal.span, f'os.environ["{env_name}"]')]
         import_edit = _python_import_os(document)
         if import_edit is not None:
             edits.append(import_edit)
-        return Fix(title, tuple(edits), preferred=True)
+        return Fix(title, tuple(edits), preferred=True, unsafe=True)
     if language in {"javascript", "typescript", "tsx"}:
         lookup = f"process.env.{env_name}"
         return Fix(
             title,
             (TextEdit(literal.span, f"{{{lookup}}}" if literal.jsx_attribute else lookup),),
             preferred=True,
+            unsafe=True,
         )
     if language == "java":
-        return Fix(title, (TextEdit(literal.span, f'System.getenv("{env_name}")'),), preferred=True)
+        return Fix(
+            title, (TextEdit(literal.span, f'System.getenv("{env_name}")'),), preferred=True, unsafe=True
+        )
     if language == "shell":
         # Double quotes: single-quoted text is not expanded.
-        return Fix(title, (TextEdit(literal.span, f'"${{{env_name}}}"'),), preferred=True)
+        return Fix(title, (TextEdit(literal.span, f'"${{{env_name}}}"'),), preferred=True, unsafe=True)
     if language == "yaml":
         if literal.quoted:
             inner = Span.on_line(
                 literal.span.start_line, literal.span.start_col + 1, literal.span.end_col - 1
             )
-            return Fix(title, (TextEdit(inner, f"${{{env_name}}}"),), preferred=True)
+            return Fix(title, (TextEdit(inner, f"${{{env_name}}}"),), preferred=True, unsafe=True)
         # Quoted: a plain "${...}" is not allowed inside a flow mapping ({ key: value }).
-        return Fix(title, (TextEdit(literal.span, f'"${{{env_name}}}"'),), preferred=True)
-    return Fix(title, (TextEdit(literal.span, f"${{{env_name}}}"),), preferred=True)
+        return Fix(title, (TextEdit(literal.span, f'"${{{env_name}}}"'),), preferred=True, unsafe=True)
+    return Fix(title, (TextEdit(literal.span, f"${{{env_name}}}"),), preferred=True, unsafe=True)
 
 
 def _python_import_os(document: Document) -> TextEdit | None:
