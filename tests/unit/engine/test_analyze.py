@@ -59,7 +59,10 @@ class BlockCheck(LineCheck):
 
     def widen(self, document, first, last):
         lines = document.lines
-        while first > 0 and "END" not in lines[first - 1] and not lines[first].startswith("BEGIN"):
+        while first > 0 and not lines[first].startswith("BEGIN"):
+            above = lines[first - 1]
+            if "END" in above and not above.startswith("BEGIN"):
+                break  # the block above ended there; a `BEGIN…END` line starts one of its own
             first -= 1
         while last + 1 < len(lines) and "BEGIN" not in lines[last + 1] and "END" not in lines[last]:
             last += 1
@@ -156,6 +159,16 @@ pieces = st.sampled_from(
 @example(steps=[(0.75, 0.75, "x"), (0.0, 0.25, "danger(a)"), (0.5, 0.78125, "🙂")])
 # ... and a key made by concatenation confused "    def g(" + "x" with "    " + "def g(x".
 @example(steps=[(1.0, 0.75, "TOKEN"), (1.0, 0.8125, "x"), (0.0, 0.5, "")])
+# ... and a line holding both BEGIN and END starts a block that a later END closes.
+@example(
+    steps=[
+        (0.0, 0.5, ""),
+        (0.0, 0.5, ""),
+        (0.625, 0.25, "\nBEGIN\n"),
+        (1.0, 0.5625, "END\n"),
+        (1.0, 1.0, "END\n"),
+    ]
+)
 @given(st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), pieces), min_size=1, max_size=15))
 def test_incremental_findings_equal_a_scan_from_scratch(steps):
     document = Document(START, path="a.py")
