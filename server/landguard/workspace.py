@@ -2,7 +2,8 @@
 LSP ``landguard.scanWorkspace`` command.
 
 Files are found by walking the given paths, skipping what ``.gitignore`` files (at the
-root and in sub-folders) and the configured ``exclude`` globs exclude, plus VCS and
+root and in sub-folders), the configured ``exclude`` globs and the generated/vendored files
+(``generated``: minified code, bundles, ``dist/``, ``vendor/``, source maps) exclude, plus VCS and
 dependency folders nobody wants scanned. Each file is read as bytes: binary files
 (NUL bytes in the first 8 KB) are skipped and reported; invalid UTF-8 is decoded with
 replacement characters and analysed anyway (a secret next to a bad byte is still a secret).
@@ -111,7 +112,7 @@ def iter_files(paths: list[str], config: Config) -> Iterator[Path]:
         if not path.is_dir():
             continue
         root = Path(config.root) if config.root and _is_within(path, Path(config.root)) else path
-        rules = _IgnoreRules(root.resolve(), config.exclude)
+        rules = _IgnoreRules(root.resolve(), config.skipped_paths)
         for folder in [*reversed(path.resolve().parents), path.resolve()]:
             if _is_within(folder, root.resolve()):
                 rules.load(folder)

@@ -15,7 +15,7 @@ SECRETS = FIXTURES / "secrets"
 
 
 def secret_findings(text: str, path: str, config: Config | None = None) -> list[Finding]:
-    config = config or Config(dependencies=DependencySettings(online=False))
+    config = config or Config(dependencies=DependencySettings(online=False), test_paths=())
     return analyze_text(text, config, path=path, checks=[CHECK])
 
 

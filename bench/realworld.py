@@ -1,0 +1,312 @@
+"""Precision on real code: scan pinned real projects fetched from the package registries.
+
+    python bench/realworld.py             fetch what is missing, scan what has no stored result, print
+    python bench/realworld.py --rescan    scan every project again (after changing Landguard)
+    python bench/realworld.py --report    print the tables from the stored results only (no fetch, no scan)
+    python bench/realworld.py --project flask --list   every finding of one project, with its verdict
+
+Sources come through the registries' ordinary clients: ``pip download --no-binary :all: --no-deps
+NAME==VER`` (sdists carry tests and docs), ``npm pack NAME@VER``, and ``apt-get download`` of
+Debian's ``openjdk-17-source`` (a few Java packages out of its ``src.zip``). Everything is pinned
+and cached outside the repository, in ``/work/realworld-cache`` (``LANDGUARD_REALWORLD_CACHE``
+overrides): ``dl/`` the downloads, ``src/`` the unpacked trees, ``results/`` Landguard's JSON
+report per project. Needs the network only for the first fetch; not part of ``make test``.
+
+Findings are split by the engine's own test-code judgement (``properties.testCode``), and
+matched against ``bench/realworld_judgements.json``: verdicts (``tp`` / ``debatable`` / ``fp``)
+given by reading the code, keyed by project, file, rule and the text of the finding's line, so a
+re-run after a change reports which findings are new and which were judged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+import zipfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+JUDGEMENTS = REPO / "bench" / "realworld_judgements.json"
+CACHE = Path(os.environ.get("LANDGUARD_REALWORLD_CACHE", "/work/realworld-cache"))
+CODE_SUFFIXES = {".py", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".java"}
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    version: str
+    source: str  # pypi | npm | debian
+    kind: str
+    subset: tuple[str, ...] = ()  # for debian: folders inside src.zip
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}-{self.version}"
+
+
+PROJECTS = (
+    Project("flask", "3.0.3", "pypi", "Python web framework"),
+    Project("fastapi", "0.115.0", "pypi", "Python web framework"),
+    Project("starlette", "0.38.6", "pypi", "Python web framework"),
+    Project("djangorestframework", "3.15.2", "pypi", "Python web framework (Django)"),
+    Project("bottle", "0.13.2", "pypi", "Python web framework"),
+    Project("requests", "2.32.3", "pypi", "Python HTTP client"),
+    Project("httpx", "0.27.2", "pypi", "Python HTTP client"),
+    Project("urllib3", "2.2.3", "pypi", "Python HTTP client"),
+    Project("click", "8.1.7", "pypi", "Python CLI framework"),
+    Project("pyjwt", "2.9.0", "pypi", "Python security library"),
+    Project("express", "4.21.1", "npm", "Express-style JS"),
+    Project("koa", "2.15.3", "npm", "Express-style JS"),
+    Project("fastify", "4.28.1", "npm", "Node web framework (JS, tests, TS types)"),
+    Project("axios", "1.7.7", "npm", "JS HTTP client"),
+    Project("rxjs", "7.8.1", "npm", "TypeScript library (src/)"),
+    Project("@trpc/server", "10.45.2", "npm", "TypeScript web framework (src/)"),
+    Project(
+        "openjdk-17-source",
+        "17.0.21.1+2-1~deb12u1",
+        "debian",
+        "Java libraries (JDK: java.net, java.util.zip, javax.xml, httpserver)",
+        subset=(
+            "java.base/java/net/",
+            "java.base/java/util/zip/",
+            "java.xml/javax/xml/",
+            "jdk.httpserver/",
+        ),
+    ),
+)
+
+
+# ---------------------------------------------------------------------------- fetching
+
+
+def _run(cmd: list[str], cwd: Path) -> None:
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
+
+
+def _newest(folder: Path, before: set[Path]) -> Path:
+    new = [p for p in folder.iterdir() if p not in before]
+    if not new:
+        raise RuntimeError(f"nothing was downloaded into {folder}")
+    return max(new, key=lambda p: p.stat().st_mtime)
+
+
+def _safe_members(names: list[str]) -> None:
+    for name in names:
+        if name.startswith("/") or ".." in Path(name).parts:
+            raise RuntimeError(f"refusing archive member outside the target: {name}")
+
+
+def _unpack(archive: Path, target: Path) -> None:
+    """Unpack an sdist/npm tarball or zip into ``target``, dropping the single top folder."""
+    staging = target.with_name(target.name + ".tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    if archive.suffix == ".zip":
+        with zipfile.ZipFile(archive) as z:
+            _safe_members(z.namelist())
+            z.extractall(staging)
+    else:
+        with tarfile.open(archive) as t:
+            _safe_members(t.getnames())
+            t.extractall(staging, filter="data")
+    children = list(staging.iterdir())
+    inner = children[0] if len(children) == 1 and children[0].is_dir() else staging
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.move(str(inner), str(target))
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def fetch(project: Project) -> Path:
+    target = CACHE / "src" / project.key.replace("/", "__")
+    if target.is_dir():
+        return target
+    downloads = CACHE / "dl" / project.source
+    downloads.mkdir(parents=True, exist_ok=True)
+    before = set(downloads.iterdir())
+    print(f"fetching {project.name} {project.version} from {project.source} ...", file=sys.stderr)
+    if project.source == "pypi":
+        _run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-binary", ":all:", "--no-deps",
+             "-d", str(downloads), f"{project.name}=={project.version}"],
+            downloads,
+        )  # fmt: skip
+        _unpack(_newest(downloads, before), target)
+    elif project.source == "npm":
+        _run(["npm", "pack", "--silent", f"{project.name}@{project.version}"], downloads)
+        _unpack(_newest(downloads, before), target)
+    elif project.source == "debian":
+        _run(["apt-get", "download", f"{project.name}={project.version}"], downloads)
+        deb = _newest(downloads, before)
+        extracted = downloads / (deb.stem + ".x")
+        if not extracted.is_dir():
+            _run(["dpkg-deb", "-x", str(deb), str(extracted)], downloads)
+        src_zip = next(extracted.rglob("src.zip"))
+        target.mkdir(parents=True)
+        with zipfile.ZipFile(src_zip) as z:
+            names = [n for n in z.namelist() if n.startswith(project.subset)]
+            _safe_members(names)
+            z.extractall(target, names)
+    else:
+        raise ValueError(project.source)
+    return target
+
+
+# ---------------------------------------------------------------------------- scanning
+
+
+def count_loc(root: Path) -> int:
+    """Non-blank lines of code files (the files Landguard's code rules read)."""
+    total = 0
+    for path in root.rglob("*"):
+        if path.suffix in CODE_SUFFIXES and path.is_file():
+            with path.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+    return total
+
+
+def result_path(project: Project) -> Path:
+    return CACHE / "results" / (project.key.replace("/", "__") + ".json")
+
+
+def scan(project: Project, tree: Path) -> dict:
+    landguard = shutil.which("landguard", path=str(Path(sys.executable).parent)) or "landguard"
+    started = time.perf_counter()
+    done = subprocess.run(
+        [landguard, "check", ".", "--format", "json", "--offline", "--no-cache", "--fail-on", "never"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"landguard failed on {project.key}:\n{done.stderr[-2000:]}")
+    report = json.loads(done.stdout)
+    report["bench"] = {
+        "project": project.name,
+        "version": project.version,
+        "kind": project.kind,
+        "loc": count_loc(tree),
+        "seconds": round(time.perf_counter() - started, 1),
+        "notices": done.stderr.splitlines(),
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    out = result_path(project)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1))
+    return report
+
+
+# ---------------------------------------------------------------------------- judgements
+
+
+def line_text(project: Project, finding: dict) -> str:
+    path = CACHE / "src" / project.key.replace("/", "__") / finding["path"]
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return " ".join(lines[finding["start"]["line"] - 1].split())[:160]
+    except (OSError, IndexError):
+        return ""
+
+
+def judgement_key(project: str, path: str, rule: str, context: str) -> str:
+    return f"{project}|{path}|{rule}|{context}"
+
+
+def load_judgements() -> dict[str, dict]:
+    if not JUDGEMENTS.is_file():
+        return {}
+    rows = json.loads(JUDGEMENTS.read_text())
+    return {judgement_key(r["project"], r["path"], r["rule"], r["context"]): r for r in rows}
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def is_test(finding: dict) -> bool:
+    return bool(finding.get("properties", {}).get("testCode"))
+
+
+def report(projects: list[Project], list_findings: bool = False) -> None:
+    judged = load_judgements()
+    per_rule: dict[str, Counter] = defaultdict(Counter)
+    totals: Counter = Counter()
+    print(f"{'project':<22}{'version':<24}{'kLOC':>7}{'out':>6}{'/kLOC':>7}{'tests':>7}"
+          f"{'TP':>5}{'deb':>5}{'FP':>5}{'new':>5}{'sec':>7}")  # fmt: skip
+    for project in projects:
+        path = result_path(project)
+        if not path.is_file():
+            print(f"{project.name:<22}(no stored result: run without --report)")
+            continue
+        data = json.loads(path.read_text())
+        bench = data["bench"]
+        row: Counter = Counter()
+        for finding in data["findings"]:
+            rule = finding["rule"]
+            if is_test(finding):
+                per_rule[rule]["tests"] += 1
+                row["tests"] += 1
+                continue
+            context = line_text(project, finding)
+            verdict = judged.get(judgement_key(project.name, finding["path"], rule, context))
+            label = verdict["verdict"] if verdict else "new"
+            per_rule[rule]["out"] += 1
+            per_rule[rule][label] += 1
+            row["out"] += 1
+            row[label] += 1
+            if list_findings:
+                print(f"  [{label}] {finding['path']}:{finding['start']['line']} {rule} "
+                      f"{finding['severity']}: {finding['message'][:110]}\n      | {context}")  # fmt: skip
+        totals.update(row)
+        totals["loc"] += bench["loc"]
+        kloc = bench["loc"] / 1000
+        print(f"{project.name:<22}{project.version:<24}{kloc:>7.1f}{row['out']:>6}"
+              f"{row['out'] / max(kloc, 0.001):>7.2f}{row['tests']:>7}{row['tp']:>5}{row['debatable']:>5}"
+              f"{row['fp']:>5}{row['new']:>5}{bench['seconds']:>7.1f}")  # fmt: skip
+    kloc = totals["loc"] / 1000
+    print(f"{'total':<46}{kloc:>7.1f}{totals['out']:>6}{totals['out'] / max(kloc, 0.001):>7.2f}"
+          f"{totals['tests']:>7}{totals['tp']:>5}{totals['debatable']:>5}{totals['fp']:>5}{totals['new']:>5}")  # fmt: skip
+    print()
+    print(
+        f"{'rule':<8}{'outside tests':>14}{'in tests':>10}{'TP':>5}{'deb':>5}{'FP':>5}{'new':>5}{'FP rate':>9}"
+    )
+    for rule in sorted(per_rule):
+        c = per_rule[rule]
+        judged_count = c["tp"] + c["debatable"] + c["fp"]
+        rate = f"{100 * c['fp'] / judged_count:.1f} %" if judged_count else "-"
+        print(f"{rule:<8}{c['out']:>14}{c['tests']:>10}{c['tp']:>5}{c['debatable']:>5}{c['fp']:>5}"
+              f"{c['new']:>5}{rate:>9}")  # fmt: skip
+    judged_count = totals["tp"] + totals["debatable"] + totals["fp"]
+    if judged_count:
+        print(f"\nFP rate outside tests: {100 * totals['fp'] / judged_count:.1f} % of {judged_count} judged"
+              f" ({totals['new']} not judged yet)")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--report", action="store_true", help="print from stored results only")
+    parser.add_argument("--rescan", action="store_true", help="scan every project again")
+    parser.add_argument("--project", action="append", help="only these projects (by name)")
+    parser.add_argument("--list", action="store_true", help="list every finding outside tests")
+    args = parser.parse_args(argv)
+    projects = [p for p in PROJECTS if not args.project or p.name in args.project]
+    if not args.report:
+        for project in projects:
+            tree = fetch(project)
+            if args.rescan or not result_path(project).is_file():
+                print(f"scanning {project.key} ...", file=sys.stderr)
+                scan(project, tree)
+    report(projects, list_findings=args.list)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
