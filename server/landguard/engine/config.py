@@ -50,6 +50,7 @@ DEFAULT_GENERATED = (
     "*-min.js",
     "*.min.css",
     "*.bundle.js",
+    "*.pack.js",
     "*.chunk.js",
     "*.map",
     "dist/",
