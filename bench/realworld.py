@@ -14,15 +14,18 @@ report per project. Needs the network only for the first fetch; not part of ``ma
 
 Findings are split by the engine's own test-code judgement (``properties.testCode``), and
 matched against ``bench/realworld_judgements.json``: verdicts (``tp`` / ``debatable`` / ``fp``)
-given by reading the code, keyed by project, file, rule and the text of the finding's line, so a
-re-run after a change reports which findings are new and which were judged.
+given by reading the code, keyed by project, file, rule and a hash of the finding's line (the file
+keeps the line only masked), so a re-run after a change reports which findings are new and which
+were judged. ``--report`` re-prints the tables from the stored results in about a second.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -63,10 +66,22 @@ PROJECTS = (
     Project("urllib3", "2.2.3", "pypi", "Python HTTP client"),
     Project("click", "8.1.7", "pypi", "Python CLI framework"),
     Project("pyjwt", "2.9.0", "pypi", "Python security library"),
+    Project("django", "5.1.3", "pypi", "Python web framework"),
+    Project("tornado", "6.4.1", "pypi", "Python web framework and HTTP client"),
+    Project("aiohttp", "3.10.10", "pypi", "Python web framework and HTTP client"),
+    Project("werkzeug", "3.0.4", "pypi", "Python WSGI library"),
+    Project("jinja2", "3.1.4", "pypi", "Python template engine"),
+    Project("paramiko", "3.5.0", "pypi", "Python SSH library"),
     Project("express", "4.21.1", "npm", "Express-style JS"),
     Project("koa", "2.15.3", "npm", "Express-style JS"),
     Project("fastify", "4.28.1", "npm", "Node web framework (JS, tests, TS types)"),
     Project("axios", "1.7.7", "npm", "JS HTTP client"),
+    Project("sequelize", "6.37.3", "npm", "JS ORM"),
+    Project("ejs", "3.1.10", "npm", "JS template engine"),
+    Project("jsonwebtoken", "9.0.2", "npm", "JS security library"),
+    Project("passport", "0.7.0", "npm", "Express authentication middleware"),
+    Project("multer", "1.4.5-lts.1", "npm", "Express middleware (uploads)"),
+    Project("@sveltejs/kit", "2.6.1", "npm", "JS/TS web framework (src/)"),
     Project("rxjs", "7.8.1", "npm", "TypeScript library (src/)"),
     Project("@trpc/server", "10.45.2", "npm", "TypeScript web framework (src/)"),
     Project(
@@ -79,6 +94,11 @@ PROJECTS = (
             "java.base/java/util/zip/",
             "java.xml/javax/xml/",
             "jdk.httpserver/",
+            "java.sql/",
+            "java.naming/",
+            "java.base/java/security/",
+            "java.base/javax/crypto/",
+            "java.base/java/io/",
         ),
     ),
 )
@@ -93,11 +113,17 @@ def _run(cmd: list[str], cwd: Path) -> None:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
 
 
-def _newest(folder: Path, before: set[Path]) -> Path:
-    new = [p for p in folder.iterdir() if p not in before]
-    if not new:
-        raise RuntimeError(f"nothing was downloaded into {folder}")
-    return max(new, key=lambda p: p.stat().st_mtime)
+def _archive(folder: Path, before: set[Path], project: Project) -> Path:
+    """The archive just downloaded, or the one a previous run left (pip and apt skip a re-download)."""
+    new = [p for p in folder.iterdir() if p not in before and p.is_file()]
+    if new:
+        return max(new, key=lambda p: p.stat().st_mtime)
+    stem = re.sub(r"[-_.]+", "[-_.]", project.name.lstrip("@").replace("/", "-"))
+    version = re.escape(project.version.replace(":", "%3a"))
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and re.match(rf"(?i)^{stem}[-_]{version}", path.name):
+            return path
+    raise RuntimeError(f"nothing was downloaded into {folder} for {project.key}")
 
 
 def _safe_members(names: list[str]) -> None:
@@ -140,13 +166,13 @@ def fetch(project: Project) -> Path:
              "-d", str(downloads), f"{project.name}=={project.version}"],
             downloads,
         )  # fmt: skip
-        _unpack(_newest(downloads, before), target)
+        _unpack(_archive(downloads, before, project), target)
     elif project.source == "npm":
         _run(["npm", "pack", "--silent", f"{project.name}@{project.version}"], downloads)
-        _unpack(_newest(downloads, before), target)
+        _unpack(_archive(downloads, before, project), target)
     elif project.source == "debian":
         _run(["apt-get", "download", f"{project.name}={project.version}"], downloads)
-        deb = _newest(downloads, before)
+        deb = _archive(downloads, before, project)
         extracted = downloads / (deb.stem + ".x")
         if not extracted.is_dir():
             _run(["dpkg-deb", "-x", str(deb), str(extracted)], downloads)
@@ -208,24 +234,38 @@ def scan(project: Project, tree: Path) -> dict:
 # ---------------------------------------------------------------------------- judgements
 
 
+_LONG_TOKEN = re.compile(r"[A-Za-z0-9+/=_\-.%#@!$]{12,}")
+
+
 def line_text(project: Project, finding: dict) -> str:
+    """The finding's line, whitespace-collapsed (what a judgement is keyed by, through a hash)."""
     path = CACHE / "src" / project.key.replace("/", "__") / finding["path"]
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        return " ".join(lines[finding["start"]["line"] - 1].split())[:160]
+        return " ".join(lines[finding["start"]["line"] - 1].split())
     except (OSError, IndexError):
         return ""
 
 
+def masked(text: str) -> str:
+    """The line for display and for the judgements file: long tokens shortened (`eyJh…PZg`), so no
+    secret-looking value is ever repeated whole."""
+    return _LONG_TOKEN.sub(lambda m: m.group(0)[:4] + "…" + m.group(0)[-3:], text)[:140]
+
+
+def context_hash(context: str) -> str:
+    return hashlib.sha256(context.encode()).hexdigest()[:16]
+
+
 def judgement_key(project: str, path: str, rule: str, context: str) -> str:
-    return f"{project}|{path}|{rule}|{context}"
+    return f"{project}|{path}|{rule}|{context_hash(context)}"
 
 
 def load_judgements() -> dict[str, dict]:
     if not JUDGEMENTS.is_file():
         return {}
     rows = json.loads(JUDGEMENTS.read_text())
-    return {judgement_key(r["project"], r["path"], r["rule"], r["context"]): r for r in rows}
+    return {f"{r['project']}|{r['path']}|{r['rule']}|{r['line_hash']}": r for r in rows}
 
 
 # ---------------------------------------------------------------------------- report
@@ -264,7 +304,7 @@ def report(projects: list[Project], list_findings: bool = False) -> None:
             row[label] += 1
             if list_findings:
                 print(f"  [{label}] {finding['path']}:{finding['start']['line']} {rule} "
-                      f"{finding['severity']}: {finding['message'][:110]}\n      | {context}")  # fmt: skip
+                      f"{finding['severity']}: {finding['message'][:110]}\n      | {masked(context)}")  # fmt: skip
         totals.update(row)
         totals["loc"] += bench["loc"]
         kloc = bench["loc"] / 1000

@@ -34,6 +34,8 @@ def test_flags_hidden_characters_and_the_fix_removes_them(text):
         "\ufeffprint('bom at start is fine')\n",
         "team = '👩\u200d💻 engineers'\n",  # ZWJ inside an emoji sequence
         "word = 'می\u200cخواهم'\n",  # ZWNJ in Persian text
+        "label = 'ភាសា\u200bខ្មែរ'\n",  # zero-width space between Khmer words
+        "title = 'سلام\u200fعليكم'\n",  # right-to-left mark inside Arabic text
         "plain = 'naïve café'\n",
     ],
 )
@@ -44,3 +46,17 @@ def test_quiet_on_legitimate_uses(text):
 def test_message_names_the_code_points():
     (finding,) = lg601("x = 'a\u202eb'\n", "notes.md")
     assert "U+202E" in finding.message and "bidirectional" in finding.message
+
+
+def test_translation_catalogs_report_only_tag_characters():
+    catalog = 'msgid "exists"\nmsgstr "bestaan \u200b\u200buit"\nmsgstr "\u202bRTL\u202c"\n'
+    assert not lg601(catalog, "locale/af/LC_MESSAGES/django.po")
+    assert len(lg601(catalog, "notes.py")) == 3  # the same text in code is reported
+    hidden = 'msgstr "ok\U000e0049\U000e0067"\n'
+    assert len(lg601(hidden, "locale/af/LC_MESSAGES/django.po")) == 1
+
+
+def test_word_breaks_next_to_ascii_are_still_reported():
+    assert len(lg601("name = 'ad\u200bmin'\n")) == 1
+    assert len(lg601("x = 'ខ\u200bmin'\n")) == 1
+    assert len(lg601("team = '👩\u200b💻'\n")) == 1  # a zero-width space is no emoji joiner

@@ -4,6 +4,12 @@ controls (U+202A–U+202E, U+2066–U+2069, U+200E/U+200F, U+061C), zero-width c
 (U+200B–U+200D, U+2060, U+FEFF other than a leading byte-order mark) and Unicode *tag*
 characters (U+E0000–U+E007F).
 
+Natural language is written with some of them: zero-width spaces separate words in Khmer,
+Thai, Lao and Burmese, joiners shape Persian and Indic scripts, and direction marks (U+200E,
+U+200F, U+061C) place punctuation in Arabic and Hebrew text. Between two letters of such a
+script they are not reported; in translation catalogs (`.po`, `.pot`, `.xliff`, `.strings`,
+`.arb`, `.resx`), which hold only text, just the Unicode tag characters are.
+
 ## Why is this bad?
 They make what the reviewer sees differ from what the compiler, interpreter or AI model
 reads. Bidirectional controls reorder code on screen ("Trojan Source", CVE-2021-42574):
@@ -33,6 +39,7 @@ Delete the invisible characters (the quick fix does), or write them as escapes
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from landguard.engine.document import Document
@@ -54,6 +61,11 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE = re.compile(f"[{_BIDI}{_ZERO_WIDTH}\U000e0000-\U000e007f]+")
 # Zero-width joiners legitimately glue emoji sequences (👩‍💻) and some scripts' ligatures.
 _EMOJI_NEIGHBOUR = re.compile("[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]")
+# What natural-language text uses between its letters: word separators, joiners, direction marks.
+_TEXT_CONTROLS = frozenset("\u200b\u200c\u200d\u200e\u200f\u061c")
+_TAGS = re.compile("[\U000e0000-\U000e007f]")
+# Files of translated text only: there, only the tag characters (invisible text for AI models) matter.
+_CATALOG_SUFFIXES = (".po", ".pot", ".xlf", ".xliff", ".strings", ".stringsdict", ".arb", ".resx")
 
 
 def _describe(run: str) -> str:
@@ -71,17 +83,18 @@ class InvisibleUnicode(LineCheck):
         self, document: Document, first: int, last: int, context: CheckContext
     ) -> Iterable[Finding]:
         lines = document.lines
+        catalog = (document.path or "").lower().endswith(_CATALOG_SUFFIXES)
         for number in range(first, last + 1):
             line = lines[number]
             if line.isascii():
                 continue
             for match in _INVISIBLE.finditer(line):
                 run = match.group()
+                if catalog and not _TAGS.search(run):
+                    continue
                 if number == 0 and match.start() == 0 and run == "\ufeff":
                     continue  # a byte-order mark at the start of the file
-                if set(run) <= {"\u200d", "\u200c"} and _is_within_emoji_or_word(
-                    line, match.start(), match.end()
-                ):
+                if set(run) <= _TEXT_CONTROLS and _is_within_emoji_or_word(line, match.start(), match.end()):
                     continue
                 codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in run}))
                 span = Span.on_line(number, match.start(), match.end())
@@ -93,9 +106,15 @@ def _is_within_emoji_or_word(line: str, start: int, end: int) -> bool:
     before = line[start - 1] if start > 0 else ""
     after = line[end] if end < len(line) else ""
     if _EMOJI_NEIGHBOUR.match(before) or _EMOJI_NEIGHBOUR.match(after):
-        return True
-    # ZWNJ/ZWJ between letters of scripts that use them (Persian, Indic) — not ASCII identifiers.
-    return bool(before and after and not before.isascii() and not after.isascii() and before.isalpha())
+        return "\u200b" not in line[start:end] and not set(line[start:end]) & set("\u200e\u200f\u061c")
+    # Between letters of scripts that use them (Khmer word breaks, Persian joiners, Arabic marks) —
+    # not ASCII identifiers.
+    return bool(before and after and not before.isascii() and not after.isascii() and _is_letter(before))
+
+
+def _is_letter(char: str) -> bool:
+    """A letter or a combining mark (Khmer and Indic vowel signs end many words)."""
+    return unicodedata.category(char)[0] in ("L", "M")
 
 
 CHECK = InvisibleUnicode()
