@@ -247,10 +247,12 @@ def line_text(project: Project, finding: dict) -> str:
         return ""
 
 
-def masked(text: str) -> str:
-    """The line for display and for the judgements file: long tokens shortened (`eyJh…PZg`), so no
-    secret-looking value is ever repeated whole."""
-    return _LONG_TOKEN.sub(lambda m: m.group(0)[:4] + "…" + m.group(0)[-3:], text)[:140]
+def masked(text: str, rule: str) -> str:
+    """The line for display and for the judgements file; on secrets findings long tokens are
+    shortened (`eyJh…PZg`), so no secret-looking value is ever repeated whole."""
+    if rule.startswith("LG1"):
+        text = _LONG_TOKEN.sub(lambda m: m.group(0)[:4] + "…" + m.group(0)[-3:], text)
+    return text[:140]
 
 
 def context_hash(context: str) -> str:
@@ -304,7 +306,7 @@ def report(projects: list[Project], list_findings: bool = False) -> None:
             row[label] += 1
             if list_findings:
                 print(f"  [{label}] {finding['path']}:{finding['start']['line']} {rule} "
-                      f"{finding['severity']}: {finding['message'][:110]}\n      | {masked(context)}")  # fmt: skip
+                      f"{finding['severity']}: {finding['message'][:110]}\n      | {masked(context, rule)}")  # fmt: skip
         totals.update(row)
         totals["loc"] += bench["loc"]
         kloc = bench["loc"] / 1000

@@ -60,3 +60,14 @@ def test_word_breaks_next_to_ascii_are_still_reported():
     assert len(lg601("name = 'ad\u200bmin'\n")) == 1
     assert len(lg601("x = 'ខ\u200bmin'\n")) == 1
     assert len(lg601("team = '👩\u200b💻'\n")) == 1  # a zero-width space is no emoji joiner
+
+
+def test_a_character_on_its_own_in_a_string_and_marks_in_locale_data_are_quiet():
+    table = "ENTITIES = {'ZeroWidthSpace;': '\u200b', 'rlm;': '\u200f'}\n"
+    assert not lg601(table, "src/entities.js")
+    assert len(lg601("name = 'x\u200b'\n", "src/entities.js")) == 1
+    formats = 'SHORT_DATE_FORMAT = "d\u200f/m\u200f/Y"\n'
+    assert not lg601(formats, "django/conf/locale/ar/formats.py")
+    assert len(lg601(formats, "app/formats.py")) == 2
+    override = 'FORMAT = "d\u202e/m"\n'  # an override still reorders: reported even in locale data
+    assert len(lg601(override, "django/conf/locale/ar/formats.py")) == 1

@@ -103,3 +103,18 @@ def test_optional_elsewhere_direct_references_and_setup_py_backend(tmp_path: Pat
     assert _undeclared(tmp_path / "setup.py", setup) == ["numpy"]
     # setuptools outside setup.py is an ordinary undeclared import.
     assert _undeclared(tmp_path / "drf" / "build.py", "import setuptools\n") == ["setuptools"]
+
+
+def test_one_finding_per_module_and_path_aliases_to_own_folders(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "wiki"\ndependencies = []\n')
+    code = "from sqlalchemy import Table\nfrom sqlalchemy.orm import relation\nimport redis\n"
+    path = tmp_path / "wiki" / "db.py"
+    path.parent.mkdir()
+    path.write_text(code)
+    found = [f for f in findings_for(code, str(path)) if f.rule_id == "LG504"]
+    assert [f.span.start_line for f in found] == [0, 2]
+    (tmp_path / "package.json").write_text('{"name": "kit", "dependencies": {}}')
+    (tmp_path / "src" / "types").mkdir(parents=True)
+    ts = 'import { Options } from "types";\nimport { x } from "leftpad";\n'
+    found = [f for f in findings_for(ts, str(tmp_path / "src" / "app.ts")) if f.rule_id == "LG504"]
+    assert [f.span.start_line for f in found] == [1]

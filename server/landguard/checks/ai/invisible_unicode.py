@@ -7,7 +7,8 @@ characters (U+E0000–U+E007F).
 Natural language is written with some of them: zero-width spaces separate words in Khmer,
 Thai, Lao and Burmese, joiners shape Persian and Indic scripts, and direction marks (U+200E,
 U+200F, U+061C) place punctuation in Arabic and Hebrew text. Between two letters of such a
-script they are not reported; in translation catalogs (`.po`, `.pot`, `.xliff`, `.strings`,
+script they are not reported, nor when they are a string literal's whole content (an entity
+table) or direction marks in locale data (a `locale/` folder); in translation catalogs (`.po`, `.pot`, `.xliff`, `.strings`,
 `.arb`, `.resx`), which hold only text, just the Unicode tag characters are.
 
 ## Why is this bad?
@@ -63,6 +64,9 @@ _INVISIBLE = re.compile(f"[{_BIDI}{_ZERO_WIDTH}\U000e0000-\U000e007f]+")
 _EMOJI_NEIGHBOUR = re.compile("[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]")
 # What natural-language text uses between its letters: word separators, joiners, direction marks.
 _TEXT_CONTROLS = frozenset("\u200b\u200c\u200d\u200e\u200f\u061c")
+_DIRECTION_MARKS = frozenset("\u200e\u200f\u061c")
+# Locale data (date formats, number patterns): direction marks there place punctuation in RTL text.
+_LOCALE_FOLDERS = ("locale", "locales", "i18n", "l10n", "translations")
 _TAGS = re.compile("[\U000e0000-\U000e007f]")
 # Files of translated text only: there, only the tag characters (invisible text for AI models) matter.
 _CATALOG_SUFFIXES = (".po", ".pot", ".xlf", ".xliff", ".strings", ".stringsdict", ".arb", ".resx")
@@ -83,7 +87,9 @@ class InvisibleUnicode(LineCheck):
         self, document: Document, first: int, last: int, context: CheckContext
     ) -> Iterable[Finding]:
         lines = document.lines
-        catalog = (document.path or "").lower().endswith(_CATALOG_SUFFIXES)
+        path = (document.path or "").replace("\\", "/").lower()
+        catalog = path.endswith(_CATALOG_SUFFIXES)
+        locale_data = any(f"/{folder}/" in f"/{path}" for folder in _LOCALE_FOLDERS)
         for number in range(first, last + 1):
             line = lines[number]
             if line.isascii():
@@ -94,7 +100,11 @@ class InvisibleUnicode(LineCheck):
                     continue
                 if number == 0 and match.start() == 0 and run == "\ufeff":
                     continue  # a byte-order mark at the start of the file
-                if set(run) <= _TEXT_CONTROLS and _is_within_emoji_or_word(line, match.start(), match.end()):
+                if set(run) <= _TEXT_CONTROLS and (
+                    _is_within_emoji_or_word(line, match.start(), match.end())
+                    or _is_whole_string(line, match.start(), match.end())
+                    or (locale_data and set(run) <= _DIRECTION_MARKS)
+                ):
                     continue
                 codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in run}))
                 span = Span.on_line(number, match.start(), match.end())
@@ -110,6 +120,14 @@ def _is_within_emoji_or_word(line: str, start: int, end: int) -> bool:
     # Between letters of scripts that use them (Khmer word breaks, Persian joiners, Arabic marks) —
     # not ASCII identifiers.
     return bool(before and after and not before.isascii() and not after.isascii() and _is_letter(before))
+
+
+def _is_whole_string(line: str, start: int, end: int) -> bool:
+    """The characters are a string literal's whole content (`'zwsp': '\u200b'` in an entity table):
+    written on purpose, and nothing around them to disguise."""
+    before = line[start - 1] if start > 0 else ""
+    after = line[end] if end < len(line) else ""
+    return before == after and before in ("'", '"', "`")
 
 
 def _is_letter(char: str) -> bool:

@@ -232,7 +232,20 @@ def _js_project(stamps: tuple) -> Project:
             if isinstance(data.get(section), dict):
                 declared |= {str(k).lower() for k in data[section]}
     root = Path(stamps[-1][0])
-    return Project(root, (PACKAGE_JSON,), frozenset(declared), frozenset(), ())
+    # Folders and modules at the top of a package or its src/ are what path aliases point at
+    # (tsconfig `paths`/`baseUrl`: `import { x } from "types"` with `src/types/`).
+    local: set[str] = set()
+    for folder, _ in stamps:
+        for base in (Path(folder), Path(folder) / "src"):
+            try:
+                entries = os.listdir(base)
+            except OSError:
+                continue
+            local |= {
+                re.sub(r"\.(?:d\.)?[cm]?[jt]sx?$", "", e).lower() for e in entries if not e.startswith(".")
+            }
+    local.discard("node_modules")
+    return Project(root, (PACKAGE_JSON,), frozenset(declared), frozenset(local), ())
 
 
 _recent: dict[tuple[str, str], tuple[float, Project | None]] = {}
@@ -316,6 +329,26 @@ def _optional_modules(document, context: CheckContext) -> frozenset[str]:
     return cached
 
 
+def _first_imports(document, context: CheckContext) -> tuple[tuple[str, int], ...]:
+    """(package, line of its first import) for every package the file imports, once per run."""
+    key = ("lg504.first", id(document.tree))
+    cached = context.cache.get(key)
+    if cached is None:
+        first: dict[str, int] = {}
+        if document.tree is not None:
+            finder = python_imports if document.language == "python" else js_imports
+            for unit in document.tree.root_node.named_children:
+                for imported in finder(unit, document):
+                    if not imported.optional:  # type-only and guarded imports are never reported
+                        first.setdefault(imported.package, imported.span.start_line)
+        cached = context.cache[key] = tuple(sorted(first.items()))
+    return cached
+
+
+def _first_import(document, context: CheckContext, package: str, line: int) -> bool:
+    return dict(_first_imports(document, context)).get(package, line) == line
+
+
 def types_package(package: str) -> str:
     """The DefinitelyTyped package for an npm package: `foo` -> `@types/foo`, `@a/b` -> `@types/a__b`."""
     return "@types/" + package.lower().lstrip("@").replace("/", "__")
@@ -339,6 +372,7 @@ class UndeclaredImportCheck(NodeCheck):
             project.declared,
             project.first_party,
             _optional_modules(document, context),
+            _first_imports(document, context),
         )
 
     def check_node(self, node, document, context: CheckContext) -> Iterable[Finding]:
@@ -348,7 +382,7 @@ class UndeclaredImportCheck(NodeCheck):
         if document.language == "python":
             yield from self._python(node, document, project, context)
         else:
-            yield from self._javascript(node, document, project)
+            yield from self._javascript(node, document, project, context)
 
     def _python(self, node, document, project: Project, context: CheckContext) -> Iterable[Finding]:
         for imported in python_imports(node, document):
@@ -368,6 +402,8 @@ class UndeclaredImportCheck(NodeCheck):
                 continue
             if import_typo_verdict(module, PYPI) is not None:
                 continue  # reported as a missing or look-alike package (LG501/LG502)
+            if not _first_import(document, context, module, imported.span.start_line):
+                continue  # one finding per module and file, on its first import
             meant = next((c for c in candidates if c != module), module)
             yield RULE.finding(
                 imported.span,
@@ -376,13 +412,17 @@ class UndeclaredImportCheck(NodeCheck):
                 properties={"source": "offline", "module": module, "distribution": meant},
             )
 
-    def _javascript(self, node, document, project: Project) -> Iterable[Finding]:
+    def _javascript(self, node, document, project: Project, context: CheckContext) -> Iterable[Finding]:
         for imported in js_imports(node, document):
             package = imported.package
             if package.lower() in project.declared or package.startswith("@types/"):
                 continue
             if imported.optional and types_package(package) in project.declared:
                 continue  # `import type` is satisfied by the DefinitelyTyped package
+            if "/" not in package and package.lower() in project.first_party:
+                continue  # a path alias to the project's own folder
+            if not _first_import(document, context, package, imported.span.start_line):
+                continue
             if import_typo_verdict(package, NPM) is not None:
                 continue
             yield RULE.finding(

@@ -2,10 +2,12 @@
 
 ## What it does
 Flags `hashlib.md5`, `hashlib.sha1` and `hashlib.new("md5" | "sha1" | "md4")`, and the MD5/SHA-1
-of pycryptodome and `cryptography`, unless the call says `usedforsecurity=False`. The finding is
-an error when the surrounding names speak of signatures, tokens, secrets or keys, a note when
-they speak of checksums, cache keys or ETags. Hashing *passwords* is a different problem,
-reported by LG209.
+of pycryptodome and `cryptography`, unless the call says `usedforsecurity=False` (or passes on
+its caller's `usedforsecurity=` choice). The finding is an error when the surrounding names speak
+of signatures, tokens, secrets or keys. Where they speak of checksums, cache keys, ETags or
+fingerprints nothing is reported: no security depends on those (on FIPS systems such calls need
+`usedforsecurity=False` to run at all, but that is not a vulnerability); neither is a hash object
+made only to read its `digest_size`. Hashing *passwords* is a different problem, reported by LG209.
 
 ## Why is this bad?
 MD5 and SHA-1 collisions can be computed cheaply: an attacker can make two documents with the
@@ -14,13 +16,13 @@ same digest, so a signature, integrity check or token derived from them can be f
 ## Example
 ```python
 signature = hashlib.md5(secret + payload).hexdigest()
-etag = hashlib.md5(body).hexdigest()
+digest = hashlib.sha1(data).hexdigest()
 ```
 
 ## Use instead
 ```python
 signature = hmac.new(secret, payload, hashlib.sha256).hexdigest()
-etag = hashlib.md5(body, usedforsecurity=False).hexdigest()
+digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()  # if it is only a checksum
 ```
 Two quick fixes: switch to `hashlib.sha256` (the digest changes, so stored values must be
 recomputed), or, for checksums that must stay compatible, declare `usedforsecurity=False`.
@@ -95,15 +97,23 @@ class WeakHashCheck(py.CallRule):
                 algorithm = value.lower()
         if algorithm is None:
             return
-        if py.is_false(py.keyword_arg(call, "usedforsecurity")):
-            return
+        used_for_security = py.keyword_arg(call, "usedforsecurity")
+        if used_for_security is not None and not py.is_true(used_for_security):
+            return  # False, or the caller's choice passed on
+        parent = call.parent
+        if (
+            parent is not None
+            and parent.type == "attribute"
+            and py.text(parent.child_by_field_name("attribute")) in ("digest_size", "block_size", "name")
+        ):
+            return  # `sha1().digest_size`: a size, not a digest of anything
         if name.startswith("hashlib.") and is_password_context(call, unit):
             return  # reported by LG209 (fast-password-hash)
         names = " ".join(py.context_names(call, unit))
         argument_text = py.text(py.argument(call, 0))
         if _CHECKSUM.search(names):  # first: `cache_key` is about caching, not a key
-            severity, confidence, purpose = Severity.NOTE, Confidence.LOW, "checksum"
-        elif _SECURITY.search(names) or _SECURITY.search(argument_text):
+            return
+        if _SECURITY.search(names) or _SECURITY.search(argument_text):
             severity, confidence, purpose = Severity.ERROR, Confidence.HIGH, "security"
         else:
             severity, confidence, purpose = RULE.severity, RULE.confidence, "unknown"
