@@ -124,3 +124,20 @@ def test_generated_and_vendored_files_are_not_walked_unless_configured(tmp_path:
     assert found == ["app.js", "app.min.js", "dist/app.js", "static/x.bundle.js", "vendor/lib.js"]
     # A file named explicitly is always scanned.
     assert list(iter_files([str(tmp_path / "app.min.js")], Config())) == [tmp_path / "app.min.js"]
+
+
+def test_a_binary_file_gets_one_notice_and_minified_code_is_skipped(tmp_path: Path) -> None:
+    from landguard.workspace import scan_file
+
+    late_nul = tmp_path / "data.bin.py"
+    late_nul.write_bytes(b"x = 1\n" * 3000 + b"\x00\xff\xfe")
+    result = scan_file(late_nul, Config(dependencies=OFFLINE))
+    assert result.skipped == "binary" and not result.findings and not result.decode_errors
+    bundle = tmp_path / "app.js"
+    bundle.write_text("var a=1;" + "document.body.innerHTML=location.hash;" * 800 + "\n")
+    assert scan_file(bundle, Config(dependencies=OFFLINE)).skipped == "generated (minified code)"
+    source = tmp_path / "src.js"
+    source.write_text("const x = 1;\n" * 2000 + "document.body.innerHTML = location.hash;\n")
+    assert scan_file(source, Config(dependencies=OFFLINE)).skipped is None
+    everything, _ = apply_settings(Config(dependencies=OFFLINE), {"generated": []}, "test")
+    assert scan_file(bundle, everything).skipped is None

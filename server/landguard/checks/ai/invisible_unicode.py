@@ -64,6 +64,8 @@ _INVISIBLE = re.compile(f"[{_BIDI}{_ZERO_WIDTH}\U000e0000-\U000e007f]+")
 _EMOJI_NEIGHBOUR = re.compile("[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]")
 # What natural-language text uses between its letters: word separators, joiners, direction marks.
 _TEXT_CONTROLS = frozenset("\u200b\u200c\u200d\u200e\u200f\u061c")
+# Written on their own as a string's whole content (an entity table), these are data, not disguise.
+_LONE_CHARACTERS = _TEXT_CONTROLS | frozenset("\u2060\ufeff")
 _DIRECTION_MARKS = frozenset("\u200e\u200f\u061c")
 # Locale data (date formats, number patterns): direction marks there place punctuation in RTL text.
 _LOCALE_FOLDERS = ("locale", "locales", "i18n", "l10n", "translations")
@@ -100,9 +102,9 @@ class InvisibleUnicode(LineCheck):
                     continue
                 if number == 0 and match.start() == 0 and run == "\ufeff":
                     continue  # a byte-order mark at the start of the file
-                if set(run) <= _TEXT_CONTROLS and (
+                if set(run) <= _TEXT_CONTROLS | _LONE_CHARACTERS and (
                     _is_within_emoji_or_word(line, match.start(), match.end())
-                    or _is_whole_string(line, match.start(), match.end())
+                    or (_is_whole_string(line, match.start(), match.end()) and set(run) <= _LONE_CHARACTERS)
                     or (locale_data and set(run) <= _DIRECTION_MARKS)
                 ):
                     continue

@@ -531,10 +531,17 @@ def _changes_state(function: Node, context: CheckContext) -> bool:
     return _SQL_WRITE.search(py.text(body)) is not None
 
 
+_VIEW_REQUEST_USE = re.compile(r"\brequest\.(?:POST|GET|FILES|data|body|method|user|session|COOKIES)\b")
+
+
 def _django_writing_view(function: Node, context: CheckContext) -> bool:
     parameters = py.parameter_names(function)
     if not parameters or parameters[0] != "request":
         return False
+    if py.text(function.child_by_field_name("name")).startswith("_"):
+        return False  # a private helper that takes the request, not a view
+    if not _VIEW_REQUEST_USE.search(py.text(function.child_by_field_name("body"))):
+        return False  # a view reads what the client sent (or who sent it); helpers read headers
     if function.parent is not None and function.parent.type == "block":
         return False  # a method or a nested function, not a module-level view
     for decorator in web.decorators(function):
