@@ -6,8 +6,10 @@ of pycryptodome and `cryptography`, unless the call says `usedforsecurity=False`
 its caller's `usedforsecurity=` choice). The finding is an error when the surrounding names speak
 of signatures, tokens, secrets or keys. Where they speak of checksums, cache keys, ETags or
 fingerprints nothing is reported: no security depends on those (on FIPS systems such calls need
-`usedforsecurity=False` to run at all, but that is not a vulnerability); neither is a hash object
-made only to read its `digest_size`. Hashing *passwords* is a different problem, reported by LG209.
+`usedforsecurity=False` to run at all, but that is not a vulnerability), nor where they name an
+identifier or a nonce (`get_template_key`, `cnonce`); neither is a hash object made only to read
+its `digest_size`, nor the one `return` of a helper named after the algorithm (`md5_utf8`): its
+callers decide what the digest is for. Hashing *passwords* is a different problem, reported by LG209.
 
 ## Why is this bad?
 MD5 and SHA-1 collisions can be computed cheaply: an attacker can make two documents with the
@@ -71,10 +73,17 @@ _WEAK_CONSTRUCTORS = {
     "cryptography.hazmat.primitives.hashes.SHA1": "sha1",
 }
 _PASSWORD = re.compile(r"pass(?:word|wd|phrase)|\bpwd\b|_pwd|pwd_", re.I)
-_SECURITY = re.compile(r"sign|token|secret|auth|hmac|verif|key|session|nonce|salt|cred|otp|api", re.I)
+_SECURITY = re.compile(r"sign|token|secret|auth|hmac|verif|key|session|salt|cred|otp|api", re.I)
 _CHECKSUM = re.compile(
-    r"checksum|etag|cache|fingerprint|dedup|file_?hash|content_?hash|md5sum|shard|bucket", re.I
+    r"checksum|etag|cache|fingerprint|dedup|file_?hash|content_?hash|md5sum|shard|bucket|"
+    # identifiers and names derived from a hash (`get_template_key`, `module_name`), and nonces,
+    # whose unpredictability comes from their random input, not from the hash
+    r"template|module|\bname\b|_name\b|\bids?\b|_id\b|uuid|identifier|nonce",
+    re.I,
 )
+# A helper that only computes the hash it is named after (`md5_utf8`, `_sqlite_sha1`): its callers
+# decide what the digest is for, so the helper itself is not a use.
+_ALGORITHM_HELPER = re.compile(r"(?:^|_)(?:md5|sha1?)(?:_|$)")
 
 
 def is_password_context(call: Node, unit: Node) -> bool:
@@ -109,7 +118,10 @@ class WeakHashCheck(py.CallRule):
             return  # `sha1().digest_size`: a size, not a digest of anything
         if name.startswith("hashlib.") and is_password_context(call, unit):
             return  # reported by LG209 (fast-password-hash)
-        names = " ".join(py.context_names(call, unit))
+        context_names = py.context_names(call, unit)
+        if _is_algorithm_helper(call, context_names):
+            return
+        names = " ".join(context_names)
         argument_text = py.text(py.argument(call, 0))
         if _CHECKSUM.search(names):  # first: `cache_key` is about caching, not a key
             return
@@ -126,6 +138,19 @@ class WeakHashCheck(py.CallRule):
             confidence=confidence,
             fixes=fixes,
         )
+
+
+def _is_algorithm_helper(call: Node, context_names: tuple[str, ...]) -> bool:
+    """The call is the single `return` of a function named after the algorithm."""
+    if not context_names or not _ALGORITHM_HELPER.search(context_names[-1]):
+        return False
+    statement = call
+    while statement.parent is not None and statement.type != "return_statement":
+        if statement.type in ("function_definition", "block"):
+            return False
+        statement = statement.parent
+    block = statement.parent
+    return block is not None and len([c for c in block.named_children if c.type != "comment"]) == 1
 
 
 def _fixes(call: Node, name: str, document: Document, purpose: str) -> list[Fix]:
