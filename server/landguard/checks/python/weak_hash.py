@@ -8,8 +8,8 @@ of signatures, tokens, secrets or keys. Where they speak of checksums, cache key
 fingerprints nothing is reported: no security depends on those (on FIPS systems such calls need
 `usedforsecurity=False` to run at all, but that is not a vulnerability), nor where they name an
 identifier or a nonce (`get_template_key`, `cnonce`); neither is a hash object made only to read
-its `digest_size`, nor the one `return` of a helper named after the algorithm (`md5_utf8`): its
-callers decide what the digest is for. Hashing *passwords* is a different problem, reported by LG209.
+its `digest_size`, nor what a helper named after the algorithm returns (`md5_utf8`): its callers
+decide what the digest is for. Hashing *passwords* is a different problem, reported by LG209.
 
 ## Why is this bad?
 MD5 and SHA-1 collisions can be computed cheaply: an attacker can make two documents with the
@@ -141,7 +141,7 @@ class WeakHashCheck(py.CallRule):
 
 
 def _is_algorithm_helper(call: Node, context_names: tuple[str, ...]) -> bool:
-    """The call is the single `return` of a function named after the algorithm."""
+    """The call is what a function named after the algorithm returns, as its last statement."""
     if not context_names or not _ALGORITHM_HELPER.search(context_names[-1]):
         return False
     statement = call
@@ -150,7 +150,12 @@ def _is_algorithm_helper(call: Node, context_names: tuple[str, ...]) -> bool:
             return False
         statement = statement.parent
     block = statement.parent
-    return block is not None and len([c for c in block.named_children if c.type != "comment"]) == 1
+    return (
+        block is not None
+        and block.parent is not None
+        and block.parent.type == "function_definition"
+        and block.named_children[-1] == statement
+    )
 
 
 def _fixes(call: Node, name: str, document: Document, purpose: str) -> list[Fix]:
