@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := run
-.PHONY: run test setup lint docs bench clean
+.PHONY: run test setup lint docs bench realworld clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ include clients/clients.mk
 
 bench: setup
 	$(BIN)/python bench/run_all.py
+
+## make realworld: precision on pinned real projects from the registries (network on first run; not part of `make test`).
+realworld: setup
+	$(BIN)/python bench/realworld.py
 
 clean:
 	rm -rf $(VENV) .landguard_cache build *.egg-info

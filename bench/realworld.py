@@ -4,6 +4,7 @@
     python bench/realworld.py --rescan    scan every project again (after changing Landguard)
     python bench/realworld.py --report    print the tables from the stored results only (no fetch, no scan)
     python bench/realworld.py --project flask --list   every finding of one project, with its verdict
+    python bench/realworld.py --report --markdown      the tables as Markdown, for docs/precision.md
 
 Sources come through the registries' ordinary clients: ``pip download --no-binary :all: --no-deps
 NAME==VER`` (sdists carry tests and docs), ``npm pack NAME@VER``, and ``apt-get download`` of
@@ -277,16 +278,35 @@ def is_test(finding: dict) -> bool:
     return bool(finding.get("properties", {}).get("testCode"))
 
 
-def report(projects: list[Project], list_findings: bool = False) -> None:
+def _table(headers: list[str], rows: list[list], markdown: bool) -> str:
+    cells = [[str(c) for c in row] for row in [headers, *rows]]
+    if markdown:
+        lines = ["| " + " | ".join(cells[0]) + " |", "|" + "---|" * len(headers)]
+        return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in cells[1:]])
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    return "\n".join(
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in cells
+    )
+
+
+def _rate(counter: Counter) -> str:
+    judged = counter["tp"] + counter["debatable"] + counter["fp"]
+    return f"{100 * counter['fp'] / judged:.1f} %" if judged else "-"
+
+
+def report(projects: list[Project], list_findings: bool = False, markdown: bool = False) -> None:
     judged = load_judgements()
     per_rule: dict[str, Counter] = defaultdict(Counter)
+    areas: dict[str, Counter] = defaultdict(Counter)  # the judgements' `area`: whose rules the findings are
     totals: Counter = Counter()
-    print(f"{'project':<22}{'version':<24}{'kLOC':>7}{'out':>6}{'/kLOC':>7}{'tests':>7}"
-          f"{'TP':>5}{'deb':>5}{'FP':>5}{'new':>5}{'sec':>7}")  # fmt: skip
+    project_rows = []
     for project in projects:
         path = result_path(project)
         if not path.is_file():
-            print(f"{project.name:<22}(no stored result: run without --report)")
+            print(f"{project.name}: no stored result (run without --report)")
             continue
         data = json.loads(path.read_text())
         bench = data["bench"]
@@ -300,6 +320,8 @@ def report(projects: list[Project], list_findings: bool = False) -> None:
             context = line_text(project, finding)
             verdict = judged.get(judgement_key(project.name, finding["path"], rule, context))
             label = verdict["verdict"] if verdict else "new"
+            if verdict:
+                areas[verdict.get("area", "?")][label] += 1
             per_rule[rule]["out"] += 1
             per_rule[rule][label] += 1
             row["out"] += 1
@@ -310,26 +332,45 @@ def report(projects: list[Project], list_findings: bool = False) -> None:
         totals.update(row)
         totals["loc"] += bench["loc"]
         kloc = bench["loc"] / 1000
-        print(f"{project.name:<22}{project.version:<24}{kloc:>7.1f}{row['out']:>6}"
-              f"{row['out'] / max(kloc, 0.001):>7.2f}{row['tests']:>7}{row['tp']:>5}{row['debatable']:>5}"
-              f"{row['fp']:>5}{row['new']:>5}{bench['seconds']:>7.1f}")  # fmt: skip
+        project_rows.append(
+            [project.name, project.version, project.kind, f"{kloc:.1f}", row["out"],
+             f"{row['out'] / max(kloc, 0.001):.2f}", row["tests"], row["tp"], row["debatable"], row["fp"],
+             _rate(row), row["new"], f"{bench['seconds']:.1f}"]
+        )  # fmt: skip
     kloc = totals["loc"] / 1000
-    print(f"{'total':<46}{kloc:>7.1f}{totals['out']:>6}{totals['out'] / max(kloc, 0.001):>7.2f}"
-          f"{totals['tests']:>7}{totals['tp']:>5}{totals['debatable']:>5}{totals['fp']:>5}{totals['new']:>5}")  # fmt: skip
+    project_rows.append(
+        ["total", "", "", f"{kloc:.1f}", totals["out"], f"{totals['out'] / max(kloc, 0.001):.2f}",
+         totals["tests"], totals["tp"], totals["debatable"], totals["fp"], _rate(totals), totals["new"], ""]
+    )  # fmt: skip
+    headers = ["project", "version", "kind", "kLOC", "outside tests", "per kLOC", "in tests",
+               "TP", "debatable", "FP", "FP rate", "new", "seconds"]  # fmt: skip
+    print(_table(headers, project_rows, markdown))
     print()
+    rule_rows = [
+        [rule, c["out"], c["tests"], c["tp"], c["debatable"], c["fp"], _rate(c), c["new"]]
+        for rule, c in sorted(per_rule.items())
+    ]
     print(
-        f"{'rule':<8}{'outside tests':>14}{'in tests':>10}{'TP':>5}{'deb':>5}{'FP':>5}{'new':>5}{'FP rate':>9}"
+        _table(
+            ["rule", "outside tests", "in tests", "TP", "debatable", "FP", "FP rate", "new"],
+            rule_rows,
+            markdown,
+        )
     )
-    for rule in sorted(per_rule):
-        c = per_rule[rule]
-        judged_count = c["tp"] + c["debatable"] + c["fp"]
-        rate = f"{100 * c['fp'] / judged_count:.1f} %" if judged_count else "-"
-        print(f"{rule:<8}{c['out']:>14}{c['tests']:>10}{c['tp']:>5}{c['debatable']:>5}{c['fp']:>5}"
-              f"{c['new']:>5}{rate:>9}")  # fmt: skip
+    if areas:
+        print()
+        area_rows = [
+            [area, c["tp"] + c["debatable"] + c["fp"], c["tp"], c["debatable"], c["fp"], _rate(c)]
+            for area, c in sorted(areas.items())
+        ]
+        print(
+            _table(["area (whose rules)", "judged", "TP", "debatable", "FP", "FP rate"], area_rows, markdown)
+        )
     judged_count = totals["tp"] + totals["debatable"] + totals["fp"]
     if judged_count:
-        print(f"\nFP rate outside tests: {100 * totals['fp'] / judged_count:.1f} % of {judged_count} judged"
-              f" ({totals['new']} not judged yet)")  # fmt: skip
+        print(
+            f"\nFP rate outside tests: {_rate(totals)} of {judged_count} judged ({totals['new']} not judged yet)"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -338,6 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rescan", action="store_true", help="scan every project again")
     parser.add_argument("--project", action="append", help="only these projects (by name)")
     parser.add_argument("--list", action="store_true", help="list every finding outside tests")
+    parser.add_argument(
+        "--markdown", action="store_true", help="print the tables as Markdown (docs/precision.md)"
+    )
     args = parser.parse_args(argv)
     projects = [p for p in PROJECTS if not args.project or p.name in args.project]
     if not args.report:
@@ -346,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.rescan or not result_path(project).is_file():
                 print(f"scanning {project.key} ...", file=sys.stderr)
                 scan(project, tree)
-    report(projects, list_findings=args.list)
+    report(projects, list_findings=args.list, markdown=args.markdown)
     return 0
 
 
