@@ -126,8 +126,13 @@ class WeakHashCheck(py.CallRule):
         argument_text = py.text(py.argument(call, 0))
         if _CHECKSUM.search(names):  # first: `cache_key` is about caching, not a key
             return
-        if context_names and _PLAIN_HASH.search(context_names[-1]) and not _SECURITY.search(names):
-            return  # `generate_hash(values)`: a hash of something, with no word of what it protects
+        if (
+            context_names
+            and _PLAIN_HASH.search(context_names[-1])
+            and not _SECURITY.search(names)
+            and _renders_digest(call)
+        ):
+            return  # `generate_hash(values)` returning a hex digest: an identifier, nothing it protects
         if _SECURITY.search(names) or _SECURITY.search(argument_text):
             severity, confidence, purpose = Severity.ERROR, Confidence.HIGH, "security"
         else:
@@ -141,6 +146,16 @@ class WeakHashCheck(py.CallRule):
             confidence=confidence,
             fixes=fixes,
         )
+
+
+def _renders_digest(call: Node) -> bool:
+    """`md5(x).hexdigest()`: the digest value itself, not a hash object used elsewhere."""
+    parent = call.parent
+    return (
+        parent is not None
+        and parent.type == "attribute"
+        and py.text(parent.child_by_field_name("attribute")) in ("hexdigest", "digest")
+    )
 
 
 def _is_algorithm_helper(call: Node, context_names: tuple[str, ...]) -> bool:
