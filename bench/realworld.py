@@ -239,13 +239,16 @@ _LONG_TOKEN = re.compile(r"[A-Za-z0-9+/=_\-.%#@!$]{12,}")
 
 
 def line_text(project: Project, finding: dict) -> str:
-    """The finding's line, whitespace-collapsed (what a judgement is keyed by, through a hash)."""
+    """The finding's line and the two after it, whitespace-collapsed: what a judgement is keyed by
+    (through a hash), so that two `cursor.execute(` calls in one file stay apart, while a finding
+    whose code moved up or down is still recognised."""
     path = CACHE / "src" / project.key.replace("/", "__") / finding["path"]
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        return " ".join(lines[finding["start"]["line"] - 1].split())
-    except (OSError, IndexError):
+    except OSError:
         return ""
+    start = finding["start"]["line"] - 1
+    return " ⏎ ".join(" ".join(line.split()) for line in lines[start : start + 3])
 
 
 def masked(text: str, rule: str) -> str:
