@@ -372,3 +372,25 @@ def test_literal_eval_fix_in_a_compound_header() -> None:
         "LG203",
     )
     assert "    import ast\n    if ast.literal_eval(text):  # truthy?\n" in fixed
+
+
+def test_django_views_behind_login_required_middleware_are_authenticated(tmp_path) -> None:
+    from landguard.checks.python import unauthenticated_route
+
+    unauthenticated_route._login_required_in.cache_clear()
+    view = (
+        "from django.shortcuts import redirect\n\n"
+        "def create_article(request):\n"
+        "    Article(title=request.POST['title']).save()\n"
+        "    return redirect('/')\n"
+    )
+    app = tmp_path / "blog" / "views.py"
+    app.parent.mkdir()
+    (tmp_path / "manage.py").write_text("")
+    (tmp_path / "site").mkdir()
+    settings = tmp_path / "site" / "settings.py"
+    settings.write_text("MIDDLEWARE = ['django.contrib.auth.middleware.AuthenticationMiddleware']\n")
+    assert [f.rule_id for f in findings_for(view, str(app)) if f.rule_id == "LG230"] == ["LG230"]
+    settings.write_text("MIDDLEWARE = ['django.contrib.auth.middleware.LoginRequiredMiddleware']\n")
+    unauthenticated_route._login_required_in.cache_clear()
+    assert [f for f in findings_for(view, str(app)) if f.rule_id == "LG230"] == []

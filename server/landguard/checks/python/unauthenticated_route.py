@@ -17,7 +17,8 @@ dependencies on the route, the router (`APIRouter(dependencies=…)`), the app o
 `include_router(…, dependencies=…)`, and parameters `Depends(…)`/`Security(…)` whose dependency
 is (or uses) a security scheme (`OAuth2PasswordBearer`, `HTTPBearer`, `APIKeyHeader` …) or checks
 a token, also through `Annotated` aliases; Flask `before_request` hooks of the app or blueprint
-that check the caller; authentication middleware added to the app; and checks in the body
+that check the caller; authentication middleware added to the app, and Django's
+`LoginRequiredMiddleware` in the project's settings (read, not imported); and checks in the body
 (`request.user.is_authenticated`, `current_user`, `has_perm`, `abort(401)`, comparing a token).
 Routes whose name or path is about signing in or up (`login`, `register`, `token`, `webhook` …)
 are left alone: they are meant to be reachable anonymously.
@@ -56,9 +57,11 @@ def delete_post(post_id):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from tree_sitter import Node
 
@@ -219,7 +222,12 @@ class UnauthenticatedRouteCheck(NodeCheck):
     languages = py.PYTHON
 
     def module_context_key(self, document: Document, context: CheckContext) -> object:
-        return (py.module_context_key(document, context), module_facts(document, context))
+        facts = module_facts(document, context)
+        return (
+            py.module_context_key(document, context),
+            facts,
+            facts.uses_django and _django_login_required(document.path),
+        )
 
     def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         source = document.source
@@ -236,6 +244,8 @@ class UnauthenticatedRouteCheck(NodeCheck):
             if route is None:
                 if not (facts.uses_django and _django_writing_view(function, context)):
                     continue
+                if _django_login_required(document.path):
+                    continue  # settings.MIDDLEWARE has LoginRequiredMiddleware: every view needs a login
                 route, kind = "", "view"
             else:
                 kind = "route"
@@ -532,6 +542,40 @@ def _changes_state(function: Node, context: CheckContext) -> bool:
 
 
 _VIEW_REQUEST_USE = re.compile(r"\brequest\.(?:POST|GET|FILES|data|body|method|user|session|COOKIES)\b")
+
+
+_SETTINGS_SEARCH_DEPTH = 4
+
+
+@functools.lru_cache(maxsize=64)
+def _login_required_in(folder: str) -> bool:
+    """Whether a Django settings module at or below ``folder`` (one level of packages deep, as
+    `startproject` lays them out) enables LoginRequiredMiddleware. Read, never imported; cached
+    for the process (a server restart notices a changed setting)."""
+    base = Path(folder)
+    candidates = [base / "settings.py", *base.glob("*/settings.py"), *base.glob("*/settings/*.py")]
+    for candidate in candidates[:20]:
+        try:
+            if candidate.stat().st_size < 500_000 and "LoginRequiredMiddleware" in candidate.read_text(
+                encoding="utf-8", errors="replace"
+            ):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _django_login_required(path: str | None) -> bool:
+    """Django 5.1's LoginRequiredMiddleware in the project's settings, found near the file."""
+    if not path:
+        return False
+    folder = Path(path).resolve().parent
+    for candidate in [folder, *folder.parents][:_SETTINGS_SEARCH_DEPTH]:
+        if _login_required_in(str(candidate)):
+            return True
+        if (candidate / "manage.py").exists() or (candidate / ".git").exists():
+            break
+    return False
 
 
 def _django_writing_view(function: Node, context: CheckContext) -> bool:
