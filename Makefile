@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := run
-.PHONY: run test setup lint docs bench clean package-check
+.PHONY: run test setup lint docs bench realworld clean package-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ include clients/clients.mk
 
 bench: setup
 	$(BIN)/python bench/run_all.py
+
+## make realworld: precision on pinned real projects from the registries (network on first run; not part of `make test`).
+realworld: setup
+	$(BIN)/python bench/realworld.py
 
 clean:
 	rm -rf $(VENV) .landguard_cache build *.egg-info

@@ -31,7 +31,8 @@ def expected_findings(text: str) -> set[tuple[int, str]]:
 
 
 def findings_for(text: str, path: str, config: Config | None = None) -> list[Finding]:
-    return analyze_text(text, config or Config(dependencies=_offline()), path=path)
+    # Fixtures live under tests/ but stand for application code: no test-code policy for them.
+    return analyze_text(text, config or Config(dependencies=_offline(), test_paths=()), path=path)
 
 
 def _offline():

@@ -2,9 +2,10 @@
 LSP ``landguard.scanWorkspace`` command.
 
 Files are found by walking the given paths, skipping what ``.gitignore`` files (at the
-root and in sub-folders) and the configured ``exclude`` globs exclude, plus VCS and
+root and in sub-folders), the configured ``exclude`` globs and the generated/vendored files
+(``generated``: minified code, bundles, ``dist/``, ``vendor/``, source maps) exclude, plus VCS and
 dependency folders nobody wants scanned. Each file is read as bytes: binary files
-(NUL bytes in the first 8 KB) are skipped and reported; invalid UTF-8 is decoded with
+(a NUL byte anywhere) and minified JavaScript/CSS are skipped and reported, once; invalid UTF-8 is decoded with
 replacement characters and analysed anyway (a secret next to a bad byte is still a secret).
 """
 
@@ -43,7 +44,6 @@ ALWAYS_SKIPPED_DIRS = frozenset(
         "site-packages",
     }
 )
-BINARY_SNIFF_BYTES = 8192
 
 
 @dataclass
@@ -112,7 +112,7 @@ def iter_files(paths: list[str], config: Config) -> Iterator[Path]:
         if not path.is_dir():
             continue
         root = Path(config.root) if config.root and _is_within(path, Path(config.root)) else path
-        rules = _IgnoreRules(root.resolve(), config.exclude)
+        rules = _IgnoreRules(root.resolve(), config.skipped_paths)
         for folder in [*reversed(path.resolve().parents), path.resolve()]:
             if _is_within(folder, root.resolve()):
                 rules.load(folder)
@@ -147,13 +147,26 @@ def _is_within(path: Path, root: Path) -> bool:
 
 
 def decode(data: bytes) -> tuple[str | None, bool]:
-    """(text, had_decode_errors); text is None for binary data."""
-    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+    """(text, had_decode_errors); text is None for binary data (a NUL byte anywhere: the whole file
+    is searched, so a file is either skipped as binary or analysed, never both half-way)."""
+    if b"\x00" in data:
         return None, False
     try:
         return data.decode("utf-8"), False
     except UnicodeDecodeError:
         return data.decode("utf-8", errors="replace"), True
+
+
+_MINIFIABLE = (".js", ".mjs", ".cjs", ".css")
+
+
+def is_minified(name: str, text: str) -> bool:
+    """Minified JavaScript/CSS (a bundle whatever its name): a few very long lines. Nobody edits it,
+    and findings in it belong to the library it was built from."""
+    if not name.endswith(_MINIFIABLE) or len(text) < 5_000:
+        return False
+    lines = text.count("\n") + 1
+    return len(text) / lines > 1_000 or any(len(line) > 20_000 for line in text[:200_000].splitlines()[:50])
 
 
 def scan_file(path: Path, config: Config, display_path: str | None = None) -> FileResult:
@@ -168,6 +181,8 @@ def scan_file(path: Path, config: Config, display_path: str | None = None) -> Fi
         return FileResult(shown, skipped="binary")
     if text.startswith("\ufeff"):
         text = text[1:]
+    if config.generated and is_minified(path.name, text):
+        return FileResult(shown, skipped="generated (minified code)")
     document = Document(text, path=str(path), max_bytes=config.max_file_size)
     findings = Analysis(document, config).run()
     return FileResult(

@@ -40,6 +40,7 @@ from landguard.engine.registry import (
     all_checks,
 )
 from landguard.engine.suppress import apply_suppressions
+from landguard.engine.testcode import apply_test_policy
 
 log = logging.getLogger("landguard.analyze")
 
@@ -272,7 +273,8 @@ class Analysis:
 
 
 def post_process(document: Document, findings: list[Finding], config: Config) -> list[Finding]:
-    """Configuration (select/ignore, severity overrides), AI markers and suppression comments.
+    """Configuration (select/ignore, severity overrides), AI markers, the test-code policy
+    (``engine/testcode.py``) and suppression comments.
 
     Applied to every finding whatever produced it: the checks here, and the online dependency
     verdicts that arrive later for the same document.
@@ -281,6 +283,7 @@ def post_process(document: Document, findings: list[Finding], config: Config) ->
     if config.severity:
         findings = [replace(f, severity=config.severity_for(f.rule_id, f.severity)) for f in findings]
     findings = raise_for_ai_markers(document, findings, config.ai_markers)
+    findings = apply_test_policy(findings, document.path, config.test_paths, config.in_tests, config.root)
     findings = apply_suppressions(document, findings)
     findings += _judge_findings(document, findings, config)
     unique = {(f.rule_id, f.span, f.message): f for f in findings}

@@ -310,10 +310,11 @@ def _exclude_spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
 
 
 def is_excluded(path: str, config: Config, workspace_root: str | None = None) -> bool:
-    """Whether the ``exclude`` globs cover ``path`` (relative to the project or workspace root, or by name)."""
-    if not config.exclude:
+    """Whether the ``exclude`` or ``generated`` globs cover ``path`` (relative to the project or
+    workspace root, or by name)."""
+    if not config.skipped_paths:
         return False
-    spec = _exclude_spec(config.exclude)
+    spec = _exclude_spec(config.skipped_paths)
     candidate = Path(path)
     relative = candidate.name
     root = config.root or workspace_root

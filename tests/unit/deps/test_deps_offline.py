@@ -354,9 +354,9 @@ def test_package_json_parsing_details():
     assert got == [("a-b", "1.2.3"), ("c", None), ("f", None), ("h", None)]
 
 
-def test_npm_unknown_name_without_a_suggestion_is_a_low_confidence_warning():
+def test_npm_name_absent_from_the_snapshot_is_never_an_error_offline():
     text = '{"dependencies": {"zz-little-known-helper-qq": "^1.0.0", "lodahs": "^4"}}'
     found = {f.span.start_col: f for f in findings_for(text, "package.json")}
     unknown, typo = sorted(found.values(), key=lambda f: f.span.start_col)
-    assert (unknown.severity.label, unknown.confidence.label) == ("warning", "low")
-    assert (typo.severity.label, typo.confidence.label) == ("error", "medium")
+    assert (unknown.severity.label, unknown.confidence.label) == ("note", "low")
+    assert (typo.severity.label, typo.confidence.label) == ("warning", "medium")

@@ -184,7 +184,7 @@ def test_syntax_errors_elsewhere_do_not_hide_findings():
 
 
 def _analysis(text: str) -> Analysis:
-    config = Config(dependencies=DependencySettings(online=False))
+    config = Config(dependencies=DependencySettings(online=False), test_paths=())
     return Analysis(Document(text, path="Dao.java"), config)
 
 

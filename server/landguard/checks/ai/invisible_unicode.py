@@ -6,6 +6,14 @@ characters (U+E0000–U+E007F), whose hidden text is decoded and shown in the me
 direction *marks* (U+200E, U+200F, U+061C) are reported only next to another control: alone
 they reorder nothing and right-to-left text needs them.
 
+Natural language is written with some of them: zero-width spaces separate words in Khmer,
+Thai, Lao and Burmese, joiners shape Persian and Indic scripts, and direction marks (U+200E,
+U+200F, U+061C) place punctuation in Arabic and Hebrew text. Between two letters of such a
+script they are not reported, nor when they are a string literal's whole content (an entity
+table); direction marks alone, which cannot reorder anything, are reported only next to a control;
+in translation catalogs (`.po`, `.pot`, `.xliff`, `.strings`, `.arb`, `.resx`), which hold only
+text, just the Unicode tag characters are.
+
 ## Why is this bad?
 They make what the reviewer sees differ from what the compiler, interpreter or AI model
 reads. Bidirectional controls reorder code on screen ("Trojan Source", CVE-2021-42574):
@@ -35,6 +43,7 @@ Delete the invisible characters (the quick fix does), or write them as escapes
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from landguard.checks.ai.injection_text import decode_tags, shown
@@ -61,6 +70,13 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE = re.compile(f"[{_BIDI}{_ZERO_WIDTH}\U000e0000-\U000e007f]+")
 # Zero-width joiners legitimately glue emoji sequences (👩‍💻) and some scripts' ligatures.
 _EMOJI_NEIGHBOUR = re.compile("[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]")
+# What natural-language text uses between its letters: word separators, joiners, direction marks.
+_TEXT_CONTROLS = frozenset("\u200b\u200c\u200d\u200e\u200f\u061c")
+# Written on their own as a string's whole content (an entity table), these are data, not disguise.
+_LONE_CHARACTERS = _TEXT_CONTROLS | frozenset("\u2060\ufeff")
+_TAGS = re.compile("[\U000e0000-\U000e007f]")
+# Files of translated text only: there, only the tag characters (invisible text for AI models) matter.
+_CATALOG_SUFFIXES = (".po", ".pot", ".xlf", ".xliff", ".strings", ".stringsdict", ".arb", ".resx")
 
 
 def _describe(run: str) -> str:
@@ -78,18 +94,23 @@ class InvisibleUnicode(LineCheck):
         self, document: Document, first: int, last: int, context: CheckContext
     ) -> Iterable[Finding]:
         lines = document.lines
+        path = (document.path or "").replace("\\", "/").lower()
+        catalog = path.endswith(_CATALOG_SUFFIXES)
         for number in range(first, last + 1):
             line = lines[number]
             if line.isascii():
                 continue
             for match in _INVISIBLE.finditer(line):
                 run = match.group()
+                if catalog and not _TAGS.search(run):
+                    continue
                 if number == 0 and match.start() == 0 and run == "\ufeff":
                     continue  # a byte-order mark at the start of the file
                 if set(run) <= _DIRECTION_MARKS:
                     continue  # marks, not controls: they open no embedding, and RTL formats need them
-                if set(run) <= {"\u200d", "\u200c"} and _is_within_emoji_or_word(
-                    line, match.start(), match.end()
+                if set(run) <= _TEXT_CONTROLS | _LONE_CHARACTERS and (
+                    _is_within_emoji_or_word(line, match.start(), match.end())
+                    or (_is_whole_string(line, match.start(), match.end()) and set(run) <= _LONE_CHARACTERS)
                 ):
                     continue
                 code_points = sorted({f"U+{ord(c):04X}" for c in run})
@@ -108,9 +129,23 @@ def _is_within_emoji_or_word(line: str, start: int, end: int) -> bool:
     before = line[start - 1] if start > 0 else ""
     after = line[end] if end < len(line) else ""
     if _EMOJI_NEIGHBOUR.match(before) or _EMOJI_NEIGHBOUR.match(after):
-        return True
-    # ZWNJ/ZWJ between letters of scripts that use them (Persian, Indic) — not ASCII identifiers.
-    return bool(before and after and not before.isascii() and not after.isascii() and before.isalpha())
+        return "\u200b" not in line[start:end] and not set(line[start:end]) & set("\u200e\u200f\u061c")
+    # Between letters of scripts that use them (Khmer word breaks, Persian joiners, Arabic marks) —
+    # not ASCII identifiers.
+    return bool(before and after and not before.isascii() and not after.isascii() and _is_letter(before))
+
+
+def _is_whole_string(line: str, start: int, end: int) -> bool:
+    """The characters are a string literal's whole content (`'zwsp': '\u200b'` in an entity table):
+    written on purpose, and nothing around them to disguise."""
+    before = line[start - 1] if start > 0 else ""
+    after = line[end] if end < len(line) else ""
+    return before == after and before in ("'", '"', "`")
+
+
+def _is_letter(char: str) -> bool:
+    """A letter or a combining mark (Khmer and Indic vowel signs end many words)."""
+    return unicodedata.category(char)[0] in ("L", "M")
 
 
 CHECK = InvisibleUnicode()

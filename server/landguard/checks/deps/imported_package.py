@@ -16,7 +16,7 @@ from landguard.checks.deps import lookalike_package, missing_package
 from landguard.checks.deps.confusables import IMPORT_TO_DISTRIBUTION
 from landguard.checks.deps.imports import js_imports, python_imports
 from landguard.checks.deps.snapshot import NPM, PYPI
-from landguard.checks.deps.undeclared_import import STDLIB, is_local_module, project_for
+from landguard.checks.deps.undeclared_import import NOT_DISTRIBUTIONS, STDLIB, is_local_module, project_for
 from landguard.checks.deps.verdicts import MISSING, import_typo_verdict
 from landguard.engine.findings import Fix, TextEdit
 from landguard.engine.languages import JS_FAMILY
@@ -47,7 +47,12 @@ class ImportedPackageCheck(NodeCheck):
             first_party = project.first_party if project is not None else frozenset()
             for imported in python_imports(node, document):
                 name = imported.package
-                if name in STDLIB or name in first_party or name in IMPORT_TO_DISTRIBUTION:
+                if (
+                    name in STDLIB
+                    or name in NOT_DISTRIBUTIONS
+                    or name in first_party
+                    or name in IMPORT_TO_DISTRIBUTION
+                ):
                     continue
                 if is_local_module(document.path, name, project.root if project is not None else None):
                     continue

@@ -54,6 +54,9 @@ class ImportedName:
     package: str  # npm package name, or the top-level Python module
     dotted: str  # the whole module path as written (Python) or the specifier (JS)
     span: Span  # the package part only: what a fix replaces
+    # Python: under `if TYPE_CHECKING:` (never imported at run time) or inside a `try` whose
+    # handler catches ImportError (an optional dependency with a fallback). JS: `import type`.
+    optional: bool = False
 
 
 def _has_import_text(node: tree_sitter.Node, source: bytes) -> bool:
@@ -61,19 +64,45 @@ def _has_import_text(node: tree_sitter.Node, source: bytes) -> bool:
     return b"import" in text or b"require" in text or b" from " in text
 
 
+_TYPE_CHECKING = re.compile(r"^(?:typing\.)?TYPE_CHECKING$")
+_IMPORT_ERRORS = re.compile(r"\b(?:ImportError|ModuleNotFoundError|Exception|BaseException)\b")
+
+
+def _guards_imports(statement: tree_sitter.Node, document) -> bool:
+    """A `try` with a handler for ImportError (or a bare `except:`)."""
+    for clause in statement.named_children:
+        if clause.type == "except_clause":
+            caught = [c for c in clause.named_children if c.type != "block"]
+            if not caught or _IMPORT_ERRORS.search(document.node_text(caught[0])):
+                return True
+    return False
+
+
 def python_imports(node: tree_sitter.Node, document) -> Iterator[ImportedName]:
     if b"import" not in document.source[node.start_byte : node.end_byte]:
         return
-    stack = [node]
+    stack = [(node, False)]
     while stack:
-        current = stack.pop()
+        current, optional = stack.pop()
         if current.type in _PY_IMPORT_NODES:
-            yield from _python_statement(current, document)
+            yield from _python_statement(current, document, optional)
         elif current.type in _PY_SCOPE_NODES:
-            stack.extend(reversed(current.named_children))
+            children = current.named_children
+            if current.type == "if_statement":
+                condition = current.child_by_field_name("condition")
+                if condition is not None and _TYPE_CHECKING.match(document.node_text(condition)):
+                    consequence = current.child_by_field_name("consequence")
+                    children = [c for c in children if c != condition]
+                    stack.extend(reversed([(c, optional or c == consequence) for c in children]))
+                    continue
+            elif current.type == "try_statement" and _guards_imports(current, document):
+                optional = True
+            stack.extend(reversed([(c, optional) for c in children]))
 
 
-def _python_statement(statement: tree_sitter.Node, document) -> Iterator[ImportedName]:
+def _python_statement(
+    statement: tree_sitter.Node, document, optional: bool = False
+) -> Iterator[ImportedName]:
     targets = []
     if statement.type == "import_statement":
         for child in statement.named_children:
@@ -87,7 +116,7 @@ def _python_statement(statement: tree_sitter.Node, document) -> Iterator[Importe
     for target in targets:
         dotted = document.node_text(target)
         first = target.named_children[0] if target.named_child_count else target
-        yield ImportedName(dotted.split(".", 1)[0], dotted, document.node_span(first))
+        yield ImportedName(dotted.split(".", 1)[0], dotted, document.node_span(first), optional)
 
 
 def npm_package_of(specifier: str) -> str | None:
@@ -122,4 +151,13 @@ def js_imports(node: tree_sitter.Node, document) -> Iterator[ImportedName]:
                 package,
                 specifier,
                 Span.on_line(span.start_line, span.start_col, span.start_col + len(package)),
+                _type_only(spec, document),
             )
+
+
+def _type_only(spec: tree_sitter.Node, document) -> bool:
+    """`import type … from "pkg"` / `export type … from "pkg"`: erased at compile time."""
+    statement = spec.parent.parent if spec.parent is not None else None
+    if statement is None or statement.type not in ("import_statement", "export_statement"):
+        return False
+    return re.match(r"^(?:import|export)\s+type\b", document.node_text(statement)) is not None

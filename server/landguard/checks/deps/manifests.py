@@ -742,3 +742,79 @@ def requirements_closure(path: Path, seen: set[Path] | None = None) -> list[Depe
     for include in manifest.includes:
         dependencies += requirements_closure(path.parent / include, seen)
     return dependencies
+
+
+_REQUIRES_DIST = re.compile(r"^Requires-Dist:\s*([A-Za-z0-9][A-Za-z0-9._-]*)", re.M)
+_METADATA_NAME = re.compile(r"^Name:\s*(\S+)", re.M)
+_SETUP_KEYWORDS = ("install_requires", "extras_require", "tests_require", "setup_requires")
+
+
+def setup_declarations(path: Path) -> tuple[list[str], str | None]:
+    """Distribution names declared by ``setup.py`` (literal arguments of ``setup()``, read with
+    ``ast``, never run), ``setup.cfg`` (``[options]`` and ``[options.extras_require]``) or an
+    sdist's ``PKG-INFO`` (``Requires-Dist``); and the project's own name when it is given."""
+    text = _read(path)
+    if text is None:
+        return [], None
+    names: list[str] = []
+    own: str | None = None
+    if path.name == "PKG-INFO":
+        header = text.split("\n\n", 1)[0]
+        own_match = _METADATA_NAME.search(header)
+        return _REQUIRES_DIST.findall(header), own_match.group(1) if own_match else None
+    if path.name == "setup.cfg":
+        import configparser
+
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(text)
+        except configparser.Error:
+            return [], None
+        own = parser.get("metadata", "name", fallback=None)
+        values = [parser.get("options", key, fallback="") for key in _SETUP_KEYWORDS]
+        if parser.has_section("options.extras_require"):
+            values += [value for _, value in parser.items("options.extras_require")]
+        for value in values:
+            for line in value.splitlines():
+                dependency = _requirement(line.strip(), 0, 0, PYPI, "setup.cfg")
+                if dependency is not None:
+                    names.append(dependency.name)
+        return names, own
+    import ast
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return [], None
+    constants: dict[str, object] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                constants[node.targets[0].id] = ast.literal_eval(node.value)
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                pass
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "setup"
+        ):
+            continue
+        for keyword in node.keywords:
+            value: object
+            if isinstance(keyword.value, ast.Name):
+                value = constants.get(keyword.value.id)
+            else:
+                try:
+                    value = ast.literal_eval(keyword.value)
+                except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                    continue
+            if keyword.arg == "name" and isinstance(value, str):
+                own = value
+            elif keyword.arg in _SETUP_KEYWORDS:
+                items = value.values() if isinstance(value, dict) else [value]
+                for item in items:
+                    for requirement in [item] if isinstance(item, str) else item or []:
+                        if isinstance(requirement, str):
+                            dependency = _requirement(requirement.strip(), 0, 0, PYPI, "setup.py")
+                            if dependency is not None:
+                                names.append(dependency.name)
+    return names, own

@@ -7,7 +7,8 @@ The verdict comes first from an offline snapshot of the registries' package name
 with Landguard (instant, no network), then, unless `dependencies.online` is false, from the
 registry itself (PyPI's JSON API, the npm registry); each finding says which source it rests on.
 The npm snapshot holds only packages with a few hundred downloads a month, so an npm name
-missing from it is reported with low confidence until the registry confirms it. Scoped npm
+missing from it is never an error offline: a low-confidence note (a warning when it looks like a
+typo of a popular package) until the registry confirms it. Scoped npm
 names under a scope nobody publishes under publicly, and requirements files that name their
 own package index, are left to the online check (they may be private packages).
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable
@@ -49,7 +50,13 @@ from pathlib import Path
 
 from landguard.checks.deps.confusables import IMPORT_TO_DISTRIBUTION
 from landguard.checks.deps.imports import js_imports, python_imports
-from landguard.checks.deps.manifests import PACKAGE_JSON, PYPROJECT, parse_pyproject, requirements_closure
+from landguard.checks.deps.manifests import (
+    PACKAGE_JSON,
+    PYPROJECT,
+    parse_pyproject,
+    requirements_closure,
+    setup_declarations,
+)
 from landguard.checks.deps.snapshot import NPM, PYPI, normalize_pypi
 from landguard.checks.deps.verdicts import import_typo_verdict
 from landguard.engine.findings import Confidence, Finding, Severity
@@ -68,6 +75,16 @@ RULE = Rule(
 )
 
 STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__", "_typeshed"}
+# Modules that no distribution provides: Python 2's and removed standard-library modules (imported
+# by code that supports several versions), and modules the runtime or platform supplies.
+NOT_DISTRIBUTIONS = frozenset(
+    "httplib urllib2 urlparse cPickle cStringIO StringIO Queue ConfigParser __builtin__ Cookie cookielib "
+    "thread dummy_threading dummy_thread HTMLParser htmlentitydefs xmlrpclib SimpleXMLRPCServer SocketServer "
+    "BaseHTTPServer SimpleHTTPServer CGIHTTPServer Tkinter tkMessageBox commands md5 sha sets exceptions "
+    "anydbm dbhash whichdb robotparser UserDict UserList UserString copy_reg repr imp distutils asynchat "
+    "asyncore smtpd _winreg winreg msvcrt _winapi __pypy__ js pyodide pyodide_js _pyodide java jarray "
+    "clr System".split()
+)
 
 
 @dataclass(frozen=True)
@@ -79,17 +96,40 @@ class Project:
     installed: tuple[tuple[str, str], ...]  # (top-level module, distribution) from the project's venv
 
 
+_ROOT_MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg", "PKG-INFO")
+_DIRECT_REFERENCE = re.compile(r"(?m)^\s*([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*@\s*\S")
+# What a setup.py imports from the build backend that runs it (the PEP 517 fallback: setuptools).
+_BUILD_BACKEND_MODULES = frozenset({"setuptools", "distutils", "pkg_resources"})
+
+
 def _is_python_manifest(name: str) -> bool:
-    return name == PYPROJECT or (name.startswith("requirements") and name.endswith((".txt", ".in")))
+    if name in _ROOT_MANIFESTS:
+        return True
+    base = name.rsplit("/", 1)[-1]
+    return "requirements" in base and base.endswith((".txt", ".in"))
 
 
 def _stamp(folder: Path, ecosystem: str) -> tuple:
-    """Names and modification times of the manifests in a folder (so edits to them are noticed)."""
+    """Names and modification times of the manifests in a folder (so edits to them are noticed);
+    for Python also the files of a ``requirements/`` folder beside them."""
     try:
         names = sorted(os.listdir(folder))
     except OSError:
         return ()
-    wanted = _is_python_manifest if ecosystem == PYPI else (lambda n: n == PACKAGE_JSON)
+    if ecosystem == PYPI and "requirements" in names and (folder / "requirements").is_dir():
+        try:
+            names += sorted(
+                f"requirements/{n}"
+                for n in os.listdir(folder / "requirements")
+                if n.endswith((".txt", ".in"))
+            )
+        except OSError:
+            pass
+    wanted = (
+        (lambda n: _is_python_manifest(n) or n.startswith("requirements/"))
+        if ecosystem == PYPI
+        else (lambda n: n == PACKAGE_JSON)
+    )
     stamps = []
     for name in names:
         if wanted(name):
@@ -100,33 +140,58 @@ def _stamp(folder: Path, ecosystem: str) -> tuple:
     return tuple(stamps)
 
 
+def _declared_in(path: Path, name: str) -> tuple[set[str], str | None]:
+    """(normalized distributions a Python manifest declares, the project's own name if it says)."""
+    if name == PYPROJECT:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return set(), None
+        own = re.search(
+            r"(?m)^\[(?:project|tool\.poetry)\]\s*$(?:(?!^\[).)*?^name\s*=\s*[\"']([^\"']+)", text, re.S
+        )
+        declared = {normalize_pypi(d.name) for d in parse_pyproject(text).dependencies}
+        return declared, own.group(1) if own else None
+    if name in ("setup.py", "setup.cfg", "PKG-INFO"):
+        names, own = setup_declarations(path)
+        return {normalize_pypi(n) for n in names}, own
+    declared = {normalize_pypi(d.name) for d in requirements_closure(path)}
+    try:  # `name @ git+https://…` direct references declare the name too
+        declared |= {normalize_pypi(m) for m in _DIRECT_REFERENCE.findall(path.read_text(errors="replace"))}
+    except OSError:
+        pass
+    return declared, None
+
+
 @functools.lru_cache(maxsize=32)
-def _python_project(root: str, stamp: tuple) -> Project:
-    folder = Path(root)
+def _python_project(levels: tuple[tuple[str, tuple], ...]) -> Project:
+    """The project of a file: the manifests of every folder from the file's up to the project root
+    (the first folder with pyproject.toml, setup.py, setup.cfg or PKG-INFO), merged."""
     declared: set[str] = set()
-    for name, _ in stamp:
-        path = folder / name
-        if name == PYPROJECT:
+    first_party: set[str] = set()
+    names: list[str] = []
+    for root, stamp in levels:
+        folder = Path(root)
+        for name, _ in stamp:
+            found, own = _declared_in(folder / name, name)
+            declared |= found
+            names.append(name)
+            if own:
+                declared.add(normalize_pypi(own))
+                first_party.add(re.sub(r"[-.]", "_", own).lower())
+        for base in (folder, folder / "src", folder / "server", folder / "lib"):
             try:
-                text = path.read_text(encoding="utf-8", errors="replace")
+                entries = os.listdir(base)
             except OSError:
                 continue
-            declared |= {normalize_pypi(d.name) for d in parse_pyproject(text).dependencies}
-        else:
-            declared |= {normalize_pypi(d.name) for d in requirements_closure(path)}
-    first_party: set[str] = set()
-    for base in (folder, folder / "src", folder / "server", folder / "lib"):
-        try:
-            entries = os.listdir(base)
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.endswith(".py"):
-                first_party.add(entry[:-3])
-            elif not entry.startswith(".") and (base / entry).is_dir():
-                first_party.add(entry)
-    names = tuple(name for name, _ in stamp)
-    return Project(folder, names, frozenset(declared), frozenset(first_party), _installed(folder))
+            for entry in entries:
+                if entry.endswith(".py"):
+                    first_party.add(entry[:-3])
+                elif not entry.startswith(".") and (base / entry).is_dir():
+                    first_party.add(entry)
+    root = Path(levels[-1][0])
+    unique_names = tuple(dict.fromkeys(names))
+    return Project(root, unique_names, frozenset(declared), frozenset(first_party), _installed(root))
 
 
 def _installed(root: Path) -> tuple[tuple[str, str], ...]:
@@ -167,7 +232,20 @@ def _js_project(stamps: tuple) -> Project:
             if isinstance(data.get(section), dict):
                 declared |= {str(k).lower() for k in data[section]}
     root = Path(stamps[-1][0])
-    return Project(root, (PACKAGE_JSON,), frozenset(declared), frozenset(), ())
+    # Folders and modules at the top of a package or its src/ are what path aliases point at
+    # (tsconfig `paths`/`baseUrl`: `import { x } from "types"` with `src/types/`).
+    local: set[str] = set()
+    for folder, _ in stamps:
+        for base in (Path(folder), Path(folder) / "src"):
+            try:
+                entries = os.listdir(base)
+            except OSError:
+                continue
+            local |= {
+                re.sub(r"\.(?:d\.)?[cm]?[jt]sx?$", "", e).lower() for e in entries if not e.startswith(".")
+            }
+    local.discard("node_modules")
+    return Project(root, (PACKAGE_JSON,), frozenset(declared), frozenset(local), ())
 
 
 _recent: dict[tuple[str, str], tuple[float, Project | None]] = {}
@@ -193,11 +271,16 @@ def _find_project(path: str, language: str) -> Project | None:
     try:
         start = Path(path).resolve().parent
         if language == "python":
+            levels = []
             for folder in (start, *start.parents):
                 stamp = _stamp(folder, PYPI)
                 if stamp:
-                    return _python_project(str(folder), stamp)
-            return None
+                    levels.append((str(folder), stamp))
+                    if any(name in _ROOT_MANIFESTS for name, _ in stamp):
+                        break
+                if (folder / ".git").exists():
+                    break
+            return _python_project(tuple(levels)) if levels else None
         stamps = tuple((str(f), s) for f in (start, *start.parents) if (s := _stamp(f, NPM)))
         return _js_project(stamps) if stamps else None
     except OSError:
@@ -221,11 +304,54 @@ def is_local_module(path: str | None, module: str, root: Path | None) -> bool:
 
 def distributions_for(module: str, dotted: str, project: Project) -> list[str]:
     candidates = [name for top, name in project.installed if top == module]
-    for key in (dotted, module):
+    parts = dotted.split(".")
+    for key in [
+        ".".join(parts[:n]) for n in range(len(parts), 0, -1)
+    ]:  # `pdm.backend.hooks` -> `pdm.backend`
         if key in IMPORT_TO_DISTRIBUTION:
             candidates.append(IMPORT_TO_DISTRIBUTION[key])
     candidates.append(module)
     return candidates
+
+
+def _optional_modules(document, context: CheckContext) -> frozenset[str]:
+    """Top-level modules the file imports with an ImportError fallback (or only for the type
+    checker) somewhere at module level: `try: import markdown except ImportError: markdown = None`
+    makes a later `if markdown: from markdown.x import y` optional too."""
+    key = ("lg504.optional", id(document.tree))
+    cached = context.cache.get(key)
+    if cached is None:
+        found: set[str] = set()
+        if document.tree is not None and document.language == "python":
+            for unit in document.tree.root_node.named_children:
+                found |= {i.package for i in python_imports(unit, document) if i.optional}
+        cached = context.cache[key] = frozenset(found)
+    return cached
+
+
+def _first_imports(document, context: CheckContext) -> tuple[tuple[str, int], ...]:
+    """(package, line of its first import) for every package the file imports, once per run."""
+    key = ("lg504.first", id(document.tree))
+    cached = context.cache.get(key)
+    if cached is None:
+        first: dict[str, int] = {}
+        if document.tree is not None:
+            finder = python_imports if document.language == "python" else js_imports
+            for unit in document.tree.root_node.named_children:
+                for imported in finder(unit, document):
+                    if not imported.optional:  # type-only and guarded imports are never reported
+                        first.setdefault(imported.package, imported.span.start_line)
+        cached = context.cache[key] = tuple(sorted(first.items()))
+    return cached
+
+
+def _first_import(document, context: CheckContext, package: str, line: int) -> bool:
+    return dict(_first_imports(document, context)).get(package, line) == line
+
+
+def types_package(package: str) -> str:
+    """The DefinitelyTyped package for an npm package: `foo` -> `@types/foo`, `@a/b` -> `@types/a__b`."""
+    return "@types/" + package.lower().lstrip("@").replace("/", "__")
 
 
 class UndeclaredImportCheck(NodeCheck):
@@ -239,21 +365,35 @@ class UndeclaredImportCheck(NodeCheck):
 
     def module_context_key(self, document, context: CheckContext) -> object:
         project = self._project(document, context)
-        return None if project is None else (str(project.root), project.declared, project.first_party)
+        if project is None:
+            return None
+        return (
+            str(project.root),
+            project.declared,
+            project.first_party,
+            _optional_modules(document, context),
+            _first_imports(document, context),
+        )
 
     def check_node(self, node, document, context: CheckContext) -> Iterable[Finding]:
         project = self._project(document, context)
         if project is None:
             return
         if document.language == "python":
-            yield from self._python(node, document, project)
+            yield from self._python(node, document, project, context)
         else:
-            yield from self._javascript(node, document, project)
+            yield from self._javascript(node, document, project, context)
 
-    def _python(self, node, document, project: Project) -> Iterable[Finding]:
+    def _python(self, node, document, project: Project, context: CheckContext) -> Iterable[Finding]:
         for imported in python_imports(node, document):
             module = imported.package
-            if module in STDLIB or module in project.first_party:
+            if imported.optional or module in STDLIB or module in NOT_DISTRIBUTIONS:
+                continue
+            if module in _optional_modules(document, context):
+                continue  # imported elsewhere in the module with an ImportError fallback
+            if module in _BUILD_BACKEND_MODULES and Path(document.path or "").name == "setup.py":
+                continue
+            if module in project.first_party:
                 continue
             if is_local_module(document.path, module, project.root):
                 continue
@@ -262,6 +402,8 @@ class UndeclaredImportCheck(NodeCheck):
                 continue
             if import_typo_verdict(module, PYPI) is not None:
                 continue  # reported as a missing or look-alike package (LG501/LG502)
+            if not _first_import(document, context, module, imported.span.start_line):
+                continue  # one finding per module and file, on its first import
             meant = next((c for c in candidates if c != module), module)
             yield RULE.finding(
                 imported.span,
@@ -270,10 +412,16 @@ class UndeclaredImportCheck(NodeCheck):
                 properties={"source": "offline", "module": module, "distribution": meant},
             )
 
-    def _javascript(self, node, document, project: Project) -> Iterable[Finding]:
+    def _javascript(self, node, document, project: Project, context: CheckContext) -> Iterable[Finding]:
         for imported in js_imports(node, document):
             package = imported.package
             if package.lower() in project.declared or package.startswith("@types/"):
+                continue
+            if imported.optional and types_package(package) in project.declared:
+                continue  # `import type` is satisfied by the DefinitelyTyped package
+            if "/" not in package and package.lower() in project.first_party:
+                continue  # a path alias to the project's own folder
+            if not _first_import(document, context, package, imported.span.start_line):
                 continue
             if import_typo_verdict(package, NPM) is not None:
                 continue

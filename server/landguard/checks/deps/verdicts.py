@@ -131,9 +131,11 @@ def offline_verdict(name: str, ecosystem: str, custom_index: bool = False) -> Ve
                 f"is not among the npm packages with at least {registry.min_monthly_downloads} downloads a "
                 f"month ({OFFLINE_SOURCE} of {registry.date}); it may not exist"
             )
-            # A typo of a popular name is likely free or squatted; any other little-used name may be real.
+            # The snapshot omits little-used packages, so absence is no proof and never an error until
+            # the registry itself answers (the online check reports an error if it is missing): a
+            # typo of a popular name is a warning (likely free or squatted), any other name a note.
             confidence = Confidence.MEDIUM if suggestions else Confidence.LOW
-            severity = None if suggestions else Severity.WARNING
+            severity = Severity.WARNING if suggestions else Severity.NOTE
         return Verdict(
             MISSING,
             f"`{name}` {where}{_did_you_mean(suggestions)}",

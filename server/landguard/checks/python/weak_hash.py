@@ -2,10 +2,14 @@
 
 ## What it does
 Flags `hashlib.md5`, `hashlib.sha1` and `hashlib.new("md5" | "sha1" | "md4")`, and the MD5/SHA-1
-of pycryptodome and `cryptography`, unless the call says `usedforsecurity=False`. The finding is
-an error when the surrounding names speak of signatures, tokens, secrets or keys, a note when
-they speak of checksums, cache keys or ETags. Hashing *passwords* is a different problem,
-reported by LG209.
+of pycryptodome and `cryptography`, unless the call says `usedforsecurity=False` (or passes on
+its caller's `usedforsecurity=` choice). The finding is an error when the surrounding names speak
+of signatures, tokens, secrets or keys. Where they speak of checksums, cache keys, ETags or
+fingerprints nothing is reported: no security depends on those (on FIPS systems such calls need
+`usedforsecurity=False` to run at all, but that is not a vulnerability), nor where they name an
+identifier or a nonce (`get_template_key`, `cnonce`); neither is a hash object made only to read
+its `digest_size`, nor what a helper named after the algorithm returns (`md5_utf8`): its callers
+decide what the digest is for. Hashing *passwords* is a different problem, reported by LG209.
 
 ## Why is this bad?
 MD5 and SHA-1 collisions can be computed cheaply: an attacker can make two documents with the
@@ -14,13 +18,13 @@ same digest, so a signature, integrity check or token derived from them can be f
 ## Example
 ```python
 signature = hashlib.md5(secret + payload).hexdigest()
-etag = hashlib.md5(body).hexdigest()
+digest = hashlib.sha1(data).hexdigest()
 ```
 
 ## Use instead
 ```python
 signature = hmac.new(secret, payload, hashlib.sha256).hexdigest()
-etag = hashlib.md5(body, usedforsecurity=False).hexdigest()
+digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()  # if it is only a checksum
 ```
 Two quick fixes: switch to `hashlib.sha256` (the digest changes, so stored values must be
 recomputed), or, for checksums that must stay compatible, declare `usedforsecurity=False`.
@@ -69,10 +73,18 @@ _WEAK_CONSTRUCTORS = {
     "cryptography.hazmat.primitives.hashes.SHA1": "sha1",
 }
 _PASSWORD = re.compile(r"pass(?:word|wd|phrase)|\bpwd\b|_pwd|pwd_", re.I)
-_SECURITY = re.compile(r"sign|token|secret|auth|hmac|verif|key|session|nonce|salt|cred|otp|api", re.I)
+_SECURITY = re.compile(r"sign|token|secret|auth|hmac|verif|key|session|salt|cred|otp|api", re.I)
 _CHECKSUM = re.compile(
-    r"checksum|etag|cache|fingerprint|dedup|file_?hash|content_?hash|md5sum|shard|bucket", re.I
+    r"checksum|etag|cache|fingerprint|dedup|file_?hash|content_?hash|md5sum|shard|bucket|"
+    # identifiers and names derived from a hash (`get_template_key`, `module_name`), and nonces,
+    # whose unpredictability comes from their random input, not from the hash
+    r"template|module|\bname\b|_name\b|\bids?\b|_id\b|uuid|identifier|nonce",
+    re.I,
 )
+# A helper that only computes the hash it is named after (`md5_utf8`, `_sqlite_sha1`): its callers
+# decide what the digest is for, so the helper itself is not a use.
+_PLAIN_HASH = re.compile(r"(?:^|_)hash$")
+_ALGORITHM_HELPER = re.compile(r"(?:^|_)(?:md5|sha1?)(?:_|$)")
 
 
 def is_password_context(call: Node, unit: Node) -> bool:
@@ -95,15 +107,33 @@ class WeakHashCheck(py.CallRule):
                 algorithm = value.lower()
         if algorithm is None:
             return
-        if py.is_false(py.keyword_arg(call, "usedforsecurity")):
-            return
+        used_for_security = py.keyword_arg(call, "usedforsecurity")
+        if used_for_security is not None and not py.is_true(used_for_security):
+            return  # False, or the caller's choice passed on
+        parent = call.parent
+        if (
+            parent is not None
+            and parent.type == "attribute"
+            and py.text(parent.child_by_field_name("attribute")) in ("digest_size", "block_size", "name")
+        ):
+            return  # `sha1().digest_size`: a size, not a digest of anything
         if name.startswith("hashlib.") and is_password_context(call, unit):
             return  # reported by LG209 (fast-password-hash)
-        names = " ".join(py.context_names(call, unit))
+        context_names = py.context_names(call, unit)
+        if _is_algorithm_helper(call, context_names):
+            return
+        names = " ".join(context_names)
         argument_text = py.text(py.argument(call, 0))
         if _CHECKSUM.search(names):  # first: `cache_key` is about caching, not a key
-            severity, confidence, purpose = Severity.NOTE, Confidence.LOW, "checksum"
-        elif _SECURITY.search(names) or _SECURITY.search(argument_text):
+            return
+        if (
+            context_names
+            and _PLAIN_HASH.search(context_names[-1])
+            and not _SECURITY.search(names)
+            and _renders_digest(call)
+        ):
+            return  # `generate_hash(values)` returning a hex digest: an identifier, nothing it protects
+        if _SECURITY.search(names) or _SECURITY.search(argument_text):
             severity, confidence, purpose = Severity.ERROR, Confidence.HIGH, "security"
         else:
             severity, confidence, purpose = RULE.severity, RULE.confidence, "unknown"
@@ -116,6 +146,34 @@ class WeakHashCheck(py.CallRule):
             confidence=confidence,
             fixes=fixes,
         )
+
+
+def _renders_digest(call: Node) -> bool:
+    """`md5(x).hexdigest()`: the digest value itself, not a hash object used elsewhere."""
+    parent = call.parent
+    return (
+        parent is not None
+        and parent.type == "attribute"
+        and py.text(parent.child_by_field_name("attribute")) in ("hexdigest", "digest")
+    )
+
+
+def _is_algorithm_helper(call: Node, context_names: tuple[str, ...]) -> bool:
+    """The call is what a function named after the algorithm returns, as its last statement."""
+    if not context_names or not _ALGORITHM_HELPER.search(context_names[-1]):
+        return False
+    statement = call
+    while statement.parent is not None and statement.type != "return_statement":
+        if statement.type in ("function_definition", "block"):
+            return False
+        statement = statement.parent
+    block = statement.parent
+    return (
+        block is not None
+        and block.parent is not None
+        and block.parent.type == "function_definition"
+        and block.named_children[-1] == statement
+    )
 
 
 def _fixes(call: Node, name: str, document: Document, purpose: str) -> list[Fix]:
