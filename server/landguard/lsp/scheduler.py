@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import os
 import threading
@@ -24,13 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pathspec
 from lsprotocol import types
 
 from landguard.engine import positions
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, ConfigResult
 from landguard.engine.document import Document, EditOutOfRange, LineChange
+from landguard.engine.globs import exclude_spec
 from landguard.engine.languages import detect_language
 from landguard.engine.registry import all_checks
 from landguard.lsp.convert import to_diagnostics
@@ -293,23 +292,18 @@ class Scheduler:
         self.publish(doc)
 
 
-@functools.lru_cache(maxsize=32)
-def _exclude_spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
-
-
 def is_excluded(path: str, config: Config, workspace_root: str | None = None) -> bool:
     """Whether the ``exclude`` globs cover ``path`` (relative to the project or workspace root, or by name)."""
     if not config.exclude:
         return False
-    spec = _exclude_spec(config.exclude)
+    spec = exclude_spec(config.exclude)
     candidate = Path(path)
     relative = candidate.name
     root = config.root or workspace_root
     if root:
         try:
             relative = candidate.resolve().relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # outside the root, or a symlink loop
             pass
     return spec.match_file(relative) or spec.match_file(candidate.name)
 

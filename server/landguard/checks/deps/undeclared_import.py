@@ -49,9 +49,16 @@ from pathlib import Path
 
 from landguard.checks.deps.confusables import IMPORT_TO_DISTRIBUTION
 from landguard.checks.deps.imports import js_imports, python_imports
-from landguard.checks.deps.manifests import PACKAGE_JSON, PYPROJECT, parse_pyproject, requirements_closure
+from landguard.checks.deps.manifests import (
+    INCLUDE_LIMIT,
+    PACKAGE_JSON,
+    PYPROJECT,
+    parse_pyproject,
+    requirements_closure,
+)
 from landguard.checks.deps.snapshot import NPM, PYPI, normalize_pypi
 from landguard.checks.deps.verdicts import import_typo_verdict
+from landguard.engine.files import read_regular_text
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.languages import JS_FAMILY
 from landguard.engine.registry import CheckContext, NodeCheck, Rule
@@ -107,9 +114,8 @@ def _python_project(root: str, stamp: tuple) -> Project:
     for name, _ in stamp:
         path = folder / name
         if name == PYPROJECT:
-            try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
+            text = read_regular_text(path, INCLUDE_LIMIT)
+            if text is None:
                 continue
             declared |= {normalize_pypi(d.name) for d in parse_pyproject(text).dependencies}
         else:
@@ -136,10 +142,8 @@ def _installed(root: Path) -> tuple[tuple[str, str], ...]:
         for site in (root / venv).glob("lib/python3*/site-packages"):
             for info in site.glob("*.dist-info"):
                 distribution = info.name[: -len(".dist-info")].rsplit("-", 1)[0]
-                try:
-                    modules = (info / "top_level.txt").read_text(encoding="utf-8").split()
-                except OSError:
-                    modules = [distribution.replace("-", "_").lower()]
+                listed = read_regular_text(info / "top_level.txt", INCLUDE_LIMIT)
+                modules = listed.split() if listed is not None else [distribution.replace("-", "_").lower()]
                 pairs.extend((module, distribution) for module in modules)
     return tuple(pairs)
 
@@ -152,9 +156,10 @@ def _js_project(stamps: tuple) -> Project:
     for folder, _ in stamps:
         path = Path(folder) / PACKAGE_JSON
         names.append(str(path))
+        text = read_regular_text(path, INCLUDE_LIMIT)
         try:
-            data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
-        except (OSError, ValueError):
+            data = json.loads(text) if text is not None else None
+        except (ValueError, RecursionError):
             continue
         if not isinstance(data, dict):
             continue
@@ -200,7 +205,7 @@ def _find_project(path: str, language: str) -> Project | None:
             return None
         stamps = tuple((str(f), s) for f in (start, *start.parents) if (s := _stamp(f, NPM)))
         return _js_project(stamps) if stamps else None
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
         return None
 
 
@@ -208,7 +213,10 @@ def is_local_module(path: str | None, module: str, root: Path | None) -> bool:
     """A module next to the file or in a folder between it and the project root (scripts, test helpers)."""
     if not path:
         return False
-    folder = Path(path).resolve().parent
+    try:
+        folder = Path(path).resolve().parent
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
     for candidate in (folder, *folder.parents):
         if (candidate / f"{module}.py").exists() or (candidate / module / "__init__.py").exists():
             return True
