@@ -221,20 +221,27 @@ def apply_settings(base: Config, settings: Mapping[str, Any], origin: str) -> tu
     return config, [f"{origin}: {e}" for e in errors]
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a folder above that this user may not enter
+        return False
+
+
 def find_project_file(start: str | os.PathLike[str]) -> Path | None:
     """The nearest landguard.toml, or pyproject.toml with a [tool.landguard] table, at or above ``start``."""
     try:
         path = Path(start).resolve()
     except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
         path = Path(os.path.abspath(start))
-    if path.is_file():
+    if not _is_dir(path):
         path = path.parent
     for folder in (path, *path.parents):
         candidate = folder / "landguard.toml"
-        if candidate.exists():
+        if os.path.lexists(candidate):
             return candidate  # if it cannot be read, loading it says so
         candidate = folder / "pyproject.toml"
-        if candidate.exists():
+        if os.path.lexists(candidate):
             try:
                 text = read_regular(candidate, _PROJECT_FILE_LIMIT).decode("utf-8", errors="replace")
             except Unreadable:
