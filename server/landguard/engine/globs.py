@@ -52,7 +52,7 @@ def invalid_glob(glob: str) -> str | None:
     if _unclosed_bracket(stripped):
         return "unclosed '['"
     try:
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", [glob], backend=BACKEND)
+        spec = pathspec.PathSpec.from_lines("gitignore", [glob], backend=BACKEND)
     except Exception as error:  # GitWildMatchPatternError, re.error, re2.error: all mean "invalid"
         return str(error) or type(error).__name__
     if not spec.patterns or all(p.include is None for p in spec.patterns):
@@ -64,7 +64,7 @@ def invalid_glob(glob: str) -> str | None:
 def _compiled(patterns: tuple[str, ...], gitignore: bool) -> pathspec.PathSpec:
     if gitignore:
         return pathspec.GitIgnoreSpec.from_lines(patterns, backend=BACKEND)
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns, backend=BACKEND)
+    return pathspec.PathSpec.from_lines("gitignore", patterns, backend=BACKEND)
 
 
 def exclude_spec(patterns: Iterable[str]) -> pathspec.PathSpec:
