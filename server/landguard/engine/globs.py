@@ -49,6 +49,8 @@ def invalid_glob(glob: str) -> str | None:
         return "an empty pattern matches nothing"
     if stripped.startswith("#"):
         return "a pattern starting with '#' is a comment and matches nothing"
+    if not stripped.strip("/!"):
+        return "a pattern of only '/' names no file"
     if _unclosed_bracket(stripped):
         return "unclosed '['"
     try:

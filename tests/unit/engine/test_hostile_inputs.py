@@ -41,10 +41,12 @@ def test_a_fifo_as_project_file_is_reported_not_opened(tmp_path):
     assert "FIFO" in result.errors[0] and result.config.select == ()
 
 
-@pytest.mark.parametrize("glob", ["!", "[", "src/[a", "[z-a]", "\\"])
+@pytest.mark.parametrize("glob", ["!", "[", "src/[a", "[z-a]", "\\", "/"])
 def test_invalid_globs_are_reported_and_the_key_keeps_its_default(glob):
     base = Config(exclude=("build/",))
-    config, errors = apply_settings(base, {"exclude": ["vendor/", glob], "select": ["LG1"]}, "editor settings")
+    config, errors = apply_settings(
+        base, {"exclude": ["vendor/", glob], "select": ["LG1"]}, "editor settings"
+    )
     assert config.exclude == ("build/",) and config.select == ("LG1",)
     assert len(errors) == 1 and "not a valid glob" in errors[0] and repr(glob) in errors[0]
 
@@ -182,7 +184,11 @@ def test_non_utf8_names_are_displayable():
 
 def test_utf16_and_utf32_files_with_a_bom_are_decoded():
     text = 'token = "value"\n'
-    for encoding, bom in (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00")):
+    for encoding, bom in (
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+        ("utf-32-le", b"\xff\xfe\x00\x00"),
+    ):
         assert decode(bom + text.encode(encoding)) == (text, False)
     assert decode(b"\x89PNG\x00\x00") == (None, False)
 
