@@ -96,6 +96,9 @@ class SecretsScanner(LineCheck):
     def widen(self, document: Document, first: int, last: int) -> tuple[int, int]:
         return private_keys.widen(document.lines, first, last)
 
+    def fix_context_key(self, document: Document, context: CheckContext) -> tuple:
+        return secret_fixes.fix_context_key(document)
+
     def scan_lines(
         self, document: Document, first: int, last: int, context: CheckContext
     ) -> Iterable[Finding]:
