@@ -322,3 +322,18 @@ def test_a_catastrophic_exclude_glob_does_not_hang_the_scan(repo, cache):
     (repo / "landguard.toml").write_text('exclude = ["' + "a*" * 12 + 'b"]\n[dependencies]\nonline = false\n')
     result = run("check", ".", "--no-cache", cwd=repo, cache=cache, timeout=30)
     assert "LG101" in result.stdout
+
+
+# ----------------------------------------------------------------------------------------- content
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_files_with_a_bom_are_scanned(repo, cache, encoding):
+    text = "# settings\n" + SECRET_LINE
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    (repo / "settings.py").write_bytes(data)
+    result = run("check", ".", "--format", "json", "--no-cache", cwd=repo, cache=cache)
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "LG101"]
+    assert finding["path"] == "settings.py" and finding["start"]["line"] == 2

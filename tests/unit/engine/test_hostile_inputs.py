@@ -277,3 +277,29 @@ def test_parallel_writers_leave_a_valid_file(tmp_path):
     assert cache.entries and cache.dropped == 0
     assert json.loads(cache.file.read_text())["format"] == 2
     assert not list(cache.folder.glob(".results-*"))  # no temporary file left behind
+
+
+# ----------------------------------------------------------------------------------------- content
+
+
+def _aws_key(n: int) -> str:
+    import random
+    import string
+
+    rng = random.Random(n)
+    return "AKIA" + "".join(rng.choice(string.ascii_uppercase + "234567") for _ in range(16))
+
+
+@pytest.mark.parametrize("column", [10, 19_990, 20_000, 20_500, 39_995, 55_555, 150_000])
+def test_keys_anywhere_on_a_long_line_are_found_once(column):
+    from landguard.engine.analyze import analyze_text
+
+    key = _aws_key(column)
+    prefix = "x = [" + " 1," * column
+    prefix = prefix[:column]
+    line = f'{prefix}"{key}", "{_aws_key(column + 1)}", 2]'
+    found = [f for f in analyze_text(line + "\n", Config(), path="data.js") if f.rule_id == "LG101"]
+    start = column + 1
+    assert [(f.span.start_col, f.span.end_col) for f in found][:1] == [(start, start + 20)]
+    assert len(found) == 2 and len({f.span for f in found}) == 2
+    assert all(key not in f.message for f in found)

@@ -100,7 +100,7 @@ def _parse_cached(text: str, kind: str) -> Manifest:
 # ---------------------------------------------------------------------------- PEP 508
 
 _PEP508_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
-_EXACT_PIN = re.compile(r"^\s*(?:\[[^\]]*\])?\s*===?\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*)\s*(?:;|$)")
+_EXACT_PIN = re.compile(r"^\s*(?:\[[^\]]*\]\s*)?===?\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*)\s*(?:;|$)")
 _URL_LIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|\.{0,2}/|git\+|file:)", re.I)
 _ARCHIVE = re.compile(r"\.(?:whl|tar\.gz|tgz|tar\.bz2|zip|egg)\b", re.I)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from landguard.checks.secrets import detect_secrets_adapter as ds
 from landguard.checks.secrets import (
@@ -22,7 +23,7 @@ from landguard.checks.secrets import (
 )
 from landguard.checks.secrets.heuristics import SecretHit, env_var_name
 from landguard.engine.document import Document
-from landguard.engine.findings import Finding, Fix, mask_secret
+from landguard.engine.findings import Finding, Fix, Span, mask_secret
 from landguard.engine.registry import CheckContext, LineCheck
 from landguard.fixes import secrets as secret_fixes
 
@@ -46,8 +47,10 @@ _RUN_TABLE = bytes(
     ord("a") if chr(byte) in _TOKEN_CHARS else byte if byte == ord("\n") else ord(" ") for byte in range(256)
 )
 _LONG_RUN = b"a" * 20
-# Lines longer than this are minified code or data blobs: scan only their beginning.
+# Lines longer than this (minified code, data blobs) are scanned in windows of this size, overlapping
+# by enough to hold any secret and the assignment before it whole.
 MAX_LINE_LENGTH = 20_000
+WINDOW_OVERLAP = 1_000
 
 
 def candidate_lines(lines: list[str], first: int, last: int) -> list[int]:
@@ -106,15 +109,36 @@ class SecretsScanner(LineCheck):
         last = min(last, len(lines) - 1)
         findings: list[Finding] = []
         for number in candidate_lines(lines, first, last):
-            line = lines[number]
-            if len(line) > MAX_LINE_LENGTH:
-                line = line[:MAX_LINE_LENGTH]
-            for hit in _hits_on_line(document, line, number, document.language):
+            for hit in _hits_in_windows(document, lines[number], number):
                 findings.append(_finding(document, hit))
         return findings
 
 
-def _hits_on_line(document: Document, line: str, number: int, language: str) -> Iterator[SecretHit]:
+def _hits_in_windows(document: Document, line: str, number: int) -> Iterator[SecretHit]:
+    """The hits of a line; a long line (minified code, a data blob) is scanned in overlapping windows
+    of ``MAX_LINE_LENGTH``, so a key at column 50,000 is found and each detector's work stays bounded.
+
+    A hit belongs to the window its start falls in (before the overlap), so none is reported twice.
+    """
+    if len(line) <= MAX_LINE_LENGTH:
+        yield from _hits_on_line(document, line, number, document.language)
+        return
+    for offset in range(0, len(line), MAX_LINE_LENGTH):
+        window = line[offset : offset + MAX_LINE_LENGTH + WINDOW_OVERLAP]
+        last_window = offset + MAX_LINE_LENGTH >= len(line)
+        for hit in _hits_on_line(document, window, number, document.language, private_keys_too=offset == 0):
+            span = hit.span
+            if span.end_line != number:  # a multi-line block (found on the document's lines): as is
+                yield hit
+                continue
+            if span.start_col >= MAX_LINE_LENGTH and not last_window:
+                continue  # the next window holds it whole
+            yield replace(hit, span=Span(number, span.start_col + offset, number, span.end_col + offset))
+
+
+def _hits_on_line(
+    document: Document, line: str, number: int, language: str, *, private_keys_too: bool = True
+) -> Iterator[SecretHit]:
     taken: list[tuple[int, int]] = []
 
     def fresh(hit: SecretHit) -> bool:
@@ -126,7 +150,7 @@ def _hits_on_line(document: Document, line: str, number: int, language: str) -> 
         taken.append((start, end))
         return True
 
-    for hit in private_keys.find_private_keys(document.lines, number):
+    for hit in private_keys.find_private_keys(document.lines, number) if private_keys_too else ():
         if fresh(hit):
             yield hit
     for hit in provider_tokens.find_provider_tokens(line, number):
