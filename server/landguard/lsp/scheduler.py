@@ -101,6 +101,7 @@ class Scheduler:
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.background.shutdown(wait=False, cancel_futures=True)
+        _abort_online_lookups()  # a lookup in flight must not hold the exit
 
     # ------------------------------------------------------------------ local analysis
 
@@ -248,7 +249,7 @@ class Scheduler:
             return
         future = self.background.submit(self._online, doc, version, config, online)
         future.add_done_callback(
-            lambda f: self.loop.call_soon_threadsafe(self._online_finished, doc, version, f)
+            lambda f: self.loop.call_soon_threadsafe(self._online_finished, doc, version, f, config)
         )
 
     def _online(self, doc: OpenDocument, version: int | None, config: Config, online: Any):
@@ -270,13 +271,19 @@ class Scheduler:
             keys = frozenset((f.rule_id, positions.span_to_utf16(f.span, document.lines)) for f in retracted)
             return OnlineOutcome(to_diagnostics(findings, document), keys, notice)
 
-    def _online_finished(self, doc: OpenDocument, version: int | None, future: Future) -> None:
+    def _online_finished(self, doc: OpenDocument, version: int | None, future: Future, asked: Config) -> None:
         try:
             outcome = future.result()
         except Exception:
             log.exception("online dependency checks failed for %s", doc.uri)
             return
         if outcome is None:
+            return
+        current = self.server.settings.resolve(doc.path).config.dependencies
+        if not current.online or current != asked.dependencies:
+            # Settings changed while the lookups ran (online turned off, another registry): the current
+            # settings would not have made these requests, so their answers are dropped.
+            log.debug("dropping online verdicts for %s: settings changed meanwhile", doc.uri)
             return
         if outcome.notice and not self._online_notice_shown:
             self._online_notice_shown = True
@@ -312,6 +319,14 @@ def _dependency_bearing(doc: OpenDocument) -> bool:
     if doc.path and os.path.basename(doc.path) in _MANIFEST_NAMES:
         return True
     return detect_language(doc.path, doc.language_id) in _DEPENDENCY_LANGUAGES
+
+
+def _abort_online_lookups() -> None:
+    try:
+        from landguard.checks.deps.online import abort_all
+    except ImportError:
+        return
+    abort_all()
 
 
 def _online_findings() -> Any:
