@@ -337,3 +337,16 @@ def test_utf16_and_utf32_files_with_a_bom_are_scanned(repo, cache, encoding):
     result = run("check", ".", "--format", "json", "--no-cache", cwd=repo, cache=cache)
     [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "LG101"]
     assert finding["path"] == "settings.py" and finding["start"]["line"] == 2
+
+
+def test_planted_secrets_never_reach_the_cache_or_the_output(repo, cache):
+    secrets = [AWS_KEY, "ghp_" + "Zq8" * 12, "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"]
+    (repo / "a.py").write_text("".join(f'k{n} = "{s}"\n' for n, s in enumerate(secrets)))
+    (repo / "b.yaml").write_text(f"password: '{secrets[0]}x9'\n")
+    outputs = [run("check", ".", "--format", f, cwd=repo, cache=cache) for f in ("text", "json", "sarif")]
+    outputs.append(run("check", ".", cwd=repo, cache=cache))  # from the cache
+    stored = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file())
+    for secret in secrets:
+        assert secret.encode() not in stored
+        for output in outputs:
+            assert secret not in output.stdout and secret not in output.stderr
