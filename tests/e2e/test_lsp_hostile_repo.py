@@ -30,8 +30,9 @@ async def test_workspace_scan_survives_fifos_and_symlink_loops(session):
     )
     assert result["findings"] >= 2
     assert "LG101" in codes(await session.diagnostics(session.uri("zz_secret.py"), where=bool))
-    # A document opened next to the FIFO still gets its diagnostics.
-    uri = session.open("app.py", SECRET_LINE)
+    # A document opened next to the FIFO still gets its diagnostics (its imports make the dependency
+    # checks look for the project's requirements.txt: the FIFO).
+    uri = session.open("app.py", "import requests\n" + SECRET_LINE)
     assert "LG101" in codes(await session.diagnostics(uri, version=1, where=bool))
 
 
