@@ -39,6 +39,8 @@ RESULTS_FOLDER = "results"
 _SECRET_BYTES = 32
 _MAX_CACHE_FILE = 256 * 1024 * 1024
 _STALE_AFTER = 30 * 24 * 3600  # cache files unused this long are removed
+# Owners and permission bits mean something on POSIX only (Windows reports 0o777 for everything).
+_POSIX = os.name == "posix" and hasattr(os, "geteuid")
 
 
 def cache_root() -> Path:
@@ -62,9 +64,9 @@ def _private_folder(path: Path) -> Path:
         raise CacheUnavailable(f"cannot create {path}: {error.strerror or error}") from None
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
         raise CacheUnavailable(f"{path} is not a folder (a symlink?); not followed")
-    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+    if _POSIX and info.st_uid != os.geteuid():
         raise CacheUnavailable(f"{path} belongs to another user")
-    if info.st_mode & 0o022:
+    if _POSIX and info.st_mode & 0o022:
         raise CacheUnavailable(f"{path} is writable by other users")
     return path
 
@@ -78,9 +80,9 @@ def _read_secret(path: Path) -> bytes:
         raise CacheUnavailable(f"cannot read {path}: {error.strerror or error}") from None
     if not stat.S_ISREG(info.st_mode):
         raise CacheUnavailable(f"{path} is not a regular file; not followed")
-    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+    if _POSIX and info.st_uid != os.geteuid():
         raise CacheUnavailable(f"{path} belongs to another user")
-    if info.st_mode & 0o077:
+    if _POSIX and info.st_mode & 0o077:
         raise CacheUnavailable(f"{path} is readable by other users (it must be 0600)")
     try:
         data = read_regular(path, 4096, follow_symlinks=False)
