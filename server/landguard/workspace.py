@@ -77,8 +77,8 @@ class FileResult:
 class _IgnoreRules:
     """``exclude`` globs plus the .gitignore files met while walking, each applying below its folder.
 
-    Paths are relative to the walk's root, as POSIX strings; nothing is resolved (resolving a
-    symlink loop raises). Across .gitignore files the deepest match wins, as in git: a
+    Paths are POSIX strings relative to the configuration root (the walked folder's ``root_prefix``
+    joined with the path below it); nothing is resolved (resolving a symlink loop raises). Across .gitignore files the deepest match wins, as in git: a
     sub-folder's ``!keep.log`` re-includes what a parent's ``*.log`` ignored.
     """
 
@@ -90,6 +90,7 @@ class _IgnoreRules:
         self.notices = notices
 
     def load(self, folder: Path, relative: str) -> None:
+        """Read ``folder``'s .gitignore; ``relative``: that folder relative to the configuration root."""
         gitignore = folder / ".gitignore"
         try:
             os.lstat(gitignore)
@@ -106,16 +107,16 @@ class _IgnoreRules:
         self.specs.append((relative, gitignore_spec(lines)))
 
     def ignored(self, relative: str, name: str, is_dir: bool) -> bool:
+        """Whether ``relative`` (to the walked folder) is excluded or ignored."""
         suffix = "/" if is_dir else ""
-        if self.exclude is not None and _excluded(
-            self.exclude, _join(self.root_prefix, relative), name, is_dir
-        ):
+        full = _join(self.root_prefix, relative)  # relative to the configuration root
+        if self.exclude is not None and _excluded(self.exclude, full, name, is_dir):
             return True
         decision = None
-        for folder, spec in self.specs:
-            if folder and not relative.startswith(folder + "/"):
+        for folder, spec in self.specs:  # each .gitignore's folder, relative to the configuration root
+            if folder and not full.startswith(folder + "/"):
                 continue
-            inner = relative[len(folder) + 1 :] if folder else relative
+            inner = full[len(folder) + 1 :] if folder else full
             include = spec.check_file(inner + suffix).include
             if include is not None:
                 decision = include
@@ -162,8 +163,8 @@ def iter_files(paths: list[str], config: Config, notices: list[str] | None = Non
             # .gitignore files between the configuration root and the scanned folder apply too.
             parts = prefix.split("/")
             for depth in range(len(parts)):
-                rules.load(Path(config.root, *parts[:depth]), "")
-        rules.load(path, "")
+                rules.load(Path(config.root, *parts[:depth]), "/".join(parts[:depth]))
+        rules.load(path, prefix)
         yield from _walk(path, "", rules)
 
 
@@ -272,7 +273,7 @@ def _walk(folder: Path, relative: str, rules: _IgnoreRules) -> Iterator[Path]:
             if entry.name in ALWAYS_SKIPPED_DIRS or rules.ignored(entry_relative, entry.name, is_dir=True):
                 continue
             count = len(rules.specs)
-            rules.load(Path(entry.path), entry_relative)
+            rules.load(Path(entry.path), _join(rules.root_prefix, entry_relative))
             yield from _walk(Path(entry.path), entry_relative, rules)
             del rules.specs[count:]
         elif not rules.ignored(entry_relative, entry.name, is_dir=False):

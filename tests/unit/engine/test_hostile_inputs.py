@@ -303,3 +303,22 @@ def test_keys_anywhere_on_a_long_line_are_found_once(column):
     assert [(f.span.start_col, f.span.end_col) for f in found][:1] == [(start, start + 20)]
     assert len(found) == 2 and len({f.span for f in found}) == 2
     assert all(key not in f.message for f in found)
+
+
+def test_gitignore_files_above_the_scanned_folder_apply_from_their_own_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr("landguard.workspace._git_files", lambda folder: None)
+    (tmp_path / "landguard.toml").write_text("")
+    (tmp_path / ".gitignore").write_text("sub/gen/\n/sub/top.py\nlocal.py\n")
+    sub = tmp_path / "sub"
+    (sub / "gen").mkdir(parents=True)
+    (sub / "gen" / "g.py").write_text("x = 1\n")
+    (sub / "top.py").write_text("x = 1\n")
+    (sub / "local.py").write_text("x = 1\n")
+    (sub / "kept.py").write_text("x = 1\n")
+    (sub / "inner").mkdir()
+    (sub / "inner" / ".gitignore").write_text("/k.py\n")
+    (sub / "inner" / "k.py").write_text("x = 1\n")
+    (sub / "inner" / "m.py").write_text("x = 1\n")
+    config = load_config(sub).config
+    names = sorted(p.relative_to(sub).as_posix() for p in iter_files([str(sub)], config))
+    assert names == ["inner/.gitignore", "inner/m.py", "kept.py"]
