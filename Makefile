@@ -53,8 +53,9 @@ bench: setup
 realworld: setup
 	$(BIN)/python bench/realworld.py
 
+# The CLI's result cache lives in the user cache folder, not in the tree (README, "What is scanned").
 clean:
-	rm -rf $(VENV) .landguard_cache build *.egg-info
+	rm -rf $(VENV) build *.egg-info
 
 ## make docs: regenerate docs/rules.md from the rules' docstrings.
 docs: setup

@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 from pathlib import Path
 
@@ -59,7 +60,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     files = prepare()
-    cache = WORK / ".landguard_cache"
+    # The result cache lives outside the tree; a private one keeps the user's cache out of the numbers.
+    cache = Path(tempfile.mkdtemp(prefix="landguard-bench-cache-"))
+    os.environ["LANDGUARD_CACHE_DIR"] = str(cache)
     env_offline = ["--offline"]
 
     def clear_cache() -> None:

@@ -50,9 +50,11 @@ OSV_RECORDS = {
 class FakeRegistry(BaseHTTPRequestHandler):
     """Speaks the shapes of PyPI's JSON API, the npm registry and OSV; ``mode`` breaks it on purpose."""
 
-    mode = "ok"  # ok | slow | error | malformed
+    # ok | slow | error | malformed | drip (headers and body a byte at a time) | redirect (to ``redirect_to``)
+    mode = "ok"
     delay = 2.0
     requests: list[str] = []
+    redirect_to = ""  # for mode "redirect": a URL; "{path}" is replaced by the request's path
 
     def log_message(self, *args) -> None:  # keep test output quiet
         pass
@@ -65,8 +67,32 @@ class FakeRegistry(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
+    def _drip(self) -> None:
+        """A valid answer, a byte every 0.1 s: each read succeeds, the whole never arrives in time."""
+        payload = (
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n" + b" " * 40
+        )
+        try:
+            for byte in payload:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            pass  # the client gave up: that is the point
+
     def _broken(self) -> bool:
         type(self).requests.append(self.path)
+        if self.mode == "drip":
+            self._drip()
+            return True
+        if self.mode == "redirect" and not self.path.startswith("/landed/"):
+            self.send_response(302)
+            self.send_header("Location", self.redirect_to.replace("{path}", self.path))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return True
+        if self.path.startswith("/landed/"):
+            self.path = self.path[len("/landed") :]
         if self.mode == "slow":
             time.sleep(self.delay)
         if self.mode == "error":
@@ -121,7 +147,7 @@ class FakeRegistry(BaseHTTPRequestHandler):
 @contextlib.contextmanager
 def running_registry() -> Iterator[tuple[type[FakeRegistry], str]]:
     """A running fake registry: (handler class, base URL). Set ``handler.mode`` to break it."""
-    handler = type("Registry", (FakeRegistry,), {"mode": "ok", "requests": []})
+    handler = type("Registry", (FakeRegistry,), {"mode": "ok", "requests": [], "redirect_to": ""})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -1,18 +1,17 @@
 """``landguard check`` over many files: parallel across cores, cached by content hash.
 
-The cache maps (path, content hash) to the findings of that content under one
-configuration fingerprint (settings + Landguard version + the project's manifests, since
-dependency checks read them). A second run over an unchanged tree reads and hashes each
-file and loads the cache: no analysis at all. The cache lives in ``.landguard_cache/``
-at the project root (or ``$LANDGUARD_CACHE_DIR``) and never holds source text.
+The cache (``landguard.result_cache``) maps (path, content hash) to the findings of that
+content, bound to Landguard's version and build, the rules, the effective configuration, the
+project's manifests (dependency checks read them) and the project root. A second run over an
+unchanged tree reads and hashes each file and loads the cache: no analysis at all. The cache
+lives in the user's cache folder, outside the project, authenticated with a per-user secret,
+and never holds source text.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -21,12 +20,15 @@ from pathlib import Path
 
 from landguard import __version__
 from landguard.engine.config import Config
+from landguard.engine.files import Unreadable, read_regular
+from landguard.engine.files import display_path as printable
 from landguard.engine.findings import finding_from_dict, finding_to_dict
 from landguard.engine.positions import split_lines
-from landguard.engine.registry import all_checks
-from landguard.workspace import FileResult, Located, decode, iter_files, locate, scan_file
+from landguard.engine.registry import all_checks, all_rules
+from landguard.result_cache import CacheUnavailable, ResultCache, build_id, cache_root
+from landguard.workspace import FileResult, Located, decode, iter_files, locate, read_limit, scan_file
 
-CACHE_FORMAT = 2  # 2: line hashes ignore all whitespace
+_MANIFEST_LIMIT = 16 * 1024 * 1024
 # Below this many files, worker start-up costs more than it saves.
 PARALLEL_THRESHOLD = 24
 _MANIFESTS = ("pyproject.toml", "requirements.txt", "package.json", "landguard.toml")
@@ -56,75 +58,48 @@ def _content_key(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _fingerprint(config: Config, root: Path) -> str:
-    parts = [str(CACHE_FORMAT), __version__, config.fingerprint()]
+def _binding(config: Config, root: Path) -> list[str]:
+    """What cached results depend on besides a file's own content (see ``result_cache``)."""
+    parts = [__version__, build_id(), config.fingerprint(), ",".join(sorted(all_rules())), str(root)]
     for name in _MANIFESTS:
-        manifest = root / name
-        if manifest.is_file():
-            parts.append(_content_key(manifest.read_bytes()))
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
-
-
-class ResultCache:
-    """One JSON file per configuration fingerprint: {path: [content hash, result]}."""
-
-    def __init__(self, folder: Path, fingerprint: str) -> None:
-        self.file = folder / f"results-{fingerprint}.json"
-        self.folder = folder
-        self.entries: dict[str, list] = {}
-        self.dirty = False
         try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-            if isinstance(data, dict):
-                self.entries = data
-        except (OSError, ValueError):
-            self.entries = {}
+            parts.append(f"{name}={_content_key(read_regular(root / name, _MANIFEST_LIMIT))}")
+        except Unreadable as exc:
+            parts.append(f"{name}:{exc.reason}")
+    return parts
 
-    def get(self, path: str, key: str) -> FileResult | None:
-        entry = self.entries.get(path)
-        if not entry or entry[0] != key:
-            return None
-        try:
-            payload = entry[1]
-            return FileResult(
-                path=path,
-                findings=[finding_from_dict(f) for f in payload["findings"]],
-                locations=[Located(**loc) for loc in payload["locations"]],
-                skipped=payload.get("skipped"),
-                decode_errors=payload.get("decode_errors", False),
-            )
-        except (KeyError, TypeError, ValueError):
-            return None
 
-    def put(self, path: str, key: str, result: FileResult) -> None:
-        self.entries[path] = [
-            key,
-            {
-                "findings": [finding_to_dict(f) for f in result.findings],
-                "locations": [asdict(loc) for loc in result.locations],
-                "skipped": result.skipped,
-                "decode_errors": result.decode_errors,
-            },
-        ]
-        self.dirty = True
+def _payload(result: FileResult) -> dict:
+    return {
+        "findings": [finding_to_dict(f) for f in result.findings],
+        "locations": [asdict(loc) for loc in result.locations],
+        "skipped": result.skipped,
+        "decode_errors": result.decode_errors,
+    }
 
-    def save(self) -> None:
-        if not self.dirty:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            gitignore = self.folder / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("# Created by landguard\n*\n")
-            # Drop caches of other configurations so the folder does not grow without bound.
-            for old in self.folder.glob("results-*.json"):
-                if old != self.file:
-                    old.unlink(missing_ok=True)
-            with tempfile.NamedTemporaryFile("w", dir=self.folder, delete=False, encoding="utf-8") as handle:
-                json.dump(self.entries, handle)
-            os.replace(handle.name, self.file)
-        except OSError:
-            pass  # A cache that cannot be written only costs speed.
+
+def _from_payload(path: str, payload: dict) -> FileResult | None:
+    """A cached result, or None when the (authenticated but perhaps older) payload does not decode."""
+    try:
+        return FileResult(
+            path=path,
+            findings=[finding_from_dict(f) for f in payload["findings"]],
+            locations=[Located(**loc) for loc in payload["locations"]],
+            skipped=payload.get("skipped"),
+            decode_errors=payload.get("decode_errors", False),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _open_cache(config: Config, root: Path, notices: list[str]) -> ResultCache | None:
+    try:
+        return ResultCache(cache_root(), _binding(config, root))
+    except CacheUnavailable as exc:
+        notices.append(f"result cache not used: {exc}")
+    except OSError as exc:
+        notices.append(f"result cache not used: {exc.strerror or exc}")
+    return None
 
 
 def _scan_one(job: tuple[str, str, Config]) -> FileResult:
@@ -134,9 +109,10 @@ def _scan_one(job: tuple[str, str, Config]) -> FileResult:
 
 def _display_path(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+        shown = Path(os.path.realpath(path)).relative_to(root).as_posix()
+    except (ValueError, OSError):
+        shown = path.as_posix()
+    return printable(shown)
 
 
 def run_check(
@@ -153,26 +129,28 @@ def run_check(
     ``progress(done, total)`` is called as files are analysed (cached files count as done).
     """
     root = (root or Path(config.root or os.getcwd())).resolve()
-    files = list(dict.fromkeys(iter_files(paths, config)))
-    cache = None
-    if use_cache:
-        cache_dir = Path(os.environ.get("LANDGUARD_CACHE_DIR") or root / ".landguard_cache")
-        cache = ResultCache(cache_dir, _fingerprint(config, root))
-
     result = BatchResult()
+    files = list(dict.fromkeys(iter_files(paths, config, result.notices)))
+    cache = _open_cache(config, root, result.notices) if use_cache else None
+
     by_path: dict[str, FileResult] = {}
     todo: list[tuple[str, str, Config]] = []
     keys: dict[str, str] = {}
+    limit = read_limit(config)
     for path in files:
         shown = _display_path(path, root)
         if cache is not None:
             try:
-                key = _content_key(path.read_bytes())
-            except OSError:
-                key = ""
+                key = _content_key(read_regular(path, limit))
+            except Unreadable:
+                key = ""  # scan_file says why
             keys[shown] = key
-            cached = cache.get(shown, key) if key else None
+            payload = cache.get(shown, key) if key else None
+            cached = _from_payload(shown, payload) if payload is not None else None
+            if payload is not None and cached is None:
+                cache.drop(shown)
             if cached is not None:
+                cached.fs_path = str(path)
                 by_path[shown] = cached
                 result.cached_files += 1
                 continue
@@ -196,12 +174,12 @@ def run_check(
     for file_result in scanned:
         by_path[file_result.path] = file_result
         if cache is not None and keys.get(file_result.path):
-            cache.put(file_result.path, keys[file_result.path], file_result)
+            cache.put(file_result.path, keys[file_result.path], _payload(file_result))
     if cache is not None:
         cache.save()
     result.files = [by_path[k] for k in sorted(by_path)]
     if config.dependencies.online:
-        paths = {_display_path(path, root): str(path) for path in files}
+        paths = {f.path: f.fs_path for f in result.files if f.fs_path}
         result.notices.extend(_confirm_online(result.files, paths, config))
     return result
 
@@ -223,8 +201,8 @@ def _confirm_online(files: list[FileResult], paths: dict[str, str], config: Conf
     def confirm(file_result: FileResult) -> str | None:
         path = paths.get(file_result.path, file_result.path)
         try:
-            text, _ = decode(Path(path).read_bytes())
-        except OSError:
+            text, _ = decode(read_regular(path, read_limit(config)))
+        except Unreadable:
             return None
         if text is None:
             return None

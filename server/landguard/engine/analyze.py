@@ -29,7 +29,7 @@ from tree_sitter import Node
 
 from landguard.engine.config import Config
 from landguard.engine.document import Document, LineChange
-from landguard.engine.findings import Finding, Span
+from landguard.engine.findings import Finding, Span, TextEdit
 from landguard.engine.registry import (
     Check,
     CheckContext,
@@ -107,6 +107,10 @@ class Analysis:
         self.document = document
         self.checks: list[Check] = []
         self._line_slots: dict[int, list[tuple[Finding, ...] | None]] = {}
+        # Per line check: its fix context key at the last run (see LineCheck.fix_context_key).
+        self._line_keys: dict[int, object] = {}
+        # Per line check: id(slot) -> (slot, line, its findings placed at that line).
+        self._placed: dict[int, dict[int, tuple[tuple[Finding, ...], int, list[Finding]]]] = {}
         # Per node check: (module context key, {(line text before the unit, unit text): findings relative to it}).
         self._node_cache: dict[int, tuple[object, dict[tuple[bytes, bytes], tuple[Finding, ...]]]] = {}
         self._document_cache: dict[int, tuple[int, tuple[Finding, ...]]] = {}
@@ -124,6 +128,8 @@ class Analysis:
             if c.applies_to(self.document) and any(config.is_enabled(r.id) for r in c.rules)
         ]
         self._line_slots.clear()
+        self._line_keys.clear()
+        self._placed.clear()
         self._node_cache.clear()
         self._document_cache.clear()
 
@@ -170,14 +176,28 @@ class Analysis:
             elif len(slots) < line_count:
                 slots.extend([None] * (line_count - len(slots)))
         self._line_slots[index] = slots
+        # Results whose fixes edit elsewhere are reused while what those edits depend on is unchanged.
+        # With a key, a changed key rescans every line with findings (whether a fix edits elsewhere
+        # depends on it: ``import os`` was added or removed); without one, only lines whose fixes do.
+        key = check.fix_context_key(document, context)
+        previous_key = self._line_keys.get(index, _NO_KEY)
+        self._line_keys[index] = key if key is not None else _NO_KEY
+        key_changed = key is not None and previous_key != key
+
+        def needs_scan(slot: tuple[Finding, ...] | None) -> bool:
+            if slot is None:
+                return True
+            if key is None:
+                return type(slot) is _Rescan
+            return key_changed and bool(slot)
 
         line = 0
         while line < line_count:
-            if not _needs_scan(slots[line]):
+            if not needs_scan(slots[line]):
                 line += 1
                 continue
             end = line
-            while end + 1 < line_count and _needs_scan(slots[end + 1]):
+            while end + 1 < line_count and needs_scan(slots[end + 1]):
                 end += 1
             first, last = check.widen(document, line, end)
             first, last = max(first, 0), min(last, line_count - 1)
@@ -191,13 +211,27 @@ class Analysis:
                 reaches_outside = any(
                     _reaches_outside((f,), Span(0, 0, f.span.end_line, 1 << 30)) for f in found
                 )
-                slots[n] = _Rescan(found) if reaches_outside else found
+                # Relative to the line, except that edits outside it stay where they are (absolute).
+                slots[n] = _Rescan(found, n) if reaches_outside else found
             line = max(last, end) + 1
 
+        # Findings placed at their line, reused while a slot stays on the same line (most of them).
+        placed = self._placed.get(index, {})
+        now_placed: dict[int, tuple[tuple[Finding, ...], int, list[Finding]]] = {}
         results: list[Finding] = []
         for n, items in enumerate(slots):
-            if items:
-                results.extend(f.shifted(n) for f in items)
+            if not items:
+                continue
+            known = placed.get(id(items))
+            if known is not None and known[0] is items and known[1] == n:
+                here = known[2]
+            elif type(items) is _Rescan:
+                here = [_move_keeping_outside_edits(f, n, items.line) for f in items]
+            else:
+                here = [f.shifted(n) for f in items]
+            now_placed[id(items)] = (items, n, here)
+            results.extend(here)
+        self._placed[index] = now_placed
         return results
 
     def _units(self) -> list[tuple[Node, tuple[int, int], tuple[bytes, bytes]]]:
@@ -316,27 +350,49 @@ def _findings_checks() -> tuple[FindingsCheck, ...]:
     return tuple(c for c in all_checks() if isinstance(c, FindingsCheck))
 
 
+_NO_KEY = object()
+
+
 class _Rescan(tuple):
-    """A line's findings whose fixes edit elsewhere (``import os`` at the top): reported, but
-    rescanned on every run, because those edits must not move with the line."""
+    """A line's findings whose fixes edit elsewhere (``import os`` at the top), computed when the
+    line was line ``line``: spans and in-line edits relative to the line, edits outside it absolute.
+    They must not move with the line, so they are reused only while the check's fix context key
+    is unchanged, and rescanned otherwise."""
+
+    line: int
+
+    def __new__(cls, findings: tuple[Finding, ...], line: int) -> _Rescan:
+        slot = super().__new__(cls, findings)
+        slot.line = line
+        return slot
 
 
-def _needs_scan(slot: tuple[Finding, ...] | None) -> bool:
-    return slot is None or type(slot) is _Rescan
+def _move_keeping_outside_edits(finding: Finding, line: int, computed_at: int) -> Finding:
+    """``finding`` (relative to its line) placed at ``line``; edits outside the line are kept where
+    they were when it was computed at ``computed_at``."""
+    inside = Span(0, 0, finding.span.end_line, 1 << 30)
+    fixes = []
+    for fix in finding.fixes:
+        edits = []
+        for edit in fix.edits:
+            edits.append(edit.shifted(computed_at if _edit_outside(edit, inside) else line))
+        fixes.append(replace(fix, edits=tuple(edits)))
+    return replace(finding, span=finding.span.shifted(line), fixes=tuple(fixes))
 
 
 def _reaches_outside(findings: tuple[Finding, ...], unit: Span) -> bool:
     """Whether a fix edits outside the unit. An insertion exactly at the unit's start counts as
     outside: it is how fixes add an import at the top of a file, wherever the unit later moves."""
+    return any(
+        _edit_outside(edit, unit) for finding in findings for fix in finding.fixes for edit in fix.edits
+    )
+
+
+def _edit_outside(edit: TextEdit, unit: Span) -> bool:
     start, end = (unit.start_line, unit.start_col), (unit.end_line, unit.end_col)
-    for finding in findings:
-        for fix in finding.fixes:
-            for edit in fix.edits:
-                edit_start = (edit.span.start_line, edit.span.start_col)
-                edit_end = (edit.span.end_line, edit.span.end_col)
-                if edit_start < start or edit_end > end or (edit_start == edit_end == start):
-                    return True
-    return False
+    edit_start = (edit.span.start_line, edit.span.start_col)
+    edit_end = (edit.span.end_line, edit.span.end_col)
+    return edit_start < start or edit_end > end or (edit_start == edit_end == start)
 
 
 @functools.lru_cache(maxsize=8)

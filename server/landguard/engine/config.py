@@ -33,7 +33,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from landguard.engine.files import Unreadable, read_regular
 from landguard.engine.findings import Severity
+from landguard.engine.globs import invalid_glob
 from landguard.engine.testcode import ACTIONS, DEFAULT_TEST_PATHS
 
 if sys.version_info >= (3, 11):
@@ -72,6 +74,8 @@ DEFAULT_GENERATED = (
     "pnpm-lock.yaml",
 )
 _SELECTOR = re.compile(r"^LG\d{0,3}$")
+# A project file larger than this is not configuration.
+_PROJECT_FILE_LIMIT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,14 @@ def apply_settings(base: Config, settings: Mapping[str, Any], origin: str) -> tu
             changes["severity"] = tuple(sorted(overrides.items()))
         elif key in ("exclude", "extend_exclude"):
             parsed = _string_list(value, raw_key, errors)
+            bad = [(glob, invalid_glob(glob)) for glob in parsed or ()]
+            bad = [(glob, reason) for glob, reason in bad if reason]
+            if bad:
+                for glob, reason in bad:
+                    errors.append(
+                        f"'{raw_key}': {glob!r} is not a valid glob ({reason}); ignoring '{raw_key}'"
+                    )
+                parsed = None
             if parsed is not None:
                 changes["exclude"] = (
                     changes.get("exclude", base.exclude) if key == "extend_exclude" else ()
@@ -308,20 +320,30 @@ def apply_settings(base: Config, settings: Mapping[str, Any], origin: str) -> tu
     return config, [f"{origin}: {e}" for e in errors]
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a folder above that this user may not enter
+        return False
+
+
 def find_project_file(start: str | os.PathLike[str]) -> Path | None:
     """The nearest landguard.toml, or pyproject.toml with a [tool.landguard] table, at or above ``start``."""
-    path = Path(start).resolve()
-    if path.is_file():
+    try:
+        path = Path(start).resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        path = Path(os.path.abspath(start))
+    if not _is_dir(path):
         path = path.parent
     for folder in (path, *path.parents):
         candidate = folder / "landguard.toml"
-        if candidate.is_file():
-            return candidate
+        if os.path.lexists(candidate):
+            return candidate  # if it cannot be read, loading it says so
         candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+        if os.path.lexists(candidate):
             try:
-                text = candidate.read_text(encoding="utf-8", errors="replace")
-            except OSError:
+                text = read_regular(candidate, _PROJECT_FILE_LIMIT).decode("utf-8", errors="replace")
+            except Unreadable:
                 continue
             if "[tool.landguard" in text:
                 return candidate
@@ -332,14 +354,21 @@ def load_project_file(path: Path, base: Config | None = None) -> ConfigResult:
     """Read one project file; a broken file yields an error and the defaults."""
     base = replace(base or Config(), root=str(path.parent))
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return ConfigResult(base, [f"{path}: cannot read: {exc}"], str(path))
+        data = tomllib.loads(read_regular(path, _PROJECT_FILE_LIMIT).decode("utf-8"))
+    except Unreadable as exc:
+        return ConfigResult(base, [f"{path}: cannot read ({exc.reason}); using the defaults"], str(path))
+    except UnicodeDecodeError as exc:
+        return ConfigResult(base, [f"{path}: cannot read: {exc}; using the defaults"], str(path))
     except tomllib.TOMLDecodeError as exc:
         return ConfigResult(base, [f"{path}: invalid TOML ({exc}); using the defaults"], str(path))
+    except RecursionError:
+        return ConfigResult(base, [f"{path}: TOML nested too deeply; using the defaults"], str(path))
     table: Any = data
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("landguard", {})
+        tool = data.get("tool", {})
+        if not isinstance(tool, Mapping):
+            return ConfigResult(base, [f"{path}: 'tool' must be a table; using the defaults"], str(path))
+        table = tool.get("landguard", {})
     config, errors = apply_settings(base, table, str(path))
     return ConfigResult(config, errors, str(path))
 

@@ -26,7 +26,7 @@ import importlib
 import os
 import pkgutil
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -134,6 +134,14 @@ class LineCheck(Check):
     def widen(self, document: Document, first: int, last: int) -> tuple[int, int]:
         """Lines to rescan when ``first..last`` changed (e.g. the whole PEM block around them)."""
         return first, last
+
+    def fix_context_key(self, document: Document, context: CheckContext) -> Hashable | None:
+        """What this check's fixes that edit outside their own lines depend on (``import os`` at the top).
+
+        Lines whose fixes edit elsewhere keep their results between runs only while this key stays
+        equal (and the line itself is unchanged); ``None``, the default, rescans them on every run.
+        """
+        return None
 
     def scan_lines(
         self, document: Document, first: int, last: int, context: CheckContext

@@ -30,14 +30,24 @@ from landguard.engine.positions import col_to_byte
 from landguard.engine.registry import all_rules, rules_by_alias
 
 ALL = "*"
-_COMMENT = r"(?:#|//|/\*|--|;|<!--|\{/\*)"
-_OURS = re.compile(_COMMENT + r".*?\blandguard:\s*ignore\b(?!-)(?:\[([^\]]*)\])?", re.I)
+# A marker comment counts after the first comment opener on the line. "Opener, then anything, then
+# the marker" as one regex (``#.*?\bnoqa``) is quadratic on a line of ``#``; so the opener is found
+# first and the marker searched after it (``_after_comment``): the same matches, in linear time.
+_COMMENT_OPENER = re.compile(r"#|//|/\*|--|;|<!--|\{/\*")
+_OURS = re.compile(r"\blandguard:\s*ignore\b(?!-)(?:\[([^\]]*)\])?", re.I)
 _ALLOWLIST = re.compile(r"pragma:\s*allowlist\s+secret", re.I)
 _ALLOWLIST_NEXT = re.compile(r"pragma:\s*allowlist\s+nextline\s+secret", re.I)
 _GITLEAKS = re.compile(r"gitleaks:allow", re.I)
-_NOSEC = re.compile(_COMMENT + r".*?\bnosec\b(?:\s*:?\s*([A-Z]\d{3}(?:\s*,\s*[A-Z]\d{3})*))?", re.I)
-_NOQA = re.compile(_COMMENT + r".*?\bnoqa\s*:\s*([A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)", re.I)
-_NOSEMGREP = re.compile(_COMMENT + r".*?\bnosemgrep\b", re.I)
+_NOSEC = re.compile(r"\bnosec\b(?:\s*:?\s*([A-Z]\d{3}(?:\s*,\s*[A-Z]\d{3})*))?", re.I)
+_NOQA = re.compile(r"\bnoqa\s*:\s*([A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)", re.I)
+_NOSEMGREP = re.compile(r"\bnosemgrep\b", re.I)
+
+
+def _after_comment(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:
+    opener = _COMMENT_OPENER.search(line)
+    return pattern.search(line, opener.end()) if opener is not None else None
+
+
 # Markers cheap to look for before running the regexes on a line.
 _PREFILTER = ("landguard", "allowlist", "gitleaks", "nosec", "noqa", "nosemgrep")
 
@@ -86,7 +96,7 @@ def parse_line(line: str) -> LineSuppression | None:
         return None
     selectors: set[str] = set()
     next_line = False
-    match = _OURS.search(line)
+    match = _after_comment(_OURS, line)
     if match:
         if match.group(1) is None:
             selectors.add(ALL)
@@ -97,7 +107,7 @@ def parse_line(line: str) -> LineSuppression | None:
         selectors.add("LG1")
     elif _ALLOWLIST.search(line) or _GITLEAKS.search(line):
         selectors.add("LG1")
-    match = _NOSEC.search(line)
+    match = _after_comment(_NOSEC, line)
     if match:
         if match.group(1):
             aliases = rules_by_alias()
@@ -105,12 +115,12 @@ def parse_line(line: str) -> LineSuppression | None:
                 selectors.update(aliases.get(code, ()))
         else:
             selectors.update(_bandit_family())
-    match = _NOQA.search(line)
+    match = _after_comment(_NOQA, line)
     if match:
         aliases = rules_by_alias()
         for code in re.split(r"\s*,\s*", match.group(1).upper()):
             selectors.update(aliases.get(code, ()))
-    if _NOSEMGREP.search(line):
+    if _after_comment(_NOSEMGREP, line):
         selectors.add(ALL)
     if not selectors:
         return None
@@ -172,4 +182,4 @@ def apply_suppressions(document: Document, findings: Iterable[Finding]) -> list[
 
 
 def _comment_only(line: str) -> bool:
-    return bool(re.match(r"^\s*" + _COMMENT, line))
+    return _COMMENT_OPENER.match(line.lstrip()) is not None

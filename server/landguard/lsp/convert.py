@@ -181,9 +181,16 @@ class DiagnosticCache:
                 for e in fix.edits
                 for line in (e.span.start_line, e.span.end_line)
             ]
-            low = max(0, min(statement[0], span.start_line, *edit_lines))
-            high = max(statement[1], span.end_line, *edit_lines)
-            key = (finding, statement, tuple(lines[low : high + 1]), crlf)
+            # The lines themselves, not the stretch between them: a fix adding ``import os`` at the top
+            # would otherwise key each of 3,000 findings on every line above it (quadratic per keystroke).
+            touched = sorted(
+                {
+                    *range(statement[0], statement[1] + 1),
+                    *range(span.start_line, span.end_line + 1),
+                    *edit_lines,
+                }
+            )
+            key = (finding, statement, tuple(lines[n] for n in touched if 0 <= n < len(lines)), crlf)
             entry = self._entries.get(key) or fresh.get(key)
             if entry is None:
                 diagnostic = to_diagnostic(finding, document, statement)

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import os
 import threading
@@ -24,13 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pathspec
 from lsprotocol import types
 
 from landguard.engine import positions
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, ConfigResult
 from landguard.engine.document import Document, EditOutOfRange, LineChange
+from landguard.engine.globs import exclude_spec
 from landguard.engine.languages import detect_language
 from landguard.engine.registry import all_checks
 from landguard.lsp import audit_hooks
@@ -106,6 +105,7 @@ class Scheduler:
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.background.shutdown(wait=False, cancel_futures=True)
+        _abort_online_lookups()  # a lookup in flight must not hold the exit
 
     # ------------------------------------------------------------------ local analysis
 
@@ -260,7 +260,7 @@ class Scheduler:
             return
         future = self.background.submit(self._online, doc, version, config, online)
         future.add_done_callback(
-            lambda f: self.loop.call_soon_threadsafe(self._online_finished, doc, version, f)
+            lambda f: self.loop.call_soon_threadsafe(self._online_finished, doc, version, f, config)
         )
 
     def _online(self, doc: OpenDocument, version: int | None, config: Config, online: Any):
@@ -282,13 +282,19 @@ class Scheduler:
             keys = frozenset((f.rule_id, positions.span_to_utf16(f.span, document.lines)) for f in retracted)
             return OnlineOutcome(to_diagnostics(findings, document), keys, notice)
 
-    def _online_finished(self, doc: OpenDocument, version: int | None, future: Future) -> None:
+    def _online_finished(self, doc: OpenDocument, version: int | None, future: Future, asked: Config) -> None:
         try:
             outcome = future.result()
         except Exception:
             log.exception("online dependency checks failed for %s", doc.uri)
             return
         if outcome is None:
+            return
+        current = self.server.settings.resolve(doc.path).config.dependencies
+        if not current.online or current != asked.dependencies:
+            # Settings changed while the lookups ran (online turned off, another registry): the current
+            # settings would not have made these requests, so their answers are dropped.
+            log.debug("dropping online verdicts for %s: settings changed meanwhile", doc.uri)
             return
         if outcome.notice and not self._online_notice_shown:
             self._online_notice_shown = True
@@ -304,24 +310,19 @@ class Scheduler:
         self.publish(doc)
 
 
-@functools.lru_cache(maxsize=32)
-def _exclude_spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
-
-
 def is_excluded(path: str, config: Config, workspace_root: str | None = None) -> bool:
     """Whether the ``exclude`` or ``generated`` globs cover ``path`` (relative to the project or
     workspace root, or by name)."""
     if not config.skipped_paths:
         return False
-    spec = _exclude_spec(config.skipped_paths)
+    spec = exclude_spec(config.skipped_paths)
     candidate = Path(path)
     relative = candidate.name
     root = config.root or workspace_root
     if root:
         try:
             relative = candidate.resolve().relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # outside the root, or a symlink loop
             pass
     return spec.match_file(relative) or spec.match_file(candidate.name)
 
@@ -330,6 +331,14 @@ def _dependency_bearing(doc: OpenDocument) -> bool:
     if doc.path and os.path.basename(doc.path) in _MANIFEST_NAMES:
         return True
     return detect_language(doc.path, doc.language_id) in _DEPENDENCY_LANGUAGES
+
+
+def _abort_online_lookups() -> None:
+    try:
+        from landguard.checks.deps.online import abort_all
+    except ImportError:
+        return
+    abort_all()
 
 
 def _online_findings() -> Any:

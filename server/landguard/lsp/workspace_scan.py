@@ -9,15 +9,18 @@ Files that had findings in the previous scan and have none now get an empty list
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
 from landguard.engine.document import Document
+from landguard.engine.files import Unreadable, read_regular
 from landguard.lsp.convert import to_diagnostics
 from landguard.lsp.text_sync import uri_to_path
 from landguard.workspace import decode, scan_paths
@@ -49,14 +52,22 @@ def workspace_folders(ls: LandguardServer) -> list[str]:
 def _diagnostics_for_file(path: str, findings: list) -> list[types.Diagnostic]:
     """Findings of a file on disk -> diagnostics (the file is read again for its lines and tree)."""
     try:
-        text, _ = decode(Path(path).read_bytes())
-    except OSError:
+        text, _ = decode(read_regular(path))
+    except Unreadable:
         return []
     if text is None:
         return []
     if text.startswith("\ufeff"):
         text = text[1:]
     return to_diagnostics(findings, Document(text, path=path))
+
+
+def _file_uri(path: str) -> str:
+    """``file://`` URI of a path; a name that is not UTF-8 is percent-encoded byte by byte."""
+    try:
+        return from_fs_path(path)
+    except UnicodeEncodeError:
+        return "file://" + quote(os.fsencode(path))
 
 
 def register(server: LandguardServer) -> None:
@@ -94,14 +105,18 @@ def register(server: LandguardServer) -> None:
             published: dict[str, list[types.Diagnostic]] = {}
             for folder in folders:
                 config = ls.settings.config_for(str(Path(folder) / "_"))
-                results = scan_paths([folder], config, progress=progress)
+                notices: list[str] = []
+                results = scan_paths([folder], config, progress=progress, notices=notices)
+                for notice in notices:
+                    log.warning("workspace scan: %s", notice)
                 files += len(results)
                 for result in results:
                     findings += len(result.findings)
+                    if result.skipped:
+                        log.info("workspace scan: %s skipped (%s)", result.path, result.skipped)
                     if result.findings:
-                        published[from_fs_path(str(Path(result.path).resolve()))] = _diagnostics_for_file(
-                            result.path, result.findings
-                        )
+                        path = os.path.abspath(result.fs_path or result.path)
+                        published[_file_uri(path)] = _diagnostics_for_file(path, result.findings)
             return files, findings, published
 
         log.info("scanning %d workspace folder(s)", len(folders))

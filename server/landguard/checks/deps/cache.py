@@ -1,7 +1,7 @@
 """A small persistent cache of registry and advisory answers, shared by threads and runs.
 
-Lives in ``$LANDGUARD_CACHE_DIR`` or else the user cache folder (``$XDG_CACHE_HOME/landguard``,
-``~/.cache/landguard``). Entries expire (a missing name is re-asked sooner than an existing
+Lives in ``$LANDGUARD_CACHE_DIR`` or else the user cache folder (``platformdirs``:
+``$XDG_CACHE_HOME/landguard``, ``~/.cache/landguard`` on Linux). Entries expire (a missing name is re-asked sooner than an existing
 one: someone may register it). Writes are atomic (temporary file + rename), so a crash or a
 second process never leaves a broken file; a broken file is simply ignored.
 """
@@ -19,11 +19,9 @@ MAX_ENTRIES = 20_000
 
 
 def cache_dir() -> Path:
-    override = os.environ.get("LANDGUARD_CACHE_DIR")
-    if override:
-        return Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "landguard"
+    from landguard.result_cache import cache_root  # one cache folder for the whole tool
+
+    return cache_root()
 
 
 class ResponseCache:

@@ -27,10 +27,12 @@ import functools
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from landguard.checks.deps.snapshot import NPM, PYPI
+from landguard.engine.files import Unreadable, read_regular, read_regular_text
 from landguard.engine.findings import Span
 
 REQUIREMENTS = "requirements"
@@ -66,6 +68,7 @@ class Manifest:
     ecosystem: str
     dependencies: list[Dependency] = field(default_factory=list)
     includes: list[str] = field(default_factory=list)  # -r / -c files of a requirements file
+    include_lines: list[int] = field(default_factory=list)  # parallel to includes
     custom_index: bool = False  # a requirements file naming another package index
     pypi_replaced: bool = False  # ... with --index-url: PyPI itself is not used
 
@@ -121,7 +124,7 @@ def _parse_cached(text: str, kind: str) -> Manifest:
 # ---------------------------------------------------------------------------- PEP 508
 
 _PEP508_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
-_EXACT_PIN = re.compile(r"^\s*(?:\[[^\]]*\])?\s*===?\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*)\s*(?:;|$)")
+_EXACT_PIN = re.compile(r"^\s*(?:\[[^\]]*\]\s*)?===?\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*)\s*(?:;|$)")
 _URL_LIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|\.{0,2}/|git\+|file:)", re.I)
 _ARCHIVE = re.compile(r"\.(?:whl|tar\.gz|tgz|tar\.bz2|zip|egg)\b", re.I)
 
@@ -181,6 +184,7 @@ def parse_requirements(text: str) -> Manifest:
             include = _INCLUDE.match(body)
             if include:
                 manifest.includes.append(include.group(1))
+                manifest.include_lines.append(number)
             index = _INDEX.match(body)
             if index and "pypi.org" not in index.group(1) and "pythonhosted.org" not in index.group(1):
                 manifest.custom_index = True
@@ -718,29 +722,71 @@ _MORE_LOCK_PARSERS = {
 # ---------------------------------------------------------------------------- from disk (LG504)
 
 
-def _read(path: Path) -> str | None:
+# An included requirements file larger than this is not a requirements file.
+INCLUDE_LIMIT = 2_000_000
+_MAX_INCLUDES = 50
+
+
+def project_root_for(folder: Path) -> Path:
+    """The project a manifest belongs to: the nearest folder holding ``.git`` at or above it, else its own."""
+    folder = Path(os.path.abspath(folder))
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return folder
+
+
+def include_problem(manifest_path: Path, include: str, root: Path) -> str | None:
+    """Why the ``-r``/``-c`` include ``include`` of ``manifest_path`` is not followed, or None.
+
+    Includes stay inside the project (``-r /etc/passwd`` is not read), name regular files (a
+    FIFO would block, ``/dev/zero`` never ends) and are bounded in size. A URL is not fetched.
+    """
+    if "://" in include:
+        return "a URL; not fetched"
+    target = manifest_path.parent / include
     try:
-        if path.stat().st_size > 2_000_000:
-            return None
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
+        real_target, real_root = os.path.realpath(target), os.path.realpath(root)
+    except (OSError, ValueError):
+        return "not a usable path"
+    if os.path.commonpath([real_target, real_root]) != real_root:
+        return "outside the project"
+    try:
+        info = os.stat(real_target)
+    except FileNotFoundError:
+        return None  # nothing to follow (maybe generated later): not worth a notice
+    except (OSError, ValueError) as error:
+        return getattr(error, "strerror", None) or "cannot be read"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file"
+    if info.st_size > INCLUDE_LIMIT:
+        return f"larger than {INCLUDE_LIMIT:,} bytes"
+    return None
 
 
-def requirements_closure(path: Path, seen: set[Path] | None = None) -> list[Dependency]:
-    """A requirements file's dependencies, following ``-r``/``-c`` includes (cycles are cut)."""
+def requirements_closure(
+    path: Path, seen: set[Path] | None = None, root: Path | None = None
+) -> list[Dependency]:
+    """A requirements file's dependencies, following ``-r``/``-c`` includes (cycles are cut).
+
+    Only includes that ``include_problem`` accepts are followed; the others are reported by LG003
+    on the include's line when the requirements file itself is checked.
+    """
     seen = seen if seen is not None else set()
-    resolved = path.resolve()
-    if resolved in seen or len(seen) > 50:
+    root = root if root is not None else project_root_for(path.parent)
+    resolved = Path(os.path.realpath(path))
+    if resolved in seen or len(seen) > _MAX_INCLUDES:
         return []
     seen.add(resolved)
-    text = _read(path)
-    if text is None:
+    try:
+        text = read_regular(path, INCLUDE_LIMIT).decode("utf-8", errors="replace")
+    except Unreadable:
         return []
     manifest = parse_requirements(text)
     dependencies = list(manifest.dependencies)
     for include in manifest.includes:
-        dependencies += requirements_closure(path.parent / include, seen)
+        if include_problem(path, include, root) is None:
+            dependencies += requirements_closure(path.parent / include, seen, root)
     return dependencies
 
 
@@ -753,7 +799,7 @@ def setup_declarations(path: Path) -> tuple[list[str], str | None]:
     """Distribution names declared by ``setup.py`` (literal arguments of ``setup()``, read with
     ``ast``, never run), ``setup.cfg`` (``[options]`` and ``[options.extras_require]``) or an
     sdist's ``PKG-INFO`` (``Requires-Dist``); and the project's own name when it is given."""
-    text = _read(path)
+    text = read_regular_text(path, INCLUDE_LIMIT)  # regular files only, bounded (never a FIFO)
     if text is None:
         return [], None
     names: list[str] = []

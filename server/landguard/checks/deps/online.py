@@ -10,24 +10,29 @@ and then, in a worker thread, calls ``online_findings(text, path, config)``. It 
   for the advisories' fixed versions.
 
 Answers are cached on disk (``cache.RESPONSES``), requests run a few at a time with the
-configured timeout, and the first network failure stops further requests to that host.
+configured timeout as a total deadline, and the first network failure stops further requests to
+that host.
 ``OnlineResult.findings`` are the online verdicts; ``OnlineResult.retracted`` lists the offline
 findings they replace (the registry confirmed a name the snapshot lacked, or restated a missing
 one with more confidence), so the LSP layer can drop those from what it published first.
 ``notice`` is set, once, when the network failed. Nothing here raises.
 
-Only the standard library's ``urllib.request`` is used: four small JSON requests do not
-justify a dependency.
+Only the standard library's ``http.client`` is used: four small JSON requests do not justify a
+dependency. Each request has a total deadline and each call one too (``_Client``): a slow or
+hostile server costs at most a few times the configured timeout, and never follows a redirect out
+of the configured registry's origin.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
+import socket
+import ssl
 import threading
-import urllib.error
+import time
 import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -76,10 +81,21 @@ class _Unreachable(Exception):
 
 
 class _Client:
-    """HTTP for one ``online_findings`` call: a timeout per request, a circuit breaker per host."""
+    """HTTP for one ``online_findings`` call: deadlines, redirect rules, a circuit breaker per host.
+
+    - Every request has a total deadline (``timeout`` seconds from its start, for connecting,
+      headers and body together), and the whole call has one too (``RUN_DEADLINE_FACTOR`` times
+      ``timeout``): a server that drips its answer a byte at a time cannot hold a run. A watchdog
+      shuts the socket down when the deadline passes, whatever the socket is waiting for.
+    - Redirects are followed only within the origin of the URL asked (the configured registry):
+      same scheme, host and port, or from ``http`` to ``https`` on the same host. Never elsewhere,
+      never to another scheme.
+    - ``abort_all`` (editor shutdown) ends every request in flight at once.
+    """
 
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
+        self.run_deadline = time.monotonic() + timeout * RUN_DEADLINE_FACTOR
         self.failed_hosts: set[str] = set()
         self._lock = threading.Lock()
 
@@ -88,26 +104,153 @@ class _Client:
         with self._lock:
             if host in self.failed_hosts:
                 raise _Unreachable(host)
+        if _closing.is_set():
+            raise _Unreachable("shutting down")
         data = json.dumps(body).encode() if body is not None else None
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        if data is not None:
-            headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(url, data=data, headers=headers, method="POST" if data else "GET")  # noqa: S310
+        deadline = min(time.monotonic() + self.timeout, self.run_deadline)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 -- configured http(s) URL
-                return response.status, response.read(4_000_000)
-        except urllib.error.HTTPError as error:
-            if error.code < 500 and error.code != 429:
-                return error.code, b""
-            self._fail(host)
-            raise _Unreachable(f"{host}: HTTP {error.code}") from None
-        except (OSError, ValueError) as error:  # URLError, timeouts, refused connections, bad URLs
+            return self._follow(url, data, deadline)
+        except _Refused as error:
             self._fail(host)
             raise _Unreachable(f"{host}: {error}") from None
+        except (
+            OSError,
+            ValueError,
+            http.client.HTTPException,
+        ) as error:  # refused, reset, timed out, bad URL
+            self._fail(host)
+            reason = (
+                "no complete answer in time"
+                if time.monotonic() >= deadline
+                else str(error) or type(error).__name__
+            )
+            raise _Unreachable(f"{host}: {reason}") from None
+
+    def _follow(self, url: str, data: bytes | None, deadline: float) -> tuple[int, bytes]:
+        origin = _origin(url)
+        method = "POST" if data is not None else "GET"
+        for _ in range(MAX_REDIRECTS + 1):
+            status, location, payload = _fetch(url, method, data, deadline)
+            if status not in (301, 302, 303, 307, 308) or not location:
+                if status >= 500 or status == 429:
+                    raise _Refused(f"HTTP {status}")
+                return status, payload
+            target = urllib.parse.urljoin(url, location)
+            if not _redirect_allowed(origin, _origin(target)):
+                raise _Refused(
+                    f"redirect to another origin refused ({_origin(target)[0]}://{_origin(target)[1]})"
+                )
+            url = target
+            if status == 303:
+                method, data = "GET", None
+        raise _Refused("too many redirects")
 
     def _fail(self, host: str) -> None:
         with self._lock:
             self.failed_hosts.add(host)
+
+
+class _Refused(Exception):
+    """An answer Landguard will not use (off-origin redirect, 5xx)."""
+
+
+RUN_DEADLINE_FACTOR = 3  # registry lookups, then the OSV batch, then advisory records
+MAX_REDIRECTS = 5
+MAX_BODY = 4_000_000
+_closing = threading.Event()
+_active: set[socket.socket] = set()
+_active_lock = threading.Lock()
+
+
+def abort_all() -> None:
+    """End every lookup in flight and refuse new ones (the editor is shutting down)."""
+    _closing.set()
+    with _active_lock:
+        sockets = list(_active)
+    for sock in sockets:
+        _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def _redirect_allowed(origin: tuple[str, str, int | None], target: tuple[str, str, int | None]) -> bool:
+    if target[1] != origin[1] or target[0] not in ("http", "https"):
+        return False
+    if target == origin:
+        return True
+    return origin[0] == "http" and target[0] == "https" and target[2] == 443  # an upgrade, same host
+
+
+def _fetch(url: str, method: str, data: bytes | None, deadline: float) -> tuple[int, str | None, bytes]:
+    """One HTTP exchange, over by ``deadline`` (monotonic) at the latest: (status, Location, body)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {parts.scheme}://")
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError("deadline passed")
+    if parts.scheme == "https":
+        connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+            parts.hostname, parts.port, timeout=remaining, context=ssl.create_default_context()
+        )
+    else:
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=remaining)
+    headers = {"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "identity"}
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    expired = threading.Event()
+
+    def watchdog() -> None:
+        expired.set()
+        if connection.sock is not None:
+            _shut(connection.sock)
+
+    timer = threading.Timer(remaining, watchdog)
+    timer.daemon = True
+    timer.start()
+    sock = None
+    try:
+        connection.connect()
+        sock = connection.sock
+        with _active_lock:
+            _active.add(sock)
+        if _closing.is_set() or expired.is_set():
+            raise TimeoutError("deadline passed")
+        connection.request(method, target, body=data, headers=headers)
+        response = connection.getresponse()
+        chunks, size = [], 0
+        while size <= MAX_BODY:
+            chunk = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if expired.is_set():
+                raise TimeoutError("deadline passed")
+        if expired.is_set() or _closing.is_set():
+            raise TimeoutError("deadline passed")
+        return response.status, response.getheader("Location"), b"".join(chunks)[:MAX_BODY]
+    finally:
+        timer.cancel()
+        if sock is not None:
+            with _active_lock:
+                _active.discard(sock)
+        connection.close()
 
 
 # ---------------------------------------------------------------------------- registries

@@ -51,6 +51,7 @@ from pathlib import Path
 from landguard.checks.deps.confusables import IMPORT_TO_DISTRIBUTION
 from landguard.checks.deps.imports import js_imports, python_imports
 from landguard.checks.deps.manifests import (
+    INCLUDE_LIMIT,
     PACKAGE_JSON,
     PYPROJECT,
     parse_pyproject,
@@ -59,6 +60,7 @@ from landguard.checks.deps.manifests import (
 )
 from landguard.checks.deps.snapshot import NPM, PYPI, normalize_pypi
 from landguard.checks.deps.verdicts import import_typo_verdict
+from landguard.engine.files import read_regular_text
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.languages import JS_FAMILY
 from landguard.engine.registry import CheckContext, NodeCheck, Rule
@@ -143,9 +145,8 @@ def _stamp(folder: Path, ecosystem: str) -> tuple:
 def _declared_in(path: Path, name: str) -> tuple[set[str], str | None]:
     """(normalized distributions a Python manifest declares, the project's own name if it says)."""
     if name == PYPROJECT:
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        text = read_regular_text(path, INCLUDE_LIMIT)  # a FIFO or /dev/zero named pyproject.toml: skipped
+        if text is None:
             return set(), None
         own = re.search(
             r"(?m)^\[(?:project|tool\.poetry)\]\s*$(?:(?!^\[).)*?^name\s*=\s*[\"']([^\"']+)", text, re.S
@@ -156,10 +157,9 @@ def _declared_in(path: Path, name: str) -> tuple[set[str], str | None]:
         names, own = setup_declarations(path)
         return {normalize_pypi(n) for n in names}, own
     declared = {normalize_pypi(d.name) for d in requirements_closure(path)}
-    try:  # `name @ git+https://…` direct references declare the name too
-        declared |= {normalize_pypi(m) for m in _DIRECT_REFERENCE.findall(path.read_text(errors="replace"))}
-    except OSError:
-        pass
+    text = read_regular_text(path, INCLUDE_LIMIT)
+    if text is not None:  # `name @ git+https://…` direct references declare the name too
+        declared |= {normalize_pypi(m) for m in _DIRECT_REFERENCE.findall(text)}
     return declared, None
 
 
@@ -201,10 +201,8 @@ def _installed(root: Path) -> tuple[tuple[str, str], ...]:
         for site in (root / venv).glob("lib/python3*/site-packages"):
             for info in site.glob("*.dist-info"):
                 distribution = info.name[: -len(".dist-info")].rsplit("-", 1)[0]
-                try:
-                    modules = (info / "top_level.txt").read_text(encoding="utf-8").split()
-                except OSError:
-                    modules = [distribution.replace("-", "_").lower()]
+                listed = read_regular_text(info / "top_level.txt", INCLUDE_LIMIT)
+                modules = listed.split() if listed is not None else [distribution.replace("-", "_").lower()]
                 pairs.extend((module, distribution) for module in modules)
     return tuple(pairs)
 
@@ -217,9 +215,10 @@ def _js_project(stamps: tuple) -> Project:
     for folder, _ in stamps:
         path = Path(folder) / PACKAGE_JSON
         names.append(str(path))
+        text = read_regular_text(path, INCLUDE_LIMIT)
         try:
-            data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
-        except (OSError, ValueError):
+            data = json.loads(text) if text is not None else None
+        except (ValueError, RecursionError):
             continue
         if not isinstance(data, dict):
             continue
@@ -283,7 +282,7 @@ def _find_project(path: str, language: str) -> Project | None:
             return _python_project(tuple(levels)) if levels else None
         stamps = tuple((str(f), s) for f in (start, *start.parents) if (s := _stamp(f, NPM)))
         return _js_project(stamps) if stamps else None
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
         return None
 
 
@@ -291,7 +290,10 @@ def is_local_module(path: str | None, module: str, root: Path | None) -> bool:
     """A module next to the file or in a folder between it and the project root (scripts, test helpers)."""
     if not path:
         return False
-    folder = Path(path).resolve().parent
+    try:
+        folder = Path(path).resolve().parent
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
     for candidate in (folder, *folder.parents):
         if (candidate / f"{module}.py").exists() or (candidate / module / "__init__.py").exists():
             return True

@@ -179,7 +179,7 @@ def _looks_like_sql(text: str) -> bool:
     return bool(_SQL_WORDS.search(text))
 
 
-_PLACEHOLDER_JOIN = re.compile(r"""^\s*\[?\s*(?P<q>["'])(?:\?|%s)(?P=q)\s*\]?\s*\*""")
+_PLACEHOLDER_JOIN = re.compile(r"""^\s*(?:\[\s*)?(?P<q>["'])(?:\?|%s)(?P=q)\s*(?:\]\s*)?\*""")
 
 
 def _is_placeholder_list(node: Node, flow: py.Flow) -> bool:

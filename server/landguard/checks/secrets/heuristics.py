@@ -23,7 +23,7 @@ from landguard.engine.registry import Rule
 # Values that stand for a secret instead of being one.
 _PLACEHOLDER = re.compile(
     r"""
-    \$\{[^}]*\}? | \$\( | ^\$[A-Za-z_] | \{\{.*\}\} | %\(\w+\)[sd] | %[sd] | \{\d*\} | \{[a-z_][\w.]*\}
+    \$\{[^}]*\}? | \$\( | ^\$[A-Za-z_] | %\(\w+\)[sd] | %[sd] | \{\d*\} | \{[a-z_][\w.]*\}
     | ^<.*>$ | ^\[.*\]$ | ^\(.*\)$ | ^%[A-Za-z_]+%$ | ^ENC\[ | ^!vault
     | \.\.\. | … | \*\*\* | xxxx | XXXX | ^x+$ | ^X+$
     | (?i:your[_\-\s]?(?:api|secret|token|key|pass|own|real|access|app|client|db|database)
@@ -97,6 +97,13 @@ def is_typed_pattern(value: str) -> bool:
     return most >= 0.5 * len(core)
 
 
+def _is_template(value: str) -> bool:
+    """``{{ ... }}`` (Jinja, Mustache, Go templates), tested without a regex: ``\\{\\{.*\\}\\}`` is
+    quadratic on a value made of ``{{`` repeated."""
+    opening = value.find("{{")
+    return opening >= 0 and value.find("}}", opening + 2) >= 0
+
+
 def is_placeholder(value: str) -> bool:
     """A template, an example or an obviously made-up value; never worth a finding."""
     stripped = value.strip()
@@ -104,7 +111,7 @@ def is_placeholder(value: str) -> bool:
         return True
     if is_typed_pattern(stripped):
         return True
-    if _PLACEHOLDER.search(stripped):
+    if _PLACEHOLDER.search(stripped) or _is_template(stripped):
         return True
     return ds.is_templated_secret(stripped) or ds.is_sequential_string(stripped)
 
@@ -214,13 +221,14 @@ _NOT_SECRET_PARTS = frozenset(
         "scope", "scopes", "usage", "limit", "id", "ids", "encoding", "algorithm", "algo", "mode", "method",
     }
 )  # fmt: skip
-# A quoted or dotted name: the last segment names the value (``spring.datasource.password``).
-_LAST_SEGMENT = re.compile(r"[^.\[\]'\"`]+$")
+# A quoted or dotted name: the last segment names the value (``spring.datasource.password``). Split,
+# not searched with ``[^.]+$``, which is quadratic on a long name without separators.
+_SEGMENT_SEPARATORS = re.compile(r"[.\[\]'\"`]")
 
 
 def _last_segment_parts(name: str) -> list[str]:
-    segment = _LAST_SEGMENT.search(name.strip("'\"`[]"))
-    return _NAME_PARTS.findall(segment.group(0)) if segment else []
+    segment = _SEGMENT_SEPARATORS.split(name.strip("'\"`[]"))[-1]
+    return _NAME_PARTS.findall(segment) if segment else []
 
 
 def name_parts(name: str) -> list[str]:

@@ -12,6 +12,7 @@ import logging
 import re
 import weakref
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from landguard.checks.secrets import (
     command_credentials,
@@ -26,7 +27,7 @@ from landguard.checks.secrets import (
 from landguard.checks.secrets import detect_secrets_adapter as ds
 from landguard.checks.secrets.heuristics import SecretHit, env_var_name, is_public_sample, mask_value
 from landguard.engine.document import Document
-from landguard.engine.findings import Finding, Fix
+from landguard.engine.findings import Finding, Fix, Span
 from landguard.engine.registry import CheckContext, LineCheck
 from landguard.fixes import secrets as secret_fixes
 
@@ -55,8 +56,10 @@ _RUN_TABLE = bytes(
     ord("a") if chr(byte) in _TOKEN_CHARS else byte if byte == ord("\n") else ord(" ") for byte in range(256)
 )
 _LONG_RUN = b"a" * 20
-# Lines longer than this are minified code or data blobs: scan only their beginning.
+# Lines longer than this (minified code, data blobs) are scanned in windows of this size, overlapping
+# by enough to hold any secret and the assignment before it whole.
 MAX_LINE_LENGTH = 20_000
+WINDOW_OVERLAP = 1_000
 
 
 def candidate_lines(lines: list[str], first: int, last: int) -> list[int]:
@@ -114,6 +117,9 @@ class SecretsScanner(LineCheck):
             ) - 1  # a fence or a `kind: Secret` changed: every line may read differently
         return first, last
 
+    def fix_context_key(self, document: Document, context: CheckContext) -> tuple:
+        return secret_fixes.fix_context_key(document)
+
     def scan_lines(
         self, document: Document, first: int, last: int, context: CheckContext
     ) -> Iterable[Finding]:
@@ -123,13 +129,11 @@ class SecretsScanner(LineCheck):
         findings: list[Finding] = []
         for number in candidate_lines(lines, first, last):
             line = lines[number]
-            if len(line) > MAX_LINE_LENGTH:
-                line = line[:MAX_LINE_LENGTH]
             language = document.language
             if contexts is not None and document.language != "yaml":
                 language = contexts[number]  # documentation: the code block's language, None in prose
             in_secret = contexts is not None and document.language == "yaml" and bool(contexts[number])
-            for hit in _hits_on_line(document, line, number, language, in_secret):
+            for hit in _hits_in_windows(document, line, number, language, in_secret):
                 findings.append(_finding(document, hit))
         return findings
 
@@ -162,8 +166,39 @@ def _context_moved(previous: list, current: list, first: int, last: int) -> bool
     return tail > 0 and previous[len(previous) - tail :] != current[len(current) - tail :]
 
 
-def _hits_on_line(
+def _hits_in_windows(
     document: Document, line: str, number: int, language: str | None, in_secret: bool = False
+) -> Iterator[SecretHit]:
+    """The hits of a line; a long line (minified code, a data blob) is scanned in overlapping windows
+    of ``MAX_LINE_LENGTH``, so a key at column 50,000 is found and each detector's work stays bounded.
+
+    A hit belongs to the window its start falls in (before the overlap), so none is reported twice.
+    """
+    if len(line) <= MAX_LINE_LENGTH:
+        yield from _hits_on_line(document, line, number, language, in_secret)
+        return
+    for offset in range(0, len(line), MAX_LINE_LENGTH):
+        window = line[offset : offset + MAX_LINE_LENGTH + WINDOW_OVERLAP]
+        last_window = offset + MAX_LINE_LENGTH >= len(line)
+        windowed = _hits_on_line(document, window, number, language, in_secret, private_keys_too=offset == 0)
+        for hit in windowed:
+            span = hit.span
+            if span.end_line != number:  # a multi-line block (found on the document's lines): as is
+                yield hit
+                continue
+            if span.start_col >= MAX_LINE_LENGTH and not last_window:
+                continue  # the next window holds it whole
+            yield replace(hit, span=Span(number, span.start_col + offset, number, span.end_col + offset))
+
+
+def _hits_on_line(
+    document: Document,
+    line: str,
+    number: int,
+    language: str | None,
+    in_secret: bool = False,
+    *,
+    private_keys_too: bool = True,
 ) -> Iterator[SecretHit]:
     taken: list[tuple[int, int]] = []
 
@@ -181,7 +216,7 @@ def _hits_on_line(
         taken.append((start, end))
         return True
 
-    for hit in private_keys.find_private_keys(document.lines, number):
+    for hit in private_keys.find_private_keys(document.lines, number) if private_keys_too else ():
         if fresh(hit):
             yield hit
     for hit in provider_tokens.find_provider_tokens(line, number, language):
