@@ -158,8 +158,11 @@ _DISCUSSION = re.compile(
     r"|\b(tells?|told|telling|asks?|asked|asking|instructs?|instructed|instructing)\b.{0,30}\bto\b",
     re.I,
 )
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.I)  # example.com in a URL is not "for example"
-_QUOTED = re.compile(r"[\"“'`][^\"”'`]{4,}[\"”'`]")
+# example.com in a URL is not "for example". The lookbehind starts a match only where a scheme can
+# start, so a long run of scheme characters is read once, not once per position (linear time).
+_URL = re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://\S+", re.I)
+# No opening quote inside the quoted text either: a run of quotes must not make the search quadratic.
+_QUOTED = re.compile(r"[\"“'`][^\"“”'`]{4,}[\"”'`]")
 
 _TAG_START, _TAG_END = 0xE0000, 0xE007F
 

@@ -118,7 +118,8 @@ _BODY_AUTH = re.compile(
     r"Unauthorized|Forbidden|login_required|require_login|api_key|x-api-key|Authorization|session\[|"
     r"compare_digest|check_password|HTTP_401|HTTP_403|"
     # a token, key or secret compared in the body: `if x_token != settings.token: raise ...`
-    r"\w*(?:token|secret|api_?key)\w*\s*(?:!=|==|\bnot\s+in\b)|(?:!=|==)\s*[\w.]*(?:token|secret|api_?key)",
+    # (anchored at a word start: a long run of name characters is read once, not once per position)
+    r"\b\w*(?:token|secret|api_?key)\w*\s*(?:!=|==|\bnot\s+in\b)|(?:!=|==)\s*[\w.]*(?:token|secret|api_?key)",
     re.I,
 )
 _PUBLIC_ROUTE = re.compile(
