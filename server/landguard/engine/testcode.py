@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 import pathspec
 
 from landguard.engine.findings import Finding, Severity
+from landguard.engine.globs import exclude_spec
 
 DROP, NOTE, KEEP = "drop", "note", "keep"
 ACTIONS = (DROP, NOTE, KEEP)
@@ -122,7 +123,8 @@ def action_for(rule_id: str, overrides: tuple[tuple[str, str], ...] = ()) -> str
 
 @functools.lru_cache(maxsize=16)
 def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    # Test globs are repository input (pyproject.toml): matched in linear time, as `exclude` is.
+    return exclude_spec(patterns)
 
 
 _PROJECT_MARKERS = (
