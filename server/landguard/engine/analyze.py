@@ -319,7 +319,9 @@ def post_process(document: Document, findings: list[Finding], config: Config) ->
     findings = raise_for_ai_markers(document, findings, config.ai_markers)
     findings = apply_test_policy(findings, document.path, config.test_paths, config.in_tests, config.root)
     findings = apply_suppressions(document, findings)
-    findings += _judge_findings(document, findings, config)
+    judged = _judge_findings(document, findings, config)
+    if judged:
+        findings += apply_test_policy(judged, document.path, config.test_paths, config.in_tests, config.root)
     unique = {(f.rule_id, f.span, f.message): f for f in findings}
     return sorted(unique.values(), key=Finding.sort_key)
 

@@ -83,6 +83,8 @@ DEFAULT_POLICY: Mapping[str, str] = {
     # ...except those that are how tests are written: local TLS servers, pickle round trips,
     # debug apps, test apps that reflect input or have no authentication, random test data,
     # temporary files, printed fixture secrets, test cookies and sessions.
+    # Fixture keys and certificates exposed to AI tools: test data, not anyone's secret.
+    "LG604": DROP,
     "LG204": DROP,
     "LG205": DROP,
     "LG207": DROP,

@@ -141,3 +141,25 @@ def test_a_binary_file_gets_one_notice_and_minified_code_is_skipped(tmp_path: Pa
     assert scan_file(source, Config(dependencies=OFFLINE)).skipped is None
     everything, _ = apply_settings(Config(dependencies=OFFLINE), {"generated": []}, "test")
     assert scan_file(bundle, everything).skipped is None
+
+
+def test_secrets_exposure_of_test_fixtures_is_dropped(tmp_path):
+    from landguard.engine.analyze import analyze_text
+    from landguard.engine.config import Config
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    key = (
+        "-----BEGIN PRIVATE KEY-----\n"
+        + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" * 2
+        + "\n-----END PRIVATE KEY-----\n"
+    )
+    config = Config(root=str(tmp_path))
+    paths = {}
+    for folder in ("tests/certs", "deploy"):
+        (tmp_path / folder).mkdir(parents=True)
+        paths[folder] = tmp_path / folder / "server.key"
+        paths[folder].write_text(key, encoding="utf-8")
+    in_tests = analyze_text(key, config, path=str(paths["tests/certs"]))
+    in_app = analyze_text(key, config, path=str(paths["deploy"]))
+    assert not [f for f in in_tests if f.rule_id == "LG604"]
+    assert [f for f in in_app if f.rule_id == "LG604"]
