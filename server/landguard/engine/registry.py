@@ -132,6 +132,13 @@ class LineCheck(Check):
         """Lines to rescan when ``first..last`` changed (e.g. the whole PEM block around them)."""
         return first, last
 
+    def module_context_key(self, document: Document, context: CheckContext) -> object:
+        """What, outside a line, its findings or fixes depend on (whether ``os`` is imported).
+
+        When it changes, every line is rescanned. The default says: nothing outside the line.
+        """
+        return None
+
     def scan_lines(
         self, document: Document, first: int, last: int, context: CheckContext
     ) -> Iterable[Finding]:

@@ -192,9 +192,14 @@ def env_lookup_fix(
     return Fix(title, (TextEdit(literal.span, f"${{{env_name}}}"),), preferred=True)
 
 
+def python_imports_os(document: Document) -> bool:
+    """Whether a Python module imports ``os`` at the top level (the environment fix needs it)."""
+    return any(_PYTHON_IMPORTS_OS.match(line) for line in document.lines)
+
+
 def _python_import_os(document: Document) -> TextEdit | None:
     """``import os`` after the module docstring and ``__future__`` imports, unless ``os`` is imported."""
-    if any(_PYTHON_IMPORTS_OS.match(line) for line in document.lines):
+    if python_imports_os(document):
         return None
     root = document.tree.root_node
     children = [child for child in root.named_children if child.type != "comment"]

@@ -96,6 +96,10 @@ class SecretsScanner(LineCheck):
     def widen(self, document: Document, first: int, last: int) -> tuple[int, int]:
         return private_keys.widen(document.lines, first, last)
 
+    def module_context_key(self, document: Document, context: CheckContext) -> object:
+        # A Python environment fix adds ``import os`` only when the module lacks it.
+        return secret_fixes.python_imports_os(document) if document.language == "python" else None
+
     def scan_lines(
         self, document: Document, first: int, last: int, context: CheckContext
     ) -> Iterable[Finding]:
