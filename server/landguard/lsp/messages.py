@@ -18,6 +18,11 @@ that a handler exists.
 
 Notifications cannot be answered; one that does not decode is logged (its method only: params
 carry document text, which may hold secrets) and dropped, and the server keeps serving.
+
+pygls also files the future of every notification handled by a generator (``didOpen``,
+``didChange``, ``didClose``: ours) under a fresh id and never removes it: each held its params,
+so every text ever opened or typed stayed in memory after its document was closed.
+``_execute_handler`` here forgets a future once it is done.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import attrs
 from pygls.exceptions import (
     JsonRpcException,
     JsonRpcInvalidParams,
@@ -40,6 +46,15 @@ EXIT = "exit"
 
 class AnsweringProtocol(LanguageServerProtocol):
     """pygls' protocol, fed decoded JSON by ``landguard.lsp.framing`` and answering every request."""
+
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None) -> None:  # type: ignore[no-untyped-def]
+        def forget_then(future: Any) -> None:
+            # A cancelled one is left alone: pygls cancels them while iterating over them at shutdown.
+            if not future.cancelled() and self._request_futures.get(msg_id) is future:
+                del self._request_futures[msg_id]
+            callback(future)
+
+        super()._execute_handler(msg_id, handler, forget_then, args, kwargs)
 
     def receive(self, data: Any) -> None:
         """Handle the JSON value of one frame."""
@@ -75,17 +90,25 @@ class AnsweringProtocol(LanguageServerProtocol):
         if not self._handles(method):
             self._answer(msg_id, JsonRpcMethodNotFound.of(method))
             return
+        if self._is_notification(method):
+            # ``textDocument/didOpen`` sent with an id: its handler would never answer.
+            self._answer(msg_id, JsonRpcMethodNotFound(f"{method} is a notification, not a request"))
+            return
         try:
             message = self.structure_message(data)
         except JsonRpcException:
             log.warning("request %r (%s): params do not match the method's type", msg_id, method)
             self._answer(msg_id, JsonRpcInvalidParams(f"{method}: params do not match the method's type"))
             return
-        if getattr(message, "id", None) != msg_id:
-            # The method is a notification in LSP (``textDocument/didOpen`` sent with an id).
-            self._answer(msg_id, JsonRpcMethodNotFound(f"{method} is a notification, not a request"))
-            return
         self.handle_message(message)
+
+    def _is_notification(self, method: str) -> bool:
+        message_type = self.get_message_type(method)
+        return (
+            message_type is not None
+            and attrs.has(message_type)
+            and "id" not in attrs.fields_dict(message_type)
+        )
 
     def _handles(self, method: str) -> bool:
         return method in self.fm.builtin_features or method in self.fm.features
