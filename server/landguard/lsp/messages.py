@@ -30,7 +30,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import attrs
+from lsprotocol.types import ResponseErrorMessage
 from pygls.exceptions import (
     JsonRpcException,
     JsonRpcInvalidParams,
@@ -38,6 +38,7 @@ from pygls.exceptions import (
     JsonRpcMethodNotFound,
 )
 from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.json_rpc import JsonRPCNotification, JsonRPCRequestMessage, JsonRPCResponseMessage
 
 log = logging.getLogger("landguard.lsp.messages")
 
@@ -95,20 +96,28 @@ class AnsweringProtocol(LanguageServerProtocol):
             self._answer(msg_id, JsonRpcMethodNotFound(f"{method} is a notification, not a request"))
             return
         try:
-            message = self.structure_message(data)
-        except JsonRpcException:
+            message = self._decode(data)
+        except Exception:
             log.warning("request %r (%s): params do not match the method's type", msg_id, method)
             self._answer(msg_id, JsonRpcInvalidParams(f"{method}: params do not match the method's type"))
             return
         self.handle_message(message)
 
+    def _decode(self, data: dict[str, Any]) -> Any:
+        """The typed message (pygls' ``structure_message`` minus its traceback log, which quotes values)."""
+        if "method" in data:
+            fallback = JsonRPCRequestMessage if "id" in data else JsonRPCNotification
+            message_type = self.get_message_type(data["method"]) or fallback
+        elif "error" in data:
+            message_type = ResponseErrorMessage
+        else:
+            message_type = self._result_types.pop(data["id"], None) or JsonRPCResponseMessage
+        return self._converter.structure(data, message_type)
+
     def _is_notification(self, method: str) -> bool:
-        message_type = self.get_message_type(method)
-        return (
-            message_type is not None
-            and attrs.has(message_type)
-            and "id" not in attrs.fields_dict(message_type)
-        )
+        """Whether LSP defines ``method`` as a notification (its message type has no id)."""
+        fields = getattr(self.get_message_type(method), "__attrs_attrs__", None)
+        return fields is not None and not any(field.name == "id" for field in fields)
 
     def _handles(self, method: str) -> bool:
         return method in self.fm.builtin_features or method in self.fm.features
@@ -127,8 +136,8 @@ class AnsweringProtocol(LanguageServerProtocol):
             log.info("dropped %s after shutdown", method)
             return
         try:
-            message = self.structure_message(data)
-        except JsonRpcException:
+            message = self._decode(data)
+        except Exception:
             log.warning("dropped %s: params do not match the method's type", method)
             return
         self.handle_message(message)
@@ -138,12 +147,12 @@ class AnsweringProtocol(LanguageServerProtocol):
             log.warning("dropped a response that is not JSON-RPC 2.0")
             return
         try:
-            message = self.structure_message(data)
-        except JsonRpcException as exc:
+            message = self._decode(data)
+        except Exception:
             log.warning("a response to %r does not match its type", data.get("id"))
             # Whoever waits for it (``workspace/configuration``) gets an error, not a hang.
             future = self._request_futures.pop(data.get("id"), None)  # type: ignore[arg-type]
             if future is not None and not future.done():
-                future.set_exception(exc)
+                future.set_exception(JsonRpcInvalidParams("the response does not match its type"))
             return
         self.handle_message(message)
