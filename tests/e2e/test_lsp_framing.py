@@ -6,6 +6,8 @@ frame with a wrong Content-Length the server must find the next header instead o
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from raw_lsp import RawServer, encode, frame, message
 
@@ -77,3 +79,15 @@ async def test_junk_between_frames_is_skipped(server):
     server.send(frame(hover(2)))
     assert "result" in await server.response(2)
     assert await server.stop() == 0
+
+
+async def test_messages_in_one_write_then_exit_end_the_process(server, tmp_path):
+    # Log records queued by the first messages must not keep the process alive once exit closed stdout.
+    uri = (tmp_path / "a.py").as_uri()
+    opened = {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": "x = 1\n"}}
+    server.send(
+        message(method="textDocument/didOpen", params=opened)
+        + message(id=1, method="shutdown")
+        + message(method="exit")
+    )
+    assert await asyncio.wait_for(server.process.wait(), 15) == 0

@@ -145,6 +145,8 @@ async def pump(
             except Exception:
                 # A handler bug must not stop the read loop; the trace names no message content.
                 log.exception("failed to handle a message")
+            # Let what the message scheduled run before the next one, as when each is read apart.
+            await asyncio.sleep(0)
 
 
 def _stdin_reader(stdin: BinaryIO) -> Callable[[], Awaitable[bytes]]:
@@ -177,11 +179,17 @@ def _stdin_reader(stdin: BinaryIO) -> Callable[[], Awaitable[bytes]]:
 class StdoutWriter:
     def __init__(self, stdout: BinaryIO) -> None:
         self._stdout = stdout
+        self._closed = False
 
     def close(self) -> None:
+        self._closed = True
         self._stdout.close()
 
     def write(self, data: bytes) -> None:
+        # After ``exit`` closed stdout, a log record still queued must not fail: pygls reports a
+        # failed send with a message, whose send fails, and so on, and the process never exits.
+        if self._closed:
+            return
         self._stdout.write(data)
         self._stdout.flush()
 
