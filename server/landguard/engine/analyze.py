@@ -111,9 +111,14 @@ class Analysis:
         self._line_keys: dict[int, object] = {}
         # Per line check: id(slot) -> (slot, line, its findings placed at that line).
         self._placed: dict[int, dict[int, tuple[tuple[Finding, ...], int, list[Finding]]]] = {}
+        # Per line check: the module context key its slots were computed with.
+        self._line_context: dict[int, object] = {}
         # Per node check: (module context key, {(line text before the unit, unit text): findings relative to it}).
         self._node_cache: dict[int, tuple[object, dict[tuple[bytes, bytes], tuple[Finding, ...]]]] = {}
         self._document_cache: dict[int, tuple[int, tuple[Finding, ...]]] = {}
+        # Cache keys of the units of the previous run: a line finding's fixes depend on the tree
+        # around it (a string, a comment), so lines in a unit that changed are rescanned.
+        self._unit_keys: frozenset[tuple[bytes, bytes]] = frozenset()
         self._all_checks = list(checks) if checks is not None else list(all_checks())
         self.set_config(config)
 
@@ -132,6 +137,7 @@ class Analysis:
         self._placed.clear()
         self._node_cache.clear()
         self._document_cache.clear()
+        self._unit_keys = frozenset()
 
     # ------------------------------------------------------------------ running
 
@@ -141,12 +147,20 @@ class Analysis:
         context = CheckContext(self.config)
         findings: list[Finding] = []
         units: list[tuple[Node, tuple[int, int], tuple[bytes, bytes]]] | None = None
+        changes = list(changes)  # every line check splices its slots with the same changes
+        changed_units: list[tuple[int, int]] | None = None
         for index, check in enumerate(self.checks):
             if document.is_binary and not check.rules[0].id.startswith("LG0"):
+                # Not run on binary text, so its slots miss the line changes meanwhile: start over.
+                self._line_slots.pop(index, None)
                 continue
             try:
                 if isinstance(check, LineCheck):
-                    findings.extend(self._run_line_check(index, check, changes, context))
+                    if changed_units is None:
+                        if units is None:
+                            units = self._units()
+                        changed_units = self._changed_units(units)
+                    findings.extend(self._run_line_check(index, check, changes, context, changed_units))
                 elif isinstance(check, NodeCheck):
                     if units is None:
                         units = self._units()  # once per run, shared by every node check
@@ -159,11 +173,20 @@ class Analysis:
         return self._finish(findings)
 
     def _run_line_check(
-        self, index: int, check: LineCheck, changes: Iterable[LineChange], context: CheckContext
+        self,
+        index: int,
+        check: LineCheck,
+        changes: Iterable[LineChange],
+        context: CheckContext,
+        changed_units: Sequence[tuple[int, int]] = (),
     ) -> list[Finding]:
         document = self.document
         line_count = document.analysed_line_count
         slots = self._line_slots.get(index)
+        module_key = check.module_context_key(document, context)
+        if self._line_context.get(index) != module_key:
+            slots = None  # a changed module context (imports) invalidates every line
+        self._line_context[index] = module_key
         if slots is None:
             slots = [None] * line_count
         else:
@@ -175,6 +198,10 @@ class Analysis:
                 del slots[line_count:]
             elif len(slots) < line_count:
                 slots.extend([None] * (line_count - len(slots)))
+            for first, last in changed_units:
+                for n in range(first, min(last + 1, line_count)):
+                    if slots[n]:
+                        slots[n] = None
         self._line_slots[index] = slots
         # Results whose fixes edit elsewhere are reused while what those edits depend on is unchanged.
         # With a key, a changed key rescans every line with findings (whether a fix edits elsewhere
@@ -234,6 +261,14 @@ class Analysis:
         self._placed[index] = now_placed
         return results
 
+    def _changed_units(
+        self, units: list[tuple[Node, tuple[int, int], tuple[bytes, bytes]]]
+    ) -> list[tuple[int, int]]:
+        """Line ranges of the units whose text is new since the previous run."""
+        previous = self._unit_keys
+        self._unit_keys = frozenset(key for _, _, key in units)
+        return [(unit.start_point[0], unit.end_point[0]) for unit, _, key in units if key not in previous]
+
     def _units(self) -> list[tuple[Node, tuple[int, int], tuple[bytes, bytes]]]:
         """(unit, start point, cache key text) for every analysis unit of the current tree."""
         document = self.document
@@ -279,9 +314,11 @@ class Analysis:
                 cached = fresh.get(key)
             if cached is None:
                 found = tuple(check.check_node(unit, document, context))
-                if _reaches_outside(found, document.node_span(unit)):
+                unit_span = document.node_span(unit)
+                if _reaches_outside(found, unit_span) or _lies_outside(found, unit_span):
                     # A fix that edits elsewhere (an import at the top) would not move with the
-                    # unit: such results are recomputed every run rather than cached.
+                    # unit, and a finding outside the unit (error recovery re-parses whole lines)
+                    # depends on text the key does not hold: recomputed every run, not cached.
                     results.extend(found)
                     continue
                 cached = tuple(f.shifted(-start_line) for f in found)
@@ -380,6 +417,14 @@ def _move_keeping_outside_edits(finding: Finding, line: int, computed_at: int) -
             edits.append(edit.shifted(computed_at if _edit_outside(edit, inside) else line))
         fixes.append(replace(fix, edits=tuple(edits)))
     return replace(finding, span=finding.span.shifted(line), fixes=tuple(fixes))
+
+
+def _lies_outside(findings: tuple[Finding, ...], unit: Span) -> bool:
+    start, end = (unit.start_line, unit.start_col), (unit.end_line, unit.end_col)
+    return any(
+        (f.span.start_line, f.span.start_col) < start or (f.span.end_line, f.span.end_col) > end
+        for f in findings
+    )
 
 
 def _reaches_outside(findings: tuple[Finding, ...], unit: Span) -> bool:

@@ -66,7 +66,7 @@ class Document:
         self._index: positions.LineIndex | None = None
         self._source: bytes | None = None
         self.is_binary = "\x00" in text
-        self.size = len(text.encode("utf-8", errors="surrogatepass")) if not text.isascii() else len(text)
+        self.size = positions.utf8_len(text)
         self.too_large = self.size > self.max_bytes
 
     @property
@@ -77,9 +77,9 @@ class Document:
 
     @property
     def source(self) -> bytes:
-        """The UTF-8 bytes tree-sitter parses (lone surrogates from bad input are replaced)."""
+        """The UTF-8 bytes tree-sitter parses (see ``positions.parser_source``: a lone CR reads as LF)."""
         if self._source is None:
-            self._source = self.text.encode("utf-8", errors="replace")
+            self._source = positions.parser_source(self.text)
         return self._source
 
     @property
@@ -139,6 +139,10 @@ class Document:
             or (end_line == start_line and end_u16 < start_u16)
         )
         last = len(self.lines) - 1
+        # Past the last line means the end of the document (as vscode-languageserver-textdocument
+        # reads it), not the start of the last line.
+        start_u16 = 0 if start_line < 0 else (1 << 62 if start_line > last else start_u16)
+        end_u16 = 1 << 62 if end_line > last else end_u16
         start_line = min(max(start_line, 0), last)
         end_line = min(max(end_line, start_line), last)
         start_col = positions.utf16_to_col(self.lines[start_line], start_u16)
@@ -149,10 +153,13 @@ class Document:
         index = self.index
         start = index.offset(start_line, start_col)
         end = index.offset(end_line, end_col)
+        start, end, new_text = _cover_joined_line_ends(self.text, start, end, new_text)
+        start_line, start_col = index.position(start)
+        end_line, end_col = index.position(end)
         old_end_point = self._point(end_line, end_col)
         start_point = self._point(start_line, start_col)
-        start_byte = len(self.text[:start].encode("utf-8", errors="replace"))
-        old_end_byte = start_byte + len(self.text[start:end].encode("utf-8", errors="replace"))
+        start_byte = positions.utf8_len(self.text[:start])
+        old_end_byte = start_byte + positions.utf8_len(self.text[start:end])
 
         text = self.text[:start] + new_text + self.text[end:]
         old_tree = self.tree
@@ -162,10 +169,10 @@ class Document:
         inserted_lines = positions.split_lines(new_text)
         new_last_line = start_line + len(inserted_lines) - 1
         if len(inserted_lines) == 1:
-            new_end_col_bytes = start_point.column + len(new_text.encode("utf-8", errors="replace"))
+            new_end_col_bytes = start_point.column + positions.utf8_len(new_text)
         else:
-            new_end_col_bytes = len(inserted_lines[-1].encode("utf-8", errors="replace"))
-        new_end_byte = start_byte + len(new_text.encode("utf-8", errors="replace"))
+            new_end_col_bytes = positions.utf8_len(inserted_lines[-1])
+        new_end_byte = start_byte + positions.utf8_len(new_text)
         if (
             old_tree is not None
             and self.language in TREE_LANGUAGES
@@ -189,6 +196,7 @@ class Document:
         return change
 
     def _point(self, line: int, col: int) -> Point:
+        # Rows are LSP lines, which are tree-sitter's rows too (``positions.parser_source``).
         return Point(line, positions.col_to_byte(self.lines[line], col))
 
     # ----------------------------------------------------------------- tree helpers
@@ -198,3 +206,20 @@ class Document:
 
     def node_span(self, node: Node):
         return positions.node_span(node, self.lines)
+
+
+def _cover_joined_line_ends(text: str, start: int, end: int, new_text: str) -> tuple[int, int, str]:
+    """Widen an edit over a CR before it or an LF after it that the edit joins into a CRLF or splits.
+
+    Inserting LF right after a lone CR (or CR before an LF, or deleting what stood between them)
+    changes a line end outside the edited range: two line ends become one. Covering that line end
+    makes the edit report exactly the lines it changed, and tree-sitter's edit cover the byte whose
+    meaning changed (a lone CR is parsed as LF).
+    """
+    if start > 0 and text[start - 1] == "\r" and ((new_text or text[end : end + 1])[:1] == "\n"):
+        start -= 1
+        new_text = "\r" + new_text
+    if text[end : end + 1] == "\n" and (new_text[-1:] or text[start - 1 : start]) == "\r":
+        end += 1
+        new_text += "\n"
+    return start, end, new_text

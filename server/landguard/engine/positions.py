@@ -7,6 +7,7 @@ speaks UTF-16 code units per line, libcst 1-based lines. Every conversion lives 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from itertools import accumulate
 from typing import TYPE_CHECKING
@@ -22,7 +23,8 @@ def utf16_len(text: str) -> int:
     # Fast path: most lines are BMP-only.
     if text.isascii():
         return len(text)
-    return len(text.encode("utf-16-le")) // 2
+    # surrogatepass: a lone surrogate (broken client input) is one UTF-16 unit, not an error.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def col_to_utf16(line_text: str, col: int) -> int:
@@ -42,6 +44,33 @@ def utf16_to_col(line_text: str, utf16_col: int) -> int:
             return index
         units += 2 if ord(char) > 0xFFFF else 1
     return len(line_text)
+
+
+def utf8_len(text: str) -> int:
+    """Bytes of ``text`` in the source tree-sitter parses (a lone surrogate is 3, like its U+FFFD)."""
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def parser_source(text: str) -> bytes:
+    """The UTF-8 bytes tree-sitter parses: ``text`` with a lone CR seen as LF and lone surrogates as U+FFFD.
+
+    Tree-sitter counts rows at LF only; LSP ends a line at CRLF, LF or a lone CR. Seen as LF (one
+    byte for one byte), a lone CR ends the same line for both, so a node's row is its LSP line in
+    every file (classic Mac line ends included) and byte offsets stay those of the text. Every
+    language we parse treats a lone CR as a line break anyway.
+    """
+    if "\r" in text:
+        text = _LONE_CR.sub("\n", text)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a broken client
+        return _SURROGATE.sub("\ufffd", text).encode("utf-8")
 
 
 def col_to_byte(line_text: str, col: int) -> int:

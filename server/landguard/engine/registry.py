@@ -143,6 +143,13 @@ class LineCheck(Check):
         """
         return None
 
+    def module_context_key(self, document: Document, context: CheckContext) -> object:
+        """What, outside a line, its findings or fixes depend on (whether ``os`` is imported).
+
+        When it changes, every line is rescanned. The default says: nothing outside the line.
+        """
+        return None
+
     def scan_lines(
         self, document: Document, first: int, last: int, context: CheckContext
     ) -> Iterable[Finding]:

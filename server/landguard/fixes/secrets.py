@@ -210,6 +210,11 @@ def fix_context_key(document: Document) -> tuple:
     return ("import-os", _python_import_os(document))
 
 
+def python_imports_os(document: Document) -> bool:
+    """Whether a Python module imports ``os`` at the top level (the environment fix needs it)."""
+    return any(_PYTHON_IMPORTS_OS.match(line) for line in document.lines)
+
+
 def _python_import_os(document: Document) -> TextEdit | None:
     memo = _IMPORT_OS_MEMO.get(id(document))
     if memo is not None and memo[0] is document.text:
@@ -223,7 +228,7 @@ def _python_import_os(document: Document) -> TextEdit | None:
 
 def _compute_python_import_os(document: Document) -> TextEdit | None:
     """``import os`` after the module docstring and ``__future__`` imports, unless ``os`` is imported."""
-    if any(_PYTHON_IMPORTS_OS.match(line) for line in document.lines):
+    if python_imports_os(document):
         return None
     root = document.tree.root_node
     children = [child for child in root.named_children if child.type != "comment"]

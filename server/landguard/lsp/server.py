@@ -16,13 +16,14 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol import lsp_method
 
 from landguard import __version__
 from landguard.engine.config import ConfigResult
-from landguard.lsp import audit_hooks, code_actions, hover, text_sync, workspace_scan
+from landguard.lsp import audit_hooks, code_actions, framing, hover, text_sync, workspace_scan
 from landguard.lsp.documents import OpenDocument
 from landguard.lsp.logs import LspLogHandler, setup_logging
+from landguard.lsp.messages import AnsweringProtocol
 from landguard.lsp.scheduler import Scheduler, load_checks
 from landguard.lsp.settings import SECTION, Settings, extract_settings
 from landguard.lsp.text_sync import uri_to_path
@@ -44,8 +45,8 @@ WATCHED_FILES += tuple(
 )
 
 
-class LandguardProtocol(LanguageServerProtocol):
-    """pygls' protocol, minus its own copy of every document.
+class LandguardProtocol(AnsweringProtocol):
+    """pygls' protocol, answering every request (``messages``), minus its own copy of every document.
 
     Landguard keeps documents itself (engine ``Document``: text + incremental tree), so pygls'
     text copy would only cost a second O(file) update per keystroke, and its update raises on a
@@ -92,6 +93,13 @@ class LandguardServer(LanguageServer):
         self.log_handler: LspLogHandler | None = None
         self.pending_init_errors: list[str] = []
         self._loop: asyncio.AbstractEventLoop | None = None
+
+    # pygls' read loops go deaf after one badly framed message; ours resynchronise (``framing``).
+    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
+        framing.serve_stdio(self, stdin, stdout)
+
+    def start_tcp(self, host: str, port: int) -> None:
+        framing.serve_tcp(self, host, port)
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:

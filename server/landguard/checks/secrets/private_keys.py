@@ -136,19 +136,24 @@ def find_private_keys(lines: Sequence[str], number: int) -> Iterator[SecretHit]:
 
 
 def widen(lines: Sequence[str], first: int, last: int) -> tuple[int, int]:
-    """Extend ``first..last`` to the PEM block an edit may have touched (opened, closed or changed)."""
+    """Extend ``first..last`` to the PEM block an edit may have touched (opened, closed or changed).
+
+    Mirrors ``find_private_keys``: a block runs from a BEGIN to the first line below it that
+    names a private key, and ends at an END anywhere on that line. So above, what counts is the
+    *last* marker of a line (``-----END ...----- -----BEGIN ...-----`` opens a block); below,
+    any END on the line.
+    """
     for number in range(first - 1, max(first - MAX_BLOCK_LINES, 0) - 1, -1):
         if "PRIVATE KEY" in lines[number]:
-            marker = _MARKER.search(lines[number])
-            if marker:
-                if marker.group(1) == "BEGIN":
+            markers = _MARKER.findall(lines[number])
+            if markers:
+                if markers[-1] == "BEGIN":
                     first = number
                 break
     for number in range(last + 1, min(last + MAX_BLOCK_LINES, len(lines))):
         if "PRIVATE KEY" in lines[number]:
-            marker = _MARKER.search(lines[number])
-            if marker:
-                if marker.group(1) == "END":
+            if _MARKER.search(lines[number]):
+                if _END.search(lines[number]):
                     last = number
                 break
     return first, last

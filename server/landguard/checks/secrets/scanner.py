@@ -120,6 +120,10 @@ class SecretsScanner(LineCheck):
     def fix_context_key(self, document: Document, context: CheckContext) -> tuple:
         return secret_fixes.fix_context_key(document)
 
+    def module_context_key(self, document: Document, context: CheckContext) -> object:
+        # A Python environment fix adds ``import os`` only when the module lacks it.
+        return secret_fixes.python_imports_os(document) if document.language == "python" else None
+
     def scan_lines(
         self, document: Document, first: int, last: int, context: CheckContext
     ) -> Iterable[Finding]:
