@@ -211,20 +211,22 @@ class Analysis:
         self._line_keys[index] = key if key is not None else _NO_KEY
         key_changed = key is not None and previous_key != key
 
-        def needs_scan(slot: tuple[Finding, ...] | None) -> bool:
+        def needs_scan(slot: tuple[Finding, ...] | None, at: int) -> bool:
             if slot is None:
                 return True
+            if type(slot) is _Rescan and slot.line != at:
+                return True  # moved: its outside edits may be relative to it (a pragma line above)
             if key is None:
                 return type(slot) is _Rescan
             return key_changed and bool(slot)
 
         line = 0
         while line < line_count:
-            if not needs_scan(slots[line]):
+            if not needs_scan(slots[line], line):
                 line += 1
                 continue
             end = line
-            while end + 1 < line_count and needs_scan(slots[end + 1]):
+            while end + 1 < line_count and needs_scan(slots[end + 1], end + 1):
                 end += 1
             first, last = check.widen(document, line, end)
             first, last = max(first, 0), min(last, line_count - 1)

@@ -115,7 +115,7 @@ def test_a_nul_typed_then_deleted_leaves_no_ghost():
 
 
 def test_a_lone_surrogate_on_a_line_with_a_finding_still_converts():
-    text = f'token = "{TOKEN}"  # \ud83d\nx = eval(y) \udc00\n'
+    text = f'token = "{TOKEN}"  # \ud83d\nx = eval(input()) \udc00\n'  # eval of the user's own input: LG203
     document = Document(text, path="a.py")
     findings = Analysis(document, CONFIG).run()
     assert {f.rule_id for f in findings} >= {"LG101", "LG203"}
