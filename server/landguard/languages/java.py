@@ -29,12 +29,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import tomllib
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
@@ -125,7 +123,40 @@ RETURN_TYPES = {
     "java.util.Base64.getMimeDecoder": "java.util.Base64.Decoder",
     "java.util.Base64.getMimeEncoder": "java.util.Base64.Encoder",
     "javax.naming.directory.DirContext.search": "javax.naming.NamingEnumeration",
+    "org.owasp.esapi.ESAPI.encoder": "org.owasp.esapi.Encoder",
+    "java.lang.Object.toString": "java.lang.String",
 }
+# Types whose values are numbers, booleans or identifiers: binding a value to them leaves no text an
+# attacker chooses (the adapter lowers such bindings through the ``java.primitive-conversion`` sanitizer).
+NUMERIC_TYPES = frozenset(
+    {
+        "int",
+        "long",
+        "short",
+        "byte",
+        "double",
+        "float",
+        "boolean",
+        "java.lang.Integer",
+        "java.lang.Long",
+        "java.lang.Short",
+        "java.lang.Byte",
+        "java.lang.Double",
+        "java.lang.Float",
+        "java.lang.Boolean",
+        "java.util.UUID",
+        "java.math.BigDecimal",
+        "java.math.BigInteger",
+        "java.time.LocalDate",
+        "java.time.LocalDateTime",
+        "java.time.Instant",
+    }
+)
+PRIMITIVE_CONVERSION = "java.primitive-conversion"
+# Factories whose arguments are the elements of a new list (lowered as a list literal).
+_LIST_FACTORIES = frozenset(
+    {"java.util.List.of", "java.util.Arrays.asList", "java.util.Set.of", "java.util.Collections.singletonList"}
+)
 # Methods of any receiver whose result is a String (used for ``+`` and ``var``).
 _STRING_METHODS = frozenset(
     {
@@ -163,25 +194,18 @@ _INT_LITERALS = frozenset(
 )
 _COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "s": " ", "0": "\0", "'": "'", '"': '"', "\\": "\\"}
-_MODELS_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
 
 
 @functools.cache
 def model_classes() -> dict[str, tuple[str, ...]]:
     """Simple class name -> qualified classes named in the Java models (for unimported names)."""
+    from landguard.dataflow.models import shipped_rows
+
     found: dict[str, set[str]] = {}
-    for path in sorted(_MODELS_DIR.glob("java*.toml")):
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError):
-            continue
-        for rows in data.values():
-            for row in rows if isinstance(rows, list) else ():
-                name = row.get("name") if isinstance(row, dict) else None
-                if isinstance(name, str) and "*" not in name:
-                    qualified = _class_part(name)
-                    if qualified:
-                        found.setdefault(qualified.rsplit(".", 1)[-1], set()).add(qualified)
+    for row in shipped_rows("java"):
+        qualified = _class_part(row.name) if row.name and "*" not in row.name else None
+        if qualified:
+            found.setdefault(qualified.rsplit(".", 1)[-1], set()).add(qualified)
     for qualified in RETURN_TYPES.values():
         qualified = qualified.removesuffix("[]")
         found.setdefault(qualified.rsplit(".", 1)[-1], set()).add(qualified)
@@ -407,7 +431,7 @@ def _scan_file(source: bytes, root: Node) -> JavaFile:
                 for type_node in _type_list(part):
                     interfaces.append(facts.qualify(text_of(source, type_node)))
             elif part.type == "superclass" and part.named_child_count:
-                info.superclass = facts.qualify(text_of(source, part.named_child(0)))
+                info.superclass = facts.qualify(text_of(source, _first(part)))
         info.interfaces = tuple(interfaces)
         if not info.is_interface:
             for interface in interfaces:
@@ -508,10 +532,17 @@ def _java_str(value) -> str:
     return "null" if value is None else str(value)
 
 
+def _first(node: Node | None) -> Node | None:
+    """The first named child that is not a comment, or None."""
+    if node is None:
+        return None
+    return next((c for c in node.named_children if c.type not in _COMMENTS), None)
+
+
 def _unwrap(node: Node | None) -> Node | None:
     """The expression inside parentheses and casts (casts are transparent to data)."""
     while node is not None and node.type in ("parenthesized_expression", "cast_expression"):
-        inner = node.child_by_field_name("value") if node.type == "cast_expression" else node.named_child(0)
+        inner = node.child_by_field_name("value") if node.type == "cast_expression" else _first(node)
         if inner is None:
             break
         node = inner
@@ -663,6 +694,7 @@ class _Lowerer:
         params = self.parameters(node.child_by_field_name("parameters"), scope, "route" in tags)
         body_node = node.child_by_field_name("body")
         body = tuple(self.block(body_node, scope)) if body_node is not None else ()
+        body = (*_primitive_parameters(params), *body)
         owner = key_class or class_name
         key = f"{owner}.{name}" if owner and not is_constructor else None
         function = ir.Function(
@@ -754,9 +786,28 @@ class _Lowerer:
         if node.type not in ("block", "constructor_body", "switch_block_statement_group"):
             self.statement(node, scope, out)
             return out
-        for child in node.named_children:
+        children = node.named_children
+        skip: set[int] = set()
+        for index, child in enumerate(children):
+            if index in skip:
+                continue
+            if child.type == "ERROR" and index + 1 < len(children) and children[index + 1].type == "block":
+                parameters = next((c for c in child.named_children if c.type == "formal_parameters"), None)
+                if parameters is not None:
+                    # A half-written method above swallowed this one: ``(params) ... { body }``.
+                    self.recovered_method(parameters, children[index + 1], scope)
+                    skip.add(index + 1)
+                    continue
             self.statement(child, scope, out)
         return out
+
+    def recovered_method(self, parameters: Node, body: Node, outer: _Scope) -> None:
+        scope = _Scope(outer.class_name, dict(outer.types), outer.is_static)
+        params = self.parameters(parameters, scope, False)
+        statements = (*_primitive_parameters(params), *self.block(body, scope))
+        self.functions.append(
+            ir.Function("<recovered>", params, statements, None, outer.class_name, frozenset({"recovered"}), body)
+        )
 
     def statement(self, node: Node, scope: _Scope, out: list[ir.Stmt]) -> None:  # noqa: C901 - one arm per statement
         kind = node.type
@@ -767,7 +818,7 @@ class _Lowerer:
         elif kind == "local_variable_declaration":
             self.declaration(node, scope, out)
         elif kind == "expression_statement":
-            expression = node.named_child(0)
+            expression = _first(node)
             if expression is not None:
                 self.expression_statement(expression, scope, out)
         elif kind == "if_statement":
@@ -818,14 +869,14 @@ class _Lowerer:
         elif kind in ("try_statement", "try_with_resources_statement"):
             self.try_statement(node, scope, out)
         elif kind == "return_statement":
-            value_node = node.named_child(0)
+            value_node = _first(node)
             pre = []
             value = self.expr(value_node, scope, pre) if value_node is not None else None
             out.extend(pre)
             out.append(ir.Return(value, node))
         elif kind == "throw_statement":
             pre = []
-            value = self.expr(node.named_child(0), scope, pre)
+            value = self.expr(_first(node), scope, pre)
             out.extend(pre)
             out.append(ir.Raise(value, node))
         elif kind == "break_statement":
@@ -840,7 +891,7 @@ class _Lowerer:
                     self.statement(child, scope, out)
         elif kind == "synchronized_statement":
             pre = []
-            lock = node.named_child(0)
+            lock = _first(node)
             if lock is not None and lock.type != "block":
                 self.expr(lock, scope, pre)
             out.extend(pre)
@@ -848,7 +899,7 @@ class _Lowerer:
         elif kind == "yield_statement":
             # Only inside a switch expression, whose lowering handles it (see ``switch``).
             pre = []
-            value = self.expr(node.named_child(0), scope, pre)
+            value = self.expr(_first(node), scope, pre)
             out.extend(pre)
             out.append(ir.Eval(value, node))
         elif kind in _CLASS_DECLARATIONS or kind == "local_class_declaration":
@@ -888,6 +939,8 @@ class _Lowerer:
                 inferred = self.type_of(value_node, scope)
                 if inferred:
                     scope.types[name] = inferred
+            elif dimensions is None:
+                value = _as_primitive(value, declared, declarator)
             out.extend(pre)
             out.append(ir.Assign(ir.Name(name, None, name_node), value, declarator))
 
@@ -954,7 +1007,7 @@ class _Lowerer:
         return target
 
     def update(self, node: Node, scope: _Scope, out: list[ir.Stmt]) -> ir.Expr:
-        operand = node.named_child(0)
+        operand = _first(node)
         text = self.text(node)
         pre: list[ir.Stmt] = []
         target = self.target(operand, scope, pre)
@@ -1054,7 +1107,7 @@ class _Lowerer:
                 for statement in statements:
                     if result is not None and statement.type == "expression_statement":
                         value_pre: list[ir.Stmt] = []
-                        value = self.expr(statement.named_child(0), scope, value_pre)
+                        value = self.expr(_first(statement), scope, value_pre)
                         arm_body.extend(value_pre)
                         arm_body.append(ir.Assign(ir.Name(result, None, statement), value, statement))
                     elif result is not None and statement.type == "block":
@@ -1075,7 +1128,7 @@ class _Lowerer:
 
     def _yield(self, node: Node, scope: _Scope, result: str) -> list[ir.Stmt]:
         pre: list[ir.Stmt] = []
-        value = self.expr(node.named_child(0), scope, pre)
+        value = self.expr(_first(node), scope, pre)
         return [*pre, ir.Assign(ir.Name(result, None, node), value, node), ir.Break(node)]
 
     def _yielding_block(self, node: Node, scope: _Scope, result: str) -> list[ir.Stmt]:
@@ -1106,7 +1159,7 @@ class _Lowerer:
         if literal is not _NOT_LITERAL:
             return literal
         if kind in ("parenthesized_expression", "cast_expression"):
-            inner = node.child_by_field_name("value") if kind == "cast_expression" else node.named_child(0)
+            inner = node.child_by_field_name("value") if kind == "cast_expression" else _first(node)
             return self.expr(inner, scope, pre)
         if kind == "identifier":
             return self.name(node, scope)
@@ -1146,7 +1199,7 @@ class _Lowerer:
         if kind == "assignment_expression":
             return self.assignment(node, scope, pre)
         if kind == "update_expression":
-            target = self.expr(node.named_child(0), scope, pre)
+            target = self.expr(_first(node), scope, pre)
             self.update(node, scope, pre)
             return target
         if kind == "array_creation_expression":
@@ -1387,6 +1440,10 @@ class _Lowerer:
         args = tuple(self.expr(a, scope, pre) for a in args_nodes)
         if method == "concat" and receiver is not None and len(args) == 1 and self.is_stringy(obj_node, scope):
             return ir.Concat((receiver, args[0]), node)
+        if method == "equals" and receiver is not None and len(args) == 1:
+            return ir.BinOp("==", receiver, args[0], node)  # value equality: folds, and guards like ==
+        if callee in _LIST_FACTORIES:
+            return ir.Seq(args, node)
         return ir.Call(callee, method, args, (), receiver, False, False, node)
 
     def new(self, node: Node, scope: _Scope, pre: list[ir.Stmt]) -> ir.Expr:
@@ -1398,6 +1455,39 @@ class _Lowerer:
             self.anonymous_class(node, body, qualified)
         simple = qualified.rsplit(".", 1)[-1]
         return ir.Call(qualified, simple, args, (), None, True, False, node)
+
+
+def _as_primitive(value: ir.Expr, declared: str, node: Node) -> ir.Expr:
+    """A value bound to a numeric/boolean/UUID variable: through the conversion sanitizer (literals
+    stay literals, so conditions on them still fold)."""
+    if declared not in NUMERIC_TYPES or isinstance(value, ir.Lit):
+        return value
+    if isinstance(value, ir.BinOp | ir.Unary) and not _has_call(value):
+        return value  # arithmetic on numbers: keep it foldable
+    return ir.Call(PRIMITIVE_CONVERSION, "<conversion>", (value,), node=node)
+
+
+def _has_call(expr: ir.Expr) -> bool:
+    if isinstance(expr, ir.Call):
+        return True
+    if isinstance(expr, ir.BinOp):
+        return _has_call(expr.left) or _has_call(expr.right)
+    if isinstance(expr, ir.Unary):
+        return _has_call(expr.operand)
+    return False
+
+
+def _primitive_parameters(params: tuple[ir.Param, ...]) -> list[ir.Stmt]:
+    """Numeric parameters carry no text: their values enter through the conversion sanitizer."""
+    return [
+        ir.Assign(
+            ir.Name(param.name, None, param.node),
+            ir.Call(PRIMITIVE_CONVERSION, "<conversion>", (ir.Name(param.name, None, param.node),), node=param.node),
+            param.node,
+        )
+        for param in params
+        if param.type in NUMERIC_TYPES
+    ]
 
 
 def _arguments(node: Node | None) -> Iterator[Node]:

@@ -27,9 +27,14 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node, QueryCursor
 
+from landguard.dataflow import ir
+from landguard.dataflow.interpret import FileAnalysis, FunctionFacts, SinkHit
+from landguard.dataflow.models import load_models
+from landguard.dataflow.values import PARAMETER, REQUEST
 from landguard.engine.findings import Confidence, Span, TextEdit
 from landguard.engine.languages import query
 from landguard.engine.registry import CheckContext, NodeCheck
+from landguard.languages import java as java_adapter
 
 if TYPE_CHECKING:
     from landguard.engine.document import Document
@@ -812,6 +817,81 @@ def constants_matching(
     return cached
 
 
+# ---------------------------------------------------------------------------- dataflow
+
+
+def file_analysis(document: Document, context: CheckContext) -> FileAnalysis:
+    """The dataflow analysis of the document's functions, built once per analysis run."""
+    cached = context.cache.get("java.dataflow")
+    if cached is None:
+        cached = context.cache["java.dataflow"] = FileAnalysis(
+            java_adapter.file_functions(document), load_models(JAVA)
+        )
+    return cached
+
+
+def summary_key(document: Document, context: CheckContext) -> object:
+    """The file's facts and same-file summaries: what a unit's dataflow depends on outside it."""
+    cached = context.cache.get("java.summary_key")
+    if cached is None:
+        cached = context.cache["java.summary_key"] = (
+            java_adapter.java_file(document).key,
+            file_analysis(document, context).summary_key(),
+        )
+    return cached
+
+
+def unit_facts(unit: Node, document: Document, context: CheckContext) -> list[FunctionFacts]:
+    """The dataflow facts of every function in the unit (methods, lambdas, anonymous classes)."""
+    key = ("java.unit_facts", unit.start_byte, unit.end_byte)
+    cached = context.cache.get(key)
+    if cached is None:
+        analysis = file_analysis(document, context)
+        cached = context.cache[key] = [
+            analysis.facts(function) for function in java_adapter.lower_unit(unit, document)
+        ]
+    return cached
+
+
+def tainted_sinks(
+    unit: Node, document: Document, context: CheckContext, kind: str, *, parameters: bool = True
+) -> Iterator[tuple[FunctionFacts, SinkHit]]:
+    """Sinks of ``kind`` in the unit reached by request data, or (``parameters``) by a parameter of
+    the method that it builds into something (a parameter passed whole is the caller's to check)."""
+    for facts in unit_facts(unit, document, context):
+        seen: set[int] = set()
+        for hit in facts.sink_hits(kind, None if parameters else (REQUEST,)):
+            if id(hit.call) in seen:
+                continue
+            if not any(label.strength != PARAMETER for label in hit.labels) and _passed_whole(facts, hit):
+                continue
+            seen.add(id(hit.call))
+            yield facts, hit
+
+
+def _passed_whole(facts: FunctionFacts, hit: SinkHit) -> bool:
+    """Whether the values flowing into the sink are the method's parameters themselves."""
+    names = {param.name for param in facts.function.params}
+    call = hit.call
+    positions = hit.sink.get("args") if hit.via_helper is None else None
+    arguments = [call.args[p] for p in positions if p < len(call.args)] if positions else list(call.args)
+    arguments = [arg for arg in arguments if not isinstance(arg, (ir.Lit, ir.Opaque))]
+    return bool(arguments) and all(isinstance(arg, ir.Name) and arg.name in names for arg in arguments)
+
+
+def is_request(hit: SinkHit) -> bool:
+    return any(label.strength == REQUEST for label in hit.labels)
+
+
+def hit_words(hit: SinkHit) -> str:
+    """How a finding names what reaches the sink."""
+    return "request data" if is_request(hit) else "non-constant values"
+
+
+def hit_confidence(hit: SinkHit) -> Confidence:
+    return Confidence.HIGH if is_request(hit) else Confidence.MEDIUM
+
+
 # ---------------------------------------------------------------------------- check base
 
 
@@ -840,9 +920,13 @@ class JavaCheck(NodeCheck):
     def unit_needles(self, document: Document, context: CheckContext) -> tuple[bytes, ...]:
         return self.needles
 
+    # Whether the check's findings depend on the dataflow of other units (same-file summaries).
+    uses_dataflow = False
+
     def module_context_key(self, document: Document, context: CheckContext) -> object:
         facts = module_facts(document, context)
-        return (facts.key(), facts.import_line) if self.fixes_add_imports else facts.key()
+        key = (facts.key(), facts.import_line) if self.fixes_add_imports else facts.key()
+        return (key, summary_key(document, context)) if self.uses_dataflow else key
 
     def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterator:
         needles = self.unit_needles(document, context)
