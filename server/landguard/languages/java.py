@@ -153,9 +153,33 @@ NUMERIC_TYPES = frozenset(
     }
 )
 PRIMITIVE_CONVERSION = "java.primitive-conversion"
+# Classes the models name through globs (``*.servlet.*Request.getParameter``): wildcard imports of
+# their packages resolve to them.
+_GLOBBED_CLASSES = tuple(
+    f"{prefix}.{name}"
+    for prefix in ("javax.servlet", "jakarta.servlet")
+    for name in (
+        "ServletRequest",
+        "ServletResponse",
+        "http.HttpServletRequest",
+        "http.HttpServletResponse",
+        "http.HttpSession",
+        "http.Cookie",
+        "http.Part",
+    )
+) + (
+    "org.springframework.web.context.request.WebRequest",
+    "org.springframework.web.context.request.NativeWebRequest",
+    "org.owasp.esapi.ESAPI",
+)
 # Factories whose arguments are the elements of a new list (lowered as a list literal).
 _LIST_FACTORIES = frozenset(
-    {"java.util.List.of", "java.util.Arrays.asList", "java.util.Set.of", "java.util.Collections.singletonList"}
+    {
+        "java.util.List.of",
+        "java.util.Arrays.asList",
+        "java.util.Set.of",
+        "java.util.Collections.singletonList",
+    }
 )
 # Methods of any receiver whose result is a String (used for ``+`` and ``var``).
 _STRING_METHODS = frozenset(
@@ -193,7 +217,18 @@ _INT_LITERALS = frozenset(
     {"decimal_integer_literal", "hex_integer_literal", "octal_integer_literal", "binary_integer_literal"}
 )
 _COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "s": " ", "0": "\0", "'": "'", '"': '"', "\\": "\\"}
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "b": "\b",
+    "f": "\f",
+    "s": " ",
+    "0": "\0",
+    "'": "'",
+    '"': '"',
+    "\\": "\\",
+}
 
 
 @functools.cache
@@ -206,7 +241,7 @@ def model_classes() -> dict[str, tuple[str, ...]]:
         qualified = _class_part(row.name) if row.name and "*" not in row.name else None
         if qualified:
             found.setdefault(qualified.rsplit(".", 1)[-1], set()).add(qualified)
-    for qualified in RETURN_TYPES.values():
+    for qualified in (*RETURN_TYPES.values(), *_GLOBBED_CLASSES):
         qualified = qualified.removesuffix("[]")
         found.setdefault(qualified.rsplit(".", 1)[-1], set()).add(qualified)
     return {simple: tuple(sorted(names)) for simple, names in found.items()}
@@ -376,7 +411,9 @@ def _strip_generics(text: str) -> str:
 
 
 def text_of(source: bytes, node: Node | None) -> str:
-    return source[node.start_byte : node.end_byte].decode("utf-8", errors="replace") if node is not None else ""
+    return (
+        source[node.start_byte : node.end_byte].decode("utf-8", errors="replace") if node is not None else ""
+    )
 
 
 def java_file(document: Document) -> JavaFile:
@@ -465,8 +502,10 @@ def _scan_members(source: bytes, facts: JavaFile, declaration: Node, info: Class
     for member in members:
         if member.type in ("field_declaration", "constant_declaration"):
             modifiers = _modifiers(source, member)
-            is_constant = member.type == "constant_declaration" or info.is_interface or (
-                "final" in modifiers and "static" in modifiers
+            is_constant = (
+                member.type == "constant_declaration"
+                or info.is_interface
+                or ("final" in modifiers and "static" in modifiers)
             )
             type_name = facts.qualify(text_of(source, member.child_by_field_name("type")))
             for declarator in member.children_by_field_name("declarator"):
@@ -488,7 +527,11 @@ def _modifiers(source: bytes, node: Node) -> set[str]:
     modifiers = next((c for c in node.children if c.type == "modifiers"), None)
     if modifiers is None:
         return set()
-    return {text_of(source, c) for c in modifiers.children if not c.is_named or c.type not in ("annotation", "marker_annotation")}
+    return {
+        text_of(source, c)
+        for c in modifiers.children
+        if not c.is_named or c.type not in ("annotation", "marker_annotation")
+    }
 
 
 def _annotations(source: bytes, node: Node) -> list[str]:
@@ -657,7 +700,9 @@ class _Lowerer:
                     pre: list[ir.Stmt] = []
                     self.expr(value, scope, pre)
         elif kind in ("static_initializer", "block"):
-            block = node if kind == "block" else next((c for c in node.named_children if c.type == "block"), None)
+            block = (
+                node if kind == "block" else next((c for c in node.named_children if c.type == "block"), None)
+            )
             if block is not None:
                 scope = _Scope(class_name, {}, kind == "static_initializer")
                 body = tuple(self.block(block, scope))
@@ -721,7 +766,10 @@ class _Lowerer:
             elif child.type == "spread_parameter":
                 declarator = next((c for c in child.named_children if c.type == "variable_declarator"), None)
                 name_node = declarator.child_by_field_name("name") if declarator is not None else None
-                type_node = next((c for c in child.named_children if c.type not in ("modifiers", "variable_declarator")), None)
+                type_node = next(
+                    (c for c in child.named_children if c.type not in ("modifiers", "variable_declarator")),
+                    None,
+                )
                 type_text = self.text(type_node) + "[]"
             elif child.type == "identifier":  # an inferred lambda parameter
                 name_node, type_text = child, ""
@@ -748,7 +796,8 @@ class _Lowerer:
             inner.types.pop(params[0].name, None)
         elif parameters is not None and parameters.type == "inferred_parameters":
             params = tuple(
-                ir.Param(self.text(p), i, frozenset(), None, p) for i, p in enumerate(parameters.named_children)
+                ir.Param(self.text(p), i, frozenset(), None, p)
+                for i, p in enumerate(parameters.named_children)
             )
             for param in params:
                 inner.types.pop(param.name, None)
@@ -763,7 +812,16 @@ class _Lowerer:
             pre: list[ir.Stmt] = []
             value = self.expr(body_node, inner, pre)
             body = (*pre, ir.Return(value, body_node))
-        function = ir.Function("<lambda>", params, body, None, scope.class_name, frozenset({"lambda"}), node, {"types": inner.types})
+        function = ir.Function(
+            "<lambda>",
+            params,
+            body,
+            None,
+            scope.class_name,
+            frozenset({"lambda"}),
+            node,
+            {"types": inner.types},
+        )
         self.functions.append(function)
         return function
 
@@ -806,7 +864,9 @@ class _Lowerer:
         params = self.parameters(parameters, scope, False)
         statements = (*_primitive_parameters(params), *self.block(body, scope))
         self.functions.append(
-            ir.Function("<recovered>", params, statements, None, outer.class_name, frozenset({"recovered"}), body)
+            ir.Function(
+                "<recovered>", params, statements, None, outer.class_name, frozenset({"recovered"}), body
+            )
         )
 
     def statement(self, node: Node, scope: _Scope, out: list[ir.Stmt]) -> None:  # noqa: C901 - one arm per statement
@@ -862,7 +922,9 @@ class _Lowerer:
             iterable = self.expr(node.child_by_field_name("value"), scope, pre)
             if type_text and type_text != "var":
                 scope.types[name] = self.facts.qualify(type_text)
-            binding = ir.Assign(ir.Name(name, None, name_node), ir.Index(iterable, ir.Opaque(), name_node), name_node)
+            binding = ir.Assign(
+                ir.Name(name, None, name_node), ir.Index(iterable, ir.Opaque(), name_node), name_node
+            )
             body = self.block(node.child_by_field_name("body"), scope)
             out.extend(pre)
             out.append(ir.Loop((binding, *body), None, (), False, node))
@@ -1028,7 +1090,9 @@ class _Lowerer:
             return ir.Name(name, None, node)
         if node.type == "field_access":
             obj = node.child_by_field_name("object")
-            return ir.Attr(self.expr(obj, scope, pre), self.text(node.child_by_field_name("field")), None, node)
+            return ir.Attr(
+                self.expr(obj, scope, pre), self.text(node.child_by_field_name("field")), None, node
+            )
         if node.type == "array_access":
             return ir.Index(
                 self.expr(node.child_by_field_name("array"), scope, pre),
@@ -1068,7 +1132,9 @@ class _Lowerer:
         final: tuple[ir.Stmt, ...] = ()
         for child in node.named_children:
             if child.type == "catch_clause":
-                parameter = next((c for c in child.named_children if c.type == "catch_formal_parameter"), None)
+                parameter = next(
+                    (c for c in child.named_children if c.type == "catch_formal_parameter"), None
+                )
                 if parameter is not None:
                     name = self.text(parameter.child_by_field_name("name"))
                     catch_type = next((c for c in parameter.named_children if c.type == "catch_type"), None)
@@ -1122,7 +1188,9 @@ class _Lowerer:
                         arm_body.extend(self._yielding_block(statement, scope, result))
                     else:
                         self.statement(statement, scope, arm_body)
-            cases.append(ir.Case(() if is_default else tuple(tests), tuple(arm_body), arm.type != "switch_rule"))
+            cases.append(
+                ir.Case(() if is_default else tuple(tests), tuple(arm_body), arm.type != "switch_rule")
+            )
         out.extend(pre)
         out.append(ir.Switch(subject, tuple(cases), node))
 
@@ -1208,7 +1276,9 @@ class _Lowerer:
                 return self.expr(initializer, scope, pre)
             return ir.Opaque((), node)
         if kind == "array_initializer":
-            return ir.Seq(tuple(self.expr(c, scope, pre) for c in node.named_children if c.type not in _COMMENTS), node)
+            return ir.Seq(
+                tuple(self.expr(c, scope, pre) for c in node.named_children if c.type not in _COMMENTS), node
+            )
         if kind == "lambda_expression":
             return ir.FuncRef(self.lambda_function(node, scope), node)
         if kind == "switch_expression":
@@ -1222,11 +1292,19 @@ class _Lowerer:
             if name_node is not None:  # o instanceof String s: s is o
                 pre.append(ir.Assign(ir.Name(self.text(name_node), None, name_node), left, node))
             return ir.Opaque((), node)
-        if kind in ("class_literal", "method_reference", "super", "type_identifier", "scoped_type_identifier"):
+        if kind in (
+            "class_literal",
+            "method_reference",
+            "super",
+            "type_identifier",
+            "scoped_type_identifier",
+        ):
             return ir.Opaque((), node)
         if kind == "string_literal":  # with interpolation-like children the grammar may add later
             return ir.Lit(_string_value(self.source, node), node)
-        return ir.Opaque(tuple(self.expr(c, scope, pre) for c in node.named_children if c.type not in _COMMENTS), node)
+        return ir.Opaque(
+            tuple(self.expr(c, scope, pre) for c in node.named_children if c.type not in _COMMENTS), node
+        )
 
     def name(self, node: Node, scope: _Scope) -> ir.Expr:
         name = self.text(node)
@@ -1255,7 +1333,11 @@ class _Lowerer:
                 found, value = self.facts.constant(owner, field_name)
                 if found:
                     return ir.Lit(value, node)  # type: ignore[arg-type]
-            if owner not in scope.types and not self._is_field(owner, scope) and self.facts.is_class_name(owner):
+            if (
+                owner not in scope.types
+                and not self._is_field(owner, scope)
+                and self.facts.is_class_name(owner)
+            ):
                 qualified = self.facts.qualify(owner)
                 return ir.Attr(ir.Name(owner, qualified, obj), field_name, f"{qualified}.{field_name}", node)
         if obj is not None and obj.type == "this":
@@ -1272,7 +1354,10 @@ class _Lowerer:
             stack = [node]
             while stack:
                 current = stack.pop()
-                if current.type == "binary_expression" and self.text(current.child_by_field_name("operator")) == "+":
+                if (
+                    current.type == "binary_expression"
+                    and self.text(current.child_by_field_name("operator")) == "+"
+                ):
                     stack.append(current.child_by_field_name("right"))
                     stack.append(current.child_by_field_name("left"))
                 else:
@@ -1348,7 +1433,11 @@ class _Lowerer:
             owner, _, name = callee.rpartition(".")
             if owner in self.facts.classes:
                 return self.facts.classes[owner].methods.get(name)
-            if owner in ("java.lang.StringBuilder", "java.lang.StringBuffer") and name in ("append", "insert", "reverse"):
+            if owner in ("java.lang.StringBuilder", "java.lang.StringBuffer") and name in (
+                "append",
+                "insert",
+                "reverse",
+            ):
                 return owner
             if method in _STRING_METHODS:
                 return "java.lang.String"
@@ -1415,7 +1504,9 @@ class _Lowerer:
         if node.type in ("field_access", "scoped_identifier"):
             root = node
             while root.type in ("field_access", "scoped_identifier"):
-                root = _unwrap(root.child_by_field_name("object") or root.child_by_field_name("scope")) or root
+                root = (
+                    _unwrap(root.child_by_field_name("object") or root.child_by_field_name("scope")) or root
+                )
                 if root is node:
                     break
             if root.type == "identifier" and self.text(root) in scope.types:
@@ -1438,7 +1529,12 @@ class _Lowerer:
         else:
             receiver = self.expr(root if root is not None else obj_node, scope, pre)
         args = tuple(self.expr(a, scope, pre) for a in args_nodes)
-        if method == "concat" and receiver is not None and len(args) == 1 and self.is_stringy(obj_node, scope):
+        if (
+            method == "concat"
+            and receiver is not None
+            and len(args) == 1
+            and self.is_stringy(obj_node, scope)
+        ):
             return ir.Concat((receiver, args[0]), node)
         if method == "equals" and receiver is not None and len(args) == 1:
             return ir.BinOp("==", receiver, args[0], node)  # value equality: folds, and guards like ==
@@ -1482,7 +1578,12 @@ def _primitive_parameters(params: tuple[ir.Param, ...]) -> list[ir.Stmt]:
     return [
         ir.Assign(
             ir.Name(param.name, None, param.node),
-            ir.Call(PRIMITIVE_CONVERSION, "<conversion>", (ir.Name(param.name, None, param.node),), node=param.node),
+            ir.Call(
+                PRIMITIVE_CONVERSION,
+                "<conversion>",
+                (ir.Name(param.name, None, param.node),),
+                node=param.node,
+            ),
             param.node,
         )
         for param in params
@@ -1521,7 +1622,11 @@ def _memo(document: Document) -> _Memo:
     tree = document.tree
     memo = _MEMOS.get(document)
     if memo is None or memo.tree is not tree:
-        facts = _scan_file(document.source, tree.root_node) if tree is not None else JavaFile("", {}, (), {}, {}, {})
+        facts = (
+            _scan_file(document.source, tree.root_node)
+            if tree is not None
+            else JavaFile("", {}, (), {}, {}, {})
+        )
         memo = _Memo(tree, facts)
         _MEMOS[document] = memo
     return memo
@@ -1592,6 +1697,18 @@ def file_functions(document: Document) -> list[ir.Function]:
         collected.extend(functions)
     memo.file_functions = collected
     return collected
+
+
+def expr_type(function: ir.Function, expr: ir.Expr) -> str | None:
+    """The qualified type of an IR expression of ``function``, when its lowering knew it: a typed
+    local or parameter, an object creation, a call of a known API."""
+    if isinstance(expr, ir.Name):
+        return function.extra.get("types", {}).get(expr.name)
+    if isinstance(expr, ir.Call):
+        if expr.is_new:
+            return expr.callee
+        return RETURN_TYPES.get(expr.callee or "")
+    return None
 
 
 def walk_expressions(statements: Iterable[ir.Stmt]) -> Iterator[ir.Expr]:

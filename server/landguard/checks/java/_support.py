@@ -854,19 +854,27 @@ def unit_facts(unit: Node, document: Document, context: CheckContext) -> list[Fu
 
 
 def tainted_sinks(
-    unit: Node, document: Document, context: CheckContext, kind: str, *, parameters: bool = True
-) -> Iterator[tuple[FunctionFacts, SinkHit]]:
-    """Sinks of ``kind`` in the unit reached by request data, or (``parameters``) by a parameter of
-    the method that it builds into something (a parameter passed whole is the caller's to check)."""
+    unit: Node,
+    document: Document,
+    context: CheckContext,
+    kind: str,
+    *,
+    passed_whole: bool = False,
+    request_only: bool = False,
+) -> Iterator[tuple[FunctionFacts, SinkHit, bool]]:
+    """(facts, hit, whole) for the sinks of ``kind`` in the unit that request data or a parameter of
+    the method reaches, one per call. ``whole``: only parameters reach it, passed in whole - the
+    caller's to check, so such hits are left out unless ``passed_whole``."""
     for facts in unit_facts(unit, document, context):
         seen: set[int] = set()
-        for hit in facts.sink_hits(kind, None if parameters else (REQUEST,)):
+        for hit in facts.sink_hits(kind, (REQUEST,) if request_only else None):
             if id(hit.call) in seen:
                 continue
-            if not any(label.strength != PARAMETER for label in hit.labels) and _passed_whole(facts, hit):
+            whole = not any(label.strength != PARAMETER for label in hit.labels) and _passed_whole(facts, hit)
+            if whole and not passed_whole:
                 continue
             seen.add(id(hit.call))
-            yield facts, hit
+            yield facts, hit, whole
 
 
 def _passed_whole(facts: FunctionFacts, hit: SinkHit) -> bool:
@@ -942,3 +950,34 @@ class JavaCheck(NodeCheck):
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable:
         raise NotImplementedError
+
+
+class JavaTaintCheck(JavaCheck):
+    """A rule that reports each sink of ``kind`` that untrusted data reaches: ``message`` is
+    formatted with ``what`` (request data / non-constant values), ``method`` (the sink's method)
+    and ``where`` (`` in helper()`` for a sink inside a same-file helper)."""
+
+    uses_dataflow = True
+    kind: str = ""
+    message: str = ""
+    request_only = False  # parameters are not reported (data must come from the request)
+
+    def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable:
+        (rule,) = self.rules
+        for facts, hit, _whole in tainted_sinks(
+            unit, document, context, self.kind, request_only=self.request_only
+        ):
+            node = hit.call.node
+            if node is None or not self.reports(facts, hit):
+                continue
+            method = hit.inner.method if hit.inner is not None else hit.call.method
+            where = f" in {hit.via_helper}()" if hit.via_helper else ""
+            yield rule.finding(
+                document.node_span(node),
+                self.message.format(what=hit_words(hit), method=method, where=where),
+                confidence=hit_confidence(hit),
+            )
+
+    def reports(self, facts: FunctionFacts, hit: SinkHit) -> bool:
+        """A rule's last word on a hit (e.g. validated by an enclosing check)."""
+        return True

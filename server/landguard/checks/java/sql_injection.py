@@ -53,7 +53,6 @@ from landguard.checks.java._support import (
     hit_words,
     method_scope,
     module_facts,
-    summary_key,
     tainted_sinks,
 )
 from landguard.engine.findings import Confidence, Finding, Severity
@@ -80,7 +79,7 @@ class SqlInjectionCheck(JavaCheck):
     needles = (b"execute", b"query", b"Query", b"update", b"Update", b"prepare", b"addBatch")
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
-        for _facts, hit in tainted_sinks(unit, document, context, "sql"):
+        for _facts, hit, _whole in tainted_sinks(unit, document, context, "sql"):
             node = hit.call.node
             if node is None:
                 continue
