@@ -741,7 +741,8 @@ class _Lowerer:
         body = tuple(self.block(body_node, scope)) if body_node is not None else ()
         body = (*_primitive_parameters(params), *body)
         owner = key_class or class_name
-        key = f"{owner}.{name}" if owner and not is_constructor else None
+        # An abstract or interface method has no behaviour of its own: calls resolve to an implementation.
+        key = f"{owner}.{name}" if owner and not is_constructor and body_node is not None else None
         function = ir.Function(
             name,
             params,

@@ -841,6 +841,21 @@ def summary_key(document: Document, context: CheckContext) -> object:
     return cached
 
 
+def helper_needles(document: Document, context: CheckContext, kind: str) -> tuple[bytes, ...]:
+    """``name(`` of every same-file function whose summary has a sink of ``kind``."""
+    key = ("java.helper_needles", kind)
+    cached = context.cache.get(key)
+    if cached is None:
+        analysis = file_analysis(document, context)
+        names = set()
+        for function in analysis.by_key.values():
+            summary = analysis.summary(function)
+            if summary is not None and any(sink.kind == kind for sink in summary.sinks):
+                names.add(function.name.encode() + b"(")
+        cached = context.cache[key] = tuple(sorted(names))
+    return cached
+
+
 def unit_facts(unit: Node, document: Document, context: CheckContext) -> list[FunctionFacts]:
     """The dataflow facts of every function in the unit (methods, lambdas, anonymous classes)."""
     key = ("java.unit_facts", unit.start_byte, unit.end_byte)
@@ -925,11 +940,16 @@ class JavaCheck(NodeCheck):
     # only the imports themselves (and where new ones go) are context.
     fixes_add_imports = False
 
-    def unit_needles(self, document: Document, context: CheckContext) -> tuple[bytes, ...]:
-        return self.needles
-
-    # Whether the check's findings depend on the dataflow of other units (same-file summaries).
+    # Whether the check's findings depend on the dataflow of other units (same-file summaries),
+    # and the sink kind it reports.
     uses_dataflow = False
+    kind: str = ""
+
+    def unit_needles(self, document: Document, context: CheckContext) -> tuple[bytes, ...]:
+        if self.uses_dataflow and self.needles:
+            # A unit calling a same-file helper that holds such a sink needs checking too.
+            return self.needles + helper_needles(document, context, self.kind)
+        return self.needles
 
     def module_context_key(self, document: Document, context: CheckContext) -> object:
         facts = module_facts(document, context)

@@ -72,6 +72,7 @@ _SHELL_FLAGS = frozenset({"-c", "/c", "/C", "-Command", "-command", "-lc", "-ic"
 class CommandInjectionCheck(JavaCheck):
     rules = (RULE,)
     uses_dataflow = True
+    kind = "command"
     needles = (b"exec(", b"ProcessBuilder", b"command(")
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:

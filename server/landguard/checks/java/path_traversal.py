@@ -77,6 +77,7 @@ _BUILDERS = frozenset(
 class PathTraversalCheck(JavaCheck):
     rules = (RULE,)
     uses_dataflow = True
+    kind = "path"
     # ``Path `` / ``Path.`` and not ``Path``: ``@PathVariable`` alone is no file operation.
     needles = (b"File", b"Paths", b"Path.", b"Path ", b"resolve", b"transferTo")
 
@@ -87,7 +88,7 @@ class PathTraversalCheck(JavaCheck):
                 continue
             if hit.via_helper is None and (
                 self._only_path_values(facts, hit)
-                or (hit.call.callee in _BUILDERS and _contained_later(facts, hit))
+                or (hit.call.callee in _BUILDERS and (_contained_later(facts, hit) or _reduced(facts, hit)))
             ):
                 continue
             where = f" in {hit.via_helper}()" if hit.via_helper else ""
@@ -112,6 +113,14 @@ class PathTraversalCheck(JavaCheck):
 def _is_path_value(function: ir.Function, expr: ir.Expr) -> bool:
     declared = expr_type(function, expr)
     return declared is not None and declared in _PATH_TYPES
+
+
+def _reduced(facts: FunctionFacts, hit: SinkHit) -> bool:
+    """``Paths.get(name).getFileName()``: the path is built only to take its last part."""
+    return any(
+        fact.call.receiver is hit.call and facts.models.sanitizers.match(fact.callee, None)
+        for fact in facts.calls
+    )
 
 
 def _contained_later(facts: FunctionFacts, hit: SinkHit) -> bool:

@@ -76,6 +76,7 @@ class SqlInjectionCheck(JavaCheck):
     rules = (RULE,)
     fixes_add_imports = True
     uses_dataflow = True
+    kind = "sql"
     needles = (b"execute", b"query", b"Query", b"update", b"Update", b"prepare", b"addBatch")
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:

@@ -82,6 +82,7 @@ _XSTREAM_ALLOWLIST = re.compile(rb"allowTypes|addPermission|setupDefaultSecurity
 class UnsafeDeserializationCheck(JavaCheck):
     rules = (RULE,)
     uses_dataflow = True
+    kind = "deserialization"
     needles = (b"ObjectInputStream", b"XMLDecoder", b"fromXML", b"enableDefaultTyping")
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
