@@ -142,6 +142,9 @@ class FunctionFacts:
     stores: list[StoreFact] = field(default_factory=list)
     returns: list[Value] = field(default_factory=list)
     helper_hits: list[SinkHit] = field(default_factory=list)
+    # The value of every evaluated expression that carries an adapter node, by node (joined over
+    # loop iterations); expressions in dead code are absent.
+    values: dict[Any, Value] = field(default_factory=dict)
 
     def sink_hits(self, kind: str, strengths: Iterable[str] | None = (REQUEST,)) -> list[SinkHit]:
         """Sinks of ``kind`` reached by labels of ``strengths`` (None: any) not sanitized for ``kind``."""
@@ -223,8 +226,9 @@ class FileAnalysis:
         self.functions = list(functions)
         self.by_key: dict[str, ir.Function] = {}
         for function in self.functions:
-            if function.key and function.key not in self.by_key:
-                self.by_key[function.key] = function
+            for key in (function.key, *function.extra.get("aliases", ())):
+                if key and key not in self.by_key:
+                    self.by_key[key] = function
         self.constants = constants or {}
         self._facts: dict[int, FunctionFacts] = {}
         self._summaries: dict[int, Summary] = {}
@@ -690,6 +694,15 @@ class _Interpreter:
     def _eval(self, expr: ir.Expr | None, state: State) -> Value:
         if expr is None:
             return CLEAN
+        value = self._evaluate(expr, state)
+        node = getattr(expr, "node", None)
+        if node is not None:
+            values = self.facts.values
+            previous = values.get(node)
+            values[node] = value if previous is None else (join(previous, value) or value)
+        return value
+
+    def _evaluate(self, expr: ir.Expr, state: State) -> Value:
         if isinstance(expr, ir.Lit):
             return Value(const=expr.value)
         if isinstance(expr, ir.Name):
@@ -712,6 +725,11 @@ class _Interpreter:
                 if entry is not None:
                     return entry
             source = self._source_value(expr.qualname, None, expr)
+            kinds = self.models.attribute_sanitizers.get(expr.name)
+            if kinds:
+                if ALL_KINDS in kinds:
+                    return source
+                obj = map_labels(obj, lambda label: label.with_sanitized(kinds))
             return _plus(Value(labels=obj.all_labels()), source)
         if isinstance(expr, ir.Index):
             obj = self._eval(expr.obj, state)
@@ -840,7 +858,7 @@ class _Interpreter:
         models = self.models
         callee, method = call.callee, call.method
         inputs = [*args, *keywords.values()]
-        source = self._source_value(callee, None, call)
+        source = self._source_value(callee, method, call)
         # A same-file function (or a local function value): its summary.
         function = self.file.lookup(callee)
         if function is None and call.receiver is None and callee is None:

@@ -13,7 +13,8 @@ Tables (``[[table]]`` arrays of rows):
                ``keywords`` (names), ``receiver = true`` (the object itself);
                ``when_keyword`` (only when that keyword is given and not constant-false, e.g.
                ``shell``), ``when_option = [position, "key"]`` (an options-object argument's key)
-``sanitizer``  ``name`` | ``method``; ``kinds`` (sink kinds it makes safe; ``"*"``: all)
+``sanitizer``  ``name`` | ``method`` | ``attribute`` (an attribute read: ``Path(p).name``); ``kinds``
+               (sink kinds it makes safe; ``"*"``: all)
 ``guard``      ``name`` | ``method`` | ``op`` (``"=="``, ``"in"``); ``kinds``; ``checks``:
                ``"receiver"`` or ``"arg0"`` (what is validated when the test is true); ``requires``:
                a marker kind the value must already carry (a prefix check only counts after
@@ -45,7 +46,7 @@ _ROW_KEYS: dict[str, frozenset[str]] = {
     "sink": frozenset(
         {"name", "method", "kind", "args", "keywords", "receiver", "when_keyword", "when_option", "note"}
     ),
-    "sanitizer": frozenset({"name", "method", "kinds", "note"}),
+    "sanitizer": frozenset({"name", "method", "attribute", "kinds", "note"}),
     "guard": frozenset({"name", "method", "op", "kinds", "checks", "requires", "note"}),
     "neutral": frozenset({"name", "method", "note"}),
     "container": frozenset({"name", "method", "op", "note"}),
@@ -133,7 +134,13 @@ class Models:
         self.sources = RowIndex(r for r in by_table["source"] if r.name or r.method)
         self.param_sources = [r for r in by_table["source"] if r.get("param_tag") or r.get("param_type")]
         self.sinks = RowIndex(by_table["sink"])
-        self.sanitizers = RowIndex(by_table["sanitizer"])
+        self.sanitizers = RowIndex(r for r in by_table["sanitizer"] if r.name or r.method)
+        self.attribute_sanitizers: dict[str, frozenset[str]] = {}
+        for row in by_table["sanitizer"]:
+            attribute = row.get("attribute")
+            if attribute:
+                kinds = self.attribute_sanitizers.get(attribute, frozenset())
+                self.attribute_sanitizers[attribute] = kinds | row.kinds
         self.guards = RowIndex(r for r in by_table["guard"] if r.name or r.method)
         self.operator_guards = {r.get("op"): r for r in by_table["guard"] if r.get("op")}
         self.neutrals = RowIndex(by_table["neutral"])
@@ -164,10 +171,23 @@ def validate_row(table: str, raw: Any, origin: str) -> Row:
     if unknown:
         raise ModelError(f"{origin}: unknown key(s) {', '.join(sorted(unknown))}")
     name, method = raw.get("name"), raw.get("method")
-    for key in ("name", "method", "kind", "param_tag", "param_type", "strength", "op", "checks", "requires"):
+    for key in (
+        "name",
+        "method",
+        "attribute",
+        "kind",
+        "param_tag",
+        "param_type",
+        "strength",
+        "op",
+        "checks",
+        "requires",
+    ):
         if key in raw and not (isinstance(raw[key], str) and raw[key]):
             raise ModelError(f"{origin}: `{key}` must be a non-empty string")
-    selectors = [key for key in ("name", "method", "param_tag", "param_type", "op") if key in raw]
+    selectors = [
+        key for key in ("name", "method", "attribute", "param_tag", "param_type", "op") if key in raw
+    ]
     if not selectors:
         raise ModelError(f"{origin}: a row needs `name` or `method`")
     if table == "sink":

@@ -101,10 +101,14 @@ from typing import ClassVar
 
 from tree_sitter import Node
 
+from landguard.dataflow.values import ALL_KINDS, Value
+from landguard.dataflow.values import PARAMETER as PARAMETER_STRENGTH
+from landguard.dataflow.values import REQUEST as REQUEST_STRENGTH
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding
 from landguard.engine.languages import captures
 from landguard.engine.registry import CheckContext, NodeCheck, Rule
+from landguard.languages.python import PythonFlow, collect_imports
 
 log = logging.getLogger("landguard.checks.python")
 
@@ -488,10 +492,11 @@ class Assignment:
 class Flow:
     """The simple assignments of one scope, in source order."""
 
-    __slots__ = ("scope", "assignments", "by_name", "parameters")
+    __slots__ = ("scope", "assignments", "by_name", "parameters", "dataflow")
 
     def __init__(self, scope: Node) -> None:
         self.scope = scope
+        self.dataflow: PythonFlow | None = None
         self.assignments: list[Assignment] = []
         self.by_name: dict[str, list[Assignment]] = {}
         self.parameters: frozenset[str] = frozenset(
@@ -569,7 +574,22 @@ def function_flow(scope: Node, context: CheckContext) -> Flow:
     flow = context.cache.get(cache_key)
     if flow is None:
         flow = context.cache[cache_key] = Flow(scope)
+        flow.dataflow = python_dataflow(scope, context)
     return flow
+
+
+def python_dataflow(node: Node, context: CheckContext) -> PythonFlow:
+    """The dataflow view of the document ``node`` belongs to, built once per analysis run."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    cache_key = ("lg2.dataflow", root.id)
+    dataflow = context.cache.get(cache_key)
+    if dataflow is None:
+        imports = ImportMap()
+        collect_imports(root.named_children, imports)
+        dataflow = context.cache[cache_key] = PythonFlow(root, imports)
+    return dataflow
 
 
 def resolve(node: Node, flow: Flow | None, depth: int = 0) -> list[Node]:
@@ -792,58 +812,38 @@ def _request_source(node: Node, imports: dict[str, str], flow: Flow | None) -> b
     return False
 
 
-def taint(node: Node | None, flow: Flow | None, imports: dict[str, str], depth: int = 0) -> Taint:
-    """Where the data in ``node`` may come from (the strongest source found)."""
+def taint(node: Node | None, flow: Flow | None, imports: dict[str, str], kind: str = ALL_KINDS) -> Taint:
+    """Where the data in ``node`` may come from, for a sink of ``kind``, by the dataflow core.
+
+    ``REQUEST``: a label from a source model (web request, event payload) reaches it, not sanitized
+    for ``kind``; ``PARAMETER``: data from the function's caller does; ``LITERAL``: it is a
+    constant (folded through variables, helpers and branches); ``UNKNOWN``: anything else (a value
+    from a call or global the models know nothing about) — no evidence of untrusted data.
+    """
     if node is None:
         return Taint.UNKNOWN
     node = unparenthesize(node)
     if is_literal(node):
         return Taint.LITERAL
-    if depth > 5:
+    dataflow = flow.dataflow if flow is not None else None
+    if dataflow is None:
+        return Taint.REQUEST if _request_source(node, imports, None) else Taint.UNKNOWN
+    value = dataflow.value_of(node)
+    if value is None:
         return Taint.UNKNOWN
-    best = Taint.LITERAL
-    stack = [node]
-    seen = 0
-    while stack:
-        current = stack.pop()
-        seen += 1
-        if seen > 200:
-            return max(best, Taint.UNKNOWN)
-        if _request_source(current, imports, flow):
-            return Taint.REQUEST
-        if current.type == "identifier":
-            name = text(current)
-            parent = current.parent
-            # Attribute names and keyword names are not variables.
-            if (
-                parent is not None
-                and parent.type == "attribute"
-                and parent.child_by_field_name("attribute") == current
-            ) or is_keyword_name(current):
-                continue
-            if flow is not None:
-                reaching = flow.reaching(name, current.start_byte)
-                if reaching:
-                    for entry in reaching:
-                        best = max(best, taint(entry.value, flow, imports, depth + 1))
-                        if best == Taint.REQUEST:
-                            return best
-                    continue
-                if name in flow.parameters and name not in _TAINT_SKIP_PARAMETERS:
-                    if flow.scope.type == "function_definition" and is_route_handler(flow.scope):
-                        return Taint.REQUEST
-                    best = max(best, Taint.PARAMETER)
-                    continue
-            best = max(best, Taint.UNKNOWN)
-            continue
-        if current.type in ("string", "integer", "float", "true", "false", "none"):
-            if current.type == "string":
-                stack.extend(_interpolations(current))
-            continue
-        if current.type == "lambda":
-            continue
-        stack.extend(current.named_children)
-    return best
+    return taint_of_value(value, kind)
+
+
+def taint_of_value(value: Value, kind: str = ALL_KINDS) -> Taint:
+    labels = value.labels_for(kind)
+    strengths = {label.strength for label in labels}
+    if REQUEST_STRENGTH in strengths:
+        return Taint.REQUEST
+    if PARAMETER_STRENGTH in strengths:
+        return Taint.PARAMETER
+    if value.is_const or not value.all_labels():
+        return Taint.LITERAL if value.is_const else Taint.UNKNOWN
+    return Taint.LITERAL  # every label was sanitized for this kind
 
 
 # ---------------------------------------------------------------------------------------- units
@@ -1057,6 +1057,8 @@ class PythonRulesCheck(NodeCheck):
             name = qualified_call_name(call, scope_imports(call, document, context))
             if name is None:
                 continue
+            if python_dataflow(node, context).is_dead(call, node):
+                continue  # no path reaches it: a branch whose condition folds to a constant
             for handler in handlers:
                 if config.is_enabled(handler.rule.id):
                     findings.extend(
