@@ -27,7 +27,6 @@ units it changed.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import weakref
 from collections import OrderedDict
@@ -285,30 +284,58 @@ class JavaFile:
     implementors: dict[str, tuple[str, ...]]
 
     @functools.cached_property
-    def key(self) -> str:
-        """A digest of the facts, for cache keys (``module_context_key``)."""
-        parts = [self.package, repr(sorted(self.imports.items())), repr(self.wildcards)]
-        parts.append(repr(sorted(self.static_imports.items())))
-        for name in sorted(self.classes):
-            info = self.classes[name]
-            parts.append(
-                repr(
+    def base_key(self) -> int:
+        """The facts but the methods (imports, classes, their headers, fields and constants), hashed:
+        a key for this process's caches, computed once per tree."""
+        return hash(
+            (
+                self.package,
+                tuple(sorted(self.imports.items())),
+                self.wildcards,
+                tuple(sorted(self.static_imports.items())),
+                tuple(
                     (
                         name,
                         info.outer,
                         info.is_interface,
                         info.interfaces,
                         info.superclass,
-                        sorted(info.fields.items()),
-                        sorted((k, repr(v)) for k, v in info.constants.items()),
-                        sorted((k, v or "") for k, v in info.methods.items()),
+                        tuple(sorted(info.fields.items())),
+                        tuple(sorted((k, repr(v)) for k, v in info.constants.items())),
                     )
-                )
+                    for name, info in sorted(self.classes.items())
+                ),
             )
-        return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+        )
+
+    @functools.cached_property
+    def method_table(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Method name -> (class, return type) of every same-file method of that name."""
+        table: dict[str, list[tuple[str, str]]] = {}
+        for name in sorted(self.classes):
+            for method, returned in self.classes[name].methods.items():
+                table.setdefault(method, []).append((name, returned or ""))
+        return {method: tuple(entries) for method, entries in table.items()}
+
+    @functools.cached_property
+    def table_digest(self) -> int:
+        return hash(tuple(sorted(self.method_table.items())))
+
+    def methods_key(self, names: Iterable[str]) -> tuple:
+        """What the file's methods of these names are (a unit's lowering depends on the methods it
+        calls, not on every method of the file: pasting a new method re-lowers no other unit)."""
+        table = self.method_table
+        return tuple((name, table[name]) for name in sorted(names) if name in table)
 
     def qualify(self, type_text: str) -> str:
         """A written type -> its qualified name (same-file classes keep their simple name)."""
+        cache = self.__dict__.setdefault("_qualified", {})
+        found = cache.get(type_text)
+        if found is None:
+            found = cache[type_text] = self._qualify(type_text)
+        return found
+
+    def _qualify(self, type_text: str) -> str:
         text = re.sub(r"@\w+(?:\([^)]*\))?\s*", "", type_text)
         text = _strip_generics(text).replace(" ", "").removeprefix("final")
         suffix = ""
@@ -423,8 +450,7 @@ def java_file(document: Document) -> JavaFile:
 
 def _scan_file(source: bytes, root: Node) -> JavaFile:
     package, imports, wildcards, static_imports = "", {}, [], {}
-    classes: dict[str, ClassInfo] = {}
-    pending: list[tuple[Node, str | None]] = []
+    top: list[Node] = []
     for child in root.named_children:
         if child.type == "package_declaration":
             package = re.sub(r"\s+|;|^package", "", text_of(source, child))
@@ -440,42 +466,187 @@ def _scan_file(source: bytes, root: Node) -> JavaFile:
             else:
                 imports[name.rsplit(".", 1)[-1]] = name
         elif child.type in _CLASS_DECLARATIONS:
-            pending.append((child, None))
-    # Names of every same-file class first: field types may name classes declared later.
-    queue = list(pending)
-    declared: list[tuple[Node, str | None]] = []
-    while queue:
-        node, outer = queue.pop(0)
-        declared.append((node, outer))
-        name = text_of(source, node.child_by_field_name("name"))
-        body = node.child_by_field_name("body")
-        for member in body.named_children if body is not None else ():
+            top.append(child)
+    # Names of every same-file class first: field types may name classes declared later. A member
+    # that is a nested class is looked at once per distinct text (an edit elsewhere reuses it).
+    skeleton: list[tuple[str, str | None, bool]] = []
+    members_of: list[tuple[Node, str, list[Node]]] = []
+    for declaration in top:
+        name = text_of(source, declaration.child_by_field_name("name"))
+        skeleton.append((name, None, declaration.type == "interface_declaration"))
+        members = _members(declaration)
+        members_of.append((declaration, name, members))
+        for member in members:
             if member.type in _CLASS_DECLARATIONS:
-                queue.append((member, name))
-            elif member.type == "enum_body_declarations":
-                queue.extend((m, name) for m in member.named_children if m.type in _CLASS_DECLARATIONS)
+                skeleton.extend(_nested_skeleton(source, member, name))
     facts = JavaFile(package, imports, tuple(wildcards), static_imports, {}, {})
-    for node, outer in declared:
-        name = text_of(source, node.child_by_field_name("name"))
-        classes[name] = ClassInfo(name, outer, node.type == "interface_declaration", (), None)
-    facts.classes = classes
+    facts.classes = {name: ClassInfo(name, outer, interface, (), None) for name, outer, interface in skeleton}
+    context = repr((package, sorted(imports.items()), wildcards, sorted(static_imports.items()), skeleton))
+    for declaration, name, members in members_of:
+        _apply(facts, _header_ops(source, facts, declaration, name))
+        if declaration.type == "record_declaration":
+            _apply(facts, _record_ops(source, facts, declaration, name))
+        for member in members:
+            key = (source[member.start_byte : member.end_byte], context, name)
+            ops = _MEMBER_OPS.get(key)
+            if ops is None:
+                ops, cacheable = _member_ops(source, facts, member, name)
+                if cacheable:
+                    _MEMBER_OPS[key] = ops
+                    if len(_MEMBER_OPS) > _MEMBER_OPS_LIMIT:
+                        _MEMBER_OPS.pop(next(iter(_MEMBER_OPS)))
+            _apply(facts, ops)
     implementors: dict[str, list[str]] = {}
-    for node, _outer in declared:
-        info = classes[text_of(source, node.child_by_field_name("name"))]
-        interfaces: list[str] = []
-        for part in node.named_children:
-            if part.type in ("super_interfaces", "extends_interfaces"):
-                for type_node in _type_list(part):
-                    interfaces.append(facts.qualify(text_of(source, type_node)))
-            elif part.type == "superclass" and part.named_child_count:
-                info.superclass = facts.qualify(text_of(source, _first(part)))
-        info.interfaces = tuple(interfaces)
+    for info in facts.classes.values():
         if not info.is_interface:
-            for interface in interfaces:
+            for interface in info.interfaces:
                 implementors.setdefault(interface, []).append(info.name)
-        _scan_members(source, facts, node, info)
     facts.implementors = {k: tuple(v) for k, v in implementors.items()}
     return facts
+
+
+# What each class member contributes to the file facts, by its text and the file's imports and
+# class names: typing inside a method body changes no facts, so the scan reuses every member.
+_MEMBER_OPS: dict[tuple[bytes, str, str], tuple] = {}
+_MEMBER_OPS_LIMIT = 20_000
+_SKELETONS: dict[tuple[bytes, str], tuple] = {}
+
+
+def _members(declaration: Node) -> list[Node]:
+    body = declaration.child_by_field_name("body")
+    members: list[Node] = []
+    for member in body.named_children if body is not None else ():
+        if member.type == "enum_body_declarations":
+            members.extend(member.named_children)
+        elif member.type not in _COMMENTS:
+            members.append(member)
+    return members
+
+
+def _nested_skeleton(source: bytes, declaration: Node, outer: str) -> tuple:
+    key = (source[declaration.start_byte : declaration.end_byte], outer)
+    found = _SKELETONS.get(key)
+    if found is None:
+        name = text_of(source, declaration.child_by_field_name("name"))
+        entries = [(name, outer, declaration.type == "interface_declaration")]
+        for member in _members(declaration):
+            if member.type in _CLASS_DECLARATIONS:
+                entries.extend(_nested_skeleton(source, member, name))
+        found = _SKELETONS[key] = tuple(entries)
+        if len(_SKELETONS) > _MEMBER_OPS_LIMIT:
+            _SKELETONS.pop(next(iter(_SKELETONS)))
+    return found
+
+
+def _apply(facts: JavaFile, ops: Iterable[tuple]) -> None:
+    for op, owner, name, value in ops:
+        info = facts.classes.get(owner)
+        if info is None:
+            continue
+        if op == "field":
+            info.fields[name] = value
+        elif op == "constant":
+            info.constants[name] = value
+        elif op == "method":
+            info.methods[name] = value
+        elif op == "method-default":
+            info.methods.setdefault(name, value)
+        elif op == "interfaces":
+            info.interfaces = value
+        elif op == "superclass":
+            info.superclass = value
+
+
+def _header_ops(source: bytes, facts: JavaFile, declaration: Node, name: str) -> list[tuple]:
+    ops: list[tuple] = []
+    interfaces: list[str] = []
+    for part in declaration.named_children:
+        if part.type in ("super_interfaces", "extends_interfaces"):
+            for type_node in _type_list(part):
+                interfaces.append(facts.qualify(text_of(source, type_node)))
+        elif part.type == "superclass" and part.named_child_count:
+            ops.append(("superclass", name, None, facts.qualify(text_of(source, _first(part)))))
+    ops.append(("interfaces", name, None, tuple(interfaces)))
+    return ops
+
+
+def _record_ops(source: bytes, facts: JavaFile, declaration: Node, name: str) -> list[tuple]:
+    ops: list[tuple] = []
+    parameters = declaration.child_by_field_name("parameters")
+    for parameter in parameters.named_children if parameters is not None else ():
+        field_name = text_of(source, parameter.child_by_field_name("name"))
+        if field_name:
+            type_name = facts.qualify(text_of(source, parameter.child_by_field_name("type")))
+            ops.append(("field", name, field_name, type_name))
+            ops.append(("method-default", name, field_name, type_name))
+    return ops
+
+
+def _member_ops(source: bytes, facts: JavaFile, member: Node, owner: str) -> tuple[tuple, bool]:
+    """(what a member contributes, whether that depends on the member's text and context alone).
+
+    Ops are applied as they are made, so a constant can use the constants declared before it."""
+    ops: list[tuple] = []
+    cacheable = True
+    kind = member.type
+    if kind in ("field_declaration", "constant_declaration"):
+        info = facts.classes.get(owner)
+        modifiers = _modifiers(source, member)
+        is_constant = (
+            kind == "constant_declaration"
+            or (info is not None and info.is_interface)
+            or ("final" in modifiers and "static" in modifiers)
+        )
+        type_name = facts.qualify(text_of(source, member.child_by_field_name("type")))
+        for declarator in member.children_by_field_name("declarator"):
+            name = text_of(source, declarator.child_by_field_name("name"))
+            ops.append(("field", owner, name, type_name))
+            if is_constant:
+                value_node = declarator.child_by_field_name("value")
+                if value_node is not None and _mentions_names(value_node):
+                    cacheable = False  # FIRST + SECOND: depends on other members
+                value = _constant_value(source, facts, owner, value_node)
+                if value is not None:
+                    ops.append(("constant", owner, name, value))
+            _apply(facts, ops[-2:] if is_constant and ops[-1][0] == "constant" else ops[-1:])
+    elif kind == "method_declaration":
+        returned = member.child_by_field_name("type")
+        op = (
+            "method",
+            owner,
+            text_of(source, member.child_by_field_name("name")),
+            facts.qualify(text_of(source, returned)) if returned is not None else None,
+        )
+        ops.append(op)
+        _apply(facts, (op,))
+    elif kind == "enum_constant":
+        op = ("field", owner, text_of(source, member.child_by_field_name("name")), owner)
+        ops.append(op)
+        _apply(facts, (op,))
+    elif kind in _CLASS_DECLARATIONS:
+        name = text_of(source, member.child_by_field_name("name"))
+        header = _header_ops(source, facts, member, name)
+        _apply(facts, header)
+        ops.extend(header)
+        if kind == "record_declaration":
+            record = _record_ops(source, facts, member, name)
+            _apply(facts, record)
+            ops.extend(record)
+        for inner in _members(member):
+            inner_ops, inner_cacheable = _member_ops(source, facts, inner, name)
+            ops.extend(inner_ops)
+            cacheable = cacheable and inner_cacheable
+    return tuple(ops), cacheable
+
+
+def _mentions_names(node: Node) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in ("identifier", "field_access"):
+            return True
+        stack.extend(current.named_children)
+    return False
 
 
 def _type_list(node: Node) -> Iterator[Node]:
@@ -484,43 +655,6 @@ def _type_list(node: Node) -> Iterator[Node]:
             yield from child.named_children
         else:
             yield child
-
-
-def _scan_members(source: bytes, facts: JavaFile, declaration: Node, info: ClassInfo) -> None:
-    body = declaration.child_by_field_name("body")
-    members = list(body.named_children) if body is not None else []
-    for member in list(members):
-        if member.type == "enum_body_declarations":
-            members.extend(member.named_children)
-    if declaration.type == "record_declaration":
-        parameters = declaration.child_by_field_name("parameters")
-        for parameter in parameters.named_children if parameters is not None else ():
-            name = text_of(source, parameter.child_by_field_name("name"))
-            if name:
-                info.fields[name] = facts.qualify(text_of(source, parameter.child_by_field_name("type")))
-                info.methods.setdefault(name, info.fields[name])
-    for member in members:
-        if member.type in ("field_declaration", "constant_declaration"):
-            modifiers = _modifiers(source, member)
-            is_constant = (
-                member.type == "constant_declaration"
-                or info.is_interface
-                or ("final" in modifiers and "static" in modifiers)
-            )
-            type_name = facts.qualify(text_of(source, member.child_by_field_name("type")))
-            for declarator in member.children_by_field_name("declarator"):
-                name = text_of(source, declarator.child_by_field_name("name"))
-                info.fields[name] = type_name
-                if is_constant:
-                    value = _constant_value(source, facts, info.name, declarator.child_by_field_name("value"))
-                    if value is not None:
-                        info.constants[name] = value
-        elif member.type == "method_declaration":
-            name = text_of(source, member.child_by_field_name("name"))
-            returned = member.child_by_field_name("type")
-            info.methods[name] = facts.qualify(text_of(source, returned)) if returned is not None else None
-        elif member.type == "enum_constant":
-            info.fields[text_of(source, member.child_by_field_name("name"))] = info.name
 
 
 def _modifiers(source: bytes, node: Node) -> set[str]:
@@ -1611,11 +1745,13 @@ class _Memo:
         self.facts = facts
         self.units: dict[tuple[int, int], list[ir.Function]] = {}
         self.file_functions: list[ir.Function] | None = None
+        self.context_key: tuple | None = None
+        self.entries: list[_Lowered] = []
 
 
 _MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # Lowered functions per (unit text, file facts): an edit re-lowers only the units it changed.
-_BY_TEXT: OrderedDict[tuple[bytes, str, str | None], list[ir.Function]] = OrderedDict()
+_BY_TEXT: OrderedDict[tuple[bytes, str, str | None], _Lowered] = OrderedDict()
 _BY_TEXT_LIMIT = 4096
 
 
@@ -1660,14 +1796,65 @@ def lower_unit(unit: Node, document: Document) -> list[ir.Function]:
 
 def units(root: Node) -> Iterator[Node]:
     """Class members (of every top-level class) and other top-level declarations."""
+    for unit, _class_name in _units_with_class(root, b""):
+        yield unit
+
+
+def _units_with_class(root: Node, source: bytes) -> Iterator[tuple[Node, str | None]]:
     for child in root.named_children:
         if child.type in _CLASS_DECLARATIONS:
+            name = text_of(source, child.child_by_field_name("name")) if source else None
             body = child.child_by_field_name("body")
             for member in body.named_children if body is not None else ():
                 if member.type == "enum_body_declarations":
-                    yield from member.named_children
+                    for inner in member.named_children:
+                        yield inner, name
                 elif member.type not in _COMMENTS:
-                    yield member
+                    yield member, name
+
+
+_CALLED = re.compile(rb"([A-Za-z_$][\w$]*)\s*\(")
+
+
+def called_names(text: bytes) -> frozenset[str]:
+    """Names written before ``(`` in a unit's text: the methods it may call."""
+    return frozenset(m.decode("utf-8", "replace") for m in _CALLED.findall(text))
+
+
+def context_key(document: Document) -> tuple:
+    """What the lowering of any unit of the document depends on outside the unit: the file facts but
+    the methods, and the same-file methods of the names its calls use (a method nobody calls, like
+    one just pasted, changes nothing else)."""
+    memo = _memo(document)
+    if memo.context_key is None:
+        file_functions(document)
+        names: set[str] = set()
+        for entry in memo.entries:
+            names |= entry.calls
+        memo.context_key = (memo.facts.base_key, memo.facts.methods_key(names))
+    return memo.context_key
+
+
+def call_methods(function: ir.Function) -> frozenset[str]:
+    """The method names of a function's calls (memoised on the function)."""
+    names = function.extra.get("call_methods")
+    if names is None:
+        names = function.extra["call_methods"] = frozenset(
+            expr.method for expr in walk_expressions(function.body) if isinstance(expr, ir.Call)
+        )
+    return names
+
+
+@dataclass
+class _Lowered:
+    """A unit's lowering, reusable while its text, the file facts but the methods (part of its
+    cache key) and the same-file methods it names (``methods``, checked when any method changed)
+    stay the same."""
+
+    functions: list[ir.Function]
+    table: int  # digest of the file's method table it was checked against
+    methods: tuple  # the methods of the names in its text, as ``JavaFile.methods_key`` gives them
+    calls: frozenset[str]  # the method names its functions call
 
 
 def file_functions(document: Document) -> list[ir.Function]:
@@ -1681,21 +1868,36 @@ def file_functions(document: Document) -> list[ir.Function]:
     if tree is None:
         return []
     source = document.source
+    facts = memo.facts
+    table = facts.table_digest
     collected: list[ir.Function] = []
-    for unit in units(tree.root_node):
-        class_name = enclosing_class(source, unit)
-        key = (source[unit.start_byte : unit.end_byte], memo.facts.key, class_name)
-        functions = _BY_TEXT.get(key)
-        if functions is None:
+    entries: list[_Lowered] = []
+    for unit, class_name in _units_with_class(tree.root_node, source):
+        text = source[unit.start_byte : unit.end_byte]
+        key = (text, facts.base_key, class_name)
+        entry = _BY_TEXT.get(key)
+        if entry is not None and entry.table != table:
+            methods = facts.methods_key(called_names(text))
+            if methods == entry.methods:
+                entry.table = table
+            else:
+                entry = None
+        if entry is None:
             functions = memo.units.get((unit.start_byte, unit.end_byte))
             if functions is None:
                 functions = lower_unit(unit, document)
-            _BY_TEXT[key] = functions
+            calls: set[str] = set()
+            for function in functions:
+                calls |= call_methods(function)
+            entry = _Lowered(functions, table, facts.methods_key(called_names(text)), frozenset(calls))
+            _BY_TEXT[key] = entry
             if len(_BY_TEXT) > _BY_TEXT_LIMIT:
                 _BY_TEXT.popitem(last=False)
         else:
             _BY_TEXT.move_to_end(key)
-        collected.extend(functions)
+        entries.append(entry)
+        collected.extend(entry.functions)
+    memo.entries = entries
     memo.file_functions = collected
     return collected
 

@@ -24,7 +24,9 @@ RULE_OF = {
     "XpathFlow": "LG410",
     "SessionFlow": "LG412",
 }
-_METHOD = re.compile(r"^\s+(?:public|private|protected|static|\s)*[\w<>\[\], ?]+\s+(bad|good)(\w*)\s*\(", re.M)
+_METHOD = re.compile(
+    r"^\s+(?:public|private|protected|static|\s)*[\w<>\[\], ?]+\s+(bad|good)(\w*)\s*\(", re.M
+)
 
 
 def _pairs(text: str) -> tuple[list[str], list[str]]:
