@@ -237,6 +237,7 @@ class FileAnalysis:
         self._in_progress: set[int] = set()
         self._callees: dict[int, frozenset[str]] = {}
         self._called: frozenset[str] | None = None
+        self._name_counts: dict[str, int] | None = None  # how many functions call each name
         if previous is not None:
             self._carry_over(previous)
 
@@ -258,6 +259,17 @@ class FileAnalysis:
                     self._signatures[id(f)] = previous._signatures[id(f)]
             if id(f) in previous._callees:
                 self._callees[id(f)] = previous._callees[id(f)]
+        if previous._name_counts is not None:
+            counts = dict(previous._name_counts)
+            for f in previous.functions:
+                if id(f) not in kept_ids:
+                    for name in previous._callee_set(f):
+                        counts[name] -= 1
+            for f in self.functions:
+                if id(f) not in kept_ids:
+                    for name in self._callee_set(f):
+                        counts[name] = counts.get(name, 0) + 1
+            self._name_counts = counts
         changed: set[str] = set()
         for key in set(self.by_key) | set(previous.by_key):
             now, before = self.by_key.get(key), previous.by_key.get(key)
@@ -295,10 +307,13 @@ class FileAnalysis:
     def called_keys(self) -> frozenset[str]:
         """The keys of the file's functions that some function of the file calls (or names)."""
         if self._called is None:
-            names: set[str] = set()
-            for function in self.functions:
-                names |= self._callee_set(function)
-            self._called = frozenset(names & set(self.by_key))
+            counts = self._name_counts
+            if counts is None:
+                counts = self._name_counts = {}
+                for function in self.functions:
+                    for name in self._callee_set(function):
+                        counts[name] = counts.get(name, 0) + 1
+            self._called = frozenset(key for key in self.by_key if counts.get(key))
         return self._called
 
     def _callee_set(self, function: ir.Function) -> frozenset[str]:

@@ -319,7 +319,7 @@ class JavaFile:
 
     @functools.cached_property
     def table_digest(self) -> int:
-        return hash(tuple(sorted(self.method_table.items())))
+        return hash(tuple((name, info.methods and tuple(info.methods.items())) for name, info in self.classes.items()))
 
     def methods_key(self, names: Iterable[str]) -> tuple:
         """What the file's methods of these names are (a unit's lowering depends on the methods it
@@ -1831,8 +1831,18 @@ def context_key(document: Document) -> tuple:
         names: set[str] = set()
         for entry in memo.entries:
             names |= entry.calls
-        memo.context_key = (memo.facts.base_key, memo.facts.methods_key(names))
+        frozen = frozenset(names)
+        cache_key = (memo.facts.table_digest, frozen)
+        methods = _CONTEXT_METHODS.get(cache_key)
+        if methods is None:
+            methods = memo.facts.methods_key(frozen)
+            _CONTEXT_METHODS.clear()  # one document at a time is being edited: keep the last
+            _CONTEXT_METHODS[cache_key] = methods
+        memo.context_key = (memo.facts.base_key, methods)
     return memo.context_key
+
+
+_CONTEXT_METHODS: dict[tuple, tuple] = {}
 
 
 def call_methods(function: ir.Function) -> frozenset[str]:
