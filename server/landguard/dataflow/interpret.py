@@ -238,6 +238,9 @@ class FileAnalysis:
         self._callees: dict[int, frozenset[str]] = {}
         self._called: frozenset[str] | None = None
         self._name_counts: dict[str, int] | None = None  # how many functions call each name
+        self._summary_digest: str | None = None
+        # Set when ``previous`` is known to give every called function the same summary.
+        self.same_summaries_as: FileAnalysis | None = None
         if previous is not None:
             self._carry_over(previous)
 
@@ -285,6 +288,8 @@ class FileAnalysis:
             if old_signature is None or summary is None or summary.signature() != old_signature:
                 changed.add(key)
         if not changed:
+            if self.called_keys() == previous.called_keys():
+                self.same_summaries_as = previous  # every summary a caller can see is as before
             return
         # Something callers see changed: forget what depends on it (and what was just computed from
         # carried summaries that may now be stale).
@@ -351,6 +356,12 @@ class FileAnalysis:
     def summary_key(self) -> object:
         """A digest of the summaries of the functions the file calls: changes when a helper's
         behaviour does (a function nobody in the file calls affects no other function's facts)."""
+        if self._summary_digest is not None:
+            return self._summary_digest
+        same = self.same_summaries_as
+        if same is not None and same._summary_digest is not None:
+            self._summary_digest = same._summary_digest
+            return self._summary_digest
         digest = hashlib.blake2b(digest_size=16)
         for key in sorted(self.called_keys()):
             function = self.by_key[key]
@@ -361,7 +372,8 @@ class FileAnalysis:
                 if summary is not None:
                     self._signatures[id(function)] = signature
             digest.update(repr((key, signature)).encode())
-        return digest.hexdigest()
+        self._summary_digest = digest.hexdigest()
+        return self._summary_digest
 
 
 def _callee_names(function: ir.Function) -> frozenset[str]:

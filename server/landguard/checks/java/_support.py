@@ -479,13 +479,24 @@ def _helpers_with(document: Document, context: CheckContext, kind: str) -> froze
     cached = context.cache.get(key)
     if cached is None:
         analysis = file_analysis(document, context)
+        same = analysis.same_summaries_as
+        by_kind = _HELPERS.setdefault(analysis, {})
+        if same is not None and kind in _HELPERS.get(same, {}):
+            by_kind[kind] = _HELPERS[same][kind]
+        if kind in by_kind:
+            cached = context.cache[key] = by_kind[kind]
+            return cached
         found = set()
         for name in analysis.called_keys():
             summary = analysis.summary(analysis.by_key[name])
             if summary is not None and any(sink.kind == kind for sink in summary.sinks):
                 found.add(name)
-        cached = context.cache[key] = frozenset(found)
+        cached = context.cache[key] = by_kind[kind] = frozenset(found)
     return cached
+
+
+# Per analysis: the helpers holding a sink of each kind (reused while summaries stay the same).
+_HELPERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _call_names(function: ir.Function) -> frozenset[str]:
