@@ -319,7 +319,9 @@ class JavaFile:
 
     @functools.cached_property
     def table_digest(self) -> int:
-        return hash(tuple((name, info.methods and tuple(info.methods.items())) for name, info in self.classes.items()))
+        return hash(
+            tuple((name, info.methods and tuple(info.methods.items())) for name, info in self.classes.items())
+        )
 
     def methods_key(self, names: Iterable[str]) -> tuple:
         """What the file's methods of these names are (a unit's lowering depends on the methods it
@@ -1828,21 +1830,38 @@ def context_key(document: Document) -> tuple:
     memo = _memo(document)
     if memo.context_key is None:
         file_functions(document)
-        names: set[str] = set()
-        for entry in memo.entries:
-            names |= entry.calls
-        frozen = frozenset(names)
-        cache_key = (memo.facts.table_digest, frozen)
-        methods = _CONTEXT_METHODS.get(cache_key)
-        if methods is None:
-            methods = memo.facts.methods_key(frozen)
-            _CONTEXT_METHODS.clear()  # one document at a time is being edited: keep the last
-            _CONTEXT_METHODS[cache_key] = methods
+        counts = _called_counts(document, memo.entries)
+        table = memo.facts.method_table
+        methods = tuple((name, table[name]) for name in sorted(table) if counts.get(name))
         memo.context_key = (memo.facts.base_key, methods)
     return memo.context_key
 
 
-_CONTEXT_METHODS: dict[tuple, tuple] = {}
+# Per document: the lowered units of its last run (by identity) and how many call each method name,
+# updated by the units that changed rather than recounted.
+_CALL_COUNTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _called_counts(document: Document, entries: list[_Lowered]) -> dict[str, int]:
+    current = {id(entry): entry for entry in entries}
+    previous = _CALL_COUNTS.get(document)
+    if previous is None:
+        counts: dict[str, int] = {}
+        for entry in entries:
+            for name in entry.calls:
+                counts[name] = counts.get(name, 0) + 1
+    else:
+        old, counts = previous[0], dict(previous[1])
+        for key, entry in old.items():
+            if current.get(key) is not entry:
+                for name in entry.calls:
+                    counts[name] -= 1
+        for key, entry in current.items():
+            if old.get(key) is not entry:
+                for name in entry.calls:
+                    counts[name] = counts.get(name, 0) + 1
+    _CALL_COUNTS[document] = (current, counts)
+    return counts
 
 
 def call_methods(function: ir.Function) -> frozenset[str]:
@@ -1865,6 +1884,7 @@ class _Lowered:
     table: int  # digest of the file's method table it was checked against
     methods: tuple  # the methods of the names in its text, as ``JavaFile.methods_key`` gives them
     calls: frozenset[str]  # the method names its functions call
+    names: frozenset[str]  # the names before ``(`` in its text
 
 
 def file_functions(document: Document) -> list[ir.Function]:
@@ -1887,7 +1907,7 @@ def file_functions(document: Document) -> list[ir.Function]:
         key = (text, facts.base_key, class_name)
         entry = _BY_TEXT.get(key)
         if entry is not None and entry.table != table:
-            methods = facts.methods_key(called_names(text))
+            methods = facts.methods_key(entry.names)
             if methods == entry.methods:
                 entry.table = table
             else:
@@ -1899,7 +1919,8 @@ def file_functions(document: Document) -> list[ir.Function]:
             calls: set[str] = set()
             for function in functions:
                 calls |= call_methods(function)
-            entry = _Lowered(functions, table, facts.methods_key(called_names(text)), frozenset(calls))
+            names = called_names(text)
+            entry = _Lowered(functions, table, facts.methods_key(names), frozenset(calls), names)
             _BY_TEXT[key] = entry
             if len(_BY_TEXT) > _BY_TEXT_LIMIT:
                 _BY_TEXT.popitem(last=False)

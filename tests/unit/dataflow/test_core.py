@@ -368,10 +368,14 @@ def test_summary_key_changes_with_helper_behaviour() -> None:
     clean = fn(ir.Return(L("x")), params=HELPER_PARAM, key="h", name="h")
     dirty = fn(ir.Return(N("v")), params=HELPER_PARAM, key="h", name="h")
     assert (
-        FileAnalysis([caller, clean], MODELS).summary_key() != FileAnalysis([caller, dirty], MODELS).summary_key()
+        FileAnalysis([caller, clean], MODELS).summary_key()
+        != FileAnalysis([caller, dirty], MODELS).summary_key()
     )
     same = fn(ir.Return(L("x")), params=HELPER_PARAM, key="h", name="h")
-    assert FileAnalysis([caller, clean], MODELS).summary_key() == FileAnalysis([caller, same], MODELS).summary_key()
+    assert (
+        FileAnalysis([caller, clean], MODELS).summary_key()
+        == FileAnalysis([caller, same], MODELS).summary_key()
+    )
     # A function nobody in the file calls affects no other function's facts: not part of the key.
     assert FileAnalysis([clean], MODELS).summary_key() == FileAnalysis([dirty], MODELS).summary_key()
 
