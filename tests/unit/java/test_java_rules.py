@@ -310,7 +310,10 @@ def test_benchmark_generator_produces_parseable_java(tmp_path):
     assert {f.rule_id for f in found} == {"LG401", "LG402", "LG403", "LG404", "LG406"}
 
 
-@pytest.mark.parametrize("path", JAVA_FIXTURES, ids=[p.stem for p in JAVA_FIXTURES])
+FLOW_FIXTURES = sorted((FIXTURES / "java" / "flow").glob("*.java"))
+
+
+@pytest.mark.parametrize("path", JAVA_FIXTURES + FLOW_FIXTURES, ids=[p.stem for p in JAVA_FIXTURES + FLOW_FIXTURES])
 def test_incremental_results_equal_a_fresh_scan(path: Path):
     """Edits anywhere (new lines above methods, changed imports and constants): cached results,
     fixes included, stay what a scan from scratch reports."""
@@ -327,6 +330,10 @@ def test_incremental_results_equal_a_fresh_scan(path: Path):
         "import java.security.SecureRandom;\n",
         "import java.sql.*;\n",
         "    int x;\n",
+        # Same-file helpers appearing, changing and disappearing: callers' summaries must follow.
+        "    static String quoted(String v) { return v; }\n",
+        "    static String digits(String v) { return String.valueOf(Integer.parseInt(v)); }\n",
+        "    private static final boolean DEBUG = true;\n",
     ]
     for _ in range(12):
         document = analysis.document
