@@ -319,9 +319,7 @@ class JavaFile:
 
     @functools.cached_property
     def table_digest(self) -> int:
-        return hash(
-            tuple((name, info.methods and tuple(info.methods.items())) for name, info in self.classes.items())
-        )
+        return hash(tuple((name, tuple(info.methods.items())) for name, info in self.classes.items()))
 
     def methods_key(self, names: Iterable[str]) -> tuple:
         """What the file's methods of these names are (a unit's lowering depends on the methods it

@@ -62,3 +62,18 @@ def test_request_data_is_high_confidence_and_parameters_medium(path: Path):
         if finding.rule_id == RULE_OF[path.stem] and finding.rule_id != "LG408":
             line = lines[finding.span.start_line]
             assert finding.confidence.label == ("medium" if "(medium" in line else "high"), line
+
+
+def test_classes_without_methods_and_nested_types():
+    text = (
+        "import java.sql.Statement;\nimport javax.servlet.http.HttpServletRequest;\n\n"
+        "class A {\n    interface Marker {}\n    static class Empty {}\n    enum Mode { ON, OFF }\n"
+        "    record Pair(String left, String right) {}\n"
+        "    void m(Statement st, HttpServletRequest request) throws Exception {\n"
+        '        Pair pair = new Pair(request.getParameter("a"), "b");\n'
+        '        st.executeQuery("SELECT * FROM t WHERE a = \'" + pair.left() + "\'");\n'
+        '        st.executeQuery("SELECT * FROM t WHERE m = \'" + Mode.ON + "\'");\n'
+        "    }\n}\n"
+    )
+    found = [f for f in findings_for(text, "A.java") if f.rule_id == "LG401"]
+    assert [f.span.start_line for f in found] == [10]

@@ -313,7 +313,9 @@ def test_benchmark_generator_produces_parseable_java(tmp_path):
 FLOW_FIXTURES = sorted((FIXTURES / "java" / "flow").glob("*.java"))
 
 
-@pytest.mark.parametrize("path", JAVA_FIXTURES + FLOW_FIXTURES, ids=[p.stem for p in JAVA_FIXTURES + FLOW_FIXTURES])
+@pytest.mark.parametrize(
+    "path", JAVA_FIXTURES + FLOW_FIXTURES, ids=[p.stem for p in JAVA_FIXTURES + FLOW_FIXTURES]
+)
 def test_incremental_results_equal_a_fresh_scan(path: Path):
     """Edits anywhere (new lines above methods, changed imports and constants): cached results,
     fixes included, stay what a scan from scratch reports."""
