@@ -29,6 +29,15 @@ CACHE_FORMAT = 1
 # Below this many files, worker start-up costs more than it saves.
 PARALLEL_THRESHOLD = 24
 _MANIFESTS = ("pyproject.toml", "requirements.txt", "package.json", "landguard.toml")
+# AI assistants' ignore files decide LG604 findings (checks/ai/ai_context_exposure.py).
+_MANIFESTS += (
+    ".cursorignore",
+    ".aiexclude",
+    ".codeiumignore",
+    ".aiderignore",
+    ".continueignore",
+    ".geminiignore",
+)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The ``landguard`` command: check | lsp | rules | explain.
+"""The ``landguard`` command: check | lsp | rules | explain | audit.
 
 Exit codes of ``check``: 0 when nothing at or above ``--fail-on`` was found, 1 when
 something was, 2 for usage or configuration errors (printed to stderr).
@@ -48,6 +48,11 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--jobs", "-j", type=int, default=None, help="worker processes (default: number of cores)"
     )
+    check.add_argument(
+        "--ai-only",
+        action="store_true",
+        help="report only findings in code marked as AI-generated (aiMarkers comments; LG605)",
+    )
 
     lsp = commands.add_parser("lsp", help="run the language server (stdio by default)")
     lsp.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
@@ -62,6 +67,22 @@ def _build_parser() -> argparse.ArgumentParser:
 
     explain = commands.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", metavar="RULE", help="rule id, e.g. LG101")
+
+    audit = commands.add_parser(
+        "audit", help="the audit trail (.landguard/audit.jsonl): verify it, report on it"
+    )
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION")
+    verify = audit_commands.add_parser(
+        "verify", help="check the hash chain; name each edited, deleted, inserted or moved record"
+    )
+    verify.add_argument("root", nargs="?", default=".", metavar="ROOT", help="project root (default: .)")
+    audit_report = audit_commands.add_parser(
+        "report", help="findings per rule and per 1,000 lines, fixed vs suppressed, ..."
+    )
+    audit_report.add_argument(
+        "root", nargs="?", default=".", metavar="ROOT", help="project root (default: .)"
+    )
+    audit_report.add_argument("--format", choices=("markdown", "json"), default="markdown")
 
     deps = commands.add_parser("deps", help="dependency data: `landguard deps import-osv FILE`")
     deps.add_argument("deps_args", nargs=argparse.REMAINDER, metavar="...")
@@ -79,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         return _rules(args, sys.stdout)
     if args.command == "explain":
         return _explain(args, sys.stdout)
+    if args.command == "audit":
+        return _audit(args, parser)
     if args.command == "deps":
         from landguard.checks.deps.advisories import import_osv_command
 
@@ -126,6 +149,10 @@ def _check(args: argparse.Namespace) -> int:
     result = run_check(args.paths, config, use_cache=not args.no_cache, jobs=args.jobs, root=root)
     for notice in result.notices:
         print(f"landguard: {notice}", file=sys.stderr)
+    if config.audit:
+        _record_audit(result, root, config)
+    if args.ai_only:
+        _keep_ai_marked(result)
 
     out: TextIO
     if args.output:
@@ -157,6 +184,83 @@ def _check(args: argparse.Namespace) -> int:
     threshold = Severity.parse(args.fail_on)
     failing = any(f.severity >= threshold for file in result.files for f in file.findings)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _record_audit(result, root: Path, config) -> None:
+    """Append this run to the project's audit trail (opt-in: ``audit = true``)."""
+    from landguard.audit import AuditTrail, observe
+    from landguard.engine.positions import split_lines
+    from landguard.workspace import decode
+
+    trail = AuditTrail(root, "cli")
+    for file_result in result.files:
+        if file_result.skipped:
+            continue
+        path = Path(file_result.path)
+        try:
+            text, _ = decode((path if path.is_absolute() else root / path).read_bytes())
+        except OSError:
+            continue
+        if text is None:
+            continue
+        lines = split_lines(text)
+        marked = _marked_lines(text, path, config.ai_markers)
+        observation = observe(trail.key, path.as_posix(), lines, file_result.findings, ai_marked_lines=marked)
+        trail.record_observation(observation)
+        if trail.problem:
+            print(f"landguard: {trail.problem}", file=sys.stderr)
+            return
+
+
+def _marked_lines(text: str, path: Path, markers: tuple[str, ...]) -> int:
+    """How many lines of ``text`` are in code marked as AI-generated."""
+    from landguard.engine.analyze import ai_marked_regions
+    from landguard.engine.document import Document
+
+    lowered = text.lower()
+    if not markers or not any(m in lowered for m in markers):
+        return 0
+    document = Document(text, path=str(path))
+    regions = ai_marked_regions(document, markers)
+    covered = {n for _, start, end in regions for n in range(start, min(end, len(document.lines) - 1) + 1)}
+    return len(covered)
+
+
+def _audit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from landguard import audit
+
+    if args.audit_command == "verify":
+        result = audit.verify(args.root)
+        for problem in result.problems:
+            print(problem)
+        if result.ok:
+            print(f"audit trail intact: {result.records} records")
+            return EXIT_CLEAN
+        return EXIT_FINDINGS
+    if args.audit_command == "report":
+        data = audit.report(args.root)
+        if args.format == "json":
+            json.dump(data, sys.stdout, indent=2)
+            sys.stdout.write("\n")
+        else:
+            sys.stdout.write(audit.report_markdown(data))
+        return EXIT_CLEAN
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def _keep_ai_marked(result) -> None:
+    """``--ai-only``: drop every finding outside code marked as AI-generated."""
+    from landguard.engine.analyze import AI_MARKED
+
+    for file_result in result.files:
+        kept = [
+            (finding, located)
+            for finding, located in zip(file_result.findings, file_result.locations, strict=True)
+            if any(key == AI_MARKED for key, _ in finding.properties)
+        ]
+        file_result.findings = [finding for finding, _ in kept]
+        file_result.locations = [located for _, located in kept]
 
 
 def _lsp(args: argparse.Namespace) -> int:

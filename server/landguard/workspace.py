@@ -38,6 +38,7 @@ ALWAYS_SKIPPED_DIRS = frozenset(
         ".ruff_cache",
         ".pytest_cache",
         ".landguard_cache",
+        ".landguard",  # the audit trail
         ".hypothesis",
         "site-packages",
     }

@@ -68,6 +68,9 @@ class CallFact:
     args: tuple[Value, ...]
     keywords: dict[str, Value]
     result: Value = CLEAN
+    # The callee is a function of this file: its summary decides, not library models matched by
+    # method name (a class's own `execute` method is not a database cursor's).
+    local: bool = False
 
     def argument(self, position: int, keyword: str | None = None) -> Value | None:
         if position < len(self.args):
@@ -151,6 +154,8 @@ class FunctionFacts:
         wanted = None if strengths is None else frozenset(strengths)
         hits: list[SinkHit] = []
         for fact in self.calls:
+            if fact.local:
+                continue
             for row in self.models.sinks.match(fact.callee, fact.call.method):
                 if row.kind != kind or not sink_applies(row, fact):
                     continue
@@ -221,8 +226,12 @@ class FileAnalysis:
         functions: Iterable[ir.Function],
         models: Models,
         constants: dict[str, Any] | None = None,
+        resolve: Callable[[str], ir.Function | None] | None = None,
         previous: FileAnalysis | None = None,
     ) -> None:
+        """``resolve(key)``: finds a function of the file by key on demand (adapters lower lazily);
+        ``functions`` are known up front. ``previous``: the last analysis of the same file, whose
+        summaries of unchanged functions are reused (see ``_carry_over``)."""
         self.models = models
         self.functions = list(functions)
         self.by_key: dict[str, ir.Function] = {}
@@ -231,6 +240,8 @@ class FileAnalysis:
                 if key and key not in self.by_key:
                     self.by_key[key] = function
         self.constants = constants or {}
+        self._resolve = resolve
+        self._unresolved: set[str] = set()
         self._facts: dict[int, FunctionFacts] = {}
         self._summaries: dict[int, Summary] = {}
         self._signatures: dict[int, object] = {}
@@ -351,7 +362,16 @@ class FileAnalysis:
         return cached
 
     def lookup(self, callee: str | None) -> ir.Function | None:
-        return self.by_key.get(callee) if callee else None
+        if not callee:
+            return None
+        function = self.by_key.get(callee)
+        if function is None and self._resolve is not None and callee not in self._unresolved:
+            function = self._resolve(callee)
+            if function is None:
+                self._unresolved.add(callee)
+            else:
+                self.by_key[callee] = function
+        return function
 
     def summary_key(self) -> object:
         """A digest of the summaries of the functions the file calls: changes when a helper's
@@ -419,6 +439,8 @@ def _summarise(facts: FunctionFacts) -> Summary:
         returned = join(returned, value)
     sinks: list[HelperSink] = []
     for fact in facts.calls:
+        if fact.local:
+            continue
         for row in facts.models.sinks.match(fact.callee, fact.call.method):
             if not sink_applies(row, fact):
                 continue
@@ -968,7 +990,12 @@ class _Interpreter:
         if not rows:
             return CLEAN
         origin = getattr(expr, "node", None)
-        return tainted({Label(row.label, row.get("strength", REQUEST), origin) for row in rows})
+        return tainted(
+            {
+                Label(row.label, row.get("strength", REQUEST), origin, frozenset(row.get("safe_for", ())))
+                for row in rows
+            }
+        )
 
     # -- calls
 
@@ -979,7 +1006,8 @@ class _Interpreter:
         result = self._call_result(call, receiver, args, keywords, state)
         fact = self._calls.get(id(call))
         if fact is None:
-            self._calls[id(call)] = CallFact(call, call.callee, receiver, args, keywords, result)
+            local = self.file.lookup(call.callee) is not None
+            self._calls[id(call)] = CallFact(call, call.callee, receiver, args, keywords, result, local)
         else:  # a loop visits it again: merge what reaches it
             fact.receiver = join(fact.receiver, receiver) if receiver is not None else fact.receiver
             fact.args = (
@@ -1035,7 +1063,15 @@ class _Interpreter:
                     folded = _fold_string_method(method, receiver.const, [a.const for a in args])
                     if folded is not UNKNOWN:
                         return Value(const=folded)
-        flowing = union([*(inputs), *((receiver,) if receiver is not None else ())])
+        direct = (receiver is not None and (receiver.is_const or bool(receiver.all_labels()))) or bool(
+            models.propagators.match(callee, method)
+        )
+        flowing = union(inputs)
+        if not direct and flowing.labels:
+            # An unmodelled function: its result depends on the arguments somehow.
+            flowing = map_labels(flowing, lambda label: label.made_indirect())
+        if receiver is not None:
+            flowing = union([flowing, receiver])
         return _plus(flowing, source)
 
     def _container_call(

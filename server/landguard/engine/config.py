@@ -10,9 +10,10 @@ Sources, later ones overriding earlier ones key by key:
 
 Keys (TOML may spell them camelCase or snake_case): ``select``, ``ignore`` (rule ids or
 prefixes such as ``LG1``), ``severity`` (rule id -> note|warning|error), ``exclude`` (glob
-patterns), ``maxFileSize`` (bytes), ``aiMarkers``, and ``dependencies.online``,
+patterns), ``maxFileSize`` (bytes), ``aiMarkers``, ``audit`` (bool: keep the audit trail), and ``dependencies.online``,
 ``dependencies.pypiUrl``, ``dependencies.npmUrl``, ``dependencies.osvUrl``,
-``dependencies.timeout`` (seconds).
+``dependencies.timeout`` (seconds), and ``models.<language>`` (extra dataflow model rows:
+``[[tool.landguard.models.python.sink]]`` …, see ``dataflow/models.py``).
 
 Invalid settings never stop Landguard: each problem becomes one clear message in
 ``ConfigResult.errors`` and the default for that key stays in effect.
@@ -59,6 +60,10 @@ class Config:
     max_file_size: int = 2_000_000
     ai_markers: tuple[str, ...] = DEFAULT_AI_MARKERS
     dependencies: DependencySettings = field(default_factory=DependencySettings)
+    # Extra dataflow model rows, per language: ((language, (Row, ...)), ...); see dataflow/models.py.
+    models: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    # Opt-in: append what is found, fixed and suppressed to .landguard/audit.jsonl (landguard/audit.py).
+    audit: bool = False
     # Where the project file was found (for relative excludes and reporting); not a setting.
     root: str | None = None
 
@@ -120,6 +125,30 @@ def _selectors(value: Any, key: str, errors: list[str]) -> tuple[str, ...] | Non
     return tuple(good)
 
 
+def _model_rows(value: Any, key: str, errors: list[str]) -> tuple[tuple[str, tuple[Any, ...]], ...] | None:
+    """``models.<language>.<table> = [rows]``: extra sources, sinks, sanitizers … (validated)."""
+    from landguard.dataflow.models import ModelError, rows_from_toml
+
+    if not isinstance(value, Mapping):
+        errors.append(f"'{key}' must be a table of languages (python, javascript, java); ignoring it")
+        return None
+    parsed = []
+    for language, tables in value.items():
+        if language not in ("python", "javascript", "java"):
+            errors.append(f"'{key}.{language}': unknown language (python, javascript or java); ignoring it")
+            continue
+        if not isinstance(tables, Mapping):
+            errors.append(f"'{key}.{language}' must be a table of [[source]]/[[sink]]/... rows; ignoring it")
+            continue
+        try:
+            rows = rows_from_toml(tables, f"{key}.{language}")
+        except ModelError as exc:
+            errors.append(f"{exc}; ignoring the {language} models")
+            continue
+        parsed.append((language, tuple(rows)))
+    return tuple(parsed)
+
+
 def apply_settings(base: Config, settings: Mapping[str, Any], origin: str) -> tuple[Config, list[str]]:
     """Overlay ``settings`` (a TOML table or editor settings object) on ``base``.
 
@@ -170,6 +199,11 @@ def apply_settings(base: Config, settings: Mapping[str, Any], origin: str) -> tu
             parsed = _string_list(value, raw_key, errors)
             if parsed is not None:
                 changes["ai_markers"] = tuple(m.lower() for m in parsed if m.strip())
+        elif key == "audit":
+            if isinstance(value, bool):
+                changes["audit"] = value
+            else:
+                errors.append(f"'{raw_key}' must be true or false; ignoring it")
         elif key == "dependencies":
             if not isinstance(value, Mapping):
                 errors.append(f"'{raw_key}' must be a table/object; ignoring it")
@@ -199,6 +233,10 @@ def apply_settings(base: Config, settings: Mapping[str, Any], origin: str) -> tu
                         )
                 else:
                     errors.append(f"unknown setting 'dependencies.{dep_raw}'; ignoring it")
+        elif key == "models":
+            parsed_models = _model_rows(value, raw_key, errors)
+            if parsed_models is not None:
+                changes["models"] = parsed_models
         elif key in ("enable", "trace", "path", "interpreter", "configuration_preference", "server"):
             continue  # client-side settings, meaningful to the editor extension only
         else:

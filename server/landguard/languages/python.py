@@ -31,6 +31,7 @@ import ast
 import builtins
 import hashlib
 import re
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -40,6 +41,7 @@ from landguard.dataflow import ir
 from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts
 from landguard.dataflow.models import Models, load_models
 from landguard.dataflow.values import Value
+from landguard.engine.languages import captures
 
 LOCAL_PREFIX = "<local>."
 REQUEST_PARAMETER_TYPE = "web.request"
@@ -143,8 +145,14 @@ def qualify(dotted: str, imports: dict[str, str]) -> str:
 
 def string_value(node: Node) -> str | None:
     """The value of a string literal without interpolations (bytes decoded as latin-1)."""
-    if any(child.type == "interpolation" for child in node.children):
+    children = node.children
+    if any(child.type == "interpolation" for child in children):
         return None
+    # Fast path: a plain literal without escapes is its content (most strings in real code).
+    if 2 <= len(children) <= 3 and children[0].type == "string_start" and children[-1].type == "string_end":
+        prefix = text(children[0]).rstrip("'\"").lower()
+        if prefix in ("", "r", "b", "rb", "br", "u"):
+            return text(children[1]) if len(children) == 3 and children[1].type == "string_content" else ""
     try:
         value = ast.literal_eval(text(node))
     except (ValueError, SyntaxError, MemoryError, RecursionError):
@@ -191,8 +199,8 @@ class _Lowerer:
     def __init__(self, imports: dict[str, str], lowered: _Lowered) -> None:
         self.imports = imports
         self.lowered = lowered
-        self.function_stack: list[ir.Function | None] = []
         self.pending_calls: list[list[int]] = []
+        self.pending_callees: list[set[str]] = []
 
     # -- functions
 
@@ -209,11 +217,20 @@ class _Lowerer:
         self.imports = imports
         params = self._parameters(node, class_name)
         for param in params:
-            # A parameter hides a module name of the same spelling (`def f(eval): eval(x)`).
-            imports[param.name] = param.type or (LOCAL_PREFIX + param.name)
+            # A parameter hides a module name or builtin of the same spelling (`def f(eval): eval(x)`).
+            if param.type:
+                imports[param.name] = param.type
+            elif param.name in imports or param.name in _BUILTIN_NAMES:
+                imports[param.name] = LOCAL_PREFIX + param.name
+            else:
+                imports.pop(param.name, None)
         self.pending_calls.append([])
+        self.pending_callees.append(set())
         body = self.block(body_node)
         calls = self.pending_calls.pop()
+        callees = self.pending_callees.pop()
+        if self.pending_callees:
+            self.pending_callees[-1] |= callees  # a nested function's calls are its parent's too
         self.imports = saved
         decorators = decorator_texts(node)
         tags = set()
@@ -238,7 +255,7 @@ class _Lowerer:
             class_name=class_name,
             tags=frozenset(tags),
             node=node,
-            extra={"aliases": aliases},
+            extra={"aliases": aliases, "callees": frozenset(callees)},
         )
         self.lowered.functions.append(function)
         for call_id in calls:
@@ -700,6 +717,8 @@ class _Lowerer:
         call = ir.Call(callee, method, tuple(args), tuple(keywords), receiver, False, spread, node)
         if self.pending_calls:
             self.pending_calls[-1].append(node.id)
+        if self.pending_callees and callee is not None:
+            self.pending_callees[-1].add(callee)
         return call
 
     def _lambda(self, node: Node) -> ir.Function:
@@ -802,15 +821,139 @@ class PythonFlow:
         self.models = models or load_models("python")
         self._units: dict[int, _Lowered] = {}
         self._analysis: FileAnalysis | None = None
+        self._constants: dict[str, object] | None = None
+        self._definitions: dict[str, Node] | None = None
+        self._state: _SummaryState | None = None
+        self._texts: dict[int, bytes] = {}
+        self._imports_key = frozenset(imports.items())
 
     @property
     def analysis(self) -> FileAnalysis:
         if self._analysis is None:
-            functions: list[ir.Function] = []
-            for unit in _top_level_definitions(self.root):
-                functions.extend(self.lower_unit(unit).functions)
-            self._analysis = FileAnalysis(functions, self.models, module_constants(self.root))
+            self._analysis = FileAnalysis((), self.models, self.constants, resolve=self.function_by_key)
         return self._analysis
+
+    @property
+    def constants(self) -> dict[str, object]:
+        if self._constants is None:
+            self._constants = module_constants(self.root)
+        return self._constants
+
+    @property
+    def definitions(self) -> dict[str, Node]:
+        """Key (``helper``, ``self.load``, ``Store.load``) -> the unit that defines it; no lowering."""
+        if self._definitions is None:
+            self._definitions = {}
+            for unit, name, class_name in _top_level_definitions(self.root):
+                keys = (
+                    (name,) if class_name is None else (f"self.{name}", f"{class_name}.{name}", f"cls.{name}")
+                )
+                for key in keys:
+                    self._definitions.setdefault(key, unit)
+        return self._definitions
+
+    def function_by_key(self, key: str) -> ir.Function | None:
+        unit = self.definitions.get(key)
+        if unit is None:
+            return None
+        for function in self.lower_unit(unit).functions:
+            if function.key == key or key in function.extra.get("aliases", ()):
+                return function
+        return None
+
+    def unit_key(self, unit: Node) -> object:
+        """What findings in ``unit`` depend on outside it: the summaries of the file's functions it
+        calls and the module constants it reads (both exact; each summary is cached by its
+        function's text, so an edit re-summarises one function and rechecks only its callers)."""
+        callees, names = self.unit_names(unit)
+        summaries = tuple((key, self._signature(key)) for key in sorted(callees & self.definitions.keys()))
+        used = self._used_constants(names)
+        return (summaries, used) if summaries or used else None
+
+    def _used_constants(self, names: frozenset[str]) -> tuple[tuple[str, object], ...]:
+        constants = self.constants
+        if not constants:
+            return ()
+        return tuple((name, constants[name]) for name in sorted(names & constants.keys()))
+
+    def _text_of(self, unit: Node) -> bytes:
+        found = self._texts.get(unit.id)
+        if found is None:
+            found = self._texts[unit.id] = unit.text or b""
+        return found
+
+    def unit_names(self, unit: Node, text_key: bytes | None = None) -> tuple[frozenset[str], frozenset[str]]:
+        """(last names of the calls in ``unit``, identifiers it reads), cached by the unit's text."""
+        if text_key is None:
+            text_key = self._text_of(unit)
+        cached = _UNIT_NAMES.get(text_key)
+        if cached is None:
+            found = captures("python", _NAMES_QUERY, unit)
+            # Callees as written (`helper`, `self.load`, `Store.load`): the same-file keys they can be.
+            callees = frozenset("".join(text(node).split()) for node in found.get("callee", ()))
+            names = frozenset(text(node) for node in found.get("name", ()))
+            cached = (callees, names)
+            if len(_UNIT_NAMES) > _SIGNATURE_CACHE_SIZE:
+                _UNIT_NAMES.clear()
+            _UNIT_NAMES[text_key] = cached
+        return cached
+
+    def _signature(self, key: str) -> object:
+        """The summary signature of the file's function ``key`` (None if there is none)."""
+        state = self._state
+        if state is None:
+            return self._compute_signature(key)
+        if key in state.stale:
+            self._refresh(key)
+        return state.signatures.get(key)
+
+    def _compute_signature(self, key: str) -> object:
+        function = self.function_by_key(key)
+        summary = self.analysis.summary(function) if function is not None else None
+        return summary.signature() if summary is not None else None
+
+    def _refresh(self, key: str) -> None:
+        """Re-summarise a stale function; if its signature changed, its callers go stale."""
+        state = self._state
+        assert state is not None
+        state.stale.discard(key)
+        function = self.function_by_key(key)
+        signature = self._compute_signature(key)
+        state.set_callees(key, frozenset(function.extra.get("callees", ()) if function else ()))
+        if state.signatures.get(key, _MISSING) != signature:
+            state.signatures[key] = signature
+            state.stale.update(caller for caller in state.callers.get(key, ()) if caller in self.definitions)
+
+    def prepare(self, document: object) -> None:
+        """Bring the document's persistent summary table up to date, once per run.
+
+        Functions whose text changed (and the callers of functions added or removed) are marked
+        stale; a stale signature is recomputed when a unit's key asks for it, and if it changed,
+        its callers go stale in turn. So the table always equals what a fresh analysis computes,
+        at the cost of the edit rather than of the file.
+        """
+        if self._state is not None:
+            return
+        state = _STATES.get(document)
+        if state is None:
+            state = _SummaryState()
+            try:
+                _STATES[document] = state
+            except TypeError:  # not weak-referenceable: no persistence, still correct
+                pass
+        definitions = self.definitions
+        if state.imports_key != self._imports_key or state.constants != self.constants:
+            state.reset(self._imports_key, dict(self.constants))
+        for key, unit in definitions.items():
+            current = self._text_of(unit)
+            if state.texts.get(key) != current:
+                if key not in state.texts:  # new: calls of its name now resolve to it
+                    state.stale.update(state.callers.get(key, ()))
+                state.texts[key] = current
+                state.stale.add(key)
+        for key in [key for key in state.texts if key not in definitions]:
+            state.forget(key)
+        self._state = state
 
     def lower_unit(self, unit: Node) -> _Lowered:
         lowered = self._units.get(unit.id)
@@ -876,6 +1019,22 @@ class PythonFlow:
                 return fact
         return None  # dead code: never reached
 
+    def unit_facts(self, unit: Node) -> list[FunctionFacts]:
+        """The facts of every function lowered from ``unit`` (and its module-level code)."""
+        return [self.analysis.facts(function) for function in self.lower_unit(unit).functions]
+
+    def may_reach_sink(self, unit: Node) -> bool:
+        """A cheap test before analysing a unit for model sinks: it calls a sink method of the
+        models, or a function of the file whose summary reaches a sink."""
+        callees, _ = self.unit_names(unit)
+        if {callee.rsplit(".", 1)[-1] for callee in callees} & self.models.sink_methods:
+            return True
+        for key in callees & self.definitions.keys():
+            signature = self._signature(key)
+            if signature is not None and signature[1]:  # type: ignore[index]
+                return True
+        return False
+
     def value_of(self, node: Node, unit: Node | None = None) -> Value | None:
         """The value of the expression ``node`` where it is evaluated; None in dead code."""
         facts = self.facts_at(node, unit)
@@ -910,15 +1069,16 @@ def _enclosing_class_name(function: Node) -> str | None:
     return None
 
 
-def _top_level_definitions(root: Node) -> Iterator[Node]:
-    """Top-level functions and the methods of top-level classes: the file's summarised functions."""
+def _top_level_definitions(root: Node) -> Iterator[tuple[Node, str, str | None]]:
+    """(unit, name, class name or None) of top-level functions and methods of top-level classes."""
     for child in root.named_children:
         node = child.child_by_field_name("definition") if child.type == "decorated_definition" else child
         if node is None:
             continue
         if node.type == "function_definition":
-            yield child
+            yield child, text(node.child_by_field_name("name")), None
         elif node.type == "class_definition":
+            class_name = text(node.child_by_field_name("name"))
             for member in _statements(node.child_by_field_name("body")):
                 inner = (
                     member.child_by_field_name("definition")
@@ -926,7 +1086,53 @@ def _top_level_definitions(root: Node) -> Iterator[Node]:
                     else member
                 )
                 if inner is not None and inner.type == "function_definition":
-                    yield member
+                    yield member, text(inner.child_by_field_name("name")), class_name
+
+
+def _called_keys(function: ir.Function, definitions: dict[str, Node]) -> set[str]:
+    """Keys of the file's functions that ``function`` calls (its summary depends on theirs)."""
+    return {callee for callee in function.extra.get("callees", ()) if callee in definitions}
+
+
+class _SummaryState:
+    """A document's summary table, kept across analysis runs (see ``PythonFlow.prepare``)."""
+
+    def __init__(self) -> None:
+        self.reset(None, None)
+
+    def reset(self, imports_key: object, constants: dict[str, object] | None) -> None:
+        self.imports_key, self.constants = imports_key, constants
+        self.texts: dict[str, bytes] = {}
+        self.signatures: dict[str, object] = {}
+        self.callees: dict[str, frozenset[str]] = {}  # callee names as written, per function
+        self.callers: dict[str, set[str]] = {}  # callee name -> keys of the functions calling it
+        self.stale: set[str] = set()
+
+    def set_callees(self, key: str, callees: frozenset[str]) -> None:
+        for name in self.callees.get(key, ()):
+            self.callers.get(name, set()).discard(key)
+        self.callees[key] = callees
+        for name in callees:
+            self.callers.setdefault(name, set()).add(key)
+
+    def forget(self, key: str) -> None:
+        """A function that no longer exists: calls of its name resolve to nothing now."""
+        self.stale.update(self.callers.get(key, ()))
+        self.set_callees(key, frozenset())
+        for table in (self.texts, self.signatures, self.callees):
+            table.pop(key, None)
+        self.stale.discard(key)
+
+
+_STATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MISSING = object()
+_SIGNATURE_CACHE_SIZE = 20_000
+# Unit text -> (call last names, identifiers): what a unit's key depends on.
+_UNIT_NAMES: dict[bytes, tuple[frozenset[str], frozenset[str]]] = {}
+_NAMES_QUERY = """
+(call function: [(identifier) @callee (attribute) @callee])
+(identifier) @name
+"""
 
 
 def digest(value: object) -> str:

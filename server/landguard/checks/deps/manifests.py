@@ -36,6 +36,8 @@ PACKAGE_LOCK = "package-lock.json"
 POETRY_LOCK = "poetry.lock"
 MANIFEST_FILE_NAMES = frozenset({PYPROJECT, PACKAGE_JSON, PACKAGE_LOCK, POETRY_LOCK})
 LOCK_FILE_NAMES = frozenset({PACKAGE_LOCK, POETRY_LOCK})
+# MCP server configurations: the packages their servers launch (`npx -y name`, `uvx name`) are dependencies.
+MCP_CONFIG = "mcp-config"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,10 @@ def manifest_kind(path: str | None, language: str | None = None) -> str | None:
     name = os.path.basename(path or "").lower()
     if name in MANIFEST_FILE_NAMES:
         return name
+    from landguard.checks.ai.mcp_servers import is_mcp_config
+
+    if is_mcp_config(path):
+        return MCP_CONFIG
     if language == "requirements" or (name.startswith("requirements") and name.endswith((".txt", ".in"))):
         return REQUIREMENTS
     if name in ("constraints.txt", "dev-requirements.txt", "test-requirements.txt"):
@@ -91,6 +97,10 @@ def _parse_cached(text: str, kind: str) -> Manifest:
         return parse_package_json(text)
     if kind == PACKAGE_LOCK:
         return parse_package_lock(text)
+    if kind == MCP_CONFIG:
+        from landguard.checks.ai.mcp_servers import launched_dependencies
+
+        return Manifest(MCP_CONFIG, NPM, launched_dependencies(text))
     return parse_poetry_lock(text)
 
 

@@ -6,13 +6,11 @@ whether the function checks the value before using it (``is_relative_to``, a ``n
 comparison). Everything here is cheap and works on one scope at a time.
 
 API
-    ``request_taint(node, flow, imports, sanitizers, safe_attributes) -> Taint``: like
-        ``_support.taint``, but a value that passes through a call whose last callee name is in
-        ``sanitizers`` (or ``VALUE_KILLERS``: ``int``, ``len`` …), or through an attribute in
-        ``safe_attributes`` (``Path(x).name``), counts as clean. Assignments are followed the same way.
+    ``request_taint(node, flow, imports, kind) -> Taint``: ``_support.taint`` for a sink of ``kind``:
+        the dataflow core decides, with the sources, sanitizers and guards of ``data/models/python*.toml``.
     ``RequestSinkRule``: a ``CallRule`` for "request data reaches this sink" rules (path traversal,
-        SSRF, open redirect): set ``sinks`` (qualified name -> argument position and keyword),
-        ``sanitizers`` and ``guard`` (a pattern whose presence in the function means the value is checked).
+        SSRF, open redirect): set ``kind`` (its sinks are the model rows of that kind) and ``guard``
+        (a pattern whose presence in the function means the value is checked).
     ``injected_parameters(function)``: route parameters the framework fills (``Depends(...)``), which
         are not request data.
     ``url_head_from_request(node, flow, imports)``: request data decides where a URL points (it is
@@ -40,16 +38,19 @@ import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
-from landguard.dataflow.models import load_models
+from landguard.dataflow.models import Models, load_models
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding, Fix, Span, TextEdit
 from landguard.engine.registry import CheckContext
-from landguard.fixes.python_fixes import StatementEditor, line_indent, parse_expression, starts_line
+from landguard.fixes.python_fixes import (
+    StatementEditor,
+    call_with_keyword,
+    line_indent,
+    parse_expression,
+    starts_line,
+)
 
 Taint = py.Taint
-
-# Calls whose result no longer carries the attacker's text in a dangerous form for any sink.
-VALUE_KILLERS = frozenset({"int", "float", "bool", "len", "hash", "UUID", "uuid4", "abs", "round", "ord"})
 
 
 def call_info(
@@ -58,18 +59,12 @@ def call_info(
     return py.function_flow(py.scope_of(call, unit), context), py.scope_imports(call, document, context)
 
 
-def _is_request_attribute(node: Node, imports: dict[str, str]) -> bool:
-    obj = node.child_by_field_name("object")
-    if obj is None or obj.type != "identifier":
-        return False
-    # `_support.taint` knows the request sources; on a bare `request.args` it answers without dataflow.
-    return py.taint(node, None, imports) == Taint.REQUEST
-
-
-def request_taint(node: Node | None, flow: py.Flow | None, imports: dict[str, str], kind: str) -> Taint:
+def request_taint(
+    node: Node | None, flow: py.Flow | None, imports: dict[str, str], kind: str, *, direct: bool = False
+) -> Taint:
     """Where the data in ``node`` comes from, for a sink of ``kind`` (see ``_support.taint``):
     sanitizers of that kind (``data/models/python*.toml``) on the way make it clean."""
-    return py.taint(node, flow, imports, kind)
+    return py.taint(node, flow, imports, kind, direct=direct)
 
 
 _INJECTED = re.compile(r"\b(?:Depends|Security|Inject|Provide)\s*\(")
@@ -102,11 +97,11 @@ def url_head_from_request(node: Node, flow: py.Flow, imports: dict[str, str], ki
     """
     values = py.resolve(node, flow)
     if len(values) != 1:
-        return request_taint(node, flow, imports, kind) == Taint.REQUEST
+        return request_taint(node, flow, imports, kind, direct=True) == Taint.REQUEST
     value = py.unparenthesize(values[0])
     parts = _url_parts(value)
     if parts is None:
-        return request_taint(value, flow, imports, kind) == Taint.REQUEST
+        return request_taint(value, flow, imports, kind, direct=True) == Taint.REQUEST
     head = ""
     for is_literal, part in parts:
         if is_literal:
@@ -114,7 +109,7 @@ def url_head_from_request(node: Node, flow: py.Flow, imports: dict[str, str], ki
             continue
         if _FIXED_URL_HEAD.match(head):
             return False
-        if request_taint(part, flow, imports, kind) == Taint.REQUEST:
+        if request_taint(part, flow, imports, kind, direct=True) == Taint.REQUEST:
             return True
         if not head:
             # A base URL from a variable or setting (`API_BASE + "/x/" + name`) fixes the host.
@@ -298,10 +293,10 @@ class RequestSinkRule(py.CallRule):
     # For URLs: request data only matters when it decides the destination (see url_head_from_request).
     url_sink: ClassVar[bool] = False
 
-    def sink_positions(self, name: str, call: Node) -> list[tuple[int | None, str | None]]:
+    def sink_positions(self, name: str, call: Node, models: Models) -> list[tuple[int | None, str | None]]:
         """(position, keyword) of each argument of the call that reaches a ``kind`` sink."""
         positions: list[tuple[int | None, str | None]] = []
-        for row in load_models("python").sinks.match(name, None):
+        for row in models.sinks.match(name, name.rsplit(".", 1)[-1]):
             if row.kind != self.kind:
                 continue
             keywords = list(row.get("keywords", ()))
@@ -320,11 +315,12 @@ class RequestSinkRule(py.CallRule):
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
     ) -> Iterable[Finding]:
         flow, imports = call_info(call, unit, document, context)
-        for spec in self.sink_positions(name, call):
+        models = py.python_dataflow(call, context).models
+        for spec in self.sink_positions(name, call, models):
             value = self.sink_argument(call, spec)
             if value is None or py.is_literal(value):
                 continue
-            if request_taint(value, flow, imports, self.kind) != Taint.REQUEST:
+            if request_taint(value, flow, imports, self.kind, direct=self.direct_only) != Taint.REQUEST:
                 continue
             if self.url_sink and not url_head_from_request(value, flow, imports, self.kind):
                 continue
@@ -374,3 +370,33 @@ def module_expression_fix(
     if edit is None:
         return None
     return Fix(title, edits=with_import(import_edit, edit), preferred=True)
+
+
+# ---------------------------------------------------------------------------------------- cookies
+
+# Cookie names that carry a credential or identify a session: these need Secure and HttpOnly.
+_SENSITIVE_COOKIE = re.compile(
+    r"sess|token|auth|jwt|sid\b|^id$|login|remember|csrf|xsrf|credential|secret|api[_-]?key|refresh|access",
+    re.I,
+)
+COOKIE_SETTERS = frozenset({"set_cookie", "set_signed_cookie"})
+
+
+def sensitive_cookie_call(call: Node) -> str | None:
+    """The name of a credential-like cookie set by ``response.set_cookie(name, value, ...)``."""
+    name_node = py.argument(call, 0, "key")
+    name = py.literal_string_value(name_node) if name_node is not None else None
+    if name is None or not _SENSITIVE_COOKIE.search(name):
+        return None
+    return name
+
+
+def cookie_flag_fix(call: Node, document: Document, flag: str) -> Fix | None:
+    """Set ``flag=True`` on the call (replacing ``flag=False``)."""
+    editor = StatementEditor.for_node(document, call)
+    target = editor.locate(call, cst.Call) if editor else None
+    if editor is None or target is None:
+        return None
+    editor.replace(target, call_with_keyword(target, flag, cst.Name("True")))
+    edit = editor.text_edit()
+    return Fix(f"Set {flag}=True", (edit,), preferred=True) if edit is not None else None

@@ -91,6 +91,7 @@ _CALLEE_NAMES = frozenset(n.rsplit(".", 1)[-1] for n in _TEMPLATE_SINKS | _SAFE_
 
 class CrossSiteScriptingCheck(py.CallRule):
     rule = RULE
+    kind = "xss"
     callee_names = _CALLEE_NAMES
     # Views are decorated (routes) or take `request`; the HTML check needs one of these in the unit.
     unit_markers = (b"request", b"@")
@@ -135,8 +136,10 @@ class CrossSiteScriptingCheck(py.CallRule):
             confidence, why = Confidence.HIGH, "comes from the web request"
         elif build is not None:
             confidence, why = Confidence.MEDIUM, "is built from the function's arguments"
+        elif name in _FORMAT_HTML:
+            confidence, why = Confidence.MEDIUM, "comes from the function's arguments"
         else:
-            confidence, why = Confidence.LOW, "comes from the function's arguments"
+            return None  # passing a caller's value through: the caller decides what it marks safe
         return RULE.finding(
             document.node_span(call),
             f"{what} {why} and is not escaped; escape the values (markupsafe.escape, format_html) "

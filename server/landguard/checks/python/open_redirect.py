@@ -69,6 +69,7 @@ class OpenRedirectCheck(web.RequestSinkRule):
     callee_names = web.sink_names("redirect")
     guard = _GUARD
     url_sink = True
+    direct_only = True
 
     def report(self, call: Node, name: str, value: Node, document: Document) -> Finding:
         return RULE.finding(

@@ -47,6 +47,7 @@ from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
+from landguard.dataflow.models import Models
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
@@ -95,7 +96,7 @@ class PathTraversalCheck(web.RequestSinkRule):
     callee_names = web.sink_names("path") - {"copy"}
     guard = _GUARD
 
-    def sink_positions(self, name: str, call: Node) -> list[tuple[int | None, str | None]]:
+    def sink_positions(self, name: str, call: Node, models: Models) -> list[tuple[int | None, str | None]]:
         if name.startswith("pathlib."):
             parent = call.parent
             # `Path(name).name` keeps only the last component: that is the sanitising idiom, and
@@ -103,7 +104,7 @@ class PathTraversalCheck(web.RequestSinkRule):
             if parent is not None and parent.type == "attribute":
                 if py.text(parent.child_by_field_name("attribute")) in _LAST_COMPONENT:
                     return []
-        return super().sink_positions(name, call)
+        return super().sink_positions(name, call, models)
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         """`shutil.copy(...)`, however shutil or copy was imported."""

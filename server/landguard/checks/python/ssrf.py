@@ -46,6 +46,7 @@ from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
+from landguard.dataflow.models import Models
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
@@ -78,9 +79,10 @@ class SsrfCheck(web.RequestSinkRule):
     callee_names = web.sink_names("ssrf") | frozenset(_CLIENT_METHODS)
     guard = _GUARD
     url_sink = True
+    direct_only = True
 
-    def sink_positions(self, name: str, call: Node) -> list[tuple[int | None, str | None]]:
-        positions = super().sink_positions(name, call)
+    def sink_positions(self, name: str, call: Node, models: Models) -> list[tuple[int | None, str | None]]:
+        positions = super().sink_positions(name, call, models)
         if positions:
             return positions
         base, _, method = name.rpartition(".")
