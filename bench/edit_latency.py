@@ -28,7 +28,9 @@ def measure(path: Path, edits: int) -> tuple[float, float, float, int]:
     start = time.perf_counter()
     analysis.run()
     opened = (time.perf_counter() - start) * 1000
-    lines = [n for n, line in enumerate(document.lines) if line.rstrip().endswith(";") and line.startswith("    ")]
+    lines = [
+        n for n, line in enumerate(document.lines) if line.rstrip().endswith(";") and line.startswith("    ")
+    ]
     times = []
     for n in random.Random(1).sample(lines, min(edits, len(lines))):
         column = len(document.lines[n])
