@@ -227,11 +227,14 @@ class FileAnalysis:
         models: Models,
         constants: dict[str, Any] | None = None,
         resolve: Callable[[str], ir.Function | None] | None = None,
+        known_summary: Callable[[ir.Function], Summary | None] | None = None,
         previous: FileAnalysis | None = None,
     ) -> None:
         """``resolve(key)``: finds a function of the file by key on demand (adapters lower lazily);
-        ``functions`` are known up front. ``previous``: the last analysis of the same file, whose
-        summaries of unchanged functions are reused (see ``_carry_over``)."""
+        ``functions`` are known up front. Summaries of unchanged functions can outlive a run, by
+        either of two means an adapter chooses: ``known_summary(function)``, a summary the adapter
+        kept and knows to be still valid, or ``previous``, the last analysis of the same file, whose
+        summaries of the functions both share are reused (see ``_carry_over``)."""
         self.models = models
         self.functions = list(functions)
         self.by_key: dict[str, ir.Function] = {}
@@ -241,6 +244,7 @@ class FileAnalysis:
                     self.by_key[key] = function
         self.constants = constants or {}
         self._resolve = resolve
+        self._known_summary = known_summary
         self._unresolved: set[str] = set()
         self._facts: dict[int, FunctionFacts] = {}
         self._summaries: dict[int, Summary] = {}
@@ -356,6 +360,11 @@ class FileAnalysis:
             return cached
         if id(function) in self._in_progress:
             return None
+        if self._known_summary is not None:
+            cached = self._known_summary(function)
+            if cached is not None:
+                self._summaries[id(function)] = cached
+                return cached
         facts = self.facts(function)
         cached = _summarise(facts)
         self._summaries[id(function)] = cached

@@ -86,11 +86,17 @@ class TextEdit:
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """A quick fix: a title for the editor's menu and the edits that carry it out."""
+    """A quick fix: a title for the editor's menu and the edits that carry it out.
+
+    ``unsafe`` (Ruff's sense): the fix may change what the program does beyond removing the
+    risk, e.g. stored digests differ or a dependency's API changed, so ``landguard check --fix``
+    applies it only with ``--unsafe-fixes``; the editor offers it like any other.
+    """
 
     title: str
     edits: tuple[TextEdit, ...]
     preferred: bool = False
+    unsafe: bool = False
 
     def shifted(self, lines: int) -> Fix:
         return replace(self, edits=tuple(e.shifted(lines) for e in self.edits))
@@ -165,6 +171,7 @@ def fix_to_dict(fix: Fix) -> dict:
     return {
         "title": fix.title,
         "preferred": fix.preferred,
+        **({"unsafe": True} if fix.unsafe else {}),
         "edits": [
             {
                 **span_to_dict(edit.span),
@@ -180,7 +187,7 @@ def fix_from_dict(data: dict) -> Fix:
     edits = tuple(
         TextEdit(span_from_dict(edit), str(edit["newText"]), edit.get("path")) for edit in data["edits"]
     )
-    return Fix(str(data["title"]), edits, bool(data.get("preferred", False)))
+    return Fix(str(data["title"]), edits, bool(data.get("preferred", False)), bool(data.get("unsafe", False)))
 
 
 def finding_to_dict(finding: Finding) -> dict:

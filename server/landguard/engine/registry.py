@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from landguard.engine.config import Config
     from landguard.engine.document import Document
 
-DOCS_BASE_URL = "https://github.com/landguard/landguard/blob/main/docs/rules.md"
 RULE_ID = re.compile(r"^LG\d{3}$")
 
 
@@ -77,7 +76,10 @@ class Rule:
 
     @property
     def help_uri(self) -> str:
-        return f"{DOCS_BASE_URL}#{self.id.lower()}"
+        """The rule's documentation: the installed version's docs, or ``LANDGUARD_DOCS_URL``."""
+        from landguard.docs_links import rule_docs_uri
+
+        return rule_docs_uri(self.id)
 
     def finding(
         self,

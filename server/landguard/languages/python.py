@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from landguard.dataflow import ir
-from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts
+from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts, Summary
 from landguard.dataflow.models import Models, load_models
 from landguard.dataflow.values import Value
 from landguard.engine.languages import captures
@@ -830,7 +830,13 @@ class PythonFlow:
     @property
     def analysis(self) -> FileAnalysis:
         if self._analysis is None:
-            self._analysis = FileAnalysis((), self.models, self.constants, resolve=self.function_by_key)
+            self._analysis = FileAnalysis(
+                (),
+                self.models,
+                self.constants,
+                resolve=self.function_by_key,
+                known_summary=self._kept_summary,
+            )
         return self._analysis
 
     @property
@@ -910,15 +916,25 @@ class PythonFlow:
     def _compute_signature(self, key: str) -> object:
         function = self.function_by_key(key)
         summary = self.analysis.summary(function) if function is not None else None
+        if summary is not None and self._state is not None:
+            self._state.summaries[key] = summary
         return summary.signature() if summary is not None else None
+
+    def _kept_summary(self, function: ir.Function) -> Summary | None:
+        """A summary from an earlier run whose function (and everything it depends on) is unchanged."""
+        state = self._state
+        key = function.key
+        if state is None or key is None or key in state.stale or key not in state.texts:
+            return None
+        return state.summaries.get(key)
 
     def _refresh(self, key: str) -> None:
         """Re-summarise a stale function; if its signature changed, its callers go stale."""
         state = self._state
         assert state is not None
-        state.stale.discard(key)
         function = self.function_by_key(key)
-        signature = self._compute_signature(key)
+        signature = self._compute_signature(key)  # while still stale: its kept summary is not used
+        state.stale.discard(key)
         state.set_callees(key, frozenset(function.extra.get("callees", ()) if function else ()))
         if state.signatures.get(key, _MISSING) != signature:
             state.signatures[key] = signature
@@ -928,8 +944,8 @@ class PythonFlow:
         """Bring the document's persistent summary table up to date, once per run.
 
         Functions whose text changed (and the callers of functions added or removed) are marked
-        stale; a stale signature is recomputed when a unit's key asks for it, and if it changed,
-        its callers go stale in turn. So the table always equals what a fresh analysis computes,
+        stale; those that something calls are re-summarised at once, and if a signature changed,
+        its callers go stale in turn; the rest are re-summarised when a unit's key asks. So the table always equals what a fresh analysis computes,
         at the cost of the edit rather than of the file.
         """
         if self._state is not None:
@@ -954,6 +970,15 @@ class PythonFlow:
         for key in [key for key in state.texts if key not in definitions]:
             state.forget(key)
         self._state = state
+        # A kept summary must never rest on a stale callee: refresh, now, every stale function that
+        # something calls (which may make its callers stale in turn). Uncalled ones wait.
+        while True:
+            due = [key for key in state.stale if key in definitions and state.callers.get(key)]
+            if not due:
+                break
+            for key in due:
+                if key in state.stale:
+                    self._refresh(key)
 
     def lower_unit(self, unit: Node) -> _Lowered:
         lowered = self._units.get(unit.id)
@@ -1107,6 +1132,7 @@ class _SummaryState:
         self.callees: dict[str, frozenset[str]] = {}  # callee names as written, per function
         self.callers: dict[str, set[str]] = {}  # callee name -> keys of the functions calling it
         self.stale: set[str] = set()
+        self.summaries: dict[str, Summary] = {}  # valid for keys that are not stale
 
     def set_callees(self, key: str, callees: frozenset[str]) -> None:
         for name in self.callees.get(key, ()):
@@ -1119,7 +1145,7 @@ class _SummaryState:
         """A function that no longer exists: calls of its name resolve to nothing now."""
         self.stale.update(self.callers.get(key, ()))
         self.set_callees(key, frozenset())
-        for table in (self.texts, self.signatures, self.callees):
+        for table in (self.texts, self.signatures, self.callees, self.summaries):
             table.pop(key, None)
         self.stale.discard(key)
 

@@ -261,7 +261,10 @@ def _argument_list_fix(
     if edit is None:
         return None
     edits.append(edit)
-    return Fix("Pass an argument list without a shell (shell=False)", tuple(edits), preferred=True)
+    # Unsafe: pipes, globs and variables the shell expanded no longer are.
+    return Fix(
+        "Pass an argument list without a shell (shell=False)", tuple(edits), preferred=True, unsafe=True
+    )
 
 
 HANDLER = CommandInjectionCheck()
