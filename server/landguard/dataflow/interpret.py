@@ -228,10 +228,13 @@ class FileAnalysis:
         constants: dict[str, Any] | None = None,
         resolve: Callable[[str], ir.Function | None] | None = None,
         known_summary: Callable[[ir.Function], Summary | None] | None = None,
+        previous: FileAnalysis | None = None,
     ) -> None:
         """``resolve(key)``: finds a function of the file by key on demand (adapters lower lazily);
-        ``functions`` are known up front; ``known_summary(function)``: a summary kept from an earlier
-        run that is still valid (the adapter knows when it is), so it need not be recomputed."""
+        ``functions`` are known up front. Summaries of unchanged functions can outlive a run, by
+        either of two means an adapter chooses: ``known_summary(function)``, a summary the adapter
+        kept and knows to be still valid, or ``previous``, the last analysis of the same file, whose
+        summaries of the functions both share are reused (see ``_carry_over``)."""
         self.models = models
         self.functions = list(functions)
         self.by_key: dict[str, ir.Function] = {}
@@ -245,7 +248,99 @@ class FileAnalysis:
         self._unresolved: set[str] = set()
         self._facts: dict[int, FunctionFacts] = {}
         self._summaries: dict[int, Summary] = {}
+        self._signatures: dict[int, object] = {}
         self._in_progress: set[int] = set()
+        self._callees: dict[int, frozenset[str]] = {}
+        self._called: frozenset[str] | None = None
+        self._name_counts: dict[str, int] | None = None  # how many functions call each name
+        self._summary_digest: str | None = None
+        # Set when ``previous`` is known to give every called function the same summary.
+        self.same_summaries_as: FileAnalysis | None = None
+        if previous is not None:
+            self._carry_over(previous)
+
+    def _carry_over(self, previous: FileAnalysis) -> None:
+        """Reuse ``previous``'s summaries of the functions both analyses share (the same objects: an
+        adapter hands back unchanged units' functions). The changed functions are summarised first;
+        only if one of their summaries (or which function a name resolves to) differs from before are
+        the shared functions that call it, directly or through others, summarised again. Typing inside
+        a function body then re-analyses that function alone."""
+        if previous.models is not self.models or previous.constants != self.constants:
+            return
+        old = {id(f): f for f in previous.functions}
+        kept = [f for f in self.functions if old.get(id(f)) is f]
+        kept_ids = {id(f) for f in kept}
+        for f in kept:
+            if id(f) in previous._summaries:
+                self._summaries[id(f)] = previous._summaries[id(f)]
+                if id(f) in previous._signatures:
+                    self._signatures[id(f)] = previous._signatures[id(f)]
+            if id(f) in previous._callees:
+                self._callees[id(f)] = previous._callees[id(f)]
+        if previous._name_counts is not None:
+            counts = dict(previous._name_counts)
+            for f in previous.functions:
+                if id(f) not in kept_ids:
+                    for name in previous._callee_set(f):
+                        counts[name] -= 1
+            for f in self.functions:
+                if id(f) not in kept_ids:
+                    for name in self._callee_set(f):
+                        counts[name] = counts.get(name, 0) + 1
+            self._name_counts = counts
+        changed: set[str] = set()
+        for key in set(self.by_key) | set(previous.by_key):
+            now, before = self.by_key.get(key), previous.by_key.get(key)
+            if now is before:
+                continue
+            if now is None or before is None or id(now) in kept_ids:
+                changed.add(key)  # a name appeared, disappeared or now means another function
+                continue
+            if key not in self.called_keys():
+                continue  # nothing in the file calls it: no one else depends on its summary
+            old_signature = previous._signatures.get(id(before))
+            summary = self.summary(now)
+            if old_signature is None or summary is None or summary.signature() != old_signature:
+                changed.add(key)
+        if not changed:
+            if self.called_keys() == previous.called_keys():
+                self.same_summaries_as = previous  # every summary a caller can see is as before
+            return
+        # Something callers see changed: forget what depends on it (and what was just computed from
+        # carried summaries that may now be stale).
+        stale: set[int] = set()
+        dirty = set(changed)
+        grew = True
+        while grew:
+            grew = False
+            for f in kept:
+                if id(f) not in stale and self._callee_set(f) & dirty:
+                    stale.add(id(f))
+                    dirty.update(key for key in (f.key, *f.extra.get("aliases", ())) if key)
+                    grew = True
+        for f in self.functions:
+            if id(f) in stale or id(f) not in kept_ids:
+                self._summaries.pop(id(f), None)
+                self._signatures.pop(id(f), None)
+                self._facts.pop(id(f), None)
+
+    def called_keys(self) -> frozenset[str]:
+        """The keys of the file's functions that some function of the file calls (or names)."""
+        if self._called is None:
+            counts = self._name_counts
+            if counts is None:
+                counts = self._name_counts = {}
+                for function in self.functions:
+                    for name in self._callee_set(function):
+                        counts[name] = counts.get(name, 0) + 1
+            self._called = frozenset(key for key in self.by_key if counts.get(key))
+        return self._called
+
+    def _callee_set(self, function: ir.Function) -> frozenset[str]:
+        names = self._callees.get(id(function))
+        if names is None:
+            names = self._callees[id(function)] = _callee_names(function)
+        return names
 
     def facts(self, function: ir.Function) -> FunctionFacts:
         cached = self._facts.get(id(function))
@@ -288,12 +383,63 @@ class FileAnalysis:
         return function
 
     def summary_key(self) -> object:
-        """A digest of every keyed function's summary: changes when a helper's behaviour does."""
+        """A digest of the summaries of the functions the file calls: changes when a helper's
+        behaviour does (a function nobody in the file calls affects no other function's facts)."""
+        if self._summary_digest is not None:
+            return self._summary_digest
+        same = self.same_summaries_as
+        if same is not None and same._summary_digest is not None:
+            self._summary_digest = same._summary_digest
+            return self._summary_digest
         digest = hashlib.blake2b(digest_size=16)
-        for key in sorted(self.by_key):
-            summary = self.summary(self.by_key[key])
-            digest.update(repr((key, summary.signature() if summary else None)).encode())
-        return digest.hexdigest()
+        for key in sorted(self.called_keys()):
+            function = self.by_key[key]
+            signature = self._signatures.get(id(function))
+            if signature is None:
+                summary = self.summary(function)
+                signature = summary.signature() if summary else None
+                if summary is not None:
+                    self._signatures[id(function)] = signature
+            digest.update(repr((key, signature)).encode())
+        self._summary_digest = digest.hexdigest()
+        return self._summary_digest
+
+
+def _callee_names(function: ir.Function) -> frozenset[str]:
+    """Every name a function's calls and name reads could resolve to another function by."""
+    names: set[str] = set()
+    stack: list[Any] = list(function.body)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ir.Call):
+            if item.callee:
+                names.add(item.callee)
+            elif item.receiver is None:
+                names.add(item.method)
+        elif isinstance(item, ir.Name):
+            names.add(item.name)
+        elif isinstance(item, ir.FuncRef):
+            stack.extend(item.function.body)
+            continue
+        elif isinstance(item, ir.Define):
+            stack.extend(item.function.body)
+            continue
+        elif isinstance(item, ir.Case):
+            stack.extend(item.tests)
+            stack.extend(item.body)
+            continue
+        if isinstance(item, (ir.Expr, ir.Stmt)):
+            for slot in item.__slots__:
+                child = getattr(item, slot, None)
+                if isinstance(child, (ir.Expr, ir.Stmt, ir.Case)):
+                    stack.append(child)
+                elif isinstance(child, tuple):
+                    for element in child:
+                        if isinstance(element, tuple):
+                            stack.extend(e for e in element if isinstance(e, (ir.Expr, ir.Stmt, ir.Case)))
+                        elif isinstance(element, (ir.Expr, ir.Stmt, ir.Case)):
+                            stack.append(element)
+    return frozenset(names)
 
 
 def _summarise(facts: FunctionFacts) -> Summary:

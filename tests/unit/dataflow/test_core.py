@@ -364,11 +364,47 @@ def test_parameter_labels_and_provenance() -> None:
 
 
 def test_summary_key_changes_with_helper_behaviour() -> None:
+    caller = fn(sink(call("h", SOURCE)))
     clean = fn(ir.Return(L("x")), params=HELPER_PARAM, key="h", name="h")
     dirty = fn(ir.Return(N("v")), params=HELPER_PARAM, key="h", name="h")
-    assert FileAnalysis([clean], MODELS).summary_key() != FileAnalysis([dirty], MODELS).summary_key()
+    assert (
+        FileAnalysis([caller, clean], MODELS).summary_key()
+        != FileAnalysis([caller, dirty], MODELS).summary_key()
+    )
     same = fn(ir.Return(L("x")), params=HELPER_PARAM, key="h", name="h")
-    assert FileAnalysis([clean], MODELS).summary_key() == FileAnalysis([same], MODELS).summary_key()
+    assert (
+        FileAnalysis([caller, clean], MODELS).summary_key()
+        == FileAnalysis([caller, same], MODELS).summary_key()
+    )
+    # A function nobody in the file calls affects no other function's facts: not part of the key.
+    assert FileAnalysis([clean], MODELS).summary_key() == FileAnalysis([dirty], MODELS).summary_key()
+
+
+def test_previous_analysis_summaries_are_reused_until_a_callee_changes() -> None:
+    helper = fn(ir.Return(N("v")), params=HELPER_PARAM, key="h", name="h")
+    middle = fn(ir.Return(call("h", N("v"))), params=HELPER_PARAM, key="m", name="m")
+    caller = fn(sink(call("m", SOURCE)))
+    first = FileAnalysis([helper, middle, caller], MODELS)
+    assert len(first.facts(caller).sink_hits("sql")) == 1
+    key = first.summary_key()
+    # The caller is edited (a new object); helper and middle are reused, not re-analysed.
+    edited = fn(sink(call("m", SOURCE)), ir.Eval(L(1)))
+    second = FileAnalysis([helper, middle, edited], MODELS, previous=first)
+    assert second._summaries[id(middle)] is first._summaries[id(middle)]
+    assert len(second.facts(edited).sink_hits("sql")) == 1
+    assert second.summary_key() == key
+    # The helper now sanitizes: the middle function (which calls it) is summarised again.
+    parsed = fn(ir.Return(call("int", N("v"))), params=HELPER_PARAM, key="h", name="h")
+    third = FileAnalysis([parsed, middle, edited], MODELS, previous=second)
+    assert id(middle) not in third._summaries
+    assert third.facts(edited).sink_hits("sql") == []
+    assert third.summary_key() != key
+    # A helper edited without changing its summary keeps its callers' summaries.
+    reparsed = fn(ir.Eval(L(2)), ir.Return(call("int", N("v"))), params=HELPER_PARAM, key="h", name="h")
+    fourth = FileAnalysis([reparsed, middle, edited], MODELS, previous=third)
+    assert third.summary(middle) is not None
+    assert fourth._summaries.get(id(middle)) is third._summaries[id(middle)]
+    assert fourth.facts(edited).sink_hits("sql") == []
 
 
 @pytest.mark.parametrize(

@@ -197,15 +197,42 @@ def test_class_constants_are_module_context():
         "import java.sql.*;\n\nclass Dao {\n"
         '    private static final String TABLE_SUFFIX = "_v2";\n'
         "    ResultSet run(Statement st, String q) throws Exception {\n"
-        '        return st.executeQuery("SELECT * FROM users WHERE name = " + tableSuffix);\n'
+        "        if (MODE == 1) {\n"
+        '            return st.executeQuery("SELECT * FROM users WHERE name = \'" + q + "\'");\n'
+        "        }\n"
+        "        return null;\n"
         "    }\n}\n"
     )
     analysis = _analysis(text)
     assert len(_lg4(analysis.run())) == 1
-    # Declaring `tableSuffix` as a constant elsewhere in the class clears the unchanged method's finding.
+    # Declaring `MODE` as a constant elsewhere in the class makes the branch dead: the unchanged
+    # method's finding goes.
     document = analysis.document
-    change = document.apply_change((3, 0, 3, 0), '    private static final String tableSuffix = "x";\n')
+    change = document.apply_change((3, 0, 3, 0), "    private static final int MODE = 0;\n")
     assert _lg4(analysis.run([change])) == []
+
+
+def test_helper_summaries_are_module_context():
+    text = (
+        "import java.sql.*;\nimport javax.servlet.http.HttpServletRequest;\n\nclass Dao {\n"
+        "    private static String clean(String s) {\n"
+        "        return s.trim();\n"
+        "    }\n"
+        "    void run(Statement st, HttpServletRequest request) throws Exception {\n"
+        '        st.executeQuery("SELECT * FROM t WHERE a = \'" + clean(request.getParameter("a")) + "\'");\n'
+        "    }\n}\n"
+    )
+    analysis = _analysis(text)
+    [finding] = _lg4(analysis.run())
+    assert finding.confidence.label == "high"
+    # Editing only the helper (it now parses a number) clears the caller's finding ...
+    document = analysis.document
+    change = document.apply_change((5, 15, 5, 23), "String.valueOf(Integer.parseInt(s))")
+    assert "parseInt" in document.lines[5]
+    assert _lg4(analysis.run([change])) == []
+    # ... and undoing it brings the finding back.
+    change = document.apply_change((5, 15, 5, 50), "s.trim()")
+    assert [f.span.start_line for f in _lg4(analysis.run([change]))] == [finding.span.start_line]
 
 
 def test_import_fix_stays_correct_after_lines_move():
@@ -283,7 +310,12 @@ def test_benchmark_generator_produces_parseable_java(tmp_path):
     assert {f.rule_id for f in found} == {"LG401", "LG402", "LG403", "LG404", "LG406"}
 
 
-@pytest.mark.parametrize("path", JAVA_FIXTURES, ids=[p.stem for p in JAVA_FIXTURES])
+FLOW_FIXTURES = sorted((FIXTURES / "java" / "flow").glob("*.java"))
+
+
+@pytest.mark.parametrize(
+    "path", JAVA_FIXTURES + FLOW_FIXTURES, ids=[p.stem for p in JAVA_FIXTURES + FLOW_FIXTURES]
+)
 def test_incremental_results_equal_a_fresh_scan(path: Path):
     """Edits anywhere (new lines above methods, changed imports and constants): cached results,
     fixes included, stay what a scan from scratch reports."""
@@ -300,6 +332,10 @@ def test_incremental_results_equal_a_fresh_scan(path: Path):
         "import java.security.SecureRandom;\n",
         "import java.sql.*;\n",
         "    int x;\n",
+        # Same-file helpers appearing, changing and disappearing: callers' summaries must follow.
+        "    static String quoted(String v) { return v; }\n",
+        "    static String digits(String v) { return String.valueOf(Integer.parseInt(v)); }\n",
+        "    private static final boolean DEBUG = true;\n",
     ]
     for _ in range(12):
         document = analysis.document

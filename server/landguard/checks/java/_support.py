@@ -1,35 +1,37 @@
-"""Shared machinery of the Java rules (LG4xx): what a method knows about its values.
+"""What the Java rules (LG4xx) share besides the dataflow core.
 
-The engine hands a Java check one *unit* at a time: a member of a top-level class (a
-method, constructor, field) or a top-level declaration. Within a unit, ``MethodScope``
-collects, with one tree-sitter query, what the rules need to judge an expression:
+- the per-run dataflow glue: the file's ``FileAnalysis`` (``file_analysis``), the facts of a
+  unit's functions (``unit_facts``), the sinks of a kind untrusted data reaches
+  (``tainted_sinks``), and ``JavaTaintCheck``, the base of rules that report such sinks;
+- ``JavaCheck``: a node check with a byte prefilter whose module context includes the file's
+  class facts and, for dataflow rules, the summaries of its functions;
+- small tree helpers and edits for the pattern rules and fixes (node text, call parts,
+  statements, imports), ``module_facts`` (imports, ``static final`` constants, field types)
+  and ``MethodScope`` (declared types and assigned values of a method's locals, for fixes).
 
-- the declared type of every parameter and local variable;
-- every value a local receives (initialiser, ``=``, ``+=``, ``StringBuilder.append``);
-- which names carry request data: Spring ``@RequestParam``/``@PathVariable``/``@RequestBody``
-  parameters, and values read from an ``HttpServletRequest`` (``getParameter``, ``getHeader``,
-  ``getCookies`` ...), followed through assignments and string building.
-
-``string_shape`` then says of an expression whether it is a constant string or is built
-from non-constant pieces (``+``, ``+=``, ``String.format``, ``concat``, ``StringBuilder``),
-and whether request data flows into it. Class-level facts (imports, ``static final``
-constants, field types) come from ``module_facts`` and are part of every Java check's
-``module_context_key``, so cached results are recomputed when they change.
+Whether data is untrusted, constant or sanitized is the core's business (``landguard/dataflow``,
+models in ``data/models/java*.toml``); nothing here decides it.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node, QueryCursor
 
+from landguard.dataflow import ir
+from landguard.dataflow.interpret import FileAnalysis, FunctionFacts, SinkHit
+from landguard.dataflow.models import load_models
+from landguard.dataflow.values import PARAMETER, REQUEST
 from landguard.engine.findings import Confidence, Span, TextEdit
 from landguard.engine.languages import query
 from landguard.engine.registry import CheckContext, NodeCheck
+from landguard.languages import java as java_adapter
 
 if TYPE_CHECKING:
     from landguard.engine.document import Document
@@ -37,91 +39,6 @@ if TYPE_CHECKING:
 JAVA = "java"
 LANGUAGES = frozenset({JAVA})
 
-# Methods of HttpServletRequest (and Spring's WebRequest) that return attacker-controlled data.
-REQUEST_SOURCE_METHODS = frozenset(
-    {
-        "getParameter",
-        "getParameterValues",
-        "getParameterMap",
-        "getParameterNames",
-        "getHeader",
-        "getHeaders",
-        "getHeaderNames",
-        "getCookies",
-        "getQueryString",
-        "getInputStream",
-        "getReader",
-        "getRequestURI",
-        "getRequestURL",
-        "getPathInfo",
-        "getPart",
-        "getParts",
-    }
-)
-# Spring parameter annotations whose value is bound from the HTTP request.
-REQUEST_ANNOTATIONS = frozenset(
-    {
-        "RequestParam",
-        "PathVariable",
-        "RequestBody",
-        "RequestHeader",
-        "CookieValue",
-        "ModelAttribute",
-        "MatrixVariable",
-        "RequestPart",
-    }
-)
-REQUEST_OBJECT_NAMES = frozenset({"request", "req", "httprequest", "servletrequest", "httpservletrequest"})
-NUMERIC_TYPES = frozenset(
-    {
-        "int",
-        "long",
-        "short",
-        "byte",
-        "double",
-        "float",
-        "boolean",
-        "char",
-        "Integer",
-        "Long",
-        "Short",
-        "Byte",
-        "Double",
-        "Float",
-        "Boolean",
-        "UUID",
-        "BigDecimal",
-        "BigInteger",
-        "LocalDate",
-        "LocalDateTime",
-        "Instant",
-    }
-)
-# Calls whose result is safe to embed: escaping/encoding helpers and parsers to numbers.
-SANITIZER_NAME = re.compile(r"escape|encode|sanitize|quote|parseInt|parseLong|parseDouble|getFileName", re.I)
-SANITIZER_CLASSES = frozenset({"Integer", "Long", "Short", "Double", "Float", "Boolean", "UUID"})
-# Calls that pass their object's or arguments' taint through to their result.
-STRING_PASS_THROUGH = frozenset(
-    {
-        "format",
-        "formatted",
-        "valueOf",
-        "join",
-        "concat",
-        "append",
-        "toString",
-        "trim",
-        "strip",
-        "toLowerCase",
-        "toUpperCase",
-        "replace",
-        "replaceAll",
-        "substring",
-        "get",
-        "getOrDefault",
-        "getFirst",
-    }
-)
 CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 FORMAT_SPECIFIER = re.compile(r"%(?:(\d+\$)?[-#+ 0,(]*\d*(?:\.\d+)?([a-zA-Z%]))")
 
@@ -412,19 +329,6 @@ _SCOPE_QUERY = """
 """
 
 
-@dataclass
-class StringShape:
-    """How a string expression is built: its literal text, and its non-constant pieces."""
-
-    literal_text: str = ""
-    dynamic: list[Node] = field(default_factory=list)
-    tainted: bool = False
-
-    @property
-    def is_dynamic(self) -> bool:
-        return bool(self.dynamic)
-
-
 class MethodScope:
     """Types, values and request-derived names of one unit (see the module docstring)."""
 
@@ -437,10 +341,7 @@ class MethodScope:
         self.types: dict[str, str] = {}
         self.values: dict[str, list[tuple[str, Node]]] = {}
         self.parameters: set[str] = set()
-        self.request_objects: set[str] = set()
-        self.tainted_names: set[str] = set()
         self.declared_at: dict[str, int] = {}  # byte offset of each local's (first) declaration
-        self._taint_ready = False
         self._collect()
 
     def _collect(self) -> None:
@@ -454,19 +355,9 @@ class MethodScope:
             if pattern != 3:  # assignments do not declare
                 self.declared_at.setdefault(name, name_node.start_byte)
             if "type" in captures:
-                type_name = simple_type(node_text(document, captures["type"][0]))
-                self.types.setdefault(name, type_name)
-                if "ServletRequest" in type_name or type_name in ("WebRequest", "HttpRequest"):
-                    self.request_objects.add(name)
+                self.types.setdefault(name, simple_type(node_text(document, captures["type"][0])))
             if pattern == 0:
                 self.parameters.add(name)
-                modifiers = next((c for c in captures["param"][0].children if c.type == "modifiers"), None)
-                if modifiers is not None and any(
-                    node_text(document, a.child_by_field_name("name")) in REQUEST_ANNOTATIONS
-                    for a in modifiers.named_children
-                    if a.type in ("annotation", "marker_annotation")
-                ):
-                    self.tainted_names.add(name)
             value = captures.get("value", [None])[0]
             if value is None:
                 continue
@@ -496,265 +387,13 @@ class MethodScope:
         value = args[-1] if method in ("insert", "put", "add") else args[0]
         self.values.setdefault(name, []).append(("append", value))
 
-    def _propagate_taint(self) -> None:
-        self._taint_ready = True
-        for _ in range(4):
-            changed = False
-            for name, values in self.values.items():
-                if name in self.tainted_names:
-                    continue
-                if any(self.is_tainted(value) for _op, value in values):
-                    self.tainted_names.add(name)
-                    changed = True
-            if not changed:
-                break
-
     # ------------------------------------------------------------------ questions
 
     def type_of(self, name: str) -> str:
         return self.types.get(name) or self.field_types.get(name, "")
 
-    def assigned_matches(self, name: str, pattern: re.Pattern[str]) -> bool:
-        """Whether the text of any value assigned to local ``name`` matches ``pattern``."""
-        return any(
-            pattern.search(node_text(self.document, value)) for _op, value in self.values.get(name, [])
-        )
-
-    def is_request_object(self, node: Node | None) -> bool:
-        node = unwrap(node)
-        if node is None:
-            return False
-        if node.type == "identifier":
-            name = node_text(self.document, node)
-            return name in self.request_objects or name.lower() in REQUEST_OBJECT_NAMES
-        if node.type == "method_invocation":
-            return call_name(self.document, node) in ("getRequest", "getNativeRequest")
-        return False
-
-    def is_request_source(self, node: Node) -> bool:
-        return (
-            node.type == "method_invocation"
-            and call_name(self.document, node) in REQUEST_SOURCE_METHODS
-            and self.is_request_object(call_object(node))
-        )
-
-    def is_tainted(self, node: Node | None, depth: int = 0) -> bool:
-        """Whether request data flows into the value of ``node`` (within this unit)."""
-        node = unwrap(node)
-        if node is None or depth > 12:
-            return False
-        if not self._taint_ready:
-            self._propagate_taint()  # lazily: most units never ask
-        kind = node.type
-        if kind == "identifier":
-            return node_text(self.document, node) in self.tainted_names
-        if kind == "method_invocation":
-            if self.is_request_source(node):
-                return True
-            name = call_name(self.document, node)
-            obj = call_object(node)
-            if SANITIZER_NAME.search(name) or (
-                obj is not None and node_text(self.document, obj) in SANITIZER_CLASSES
-            ):
-                return False
-            if obj is not None and self.is_tainted(obj, depth + 1):
-                return True
-            if name in STRING_PASS_THROUGH:
-                return any(self.is_tainted(arg, depth + 1) for arg in call_args(node))
-            return False
-        if kind == "binary_expression":
-            if node_text(self.document, node.child_by_field_name("operator")) != "+":
-                return False
-            return any(self.is_tainted(leaf, depth + 1) for leaf in concat_leaves(self.document, node))
-        if kind == "ternary_expression":
-            return self.is_tainted(node.child_by_field_name("consequence"), depth + 1) or self.is_tainted(
-                node.child_by_field_name("alternative"), depth + 1
-            )
-        if kind in ("field_access", "array_access"):
-            return self.is_tainted(node.named_child(0), depth + 1)
-        if kind == "object_creation_expression":
-            return any(self.is_tainted(arg, depth + 1) for arg in call_args(node))
-        if kind in ("array_creation_expression", "array_initializer"):
-            return any(self.is_tainted(child, depth + 1) for child in node.named_children)
-        return False
-
-    def is_numeric(self, node: Node) -> bool:
-        node = unwrap(node)
-        if node is None:
-            return False
-        if node.type in ("decimal_integer_literal", "hex_integer_literal", "decimal_floating_point_literal"):
-            return True
-        if node.type == "identifier":
-            return self.type_of(node_text(self.document, node)) in NUMERIC_TYPES
-        if node.type == "method_invocation":
-            name = call_name(self.document, node)
-            return name in ("size", "length", "count", "hashCode") or name.startswith("parse")
-        return False
-
     def is_constant_name(self, name: str) -> bool:
         return name in self.constants or (bool(CONSTANT_NAME.match(name)) and name not in self.types)
-
-    def string_shape(self, node: Node | None) -> StringShape:
-        """The literal text and non-constant pieces of a string expression (following locals)."""
-        shape = StringShape()
-        if node is not None:
-            self._shape(node, shape, set(), 0)
-            shape.tainted = any(self.is_tainted(piece) for piece in shape.dynamic)
-        return shape
-
-    def _shape(self, node: Node, shape: StringShape, seen: set[str], depth: int) -> None:
-        node = unwrap(node) or node
-        document = self.document
-        if depth > 16:
-            shape.dynamic.append(node)
-            return
-        kind = node.type
-        if kind == "string_literal":
-            shape.literal_text += string_literal_value(document, node) or ""
-            return
-        if kind in (
-            "decimal_integer_literal",
-            "hex_integer_literal",
-            "decimal_floating_point_literal",
-            "true",
-            "false",
-            "null_literal",
-            "character_literal",
-            "class_literal",
-        ):
-            return
-        if kind == "binary_expression":
-            if node_text(document, node.child_by_field_name("operator")) != "+":
-                return  # arithmetic, comparison or logic: a number or a boolean
-            # Long SQL is written as dozens of "..." + "..." lines: walk the chain without recursing.
-            for leaf in concat_leaves(document, node):
-                self._shape(leaf, shape, seen, depth + 1)
-            return
-        if kind == "ternary_expression":
-            checked = _allow_listed_value(document, node.child_by_field_name("condition"))
-            for branch in (node.child_by_field_name("consequence"), node.child_by_field_name("alternative")):
-                # ALLOWED.contains(sort) ? sort : "id": the branch is one of the allowed values.
-                if branch is not None and (checked is None or node_text(document, branch) != checked):
-                    self._shape(branch, shape, seen, depth + 1)
-            return
-        if kind == "switch_expression":
-            # switch (sort) { case "name" -> "name"; default -> "id"; }: an allow-list when every arm is constant.
-            for result in _switch_results(node):
-                self._shape(result, shape, seen, depth + 1)
-            return
-        if kind == "identifier":
-            name = node_text(document, node)
-            if name in self.constants:
-                shape.literal_text += self.constants[name]
-                return
-            if self.is_numeric(node) or self.is_constant_name(name):
-                return
-            if name in self.values and name not in seen and name not in self.parameters:
-                seen.add(name)
-                for op, value in self.values[name]:
-                    if op == "item":
-                        shape.dynamic.append(node)
-                    else:
-                        self._shape(value, shape, seen, depth + 1)
-                return
-            if name in seen:
-                return
-            shape.dynamic.append(node)
-            return
-        if kind == "field_access":
-            field_name = node_text(document, node.child_by_field_name("field"))
-            if CONSTANT_NAME.match(field_name) or field_name == "length":
-                return
-            shape.dynamic.append(node)
-            return
-        if kind == "method_invocation":
-            self._shape_call(node, shape, seen, depth)
-            return
-        if kind == "object_creation_expression":
-            type_name = simple_type(node_text(document, node.child_by_field_name("type")))
-            if type_name in ("StringBuilder", "StringBuffer", "String"):
-                for arg in call_args(node):
-                    self._shape(arg, shape, seen, depth + 1)
-                return
-        shape.dynamic.append(node)
-
-    def _shape_call(self, node: Node, shape: StringShape, seen: set[str], depth: int) -> None:
-        document = self.document
-        name = call_name(document, node)
-        obj = call_object(node)
-        args = call_args(node)
-        object_text = node_text(document, obj) if obj is not None else ""
-        if SANITIZER_NAME.search(name) or object_text in SANITIZER_CLASSES or self.is_numeric(node):
-            return
-        if name == "format" and object_text == "String" and args:
-            first = args[0]
-            if (
-                string_literal_value(document, first) is None
-                and len(args) > 1
-                and "Locale" in node_text(document, first)
-            ):
-                args = args[1:]
-            for arg in args:
-                self._shape(arg, shape, seen, depth + 1)
-            return
-        if name in ("formatted", "concat", "append", "insert", "join", "valueOf") and (
-            obj is None or name != "valueOf" or object_text == "String"
-        ):
-            if obj is not None and name != "join" and name != "valueOf":
-                self._shape(obj, shape, seen, depth + 1)
-            for arg in args:
-                self._shape(arg, shape, seen, depth + 1)
-            return
-        if (
-            name in ("toString", "trim", "strip", "toUpperCase", "toLowerCase")
-            and obj is not None
-            and not args
-        ):
-            self._shape(obj, shape, seen, depth + 1)
-            return
-        # Placeholder lists: String.join(",", Collections.nCopies(ids.size(), "?")), "?, ".repeat(n).
-        if name == "nCopies" and len(args) == 2:
-            self._shape(args[1], shape, seen, depth + 1)
-            return
-        if name == "repeat" and obj is not None:
-            self._shape(obj, shape, seen, depth + 1)
-            return
-        shape.dynamic.append(node)
-
-
-_ALLOW_LIST_CHECKS = frozenset({"contains", "containsKey", "equals", "equalsIgnoreCase", "matches"})
-
-
-def _allow_listed_value(document: Document, condition: Node | None) -> str | None:
-    """The text of the value a condition checks against an allow-list or a pattern, if it does."""
-    condition = unwrap(condition)
-    if condition is None or condition.type != "method_invocation":
-        return None
-    name = call_name(document, condition)
-    if name not in _ALLOW_LIST_CHECKS:
-        return None
-    args = call_args(condition)
-    if name == "matches":
-        obj = call_object(condition)
-        return node_text(document, obj) if obj is not None and len(args) == 1 else None
-    return node_text(document, args[0]) if len(args) == 1 else None
-
-
-def _switch_results(node: Node) -> Iterator[Node]:
-    """The values the arms of a switch expression produce (``-> value`` and ``yield value``)."""
-    body = next((c for c in node.named_children if c.type == "switch_block"), None)
-    if body is None:
-        return
-    for group in body.named_children:
-        for child in group.named_children:
-            if child.type == "expression_statement" and child.named_child_count:
-                yield child.named_child(0)
-            elif child.type == "block":
-                for statement in child.named_children:
-                    if statement.type == "yield_statement" and statement.named_child_count:
-                        yield statement.named_child(0)
-            elif child.type == "yield_statement" and child.named_child_count:
-                yield child.named_child(0)
 
 
 def method_scope(unit: Node, document: Document, context: CheckContext) -> MethodScope:
@@ -764,40 +403,6 @@ def method_scope(unit: Node, document: Document, context: CheckContext) -> Metho
     if scope is None:
         scope = context.cache[key] = MethodScope(unit, document, module_facts(document, context))
     return scope
-
-
-def is_plain_literal(node: Node | None) -> bool:
-    """A string literal or a number: needs no scope to know it is constant."""
-    node = unwrap(node)
-    return node is not None and node.type in ("string_literal", "decimal_integer_literal", "null_literal")
-
-
-def confidence_for(tainted: bool) -> Confidence:
-    return Confidence.HIGH if tainted else Confidence.MEDIUM
-
-
-def source_words(tainted: bool) -> str:
-    """How a finding names what a string is built from."""
-    return "request data" if tainted else "non-constant values"
-
-
-def receiver_is(
-    scope: MethodScope,
-    receiver: Node | None,
-    type_test: Callable[[str], bool],
-    name_test: Callable[[str], bool],
-) -> bool:
-    """Whether ``receiver`` is of a kind: by its declared type when it is a typed name,
-    else by ``name_test`` on its lower-cased text."""
-    receiver = unwrap(receiver)
-    if receiver is None:
-        return False
-    text = node_text(scope.document, receiver)
-    if receiver.type == "identifier":
-        declared = scope.type_of(text)
-        if declared:
-            return type_test(declared)
-    return name_test(text.lower())
 
 
 def constants_matching(
@@ -810,6 +415,149 @@ def constants_matching(
             name.encode() for name, value in module_facts(document, context).constants if test(value)
         )
     return cached
+
+
+# ---------------------------------------------------------------------------- dataflow
+
+
+def file_analysis(document: Document, context: CheckContext) -> FileAnalysis:
+    """The dataflow analysis of the document's functions, built once per analysis run."""
+    cached = context.cache.get("java.dataflow")
+    if cached is None:
+        cached = context.cache["java.dataflow"] = FileAnalysis(
+            java_adapter.file_functions(document), load_models(JAVA), previous=_PREVIOUS.get(document)
+        )
+        _PREVIOUS[document] = cached
+    return cached
+
+
+# The last run's analysis of each open document: its summaries of unchanged functions are reused.
+_PREVIOUS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def summary_key(document: Document, context: CheckContext) -> object:
+    """The file's facts and same-file summaries: what a unit's dataflow depends on outside it."""
+    cached = context.cache.get("java.summary_key")
+    if cached is None:
+        cached = context.cache["java.summary_key"] = (
+            java_adapter.context_key(document),
+            file_analysis(document, context).summary_key(),
+        )
+    return cached
+
+
+def helper_needles(document: Document, context: CheckContext, kind: str) -> tuple[bytes, ...]:
+    """``name(`` of every same-file function whose summary has a sink of ``kind``."""
+    return tuple(
+        sorted({name.rsplit(".", 1)[-1].encode() + b"(" for name in _helpers_with(document, context, kind)})
+    )
+
+
+def unit_facts(unit: Node, document: Document, context: CheckContext, kind: str) -> list[FunctionFacts]:
+    """The dataflow facts of the functions in the unit (methods, lambdas, anonymous classes) that
+    call a sink of ``kind`` or a same-file helper holding one: the others cannot report it."""
+    analysis = file_analysis(document, context)
+    wanted = _sink_methods(kind) | _helpers_with(document, context, kind)
+    found = []
+    for function in java_adapter.lower_unit(unit, document):
+        if _call_names(function) & wanted:
+            found.append(analysis.facts(function))  # memoised per run by the analysis
+    return found
+
+
+@functools.cache
+def _sink_methods(kind: str) -> frozenset[str]:
+    models = load_models(JAVA)
+    return frozenset(
+        row.method or (row.name or "").rsplit(".", 1)[-1] for row in models.sinks.rows if row.kind == kind
+    )
+
+
+def _helpers_with(document: Document, context: CheckContext, kind: str) -> frozenset[str]:
+    """Callee keys of same-file functions whose summary has a sink of ``kind``."""
+    key = ("java.helpers_with", kind)
+    cached = context.cache.get(key)
+    if cached is None:
+        analysis = file_analysis(document, context)
+        same = analysis.same_summaries_as
+        by_kind = _HELPERS.setdefault(analysis, {})
+        if same is not None and kind in _HELPERS.get(same, {}):
+            by_kind[kind] = _HELPERS[same][kind]
+        if kind in by_kind:
+            cached = context.cache[key] = by_kind[kind]
+            return cached
+        found = set()
+        for name in analysis.called_keys():
+            summary = analysis.summary(analysis.by_key[name])
+            if summary is not None and any(sink.kind == kind for sink in summary.sinks):
+                found.add(name)
+        cached = context.cache[key] = by_kind[kind] = frozenset(found)
+    return cached
+
+
+# Per analysis: the helpers holding a sink of each kind (reused while summaries stay the same).
+_HELPERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _call_names(function: ir.Function) -> frozenset[str]:
+    """The methods and callees of the function's calls (computed once per lowered function)."""
+    names = function.extra.get("call_names")
+    if names is None:
+        names = set()
+        for expr in java_adapter.walk_expressions(function.body):
+            if isinstance(expr, ir.Call):
+                names.add(expr.method)
+                if expr.callee:
+                    names.add(expr.callee)
+        names = function.extra["call_names"] = frozenset(names)
+    return names
+
+
+def tainted_sinks(
+    unit: Node,
+    document: Document,
+    context: CheckContext,
+    kind: str,
+    *,
+    passed_whole: bool = False,
+    request_only: bool = False,
+) -> Iterator[tuple[FunctionFacts, SinkHit, bool]]:
+    """(facts, hit, whole) for the sinks of ``kind`` in the unit that request data or a parameter of
+    the method reaches, one per call. ``whole``: only parameters reach it, passed in whole - the
+    caller's to check, so such hits are left out unless ``passed_whole``."""
+    for facts in unit_facts(unit, document, context, kind):
+        seen: set[int] = set()
+        for hit in facts.sink_hits(kind, (REQUEST,) if request_only else None):
+            if id(hit.call) in seen:
+                continue
+            whole = not any(label.strength != PARAMETER for label in hit.labels) and _passed_whole(facts, hit)
+            if whole and not passed_whole:
+                continue
+            seen.add(id(hit.call))
+            yield facts, hit, whole
+
+
+def _passed_whole(facts: FunctionFacts, hit: SinkHit) -> bool:
+    """Whether the values flowing into the sink are the method's parameters themselves."""
+    names = {param.name for param in facts.function.params}
+    call = hit.call
+    positions = hit.sink.get("args") if hit.via_helper is None else None
+    arguments = [call.args[p] for p in positions if p < len(call.args)] if positions else list(call.args)
+    arguments = [arg for arg in arguments if not isinstance(arg, (ir.Lit, ir.Opaque))]
+    return bool(arguments) and all(isinstance(arg, ir.Name) and arg.name in names for arg in arguments)
+
+
+def is_request(hit: SinkHit) -> bool:
+    return any(label.strength == REQUEST for label in hit.labels)
+
+
+def hit_words(hit: SinkHit) -> str:
+    """How a finding names what reaches the sink."""
+    return "request data" if is_request(hit) else "non-constant values"
+
+
+def hit_confidence(hit: SinkHit) -> Confidence:
+    return Confidence.HIGH if is_request(hit) else Confidence.MEDIUM
 
 
 # ---------------------------------------------------------------------------- check base
@@ -837,12 +585,21 @@ class JavaCheck(NodeCheck):
     # only the imports themselves (and where new ones go) are context.
     fixes_add_imports = False
 
+    # Whether the check's findings depend on the dataflow of other units (same-file summaries),
+    # and the sink kind it reports.
+    uses_dataflow = False
+    kind: str = ""
+
     def unit_needles(self, document: Document, context: CheckContext) -> tuple[bytes, ...]:
+        if self.uses_dataflow and self.needles:
+            # A unit calling a same-file helper that holds such a sink needs checking too.
+            return self.needles + helper_needles(document, context, self.kind)
         return self.needles
 
     def module_context_key(self, document: Document, context: CheckContext) -> object:
         facts = module_facts(document, context)
-        return (facts.key(), facts.import_line) if self.fixes_add_imports else facts.key()
+        key = (facts.key(), facts.import_line) if self.fixes_add_imports else facts.key()
+        return (key, summary_key(document, context)) if self.uses_dataflow else key
 
     def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterator:
         needles = self.unit_needles(document, context)
@@ -858,3 +615,34 @@ class JavaCheck(NodeCheck):
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable:
         raise NotImplementedError
+
+
+class JavaTaintCheck(JavaCheck):
+    """A rule that reports each sink of ``kind`` that untrusted data reaches: ``message`` is
+    formatted with ``what`` (request data / non-constant values), ``method`` (the sink's method)
+    and ``where`` (`` in helper()`` for a sink inside a same-file helper)."""
+
+    uses_dataflow = True
+    kind: str = ""
+    message: str = ""
+    request_only = False  # parameters are not reported (data must come from the request)
+
+    def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable:
+        (rule,) = self.rules
+        for facts, hit, _whole in tainted_sinks(
+            unit, document, context, self.kind, request_only=self.request_only
+        ):
+            node = hit.call.node
+            if node is None or not self.reports(facts, hit):
+                continue
+            method = hit.inner.method if hit.inner is not None else hit.call.method
+            where = f" in {hit.via_helper}()" if hit.via_helper else ""
+            yield rule.finding(
+                document.node_span(node),
+                self.message.format(what=hit_words(hit), method=method, where=where),
+                confidence=hit_confidence(hit),
+            )
+
+    def reports(self, facts: FunctionFacts, hit: SinkHit) -> bool:
+        """A rule's last word on a hit (e.g. validated by an enclosing check)."""
+        return True

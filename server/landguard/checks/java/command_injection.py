@@ -1,11 +1,14 @@
 """Command injection: shell commands built from strings.
 
 ## What it does
-Flags ``Runtime.getRuntime().exec(...)`` given a command string built from non-constant
-values, and ``exec``/``new ProcessBuilder``/``ProcessBuilder.command`` running a shell
-(``sh -c``, ``bash -c``, ``cmd /c``, ``powershell -Command``) with a non-literal command,
-or whose program itself is not a constant. Values read from the HTTP request in the same
-method raise the confidence.
+Flags ``Runtime.getRuntime().exec(String)`` when request data or a parameter built into the
+command string reaches it, and ``exec(String[])``/``new ProcessBuilder``/``ProcessBuilder.command``
+when such data becomes the program itself or the command a shell runs (``sh -c``, ``bash -c``,
+``cmd /c``, ``powershell -Command``). Arguments to a fixed program are not commands and are
+not reported. The data is followed through the method and same-file helpers by the dataflow
+core (sinks of kind ``command`` in ``data/models/java.toml``); a value checked against an
+allow-list, parsed to a number or overwritten by a constant on the way is not reported.
+Request data gives high confidence, a parameter medium.
 
 ## Why is this bad?
 ``exec(String)`` splits the string on spaces, so a value with spaces adds arguments; through
@@ -38,18 +41,12 @@ from tree_sitter import Node
 
 from landguard.checks.java._support import (
     JavaCheck,
-    MethodScope,
-    call_args,
-    call_name,
-    call_object,
-    confidence_for,
-    matches,
-    method_scope,
-    node_text,
-    source_words,
-    string_literal_value,
-    unwrap,
+    hit_confidence,
+    hit_words,
+    tainted_sinks,
 )
+from landguard.dataflow.interpret import CallFact
+from landguard.dataflow.values import LIST, Value
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
 
@@ -65,10 +62,7 @@ RULE = Rule(
     aliases=("find_sec_bugs.COMMAND_INJECTION",),
 )
 
-_CALLS = """
-(method_invocation name: (identifier) @m (#any-of? @m "exec" "command")) @call
-(object_creation_expression type: (_) @type (#match? @type "^(java[.]lang[.])?ProcessBuilder$")) @new
-"""
+KIND = "command"
 _SHELLS = frozenset(
     {"sh", "bash", "zsh", "ksh", "dash", "cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh"}
 )
@@ -77,93 +71,71 @@ _SHELL_FLAGS = frozenset({"-c", "/c", "/C", "-Command", "-command", "-lc", "-ic"
 
 class CommandInjectionCheck(JavaCheck):
     rules = (RULE,)
+    uses_dataflow = True
+    kind = "command"
     needles = (b"exec(", b"ProcessBuilder", b"command(")
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
-        scope: MethodScope | None = None
-        for pattern, captures in matches(_CALLS, unit):
-            node = captures["call" if pattern == 0 else "new"][0]
-            args = call_args(node)
-            if not args:
+        for facts, hit, whole in tainted_sinks(unit, document, context, KIND, passed_whole=True):
+            node = hit.call.node
+            if node is None:
                 continue
-            if pattern == 0 and not self._is_process_call(document, node):
+            fact = next((f for f in facts.calls if f.call is hit.call), None)
+            if fact is None or hit.via_helper is not None:
+                what = None if whole else "a command built from"
+            else:
+                what = _what_runs(fact, whole)
+            if what is None:
                 continue
-            if scope is None:
-                scope = method_scope(unit, document, context)
-            elements = self._command_elements(document, scope, args)
-            if elements is None:
-                # exec(String): the string is split on spaces, so any non-constant part is an injection.
-                if pattern == 0 and call_name(document, node) == "exec":
-                    shape = scope.string_shape(args[0])
-                    # A command passed in whole is the caller's to check; one built here is ours.
-                    if shape.is_dynamic and (shape.literal_text or shape.tainted):
-                        yield self._finding(document, node, shape.tainted, "a command string built from")
-                continue
-            problem = self._problem(document, scope, elements)
-            if problem is not None:
-                tainted = any(scope.is_tainted(element) for element in elements)
-                yield self._finding(document, node, tainted, problem)
+            yield RULE.finding(
+                document.node_span(node),
+                f"Runs {what} {hit_words(hit)}; pass fixed arguments without a shell",
+                confidence=hit_confidence(hit),
+            )
 
-    @staticmethod
-    def _finding(document, node: Node, tainted: bool, what: str) -> Finding:
-        return RULE.finding(
-            document.node_span(node),
-            f"Runs {what} {source_words(tainted)}; pass fixed arguments without a shell",
-            confidence=confidence_for(tainted),
-        )
 
-    @staticmethod
-    def _is_process_call(document, call: Node) -> bool:
-        obj = unwrap(call_object(call))
-        if obj is None:
-            return False
-        text = node_text(document, obj)
-        if call_name(document, call) == "exec":
-            return "getRuntime" in text or text.lower() in ("runtime", "rt", "r")
-        return "ProcessBuilder" in text or text.lower() in ("pb", "builder", "processbuilder")
-
-    @staticmethod
-    def _command_elements(document, scope: MethodScope, args: list[Node]) -> list[Node] | None:
-        """The elements of an argument vector (varargs, array, List.of/Arrays.asList), or None."""
-        if len(args) > 1:
-            return args
-        single = unwrap(args[0])
-        if single is None:
-            return None
-        if single.type == "identifier":
-            name = node_text(document, single)
-            values = scope.values.get(name, [])
-            if scope.type_of(name) == "String" or len(values) != 1 or values[0][0] != "=":
-                return None
-            single = unwrap(values[0][1])
-        if single is None:
-            return None
-        if single.type == "array_creation_expression":
-            initializer = single.child_by_field_name("value")
-            return list(initializer.named_children) if initializer is not None else None
-        if single.type == "array_initializer":
-            return list(single.named_children)
-        if single.type == "method_invocation" and call_name(document, single) in ("of", "asList"):
-            return call_args(single)
+def _what_runs(fact: CallFact, whole: bool) -> str | None:
+    """What the tainted data becomes: a command string, the program, a shell's command; None when
+    it is only an argument of a fixed program."""
+    vector = _argument_vector(fact)
+    if vector is None:
+        # exec(String): split on spaces, so any data in it can add arguments or programs.
+        return None if whole else "a command string built from"
+    if not vector:
         return None
-
-    @staticmethod
-    def _problem(document, scope: MethodScope, elements: list[Node]) -> str | None:
-        if not elements:
-            return None
-        program = string_literal_value(document, elements[0])
-        if program is None:
-            if scope.string_shape(elements[0]).is_dynamic:
-                return "a program name built from"
-            return None
-        base = program.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-        if base in _SHELLS:
-            for index, element in enumerate(elements[1:], start=1):
-                if string_literal_value(document, element) in _SHELL_FLAGS and index + 1 < len(elements):
-                    command = elements[index + 1]
-                    if scope.string_shape(command).is_dynamic:
-                        return f"a {base} command built from"
+    if _carries(vector[0]):
+        return "a program name built from"
+    program = vector[0].const if vector[0].is_const else None
+    if not isinstance(program, str):
         return None
+    base = program.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    if base not in _SHELLS:
+        return None
+    for index, element in enumerate(vector[1:-1], start=1):
+        if (
+            element.is_const
+            and element.const in _SHELL_FLAGS
+            and any(_carries(v) for v in vector[index + 1 :])
+        ):
+            return f"a {base} command built from"
+    return None
+
+
+def _argument_vector(fact: CallFact) -> list[Value] | None:
+    """The program and its arguments (varargs, an array or a list), or None for one command string."""
+    if len(fact.args) > 1:
+        return list(fact.args)
+    if len(fact.args) == 1:
+        single = fact.args[0]
+        if single.kind == LIST:
+            return list(single.items) if single.items is not None else [single]
+        if fact.call.is_new or fact.call.method == "command":
+            return [single]  # ProcessBuilder(List) of unknown items: the first may be the program
+    return None
+
+
+def _carries(value: Value) -> bool:
+    return bool(value.labels_for(KIND))
 
 
 CHECK = CommandInjectionCheck()

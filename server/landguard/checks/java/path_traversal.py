@@ -3,11 +3,14 @@
 ## What it does
 Flags ``new File(...)``, ``Paths.get``/``Path.of``, ``Path.resolve``, ``new FileInputStream``/
 ``FileOutputStream``/``FileReader``/``FileWriter``/``RandomAccessFile`` and ``Files.*``
-operations whose path comes from the HTTP request in the same method
+operations (sinks of kind ``path`` in ``data/models/java.toml``) that request data reaches
 (``request.getParameter``, ``@RequestParam``, ``@PathVariable``, a multipart file's
-``getOriginalFilename()`` ...). A method that normalises the path and checks it stays
-under its base directory (``normalize()`` plus ``startsWith(...)``) is not flagged, nor a
-value reduced to its file name (``getFileName()``, ``FilenameUtils.getName``).
+``getOriginalFilename()`` ...), followed through the method and same-file helpers by the
+dataflow core. A path normalised and then checked to stay under its base directory
+(``normalize()``/``getCanonicalPath()`` plus ``startsWith(...)``) is not flagged, nor a value
+reduced to its file name (``getFileName()``, ``File.getName()``, ``FilenameUtils.getName``) -
+which makes it safe for paths only, not for SQL or commands. A ``File``/``Path`` value is
+reported where it is built, not again at each use.
 
 ## Why is this bad?
 A name like ``../../etc/passwd`` (or an absolute path) walks out of the intended folder:
@@ -34,25 +37,16 @@ if (!file.startsWith(base)) {
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from landguard.checks.java._support import (
-    JavaCheck,
-    call_args,
-    call_name,
-    call_object,
-    matches,
-    method_scope,
-    node_text,
-    simple_type,
-    unit_bytes,
-    unwrap,
-)
+from landguard.checks.java._support import JavaCheck, tainted_sinks
+from landguard.dataflow import ir
+from landguard.dataflow.interpret import FunctionFacts, SinkHit
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
+from landguard.languages.java import expr_type
 
 RULE = Rule(
     id="LG408",
@@ -66,102 +60,79 @@ RULE = Rule(
     aliases=("find_sec_bugs.PATH_TRAVERSAL_IN", "find_sec_bugs.PATH_TRAVERSAL_OUT"),
 )
 
-_NODES = """
-(object_creation_expression type: (_) @type
-  (#match? @type "^(java[.]io[.])?(File|FileInputStream|FileOutputStream|FileReader|FileWriter|RandomAccessFile|PrintWriter)$")) @new
-(method_invocation name: (identifier) @m (#any-of? @m "get" "of" "resolve" "resolveSibling"
-  "readAllBytes" "readAllLines" "readString" "lines" "newInputStream" "newOutputStream" "newBufferedReader"
-  "newBufferedWriter" "write" "writeString" "delete" "deleteIfExists" "copy" "move" "createFile"
-  "createDirectories" "transferTo")) @call
-"""
-_FILES_OWNERS = frozenset({"Files", "Paths", "Path"})
-_PATH_TYPES = frozenset({"File", "Path"})
-_CONTAINED = re.compile(rb"normalize\s*\(\s*\)[\s\S]*startsWith\s*\(|getCanonicalPath[\s\S]*startsWith\s*\(")
-_MULTIPART_NAME = re.compile(r"getOriginalFilename|getSubmittedFileName")
+KIND = "path"
+_PATH_TYPES = frozenset({"java.io.File", "java.nio.file.Path"})
+# Calls that build a path (rather than open one): a later containment check makes them safe.
+_BUILDERS = frozenset(
+    {
+        "java.io.File",
+        "java.nio.file.Paths.get",
+        "java.nio.file.Path.of",
+        "java.nio.file.Path.resolve",
+        "java.nio.file.Path.resolveSibling",
+    }
+)
 
 
 class PathTraversalCheck(JavaCheck):
     rules = (RULE,)
+    uses_dataflow = True
+    kind = "path"
     # ``Path `` / ``Path.`` and not ``Path``: ``@PathVariable`` alone is no file operation.
     needles = (b"File", b"Paths", b"Path.", b"Path ", b"resolve", b"transferTo")
-    # Only request data makes a path dangerous here.
-    also_needles = (b"equest", b"Variable", b"Part", b"Filename", b"Param", b"Body", b"Header", b"Cookie")
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
-        text = unit_bytes(document, unit)
-        if _CONTAINED.search(text):
-            return  # the method checks the resolved path stays inside its base directory
-        scope = None
-        for pattern, captures in matches(_NODES, unit):
-            node = captures["new" if pattern == 0 else "call"][0]
-            if pattern == 1 and not self._is_file_call(document, node):
+        for facts, hit, _whole in tainted_sinks(unit, document, context, KIND, request_only=True):
+            node = hit.call.node
+            if node is None:
                 continue
-            args = self._path_arguments(document, node, call_args(node))
-            if not args:
+            if hit.via_helper is None and (
+                self._only_path_values(facts, hit)
+                or (hit.call.callee in _BUILDERS and (_contained_later(facts, hit) or _reduced(facts, hit)))
+            ):
                 continue
-            if scope is None:
-                scope = method_scope(unit, document, context)
-            args = [arg for arg in args if not self._is_path_value(document, scope, arg)]
-            if any(scope.is_tainted(arg) or self._multipart_name(document, scope, arg) for arg in args):
-                yield RULE.finding(
-                    document.node_span(node),
-                    "File path built from request data can escape its directory (../); "
-                    "resolve it against a base directory and check the result stays inside",
-                )
-
-    @staticmethod
-    def _is_file_call(document, call: Node) -> bool:
-        name = call_name(document, call)
-        obj = call_object(call)
-        owner = simple_type(node_text(document, obj)) if obj is not None else ""
-        if name in ("resolve", "resolveSibling"):
-            return obj is not None
-        if name == "transferTo":
-            return True
-        return owner in _FILES_OWNERS
-
-    @staticmethod
-    def _path_arguments(document, node: Node, args: list[Node]) -> list[Node]:
-        """The arguments that name a file: ``Files.write(path, data)`` writes request data, harmlessly."""
-        if node.type != "method_invocation":
-            return args
-        name = call_name(document, node)
-        owner = node_text(document, call_object(node)) if call_object(node) is not None else ""
-        if owner != "Files":
-            return args
-        if name in ("copy", "move"):
-            return args[1:2]  # the target (the source may be a request stream)
-        return args[:1]
-
-    @staticmethod
-    def _is_path_value(document, scope, arg: Node) -> bool:
-        """A File/Path value: reported where it was built from the request, not again at each use."""
-        arg = unwrap(arg) or arg
-        if arg.type == "identifier":
-            return simple_type(scope.type_of(node_text(document, arg))) in _PATH_TYPES
-        if arg.type == "object_creation_expression":
-            return simple_type(node_text(document, arg.child_by_field_name("type"))) in _PATH_TYPES
-        if arg.type == "method_invocation":
-            name = call_name(document, arg)
-            return name in ("resolve", "resolveSibling", "normalize", "toPath", "getParentFile") or (
-                name in ("get", "of") and node_text(document, call_object(arg)) in ("Paths", "Path")
+            where = f" in {hit.via_helper}()" if hit.via_helper else ""
+            yield RULE.finding(
+                document.node_span(node),
+                f"File path built from request data{where} can escape its directory (../); "
+                "resolve it against a base directory and check the result stays inside",
             )
-        return False
 
     @staticmethod
-    def _multipart_name(document, scope, arg: Node) -> bool:
-        """``file.getOriginalFilename()`` (directly or via a local): a client-chosen file name."""
-        if _MULTIPART_NAME.search(node_text(document, arg)):
-            return True
-        if arg.type == "identifier":
-            return scope.assigned_matches(node_text(document, arg), _MULTIPART_NAME)
-        if arg.type == "binary_expression":
-            return any(
-                PathTraversalCheck._multipart_name(document, scope, child)
-                for child in (arg.child_by_field_name("left"), arg.child_by_field_name("right"))
-                if child is not None
-            )
-        return False
+    def _only_path_values(facts: FunctionFacts, hit: SinkHit) -> bool:
+        """The data arrives in File/Path values: reported where they were built, not at each use."""
+        fact = next((f for f in facts.calls if f.call is hit.call), None)
+        if fact is None:
+            return False
+        carriers = [
+            expr for expr, value in zip(hit.call.args, fact.args, strict=False) if value.labels_for(KIND)
+        ]
+        return bool(carriers) and all(_is_path_value(facts.function, expr) for expr in carriers)
+
+
+def _is_path_value(function: ir.Function, expr: ir.Expr) -> bool:
+    declared = expr_type(function, expr)
+    return declared is not None and declared in _PATH_TYPES
+
+
+def _reduced(facts: FunctionFacts, hit: SinkHit) -> bool:
+    """``Paths.get(name).getFileName()``: the path is built only to take its last part."""
+    return any(
+        fact.call.receiver is hit.call and facts.models.sanitizers.match(fact.callee, None)
+        for fact in facts.calls
+    )
+
+
+def _contained_later(facts: FunctionFacts, hit: SinkHit) -> bool:
+    """A ``normalized.startsWith(base)`` check on a path carrying the same data follows in the method."""
+    sources = {label.source for label in hit.labels}
+    for fact in facts.calls:
+        if fact.call.method != "startsWith" or fact.receiver is None:
+            continue
+        for label in fact.receiver.all_labels():
+            if label.source in sources and "path-normalized" in label.sanitized:
+                return True
+    return False
 
 
 CHECK = PathTraversalCheck()

@@ -1,13 +1,18 @@
 """SQL injection: SQL built from strings and run through JDBC, JdbcTemplate or JPA.
 
 ## What it does
-Flags SQL (and JPQL/HQL) that is concatenated or ``String.format``-ed from non-constant values
-and then passed to ``Statement.execute``/``executeQuery``/``executeUpdate``/``addBatch``,
+Flags SQL (and JPQL/HQL) text that request data or a method parameter reaches on its way to
+``Statement.execute``/``executeQuery``/``executeUpdate``/``addBatch``,
 ``Connection.prepareStatement``, Spring's ``JdbcTemplate.query``/``update``/``execute`` or
-``EntityManager.createQuery``/``createNativeQuery`` - directly, or through a local variable
-built earlier in the method (``+``, ``+=``, ``StringBuilder.append``, ``concat``). Values read
-from the HTTP request in the same method (``request.getParameter``, ``@RequestParam``,
-``@PathVariable`` ...) raise the confidence.
+``EntityManager.createQuery``/``createNativeQuery`` (the sinks of kind ``sql`` in
+``data/models/java*.toml``). The data is followed flow-sensitively through the method: string
+building (``+``, ``+=``, ``String.format``, ``concat``, ``StringBuilder``), lists and maps,
+branches (a constant condition takes one arm; both arms of an unknown one merge), loops, and
+helpers, inner classes and interface implementations of the same file. A value overwritten
+before the query, parsed to a number, checked against an allow-list or escaped for SQL is
+not reported; escaping for another kind (a file name, HTML) does not count. Request data
+(``request.getParameter``, ``@RequestParam`` ...) gives high confidence; a parameter built into
+the query here, medium (a parameter passed whole is the caller's to check).
 
 ## Why is this bad?
 A value spliced into SQL text becomes SQL: a name like ``' OR '1'='1`` rewrites the query,
@@ -38,27 +43,17 @@ use named parameters (``:name`` and ``setParameter``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from tree_sitter import Node
 
 from landguard.checks.java._support import (
     JavaCheck,
-    call_args,
-    call_name,
-    call_object,
-    confidence_for,
-    constants_matching,
-    is_plain_literal,
-    matches,
+    hit_confidence,
+    hit_words,
     method_scope,
     module_facts,
-    node_text,
-    simple_type,
-    source_words,
-    unit_bytes,
-    unwrap,
+    tainted_sinks,
 )
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
@@ -76,107 +71,31 @@ RULE = Rule(
     aliases=("find_sec_bugs.SQL_INJECTION_JDBC", "java.lang.security.audit.formatted-sql-string"),
 )
 
-_SQL_CALLS = """
-(method_invocation name: (identifier) @m
-  (#any-of? @m "execute" "executeQuery" "executeUpdate" "executeLargeUpdate" "addBatch"
-    "prepareStatement" "prepareCall" "query" "queryForObject" "queryForList" "queryForMap"
-    "queryForRowSet" "queryForStream" "queryForLong" "queryForInt" "update" "batchUpdate"
-    "createQuery" "createNativeQuery" "createSQLQuery")) @call
-"""
-_SQL_TEXT = re.compile(
-    r"\b(?:select\s.+\sfrom|insert\s+into|update\s+\S+\s+set|delete\s+from|drop\s+table|"
-    r"alter\s+table|create\s+table|truncate\s+table|merge\s+into|where\s|order\s+by)",
-    re.I | re.S,
-)
-# Word pairs (in the lower-cased unit) without which the unit holds no SQL text: plain ``in``
-# tests are several times faster than one regular expression over every unit.
-_SQL_GATE_PAIRS = (
-    (b"select", b"from"),
-    (b"insert", b"into"),
-    (b"update", b"set"),
-    (b"delete", b"from"),
-    (b"where", b"where"),
-    (b"order", b" by"),
-    (b"table", b"table"),
-    (b"merge", b"into"),
-    (b"request", b"request"),
-    (b"param", b"param"),
-    (b"pathvariable", b"pathvariable"),
-)
-
-
-def _may_hold_sql(lowered: bytes) -> bool:
-    return any(first in lowered and second in lowered for first, second in _SQL_GATE_PAIRS)
-
-
-def _sql_constants(document, context: CheckContext) -> tuple[bytes, ...]:
-    """Names of class constants holding SQL text (``FIND_USER + id`` has no SQL keyword itself)."""
-    return constants_matching(document, context, "java.sql_constants", _SQL_TEXT.search)
-
-
-# Receivers that certainly run SQL (by declared type or by the name assistants give them).
-_SQL_RECEIVER_TYPES = frozenset(
-    {
-        "Statement",
-        "PreparedStatement",
-        "CallableStatement",
-        "Connection",
-        "JdbcTemplate",
-        "NamedParameterJdbcTemplate",
-        "JdbcOperations",
-        "EntityManager",
-        "Session",
-    }
-)
-_SQL_RECEIVER_NAME = re.compile(
-    r"(?i)^(?:st|stmt|statement|conn|connection|jdbc\w*|em|entitymanager|session)$"
-)
-
 
 class SqlInjectionCheck(JavaCheck):
     rules = (RULE,)
     fixes_add_imports = True
+    uses_dataflow = True
+    kind = "sql"
     needles = (b"execute", b"query", b"Query", b"update", b"Update", b"prepare", b"addBatch")
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
-        # Cheap gate before any tree work: SQL text, request data or a SQL constant in the unit.
-        text = unit_bytes(document, unit)
-        lowered = text.lower()
-        if not (_may_hold_sql(lowered) or any(name in text for name in _sql_constants(document, context))):
-            return
-        scope = None
-        for _pattern, captures in matches(_SQL_CALLS, unit):
-            call = captures["call"][0]
-            args = call_args(call)
-            if not args or is_plain_literal(args[0]):
+        for _facts, hit, _whole in tainted_sinks(unit, document, context, "sql"):
+            node = hit.call.node
+            if node is None:
                 continue
-            if scope is None:
+            fix = None
+            if hit.via_helper is None and node.type == "method_invocation":
                 scope = method_scope(unit, document, context)
-            shape = scope.string_shape(args[0])
-            if not shape.is_dynamic:
-                continue
-            if not (_SQL_TEXT.search(shape.literal_text) or shape.tainted):
-                continue
-            if not shape.literal_text and not self._sql_receiver(document, scope, call):
-                continue
-            method = call_name(document, call)
-            fix = parameterize_statement(document, scope, module_facts(document, context), call)
+                fix = parameterize_statement(document, scope, module_facts(document, context), node)
+            where = f" in {hit.via_helper}()" if hit.via_helper else ""
+            method = hit.inner.method if hit.inner is not None else hit.call.method
             yield RULE.finding(
-                document.node_span(call),
-                f"SQL built from {source_words(shape.tainted)} is passed to {method}(); use a parameterized query",
-                confidence=confidence_for(shape.tainted),
+                document.node_span(node),
+                f"SQL built from {hit_words(hit)} is passed to {method}(){where}; use a parameterized query",
+                confidence=hit_confidence(hit),
                 fixes=[fix] if fix is not None else [],
             )
-
-    @staticmethod
-    def _sql_receiver(document, scope, call: Node) -> bool:
-        obj = unwrap(call_object(call))
-        if obj is None:
-            return False
-        if obj.type == "method_invocation":
-            return call_name(document, obj) in ("createStatement", "getConnection", "getEntityManager")
-        name = node_text(document, obj)
-        return simple_type(scope.type_of(name)) in _SQL_RECEIVER_TYPES or bool(_SQL_RECEIVER_NAME.match(name))
 
 
 CHECK = SqlInjectionCheck()

@@ -6,7 +6,9 @@ when no ``ObjectInputFilter`` is set on it (``setObjectInputFilter``) and it is 
 class-checking subclass (an anonymous class overriding ``resolveClass``, commons-io's
 ``ValidatingObjectInputStream``); ``new XMLDecoder(...)`` followed by ``readObject``; XStream's
 ``fromXML`` without a type allow-list (``allowTypes``, ``addPermission``); and Jackson's
-``enableDefaultTyping``. Streams from the HTTP request or a socket raise the confidence.
+``enableDefaultTyping``. When the dataflow core follows request data or a socket's bytes into
+the stream (sinks of kind ``deserialization`` in ``data/models/java.toml``, through the method and
+same-file helpers), the confidence is high.
 A class's own ``readObject(ObjectInputStream in)`` hook is not flagged.
 
 ## Why is this bad?
@@ -42,13 +44,13 @@ from tree_sitter import Node
 
 from landguard.checks.java._support import (
     JavaCheck,
-    call_args,
     call_name,
     call_object,
     matches,
     method_scope,
     node_text,
     simple_type,
+    tainted_sinks,
     unit_bytes,
     unwrap,
 )
@@ -73,13 +75,14 @@ _NODES = """
 (method_invocation name: (identifier) @m (#any-of? @m "enableDefaultTyping" "fromXML")) @call
 """
 _READ_CALL = re.compile(rb"\.(?:readObject|readUnshared)\s*\(")
-_UNTRUSTED_SOURCE = re.compile(r"getInputStream|getReader|getBody|Socket|request|getPart", re.I)
 _FILTERED = re.compile(rb"setObjectInputFilter|ValidatingObjectInputStream|resolveClass|ObjectInputFilter")
 _XSTREAM_ALLOWLIST = re.compile(rb"allowTypes|addPermission|setupDefaultSecurity|allowTypesByWildcard")
 
 
 class UnsafeDeserializationCheck(JavaCheck):
     rules = (RULE,)
+    uses_dataflow = True
+    kind = "deserialization"
     needles = (b"ObjectInputStream", b"XMLDecoder", b"fromXML", b"enableDefaultTyping")
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
@@ -112,11 +115,7 @@ class UnsafeDeserializationCheck(JavaCheck):
                 continue
             if kind == "ObjectInputStream" and _FILTERED.search(text):
                 continue
-            args = call_args(creation)
-            source = node_text(document, args[0]) if args else ""
-            untrusted = bool(_UNTRUSTED_SOURCE.search(source)) or self._tainted_source(
-                unit, document, context, args
-            )
+            untrusted = creation.id in self._untrusted_creations(unit, document, context)
             what = (
                 "ObjectInputStream without an ObjectInputFilter"
                 if kind == "ObjectInputStream"
@@ -134,17 +133,15 @@ class UnsafeDeserializationCheck(JavaCheck):
             )
 
     @staticmethod
-    def _tainted_source(unit, document, context, args: list[Node]) -> bool:
-        if not args:
-            return False
-        scope = method_scope(unit, document, context)
-        if scope.is_tainted(args[0]):
-            return True
-        # new ObjectInputStream(in) where in = socket.getInputStream() / request.getInputStream()
-        node = unwrap(args[0])
-        if node is not None and node.type == "identifier":
-            return scope.assigned_matches(node_text(document, node), _UNTRUSTED_SOURCE)
-        return False
+    def _untrusted_creations(unit, document, context) -> set[int]:
+        """Node ids of the streams/decoders in the unit that request or network data reaches."""
+        return {
+            hit.call.node.id
+            for _facts, hit, _whole in tainted_sinks(
+                unit, document, context, "deserialization", request_only=True
+            )
+            if hit.call.node is not None
+        }
 
     @staticmethod
     def _is_xstream(document, unit, context, call: Node) -> bool:

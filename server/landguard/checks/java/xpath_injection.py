@@ -1,9 +1,11 @@
 """XPath injection: XPath expressions built from strings.
 
 ## What it does
-Flags ``XPath.compile(...)`` and ``XPath.evaluate(...)`` whose expression is concatenated or
-formatted from non-constant values (directly or via a local variable). Request data in the
-expression raises the confidence.
+Flags ``XPath.compile(...)`` and ``XPath.evaluate(...)`` whose expression request data or a
+parameter built into it reaches (sinks of kind ``xpath`` in ``data/models/java.toml``), followed
+through the method and same-file helpers by the dataflow core. ESAPI ``encodeForXPath``, a
+number parse or an allow-list check on the way make it safe; an expression passed in whole is
+the caller's to check. Request data gives high confidence, a parameter medium.
 
 ## Why is this bad?
 A value such as ``' or '1'='1`` rewrites the expression: a login check against an XML user
@@ -27,22 +29,9 @@ xpath.evaluate("//user[name=$name]", doc);
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from tree_sitter import Node
-
-from landguard.checks.java._support import (
-    JavaCheck,
-    call_args,
-    call_object,
-    confidence_for,
-    matches,
-    method_scope,
-    receiver_is,
-    source_words,
-)
-from landguard.engine.findings import Confidence, Finding, Severity
-from landguard.engine.registry import CheckContext, Rule
+from landguard.checks.java._support import JavaTaintCheck
+from landguard.engine.findings import Confidence, Severity
+from landguard.engine.registry import Rule
 
 RULE = Rule(
     id="LG410",
@@ -56,40 +45,12 @@ RULE = Rule(
     aliases=("find_sec_bugs.XPATH_INJECTION",),
 )
 
-_CALLS = (
-    '(method_invocation name: (identifier) @m (#any-of? @m "compile" "evaluate" "evaluateExpression")) @call'
-)
 
-
-def _is_xpath_type(type_name: str) -> bool:
-    return type_name == "XPath"
-
-
-def _is_xpath_name(lowered: str) -> bool:
-    return "xpath" in lowered
-
-
-class XpathInjectionCheck(JavaCheck):
+class XpathInjectionCheck(JavaTaintCheck):
     rules = (RULE,)
+    kind = "xpath"
+    message = "XPath expression built from {what} reaches {method}(){where}; use XPath variables ($name) with a variable resolver"
     needles = (b"XPath", b"xpath", b"xPath")
-
-    def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
-        for _pattern, captures in matches(_CALLS, unit):
-            call = captures["call"][0]
-            args = call_args(call)
-            if not args:
-                continue
-            scope = method_scope(unit, document, context)
-            if not receiver_is(scope, call_object(call), _is_xpath_type, _is_xpath_name):
-                continue
-            shape = scope.string_shape(args[0])
-            if not shape.is_dynamic or not (shape.literal_text or shape.tainted):
-                continue  # an expression passed in whole is the caller's to check
-            yield RULE.finding(
-                document.node_span(call),
-                f"XPath expression built from {source_words(shape.tainted)}; use XPath variables ($name) with a variable resolver",
-                confidence=confidence_for(shape.tainted),
-            )
 
 
 CHECK = XpathInjectionCheck()
