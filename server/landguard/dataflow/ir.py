@@ -107,7 +107,26 @@ class Concat(Expr):
 
 # Operators the core folds: arithmetic, comparisons, boolean logic, membership.
 BINARY_OPERATORS = frozenset(
-    {"+", "-", "*", "/", "//", "%", "==", "!=", "<", "<=", ">", ">=", "and", "or", "in", "not in", "is", "is not"}
+    {
+        "+",
+        "-",
+        "*",
+        "/",
+        "//",
+        "%",
+        "==",
+        "!=",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        "and",
+        "or",
+        "in",
+        "not in",
+        "is",
+        "is not",
+    }
 )
 
 

@@ -1,0 +1,1117 @@
+"""The dataflow core: flow-sensitive abstract interpretation of one function's IR.
+
+``FileAnalysis(functions, models)`` analyses the functions of one file on demand. For a
+function it walks the structured IR once, in program order, carrying a *state* (variable or
+field path -> ``Value``):
+
+- **reaching definitions with branch merge**: an assignment replaces the variable's value;
+  after ``if``/``switch``/``try`` the arms' states are joined, so a later ``x = ""`` in one
+  arm does not erase an earlier ``x = request…``; ``return``/``raise`` end a path, so an
+  early return guarded by a check leaves only the checked value after it;
+- **constants**: literals fold through arithmetic, comparisons, ``in``, string building and
+  pure string methods; a branch, ternary or switch whose condition folds takes only the live
+  arm, and calls in dead code are never recorded;
+- **loops** iterate to a fixpoint (bounded), with ``break``/``continue``;
+- **containers** (model ``container`` rows): lists by constant index, maps by constant key,
+  string builders; a mutating method updates the receiver variable;
+- **guards** (model ``guard`` rows and ``==``/``in`` tests): on the branch where an allowlist
+  check or a prefix check holds, the checked variable is sanitized for the guard's kinds;
+- **sanitizers per kind**, **neutral** calls, and default propagation (an unmodelled call's
+  result carries its receiver's and arguments' labels);
+- **same-file summaries**: a call whose callee is another function's ``key`` uses that
+  function's summary — which parameters reach its return (and sanitized for what), which reach a
+  sink inside it, and its constant return — so helpers, inner classes and factories in the file
+  are followed without inlining. A recursion guard makes cycles fall back to propagation.
+
+Every live call is recorded as a ``CallFact`` with the values of its receiver and arguments;
+``FunctionFacts.sink_hits(kind)`` matches them against the sink rows. The walk over structured
+statements is equivalent to a fixpoint over their control-flow graph (the IR has no ``goto``),
+and costs one pass per statement outside loops.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import operator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from landguard.dataflow import ir
+from landguard.dataflow.models import Models, Row
+from landguard.dataflow.values import (
+    ALL_KINDS,
+    BUILDER,
+    CLEAN,
+    LIST,
+    MAP,
+    PARAMETER,
+    REQUEST,
+    UNKNOWN,
+    Label,
+    Value,
+    join,
+    map_labels,
+    tainted,
+    union,
+)
+
+State = dict[str, Value]
+_LOOP_ROUNDS = 4
+
+
+@dataclass
+class CallFact:
+    call: ir.Call
+    callee: str | None
+    receiver: Value | None
+    args: tuple[Value, ...]
+    keywords: dict[str, Value]
+    result: Value = CLEAN
+
+    def argument(self, position: int, keyword: str | None = None) -> Value | None:
+        if position < len(self.args):
+            return self.args[position]
+        if keyword is not None:
+            return self.keywords.get(keyword)
+        return None
+
+
+@dataclass
+class StoreFact:
+    target: ir.Expr
+    obj: Value
+    name: str | None
+    key: Value | None
+    value: Value
+
+
+@dataclass(frozen=True)
+class SinkHit:
+    """Untrusted data reaching a sink of one kind.
+
+    ``call`` is the call in the analysed function (for a sink inside a same-file helper, the call
+    of the helper: ``via_helper`` names it and ``inner`` is the sink call inside it).
+    """
+
+    call: ir.Call
+    sink: Row
+    value: Value
+    labels: tuple[Label, ...]
+    via_helper: str | None = None
+    inner: ir.Call | None = None
+
+    @property
+    def strongest(self) -> Label:
+        return max(self.labels, key=lambda label: (label.strength == REQUEST, -len(label.path)))
+
+
+@dataclass(frozen=True)
+class HelperSink:
+    """In a summary: parameter ``param`` reaches ``sink`` (of ``kind``) inside the function."""
+
+    param: int
+    kind: str
+    sink: Row
+    inner: ir.Call
+    sanitized: frozenset[str]
+
+
+@dataclass
+class Summary:
+    returns: Value
+    sinks: tuple[HelperSink, ...]
+    params: tuple[ir.Param, ...]
+
+    def signature(self) -> object:
+        """What callers depend on, as a hashable value (for incremental cache keys)."""
+        returned = frozenset(
+            (label.source, label.strength, label.param, label.sanitized)
+            for label in self.returns.all_labels()
+        )
+        sinks = frozenset((s.param, s.kind, s.sink.origin, s.sanitized) for s in self.sinks)
+        constant = self.returns.const if self.returns.is_const else "<unknown>"
+        return (returned, sinks, repr(constant), self.returns.kind)
+
+
+@dataclass
+class FunctionFacts:
+    function: ir.Function
+    models: Models
+    calls: list[CallFact] = field(default_factory=list)
+    stores: list[StoreFact] = field(default_factory=list)
+    returns: list[Value] = field(default_factory=list)
+    helper_hits: list[SinkHit] = field(default_factory=list)
+
+    def sink_hits(self, kind: str, strengths: Iterable[str] | None = (REQUEST,)) -> list[SinkHit]:
+        """Sinks of ``kind`` reached by labels of ``strengths`` (None: any) not sanitized for ``kind``."""
+        wanted = None if strengths is None else frozenset(strengths)
+        hits: list[SinkHit] = []
+        for fact in self.calls:
+            for row in self.models.sinks.match(fact.callee, fact.call.method):
+                if row.kind != kind or not sink_applies(row, fact):
+                    continue
+                for value in sink_values(row, fact):
+                    labels = tuple(
+                        label
+                        for label in value.labels_for(kind)
+                        if wanted is None or label.strength in wanted
+                    )
+                    if labels:
+                        hits.append(SinkHit(fact.call, row, value, labels))
+                        break
+        for hit in self.helper_hits:
+            if hit.sink.kind != kind:
+                continue
+            labels = tuple(label for label in hit.labels if wanted is None or label.strength in wanted)
+            if labels:
+                hits.append(SinkHit(hit.call, hit.sink, hit.value, labels, hit.via_helper, hit.inner))
+        return hits
+
+    def calls_to(self, names: Iterable[str] = (), methods: Iterable[str] = ()) -> list[CallFact]:
+        names, methods = frozenset(names), frozenset(methods)
+        return [f for f in self.calls if f.callee in names or f.call.method in methods]
+
+
+def sink_applies(row: Row, fact: CallFact) -> bool:
+    """The row's condition (``when_keyword``, ``when_option``) holds for this call."""
+    keyword = row.get("when_keyword")
+    if keyword is not None:
+        value = fact.keywords.get(keyword)
+        if value is None or (value.is_const and not value.const):
+            return False
+    option = row.get("when_option")
+    if option is not None:
+        position, key = option
+        holder = fact.argument(position)
+        entry = holder.entry(key) if holder is not None else None
+        if entry is None or (entry.is_const and not entry.const):
+            return False
+    return True
+
+
+def sink_values(row: Row, fact: CallFact) -> list[Value]:
+    """The values that flow into the sink: the row's argument positions, keywords, receiver."""
+    values: list[Value] = []
+    positions = row.get("args")
+    keywords = row.get("keywords", ())
+    if positions is None and not keywords and not row.get("receiver"):
+        values.extend(fact.args)
+        values.extend(fact.keywords.values())
+    else:
+        for position in positions or ():
+            if position < len(fact.args):
+                values.append(fact.args[position])
+        for keyword in keywords:
+            if keyword in fact.keywords:
+                values.append(fact.keywords[keyword])
+    if row.get("receiver") and fact.receiver is not None:
+        values.append(fact.receiver)
+    return values
+
+
+class FileAnalysis:
+    """The dataflow facts of the functions of one file, computed on demand and memoised."""
+
+    def __init__(
+        self,
+        functions: Iterable[ir.Function],
+        models: Models,
+        constants: dict[str, Any] | None = None,
+    ) -> None:
+        self.models = models
+        self.functions = list(functions)
+        self.by_key: dict[str, ir.Function] = {}
+        for function in self.functions:
+            if function.key and function.key not in self.by_key:
+                self.by_key[function.key] = function
+        self.constants = constants or {}
+        self._facts: dict[int, FunctionFacts] = {}
+        self._summaries: dict[int, Summary] = {}
+        self._in_progress: set[int] = set()
+
+    def facts(self, function: ir.Function) -> FunctionFacts:
+        cached = self._facts.get(id(function))
+        if cached is None:
+            self._in_progress.add(id(function))
+            try:
+                cached = _Interpreter(self, function).run()
+            finally:
+                self._in_progress.discard(id(function))
+            self._facts[id(function)] = cached
+        return cached
+
+    def summary(self, function: ir.Function) -> Summary | None:
+        """The function's summary; None while it is being analysed (recursion)."""
+        cached = self._summaries.get(id(function))
+        if cached is not None:
+            return cached
+        if id(function) in self._in_progress:
+            return None
+        facts = self.facts(function)
+        cached = _summarise(facts)
+        self._summaries[id(function)] = cached
+        return cached
+
+    def lookup(self, callee: str | None) -> ir.Function | None:
+        return self.by_key.get(callee) if callee else None
+
+    def summary_key(self) -> object:
+        """A digest of every keyed function's summary: changes when a helper's behaviour does."""
+        digest = hashlib.blake2b(digest_size=16)
+        for key in sorted(self.by_key):
+            summary = self.summary(self.by_key[key])
+            digest.update(repr((key, summary.signature() if summary else None)).encode())
+        return digest.hexdigest()
+
+
+def _summarise(facts: FunctionFacts) -> Summary:
+    returned: Value | None = None
+    for value in facts.returns:
+        returned = join(returned, value)
+    sinks: list[HelperSink] = []
+    for fact in facts.calls:
+        for row in facts.models.sinks.match(fact.callee, fact.call.method):
+            if not sink_applies(row, fact):
+                continue
+            for value in sink_values(row, fact):
+                for label in value.labels_for(row.kind):
+                    if label.strength == PARAMETER and label.param is not None:
+                        sinks.append(HelperSink(label.param, row.kind, row, fact.call, label.sanitized))
+    for hit in facts.helper_hits:
+        for label in hit.labels:
+            if label.strength == PARAMETER and label.param is not None:
+                sinks.append(
+                    HelperSink(label.param, hit.sink.kind, hit.sink, hit.inner or hit.call, label.sanitized)
+                )
+    unique = {(s.param, s.kind, s.sink.origin, s.sanitized): s for s in sinks}
+    return Summary(returned if returned is not None else CLEAN, tuple(unique.values()), facts.function.params)
+
+
+# ---------------------------------------------------------------------------------------- folding
+
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "//": operator.floordiv,
+    "%": operator.mod,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not"})
+# Pure methods of constant strings, folded whatever the language calls them.
+_STRING_METHODS: dict[str, Callable[..., Any]] = {
+    "lower": str.lower,
+    "toLowerCase": str.lower,
+    "upper": str.upper,
+    "toUpperCase": str.upper,
+    "strip": str.strip,
+    "trim": str.strip,
+    "lstrip": str.lstrip,
+    "rstrip": str.rstrip,
+    "charAt": lambda s, i: s[i] if 0 <= i < len(s) else "",
+    "startswith": str.startswith,
+    "startsWith": str.startswith,
+    "endswith": str.endswith,
+    "endsWith": str.endswith,
+    "equals": operator.eq,
+    "length": len,
+    "toString": str,
+    "substring": lambda s, a, b=None: s[a:b],
+    "replace": str.replace,
+    "isEmpty": lambda s: not s,
+    "contains": operator.contains,
+    "includes": operator.contains,
+}
+
+
+def _fold_binary(op: str, left: Any, right: Any) -> Any:
+    try:
+        if op in ("in", "not in"):
+            found = left in right
+            return found if op == "in" else not found
+        if op == "and":
+            return left and right
+        if op == "or":
+            return left or right
+        if op in ("is", "is not"):
+            same = left is right if left is None or right is None else left == right
+            return same if op == "is" else not same
+        if op == "+" and isinstance(left, str) != isinstance(right, str):
+            return _as_text(left) + _as_text(right)
+        function = _BINARY.get(op)
+        if function is None:
+            return UNKNOWN
+        result = function(left, right)
+        if isinstance(result, str) and len(result) > 10_000:
+            return UNKNOWN  # don't carry huge folded strings around
+        return result
+    except Exception:  # noqa: BLE001 - folding is best effort (1/0, "a" - 1 ...)
+        return UNKNOWN
+
+
+def _fold_string_method(method: str, text: str, args: list[Any]) -> Any:
+    try:
+        return _STRING_METHODS[method](text, *args)
+    except Exception:  # noqa: BLE001 - folding is best effort (wrong arity, bad index ...)
+        return UNKNOWN
+
+
+def _as_text(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    return str(value)
+
+
+def _truth(value: Value) -> bool | None:
+    if not value.is_const:
+        return None
+    return bool(value.const)
+
+
+def path_of(expr: ir.Expr) -> str | None:
+    """``x``, ``self.x``, ``this.a.b``: the state key of a variable or field path."""
+    if isinstance(expr, ir.Name):
+        return expr.name
+    if isinstance(expr, ir.Attr):
+        base = path_of(expr.obj)
+        return f"{base}.{expr.name}" if base is not None else None
+    return None
+
+
+# ---------------------------------------------------------------------------------------- interpreter
+
+
+class _Frame:
+    """A loop or switch: where ``break`` (and for loops ``continue``) states go."""
+
+    __slots__ = ("breaks", "continues", "is_loop")
+
+    def __init__(self, is_loop: bool) -> None:
+        self.is_loop = is_loop
+        self.breaks: list[State] = []
+        self.continues: list[State] = []
+
+
+def _join_states(states: Iterable[State | None]) -> State | None:
+    merged: State | None = None
+    for state in states:
+        if state is None:
+            continue
+        if merged is None:
+            merged = dict(state)
+            continue
+        for key in set(merged) | set(state):
+            value = join(merged.get(key), state.get(key))
+            if key not in merged or key not in state:
+                # Defined on one path only: keep its labels, forget its constant.
+                value = (
+                    Value(value.all_labels(), kind=value.kind, items=value.items, entries=value.entries)
+                    if value
+                    else None
+                )
+            if value is not None:
+                merged[key] = value
+    return merged
+
+
+class _Interpreter:
+    def __init__(self, file: FileAnalysis, function: ir.Function) -> None:
+        self.file = file
+        self.models = file.models
+        self.function = function
+        self.facts = FunctionFacts(function, file.models)
+        self._calls: dict[int, CallFact] = {}
+        self._stores: dict[int, StoreFact] = {}
+        self._frames: list[_Frame] = []
+
+    # -- entry
+
+    def run(self) -> FunctionFacts:
+        state: State = {}
+        for param in self.function.params:
+            state[param.name] = self._param_value(param)
+        self._block(self.function.body, state)
+        self.facts.calls = list(self._calls.values())
+        self.facts.stores = list(self._stores.values())
+        return self.facts
+
+    def _param_value(self, param: ir.Param) -> Value:
+        if "self" in param.tags:
+            return CLEAN
+        labels = set()
+        strength = self.models.param_strength(param.tags, param.type)
+        if strength is not None:
+            labels.add(Label(f"param:{param.name}", strength, param.node, path=(param.name,)))
+        if param.index >= 0:
+            labels.add(
+                Label(f"param:{param.index}", PARAMETER, param.node, param=param.index, path=(param.name,))
+            )
+        return tainted(labels)
+
+    # -- statements
+
+    def _block(self, body: Iterable[ir.Stmt], state: State | None) -> State | None:
+        for statement in body:
+            if state is None:
+                return None
+            state = self._statement(statement, state)
+        return state
+
+    def _statement(self, stmt: ir.Stmt, state: State) -> State | None:
+        if isinstance(stmt, ir.Assign):
+            value = self._eval(stmt.value, state)
+            self._assign(stmt.target, value, state)
+            return state
+        if isinstance(stmt, ir.Eval):
+            self._eval(stmt.expr, state)
+            return state
+        if isinstance(stmt, ir.Return):
+            if stmt.value is not None:
+                self.facts.returns.append(self._eval(stmt.value, state))
+            else:
+                self.facts.returns.append(Value(const=None))
+            return None
+        if isinstance(stmt, ir.Raise):
+            if stmt.value is not None:
+                self._eval(stmt.value, state)
+            return None
+        if isinstance(stmt, ir.If):
+            return self._if(stmt, state)
+        if isinstance(stmt, ir.Loop):
+            return self._loop(stmt, state)
+        if isinstance(stmt, ir.Switch):
+            return self._switch(stmt, state)
+        if isinstance(stmt, ir.Try):
+            return self._try(stmt, state)
+        if isinstance(stmt, ir.Break):
+            frame = self._frames[-1] if self._frames else None
+            if frame is not None:
+                frame.breaks.append(dict(state))
+            return None
+        if isinstance(stmt, ir.Continue):
+            frame = next((f for f in reversed(self._frames) if f.is_loop), None)
+            if frame is not None:
+                frame.continues.append(dict(state))
+            return None
+        if isinstance(stmt, ir.Define):
+            state[stmt.function.name] = Value(function=stmt.function)
+            return state
+        return state
+
+    def _if(self, stmt: ir.If, state: State) -> State | None:
+        truth = _truth(self._eval(stmt.test, state))
+        if truth is True:
+            return self._block(stmt.body, self._refine(stmt.test, dict(state), True))
+        if truth is False:
+            return self._block(stmt.orelse, self._refine(stmt.test, dict(state), False))
+        then_state = self._block(stmt.body, self._refine(stmt.test, dict(state), True))
+        else_state = self._block(stmt.orelse, self._refine(stmt.test, dict(state), False))
+        return _join_states((then_state, else_state))
+
+    def _loop(self, loop: ir.Loop, state: State) -> State | None:
+        frame = _Frame(is_loop=True)
+        self._frames.append(frame)
+        try:
+            head: State = dict(state)
+            exits: list[State | None] = []
+            for round_number in range(_LOOP_ROUNDS):
+                truth = _truth(self._eval(loop.test, head)) if loop.test is not None else None
+                if truth is False and not (loop.runs_once and round_number == 0):
+                    break
+                entry = self._refine(loop.test, dict(head), True) if loop.test is not None else dict(head)
+                end = self._block(loop.body, entry)
+                new_head = _join_states((head, end, *frame.continues))
+                frame.continues.clear()
+                if new_head == head:
+                    break
+                head = new_head if new_head is not None else head
+            truth = _truth(self._eval(loop.test, head)) if loop.test is not None else None
+            if truth is not True:
+                leaving = self._refine(loop.test, dict(head), False) if loop.test is not None else dict(head)
+                exits.append(self._block(loop.orelse, leaving) if loop.orelse else leaving)
+            exits.extend(frame.breaks)
+            return _join_states(exits)
+        finally:
+            self._frames.pop()
+
+    def _switch(self, stmt: ir.Switch, state: State) -> State | None:
+        subject = self._eval(stmt.subject, state)
+        uses_break = any(case.falls_through for case in stmt.cases)
+        frame = _Frame(is_loop=False)
+        if uses_break:
+            self._frames.append(frame)
+        try:
+            chosen = self._chosen_case(stmt, subject, state)
+            if chosen is not None:
+                current: State | None = dict(state)
+                for case in stmt.cases[chosen:]:
+                    current = self._block(case.body, current)
+                    if current is None or not case.falls_through:
+                        break
+                return _join_states((current, *frame.breaks))
+            ends: list[State | None] = []
+            falling: State | None = None
+            has_default = False
+            for case in stmt.cases:
+                has_default = has_default or not case.tests
+                entry = _join_states((state, falling))
+                end = self._block(case.body, entry)
+                if case.falls_through:
+                    falling = end
+                else:
+                    ends.append(end)
+                    falling = None
+            ends.append(falling)
+            if not has_default:
+                ends.append(state)
+            return _join_states((*ends, *frame.breaks))
+        finally:
+            if uses_break:
+                self._frames.pop()
+
+    def _chosen_case(self, stmt: ir.Switch, subject: Value, state: State) -> int | None:
+        """The arm a constant subject selects, when every test before it is constant too."""
+        if not subject.is_const:
+            return None
+        default = None
+        for index, case in enumerate(stmt.cases):
+            if not case.tests:
+                default = index
+                continue
+            for test in case.tests:
+                value = self._eval(test, state)
+                if not value.is_const:
+                    return None
+                if value.const == subject.const and type(value.const) is type(subject.const):
+                    return index
+        return default
+
+    def _try(self, stmt: ir.Try, state: State) -> State | None:
+        before = dict(state)
+        body_end = self._block(stmt.body, dict(state))
+        # A handler can start anywhere in the body: from before it or after it.
+        handler_entry = _join_states((before, body_end))
+        ends = [self._block(stmt.orelse, body_end) if stmt.orelse else body_end]
+        for handler in stmt.handlers:
+            ends.append(self._block(handler, dict(handler_entry or before)))
+        end = _join_states(ends)
+        if stmt.final:
+            if end is None:
+                self._block(stmt.final, dict(handler_entry or before))
+                return None
+            end = self._block(stmt.final, end)
+        return end
+
+    # -- assignment
+
+    def _assign(self, target: ir.Expr, value: Value, state: State) -> None:
+        if isinstance(target, ir.Name):
+            state[target.name] = map_labels(value, lambda label: label.through(target.name))
+            return
+        if isinstance(target, ir.Seq):
+            for position, item in enumerate(target.items):
+                if value.kind == LIST and value.items is not None and position < len(value.items):
+                    self._assign(item, value.items[position], state)
+                else:
+                    self._assign(item, tainted(value.all_labels()), state)
+            return
+        if isinstance(target, ir.Attr):
+            obj = self._eval(target.obj, state)
+            self._stores[id(target)] = StoreFact(target, obj, target.name, None, value)
+            path = path_of(target)
+            if path is not None:
+                state[path] = value
+            base = path_of(target.obj)
+            if base is not None and obj.kind == MAP:
+                state[base] = _map_put(obj, target.name, value)
+            return
+        if isinstance(target, ir.Index):
+            obj = self._eval(target.obj, state)
+            key = self._eval(target.key, state)
+            self._stores[id(target)] = StoreFact(target, obj, None, key, value)
+            base = path_of(target.obj)
+            if base is not None:
+                state[base] = _container_set(obj, key, value)
+
+    # -- refinement by tests (guards)
+
+    def _refine(self, test: ir.Expr | None, state: State, truth: bool) -> State:
+        if test is None:
+            return state
+        if isinstance(test, ir.Unary) and test.op == "not":
+            return self._refine(test.operand, state, not truth)
+        if isinstance(test, ir.BinOp):
+            if test.op == "and" and truth:
+                return self._refine(test.right, self._refine(test.left, state, True), True)
+            if test.op == "or" and not truth:
+                return self._refine(test.right, self._refine(test.left, state, False), False)
+            if test.op in ("==", "!=", "is") and truth == (test.op != "!="):
+                for side, other in ((test.left, test.right), (test.right, test.left)):
+                    path = path_of(side)
+                    other_value = self._eval(other, state)
+                    if path is not None and other_value.is_const:
+                        state[path] = Value(const=other_value.const)
+                        return state
+            if test.op in ("in", "not in") and truth == (test.op == "in"):
+                row = self.models.operator_guards.get("in")
+                path = path_of(test.left)
+                container = self._eval(test.right, state)
+                if row is not None and path is not None and path in state and not container.all_labels():
+                    state[path] = _sanitize(state[path], row.kinds, row.get("requires"))
+            return state
+        if isinstance(test, ir.Call) and truth:
+            for row in self.models.guards.match(test.callee, test.method):
+                checked = (
+                    test.receiver
+                    if row.get("checks") == "receiver"
+                    else (test.args[0] if test.args else None)
+                )
+                if row.get("checks") == "arg0" and test.receiver is not None:
+                    if self._eval(test.receiver, state).all_labels():
+                        continue  # an allowlist the attacker fills is no allowlist
+                path = path_of(checked) if checked is not None else None
+                if path is not None and path in state:
+                    state[path] = _sanitize(state[path], row.kinds, row.get("requires"))
+        return state
+
+    # -- expressions
+
+    def _eval(self, expr: ir.Expr | None, state: State) -> Value:
+        if expr is None:
+            return CLEAN
+        if isinstance(expr, ir.Lit):
+            return Value(const=expr.value)
+        if isinstance(expr, ir.Name):
+            value = state.get(expr.name)
+            if value is not None:
+                return value
+            if expr.name in self.file.constants:
+                return Value(const=self.file.constants[expr.name])
+            function = self.file.lookup(expr.name)
+            if function is not None:
+                return Value(function=function)
+            return self._source_value(expr.qualname, None, expr)
+        if isinstance(expr, ir.Attr):
+            path = path_of(expr)
+            if path is not None and path in state:
+                return state[path]
+            obj = self._eval(expr.obj, state)
+            if obj.kind == MAP and obj.entries is not None:
+                entry = obj.entry(expr.name)
+                if entry is not None:
+                    return entry
+            source = self._source_value(expr.qualname, None, expr)
+            return _plus(Value(labels=obj.all_labels()), source)
+        if isinstance(expr, ir.Index):
+            obj = self._eval(expr.obj, state)
+            key = self._eval(expr.key, state)
+            return _container_get(obj, key)
+        if isinstance(expr, ir.Call):
+            return self._call(expr, state)
+        if isinstance(expr, ir.Concat):
+            parts = [self._eval(part, state) for part in expr.parts]
+            constant = UNKNOWN
+            if all(part.is_const for part in parts):
+                constant = "".join(_as_text(part.const) for part in parts)
+            labels = union(parts).labels
+            return Value(labels, constant)
+        if isinstance(expr, ir.BinOp):
+            return self._binary(expr, state)
+        if isinstance(expr, ir.Unary):
+            operand = self._eval(expr.operand, state)
+            if expr.op == "not":
+                return Value(const=not operand.const) if operand.is_const else CLEAN
+            if expr.op == "-" and operand.is_const and isinstance(operand.const, (int, float)):
+                return Value(const=-operand.const)
+            return Value(labels=operand.all_labels())
+        if isinstance(expr, ir.Cond):
+            truth = _truth(self._eval(expr.test, state))
+            if truth is True:
+                return self._eval(expr.then, self._refine(expr.test, dict(state), True))
+            if truth is False:
+                return self._eval(expr.orelse, self._refine(expr.test, dict(state), False))
+            return (
+                join(
+                    self._eval(expr.then, self._refine(expr.test, dict(state), True)),
+                    self._eval(expr.orelse, self._refine(expr.test, dict(state), False)),
+                )
+                or CLEAN
+            )
+        if isinstance(expr, ir.Seq):
+            return Value(kind=LIST, items=tuple(self._eval(item, state) for item in expr.items))
+        if isinstance(expr, ir.MapLit):
+            return self._map_literal(expr, state)
+        if isinstance(expr, ir.FuncRef):
+            return Value(function=expr.function)
+        if isinstance(expr, ir.Opaque):
+            return union([self._eval(part, state) for part in expr.parts])
+        return CLEAN
+
+    def _binary(self, expr: ir.BinOp, state: State) -> Value:
+        left = self._eval(expr.left, state)
+        if expr.op in ("and", "or"):
+            truth = _truth(left)
+            if expr.op == "and" and truth is False or expr.op == "or" and truth is True:
+                return left
+            right = self._eval(expr.right, self._refine(expr.left, dict(state), expr.op == "and"))
+            if truth is not None:
+                return right
+            return join(left, right) or CLEAN
+        right = self._eval(expr.right, state)
+        if expr.op in ("in", "not in") and left.is_const and right.kind == LIST and right.items is not None:
+            if all(item.is_const for item in right.items):
+                found = any(item.const == left.const for item in right.items)
+                return Value(const=found if expr.op == "in" else not found)
+        constant = (
+            _fold_binary(expr.op, left.const, right.const) if left.is_const and right.is_const else UNKNOWN
+        )
+        if expr.op in _COMPARISONS:
+            return Value(const=constant)  # a comparison's result is a boolean: no data flows
+        return Value(union([left, right]).labels, constant)
+
+    def _map_literal(self, expr: ir.MapLit, state: State) -> Value:
+        entries: dict[Any, Value] = {}
+        loose: set[Label] = set()
+        for key_expr, value_expr in expr.entries:
+            value = self._eval(value_expr, state)
+            if key_expr is None:
+                if value.kind == MAP and value.entries is not None:
+                    entries.update(value.entries)
+                    loose |= value.labels
+                else:
+                    loose |= value.all_labels()
+                continue
+            key = self._eval(key_expr, state)
+            if key.is_const:
+                entries[key.const] = value
+            else:
+                loose |= value.all_labels()
+        return Value(frozenset(loose), kind=MAP, entries=tuple(entries.items()))
+
+    def _source_value(self, qualname: str | None, method: str | None, expr: ir.Expr) -> Value:
+        if qualname is None and method is None:
+            return CLEAN
+        rows = self.models.sources.match(qualname, method)
+        if not rows:
+            return CLEAN
+        origin = getattr(expr, "node", None)
+        return tainted({Label(row.label, row.get("strength", REQUEST), origin) for row in rows})
+
+    # -- calls
+
+    def _call(self, call: ir.Call, state: State) -> Value:
+        receiver = self._eval(call.receiver, state) if call.receiver is not None else None
+        args = tuple(self._eval(arg, state) for arg in call.args)
+        keywords = {name: self._eval(value, state) for name, value in call.keywords}
+        result = self._call_result(call, receiver, args, keywords, state)
+        fact = self._calls.get(id(call))
+        if fact is None:
+            self._calls[id(call)] = CallFact(call, call.callee, receiver, args, keywords, result)
+        else:  # a loop visits it again: merge what reaches it
+            fact.receiver = join(fact.receiver, receiver) if receiver is not None else fact.receiver
+            fact.args = (
+                tuple(join(old, new) or CLEAN for old, new in zip(fact.args, args, strict=False))
+                + args[len(fact.args) :]
+            )
+            for name, value in keywords.items():
+                fact.keywords[name] = join(fact.keywords.get(name), value) or CLEAN
+            fact.result = join(fact.result, result) or CLEAN
+        return result
+
+    def _call_result(
+        self,
+        call: ir.Call,
+        receiver: Value | None,
+        args: tuple[Value, ...],
+        keywords: dict[str, Value],
+        state: State,
+    ) -> Value:
+        models = self.models
+        callee, method = call.callee, call.method
+        inputs = [*args, *keywords.values()]
+        source = self._source_value(callee, None, call)
+        # A same-file function (or a local function value): its summary.
+        function = self.file.lookup(callee)
+        if function is None and call.receiver is None and callee is None:
+            local = state.get(method)
+            function = local.function if local is not None else None
+        if function is not None and function is not self.function:
+            summary = self.file.summary(function)
+            if summary is not None:
+                return _plus(self._apply_summary(call, function, summary, args, keywords), source)
+        sanitizers = models.sanitizers.match(callee, method)
+        if sanitizers:
+            kinds = frozenset().union(*(row.kinds for row in sanitizers))
+            flowing = union(inputs) if inputs else (receiver or CLEAN)
+            if ALL_KINDS in kinds:
+                return _plus(CLEAN, source)
+            return _plus(map_labels(flowing, lambda label: label.with_sanitized(kinds)), source)
+        if models.neutrals.match(callee, method):
+            return source
+        constructor = models.constructors.match(callee, None) if call.is_new or callee else []
+        if constructor:
+            return _plus(_construct(constructor[0].get("op"), args), source)
+        if receiver is not None:
+            container_rows = models.containers.match(None, method)
+            if container_rows:
+                handled = self._container_call(call, container_rows[0].get("op"), receiver, args, state)
+                if handled is not None:
+                    return _plus(handled, source)
+            if receiver.is_const and isinstance(receiver.const, str) and method in _STRING_METHODS:
+                if all(arg.is_const for arg in args):
+                    folded = _fold_string_method(method, receiver.const, [a.const for a in args])
+                    if folded is not UNKNOWN:
+                        return Value(const=folded)
+        flowing = union([*(inputs), *((receiver,) if receiver is not None else ())])
+        return _plus(flowing, source)
+
+    def _container_call(
+        self, call: ir.Call, op: str, receiver: Value, args: tuple[Value, ...], state: State
+    ) -> Value | None:
+        """Apply a container method; None when the receiver is not a tracked container."""
+        path = path_of(call.receiver) if call.receiver is not None else None
+        if receiver.kind is None:
+            # An untracked receiver still absorbs what is added to it (``params.add(x)``).
+            if op in ("append", "insert", "put", "set", "extend") and path is not None and args:
+                added = union(list(args))
+                if added.labels:
+                    state[path] = Value(receiver.labels | added.labels, kind=None)
+            return None
+        updated, result = _container_op(op, receiver, args)
+        if updated is not None and path is not None:
+            state[path] = updated
+        return result
+
+    def _apply_summary(
+        self,
+        call: ir.Call,
+        function: ir.Function,
+        summary: Summary,
+        args: tuple[Value, ...],
+        keywords: dict[str, Value],
+    ) -> Value:
+        by_position = {param.index: param for param in summary.params if param.index >= 0}
+
+        def argument(position: int) -> Value:
+            if position < len(args) and not call.has_spread:
+                return args[position]
+            param = by_position.get(position)
+            if param is not None and param.name in keywords:
+                return keywords[param.name]
+            if call.has_spread:
+                return union([*args, *keywords.values()])
+            return CLEAN
+
+        def substitute(label: Label) -> frozenset[Label]:
+            if label.strength != PARAMETER or label.param is None:
+                return frozenset({label})
+            return frozenset(
+                inner.with_sanitized(label.sanitized) for inner in argument(label.param).all_labels()
+            )
+
+        for helper_sink in summary.sinks:
+            value = argument(helper_sink.param)
+            labels = tuple(
+                label.with_sanitized(helper_sink.sanitized)
+                for label in value.labels_for(helper_sink.kind)
+                if not label.with_sanitized(helper_sink.sanitized).safe_for(helper_sink.kind)
+            )
+            if labels:
+                self.facts.helper_hits.append(
+                    SinkHit(
+                        call,
+                        helper_sink.sink,
+                        value,
+                        labels,
+                        function.key or function.name,
+                        helper_sink.inner,
+                    )
+                )
+        returned = summary.returns
+        return _substitute(returned, substitute)
+
+
+# ---------------------------------------------------------------------------------------- helpers
+
+
+def _plus(value: Value, extra: Value) -> Value:
+    if not extra.labels:
+        return value
+    return Value(
+        value.labels | extra.labels, value.const, value.kind, value.items, value.entries, value.function
+    )
+
+
+def _substitute(value: Value, change: Callable[[Label], frozenset[Label]]) -> Value:
+    labels: set[Label] = set()
+    for label in value.labels:
+        labels |= change(label)
+    items = tuple(_substitute(item, change) for item in value.items) if value.items is not None else None
+    entries = (
+        tuple((key, _substitute(entry, change)) for key, entry in value.entries)
+        if value.entries is not None
+        else None
+    )
+    return Value(frozenset(labels), value.const, value.kind, items, entries, None)
+
+
+def _sanitize(value: Value, kinds: frozenset[str], requires: str | None) -> Value:
+    def change(label: Label) -> Label:
+        if requires is not None and requires not in label.sanitized:
+            return label
+        return label.with_sanitized(kinds)
+
+    return map_labels(value, change)
+
+
+def _construct(op: str, args: tuple[Value, ...]) -> Value:
+    if op == "new-list":
+        if args and args[0].kind == LIST:
+            return args[0]
+        if args and args[0].all_labels():
+            return Value(args[0].all_labels(), kind=LIST)
+        return Value(kind=LIST, items=())
+    if op == "new-map":
+        if args and args[0].kind == MAP:
+            return args[0]
+        return Value(union(list(args)).labels, kind=MAP, entries=())
+    # new-builder: starts with its argument's text (a capacity number adds nothing)
+    first = args[0] if args else Value(const="")
+    if first.is_const and not isinstance(first.const, str):
+        first = Value(const="")
+    return Value(first.all_labels(), first.const, kind=BUILDER)
+
+
+def _container_get(obj: Value, key: Value) -> Value:
+    if obj.kind == LIST and obj.items is not None and key.is_const and isinstance(key.const, int):
+        if -len(obj.items) <= key.const < len(obj.items):
+            return _plus(obj.items[key.const], Value(labels=obj.labels))
+        return Value(labels=obj.labels)
+    if obj.kind == MAP and obj.entries is not None and key.is_const:
+        entry = obj.entry(key.const)
+        return _plus(entry, Value(labels=obj.labels)) if entry is not None else Value(labels=obj.labels)
+    if obj.is_const and isinstance(obj.const, str) and key.is_const and isinstance(key.const, int):
+        try:
+            return Value(const=obj.const[key.const])
+        except IndexError:
+            return CLEAN
+    return Value(labels=obj.all_labels())
+
+
+def _container_set(obj: Value, key: Value, value: Value) -> Value:
+    if obj.kind == LIST and obj.items is not None and key.is_const and isinstance(key.const, int):
+        if -len(obj.items) <= key.const < len(obj.items):
+            items = list(obj.items)
+            items[key.const] = value
+            return Value(obj.labels, kind=LIST, items=tuple(items))
+    if obj.kind == MAP and obj.entries is not None and key.is_const:
+        return _map_put(obj, key.const, value)
+    return Value(obj.all_labels() | value.all_labels(), kind=obj.kind)
+
+
+def _map_put(obj: Value, key: Any, value: Value) -> Value:
+    entries = dict(obj.entries or ())
+    entries[key] = value
+    return Value(obj.labels, kind=MAP, entries=tuple(entries.items()))
+
+
+def _container_op(op: str, receiver: Value, args: tuple[Value, ...]) -> tuple[Value | None, Value]:
+    """(the receiver after the call or None if unchanged, the call's result) for a tracked container."""
+    kind = receiver.kind
+    if kind == BUILDER:
+        if op in ("append", "insert"):
+            added = args[-1] if args else CLEAN
+            constant = UNKNOWN
+            if receiver.is_const and added.is_const and op == "append":
+                constant = receiver.const + _as_text(added.const)
+            updated = Value(receiver.labels | added.all_labels(), constant, kind=BUILDER)
+            return updated, updated  # builders return themselves (chained appends)
+        if op == "clear":
+            return Value(const="", kind=BUILDER), CLEAN
+        return None, Value(receiver.labels, receiver.const)  # toString and friends
+    if kind == LIST:
+        items = list(receiver.items) if receiver.items is not None else None
+        loose = receiver.labels
+        if op == "append" and args:
+            if len(args) == 2 and args[0].is_const and isinstance(args[0].const, int):
+                op = "insert"  # Java's add(index, element)
+            elif items is not None:
+                return Value(loose, kind=LIST, items=(*items, *args)), CLEAN
+            else:
+                return Value(loose | union(list(args)).labels, kind=LIST), CLEAN
+        if op == "insert" and len(args) >= 2:
+            index = args[0]
+            if items is not None and index.is_const and isinstance(index.const, int):
+                items.insert(index.const, args[1])
+                return Value(loose, kind=LIST, items=tuple(items)), CLEAN
+            return Value(receiver.all_labels() | args[1].all_labels(), kind=LIST), CLEAN
+        if op == "extend" and args:
+            other = args[0]
+            if items is not None and other.kind == LIST and other.items is not None:
+                return Value(loose | other.labels, kind=LIST, items=(*items, *other.items)), CLEAN
+            return Value(receiver.all_labels() | other.all_labels(), kind=LIST), CLEAN
+        if op == "shift":
+            op, args = "pop", (Value(const=0),)
+        if op in ("remove", "pop"):
+            if items is None:
+                return None, Value(labels=receiver.all_labels())
+            if not args and op == "pop":
+                if not items:
+                    return None, Value(labels=loose)
+                removed = items.pop()
+                return Value(loose, kind=LIST, items=tuple(items)), removed
+            which = args[0] if args else Value(const=0)
+            if which.is_const and isinstance(which.const, int) and not isinstance(which.const, bool):
+                if -len(items) <= which.const < len(items):
+                    removed = items.pop(which.const)
+                    return Value(loose, kind=LIST, items=tuple(items)), removed
+            elif which.is_const:
+                for position, item in enumerate(items):
+                    if item.is_const and item.const == which.const:
+                        items.pop(position)
+                        return Value(loose, kind=LIST, items=tuple(items)), Value(const=True)
+            return Value(receiver.all_labels(), kind=LIST), Value(labels=receiver.all_labels())
+        if op == "get" and args:
+            return None, _container_get(receiver, args[0])
+        if op == "set" and len(args) >= 2:
+            return _container_set(receiver, args[0], args[1]), CLEAN
+        if op == "clear":
+            return Value(kind=LIST, items=()), CLEAN
+        return None, Value(labels=receiver.all_labels())
+    if kind == MAP:
+        if op in ("put", "set") and len(args) >= 2:
+            return _container_set(receiver, args[0], args[1]), CLEAN
+        if op == "get" and args:
+            found = _container_get(receiver, args[0])
+            if len(args) > 1 and receiver.entries is not None and args[0].is_const:
+                if receiver.entry(args[0].const) is None:
+                    found = _plus(args[1], found)  # dict.get(key, default)
+            return None, found
+        if op == "pop" and args:
+            found = _container_get(receiver, args[0])
+            if receiver.entries is not None and args[0].is_const:
+                entries = tuple((k, v) for k, v in receiver.entries if k != args[0].const)
+                return Value(receiver.labels, kind=MAP, entries=entries), found
+            return None, found
+        if op == "clear":
+            return Value(kind=MAP, entries=()), CLEAN
+        if op == "extend" and args:  # dict.update / putAll / Object.assign-like
+            other = args[0]
+            if receiver.entries is not None and other.kind == MAP and other.entries is not None:
+                entries = dict(receiver.entries)
+                entries.update(other.entries)
+                return Value(receiver.labels | other.labels, kind=MAP, entries=tuple(entries.items())), CLEAN
+            return Value(receiver.all_labels() | other.all_labels(), kind=MAP), CLEAN
+        return None, Value(labels=receiver.all_labels())
+    return None, Value(labels=receiver.all_labels())

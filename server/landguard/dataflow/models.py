@@ -1,0 +1,250 @@
+"""Models as data: sources, sinks, sanitizers, guards, neutrals and containers per language.
+
+Rows live in ``landguard/data/models/<language>*.toml`` (``python.toml``, ``python_django.toml``
+…) and users add their own under ``[tool.landguard.models]`` in the same shape. Each row is
+matched against the qualified names the language adapter gives calls, attributes and names
+(``name = "subprocess.run"``, ``*`` globs allowed), or against a call's last name on any
+receiver (``method = "execute"``).
+
+Tables (``[[table]]`` arrays of rows):
+
+``source``     ``name`` | ``param_tag`` | ``param_type``; ``strength`` (default ``"request"``)
+``sink``       ``name`` | ``method``; ``kind``; ``args`` (positions; omitted: every argument),
+               ``keywords`` (names), ``receiver = true`` (the object itself);
+               ``when_keyword`` (only when that keyword is given and not constant-false, e.g.
+               ``shell``), ``when_option = [position, "key"]`` (an options-object argument's key)
+``sanitizer``  ``name`` | ``method``; ``kinds`` (sink kinds it makes safe; ``"*"``: all)
+``guard``      ``name`` | ``method`` | ``op`` (``"=="``, ``"in"``); ``kinds``; ``checks``:
+               ``"receiver"`` or ``"arg0"`` (what is validated when the test is true); ``requires``:
+               a marker kind the value must already carry (a prefix check only counts after
+               normalisation)
+``neutral``    ``name`` | ``method``: the result carries no taint (``len``, ``hashCode``)
+``container``  ``method`` (on a tracked container) and ``op``: ``append`` ``insert`` ``remove``
+               ``pop`` ``get`` ``put`` ``set`` ``tostring`` ``clear`` ``extend``; or ``name`` (a
+               constructor/factory) and ``op``: ``new-list`` ``new-map`` ``new-builder``
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+TABLES = ("source", "sink", "sanitizer", "guard", "neutral", "container")
+_ROW_KEYS: dict[str, frozenset[str]] = {
+    "source": frozenset({"name", "param_tag", "param_type", "strength", "note"}),
+    "sink": frozenset(
+        {"name", "method", "kind", "args", "keywords", "receiver", "when_keyword", "when_option", "note"}
+    ),
+    "sanitizer": frozenset({"name", "method", "kinds", "note"}),
+    "guard": frozenset({"name", "method", "op", "kinds", "checks", "requires", "note"}),
+    "neutral": frozenset({"name", "method", "note"}),
+    "container": frozenset({"name", "method", "op", "note"}),
+}
+CONTAINER_OPS = frozenset(
+    {"append", "insert", "remove", "pop", "shift", "get", "put", "set", "tostring", "clear", "extend"}
+)
+CONSTRUCTOR_OPS = frozenset({"new-list", "new-map", "new-builder"})
+# Model files by language; the JavaScript family shares one set.
+_LANGUAGE_FILES = {"typescript": "javascript", "tsx": "javascript"}
+
+
+class ModelError(ValueError):
+    """A model row is malformed; the message names the file, table and row."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    table: str
+    name: str | None = None
+    method: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    origin: str = ""  # "python.toml: sink #3", for messages
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    @property
+    def kind(self) -> str:
+        return self.data.get("kind", "")
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(self.data.get("kinds", ()))
+
+    @property
+    def label(self) -> str:
+        return self.name or f"*.{self.method}"
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    return re.compile("^" + ".*".join(re.escape(part) for part in pattern.split("*")) + "$")
+
+
+class RowIndex:
+    """Rows of one table, found by qualified name (exact or glob) or by method name."""
+
+    def __init__(self, rows: Iterable[Row]) -> None:
+        self.by_name: dict[str, list[Row]] = {}
+        self.by_method: dict[str, list[Row]] = {}
+        self.globs: list[tuple[re.Pattern[str], Row]] = []
+        self.rows: list[Row] = []
+        for row in rows:
+            self.rows.append(row)
+            if row.name is not None:
+                if "*" in row.name:
+                    self.globs.append((_glob(row.name), row))
+                else:
+                    self.by_name.setdefault(row.name, []).append(row)
+            elif row.method is not None:
+                self.by_method.setdefault(row.method, []).append(row)
+
+    def match(self, name: str | None, method: str | None = None) -> list[Row]:
+        found: list[Row] = []
+        if name is not None:
+            found.extend(self.by_name.get(name, ()))
+            for pattern, row in self.globs:
+                if pattern.match(name):
+                    found.append(row)
+        if method is not None:
+            found.extend(self.by_method.get(method, ()))
+        return found
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+
+class Models:
+    """Every model row for one language, indexed for the interpreter."""
+
+    def __init__(self, rows: Iterable[Row]) -> None:
+        rows = list(rows)
+        self.rows = tuple(rows)
+        by_table = {table: [row for row in rows if row.table == table] for table in TABLES}
+        self.sources = RowIndex(r for r in by_table["source"] if r.name or r.method)
+        self.param_sources = [r for r in by_table["source"] if r.get("param_tag") or r.get("param_type")]
+        self.sinks = RowIndex(by_table["sink"])
+        self.sanitizers = RowIndex(by_table["sanitizer"])
+        self.guards = RowIndex(r for r in by_table["guard"] if r.name or r.method)
+        self.operator_guards = {r.get("op"): r for r in by_table["guard"] if r.get("op")}
+        self.neutrals = RowIndex(by_table["neutral"])
+        self.containers = RowIndex(r for r in by_table["container"] if r.method)
+        self.constructors = RowIndex(r for r in by_table["container"] if r.name)
+        self.sink_kinds = frozenset(row.kind for row in by_table["sink"])
+        # Every name or method any row mentions: a cheap prefilter for rules.
+        self.sink_methods = frozenset(
+            (row.method or (row.name or "").rsplit(".", 1)[-1]) for row in by_table["sink"]
+        )
+
+    def param_strength(self, tags: frozenset[str], type_name: str | None) -> str | None:
+        for row in self.param_sources:
+            tag = row.get("param_tag")
+            wanted_type = row.get("param_type")
+            if (tag and tag in tags) or (wanted_type and type_name and _glob(wanted_type).match(type_name)):
+                return row.get("strength", "request")
+        return None
+
+
+def validate_row(table: str, raw: Any, origin: str) -> Row:
+    """One row of ``table``, checked; ``ModelError`` says what is wrong and where."""
+    if table not in _ROW_KEYS:
+        raise ModelError(f"{origin}: unknown table [[{table}]] (expected one of {', '.join(TABLES)})")
+    if not isinstance(raw, dict):
+        raise ModelError(f"{origin}: a row must be a table of keys")
+    unknown = set(raw) - _ROW_KEYS[table]
+    if unknown:
+        raise ModelError(f"{origin}: unknown key(s) {', '.join(sorted(unknown))}")
+    name, method = raw.get("name"), raw.get("method")
+    for key in ("name", "method", "kind", "param_tag", "param_type", "strength", "op", "checks", "requires"):
+        if key in raw and not (isinstance(raw[key], str) and raw[key]):
+            raise ModelError(f"{origin}: `{key}` must be a non-empty string")
+    selectors = [key for key in ("name", "method", "param_tag", "param_type", "op") if key in raw]
+    if not selectors:
+        raise ModelError(f"{origin}: a row needs `name` or `method`")
+    if table == "sink":
+        if not raw.get("kind"):
+            raise ModelError(f"{origin}: a sink needs a `kind`")
+        args = raw.get("args", [])
+        if not isinstance(args, list) or not all(isinstance(a, int) and a >= 0 for a in args):
+            raise ModelError(f"{origin}: `args` must be a list of argument positions")
+        if not isinstance(raw.get("keywords", []), list):
+            raise ModelError(f"{origin}: `keywords` must be a list of names")
+        option = raw.get("when_option")
+        if option is not None and not (
+            isinstance(option, list)
+            and len(option) == 2
+            and isinstance(option[0], int)
+            and isinstance(option[1], str)
+        ):
+            raise ModelError(f'{origin}: `when_option` must be [position, "key"]')
+    if table in ("sanitizer", "guard"):
+        kinds = raw.get("kinds")
+        if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) for k in kinds):
+            raise ModelError(f'{origin}: `kinds` must be a non-empty list of sink kinds (or ["*"])')
+    if table == "guard" and raw.get("checks", "arg0") not in ("receiver", "arg0"):
+        raise ModelError(f'{origin}: `checks` must be "receiver" or "arg0"')
+    if table == "container":
+        op = raw.get("op")
+        allowed = CONSTRUCTOR_OPS if name else CONTAINER_OPS
+        if op not in allowed:
+            raise ModelError(f"{origin}: `op` must be one of {', '.join(sorted(allowed))}")
+    return Row(table=table, name=name, method=method, data=dict(raw), origin=origin)
+
+
+def rows_from_toml(document: Mapping[str, Any], origin: str) -> list[Row]:
+    rows: list[Row] = []
+    for table, entries in document.items():
+        if not isinstance(entries, list):
+            raise ModelError(f"{origin}: [[{table}]] must be an array of tables")
+        for number, raw in enumerate(entries, 1):
+            rows.append(validate_row(table, raw, f"{origin}: {table} #{number}"))
+    return rows
+
+
+def model_files(language: str) -> list[tuple[str, str]]:
+    """(file name, text) of the shipped model files for ``language``."""
+    base = _LANGUAGE_FILES.get(language, language)
+    folder = resources.files("landguard") / "data" / "models"
+    found = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        stem = entry.name.removesuffix(".toml")
+        if entry.name.endswith(".toml") and (stem == base or stem.startswith(base + "_")):
+            found.append((entry.name, entry.read_text(encoding="utf-8")))
+    return found
+
+
+@functools.cache
+def shipped_rows(language: str) -> tuple[Row, ...]:
+    rows: list[Row] = []
+    for file_name, text in model_files(language):
+        rows.extend(rows_from_toml(tomllib.loads(text), file_name))
+    return tuple(rows)
+
+
+@functools.lru_cache(maxsize=32)
+def _load(language: str, extra: tuple[Row, ...]) -> Models:
+    return Models((*shipped_rows(language), *extra))
+
+
+def load_models(language: str, extra: Iterable[Row] = ()) -> Models:
+    """The models for ``language``: the shipped rows plus ``extra`` (the user's, from config)."""
+    return _load(_LANGUAGE_FILES.get(language, language), tuple(extra))
+
+
+def user_rows(language: str, config_models: Mapping[str, Any] | None) -> tuple[Row, ...]:
+    """Rows from ``[tool.landguard.models.<language>]`` (already parsed TOML), validated."""
+    if not config_models:
+        return ()
+    section = config_models.get(_LANGUAGE_FILES.get(language, language))
+    if not section:
+        return ()
+    return tuple(rows_from_toml(section, f"[tool.landguard.models.{language}]"))

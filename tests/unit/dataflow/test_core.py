@@ -1,0 +1,388 @@
+"""The dataflow core on synthetic IR: one vulnerable/safe pair per flow shape, no language involved."""
+
+from __future__ import annotations
+
+import pytest
+
+from landguard.dataflow import ir
+from landguard.dataflow.interpret import FileAnalysis
+from landguard.dataflow.models import ModelError, Models, rows_from_toml
+from landguard.dataflow.values import PARAMETER, REQUEST
+
+MODELS = Models(
+    rows_from_toml(
+        {
+            "source": [{"name": "web.input"}, {"param_tag": "route"}],
+            "sink": [
+                {"name": "db.run", "args": [0], "kind": "sql"},
+                {"name": "sh.run", "args": [0], "kind": "command", "when_keyword": "shell"},
+                {"method": "write_html", "kind": "xss"},
+            ],
+            "sanitizer": [
+                {"name": "int", "kinds": ["*"]},
+                {"name": "html.escape", "kinds": ["xss"]},
+                {"name": "os.path.realpath", "kinds": ["path-normalized"]},
+            ],
+            "guard": [
+                {"op": "in", "kinds": ["*"]},
+                {"method": "contains", "kinds": ["*"], "checks": "arg0"},
+                {
+                    "method": "startswith",
+                    "kinds": ["path"],
+                    "checks": "receiver",
+                    "requires": "path-normalized",
+                },
+            ],
+            "neutral": [{"name": "len"}],
+            "container": [
+                {"method": "append", "op": "append"},
+                {"method": "add", "op": "append"},
+                {"method": "get", "op": "get"},
+                {"method": "put", "op": "put"},
+                {"method": "remove", "op": "remove"},
+                {"method": "toString", "op": "tostring"},
+                {"name": "List", "op": "new-list"},
+                {"name": "Map", "op": "new-map"},
+                {"name": "Builder", "op": "new-builder"},
+            ],
+        },
+        "test",
+    )
+)
+
+
+def N(name: str) -> ir.Name:
+    return ir.Name(name)
+
+
+def L(value) -> ir.Lit:
+    return ir.Lit(value)
+
+
+def call(callee: str, *args: ir.Expr, receiver: ir.Expr | None = None, **keywords: ir.Expr) -> ir.Call:
+    method = callee.rsplit(".", 1)[-1]
+    return ir.Call(callee, method, tuple(args), tuple(keywords.items()), receiver)
+
+
+def method(receiver: ir.Expr, name: str, *args: ir.Expr) -> ir.Call:
+    return ir.Call(None, name, tuple(args), (), receiver)
+
+
+SOURCE = call("web.input")
+
+
+def let(name: str, value: ir.Expr) -> ir.Assign:
+    return ir.Assign(N(name), value)
+
+
+def sink(value: ir.Expr) -> ir.Eval:
+    return ir.Eval(call("db.run", value))
+
+
+def fn(*body: ir.Stmt, params=(), key: str | None = None, name: str = "f") -> ir.Function:
+    return ir.Function(name, tuple(params), tuple(body), key=key)
+
+
+def hits(function: ir.Function, kind: str = "sql", others=(), strengths=(REQUEST,)) -> int:
+    analysis = FileAnalysis([function, *others], MODELS)
+    return len(analysis.facts(function).sink_hits(kind, strengths))
+
+
+CASES = {
+    # name: (vulnerable, safe)
+    "direct": (fn(sink(SOURCE)), fn(sink(L("SELECT 1")))),
+    "through a variable": (
+        fn(let("x", SOURCE), sink(N("x"))),
+        fn(let("x", L("a")), sink(N("x"))),
+    ),
+    "overwritten before the sink": (
+        fn(let("x", L("a")), let("x", SOURCE), sink(N("x"))),
+        fn(let("x", SOURCE), let("x", L("a")), sink(N("x"))),
+    ),
+    "assigned after the sink (flow-sensitive)": (
+        fn(let("x", SOURCE), sink(N("x")), let("x", L("a"))),
+        fn(let("x", L("a")), sink(N("x")), let("x", SOURCE)),
+    ),
+    "branch merge keeps the tainted arm": (
+        fn(let("x", SOURCE), ir.If(N("c"), (let("x", L("")),)), sink(N("x"))),
+        fn(let("x", SOURCE), ir.If(N("c"), (let("x", L("")),), (let("x", L("b")),)), sink(N("x"))),
+    ),
+    "constant condition takes the live arm": (
+        fn(let("x", SOURCE), ir.If(ir.BinOp("==", L(1), L(1)), (sink(N("x")),))),
+        fn(let("x", SOURCE), ir.If(ir.BinOp("==", ir.BinOp("*", L(2), L(3)), L(7)), (sink(N("x")),))),
+    ),
+    "constant condition through a variable": (
+        fn(let("n", L(5)), let("x", SOURCE), ir.If(ir.BinOp(">", N("n"), L(3)), (sink(N("x")),))),
+        fn(let("n", L(5)), let("x", SOURCE), ir.If(ir.BinOp("<", N("n"), L(3)), (sink(N("x")),))),
+    ),
+    "ternary on a constant": (
+        fn(let("x", ir.Cond(L(True), SOURCE, L("a"))), sink(N("x"))),
+        fn(let("x", ir.Cond(L(False), SOURCE, L("a"))), sink(N("x"))),
+    ),
+    "string method folded in a condition": (
+        fn(
+            let("x", SOURCE), ir.If(ir.BinOp("==", method(L("abc"), "charAt", L(1)), L("b")), (sink(N("x")),))
+        ),
+        fn(
+            let("x", SOURCE), ir.If(ir.BinOp("==", method(L("abc"), "charAt", L(1)), L("c")), (sink(N("x")),))
+        ),
+    ),
+    "switch on a constant": (
+        fn(
+            let("x", SOURCE),
+            ir.Switch(L("b"), (ir.Case((L("a"),), (let("x", L("safe")),)), ir.Case((L("b"),), ()))),
+            sink(N("x")),
+        ),
+        fn(
+            let("x", SOURCE),
+            ir.Switch(L("a"), (ir.Case((L("a"),), (let("x", L("safe")),)), ir.Case((L("b"),), ()))),
+            sink(N("x")),
+        ),
+    ),
+    "switch fall-through": (
+        fn(
+            let("x", L("safe")),
+            ir.Switch(
+                L(1),
+                (
+                    ir.Case((L(1),), (), falls_through=True),
+                    ir.Case((L(2),), (let("x", SOURCE), ir.Break()), falls_through=True),
+                    ir.Case((), (let("x", L("s")),), falls_through=True),
+                ),
+            ),
+            sink(N("x")),
+        ),
+        fn(
+            let("x", SOURCE),
+            ir.Switch(
+                L(1),
+                (
+                    ir.Case((L(1),), (), falls_through=True),
+                    ir.Case((L(2),), (let("x", L("s")), ir.Break()), falls_through=True),
+                    ir.Case((), (let("x", SOURCE),), falls_through=True),
+                ),
+            ),
+            sink(N("x")),
+        ),
+    ),
+    "list: element removed before get": (
+        fn(
+            let("xs", call("List")),
+            ir.Eval(method(N("xs"), "add", L("a"))),
+            ir.Eval(method(N("xs"), "add", SOURCE)),
+            sink(method(N("xs"), "get", L(1))),
+        ),
+        fn(
+            let("xs", call("List")),
+            ir.Eval(method(N("xs"), "add", L("a"))),
+            ir.Eval(method(N("xs"), "add", SOURCE)),
+            ir.Eval(method(N("xs"), "remove", L(0))),
+            ir.Eval(method(N("xs"), "add", L("b"))),
+            sink(method(N("xs"), "get", L(1))),
+        ),
+    ),
+    "map: different constant key": (
+        fn(
+            let("m", call("Map")),
+            ir.Eval(method(N("m"), "put", L("k"), SOURCE)),
+            sink(method(N("m"), "get", L("k"))),
+        ),
+        fn(
+            let("m", call("Map")),
+            ir.Eval(method(N("m"), "put", L("k"), SOURCE)),
+            sink(method(N("m"), "get", L("j"))),
+        ),
+    ),
+    "builder": (
+        fn(
+            let("b", call("Builder", L("SELECT "))),
+            ir.Eval(method(N("b"), "append", SOURCE)),
+            sink(method(N("b"), "toString")),
+        ),
+        fn(
+            let("b", call("Builder", L("SELECT "))),
+            ir.Eval(method(N("b"), "append", L("1"))),
+            sink(method(N("b"), "toString")),
+        ),
+    ),
+    "loop carries taint around": (
+        fn(
+            let("x", L("")),
+            ir.Loop((sink(N("x")), let("x", SOURCE)), test=N("c")),
+        ),
+        fn(
+            let("x", L("")),
+            ir.Loop((sink(N("x")), let("x", L("y"))), test=N("c")),
+        ),
+    ),
+    "while False never runs": (
+        fn(
+            let("x", SOURCE),
+            ir.Loop((sink(N("x")),), test=L(True)),
+        ),
+        fn(let("x", SOURCE), ir.Loop((sink(N("x")),), test=L(False))),
+    ),
+    "early return guarded by an allowlist": (
+        fn(
+            let("x", SOURCE),
+            ir.If(ir.BinOp("in", N("x"), ir.Seq((L("a"), L("b")))), (ir.Return(),)),
+            sink(N("x")),
+        ),
+        fn(
+            let("x", SOURCE),
+            ir.If(ir.Unary("not", ir.BinOp("in", N("x"), ir.Seq((L("a"), L("b"))))), (ir.Return(),)),
+            sink(N("x")),
+        ),
+    ),
+    "allowlist by method": (
+        fn(let("x", SOURCE), ir.If(method(N("ALLOWED"), "contains", N("y")), (sink(N("x")),))),
+        fn(let("x", SOURCE), ir.If(method(N("ALLOWED"), "contains", N("x")), (sink(N("x")),))),
+    ),
+    "sanitizer of all kinds": (
+        fn(let("x", call("str", SOURCE)), sink(N("x"))),
+        fn(let("x", call("int", SOURCE)), sink(N("x"))),
+    ),
+    "comparison results carry no data": (
+        fn(let("x", ir.BinOp("+", L("a"), SOURCE)), sink(N("x"))),
+        fn(let("x", ir.BinOp("==", L("a"), SOURCE)), sink(N("x"))),
+    ),
+    "neutral calls": (
+        fn(sink(call("shout", SOURCE))),
+        fn(sink(call("len", SOURCE))),
+    ),
+    "route parameters are sources": (
+        fn(sink(N("q")), params=(ir.Param("q", 0, frozenset({"route"})),)),
+        fn(sink(N("q")), params=(ir.Param("q", 0),)),
+    ),
+    "try: the handler sees the pre-try value": (
+        fn(let("x", SOURCE), ir.Try((let("x", L("a")),), handlers=((sink(N("x")),),))),
+        fn(let("x", L("a")), ir.Try((let("y", SOURCE),), handlers=((sink(N("x")),),))),
+    ),
+    "destructuring a list": (
+        fn(ir.Assign(ir.Seq((N("a"), N("b"))), ir.Seq((L("k"), SOURCE))), sink(N("b"))),
+        fn(ir.Assign(ir.Seq((N("a"), N("b"))), ir.Seq((L("k"), SOURCE))), sink(N("a"))),
+    ),
+    "object literal entries": (
+        fn(let("o", ir.MapLit(((L("q"), SOURCE), (L("n"), L(1))))), sink(ir.Attr(N("o"), "q"))),
+        fn(let("o", ir.MapLit(((L("q"), SOURCE), (L("n"), L(1))))), sink(ir.Attr(N("o"), "n"))),
+    ),
+    "field paths": (
+        fn(ir.Assign(ir.Attr(N("self"), "q"), SOURCE), sink(ir.Attr(N("self"), "q"))),
+        fn(ir.Assign(ir.Attr(N("self"), "q"), SOURCE), sink(ir.Attr(N("self"), "r"))),
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(CASES))
+def test_flow_shape(shape: str) -> None:
+    vulnerable, safe = CASES[shape]
+    assert hits(vulnerable) == 1, "the vulnerable flow is missed"
+    assert hits(safe) == 0, "the safe flow is reported"
+
+
+HELPER_PARAM = (ir.Param("v", 0),)
+
+
+def test_helper_return_propagates_and_sanitizes_per_kind() -> None:
+    passthrough = fn(ir.Return(ir.Concat((L("id="), N("v")))), params=HELPER_PARAM, key="wrap", name="wrap")
+    escaper = fn(ir.Return(call("html.escape", N("v"))), params=HELPER_PARAM, key="esc", name="esc")
+    constant = fn(ir.Return(L("echo hi")), params=HELPER_PARAM, key="const", name="const")
+    caller = fn(sink(call("wrap", SOURCE)))
+    assert hits(caller, others=[passthrough]) == 1
+    # An HTML escaper does not make SQL safe ...
+    assert hits(fn(sink(call("esc", SOURCE))), others=[escaper]) == 1
+    # ... but it makes HTML safe.
+    html = fn(ir.Eval(method(N("out"), "write_html", call("esc", SOURCE))))
+    assert hits(html, "xss", others=[escaper]) == 0
+    assert hits(fn(ir.Eval(method(N("out"), "write_html", SOURCE))), "xss") == 1
+    # A helper with a constant return is constant, whatever it is given.
+    assert hits(fn(sink(call("const", SOURCE))), others=[constant]) == 0
+
+
+def test_sink_inside_a_helper_is_reported_at_the_call() -> None:
+    runner = fn(sink(N("v")), params=HELPER_PARAM, key="run", name="run")
+    checked = fn(sink(call("int", N("v"))), params=HELPER_PARAM, key="run2", name="run2")
+    caller = fn(ir.Eval(call("run", SOURCE)))
+    analysis = FileAnalysis([caller, runner], MODELS)
+    found = analysis.facts(caller).sink_hits("sql")
+    assert [hit.via_helper for hit in found] == ["run"]
+    assert hits(fn(ir.Eval(call("run", L("x")))), others=[runner]) == 0
+    assert hits(fn(ir.Eval(call("run2", SOURCE))), others=[checked]) == 0
+    # Two levels: caller -> outer -> run
+    outer = fn(ir.Eval(call("run", N("v"))), params=HELPER_PARAM, key="outer", name="outer")
+    assert hits(fn(ir.Eval(call("outer", SOURCE))), others=[outer, runner]) == 1
+
+
+def test_recursion_terminates() -> None:
+    loop = fn(ir.Return(call("loop", N("v"))), params=HELPER_PARAM, key="loop", name="loop")
+    assert hits(fn(sink(call("loop", SOURCE))), others=[loop]) == 1
+
+
+def test_conditional_sink_rows() -> None:
+    assert hits(fn(ir.Eval(call("sh.run", SOURCE, shell=L(True)))), "command") == 1
+    assert hits(fn(ir.Eval(call("sh.run", SOURCE, shell=L(False)))), "command") == 0
+    assert hits(fn(ir.Eval(call("sh.run", SOURCE))), "command") == 0
+
+
+def test_prefix_guard_needs_normalisation() -> None:
+    models_path = Models(
+        [
+            *(row for row in MODELS.rows if row.table == "source"),
+            *rows_from_toml(
+                {
+                    "sink": [{"name": "open", "args": [0], "kind": "path"}],
+                    "sanitizer": [{"name": "os.path.realpath", "kinds": ["path-normalized"]}],
+                    "guard": [
+                        {
+                            "method": "startswith",
+                            "kinds": ["path"],
+                            "checks": "receiver",
+                            "requires": "path-normalized",
+                        }
+                    ],
+                },
+                "t",
+            ),
+        ]
+    )
+
+    def count(*body: ir.Stmt) -> int:
+        function = fn(*body)
+        return len(FileAnalysis([function], models_path).facts(function).sink_hits("path"))
+
+    guard = ir.If(method(N("p"), "startswith", L("/srv/")), (ir.Eval(call("open", N("p"))),))
+    assert count(let("p", SOURCE), guard) == 1  # a prefix check alone: ../ still escapes
+    assert count(let("p", call("os.path.realpath", SOURCE)), guard) == 0
+
+
+def test_parameter_labels_and_provenance() -> None:
+    function = fn(let("a", N("q")), let("b", N("a")), sink(N("b")), params=(ir.Param("q", 0),))
+    analysis = FileAnalysis([function], MODELS)
+    assert analysis.facts(function).sink_hits("sql") == []
+    (hit,) = analysis.facts(function).sink_hits("sql", strengths=(PARAMETER,))
+    assert hit.strongest.path == ("q", "a", "b")
+
+
+def test_summary_key_changes_with_helper_behaviour() -> None:
+    clean = fn(ir.Return(L("x")), params=HELPER_PARAM, key="h", name="h")
+    dirty = fn(ir.Return(N("v")), params=HELPER_PARAM, key="h", name="h")
+    assert FileAnalysis([clean], MODELS).summary_key() != FileAnalysis([dirty], MODELS).summary_key()
+    same = fn(ir.Return(L("x")), params=HELPER_PARAM, key="h", name="h")
+    assert FileAnalysis([clean], MODELS).summary_key() == FileAnalysis([same], MODELS).summary_key()
+
+
+@pytest.mark.parametrize(
+    "table, row, message",
+    [
+        ("sink", {"name": "x"}, "needs a `kind`"),
+        ("sink", {"name": "x", "kind": "sql", "args": ["0"]}, "argument positions"),
+        ("sanitizer", {"name": "x"}, "`kinds`"),
+        ("sink", {"kind": "sql"}, "needs `name` or `method`"),
+        ("source", {"name": "x", "colour": "red"}, "unknown key"),
+        ("container", {"method": "x", "op": "fly"}, "`op` must be"),
+        ("bogus", {"name": "x"}, "unknown table"),
+    ],
+)
+def test_model_rows_are_validated(table: str, row: dict, message: str) -> None:
+    with pytest.raises(ModelError, match=message):
+        rows_from_toml({table: [row]}, "test.toml")
