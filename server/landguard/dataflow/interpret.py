@@ -853,7 +853,9 @@ class _Interpreter:
         sanitizers = models.sanitizers.match(callee, method)
         if sanitizers:
             kinds = frozenset().union(*(row.kinds for row in sanitizers))
-            flowing = union(inputs) if inputs else (receiver or CLEAN)
+            # What is sanitized is everything flowing in: the arguments and, for a method
+            # (`buf.toString('utf8')`), the receiver.
+            flowing = union([*inputs, *((receiver,) if receiver is not None else ())])
             if ALL_KINDS in kinds:
                 return _plus(CLEAN, source)
             return _plus(map_labels(flowing, lambda label: label.with_sanitized(kinds)), source)

@@ -19,6 +19,7 @@ import logging
 import pkgutil
 from collections.abc import Iterable
 
+from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Finding
 from landguard.engine.registry import NodeCheck
@@ -57,12 +58,16 @@ class JavaScriptRules(NodeCheck):
     languages = js.LANGUAGES
 
     def module_context_key(self, document, context) -> object:
+        # Findings depend on the imports (qualified names) and on what same-file helpers do with
+        # their parameters (summaries): editing a helper rechecks its callers.
         if any(c.uses_imports for c in _enabled_rule_checks(context)):
-            return js.imports_key(document, context)
+            return js.imports_key(document, context), flow.summary_key(document, context)
         return None
 
     def check_node(self, node, document, context) -> Iterable[Finding]:
-        if js.unit_index(node, document, context) is js.EMPTY_INDEX:
+        if js.unit_index(node, document, context) is js.EMPTY_INDEX and not flow.calls_helper_with_sink(
+            node, document, context
+        ):
             return []
         findings: list[Finding] = []
         for rule_check in _enabled_rule_checks(context):

@@ -1,0 +1,178 @@
+"""The dataflow facts the LG3xx taint rules read, built once per analysis run.
+
+The adapter (``landguard.languages.javascript``) lowers the file's functions; the core
+(``landguard.dataflow``) interprets them with the JavaScript models
+(``data/models/javascript*.toml``). A rule asks for the facts of the functions of its unit and
+decides on what reaches its sinks:
+
+- data of ``request`` strength (a handler's request, ``location``, a ``message`` event) is
+  always reported;
+- a function's own parameters (``parameter`` strength: the caller is unknown) only where the
+  rule is about text *built* from non-constant values (``query(`... ${name}`)``) and the value was
+  built in this function — a wrapper passing its parameter straight on is checked at its
+  callers, through its summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from landguard.dataflow import ir
+from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts, SinkHit
+from landguard.dataflow.models import load_models
+from landguard.dataflow.shapes import Shape, ShapeReader
+from landguard.dataflow.values import PARAMETER, REQUEST, Label, Value
+from landguard.engine.document import Document
+from landguard.engine.registry import CheckContext
+from landguard.languages import javascript as adapter
+
+
+def analysis(document: Document, context: CheckContext) -> FileAnalysis:
+    """The file's dataflow analysis, shared by every rule in this run."""
+    cached = context.cache.get("js.flow")
+    if cached is None or cached[0] is not document.tree:
+        fa = FileAnalysis(adapter.file_functions(document), load_models(document.language))
+        cached = context.cache["js.flow"] = (document.tree, fa)
+    return cached[1]
+
+
+def unit_facts(unit, document: Document, context: CheckContext) -> list[FunctionFacts]:
+    fa = analysis(document, context)
+    return [fa.facts(function) for function in adapter.lower_unit(unit, document)]
+
+
+def calls_helper_with_sink(unit, document: Document, context: CheckContext) -> bool:
+    """Whether the unit calls a same-file function that passes a parameter to a sink (so a unit
+    with no sink of its own can still be where request data enters one)."""
+    fa = analysis(document, context)
+    helpers = context.cache.get("js.sink_helpers")
+    if helpers is None:
+        helpers = set()
+        for key, function in fa.by_key.items():
+            summary = fa.summary(function)
+            if summary is not None and summary.sinks:
+                helpers.add(key)
+        context.cache["js.sink_helpers"] = helpers
+    if not helpers:
+        return False
+    return any(callee in helpers for function in adapter.lower_unit(unit, document) for callee in _callees(function))
+
+
+def _callees(function) -> Iterator[str]:
+    stack: list[object] = list(function.body)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ir.Call):
+            if item.callee:
+                yield item.callee
+            stack.extend(item.args)
+            if item.receiver is not None:
+                stack.append(item.receiver)
+            continue
+        if isinstance(item, ir.FuncRef | ir.Define):
+            continue  # a nested function is a function of the unit on its own
+        if isinstance(item, ir.Case):
+            stack.extend(item.tests)
+            stack.extend(item.body)
+            continue
+        if isinstance(item, tuple):
+            stack.extend(item)
+            continue
+        for name in getattr(type(item), "__slots__", ()):
+            if name != "node":
+                value = getattr(item, name)
+                if isinstance(value, ir.Expr | ir.Stmt | tuple):
+                    stack.append(value)
+
+
+def summary_key(document: Document, context: CheckContext) -> object:
+    return analysis(document, context).summary_key()
+
+
+def _shapes(facts: FunctionFacts) -> ShapeReader:
+    reader = facts.__dict__.get("_js_shapes")
+    if reader is None:
+        reader = facts.__dict__["_js_shapes"] = ShapeReader(facts.function)
+    return reader
+
+
+def shape(facts: FunctionFacts, call_arg) -> Shape:
+    return _shapes(facts).shape(call_arg)
+
+
+def reported(hit: SinkHit, facts: FunctionFacts, *, parameters: bool, argument=None) -> tuple[Label, ...]:
+    """The labels of ``hit`` worth a finding (see the module docstring); empty: none."""
+    strong = tuple(label for label in hit.labels if label.strength == REQUEST)
+    if strong or not parameters or hit.via_helper:
+        return strong
+    if argument is None:
+        argument = hit.call.args[0] if hit.call.args else None
+    if argument is None or not shape(facts, argument).built:
+        return ()
+    return tuple(label for label in hit.labels if label.strength == PARAMETER)
+
+
+def hits(
+    facts: FunctionFacts, kinds: tuple[str, ...], *, parameters: bool
+) -> Iterator[tuple[SinkHit, tuple[Label, ...]]]:
+    """Each call reaching a sink of one of ``kinds``, once, with the labels worth reporting."""
+    seen: set[int] = set()
+    for kind in kinds:
+        for hit in facts.sink_hits(kind, strengths=None):
+            if id(hit.call) in seen:
+                continue
+            argument = _sink_argument(hit)
+            labels = reported(hit, facts, parameters=parameters, argument=argument)
+            if labels:
+                seen.add(id(hit.call))
+                yield hit, labels
+
+
+def _sink_argument(hit: SinkHit):
+    positions = hit.sink.get("args")
+    if hit.via_helper:
+        return None
+    args = hit.call.args
+    if positions:
+        return args[positions[0]] if positions[0] < len(args) else None
+    # Every argument is a sink (`new Function(a, b, body)`): the one the value came from.
+    return args[-1] if args else None
+
+
+def call_fact(facts: FunctionFacts, call) -> CallFact | None:
+    for fact in facts.calls:
+        if fact.call is call:
+            return fact
+    return None
+
+
+def call_fact_at(facts: FunctionFacts, node) -> CallFact | None:
+    """The fact of the call lowered from the tree-sitter ``node`` (unwrapped), if it ran."""
+    index = facts.__dict__.get("_js_calls")
+    if index is None:
+        index = facts.__dict__["_js_calls"] = {fact.call.node.id: fact for fact in facts.calls if fact.call.node is not None}
+    return index.get(adapter.unwrap(node).id) if node is not None else None
+
+
+def value_at(facts: FunctionFacts, node) -> Value | None:
+    """The value of ``node`` where the analysed code knows it: a call's result, else None."""
+    fact = call_fact_at(facts, node)
+    return fact.result if fact is not None else None
+
+
+def carries(node, labels: tuple[Label, ...]) -> bool:
+    """Whether the tree-sitter ``node`` holds where one of ``labels`` entered (``req.query`` in it)."""
+    for label in labels:
+        origin = label.origin
+        if origin is not None and hasattr(origin, "start_byte"):
+            if node.start_byte <= origin.start_byte and origin.end_byte <= node.end_byte:
+                return True
+    return False
+
+
+def is_request(labels: tuple[Label, ...]) -> bool:
+    return any(label.strength == REQUEST for label in labels)
+
+
+def request_labels(value: Value, kind: str) -> tuple[Label, ...]:
+    return tuple(label for label in value.labels_for(kind) if label.strength == REQUEST)
