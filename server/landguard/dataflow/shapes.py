@@ -25,30 +25,31 @@ _MAX_DEPTH = 6
 class Shape:
     built: bool = False  # assembled from parts at least one of which is not a constant
     fragments: tuple[str, ...] = ()  # the constant string parts, in order
+    prefix: str | None = None  # the constant text it certainly starts with (None: unknown)
 
     def text(self) -> str:
         return " ".join(self.fragments)
 
 
-def _assignments(body: tuple[ir.Stmt, ...]) -> Iterator[ir.Assign]:
+def assignments(body: tuple[ir.Stmt, ...]) -> Iterator[ir.Assign]:
     for statement in body:
         if isinstance(statement, ir.Assign):
             yield statement
         elif isinstance(statement, ir.If):
-            yield from _assignments(statement.body)
-            yield from _assignments(statement.orelse)
+            yield from assignments(statement.body)
+            yield from assignments(statement.orelse)
         elif isinstance(statement, ir.Loop):
-            yield from _assignments(statement.body)
-            yield from _assignments(statement.orelse)
+            yield from assignments(statement.body)
+            yield from assignments(statement.orelse)
         elif isinstance(statement, ir.Switch):
             for case in statement.cases:
-                yield from _assignments(case.body)
+                yield from assignments(case.body)
         elif isinstance(statement, ir.Try):
-            yield from _assignments(statement.body)
+            yield from assignments(statement.body)
             for handler in statement.handlers:
-                yield from _assignments(handler)
-            yield from _assignments(statement.orelse)
-            yield from _assignments(statement.final)
+                yield from assignments(handler)
+            yield from assignments(statement.orelse)
+            yield from assignments(statement.final)
 
 
 class ShapeReader:
@@ -56,15 +57,20 @@ class ShapeReader:
 
     def __init__(self, function: ir.Function) -> None:
         self._by_name: dict[str, list[ir.Expr]] = {}
-        for assign in _assignments(function.body):
+        # Attribute and index stores by target (``el.innerHTML = html``): what was assigned.
+        self.stored: dict[int, ir.Expr] = {}
+        for assign in assignments(function.body):
             if isinstance(assign.target, ir.Name):
                 self._by_name.setdefault(assign.target.name, []).append(assign.value)
+            elif isinstance(assign.target, ir.Attr | ir.Index):
+                self.stored[id(assign.target)] = assign.value
 
     def shape(self, expr: ir.Expr | None, depth: int = 0) -> Shape:
         if expr is None or depth > _MAX_DEPTH:
             return Shape()
         if isinstance(expr, ir.Lit):
-            return Shape(False, (expr.value,) if isinstance(expr.value, str) else ())
+            text = expr.value if isinstance(expr.value, str) else None
+            return Shape(False, (text,) if text is not None else (), text)
         if isinstance(expr, ir.Concat):
             return self._combine([self.shape(part, depth + 1) for part in expr.parts], expr.parts)
         if isinstance(expr, ir.BinOp) and expr.op == "+":
@@ -75,11 +81,12 @@ class ShapeReader:
         if isinstance(expr, ir.BinOp) and expr.op in ("or", "and"):
             return _merge(self.shape(expr.left, depth + 1), self.shape(expr.right, depth + 1))
         if isinstance(expr, ir.Name):
-            result = Shape()
+            result: Shape | None = None
             for value in self._by_name.get(expr.name, ()):
                 if value is not expr:
-                    result = _merge(result, self.shape(value, depth + 1))
-            return result
+                    shape = self.shape(value, depth + 1)
+                    result = shape if result is None else _merge(result, shape)
+            return result or Shape()
         if isinstance(expr, ir.Call) and expr.receiver is not None and not expr.args:
             return self.shape(expr.receiver, depth + 1)  # sql.trim(), text.toString()
         return Shape()
@@ -87,8 +94,22 @@ class ShapeReader:
     def _combine(self, shapes: list[Shape], parts) -> Shape:
         fragments = tuple(f for s in shapes for f in s.fragments)
         dynamic = any(not isinstance(part, ir.Lit) for part in parts)
-        return Shape(dynamic or any(s.built for s in shapes), fragments)
+        prefix = shapes[0].prefix if shapes else None
+        return Shape(dynamic or any(s.built for s in shapes), fragments, prefix)
 
 
 def _merge(a: Shape, b: Shape) -> Shape:
-    return Shape(a.built or b.built, a.fragments + b.fragments)
+    """Either shape (two branches, two assignments): the prefix only when both start alike."""
+    prefix = None
+    if a.prefix is not None and b.prefix is not None:
+        prefix = _common_prefix(a.prefix, b.prefix)
+    return Shape(a.built or b.built, a.fragments + b.fragments, prefix or None)
+
+
+def _common_prefix(a: str, b: str) -> str:
+    length = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        length += 1
+    return a[:length]

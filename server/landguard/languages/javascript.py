@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass, field
+from typing import Any
 
 from tree_sitter import Node
 
@@ -71,6 +72,8 @@ _FLUENT_RESPONSE_METHODS = frozenset(
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v"}
 _ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][\w$]*$")
+# Passed as ``binding`` when lowering an assignment target (``arr.length = 0`` stays a store).
+_TARGET: Any = object()
 # Deeper than this, an expression is machine-made (minified bundles): it is lowered as Opaque.
 _MAX_DEPTH = 200
 
@@ -90,7 +93,11 @@ def _unescape(raw: str) -> str:
 def unwrap(node: Node) -> Node:
     """``node`` without parentheses, ``await`` and TypeScript casts around it."""
     while node.type in _TRANSPARENT and node.named_child_count:
-        node = node.named_children[-1] if node.type in ("await_expression", "type_assertion") else node.named_children[0]
+        node = (
+            node.named_children[-1]
+            if node.type in ("await_expression", "type_assertion")
+            else node.named_children[0]
+        )
     return node
 
 
@@ -132,7 +139,9 @@ class _Text:
         node = unwrap(node)
         if node.type == "string":
             return _unescape(self(node)[1:-1])
-        if node.type == "template_string" and not any(c.type == "template_substitution" for c in node.children):
+        if node.type == "template_string" and not any(
+            c.type == "template_substitution" for c in node.children
+        ):
             return _unescape(self(node)[1:-1])
         return None
 
@@ -144,7 +153,11 @@ def _require_target(text: _Text, node: Node | None) -> str | None:
     node = unwrap(node)
     if node.type == "call_expression":
         function = node.child_by_field_name("function")
-        if function is not None and function.type in ("identifier", "import") and text(function) in ("require", "import"):
+        if (
+            function is not None
+            and function.type in ("identifier", "import")
+            and text(function) in ("require", "import")
+        ):
             arguments = node.child_by_field_name("arguments")
             if arguments is not None and arguments.named_child_count:
                 value = text.string_value(arguments.named_children[0])
@@ -278,7 +291,10 @@ def _compute_module_names(document: Document) -> ModuleNames:
                     _bind_pattern(text, name, target, table)
                 elif unwrapped.type in ("member_expression", "identifier"):
                     aliases.append((name, unwrapped, False))
-                elif unwrapped.type == "call_expression" and (inner := _is_promisify(text, unwrapped)) is not None:
+                elif (
+                    unwrapped.type == "call_expression"
+                    and (inner := _is_promisify(text, unwrapped)) is not None
+                ):
                     # const execAsync = promisify(exec): the same function, promise-shaped.
                     aliases.append((name, inner, True))
                 elif name.type == "identifier":
@@ -302,7 +318,9 @@ def _compute_module_names(document: Document) -> ModuleNames:
     for local, meaning in list(names.declared.items()):
         if isinstance(meaning, tuple):
             constructor = meaning[1].child_by_field_name("constructor")
-            names.declared[local] = _resolve_alias(text, constructor, table) if constructor is not None else None
+            names.declared[local] = (
+                _resolve_alias(text, constructor, table) if constructor is not None else None
+            )
     for local in table:
         names.declared.pop(local, None)
     return names
@@ -376,7 +394,9 @@ class _Lowerer:
             class_name = self.text(node.child_by_field_name("name")) or None
             for member in body.named_children if body is not None else ():
                 if member.type == "method_definition":
-                    self._function(member, None, key=self._method_key(member, class_name), class_name=class_name)
+                    self._function(
+                        member, None, key=self._method_key(member, class_name), class_name=class_name
+                    )
                 elif member.type in ("public_field_definition", "field_definition"):
                     value = member.child_by_field_name("value")
                     if value is not None and unwrap(value).type in FUNCTION_TYPES:
@@ -412,7 +432,9 @@ class _Lowerer:
         class_name: str | None = None,
         param_hint: dict[int, str] | None = None,
     ) -> ir.Function:
-        scope = _Scope(parent, class_name if class_name is not None else (parent.class_name if parent else None))
+        scope = _Scope(
+            parent, class_name if class_name is not None else (parent.class_name if parent else None)
+        )
         params: list[ir.Param] = []
         prologue: list[ir.Stmt] = []
         parameters = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
@@ -442,7 +464,9 @@ class _Lowerer:
                 params.append(ir.Param(name, index, tags, meaning, node=parameter))
                 scope.names[name] = meaning
                 self._declare_pattern(pattern, scope)
-                prologue.extend(self._destructure(pattern, ir.Name(name, meaning, node=pattern), scope, parameter))
+                prologue.extend(
+                    self._destructure(pattern, ir.Name(name, meaning, node=pattern), scope, parameter)
+                )
         body_node = node.child_by_field_name("body")
         self._hoist(body_node, scope)
         if body_node is None:
@@ -670,7 +694,10 @@ class _Lowerer:
         if kind in ("function_declaration", "generator_function_declaration"):
             name = self.text(node.child_by_field_name("name"))
             function = self._function(node, scope)
-            return [ir.Define(function, node=node), ir.Assign(ir.Name(name), ir.FuncRef(function, node=node), node=node)]
+            return [
+                ir.Define(function, node=node),
+                ir.Assign(ir.Name(name), ir.FuncRef(function, node=node), node=node),
+            ]
         if kind in _CLASS_TYPES:
             return self._class_members(node, scope)
         if kind == "export_statement":
@@ -686,6 +713,16 @@ class _Lowerer:
                 return []
             target = ir.Attr(ir.Name("this", node=prop), self.text(prop), node=prop)
             return [ir.Assign(target, self._expr(value, scope), node=node)]
+        if kind == "ERROR":
+            # Half-written code: what tree-sitter recognised inside the error still counts.
+            out = []
+            for child in node.named_children:
+                if child.type.endswith(("_statement", "_declaration")) or child.type == "ERROR":
+                    out.extend(self._statement(child, scope))
+                elif child.type not in ("comment", "identifier"):
+                    out.extend(self._effect(child, scope, child))
+                out.extend(self._flush())
+            return out
         # import/empty/debugger statements, TypeScript declarations: nothing flows.
         return []
 
@@ -752,7 +789,9 @@ class _Lowerer:
         op = operator[:-1]
         if op == "+":
             combined: ir.Expr = (
-                ir.Concat((current, value), node=node) if self._stringy(right) else ir.BinOp("+", current, value, node=node)
+                ir.Concat((current, value), node=node)
+                if self._stringy(right)
+                else ir.BinOp("+", current, value, node=node)
             )
         elif op in _LOGICAL:
             combined = ir.BinOp(_LOGICAL[op], current, value, node=node)
@@ -767,7 +806,10 @@ class _Lowerer:
         return node.type in ("string", "template_string") or (
             node.type == "binary_expression"
             and self.text(node.child_by_field_name("operator")) == "+"
-            and (self._stringy(node.child_by_field_name("left")) or self._stringy(node.child_by_field_name("right")))
+            and (
+                self._stringy(node.child_by_field_name("left"))
+                or self._stringy(node.child_by_field_name("right"))
+            )
         )
 
     def _declarator(self, declarator: Node, scope: _Scope) -> list[ir.Stmt]:
@@ -777,7 +819,9 @@ class _Lowerer:
             return []
         if name.type == "identifier":
             local = self.text(name)
-            lowered = self._expr(value, scope, binding=name) if value is not None else ir.Lit(None, node=declarator)
+            lowered = (
+                self._expr(value, scope, binding=name) if value is not None else ir.Lit(None, node=declarator)
+            )
             self._note_meaning(local, value, scope)
             return [*self._flush(), ir.Assign(ir.Name(local, node=name), lowered, node=declarator)]
         if value is None:
@@ -800,8 +844,14 @@ class _Lowerer:
             target = self._qualify(constructor, scope) if constructor is not None else None
         elif target is None and value.type == "member_expression":
             qualified = self._qualify(value, scope)
-            target = qualified if qualified and "." in qualified and self._resolves_outside(value, scope) else None
-        elif target is None and value.type == "call_expression" and (inner := _is_promisify(self.text, value)) is not None:
+            target = (
+                qualified if qualified and "." in qualified and self._resolves_outside(value, scope) else None
+            )
+        elif (
+            target is None
+            and value.type == "call_expression"
+            and (inner := _is_promisify(self.text, value)) is not None
+        ):
             target = self._qualify(inner, scope)
         if _owner(scope, local) is not None:
             _owner(scope, local).names[local] = target  # type: ignore[union-attr]
@@ -849,14 +899,18 @@ class _Lowerer:
             for child in pattern.named_children:
                 if child.type == "shorthand_property_identifier_pattern":
                     name = self.text(child)
-                    out.append(ir.Assign(ir.Name(name, node=child), self._field(source, name, child), node=node))
+                    out.append(
+                        ir.Assign(ir.Name(name, node=child), self._field(source, name, child), node=node)
+                    )
                 elif child.type == "pair_pattern":
                     key = child.child_by_field_name("key")
                     value = child.child_by_field_name("value")
                     if key is None or value is None:
                         continue
                     if key.type == "computed_property_name":
-                        key_expr = self._expr(key.named_children[0], scope) if key.named_child_count else ir.Opaque()
+                        key_expr = (
+                            self._expr(key.named_children[0], scope) if key.named_child_count else ir.Opaque()
+                        )
                         out.extend(self._flush())
                         element: ir.Expr = ir.Index(source, key_expr, node=key)
                     else:
@@ -872,7 +926,11 @@ class _Lowerer:
                     element = ir.BinOp("or", self._field(source, self.text(left), left), default, node=child)
                     out.extend(self._destructure(left, element, scope, node))
                 elif child.type == "rest_pattern" and child.named_child_count:
-                    out.extend(self._destructure(child.named_children[0], ir.Opaque((source,), node=child), scope, node))
+                    out.extend(
+                        self._destructure(
+                            child.named_children[0], ir.Opaque((source,), node=child), scope, node
+                        )
+                    )
             return out
         if pattern.type == "array_pattern":
             position = 0
@@ -880,15 +938,25 @@ class _Lowerer:
                 if child.type == "comment":
                     continue
                 if child.type == "rest_pattern" and child.named_child_count:
-                    out.extend(self._destructure(child.named_children[0], ir.Opaque((source,), node=child), scope, node))
+                    out.extend(
+                        self._destructure(
+                            child.named_children[0], ir.Opaque((source,), node=child), scope, node
+                        )
+                    )
                 else:
-                    out.extend(self._destructure(child, ir.Index(source, ir.Lit(position), node=child), scope, node))
+                    out.extend(
+                        self._destructure(child, ir.Index(source, ir.Lit(position), node=child), scope, node)
+                    )
                 position += 1
             return out
         return out
 
     def _field(self, source: ir.Expr, name: str, node: Node) -> ir.Attr:
-        qualname = f"{source.qualname}.{name}" if isinstance(source, (ir.Name, ir.Attr)) and source.qualname else None
+        qualname = (
+            f"{source.qualname}.{name}"
+            if isinstance(source, (ir.Name, ir.Attr)) and source.qualname
+            else None
+        )
         return ir.Attr(source, name, qualname, node=node)
 
     def _switch(self, node: Node, scope: _Scope) -> list[ir.Stmt]:
@@ -917,7 +985,11 @@ class _Lowerer:
         condition = node.child_by_field_name("condition")
         test: ir.Expr | None = None
         if condition is not None and condition.type != "empty_statement":
-            inner = condition.named_children[0] if condition.type == "expression_statement" and condition.named_child_count else condition
+            inner = (
+                condition.named_children[0]
+                if condition.type == "expression_statement" and condition.named_child_count
+                else condition
+            )
             test = self._expr(inner, scope)
         pre = self._flush()
         body = list(self._body(node.child_by_field_name("body"), scope))
@@ -933,7 +1005,11 @@ class _Lowerer:
         pre = self._flush()
         operator = self.text(node.child_by_field_name("operator"))
         # `for (k in o)` binds keys, `for (v of xs)` elements: either way, what the iterable holds.
-        element: ir.Expr = ir.Index(iterable, ir.Opaque(), node=right) if operator != "in" else ir.Opaque((iterable,), node=right)
+        element: ir.Expr = (
+            ir.Index(iterable, ir.Opaque(), node=right)
+            if operator != "in"
+            else ir.Opaque((iterable,), node=right)
+        )
         binding: list[ir.Stmt] = []
         if left is not None:
             if left.type in ("identifier", "member_expression", "subscript_expression"):
@@ -966,7 +1042,7 @@ class _Lowerer:
         if node.type == "identifier":
             return ir.Name(self.text(node), node=node)
         if node.type in ("member_expression", "subscript_expression"):
-            return self._expr(node, scope)
+            return self._expr(node, scope, binding=_TARGET)
         return ir.Opaque(node=node)
 
     def _expr(self, node: Node | None, scope: _Scope, binding: Node | None = None) -> ir.Expr:
@@ -1006,8 +1082,10 @@ class _Lowerer:
         if kind == "member_expression":
             obj_node = node.child_by_field_name("object")
             prop = node.child_by_field_name("property")
-            obj = self._expr(obj_node, scope)
             name = text(prop)
+            if name == "length" and binding is not _TARGET:
+                return ir.Opaque(node=node)  # a number, whatever it is the length of
+            obj = self._expr(obj_node, scope)
             return ir.Attr(obj, name, self._member_qualname(obj, name), node=node)
         if kind == "subscript_expression":
             obj = self._expr(node.child_by_field_name("object"), scope)
@@ -1038,7 +1116,9 @@ class _Lowerer:
             if argument is not None:
                 target = self._target(argument, scope)
                 op = "-" if "--" in text(node) else "+"
-                self._pending.append(ir.Assign(target, ir.BinOp(op, self._expr(argument, scope), ir.Lit(1)), node=node))
+                self._pending.append(
+                    ir.Assign(target, ir.BinOp(op, self._expr(argument, scope), ir.Lit(1)), node=node)
+                )
             return ir.Opaque(node=node)
         if kind == "ternary_expression":
             return ir.Cond(
@@ -1051,7 +1131,11 @@ class _Lowerer:
             # `a = b` used as a value: the assignment happens first, the value is what was assigned.
             left = node.child_by_field_name("left")
             self._pending.extend(self._assignment(node, scope, node))
-            return self._expr(left, scope) if left is not None and left.type not in ("object_pattern", "array_pattern") else ir.Opaque()
+            return (
+                self._expr(left, scope)
+                if left is not None and left.type not in ("object_pattern", "array_pattern")
+                else ir.Opaque()
+            )
         if kind == "augmented_assignment_expression":
             left = node.child_by_field_name("left")
             self._pending.extend(self._augmented(node, scope, node))
@@ -1090,7 +1174,9 @@ class _Lowerer:
         if kind in ("regex", "class", "meta_property", "import"):
             return ir.Opaque(node=node)
         # Anything else (TypeScript-only expressions, errors): its parts still flow.
-        return ir.Opaque(tuple(self._expr(c, scope) for c in node.named_children if c.type != "comment"), node=node)
+        return ir.Opaque(
+            tuple(self._expr(c, scope) for c in node.named_children if c.type != "comment"), node=node
+        )
 
     def _binding_key(self, binding: Node | None, scope: _Scope) -> str | None:
         """The same-file name of a function bound at the top level of the file (``const f = () => ...``)."""
@@ -1163,13 +1249,23 @@ class _Lowerer:
                 entries.append((self._key(key, scope), self._expr(value, scope)))
             elif kind == "shorthand_property_identifier":
                 name = self.text(child)
-                entries.append((ir.Lit(name, node=child), ir.Name(name, self._name_meaning(name, scope), node=child)))
+                entries.append(
+                    (ir.Lit(name, node=child), ir.Name(name, self._name_meaning(name, scope), node=child))
+                )
             elif kind == "spread_element":
                 inner = child.named_children[0] if child.named_child_count else None
                 entries.append((None, self._expr(inner, scope)))
             elif kind == "method_definition":
                 key = self._key(child.child_by_field_name("name"), scope)
-                entries.append((key, ir.FuncRef(self._function(child, scope, key=self._object_method_key(node, child, scope)), node=child)))
+                entries.append(
+                    (
+                        key,
+                        ir.FuncRef(
+                            self._function(child, scope, key=self._object_method_key(node, child, scope)),
+                            node=child,
+                        ),
+                    )
+                )
         return ir.MapLit(tuple(entries), node=node)
 
     def _object_method_key(self, obj: Node, method: Node, scope: _Scope) -> str | None:
@@ -1191,10 +1287,14 @@ class _Lowerer:
             return ir.Lit(_number(self.text(key)), node=key)
         return ir.Lit(self.text(key), node=key)
 
-    def _arguments(self, arguments: Node | None, scope: _Scope, hint_for=None) -> tuple[tuple[ir.Expr, ...], bool]:
+    def _arguments(
+        self, arguments: Node | None, scope: _Scope, hint_for=None
+    ) -> tuple[tuple[ir.Expr, ...], bool]:
         if arguments is None:
             return (), False
-        if arguments.type == "template_string":  # a tagged template: the tag gets the values apart from the text
+        if (
+            arguments.type == "template_string"
+        ):  # a tagged template: the tag gets the values apart from the text
             values = [
                 self._expr(c.named_children[0], scope)
                 for c in arguments.named_children
@@ -1226,6 +1326,9 @@ class _Lowerer:
             obj_node = function.child_by_field_name("object")
             method = self.text(function.child_by_field_name("property"))
             receiver = self._expr(obj_node, scope)
+            if method == "replace" and self._escapes_regex(arguments):
+                # text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'): the escapeRegExp idiom, a RegExp.escape.
+                return ir.Call("RegExp.escape", method, (receiver,), node=node)
             callee = self._method_callee(receiver, method, scope)
             hint = self._listener_hint(method, arguments)
             args, spread = self._arguments(arguments, scope, hint)
@@ -1239,6 +1342,15 @@ class _Lowerer:
         target = self._expr(function, scope)
         args, spread = self._arguments(arguments, scope)
         return ir.Call(None, "", args, (), target, has_spread=spread, node=node)
+
+    def _escapes_regex(self, arguments: Node | None) -> bool:
+        if arguments is None or arguments.named_child_count != 2:
+            return False
+        pattern, replacement = arguments.named_children
+        if pattern.type != "regex" or self.text.string_value(replacement) != "\\$&":
+            return False
+        body = self.text(pattern.child_by_field_name("pattern"))
+        return body.startswith("[") and all(c in body for c in ".*+?^$()|[\\")
 
     def _listener_hint(self, method: str, arguments: Node | None):
         """``addEventListener('message', e => ...)``: the listener's event is a ``MessageEvent``."""
@@ -1316,6 +1428,8 @@ class _Lowerer:
     def _call_result_type(self, call: ir.Call) -> str | None:
         if call.is_new:
             return call.callee  # new Users().byName(): an instance of what was constructed
+        if call.callee == "require" and call.args and isinstance(call.args[0], ir.Lit):
+            return _module_name(str(call.args[0].value))  # require('child_process').exec
         receiver = call.receiver
         receiver_type = receiver.qualname if isinstance(receiver, (ir.Name, ir.Attr)) else None
         if receiver_type is None and isinstance(receiver, ir.Call):
@@ -1377,7 +1491,9 @@ def _number(raw: str) -> int | float:
         if cleaned.lower().startswith(("0x", "0o", "0b")):
             return int(cleaned, 0)
         value = float(cleaned)
-        return int(value) if value.is_integer() and "." not in cleaned and "e" not in cleaned.lower() else value
+        return (
+            int(value) if value.is_integer() and "." not in cleaned and "e" not in cleaned.lower() else value
+        )
     except ValueError:
         return 0
 

@@ -55,7 +55,9 @@ def calls_helper_with_sink(unit, document: Document, context: CheckContext) -> b
         context.cache["js.sink_helpers"] = helpers
     if not helpers:
         return False
-    return any(callee in helpers for function in adapter.lower_unit(unit, document) for callee in _callees(function))
+    return any(
+        callee in helpers for function in adapter.lower_unit(unit, document) for callee in _callees(function)
+    )
 
 
 def _callees(function) -> Iterator[str]:
@@ -100,20 +102,23 @@ def shape(facts: FunctionFacts, call_arg) -> Shape:
     return _shapes(facts).shape(call_arg)
 
 
-def reported(hit: SinkHit, facts: FunctionFacts, *, parameters: bool, argument=None) -> tuple[Label, ...]:
+def reported(
+    hit: SinkHit, facts: FunctionFacts, *, parameters: bool, argument=None, require_built: bool = True
+) -> tuple[Label, ...]:
     """The labels of ``hit`` worth a finding (see the module docstring); empty: none."""
     strong = tuple(label for label in hit.labels if label.strength == REQUEST)
     if strong or not parameters or hit.via_helper:
         return strong
-    if argument is None:
-        argument = hit.call.args[0] if hit.call.args else None
-    if argument is None or not shape(facts, argument).built:
-        return ()
+    if require_built:
+        if argument is None:
+            argument = hit.call.args[0] if hit.call.args else None
+        if argument is None or not shape(facts, argument).built:
+            return ()
     return tuple(label for label in hit.labels if label.strength == PARAMETER)
 
 
 def hits(
-    facts: FunctionFacts, kinds: tuple[str, ...], *, parameters: bool
+    facts: FunctionFacts, kinds: tuple[str, ...], *, parameters: bool, require_built: bool = True
 ) -> Iterator[tuple[SinkHit, tuple[Label, ...]]]:
     """Each call reaching a sink of one of ``kinds``, once, with the labels worth reporting."""
     seen: set[int] = set()
@@ -122,7 +127,9 @@ def hits(
             if id(hit.call) in seen:
                 continue
             argument = _sink_argument(hit)
-            labels = reported(hit, facts, parameters=parameters, argument=argument)
+            labels = reported(
+                hit, facts, parameters=parameters, argument=argument, require_built=require_built
+            )
             if labels:
                 seen.add(id(hit.call))
                 yield hit, labels
@@ -150,8 +157,19 @@ def call_fact_at(facts: FunctionFacts, node) -> CallFact | None:
     """The fact of the call lowered from the tree-sitter ``node`` (unwrapped), if it ran."""
     index = facts.__dict__.get("_js_calls")
     if index is None:
-        index = facts.__dict__["_js_calls"] = {fact.call.node.id: fact for fact in facts.calls if fact.call.node is not None}
+        index = facts.__dict__["_js_calls"] = {
+            fact.call.node.id: fact for fact in facts.calls if fact.call.node is not None
+        }
     return index.get(adapter.unwrap(node).id) if node is not None else None
+
+
+def fact_in_unit(unit, document: Document, context: CheckContext, node) -> CallFact | None:
+    """The fact of the call at tree-sitter ``node`` in whichever function of ``unit`` holds it."""
+    for facts in unit_facts(unit, document, context):
+        fact = call_fact_at(facts, node)
+        if fact is not None:
+            return fact
+    return None
 
 
 def value_at(facts: FunctionFacts, node) -> Value | None:
@@ -168,6 +186,16 @@ def carries(node, labels: tuple[Label, ...]) -> bool:
             if node.start_byte <= origin.start_byte and origin.end_byte <= node.end_byte:
                 return True
     return False
+
+
+def outside_labels(value: Value, kind: str) -> tuple[Label, ...]:
+    """Labels of data from outside the function (the request, or a parameter) unsanitized for ``kind``."""
+    return tuple(value.labels_for(kind))
+
+
+def assigned_value(facts: FunctionFacts, target):
+    """The IR expression assigned to ``target`` (an ``Attr``/``Index`` store target)."""
+    return _shapes(facts).stored.get(id(target))
 
 
 def is_request(labels: tuple[Label, ...]) -> bool:

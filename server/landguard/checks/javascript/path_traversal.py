@@ -62,7 +62,11 @@ class PathTraversal(js.RuleCheck):
                     )
                     continue
                 args = js.arguments_of(call)
-                if hit.call.method in ("sendFile", "download") and len(args) > 1 and _has_root_option(document, args[1]):
+                if (
+                    hit.call.method in ("sendFile", "download")
+                    and len(args) > 1
+                    and _has_root_option(document, args[1])
+                ):
                     continue  # resolved under `root`, which rejects '..'
                 what = ("res." if hit.call.method in ("sendFile", "download") else "fs.") + hit.call.method
                 fix = _basename_fix(document, context, labels, args[0]) if args else None
@@ -89,7 +93,10 @@ def _basename_fix(document, context, labels, argument):
         return None
     argument = js.unwrap(argument)
     candidates = [argument]
-    if argument.type == "call_expression" and js.qualified_callee(document, context, argument) in _PATH_BUILDERS:
+    if (
+        argument.type == "call_expression"
+        and js.qualified_callee(document, context, argument) in _PATH_BUILDERS
+    ):
         candidates = js.arguments_of(argument)
     tainted = [c for c in candidates if flow.carries(c, labels)]
     if len(tainted) != 1 or js.unwrap(tainted[0]).type not in ("member_expression", "subscript_expression"):

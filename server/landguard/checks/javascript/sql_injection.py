@@ -53,6 +53,7 @@ _SQL = re.compile(
     r"(?is)\b(?:select\b.*\bfrom\b|insert\s+into|update\b.*\bset\b|delete\s+from|replace\s+into|"
     r"(?:create|drop|alter|truncate)\s+table|where\s+[\w.\"`]+\s*(?:=|<>|!=|<|>|like\b|in\b|is\b))"
 )
+_PLACEHOLDER = re.compile(r"\$\d|\$(?=\s|$)|\?")
 _DOLLAR_DRIVERS = frozenset({"pg", "pg-pool", "@neondatabase/serverless", "postgres-pool"})
 _QUESTION_DRIVERS = frozenset({"mysql", "mysql2", "mysql2/promise", "sqlite3", "sqlite"})
 
@@ -71,6 +72,12 @@ class SqlInjection(js.RuleCheck):
                         continue  # `cache.get(key)`: not a query unless the text reads as SQL
                     if name == "exec" and hit.call.receiver is None:
                         continue  # a bare exec(...) is child_process' business (LG303)
+                    if len(hit.call.args) > 1 and _PLACEHOLDER.search(text):
+                        # Values are bound already; what is spliced in from afar is query structure
+                        # (a column list, placeholder numbers). Request data spliced in directly still counts.
+                        labels = tuple(label for label in labels if len(label.path) <= 1)
+                        if not labels:
+                            continue
                     args = js.arguments_of(call)
                     fix = self._fix(document, context, call, name, args) if args else None
                     where = f"{name}()"
