@@ -7,6 +7,8 @@ its parameter straight through (``run(sql) { return db.query(sql) }``) is not â€
 checked through its summary. And a query API reached through a value of unknown type
 (``conn.get(key)``) is a SQL sink only when the text's constant parts read as SQL.
 
+``calls_in`` lists the calls of a function's body (for prefilters that need no interpretation).
+
 The answer follows a variable to every value assigned to it in the function (flow-insensitive:
 this is about the text's shape, the dataflow decides what reaches the call), a few steps deep.
 """
@@ -113,3 +115,29 @@ def _common_prefix(a: str, b: str) -> str:
             break
         length += 1
     return a[:length]
+
+
+def calls_in(items) -> list[ir.Call]:
+    """Every call in ``items`` (statements or expressions), not descending into nested functions
+    (a nested function is analysed on its own)."""
+    found: list[ir.Call] = []
+    stack = list(items)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ir.Call):
+            found.append(item)
+        if isinstance(item, ir.FuncRef | ir.Define):
+            continue
+        if isinstance(item, ir.Case):
+            stack.extend(item.tests)
+            stack.extend(item.body)
+            continue
+        if isinstance(item, tuple):
+            stack.extend(item)
+            continue
+        for name in getattr(type(item), "__slots__", ()):
+            if name != "node":
+                value = getattr(item, name, None)
+                if isinstance(value, ir.Expr | ir.Stmt | tuple):
+                    stack.append(value)
+    return found

@@ -16,6 +16,7 @@ from tree_sitter import Node
 from landguard.engine.document import Document
 from landguard.engine.findings import Fix, TextEdit
 from landguard.engine.languages import parser
+from landguard.languages.javascript import flatten_plus, unwrap
 
 
 def replace_node(document: Document, node: Node, new_text: str) -> TextEdit:
@@ -56,8 +57,6 @@ _VALUES_LIST = re.compile(r"\bVALUES\s*\((?:[^()]*,)?\s*$", re.I)
 
 def _sql_parts(document: Document, node: Node) -> list[tuple[str, object]] | None:
     """[("sql", raw text) | ("value", node)] for a template string or a ``+`` chain of strings."""
-    from landguard.checks.javascript._support import flatten_plus, unwrap
-
     node = unwrap(node)
     parts: list[tuple[str, object]] = []
     if node.type == "template_string":
@@ -167,8 +166,6 @@ _SAFE_WORD_CHARS = re.compile(r"^[A-Za-z0-9_\-./:=,@+%]*$")
 
 def _command_pieces(document: Document, node: Node) -> list[object] | None:
     """Characters of the literal parts and value nodes of the substitutions, in order."""
-    from landguard.checks.javascript._support import flatten_plus, unwrap
-
     node = unwrap(node)
     pieces: list[object] = []
     if node.type == "template_string":

@@ -27,7 +27,7 @@ from typing import Any
 
 from tree_sitter import Node
 
-from landguard.dataflow import ir
+from landguard.dataflow import ir, shapes
 from landguard.engine.document import Document
 
 FUNCTION_TYPES = frozenset(
@@ -116,6 +116,8 @@ class ModuleNames:
 
     imports: dict[str, str] = field(default_factory=dict)
     promisified: set[str] = field(default_factory=set)
+    # Modules imported or required anywhere at the top level (`pg`, `mysql2/promise`).
+    modules: set[str] = field(default_factory=set)
     # Top-level names with a qualified meaning that is not an import (types of instances, local functions, objects).
     declared: dict[str, str | None] = field(default_factory=dict)
 
@@ -172,6 +174,25 @@ def _require_target(text: _Text, node: Node | None) -> str | None:
     return None
 
 
+def _require_module(text: _Text, node: Node) -> str | None:
+    """The module of ``require('m')...`` at the bottom of ``node`` (a call or member chain)."""
+    while node.type in ("member_expression", "call_expression"):
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            if function is not None and text(function) == "require":
+                arguments = node.child_by_field_name("arguments")
+                value = (
+                    text.string_value(arguments.named_children[0])
+                    if arguments and arguments.named_child_count
+                    else None
+                )
+                return _module_name(value) if value is not None else None
+            node = unwrap(function) if function is not None else node
+        else:
+            node = unwrap(node.child_by_field_name("object"))
+    return None
+
+
 def _bind_pattern(text: _Text, pattern: Node, qualified: str, table: dict[str, str]) -> None:
     if pattern.type == "identifier":
         table[text(pattern)] = qualified
@@ -203,19 +224,21 @@ def _is_promisify(text: _Text, call: Node) -> Node | None:
     return None
 
 
-def _collect_import(text: _Text, statement: Node, table: dict[str, str]) -> None:
+def _collect_import(text: _Text, statement: Node, table: dict[str, str], modules: set[str]) -> None:
     require_clause = next((c for c in statement.named_children if c.type == "import_require_clause"), None)
     if require_clause is not None:  # TypeScript: import cp = require('child_process')
         name = require_clause.named_children[0] if require_clause.named_child_count else None
         module = text.string_value(require_clause.child_by_field_name("source"))
         if name is not None and module is not None:
             table[text(name)] = _module_name(module)
+            modules.add(_module_name(module))
         return
     module_value = text.string_value(statement.child_by_field_name("source"))
     clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
     if module_value is None or clause is None:
         return
     module = _module_name(module_value)
+    modules.add(module)
     for part in clause.named_children:
         if part.type == "identifier":  # a default import: treated as the module itself
             table[text(part)] = module
@@ -268,7 +291,7 @@ def _compute_module_names(document: Document) -> ModuleNames:
     for statement in _top_level_statements(root) if root is not None else ():
         kind = statement.type
         if kind == "import_statement":
-            _collect_import(text, statement, table)
+            _collect_import(text, statement, table, names.modules)
         elif kind in ("function_declaration", "generator_function_declaration") or kind in _CLASS_TYPES:
             name = statement.child_by_field_name("name")
             if name is not None:
@@ -289,6 +312,7 @@ def _compute_module_names(document: Document) -> ModuleNames:
                     target = factory if factory is not None and "." not in factory else None
                 if target is not None:
                     _bind_pattern(text, name, target, table)
+                    names.modules.add(_require_module(text, unwrapped) or target)
                 elif unwrapped.type in ("member_expression", "identifier"):
                     aliases.append((name, unwrapped, False))
                 elif (
@@ -1498,6 +1522,44 @@ def _number(raw: str) -> int | float:
         return 0
 
 
+# ---------------------------------------------------------------------------------------- rule helpers
+
+
+def string_value(document: Document, node: Node | None) -> str | None:
+    """The value of a plain string literal (or a template without substitutions), else None."""
+    return _Text(document.source).string_value(node)
+
+
+def flatten_plus(document: Document, node: Node) -> list[Node]:
+    """Operands of a left-nested ``a + b + c`` chain, in order."""
+    text = _Text(document.source)
+    operands: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        inner = unwrap(current) if current.type == "parenthesized_expression" else current
+        if inner.type == "binary_expression" and text(inner.child_by_field_name("operator")) == "+":
+            stack.append(inner.child_by_field_name("right"))
+            stack.append(inner.child_by_field_name("left"))
+        else:
+            operands.append(current)
+    return operands
+
+
+def callee_of(document: Document, call: Node) -> str | None:
+    """The qualified callee the adapter gave the call (or ``new``) at ``call``: imports resolved,
+    locals shadowing them (``child_process.exec``, ``Math.random``; None for a local function)."""
+    state = _file_state(document)
+    if state.callees is None:
+        callees: dict[tuple[int, int], str | None] = {}
+        for function in file_functions(document):
+            for expr in shapes.calls_in(function.body):
+                if expr.node is not None:
+                    callees[(expr.node.start_byte, expr.node.end_byte)] = expr.callee
+        state.callees = callees
+    return state.callees.get((call.start_byte, call.end_byte))
+
+
 # ---------------------------------------------------------------------------------------- file state
 
 
@@ -1507,6 +1569,7 @@ class _FileState:
     names: ModuleNames
     units: dict[tuple[int, int, int], list[ir.Function]] = field(default_factory=dict)
     all_functions: list[ir.Function] | None = None
+    callees: dict[tuple[int, int], str | None] | None = None
 
 
 _STATES: weakref.WeakKeyDictionary[Document, _FileState] = weakref.WeakKeyDictionary()

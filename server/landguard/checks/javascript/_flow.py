@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from landguard.dataflow import ir
+from landguard.dataflow import shapes
 from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts, SinkHit
 from landguard.dataflow.models import load_models
 from landguard.dataflow.shapes import Shape, ShapeReader
@@ -56,35 +56,10 @@ def calls_helper_with_sink(unit, document: Document, context: CheckContext) -> b
     if not helpers:
         return False
     return any(
-        callee in helpers for function in adapter.lower_unit(unit, document) for callee in _callees(function)
+        call.callee in helpers
+        for function in adapter.lower_unit(unit, document)
+        for call in shapes.calls_in(function.body)
     )
-
-
-def _callees(function) -> Iterator[str]:
-    stack: list[object] = list(function.body)
-    while stack:
-        item = stack.pop()
-        if isinstance(item, ir.Call):
-            if item.callee:
-                yield item.callee
-            stack.extend(item.args)
-            if item.receiver is not None:
-                stack.append(item.receiver)
-            continue
-        if isinstance(item, ir.FuncRef | ir.Define):
-            continue  # a nested function is a function of the unit on its own
-        if isinstance(item, ir.Case):
-            stack.extend(item.tests)
-            stack.extend(item.body)
-            continue
-        if isinstance(item, tuple):
-            stack.extend(item)
-            continue
-        for name in getattr(type(item), "__slots__", ()):
-            if name != "node":
-                value = getattr(item, name)
-                if isinstance(value, ir.Expr | ir.Stmt | tuple):
-                    stack.append(value)
 
 
 def summary_key(document: Document, context: CheckContext) -> object:
