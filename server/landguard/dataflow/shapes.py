@@ -61,6 +61,7 @@ class ShapeReader:
         self._by_name: dict[str, list[ir.Expr]] = {}
         # Attribute and index stores by target (``el.innerHTML = html``): what was assigned.
         self.stored: dict[int, ir.Expr] = {}
+        self._active: set[str] = set()
         for assign in assignments(function.body):
             if isinstance(assign.target, ir.Name):
                 self._by_name.setdefault(assign.target.name, []).append(assign.value)
@@ -83,11 +84,18 @@ class ShapeReader:
         if isinstance(expr, ir.BinOp) and expr.op in ("or", "and"):
             return _merge(self.shape(expr.left, depth + 1), self.shape(expr.right, depth + 1))
         if isinstance(expr, ir.Name):
-            result: Shape | None = None
-            for value in self._by_name.get(expr.name, ()):
-                if value is not expr:
+            if expr.name in self._active:
+                return _SELF  # `sql = sql + ...`: the variable's other values say what it starts with
+            self._active.add(expr.name)
+            try:
+                result: Shape | None = None
+                for value in self._by_name.get(expr.name, ()):
                     shape = self.shape(value, depth + 1)
                     result = shape if result is None else _merge(result, shape)
+            finally:
+                self._active.discard(expr.name)
+            if result is not None and result.prefix is _INHERITED:
+                result = Shape(result.built, result.fragments, None)
             return result or Shape()
         if isinstance(expr, ir.Call) and expr.receiver is not None and not expr.args:
             return self.shape(expr.receiver, depth + 1)  # sql.trim(), text.toString()
@@ -96,14 +104,28 @@ class ShapeReader:
     def _combine(self, shapes: list[Shape], parts) -> Shape:
         fragments = tuple(f for s in shapes for f in s.fragments)
         dynamic = any(not isinstance(part, ir.Lit) for part in parts)
-        prefix = shapes[0].prefix if shapes else None
+        if shapes and shapes[0] is _SELF:
+            prefix: str | None = _INHERITED  # `sql + ...`: starts like the variable's other values
+        else:
+            prefix = shapes[0].prefix if shapes else None
         return Shape(dynamic or any(s.built for s in shapes), fragments, prefix)
+
+
+# A variable's own earlier value inside its definition: neutral for merging.
+_SELF = Shape()
+_INHERITED = "\x00inherited"
 
 
 def _merge(a: Shape, b: Shape) -> Shape:
     """Either shape (two branches, two assignments): the prefix only when both start alike."""
+    if a is _SELF:
+        return b
+    if b is _SELF:
+        return a
     prefix = None
-    if a.prefix is not None and b.prefix is not None:
+    if a.prefix is _INHERITED or b.prefix is _INHERITED:
+        prefix = b.prefix if a.prefix is _INHERITED else a.prefix
+    elif a.prefix is not None and b.prefix is not None:
         prefix = _common_prefix(a.prefix, b.prefix)
     return Shape(a.built or b.built, a.fragments + b.fragments, prefix or None)
 

@@ -1,8 +1,10 @@
 """## What it does
-Finds code built at run time from non-constant strings: `eval(x)`, `new Function(..., body)`,
-`setTimeout` / `setInterval` / `setImmediate` with a string instead of a function, and
-`vm.runInNewContext` / `runInThisContext` / `runInContext` / `compileFunction` / `new vm.Script`
-with non-constant code.
+Finds code evaluated from request data or from a function's parameters: `eval(x)`,
+`new Function(..., body)`, `vm.runInNewContext` / `runInThisContext` / `runInContext` /
+`compileFunction` / `new vm.Script`, and `setTimeout` / `setInterval` with a string instead of a
+function (a constant string too, as a warning). The data is followed through variables,
+branches, objects and same-file helpers; a constant, or a value overwritten by one before the
+call, is not reported.
 
 ## Why is this bad?
 Whatever reaches the string runs as JavaScript with full access to the page or the Node.js

@@ -1,9 +1,12 @@
 """## What it does
-Finds shell commands built from non-constant values: `child_process.exec` / `execSync` with
-a template string, a `+` concatenation, or a local variable built that way (imports and aliases
-such as `const cp = require('child_process')` or `import { exec as run }` are resolved, so a
-local function that happens to be called `exec` is not reported). Also `spawn`/`execFile`
-(and their sync forms) with `shell: true` and non-constant arguments.
+Finds shell commands built from request data or from a function's parameters and run with
+`child_process.exec` / `execSync` (imports and aliases such as `const cp = require('child_process')`,
+`import { exec as run }` or `promisify(exec)` are resolved, so a local function that happens to be
+called `exec` is not reported), and `spawn`/`execFile` (and their sync forms) with `shell: true`
+and non-constant arguments. The data is followed through variables, branches, loops, arrays,
+objects and same-file helpers (`exec(echo(req.query.msg))`); constants, dead branches and
+overwritten values are not reported, and only shell quoting (`shell-quote`) or a number
+sanitizes a command — `path.basename` does not.
 
 ## Why is this bad?
 `exec` hands the whole string to `/bin/sh`. A value containing `; rm -rf ~` or `$(curl …)`

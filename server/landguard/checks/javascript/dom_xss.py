@@ -1,8 +1,12 @@
 """## What it does
-Finds HTML built from non-constant values and handed to the DOM: assignments to
+Finds HTML built from data the page does not control and handed to the DOM: assignments to
 `innerHTML` / `outerHTML`, `insertAdjacentHTML`, `document.write`, jQuery's `.html()` and
-React's `dangerouslySetInnerHTML`. Values that went through a sanitiser (`DOMPurify.sanitize`,
-`escapeHtml` ...) are not reported; values taken from the URL or request raise confidence.
+React's `dangerouslySetInnerHTML`, when the value comes from the URL (`location`,
+`document.URL`, `document.referrer`, `URLSearchParams` of them), `window.name`, a `message`
+event's data, or the function's parameters — followed through variables, branches and helpers.
+Constants (also returned by same-file helpers) and values that went through a sanitiser
+(`DOMPurify.sanitize`, `escapeHtml` ...) are not reported; data from the URL or a message raises
+confidence.
 
 ## Why is this bad?
 The browser parses the string as markup, so a value containing

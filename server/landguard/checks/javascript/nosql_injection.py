@@ -1,8 +1,10 @@
 """## What it does
 Finds MongoDB / Mongoose queries (`find`, `findOne`, `updateOne`, `deleteMany`,
-`countDocuments` ...) whose filter is a request object (`User.find(req.query)`) or contains a
-value taken straight from `req.body` / `req.query` (`{ email: req.body.email }`), without
-converting it to a string first.
+`countDocuments` ...) whose filter is request data that can be an object (`req.body`,
+`req.query`, cookies: `User.find(req.query)`) or holds such a value
+(`{ email: req.body.email }`), followed through variables, destructuring, branches and
+same-file helpers. Values converted to strings first (`String(x)`, a template literal) are
+fine; route params and headers are strings already.
 
 ## Why is this bad?
 Express parses `?password[$ne]=x` and JSON bodies into objects, so the "value" can be a

@@ -1,9 +1,11 @@
 """## What it does
-Finds redirects to a URL taken from the request: `res.redirect(req.query.next)`, a
-`Location` header set from request data (`res.setHeader`, `res.set`, `res.writeHead`), and
-Next.js `redirect(...)` / `NextResponse.redirect(new URL(...))` with a request value. A
-redirect whose target is checked in the same function (`next.startsWith('/')`, an allowlist
-`includes`/`has`) is not reported.
+Finds redirects to a URL taken from the request: `res.redirect(req.query.next)`, Koa's
+`ctx.redirect`, a `Location` header set from request data (`res.setHeader`, `res.set`,
+`res.writeHead`), and Next.js `redirect(...)` / `NextResponse.redirect(new URL(...))` with a
+request value, followed through variables, branches and destructuring. A target that starts
+with a constant local path or host (`` `/users/${id}` ``), a URL component
+(`encodeURIComponent`), and a target checked on the way (`next.startsWith('/')`, an allowlist
+`includes`/`has`) are not reported.
 
 ## Why is this bad?
 A link to your own domain that bounces to an attacker's site

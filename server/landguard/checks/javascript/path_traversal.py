@@ -1,9 +1,11 @@
 """## What it does
 Finds file-system paths built from request data (Express `req.params`, `req.query`,
-`req.body` ...) and passed to `fs` functions (`readFile`, `createReadStream`, `writeFile`,
-`unlink` ..., callback, sync and `fs/promises` forms) or to `res.sendFile` / `res.download`
-without a `root` option. `path.join` and `path.resolve` do not make a path safe; `path.basename`
-does.
+`req.body` ..., Koa's `ctx`, Next.js requests) and passed to `fs` functions (`readFile`,
+`createReadStream`, `writeFile`, `unlink` ..., callback, sync and `fs/promises` forms) or to
+`res.sendFile` / `res.download` without a `root` option. The data is followed through
+variables, branches, arrays, `Map`s, destructuring and same-file helpers. `path.join` and
+`path.resolve` do not make a path safe; `path.basename` (and numbers) do — an HTML escaper
+does not.
 
 ## Why is this bad?
 A name like `../../../etc/passwd` or `..%2f..%2f.env` walks out of the intended folder, so the

@@ -1,9 +1,9 @@
 """## What it does
 Finds writes that let a client choose an object's property path: `obj[key] = value` with a
 key from the request, deep merges of request data (`_.merge`, `_.mergeWith`,
-`_.defaultsDeep`, `_.set` / `_.setWith` with a request path, `$.extend(true, ...)`), and
-hand-written recursive merge helpers that copy keys in a `for ... in` loop without skipping
-`__proto__` / `constructor`.
+`_.defaultsDeep`, `_.set` / `_.setWith` with a request path, `$.extend(true, ...)`) — the data
+followed through variables and helpers — and hand-written recursive merge helpers that copy
+keys in a `for ... in` loop without skipping `__proto__` / `constructor`.
 
 ## Why is this bad?
 A key of `__proto__` (or `constructor.prototype`) writes to `Object.prototype`, so every

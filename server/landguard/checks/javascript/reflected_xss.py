@@ -1,8 +1,10 @@
 """## What it does
 Finds request data written into an HTTP response as HTML: `res.send(...)`, `res.write(...)`
-or `res.end(...)` with a string built from `req.query`, `req.params`, `req.body`, headers or
-cookies (directly or through local variables). `res.json(...)` and values passed through an
-escaping function (`escapeHtml`, `encodeURIComponent`, `validator.escape` ...) are fine.
+or `res.end(...)` (also after `res.status(200)`) with a value from `req.query`, `req.params`,
+`req.body`, headers or cookies, followed through variables, branches, loops, arrays, objects
+and same-file helpers. `res.json(...)`, numbers and values passed through an HTML escaper
+(`escape-html`, `he`, `validator.escape`, DOMPurify ...) are fine; other sanitizers
+(`path.basename`) are not.
 
 ## Why is this bad?
 Express sends strings as `text/html`. A link such as `/hello?name=<script>…</script>` makes

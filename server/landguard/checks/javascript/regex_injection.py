@@ -1,7 +1,8 @@
 """## What it does
 Finds regular expressions compiled from request data: `new RegExp(req.query.q)` or
-`RegExp(x)` where `x` comes from the request, without escaping it first
-(`escapeRegExp`, `_.escapeRegExp`, `escape-string-regexp`).
+`RegExp(x)` where `x` comes from the request (through variables, destructuring and helpers),
+without escaping it first (`escapeRegExp`, `_.escapeRegExp`, `escape-string-regexp`, or MDN's `escapeRegExp` idiom, a `replace` of every
+metacharacter with `'\\$&'`).
 
 ## Why is this bad?
 The client chooses the pattern. `(a+)+$` against a long input makes the regex engine

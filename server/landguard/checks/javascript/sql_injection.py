@@ -1,9 +1,14 @@
 """## What it does
-Finds SQL text built with template substitutions or `+` and passed to a query API:
-`query`/`execute` of mysql, mysql2, pg and sqlite3 (also `all`/`get`/`run`), `knex.raw`,
-`sequelize.query`, and Prisma's `$queryRawUnsafe` / `$executeRawUnsafe`. Strings built in
-local variables (`let sql = ...; sql += ...`) are followed. Values from the request raise
-confidence.
+Finds SQL text built from request data or from a function's parameters and passed to a query
+API: `pg` pools and clients, `mysql`/`mysql2`/`sqlite3` connections (`query`, `execute`, `all`,
+`get`, `run` ...), `sequelize.query`, knex `raw`/`whereRaw`, TypeORM `query` and Prisma's
+`$queryRawUnsafe` / `$executeRawUnsafe`. It follows the data (the dataflow core): through
+variables, `+=`, branches (both arms merge), loops, arrays, `Map`s, object properties,
+destructuring and same-file helpers, and skips branches, ternaries and `switch` arms that a
+constant rules out and values overwritten before the query. Only SQL sanitizers count
+(`parseInt`/`Number`, `mysql.escape`, `pg-format`): `path.basename` or an HTML escaper does
+not make SQL safe. On a receiver of unknown type, the text must read as SQL. A helper that
+passes its parameter to a query is reported where request data is handed to it.
 
 ## Why is this bad?
 A value spliced into SQL text can end the string and add SQL of its own
