@@ -53,6 +53,17 @@ _TRANSPARENT = frozenset(
     }
 )
 _CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
+# Nodes that can hold a declaration of the function's scope (``_hoist`` searches only these).
+_DECLARING = frozenset(
+    {
+        "statement_block", "lexical_declaration", "variable_declaration", "variable_declarator",
+        "function_declaration", "generator_function_declaration", "class_declaration",
+        "abstract_class_declaration", "if_statement", "else_clause", "for_statement", "for_in_statement",
+        "while_statement", "do_statement", "try_statement", "catch_clause", "finally_clause",
+        "switch_statement", "switch_body", "switch_case", "switch_default", "labeled_statement",
+        "export_statement", "ERROR",
+    }
+)  # fmt: skip
 _COMPARISONS = {"===": "==", "==": "==", "!==": "!=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _ARITHMETIC = frozenset({"+", "-", "*", "/", "%"})
 _LOGICAL = {"&&": "and", "||": "or", "??": "or"}
@@ -607,6 +618,10 @@ class _Lowerer:
                 name = node.child_by_field_name("name")
                 if name is not None:
                     self._declare_pattern(name, scope)
+            elif kind == "for_in_statement":
+                left = node.child_by_field_name("left")
+                if left is not None and left.type in ("identifier", "object_pattern", "array_pattern"):
+                    self._declare_pattern(left, scope)
             elif kind == "catch_clause":
                 parameter = node.child_by_field_name("parameter")
                 if parameter is not None:
@@ -616,7 +631,8 @@ class _Lowerer:
                 if name is not None:
                     scope.names.setdefault(self.text(name), None)
                 continue
-            stack.extend(node.named_children)
+            # Declarations live in statements only: expressions are not searched (most of the tree).
+            stack.extend(c for c in node.named_children if c.type in _DECLARING)
 
     def _declare_pattern(self, pattern: Node, scope: _Scope) -> None:
         if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
@@ -1546,20 +1562,6 @@ def flatten_plus(document: Document, node: Node) -> list[Node]:
     return operands
 
 
-def callee_of(document: Document, call: Node) -> str | None:
-    """The qualified callee the adapter gave the call (or ``new``) at ``call``: imports resolved,
-    locals shadowing them (``child_process.exec``, ``Math.random``; None for a local function)."""
-    state = _file_state(document)
-    if state.callees is None:
-        callees: dict[tuple[int, int], str | None] = {}
-        for function in file_functions(document):
-            for expr in shapes.calls_in(function.body):
-                if expr.node is not None:
-                    callees[(expr.node.start_byte, expr.node.end_byte)] = expr.callee
-        state.callees = callees
-    return state.callees.get((call.start_byte, call.end_byte))
-
-
 # ---------------------------------------------------------------------------------------- file state
 
 
@@ -1567,9 +1569,13 @@ def callee_of(document: Document, call: Node) -> str | None:
 class _FileState:
     tree: object
     names: ModuleNames
+    # Lowered units of this tree, by node (what rules read: their nodes give spans).
     units: dict[tuple[int, int, int], list[ir.Function]] = field(default_factory=dict)
+    # Lowered units by text, for the file's summaries: carried over from the previous tree of the
+    # document while the module's names stay the same, so an edit re-lowers only the units it touched.
+    by_text: dict[tuple[bytes, str | None], list[ir.Function]] = field(default_factory=dict)
     all_functions: list[ir.Function] | None = None
-    callees: dict[tuple[int, int], str | None] | None = None
+    callees: dict[tuple[int, int, int], dict[tuple[int, int], str | None]] = field(default_factory=dict)
 
 
 _STATES: weakref.WeakKeyDictionary[Document, _FileState] = weakref.WeakKeyDictionary()
@@ -1578,8 +1584,11 @@ _STATES: weakref.WeakKeyDictionary[Document, _FileState] = weakref.WeakKeyDictio
 def _file_state(document: Document) -> _FileState:
     state = _STATES.get(document)
     if state is None or state.tree is not document.tree:
-        state = _FileState(document.tree, _compute_module_names(document))
-        _STATES[document] = state
+        names = _compute_module_names(document)
+        fresh = _FileState(document.tree, names)
+        if state is not None and state.names == names:
+            fresh.by_text = state.by_text
+        _STATES[document] = state = fresh
     return state
 
 
@@ -1594,14 +1603,68 @@ def lower_unit(unit: Node, document: Document) -> list[ir.Function]:
 
 
 def file_functions(document: Document) -> list[ir.Function]:
-    """Every function of the file (for same-file summaries), memoised per tree."""
+    """Every function of the file (for same-file summaries), memoised per tree.
+
+    A unit whose text (and class) is unchanged since the document's previous tree keeps the
+    functions lowered then: their nodes belong to the old tree, which is fine for summaries (what a
+    helper does with its parameters) but not for spans — rules take their own unit's functions
+    from ``lower_unit``.
+    """
     from landguard.engine.analyze import analysis_units
 
     state = _file_state(document)
     if state.all_functions is None:
         functions: list[ir.Function] = []
+        by_text: dict[tuple[bytes, str | None], list[ir.Function]] = {}
+        source = document.source
         if document.tree is not None:
             for unit in analysis_units(document.tree.root_node):
-                functions.extend(lower_unit(unit, document))
+                key = (source[unit.start_byte : unit.end_byte], _enclosing_class_name(source, unit))
+                lowered = state.units.get((unit.id, unit.start_byte, unit.end_byte)) or state.by_text.get(key)
+                if lowered is None:
+                    lowered = lower_unit(unit, document)
+                by_text[key] = lowered
+                functions.extend(lowered)
+        state.by_text = by_text
         state.all_functions = functions
     return state.all_functions
+
+
+def _enclosing_class_name(source: bytes, unit: Node) -> str | None:
+    body = unit.parent
+    owner = body.parent if body is not None and body.type == "class_body" else None
+    name = owner.child_by_field_name("name") if owner is not None else None
+    return source[name.start_byte : name.end_byte].decode("utf-8", "replace") if name is not None else None
+
+
+def _unit_of(node: Node) -> Node:
+    """The analysis unit holding ``node``: a top-level statement, or a member of a top-level class."""
+    current = node
+    while current.parent is not None:
+        parent = current.parent
+        if parent.parent is None:  # the program
+            return current
+        if parent.type == "class_body" and parent.parent is not None and parent.parent.parent is not None:
+            owner = parent.parent
+            top = owner.parent
+            if top.parent is None or (top.type == "export_statement" and top.parent.parent is None):
+                return current
+        current = parent
+    return current
+
+
+def callee_of(document: Document, call: Node) -> str | None:
+    """The qualified callee the adapter gave the call (or ``new``) at ``call``: imports resolved,
+    locals shadowing them (``child_process.exec``, ``Math.random``; None for a local function)."""
+    state = _file_state(document)
+    unit = _unit_of(call)
+    key = (unit.id, unit.start_byte, unit.end_byte)
+    callees = state.callees.get(key)
+    if callees is None:
+        callees = state.callees[key] = {
+            (expr.node.start_byte, expr.node.end_byte): expr.callee
+            for function in lower_unit(unit, document)
+            for expr in shapes.calls_in(function.body)
+            if expr.node is not None
+        }
+    return callees.get((call.start_byte, call.end_byte))

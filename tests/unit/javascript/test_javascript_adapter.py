@@ -178,3 +178,9 @@ def test_half_written_code_still_lowers_what_parsed():
     assert document.tree.root_node.has_error
     methods = [c.method for f in adapter.file_functions(document) for c in calls(f)]
     assert "exec" in methods
+
+
+def test_a_callback_does_not_take_the_enclosing_statements_pending_assignments():
+    found = functions("function f(items) { run(i++, () => { go(); }); }")
+    assert not any(isinstance(s, ir.Assign) for s in found["<lambda>"].body)
+    assert isinstance(found["f"].body[0], ir.Assign)  # i++ happens in f, before the call

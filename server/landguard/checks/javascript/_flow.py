@@ -17,8 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from landguard.dataflow import shapes
-from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts, SinkHit
+from landguard.dataflow import ir, shapes
+from landguard.dataflow.interpret import (
+    CallFact,
+    FileAnalysis,
+    FunctionFacts,
+    SinkHit,
+    sink_applies,
+    sink_values,
+)
 from landguard.dataflow.models import load_models
 from landguard.dataflow.shapes import Shape, ShapeReader
 from landguard.dataflow.values import PARAMETER, REQUEST, Label, Value
@@ -37,22 +44,53 @@ def analysis(document: Document, context: CheckContext) -> FileAnalysis:
 
 
 def unit_facts(unit, document: Document, context: CheckContext) -> list[FunctionFacts]:
+    """Facts of the unit's functions that can matter to a taint rule: those calling a modelled sink
+    (or a same-file helper that reaches one), or storing into a property or an index. Interpreting
+    only those keeps a large unit with few risky calls cheap."""
     fa = analysis(document, context)
-    return [fa.facts(function) for function in adapter.lower_unit(unit, document)]
+    helpers = sink_helpers(document, context)
+    return [
+        fa.facts(function)
+        for function in adapter.lower_unit(unit, document)
+        if _relevant(function, fa.models, helpers)
+    ]
+
+
+# Calls some rule reads besides the sink rows: Location headers, spawn with `shell: true`.
+_ALSO_READ = frozenset(
+    {"setHeader", "set", "header", "writeHead", "spawn", "spawnSync", "execFile", "execFileSync"}
+)
+
+
+def _relevant(function, models, helpers: frozenset[str]) -> bool:
+    for call in shapes.calls_in(function.body):
+        if (
+            call.method in _ALSO_READ
+            or call.callee in helpers
+            or models.sinks.match(call.callee, call.method)
+        ):
+            return True
+    return any(isinstance(assign.target, ir.Attr | ir.Index) for assign in shapes.assignments(function.body))
+
+
+def sink_helpers(document: Document, context: CheckContext) -> frozenset[str]:
+    """Keys of the file's functions that pass a parameter to a sink."""
+    helpers = context.cache.get("js.sink_helpers")
+    if helpers is None:
+        fa = analysis(document, context)
+        found = set()
+        for key, function in fa.by_key.items():
+            summary = fa.summary(function)
+            if summary is not None and summary.sinks:
+                found.add(key)
+        helpers = context.cache["js.sink_helpers"] = frozenset(found)
+    return helpers
 
 
 def calls_helper_with_sink(unit, document: Document, context: CheckContext) -> bool:
     """Whether the unit calls a same-file function that passes a parameter to a sink (so a unit
     with no sink of its own can still be where request data enters one)."""
-    fa = analysis(document, context)
-    helpers = context.cache.get("js.sink_helpers")
-    if helpers is None:
-        helpers = set()
-        for key, function in fa.by_key.items():
-            summary = fa.summary(function)
-            if summary is not None and summary.sinks:
-                helpers.add(key)
-        context.cache["js.sink_helpers"] = helpers
+    helpers = sink_helpers(document, context)
     if not helpers:
         return False
     return any(
@@ -98,7 +136,7 @@ def hits(
     """Each call reaching a sink of one of ``kinds``, once, with the labels worth reporting."""
     seen: set[int] = set()
     for kind in kinds:
-        for hit in facts.sink_hits(kind, strengths=None):
+        for hit in _sink_hits(facts, kind):
             if id(hit.call) in seen:
                 continue
             argument = _sink_argument(hit)
@@ -108,6 +146,30 @@ def hits(
             if labels:
                 seen.add(id(hit.call))
                 yield hit, labels
+
+
+def _sink_hits(facts: FunctionFacts, kind: str) -> list[SinkHit]:
+    """``facts.sink_hits(kind, strengths=None)``, with the sink rows of every call matched once for
+    all kinds (each rule asks for its own kinds; matching per kind per rule was most of the cost)."""
+    table = facts.__dict__.get("_js_sinks")
+    if table is None:
+        table = facts.__dict__["_js_sinks"] = {}
+        models = facts.models
+        for fact in facts.calls:
+            for row in models.sinks.match(fact.callee, fact.call.method):
+                if sink_applies(row, fact):
+                    table.setdefault(row.kind, []).append((fact, row, sink_values(row, fact)))
+    hits: list[SinkHit] = []
+    for fact, row, values in table.get(kind, ()):
+        for value in values:
+            labels = tuple(value.labels_for(kind))
+            if labels:
+                hits.append(SinkHit(fact.call, row, value, labels))
+                break
+    for hit in facts.helper_hits:
+        if hit.sink.kind == kind:
+            hits.append(hit)
+    return hits
 
 
 def _sink_argument(hit: SinkHit):
@@ -140,8 +202,9 @@ def call_fact_at(facts: FunctionFacts, node) -> CallFact | None:
 
 def fact_in_unit(unit, document: Document, context: CheckContext, node) -> CallFact | None:
     """The fact of the call at tree-sitter ``node`` in whichever function of ``unit`` holds it."""
-    for facts in unit_facts(unit, document, context):
-        fact = call_fact_at(facts, node)
+    fa = analysis(document, context)
+    for function in adapter.lower_unit(unit, document):
+        fact = call_fact_at(fa.facts(function), node)
         if fact is not None:
             return fact
     return None
