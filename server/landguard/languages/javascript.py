@@ -467,6 +467,21 @@ class _Lowerer:
         class_name: str | None = None,
         param_hint: dict[int, str] | None = None,
     ) -> ir.Function:
+        # The enclosing expression's pending assignments are not this function's statements.
+        saved, self._pending = self._pending, []
+        try:
+            return self._function_body(node, parent, key, class_name, param_hint)
+        finally:
+            self._pending = saved
+
+    def _function_body(
+        self,
+        node: Node,
+        parent: _Scope | None,
+        key: str | None,
+        class_name: str | None,
+        param_hint: dict[int, str] | None,
+    ) -> ir.Function:
         scope = _Scope(
             parent, class_name if class_name is not None else (parent.class_name if parent else None)
         )
