@@ -144,22 +144,68 @@ def calls_in(items) -> list[ir.Call]:
     (a nested function is analysed on its own)."""
     found: list[ir.Call] = []
     stack = list(items)
+    push = stack.append
+    extend = stack.extend
     while stack:
         item = stack.pop()
-        if isinstance(item, ir.Call):
+        kind = type(item)
+        if kind is ir.Call:
             found.append(item)
-        if isinstance(item, ir.FuncRef | ir.Define):
-            continue
-        if isinstance(item, ir.Case):
-            stack.extend(item.tests)
-            stack.extend(item.body)
-            continue
-        if isinstance(item, tuple):
-            stack.extend(item)
-            continue
-        for name in getattr(type(item), "__slots__", ()):
-            if name != "node":
-                value = getattr(item, name, None)
-                if isinstance(value, ir.Expr | ir.Stmt | tuple):
-                    stack.append(value)
+            extend(item.args)
+            if item.receiver is not None:
+                push(item.receiver)
+            for _, value in item.keywords:
+                push(value)
+        elif kind is ir.Assign:
+            push(item.target)
+            push(item.value)
+        elif kind is ir.Eval:
+            push(item.expr)
+        elif kind is ir.Return or kind is ir.Raise:
+            if item.value is not None:
+                push(item.value)
+        elif kind is ir.Attr:
+            push(item.obj)
+        elif kind is ir.Concat or kind is ir.Opaque:
+            extend(item.parts)
+        elif kind is ir.Index:
+            push(item.obj)
+            push(item.key)
+        elif kind is ir.BinOp:
+            push(item.left)
+            push(item.right)
+        elif kind is ir.If:
+            push(item.test)
+            extend(item.body)
+            extend(item.orelse)
+        elif kind is ir.Cond:
+            push(item.test)
+            push(item.then)
+            push(item.orelse)
+        elif kind is ir.Unary:
+            push(item.operand)
+        elif kind is ir.Seq:
+            extend(item.items)
+        elif kind is ir.MapLit:
+            for key, value in item.entries:
+                if key is not None:
+                    push(key)
+                push(value)
+        elif kind is ir.Loop:
+            if item.test is not None:
+                push(item.test)
+            extend(item.body)
+            extend(item.orelse)
+        elif kind is ir.Switch:
+            push(item.subject)
+            for case in item.cases:
+                extend(case.tests)
+                extend(case.body)
+        elif kind is ir.Try:
+            extend(item.body)
+            for handler in item.handlers:
+                extend(handler)
+            extend(item.orelse)
+            extend(item.final)
+        # Name, Lit, FuncRef, Define, Break, Continue: no calls of this function inside.
     return found

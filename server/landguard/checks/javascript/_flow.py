@@ -47,13 +47,18 @@ def unit_facts(unit, document: Document, context: CheckContext) -> list[Function
     """Facts of the unit's functions that can matter to a taint rule: those calling a modelled sink
     (or a same-file helper that reaches one), or storing into a property or an index. Interpreting
     only those keeps a large unit with few risky calls cheap."""
-    fa = analysis(document, context)
-    helpers = sink_helpers(document, context)
-    return [
-        fa.facts(function)
-        for function in adapter.lower_unit(unit, document)
-        if _relevant(function, fa.models, helpers)
-    ]
+    cache = context.cache.setdefault("js.unit_facts", {})
+    key = (unit.id, unit.start_byte, unit.end_byte)
+    found = cache.get(key)
+    if found is None:
+        fa = analysis(document, context)
+        helpers = sink_helpers(document, context)
+        found = cache[key] = [
+            fa.facts(function)
+            for function in adapter.lower_unit(unit, document)
+            if _relevant(function, fa.models, helpers)
+        ]
+    return found
 
 
 # Calls some rule reads besides the sink rows: Location headers, spawn with `shell: true`.
