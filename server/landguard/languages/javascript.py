@@ -1103,18 +1103,33 @@ class _Lowerer:
     def _expr(self, node: Node | None, scope: _Scope, binding: Node | None = None) -> ir.Expr:
         if node is None:
             return ir.Opaque()
+        if self._depth > _MAX_DEPTH:
+            return ir.Opaque(node=node)
         self._depth += 1
-        try:
-            if self._depth > _MAX_DEPTH:
-                return ir.Opaque(node=node)
-            return self._expr_inner(node, scope, binding)
-        finally:
-            self._depth -= 1
+        result = self._expr_inner(node, scope, binding)
+        self._depth -= 1
+        return result
 
     def _expr_inner(self, node: Node, scope: _Scope, binding: Node | None) -> ir.Expr:
         node = unwrap(node)
         kind = node.type
         text = self.text
+        # The most frequent kinds first.
+        if kind == "identifier":
+            name = text(node)
+            if name == "undefined":
+                return ir.Lit(None, node=node)
+            return ir.Name(name, self._name_meaning(name, scope), node=node)
+        if kind == "member_expression":
+            obj_node = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            name = text(prop)
+            if name == "length" and binding is not _TARGET:
+                return ir.Opaque(node=node)  # a number, whatever it is the length of
+            obj = self._expr(obj_node, scope)
+            return ir.Attr(obj, name, self._member_qualname(obj, name), node=node)
+        if kind == "call_expression":
+            return self._call(node, scope)
         if kind == "string":
             return ir.Lit(_unescape(text(node)[1:-1]), node=node)
         if kind == "template_string":
@@ -1127,21 +1142,8 @@ class _Lowerer:
             return ir.Lit(False, node=node)
         if kind in ("null", "undefined"):
             return ir.Lit(None, node=node)
-        if kind == "identifier":
-            name = text(node)
-            if name == "undefined":
-                return ir.Lit(None, node=node)
-            return ir.Name(name, self._name_meaning(name, scope), node=node)
         if kind in ("this", "super"):
             return ir.Name("this", node=node)
-        if kind == "member_expression":
-            obj_node = node.child_by_field_name("object")
-            prop = node.child_by_field_name("property")
-            name = text(prop)
-            if name == "length" and binding is not _TARGET:
-                return ir.Opaque(node=node)  # a number, whatever it is the length of
-            obj = self._expr(obj_node, scope)
-            return ir.Attr(obj, name, self._member_qualname(obj, name), node=node)
         if kind == "subscript_expression":
             obj = self._expr(node.child_by_field_name("object"), scope)
             index = node.child_by_field_name("index")
@@ -1149,8 +1151,6 @@ class _Lowerer:
             if key is not None and _IDENTIFIER.match(key):
                 return ir.Attr(obj, key, self._member_qualname(obj, key), node=node)
             return ir.Index(obj, self._expr(index, scope), node=node)
-        if kind == "call_expression":
-            return self._call(node, scope)
         if kind == "new_expression":
             return self._new(node, scope)
         if kind == "binary_expression":
