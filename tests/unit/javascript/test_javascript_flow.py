@@ -49,6 +49,8 @@ def test_bad_functions_expect_findings_and_good_ones_do_not(path):
             assert "expect: LG3" not in body.split("\nfunction ")[0], f"{path.name}: {name} expects a finding"
 
 
-@pytest.mark.parametrize("kind", ["LG301", "LG302", "LG303", "LG304", "LG308", "LG309", "LG310", "LG311"])
+@pytest.mark.parametrize(
+    "kind", ["LG301", "LG302", "LG303", "LG304", "LG308", "LG309", "LG310", "LG311", "LG317"]
+)
 def test_every_kind_has_flow_fixtures(kind):
     assert any(p.name.startswith(kind + ".flow.") for p in FLOW_FIXTURES)

@@ -15,6 +15,7 @@ decides on what reaches its sinks:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from landguard.dataflow import ir, shapes
@@ -239,6 +240,16 @@ def outside_labels(value: Value, kind: str) -> tuple[Label, ...]:
 def assigned_value(facts: FunctionFacts, target):
     """The IR expression assigned to ``target`` (an ``Attr``/``Index`` store target)."""
     return _shapes(facts).stored.get(id(target))
+
+
+# A constant start that pins a URL to this site or to one host: `/users/…`, `https://host/…`.
+_PINNED_PREFIX = re.compile(r"^(?:/[^/\\]|https?://[^/?#]+/)")
+
+
+def pinned_destination(facts: FunctionFacts, target) -> bool:
+    """Whether the URL expression ``target`` starts with a constant local path or scheme and host."""
+    prefix = shape(facts, target).prefix
+    return bool(prefix and _PINNED_PREFIX.match(prefix))
 
 
 def is_request(labels: tuple[Label, ...]) -> bool:

@@ -2,11 +2,12 @@
 
 Each rule lives in its own module (its ``RULE`` and a ``RULE_CHECK`` holding its logic; the
 module docstring is its documentation). They are run from this single ``NodeCheck`` rather than
-as sixteen checks because they all read the same per-unit index (``_support.unit_index``): a
-unit with nothing any rule looks at — most of them — costs one query and no rule code, and the
-engine's per-check bookkeeping (cache keys, shifting cached findings) is paid once instead of
-sixteen times. On the 5,000-line benchmark (``bench/make_js_corpus.py``) sixteen separate checks
-took about 300 ms of CPU; this one takes about 50 ms.
+as separate checks because they share per-unit work: the taint rules read the dataflow facts of
+the unit's functions (``_flow``: lowered and interpreted once per unit and run, and only for
+functions that call a modelled sink), the pattern rules the unit's index of interesting nodes
+(``_support.unit_index``, one query); the engine's per-check bookkeeping (cache keys, shifting
+cached findings) is paid once. The module context key holds the imports and a digest of the
+same-file functions' summaries, so editing a helper rechecks its callers.
 
 A rule disabled in the configuration is not run. A rule that raises is logged and skipped, so
 one broken rule does not silence the others (as the engine does for whole checks).
@@ -65,10 +66,9 @@ class JavaScriptRules(NodeCheck):
         return None
 
     def check_node(self, node, document, context) -> Iterable[Finding]:
-        if js.unit_index(node, document, context) is js.EMPTY_INDEX and not flow.calls_helper_with_sink(
-            node, document, context
-        ):
-            return []
+        # No prefilter on names here: the taint rules look only at the unit's functions that call a
+        # modelled sink (``_flow.unit_facts``), which the lowering the file needs for its summaries
+        # already tells; the pattern rules read the unit's index.
         findings: list[Finding] = []
         for rule_check in _enabled_rule_checks(context):
             try:

@@ -29,7 +29,6 @@ res.redirect(typeof target === 'string' && target.startsWith('/') && !target.sta
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from landguard.checks.javascript import _flow as flow
@@ -49,8 +48,6 @@ RULE = Rule(
     languages=js.LANGUAGES,
 )
 _HEADER_SETTERS = frozenset({"setHeader", "set", "header"})
-# A constant start that pins the destination to this site or one host: `/users/…`, `https://host/…`.
-_PINNED_PREFIX = re.compile(r"^(?:/[^/\\]|https?://[^/?#]+/)")
 
 
 class OpenRedirect(js.RuleCheck):
@@ -111,8 +108,7 @@ class OpenRedirect(js.RuleCheck):
         return None
 
     def _pinned(self, facts, target: ir.Expr) -> bool:
-        prefix = flow.shape(facts, target).prefix
-        return bool(prefix and _PINNED_PREFIX.match(prefix))
+        return flow.pinned_destination(facts, target)
 
     def _finding(self, document, call, what) -> Finding:
         return RULE.finding(
