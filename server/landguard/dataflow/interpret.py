@@ -68,6 +68,9 @@ class CallFact:
     args: tuple[Value, ...]
     keywords: dict[str, Value]
     result: Value = CLEAN
+    # The callee is a function of this file: its summary decides, not library models matched by
+    # method name (a class's own `execute` method is not a database cursor's).
+    local: bool = False
 
     def argument(self, position: int, keyword: str | None = None) -> Value | None:
         if position < len(self.args):
@@ -142,12 +145,17 @@ class FunctionFacts:
     stores: list[StoreFact] = field(default_factory=list)
     returns: list[Value] = field(default_factory=list)
     helper_hits: list[SinkHit] = field(default_factory=list)
+    # The value of every evaluated expression that carries an adapter node, by node (joined over
+    # loop iterations); expressions in dead code are absent.
+    values: dict[Any, Value] = field(default_factory=dict)
 
     def sink_hits(self, kind: str, strengths: Iterable[str] | None = (REQUEST,)) -> list[SinkHit]:
         """Sinks of ``kind`` reached by labels of ``strengths`` (None: any) not sanitized for ``kind``."""
         wanted = None if strengths is None else frozenset(strengths)
         hits: list[SinkHit] = []
         for fact in self.calls:
+            if fact.local:
+                continue
             for row in self.models.sinks.match(fact.callee, fact.call.method):
                 if row.kind != kind or not sink_applies(row, fact):
                     continue
@@ -218,14 +226,20 @@ class FileAnalysis:
         functions: Iterable[ir.Function],
         models: Models,
         constants: dict[str, Any] | None = None,
+        resolve: Callable[[str], ir.Function | None] | None = None,
     ) -> None:
+        """``resolve(key)``: finds a function of the file by key on demand (adapters lower lazily);
+        ``functions`` are known up front."""
         self.models = models
         self.functions = list(functions)
         self.by_key: dict[str, ir.Function] = {}
         for function in self.functions:
-            if function.key and function.key not in self.by_key:
-                self.by_key[function.key] = function
+            for key in (function.key, *function.extra.get("aliases", ())):
+                if key and key not in self.by_key:
+                    self.by_key[key] = function
         self.constants = constants or {}
+        self._resolve = resolve
+        self._unresolved: set[str] = set()
         self._facts: dict[int, FunctionFacts] = {}
         self._summaries: dict[int, Summary] = {}
         self._in_progress: set[int] = set()
@@ -254,7 +268,16 @@ class FileAnalysis:
         return cached
 
     def lookup(self, callee: str | None) -> ir.Function | None:
-        return self.by_key.get(callee) if callee else None
+        if not callee:
+            return None
+        function = self.by_key.get(callee)
+        if function is None and self._resolve is not None and callee not in self._unresolved:
+            function = self._resolve(callee)
+            if function is None:
+                self._unresolved.add(callee)
+            else:
+                self.by_key[callee] = function
+        return function
 
     def summary_key(self) -> object:
         """A digest of every keyed function's summary: changes when a helper's behaviour does."""
@@ -271,6 +294,8 @@ def _summarise(facts: FunctionFacts) -> Summary:
         returned = join(returned, value)
     sinks: list[HelperSink] = []
     for fact in facts.calls:
+        if fact.local:
+            continue
         for row in facts.models.sinks.match(fact.callee, fact.call.method):
             if not sink_applies(row, fact):
                 continue
@@ -690,6 +715,15 @@ class _Interpreter:
     def _eval(self, expr: ir.Expr | None, state: State) -> Value:
         if expr is None:
             return CLEAN
+        value = self._evaluate(expr, state)
+        node = getattr(expr, "node", None)
+        if node is not None:
+            values = self.facts.values
+            previous = values.get(node)
+            values[node] = value if previous is None else (join(previous, value) or value)
+        return value
+
+    def _evaluate(self, expr: ir.Expr, state: State) -> Value:
         if isinstance(expr, ir.Lit):
             return Value(const=expr.value)
         if isinstance(expr, ir.Name):
@@ -712,6 +746,11 @@ class _Interpreter:
                 if entry is not None:
                     return entry
             source = self._source_value(expr.qualname, None, expr)
+            kinds = self.models.attribute_sanitizers.get(expr.name)
+            if kinds:
+                if ALL_KINDS in kinds:
+                    return source
+                obj = map_labels(obj, lambda label: label.with_sanitized(kinds))
             return _plus(Value(labels=obj.all_labels()), source)
         if isinstance(expr, ir.Index):
             obj = self._eval(expr.obj, state)
@@ -806,7 +845,12 @@ class _Interpreter:
         if not rows:
             return CLEAN
         origin = getattr(expr, "node", None)
-        return tainted({Label(row.label, row.get("strength", REQUEST), origin) for row in rows})
+        return tainted(
+            {
+                Label(row.label, row.get("strength", REQUEST), origin, frozenset(row.get("safe_for", ())))
+                for row in rows
+            }
+        )
 
     # -- calls
 
@@ -817,7 +861,8 @@ class _Interpreter:
         result = self._call_result(call, receiver, args, keywords, state)
         fact = self._calls.get(id(call))
         if fact is None:
-            self._calls[id(call)] = CallFact(call, call.callee, receiver, args, keywords, result)
+            local = self.file.lookup(call.callee) is not None
+            self._calls[id(call)] = CallFact(call, call.callee, receiver, args, keywords, result, local)
         else:  # a loop visits it again: merge what reaches it
             fact.receiver = join(fact.receiver, receiver) if receiver is not None else fact.receiver
             fact.args = (
@@ -840,7 +885,7 @@ class _Interpreter:
         models = self.models
         callee, method = call.callee, call.method
         inputs = [*args, *keywords.values()]
-        source = self._source_value(callee, None, call)
+        source = self._source_value(callee, method, call)
         # A same-file function (or a local function value): its summary.
         function = self.file.lookup(callee)
         if function is None and call.receiver is None and callee is None:
@@ -875,7 +920,15 @@ class _Interpreter:
                     folded = _fold_string_method(method, receiver.const, [a.const for a in args])
                     if folded is not UNKNOWN:
                         return Value(const=folded)
-        flowing = union([*(inputs), *((receiver,) if receiver is not None else ())])
+        direct = (receiver is not None and (receiver.is_const or bool(receiver.all_labels()))) or bool(
+            models.propagators.match(callee, method)
+        )
+        flowing = union(inputs)
+        if not direct and flowing.labels:
+            # An unmodelled function: its result depends on the arguments somehow.
+            flowing = map_labels(flowing, lambda label: label.made_indirect())
+        if receiver is not None:
+            flowing = union([flowing, receiver])
         return _plus(flowing, source)
 
     def _container_call(

@@ -8,17 +8,23 @@ receiver (``method = "execute"``).
 
 Tables (``[[table]]`` arrays of rows):
 
-``source``     ``name`` | ``param_tag`` | ``param_type``; ``strength`` (default ``"request"``)
+``source``     ``name`` | ``param_tag`` | ``param_type``; ``strength`` (default ``"request"``);
+               ``safe_for``: kinds the value cannot harm (``request.path`` is a local path:
+               no redirect or SSRF can start from it)
 ``sink``       ``name`` | ``method``; ``kind``; ``args`` (positions; omitted: every argument),
                ``keywords`` (names), ``receiver = true`` (the object itself);
                ``when_keyword`` (only when that keyword is given and not constant-false, e.g.
                ``shell``), ``when_option = [position, "key"]`` (an options-object argument's key)
-``sanitizer``  ``name`` | ``method``; ``kinds`` (sink kinds it makes safe; ``"*"``: all)
+``sanitizer``  ``name`` | ``method`` | ``attribute`` (an attribute read: ``Path(p).name``); ``kinds``
+               (sink kinds it makes safe; ``"*"``: all)
 ``guard``      ``name`` | ``method`` | ``op`` (``"=="``, ``"in"``); ``kinds``; ``checks``:
                ``"receiver"`` or ``"arg0"`` (what is validated when the test is true); ``requires``:
                a marker kind the value must already carry (a prefix check only counts after
                normalisation)
 ``neutral``    ``name`` | ``method``: the result carries no taint (``len``, ``hashCode``)
+``propagator`` ``name`` | ``method``: the result carries its arguments' data as they are
+               (``os.path.join``, ``String.valueOf``, ``Base64`` encoding); any other unmodelled
+               call propagates too, but marks the labels ``indirect``
 ``container``  ``method`` (on a tracked container) and ``op``: ``append`` ``insert`` ``remove``
                ``pop`` ``get`` ``put`` ``set`` ``tostring`` ``clear`` ``extend``; or ``name`` (a
                constructor/factory) and ``op``: ``new-list`` ``new-map`` ``new-builder``
@@ -39,15 +45,16 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-TABLES = ("source", "sink", "sanitizer", "guard", "neutral", "container")
+TABLES = ("source", "sink", "sanitizer", "guard", "neutral", "propagator", "container")
 _ROW_KEYS: dict[str, frozenset[str]] = {
-    "source": frozenset({"name", "param_tag", "param_type", "strength", "note"}),
+    "source": frozenset({"name", "param_tag", "param_type", "strength", "safe_for", "note"}),
     "sink": frozenset(
         {"name", "method", "kind", "args", "keywords", "receiver", "when_keyword", "when_option", "note"}
     ),
-    "sanitizer": frozenset({"name", "method", "kinds", "note"}),
+    "sanitizer": frozenset({"name", "method", "attribute", "kinds", "note"}),
     "guard": frozenset({"name", "method", "op", "kinds", "checks", "requires", "note"}),
     "neutral": frozenset({"name", "method", "note"}),
+    "propagator": frozenset({"name", "method", "note"}),
     "container": frozenset({"name", "method", "op", "note"}),
 }
 CONTAINER_OPS = frozenset(
@@ -133,10 +140,17 @@ class Models:
         self.sources = RowIndex(r for r in by_table["source"] if r.name or r.method)
         self.param_sources = [r for r in by_table["source"] if r.get("param_tag") or r.get("param_type")]
         self.sinks = RowIndex(by_table["sink"])
-        self.sanitizers = RowIndex(by_table["sanitizer"])
+        self.sanitizers = RowIndex(r for r in by_table["sanitizer"] if r.name or r.method)
+        self.attribute_sanitizers: dict[str, frozenset[str]] = {}
+        for row in by_table["sanitizer"]:
+            attribute = row.get("attribute")
+            if attribute:
+                kinds = self.attribute_sanitizers.get(attribute, frozenset())
+                self.attribute_sanitizers[attribute] = kinds | row.kinds
         self.guards = RowIndex(r for r in by_table["guard"] if r.name or r.method)
         self.operator_guards = {r.get("op"): r for r in by_table["guard"] if r.get("op")}
         self.neutrals = RowIndex(by_table["neutral"])
+        self.propagators = RowIndex(by_table["propagator"])
         self.containers = RowIndex(r for r in by_table["container"] if r.method)
         self.constructors = RowIndex(r for r in by_table["container"] if r.name)
         self.sink_kinds = frozenset(row.kind for row in by_table["sink"])
@@ -164,10 +178,23 @@ def validate_row(table: str, raw: Any, origin: str) -> Row:
     if unknown:
         raise ModelError(f"{origin}: unknown key(s) {', '.join(sorted(unknown))}")
     name, method = raw.get("name"), raw.get("method")
-    for key in ("name", "method", "kind", "param_tag", "param_type", "strength", "op", "checks", "requires"):
+    for key in (
+        "name",
+        "method",
+        "attribute",
+        "kind",
+        "param_tag",
+        "param_type",
+        "strength",
+        "op",
+        "checks",
+        "requires",
+    ):
         if key in raw and not (isinstance(raw[key], str) and raw[key]):
             raise ModelError(f"{origin}: `{key}` must be a non-empty string")
-    selectors = [key for key in ("name", "method", "param_tag", "param_type", "op") if key in raw]
+    selectors = [
+        key for key in ("name", "method", "attribute", "param_tag", "param_type", "op") if key in raw
+    ]
     if not selectors:
         raise ModelError(f"{origin}: a row needs `name` or `method`")
     if table == "sink":
@@ -186,6 +213,9 @@ def validate_row(table: str, raw: Any, origin: str) -> Row:
             and isinstance(option[1], str)
         ):
             raise ModelError(f'{origin}: `when_option` must be [position, "key"]')
+    safe_for = raw.get("safe_for", [])
+    if not isinstance(safe_for, list) or not all(isinstance(k, str) for k in safe_for):
+        raise ModelError(f"{origin}: `safe_for` must be a list of sink kinds")
     if table in ("sanitizer", "guard"):
         kinds = raw.get("kinds")
         if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) for k in kinds):
@@ -240,11 +270,11 @@ def load_models(language: str, extra: Iterable[Row] = ()) -> Models:
     return _load(_LANGUAGE_FILES.get(language, language), tuple(extra))
 
 
-def user_rows(language: str, config_models: Mapping[str, Any] | None) -> tuple[Row, ...]:
-    """Rows from ``[tool.landguard.models.<language>]`` (already parsed TOML), validated."""
-    if not config_models:
-        return ()
-    section = config_models.get(_LANGUAGE_FILES.get(language, language))
-    if not section:
-        return ()
-    return tuple(rows_from_toml(section, f"[tool.landguard.models.{language}]"))
+def models_for(language: str, config: Any = None) -> Models:
+    """The models for ``language`` with the user's rows from ``config.models`` (``[tool.landguard.models]``)."""
+    base = _LANGUAGE_FILES.get(language, language)
+    extra: tuple[Row, ...] = ()
+    for configured, rows in getattr(config, "models", ()) or ():
+        if configured == base:
+            extra += tuple(rows)
+    return load_models(base, extra)

@@ -32,6 +32,7 @@ UNKNOWN: Any = _Unknown()
 # Strength of a label: where the data came from. Rules decide which strengths they report.
 REQUEST = "request"  # data an attacker controls: HTTP request, event payloads
 PARAMETER = "parameter"  # a parameter of the function being analysed (unknown caller)
+LOCAL_STRENGTH = "local"  # the local user's own input (command-line arguments, stdin): not an attacker's
 ALL_KINDS = "*"
 
 # Container kinds the core models element by element.
@@ -56,6 +57,9 @@ class Label:
     origin: Any = None
     sanitized: frozenset[str] = frozenset()
     param: int | None = None  # for PARAMETER labels: the parameter's position
+    # It passed through a call the models know nothing about (default propagation): the data may
+    # or may not survive in a dangerous form. URL rules, where only the head matters, skip these.
+    indirect: bool = False
     path: tuple[str, ...] = field(default=(), compare=False, hash=False)
 
     def safe_for(self, kind: str) -> bool:
@@ -64,12 +68,33 @@ class Label:
     def with_sanitized(self, kinds: frozenset[str]) -> Label:
         if kinds <= self.sanitized:
             return self
-        return Label(self.source, self.strength, self.origin, self.sanitized | kinds, self.param, self.path)
+        return Label(
+            self.source,
+            self.strength,
+            self.origin,
+            self.sanitized | kinds,
+            self.param,
+            self.indirect,
+            self.path,
+        )
 
     def through(self, name: str) -> Label:
         if len(self.path) >= _PATH_LIMIT or (self.path and self.path[-1] == name):
             return self
-        return Label(self.source, self.strength, self.origin, self.sanitized, self.param, (*self.path, name))
+        return Label(
+            self.source,
+            self.strength,
+            self.origin,
+            self.sanitized,
+            self.param,
+            self.indirect,
+            (*self.path, name),
+        )
+
+    def made_indirect(self) -> Label:
+        if self.indirect:
+            return self
+        return Label(self.source, self.strength, self.origin, self.sanitized, self.param, True, self.path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,8 @@ Keys (TOML may spell them camelCase or snake_case): ``select``, ``ignore`` (rule
 prefixes such as ``LG1``), ``severity`` (rule id -> note|warning|error), ``exclude`` (glob
 patterns), ``maxFileSize`` (bytes), ``aiMarkers``, and ``dependencies.online``,
 ``dependencies.pypiUrl``, ``dependencies.npmUrl``, ``dependencies.osvUrl``,
-``dependencies.timeout`` (seconds).
+``dependencies.timeout`` (seconds), and ``models.<language>`` (extra dataflow model rows:
+``[[tool.landguard.models.python.sink]]`` …, see ``dataflow/models.py``).
 
 Invalid settings never stop Landguard: each problem becomes one clear message in
 ``ConfigResult.errors`` and the default for that key stays in effect.
@@ -59,6 +60,8 @@ class Config:
     max_file_size: int = 2_000_000
     ai_markers: tuple[str, ...] = DEFAULT_AI_MARKERS
     dependencies: DependencySettings = field(default_factory=DependencySettings)
+    # Extra dataflow model rows, per language: ((language, (Row, ...)), ...); see dataflow/models.py.
+    models: tuple[tuple[str, tuple[Any, ...]], ...] = ()
     # Where the project file was found (for relative excludes and reporting); not a setting.
     root: str | None = None
 
@@ -118,6 +121,30 @@ def _selectors(value: Any, key: str, errors: list[str]) -> tuple[str, ...] | Non
         else:
             errors.append(f"'{key}': {item!r} is not a rule id or prefix like LG201 or LG2; ignoring it")
     return tuple(good)
+
+
+def _model_rows(value: Any, key: str, errors: list[str]) -> tuple[tuple[str, tuple[Any, ...]], ...] | None:
+    """``models.<language>.<table> = [rows]``: extra sources, sinks, sanitizers … (validated)."""
+    from landguard.dataflow.models import ModelError, rows_from_toml
+
+    if not isinstance(value, Mapping):
+        errors.append(f"'{key}' must be a table of languages (python, javascript, java); ignoring it")
+        return None
+    parsed = []
+    for language, tables in value.items():
+        if language not in ("python", "javascript", "java"):
+            errors.append(f"'{key}.{language}': unknown language (python, javascript or java); ignoring it")
+            continue
+        if not isinstance(tables, Mapping):
+            errors.append(f"'{key}.{language}' must be a table of [[source]]/[[sink]]/... rows; ignoring it")
+            continue
+        try:
+            rows = rows_from_toml(tables, f"{key}.{language}")
+        except ModelError as exc:
+            errors.append(f"{exc}; ignoring the {language} models")
+            continue
+        parsed.append((language, tuple(rows)))
+    return tuple(parsed)
 
 
 def apply_settings(base: Config, settings: Mapping[str, Any], origin: str) -> tuple[Config, list[str]]:
@@ -199,6 +226,10 @@ def apply_settings(base: Config, settings: Mapping[str, Any], origin: str) -> tu
                         )
                 else:
                     errors.append(f"unknown setting 'dependencies.{dep_raw}'; ignoring it")
+        elif key == "models":
+            parsed_models = _model_rows(value, raw_key, errors)
+            if parsed_models is not None:
+                changes["models"] = parsed_models
         elif key in ("enable", "trace", "path", "interpreter", "configuration_preference", "server"):
             continue  # client-side settings, meaningful to the editor extension only
         else:

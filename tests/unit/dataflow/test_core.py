@@ -386,3 +386,21 @@ def test_summary_key_changes_with_helper_behaviour() -> None:
 def test_model_rows_are_validated(table: str, row: dict, message: str) -> None:
     with pytest.raises(ModelError, match=message):
         rows_from_toml({table: [row]}, "test.toml")
+
+
+def test_user_model_rows_from_config_extend_the_shipped_ones() -> None:
+    from landguard.dataflow.models import models_for
+    from landguard.engine.config import Config, apply_settings
+
+    settings = {
+        "models": {"python": {"sink": [{"name": "mycompany.db.run_raw", "args": [0], "kind": "sql"}]}}
+    }
+    config, errors = apply_settings(Config(), settings, "test")
+    assert errors == []
+    models = models_for("python", config)
+    assert [row.kind for row in models.sinks.match("mycompany.db.run_raw")] == ["sql"]
+    assert not models_for("python", Config()).sinks.match("mycompany.db.run_raw")
+    _, errors = apply_settings(Config(), {"models": {"python": {"sink": [{"name": "x"}]}}}, "test")
+    assert errors and "needs a `kind`" in errors[0]
+    _, errors = apply_settings(Config(), {"models": {"cobol": {}}}, "test")
+    assert errors and "unknown language" in errors[0]

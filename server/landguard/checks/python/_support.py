@@ -101,14 +101,25 @@ from typing import ClassVar
 
 from tree_sitter import Node
 
+from landguard.dataflow.interpret import SinkHit
+from landguard.dataflow.models import models_for
+from landguard.dataflow.values import ALL_KINDS, LOCAL_STRENGTH, Value
+from landguard.dataflow.values import PARAMETER as PARAMETER_STRENGTH
+from landguard.dataflow.values import REQUEST as REQUEST_STRENGTH
 from landguard.engine.document import Document
-from landguard.engine.findings import Finding
+from landguard.engine.findings import Confidence, Finding
 from landguard.engine.languages import captures
 from landguard.engine.registry import CheckContext, NodeCheck, Rule
+from landguard.languages.python import (
+    LOCAL_PREFIX,
+    PythonFlow,
+    collect_imports,
+    record_definition,
+    record_imports,
+)
 
 log = logging.getLogger("landguard.checks.python")
 
-LOCAL_PREFIX = "<local>."
 _BUILTIN_NAMES = frozenset(dir(builtins))
 PYTHON = frozenset({"python"})
 
@@ -130,69 +141,7 @@ def text(node: Node | None) -> str:
     return raw.decode("utf-8", errors="replace") if raw is not None else ""
 
 
-def _record_imports(statement: Node, into: dict[str, str]) -> None:
-    kind = statement.type
-    if kind == "import_statement":
-        for name in statement.children_by_field_name("name"):
-            if name.type == "aliased_import":
-                dotted = text(name.child_by_field_name("name"))
-                alias = text(name.child_by_field_name("alias"))
-                into[alias] = dotted
-            else:
-                dotted = text(name)
-                # `import os.path` binds `os`.
-                top = dotted.split(".", 1)[0]
-                into[top] = top
-    elif kind == "import_from_statement":
-        module_node = statement.child_by_field_name("module_name")
-        if module_node is None or module_node.type == "relative_import":
-            module = LOCAL_PREFIX.rstrip(".")
-        else:
-            module = text(module_node)
-        for name in statement.children_by_field_name("name"):
-            if name.type == "aliased_import":
-                imported = text(name.child_by_field_name("name"))
-                alias = text(name.child_by_field_name("alias"))
-                into[alias] = f"{module}.{imported}"
-            else:
-                imported = text(name)
-                into[imported.split(".", 1)[0]] = f"{module}.{imported}"
-    elif kind == "future_import_statement":
-        return
-
-
-def _record_definition(statement: Node, into: dict[str, str]) -> None:
-    node = statement
-    if node.type == "decorated_definition":
-        node = node.child_by_field_name("definition") or node
-    if node.type in ("function_definition", "class_definition"):
-        name = text(node.child_by_field_name("name"))
-        # Only definitions that hide something the rules resolve (a builtin such as `eval`, or an
-        # imported name) belong in the map: any other new top-level `def` must leave the module
-        # context key unchanged, or pasting a function would recheck every unit of the file.
-        if name and (name in _BUILTIN_NAMES or name in into):
-            into[name] = LOCAL_PREFIX + name
-
-
-def _collect_block(children: Iterable[Node], into: dict[str, str], depth: int = 0) -> None:
-    for child in children:
-        kind = child.type
-        if kind in ("import_statement", "import_from_statement"):
-            _record_imports(child, into)
-        elif kind in ("function_definition", "class_definition", "decorated_definition"):
-            _record_definition(child, into)
-        elif depth < 3 and kind in (
-            "if_statement",
-            "try_statement",
-            "with_statement",
-            "block",
-            "else_clause",
-            "elif_clause",
-            "except_clause",
-            "finally_clause",
-        ):
-            # Conditional imports (`try: import ujson as json except ImportError: import json`).
-            _collect_block(child.named_children, into, depth + 1)
+# Import resolution lives in the adapter (landguard/languages/python.py); the rules share it.
 
 
 def module_imports(document: Document, context: CheckContext) -> ImportMap:
@@ -202,7 +151,7 @@ def module_imports(document: Document, context: CheckContext) -> ImportMap:
     if cached is None:
         cached = ImportMap()
         if document.tree is not None:
-            _collect_block(document.tree.root_node.named_children, cached)
+            collect_imports(document.tree.root_node.named_children, cached)
         context.cache[cache_key] = cached
     return cached
 
@@ -256,9 +205,9 @@ def scope_imports(node: Node, document: Document, context: CheckContext) -> Impo
     for function in reversed(functions):
         for statement in statements_in_function(function):
             if statement.type in ("import_statement", "import_from_statement"):
-                _record_imports(statement, merged)
+                record_imports(statement, merged)
             elif statement.type in ("function_definition", "class_definition", "decorated_definition"):
-                _record_definition(statement, merged)
+                record_definition(statement, merged)
         # Parameters shadow module names too (`def f(eval): eval(x)`).
         for name in parameter_names(function):
             merged[name] = LOCAL_PREFIX + name
@@ -488,10 +437,11 @@ class Assignment:
 class Flow:
     """The simple assignments of one scope, in source order."""
 
-    __slots__ = ("scope", "assignments", "by_name", "parameters")
+    __slots__ = ("scope", "assignments", "by_name", "parameters", "dataflow")
 
     def __init__(self, scope: Node) -> None:
         self.scope = scope
+        self.dataflow: PythonFlow | None = None
         self.assignments: list[Assignment] = []
         self.by_name: dict[str, list[Assignment]] = {}
         self.parameters: frozenset[str] = frozenset(
@@ -569,7 +519,22 @@ def function_flow(scope: Node, context: CheckContext) -> Flow:
     flow = context.cache.get(cache_key)
     if flow is None:
         flow = context.cache[cache_key] = Flow(scope)
+        flow.dataflow = python_dataflow(scope, context)
     return flow
+
+
+def python_dataflow(node: Node, context: CheckContext) -> PythonFlow:
+    """The dataflow view of the document ``node`` belongs to, built once per analysis run."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    cache_key = ("lg2.dataflow", root.id)
+    dataflow = context.cache.get(cache_key)
+    if dataflow is None:
+        imports = ImportMap()
+        collect_imports(root.named_children, imports)
+        dataflow = context.cache[cache_key] = PythonFlow(root, imports, models_for("python", context.config))
+    return dataflow
 
 
 def resolve(node: Node, flow: Flow | None, depth: int = 0) -> list[Node]:
@@ -753,8 +718,9 @@ def _identifiers(node: Node) -> list[Node]:
 class Taint(enum.IntEnum):
     LITERAL = 0
     UNKNOWN = 1
-    PARAMETER = 2
-    REQUEST = 3
+    LOCAL = 2  # the local user's own input: command-line arguments, stdin
+    PARAMETER = 3
+    REQUEST = 4
 
 
 _FLASK_SOURCES = frozenset(
@@ -792,58 +758,50 @@ def _request_source(node: Node, imports: dict[str, str], flow: Flow | None) -> b
     return False
 
 
-def taint(node: Node | None, flow: Flow | None, imports: dict[str, str], depth: int = 0) -> Taint:
-    """Where the data in ``node`` may come from (the strongest source found)."""
+def taint(
+    node: Node | None,
+    flow: Flow | None,
+    imports: dict[str, str],
+    kind: str = ALL_KINDS,
+    *,
+    direct: bool = False,
+) -> Taint:
+    """Where the data in ``node`` may come from, for a sink of ``kind``, by the dataflow core.
+
+    ``REQUEST``: a label from a source model (web request, event payload) reaches it, not sanitized
+    for ``kind``; ``PARAMETER``: data from the function's caller does; ``LITERAL``: it is a
+    constant (folded through variables, helpers and branches); ``UNKNOWN``: anything else (a value
+    from a call or global the models know nothing about) — no evidence of untrusted data.
+    ``direct``: only data that did not pass through an unmodelled call counts.
+    """
     if node is None:
         return Taint.UNKNOWN
     node = unparenthesize(node)
     if is_literal(node):
         return Taint.LITERAL
-    if depth > 5:
+    dataflow = flow.dataflow if flow is not None else None
+    if dataflow is None:
+        return Taint.REQUEST if _request_source(node, imports, None) else Taint.UNKNOWN
+    value = dataflow.value_of(node)
+    if value is None:
         return Taint.UNKNOWN
-    best = Taint.LITERAL
-    stack = [node]
-    seen = 0
-    while stack:
-        current = stack.pop()
-        seen += 1
-        if seen > 200:
-            return max(best, Taint.UNKNOWN)
-        if _request_source(current, imports, flow):
-            return Taint.REQUEST
-        if current.type == "identifier":
-            name = text(current)
-            parent = current.parent
-            # Attribute names and keyword names are not variables.
-            if (
-                parent is not None
-                and parent.type == "attribute"
-                and parent.child_by_field_name("attribute") == current
-            ) or is_keyword_name(current):
-                continue
-            if flow is not None:
-                reaching = flow.reaching(name, current.start_byte)
-                if reaching:
-                    for entry in reaching:
-                        best = max(best, taint(entry.value, flow, imports, depth + 1))
-                        if best == Taint.REQUEST:
-                            return best
-                    continue
-                if name in flow.parameters and name not in _TAINT_SKIP_PARAMETERS:
-                    if flow.scope.type == "function_definition" and is_route_handler(flow.scope):
-                        return Taint.REQUEST
-                    best = max(best, Taint.PARAMETER)
-                    continue
-            best = max(best, Taint.UNKNOWN)
-            continue
-        if current.type in ("string", "integer", "float", "true", "false", "none"):
-            if current.type == "string":
-                stack.extend(_interpolations(current))
-            continue
-        if current.type == "lambda":
-            continue
-        stack.extend(current.named_children)
-    return best
+    return taint_of_value(value, kind, direct=direct)
+
+
+def taint_of_value(value: Value, kind: str = ALL_KINDS, *, direct: bool = False) -> Taint:
+    labels = value.labels_for(kind)
+    if direct:
+        labels = frozenset(label for label in labels if not label.indirect)
+    strengths = {label.strength for label in labels}
+    if REQUEST_STRENGTH in strengths:
+        return Taint.REQUEST
+    if PARAMETER_STRENGTH in strengths:
+        return Taint.PARAMETER
+    if LOCAL_STRENGTH in strengths:
+        return Taint.LOCAL
+    if value.is_const or not value.all_labels():
+        return Taint.LITERAL if value.is_const else Taint.UNKNOWN
+    return Taint.LITERAL  # every label was sanitized for this kind
 
 
 # ---------------------------------------------------------------------------------------- units
@@ -946,6 +904,11 @@ class CallRule:
     callee_names: ClassVar[frozenset[str]] = frozenset()
     # Byte strings of which at least one must occur in a unit for ``check_unit`` to run.
     unit_markers: ClassVar[tuple[bytes, ...]] = ()
+    # The sink kind of a taint rule (``"sql"``): model sinks of this kind outside the rule's own
+    # dispatch (user rows, sinks inside same-file helpers) are reported by ``report_model_hit``.
+    kind: ClassVar[str] = ""
+    # Only data that did not pass through an unmodelled call counts (URLs: where the head goes).
+    direct_only: ClassVar[bool] = False
 
     def check_call(
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
@@ -958,6 +921,18 @@ class CallRule:
     @staticmethod
     def flow_for(node: Node, unit: Node, context: CheckContext) -> Flow:
         return function_flow(scope_of(node, unit), context)
+
+    def report_model_hit(self, hit: SinkHit, document: Document) -> Finding:
+        sink = hit.sink.label
+        where = f" inside `{hit.via_helper}`" if hit.via_helper else ""
+        source = hit.strongest
+        via = f" (through {', '.join(f'`{name}`' for name in source.path)})" if source.path else ""
+        return self.rule.finding(
+            document.node_span(hit.call.node),
+            f"data from the web request{via} reaches the {self.kind} sink `{sink}`{where} without a "
+            f"{self.kind} sanitizer",
+            confidence=Confidence.HIGH,
+        )
 
 
 def _call_index(unit: Node, context: CheckContext) -> list[tuple[Node, str]]:
@@ -984,9 +959,35 @@ class PythonRulesCheck(NodeCheck):
             for name in handler.callee_names:
                 self._by_name.setdefault(name, []).append(handler)
         self._unit_handlers = [h for h in self.handlers if type(h).check_unit is not CallRule.check_unit]
+        self._kind_handlers = [h for h in self.handlers if h.kind]
+
+    def _model_sink_findings(
+        self, unit: Node, document: Document, context: CheckContext, dataflow: PythonFlow, judged: set
+    ) -> list[Finding]:
+        """Request data reaching a sink the rule's own dispatch does not know: a row the user added
+        in ``[tool.landguard.models]``, or a sink inside a same-file helper the call reaches."""
+        handlers = [h for h in self._kind_handlers if context.config.is_enabled(h.rule.id)]
+        if not handlers or not dataflow.may_reach_sink(unit):
+            return []
+        findings: list[Finding] = []
+        for facts in dataflow.unit_facts(unit):
+            for handler in handlers:
+                for hit in facts.sink_hits(handler.kind):
+                    if handler.direct_only and all(label.indirect for label in hit.labels):
+                        continue
+                    call = hit.call.node
+                    if call is None or (id(handler), call.id) in judged and hit.via_helper is None:
+                        continue
+                    judged.add((id(handler), call.id))
+                    findings.append(handler.report_model_hit(hit, document))
+        return findings
 
     def module_context_key(self, document: Document, context: CheckContext) -> object:
-        return module_context_key(document, context)
+        if document.tree is None:
+            return module_context_key(document, context)
+        # Findings depend on imports, module constants (dead branches) and same-file summaries.
+        dataflow = python_dataflow(document.tree.root_node, context)
+        return (module_context_key(document, context), dataflow.context_key())
 
     def _aliases(
         self, document: Document, context: CheckContext
@@ -1050,6 +1051,8 @@ class PythonRulesCheck(NodeCheck):
             if pattern.search(document.source, node.start_byte, node.end_byte)
             else ()
         )
+        dataflow = python_dataflow(node, context)
+        judged: set[tuple[int, int]] = set()  # (handler, call) pairs the rule's own logic has seen
         for call, last in calls:
             handlers = aliases.get(last) or by_name.get(last)
             if not handlers:
@@ -1057,11 +1060,17 @@ class PythonRulesCheck(NodeCheck):
             name = qualified_call_name(call, scope_imports(call, document, context))
             if name is None:
                 continue
+            if dataflow.is_dead(call, node):
+                continue  # no path reaches it: a branch whose condition folds to a constant
+            if name in dataflow.definitions:
+                continue  # `self.execute(...)` of the file's own class: its summary decides
             for handler in handlers:
                 if config.is_enabled(handler.rule.id):
+                    judged.add((id(handler), call.id))
                     findings.extend(
                         _guarded(handler, handler.check_call, call, name, node, document, context)
                     )
+        findings.extend(self._model_sink_findings(node, document, context, dataflow, judged))
         if self._unit_handlers:
             source = document.source
             for handler in self._unit_handlers:
@@ -1071,46 +1080,6 @@ class PythonRulesCheck(NodeCheck):
                 if config.is_enabled(handler.rule.id):
                     findings.extend(_guarded(handler, handler.check_unit, node, document, context))
         return findings
-
-
-class PythonCallCheck(NodeCheck):
-    """A standalone NodeCheck over the calls of a unit, prefiltered by the callee's last name.
-
-    Still supported; ``CallRule`` + ``HANDLER`` is the faster way (one shared pass per unit).
-    """
-
-    languages: ClassVar[frozenset[str] | None] = PYTHON
-    callee_names: ClassVar[frozenset[str]] = frozenset()
-
-    def module_context_key(self, document: Document, context: CheckContext) -> object:
-        return module_context_key(document, context)
-
-    def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
-        findings: list[Finding] = []
-        names = self.callee_names
-        module_map = module_imports(document, context)
-        for call, last in _call_index(node, context):
-            if names and last not in names:
-                # A renamed import (`from builtins import eval as evaluate`) still counts.
-                qualified = module_map.get(last)
-                if qualified is None or qualified.rsplit(".", 1)[-1] not in names:
-                    continue
-            imports = scope_imports(call, document, context)
-            name = qualified_call_name(call, imports)
-            if name is None:
-                continue
-            findings.extend(self.check_call(call, name, node, document, context))
-        return findings
-
-    def check_call(
-        self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
-    ) -> Iterable[Finding]:
-        raise NotImplementedError
-
-    # Helpers shared by subclasses.
-    @staticmethod
-    def flow_for(node: Node, unit: Node, context: CheckContext) -> Flow:
-        return function_flow(scope_of(node, unit), context)
 
 
 def _guarded(handler: CallRule, method, *args) -> list[Finding]:

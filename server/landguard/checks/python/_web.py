@@ -6,13 +6,11 @@ whether the function checks the value before using it (``is_relative_to``, a ``n
 comparison). Everything here is cheap and works on one scope at a time.
 
 API
-    ``request_taint(node, flow, imports, sanitizers, safe_attributes) -> Taint``: like
-        ``_support.taint``, but a value that passes through a call whose last callee name is in
-        ``sanitizers`` (or ``VALUE_KILLERS``: ``int``, ``len`` …), or through an attribute in
-        ``safe_attributes`` (``Path(x).name``), counts as clean. Assignments are followed the same way.
+    ``request_taint(node, flow, imports, kind) -> Taint``: ``_support.taint`` for a sink of ``kind``:
+        the dataflow core decides, with the sources, sanitizers and guards of ``data/models/python*.toml``.
     ``RequestSinkRule``: a ``CallRule`` for "request data reaches this sink" rules (path traversal,
-        SSRF, open redirect): set ``sinks`` (qualified name -> argument position and keyword),
-        ``sanitizers`` and ``guard`` (a pattern whose presence in the function means the value is checked).
+        SSRF, open redirect): set ``kind`` (its sinks are the model rows of that kind) and ``guard``
+        (a pattern whose presence in the function means the value is checked).
     ``injected_parameters(function)``: route parameters the framework fills (``Depends(...)``), which
         are not request data.
     ``url_head_from_request(node, flow, imports)``: request data decides where a URL points (it is
@@ -40,15 +38,13 @@ import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.dataflow.models import Models, load_models
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding, Fix, Span, TextEdit
 from landguard.engine.registry import CheckContext
 from landguard.fixes.python_fixes import StatementEditor, line_indent, parse_expression, starts_line
 
 Taint = py.Taint
-
-# Calls whose result no longer carries the attacker's text in a dangerous form for any sink.
-VALUE_KILLERS = frozenset({"int", "float", "bool", "len", "hash", "UUID", "uuid4", "abs", "round", "ord"})
 
 
 def call_info(
@@ -57,95 +53,12 @@ def call_info(
     return py.function_flow(py.scope_of(call, unit), context), py.scope_imports(call, document, context)
 
 
-def _is_request_attribute(node: Node, imports: dict[str, str]) -> bool:
-    obj = node.child_by_field_name("object")
-    if obj is None or obj.type != "identifier":
-        return False
-    # `_support.taint` knows the request sources; on a bare `request.args` it answers without dataflow.
-    return py.taint(node, None, imports) == Taint.REQUEST
-
-
 def request_taint(
-    node: Node | None,
-    flow: py.Flow | None,
-    imports: dict[str, str],
-    sanitizers: frozenset[str] = frozenset(),
-    safe_attributes: frozenset[str] = frozenset(),
-    depth: int = 0,
+    node: Node | None, flow: py.Flow | None, imports: dict[str, str], kind: str, *, direct: bool = False
 ) -> Taint:
-    """Where the data in ``node`` may come from, treating sanitiser calls as clean."""
-    if node is None:
-        return Taint.UNKNOWN
-    node = py.unparenthesize(node)
-    if py.is_literal(node):
-        return Taint.LITERAL
-    if depth > 5:
-        return Taint.UNKNOWN
-    best = Taint.LITERAL
-    stack = [node]
-    seen = 0
-    while stack:
-        current = stack.pop()
-        seen += 1
-        if seen > 300:
-            return max(best, Taint.UNKNOWN)
-        kind = current.type
-        if kind == "call":
-            last = py.callee_attribute(current)
-            if last in sanitizers or last in VALUE_KILLERS:
-                continue
-            stack.extend(current.named_children)
-        elif kind == "attribute":
-            attribute = py.text(current.child_by_field_name("attribute"))
-            if attribute in safe_attributes:
-                continue
-            if _is_request_attribute(current, imports):
-                return Taint.REQUEST
-            obj = current.child_by_field_name("object")
-            if obj is not None:
-                stack.append(obj)
-        elif kind == "identifier":
-            if py.is_keyword_name(current):
-                continue
-            name = py.text(current)
-            if flow is not None:
-                reaching = flow.reaching(name, current.start_byte)
-                if reaching:
-                    for entry in reaching:
-                        best = max(
-                            best,
-                            request_taint(entry.value, flow, imports, sanitizers, safe_attributes, depth + 1),
-                        )
-                        if best == Taint.REQUEST:
-                            return best
-                    continue
-                if name in flow.parameters and name not in ("self", "cls"):
-                    if (
-                        flow.scope.type == "function_definition"
-                        and py.is_route_handler(flow.scope)
-                        and name not in injected_parameters(flow.scope)
-                    ):
-                        return Taint.REQUEST
-                    best = max(best, Taint.PARAMETER)
-                    continue
-            best = max(best, Taint.UNKNOWN)
-        elif kind in ("string", "concatenated_string"):
-            for child in current.named_children:
-                if child.type == "interpolation":
-                    expression = child.child_by_field_name("expression")
-                    if expression is not None:
-                        stack.append(expression)
-                elif child.type == "string":
-                    stack.append(child)
-        elif kind in ("integer", "float", "true", "false", "none", "lambda", "comment"):
-            continue
-        elif kind == "keyword_argument":
-            value = current.child_by_field_name("value")
-            if value is not None:
-                stack.append(value)
-        else:
-            stack.extend(current.named_children)
-    return best
+    """Where the data in ``node`` comes from, for a sink of ``kind`` (see ``_support.taint``):
+    sanitizers of that kind (``data/models/python*.toml``) on the way make it clean."""
+    return py.taint(node, flow, imports, kind, direct=direct)
 
 
 _INJECTED = re.compile(r"\b(?:Depends|Security|Inject|Provide)\s*\(")
@@ -171,20 +84,18 @@ def injected_parameters(function: Node) -> frozenset[str]:
 _FIXED_URL_HEAD = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}%]+[/?#]|/[^/\\])")
 
 
-def url_head_from_request(
-    node: Node, flow: py.Flow, imports: dict[str, str], sanitizers: frozenset[str] = frozenset()
-) -> bool:
+def url_head_from_request(node: Node, flow: py.Flow, imports: dict[str, str], kind: str) -> bool:
     """Request data decides where a URL points: it is (or starts) the URL, or comes before its host ends.
 
     ``f"https://api.example.com/users/{user_id}"`` is not: the client picks a path on a fixed host.
     """
     values = py.resolve(node, flow)
     if len(values) != 1:
-        return request_taint(node, flow, imports, sanitizers) == Taint.REQUEST
+        return request_taint(node, flow, imports, kind, direct=True) == Taint.REQUEST
     value = py.unparenthesize(values[0])
     parts = _url_parts(value)
     if parts is None:
-        return request_taint(value, flow, imports, sanitizers) == Taint.REQUEST
+        return request_taint(value, flow, imports, kind, direct=True) == Taint.REQUEST
     head = ""
     for is_literal, part in parts:
         if is_literal:
@@ -192,7 +103,7 @@ def url_head_from_request(
             continue
         if _FIXED_URL_HEAD.match(head):
             return False
-        if request_taint(part, flow, imports, sanitizers) == Taint.REQUEST:
+        if request_taint(part, flow, imports, kind, direct=True) == Taint.REQUEST:
             return True
         if not head:
             # A base URL from a variable or setting (`API_BASE + "/x/" + name`) fixes the host.
@@ -358,19 +269,34 @@ def dotted_module_reference(
     return module, TextEdit(Span(line, 0, line, 0), f"{line_indent(document, statement)}import {module}\n")
 
 
-class RequestSinkRule(py.CallRule):
-    """Request data reaching a sink argument, unsanitised and unchecked, is reported."""
+def sink_names(kind: str) -> frozenset[str]:
+    """Last names of the sinks of ``kind`` in the Python models, for dispatching calls to a rule."""
+    return frozenset(
+        row.name.rsplit(".", 1)[-1]
+        for row in load_models("python").sinks.rows
+        if row.kind == kind and row.name
+    )
 
-    # Qualified callee name -> (positional index or None, keyword or None) of the argument that matters.
-    sinks: ClassVar[dict[str, tuple[int | None, str | None]]] = {}
-    sanitizers: ClassVar[frozenset[str]] = frozenset()
-    safe_attributes: ClassVar[frozenset[str]] = frozenset()
+
+class RequestSinkRule(py.CallRule):
+    """Request data reaching a sink of ``kind`` (rows of ``data/models/python*.toml``), not sanitized
+    for that kind and not checked, is reported."""
+
+    kind: ClassVar[str] = ""
     guard: ClassVar[re.Pattern[str] | None] = None
     # For URLs: request data only matters when it decides the destination (see url_head_from_request).
     url_sink: ClassVar[bool] = False
 
-    def sink_spec(self, name: str, call: Node) -> tuple[int | None, str | None] | None:
-        return self.sinks.get(name)
+    def sink_positions(self, name: str, call: Node, models: Models) -> list[tuple[int | None, str | None]]:
+        """(position, keyword) of each argument of the call that reaches a ``kind`` sink."""
+        positions: list[tuple[int | None, str | None]] = []
+        for row in models.sinks.match(name, None):
+            if row.kind != self.kind:
+                continue
+            keywords = list(row.get("keywords", ()))
+            for index, position in enumerate(row.get("args", ())):
+                positions.append((position, keywords[index] if index < len(keywords) else None))
+        return positions
 
     def sink_argument(self, call: Node, spec: tuple[int | None, str | None]) -> Node | None:
         index, keyword = spec
@@ -382,20 +308,20 @@ class RequestSinkRule(py.CallRule):
     def check_call(
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
     ) -> Iterable[Finding]:
-        spec = self.sink_spec(name, call)
-        if spec is None:
-            return
-        value = self.sink_argument(call, spec)
-        if value is None or py.is_literal(value):
-            return
         flow, imports = call_info(call, unit, document, context)
-        if request_taint(value, flow, imports, self.sanitizers, self.safe_attributes) != Taint.REQUEST:
+        models = py.python_dataflow(call, context).models
+        for spec in self.sink_positions(name, call, models):
+            value = self.sink_argument(call, spec)
+            if value is None or py.is_literal(value):
+                continue
+            if request_taint(value, flow, imports, self.kind, direct=self.direct_only) != Taint.REQUEST:
+                continue
+            if self.url_sink and not url_head_from_request(value, flow, imports, self.kind):
+                continue
+            if self.guard is not None and guarded(flow.scope, self.guard):
+                return
+            yield self.report(call, name, value, document)
             return
-        if self.url_sink and not url_head_from_request(value, flow, imports, self.sanitizers):
-            return
-        if self.guard is not None and guarded(flow.scope, self.guard):
-            return
-        yield self.report(call, name, value, document)
 
     def report(self, call: Node, name: str, value: Node, document: Document) -> Finding:
         raise NotImplementedError

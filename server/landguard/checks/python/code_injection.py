@@ -1,10 +1,12 @@
 """Code injection: ``eval``, ``exec`` or ``compile`` run on a value that is not a literal.
 
 ## What it does
-Flags calls of the builtins `eval`, `exec` and `compile` whose code argument is not a string
-literal. A local function that happens to be called `eval` is not flagged; a renamed import of
-the builtin (`from builtins import eval as run`) is. Data from a web request raises the
-confidence.
+Flags calls of the builtins `eval`, `exec` and `compile` when data from outside the function
+reaches the code argument: a web request (high confidence), the function's arguments (medium),
+command-line arguments or stdin (low). Constants, values from helpers that return constants and
+values converted with `int()` are not flagged, nor is `eval(compile(...))` (judged at the inner
+call). A local function that happens to be called `eval` is not flagged; a renamed import of the
+builtin (`from builtins import eval as run`) is.
 
 ## Why is this bad?
 Whoever controls the string runs arbitrary Python in your process: `eval(request.args["x"])`
@@ -64,6 +66,7 @@ _BUILTINS = ("eval", "exec", "compile")
 
 class CodeInjectionCheck(py.CallRule):
     rule = RULE
+    kind = "code"
     callee_names = frozenset(_BUILTINS)
 
     def check_call(
@@ -81,8 +84,12 @@ class CodeInjectionCheck(py.CallRule):
         imports = py.scope_imports(call, document, context)
         if py.is_literal_string(py.resolve(code, flow)[-1]) and len(py.resolve(code, flow)) == 1:
             return  # a variable holding a constant string
-        taint = py.taint(code, flow, imports)
-        confidence = Confidence.HIGH if taint == py.Taint.REQUEST else RULE.confidence
+        taint = py.taint(code, flow, imports, "code")
+        if taint not in (py.Taint.REQUEST, py.Taint.PARAMETER, py.Taint.LOCAL):
+            return  # a constant, sanitized, or nothing from outside the function reaches it
+        confidence = {py.Taint.REQUEST: Confidence.HIGH, py.Taint.LOCAL: Confidence.LOW}.get(
+            taint, RULE.confidence
+        )
         source = " from the web request" if taint == py.Taint.REQUEST else ""
         fixes = []
         if builtin == "eval":

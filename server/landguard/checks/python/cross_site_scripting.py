@@ -83,24 +83,7 @@ _SAFE_MARKERS = frozenset(
 )
 _FORMAT_HTML = frozenset({"django.utils.html.format_html"})
 _RESPONSE_CALLS = frozenset({"make_response", "HttpResponse", "HTMLResponse", "Response"})
-_ESCAPERS = frozenset(
-    {
-        "escape",
-        "conditional_escape",
-        "clean",
-        "linkify",
-        "escape_silent",
-        "quote",
-        "quote_plus",
-        "urlencode",
-        "format_html",
-        "strip_tags",
-        "render_template",
-        "render",
-        "url_for",
-        "reverse",
-    }
-)
+KIND = "xss"
 _HTML_TAG = re.compile(r"<\s*[a-zA-Z!/]")
 _HTML_BYTES = re.compile(rb"<\s*[a-zA-Z!/]")
 _CALLEE_NAMES = frozenset(n.rsplit(".", 1)[-1] for n in _TEMPLATE_SINKS | _SAFE_MARKERS | _FORMAT_HTML)
@@ -108,6 +91,7 @@ _CALLEE_NAMES = frozenset(n.rsplit(".", 1)[-1] for n in _TEMPLATE_SINKS | _SAFE_
 
 class CrossSiteScriptingCheck(py.CallRule):
     rule = RULE
+    kind = "xss"
     callee_names = _CALLEE_NAMES
     # Views are decorated (routes) or take `request`; the HTML check needs one of these in the unit.
     unit_markers = (b"request", b"@")
@@ -144,16 +128,18 @@ class CrossSiteScriptingCheck(py.CallRule):
         resolved = py.resolve(value, flow)
         if all(py.is_literal(v) or _is_constant_name(v) for v in resolved):
             return None
-        taint = web.request_taint(value, flow, imports, _ESCAPERS)
-        if taint == web.Taint.LITERAL:
-            return None  # escaped, or built only from constants
+        taint = web.request_taint(value, flow, imports, KIND)
+        if taint in (web.Taint.LITERAL, web.Taint.UNKNOWN):
+            return None  # escaped, constant, or no sign of outside data
         build = py.string_building(value, flow)
         if taint == web.Taint.REQUEST:
             confidence, why = Confidence.HIGH, "comes from the web request"
         elif build is not None:
-            confidence, why = Confidence.MEDIUM, "is built from variables"
+            confidence, why = Confidence.MEDIUM, "is built from the function's arguments"
+        elif name in _FORMAT_HTML:
+            confidence, why = Confidence.MEDIUM, "comes from the function's arguments"
         else:
-            confidence, why = Confidence.LOW, "is not a literal"
+            return None  # passing a caller's value through: the caller decides what it marks safe
         return RULE.finding(
             document.node_span(call),
             f"{what} {why} and is not escaped; escape the values (markupsafe.escape, format_html) "
@@ -186,7 +172,7 @@ class CrossSiteScriptingCheck(py.CallRule):
                 continue
             imports = py.scope_imports(where, document, context)
             if any(
-                web.request_taint(part, flow, imports, _ESCAPERS) == web.Taint.REQUEST
+                web.request_taint(part, flow, imports, KIND) == web.Taint.REQUEST
                 for part in build.dynamic_parts
             ):
                 yield RULE.finding(

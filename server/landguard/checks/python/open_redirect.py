@@ -60,28 +60,16 @@ RULE = Rule(
     languages=py.PYTHON,
 )
 
-_SINKS: dict[str, tuple[int | None, str | None]] = {
-    "flask.redirect": (0, "location"),
-    "werkzeug.utils.redirect": (0, "location"),
-    "quart.redirect": (0, "location"),
-    "django.shortcuts.redirect": (0, "to"),
-    "django.http.HttpResponseRedirect": (0, "redirect_to"),
-    "django.http.HttpResponsePermanentRedirect": (0, "redirect_to"),
-    "django.http.response.HttpResponseRedirect": (0, "redirect_to"),
-    "starlette.responses.RedirectResponse": (0, "url"),
-    "fastapi.responses.RedirectResponse": (0, "url"),
-}
-_SANITIZERS = frozenset({"url_for", "reverse", "reverse_lazy", "url_path_for"})
 _GUARD = re.compile(r"url_has_allowed_host_and_scheme|is_safe_url|is_safe_redirect|\.netloc\b|\.hostname\b")
 
 
 class OpenRedirectCheck(web.RequestSinkRule):
     rule = RULE
-    callee_names = frozenset(name.rsplit(".", 1)[-1] for name in _SINKS)
-    sinks = _SINKS
-    sanitizers = _SANITIZERS
+    kind = "redirect"
+    callee_names = web.sink_names("redirect")
     guard = _GUARD
     url_sink = True
+    direct_only = True
 
     def report(self, call: Node, name: str, value: Node, document: Document) -> Finding:
         return RULE.finding(

@@ -47,6 +47,7 @@ from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
+from landguard.dataflow.models import Models
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
@@ -62,54 +63,7 @@ RULE = Rule(
     languages=py.PYTHON,
 )
 
-_FIRST = (0, "file")
-_SINKS: dict[str, tuple[int | None, str | None]] = {
-    "open": _FIRST,
-    "builtins.open": _FIRST,
-    "io.open": _FIRST,
-    "codecs.open": (0, "filename"),
-    "os.open": (0, "path"),
-    "pathlib.Path": (0, None),
-    "pathlib.PurePath": (0, None),
-    "pathlib.PosixPath": (0, None),
-    "flask.send_file": (0, "path_or_file"),
-    "flask.helpers.send_file": (0, "path_or_file"),
-    "starlette.responses.FileResponse": (0, "path"),
-    "fastapi.responses.FileResponse": (0, "path"),
-    "django.http.FileResponse": (0, None),
-    "os.remove": (0, "path"),
-    "os.unlink": (0, "path"),
-    "os.rmdir": (0, "path"),
-    "os.removedirs": (0, "name"),
-    "os.makedirs": (0, "name"),
-    "os.mkdir": (0, "path"),
-    "os.listdir": (0, "path"),
-    "os.scandir": (0, "path"),
-    "os.chmod": (0, "path"),
-    "os.rename": (0, "src"),
-    "os.replace": (0, "src"),
-    "shutil.rmtree": (0, "path"),
-    "shutil.copy": (0, "src"),
-    "shutil.copy2": (0, "src"),
-    "shutil.copyfile": (0, "src"),
-    "shutil.copytree": (0, "src"),
-    "shutil.move": (0, "src"),
-}
-# Destination arguments are sinks too (writing to an attacker-chosen place).
-_SECOND_ARGUMENT = frozenset(
-    {
-        "os.rename",
-        "os.replace",
-        "shutil.copy",
-        "shutil.copy2",
-        "shutil.copyfile",
-        "shutil.copytree",
-        "shutil.move",
-    }
-)
-_SANITIZERS = frozenset(
-    {"secure_filename", "safe_join", "basename", "send_from_directory", "quote", "uuid4", "hexdigest"}
-)
+_LAST_COMPONENT = frozenset({"name", "stem", "suffix"})
 _GUARD = re.compile(
     r"is_relative_to\s*\(|commonpath\s*\(|relative_to\s*\(|(?:realpath|abspath|resolve)\s*\([^\n]*\n?[^\n]*startswith"
     r"|\"\.\.\"\s+(?:not\s+)?in\b|'\.\.'\s+(?:not\s+)?in\b"
@@ -136,42 +90,21 @@ def _shutil_copy_names(document: Document, context: CheckContext) -> tuple[tuple
 
 class PathTraversalCheck(web.RequestSinkRule):
     rule = RULE
+    kind = "path"
     # `copy` is left out of the dispatch names: `.copy()` is everywhere (dicts, lists, Decimals), and
     # every unit calling it would pay for the call query. `shutil.copy` is found by ``check_unit``.
-    callee_names = frozenset(name.rsplit(".", 1)[-1] for name in _SINKS) - {"copy"}
-    sinks = _SINKS
-    sanitizers = _SANITIZERS
-    safe_attributes = frozenset({"name", "stem", "suffix"})
+    callee_names = web.sink_names("path") - {"copy"}
     guard = _GUARD
 
-    def sink_spec(self, name: str, call: Node) -> tuple[int | None, str | None] | None:
-        spec = _SINKS.get(name)
-        if spec is not None and name.startswith("pathlib."):
+    def sink_positions(self, name: str, call: Node, models: Models) -> list[tuple[int | None, str | None]]:
+        if name.startswith("pathlib."):
             parent = call.parent
-            # `Path(name).name` keeps only the last component: that is the sanitising idiom.
-            if (
-                parent is not None
-                and parent.type == "attribute"
-                and py.text(parent.child_by_field_name("attribute")) in self.safe_attributes
-            ):
-                return None
-        return spec
-
-    def check_call(
-        self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
-    ) -> Iterable[Finding]:
-        reported = list(super().check_call(call, name, unit, document, context))
-        yield from reported
-        if reported or name not in _SECOND_ARGUMENT:
-            return
-        # Copies and moves also write: an attacker-chosen destination is as bad as a source.
-        destination = py.argument(call, 1, "dst")
-        if destination is None or py.is_literal(destination):
-            return
-        flow, imports = web.call_info(call, unit, document, context)
-        taint = web.request_taint(destination, flow, imports, self.sanitizers, self.safe_attributes)
-        if taint == web.Taint.REQUEST and not web.guarded(flow.scope, _GUARD):
-            yield self.report(call, name, destination, document)
+            # `Path(name).name` keeps only the last component: that is the sanitising idiom, and
+            # building a Path touches no file.
+            if parent is not None and parent.type == "attribute":
+                if py.text(parent.child_by_field_name("attribute")) in _LAST_COMPONENT:
+                    return []
+        return super().sink_positions(name, call, models)
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         """`shutil.copy(...)`, however shutil or copy was imported."""

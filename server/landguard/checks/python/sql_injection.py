@@ -2,11 +2,15 @@
 
 ## What it does
 Flags SQL passed to `execute`/`executemany`/`executescript`, SQLAlchemy `text()`, Django
-`raw()`/`extra(where=...)`/`RawSQL`, and `pandas.read_sql*` when the query is built with an
-f-string, `%` formatting, `.format()` or `+` from a value that is not a literal — directly, or
-through a variable assigned earlier in the same function. Values from a web request raise the
-confidence. Module constants (`f"SELECT * FROM {TABLE}"`) and placeholder lists
-(`",".join("?" * len(ids))`) are not flagged.
+`raw()`/`extra(where=...)`/`RawSQL`, `pandas.read_sql*` and any sink of kind `sql` in the models
+(`data/models/python*.toml`, or your own under `[tool.landguard.models.python]`), when untrusted
+data reaches the query, as the dataflow core follows it through variables, branches, containers
+and same-file helpers: data from a web request (high confidence, also when the request supplies
+the whole statement or reaches a query inside a helper), or the function's own arguments built
+into the query with an f-string, `%`, `.format()` or `+` (medium). Module constants
+(`f"SELECT * FROM {TABLE}"`), placeholder lists (`",".join("?" * len(ids))`), values passed
+through `int()` or an allowlist check, and queries in branches that can never run are not
+flagged. An HTML escaper is not a SQL sanitizer.
 
 ## Why is this bad?
 The value becomes SQL. A name like `x' OR '1'='1` returns every row; `1; DROP TABLE users`
@@ -62,6 +66,7 @@ RULE = Rule(
     aliases=("B608", "S608", "B611", "S611"),
 )
 
+KIND = "sql"
 _EXECUTE_METHODS = frozenset({"execute", "executemany", "executescript", "mogrify"})
 _SINKS = _EXECUTE_METHODS | {"text", "raw", "extra", "RawSQL", "read_sql", "read_sql_query"}
 # Statement shapes, not single words: "from" or "where" alone occur in any English message.
@@ -79,6 +84,7 @@ _FORMAT_DRIVERS = ("psycopg2", "psycopg", "pymysql", "MySQLdb", "mysql", "django
 
 class SqlInjectionCheck(py.CallRule):
     rule = RULE
+    kind = "sql"
     callee_names = _SINKS
 
     def check_call(
@@ -116,11 +122,22 @@ class SqlInjectionCheck(py.CallRule):
         if query is None:
             return
         flow = self.flow_for(call, unit, context)
-        build = py.string_building(query, flow)
-        if build is None or not _looks_like_sql(build.literal_text) or _is_safe_build(build, flow):
-            return
         imports = py.scope_imports(call, document, context)
-        taint = max((py.taint(part, flow, imports) for part in build.dynamic_parts), default=py.Taint.UNKNOWN)
+        taint = py.taint(query, flow, imports, KIND)
+        if taint not in (py.Taint.REQUEST, py.Taint.PARAMETER):
+            return  # constants, placeholders, sanitized values, or nothing from outside the function
+        build = py.string_building(query, flow)
+        if build is None or not _looks_like_sql(build.literal_text):
+            if taint != py.Taint.REQUEST or build is not None:
+                return  # a wrapper running the SQL its caller passed is judged at the caller
+            if query.type == "call" and py.callee_attribute(query) in _SINKS:
+                return  # `execute(text(...))`: judged at the inner call
+            yield RULE.finding(
+                document.node_span(call),
+                "SQL text comes from the web request; the client chooses the whole statement",
+                confidence=Confidence.HIGH,
+            )
+            return
         confidence = Confidence.HIGH if taint == py.Taint.REQUEST else RULE.confidence
         how = {"f-string": "an f-string", "percent": "% formatting", "format": ".format()", "concat": "+"}[
             build.kind
@@ -148,7 +165,9 @@ class SqlInjectionCheck(py.CallRule):
             elements = value.named_children if value.type in ("list", "tuple") else [value]
             for element in elements:
                 build = py.string_building(element, flow)
-                if build is not None and not _is_safe_build(build, flow):
+                imports = py.scope_imports(call, document, context)
+                tainted = py.taint(element, flow, imports, KIND) in (py.Taint.REQUEST, py.Taint.PARAMETER)
+                if build is not None and tainted:
                     yield RULE.finding(
                         document.node_span(call),
                         f"`extra({keyword_name}=...)` gets SQL built from non-literal values; use `params=`",

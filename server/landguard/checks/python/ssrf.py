@@ -46,6 +46,7 @@ from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
+from landguard.dataflow.models import Models
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
@@ -63,19 +64,6 @@ RULE = Rule(
 
 _VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
 _URL_FIRST = (0, "url")
-_SINKS: dict[str, tuple[int | None, str | None]] = {
-    **{f"requests.{verb}": _URL_FIRST for verb in _VERBS},
-    **{f"httpx.{verb}": _URL_FIRST for verb in _VERBS},
-    "requests.request": (1, "url"),
-    "httpx.request": (1, "url"),
-    "httpx.stream": (1, "url"),
-    "urllib.request.urlopen": _URL_FIRST,
-    "urllib.request.Request": _URL_FIRST,
-    "urllib.request.urlretrieve": _URL_FIRST,
-    "urllib2.urlopen": _URL_FIRST,
-    "aiohttp.request": (1, "url"),
-    "urllib3.request": (1, "url"),
-}
 # Methods of client objects (`session.get(url)`, `client.post(url)`, `http.request("GET", url)`).
 _CLIENT_METHODS = {**{verb: _URL_FIRST for verb in _VERBS}, "request": (1, "url"), "stream": (1, "url")}
 _CLIENT_NAME = re.compile(r"(?:^|[._])(?:session|client|http|pool|pool_manager|requests_session|sess)$", re.I)
@@ -87,22 +75,23 @@ _GUARD = re.compile(
 
 class SsrfCheck(web.RequestSinkRule):
     rule = RULE
-    callee_names = frozenset({name.rsplit(".", 1)[-1] for name in _SINKS} | set(_CLIENT_METHODS))
-    sinks = _SINKS
+    kind = "ssrf"
+    callee_names = web.sink_names("ssrf") | frozenset(_CLIENT_METHODS)
     guard = _GUARD
     url_sink = True
+    direct_only = True
 
-    def sink_spec(self, name: str, call: Node) -> tuple[int | None, str | None] | None:
-        spec = _SINKS.get(name)
-        if spec is not None:
-            return spec
+    def sink_positions(self, name: str, call: Node, models: Models) -> list[tuple[int | None, str | None]]:
+        positions = super().sink_positions(name, call, models)
+        if positions:
+            return positions
         base, _, method = name.rpartition(".")
         if method not in _CLIENT_METHODS or not base:
-            return None
+            return []
         # Unknown receivers only when their name says "HTTP client"; `flask.session.get` is a dict.
         if base.split(".", 1)[0] in _WEB_FRAMEWORKS or not _CLIENT_NAME.search(base):
-            return None
-        return _CLIENT_METHODS[method]
+            return []
+        return [_CLIENT_METHODS[method]]
 
     def report(self, call: Node, name: str, value: Node, document: Document) -> Finding:
         return RULE.finding(

@@ -1,0 +1,1051 @@
+"""The Python adapter: tree-sitter Python -> dataflow IR, with names resolved through imports.
+
+The only code (with the Python rules' syntax helpers) that knows tree-sitter-python's node
+names. ``PythonFlow`` is what the rules use: built once per analysis run for a document, it
+lowers the functions around a unit on demand, runs the dataflow core over them, and answers
+"what reaches this call?" (``fact(call_node)``) with the core's ``CallFact``.
+
+Lowering, in brief:
+
+- statements: assignments (chained, augmented, destructuring, annotated), ``if/elif/else``,
+  ``for``/``while`` (+ ``else``), ``try/except/else/finally``, ``with ... as``, ``match`` (literal
+  patterns become switch cases), ``return``, ``raise``, ``assert`` (a guard: ``assert x in
+  ALLOWED``), ``break``/``continue``, nested ``def`` (a separate function and a local value);
+- expressions: literals (strings folded, f-strings as ``Concat``), names, attributes, calls
+  (receiver, positional and keyword arguments, ``*``/``**``), subscripts, ``+ - * / % ...``,
+  comparisons, ``and``/``or``/``not``, ternaries, lists/tuples/sets/dicts, lambdas; anything
+  else (comprehensions, ``await``, walrus …) becomes ``Opaque`` of its parts;
+- names: imports at module level and in enclosing functions (``import subprocess as sp`` ->
+  ``sp.run`` is ``subprocess.run``); a parameter's annotation resolved the same way is its type;
+  an unannotated ``request`` parameter is ``web.request`` (Django views, DRF);
+- parameters of route handlers (``@app.get``, ``@router.post``, ``@app.route`` …) are tagged
+  ``route`` unless the framework injects them (``Depends(...)``); AWS Lambda handlers' ``event``
+  is tagged ``lambda-event``;
+- same-file calls: a module-level ``def helper`` is called as ``helper``; a method as
+  ``self.name`` (and ``Class.name``).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from landguard.dataflow import ir
+from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts
+from landguard.dataflow.models import Models, load_models
+from landguard.dataflow.values import Value
+
+LOCAL_PREFIX = "<local>."
+REQUEST_PARAMETER_TYPE = "web.request"
+_BUILTIN_NAMES = frozenset(dir(builtins))
+_FUNCTION_TYPES = frozenset({"function_definition"})
+_DEFINITION_TYPES = frozenset({"function_definition", "class_definition", "decorated_definition"})
+_ROUTE_DECORATOR = re.compile(
+    r"^@\s*[\w.]+\.(?:get|post|put|patch|delete|head|options|route|api_route|websocket|api_view|view)\b|"
+    r"^@\s*(?:api_view|require_http_methods|require_GET|require_POST|app\.\w+|router\.\w+)\b"
+)
+_INJECTED = re.compile(r"\b(?:Depends|Security|Inject|Provide)\s*\(")
+_LAMBDA_HANDLER_NAMES = frozenset({"lambda_handler", "handler", "main"})
+_BINARY = frozenset({"+", "-", "*", "/", "//", "%"})
+_COMPARISON = frozenset({"==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not"})
+
+
+def text(node: Node | None) -> str:
+    if node is None:
+        return ""
+    raw = node.text
+    return raw.decode("utf-8", errors="replace") if raw is not None else ""
+
+
+# ---------------------------------------------------------------------------------------- imports
+
+
+def record_imports(statement: Node, into: dict[str, str]) -> None:
+    """Add the names an import statement binds to ``into`` (local name -> qualified name)."""
+    kind = statement.type
+    if kind == "import_statement":
+        for name in statement.children_by_field_name("name"):
+            if name.type == "aliased_import":
+                into[text(name.child_by_field_name("alias"))] = text(name.child_by_field_name("name"))
+            else:
+                top = text(name).split(".", 1)[0]  # `import os.path` binds `os`
+                into[top] = top
+    elif kind == "import_from_statement":
+        module_node = statement.child_by_field_name("module_name")
+        if module_node is None or module_node.type == "relative_import":
+            module = LOCAL_PREFIX.rstrip(".")
+        else:
+            module = text(module_node)
+        for name in statement.children_by_field_name("name"):
+            if name.type == "aliased_import":
+                imported = text(name.child_by_field_name("name"))
+                into[text(name.child_by_field_name("alias"))] = f"{module}.{imported}"
+            else:
+                imported = text(name)
+                into[imported.split(".", 1)[0]] = f"{module}.{imported}"
+
+
+def record_definition(statement: Node, into: dict[str, str]) -> None:
+    """A top-level def/class that hides a builtin or an import maps to ``<local>.NAME``.
+
+    Other definitions stay out, so pasting a new function leaves the import map (and with it
+    every unit's cache key) unchanged.
+    """
+    node = statement
+    if node.type == "decorated_definition":
+        node = node.child_by_field_name("definition") or node
+    if node.type in ("function_definition", "class_definition"):
+        name = text(node.child_by_field_name("name"))
+        if name and (name in _BUILTIN_NAMES or name in into):
+            into[name] = LOCAL_PREFIX + name
+
+
+_CONDITIONAL_BLOCKS = frozenset(
+    {
+        "if_statement",
+        "try_statement",
+        "with_statement",
+        "block",
+        "else_clause",
+        "elif_clause",
+        "except_clause",
+        "finally_clause",
+    }
+)
+
+
+def collect_imports(children: Iterable[Node], into: dict[str, str], depth: int = 0) -> None:
+    """Module-level imports, also inside top-level ``if``/``try`` (``try: import ujson as json``)."""
+    for child in children:
+        kind = child.type
+        if kind in ("import_statement", "import_from_statement"):
+            record_imports(child, into)
+        elif kind in _DEFINITION_TYPES:
+            record_definition(child, into)
+        elif depth < 3 and kind in _CONDITIONAL_BLOCKS:
+            collect_imports(child.named_children, into, depth + 1)
+
+
+def qualify(dotted: str, imports: dict[str, str]) -> str:
+    head, _, rest = dotted.partition(".")
+    base = imports.get(head, head)
+    return f"{base}.{rest}" if rest else base
+
+
+# ---------------------------------------------------------------------------------------- literals
+
+
+def string_value(node: Node) -> str | None:
+    """The value of a string literal without interpolations (bytes decoded as latin-1)."""
+    children = node.children
+    if any(child.type == "interpolation" for child in children):
+        return None
+    # Fast path: a plain literal without escapes is its content (most strings in real code).
+    if 2 <= len(children) <= 3 and children[0].type == "string_start" and children[-1].type == "string_end":
+        prefix = text(children[0]).rstrip("'\"").lower()
+        if prefix in ("", "r", "b", "rb", "br", "u"):
+            return text(children[1]) if len(children) == 3 and children[1].type == "string_content" else ""
+    try:
+        value = ast.literal_eval(text(node))
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return value if isinstance(value, str) else None
+
+
+def _number(node: Node) -> int | float | None:
+    try:
+        value = ast.literal_eval(text(node).replace("_", ""))
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return value if isinstance(value, (int, float)) else None
+
+
+# ---------------------------------------------------------------------------------------- lowering
+
+
+def is_route_handler(function: Node) -> bool:
+    parent = function.parent
+    if parent is None or parent.type != "decorated_definition":
+        return False
+    return any(_ROUTE_DECORATOR.match(text(d)) for d in parent.children if d.type == "decorator")
+
+
+def decorator_texts(function: Node) -> list[str]:
+    parent = function.parent
+    if parent is None or parent.type != "decorated_definition":
+        return []
+    return [text(d) for d in parent.children if d.type == "decorator"]
+
+
+@dataclass
+class _Lowered:
+    """Everything lowered from one unit: its functions, and each call node's IR call."""
+
+    functions: list[ir.Function] = field(default_factory=list)
+    owner: dict[int, ir.Function] = field(default_factory=dict)  # call node id -> function
+
+
+class _Lowerer:
+    def __init__(self, imports: dict[str, str], lowered: _Lowered) -> None:
+        self.imports = imports
+        self.lowered = lowered
+        self.pending_calls: list[list[int]] = []
+        self.pending_callees: list[set[str]] = []
+
+    # -- functions
+
+    def function(
+        self, node: Node, class_name: str | None = None, outer_imports: dict[str, str] | None = None
+    ) -> ir.Function:
+        name = text(node.child_by_field_name("name"))
+        imports = dict(outer_imports if outer_imports is not None else self.imports)
+        body_node = node.child_by_field_name("body")
+        for statement in _statements(body_node):
+            if statement.type in ("import_statement", "import_from_statement"):
+                record_imports(statement, imports)
+        saved = self.imports
+        self.imports = imports
+        params = self._parameters(node, class_name)
+        for param in params:
+            # A parameter hides a module name or builtin of the same spelling (`def f(eval): eval(x)`).
+            if param.type:
+                imports[param.name] = param.type
+            elif param.name in imports or param.name in _BUILTIN_NAMES:
+                imports[param.name] = LOCAL_PREFIX + param.name
+            else:
+                imports.pop(param.name, None)
+        self.pending_calls.append([])
+        self.pending_callees.append(set())
+        body = self.block(body_node)
+        calls = self.pending_calls.pop()
+        callees = self.pending_callees.pop()
+        if self.pending_callees:
+            self.pending_callees[-1] |= callees  # a nested function's calls are its parent's too
+        self.imports = saved
+        decorators = decorator_texts(node)
+        tags = set()
+        if is_route_handler(node):
+            tags.add("route")
+        if any(d.startswith("@staticmethod") for d in decorators):
+            tags.add("static")
+        key = name
+        aliases: tuple[str, ...] = ()
+        if class_name is not None:
+            key = (
+                f"self.{name}"
+                if params and "self" in params[0].tags or not params
+                else f"{class_name}.{name}"
+            )
+            aliases = (f"{class_name}.{name}", f"cls.{name}")
+        function = ir.Function(
+            name=name,
+            params=tuple(params),
+            body=tuple(body),
+            key=key,
+            class_name=class_name,
+            tags=frozenset(tags),
+            node=node,
+            extra={"aliases": aliases, "callees": frozenset(callees)},
+        )
+        self.lowered.functions.append(function)
+        for call_id in calls:
+            self.lowered.owner.setdefault(call_id, function)
+        return function
+
+    def module_statements(self, nodes: list[Node]) -> ir.Function:
+        self.pending_calls.append([])
+        body = [stmt for node in nodes for stmt in self.statement(node)]
+        calls = self.pending_calls.pop()
+        function = ir.Function("<module>", (), tuple(body), key=None, node=nodes[0] if nodes else None)
+        self.lowered.functions.append(function)
+        for call_id in calls:
+            self.lowered.owner.setdefault(call_id, function)
+        return function
+
+    def _parameters(self, function: Node, class_name: str | None) -> list[ir.Param]:
+        parameters = function.child_by_field_name("parameters")
+        if parameters is None:
+            return []
+        route = is_route_handler(function)
+        lambda_handler = text(function.child_by_field_name("name")) in _LAMBDA_HANDLER_NAMES
+        found: list[ir.Param] = []
+        position = 0
+        for parameter in parameters.named_children:
+            name_node, annotation, default = parameter, None, None
+            kind = parameter.type
+            if kind in ("default_parameter", "typed_default_parameter"):
+                name_node = parameter.child_by_field_name("name")
+                annotation = parameter.child_by_field_name("type")
+                default = parameter.child_by_field_name("value")
+            elif kind == "typed_parameter":
+                name_node = parameter.named_children[0] if parameter.named_children else None
+                annotation = parameter.child_by_field_name("type")
+            elif kind in ("list_splat_pattern", "dictionary_splat_pattern"):
+                name_node = parameter.named_children[0] if parameter.named_children else None
+            if name_node is None or name_node.type != "identifier":
+                continue
+            name = text(name_node)
+            tags: set[str] = set()
+            if class_name is not None and not found and name in ("self", "cls"):
+                tags.add("self")
+                found.append(ir.Param(name, -1, frozenset(tags), None, name_node))
+                continue
+            type_name = None
+            if annotation is not None:
+                type_name = qualify(text(annotation).strip().strip("'\""), self.imports)
+            elif name in ("request", "req"):
+                type_name = REQUEST_PARAMETER_TYPE
+            injected = default is not None and _INJECTED.search(text(default)) is not None
+            if route and not injected and kind not in ("list_splat_pattern", "dictionary_splat_pattern"):
+                if type_name is None or not _is_framework_object(type_name):
+                    tags.add("route")
+            if lambda_handler and name == "event" and position == 0:
+                tags.add("lambda-event")
+            index = position if kind not in ("list_splat_pattern", "dictionary_splat_pattern") else -2
+            found.append(ir.Param(name, index, frozenset(tags), type_name, name_node))
+            position += 1
+        return found
+
+    # -- statements
+
+    def block(self, node: Node | None) -> list[ir.Stmt]:
+        return [stmt for child in _statements(node) for stmt in self.statement(child)]
+
+    def statement(self, node: Node) -> list[ir.Stmt]:
+        kind = node.type
+        if kind == "expression_statement":
+            result: list[ir.Stmt] = []
+            for child in node.named_children:
+                result.extend(self._expression_statement(child))
+            return result
+        if kind == "return_statement":
+            value = node.named_children[0] if node.named_children else None
+            return [ir.Return(self.expr(value) if value is not None else None, node)]
+        if kind == "raise_statement":
+            value = node.named_children[0] if node.named_children else None
+            return [ir.Raise(self.expr(value) if value is not None else None, node)]
+        if kind == "if_statement":
+            return [self._if(node)]
+        if kind == "for_statement":
+            target = node.child_by_field_name("left")
+            iterable = node.child_by_field_name("right")
+            binding = ir.Assign(self.target(target), ir.Index(self.expr(iterable), ir.Opaque()), node)
+            body = [binding, *self.block(node.child_by_field_name("body"))]
+            orelse = self._else(node.child_by_field_name("alternative"))
+            return [ir.Loop(tuple(body), None, tuple(orelse), node=node)]
+        if kind == "while_statement":
+            test = self.expr(node.child_by_field_name("condition"))
+            body = self.block(node.child_by_field_name("body"))
+            orelse = self._else(node.child_by_field_name("alternative"))
+            return [ir.Loop(tuple(body), test, tuple(orelse), node=node)]
+        if kind == "try_statement":
+            return [self._try(node)]
+        if kind == "with_statement":
+            result = []
+            for clause in node.named_children:
+                if clause.type != "with_clause":
+                    continue
+                for item in clause.named_children:
+                    value = item.child_by_field_name("value")
+                    if value is None:
+                        continue
+                    if value.type == "as_pattern":
+                        alias = value.child_by_field_name("alias")
+                        inner = value.named_children[0] if value.named_children else None
+                        target = (
+                            alias.named_children[0] if alias is not None and alias.named_children else None
+                        )
+                        if inner is not None and target is not None:
+                            result.append(ir.Assign(self.target(target), self.expr(inner), item))
+                            continue
+                    result.append(ir.Eval(self.expr(value), item))
+            result.extend(self.block(node.child_by_field_name("body")))
+            return result
+        if kind == "match_statement":
+            return [self._match(node)]
+        if kind == "assert_statement":
+            condition = node.named_children[0] if node.named_children else None
+            if condition is None:
+                return []
+            return [ir.If(ir.Unary("not", self.expr(condition)), (ir.Raise(None, node),), (), node)]
+        if kind == "break_statement":
+            return [ir.Break(node)]
+        if kind == "continue_statement":
+            return [ir.Continue(node)]
+        if kind == "decorated_definition":
+            definition = node.child_by_field_name("definition")
+            return self.statement(definition) if definition is not None else []
+        if kind == "function_definition":
+            function = self.function(node, None, self.imports)
+            return [ir.Define(function, node)]
+        if kind == "class_definition":
+            body = node.child_by_field_name("body")
+            class_name = text(node.child_by_field_name("name"))
+            for member in _statements(body):
+                definition = (
+                    member.child_by_field_name("definition")
+                    if member.type == "decorated_definition"
+                    else member
+                )
+                if definition is not None and definition.type == "function_definition":
+                    self.function(definition, class_name, self.imports)
+            return []
+        if kind in ("delete_statement", "global_statement", "nonlocal_statement", "pass_statement"):
+            return []
+        if kind in ("import_statement", "import_from_statement", "future_import_statement"):
+            return []
+        if kind in ("print_statement", "exec_statement"):
+            return [ir.Eval(ir.Opaque(tuple(self.expr(c) for c in node.named_children)), node)]
+        # Anything else (type aliases, ERROR nodes): evaluate what it contains for its calls.
+        return [ir.Eval(ir.Opaque(tuple(self.expr(c) for c in node.named_children if c.is_named)), node)]
+
+    def _expression_statement(self, node: Node) -> list[ir.Stmt]:
+        if node.type == "assignment":
+            return self._assignment(node)
+        if node.type == "augmented_assignment":
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            operator = text(node.child_by_field_name("operator")).rstrip("=")
+            if left is None or right is None:
+                return []
+            current = self.expr(left)
+            value: ir.Expr
+            if operator in _BINARY:
+                value = ir.BinOp(operator, current, self.expr(right), node)
+            else:
+                value = ir.Opaque((current, self.expr(right)), node)
+            return [ir.Assign(self.target(left), value, node)]
+        return [ir.Eval(self.expr(node), node)]
+
+    def _assignment(self, node: Node) -> list[ir.Stmt]:
+        targets = []
+        current = node
+        while current is not None and current.type == "assignment":
+            left = current.child_by_field_name("left")
+            if left is not None:
+                targets.append(left)
+            right = current.child_by_field_name("right")
+            if right is None:  # an annotation without a value: `x: int`
+                return []
+            current = right
+        value = self.expr(current)
+        return [ir.Assign(self.target(t), value, node) for t in targets]
+
+    def _if(self, node: Node) -> ir.If:
+        test = self.expr(node.child_by_field_name("condition"))
+        body = self.block(node.child_by_field_name("consequence"))
+        alternatives = node.children_by_field_name("alternative")
+        orelse: list[ir.Stmt] = []
+        # elif chains nest: `if a: … elif b: … else: …` is `if a: … else: (if b: … else: …)`
+        for alternative in reversed(alternatives):
+            if alternative.type == "elif_clause":
+                orelse = [
+                    ir.If(
+                        self.expr(alternative.child_by_field_name("condition")),
+                        tuple(self.block(alternative.child_by_field_name("consequence"))),
+                        tuple(orelse),
+                        alternative,
+                    )
+                ]
+            else:
+                orelse = self._else(alternative)
+        return ir.If(test, tuple(body), tuple(orelse), node)
+
+    def _else(self, node: Node | None) -> list[ir.Stmt]:
+        if node is None:
+            return []
+        return self.block(node.child_by_field_name("body") or _first_block(node))
+
+    def _try(self, node: Node) -> ir.Try:
+        body = self.block(node.child_by_field_name("body"))
+        handlers, orelse, final = [], [], []
+        for child in node.named_children:
+            if child.type in ("except_clause", "except_group_clause"):
+                handler: list[ir.Stmt] = []
+                for part in child.named_children:
+                    if part.type == "as_pattern":
+                        alias = part.child_by_field_name("alias")
+                        target = (
+                            alias.named_children[0] if alias is not None and alias.named_children else None
+                        )
+                        if target is not None:
+                            handler.append(ir.Assign(self.target(target), ir.Opaque(), part))
+                handler.extend(self.block(_first_block(child)))
+                handlers.append(tuple(handler))
+            elif child.type == "else_clause":
+                orelse = self._else(child)
+            elif child.type == "finally_clause":
+                final = self.block(_first_block(child))
+        return ir.Try(tuple(body), tuple(handlers), tuple(orelse), tuple(final), node)
+
+    def _match(self, node: Node) -> ir.Switch:
+        subject = self.expr(node.child_by_field_name("subject"))
+        cases = []
+        body = node.child_by_field_name("body")
+        for clause in body.named_children if body is not None else ():
+            if clause.type != "case_clause":
+                continue
+            tests: list[ir.Expr] = []
+            is_default = False
+            guard = clause.child_by_field_name("guard")
+            for pattern in clause.named_children:
+                if pattern.type != "case_pattern":
+                    continue
+                literal_tests = self._pattern_tests(pattern)
+                if literal_tests is None:
+                    tests.append(ir.Opaque())  # a capture or class pattern: not a constant test
+                elif not literal_tests:
+                    is_default = True
+                else:
+                    tests.extend(literal_tests)
+            if guard is not None:
+                tests = [ir.Opaque()]
+                is_default = False
+            consequence = self.block(clause.child_by_field_name("consequence"))
+            cases.append(ir.Case(() if is_default else tuple(tests), tuple(consequence)))
+        return ir.Switch(subject, tuple(cases), node)
+
+    def _pattern_tests(self, pattern: Node) -> list[ir.Expr] | None:
+        """Constant tests of a case pattern; [] for the wildcard ``_``; None if not constant."""
+        children = pattern.named_children
+        if not children:
+            return [] if text(pattern).strip() == "_" else None
+        inner = children[0]
+        if inner.type == "union_pattern":
+            tests: list[ir.Expr] = []
+            for alternative in inner.named_children:
+                value = self._literal(alternative)
+                if value is None:
+                    return None
+                tests.append(value)
+            return tests
+        value = self._literal(inner)
+        return [value] if value is not None else None
+
+    def _literal(self, node: Node) -> ir.Lit | None:
+        if node.type == "string":
+            value = string_value(node)
+            return ir.Lit(value, node) if value is not None else None
+        if node.type in ("integer", "float"):
+            number = _number(node)
+            return ir.Lit(number, node) if number is not None else None
+        if node.type in ("true", "false", "none"):
+            return ir.Lit({"true": True, "false": False, "none": None}[node.type], node)
+        return None
+
+    # -- targets and expressions
+
+    def target(self, node: Node) -> ir.Expr:
+        kind = node.type
+        if kind in ("pattern_list", "tuple_pattern", "list_pattern", "tuple", "list"):
+            return ir.Seq(tuple(self.target(c) for c in node.named_children), node)
+        if kind == "parenthesized_expression" and node.named_children:
+            return self.target(node.named_children[0])
+        if kind == "list_splat_pattern" and node.named_children:
+            return self.target(node.named_children[0])
+        if kind == "identifier":
+            return ir.Name(text(node), None, node)
+        return self.expr(node)
+
+    def expr(self, node: Node | None) -> ir.Expr:
+        if node is None:
+            return ir.Opaque()
+        kind = node.type
+        if kind == "identifier":
+            name = text(node)
+            return ir.Name(name, self.imports.get(name), node)
+        if kind == "attribute":
+            obj = node.child_by_field_name("object")
+            name = text(node.child_by_field_name("attribute"))
+            lowered = self.expr(obj)
+            qualname = _qualname_of(lowered)
+            return ir.Attr(lowered, name, f"{qualname}.{name}" if qualname else None, node)
+        if kind == "call":
+            return self._call(node)
+        if kind == "string":
+            return self._string(node)
+        if kind == "concatenated_string":
+            parts = tuple(self._string(child) for child in node.named_children if child.type == "string")
+            if all(isinstance(p, ir.Lit) for p in parts):
+                return ir.Lit("".join(str(p.value) for p in parts), node)  # type: ignore[union-attr]
+            return ir.Concat(parts, node)
+        if kind in ("integer", "float"):
+            return ir.Lit(_number(node), node)
+        if kind in ("true", "false", "none"):
+            return ir.Lit({"true": True, "false": False, "none": None}[kind], node)
+        if kind == "parenthesized_expression":
+            inner = [c for c in node.named_children if c.type != "comment"]
+            return self.expr(inner[0]) if inner else ir.Opaque((), node)
+        if kind == "binary_operator":
+            operator = text(node.child_by_field_name("operator"))
+            left = self.expr(node.child_by_field_name("left"))
+            right = self.expr(node.child_by_field_name("right"))
+            if operator in _BINARY:
+                return ir.BinOp(operator, left, right, node)
+            return ir.Opaque((left, right), node)
+        if kind == "boolean_operator":
+            operator = text(node.child_by_field_name("operator"))
+            left = self.expr(node.child_by_field_name("left"))
+            right = self.expr(node.child_by_field_name("right"))
+            return ir.BinOp(operator if operator in ("and", "or") else "or", left, right, node)
+        if kind == "not_operator":
+            return ir.Unary("not", self.expr(node.child_by_field_name("argument")), node)
+        if kind == "unary_operator":
+            operator = text(node.child_by_field_name("operator"))
+            argument = self.expr(node.child_by_field_name("argument"))
+            if operator == "-":
+                return ir.Unary("-", argument, node)
+            if operator == "+":
+                return argument
+            return ir.Opaque((argument,), node)
+        if kind == "comparison_operator":
+            return self._comparison(node)
+        if kind == "conditional_expression":
+            parts = [c for c in node.named_children if c.type != "comment"]
+            if len(parts) == 3:
+                then, test, orelse = parts
+                return ir.Cond(self.expr(test), self.expr(then), self.expr(orelse), node)
+            return ir.Opaque(tuple(self.expr(p) for p in parts), node)
+        if kind in ("list", "tuple", "set", "expression_list"):
+            items = tuple(self.expr(c) for c in node.named_children if c.type != "comment")
+            if any(c.type == "list_splat" for c in node.named_children):
+                return ir.Opaque(items, node)
+            return ir.Seq(items, node)
+        if kind == "dictionary":
+            entries: list[tuple[ir.Expr | None, ir.Expr]] = []
+            for child in node.named_children:
+                if child.type == "pair":
+                    entries.append(
+                        (
+                            self.expr(child.child_by_field_name("key")),
+                            self.expr(child.child_by_field_name("value")),
+                        )
+                    )
+                elif child.type == "dictionary_splat" and child.named_children:
+                    entries.append((None, self.expr(child.named_children[0])))
+            return ir.MapLit(tuple(entries), node)
+        if kind == "subscript":
+            value = self.expr(node.child_by_field_name("value"))
+            keys = node.children_by_field_name("subscript")
+            if len(keys) == 1 and keys[0].type != "slice":
+                return ir.Index(value, self.expr(keys[0]), node)
+            return ir.Index(value, ir.Opaque(tuple(self.expr(k) for k in keys)), node)
+        if kind == "lambda":
+            return ir.FuncRef(self._lambda(node), node)
+        if kind in (
+            "list_splat",
+            "dictionary_splat",
+            "await",
+            "keyword_argument",
+            "parenthesized_list_splat",
+        ):
+            inner = [c for c in node.named_children if c.type != "comment"]
+            if kind == "keyword_argument":
+                return self.expr(node.child_by_field_name("value"))
+            return self.expr(inner[-1]) if inner else ir.Opaque((), node)
+        if kind == "named_expression":
+            return self.expr(node.child_by_field_name("value"))
+        # Comprehensions, generators, slices, yield …: their value depends on their parts.
+        return ir.Opaque(tuple(self.expr(c) for c in node.named_children if c.type != "comment"), node)
+
+    def _comparison(self, node: Node) -> ir.Expr:
+        operands = [c for c in node.named_children if c.type != "comment"]
+        operators = [" ".join(text(o).split()) for o in node.children_by_field_name("operators")]
+        if len(operands) == 2 and len(operators) == 1 and operators[0] in _COMPARISON:
+            return ir.BinOp(operators[0], self.expr(operands[0]), self.expr(operands[1]), node)
+        return ir.Opaque(tuple(self.expr(o) for o in operands), node)
+
+    def _string(self, node: Node) -> ir.Expr:
+        value = string_value(node)
+        if value is not None:
+            return ir.Lit(value, node)
+        parts: list[ir.Expr] = []
+        for child in node.children:
+            if child.type in ("string_content", "escape_sequence"):
+                parts.append(ir.Lit(text(child), child))
+            elif child.type == "interpolation":
+                parts.append(self.expr(child.child_by_field_name("expression")))
+        return ir.Concat(tuple(parts), node)
+
+    def _call(self, node: Node) -> ir.Call:
+        function = node.child_by_field_name("function")
+        arguments = node.child_by_field_name("arguments")
+        args: list[ir.Expr] = []
+        keywords: list[tuple[str, ir.Expr]] = []
+        spread = False
+        if arguments is not None and arguments.type == "argument_list":
+            for child in arguments.named_children:
+                if child.type == "comment":
+                    continue
+                if child.type == "keyword_argument":
+                    keywords.append(
+                        (
+                            text(child.child_by_field_name("name")),
+                            self.expr(child.child_by_field_name("value")),
+                        )
+                    )
+                elif child.type in ("list_splat", "dictionary_splat"):
+                    spread = True
+                    args.append(self.expr(child))
+                else:
+                    args.append(self.expr(child))
+        elif arguments is not None:  # f(x for x in y)
+            args.append(self.expr(arguments))
+        receiver: ir.Expr | None = None
+        method = ""
+        callee: str | None = None
+        if function is not None and function.type == "attribute":
+            receiver = self.expr(function.child_by_field_name("object"))
+            method = text(function.child_by_field_name("attribute"))
+            base = _qualname_of(receiver)
+            callee = f"{base}.{method}" if base else None
+        elif function is not None and function.type == "identifier":
+            method = text(function)
+            callee = self.imports.get(method, method)
+        elif function is not None:
+            receiver = self.expr(function)
+        call = ir.Call(callee, method, tuple(args), tuple(keywords), receiver, False, spread, node)
+        if self.pending_calls:
+            self.pending_calls[-1].append(node.id)
+        if self.pending_callees and callee is not None:
+            self.pending_callees[-1].add(callee)
+        return call
+
+    def _lambda(self, node: Node) -> ir.Function:
+        parameters = node.child_by_field_name("parameters")
+        params = []
+        for position, parameter in enumerate(parameters.named_children if parameters is not None else ()):
+            name_node = parameter if parameter.type == "identifier" else parameter.child_by_field_name("name")
+            if name_node is not None and name_node.type == "identifier":
+                params.append(ir.Param(text(name_node), position, frozenset(), None, name_node))
+        body = node.child_by_field_name("body")
+        self.pending_calls.append([])
+        lowered_body = (ir.Return(self.expr(body), body),)
+        calls = self.pending_calls.pop()
+        function = ir.Function("<lambda>", tuple(params), lowered_body, node=node)
+        self.lowered.functions.append(function)
+        for call_id in calls:
+            self.lowered.owner.setdefault(call_id, function)
+        return function
+
+
+def _qualname_of(expr: ir.Expr) -> str | None:
+    """The dotted name an expression stands for: imports resolved, plain locals as written."""
+    if isinstance(expr, ir.Name):
+        return expr.qualname or expr.name
+    if isinstance(expr, ir.Attr):
+        return expr.qualname
+    return None
+
+
+def _is_framework_object(type_name: str) -> bool:
+    """Route parameters typed as the framework's own objects (``Request``, ``Session``) are not
+    request values themselves; their attributes are modelled as sources instead."""
+    last = type_name.rsplit(".", 1)[-1]
+    return last in {
+        "Request",
+        "HttpRequest",
+        "WebSocket",
+        "Response",
+        "BackgroundTasks",
+        "Session",
+        "AsyncSession",
+    }
+
+
+def _statements(block: Node | None) -> list[Node]:
+    if block is None:
+        return []
+    return [child for child in block.named_children if child.type != "comment"]
+
+
+def _first_block(node: Node) -> Node | None:
+    for child in node.named_children:
+        if child.type == "block":
+            return child
+    return None
+
+
+def module_constants(root: Node) -> dict[str, object]:
+    """Module-level ``NAME = literal`` assignments, assigned exactly once: known constants."""
+    seen: dict[str, object] = {}
+    assigned: dict[str, int] = {}
+    for statement in root.named_children:
+        if statement.type != "expression_statement" or not statement.named_children:
+            continue
+        assignment = statement.named_children[0]
+        if assignment.type != "assignment":
+            continue
+        left = assignment.child_by_field_name("left")
+        right = assignment.child_by_field_name("right")
+        if left is None or left.type != "identifier" or right is None:
+            continue
+        name = text(left)
+        assigned[name] = assigned.get(name, 0) + 1
+        value: object = None
+        if right.type == "string":
+            value = string_value(right)
+        elif right.type in ("integer", "float"):
+            value = _number(right)
+        elif right.type in ("true", "false"):
+            value = right.type == "true"
+        if value is not None:
+            seen[name] = value
+    return {name: value for name, value in seen.items() if assigned.get(name) == 1}
+
+
+# ---------------------------------------------------------------------------------------- per run
+
+
+class PythonFlow:
+    """The dataflow view of one Python document for one analysis run.
+
+    ``facts_at(node)``: the facts of the function (or module-level statement) that contains
+    ``node``; ``fact(call_node)``: what reaches that call. Units are lowered once per run, and
+    the file's other top-level functions and methods are lowered (lazily) for summaries.
+    """
+
+    def __init__(self, root: Node, imports: dict[str, str], models: Models | None = None) -> None:
+        self.root = root
+        self.imports = imports
+        self.models = models or load_models("python")
+        self._units: dict[int, _Lowered] = {}
+        self._analysis: FileAnalysis | None = None
+        self._constants: dict[str, object] | None = None
+        self._definitions: dict[str, Node] | None = None
+        self._signatures: dict[str, object] = {}
+        self._sink_pattern: re.Pattern[bytes] | None = None
+        self._source: bytes | None = None
+        self._imports_key = frozenset(imports.items())
+
+    @property
+    def analysis(self) -> FileAnalysis:
+        if self._analysis is None:
+            self._analysis = FileAnalysis((), self.models, self.constants, resolve=self.function_by_key)
+        return self._analysis
+
+    @property
+    def constants(self) -> dict[str, object]:
+        if self._constants is None:
+            self._constants = module_constants(self.root)
+        return self._constants
+
+    @property
+    def definitions(self) -> dict[str, Node]:
+        """Key (``helper``, ``self.load``, ``Store.load``) -> the unit that defines it; no lowering."""
+        if self._definitions is None:
+            self._definitions = {}
+            for unit, name, class_name in _top_level_definitions(self.root):
+                keys = (
+                    (name,) if class_name is None else (f"self.{name}", f"{class_name}.{name}", f"cls.{name}")
+                )
+                for key in keys:
+                    self._definitions.setdefault(key, unit)
+        return self._definitions
+
+    def function_by_key(self, key: str) -> ir.Function | None:
+        unit = self.definitions.get(key)
+        if unit is None:
+            return None
+        for function in self.lower_unit(unit).functions:
+            if function.key == key or key in function.extra.get("aliases", ()):
+                return function
+        return None
+
+    def context_key(self) -> object:
+        """What findings in one unit may depend on outside it: module constants and the summaries
+        of the file's functions (each cached by its text, so an edit re-summarises one function)."""
+        definitions = self.definitions
+        signatures = tuple((key, self._signature(key, ())) for key in definitions)
+        # In-process hashes are enough: the engine keeps unit results in memory, per process.
+        return (hash(tuple(self.constants.items())), hash(signatures))
+
+    def _signature(self, key: str, stack: tuple[str, ...]) -> object:
+        if key in self._signatures:
+            return self._signatures[key]
+        unit = self.definitions.get(key)
+        if unit is None:
+            return None  # a callee remembered from an earlier text that no longer exists
+        if key in stack:
+            return "<recursive>"
+        base = (key, unit.text, self._imports_key)
+        entry = _SIGNATURES.get(base)
+        if entry is not None:
+            callees, by_dependencies = entry
+            dependencies = tuple(self._signature(callee, (*stack, key)) for callee in callees)
+            if dependencies in by_dependencies:
+                self._signatures[key] = by_dependencies[dependencies]
+                return self._signatures[key]
+        function = self.function_by_key(key)
+        summary = self.analysis.summary(function) if function is not None else None
+        signature = summary.signature() if summary is not None else None
+        callees = tuple(sorted(_called_keys(function, self.definitions))) if function is not None else ()
+        dependencies = tuple(self._signature(callee, (*stack, key)) for callee in callees)
+        if entry is None or entry[0] != callees:
+            entry = (callees, {})
+            if len(_SIGNATURES) > _SIGNATURE_CACHE_SIZE:
+                _SIGNATURES.clear()
+            _SIGNATURES[base] = entry
+        entry[1][dependencies] = signature
+        self._signatures[key] = signature
+        return signature
+
+    def lower_unit(self, unit: Node) -> _Lowered:
+        lowered = self._units.get(unit.id)
+        if lowered is None:
+            lowered = _Lowered()
+            lowerer = _Lowerer(self.imports, lowered)
+            node = unit.child_by_field_name("definition") if unit.type == "decorated_definition" else unit
+            if node is not None and node.type == "function_definition":
+                class_name = _enclosing_class_name(node)
+                lowerer.function(node, class_name)
+            elif node is not None and node.type == "class_definition":
+                lowerer.statement(node)
+            else:
+                lowerer.module_statements([unit])
+            self._units[unit.id] = lowered
+        return lowered
+
+    @staticmethod
+    def _unit_of(node: Node) -> Node:
+        """The engine's analysis unit around ``node``: a top-level statement, or a member of a
+        top-level class."""
+        chain = []
+        current = node
+        while current.parent is not None:
+            chain.append(current)
+            current = current.parent
+        if not chain:
+            return node
+        top = chain[-1]
+        definition = top.child_by_field_name("definition") if top.type == "decorated_definition" else top
+        if definition is not None and definition.type == "class_definition":
+            body = definition.child_by_field_name("body")
+            for ancestor in chain:
+                if ancestor.parent is not None and body is not None and ancestor.parent.id == body.id:
+                    return ancestor
+        return top
+
+    def is_dead(self, call: Node, unit: Node | None = None) -> bool:
+        """The call sits in a function the core analysed, and no path reaches it."""
+        unit = unit or self._unit_of(call)
+        lowered = self.lower_unit(unit)
+        function = lowered.owner.get(call.id)
+        if function is None:
+            return False  # decorators, defaults, class attributes: not lowered, so not judged
+        return call not in self.analysis.facts(function).values
+
+    def facts_at(self, node: Node, unit: Node | None = None) -> FunctionFacts | None:
+        unit = unit or self._unit_of(node)
+        lowered = self.lower_unit(unit)
+        function = lowered.owner.get(node.id) if node.type == "call" else None
+        if function is None:
+            function = _innermost(lowered.functions, node)
+        if function is None:
+            return None
+        return self.analysis.facts(function)
+
+    def fact(self, call: Node, unit: Node | None = None) -> CallFact | None:
+        facts = self.facts_at(call, unit)
+        if facts is None:
+            return None
+        for fact in facts.calls:
+            if fact.call.node is not None and fact.call.node.id == call.id:
+                return fact
+        return None  # dead code: never reached
+
+    def unit_facts(self, unit: Node) -> list[FunctionFacts]:
+        """The facts of every function lowered from ``unit`` (and its module-level code)."""
+        return [self.analysis.facts(function) for function in self.lower_unit(unit).functions]
+
+    def may_reach_sink(self, unit: Node) -> bool:
+        """A cheap test before analysing a unit for model sinks: it names a sink method of the
+        models, or calls a function of the file whose summary reaches a sink."""
+        if self._sink_pattern is None:
+            names = set(self.models.sink_methods)
+            for key in self.definitions:
+                signature = self._signatures.get(key)
+                if signature is not None and signature[1]:
+                    names.add(key.rsplit(".", 1)[-1])
+            self._sink_pattern = re.compile(
+                rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names) if n) + rb")\s*\("
+            )
+        if self._source is None:
+            self._source = self.root.text or b""
+        return self._sink_pattern.search(self._source, unit.start_byte, unit.end_byte) is not None
+
+    def value_of(self, node: Node, unit: Node | None = None) -> Value | None:
+        """The value of the expression ``node`` where it is evaluated; None in dead code."""
+        facts = self.facts_at(node, unit)
+        if facts is None:
+            return None
+        return facts.values.get(node)
+
+    def summary_key(self) -> str:
+        return self.analysis.summary_key()
+
+
+def _innermost(functions: list[ir.Function], node: Node) -> ir.Function | None:
+    best = None
+    for function in functions:
+        owner = function.node
+        if owner is None:
+            continue
+        if owner.start_byte <= node.start_byte and node.end_byte <= owner.end_byte:
+            if best is None or owner.start_byte >= best.node.start_byte:
+                best = function
+    return best
+
+
+def _enclosing_class_name(function: Node) -> str | None:
+    current = function.parent
+    while current is not None:
+        if current.type == "class_definition":
+            return text(current.child_by_field_name("name"))
+        if current.type == "function_definition":
+            return None
+        current = current.parent
+    return None
+
+
+def _top_level_definitions(root: Node) -> Iterator[tuple[Node, str, str | None]]:
+    """(unit, name, class name or None) of top-level functions and methods of top-level classes."""
+    for child in root.named_children:
+        node = child.child_by_field_name("definition") if child.type == "decorated_definition" else child
+        if node is None:
+            continue
+        if node.type == "function_definition":
+            yield child, text(node.child_by_field_name("name")), None
+        elif node.type == "class_definition":
+            class_name = text(node.child_by_field_name("name"))
+            for member in _statements(node.child_by_field_name("body")):
+                inner = (
+                    member.child_by_field_name("definition")
+                    if member.type == "decorated_definition"
+                    else member
+                )
+                if inner is not None and inner.type == "function_definition":
+                    yield member, text(inner.child_by_field_name("name")), class_name
+
+
+def _called_keys(function: ir.Function, definitions: dict[str, Node]) -> set[str]:
+    """Keys of the file's functions that ``function`` calls (its summary depends on theirs)."""
+    return {callee for callee in function.extra.get("callees", ()) if callee in definitions}
+
+
+# (key, unit text, imports) -> (callee keys, {callee signatures: signature}): summaries survive edits
+# elsewhere in the file, so a keystroke re-summarises only the function it changed.
+_SIGNATURES: dict[tuple, tuple[tuple[str, ...], dict[tuple, object]]] = {}
+_SIGNATURE_CACHE_SIZE = 20_000
+
+
+def digest(value: object) -> str:
+    return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
