@@ -27,7 +27,7 @@ from landguard.dataflow.interpret import (
     sink_applies,
     sink_values,
 )
-from landguard.dataflow.models import load_models
+from landguard.dataflow.models import models_for
 from landguard.dataflow.shapes import Shape, ShapeReader
 from landguard.dataflow.values import PARAMETER, REQUEST, Label, Value
 from landguard.engine.document import Document
@@ -39,7 +39,8 @@ def analysis(document: Document, context: CheckContext) -> FileAnalysis:
     """The file's dataflow analysis, shared by every rule in this run."""
     cached = context.cache.get("js.flow")
     if cached is None or cached[0] is not document.tree:
-        fa = FileAnalysis(adapter.file_functions(document), load_models(document.language))
+        # The shipped models plus the user's rows ([tool.landguard.models.javascript]).
+        fa = FileAnalysis(adapter.file_functions(document), models_for(document.language, context.config))
         cached = context.cache["js.flow"] = (document.tree, fa)
     return cached[1]
 
@@ -137,7 +138,12 @@ def reported(
 
 
 def hits(
-    facts: FunctionFacts, kinds: tuple[str, ...], *, parameters: bool, require_built: bool = True
+    facts: FunctionFacts,
+    kinds: tuple[str, ...],
+    *,
+    parameters: bool,
+    require_built: bool = True,
+    direct_only: bool = False,
 ) -> Iterator[tuple[SinkHit, tuple[Label, ...]]]:
     """Each call reaching a sink of one of ``kinds``, once, with the labels worth reporting."""
     seen: set[int] = set()
@@ -162,6 +168,8 @@ def _sink_hits(facts: FunctionFacts, kind: str) -> list[SinkHit]:
         table = facts.__dict__["_js_sinks"] = {}
         models = facts.models
         for fact in facts.calls:
+            if fact.local:
+                continue  # a function of this file: its summary decides (helper_hits), not library rows
             for row in models.sinks.match(fact.callee, fact.call.method):
                 if sink_applies(row, fact):
                     table.setdefault(row.kind, []).append((fact, row, sink_values(row, fact)))
@@ -256,5 +264,9 @@ def is_request(labels: tuple[Label, ...]) -> bool:
     return any(label.strength == REQUEST for label in labels)
 
 
-def request_labels(value: Value, kind: str) -> tuple[Label, ...]:
-    return tuple(label for label in value.labels_for(kind) if label.strength == REQUEST)
+def request_labels(value: Value, kind: str, *, direct_only: bool = False) -> tuple[Label, ...]:
+    return tuple(
+        label
+        for label in value.labels_for(kind)
+        if label.strength == REQUEST and not (direct_only and label.indirect)
+    )

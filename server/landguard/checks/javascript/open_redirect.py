@@ -55,7 +55,7 @@ class OpenRedirect(js.RuleCheck):
 
     def check_node(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):
-            for hit, _labels in flow.hits(facts, ("redirect",), parameters=False):
+            for hit, _labels in flow.hits(facts, ("redirect",), parameters=False, direct_only=True):
                 if hit.via_helper is not None:
                     yield self._finding(document, hit.call.node, f"{hit.via_helper}() redirects")
                     continue
@@ -79,7 +79,7 @@ class OpenRedirect(js.RuleCheck):
                     entry = value.entry(key.value)
                     if (
                         entry is not None
-                        and flow.request_labels(entry, "redirect")
+                        and flow.request_labels(entry, "redirect", direct_only=True)
                         and not self._pinned(facts, entry_expr)
                     ):
                         yield self._finding(document, fact.call.node, "Location header")
@@ -95,7 +95,7 @@ class OpenRedirect(js.RuleCheck):
         else:
             fact = None
             value = self._value(facts, target)
-        if value is None or not flow.request_labels(value, "redirect"):
+        if value is None or not flow.request_labels(value, "redirect", direct_only=True):
             return False
         return not self._pinned(facts, target)
 

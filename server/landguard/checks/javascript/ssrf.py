@@ -66,7 +66,7 @@ class Ssrf(js.RuleCheck):
 
     def check_node(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):
-            for hit, labels in flow.hits(facts, ("ssrf",), parameters=False):
+            for hit, labels in flow.hits(facts, ("ssrf",), parameters=False, direct_only=True):
                 if not any(label.source.startswith(_SERVER_SOURCES) for label in labels):
                     continue
                 if hit.via_helper is not None:
