@@ -115,6 +115,24 @@ def unwrap(node: Node) -> Node:
 # ---------------------------------------------------------------------------------------- imports
 
 
+_NOT_CONSTANT: Any = object()
+
+
+def _literal(text: _Text, node: Node):
+    """The value of a string, number, boolean or null literal; ``_NOT_CONSTANT`` otherwise."""
+    kind = node.type
+    if kind in ("string", "template_string"):
+        value = text.string_value(node)
+        return _NOT_CONSTANT if value is None else value
+    if kind == "number":
+        return _number(text(node))
+    if kind in ("true", "false"):
+        return kind == "true"
+    if kind == "null":
+        return None
+    return _NOT_CONSTANT
+
+
 def _module_name(raw: str) -> str:
     return raw[5:] if raw.startswith("node:") else raw
 
@@ -132,8 +150,15 @@ class ModuleNames:
     # Top-level names with a qualified meaning that is not an import (types of instances, local functions, objects).
     declared: dict[str, str | None] = field(default_factory=dict)
 
+    # Top-level `const NAME = literal`: the dataflow folds them (`if (DEBUG)` takes one arm).
+    constants: dict[str, str | int | float | bool | None] = field(default_factory=dict)
+
     def key(self) -> tuple:
-        return tuple(sorted(self.imports.items())), tuple(sorted(self.promisified))
+        return (
+            tuple(sorted(self.imports.items())),
+            tuple(sorted(self.promisified)),
+            tuple(sorted((k, repr(v)) for k, v in self.constants.items())),
+        )
 
 
 class _Text:
@@ -340,6 +365,10 @@ def _compute_module_names(document: Document) -> ModuleNames:
                         names.declared[local] = ("new", unwrapped)  # type: ignore[assignment]  # resolved below
                     else:
                         names.declared[local] = None
+                        constant = _literal(text, unwrapped)
+                        if constant is not _NOT_CONSTANT and statement.type == "lexical_declaration":
+                            if text(statement.child_by_field_name("kind")) == "const":
+                                names.constants[local] = constant
     # `const run = cp.exec` / `const { exec } = cp`: aliases of what was imported above.
     for name, value, promisified in aliases:
         resolved = _resolve_alias(text, value, table)

@@ -40,7 +40,11 @@ def analysis(document: Document, context: CheckContext) -> FileAnalysis:
     cached = context.cache.get("js.flow")
     if cached is None or cached[0] is not document.tree:
         # The shipped models plus the user's rows ([tool.landguard.models.javascript]).
-        fa = FileAnalysis(adapter.file_functions(document), models_for(document.language, context.config))
+        fa = FileAnalysis(
+            adapter.file_functions(document),
+            models_for(document.language, context.config),
+            constants=adapter.module_names(document).constants,
+        )
         cached = context.cache["js.flow"] = (document.tree, fa)
     return cached[1]
 
