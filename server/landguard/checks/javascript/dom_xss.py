@@ -1,7 +1,8 @@
 """## What it does
 Finds HTML built from data the page does not control and handed to the DOM: assignments to
-`innerHTML` / `outerHTML`, `insertAdjacentHTML`, `document.write`, jQuery's `.html()` and
-React's `dangerouslySetInnerHTML`, when the value comes from the URL (`location`,
+`innerHTML` / `outerHTML`, `insertAdjacentHTML`, `document.write`, jQuery's `.html()`,
+`.append/.prepend/.after/.before/.replaceWith/.wrap` and `$(html)`, React's
+`dangerouslySetInnerHTML` and Angular's `bypassSecurityTrustHtml` / `$sce.trustAsHtml`, when the value comes from the URL (`location`,
 `document.URL`, `document.referrer`, `URLSearchParams` of them), `window.name`, a `message`
 event's data, or the function's parameters — followed through variables, branches and helpers.
 Constants (also returned by same-file helpers) and values that went through a sanitiser
@@ -53,6 +54,12 @@ RULE = Rule(
 )
 _MARKUP_HINT = "<"
 # Markup-writing method -> (its text-only twin, the fix's title, the finding's message).
+# jQuery methods that parse a string argument as markup (besides .html()).
+_JQUERY_INSERTS = frozenset(
+    {"append", "prepend", "after", "before", "replaceWith", "wrap", "wrapAll", "wrapInner"}
+)
+# Angular's escape hatches from its own sanitisation.
+_TRUST_BYPASSES = frozenset({"bypassSecurityTrustHtml", "bypassSecurityTrustScript", "trustAsHtml"})
 _TEXT_TWINS = {
     "insertAdjacentHTML": (
         "insertAdjacentText",
@@ -128,6 +135,35 @@ class DomXss(js.RuleCheck):
         if method in ("write", "writeln"):
             fix_list = [_sanitize_fix(document, purify, args[0], True)] if purify and len(args) == 1 else []
             yield self._finding(document, call, f"document.{method} with {_what(labels)}", labels, fix_list)
+            return
+        if hit.call.callee in ("$", "jQuery", "jquery") and hit.call.receiver is None:
+            # $(x) parses x as markup when it starts with '<'; a constant '#id' or '.class' start is a selector.
+            prefix = flow.shape(facts, hit.call.args[0]).prefix if hit.call.args else None
+            if not flow.is_request(labels) or (prefix and not prefix.lstrip().startswith("<")):
+                return
+            fix_list = [_sanitize_fix(document, purify, args[0], True)] if purify and args else []
+            yield self._finding(
+                document, call, f"$() with {_what(labels)} (a string is parsed as HTML)", labels, fix_list
+            )
+            return
+        if method in _JQUERY_INSERTS or method in _TRUST_BYPASSES:
+            if method in _JQUERY_INSERTS:
+                # jQuery parses a string argument as HTML; the DOM's own el.append/after insert text.
+                receiver = js.callee_object(call)
+                if (
+                    receiver is None
+                    or not _is_jquery(document, receiver)
+                    or not args
+                    or js.is_function_node(args[0])
+                ):
+                    return
+                if _is_jquery(document, args[0]):
+                    return  # a jQuery object is inserted as nodes, not parsed
+                message = f"jQuery .{method}() with {_what(labels)} (a string is parsed as HTML)"
+            else:
+                message = f"{method}() marks {_what(labels)} as safe HTML, so Angular will not sanitise it"
+            fix_list = [_sanitize_fix(document, purify, args[0], True)] if purify and args else []
+            yield self._finding(document, call, message, labels, fix_list)
             return
         if method == "html":
             receiver = js.callee_object(call)
