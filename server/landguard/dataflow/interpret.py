@@ -241,12 +241,18 @@ class FileAnalysis:
         self._resolve = resolve
         self._unresolved: set[str] = set()
         self._facts: dict[int, FunctionFacts] = {}
+        # Closures (a function whose ``extra["outer"]`` is the function it is defined in): the outer
+        # function's state where it is defined, joined over every such point.
+        self._captured: dict[int, list[State]] = {}
         self._summaries: dict[int, Summary] = {}
         self._in_progress: set[int] = set()
 
     def facts(self, function: ir.Function) -> FunctionFacts:
         cached = self._facts.get(id(function))
         if cached is None:
+            outer = function.extra.get("outer")
+            if outer is not None and id(outer) not in self._in_progress:
+                self.facts(outer)  # a closure: what it captures is the state where it is defined
             self._in_progress.add(id(function))
             try:
                 cached = _Interpreter(self, function).run()
@@ -254,6 +260,21 @@ class FileAnalysis:
                 self._in_progress.discard(id(function))
             self._facts[id(function)] = cached
         return cached
+
+    def capture(self, function: ir.Function, state: State) -> None:
+        """Record the state a nested function is defined in (its free variables' values there)."""
+        if function.extra.get("outer") is not None:
+            self._captured.setdefault(id(function), []).append(dict(state))
+
+    def captured(self, function: ir.Function) -> State:
+        """The joined states where ``function`` was defined. The outer function's parameter labels
+        lose their position: they are its parameters, not the closure's (whose summary must not map
+        them to its own arguments)."""
+        snapshots = self._captured.get(id(function))
+        if not snapshots:
+            return {}
+        joined = _join_states(snapshots) or {}
+        return {name: map_labels(value, _outer_parameter) for name, value in joined.items()}
 
     def summary(self, function: ir.Function) -> Summary | None:
         """The function's summary; None while it is being analysed (recursion)."""
@@ -463,7 +484,7 @@ class _Interpreter:
     # -- entry
 
     def run(self) -> FunctionFacts:
-        state: State = {}
+        state: State = dict(self.file.captured(self.function))
         for param in self.function.params:
             state[param.name] = self._param_value(param)
         self._block(self.function.body, state)
@@ -531,6 +552,7 @@ class _Interpreter:
             return None
         if isinstance(stmt, ir.Define):
             state[stmt.function.name] = Value(function=stmt.function)
+            self.file.capture(stmt.function, state)
             return state
         return state
 
@@ -792,6 +814,7 @@ class _Interpreter:
         if isinstance(expr, ir.MapLit):
             return self._map_literal(expr, state)
         if isinstance(expr, ir.FuncRef):
+            self.file.capture(expr.function, state)
             return Value(function=expr.function)
         if isinstance(expr, ir.Opaque):
             return union([self._eval(part, state) for part in expr.parts])
@@ -998,6 +1021,14 @@ class _Interpreter:
 
 
 # ---------------------------------------------------------------------------------------- helpers
+
+
+def _outer_parameter(label: Label) -> Label:
+    if label.param is None:
+        return label
+    return Label(
+        label.source, label.strength, label.origin, label.sanitized, None, label.indirect, label.path
+    )
 
 
 def _plus(value: Value, extra: Value) -> Value:

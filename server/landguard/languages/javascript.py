@@ -473,8 +473,12 @@ class _Lowerer:
 
     def _module_function(self, unit: Node, statements: list[Node], class_name: str | None) -> None:
         scope = _Scope(None, class_name)
+        first = len(self.functions)
         body = self._block(statements, scope)
-        self.functions.append(ir.Function(name="<module>", params=(), body=tuple(body), node=unit))
+        module = ir.Function(name="<module>", params=(), body=tuple(body), node=unit)
+        for nested in self.functions[first:]:
+            nested.extra.setdefault("outer", module)
+        self.functions.append(module)
 
     def _class_name_of(self, member: Node) -> str | None:
         body = member.parent
@@ -511,6 +515,7 @@ class _Lowerer:
         class_name: str | None,
         param_hint: dict[int, str] | None,
     ) -> ir.Function:
+        first = len(self.functions)
         scope = _Scope(
             parent, class_name if class_name is not None else (parent.class_name if parent else None)
         )
@@ -564,6 +569,8 @@ class _Lowerer:
             tags=frozenset({"route"}) if handler else frozenset(),
             node=node,
         )
+        for nested in self.functions[first:]:
+            nested.extra.setdefault("outer", function)  # a closure over this function's variables
         self.functions.append(function)
         return function
 

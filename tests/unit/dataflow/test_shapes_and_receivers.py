@@ -93,3 +93,29 @@ def test_calls_in_skips_nested_functions():
         ir.If(ir.Lit(True), (ir.Eval(ir.Call("c", "c")),)),
     )
     assert sorted(c.callee for c in calls_in(outer)) == ["a", "c"]
+
+
+def test_a_closure_sees_the_state_where_it_is_defined():
+    def closure_over(value: ir.Expr) -> int:
+        inner = ir.Function("inner", (), (ir.Eval(ir.Call("db.run", "run", (ir.Name("x"),))),))
+        outer = ir.Function(
+            "outer",
+            (ir.Param("p", 0),),
+            (ir.Assign(ir.Name("x"), value), ir.Eval(ir.Call("later", "later", (ir.FuncRef(inner),)))),
+        )
+        inner.extra["outer"] = outer
+        analysis = FileAnalysis([inner, outer], MODELS)
+        return len(analysis.facts(inner).sink_hits("sql"))  # the closure first: its outer runs on demand
+
+    assert closure_over(SOURCE) == 1
+    assert closure_over(ir.Lit("SELECT 1")) == 0
+
+
+def test_an_outer_parameter_is_not_the_closures_own():
+    inner = ir.Function("inner", (ir.Param("q", 0),), (ir.Return(ir.Name("p")),))
+    outer = ir.Function("outer", (ir.Param("p", 0),), (ir.Define(inner),))
+    inner.extra["outer"] = outer
+    analysis = FileAnalysis([outer, inner], MODELS)
+    analysis.facts(outer)
+    (label,) = analysis.facts(inner).returns[0].labels
+    assert label.strength == "parameter" and label.param is None

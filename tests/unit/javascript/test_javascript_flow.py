@@ -15,7 +15,7 @@ from landguard_testing import FIXTURES
 
 FLOW_FIXTURES = sorted((FIXTURES / "javascript").glob("LG3*.flow.*"))
 _HEADER = re.compile(
-    r"^(?:export\s+)?(?:async\s+)?function\s+((?:bad|good)\w*)|^\s+((?:bad|good)\w*)\s*\(", re.M
+    r"^(?:export\s+)?(?:async\s+)?function\s+((?:[Bb]ad|[Gg]ood)\w*)|^\s+((?:bad|good)\w*)\s*\(", re.M
 )
 
 
@@ -35,15 +35,15 @@ def test_flow_suite_has_enough_pairs():
     bad = good = 0
     for path in FLOW_FIXTURES:
         names = [name for name, _ in _functions(path.read_text(encoding="utf-8"))]
-        bad += sum(name.startswith("bad") for name in names)
-        good += sum(name.startswith("good") for name in names)
+        bad += sum(name.lower().startswith("bad") for name in names)
+        good += sum(name.lower().startswith("good") for name in names)
     assert min(bad, good) >= 60, (bad, good)
 
 
 @pytest.mark.parametrize("path", FLOW_FIXTURES, ids=lambda p: p.name)
 def test_bad_functions_expect_findings_and_good_ones_do_not(path):
     for name, body in _functions(path.read_text(encoding="utf-8")):
-        if name.startswith("bad"):
+        if name.lower().startswith("bad"):
             assert "expect: LG3" in body, f"{path.name}: {name} expects no finding"
         else:
             assert "expect: LG3" not in body.split("\nfunction ")[0], f"{path.name}: {name} expects a finding"
