@@ -39,6 +39,7 @@ from typing import Any
 
 from landguard.dataflow import ir
 from landguard.dataflow.models import Models, Row
+from landguard.dataflow.shapes import names_read
 from landguard.dataflow.values import (
     ALL_KINDS,
     BUILDER,
@@ -264,7 +265,13 @@ class FileAnalysis:
     def capture(self, function: ir.Function, state: State) -> None:
         """Record the state a nested function is defined in (its free variables' values there)."""
         if function.extra.get("outer") is not None:
-            self._captured.setdefault(id(function), []).append(dict(state))
+            names = names_read(function)
+            snapshot = {name: state[name] for name in names if name in state}
+            if "this" in names or "self" in names:  # field paths (`this.x`) of the object it reads
+                snapshot.update(
+                    (key, value) for key, value in state.items() if key.startswith(("this.", "self."))
+                )
+            self._captured.setdefault(id(function), []).append(snapshot)
 
     def captured(self, function: ir.Function) -> State:
         """The joined states where ``function`` was defined. The outer function's parameter labels
@@ -273,8 +280,8 @@ class FileAnalysis:
         snapshots = self._captured.get(id(function))
         if not snapshots:
             return {}
-        joined = _join_states(snapshots) or {}
-        return {name: map_labels(value, _outer_parameter) for name, value in joined.items()}
+        joined = _join_states(snapshots) if len(snapshots) > 1 else snapshots[0]
+        return {name: _without_positions(value) for name, value in (joined or {}).items()}
 
     def summary(self, function: ir.Function) -> Summary | None:
         """The function's summary; None while it is being analysed (recursion)."""
@@ -1021,6 +1028,12 @@ class _Interpreter:
 
 
 # ---------------------------------------------------------------------------------------- helpers
+
+
+def _without_positions(value: Value) -> Value:
+    if not any(label.param is not None for label in value.all_labels()):
+        return value
+    return map_labels(value, _outer_parameter)
 
 
 def _outer_parameter(label: Label) -> Label:

@@ -142,15 +142,30 @@ def _common_prefix(a: str, b: str) -> str:
 def calls_in(items) -> list[ir.Call]:
     """Every call in ``items`` (statements or expressions), not descending into nested functions
     (a nested function is analysed on its own)."""
-    found: list[ir.Call] = []
+    return [item for item in walk(items) if type(item) is ir.Call]
+
+
+def names_read(function: ir.Function) -> frozenset[str]:
+    """The variable names ``function``'s own code mentions (memoised on the function)."""
+    found = function.extra.get("names_read")
+    if found is None:
+        found = function.extra["names_read"] = frozenset(
+            item.name for item in walk(function.body) if type(item) is ir.Name
+        )
+    return found
+
+
+def walk(items) -> list:
+    """Every statement and expression in ``items``, not descending into nested functions."""
+    found: list = []
     stack = list(items)
     push = stack.append
     extend = stack.extend
     while stack:
         item = stack.pop()
+        found.append(item)
         kind = type(item)
         if kind is ir.Call:
-            found.append(item)
             extend(item.args)
             if item.receiver is not None:
                 push(item.receiver)
@@ -207,5 +222,5 @@ def calls_in(items) -> list[ir.Call]:
                 extend(handler)
             extend(item.orelse)
             extend(item.final)
-        # Name, Lit, FuncRef, Define, Break, Continue: no calls of this function inside.
+        # Name, Lit, FuncRef, Define, Break, Continue: nothing inside that belongs to this function.
     return found
