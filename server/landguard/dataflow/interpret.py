@@ -146,6 +146,8 @@ class FunctionFacts:
     stores: list[StoreFact] = field(default_factory=list)
     returns: list[Value] = field(default_factory=list)
     helper_hits: list[SinkHit] = field(default_factory=list)
+    # Keys of the file's functions this one's analysis used (their summaries), for SummaryCache.
+    used_keys: set[str] = field(default_factory=set)
     # The value of every evaluated expression that carries an adapter node, by node (joined over
     # loop iterations); expressions in dead code are absent.
     values: dict[Any, Value] = field(default_factory=dict)
@@ -228,6 +230,7 @@ class FileAnalysis:
         models: Models,
         constants: dict[str, Any] | None = None,
         resolve: Callable[[str], ir.Function | None] | None = None,
+        summary_cache: SummaryCache | None = None,
     ) -> None:
         """``resolve(key)``: finds a function of the file by key on demand (adapters lower lazily);
         ``functions`` are known up front."""
@@ -247,6 +250,7 @@ class FileAnalysis:
         self._captured: dict[int, list[State]] = {}
         self._summaries: dict[int, Summary] = {}
         self._in_progress: set[int] = set()
+        self._cache = summary_cache.for_run(models, self.constants) if summary_cache is not None else None
 
     def facts(self, function: ir.Function) -> FunctionFacts:
         cached = self._facts.get(id(function))
@@ -290,10 +294,27 @@ class FileAnalysis:
             return cached
         if id(function) in self._in_progress:
             return None
+        reusable = self._cache is not None and "outer" not in function.extra
+        if reusable:
+            entry = self._cache.get(id(function))  # type: ignore[union-attr]
+            if entry is not None and entry[0] is function and self._still_valid(entry[1]):
+                self._summaries[id(function)] = entry[2]
+                return entry[2]
         facts = self.facts(function)
         cached = _summarise(facts)
         self._summaries[id(function)] = cached
+        if reusable:
+            used = {key: self._signature(key) for key in sorted(facts.used_keys)}
+            self._cache[id(function)] = (function, used, cached)  # type: ignore[index]
         return cached
+
+    def _signature(self, key: str) -> object:
+        function = self.lookup(key)
+        summary = self.summary(function) if function is not None else None
+        return (id(function), summary.signature() if summary is not None else None)
+
+    def _still_valid(self, used: dict[str, object]) -> bool:
+        return all(self._signature(key) == signature for key, signature in used.items())
 
     def lookup(self, callee: str | None) -> ir.Function | None:
         if not callee:
@@ -314,6 +335,29 @@ class FileAnalysis:
             summary = self.summary(self.by_key[key])
             digest.update(repr((key, summary.signature() if summary else None)).encode())
         return digest.hexdigest()
+
+
+class SummaryCache:
+    """Summaries that outlive one analysis run of a document (an editor keeps the document open).
+
+    A function's summary is reused while the function is the same object (adapters keep the IR of
+    unchanged code across edits) and the summaries of the file's functions it called still have
+    the same signature; models or module constants changing clear it. Without it every keystroke
+    would re-analyse every helper of the file to compute the module context key.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[ir.Function, dict[str, object], Summary]] = {}
+        self._basis: tuple[int, str] | None = None
+
+    def for_run(
+        self, models: Models, constants: dict[str, Any]
+    ) -> dict[int, tuple[ir.Function, dict[str, object], Summary]]:
+        basis = (id(models), repr(sorted(constants.items(), key=lambda item: item[0])))
+        if basis != self._basis:
+            self._entries = {}
+            self._basis = basis
+        return self._entries
 
 
 def _summarise(facts: FunctionFacts) -> Summary:
@@ -763,6 +807,8 @@ class _Interpreter:
                 return Value(const=self.file.constants[expr.name])
             function = self.file.lookup(expr.name)
             if function is not None:
+                self.facts.used_keys.add(expr.name)
+            if function is not None:
                 return Value(function=function)
             return self._source_value(expr.qualname, None, expr)
         if isinstance(expr, ir.Attr):
@@ -918,6 +964,8 @@ class _Interpreter:
         source = self._source_value(callee, method, call)
         # A same-file function (or a local function value): its summary.
         function = self.file.lookup(callee)
+        if function is not None:
+            self.facts.used_keys.add(callee)  # type: ignore[arg-type]
         if function is None and call.receiver is None and callee is None:
             local = state.get(method)
             function = local.function if local is not None else None

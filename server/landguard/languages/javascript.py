@@ -28,6 +28,7 @@ from typing import Any
 from tree_sitter import Node
 
 from landguard.dataflow import ir, shapes
+from landguard.dataflow.interpret import SummaryCache
 from landguard.engine.document import Document
 
 FUNCTION_TYPES = frozenset(
@@ -53,6 +54,11 @@ _TRANSPARENT = frozenset(
     }
 )
 _CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
+# Top-level statements that bind module names (imports, requires, functions, classes, constants).
+_NAMING_STATEMENTS = frozenset(
+    {"import_statement", "lexical_declaration", "variable_declaration", "function_declaration",
+     "generator_function_declaration", "class_declaration", "abstract_class_declaration"}
+)  # fmt: skip
 # Nodes that can hold a declaration of the function's scope (``_hoist`` searches only these).
 _DECLARING = frozenset(
     {
@@ -230,21 +236,8 @@ def _require_module(text: _Text, node: Node) -> str | None:
 
 
 def _bind_pattern(text: _Text, pattern: Node, qualified: str, table: dict[str, str]) -> None:
-    if pattern.type == "identifier":
-        table[text(pattern)] = qualified
-    elif pattern.type == "object_pattern":
-        for child in pattern.named_children:
-            if child.type == "shorthand_property_identifier_pattern":
-                table[text(child)] = f"{qualified}.{text(child)}"
-            elif child.type == "pair_pattern":
-                key = child.child_by_field_name("key")
-                value = child.child_by_field_name("value")
-                if key is not None and value is not None and value.type == "identifier":
-                    table[text(value)] = f"{qualified}.{text(key).strip(chr(39) + chr(34))}"
-            elif child.type == "object_assignment_pattern":
-                left = child.child_by_field_name("left")
-                if left is not None and left.type == "shorthand_property_identifier_pattern":
-                    table[text(left)] = f"{qualified}.{text(left)}"
+    for local, suffix in _pattern_bindings(text, pattern):
+        table[local] = qualified + suffix
 
 
 def _is_promisify(text: _Text, call: Node) -> Node | None:
@@ -302,92 +295,161 @@ def _top_level_statements(root: Node):
         yield statement
 
 
-def _resolve_alias(text: _Text, node: Node, table: dict[str, str]) -> str | None:
-    node = unwrap(node)
-    if node.type == "identifier":
-        return table.get(text(node))
-    if node.type == "member_expression":
-        base = _resolve_alias(text, node.child_by_field_name("object"), table)
-        prop = node.child_by_field_name("property")
-        return f"{base}.{text(prop)}" if base and prop is not None else None
-    return None
-
-
 def module_names(document: Document) -> ModuleNames:
     """The top-level names of ``document`` (memoised per tree)."""
     return _file_state(document).names
 
 
-def _compute_module_names(document: Document) -> ModuleNames:
+@dataclass
+class _StatementNames:
+    """What one top-level statement contributes to ``ModuleNames``, without tree nodes (so it is
+    reused for the same statement text in the document's next tree)."""
+
+    imports: dict[str, str] = field(default_factory=dict)
+    modules: set[str] = field(default_factory=set)
+    # local -> meaning; ("new", dotted constructor or None) is resolved against the imports later.
+    declared: dict[str, object] = field(default_factory=dict)
+    constants: dict[str, object] = field(default_factory=dict)
+    # (bindings (local, suffix), dotted value or None, promisified, the local when a plain name)
+    aliases: list[tuple[list[tuple[str, str]], str | None, bool, str | None]] = field(default_factory=list)
+
+
+def _pattern_bindings(text: _Text, pattern: Node) -> list[tuple[str, str]]:
+    """``x`` -> [(x, "")]; ``{ a, b: c }`` -> [(a, ".a"), (c, ".b")]."""
+    if pattern.type == "identifier":
+        return [(text(pattern), "")]
+    found: list[tuple[str, str]] = []
+    if pattern.type == "object_pattern":
+        for child in pattern.named_children:
+            if child.type == "shorthand_property_identifier_pattern":
+                found.append((text(child), f".{text(child)}"))
+            elif child.type == "pair_pattern":
+                key = child.child_by_field_name("key")
+                value = child.child_by_field_name("value")
+                if key is not None and value is not None and value.type == "identifier":
+                    found.append((text(value), "." + text(key).strip("'\"")))
+            elif child.type == "object_assignment_pattern":
+                left = child.child_by_field_name("left")
+                if left is not None and left.type == "shorthand_property_identifier_pattern":
+                    found.append((text(left), f".{text(left)}"))
+    return found
+
+
+def _chain(text: _Text, node: Node | None) -> str | None:
+    """``cp.exec`` for an identifier/member chain, else None."""
+    if node is None:
+        return None
+    node = unwrap(node)
+    if node.type == "identifier":
+        return text(node)
+    if node.type == "member_expression":
+        base = _chain(text, node.child_by_field_name("object"))
+        prop = node.child_by_field_name("property")
+        return f"{base}.{text(prop)}" if base and prop is not None else None
+    return None
+
+
+def _resolve_chain(chain: str | None, table: dict[str, str]) -> str | None:
+    if chain is None:
+        return None
+    head, _, rest = chain.partition(".")
+    base = table.get(head)
+    if base is None:
+        return None
+    return f"{base}.{rest}" if rest else base
+
+
+def _statement_names(text: _Text, statement: Node) -> _StatementNames:
+    found = _StatementNames()
+    kind = statement.type
+    if kind == "import_statement":
+        _collect_import(text, statement, found.imports, found.modules)
+    elif kind in ("function_declaration", "generator_function_declaration") or kind in _CLASS_TYPES:
+        name = statement.child_by_field_name("name")
+        if name is not None:
+            found.declared[text(name)] = text(name)
+    elif kind in ("lexical_declaration", "variable_declaration"):
+        const = kind == "lexical_declaration" and text(statement.child_by_field_name("kind")) == "const"
+        for declarator in statement.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            name = declarator.child_by_field_name("name")
+            value = declarator.child_by_field_name("value")
+            if name is None or value is None:
+                continue
+            target = _require_target(text, value)
+            unwrapped = unwrap(value)
+            if target is None and unwrapped.type == "call_expression":
+                # const knex = require('knex')({...}): an instance made by the module's factory.
+                factory = _require_target(text, unwrapped.child_by_field_name("function"))
+                target = factory if factory is not None and "." not in factory else None
+            local = text(name) if name.type == "identifier" else None
+            if target is not None:
+                for bound, suffix in _pattern_bindings(text, name):
+                    found.imports[bound] = target + suffix
+                found.modules.add(_require_module(text, unwrapped) or target)
+            elif unwrapped.type in ("member_expression", "identifier"):
+                found.aliases.append((_pattern_bindings(text, name), _chain(text, unwrapped), False, local))
+            elif (
+                unwrapped.type == "call_expression" and (inner := _is_promisify(text, unwrapped)) is not None
+            ):
+                # const execAsync = promisify(exec): the same function, promise-shaped.
+                found.aliases.append((_pattern_bindings(text, name), _chain(text, inner), True, local))
+            elif local is not None:
+                if unwrapped.type in FUNCTION_TYPES or unwrapped.type == "object":
+                    found.declared[local] = local
+                elif unwrapped.type == "new_expression":
+                    found.declared[local] = (
+                        "new",
+                        _chain(text, unwrapped.child_by_field_name("constructor")),
+                    )
+                else:
+                    found.declared[local] = None
+                    constant = _literal(text, unwrapped)
+                    if constant is not _NOT_CONSTANT and const:
+                        found.constants[local] = constant
+    return found
+
+
+def _compute_module_names(
+    document: Document, memo: dict[bytes, _StatementNames] | None = None
+) -> tuple[ModuleNames, dict[bytes, _StatementNames]]:
+    """The file's ``ModuleNames`` and the per-statement parts (``memo`` holds the previous tree's)."""
     text = _Text(document.source)
+    source = document.source
     names = ModuleNames()
     table = names.imports
-    aliases: list[tuple[Node, Node, bool]] = []
+    parts: dict[bytes, _StatementNames] = {}
+    aliases: list[tuple[list[tuple[str, str]], str | None, bool, str | None]] = []
     root = document.tree.root_node if document.tree is not None else None
     for statement in _top_level_statements(root) if root is not None else ():
-        kind = statement.type
-        if kind == "import_statement":
-            _collect_import(text, statement, table, names.modules)
-        elif kind in ("function_declaration", "generator_function_declaration") or kind in _CLASS_TYPES:
-            name = statement.child_by_field_name("name")
-            if name is not None:
-                names.declared[text(name)] = text(name)
-        elif kind in ("lexical_declaration", "variable_declaration"):
-            for declarator in statement.named_children:
-                if declarator.type != "variable_declarator":
-                    continue
-                name = declarator.child_by_field_name("name")
-                value = declarator.child_by_field_name("value")
-                if name is None or value is None:
-                    continue
-                target = _require_target(text, value)
-                unwrapped = unwrap(value)
-                if target is None and unwrapped.type == "call_expression":
-                    # const knex = require('knex')({...}): an instance made by the module's factory.
-                    factory = _require_target(text, unwrapped.child_by_field_name("function"))
-                    target = factory if factory is not None and "." not in factory else None
-                if target is not None:
-                    _bind_pattern(text, name, target, table)
-                    names.modules.add(_require_module(text, unwrapped) or target)
-                elif unwrapped.type in ("member_expression", "identifier"):
-                    aliases.append((name, unwrapped, False))
-                elif (
-                    unwrapped.type == "call_expression"
-                    and (inner := _is_promisify(text, unwrapped)) is not None
-                ):
-                    # const execAsync = promisify(exec): the same function, promise-shaped.
-                    aliases.append((name, inner, True))
-                elif name.type == "identifier":
-                    local = text(name)
-                    if unwrapped.type in FUNCTION_TYPES or unwrapped.type == "object":
-                        names.declared[local] = local
-                    elif unwrapped.type == "new_expression":
-                        names.declared[local] = ("new", unwrapped)  # type: ignore[assignment]  # resolved below
-                    else:
-                        names.declared[local] = None
-                        constant = _literal(text, unwrapped)
-                        if constant is not _NOT_CONSTANT and statement.type == "lexical_declaration":
-                            if text(statement.child_by_field_name("kind")) == "const":
-                                names.constants[local] = constant
-    # `const run = cp.exec` / `const { exec } = cp`: aliases of what was imported above.
-    for name, value, promisified in aliases:
-        resolved = _resolve_alias(text, value, table)
-        if resolved is None:
-            if name.type == "identifier":
-                names.declared.setdefault(text(name), None)
+        if statement.type not in _NAMING_STATEMENTS:
             continue
-        _bind_pattern(text, name, resolved, table)
-        if promisified and name.type == "identifier":
-            names.promisified.add(text(name))
+        key = source[statement.start_byte : statement.end_byte]
+        found = parts.get(key) or (memo.get(key) if memo else None) or _statement_names(text, statement)
+        parts[key] = found
+        table.update(found.imports)
+        names.modules |= found.modules
+        names.declared.update(found.declared)  # type: ignore[arg-type]
+        names.constants.update(found.constants)  # type: ignore[arg-type]
+        aliases.extend(found.aliases)
+    # `const run = cp.exec` / `const { exec } = cp`: aliases of what was imported above.
+    for bindings, chain, promisified, local in aliases:
+        resolved = _resolve_chain(chain, table)
+        if resolved is None:
+            if local is not None:
+                names.declared.setdefault(local, None)
+            continue
+        for bound, suffix in bindings:
+            table[bound] = resolved + suffix
+        if promisified and local is not None:
+            names.promisified.add(local)
     for local, meaning in list(names.declared.items()):
         if isinstance(meaning, tuple):
-            constructor = meaning[1].child_by_field_name("constructor")
-            names.declared[local] = (
-                _resolve_alias(text, constructor, table) if constructor is not None else None
-            )
+            names.declared[local] = _resolve_chain(meaning[1], table)  # type: ignore[arg-type]
     for local in table:
         names.declared.pop(local, None)
-    return names
+    return names, parts
 
 
 # ---------------------------------------------------------------------------------------- lowering
@@ -1621,11 +1683,15 @@ class _FileState:
     tree: object
     names: ModuleNames
     # Lowered units of this tree, by node (what rules read: their nodes give spans).
+    # What each top-level statement binds, by its text (reused by the next tree).
+    statement_names: dict[bytes, _StatementNames] = field(default_factory=dict)
     units: dict[tuple[int, int, int], list[ir.Function]] = field(default_factory=dict)
     # Lowered units by text, for the file's summaries: carried over from the previous tree of the
     # document while the module's names stay the same, so an edit re-lowers only the units it touched.
     by_text: dict[tuple[bytes, str | None], list[ir.Function]] = field(default_factory=dict)
     all_functions: list[ir.Function] | None = None
+    # Summaries of the file's functions, reused across trees like ``by_text`` (dataflow.SummaryCache).
+    summaries: SummaryCache = field(default_factory=lambda: SummaryCache())
     callees: dict[tuple[int, int, int], dict[tuple[int, int], str | None]] = field(default_factory=dict)
 
 
@@ -1635,12 +1701,18 @@ _STATES: weakref.WeakKeyDictionary[Document, _FileState] = weakref.WeakKeyDictio
 def _file_state(document: Document) -> _FileState:
     state = _STATES.get(document)
     if state is None or state.tree is not document.tree:
-        names = _compute_module_names(document)
-        fresh = _FileState(document.tree, names)
+        names, parts = _compute_module_names(document, state.statement_names if state is not None else None)
+        fresh = _FileState(document.tree, names, statement_names=parts)
         if state is not None and state.names == names:
             fresh.by_text = state.by_text
+            fresh.summaries = state.summaries
         _STATES[document] = state = fresh
     return state
+
+
+def summary_cache(document: Document) -> SummaryCache:
+    """The document's summaries, kept while its functions' IR is (see ``file_functions``)."""
+    return _file_state(document).summaries
 
 
 def lower_unit(unit: Node, document: Document) -> list[ir.Function]:
