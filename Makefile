@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := run
-.PHONY: run test setup lint docs bench clean
+.PHONY: run test setup lint docs bench clean package-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,23 @@ lint: setup
 	$(BIN)/ruff format --check server tests bench
 	$(BIN)/landguard check server/ --no-cache
 
+## make package-check: build the sdist and wheel, `twine check` them, install the wheel in a fresh
+## venv as a user would (`pip install landguard-*.whl`) and run it there.
+DIST := build/dist
+FRESH_VENV := build/fresh-venv
+package-check: setup
+	rm -rf $(DIST) $(FRESH_VENV)
+	$(BIN)/python -m build --outdir $(DIST) . >/dev/null
+	$(BIN)/twine check --strict $(DIST)/*
+	$(PYTHON) -m venv $(FRESH_VENV)
+	$(FRESH_VENV)/bin/pip install --quiet --disable-pip-version-check $(DIST)/*.whl
+	cd build && fresh-venv/bin/landguard --version
+	cd build && printf 'def load(t):\n    return eval(t)\n' \
+		| fresh-venv/bin/landguard check - --stdin-filename app.py --offline --fail-on never | grep -q LG203
+	cd build && fresh-venv/bin/landguard explain LG201 >/dev/null
+
 ## make test: set up and run every test, lint included (editors too: Neovim, the VS Code extension).
-test: setup lint editors-setup vscode-package
+test: setup lint package-check editors-setup vscode-package
 	cd clients/vscode && npm run --silent lint && npm test --silent
 	$(BIN)/python -m pytest -q tests
 

@@ -1,7 +1,8 @@
-"""Regenerate docs/rules.md and the rule table in README.md from the rules (`make docs`)."""
+"""Regenerate docs/rules.md, docs/secrets.md and the rule table in README.md from the rules (`make docs`)."""
 
 from pathlib import Path
 
+from landguard.checks.secrets import providers
 from landguard.cli import rules_markdown, rules_table
 from landguard.engine.registry import all_rules
 
@@ -19,6 +20,7 @@ def readme_with_table(readme: str) -> str:
 def main() -> None:
     rules = list(all_rules().values())
     (ROOT / "docs" / "rules.md").write_text(rules_markdown(rules), encoding="utf-8")
+    (ROOT / "docs" / "secrets.md").write_text(providers.render_markdown(), encoding="utf-8")
     readme = ROOT / "README.md"
     readme.write_text(readme_with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
 

@@ -9,14 +9,35 @@ local settings = vim.g.landguard_settings or vim.empty_dict()
 
 local always = {
   'python', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'java', 'requirements',
-  'toml', 'yaml', 'sh', 'dosini', 'cfg', 'jproperties', 'dockerfile',
+  'toml', 'yaml', 'sh', 'dosini', 'cfg', 'jproperties', 'dockerfile', 'markdown',
 }
 -- Filetypes checked only for the files that matter to Landguard.
+local mcp_configs = { 'package.json', 'mcp%.json', '%.mcp%.json', 'mcp_config%.json', 'claude_desktop_config%.json' }
 local by_name = {
-  json = { 'package.json' },
+  json = mcp_configs,
+  jsonc = mcp_configs,
   text = { 'requirements.*%.txt' },
   conf = { '%.env', '%.env%..*' },
+  gitignore = {
+    '%.cursorignore', '%.cursorindexingignore', '%.aiexclude', '%.codeiumignore', '%.aiderignore',
+    '%.continueignore', '%.geminiignore',
+  },
 }
+
+-- AI assistants' files Neovim gives no filetype: rules files are Markdown, ignore files gitignore syntax.
+local ai_filetypes = {
+  ['.cursorrules'] = 'markdown', ['.windsurfrules'] = 'markdown', ['.clinerules'] = 'markdown',
+  ['.cursorignore'] = 'gitignore', ['.cursorindexingignore'] = 'gitignore', ['.aiexclude'] = 'gitignore',
+  ['.codeiumignore'] = 'gitignore', ['.aiderignore'] = 'gitignore', ['.continueignore'] = 'gitignore',
+  ['.geminiignore'] = 'gitignore',
+}
+vim.api.nvim_create_autocmd({ 'BufNewFile', 'BufRead' }, {
+  group = vim.api.nvim_create_augroup('landguard_filetypes', { clear = true }),
+  pattern = vim.list_extend(vim.tbl_keys(ai_filetypes), { '*.mdc' }),
+  callback = function(args)
+    vim.api.nvim_buf_set_option(args.buf, 'filetype', ai_filetypes[vim.fn.fnamemodify(args.file, ':t')] or 'markdown')
+  end,
+})
 
 local root_markers = {
   'landguard.toml', 'pyproject.toml', 'package.json', 'requirements.txt', 'setup.cfg',

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
@@ -25,10 +26,19 @@ from landguard.engine.positions import split_lines
 from landguard.engine.registry import all_checks
 from landguard.workspace import FileResult, Located, decode, iter_files, locate, scan_file
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: line hashes ignore all whitespace
 # Below this many files, worker start-up costs more than it saves.
 PARALLEL_THRESHOLD = 24
 _MANIFESTS = ("pyproject.toml", "requirements.txt", "package.json", "landguard.toml")
+# AI assistants' ignore files decide LG604 findings (checks/ai/ai_context_exposure.py).
+_MANIFESTS += (
+    ".cursorignore",
+    ".aiexclude",
+    ".codeiumignore",
+    ".aiderignore",
+    ".continueignore",
+    ".geminiignore",
+)
 
 
 @dataclass
@@ -136,8 +146,12 @@ def run_check(
     use_cache: bool = True,
     jobs: int | None = None,
     root: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BatchResult:
-    """Scan ``paths``; results come back in a stable order (by path)."""
+    """Scan ``paths``; results come back in a stable order (by path).
+
+    ``progress(done, total)`` is called as files are analysed (cached files count as done).
+    """
     root = (root or Path(config.root or os.getcwd())).resolve()
     files = list(dict.fromkeys(iter_files(paths, config)))
     cache = None
@@ -165,12 +179,20 @@ def run_check(
         todo.append((str(path), shown, config))
 
     jobs = jobs or os.cpu_count() or 1
+    total, done = len(files), len(files) - len(todo)
+    scanned: list[FileResult] = []
     if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
         all_checks()  # discover checks before forking so workers inherit them
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-            scanned = list(pool.map(_scan_one, todo, chunksize=max(1, len(todo) // (jobs * 8))))
+            for file_result in pool.map(_scan_one, todo, chunksize=max(1, len(todo) // (jobs * 8))):
+                scanned.append(file_result)
+                if progress is not None:
+                    progress(done + len(scanned), total)
     else:
-        scanned = [_scan_one(job) for job in todo]
+        for job in todo:
+            scanned.append(_scan_one(job))
+            if progress is not None:
+                progress(done + len(scanned), total)
     for file_result in scanned:
         by_path[file_result.path] = file_result
         if cache is not None and keys.get(file_result.path):

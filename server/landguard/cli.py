@@ -1,4 +1,4 @@
-"""The ``landguard`` command: check | lsp | rules | explain.
+"""The ``landguard`` command: check | baseline | lsp | rules | explain | audit.
 
 Exit codes of ``check``: 0 when nothing at or above ``--fail-on`` was found, 1 when
 something was, 2 for usage or configuration errors (printed to stderr).
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from landguard import __version__
+from landguard.cli_options import EXTRA_FORMATS, add_baseline_command, add_check_arguments
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -30,7 +31,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "paths", nargs="+", metavar="PATH", help="files or folders (folders respect .gitignore)"
     )
-    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_argument("--format", choices=("text", "json", "sarif", *EXTRA_FORMATS), default="text")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument(
         "--fail-on",
@@ -48,6 +49,13 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--jobs", "-j", type=int, default=None, help="worker processes (default: number of cores)"
     )
+    check.add_argument(
+        "--ai-only",
+        action="store_true",
+        help="report only findings in code marked as AI-generated (aiMarkers comments; LG605)",
+    )
+    add_check_arguments(check)
+    add_baseline_command(commands)
 
     lsp = commands.add_parser("lsp", help="run the language server (stdio by default)")
     lsp.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
@@ -63,14 +71,45 @@ def _build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", metavar="RULE", help="rule id, e.g. LG101")
 
+    audit = commands.add_parser(
+        "audit", help="the audit trail (.landguard/audit.jsonl): verify it, report on it"
+    )
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION")
+    verify = audit_commands.add_parser(
+        "verify", help="check the hash chain; name each edited, deleted, inserted or moved record"
+    )
+    verify.add_argument("root", nargs="?", default=".", metavar="ROOT", help="project root (default: .)")
+    audit_report = audit_commands.add_parser(
+        "report", help="findings per rule and per 1,000 lines, fixed vs suppressed, ..."
+    )
+    audit_report.add_argument(
+        "root", nargs="?", default=".", metavar="ROOT", help="project root (default: .)"
+    )
+    audit_report.add_argument("--format", choices=("markdown", "json"), default="markdown")
+
     deps = commands.add_parser("deps", help="dependency data: `landguard deps import-osv FILE`")
     deps.add_argument("deps_args", nargs=argparse.REMAINDER, metavar="...")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # `landguard check | head`: the reader left; say nothing more. Point stdout at devnull so
+        # the interpreter's final flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
+    if args.command == "baseline":
+        from landguard.cli_adoption import baseline_command
+
+        return baseline_command(args, _baseline_config)
     if args.command == "check":
         return _check(args)
     if args.command == "lsp":
@@ -79,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         return _rules(args, sys.stdout)
     if args.command == "explain":
         return _explain(args, sys.stdout)
+    if args.command == "audit":
+        return _audit(args, parser)
     if args.command == "deps":
         from landguard.checks.deps.advisories import import_osv_command
 
@@ -92,25 +133,33 @@ def _error(message: str) -> int:
     return EXIT_USAGE
 
 
-def _check(args: argparse.Namespace) -> int:
-    from landguard.batch import run_check
-    from landguard.engine.config import Config, apply_settings, load_config, load_project_file
-    from landguard.engine.findings import Severity
+class _UsageExit(Exception):
+    pass
 
-    missing = [p for p in args.paths if not os.path.exists(p)]
+
+def _load_check_config(args: argparse.Namespace) -> tuple[object, Path]:
+    """(config, root) for ``check`` and ``baseline``; raises _UsageExit after printing the error."""
+    from landguard.engine.config import Config, apply_settings, load_config, load_project_file
+
+    missing = [p for p in args.paths if p != "-" and not os.path.exists(p)]
     if missing:
-        return _error(f"no such file or folder: {', '.join(missing)}")
+        _error(f"no such file or folder: {', '.join(missing)}")
+        raise _UsageExit
     if args.config:
         config_path = Path(args.config)
         if not config_path.is_file():
-            return _error(f"config file not found: {args.config}")
+            _error(f"config file not found: {args.config}")
+            raise _UsageExit
         loaded = load_project_file(config_path)
+    elif args.paths[0] == "-":
+        stdin_name = getattr(args, "stdin_filename", None)
+        loaded = load_config(os.path.dirname(os.path.abspath(stdin_name)) if stdin_name else ".")
     else:
         loaded = load_config(args.paths[0])
     overrides: dict[str, object] = {}
-    if args.select:
+    if getattr(args, "select", None):
         overrides["select"] = [s for s in args.select.split(",") if s.strip()]
-    if args.ignore:
+    if getattr(args, "ignore", None):
         overrides["extendIgnore"] = [s for s in args.ignore.split(",") if s.strip()]
     if args.offline:
         overrides["dependencies"] = {"online": False}
@@ -119,16 +168,66 @@ def _check(args: argparse.Namespace) -> int:
     if errors:
         for message in errors:
             print(f"landguard: config error: {message}", file=sys.stderr)
-        return EXIT_USAGE
+        raise _UsageExit
     assert isinstance(config, Config)
+    return config, Path(config.root) if config.root else Path.cwd()
 
-    root = Path(config.root) if config.root else Path.cwd()
-    result = run_check(args.paths, config, use_cache=not args.no_cache, jobs=args.jobs, root=root)
+
+def _baseline_config(args: argparse.Namespace) -> tuple[object, Path]:
+    try:
+        return _load_check_config(args)
+    except _UsageExit:
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _check(args: argparse.Namespace) -> int:
+    from landguard import cli_adoption as adoption
+    from landguard.engine.findings import Severity
+
+    try:
+        adoption.validate(args)
+        config, root = _load_check_config(args)
+        scanned = adoption.scan(args, config, root)
+    except _UsageExit:
+        return EXIT_USAGE
+    except adoption.UsageError as exc:
+        return _error(str(exc))
+    result = scanned.result
     for notice in result.notices:
         print(f"landguard: {notice}", file=sys.stderr)
+    if config.audit:
+        _record_audit(result, root, config)
+    if args.ai_only:
+        _keep_ai_marked(result)
+    if scanned.accepted:
+        print(
+            f"landguard: {scanned.accepted} finding(s) accepted by the baseline, not shown", file=sys.stderr
+        )
+
+    fixes = None
+    if args.fix or args.diff:
+        fixes = adoption.apply_fixes(args, config, scanned)
+        if args.diff:
+            sys.stdout.write(fixes.diff)
+            note = f"{fixes.applied} fix{'es' * (fixes.applied != 1)} in {fixes.files_changed} file(s) would apply"
+            print(
+                f"landguard: {note}"
+                + (f"; {fixes.rejected} refused by the re-check" if fixes.rejected else ""),
+                file=sys.stderr,
+            )
+            return EXIT_FINDINGS if fixes.diff else EXIT_CLEAN
+        if fixes.stdin_text is not None:
+            sys.stdout.write(fixes.stdin_text)  # Ruff's convention: fixed source on stdout, report on stderr
+        print(
+            f"landguard: fixed {fixes.applied} finding(s) in {fixes.files_changed} file(s)"
+            + (f"; {fixes.rejected} fix(es) refused by the re-check" if fixes.rejected else ""),
+            file=sys.stderr,
+        )
 
     out: TextIO
-    if args.output:
+    if fixes is not None and fixes.stdin_text is not None and not args.output:
+        out = sys.stderr
+    elif args.output:
         try:
             out = open(args.output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
         except OSError as exc:
@@ -136,10 +235,14 @@ def _check(args: argparse.Namespace) -> int:
     else:
         out = sys.stdout
     try:
-        if args.format == "text":
+        if args.statistics:
+            adoption.render_statistics(result, out, args.format, args.unsafe_fixes)
+        elif args.format in EXTRA_FORMATS:
+            adoption.render_extra(args.format, result, out, root)
+        elif args.format == "text":
             from landguard.report import text
 
-            text.render(result, out)
+            text.render(result, out, color=adoption.use_color(args.color, out))
         elif args.format == "json":
             from landguard.report import json_report
 
@@ -147,16 +250,96 @@ def _check(args: argparse.Namespace) -> int:
         else:
             from landguard.report import sarif
 
-            sarif.render(result, out, root)
+            silenced = adoption.suppressed_findings(result, config, root) if args.show_suppressed else None
+            sarif.render(result, out, root, config, silenced)
     finally:
-        if out is not sys.stdout:
+        if out not in (sys.stdout, sys.stderr):
             out.close()
 
+    if fixes is not None and fixes.applied and args.exit_non_zero_on_fix:
+        return EXIT_FINDINGS
     if args.fail_on == "never":
         return EXIT_CLEAN
     threshold = Severity.parse(args.fail_on)
     failing = any(f.severity >= threshold for file in result.files for f in file.findings)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _record_audit(result, root: Path, config) -> None:
+    """Append this run to the project's audit trail (opt-in: ``audit = true``)."""
+    from landguard.audit import AuditTrail, observe
+    from landguard.engine.positions import split_lines
+    from landguard.workspace import decode
+
+    trail = AuditTrail(root, "cli")
+    for file_result in result.files:
+        if file_result.skipped:
+            continue
+        path = Path(file_result.path)
+        try:
+            text, _ = decode((path if path.is_absolute() else root / path).read_bytes())
+        except OSError:
+            continue
+        if text is None:
+            continue
+        lines = split_lines(text)
+        marked = _marked_lines(text, path, config.ai_markers)
+        observation = observe(trail.key, path.as_posix(), lines, file_result.findings, ai_marked_lines=marked)
+        trail.record_observation(observation)
+        if trail.problem:
+            print(f"landguard: {trail.problem}", file=sys.stderr)
+            return
+
+
+def _marked_lines(text: str, path: Path, markers: tuple[str, ...]) -> int:
+    """How many lines of ``text`` are in code marked as AI-generated."""
+    from landguard.engine.analyze import ai_marked_regions
+    from landguard.engine.document import Document
+
+    lowered = text.lower()
+    if not markers or not any(m in lowered for m in markers):
+        return 0
+    document = Document(text, path=str(path))
+    regions = ai_marked_regions(document, markers)
+    covered = {n for _, start, end in regions for n in range(start, min(end, len(document.lines) - 1) + 1)}
+    return len(covered)
+
+
+def _audit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from landguard import audit
+
+    if args.audit_command == "verify":
+        result = audit.verify(args.root)
+        for problem in result.problems:
+            print(problem)
+        if result.ok:
+            print(f"audit trail intact: {result.records} records")
+            return EXIT_CLEAN
+        return EXIT_FINDINGS
+    if args.audit_command == "report":
+        data = audit.report(args.root)
+        if args.format == "json":
+            json.dump(data, sys.stdout, indent=2)
+            sys.stdout.write("\n")
+        else:
+            sys.stdout.write(audit.report_markdown(data))
+        return EXIT_CLEAN
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def _keep_ai_marked(result) -> None:
+    """``--ai-only``: drop every finding outside code marked as AI-generated."""
+    from landguard.engine.analyze import AI_MARKED
+
+    for file_result in result.files:
+        kept = [
+            (finding, located)
+            for finding, located in zip(file_result.findings, file_result.locations, strict=True)
+            if any(key == AI_MARKED for key, _ in finding.properties)
+        ]
+        file_result.findings = [finding for finding, _ in kept]
+        file_result.locations = [located for _, located in kept]
 
 
 def _lsp(args: argparse.Namespace) -> int:

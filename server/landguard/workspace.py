@@ -38,6 +38,7 @@ ALWAYS_SKIPPED_DIRS = frozenset(
         ".ruff_cache",
         ".pytest_cache",
         ".landguard_cache",
+        ".landguard",  # the audit trail
         ".hypothesis",
         "site-packages",
     }
@@ -51,8 +52,8 @@ class Located:
 
     utf16_start_col: int
     utf16_end_col: int
-    # A hash of the rule and the finding's line text (whitespace-trimmed): stable across line moves,
-    # for SARIF partialFingerprints. The line itself is never stored (it may hold a secret).
+    # A hash of the rule and the finding's line text (whitespace removed): stable across line moves,
+    # for SARIF partialFingerprints and baselines. The line itself is never stored (it may hold a secret).
     line_hash: str
 
 
@@ -176,7 +177,8 @@ def scan_file(path: Path, config: Config, display_path: str | None = None) -> Fi
 
 def locate(finding: Finding, lines: list[str]) -> Located:
     start_line, start_u16, end_line, end_u16 = span_to_utf16(finding.span, lines)
-    line_text = lines[start_line].strip() if start_line < len(lines) else ""
+    # All whitespace removed: re-indenting or reformatting the line keeps its fingerprint (baselines).
+    line_text = "".join(lines[start_line].split()) if start_line < len(lines) else ""
     digest = hashlib.blake2b(f"{finding.rule_id}\0{line_text}".encode("utf-8", "replace"), digest_size=8)
     return Located(start_u16, end_u16, digest.hexdigest())
 

@@ -33,6 +33,20 @@ HELIX_DEFAULTS = {
     "dockerfile": ["docker-langserver", "docker-language-server"],
     "env": [],
     "ini": [],
+    "markdown": ["marksman", "markdown-oxide"],
+}
+# Languages this file adds for files Helix does not know, with the files each must match.
+ADDED_LANGUAGES = {
+    "pip-requirements": ["requirements*.txt"],
+    "ai-rules": [".cursorrules", ".windsurfrules", ".clinerules"],
+    "ai-ignore": [
+        ".cursorignore",
+        ".aiexclude",
+        ".codeiumignore",
+        ".aiderignore",
+        ".continueignore",
+        ".geminiignore",
+    ],
 }
 
 
@@ -52,4 +66,21 @@ def test_each_language_keeps_helix_defaults_and_adds_landguard_last() -> None:
     assert requirements["language-servers"] == ["landguard"]
     assert {"glob": "requirements*.txt"} in requirements["file-types"]
     assert requirements["scope"] and requirements["comment-token"] == "#"
-    assert set(languages) == set(HELIX_DEFAULTS) | {"pip-requirements"}
+    assert set(languages) == set(HELIX_DEFAULTS) | set(ADDED_LANGUAGES)
+
+
+def test_assistants_files_are_attached() -> None:
+    """Rules files, *.mdc, MCP configs (JSON) and the assistants' ignore files all reach landguard."""
+    languages = {entry["name"]: entry for entry in tomllib.loads(CONFIG.read_text())["language"]}
+    for name, globs in ADDED_LANGUAGES.items():
+        entry = languages[name]
+        assert entry["language-servers"] == ["landguard"], name
+        declared = {t["glob"] for t in entry["file-types"] if isinstance(t, dict)}
+        assert set(globs) <= declared, name
+    assert "mdc" in languages["ai-rules"]["file-types"]
+    # The server must see rules files as Markdown, whatever Helix calls the language.
+    assert languages["ai-rules"]["language-id"] == "markdown"
+    assert "landguard" in languages["markdown"]["language-servers"]
+    assert (
+        "landguard" in languages["json"]["language-servers"]
+    )  # mcp.json, .mcp.json, claude_desktop_config.json

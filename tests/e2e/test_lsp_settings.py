@@ -94,7 +94,9 @@ async def test_project_file_change_reloads_config(session):
         [registration] = session.client.registrations
         assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
         globs = [w["globPattern"] for w in registration.register_options["watchers"]]
-        assert globs == ["**/landguard.toml", "**/pyproject.toml"]
+        assert globs[:2] == ["**/landguard.toml", "**/pyproject.toml"]
+        # The AI assistants' ignore files too: LG604 depends on them.
+        assert {"**/.cursorignore", "**/.aiexclude"} <= set(globs[2:])
     uri = session.open("blob.py", NUL_TEXT)
     assert codes(await session.diagnostics(uri, version=1)) == ["LG002"]
     project.write_text('ignore = ["LG002"]\n', encoding="utf-8")

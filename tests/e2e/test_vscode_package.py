@@ -30,7 +30,7 @@ NODE = shutil.which("node")
 
 LANGUAGES = [
     "python", "javascript", "javascriptreact", "typescript", "typescriptreact", "java", "pip-requirements",
-    "json", "toml", "yaml", "dotenv", "properties", "ini", "shellscript", "dockerfile",
+    "json", "toml", "yaml", "dotenv", "properties", "ini", "shellscript", "dockerfile", "markdown",
 ]  # fmt: skip
 SETTINGS = [
     "enable", "path", "select", "ignore", "severity", "exclude", "aiMarkers", "dependencies.online",
@@ -60,7 +60,11 @@ def test_manifest_declares_languages_commands_and_settings(vsix: zipfile.ZipFile
     )
     assert manifest["engines"]["vscode"].startswith("^1.")
     assert f"extension/{manifest['main'].removeprefix('./')}" in vsix.namelist()
-    assert sorted(e.removeprefix("onLanguage:") for e in manifest["activationEvents"]) == sorted(LANGUAGES)
+    on_language = [e for e in manifest["activationEvents"] if e.startswith("onLanguage:")]
+    assert sorted(e.removeprefix("onLanguage:") for e in on_language) == sorted(LANGUAGES)
+    # A workspace holding only AI assistants' files (rules, MCP configs, ignore files) activates it too.
+    contains = {e.removeprefix("workspaceContains:") for e in manifest["activationEvents"]} - set(on_language)
+    assert {"**/.cursorrules", "**/*.mdc", "**/AGENTS.md", "**/.mcp.json", "**/.cursorignore"} <= contains
     titles = {c["command"]: f"{c['category']}: {c['title']}" for c in manifest["contributes"]["commands"]}
     assert titles == {
         "landguard.restart": "Landguard: Restart Server",

@@ -11,19 +11,28 @@
 --     cmd = { '/path/to/.venv/bin/landguard', 'lsp' },
 --     init_options = { ignore = { 'LG6' }, dependencies = { online = false } },
 --   })
+--
+-- AI assistants' rules and ignore files (.cursorrules, *.mdc, .cursorignore ...) have no filetype in
+-- Neovim: put ../ftdetect/landguard.lua on the runtimepath too (e.g. ~/.config/nvim/ftdetect/).
 
 -- Filetypes whose every buffer is checked.
 local always = {
   python = true, javascript = true, javascriptreact = true, typescript = true, typescriptreact = true,
   java = true, requirements = true, toml = true, yaml = true, sh = true, dosini = true,
-  jproperties = true, cfg = true, dockerfile = true,
+  jproperties = true, cfg = true, dockerfile = true, markdown = true,
 }
 
 -- Filetypes checked only for the files that matter to Landguard.
+local mcp_configs = { 'package.json', 'mcp%.json', '%.mcp%.json', 'mcp_config%.json', 'claude_desktop_config%.json' }
 local by_name = {
-  json = { 'package.json' },
+  json = mcp_configs,
+  jsonc = mcp_configs,
   text = { 'requirements.*%.txt' },
   conf = { '%.env', '%.env%..*' },
+  gitignore = {
+    '%.cursorignore', '%.cursorindexingignore', '%.aiexclude', '%.codeiumignore', '%.aiderignore',
+    '%.continueignore', '%.geminiignore',
+  },
 }
 
 local function wanted(bufnr)

@@ -21,6 +21,35 @@ export const LANGUAGE_IDS: readonly string[] = [
   "ini",
   "shellscript",
   "dockerfile",
+  "markdown",
+];
+
+/**
+ * Files AI assistants read or are configured by: rules files (prompt injection, LG602), MCP server
+ * configurations (LG606) and the assistants' ignore files (what they may read, LG604). Most have no
+ * language of their own in VS Code (`.cursorrules` is plain text), so they are matched by name.
+ */
+export const AI_FILE_PATTERNS: readonly string[] = [
+  "**/.cursorrules",
+  "**/.windsurfrules",
+  "**/.clinerules",
+  "**/*.mdc",
+  "**/AGENTS.md",
+  "**/CLAUDE.md",
+  "**/GEMINI.md",
+  "**/copilot-instructions.md",
+  "**/*.instructions.md",
+  "**/mcp.json",
+  "**/.mcp.json",
+  "**/mcp_config.json",
+  "**/claude_desktop_config.json",
+  "**/.cursorignore",
+  "**/.cursorindexingignore",
+  "**/.aiexclude",
+  "**/.codeiumignore",
+  "**/.aiderignore",
+  "**/.continueignore",
+  "**/.geminiignore",
 ];
 
 /** Files checked whatever language id they were given. */
@@ -54,7 +83,7 @@ export function documentSelector(): DocumentFilterLike[] {
   }
   // JSON only for package.json: other JSON files carry no dependencies or code we check.
   selector.push({ scheme: "file", language: "json", pattern: "**/package.json" });
-  for (const pattern of FILE_PATTERNS) {
+  for (const pattern of [...FILE_PATTERNS, ...AI_FILE_PATTERNS]) {
     selector.push({ scheme: "file", pattern });
   }
   return selector;

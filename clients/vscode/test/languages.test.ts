@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { documentSelector, LANGUAGE_IDS } from "../src/languages";
+import { AI_FILE_PATTERNS, documentSelector, LANGUAGE_IDS } from "../src/languages";
 
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8"));
 
@@ -30,5 +30,31 @@ test("plain-text manifests and .env files are matched by pattern", () => {
     .map((f) => f.pattern);
   for (const expected of ["**/requirements*.txt", "**/.env", "**/pyproject.toml", "**/Dockerfile"]) {
     assert.ok(patterns.includes(expected), expected);
+  }
+});
+
+test("AI assistants' files are attached by name, whatever language VS Code gives them", () => {
+  const patterns = documentSelector()
+    .filter((f) => f.pattern && !f.language)
+    .map((f) => f.pattern);
+  const expected = [
+    "**/.cursorrules", "**/.windsurfrules", "**/.clinerules", "**/*.mdc", "**/AGENTS.md", "**/CLAUDE.md",
+    "**/GEMINI.md", "**/copilot-instructions.md", "**/mcp.json", "**/.mcp.json", "**/claude_desktop_config.json",
+    "**/mcp_config.json", "**/.cursorignore", "**/.aiexclude", "**/.codeiumignore", "**/.aiderignore",
+    "**/.continueignore", "**/.geminiignore",
+  ];
+  for (const pattern of expected) {
+    assert.ok(patterns.includes(pattern), pattern);
+  }
+  // Markdown (README, docs, AGENTS.md) is a language of its own, on disk and unsaved.
+  const selector = documentSelector();
+  assert.ok(selector.some((f) => f.scheme === "file" && f.language === "markdown"));
+  assert.ok(selector.some((f) => f.scheme === "untitled" && f.language === "markdown"));
+});
+
+test("a workspace holding only AI files still activates the extension", () => {
+  const events = manifest.activationEvents as string[];
+  for (const pattern of AI_FILE_PATTERNS) {
+    assert.ok(events.includes(`workspaceContains:${pattern}`), pattern);
   }
 });

@@ -230,10 +230,13 @@ class FileAnalysis:
         models: Models,
         constants: dict[str, Any] | None = None,
         resolve: Callable[[str], ir.Function | None] | None = None,
+        known_summary: Callable[[ir.Function], Summary | None] | None = None,
         summary_cache: SummaryCache | None = None,
     ) -> None:
         """``resolve(key)``: finds a function of the file by key on demand (adapters lower lazily);
-        ``functions`` are known up front."""
+        ``functions`` are known up front; ``known_summary(function)``: a summary kept from an earlier
+        run that is still valid (the adapter knows when it is), so it need not be recomputed;
+        ``summary_cache``: the same, decided by the core (``SummaryCache``)."""
         self.models = models
         self.functions = list(functions)
         self.by_key: dict[str, ir.Function] = {}
@@ -243,6 +246,7 @@ class FileAnalysis:
                     self.by_key[key] = function
         self.constants = constants or {}
         self._resolve = resolve
+        self._known_summary = known_summary
         self._unresolved: set[str] = set()
         self._facts: dict[int, FunctionFacts] = {}
         # Closures (a function whose ``extra["outer"]`` is the function it is defined in): the outer
@@ -294,6 +298,11 @@ class FileAnalysis:
             return cached
         if id(function) in self._in_progress:
             return None
+        if self._known_summary is not None:
+            cached = self._known_summary(function)
+            if cached is not None:
+                self._summaries[id(function)] = cached
+                return cached
         reusable = self._cache is not None and "outer" not in function.extra
         if reusable:
             entry = self._cache.get(id(function))  # type: ignore[union-attr]

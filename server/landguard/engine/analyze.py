@@ -34,6 +34,7 @@ from landguard.engine.registry import (
     Check,
     CheckContext,
     DocumentCheck,
+    FindingsCheck,
     LineCheck,
     NodeCheck,
     all_checks,
@@ -234,8 +235,10 @@ class Analysis:
         # A changed module context (imports) invalidates every unit of this check.
         cache = previous[1] if previous is not None and previous[0] == module_key else {}
         results: list[Finding] = []
-        fresh: dict[tuple[bytes, bytes], tuple[Finding, ...]] = {}
-        for unit, (start_line, _), key in units:
+        fresh: dict[object, tuple[Finding, ...]] = {}
+        unit_keyed = type(check).unit_context_key is not NodeCheck.unit_context_key
+        for unit, (start_line, _), text_key in units:
+            key = (text_key, check.unit_context_key(unit, document, context)) if unit_keyed else text_key
             cached = cache.get(key)
             if cached is None:
                 cached = fresh.get(key)
@@ -279,8 +282,35 @@ def post_process(document: Document, findings: list[Finding], config: Config) ->
         findings = [replace(f, severity=config.severity_for(f.rule_id, f.severity)) for f in findings]
     findings = raise_for_ai_markers(document, findings, config.ai_markers)
     findings = apply_suppressions(document, findings)
+    findings += _judge_findings(document, findings, config)
     unique = {(f.rule_id, f.span, f.message): f for f in findings}
     return sorted(unique.values(), key=Finding.sort_key)
+
+
+def _judge_findings(document: Document, findings: list[Finding], config: Config) -> list[Finding]:
+    """Findings of the checks that judge the file by what the others found (LG604: a file holding
+    secrets that AI assistants may read), configured and suppressed like the rest."""
+    extra: list[Finding] = []
+    for check in _findings_checks():
+        if any(config.is_enabled(rule.id) for rule in check.rules):
+            try:
+                extra.extend(
+                    f
+                    for f in check.check_findings(document, findings, config)
+                    if config.is_enabled(f.rule_id)
+                )
+            except Exception:
+                log.exception("check %s failed on %s", type(check).__name__, document.path or "<buffer>")
+    if not extra:
+        return extra
+    if config.severity:
+        extra = [replace(f, severity=config.severity_for(f.rule_id, f.severity)) for f in extra]
+    return apply_suppressions(document, extra)
+
+
+@functools.cache
+def _findings_checks() -> tuple[FindingsCheck, ...]:
+    return tuple(c for c in all_checks() if isinstance(c, FindingsCheck))
 
 
 class _Rescan(tuple):
@@ -311,41 +341,82 @@ def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str] | None:
     markers = [m for m in markers if m]
     if not markers:
         return None
-    return re.compile(r"(?:#|//|/\*|--|<!--)\s*(?:" + "|".join(re.escape(m) for m in markers) + r")\b", re.I)
+    # Not after a backtick: "`# ai-generated`" in docs names the marker, it marks nothing.
+    return re.compile(
+        r"(?<!`)(?:#|//|/\*|--|<!--)\s*(?:" + "|".join(re.escape(m) for m in markers) + r")\b(?!`)", re.I
+    )
+
+
+AI_MARKED = "aiMarked"  # the property set on findings in marked code (``landguard check --ai-only``)
+AI_MARKED_NOTE = " (in code marked as AI-generated: raised one level)"
 
 
 def raise_for_ai_markers(
     document: Document, findings: list[Finding], markers: Sequence[str]
 ) -> list[Finding]:
-    """Raise severity one level for findings in code marked as AI-generated.
+    """Raise severity one level for findings in code marked as AI-generated, and say so.
 
     A marker comment (``# ai-generated``) in the first five lines marks the whole file; elsewhere
-    it marks the function it sits in, or the function that starts on the next lines.
+    it marks the function it sits in, or the function that starts on the next lines. Marked
+    findings carry the ``aiMarked`` property and a note in their message.
     """
     if not findings or not markers:
         return findings
+    marked = ai_marked_regions(document, markers)
+    if not marked:
+        return findings
+    return [
+        _mark(f) if any(start <= f.span.start_line <= end for _, start, end in marked) else f
+        for f in findings
+    ]
+
+
+def _mark(finding: Finding) -> Finding:
+    if any(key == AI_MARKED for key, _ in finding.properties):
+        return finding  # marked already (a finding post-processed twice, or LG605's own note)
+    return replace(
+        finding,
+        severity=finding.severity.raised(),
+        message=finding.message + AI_MARKED_NOTE,
+        properties=tuple(sorted((*finding.properties, (AI_MARKED, "true")))),
+    )
+
+
+def ai_marked_regions(document: Document, markers: Sequence[str]) -> list[tuple[int, int, int]]:
+    """(marker line, first line, last line) of each region marked as AI-generated."""
     pattern = _marker_pattern(tuple(markers))
     lowered_markers = [m.lower() for m in markers]
     lowered_text = document.text.lower()  # plain substring tests: far faster than a re.I search
     if pattern is None or not any(m in lowered_text for m in lowered_markers):
-        return findings
-    marked: list[tuple[int, int]] = []
+        return []
+    marked: list[tuple[int, int, int]] = []
     for number, line in enumerate(document.lines[: document.analysed_line_count]):
         lowered = line.lower()
-        if not any(m in lowered for m in lowered_markers) or not pattern.search(line):
+        if not any(m in lowered for m in lowered_markers):
+            continue
+        match = pattern.search(line)
+        if match is None or not _is_comment_at(document, number, match.start()):
             continue
         if number < 5:
-            marked = [(0, len(document.lines))]
-            break
-        marked.append(_marked_region(document, number))
-    if not marked:
-        return findings
-    return [
-        replace(f, severity=f.severity.raised())
-        if any(start <= f.span.start_line <= end for start, end in marked)
-        else f
-        for f in findings
-    ]
+            return [(number, 0, len(document.lines))]
+        marked.append((number, *_marked_region(document, number)))
+    return marked
+
+
+def _is_comment_at(document: Document, line: int, col: int) -> bool:
+    """Whether (line, col) is in a comment: a marker quoted in a docstring or string marks nothing.
+    Grammar-agnostic: comments are the tree's "extra" nodes. Text files have no strings: always true."""
+    if document.tree is None:
+        return True
+    from landguard.engine.positions import col_to_byte
+
+    point = (line, col_to_byte(document.lines[line], col) + 1)
+    node = document.tree.root_node.descendant_for_point_range(point, point)
+    while node is not None:
+        if node.is_extra:
+            return True
+        node = node.parent
+    return False
 
 
 def _marked_region(document: Document, line: int) -> tuple[int, int]:

@@ -10,7 +10,7 @@ Sources, later ones overriding earlier ones key by key:
 
 Keys (TOML may spell them camelCase or snake_case): ``select``, ``ignore`` (rule ids or
 prefixes such as ``LG1``), ``severity`` (rule id -> note|warning|error), ``exclude`` (glob
-patterns), ``maxFileSize`` (bytes), ``aiMarkers``, and ``dependencies.online``,
+patterns), ``maxFileSize`` (bytes), ``aiMarkers``, ``audit`` (bool: keep the audit trail), and ``dependencies.online``,
 ``dependencies.pypiUrl``, ``dependencies.npmUrl``, ``dependencies.osvUrl``,
 ``dependencies.timeout`` (seconds), and ``models.<language>`` (extra dataflow model rows:
 ``[[tool.landguard.models.python.sink]]`` …, see ``dataflow/models.py``).
@@ -62,6 +62,8 @@ class Config:
     dependencies: DependencySettings = field(default_factory=DependencySettings)
     # Extra dataflow model rows, per language: ((language, (Row, ...)), ...); see dataflow/models.py.
     models: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    # Opt-in: append what is found, fixed and suppressed to .landguard/audit.jsonl (landguard/audit.py).
+    audit: bool = False
     # Where the project file was found (for relative excludes and reporting); not a setting.
     root: str | None = None
 
@@ -197,6 +199,11 @@ def apply_settings(base: Config, settings: Mapping[str, Any], origin: str) -> tu
             parsed = _string_list(value, raw_key, errors)
             if parsed is not None:
                 changes["ai_markers"] = tuple(m.lower() for m in parsed if m.strip())
+        elif key == "audit":
+            if isinstance(value, bool):
+                changes["audit"] = value
+            else:
+                errors.append(f"'{raw_key}' must be true or false; ignoring it")
         elif key == "dependencies":
             if not isinstance(value, Mapping):
                 errors.append(f"'{raw_key}' must be a table/object; ignoring it")

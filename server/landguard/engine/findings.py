@@ -68,22 +68,35 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class TextEdit:
-    """Replace ``span`` with ``new_text``."""
+    """Replace ``span`` with ``new_text``.
+
+    ``path``: the edit is to another file (an ignore file next to a ``.env``), created when it does
+    not exist; None (nearly always) means the document the finding is in.
+    """
 
     span: Span
     new_text: str
+    path: str | None = None
 
     def shifted(self, lines: int) -> TextEdit:
+        if self.path is not None:
+            return self  # another file's lines do not move with this document's
         return TextEdit(self.span.shifted(lines), self.new_text)
 
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """A quick fix: a title for the editor's menu and the edits that carry it out."""
+    """A quick fix: a title for the editor's menu and the edits that carry it out.
+
+    ``unsafe`` (Ruff's sense): the fix may change what the program does beyond removing the
+    risk, e.g. stored digests differ or a dependency's API changed, so ``landguard check --fix``
+    applies it only with ``--unsafe-fixes``; the editor offers it like any other.
+    """
 
     title: str
     edits: tuple[TextEdit, ...]
     preferred: bool = False
+    unsafe: bool = False
 
     def shifted(self, lines: int) -> Fix:
         return replace(self, edits=tuple(e.shifted(lines) for e in self.edits))
@@ -158,13 +171,23 @@ def fix_to_dict(fix: Fix) -> dict:
     return {
         "title": fix.title,
         "preferred": fix.preferred,
-        "edits": [{**span_to_dict(edit.span), "newText": edit.new_text} for edit in fix.edits],
+        **({"unsafe": True} if fix.unsafe else {}),
+        "edits": [
+            {
+                **span_to_dict(edit.span),
+                "newText": edit.new_text,
+                **({"path": edit.path} if edit.path else {}),
+            }
+            for edit in fix.edits
+        ],
     }
 
 
 def fix_from_dict(data: dict) -> Fix:
-    edits = tuple(TextEdit(span_from_dict(edit), str(edit["newText"])) for edit in data["edits"])
-    return Fix(str(data["title"]), edits, bool(data.get("preferred", False)))
+    edits = tuple(
+        TextEdit(span_from_dict(edit), str(edit["newText"]), edit.get("path")) for edit in data["edits"]
+    )
+    return Fix(str(data["title"]), edits, bool(data.get("preferred", False)), bool(data.get("unsafe", False)))
 
 
 def finding_to_dict(finding: Finding) -> dict:

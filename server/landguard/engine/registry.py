@@ -13,6 +13,7 @@ shapes, by how they can be rerun incrementally:
   top-level nodes whose text changed (or when the module context, e.g. imports, changed).
 - ``DocumentCheck``: looks at the whole document (manifests, rules files); rerun when the
   document changed.
+- ``FindingsCheck``: judges the document by what the other checks found; run after them.
 
 Checks are discovered: every module under ``landguard.checks`` that defines ``CHECK`` (an
 instance) is registered; rule ids must be unique. Adding a rule = one module.
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from landguard.engine.config import Config
     from landguard.engine.document import Document
 
-DOCS_BASE_URL = "https://github.com/landguard/landguard/blob/main/docs/rules.md"
 RULE_ID = re.compile(r"^LG\d{3}$")
 
 
@@ -76,7 +76,10 @@ class Rule:
 
     @property
     def help_uri(self) -> str:
-        return f"{DOCS_BASE_URL}#{self.id.lower()}"
+        """The rule's documentation: the installed version's docs, or ``LANDGUARD_DOCS_URL``."""
+        from landguard.docs_links import rule_docs_uri
+
+        return rule_docs_uri(self.id)
 
     def finding(
         self,
@@ -148,6 +151,12 @@ class NodeCheck(Check):
         """
         return None
 
+    def unit_context_key(self, unit: Node, document: Document, context: CheckContext) -> object:
+        """What, outside ``unit``, this unit's findings depend on beyond the module context (the
+        summaries of the same-file functions it calls). When it changes, only this unit is
+        rechecked. The default says: nothing."""
+        return None
+
     def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         raise NotImplementedError
 
@@ -156,6 +165,17 @@ class DocumentCheck(Check):
     """Checks the whole document whenever it changed."""
 
     def check_document(self, document: Document, context: CheckContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class FindingsCheck(Check):
+    """Judges a document by the other checks' findings, after configuration and suppressions
+    (LG604: a file the secrets rules found something in). Runs on every analysis, so what it
+    reads besides the document (files on disk) is always current."""
+
+    def check_findings(
+        self, document: Document, findings: Sequence[Finding], config: Config
+    ) -> Iterable[Finding]:
         raise NotImplementedError
 
 

@@ -163,33 +163,37 @@ def env_lookup_fix(
     elif not accept(literal):
         return None
     title = f"Read {env_name} from the environment"
+    # Unsafe for --fix: the program then needs the variable set wherever it runs.
     if language == "python":
         edits = [TextEdit(literal.span, f'os.environ["{env_name}"]')]
         import_edit = _python_import_os(document)
         if import_edit is not None:
             edits.append(import_edit)
-        return Fix(title, tuple(edits), preferred=True)
+        return Fix(title, tuple(edits), preferred=True, unsafe=True)
     if language in {"javascript", "typescript", "tsx"}:
         lookup = f"process.env.{env_name}"
         return Fix(
             title,
             (TextEdit(literal.span, f"{{{lookup}}}" if literal.jsx_attribute else lookup),),
             preferred=True,
+            unsafe=True,
         )
     if language == "java":
-        return Fix(title, (TextEdit(literal.span, f'System.getenv("{env_name}")'),), preferred=True)
+        return Fix(
+            title, (TextEdit(literal.span, f'System.getenv("{env_name}")'),), preferred=True, unsafe=True
+        )
     if language == "shell":
         # Double quotes: single-quoted text is not expanded.
-        return Fix(title, (TextEdit(literal.span, f'"${{{env_name}}}"'),), preferred=True)
+        return Fix(title, (TextEdit(literal.span, f'"${{{env_name}}}"'),), preferred=True, unsafe=True)
     if language == "yaml":
         if literal.quoted:
             inner = Span.on_line(
                 literal.span.start_line, literal.span.start_col + 1, literal.span.end_col - 1
             )
-            return Fix(title, (TextEdit(inner, f"${{{env_name}}}"),), preferred=True)
+            return Fix(title, (TextEdit(inner, f"${{{env_name}}}"),), preferred=True, unsafe=True)
         # Quoted: a plain "${...}" is not allowed inside a flow mapping ({ key: value }).
-        return Fix(title, (TextEdit(literal.span, f'"${{{env_name}}}"'),), preferred=True)
-    return Fix(title, (TextEdit(literal.span, f"${{{env_name}}}"),), preferred=True)
+        return Fix(title, (TextEdit(literal.span, f'"${{{env_name}}}"'),), preferred=True, unsafe=True)
+    return Fix(title, (TextEdit(literal.span, f"${{{env_name}}}"),), preferred=True, unsafe=True)
 
 
 def _python_import_os(document: Document) -> TextEdit | None:
@@ -273,3 +277,47 @@ def _can_end_with_comment(document: Document, line: int) -> bool:
 def _ends_in_comment(document: Document, line: int) -> bool:
     node = _node_at_line_end(document, line)
     return node is not None and node.type == "comment"
+
+
+# ------------------------------------------------------------------------ values inside commands
+
+
+def _quote_at(line: str, col: int) -> str | None:
+    """The shell quote open at ``col`` (``'`` or ``"``), or None outside quotes."""
+    quote: str | None = None
+    index = 0
+    while index < col:
+        char = line[index]
+        if char == "\\" and quote != "'":
+            index += 2
+            continue
+        if quote is None and char in "'\"":
+            quote = char
+        elif char == quote:
+            quote = None
+        index += 1
+    return quote
+
+
+def shell_variable_fix(document: Document, span: Span, env_name: str) -> Fix | None:
+    """Replace a credential inside a command line with ``${NAME}``, where the shell expands it.
+
+    For shell scripts, Dockerfiles (``RUN``) and YAML (CI ``run:`` steps, which a shell runs).
+    Inside double quotes the variable goes in as is; unquoted it is double-quoted; inside
+    single quotes nothing expands, so no fix is offered.
+    """
+    if document.language not in {"shell", "dockerfile", "yaml"} or span.start_line != span.end_line:
+        return None
+    line = document.lines[span.start_line]
+    quote = _quote_at(line, span.start_col)
+    if quote == "'":
+        return None
+    replacement = f"${{{env_name}}}" if quote == '"' else f'"${{{env_name}}}"'
+    return Fix(f"Read {env_name} from the environment", (TextEdit(span, replacement),), preferred=True)
+
+
+def npmrc_variable_fix(document: Document, span: Span, env_name: str) -> Fix | None:
+    """``.npmrc`` expands ``${NAME}`` in values: replace the encoded credential with one."""
+    if span.start_line != span.end_line:
+        return None
+    return Fix(f"Read {env_name} from the environment", (TextEdit(span, f"${{{env_name}}}"),), preferred=True)

@@ -31,15 +31,17 @@ import ast
 import builtins
 import hashlib
 import re
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
 from landguard.dataflow import ir
-from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts
+from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts, Summary
 from landguard.dataflow.models import Models, load_models
 from landguard.dataflow.values import Value
+from landguard.engine.languages import captures
 
 LOCAL_PREFIX = "<local>."
 REQUEST_PARAMETER_TYPE = "web.request"
@@ -821,15 +823,20 @@ class PythonFlow:
         self._analysis: FileAnalysis | None = None
         self._constants: dict[str, object] | None = None
         self._definitions: dict[str, Node] | None = None
-        self._signatures: dict[str, object] = {}
-        self._sink_pattern: re.Pattern[bytes] | None = None
-        self._source: bytes | None = None
+        self._state: _SummaryState | None = None
+        self._texts: dict[int, bytes] = {}
         self._imports_key = frozenset(imports.items())
 
     @property
     def analysis(self) -> FileAnalysis:
         if self._analysis is None:
-            self._analysis = FileAnalysis((), self.models, self.constants, resolve=self.function_by_key)
+            self._analysis = FileAnalysis(
+                (),
+                self.models,
+                self.constants,
+                resolve=self.function_by_key,
+                known_summary=self._kept_summary,
+            )
         return self._analysis
 
     @property
@@ -860,43 +867,118 @@ class PythonFlow:
                 return function
         return None
 
-    def context_key(self) -> object:
-        """What findings in one unit may depend on outside it: module constants and the summaries
-        of the file's functions (each cached by its text, so an edit re-summarises one function)."""
-        definitions = self.definitions
-        signatures = tuple((key, self._signature(key, ())) for key in definitions)
-        # In-process hashes are enough: the engine keeps unit results in memory, per process.
-        return (hash(tuple(self.constants.items())), hash(signatures))
+    def unit_key(self, unit: Node) -> object:
+        """What findings in ``unit`` depend on outside it: the summaries of the file's functions it
+        calls and the module constants it reads (both exact; each summary is cached by its
+        function's text, so an edit re-summarises one function and rechecks only its callers)."""
+        callees, names = self.unit_names(unit)
+        summaries = tuple((key, self._signature(key)) for key in sorted(callees & self.definitions.keys()))
+        used = self._used_constants(names)
+        return (summaries, used) if summaries or used else None
 
-    def _signature(self, key: str, stack: tuple[str, ...]) -> object:
-        if key in self._signatures:
-            return self._signatures[key]
-        unit = self.definitions.get(key)
-        if unit is None:
-            return None  # a callee remembered from an earlier text that no longer exists
-        if key in stack:
-            return "<recursive>"
-        base = (key, unit.text, self._imports_key)
-        entry = _SIGNATURES.get(base)
-        if entry is not None:
-            callees, by_dependencies = entry
-            dependencies = tuple(self._signature(callee, (*stack, key)) for callee in callees)
-            if dependencies in by_dependencies:
-                self._signatures[key] = by_dependencies[dependencies]
-                return self._signatures[key]
+    def _used_constants(self, names: frozenset[str]) -> tuple[tuple[str, object], ...]:
+        constants = self.constants
+        if not constants:
+            return ()
+        return tuple((name, constants[name]) for name in sorted(names & constants.keys()))
+
+    def _text_of(self, unit: Node) -> bytes:
+        found = self._texts.get(unit.id)
+        if found is None:
+            found = self._texts[unit.id] = unit.text or b""
+        return found
+
+    def unit_names(self, unit: Node, text_key: bytes | None = None) -> tuple[frozenset[str], frozenset[str]]:
+        """(last names of the calls in ``unit``, identifiers it reads), cached by the unit's text."""
+        if text_key is None:
+            text_key = self._text_of(unit)
+        cached = _UNIT_NAMES.get(text_key)
+        if cached is None:
+            found = captures("python", _NAMES_QUERY, unit)
+            # Callees as written (`helper`, `self.load`, `Store.load`): the same-file keys they can be.
+            callees = frozenset("".join(text(node).split()) for node in found.get("callee", ()))
+            names = frozenset(text(node) for node in found.get("name", ()))
+            cached = (callees, names)
+            if len(_UNIT_NAMES) > _SIGNATURE_CACHE_SIZE:
+                _UNIT_NAMES.clear()
+            _UNIT_NAMES[text_key] = cached
+        return cached
+
+    def _signature(self, key: str) -> object:
+        """The summary signature of the file's function ``key`` (None if there is none)."""
+        state = self._state
+        if state is None:
+            return self._compute_signature(key)
+        if key in state.stale:
+            self._refresh(key)
+        return state.signatures.get(key)
+
+    def _compute_signature(self, key: str) -> object:
         function = self.function_by_key(key)
         summary = self.analysis.summary(function) if function is not None else None
-        signature = summary.signature() if summary is not None else None
-        callees = tuple(sorted(_called_keys(function, self.definitions))) if function is not None else ()
-        dependencies = tuple(self._signature(callee, (*stack, key)) for callee in callees)
-        if entry is None or entry[0] != callees:
-            entry = (callees, {})
-            if len(_SIGNATURES) > _SIGNATURE_CACHE_SIZE:
-                _SIGNATURES.clear()
-            _SIGNATURES[base] = entry
-        entry[1][dependencies] = signature
-        self._signatures[key] = signature
-        return signature
+        if summary is not None and self._state is not None:
+            self._state.summaries[key] = summary
+        return summary.signature() if summary is not None else None
+
+    def _kept_summary(self, function: ir.Function) -> Summary | None:
+        """A summary from an earlier run whose function (and everything it depends on) is unchanged."""
+        state = self._state
+        key = function.key
+        if state is None or key is None or key in state.stale or key not in state.texts:
+            return None
+        return state.summaries.get(key)
+
+    def _refresh(self, key: str) -> None:
+        """Re-summarise a stale function; if its signature changed, its callers go stale."""
+        state = self._state
+        assert state is not None
+        function = self.function_by_key(key)
+        signature = self._compute_signature(key)  # while still stale: its kept summary is not used
+        state.stale.discard(key)
+        state.set_callees(key, frozenset(function.extra.get("callees", ()) if function else ()))
+        if state.signatures.get(key, _MISSING) != signature:
+            state.signatures[key] = signature
+            state.stale.update(caller for caller in state.callers.get(key, ()) if caller in self.definitions)
+
+    def prepare(self, document: object) -> None:
+        """Bring the document's persistent summary table up to date, once per run.
+
+        Functions whose text changed (and the callers of functions added or removed) are marked
+        stale; those that something calls are re-summarised at once, and if a signature changed,
+        its callers go stale in turn; the rest are re-summarised when a unit's key asks. So the table always equals what a fresh analysis computes,
+        at the cost of the edit rather than of the file.
+        """
+        if self._state is not None:
+            return
+        state = _STATES.get(document)
+        if state is None:
+            state = _SummaryState()
+            try:
+                _STATES[document] = state
+            except TypeError:  # not weak-referenceable: no persistence, still correct
+                pass
+        definitions = self.definitions
+        if state.imports_key != self._imports_key or state.constants != self.constants:
+            state.reset(self._imports_key, dict(self.constants))
+        for key, unit in definitions.items():
+            current = self._text_of(unit)
+            if state.texts.get(key) != current:
+                if key not in state.texts:  # new: calls of its name now resolve to it
+                    state.stale.update(state.callers.get(key, ()))
+                state.texts[key] = current
+                state.stale.add(key)
+        for key in [key for key in state.texts if key not in definitions]:
+            state.forget(key)
+        self._state = state
+        # A kept summary must never rest on a stale callee: refresh, now, every stale function that
+        # something calls (which may make its callers stale in turn). Uncalled ones wait.
+        while True:
+            due = [key for key in state.stale if key in definitions and state.callers.get(key)]
+            if not due:
+                break
+            for key in due:
+                if key in state.stale:
+                    self._refresh(key)
 
     def lower_unit(self, unit: Node) -> _Lowered:
         lowered = self._units.get(unit.id)
@@ -967,20 +1049,16 @@ class PythonFlow:
         return [self.analysis.facts(function) for function in self.lower_unit(unit).functions]
 
     def may_reach_sink(self, unit: Node) -> bool:
-        """A cheap test before analysing a unit for model sinks: it names a sink method of the
-        models, or calls a function of the file whose summary reaches a sink."""
-        if self._sink_pattern is None:
-            names = set(self.models.sink_methods)
-            for key in self.definitions:
-                signature = self._signatures.get(key)
-                if signature is not None and signature[1]:
-                    names.add(key.rsplit(".", 1)[-1])
-            self._sink_pattern = re.compile(
-                rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names) if n) + rb")\s*\("
-            )
-        if self._source is None:
-            self._source = self.root.text or b""
-        return self._sink_pattern.search(self._source, unit.start_byte, unit.end_byte) is not None
+        """A cheap test before analysing a unit for model sinks: it calls a sink method of the
+        models, or a function of the file whose summary reaches a sink."""
+        callees, _ = self.unit_names(unit)
+        if {callee.rsplit(".", 1)[-1] for callee in callees} & self.models.sink_methods:
+            return True
+        for key in callees & self.definitions.keys():
+            signature = self._signature(key)
+            if signature is not None and signature[1]:  # type: ignore[index]
+                return True
+        return False
 
     def value_of(self, node: Node, unit: Node | None = None) -> Value | None:
         """The value of the expression ``node`` where it is evaluated; None in dead code."""
@@ -1041,10 +1119,46 @@ def _called_keys(function: ir.Function, definitions: dict[str, Node]) -> set[str
     return {callee for callee in function.extra.get("callees", ()) if callee in definitions}
 
 
-# (key, unit text, imports) -> (callee keys, {callee signatures: signature}): summaries survive edits
-# elsewhere in the file, so a keystroke re-summarises only the function it changed.
-_SIGNATURES: dict[tuple, tuple[tuple[str, ...], dict[tuple, object]]] = {}
+class _SummaryState:
+    """A document's summary table, kept across analysis runs (see ``PythonFlow.prepare``)."""
+
+    def __init__(self) -> None:
+        self.reset(None, None)
+
+    def reset(self, imports_key: object, constants: dict[str, object] | None) -> None:
+        self.imports_key, self.constants = imports_key, constants
+        self.texts: dict[str, bytes] = {}
+        self.signatures: dict[str, object] = {}
+        self.callees: dict[str, frozenset[str]] = {}  # callee names as written, per function
+        self.callers: dict[str, set[str]] = {}  # callee name -> keys of the functions calling it
+        self.stale: set[str] = set()
+        self.summaries: dict[str, Summary] = {}  # valid for keys that are not stale
+
+    def set_callees(self, key: str, callees: frozenset[str]) -> None:
+        for name in self.callees.get(key, ()):
+            self.callers.get(name, set()).discard(key)
+        self.callees[key] = callees
+        for name in callees:
+            self.callers.setdefault(name, set()).add(key)
+
+    def forget(self, key: str) -> None:
+        """A function that no longer exists: calls of its name resolve to nothing now."""
+        self.stale.update(self.callers.get(key, ()))
+        self.set_callees(key, frozenset())
+        for table in (self.texts, self.signatures, self.callees, self.summaries):
+            table.pop(key, None)
+        self.stale.discard(key)
+
+
+_STATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MISSING = object()
 _SIGNATURE_CACHE_SIZE = 20_000
+# Unit text -> (call last names, identifiers): what a unit's key depends on.
+_UNIT_NAMES: dict[bytes, tuple[frozenset[str], frozenset[str]]] = {}
+_NAMES_QUERY = """
+(call function: [(identifier) @callee (attribute) @callee])
+(identifier) @name
+"""
 
 
 def digest(value: object) -> str:

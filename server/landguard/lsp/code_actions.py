@@ -7,11 +7,14 @@ findings and ride in each diagnostic's ``data`` (UTF-16 ranges already), as in r
 from __future__ import annotations
 
 import logging
+import os
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from landguard.lsp import audit_hooks
 from landguard.lsp.convert import SOURCE, text_edit_from_json
+from landguard.lsp.text_sync import uri_to_path
 
 if TYPE_CHECKING:
     from landguard.lsp.server import LandguardServer
@@ -50,6 +53,11 @@ def _actions_for(
     rule_id = str(data.get("ruleId") or diagnostic.code)
     actions = []
     for fix in data.get("fixes", ()):
+        if any("uri" in edit for edit in fix["edits"]):
+            action = _other_files_action(ls, uri, version, diagnostic, fix)
+            if action is not None:
+                actions.append(action)
+            continue
         edits = [text_edit_from_json(edit) for edit in fix["edits"]]
         actions.append(
             types.CodeAction(
@@ -58,6 +66,8 @@ def _actions_for(
                 diagnostics=[diagnostic],
                 is_preferred=bool(fix.get("preferred")) or None,
                 edit=_workspace_edit(ls, uri, version, edits),
+                # Opt-in audit trail: the editor runs this after the edit, so the fix is recorded.
+                command=audit_hooks.fix_command(ls, uri, diagnostic, str(fix["title"])),
             )
         )
     suppress = data.get("suppress")
@@ -71,6 +81,54 @@ def _actions_for(
             )
         )
     return actions
+
+
+def _other_files_action(
+    ls: LandguardServer, uri: str, version: int | None, diagnostic: types.Diagnostic, fix: dict[str, Any]
+) -> types.CodeAction | None:
+    """A fix that edits (and may create) other files, e.g. the AI ignore files of LG604.
+
+    With ``documentChanges``, files that do not exist yet are created first; without (Neovim), the
+    edits go by URI and the editor opens a buffer for a new file, which the user saves.
+    """
+    by_uri: dict[str, list[types.TextEdit]] = {}
+    for edit in fix["edits"]:
+        by_uri.setdefault(str(edit.get("uri") or uri), []).append(text_edit_from_json(edit))
+    command = audit_hooks.fix_command(ls, uri, diagnostic, str(fix["title"]))
+    if not ls.supports_document_changes():
+        return types.CodeAction(
+            title=str(fix["title"]),
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[diagnostic],
+            is_preferred=bool(fix.get("preferred")) or None,
+            edit=types.WorkspaceEdit(changes=by_uri),
+            command=command,
+        )
+    changes: list[Any] = []
+    for target, edits in by_uri.items():
+        path = uri_to_path(target)
+        if target != uri and path is not None and not os.path.exists(path):
+            if not ls.supports_create_files():
+                return None
+            changes.append(
+                types.CreateFile(uri=target, options=types.CreateFileOptions(ignore_if_exists=True))
+            )
+        changes.append(
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(
+                    uri=target, version=version if target == uri else None
+                ),
+                edits=edits,
+            )
+        )
+    return types.CodeAction(
+        title=str(fix["title"]),
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        is_preferred=bool(fix.get("preferred")) or None,
+        edit=types.WorkspaceEdit(document_changes=changes),
+        command=command,
+    )
 
 
 def _workspace_edit(

@@ -12,6 +12,7 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.protocol import default_converter
+from pygls.uris import from_fs_path
 
 from landguard.engine import positions
 from landguard.engine.document import Document
@@ -104,10 +105,25 @@ def fix_payload(finding: Finding, lines: list[str]) -> list[dict[str, Any]]:
         {
             "title": fix.title,
             "preferred": fix.preferred,
-            "edits": [_edit_json(edit.span, edit.new_text, lines) for edit in fix.edits],
+            "edits": [
+                _edit_json(edit.span, edit.new_text, lines)
+                if edit.path is None
+                else _other_file_edit_json(edit.span, edit.new_text, edit.path)
+                for edit in fix.edits
+            ],
         }
         for fix in finding.fixes
     ]
+
+
+def _other_file_edit_json(span: Span, new_text: str, path: str) -> dict[str, Any]:
+    """An edit to another file (an ignore file): UTF-16 columns from that file's text, and its URI."""
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+            lines = positions.split_lines(handle.read())
+    except OSError:
+        lines = []  # created by the fix: its edits sit at (0, 0)
+    return {**_edit_json(span, new_text, lines), "uri": from_fs_path(path)}
 
 
 def to_diagnostic(

@@ -33,6 +33,7 @@ from landguard.engine.config import Config, ConfigResult
 from landguard.engine.document import Document, EditOutOfRange, LineChange
 from landguard.engine.languages import detect_language
 from landguard.engine.registry import all_checks
+from landguard.lsp import audit_hooks
 from landguard.lsp.convert import to_diagnostics
 from landguard.lsp.documents import ENGINE, ONLINE_DEPS, OpenDocument
 
@@ -45,7 +46,9 @@ DEFAULT_DEBOUNCE = 0.03
 # Online lookups wait for the typing to settle a little longer than local analysis does.
 ONLINE_DELAY = 0.4
 _DEPENDENCY_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx", "requirements"})
-_MANIFEST_NAMES = frozenset({"package.json", "pyproject.toml", "setup.cfg", "Pipfile"})
+_MANIFEST_NAMES = frozenset({"package.json", "pyproject.toml", "setup.cfg", "Pipfile"}) | frozenset(
+    {"mcp.json", ".mcp.json", "mcp_config.json", "claude_desktop_config.json"}  # packages MCP servers launch
+)
 
 
 @dataclass
@@ -62,6 +65,7 @@ class AnalysisResult:
     config: Config
     config_result: ConfigResult
     seconds: float
+    audit: Any = None  # what the opt-in audit trail records of this analysis (lsp/audit_hooks.py)
 
 
 _CHECKS_LOCK = threading.Lock()
@@ -174,9 +178,14 @@ class Scheduler:
                 findings = doc.analysis.run(changes)
             diagnostics = doc.diagnostic_cache.convert(findings, document)
             version = document.version
+            audit = (
+                audit_hooks.snapshot(document, doc.path, findings, changes, config, settings.root)
+                if config.audit
+                else None
+            )
         seconds = time.perf_counter() - started
         log.debug("analysed %s v%s in %.1f ms: %d findings", doc.uri, version, seconds * 1000, len(findings))
-        return AnalysisResult(version, diagnostics, config, config_result, seconds)
+        return AnalysisResult(version, diagnostics, config, config_result, seconds, audit)
 
     @staticmethod
     def _apply(doc: OpenDocument, document: Document, change: Any, version: int | None) -> LineChange:
@@ -206,6 +215,8 @@ class Scheduler:
             doc.analysed_version = result.version
             self._maybe_online(doc, result)
             self.publish(doc)
+            if result.audit is not None:
+                audit_hooks.record(self.server, result.audit)
         if doc.rerun:
             doc.rerun = False
             self._start(doc)

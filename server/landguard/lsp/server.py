@@ -20,7 +20,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from landguard import __version__
 from landguard.engine.config import ConfigResult
-from landguard.lsp import code_actions, hover, text_sync, workspace_scan
+from landguard.lsp import audit_hooks, code_actions, hover, text_sync, workspace_scan
 from landguard.lsp.documents import OpenDocument
 from landguard.lsp.logs import LspLogHandler, setup_logging
 from landguard.lsp.scheduler import Scheduler, load_checks
@@ -30,6 +30,18 @@ from landguard.lsp.text_sync import uri_to_path
 log = logging.getLogger("landguard.lsp.server")
 
 WATCHED_FILES = ("**/landguard.toml", "**/pyproject.toml")
+# AI assistants' ignore files: LG604 findings (files with secrets they may read) depend on them.
+WATCHED_FILES += tuple(
+    f"**/{name}"
+    for name in (
+        ".cursorignore",
+        ".aiexclude",
+        ".codeiumignore",
+        ".aiderignore",
+        ".continueignore",
+        ".geminiignore",
+    )
+)
 
 
 class LandguardProtocol(LanguageServerProtocol):
@@ -100,6 +112,10 @@ class LandguardServer(LanguageServer):
     def supports_document_changes(self) -> bool:
         return bool(self._capability("workspace", "workspace_edit", "document_changes"))
 
+    def supports_create_files(self) -> bool:
+        operations = self._capability("workspace", "workspace_edit", "resource_operations") or ()
+        return types.ResourceOperationKind.Create in operations
+
     def supports_work_done_progress(self) -> bool:
         return bool(self._capability("window", "work_done_progress"))
 
@@ -160,6 +176,7 @@ def build_server() -> LandguardServer:
     code_actions.register(server)
     hover.register(server)
     workspace_scan.register(server)
+    audit_hooks.register(server)
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: LandguardServer, params: types.InitializeParams) -> None:

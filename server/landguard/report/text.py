@@ -1,7 +1,8 @@
 """Plain-text report: one line per finding, then a summary.
 
 ``path:line:col: LG201 [error/high] message (CWE-89)`` — 1-based lines and columns, the
-form editors and terminals turn into links.
+form editors and terminals turn into links. With ``color`` (the CLI decides: a TTY, no
+``NO_COLOR``) the path is bold and the rule coloured by severity, as Ruff and compilers do.
 """
 
 from __future__ import annotations
@@ -11,15 +12,23 @@ from typing import TextIO
 
 from landguard.batch import BatchResult
 
+_SEVERITY_COLOR = {"error": "31", "warning": "33", "note": "36"}  # red, yellow, cyan
 
-def render(result: BatchResult, out: TextIO) -> None:
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if color else text
+
+
+def render(result: BatchResult, out: TextIO, color: bool = False) -> None:
     counts: Counter[str] = Counter()
     for file_result in result.files:
         for finding in file_result.findings:
             counts[finding.severity.label] += 1
             span = finding.span
+            where = _paint(f"{file_result.path}:{span.start_line + 1}:{span.start_col + 1}:", "1", color)
+            rule = _paint(finding.rule_id, "1;" + _SEVERITY_COLOR[finding.severity.label], color)
             out.write(
-                f"{file_result.path}:{span.start_line + 1}:{span.start_col + 1}: {finding.rule_id} "
+                f"{where} {rule} "
                 f"[{finding.severity.label}/{finding.confidence.label}] {finding.display_message}"
                 f"{'  (fix available)' if finding.fixes else ''}\n"
             )

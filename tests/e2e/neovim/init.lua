@@ -24,6 +24,7 @@ end
 
 if variant == '0.11' then
   vim.g.landguard_variant = 'lsp/landguard.lua (0.11+)'
+  -- lsp/landguard.lua and ftdetect/landguard.lua, as the README tells 0.11 users to install them.
   vim.opt.runtimepath:prepend(clients_dir)
   vim.lsp.config('landguard', { cmd = cmd, init_options = settings, settings = { landguard = settings } })
   vim.lsp.enable('landguard')

@@ -35,6 +35,9 @@ def test_flags_hidden_characters_and_the_fix_removes_them(text):
         "team = '👩\u200d💻 engineers'\n",  # ZWJ inside an emoji sequence
         "word = 'می\u200cخواهم'\n",  # ZWNJ in Persian text
         "plain = 'naïve café'\n",
+        'SHORT_DATE_FORMAT = "d\u200f/m\u200f/Y"  # Django\'s Arabic locale: right-to-left marks\n',
+        "greeting = 'שלום \u200eABC\u200e עולם'  # a left-to-right mark in Hebrew text\n",
+        "title = 'مرحبا بالعالم'  # Arabic, no controls at all\n",
     ],
 )
 def test_quiet_on_legitimate_uses(text):
@@ -44,3 +47,8 @@ def test_quiet_on_legitimate_uses(text):
 def test_message_names_the_code_points():
     (finding,) = lg601("x = 'a\u202eb'\n", "notes.md")
     assert "U+202E" in finding.message and "bidirectional" in finding.message
+
+
+def test_marks_next_to_a_control_are_still_reported():
+    (finding,) = lg601("x = 'a\u200f\u202eb'\n")
+    assert "U+202E" in finding.message and "U+200F" in finding.message

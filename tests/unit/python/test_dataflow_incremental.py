@@ -102,3 +102,33 @@ def test_a_constant_that_kills_a_branch_is_part_of_the_key():
     assert 20 not in {f.span.start_line for f in analysis.run()}  # `if DEBUG:` with DEBUG = False
     findings = analysis.run([_replace(document, "DEBUG = False", "DEBUG = True")])
     assert 20 in {f.span.start_line for f in findings}
+
+
+CHAIN = """import os
+from flask import request
+
+
+def inner(value):
+    return "echo " + value
+
+
+def outer(value):
+    return inner(value)
+
+
+def view():
+    os.system(outer(request.args["x"]))
+"""
+
+
+def test_a_change_two_calls_away_rechecks_the_caller():
+    document = Document(CHAIN, path="a.py")
+    analysis = Analysis(document, Config(), [CHECK])
+    assert 13 in {f.span.start_line for f in analysis.run()}
+    # inner now returns a constant: outer's summary changes through it, and view is rechecked.
+    assert 13 not in {
+        f.span.start_line for f in analysis.run([_replace(document, '"echo " + value', '"echo"')])
+    }
+    assert 13 in {
+        f.span.start_line for f in analysis.run([_replace(document, 'return "echo"', "return value")])
+    }

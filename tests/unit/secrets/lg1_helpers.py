@@ -16,7 +16,8 @@ SECRETS = FIXTURES / "secrets"
 
 def secret_findings(text: str, path: str, config: Config | None = None) -> list[Finding]:
     config = config or Config(dependencies=DependencySettings(online=False))
-    return analyze_text(text, config, path=path, checks=[CHECK])
+    # LG604 (secrets exposed to AI tools) follows from LG1xx findings in post-processing: not ours.
+    return [f for f in analyze_text(text, config, path=path, checks=[CHECK]) if f.rule_id.startswith("LG1")]
 
 
 def check_secrets_fixture(path: Path) -> list[Finding]:

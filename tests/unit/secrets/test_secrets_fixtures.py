@@ -32,7 +32,7 @@ def test_marked_fixture(path: Path) -> None:
 
 def test_every_rule_has_a_fixture() -> None:
     covered = {p.name.split(".")[0] for p in MARKED}
-    assert {"LG101", "LG102", "LG103", "LG104", "LG105"} <= covered
+    assert {"LG101", "LG102", "LG103", "LG104", "LG105", "LG106", "LG107"} <= covered
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
@@ -98,7 +98,7 @@ def test_kinds_are_named() -> None:
         "GitHub server-to-server token",
         "GitLab personal access token",
         "Google API key",
-        "Slack token",
+        "Slack bot token",
         "Stripe live secret key",
         "Hugging Face access token",
         "npm access token",
@@ -116,7 +116,8 @@ def test_kinds_are_named() -> None:
 def test_detect_secrets_plugins_report_through_the_adapter() -> None:
     messages = [f.message for f in secret_findings(SECRETS / "LG101.js")]
     assert any(m.startswith("JSON Web Token") for m in messages)
-    assert any(m.startswith("Slack token or webhook URL") for m in messages)
+    # Slack webhooks are our own detector's now (it knows every webhook shape); the plugin stays behind it.
+    assert any(m.startswith("Slack webhook URL") for m in messages)
 
 
 def test_span_covers_the_token() -> None:

@@ -118,3 +118,63 @@ def test_bad_input_does_not_crash() -> None:
     assert [f.rule_id for f in found] == ["LG104"]
     long_line = 'token = "' + "A" * (scanner.MAX_LINE_LENGTH * 2) + '"'
     full(long_line)
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize(
+    ("path", "pieces"),
+    [
+        (
+            "README.md",
+            [
+                "```python",
+                "```",
+                "```yaml",
+                "~~~",
+                'password = "Tr0ub4dor3x"',
+                "password: Tr0ub4dor3x",
+                "Prose.",
+                "",
+            ],
+        ),
+        (
+            "index.rst",
+            [
+                ".. code-block:: python",
+                "Example::",
+                '    password = "Tr0ub4dor3x"',
+                "Prose line.",
+                "",
+                "    x = 1",
+            ],
+        ),
+        (
+            "secret.yaml",
+            [
+                "kind: Secret",
+                "kind: ConfigMap",
+                "data:",
+                "  password: S3g5M0xtUTd2VDJwWjh3UjRuWTY=",
+                "---",
+                "x: 1",
+                "",
+            ],
+        ),
+    ],
+)
+def test_random_edits_of_structure_match_a_full_scan(seed: int, path: str, pieces: list[str]) -> None:
+    # Fences, directives and `kind: Secret` change how lines far from the edit read.
+    rng = random.Random(seed)
+    analysis = Analysis(
+        Document("\n".join(rng.choice(pieces) for _ in range(12)) + "\n", path=path), Config(), [CHECK]
+    )
+    analysis.run()
+    for _ in range(15):
+        lines = analysis.document.lines
+        line = rng.randrange(len(lines))
+        if rng.random() < 0.5:
+            result = edit(analysis, line, 0, line, 0, rng.choice(pieces) + "\n")
+        else:
+            end = min(line + rng.randrange(3), len(lines) - 1)
+            result = edit(analysis, line, 0, end, len(lines[end]), rng.choice(pieces))
+        assert spans(result) == spans(full(analysis.document.text, path)), analysis.document.text

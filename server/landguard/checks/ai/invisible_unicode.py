@@ -2,7 +2,9 @@
 Flags invisible and direction-changing Unicode characters in any file: bidirectional
 controls (U+202A–U+202E, U+2066–U+2069, U+200E/U+200F, U+061C), zero-width characters
 (U+200B–U+200D, U+2060, U+FEFF other than a leading byte-order mark) and Unicode *tag*
-characters (U+E0000–U+E007F).
+characters (U+E0000–U+E007F), whose hidden text is decoded and shown in the message. The
+direction *marks* (U+200E, U+200F, U+061C) are reported only next to another control: alone
+they reorder nothing and right-to-left text needs them.
 
 ## Why is this bad?
 They make what the reviewer sees differ from what the compiler, interpreter or AI model
@@ -35,6 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from landguard.checks.ai.injection_text import decode_tags, shown
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, Span, TextEdit
 from landguard.engine.registry import CheckContext, LineCheck, Rule
@@ -50,6 +53,10 @@ RULE = Rule(
 )
 
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+# Left-to-right, right-to-left and Arabic letter marks: strong directional characters with no scope
+# (unlike embeddings, overrides and isolates, they cannot reorder a span), used by real RTL text such
+# as Django's Arabic date formats ("d\u200f/m\u200f/Y"). Reported only next to a control.
+_DIRECTION_MARKS = frozenset("\u200e\u200f\u061c")
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE = re.compile(f"[{_BIDI}{_ZERO_WIDTH}\U000e0000-\U000e007f]+")
 # Zero-width joiners legitimately glue emoji sequences (👩‍💻) and some scripts' ligatures.
@@ -79,14 +86,22 @@ class InvisibleUnicode(LineCheck):
                 run = match.group()
                 if number == 0 and match.start() == 0 and run == "\ufeff":
                     continue  # a byte-order mark at the start of the file
+                if set(run) <= _DIRECTION_MARKS:
+                    continue  # marks, not controls: they open no embedding, and RTL formats need them
                 if set(run) <= {"\u200d", "\u200c"} and _is_within_emoji_or_word(
                     line, match.start(), match.end()
                 ):
                     continue
-                codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in run}))
+                code_points = sorted({f"U+{ord(c):04X}" for c in run})
+                codes = ", ".join(code_points) if len(code_points) <= 6 else f"{len(run)} characters"
                 span = Span.on_line(number, match.start(), match.end())
                 fix = Fix("Remove the invisible characters", (TextEdit(span, ""),), preferred=True)
-                yield RULE.finding(span, f"Hidden {_describe(run)} ({codes})", fixes=[fix])
+                message = f"Hidden {_describe(run)} ({codes})"
+                decoded = decode_tags(run)
+                if decoded.strip():
+                    # Tag characters spell ASCII text; show what a model would read (it is not a secret).
+                    message += f' spelling "{shown(decoded)}"'
+                yield RULE.finding(span, message, fixes=[fix])
 
 
 def _is_within_emoji_or_word(line: str, start: int, end: int) -> bool:

@@ -36,6 +36,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from landguard.checks.ai.injection_text import (
+    RULES_FILE_THRESHOLD,
+    assess,
+    decode_tags,
+    has_tag_characters,
+    shown,
+)
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity, Span
 from landguard.engine.registry import CheckContext, DocumentCheck, Rule
@@ -63,45 +70,6 @@ RULES_FILE_NAMES = frozenset(
 )
 _RULES_PATH = re.compile(r"(^|/)(\.cursor/rules/[^/]+\.mdc|\.github/instructions/[^/]+\.instructions\.md)$")
 
-# (pattern, what it means): phrased for the user reading the diagnostic.
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.I), meaning)
-    for pattern, meaning in (
-        (
-            r"\b(ignore|disregard|forget|override)\b.{0,30}\b(previous|prior|above|earlier|all|other|system)\b"
-            r".{0,20}\b(instructions?|rules|prompts?|guidelines)",
-            "tells the assistant to ignore other instructions",
-        ),
-        (
-            r"\b(do not|don't|never|without)\b.{0,25}\b(tell|mention|inform|tell|notify|ask|show|reveal)"
-            r"(ing)?\b.{0,15}\b(the )?(user|developer|human|anyone)",
-            "tells the assistant to hide what it does",
-        ),
-        (
-            r"\b(curl|wget|iwr|invoke-webrequest)\b[^|\n]{0,200}\|\s*(sudo\s+)?(ba|z|k)?sh\b",
-            "downloads and runs a script",
-        ),
-        (
-            r"\bpowershell\b.{0,40}-e(nc(odedcommand)?)?\s+[A-Za-z0-9+/=]{20,}",
-            "runs an encoded PowerShell command",
-        ),
-        (
-            r"\b(send|post|upload|exfiltrate|transmit|forward|copy)\b.{0,60}(\.env\b|secrets?|api[ _-]?keys?|tokens?|"
-            r"credentials?|passwords?|ssh keys?|environment variables)\b.{0,60}\b(to|into)\b.{0,20}(https?://|\burl\b|"
-            r"server|endpoint|webhook)",
-            "tells the assistant to send secrets somewhere",
-        ),
-        (
-            r"\b(disable|turn off|skip|bypass)\b.{0,30}\b(ssl|tls|certificate|cert) (verification|validation|checks?)",
-            "tells the assistant to disable TLS verification",
-        ),
-        (r"<script\b[^>]*\bsrc\s*=\s*[\"']?https?://", "tells the assistant to add an external script"),
-        (
-            r"\byou are now\b|\bnew system prompt\b|\bact as (an? )?(unrestricted|jailbroken)",
-            "tries to replace the assistant's role",
-        ),
-    )
-)
 _HIDDEN_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _IMPERATIVE = re.compile(
     r"\b(always|never|must|do not|don't|ignore|add|include|insert|run|execute|send|use)\b", re.I
@@ -126,14 +94,26 @@ class RulesFileInjection(DocumentCheck):
         lines = document.lines[: document.analysed_line_count]
         reported: set[int] = set()
         for number, line in enumerate(lines):
-            for pattern, meaning in _PATTERNS:
-                match = pattern.search(line)
-                if match:
-                    reported.add(number)
-                    yield RULE.finding(
-                        Span.on_line(number, match.start(), match.end()), f"Rules file {meaning}"
-                    )
-                    break
+            # A rules file is read by assistants only: any directive counts (RULES_FILE_THRESHOLD).
+            hidden = decode_tags(line) if has_tag_characters(line) else ""
+            found = assess(
+                f"{line} {hidden}" if hidden else line, discussion_counts=False, quotes_count=False
+            )
+            if found is not None and found.start >= len(line):
+                # The directive is in the hidden tag text: report the whole line, and show the text.
+                reported.add(number)
+                yield RULE.finding(
+                    Span.on_line(number, 0, len(line)),
+                    f"Rules file hides text in Unicode tag characters that {found.directive.meaning}: "
+                    f'"{shown(hidden)}"',
+                    confidence=Confidence.HIGH,
+                )
+                continue
+            if found is not None and found.score >= RULES_FILE_THRESHOLD:
+                reported.add(number)
+                yield RULE.finding(
+                    Span.on_line(number, found.start, found.end), f"Rules file {found.directive.meaning}"
+                )
         text = "\n".join(lines)
         for comment in _HIDDEN_COMMENT.finditer(text):
             body = comment.group(1)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -24,57 +23,11 @@ from typing import Any
 
 from landguard.checks.deps.cache import cache_dir
 from landguard.checks.deps.snapshot import NPM, PYPI, normalize
+from landguard.checks.deps.versions import same_version, version_key
 
 OSV_ECOSYSTEMS = {PYPI: "PyPI", NPM: "npm"}
 _FROM_OSV = {"pypi": PYPI, "npm": NPM}
 INDEX_NAME = "osv-index.json"
-
-
-# ---------------------------------------------------------------------------- versions
-
-_PART = re.compile(r"\d+|[a-z]+", re.I)
-_PRE_RANK = {
-    "dev": -4,
-    "a": -3,
-    "alpha": -3,
-    "b": -2,
-    "beta": -2,
-    "c": -1,
-    "rc": -1,
-    "pre": -1,
-    "preview": -1,
-}
-
-
-def version_key(version: str) -> tuple:
-    """A sort key for PEP 440 and semver versions, good enough to order releases of one package.
-
-    Numbers compare as numbers, a pre-release (``1.0.0-rc.1``, ``1.0rc1``) sorts before its
-    release and a post-release after it; local versions (``+abc``) are ignored.
-    """
-    text = version.strip().lower().lstrip("v=")
-    text = text.split("+", 1)[0]
-    release, _, pre = text.partition("-")
-    if not pre:
-        match = re.match(r"^([\d.]+)(.*)$", release)
-        if match:
-            release, pre = match.group(1).rstrip("."), match.group(2).lstrip(".")
-    numbers = tuple(int(p) for p in re.findall(r"\d+", release)[:6])
-    numbers = numbers + (0,) * (6 - len(numbers))
-    if not pre or pre.startswith("post"):
-        post = int(re.sub(r"\D", "", pre) or 0) if pre else 0
-        return (numbers, 1, (), post)
-    pre_parts = []
-    for part in _PART.findall(pre):
-        if part.isdigit():
-            pre_parts.append((1, int(part), ""))
-        else:
-            pre_parts.append((0, _PRE_RANK.get(part, 0), part))
-    return (numbers, 0, tuple(pre_parts), 0)
-
-
-def version_less(a: str, b: str) -> bool:
-    return version_key(a) < version_key(b)
 
 
 # ---------------------------------------------------------------------------- records
@@ -96,25 +49,40 @@ def _matches_package(affected: dict, ecosystem: str, name: str) -> bool:
     return normalize(ecosystem, str(package.get("name", ""))) == normalize(ecosystem, name)
 
 
-def _range_affects(events: list[dict], version: str) -> bool:
-    """Whether ``version`` falls in an OSV ECOSYSTEM/SEMVER range (events sorted by version)."""
-    key = version_key(version)
-    affected = False
+def _range_affects(events: list[dict], ecosystem: str, version: str) -> bool:
+    """Whether ``version`` falls in an OSV ECOSYSTEM/SEMVER range, evaluated as OSV specifies.
+
+    Events are applied in version order: ``introduced`` (``"0"``: before every version) turns
+    the range on at its version, ``fixed`` and ``limit`` turn it off at theirs, ``last_affected``
+    just after its. An event whose version does not parse is ignored; a version that does not
+    parse is not judged (unknown is not "affected").
+    """
+    key = version_key(ecosystem, version)
+    if key is None:
+        return False
     points = []
     for event in events:
+        if not isinstance(event, dict):
+            continue
         for kind in ("introduced", "fixed", "last_affected", "limit"):
-            if kind in event:
-                value = str(event[kind])
-                points.append((version_key("0") if value == "0" else version_key(value), kind))
-    points.sort(key=lambda p: (p[0], 0 if p[1] == "introduced" else 1))
-    for point, kind in points:
+            if kind not in event:
+                continue
+            value = str(event[kind])
+            if kind == "introduced" and value == "0":
+                points.append(((0,), 0, kind))
+                continue
+            point = version_key(ecosystem, value)
+            if point is not None:
+                points.append(((1, point), 0 if kind == "introduced" else 1, kind))
+    affected = False
+    for (_, *point), _, kind in sorted(points, key=lambda p: (p[0], p[1])):
         if kind == "introduced":
-            if key >= point:
+            if not point or key >= point[0]:
                 affected = True
-        elif kind == "fixed" or kind == "limit":
-            if key >= point:
+        elif kind == "last_affected":
+            if key > point[0]:
                 affected = False
-        elif kind == "last_affected" and key > point:
+        elif key >= point[0]:
             affected = False
     return affected
 
@@ -124,18 +92,20 @@ def affected_by(record: dict, ecosystem: str, name: str, version: str) -> bool:
         if not isinstance(affected, dict) or not _matches_package(affected, ecosystem, name):
             continue
         versions = affected.get("versions") or ()
-        if version in versions:
+        if any(same_version(ecosystem, str(listed), version) for listed in versions):
             return True
         for range_ in affected.get("ranges") or ():
             if isinstance(range_, dict) and range_.get("type") in ("ECOSYSTEM", "SEMVER"):
-                if _range_affects(range_.get("events") or [], version):
+                if _range_affects(range_.get("events") or [], ecosystem, version):
                     return True
     return False
 
 
 def first_fixed(record: dict, ecosystem: str, name: str, version: str) -> str | None:
     """The lowest ``fixed`` version above ``version`` in the record's ranges for this package."""
-    key = version_key(version)
+    key = version_key(ecosystem, version)
+    if key is None:
+        return None
     candidates = []
     for affected in record.get("affected") or ():
         if not isinstance(affected, dict) or not _matches_package(affected, ecosystem, name):
@@ -143,9 +113,10 @@ def first_fixed(record: dict, ecosystem: str, name: str, version: str) -> str | 
         for range_ in affected.get("ranges") or ():
             for event in (range_ or {}).get("events") or ():
                 fixed = event.get("fixed") if isinstance(event, dict) else None
-                if fixed and version_key(str(fixed)) > key:
-                    candidates.append(str(fixed))
-    return min(candidates, key=version_key) if candidates else None
+                fixed_key = version_key(ecosystem, str(fixed)) if fixed else None
+                if fixed_key is not None and fixed_key > key:
+                    candidates.append((fixed_key, str(fixed)))
+    return min(candidates)[1] if candidates else None
 
 
 def advisory_from(record: dict, ecosystem: str, name: str, version: str) -> Advisory:
@@ -157,7 +128,7 @@ def advisory_from(record: dict, ecosystem: str, name: str, version: str) -> Advi
     )
 
 
-def describe(advisories: list[Advisory]) -> tuple[str, str | None]:
+def describe(advisories: list[Advisory], ecosystem: str = PYPI) -> tuple[str, str | None]:
     """The advisory ids (with a CVE alias) for a message, and the version that fixes them all."""
     ids = []
     for advisory in sorted(advisories, key=lambda a: a.id):
@@ -165,8 +136,10 @@ def describe(advisories: list[Advisory]) -> tuple[str, str | None]:
         ids.append(f"{advisory.id} ({cve})" if cve and cve != advisory.id else advisory.id)
     fixed_versions = [a.fixed for a in advisories]
     fix = None
-    if fixed_versions and all(fixed_versions):
-        fix = max(fixed_versions, key=version_key)  # the lowest version that fixes every advisory
+    keys = [version_key(ecosystem, v) if v else None for v in fixed_versions]
+    if keys and all(k is not None for k in keys):
+        # The lowest version that fixes every advisory: the highest of their first fixes.
+        fix = max(zip(keys, fixed_versions, strict=True), key=lambda pair: pair[0])[1]
     return ", ".join(ids), fix
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from landguard.checks.ai.mcp_servers import MCP_FILE_NAMES
 from landguard.checks.deps.manifests import PACKAGE_JSON, PYPROJECT, Dependency, Manifest, parse_manifest
 from landguard.checks.deps.verdicts import offline_verdict
 from landguard.engine.findings import Finding
 from landguard.engine.registry import CheckContext, DocumentCheck, Rule
 
 MANIFEST_LANGUAGES = frozenset({"requirements"})
-MANIFEST_FILE_NAMES = frozenset({PYPROJECT, PACKAGE_JSON})
+
+# MCP server configurations declare the packages their servers launch (checks/ai/mcp_servers.py).
+MANIFEST_FILE_NAMES = frozenset({PYPROJECT, PACKAGE_JSON}) | MCP_FILE_NAMES
 
 
 def document_manifest(document) -> Manifest | None:

@@ -65,7 +65,12 @@ class ImportedPackageCheck(NodeCheck):
             return
         suggestions = [s for s in verdict.suggestions if usable(s)]
         fixes = [
-            Fix(f"Import `{name}` instead", (TextEdit(imported.span, name),), preferred=index == 0)
+            Fix(
+                f"Import `{name}` instead",
+                (TextEdit(imported.span, name),),
+                preferred=index == 0,
+                unsafe=True,
+            )
             for index, name in enumerate(suggestions)
         ]
         yield _RULES[verdict.rule_id].finding(

@@ -14,7 +14,11 @@ broken entry does not hide the others.
   ``[tool.poetry.group.*.dependencies]`` (git/path entries skipped), uv's and PDM's dev dependencies.
 - ``package.json``: ``dependencies``, ``devDependencies``, ``peerDependencies``,
   ``optionalDependencies`` and ``bundledDependencies``/``bundleDependencies``.
-- lock files (exact versions, for LG503): ``package-lock.json``, ``poetry.lock``.
+- lock files (exact versions, for LG503): ``package-lock.json``, ``poetry.lock``, ``uv.lock``,
+  ``Pipfile.lock``, ``pnpm-lock.yaml`` (lockfile v5 to v9) and ``yarn.lock`` (v1 and Berry);
+  entries not fetched from the registry (workspace, git, path, link, patch) are skipped. The
+  last four record no editable version: their entries carry hashes or resolutions a bumped
+  version would contradict, so LG503 names the fixed version without offering an edit.
 """
 
 from __future__ import annotations
@@ -34,8 +38,16 @@ PYPROJECT = "pyproject.toml"
 PACKAGE_JSON = "package.json"
 PACKAGE_LOCK = "package-lock.json"
 POETRY_LOCK = "poetry.lock"
-MANIFEST_FILE_NAMES = frozenset({PYPROJECT, PACKAGE_JSON, PACKAGE_LOCK, POETRY_LOCK})
-LOCK_FILE_NAMES = frozenset({PACKAGE_LOCK, POETRY_LOCK})
+UV_LOCK = "uv.lock"
+PIPFILE_LOCK = "Pipfile.lock"
+PNPM_LOCK = "pnpm-lock.yaml"
+YARN_LOCK = "yarn.lock"
+MANIFEST_FILE_NAMES = frozenset(
+    {PYPROJECT, PACKAGE_JSON, PACKAGE_LOCK, POETRY_LOCK, UV_LOCK, PIPFILE_LOCK, PNPM_LOCK, YARN_LOCK}
+)
+LOCK_FILE_NAMES = frozenset({PACKAGE_LOCK, POETRY_LOCK, UV_LOCK, PIPFILE_LOCK, PNPM_LOCK, YARN_LOCK})
+# MCP server configurations: the packages their servers launch (`npx -y name`, `uvx name`) are dependencies.
+MCP_CONFIG = "mcp-config"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +78,12 @@ def manifest_kind(path: str | None, language: str | None = None) -> str | None:
     name = os.path.basename(path or "").lower()
     if name in MANIFEST_FILE_NAMES:
         return name
+    if name == PIPFILE_LOCK.lower():
+        return PIPFILE_LOCK
+    from landguard.checks.ai.mcp_servers import is_mcp_config
+
+    if is_mcp_config(path):
+        return MCP_CONFIG
     if language == "requirements" or (name.startswith("requirements") and name.endswith((".txt", ".in"))):
         return REQUIREMENTS
     if name in ("constraints.txt", "dev-requirements.txt", "test-requirements.txt"):
@@ -91,6 +109,12 @@ def _parse_cached(text: str, kind: str) -> Manifest:
         return parse_package_json(text)
     if kind == PACKAGE_LOCK:
         return parse_package_lock(text)
+    if kind == MCP_CONFIG:
+        from landguard.checks.ai.mcp_servers import launched_dependencies
+
+        return Manifest(MCP_CONFIG, NPM, launched_dependencies(text))
+    if kind in _MORE_LOCK_PARSERS:
+        return _MORE_LOCK_PARSERS[kind](text)
     return parse_poetry_lock(text)
 
 
@@ -519,6 +543,176 @@ def parse_poetry_lock(text: str) -> Manifest:
             )
             name = None
     return manifest
+
+
+def parse_uv_lock(text: str) -> Manifest:
+    """uv.lock: ``[[package]]`` tables with ``name``, ``version`` and ``source``; registry sources only."""
+    manifest = Manifest(UV_LOCK, PYPI)
+    block: dict[str, tuple[str, Span]] = {}
+    from_registry = False
+
+    def flush() -> None:
+        if "name" in block and "version" in block and from_registry:
+            (name, name_span), (version, _) = block["name"], block["version"]
+            manifest.dependencies.append(Dependency(name, name_span, PYPI, version, None, "lock"))
+
+    in_package = False
+    for number, line in enumerate(text.splitlines()):
+        header = _TABLE_HEADER.match(line)
+        if header:
+            if in_package:
+                flush()
+            in_package = line.strip() == "[[package]]"
+            block, from_registry = {}, False
+            continue
+        key = _KEY.match(line) if in_package else None
+        if key is None:
+            continue
+        field_name = key.group(1)
+        if field_name == "source":
+            from_registry = bool(re.search(r"\bregistry\s*=", line[key.end() :]))
+        elif field_name in ("name", "version") and field_name not in block:
+            strings = list(_strings(line, key.end()))
+            if strings:
+                value, col = strings[0]
+                block[field_name] = (value, Span.on_line(number, col, col + len(value)))
+    if in_package:
+        flush()
+    return manifest
+
+
+def parse_pipfile_lock(text: str) -> Manifest:
+    """Pipfile.lock: ``default``/``develop`` maps of name -> {``version``: ``==X``}; VCS and path entries have none."""
+    manifest = Manifest(PIPFILE_LOCK, PYPI)
+    names: dict[tuple[str, str], _Token] = {}
+    for path, key, value in _json_entries(text):
+        if key is None:
+            continue
+        if len(path) == 2 and path[1] in ("default", "develop") and value is None:
+            names[(path[1], key.value)] = key
+        elif len(path) == 3 and path[1] in ("default", "develop") and key.value == "version":
+            name = names.get((path[1], path[2]))
+            if name is None or value is None or not value.is_string:
+                continue
+            pin = re.match(r"^===?\s*(\S+)$", value.value.strip())
+            if pin:
+                manifest.dependencies.append(
+                    Dependency(name.value, name.value_span(), PYPI, pin.group(1), None, path[1])
+                )
+    return manifest
+
+
+_PNPM_ENTRY = re.compile(r"""^  (['"]?)(/?[^\s'"][^'"]*?)\1:\s*(?:\{.*)?$""")
+# lockfile v5: /name/1.0.0 or /@scope/name/1.0.0, peers after "_".
+_PNPM_V5_KEY = re.compile(r"^(@?[^@/\s]+(?:/[^@/\s]+)?)/(\d+\.\d+\.\d+[^_/\s]*)(?:_.*)?$")
+_NPM_VERSION = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+
+
+def _split_pnpm_key(key: str) -> tuple[str, int, str] | None:
+    """(name, offset of the name in ``key``, version) of a pnpm ``packages`` key, any lockfile version.
+
+    v9 ``name@1.0.0``, v6 ``/name@1.0.0(peer@2.0.0)``, v5 ``/name/1.0.0_peer@2.0.0``; scoped names
+    keep their ``@scope/``. Keys that are not registry packages (tarball URLs, git hosts, ``file:``)
+    have no version of the registry's form and give None.
+    """
+    offset = 1 if key.startswith("/") else 0
+    v5 = _PNPM_V5_KEY.match(key[offset:])
+    if v5:
+        name, version = v5.group(1), v5.group(2)
+    else:
+        body = key[offset:].split("(", 1)[0]
+        at = body.rfind("@")
+        if at <= 0:
+            return None
+        name, version = body[:at], body[at + 1 :]
+    if not _NPM_VERSION.match(version) or not name or ":" in name:
+        return None
+    return name, offset, version
+
+
+def parse_pnpm_lock(text: str) -> Manifest:
+    """pnpm-lock.yaml: the keys of the top-level ``packages:`` map (``snapshots:`` repeats them)."""
+    manifest = Manifest(PNPM_LOCK, NPM)
+    in_packages = False
+    for number, line in enumerate(text.splitlines()):
+        if line and not line[0].isspace():
+            in_packages = line.rstrip() == "packages:"
+            continue
+        if not in_packages:
+            continue
+        entry = _PNPM_ENTRY.match(line)
+        if entry is None:
+            continue
+        split = _split_pnpm_key(entry.group(2))
+        if split is None:
+            continue
+        name, offset, version = split
+        start = entry.start(2) + offset
+        manifest.dependencies.append(
+            Dependency(name, Span.on_line(number, start, start + len(name)), NPM, version, None, "lock")
+        )
+    return manifest
+
+
+_YARN_HEADER = re.compile(r"^(?![#\s])(.+):\s*$")
+_YARN_VERSION = re.compile(r"""^\s+version:?\s+["']?([^"'\s]+)["']?\s*$""")
+_YARN_NOT_REGISTRY = ("workspace:", "patch:", "portal:", "link:", "file:", "git", "http:", "https:", "exec:")
+
+
+def _yarn_descriptor(header: str) -> tuple[str, int] | None:
+    """(package name, its column) of a yarn.lock entry header; None for non-registry entries."""
+    first = header.split(",", 1)[0].strip()
+    column = header.find(first)
+    if first.startswith('"'):
+        first, column = first.strip('"'), column + 1
+    at = first.find("@", 1)
+    if at <= 0:
+        return None
+    name, range_ = first[:at], first[at + 1 :]
+    if range_.startswith("npm:"):
+        range_ = range_[4:]
+        if "@" in range_.lstrip("@"):  # an alias, "npm:other@^1": the package is the other one
+            return None
+    if range_.startswith(_YARN_NOT_REGISTRY) or "/" in range_.split("#", 1)[0] and not range_[:1].isdigit():
+        return None
+    return name, column
+
+
+def parse_yarn_lock(text: str) -> Manifest:
+    """yarn.lock, v1 (``version "1.2.3"``) and Berry (YAML, ``version: 1.2.3``)."""
+    manifest = Manifest(YARN_LOCK, NPM)
+    pending: tuple[str, int, int] | None = None
+    for number, line in enumerate(text.splitlines()):
+        header = _YARN_HEADER.match(line)
+        if header:
+            descriptor = _yarn_descriptor(header.group(1))
+            pending = (descriptor[0], number, descriptor[1]) if descriptor else None
+            continue
+        version = _YARN_VERSION.match(line) if pending else None
+        if version is None or pending is None:
+            continue
+        name, name_line, column = pending
+        if _NPM_VERSION.match(version.group(1)):
+            manifest.dependencies.append(
+                Dependency(
+                    name,
+                    Span.on_line(name_line, column, column + len(name)),
+                    NPM,
+                    version.group(1),
+                    None,
+                    "lock",
+                )
+            )
+        pending = None
+    return manifest
+
+
+_MORE_LOCK_PARSERS = {
+    UV_LOCK: parse_uv_lock,
+    PIPFILE_LOCK: parse_pipfile_lock,
+    PNPM_LOCK: parse_pnpm_lock,
+    YARN_LOCK: parse_yarn_lock,
+}
 
 
 # ---------------------------------------------------------------------------- from disk (LG504)

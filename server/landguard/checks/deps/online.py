@@ -31,6 +31,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from landguard import __version__
 from landguard.checks.deps import confusable_package, lookalike_package, missing_package
 from landguard.checks.deps.advisories import (
     OSV_ECOSYSTEMS,
@@ -53,7 +54,7 @@ from landguard.engine.findings import Confidence, Finding, Fix, TextEdit
 log = logging.getLogger("landguard.deps.online")
 
 NOTICE = "package registry unreachable; dependency checks are offline only"
-USER_AGENT = "landguard (+https://github.com/landguard/landguard)"
+USER_AGENT = f"landguard/{__version__}"
 EXISTS_TTL = 7 * 24 * 3600
 MISSING_TTL = 3600  # a free name can be registered at any time: ask again soon
 OSV_TTL = 24 * 3600
@@ -256,7 +257,7 @@ def _offline_finding(dependency: Dependency, manifest: Manifest) -> Finding | No
 
 def _suggestion_fixes(dependency: Dependency, suggestions: tuple[str, ...]) -> list[Fix]:
     return [
-        Fix(f"Replace with `{name}`", (TextEdit(dependency.span, name),), preferred=index == 0)
+        Fix(f"Replace with `{name}`", (TextEdit(dependency.span, name),), preferred=index == 0, unsafe=True)
         for index, name in enumerate(suggestions)
     ]
 

@@ -36,7 +36,7 @@ class Verdict:
 
     def fixes(self, span: Span) -> list[Fix]:
         return [
-            Fix(f"Replace with `{name}`", (TextEdit(span, name),), preferred=index == 0)
+            Fix(f"Replace with `{name}`", (TextEdit(span, name),), preferred=index == 0, unsafe=True)
             for index, name in enumerate(self.suggestions)
         ]
 

@@ -60,10 +60,18 @@ def vulnerable_finding(dependency: Dependency, advisories: list[Advisory], impor
     """
     source = "OSV"
     where = "OSV, imported export" if imported else "OSV"
-    ids, fixed = describe(advisories)
+    ids, fixed = describe(advisories, dependency.ecosystem)
     fixes = []
     if fixed and dependency.version_span is not None:
-        fixes.append(Fix(f"Upgrade to {fixed}", (TextEdit(dependency.version_span, fixed),), preferred=True))
+        # Unsafe: a newer version may change the package's API.
+        fixes.append(
+            Fix(
+                f"Upgrade to {fixed}",
+                (TextEdit(dependency.version_span, fixed),),
+                preferred=True,
+                unsafe=True,
+            )
+        )
     remedy = f"; first fixed in {fixed}" if fixed else "; no fixed version is published"
     return RULE.finding(
         dependency.span,

@@ -84,6 +84,7 @@ class WeakCrypto(js.RuleCheck):
                 fix = Fix(
                     "Use SHA-256 (stored digests will differ)",
                     (TextEdit(document.node_span(js.unwrap(args[0])), f"{quote}sha256{quote}"),),
+                    unsafe=True,  # stored digests will differ
                 )
                 yield RULE.finding(
                     document.node_span(call),

@@ -983,11 +983,13 @@ class PythonRulesCheck(NodeCheck):
         return findings
 
     def module_context_key(self, document: Document, context: CheckContext) -> object:
-        if document.tree is None:
-            return module_context_key(document, context)
-        # Findings depend on imports, module constants (dead branches) and same-file summaries.
-        dataflow = python_dataflow(document.tree.root_node, context)
-        return (module_context_key(document, context), dataflow.context_key())
+        return module_context_key(document, context)
+
+    def unit_context_key(self, unit: Node, document: Document, context: CheckContext) -> object:
+        # Same-file summaries of what the unit calls, and the module constants it reads.
+        dataflow = python_dataflow(unit, context)
+        dataflow.prepare(document)
+        return dataflow.unit_key(unit)
 
     def _aliases(
         self, document: Document, context: CheckContext

@@ -42,7 +42,13 @@ from landguard.dataflow.models import Models, load_models
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding, Fix, Span, TextEdit
 from landguard.engine.registry import CheckContext
-from landguard.fixes.python_fixes import StatementEditor, line_indent, parse_expression, starts_line
+from landguard.fixes.python_fixes import (
+    StatementEditor,
+    call_with_keyword,
+    line_indent,
+    parse_expression,
+    starts_line,
+)
 
 Taint = py.Taint
 
@@ -290,7 +296,7 @@ class RequestSinkRule(py.CallRule):
     def sink_positions(self, name: str, call: Node, models: Models) -> list[tuple[int | None, str | None]]:
         """(position, keyword) of each argument of the call that reaches a ``kind`` sink."""
         positions: list[tuple[int | None, str | None]] = []
-        for row in models.sinks.match(name, None):
+        for row in models.sinks.match(name, name.rsplit(".", 1)[-1]):
             if row.kind != self.kind:
                 continue
             keywords = list(row.get("keywords", ()))
@@ -364,3 +370,33 @@ def module_expression_fix(
     if edit is None:
         return None
     return Fix(title, edits=with_import(import_edit, edit), preferred=True)
+
+
+# ---------------------------------------------------------------------------------------- cookies
+
+# Cookie names that carry a credential or identify a session: these need Secure and HttpOnly.
+_SENSITIVE_COOKIE = re.compile(
+    r"sess|token|auth|jwt|sid\b|^id$|login|remember|csrf|xsrf|credential|secret|api[_-]?key|refresh|access",
+    re.I,
+)
+COOKIE_SETTERS = frozenset({"set_cookie", "set_signed_cookie"})
+
+
+def sensitive_cookie_call(call: Node) -> str | None:
+    """The name of a credential-like cookie set by ``response.set_cookie(name, value, ...)``."""
+    name_node = py.argument(call, 0, "key")
+    name = py.literal_string_value(name_node) if name_node is not None else None
+    if name is None or not _SENSITIVE_COOKIE.search(name):
+        return None
+    return name
+
+
+def cookie_flag_fix(call: Node, document: Document, flag: str) -> Fix | None:
+    """Set ``flag=True`` on the call (replacing ``flag=False``)."""
+    editor = StatementEditor.for_node(document, call)
+    target = editor.locate(call, cst.Call) if editor else None
+    if editor is None or target is None:
+        return None
+    editor.replace(target, call_with_keyword(target, flag, cst.Name("True")))
+    edit = editor.text_edit()
+    return Fix(f"Set {flag}=True", (edit,), preferred=True) if edit is not None else None

@@ -3,7 +3,8 @@
 ## What it does
 Flags `os.system`, `os.popen`, `subprocess.getoutput`/`getstatusoutput`, `commands.getoutput`,
 `asyncio.create_subprocess_shell`, and `subprocess.run`/`call`/`check_call`/`check_output`/`Popen`
-with `shell=True`, when untrusted data reaches the command, as the dataflow core follows it
+with `shell=True` (or an argument list that starts a shell: `["sh", "-c", command]`), when
+untrusted data reaches the command, as the dataflow core follows it
 (variables, branches, containers, same-file helpers): data from a web request or an event
 payload (high confidence), or the function's own arguments built into a command string (medium).
 A command that folds to a constant (`cmd = helper("echo")` where `helper` returns a literal),
@@ -86,6 +87,7 @@ _SHELL_OPTIONAL = frozenset(
         "subprocess.Popen",
     }
 )
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "cmd", "cmd.exe", "powershell", "pwsh"})
 _CALLEES = frozenset(name.rsplit(".", 1)[-1] for name in _ALWAYS_SHELL | _SHELL_OPTIONAL)
 # Literal text the fix may split into words: no pipes, redirects, variables, globs, escapes.
 _PLAIN_WORDS = re.compile(r"^[\w\s\-./:,@+=%'\"]*$")
@@ -104,6 +106,7 @@ class CommandInjectionCheck(py.CallRule):
         elif name in _SHELL_OPTIONAL:
             shell = py.keyword_arg(call, "shell")
             if shell is None or py.is_false(shell) or not (py.is_true(shell) or shell.type == "identifier"):
+                yield from self._shell_in_argv(call, name, unit, document, context)
                 return
             via = f"`{name}(..., shell=True)` runs the command through a shell"
         else:
@@ -141,6 +144,30 @@ class CommandInjectionCheck(py.CallRule):
             confidence=confidence,
             fixes=fixes,
         )
+
+    def _shell_in_argv(
+        self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
+    ) -> Iterable[Finding]:
+        """`subprocess.run(["sh", "-c", command])`: an argument list that starts a shell."""
+        argv = py.argument(call, 0, "args")
+        if argv is None or argv.type not in ("list", "tuple"):
+            return
+        items = [c for c in argv.named_children if c.type != "comment"]
+        if len(items) < 3:
+            return
+        program = (py.literal_string_value(items[0]) or "").rsplit("/", 1)[-1]
+        if program not in _SHELLS or py.literal_string_value(items[1]) not in ("-c", "/c"):
+            return
+        flow = self.flow_for(call, unit, context)
+        taint = py.taint(items[2], flow, py.scope_imports(call, document, context), "command")
+        if taint == py.Taint.REQUEST or (taint == py.Taint.PARAMETER and py.string_building(items[2], flow)):
+            yield RULE.finding(
+                document.node_span(call),
+                f"`{name}` starts `{program} -c` with a command built from "
+                + ("web-request data" if taint == py.Taint.REQUEST else "the function's arguments")
+                + "; the shell interprets it: pass the program and its arguments as the list instead",
+                confidence=Confidence.HIGH if taint == py.Taint.REQUEST else Confidence.MEDIUM,
+            )
 
 
 def argument_words(parts: list[str | tuple[str]], *, stringify: bool) -> list[str] | None:
@@ -234,7 +261,10 @@ def _argument_list_fix(
     if edit is None:
         return None
     edits.append(edit)
-    return Fix("Pass an argument list without a shell (shell=False)", tuple(edits), preferred=True)
+    # Unsafe: pipes, globs and variables the shell expanded no longer are.
+    return Fix(
+        "Pass an argument list without a shell (shell=False)", tuple(edits), preferred=True, unsafe=True
+    )
 
 
 HANDLER = CommandInjectionCheck()

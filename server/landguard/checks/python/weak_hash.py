@@ -161,7 +161,7 @@ def _sha256_fix(call: Node, name: str, document: Document, *, preferred: bool) -
     else:
         return None  # `from hashlib import md5`: switching needs an import change
     edit = editor.text_edit()
-    return Fix("Use SHA-256", (edit,), preferred=preferred) if edit else None
+    return Fix("Use SHA-256", (edit,), preferred=preferred, unsafe=True) if edit else None
 
 
 HANDLER = WeakHashCheck()

@@ -3,7 +3,9 @@ Finds passwords, secrets, tokens and API keys assigned as literal values to some
 for them: variables, attributes, keyword arguments and parameter defaults in code
 (`password = "…"`, `connect(password="…")`, `def login(password="…")`), object and dict
 keys (`{"apiKey": "…"}`), and keys in `.env`, YAML, JSON, TOML, INI/properties files, shell
-scripts and Dockerfile `ENV`/`ARG` lines.
+scripts and Dockerfile `ENV`/`ARG` lines. In Markdown and reStructuredText only code blocks are
+read, as code of the block's language (a block that names none needs quoted values): prose,
+bullet lists (`- **password**: the database password`) and types in prose are not assignments.
 
 It stays quiet on what is not a secret: placeholders (`<your-api-key>`, `changeme`, `xxxx`,
 `your_token_here`, dummy/example/test values), templates (`${VAR}`, `{{ var }}`, `%(name)s`),
@@ -72,7 +74,8 @@ RULE = Rule(
 PREFILTER_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "salt", "hmac", "bearer", "jwt")
 
 # Languages whose values must be quoted literals (an unquoted value is an expression or a number).
-QUOTED_ONLY = frozenset({"python", "javascript", "typescript", "tsx", "java", "json", "toml"})
+# ("code": a documentation code block that names no language.)
+QUOTED_ONLY = frozenset({"python", "javascript", "typescript", "tsx", "java", "json", "toml", "code"})
 CODE_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx", "java"})
 # Documents of sentences: an unquoted value counts only when it ends the line.
 PROSE_LANGUAGES = frozenset({"markdown", "text"})
@@ -102,7 +105,7 @@ _COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|<!--|;)")
 # After a literal: it is formatted or combined, so the literal is a template or a fragment.
 _COMPUTED_AFTER = re.compile(r"^\s*(?:%|\.format\(|\.replace\(|\+|\.join\(|\[)")
 _TRAILING_COMMENT = re.compile(r"\s(?:#|//|<!--).*$")
-_TOKEN_PREFIX = re.compile(r"^(?:Bearer|Basic|Token|token)\s+")
+_TOKEN_PREFIX = re.compile(r"^(?:Bearer|Basic|Token|token|FlyV1)\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,8 +196,8 @@ def find_assignments(line: str, language: str) -> Iterator[Assignment]:
             )
         else:
             value, value_start = match.group("bare"), match.start("bare")
-            if language in {"yaml", "ini"}:
-                # YAML and INI values run to the end of the line, up to a comment.
+            if language in {"yaml", "ini", "dotenv"}:
+                # YAML, INI and .env values run to the end of the line, up to a comment.
                 rest = line[value_start:]
                 cut = re.search(r"\s+[#;]", rest)
                 value = rest[: cut.start()] if cut else rest

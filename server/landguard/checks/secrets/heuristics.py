@@ -6,10 +6,15 @@ detectors can call it only after their cheap regexes matched.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from landguard.checks.secrets import detect_secrets_adapter as ds
 from landguard.engine.findings import Confidence, Severity, Span
@@ -39,7 +44,8 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 _PATH_OR_URL = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\|[a-z][a-z0-9+.\-]*://[^@\s]*$)")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _LOWERCASE_WORD = re.compile(r"[a-z]{4,}")
-_RUN_OF_SIX = re.compile(r"(.)\1{5,}")
+# A generated body repeats a character eight times in a row about once in 10^8 tokens.
+_LONG_RUN = re.compile(r"(.)\1{7,}")
 _NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]")
 # Words of a name: "apiKey" -> api, Key; "DB_PASSWORD" -> DB, PASSWORD; "APIKey" -> API, Key.
 _NAME_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -67,10 +73,36 @@ def _repeats(value: str) -> bool:
     )
 
 
+def _steps_up(previous: str, char: str) -> bool:
+    """``a``→``b``, ``8``→``9``, and the wraps of alphabets typed in order (``9``→``a``, ``z``→``0``)."""
+    return ord(char) - ord(previous) == 1 or (previous, char) in _WRAPS
+
+
+_WRAPS = frozenset(
+    {("9", "a"), ("9", "A"), ("z", "0"), ("Z", "0"), ("Z", "a"), ("z", "A"), ("f", "0"), ("F", "0")}
+)
+
+
+def is_typed_pattern(value: str) -> bool:
+    """A body typed, not generated: mostly the alphabet in order (``abcdef…``, ``0123…``), or mostly
+    one repeated character (``sbp_0000…``). Generated bodies step up by one between neighbours for
+    about one pair in sixty, and never repeat one character for long."""
+    core = _NOT_ALPHANUMERIC.sub("", value)
+    if len(core) < 8:
+        return False
+    steps = sum(_steps_up(a, b) for a, b in pairwise(core))
+    if steps >= 0.5 * (len(core) - 1):
+        return True
+    most = Counter(core).most_common(1)[0][1]
+    return most >= 0.5 * len(core)
+
+
 def is_placeholder(value: str) -> bool:
     """A template, an example or an obviously made-up value; never worth a finding."""
     stripped = value.strip()
     if len(stripped) < 4 or len(set(stripped)) < 3 or _repeats(stripped):
+        return True
+    if is_typed_pattern(stripped):
         return True
     if _PLACEHOLDER.search(stripped):
         return True
@@ -93,8 +125,26 @@ def is_not_a_secret_value(value: str) -> bool:
         return True  # the name of a secret ("AWS_SECRET_ACCESS_KEY", "next_token"), not one
     if ds.is_not_alphanumeric_string(stripped) or ds.is_potential_uuid(stripped):
         return True
+    if _encodes_a_placeholder(stripped):
+        return True  # base64 of "user:${PASSWORD}" or "changeme"
     # Prose (messages, prompts) or a regular expression rather than a secret.
     return stripped.count(" ") >= 2 or bool(_REGEX_SYNTAX.search(stripped))
+
+
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]{8,}={0,2}$")
+
+
+def _encodes_a_placeholder(value: str) -> bool:
+    if len(value) % 4 or not _BASE64.match(value):
+        return False
+    try:
+        decoded = base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return False
+    if not decoded.isprintable():
+        return False
+    secret = decoded.partition(":")[2] or decoded
+    return is_placeholder(secret) or secret.startswith("$")
 
 
 def is_wordy(value: str, share: float) -> bool:
@@ -122,7 +172,7 @@ def token_body_is_placeholder(body: str) -> bool:
     """For provider tokens: AWS-style ``…EXAMPLE`` ids, ``xxxx`` runs, too few distinct characters."""
     if "EXAMPLE" in body or "xxxx" in body.lower() or "..." in body or "…" in body:
         return True
-    if _RUN_OF_SIX.search(body):
+    if _LONG_RUN.search(body) or is_typed_pattern(body):
         return True
     core = _NOT_ALPHANUMERIC.sub("", body)
     return len(set(core)) < min(8, max(3, len(core) // 3)) or ds.is_sequential_string(core)
@@ -247,3 +297,67 @@ class SecretHit:
     assigned_name: str | None = None
     severity: Severity | None = None
     confidence: Confidence | None = None
+    shown_prefix: str = ""  # a fixed, public prefix of the format (``ghp_``), shown unmasked
+
+
+# ------------------------------------------------------------------------------ display
+
+
+def mask_value(value: str, shown_prefix: str = "") -> str:
+    """What a finding shows of a secret: enough to recognise it, never enough to use it.
+
+    A format's fixed prefix is public (``ghp_``, ``sk_live_``) and is shown whole, followed by
+    the last three characters of the body. Other values show at most a quarter of themselves,
+    and at least their first character and their length, so that a short password is
+    recognisable (``h… (7 chars)``) without being repeated.
+    """
+    if shown_prefix and value.startswith(shown_prefix) and len(value) - len(shown_prefix) >= 12:
+        return f"{shown_prefix}…{value[-3:]}"
+    length = len(value)
+    if length >= 16:
+        return f"{value[:4]}…{value[-3:]}"
+    if length >= 12:
+        return f"{value[:2]}…{value[-1:]} ({length} chars)"
+    if length >= 4:
+        return f"{value[0]}… ({length} chars)"
+    return f"… ({length} chars)"
+
+
+# ------------------------------------------------------------------------------ public samples
+
+# Values published as documentation samples: never a leak wherever they appear. Kept as SHA-256
+# digests (first 32 hex digits) so that our own sources do not carry the samples themselves:
+# the jwt.io example token, AWS's documented example access key pair, Stripe's documentation
+# test keys.
+_PUBLIC_SAMPLE_DIGESTS = frozenset(
+    {
+        "7f75367e7881255134e1375e723d1dea",
+        "1a5d44a2dca19669d72edf4c4f1c27c4",
+        "78314b11be2e581549ac1c4f616563fa",
+        "2cafc0970149a84f3b9e62eaf169f36f",
+        "f2d6ca16515033e5dce14eba840b979d",
+    }
+)
+# jwt.io's sample claims, whatever algorithm and signature the sample was re-signed with.
+_SAMPLE_JWT_CLAIMS = {"sub": "1234567890", "name": "John Doe"}
+
+
+# Keys meant to be shipped to browsers and apps: their formats say so.
+_PUBLIC_BY_DESIGN = re.compile(r"^(?:pk_(?:live|test)_|pk\.eyJ|sb_publishable_|rk_public_)")
+
+
+def is_public_sample(value: str) -> bool:
+    """A documented example value (jwt.io's token, AWS's example keys …) or a key that is public by
+    design (Stripe ``pk_``, Mapbox ``pk.``, Supabase ``sb_publishable_``): never a secret."""
+    if _PUBLIC_BY_DESIGN.match(value):
+        return True
+    if hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:32] in _PUBLIC_SAMPLE_DIGESTS:
+        return True
+    if value.startswith("eyJ") and value.count(".") == 2:
+        payload = value.split(".")[1]
+        try:
+            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            return False
+        return isinstance(claims, dict) and all(claims.get(k) == v for k, v in _SAMPLE_JWT_CLAIMS.items())
+    return False

@@ -1,13 +1,23 @@
 """## What it does
-Finds API tokens and keys whose format identifies the service that issued them: OpenAI
-(`sk-proj-…`, `sk-…`), Anthropic (`sk-ant-…`), GitHub classic and fine-grained tokens (`ghp_`,
-`gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`), GitLab (`glpat-`), Google API keys (`AIza…`),
-Slack (`xoxb-`, `xoxp-`, …), Stripe live keys (`sk_live_`, `rk_live_`), Hugging Face (`hf_`),
-npm (`npm_`), PyPI (`pypi-AgE…`), SendGrid (`SG.…`), Twilio (`SK…`, `AC…`), Azure storage
-account keys (`AccountKey=…`), AWS access key ids and secret access keys, and, through
-detect-secrets, JSON Web Tokens, Discord, Telegram, Mailchimp and Square tokens.
+Finds API tokens and keys whose format identifies the service that issued them: more than
+120 providers, each from its documented token format (the full list, with sources, is in
+[docs/secrets.md](secrets.md)). Among them OpenAI (`sk-proj-…`), Anthropic (`sk-ant-…`),
+GitHub (`ghp_`, `github_pat_` …), every GitLab kind (`glpat-`, `gldt-`, `glrt-` …), AWS access
+key IDs and Bedrock API keys (`ABSK…`), Google API keys (`AIza…`), Azure storage keys, SAS
+signatures and Entra ID client secrets (`…Q~…`), Slack tokens and every webhook URL shape,
+Stripe live, test and restricted keys, HashiCorp Vault (`hvs.`), Sentry (`sntrys_`),
+1Password, Fly.io, Databricks, Grafana, Shopify, Twilio, SendGrid, Notion, Hugging Face, npm,
+PyPI, Docker Hub, DigitalOcean, Doppler, Pulumi, Terraform Cloud … and, through
+detect-secrets, JSON Web Tokens and Discord bot tokens.
 
-The finding covers the token; the message names its kind and shows it masked.
+Formats whose shape is generic (a UUID, 32 hex digits) count only when the name they are
+assigned to names the provider: `HEROKU_API_KEY = "<uuid>"`, `SNYK_TOKEN: <uuid>`.
+Test-mode and sandbox keys (`sk_test_`, `EZTK…`, `access-sandbox-…`) are warnings, not
+errors. Placeholders of the same shape (`ghp_xxxx…`, sequential or repeated bodies) and
+documented public samples (the jwt.io token, AWS's `…EXAMPLE` keys) are not reported.
+
+The finding covers the token; the message names its kind and shows it masked (its fixed
+prefix and last characters: `ghp_…e6i`).
 
 ## Why is this bad?
 A token in source code is readable by everyone who can read the repository, its history,
@@ -37,10 +47,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from landguard.checks.secrets import detect_secrets_adapter
-from landguard.checks.secrets.heuristics import SecretHit, looks_random, token_body_is_placeholder
+from landguard.checks.secrets import detect_secrets_adapter, providers
+from landguard.checks.secrets.hardcoded_passwords import find_assignments
+from landguard.checks.secrets.heuristics import (
+    SecretHit,
+    is_placeholder,
+    is_public_sample,
+    is_wordy,
+    looks_random,
+    name_parts,
+    token_body_is_placeholder,
+)
+from landguard.checks.secrets.providers import TokenFormat
 from landguard.engine.findings import Confidence, Severity, Span
 from landguard.engine.registry import Rule
 
@@ -55,64 +74,106 @@ RULE = Rule(
     aliases=(),
 )
 
-
-@dataclass(frozen=True)
-class TokenFormat:
-    kind: str
-    env_name: str
-    pattern: str
-    prefix_length: int  # characters of fixed prefix, excluded from the placeholder test
-    severity: Severity | None = None
-    confidence: Confidence | None = None
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
-TOKEN_FORMATS: tuple[TokenFormat, ...] = (
-    TokenFormat("Anthropic API key", "ANTHROPIC_API_KEY", r"sk-ant-[a-z]{2,8}\d{2}-[A-Za-z0-9_\-]{40,}", 13),
-    TokenFormat("OpenAI API key", "OPENAI_API_KEY", r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}", 8),
-    TokenFormat(
-        "OpenAI API key", "OPENAI_API_KEY", r"sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|sk-[A-Za-z0-9]{48}", 3
-    ),
-    TokenFormat("GitHub personal access token", "GITHUB_TOKEN", r"ghp_[A-Za-z0-9]{36}", 4),
-    TokenFormat("GitHub OAuth access token", "GITHUB_TOKEN", r"gho_[A-Za-z0-9]{36}", 4),
-    TokenFormat("GitHub user-to-server token", "GITHUB_TOKEN", r"ghu_[A-Za-z0-9]{36}", 4),
-    TokenFormat("GitHub server-to-server token", "GITHUB_TOKEN", r"ghs_[A-Za-z0-9]{36}", 4),
-    TokenFormat("GitHub refresh token", "GITHUB_REFRESH_TOKEN", r"ghr_[A-Za-z0-9]{36,76}", 4),
-    TokenFormat(
-        "GitHub fine-grained personal access token",
-        "GITHUB_TOKEN",
-        r"github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}",
-        11,
-    ),
-    TokenFormat("GitLab personal access token", "GITLAB_TOKEN", r"glpat-[A-Za-z0-9_\-]{20,}", 6),
-    TokenFormat("Google API key", "GOOGLE_API_KEY", r"AIza[0-9A-Za-z_\-]{35}", 4),
-    TokenFormat("Slack token", "SLACK_TOKEN", r"xox[abpr]-\d{6,}-[A-Za-z0-9\-]{8,}", 5),
-    TokenFormat("Stripe live secret key", "STRIPE_SECRET_KEY", r"sk_live_[0-9A-Za-z]{24,}", 8),
-    TokenFormat("Stripe live restricted key", "STRIPE_RESTRICTED_KEY", r"rk_live_[0-9A-Za-z]{24,}", 8),
-    TokenFormat("Hugging Face access token", "HF_TOKEN", r"hf_[A-Za-z0-9]{34,40}", 3),
-    TokenFormat("npm access token", "NPM_TOKEN", r"npm_[A-Za-z0-9]{36}", 4),
-    TokenFormat("PyPI API token", "PYPI_API_TOKEN", r"pypi-AgE[A-Za-z0-9_\-]{50,}", 8),
-    TokenFormat("SendGrid API key", "SENDGRID_API_KEY", r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}", 3),
-    TokenFormat("Twilio API key", "TWILIO_API_KEY", r"SK[0-9a-f]{32}", 2),
-    # An account SID identifies rather than authenticates; its auth token is usually next to it.
-    TokenFormat(
-        "Twilio account SID", "TWILIO_ACCOUNT_SID", r"AC[0-9a-f]{32}", 2, Severity.WARNING, Confidence.MEDIUM
-    ),
-    TokenFormat("Azure storage account key", "AZURE_STORAGE_KEY", r"(?<=AccountKey=)[A-Za-z0-9+/]{86}==", 0),
-    TokenFormat(
-        "AWS access key ID", "AWS_ACCESS_KEY_ID", r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}", 4
-    ),
+def _trie_pattern(words: list[str]) -> str:
+    """One regex matching any of ``words``, longest first, as a trie: ``gh(?:p_|o_)|gl(?:pat-|dt-)``.
+
+    A trie keeps the per-position cost to a few character tests however many literals there
+    are (the regex engine skips alternatives whose first character differs), and it has no
+    repetition at all, so it is linear.
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return emit(trie)
+
+
+_BY_ANCHOR: dict[str, list[TokenFormat]] = {}
+for _fmt in providers.ANCHORED:
+    for _anchor in _fmt.anchors:
+        _BY_ANCHOR.setdefault(_anchor, []).append(_fmt)
+# Two searches: anchors that start a token are looked for only where a token can start (the
+# lookbehind fails fast inside words, which is most of a line); the few anchors inside a token
+# (Azure's "Q~", Terraform's ".atlasv1." …) everywhere. In lookaheads, so that anchors may overlap
+# ("…dp" + ".atlasv1." must not hide the second one).
+_STARTS = sorted({a for f in providers.ANCHORED if f.offset == 0 and f.bounded for a in f.anchors})
+_INFIXES = sorted(set(_BY_ANCHOR) - set(_STARTS))
+_ANCHOR_SEARCHES = (
+    re.compile(f"(?<![A-Za-z0-9_\\-])(?=({_trie_pattern(_STARTS)}))"),
+    re.compile(f"(?=({_trie_pattern(_INFIXES)}))"),
 )
+# The literal found -> (anchor, format) to try there: longer anchors first, then table order.
+_candidates: dict[str, list[tuple[str, TokenFormat]]] = {}
+# The whole token, and nothing of a longer word on its right.
+_BOUNDED: dict[int, re.Pattern[str]] = {
+    id(fmt): re.compile(f"(?:{fmt.pattern})(?![A-Za-z0-9_\\-])") for fmt in providers.ANCHORED
+}
 
-_TOKENS = re.compile(
-    r"(?<![A-Za-z0-9_\-])(?:"
-    + "|".join(f"(?P<t{i}>{fmt.pattern})" for i, fmt in enumerate(TOKEN_FORMATS))
-    + r")(?![A-Za-z0-9_\-])"
-)
 
-# For the scanner's prefilter: every format above contains a run of 20 or more characters of
-# [A-Za-z0-9_-] (which the scanner looks for), except Azure keys and AWS secret keys, whose
-# lines must contain one of these words (lowercase).
-PREFILTER_WORDS = ("accountkey", "aws", "secret")
+def _candidates_for(literal: str) -> list[tuple[str, TokenFormat]]:
+    found = _candidates.get(literal)
+    if found is None:
+        found = [
+            (anchor, fmt)
+            for anchor in sorted(_BY_ANCHOR, key=len, reverse=True)
+            if literal.startswith(anchor)
+            for fmt in _BY_ANCHOR[anchor]
+        ]
+        _candidates[literal] = found
+    return found
+
+
+_KEYWORD_FORMATS = providers.KEYWORD
+_KEYWORDS = re.compile(_trie_pattern(sorted({k for f in _KEYWORD_FORMATS for k in f.keywords})))
+_KEYWORD_VALUES: dict[int, re.Pattern[str]] = {id(fmt): re.compile(fmt.pattern) for fmt in _KEYWORD_FORMATS}
+# A keyword format's name must also say it holds a credential, and not something about one.
+_CREDENTIAL_PARTS = frozenset(
+    {
+        "key", "token", "secret", "password", "passwd", "pass", "pwd", "pw", "pat", "auth", "authtoken",
+        "apikey", "apitoken", "credential", "credentials", "license", "access", "sid", "authkey", "login",
+    }
+)  # fmt: skip
+_NOT_CREDENTIAL_PARTS = frozenset(
+    {
+        "url", "uri", "endpoint", "host", "hostname", "name", "user", "username", "email", "region", "org",
+        "project", "path", "file", "header", "prefix", "format", "type", "version", "public", "publishable",
+        "hash", "sha", "digest", "example", "sample", "placeholder", "app", "client", "account", "site",
+    }
+)  # fmt: skip
+_ALLOWED_WITH_ID = frozenset({"access", "key"})
+
+
+def _credential_name(name: str, keyword: str) -> bool:
+    parts = set(name_parts(name))
+    if "_" in keyword:
+        return True  # the keyword is itself a credential's name ("private_key_id")
+    if not parts & _CREDENTIAL_PARTS:
+        return False
+    if "id" in parts and not parts & _ALLOWED_WITH_ID:
+        return False
+    secretish = parts & {"secret", "password", "passwd", "pwd", "token", "key", "apikey", "authtoken"}
+    return not (parts & _NOT_CREDENTIAL_PARTS) or bool(secretish)
+
+
+# For the scanner's prefilter: anchored formats all contain a run of 20 or more characters of
+# [A-Za-z0-9_-] (which the scanner looks for) except those listed here by their anchors; keyword
+# formats with short values need their keywords; Azure keys and AWS secret keys need these words.
+# (Keyword formats' names mostly contain "key", "token" or "secret", which LG104 needs anyway.)
+PREFILTER_WORDS = ("accountkey", "aws", "secret", "sig=", "contribsys", "sumo", "confluent")
 
 # AWS secret access keys have no prefix: 40 base64 characters on a line that talks about them.
 _AWS_SECRET_CONTEXT = re.compile(r"(?i)aws.{0,30}?(?:secret|sk\b)|secret[_\-.]?access[_\-.]?key")
@@ -121,28 +182,102 @@ _AWS_SECRET_VALUE = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-
 _MASKED_SEVERITY_KINDS = {"JSON Web Token"}
 
 
-def find_provider_tokens(line: str, number: int) -> Iterator[SecretHit]:
-    """Known-format tokens on one line (``number`` is its 0-based line number)."""
-    taken: list[tuple[int, int]] = []
-    for match in _TOKENS.finditer(line):
-        fmt = TOKEN_FORMATS[int(match.lastgroup[1:])]
-        value = match.group(0)
-        if token_body_is_placeholder(value[fmt.prefix_length :]):
+def _hit(fmt: TokenFormat, value: str, number: int, start: int, end: int, prefix: str) -> SecretHit:
+    return SecretHit(
+        RULE,
+        fmt.kind,
+        value,
+        Span.on_line(number, start, end),
+        fmt.env_name,
+        severity=fmt.severity,
+        confidence=fmt.confidence,
+        shown_prefix=prefix,
+    )
+
+
+def _anchored_tokens(line: str, number: int, taken: list[tuple[int, int]]) -> Iterator[SecretHit]:
+    covered = 0  # tokens do not overlap: anchors inside a found token are skipped
+    found = [m for search in _ANCHOR_SEARCHES for m in search.finditer(line)]
+    if len(found) > 1:
+        found.sort(key=lambda m: m.start())
+    for anchor_match in found:
+        position = anchor_match.start()
+        if position < covered:
             continue
-        taken.append(match.span())
-        yield SecretHit(
-            RULE,
-            fmt.kind,
-            value,
-            Span.on_line(number, match.start(), match.end()),
-            fmt.env_name,
-            severity=fmt.severity,
-            confidence=fmt.confidence,
-        )
-    context = _AWS_SECRET_CONTEXT.search(line)
+        for anchor, fmt in _candidates_for(anchor_match.group(1)):
+            if fmt.offset >= 0:
+                start = position - fmt.offset
+            else:
+                start = position
+                while start > 0 and position - start < 20 and "0" <= line[start - 1] <= "9":
+                    start -= 1
+            if start < covered or start < 0:
+                continue
+            if fmt.bounded and start > 0 and line[start - 1] in _TOKEN_CHARS:
+                continue
+            match = _BOUNDED[id(fmt)].match(line, start)
+            if match is None:
+                continue
+            group = "v" if "v" in match.re.groupindex and match.group("v") else 0
+            value = match.group(group)
+            body = value.replace(anchor, "", 1) if fmt.offset == 0 or group else value.replace(anchor, "")
+            if (
+                token_body_is_placeholder(body)
+                or fmt.wordy_check
+                and is_wordy(body, 0.6)
+                or is_public_sample(value)
+            ):
+                continue
+            covered = match.end()
+            taken.append((match.start(group), match.end(group)))
+            # A short fixed prefix is public and says what the token is; longer literals (URLs) are not shown.
+            shown = anchor if fmt.offset == 0 and not group and len(anchor) <= 8 else ""
+            yield _hit(fmt, value, number, match.start(group), match.end(group), shown)
+            break
+
+
+def _keyword_tokens(
+    line: str, number: int, language: str, taken: list[tuple[int, int]]
+) -> Iterator[SecretHit]:
+    lowered = line.lower()
+    if not _KEYWORDS.search(lowered):
+        return
+    for assignment in find_assignments(line, language):
+        name = assignment.key.lower()
+        if any(a < assignment.end and assignment.start < b for a, b in taken):
+            continue
+        value = assignment.value.strip()
+        for fmt in _KEYWORD_FORMATS:
+            keyword = next((k for k in fmt.keywords if k in name), None)
+            if keyword is None or not _credential_name(assignment.key, keyword):
+                continue
+            if not _KEYWORD_VALUES[id(fmt)].fullmatch(value):
+                continue
+            if is_placeholder(value) or token_body_is_placeholder(value) or is_public_sample(value):
+                break
+            start = assignment.start + assignment.value.index(value)
+            taken.append((start, start + len(value)))
+            yield _hit(fmt, value, number, start, start + len(value), "")
+            break
+
+
+def find_provider_tokens(line: str, number: int, language: str | None = "text") -> Iterator[SecretHit]:
+    """Known-format tokens on one line (``number`` is its 0-based line number).
+
+    ``language`` None is prose (documentation outside code blocks): only formats recognisable by
+    their shape are looked for there, not generic shapes under a provider's name.
+    """
+    taken: list[tuple[int, int]] = []
+    yield from _anchored_tokens(line, number, taken)
+    if language is not None:
+        yield from _keyword_tokens(line, number, language, taken)
+    lowered = line.lower()
+    context = _AWS_SECRET_CONTEXT.search(line) if "aws" in lowered or "secret" in lowered else None
     if context:
         for match in _AWS_SECRET_VALUE.finditer(line, context.end()):
             value = match.group(0)
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
             if (
                 token_body_is_placeholder(value)
                 or not looks_random(value)
@@ -161,7 +296,7 @@ def find_provider_tokens(line: str, number: int) -> Iterator[SecretHit]:
     for hit in detect_secrets_adapter.find_plugin_secrets(line):
         if any(hit.start < end and start < hit.end for start, end in taken):
             continue
-        if token_body_is_placeholder(hit.value):
+        if token_body_is_placeholder(hit.value) or is_public_sample(hit.value):
             continue
         taken.append((hit.start, hit.end))
         lower = hit.kind in _MASKED_SEVERITY_KINDS

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import logging
 import re
+import weakref
 from collections.abc import Iterable, Iterator
 
-from landguard.checks.secrets import detect_secrets_adapter as ds
 from landguard.checks.secrets import (
+    command_credentials,
+    credential_files,
+    doc_blocks,
     hardcoded_passwords,
     high_entropy_assignments,
     private_keys,
     provider_tokens,
     url_credentials,
 )
-from landguard.checks.secrets.heuristics import SecretHit, env_var_name
+from landguard.checks.secrets import detect_secrets_adapter as ds
+from landguard.checks.secrets.heuristics import SecretHit, env_var_name, is_public_sample, mask_value
 from landguard.engine.document import Document
-from landguard.engine.findings import Finding, Fix, mask_secret
+from landguard.engine.findings import Finding, Fix
 from landguard.engine.registry import CheckContext, LineCheck
 from landguard.fixes import secrets as secret_fixes
 
@@ -31,15 +35,20 @@ log = logging.getLogger("landguard.secrets")
 # The prefilter: lowercase words, and any run of 20 token characters (every provider format has
 # one). Searching the whole window's text at once keeps the per-line cost out of Python.
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-_WORDS = tuple(
-    word.encode()
-    for word in dict.fromkeys(
+_ALL_WORDS = tuple(
+    dict.fromkeys(
         provider_tokens.PREFILTER_WORDS
         + ds.PREFILTER_WORDS
         + private_keys.PREFILTER_WORDS
         + url_credentials.PREFILTER_WORDS
         + hardcoded_passwords.PREFILTER_WORDS
+        + command_credentials.PREFILTER_WORDS
+        + credential_files.PREFILTER_WORDS
     )
+)
+# A word that contains another adds nothing but a pass over the text ("password" after "pass").
+_WORDS = tuple(
+    word.encode() for word in _ALL_WORDS if not any(other != word and other in word for other in _ALL_WORDS)
 )
 # Token characters become "a", newlines stay, everything else (non-ASCII bytes too) becomes a space.
 _RUN_TABLE = bytes(
@@ -90,32 +99,81 @@ class SecretsScanner(LineCheck):
         url_credentials.RULE,
         hardcoded_passwords.RULE,
         high_entropy_assignments.RULE,
+        command_credentials.RULE,
+        credential_files.RULE,
     )
     languages = None  # secrets hide in any text file
 
     def widen(self, document: Document, first: int, last: int) -> tuple[int, int]:
-        return private_keys.widen(document.lines, first, last)
+        first, last = private_keys.widen(document.lines, first, last)
+        previous = _contexts.get(document)
+        current = _line_contexts(document)
+        if previous is not None and current is not None and _context_moved(previous[1], current, first, last):
+            return 0, len(
+                document.lines
+            ) - 1  # a fence or a `kind: Secret` changed: every line may read differently
+        return first, last
 
     def scan_lines(
         self, document: Document, first: int, last: int, context: CheckContext
     ) -> Iterable[Finding]:
         lines = document.lines
         last = min(last, len(lines) - 1)
+        contexts = _line_contexts(document)
         findings: list[Finding] = []
         for number in candidate_lines(lines, first, last):
             line = lines[number]
             if len(line) > MAX_LINE_LENGTH:
                 line = line[:MAX_LINE_LENGTH]
-            for hit in _hits_on_line(document, line, number, document.language):
+            language = document.language
+            if contexts is not None and document.language != "yaml":
+                language = contexts[number]  # documentation: the code block's language, None in prose
+            in_secret = contexts is not None and document.language == "yaml" and bool(contexts[number])
+            for hit in _hits_on_line(document, line, number, language, in_secret):
                 findings.append(_finding(document, hit))
         return findings
 
 
-def _hits_on_line(document: Document, line: str, number: int, language: str) -> Iterator[SecretHit]:
+# Per document: the text last seen and what each of its lines means beyond itself (the code block
+# it is in, for documentation; whether it is a Kubernetes Secret's data, for YAML).
+_contexts: weakref.WeakKeyDictionary[Document, tuple[str, list]] = weakref.WeakKeyDictionary()
+
+
+def _line_contexts(document: Document) -> list | None:
+    kind = doc_blocks.doc_language(document.path, document.language)
+    if kind is None and document.language != "yaml":
+        return None
+    cached = _contexts.get(document)
+    if cached is not None and cached[0] is document.text:
+        return cached[1]
+    if kind is not None:
+        contexts = doc_blocks.block_languages(document.lines, kind)
+    else:
+        contexts = credential_files.kubernetes_secret_data_lines(document.lines)
+    _contexts[document] = (document.text, contexts)
+    return contexts
+
+
+def _context_moved(previous: list, current: list, first: int, last: int) -> bool:
+    """Whether lines outside the edited ``first..last`` changed context (aligned on both ends)."""
+    tail = len(current) - last - 1
+    if previous[:first] != current[:first]:
+        return True
+    return tail > 0 and previous[len(previous) - tail :] != current[len(current) - tail :]
+
+
+def _hits_on_line(
+    document: Document, line: str, number: int, language: str | None, in_secret: bool = False
+) -> Iterator[SecretHit]:
     taken: list[tuple[int, int]] = []
 
     def fresh(hit: SecretHit) -> bool:
-        """One finding per secret: the first, most specific detector to claim a stretch wins."""
+        """One finding per secret: the first, most specific detector to claim a stretch wins.
+
+        Documented public samples (jwt.io's token, AWS's example keys) are nobody's secret.
+        """
+        if is_public_sample(hit.value):
+            return False
         start = hit.span.start_col
         end = hit.span.end_col if hit.span.end_line == hit.span.start_line else len(line)
         if any(start < taken_end and taken_start < end for taken_start, taken_end in taken):
@@ -126,12 +184,22 @@ def _hits_on_line(document: Document, line: str, number: int, language: str) -> 
     for hit in private_keys.find_private_keys(document.lines, number):
         if fresh(hit):
             yield hit
-    for hit in provider_tokens.find_provider_tokens(line, number):
+    for hit in provider_tokens.find_provider_tokens(line, number, language):
         if fresh(hit):
             yield hit
     for hit in url_credentials.find_url_credentials(line, number):
         if fresh(hit):
             yield hit
+    for hit in command_credentials.find_command_credentials(line, number, language):
+        if fresh(hit):
+            yield hit
+    for hit in credential_files.find_credential_file_secrets(document.path, line, number, in_secret):
+        if fresh(hit):
+            yield hit
+    if language is None or in_secret:
+        # Prose in documentation: sentences and bullet lists are not assignments. Secret data is
+        # base64: LG107 judged its decoded value.
+        return
     for hit in hardcoded_passwords.find_hardcoded_secrets(line, number, language, weak=False):
         if fresh(hit):
             yield hit
@@ -141,9 +209,13 @@ def _hits_on_line(document: Document, line: str, number: int, language: str) -> 
 
 
 def _finding(document: Document, hit: SecretHit) -> Finding:
-    masked = mask_secret(hit.value)
+    masked = mask_value(hit.value, hit.shown_prefix)
     if hit.rule is private_keys.RULE:
-        message = f"{hit.kind} ({masked}) in source"
+        kind = hit.kind
+        line = document.lines[hit.span.start_line]
+        if '"private_key"' in line and '"service_account"' in document.text:
+            kind = "Google Cloud service-account private key"  # the key file itself, committed
+        message = f"{kind} ({masked}) in source"
     elif hit.rule is url_credentials.RULE:
         message = f"{hit.kind}: {masked}"
     else:
@@ -183,6 +255,12 @@ def _fixes(document: Document, hit: SecretHit) -> list[Fix]:
 def _env_fix(document: Document, hit: SecretHit) -> Fix | None:
     if hit.rule is private_keys.RULE:
         return None
+    if hit.rule is command_credentials.RULE:
+        return secret_fixes.shell_variable_fix(document, hit.span, hit.env_name)
+    if hit.rule is credential_files.RULE:
+        if hit.env_name == "NPM_TOKEN":
+            return secret_fixes.npmrc_variable_fix(document, hit.span, "NPM_AUTH")
+        return None  # JSON, netrc and manifests have no interpolation
     if hit.rule is url_credentials.RULE:
         # The whole URL is the configuration value: replace it only when it is the literal's content.
         def whole_url(literal: secret_fixes.Literal) -> bool:
@@ -197,6 +275,15 @@ def _env_fix(document: Document, hit: SecretHit) -> Fix | None:
             parts = env_var_name(assigned, env_name).split("_")
             if env_name.split("_")[0] in parts and len(parts) >= 2 and parts[-1] in _SECRET_SUFFIXES:
                 env_name = "_".join(parts)
+        secret = hit.value
+
+        def token_or_url(literal: secret_fixes.Literal) -> bool:
+            # The token is the literal, or the literal is a URL made to carry it (a webhook).
+            return literal.content == secret or (
+                secret in literal.content and bool(_WHOLE_URL.match(literal.content))
+            )
+
+        return secret_fixes.env_lookup_fix(document, hit.span, env_name, token_or_url)
     return secret_fixes.env_lookup_fix(document, hit.span, env_name)
 
 

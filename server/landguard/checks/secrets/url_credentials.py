@@ -1,7 +1,10 @@
 """## What it does
 Finds URLs with a password in their user-info part: `scheme://user:password@host`, as in
 database URLs (`postgres://`, `mysql://`, `mongodb+srv://`, `redis://`), message brokers
-(`amqp://`), package indexes and git remotes. Templates (`${DB_PASSWORD}`, `{password}`,
+(`amqp://`), package indexes, git remotes and `.git-credentials`; passwords in connection
+strings' parameters: JDBC and URL query strings (`jdbc:mysql://db/app?user=app&password=…`,
+`jdbc:sqlserver://db;user=sa;password=…`) and ODBC / ADO.NET key-value strings
+(`Server=db;Database=app;User Id=app;Password=…;`). Templates (`${DB_PASSWORD}`, `{password}`,
 `<password>`, `%s`), the word `password` itself and documentation hosts (`example.com`) are
 not reported.
 
@@ -50,11 +53,22 @@ RULE = Rule(
 )
 
 # For the scanner's prefilter (lowercase).
-PREFILTER_WORDS = ("://",)
+PREFILTER_WORDS = ("://", "password=", "pwd=")
 _URL = re.compile(
     r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]{1,20})://"
     r"(?P<user>[^\s:/?#@'\"`<>{}\[\],]*):(?P<password>[^\s/?#@'\"`<>,]+)@"
     r"(?P<host>[A-Za-z0-9_.\-%]+|\[[0-9A-Fa-f:.]+\])"
+)
+# `password=` as a URL query or JDBC parameter (`?`, `&`, `;` before it) ...
+_QUERY_PASSWORD = re.compile(r"(?i)[?&;](?:password|passwd|pwd)=(?P<password>[^&;\s'\"`<>]+)")
+_JDBC_OR_URL = re.compile(r"(?i)\bjdbc:[a-z0-9]+:|://")
+# ... or in an ODBC / ADO.NET connection string, next to the keys that make it one.
+_CONNECTION_KEYS = re.compile(
+    r"(?i)(?:^|[;\"'])\s*(?:server|data source|host|hostname|uid|user id|user|username|database|initial catalog"
+    r"|driver|dsn|account)\s*=[^;]*;"
+)
+_ODBC_PASSWORD = re.compile(
+    r"(?i)(?:^|[;\"'])\s*(?:password|pwd)\s*=\s*(?P<password>\{[^}]*\}|[^;\"'\s][^;\"']*)"
 )
 _DOC_HOSTS = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|example|host|hostname|domain\.com)$", re.I)
 
@@ -72,8 +86,35 @@ _SCHEME_ENV = {
 }
 
 
+def _connection_string_passwords(line: str, number: int, taken: list[tuple[int, int]]) -> Iterator[SecretHit]:
+    candidates = []
+    if _JDBC_OR_URL.search(line):
+        candidates += [(m, "connection URL") for m in _QUERY_PASSWORD.finditer(line)]
+    if _CONNECTION_KEYS.search(line):
+        candidates += [(m, "connection string") for m in _ODBC_PASSWORD.finditer(line)]
+    for match, where in candidates:
+        password = match.group("password").strip()
+        start = match.start("password")
+        if password.startswith("{") and password.endswith("}"):
+            password, start = password[1:-1], start + 1  # ODBC braces quote a value
+        if not password or password.startswith(("$", "%", "{", "<")) or is_placeholder(password):
+            continue
+        if any(a < start + len(password) and start < b for a, b in taken):
+            continue
+        taken.append((start, start + len(password)))
+        yield SecretHit(
+            RULE,
+            f"Password in a {where}",
+            password,
+            Span.on_line(number, start, start + len(password)),
+            "DATABASE_URL",
+        )
+
+
 def find_url_credentials(line: str, number: int) -> Iterator[SecretHit]:
-    """Passwords inside URLs on one line."""
+    """Passwords inside URLs and connection strings on one line."""
+    taken: list[tuple[int, int]] = []
+    yield from _connection_string_passwords(line, number, taken)
     for match in _URL.finditer(line):
         password, user = match.group("password"), match.group("user")
         if password == user or password.startswith("$") or is_placeholder(password):

@@ -1,0 +1,76 @@
+"""Credential cookie set without the HttpOnly flag.
+
+## What it does
+Flags `response.set_cookie(...)` / `set_signed_cookie(...)` (Flask, Werkzeug, Django, Starlette,
+FastAPI) for a cookie whose name says it holds a credential or a session (`session`, `token`,
+`auth`, `jwt`, `sid`, `remember`, `csrf` …) when `httponly=True` is missing or `httponly=False` is
+passed. Cookies with other names (a theme, a language) are left alone. The quick fix sets
+`httponly=True`.
+
+## Why is this bad?
+Without `HttpOnly` any script on the page can read the cookie: one XSS bug, or one compromised third-party script, sends the session or token to an attacker.
+
+## Example
+```python
+response.set_cookie("session_id", session_id)
+```
+
+## Use instead
+```python
+response.set_cookie("session_id", session_id, secure=True, httponly=True, samesite="Lax")
+```
+
+## References
+- [CWE-1004](https://cwe.mitre.org/data/definitions/1004.html)
+- [OWASP: Session Management Cheat Sheet, cookies](https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html#cookies)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tree_sitter import Node
+
+from landguard.checks.python import _support as py
+from landguard.checks.python import _web as web
+from landguard.engine.document import Document
+from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.registry import CheckContext, Rule
+
+RULE = Rule(
+    id="LG235",
+    name="cookie-without-httponly",
+    title="Credential cookie set without the HttpOnly flag",
+    severity=Severity.WARNING,
+    confidence=Confidence.MEDIUM,
+    cwe=(1004,),
+    docs=__doc__,
+    languages=py.PYTHON,
+)
+FLAG = "httponly"
+
+
+class CookieFlagCheck(py.CallRule):
+    rule = RULE
+    callee_names = web.COOKIE_SETTERS
+
+    def check_call(
+        self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
+    ) -> Iterable[Finding]:
+        if "." not in name:
+            return  # a bare function called set_cookie, not a response method
+        cookie = web.sensitive_cookie_call(call)
+        if cookie is None or py.has_star_args(call):
+            return
+        value = py.keyword_arg(call, FLAG)
+        if value is not None and not py.is_false(value):
+            return
+        fix = web.cookie_flag_fix(call, document, FLAG)
+        yield RULE.finding(
+            document.node_span(call),
+            f"cookie `{cookie}` is set without {FLAG}=True",
+            fixes=[fix] if fix is not None else [],
+        )
+
+
+HANDLER = CookieFlagCheck()
