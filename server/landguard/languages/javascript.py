@@ -1690,6 +1690,8 @@ class _FileState:
     # document while the module's names stay the same, so an edit re-lowers only the units it touched.
     by_text: dict[tuple[bytes, str | None], list[ir.Function]] = field(default_factory=dict)
     all_functions: list[ir.Function] | None = None
+    # The functions of each unit of this tree as file_functions has them (by node).
+    unit_lists: dict[tuple[int, int, int], list[ir.Function]] = field(default_factory=dict)
     # Summaries of the file's functions, reused across trees like ``by_text`` (dataflow.SummaryCache).
     summaries: SummaryCache = field(default_factory=lambda: SummaryCache())
     callees: dict[tuple[int, int, int], dict[tuple[int, int], str | None]] = field(default_factory=dict)
@@ -1747,10 +1749,19 @@ def file_functions(document: Document) -> list[ir.Function]:
                 if lowered is None:
                     lowered = lower_unit(unit, document)
                 by_text[key] = lowered
+                state.unit_lists[(unit.id, unit.start_byte, unit.end_byte)] = lowered
                 functions.extend(lowered)
         state.by_text = by_text
         state.all_functions = functions
     return state.all_functions
+
+
+def unit_functions(document: Document, unit: Node) -> list[ir.Function]:
+    """The functions of ``unit`` as ``file_functions`` has them (possibly lowered from an earlier
+    tree: for keys and summaries, not for spans)."""
+    state = _file_state(document)
+    file_functions(document)
+    return state.unit_lists.get((unit.id, unit.start_byte, unit.end_byte)) or lower_unit(unit, document)
 
 
 def _enclosing_class_name(source: bytes, unit: Node) -> str | None:

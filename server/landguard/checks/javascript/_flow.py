@@ -112,6 +112,43 @@ def calls_helper_with_sink(unit, document: Document, context: CheckContext) -> b
     )
 
 
+def unit_key(unit, document: Document, context: CheckContext) -> object:
+    """What the unit's findings depend on outside it: the summaries of the same-file functions its
+    functions name (None for a name that is not one: if it becomes one, the key changes)."""
+    fa = analysis(document, context)
+    signatures = context.cache.setdefault("js.signatures", {})
+    key: list[tuple[str, object]] = []
+    functions = adapter.unit_functions(document, unit)
+    names = functions[0].extra.get("js.unit_referenced") if functions else ()
+    if names is None:
+        names = functions[0].extra["js.unit_referenced"] = tuple(
+            sorted({name for function in functions for name in _referenced(function)})
+        )
+    for name in names:
+        signature = signatures.get(name, _MISSING)
+        if signature is _MISSING:
+            callee = fa.lookup(name)
+            summary = fa.summary(callee) if callee is not None else None
+            signature = signatures[name] = summary.signature() if summary is not None else None
+        if signature is not None:
+            key.append((name, signature))
+        elif name in fa.by_key:
+            key.append((name, "<recursive>"))
+    return tuple(key)
+
+
+_MISSING = object()
+
+
+def _referenced(function) -> tuple[str, ...]:
+    names = function.extra.get("js.referenced")
+    if names is None:
+        found = {item.callee for item in shapes.walk(function.body) if type(item) is ir.Call and item.callee}
+        found |= {item.name for item in shapes.walk(function.body) if type(item) is ir.Name}
+        names = function.extra["js.referenced"] = tuple(sorted(found))
+    return names
+
+
 def summary_key(document: Document, context: CheckContext) -> object:
     return analysis(document, context).summary_key()
 

@@ -6,8 +6,9 @@ as separate checks because they share per-unit work: the taint rules read the da
 the unit's functions (``_flow``: lowered and interpreted once per unit and run, and only for
 functions that call a modelled sink), the pattern rules the unit's index of interesting nodes
 (``_support.unit_index``, one query); the engine's per-check bookkeeping (cache keys, shifting
-cached findings) is paid once. The module context key holds the imports and a digest of the
-same-file functions' summaries, so editing a helper rechecks its callers.
+cached findings) is paid once. The module context key holds the imports and the module's
+constants; a unit's own key holds the summaries of the same-file functions it calls, so editing a
+helper rechecks its callers and nothing else.
 
 A rule disabled in the configuration is not run. A rule that raises is logged and skipped, so
 one broken rule does not silence the others (as the engine does for whole checks).
@@ -62,8 +63,12 @@ class JavaScriptRules(NodeCheck):
         # Findings depend on the imports (qualified names) and on what same-file helpers do with
         # their parameters (summaries): editing a helper rechecks its callers.
         if any(c.uses_imports for c in _enabled_rule_checks(context)):
-            return js.imports_key(document, context), flow.summary_key(document, context)
+            return js.imports_key(document, context)
         return None
+
+    def unit_context_key(self, unit, document, context) -> object:
+        # The summaries of the same-file functions the unit calls: editing a helper rechecks its callers only.
+        return flow.unit_key(unit, document, context)
 
     def check_node(self, node, document, context) -> Iterable[Finding]:
         # No prefilter on names here: the taint rules look only at the unit's functions that call a
