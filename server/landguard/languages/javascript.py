@@ -1756,6 +1756,12 @@ def file_functions(document: Document) -> list[ir.Function]:
     return state.all_functions
 
 
+def unit_lists(document: Document) -> dict[tuple[int, int, int], list[ir.Function]]:
+    """Every unit's functions as ``file_functions`` has them, by unit node (this tree)."""
+    file_functions(document)
+    return _file_state(document).unit_lists
+
+
 def unit_functions(document: Document, unit: Node) -> list[ir.Function]:
     """The functions of ``unit`` as ``file_functions`` has them (possibly lowered from an earlier
     tree: for keys and summaries, not for spans)."""

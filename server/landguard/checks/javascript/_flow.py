@@ -114,26 +114,33 @@ def calls_helper_with_sink(unit, document: Document, context: CheckContext) -> b
 
 def unit_key(unit, document: Document, context: CheckContext) -> object:
     """What the unit's findings depend on outside it: the summaries of the same-file functions its
-    functions name (None for a name that is not one: if it becomes one, the key changes)."""
-    fa = analysis(document, context)
-    signatures = context.cache.setdefault("js.signatures", {})
-    key: list[tuple[str, object]] = []
-    functions = adapter.unit_functions(document, unit)
-    names = functions[0].extra.get("js.unit_referenced") if functions else ()
+    functions name (a name that becomes one changes the key). Asked for every unit on every run,
+    so the per-run lookups are taken once."""
+    run = context.cache.get("js.unit_key")
+    if run is None:
+        run = context.cache["js.unit_key"] = (analysis(document, context), {}, adapter.unit_lists(document))
+    fa, signatures, lists = run
+    functions = lists.get((unit.id, unit.start_byte, unit.end_byte))
+    if functions is None:
+        functions = adapter.unit_functions(document, unit)
+    if not functions:
+        return ()
+    names = functions[0].extra.get("js.unit_referenced")
     if names is None:
         names = functions[0].extra["js.unit_referenced"] = tuple(
             sorted({name for function in functions for name in _referenced(function)})
         )
+    by_key = fa.by_key
+    key: list[tuple[str, object]] = []
     for name in names:
+        if name not in by_key:
+            continue  # not a function of the file (if it becomes one, the key gains it)
         signature = signatures.get(name, _MISSING)
         if signature is _MISSING:
             callee = fa.lookup(name)
             summary = fa.summary(callee) if callee is not None else None
-            signature = signatures[name] = summary.signature() if summary is not None else None
-        if signature is not None:
-            key.append((name, signature))
-        elif name in fa.by_key:
-            key.append((name, "<recursive>"))
+            signature = signatures[name] = summary.signature() if summary is not None else "<recursive>"
+        key.append((name, signature))
     return tuple(key)
 
 
