@@ -1708,8 +1708,50 @@ def _file_state(document: Document) -> _FileState:
         if state is not None and state.names == names:
             fresh.by_text = state.by_text
             fresh.summaries = state.summaries
+        elif state is not None and _same_imports(state.names, names):
+            # A top-level name was declared or removed (a pasted function): only units naming it
+            # are lowered again.
+            changed = _changed_declarations(state.names, names)
+            fresh.by_text = {
+                key: functions
+                for key, functions in state.by_text.items()
+                if not any(changed.intersection(_names_in(function)) for function in functions)
+            }
+            fresh.summaries = state.summaries
         _STATES[document] = state = fresh
     return state
+
+
+def _same_imports(a: ModuleNames, b: ModuleNames) -> bool:
+    return a.imports == b.imports and a.promisified == b.promisified and a.modules == b.modules
+
+
+def _changed_declarations(a: ModuleNames, b: ModuleNames) -> set[str]:
+    missing = object()
+    return {
+        name
+        for name in set(a.declared) | set(b.declared)
+        if a.declared.get(name, missing) != b.declared.get(name, missing)
+    }
+
+
+def _names_in(function: ir.Function) -> frozenset[str]:
+    """Every name the function's IR mentions (variables, callees' roots), memoised on it."""
+    found = function.extra.get("names_in")
+    if found is None:
+        names: set[str] = set()
+        for item in shapes.walk(function.body):
+            if type(item) is ir.Name:
+                names.add(item.name)
+            elif type(item) is ir.Call and item.callee:
+                names.add(item.callee.partition(".")[0])
+                names.add(item.method)
+        for param in function.params:
+            names.add(param.name)
+        if function.key:
+            names.add(function.key.partition(".")[0])
+        found = function.extra["names_in"] = frozenset(names)
+    return found
 
 
 def summary_cache(document: Document) -> SummaryCache:

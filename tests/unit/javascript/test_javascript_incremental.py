@@ -58,6 +58,8 @@ pieces = st.sampled_from(
         "  cp.exec(helper('a'));\n",
         "true",
         "}",
+        "\nfunction helper2(value) {\n  return value;\n}\n",
+        "helper2",
     ]
 )
 
