@@ -39,6 +39,7 @@ from typing import Any
 
 from landguard.dataflow import ir
 from landguard.dataflow.models import Models, Row
+from landguard.dataflow.shapes import names_read
 from landguard.dataflow.values import (
     ALL_KINDS,
     BUILDER,
@@ -145,6 +146,8 @@ class FunctionFacts:
     stores: list[StoreFact] = field(default_factory=list)
     returns: list[Value] = field(default_factory=list)
     helper_hits: list[SinkHit] = field(default_factory=list)
+    # Keys of the file's functions this one's analysis used (their summaries), for SummaryCache.
+    used_keys: set[str] = field(default_factory=set)
     # The value of every evaluated expression that carries an adapter node, by node (joined over
     # loop iterations); expressions in dead code are absent.
     values: dict[Any, Value] = field(default_factory=dict)
@@ -229,12 +232,14 @@ class FileAnalysis:
         resolve: Callable[[str], ir.Function | None] | None = None,
         known_summary: Callable[[ir.Function], Summary | None] | None = None,
         previous: FileAnalysis | None = None,
+        summary_cache: SummaryCache | None = None,
     ) -> None:
         """``resolve(key)``: finds a function of the file by key on demand (adapters lower lazily);
         ``functions`` are known up front. Summaries of unchanged functions can outlive a run, by
-        either of two means an adapter chooses: ``known_summary(function)``, a summary the adapter
-        kept and knows to be still valid, or ``previous``, the last analysis of the same file, whose
-        summaries of the functions both share are reused (see ``_carry_over``)."""
+        one of three means an adapter chooses: ``known_summary(function)``, a summary the adapter
+        kept and knows to be still valid (Python); ``previous``, the last analysis of the same file,
+        whose summaries of the functions both share are reused (Java, see ``_carry_over``);
+        ``summary_cache``, a ``SummaryCache`` the core validates by the callees' signatures (JS)."""
         self.models = models
         self.functions = list(functions)
         self.by_key: dict[str, ir.Function] = {}
@@ -247,6 +252,9 @@ class FileAnalysis:
         self._known_summary = known_summary
         self._unresolved: set[str] = set()
         self._facts: dict[int, FunctionFacts] = {}
+        # Closures (a function whose ``extra["outer"]`` is the function it is defined in): the outer
+        # function's state where it is defined, joined over every such point.
+        self._captured: dict[int, list[State]] = {}
         self._summaries: dict[int, Summary] = {}
         self._signatures: dict[int, object] = {}
         self._in_progress: set[int] = set()
@@ -256,6 +264,7 @@ class FileAnalysis:
         self._summary_digest: str | None = None
         # Set when ``previous`` is known to give every called function the same summary.
         self.same_summaries_as: FileAnalysis | None = None
+        self._cache = summary_cache.for_run(models, self.constants) if summary_cache is not None else None
         if previous is not None:
             self._carry_over(previous)
 
@@ -345,6 +354,9 @@ class FileAnalysis:
     def facts(self, function: ir.Function) -> FunctionFacts:
         cached = self._facts.get(id(function))
         if cached is None:
+            outer = function.extra.get("outer")
+            if outer is not None and id(outer) not in self._in_progress:
+                self.facts(outer)  # a closure: what it captures is the state where it is defined
             self._in_progress.add(id(function))
             try:
                 cached = _Interpreter(self, function).run()
@@ -352,6 +364,27 @@ class FileAnalysis:
                 self._in_progress.discard(id(function))
             self._facts[id(function)] = cached
         return cached
+
+    def capture(self, function: ir.Function, state: State) -> None:
+        """Record the state a nested function is defined in (its free variables' values there)."""
+        if function.extra.get("outer") is not None:
+            names = names_read(function)
+            snapshot = {name: state[name] for name in names if name in state}
+            if "this" in names or "self" in names:  # field paths (`this.x`) of the object it reads
+                snapshot.update(
+                    (key, value) for key, value in state.items() if key.startswith(("this.", "self."))
+                )
+            self._captured.setdefault(id(function), []).append(snapshot)
+
+    def captured(self, function: ir.Function) -> State:
+        """The joined states where ``function`` was defined. The outer function's parameter labels
+        lose their position: they are its parameters, not the closure's (whose summary must not map
+        them to its own arguments)."""
+        snapshots = self._captured.get(id(function))
+        if not snapshots:
+            return {}
+        joined = _join_states(snapshots) if len(snapshots) > 1 else snapshots[0]
+        return {name: _without_positions(value) for name, value in (joined or {}).items()}
 
     def summary(self, function: ir.Function) -> Summary | None:
         """The function's summary; None while it is being analysed (recursion)."""
@@ -365,10 +398,27 @@ class FileAnalysis:
             if cached is not None:
                 self._summaries[id(function)] = cached
                 return cached
+        reusable = self._cache is not None and "outer" not in function.extra
+        if reusable:
+            entry = self._cache.get(id(function))  # type: ignore[union-attr]
+            if entry is not None and entry[0] is function and self._still_valid(entry[1]):
+                self._summaries[id(function)] = entry[2]
+                return entry[2]
         facts = self.facts(function)
         cached = _summarise(facts)
         self._summaries[id(function)] = cached
+        if reusable:
+            used = {key: self._signature(key) for key in sorted(facts.used_keys)}
+            self._cache[id(function)] = (function, used, cached)  # type: ignore[index]
         return cached
+
+    def _signature(self, key: str) -> object:
+        function = self.lookup(key)
+        summary = self.summary(function) if function is not None else None
+        return (id(function), summary.signature() if summary is not None else None)
+
+    def _still_valid(self, used: dict[str, object]) -> bool:
+        return all(self._signature(key) == signature for key, signature in used.items())
 
     def lookup(self, callee: str | None) -> ir.Function | None:
         if not callee:
@@ -440,6 +490,29 @@ def _callee_names(function: ir.Function) -> frozenset[str]:
                         elif isinstance(element, (ir.Expr, ir.Stmt, ir.Case)):
                             stack.append(element)
     return frozenset(names)
+
+
+class SummaryCache:
+    """Summaries that outlive one analysis run of a document (an editor keeps the document open).
+
+    A function's summary is reused while the function is the same object (adapters keep the IR of
+    unchanged code across edits) and the summaries of the file's functions it called still have
+    the same signature; models or module constants changing clear it. Without it every keystroke
+    would re-analyse every helper of the file to compute the module context key.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[ir.Function, dict[str, object], Summary]] = {}
+        self._basis: tuple[int, str] | None = None
+
+    def for_run(
+        self, models: Models, constants: dict[str, Any]
+    ) -> dict[int, tuple[ir.Function, dict[str, object], Summary]]:
+        basis = (id(models), repr(sorted(constants.items(), key=lambda item: item[0])))
+        if basis != self._basis:
+            self._entries = {}
+            self._basis = basis
+        return self._entries
 
 
 def _summarise(facts: FunctionFacts) -> Summary:
@@ -617,7 +690,7 @@ class _Interpreter:
     # -- entry
 
     def run(self) -> FunctionFacts:
-        state: State = {}
+        state: State = dict(self.file.captured(self.function))
         for param in self.function.params:
             state[param.name] = self._param_value(param)
         self._block(self.function.body, state)
@@ -685,6 +758,7 @@ class _Interpreter:
             return None
         if isinstance(stmt, ir.Define):
             state[stmt.function.name] = Value(function=stmt.function)
+            self.file.capture(stmt.function, state)
             return state
         return state
 
@@ -888,6 +962,8 @@ class _Interpreter:
                 return Value(const=self.file.constants[expr.name])
             function = self.file.lookup(expr.name)
             if function is not None:
+                self.facts.used_keys.add(expr.name)
+            if function is not None:
                 return Value(function=function)
             return self._source_value(expr.qualname, None, expr)
         if isinstance(expr, ir.Attr):
@@ -946,6 +1022,7 @@ class _Interpreter:
         if isinstance(expr, ir.MapLit):
             return self._map_literal(expr, state)
         if isinstance(expr, ir.FuncRef):
+            self.file.capture(expr.function, state)
             return Value(function=expr.function)
         if isinstance(expr, ir.Opaque):
             return union([self._eval(part, state) for part in expr.parts])
@@ -1042,6 +1119,8 @@ class _Interpreter:
         source = self._source_value(callee, method, call)
         # A same-file function (or a local function value): its summary.
         function = self.file.lookup(callee)
+        if function is not None:
+            self.facts.used_keys.add(callee)  # type: ignore[arg-type]
         if function is None and call.receiver is None and callee is None:
             local = state.get(method)
             function = local.function if local is not None else None
@@ -1052,7 +1131,9 @@ class _Interpreter:
         sanitizers = models.sanitizers.match(callee, method)
         if sanitizers:
             kinds = frozenset().union(*(row.kinds for row in sanitizers))
-            flowing = union(inputs) if inputs else (receiver or CLEAN)
+            # What is sanitized is everything flowing in: the arguments and, for a method
+            # (`buf.toString('utf8')`), the receiver.
+            flowing = union([*inputs, *((receiver,) if receiver is not None else ())])
             if ALL_KINDS in kinds:
                 return _plus(CLEAN, source)
             return _plus(map_labels(flowing, lambda label: label.with_sanitized(kinds)), source)
@@ -1150,6 +1231,20 @@ class _Interpreter:
 
 
 # ---------------------------------------------------------------------------------------- helpers
+
+
+def _without_positions(value: Value) -> Value:
+    if not any(label.param is not None for label in value.all_labels()):
+        return value
+    return map_labels(value, _outer_parameter)
+
+
+def _outer_parameter(label: Label) -> Label:
+    if label.param is None:
+        return label
+    return Label(
+        label.source, label.strength, label.origin, label.sanitized, None, label.indirect, label.path
+    )
 
 
 def _plus(value: Value, extra: Value) -> Value:

@@ -16,6 +16,8 @@ from tree_sitter import Node
 from landguard.engine.document import Document
 from landguard.engine.findings import Fix, TextEdit
 from landguard.engine.languages import parser
+from landguard.fixes.sql_placeholders import placeholder_sql
+from landguard.languages.javascript import flatten_plus, unwrap
 
 
 def replace_node(document: Document, node: Node, new_text: str) -> TextEdit:
@@ -49,15 +51,9 @@ def wrap_node(document: Document, node: Node, callee: str, title: str, preferred
 
 # ---------------------------------------------------------------------------- SQL
 
-# A value may become a bound parameter only where SQL expects a value, not a name or a keyword.
-_VALUE_POSITION = re.compile(r"(?:=|<>|!=|<=|>=|<|>|\bLIKE|\bLIMIT|\bOFFSET)\s*$", re.I)
-_VALUES_LIST = re.compile(r"\bVALUES\s*\((?:[^()]*,)?\s*$", re.I)
-
 
 def _sql_parts(document: Document, node: Node) -> list[tuple[str, object]] | None:
     """[("sql", raw text) | ("value", node)] for a template string or a ``+`` chain of strings."""
-    from landguard.checks.javascript._support import flatten_plus, unwrap
-
     node = unwrap(node)
     parts: list[tuple[str, object]] = []
     if node.type == "template_string":
@@ -114,39 +110,11 @@ def parameterize_sql(document: Document, sql_node: Node, style: str, values_as: 
     if not parts:
         return None
     quote = str(parts.pop(0)[1])
-    sql_so_far = "".join(str(raw) for kind, raw in parts if kind == "sql")
-    if style == "?" and "?" in sql_so_far or style == "$" and re.search(r"\$\d", sql_so_far):
-        return None  # already has placeholders: renumbering them is not worth the risk
-    pieces: list[str] = []
-    values: list[str] = []
-    index = 0
-    while index < len(parts):
-        kind, payload = parts[index]
-        if kind == "sql":
-            pieces.append(str(payload))
-            index += 1
-            continue
-        before = "".join(pieces)
-        after = str(parts[index + 1][1]) if index + 1 < len(parts) and parts[index + 1][0] == "sql" else ""
-        quoted = before[-1:] in ("'", '"') and after[:1] == before[-1:]
-        if quoted:
-            before = before[:-1]
-            after = after[1:]
-        elif before[-1:] in ("'", '"', "%") or after[:1] in ("'", '"', "%"):
-            return None  # part of a quoted string (LIKE '%x%'): not a whole value
-        if not (_VALUE_POSITION.search(before) or _VALUES_LIST.search(before)):
-            return None
-        values.append(_text(document, payload))  # type: ignore[arg-type]
-        placeholder = f"${len(values)}" if style == "$" else "?"
-        if style == "$" and after[:1] == "{":
-            return None
-        pieces = [before, placeholder]
-        if index + 1 < len(parts) and parts[index + 1][0] == "sql":
-            parts[index + 1] = ("sql", after)
-        index += 1
-    if not values:
+    rewritten = placeholder_sql(parts, style)
+    if rewritten is None:
         return None
-    body = "".join(pieces)
+    body, nodes = rewritten
+    values = [_text(document, node) for node in nodes]  # type: ignore[arg-type]
     if quote != "`" and "\n" in body:
         return None
     new_sql = f"{quote}{_encode(body, quote)}{quote}"
@@ -167,8 +135,6 @@ _SAFE_WORD_CHARS = re.compile(r"^[A-Za-z0-9_\-./:=,@+%]*$")
 
 def _command_pieces(document: Document, node: Node) -> list[object] | None:
     """Characters of the literal parts and value nodes of the substitutions, in order."""
-    from landguard.checks.javascript._support import flatten_plus, unwrap
-
     node = unwrap(node)
     pieces: list[object] = []
     if node.type == "template_string":

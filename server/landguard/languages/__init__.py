@@ -1,0 +1,1 @@
+"""Language adapters: the only code that knows tree-sitter node names (one module per language)."""

@@ -1,8 +1,10 @@
 """## What it does
-Finds code built at run time from non-constant strings: `eval(x)`, `new Function(..., body)`,
-`setTimeout` / `setInterval` / `setImmediate` with a string instead of a function, and
-`vm.runInNewContext` / `runInThisContext` / `runInContext` / `compileFunction` / `new vm.Script`
-with non-constant code.
+Finds code evaluated from request data or from a function's parameters: `eval(x)`,
+`new Function(..., body)`, `vm.runInNewContext` / `runInThisContext` / `runInContext` /
+`compileFunction` / `new vm.Script`, and `setTimeout` / `setInterval` with a string instead of a
+function (a constant string too, as a warning). The data is followed through variables,
+branches, objects and same-file helpers; a constant, or a value overwritten by one before the
+call, is not reported.
 
 ## Why is this bad?
 Whatever reaches the string runs as JavaScript with full access to the page or the Node.js
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
@@ -46,66 +49,61 @@ RULE = Rule(
     docs=__doc__ or "",
     languages=js.LANGUAGES,
 )
-_TIMERS = frozenset({"setTimeout", "setInterval", "setImmediate", "window.setTimeout", "window.setInterval"})
-_VM_CALLS = frozenset({"vm.runInNewContext", "vm.runInThisContext", "vm.runInContext", "vm.compileFunction"})
+_TIMERS = frozenset({"setTimeout", "setInterval"})
+
+
+_STRING_TYPES = ("string", "template_string", "binary_expression")
 
 
 class CodeInjection(js.RuleCheck):
     rule = RULE
 
     def check_node(self, node, document, context) -> Iterable[Finding]:
-        index = js.unit_index(node, document, context)
-        for _name, call in index.calls_named("eval", "Function"):
-            qualified = js.qualified_callee(document, context, call)
-            if qualified not in ("eval", "Function", "window.eval", "globalThis.eval"):
-                continue
-            yield from self._report_code_args(document, context, call, js.arguments_of(call), qualified)
-        for new in index.news.get("Function", ()):
-            if js.qualified_callee(document, context, new) == "Function":
-                yield from self._report_code_args(
-                    document, context, new, js.arguments_of(new), "new Function"
+        for facts in flow.unit_facts(node, document, context):
+            timers = yield from self._string_timers(document, facts)
+            for hit, labels in flow.hits(facts, ("code",), parameters=True, require_built=False):
+                call = hit.call.node
+                if id(hit.call) in timers or (hit.call.callee in _TIMERS and not flow.is_request(labels)):
+                    continue  # a timer given a parameter is most likely given a function
+                what = hit.via_helper or ("new " if hit.call.is_new else "") + (
+                    hit.call.callee or hit.call.method
                 )
-        for name in ("setTimeout", "setInterval", "setImmediate"):
-            for call in index.calls.get(name, ()):
-                if js.qualified_callee(document, context, call) not in _TIMERS:
-                    continue
-                args = js.arguments_of(call)
-                if not args:
-                    continue
-                first = js.unwrap(args[0])
-                if first.type not in ("string", "template_string", "binary_expression"):
-                    continue
-                info = js.value_of(document, context, first)
-                fix = fixes.string_timer_to_function(document, first) if info.literal else None
+                request = flow.is_request(labels)
                 yield RULE.finding(
                     document.node_span(call),
-                    f"{name}() with a string evaluates it as code; pass a function",
-                    fixes=[fix] if fix else [],
-                    confidence=Confidence.HIGH if not info.literal else Confidence.MEDIUM,
-                    severity=Severity.WARNING if info.literal else None,
-                )
-        for qualified, call in js.calls_to(index, document, context, _VM_CALLS):
-            args = js.arguments_of(call)
-            if qualified == "vm.compileFunction" or args:
-                yield from self._report_code_args(document, context, call, args[:1], qualified)
-        for new in index.news.get("Script", ()):
-            if js.qualified_callee(document, context, new) == "vm.Script":
-                yield from self._report_code_args(
-                    document, context, new, js.arguments_of(new)[:1], "new vm.Script"
+                    f"{what}() evaluates {'request data' if request else 'a non-constant string'} as code",
+                    confidence=Confidence.HIGH
+                    if request or flow.shape(facts, _code_argument(hit)).built
+                    else None,
                 )
 
-    def _report_code_args(self, document, context, node, args, what) -> Iterable[Finding]:
-        if not args:
-            return
-        code = args[-1] if what in ("Function", "new Function") else args[0]
-        info = js.value_of(document, context, code)
-        if info.literal:
-            return
-        yield RULE.finding(
-            document.node_span(node),
-            f"{what}() evaluates {'request data' if info.tainted else 'a non-constant string'} as code",
-            confidence=Confidence.HIGH if info.tainted or info.built else None,
-        )
+    def _string_timers(self, document, facts):
+        """setTimeout('code', ms): a string is evaluated even when it is a constant."""
+        reported: set[int] = set()
+        for fact in facts.calls_to(_TIMERS):
+            call = fact.call.node
+            args = js.arguments_of(call)
+            if not args or js.unwrap(args[0]).type not in _STRING_TYPES:
+                continue
+            first = js.unwrap(args[0])
+            constant = bool(fact.args) and fact.args[0].is_const
+            fix = fixes.string_timer_to_function(document, first) if constant else None
+            reported.add(id(fact.call))
+            yield RULE.finding(
+                document.node_span(call),
+                f"{fact.call.method}() with a string evaluates it as code; pass a function",
+                fixes=[fix] if fix else [],
+                confidence=Confidence.HIGH if not constant else Confidence.MEDIUM,
+                severity=Severity.WARNING if constant else None,
+            )
+        return reported
+
+
+def _code_argument(hit):
+    args = hit.call.args
+    if not args:
+        return None
+    return args[-1] if hit.call.callee == "Function" else args[0]
 
 
 RULE_CHECK = CodeInjection()

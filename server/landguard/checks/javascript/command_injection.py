@@ -1,9 +1,12 @@
 """## What it does
-Finds shell commands built from non-constant values: `child_process.exec` / `execSync` with
-a template string, a `+` concatenation, or a local variable built that way (imports and aliases
-such as `const cp = require('child_process')` or `import { exec as run }` are resolved, so a
-local function that happens to be called `exec` is not reported). Also `spawn`/`execFile`
-(and their sync forms) with `shell: true` and non-constant arguments.
+Finds shell commands built from request data or from a function's parameters and run with
+`child_process.exec` / `execSync` (imports and aliases such as `const cp = require('child_process')`,
+`import { exec as run }` or `promisify(exec)` are resolved, so a local function that happens to be
+called `exec` is not reported), and `spawn`/`execFile` (and their sync forms) with `shell: true`
+and non-constant arguments. The data is followed through variables, branches, loops, arrays,
+objects and same-file helpers (`exec(echo(req.query.msg))`); constants, dead branches and
+overwritten values are not reported, and only shell quoting (`shell-quote`) or a number
+sanitizes a command — `path.basename` does not.
 
 ## Why is this bad?
 `exec` hands the whole string to `/bin/sh`. A value containing `; rm -rf ~` or `$(curl …)`
@@ -30,7 +33,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
+from landguard.dataflow.values import MAP, PARAMETER
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
 from landguard.fixes import javascript_fixes as fixes
@@ -56,33 +61,39 @@ class CommandInjection(js.RuleCheck):
     rule = RULE
 
     def check_node(self, node, document, context) -> Iterable[Finding]:
-        index = js.unit_index(node, document, context)
-        for qualified, call in js.calls_to(index, document, context, _SHELL_TARGETS):
-            args = js.arguments_of(call)
-            if not args:
+        for facts in flow.unit_facts(node, document, context):
+            for hit, labels in flow.hits(facts, ("command",), parameters=True):
+                call = hit.call.node
+                request = flow.is_request(labels)
+                source = "request data" if request else "a parameter"
+                if hit.via_helper is not None:
+                    yield RULE.finding(
+                        document.node_span(call),
+                        f"Shell command built from {source} is run by {hit.via_helper}(); pass an argument array "
+                        "to execFile() instead",
+                    )
+                    continue
+                qualified = hit.call.callee or ""
+                args = js.arguments_of(call)
+                fix = self._fix(document, context, call, qualified, args[0]) if args else None
+                yield RULE.finding(
+                    document.node_span(call),
+                    f"Shell command built from {source} is run with {hit.call.method}(); pass an argument array "
+                    f"to {_SHELL_CALLS.get(qualified, 'execFile')}() instead",
+                    fixes=[fix] if fix else [],
+                )
+            yield from self._spawn_with_shell(facts, document)
+
+    def _spawn_with_shell(self, facts, document) -> Iterable[Finding]:
+        """spawn/execFile with ``shell: true``: their arguments are parsed by a shell."""
+        for fact in facts.calls_to(_SPAWN_CALLS):
+            call = fact.call.node
+            options = next((a for a in fact.args if a.kind == MAP and a.entry("shell") is not None), None)
+            shell = options.entry("shell") if options is not None else None
+            if shell is None or (shell.is_const and not shell.const):
                 continue
-            info = js.value_of(document, context, args[0])
-            if info.literal or info.sanitized or not (info.built or info.tainted):
-                continue
-            fix = self._fix(document, context, call, qualified, args[0])
-            yield RULE.finding(
-                document.node_span(call),
-                f"Shell command built from {'request data' if info.tainted else 'non-constant values'} is run "
-                f"with {qualified.rsplit('.', 1)[-1]}(); pass an argument array to {_SHELL_CALLS[qualified]}() instead",
-                fixes=[fix] if fix else [],
-                confidence=Confidence.HIGH if info.tainted or info.built else Confidence.MEDIUM,
-            )
-        for _qualified, call in js.calls_to(index, document, context, _SPAWN_CALLS):
-            args = js.arguments_of(call)
-            options = next((a for a in args if js.unwrap(a).type == "object"), None)
-            if options is None or not _shell_enabled(document, options):
-                continue
-            dynamic = [
-                a
-                for a in args
-                if a is not options and not js.is_function_node(a) and _is_dynamic(document, context, a)
-            ]
-            if not dynamic:
+            argv = [a for a in fact.args if a is not options]
+            if not any(flow.request_labels(a, "command") or _parameter_built(a) for a in argv):
                 continue
             yield RULE.finding(
                 document.node_span(call),
@@ -105,19 +116,9 @@ class CommandInjection(js.RuleCheck):
         return fixes.exec_to_exec_file(document, callee_node, new_name, command)
 
 
-def _shell_enabled(document, options) -> bool:
-    for pair in js.unwrap(options).named_children:
-        if pair.type == "pair" and js.text(document, pair.child_by_field_name("key")).strip("'\"") == "shell":
-            value = pair.child_by_field_name("value")
-            return value is not None and value.type != "false"
-    return False
-
-
-def _is_dynamic(document, context, node) -> bool:
-    node = js.unwrap(node)
-    if node.type == "array":
-        return any(_is_dynamic(document, context, element) for element in node.named_children)
-    return js.value_of(document, context, node).dynamic
+def _parameter_built(value) -> bool:
+    """An argument list holding a function's parameter (``['-la', dir]``): not constant."""
+    return any(label.strength == PARAMETER for label in value.labels_for("command"))
 
 
 RULE_CHECK = CommandInjection()

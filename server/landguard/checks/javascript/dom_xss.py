@@ -1,8 +1,13 @@
 """## What it does
-Finds HTML built from non-constant values and handed to the DOM: assignments to
-`innerHTML` / `outerHTML`, `insertAdjacentHTML`, `document.write`, jQuery's `.html()` and
-React's `dangerouslySetInnerHTML`. Values that went through a sanitiser (`DOMPurify.sanitize`,
-`escapeHtml` ...) are not reported; values taken from the URL or request raise confidence.
+Finds HTML built from data the page does not control and handed to the DOM: assignments to
+`innerHTML` / `outerHTML`, `insertAdjacentHTML`, `document.write`, jQuery's `.html()`,
+`.append/.prepend/.after/.before/.replaceWith/.wrap` and `$(html)`, React's
+`dangerouslySetInnerHTML` and Angular's `bypassSecurityTrustHtml` / `$sce.trustAsHtml`, when the value comes from the URL (`location`,
+`document.URL`, `document.referrer`, `URLSearchParams` of them), `window.name`, a `message`
+event's data, or the function's parameters — followed through variables, branches and helpers.
+Constants (also returned by same-file helpers) and values that went through a sanitiser
+(`DOMPurify.sanitize`, `escapeHtml` ...) are not reported; data from the URL or a message raises
+confidence.
 
 ## Why is this bad?
 The browser parses the string as markup, so a value containing
@@ -31,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import Rule
@@ -48,6 +54,12 @@ RULE = Rule(
 )
 _MARKUP_HINT = "<"
 # Markup-writing method -> (its text-only twin, the fix's title, the finding's message).
+# jQuery methods that parse a string argument as markup (besides .html()).
+_JQUERY_INSERTS = frozenset(
+    {"append", "prepend", "after", "before", "replaceWith", "wrap", "wrapAll", "wrapInner"}
+)
+# Angular's escape hatches from its own sanitisation.
+_TRUST_BYPASSES = frozenset({"bypassSecurityTrustHtml", "bypassSecurityTrustScript", "trustAsHtml"})
 _TEXT_TWINS = {
     "insertAdjacentHTML": (
         "insertAdjacentText",
@@ -62,99 +74,129 @@ class DomXss(js.RuleCheck):
     rule = RULE
 
     def check_node(self, node, document, context) -> Iterable[Finding]:
-        index = js.unit_index(node, document, context)
         purify = js.local_name_for(document, context, "dompurify", None) or js.local_name_for(
             document, context, "isomorphic-dompurify", None
         )
-        for prop in ("innerHTML", "outerHTML"):
-            for assignment in index.assignments.get(prop, ()):
-                value = assignment.child_by_field_name("right")
-                info = js.value_of(document, context, value)
-                if not info.dynamic:
-                    continue
-                left = assignment.child_by_field_name("left")
-                fix_list: list[Fix] = []
-                markup = _MARKUP_HINT in info.joined()
-                if prop == "innerHTML" and assignment.type == "assignment_expression":
-                    fix_list.append(
-                        fixes.rename_property(
-                            document,
-                            left.child_by_field_name("property"),
-                            "textContent",
-                            "Set textContent instead (the value is shown as text)",
-                            preferred=not markup,
-                        )
-                    )
-                if purify and value is not None:
-                    fix_list.append(_sanitize_fix(document, purify, value, markup))
-                yield self._finding(
-                    document, assignment, f"Assigning a non-constant value to {prop}", info, fix_list
-                )
+        for facts in flow.unit_facts(node, document, context):
+            yield from self._stores(document, facts, purify)
+            for hit, labels in flow.hits(facts, ("dom-xss",), parameters=True, require_built=False):
+                yield from self._call(document, context, facts, hit, labels, purify)
 
-        for _name, call in index.calls_named("insertAdjacentHTML"):
-            args = js.arguments_of(call)
-            if len(args) < 2:
+    def _stores(self, document, facts, purify) -> Iterable[Finding]:
+        for store in facts.stores:
+            prop = store.name
+            if prop not in ("innerHTML", "outerHTML"):
                 continue
-            yield from self._text_method(document, context, call, args[1], purify, "insertAdjacentHTML")
-
-        for name, call in index.calls_named("write", "writeln"):
-            if js.qualified_callee(document, context, call) not in (
-                f"document.{name}",
-                f"window.document.{name}",
+            labels = flow.outside_labels(store.value, "dom-xss")
+            if not labels:
+                continue
+            target = store.target.node
+            assignment = target.parent if target is not None else None
+            if assignment is None or assignment.type not in (
+                "assignment_expression",
+                "augmented_assignment_expression",
             ):
                 continue
-            args = js.arguments_of(call)
-            infos = [js.value_of(document, context, a) for a in args]
-            dynamic = [(a, i) for a, i in zip(args, infos, strict=True) if i.dynamic]
-            if not dynamic:
-                continue
-            fix_list = []
-            if purify and len(args) == 1:
-                fix_list.append(_sanitize_fix(document, purify, args[0], True))
+            value = assignment.child_by_field_name("right")
+            markup = _MARKUP_HINT in flow.shape(facts, flow.assigned_value(facts, store.target)).text()
+            fix_list: list[Fix] = []
+            if prop == "innerHTML" and assignment.type == "assignment_expression":
+                fix_list.append(
+                    fixes.rename_property(
+                        document,
+                        target.child_by_field_name("property"),
+                        "textContent",
+                        "Set textContent instead (the value is shown as text)",
+                        preferred=not markup,
+                    )
+                )
+            if purify and value is not None:
+                fix_list.append(_sanitize_fix(document, purify, value, markup))
             yield self._finding(
-                document, call, f"document.{name} with a non-constant value", dynamic[0][1], fix_list
+                document, assignment, f"Assigning {_what(labels)} to {prop}", labels, fix_list
             )
 
-        for _name, call in index.calls_named("html"):
+    def _call(self, document, context, facts, hit, labels, purify) -> Iterable[Finding]:
+        call = hit.call.node
+        method = hit.call.method
+        if hit.via_helper is not None:
+            yield self._finding(
+                document, call, f"{hit.via_helper}() writes {_what(labels)} as HTML", labels, []
+            )
+            return
+        if method == "dangerouslySetInnerHTML":
+            value = _dangerous_html_value(document, call)
+            fix_list = [_sanitize_fix(document, purify, value, True)] if purify and value is not None else []
+            yield self._finding(
+                document, call, f"dangerouslySetInnerHTML with {_what(labels)}", labels, fix_list
+            )
+            return
+        args = js.arguments_of(call)
+        if method in ("write", "writeln"):
+            fix_list = [_sanitize_fix(document, purify, args[0], True)] if purify and len(args) == 1 else []
+            yield self._finding(document, call, f"document.{method} with {_what(labels)}", labels, fix_list)
+            return
+        if hit.call.callee in ("$", "jQuery", "jquery") and hit.call.receiver is None:
+            # $(x) parses x as markup when it starts with '<'; a constant '#id' or '.class' start is a selector.
+            prefix = flow.shape(facts, hit.call.args[0]).prefix if hit.call.args else None
+            if not flow.is_request(labels) or (prefix and not prefix.lstrip().startswith("<")):
+                return
+            fix_list = [_sanitize_fix(document, purify, args[0], True)] if purify and args else []
+            yield self._finding(
+                document, call, f"$() with {_what(labels)} (a string is parsed as HTML)", labels, fix_list
+            )
+            return
+        if method in _JQUERY_INSERTS or method in _TRUST_BYPASSES:
+            if method in _JQUERY_INSERTS:
+                # jQuery parses a string argument as HTML; the DOM's own el.append/after insert text.
+                receiver = js.callee_object(call)
+                if (
+                    receiver is None
+                    or not _is_jquery(document, receiver)
+                    or not args
+                    or js.is_function_node(args[0])
+                ):
+                    return
+                if _is_jquery(document, args[0]):
+                    return  # a jQuery object is inserted as nodes, not parsed
+                message = f"jQuery .{method}() with {_what(labels)} (a string is parsed as HTML)"
+            else:
+                message = f"{method}() marks {_what(labels)} as safe HTML, so Angular will not sanitise it"
+            fix_list = [_sanitize_fix(document, purify, args[0], True)] if purify and args else []
+            yield self._finding(document, call, message, labels, fix_list)
+            return
+        if method == "html":
             receiver = js.callee_object(call)
-            if receiver is None or not _is_jquery(document, receiver):
-                continue
-            args = js.arguments_of(call)
-            if len(args) != 1 or js.is_function_node(args[0]):
-                continue
-            yield from self._text_method(document, context, call, args[0], purify, "html")
-
-        for attribute in index.jsx_html:
-            value = _dangerous_html_value(document, attribute)
-            if value is None:
-                continue
-            info = js.value_of(document, context, value)
-            if not info.dynamic:
-                continue
-            fix_list = []
-            if purify:
-                fix_list.append(_sanitize_fix(document, purify, value, True))
-            yield self._finding(
-                document, attribute, "dangerouslySetInnerHTML with a non-constant value", info, fix_list
-            )
-
-    def _text_method(self, document, context, call, argument, purify, method) -> Iterable[Finding]:
-        """A call to a markup-writing ``method`` with a text-only twin: fixes switch to the twin or sanitize."""
-        info = js.value_of(document, context, argument)
-        if not info.dynamic:
+            if (
+                receiver is None
+                or not _is_jquery(document, receiver)
+                or len(args) != 1
+                or js.is_function_node(args[0])
+            ):
+                return
+            argument, ir_argument = args[0], hit.call.args[0]
+        elif method == "insertAdjacentHTML" and len(args) >= 2:
+            argument, ir_argument = args[1], hit.call.args[1]
+        else:
             return
         text_method, title, message = _TEXT_TWINS[method]
-        preferred = _MARKUP_HINT not in info.joined()
+        preferred = _MARKUP_HINT not in flow.shape(facts, ir_argument).text()
         fix_list = [
             fixes.rename_property(document, js.callee_property(call), text_method, title, preferred=preferred)
         ]
         if purify:
             fix_list.append(_sanitize_fix(document, purify, argument, False))
-        yield self._finding(document, call, message, info, fix_list)
+        yield self._finding(
+            document, call, message.replace("a non-constant value", _what(labels)), labels, fix_list
+        )
 
-    def _finding(self, document, node, message, info, fix_list) -> Finding:
-        confidence = Confidence.HIGH if info.tainted else None
+    def _finding(self, document, node, message, labels, fix_list) -> Finding:
+        confidence = Confidence.HIGH if flow.is_request(labels) else None
         return RULE.finding(document.node_span(node), message, fixes=fix_list, confidence=confidence)
+
+
+def _what(labels) -> str:
+    return "data from the page's URL or a message" if flow.is_request(labels) else "a non-constant value"
 
 
 def _sanitize_fix(document, purify, node, preferred) -> Fix:

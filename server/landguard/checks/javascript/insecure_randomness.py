@@ -141,8 +141,8 @@ def _string_chain_top(document, call):
 
 
 def _fix(document, context, call):
-    crypto = js.module_imports(document, context).get("crypto")
-    node_crypto = crypto == ("crypto", None)
+    crypto = js.imported_as(document, "crypto")
+    node_crypto = crypto == "crypto"
     if crypto is not None and not node_crypto:
         return None  # `crypto` is something else here
     chain = _string_chain_top(document, call)

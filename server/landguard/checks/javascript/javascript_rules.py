@@ -2,11 +2,13 @@
 
 Each rule lives in its own module (its ``RULE`` and a ``RULE_CHECK`` holding its logic; the
 module docstring is its documentation). They are run from this single ``NodeCheck`` rather than
-as sixteen checks because they all read the same per-unit index (``_support.unit_index``): a
-unit with nothing any rule looks at — most of them — costs one query and no rule code, and the
-engine's per-check bookkeeping (cache keys, shifting cached findings) is paid once instead of
-sixteen times. On the 5,000-line benchmark (``bench/make_js_corpus.py``) sixteen separate checks
-took about 300 ms of CPU; this one takes about 50 ms.
+as separate checks because they share per-unit work: the taint rules read the dataflow facts of
+the unit's functions (``_flow``: lowered and interpreted once per unit and run, and only for
+functions that call a modelled sink), the pattern rules the unit's index of interesting nodes
+(``_support.unit_index``, one query); the engine's per-check bookkeeping (cache keys, shifting
+cached findings) is paid once. The module context key holds the imports and the module's
+constants; a unit's own key holds the summaries of the same-file functions it calls, so editing a
+helper rechecks its callers and nothing else.
 
 A rule disabled in the configuration is not run. A rule that raises is logged and skipped, so
 one broken rule does not silence the others (as the engine does for whole checks).
@@ -19,6 +21,7 @@ import logging
 import pkgutil
 from collections.abc import Iterable
 
+from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Finding
 from landguard.engine.registry import NodeCheck
@@ -57,13 +60,20 @@ class JavaScriptRules(NodeCheck):
     languages = js.LANGUAGES
 
     def module_context_key(self, document, context) -> object:
+        # Findings depend on the imports (qualified names) and on what same-file helpers do with
+        # their parameters (summaries): editing a helper rechecks its callers.
         if any(c.uses_imports for c in _enabled_rule_checks(context)):
             return js.imports_key(document, context)
         return None
 
+    def unit_context_key(self, unit, document, context) -> object:
+        # The summaries of the same-file functions the unit calls: editing a helper rechecks its callers only.
+        return flow.unit_key(unit, document, context)
+
     def check_node(self, node, document, context) -> Iterable[Finding]:
-        if js.unit_index(node, document, context) is js.EMPTY_INDEX:
-            return []
+        # No prefilter on names here: the taint rules look only at the unit's functions that call a
+        # modelled sink (``_flow.unit_facts``), which the lowering the file needs for its summaries
+        # already tells; the pattern rules read the unit's index.
         findings: list[Finding] = []
         for rule_check in _enabled_rule_checks(context):
             try:

@@ -1,9 +1,11 @@
 """## What it does
 Finds file-system paths built from request data (Express `req.params`, `req.query`,
-`req.body` ...) and passed to `fs` functions (`readFile`, `createReadStream`, `writeFile`,
-`unlink` ..., callback, sync and `fs/promises` forms) or to `res.sendFile` / `res.download`
-without a `root` option. `path.join` and `path.resolve` do not make a path safe; `path.basename`
-does.
+`req.body` ..., Koa's `ctx`, Next.js requests) and passed to `fs` functions (`readFile`,
+`createReadStream`, `writeFile`, `unlink` ..., callback, sync and `fs/promises` forms) or to
+`res.sendFile` / `res.download` without a `root` option. The data is followed through
+variables, branches, arrays, `Map`s, destructuring and same-file helpers. `path.join` and
+`path.resolve` do not make a path safe; `path.basename` (and numbers) do — an HTML escaper
+does not.
 
 ## Why is this bad?
 A name like `../../../etc/passwd` or `..%2f..%2f.env` walks out of the intended folder, so the
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
@@ -44,15 +47,6 @@ RULE = Rule(
     docs=__doc__ or "",
     languages=js.LANGUAGES,
 )
-_FS_FUNCTIONS = (
-    "readFile readFileSync createReadStream writeFile writeFileSync createWriteStream appendFile appendFileSync "
-    "unlink unlinkSync readdir readdirSync rm rmSync"
-).split()
-_TARGETS = frozenset(
-    f"{module}.{function}"
-    for module in ("fs", "fs/promises", "fs.promises", "fs-extra")
-    for function in _FS_FUNCTIONS
-)
 _PATH_BUILDERS = frozenset({"path.join", "path.resolve"})
 
 
@@ -60,26 +54,29 @@ class PathTraversal(js.RuleCheck):
     rule = RULE
 
     def check_node(self, node, document, context) -> Iterable[Finding]:
-        index = js.unit_index(node, document, context)
-        for qualified, call in js.calls_to(index, document, context, _TARGETS):
-            yield from self._check(document, context, call, f"fs.{qualified.rsplit('.', 1)[-1]}")
-        for name, call in index.calls_named("sendFile", "download"):
-            receiver = js.callee_object(call)
-            args = js.arguments_of(call)
-            if receiver is None or len(args) > 1 and _has_root_option(document, args[1]):
-                continue
-            yield from self._check(document, context, call, f"res.{name}")
-
-    def _check(self, document, context, call, what) -> Iterable[Finding]:
-        tainted = js.tainted_first_argument(document, context, call)
-        if tainted is None:
-            return
-        fix = _basename_fix(document, context, tainted[0])
-        yield RULE.finding(
-            document.node_span(call),
-            f"{what}() with a path built from request data; '../' can reach any file",
-            fixes=[fix] if fix else [],
-        )
+        for facts in flow.unit_facts(node, document, context):
+            for hit, labels in flow.hits(facts, ("path",), parameters=False):
+                call = hit.call.node
+                if hit.via_helper is not None:
+                    yield RULE.finding(
+                        document.node_span(call),
+                        f"{hit.via_helper}() builds a file path from request data; '../' can reach any file",
+                    )
+                    continue
+                args = js.arguments_of(call)
+                if (
+                    hit.call.method in ("sendFile", "download")
+                    and len(args) > 1
+                    and _has_root_option(document, args[1])
+                ):
+                    continue  # resolved under `root`, which rejects '..'
+                what = ("res." if hit.call.method in ("sendFile", "download") else "fs.") + hit.call.method
+                fix = _basename_fix(document, context, labels, args[0]) if args else None
+                yield RULE.finding(
+                    document.node_span(call),
+                    f"{what}() with a path built from request data; '../' can reach any file",
+                    fixes=[fix] if fix else [],
+                )
 
 
 def _has_root_option(document, options) -> bool:
@@ -91,7 +88,8 @@ def _has_root_option(document, options) -> bool:
     )
 
 
-def _basename_fix(document, context, argument):
+def _basename_fix(document, context, labels, argument):
+    """Wrap the one request value in the path (``path.join(dir, req.params.name)``) in ``path.basename``."""
     path_name = js.local_name_for(document, context, "path", None)
     if path_name is None:
         return None
@@ -102,8 +100,8 @@ def _basename_fix(document, context, argument):
         and js.qualified_callee(document, context, argument) in _PATH_BUILDERS
     ):
         candidates = js.arguments_of(argument)
-    tainted = [c for c in candidates if js.is_request_data(document, c)]
-    if len(tainted) != 1:
+    tainted = [c for c in candidates if flow.carries(c, labels)]
+    if len(tainted) != 1 or js.unwrap(tainted[0]).type not in ("member_expression", "subscript_expression"):
         return None
     return fixes.wrap_node(
         document, tainted[0], f"{path_name}.basename", "Keep only the file name (path.basename)", False

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
@@ -61,7 +62,11 @@ class PermissiveCors(js.RuleCheck):
                     or js.text(document, sibling.child_by_field_name("key")).strip("'\"") != "origin"
                 ):
                     continue
-                verdict = _any_origin(document, context, sibling.child_by_field_name("value"))
+                verdict = _any_origin(
+                    document,
+                    sibling.child_by_field_name("value"),
+                    _from_request(pair, node, document, context),
+                )
                 if verdict:
                     yield RULE.finding(
                         document.node_span(sibling),
@@ -77,7 +82,13 @@ class PermissiveCors(js.RuleCheck):
             if header == _ALLOW_CREDENTIALS and js.text(document, args[1]).strip("'\"") == "true":
                 credentials = True
             elif header == _ALLOW_ORIGIN:
-                verdict = _any_origin(document, context, args[1])
+                fact = flow.fact_in_unit(node, document, context, call)
+                request = (
+                    fact is not None
+                    and len(fact.args) == 2
+                    and bool(flow.request_labels(fact.args[1], "cors"))
+                )
+                verdict = _any_origin(document, args[1], request)
                 if verdict:
                     origin_calls.append((call, verdict))
         if credentials:
@@ -90,7 +101,22 @@ class PermissiveCors(js.RuleCheck):
                 )
 
 
-def _any_origin(document, context, value) -> str | None:
+def _from_request(pair, unit, document, context) -> bool:
+    """Whether the options object's ``origin`` holds request data (the object is a call's argument)."""
+    options = pair.parent
+    arguments = options.parent if options is not None else None
+    call = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+    fact = flow.fact_in_unit(unit, document, context, call) if call is not None else None
+    if fact is None:
+        return False
+    for argument in fact.args:
+        entry = argument.entry("origin")
+        if entry is not None and flow.request_labels(entry, "cors"):
+            return True
+    return False
+
+
+def _any_origin(document, value, from_request: bool) -> str | None:
     if value is None:
         return None
     value = js.unwrap(value)
@@ -98,7 +124,7 @@ def _any_origin(document, context, value) -> str | None:
         return "'*'"
     if value.type == "true":
         return "true (reflect any origin)"
-    if js.value_of(document, context, value).tainted:
+    if from_request:
         return "copied from the request"
     return None
 

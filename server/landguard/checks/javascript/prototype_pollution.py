@@ -1,9 +1,9 @@
 """## What it does
 Finds writes that let a client choose an object's property path: `obj[key] = value` with a
 key from the request, deep merges of request data (`_.merge`, `_.mergeWith`,
-`_.defaultsDeep`, `_.set` / `_.setWith` with a request path, `$.extend(true, ...)`), and
-hand-written recursive merge helpers that copy keys in a `for ... in` loop without skipping
-`__proto__` / `constructor`.
+`_.defaultsDeep`, `_.set` / `_.setWith` with a request path, `$.extend(true, ...)`) — the data
+followed through variables and helpers — and hand-written recursive merge helpers that copy
+keys in a `for ... in` loop without skipping `__proto__` / `constructor`.
 
 ## Why is this bad?
 A key of `__proto__` (or `constructor.prototype`) writes to `Object.prototype`, so every
@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
@@ -53,13 +54,6 @@ RULE = Rule(
     docs=__doc__ or "",
     languages=js.LANGUAGES,
 )
-_DEEP_MERGES = frozenset(
-    f"{module}.{function}"
-    for module in ("lodash", "lodash-es", "_")
-    for function in ("merge", "mergeWith", "defaultsDeep", "set", "setWith")
-) | frozenset(
-    {"lodash.merge", "lodash.set", "lodash/merge", "lodash/set", "jquery.extend", "$.extend", "jQuery.extend"}
-)
 _GUARD = re.compile(
     r"__proto__|\bconstructor\b|hasOwnProperty|Object\.hasOwn|\bprototype\b|Object\.keys|Object\.entries"
 )
@@ -69,31 +63,28 @@ class PrototypePollution(js.RuleCheck):
     rule = RULE
 
     def check_node(self, node, document, context) -> Iterable[Finding]:
-        index = js.unit_index(node, document, context)
-        for assignment in index.subscript_assignments:
-            left = assignment.child_by_field_name("left")
-            key = left.child_by_field_name("index") if left is not None else None
-            if key is None:
-                continue
-            info = js.value_of(document, context, key)
-            if info.tainted and not info.sanitized:
+        for facts in flow.unit_facts(node, document, context):
+            for store in facts.stores:
+                # settings[req.body.key] = value: the client picks the property, '__proto__' included.
+                if store.key is not None and flow.request_labels(store.key, "prototype"):
+                    assignment = store.target.node.parent if store.target.node is not None else None
+                    if assignment is not None and assignment.type in (
+                        "assignment_expression",
+                        "augmented_assignment_expression",
+                    ):
+                        yield RULE.finding(
+                            document.node_span(assignment),
+                            "Property name from the request; a key of '__proto__' writes to Object.prototype",
+                            confidence=Confidence.HIGH,
+                        )
+            for hit, _labels in flow.hits(facts, ("prototype",), parameters=False):
+                name = hit.via_helper or hit.call.method
                 yield RULE.finding(
-                    document.node_span(assignment),
-                    "Property name from the request; a key of '__proto__' writes to Object.prototype",
-                    confidence=Confidence.HIGH,
-                )
-        for name, call in index.calls_named("merge", "mergeWith", "defaultsDeep", "set", "setWith", "extend"):
-            qualified = js.qualified_callee(document, context, call)
-            if qualified not in _DEEP_MERGES and not (qualified and qualified.endswith(f"lodash.{name}")):
-                continue
-            args = js.arguments_of(call)
-            risky = args[1:2] if name in ("set", "setWith") else args[1:]
-            if any(js.value_of(document, context, a).tainted for a in risky):
-                yield RULE.finding(
-                    document.node_span(call),
+                    document.node_span(hit.call.node),
                     f"{name}() with request data can write to Object.prototype; validate the input with a schema",
                     confidence=Confidence.HIGH,
                 )
+        index = js.unit_index(node, document, context)
         for loop in index.for_in_loops:
             finding = _unguarded_recursive_merge(document, loop)
             if finding is not None:

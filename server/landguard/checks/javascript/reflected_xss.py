@@ -1,8 +1,10 @@
 """## What it does
 Finds request data written into an HTTP response as HTML: `res.send(...)`, `res.write(...)`
-or `res.end(...)` with a string built from `req.query`, `req.params`, `req.body`, headers or
-cookies (directly or through local variables). `res.json(...)` and values passed through an
-escaping function (`escapeHtml`, `encodeURIComponent`, `validator.escape` ...) are fine.
+or `res.end(...)` (also after `res.status(200)`) with a value from `req.query`, `req.params`,
+`req.body`, headers or cookies, followed through variables, branches, loops, arrays, objects
+and same-file helpers. `res.json(...)`, numbers and values passed through an HTML escaper
+(`escape-html`, `he`, `validator.escape`, DOMPurify ...) are fine; other sanitizers
+(`path.basename`) are not.
 
 ## Why is this bad?
 Express sends strings as `text/html`. A link such as `/hello?name=<script>…</script>` makes
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
 from landguard.engine.registry import Rule
@@ -43,34 +46,34 @@ RULE = Rule(
     docs=__doc__ or "",
     languages=js.LANGUAGES,
 )
-_RESPONSE_NAMES = frozenset({"res", "response", "reply", "resp"})
 
 
 class ReflectedXss(js.RuleCheck):
     rule = RULE
-    uses_imports = False
 
     def check_node(self, node, document, context) -> Iterable[Finding]:
-        index = js.unit_index(node, document, context)
-        for name, call in index.calls_named("send", "write", "end"):
-            receiver = js.callee_object(call)
-            if receiver is None or not _is_response(document, receiver):
-                continue
-            tainted = js.tainted_first_argument(document, context, call)
-            if tainted is None:
-                continue
-            argument, info = tainted
-            fix = _escape_fix(document, context, argument, info)
-            yield RULE.finding(
-                document.node_span(call),
-                f"res.{name}() sends request data as HTML; escape it (escapeHtml) or send JSON",
-                fixes=[fix] if fix else [],
-                confidence=Confidence.HIGH if info.built else None,
-            )
+        for facts in flow.unit_facts(node, document, context):
+            for hit, labels in flow.hits(facts, ("xss",), parameters=False):
+                call = hit.call.node
+                if hit.via_helper is not None:
+                    yield RULE.finding(
+                        document.node_span(call),
+                        f"{hit.via_helper}() sends request data as HTML; escape it (escapeHtml) or send JSON",
+                    )
+                    continue
+                args = js.arguments_of(call)
+                built = bool(hit.call.args) and flow.shape(facts, hit.call.args[0]).built
+                fix = _escape_fix(document, context, args[0], labels, built) if args else None
+                yield RULE.finding(
+                    document.node_span(call),
+                    f"res.{hit.call.method}() sends request data as HTML; escape it (escapeHtml) or send JSON",
+                    fixes=[fix] if fix else [],
+                    confidence=Confidence.HIGH if built else None,
+                )
 
 
-def _escape_fix(document, context, argument, info):
-    """Wrap each request value in the imported ``escape-html`` function (``info`` is the argument's value)."""
+def _escape_fix(document, context, argument, labels, built: bool):
+    """Wrap each request value of the response text in the imported ``escape-html`` function."""
     escape = js.local_name_for(document, context, "escape-html", None)
     if escape is None:
         return None
@@ -79,26 +82,15 @@ def _escape_fix(document, context, argument, info):
         parts = [c.named_children[0] for c in argument.named_children if c.type == "template_substitution"]
     elif argument.type == "binary_expression":
         parts = js.flatten_plus(document, argument)
-    elif info.built:
+    elif built:
         return None  # markup assembled elsewhere: escaping all of it would show the tags as text
     else:
         parts = [argument]
-    tainted = [p for p in parts if js.value_of(document, context, p).tainted]
+    tainted = [p for p in parts if flow.carries(p, labels)]
     if not tainted:
         return None
     edits = tuple(TextEdit(document.node_span(p), f"{escape}({js.text(document, p)})") for p in tainted)
     return Fix(f"Escape the request data with {escape}()", edits, preferred=True)
-
-
-def _is_response(document, receiver) -> bool:
-    receiver = js.unwrap(receiver)
-    # res.status(400).send(...): walk down the chain to the response object.
-    while receiver.type == "call_expression":
-        function = receiver.child_by_field_name("function")
-        if function is None or function.type != "member_expression":
-            return False
-        receiver = js.unwrap(function.child_by_field_name("object"))
-    return receiver.type == "identifier" and js.text(document, receiver) in _RESPONSE_NAMES
 
 
 RULE_CHECK = ReflectedXss()

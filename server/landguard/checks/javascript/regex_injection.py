@@ -1,7 +1,8 @@
 """## What it does
 Finds regular expressions compiled from request data: `new RegExp(req.query.q)` or
-`RegExp(x)` where `x` comes from the request, without escaping it first
-(`escapeRegExp`, `_.escapeRegExp`, `escape-string-regexp`).
+`RegExp(x)` where `x` comes from the request (through variables, destructuring and helpers),
+without escaping it first (`escapeRegExp`, `_.escapeRegExp`, `escape-string-regexp`, or MDN's `escapeRegExp` idiom, a `replace` of every
+metacharacter with `'\\$&'`).
 
 ## Why is this bad?
 The client chooses the pattern. `(a+)+$` against a long input makes the regex engine
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
@@ -50,30 +52,28 @@ class RegexInjection(js.RuleCheck):
     rule = RULE
 
     def check_node(self, node, document, context) -> Iterable[Finding]:
-        index = js.unit_index(node, document, context)
-        candidates = list(index.news.get("RegExp", ())) + list(index.calls.get("RegExp", ()))
-        for call in candidates:
-            if js.qualified_callee(document, context, call) != "RegExp":
-                continue
-            args = js.arguments_of(call)
-            if not args:
-                continue
-            info = js.value_of(document, context, args[0])
-            if not info.tainted or info.sanitized:
-                continue
-            target = js.unwrap(args[0])
-            if target.type == "binary_expression":
-                # Escape only the request part, so the pattern's own anchors and classes keep working.
-                tainted = [
-                    o for o in js.flatten_plus(document, target) if js.value_of(document, context, o).tainted
-                ]
-                target = tainted[0] if len(tainted) == 1 else target
-            fix = fixes.escape_regex(document, target)
-            yield RULE.finding(
-                document.node_span(call),
-                "Regular expression compiled from request data; escape it or match with includes()",
-                fixes=[fix] if fix else [],
-            )
+        for facts in flow.unit_facts(node, document, context):
+            for hit, labels in flow.hits(facts, ("regex",), parameters=False):
+                if hit.via_helper is not None:
+                    yield RULE.finding(
+                        document.node_span(hit.call.node),
+                        f"{hit.via_helper}() compiles a regular expression from request data; escape it",
+                    )
+                    continue
+                args = js.arguments_of(hit.call.node)
+                if not args:
+                    continue
+                target = js.unwrap(args[0])
+                if target.type == "binary_expression":
+                    # Escape only the request part, so the pattern's own anchors and classes keep working.
+                    tainted = [o for o in js.flatten_plus(document, target) if flow.carries(o, labels)]
+                    target = tainted[0] if len(tainted) == 1 else target
+                fix = fixes.escape_regex(document, target)
+                yield RULE.finding(
+                    document.node_span(hit.call.node),
+                    "Regular expression compiled from request data; escape it or match with includes()",
+                    fixes=[fix] if fix else [],
+                )
 
 
 RULE_CHECK = RegexInjection()

@@ -1,9 +1,14 @@
 """## What it does
-Finds SQL text built with template substitutions or `+` and passed to a query API:
-`query`/`execute` of mysql, mysql2, pg and sqlite3 (also `all`/`get`/`run`), `knex.raw`,
-`sequelize.query`, and Prisma's `$queryRawUnsafe` / `$executeRawUnsafe`. Strings built in
-local variables (`let sql = ...; sql += ...`) are followed. Values from the request raise
-confidence.
+Finds SQL text built from request data or from a function's parameters and passed to a query
+API: `pg` pools and clients, `mysql`/`mysql2`/`sqlite3` connections (`query`, `execute`, `all`,
+`get`, `run` ...), `sequelize.query`, knex `raw`/`whereRaw`, TypeORM `query` and Prisma's
+`$queryRawUnsafe` / `$executeRawUnsafe`. It follows the data (the dataflow core): through
+variables, `+=`, branches (both arms merge), loops, arrays, `Map`s, object properties,
+destructuring and same-file helpers, and skips branches, ternaries and `switch` arms that a
+constant rules out and values overwritten before the query. Only SQL sanitizers count
+(`parseInt`/`Number`, `mysql.escape`, `pg-format`): `path.basename` or an HTML escaper does
+not make SQL safe. On a receiver of unknown type, the text must read as SQL. A helper that
+passes its parameter to a query is reported where request data is handed to it.
 
 ## Why is this bad?
 A value spliced into SQL text can end the string and add SQL of its own
@@ -32,6 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
@@ -53,9 +59,6 @@ _SQL = re.compile(
     r"(?:create|drop|alter|truncate)\s+table|where\s+[\w.\"`]+\s*(?:=|<>|!=|<|>|like\b|in\b|is\b))"
 )
 _PLACEHOLDER = re.compile(r"\$\d|\$(?=\s|$)|\?")
-_GENERIC_METHODS = ("query", "execute", "all", "get", "run", "each", "prepare", "exec")
-# APIs that take raw SQL whatever it looks like.
-_RAW_METHODS = ("raw", "whereRaw", "$queryRawUnsafe", "$executeRawUnsafe")
 _DOLLAR_DRIVERS = frozenset({"pg", "pg-pool", "@neondatabase/serverless", "postgres-pool"})
 _QUESTION_DRIVERS = frozenset({"mysql", "mysql2", "mysql2/promise", "sqlite3", "sqlite"})
 
@@ -64,31 +67,35 @@ class SqlInjection(js.RuleCheck):
     rule = RULE
 
     def check_node(self, node, document, context) -> Iterable[Finding]:
-        index = js.unit_index(node, document, context)
-        for name, call in index.calls_named(*_GENERIC_METHODS, *_RAW_METHODS):
-            args = js.arguments_of(call)
-            if not args:
-                continue
-            sql = js.unwrap(args[0])
-            if sql.type not in ("template_string", "binary_expression", "identifier", "call_expression"):
-                continue
-            info = js.value_of(document, context, sql)
-            if not info.built or info.sanitized:
-                continue
-            if name not in _RAW_METHODS and not _SQL.search(info.joined()):
-                continue
-            if len(args) > 1 and not info.tainted and _PLACEHOLDER.search(info.joined()):
-                continue  # values are bound already; what is spliced in is a column list or placeholder number
-            if name == "exec" and js.callee_object(call) is None:
-                continue  # a bare exec(...) is child_process' business (LG303)
-            fix = self._fix(document, context, call, name, args)
-            yield RULE.finding(
-                document.node_span(call),
-                f"SQL built from {'request data' if info.tainted else 'strings'} is passed to {name}(); "
-                "use placeholders and pass the values separately",
-                fixes=[fix] if fix else [],
-                confidence=Confidence.HIGH if info.tainted else None,
-            )
+        for facts in flow.unit_facts(node, document, context):
+            for hit, labels in flow.hits(facts, ("sql", "sql-text"), parameters=True):
+                call = hit.call.node
+                name = hit.call.method
+                if hit.via_helper is None:
+                    text = flow.shape(facts, hit.call.args[0]).text() if hit.call.args else ""
+                    if hit.sink.kind == "sql-text" and not _SQL.search(text):
+                        continue  # `cache.get(key)`: not a query unless the text reads as SQL
+                    if name == "exec" and hit.call.receiver is None:
+                        continue  # a bare exec(...) is child_process' business (LG303)
+                    if len(hit.call.args) > 1 and _PLACEHOLDER.search(text):
+                        # Values are bound already; what is spliced in from afar is query structure
+                        # (a column list, placeholder numbers). Request data spliced in directly still counts.
+                        labels = tuple(label for label in labels if len(label.path) <= 1)
+                        if not labels:
+                            continue
+                    args = js.arguments_of(call)
+                    fix = self._fix(document, context, call, name, args) if args else None
+                    where = f"{name}()"
+                else:
+                    fix = None
+                    where = f"{hit.via_helper}(), which passes it to {hit.inner.method if hit.inner else 'a query'}()"
+                source = "request data" if flow.is_request(labels) else "a parameter"
+                yield RULE.finding(
+                    document.node_span(call),
+                    f"SQL built from {source} is passed to {where}; use placeholders and pass the values separately",
+                    fixes=[fix] if fix else [],
+                    confidence=Confidence.HIGH if flow.is_request(labels) else None,
+                )
 
     def _fix(self, document, context, call, name, args):
         sql = js.unwrap(args[0])

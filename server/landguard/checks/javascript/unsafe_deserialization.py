@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
 from landguard.engine.registry import Rule
@@ -53,8 +54,9 @@ class UnsafeDeserialization(js.RuleCheck):
         index = js.unit_index(node, document, context)
         for qualified, call in js.calls_to(index, document, context, _TARGETS):
             args = js.arguments_of(call)
-            if not args or js.value_of(document, context, args[0]).literal:
-                continue
+            fact = flow.fact_in_unit(node, document, context, call)
+            if not args or fact is None or (fact.args and fact.args[0].is_const):
+                continue  # dead code, or a constant
             fixes = []
             if len(args) == 1:
                 replacement = f"JSON.parse({js.text(document, args[0])})"

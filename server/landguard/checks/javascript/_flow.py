@@ -1,0 +1,321 @@
+"""The dataflow facts the LG3xx taint rules read, built once per analysis run.
+
+The adapter (``landguard.languages.javascript``) lowers the file's functions; the core
+(``landguard.dataflow``) interprets them with the JavaScript models
+(``data/models/javascript*.toml``). A rule asks for the facts of the functions of its unit and
+decides on what reaches its sinks:
+
+- data of ``request`` strength (a handler's request, ``location``, a ``message`` event) is
+  always reported;
+- a function's own parameters (``parameter`` strength: the caller is unknown) only where the
+  rule is about text *built* from non-constant values (``query(`... ${name}`)``) and the value was
+  built in this function — a wrapper passing its parameter straight on is checked at its
+  callers, through its summary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from landguard.dataflow import ir, shapes
+from landguard.dataflow.interpret import (
+    CallFact,
+    FileAnalysis,
+    FunctionFacts,
+    SinkHit,
+    sink_applies,
+    sink_values,
+)
+from landguard.dataflow.models import models_for
+from landguard.dataflow.shapes import Shape, ShapeReader
+from landguard.dataflow.values import PARAMETER, REQUEST, Label, Value
+from landguard.engine.document import Document
+from landguard.engine.registry import CheckContext
+from landguard.languages import javascript as adapter
+
+
+def analysis(document: Document, context: CheckContext) -> FileAnalysis:
+    """The file's dataflow analysis, shared by every rule in this run."""
+    cached = context.cache.get("js.flow")
+    if cached is None or cached[0] is not document.tree:
+        # The shipped models plus the user's rows ([tool.landguard.models.javascript]).
+        fa = FileAnalysis(
+            adapter.file_functions(document),
+            models_for(document.language, context.config),
+            constants=adapter.module_names(document).constants,
+            summary_cache=adapter.summary_cache(document),
+        )
+        cached = context.cache["js.flow"] = (document.tree, fa)
+    return cached[1]
+
+
+def unit_facts(unit, document: Document, context: CheckContext) -> list[FunctionFacts]:
+    """Facts of the unit's functions that can matter to a taint rule: those calling a modelled sink
+    (or a same-file helper that reaches one), or storing into a property or an index. Interpreting
+    only those keeps a large unit with few risky calls cheap."""
+    cache = context.cache.setdefault("js.unit_facts", {})
+    key = (unit.id, unit.start_byte, unit.end_byte)
+    found = cache.get(key)
+    if found is None:
+        fa = analysis(document, context)
+        helpers = sink_helpers(document, context)
+        found = cache[key] = [
+            fa.facts(function)
+            for function in adapter.lower_unit(unit, document)
+            if _relevant(function, fa.models, helpers)
+        ]
+    return found
+
+
+# Calls some rule reads besides the sink rows: Location headers, spawn with `shell: true`.
+_ALSO_READ = frozenset(
+    {"setHeader", "set", "header", "writeHead", "spawn", "spawnSync", "execFile", "execFileSync"}
+)
+
+
+def _relevant(function, models, helpers: frozenset[str]) -> bool:
+    for call in shapes.calls_in(function.body):
+        if (
+            call.method in _ALSO_READ
+            or call.callee in helpers
+            or models.sinks.match(call.callee, call.method)
+        ):
+            return True
+    return any(isinstance(assign.target, ir.Attr | ir.Index) for assign in shapes.assignments(function.body))
+
+
+def sink_helpers(document: Document, context: CheckContext) -> frozenset[str]:
+    """Keys of the file's functions that pass a parameter to a sink."""
+    helpers = context.cache.get("js.sink_helpers")
+    if helpers is None:
+        fa = analysis(document, context)
+        found = set()
+        for key, function in fa.by_key.items():
+            summary = fa.summary(function)
+            if summary is not None and summary.sinks:
+                found.add(key)
+        helpers = context.cache["js.sink_helpers"] = frozenset(found)
+    return helpers
+
+
+def calls_helper_with_sink(unit, document: Document, context: CheckContext) -> bool:
+    """Whether the unit calls a same-file function that passes a parameter to a sink (so a unit
+    with no sink of its own can still be where request data enters one)."""
+    helpers = sink_helpers(document, context)
+    if not helpers:
+        return False
+    return any(
+        call.callee in helpers
+        for function in adapter.lower_unit(unit, document)
+        for call in shapes.calls_in(function.body)
+    )
+
+
+def unit_key(unit, document: Document, context: CheckContext) -> object:
+    """What the unit's findings depend on outside it: the summaries of the same-file functions its
+    functions name (a name that becomes one changes the key). Asked for every unit on every run,
+    so the per-run lookups are taken once."""
+    run = context.cache.get("js.unit_key")
+    if run is None:
+        run = context.cache["js.unit_key"] = (analysis(document, context), {}, adapter.unit_lists(document))
+    fa, signatures, lists = run
+    functions = lists.get((unit.id, unit.start_byte, unit.end_byte))
+    if functions is None:
+        functions = adapter.unit_functions(document, unit)
+    if not functions:
+        return ()
+    names = functions[0].extra.get("js.unit_referenced")
+    if names is None:
+        names = functions[0].extra["js.unit_referenced"] = tuple(
+            sorted({name for function in functions for name in _referenced(function)})
+        )
+    by_key = fa.by_key
+    key: list[tuple[str, object]] = []
+    for name in names:
+        if name not in by_key:
+            continue  # not a function of the file (if it becomes one, the key gains it)
+        signature = signatures.get(name, _MISSING)
+        if signature is _MISSING:
+            callee = fa.lookup(name)
+            summary = fa.summary(callee) if callee is not None else None
+            signature = signatures[name] = summary.signature() if summary is not None else "<recursive>"
+        key.append((name, signature))
+    return tuple(key)
+
+
+_MISSING = object()
+
+
+def _referenced(function) -> tuple[str, ...]:
+    names = function.extra.get("js.referenced")
+    if names is None:
+        found = {item.callee for item in shapes.walk(function.body) if type(item) is ir.Call and item.callee}
+        found |= {item.name for item in shapes.walk(function.body) if type(item) is ir.Name}
+        names = function.extra["js.referenced"] = tuple(sorted(found))
+    return names
+
+
+def summary_key(document: Document, context: CheckContext) -> object:
+    return analysis(document, context).summary_key()
+
+
+def _shapes(facts: FunctionFacts) -> ShapeReader:
+    reader = facts.__dict__.get("_js_shapes")
+    if reader is None:
+        reader = facts.__dict__["_js_shapes"] = ShapeReader(facts.function)
+    return reader
+
+
+def shape(facts: FunctionFacts, call_arg) -> Shape:
+    return _shapes(facts).shape(call_arg)
+
+
+def reported(
+    hit: SinkHit, facts: FunctionFacts, *, parameters: bool, argument=None, require_built: bool = True
+) -> tuple[Label, ...]:
+    """The labels of ``hit`` worth a finding (see the module docstring); empty: none."""
+    strong = tuple(label for label in hit.labels if label.strength == REQUEST)
+    if strong or not parameters or hit.via_helper:
+        return strong
+    if require_built:
+        if argument is None:
+            argument = hit.call.args[0] if hit.call.args else None
+        if argument is None or not shape(facts, argument).built:
+            return ()
+    return tuple(label for label in hit.labels if label.strength == PARAMETER)
+
+
+def hits(
+    facts: FunctionFacts,
+    kinds: tuple[str, ...],
+    *,
+    parameters: bool,
+    require_built: bool = True,
+    direct_only: bool = False,
+) -> Iterator[tuple[SinkHit, tuple[Label, ...]]]:
+    """Each call reaching a sink of one of ``kinds``, once, with the labels worth reporting."""
+    seen: set[int] = set()
+    for kind in kinds:
+        for hit in _sink_hits(facts, kind):
+            if id(hit.call) in seen:
+                continue
+            argument = _sink_argument(hit)
+            labels = reported(
+                hit, facts, parameters=parameters, argument=argument, require_built=require_built
+            )
+            if labels:
+                seen.add(id(hit.call))
+                yield hit, labels
+
+
+def _sink_hits(facts: FunctionFacts, kind: str) -> list[SinkHit]:
+    """``facts.sink_hits(kind, strengths=None)``, with the sink rows of every call matched once for
+    all kinds (each rule asks for its own kinds; matching per kind per rule was most of the cost)."""
+    table = facts.__dict__.get("_js_sinks")
+    if table is None:
+        table = facts.__dict__["_js_sinks"] = {}
+        models = facts.models
+        for fact in facts.calls:
+            if fact.local:
+                continue  # a function of this file: its summary decides (helper_hits), not library rows
+            for row in models.sinks.match(fact.callee, fact.call.method):
+                if sink_applies(row, fact):
+                    table.setdefault(row.kind, []).append((fact, row, sink_values(row, fact)))
+    hits: list[SinkHit] = []
+    for fact, row, values in table.get(kind, ()):
+        for value in values:
+            labels = tuple(value.labels_for(kind))
+            if labels:
+                hits.append(SinkHit(fact.call, row, value, labels))
+                break
+    for hit in facts.helper_hits:
+        if hit.sink.kind == kind:
+            hits.append(hit)
+    return hits
+
+
+def _sink_argument(hit: SinkHit):
+    positions = hit.sink.get("args")
+    if hit.via_helper:
+        return None
+    args = hit.call.args
+    if positions:
+        return args[positions[0]] if positions[0] < len(args) else None
+    # Every argument is a sink (`new Function(a, b, body)`): the one the value came from.
+    return args[-1] if args else None
+
+
+def call_fact(facts: FunctionFacts, call) -> CallFact | None:
+    for fact in facts.calls:
+        if fact.call is call:
+            return fact
+    return None
+
+
+def call_fact_at(facts: FunctionFacts, node) -> CallFact | None:
+    """The fact of the call lowered from the tree-sitter ``node`` (unwrapped), if it ran."""
+    index = facts.__dict__.get("_js_calls")
+    if index is None:
+        index = facts.__dict__["_js_calls"] = {
+            fact.call.node.id: fact for fact in facts.calls if fact.call.node is not None
+        }
+    return index.get(adapter.unwrap(node).id) if node is not None else None
+
+
+def fact_in_unit(unit, document: Document, context: CheckContext, node) -> CallFact | None:
+    """The fact of the call at tree-sitter ``node`` in whichever function of ``unit`` holds it."""
+    fa = analysis(document, context)
+    for function in adapter.lower_unit(unit, document):
+        fact = call_fact_at(fa.facts(function), node)
+        if fact is not None:
+            return fact
+    return None
+
+
+def value_at(facts: FunctionFacts, node) -> Value | None:
+    """The value of ``node`` where the analysed code knows it: a call's result, else None."""
+    fact = call_fact_at(facts, node)
+    return fact.result if fact is not None else None
+
+
+def carries(node, labels: tuple[Label, ...]) -> bool:
+    """Whether the tree-sitter ``node`` holds where one of ``labels`` entered (``req.query`` in it)."""
+    for label in labels:
+        origin = label.origin
+        if origin is not None and hasattr(origin, "start_byte"):
+            if node.start_byte <= origin.start_byte and origin.end_byte <= node.end_byte:
+                return True
+    return False
+
+
+def outside_labels(value: Value, kind: str) -> tuple[Label, ...]:
+    """Labels of data from outside the function (the request, or a parameter) unsanitized for ``kind``."""
+    return tuple(value.labels_for(kind))
+
+
+def assigned_value(facts: FunctionFacts, target):
+    """The IR expression assigned to ``target`` (an ``Attr``/``Index`` store target)."""
+    return _shapes(facts).stored.get(id(target))
+
+
+# A constant start that pins a URL to this site or to one host: `/users/…`, `https://host/…`.
+_PINNED_PREFIX = re.compile(r"^(?:/[^/\\]|https?://[^/?#]+/)")
+
+
+def pinned_destination(facts: FunctionFacts, target) -> bool:
+    """Whether the URL expression ``target`` starts with a constant local path or scheme and host."""
+    prefix = shape(facts, target).prefix
+    return bool(prefix and _PINNED_PREFIX.match(prefix))
+
+
+def is_request(labels: tuple[Label, ...]) -> bool:
+    return any(label.strength == REQUEST for label in labels)
+
+
+def request_labels(value: Value, kind: str, *, direct_only: bool = False) -> tuple[Label, ...]:
+    return tuple(
+        label
+        for label in value.labels_for(kind)
+        if label.strength == REQUEST and not (direct_only and label.indirect)
+    )

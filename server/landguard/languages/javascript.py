@@ -1,0 +1,1852 @@
+"""The JavaScript / TypeScript / TSX adapter: the only code that knows their tree-sitter node names.
+
+It lowers functions into the dataflow IR (``landguard.dataflow.ir``):
+
+- every function of a unit — declarations, arrow functions, function expressions, class and
+  object-literal methods, callbacks passed to calls (``app.get('/x', (req, res) => ...)``) —
+  becomes an ``ir.Function``; a unit's own top-level statements become a ``"<module>"`` function;
+- names are qualified from the module's imports (``const cp = require('child_process')`` makes
+  ``cp.exec`` ``child_process.exec``; ``import { exec as run }`` makes ``run`` the same), from
+  ``new T()`` (``const pool = new Pool()`` with ``Pool`` from ``pg`` makes ``pool.query``
+  ``pg.Pool.query``) and from what a parameter is in a web handler (``req`` -> ``express.Request``,
+  ``ctx`` -> ``koa.Context``, a ``message`` listener's event -> ``MessageEvent``); browser globals keep
+  their own names (``document.write``, ``location.hash``; ``window.`` is dropped);
+- ``Function.key`` is how the rest of the file calls a function (``helper``, ``Class.method`` for
+  ``this.method()``, ``obj.method`` for an object literal's method), so calls use its summary.
+
+What the IR does not model (``typeof``, ``instanceof``, classes as values, JSX markup) is
+``Opaque``; what cannot change a value (types, ``await``, ``!``, parentheses) is transparent.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+from tree_sitter import Node
+
+from landguard.dataflow import ir, shapes
+from landguard.dataflow.interpret import SummaryCache
+from landguard.engine.document import Document
+
+FUNCTION_TYPES = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "function",
+        "arrow_function",
+        "method_definition",
+        "generator_function_declaration",
+        "generator_function",
+    }
+)
+# Wrappers that do not change the value: parentheses, `await`, TypeScript casts and assertions.
+_TRANSPARENT = frozenset(
+    {
+        "parenthesized_expression",
+        "await_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "type_assertion",
+    }
+)
+_CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
+# Top-level statements that bind module names (imports, requires, functions, classes, constants).
+_NAMING_STATEMENTS = frozenset(
+    {"import_statement", "lexical_declaration", "variable_declaration", "function_declaration",
+     "generator_function_declaration", "class_declaration", "abstract_class_declaration"}
+)  # fmt: skip
+# Nodes that can hold a declaration of the function's scope (``_hoist`` searches only these).
+_DECLARING = frozenset(
+    {
+        "statement_block", "lexical_declaration", "variable_declaration", "variable_declarator",
+        "function_declaration", "generator_function_declaration", "class_declaration",
+        "abstract_class_declaration", "if_statement", "else_clause", "for_statement", "for_in_statement",
+        "while_statement", "do_statement", "try_statement", "catch_clause", "finally_clause",
+        "switch_statement", "switch_body", "switch_case", "switch_default", "labeled_statement",
+        "export_statement", "ERROR",
+    }
+)  # fmt: skip
+_COMPARISONS = {"===": "==", "==": "==", "!==": "!=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_ARITHMETIC = frozenset({"+", "-", "*", "/", "%"})
+_LOGICAL = {"&&": "and", "||": "or", "??": "or"}
+# Globals reached through `window.` / `globalThis.` / `self.`: named without the prefix.
+_GLOBAL_OBJECTS = frozenset({"window", "globalThis", "self"})
+# Parameters of web handlers, by name, and what they are.
+_REQUEST_PARAMS = {"req": "express.Request", "request": "express.Request"}
+_RESPONSE_PARAMS = {"res": "express.Response", "response": "express.Response", "reply": "express.Response"}
+_CONTEXT_PARAMS = {"ctx": "koa.Context"}
+# TypeScript annotations naming a Fetch API request (Next.js route handlers, Remix, Hono ...).
+_FETCH_REQUEST_TYPES = frozenset({"Request", "NextRequest"})
+# Methods of a response object that return the same response (`res.status(400).send(...)`).
+_FLUENT_RESPONSE_METHODS = frozenset(
+    {"status", "set", "type", "cookie", "clearCookie", "append", "header", "vary", "location", "links",
+     "attachment", "contentType", "code", "headers"}
+)  # fmt: skip
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v"}
+_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_IDENTIFIER = re.compile(r"^[A-Za-z_$][\w$]*$")
+# Passed as ``binding`` when lowering an assignment target (``arr.length = 0`` stays a store).
+_TARGET: Any = object()
+# Deeper than this, an expression is machine-made (minified bundles): it is lowered as Opaque.
+_MAX_DEPTH = 200
+
+
+def _unescape(raw: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        escape = match.group(1)
+        if escape.startswith("u{"):
+            return chr(int(escape[2:-1], 16))
+        if escape[0] in "ux" and len(escape) > 1:
+            return chr(int(escape[1:], 16))
+        return _SIMPLE_ESCAPES.get(escape, escape if escape != "\n" else "")
+
+    return _ESCAPE.sub(replace, raw) if "\\" in raw else raw
+
+
+def unwrap(node: Node) -> Node:
+    """``node`` without parentheses, ``await`` and TypeScript casts around it."""
+    while node.type in _TRANSPARENT and node.named_child_count:
+        node = (
+            node.named_children[-1]
+            if node.type in ("await_expression", "type_assertion")
+            else node.named_children[0]
+        )
+    return node
+
+
+# ---------------------------------------------------------------------------------------- imports
+
+
+_NOT_CONSTANT: Any = object()
+
+
+def _literal(text: _Text, node: Node):
+    """The value of a string, number, boolean or null literal; ``_NOT_CONSTANT`` otherwise."""
+    kind = node.type
+    if kind in ("string", "template_string"):
+        value = text.string_value(node)
+        return _NOT_CONSTANT if value is None else value
+    if kind == "number":
+        return _number(text(node))
+    if kind in ("true", "false"):
+        return kind == "true"
+    if kind == "null":
+        return None
+    return _NOT_CONSTANT
+
+
+def _module_name(raw: str) -> str:
+    return raw[5:] if raw.startswith("node:") else raw
+
+
+@dataclass
+class ModuleNames:
+    """What each top-level name of a file means: an import (``cp`` -> ``child_process``), an
+    instance made by ``new`` of one (``pool`` -> ``pg.Pool``), or a function or object literal of
+    the file (their own name, for same-file calls)."""
+
+    imports: dict[str, str] = field(default_factory=dict)
+    promisified: set[str] = field(default_factory=set)
+    # Modules imported or required anywhere at the top level (`pg`, `mysql2/promise`).
+    modules: set[str] = field(default_factory=set)
+    # Top-level names with a qualified meaning that is not an import (types of instances, local functions, objects).
+    declared: dict[str, str | None] = field(default_factory=dict)
+
+    # Top-level `const NAME = literal`: the dataflow folds them (`if (DEBUG)` takes one arm).
+    constants: dict[str, str | int | float | bool | None] = field(default_factory=dict)
+
+    def key(self) -> tuple:
+        return (
+            tuple(sorted(self.imports.items())),
+            tuple(sorted(self.promisified)),
+            tuple(sorted((k, repr(v)) for k, v in self.constants.items())),
+        )
+
+
+class _Text:
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+
+    def __call__(self, node: Node | None) -> str:
+        if node is None:
+            return ""
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+
+    def string_value(self, node: Node | None) -> str | None:
+        """The value of a plain string literal (or a template without substitutions), else None."""
+        if node is None:
+            return None
+        node = unwrap(node)
+        if node.type == "string":
+            return _unescape(self(node)[1:-1])
+        if node.type == "template_string" and not any(
+            c.type == "template_substitution" for c in node.children
+        ):
+            return _unescape(self(node)[1:-1])
+        return None
+
+
+def _require_target(text: _Text, node: Node | None) -> str | None:
+    """``require('m')`` -> ``m``; ``require('m').x`` -> ``m.x``; ``await import('m')`` -> ``m``."""
+    if node is None:
+        return None
+    node = unwrap(node)
+    if node.type == "call_expression":
+        function = node.child_by_field_name("function")
+        if (
+            function is not None
+            and function.type in ("identifier", "import")
+            and text(function) in ("require", "import")
+        ):
+            arguments = node.child_by_field_name("arguments")
+            if arguments is not None and arguments.named_child_count:
+                value = text.string_value(arguments.named_children[0])
+                if value is not None:
+                    return _module_name(value)
+        return None
+    if node.type == "member_expression":
+        inner = _require_target(text, node.child_by_field_name("object"))
+        prop = node.child_by_field_name("property")
+        if inner is not None and prop is not None:
+            return f"{inner}.{text(prop)}"
+    return None
+
+
+def _require_module(text: _Text, node: Node) -> str | None:
+    """The module of ``require('m')...`` at the bottom of ``node`` (a call or member chain)."""
+    while node.type in ("member_expression", "call_expression"):
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            if function is not None and text(function) == "require":
+                arguments = node.child_by_field_name("arguments")
+                value = (
+                    text.string_value(arguments.named_children[0])
+                    if arguments and arguments.named_child_count
+                    else None
+                )
+                return _module_name(value) if value is not None else None
+            node = unwrap(function) if function is not None else node
+        else:
+            node = unwrap(node.child_by_field_name("object"))
+    return None
+
+
+def _bind_pattern(text: _Text, pattern: Node, qualified: str, table: dict[str, str]) -> None:
+    for local, suffix in _pattern_bindings(text, pattern):
+        table[local] = qualified + suffix
+
+
+def _is_promisify(text: _Text, call: Node) -> Node | None:
+    function = call.child_by_field_name("function")
+    arguments = call.child_by_field_name("arguments")
+    if (
+        function is not None
+        and text(function) in ("promisify", "util.promisify")
+        and arguments is not None
+        and arguments.named_child_count == 1
+    ):
+        return arguments.named_children[0]
+    return None
+
+
+def _collect_import(text: _Text, statement: Node, table: dict[str, str], modules: set[str]) -> None:
+    require_clause = next((c for c in statement.named_children if c.type == "import_require_clause"), None)
+    if require_clause is not None:  # TypeScript: import cp = require('child_process')
+        name = require_clause.named_children[0] if require_clause.named_child_count else None
+        module = text.string_value(require_clause.child_by_field_name("source"))
+        if name is not None and module is not None:
+            table[text(name)] = _module_name(module)
+            modules.add(_module_name(module))
+        return
+    module_value = text.string_value(statement.child_by_field_name("source"))
+    clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
+    if module_value is None or clause is None:
+        return
+    module = _module_name(module_value)
+    modules.add(module)
+    for part in clause.named_children:
+        if part.type == "identifier":  # a default import: treated as the module itself
+            table[text(part)] = module
+        elif part.type == "namespace_import":
+            for ident in part.named_children:
+                table[text(ident)] = module
+        elif part.type == "named_imports":
+            for specifier in part.named_children:
+                if specifier.type != "import_specifier":
+                    continue
+                imported = specifier.child_by_field_name("name")
+                alias = specifier.child_by_field_name("alias") or imported
+                if imported is not None and alias is not None:
+                    member = text(imported).strip("'\"")
+                    table[text(alias)] = module if member == "default" else f"{module}.{member}"
+
+
+def _top_level_statements(root: Node):
+    for statement in root.named_children:
+        if statement.type == "export_statement":
+            inner = statement.child_by_field_name("declaration")
+            if inner is not None:
+                yield inner
+            continue
+        yield statement
+
+
+def module_names(document: Document) -> ModuleNames:
+    """The top-level names of ``document`` (memoised per tree)."""
+    return _file_state(document).names
+
+
+@dataclass
+class _StatementNames:
+    """What one top-level statement contributes to ``ModuleNames``, without tree nodes (so it is
+    reused for the same statement text in the document's next tree)."""
+
+    imports: dict[str, str] = field(default_factory=dict)
+    modules: set[str] = field(default_factory=set)
+    # local -> meaning; ("new", dotted constructor or None) is resolved against the imports later.
+    declared: dict[str, object] = field(default_factory=dict)
+    constants: dict[str, object] = field(default_factory=dict)
+    # (bindings (local, suffix), dotted value or None, promisified, the local when a plain name)
+    aliases: list[tuple[list[tuple[str, str]], str | None, bool, str | None]] = field(default_factory=list)
+
+
+def _pattern_bindings(text: _Text, pattern: Node) -> list[tuple[str, str]]:
+    """``x`` -> [(x, "")]; ``{ a, b: c }`` -> [(a, ".a"), (c, ".b")]."""
+    if pattern.type == "identifier":
+        return [(text(pattern), "")]
+    found: list[tuple[str, str]] = []
+    if pattern.type == "object_pattern":
+        for child in pattern.named_children:
+            if child.type == "shorthand_property_identifier_pattern":
+                found.append((text(child), f".{text(child)}"))
+            elif child.type == "pair_pattern":
+                key = child.child_by_field_name("key")
+                value = child.child_by_field_name("value")
+                if key is not None and value is not None and value.type == "identifier":
+                    found.append((text(value), "." + text(key).strip("'\"")))
+            elif child.type == "object_assignment_pattern":
+                left = child.child_by_field_name("left")
+                if left is not None and left.type == "shorthand_property_identifier_pattern":
+                    found.append((text(left), f".{text(left)}"))
+    return found
+
+
+def _chain(text: _Text, node: Node | None) -> str | None:
+    """``cp.exec`` for an identifier/member chain, else None."""
+    if node is None:
+        return None
+    node = unwrap(node)
+    if node.type == "identifier":
+        return text(node)
+    if node.type == "member_expression":
+        base = _chain(text, node.child_by_field_name("object"))
+        prop = node.child_by_field_name("property")
+        return f"{base}.{text(prop)}" if base and prop is not None else None
+    return None
+
+
+def _resolve_chain(chain: str | None, table: dict[str, str]) -> str | None:
+    if chain is None:
+        return None
+    head, _, rest = chain.partition(".")
+    base = table.get(head)
+    if base is None:
+        return None
+    return f"{base}.{rest}" if rest else base
+
+
+def _statement_names(text: _Text, statement: Node) -> _StatementNames:
+    found = _StatementNames()
+    kind = statement.type
+    if kind == "import_statement":
+        _collect_import(text, statement, found.imports, found.modules)
+    elif kind in ("function_declaration", "generator_function_declaration") or kind in _CLASS_TYPES:
+        name = statement.child_by_field_name("name")
+        if name is not None:
+            found.declared[text(name)] = text(name)
+    elif kind in ("lexical_declaration", "variable_declaration"):
+        const = kind == "lexical_declaration" and text(statement.child_by_field_name("kind")) == "const"
+        for declarator in statement.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            name = declarator.child_by_field_name("name")
+            value = declarator.child_by_field_name("value")
+            if name is None or value is None:
+                continue
+            target = _require_target(text, value)
+            unwrapped = unwrap(value)
+            if target is None and unwrapped.type == "call_expression":
+                # const knex = require('knex')({...}): an instance made by the module's factory.
+                factory = _require_target(text, unwrapped.child_by_field_name("function"))
+                target = factory if factory is not None and "." not in factory else None
+            local = text(name) if name.type == "identifier" else None
+            if target is not None:
+                for bound, suffix in _pattern_bindings(text, name):
+                    found.imports[bound] = target + suffix
+                found.modules.add(_require_module(text, unwrapped) or target)
+            elif unwrapped.type in ("member_expression", "identifier"):
+                found.aliases.append((_pattern_bindings(text, name), _chain(text, unwrapped), False, local))
+            elif (
+                unwrapped.type == "call_expression" and (inner := _is_promisify(text, unwrapped)) is not None
+            ):
+                # const execAsync = promisify(exec): the same function, promise-shaped.
+                found.aliases.append((_pattern_bindings(text, name), _chain(text, inner), True, local))
+            elif local is not None:
+                if unwrapped.type in FUNCTION_TYPES or unwrapped.type == "object":
+                    found.declared[local] = local
+                elif unwrapped.type == "new_expression":
+                    found.declared[local] = (
+                        "new",
+                        _chain(text, unwrapped.child_by_field_name("constructor")),
+                    )
+                else:
+                    found.declared[local] = None
+                    constant = _literal(text, unwrapped)
+                    if constant is not _NOT_CONSTANT and const:
+                        found.constants[local] = constant
+    return found
+
+
+def _compute_module_names(
+    document: Document, memo: dict[bytes, _StatementNames] | None = None
+) -> tuple[ModuleNames, dict[bytes, _StatementNames]]:
+    """The file's ``ModuleNames`` and the per-statement parts (``memo`` holds the previous tree's)."""
+    text = _Text(document.source)
+    source = document.source
+    names = ModuleNames()
+    table = names.imports
+    parts: dict[bytes, _StatementNames] = {}
+    aliases: list[tuple[list[tuple[str, str]], str | None, bool, str | None]] = []
+    root = document.tree.root_node if document.tree is not None else None
+    for statement in _top_level_statements(root) if root is not None else ():
+        if statement.type not in _NAMING_STATEMENTS:
+            continue
+        key = source[statement.start_byte : statement.end_byte]
+        found = parts.get(key) or (memo.get(key) if memo else None) or _statement_names(text, statement)
+        parts[key] = found
+        table.update(found.imports)
+        names.modules |= found.modules
+        names.declared.update(found.declared)  # type: ignore[arg-type]
+        names.constants.update(found.constants)  # type: ignore[arg-type]
+        aliases.extend(found.aliases)
+    # `const run = cp.exec` / `const { exec } = cp`: aliases of what was imported above.
+    for bindings, chain, promisified, local in aliases:
+        resolved = _resolve_chain(chain, table)
+        if resolved is None:
+            if local is not None:
+                names.declared.setdefault(local, None)
+            continue
+        for bound, suffix in bindings:
+            table[bound] = resolved + suffix
+        if promisified and local is not None:
+            names.promisified.add(local)
+    for local, meaning in list(names.declared.items()):
+        if isinstance(meaning, tuple):
+            names.declared[local] = _resolve_chain(meaning[1], table)  # type: ignore[arg-type]
+    for local in table:
+        names.declared.pop(local, None)
+    return names, parts
+
+
+# ---------------------------------------------------------------------------------------- lowering
+
+
+class _Scope:
+    """The names a function binds (parameters, declarations, nested functions) and what they mean."""
+
+    __slots__ = ("names", "parent", "class_name")
+
+    def __init__(self, parent: _Scope | None, class_name: str | None) -> None:
+        self.names: dict[str, str | None] = {}
+        self.parent = parent
+        self.class_name = class_name
+
+    def lookup(self, name: str) -> tuple[bool, str | None]:
+        scope: _Scope | None = self
+        while scope is not None:
+            if name in scope.names:
+                return True, scope.names[name]
+            scope = scope.parent
+        return False, None
+
+
+class _Lowerer:
+    """Lowers the functions of one file; ``functions`` collects every function it lowered."""
+
+    def __init__(self, document: Document, names: ModuleNames) -> None:
+        self.document = document
+        self.text = _Text(document.source)
+        self.names = names
+        self.functions: list[ir.Function] = []
+        self._temp = 0
+        self._pending: list[ir.Stmt] = []
+        self._depth = 0
+
+    # ------------------------------------------------------------------ units and functions
+
+    def lower_unit(self, unit: Node) -> list[ir.Function]:
+        start = len(self.functions)
+        node = unit
+        if node.type == "export_statement":
+            declaration = node.child_by_field_name("declaration")
+            value = node.child_by_field_name("value")
+            if declaration is not None:
+                node = declaration
+            elif value is not None and unwrap(value).type in FUNCTION_TYPES:
+                self._function(unwrap(value), None, key="default")
+                return self.functions[start:]
+        if node.type in ("function_declaration", "generator_function_declaration"):
+            name = self.text(node.child_by_field_name("name"))
+            self._function(node, None, key=name or None)
+        elif node.type == "method_definition":
+            class_name = self._class_name_of(node)
+            self._function(node, None, key=self._method_key(node, class_name), class_name=class_name)
+        elif node.type in ("public_field_definition", "field_definition"):
+            class_name = self._class_name_of(node)
+            value = node.child_by_field_name("value")
+            prop = node.child_by_field_name("property") or node.child_by_field_name("name")
+            if value is not None and unwrap(value).type in FUNCTION_TYPES:
+                key = f"{class_name}.{self.text(prop)}" if class_name and prop is not None else None
+                self._function(unwrap(value), None, key=key, class_name=class_name)
+            else:
+                self._module_function(unit, [node], class_name)
+        elif node.type in _CLASS_TYPES:
+            # A small class analysed as one unit: each member is a function of its own.
+            body = node.child_by_field_name("body")
+            class_name = self.text(node.child_by_field_name("name")) or None
+            for member in body.named_children if body is not None else ():
+                if member.type == "method_definition":
+                    self._function(
+                        member, None, key=self._method_key(member, class_name), class_name=class_name
+                    )
+                elif member.type in ("public_field_definition", "field_definition"):
+                    value = member.child_by_field_name("value")
+                    if value is not None and unwrap(value).type in FUNCTION_TYPES:
+                        prop = member.child_by_field_name("property") or member.child_by_field_name("name")
+                        key = f"{class_name}.{self.text(prop)}" if class_name and prop is not None else None
+                        self._function(unwrap(value), None, key=key, class_name=class_name)
+        else:
+            self._module_function(unit, [node], None)
+        return self.functions[start:]
+
+    def _module_function(self, unit: Node, statements: list[Node], class_name: str | None) -> None:
+        scope = _Scope(None, class_name)
+        first = len(self.functions)
+        body = self._block(statements, scope)
+        module = ir.Function(name="<module>", params=(), body=tuple(body), node=unit)
+        for nested in self.functions[first:]:
+            nested.extra.setdefault("outer", module)
+        self.functions.append(module)
+
+    def _class_name_of(self, member: Node) -> str | None:
+        body = member.parent
+        owner = body.parent if body is not None else None
+        if owner is not None and owner.type in _CLASS_TYPES:
+            return self.text(owner.child_by_field_name("name")) or None
+        return None
+
+    def _method_key(self, method: Node, class_name: str | None) -> str | None:
+        name = self.text(method.child_by_field_name("name"))
+        return f"{class_name}.{name}" if class_name and name else None
+
+    def _function(
+        self,
+        node: Node,
+        parent: _Scope | None,
+        *,
+        key: str | None = None,
+        class_name: str | None = None,
+        param_hint: dict[int, str] | None = None,
+    ) -> ir.Function:
+        # The enclosing expression's pending assignments are not this function's statements.
+        saved, self._pending = self._pending, []
+        try:
+            return self._function_body(node, parent, key, class_name, param_hint)
+        finally:
+            self._pending = saved
+
+    def _function_body(
+        self,
+        node: Node,
+        parent: _Scope | None,
+        key: str | None,
+        class_name: str | None,
+        param_hint: dict[int, str] | None,
+    ) -> ir.Function:
+        first = len(self.functions)
+        scope = _Scope(
+            parent, class_name if class_name is not None else (parent.class_name if parent else None)
+        )
+        params: list[ir.Param] = []
+        prologue: list[ir.Stmt] = []
+        parameters = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+        raw = [parameters] if parameters is not None and parameters.type == "identifier" else (
+            [c for c in parameters.named_children if c.type != "comment"] if parameters is not None else []
+        )  # fmt: skip
+        handler = self._is_handler(raw)
+        for index, parameter in enumerate(raw):
+            pattern, annotation, default = self._parameter_parts(parameter)
+            if pattern is None:
+                continue
+            if pattern.type == "rest_pattern" and pattern.named_child_count:
+                pattern = pattern.named_children[0]
+            if pattern.type == "identifier":
+                name = self.text(pattern)
+                meaning, tags = self._parameter_meaning(name, index, annotation, handler, param_hint)
+                scope.names[name] = meaning
+                params.append(ir.Param(name, index, tags, meaning, node=parameter))
+                if default is not None:
+                    prologue.append(self._default(name, default, scope))
+            else:
+                # A destructured parameter: bind a synthetic name, then destructure it in the body.
+                name = f"$param{index}"
+                meaning, tags = self._parameter_meaning(
+                    "req" if handler and index == 0 else "", index, annotation, handler, param_hint
+                )
+                params.append(ir.Param(name, index, tags, meaning, node=parameter))
+                scope.names[name] = meaning
+                self._declare_pattern(pattern, scope)
+                prologue.extend(
+                    self._destructure(pattern, ir.Name(name, meaning, node=pattern), scope, parameter)
+                )
+        body_node = node.child_by_field_name("body")
+        self._hoist(body_node, scope)
+        if body_node is None:
+            body: list[ir.Stmt] = []
+        elif body_node.type == "statement_block":
+            body = self._block(body_node.named_children, scope)
+        else:  # an arrow function's expression body
+            value = self._expr(body_node, scope)
+            body = [*self._flush(), ir.Return(value, node=body_node)]
+        function = ir.Function(
+            name=self._function_name(node) or "<lambda>",
+            params=tuple(params),
+            body=tuple(prologue + body),
+            key=key,
+            class_name=scope.class_name,
+            tags=frozenset({"route"}) if handler else frozenset(),
+            node=node,
+        )
+        for nested in self.functions[first:]:
+            nested.extra.setdefault("outer", function)  # a closure over this function's variables
+        self.functions.append(function)
+        return function
+
+    def _function_name(self, node: Node) -> str | None:
+        name = node.child_by_field_name("name")
+        if name is not None:
+            return self.text(name)
+        parent = node.parent
+        if parent is not None and parent.type == "variable_declarator":
+            return self.text(parent.child_by_field_name("name"))
+        if parent is not None and parent.type == "pair":
+            return self.text(parent.child_by_field_name("key"))
+        return None
+
+    def _parameter_parts(self, parameter: Node) -> tuple[Node | None, Node | None, Node | None]:
+        """(pattern, type annotation, default value) of a JS or TS parameter."""
+        if parameter.type in ("required_parameter", "optional_parameter"):
+            pattern = parameter.child_by_field_name("pattern")
+            annotation = parameter.child_by_field_name("type")
+            return pattern, annotation, parameter.child_by_field_name("value")
+        if parameter.type == "assignment_pattern":
+            return parameter.child_by_field_name("left"), None, parameter.child_by_field_name("right")
+        if parameter.type in ("identifier", "object_pattern", "array_pattern", "rest_pattern"):
+            return parameter, None, None
+        return None, None, None
+
+    def _is_handler(self, raw: list[Node]) -> bool:
+        """A web handler: ``(req, res)``, ``(req, res, next)``, ``(request)``, ``(ctx)``, ``({ query }, res)``."""
+        if not raw:
+            return False
+        first_pattern = self._parameter_parts(raw[0])[0]
+        if first_pattern is None:
+            return False
+        if first_pattern.type == "identifier":
+            first = self.text(first_pattern)
+            if first in _CONTEXT_PARAMS:
+                return True
+            if first in _REQUEST_PARAMS:
+                return True
+            return False
+        if first_pattern.type == "object_pattern" and len(raw) >= 2:
+            second = self._parameter_parts(raw[1])[0]
+            return second is not None and self.text(second) in _RESPONSE_PARAMS
+        return False
+
+    def _parameter_meaning(
+        self, name: str, index: int, annotation: Node | None, handler: bool, hint: dict[int, str] | None
+    ) -> tuple[str | None, frozenset[str]]:
+        if hint and index in hint:
+            return hint[index], frozenset({"event"})
+        if handler:
+            if index == 0 and name in _CONTEXT_PARAMS:
+                return _CONTEXT_PARAMS[name], frozenset({"route"})
+            if index == 0 and (name in _REQUEST_PARAMS or name == "req"):
+                type_name = self._annotation_name(annotation)
+                imported = self.names.imports.get(type_name or "", "")
+                if type_name in _FETCH_REQUEST_TYPES and not imported.startswith("express"):
+                    return "fetch.Request", frozenset({"route"})
+                return _REQUEST_PARAMS.get(name, "express.Request"), frozenset({"route"})
+            if index == 1 and name in _RESPONSE_PARAMS:
+                return _RESPONSE_PARAMS[name], frozenset({"response"})
+        return None, frozenset()
+
+    def _annotation_name(self, annotation: Node | None) -> str | None:
+        if annotation is None:
+            return None
+        for child in annotation.named_children:
+            if child.type in ("type_identifier", "nested_type_identifier", "generic_type"):
+                return self.text(child).split("<", 1)[0].rsplit(".", 1)[-1]
+        return None
+
+    def _default(self, name: str, default: Node, scope: _Scope) -> ir.Stmt:
+        # `function f(x = 'a')`: x is the argument, or the default when none was given.
+        value = self._expr(default, scope)
+        return ir.Assign(
+            ir.Name(name, node=default),
+            ir.Cond(ir.Opaque(), ir.Name(name), value, node=default),
+            node=default,
+        )
+
+    def _hoist(self, body: Node | None, scope: _Scope) -> None:
+        """Declare every name the function binds, so an import of the same name is shadowed everywhere in it."""
+        if body is None:
+            return
+        stack = [body]
+        while stack:
+            node = stack.pop()
+            kind = node.type
+            if kind in FUNCTION_TYPES and node is not body:
+                if kind in ("function_declaration", "generator_function_declaration"):
+                    name = node.child_by_field_name("name")
+                    if name is not None:
+                        scope.names.setdefault(self.text(name), None)
+                continue
+            if kind == "variable_declarator":
+                name = node.child_by_field_name("name")
+                if name is not None:
+                    self._declare_pattern(name, scope)
+            elif kind == "for_in_statement":
+                left = node.child_by_field_name("left")
+                if left is not None and left.type in ("identifier", "object_pattern", "array_pattern"):
+                    self._declare_pattern(left, scope)
+            elif kind == "catch_clause":
+                parameter = node.child_by_field_name("parameter")
+                if parameter is not None:
+                    self._declare_pattern(parameter, scope)
+            elif kind in _CLASS_TYPES:
+                name = node.child_by_field_name("name")
+                if name is not None:
+                    scope.names.setdefault(self.text(name), None)
+                continue
+            # Declarations live in statements only: expressions are not searched (most of the tree).
+            stack.extend(c for c in node.named_children if c.type in _DECLARING)
+
+    def _declare_pattern(self, pattern: Node, scope: _Scope) -> None:
+        if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
+            scope.names.setdefault(self.text(pattern), None)
+            return
+        for child in pattern.named_children:
+            if child.type in ("identifier", "shorthand_property_identifier_pattern"):
+                scope.names.setdefault(self.text(child), None)
+            elif child.type in ("pair_pattern",):
+                value = child.child_by_field_name("value")
+                if value is not None:
+                    self._declare_pattern(value, scope)
+            elif child.type in ("object_assignment_pattern", "assignment_pattern"):
+                left = child.child_by_field_name("left")
+                if left is not None:
+                    self._declare_pattern(left, scope)
+            elif child.type in ("rest_pattern", "object_pattern", "array_pattern"):
+                self._declare_pattern(child, scope)
+
+    # ------------------------------------------------------------------ statements
+
+    def _flush(self) -> list[ir.Stmt]:
+        pending, self._pending = self._pending, []
+        return pending
+
+    def _block(self, statements, scope: _Scope) -> list[ir.Stmt]:
+        out: list[ir.Stmt] = []
+        for statement in statements:
+            lowered = self._statement(statement, scope)
+            out.extend(self._flush())
+            out.extend(lowered)
+        return out
+
+    def _body(self, node: Node | None, scope: _Scope) -> tuple[ir.Stmt, ...]:
+        if node is None:
+            return ()
+        if node.type == "statement_block":
+            return tuple(self._block(node.named_children, scope))
+        return tuple(self._block([node], scope))
+
+    def _statement(self, node: Node, scope: _Scope) -> list[ir.Stmt]:
+        kind = node.type
+        if kind == "expression_statement":
+            inner = node.named_children[0] if node.named_child_count else None
+            if inner is None:
+                return []
+            return self._effect(inner, scope, node)
+        if kind in ("lexical_declaration", "variable_declaration"):
+            out: list[ir.Stmt] = []
+            for declarator in node.named_children:
+                if declarator.type == "variable_declarator":
+                    out.extend(self._declarator(declarator, scope))
+            return out
+        if kind == "statement_block":
+            return self._block(node.named_children, scope)
+        if kind == "return_statement":
+            value = node.named_children[0] if node.named_child_count else None
+            lowered = self._expr(value, scope) if value is not None else None
+            return [*self._flush(), ir.Return(lowered, node=node)]
+        if kind == "throw_statement":
+            value = node.named_children[0] if node.named_child_count else None
+            lowered = self._expr(value, scope) if value is not None else None
+            return [*self._flush(), ir.Raise(lowered, node=node)]
+        if kind == "if_statement":
+            test = self._expr(node.child_by_field_name("condition"), scope)
+            pre = self._flush()
+            body = self._body(node.child_by_field_name("consequence"), scope)
+            alternative = node.child_by_field_name("alternative")
+            orelse: tuple[ir.Stmt, ...] = ()
+            if alternative is not None:
+                inner = next((c for c in alternative.named_children if c.type != "comment"), None)
+                orelse = self._body(inner, scope)
+            return [*pre, ir.If(test, body, orelse, node=node)]
+        if kind == "switch_statement":
+            return self._switch(node, scope)
+        if kind == "for_statement":
+            return self._for(node, scope)
+        if kind == "for_in_statement":
+            return self._for_in(node, scope)
+        if kind == "while_statement":
+            test = self._expr(node.child_by_field_name("condition"), scope)
+            pre = self._flush()
+            body = self._body(node.child_by_field_name("body"), scope)
+            return [*pre, ir.Loop(body, test, node=node)]
+        if kind == "do_statement":
+            body = self._body(node.child_by_field_name("body"), scope)
+            test = self._expr(node.child_by_field_name("condition"), scope)
+            tail = self._flush()
+            return [ir.Loop(body + tuple(tail), test, runs_once=True, node=node)]
+        if kind == "try_statement":
+            return [self._try(node, scope)]
+        if kind == "break_statement":
+            return [ir.Break(node=node)]
+        if kind == "continue_statement":
+            return [ir.Continue(node=node)]
+        if kind == "labeled_statement":
+            body = node.child_by_field_name("body")
+            return self._statement(body, scope) if body is not None else []
+        if kind in ("function_declaration", "generator_function_declaration"):
+            name = self.text(node.child_by_field_name("name"))
+            function = self._function(node, scope)
+            return [
+                ir.Define(function, node=node),
+                ir.Assign(ir.Name(name), ir.FuncRef(function, node=node), node=node),
+            ]
+        if kind in _CLASS_TYPES:
+            return self._class_members(node, scope)
+        if kind == "export_statement":
+            declaration = node.child_by_field_name("declaration")
+            if declaration is not None:
+                return self._statement(declaration, scope)
+            value = node.child_by_field_name("value")
+            return [ir.Eval(self._expr(value, scope), node=node)] if value is not None else []
+        if kind in ("public_field_definition", "field_definition"):
+            value = node.child_by_field_name("value")
+            prop = node.child_by_field_name("property") or node.child_by_field_name("name")
+            if value is None or prop is None:
+                return []
+            target = ir.Attr(ir.Name("this", node=prop), self.text(prop), node=prop)
+            return [ir.Assign(target, self._expr(value, scope), node=node)]
+        if kind == "ERROR":
+            # Half-written code: what tree-sitter recognised inside the error still counts.
+            out = []
+            for child in node.named_children:
+                if child.type.endswith(("_statement", "_declaration")) or child.type == "ERROR":
+                    out.extend(self._statement(child, scope))
+                elif child.type not in ("comment", "identifier"):
+                    out.extend(self._effect(child, scope, child))
+                out.extend(self._flush())
+            return out
+        # import/empty/debugger statements, TypeScript declarations: nothing flows.
+        return []
+
+    def _class_members(self, node: Node, scope: _Scope) -> list[ir.Stmt]:
+        body = node.child_by_field_name("body")
+        class_name = self.text(node.child_by_field_name("name")) or None
+        out: list[ir.Stmt] = []
+        for member in body.named_children if body is not None else ():
+            if member.type == "method_definition":
+                inner = _Scope(scope, class_name)
+                function = self._function(member, inner, key=None, class_name=class_name)
+                out.append(ir.Define(function, node=member))
+        return out
+
+    def _effect(self, inner: Node, scope: _Scope, statement: Node) -> list[ir.Stmt]:
+        """An expression statement: assignments become ``Assign``, everything else ``Eval``."""
+        inner = unwrap(inner) if inner.type == "parenthesized_expression" else inner
+        kind = inner.type
+        if kind == "assignment_expression":
+            return self._assignment(inner, scope, statement)
+        if kind == "augmented_assignment_expression":
+            return self._augmented(inner, scope, statement)
+        if kind == "update_expression":
+            argument = inner.child_by_field_name("argument")
+            if argument is None:
+                return []
+            target = self._target(argument, scope)
+            op = "-" if "--" in self.text(inner) else "+"
+            value = ir.BinOp(op, self._expr(argument, scope), ir.Lit(1), node=inner)
+            return [*self._flush(), ir.Assign(target, value, node=statement)]
+        if kind == "sequence_expression":
+            out: list[ir.Stmt] = []
+            for part in inner.named_children:
+                out.extend(self._effect(part, scope, statement))
+            return out
+        value = self._expr(inner, scope)
+        return [*self._flush(), ir.Eval(value, node=statement)]
+
+    def _assignment(self, node: Node, scope: _Scope, statement: Node) -> list[ir.Stmt]:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return []
+        if left.type in ("object_pattern", "array_pattern"):
+            value = self._expr(right, scope)
+            temp = self._new_temp()
+            out = [*self._flush(), ir.Assign(ir.Name(temp), value, node=statement)]
+            out.extend(self._destructure(left, ir.Name(temp, node=right), scope, statement))
+            return out
+        value = self._expr(right, scope, binding=left)
+        target = self._target(left, scope)
+        if isinstance(target, ir.Name):
+            self._note_meaning(target.name, right, scope)
+        return [*self._flush(), ir.Assign(target, value, node=statement)]
+
+    def _augmented(self, node: Node, scope: _Scope, statement: Node) -> list[ir.Stmt]:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        operator = self.text(node.child_by_field_name("operator"))
+        if left is None or right is None:
+            return []
+        current = self._expr(left, scope)
+        value = self._expr(right, scope)
+        op = operator[:-1]
+        if op == "+":
+            combined: ir.Expr = (
+                ir.Concat((current, value), node=node)
+                if self._stringy(right)
+                else ir.BinOp("+", current, value, node=node)
+            )
+        elif op in _LOGICAL:
+            combined = ir.BinOp(_LOGICAL[op], current, value, node=node)
+        elif op in _ARITHMETIC:
+            combined = ir.BinOp(op, current, value, node=node)
+        else:
+            combined = ir.Opaque((current, value), node=node)
+        return [*self._flush(), ir.Assign(self._target(left, scope), combined, node=statement)]
+
+    def _stringy(self, node: Node) -> bool:
+        node = unwrap(node)
+        return node.type in ("string", "template_string") or (
+            node.type == "binary_expression"
+            and self.text(node.child_by_field_name("operator")) == "+"
+            and (
+                self._stringy(node.child_by_field_name("left"))
+                or self._stringy(node.child_by_field_name("right"))
+            )
+        )
+
+    def _declarator(self, declarator: Node, scope: _Scope) -> list[ir.Stmt]:
+        name = declarator.child_by_field_name("name")
+        value = declarator.child_by_field_name("value")
+        if name is None:
+            return []
+        if name.type == "identifier":
+            local = self.text(name)
+            lowered = (
+                self._expr(value, scope, binding=name) if value is not None else ir.Lit(None, node=declarator)
+            )
+            self._note_meaning(local, value, scope)
+            return [*self._flush(), ir.Assign(ir.Name(local, node=name), lowered, node=declarator)]
+        if value is None:
+            return []
+        self._note_pattern_imports(name, value, scope)
+        lowered = self._expr(value, scope)
+        temp = self._new_temp()
+        out = [*self._flush(), ir.Assign(ir.Name(temp), lowered, node=declarator)]
+        out.extend(self._destructure(name, ir.Name(temp, node=value), scope, declarator))
+        return out
+
+    def _note_meaning(self, local: str, value: Node | None, scope: _Scope) -> None:
+        """What a local name means when its value says so: ``require('m')``, ``new T()``, an alias of an import."""
+        if value is None:
+            return
+        value = unwrap(value)
+        target = _require_target(self.text, value)
+        if target is None and value.type == "new_expression":
+            constructor = value.child_by_field_name("constructor")
+            target = self._qualify(constructor, scope) if constructor is not None else None
+        elif target is None and value.type == "member_expression":
+            qualified = self._qualify(value, scope)
+            target = (
+                qualified if qualified and "." in qualified and self._resolves_outside(value, scope) else None
+            )
+        elif (
+            target is None
+            and value.type == "call_expression"
+            and (inner := _is_promisify(self.text, value)) is not None
+        ):
+            target = self._qualify(inner, scope)
+        if _owner(scope, local) is not None:
+            _owner(scope, local).names[local] = target  # type: ignore[union-attr]
+
+    def _resolves_outside(self, node: Node, scope: _Scope) -> bool:
+        root = node
+        while root.type == "member_expression":
+            root = unwrap(root.child_by_field_name("object"))
+        if root.type != "identifier":
+            return False
+        # Only aliases of imported modules (`const run = cp.exec`), never values (`const id = req.query.id`):
+        # a value's meaning belongs to the dataflow, which knows when it is overwritten.
+        bound, _meaning = scope.lookup(self.text(root))
+        return not bound and self.text(root) in self.names.imports
+
+    def _note_pattern_imports(self, pattern: Node, value: Node, scope: _Scope) -> None:
+        target = _require_target(self.text, value)
+        if target is None:
+            return
+        table: dict[str, str] = {}
+        _bind_pattern(self.text, pattern, target, table)
+        for local, meaning in table.items():
+            owner = _owner(scope, local)
+            if owner is not None:
+                owner.names[local] = meaning
+
+    def _new_temp(self) -> str:
+        self._temp += 1
+        return f"$tmp{self._temp}"
+
+    def _destructure(self, pattern: Node, source: ir.Expr, scope: _Scope, node: Node) -> list[ir.Stmt]:
+        """``const {a, b: c = 1, ...rest} = src`` / ``const [x, y] = src`` as one assignment per name."""
+        out: list[ir.Stmt] = []
+        if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
+            out.append(ir.Assign(ir.Name(self.text(pattern), node=pattern), source, node=node))
+            return out
+        if pattern.type == "assignment_pattern":
+            left = pattern.child_by_field_name("left")
+            right = pattern.child_by_field_name("right")
+            default = self._expr(right, scope) if right is not None else ir.Lit(None)
+            out.extend(self._flush())
+            value = ir.BinOp("or", source, default, node=pattern)
+            return out + self._destructure(left, value, scope, node) if left is not None else out
+        if pattern.type == "object_pattern":
+            for child in pattern.named_children:
+                if child.type == "shorthand_property_identifier_pattern":
+                    name = self.text(child)
+                    out.append(
+                        ir.Assign(ir.Name(name, node=child), self._field(source, name, child), node=node)
+                    )
+                elif child.type == "pair_pattern":
+                    key = child.child_by_field_name("key")
+                    value = child.child_by_field_name("value")
+                    if key is None or value is None:
+                        continue
+                    if key.type == "computed_property_name":
+                        key_expr = (
+                            self._expr(key.named_children[0], scope) if key.named_child_count else ir.Opaque()
+                        )
+                        out.extend(self._flush())
+                        element: ir.Expr = ir.Index(source, key_expr, node=key)
+                    else:
+                        element = self._field(source, self.text(key).strip("'\""), key)
+                    out.extend(self._destructure(value, element, scope, node))
+                elif child.type == "object_assignment_pattern":
+                    left = child.child_by_field_name("left")
+                    right = child.child_by_field_name("right")
+                    if left is None:
+                        continue
+                    default = self._expr(right, scope) if right is not None else ir.Lit(None)
+                    out.extend(self._flush())
+                    element = ir.BinOp("or", self._field(source, self.text(left), left), default, node=child)
+                    out.extend(self._destructure(left, element, scope, node))
+                elif child.type == "rest_pattern" and child.named_child_count:
+                    out.extend(
+                        self._destructure(
+                            child.named_children[0], ir.Opaque((source,), node=child), scope, node
+                        )
+                    )
+            return out
+        if pattern.type == "array_pattern":
+            position = 0
+            for child in pattern.named_children:
+                if child.type == "comment":
+                    continue
+                if child.type == "rest_pattern" and child.named_child_count:
+                    out.extend(
+                        self._destructure(
+                            child.named_children[0], ir.Opaque((source,), node=child), scope, node
+                        )
+                    )
+                else:
+                    out.extend(
+                        self._destructure(child, ir.Index(source, ir.Lit(position), node=child), scope, node)
+                    )
+                position += 1
+            return out
+        return out
+
+    def _field(self, source: ir.Expr, name: str, node: Node) -> ir.Attr:
+        qualname = (
+            f"{source.qualname}.{name}"
+            if isinstance(source, (ir.Name, ir.Attr)) and source.qualname
+            else None
+        )
+        return ir.Attr(source, name, qualname, node=node)
+
+    def _switch(self, node: Node, scope: _Scope) -> list[ir.Stmt]:
+        subject = self._expr(node.child_by_field_name("value"), scope)
+        pre = self._flush()
+        cases: list[ir.Case] = []
+        body = node.child_by_field_name("body")
+        for case in body.named_children if body is not None else ():
+            if case.type not in ("switch_case", "switch_default"):
+                continue
+            tests: tuple[ir.Expr, ...] = ()
+            if case.type == "switch_case":
+                value = case.child_by_field_name("value")
+                tests = (self._expr(value, scope),) if value is not None else ()
+                pre.extend(self._flush())
+            statements = case.children_by_field_name("body")
+            cases.append(ir.Case(tests, tuple(self._block(statements, scope)), falls_through=True))
+        return [*pre, ir.Switch(subject, tuple(cases), node=node)]
+
+    def _for(self, node: Node, scope: _Scope) -> list[ir.Stmt]:
+        out: list[ir.Stmt] = []
+        initializer = node.child_by_field_name("initializer")
+        if initializer is not None:
+            out.extend(self._statement(initializer, scope) if initializer.type != "empty_statement" else [])
+            out.extend(self._flush())
+        condition = node.child_by_field_name("condition")
+        test: ir.Expr | None = None
+        if condition is not None and condition.type != "empty_statement":
+            inner = (
+                condition.named_children[0]
+                if condition.type == "expression_statement" and condition.named_child_count
+                else condition
+            )
+            test = self._expr(inner, scope)
+        pre = self._flush()
+        body = list(self._body(node.child_by_field_name("body"), scope))
+        increment = node.child_by_field_name("increment")
+        if increment is not None:
+            body.extend(self._effect(increment, scope, increment))
+        return [*out, *pre, ir.Loop(tuple(body), test, node=node)]
+
+    def _for_in(self, node: Node, scope: _Scope) -> list[ir.Stmt]:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        iterable = self._expr(right, scope) if right is not None else ir.Opaque()
+        pre = self._flush()
+        operator = self.text(node.child_by_field_name("operator"))
+        # `for (k in o)` binds keys, `for (v of xs)` elements: either way, what the iterable holds.
+        element: ir.Expr = (
+            ir.Index(iterable, ir.Opaque(), node=right)
+            if operator != "in"
+            else ir.Opaque((iterable,), node=right)
+        )
+        binding: list[ir.Stmt] = []
+        if left is not None:
+            if left.type in ("identifier", "member_expression", "subscript_expression"):
+                binding = [ir.Assign(self._target(left, scope), element, node=left)]
+            else:
+                binding = self._destructure(left, element, scope, left)
+        body = self._body(node.child_by_field_name("body"), scope)
+        return [*pre, ir.Loop(tuple(binding) + body, None, node=node)]
+
+    def _try(self, node: Node, scope: _Scope) -> ir.Try:
+        body = self._body(node.child_by_field_name("body"), scope)
+        handlers: list[tuple[ir.Stmt, ...]] = []
+        handler = node.child_by_field_name("handler")
+        if handler is not None:
+            prologue: list[ir.Stmt] = []
+            parameter = handler.child_by_field_name("parameter")
+            if parameter is not None:
+                prologue = self._destructure(parameter, ir.Opaque(node=parameter), scope, parameter)
+            handlers.append(tuple(prologue) + self._body(handler.child_by_field_name("body"), scope))
+        final: tuple[ir.Stmt, ...] = ()
+        finalizer = node.child_by_field_name("finalizer")
+        if finalizer is not None:
+            final = self._body(finalizer.child_by_field_name("body"), scope)
+        return ir.Try(body, tuple(handlers), (), final, node=node)
+
+    # ------------------------------------------------------------------ expressions
+
+    def _target(self, node: Node, scope: _Scope) -> ir.Expr:
+        node = unwrap(node)
+        if node.type == "identifier":
+            return ir.Name(self.text(node), node=node)
+        if node.type in ("member_expression", "subscript_expression"):
+            return self._expr(node, scope, binding=_TARGET)
+        return ir.Opaque(node=node)
+
+    def _expr(self, node: Node | None, scope: _Scope, binding: Node | None = None) -> ir.Expr:
+        if node is None:
+            return ir.Opaque()
+        if self._depth > _MAX_DEPTH:
+            return ir.Opaque(node=node)
+        self._depth += 1
+        result = self._expr_inner(node, scope, binding)
+        self._depth -= 1
+        return result
+
+    def _expr_inner(self, node: Node, scope: _Scope, binding: Node | None) -> ir.Expr:
+        node = unwrap(node)
+        kind = node.type
+        text = self.text
+        # The most frequent kinds first.
+        if kind == "identifier":
+            name = text(node)
+            if name == "undefined":
+                return ir.Lit(None, node=node)
+            return ir.Name(name, self._name_meaning(name, scope), node=node)
+        if kind == "member_expression":
+            obj_node = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            name = text(prop)
+            if name == "length" and binding is not _TARGET:
+                return ir.Opaque(node=node)  # a number, whatever it is the length of
+            obj = self._expr(obj_node, scope)
+            return ir.Attr(obj, name, self._member_qualname(obj, name), node=node)
+        if kind == "call_expression":
+            return self._call(node, scope)
+        if kind == "string":
+            return ir.Lit(_unescape(text(node)[1:-1]), node=node)
+        if kind == "template_string":
+            return self._template(node, scope)
+        if kind == "number":
+            return ir.Lit(_number(text(node)), node=node)
+        if kind == "true":
+            return ir.Lit(True, node=node)
+        if kind == "false":
+            return ir.Lit(False, node=node)
+        if kind in ("null", "undefined"):
+            return ir.Lit(None, node=node)
+        if kind in ("this", "super"):
+            return ir.Name("this", node=node)
+        if kind == "subscript_expression":
+            obj = self._expr(node.child_by_field_name("object"), scope)
+            index = node.child_by_field_name("index")
+            key = self.text.string_value(index) if index is not None else None
+            if key is not None and _IDENTIFIER.match(key):
+                return ir.Attr(obj, key, self._member_qualname(obj, key), node=node)
+            return ir.Index(obj, self._expr(index, scope), node=node)
+        if kind == "new_expression":
+            return self._new(node, scope)
+        if kind == "binary_expression":
+            return self._binary(node, scope)
+        if kind == "unary_expression":
+            operator = text(node.child_by_field_name("operator"))
+            argument = self._expr(node.child_by_field_name("argument"), scope)
+            if operator == "!":
+                return ir.Unary("not", argument, node=node)
+            if operator == "-":
+                return ir.Unary("-", argument, node=node)
+            if operator == "void":
+                return ir.Lit(None, node=node)
+            # typeof, +x, ~x, delete: a type name, a number or a boolean, never the operand's text.
+            return ir.Opaque(node=node)
+        if kind == "update_expression":
+            argument = node.child_by_field_name("argument")
+            if argument is not None:
+                target = self._target(argument, scope)
+                op = "-" if "--" in text(node) else "+"
+                self._pending.append(
+                    ir.Assign(target, ir.BinOp(op, self._expr(argument, scope), ir.Lit(1)), node=node)
+                )
+            return ir.Opaque(node=node)
+        if kind == "ternary_expression":
+            return ir.Cond(
+                self._expr(node.child_by_field_name("condition"), scope),
+                self._expr(node.child_by_field_name("consequence"), scope),
+                self._expr(node.child_by_field_name("alternative"), scope),
+                node=node,
+            )
+        if kind == "assignment_expression":
+            # `a = b` used as a value: the assignment happens first, the value is what was assigned.
+            left = node.child_by_field_name("left")
+            self._pending.extend(self._assignment(node, scope, node))
+            return (
+                self._expr(left, scope)
+                if left is not None and left.type not in ("object_pattern", "array_pattern")
+                else ir.Opaque()
+            )
+        if kind == "augmented_assignment_expression":
+            left = node.child_by_field_name("left")
+            self._pending.extend(self._augmented(node, scope, node))
+            return self._expr(left, scope) if left is not None else ir.Opaque()
+        if kind == "sequence_expression":
+            parts = node.named_children
+            for part in parts[:-1]:
+                self._pending.extend(self._effect(part, scope, part))
+            return self._expr(parts[-1], scope) if parts else ir.Opaque()
+        if kind == "object":
+            return self._object(node, scope)
+        if kind == "array":
+            items: list[ir.Expr] = []
+            for element in node.named_children:
+                if element.type == "comment":
+                    continue
+                if element.type == "spread_element":
+                    inner = element.named_children[0] if element.named_child_count else None
+                    items.append(ir.Opaque((self._expr(inner, scope),), node=element))
+                else:
+                    items.append(self._expr(element, scope))
+            return ir.Seq(tuple(items), node=node)
+        if kind in FUNCTION_TYPES:
+            key = self._binding_key(binding, scope)
+            return ir.FuncRef(self._function(node, scope, key=key), node=node)
+        if kind in ("jsx_element", "jsx_self_closing_element", "jsx_fragment"):
+            return self._jsx(node, scope)
+        if kind == "spread_element":
+            inner = node.named_children[0] if node.named_child_count else None
+            return ir.Opaque((self._expr(inner, scope),), node=node)
+        if kind == "yield_expression":
+            inner = node.named_children[0] if node.named_child_count else None
+            if inner is not None:
+                self._pending.append(ir.Eval(self._expr(inner, scope), node=node))
+            return ir.Opaque(node=node)
+        if kind in ("regex", "class", "meta_property", "import"):
+            return ir.Opaque(node=node)
+        # Anything else (TypeScript-only expressions, errors): its parts still flow.
+        return ir.Opaque(
+            tuple(self._expr(c, scope) for c in node.named_children if c.type != "comment"), node=node
+        )
+
+    def _binding_key(self, binding: Node | None, scope: _Scope) -> str | None:
+        """The same-file name of a function bound at the top level of the file (``const f = () => ...``)."""
+        if binding is None or binding.type != "identifier" or scope.parent is not None:
+            return None
+        name = self.text(binding)
+        return name if self.names.declared.get(name) == name else None
+
+    def _template(self, node: Node, scope: _Scope) -> ir.Expr:
+        parts: list[ir.Expr] = []
+        for child in node.named_children:
+            if child.type == "string_fragment":
+                parts.append(ir.Lit(_unescape(self.text(child)), node=child))
+            elif child.type == "escape_sequence":
+                parts.append(ir.Lit(_unescape(self.text(child)), node=child))
+            elif child.type == "template_substitution":
+                inner = child.named_children[0] if child.named_child_count else None
+                parts.append(self._expr(inner, scope))
+        if all(isinstance(p, ir.Lit) for p in parts):
+            return ir.Lit("".join(str(p.value) for p in parts), node=node)  # type: ignore[union-attr]
+        return ir.Concat(tuple(parts), node=node)
+
+    def _binary(self, node: Node, scope: _Scope) -> ir.Expr:
+        operator = self.text(node.child_by_field_name("operator"))
+        if operator == "+":
+            operands = self._flatten_plus(node)
+            lowered = [self._expr(o, scope) for o in operands]
+            if any(self._stringy(o) for o in operands):
+                flat: list[ir.Expr] = []
+                for part in lowered:
+                    flat.extend(part.parts if isinstance(part, ir.Concat) else (part,))
+                return ir.Concat(tuple(flat), node=node)
+            result = lowered[0]
+            for part in lowered[1:]:
+                result = ir.BinOp("+", result, part, node=node)
+            return result
+        left = self._expr(node.child_by_field_name("left"), scope)
+        right = self._expr(node.child_by_field_name("right"), scope)
+        if operator in _COMPARISONS:
+            return ir.BinOp(_COMPARISONS[operator], left, right, node=node)
+        if operator in _LOGICAL:
+            return ir.BinOp(_LOGICAL[operator], left, right, node=node)
+        if operator in _ARITHMETIC:
+            return ir.BinOp(operator, left, right, node=node)
+        if operator == "in":
+            return ir.BinOp("in", left, right, node=node)
+        # instanceof, bitwise operators, `**`: a boolean or a number.
+        return ir.Opaque(node=node)
+
+    def _flatten_plus(self, node: Node) -> list[Node]:
+        operands: list[Node] = []
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            inner = unwrap(current) if current.type == "parenthesized_expression" else current
+            if inner.type == "binary_expression" and self.text(inner.child_by_field_name("operator")) == "+":
+                stack.append(inner.child_by_field_name("right"))
+                stack.append(inner.child_by_field_name("left"))
+            else:
+                operands.append(current)
+        return operands
+
+    def _object(self, node: Node, scope: _Scope) -> ir.MapLit:
+        entries: list[tuple[ir.Expr | None, ir.Expr]] = []
+        for child in node.named_children:
+            kind = child.type
+            if kind == "pair":
+                key = child.child_by_field_name("key")
+                value = child.child_by_field_name("value")
+                entries.append((self._key(key, scope), self._expr(value, scope)))
+            elif kind == "shorthand_property_identifier":
+                name = self.text(child)
+                entries.append(
+                    (ir.Lit(name, node=child), ir.Name(name, self._name_meaning(name, scope), node=child))
+                )
+            elif kind == "spread_element":
+                inner = child.named_children[0] if child.named_child_count else None
+                entries.append((None, self._expr(inner, scope)))
+            elif kind == "method_definition":
+                key = self._key(child.child_by_field_name("name"), scope)
+                entries.append(
+                    (
+                        key,
+                        ir.FuncRef(
+                            self._function(child, scope, key=self._object_method_key(node, child, scope)),
+                            node=child,
+                        ),
+                    )
+                )
+        return ir.MapLit(tuple(entries), node=node)
+
+    def _object_method_key(self, obj: Node, method: Node, scope: _Scope) -> str | None:
+        parent = obj.parent
+        if scope.parent is None and parent is not None and parent.type == "variable_declarator":
+            owner = parent.child_by_field_name("name")
+            if owner is not None and owner.type == "identifier":
+                return f"{self.text(owner)}.{self.text(method.child_by_field_name('name'))}"
+        return None
+
+    def _key(self, key: Node | None, scope: _Scope) -> ir.Expr:
+        if key is None:
+            return ir.Opaque()
+        if key.type == "computed_property_name":
+            return self._expr(key.named_children[0], scope) if key.named_child_count else ir.Opaque(node=key)
+        if key.type == "string":
+            return ir.Lit(_unescape(self.text(key)[1:-1]), node=key)
+        if key.type == "number":
+            return ir.Lit(_number(self.text(key)), node=key)
+        return ir.Lit(self.text(key), node=key)
+
+    def _arguments(
+        self, arguments: Node | None, scope: _Scope, hint_for=None
+    ) -> tuple[tuple[ir.Expr, ...], bool]:
+        if arguments is None:
+            return (), False
+        if (
+            arguments.type == "template_string"
+        ):  # a tagged template: the tag gets the values apart from the text
+            values = [
+                self._expr(c.named_children[0], scope)
+                for c in arguments.named_children
+                if c.type == "template_substitution" and c.named_child_count
+            ]
+            return (ir.Opaque(node=arguments), *values), False
+        args: list[ir.Expr] = []
+        spread = False
+        for position, argument in enumerate(c for c in arguments.named_children if c.type != "comment"):
+            if argument.type == "spread_element":
+                spread = True
+                inner = argument.named_children[0] if argument.named_child_count else None
+                args.append(self._expr(inner, scope))
+                continue
+            unwrapped = unwrap(argument)
+            if unwrapped.type in FUNCTION_TYPES and hint_for is not None and (hint := hint_for(position)):
+                args.append(ir.FuncRef(self._function(unwrapped, scope, param_hint=hint), node=argument))
+            else:
+                args.append(self._expr(argument, scope))
+        return tuple(args), spread
+
+    def _call(self, node: Node, scope: _Scope) -> ir.Expr:
+        function = node.child_by_field_name("function")
+        arguments = node.child_by_field_name("arguments")
+        if function is None:
+            return ir.Opaque(node=node)
+        function = unwrap(function)
+        if function.type == "member_expression":
+            obj_node = function.child_by_field_name("object")
+            method = self.text(function.child_by_field_name("property"))
+            receiver = self._expr(obj_node, scope)
+            if method == "replace" and self._escapes_regex(arguments):
+                # text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'): the escapeRegExp idiom, a RegExp.escape.
+                return ir.Call("RegExp.escape", method, (receiver,), node=node)
+            callee = self._method_callee(receiver, method, scope)
+            hint = self._listener_hint(method, arguments)
+            args, spread = self._arguments(arguments, scope, hint)
+            return ir.Call(callee, method, args, (), receiver, has_spread=spread, node=node)
+        if function.type == "identifier":
+            name = self.text(function)
+            callee = self._function_callee(name, scope)
+            args, spread = self._arguments(arguments, scope)
+            return ir.Call(callee, name, args, (), None, has_spread=spread, node=node)
+        # (0, fn)(x), fn()(x), an IIFE: the callee is an expression.
+        target = self._expr(function, scope)
+        args, spread = self._arguments(arguments, scope)
+        return ir.Call(None, "", args, (), target, has_spread=spread, node=node)
+
+    def _escapes_regex(self, arguments: Node | None) -> bool:
+        if arguments is None or arguments.named_child_count != 2:
+            return False
+        pattern, replacement = arguments.named_children
+        if pattern.type != "regex" or self.text.string_value(replacement) != "\\$&":
+            return False
+        body = self.text(pattern.child_by_field_name("pattern"))
+        return body.startswith("[") and all(c in body for c in ".*+?^$()|[\\")
+
+    def _listener_hint(self, method: str, arguments: Node | None):
+        """``addEventListener('message', e => ...)``: the listener's event is a ``MessageEvent``."""
+        if method != "addEventListener" or arguments is None or not arguments.named_child_count:
+            return None
+        if self.text.string_value(arguments.named_children[0]) != "message":
+            return None
+        return lambda position: {0: "MessageEvent"} if position == 1 else None
+
+    def _new(self, node: Node, scope: _Scope) -> ir.Expr:
+        constructor = node.child_by_field_name("constructor")
+        arguments = node.child_by_field_name("arguments")
+        args, spread = self._arguments(arguments, scope)
+        if constructor is None:
+            return ir.Opaque(args, node=node)
+        constructor = unwrap(constructor)
+        callee = self._qualify(constructor, scope)
+        method = self.text(constructor).rsplit(".", 1)[-1]
+        return ir.Call(callee, method, args, (), None, is_new=True, has_spread=spread, node=node)
+
+    def _jsx(self, node: Node, scope: _Scope) -> ir.Expr:
+        """JSX markup: its expressions are evaluated (calls in them are calls); ``dangerouslySetInnerHTML``
+        is a call of its own (``react.dangerouslySetInnerHTML(html)``) so models can name it a sink."""
+        parts: list[ir.Expr] = []
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if current.type == "jsx_attribute":
+                name_node = current.named_children[0] if current.named_child_count else None
+                expression = next((c for c in current.named_children if c.type == "jsx_expression"), None)
+                if expression is None or not expression.named_child_count:
+                    continue
+                value = self._expr(expression.named_children[0], scope)
+                if name_node is not None and self.text(name_node) == "dangerouslySetInnerHTML":
+                    html = _object_entry(value, "__html")
+                    call = ir.Call(
+                        "react.dangerouslySetInnerHTML",
+                        "dangerouslySetInnerHTML",
+                        (html if html is not None else value,),
+                        node=current,
+                    )
+                    self._pending.append(ir.Eval(call, node=current))
+                else:
+                    parts.append(value)
+                continue
+            if current.type == "jsx_expression":
+                if current.named_child_count:
+                    parts.append(self._expr(current.named_children[0], scope))
+                continue
+            stack.extend(reversed(current.named_children))
+        return ir.Opaque(tuple(parts), node=node)
+
+    # ------------------------------------------------------------------ names
+
+    def _name_meaning(self, name: str, scope: _Scope) -> str | None:
+        bound, meaning = scope.lookup(name)
+        if bound:
+            return meaning
+        if name in self.names.imports:
+            return self.names.imports[name]
+        if name in self.names.declared:
+            return self.names.declared[name]
+        return name  # a global: `document`, `location`, `eval`, `JSON`
+
+    def _member_qualname(self, obj: ir.Expr, name: str) -> str | None:
+        base = obj.qualname if isinstance(obj, (ir.Name, ir.Attr)) else None
+        if base is None and isinstance(obj, ir.Call) and obj.callee:
+            base = self._call_result_type(obj)
+        if base is None:
+            return None
+        if base in _GLOBAL_OBJECTS:
+            return name
+        return f"{base}.{name}"
+
+    def _call_result_type(self, call: ir.Call) -> str | None:
+        if call.is_new:
+            return call.callee  # new Users().byName(): an instance of what was constructed
+        if call.callee == "require" and call.args and isinstance(call.args[0], ir.Lit):
+            return _module_name(str(call.args[0].value))  # require('child_process').exec
+        receiver = call.receiver
+        receiver_type = receiver.qualname if isinstance(receiver, (ir.Name, ir.Attr)) else None
+        if receiver_type is None and isinstance(receiver, ir.Call):
+            receiver_type = self._call_result_type(receiver)
+        if receiver_type == "express.Response" and call.method in _FLUENT_RESPONSE_METHODS:
+            return receiver_type
+        return None
+
+    def _method_callee(self, receiver: ir.Expr, method: str, scope: _Scope) -> str | None:
+        if isinstance(receiver, ir.Name) and receiver.name == "this":
+            return f"{scope.class_name}.{method}" if scope.class_name else None
+        if isinstance(receiver, ir.Call):
+            result = self._call_result_type(receiver)
+            return f"{result}.{method}" if result else None
+        return self._member_qualname(receiver, method)
+
+    def _function_callee(self, name: str, scope: _Scope) -> str | None:
+        bound, meaning = scope.lookup(name)
+        if bound:
+            return meaning
+        if name in self.names.imports:
+            return self.names.imports[name]
+        return self.names.declared.get(name, name)
+
+    def _qualify(self, node: Node, scope: _Scope) -> str | None:
+        node = unwrap(node)
+        if node.type == "identifier":
+            return self._name_meaning(self.text(node), scope)
+        if node.type == "member_expression":
+            base = self._qualify(node.child_by_field_name("object"), scope)
+            prop = self.text(node.child_by_field_name("property"))
+            if base is None:
+                return None
+            return prop if base in _GLOBAL_OBJECTS else f"{base}.{prop}"
+        target = _require_target(self.text, node)
+        return target
+
+
+def _owner(scope: _Scope, name: str) -> _Scope | None:
+    current: _Scope | None = scope
+    while current is not None:
+        if name in current.names:
+            return current
+        current = current.parent
+    return None
+
+
+def _object_entry(value: ir.Expr, key: str) -> ir.Expr | None:
+    if isinstance(value, ir.MapLit):
+        for entry_key, entry_value in value.entries:
+            if isinstance(entry_key, ir.Lit) and entry_key.value == key:
+                return entry_value
+    return None
+
+
+def _number(raw: str) -> int | float:
+    cleaned = raw.replace("_", "").rstrip("n")
+    try:
+        if cleaned.lower().startswith(("0x", "0o", "0b")):
+            return int(cleaned, 0)
+        value = float(cleaned)
+        return (
+            int(value) if value.is_integer() and "." not in cleaned and "e" not in cleaned.lower() else value
+        )
+    except ValueError:
+        return 0
+
+
+# ---------------------------------------------------------------------------------------- rule helpers
+
+
+def string_value(document: Document, node: Node | None) -> str | None:
+    """The value of a plain string literal (or a template without substitutions), else None."""
+    return _Text(document.source).string_value(node)
+
+
+def flatten_plus(document: Document, node: Node) -> list[Node]:
+    """Operands of a left-nested ``a + b + c`` chain, in order."""
+    text = _Text(document.source)
+    operands: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        inner = unwrap(current) if current.type == "parenthesized_expression" else current
+        if inner.type == "binary_expression" and text(inner.child_by_field_name("operator")) == "+":
+            stack.append(inner.child_by_field_name("right"))
+            stack.append(inner.child_by_field_name("left"))
+        else:
+            operands.append(current)
+    return operands
+
+
+# ---------------------------------------------------------------------------------------- file state
+
+
+@dataclass
+class _FileState:
+    tree: object
+    names: ModuleNames
+    # Lowered units of this tree, by node (what rules read: their nodes give spans).
+    # What each top-level statement binds, by its text (reused by the next tree).
+    statement_names: dict[bytes, _StatementNames] = field(default_factory=dict)
+    units: dict[tuple[int, int, int], list[ir.Function]] = field(default_factory=dict)
+    # Lowered units by text, for the file's summaries: carried over from the previous tree of the
+    # document while the module's names stay the same, so an edit re-lowers only the units it touched.
+    by_text: dict[tuple[bytes, str | None], list[ir.Function]] = field(default_factory=dict)
+    all_functions: list[ir.Function] | None = None
+    # The functions of each unit of this tree as file_functions has them (by node).
+    unit_lists: dict[tuple[int, int, int], list[ir.Function]] = field(default_factory=dict)
+    # Summaries of the file's functions, reused across trees like ``by_text`` (dataflow.SummaryCache).
+    summaries: SummaryCache = field(default_factory=lambda: SummaryCache())
+    callees: dict[tuple[int, int, int], dict[tuple[int, int], str | None]] = field(default_factory=dict)
+
+
+_STATES: weakref.WeakKeyDictionary[Document, _FileState] = weakref.WeakKeyDictionary()
+
+
+def _file_state(document: Document) -> _FileState:
+    state = _STATES.get(document)
+    if state is None or state.tree is not document.tree:
+        names, parts = _compute_module_names(document, state.statement_names if state is not None else None)
+        fresh = _FileState(document.tree, names, statement_names=parts)
+        if state is not None and state.names == names:
+            fresh.by_text = state.by_text
+            fresh.summaries = state.summaries
+        elif state is not None and _same_imports(state.names, names):
+            # A top-level name was declared or removed (a pasted function): only units naming it
+            # are lowered again.
+            changed = _changed_declarations(state.names, names)
+            fresh.by_text = {
+                key: functions
+                for key, functions in state.by_text.items()
+                if not any(changed.intersection(_names_in(function)) for function in functions)
+            }
+            fresh.summaries = state.summaries
+        _STATES[document] = state = fresh
+    return state
+
+
+def _same_imports(a: ModuleNames, b: ModuleNames) -> bool:
+    return a.imports == b.imports and a.promisified == b.promisified and a.modules == b.modules
+
+
+def _changed_declarations(a: ModuleNames, b: ModuleNames) -> set[str]:
+    missing = object()
+    return {
+        name
+        for name in set(a.declared) | set(b.declared)
+        if a.declared.get(name, missing) != b.declared.get(name, missing)
+    }
+
+
+def _names_in(function: ir.Function) -> frozenset[str]:
+    """Every name the function's IR mentions (variables, callees' roots), memoised on it."""
+    found = function.extra.get("names_in")
+    if found is None:
+        names: set[str] = set()
+        for item in shapes.walk(function.body):
+            if type(item) is ir.Name:
+                names.add(item.name)
+            elif type(item) is ir.Call and item.callee:
+                names.add(item.callee.partition(".")[0])
+                names.add(item.method)
+        for param in function.params:
+            names.add(param.name)
+        if function.key:
+            names.add(function.key.partition(".")[0])
+        found = function.extra["names_in"] = frozenset(names)
+    return found
+
+
+def summary_cache(document: Document) -> SummaryCache:
+    """The document's summaries, kept while its functions' IR is (see ``file_functions``)."""
+    return _file_state(document).summaries
+
+
+def lower_unit(unit: Node, document: Document) -> list[ir.Function]:
+    """Every function of ``unit`` (its own top-level statements as ``"<module>"``), memoised per tree."""
+    state = _file_state(document)
+    key = (unit.id, unit.start_byte, unit.end_byte)
+    functions = state.units.get(key)
+    if functions is None:
+        functions = state.units[key] = _Lowerer(document, state.names).lower_unit(unit)
+    return functions
+
+
+def file_functions(document: Document) -> list[ir.Function]:
+    """Every function of the file (for same-file summaries), memoised per tree.
+
+    A unit whose text (and class) is unchanged since the document's previous tree keeps the
+    functions lowered then: their nodes belong to the old tree, which is fine for summaries (what a
+    helper does with its parameters) but not for spans — rules take their own unit's functions
+    from ``lower_unit``.
+    """
+    from landguard.engine.analyze import analysis_units
+
+    state = _file_state(document)
+    if state.all_functions is None:
+        functions: list[ir.Function] = []
+        by_text: dict[tuple[bytes, str | None], list[ir.Function]] = {}
+        source = document.source
+        if document.tree is not None:
+            for unit in analysis_units(document.tree.root_node):
+                key = (source[unit.start_byte : unit.end_byte], _enclosing_class_name(source, unit))
+                lowered = state.units.get((unit.id, unit.start_byte, unit.end_byte)) or state.by_text.get(key)
+                if lowered is None:
+                    lowered = lower_unit(unit, document)
+                by_text[key] = lowered
+                state.unit_lists[(unit.id, unit.start_byte, unit.end_byte)] = lowered
+                functions.extend(lowered)
+        state.by_text = by_text
+        state.all_functions = functions
+    return state.all_functions
+
+
+def unit_lists(document: Document) -> dict[tuple[int, int, int], list[ir.Function]]:
+    """Every unit's functions as ``file_functions`` has them, by unit node (this tree)."""
+    file_functions(document)
+    return _file_state(document).unit_lists
+
+
+def unit_functions(document: Document, unit: Node) -> list[ir.Function]:
+    """The functions of ``unit`` as ``file_functions`` has them (possibly lowered from an earlier
+    tree: for keys and summaries, not for spans)."""
+    state = _file_state(document)
+    file_functions(document)
+    return state.unit_lists.get((unit.id, unit.start_byte, unit.end_byte)) or lower_unit(unit, document)
+
+
+def _enclosing_class_name(source: bytes, unit: Node) -> str | None:
+    body = unit.parent
+    owner = body.parent if body is not None and body.type == "class_body" else None
+    name = owner.child_by_field_name("name") if owner is not None else None
+    return source[name.start_byte : name.end_byte].decode("utf-8", "replace") if name is not None else None
+
+
+def _unit_of(node: Node) -> Node:
+    """The analysis unit holding ``node``: a top-level statement, or a member of a top-level class."""
+    current = node
+    while current.parent is not None:
+        parent = current.parent
+        if parent.parent is None:  # the program
+            return current
+        if parent.type == "class_body" and parent.parent is not None and parent.parent.parent is not None:
+            owner = parent.parent
+            top = owner.parent
+            if top.parent is None or (top.type == "export_statement" and top.parent.parent is None):
+                return current
+        current = parent
+    return current
+
+
+def callee_of(document: Document, call: Node) -> str | None:
+    """The qualified callee the adapter gave the call (or ``new``) at ``call``: imports resolved,
+    locals shadowing them (``child_process.exec``, ``Math.random``; None for a local function)."""
+    state = _file_state(document)
+    unit = _unit_of(call)
+    key = (unit.id, unit.start_byte, unit.end_byte)
+    callees = state.callees.get(key)
+    if callees is None:
+        callees = state.callees[key] = {
+            (expr.node.start_byte, expr.node.end_byte): expr.callee
+            for function in lower_unit(unit, document)
+            for expr in shapes.calls_in(function.body)
+            if expr.node is not None
+        }
+    return callees.get((call.start_byte, call.end_byte))
