@@ -32,6 +32,7 @@ from landguard.engine.registry import all_rules, rules_by_alias
 ALL = "*"
 _COMMENT = r"(?:#|//|/\*|--|;|<!--|\{/\*)"
 _OURS = re.compile(_COMMENT + r".*?\blandguard:\s*ignore\b(?!-)(?:\[([^\]]*)\])?", re.I)
+_FILE = re.compile(r"^\s*" + _COMMENT + r".*?\blandguard:\s*ignore-file\b(?:\[([^\]]*)\])?", re.I)
 _ALLOWLIST = re.compile(r"pragma:\s*allowlist\s+secret", re.I)
 _ALLOWLIST_NEXT = re.compile(r"pragma:\s*allowlist\s+nextline\s+secret", re.I)
 _GITLEAKS = re.compile(r"gitleaks:allow", re.I)
@@ -117,6 +118,22 @@ def parse_line(line: str) -> LineSuppression | None:
     return LineSuppression(frozenset(selectors), next_line)
 
 
+def file_suppression(lines: list[str]) -> LineSuppression | None:
+    """The rules ``landguard: ignore-file[...]`` comments silence in the whole file, if any."""
+    selectors: set[str] = set()
+    for line in lines:
+        if "ignore-file" not in line.lower():
+            continue
+        match = _FILE.search(line)
+        if match is None:
+            continue
+        if match.group(1) is None:
+            selectors.add(ALL)
+        else:
+            selectors.update(s.strip().upper() for s in match.group(1).split(",") if s.strip())
+    return LineSuppression(frozenset(selectors)) if selectors else None
+
+
 def statement_lines(document: Document, line: int, col: int) -> tuple[int, int]:
     """First and last line of the statement at (line, col); for text documents, just the line.
 
@@ -149,6 +166,9 @@ def apply_suppressions(document: Document, findings: Iterable[Finding]) -> list[
     if not any(marker in lowered for marker in _PREFILTER):
         return findings
     lines = document.lines
+    whole_file = file_suppression(lines) if "ignore-file" in lowered else None
+    if whole_file is not None:
+        findings = [f for f in findings if not whole_file.covers(f.rule_id)]
     parsed: dict[int, LineSuppression | None] = {}
 
     def at(line: int) -> LineSuppression | None:
