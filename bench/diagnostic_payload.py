@@ -13,11 +13,12 @@ import json
 import statistics
 import time
 
+from rule_timing import CONFIG, benchmark_files
+
 from landguard.engine.analyze import Analysis
 from landguard.engine.document import Document
 from landguard.engine.registry import all_checks
 from landguard.lsp.convert import CONVERTER, to_diagnostic
-from rule_timing import CONFIG, benchmark_files
 
 
 def payload(findings, document, lean: bool) -> bytes:

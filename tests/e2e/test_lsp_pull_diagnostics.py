@@ -72,3 +72,15 @@ async def test_push_client_is_not_offered_pull_results_twice(session):
     uri = session.open("calc.py", SOURCE)
     diagnostics = await session.diagnostics(uri, version=1, where=bool)
     assert "LG203" in [str(d.code) for d in diagnostics]
+
+
+async def test_debug_info_command(session):
+    (session.root / "landguard.toml").write_text('ignore = ["LG2"]\n')
+    await session.initialize()
+    info = await session.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="landguard.debugInfo", arguments=[])
+    )
+    assert info["version"] and info["python"]
+    assert info["configSource"].endswith("landguard.toml")
+    assert "LG101" in info["rulesEnabled"] and "LG203" in info["rulesDisabled"]
+    assert info["resolveCodeActions"] is True and info["pullDiagnostics"] is False

@@ -23,6 +23,7 @@ from landguard.engine.config import ConfigResult
 from landguard.lsp import (
     audit_hooks,
     code_actions,
+    debug_info,
     hover,
     pull_diagnostics,
     resolve,
@@ -195,6 +196,7 @@ def build_server() -> LandguardServer:
     text_sync.register(server)
     code_actions.register(server)
     resolve.register(server)
+    debug_info.register(server)
     pull_diagnostics.register(server)
     hover.register(server)
     workspace_scan.register(server)
