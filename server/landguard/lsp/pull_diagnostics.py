@@ -40,6 +40,7 @@ class PullState:
         self.result_ids: dict[str, str] = {}
         self.waiting: dict[str, int] = {}
         self.scanned: dict[str, list[types.Diagnostic]] | None = None
+        self.scanned_ids: dict[str, str] = {}
 
 
 def _state(ls: LandguardServer) -> PullState:
@@ -60,8 +61,14 @@ def changed(ls: LandguardServer, doc: OpenDocument) -> None:
 
 def scanned(ls: LandguardServer, published: dict[str, list[types.Diagnostic]]) -> None:
     """A workspace scan finished: its results are what ``workspace/diagnostic`` reports next."""
-    _state(ls).scanned = published
+    _store_scan(_state(ls), published)
     refresh(ls)
+
+
+def _store_scan(state: PullState, published: dict[str, list[types.Diagnostic]]) -> None:
+    # Result ids once per scan: clients re-ask for workspace diagnostics every few seconds.
+    state.scanned = published
+    state.scanned_ids = {uri: _result_id(diagnostics) for uri, diagnostics in published.items()}
 
 
 def invalidate_scan(ls: LandguardServer) -> None:
@@ -109,19 +116,20 @@ def register(server: LandguardServer) -> None:
         state = _state(ls)
         if state.scanned is None:
             published = await ls.loop.run_in_executor(ls.scheduler.background, scan_folders, ls)
-            state.scanned = published[2]
+            _store_scan(state, published[2])
+        scanned = state.scanned or {}
         previous = {p.uri: p.value for p in params.previous_result_ids}
         items: list[types.WorkspaceDocumentDiagnosticReport] = []
-        reports: dict[str, tuple[int | None, list[types.Diagnostic]]] = {
-            uri: (None, diagnostics) for uri, diagnostics in state.scanned.items()
+        reports: dict[str, tuple[int | None, list[types.Diagnostic], str]] = {
+            uri: (None, diagnostics, state.scanned_ids[uri]) for uri, diagnostics in scanned.items()
         }
         for uri, doc in ls.documents.items():
-            reports[uri] = (doc.analysed_version, doc.merged_diagnostics())
+            result_id = state.result_ids.get(uri) or _result_id(doc.merged_diagnostics())
+            reports[uri] = (doc.analysed_version, doc.merged_diagnostics(), result_id)
         # Files reported before and clean now get an empty report, so the client clears them.
         for uri in previous:
-            reports.setdefault(uri, (None, []))
-        for uri, (version, diagnostics) in reports.items():
-            result_id = _result_id(diagnostics)
+            reports.setdefault(uri, (None, [], "clean"))
+        for uri, (version, diagnostics, result_id) in reports.items():
             if previous.get(uri) == result_id:
                 items.append(
                     types.WorkspaceUnchangedDocumentDiagnosticReport(
