@@ -68,10 +68,26 @@ class LspSession:
         self.profile = profile
         self.root = root
         self.versions: dict[str, int] = {}
+        # Pull diagnostics (textDocument/diagnostic) only for tests that ask: the rest watch
+        # publishDiagnostics, which the server sends only to clients that do not pull.
+        self.pull = False
+        # Whether the client resolves code actions (both profiles do; tests may turn it off).
+        self.resolve = True
 
     @property
     def capabilities(self) -> types.ClientCapabilities:
-        return client_capabilities(self.profile)
+        capabilities = client_capabilities(self.profile)
+        text_document = capabilities.text_document
+        if self.pull:
+            text_document.diagnostic = types.DiagnosticClientCapabilities()
+            capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(
+                refresh_support=True
+            )
+        else:
+            text_document.diagnostic = None
+        if not self.resolve:
+            text_document.code_action.resolve_support = None
+        return capabilities
 
     async def initialize(self, init_options: Any = None) -> types.InitializeResult:
         options = OFFLINE if init_options is None else init_options
@@ -203,6 +219,29 @@ def apply_text_edits(text: str, edits: list[types.TextEdit]) -> str:
         start, end = _offset(text, edit.range.start), _offset(text, edit.range.end)
         text = text[:start] + edit.new_text + text[end:]
     return text
+
+
+async def code_actions(
+    session: LspSession, uri: str, diagnostic: types.Diagnostic | None = None, only=None, range=None
+) -> list[types.CodeAction]:
+    """``textDocument/codeAction`` for one diagnostic (or a range), each action resolved as an
+    editor does when the action comes without its edit."""
+    actions = await session.client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=range
+            or (diagnostic.range if diagnostic else types.Range(types.Position(0, 0), types.Position(0, 0))),
+            context=types.CodeActionContext(diagnostics=[diagnostic] if diagnostic else [], only=only),
+        )
+    )
+    resolved = []
+    for action in actions or []:
+        # (lsprotocol's client reads a CodeAction with a command as a Command: nothing to resolve.)
+        if isinstance(action, types.CodeAction) and action.edit is None and action.data is not None:
+            assert session.resolve, "an action without its edit for a client that does not resolve"
+            action = await session.client.code_action_resolve_async(action)
+        resolved.append(action)
+    return resolved
 
 
 def edits_for(action: types.CodeAction, uri: str) -> list[types.TextEdit]:

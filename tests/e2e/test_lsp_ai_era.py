@@ -6,22 +6,12 @@ from __future__ import annotations
 import ast
 import json
 
-from conftest import OFFLINE
+from conftest import OFFLINE, code_actions
 from lsprotocol import types
 
 # Assembled at run time so no whole credential sits in the repository.
 STRIPE_KEY = "sk_live_" + "51HqLyjWDarjtT1zdp7dcXYZabcdEFGH"
 EVAL_SOURCE = "import sys\n\nvalue = eval(sys.argv[1])\nprint(value)\n"
-
-
-async def code_actions(session, uri, diagnostic):
-    return await session.client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=diagnostic.range,
-            context=types.CodeActionContext(diagnostics=[diagnostic]),
-        )
-    )
 
 
 def codes(rule):

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import ast
 
-from conftest import apply_text_edits, edits_for, send_edits
+from conftest import apply_text_edits, code_actions, edits_for, send_edits
 from lsprotocol import types
 
 # A GitHub token shape (ghp_ + 36 alphanumerics), built so this file does not contain one whole.
 TOKEN = "ghp_" + "a1B2c3D4e5F6g7H8i9J0" + "k1L2m3N4o5P6q7R8"
 SECRET_SOURCE = f'import requests\n\nTOKEN = "{TOKEN}"\nrequests.get("https://api.github.com", timeout=5)\n'
 EVAL_SOURCE = "import sys\n\nvalue = eval(sys.argv[1])\nprint(value)\n"
-
-
-async def code_actions(session, uri, diagnostic):
-    return await session.client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=diagnostic.range,
-            context=types.CodeActionContext(diagnostics=[diagnostic]),
-        )
-    )
 
 
 def family(diagnostics, prefix):
@@ -89,7 +79,7 @@ async def test_suppress_action_for_a_rule_finding_in_javascript(session):
     diagnostics = await session.diagnostics(uri, version=1, where=lambda ds: family(ds, "LG1"))
     secret = family(diagnostics, "LG1")[0]
     actions = await code_actions(session, uri, secret)
-    [suppress] = [a for a in actions if a.title.startswith("Suppress")]
+    [suppress] = [a for a in actions if a.title.startswith("Suppress") and a.title.endswith("on this line")]
     edits = edits_for(suppress, uri)
     assert f"// landguard: ignore[{secret.code}] -- reason" in apply_text_edits(text, edits)
     version = send_edits(session, uri, edits)

@@ -33,7 +33,7 @@ LANGUAGES = [
     "json", "toml", "yaml", "dotenv", "properties", "ini", "shellscript", "dockerfile", "markdown",
 ]  # fmt: skip
 SETTINGS = [
-    "enable", "path", "select", "ignore", "severity", "exclude", "aiMarkers", "dependencies.online",
+    "enable", "path", "interpreter", "select", "ignore", "severity", "exclude", "aiMarkers", "dependencies.online",
     "dependencies.pypiUrl", "dependencies.npmUrl", "dependencies.osvUrl", "trace.server",
 ]  # fmt: skip
 
@@ -70,7 +70,12 @@ def test_manifest_declares_languages_commands_and_settings(vsix: zipfile.ZipFile
         "landguard.restart": "Landguard: Restart Server",
         "landguard.scan": "Landguard: Scan Workspace",
         "landguard.showOutput": "Landguard: Show Output",
+        "landguard.showDebugInfo": "Landguard: Show Debug Info",
     }
+    # Restricted Mode: it runs, without what a workspace could use to run its own code.
+    trust = manifest["capabilities"]["untrustedWorkspaces"]
+    assert trust["supported"] == "limited"
+    assert {"landguard.path", "landguard.interpreter"} <= set(trust["restrictedConfigurations"])
     properties = manifest["contributes"]["configuration"]["properties"]
     assert sorted(properties) == sorted(f"landguard.{key}" for key in SETTINGS)
     vsix_manifest = vsix.read("extension.vsixmanifest").decode()

@@ -22,16 +22,32 @@ import { describeScanResult, SeverityCounts, statusView } from "./presentation";
 import { onInterpreterChange, selectedInterpreter } from "./pythonApi";
 import { developmentCommand, resolveServer, ServerCommand, ServerNotFoundError } from "./serverResolution";
 import { expandPath, needsRestart, SECTION, serverSettings } from "./settings";
+import {
+  chooseInterpreter,
+  describeDebugInfo,
+  effectiveValue,
+  FolderDebugInfo,
+  folderSelector,
+  ServerDebugInfo,
+} from "./workspaceFolders";
 
 const CLIENT_ID = "landguard";
 const SERVER_SCAN_COMMAND = "landguard.scanWorkspace";
+const SERVER_DEBUG_INFO_COMMAND = "landguard.debugInfo";
+const NO_FOLDER = "";
 
-let client: LanguageClient | undefined;
-let serverSource: ServerCommand["source"] | undefined;
+/** One server per workspace folder (NO_FOLDER: a window without folders). */
+interface FolderServer {
+  folder: vscode.WorkspaceFolder | undefined;
+  client?: LanguageClient;
+  server?: ServerCommand;
+}
+
+const servers = new Map<string, FolderServer>();
 let output: vscode.LogOutputChannel;
 let statusItem: vscode.StatusBarItem;
 let extensionContext: vscode.ExtensionContext;
-// Serialises start/stop so a burst of setting changes cannot start two servers.
+// Serialises start/stop so a burst of setting changes cannot start two servers for a folder.
 let lifecycle: Promise<void> = Promise.resolve();
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -43,22 +59,41 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output, statusItem);
 
   context.subscriptions.push(
-    vscode.commands.registerCommand("landguard.restart", () => queue(restart)),
+    vscode.commands.registerCommand("landguard.restart", () => queue(restartAll)),
     vscode.commands.registerCommand("landguard.scan", scanWorkspace),
     vscode.commands.registerCommand("landguard.showOutput", () => output.show()),
+    vscode.commands.registerCommand("landguard.showDebugInfo", showDebugInfo),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (needsRestart((section) => event.affectsConfiguration(section))) {
-        output.info("Settings changed: restarting the server");
-        void queue(restart);
+      for (const folder of folders()) {
+        if (needsRestart((section) => event.affectsConfiguration(section, folder?.uri))) {
+          output.info(`Settings changed: restarting the server${folder ? ` for ${folder.name}` : ""}`);
+          void queue(() => restartFolder(folder));
+        }
       }
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders((event) => {
+      void queue(async () => {
+        for (const removed of event.removed) {
+          await stopFolder(folderKey(removed));
+        }
+        // The first folder's server also takes unsaved documents: with folders added or removed
+        // the first may have changed, and a window that had no folder now has some.
+        await restartAll();
+      });
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      output.info("Workspace trusted: restarting with the workspace's settings and interpreter");
+      void queue(restartAll);
     }),
     vscode.languages.onDidChangeDiagnostics(updateStatus),
     vscode.window.onDidChangeActiveTextEditor(updateStatus),
   );
   const interpreterWatch = await onInterpreterChange(() => {
-    if (serverSource !== "setting") {
-      output.info("Python interpreter changed: restarting the server");
-      void queue(restart);
+    for (const entry of servers.values()) {
+      if (entry.server?.source !== "setting") {
+        output.info("Python interpreter changed: restarting the server");
+        void queue(() => restartFolder(entry.folder));
+      }
     }
   });
   if (interpreterWatch) {
@@ -66,11 +101,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   }
   // Not awaited: a first start may build the managed environment for a minute, behind a progress
   // notification; activation (and so the commands) must not wait for it.
-  void queue(start);
+  void queue(startAll);
 }
 
 export async function deactivate(): Promise<void> {
-  await queue(stop);
+  await queue(stopAll);
 }
 
 function queue(task: () => Promise<void>): Promise<void> {
@@ -78,28 +113,52 @@ function queue(task: () => Promise<void>): Promise<void> {
   return lifecycle;
 }
 
-function settings(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration(SECTION, vscode.workspace.workspaceFolders?.[0]);
+function folders(): (vscode.WorkspaceFolder | undefined)[] {
+  const open = vscode.workspace.workspaceFolders ?? [];
+  return open.length > 0 ? [...open] : [undefined];
 }
 
-/** The value the user set, most specific scope first; undefined when only the default applies. */
-function userValue(key: string): unknown {
-  const inspected = settings().inspect(key);
-  return inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+function folderKey(folder: vscode.WorkspaceFolder | undefined): string {
+  return folder ? folder.uri.toString() : NO_FOLDER;
 }
 
-async function restart(): Promise<void> {
-  await stop();
-  await start();
+function settings(folder: vscode.WorkspaceFolder | undefined): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION, folder?.uri);
 }
 
-async function stop(): Promise<void> {
-  const running = client;
-  client = undefined;
-  serverSource = undefined;
-  if (running) {
+/** The value the user set for this folder (Restricted Mode honoured); undefined when only the default applies. */
+function userValue(folder: vscode.WorkspaceFolder | undefined, key: string): unknown {
+  return effectiveValue(key, settings(folder).inspect(key), vscode.workspace.isTrusted);
+}
+
+async function startAll(): Promise<void> {
+  for (const folder of folders()) {
+    await startFolder(folder);
+  }
+}
+
+async function stopAll(): Promise<void> {
+  for (const key of [...servers.keys()]) {
+    await stopFolder(key);
+  }
+}
+
+async function restartAll(): Promise<void> {
+  await stopAll();
+  await startAll();
+}
+
+async function restartFolder(folder: vscode.WorkspaceFolder | undefined): Promise<void> {
+  await stopFolder(folderKey(folder));
+  await startFolder(folder);
+}
+
+async function stopFolder(key: string): Promise<void> {
+  const entry = servers.get(key);
+  servers.delete(key);
+  if (entry?.client) {
     try {
-      await running.stop();
+      await entry.client.stop();
     } catch (error) {
       output.warn(`Stopping the server: ${String(error)}`);
     }
@@ -107,35 +166,48 @@ async function stop(): Promise<void> {
   updateStatus();
 }
 
-async function start(): Promise<void> {
-  if (!settings().get<boolean>("enable", true)) {
-    output.info("landguard.enable is off: the server is not started");
+async function startFolder(folder: vscode.WorkspaceFolder | undefined): Promise<void> {
+  const key = folderKey(folder);
+  if (servers.has(key)) {
+    return;
+  }
+  const read = (setting: string) => userValue(folder, setting);
+  if ((read("enable") ?? true) === false) {
+    output.info(`landguard.enable is off${folder ? ` for ${folder.name}` : ""}: the server is not started`);
     updateStatus();
     return;
   }
+  const entry: FolderServer = { folder };
+  servers.set(key, entry);
   setStatus("starting");
   let server: ServerCommand;
   try {
-    server = await findServer();
+    server = await findServer(folder);
   } catch (error) {
+    servers.delete(key);
     reportStartFailure(error);
     return;
   }
-  serverSource = server.source;
-  output.info(`Starting ${server.command} ${server.args.join(" ")} (from the ${server.source.replace("-", " ")})`);
+  entry.server = server;
+  const where = folder ? ` for ${folder.name}` : "";
+  const restricted = vscode.workspace.isTrusted ? "" : " in Restricted Mode";
+  output.info(
+    `Starting ${server.command} ${server.args.join(" ")}${where}${restricted} (from the ${server.source.replace("-", " ")})`,
+  );
 
   const serverOptions: ServerOptions = {
     command: server.command,
     args: server.args,
     transport: TransportKind.stdio,
-    options: { cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir() },
+    options: { cwd: folder?.uri.fsPath ?? os.homedir() },
   };
-  const initializationOptions = serverSettings(userValue);
+  const firstFolder = vscode.workspace.workspaceFolders?.[0];
   const clientOptions: LanguageClientOptions = {
-    documentSelector: documentSelector(),
+    documentSelector: folderSelector(documentSelector(), folder?.uri.fsPath, !folder || folder === firstFolder),
+    workspaceFolder: folder,
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    initializationOptions,
+    initializationOptions: serverSettings(read),
     middleware: {
       workspace: {
         // Answer workspace/configuration with the same user-set values, not VS Code's defaults,
@@ -146,7 +218,7 @@ async function start(): Promise<void> {
             return answered;
           }
           return params.items.map((item, index) =>
-            item.section === SECTION ? serverSettings(userValue) : answered[index],
+            item.section === SECTION ? serverSettings(read) : answered[index],
           );
         },
       },
@@ -158,12 +230,12 @@ async function start(): Promise<void> {
       setStatus("stopped");
     }
   });
-  client = languageClient;
+  entry.client = languageClient;
   try {
     await languageClient.start();
     updateStatus();
   } catch (error) {
-    client = undefined;
+    servers.delete(key);
     setStatus("stopped");
     output.error(`The server did not start: ${String(error)}`);
     void vscode.window
@@ -175,15 +247,21 @@ async function start(): Promise<void> {
   }
 }
 
-async function findServer(): Promise<ServerCommand> {
+async function findServer(folder: vscode.WorkspaceFolder | undefined): Promise<ServerCommand> {
   if (process.env.LANDGUARD_SERVER_PYTHON?.trim()) {
     // Developing Landguard itself: run the checkout's server, whatever is installed.
     return developmentCommand(undefined, process.env, process.platform);
   }
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  const interpreter = await selectedInterpreter(folder?.uri);
+  const trusted = vscode.workspace.isTrusted;
+  const interpreterSetting = userValue(folder, "interpreter");
+  const interpreter = chooseInterpreter(
+    typeof interpreterSetting === "string" ? expandPath(interpreterSetting, { home: os.homedir(), workspaceFolder: folder?.uri.fsPath }) : undefined,
+    trusted ? await selectedInterpreter(folder?.uri) : undefined,
+    trusted,
+  );
+  const pathSetting = userValue(folder, "path");
   const server = await resolveServer({
-    pathSetting: expandPath(settings().get<string>("path", ""), {
+    pathSetting: expandPath(typeof pathSetting === "string" ? pathSetting : "", {
       home: os.homedir(),
       workspaceFolder: folder?.uri.fsPath,
     }),
@@ -232,32 +310,69 @@ function reportStartFailure(error: unknown): void {
     });
 }
 
+function runningServers(): FolderServer[] {
+  return [...servers.values()].filter((entry) => entry.client?.isRunning());
+}
+
 async function scanWorkspace(): Promise<void> {
-  const running = client;
-  if (!running || !running.isRunning()) {
+  const running = runningServers();
+  if (running.length === 0) {
     void vscode.window.showWarningMessage("Landguard: the server is not running (Landguard: Restart Server).");
     return;
   }
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: "Landguard: scanning the workspace", cancellable: true },
     async (_progress, token) => {
-      try {
-        const result = await running.sendRequest(
-          ExecuteCommandRequest.type,
-          { command: SERVER_SCAN_COMMAND, arguments: [] },
-          token,
-        );
-        if (!token.isCancellationRequested) {
-          void vscode.window.showInformationMessage(describeScanResult(result));
-        }
-      } catch (error) {
-        if (!token.isCancellationRequested) {
-          output.error(`Workspace scan failed: ${String(error)}`);
-          void vscode.window.showErrorMessage(`Landguard: the workspace scan failed: ${String(error)}`);
+      for (const entry of running) {
+        try {
+          const result = await entry.client!.sendRequest(
+            ExecuteCommandRequest.type,
+            { command: SERVER_SCAN_COMMAND, arguments: [] },
+            token,
+          );
+          if (!token.isCancellationRequested) {
+            const where = running.length > 1 && entry.folder ? `${entry.folder.name}: ` : "";
+            void vscode.window.showInformationMessage(where + describeScanResult(result));
+          }
+        } catch (error) {
+          if (!token.isCancellationRequested) {
+            output.error(`Workspace scan failed: ${String(error)}`);
+            void vscode.window.showErrorMessage(`Landguard: the workspace scan failed: ${String(error)}`);
+          }
         }
       }
     },
   );
+}
+
+async function showDebugInfo(): Promise<void> {
+  const entries: FolderDebugInfo[] = [];
+  for (const entry of servers.values()) {
+    const info: FolderDebugInfo = {
+      folder: entry.folder?.uri.fsPath ?? "(no folder)",
+      command: entry.server ? [entry.server.command, ...entry.server.args].join(" ") : undefined,
+      source: entry.server?.source,
+      trusted: vscode.workspace.isTrusted,
+    };
+    if (!entry.client?.isRunning()) {
+      info.error = "not running";
+    } else {
+      try {
+        info.server = (await entry.client.sendRequest(ExecuteCommandRequest.type, {
+          command: SERVER_DEBUG_INFO_COMMAND,
+          arguments: [],
+        })) as ServerDebugInfo;
+      } catch (error) {
+        info.error = `no debug info (${String(error)})`;
+      }
+    }
+    entries.push(info);
+  }
+  const version = String(extensionContext.extension.packageJSON.version ?? "unknown");
+  const text = describeDebugInfo(version, entries);
+  output.info(text);
+  const document = await vscode.workspace.openTextDocument({ content: text, language: "plaintext" });
+  await vscode.window.showTextDocument(document, { preview: true });
 }
 
 function setStatus(state: "starting" | "stopped"): void {
@@ -271,8 +386,8 @@ function updateStatus(): void {
   if (!statusItem) {
     return;
   }
-  if (!client || !client.isRunning()) {
-    if (!client) {
+  if (runningServers().length === 0) {
+    if (servers.size === 0) {
       statusItem.hide();
     }
     return;

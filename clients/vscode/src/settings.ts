@@ -23,7 +23,7 @@ export const SERVER_SETTING_KEYS: readonly string[] = [
 ];
 
 /** Settings that change how the server is started. */
-export const LAUNCH_SETTING_KEYS: readonly string[] = ["enable", "path"];
+export const LAUNCH_SETTING_KEYS: readonly string[] = ["enable", "path", "interpreter"];
 
 export const SECTION = "landguard";
 

@@ -35,6 +35,8 @@ ALL = "*"
 # first and the marker searched after it (``_after_comment``): the same matches, in linear time.
 _COMMENT_OPENER = re.compile(r"#|//|/\*|--|;|<!--|\{/\*")
 _OURS = re.compile(r"\blandguard:\s*ignore\b(?!-)(?:\[([^\]]*)\])?", re.I)
+# A whole-file suppression: the marker in a comment that starts its line.
+_FILE = re.compile(r"\blandguard:\s*ignore-file\b(?:\[([^\]]*)\])?", re.I)
 _ALLOWLIST = re.compile(r"pragma:\s*allowlist\s+secret", re.I)
 _ALLOWLIST_NEXT = re.compile(r"pragma:\s*allowlist\s+nextline\s+secret", re.I)
 _GITLEAKS = re.compile(r"gitleaks:allow", re.I)
@@ -127,6 +129,23 @@ def parse_line(line: str) -> LineSuppression | None:
     return LineSuppression(frozenset(selectors), next_line)
 
 
+def file_suppression(lines: list[str]) -> LineSuppression | None:
+    """The rules ``landguard: ignore-file[...]`` comments silence in the whole file, if any."""
+    selectors: set[str] = set()
+    for line in lines:
+        if "ignore-file" not in line.lower():
+            continue
+        stripped = line.lstrip()
+        match = _FILE.search(stripped) if _COMMENT_OPENER.match(stripped) else None
+        if match is None:
+            continue
+        if match.group(1) is None:
+            selectors.add(ALL)
+        else:
+            selectors.update(s.strip().upper() for s in match.group(1).split(",") if s.strip())
+    return LineSuppression(frozenset(selectors)) if selectors else None
+
+
 def statement_lines(document: Document, line: int, col: int) -> tuple[int, int]:
     """First and last line of the statement at (line, col); for text documents, just the line.
 
@@ -159,6 +178,9 @@ def apply_suppressions(document: Document, findings: Iterable[Finding]) -> list[
     if not any(marker in lowered for marker in _PREFILTER):
         return findings
     lines = document.lines
+    whole_file = file_suppression(lines) if "ignore-file" in lowered else None
+    if whole_file is not None:
+        findings = [f for f in findings if not whole_file.covers(f.rule_id)]
     parsed: dict[int, LineSuppression | None] = {}
 
     def at(line: int) -> LineSuppression | None:

@@ -3,6 +3,8 @@
 Every position conversion goes through ``engine/positions.py``; this module only shapes the
 results. A diagnostic carries, in ``data``, everything its code actions need (the rule's fixes
 and a suppression edit, with UTF-16 ranges), so ``textDocument/codeAction`` never re-analyses.
+For clients that resolve code actions, ``data`` is *lean* instead (rule id, a key and the number
+of fixes): the edits are computed from the kept finding on ``codeAction/resolve``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ _SLASH = frozenset({"javascript", "typescript", "tsx", "java"})
 # dotenv loaders keep ` # ...` as part of the value), the suppression goes on its own line above.
 _OWN_LINE = frozenset({"dockerfile", "ini", "dotenv"})
 _EXISTING_IGNORE = re.compile(r"landguard:\s*ignore\[([^\]]*)\]", re.I)
+_EXISTING_FILE_IGNORE = re.compile(r"landguard:\s*ignore-file\[([^\]]*)\]", re.I)
+# Lines that must stay first: a shebang, Python's coding declaration.
+_HEADER = re.compile(r"^(#!|#.*coding[:=])")
 
 
 def comment_prefix(language: str) -> str | None:
@@ -100,6 +105,40 @@ def suppress_edit(
     return _edit_json(Span.on_line(last, end, end), f"  {comment}", lines)
 
 
+def file_suppress_edit(rule_id: str, document: Document) -> dict[str, Any] | None:
+    """The edit adding ``landguard: ignore-file[LGnnn] -- reason`` at the top of the file (or the
+    id to an existing one), or None when the language has no comments or the rule is there already."""
+    prefix = comment_prefix(document.language)
+    if prefix is None:
+        return None
+    lines = document.lines
+    for number, line in enumerate(lines):
+        existing = _EXISTING_FILE_IGNORE.search(line)
+        if existing is not None:
+            ids = [s.strip().upper() for s in existing.group(1).split(",") if s.strip()]
+            if rule_id in ids:
+                return None
+            at = existing.end(1)
+            return _edit_json(Span.on_line(number, at, at), f"{', ' if ids else ''}{rule_id}", lines)
+    line = 0
+    while line < min(len(lines), 2) and _HEADER.match(lines[line]):
+        line += 1
+    comment = f"{prefix} landguard: ignore-file[{rule_id}] -- reason"
+    if prefix == "<!--":
+        comment += " -->"
+    newline = "\r\n" if "\r\n" in document.text else "\n"
+    if line >= len(lines):  # a file made only of header lines
+        end = len(lines[-1]) if lines else 0
+        return _edit_json(Span.on_line(max(len(lines) - 1, 0), end, end), f"{newline}{comment}", lines)
+    return _edit_json(Span.on_line(line, 0, 0), f"{comment}{newline}", lines)
+
+
+def finding_key(finding: Finding) -> str:
+    """A short key naming a finding of a document's current analysis (rule and place)."""
+    s = finding.span
+    return f"{finding.rule_id}:{s.start_line}:{s.start_col}:{s.end_line}:{s.end_col}"
+
+
 def fix_payload(finding: Finding, lines: list[str]) -> list[dict[str, Any]]:
     return [
         {
@@ -127,18 +166,30 @@ def _other_file_edit_json(span: Span, new_text: str, path: str) -> dict[str, Any
 
 
 def to_diagnostic(
-    finding: Finding, document: Document, statement: tuple[int, int] | None = None
+    finding: Finding, document: Document, statement: tuple[int, int] | None = None, lean: bool = False
 ) -> types.Diagnostic:
     lines = document.lines
     rule = get_rule(finding.rule_id)
-    data: dict[str, Any] = {
-        "ruleId": finding.rule_id,
-        "confidence": finding.confidence.label,
-        "fixes": fix_payload(finding, lines),
-    }
     suppress = suppress_edit(finding, document, statement)
-    if suppress is not None:
-        data["suppress"] = suppress
+    data: dict[str, Any]
+    if lean:
+        # The edits come on codeAction/resolve; the count tells clients (and tests) what to expect.
+        data = {
+            "ruleId": finding.rule_id,
+            "confidence": finding.confidence.label,
+            "key": finding_key(finding),
+            "fixes": len(finding.fixes),
+        }
+        if suppress is not None:
+            data["suppress"] = True
+    else:
+        data = {
+            "ruleId": finding.rule_id,
+            "confidence": finding.confidence.label,
+            "fixes": fix_payload(finding, lines),
+        }
+        if suppress is not None:
+            data["suppress"] = suppress
     return types.Diagnostic(
         range=lsp_range(finding.span, lines),
         message=finding.display_message,
@@ -166,11 +217,18 @@ class DiagnosticCache:
     def __init__(self) -> None:
         self._entries: dict[tuple, tuple[types.Diagnostic, dict[str, Any]]] = {}
         self._json_by_id: dict[int, dict[str, Any]] = {}
+        # The findings of the last conversion by ``finding_key`` (what lean diagnostics name).
+        self.findings: dict[str, Finding] = {}
+        self.statements: dict[str, tuple[int, int]] = {}
 
-    def convert(self, findings: list[Finding], document: Document) -> list[types.Diagnostic]:
+    def convert(
+        self, findings: list[Finding], document: Document, lean: bool = False
+    ) -> list[types.Diagnostic]:
         lines = document.lines
         crlf = "\r\n" in document.text
         fresh: dict[tuple, tuple[types.Diagnostic, dict[str, Any]]] = {}
+        by_key: dict[str, Finding] = {}
+        statements: dict[str, tuple[int, int]] = {}
         diagnostics = []
         for finding in findings:
             span = finding.span
@@ -181,6 +239,8 @@ class DiagnosticCache:
                 for e in fix.edits
                 for line in (e.span.start_line, e.span.end_line)
             ]
+            by_key.setdefault(finding_key(finding), finding)
+            statements.setdefault(finding_key(finding), statement)
             # The lines themselves, not the stretch between them: a fix adding ``import os`` at the top
             # would otherwise key each of 3,000 findings on every line above it (quadratic per keystroke).
             touched = sorted(
@@ -190,14 +250,15 @@ class DiagnosticCache:
                     *edit_lines,
                 }
             )
-            key = (finding, statement, tuple(lines[n] for n in touched if 0 <= n < len(lines)), crlf)
+            key = (finding, statement, tuple(lines[n] for n in touched if 0 <= n < len(lines)), crlf, lean)
             entry = self._entries.get(key) or fresh.get(key)
             if entry is None:
-                diagnostic = to_diagnostic(finding, document, statement)
+                diagnostic = to_diagnostic(finding, document, statement, lean)
                 entry = (diagnostic, CONVERTER.unstructure(diagnostic))
             fresh[key] = entry
             diagnostics.append(entry[0])
         self._entries = fresh
+        self.findings, self.statements = by_key, statements
         self._json_by_id = {id(diagnostic): data for diagnostic, data in fresh.values()}
         return diagnostics
 

@@ -76,6 +76,20 @@ class OpenDocument:
             local = [d for d in local if diagnostic_key(d) not in self.retracted]
         return [*local, *online]
 
+    def is_settled(self) -> bool:
+        """Whether the newest version the client sent has been analysed and nothing is queued."""
+        return self.analysed_version == self.version and not self.running and self.timer is None
+
+    async def settled(self, timeout: float = 10.0) -> bool:
+        """Wait (on the event loop) until ``is_settled``; False if the analysis took too long."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not self.is_settled():
+            if loop.time() > deadline:
+                return False
+            await asyncio.sleep(0.005)
+        return True
+
     def cancel_timers(self) -> None:
         for timer in (self.timer, self.deps_timer):
             if timer is not None:

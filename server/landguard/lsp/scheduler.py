@@ -32,7 +32,7 @@ from landguard.engine.document import Document, EditOutOfRange, LineChange
 from landguard.engine.globs import exclude_spec
 from landguard.engine.languages import detect_language
 from landguard.engine.registry import all_checks
-from landguard.lsp import audit_hooks
+from landguard.lsp import audit_hooks, pull_diagnostics
 from landguard.lsp.convert import to_diagnostics
 from landguard.lsp.documents import ENGINE, ONLINE_DEPS, OpenDocument
 
@@ -176,7 +176,8 @@ class Scheduler:
                     doc.analysis.set_config(config)
                     doc.config_generation = generation
                 findings = doc.analysis.run(changes)
-            diagnostics = doc.diagnostic_cache.convert(findings, document)
+            lean = self.server.supports_code_action_resolve()
+            diagnostics = doc.diagnostic_cache.convert(findings, document, lean)
             version = document.version
             audit = (
                 audit_hooks.snapshot(document, doc.path, findings, changes, config, settings.root)
@@ -222,6 +223,9 @@ class Scheduler:
             self._start(doc)
 
     def publish(self, doc: OpenDocument) -> None:
+        if self.server.uses_pull_diagnostics():
+            pull_diagnostics.changed(self.server, doc)
+            return
         cache = doc.diagnostic_cache
         params: dict[str, Any] = {
             "uri": doc.uri,

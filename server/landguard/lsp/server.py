@@ -20,7 +20,17 @@ from pygls.protocol import lsp_method
 
 from landguard import __version__
 from landguard.engine.config import ConfigResult
-from landguard.lsp import audit_hooks, code_actions, framing, hover, text_sync, workspace_scan
+from landguard.lsp import (
+    audit_hooks,
+    code_actions,
+    debug_info,
+    framing,
+    hover,
+    pull_diagnostics,
+    resolve,
+    text_sync,
+    workspace_scan,
+)
 from landguard.lsp.documents import OpenDocument
 from landguard.lsp.logs import LspLogHandler, setup_logging
 from landguard.lsp.messages import AnsweringProtocol
@@ -130,6 +140,17 @@ class LandguardServer(LanguageServer):
     def supports_configuration_pull(self) -> bool:
         return bool(self._capability("workspace", "configuration"))
 
+    def supports_code_action_resolve(self) -> bool:
+        properties = self._capability("text_document", "code_action", "resolve_support", "properties")
+        return "edit" in (properties or ())
+
+    def uses_pull_diagnostics(self) -> bool:
+        """Clients that pull diagnostics get no publishDiagnostics (they would show them twice)."""
+        return self._capability("text_document", "diagnostic") is not None
+
+    def supports_diagnostic_refresh(self) -> bool:
+        return bool(self._capability("workspace", "diagnostics", "refresh_support"))
+
     def supports_watched_files_registration(self) -> bool:
         return bool(self._capability("workspace", "did_change_watched_files", "dynamic_registration"))
 
@@ -155,6 +176,7 @@ class LandguardServer(LanguageServer):
         self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
 
     def reanalyse_all(self) -> None:
+        pull_diagnostics.invalidate_scan(self)
         for doc in self.documents.values():
             self.scheduler.schedule(doc, delay=0)
 
@@ -182,6 +204,9 @@ def build_server() -> LandguardServer:
     server = LandguardServer()
     text_sync.register(server)
     code_actions.register(server)
+    resolve.register(server)
+    debug_info.register(server)
+    pull_diagnostics.register(server)
     hover.register(server)
     workspace_scan.register(server)
     audit_hooks.register(server)

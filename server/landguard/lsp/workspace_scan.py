@@ -21,6 +21,7 @@ from pygls.uris import from_fs_path
 
 from landguard.engine.document import Document
 from landguard.engine.files import Unreadable, read_regular
+from landguard.lsp import pull_diagnostics
 from landguard.lsp.convert import to_diagnostics
 from landguard.lsp.text_sync import uri_to_path
 from landguard.workspace import decode, scan_paths
@@ -70,6 +71,29 @@ def _file_uri(path: str) -> str:
         return "file://" + quote(os.fsencode(path))
 
 
+def scan_folders(
+    ls: LandguardServer, progress: Any = None
+) -> tuple[int, int, dict[str, list[types.Diagnostic]]]:
+    """Worker: scan every workspace folder; (files, findings, diagnostics of files with findings)."""
+    files = findings = 0
+    published: dict[str, list[types.Diagnostic]] = {}
+    for folder in workspace_folders(ls):
+        config = ls.settings.config_for(str(Path(folder) / "_"))
+        notices: list[str] = []
+        results = scan_paths([folder], config, progress=progress, notices=notices)
+        for notice in notices:
+            log.warning("workspace scan: %s", notice)
+        files += len(results)
+        for result in results:
+            findings += len(result.findings)
+            if result.skipped:
+                log.info("workspace scan: %s skipped (%s)", result.path, result.skipped)
+            if result.findings:
+                path = os.path.abspath(result.fs_path or result.path)
+                published[_file_uri(path)] = _diagnostics_for_file(path, result.findings)
+    return files, findings, published
+
+
 def register(server: LandguardServer) -> None:
     @server.command(COMMAND)
     async def scan_workspace(ls, *args: Any) -> dict[str, int]:
@@ -101,23 +125,7 @@ def register(server: LandguardServer) -> None:
             loop.call_soon_threadsafe(ls.work_done_progress.report, token, report)
 
         def scan() -> tuple[int, int, dict[str, list[types.Diagnostic]]]:
-            files = findings = 0
-            published: dict[str, list[types.Diagnostic]] = {}
-            for folder in folders:
-                config = ls.settings.config_for(str(Path(folder) / "_"))
-                notices: list[str] = []
-                results = scan_paths([folder], config, progress=progress, notices=notices)
-                for notice in notices:
-                    log.warning("workspace scan: %s", notice)
-                files += len(results)
-                for result in results:
-                    findings += len(result.findings)
-                    if result.skipped:
-                        log.info("workspace scan: %s skipped (%s)", result.path, result.skipped)
-                    if result.findings:
-                        path = os.path.abspath(result.fs_path or result.path)
-                        published[_file_uri(path)] = _diagnostics_for_file(path, result.findings)
-            return files, findings, published
+            return scan_folders(ls, progress)
 
         log.info("scanning %d workspace folder(s)", len(folders))
         started = time.perf_counter()
@@ -126,6 +134,9 @@ def register(server: LandguardServer) -> None:
         finally:
             if token is not None:
                 ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
+        if ls.uses_pull_diagnostics():
+            pull_diagnostics.scanned(ls, published)  # the client pulls them (workspace/diagnostic)
+            return {"files": files, "findings": findings}
         for uri in ls.scanned_uris - set(published):
             if uri not in ls.documents:
                 ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))

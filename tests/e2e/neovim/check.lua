@@ -26,7 +26,7 @@ local function step(name)
   table.insert(result.steps, string.format('%s (+%d ms)', name, (vim.loop.hrtime() - started) / 1e6))
 end
 
--- Count the server's publishes for this buffer, so "no diagnostics" means the server said so.
+-- Count the server's publishes (or pull answers) for this buffer, so "no diagnostics" means the server said so.
 local publishes = 0
 local publish_handler = vim.lsp.handlers['textDocument/publishDiagnostics']
 vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, params, ...)
@@ -34,6 +34,17 @@ vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, params, ...)
     publishes = publishes + 1
   end
   return publish_handler(err, params, ...)
+end
+-- Neovim 0.10+ pulls diagnostics (textDocument/diagnostic) instead: a pull answer counts the same.
+local pull_handler = vim.lsp.handlers['textDocument/diagnostic']
+if pull_handler then
+  vim.lsp.handlers['textDocument/diagnostic'] = function(err, res, ctx, ...)
+    local uri = ctx and ctx.params and ctx.params.textDocument and ctx.params.textDocument.uri
+    if res and uri == vim.uri_from_bufnr(bufnr) then
+      publishes = publishes + 1
+    end
+    return pull_handler(err, res, ctx, ...)
+  end
 end
 
 -- Keep what the server tells the user (a settings problem shows up here).

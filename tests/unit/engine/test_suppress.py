@@ -61,3 +61,26 @@ def test_detect_secrets_nextline_pragma():
     text = "# pragma: allowlist nextline secret\nB=2\nC=3\n"
     document = Document(text, path="x.ini")
     assert [f.span.start_line for f in apply_suppressions(document, [finding(1), finding(2)])] == [2]
+
+
+@pytest.mark.parametrize(
+    ("header", "kept_rules"),
+    [
+        ("# landguard: ignore-file[LG101] -- fixtures of the test suite", ["LG201"]),
+        ("# landguard: ignore-file[LG101, LG2] -- fixtures", []),
+        ("# landguard: ignore-file -- generated", []),
+        ("# landguard: ignore[LG101] -- line-level only", ["LG101", "LG201"]),
+        ('x = "# landguard: ignore-file"', ["LG101", "LG201"]),
+    ],
+)
+def test_file_level_suppression(header, kept_rules):
+    text = f"{header}\nimport os\n\n\nvalue = call()\nother = call()\n"
+    document = Document(text, path="a.py")
+    kept = apply_suppressions(document, [finding(4, rule_id="LG101"), finding(5, rule_id="LG201")])
+    assert [f.rule_id for f in kept] == kept_rules
+
+
+def test_file_level_suppression_in_javascript_anywhere_in_the_file():
+    text = "const a = call();\n\n// landguard: ignore-file[LG305] -- vendored\n"
+    kept = apply_suppressions(Document(text, path="a.js"), [finding(0, rule_id="LG305")])
+    assert kept == []
