@@ -21,7 +21,7 @@ TOKEN = "ghp_" + "Z9y8X7w6V5u4T3s2R1q0" + "P9o8N7m6L5k4J3i2"
 SAMPLES = {
     "a.py": ("import pickle\nx = 1\ny = eval(input())\nz = pickle.loads(data)\n", {"LG203", "LG204"}),
     "a.js": (
-        "const a = 1;\nconst b = 2;\neval(userInput);\ndocument.body.innerHTML = location.hash;\n",
+        "const a = 1;\nconst b = 2;\neval(location.hash);\ndocument.body.innerHTML = location.hash;\n",
         {"LG301", "LG304"},
     ),
     "A.java": (
