@@ -133,6 +133,12 @@ STEPS = int(os.environ.get("LANDGUARD_SOAK_STEPS", "12"))
 @example(
     path="config.yaml", style="lf", steps=[(0.40625, 0, "-----END RSA PRIVATE KEY-----"), (0.9375, 0, "x")]
 )
+# ... a BEGIN line whose dashes run into an END marker opens a block, but widening thought it closed
+@example(
+    path="config.yaml",
+    style="lf",
+    steps=[(0.0, 60, ""), (0.390625, 0, "-----END RSA PRIVATE KEY-----"), (0.5, 0, "\n")],
+)
 # ... a finding reported outside its unit (error recovery re-parses whole lines) was cached under the
 # unit's text, so LG203 stayed at its old columns next to the current one ...
 @example(path="app.py", style="lf", steps=[(0.1875, 60, '"'), (0.25, 0, "x")])

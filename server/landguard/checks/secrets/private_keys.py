@@ -135,21 +135,25 @@ def find_private_keys(lines: Sequence[str], number: int) -> Iterator[SecretHit]:
         )
 
 
+def _has_begin(line: str) -> bool:
+    """A BEGIN on the line: its finding reads the key material on the lines below it (even when an
+    END follows on the same line), so an edit below must rescan it."""
+    return _BEGIN.search(line) is not None
+
+
 def widen(lines: Sequence[str], first: int, last: int) -> tuple[int, int]:
     """Extend ``first..last`` to the PEM block an edit may have touched (opened, closed or changed).
 
     Mirrors ``find_private_keys``: a block runs from a BEGIN to the first line below it that
-    names a private key, and ends at an END anywhere on that line. So above, what counts is the
-    *last* marker of a line (``-----END ...----- -----BEGIN ...-----`` opens a block); below,
-    any END on the line.
+    names a private key, and ends at an END anywhere on that line. So above, the nearest line naming
+    a private key counts if it has a BEGIN at all (its finding reads the material below it, even
+    when an END closes it on the same line); below, any END on the line.
     """
     for number in range(first - 1, max(first - MAX_BLOCK_LINES, 0) - 1, -1):
         if "PRIVATE KEY" in lines[number]:
-            markers = _MARKER.findall(lines[number])
-            if markers:
-                if markers[-1] == "BEGIN":
-                    first = number
-                break
+            if _has_begin(lines[number]):
+                first = number
+            break  # as in find_private_keys, a block stops at the first line naming a private key
     for number in range(last + 1, min(last + MAX_BLOCK_LINES, len(lines))):
         if "PRIVATE KEY" in lines[number]:
             if _MARKER.search(lines[number]):
