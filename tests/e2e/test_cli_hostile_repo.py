@@ -146,7 +146,9 @@ def test_parallel_runs_share_the_cache_safely(repo, cache):
     ]
     outputs = [p.communicate(timeout=120) for p in runs]
     assert all(json.loads(out)["summary"] if out else False for out, _ in outputs)
-    counts = {len(json.loads(out)["findings"]) for out, _ in outputs}
+    counts = {
+        len([f for f in json.loads(out)["findings"] if f["rule"].startswith("LG1")]) for out, _ in outputs
+    }
     assert counts == {6}
     again = run("check", ".", cwd=repo, cache=cache)
     assert "30 from cache" in again.stdout or "31 from cache" in again.stdout

@@ -62,19 +62,48 @@ def invalid_glob(glob: str) -> str | None:
     return None
 
 
+class _Spec:
+    """A compiled spec whose matching accepts any path string: a file name that is not UTF-8 arrives
+    with surrogate escapes (``caf`` + U+DCE9 + ``.py``), which RE2 cannot encode; it is matched with U+FFFD
+    there instead (a glob naming those bytes could not be written in a UTF-8 config anyway)."""
+
+    __slots__ = ("spec",)
+
+    def __init__(self, spec: pathspec.PathSpec) -> None:
+        self.spec = spec
+
+    def match_file(self, path: str) -> bool:
+        return self.spec.match_file(_encodable(path))
+
+    def check_file(self, path: str):  # noqa: ANN201 - pathspec's CheckResult
+        return self.spec.check_file(_encodable(path))
+
+    @property
+    def patterns(self):  # noqa: ANN201
+        return self.spec.patterns
+
+
+def _encodable(path: str) -> str:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return path
+
+
 @functools.lru_cache(maxsize=64)
-def _compiled(patterns: tuple[str, ...], gitignore: bool) -> pathspec.PathSpec:
+def _compiled(patterns: tuple[str, ...], gitignore: bool) -> _Spec:
     if gitignore:
-        return pathspec.GitIgnoreSpec.from_lines(patterns, backend=BACKEND)
-    return pathspec.PathSpec.from_lines("gitignore", patterns, backend=BACKEND)
+        return _Spec(pathspec.GitIgnoreSpec.from_lines(patterns, backend=BACKEND))
+    return _Spec(pathspec.PathSpec.from_lines("gitignore", patterns, backend=BACKEND))
 
 
-def exclude_spec(patterns: Iterable[str]) -> pathspec.PathSpec:
+def exclude_spec(patterns: Iterable[str]) -> _Spec:
     """One spec for ``exclude`` globs (already validated by the configuration)."""
     return _compiled(tuple(p for p in patterns if invalid_glob(p) is None), False)
 
 
-def gitignore_spec(lines: Iterable[str]) -> pathspec.PathSpec:
+def gitignore_spec(lines: Iterable[str]) -> _Spec:
     """A ``.gitignore`` file's spec with git's semantics (last match wins, ``!`` re-includes).
 
     Lines git itself would reject are dropped one by one, so one bad line does not cost the file.

@@ -25,8 +25,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-import pathspec
-
 from landguard.engine.findings import Finding, Severity
 from landguard.engine.globs import exclude_spec
 
@@ -124,7 +122,7 @@ def action_for(rule_id: str, overrides: tuple[tuple[str, str], ...] = ()) -> str
 
 
 @functools.lru_cache(maxsize=16)
-def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
+def _spec(patterns: tuple[str, ...]):  # noqa: ANN202 - a globs._Spec
     # Test globs are repository input (pyproject.toml): matched in linear time, as `exclude` is.
     return exclude_spec(patterns)
 

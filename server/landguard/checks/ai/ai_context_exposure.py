@@ -53,6 +53,7 @@ import pathspec
 
 from landguard.engine.config import Config
 from landguard.engine.document import Document
+from landguard.engine.files import display_path
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, Span, TextEdit
 from landguard.engine.registry import FindingsCheck, Rule
 
@@ -248,14 +249,14 @@ def exposure_finding(document: Document, file: Path, pattern: str, config: Confi
     if not present:
         targets = [root / name for name in DEFAULT_IGNORE_FILES]
         message = (
-            f"`{file.name}` {what} and no AI assistant's ignore file excludes it: Cursor, Copilot, Gemini "
+            f"`{display_path(file.name)}` {what} and no AI assistant's ignore file excludes it: Cursor, Copilot, Gemini "
             "and others may read it into their prompts"
         )
     else:
         # Each configured tool that still reads the file gets the pattern in its nearest ignore file.
         targets = [p.path for p in leaking.values()]
         tools = ", ".join(f"{p.path.name} ({p.tool})" for p in leaking.values())
-        message = f"`{file.name}` {what} and is not excluded by {tools}: that assistant may read it into its prompts"
+        message = f"`{display_path(file.name)}` {what} and is not excluded by {tools}: that assistant may read it into its prompts"
     edits = tuple(_append_edit(target, written, root) for target in targets)
     names = ", ".join(t.name for t in targets)
     fix = Fix(f"Exclude it from AI assistants ({names})", edits, preferred=True)
