@@ -5,7 +5,10 @@ Flags `logging.debug/info/warning/error/exception/critical/log(...)` and the sam
 logger (`logger = logging.getLogger(...)`, Flask's `app.logger`, any receiver named like a log:
 `log`, `self.logger`, `LOGGER`) when data from a web request reaches the message or its
 arguments (the sinks of kind `log` in `data/models/python.toml`), followed by the dataflow core
-through variables, formatting, branches and same-file helpers. Values passed through `int()`,
+through variables, formatting, branches and same-file helpers. Only the request's text itself
+counts: what an unmodelled call made of it (a verified token's claims, a model object) and
+parameters the framework fills (`Depends(current_user)`) do not. Values passed through `int()`,
+`secure_filename()`,
 `float()`, `uuid.UUID()` or another sanitizer of every kind are not flagged. (A
 `.replace("\\n", "")` on the way is not recognised: say why with a suppression comment, or log
 `repr(value)` / `%r`, which escapes line breaks.)
@@ -78,6 +81,7 @@ class LogInjectionCheck(web.RequestSinkRule):
             arguments = arguments[1:]  # the level
         if not arguments:
             return
+        injected = web.injected_parameters(flow.scope) if flow.scope.type == "function_definition" else ()
         message = arguments[0]
         message_text = py.literal_string_value(message)
         for position, value in enumerate(arguments):
@@ -90,7 +94,11 @@ class LogInjectionCheck(web.RequestSinkRule):
                 and "%s" not in message_text
             ):
                 return  # every argument is written as repr()
-            if web.request_taint(value, flow, imports, self.kind) == web.Taint.REQUEST:
+            if py.unparenthesize(value).type == "identifier" and py.text(value) in injected:
+                continue  # filled by the framework (`Depends(current_user)`), not by the client
+            # Only the request's text itself: what an unmodelled call made of it (a decoded JWT's
+            # claims, a model object built from a form) is not assumed to carry line breaks.
+            if web.request_taint(value, flow, imports, self.kind, direct=True) == web.Taint.REQUEST:
                 yield self.report(call, name, value, document)
                 return
 
