@@ -788,6 +788,9 @@ def taint(
     return taint_of_value(value, kind, direct=direct)
 
 
+_UNTRUSTED_STRENGTHS = frozenset({REQUEST_STRENGTH, PARAMETER_STRENGTH, LOCAL_STRENGTH})
+
+
 def taint_of_value(value: Value, kind: str = ALL_KINDS, *, direct: bool = False) -> Taint:
     labels = value.labels_for(kind)
     if direct:
@@ -799,7 +802,10 @@ def taint_of_value(value: Value, kind: str = ALL_KINDS, *, direct: bool = False)
         return Taint.PARAMETER
     if LOCAL_STRENGTH in strengths:
         return Taint.LOCAL
-    if value.is_const or not value.all_labels():
+    # Labels of other strengths (``weak-random``: where a value is guessable, not who controls it)
+    # say nothing about untrusted data.
+    untrusted = [label for label in value.all_labels() if label.strength in _UNTRUSTED_STRENGTHS]
+    if value.is_const or not untrusted:
         return Taint.LITERAL if value.is_const else Taint.UNKNOWN
     return Taint.LITERAL  # every label was sanitized for this kind
 

@@ -8,7 +8,12 @@ Flags
   not a literal and not escaped (`escape(...)`, `conditional_escape(...)`, `bleach.clean(...)`);
 - Django's `format_html` whose format string is not a literal (it escapes only the arguments);
 - a route handler or view that returns HTML built with an f-string, `%`, `.format()` or `+`
-  from request data (directly, or through `make_response`, `HttpResponse`, `HTMLResponse`).
+  from request data (directly, or through `make_response`, `HttpResponse`, `HTMLResponse`);
+- a response that is HTML by default carrying request data, with or without a tag in sight:
+  a string returned by a Flask, Quart or Bottle route, Django's `HttpResponse(...)` and
+  Flask's `make_response(...)` / `Response(...)` without a non-HTML `content_type` /
+  `mimetype` (`text/plain`, `application/json`). FastAPI's returned strings are JSON and
+  aiohttp's `text=` is `text/plain`: neither is flagged.
 
 Confidence is high when the value comes from the web request, medium when the HTML is built
 from variables, low for a variable whose origin is unknown.
@@ -53,6 +58,7 @@ from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
+from landguard.dataflow.values import REQUEST
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
@@ -106,8 +112,6 @@ class CrossSiteScriptingCheck(py.CallRule):
             yield finding
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
-        if _HTML_BYTES.search(document.source, unit.start_byte, unit.end_byte) is None:
-            return ()
         return self._check_returns(unit, document, context)
 
     def _check_call(
@@ -148,7 +152,9 @@ class CrossSiteScriptingCheck(py.CallRule):
         )
 
     def _check_returns(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
-        outputs: list[tuple[Node, Node, Node]] = []  # (where to report, the HTML value, its function)
+        has_tag = _HTML_BYTES.search(document.source, unit.start_byte, unit.end_byte) is not None
+        # (where to report, the HTML value, its function, the response call or None for a return)
+        outputs: list[tuple[Node, Node, Node, Node | None]] = []
         for statement in py.unit_nodes(unit, "return_statement", context):
             value = next((c for c in statement.named_children if c.type != "comment"), None)
             if value is None:
@@ -156,31 +162,147 @@ class CrossSiteScriptingCheck(py.CallRule):
             value = py.unparenthesize(value)
             if value.type in ("tuple", "expression_list") and value.named_child_count:
                 value = value.named_children[0]
-            if value.type != "call":
-                outputs.append((statement, value, py.scope_of(statement, unit)))
+            if value.type != "call" or py.callee_attribute(value) not in _RESPONSE_CALLS:
+                outputs.append((statement, value, py.scope_of(statement, unit), None))
         for call in py.unit_calls(unit, context):
             if py.callee_attribute(call) in _RESPONSE_CALLS:
                 value = py.argument(call, 0, "content")
                 if value is not None:
-                    outputs.append((call, value, py.scope_of(call, unit)))
-        for where, value, scope in outputs:
+                    outputs.append((call, value, py.scope_of(call, unit), call))
+        for where, value, scope, response in outputs:
             if scope.type != "function_definition" or not _is_view(scope):
                 continue
             flow = py.function_flow(scope, context)
-            build = py.string_building(value, flow)
-            if build is None or not _HTML_TAG.search(build.literal_text):
-                continue
             imports = py.scope_imports(where, document, context)
-            if any(
-                web.request_taint(part, flow, imports, KIND) == web.Taint.REQUEST
-                for part in build.dynamic_parts
-            ):
-                yield RULE.finding(
-                    document.node_span(where),
-                    "HTML built from request data is returned without escaping; escape the values "
-                    "(markupsafe.escape) or render an autoescaped template",
-                    confidence=Confidence.HIGH,
-                )
+            build = py.string_building(value, flow) if has_tag else None
+            if build is not None and _HTML_TAG.search(build.literal_text):
+                if any(
+                    web.request_taint(part, flow, imports, KIND) == web.Taint.REQUEST
+                    for part in build.dynamic_parts
+                ):
+                    yield RULE.finding(
+                        document.node_span(where),
+                        "HTML built from request data is returned without escaping; escape the values "
+                        "(markupsafe.escape) or render an autoescaped template",
+                        confidence=Confidence.HIGH,
+                    )
+                continue
+            if not _html_by_default(scope, response, imports) or not _text_as_is(value, flow):
+                continue
+            if web.request_taint(value, flow, imports, KIND, direct=True) != web.Taint.REQUEST:
+                continue
+            if _only_typed_path_parameters(value, flow, scope):
+                continue
+            what = (
+                "returned by the route" if response is None else f"sent by `{py.callee_attribute(response)}`"
+            )
+            yield RULE.finding(
+                document.node_span(where),
+                f"request data is {what} without escaping, in a response that is HTML by default; "
+                "escape it (markupsafe.escape), render an autoescaped template, or send it as "
+                "text/plain or JSON",
+                confidence=Confidence.HIGH,
+            )
+
+
+# Calls whose result is still the text they read: request accessors and string methods.
+_TEXT_CALLS = frozenset(
+    {
+        "get", "getlist", "get_data", "str", "format", "join", "replace", "strip", "lstrip", "rstrip",
+        "lower", "upper", "title", "capitalize", "casefold", "swapcase", "decode", "removeprefix",
+        "removesuffix", "center", "ljust", "rjust", "zfill",
+    }
+)  # fmt: skip
+_CONTAINERS = frozenset(
+    {"dictionary", "list", "dictionary_comprehension", "list_comprehension", "tuple", "set"}
+)
+
+
+def _text_as_is(value: Node, flow: py.Flow) -> bool:
+    """The value sent is the request's text itself (possibly reshaped as a string), not a dict or
+    list (which Flask sends as JSON) and not what some call made of it (a file's contents)."""
+    for resolved in py.resolve(value, flow):
+        resolved = py.unparenthesize(resolved)
+        if resolved.type in _CONTAINERS:
+            return False
+        if resolved.type == "call" and py.callee_attribute(resolved) not in _TEXT_CALLS:
+            return False
+    return True
+
+
+# Frameworks whose route return value (a str) is sent as text/html.
+_HTML_RETURN_FRAMEWORKS = ("flask", "quart", "bottle")
+# Response classes whose content is text/html unless a content type says otherwise.
+_HTML_RESPONSES = frozenset(
+    {
+        "django.http.HttpResponse",
+        "django.http.response.HttpResponse",
+        "flask.make_response",
+        "flask.Response",
+        "quart.make_response",
+        "quart.Response",
+        "werkzeug.Response",
+        "werkzeug.wrappers.Response",
+        "starlette.responses.HTMLResponse",
+        "fastapi.responses.HTMLResponse",
+    }
+)
+_CONTENT_TYPE_KEYWORDS = ("content_type", "mimetype", "media_type", "headers")
+
+
+# A route proper (`@app.route(...)`, `@bp.get(...)`, bottle's `@route(...)`), not `@app.after_request`.
+_ROUTE = re.compile(r"^@\s*(?:[\w.]+\.)?(?:route|get|post|put|patch|delete)\s*\(")
+
+
+def _routed(function: Node) -> bool:
+    parent = function.parent
+    if parent is None or parent.type != "decorated_definition":
+        return False
+    return any(_ROUTE.match(py.text(d)) for d in parent.children if d.type == "decorator")
+
+
+# Route converters whose values cannot hold markup: `<int:page>`, `<uuid:id>`.
+_TYPED_CONVERTER = re.compile(r"<\s*(?:int|float|uuid)\s*:\s*(\w+)\s*>")
+
+
+def _only_typed_path_parameters(value: Node, flow: py.Flow, function: Node) -> bool:
+    """Every piece of request data in ``value`` is a route parameter with a numeric or UUID converter."""
+    parent = function.parent
+    if parent is None or parent.type != "decorated_definition" or flow.dataflow is None:
+        return False
+    typed = {
+        f"param:{name}"
+        for d in parent.children
+        if d.type == "decorator"
+        for name in _TYPED_CONVERTER.findall(py.text(d))
+    }
+    data = flow.dataflow.value_of(value)
+    if not typed or data is None:
+        return False
+    labels = [label for label in data.labels_for(KIND) if label.strength == REQUEST and not label.indirect]
+    return bool(labels) and all(label.source in typed for label in labels)
+
+
+def _html_by_default(function: Node, response: Node | None, imports: dict[str, str]) -> bool:
+    """What the view sends is HTML unless it says otherwise (and here it does not)."""
+    if response is None:
+        modules = {qualified.split(".", 1)[0] for qualified in imports.values()}
+        return (
+            _routed(function)
+            and any(m in modules for m in _HTML_RETURN_FRAMEWORKS)
+            and not modules & {"fastapi", "starlette", "litestar", "sanic", "aiohttp"}
+        )
+    qualified = py.qualified_call_name(response, imports)
+    if qualified not in _HTML_RESPONSES:
+        return False
+    for keyword in _CONTENT_TYPE_KEYWORDS:
+        given = py.keyword_arg(response, keyword)
+        if given is not None:
+            text = py.literal_string_value(given)
+            return text is not None and "html" in text.lower()
+    if len(py.positional_args(response)) > 1 and "make_response" not in qualified:
+        return False  # Flask/Django's second positional is the status / content type: not guessed at
+    return True
 
 
 def _is_constant_name(node: Node) -> bool:

@@ -7,6 +7,17 @@ dictionary key it goes into, or the function it is in, is named like a token, pa
 salt, nonce, OTP/PIN, session id, CSRF or reset/verification code. A dice roll or a shuffled
 playlist is not flagged.
 
+It also follows the value, whatever its variables are called, through assignments, `str()`,
+formatting, joins and same-file helpers (the dataflow core; the `random.*` sources have strength
+`weak-random` in `data/models/python_random.toml`) to where a secret is needed (sinks of kind
+`secret`): the value of a session or token cookie (`set_cookie`), a MAC, JWT or itsdangerous key
+(`hmac.new`, `jwt.encode`, `URLSafeTimedSerializer`), a cipher key, IV or nonce (PyCryptodome,
+`cryptography`), a password that is set or hashed (`user.set_password`, `make_password`,
+`generate_password_hash`, `bcrypt.hashpw`), and a store into an attribute or key named like a
+secret (`user.reset_code = ...`, `session["csrf_token"] = ...`, `app.config["SECRET_KEY"] = ...`).
+A value passed through `int()` or `float()` is a number the core no longer follows: wrap the
+result instead (`str(random.randint(...))`).
+
 ## Why is this bad?
 `random` is a Mersenne Twister: fast and statistically fine, but predictable. After observing
 624 outputs (or fewer, with a guessable seed) an attacker reconstructs its state and predicts
@@ -42,6 +53,9 @@ import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.checks.python import _web as web
+from landguard.dataflow.interpret import SinkHit
+from landguard.dataflow.values import Label
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
@@ -71,6 +85,16 @@ _SECRET_NAME = re.compile(
 )
 
 
+# The strength of the `random.*` sources and the sink kind of the places that need a secret.
+WEAK_RANDOM = "weak-random"
+SECRET_KIND = "secret"  # noqa: S105 - a sink kind, not a password
+
+
+def _secret_purpose(call: Node, unit: Node) -> str | None:
+    """The secret-like name the call's value goes into (variable, keyword, key, function)."""
+    return next((n for n in py.context_names(call, unit) if _SECRET_NAME.search(n)), None)
+
+
 class WeakRandomnessCheck(py.CallRule):
     rule = RULE
     callee_names = _FUNCTIONS
@@ -81,8 +105,7 @@ class WeakRandomnessCheck(py.CallRule):
         module, _, function = name.rpartition(".")
         if module != "random" or function not in _FUNCTIONS:
             return
-        names = py.context_names(call, unit)
-        purpose = next((n for n in names if _SECRET_NAME.search(n)), None)
+        purpose = _secret_purpose(call, unit)
         if purpose is None:
             return
         fixes = []
@@ -96,6 +119,83 @@ class WeakRandomnessCheck(py.CallRule):
             confidence=Confidence.MEDIUM,
             fixes=fixes,
         )
+
+    def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
+        """Random values that reach a place needing a secret, whatever the variables are called."""
+        imports = py.module_imports(document, context)
+        if not any(q == "random" or q.startswith("random.") for q in imports.values()):
+            return  # no `random` in this file: no weak-random source (helpers are same-file)
+        dataflow = py.python_dataflow(unit, context)
+        reported: set[int] = set()
+        for facts in dataflow.unit_facts(unit):
+            for hit in facts.sink_hits(SECRET_KIND, strengths=(WEAK_RANDOM,)):
+                destination = _sink_destination(hit)
+                if destination is not None and hit.call.node is not None:
+                    yield from self._report(
+                        hit.labels, destination, hit.call.node, unit, document, context, reported
+                    )
+            for store in facts.stores:
+                if store.target.node is None:
+                    continue
+                key = store.key.const if store.key is not None and store.key.is_const else None
+                where = store.name if store.name is not None else key if isinstance(key, str) else None
+                if where is None or not _SECRET_NAME.search(where):
+                    continue
+                labels = [
+                    label for label in store.value.labels_for(SECRET_KIND) if label.strength == WEAK_RANDOM
+                ]
+                if labels:
+                    destination = f"is stored in `{py.text(store.target.node)}`"
+                    yield from self._report(
+                        labels, destination, store.target.node, unit, document, context, reported
+                    )
+
+    def _report(
+        self,
+        labels: Iterable[Label],
+        destination: str,
+        at: Node,
+        unit: Node,
+        document: Document,
+        context: CheckContext,
+        reported: set[int],
+    ) -> Iterable[Finding]:
+        for label in labels:
+            origin = label.origin
+            function = label.source.rsplit(".", 1)[-1]
+            inside = isinstance(origin, Node) and unit.start_byte <= origin.start_byte < unit.end_byte
+            if inside and origin.type == "call" and _secret_purpose(origin, unit) is not None:
+                continue  # already reported by its name (check_call)
+            where = origin if inside and origin.type == "call" else at
+            if where.id in reported:
+                continue
+            reported.add(where.id)
+            fixes = []
+            if where is origin:
+                fix = _secrets_fix(origin, function, document, py.scope_imports(origin, document, context))
+                if fix is not None:
+                    fixes.append(fix)
+            via = f" (through {', '.join(f'`{name}`' for name in label.path)})" if label.path else ""
+            yield RULE.finding(
+                document.node_span(where),
+                f"`random.{function}` is predictable, but its value{via} {destination}, which needs a "
+                "secret; use the `secrets` module",
+                confidence=Confidence.HIGH,
+                fixes=fixes,
+            )
+
+
+def _sink_destination(hit: SinkHit) -> str | None:
+    """Words for where the value went; None for a cookie whose name says it is no credential."""
+    call = hit.call.node
+    sink = hit.sink.name or hit.sink.method
+    if hit.sink.method in web.COOKIE_SETTERS:
+        name_node = py.argument(call, 0, "key") if call is not None else None
+        name = py.literal_string_value(name_node) if name_node is not None else None
+        if name is not None and web.sensitive_cookie_call(call) is None:
+            return None  # a theme or an A/B bucket: nothing to guess
+        return f"becomes the value of cookie `{name}`" if name else "becomes a cookie's value"
+    return f"is passed to `{sink}`"
 
 
 def _replacement(call: Node, function: str, secrets_name: str, editor: StatementEditor, target: cst.Call):

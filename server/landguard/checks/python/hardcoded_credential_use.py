@@ -1,0 +1,239 @@
+"""Hardcoded credential in code: a literal password compared against, or handed to a login.
+
+## What it does
+Flags a string literal that the code uses as a credential, where the secrets rules (LG1xx), which
+read assignments and skip common words, do not:
+- a comparison of something named like a password, secret or token with a literal
+  (`if password == "admin":`, `request.form["token"] != "letmein"`,
+  `hmac.compare_digest(api_key, "k3y…")`) — a backdoor every reader of the code can use;
+- HTTP basic/digest credentials given as literals: `auth=("user", "…")` on any call
+  (`requests.get`, `httpx.Client`, `aiohttp.ClientSession`), `HTTPBasicAuth("user", "…")`,
+  `HTTPDigestAuth`, `aiohttp.BasicAuth`, `httpx.BasicAuth`;
+- a password keyword argument with a weak literal the secrets rules leave alone as a common
+  word (`pymysql.connect(user="root", password="root")`, `login(pwd="admin123")`).
+
+Messages show the value masked. It stays quiet on empty strings, masks and templates (`"***"`,
+`"<password>"`, `"${DB_PASSWORD}"`, `"your-password-here"`, `"changeme"`), on `assert`s and in
+test files and test functions (fixtures compare against literals on purpose), and on names
+about a secret rather than the secret (`password_hash`, `token_type`). The quick fix reads the
+value from an environment variable instead (`os.environ["ADMIN_PASSWORD"]`).
+
+## Why is this bad?
+A credential in the source is known to everyone who can read the code or its history, is the
+same in every installation, and cannot be changed without a release: default and backdoor
+passwords like these are the first thing an attacker tries.
+
+## Example
+```python
+def check_admin(password):
+    return password == "admin123"
+
+requests.get(url, auth=("deploy", "Tr0ub4dor&3"))
+```
+
+## Use instead
+```python
+def check_admin(password):
+    return hmac.compare_digest(password, os.environ["ADMIN_PASSWORD"])
+
+requests.get(url, auth=("deploy", os.environ["DEPLOY_PASSWORD"]))
+```
+Better still, compare a salted hash (`check_password_hash`) or use the framework's login.
+
+## References
+- [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
+- [CWE-259: Use of Hard-coded Password](https://cwe.mitre.org/data/definitions/259.html)
+- [CWE-1392: Use of Default Credentials](https://cwe.mitre.org/data/definitions/1392.html)
+- Bandit B105/B106 (comparison and argument forms); Ruff S105/S106
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tree_sitter import Node
+
+from landguard.checks.python import _support as py
+from landguard.checks.python import _web as web
+from landguard.checks.secrets.heuristics import env_var_name, is_not_a_secret_value, names_a_password
+from landguard.engine.document import Document
+from landguard.engine.findings import Confidence, Finding, Severity, Span, mask_secret
+from landguard.engine.registry import CheckContext, Rule
+from landguard.fixes.secrets import env_lookup_fix
+
+RULE = Rule(
+    id="LG237",
+    name="hardcoded-credential-use",
+    title="Literal password compared against or passed as a login",
+    severity=Severity.WARNING,
+    confidence=Confidence.MEDIUM,
+    cwe=(798, 259),
+    docs=__doc__,
+    languages=py.PYTHON,
+)
+
+_AUTH_CLASSES = frozenset(
+    {
+        "requests.auth.HTTPBasicAuth",
+        "requests.auth.HTTPDigestAuth",
+        "requests.auth.HTTPProxyAuth",
+        "requests.HTTPBasicAuth",
+        "aiohttp.BasicAuth",
+        "aiohttp.helpers.BasicAuth",
+        "httpx.BasicAuth",
+        "httpx.DigestAuth",
+    }
+)
+_COMPARE = frozenset({"compare_digest"})
+# Not a credential: masks, templates and made-up values.
+_NOT_A_VALUE = re.compile(
+    r"^[*x.#?\-_ ]*$|[<>]|\$\{|\{\{|%\(|\{[a-z_]*\}|your[_\- ]|example|dummy|placeholder|changeme|"
+    r"redacted|\bfake\b|sample|<.*>",
+    re.I,
+)
+# Test code: test files and folders (sample code under `fixtures/` is what a test checks, not a test).
+_TEST_FILE = re.compile(r"(?:^|[/\\])(?:test_[^/\\]*|tests|[^/\\]*_tests?|conftest)\.py$")
+_TEST_FOLDER = re.compile(r"(?:^|[/\\])(?:tests?|testing)[/\\]")
+_FIXTURE_FOLDER = re.compile(r"(?:^|[/\\])fixtures[/\\]")
+# Names that hold a password or key (a lexer's `token` or a `csrf_token` is compared with words).
+_CREDENTIAL_NAME = re.compile(r"(?:^|_)(?:secret|(?:api|access|secret|private|auth|master)_?key)$", re.I)
+
+
+def _credential_value(node: Node | None) -> str | None:
+    """The value of a plain string literal that can be a credential; None for anything else."""
+    if node is None:
+        return None
+    node = py.unparenthesize(node)
+    if node.type != "string" or any(c.type == "interpolation" for c in node.children):
+        return None
+    value = py.literal_string_value(node)
+    if value is None or len(value.strip()) < 3 or _NOT_A_VALUE.search(value):
+        return None
+    return value
+
+
+def _content_span(document: Document, node: Node) -> Span | None:
+    content = next((c for c in py.unparenthesize(node).children if c.type == "string_content"), None)
+    return document.node_span(content) if content is not None else None
+
+
+def _secret_name(node: Node) -> str | None:
+    """The name that says ``node`` holds a secret: `password`, `user.password`, `form["token"]`."""
+    node = py.unparenthesize(node)
+    if node.type == "identifier":
+        name = py.text(node)
+    elif node.type == "attribute":
+        name = py.text(node.child_by_field_name("attribute"))
+    elif node.type == "subscript":
+        key = node.child_by_field_name("subscript")
+        name = py.literal_string_value(key) if key is not None else None
+    elif node.type == "call" and py.callee_attribute(node) == "get":
+        name = py.literal_string_value(py.argument(node, 0, None))  # form.get("password")
+    else:
+        return None
+    if not name or not web.is_secret_name(name):
+        return None
+    return name if names_a_password(name) or _CREDENTIAL_NAME.search(name) else None
+
+
+def _in_test(node: Node, document: Document) -> bool:
+    path = document.path or ""
+    if _TEST_FILE.search(path) or (_TEST_FOLDER.search(path) and not _FIXTURE_FOLDER.search(path)):
+        return True
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "assert_statement":
+            return True
+        if parent.type == "function_definition":
+            name = py.text(parent.child_by_field_name("name"))
+            if name.startswith(("test", "setUp")):
+                return True
+        if parent.type == "class_definition" and py.text(parent.child_by_field_name("name")).startswith(
+            "Test"
+        ):
+            return True
+        parent = parent.parent
+    return False
+
+
+class HardcodedCredentialUseCheck(py.CallRule):
+    rule = RULE
+    callee_names = frozenset(n.rsplit(".", 1)[-1] for n in _AUTH_CLASSES) | _COMPARE
+    unit_markers = (b"==", b"!=", b"auth", b"pass", b"pwd", b"compare_digest")
+
+    def check_call(
+        self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
+    ) -> Iterable[Finding]:
+        if _in_test(call, document):
+            return
+        if name in _AUTH_CLASSES:
+            value = py.argument(call, 1, "password")
+            secret = _credential_value(value)
+            if secret is not None and value is not None:
+                yield self._finding(
+                    document, value, secret, f"is the password of `{name.rsplit('.', 1)[-1]}`"
+                )
+        elif name.rsplit(".", 1)[-1] in _COMPARE:
+            positional = py.positional_args(call)
+            if len(positional) == 2:
+                yield from self._comparison(document, positional[0], positional[1])
+
+    def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
+        if _in_test(unit, document):
+            return
+        for comparison in py.unit_nodes(unit, "comparison_operator", context):
+            operators = [c for c in comparison.children if not c.is_named]
+            operands = comparison.named_children
+            if len(operands) != 2 or len(operators) != 1 or py.text(operators[0]) not in ("==", "!="):
+                continue
+            if not _in_test(comparison, document):
+                yield from self._comparison(document, operands[0], operands[1])
+        for argument in py.unit_nodes(unit, "keyword_argument", context):
+            if _in_test(argument, document):
+                continue
+            keyword = py.text(argument.child_by_field_name("name"))
+            value = argument.child_by_field_name("value")
+            if value is None:
+                continue
+            if keyword == "auth":
+                value = py.unparenthesize(value)
+                if value.type in ("tuple", "list") and value.named_child_count == 2:
+                    password = value.named_children[1]
+                    secret = _credential_value(password)
+                    if secret is not None:
+                        yield self._finding(document, password, secret, "is the password of `auth=`")
+            elif names_a_password(keyword) and web.is_secret_name(keyword):
+                secret = _credential_value(value)
+                # The secrets rules (LG104) report every value that is not a common word; the
+                # common words ("root", "admin123") are the weak defaults this rule adds.
+                if secret is not None and is_not_a_secret_value(secret) and argument.parent is not None:
+                    if argument.parent.type == "argument_list":
+                        yield self._finding(document, value, secret, f"is passed as `{keyword}=`", keyword)
+
+    def _comparison(self, document: Document, left: Node, right: Node) -> Iterable[Finding]:
+        for named, literal in ((left, right), (right, left)):
+            name = _secret_name(named)
+            secret = _credential_value(literal)
+            if name is not None and secret is not None:
+                yield self._finding(document, literal, secret, f"is compared with `{name}`", name)
+                return
+
+    def _finding(
+        self, document: Document, literal: Node, secret: str, how: str, name: str | None = None
+    ) -> Finding:
+        span = _content_span(document, literal)
+        fixes = []
+        if span is not None:
+            fix = env_lookup_fix(document, span, env_var_name(name, "APP_PASSWORD"))
+            if fix is not None:
+                fixes.append(fix)
+        return RULE.finding(
+            document.node_span(literal),
+            f"the literal credential {mask_secret(secret)} {how}: everyone with the code knows it; "
+            "read it from the environment or a secret store (and compare hashes)",
+            fixes=fixes,
+        )
+
+
+HANDLER = HardcodedCredentialUseCheck()
