@@ -41,7 +41,7 @@ from landguard.checks.python import _support as py
 from landguard.dataflow.models import Models, load_models
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding, Fix, Span, TextEdit
-from landguard.engine.registry import CheckContext
+from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import (
     StatementEditor,
     call_with_keyword,
@@ -400,3 +400,31 @@ def cookie_flag_fix(call: Node, document: Document, flag: str) -> Fix | None:
     editor.replace(target, call_with_keyword(target, flag, cst.Name("True")))
     edit = editor.text_edit()
     return Fix(f"Set {flag}=True", (edit,), preferred=True) if edit is not None else None
+
+
+class CookieFlagRule(py.CallRule):
+    """``set_cookie`` of a credential-like cookie without ``flag=True`` (one rule per flag)."""
+
+    callee_names = COOKIE_SETTERS
+
+    def __init__(self, rule: Rule, flag: str) -> None:
+        self.rule = rule  # type: ignore[misc]
+        self.flag = flag
+
+    def check_call(
+        self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
+    ) -> Iterable[Finding]:
+        if "." not in name:
+            return  # a bare function called set_cookie, not a response method
+        cookie = sensitive_cookie_call(call)
+        if cookie is None or py.has_star_args(call):
+            return
+        value = py.keyword_arg(call, self.flag)
+        if value is not None and not py.is_false(value):
+            return
+        fix = cookie_flag_fix(call, document, self.flag)
+        yield self.rule.finding(
+            document.node_span(call),
+            f"cookie `{cookie}` is set without {self.flag}=True",
+            fixes=[fix] if fix is not None else [],
+        )

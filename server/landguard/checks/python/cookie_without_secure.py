@@ -27,15 +27,10 @@ response.set_cookie("session_id", session_id, secure=True, httponly=True, samesi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from tree_sitter import Node
-
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
-from landguard.engine.document import Document
-from landguard.engine.findings import Confidence, Finding, Severity
-from landguard.engine.registry import CheckContext, Rule
+from landguard.engine.findings import Confidence, Severity
+from landguard.engine.registry import Rule
 
 RULE = Rule(
     id="LG234",
@@ -47,30 +42,4 @@ RULE = Rule(
     docs=__doc__,
     languages=py.PYTHON,
 )
-FLAG = "secure"
-
-
-class CookieFlagCheck(py.CallRule):
-    rule = RULE
-    callee_names = web.COOKIE_SETTERS
-
-    def check_call(
-        self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
-    ) -> Iterable[Finding]:
-        if "." not in name:
-            return  # a bare function called set_cookie, not a response method
-        cookie = web.sensitive_cookie_call(call)
-        if cookie is None or py.has_star_args(call):
-            return
-        value = py.keyword_arg(call, FLAG)
-        if value is not None and not py.is_false(value):
-            return
-        fix = web.cookie_flag_fix(call, document, FLAG)
-        yield RULE.finding(
-            document.node_span(call),
-            f"cookie `{cookie}` is set without {FLAG}=True",
-            fixes=[fix] if fix is not None else [],
-        )
-
-
-HANDLER = CookieFlagCheck()
+HANDLER = web.CookieFlagRule(RULE, "secure")
