@@ -25,7 +25,7 @@ lint: setup
 	$(BIN)/landguard check server/ --no-cache
 
 ## make package-check: build the sdist and wheel, `twine check` them, install the wheel in a fresh
-## venv as a user would (`pip install landguard-*.whl`) and run it there.
+## venv as a user would (`pip install landguard-*.whl`) and run it there, and with `pipx run`.
 DIST := build/dist
 FRESH_VENV := build/fresh-venv
 package-check: setup
@@ -38,6 +38,8 @@ package-check: setup
 	cd build && printf 'def load(t):\n    return eval(t)\n' \
 		| fresh-venv/bin/landguard check - --stdin-filename app.py --offline --fail-on never | grep -q LG203
 	cd build && fresh-venv/bin/landguard explain LG201 >/dev/null
+	# `pipx run` from the wheel, as a user without a checkout would run it (a private pipx home).
+	PIPX_HOME=build/pipx PIPX_BIN_DIR=build/pipx/bin $(BIN)/pipx run --spec $$(ls $(DIST)/*.whl) landguard --version
 
 ## make test: set up and run every test, lint included (editors too: Neovim, the VS Code extension).
 test: setup lint package-check editors-setup vscode-package
