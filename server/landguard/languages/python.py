@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import hashlib
 import re
 import weakref
 from collections.abc import Iterable, Iterator
@@ -1067,9 +1066,6 @@ class PythonFlow:
             return None
         return facts.values.get(node)
 
-    def summary_key(self) -> str:
-        return self.analysis.summary_key()
-
 
 def _innermost(functions: list[ir.Function], node: Node) -> ir.Function | None:
     best = None
@@ -1114,11 +1110,6 @@ def _top_level_definitions(root: Node) -> Iterator[tuple[Node, str, str | None]]
                     yield member, text(inner.child_by_field_name("name")), class_name
 
 
-def _called_keys(function: ir.Function, definitions: dict[str, Node]) -> set[str]:
-    """Keys of the file's functions that ``function`` calls (its summary depends on theirs)."""
-    return {callee for callee in function.extra.get("callees", ()) if callee in definitions}
-
-
 class _SummaryState:
     """A document's summary table, kept across analysis runs (see ``PythonFlow.prepare``)."""
 
@@ -1159,7 +1150,3 @@ _NAMES_QUERY = """
 (call function: [(identifier) @callee (attribute) @callee])
 (identifier) @name
 """
-
-
-def digest(value: object) -> str:
-    return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
