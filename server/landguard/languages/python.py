@@ -51,7 +51,8 @@ _ROUTE_DECORATOR = re.compile(
     r"^@\s*[\w.]+\.(?:get|post|put|patch|delete|head|options|route|api_route|websocket|api_view|view)\b|"
     r"^@\s*(?:api_view|require_http_methods|require_GET|require_POST|app\.\w+|router\.\w+)\b"
 )
-_INJECTED = re.compile(r"\b(?:Depends|Security|Inject|Provide)\s*\(")
+# Default values that mean "the framework fills this parameter" (FastAPI, dependency injectors).
+INJECTED = re.compile(r"\b(?:Depends|Security|Inject|Provide)\s*\(")
 _LAMBDA_HANDLER_NAMES = frozenset({"lambda_handler", "handler", "main"})
 _BINARY = frozenset({"+", "-", "*", "/", "//", "%"})
 _COMPARISON = frozenset({"==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not"})
@@ -304,7 +305,7 @@ class _Lowerer:
                 type_name = qualify(text(annotation).strip().strip("'\""), self.imports)
             elif name in ("request", "req"):
                 type_name = REQUEST_PARAMETER_TYPE
-            injected = default is not None and _INJECTED.search(text(default)) is not None
+            injected = default is not None and INJECTED.search(text(default)) is not None
             if route and not injected and kind not in ("list_splat_pattern", "dictionary_splat_pattern"):
                 if type_name is None or not _is_framework_object(type_name):
                     tags.add("route")

@@ -53,11 +53,11 @@ Dataflow (inside the enclosing function, or the unit for module-level code)
     assignment it came through (``None`` when inline), ``.literal_text`` the literal parts.
     ``variable_only_feeds(arg, build, flow, context)``: the variable is assigned once and read
     only at ``arg`` (so a fix may rewrite the assignment and the call together).
-    ``taint(node, flow, imports) -> Taint``: ``REQUEST`` for data from a web request (Flask
-    ``request.args/form/values/json/cookies/headers/files/data/get_json()``, Django
-    ``request.GET/POST/COOKIES/META/body/headers/FILES``, FastAPI and other route-handler
-    parameters), ``PARAMETER`` for a function parameter, ``LITERAL``, or ``UNKNOWN`` (ordered:
-    ``max`` of two taints is the stronger). ``is_route_handler(function)``: decorated with
+    ``taint(node, flow, imports, kind) -> Taint``: what the dataflow core says reaches ``node``
+    for a sink of ``kind``: ``REQUEST`` (a source model row: web request, event payload),
+    ``PARAMETER`` (the function's caller), ``LOCAL`` (argv, stdin), ``LITERAL`` (a constant, or
+    sanitized for the kind) or ``UNKNOWN`` (no evidence). Sources and sanitizers are rows of
+    ``data/models/python*.toml``. ``is_route_handler(function)`` (from the adapter): decorated with
     ``@app.get`` / ``@router.post`` / ``@app.route`` / ``@api_view`` ...
 
 Units and traversal
@@ -89,7 +89,6 @@ Rules
 from __future__ import annotations
 
 import ast
-import builtins
 import enum
 import functools
 import logging
@@ -116,11 +115,12 @@ from landguard.languages.python import (
     collect_imports,
     record_definition,
     record_imports,
+    text,
 )
+from landguard.languages.python import is_route_handler as is_route_handler  # part of this module's API
 
 log = logging.getLogger("landguard.checks.python")
 
-_BUILTIN_NAMES = frozenset(dir(builtins))
 PYTHON = frozenset({"python"})
 
 
@@ -132,13 +132,6 @@ class ImportMap(dict):
 
 
 # ---------------------------------------------------------------------------------------- imports
-
-
-def text(node: Node | None) -> str:
-    if node is None:
-        return ""
-    raw = node.text
-    return raw.decode("utf-8", errors="replace") if raw is not None else ""
 
 
 # Import resolution lives in the adapter (landguard/languages/python.py); the rules share it.
@@ -723,41 +716,6 @@ class Taint(enum.IntEnum):
     REQUEST = 4
 
 
-_FLASK_SOURCES = frozenset(
-    {"args", "form", "values", "json", "cookies", "headers", "files", "data", "get_json"}
-)
-_DJANGO_SOURCES = frozenset(
-    {"GET", "POST", "COOKIES", "META", "body", "headers", "FILES", "data", "query_params"}
-)
-_ROUTE_DECORATOR = re.compile(
-    r"^@\s*[\w.]+\.(?:get|post|put|patch|delete|head|options|route|api_route|websocket|api_view|view)\b|"
-    r"^@\s*(?:api_view|require_http_methods|require_GET|require_POST|app\.\w+|router\.\w+)\b"
-)
-_TAINT_SKIP_PARAMETERS = frozenset({"self", "cls"})
-
-
-def is_route_handler(function: Node) -> bool:
-    """A web framework route handler (decorated with @app.get / @router.post / @app.route ...)."""
-    parent = function.parent
-    if parent is None or parent.type != "decorated_definition":
-        return False
-    return any(_ROUTE_DECORATOR.match(text(d)) for d in parent.children if d.type == "decorator")
-
-
-def _request_source(node: Node, imports: dict[str, str], flow: Flow | None) -> bool:
-    """``request.args`` / ``request.GET`` / ``request.get_json()`` and anything reading from them."""
-    if node.type == "attribute":
-        obj = node.child_by_field_name("object")
-        attribute = text(node.child_by_field_name("attribute"))
-        if obj is not None and obj.type == "identifier":
-            base = text(obj)
-            qualified = imports.get(base, base)
-            is_request = qualified in ("flask.request", "quart.request") or base in ("request", "req")
-            if is_request and (attribute in _FLASK_SOURCES or attribute in _DJANGO_SOURCES):
-                return True
-    return False
-
-
 def taint(
     node: Node | None,
     flow: Flow | None,
@@ -781,7 +739,7 @@ def taint(
         return Taint.LITERAL
     dataflow = flow.dataflow if flow is not None else None
     if dataflow is None:
-        return Taint.REQUEST if _request_source(node, imports, None) else Taint.UNKNOWN
+        return Taint.UNKNOWN  # no scope to follow it in: no evidence
     value = dataflow.value_of(node)
     if value is None:
         return Taint.UNKNOWN

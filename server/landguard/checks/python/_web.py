@@ -49,6 +49,7 @@ from landguard.fixes.python_fixes import (
     parse_expression,
     starts_line,
 )
+from landguard.languages.python import INJECTED as _INJECTED
 
 Taint = py.Taint
 
@@ -65,9 +66,6 @@ def request_taint(
     """Where the data in ``node`` comes from, for a sink of ``kind`` (see ``_support.taint``):
     sanitizers of that kind (``data/models/python*.toml``) on the way make it clean."""
     return py.taint(node, flow, imports, kind, direct=direct)
-
-
-_INJECTED = re.compile(r"\b(?:Depends|Security|Inject|Provide)\s*\(")
 
 
 def injected_parameters(function: Node) -> frozenset[str]:
