@@ -6,7 +6,7 @@ whether the function checks the value before using it (``is_relative_to``, a ``n
 comparison). Everything here is cheap and works on one scope at a time.
 
 API
-    ``request_taint(node, flow, imports, kind) -> Taint``: ``_support.taint`` for a sink of ``kind``:
+    ``py.taint(node, flow, imports, kind) -> Taint``: ``_support.taint`` for a sink of ``kind``:
         the dataflow core decides, with the sources, sanitizers and guards of ``data/models/python*.toml``.
     ``RequestSinkRule``: a ``CallRule`` for "request data reaches this sink" rules (path traversal,
         SSRF, open redirect): set ``kind`` (its sinks are the model rows of that kind) and ``guard``
@@ -60,14 +60,6 @@ def call_info(
     return py.function_flow(py.scope_of(call, unit), context), py.scope_imports(call, document, context)
 
 
-def request_taint(
-    node: Node | None, flow: py.Flow | None, imports: dict[str, str], kind: str, *, direct: bool = False
-) -> Taint:
-    """Where the data in ``node`` comes from, for a sink of ``kind`` (see ``_support.taint``):
-    sanitizers of that kind (``data/models/python*.toml``) on the way make it clean."""
-    return py.taint(node, flow, imports, kind, direct=direct)
-
-
 def injected_parameters(function: Node) -> frozenset[str]:
     """Route parameters filled by the framework (FastAPI ``Depends(...)``), not by the client."""
     parameters = function.child_by_field_name("parameters")
@@ -95,11 +87,11 @@ def url_head_from_request(node: Node, flow: py.Flow, imports: dict[str, str], ki
     """
     values = py.resolve(node, flow)
     if len(values) != 1:
-        return request_taint(node, flow, imports, kind, direct=True) == Taint.REQUEST
+        return py.taint(node, flow, imports, kind, direct=True) == Taint.REQUEST
     value = py.unparenthesize(values[0])
     parts = _url_parts(value)
     if parts is None:
-        return request_taint(value, flow, imports, kind, direct=True) == Taint.REQUEST
+        return py.taint(value, flow, imports, kind, direct=True) == Taint.REQUEST
     head = ""
     for is_literal, part in parts:
         if is_literal:
@@ -107,7 +99,7 @@ def url_head_from_request(node: Node, flow: py.Flow, imports: dict[str, str], ki
             continue
         if _FIXED_URL_HEAD.match(head):
             return False
-        if request_taint(part, flow, imports, kind, direct=True) == Taint.REQUEST:
+        if py.taint(part, flow, imports, kind, direct=True) == Taint.REQUEST:
             return True
         if not head:
             # A base URL from a variable or setting (`API_BASE + "/x/" + name`) fixes the host.
@@ -318,7 +310,7 @@ class RequestSinkRule(py.CallRule):
             value = self.sink_argument(call, spec)
             if value is None or py.is_literal(value):
                 continue
-            if request_taint(value, flow, imports, self.kind, direct=self.direct_only) != Taint.REQUEST:
+            if py.taint(value, flow, imports, self.kind, direct=self.direct_only) != Taint.REQUEST:
                 continue
             if self.url_sink and not url_head_from_request(value, flow, imports, self.kind):
                 continue

@@ -132,7 +132,7 @@ class CrossSiteScriptingCheck(py.CallRule):
         resolved = py.resolve(value, flow)
         if all(py.is_literal(v) or _is_constant_name(v) for v in resolved):
             return None
-        taint = web.request_taint(value, flow, imports, KIND)
+        taint = py.taint(value, flow, imports, KIND)
         if taint in (web.Taint.LITERAL, web.Taint.UNKNOWN):
             return None  # escaped, constant, or no sign of outside data
         build = py.string_building(value, flow)
@@ -177,8 +177,7 @@ class CrossSiteScriptingCheck(py.CallRule):
             build = py.string_building(value, flow) if has_tag else None
             if build is not None and _HTML_TAG.search(build.literal_text):
                 if any(
-                    web.request_taint(part, flow, imports, KIND) == web.Taint.REQUEST
-                    for part in build.dynamic_parts
+                    py.taint(part, flow, imports, KIND) == web.Taint.REQUEST for part in build.dynamic_parts
                 ):
                     yield RULE.finding(
                         document.node_span(where),
@@ -189,7 +188,7 @@ class CrossSiteScriptingCheck(py.CallRule):
                 continue
             if not _html_by_default(scope, response, imports) or not _text_as_is(value, flow):
                 continue
-            if web.request_taint(value, flow, imports, KIND, direct=True) != web.Taint.REQUEST:
+            if py.taint(value, flow, imports, KIND, direct=True) != web.Taint.REQUEST:
                 continue
             if _only_typed_path_parameters(value, flow, scope):
                 continue

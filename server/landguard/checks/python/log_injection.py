@@ -98,7 +98,7 @@ class LogInjectionCheck(web.RequestSinkRule):
                 continue  # filled by the framework (`Depends(current_user)`), not by the client
             # Only the request's text itself: what an unmodelled call made of it (a decoded JWT's
             # claims, a model object built from a form) is not assumed to carry line breaks.
-            if web.request_taint(value, flow, imports, self.kind, direct=True) == web.Taint.REQUEST:
+            if py.taint(value, flow, imports, self.kind, direct=True) == web.Taint.REQUEST:
                 yield self.report(call, name, value, document)
                 return
 

@@ -284,7 +284,7 @@ class RegexDosCheck(py.CallRule):
         if py.is_literal(pattern):
             return
         imports = py.scope_imports(call, document, context)
-        if web.request_taint(pattern, flow, imports, "regex") == web.Taint.REQUEST:
+        if py.taint(pattern, flow, imports, "regex") == web.Taint.REQUEST:
             yield RULE.finding(
                 document.node_span(call),
                 "the regular expression comes from the web request: a client can send a pattern that "

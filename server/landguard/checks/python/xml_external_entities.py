@@ -111,7 +111,7 @@ class XmlExternalEntitiesCheck(py.CallRule):
             if source is None or py.is_literal(source):
                 return
         flow, imports = web.call_info(call, unit, document, context)
-        taint = web.request_taint(source, flow, imports, "xxe") if source is not None else web.Taint.UNKNOWN
+        taint = py.taint(source, flow, imports, "xxe") if source is not None else web.Taint.UNKNOWN
         from_request = taint == web.Taint.REQUEST
         short = name.rsplit(".", 1)[-1]
         replacement = _STDLIB.get(name)
