@@ -6,8 +6,6 @@ whether the function checks the value before using it (``is_relative_to``, a ``n
 comparison). Everything here is cheap and works on one scope at a time.
 
 API
-    ``py.taint(node, flow, imports, kind) -> Taint``: ``_support.taint`` for a sink of ``kind``:
-        the dataflow core decides, with the sources, sanitizers and guards of ``data/models/python*.toml``.
     ``RequestSinkRule``: a ``CallRule`` for "request data reaches this sink" rules (path traversal,
         SSRF, open redirect): set ``kind`` (its sinks are the model rows of that kind) and ``guard``
         (a pattern whose presence in the function means the value is checked).
