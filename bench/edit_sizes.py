@@ -41,7 +41,13 @@ WORK = CACHE / "bench-edit"
 FILES = [
     ("Python", "1k", "smtplib.py", "cpython", "smtplib.py"),
     ("Python", "6k", "_pydecimal.py", "cpython", "_pydecimal.py"),
-    ("Python", "20k", "ASLParser.py (moto 5.0.28)", "moto", "moto/stepfunctions/parser/asl/antlr/runtime/ASLParser.py"),
+    (
+        "Python",
+        "20k",
+        "ASLParser.py (moto 5.0.28)",
+        "moto",
+        "moto/stepfunctions/parser/asl/antlr/runtime/ASLParser.py",
+    ),
     ("JavaScript", "1k", "dumper.js (js-yaml 4.1.0)", "js-yaml-4.1.0", "package/lib/dumper.js"),
     ("JavaScript", "6k", "acorn.js (acorn 8.14.0)", "acorn-8.14.0", "package/dist/acorn.js"),
     ("JavaScript", "20k", "lodash.js (lodash 4.17.21)", "lodash-4.17.21", "package/lodash.js"),
@@ -79,7 +85,18 @@ def fetch(origin: str, inner: str) -> Path:
         wheel = downloads / "pypi" / "moto-5.0.28-py3-none-any.whl"
         if not wheel.exists():
             wheel.parent.mkdir(parents=True, exist_ok=True)
-            _run([sys.executable, "-m", "pip", "download", "moto==5.0.28", "--no-deps", "-d", str(wheel.parent)])
+            _run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "moto==5.0.28",
+                    "--no-deps",
+                    "-d",
+                    str(wheel.parent),
+                ]
+            )
         with zipfile.ZipFile(wheel) as archive:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(archive.read(inner))

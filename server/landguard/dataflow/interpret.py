@@ -135,7 +135,9 @@ class Summary:
         )
         sinks = frozenset((s.param, s.kind, s.sink.origin, s.sanitized) for s in self.sinks)
         constant = self.returns.const if self.returns.is_const else "<unknown>"
-        return (returned, sinks, repr(constant), self.returns.kind)
+        # Parameter names too: a call passing a keyword argument maps it by name.
+        params = tuple((param.name, param.index) for param in self.params)
+        return (returned, sinks, repr(constant), self.returns.kind, params)
 
 
 @dataclass
@@ -146,7 +148,7 @@ class FunctionFacts:
     stores: list[StoreFact] = field(default_factory=list)
     returns: list[Value] = field(default_factory=list)
     helper_hits: list[SinkHit] = field(default_factory=list)
-    # Keys of the file's functions this one's analysis used (their summaries), for SummaryCache.
+    # Names this function's analysis looked up among the file's functions (SummaryStore).
     used_keys: set[str] = field(default_factory=set)
     # The value of every evaluated expression that carries an adapter node, by node (joined over
     # loop iterations); expressions in dead code are absent.
@@ -230,16 +232,11 @@ class FileAnalysis:
         models: Models,
         constants: dict[str, Any] | None = None,
         resolve: Callable[[str], ir.Function | None] | None = None,
-        known_summary: Callable[[ir.Function], Summary | None] | None = None,
-        previous: FileAnalysis | None = None,
-        summary_cache: SummaryCache | None = None,
+        store: SummaryStore | None = None,
     ) -> None:
         """``resolve(key)``: finds a function of the file by key on demand (adapters lower lazily);
-        ``functions`` are known up front. Summaries of unchanged functions can outlive a run, by
-        one of three means an adapter chooses: ``known_summary(function)``, a summary the adapter
-        kept and knows to be still valid (Python); ``previous``, the last analysis of the same file,
-        whose summaries of the functions both share are reused (Java, see ``_carry_over``);
-        ``summary_cache``, a ``SummaryCache`` the core validates by the callees' signatures (JS)."""
+        ``functions`` are known up front. ``store``: the document's ``SummaryStore``, through which
+        summaries of unchanged functions outlive this run (one per document, kept by the adapter)."""
         self.models = models
         self.functions = list(functions)
         self.by_key: dict[str, ir.Function] = {}
@@ -249,107 +246,26 @@ class FileAnalysis:
                     self.by_key[key] = function
         self.constants = constants or {}
         self._resolve = resolve
-        self._known_summary = known_summary
         self._unresolved: set[str] = set()
         self._facts: dict[int, FunctionFacts] = {}
         # Closures (a function whose ``extra["outer"]`` is the function it is defined in): the outer
         # function's state where it is defined, joined over every such point.
         self._captured: dict[int, list[State]] = {}
         self._summaries: dict[int, Summary] = {}
-        self._signatures: dict[int, object] = {}
         self._in_progress: set[int] = set()
-        self._callees: dict[int, frozenset[str]] = {}
         self._called: frozenset[str] | None = None
-        self._name_counts: dict[str, int] | None = None  # how many functions call each name
         self._summary_digest: str | None = None
-        # Set when ``previous`` is known to give every called function the same summary.
-        self.same_summaries_as: FileAnalysis | None = None
-        self._cache = summary_cache.for_run(models, self.constants) if summary_cache is not None else None
-        if previous is not None:
-            self._carry_over(previous)
-
-    def _carry_over(self, previous: FileAnalysis) -> None:
-        """Reuse ``previous``'s summaries of the functions both analyses share (the same objects: an
-        adapter hands back unchanged units' functions). The changed functions are summarised first;
-        only if one of their summaries (or which function a name resolves to) differs from before are
-        the shared functions that call it, directly or through others, summarised again. Typing inside
-        a function body then re-analyses that function alone."""
-        if previous.models is not self.models or previous.constants != self.constants:
-            return
-        old = {id(f): f for f in previous.functions}
-        kept = [f for f in self.functions if old.get(id(f)) is f]
-        kept_ids = {id(f) for f in kept}
-        for f in kept:
-            if id(f) in previous._summaries:
-                self._summaries[id(f)] = previous._summaries[id(f)]
-                if id(f) in previous._signatures:
-                    self._signatures[id(f)] = previous._signatures[id(f)]
-            if id(f) in previous._callees:
-                self._callees[id(f)] = previous._callees[id(f)]
-        if previous._name_counts is not None:
-            counts = dict(previous._name_counts)
-            for f in previous.functions:
-                if id(f) not in kept_ids:
-                    for name in previous._callee_set(f):
-                        counts[name] -= 1
-            for f in self.functions:
-                if id(f) not in kept_ids:
-                    for name in self._callee_set(f):
-                        counts[name] = counts.get(name, 0) + 1
-            self._name_counts = counts
-        changed: set[str] = set()
-        for key in set(self.by_key) | set(previous.by_key):
-            now, before = self.by_key.get(key), previous.by_key.get(key)
-            if now is before:
-                continue
-            if now is None or before is None or id(now) in kept_ids:
-                changed.add(key)  # a name appeared, disappeared or now means another function
-                continue
-            if key not in self.called_keys():
-                continue  # nothing in the file calls it: no one else depends on its summary
-            old_signature = previous._signatures.get(id(before))
-            summary = self.summary(now)
-            if old_signature is None or summary is None or summary.signature() != old_signature:
-                changed.add(key)
-        if not changed:
-            if self.called_keys() == previous.called_keys():
-                self.same_summaries_as = previous  # every summary a caller can see is as before
-            return
-        # Something callers see changed: forget what depends on it (and what was just computed from
-        # carried summaries that may now be stale).
-        stale: set[int] = set()
-        dirty = set(changed)
-        grew = True
-        while grew:
-            grew = False
-            for f in kept:
-                if id(f) not in stale and self._callee_set(f) & dirty:
-                    stale.add(id(f))
-                    dirty.update(key for key in (f.key, *f.extra.get("aliases", ())) if key)
-                    grew = True
-        for f in self.functions:
-            if id(f) in stale or id(f) not in kept_ids:
-                self._summaries.pop(id(f), None)
-                self._signatures.pop(id(f), None)
-                self._facts.pop(id(f), None)
+        self._store = store
+        self._entries = store.for_run(models, self.constants) if store is not None else None
 
     def called_keys(self) -> frozenset[str]:
         """The keys of the file's functions that some function of the file calls (or names)."""
         if self._called is None:
-            counts = self._name_counts
-            if counts is None:
-                counts = self._name_counts = {}
-                for function in self.functions:
-                    for name in self._callee_set(function):
-                        counts[name] = counts.get(name, 0) + 1
-            self._called = frozenset(key for key in self.by_key if counts.get(key))
+            called: set[str] = set()
+            for function in self.functions:
+                called.update(_callee_set(function))
+            self._called = frozenset(key for key in self.by_key if key in called)
         return self._called
-
-    def _callee_set(self, function: ir.Function) -> frozenset[str]:
-        names = self._callees.get(id(function))
-        if names is None:
-            names = self._callees[id(function)] = _callee_names(function)
-        return names
 
     def facts(self, function: ir.Function) -> FunctionFacts:
         cached = self._facts.get(id(function))
@@ -387,38 +303,48 @@ class FileAnalysis:
         return {name: _without_positions(value) for name, value in (joined or {}).items()}
 
     def summary(self, function: ir.Function) -> Summary | None:
-        """The function's summary; None while it is being analysed (recursion)."""
+        """The function's summary; None while it is being analysed (recursion).
+
+        With a store, a summary from an earlier run is reused when its function is the same IR
+        object and every name its analysis looked up still resolves to the same function with the
+        same summary signature (checked recursively, each function once per run). The check runs
+        with the function marked in progress, exactly as its analysis did, so a cycle of helpers
+        validates in the order a fresh analysis would compute it (and never recurses forever).
+        """
         cached = self._summaries.get(id(function))
         if cached is not None:
             return cached
         if id(function) in self._in_progress:
             return None
-        if self._known_summary is not None:
-            cached = self._known_summary(function)
-            if cached is not None:
-                self._summaries[id(function)] = cached
-                return cached
-        reusable = self._cache is not None and "outer" not in function.extra
+        entries = self._entries
+        reusable = entries is not None and "outer" not in function.extra
         if reusable:
-            entry = self._cache.get(id(function))  # type: ignore[union-attr]
-            if entry is not None and entry[0] is function and self._still_valid(entry[1]):
-                self._summaries[id(function)] = entry[2]
-                return entry[2]
+            entry = entries.get(id(function))  # type: ignore[union-attr]
+            if entry is not None and entry[0] is function:
+                self._in_progress.add(id(function))
+                try:
+                    valid = all(self._signature(key) == signature for key, signature in entry[1])
+                finally:
+                    self._in_progress.discard(id(function))
+                if valid:
+                    self._summaries[id(function)] = entry[2]
+                    return entry[2]
         facts = self.facts(function)
         cached = _summarise(facts)
         self._summaries[id(function)] = cached
         if reusable:
-            used = {key: self._signature(key) for key in sorted(facts.used_keys)}
-            self._cache[id(function)] = (function, used, cached)  # type: ignore[index]
+            used = tuple((key, self._signature(key)) for key in sorted(facts.used_keys))
+            entries[id(function)] = (function, used, cached)  # type: ignore[index]
         return cached
 
     def _signature(self, key: str) -> object:
+        """What a function's analysis saw of the name ``key``: whether it resolves to a function of
+        the file, and that function's summary signature (None while in progress)."""
         function = self.lookup(key)
-        summary = self.summary(function) if function is not None else None
-        return (id(function), summary.signature() if summary is not None else None)
-
-    def _still_valid(self, used: dict[str, object]) -> bool:
-        return all(self._signature(key) == signature for key, signature in used.items())
+        if function is None:
+            return None
+        summary = self.summary(function)
+        return ("local", summary.signature() if summary is not None else None)
 
     def lookup(self, callee: str | None) -> ir.Function | None:
         if not callee:
@@ -437,22 +363,35 @@ class FileAnalysis:
         behaviour does (a function nobody in the file calls affects no other function's facts)."""
         if self._summary_digest is not None:
             return self._summary_digest
-        same = self.same_summaries_as
-        if same is not None and same._summary_digest is not None:
-            self._summary_digest = same._summary_digest
+        basis = []
+        for key in sorted(self.called_keys()):
+            summary = self.summary(self.by_key[key])
+            basis.append((key, summary))
+        store = self._store
+        if store is not None and store.digest is not None and _same_summaries(store.digest[0], basis):
+            self._summary_digest = store.digest[1]
             return self._summary_digest
         digest = hashlib.blake2b(digest_size=16)
-        for key in sorted(self.called_keys()):
-            function = self.by_key[key]
-            signature = self._signatures.get(id(function))
-            if signature is None:
-                summary = self.summary(function)
-                signature = summary.signature() if summary else None
-                if summary is not None:
-                    self._signatures[id(function)] = signature
-            digest.update(repr((key, signature)).encode())
+        for key, summary in basis:
+            digest.update(repr((key, summary.signature() if summary else None)).encode())
         self._summary_digest = digest.hexdigest()
+        if store is not None:
+            store.digest = (basis, self._summary_digest)
         return self._summary_digest
+
+
+def _same_summaries(old: list[tuple[str, Summary | None]], new: list[tuple[str, Summary | None]]) -> bool:
+    """The same keys with the very same summary objects (reused from the store)."""
+    return len(old) == len(new) and all(a[0] == b[0] and a[1] is b[1] for a, b in zip(old, new, strict=True))
+
+
+def _callee_set(function: ir.Function) -> frozenset[str]:
+    """The names the function's calls and name reads could resolve to another function by, memoised
+    on the IR object (adapters keep the IR of unchanged code across runs)."""
+    names = function.extra.get("dataflow.callees")
+    if names is None:
+        names = function.extra["dataflow.callees"] = _callee_names(function)
+    return names
 
 
 def _callee_names(function: ir.Function) -> frozenset[str]:
@@ -492,27 +431,40 @@ def _callee_names(function: ir.Function) -> frozenset[str]:
     return frozenset(names)
 
 
-class SummaryCache:
-    """Summaries that outlive one analysis run of a document (an editor keeps the document open).
+class SummaryStore:
+    """Summaries of a document's functions that outlive one analysis run (an editor keeps the
+    document open): the one mechanism every language adapter uses to make an edit cost the edit.
 
-    A function's summary is reused while the function is the same object (adapters keep the IR of
-    unchanged code across edits) and the summaries of the file's functions it called still have
-    the same signature; models or module constants changing clear it. Without it every keystroke
-    would re-analyse every helper of the file to compute the module context key.
+    An entry is keyed by the function's IR object, which adapters keep across runs exactly while
+    the function's own text and the file facts its lowering read (imports, declared names, field
+    types) are unchanged; it records every name the function's analysis looked up, whether the
+    name resolved to a function of the file and that function's summary signature then.
+    ``FileAnalysis.summary`` reuses an entry while all of those are the same (a name that starts or
+    stops resolving, or whose function's summary changed, re-summarises it). Models or module
+    constants changing clear it.
     """
 
     def __init__(self) -> None:
-        self._entries: dict[int, tuple[ir.Function, dict[str, object], Summary]] = {}
+        self._entries: dict[int, tuple[ir.Function, tuple[tuple[str, object], ...], Summary]] = {}
         self._basis: tuple[int, str] | None = None
+        # The last run's ``summary_key`` and the summaries it was computed from.
+        self.digest: tuple[list[tuple[str, Summary | None]], str] | None = None
 
     def for_run(
         self, models: Models, constants: dict[str, Any]
-    ) -> dict[int, tuple[ir.Function, dict[str, object], Summary]]:
+    ) -> dict[int, tuple[ir.Function, tuple[tuple[str, object], ...], Summary]]:
         basis = (id(models), repr(sorted(constants.items(), key=lambda item: item[0])))
         if basis != self._basis:
             self._entries = {}
+            self.digest = None
             self._basis = basis
         return self._entries
+
+    def forget(self, live: Iterable[ir.Function]) -> None:
+        """Drop the entries of functions no longer in the document (kept small across edits)."""
+        alive = {id(function) for function in live}
+        for key in [key for key in self._entries if key not in alive]:
+            del self._entries[key]
 
 
 def _summarise(facts: FunctionFacts) -> Summary:
@@ -1093,6 +1045,10 @@ class _Interpreter:
         fact = self._calls.get(id(call))
         if fact is None:
             local = self.file.lookup(call.callee) is not None
+            if call.callee:
+                # Whether the name resolves to a function of the file decides this fact (and the
+                # summary): a helper declared later must invalidate it.
+                self.facts.used_keys.add(call.callee)
             self._calls[id(call)] = CallFact(call, call.callee, receiver, args, keywords, result, local)
         else:  # a loop visits it again: merge what reaches it
             fact.receiver = join(fact.receiver, receiver) if receiver is not None else fact.receiver

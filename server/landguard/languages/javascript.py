@@ -28,7 +28,7 @@ from typing import Any
 from tree_sitter import Node
 
 from landguard.dataflow import ir, shapes
-from landguard.dataflow.interpret import SummaryCache
+from landguard.dataflow.interpret import SummaryStore
 from landguard.engine.document import Document
 
 FUNCTION_TYPES = frozenset(
@@ -1692,8 +1692,8 @@ class _FileState:
     all_functions: list[ir.Function] | None = None
     # The functions of each unit of this tree as file_functions has them (by node).
     unit_lists: dict[tuple[int, int, int], list[ir.Function]] = field(default_factory=dict)
-    # Summaries of the file's functions, reused across trees like ``by_text`` (dataflow.SummaryCache).
-    summaries: SummaryCache = field(default_factory=lambda: SummaryCache())
+    # Summaries of the file's functions, reused across trees like ``by_text`` (dataflow.SummaryStore).
+    summaries: SummaryStore = field(default_factory=lambda: SummaryStore())
     callees: dict[tuple[int, int, int], dict[tuple[int, int], str | None]] = field(default_factory=dict)
 
 
@@ -1754,7 +1754,7 @@ def _names_in(function: ir.Function) -> frozenset[str]:
     return found
 
 
-def summary_cache(document: Document) -> SummaryCache:
+def summary_store(document: Document) -> SummaryStore:
     """The document's summaries, kept while its functions' IR is (see ``file_functions``)."""
     return _file_state(document).summaries
 

@@ -31,13 +31,14 @@ import ast
 import builtins
 import re
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
 from landguard.dataflow import ir
-from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts, Summary
+from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts, SummaryStore
 from landguard.dataflow.models import Models, load_models
 from landguard.dataflow.values import Value
 from landguard.engine.languages import captures
@@ -823,7 +824,7 @@ class PythonFlow:
         self._analysis: FileAnalysis | None = None
         self._constants: dict[str, object] | None = None
         self._definitions: dict[str, Node] | None = None
-        self._state: _SummaryState | None = None
+        self._state: _DocumentState | None = None
         self._texts: dict[int, bytes] = {}
         self._imports_key = frozenset(imports.items())
 
@@ -835,7 +836,7 @@ class PythonFlow:
                 self.models,
                 self.constants,
                 resolve=self.function_by_key,
-                known_summary=self._kept_summary,
+                store=self._state.summaries if self._state is not None else None,
             )
         return self._analysis
 
@@ -862,10 +863,29 @@ class PythonFlow:
         unit = self.definitions.get(key)
         if unit is None:
             return None
-        for function in self.lower_unit(unit).functions:
+        for function in self._lowered_for_summaries(unit).functions:
             if function.key == key or key in function.extra.get("aliases", ()):
                 return function
         return None
+
+    def _lowered_for_summaries(self, unit: Node) -> _Lowered:
+        """The unit's lowering for the file's summaries: kept from an earlier run of the document
+        while the unit's text, its class and the imports are the same (its nodes may then belong to
+        an earlier tree: fine for what a helper does with its parameters, not for spans), so the
+        ``SummaryStore`` recognises its functions and an edit re-lowers only what it touched."""
+        state = self._state
+        if state is None:
+            return self.lower_unit(unit)
+        node = unit.child_by_field_name("definition") if unit.type == "decorated_definition" else unit
+        key = (self._text_of(unit), _enclosing_class_name(node) if node is not None else None)
+        lowered = state.lowered.get(key)
+        if lowered is None:
+            lowered = state.lowered[key] = self.lower_unit(unit)
+            if len(state.lowered) > _LOWERED_LIMIT:
+                state.lowered.popitem(last=False)
+        else:
+            state.lowered.move_to_end(key)
+        return lowered
 
     def unit_key(self, unit: Node) -> object:
         """What findings in ``unit`` depend on outside it: the summaries of the file's functions it
@@ -906,79 +926,24 @@ class PythonFlow:
 
     def _signature(self, key: str) -> object:
         """The summary signature of the file's function ``key`` (None if there is none)."""
-        state = self._state
-        if state is None:
-            return self._compute_signature(key)
-        if key in state.stale:
-            self._refresh(key)
-        return state.signatures.get(key)
-
-    def _compute_signature(self, key: str) -> object:
         function = self.function_by_key(key)
         summary = self.analysis.summary(function) if function is not None else None
-        if summary is not None and self._state is not None:
-            self._state.summaries[key] = summary
         return summary.signature() if summary is not None else None
 
-    def _kept_summary(self, function: ir.Function) -> Summary | None:
-        """A summary from an earlier run whose function (and everything it depends on) is unchanged."""
-        state = self._state
-        key = function.key
-        if state is None or key is None or key in state.stale or key not in state.texts:
-            return None
-        return state.summaries.get(key)
-
-    def _refresh(self, key: str) -> None:
-        """Re-summarise a stale function; if its signature changed, its callers go stale."""
-        state = self._state
-        assert state is not None
-        function = self.function_by_key(key)
-        signature = self._compute_signature(key)  # while still stale: its kept summary is not used
-        state.stale.discard(key)
-        state.set_callees(key, frozenset(function.extra.get("callees", ()) if function else ()))
-        if state.signatures.get(key, _MISSING) != signature:
-            state.signatures[key] = signature
-            state.stale.update(caller for caller in state.callers.get(key, ()) if caller in self.definitions)
-
-    def prepare(self, document: object) -> None:
-        """Bring the document's persistent summary table up to date, once per run.
-
-        Functions whose text changed (and the callers of functions added or removed) are marked
-        stale; those that something calls are re-summarised at once, and if a signature changed,
-        its callers go stale in turn; the rest are re-summarised when a unit's key asks. So the table always equals what a fresh analysis computes,
-        at the cost of the edit rather than of the file.
-        """
-        if self._state is not None:
+    def attach(self, document: object) -> None:
+        """Use the document's state kept across runs (its ``SummaryStore`` and the lowering of
+        unchanged units), once per run and before the first analysis: an edit then costs the
+        functions it touched (and the callers of one whose summary changed), not the file."""
+        if self._state is not None or self._analysis is not None:
             return
         state = _STATES.get(document)
-        if state is None:
-            state = _SummaryState()
+        if state is None or state.imports_key != self._imports_key:
+            state = _DocumentState(self._imports_key)
             try:
                 _STATES[document] = state
             except TypeError:  # not weak-referenceable: no persistence, still correct
-                pass
-        definitions = self.definitions
-        if state.imports_key != self._imports_key or state.constants != self.constants:
-            state.reset(self._imports_key, dict(self.constants))
-        for key, unit in definitions.items():
-            current = self._text_of(unit)
-            if state.texts.get(key) != current:
-                if key not in state.texts:  # new: calls of its name now resolve to it
-                    state.stale.update(state.callers.get(key, ()))
-                state.texts[key] = current
-                state.stale.add(key)
-        for key in [key for key in state.texts if key not in definitions]:
-            state.forget(key)
+                return
         self._state = state
-        # A kept summary must never rest on a stale callee: refresh, now, every stale function that
-        # something calls (which may make its callers stale in turn). Uncalled ones wait.
-        while True:
-            due = [key for key in state.stale if key in definitions and state.callers.get(key)]
-            if not due:
-                break
-            for key in due:
-                if key in state.stale:
-                    self._refresh(key)
 
     def lower_unit(self, unit: Node) -> _Lowered:
         lowered = self._units.get(unit.id)
@@ -1111,39 +1076,19 @@ def _top_level_definitions(root: Node) -> Iterator[tuple[Node, str, str | None]]
                     yield member, text(inner.child_by_field_name("name")), class_name
 
 
-class _SummaryState:
-    """A document's summary table, kept across analysis runs (see ``PythonFlow.prepare``)."""
+class _DocumentState:
+    """What a document keeps across analysis runs (see ``PythonFlow.attach``): valid while the
+    imports are the same (the lowering resolves names through them)."""
 
-    def __init__(self) -> None:
-        self.reset(None, None)
-
-    def reset(self, imports_key: object, constants: dict[str, object] | None) -> None:
-        self.imports_key, self.constants = imports_key, constants
-        self.texts: dict[str, bytes] = {}
-        self.signatures: dict[str, object] = {}
-        self.callees: dict[str, frozenset[str]] = {}  # callee names as written, per function
-        self.callers: dict[str, set[str]] = {}  # callee name -> keys of the functions calling it
-        self.stale: set[str] = set()
-        self.summaries: dict[str, Summary] = {}  # valid for keys that are not stale
-
-    def set_callees(self, key: str, callees: frozenset[str]) -> None:
-        for name in self.callees.get(key, ()):
-            self.callers.get(name, set()).discard(key)
-        self.callees[key] = callees
-        for name in callees:
-            self.callers.setdefault(name, set()).add(key)
-
-    def forget(self, key: str) -> None:
-        """A function that no longer exists: calls of its name resolve to nothing now."""
-        self.stale.update(self.callers.get(key, ()))
-        self.set_callees(key, frozenset())
-        for table in (self.texts, self.signatures, self.callees, self.summaries):
-            table.pop(key, None)
-        self.stale.discard(key)
+    def __init__(self, imports_key: frozenset[tuple[str, str]]) -> None:
+        self.imports_key = imports_key
+        self.summaries = SummaryStore()
+        # (unit text, class name) -> its lowering, least recently used first.
+        self.lowered: OrderedDict[tuple[bytes, str | None], _Lowered] = OrderedDict()
 
 
 _STATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_MISSING = object()
+_LOWERED_LIMIT = 20_000
 _SIGNATURE_CACHE_SIZE = 20_000
 # Unit text -> (call last names, identifiers): what a unit's key depends on.
 _UNIT_NAMES: dict[bytes, tuple[frozenset[str], frozenset[str]]] = {}

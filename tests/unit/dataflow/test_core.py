@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from landguard.dataflow import ir
-from landguard.dataflow.interpret import FileAnalysis
+from landguard.dataflow.interpret import FileAnalysis, SummaryStore
 from landguard.dataflow.models import ModelError, Models, rows_from_toml
 from landguard.dataflow.values import PARAMETER, REQUEST
 
@@ -380,31 +380,65 @@ def test_summary_key_changes_with_helper_behaviour() -> None:
     assert FileAnalysis([clean], MODELS).summary_key() == FileAnalysis([dirty], MODELS).summary_key()
 
 
-def test_previous_analysis_summaries_are_reused_until_a_callee_changes() -> None:
+def test_stored_summaries_are_reused_until_a_callee_changes() -> None:
+    store = SummaryStore()
     helper = fn(ir.Return(N("v")), params=HELPER_PARAM, key="h", name="h")
     middle = fn(ir.Return(call("h", N("v"))), params=HELPER_PARAM, key="m", name="m")
     caller = fn(sink(call("m", SOURCE)))
-    first = FileAnalysis([helper, middle, caller], MODELS)
+    first = FileAnalysis([helper, middle, caller], MODELS, store=store)
     assert len(first.facts(caller).sink_hits("sql")) == 1
     key = first.summary_key()
     # The caller is edited (a new object); helper and middle are reused, not re-analysed.
     edited = fn(sink(call("m", SOURCE)), ir.Eval(L(1)))
-    second = FileAnalysis([helper, middle, edited], MODELS, previous=first)
-    assert second._summaries[id(middle)] is first._summaries[id(middle)]
+    second = FileAnalysis([helper, middle, edited], MODELS, store=store)
+    assert second.summary(middle) is first.summary(middle)
+    assert id(middle) not in second._facts
     assert len(second.facts(edited).sink_hits("sql")) == 1
     assert second.summary_key() == key
     # The helper now sanitizes: the middle function (which calls it) is summarised again.
     parsed = fn(ir.Return(call("int", N("v"))), params=HELPER_PARAM, key="h", name="h")
-    third = FileAnalysis([parsed, middle, edited], MODELS, previous=second)
-    assert id(middle) not in third._summaries
+    third = FileAnalysis([parsed, middle, edited], MODELS, store=store)
     assert third.facts(edited).sink_hits("sql") == []
+    assert id(middle) in third._facts
     assert third.summary_key() != key
     # A helper edited without changing its summary keeps its callers' summaries.
     reparsed = fn(ir.Eval(L(2)), ir.Return(call("int", N("v"))), params=HELPER_PARAM, key="h", name="h")
-    fourth = FileAnalysis([reparsed, middle, edited], MODELS, previous=third)
-    assert third.summary(middle) is not None
-    assert fourth._summaries.get(id(middle)) is third._summaries[id(middle)]
+    fourth = FileAnalysis([reparsed, middle, edited], MODELS, store=store)
+    assert fourth.summary(middle) is third.summary(middle)
+    assert id(middle) not in fourth._facts
     assert fourth.facts(edited).sink_hits("sql") == []
+
+
+def test_a_stored_summary_is_invalid_once_a_name_it_called_becomes_a_function_of_the_file() -> None:
+    store = SummaryStore()
+    middle = fn(ir.Return(call("h", N("v"))), params=HELPER_PARAM, key="m", name="m")
+    caller = fn(sink(call("m", SOURCE)))
+    first = FileAnalysis([middle, caller], MODELS, store=store)
+    assert len(first.facts(caller).sink_hits("sql")) == 1  # h is unknown: it propagates
+    # A sanitizing `h` is declared; `middle` itself is unchanged (the same IR object).
+    helper = fn(ir.Return(call("int", N("v"))), params=HELPER_PARAM, key="h", name="h")
+    second = FileAnalysis([middle, caller, helper], MODELS, store=store)
+    assert second.facts(caller).sink_hits("sql") == []
+    assert second.facts(caller).sink_hits("sql") == FileAnalysis([middle, caller, helper], MODELS).facts(
+        caller
+    ).sink_hits("sql")
+
+
+def test_stored_summaries_of_mutually_recursive_helpers_are_checked_without_recursing_forever() -> None:
+    # js-yaml's writeNode -> writeBlockSequence -> writeNode: the check of a stored summary asks for
+    # the summaries its function used, which asked for it in turn.
+    store = SummaryStore()
+    ping = fn(ir.Return(call("pong", N("v"))), params=HELPER_PARAM, key="ping", name="ping")
+    pong = fn(ir.Return(call("ping", N("v"))), params=HELPER_PARAM, key="pong", name="pong")
+    caller = fn(sink(call("ping", SOURCE)))
+    fresh = FileAnalysis([ping, pong, caller], MODELS, store=store)
+    expected = [hit.sink.origin for hit in fresh.facts(caller).sink_hits("sql")]
+    key = fresh.summary_key()
+    edited = fn(sink(call("ping", SOURCE)), ir.Eval(L(1)))
+    again = FileAnalysis([ping, pong, edited], MODELS, store=store)
+    assert [hit.sink.origin for hit in again.facts(edited).sink_hits("sql")] == expected
+    assert again.summary_key() == key
+    assert again.summary(ping) is fresh.summary(ping)
 
 
 @pytest.mark.parametrize(

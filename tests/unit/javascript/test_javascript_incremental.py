@@ -133,3 +133,34 @@ def test_a_constant_that_kills_a_branch_is_part_of_the_key():
     analysis = Analysis(document, Config(), [CHECK])
     assert 20 not in _lines(analysis.run())  # `if (DEBUG)` with DEBUG = false
     assert 20 in _lines(analysis.run([_replace(document, "const DEBUG = false;", "const DEBUG = true;")]))
+
+
+RECURSIVE = """const cp = require('child_process');
+
+function writeNode(value, depth) {
+  if (depth > 3) {
+    return writeSequence(value, depth);
+  }
+  return 'echo ' + value;
+}
+
+function writeSequence(value, depth) {
+  return writeNode(value, depth + 1);
+}
+
+function view(req, res) {
+  cp.exec(writeNode(req.query.name, 0));
+}
+"""
+
+
+def test_an_edit_beside_mutually_recursive_helpers_equals_a_scan_from_scratch():
+    # js-yaml's dumper (writeNode -> writeBlockSequence -> writeNode): checking that a kept summary
+    # is still valid asked for the summaries it used, which asked for it in turn, without end.
+    document = Document(RECURSIVE, path="a.js")
+    analysis = Analysis(document, Config(), [CHECK])
+    assert 14 in _lines(analysis.run())
+    edit = _replace(document, "writeNode(req.query.name, 0)", "writeNode(req.query.name, 1)")
+    found = analysis.run([edit])
+    assert 14 in _lines(found)
+    assert found == fresh(document.text)

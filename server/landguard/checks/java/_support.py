@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node, QueryCursor
 
 from landguard.dataflow import ir
-from landguard.dataflow.interpret import FileAnalysis, FunctionFacts, SinkHit
+from landguard.dataflow.interpret import FileAnalysis, FunctionFacts, SinkHit, SummaryStore
 from landguard.dataflow.models import load_models
 from landguard.dataflow.values import PARAMETER, REQUEST
 from landguard.engine.findings import Confidence, Span, TextEdit
@@ -424,15 +424,17 @@ def file_analysis(document: Document, context: CheckContext) -> FileAnalysis:
     """The dataflow analysis of the document's functions, built once per analysis run."""
     cached = context.cache.get("java.dataflow")
     if cached is None:
+        store = _STORES.get(document)
+        if store is None:
+            store = _STORES[document] = SummaryStore()
         cached = context.cache["java.dataflow"] = FileAnalysis(
-            java_adapter.file_functions(document), load_models(JAVA), previous=_PREVIOUS.get(document)
+            java_adapter.file_functions(document), load_models(JAVA), store=store
         )
-        _PREVIOUS[document] = cached
     return cached
 
 
-# The last run's analysis of each open document: its summaries of unchanged functions are reused.
-_PREVIOUS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Each open document's summaries, reused across runs while its functions' IR is.
+_STORES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def summary_key(document: Document, context: CheckContext) -> object:
@@ -479,23 +481,24 @@ def _helpers_with(document: Document, context: CheckContext, kind: str) -> froze
     cached = context.cache.get(key)
     if cached is None:
         analysis = file_analysis(document, context)
-        same = analysis.same_summaries_as
-        by_kind = _HELPERS.setdefault(analysis, {})
-        if same is not None and kind in _HELPERS.get(same, {}):
-            by_kind[kind] = _HELPERS[same][kind]
-        if kind in by_kind:
-            cached = context.cache[key] = by_kind[kind]
-            return cached
-        found = set()
-        for name in analysis.called_keys():
-            summary = analysis.summary(analysis.by_key[name])
-            if summary is not None and any(sink.kind == kind for sink in summary.sinks):
-                found.add(name)
-        cached = context.cache[key] = by_kind[kind] = frozenset(found)
+        # Reused while the summaries are (the digest is computed once per run anyway).
+        digest = summary_key(document, context)
+        by_kind = _HELPERS.get(document)
+        if by_kind is None or by_kind[0] != digest:
+            by_kind = _HELPERS[document] = (digest, {})
+        found = by_kind[1].get(kind)
+        if found is None:
+            found = set()
+            for name in analysis.called_keys():
+                summary = analysis.summary(analysis.by_key[name])
+                if summary is not None and any(sink.kind == kind for sink in summary.sinks):
+                    found.add(name)
+            found = by_kind[1][kind] = frozenset(found)
+        cached = context.cache[key] = found
     return cached
 
 
-# Per analysis: the helpers holding a sink of each kind (reused while summaries stay the same).
+# Per document: the helpers holding a sink of each kind, while the summary digest is the same.
 _HELPERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 

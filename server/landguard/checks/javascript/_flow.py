@@ -44,7 +44,7 @@ def analysis(document: Document, context: CheckContext) -> FileAnalysis:
             adapter.file_functions(document),
             models_for(document.language, context.config),
             constants=adapter.module_names(document).constants,
-            summary_cache=adapter.summary_cache(document),
+            store=adapter.summary_store(document),
         )
         cached = context.cache["js.flow"] = (document.tree, fa)
     return cached[1]

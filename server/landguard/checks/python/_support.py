@@ -952,7 +952,7 @@ class PythonRulesCheck(NodeCheck):
     def unit_context_key(self, unit: Node, document: Document, context: CheckContext) -> object:
         # Same-file summaries of what the unit calls, and the module constants it reads.
         dataflow = python_dataflow(unit, context)
-        dataflow.prepare(document)
+        dataflow.attach(document)
         return dataflow.unit_key(unit)
 
     def _aliases(
