@@ -328,6 +328,7 @@ class FileAnalysis:
                     self._in_progress.discard(id(function))
                 if valid:
                     self._summaries[id(function)] = entry[2]
+                    self._store.last_used[id(function)] = self._store.run  # type: ignore[union-attr]
                     return entry[2]
         facts = self.facts(function)
         cached = _summarise(facts)
@@ -335,6 +336,7 @@ class FileAnalysis:
         if reusable:
             used = tuple((key, self._signature(key)) for key in sorted(facts.used_keys))
             entries[id(function)] = (function, used, cached)  # type: ignore[index]
+            self._store.last_used[id(function)] = self._store.run  # type: ignore[union-attr]
         return cached
 
     def _signature(self, key: str) -> object:
@@ -431,6 +433,9 @@ def _callee_names(function: ir.Function) -> frozenset[str]:
     return frozenset(names)
 
 
+_STORE_MIN_LIMIT = 4096
+
+
 class SummaryStore:
     """Summaries of a document's functions that outlive one analysis run (an editor keeps the
     document open): the one mechanism every language adapter uses to make an edit cost the edit.
@@ -449,6 +454,11 @@ class SummaryStore:
         self._basis: tuple[int, str] | None = None
         # The last run's ``summary_key`` and the summaries it was computed from.
         self.digest: tuple[list[tuple[str, Summary | None]], str] | None = None
+        # The run each entry was last used in: entries of edited-away functions are dropped once
+        # the store outgrows what the document uses, so it never grows with the number of edits.
+        self.run = 0
+        self.last_used: dict[int, int] = {}
+        self._limit = _STORE_MIN_LIMIT
 
     def for_run(
         self, models: Models, constants: dict[str, Any]
@@ -456,15 +466,17 @@ class SummaryStore:
         basis = (id(models), repr(sorted(constants.items(), key=lambda item: item[0])))
         if basis != self._basis:
             self._entries = {}
+            self.last_used = {}
             self.digest = None
             self._basis = basis
+        self.run += 1
+        if len(self._entries) > self._limit:
+            recent = self.run - 2  # used in the previous run: still part of the document
+            for key in [key for key in self._entries if self.last_used.get(key, 0) < recent]:
+                del self._entries[key]
+                self.last_used.pop(key, None)
+            self._limit = max(_STORE_MIN_LIMIT, 2 * len(self._entries))
         return self._entries
-
-    def forget(self, live: Iterable[ir.Function]) -> None:
-        """Drop the entries of functions no longer in the document (kept small across edits)."""
-        alive = {id(function) for function in live}
-        for key in [key for key in self._entries if key not in alive]:
-            del self._entries[key]
 
 
 def _summarise(facts: FunctionFacts) -> Summary:

@@ -474,3 +474,15 @@ def test_user_model_rows_from_config_extend_the_shipped_ones() -> None:
     assert errors and "needs a `kind`" in errors[0]
     _, errors = apply_settings(Config(), {"models": {"cobol": {}}}, "test")
     assert errors and "unknown language" in errors[0]
+
+
+def test_a_summary_store_does_not_grow_with_the_number_of_edits() -> None:
+    store = SummaryStore()
+    helper = fn(ir.Return(N("v")), params=HELPER_PARAM, key="h", name="h")
+    for number in range(3 * 4096):
+        edited = fn(ir.Return(call("h", N("v"))), ir.Eval(L(number)), params=HELPER_PARAM, key="m", name="m")
+        analysis = FileAnalysis([helper, edited], MODELS, store=store)
+        analysis.summary(edited)
+    assert len(store._entries) <= 2 * 4096 + 2
+    # What the document still uses survives the pruning.
+    assert id(helper) in store._entries
