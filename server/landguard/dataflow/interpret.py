@@ -127,8 +127,16 @@ class Summary:
     sinks: tuple[HelperSink, ...]
     params: tuple[ir.Param, ...]
 
+    # ``signature()``, computed once (a summary is never changed after it is made).
+    _signature: object = field(default=None, repr=False, compare=False)
+
     def signature(self) -> object:
         """What callers depend on, as a hashable value (for incremental cache keys)."""
+        if self._signature is None:
+            self._signature = self._compute_signature()
+        return self._signature
+
+    def _compute_signature(self) -> object:
         returned = frozenset(
             (label.source, label.strength, label.param, label.sanitized)
             for label in self.returns.all_labels()

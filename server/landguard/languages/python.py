@@ -164,8 +164,11 @@ def string_value(node: Node) -> str | None:
 
 
 def _number(node: Node) -> int | float | None:
+    raw = text(node)
+    if raw.isascii() and raw.isdigit() and (raw[0] != "0" or len(raw) == 1):
+        return int(raw)  # the common case, without a parse (a table of 10,000 numbers is common too)
     try:
-        value = ast.literal_eval(text(node).replace("_", ""))
+        value = ast.literal_eval(raw.replace("_", ""))
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
     return value if isinstance(value, (int, float)) else None
@@ -926,8 +929,9 @@ class PythonFlow:
 
     def _signature(self, key: str) -> object:
         """The summary signature of the file's function ``key`` (None if there is none)."""
-        function = self.function_by_key(key)
-        summary = self.analysis.summary(function) if function is not None else None
+        analysis = self.analysis
+        function = analysis.lookup(key)  # resolved once per run
+        summary = analysis.summary(function) if function is not None else None
         return summary.signature() if summary is not None else None
 
     def attach(self, document: object) -> None:
