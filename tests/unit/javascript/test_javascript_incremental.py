@@ -61,6 +61,7 @@ pieces = st.sampled_from(
         "}",
         "\nfunction helper2(value) {\n  return value;\n}\n",
         "helper2",
+        "return helper(value);",
     ]
 )
 

@@ -54,6 +54,9 @@ pieces = st.sampled_from(
         "int(value)",
         "    os.system(helper('a'))\n",
         "True",
+        "\n\ndef helper2(value):\n    return int(value)\n",
+        "helper2",
+        "return helper(value)",
     ]
 )
 
@@ -132,3 +135,30 @@ def test_a_change_two_calls_away_rechecks_the_caller():
     assert 13 in {
         f.span.start_line for f in analysis.run([_replace(document, 'return "echo"', "return value")])
     }
+
+
+LATE_HELPER = """import os
+from flask import request
+
+
+def middle(value):
+    return clean(value)
+
+
+def view():
+    os.system("ls " + middle(request.args["name"]))
+"""
+
+
+def test_a_helper_declared_later_reaches_the_callers_of_an_unchanged_function():
+    # `middle` keeps its text (and its IR): its kept summary rested on `clean` being unknown.
+    document = Document(LATE_HELPER, path="a.py")
+    analysis = Analysis(document, Config(), [CHECK])
+    assert 9 in {f.span.start_line for f in analysis.run() if f.rule_id == "LG202"}
+    end = len(document.text)
+    change = document.apply_change(
+        utf16_range(document.text, end, end), "\n\ndef clean(value):\n    return int(value)\n"
+    )
+    found = analysis.run([change])
+    assert 9 not in {f.span.start_line for f in found if f.rule_id == "LG202"}
+    assert found == fresh(document.text)
