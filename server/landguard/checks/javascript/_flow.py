@@ -74,6 +74,10 @@ _ALSO_READ = frozenset(
 )
 
 
+# Property stores some rule reads (DOM XSS): other `obj.name = ...` stores cannot be reported.
+_READ_PROPERTIES = frozenset({"innerHTML", "outerHTML"})
+
+
 def _relevant(function, models, helpers: frozenset[str]) -> bool:
     for call in shapes.calls_in(function.body):
         if (
@@ -82,7 +86,16 @@ def _relevant(function, models, helpers: frozenset[str]) -> bool:
             or models.sinks.match(call.callee, call.method)
         ):
             return True
-    return any(isinstance(assign.target, ir.Attr | ir.Index) for assign in shapes.assignments(function.body))
+    return any(_store_read(assign.target) for assign in shapes.assignments(function.body))
+
+
+def _store_read(target) -> bool:
+    """A store a rule reads: a markup property (DOM XSS), or an index whose key is not a constant
+    (prototype pollution: ``obj[req.body.key] = v``). Parsers and builders store into fields all
+    the time (``node.type = ...``); interpreting them for nothing was most of an edit's cost."""
+    if isinstance(target, ir.Attr):
+        return target.name in _READ_PROPERTIES
+    return isinstance(target, ir.Index) and not isinstance(target.key, ir.Lit)
 
 
 def sink_helpers(document: Document, context: CheckContext) -> frozenset[str]:
@@ -150,8 +163,13 @@ _MISSING = object()
 def _referenced(function) -> tuple[str, ...]:
     names = function.extra.get("js.referenced")
     if names is None:
-        found = {item.callee for item in shapes.walk(function.body) if type(item) is ir.Call and item.callee}
-        found |= {item.name for item in shapes.walk(function.body) if type(item) is ir.Name}
+        found = set()
+        for item in shapes.walk(function.body):
+            kind = type(item)
+            if kind is ir.Call and item.callee:
+                found.add(item.callee)
+            elif kind is ir.Name:
+                found.add(item.name)
         names = function.extra["js.referenced"] = tuple(sorted(found))
     return names
 
