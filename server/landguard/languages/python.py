@@ -829,6 +829,7 @@ class PythonFlow:
         self._definitions: dict[str, Node] | None = None
         self._state: _DocumentState | None = None
         self._texts: dict[int, bytes] = {}
+        self._source: bytes | None = None
         self._imports_key = frozenset(imports.items())
 
     @property
@@ -894,10 +895,21 @@ class PythonFlow:
         """What findings in ``unit`` depend on outside it: the summaries of the file's functions it
         calls and the module constants it reads (both exact; each summary is cached by its
         function's text, so an edit re-summarises one function and rechecks only its callers)."""
+        state = self._state
+        if state is not None:
+            # While no summary a caller can see changed (``attach``), a unit's key is its text's.
+            known = state.unit_keys.get(self._text_of(unit))
+            if known is not None and known[0] == state.epoch:
+                return known[1]
         callees, names = self.unit_names(unit)
         summaries = tuple((key, self._signature(key)) for key in sorted(callees & self.definitions.keys()))
         used = self._used_constants(names)
-        return (summaries, used) if summaries or used else None
+        key = (summaries, used) if summaries or used else None
+        if state is not None:
+            if len(state.unit_keys) > _SIGNATURE_CACHE_SIZE:
+                state.unit_keys.clear()
+            state.unit_keys[self._text_of(unit)] = (state.epoch, key)
+        return key
 
     def _used_constants(self, names: frozenset[str]) -> tuple[tuple[str, object], ...]:
         constants = self.constants
@@ -908,7 +920,9 @@ class PythonFlow:
     def _text_of(self, unit: Node) -> bytes:
         found = self._texts.get(unit.id)
         if found is None:
-            found = self._texts[unit.id] = unit.text or b""
+            if self._source is None:
+                self._source = self.root.text or b""  # one copy per run; ``Node.text`` costs more each
+            found = self._texts[unit.id] = self._source[unit.start_byte : unit.end_byte]
         return found
 
     def unit_names(self, unit: Node, text_key: bytes | None = None) -> tuple[frozenset[str], frozenset[str]]:
@@ -948,6 +962,31 @@ class PythonFlow:
             except TypeError:  # not weak-referenceable: no persistence, still correct
                 return
         self._state = state
+        self._settle(state)
+
+    def _settle(self, state: _DocumentState) -> None:
+        """Bump the document's epoch when a summary some unit's key could see may have changed: the
+        set of the file's functions or the module constants changed, or an edited function's
+        signature differs from before (or was never taken). Unchanged functions whose callees keep
+        their signatures keep theirs, so otherwise every unit keeps its key: an edit costs the
+        functions it touched, not a walk over every unit's callees."""
+        definitions = self.definitions
+        texts = {key: self._text_of(unit) for key, unit in definitions.items()}
+        constants = dict(self.constants)
+        if texts.keys() != state.texts.keys() or constants != state.constants:
+            changed: list[str] | None = None
+        else:
+            changed = [key for key, text in texts.items() if state.texts[key] != text]
+        state.texts, state.constants = texts, constants
+        if changed is None:
+            state.epoch += 1
+            state.signatures = {}
+            return
+        for key in changed:
+            signature = self._signature(key)
+            if state.signatures.get(key, _UNKNOWN) != signature:
+                state.epoch += 1
+            state.signatures[key] = signature
 
     def lower_unit(self, unit: Node) -> _Lowered:
         lowered = self._units.get(unit.id)
@@ -1089,10 +1128,19 @@ class _DocumentState:
         self.summaries = SummaryStore()
         # (unit text, class name) -> its lowering, least recently used first.
         self.lowered: OrderedDict[tuple[bytes, str | None], _Lowered] = OrderedDict()
+        # The last run's function texts by key, module constants, and the signatures taken of
+        # edited functions; ``epoch`` changes when a summary a unit's key can see may have.
+        self.texts: dict[str, bytes] = {}
+        self.constants: dict[str, object] | None = None
+        self.signatures: dict[str, object] = {}
+        self.epoch = 0
+        # Unit text -> (epoch, its key then).
+        self.unit_keys: dict[bytes, tuple[int, object]] = {}
 
 
 _STATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _LOWERED_LIMIT = 20_000
+_UNKNOWN = object()
 _SIGNATURE_CACHE_SIZE = 20_000
 # Unit text -> (call last names, identifiers): what a unit's key depends on.
 _UNIT_NAMES: dict[bytes, tuple[frozenset[str], frozenset[str]]] = {}
