@@ -946,7 +946,10 @@ class PythonFlow:
         analysis = self.analysis
         function = analysis.lookup(key)  # resolved once per run
         summary = analysis.summary(function) if function is not None else None
-        return summary.signature() if summary is not None else None
+        signature = summary.signature() if summary is not None else None
+        if self._state is not None:
+            self._state.signatures[key] = signature  # what units' keys show of it (see _settle)
+        return signature
 
     def attach(self, document: object) -> None:
         """Use the document's state kept across runs (its ``SummaryStore`` and the lowering of
@@ -966,8 +969,8 @@ class PythonFlow:
 
     def _settle(self, state: _DocumentState) -> None:
         """Bump the document's epoch when a summary some unit's key could see may have changed: the
-        set of the file's functions or the module constants changed, or an edited function's
-        signature differs from before (or was never taken). Unchanged functions whose callees keep
+        set of the file's functions or the module constants changed, or an edited function that
+        some unit calls has a new signature. Unchanged functions whose callees keep
         their signatures keep theirs, so otherwise every unit keeps its key: an edit costs the
         functions it touched, not a walk over every unit's callees."""
         definitions = self.definitions
@@ -983,10 +986,11 @@ class PythonFlow:
             state.signatures = {}
             return
         for key in changed:
-            signature = self._signature(key)
-            if state.signatures.get(key, _UNKNOWN) != signature:
+            # Every key a unit's key shows was recorded when that key was computed; a function no
+            # unit calls (no record) changes no unit's key.
+            shown = state.signatures.get(key, _UNKNOWN)
+            if shown is not _UNKNOWN and self._signature(key) != shown:
                 state.epoch += 1
-            state.signatures[key] = signature
 
     def lower_unit(self, unit: Node) -> _Lowered:
         lowered = self._units.get(unit.id)
@@ -1128,8 +1132,8 @@ class _DocumentState:
         self.summaries = SummaryStore()
         # (unit text, class name) -> its lowering, least recently used first.
         self.lowered: OrderedDict[tuple[bytes, str | None], _Lowered] = OrderedDict()
-        # The last run's function texts by key, module constants, and the signatures taken of
-        # edited functions; ``epoch`` changes when a summary a unit's key can see may have.
+        # The last run's function texts by key, module constants, and the signature units' keys
+        # last showed of each function; ``epoch`` changes when a summary a key can see may have.
         self.texts: dict[str, bytes] = {}
         self.constants: dict[str, object] | None = None
         self.signatures: dict[str, object] = {}
