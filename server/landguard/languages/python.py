@@ -893,8 +893,9 @@ class PythonFlow:
 
     def unit_key(self, unit: Node) -> object:
         """What findings in ``unit`` depend on outside it: the summaries of the file's functions it
-        calls and the module constants it reads (both exact; each summary is cached by its
-        function's text, so an edit re-summarises one function and rechecks only its callers)."""
+        calls and the module constants it reads (both exact; summaries are kept in the document's
+        ``SummaryStore``, so an edit re-summarises the functions it touched and rechecks only the
+        callers of one whose summary changed)."""
         state = self._state
         if state is not None:
             # While no summary a caller can see changed (``attach``), a unit's key is its text's.
