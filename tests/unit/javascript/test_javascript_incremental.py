@@ -11,12 +11,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from unit.engine.test_analyze import utf16_range
 
 from landguard.checks.javascript.javascript_rules import CHECK
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config
 from landguard.engine.document import Document
+from landguard_testing import incremental_runs, utf16_range
 
 START = """const cp = require('child_process');
 
@@ -74,13 +74,7 @@ def fresh(text: str):
 def test_incremental_dataflow_findings_equal_a_scan_from_scratch(steps):
     document = Document(START, path="a.js")
     analysis = Analysis(document, Config(), [CHECK])
-    analysis.run()
-    text = START
-    for a, b, new in steps:
-        start, end = sorted((int(a * len(text)), int(b * len(text))))
-        change = document.apply_change(utf16_range(text, start, end), new)
-        text = text[:start] + new + text[end:]
-        found = analysis.run([change])
+    for text, found in incremental_runs(document, analysis, steps):
         # tree-sitter may recover from a syntax error differently when it reparses incrementally
         # than from scratch; the cache is exact for the tree it has, so compare on the same tree.
         # Trees with syntax errors are left to the known failure below (see its reason).
@@ -99,13 +93,7 @@ def test_dead_branch_in_a_recovered_class_body():
     steps = [(0.9375, 0.9375, "\n"), (0.5, 0.65625, "")]
     document = Document(START, path="a.js")
     analysis = Analysis(document, Config(), [CHECK])
-    analysis.run()
-    text = START
-    for a, b, new in steps:
-        start, end = sorted((int(a * len(text)), int(b * len(text))))
-        change = document.apply_change(utf16_range(text, start, end), new)
-        text = text[:start] + new + text[end:]
-        found = analysis.run([change])
+    text, found = list(incremental_runs(document, analysis, steps))[-1]
     assert found == fresh(text)
 
 
