@@ -273,9 +273,7 @@ class Analysis:
         self._placed[index] = now_placed
         return results
 
-    def _changed_units(
-        self, units: list[tuple[Node, tuple[int, int], UnitKey]]
-    ) -> list[tuple[int, int]]:
+    def _changed_units(self, units: list[tuple[Node, tuple[int, int], UnitKey]]) -> list[tuple[int, int]]:
         """Line ranges of the units whose text is new since the previous run."""
         previous = self._unit_keys
         self._unit_keys = frozenset(key for _, _, key in units)

@@ -11,11 +11,13 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from landguard.checks.javascript.javascript_rules import CHECK
+from landguard.checks.code_rule import rules_check
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config
 from landguard.engine.document import Document
 from landguard_testing import incremental_runs, utf16_range
+
+CHECK = rules_check("javascript")
 
 START = """const cp = require('child_process');
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from landguard.checks.python.dangerous_calls import CHECK
+from landguard.checks.code_rule import rules_check
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config
 from landguard.engine.document import Document
 from landguard_testing import incremental_runs, utf16_range
+
+CHECK = rules_check("python")
 
 START = """import os
 from flask import request

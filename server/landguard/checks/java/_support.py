@@ -3,8 +3,9 @@
 - the per-run dataflow glue: the file's ``FileAnalysis`` (``file_analysis``), the facts of a
   unit's functions (``unit_facts``), the sinks of a kind untrusted data reaches
   (``tainted_sinks``), and ``JavaTaintCheck``, the base of rules that report such sinks;
-- ``JavaCheck``: a node check with a byte prefilter whose module context includes the file's
-  class facts and, for dataflow rules, the summaries of its functions;
+- ``JavaCheck``: the base of the Java rules (a ``CodeRule``: ``CHECK = MyRule()``), with a byte
+  prefilter, whose module context includes the file's class facts and, for dataflow rules, the
+  summaries of its functions; all of them run in one pass per unit (``JavaFrontend``);
 - small tree helpers and edits for the pattern rules and fixes (node text, call parts,
   statements, imports), ``module_facts`` (imports, ``static final`` constants, field types)
   and ``MethodScope`` (declared types and assigned values of a method's locals, for fixes).
@@ -24,13 +25,14 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node, QueryCursor
 
+from landguard.checks.code_rule import CodeRule, Frontend
 from landguard.dataflow import ir
 from landguard.dataflow.interpret import FileAnalysis, FunctionFacts, SinkHit
 from landguard.dataflow.models import load_models
 from landguard.dataflow.values import PARAMETER, REQUEST
 from landguard.engine.findings import Confidence, Span, TextEdit
 from landguard.engine.languages import query
-from landguard.engine.registry import CheckContext, NodeCheck
+from landguard.engine.registry import CheckContext, RunKey
 from landguard.languages import java as java_adapter
 
 if TYPE_CHECKING:
@@ -221,6 +223,13 @@ class ModuleFacts:
         return (self.imports, self.constants, self.field_types, self.line_ending)
 
 
+_MODULE_FACTS: RunKey[ModuleFacts] = RunKey("java.module_facts")
+_SCOPE: RunKey[MethodScope] = RunKey("java.method_scope")
+_CONSTANTS_MATCHING: RunKey[tuple[bytes, ...]] = RunKey("java.constants_matching")
+_FILE_ANALYSIS: RunKey[FileAnalysis] = RunKey("java.file_analysis")
+_SUMMARY_KEY: RunKey[tuple] = RunKey("java.summary_key")
+_HELPERS_WITH: RunKey[frozenset[str]] = RunKey("java.helpers_with")
+
 _CLASS_TYPES = frozenset(
     {"class_declaration", "interface_declaration", "enum_declaration", "record_declaration"}
 )
@@ -228,9 +237,10 @@ _CLASS_TYPES = frozenset(
 
 def module_facts(document: Document, context: CheckContext) -> ModuleFacts:
     """Imports and class-level fields of the document, computed once per analysis run."""
-    cached = context.cache.get("java.module")
-    if cached is not None:
-        return cached
+    return context.cache.get(_MODULE_FACTS, id(document.tree), lambda: _module_facts(document))
+
+
+def _module_facts(document: Document) -> ModuleFacts:
     imports: set[str] = set()
     constants: dict[str, str] = {}
     field_types: dict[str, str] = {}
@@ -255,7 +265,6 @@ def module_facts(document: Document, context: CheckContext) -> ModuleFacts:
         needs_blank and import_line >= 0,
         line_ending(document),
     )
-    context.cache["java.module"] = facts
     return facts
 
 
@@ -398,23 +407,24 @@ class MethodScope:
 
 def method_scope(unit: Node, document: Document, context: CheckContext) -> MethodScope:
     """The scope of ``unit``, built once per analysis run and shared by all Java checks."""
-    key = ("java.scope", unit.start_byte, unit.end_byte)
-    scope = context.cache.get(key)
-    if scope is None:
-        scope = context.cache[key] = MethodScope(unit, document, module_facts(document, context))
-    return scope
+    return context.cache.get(
+        _SCOPE,
+        (unit.start_byte, unit.end_byte),
+        lambda: MethodScope(unit, document, module_facts(document, context)),
+    )
 
 
 def constants_matching(
     document: Document, context: CheckContext, key: str, test: Callable[[str], object]
 ) -> tuple[bytes, ...]:
     """Names (as bytes) of the class constants whose value passes ``test``, found once per run."""
-    cached = context.cache.get(key)
-    if cached is None:
-        cached = context.cache[key] = tuple(
+    return context.cache.get(
+        _CONSTANTS_MATCHING,
+        key,
+        lambda: tuple(
             name.encode() for name, value in module_facts(document, context).constants if test(value)
-        )
-    return cached
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------- dataflow
@@ -422,13 +432,14 @@ def constants_matching(
 
 def file_analysis(document: Document, context: CheckContext) -> FileAnalysis:
     """The dataflow analysis of the document's functions, built once per analysis run."""
-    cached = context.cache.get("java.dataflow")
-    if cached is None:
-        cached = context.cache["java.dataflow"] = FileAnalysis(
+
+    def build() -> FileAnalysis:
+        analysis = _PREVIOUS[document] = FileAnalysis(
             java_adapter.file_functions(document), load_models(JAVA), previous=_PREVIOUS.get(document)
         )
-        _PREVIOUS[document] = cached
-    return cached
+        return analysis
+
+    return context.cache.get(_FILE_ANALYSIS, None, build)
 
 
 # The last run's analysis of each open document: its summaries of unchanged functions are reused.
@@ -437,13 +448,11 @@ _PREVIOUS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def summary_key(document: Document, context: CheckContext) -> object:
     """The file's facts and same-file summaries: what a unit's dataflow depends on outside it."""
-    cached = context.cache.get("java.summary_key")
-    if cached is None:
-        cached = context.cache["java.summary_key"] = (
-            java_adapter.context_key(document),
-            file_analysis(document, context).summary_key(),
-        )
-    return cached
+    return context.cache.get(
+        _SUMMARY_KEY,
+        None,
+        lambda: (java_adapter.context_key(document), file_analysis(document, context).summary_key()),
+    )
 
 
 def helper_needles(document: Document, context: CheckContext, kind: str) -> tuple[bytes, ...]:
@@ -475,8 +484,7 @@ def _sink_methods(kind: str) -> frozenset[str]:
 
 def _helpers_with(document: Document, context: CheckContext, kind: str) -> frozenset[str]:
     """Callee keys of same-file functions whose summary has a sink of ``kind``."""
-    key = ("java.helpers_with", kind)
-    cached = context.cache.get(key)
+    cached = context.cache.peek(_HELPERS_WITH, kind)
     if cached is None:
         analysis = file_analysis(document, context)
         same = analysis.same_summaries_as
@@ -484,14 +492,14 @@ def _helpers_with(document: Document, context: CheckContext, kind: str) -> froze
         if same is not None and kind in _HELPERS.get(same, {}):
             by_kind[kind] = _HELPERS[same][kind]
         if kind in by_kind:
-            cached = context.cache[key] = by_kind[kind]
-            return cached
+            return context.cache.put(_HELPERS_WITH, kind, by_kind[kind])
         found = set()
         for name in analysis.called_keys():
             summary = analysis.summary(analysis.by_key[name])
             if summary is not None and any(sink.kind == kind for sink in summary.sinks):
                 found.add(name)
-        cached = context.cache[key] = by_kind[kind] = frozenset(found)
+        cached = context.cache.put(_HELPERS_WITH, kind, frozenset(found))
+        by_kind[kind] = cached
     return cached
 
 
@@ -573,10 +581,21 @@ def occurs_in(source: bytes, unit: Node, needles: tuple[bytes, ...]) -> bool:
     return any(source.find(needle, start, end + len(needle) - 1) >= 0 for needle in needles)
 
 
-class JavaCheck(NodeCheck):
-    """A Java node check with a cheap byte prefilter before any tree work."""
+class JavaFrontend(Frontend):
+    """Runs the LG4xx rules over a unit, one pass for all of them; each rule's byte prefilter first.
+    The module context is each rule's own (the file's class facts, the import position for rules
+    whose fixes add imports, the same-file summaries for dataflow rules), each taken once."""
 
     languages = LANGUAGES
+
+
+FRONTEND = JavaFrontend()
+
+
+class JavaCheck(CodeRule):
+    """A Java rule with a cheap byte prefilter before any tree work."""
+
+    frontend = FRONTEND
     # The unit is skipped unless its source contains one of these byte strings ...
     needles: tuple[bytes, ...] = ()
     # ... and, when given, one of these too.
@@ -601,20 +620,11 @@ class JavaCheck(NodeCheck):
         key = (facts.key(), facts.import_line) if self.fixes_add_imports else facts.key()
         return (key, summary_key(document, context)) if self.uses_dataflow else key
 
-    def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterator:
+    def applies(self, unit: Node, document: Document, context: CheckContext) -> bool:
         needles = self.unit_needles(document, context)
-        if needles and not occurs_in(document.source, node, needles):
-            return iter(())
-        if self.also_needles and not occurs_in(document.source, node, self.also_needles):
-            return iter(())
-        try:
-            return iter(list(self.check_unit(node, document, context)))
-        except RecursionError:
-            # Pathologically deep expressions: better no finding than a broken check.
-            return iter(())
-
-    def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable:
-        raise NotImplementedError
+        if needles and not occurs_in(document.source, unit, needles):
+            return False
+        return not self.also_needles or occurs_in(document.source, unit, self.also_needles)
 
 
 class JavaTaintCheck(JavaCheck):
@@ -628,7 +638,7 @@ class JavaTaintCheck(JavaCheck):
     request_only = False  # parameters are not reported (data must come from the request)
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable:
-        (rule,) = self.rules
+        rule = self.rule
         for facts, hit, _whole in tainted_sinks(
             unit, document, context, self.kind, request_only=self.request_only
         ):

@@ -78,7 +78,7 @@ def _flags(missing: list[str]) -> str:
 
 
 class InsecureCookieCheck(JavaCheck):
-    rules = (RULE,)
+    rule = RULE
     needles = (b"Cookie",)
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:

@@ -50,7 +50,7 @@ RULE = Rule(
 
 
 class TrustBoundaryCheck(JavaTaintCheck):
-    rules = (RULE,)
+    rule = RULE
     kind = "trust-boundary"
     request_only = True
     message = "Unvalidated {what} is stored in the session{where}, where later code trusts it"

@@ -80,7 +80,7 @@ _XSTREAM_ALLOWLIST = re.compile(rb"allowTypes|addPermission|setupDefaultSecurity
 
 
 class UnsafeDeserializationCheck(JavaCheck):
-    rules = (RULE,)
+    rule = RULE
     uses_dataflow = True
     kind = "deserialization"
     needles = (b"ObjectInputStream", b"XMLDecoder", b"fromXML", b"enableDefaultTyping")

@@ -119,7 +119,7 @@ def _weak_constants(document, context: CheckContext) -> tuple[bytes, ...]:
 
 
 class WeakCryptoCheck(JavaCheck):
-    rules = (RULE,)
+    rule = RULE
     needles = (b"getInstance", b"initialize", b"md5", b"sha1", b"Md5", b"Sha1", b"md2", b"shaHex")
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:

@@ -112,7 +112,7 @@ _PROTECTIVE = (
 
 
 class XxeCheck(JavaCheck):
-    rules = (RULE,)
+    rule = RULE
     needles = (
         b"DocumentBuilderFactory",
         b"SAXParserFactory",

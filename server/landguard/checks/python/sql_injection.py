@@ -49,10 +49,12 @@ import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import StatementEditor, StringParts, parse_expression, string_parts
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG201",
@@ -82,7 +84,7 @@ _QMARK_DRIVERS = ("sqlite3", "aiosqlite", "pysqlite2")
 _FORMAT_DRIVERS = ("psycopg2", "psycopg", "pymysql", "MySQLdb", "mysql", "django")
 
 
-class SqlInjectionCheck(py.CallRule):
+class SqlInjectionCheck(CallRule):
     rule = RULE
     kind = "sql"
     callee_names = _SINKS
@@ -95,25 +97,25 @@ class SqlInjectionCheck(py.CallRule):
             if "." not in name:
                 return  # a bare function called `execute`, not a cursor method
             query = (
-                py.argument(call, 0, "sql")
-                or py.keyword_arg(call, "query")
-                or py.keyword_arg(call, "operation")
+                syntax.argument(call, 0, "sql")
+                or syntax.keyword_arg(call, "query")
+                or syntax.keyword_arg(call, "operation")
             )
             kind = "execute"
         elif last == "text":
             if name not in ("sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"):
                 return
-            query, kind = py.argument(call, 0, "text"), "text"
+            query, kind = syntax.argument(call, 0, "text"), "text"
         elif last == "raw":
             if "." not in name:
                 return
-            query, kind = py.argument(call, 0, "raw_query"), "raw"
+            query, kind = syntax.argument(call, 0, "raw_query"), "raw"
         elif last == "RawSQL":
-            query, kind = py.argument(call, 0, "sql"), "rawsql"
+            query, kind = syntax.argument(call, 0, "sql"), "rawsql"
         elif last in ("read_sql", "read_sql_query"):
             if not name.startswith(("pandas.", "pd.")):
                 return
-            query, kind = py.argument(call, 0, "sql"), "pandas"
+            query, kind = syntax.argument(call, 0, "sql"), "pandas"
         elif last == "extra":
             yield from self._check_extra(call, unit, document, context)
             return
@@ -126,11 +128,11 @@ class SqlInjectionCheck(py.CallRule):
         taint = py.taint(query, flow, imports, KIND)
         if taint not in (py.Taint.REQUEST, py.Taint.PARAMETER):
             return  # constants, placeholders, sanitized values, or nothing from outside the function
-        build = py.string_building(query, flow)
+        build = syntax.string_building(query, flow)
         if build is None or not _looks_like_sql(build.literal_text):
             if taint != py.Taint.REQUEST or build is not None:
                 return  # a wrapper running the SQL its caller passed is judged at the caller
-            if query.type == "call" and py.callee_attribute(query) in _SINKS:
+            if query.type == "call" and syntax.callee_attribute(query) in _SINKS:
                 return  # `execute(text(...))`: judged at the inner call
             yield RULE.finding(
                 document.node_span(call),
@@ -159,12 +161,12 @@ class SqlInjectionCheck(py.CallRule):
     ) -> Iterable[Finding]:
         flow = self.flow_for(call, unit, context)
         for keyword_name in ("where", "select", "tables", "order_by"):
-            value = py.keyword_arg(call, keyword_name)
+            value = syntax.keyword_arg(call, keyword_name)
             if value is None:
                 continue
             elements = value.named_children if value.type in ("list", "tuple") else [value]
             for element in elements:
-                build = py.string_building(element, flow)
+                build = syntax.string_building(element, flow)
                 imports = py.scope_imports(call, document, context)
                 tainted = py.taint(element, flow, imports, KIND) in (py.Taint.REQUEST, py.Taint.PARAMETER)
                 if build is not None and tainted:
@@ -182,31 +184,31 @@ def _looks_like_sql(text: str) -> bool:
 _PLACEHOLDER_JOIN = re.compile(r"""^\s*(?:\[\s*)?(?P<q>["'])(?:\?|%s)(?P=q)\s*(?:\]\s*)?\*""")
 
 
-def _is_placeholder_list(node: Node, flow: py.Flow) -> bool:
+def _is_placeholder_list(node: Node, flow: syntax.Flow) -> bool:
     """`", ".join("?" * len(ids))` and friends: a list of placeholders, not data."""
-    for value in py.resolve(node, flow):
-        if value.type != "call" or py.callee_attribute(value) != "join":
+    for value in syntax.resolve(node, flow):
+        if value.type != "call" or syntax.callee_attribute(value) != "join":
             return False
         function = value.child_by_field_name("function")
-        if function is None or not py.is_literal_string(function.child_by_field_name("object")):
+        if function is None or not syntax.is_literal_string(function.child_by_field_name("object")):
             return False
-        argument = py.argument(value, 0)
+        argument = syntax.argument(value, 0)
         if argument is None:
             return False
         if argument.type in ("generator_expression", "list_comprehension"):
             body = argument.child_by_field_name("body")
-            if not py.is_literal_string(body):
+            if not syntax.is_literal_string(body):
                 return False
-        elif not _PLACEHOLDER_JOIN.match(py.text(argument)):
+        elif not _PLACEHOLDER_JOIN.match(syntax.text(argument)):
             return False
     return True
 
 
-def _is_safe_build(build: py.StringBuild, flow: py.Flow) -> bool:
+def _is_safe_build(build: syntax.StringBuild, flow: syntax.Flow) -> bool:
     """Every non-literal part is a module constant or a list of placeholders."""
     for part in build.dynamic_parts:
-        part = py.unparenthesize(part)
-        if part.type in ("identifier", "attribute") and _CONSTANT_NAME.match(py.text(part)):
+        part = syntax.unparenthesize(part)
+        if part.type in ("identifier", "attribute") and _CONSTANT_NAME.match(syntax.text(part)):
             continue
         if _is_placeholder_list(part, flow):
             continue
@@ -323,14 +325,14 @@ def _string_literal(value: str, original: str) -> str:
 def _parameterize_fix(
     call: Node,
     query: Node,
-    build: py.StringBuild,
+    build: syntax.StringBuild,
     kind: str,
     document: Document,
     context: CheckContext,
-    flow: py.Flow,
+    flow: syntax.Flow,
 ) -> Fix | None:
     style = _style_for(kind, document, context)
-    if style is None or py.has_star_args(call) or len(py._arguments(call)) != 1:
+    if style is None or syntax.has_star_args(call) or len(syntax.arguments(call)) != 1:
         return None
     build_code = document.node_text(build.node)
     parts = string_parts(build_code)
@@ -359,7 +361,7 @@ def _parameterize_fix(
     edits: list[TextEdit] = []
     if build.via is not None:
         # The query came through a variable: rewrite its assignment too, if nothing else reads it.
-        if not py.variable_only_feeds(query, build, flow, context):
+        if not syntax.variable_only_feeds(query, build, flow):
             return None
         assignment_editor = StatementEditor.for_node(document, build.via.statement)
         if assignment_editor is None:
@@ -415,4 +417,4 @@ def _parameterize_fix(
     return Fix(f"Use query parameters ({placeholder} placeholders)", edits=tuple(edits), preferred=True)
 
 
-HANDLER = SqlInjectionCheck()
+CHECK = SqlInjectionCheck()
