@@ -54,6 +54,7 @@ from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import StatementEditor, StringParts, parse_expression, string_parts
+from landguard.fixes.sql_placeholders import placeholder_sql
 from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
@@ -234,30 +235,6 @@ def _style_for(kind: str, document: Document, context: CheckContext) -> str | No
     return "qmark" if qmark else "format"
 
 
-_VALUE_BEFORE = re.compile(
-    r"(?:=|<>|!=|<|>|\blike|\bilike|\blimit|\boffset|\bis|\bbetween|\bthen|\belse|\bwhen)\s*$", re.I
-)
-_LIST_OPENER = re.compile(r"(?:\bvalues|\bin)\s*$", re.I)
-
-
-def _in_value_position(before: str) -> bool:
-    if _VALUE_BEFORE.search(before):
-        return True
-    stripped = before.rstrip()
-    if stripped.endswith(("(", ",")):
-        # Inside VALUES (...) or IN (...): find the innermost unclosed parenthesis.
-        depth = 0
-        for index in range(len(stripped) - 1, -1, -1):
-            char = stripped[index]
-            if char == ")":
-                depth += 1
-            elif char == "(":
-                if depth == 0:
-                    return bool(_LIST_OPENER.search(stripped[:index]))
-                depth -= 1
-    return False
-
-
 def _bind_name(code: str, used: set[str]) -> str:
     base = re.sub(r"\W+", "_", code.rsplit(".", 1)[-1]).strip("_") or "param"
     if base[0].isdigit() or keyword.iskeyword(base):
@@ -269,42 +246,24 @@ def _bind_name(code: str, used: set[str]) -> str:
     return name
 
 
+_PLACEHOLDER_STYLE = {"qmark": "?", "format": "%s", "format-list": "%s", "named": ":"}
+
+
 def _placeholder_query(parts: StringParts, style: str) -> tuple[str, list[tuple[str, str]]] | None:
-    """(SQL with placeholders, [(bind name, expression code)]), or None when not safely possible."""
-    literal_text = "".join(i for i in parts.items if isinstance(i, str))
-    if style == "qmark" and "?" in literal_text:
-        return None
-    if style == "named" and re.search(r":\w", literal_text):
-        return None
-    sql = ""
-    params: list[tuple[str, str]] = []
+    """(SQL with placeholders, [(bind name, expression code)]), or None when not safely possible:
+    the shared placeholder core (``fixes/sql_placeholders.py``) on the string's parts."""
     used: set[str] = set()
-    items = parts.items
-    skip_quote = False
-    for index, item in enumerate(items):
-        if isinstance(item, str):
-            if skip_quote:
-                if not item.startswith(("'", '"')):
-                    return None
-                item = item[1:]
-                skip_quote = False
-            sql += item.replace("%", "%%") if style.startswith("format") else item
-            continue
-        (code,) = item
-        following = next((i for i in items[index + 1 :] if isinstance(i, str)), "")
-        if sql.endswith(("'", '"')):
-            if not following.startswith(sql[-1]) or sql[-2:-1] in ("%", "\\"):
-                return None  # quoted with more inside ('%{x}%'): not a plain value
-            sql = sql[:-1]
-            skip_quote = True
-        if not _in_value_position(sql):
-            return None  # a table or column name, or a whole condition: parameters cannot replace it
-        name = _bind_name(code, used)
-        sql += {"qmark": "?", "format": "%s", "format-list": "%s", "named": f":{name}"}[style]
-        params.append((name, code))
-    if not params or skip_quote:
+    names: dict[int, str] = {}
+
+    def name_of(item: object) -> str:
+        return names.setdefault(id(item), _bind_name(item[0], used))  # type: ignore[index]
+
+    core_parts = [("sql", item) if isinstance(item, str) else ("value", item) for item in parts.items]
+    rewritten = placeholder_sql(core_parts, _PLACEHOLDER_STYLE[style], name_of=name_of)
+    if rewritten is None:
         return None
-    return sql, params
+    sql, values = rewritten
+    return sql, [(name_of(item), item[0]) for item in values]  # type: ignore[index]
 
 
 def _string_literal(value: str, original: str) -> str:
