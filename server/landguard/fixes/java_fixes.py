@@ -150,10 +150,9 @@ def _placeholder_sql(
             # An unquoted String compares as a number in the SQL; bound as text it may not (PostgreSQL).
             return None
         value = piece.text
-        if binding.prefix or binding.suffix:
-            value = " + ".join(
-                f'"{w}"' if w != piece.text else w for w in (binding.prefix, value, binding.suffix) if w
-            )
+        if binding.prefix or binding.suffix:  # LIKE '%x%': the wildcards travel with the value
+            value = f'"{binding.prefix}" + {value}' if binding.prefix else value
+            value = f'{value} + "{binding.suffix}"' if binding.suffix else value
             setter = "setString"
         setters.append(f"{setter}({number}, {value})")
     rendered = [str(text) if kind == "keep" else f'"{text}"' for kind, text in query]
