@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from landguard.checks.java._support import (
+from landguard.engine.findings import Fix, Span, TextEdit
+from landguard.fixes.sql_placeholders import placeholder_parts
+from landguard.languages.java_syntax import (
     CONSTANT_NAME,
     FORMAT_SPECIFIER,
     MethodScope,
@@ -34,8 +36,6 @@ from landguard.checks.java._support import (
     string_literal_value,
     unwrap,
 )
-from landguard.engine.findings import Fix, Span, TextEdit
-from landguard.fixes.sql_placeholders import placeholder_parts
 
 if TYPE_CHECKING:
     from landguard.engine.document import Document

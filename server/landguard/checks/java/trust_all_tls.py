@@ -35,17 +35,10 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from landguard.checks.java._support import (
-    JavaCheck,
-    call_args,
-    matches,
-    method_scope,
-    node_text,
-    simple_type,
-    unwrap,
-)
+from landguard.checks.java._support import JavaCheck, method_scope
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule, RunKey
+from landguard.languages.java_syntax import call_args, matches, node_text, simple_type, unwrap
 
 RULE = Rule(
     id="LG407",

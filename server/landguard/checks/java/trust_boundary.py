@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import re
 
-from landguard.checks.java._support import JavaTaintCheck, node_text
+from landguard.checks.java._support import JavaTaintCheck
 from landguard.dataflow import ir
 from landguard.dataflow.interpret import FunctionFacts, SinkHit
 from landguard.engine.findings import Confidence, Severity
 from landguard.engine.registry import Rule
+from landguard.languages.java_syntax import node_text
 
 RULE = Rule(
     id="LG412",

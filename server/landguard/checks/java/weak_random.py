@@ -34,23 +34,21 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from landguard.checks.java._support import (
-    JavaCheck,
+from landguard.checks.java._support import JavaCheck, method_scope, module_facts
+from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.registry import CheckContext, Rule, RunKey
+from landguard.fixes.java_fixes import replace_node
+from landguard.languages.java_syntax import (
     call_args,
     call_name,
     call_object,
     enclosing_method_name,
     import_edit,
     matches,
-    method_scope,
-    module_facts,
     node_text,
     simple_type,
     split_words,
 )
-from landguard.engine.findings import Confidence, Finding, Severity
-from landguard.engine.registry import CheckContext, Rule, RunKey
-from landguard.fixes.java_fixes import replace_node
 
 RULE = Rule(
     id="LG403",
