@@ -16,6 +16,7 @@ from tree_sitter import Node, QueryCursor
 
 from landguard.engine.findings import Span, TextEdit
 from landguard.engine.languages import query
+from landguard.languages.common import plus_operands
 
 if TYPE_CHECKING:
     from landguard.engine.document import Document
@@ -79,19 +80,7 @@ def string_literal_value(document: Document, node: Node | None) -> str | None:
 
 def concat_leaves(document: Document, node: Node) -> list[Node]:
     """The operands of a chain of ``+`` (left to right), without recursion; other nodes are leaves."""
-    leaves: list[Node] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if (
-            current.type == "binary_expression"
-            and node_text(document, current.child_by_field_name("operator")) == "+"
-        ):
-            left, right = current.child_by_field_name("left"), current.child_by_field_name("right")
-            stack.extend(child for child in (right, left) if child is not None)
-        else:
-            leaves.append(current)
-    return leaves
+    return plus_operands(node, "binary_expression", lambda child: node_text(document, child))
 
 
 def unit_bytes(document: Document, unit: Node) -> bytes:

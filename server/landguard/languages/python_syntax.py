@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from landguard.languages.common import plus_operands
 from landguard.languages.python import (
     LOCAL_PREFIX,
     PythonFlow,
@@ -435,12 +436,7 @@ def _interpolations(node: Node) -> list[Node]:
 
 
 def _concat_parts(node: Node) -> list[Node]:
-    node = unparenthesize(node)
-    if node.type == "binary_operator" and text(node.child_by_field_name("operator")) == "+":
-        return _concat_parts(node.child_by_field_name("left")) + _concat_parts(
-            node.child_by_field_name("right")
-        )
-    return [node]
+    return plus_operands(node, "binary_operator", text, unparenthesize, unwrap_operands=True)
 
 
 def _direct_string_build(node: Node, flow: Flow | None, depth: int) -> StringBuild | None:
