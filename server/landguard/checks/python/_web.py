@@ -19,8 +19,6 @@ API
     ``is_secret_name(name) -> bool``: a variable name that holds a secret (password, api_key …).
     ``decorators(function)``, ``decorator_name(decorator)``, ``decorator_expression(decorator)``,
         ``functions_in(unit, context)``: for route and view detection.
-    ``dotted_module_reference(document, imports, module, statement)``: like
-        ``python_fixes.module_reference`` for dotted modules (``defusedxml.ElementTree``).
     ``with_import(import_edit, edit)``: a fix's edits as one edit when an import line is needed.
     ``module_expression_fix(editor, target, reference, expression, title)``: a fix replacing ``target``
         with ``<module>`` + ``expression``, ``reference`` being ``module_reference``'s answer.
@@ -39,14 +37,12 @@ from landguard.checks.python import _support as py
 from landguard.checks.python._dispatch import CallRule
 from landguard.dataflow.models import Models, load_models
 from landguard.engine.document import Document
-from landguard.engine.findings import Finding, Fix, Span, TextEdit
+from landguard.engine.findings import Finding, Fix, TextEdit
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import (
     StatementEditor,
     call_with_keyword,
-    line_indent,
     parse_expression,
-    starts_line,
 )
 from landguard.languages import python_syntax as syntax
 from landguard.languages.python import INJECTED as _INJECTED
@@ -246,25 +242,6 @@ def functions_in(unit: Node, context: CheckContext) -> list[Node]:
     return py.unit_nodes(unit, "function_definition", context)
 
 
-def dotted_module_reference(
-    document: Document, imports: dict[str, str], module: str, statement: Node
-) -> tuple[str, TextEdit | None] | None:
-    """(expression naming ``module`` here, edit adding ``import module`` or None); None when unsafe."""
-    for local, qualified in imports.items():
-        if qualified == module:
-            return local, None
-    top = module.split(".", 1)[0]
-    bound = imports.get(top)
-    # `import defusedxml` (or `import defusedxml.minidom`) binds the same top name: importing the
-    # submodule again is harmless. A top name bound to anything else must not be shadowed.
-    if bound is not None and bound != top:
-        return None
-    if not starts_line(document, statement):
-        return None
-    line = statement.start_point[0]
-    return module, TextEdit(Span(line, 0, line, 0), f"{line_indent(document, statement)}import {module}\n")
-
-
 def sink_names(kind: str) -> frozenset[str]:
     """Last names of the sinks of ``kind`` in the Python models, for dispatching calls to a rule."""
     return frozenset(
@@ -346,7 +323,7 @@ def module_expression_fix(
 ) -> Fix | None:
     """A preferred fix replacing ``target`` with the module's local name followed by ``expression``.
 
-    ``reference`` is what ``module_reference`` or ``dotted_module_reference`` answered for the
+    ``reference`` is what ``module_reference`` answered for the
     module; its import edit, if any, is merged into the fix with ``with_import``.
     """
     if target is None or reference is None:

@@ -58,7 +58,13 @@ from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
-from landguard.fixes.python_fixes import StatementEditor, call_with_keyword, line_statement, parse_expression
+from landguard.fixes.python_fixes import (
+    StatementEditor,
+    call_with_keyword,
+    line_statement,
+    module_reference,
+    parse_expression,
+)
 from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
@@ -178,7 +184,7 @@ def _select_autoescape_fix(call: Node, document: Document, context: CheckContext
     if local is not None:
         expression, import_edit = f"{local}()", None
     else:
-        reference = web.dotted_module_reference(document, imports, "jinja2", statement)
+        reference = module_reference(document, imports, "jinja2", statement)
         if reference is None:
             return None
         expression, import_edit = f"{reference[0]}.select_autoescape()", reference[1]

@@ -50,7 +50,7 @@ from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
-from landguard.fixes.python_fixes import StatementEditor, enclosing_statement
+from landguard.fixes.python_fixes import StatementEditor, enclosing_statement, module_reference
 from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
@@ -152,7 +152,7 @@ def _defusedxml_fix(call: Node, replacement: str, document: Document, imports: d
         return None
     target = editor.locate(function, cst.Attribute if function.type == "attribute" else cst.Name)
     module, _, attribute = replacement.rpartition(".")
-    reference = web.dotted_module_reference(document, imports, module, statement)
+    reference = module_reference(document, imports, module, statement)
     return web.module_expression_fix(
         editor, target, reference, f".{attribute}", f"Use {replacement} (needs the defusedxml package)"
     )
