@@ -46,17 +46,10 @@ def build(target_lines: int = 5000) -> str:
 
 
 def _javascript_checks():
-    import importlib
-    import pkgutil
-
     import landguard.checks.javascript as package
+    from landguard.engine.registry import discover_checks
 
-    checks = []
-    for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
-        check = getattr(importlib.import_module(info.name), "CHECK", None)
-        if check is not None:
-            checks.append(check)
-    return checks
+    return discover_checks(package)
 
 
 def measure(text: str, repeat: int) -> dict[str, float]:

@@ -8,9 +8,11 @@ fixture must produce no finding of the rules under test: the good code next to t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from landguard.engine.analyze import analyze_text
+from landguard.engine import positions
+from landguard.engine.analyze import Analysis, analyze_text
 from landguard.engine.config import Config
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding, Fix
@@ -82,3 +84,33 @@ def tree_has_error(text: str, path: str) -> bool:
     """Whether tree-sitter finds a syntax error in ``text`` (for fixes in code languages)."""
     document = Document(text, path=path)
     return document.tree is not None and document.tree.root_node.has_error
+
+
+def utf16_range(text: str, start: int, end: int) -> tuple[int, int, int, int]:
+    """The LSP range (UTF-16 columns) of code-point offsets ``start..end`` of ``text``."""
+    index = positions.LineIndex(text)
+    (sl, sc), (el, ec) = index.position(start), index.position(end)
+    return (
+        sl,
+        positions.col_to_utf16(index.line_text(sl), sc),
+        el,
+        positions.col_to_utf16(index.line_text(el), ec),
+    )
+
+
+def incremental_runs(
+    document: Document, analysis: Analysis, steps: Iterable[tuple[float, float, str]]
+) -> Iterator[tuple[str, list[Finding]]]:
+    """Edit ``document`` step by step, re-running ``analysis`` incrementally after each edit.
+
+    A step ``(a, b, new)`` replaces the text between the fractions ``a`` and ``b`` of its length
+    (in either order) with ``new``: what a hypothesis property test draws. Yields the text after the
+    edit and the incremental findings, to compare with a scan from scratch of that text.
+    """
+    analysis.run()
+    text = document.text
+    for a, b, new in steps:
+        start, end = sorted((int(a * len(text)), int(b * len(text))))
+        change = document.apply_change(utf16_range(text, start, end), new)
+        text = text[:start] + new + text[end:]
+        yield text, analysis.run([change])

@@ -23,12 +23,12 @@ from pathlib import Path
 import pathspec
 
 from landguard.engine.analyze import Analysis
-from landguard.engine.config import Config
+from landguard.engine.config import Config, Exclusions
 from landguard.engine.document import Document
 from landguard.engine.files import DEFAULT_READ_LIMIT, Unreadable, read_regular, reason_for
 from landguard.engine.files import display_path as printable
 from landguard.engine.findings import Finding
-from landguard.engine.globs import exclude_spec, gitignore_spec
+from landguard.engine.globs import gitignore_spec
 from landguard.engine.positions import span_to_utf16
 
 ALWAYS_SKIPPED_DIRS = frozenset(
@@ -87,7 +87,7 @@ class _IgnoreRules:
     def __init__(self, root_prefix: str, exclude: tuple[str, ...], notices: list[str]) -> None:
         # root_prefix: the walked folder relative to the configuration root ("" when they coincide).
         self.root_prefix = root_prefix
-        self.exclude = exclude_spec(exclude) if exclude else None
+        self.exclusions = Exclusions(exclude)
         self.specs: list[tuple[str, pathspec.PathSpec]] = []
         self.notices = notices
 
@@ -112,7 +112,7 @@ class _IgnoreRules:
         """Whether ``relative`` (to the walked folder) is excluded or ignored."""
         suffix = "/" if is_dir else ""
         full = _join(self.root_prefix, relative)  # relative to the configuration root
-        if self.exclude is not None and _excluded(self.exclude, full, name, is_dir):
+        if self.exclusions.level(full, name, is_dir):
             return True
         decision = None
         for folder, spec in self.specs:  # each .gitignore's folder, relative to the configuration root
@@ -127,11 +127,6 @@ class _IgnoreRules:
 
 def _join(prefix: str, relative: str) -> str:
     return f"{prefix}/{relative}" if prefix else relative
-
-
-def _excluded(spec: pathspec.PathSpec, relative: str, name: str, is_dir: bool) -> bool:
-    suffix = "/" if is_dir else ""
-    return spec.match_file(relative + suffix) or spec.match_file(name + suffix)
 
 
 def iter_files(paths: list[str], config: Config, notices: list[str] | None = None) -> Iterator[Path]:
@@ -223,7 +218,7 @@ def _git_files(folder: Path) -> list[str] | None:
 def _from_git(
     folder: Path, listed: list[str], prefix: str, config: Config, notices: list[str]
 ) -> Iterator[Path]:
-    exclude = exclude_spec(config.skipped_paths) if config.skipped_paths else None
+    exclusions = config.exclusions
     for relative in sorted(set(listed)):
         nested = relative.endswith("/")  # an untracked repository inside this one
         relative = relative.rstrip("/")
@@ -232,15 +227,7 @@ def _from_git(
             nested and parts[-1] in ALWAYS_SKIPPED_DIRS
         ):
             continue
-        if exclude is not None and any(
-            _excluded(
-                exclude,
-                _join(prefix, "/".join(parts[: depth + 1])),
-                parts[depth],
-                depth < len(parts) - 1 or nested,
-            )
-            for depth in range(len(parts))
-        ):
+        if exclusions.path(relative, below=prefix, is_dir=nested):
             continue
         path = folder.joinpath(*parts)
         try:

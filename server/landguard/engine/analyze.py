@@ -100,6 +100,16 @@ def _class_body(node: Node) -> Node | None:
     return body if body is not None and body.type in _BODY_NODES else None
 
 
+# A unit's cache key: where the grammar placed it, the text before it on its first line, its text.
+UnitKey = tuple[str, bytes, bytes]
+
+
+def _grammar_place(unit: Node) -> str:
+    """The unit's node kind and its parent's (a method in a class body, a function at top level)."""
+    parent = unit.parent
+    return f"{parent.type if parent is not None else ''}/{unit.type}"
+
+
 class Analysis:
     """Incremental findings for one document."""
 
@@ -114,11 +124,11 @@ class Analysis:
         # Per line check: the module context key its slots were computed with.
         self._line_context: dict[int, object] = {}
         # Per node check: (module context key, {(line text before the unit, unit text): findings relative to it}).
-        self._node_cache: dict[int, tuple[object, dict[tuple[bytes, bytes], tuple[Finding, ...]]]] = {}
+        self._node_cache: dict[int, tuple[object, dict[UnitKey, tuple[Finding, ...]]]] = {}
         self._document_cache: dict[int, tuple[int, tuple[Finding, ...]]] = {}
         # Cache keys of the units of the previous run: a line finding's fixes depend on the tree
         # around it (a string, a comment), so lines in a unit that changed are rescanned.
-        self._unit_keys: frozenset[tuple[bytes, bytes]] = frozenset()
+        self._unit_keys: frozenset[UnitKey] = frozenset()
         self._all_checks = list(checks) if checks is not None else list(all_checks())
         self.set_config(config)
 
@@ -146,7 +156,7 @@ class Analysis:
         document = self.document
         context = CheckContext(self.config)
         findings: list[Finding] = []
-        units: list[tuple[Node, tuple[int, int], tuple[bytes, bytes]]] | None = None
+        units: list[tuple[Node, tuple[int, int], UnitKey]] | None = None
         changes = list(changes)  # every line check splices its slots with the same changes
         changed_units: list[tuple[int, int]] | None = None
         for index, check in enumerate(self.checks):
@@ -263,15 +273,13 @@ class Analysis:
         self._placed[index] = now_placed
         return results
 
-    def _changed_units(
-        self, units: list[tuple[Node, tuple[int, int], tuple[bytes, bytes]]]
-    ) -> list[tuple[int, int]]:
+    def _changed_units(self, units: list[tuple[Node, tuple[int, int], UnitKey]]) -> list[tuple[int, int]]:
         """Line ranges of the units whose text is new since the previous run."""
         previous = self._unit_keys
         self._unit_keys = frozenset(key for _, _, key in units)
         return [(unit.start_point[0], unit.end_point[0]) for unit, _, key in units if key not in previous]
 
-    def _units(self) -> list[tuple[Node, tuple[int, int], tuple[bytes, bytes]]]:
+    def _units(self) -> list[tuple[Node, tuple[int, int], UnitKey]]:
         """(unit, start point, cache key text) for every analysis unit of the current tree."""
         document = self.document
         if document.tree is None:
@@ -280,11 +288,15 @@ class Analysis:
         # The key pairs the unit's text with the text before it on its first line: findings there carry
         # code-point columns, which depend on what precedes the unit (an emoji is 1 column, 4 bytes).
         # A pair, not a concatenation: "    def g(" + "x" and "    " + "def g(x" are different units.
+        # It also holds what the parser made of the text where it stands: after a syntax error the same
+        # `function view(req) {...}` may be recovered as a method inside the class above it, which the
+        # rules read differently from a top-level function.
         return [
             (
                 unit,
                 unit.start_point,
                 (
+                    _grammar_place(unit),
                     source[unit.start_byte - unit.start_point[1] : unit.start_byte],
                     source[unit.start_byte : unit.end_byte],
                 ),
@@ -297,7 +309,7 @@ class Analysis:
         index: int,
         check: NodeCheck,
         context: CheckContext,
-        units: list[tuple[Node, tuple[int, int], tuple[bytes, bytes]]],
+        units: list[tuple[Node, tuple[int, int], UnitKey]],
     ) -> list[Finding]:
         document = self.document
         if document.tree is None:

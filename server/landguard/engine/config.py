@@ -23,6 +23,7 @@ Invalid settings never stop Landguard: each problem becomes one clear message in
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -35,7 +36,7 @@ from typing import Any
 
 from landguard.engine.files import Unreadable, read_regular
 from landguard.engine.findings import Severity
-from landguard.engine.globs import invalid_glob
+from landguard.engine.globs import exclude_spec, invalid_glob
 from landguard.engine.testcode import ACTIONS, DEFAULT_TEST_PATHS
 
 if sys.version_info >= (3, 11):
@@ -87,6 +88,56 @@ class DependencySettings:
     timeout: float = 3.0
 
 
+class Exclusions:
+    """The one exclusion matcher of the CLI (``landguard check``) and the language server: the
+    ``exclude`` and ``generated`` globs, with gitignore semantics, against POSIX paths relative to
+    the configuration root. A path is excluded when it, or a folder on the way to it, matches by its
+    path or by its name (a folder with a trailing slash), so ``vendor/`` excludes what is under it."""
+
+    __slots__ = ("spec",)
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.spec = exclude_spec(patterns) if patterns else None
+
+    def level(self, relative: str, name: str, is_dir: bool) -> bool:
+        """Whether one level matches: ``relative`` (its path) or ``name``; for a walk that already
+        pruned the folders above it."""
+        if self.spec is None:
+            return False
+        suffix = "/" if is_dir else ""
+        return self.spec.match_file(relative + suffix) or self.spec.match_file(name + suffix)
+
+    def path(self, relative: str, *, below: str = "", is_dir: bool = False) -> bool:
+        """Whether ``relative`` (inside the folder ``below``, itself relative to the configuration
+        root; not matched itself) or a folder on the way to it is excluded."""
+        if self.spec is None:
+            return False
+        parts = relative.split("/")
+        prefix = f"{below}/" if below else ""
+        return any(
+            self.level(prefix + "/".join(parts[: depth + 1]), parts[depth], depth < len(parts) - 1 or is_dir)
+            for depth in range(len(parts))
+        )
+
+    def file(self, path: str, root: str | None) -> bool:
+        """Whether the file at ``path`` (as the editor names it) is excluded: relative to ``root``
+        (the project's or the workspace's), else by its name alone."""
+        if self.spec is None:
+            return False
+        candidate = Path(path)
+        if root:
+            try:
+                return self.path(candidate.resolve().relative_to(Path(root).resolve()).as_posix())
+            except (ValueError, OSError, RuntimeError):  # outside the root, or a symlink loop
+                pass
+        return self.level(candidate.name, candidate.name, False)
+
+
+@functools.lru_cache(maxsize=16)
+def _exclusions(patterns: tuple[str, ...]) -> Exclusions:
+    return Exclusions(patterns)
+
+
 @dataclass(frozen=True)
 class Config:
     select: tuple[str, ...] = ()  # empty: every rule
@@ -115,6 +166,11 @@ class Config:
     def skipped_paths(self) -> tuple[str, ...]:
         """Globs of files not scanned: the user's ``exclude`` and the generated/vendored files."""
         return self.exclude + self.generated
+
+    @property
+    def exclusions(self) -> Exclusions:
+        """The matcher of ``skipped_paths`` (the CLI's and the editor's: the same answer for a file)."""
+        return _exclusions(self.skipped_paths)
 
     def severity_for(self, rule_id: str, default: Severity) -> Severity:
         return dict(self.severity).get(rule_id, default)

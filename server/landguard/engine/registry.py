@@ -16,7 +16,8 @@ shapes, by how they can be rerun incrementally:
 - ``FindingsCheck``: judges the document by what the other checks found; run after them.
 
 Checks are discovered: every module under ``landguard.checks`` that defines ``CHECK`` (an
-instance) is registered; rule ids must be unique. Adding a rule = one module.
+instance) is registered; rule ids must be unique. Adding a rule = one module. A code rule's
+``CHECK`` is a ``checks.code_rule.CodeRule``: those of one language run in one dispatcher.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ import importlib
 import os
 import pkgutil
 import re
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, Span
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from landguard.engine.document import Document
 
 RULE_ID = re.compile(r"^LG\d{3}$")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -104,13 +106,55 @@ class Rule:
         )
 
 
+class RunKey(Generic[T]):
+    """A slot of the per-run cache, typed by what it holds: ``IMPORTS: RunKey[ImportMap] = RunKey("python.imports")``.
+
+    Keys are compared by identity, so two modules never share a slot by picking the same name; the
+    name is for debugging only.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"RunKey({self.name!r})"
+
+
+class RunCache:
+    """Facts computed once per analysis run and shared by the checks (a module's import map, a unit's
+    calls, the file's dataflow): a ``RunKey`` and a hashable part (the unit, the tree) name a value."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[RunKey[Any], Hashable], Any] = {}
+
+    def get(self, key: RunKey[T], part: Hashable, build: Callable[[], T]) -> T:
+        """The value of ``key`` for ``part``, built (once per run) by ``build`` when it is not there."""
+        slot = (key, part)
+        try:
+            return self._values[slot]
+        except KeyError:
+            value = self._values[slot] = build()
+            return value
+
+    def peek(self, key: RunKey[T], part: Hashable = None) -> T | None:
+        return self._values.get((key, part))
+
+    def put(self, key: RunKey[T], part: Hashable, value: T) -> T:
+        self._values[(key, part)] = value
+        return value
+
+
 @dataclass
 class CheckContext:
-    """What a check may know besides the document: the effective configuration."""
+    """What a check may know besides the document: the effective configuration, and the run's cache."""
 
     config: Config
     # Per-document facts computed once per analysis (e.g. Python import aliases); checks fill it lazily.
-    cache: dict[str, Any] = field(default_factory=dict)
+    cache: RunCache = field(default_factory=RunCache)
 
 
 class Check:
@@ -199,13 +243,7 @@ def all_checks() -> tuple[Check, ...]:
     """Every check under ``landguard.checks``, discovered once per process."""
     import landguard.checks as package
 
-    checks: list[Check] = []
-    for module_info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-        module = importlib.import_module(module_info.name)
-        check = getattr(module, "CHECK", None)
-        if check is not None:
-            checks.append(check)
-    checks.extend(_engine_checks())
+    checks = [*discover_checks(package), *_engine_checks()]
     seen: dict[str, Rule] = {}
     for check in checks:
         for rule in check.rules:
@@ -213,6 +251,24 @@ def all_checks() -> tuple[Check, ...]:
                 raise RuntimeError(f"rule id {rule.id} is defined twice")
             seen[rule.id] = rule
     return tuple(checks)
+
+
+def discover_checks(package: Any) -> list[Check]:
+    """The checks of the modules under ``package`` (each module's ``CHECK``); the code rules among
+    them (``checks.code_rule.CodeRule``) run in one dispatcher per language."""
+    from landguard.checks.code_rule import CodeRule, group_code_rules
+
+    checks: list[Check] = []
+    code_rules: list[CodeRule] = []
+    for module_info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        module = importlib.import_module(module_info.name)
+        check = getattr(module, "CHECK", None)
+        if isinstance(check, CodeRule):
+            code_rules.append(check)  # run with the other rules of its language, by one dispatcher
+        elif check is not None:
+            checks.append(check)
+    checks.extend(group_code_rules(code_rules))
+    return checks
 
 
 def _engine_checks() -> list[Check]:

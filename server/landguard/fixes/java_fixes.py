@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from landguard.checks.java._support import (
+from landguard.engine.findings import Fix, Span, TextEdit
+from landguard.fixes.sql_placeholders import placeholder_parts
+from landguard.languages.java_syntax import (
     CONSTANT_NAME,
     FORMAT_SPECIFIER,
     MethodScope,
@@ -34,7 +36,6 @@ from landguard.checks.java._support import (
     string_literal_value,
     unwrap,
 )
-from landguard.engine.findings import Fix, Span, TextEdit
 
 if TYPE_CHECKING:
     from landguard.engine.document import Document
@@ -53,10 +54,6 @@ _SETTERS = {
     "boolean": "setBoolean",
     "Boolean": "setBoolean",
 }
-# SQL text right before a value that can become a ``?`` (comparison, LIKE, LIMIT ...).
-_VALUE_POSITION = re.compile(r"(?:=|<|>|<>|!=|\bLIKE|\bLIMIT|\bOFFSET)\s*$", re.I)
-# Only VALUES lists: ``IN (" + ids + ")`` usually splices a joined list, which is not one parameter.
-_LIST_POSITION = re.compile(r"\bVALUES\s*\([^)]*[(,]\s*$", re.I)
 
 
 @dataclass
@@ -136,56 +133,32 @@ def _setter_for(scope: MethodScope, document: Document, node: Node | None) -> st
 def _placeholder_sql(
     document: Document, scope: MethodScope, pieces: list[_Piece]
 ) -> tuple[str, list[str]] | None:
-    """(the SQL expression with ``?`` placeholders, the setter calls ``setString(1, name)``) or None."""
-    # Merge literals; a value must sit where SQL expects a value, between matching quotes or none.
-    out: list[str] = []  # alternating: literal texts (str) and constant expressions ("\x00expr")
-    current = ""
+    """(the SQL expression with ``?`` placeholders, the setter calls ``setString(1, name)``) or None:
+    the shared placeholder core (``fixes/sql_placeholders.py``) on the pieces; a LIKE pattern's
+    wildcards are bound with its value (``"%" + name``)."""
+    kinds = {"literal": "sql", "constant": "keep", "value": "value"}
+    parts = [(kinds[piece.kind], piece.text if piece.kind != "value" else piece) for piece in pieces]
+    rewritten = placeholder_parts(parts, "?", wildcards=True)
+    if rewritten is None:
+        return None
+    query, bound = rewritten
     setters: list[str] = []
-    for index, piece in enumerate(pieces):
-        if piece.kind == "literal":
-            current += piece.text
-            continue
-        if piece.kind == "constant":
-            out.append(current)
-            out.append("\x00" + piece.text)
-            current = ""
-            continue
-        following = pieces[index + 1] if index + 1 < len(pieces) else None
-        after = following.text if following is not None and following.kind == "literal" else ""
-        value = piece.text
+    for number, binding in enumerate(bound, start=1):
+        piece: _Piece = binding.value  # type: ignore[assignment]
         setter = _setter_for(scope, document, piece.node)
-        quoted_left = current.endswith(("'", "'%"))
-        quoted_right = after.startswith(("'", "%'"))
-        if quoted_left != quoted_right:
-            return None
-        if quoted_left:
-            if current.endswith("'%"):
-                current, value, setter = current[:-2], '"%" + ' + value, "setString"
-            else:
-                current = current[:-1]
-            if after.startswith("%'"):
-                following.text, value, setter = after[2:], value + ' + "%"', "setString"
-            else:
-                following.text = after[1:]
-        elif current.endswith("%") or after.startswith("%"):
-            return None
-        elif setter == "setString":
+        if not binding.quoted and setter == "setString":
             # An unquoted String compares as a number in the SQL; bound as text it may not (PostgreSQL).
             return None
-        if not (_VALUE_POSITION.search(current) or _LIST_POSITION.search(current)):
-            return None
-        current += "?"
-        setters.append(f"{setter}({len(setters) + 1}, {value})")
-    out.append(current)
-    if not setters:
-        return None
-    parts = []
-    for item in out:
-        if item.startswith("\x00"):
-            parts.append(item[1:])
-        elif item or not parts:
-            parts.append('"' + item + '"')
-    return " + ".join(parts), setters
+        value = piece.text
+        if binding.prefix or binding.suffix:  # LIKE '%x%': the wildcards travel with the value
+            value = f'"{binding.prefix}" + {value}' if binding.prefix else value
+            value = f'{value} + "{binding.suffix}"' if binding.suffix else value
+            setter = "setString"
+        setters.append(f"{setter}({number}, {value})")
+    rendered = [str(text) if kind == "keep" else f'"{text}"' for kind, text in query]
+    if query[0][0] == "keep":
+        rendered.insert(0, '""')  # String concatenation from the start, whatever the constant's type
+    return " + ".join(rendered), setters
 
 
 def _assigned_between(

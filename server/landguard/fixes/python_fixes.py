@@ -195,11 +195,16 @@ class StatementEditor:
 def module_reference(
     document: Document, imports: dict[str, str], module: str, statement: Node
 ) -> tuple[str, TextEdit | None] | None:
-    """(local name for ``module``, edit adding its import or None); None if that cannot be done safely."""
+    """(expression naming ``module`` here, dotted or not, and an edit adding ``import module`` or
+    None); None if that cannot be done safely."""
     for local, qualified in imports.items():
         if qualified == module:
             return local, None
-    if module in imports or not starts_line(document, statement):
+    top = module.split(".", 1)[0]
+    bound = imports.get(top)
+    # `import defusedxml` (or `import defusedxml.minidom`) binds the same top name: importing the
+    # submodule again is harmless. A top name bound to anything else must not be shadowed.
+    if bound is not None and bound != top or not starts_line(document, statement):
         return None  # the name means something else here, or there is no line to put the import on
     line = statement.start_point[0]
     return module, TextEdit(Span(line, 0, line, 0), f"{line_indent(document, statement)}import {module}\n")

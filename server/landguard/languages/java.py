@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from landguard.dataflow import ir
+from landguard.languages.common import plus_operands
 
 if TYPE_CHECKING:
     from landguard.engine.document import Document
@@ -1485,18 +1486,7 @@ class _Lowerer:
         operator = self.text(node.child_by_field_name("operator"))
         if operator == "+":
             # A long "..." + "..." chain is walked without recursion.
-            leaves: list[Node] = []
-            stack = [node]
-            while stack:
-                current = stack.pop()
-                if (
-                    current.type == "binary_expression"
-                    and self.text(current.child_by_field_name("operator")) == "+"
-                ):
-                    stack.append(current.child_by_field_name("right"))
-                    stack.append(current.child_by_field_name("left"))
-                else:
-                    leaves.append(current)
+            leaves = plus_operands(node, "binary_expression", self.text)
             acc_node = leaves[0]
             acc = self.expr(acc_node, scope, pre)
             stringy = self.is_stringy(acc_node, scope)

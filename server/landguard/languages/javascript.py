@@ -30,6 +30,7 @@ from tree_sitter import Node
 from landguard.dataflow import ir, shapes
 from landguard.dataflow.interpret import SummaryStore
 from landguard.engine.document import Document
+from landguard.languages.common import plus_operands
 
 FUNCTION_TYPES = frozenset(
     {
@@ -1661,18 +1662,11 @@ def string_value(document: Document, node: Node | None) -> str | None:
 
 def flatten_plus(document: Document, node: Node) -> list[Node]:
     """Operands of a left-nested ``a + b + c`` chain, in order."""
-    text = _Text(document.source)
-    operands: list[Node] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        inner = unwrap(current) if current.type == "parenthesized_expression" else current
-        if inner.type == "binary_expression" and text(inner.child_by_field_name("operator")) == "+":
-            stack.append(inner.child_by_field_name("right"))
-            stack.append(inner.child_by_field_name("left"))
-        else:
-            operands.append(current)
-    return operands
+    return plus_operands(node, "binary_expression", _Text(document.source), _unwrap_parentheses)
+
+
+def _unwrap_parentheses(node: Node) -> Node:
+    return unwrap(node) if node.type == "parenthesized_expression" else node
 
 
 # ---------------------------------------------------------------------------------------- file state

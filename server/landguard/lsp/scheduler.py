@@ -20,7 +20,6 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -29,7 +28,6 @@ from landguard.engine import positions
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, ConfigResult
 from landguard.engine.document import Document, EditOutOfRange, LineChange
-from landguard.engine.globs import exclude_spec
 from landguard.engine.languages import detect_language
 from landguard.engine.registry import all_checks
 from landguard.lsp import audit_hooks, pull_diagnostics
@@ -162,7 +160,7 @@ class Scheduler:
             generation = settings.generation
             config_result = settings.resolve(doc.path)
             config = config_result.config
-            if doc.path and is_excluded(doc.path, config, settings.root):
+            if doc.path and config.exclusions.file(doc.path, config.root or settings.root):
                 # Excluded files get no diagnostics, as in `landguard check`. Only a settings change can
                 # include the file again, and the analysis is then rebuilt from scratch.
                 findings = []
@@ -312,23 +310,6 @@ class Scheduler:
         doc.diagnostics[ONLINE_DEPS] = outcome.diagnostics
         doc.retracted = outcome.retracted
         self.publish(doc)
-
-
-def is_excluded(path: str, config: Config, workspace_root: str | None = None) -> bool:
-    """Whether the ``exclude`` or ``generated`` globs cover ``path`` (relative to the project or
-    workspace root, or by name)."""
-    if not config.skipped_paths:
-        return False
-    spec = exclude_spec(config.skipped_paths)
-    candidate = Path(path)
-    relative = candidate.name
-    root = config.root or workspace_root
-    if root:
-        try:
-            relative = candidate.resolve().relative_to(Path(root).resolve()).as_posix()
-        except (ValueError, OSError, RuntimeError):  # outside the root, or a symlink loop
-            pass
-    return spec.match_file(relative) or spec.match_file(candidate.name)
 
 
 def _dependency_bearing(doc: OpenDocument) -> bool:

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from landguard.engine import positions
 from landguard.engine.analyze import Analysis, analysis_units
 from landguard.engine.config import Config
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Fix, Severity, Span, TextEdit
 from landguard.engine.registry import DocumentCheck, LineCheck, NodeCheck, Rule
+from landguard_testing import incremental_runs
 
 DOCS = "## What it does\nTest rule.\n"
 
@@ -123,17 +123,6 @@ def fresh(text):
     return Analysis(Document(text, path="a.py"), Config(), CHECKS).run()
 
 
-def utf16_range(text, start, end):
-    index = positions.LineIndex(text)
-    (sl, sc), (el, ec) = index.position(start), index.position(end)
-    return (
-        sl,
-        positions.col_to_utf16(index.line_text(sl), sc),
-        el,
-        positions.col_to_utf16(index.line_text(el), ec),
-    )
-
-
 pieces = st.sampled_from(
     [
         "",
@@ -173,13 +162,8 @@ pieces = st.sampled_from(
 def test_incremental_findings_equal_a_scan_from_scratch(steps):
     document = Document(START, path="a.py")
     analysis = Analysis(document, Config(), CHECKS)
-    analysis.run()
-    text = START
-    for a, b, new in steps:
-        start, end = sorted((int(a * len(text)), int(b * len(text))))
-        change = document.apply_change(utf16_range(text, start, end), new)
-        text = text[:start] + new + text[end:]
-        assert analysis.run([change]) == fresh(text)
+    for text, found in incremental_runs(document, analysis, steps):
+        assert found == fresh(text)
 
 
 def test_unchanged_units_are_not_rechecked():

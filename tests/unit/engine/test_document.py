@@ -4,22 +4,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from landguard.engine import positions
 from landguard.engine.document import Document, EditOutOfRange
 from landguard.engine.languages import detect_language
+from landguard_testing import utf16_range
 
 PYTHON = 'import os\n\ndef handler(q):\n    """Docs 🙂."""\n    return os.path.join("a", q)\n'
-
-
-def utf16_range(text: str, start: int, end: int) -> tuple[int, int, int, int]:
-    index = positions.LineIndex(text)
-    (sl, sc), (el, ec) = index.position(start), index.position(end)
-    return (
-        sl,
-        positions.col_to_utf16(index.line_text(sl), sc),
-        el,
-        positions.col_to_utf16(index.line_text(el), ec),
-    )
 
 
 def test_incremental_edit_matches_fresh_parse():

@@ -19,6 +19,7 @@ from landguard.engine import positions
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
+from landguard_testing import utf16_range
 
 CONFIG = Config(dependencies=DependencySettings(online=False))
 TOKEN = "ghp_" + "Z9y8X7w6V5u4T3s2R1q0" + "P9o8N7m6L5k4J3i2"
@@ -98,17 +99,6 @@ PIECES = [
 def line_ends(text: str, style: str) -> str:
     lf = text.replace("\r\n", "\n")
     return {"lf": lf, "crlf": lf.replace("\n", "\r\n"), "cr": lf.replace("\n", "\r")}[style]
-
-
-def utf16_range(text: str, start: int, end: int) -> tuple[int, int, int, int]:
-    index = positions.LineIndex(text)
-    (sl, sc), (el, ec) = index.position(start), index.position(end)
-    return (
-        sl,
-        positions.col_to_utf16(index.line_text(sl), sc),
-        el,
-        positions.col_to_utf16(index.line_text(el), ec),
-    )
 
 
 def fresh(text: str, path: str):

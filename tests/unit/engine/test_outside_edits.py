@@ -14,13 +14,13 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from landguard.engine import positions
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Fix, Severity, Span, TextEdit
 from landguard.engine.registry import LineCheck, Rule, all_checks
 from landguard.fixes import secrets as secret_fixes
+from landguard_testing import incremental_runs
 
 RULE = Rule("LG907", "test", "test", Severity.WARNING, Confidence.HIGH, (1,), "## What it does\nTest.\n")
 
@@ -55,17 +55,6 @@ class KeyedEnvCheck(LineCheck):
                 yield RULE.finding(span, "key", fixes=[Fix("env", tuple(edits))])
 
 
-def utf16_range(text, start, end):
-    index = positions.LineIndex(text)
-    (sl, sc), (el, ec) = index.position(start), index.position(end)
-    return (
-        sl,
-        positions.col_to_utf16(index.line_text(sl), sc),
-        el,
-        positions.col_to_utf16(index.line_text(el), ec),
-    )
-
-
 START = '"""doc"""\nx = KEY\n\ny = 1\nz = KEY\n'
 pieces = st.sampled_from(["", "x", "\n", "KEY", "k = KEY\n", "import os\n", "import os", '"""d"""\n', "🙂"])
 
@@ -75,15 +64,8 @@ pieces = st.sampled_from(["", "x", "\n", "KEY", "k = KEY\n", "import os\n", "imp
 def test_reused_results_equal_a_scan_from_scratch(steps):
     document = Document(START, path="a.py")
     analysis = Analysis(document, Config(), [KeyedEnvCheck()])
-    analysis.run()
-    text = START
-    for a, b, new in steps:
-        start, end = sorted((int(a * len(text)), int(b * len(text))))
-        change = document.apply_change(utf16_range(text, start, end), new)
-        text = text[:start] + new + text[end:]
-        assert (
-            analysis.run([change]) == Analysis(Document(text, path="a.py"), Config(), [KeyedEnvCheck()]).run()
-        )
+    for text, found in incremental_runs(document, analysis, steps):
+        assert found == Analysis(Document(text, path="a.py"), Config(), [KeyedEnvCheck()]).run()
 
 
 def test_a_one_line_edit_rescans_one_line_while_the_key_holds():

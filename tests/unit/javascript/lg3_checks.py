@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import landguard.checks.javascript as package
+from landguard.engine.registry import discover_checks
 
-
-def javascript_checks() -> tuple:
-    checks = []
-    for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
-        check = getattr(importlib.import_module(info.name), "CHECK", None)
-        if check is not None:
-            checks.append(check)
-    return tuple(checks)
-
-
-JS_CHECKS = javascript_checks()
+JS_CHECKS = tuple(discover_checks(package))

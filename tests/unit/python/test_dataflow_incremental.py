@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from unit.engine.test_analyze import utf16_range
 
-from landguard.checks.python.dangerous_calls import CHECK
+from landguard.checks.code_rule import rules_check
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config
 from landguard.engine.document import Document
+from landguard_testing import incremental_runs, utf16_range
+
+CHECK = rules_check("python")
 
 START = """import os
 from flask import request
@@ -70,13 +72,8 @@ def fresh(text: str):
 def test_incremental_dataflow_findings_equal_a_scan_from_scratch(steps):
     document = Document(START, path="a.py")
     analysis = Analysis(document, Config(), [CHECK])
-    analysis.run()
-    text = START
-    for a, b, new in steps:
-        start, end = sorted((int(a * len(text)), int(b * len(text))))
-        change = document.apply_change(utf16_range(text, start, end), new)
-        text = text[:start] + new + text[end:]
-        assert analysis.run([change]) == fresh(text)
+    for text, found in incremental_runs(document, analysis, steps):
+        assert found == fresh(text)
 
 
 def _replace(document: Document, old: str, new: str):

@@ -330,17 +330,18 @@ def test_weak_hash_in_checksum_context_is_quiet_and_unknown_purpose_offers_both_
 
 @pytest.mark.check_errors_expected
 def test_a_failing_rule_does_not_silence_the_others() -> None:
-    from landguard.checks.python import _support as py
-    from landguard.checks.python.code_injection import HANDLER as code_injection
+    from landguard.checks.code_rule import CodeRulesCheck
+    from landguard.checks.python._dispatch import FRONTEND, CallRule
+    from landguard.checks.python.code_injection import CHECK as code_injection
 
-    class Broken(py.CallRule):
+    class Broken(CallRule):
         rule = code_injection.rule
         callee_names = frozenset({"eval"})
 
         def check_call(self, call, name, unit, document, context):
             raise RuntimeError("bug")
 
-    check = py.PythonRulesCheck([Broken(), code_injection])
+    check = CodeRulesCheck(FRONTEND, [Broken(), code_injection])
     document = Document("def f(x):\n    return eval(x)\n", path="example.py")
     findings = Analysis(document, Config(), [check]).run()
     assert [f.rule_id for f in findings] == ["LG203"]

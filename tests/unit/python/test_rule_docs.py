@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from landguard.checks.python.dangerous_calls import CHECK
+from landguard.checks.code_rule import rules_check
 from landguard.engine.registry import all_rules
+
+CHECK = rules_check("python")
 
 PART_ONE = sorted(rule_id for rule_id in all_rules() if rule_id.startswith("LG2") and int(rule_id[2:]) < 220)
 

@@ -20,9 +20,12 @@ from landguard.checks.deps.undeclared_import import NOT_DISTRIBUTIONS, STDLIB, i
 from landguard.checks.deps.verdicts import MISSING, import_typo_verdict
 from landguard.engine.findings import Fix, TextEdit
 from landguard.engine.languages import JS_FAMILY
-from landguard.engine.registry import CheckContext, NodeCheck
+from landguard.engine.registry import CheckContext, NodeCheck, RunKey
 
 _RULES = {MISSING: missing_package.RULE, lookalike_package.RULE.id: lookalike_package.RULE}
+
+
+_PROJECT: RunKey[object] = RunKey("deps.imported_package.project")
 
 
 class ImportedPackageCheck(NodeCheck):
@@ -30,12 +33,11 @@ class ImportedPackageCheck(NodeCheck):
     languages = frozenset({"python"}) | JS_FAMILY
 
     def _project(self, document, context: CheckContext):
-        key = "deps.project.imports"
-        if key not in context.cache:
-            context.cache[key] = (
-                project_for(document.path, "python") if document.language == "python" else None
-            )
-        return context.cache[key]
+        return context.cache.get(
+            _PROJECT,
+            None,
+            lambda: project_for(document.path, "python") if document.language == "python" else None,
+        )
 
     def module_context_key(self, document, context: CheckContext) -> object:
         project = self._project(document, context)

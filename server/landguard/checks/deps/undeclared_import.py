@@ -63,7 +63,7 @@ from landguard.checks.deps.verdicts import import_typo_verdict
 from landguard.engine.files import read_regular_text
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.languages import JS_FAMILY
-from landguard.engine.registry import CheckContext, NodeCheck, Rule
+from landguard.engine.registry import CheckContext, NodeCheck, Rule, RunKey
 
 RULE = Rule(
     id="LG504",
@@ -320,22 +320,26 @@ def _optional_modules(document, context: CheckContext) -> frozenset[str]:
     """Top-level modules the file imports with an ImportError fallback (or only for the type
     checker) somewhere at module level: `try: import markdown except ImportError: markdown = None`
     makes a later `if markdown: from markdown.x import y` optional too."""
-    key = ("lg504.optional", id(document.tree))
-    cached = context.cache.get(key)
-    if cached is None:
+
+    def build() -> frozenset[str]:
         found: set[str] = set()
         if document.tree is not None and document.language == "python":
             for unit in document.tree.root_node.named_children:
                 found |= {i.package for i in python_imports(unit, document) if i.optional}
-        cached = context.cache[key] = frozenset(found)
-    return cached
+        return frozenset(found)
+
+    return context.cache.get(_OPTIONAL, id(document.tree), build)
+
+
+_OPTIONAL: RunKey[frozenset[str]] = RunKey("LG504.optional_modules")
+_FIRST_IMPORTS: RunKey[tuple[tuple[str, int], ...]] = RunKey("LG504.first_imports")
+_PROJECT: RunKey[Project | None] = RunKey("LG504.project")
 
 
 def _first_imports(document, context: CheckContext) -> tuple[tuple[str, int], ...]:
     """(package, line of its first import) for every package the file imports, once per run."""
-    key = ("lg504.first", id(document.tree))
-    cached = context.cache.get(key)
-    if cached is None:
+
+    def build() -> tuple[tuple[str, int], ...]:
         first: dict[str, int] = {}
         if document.tree is not None:
             finder = python_imports if document.language == "python" else js_imports
@@ -343,8 +347,9 @@ def _first_imports(document, context: CheckContext) -> tuple[tuple[str, int], ..
                 for imported in finder(unit, document):
                     if not imported.optional:  # type-only and guarded imports are never reported
                         first.setdefault(imported.package, imported.span.start_line)
-        cached = context.cache[key] = tuple(sorted(first.items()))
-    return cached
+        return tuple(sorted(first.items()))
+
+    return context.cache.get(_FIRST_IMPORTS, id(document.tree), build)
 
 
 def _first_import(document, context: CheckContext, package: str, line: int) -> bool:
@@ -361,9 +366,7 @@ class UndeclaredImportCheck(NodeCheck):
     languages = frozenset({"python"}) | JS_FAMILY
 
     def _project(self, document, context: CheckContext) -> Project | None:
-        if "deps.project" not in context.cache:
-            context.cache["deps.project"] = project_for(document.path, document.language)
-        return context.cache["deps.project"]
+        return context.cache.get(_PROJECT, None, lambda: project_for(document.path, document.language))
 
     def module_context_key(self, document, context: CheckContext) -> object:
         project = self._project(document, context)

@@ -3,8 +3,9 @@
 - the per-run dataflow glue: the file's ``FileAnalysis`` (``file_analysis``), the facts of a
   unit's functions (``unit_facts``), the sinks of a kind untrusted data reaches
   (``tainted_sinks``), and ``JavaTaintCheck``, the base of rules that report such sinks;
-- ``JavaCheck``: a node check with a byte prefilter whose module context includes the file's
-  class facts and, for dataflow rules, the summaries of its functions;
+- ``JavaCheck``: the base of the Java rules (a ``CodeRule``: ``CHECK = MyRule()``), with a byte
+  prefilter, whose module context includes the file's class facts and, for dataflow rules, the
+  summaries of its functions; all of them run in one pass per unit (``JavaFrontend``);
 - small tree helpers and edits for the pattern rules and fixes (node text, call parts,
   statements, imports), ``module_facts`` (imports, ``static final`` constants, field types)
   and ``MethodScope`` (declared types and assigned values of a method's locals, for fixes).
@@ -16,22 +17,25 @@ models in ``data/models/java*.toml``); nothing here decides it.
 from __future__ import annotations
 
 import functools
-import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
+from landguard.checks.code_rule import CodeRule, Frontend
 from landguard.dataflow import ir
 from landguard.dataflow.interpret import FileAnalysis, FunctionFacts, SinkHit, SummaryStore
 from landguard.dataflow.models import load_models
 from landguard.dataflow.values import PARAMETER, REQUEST
-from landguard.engine.findings import Confidence, Span, TextEdit
-from landguard.engine.languages import query
-from landguard.engine.registry import CheckContext, NodeCheck
+from landguard.engine.findings import Confidence
+from landguard.engine.registry import CheckContext, RunKey
 from landguard.languages import java as java_adapter
+from landguard.languages.java_syntax import (
+    MethodScope,
+    ModuleFacts,
+    collect_module_facts,
+)
 
 if TYPE_CHECKING:
     from landguard.engine.document import Document
@@ -39,382 +43,49 @@ if TYPE_CHECKING:
 JAVA = "java"
 LANGUAGES = frozenset({JAVA})
 
-CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
-FORMAT_SPECIFIER = re.compile(r"%(?:(\d+\$)?[-#+ 0,(]*\d*(?:\.\d+)?([a-zA-Z%]))")
-
 
 # ---------------------------------------------------------------------------- small node helpers
-
-
-def node_text(document: Document, node: Node | None) -> str:
-    return document.node_text(node) if node is not None else ""
-
-
-def call_name(document: Document, call: Node) -> str:
-    return node_text(document, call.child_by_field_name("name"))
-
-
-def call_object(call: Node) -> Node | None:
-    return call.child_by_field_name("object")
-
-
-def call_args(call: Node) -> list[Node]:
-    arguments = call.child_by_field_name("arguments")
-    if arguments is None:
-        return []
-    return [
-        child for child in arguments.named_children if child.type not in ("line_comment", "block_comment")
-    ]
-
-
-def unwrap(node: Node | None) -> Node | None:
-    """The expression inside parentheses and casts."""
-    while node is not None and node.type in ("parenthesized_expression", "cast_expression"):
-        inner = node.child_by_field_name("value") if node.type == "cast_expression" else node.named_child(0)
-        if inner is None:
-            break
-        node = inner
-    return node
-
-
-def simple_type(type_text: str) -> str:
-    """``java.util.Random`` -> ``Random``; ``List<String>`` -> ``List``; ``final String`` -> ``String``."""
-    base = type_text.split("<", 1)[0].strip()
-    return base.rsplit(".", 1)[-1].strip()
-
-
-def string_literal_value(document: Document, node: Node | None) -> str | None:
-    """The text of a string literal (escapes left as written), or None when ``node`` is not one."""
-    node = unwrap(node)
-    if node is None or node.type != "string_literal":
-        return None
-    return "".join(
-        node_text(document, child)
-        for child in node.named_children
-        if child.type in ("string_fragment", "multiline_string_fragment", "escape_sequence")
-    )
-
-
-def concat_leaves(document: Document, node: Node) -> list[Node]:
-    """The operands of a chain of ``+`` (left to right), without recursion; other nodes are leaves."""
-    leaves: list[Node] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if (
-            current.type == "binary_expression"
-            and node_text(document, current.child_by_field_name("operator")) == "+"
-        ):
-            left, right = current.child_by_field_name("left"), current.child_by_field_name("right")
-            stack.extend(child for child in (right, left) if child is not None)
-        else:
-            leaves.append(current)
-    return leaves
-
-
-def unit_bytes(document: Document, unit: Node) -> bytes:
-    return document.source[unit.start_byte : unit.end_byte]
-
-
-def matches(pattern: str, node: Node) -> list[tuple[int, dict[str, list[Node]]]]:
-    """Matches of a cached Java query under ``node``."""
-    return QueryCursor(query(JAVA, pattern)).matches(node)
-
-
-_STATEMENT_LISTS = frozenset({"block", "constructor_body", "switch_block_statement_group"})
-
-
-def statement_of(node: Node) -> Node | None:
-    """The statement directly inside a block that contains ``node`` (None when it is not in a block)."""
-    current: Node | None = node
-    while current is not None and current.parent is not None:
-        if current.parent.type in _STATEMENT_LISTS:
-            return (
-                current
-                if current.type.endswith("statement") or current.type.endswith("declaration")
-                else None
-            )
-        if current.type in (
-            "lambda_expression",
-            "class_body",
-            "method_declaration",
-            "constructor_declaration",
-        ):
-            return None
-        current = current.parent
-    return None
-
-
-def line_ending(document: Document) -> str:
-    """The document's line terminator, so inserted lines match the file (CRLF on Windows files)."""
-    first = document.text.find("\n")
-    return "\r\n" if first > 0 and document.text[first - 1] == "\r" else "\n"
-
-
-def line_indent(document: Document, line: int) -> str:
-    text = document.lines[line] if line < len(document.lines) else ""
-    return text[: len(text) - len(text.lstrip())]
-
-
-def insert_after_statement(document: Document, statement: Node, lines: Iterable[str]) -> TextEdit:
-    """An edit adding ``lines`` (indented like ``statement``) on new lines right after it."""
-    span = document.node_span(statement)
-    indent = line_indent(document, span.start_line)
-    eol = line_ending(document)
-    text = "".join(f"{eol}{indent}{line}" for line in lines)
-    rest = document.lines[span.end_line][span.end_col :].strip()
-    # A trailing line comment stays with the statement it annotates.
-    column = len(document.lines[span.end_line]) if rest.startswith("//") else span.end_col
-    return TextEdit(Span.on_line(span.end_line, column, column), text)
-
-
-def insert_before_statement(document: Document, statement: Node, lines: Iterable[str]) -> TextEdit:
-    span = document.node_span(statement)
-    indent = line_indent(document, span.start_line)
-    eol = line_ending(document)
-    text = "".join(f"{line}{eol}{indent}" for line in lines)
-    return TextEdit(Span.on_line(span.start_line, span.start_col, span.start_col), text)
-
-
-def enclosing_method_name(document: Document, node: Node) -> str:
-    current = node.parent
-    while current is not None:
-        if current.type in ("method_declaration", "constructor_declaration"):
-            return node_text(document, current.child_by_field_name("name"))
-        current = current.parent
-    return ""
-
-
-def split_words(name: str) -> list[str]:
-    """``generateResetToken`` / ``RESET_TOKEN`` -> ``['generate', 'reset', 'token']``."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
-    return [w.lower() for w in re.split(r"[\s_\-]+", spaced) if w]
 
 
 # ---------------------------------------------------------------------------- module facts
 
 
-@dataclass(frozen=True)
-class ModuleFacts:
-    """What Java units depend on outside themselves."""
-
-    imports: frozenset[str]
-    constants: tuple[tuple[str, str], ...]  # name -> literal text of static final String fields
-    field_types: tuple[tuple[str, str], ...]  # field name -> simple type
-    import_line: int  # line after which a new import goes
-    import_needs_blank: bool  # no import yet: separate the new one from the package line
-    line_ending: str = "\n"  # inserted lines use it, so cached fixes depend on it
-
-    @functools.cached_property
-    def constant_values(self) -> dict[str, str]:
-        return dict(self.constants)
-
-    @functools.cached_property
-    def field_type_map(self) -> dict[str, str]:
-        return dict(self.field_types)
-
-    def imports_class(self, qualified: str) -> bool:
-        package = qualified.rsplit(".", 1)[0]
-        return qualified in self.imports or f"{package}.*" in self.imports
-
-    def key(self) -> tuple:
-        return (self.imports, self.constants, self.field_types, self.line_ending)
-
-
-_CLASS_TYPES = frozenset(
-    {"class_declaration", "interface_declaration", "enum_declaration", "record_declaration"}
-)
+_MODULE_FACTS: RunKey[ModuleFacts] = RunKey("java.module_facts")
+_SCOPE: RunKey[MethodScope] = RunKey("java.method_scope")
+_CONSTANTS_MATCHING: RunKey[tuple[bytes, ...]] = RunKey("java.constants_matching")
+_FILE_ANALYSIS: RunKey[FileAnalysis] = RunKey("java.file_analysis")
+_SUMMARY_KEY: RunKey[tuple] = RunKey("java.summary_key")
+_HELPERS_WITH: RunKey[frozenset[str]] = RunKey("java.helpers_with")
 
 
 def module_facts(document: Document, context: CheckContext) -> ModuleFacts:
     """Imports and class-level fields of the document, computed once per analysis run."""
-    cached = context.cache.get("java.module")
-    if cached is not None:
-        return cached
-    imports: set[str] = set()
-    constants: dict[str, str] = {}
-    field_types: dict[str, str] = {}
-    import_line, needs_blank = -1, True
-    root = document.tree.root_node if document.tree is not None else None
-    for child in root.named_children if root is not None else ():
-        if child.type == "package_declaration":
-            import_line = child.end_point[0]
-        elif child.type == "import_declaration":
-            text = node_text(document, child)
-            name = re.sub(r"\s+", "", text.removeprefix("import").rstrip(";"))
-            if not name.startswith("static"):
-                imports.add(name)
-            import_line, needs_blank = child.end_point[0], False
-        elif child.type in _CLASS_TYPES:
-            _collect_fields(document, child, constants, field_types)
-    facts = ModuleFacts(
-        frozenset(imports),
-        tuple(sorted(constants.items())),
-        tuple(sorted(field_types.items())),
-        import_line,
-        needs_blank and import_line >= 0,
-        line_ending(document),
-    )
-    context.cache["java.module"] = facts
-    return facts
-
-
-def _collect_fields(
-    document: Document, declaration: Node, constants: dict[str, str], types: dict[str, str]
-) -> None:
-    body = declaration.child_by_field_name("body")
-    if body is None:
-        return
-    for member in body.named_children:
-        if member.type not in ("field_declaration", "constant_declaration"):
-            continue
-        modifiers = next((c for c in member.children if c.type == "modifiers"), None)
-        is_final = member.type == "constant_declaration" or (
-            modifiers is not None and "final" in node_text(document, modifiers).split()
-        )
-        type_text = simple_type(node_text(document, member.child_by_field_name("type")))
-        for declarator in member.children_by_field_name("declarator"):
-            name = node_text(document, declarator.child_by_field_name("name"))
-            types[name] = type_text
-            value = declarator.child_by_field_name("value")
-            literal = _constant_literal(document, value)
-            if is_final and literal is not None:
-                constants[name] = literal
-
-
-def _constant_literal(document: Document, value: Node | None) -> str | None:
-    """The text of a literal or a concatenation of literals; None otherwise."""
-    value = unwrap(value)
-    if value is None:
-        return None
-    if value.type == "string_literal":
-        return string_literal_value(document, value)
-    if value.type in ("decimal_integer_literal", "hex_integer_literal", "true", "false", "character_literal"):
-        return node_text(document, value)
-    if (
-        value.type == "binary_expression"
-        and node_text(document, value.child_by_field_name("operator")) == "+"
-    ):
-        left = _constant_literal(document, value.child_by_field_name("left"))
-        right = _constant_literal(document, value.child_by_field_name("right"))
-        if left is not None and right is not None:
-            return left + right
-    return None
-
-
-def import_edit(document: Document, facts: ModuleFacts, qualified: str) -> TextEdit | None:
-    """An edit adding ``import qualified;`` unless the class is already imported."""
-    if facts.imports_class(qualified):
-        return None
-    if facts.import_line < 0:
-        eol = line_ending(document)
-        return TextEdit(Span.on_line(0, 0, 0), f"import {qualified};{eol}{eol}")
-    line = facts.import_line
-    end = len(document.lines[line])
-    eol = line_ending(document)
-    prefix = eol * 2 if facts.import_needs_blank else eol
-    return TextEdit(Span.on_line(line, end, end), f"{prefix}import {qualified};")
+    return context.cache.get(_MODULE_FACTS, id(document.tree), lambda: collect_module_facts(document))
 
 
 # ---------------------------------------------------------------------------- method scope
 
-_SCOPE_QUERY = """
-(formal_parameter type: (_) @type name: (identifier) @name) @param
-(local_variable_declaration type: (_) @type declarator: (variable_declarator name: (identifier) @name value: (_)? @value))
-(resource type: (_) @type name: (identifier) @name value: (_) @value)
-(assignment_expression left: (identifier) @name right: (_) @value) @assign
-(enhanced_for_statement type: (_) @type name: (identifier) @name value: (_) @value)
-(method_invocation name: (identifier) @method (#any-of? @method "append" "insert" "add" "put")) @append
-(catch_formal_parameter (catch_type) @type name: (identifier) @name)
-"""
-
-
-class MethodScope:
-    """Types, values and request-derived names of one unit (see the module docstring)."""
-
-    def __init__(self, unit: Node, document: Document, facts: ModuleFacts) -> None:
-        self.unit = unit
-        self.document = document
-        self.facts = facts
-        self.constants = facts.constant_values
-        self.field_types = facts.field_type_map
-        self.types: dict[str, str] = {}
-        self.values: dict[str, list[tuple[str, Node]]] = {}
-        self.parameters: set[str] = set()
-        self.declared_at: dict[str, int] = {}  # byte offset of each local's (first) declaration
-        self._collect()
-
-    def _collect(self) -> None:
-        document = self.document
-        for pattern, captures in matches(_SCOPE_QUERY, self.unit):
-            if pattern == 5:
-                self._collect_append(captures["append"][0])
-                continue
-            name_node = captures["name"][0]
-            name = node_text(document, name_node)
-            if pattern != 3:  # assignments do not declare
-                self.declared_at.setdefault(name, name_node.start_byte)
-            if "type" in captures:
-                self.types.setdefault(name, simple_type(node_text(document, captures["type"][0])))
-            if pattern == 0:
-                self.parameters.add(name)
-            value = captures.get("value", [None])[0]
-            if value is None:
-                continue
-            if pattern == 3:
-                operator = captures["assign"][0].child(1)
-                op = operator.type if operator is not None else "="
-                self.values.setdefault(name, []).append(
-                    ("+=" if op == "+=" else "=" if op == "=" else "?", value)
-                )
-            elif pattern == 4:
-                self.values.setdefault(name, []).append(("item", value))
-            else:
-                self.values.setdefault(name, []).append(("=", value))
-
-    def _collect_append(self, call: Node) -> None:
-        """``sb.append(x).append(y)``, ``list.add(x)``, ``map.put(k, x)``: ``x`` flows into the root name."""
-        root = call_object(call)
-        while root is not None and root.type == "method_invocation":
-            root = call_object(root)
-        if root is None or root.type != "identifier":
-            return
-        args = call_args(call)
-        if not args:
-            return
-        name = node_text(self.document, root)
-        method = call_name(self.document, call)
-        value = args[-1] if method in ("insert", "put", "add") else args[0]
-        self.values.setdefault(name, []).append(("append", value))
-
-    # ------------------------------------------------------------------ questions
-
-    def type_of(self, name: str) -> str:
-        return self.types.get(name) or self.field_types.get(name, "")
-
-    def is_constant_name(self, name: str) -> bool:
-        return name in self.constants or (bool(CONSTANT_NAME.match(name)) and name not in self.types)
-
 
 def method_scope(unit: Node, document: Document, context: CheckContext) -> MethodScope:
     """The scope of ``unit``, built once per analysis run and shared by all Java checks."""
-    key = ("java.scope", unit.start_byte, unit.end_byte)
-    scope = context.cache.get(key)
-    if scope is None:
-        scope = context.cache[key] = MethodScope(unit, document, module_facts(document, context))
-    return scope
+    return context.cache.get(
+        _SCOPE,
+        (unit.start_byte, unit.end_byte),
+        lambda: MethodScope(unit, document, module_facts(document, context)),
+    )
 
 
 def constants_matching(
     document: Document, context: CheckContext, key: str, test: Callable[[str], object]
 ) -> tuple[bytes, ...]:
     """Names (as bytes) of the class constants whose value passes ``test``, found once per run."""
-    cached = context.cache.get(key)
-    if cached is None:
-        cached = context.cache[key] = tuple(
+    return context.cache.get(
+        _CONSTANTS_MATCHING,
+        key,
+        lambda: tuple(
             name.encode() for name, value in module_facts(document, context).constants if test(value)
-        )
-    return cached
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------- dataflow
@@ -422,15 +93,14 @@ def constants_matching(
 
 def file_analysis(document: Document, context: CheckContext) -> FileAnalysis:
     """The dataflow analysis of the document's functions, built once per analysis run."""
-    cached = context.cache.get("java.dataflow")
-    if cached is None:
+
+    def build() -> FileAnalysis:
         store = _STORES.get(document)
         if store is None:
             store = _STORES[document] = SummaryStore()
-        cached = context.cache["java.dataflow"] = FileAnalysis(
-            java_adapter.file_functions(document), load_models(JAVA), store=store
-        )
-    return cached
+        return FileAnalysis(java_adapter.file_functions(document), load_models(JAVA), store=store)
+
+    return context.cache.get(_FILE_ANALYSIS, None, build)
 
 
 # Each open document's summaries, reused across runs while its functions' IR is.
@@ -439,13 +109,11 @@ _STORES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def summary_key(document: Document, context: CheckContext) -> object:
     """The file's facts and same-file summaries: what a unit's dataflow depends on outside it."""
-    cached = context.cache.get("java.summary_key")
-    if cached is None:
-        cached = context.cache["java.summary_key"] = (
-            java_adapter.context_key(document),
-            file_analysis(document, context).summary_key(),
-        )
-    return cached
+    return context.cache.get(
+        _SUMMARY_KEY,
+        None,
+        lambda: (java_adapter.context_key(document), file_analysis(document, context).summary_key()),
+    )
 
 
 def helper_needles(document: Document, context: CheckContext, kind: str) -> tuple[bytes, ...]:
@@ -477,8 +145,7 @@ def _sink_methods(kind: str) -> frozenset[str]:
 
 def _helpers_with(document: Document, context: CheckContext, kind: str) -> frozenset[str]:
     """Callee keys of same-file functions whose summary has a sink of ``kind``."""
-    key = ("java.helpers_with", kind)
-    cached = context.cache.get(key)
+    cached = context.cache.peek(_HELPERS_WITH, kind)
     if cached is None:
         analysis = file_analysis(document, context)
         # Reused while the summaries are (the digest is computed once per run anyway).
@@ -494,7 +161,7 @@ def _helpers_with(document: Document, context: CheckContext, kind: str) -> froze
                 if summary is not None and any(sink.kind == kind for sink in summary.sinks):
                     found.add(name)
             found = by_kind[1][kind] = frozenset(found)
-        cached = context.cache[key] = found
+        cached = context.cache.put(_HELPERS_WITH, kind, found)
     return cached
 
 
@@ -576,10 +243,21 @@ def occurs_in(source: bytes, unit: Node, needles: tuple[bytes, ...]) -> bool:
     return any(source.find(needle, start, end + len(needle) - 1) >= 0 for needle in needles)
 
 
-class JavaCheck(NodeCheck):
-    """A Java node check with a cheap byte prefilter before any tree work."""
+class JavaFrontend(Frontend):
+    """Runs the LG4xx rules over a unit, one pass for all of them; each rule's byte prefilter first.
+    The module context is each rule's own (the file's class facts, the import position for rules
+    whose fixes add imports, the same-file summaries for dataflow rules), each taken once."""
 
     languages = LANGUAGES
+
+
+FRONTEND = JavaFrontend()
+
+
+class JavaCheck(CodeRule):
+    """A Java rule with a cheap byte prefilter before any tree work."""
+
+    frontend = FRONTEND
     # The unit is skipped unless its source contains one of these byte strings ...
     needles: tuple[bytes, ...] = ()
     # ... and, when given, one of these too.
@@ -604,20 +282,11 @@ class JavaCheck(NodeCheck):
         key = (facts.key(), facts.import_line) if self.fixes_add_imports else facts.key()
         return (key, summary_key(document, context)) if self.uses_dataflow else key
 
-    def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterator:
+    def applies(self, unit: Node, document: Document, context: CheckContext) -> bool:
         needles = self.unit_needles(document, context)
-        if needles and not occurs_in(document.source, node, needles):
-            return iter(())
-        if self.also_needles and not occurs_in(document.source, node, self.also_needles):
-            return iter(())
-        try:
-            return iter(list(self.check_unit(node, document, context)))
-        except RecursionError:
-            # Pathologically deep expressions: better no finding than a broken check.
-            return iter(())
-
-    def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable:
-        raise NotImplementedError
+        if needles and not occurs_in(document.source, unit, needles):
+            return False
+        return not self.also_needles or occurs_in(document.source, unit, self.also_needles)
 
 
 class JavaTaintCheck(JavaCheck):
@@ -631,7 +300,7 @@ class JavaTaintCheck(JavaCheck):
     request_only = False  # parameters are not reported (data must come from the request)
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable:
-        (rule,) = self.rules
+        rule = self.rule
         for facts, hit, _whole in tainted_sinks(
             unit, document, context, self.kind, request_only=self.request_only
         ):

@@ -70,7 +70,7 @@ _SHELL_FLAGS = frozenset({"-c", "/c", "/C", "-Command", "-command", "-lc", "-ic"
 
 
 class CommandInjectionCheck(JavaCheck):
-    rules = (RULE,)
+    rule = RULE
     uses_dataflow = True
     kind = "command"
     needles = (b"exec(", b"ProcessBuilder", b"command(")

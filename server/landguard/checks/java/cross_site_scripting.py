@@ -51,7 +51,7 @@ RULE = Rule(
 
 
 class CrossSiteScriptingCheck(JavaTaintCheck):
-    rules = (RULE,)
+    rule = RULE
     kind = "xss"
     request_only = True
     message = "Unescaped {what} is written into the response{where} by {method}(); encode it for HTML (Encode.forHtml)"

@@ -39,17 +39,11 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from landguard.checks.java._support import (
-    JavaCheck,
-    call_args,
-    call_name,
-    call_object,
-    matches,
-    node_text,
-)
+from landguard.checks.java._support import JavaCheck
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.java_fixes import add_calls_after_declaration
+from landguard.languages.java_syntax import call_args, call_name, call_object, matches, node_text
 
 RULE = Rule(
     id="LG411",
@@ -78,7 +72,7 @@ def _flags(missing: list[str]) -> str:
 
 
 class InsecureCookieCheck(JavaCheck):
-    rules = (RULE,)
+    rule = RULE
     needles = (b"Cookie",)
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:

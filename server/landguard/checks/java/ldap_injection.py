@@ -51,7 +51,7 @@ RULE = Rule(
 
 
 class LdapInjectionCheck(JavaTaintCheck):
-    rules = (RULE,)
+    rule = RULE
     kind = "ldap"
     message = "LDAP filter built from {what} reaches {method}(){where}; use a {{0}} placeholder with filter arguments"
     needles = (b"search(", b"filter(", b"searchForObject")

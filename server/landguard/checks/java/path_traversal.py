@@ -75,7 +75,7 @@ _BUILDERS = frozenset(
 
 
 class PathTraversalCheck(JavaCheck):
-    rules = (RULE,)
+    rule = RULE
     uses_dataflow = True
     kind = "path"
     # ``Path `` / ``Path.`` and not ``Path``: ``@PathVariable`` alone is no file operation.

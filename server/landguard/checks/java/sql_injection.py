@@ -73,7 +73,7 @@ RULE = Rule(
 
 
 class SqlInjectionCheck(JavaCheck):
-    rules = (RULE,)
+    rule = RULE
     fixes_add_imports = True
     uses_dataflow = True
     kind = "sql"

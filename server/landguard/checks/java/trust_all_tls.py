@@ -35,17 +35,10 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from landguard.checks.java._support import (
-    JavaCheck,
-    call_args,
-    matches,
-    method_scope,
-    node_text,
-    simple_type,
-    unwrap,
-)
+from landguard.checks.java._support import JavaCheck, method_scope
 from landguard.engine.findings import Confidence, Finding, Severity
-from landguard.engine.registry import CheckContext, Rule
+from landguard.engine.registry import CheckContext, Rule, RunKey
+from landguard.languages.java_syntax import call_args, matches, node_text, simple_type, unwrap
 
 RULE = Rule(
     id="LG407",
@@ -116,7 +109,7 @@ def _always_true_lambda(node: Node | None) -> bool:
 
 
 class TrustAllTlsCheck(JavaCheck):
-    rules = (RULE,)
+    rule = RULE
     needles = (b"checkServerTrusted", b"HostnameVerifier", b"verify", b"TrustAllStrategy", b"init(")
 
     def module_context_key(self, document, context: CheckContext) -> object:
@@ -213,16 +206,19 @@ _TRUST_ALL_CLASSES = """
 
 def trust_all_classes(document, context: CheckContext) -> frozenset[str]:
     """Names of classes in the document whose checkServerTrusted accepts everything."""
-    cached = context.cache.get("java.trust_all_classes")
-    if cached is not None:
-        return cached
-    names: set[str] = set()
-    if document.tree is not None and b"checkServerTrusted" in document.source:
-        for _pattern, captures in matches(_TRUST_ALL_CLASSES, document.tree.root_node):
-            if is_trust_all_method(document, captures["method"][0]):
-                names.add(node_text(document, captures["class"][0]))
-    result = context.cache["java.trust_all_classes"] = frozenset(names)
-    return result
+
+    def build() -> frozenset[str]:
+        names: set[str] = set()
+        if document.tree is not None and b"checkServerTrusted" in document.source:
+            for _pattern, captures in matches(_TRUST_ALL_CLASSES, document.tree.root_node):
+                if is_trust_all_method(document, captures["method"][0]):
+                    names.add(node_text(document, captures["class"][0]))
+        return frozenset(names)
+
+    return context.cache.get(_TRUST_ALL, None, build)
+
+
+_TRUST_ALL: RunKey[frozenset[str]] = RunKey("LG4xx.trust_all_classes")
 
 
 CHECK = TrustAllTlsCheck()

@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import re
 
-from landguard.checks.java._support import JavaTaintCheck, node_text
+from landguard.checks.java._support import JavaTaintCheck
 from landguard.dataflow import ir
 from landguard.dataflow.interpret import FunctionFacts, SinkHit
 from landguard.engine.findings import Confidence, Severity
 from landguard.engine.registry import Rule
+from landguard.languages.java_syntax import node_text
 
 RULE = Rule(
     id="LG412",
@@ -50,7 +51,7 @@ RULE = Rule(
 
 
 class TrustBoundaryCheck(JavaTaintCheck):
-    rules = (RULE,)
+    rule = RULE
     kind = "trust-boundary"
     request_only = True
     message = "Unvalidated {what} is stored in the session{where}, where later code trusts it"

@@ -42,20 +42,18 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from landguard.checks.java._support import (
-    JavaCheck,
+from landguard.checks.java._support import JavaCheck, method_scope, tainted_sinks
+from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.registry import CheckContext, Rule
+from landguard.languages.java_syntax import (
     call_name,
     call_object,
     matches,
-    method_scope,
     node_text,
     simple_type,
-    tainted_sinks,
     unit_bytes,
     unwrap,
 )
-from landguard.engine.findings import Confidence, Finding, Severity
-from landguard.engine.registry import CheckContext, Rule
 
 RULE = Rule(
     id="LG405",
@@ -80,7 +78,7 @@ _XSTREAM_ALLOWLIST = re.compile(rb"allowTypes|addPermission|setupDefaultSecurity
 
 
 class UnsafeDeserializationCheck(JavaCheck):
-    rules = (RULE,)
+    rule = RULE
     uses_dataflow = True
     kind = "deserialization"
     needles = (b"ObjectInputStream", b"XMLDecoder", b"fromXML", b"enableDefaultTyping")

@@ -42,24 +42,21 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from landguard.checks.java._support import (
-    JavaCheck,
+from landguard.checks.java._support import JavaCheck, constants_matching, method_scope, module_facts
+from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.registry import CheckContext, Rule
+from landguard.fixes.java_fixes import replace_literal, replace_node
+from landguard.languages.java_syntax import (
     call_args,
     call_name,
     call_object,
-    constants_matching,
     matches,
-    method_scope,
-    module_facts,
     node_text,
     simple_type,
     string_literal_value,
     unit_bytes,
     unwrap,
 )
-from landguard.engine.findings import Confidence, Finding, Severity
-from landguard.engine.registry import CheckContext, Rule
-from landguard.fixes.java_fixes import replace_literal, replace_node
 
 RULE = Rule(
     id="LG402",
@@ -119,7 +116,7 @@ def _weak_constants(document, context: CheckContext) -> tuple[bytes, ...]:
 
 
 class WeakCryptoCheck(JavaCheck):
-    rules = (RULE,)
+    rule = RULE
     needles = (b"getInstance", b"initialize", b"md5", b"sha1", b"Md5", b"Sha1", b"md2", b"shaHex")
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:

@@ -34,23 +34,21 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from landguard.checks.java._support import (
-    JavaCheck,
+from landguard.checks.java._support import JavaCheck, method_scope, module_facts
+from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.registry import CheckContext, Rule, RunKey
+from landguard.fixes.java_fixes import replace_node
+from landguard.languages.java_syntax import (
     call_args,
     call_name,
     call_object,
     enclosing_method_name,
     import_edit,
     matches,
-    method_scope,
-    module_facts,
     node_text,
     simple_type,
     split_words,
 )
-from landguard.engine.findings import Confidence, Finding, Severity
-from landguard.engine.registry import CheckContext, Rule
-from landguard.fixes.java_fixes import replace_node
 
 RULE = Rule(
     id="LG403",
@@ -108,23 +106,26 @@ def is_secret_name(name: str) -> bool:
     return any(word in _SECRET_WORDS for word in split_words(name))
 
 
+_FIELD_NEEDLES: RunKey[tuple[bytes, ...]] = RunKey("LG4xx.random_field_needles")
+
+
 class WeakRandomCheck(JavaCheck):
-    rules = (RULE,)
+    rule = RULE
     fixes_add_imports = True
     needles = (b"Random", b"random(")
 
     def unit_needles(self, document, context: CheckContext) -> tuple[bytes, ...]:
         # Uses of Random fields (``rnd.nextInt``) name the field, not the class.
-        key = "java.random_field_needles"
-        cached = context.cache.get(key)
-        if cached is None:
+
+        def build() -> tuple[bytes, ...]:
             fields = [
                 name
                 for name, type_name in module_facts(document, context).field_types
                 if type_name == "Random"
             ]
-            cached = context.cache[key] = self.needles + tuple(f"{name}.".encode() for name in fields)
-        return cached
+            return self.needles + tuple(f"{name}.".encode() for name in fields)
+
+        return context.cache.get(_FIELD_NEEDLES, None, build)
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
         facts = module_facts(document, context)

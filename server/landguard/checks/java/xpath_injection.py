@@ -47,7 +47,7 @@ RULE = Rule(
 
 
 class XpathInjectionCheck(JavaTaintCheck):
-    rules = (RULE,)
+    rule = RULE
     kind = "xpath"
     message = "XPath expression built from {what} reaches {method}(){where}; use XPath variables ($name) with a variable resolver"
     needles = (b"XPath", b"xpath", b"xPath")

@@ -42,8 +42,11 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from landguard.checks.java._support import (
-    JavaCheck,
+from landguard.checks.java._support import JavaCheck
+from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.registry import CheckContext, Rule
+from landguard.fixes.java_fixes import add_calls_after_declaration
+from landguard.languages.java_syntax import (
     call_args,
     call_name,
     call_object,
@@ -52,9 +55,6 @@ from landguard.checks.java._support import (
     simple_type,
     unit_bytes,
 )
-from landguard.engine.findings import Confidence, Finding, Severity
-from landguard.engine.registry import CheckContext, Rule
-from landguard.fixes.java_fixes import add_calls_after_declaration
 
 RULE = Rule(
     id="LG406",
@@ -112,7 +112,7 @@ _PROTECTIVE = (
 
 
 class XxeCheck(JavaCheck):
-    rules = (RULE,)
+    rule = RULE
     needles = (
         b"DocumentBuilderFactory",
         b"SAXParserFactory",

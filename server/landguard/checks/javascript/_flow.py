@@ -31,41 +31,46 @@ from landguard.dataflow.models import models_for
 from landguard.dataflow.shapes import Shape, ShapeReader
 from landguard.dataflow.values import PARAMETER, REQUEST, Label, Value
 from landguard.engine.document import Document
-from landguard.engine.registry import CheckContext
+from landguard.engine.registry import CheckContext, RunKey
 from landguard.languages import javascript as adapter
 
 
 def analysis(document: Document, context: CheckContext) -> FileAnalysis:
     """The file's dataflow analysis, shared by every rule in this run."""
-    cached = context.cache.get("js.flow")
-    if cached is None or cached[0] is not document.tree:
-        # The shipped models plus the user's rows ([tool.landguard.models.javascript]).
-        fa = FileAnalysis(
+    # The shipped models plus the user's rows ([tool.landguard.models.javascript]).
+    return context.cache.get(
+        _ANALYSIS,
+        id(document.tree),
+        lambda: FileAnalysis(
             adapter.file_functions(document),
             models_for(document.language, context.config),
             constants=adapter.module_names(document).constants,
             store=adapter.summary_store(document),
-        )
-        cached = context.cache["js.flow"] = (document.tree, fa)
-    return cached[1]
+        ),
+    )
+
+
+_ANALYSIS: RunKey[FileAnalysis] = RunKey("js.analysis")
+_UNIT_FACTS: RunKey[list[FunctionFacts]] = RunKey("js.unit_facts")
+_SINK_HELPERS: RunKey[frozenset[str]] = RunKey("js.sink_helpers")
+_UNIT_KEY_RUN: RunKey[tuple] = RunKey("js.unit_key")
 
 
 def unit_facts(unit, document: Document, context: CheckContext) -> list[FunctionFacts]:
     """Facts of the unit's functions that can matter to a taint rule: those calling a modelled sink
     (or a same-file helper that reaches one), or storing into a property or an index. Interpreting
     only those keeps a large unit with few risky calls cheap."""
-    cache = context.cache.setdefault("js.unit_facts", {})
-    key = (unit.id, unit.start_byte, unit.end_byte)
-    found = cache.get(key)
-    if found is None:
+
+    def build() -> list[FunctionFacts]:
         fa = analysis(document, context)
         helpers = sink_helpers(document, context)
-        found = cache[key] = [
+        return [
             fa.facts(function)
             for function in adapter.lower_unit(unit, document)
             if _relevant(function, fa.models, helpers)
         ]
-    return found
+
+    return context.cache.get(_UNIT_FACTS, (unit.id, unit.start_byte, unit.end_byte), build)
 
 
 # Calls some rule reads besides the sink rows: Location headers, spawn with `shell: true`.
@@ -100,16 +105,17 @@ def _store_read(target) -> bool:
 
 def sink_helpers(document: Document, context: CheckContext) -> frozenset[str]:
     """Keys of the file's functions that pass a parameter to a sink."""
-    helpers = context.cache.get("js.sink_helpers")
-    if helpers is None:
+
+    def build() -> frozenset[str]:
         fa = analysis(document, context)
         found = set()
         for key, function in fa.by_key.items():
             summary = fa.summary(function)
             if summary is not None and summary.sinks:
                 found.add(key)
-        helpers = context.cache["js.sink_helpers"] = frozenset(found)
-    return helpers
+        return frozenset(found)
+
+    return context.cache.get(_SINK_HELPERS, None, build)
 
 
 def calls_helper_with_sink(unit, document: Document, context: CheckContext) -> bool:
@@ -129,10 +135,9 @@ def unit_key(unit, document: Document, context: CheckContext) -> object:
     """What the unit's findings depend on outside it: the summaries of the same-file functions its
     functions name (a name that becomes one changes the key). Asked for every unit on every run,
     so the per-run lookups are taken once."""
-    run = context.cache.get("js.unit_key")
-    if run is None:
-        run = context.cache["js.unit_key"] = (analysis(document, context), {}, adapter.unit_lists(document))
-    fa, signatures, lists = run
+    fa, signatures, lists = context.cache.get(
+        _UNIT_KEY_RUN, None, lambda: (analysis(document, context), {}, adapter.unit_lists(document))
+    )
     functions = lists.get((unit.id, unit.start_byte, unit.end_byte))
     if functions is None:
         functions = adapter.unit_functions(document, unit)

@@ -12,15 +12,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
+from landguard.checks.code_rule import CodeRule, Frontend
+from landguard.checks.javascript import _flow as flow
 from landguard.engine.document import Document
-from landguard.engine.findings import Finding
 from landguard.engine.languages import JS_FAMILY, query
-from landguard.engine.registry import CheckContext, Rule
+from landguard.engine.registry import CheckContext, RunKey
 from landguard.languages import javascript as adapter
 
 LANGUAGES = JS_FAMILY
@@ -120,14 +121,15 @@ def calls_to(
     under whatever local name they were imported (``import { exec as run }``)."""
     if not index.calls:
         return
-    names_cache = context.cache.setdefault("js.call_names", {})
-    names = names_cache.get(id(targets))
-    if names is None:
+
+    def build() -> list[str]:
         names = {target.rsplit(".", 1)[-1] for target in targets}
         for local, qualified in adapter.module_names(document).imports.items():
             if qualified in targets:
                 names.add(local)
-        names_cache[id(targets)] = names = sorted(names)
+        return sorted(names)
+
+    names = context.cache.get(_CALL_NAMES, id(targets), build)
     seen: set[int] = set()
     for name in names:
         for call in index.calls.get(name, ()):
@@ -141,11 +143,19 @@ def calls_to(
 
 def unit_index(unit: Node, document: Document, context: CheckContext) -> UnitIndex:
     """The index of ``unit``, built once per analysis run and shared by every LG3xx rule."""
-    cache = context.cache.setdefault("js.unit_index", {})
-    key = (unit.id, unit.start_byte, unit.end_byte)
-    index = cache.get(key)
-    if index is not None:
-        return index
+    return context.cache.get(
+        _UNIT_INDEX,
+        (unit.id, unit.start_byte, unit.end_byte),
+        lambda: _build_unit_index(unit, document, context),
+    )
+
+
+_UNIT_INDEX: RunKey[UnitIndex] = RunKey("js.unit_index")
+_CALL_NAMES: RunKey[list[str]] = RunKey("js.call_names")
+_CALL_ALIASES: RunKey[frozenset[str]] = RunKey("js.call_aliases")
+
+
+def _build_unit_index(unit: Node, document: Document, context: CheckContext) -> UnitIndex:
     from tree_sitter import QueryCursor
 
     index = UnitIndex()
@@ -175,24 +185,23 @@ def unit_index(unit: Node, document: Document, context: CheckContext) -> UnitInd
             index.for_in_loops.append(captured["for_in"][0])
         elif "jsx" in captured:
             index.jsx_html.append(captured["jsx"][0])
-    cache[key] = index if found else EMPTY_INDEX
-    return cache[key]
+    return index if found else EMPTY_INDEX
 
 
 def _call_aliases(document: Document, context: CheckContext) -> frozenset[str]:
     """Imported names, other than the ones indexed anyway, bound to a function some rule looks at."""
-    aliases = context.cache.get("js.call_aliases")
-    if aliases is None:
+
+    def build() -> frozenset[str]:
         names = adapter.module_names(document)
-        aliases = frozenset(
+        return frozenset(
             local
             for local, qualified in names.imports.items()
             if qualified not in names.modules
             and qualified.rsplit(".", 1)[-1] in _CALL_NAME_SET
             and local not in _CALL_NAME_SET
         )
-        context.cache["js.call_aliases"] = aliases
-    return aliases
+
+    return context.cache.get(_CALL_ALIASES, None, build)
 
 
 def _text(source: bytes, node: Node) -> str:
@@ -302,12 +311,35 @@ def function_name(document: Document, function: Node | None, *, pair_key: bool =
     return None
 
 
-class RuleCheck:
-    """One LG3xx rule's logic; ``javascript_rules.CHECK`` runs every rule over a unit's shared index."""
+class JavaScriptFrontend(Frontend):
+    """Runs the LG3xx rules over a unit. They share per-unit work: the taint rules read the dataflow
+    facts of the unit's functions (``_flow``: lowered and interpreted once per unit and run, and only
+    for functions that call a modelled sink), the pattern rules the unit's index of interesting
+    nodes (``unit_index``, one query). No prefilter on names here: which functions call a modelled
+    sink, the lowering the file needs for its summaries already tells."""
 
-    rule: Rule
+    languages = LANGUAGES
+
+    def module_context_key(
+        self, document: Document, context: CheckContext, rules: Sequence[CodeRule]
+    ) -> object:
+        # Findings depend on the imports (qualified names) of the rules that read them.
+        if any(rule.uses_imports for rule in rules):  # type: ignore[attr-defined]
+            return imports_key(document, context)
+        return None
+
+    def unit_context_key(self, unit: Node, document: Document, context: CheckContext) -> object:
+        # The summaries of the same-file functions the unit calls: editing a helper rechecks its
+        # callers only; the module's constants are in the analysis.
+        return flow.unit_key(unit, document, context)
+
+
+FRONTEND = JavaScriptFrontend()
+
+
+class JavaScriptRule(CodeRule):
+    """One LG3xx rule's logic over a unit (``CHECK = MyRule()`` in its module)."""
+
+    frontend = FRONTEND
     # Whether findings depend on the module's imports (then they are part of the cache key).
     uses_imports = True
-
-    def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
-        raise NotImplementedError

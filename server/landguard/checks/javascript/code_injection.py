@@ -55,10 +55,10 @@ _TIMERS = frozenset({"setTimeout", "setInterval"})
 _STRING_TYPES = ("string", "template_string", "binary_expression")
 
 
-class CodeInjection(js.RuleCheck):
+class CodeInjection(js.JavaScriptRule):
     rule = RULE
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):
             timers = yield from self._string_timers(document, facts)
             for hit, labels in flow.hits(facts, ("code",), parameters=True, require_built=False):
@@ -106,4 +106,4 @@ def _code_argument(hit):
     return args[-1] if hit.call.callee == "Function" else args[0]
 
 
-RULE_CHECK = CodeInjection()
+CHECK = CodeInjection()

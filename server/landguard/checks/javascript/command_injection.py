@@ -57,10 +57,10 @@ _SPAWN_CALLS = frozenset(
 )
 
 
-class CommandInjection(js.RuleCheck):
+class CommandInjection(js.JavaScriptRule):
     rule = RULE
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):
             for hit, labels in flow.hits(facts, ("command",), parameters=True):
                 call = hit.call.node
@@ -121,4 +121,4 @@ def _parameter_built(value) -> bool:
     return any(label.strength == PARAMETER for label in value.labels_for("command"))
 
 
-RULE_CHECK = CommandInjection()
+CHECK = CommandInjection()

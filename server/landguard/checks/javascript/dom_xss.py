@@ -70,10 +70,10 @@ _TEXT_TWINS = {
 }
 
 
-class DomXss(js.RuleCheck):
+class DomXss(js.JavaScriptRule):
     rule = RULE
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         purify = js.local_name_for(document, context, "dompurify", None) or js.local_name_for(
             document, context, "isomorphic-dompurify", None
         )
@@ -234,4 +234,4 @@ def _dangerous_html_value(document, attribute):
     return None
 
 
-RULE_CHECK = DomXss()
+CHECK = DomXss()

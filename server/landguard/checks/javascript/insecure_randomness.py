@@ -63,10 +63,10 @@ def _words(name: str) -> str:
     return name.lower()
 
 
-class InsecureRandomness(js.RuleCheck):
+class InsecureRandomness(js.JavaScriptRule):
     rule = RULE
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         index = js.unit_index(node, document, context)
         for _name, call in index.calls_named("random"):
             if js.qualified_callee(document, context, call) != "Math.random":
@@ -188,4 +188,4 @@ def _fix(document, context, call):
     return None
 
 
-RULE_CHECK = InsecureRandomness()
+CHECK = InsecureRandomness()

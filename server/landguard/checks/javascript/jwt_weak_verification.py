@@ -46,10 +46,10 @@ _DECODE = frozenset({"jsonwebtoken.decode"})
 _VERIFY_CALL = re.compile(r"\bverify\s*\(|\bjwtVerify\s*\(")
 
 
-class JwtWeakVerification(js.RuleCheck):
+class JwtWeakVerification(js.JavaScriptRule):
     rule = RULE
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         index = js.unit_index(node, document, context)
         for key in ("algorithms", "algorithm"):
             for pair in index.pairs.get(key, ()):
@@ -71,4 +71,4 @@ class JwtWeakVerification(js.RuleCheck):
             )
 
 
-RULE_CHECK = JwtWeakVerification()
+CHECK = JwtWeakVerification()

@@ -64,10 +64,10 @@ _OBJECT_SOURCES = frozenset(
 )
 
 
-class NoSqlInjection(js.RuleCheck):
+class NoSqlInjection(js.JavaScriptRule):
     rule = RULE
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):
             strings = _Strings(facts.function)
             for hit, labels in flow.hits(facts, ("nosql",), parameters=False):
@@ -171,4 +171,4 @@ class _Strings:
         return self._assigned
 
 
-RULE_CHECK = NoSqlInjection()
+CHECK = NoSqlInjection()

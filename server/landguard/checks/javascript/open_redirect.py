@@ -50,10 +50,10 @@ RULE = Rule(
 _HEADER_SETTERS = frozenset({"setHeader", "set", "header"})
 
 
-class OpenRedirect(js.RuleCheck):
+class OpenRedirect(js.JavaScriptRule):
     rule = RULE
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):
             for hit, _labels in flow.hits(facts, ("redirect",), parameters=False, direct_only=True):
                 if hit.via_helper is not None:
@@ -117,4 +117,4 @@ class OpenRedirect(js.RuleCheck):
         )
 
 
-RULE_CHECK = OpenRedirect()
+CHECK = OpenRedirect()

@@ -50,10 +50,10 @@ RULE = Rule(
 _PATH_BUILDERS = frozenset({"path.join", "path.resolve"})
 
 
-class PathTraversal(js.RuleCheck):
+class PathTraversal(js.JavaScriptRule):
     rule = RULE
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):
             for hit, labels in flow.hits(facts, ("path",), parameters=False):
                 call = hit.call.node
@@ -108,4 +108,4 @@ def _basename_fix(document, context, labels, argument):
     )
 
 
-RULE_CHECK = PathTraversal()
+CHECK = PathTraversal()

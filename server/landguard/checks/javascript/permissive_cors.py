@@ -47,11 +47,11 @@ _ALLOW_ORIGIN = "access-control-allow-origin"
 _ALLOW_CREDENTIALS = "access-control-allow-credentials"
 
 
-class PermissiveCors(js.RuleCheck):
+class PermissiveCors(js.JavaScriptRule):
     rule = RULE
     uses_imports = False
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         index = js.unit_index(node, document, context)
         for pair in index.pairs.get("credentials", ()):
             if js.text(document, pair.child_by_field_name("value")) != "true" or pair.parent is None:
@@ -129,4 +129,4 @@ def _any_origin(document, value, from_request: bool) -> str | None:
     return None
 
 
-RULE_CHECK = PermissiveCors()
+CHECK = PermissiveCors()

@@ -59,10 +59,10 @@ _GUARD = re.compile(
 )
 
 
-class PrototypePollution(js.RuleCheck):
+class PrototypePollution(js.JavaScriptRule):
     rule = RULE
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):
             for store in facts.stores:
                 # settings[req.body.key] = value: the client picks the property, '__proto__' included.
@@ -116,4 +116,4 @@ def _unguarded_recursive_merge(document, loop):
     )
 
 
-RULE_CHECK = PrototypePollution()
+CHECK = PrototypePollution()

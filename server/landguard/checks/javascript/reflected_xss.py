@@ -48,10 +48,10 @@ RULE = Rule(
 )
 
 
-class ReflectedXss(js.RuleCheck):
+class ReflectedXss(js.JavaScriptRule):
     rule = RULE
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):
             for hit, labels in flow.hits(facts, ("xss",), parameters=False):
                 call = hit.call.node
@@ -93,4 +93,4 @@ def _escape_fix(document, context, argument, labels, built: bool):
     return Fix(f"Escape the request data with {escape}()", edits, preferred=True)
 
 
-RULE_CHECK = ReflectedXss()
+CHECK = ReflectedXss()

@@ -48,10 +48,10 @@ RULE = Rule(
 )
 
 
-class RegexInjection(js.RuleCheck):
+class RegexInjection(js.JavaScriptRule):
     rule = RULE
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):
             for hit, labels in flow.hits(facts, ("regex",), parameters=False):
                 if hit.via_helper is not None:
@@ -76,4 +76,4 @@ class RegexInjection(js.RuleCheck):
                 )
 
 
-RULE_CHECK = RegexInjection()
+CHECK = RegexInjection()

@@ -63,10 +63,10 @@ _DOLLAR_DRIVERS = frozenset({"pg", "pg-pool", "@neondatabase/serverless", "postg
 _QUESTION_DRIVERS = frozenset({"mysql", "mysql2", "mysql2/promise", "sqlite3", "sqlite"})
 
 
-class SqlInjection(js.RuleCheck):
+class SqlInjection(js.JavaScriptRule):
     rule = RULE
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):
             for hit, labels in flow.hits(facts, ("sql", "sql-text"), parameters=True):
                 call = hit.call.node
@@ -130,4 +130,4 @@ class SqlInjection(js.RuleCheck):
         return None
 
 
-RULE_CHECK = SqlInjection()
+CHECK = SqlInjection()

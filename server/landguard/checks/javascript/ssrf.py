@@ -61,10 +61,10 @@ RULE = Rule(
 _SERVER_SOURCES = ("express.", "koa.", "fetch.")
 
 
-class Ssrf(js.RuleCheck):
+class Ssrf(js.JavaScriptRule):
     rule = RULE
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):
             for hit, labels in flow.hits(facts, ("ssrf",), parameters=False, direct_only=True):
                 if not any(label.source.startswith(_SERVER_SOURCES) for label in labels):
@@ -94,4 +94,4 @@ def _finding(document, call, what) -> Finding:
     )
 
 
-RULE_CHECK = Ssrf()
+CHECK = Ssrf()

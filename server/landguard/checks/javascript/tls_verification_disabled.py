@@ -46,11 +46,11 @@ _FALSY = frozenset({"false", "0", "'0'", '"0"', "!1"})
 _TLS_ENV = "NODE_TLS_REJECT_UNAUTHORIZED"
 
 
-class TlsVerificationDisabled(js.RuleCheck):
+class TlsVerificationDisabled(js.JavaScriptRule):
     rule = RULE
     uses_imports = False
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         index = js.unit_index(node, document, context)
         for key in ("rejectUnauthorized", "strictSSL"):
             for pair in index.pairs.get(key, ()):
@@ -95,4 +95,4 @@ class TlsVerificationDisabled(js.RuleCheck):
         )
 
 
-RULE_CHECK = TlsVerificationDisabled()
+CHECK = TlsVerificationDisabled()

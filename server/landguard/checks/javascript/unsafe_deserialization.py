@@ -47,10 +47,10 @@ _TARGETS = frozenset(
 )
 
 
-class UnsafeDeserialization(js.RuleCheck):
+class UnsafeDeserialization(js.JavaScriptRule):
     rule = RULE
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         index = js.unit_index(node, document, context)
         for qualified, call in js.calls_to(index, document, context, _TARGETS):
             args = js.arguments_of(call)
@@ -71,4 +71,4 @@ class UnsafeDeserialization(js.RuleCheck):
             )
 
 
-RULE_CHECK = UnsafeDeserialization()
+CHECK = UnsafeDeserialization()

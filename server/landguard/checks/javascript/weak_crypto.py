@@ -56,10 +56,10 @@ _TARGETS = frozenset(
 )  # fmt: skip
 
 
-class WeakCrypto(js.RuleCheck):
+class WeakCrypto(js.JavaScriptRule):
     rule = RULE
 
-    def check_node(self, node, document, context) -> Iterable[Finding]:
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
         index = js.unit_index(node, document, context)
         for qualified, call in js.calls_to(index, document, context, _TARGETS):
             function = qualified.rsplit(".", 1)[-1]
@@ -100,4 +100,4 @@ class WeakCrypto(js.RuleCheck):
                 )
 
 
-RULE_CHECK = WeakCrypto()
+CHECK = WeakCrypto()

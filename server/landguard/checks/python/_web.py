@@ -19,8 +19,6 @@ API
     ``is_secret_name(name) -> bool``: a variable name that holds a secret (password, api_key …).
     ``decorators(function)``, ``decorator_name(decorator)``, ``decorator_expression(decorator)``,
         ``functions_in(unit, context)``: for route and view detection.
-    ``dotted_module_reference(document, imports, module, statement)``: like
-        ``python_fixes.module_reference`` for dotted modules (``defusedxml.ElementTree``).
     ``with_import(import_edit, edit)``: a fix's edits as one edit when an import line is needed.
     ``module_expression_fix(editor, target, reference, expression, title)``: a fix replacing ``target``
         with ``<module>`` + ``expression``, ``reference`` being ``module_reference``'s answer.
@@ -36,17 +34,17 @@ import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.checks.python._dispatch import CallRule
 from landguard.dataflow.models import Models, load_models
 from landguard.engine.document import Document
-from landguard.engine.findings import Finding, Fix, Span, TextEdit
+from landguard.engine.findings import Finding, Fix, TextEdit
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import (
     StatementEditor,
     call_with_keyword,
-    line_indent,
     parse_expression,
-    starts_line,
 )
+from landguard.languages import python_syntax as syntax
 from landguard.languages.python import INJECTED as _INJECTED
 
 Taint = py.Taint
@@ -54,23 +52,23 @@ Taint = py.Taint
 
 def call_info(
     call: Node, unit: Node, document: Document, context: CheckContext
-) -> tuple[py.Flow, py.ImportMap]:
-    return py.function_flow(py.scope_of(call, unit), context), py.scope_imports(call, document, context)
+) -> tuple[syntax.Flow, py.ImportMap]:
+    return py.function_flow(syntax.scope_of(call, unit), context), py.scope_imports(call, document, context)
 
 
 def injected_parameters(function: Node) -> frozenset[str]:
     """Route parameters filled by the framework (FastAPI ``Depends(...)``), not by the client."""
     parameters = function.child_by_field_name("parameters")
-    if parameters is None or _INJECTED.search(py.text(parameters)) is None:
+    if parameters is None or _INJECTED.search(syntax.text(parameters)) is None:
         return frozenset()
     names = set()
     for parameter in parameters.named_children:
-        if _INJECTED.search(py.text(parameter)):
+        if _INJECTED.search(syntax.text(parameter)):
             name = parameter.child_by_field_name("name")
             if name is None and parameter.named_children:
                 name = parameter.named_children[0]
             if name is not None and name.type == "identifier":
-                names.add(py.text(name))
+                names.add(syntax.text(name))
     return frozenset(names)
 
 
@@ -78,15 +76,15 @@ def injected_parameters(function: Node) -> frozenset[str]:
 _FIXED_URL_HEAD = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}%]+[/?#]|/[^/\\])")
 
 
-def url_head_from_request(node: Node, flow: py.Flow, imports: dict[str, str], kind: str) -> bool:
+def url_head_from_request(node: Node, flow: syntax.Flow, imports: dict[str, str], kind: str) -> bool:
     """Request data decides where a URL points: it is (or starts) the URL, or comes before its host ends.
 
     ``f"https://api.example.com/users/{user_id}"`` is not: the client picks a path on a fixed host.
     """
-    values = py.resolve(node, flow)
+    values = syntax.resolve(node, flow)
     if len(values) != 1:
         return py.taint(node, flow, imports, kind, direct=True) == Taint.REQUEST
-    value = py.unparenthesize(values[0])
+    value = syntax.unparenthesize(values[0])
     parts = _url_parts(value)
     if parts is None:
         return py.taint(value, flow, imports, kind, direct=True) == Taint.REQUEST
@@ -112,24 +110,24 @@ def _url_parts(value: Node) -> list[tuple[bool, object]] | None:
         parts: list[tuple[bool, object]] = []
         for child in value.children:
             if child.type in ("string_content", "escape_sequence"):
-                parts.append((True, py.text(child)))
+                parts.append((True, syntax.text(child)))
             elif child.type == "interpolation":
                 expression = child.child_by_field_name("expression")
                 if expression is not None:
                     parts.append((False, expression))
         return parts
-    if value.type == "binary_operator" and py.text(value.child_by_field_name("operator")) == "+":
+    if value.type == "binary_operator" and syntax.text(value.child_by_field_name("operator")) == "+":
         pieces: list[tuple[bool, object]] = []
         for piece in _concat(value):
-            literal = py.literal_string_value(piece)
+            literal = syntax.literal_string_value(piece)
             pieces.append((True, literal) if literal is not None else (False, piece))
         return pieces
     return None
 
 
 def _concat(node: Node) -> list[Node]:
-    node = py.unparenthesize(node)
-    if node.type == "binary_operator" and py.text(node.child_by_field_name("operator")) == "+":
+    node = syntax.unparenthesize(node)
+    if node.type == "binary_operator" and syntax.text(node.child_by_field_name("operator")) == "+":
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if left is not None and right is not None:
             return _concat(left) + _concat(right)
@@ -137,7 +135,7 @@ def _concat(node: Node) -> list[Node]:
 
 
 def scope_text(scope: Node) -> str:
-    return py.text(scope)
+    return syntax.text(scope)
 
 
 def guarded(scope: Node, pattern: re.Pattern[str]) -> bool:
@@ -235,32 +233,13 @@ def decorator_name(decorator: Node) -> str:
         return ""
     if expression.type == "call":
         expression = expression.child_by_field_name("function")
-    return py.text(expression) if expression is not None else ""
+    return syntax.text(expression) if expression is not None else ""
 
 
 def functions_in(unit: Node, context: CheckContext) -> list[Node]:
     if unit.type == "function_definition":
         return [unit, *[f for f in py.unit_nodes(unit, "function_definition", context) if f != unit]]
     return py.unit_nodes(unit, "function_definition", context)
-
-
-def dotted_module_reference(
-    document: Document, imports: dict[str, str], module: str, statement: Node
-) -> tuple[str, TextEdit | None] | None:
-    """(expression naming ``module`` here, edit adding ``import module`` or None); None when unsafe."""
-    for local, qualified in imports.items():
-        if qualified == module:
-            return local, None
-    top = module.split(".", 1)[0]
-    bound = imports.get(top)
-    # `import defusedxml` (or `import defusedxml.minidom`) binds the same top name: importing the
-    # submodule again is harmless. A top name bound to anything else must not be shadowed.
-    if bound is not None and bound != top:
-        return None
-    if not starts_line(document, statement):
-        return None
-    line = statement.start_point[0]
-    return module, TextEdit(Span(line, 0, line, 0), f"{line_indent(document, statement)}import {module}\n")
 
 
 def sink_names(kind: str) -> frozenset[str]:
@@ -272,7 +251,7 @@ def sink_names(kind: str) -> frozenset[str]:
     )
 
 
-class RequestSinkRule(py.CallRule):
+class RequestSinkRule(CallRule):
     """Request data reaching a sink of ``kind`` (rows of ``data/models/python*.toml``), not sanitized
     for that kind and not checked, is reported."""
 
@@ -294,10 +273,10 @@ class RequestSinkRule(py.CallRule):
 
     def sink_argument(self, call: Node, spec: tuple[int | None, str | None]) -> Node | None:
         index, keyword = spec
-        positional = py.positional_args(call)
+        positional = syntax.positional_args(call)
         if index is not None and index < len(positional):
             return positional[index]
-        return py.keyword_arg(call, keyword) if keyword else None
+        return syntax.keyword_arg(call, keyword) if keyword else None
 
     def check_call(
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
@@ -306,7 +285,7 @@ class RequestSinkRule(py.CallRule):
         models = py.python_dataflow(call, context).models
         for spec in self.sink_positions(name, call, models):
             value = self.sink_argument(call, spec)
-            if value is None or py.is_literal(value):
+            if value is None or syntax.is_literal(value):
                 continue
             if py.taint(value, flow, imports, self.kind, direct=self.direct_only) != Taint.REQUEST:
                 continue
@@ -344,7 +323,7 @@ def module_expression_fix(
 ) -> Fix | None:
     """A preferred fix replacing ``target`` with the module's local name followed by ``expression``.
 
-    ``reference`` is what ``module_reference`` or ``dotted_module_reference`` answered for the
+    ``reference`` is what ``module_reference`` answered for the
     module; its import edit, if any, is merged into the fix with ``with_import``.
     """
     if target is None or reference is None:
@@ -372,8 +351,8 @@ COOKIE_SETTERS = frozenset({"set_cookie", "set_signed_cookie"})
 
 def sensitive_cookie_call(call: Node) -> str | None:
     """The name of a credential-like cookie set by ``response.set_cookie(name, value, ...)``."""
-    name_node = py.argument(call, 0, "key")
-    name = py.literal_string_value(name_node) if name_node is not None else None
+    name_node = syntax.argument(call, 0, "key")
+    name = syntax.literal_string_value(name_node) if name_node is not None else None
     if name is None or not _SENSITIVE_COOKIE.search(name):
         return None
     return name
@@ -390,7 +369,7 @@ def cookie_flag_fix(call: Node, document: Document, flag: str) -> Fix | None:
     return Fix(f"Set {flag}=True", (edit,), preferred=True) if edit is not None else None
 
 
-class CookieFlagRule(py.CallRule):
+class CookieFlagRule(CallRule):
     """``set_cookie`` of a credential-like cookie without ``flag=True`` (one rule per flag)."""
 
     callee_names = COOKIE_SETTERS
@@ -405,10 +384,10 @@ class CookieFlagRule(py.CallRule):
         if "." not in name:
             return  # a bare function called set_cookie, not a response method
         cookie = sensitive_cookie_call(call)
-        if cookie is None or py.has_star_args(call):
+        if cookie is None or syntax.has_star_args(call):
             return
-        value = py.keyword_arg(call, self.flag)
-        if value is not None and not py.is_false(value):
+        value = syntax.keyword_arg(call, self.flag)
+        if value is not None and not syntax.is_false(value):
             return
         fix = cookie_flag_fix(call, document, self.flag)
         yield self.rule.finding(

@@ -44,10 +44,12 @@ import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import StatementEditor, line_statement, module_reference
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG203",
@@ -64,7 +66,7 @@ RULE = Rule(
 _BUILTINS = ("eval", "exec", "compile")
 
 
-class CodeInjectionCheck(py.CallRule):
+class CodeInjectionCheck(CallRule):
     rule = RULE
     kind = "code"
     callee_names = frozenset(_BUILTINS)
@@ -72,17 +74,22 @@ class CodeInjectionCheck(py.CallRule):
     def check_call(
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
     ) -> Iterable[Finding]:
-        builtin = next((b for b in _BUILTINS if py.is_builtin(name, b)), None)
+        builtin = next((b for b in _BUILTINS if syntax.is_builtin(name, b)), None)
         if builtin is None:
             return
-        code = py.argument(call, 0, "source" if builtin == "compile" else None)
-        if code is None or py.is_literal(code) or py.has_star_args(call) and not py.positional_args(call):
+        code = syntax.argument(call, 0, "source" if builtin == "compile" else None)
+        if (
+            code is None
+            or syntax.is_literal(code)
+            or syntax.has_star_args(call)
+            and not syntax.positional_args(call)
+        ):
             return
-        if code.type == "call" and py.callee_attribute(code) == "compile":
+        if code.type == "call" and syntax.callee_attribute(code) == "compile":
             return  # eval(compile(source, ...)): the compile() call is where the source is judged
         flow = self.flow_for(call, unit, context)
         imports = py.scope_imports(call, document, context)
-        if py.is_literal_string(py.resolve(code, flow)[-1]) and len(py.resolve(code, flow)) == 1:
+        if syntax.is_literal_string(syntax.resolve(code, flow)[-1]) and len(syntax.resolve(code, flow)) == 1:
             return  # a variable holding a constant string
         taint = py.taint(code, flow, imports, "code")
         if taint not in (py.Taint.REQUEST, py.Taint.PARAMETER, py.Taint.LOCAL):
@@ -107,9 +114,13 @@ class CodeInjectionCheck(py.CallRule):
 
 def _literal_eval_fix(call: Node, document: Document, imports: dict[str, str]) -> Fix | None:
     # Only `eval(expr)`: globals/locals arguments mean real code evaluation was intended.
-    if len(py.positional_args(call)) != 1 or py.keyword_arg(call, "globals") or py.has_star_args(call):
+    if (
+        len(syntax.positional_args(call)) != 1
+        or syntax.keyword_arg(call, "globals")
+        or syntax.has_star_args(call)
+    ):
         return None
-    if any(a.type == "keyword_argument" for a in py._arguments(call)):
+    if any(a.type == "keyword_argument" for a in syntax.arguments(call)):
         return None
     editor = StatementEditor.for_node(document, call)
     statement = line_statement(call)
@@ -131,4 +142,4 @@ def _literal_eval_fix(call: Node, document: Document, imports: dict[str, str]) -
     return Fix("Use ast.literal_eval (evaluates literals only)", edits=edits, preferred=True)
 
 
-HANDLER = CodeInjectionCheck()
+CHECK = CodeInjectionCheck()

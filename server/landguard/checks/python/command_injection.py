@@ -47,10 +47,12 @@ import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import StatementEditor, call_with_keyword, parse_expression, string_parts
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG202",
@@ -93,7 +95,7 @@ _CALLEES = frozenset(name.rsplit(".", 1)[-1] for name in _ALWAYS_SHELL | _SHELL_
 _PLAIN_WORDS = re.compile(r"^[\w\s\-./:,@+=%'\"]*$")
 
 
-class CommandInjectionCheck(py.CallRule):
+class CommandInjectionCheck(CallRule):
     rule = RULE
     kind = "command"
     callee_names = _CALLEES
@@ -104,23 +106,27 @@ class CommandInjectionCheck(py.CallRule):
         if name in _ALWAYS_SHELL:
             via = f"`{name}` runs the command through a shell"
         elif name in _SHELL_OPTIONAL:
-            shell = py.keyword_arg(call, "shell")
-            if shell is None or py.is_false(shell) or not (py.is_true(shell) or shell.type == "identifier"):
+            shell = syntax.keyword_arg(call, "shell")
+            if (
+                shell is None
+                or syntax.is_false(shell)
+                or not (syntax.is_true(shell) or shell.type == "identifier")
+            ):
                 yield from self._shell_in_argv(call, name, unit, document, context)
                 return
             via = f"`{name}(..., shell=True)` runs the command through a shell"
         else:
             return
-        command = py.argument(call, 0, "cmd") or py.keyword_arg(call, "args")
-        if command is None or py.is_literal(command):
+        command = syntax.argument(call, 0, "cmd") or syntax.keyword_arg(call, "args")
+        if command is None or syntax.is_literal(command):
             return
         flow = self.flow_for(call, unit, context)
-        values = py.resolve(command, flow)
-        if all(py.is_literal(v) for v in values):
+        values = syntax.resolve(command, flow)
+        if all(syntax.is_literal(v) for v in values):
             return  # a variable that holds a constant command
         if command.type in ("list", "tuple") and name in _SHELL_OPTIONAL:
             return  # an argument list: with shell=True only its first item is the command
-        build = py.string_building(command, flow)
+        build = syntax.string_building(command, flow)
         imports = py.scope_imports(call, document, context)
         taint = py.taint(command, flow, imports, "command")
         if taint == py.Taint.REQUEST:
@@ -149,18 +155,20 @@ class CommandInjectionCheck(py.CallRule):
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
     ) -> Iterable[Finding]:
         """`subprocess.run(["sh", "-c", command])`: an argument list that starts a shell."""
-        argv = py.argument(call, 0, "args")
+        argv = syntax.argument(call, 0, "args")
         if argv is None or argv.type not in ("list", "tuple"):
             return
         items = [c for c in argv.named_children if c.type != "comment"]
         if len(items) < 3:
             return
-        program = (py.literal_string_value(items[0]) or "").rsplit("/", 1)[-1]
-        if program not in _SHELLS or py.literal_string_value(items[1]) not in ("-c", "/c"):
+        program = (syntax.literal_string_value(items[0]) or "").rsplit("/", 1)[-1]
+        if program not in _SHELLS or syntax.literal_string_value(items[1]) not in ("-c", "/c"):
             return
         flow = self.flow_for(call, unit, context)
         taint = py.taint(items[2], flow, py.scope_imports(call, document, context), "command")
-        if taint == py.Taint.REQUEST or (taint == py.Taint.PARAMETER and py.string_building(items[2], flow)):
+        if taint == py.Taint.REQUEST or (
+            taint == py.Taint.PARAMETER and syntax.string_building(items[2], flow)
+        ):
             yield RULE.finding(
                 document.node_span(call),
                 f"`{name}` starts `{program} -c` with a command built from "
@@ -217,11 +225,16 @@ def argument_words(parts: list[str | tuple[str]], *, stringify: bool) -> list[st
 
 
 def _argument_list_fix(
-    call: Node, command: Node, build: py.StringBuild, document: Document, flow: py.Flow, context: CheckContext
+    call: Node,
+    command: Node,
+    build: syntax.StringBuild,
+    document: Document,
+    flow: syntax.Flow,
+    context: CheckContext,
 ) -> Fix | None:
-    if py.has_star_args(call):
+    if syntax.has_star_args(call):
         return None
-    if build.via is not None and not py.variable_only_feeds(command, build, flow, context):
+    if build.via is not None and not syntax.variable_only_feeds(command, build, flow):
         return None  # the command string is used elsewhere too: rewriting it could break that use
     parts = string_parts(document.node_text(build.node))
     if parts is None:
@@ -267,4 +280,4 @@ def _argument_list_fix(
     )
 
 
-HANDLER = CommandInjectionCheck()
+CHECK = CommandInjectionCheck()

@@ -42,4 +42,4 @@ RULE = Rule(
     docs=__doc__,
     languages=py.PYTHON,
 )
-HANDLER = web.CookieFlagRule(RULE, "httponly")
+CHECK = web.CookieFlagRule(RULE, "httponly")

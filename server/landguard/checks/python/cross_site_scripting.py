@@ -58,10 +58,13 @@ from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
+from landguard.checks.python._dispatch import CallRule
 from landguard.dataflow.values import REQUEST
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
+from landguard.languages import python_syntax as syntax
+from landguard.languages.python import is_route_handler
 
 RULE = Rule(
     id="LG222",
@@ -95,7 +98,7 @@ _HTML_BYTES = re.compile(rb"<\s*[a-zA-Z!/]")
 _CALLEE_NAMES = frozenset(n.rsplit(".", 1)[-1] for n in _TEMPLATE_SINKS | _SAFE_MARKERS | _FORMAT_HTML)
 
 
-class CrossSiteScriptingCheck(py.CallRule):
+class CrossSiteScriptingCheck(CallRule):
     rule = RULE
     kind = "xss"
     callee_names = _CALLEE_NAMES
@@ -125,17 +128,17 @@ class CrossSiteScriptingCheck(py.CallRule):
             what = "the format string of `format_html` (only its arguments are escaped)"
         else:
             return None
-        value = py.argument(call, 0, None)
-        if value is None or py.is_literal(value):
+        value = syntax.argument(call, 0, None)
+        if value is None or syntax.is_literal(value):
             return None
-        flow = py.function_flow(py.scope_of(call, unit), context)
-        resolved = py.resolve(value, flow)
-        if all(py.is_literal(v) or _is_constant_name(v) for v in resolved):
+        flow = py.function_flow(syntax.scope_of(call, unit), context)
+        resolved = syntax.resolve(value, flow)
+        if all(syntax.is_literal(v) or _is_constant_name(v) for v in resolved):
             return None
         taint = py.taint(value, flow, imports, KIND)
         if taint in (web.Taint.LITERAL, web.Taint.UNKNOWN):
             return None  # escaped, constant, or no sign of outside data
-        build = py.string_building(value, flow)
+        build = syntax.string_building(value, flow)
         if taint == web.Taint.REQUEST:
             confidence, why = Confidence.HIGH, "comes from the web request"
         elif build is not None:
@@ -159,22 +162,22 @@ class CrossSiteScriptingCheck(py.CallRule):
             value = next((c for c in statement.named_children if c.type != "comment"), None)
             if value is None:
                 continue
-            value = py.unparenthesize(value)
+            value = syntax.unparenthesize(value)
             if value.type in ("tuple", "expression_list") and value.named_child_count:
                 value = value.named_children[0]
-            if value.type != "call" or py.callee_attribute(value) not in _RESPONSE_CALLS:
-                outputs.append((statement, value, py.scope_of(statement, unit), None))
+            if value.type != "call" or syntax.callee_attribute(value) not in _RESPONSE_CALLS:
+                outputs.append((statement, value, syntax.scope_of(statement, unit), None))
         for call in py.unit_calls(unit, context):
-            if py.callee_attribute(call) in _RESPONSE_CALLS:
-                value = py.argument(call, 0, "content")
+            if syntax.callee_attribute(call) in _RESPONSE_CALLS:
+                value = syntax.argument(call, 0, "content")
                 if value is not None:
-                    outputs.append((call, value, py.scope_of(call, unit), call))
+                    outputs.append((call, value, syntax.scope_of(call, unit), call))
         for where, value, scope, response in outputs:
             if scope.type != "function_definition" or not _is_view(scope):
                 continue
             flow = py.function_flow(scope, context)
             imports = py.scope_imports(where, document, context)
-            build = py.string_building(value, flow) if has_tag else None
+            build = syntax.string_building(value, flow) if has_tag else None
             if build is not None and _HTML_TAG.search(build.literal_text):
                 if any(
                     py.taint(part, flow, imports, KIND) == web.Taint.REQUEST for part in build.dynamic_parts
@@ -193,7 +196,9 @@ class CrossSiteScriptingCheck(py.CallRule):
             if _only_typed_path_parameters(value, flow, scope):
                 continue
             what = (
-                "returned by the route" if response is None else f"sent by `{py.callee_attribute(response)}`"
+                "returned by the route"
+                if response is None
+                else f"sent by `{syntax.callee_attribute(response)}`"
             )
             yield RULE.finding(
                 document.node_span(where),
@@ -217,14 +222,14 @@ _CONTAINERS = frozenset(
 )
 
 
-def _text_as_is(value: Node, flow: py.Flow) -> bool:
+def _text_as_is(value: Node, flow: syntax.Flow) -> bool:
     """The value sent is the request's text itself (possibly reshaped as a string), not a dict or
     list (which Flask sends as JSON) and not what some call made of it (a file's contents)."""
-    for resolved in py.resolve(value, flow):
-        resolved = py.unparenthesize(resolved)
+    for resolved in syntax.resolve(value, flow):
+        resolved = syntax.unparenthesize(resolved)
         if resolved.type in _CONTAINERS:
             return False
-        if resolved.type == "call" and py.callee_attribute(resolved) not in _TEXT_CALLS:
+        if resolved.type == "call" and syntax.callee_attribute(resolved) not in _TEXT_CALLS:
             return False
     return True
 
@@ -257,14 +262,14 @@ def _routed(function: Node) -> bool:
     parent = function.parent
     if parent is None or parent.type != "decorated_definition":
         return False
-    return any(_ROUTE.match(py.text(d)) for d in parent.children if d.type == "decorator")
+    return any(_ROUTE.match(syntax.text(d)) for d in parent.children if d.type == "decorator")
 
 
 # Route converters whose values cannot hold markup: `<int:page>`, `<uuid:id>`.
 _TYPED_CONVERTER = re.compile(r"<\s*(?:int|float|uuid)\s*:\s*(\w+)\s*>")
 
 
-def _only_typed_path_parameters(value: Node, flow: py.Flow, function: Node) -> bool:
+def _only_typed_path_parameters(value: Node, flow: syntax.Flow, function: Node) -> bool:
     """Every piece of request data in ``value`` is a route parameter with a numeric or UUID converter."""
     parent = function.parent
     if parent is None or parent.type != "decorated_definition" or flow.dataflow is None:
@@ -273,7 +278,7 @@ def _only_typed_path_parameters(value: Node, flow: py.Flow, function: Node) -> b
         f"param:{name}"
         for d in parent.children
         if d.type == "decorator"
-        for name in _TYPED_CONVERTER.findall(py.text(d))
+        for name in _TYPED_CONVERTER.findall(syntax.text(d))
     }
     data = flow.dataflow.value_of(value)
     if not typed or data is None:
@@ -291,30 +296,30 @@ def _html_by_default(function: Node, response: Node | None, imports: dict[str, s
             and any(m in modules for m in _HTML_RETURN_FRAMEWORKS)
             and not modules & {"fastapi", "starlette", "litestar", "sanic", "aiohttp"}
         )
-    qualified = py.qualified_call_name(response, imports)
+    qualified = syntax.qualified_call_name(response, imports)
     if qualified not in _HTML_RESPONSES:
         return False
     for keyword in _CONTENT_TYPE_KEYWORDS:
-        given = py.keyword_arg(response, keyword)
+        given = syntax.keyword_arg(response, keyword)
         if given is not None:
-            text = py.literal_string_value(given)
+            text = syntax.literal_string_value(given)
             return text is not None and "html" in text.lower()
-    if len(py.positional_args(response)) > 1 and "make_response" not in qualified:
+    if len(syntax.positional_args(response)) > 1 and "make_response" not in qualified:
         return False  # Flask/Django's second positional is the status / content type: not guessed at
     return True
 
 
 def _is_constant_name(node: Node) -> bool:
     """An UPPER_CASE name not assigned in the function: a module constant (`PAGE_TEMPLATE`)."""
-    name = py.text(node)
+    name = syntax.text(node)
     return node.type == "identifier" and name.isupper() and len(name) > 1
 
 
 def _is_view(function: Node) -> bool:
-    if py.is_route_handler(function):
+    if is_route_handler(function):
         return True
-    names = py.parameter_names(function)
+    names = syntax.parameter_names(function)
     return bool(names) and names[0] == "request"
 
 
-HANDLER = CrossSiteScriptingCheck()
+CHECK = CrossSiteScriptingCheck()

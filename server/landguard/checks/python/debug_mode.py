@@ -47,8 +47,9 @@ from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
-from landguard.engine.registry import CheckContext, NodeCheck, Rule
+from landguard.engine.registry import CheckContext, NodeCheck, Rule, RunKey
 from landguard.fixes.python_fixes import StatementEditor, module_reference
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG226",
@@ -73,11 +74,14 @@ _DEVELOPMENT_FILE = re.compile(
 )
 
 
+_SETTINGS_LIKE: RunKey[bool] = RunKey("LG226.settings_like")
+
+
 def _settings_like(document: Document, context: CheckContext) -> bool:
-    cache_key = ("lg226.settings", id(document.tree))
-    cached = context.cache.get(cache_key)
-    if cached is not None:
-        return cached
+    return context.cache.get(_SETTINGS_LIKE, id(document.tree), lambda: _is_settings_module(document))
+
+
+def _is_settings_module(document: Document) -> bool:
     result = False
     name = os.path.basename(document.path or "")
     if not _DEVELOPMENT_FILE.search(name.rsplit(".", 1)[0]):
@@ -88,12 +92,11 @@ def _settings_like(document: Document, context: CheckContext) -> bool:
             for child in document.tree.root_node.named_children:
                 if child.type == "expression_statement" and child.named_child_count:
                     assignment = child.named_children[0]
-                    if assignment.type == "assignment" and py.text(
+                    if assignment.type == "assignment" and syntax.text(
                         assignment.child_by_field_name("left")
                     ) in (_SETTINGS_NAMES):
                         result = True
                         break
-    context.cache[cache_key] = result
     return result
 
 
@@ -115,13 +118,13 @@ class DebugModeCheck(NodeCheck):
         if b"debug" not in text:
             return
         for call in py.unit_calls(node, context):
-            if py.callee_attribute(call) != "run":
+            if syntax.callee_attribute(call) != "run":
                 continue
-            debug = py.keyword_arg(call, "debug")
-            if debug is None or not py.is_true(debug):
+            debug = syntax.keyword_arg(call, "debug")
+            if debug is None or not syntax.is_true(debug):
                 continue
             imports = py.scope_imports(call, document, context)
-            name = py.qualified_call_name(call, imports) or ""
+            name = syntax.qualified_call_name(call, imports) or ""
             if name.split(".", 1)[0] in _NOT_WEB_RUNNERS:
                 continue
             fix = _environment_fix(debug, "FLASK_DEBUG", document, imports)
@@ -140,7 +143,11 @@ class DebugModeCheck(NodeCheck):
         for assignment in py.unit_nodes(unit, "assignment", context):
             value = assignment.child_by_field_name("right")
             target = assignment.child_by_field_name("left")
-            if target is None or not py.is_true(value) or not _APP_DEBUG_TARGET.match(py.text(target)):
+            if (
+                target is None
+                or not syntax.is_true(value)
+                or not _APP_DEBUG_TARGET.match(syntax.text(target))
+            ):
                 continue
             fix = _environment_fix(
                 value, "FLASK_DEBUG", document, py.scope_imports(assignment, document, context)
@@ -157,10 +164,10 @@ class DebugModeCheck(NodeCheck):
         assignment = statement.named_children[0] if statement.named_child_count else None
         if assignment is None or assignment.type != "assignment":
             return
-        if py.text(assignment.child_by_field_name("left")) != "DEBUG":
+        if syntax.text(assignment.child_by_field_name("left")) != "DEBUG":
             return
         value = assignment.child_by_field_name("right")
-        if not py.is_true(value) or not _settings_like(document, context):
+        if not syntax.is_true(value) or not _settings_like(document, context):
             return
         imports = py.module_imports(document, context)
         fix = _environment_fix(value, "DJANGO_DEBUG", document, imports)
@@ -175,7 +182,7 @@ def _under_main_guard(node: Node) -> bool:
     current = node.parent
     while current is not None:
         if current.type == "if_statement":
-            condition = py.text(current.child_by_field_name("condition"))
+            condition = syntax.text(current.child_by_field_name("condition"))
             if "__name__" in condition and "__main__" in condition:
                 return True
         current = current.parent

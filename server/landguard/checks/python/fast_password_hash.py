@@ -40,10 +40,12 @@ from collections.abc import Iterable
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.checks.python._dispatch import CallRule
 from landguard.checks.python.weak_hash import is_password_context
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG209",
@@ -76,7 +78,7 @@ _FAST_HASHES = frozenset(
 )
 
 
-class FastPasswordHashCheck(py.CallRule):
+class FastPasswordHashCheck(CallRule):
     rule = RULE
     callee_names = _FAST_HASHES
 
@@ -86,7 +88,7 @@ class FastPasswordHashCheck(py.CallRule):
         module, _, function = name.rpartition(".")
         if module != "hashlib" or function not in _FAST_HASHES:
             return
-        if not py.positional_args(call) and py.keyword_arg(call, "data") is None:
+        if not syntax.positional_args(call) and syntax.keyword_arg(call, "data") is None:
             return  # hashlib.sha256() then .update(): judged where the data goes in, not here
         if not is_password_context(call, unit):
             return
@@ -97,4 +99,4 @@ class FastPasswordHashCheck(py.CallRule):
         )
 
 
-HANDLER = FastPasswordHashCheck()
+CHECK = FastPasswordHashCheck()

@@ -56,11 +56,13 @@ from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
+from landguard.checks.python._dispatch import CallRule
 from landguard.checks.secrets.heuristics import env_var_name, is_not_a_secret_value, names_a_password
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity, Span, mask_secret
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.secrets import env_lookup_fix
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG237",
@@ -104,32 +106,32 @@ def _credential_value(node: Node | None) -> str | None:
     """The value of a plain string literal that can be a credential; None for anything else."""
     if node is None:
         return None
-    node = py.unparenthesize(node)
+    node = syntax.unparenthesize(node)
     if node.type != "string" or any(c.type == "interpolation" for c in node.children):
         return None
-    value = py.literal_string_value(node)
+    value = syntax.literal_string_value(node)
     if value is None or len(value.strip()) < 3 or _NOT_A_VALUE.search(value):
         return None
     return value
 
 
 def _content_span(document: Document, node: Node) -> Span | None:
-    content = next((c for c in py.unparenthesize(node).children if c.type == "string_content"), None)
+    content = next((c for c in syntax.unparenthesize(node).children if c.type == "string_content"), None)
     return document.node_span(content) if content is not None else None
 
 
 def _secret_name(node: Node) -> str | None:
     """The name that says ``node`` holds a secret: `password`, `user.password`, `form["token"]`."""
-    node = py.unparenthesize(node)
+    node = syntax.unparenthesize(node)
     if node.type == "identifier":
-        name = py.text(node)
+        name = syntax.text(node)
     elif node.type == "attribute":
-        name = py.text(node.child_by_field_name("attribute"))
+        name = syntax.text(node.child_by_field_name("attribute"))
     elif node.type == "subscript":
         key = node.child_by_field_name("subscript")
-        name = py.literal_string_value(key) if key is not None else None
-    elif node.type == "call" and py.callee_attribute(node) == "get":
-        name = py.literal_string_value(py.argument(node, 0, None))  # form.get("password")
+        name = syntax.literal_string_value(key) if key is not None else None
+    elif node.type == "call" and syntax.callee_attribute(node) == "get":
+        name = syntax.literal_string_value(syntax.argument(node, 0, None))  # form.get("password")
     else:
         return None
     if not name or not web.is_secret_name(name):
@@ -146,10 +148,10 @@ def _in_test(node: Node, document: Document) -> bool:
         if parent.type == "assert_statement":
             return True
         if parent.type == "function_definition":
-            name = py.text(parent.child_by_field_name("name"))
+            name = syntax.text(parent.child_by_field_name("name"))
             if name.startswith(("test", "setUp")):
                 return True
-        if parent.type == "class_definition" and py.text(parent.child_by_field_name("name")).startswith(
+        if parent.type == "class_definition" and syntax.text(parent.child_by_field_name("name")).startswith(
             "Test"
         ):
             return True
@@ -157,7 +159,7 @@ def _in_test(node: Node, document: Document) -> bool:
     return False
 
 
-class HardcodedCredentialUseCheck(py.CallRule):
+class HardcodedCredentialUseCheck(CallRule):
     rule = RULE
     callee_names = frozenset(n.rsplit(".", 1)[-1] for n in _AUTH_CLASSES) | _COMPARE
     unit_markers = (b"==", b"!=", b"auth", b"pass", b"pwd", b"compare_digest")
@@ -168,14 +170,14 @@ class HardcodedCredentialUseCheck(py.CallRule):
         if _in_test(call, document):
             return
         if name in _AUTH_CLASSES:
-            value = py.argument(call, 1, "password")
+            value = syntax.argument(call, 1, "password")
             secret = _credential_value(value)
             if secret is not None and value is not None:
                 yield self._finding(
                     document, value, secret, f"is the password of `{name.rsplit('.', 1)[-1]}`"
                 )
         elif name.rsplit(".", 1)[-1] in _COMPARE:
-            positional = py.positional_args(call)
+            positional = syntax.positional_args(call)
             if len(positional) == 2:
                 yield from self._comparison(document, positional[0], positional[1])
 
@@ -185,19 +187,19 @@ class HardcodedCredentialUseCheck(py.CallRule):
         for comparison in py.unit_nodes(unit, "comparison_operator", context):
             operators = [c for c in comparison.children if not c.is_named]
             operands = comparison.named_children
-            if len(operands) != 2 or len(operators) != 1 or py.text(operators[0]) not in ("==", "!="):
+            if len(operands) != 2 or len(operators) != 1 or syntax.text(operators[0]) not in ("==", "!="):
                 continue
             if not _in_test(comparison, document):
                 yield from self._comparison(document, operands[0], operands[1])
         for argument in py.unit_nodes(unit, "keyword_argument", context):
             if _in_test(argument, document):
                 continue
-            keyword = py.text(argument.child_by_field_name("name"))
+            keyword = syntax.text(argument.child_by_field_name("name"))
             value = argument.child_by_field_name("value")
             if value is None:
                 continue
             if keyword == "auth":
-                value = py.unparenthesize(value)
+                value = syntax.unparenthesize(value)
                 if value.type in ("tuple", "list") and value.named_child_count == 2:
                     password = value.named_children[1]
                     secret = _credential_value(password)
@@ -236,4 +238,4 @@ class HardcodedCredentialUseCheck(py.CallRule):
         )
 
 
-HANDLER = HardcodedCredentialUseCheck()
+CHECK = HardcodedCredentialUseCheck()

@@ -43,10 +43,12 @@ import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import StatementEditor, parse_expression
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG227",
@@ -67,7 +69,7 @@ _PATH_WRITERS = frozenset({"write_text", "write_bytes", "open", "touch"})
 _FIX_KEYWORDS = frozenset({"suffix", "prefix", "dir"})
 
 
-class InsecureTempFileCheck(py.CallRule):
+class InsecureTempFileCheck(CallRule):
     rule = RULE
     callee_names = frozenset({"mktemp", "open", "write_text", "write_bytes", "touch"})
 
@@ -84,27 +86,27 @@ class InsecureTempFileCheck(py.CallRule):
             )
             return
         if name in _OPENERS:
-            mode = py.argument(call, 1, "mode")
-            mode_text = py.literal_string_value(mode) if mode is not None else "r"
+            mode = syntax.argument(call, 1, "mode")
+            mode_text = syntax.literal_string_value(mode) if mode is not None else "r"
             if mode_text is None or not set(mode_text) & set("wax+"):
                 return
-            path = py.argument(call, 0, "file")
+            path = syntax.argument(call, 0, "file")
         else:
             # Path("/tmp/...").write_text(...): the receiver must be a Path built from a literal.
             function = call.child_by_field_name("function")
             receiver = function.child_by_field_name("object") if function is not None else None
-            method = py.callee_attribute(call)
+            method = syntax.callee_attribute(call)
             if receiver is None or receiver.type != "call" or method not in _PATH_WRITERS:
                 return
             imports = py.scope_imports(call, document, context)
-            if py.qualified_call_name(receiver, imports) not in _PATH_CLASSES:
+            if syntax.qualified_call_name(receiver, imports) not in _PATH_CLASSES:
                 return
             if method == "open":
-                mode = py.argument(call, 0, "mode")
-                mode_text = py.literal_string_value(mode) if mode is not None else "r"
+                mode = syntax.argument(call, 0, "mode")
+                mode_text = syntax.literal_string_value(mode) if mode is not None else "r"
                 if mode_text is None or not set(mode_text) & set("wax+"):
                     return
-            path = py.argument(receiver, 0, None)
+            path = syntax.argument(receiver, 0, None)
         if path is None:
             return
         prefix = _literal_prefix(path, self.flow_for(call, unit, context))
@@ -118,26 +120,26 @@ class InsecureTempFileCheck(py.CallRule):
         )
 
 
-def _literal_prefix(node: Node, flow: py.Flow) -> str | None:
+def _literal_prefix(node: Node, flow: syntax.Flow) -> str | None:
     """The literal text a path starts with: a literal, an f-string's first part, a join's first argument."""
-    values = py.resolve(node, flow)
+    values = syntax.resolve(node, flow)
     if len(values) != 1:
         return None
-    value = py.unparenthesize(values[0])
-    literal = py.literal_string_value(value)
+    value = syntax.unparenthesize(values[0])
+    literal = syntax.literal_string_value(value)
     if literal is not None:
         return literal
     if value.type == "string":
         first = next((c for c in value.children if c.type not in ("string_start",)), None)
         if first is not None and first.type == "string_content":
-            return py.text(first)
+            return syntax.text(first)
         return None
-    if value.type == "binary_operator" and py.text(value.child_by_field_name("operator")) in ("+", "/"):
+    if value.type == "binary_operator" and syntax.text(value.child_by_field_name("operator")) in ("+", "/"):
         return _literal_prefix(value.child_by_field_name("left"), flow)
-    if value.type == "call" and py.callee_attribute(value) == "join":
-        first = py.argument(value, 0, None)
+    if value.type == "call" and syntax.callee_attribute(value) == "join":
+        first = syntax.argument(value, 0, None)
         if first is not None:
-            prefix = py.literal_string_value(first)
+            prefix = syntax.literal_string_value(first)
             return prefix + "/" if prefix is not None else None
     return None
 
@@ -146,10 +148,10 @@ def _named_temporary_file_fix(call: Node, document: Document) -> Fix | None:
     arguments = call.child_by_field_name("arguments")
     if arguments is None or arguments.type != "argument_list":
         return None
-    if py.positional_args(call) or py.has_star_args(call):
+    if syntax.positional_args(call) or syntax.has_star_args(call):
         return None
     names = [
-        py.text(a.child_by_field_name("name"))
+        syntax.text(a.child_by_field_name("name"))
         for a in arguments.named_children
         if a.type == "keyword_argument"
     ]
@@ -182,4 +184,4 @@ def _named_temporary_file_fix(call: Node, document: Document) -> Fix | None:
     )
 
 
-HANDLER = InsecureTempFileCheck()
+CHECK = InsecureTempFileCheck()

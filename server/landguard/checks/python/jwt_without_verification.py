@@ -38,9 +38,11 @@ from collections.abc import Iterable
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG225",
@@ -57,7 +59,7 @@ _DECODERS = frozenset({"jwt.decode", "jose.jwt.decode", "jwt.api_jwt.decode", "j
 _VERIFY_KEYS = frozenset({"verify_signature"})
 
 
-class JwtWithoutVerificationCheck(py.CallRule):
+class JwtWithoutVerificationCheck(CallRule):
     rule = RULE
     callee_names = frozenset({"decode"})
 
@@ -67,23 +69,23 @@ class JwtWithoutVerificationCheck(py.CallRule):
         if name not in _DECODERS:
             return
         span = document.node_span(call)
-        verify = py.keyword_arg(call, "verify")
-        if verify is not None and py.is_false(verify):
+        verify = syntax.keyword_arg(call, "verify")
+        if verify is not None and syntax.is_false(verify):
             yield RULE.finding(span, "`jwt.decode(..., verify=False)` accepts tokens with any signature")
             return
-        options = py.keyword_arg(call, "options")
+        options = syntax.keyword_arg(call, "options")
         if options is not None and _disables_signature(options):
             yield RULE.finding(
                 span, "`jwt.decode` with `verify_signature: False` trusts claims anyone can forge"
             )
             return
-        if py.has_star_args(call):
+        if syntax.has_star_args(call):
             return  # the arguments are not visible here
-        algorithms = py.keyword_arg(call, "algorithms")
+        algorithms = syntax.keyword_arg(call, "algorithms")
         if (
             algorithms is None
-            and len(py.positional_args(call)) < 3
-            or (algorithms is not None and py.unparenthesize(algorithms).type == "none")
+            and len(syntax.positional_args(call)) < 3
+            or (algorithms is not None and syntax.unparenthesize(algorithms).type == "none")
         ):
             yield RULE.finding(
                 span,
@@ -97,26 +99,26 @@ class JwtWithoutVerificationCheck(py.CallRule):
 
 
 def _disables_signature(options: Node) -> bool:
-    options = py.unparenthesize(options)
+    options = syntax.unparenthesize(options)
     if options.type == "dictionary":
         for pair in options.named_children:
             if (
                 pair.type == "pair"
-                and py.literal_string_value(pair.child_by_field_name("key")) in _VERIFY_KEYS
+                and syntax.literal_string_value(pair.child_by_field_name("key")) in _VERIFY_KEYS
             ):
-                return py.is_false(pair.child_by_field_name("value"))
-    if options.type == "call" and py.text(options.child_by_field_name("function")) == "dict":
+                return syntax.is_false(pair.child_by_field_name("value"))
+    if options.type == "call" and syntax.text(options.child_by_field_name("function")) == "dict":
         for keyword in _VERIFY_KEYS:
-            value = py.keyword_arg(options, keyword)
+            value = syntax.keyword_arg(options, keyword)
             if value is not None:
-                return py.is_false(value)
+                return syntax.is_false(value)
     return False
 
 
 def _allows_none(algorithms: Node) -> bool:
-    algorithms = py.unparenthesize(algorithms)
+    algorithms = syntax.unparenthesize(algorithms)
     candidates = algorithms.named_children if algorithms.type in ("list", "tuple", "set") else [algorithms]
-    return any((py.literal_string_value(c) or "").lower() == "none" for c in candidates)
+    return any((syntax.literal_string_value(c) or "").lower() == "none" for c in candidates)
 
 
-HANDLER = JwtWithoutVerificationCheck()
+CHECK = JwtWithoutVerificationCheck()

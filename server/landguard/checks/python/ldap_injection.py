@@ -39,6 +39,7 @@ from landguard.dataflow.models import Models
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG232",
@@ -72,7 +73,7 @@ class LdapInjectionCheck(web.RequestSinkRule):
         if positions or method not in _SEARCH_METHODS or "." not in name:
             return positions
         # ldap3's `conn.search(base, filter, ...)` names its filter `search_filter`.
-        if py.keyword_arg(call, "search_filter") is not None or len(py.positional_args(call)) == 2:
+        if syntax.keyword_arg(call, "search_filter") is not None or len(syntax.positional_args(call)) == 2:
             return [_LDAP3_FILTER]
         return [_SEARCH_METHODS[method]]
 
@@ -84,4 +85,4 @@ class LdapInjectionCheck(web.RequestSinkRule):
         )
 
 
-HANDLER = LdapInjectionCheck()
+CHECK = LdapInjectionCheck()

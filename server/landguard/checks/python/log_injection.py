@@ -47,6 +47,7 @@ from landguard.checks.python import _web as web
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG238",
@@ -76,16 +77,16 @@ class LogInjectionCheck(web.RequestSinkRule):
         if not _is_logger_call(call, name):
             return
         flow, imports = web.call_info(call, unit, document, context)
-        arguments = py.positional_args(call)
-        if py.callee_attribute(call) == "log":
+        arguments = syntax.positional_args(call)
+        if syntax.callee_attribute(call) == "log":
             arguments = arguments[1:]  # the level
         if not arguments:
             return
         injected = web.injected_parameters(flow.scope) if flow.scope.type == "function_definition" else ()
         message = arguments[0]
-        message_text = py.literal_string_value(message)
+        message_text = syntax.literal_string_value(message)
         for position, value in enumerate(arguments):
-            if py.is_literal(value):
+            if syntax.is_literal(value):
                 continue
             if (
                 position > 0
@@ -94,7 +95,7 @@ class LogInjectionCheck(web.RequestSinkRule):
                 and "%s" not in message_text
             ):
                 return  # every argument is written as repr()
-            if py.unparenthesize(value).type == "identifier" and py.text(value) in injected:
+            if syntax.unparenthesize(value).type == "identifier" and syntax.text(value) in injected:
                 continue  # filled by the framework (`Depends(current_user)`), not by the client
             # Only the request's text itself: what an unmodelled call made of it (a decoded JWT's
             # claims, a model object built from a form) is not assumed to carry line breaks.
@@ -118,7 +119,7 @@ def _is_logger_call(call: Node, name: str) -> bool:
     if function is None or function.type != "attribute":
         return False
     receiver = function.child_by_field_name("object")
-    return receiver is not None and _LOGGER_NAME.search(py.text(receiver)) is not None
+    return receiver is not None and _LOGGER_NAME.search(syntax.text(receiver)) is not None
 
 
-HANDLER = LogInjectionCheck()
+CHECK = LogInjectionCheck()

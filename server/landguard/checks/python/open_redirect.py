@@ -80,4 +80,4 @@ class OpenRedirectCheck(web.RequestSinkRule):
         )
 
 
-HANDLER = OpenRedirectCheck()
+CHECK = OpenRedirectCheck()

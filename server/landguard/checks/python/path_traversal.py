@@ -50,7 +50,8 @@ from landguard.checks.python import _web as web
 from landguard.dataflow.models import Models
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
-from landguard.engine.registry import CheckContext, Rule
+from landguard.engine.registry import CheckContext, Rule, RunKey
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG220",
@@ -75,17 +76,20 @@ def _shutil_copy_names(document: Document, context: CheckContext) -> tuple[tuple
 
     ``import shutil as sh`` gives ``sh.copy(``; ``from shutil import copy as cp`` gives ``cp(``.
     """
-    cache_key = ("lg220.copy_names", id(document.tree))
-    names = context.cache.get(cache_key)
-    if names is None:
+
+    def build() -> tuple[tuple[bytes, ...], frozenset[str]]:
         imports = py.module_imports(document, context)
         modules = {"shutil", *(local for local, qualified in imports.items() if qualified == "shutil")}
         functions = frozenset(local for local, qualified in imports.items() if qualified == "shutil.copy")
         spellings = tuple(f"{m}.copy(".encode() for m in sorted(modules)) + tuple(
             f"{f}(".encode() for f in sorted(functions)
         )
-        names = context.cache[cache_key] = (spellings, functions)
-    return names
+        return spellings, functions
+
+    return context.cache.get(_COPY_NAMES, id(document.tree), build)
+
+
+_COPY_NAMES: RunKey[tuple[tuple[bytes, ...], frozenset[str]]] = RunKey("LG220.copy_names")
 
 
 class PathTraversalCheck(web.RequestSinkRule):
@@ -102,7 +106,7 @@ class PathTraversalCheck(web.RequestSinkRule):
             # `Path(name).name` keeps only the last component: that is the sanitising idiom, and
             # building a Path touches no file.
             if parent is not None and parent.type == "attribute":
-                if py.text(parent.child_by_field_name("attribute")) in _LAST_COMPONENT:
+                if syntax.text(parent.child_by_field_name("attribute")) in _LAST_COMPONENT:
                     return []
         return super().sink_positions(name, call, models)
 
@@ -113,10 +117,10 @@ class PathTraversalCheck(web.RequestSinkRule):
         if not any(source.find(s, unit.start_byte, unit.end_byte) >= 0 for s in spellings):
             return
         for call in py.unit_calls(unit, context):
-            last = py.callee_attribute(call)
+            last = syntax.callee_attribute(call)
             if last != "copy" and last not in functions:
                 continue
-            name = py.qualified_call_name(call, py.scope_imports(call, document, context))
+            name = syntax.qualified_call_name(call, py.scope_imports(call, document, context))
             if name == "shutil.copy":
                 yield from self.check_call(call, name, unit, document, context)
 
@@ -131,4 +135,4 @@ class PathTraversalCheck(web.RequestSinkRule):
         )
 
 
-HANDLER = PathTraversalCheck()
+CHECK = PathTraversalCheck()

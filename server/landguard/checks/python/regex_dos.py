@@ -44,9 +44,11 @@ from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
+from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
+from landguard.languages import python_syntax as syntax
 
 try:  # Python 3.11+ keeps the pattern parser here; sre_parse is its deprecated alias.
     import re._constants as sre_constants
@@ -254,7 +256,7 @@ def has_catastrophic_backtracking(pattern: str, verbose: bool = False) -> bool:
         return False
 
 
-class RegexDosCheck(py.CallRule):
+class RegexDosCheck(CallRule):
     rule = RULE
     callee_names = _FUNCTIONS
 
@@ -264,16 +266,16 @@ class RegexDosCheck(py.CallRule):
         module, _, function = name.rpartition(".")
         if module not in _MODULES or function not in _FUNCTIONS:
             return
-        pattern = py.argument(call, 0, "pattern")
+        pattern = syntax.argument(call, 0, "pattern")
         if pattern is None:
             return
         flow = self.flow_for(call, unit, context)
-        values = py.resolve(pattern, flow)
-        literal = py.literal_string_value(values[0]) if len(values) == 1 else None
+        values = syntax.resolve(pattern, flow)
+        literal = syntax.literal_string_value(values[0]) if len(values) == 1 else None
         if literal is not None:
-            flags = py.argument(call, _FLAGS_POSITION[function], "flags")
+            flags = syntax.argument(call, _FLAGS_POSITION[function], "flags")
             # Inline `(?x)` is handled by the parser itself; only the flags argument needs passing on.
-            verbose = flags is not None and _VERBOSE_FLAG.search(py.text(flags)) is not None
+            verbose = flags is not None and _VERBOSE_FLAG.search(syntax.text(flags)) is not None
             if has_catastrophic_backtracking(literal, verbose):
                 yield RULE.finding(
                     document.node_span(call),
@@ -281,7 +283,7 @@ class RegexDosCheck(py.CallRule):
                     "near-miss input; make each repetition unambiguous or use an atomic group",
                 )
             return
-        if py.is_literal(pattern):
+        if syntax.is_literal(pattern):
             return
         imports = py.scope_imports(call, document, context)
         if py.taint(pattern, flow, imports, "regex") == web.Taint.REQUEST:
@@ -294,4 +296,4 @@ class RegexDosCheck(py.CallRule):
             )
 
 
-HANDLER = RegexDosCheck()
+CHECK = RegexDosCheck()

@@ -40,9 +40,11 @@ from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
+from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG229",
@@ -70,7 +72,7 @@ _TOKENIZER = re.compile(r"tokeniz|lexer|for\s+token\s+in|\btokens\b")
 _NOT_VALUES = frozenset({"exc_info", "stack_info", "stacklevel", "file", "sep", "end", "flush"})
 
 
-class SecretInLogCheck(py.CallRule):
+class SecretInLogCheck(CallRule):
     rule = RULE
     callee_names = _LOG_METHODS | {"print"}
 
@@ -82,14 +84,14 @@ class SecretInLogCheck(py.CallRule):
         arguments = call.child_by_field_name("arguments")
         if arguments is None:
             return
-        scope = py.scope_of(call, unit)
+        scope = syntax.scope_of(call, unit)
         secret = None
         for argument in arguments.named_children:
             if argument.type == "keyword_argument":
-                if py.text(argument.child_by_field_name("name")) in _NOT_VALUES:
+                if syntax.text(argument.child_by_field_name("name")) in _NOT_VALUES:
                     continue
                 argument = argument.child_by_field_name("value")
-            if argument is None or py.is_literal(argument):
+            if argument is None or syntax.is_literal(argument):
                 continue
             secret = _secret_reference(argument, scope)
             if secret:
@@ -104,7 +106,7 @@ class SecretInLogCheck(py.CallRule):
 
 
 def _is_log_call(name: str) -> bool:
-    if py.is_builtin(name, "print"):
+    if syntax.is_builtin(name, "print"):
         return True
     base, _, method = name.rpartition(".")
     if method not in _LOG_METHODS or not base:
@@ -124,31 +126,31 @@ def _secret_reference(node: Node, scope: Node) -> str | None:
         seen += 1
         kind = current.type
         if kind == "identifier":
-            if py.is_keyword_name(current):
+            if syntax.is_keyword_name(current):
                 continue
-            name = py.text(current)
+            name = syntax.text(current)
             if _is_secret(name, scope):
                 return name
         elif kind == "attribute":
-            attribute = py.text(current.child_by_field_name("attribute"))
+            attribute = syntax.text(current.child_by_field_name("attribute"))
             if _is_secret(attribute, scope):
-                return py.text(current)
+                return syntax.text(current)
         elif kind == "subscript":
-            key = py.literal_string_value(current.child_by_field_name("subscript"))
+            key = syntax.literal_string_value(current.child_by_field_name("subscript"))
             if key is not None and _is_secret(key, scope):
-                return py.text(current)
+                return syntax.text(current)
             value = current.child_by_field_name("value")
             if value is not None:
                 stack.append(value)
         elif kind == "call":
             function = current.child_by_field_name("function")
-            last = py.callee_attribute(current)
+            last = syntax.callee_attribute(current)
             if _MASKING.search(last.lower()):
                 continue
             if last == "get" and function is not None and function.type == "attribute":
-                key = py.literal_string_value(py.argument(current, 0, None))
+                key = syntax.literal_string_value(syntax.argument(current, 0, None))
                 if key is not None and _is_secret(key, scope):
-                    return py.text(current)
+                    return syntax.text(current)
             if function is not None and function.type == "attribute":
                 obj = function.child_by_field_name("object")
                 if obj is not None:
@@ -187,18 +189,18 @@ def _labelled_interpolation(node: Node) -> str | None:
     before = ""
     for child in node.children:
         if child.type == "string_content":
-            before += py.text(child)
+            before += syntax.text(child)
         elif child.type == "interpolation":
             expression = child.child_by_field_name("expression")
             if (
                 expression is not None
-                and not py.is_literal(expression)
+                and not syntax.is_literal(expression)
                 and _LABELLED_INTERPOLATION.search(before)
             ):
                 if not (
-                    expression.type == "call" and _MASKING.search(py.callee_attribute(expression).lower())
+                    expression.type == "call" and _MASKING.search(syntax.callee_attribute(expression).lower())
                 ):
-                    return py.text(expression)
+                    return syntax.text(expression)
             before = ""
     return None
 
@@ -212,4 +214,4 @@ def _is_secret(name: str, scope: Node) -> bool:
     return True
 
 
-HANDLER = SecretInLogCheck()
+CHECK = SecretInLogCheck()

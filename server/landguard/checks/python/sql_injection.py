@@ -49,10 +49,13 @@ import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import StatementEditor, StringParts, parse_expression, string_parts
+from landguard.fixes.sql_placeholders import placeholder_sql
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG201",
@@ -82,7 +85,7 @@ _QMARK_DRIVERS = ("sqlite3", "aiosqlite", "pysqlite2")
 _FORMAT_DRIVERS = ("psycopg2", "psycopg", "pymysql", "MySQLdb", "mysql", "django")
 
 
-class SqlInjectionCheck(py.CallRule):
+class SqlInjectionCheck(CallRule):
     rule = RULE
     kind = "sql"
     callee_names = _SINKS
@@ -95,25 +98,25 @@ class SqlInjectionCheck(py.CallRule):
             if "." not in name:
                 return  # a bare function called `execute`, not a cursor method
             query = (
-                py.argument(call, 0, "sql")
-                or py.keyword_arg(call, "query")
-                or py.keyword_arg(call, "operation")
+                syntax.argument(call, 0, "sql")
+                or syntax.keyword_arg(call, "query")
+                or syntax.keyword_arg(call, "operation")
             )
             kind = "execute"
         elif last == "text":
             if name not in ("sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"):
                 return
-            query, kind = py.argument(call, 0, "text"), "text"
+            query, kind = syntax.argument(call, 0, "text"), "text"
         elif last == "raw":
             if "." not in name:
                 return
-            query, kind = py.argument(call, 0, "raw_query"), "raw"
+            query, kind = syntax.argument(call, 0, "raw_query"), "raw"
         elif last == "RawSQL":
-            query, kind = py.argument(call, 0, "sql"), "rawsql"
+            query, kind = syntax.argument(call, 0, "sql"), "rawsql"
         elif last in ("read_sql", "read_sql_query"):
             if not name.startswith(("pandas.", "pd.")):
                 return
-            query, kind = py.argument(call, 0, "sql"), "pandas"
+            query, kind = syntax.argument(call, 0, "sql"), "pandas"
         elif last == "extra":
             yield from self._check_extra(call, unit, document, context)
             return
@@ -126,11 +129,11 @@ class SqlInjectionCheck(py.CallRule):
         taint = py.taint(query, flow, imports, KIND)
         if taint not in (py.Taint.REQUEST, py.Taint.PARAMETER):
             return  # constants, placeholders, sanitized values, or nothing from outside the function
-        build = py.string_building(query, flow)
+        build = syntax.string_building(query, flow)
         if build is None or not _looks_like_sql(build.literal_text):
             if taint != py.Taint.REQUEST or build is not None:
                 return  # a wrapper running the SQL its caller passed is judged at the caller
-            if query.type == "call" and py.callee_attribute(query) in _SINKS:
+            if query.type == "call" and syntax.callee_attribute(query) in _SINKS:
                 return  # `execute(text(...))`: judged at the inner call
             yield RULE.finding(
                 document.node_span(call),
@@ -159,12 +162,12 @@ class SqlInjectionCheck(py.CallRule):
     ) -> Iterable[Finding]:
         flow = self.flow_for(call, unit, context)
         for keyword_name in ("where", "select", "tables", "order_by"):
-            value = py.keyword_arg(call, keyword_name)
+            value = syntax.keyword_arg(call, keyword_name)
             if value is None:
                 continue
             elements = value.named_children if value.type in ("list", "tuple") else [value]
             for element in elements:
-                build = py.string_building(element, flow)
+                build = syntax.string_building(element, flow)
                 imports = py.scope_imports(call, document, context)
                 tainted = py.taint(element, flow, imports, KIND) in (py.Taint.REQUEST, py.Taint.PARAMETER)
                 if build is not None and tainted:
@@ -182,31 +185,31 @@ def _looks_like_sql(text: str) -> bool:
 _PLACEHOLDER_JOIN = re.compile(r"""^\s*(?:\[\s*)?(?P<q>["'])(?:\?|%s)(?P=q)\s*(?:\]\s*)?\*""")
 
 
-def _is_placeholder_list(node: Node, flow: py.Flow) -> bool:
+def _is_placeholder_list(node: Node, flow: syntax.Flow) -> bool:
     """`", ".join("?" * len(ids))` and friends: a list of placeholders, not data."""
-    for value in py.resolve(node, flow):
-        if value.type != "call" or py.callee_attribute(value) != "join":
+    for value in syntax.resolve(node, flow):
+        if value.type != "call" or syntax.callee_attribute(value) != "join":
             return False
         function = value.child_by_field_name("function")
-        if function is None or not py.is_literal_string(function.child_by_field_name("object")):
+        if function is None or not syntax.is_literal_string(function.child_by_field_name("object")):
             return False
-        argument = py.argument(value, 0)
+        argument = syntax.argument(value, 0)
         if argument is None:
             return False
         if argument.type in ("generator_expression", "list_comprehension"):
             body = argument.child_by_field_name("body")
-            if not py.is_literal_string(body):
+            if not syntax.is_literal_string(body):
                 return False
-        elif not _PLACEHOLDER_JOIN.match(py.text(argument)):
+        elif not _PLACEHOLDER_JOIN.match(syntax.text(argument)):
             return False
     return True
 
 
-def _is_safe_build(build: py.StringBuild, flow: py.Flow) -> bool:
+def _is_safe_build(build: syntax.StringBuild, flow: syntax.Flow) -> bool:
     """Every non-literal part is a module constant or a list of placeholders."""
     for part in build.dynamic_parts:
-        part = py.unparenthesize(part)
-        if part.type in ("identifier", "attribute") and _CONSTANT_NAME.match(py.text(part)):
+        part = syntax.unparenthesize(part)
+        if part.type in ("identifier", "attribute") and _CONSTANT_NAME.match(syntax.text(part)):
             continue
         if _is_placeholder_list(part, flow):
             continue
@@ -232,30 +235,6 @@ def _style_for(kind: str, document: Document, context: CheckContext) -> str | No
     return "qmark" if qmark else "format"
 
 
-_VALUE_BEFORE = re.compile(
-    r"(?:=|<>|!=|<|>|\blike|\bilike|\blimit|\boffset|\bis|\bbetween|\bthen|\belse|\bwhen)\s*$", re.I
-)
-_LIST_OPENER = re.compile(r"(?:\bvalues|\bin)\s*$", re.I)
-
-
-def _in_value_position(before: str) -> bool:
-    if _VALUE_BEFORE.search(before):
-        return True
-    stripped = before.rstrip()
-    if stripped.endswith(("(", ",")):
-        # Inside VALUES (...) or IN (...): find the innermost unclosed parenthesis.
-        depth = 0
-        for index in range(len(stripped) - 1, -1, -1):
-            char = stripped[index]
-            if char == ")":
-                depth += 1
-            elif char == "(":
-                if depth == 0:
-                    return bool(_LIST_OPENER.search(stripped[:index]))
-                depth -= 1
-    return False
-
-
 def _bind_name(code: str, used: set[str]) -> str:
     base = re.sub(r"\W+", "_", code.rsplit(".", 1)[-1]).strip("_") or "param"
     if base[0].isdigit() or keyword.iskeyword(base):
@@ -267,42 +246,24 @@ def _bind_name(code: str, used: set[str]) -> str:
     return name
 
 
+_PLACEHOLDER_STYLE = {"qmark": "?", "format": "%s", "format-list": "%s", "named": ":"}
+
+
 def _placeholder_query(parts: StringParts, style: str) -> tuple[str, list[tuple[str, str]]] | None:
-    """(SQL with placeholders, [(bind name, expression code)]), or None when not safely possible."""
-    literal_text = "".join(i for i in parts.items if isinstance(i, str))
-    if style == "qmark" and "?" in literal_text:
-        return None
-    if style == "named" and re.search(r":\w", literal_text):
-        return None
-    sql = ""
-    params: list[tuple[str, str]] = []
+    """(SQL with placeholders, [(bind name, expression code)]), or None when not safely possible:
+    the shared placeholder core (``fixes/sql_placeholders.py``) on the string's parts."""
     used: set[str] = set()
-    items = parts.items
-    skip_quote = False
-    for index, item in enumerate(items):
-        if isinstance(item, str):
-            if skip_quote:
-                if not item.startswith(("'", '"')):
-                    return None
-                item = item[1:]
-                skip_quote = False
-            sql += item.replace("%", "%%") if style.startswith("format") else item
-            continue
-        (code,) = item
-        following = next((i for i in items[index + 1 :] if isinstance(i, str)), "")
-        if sql.endswith(("'", '"')):
-            if not following.startswith(sql[-1]) or sql[-2:-1] in ("%", "\\"):
-                return None  # quoted with more inside ('%{x}%'): not a plain value
-            sql = sql[:-1]
-            skip_quote = True
-        if not _in_value_position(sql):
-            return None  # a table or column name, or a whole condition: parameters cannot replace it
-        name = _bind_name(code, used)
-        sql += {"qmark": "?", "format": "%s", "format-list": "%s", "named": f":{name}"}[style]
-        params.append((name, code))
-    if not params or skip_quote:
+    names: dict[int, str] = {}
+
+    def name_of(item: object) -> str:
+        return names.setdefault(id(item), _bind_name(item[0], used))  # type: ignore[index]
+
+    core_parts = [("sql", item) if isinstance(item, str) else ("value", item) for item in parts.items]
+    rewritten = placeholder_sql(core_parts, _PLACEHOLDER_STYLE[style], name_of=name_of)
+    if rewritten is None:
         return None
-    return sql, params
+    sql, values = rewritten
+    return sql, [(name_of(item), item[0]) for item in values]  # type: ignore[index]
 
 
 def _string_literal(value: str, original: str) -> str:
@@ -323,14 +284,14 @@ def _string_literal(value: str, original: str) -> str:
 def _parameterize_fix(
     call: Node,
     query: Node,
-    build: py.StringBuild,
+    build: syntax.StringBuild,
     kind: str,
     document: Document,
     context: CheckContext,
-    flow: py.Flow,
+    flow: syntax.Flow,
 ) -> Fix | None:
     style = _style_for(kind, document, context)
-    if style is None or py.has_star_args(call) or len(py._arguments(call)) != 1:
+    if style is None or syntax.has_star_args(call) or len(syntax.arguments(call)) != 1:
         return None
     build_code = document.node_text(build.node)
     parts = string_parts(build_code)
@@ -359,7 +320,7 @@ def _parameterize_fix(
     edits: list[TextEdit] = []
     if build.via is not None:
         # The query came through a variable: rewrite its assignment too, if nothing else reads it.
-        if not py.variable_only_feeds(query, build, flow, context):
+        if not syntax.variable_only_feeds(query, build, flow):
             return None
         assignment_editor = StatementEditor.for_node(document, build.via.statement)
         if assignment_editor is None:
@@ -415,4 +376,4 @@ def _parameterize_fix(
     return Fix(f"Use query parameters ({placeholder} placeholders)", edits=tuple(edits), preferred=True)
 
 
-HANDLER = SqlInjectionCheck()
+CHECK = SqlInjectionCheck()

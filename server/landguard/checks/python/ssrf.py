@@ -102,4 +102,4 @@ class SsrfCheck(web.RequestSinkRule):
         )
 
 
-HANDLER = SsrfCheck()
+CHECK = SsrfCheck()

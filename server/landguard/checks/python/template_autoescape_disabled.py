@@ -54,10 +54,18 @@ from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
+from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
-from landguard.fixes.python_fixes import StatementEditor, call_with_keyword, line_statement, parse_expression
+from landguard.fixes.python_fixes import (
+    StatementEditor,
+    call_with_keyword,
+    line_statement,
+    module_reference,
+    parse_expression,
+)
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG236",
@@ -83,14 +91,14 @@ _MAKO_TEMPLATES = frozenset({"mako.template.Template", "mako.lookup.TemplateLook
 _CALLEE_NAMES = frozenset(n.rsplit(".", 1)[-1] for n in _JINJA_ENVIRONMENTS | _MAKO_TEMPLATES)
 
 
-class TemplateAutoescapeCheck(py.CallRule):
+class TemplateAutoescapeCheck(CallRule):
     rule = RULE
     callee_names = _CALLEE_NAMES
 
     def check_call(
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
     ) -> Iterable[Finding]:
-        if py.has_star_args(call):
+        if syntax.has_star_args(call):
             return  # options from a dict: what they hold is not visible here
         if name in _JINJA_ENVIRONMENTS:
             finding = self._jinja(call, name, document, context)
@@ -102,11 +110,11 @@ class TemplateAutoescapeCheck(py.CallRule):
             yield finding
 
     def _jinja(self, call: Node, name: str, document: Document, context: CheckContext) -> Finding | None:
-        value = py.keyword_arg(call, "autoescape")
+        value = syntax.keyword_arg(call, "autoescape")
         # Environment's 9th positional parameter is autoescape; a call that long is not guessed at.
-        if len(py.positional_args(call)) > 8:
+        if len(syntax.positional_args(call)) > 8:
             return None
-        if value is not None and not py.is_false(value):
+        if value is not None and not syntax.is_false(value):
             return None
         short = name.rsplit(".", 1)[-1]
         if value is None:
@@ -129,7 +137,7 @@ class TemplateAutoescapeCheck(py.CallRule):
         )
 
     def _mako(self, call: Node, name: str, document: Document) -> Finding | None:
-        value = py.keyword_arg(call, "default_filters")
+        value = syntax.keyword_arg(call, "default_filters")
         short = name.rsplit(".", 1)[-1]
         if value is None:
             fix = _keyword_fix(call, document, "default_filters", '["h"]', 'Set default_filters=["h"]', True)
@@ -139,10 +147,10 @@ class TemplateAutoescapeCheck(py.CallRule):
                 "expressions are not HTML-escaped",
                 fixes=[fix] if fix is not None else [],
             )
-        value = py.unparenthesize(value)
+        value = syntax.unparenthesize(value)
         if value.type not in ("list", "tuple"):
             return None  # filters from a variable or setting
-        filters = [py.literal_string_value(item) for item in value.named_children]
+        filters = [syntax.literal_string_value(item) for item in value.named_children]
         if any(f is None for f in filters) or "h" in filters:
             return None
         return RULE.finding(
@@ -176,7 +184,7 @@ def _select_autoescape_fix(call: Node, document: Document, context: CheckContext
     if local is not None:
         expression, import_edit = f"{local}()", None
     else:
-        reference = web.dotted_module_reference(document, imports, "jinja2", statement)
+        reference = module_reference(document, imports, "jinja2", statement)
         if reference is None:
             return None
         expression, import_edit = f"{reference[0]}.select_autoescape()", reference[1]
@@ -186,4 +194,4 @@ def _select_autoescape_fix(call: Node, document: Document, context: CheckContext
     return Fix(fix.title, web.with_import(import_edit, fix.edits[0]), preferred=False)
 
 
-HANDLER = TemplateAutoescapeCheck()
+CHECK = TemplateAutoescapeCheck()

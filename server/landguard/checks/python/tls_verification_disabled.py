@@ -40,10 +40,12 @@ import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import StatementEditor, call_without_keyword
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG205",
@@ -63,7 +65,7 @@ _HTTP_METHODS = frozenset(
 _HTTP_LIBRARIES = ("requests.", "httpx.", "aiohttp.", "urllib3.")
 
 
-class TlsVerificationCheck(py.CallRule):
+class TlsVerificationCheck(CallRule):
     rule = RULE
     callee_names = frozenset(
         _HTTP_METHODS
@@ -93,8 +95,8 @@ class TlsVerificationCheck(py.CallRule):
                 if (
                     left is not None
                     and left.type == "attribute"
-                    and py.text(left.child_by_field_name("attribute")) == "check_hostname"
-                    and py.is_false(right)
+                    and syntax.text(left.child_by_field_name("attribute")) == "check_hostname"
+                    and syntax.is_false(right)
                 ):
                     findings.append(
                         RULE.finding(
@@ -111,8 +113,8 @@ class TlsVerificationCheck(py.CallRule):
 
     def _check_call(self, call: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         imports = py.scope_imports(call, document, context)
-        name = py.qualified_call_name(call, imports) or ""
-        last = py.callee_attribute(call)
+        name = syntax.qualified_call_name(call, imports) or ""
+        last = syntax.callee_attribute(call)
         if name == "ssl._create_unverified_context":
             yield RULE.finding(
                 document.node_span(call),
@@ -131,8 +133,8 @@ class TlsVerificationCheck(py.CallRule):
         if not http_call:
             return
         for keyword in ("verify", "ssl", "verify_ssl"):
-            value = py.keyword_arg(call, keyword)
-            if value is None or not py.is_false(value):
+            value = syntax.keyword_arg(call, keyword)
+            if value is None or not syntax.is_false(value):
                 continue
             if keyword != "verify" and not (name.startswith("aiohttp.") or last in _HTTP_METHODS):
                 continue
@@ -141,7 +143,7 @@ class TlsVerificationCheck(py.CallRule):
             if fix is not None:
                 fixes.append(fix)
             yield RULE.finding(
-                document.node_span(py.keyword_argument_node(call, keyword) or call),
+                document.node_span(syntax.keyword_argument_node(call, keyword) or call),
                 f"`{keyword}=False` turns off TLS certificate verification for this connection",
                 fixes=fixes,
             )
@@ -165,10 +167,10 @@ class TlsVerificationCheck(py.CallRule):
                 continue  # calls are reported by _check_call
             if reference.type == "identifier" and parent is not None and parent.type == "attribute":
                 continue
-            raw = py.text(reference)
+            raw = syntax.text(reference)
             if not raw.endswith(("CERT_NONE", "_create_unverified_context")):
                 continue
-            qualified = py.qualified_name(reference, py.scope_imports(reference, document, context))
+            qualified = syntax.qualified_name(reference, py.scope_imports(reference, document, context))
             if qualified == "ssl.CERT_NONE" and _used_as_setting(reference):
                 yield RULE.finding(
                     document.node_span(reference),
@@ -203,4 +205,4 @@ def _remove_keyword_fix(call: Node, keyword: str, document: Document) -> Fix | N
     )
 
 
-HANDLER = TlsVerificationCheck()
+CHECK = TlsVerificationCheck()

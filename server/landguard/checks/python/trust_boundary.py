@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.checks.python._dispatch import CallRule
 from landguard.dataflow import ir
 from landguard.dataflow.values import REQUEST
 from landguard.engine.document import Document
@@ -64,7 +65,7 @@ def _session_of(target: ir.Expr) -> bool:
     return isinstance(holder, (ir.Name, ir.Attr)) and holder.qualname in _SESSIONS
 
 
-class TrustBoundaryCheck(py.CallRule):
+class TrustBoundaryCheck(CallRule):
     rule = RULE
     unit_markers = (b"session",)
 
@@ -84,4 +85,4 @@ class TrustBoundaryCheck(py.CallRule):
                 )
 
 
-HANDLER = TrustBoundaryCheck()
+CHECK = TrustBoundaryCheck()

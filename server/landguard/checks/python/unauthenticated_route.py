@@ -69,7 +69,8 @@ from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
-from landguard.engine.registry import CheckContext, NodeCheck, Rule
+from landguard.engine.registry import CheckContext, NodeCheck, Rule, RunKey
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG230",
@@ -252,13 +253,13 @@ class UnauthenticatedRouteCheck(NodeCheck):
                 kind = "route"
                 if not _changes_state(function, context):
                     continue
-            if _PUBLIC_ROUTE.search(py.text(name_node)) or _PUBLIC_ROUTE.search(route):
+            if _PUBLIC_ROUTE.search(syntax.text(name_node)) or _PUBLIC_ROUTE.search(route):
                 continue
             if facts.auth_middleware or _authenticated(function, facts):
                 continue
             yield RULE.finding(
                 document.node_span(name_node),
-                f"`{py.text(name_node)}` changes data but this {kind} shows no authentication "
+                f"`{syntax.text(name_node)}` changes data but this {kind} shows no authentication "
                 "(decorator, dependency, hook or check in the body)",
             )
 
@@ -268,11 +269,10 @@ class UnauthenticatedRouteCheck(NodeCheck):
 
 def module_facts(document: Document, context: CheckContext) -> ModuleFacts:
     """Apps, routers and the authentication around them, from the whole module (once per run)."""
-    cache_key = ("lg230.facts", id(document.tree))
-    cached = context.cache.get(cache_key)
-    if cached is None:
-        cached = context.cache[cache_key] = _collect_facts(document)
-    return cached
+    return context.cache.get(_MODULE_FACTS, id(document.tree), lambda: _collect_facts(document))
+
+
+_MODULE_FACTS: RunKey[ModuleFacts] = RunKey("LG230.module_facts")
 
 
 def _statements(root: Node) -> Iterator[Node]:
@@ -290,7 +290,7 @@ def _statements(root: Node) -> Iterator[Node]:
 
 def _callee_last(call: Node) -> str:
     function = call.child_by_field_name("function")
-    return py.text(function).rsplit(".", 1)[-1] if function is not None else ""
+    return syntax.text(function).rsplit(".", 1)[-1] if function is not None else ""
 
 
 def _receiver(call_or_name: str) -> str:
@@ -320,28 +320,28 @@ def _collect_facts(document: Document) -> ModuleFacts:
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if left is None or right is None or left.type != "identifier":
                 continue
-            name = py.text(left)
+            name = syntax.text(left)
             if right.type == "call":
                 last = _callee_last(right)
                 if last in _APPS or last in _ROUTERS:
                     constructed[name] = (last in _APPS, right)
-                    if last in _APPS and _AUTH_MIDDLEWARE.search(py.text(right)):
+                    if last in _APPS and _AUTH_MIDDLEWARE.search(syntax.text(right)):
                         middleware = True
                 elif last in _SCHEMES:
                     schemes.add(name)
-            elif "Depends(" in py.text(right) or "Security(" in py.text(right):
+            elif "Depends(" in syntax.text(right) or "Security(" in syntax.text(right):
                 aliases[name] = right
         elif node.type == "call":
-            function = py.text(node.child_by_field_name("function"))
+            function = syntax.text(node.child_by_field_name("function"))
             last = function.rsplit(".", 1)[-1]
             if last in _INCLUDES:
                 includes.append(node)
             elif last in _HOOKS:
                 hooks.append((_receiver(function), None))
-                target = next(iter(py.positional_args(node)), None)
+                target = next(iter(syntax.positional_args(node)), None)
                 if target is not None:
                     hooks[-1] = (_receiver(function), target)
-            elif last in ("add_middleware", "wsgi_app") and _AUTH_MIDDLEWARE.search(py.text(node)):
+            elif last in ("add_middleware", "wsgi_app") and _AUTH_MIDDLEWARE.search(syntax.text(node)):
                 middleware = True
         definition = (
             statement.child_by_field_name("definition")
@@ -349,7 +349,7 @@ def _collect_facts(document: Document) -> ModuleFacts:
             else statement
         )
         if definition is not None and definition.type == "function_definition":
-            function_name = py.text(definition.child_by_field_name("name"))
+            function_name = syntax.text(definition.child_by_field_name("name"))
             functions[function_name] = definition
             for decorator in web.decorators(definition):
                 decorator_name = web.decorator_name(decorator)
@@ -360,20 +360,20 @@ def _collect_facts(document: Document) -> ModuleFacts:
     resolved_hooks = []
     for receiver, hook in hooks:
         if hook is not None and hook.type == "identifier":
-            hook = functions.get(py.text(hook))
+            hook = functions.get(syntax.text(hook))
         resolved_hooks.append((receiver, hook))
     included: dict[str, bool] = {}  # router name -> included with authentication
     for call in includes:
-        target = next(iter(py.positional_args(call)), None)
+        target = next(iter(syntax.positional_args(call)), None)
         if target is None:
             continue
-        dependencies = py.keyword_arg(call, "dependencies")
-        included[py.text(target)] = included.get(py.text(target), False) or (
+        dependencies = syntax.keyword_arg(call, "dependencies")
+        included[syntax.text(target)] = included.get(syntax.text(target), False) or (
             dependencies is not None and _dependencies_authenticate(dependencies, auth)
         )
     objects = []
     for name, (is_app, call) in constructed.items():
-        dependencies = py.keyword_arg(call, "dependencies")
+        dependencies = syntax.keyword_arg(call, "dependencies")
         protected = dependencies is not None and _dependencies_authenticate(dependencies, auth)
         protected = protected or included.get(name, False)
         protected = protected or any(
@@ -401,8 +401,8 @@ def _auth_dependencies(schemes: set[str], aliases: dict[str, Node], functions: d
         for name, function in functions.items():
             if name in auth:
                 continue
-            parameters = py.text(function.child_by_field_name("parameters"))
-            body = py.text(function.child_by_field_name("body"))
+            parameters = syntax.text(function.child_by_field_name("parameters"))
+            body = syntax.text(function.child_by_field_name("body"))
             if (
                 _CREDENTIAL_TYPES.search(parameters)
                 or any(re.search(rf"\b(?:Depends|Security)\(\s*{re.escape(a)}\b", parameters) for a in auth)
@@ -411,7 +411,7 @@ def _auth_dependencies(schemes: set[str], aliases: dict[str, Node], functions: d
                 auth.add(name)
                 changed = True
         for name, value in aliases.items():
-            if name not in auth and _mentions_auth(py.text(value), auth):
+            if name not in auth and _mentions_auth(syntax.text(value), auth):
                 auth.add(name)
                 changed = True
     return auth
@@ -428,12 +428,12 @@ def _mentions_auth(text: str, auth: frozenset[str] | set[str]) -> bool:
 
 
 def _dependencies_authenticate(dependencies: Node, auth: frozenset[str] | set[str]) -> bool:
-    return _mentions_auth(py.text(dependencies), auth)
+    return _mentions_auth(syntax.text(dependencies), auth)
 
 
 def _hook_authenticates(hook: Node) -> bool:
-    name = py.text(hook.child_by_field_name("name"))
-    body = py.text(hook.child_by_field_name("body"))
+    name = syntax.text(hook.child_by_field_name("name"))
+    body = syntax.text(hook.child_by_field_name("body"))
     return bool(_BODY_AUTH.search(body) or (_AUTH.search(name) and "abort" in body))
 
 
@@ -452,21 +452,22 @@ def _route(function: Node, facts: ModuleFacts) -> str | None:
         if target is None or target.protected or not (target.is_app or target.included):
             continue
         if method in _VERBS:
-            return py.text(decorator)
+            return syntax.text(decorator)
         if method in _ROUTE_METHODS:
             expression = web.decorator_expression(decorator)
             methods = (
-                py.keyword_arg(expression, "methods")
+                syntax.keyword_arg(expression, "methods")
                 if expression is not None and expression.type == "call"
                 else None
             )
             if methods is None:
                 continue
             values = {
-                (py.literal_string_value(m) or "").upper() for m in py.unparenthesize(methods).named_children
+                (syntax.literal_string_value(m) or "").upper()
+                for m in syntax.unparenthesize(methods).named_children
             }
             if values & _WRITE_METHODS:
-                return py.text(decorator)
+                return syntax.text(decorator)
     return None
 
 
@@ -484,7 +485,7 @@ def _module_level_names(function: Node) -> set[str]:
         if node.type == "assignment":
             left = node.child_by_field_name("left")
             if left is not None and left.type == "identifier":
-                names.add(py.text(left))
+                names.add(syntax.text(left))
     return names
 
 
@@ -495,7 +496,7 @@ def _root_name(node: Node | None) -> str:
             or node.child_by_field_name("value")
             or node.child_by_field_name("function")
         )
-    return py.text(node) if node is not None and node.type == "identifier" else ""
+    return syntax.text(node) if node is not None and node.type == "identifier" else ""
 
 
 def _changes_state(function: Node, context: CheckContext) -> bool:
@@ -509,7 +510,7 @@ def _changes_state(function: Node, context: CheckContext) -> bool:
         callee = call.child_by_field_name("function")
         if callee is None:
             continue
-        last = py.callee_attribute(call)
+        last = syntax.callee_attribute(call)
         if last in _STATE_CALLS and callee is not None and callee.type == "attribute":
             return True
         if last in _SHARED_MUTATORS and callee is not None and callee.type == "attribute":
@@ -524,11 +525,11 @@ def _changes_state(function: Node, context: CheckContext) -> bool:
             and (callee.type == "identifier" or helper.end() < len(last))
         ):
             return True
-        if last in ("execute", "executemany") and _SQL_WRITE.search(py.text(call)):
+        if last in ("execute", "executemany") and _SQL_WRITE.search(syntax.text(call)):
             return True
         if last == "open":
-            mode = py.argument(call, 1, "mode")
-            if _WRITE_MODE.match(py.literal_string_value(mode) or ""):
+            mode = syntax.argument(call, 1, "mode")
+            if _WRITE_MODE.match(syntax.literal_string_value(mode) or ""):
                 return True
     for node in py.unit_nodes(body, "assignment", context) + py.unit_nodes(
         body, "augmented_assignment", context
@@ -539,7 +540,7 @@ def _changes_state(function: Node, context: CheckContext) -> bool:
     for node in py.unit_nodes(body, "delete_statement", context):
         if any(_root_name(target) in shared for target in node.named_children):
             return True
-    return _SQL_WRITE.search(py.text(body)) is not None
+    return _SQL_WRITE.search(syntax.text(body)) is not None
 
 
 _VIEW_REQUEST_USE = re.compile(r"\brequest\.(?:POST|GET|FILES|data|body|method|user|session|COOKIES)\b")
@@ -580,12 +581,12 @@ def _django_login_required(path: str | None) -> bool:
 
 
 def _django_writing_view(function: Node, context: CheckContext) -> bool:
-    parameters = py.parameter_names(function)
+    parameters = syntax.parameter_names(function)
     if not parameters or parameters[0] != "request":
         return False
-    if py.text(function.child_by_field_name("name")).startswith("_"):
+    if syntax.text(function.child_by_field_name("name")).startswith("_"):
         return False  # a private helper that takes the request, not a view
-    if not _VIEW_REQUEST_USE.search(py.text(function.child_by_field_name("body"))):
+    if not _VIEW_REQUEST_USE.search(syntax.text(function.child_by_field_name("body"))):
         return False  # a view reads what the client sent (or who sent it); helpers read headers
     if function.parent is not None and function.parent.type == "block":
         return False  # a method or a nested function, not a module-level view
@@ -593,7 +594,7 @@ def _django_writing_view(function: Node, context: CheckContext) -> bool:
         if web.decorator_name(decorator).rsplit(".", 1)[-1] in ("api_view", "login_not_required"):
             return False  # DRF: permission classes default from settings; Django 5.1: public on purpose
     for call in py.unit_calls(function, context):
-        if py.callee_attribute(call) in _DJANGO_DB_WRITES and "session" not in py.text(
+        if syntax.callee_attribute(call) in _DJANGO_DB_WRITES and "session" not in syntax.text(
             call.child_by_field_name("function")
         ):
             return True
@@ -607,7 +608,7 @@ def _authenticated(function: Node, facts: ModuleFacts) -> bool:
         if method in _VERBS or method in _ROUTE_METHODS:
             expression = web.decorator_expression(decorator)
             dependencies = (
-                py.keyword_arg(expression, "dependencies")
+                syntax.keyword_arg(expression, "dependencies")
                 if expression is not None and expression.type == "call"
                 else None
             )
@@ -619,13 +620,13 @@ def _authenticated(function: Node, facts: ModuleFacts) -> bool:
     parameters = function.child_by_field_name("parameters")
     if parameters is not None:
         for parameter in parameters.named_children:
-            if _mentions_auth(py.text(parameter), facts.auth_dependencies):
+            if _mentions_auth(syntax.text(parameter), facts.auth_dependencies):
                 return True
             annotation = parameter.child_by_field_name("type")
-            if annotation is not None and py.text(annotation) in facts.auth_dependencies:
+            if annotation is not None and syntax.text(annotation) in facts.auth_dependencies:
                 return True
     body = function.child_by_field_name("body")
-    return body is not None and _BODY_AUTH.search(py.text(body)) is not None
+    return body is not None and _BODY_AUTH.search(syntax.text(body)) is not None
 
 
 CHECK = UnauthenticatedRouteCheck()

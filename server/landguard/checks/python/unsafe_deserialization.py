@@ -41,10 +41,12 @@ import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import StatementEditor, call_with_keyword
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG204",
@@ -89,7 +91,7 @@ _CALLEES = frozenset(
 )
 
 
-class UnsafeDeserializationCheck(py.CallRule):
+class UnsafeDeserializationCheck(CallRule):
     rule = RULE
     callee_names = _CALLEES
 
@@ -100,7 +102,7 @@ class UnsafeDeserializationCheck(py.CallRule):
         if name in _ALWAYS_UNSAFE:
             message = f"`{name}` can execute code while loading untrusted data; use JSON or verify a signature first"
         elif name in ("yaml.load", "yaml.load_all"):
-            loader = py.keyword_arg(call, "Loader") or py.argument(call, 1)
+            loader = syntax.keyword_arg(call, "Loader") or syntax.argument(call, 1)
             if loader is not None and _loader_name(loader) in _SAFE_YAML_LOADERS:
                 return
             message = (
@@ -110,20 +112,24 @@ class UnsafeDeserializationCheck(py.CallRule):
             if fix is not None:
                 fixes.append(fix)
         elif name == "torch.load":
-            if py.is_true(py.keyword_arg(call, "weights_only")):
+            if syntax.is_true(syntax.keyword_arg(call, "weights_only")):
                 return
             message = "`torch.load` unpickles the file and can run code; pass weights_only=True"
             fix = _torch_fix(call, document)
             if fix is not None:
                 fixes.append(fix)
         elif name == "numpy.load":
-            if not py.is_true(py.keyword_arg(call, "allow_pickle")):
+            if not syntax.is_true(syntax.keyword_arg(call, "allow_pickle")):
                 return
             message = "`numpy.load(allow_pickle=True)` unpickles object arrays and can run code"
         else:
             return
-        source = py.argument(call, 0)
-        if source is not None and source.type == "call" and py.callee_attribute(source) in ("dumps", "dump"):
+        source = syntax.argument(call, 0)
+        if (
+            source is not None
+            and source.type == "call"
+            and syntax.callee_attribute(source) in ("dumps", "dump")
+        ):
             return  # loads(dumps(x)): a round trip of our own data (copying, tests)
         flow = self.flow_for(call, unit, context)
         taint = (
@@ -134,12 +140,12 @@ class UnsafeDeserializationCheck(py.CallRule):
 
 
 def _loader_name(node: Node) -> str:
-    return py.text(node).rsplit(".", 1)[-1]
+    return syntax.text(node).rsplit(".", 1)[-1]
 
 
 def _yaml_fix(call: Node, document: Document, name: str) -> Fix | None:
     function = call.child_by_field_name("function")
-    if function is None or py.has_star_args(call) or len(py.positional_args(call)) != 1:
+    if function is None or syntax.has_star_args(call) or len(syntax.positional_args(call)) != 1:
         return None
     editor = StatementEditor.for_node(document, call)
     if editor is None:
@@ -162,7 +168,7 @@ def _yaml_fix(call: Node, document: Document, name: str) -> Fix | None:
 
 
 def _torch_fix(call: Node, document: Document) -> Fix | None:
-    if py.has_star_args(call):
+    if syntax.has_star_args(call):
         return None
     editor = StatementEditor.for_node(document, call)
     if editor is None:
@@ -175,4 +181,4 @@ def _torch_fix(call: Node, document: Document) -> Fix | None:
     return Fix("Load weights only (weights_only=True)", edits=(edit,), preferred=True) if edit else None
 
 
-HANDLER = UnsafeDeserializationCheck()
+CHECK = UnsafeDeserializationCheck()

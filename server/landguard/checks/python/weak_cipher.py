@@ -40,10 +40,12 @@ import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import StatementEditor
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG208",
@@ -63,7 +65,7 @@ _CRYPTOGRAPHY_CIPHERS = "cryptography.hazmat.primitives.ciphers"
 _MIN_BITS = 2048
 
 
-class WeakCipherCheck(py.CallRule):
+class WeakCipherCheck(CallRule):
     rule = RULE
     callee_names = frozenset(
         {"new", "ECB", "generate_private_key", "generate", "newkeys"} | _WEAK_CRYPTOGRAPHY
@@ -85,8 +87,8 @@ class WeakCipherCheck(py.CallRule):
                     document.node_span(call), f"{cipher} is a broken or weak cipher; use AES-GCM"
                 )
                 return
-            mode = py.argument(call, 1, "mode")
-            if mode is not None and py.text(mode).endswith("MODE_ECB"):
+            mode = syntax.argument(call, 1, "mode")
+            if mode is not None and syntax.text(mode).endswith("MODE_ECB"):
                 yield RULE.finding(
                     document.node_span(mode),
                     "ECB mode shows patterns of the plaintext; use GCM (or CTR with a MAC)",
@@ -108,9 +110,9 @@ class WeakCipherCheck(py.CallRule):
             "cryptography.hazmat.primitives.asymmetric.rsa.generate_private_key",
             "cryptography.hazmat.primitives.asymmetric.dsa.generate_private_key",
         ):
-            size_node = py.keyword_arg(call, "key_size")
+            size_node = syntax.keyword_arg(call, "key_size")
             if size_node is None:
-                positional = py.positional_args(call)
+                positional = syntax.positional_args(call)
                 size_node = positional[1] if "rsa" in name and len(positional) > 1 else None
                 if "dsa" in name and positional:
                     size_node = positional[0]
@@ -122,8 +124,8 @@ class WeakCipherCheck(py.CallRule):
             "Crypto.PublicKey.DSA.generate",
             "Cryptodome.PublicKey.DSA.generate",
         ):
-            size_node = py.argument(call, 0, "bits") or py.keyword_arg(call, "nbits")
-        bits = py.int_value(size_node)
+            size_node = syntax.argument(call, 0, "bits") or syntax.keyword_arg(call, "nbits")
+        bits = syntax.int_value(size_node)
         if size_node is None or bits is None or bits >= _MIN_BITS:
             return
         fixes = []
@@ -149,4 +151,4 @@ def _key_size_fix(size_node: Node, document: Document) -> Fix | None:
     return Fix(f"Use a {_MIN_BITS}-bit key", (edit,), preferred=True) if edit else None
 
 
-HANDLER = WeakCipherCheck()
+CHECK = WeakCipherCheck()

@@ -44,10 +44,12 @@ import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import StatementEditor, call_with_keyword
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG206",
@@ -89,11 +91,13 @@ _ALGORITHM_HELPER = re.compile(r"(?:^|_)(?:md5|sha1?)(?:_|$)")
 
 def is_password_context(call: Node, unit: Node) -> bool:
     """The hashed value or the names around the call speak of a password (that is LG209's case)."""
-    hay = " ".join((*(py.text(a) for a in py.positional_args(call)), *py.context_names(call, unit)))
+    hay = " ".join(
+        (*(syntax.text(a) for a in syntax.positional_args(call)), *syntax.context_names(call, unit))
+    )
     return bool(_PASSWORD.search(hay))
 
 
-class WeakHashCheck(py.CallRule):
+class WeakHashCheck(CallRule):
     rule = RULE
     callee_names = frozenset({"md5", "sha1", "new", "MD5", "SHA1"})
 
@@ -102,28 +106,28 @@ class WeakHashCheck(py.CallRule):
     ) -> Iterable[Finding]:
         algorithm = _WEAK_CONSTRUCTORS.get(name)
         if algorithm is None and name == "hashlib.new":
-            value = py.literal_string_value(py.argument(call, 0, "name"))
+            value = syntax.literal_string_value(syntax.argument(call, 0, "name"))
             if value is not None and value.lower() in WEAK_HASHES:
                 algorithm = value.lower()
         if algorithm is None:
             return
-        used_for_security = py.keyword_arg(call, "usedforsecurity")
-        if used_for_security is not None and not py.is_true(used_for_security):
+        used_for_security = syntax.keyword_arg(call, "usedforsecurity")
+        if used_for_security is not None and not syntax.is_true(used_for_security):
             return  # False, or the caller's choice passed on
         parent = call.parent
         if (
             parent is not None
             and parent.type == "attribute"
-            and py.text(parent.child_by_field_name("attribute")) in ("digest_size", "block_size", "name")
+            and syntax.text(parent.child_by_field_name("attribute")) in ("digest_size", "block_size", "name")
         ):
             return  # `sha1().digest_size`: a size, not a digest of anything
         if name.startswith("hashlib.") and is_password_context(call, unit):
             return  # reported by LG209 (fast-password-hash)
-        context_names = py.context_names(call, unit)
+        context_names = syntax.context_names(call, unit)
         if _is_algorithm_helper(call, context_names):
             return
         names = " ".join(context_names)
-        argument_text = py.text(py.argument(call, 0))
+        argument_text = syntax.text(syntax.argument(call, 0))
         if _CHECKSUM.search(names):  # first: `cache_key` is about caching, not a key
             return
         if (
@@ -154,7 +158,7 @@ def _renders_digest(call: Node) -> bool:
     return (
         parent is not None
         and parent.type == "attribute"
-        and py.text(parent.child_by_field_name("attribute")) in ("hexdigest", "digest")
+        and syntax.text(parent.child_by_field_name("attribute")) in ("hexdigest", "digest")
     )
 
 
@@ -177,7 +181,7 @@ def _is_algorithm_helper(call: Node, context_names: tuple[str, ...]) -> bool:
 
 
 def _fixes(call: Node, name: str, document: Document, purpose: str) -> list[Fix]:
-    if not name.startswith("hashlib.") or py.has_star_args(call):
+    if not name.startswith("hashlib.") or syntax.has_star_args(call):
         return []
     fixes = []
     sha256 = _sha256_fix(call, name, document, preferred=purpose != "checksum")
@@ -222,4 +226,4 @@ def _sha256_fix(call: Node, name: str, document: Document, *, preferred: bool) -
     return Fix("Use SHA-256", (edit,), preferred=preferred, unsafe=True) if edit else None
 
 
-HANDLER = WeakHashCheck()
+CHECK = WeakHashCheck()

@@ -54,12 +54,14 @@ from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
+from landguard.checks.python._dispatch import CallRule
 from landguard.dataflow.interpret import SinkHit
 from landguard.dataflow.values import Label
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import StatementEditor, line_statement, module_reference, parse_expression
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG207",
@@ -92,10 +94,10 @@ SECRET_KIND = "secret"  # noqa: S105 - a sink kind, not a password
 
 def _secret_purpose(call: Node, unit: Node) -> str | None:
     """The secret-like name the call's value goes into (variable, keyword, key, function)."""
-    return next((n for n in py.context_names(call, unit) if _SECRET_NAME.search(n)), None)
+    return next((n for n in syntax.context_names(call, unit) if _SECRET_NAME.search(n)), None)
 
 
-class WeakRandomnessCheck(py.CallRule):
+class WeakRandomnessCheck(CallRule):
     rule = RULE
     callee_names = _FUNCTIONS
 
@@ -145,7 +147,7 @@ class WeakRandomnessCheck(py.CallRule):
                     label for label in store.value.labels_for(SECRET_KIND) if label.strength == WEAK_RANDOM
                 ]
                 if labels:
-                    destination = f"is stored in `{py.text(store.target.node)}`"
+                    destination = f"is stored in `{syntax.text(store.target.node)}`"
                     yield from self._report(
                         labels, destination, store.target.node, unit, document, context, reported
                     )
@@ -190,8 +192,8 @@ def _sink_destination(hit: SinkHit) -> str | None:
     call = hit.call.node
     sink = hit.sink.name or hit.sink.method
     if hit.sink.method in web.COOKIE_SETTERS:
-        name_node = py.argument(call, 0, "key") if call is not None else None
-        name = py.literal_string_value(name_node) if name_node is not None else None
+        name_node = syntax.argument(call, 0, "key") if call is not None else None
+        name = syntax.literal_string_value(name_node) if name_node is not None else None
         if name is not None and web.sensitive_cookie_call(call) is None:
             return None  # a theme or an A/B bucket: nothing to guess
         return f"becomes the value of cookie `{name}`" if name else "becomes a cookie's value"
@@ -218,7 +220,7 @@ def _replacement(call: Node, function: str, secrets_name: str, editor: Statement
     if function == "randbytes" and len(positional) == 1 and not keywords:
         return parse_expression(f"{secrets_name}.token_bytes({arg_code(positional[0])})")
     if function == "randint" and len(positional) == 2 and not keywords:
-        low, high = py.int_value(_child_arg(call, 0)), py.int_value(_child_arg(call, 1))
+        low, high = syntax.int_value(_child_arg(call, 0)), syntax.int_value(_child_arg(call, 1))
         if low is None or high is None or high < low:
             return target.with_changes(func=parse_expression(f"{secrets_name}.SystemRandom().randint"))
         expression = f"{secrets_name}.randbelow({high - low + 1})"
@@ -242,7 +244,7 @@ _LOOSE_CONTEXTS = frozenset(
 
 
 def _child_arg(call: Node, index: int) -> Node | None:
-    positional = py.positional_args(call)
+    positional = syntax.positional_args(call)
     return positional[index] if index < len(positional) else None
 
 
@@ -267,4 +269,4 @@ def _secrets_fix(call: Node, function: str, document: Document, imports: dict[st
     return Fix("Use the secrets module", edits=edits, preferred=True)
 
 
-HANDLER = WeakRandomnessCheck()
+CHECK = WeakRandomnessCheck()

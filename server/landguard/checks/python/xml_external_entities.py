@@ -46,10 +46,12 @@ from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
+from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
-from landguard.fixes.python_fixes import StatementEditor, enclosing_statement
+from landguard.fixes.python_fixes import StatementEditor, enclosing_statement, module_reference
+from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
     id="LG224",
@@ -81,7 +83,7 @@ _LXML_PARSE = frozenset(
 _LXML_PARSER = frozenset({"lxml.etree.XMLParser"})
 
 
-class XmlExternalEntitiesCheck(py.CallRule):
+class XmlExternalEntitiesCheck(CallRule):
     rule = RULE
     callee_names = frozenset(n.rsplit(".", 1)[-1] for n in (*_STDLIB, *_LXML_PARSE, *_LXML_PARSER))
 
@@ -89,8 +91,12 @@ class XmlExternalEntitiesCheck(py.CallRule):
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
     ) -> Iterable[Finding]:
         if name in _LXML_PARSER:
-            resolve_entities = py.keyword_arg(call, "resolve_entities")
-            if resolve_entities is not None and py.is_false(resolve_entities) or py.has_star_args(call):
+            resolve_entities = syntax.keyword_arg(call, "resolve_entities")
+            if (
+                resolve_entities is not None
+                and syntax.is_false(resolve_entities)
+                or syntax.has_star_args(call)
+            ):
                 return
             yield RULE.finding(
                 document.node_span(call),
@@ -101,14 +107,14 @@ class XmlExternalEntitiesCheck(py.CallRule):
         if name not in _STDLIB and name not in _LXML_PARSE:
             return
         if name in _LXML_PARSE and (
-            py.keyword_arg(call, "parser") is not None or len(py.positional_args(call)) > 1
+            syntax.keyword_arg(call, "parser") is not None or len(syntax.positional_args(call)) > 1
         ):
             return  # a parser was chosen; its construction is checked on its own
         if name == "xml.parsers.expat.ParserCreate":
             source = None
         else:
-            source = py.argument(call, 0, None)
-            if source is None or py.is_literal(source):
+            source = syntax.argument(call, 0, None)
+            if source is None or syntax.is_literal(source):
                 return
         flow, imports = web.call_info(call, unit, document, context)
         taint = py.taint(source, flow, imports, "xxe") if source is not None else web.Taint.UNKNOWN
@@ -146,10 +152,10 @@ def _defusedxml_fix(call: Node, replacement: str, document: Document, imports: d
         return None
     target = editor.locate(function, cst.Attribute if function.type == "attribute" else cst.Name)
     module, _, attribute = replacement.rpartition(".")
-    reference = web.dotted_module_reference(document, imports, module, statement)
+    reference = module_reference(document, imports, module, statement)
     return web.module_expression_fix(
         editor, target, reference, f".{attribute}", f"Use {replacement} (needs the defusedxml package)"
     )
 
 
-HANDLER = XmlExternalEntitiesCheck()
+CHECK = XmlExternalEntitiesCheck()

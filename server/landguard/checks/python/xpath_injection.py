@@ -64,4 +64,4 @@ class XpathInjectionCheck(web.RequestSinkRule):
         )
 
 
-HANDLER = XpathInjectionCheck()
+CHECK = XpathInjectionCheck()

@@ -1,0 +1,129 @@
+"""One base class and one dispatcher for every code rule (LG2xx Python, LG3xx JS/TS, LG4xx Java).
+
+A rule module defines its ``RULE`` and ``CHECK = MyRule()``, ``MyRule`` a ``CodeRule`` (through its
+language's base: ``checks/python/_dispatch.CallRule``, ``checks/javascript/_support.JavaScriptRule``,
+``checks/java/_support.JavaCheck``). The registry gathers the code rules of each language into one
+``CodeRulesCheck``, so the engine's per-unit bookkeeping (cache keys, shifting cached findings) is
+paid once per language rather than once per rule, and the rules of one run share their per-unit
+work (the unit's calls, its dataflow facts) through the run's cache.
+
+What differs between languages is the ``Frontend``: what, outside a unit, its findings depend on
+(imports, module constants, same-file summaries) and how a unit is handed to the rules (Python
+dispatches calls by callee name in one pass and re-parses a top-level ERROR node statement by
+statement). A rule that raises is logged and skipped, so one broken rule does not silence the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from landguard.engine.registry import CheckContext, NodeCheck, Rule, RunKey, all_checks
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from landguard.engine.document import Document
+    from landguard.engine.findings import Finding
+
+log = logging.getLogger("landguard.checks")
+
+
+class CodeRule:
+    """One code rule's logic over one unit (a top-level statement, or a member of a top-level class)."""
+
+    rule: ClassVar[Rule]
+    # The language glue that runs this rule with the others of its language.
+    frontend: ClassVar[Frontend]
+
+    def applies(self, unit: Node, document: Document, context: CheckContext) -> bool:
+        """A cheap prefilter (bytes in the unit) before any tree work; the default: always."""
+        return True
+
+    def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
+        return ()
+
+    def module_context_key(self, document: Document, context: CheckContext) -> object:
+        """What, outside a unit, this rule's findings depend on (see ``NodeCheck.module_context_key``)."""
+        return None
+
+
+class Frontend:
+    """How one language's rules are run over a unit, and what their findings depend on outside it."""
+
+    languages: frozenset[str] = frozenset()
+
+    def module_context_key(
+        self, document: Document, context: CheckContext, rules: Sequence[CodeRule]
+    ) -> object:
+        # The rules' own keys, each once (most rules of a language share one: the imports).
+        return tuple(dict.fromkeys(rule.module_context_key(document, context) for rule in rules))
+
+    def unit_context_key(self, unit: Node, document: Document, context: CheckContext) -> object:
+        return None
+
+    def check_unit(
+        self, unit: Node, document: Document, context: CheckContext, rules: Sequence[CodeRule]
+    ) -> list[Finding]:
+        findings: list[Finding] = []
+        for rule in rules:
+            if rule.applies(unit, document, context):
+                findings.extend(guarded(rule, rule.check_unit, unit, document, context))
+        return findings
+
+
+def guarded(rule: CodeRule, method: Callable[..., Iterable[Finding]], *args: object) -> list[Finding]:
+    """One rule's bug must not silence the other rules sharing the dispatcher: log it and go on."""
+    try:
+        return list(method(*args))
+    except RecursionError:
+        return []  # pathologically deep expressions: better no finding than a broken run
+    except Exception:
+        log.exception("rule %s failed", rule.rule.id)
+        return []
+
+
+_ENABLED: RunKey[tuple[CodeRule, ...]] = RunKey("code_rule.enabled")
+
+
+class CodeRulesCheck(NodeCheck):
+    """The one dispatcher: every enabled code rule of one language, over each unit."""
+
+    def __init__(self, frontend: Frontend, code_rules: Iterable[CodeRule]) -> None:
+        self.frontend = frontend
+        self.code_rules = tuple(sorted(code_rules, key=lambda r: r.rule.id))
+        self.rules = tuple(r.rule for r in self.code_rules)  # type: ignore[misc]
+        self.languages = frontend.languages  # type: ignore[misc]
+
+    def enabled(self, context: CheckContext) -> tuple[CodeRule, ...]:
+        """The rules the configuration enables, worked out once per run rather than per unit."""
+        is_enabled = context.config.is_enabled
+        return context.cache.get(
+            _ENABLED, id(self), lambda: tuple(r for r in self.code_rules if is_enabled(r.rule.id))
+        )
+
+    def module_context_key(self, document: Document, context: CheckContext) -> object:
+        return self.frontend.module_context_key(document, context, self.enabled(context))
+
+    def unit_context_key(self, unit: Node, document: Document, context: CheckContext) -> object:
+        return self.frontend.unit_context_key(unit, document, context)
+
+    def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
+        return self.frontend.check_unit(node, document, context, self.enabled(context))
+
+
+def group_code_rules(code_rules: Iterable[CodeRule]) -> list[CodeRulesCheck]:
+    """One dispatcher per frontend, in the order the frontends first appear."""
+    by_frontend: dict[int, tuple[Frontend, list[CodeRule]]] = {}
+    for code_rule in code_rules:
+        by_frontend.setdefault(id(code_rule.frontend), (code_rule.frontend, []))[1].append(code_rule)
+    return [CodeRulesCheck(frontend, rules) for frontend, rules in by_frontend.values()]
+
+
+def rules_check(language: str) -> CodeRulesCheck:
+    """The registered dispatcher of ``language``'s code rules (for tests and benchmarks)."""
+    for check in all_checks():
+        if isinstance(check, CodeRulesCheck) and language in check.languages:
+            return check
+    raise LookupError(f"no code rules for {language}")

@@ -1,0 +1,584 @@
+"""Tree-sitter helpers for the Python rules and their fixes: names, arguments, literals, scopes.
+
+The grammar's node names stay here and in ``python.py`` (the dataflow adapter); the rules in
+``checks/python/`` ask these helpers instead of reading node kinds themselves.
+
+Names and calls
+    ``qualified_name(node, imports)``: ``sp.run`` -> ``"subprocess.run"`` for identifiers and
+    attribute chains (``get_conn().execute`` -> ``"?.execute"``); ``qualified_call_name(call,
+    imports)`` the same for a call's callee; ``callee_attribute(call)``: its last name, a cheap
+    prefilter; ``is_builtin(qualified, "eval")``.
+Arguments and literals
+    ``arguments(call)``, ``positional_args``, ``keyword_arg(call, name)``, ``argument(call, index,
+    name)``, ``has_star_args``, ``keyword_argument_node`` (the whole ``name=value``, for fixes that
+    remove it), ``is_keyword_name(identifier)``; ``is_literal_string`` (no interpolation, possibly
+    implicitly or ``+``-concatenated), ``literal_string_value``, ``is_literal`` (constants and
+    containers of constants), ``is_true``/``is_false``, ``int_value``, ``unparenthesize``.
+Scopes and simple dataflow (what fixes rewrite: the assignment a string came through)
+    ``enclosing_functions(node, unit)``, ``scope_of(node, unit)``, ``statements_in_function``,
+    ``parameter_names``, ``scope_definitions(function, into)`` (the imports, defs and parameters a
+    function adds to the names in scope); ``Flow(scope)``: the plain assignments of a scope in source
+    order, ``Flow.reaching(name, before_byte)``; ``resolve(node, flow)``; ``string_building(node,
+    flow) -> StringBuild``: how a string was built from non-literal parts (f-string, ``%``,
+    ``.format``, ``+``), directly or through a variable; ``context_names(node, unit)``: the names
+    that say what a value is for (assignment target, keyword, key, function).
+Units
+    ``CALL_QUERY``/``node_query(kind)``: queries for a unit's calls or nodes of one kind;
+    ``is_recovery_error(node)``: a top-level node the parser made of text it could not parse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from landguard.languages.common import plus_operands
+from landguard.languages.python import (
+    LOCAL_PREFIX,
+    PythonFlow,
+    record_definition,
+    record_imports,
+    string_value,
+    text,
+)
+
+CALL_QUERY = "(call) @call"
+
+
+def node_query(kind: str) -> str:
+    """A query capturing every node of ``kind`` as ``@node``."""
+    return f"({kind}) @node"
+
+
+def is_recovery_error(node: Node) -> bool:
+    """A top-level ERROR node starting a line: tree-sitter's recovery after an unclosed bracket,
+    which can swallow every statement after it."""
+    return node.type == "ERROR" and node.start_point[1] == 0
+
+
+def scope_definitions(function: Node, into: dict[str, str]) -> None:
+    """Add what ``function`` binds to the names in scope: its imports, its nested defs and classes,
+    and its parameters (which shadow module names: ``def f(eval): eval(x)``)."""
+    for statement in statements_in_function(function):
+        if statement.type in ("import_statement", "import_from_statement"):
+            record_imports(statement, into)
+        elif statement.type in ("function_definition", "class_definition", "decorated_definition"):
+            record_definition(statement, into)
+    for name in parameter_names(function):
+        into[name] = LOCAL_PREFIX + name
+
+
+def enclosing_functions(node: Node, unit: Node | None = None) -> list[Node]:
+    """Function definitions around ``node``, innermost first, not leaving ``unit``."""
+    found = []
+    current = node.parent
+    stop = unit.parent if unit is not None else None
+    while current is not None and current != stop:
+        if current.type == "function_definition":
+            found.append(current)
+        current = current.parent
+    return found
+
+
+def statements_in_function(function: Node) -> Iterator[Node]:
+    """Statements of a function body, nested blocks included, nested functions/classes not."""
+    body = function.child_by_field_name("body")
+    if body is None:
+        return
+    stack = list(reversed(body.named_children))
+    while stack:
+        node = stack.pop()
+        yield node
+        if node.type in ("function_definition", "class_definition", "decorated_definition"):
+            continue
+        for child in reversed(node.named_children):
+            if child.type in ("block", "else_clause", "elif_clause", "except_clause", "finally_clause") or (
+                child.type.endswith("_statement") or child.type in ("with_clause", "case_clause")
+            ):
+                stack.append(child)
+
+
+def parameter_names(function: Node) -> list[str]:
+    parameters = function.child_by_field_name("parameters")
+    names: list[str] = []
+    if parameters is None:
+        return names
+    for parameter in parameters.named_children:
+        name_node = parameter
+        if parameter.type in ("default_parameter", "typed_default_parameter"):
+            name_node = parameter.child_by_field_name("name")
+        elif parameter.type == "typed_parameter":
+            name_node = parameter.named_children[0] if parameter.named_children else None
+        elif parameter.type in ("list_splat_pattern", "dictionary_splat_pattern"):
+            name_node = parameter.named_children[0] if parameter.named_children else None
+        if name_node is not None and name_node.type == "identifier":
+            names.append(text(name_node))
+    return names
+
+
+def qualified_name(node: Node | None, imports: dict[str, str]) -> str | None:
+    """``sp.run`` -> ``subprocess.run`` for identifiers and attribute chains; else None."""
+    if node is None:
+        return None
+    parts: list[str] = []
+    current = node
+    while current.type == "attribute":
+        attribute = current.child_by_field_name("attribute")
+        parts.append(text(attribute))
+        current = current.child_by_field_name("object")
+        if current is None:
+            return None
+    if current.type == "identifier":
+        base = text(current)
+        base = imports.get(base, base)
+    elif current.type == "call" and parts:
+        base = "?"
+    else:
+        return None
+    parts.append(base)
+    return ".".join(reversed(parts))
+
+
+def qualified_call_name(call: Node, imports: dict[str, str]) -> str | None:
+    return qualified_name(call.child_by_field_name("function"), imports)
+
+
+def callee_attribute(call: Node) -> str:
+    function = call.child_by_field_name("function")
+    if function is None:
+        return ""
+    if function.type == "attribute":
+        return text(function.child_by_field_name("attribute"))
+    if function.type == "identifier":
+        return text(function)
+    return ""
+
+
+def is_builtin(name: str | None, builtin: str) -> bool:
+    """``name`` (qualified) is the builtin ``builtin`` (not shadowed by an import or a def)."""
+    return name == builtin or name == f"builtins.{builtin}"
+
+
+def arguments(call: Node) -> list[Node]:
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None or arguments.type != "argument_list":
+        # `f"..."` generator-argument calls (`f(x for x in y)`) count as one positional.
+        return [arguments] if arguments is not None else []
+    return [child for child in arguments.named_children if child.type != "comment"]
+
+
+def positional_args(call: Node) -> list[Node]:
+    return [
+        a for a in arguments(call) if a.type not in ("keyword_argument", "list_splat", "dictionary_splat")
+    ]
+
+
+def keyword_arg(call: Node, name: str) -> Node | None:
+    """The value of keyword argument ``name``, or None."""
+    for argument in arguments(call):
+        if argument.type == "keyword_argument" and text(argument.child_by_field_name("name")) == name:
+            return argument.child_by_field_name("value")
+    return None
+
+
+def keyword_argument_node(call: Node, name: str) -> Node | None:
+    """The whole ``name=value`` node (for fixes that remove it)."""
+    for argument in arguments(call):
+        if argument.type == "keyword_argument" and text(argument.child_by_field_name("name")) == name:
+            return argument
+    return None
+
+
+def argument(call: Node, index: int, name: str | None = None) -> Node | None:
+    """Positional argument ``index``, or keyword ``name``."""
+    positional = positional_args(call)
+    if index < len(positional):
+        return positional[index]
+    return keyword_arg(call, name) if name else None
+
+
+def has_star_args(call: Node) -> bool:
+    return any(a.type in ("list_splat", "dictionary_splat") for a in arguments(call))
+
+
+def unparenthesize(node: Node) -> Node:
+    while node.type == "parenthesized_expression" and node.named_child_count == 1:
+        node = node.named_children[0]
+    return node
+
+
+def _string_has_interpolation(node: Node) -> bool:
+    return any(child.type == "interpolation" for child in node.children)
+
+
+def is_literal_string(node: Node | None) -> bool:
+    if node is None:
+        return False
+    node = unparenthesize(node)
+    if node.type == "string":
+        return not _string_has_interpolation(node)
+    if node.type == "concatenated_string":
+        return all(is_literal_string(child) for child in node.named_children)
+    if node.type == "binary_operator" and text(node.child_by_field_name("operator")) == "+":
+        return is_literal_string(node.child_by_field_name("left")) and is_literal_string(
+            node.child_by_field_name("right")
+        )
+    return False
+
+
+def literal_string_value(node: Node | None) -> str | None:
+    """The value of a literal string (see ``is_literal_string``), or None."""
+    if node is None or not is_literal_string(node):
+        return None
+    node = unparenthesize(node)
+    if node.type == "binary_operator":
+        left = literal_string_value(node.child_by_field_name("left"))
+        right = literal_string_value(node.child_by_field_name("right"))
+        if left is None or right is None or type(left) is not type(right):
+            return None
+        return left + right
+    if node.type == "concatenated_string":
+        parts = [string_value(child) for child in node.named_children if child.type == "string"]
+        return None if any(part is None for part in parts) else "".join(parts)  # type: ignore[arg-type]
+    return string_value(node)
+
+
+_CONSTANT_TYPES = frozenset({"integer", "float", "true", "false", "none", "ellipsis"})
+
+
+def is_literal(node: Node | None) -> bool:
+    """Constants and containers of constants."""
+    if node is None:
+        return False
+    node = unparenthesize(node)
+    if node.type in _CONSTANT_TYPES:
+        return True
+    if node.type in ("string", "concatenated_string") or (
+        node.type == "binary_operator" and is_literal_string(node)
+    ):
+        return is_literal_string(node)
+    if node.type == "unary_operator":
+        return is_literal(node.child_by_field_name("argument"))
+    if node.type in ("list", "tuple", "set"):
+        return all(is_literal(child) for child in node.named_children if child.type != "comment")
+    if node.type == "dictionary":
+        return all(
+            is_literal(pair.child_by_field_name("key")) and is_literal(pair.child_by_field_name("value"))
+            for pair in node.named_children
+            if pair.type == "pair"
+        )
+    return False
+
+
+def is_false(node: Node | None) -> bool:
+    return node is not None and unparenthesize(node).type == "false"
+
+
+def is_true(node: Node | None) -> bool:
+    return node is not None and unparenthesize(node).type == "true"
+
+
+def int_value(node: Node | None) -> int | None:
+    if node is None:
+        return None
+    node = unparenthesize(node)
+    if node.type != "integer":
+        return None
+    try:
+        return int(text(node).replace("_", ""), 0)
+    except ValueError:
+        return None
+
+
+def scope_of(node: Node, unit: Node) -> Node:
+    """The innermost function around ``node`` inside ``unit``; else the unit itself."""
+    functions = enclosing_functions(node, unit)
+    return functions[0] if functions else unit
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    name: str
+    value: Node  # right-hand side
+    statement: Node  # the assignment / augmented_assignment node
+    augmented: bool
+    start_byte: int
+
+
+class Flow:
+    """The simple assignments of one scope, in source order."""
+
+    __slots__ = ("scope", "assignments", "by_name", "parameters", "dataflow")
+
+    def __init__(self, scope: Node) -> None:
+        self.scope = scope
+        self.dataflow: PythonFlow | None = None
+        self.assignments: list[Assignment] = []
+        self.by_name: dict[str, list[Assignment]] = {}
+        self.parameters: frozenset[str] = frozenset(
+            parameter_names(scope) if scope.type == "function_definition" else ()
+        )
+        self._collect(scope)
+
+    def _collect(self, scope: Node) -> None:
+        if scope.type == "function_definition":
+            statements: Iterable[Node] = statements_in_function(scope)
+        else:
+            statements = _walk_statements(scope)
+        for statement in statements:
+            if statement.type != "expression_statement":
+                continue
+            for child in statement.named_children:
+                if child.type in ("assignment", "augmented_assignment"):
+                    self._record(child)
+
+    def _record(self, node: Node) -> None:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return
+        if right.type == "assignment":  # a = b = value
+            self._record(right)
+            inner = right
+            while inner.type == "assignment" and inner.child_by_field_name("right") is not None:
+                inner = inner.child_by_field_name("right")
+            right = inner
+        if left.type != "identifier":
+            return
+        augmented = node.type == "augmented_assignment"
+        if augmented and text(node.child_by_field_name("operator")) != "+=":
+            return
+        entry = Assignment(text(left), right, node, augmented, node.start_byte)
+        self.assignments.append(entry)
+        self.by_name.setdefault(entry.name, []).append(entry)
+
+    def reaching(self, name: str, before_byte: int) -> list[Assignment]:
+        """The last plain assignment to ``name`` before ``before_byte``, plus later ``+=``s."""
+        entries = [a for a in self.by_name.get(name, ()) if a.start_byte < before_byte]
+        result: list[Assignment] = []
+        for entry in reversed(entries):
+            # An assignment whose own value contains the use (x = f(x)) still reaches it.
+            result.append(entry)
+            if not entry.augmented:
+                break
+        result.reverse()
+        return result
+
+    def assignments_between(self, names: set[str], start_byte: int, end_byte: int) -> bool:
+        return any(a.name in names and start_byte < a.start_byte < end_byte for a in self.assignments)
+
+
+def _walk_statements(node: Node) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if (
+            current.type in ("function_definition", "class_definition", "decorated_definition")
+            and current != node
+        ):
+            continue
+        for child in reversed(current.named_children):
+            if child.type in ("block", "else_clause", "elif_clause", "except_clause", "finally_clause") or (
+                child.type.endswith("_statement") or child.type in ("with_clause", "case_clause")
+            ):
+                stack.append(child)
+
+
+def resolve(node: Node, flow: Flow | None, depth: int = 0) -> list[Node]:
+    """``node`` itself, or (for an identifier) the values assigned to it before it in the scope."""
+    node = unparenthesize(node)
+    if node.type != "identifier" or flow is None or depth > 4:
+        return [node]
+    reaching = flow.reaching(text(node), node.start_byte)
+    if not reaching:
+        return [node]
+    values: list[Node] = []
+    for entry in reaching:
+        values.extend(resolve(entry.value, flow, depth + 1))
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class StringBuild:
+    """A string built from non-literal parts."""
+
+    kind: str  # "f-string", "percent", "format", "concat"
+    node: Node  # the expression that builds the string
+    via: Assignment | None  # the assignment it came through, None when inline
+    literal_text: str  # the literal parts, joined (for "does this look like SQL?")
+    dynamic_parts: tuple[Node, ...]  # the non-literal expressions interpolated
+
+
+def _string_literal_text(node: Node) -> str:
+    """Literal text of a string node, interpolations left out."""
+    if node.type == "concatenated_string":
+        return "".join(_string_literal_text(child) for child in node.named_children)
+    if node.type != "string":
+        return ""
+    return "".join(
+        text(child) for child in node.children if child.type in ("string_content", "escape_sequence")
+    )
+
+
+def _interpolations(node: Node) -> list[Node]:
+    if node.type == "concatenated_string":
+        return [i for child in node.named_children for i in _interpolations(child)]
+    result = []
+    for child in node.children:
+        if child.type == "interpolation":
+            expression = child.child_by_field_name("expression")
+            if expression is not None:
+                result.append(expression)
+    return result
+
+
+def _concat_parts(node: Node) -> list[Node]:
+    return plus_operands(node, "binary_operator", text, unparenthesize, unwrap_operands=True)
+
+
+def _direct_string_build(node: Node, flow: Flow | None, depth: int) -> StringBuild | None:
+    node = unparenthesize(node)
+    kind = node.type
+    if kind in ("string", "concatenated_string"):
+        interpolations = [i for i in _interpolations(node) if not is_literal(i)]
+        if interpolations:
+            return StringBuild("f-string", node, None, _string_literal_text(node), tuple(interpolations))
+        return None
+    if kind == "binary_operator":
+        operator = text(node.child_by_field_name("operator"))
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return None
+        if operator == "%":
+            if is_literal_string(left) and not is_literal(right):
+                return StringBuild("percent", node, None, literal_string_value(left) or "", (right,))
+            return None
+        if operator == "+":
+            parts = _concat_parts(node)
+            literal_parts = [p for p in parts if is_literal_string(p)]
+            dynamic = [p for p in parts if not is_literal_string(p)]
+            if not dynamic:
+                return None
+            literal = "".join(literal_string_value(p) or "" for p in literal_parts)
+            if not literal_parts:
+                # No literal part: a string only if a part is itself a built string (`base + where`).
+                inner = [b for b in (_string_build(p, flow, depth + 1) for p in dynamic) if b is not None]
+                if not inner:
+                    return None
+                literal = "".join(b.literal_text for b in inner)
+            return StringBuild("concat", node, None, literal, tuple(dynamic))
+        return None
+    if kind == "call":
+        function = node.child_by_field_name("function")
+        if function is not None and function.type == "attribute":
+            method = text(function.child_by_field_name("attribute"))
+            receiver = function.child_by_field_name("object")
+            if method == "format" and receiver is not None and is_literal_string(receiver):
+                dynamic = [a for a in arguments(node) if not is_literal(a)]
+                if dynamic:
+                    return StringBuild(
+                        "format", node, None, literal_string_value(receiver) or "", tuple(dynamic)
+                    )
+    return None
+
+
+def _string_build(node: Node, flow: Flow | None, depth: int = 0) -> StringBuild | None:
+    if depth > 4:
+        return None
+    node = unparenthesize(node)
+    if node.type == "identifier" and flow is not None:
+        reaching = flow.reaching(text(node), node.start_byte)
+        for entry in reversed(reaching):
+            build = _string_build(entry.value, flow, depth + 1)
+            if build is not None:
+                via = build.via or entry
+                if len(reaching) > 1:
+                    literal = "".join(
+                        literal_string_value(e.value) or _string_literal_text(unparenthesize(e.value))
+                        for e in reaching
+                    )
+                    return StringBuild(
+                        build.kind, build.node, via, literal + build.literal_text, build.dynamic_parts
+                    )
+                return StringBuild(build.kind, build.node, via, build.literal_text, build.dynamic_parts)
+        return None
+    return _direct_string_build(node, flow, depth)
+
+
+def string_building(node: Node | None, flow: Flow | None) -> StringBuild | None:
+    """How ``node`` (or the variable it names) was built from non-literal parts, if it was."""
+    if node is None:
+        return None
+    return _string_build(node, flow)
+
+
+def is_keyword_name(node: Node) -> bool:
+    """``node`` is the name in ``f(name=value)``: not a variable."""
+    parent = node.parent
+    return (
+        parent is not None
+        and parent.type == "keyword_argument"
+        and parent.child_by_field_name("name") == node
+    )
+
+
+def identifiers(node: Node) -> list[Node]:
+    found = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier":
+            found.append(current)
+        stack.extend(current.named_children)
+    return found
+
+
+def context_names(node: Node, unit: Node | None = None) -> tuple[str, ...]:
+    """Lowercase names around ``node`` that say what its value is for.
+
+    The assignment target it flows into (``token = ...``, ``self.api_key = ...``), the keyword it is
+    passed as (``password=...``), the dictionary key it is stored under, the returned-from function.
+    """
+    names: list[str] = []
+    current = node
+    stop = unit.parent if unit is not None else None
+    while current.parent is not None and current.parent != stop:
+        parent = current.parent
+        kind = parent.type
+        if kind in ("assignment", "augmented_assignment") and parent.child_by_field_name("right") == current:
+            left = parent.child_by_field_name("left")
+            if left is not None:
+                names.append(text(left).lower())
+        elif kind == "keyword_argument" and parent.child_by_field_name("value") == current:
+            names.append(text(parent.child_by_field_name("name")).lower())
+        elif kind == "pair" and parent.child_by_field_name("value") == current:
+            names.append(text(parent.child_by_field_name("key")).lower())
+        elif kind == "function_definition":
+            names.append(text(parent.child_by_field_name("name")).lower())
+            break
+        elif kind in ("class_definition", "module"):
+            break
+        current = parent
+    return tuple(names)
+
+
+def variable_only_feeds(query: Node, build: StringBuild, flow: Flow) -> bool:
+    """``query`` is a variable assigned once (``build.via``) and read only here, and the values
+    interpolated into it are not reassigned in between: a fix may rewrite both statements."""
+    via = build.via
+    query = unparenthesize(query)
+    if via is None or query.type != "identifier" or via.augmented:
+        return False
+    name = text(query)
+    if len(flow.by_name.get(name, ())) != 1 or via.value != build.node:
+        return False
+    uses = [n for n in identifiers(flow.scope) if text(n) == name]
+    if len(uses) != 2:  # the assignment target and the call argument, nothing else
+        return False
+    # The interpolated values must mean the same at the call as at the assignment.
+    used_names = {text(n) for part in build.dynamic_parts for n in identifiers(part)}
+    return not flow.assignments_between(used_names, via.start_byte, query.start_byte)

@@ -1,0 +1,50 @@
+"""One exclusion matcher: `landguard check` and the language server skip the same files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from landguard.engine.config import Config
+from landguard.workspace import iter_files
+
+FILES = [
+    "app.py",
+    "src/app.js",
+    "src/app.min.js",
+    "src/vendor/lib.js",
+    "vendor/lib.py",
+    "build/out.js",
+    "docs/build/notes.py",
+    "generated/schema.py",
+    "pkg/generated/api.py",
+    "pkg/generated.py",
+]
+
+
+@pytest.mark.parametrize(
+    "exclude",
+    [(), ("generated/",), ("/build",), ("build",), ("pkg/**/*.py",), ("*.py", "!app.py")],
+)
+def test_the_cli_and_the_editor_exclude_the_same_files(tmp_path: Path, exclude: tuple[str, ...]) -> None:
+    for name in FILES:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x = 1\n")
+    config = Config(exclude=exclude, root=str(tmp_path))
+    scanned = {
+        path.resolve().relative_to(tmp_path.resolve()).as_posix()
+        for path in iter_files([str(tmp_path)], config)
+    }
+    open_in_editor = {
+        name for name in FILES if not config.exclusions.file(str(tmp_path / name), str(tmp_path))
+    }
+    assert scanned == open_in_editor
+    # The defaults (generated and vendored files) hold in both.
+    assert "src/app.min.js" not in scanned and "src/vendor/lib.js" not in scanned
+
+
+def test_a_file_outside_the_root_is_matched_by_its_name(tmp_path: Path) -> None:
+    config = Config(exclude=("*.gen.py",), root=str(tmp_path / "project"))
+    assert config.exclusions.file(str(tmp_path / "elsewhere" / "api.gen.py"), config.root)
+    assert not config.exclusions.file(str(tmp_path / "elsewhere" / "api.py"), config.root)
