@@ -223,8 +223,10 @@ def find_hardcoded_secrets(line: str, number: int, language: str, *, weak: bool)
             value, start = value[prefix.end() :], start + prefix.end()
         if is_not_a_secret_value(value):
             continue
-        if not weak and not names_a_password(assignment.key) and is_wordy(value, 0.6):
+        if not weak and not names_a_password(assignment.key) and _not_generated(value):
             continue  # a token or key made of words is a label ("serverlessrepo:applicationId")
+        if _squashed(value) == _squashed(assignment.key.rsplit(".", 1)[-1]):
+            continue  # passphrase = "passphrase": the name repeated
         yield SecretHit(
             RULE,
             secret_kind(assignment.key),
@@ -233,3 +235,19 @@ def find_hardcoded_secrets(line: str, number: int, language: str, *, weak: bool)
             env_var_name(assignment.key, "SECRET"),
             assigned_name=assignment.key,
         )
+
+
+_LOWERCASE_LABEL = re.compile(r"^[a-z]+(?:[._\-][a-z]+)*$")
+
+
+def _not_generated(value: str) -> bool:
+    """Tokens and keys are generated: no spaces (``token = "is not"`` is a parser's operator), not
+    mostly words, not a short lowercase word or file name (``token = "make.bat"``)."""
+    stripped = value.strip()
+    if any(char.isspace() for char in stripped) or is_wordy(stripped, 0.6):
+        return True
+    return len(stripped) < 16 and bool(_LOWERCASE_LABEL.match(stripped))
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
