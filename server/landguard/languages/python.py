@@ -49,7 +49,10 @@ _FUNCTION_TYPES = frozenset({"function_definition"})
 _DEFINITION_TYPES = frozenset({"function_definition", "class_definition", "decorated_definition"})
 _ROUTE_DECORATOR = re.compile(
     r"^@\s*[\w.]+\.(?:get|post|put|patch|delete|head|options|route|api_route|websocket|api_view|view)\b|"
-    r"^@\s*(?:api_view|require_http_methods|require_GET|require_POST|app\.\w+|router\.\w+)\b"
+    r"^@\s*(?:api_view|require_http_methods|require_GET|require_POST|(?:app|router)\.(?!"
+    # Typer/Click commands and Celery tasks registered on an `app`: their arguments come from the
+    # command line or a queue, not from a web request.
+    r"(?:command|callback|group|result_callback|task|shared_task)\b)\w+)\b"
 )
 # Default values that mean "the framework fills this parameter" (FastAPI, dependency injectors).
 INJECTED = re.compile(r"\b(?:Depends|Security|Inject|Provide)\s*\(")
