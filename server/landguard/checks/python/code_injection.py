@@ -145,7 +145,8 @@ def _is_code_object(code: Node, scope: Node) -> bool:
             target = (
                 node.child_by_field_name("left")
                 if node.type == "assignment"
-                else node.child_by_field_name("name") or (node.named_children[0] if node.named_children else None)
+                else node.child_by_field_name("name")
+                or (node.named_children[0] if node.named_children else None)
             )
             annotation = node.child_by_field_name("type")
             if target is not None and annotation is not None and py.text(target) == name:

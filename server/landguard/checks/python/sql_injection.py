@@ -138,6 +138,8 @@ class SqlInjectionCheck(py.CallRule):
                 confidence=Confidence.HIGH,
             )
             return
+        if taint == py.Taint.PARAMETER and _only_identifiers(build):
+            return  # DDL over names the caller passed: parameters cannot carry identifiers
         confidence = Confidence.HIGH if taint == py.Taint.REQUEST else RULE.confidence
         how = {"f-string": "an f-string", "percent": "% formatting", "format": ".format()", "concat": "+"}[
             build.kind
@@ -236,6 +238,35 @@ _VALUE_BEFORE = re.compile(
     r"(?:=|<>|!=|<|>|\blike|\bilike|\blimit|\boffset|\bis|\bbetween|\bthen|\belse|\bwhen)\s*$", re.I
 )
 _LIST_OPENER = re.compile(r"(?:\bvalues|\bin)\s*$", re.I)
+
+
+_PERCENT_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]|%%")
+_FORMAT_PLACEHOLDER = re.compile(r"\{[^{}]*\}|\{\{|\}\}")
+_IDENTIFIER_QUOTES = ('"', "`")
+
+
+def _placeholder_spans(build: py.StringBuild) -> list[tuple[str, str]] | None:
+    """(query text before, query text after) each interpolated value, or None for other shapes."""
+    if build.kind not in ("percent", "format"):
+        return None
+    pattern = _PERCENT_PLACEHOLDER if build.kind == "percent" else _FORMAT_PLACEHOLDER
+    text = build.literal_text
+    found = [m for m in pattern.finditer(text) if m.group(0) not in ("%%", "{{", "}}")]
+    return [(text[: m.start()], text[m.end() :]) for m in found] or None
+
+
+def _only_identifiers(build: py.StringBuild) -> bool:
+    """Every value sits inside identifier quotes the query itself writes (`` `%s` ``, ``"%s"``):
+    the author is placing names (tables, columns), which parameters cannot carry; a value or a
+    bare name (``FROM {table}``) is still judged."""
+    spans = _placeholder_spans(build)
+    if spans is None:
+        return False
+    for before, after in spans:
+        quote = before[-1:]
+        if quote not in _IDENTIFIER_QUOTES or not after.startswith(quote) or before.count("'") % 2:
+            return False
+    return True
 
 
 def _in_value_position(before: str) -> bool:
