@@ -132,6 +132,8 @@ class SqlInjectionCheck(py.CallRule):
                 return  # a wrapper running the SQL its caller passed is judged at the caller
             if query.type == "call" and py.callee_attribute(query) in _SINKS:
                 return  # `execute(text(...))`: judged at the inner call
+            if _built_by_a_call(query, flow):
+                return  # `table.insert().values(text=body.text)`: a query object binds its values
             yield RULE.finding(
                 document.node_span(call),
                 "SQL text comes from the web request; the client chooses the whole statement",
@@ -175,6 +177,35 @@ class SqlInjectionCheck(py.CallRule):
                         f"`extra({keyword_name}=...)` gets SQL built from non-literal values; use `params=`",
                     )
                     return
+
+
+# Calls whose result is still the text they were given.
+_TEXT_CALLS = frozenset(
+    {"str", "format", "join", "replace", "strip", "lstrip", "rstrip", "lower", "upper", "decode", "get",
+     "getlist", "removeprefix", "removesuffix"}
+)  # fmt: skip
+
+
+def _built_by_a_call(query: Node, flow: py.Flow) -> bool:
+    """The statement is what some API made of the request data (a SQLAlchemy Core
+    ``insert().values(...)``, a query builder), not the data itself or a string made from it."""
+    return all(_api_call(py.unparenthesize(v)) for v in py.resolve(query, flow))
+
+
+def _api_call(node: Node) -> bool:
+    """A method call on another object (``notes.insert().values(...)``), not a string method and not
+    a function or method of this code (``self.render(...)``), whose summary says what it returns."""
+    if node.type != "call" or py.callee_attribute(node) in _TEXT_CALLS:
+        return False
+    function = node.child_by_field_name("function")
+    if function is None or function.type != "attribute":
+        return False
+    root = function
+    while root.type in ("attribute", "call"):
+        root = root.child_by_field_name("object" if root.type == "attribute" else "function")
+        if root is None:
+            return False
+    return not (root.type == "identifier" and py.text(root) in ("self", "cls"))
 
 
 def _looks_like_sql(text: str) -> bool:
