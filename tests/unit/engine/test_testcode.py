@@ -115,7 +115,15 @@ def test_settings_replace_extend_and_override_the_policy() -> None:
 
 def test_generated_and_vendored_files_are_not_walked_unless_configured(tmp_path: Path) -> None:
     sphinx = ("docs/_static/searchtools.js", "docs/_static/doctools.js")
-    for name in ("app.js", "app.min.js", "app.js.map", "dist/app.js", "vendor/lib.js", "static/x.bundle.js", *sphinx):
+    for name in (
+        "app.js",
+        "app.min.js",
+        "app.js.map",
+        "dist/app.js",
+        "vendor/lib.js",
+        "static/x.bundle.js",
+        *sphinx,
+    ):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("var x = 1;\n")
     config = Config(root=str(tmp_path))
