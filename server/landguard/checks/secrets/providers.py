@@ -2054,7 +2054,7 @@ def render_markdown() -> str:
         "reported, nor, in example and demo folders, private keys (the demo's key). Credentials recognisable\n"
         "by their format still are: provider tokens, passwords in URLs, command lines, credential files.\n"
         "Code blocks in documentation are read as code of the block's language (keyword formats such as\n"
-        "`HEROKU_API_KEY = \"…\"` need an assignment there): prose, bullet lists and type annotations are not\n"
+        '`HEROKU_API_KEY = "…"` need an assignment there): prose, bullet lists and type annotations are not\n'
         "assignments.\n\n"
         "| provider | format | how it is recognised | severity | format source |\n|---|---|---|---|---|\n"
     )
