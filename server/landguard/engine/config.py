@@ -60,6 +60,12 @@ DEFAULT_GENERATED = (
     "underscore-*.js",
     "underscore.js",
     "*.chunk.js",
+    # Sphinx's own scripts, copied into a docs theme's `_static/` folder.
+    "**/_static/searchtools.js",
+    "**/_static/doctools.js",
+    "**/_static/sphinx_highlight.js",
+    "**/_static/language_data.js",
+    "**/_static/documentation_options.js",
     "*.map",
     "dist/",
     "vendor/",

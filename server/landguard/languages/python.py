@@ -50,7 +50,10 @@ _FUNCTION_TYPES = frozenset({"function_definition"})
 _DEFINITION_TYPES = frozenset({"function_definition", "class_definition", "decorated_definition"})
 _ROUTE_DECORATOR = re.compile(
     r"^@\s*[\w.]+\.(?:get|post|put|patch|delete|head|options|route|api_route|websocket|api_view|view)\b|"
-    r"^@\s*(?:api_view|require_http_methods|require_GET|require_POST|app\.\w+|router\.\w+)\b"
+    r"^@\s*(?:api_view|require_http_methods|require_GET|require_POST|(?:app|router)\.(?!"
+    # Typer/Click commands and Celery tasks registered on an `app`: their arguments come from the
+    # command line or a queue, not from a web request.
+    r"(?:command|callback|group|result_callback|task|shared_task)\b)\w+)\b"
 )
 # Default values that mean "the framework fills this parameter" (FastAPI, dependency injectors).
 INJECTED = re.compile(r"\b(?:Depends|Security|Inject|Provide)\s*\(")
@@ -177,6 +180,18 @@ def _number(node: Node) -> int | float | None:
 # ---------------------------------------------------------------------------------------- lowering
 
 
+_COMPREHENSIONS = frozenset({"generator_expression", "list_comprehension", "set_comprehension"})
+
+
+def _pattern_names(pattern: Node | None) -> list[Node]:
+    """The identifiers a ``for`` target binds (``x``, ``k, v``, ``(a, (b, c))``)."""
+    if pattern is None:
+        return []
+    if pattern.type == "identifier":
+        return [pattern]
+    return [name for child in pattern.named_children for name in _pattern_names(child)]
+
+
 def is_route_handler(function: Node) -> bool:
     parent = function.parent
     if parent is None or parent.type != "decorated_definition":
@@ -205,6 +220,8 @@ class _Lowerer:
         self.lowered = lowered
         self.pending_calls: list[list[int]] = []
         self.pending_callees: list[set[str]] = []
+        # Inside a comprehension: its loop names, each standing for an element of its iterable.
+        self.comprehension_names: dict[str, ir.Expr] = {}
 
     # -- functions
 
@@ -567,7 +584,12 @@ class _Lowerer:
         kind = node.type
         if kind == "identifier":
             name = text(node)
+            bound = self.comprehension_names.get(name)
+            if bound is not None:
+                return bound
             return ir.Name(name, self.imports.get(name), node)
+        if kind in _COMPREHENSIONS:
+            return self._comprehension(node)
         if kind == "attribute":
             obj = node.child_by_field_name("object")
             name = text(node.child_by_field_name("attribute"))
@@ -661,6 +683,23 @@ class _Lowerer:
             return self.expr(node.child_by_field_name("value"))
         # Comprehensions, generators, slices, yield …: their value depends on their parts.
         return ir.Opaque(tuple(self.expr(c) for c in node.named_children if c.type != "comment"), node)
+
+    def _comprehension(self, node: Node) -> ir.Expr:
+        """``[f(x) for x in xs if …]``: what the body makes of each element, the loop names standing
+        for an element of their iterable (so ``", ".join(quote_name(c) for c in columns)`` is as
+        clean as ``quote_name`` makes it, and ``[x for x in request.args]`` carries the request)."""
+        saved = dict(self.comprehension_names)
+        try:
+            for clause in node.named_children:
+                if clause.type != "for_in_clause":
+                    continue
+                element = ir.Index(self.expr(clause.child_by_field_name("right")), ir.Opaque(), clause)
+                for name_node in _pattern_names(clause.child_by_field_name("left")):
+                    self.comprehension_names[text(name_node)] = element
+            body = self.expr(node.child_by_field_name("body"))
+        finally:
+            self.comprehension_names = saved
+        return ir.Opaque((body,), node)
 
     def _comparison(self, node: Node) -> ir.Expr:
         operands = [c for c in node.named_children if c.type != "comment"]

@@ -117,3 +117,32 @@ def test_the_cli_reports_it_on_line_one(project):
     report = json.loads(out.read_text())
     found = [f for f in report["findings"] if f["rule"] == "LG604"]
     assert [(f["path"].rsplit("/", 1)[-1], f["start"]["line"]) for f in found] == [(".env", 1)]
+
+
+KEY_FILE = (
+    "-----BEGIN PRIVATE KEY-----\n"
+    + "Qm9vT7zL2xV8nR4kW1pY6cJ3dF5gH0aS9eU2iO4r\n" * 4
+    + "-----END PRIVATE KEY-----\n"
+)
+CERT_FILE = (
+    "-----BEGIN CERTIFICATE-----\n"
+    + "Qm9vT7zL2xV8nR4kW1pY6cJ3dF5gH0aS9eU2iO4r\n" * 4
+    + "-----END CERTIFICATE-----\n"
+)
+
+
+def test_a_certificate_file_and_demo_keys_hold_no_secret(project):
+    # A PEM of certificates is public; an example's or dummy server's key is published sample material.
+    for folder in ("certs", "examples", "dummyserver/certs"):
+        (project / folder).mkdir(parents=True, exist_ok=True)
+    (project / "certs" / "ca.pem").write_text(CERT_FILE)
+    (project / "certs" / "server.pem").write_text(KEY_FILE)
+    (project / "examples" / "server.key").write_text(KEY_FILE)
+    (project / "dummyserver" / "certs" / "server.key").write_text(KEY_FILE)
+    assert lg604(project / "certs" / "ca.pem") == []
+    assert lg604(project / "examples" / "server.key") == []
+    assert lg604(project / "dummyserver" / "certs" / "server.key") == []
+    assert len(lg604(project / "certs" / "server.pem")) == 1
+    # A provider token in an example is still a secret there.
+    (project / "examples" / "settings.py").write_text(f'KEY = "{GITHUB_TOKEN}"\n')
+    assert len(lg604(project / "examples" / "settings.py")) == 1

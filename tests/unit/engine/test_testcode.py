@@ -114,14 +114,26 @@ def test_settings_replace_extend_and_override_the_policy() -> None:
 
 
 def test_generated_and_vendored_files_are_not_walked_unless_configured(tmp_path: Path) -> None:
-    for name in ("app.js", "app.min.js", "app.js.map", "dist/app.js", "vendor/lib.js", "static/x.bundle.js"):
+    sphinx = ("docs/_static/searchtools.js", "docs/_static/doctools.js")
+    for name in (
+        "app.js",
+        "app.min.js",
+        "app.js.map",
+        "dist/app.js",
+        "vendor/lib.js",
+        "static/x.bundle.js",
+        *sphinx,
+    ):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("var x = 1;\n")
     config = Config(root=str(tmp_path))
     assert [p.name for p in iter_files([str(tmp_path)], config)] == ["app.js"]
     config, _ = apply_settings(config, {"generated": ["*.map"]}, "test")
     found = sorted(p.relative_to(tmp_path).as_posix() for p in iter_files([str(tmp_path)], config))
-    assert found == ["app.js", "app.min.js", "dist/app.js", "static/x.bundle.js", "vendor/lib.js"]
+    assert found == [
+        "app.js", "app.min.js", "dist/app.js", "docs/_static/doctools.js", "docs/_static/searchtools.js",
+        "static/x.bundle.js", "vendor/lib.js",
+    ]  # fmt: skip
     # A file named explicitly is always scanned.
     assert list(iter_files([str(tmp_path / "app.min.js")], Config())) == [tmp_path / "app.min.js"]
 

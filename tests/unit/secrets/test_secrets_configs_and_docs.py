@@ -89,36 +89,52 @@ def test_prose_is_not_an_assignment(path: str, line: str) -> None:
     assert rules(f"Intro.\n\n{line}\n", path) == []
 
 
+HEROKU = 'HEROKU_API_KEY = "3f2c9a71-5b8e-4d06-9c1a-7e4b2d8f6a90"'  # pragma: allowlist secret
+HEROKU_YAML = HEROKU.replace(" =", ":")
+HEROKU_BARE = HEROKU.replace('"', "")
+
+
 def test_code_blocks_are_code_of_their_language() -> None:
+    # Keyword formats need an assignment in the block's syntax; prose around them is not code.
     text = (
         "# Setup\n\n"
         "```python\n"
-        f'password = "{PASSWORD}"\n'  # line 4: a literal
+        f"{HEROKU}\n"  # line 4: a literal
         "token = q.get()\n"
         "```\n\n"
         "```yaml\n"
-        f"password: {PASSWORD}\n"  # line 9: YAML values need no quotes
+        f"{HEROKU_YAML}\n"  # line 9: YAML values need no quotes
         "```\n\n"
         "```\n"
-        f"password = {PASSWORD}\n"  # line 13: an unnamed block needs a literal
-        f'secret = "{PASSWORD}"\n'  # line 14
+        f"{HEROKU_BARE}\n"  # line 13: an unnamed block needs a literal
+        f"{HEROKU}\n"  # line 14
         "```\n"
+        f"{HEROKU}\n"  # line 16: prose
     )
-    assert rules(text, "README.md") == [(4, "LG104"), (9, "LG104"), (14, "LG104")]
+    assert rules(text, "README.md") == [(4, "LG101"), (9, "LG101"), (14, "LG101")]
 
 
 def test_rst_code_blocks() -> None:
     text = (
         "Usage\n=====\n\n"
-        "Pass the password: the value of ``password`` goes here.\n\n"
+        f"Pass the key: {HEROKU} goes here.\n\n"
         ".. code-block:: python\n\n"
-        f'    password = "{PASSWORD}"\n'  # line 8
+        f"    {HEROKU}\n"  # line 8
         "    token = q.get()\n\n"
         "Then::\n\n"
-        f'    secret = "{PASSWORD}"\n'  # line 13
-        "\nBack to prose: password = hunter2x\n"
+        f"    {HEROKU}\n"  # line 13
+        f"\nBack to prose: {HEROKU_BARE}\n"
     )
-    assert rules(text, "index.rst") == [(8, "LG104"), (13, "LG104")]
+    assert rules(text, "index.rst") == [(8, "LG101"), (13, "LG101")]
+
+
+@pytest.mark.parametrize("path", ["README.md", "docs/index.rst", "docs/topics/db.txt", "PKG-INFO"])
+def test_values_assigned_in_documentation_are_samples(path: str) -> None:
+    # Documentation is published: a value it assigns to `password` or `SECRET_KEY` is a sample
+    # shown to every reader. Credentials recognisable by their format still count there.
+    text = f'Setup::\n\n    password = "{PASSWORD}"\n    SECRET_KEY = "{PASSWORD}"\n    GH = "{GITHUB}"\n'
+    assert rules(text, path) == [(5, "LG101")]
+    assert rules(text.replace("Setup::\n\n", ""), "settings.py") == [(1, "LG104"), (2, "LG104"), (3, "LG101")]
 
 
 def test_tokens_are_found_in_prose_too() -> None:
@@ -127,7 +143,7 @@ def test_tokens_are_found_in_prose_too() -> None:
 
 def test_markdown_fence_edits_match_a_full_scan() -> None:
     # Opening or closing a fence changes every line below it: the incremental result must follow.
-    text = f'# A\n\n```python\npassword = "{PASSWORD}"\n```\n\npassword = "{PASSWORD}"\n'
+    text = f"# A\n\n```python\n{HEROKU}\n```\n\n{HEROKU}\n"
     analysis = Analysis(Document(text, path="README.md"), Config(), [CHECK])
     assert [f.span.start_line for f in analysis.run() if f.rule_id.startswith("LG1")] == [3]
     edits = [((4, 0, 4, 3), ""), ((4, 0, 4, 0), "```"), ((2, 0, 2, 9), "text"), ((2, 0, 2, 4), "```python")]

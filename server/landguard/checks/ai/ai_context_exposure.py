@@ -51,11 +51,13 @@ from pathlib import Path
 
 import pathspec
 
+from landguard.checks.secrets.heuristics import is_sample_path
 from landguard.engine.config import Config
 from landguard.engine.document import Document
 from landguard.engine.files import display_path
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, Span, TextEdit
 from landguard.engine.registry import FindingsCheck, Rule
+from landguard.engine.testcode import relative_path
 
 RULE = Rule(
     id="LG604",
@@ -217,7 +219,10 @@ class AiContextExposure(FindingsCheck):
         if not document.path:
             return
         pattern = secret_file_pattern(document.path)
-        if pattern is None and not any(f.rule_id.startswith("LG1") for f in findings):
+        found_secrets = any(f.rule_id.startswith("LG1") for f in findings)
+        if pattern is None and not found_secrets:
+            return
+        if pattern is not None and not found_secrets and _holds_no_secret(document, config):
             return
         file = Path(document.path).resolve()
         if not file.is_file():
@@ -225,6 +230,15 @@ class AiContextExposure(FindingsCheck):
         finding = exposure_finding(document, file, pattern or "", config)
         if finding is not None:
             yield finding
+
+
+def _holds_no_secret(document: Document, config: Config) -> bool:
+    """A file named like a secret that is not one: a PEM file holding only certificates, or a
+    demo's or dummy server's key (``examples/server.key``, ``dummyserver/certs/``), which the
+    secrets rules treat as published sample material."""
+    if document.path.lower().endswith(".pem") and "PRIVATE KEY" not in document.text:
+        return True
+    return is_sample_path(relative_path(document.path, config.root))
 
 
 def exposure_finding(document: Document, file: Path, pattern: str, config: Config) -> Finding | None:

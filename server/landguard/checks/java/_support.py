@@ -211,6 +211,11 @@ def _passed_whole(facts: FunctionFacts, hit: SinkHit) -> bool:
     """Whether the values flowing into the sink are the method's parameters themselves."""
     names = {param.name for param in facts.function.params}
     call = hit.call
+    labelled = {label.path[0] for label in hit.labels if label.path}
+    if hit.via_helper is not None and labelled and labelled <= names:
+        # Through a helper, only the parameters the labels name reach its sink: passed whole when
+        # each of them is an argument as it is (``search(name.get(0), filter, cons)``).
+        return labelled <= {arg.name for arg in call.args if isinstance(arg, ir.Name)}
     positions = hit.sink.get("args") if hit.via_helper is None else None
     arguments = [call.args[p] for p in positions if p < len(call.args)] if positions else list(call.args)
     arguments = [arg for arg in arguments if not isinstance(arg, (ir.Lit, ir.Opaque))]

@@ -174,6 +174,8 @@ class DomXss(js.JavaScriptRule):
                 or js.is_function_node(args[0])
             ):
                 return
+            if not flow.is_request(labels) and _own_markup_rewritten(document, args[0], receiver):
+                return  # $(el).html($(el).html().replace(...)): the element's own markup, edited
             argument, ir_argument = args[0], hit.call.args[0]
         elif method == "insertAdjacentHTML" and len(args) >= 2:
             argument, ir_argument = args[1], hit.call.args[1]
@@ -193,6 +195,28 @@ class DomXss(js.JavaScriptRule):
     def _finding(self, document, node, message, labels, fix_list) -> Finding:
         confidence = Confidence.HIGH if flow.is_request(labels) else None
         return RULE.finding(document.node_span(node), message, fixes=fix_list, confidence=confidence)
+
+
+_STRING_METHODS = frozenset({"replace", "replaceAll", "trim", "trimStart", "trimEnd", "toString"})
+
+
+def _own_markup_rewritten(document, argument, receiver) -> bool:
+    """``argument`` is the receiver's own HTML read back (``$(this).html()``) with string methods
+    applied: markup already in the page, edited (a counter renumbered). Data from the URL or a
+    message in the replacement is still reported: the caller checks that first."""
+    node = js.unwrap(argument)
+    while node.type == "call_expression":
+        function = node.child_by_field_name("function")
+        if function is None or function.type != "member_expression":
+            return False
+        method = js.text(document, function.child_by_field_name("property"))
+        owner = function.child_by_field_name("object")
+        if method == "html" and not js.arguments_of(node):
+            return js.text(document, owner) == js.text(document, receiver)
+        if method not in _STRING_METHODS or owner is None:
+            return False
+        node = js.unwrap(owner)
+    return False
 
 
 def _what(labels) -> str:

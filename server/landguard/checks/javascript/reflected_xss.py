@@ -62,6 +62,8 @@ class ReflectedXss(js.JavaScriptRule):
                     )
                     continue
                 args = js.arguments_of(call)
+                if args and _sent_as_data(document, call, args[0]):
+                    continue
                 built = bool(hit.call.args) and flow.shape(facts, hit.call.args[0]).built
                 fix = _escape_fix(document, context, args[0], labels, built) if args else None
                 yield RULE.finding(
@@ -70,6 +72,32 @@ class ReflectedXss(js.JavaScriptRule):
                     fixes=[fix] if fix else [],
                     confidence=Confidence.HIGH if built else None,
                 )
+
+
+# Literals that Express and Fastify serialise as JSON, whatever they contain.
+_JSON_LITERALS = frozenset({"object", "array"})
+# Fastify's reply sends a string as text/plain unless the handler set an HTML content type.
+_FASTIFY_REPLY = "reply"
+_CONTENT_TYPE_SETTERS = frozenset({"type", "header", "headers", "contentType", "set"})
+
+
+def _sent_as_data(document, call, argument) -> bool:
+    """Whether the response cannot be HTML: an object or array literal (sent as JSON), or a
+    Fastify ``reply.send(...)`` (text/plain for strings, JSON for objects) whose chain sets no
+    HTML content type (``reply.type("text/html").send(...)`` is HTML)."""
+    if js.unwrap(argument).type in _JSON_LITERALS:
+        return True
+    receiver = js.callee_object(call)
+    html = False
+    while receiver is not None and receiver.type == "call_expression":
+        function = receiver.child_by_field_name("function")
+        if function is None or function.type != "member_expression":
+            return False
+        method = js.text(document, function.child_by_field_name("property"))
+        if method in _CONTENT_TYPE_SETTERS and "html" in js.text(document, receiver).lower():
+            html = True
+        receiver = function.child_by_field_name("object")
+    return receiver is not None and js.text(document, receiver) == _FASTIFY_REPLY and not html
 
 
 def _escape_fix(document, context, argument, labels, built: bool):

@@ -39,6 +39,7 @@ from collections.abc import Iterable
 
 from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
+from landguard.dataflow.shapes import ShapeReader
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
 from landguard.fixes import javascript_fixes as fixes
@@ -61,6 +62,29 @@ _SQL = re.compile(
 _PLACEHOLDER = re.compile(r"\$\d|\$(?=\s|$)|\?")
 _DOLLAR_DRIVERS = frozenset({"pg", "pg-pool", "@neondatabase/serverless", "postgres-pool"})
 _QUESTION_DRIVERS = frozenset({"mysql", "mysql2", "mysql2/promise", "sqlite3", "sqlite"})
+
+
+def _helper_reads_as_sql(facts, hit, document, context) -> bool:
+    """For a method that is a query only when its text is SQL (``exec``, ``query``, ``get``), reached
+    inside a same-file helper: whether the text reads as SQL, where the helper builds it or where
+    this call passes it in."""
+    texts = [flow.shape(facts, arg).text() for arg in hit.call.args]
+    inner = hit.inner
+    if inner is not None and inner.args and inner.node is not None:
+        helper = _function_around(flow.analysis(document, context).functions, inner.node)
+        if helper is not None:
+            texts.append(ShapeReader(helper).shape(inner.args[0]).text())
+    return any(_SQL.search(text) for text in texts)
+
+
+def _function_around(functions, node):
+    """The innermost lowered function whose source holds ``node``."""
+    around = [
+        f
+        for f in functions
+        if f.node is not None and f.node.start_byte <= node.start_byte and node.end_byte <= f.node.end_byte
+    ]
+    return min(around, key=lambda f: f.node.end_byte - f.node.start_byte, default=None)
 
 
 class SqlInjection(js.JavaScriptRule):
@@ -87,6 +111,10 @@ class SqlInjection(js.JavaScriptRule):
                     fix = self._fix(document, context, call, name, args) if args else None
                     where = f"{name}()"
                 else:
+                    if hit.sink.kind == "sql-text" and not _helper_reads_as_sql(
+                        facts, hit, document, context
+                    ):
+                        continue  # `route.exec(path)` in a helper: a RegExp, not a query
                     fix = None
                     where = f"{hit.via_helper}(), which passes it to {hit.inner.method if hit.inner else 'a query'}()"
                 source = "request data" if flow.is_request(labels) else "a parameter"

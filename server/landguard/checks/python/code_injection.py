@@ -91,6 +91,10 @@ class CodeInjectionCheck(CallRule):
         imports = py.scope_imports(call, document, context)
         if syntax.is_literal_string(syntax.resolve(code, flow)[-1]) and len(syntax.resolve(code, flow)) == 1:
             return  # a variable holding a constant string
+        if all(_literal_copies(value) for value in syntax.resolve(code, flow)):
+            return  # "\n" * (lineno - 1) + "raise error": repeated and joined literals only
+        if builtin != "compile" and _is_code_object(code, syntax.scope_of(call, unit)):
+            return  # exec of a compiled code object: its source was judged where it was compiled
         taint = py.taint(code, flow, imports, "code")
         if taint not in (py.Taint.REQUEST, py.Taint.PARAMETER, py.Taint.LOCAL):
             return  # a constant, sanitized, or nothing from outside the function reaches it
@@ -110,6 +114,54 @@ class CodeInjectionCheck(CallRule):
             confidence=confidence,
             fixes=fixes,
         )
+
+
+def _literal_copies(node: Node) -> bool:
+    """Text made only of string literals, joined with ``+`` and repeated with ``*`` (the count is
+    not text: whatever it is, the result holds copies of the literal and nothing else)."""
+    node = py.unparenthesize(node)
+    if syntax.is_literal_string(node):
+        return True
+    if node.type != "binary_operator":
+        return False
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    operator = node.child_by_field_name("operator")
+    if left is None or right is None or operator is None:
+        return False
+    if operator.type == "+":
+        return _literal_copies(left) and _literal_copies(right)
+    if operator.type == "*":
+        return syntax.is_literal_string(left) or syntax.is_literal_string(right)
+    return False
+
+
+_CODE_TYPES = frozenset({"CodeType", "types.CodeType"})
+
+
+def _is_code_object(code: Node, scope: Node) -> bool:
+    """``code`` is a name the function declares as a ``CodeType`` (a parameter ``code: CodeType`` or
+    ``code: CodeType = compile(...)``): bytecode, not source text."""
+    code = py.unparenthesize(code)
+    if code.type != "identifier":
+        return False
+    name = syntax.text(code)
+    stack = [scope]
+    while stack:
+        node = stack.pop()
+        if node.type in ("typed_parameter", "typed_default_parameter", "assignment"):
+            target = (
+                node.child_by_field_name("left")
+                if node.type == "assignment"
+                else node.child_by_field_name("name")
+                or (node.named_children[0] if node.named_children else None)
+            )
+            annotation = node.child_by_field_name("type")
+            if target is not None and annotation is not None and syntax.text(target) == name:
+                if syntax.text(annotation).strip("'\"") in _CODE_TYPES:
+                    return True
+        if node is scope or node.type not in ("function_definition", "class_definition", "lambda"):
+            stack.extend(node.named_children)
+    return False
 
 
 def _literal_eval_fix(call: Node, document: Document, imports: dict[str, str]) -> Fix | None:

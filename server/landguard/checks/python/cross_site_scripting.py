@@ -139,6 +139,8 @@ class CrossSiteScriptingCheck(CallRule):
         if taint in (web.Taint.LITERAL, web.Taint.UNKNOWN):
             return None  # escaped, constant, or no sign of outside data
         build = syntax.string_building(value, flow)
+        if build is not None and all(_literal_choice(part) for part in build.dynamic_parts):
+            return None  # '<code>%s</code>' % {True: "true", None: "null"}[value]: one of the literals
         if taint == web.Taint.REQUEST:
             confidence, why = Confidence.HIGH, "comes from the web request"
         elif build is not None:
@@ -307,6 +309,23 @@ def _html_by_default(function: Node, response: Node | None, imports: dict[str, s
     if len(syntax.positional_args(response)) > 1 and "make_response" not in qualified:
         return False  # Flask/Django's second positional is the status / content type: not guessed at
     return True
+
+
+_LITERAL_CONTAINERS = frozenset({"dictionary", "list", "tuple"})
+
+
+def _literal_choice(node: Node) -> bool:
+    """A literal picked from a literal table (``{True: "true", None: "null"}[value]``): whatever
+    the key, the text is one of the table's literals (a missing key raises, it inserts nothing)."""
+    node = py.unparenthesize(node)
+    if node.type != "subscript":
+        return False
+    table = node.child_by_field_name("value")
+    if table is None or py.unparenthesize(table).type not in _LITERAL_CONTAINERS:
+        return False
+    entries = py.unparenthesize(table).named_children
+    values = [e.child_by_field_name("value") if e.type == "pair" else e for e in entries]
+    return bool(values) and all(v is not None and syntax.is_literal_string(v) for v in values)
 
 
 def _is_constant_name(node: Node) -> bool:

@@ -14,7 +14,8 @@ read assignments and skip common words, do not:
 
 Messages show the value masked. It stays quiet on empty strings, masks and templates (`"***"`,
 `"<password>"`, `"${DB_PASSWORD}"`, `"your-password-here"`, `"changeme"`), on `assert`s and in
-test files and test functions (fixtures compare against literals on purpose), and on names
+test files and test functions (fixtures compare against literals on purpose), in examples and
+demos (`examples/`, `demos/`, `docs/`: the sample's own login, as for LG104), and on names
 about a secret rather than the secret (`password_hash`, `token_type`). The quick fix reads the
 value from an environment variable instead (`os.environ["ADMIN_PASSWORD"]`).
 
@@ -57,10 +58,16 @@ from tree_sitter import Node
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
 from landguard.checks.python._dispatch import CallRule
-from landguard.checks.secrets.heuristics import env_var_name, is_not_a_secret_value, names_a_password
+from landguard.checks.secrets.heuristics import (
+    env_var_name,
+    is_not_a_secret_value,
+    is_sample_path,
+    names_a_password,
+)
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity, Span, mask_secret
 from landguard.engine.registry import CheckContext, Rule
+from landguard.engine.testcode import relative_path
 from landguard.fixes.secrets import env_lookup_fix
 from landguard.languages import python_syntax as syntax
 
@@ -143,6 +150,8 @@ def _in_test(node: Node, document: Document) -> bool:
     path = document.path or ""
     if _TEST_FILE.search(path) or (_TEST_FOLDER.search(path) and not _FIXTURE_FOLDER.search(path)):
         return True
+    if is_sample_path(relative_path(path, None)):
+        return True  # an example's or demo's login (`examples/`, `demos/`): the sample's own, as in LG104
     parent = node.parent
     while parent is not None:
         if parent.type == "assert_statement":

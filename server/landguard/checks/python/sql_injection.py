@@ -135,12 +135,16 @@ class SqlInjectionCheck(CallRule):
                 return  # a wrapper running the SQL its caller passed is judged at the caller
             if query.type == "call" and syntax.callee_attribute(query) in _SINKS:
                 return  # `execute(text(...))`: judged at the inner call
+            if _built_by_a_call(query, flow):
+                return  # `table.insert().values(text=body.text)`: a query object binds its values
             yield RULE.finding(
                 document.node_span(call),
                 "SQL text comes from the web request; the client chooses the whole statement",
                 confidence=Confidence.HIGH,
             )
             return
+        if taint == py.Taint.PARAMETER and _only_identifiers(build):
+            return  # DDL over names the caller passed: parameters cannot carry identifiers
         confidence = Confidence.HIGH if taint == py.Taint.REQUEST else RULE.confidence
         how = {"f-string": "an f-string", "percent": "% formatting", "format": ".format()", "concat": "+"}[
             build.kind
@@ -176,6 +180,35 @@ class SqlInjectionCheck(CallRule):
                         f"`extra({keyword_name}=...)` gets SQL built from non-literal values; use `params=`",
                     )
                     return
+
+
+# Calls whose result is still the text they were given.
+_TEXT_CALLS = frozenset(
+    {"str", "format", "join", "replace", "strip", "lstrip", "rstrip", "lower", "upper", "decode", "get",
+     "getlist", "removeprefix", "removesuffix"}
+)  # fmt: skip
+
+
+def _built_by_a_call(query: Node, flow: py.Flow) -> bool:
+    """The statement is what some API made of the request data (a SQLAlchemy Core
+    ``insert().values(...)``, a query builder), not the data itself or a string made from it."""
+    return all(_api_call(py.unparenthesize(v)) for v in syntax.resolve(query, flow))
+
+
+def _api_call(node: Node) -> bool:
+    """A method call on another object (``notes.insert().values(...)``), not a string method and not
+    a function or method of this code (``self.render(...)``), whose summary says what it returns."""
+    if node.type != "call" or syntax.callee_attribute(node) in _TEXT_CALLS:
+        return False
+    function = node.child_by_field_name("function")
+    if function is None or function.type != "attribute":
+        return False
+    root = function
+    while root.type in ("attribute", "call"):
+        root = root.child_by_field_name("object" if root.type == "attribute" else "function")
+        if root is None:
+            return False
+    return not (root.type == "identifier" and syntax.text(root) in ("self", "cls"))
 
 
 def _looks_like_sql(text: str) -> bool:
@@ -233,6 +266,35 @@ def _style_for(kind: str, document: Document, context: CheckContext) -> str | No
     if qmark == fmt:
         return None  # unknown or ambiguous driver: no fix
     return "qmark" if qmark else "format"
+
+
+_PERCENT_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]|%%")
+_FORMAT_PLACEHOLDER = re.compile(r"\{[^{}]*\}|\{\{|\}\}")
+_IDENTIFIER_QUOTES = ('"', "`")
+
+
+def _placeholder_spans(build: syntax.StringBuild) -> list[tuple[str, str]] | None:
+    """(query text before, query text after) each interpolated value, or None for other shapes."""
+    if build.kind not in ("percent", "format"):
+        return None
+    pattern = _PERCENT_PLACEHOLDER if build.kind == "percent" else _FORMAT_PLACEHOLDER
+    text = build.literal_text
+    found = [m for m in pattern.finditer(text) if m.group(0) not in ("%%", "{{", "}}")]
+    return [(text[: m.start()], text[m.end() :]) for m in found] or None
+
+
+def _only_identifiers(build: syntax.StringBuild) -> bool:
+    """Every value sits inside identifier quotes the query itself writes (`` `%s` ``, ``"%s"``):
+    the author is placing names (tables, columns), which parameters cannot carry; a value or a
+    bare name (``FROM {table}``) is still judged."""
+    spans = _placeholder_spans(build)
+    if spans is None:
+        return False
+    for before, after in spans:
+        quote = before[-1:]
+        if quote not in _IDENTIFIER_QUOTES or not after.startswith(quote) or before.count("'") % 2:
+            return False
+    return True
 
 
 def _bind_name(code: str, used: set[str]) -> str:

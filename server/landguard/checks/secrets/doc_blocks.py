@@ -33,11 +33,24 @@ _RST_DIRECTIVE = re.compile(r"^(\s*)\.\. (?:code-block|code|sourcecode)::\s*([\w
 _RST_LITERAL = re.compile(r"^(\s*)(?!\.\.).*::\s*$")
 
 
+# Sphinx projects may write their reST in `.txt` files (Django's docs do); outside a docs folder a
+# `.txt` file is plain text. PKG-INFO carries the package's README as its long description.
+_DOC_FOLDERS = frozenset({"docs", "doc", "documentation"})
+
+
 def doc_language(path: str | None, language: str) -> str | None:
     """``markdown`` or ``rst`` for documentation files, else None."""
     if language == "markdown":
         return "markdown"
-    if path and path.lower().endswith((".rst", ".rest")):
+    if not path:
+        return None
+    lowered = path.replace("\\", "/").lower()
+    if lowered.endswith((".rst", ".rest")):
+        return "rst"
+    name = lowered.rsplit("/", 1)[-1]
+    if name == "pkg-info":
+        return "rst"
+    if name.endswith(".txt") and _DOC_FOLDERS & set(lowered.split("/")[:-1]):
         return "rst"
     return None
 

@@ -3,15 +3,19 @@ Finds passwords, secrets, tokens and API keys assigned as literal values to some
 for them: variables, attributes, keyword arguments and parameter defaults in code
 (`password = "…"`, `connect(password="…")`, `def login(password="…")`), object and dict
 keys (`{"apiKey": "…"}`), and keys in `.env`, YAML, JSON, TOML, INI/properties files, shell
-scripts and Dockerfile `ENV`/`ARG` lines. In Markdown and reStructuredText only code blocks are
-read, as code of the block's language (a block that names none needs quoted values): prose,
-bullet lists (`- **password**: the database password`) and types in prose are not assignments.
+scripts and Dockerfile `ENV`/`ARG` lines. Not in published material: documentation (Markdown,
+reStructuredText, `.txt` under `docs/`, `PKG-INFO`) and files under documentation, example, demo,
+tutorial or dummy folders (`docs/`, `docs_src/`, `examples/`, `demos/`, `dummyserver/`), whose
+values are the sample's own, shown to every reader (tokens in a provider's format are still
+reported there, by LG101).
 
 It stays quiet on what is not a secret: placeholders (`<your-api-key>`, `changeme`, `xxxx`,
 `your_token_here`, dummy/example/test values), templates (`${VAR}`, `{{ var }}`, `%(name)s`),
 environment lookups (`os.environ[...]`, `process.env.X`, `System.getenv(...)`, which are not
 literals), empty and very short strings, low-entropy and sequential values, numbers, paths,
-UUIDs, comparisons (`if password == ""`), type annotations, and names that say the value is
+UUIDs, comparisons (`if password == ""`), type annotations, tokens that are words, sentences
+or file names (`token = "is not"`, `token = "make.bat"`), the name repeated as its value
+(`passphrase = "passphrase"`), and names that say the value is
 about a secret rather than the secret (`password_hash`, `token_url`, `secret_name`,
 `api_key_header`, `commit_sha`).
 
@@ -223,8 +227,10 @@ def find_hardcoded_secrets(line: str, number: int, language: str, *, weak: bool)
             value, start = value[prefix.end() :], start + prefix.end()
         if is_not_a_secret_value(value):
             continue
-        if not weak and not names_a_password(assignment.key) and is_wordy(value, 0.6):
+        if not weak and not names_a_password(assignment.key) and _not_generated(value):
             continue  # a token or key made of words is a label ("serverlessrepo:applicationId")
+        if _squashed(value) == _squashed(assignment.key.rsplit(".", 1)[-1]):
+            continue  # passphrase = "passphrase": the name repeated
         yield SecretHit(
             RULE,
             secret_kind(assignment.key),
@@ -233,3 +239,19 @@ def find_hardcoded_secrets(line: str, number: int, language: str, *, weak: bool)
             env_var_name(assignment.key, "SECRET"),
             assigned_name=assignment.key,
         )
+
+
+_LOWERCASE_LABEL = re.compile(r"^[a-z]+(?:[._\-][a-z]+)*$")
+
+
+def _not_generated(value: str) -> bool:
+    """Tokens and keys are generated: no spaces (``token = "is not"`` is a parser's operator), not
+    mostly words, not a short lowercase word or file name (``token = "make.bat"``)."""
+    stripped = value.strip()
+    if any(char.isspace() for char in stripped) or is_wordy(stripped, 0.6):
+        return True
+    return len(stripped) < 16 and bool(_LOWERCASE_LABEL.match(stripped))
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())

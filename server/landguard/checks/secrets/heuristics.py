@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
@@ -354,6 +355,30 @@ _SAMPLE_JWT_CLAIMS = {"sub": "1234567890", "name": "John Doe"}
 _PUBLIC_BY_DESIGN = re.compile(r"^(?:pk_(?:live|test)_|pk\.eyJ|sb_publishable_|rk_public_)")
 
 
+def _jwt_claims(value: str) -> dict | None:
+    """The decoded payload of a JWT-shaped value (``eyJ…``.``…``.``…``), or None."""
+    if not value.startswith("eyJ") or value.count(".") != 2:
+        return None
+    payload = value.split(".")[1]
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def is_expired_jwt(value: str, now: float | None = None) -> bool:
+    """A JWT whose ``exp`` claim has passed: no server accepts it any more, so it grants nothing
+    (the key that signed it is not in the token)."""
+    claims = _jwt_claims(value)
+    if claims is None:
+        return False
+    expiry = claims.get("exp")
+    if isinstance(expiry, bool) or not isinstance(expiry, int | float):
+        return False
+    return expiry < (time.time() if now is None else now)
+
+
 def is_public_sample(value: str) -> bool:
     """A documented example value (jwt.io's token, AWS's example keys …) or a key that is public by
     design (Stripe ``pk_``, Mapbox ``pk.``, Supabase ``sb_publishable_``): never a secret."""
@@ -361,11 +386,31 @@ def is_public_sample(value: str) -> bool:
         return True
     if hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:32] in _PUBLIC_SAMPLE_DIGESTS:
         return True
-    if value.startswith("eyJ") and value.count(".") == 2:
-        payload = value.split(".")[1]
-        try:
-            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        except (binascii.Error, ValueError, UnicodeDecodeError):
-            return False
-        return isinstance(claims, dict) and all(claims.get(k) == v for k, v in _SAMPLE_JWT_CLAIMS.items())
-    return False
+    claims = _jwt_claims(value)
+    return claims is not None and all(claims.get(k) == v for k, v in _SAMPLE_JWT_CLAIMS.items())
+
+
+# ------------------------------------------------------------------------------ published material
+
+# Folders whose files are published sample material: documentation sources, examples, demos and
+# tutorials. Their keys and configured values are the sample's own, shown to every reader.
+_SAMPLE_FOLDERS = frozenset(
+    {
+        "docs", "doc", "documentation", "docs_src", "example", "examples", "demo", "demos", "sample",
+        "samples", "tutorial", "tutorials",
+    }
+)  # fmt: skip
+# Folder or file names that say so themselves: `dummyserver/`, `fake_server.py`, `example_app/`.
+_SAMPLE_NAME = re.compile(r"^(?:dummy|fake|mock|example|sample|demo)(?:[_\-.]|server|app|data|$)", re.I)
+
+
+def is_sample_path(relative_path: str) -> bool:
+    """Whether a file (its path relative to the project root) is documentation, example, demo or
+    dummy material rather than code or configuration that runs somewhere."""
+    parts = [part for part in relative_path.replace("\\", "/").split("/") if part]
+    if not parts:
+        return False
+    folders, name = parts[:-1], parts[-1]
+    if any(folder.lower() in _SAMPLE_FOLDERS or _SAMPLE_NAME.match(folder) for folder in folders):
+        return True
+    return bool(_SAMPLE_NAME.match(name))

@@ -85,14 +85,20 @@ def _material_after(lines: Sequence[str], number: int, col: int) -> str | None:
     """The first chunk of key material after a BEGIN marker (same line, or the next non-blank one)."""
     match = _MATERIAL.match(lines[number][col:])
     if match:
-        return match.group(1)
+        return _unless_truncated(match.group(1), lines[number][col + match.end() :])
     for following in range(number + 1, min(number + 3, len(lines))):
         text = lines[following]
         if not text.strip():
             continue
         match = _MATERIAL.match(text)
-        return match.group(1) if match else None
+        return _unless_truncated(match.group(1), text[match.end() :]) if match else None
     return None
+
+
+def _unless_truncated(material: str, after: str) -> str | None:
+    """The material, unless an ellipsis cuts it short (``MIGEAgEA...``): documentation shows the
+    start of a key to say what goes there, and a shortened key is no key."""
+    return None if after.lstrip().startswith(("...", "…")) else material
 
 
 def find_private_keys(lines: Sequence[str], number: int) -> Iterator[SecretHit]:

@@ -179,7 +179,8 @@ PREFILTER_WORDS = ("accountkey", "aws", "secret", "sig=", "contribsys", "sumo", 
 _AWS_SECRET_CONTEXT = re.compile(r"(?i)aws.{0,30}?(?:secret|sk\b)|secret[_\-.]?access[_\-.]?key")
 _AWS_SECRET_VALUE = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 
-_MASKED_SEVERITY_KINDS = {"JSON Web Token"}
+JWT_KIND = "JSON Web Token"
+_MASKED_SEVERITY_KINDS = {JWT_KIND}
 
 
 def _hit(fmt: TokenFormat, value: str, number: int, start: int, end: int, prefix: str) -> SecretHit:

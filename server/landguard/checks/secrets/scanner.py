@@ -25,10 +25,18 @@ from landguard.checks.secrets import (
     url_credentials,
 )
 from landguard.checks.secrets import detect_secrets_adapter as ds
-from landguard.checks.secrets.heuristics import SecretHit, env_var_name, is_public_sample, mask_value
+from landguard.checks.secrets.heuristics import (
+    SecretHit,
+    env_var_name,
+    is_expired_jwt,
+    is_public_sample,
+    is_sample_path,
+    mask_value,
+)
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding, Fix, Span
 from landguard.engine.registry import CheckContext, LineCheck
+from landguard.engine.testcode import relative_path
 from landguard.fixes import secrets as secret_fixes
 
 log = logging.getLogger("landguard.secrets")
@@ -130,6 +138,7 @@ class SecretsScanner(LineCheck):
         lines = document.lines
         last = min(last, len(lines) - 1)
         contexts = _line_contexts(document)
+        published = _published(document, context)
         findings: list[Finding] = []
         for number in candidate_lines(lines, first, last):
             line = lines[number]
@@ -138,8 +147,38 @@ class SecretsScanner(LineCheck):
                 language = contexts[number]  # documentation: the code block's language, None in prose
             in_secret = contexts is not None and document.language == "yaml" and bool(contexts[number])
             for hit in _hits_in_windows(document, line, number, language, in_secret):
+                if published is not None and not _reported_in_published(hit, published):
+                    continue
                 findings.append(_finding(document, hit))
         return findings
+
+
+DOCUMENTATION, SAMPLE = "documentation", "sample"
+
+
+def _published(document: Document, context: CheckContext) -> str | None:
+    """``documentation`` for Markdown/reST documents, ``sample`` for files of documentation,
+    example, demo or dummy folders (``docs/``, ``examples/``, ``demos/``, ``dummyserver/`` …),
+    else None: material published for readers, whose values are samples shown to all of them."""
+    if doc_blocks.doc_language(document.path, document.language) is not None:
+        return DOCUMENTATION
+    if document.path and is_sample_path(relative_path(document.path, context.config.root)):
+        return SAMPLE
+    return None
+
+
+def _reported_in_published(hit: SecretHit, published: str) -> bool:
+    """What still counts in published material: credentials recognisable by their own format, which
+    work against a real service wherever they are pasted (provider tokens, passwords in URLs,
+    command lines, credential files). Not reported there: values assigned to a secret-sounding name
+    (LG104/LG105: the sample's configuration), JWTs (documentation shows tokens to explain them; they
+    are short-lived session artifacts), and in example and demo folders private keys (the demo's own
+    key, shipped to everyone with the sample)."""
+    if hit.rule in (hardcoded_passwords.RULE, high_entropy_assignments.RULE):
+        return False
+    if hit.rule is provider_tokens.RULE and hit.kind == provider_tokens.JWT_KIND:
+        return False
+    return not (hit.rule is private_keys.RULE and published == SAMPLE)
 
 
 # Per document: the text last seen and what each of its lines means beyond itself (the code block
@@ -209,9 +248,10 @@ def _hits_on_line(
     def fresh(hit: SecretHit) -> bool:
         """One finding per secret: the first, most specific detector to claim a stretch wins.
 
-        Documented public samples (jwt.io's token, AWS's example keys) are nobody's secret.
+        Documented public samples (jwt.io's token, AWS's example keys) are nobody's secret, nor
+        is a JWT past its expiry.
         """
-        if is_public_sample(hit.value):
+        if is_public_sample(hit.value) or is_expired_jwt(hit.value):
             return False
         start = hit.span.start_col
         end = hit.span.end_col if hit.span.end_line == hit.span.start_line else len(line)

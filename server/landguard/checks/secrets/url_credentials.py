@@ -37,8 +37,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote
 
-from landguard.checks.secrets.heuristics import SecretHit, is_placeholder
+from landguard.checks.secrets.heuristics import SecretHit, is_not_a_secret_value, is_placeholder
 from landguard.engine.findings import Confidence, Severity, Span
 from landguard.engine.registry import Rule
 
@@ -111,13 +112,25 @@ def _connection_string_passwords(line: str, number: int, taken: list[tuple[int, 
         )
 
 
+def _not_a_password(decoded: str) -> bool:
+    """A percent-decoded password that is a placeholder or a phrase naming one (``a secret``)."""
+    return is_placeholder(decoded) or (" " in decoded.strip() and is_not_a_secret_value(decoded))
+
+
 def find_url_credentials(line: str, number: int) -> Iterator[SecretHit]:
     """Passwords inside URLs and connection strings on one line."""
     taken: list[tuple[int, int]] = []
     yield from _connection_string_passwords(line, number, taken)
     for match in _URL.finditer(line):
         password, user = match.group("password"), match.group("user")
-        if password == user or password.startswith("$") or is_placeholder(password):
+        # Judged as the server reads it: `a%20secret` is "a secret".
+        decoded = unquote(password)
+        if (
+            password == user
+            or password.startswith("$")
+            or is_placeholder(password)
+            or _not_a_password(decoded)
+        ):
             continue
         if _DOC_HOSTS.search(match.group("host")):
             continue
