@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node, QueryCursor
 
 from landguard.dataflow import ir
-from landguard.dataflow.interpret import FileAnalysis, FunctionFacts, SinkHit
+from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts, SinkHit
 from landguard.dataflow.models import load_models
+from landguard.dataflow.shapes import ShapeReader, assignments
 from landguard.dataflow.values import PARAMETER, REQUEST
 from landguard.engine.findings import Confidence, Span, TextEdit
 from landguard.engine.languages import query
@@ -646,3 +647,90 @@ class JavaTaintCheck(JavaCheck):
     def reports(self, facts: FunctionFacts, hit: SinkHit) -> bool:
         """A rule's last word on a hit (e.g. validated by an enclosing check)."""
         return True
+
+
+# ---------------------------------------------------------------------------- what reaches a sink
+
+
+def call_fact(facts: FunctionFacts, call: ir.Call) -> CallFact | None:
+    """The core's facts about one call of the function (None in dead code)."""
+    return next((fact for fact in facts.calls if fact.call is call), None)
+
+
+def sink_arguments(hit: SinkHit) -> list[ir.Expr]:
+    """The argument expressions of the hit's call that its model row says reach the sink."""
+    positions = hit.sink.get("args")
+    args = hit.call.args
+    return [args[p] for p in positions if p < len(args)] if positions else list(args)
+
+
+def constant_prefix(facts: FunctionFacts, expr: ir.Expr) -> str:
+    """The constant text ``expr`` certainly starts with ("" when unknown)."""
+    reader = facts.function.extra.get("shape_reader")
+    if reader is None:
+        reader = facts.function.extra["shape_reader"] = ShapeReader(facts.function)
+    return reader.shape(expr).prefix or ""
+
+
+_SCHEME_AND_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\]+[/?#]")
+
+
+def pins_destination(prefix: str) -> bool:
+    """Whether a URL starting with ``prefix`` stays on a host the code chose, whatever follows:
+    ``/path/`` (not ``//``: protocol-relative), ``https://host/``, or a relative ``page?``."""
+    if _SCHEME_AND_HOST.match(prefix):
+        return True
+    if prefix.startswith(("/", "\\")):
+        return len(prefix) >= 2 and prefix[1] not in "/\\"
+    head = re.match(r"^[^:/?#\\]+[/?#]", prefix)
+    return head is not None  # ``page.jsp?next=``: a path segment closed before any scheme
+
+
+_LINE_BREAK_PATTERN = re.compile(r"\\r|\\n|\r|\n|\\R|\\s|\\v|\\p\{Cntrl\}|\\p\{Cc\}|\[\^")
+_STRIPPERS = frozenset({"replace", "replaceAll"})
+
+
+def strips_line_breaks(facts: FunctionFacts, expr: ir.Expr, kind: str, depth: int = 0) -> bool:
+    """Whether every part of ``expr`` that carries request data had CR/LF replaced on the way
+    (``x.replace('\\n', '_')``, ``x.replaceAll("[\\r\\n]", "")``, through variables and ``+``)."""
+    if depth > 6:
+        return False
+    if isinstance(expr, ir.Lit):
+        return True
+    node = getattr(expr, "node", None)
+    value = facts.values.get(node) if node is not None else None
+    if value is not None and not any(label.strength == REQUEST for label in value.labels_for(kind)):
+        return True
+    if isinstance(expr, ir.Call) and expr.method in _STRIPPERS and expr.args:
+        pattern = expr.args[0]
+        if isinstance(pattern, ir.Lit) and isinstance(pattern.value, str):
+            if _LINE_BREAK_PATTERN.search(pattern.value):
+                return True
+        return expr.receiver is not None and strips_line_breaks(facts, expr.receiver, kind, depth + 1)
+    if isinstance(expr, ir.Call) and expr.receiver is not None and not expr.args:
+        return strips_line_breaks(facts, expr.receiver, kind, depth + 1)  # .trim(), .toString()
+    if isinstance(expr, ir.Concat):
+        return all(strips_line_breaks(facts, part, kind, depth + 1) for part in expr.parts)
+    if isinstance(expr, ir.BinOp) and expr.op == "+":
+        return strips_line_breaks(facts, expr.left, kind, depth + 1) and strips_line_breaks(
+            facts, expr.right, kind, depth + 1
+        )
+    if isinstance(expr, ir.Name):
+        values = [a.value for a in assignments(facts.function.body) if _assigns(a, expr.name)]
+        return bool(values) and all(strips_line_breaks(facts, v, kind, depth + 1) for v in values)
+    return False
+
+
+def _assigns(assign: ir.Assign, name: str) -> bool:
+    return isinstance(assign.target, ir.Name) and assign.target.name == name
+
+
+def route_facts(
+    unit: Node, document: Document, context: CheckContext
+) -> Iterator[tuple[ir.Function, FunctionFacts]]:
+    """(function, facts) of the unit's Spring handler methods (``@GetMapping``/...): what they
+    return is the response (a view name, or the body of a ``@ResponseBody`` handler)."""
+    analysis = file_analysis(document, context)
+    for function in java_adapter.lower_unit(unit, document):
+        if "route" in function.tags:
+            yield function, analysis.facts(function)
