@@ -23,6 +23,10 @@ RULE_OF = {
     "LdapFlow": "LG409",
     "XpathFlow": "LG410",
     "SessionFlow": "LG412",
+    "RedirectFlow": "LG414",
+    "HeaderFlow": "LG415",
+    "JndiFlow": "LG416",
+    "LogFlow": "LG417",
 }
 _METHOD = re.compile(
     r"^\s+(?:public|private|protected|static|\s)*[\w<>\[\], ?]+\s+(bad|good)(\w*)\s*\(", re.M

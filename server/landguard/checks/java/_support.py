@@ -658,8 +658,9 @@ def call_fact(facts: FunctionFacts, call: ir.Call) -> CallFact | None:
 
 
 def sink_arguments(hit: SinkHit) -> list[ir.Expr]:
-    """The argument expressions of the hit's call that its model row says reach the sink."""
-    positions = hit.sink.get("args")
+    """The argument expressions of the hit's call that its model row says reach the sink (every
+    argument of a same-file helper holding the sink)."""
+    positions = hit.sink.get("args") if hit.via_helper is None else None
     args = hit.call.args
     return [args[p] for p in positions if p < len(args)] if positions else list(args)
 
@@ -708,7 +709,12 @@ def strips_line_breaks(facts: FunctionFacts, expr: ir.Expr, kind: str, depth: in
                 return True
         return expr.receiver is not None and strips_line_breaks(facts, expr.receiver, kind, depth + 1)
     if isinstance(expr, ir.Call) and expr.receiver is not None and not expr.args:
-        return strips_line_breaks(facts, expr.receiver, kind, depth + 1)  # .trim(), .toString()
+        # ``.trim()``, ``.toString()`` of a stripped value; a source (``getRequestURI()``) is not.
+        receiver = getattr(expr.receiver, "node", None)
+        before = facts.values.get(receiver) if receiver is not None else None
+        if before is None or not any(label.strength == REQUEST for label in before.labels_for(kind)):
+            return False
+        return strips_line_breaks(facts, expr.receiver, kind, depth + 1)
     if isinstance(expr, ir.Concat):
         return all(strips_line_breaks(facts, part, kind, depth + 1) for part in expr.parts)
     if isinstance(expr, ir.BinOp) and expr.op == "+":

@@ -60,9 +60,7 @@ class HeaderInjectionCheck(JavaTaintCheck):
     needles = (b"Header", b"add(", b"set(")
 
     def reports(self, facts: FunctionFacts, hit: SinkHit) -> bool:
-        if hit.via_helper is not None:
-            return True
-        fact = call_fact(facts, hit.call)
+        fact = call_fact(facts, hit.call) if hit.via_helper is None else None
         name = fact.argument(0) if fact is not None else None
         if name is not None and isinstance(name.const, str) and name.const.lower() == "location":
             return False  # LG414

@@ -57,8 +57,6 @@ class LogInjectionCheck(JavaTaintCheck):
     needles = (b"log", b"LOG", b"Log", b"info(", b"warn(", b"error(", b"debug(", b"trace(")
 
     def reports(self, facts: FunctionFacts, hit: SinkHit) -> bool:
-        if hit.via_helper is not None:
-            return True
         return not all(strips_line_breaks(facts, expr, self.kind) for expr in sink_arguments(hit))
 
 

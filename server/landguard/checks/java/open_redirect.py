@@ -78,7 +78,7 @@ class OpenRedirectCheck(JavaCheck):
     rules = (RULE,)
     uses_dataflow = True
     kind = KIND
-    needles = (b"edirect", b"Location", b"ocation(")
+    needles = (b"edirect", b"ocation")
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
         reported: set[int] = set()
