@@ -27,7 +27,7 @@ from tree_sitter import Node, QueryCursor
 from landguard.dataflow import ir
 from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts, SinkHit
 from landguard.dataflow.models import load_models
-from landguard.dataflow.shapes import ShapeReader, assignments
+from landguard.dataflow.shapes import Shape, ShapeReader, assignments
 from landguard.dataflow.values import PARAMETER, REQUEST
 from landguard.engine.findings import Confidence, Span, TextEdit
 from landguard.engine.languages import query
@@ -665,12 +665,17 @@ def sink_arguments(hit: SinkHit) -> list[ir.Expr]:
     return [args[p] for p in positions if p < len(args)] if positions else list(args)
 
 
-def constant_prefix(facts: FunctionFacts, expr: ir.Expr) -> str:
-    """The constant text ``expr`` certainly starts with ("" when unknown)."""
+def expression_shape(facts: FunctionFacts, expr: ir.Expr) -> Shape:
+    """Whether ``expr`` is text built from parts, its constant fragments and prefix."""
     reader = facts.function.extra.get("shape_reader")
     if reader is None:
         reader = facts.function.extra["shape_reader"] = ShapeReader(facts.function)
-    return reader.shape(expr).prefix or ""
+    return reader.shape(expr)
+
+
+def constant_prefix(facts: FunctionFacts, expr: ir.Expr) -> str:
+    """The constant text ``expr`` certainly starts with ("" when unknown)."""
+    return expression_shape(facts, expr).prefix or ""
 
 
 _SCHEME_AND_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\]+[/?#]")
@@ -740,3 +745,28 @@ def route_facts(
     for function in java_adapter.lower_unit(unit, document):
         if "route" in function.tags:
             yield function, analysis.facts(function)
+
+
+_BODY_ANNOTATIONS = re.compile(r"@(?:[\w.]+\.)?(?:RestController|ResponseBody)\b")
+
+
+def body_classes(document: Document, context: CheckContext) -> frozenset[str]:
+    """Simple names of the file's classes annotated ``@RestController``/``@ResponseBody``: their
+    handlers' return values are response bodies."""
+    cached = context.cache.get("java.body_classes")
+    if cached is None:
+        found = set()
+        root = document.tree.root_node if document.tree is not None else None
+        stack = list(root.named_children) if root is not None else []
+        while stack:
+            node = stack.pop()
+            if node.type not in _CLASS_TYPES:
+                continue
+            modifiers = next((child for child in node.children if child.type == "modifiers"), None)
+            if modifiers is not None and _BODY_ANNOTATIONS.search(node_text(document, modifiers)):
+                found.add(node_text(document, node.child_by_field_name("name")))
+            body = node.child_by_field_name("body")
+            if body is not None:
+                stack.extend(child for child in body.named_children if child.type in _CLASS_TYPES)
+        cached = context.cache["java.body_classes"] = frozenset(found)
+    return cached

@@ -33,9 +33,28 @@ Better still, render through a template engine that escapes by default (Thymelea
 
 from __future__ import annotations
 
-from landguard.checks.java._support import JavaTaintCheck
-from landguard.engine.findings import Confidence, Severity
-from landguard.engine.registry import Rule
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node
+
+from landguard.checks.java._support import (
+    JavaTaintCheck,
+    body_classes,
+    node_text,
+    occurs_in,
+    route_facts,
+)
+from landguard.dataflow import ir
+from landguard.dataflow.interpret import FunctionFacts, SinkHit
+from landguard.dataflow.shapes import walk
+from landguard.dataflow.values import REQUEST
+from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.registry import CheckContext, Rule
+
+if TYPE_CHECKING:
+    from landguard.engine.document import Document
 
 RULE = Rule(
     id="LG413",
@@ -55,7 +74,74 @@ class CrossSiteScriptingCheck(JavaTaintCheck):
     kind = "xss"
     request_only = True
     message = "Unescaped {what} is written into the response{where} by {method}(); encode it for HTML (Encode.forHtml)"
-    needles = (b"print", b"write", b"format", b"append", b"Writer")
+    needles = (b"print", b"write", b"format", b"append", b"Writer", b"return")
+
+    def module_context_key(self, document: Document, context: CheckContext) -> object:
+        # Whether a handler's return value is the response body depends on its class's annotations.
+        return (super().module_context_key(document, context), body_classes(document, context))
+
+    def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
+        if occurs_in(document.source, unit, (b"print", b"write", b"format", b"append", b"Writer")):
+            yield from super().check_unit(unit, document, context)
+        if not occurs_in(document.source, unit, (b"return",)):
+            return
+        classes = body_classes(document, context)
+        for function, facts in route_facts(unit, document, context):
+            if not _returns_body(document, function, classes):
+                continue
+            for statement in walk(function.body):
+                if not isinstance(statement, ir.Return) or statement.value is None:
+                    continue
+                node = getattr(statement.value, "node", None)
+                value = facts.values.get(node) if node is not None else None
+                if value is None or not any(
+                    label.strength == REQUEST for label in value.labels_for(self.kind)
+                ):
+                    continue
+                yield RULE.finding(
+                    document.node_span(node),
+                    "Unescaped request data is returned as the response body; encode it for HTML "
+                    "(HtmlUtils.htmlEscape) or produce JSON",
+                )
+
+    def reports(self, facts: FunctionFacts, hit: SinkHit) -> bool:
+        return hit.via_helper is not None or not _not_html(facts)
+
+
+def _not_html(facts: FunctionFacts) -> bool:
+    """The method sets a constant content type that browsers do not render as HTML (JSON, text)."""
+    types = []
+    for fact in facts.calls:
+        if fact.call.method == "setContentType":
+            value = fact.argument(0)
+        elif fact.call.method in ("setHeader", "addHeader"):
+            name = fact.argument(0)
+            if name is None or not (isinstance(name.const, str) and name.const.lower() == "content-type"):
+                continue
+            value = fact.argument(1)
+        else:
+            continue
+        if value is None or not isinstance(value.const, str):
+            return False
+        types.append(value.const.lower())
+    return bool(types) and not any(_HTML_TYPES.search(content_type) for content_type in types)
+
+
+_HTML_TYPES = re.compile(r"html|xml|svg")
+_NOT_HTML_PRODUCES = re.compile(r"json|text/plain|TEXT_PLAIN|JSON|octet|OCTET|image|IMAGE|csv|CSV")
+
+
+def _returns_body(document: Document, function: ir.Function, classes: frozenset[str]) -> bool:
+    """A ``@ResponseBody`` (or ``@RestController``) handler returning ``String``: what it returns
+    is the body, which Spring sends as ``text/html`` to a browser that asks for it."""
+    node = function.node
+    if node is None or node_text(document, node.child_by_field_name("type")) != "String":
+        return False
+    annotations = function.extra.get("annotations", ())
+    if "ResponseBody" not in annotations and function.class_name not in classes:
+        return False
+    modifiers = next((child for child in node.children if child.type == "modifiers"), None)
+    return not (modifiers is not None and _NOT_HTML_PRODUCES.search(node_text(document, modifiers)))
 
 
 CHECK = CrossSiteScriptingCheck()

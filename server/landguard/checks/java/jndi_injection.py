@@ -6,8 +6,9 @@ Flags request data, or a method parameter built into the name, that reaches a JN
 ``JndiTemplate.lookup`` (sinks of kind ``jndi`` in ``data/models/java*.toml``) - followed through
 the method and same-file helpers by the dataflow core. A name whose constant start fixes the
 naming system (``"java:comp/env/" + name``) is not reported, nor a name checked against an
-allow-list. Request data gives high confidence, a parameter medium (a parameter passed on
-whole is the caller's to check).
+allow-list. Request data gives high confidence; a parameter built into a name here
+(``"ldap://" + host``) medium; a parameter passed on whole or only reshaped (``name.get(0)``,
+as naming providers do) is the caller's to check.
 
 ## Why is this bad?
 A JNDI name can be a URL: ``ldap://evil.example/x`` or ``rmi://...`` makes the server fetch an
@@ -33,7 +34,13 @@ Look up only names of your own environment, chosen from a fixed set.
 
 from __future__ import annotations
 
-from landguard.checks.java._support import JavaTaintCheck, constant_prefix, pins_destination, sink_arguments
+from landguard.checks.java._support import (
+    JavaTaintCheck,
+    expression_shape,
+    is_request,
+    pins_destination,
+    sink_arguments,
+)
 from landguard.dataflow.interpret import FunctionFacts, SinkHit
 from landguard.engine.findings import Confidence, Severity
 from landguard.engine.registry import Rule
@@ -60,10 +67,14 @@ class JndiInjectionCheck(JavaTaintCheck):
     needles = (b"lookup",)
 
     def reports(self, facts: FunctionFacts, hit: SinkHit) -> bool:
+        shapes = [expression_shape(facts, expr) for expr in sink_arguments(hit)]
+        if not is_request(hit) and not any(shape.built and shape.fragments for shape in shapes):
+            # A parameter only reshaped on its way (``name.get(0)``, a naming provider passing
+            # the rest of a name on) is the caller's to check; a URL built from it is not.
+            return False
         if hit.via_helper is not None:
-            return True
-        prefixes = [constant_prefix(facts, expr) for expr in sink_arguments(hit)]
-        return not (prefixes and all(_pins_context(prefix) for prefix in prefixes))
+            return True  # the helper may add its own prefix: only its argument is known here
+        return not (shapes and all(_pins_context(shape.prefix or "") for shape in shapes))
 
 
 def _pins_context(prefix: str) -> bool:
