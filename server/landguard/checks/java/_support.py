@@ -15,6 +15,7 @@ models in ``data/models/java*.toml``); nothing here decides it.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import weakref
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
 JAVA = "java"
 LANGUAGES = frozenset({JAVA})
+# The strength of java_random.toml's sources (Random, Math.random ...): for LG403 only.
+WEAK_RANDOM = "weak-random"
 
 CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 FORMAT_SPECIFIER = re.compile(r"%(?:(\d+\$)?[-#+ 0,(]*\d*(?:\.\d+)?([a-zA-Z%]))")
@@ -531,6 +534,12 @@ def tainted_sinks(
         for hit in facts.sink_hits(kind, (REQUEST,) if request_only else None):
             if id(hit.call) in seen:
                 continue
+            if any(label.strength == WEAK_RANDOM for label in hit.labels):
+                # A predictable number is no injection: only LG403 follows those labels.
+                labels = tuple(label for label in hit.labels if label.strength != WEAK_RANDOM)
+                if not labels:
+                    continue
+                hit = dataclasses.replace(hit, labels=labels)
             whole = not any(label.strength != PARAMETER for label in hit.labels) and _passed_whole(facts, hit)
             if whole and not passed_whole:
                 continue
