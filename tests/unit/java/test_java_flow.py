@@ -27,6 +27,7 @@ RULE_OF = {
     "HeaderFlow": "LG415",
     "JndiFlow": "LG416",
     "LogFlow": "LG417",
+    "RandomFlow": "LG403",
 }
 _METHOD = re.compile(
     r"^\s+(?:public|private|protected|static|\s)*[\w<>\[\], ?]+\s+(bad|good)(\w*)\s*\(", re.M
