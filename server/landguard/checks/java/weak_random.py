@@ -1,10 +1,28 @@
 """Weak randomness: java.util.Random or Math.random() for tokens, passwords and keys.
 
 ## What it does
-Flags ``new Random()``, ``Math.random()``, ``ThreadLocalRandom.current()`` and calls on a
-``Random`` field when the value feeds something secret: the method, the variable or the field
-it goes to is named like a token, password, key, OTP, salt, nonce, session id, CSRF token,
-PIN or reset/verification code.
+Flags ``java.util.Random``, ``Math.random()``, ``ThreadLocalRandom`` and commons-lang's
+``RandomStringUtils``/``RandomUtils`` when the value is for a secret, found two ways:
+
+- by where the value goes, whatever the variables are called: the dataflow core follows the
+  random value (sources of strength ``weak-random`` in ``data/models/java_random.toml``) through
+  variables, arithmetic, ``toString``/``String.valueOf``/``String.format``/``Long.toHexString``,
+  builders and same-file helpers to a place that needs a secret - a session or token cookie's
+  value (``new Cookie("SESSION", v)``; a ``theme`` cookie is not), a key, IV, nonce or salt
+  (``SecretKeySpec``, ``IvParameterSpec``, ``GCMParameterSpec``, ``PBEKeySpec``), a password being
+  set or hashed (``PasswordAuthentication``, ``PasswordEncoder.encode``), a JWT HMAC key, a setter
+  named for a secret (``setPassword``, ``setResetCode``, ``setApiKey``), a ``put``/``setAttribute``/
+  ``setHeader`` under a secret-named key (``"otp"``, ``"X-Csrf-Token"``), a secret-named variable
+  or field, or the return value of a method named for one (``generateToken()``); an array filled
+  by ``rnd.nextBytes(iv)`` and then handed to such a sink counts too. It is reported where the
+  random value is drawn, with high confidence;
+- by name: a ``new Random()`` / ``Math.random()`` / ``ThreadLocalRandom.current()`` / use of a
+  ``Random`` field in a method, variable or field named like a token, password, key, OTP, salt,
+  nonce, session id, CSRF token, PIN or reset/verification code (medium confidence).
+
+A ``Random`` variable or field that holds a ``SecureRandom`` is not weak; ``reset()`` of a
+guessing game is no secret (``reset``, ``invite``, ``verification`` name one only with ``code``,
+``link``, ``id`` ... after them).
 
 ## Why is this bad?
 ``java.util.Random`` is a 48-bit linear congruential generator: after seeing a couple of
@@ -20,8 +38,9 @@ String token = Long.toHexString(new Random().nextLong());
 ```java
 String token = Long.toHexString(new SecureRandom().nextLong());
 ```
-The quick fix switches to ``java.security.SecureRandom`` (adding its import when missing);
-``SecureRandom`` extends ``Random``, so declared types stay valid.
+The quick fix switches to ``java.security.SecureRandom`` where the generator is created in the
+same method (adding its import when missing); ``SecureRandom`` extends ``Random``, so declared
+types stay valid.
 
 ## References
 - CWE-330: Use of Insufficiently Random Values (https://cwe.mitre.org/data/definitions/330.html)
