@@ -28,6 +28,7 @@ RULE_OF = {
     "JndiFlow": "LG416",
     "LogFlow": "LG417",
     "RandomFlow": "LG403",
+    "XssFlow": "LG413",
 }
 _METHOD = re.compile(
     r"^\s+(?:public|private|protected|static|\s)*[\w<>\[\], ?]+\s+(bad|good)(\w*)\s*\(", re.M

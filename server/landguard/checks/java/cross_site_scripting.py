@@ -50,15 +50,24 @@ from tree_sitter import Node
 from landguard.checks.java._support import (
     JavaTaintCheck,
     body_classes,
+    call_args,
+    call_name,
+    concat_leaves,
+    hit_confidence,
+    hit_words,
+    import_edit,
+    method_scope,
+    module_facts,
     node_text,
     occurs_in,
     route_facts,
+    tainted_sinks,
 )
 from landguard.dataflow import ir
 from landguard.dataflow.interpret import FunctionFacts, SinkHit
 from landguard.dataflow.shapes import walk
 from landguard.dataflow.values import REQUEST
-from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
 from landguard.engine.registry import CheckContext, Rule
 
 if TYPE_CHECKING:
@@ -81,6 +90,7 @@ class CrossSiteScriptingCheck(JavaTaintCheck):
     rules = (RULE,)
     kind = "xss"
     request_only = True
+    fixes_add_imports = True
     message = "Unescaped {what} is written into the response{where} by {method}(); encode it for HTML (Encode.forHtml)"
     needles = (b"print", b"write", b"format", b"append", b"Writer", b"return")
 
@@ -90,7 +100,18 @@ class CrossSiteScriptingCheck(JavaTaintCheck):
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         if occurs_in(document.source, unit, (b"print", b"write", b"format", b"append", b"Writer")):
-            yield from super().check_unit(unit, document, context)
+            for facts, hit, _whole in tainted_sinks(unit, document, context, self.kind, request_only=True):
+                node = hit.call.node
+                if node is None or not self.reports(facts, hit):
+                    continue
+                method = hit.inner.method if hit.inner is not None else hit.call.method
+                where = f" in {hit.via_helper}()" if hit.via_helper else ""
+                yield RULE.finding(
+                    document.node_span(node),
+                    self.message.format(what=hit_words(hit), method=method, where=where),
+                    confidence=hit_confidence(hit),
+                    fixes=self.fixes(facts, hit, unit, document, context),
+                )
         if not occurs_in(document.source, unit, (b"return",)):
             return
         classes = body_classes(document, context)
@@ -115,6 +136,46 @@ class CrossSiteScriptingCheck(JavaTaintCheck):
     def reports(self, facts: FunctionFacts, hit: SinkHit) -> bool:
         return hit.via_helper is not None or not _not_html(facts)
 
+    def fixes(
+        self, facts: FunctionFacts, hit: SinkHit, unit: Node, document: Document, context: CheckContext
+    ) -> list:
+        """Encode each part of the written text that carries request data, with the HTML encoder
+        of a library the file already uses (OWASP Encoder, Spring, commons-text); none otherwise."""
+        node = hit.call.node
+        if hit.via_helper is not None or node is None or node.type != "method_invocation":
+            return []
+        module = module_facts(document, context)
+        encoder = next(
+            (
+                (call, qualified)
+                for prefix, call, qualified in _ENCODERS
+                if any(name.startswith(prefix) for name in module.imports)
+            ),
+            None,
+        )
+        if encoder is None:
+            return []
+        call, qualified = encoder
+        scope = method_scope(unit, document, context)
+        edits = []
+        for argument in call_args(node):
+            for leaf in concat_leaves(document, argument):
+                value = facts.values.get(leaf)
+                if value is None or not any(
+                    label.strength == REQUEST for label in value.labels_for(self.kind)
+                ):
+                    continue
+                if not _plain_text(document, scope, leaf):
+                    return []  # it may hold markup of its own (a helper's HTML): encoding it changes the page
+                text = node_text(document, leaf)
+                if not _is_string(document, scope, leaf):
+                    text = f"String.valueOf({text})"
+                edits.append(TextEdit(document.node_span(leaf), f"{call}({text})"))
+        if not edits:
+            return []
+        extra = import_edit(document, module, qualified)
+        return [Fix(f"Encode it with {call}()", (*edits, *([extra] if extra else [])), preferred=True)]
+
 
 def _not_html(facts: FunctionFacts) -> bool:
     """The method sets a constant content type that browsers do not render as HTML (JSON, text)."""
@@ -133,6 +194,59 @@ def _not_html(facts: FunctionFacts) -> bool:
             return False
         types.append(value.const.lower())
     return bool(types) and not any(_HTML_TYPES.search(content_type) for content_type in types)
+
+
+# (an import prefix showing the library is used, the encoder call, the class to import)
+_ENCODERS = (
+    ("org.owasp.encoder", "Encode.forHtml", "org.owasp.encoder.Encode"),
+    ("org.springframework", "HtmlUtils.htmlEscape", "org.springframework.web.util.HtmlUtils"),
+    ("org.apache.commons.text", "StringEscapeUtils.escapeHtml4", "org.apache.commons.text.StringEscapeUtils"),
+)
+# Request accessors that return a String (their result can be encoded as it is).
+_STRING_SOURCES = frozenset(
+    {
+        "getParameter",
+        "getHeader",
+        "getQueryString",
+        "getRequestURI",
+        "getPathInfo",
+        "getRemoteUser",
+        "getValue",
+        "getName",
+    }
+)
+
+
+_TEXT_METHODS = frozenset({"trim", "strip", "toLowerCase", "toUpperCase", "toCharArray", "toString"})
+
+
+def _plain_text(document: Document, scope, leaf: Node, depth: int = 0) -> bool:
+    """Whether the part is request text as it came (a parameter, a header, a variable holding
+    one), not something that may contain markup the page wants."""
+    if depth > 4:
+        return False
+    if leaf.type == "method_invocation":
+        name = call_name(document, leaf)
+        if name in _STRING_SOURCES:
+            return True
+        receiver = leaf.child_by_field_name("object")
+        return (
+            name in _TEXT_METHODS
+            and receiver is not None
+            and _plain_text(document, scope, receiver, depth + 1)
+        )
+    if leaf.type == "identifier":
+        values = scope.values.get(node_text(document, leaf), [])
+        return all(op == "=" and _plain_text(document, scope, value, depth + 1) for op, value in values)
+    return False
+
+
+def _is_string(document: Document, scope, leaf: Node) -> bool:
+    if leaf.type == "identifier":
+        return scope.type_of(node_text(document, leaf)) == "String"
+    if leaf.type == "method_invocation":
+        return call_name(document, leaf) in _STRING_SOURCES or call_name(document, leaf) == "toString"
+    return leaf.type == "string_literal"
 
 
 _HTML_TYPES = re.compile(r"html|xml|svg")
