@@ -112,9 +112,11 @@ class CrossSiteScriptingCheck(JavaTaintCheck):
                     confidence=hit_confidence(hit),
                     fixes=self.fixes(facts, hit, unit, document, context),
                 )
-        if not occurs_in(document.source, unit, (b"return",)):
-            return
         classes = body_classes(document, context)
+        if not occurs_in(document.source, unit, (b"return",)) or not (
+            classes or occurs_in(document.source, unit, (b"ResponseBody",))
+        ):
+            return
         for function, facts in route_facts(unit, document, context):
             if not _returns_body(document, function, classes):
                 continue

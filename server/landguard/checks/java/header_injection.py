@@ -57,7 +57,7 @@ class HeaderInjectionCheck(JavaTaintCheck):
     message = (
         "Request data{where} is written into a response header by {method}(); remove CR/LF from it first"
     )
-    needles = (b"Header", b"add(", b"set(")
+    needles = (b"Header", b"header")  # Spring HttpHeaders: ``headers.add(...)``
 
     def reports(self, facts: FunctionFacts, hit: SinkHit) -> bool:
         fact = call_fact(facts, hit.call) if hit.via_helper is None else None

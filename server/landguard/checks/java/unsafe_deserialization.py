@@ -104,14 +104,14 @@ class UnsafeDeserializationCheck(JavaCheck):
     uses_dataflow = True
     kind = "deserialization"
     fixes_add_imports = True
-    needles = (b"ObjectInputStream", b"XMLDecoder", b"fromXML", b"enableDefaultTyping", b"load")
+    needles = (b"ObjectInputStream", b"XMLDecoder", b"fromXML", b"enableDefaultTyping", b"aml")
 
     def module_context_key(self, document, context: CheckContext) -> object:
         # A Yaml field's constructor (SafeConstructor or not) is in another unit.
         return (super().module_context_key(document, context), _safe_yaml_fields(document, context))
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
-        if occurs_in(document.source, unit, (b"load",)):
+        if occurs_in(document.source, unit, (b"aml",)):  # Yaml, yaml
             yield from self._snakeyaml(unit, document, context)
         if not occurs_in(document.source, unit, self.needles[:4]):
             return
