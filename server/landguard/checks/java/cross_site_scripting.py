@@ -30,6 +30,10 @@ response.getWriter().println("<p>Hello " + request.getParameter("name") + "</p>"
 ```java
 response.getWriter().println("<p>Hello " + Encode.forHtml(request.getParameter("name")) + "</p>");
 ```
+The quick fix wraps each part of the written text that is request data as it came (a
+parameter, a header, a variable holding one) in the HTML encoder of a library the file already
+imports - OWASP Encoder ``Encode.forHtml``, Spring ``HtmlUtils.htmlEscape``, commons-text
+``StringEscapeUtils.escapeHtml4`` - and offers none when a part may hold markup of its own.
 Better still, render through a template engine that escapes by default (Thymeleaf, JSP with
 ``<c:out>``).
 
