@@ -125,6 +125,10 @@ RETURN_TYPES = {
     "javax.naming.directory.DirContext.search": "javax.naming.NamingEnumeration",
     "org.owasp.esapi.ESAPI.encoder": "org.owasp.esapi.Encoder",
     "java.lang.Object.toString": "java.lang.String",
+    "java.util.concurrent.ThreadLocalRandom.current": "java.util.concurrent.ThreadLocalRandom",
+    "java.lang.System.getLogger": "java.lang.System.Logger",
+    "org.slf4j.LoggerFactory.getLogger": "org.slf4j.Logger",
+    "org.apache.logging.log4j.LogManager.getLogger": "org.apache.logging.log4j.Logger",
 }
 # Types whose values are numbers, booleans or identifiers: binding a value to them leaves no text an
 # attacker chooses (the adapter lowers such bindings through the ``java.primitive-conversion`` sanitizer).

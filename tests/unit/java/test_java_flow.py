@@ -23,6 +23,12 @@ RULE_OF = {
     "LdapFlow": "LG409",
     "XpathFlow": "LG410",
     "SessionFlow": "LG412",
+    "RedirectFlow": "LG414",
+    "HeaderFlow": "LG415",
+    "JndiFlow": "LG416",
+    "LogFlow": "LG417",
+    "RandomFlow": "LG403",
+    "XssFlow": "LG413",
 }
 _METHOD = re.compile(
     r"^\s+(?:public|private|protected|static|\s)*[\w<>\[\], ?]+\s+(bad|good)(\w*)\s*\(", re.M

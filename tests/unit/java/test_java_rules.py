@@ -60,7 +60,7 @@ FIX_CASES = _fix_cases()
 
 def test_rules_with_fixes_offer_them():
     rules_with_fixes = {case.values[0].stem for case in FIX_CASES}
-    assert {"LG401", "LG402", "LG403", "LG406", "LG411"} <= rules_with_fixes
+    assert {"LG401", "LG402", "LG403", "LG405", "LG406", "LG408", "LG411", "LG418"} <= rules_with_fixes
 
 
 @pytest.mark.parametrize(("path", "finding", "fix"), FIX_CASES)
@@ -382,3 +382,47 @@ def test_fixes_keep_crlf_line_endings():
             assert not tree_has_error(fixed, str(path))
             fixed_any = True
     assert fixed_any
+
+
+def _flow_fix_cases():
+    cases = []
+    for path in FLOW_FIXTURES:
+        text = path.read_text(encoding="utf-8")
+        for finding in java_findings(text, str(path)):
+            for number, fix in enumerate(finding.fixes):
+                cases.append(
+                    pytest.param(path, finding, fix, id=f"{path.stem}:{finding.span.start_line + 1}:{number}")
+                )
+    return cases
+
+
+FLOW_FIX_CASES = _flow_fix_cases()
+
+
+@pytest.mark.parametrize(("path", "finding", "fix"), FLOW_FIX_CASES)
+def test_flow_fixture_fixes_parse_and_remove_their_finding(path: Path, finding, fix):
+    """Fixes of findings the dataflow found (LG403 at a random value's origin, LG408's containment
+    check ...) parse and remove that finding, leaving the others."""
+    text = path.read_text(encoding="utf-8")
+    fixed = apply_fix(text, fix)
+    assert fixed != text
+    assert not tree_has_error(fixed, str(path)), fixed
+    before = java_findings(text, str(path), finding.rule_id)
+    after = java_findings(fixed, str(path), finding.rule_id)
+    assert len(after) < len(before)
+
+
+def test_flow_fixtures_offer_fixes_of_the_new_shapes():
+    rules = {case.values[1].rule_id for case in FLOW_FIX_CASES}
+    assert {"LG401", "LG403"} <= rules
+
+
+def test_number_bindings_sanitize_every_injection_kind_but_secret():
+    """``java.primitive-conversion`` lists its kinds (a number is no SQL, but a predictable number
+    stays predictable): every sink kind of the Java models but ``secret`` must be in the list."""
+    from landguard.dataflow.models import load_models
+
+    models = load_models("java")
+    (row,) = models.sanitizers.match("java.primitive-conversion")
+    assert models.sink_kinds - {"secret"} <= row.kinds
+    assert "secret" not in row.kinds

@@ -16,7 +16,9 @@ models in ``data/models/java*.toml``); nothing here decides it.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -25,16 +27,19 @@ from tree_sitter import Node
 
 from landguard.checks.code_rule import CodeRule, Frontend
 from landguard.dataflow import ir
-from landguard.dataflow.interpret import FileAnalysis, FunctionFacts, SinkHit, SummaryStore
+from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts, SinkHit, SummaryStore
 from landguard.dataflow.models import load_models
+from landguard.dataflow.shapes import Shape, ShapeReader, assignments
 from landguard.dataflow.values import PARAMETER, REQUEST
 from landguard.engine.findings import Confidence
 from landguard.engine.registry import CheckContext, RunKey
 from landguard.languages import java as java_adapter
 from landguard.languages.java_syntax import (
+    _CLASS_TYPES,
     MethodScope,
     ModuleFacts,
     collect_module_facts,
+    node_text,
 )
 
 if TYPE_CHECKING:
@@ -42,6 +47,8 @@ if TYPE_CHECKING:
 
 JAVA = "java"
 LANGUAGES = frozenset({JAVA})
+# The strength of java_random.toml's sources (Random, Math.random ...): for LG403 only.
+WEAK_RANDOM = "weak-random"
 
 
 # ---------------------------------------------------------------------------- small node helpers
@@ -56,6 +63,7 @@ _CONSTANTS_MATCHING: RunKey[tuple[bytes, ...]] = RunKey("java.constants_matching
 _FILE_ANALYSIS: RunKey[FileAnalysis] = RunKey("java.file_analysis")
 _SUMMARY_KEY: RunKey[tuple] = RunKey("java.summary_key")
 _HELPERS_WITH: RunKey[frozenset[str]] = RunKey("java.helpers_with")
+_BODY_CLASSES: RunKey[frozenset[str]] = RunKey("java.body_classes")
 
 
 def module_facts(document: Document, context: CheckContext) -> ModuleFacts:
@@ -200,6 +208,12 @@ def tainted_sinks(
         for hit in facts.sink_hits(kind, (REQUEST,) if request_only else None):
             if id(hit.call) in seen:
                 continue
+            if any(label.strength == WEAK_RANDOM for label in hit.labels):
+                # A predictable number is no injection: only LG403 follows those labels.
+                labels = tuple(label for label in hit.labels if label.strength != WEAK_RANDOM)
+                if not labels:
+                    continue
+                hit = dataclasses.replace(hit, labels=labels)
             whole = not any(label.strength != PARAMETER for label in hit.labels) and _passed_whole(facts, hit)
             if whole and not passed_whole:
                 continue
@@ -323,3 +337,126 @@ class JavaTaintCheck(JavaCheck):
     def reports(self, facts: FunctionFacts, hit: SinkHit) -> bool:
         """A rule's last word on a hit (e.g. validated by an enclosing check)."""
         return True
+
+
+# ---------------------------------------------------------------------------- what reaches a sink
+
+
+def call_fact(facts: FunctionFacts, call: ir.Call) -> CallFact | None:
+    """The core's facts about one call of the function (None in dead code)."""
+    return next((fact for fact in facts.calls if fact.call is call), None)
+
+
+def sink_arguments(hit: SinkHit) -> list[ir.Expr]:
+    """The argument expressions of the hit's call that its model row says reach the sink (every
+    argument of a same-file helper holding the sink)."""
+    positions = hit.sink.get("args") if hit.via_helper is None else None
+    args = hit.call.args
+    return [args[p] for p in positions if p < len(args)] if positions else list(args)
+
+
+def expression_shape(facts: FunctionFacts, expr: ir.Expr) -> Shape:
+    """Whether ``expr`` is text built from parts, its constant fragments and prefix."""
+    reader = facts.function.extra.get("shape_reader")
+    if reader is None:
+        reader = facts.function.extra["shape_reader"] = ShapeReader(facts.function)
+    return reader.shape(expr)
+
+
+def constant_prefix(facts: FunctionFacts, expr: ir.Expr) -> str:
+    """The constant text ``expr`` certainly starts with ("" when unknown)."""
+    return expression_shape(facts, expr).prefix or ""
+
+
+_SCHEME_AND_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\]+[/?#]")
+
+
+def pins_destination(prefix: str) -> bool:
+    """Whether a URL starting with ``prefix`` stays on a host the code chose, whatever follows:
+    ``/path/`` (not ``//``: protocol-relative), ``https://host/``, or a relative ``page?``."""
+    if _SCHEME_AND_HOST.match(prefix):
+        return True
+    if prefix.startswith(("/", "\\")):
+        return len(prefix) >= 2 and prefix[1] not in "/\\"
+    head = re.match(r"^[^:/?#\\]+[/?#]", prefix)
+    return head is not None  # ``page.jsp?next=``: a path segment closed before any scheme
+
+
+_LINE_BREAK_PATTERN = re.compile(r"\\r|\\n|\r|\n|\\R|\\s|\\v|\\p\{Cntrl\}|\\p\{Cc\}|\[\^")
+_STRIPPERS = frozenset({"replace", "replaceAll"})
+
+
+def strips_line_breaks(facts: FunctionFacts, expr: ir.Expr, kind: str, depth: int = 0) -> bool:
+    """Whether every part of ``expr`` that carries request data had CR/LF replaced on the way
+    (``x.replace('\\n', '_')``, ``x.replaceAll("[\\r\\n]", "")``, through variables and ``+``)."""
+    if depth > 6:
+        return False
+    if isinstance(expr, ir.Lit):
+        return True
+    node = getattr(expr, "node", None)
+    value = facts.values.get(node) if node is not None else None
+    if value is not None and not any(label.strength == REQUEST for label in value.labels_for(kind)):
+        return True
+    if isinstance(expr, ir.Call) and expr.method in _STRIPPERS and expr.args:
+        pattern = expr.args[0]
+        if isinstance(pattern, ir.Lit) and isinstance(pattern.value, str):
+            if _LINE_BREAK_PATTERN.search(pattern.value):
+                return True
+        return expr.receiver is not None and strips_line_breaks(facts, expr.receiver, kind, depth + 1)
+    if isinstance(expr, ir.Call) and expr.receiver is not None and not expr.args:
+        # ``.trim()``, ``.toString()`` of a stripped value; a source (``getRequestURI()``) is not.
+        receiver = getattr(expr.receiver, "node", None)
+        before = facts.values.get(receiver) if receiver is not None else None
+        if before is None or not any(label.strength == REQUEST for label in before.labels_for(kind)):
+            return False
+        return strips_line_breaks(facts, expr.receiver, kind, depth + 1)
+    if isinstance(expr, ir.Concat):
+        return all(strips_line_breaks(facts, part, kind, depth + 1) for part in expr.parts)
+    if isinstance(expr, ir.BinOp) and expr.op == "+":
+        return strips_line_breaks(facts, expr.left, kind, depth + 1) and strips_line_breaks(
+            facts, expr.right, kind, depth + 1
+        )
+    if isinstance(expr, ir.Name):
+        values = [a.value for a in assignments(facts.function.body) if _assigns(a, expr.name)]
+        return bool(values) and all(strips_line_breaks(facts, v, kind, depth + 1) for v in values)
+    return False
+
+
+def _assigns(assign: ir.Assign, name: str) -> bool:
+    return isinstance(assign.target, ir.Name) and assign.target.name == name
+
+
+def route_facts(
+    unit: Node, document: Document, context: CheckContext
+) -> Iterator[tuple[ir.Function, FunctionFacts]]:
+    """(function, facts) of the unit's Spring handler methods (``@GetMapping``/...): what they
+    return is the response (a view name, or the body of a ``@ResponseBody`` handler)."""
+    analysis = file_analysis(document, context)
+    for function in java_adapter.lower_unit(unit, document):
+        if "route" in function.tags:
+            yield function, analysis.facts(function)
+
+
+_BODY_ANNOTATIONS = re.compile(r"@(?:[\w.]+\.)?(?:RestController|ResponseBody)\b")
+
+
+def body_classes(document: Document, context: CheckContext) -> frozenset[str]:
+    """Simple names of the file's classes annotated ``@RestController``/``@ResponseBody``: their
+    handlers' return values are response bodies."""
+    cached = context.cache.peek(_BODY_CLASSES)
+    if cached is None:
+        found = set()
+        root = document.tree.root_node if document.tree is not None else None
+        stack = list(root.named_children) if root is not None else []
+        while stack:
+            node = stack.pop()
+            if node.type not in _CLASS_TYPES:
+                continue
+            modifiers = next((child for child in node.children if child.type == "modifiers"), None)
+            if modifiers is not None and _BODY_ANNOTATIONS.search(node_text(document, modifiers)):
+                found.add(node_text(document, node.child_by_field_name("name")))
+            body = node.child_by_field_name("body")
+            if body is not None:
+                stack.extend(child for child in body.named_children if child.type in _CLASS_TYPES)
+        cached = context.cache.put(_BODY_CLASSES, None, frozenset(found))
+    return cached

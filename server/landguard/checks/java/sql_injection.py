@@ -3,8 +3,9 @@
 ## What it does
 Flags SQL (and JPQL/HQL) text that request data or a method parameter reaches on its way to
 ``Statement.execute``/``executeQuery``/``executeUpdate``/``addBatch``,
-``Connection.prepareStatement``, Spring's ``JdbcTemplate.query``/``update``/``execute`` or
-``EntityManager.createQuery``/``createNativeQuery`` (the sinks of kind ``sql`` in
+``Connection.prepareStatement``, Spring's ``JdbcTemplate``/``NamedParameterJdbcTemplate``
+``query``/``queryForList``/``update``/``execute``, JPA ``EntityManager.createQuery``/
+``createNativeQuery`` or Hibernate ``Session.createQuery``/``createNativeQuery`` (the sinks of kind ``sql`` in
 ``data/models/java*.toml``). The data is followed flow-sensitively through the method: string
 building (``+``, ``+=``, ``String.format``, ``concat``, ``StringBuilder``), lists and maps,
 branches (a constant condition takes one arm; both arms of an unknown one merge), loops, and

@@ -1,4 +1,4 @@
-"""Unsafe deserialization: ObjectInputStream, XMLDecoder and XStream on untrusted data.
+"""Unsafe deserialization: ObjectInputStream, XMLDecoder, XStream and SnakeYAML on untrusted data.
 
 ## What it does
 Flags an ``ObjectInputStream`` created in a method and read with ``readObject``/``readUnshared``
@@ -10,6 +10,17 @@ class-checking subclass (an anonymous class overriding ``resolveClass``, commons
 the stream (sinks of kind ``deserialization`` in ``data/models/java.toml``, through the method and
 same-file helpers), the confidence is high.
 A class's own ``readObject(ObjectInputStream in)`` hook is not flagged.
+
+SnakeYAML's ``new Yaml().load``/``loadAll``/``loadAs`` is flagged when request data, or text
+built from a method parameter, reaches it, unless the ``Yaml`` has a ``SafeConstructor``
+(inline, a local or a field of the file). The risk decides the trigger per sink:
+``ObjectInputStream`` without a filter, ``XMLDecoder`` (its format *is* a program: any method of
+any class) and XStream without an allow-list are reported whatever data they read - a file or
+a cache can be written by an attacker too, and no safe use of them exists; SnakeYAML is safe on
+the application's own configuration files (its usual job, and the default since 2.0 refuses
+global tags), so only untrusted text is reported. The quick fix constructs the ``Yaml`` with
+``new SafeConstructor(new LoaderOptions())`` (for ``load``/``loadAll``; ``loadAs`` needs its
+class, which SafeConstructor refuses: bind to plain maps instead).
 
 ## Why is this bad?
 Deserialization instantiates whatever classes the byte stream names and runs their
@@ -28,7 +39,10 @@ ObjectInputStream in = new ObjectInputStream(request.getInputStream());
 in.setObjectInputFilter(ObjectInputFilter.Config.createFilter("com.example.Order;!*"));
 Order order = (Order) in.readObject();
 ```
-Better still, exchange data as JSON bound to a specific class.
+Better still, exchange data as JSON bound to a specific class. For YAML:
+```java
+Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(request.getInputStream());
+```
 
 ## References
 - CWE-502: Deserialization of Untrusted Data (https://cwe.mitre.org/data/definitions/502.html)
@@ -42,12 +56,34 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from landguard.checks.java._support import JavaCheck, method_scope, tainted_sinks
-from landguard.engine.findings import Confidence, Finding, Severity
-from landguard.engine.registry import CheckContext, Rule
+from landguard.checks.java._support import (
+    JavaCheck,
+    hit_confidence,
+    hit_words,
+    method_scope,
+    module_facts,
+    occurs_in,
+    tainted_sinks,
+)
+from landguard.dataflow import (
+    ir,
+)
+from landguard.engine.findings import (
+    Confidence,
+    Finding,
+    Fix,
+    Severity,
+    TextEdit,
+)
+from landguard.engine.registry import (
+    CheckContext,
+    Rule,
+    RunKey,
+)
 from landguard.languages.java_syntax import (
     call_name,
     call_object,
+    import_edit,
     matches,
     node_text,
     simple_type,
@@ -81,9 +117,18 @@ class UnsafeDeserializationCheck(JavaCheck):
     rule = RULE
     uses_dataflow = True
     kind = "deserialization"
-    needles = (b"ObjectInputStream", b"XMLDecoder", b"fromXML", b"enableDefaultTyping")
+    fixes_add_imports = True
+    needles = (b"ObjectInputStream", b"XMLDecoder", b"fromXML", b"enableDefaultTyping", b"aml")
+
+    def module_context_key(self, document, context: CheckContext) -> object:
+        # A Yaml field's constructor (SafeConstructor or not) is in another unit.
+        return (super().module_context_key(document, context), _safe_yaml_fields(document, context))
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
+        if occurs_in(document.source, unit, (b"aml",)):  # Yaml, yaml
+            yield from self._snakeyaml(unit, document, context)
+        if not occurs_in(document.source, unit, self.needles[:4]):
+            return
         text = unit_bytes(document, unit)
         for pattern, captures in matches(_NODES, unit):
             if pattern == 1:
@@ -131,6 +176,49 @@ class UnsafeDeserializationCheck(JavaCheck):
             )
 
     @staticmethod
+    def _snakeyaml(unit: Node, document, context: CheckContext) -> Iterable[Finding]:
+        """``new Yaml().load(...)`` of request data, or of text built from a parameter: the default
+        constructor instantiates any class a ``!!`` tag names (SnakeYAML before 2.0)."""
+        for _facts, hit, _whole in tainted_sinks(unit, document, context, "deserialization"):
+            node = hit.call.node
+            if node is None or hit.via_helper is not None or not (hit.call.callee or "").startswith(_YAML):
+                continue
+            creation = _yaml_creation(document, unit, context, hit.call)
+            if creation is _SAFE:
+                continue
+            fixes = []
+            if creation is not None and hit.call.method in ("load", "loadAll") and not _arguments(creation):
+                facts = module_facts(document, context)
+                extra = [
+                    edit
+                    for edit in (
+                        import_edit(document, facts, "org.yaml.snakeyaml.LoaderOptions"),
+                        import_edit(document, facts, "org.yaml.snakeyaml.constructor.SafeConstructor"),
+                    )
+                    if edit is not None
+                ]
+                fixes.append(
+                    Fix(
+                        "Use SafeConstructor",
+                        (
+                            TextEdit(
+                                document.node_span(creation),
+                                "new Yaml(new SafeConstructor(new LoaderOptions()))",
+                            ),
+                            *extra,
+                        ),
+                        preferred=True,
+                    )
+                )
+            yield RULE.finding(
+                document.node_span(node),
+                f"SnakeYAML {hit.call.method}() of {hit_words(hit)} can instantiate any class a !! tag names; "
+                "construct the Yaml with a SafeConstructor",
+                confidence=hit_confidence(hit),
+                fixes=fixes,
+            )
+
+    @staticmethod
     def _untrusted_creations(unit, document, context) -> set[int]:
         """Node ids of the streams/decoders in the unit that request or network data reaches."""
         return {
@@ -150,6 +238,64 @@ class UnsafeDeserializationCheck(JavaCheck):
             return "XStream" in node_text(document, obj.child_by_field_name("type"))
         name = node_text(document, obj)
         return "XStream" in method_scope(unit, document, context).type_of(name) or name.lower() == "xstream"
+
+
+_YAML = "org.yaml.snakeyaml.Yaml."
+_SAFE = object()  # a Yaml built with a SafeConstructor
+_SAFE_YAML = re.compile(r"SafeConstructor")
+_FIELD_VALUES = (
+    "(field_declaration declarator: (variable_declarator name: (identifier) @name value: (_) @value))"
+)
+
+
+def _arguments(creation: Node) -> list[Node]:
+    arguments = creation.child_by_field_name("arguments")
+    return [child for child in arguments.named_children if "comment" not in child.type] if arguments else []
+
+
+def _yaml_creation(document, unit: Node, context: CheckContext, call: ir.Call):
+    """The ``new Yaml(...)`` node the call's receiver is (inline or a local of the unit), ``_SAFE``
+    when the Yaml has a SafeConstructor, None when it is not known here (a field, a parameter)."""
+    receiver = call.receiver
+    creation = None
+    if isinstance(receiver, ir.Call) and receiver.is_new:
+        creation = receiver.node
+    elif isinstance(receiver, ir.Name):
+        values = method_scope(unit, document, context).values.get(receiver.name, [])
+        if values:
+            if all(_SAFE_YAML.search(node_text(document, value)) for _op, value in values):
+                return _SAFE
+            assigned = [unwrap(value) for op, value in values if op == "="]
+            if (
+                len(assigned) == 1
+                and assigned[0] is not None
+                and assigned[0].type == "object_creation_expression"
+            ):
+                creation = assigned[0]
+        elif receiver.name in _safe_yaml_fields(document, context):
+            return _SAFE
+    elif isinstance(receiver, ir.Attr) and receiver.name in _safe_yaml_fields(document, context):
+        return _SAFE  # a field (the adapter reads it as this.name)
+    if creation is not None and _SAFE_YAML.search(node_text(document, creation)):
+        return _SAFE
+    return creation
+
+
+_SAFE_YAML_FIELDS: RunKey[frozenset[str]] = RunKey("java.safe_yaml_fields")
+
+
+def _safe_yaml_fields(document, context: CheckContext) -> frozenset[str]:
+    """Fields initialised with a SafeConstructor Yaml."""
+    cached = context.cache.peek(_SAFE_YAML_FIELDS)
+    if cached is None:
+        found = set()
+        root = document.tree.root_node if document.tree is not None else None
+        if root is not None and b"SafeConstructor" in document.source:
+            for _pattern, captures in matches(_FIELD_VALUES, root):
+                if _SAFE_YAML.search(node_text(document, captures["value"][0])):
+                    found.add(node_text(document, captures["name"][0]))
+        cached = context.cache.put(_SAFE_YAML_FIELDS, None, frozenset(found))
+    return cached
 
 
 CHECK = UnsafeDeserializationCheck()

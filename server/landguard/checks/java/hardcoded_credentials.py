@@ -1,0 +1,277 @@
+"""Hardcoded credentials handed to an API or compared with a literal.
+
+## What it does
+Flags a string literal (or ``"...".toCharArray()``/``.getBytes()``) passed where an API takes a
+password, key or secret - ``DriverManager.getConnection(url, user, "…")``,
+``dataSource.getConnection(user, "…")``, ``new PasswordAuthentication(user, "…".toCharArray())``,
+``new PBEKeySpec("…".toCharArray(), …)``, ``keyStore.load(in, "…".toCharArray())``,
+``KeyManagerFactory.init(ks, "…")``, ``new KeyStore.PasswordProtection(…)``,
+``new SecretKeySpec("…".getBytes(), …)``, HttpClient's ``UsernamePasswordCredentials``,
+JWT ``Algorithm.HMAC256("…")``, setters named for a secret (``setPassword("…")``,
+``setClientSecret``) - and a password compared with a literal (``password.equals("admin")``,
+``"admin".equals(pwd)``, ``Objects.equals(user.getPassword(), "…")``, ``==``). Literals assigned
+to secret-named variables are LG104's. Empty strings and placeholders (``${DB_PASSWORD}``,
+``<password>``, ``changeme``) are not reported.
+
+## Why is this bad?
+Everyone who can read the code or its history, or unpack the jar, has the credential; it is
+the same in every environment and cannot be rotated without a release. A comparison with a
+literal is a backdoor password that works on every installation.
+
+## Example
+```java
+Connection conn = DriverManager.getConnection(URL, "app", "s3cr…");
+if (password.equals("adm…")) { grantAdmin(); }
+```
+
+## Use instead
+```java
+Connection conn = DriverManager.getConnection(URL, "app", System.getenv("DB_PASSWORD"));
+```
+Compare against a stored salted hash (``passwordEncoder.matches(password, user.getHash())``).
+The quick fix (applied only with ``--unsafe-fixes``: the variable must then be set) reads the
+value from an environment variable.
+
+## References
+- CWE-798: Use of Hard-coded Credentials (https://cwe.mitre.org/data/definitions/798.html)
+- CWE-259: Use of Hard-coded Password (https://cwe.mitre.org/data/definitions/259.html)
+- CWE-321: Use of Hard-coded Cryptographic Key
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tree_sitter import Node
+
+from landguard.checks.java._support import (
+    JavaCheck,
+    method_scope,
+)
+from landguard.checks.secrets.heuristics import (
+    classify_name,
+    names_a_password,
+)
+from landguard.engine.findings import (
+    Confidence,
+    Finding,
+    Fix,
+    Severity,
+    TextEdit,
+    mask_secret,
+)
+from landguard.engine.registry import (
+    CheckContext,
+    Rule,
+)
+from landguard.languages.java_syntax import (
+    call_args,
+    call_name,
+    call_object,
+    matches,
+    node_text,
+    simple_type,
+    string_literal_value,
+    unwrap,
+)
+
+RULE = Rule(
+    id="LG418",
+    name="hardcoded-credentials",
+    title="Hardcoded password or key passed to an API or compared",
+    severity=Severity.WARNING,
+    confidence=Confidence.HIGH,
+    cwe=(798, 259),
+    docs=__doc__,
+    languages=frozenset({"java"}),
+    aliases=("find_sec_bugs.HARD_CODE_PASSWORD", "find_sec_bugs.HARD_CODE_KEY"),
+)
+
+_CALLS = """
+(method_invocation name: (identifier) @m arguments: (argument_list)) @call
+(object_creation_expression type: (_) @type arguments: (argument_list)) @new
+(binary_expression operator: ["==" "!="]) @compare
+"""
+
+
+# (receiver's simple type or None for any, method, argument count or None, password position, what, env var)
+_METHODS: tuple[tuple[str | None, str, int | None, int, str, str], ...] = (
+    ("DriverManager", "getConnection", 3, 2, "database password", "DB_PASSWORD"),
+    (None, "getConnection", 2, 1, "database password", "DB_PASSWORD"),
+    ("KeyStore", "load", 2, 1, "keystore password", "KEYSTORE_PASSWORD"),
+    ("KeyStore", "getKey", 2, 1, "key password", "KEY_PASSWORD"),
+    ("KeyStore", "store", 2, 1, "keystore password", "KEYSTORE_PASSWORD"),
+    ("KeyManagerFactory", "init", 2, 1, "key password", "KEY_PASSWORD"),
+    ("Algorithm", "HMAC256", 1, 0, "JWT signing secret", "JWT_SECRET"),
+    ("Algorithm", "HMAC384", 1, 0, "JWT signing secret", "JWT_SECRET"),
+    ("Algorithm", "HMAC512", 1, 0, "JWT signing secret", "JWT_SECRET"),
+)
+# (simple type created, password position, what, env var)
+_CONSTRUCTORS: dict[str, tuple[int, str, str]] = {
+    "PasswordAuthentication": (1, "password", "PASSWORD"),
+    "PBEKeySpec": (0, "password", "PASSWORD"),
+    "PasswordProtection": (0, "keystore password", "KEYSTORE_PASSWORD"),
+    "SecretKeySpec": (0, "cryptographic key", "SECRET_KEY"),
+    "UsernamePasswordCredentials": (1, "password", "PASSWORD"),
+}
+_SETTER = re.compile(r"^set([A-Z]\w*)$")
+_COMPARISONS = frozenset({"equals", "equalsIgnoreCase", "contentEquals"})
+_PLACEHOLDER = re.compile(
+    r"^\s*$|\$\{|\{\{|^<.*>$|changeme|change_me|your[-_ ]?(?:password|secret|key)|example|placeholder|x{4,}|\*{3,}",
+    re.I,
+)
+_ENV_NAME = re.compile(r"[^A-Z0-9]+")
+
+
+class HardcodedCredentialsCheck(JavaCheck):
+    rule = RULE
+    needles = (b'"',)
+    also_needles = (
+        b"getConnection",
+        b"Password",
+        b"password",
+        b"KeyStore",
+        b"KeyManagerFactory",
+        b"KeySpec",
+        b"HMAC",
+        b"Secret",
+        b"secret",
+        b"ApiKey",
+        b"Pwd",
+        b"pwd",
+        b"passwd",
+    )
+
+    def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
+        for pattern, captures in matches(_CALLS, unit):
+            if pattern == 0:
+                yield from self._call(unit, document, context, captures["call"][0])
+            elif pattern == 1:
+                yield from self._creation(document, captures["new"][0], captures["type"][0])
+            else:
+                yield from self._operator(document, captures["compare"][0])
+
+    def _call(self, unit: Node, document, context: CheckContext, call: Node) -> Iterable[Finding]:
+        method = call_name(document, call)
+        args = call_args(call)
+        if method in _COMPARISONS and len(args) == 1:
+            yield from self._compared(document, call, call_object(call), args[0])
+            return
+        if method == "equals" and len(args) == 2 and node_text(document, call_object(call)) == "Objects":
+            yield from self._compared(document, call, args[0], args[1])
+            return
+        setter = _SETTER.match(method)
+        if setter is not None and len(args) == 1 and classify_name(setter.group(1)) == "secret":
+            name = setter.group(1)
+            yield from self._passed(document, args[0], _words(name), _env(name))
+            return
+        owner = unwrap(call_object(call))
+        for wanted_owner, wanted, count, position, what, env in _METHODS:
+            if method != wanted or (count is not None and len(args) != count):
+                continue
+            if wanted_owner is not None and not self._owned_by(unit, document, context, owner, wanted_owner):
+                continue
+            yield from self._passed(document, args[position], what, env)
+            return
+
+    @staticmethod
+    def _owned_by(unit: Node, document, context: CheckContext, owner: Node | None, wanted: str) -> bool:
+        """Whether the receiver is the class itself or a variable/field declared of that type."""
+        if owner is None:
+            return False
+        text = node_text(document, owner)
+        if owner.type in ("identifier", "scoped_identifier", "field_access") and simple_type(text) == wanted:
+            return True
+        if owner.type == "identifier":
+            return method_scope(unit, document, context).type_of(text) == wanted
+        return False
+
+    def _creation(self, document, creation: Node, type_node: Node) -> Iterable[Finding]:
+        known = _CONSTRUCTORS.get(simple_type(node_text(document, type_node)))
+        if known is None:
+            return
+        position, what, env = known
+        args = call_args(creation)
+        if position < len(args):
+            yield from self._passed(document, args[position], what, env)
+
+    def _passed(self, document, argument: Node, what: str, env: str) -> Iterable[Finding]:
+        literal, conversion = _literal(document, argument)
+        if literal is None or _PLACEHOLDER.search(literal[1]):
+            return
+        node, value = literal
+        replacement = f'System.getenv("{env}"){conversion}'
+        fix = Fix(
+            f"Read the {what} from ${env}",
+            (TextEdit(document.node_span(argument), replacement),),
+            preferred=True,
+            unsafe=True,
+        )
+        yield RULE.finding(
+            document.node_span(node),
+            f"Hardcoded {what} ({mask_secret(value)}) is passed to the API; read it from the environment or a secret store",
+            fixes=[fix],
+        )
+
+    def _compared(self, document, at: Node, left: Node | None, right: Node | None) -> Iterable[Finding]:
+        for named, other in ((left, right), (right, left)):
+            value = string_literal_value(document, other)
+            if value is None or _PLACEHOLDER.search(value) or not _names_password(document, named):
+                continue
+            yield RULE.finding(
+                document.node_span(at),
+                f"A password is compared with a hardcoded value ({mask_secret(value)}); compare a salted "
+                "hash of it with the stored one",
+            )
+            return
+
+    def _operator(self, document, compare: Node) -> Iterable[Finding]:
+        yield from self._compared(
+            document, compare, compare.child_by_field_name("left"), compare.child_by_field_name("right")
+        )
+
+
+def _literal(document, argument: Node) -> tuple[tuple[Node, str] | None, str]:
+    """The string literal an argument is (with ``.toCharArray()``/``.getBytes(...)`` kept as the
+    conversion to re-apply), or None."""
+    argument = unwrap(argument)
+    if argument is None:
+        return None, ""
+    value = string_literal_value(document, argument)
+    if value is not None:
+        return (argument, value), ""
+    if argument.type == "method_invocation" and call_name(document, argument) in ("toCharArray", "getBytes"):
+        inner = unwrap(call_object(argument))
+        value = string_literal_value(document, inner)
+        if value is not None and inner is not None:
+            arguments = node_text(document, argument.child_by_field_name("arguments"))
+            return (inner, value), f".{call_name(document, argument)}{arguments}"
+    return None, ""
+
+
+def _names_password(document, node: Node | None) -> bool:
+    """An identifier, field or getter named for a password (``password``, ``user.getPassword()``)."""
+    node = unwrap(node)
+    if node is None:
+        return False
+    if node.type == "identifier":
+        name = node_text(document, node)
+    elif node.type == "field_access":
+        name = node_text(document, node.child_by_field_name("field"))
+    elif node.type == "method_invocation" and not call_args(node):
+        name = call_name(document, node)
+    else:
+        return False
+    return names_a_password(name) and classify_name(name) == "secret"
+
+
+def _words(name: str) -> str:
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).lower()
+
+
+def _env(name: str) -> str:
+    return _ENV_NAME.sub("_", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).upper()).strip("_")
+
+
+CHECK = HardcodedCredentialsCheck()
