@@ -67,10 +67,12 @@ class Document:
         self._source: bytes | None = None
         # Per line: code points and UTF-8 bytes including its line end, for the offsets of an edit
         # (a C-level ``sum`` over a prefix) without a line index rebuilt on every keystroke.
-        self._chars = [len(line) + end for line, end in zip(self.lines, ends)]
+        self._chars = [len(line) + end for line, end in zip(self.lines, ends, strict=True)]
         self._ascii = text.isascii()
         self._bytes = (
-            self._chars if self._ascii else [_utf8(line) + end for line, end in zip(self.lines, ends)]
+            self._chars
+            if self._ascii
+            else [_utf8(line) + end for line, end in zip(self.lines, ends, strict=True)]
         )
         self._nuls = text.count("\x00")
         self.is_binary = self._nuls > 0
@@ -271,7 +273,7 @@ class Document:
         self.text = self.text[:start] + new_text + self.text[end:]
         self._index = None
         span = slice(start_line, end_line + 1)
-        new_chars = [len(line) + e for line, e in zip(new_lines, new_ends)]
+        new_chars = [len(line) + e for line, e in zip(new_lines, new_ends, strict=True)]
         was_ascii = self._ascii
         self._ascii = was_ascii and new_text.isascii()
         if self._ascii:
@@ -280,7 +282,7 @@ class Document:
             if was_ascii:
                 self._bytes = list(self._chars)
             self._chars[span] = new_chars
-            self._bytes[span] = [_utf8(line) + e for line, e in zip(new_lines, new_ends)]
+            self._bytes[span] = [_utf8(line) + e for line, e in zip(new_lines, new_ends, strict=True)]
         old_lines[span] = new_lines
         for words, flags in self._marker_flags.items():
             flags[span] = bytes(_has_word(line, words) for line in new_lines)
