@@ -114,6 +114,8 @@ class Analysis:
         self._placed: dict[int, dict[int, tuple[tuple[Finding, ...], int, list[Finding]]]] = {}
         # Per node check: (module context key, {(line text before the unit, unit text): findings relative to it}).
         self._node_cache: dict[int, tuple[object, dict[tuple[bytes, bytes], tuple[Finding, ...]]]] = {}
+        # Per node check: (cache key, unit start line) -> (cached findings, those findings placed there).
+        self._node_placed: dict[int, dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]]] = {}
         self._document_cache: dict[int, tuple[int, tuple[Finding, ...]]] = {}
         # Cache keys of the units of the previous run: a line finding's fixes depend on the tree
         # around it (a string, a comment), so lines in a unit that changed are rescanned.
@@ -134,6 +136,7 @@ class Analysis:
         self._line_state.clear()
         self._placed.clear()
         self._node_cache.clear()
+        self._node_placed.clear()
         self._document_cache.clear()
         self._unit_keys = frozenset()
 
@@ -298,6 +301,8 @@ class Analysis:
         cache = previous[1] if previous is not None and previous[0] == module_key else {}
         results: list[Finding] = []
         fresh: dict[object, tuple[Finding, ...]] = {}
+        placed = self._node_placed.get(index, {}) if cache else {}
+        now_placed: dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]] = {}
         unit_keyed = type(check).unit_context_key is not NodeCheck.unit_context_key
         for unit, (start_line, _), text_key in units:
             key = (text_key, check.unit_context_key(unit, document, context)) if unit_keyed else text_key
@@ -315,9 +320,19 @@ class Analysis:
                     continue
                 cached = tuple(f.shifted(-start_line) for f in found)
             fresh[key] = cached
-            results.extend(f.shifted(start_line) for f in cached)
+            if cached:
+                # The same objects while the unit stays where it was, as for line checks.
+                known = placed.get((key, start_line))
+                here = (
+                    known[1]
+                    if known is not None and known[0] is cached
+                    else [f.shifted(start_line) for f in cached]
+                )
+                now_placed[(key, start_line)] = (cached, here)
+                results.extend(here)
         # Keep only what the current text can reuse, so the cache never outgrows the document.
         self._node_cache[index] = (module_key, fresh)
+        self._node_placed[index] = now_placed
         return results
 
     def _run_document_check(self, index: int, check: DocumentCheck, context: CheckContext) -> list[Finding]:

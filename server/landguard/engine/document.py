@@ -75,6 +75,7 @@ class Document:
             else [_utf8(line) + end for line, end in zip(self.lines, ends, strict=True)]
         )
         self._nuls = text.count("\x00")
+        self._crlfs = text.count("\r\n")
         self.is_binary = self._nuls > 0
         self.size = sum(self._bytes)
         self.too_large = self.size > self.max_bytes
@@ -95,6 +96,11 @@ class Document:
         if self._source is None:
             self._source = positions.parser_source(self.text)
         return self._source
+
+    @property
+    def uses_crlf(self) -> bool:
+        """Whether any line ends with CRLF (where a fix inserts a line, it uses the file's line end)."""
+        return self._crlfs > 0
 
     def lines_with(self, words: tuple[str, ...]) -> list[int]:
         """The lines whose lower-cased text contains one of ``words`` (lower case), in order.
@@ -287,6 +293,8 @@ class Document:
         for words, flags in self._marker_flags.items():
             flags[span] = bytes(_has_word(line, words) for line in new_lines)
         self._nuls += new_text.count("\x00") - old_region.count("\x00")
+        # Line ends joined or split by the edit lie inside the (widened) region.
+        self._crlfs += new_text.count("\r\n") - old_region.count("\r\n")
         self.is_binary = self._nuls > 0
         self.size += positions.utf8_len(new_text) - positions.utf8_len(old_region)
         self.too_large = self.size > self.max_bytes

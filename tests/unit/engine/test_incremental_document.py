@@ -48,6 +48,7 @@ def state(document: Document) -> dict:
         "bytes": document._bytes,
         "source": document.source,
         "binary": document.is_binary,
+        "crlf": document.uses_crlf,
         "size": document.size,
         "too_large": document.too_large,
         "with_words": document.lines_with(WORDS),
