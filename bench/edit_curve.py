@@ -386,8 +386,11 @@ async def main() -> None:
     parser.add_argument("--memory-documents", type=int, default=200)
     parser.add_argument("--memory-edits", type=int, default=2000)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--file", type=Path, action="append", help="measure these files instead")
     args = parser.parse_args()
-    files = real_files(args.cache)
+    files = real_files(args.cache) if not args.file else {"given": [p.resolve() for p in args.file]}
+    if args.file:
+        args.languages = "given"
     print(
         f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, {platform.machine()}, "
         f"{platform.python_implementation()} {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
