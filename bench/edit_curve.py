@@ -199,7 +199,7 @@ class Session:
         future = self.client.expect(uri, version)
         started = time.perf_counter()
         self.change(uri, start, end, text)
-        arrived, _ = await asyncio.wait_for(future, 120)
+        arrived, _ = await asyncio.wait_for(future, 600)
         return arrived - started
 
     async def open(self, uri: str, text: str, language_id: str) -> tuple[float, int]:
@@ -354,6 +354,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def p50_p95(values: list[float]) -> str:
+    if not values:
+        return "—"
     ms = [v * 1000 for v in values]
     return f"{statistics.median(ms):.1f} / {percentile(ms, 0.95):.1f}"
 
@@ -380,7 +382,7 @@ async def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/work/realworld-cache"))
     parser.add_argument("--languages", default="python,javascript,java")
     parser.add_argument("--edits", type=int, default=30)
-    parser.add_argument("--pastes", type=int, default=8, help="pastes per paste size")
+    parser.add_argument("--pastes", type=int, default=6, help="pastes per paste size (0: none)")
     parser.add_argument("--pause", type=float, default=0.12, help="seconds between measured edits")
     parser.add_argument("--memory", action="store_true", help="only the 200-document memory measurement")
     parser.add_argument("--memory-documents", type=int, default=200)
