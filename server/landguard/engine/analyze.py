@@ -116,6 +116,8 @@ class Analysis:
         self._node_cache: dict[int, tuple[object, dict[tuple[bytes, bytes], tuple[Finding, ...]]]] = {}
         # Per node check: (cache key, unit start line) -> (cached findings, those findings placed there).
         self._node_placed: dict[int, dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]]] = {}
+        # Per node check keyed by text only: the cache entries that hold findings.
+        self._node_hits: dict[int, dict[tuple[bytes, bytes], tuple[Finding, ...]]] = {}
         self._document_cache: dict[int, tuple[int, tuple[Finding, ...]]] = {}
         # Cache keys of the units of the previous run: a line finding's fixes depend on the tree
         # around it (a string, a comment), so lines in a unit that changed are rescanned.
@@ -137,6 +139,7 @@ class Analysis:
         self._placed.clear()
         self._node_cache.clear()
         self._node_placed.clear()
+        self._node_hits.clear()
         self._document_cache.clear()
         self._unit_keys = frozenset()
 
@@ -150,6 +153,7 @@ class Analysis:
         units: list[tuple[Node, tuple[int, int], tuple[bytes, bytes]]] | None = None
         changes = list(changes)  # every line check splices its slots with the same changes
         changed_units: list[tuple[int, int]] | None = None
+        by_text: dict[tuple[bytes, bytes], list[tuple[Node, int]]] | None = None
         for index, check in enumerate(self.checks):
             if document.is_binary and not check.rules[0].id.startswith("LG0"):
                 # Not run on binary text, so its slots miss the line changes meanwhile: start over.
@@ -165,7 +169,12 @@ class Analysis:
                 elif isinstance(check, NodeCheck):
                     if units is None:
                         units = self._units()  # once per run, shared by every node check
-                    findings.extend(self._run_node_check(index, check, context, units))
+                    if type(check).unit_context_key is not NodeCheck.unit_context_key:
+                        findings.extend(self._run_node_check(index, check, context, units))
+                    else:
+                        if by_text is None:
+                            by_text = _units_by_text(units)
+                        findings.extend(self._run_node_check_by_text(index, check, context, by_text))
                 elif isinstance(check, DocumentCheck):
                     findings.extend(self._run_document_check(index, check, context))
             except Exception:
@@ -335,6 +344,66 @@ class Analysis:
         self._node_placed[index] = now_placed
         return results
 
+    def _run_node_check_by_text(
+        self,
+        index: int,
+        check: NodeCheck,
+        context: CheckContext,
+        by_text: dict[tuple[bytes, bytes], list[tuple[Node, int]]],
+    ) -> list[Finding]:
+        """A node check whose results depend on the unit's text and the module context only: the
+        units whose text is new are checked, and the cached findings of the others placed; the
+        cost follows the edit and the units with findings, not the number of units."""
+        document = self.document
+        if document.tree is None:
+            return []
+        module_key = check.module_context_key(document, context)
+        previous = self._node_cache.get(index)
+        if previous is not None and previous[0] == module_key:
+            cache = previous[1]
+            hits = self._node_hits.setdefault(index, {})
+            placed = self._node_placed.get(index, {})
+        else:  # a changed module context (imports) invalidates every unit of this check
+            cache, hits, placed = {}, {}, {}
+            self._node_hits[index] = hits
+        # Keep only what the current text can reuse, so the cache never outgrows the document.
+        for key in cache.keys() - by_text.keys():
+            del cache[key]
+        for key in hits.keys() - by_text.keys():
+            del hits[key]
+        self._node_cache[index] = (module_key, cache)
+        results: list[Finding] = []
+        for key in by_text.keys() - cache.keys():
+            (unit, start_line), *same_text = by_text[key]
+            found = tuple(check.check_node(unit, document, context))
+            unit_span = document.node_span(unit)
+            if _reaches_outside(found, unit_span) or _lies_outside(found, unit_span):
+                # A fix that edits elsewhere (an import at the top) would not move with the
+                # unit, and a finding outside the unit (error recovery re-parses whole lines)
+                # depends on text the key does not hold: recomputed every run, not cached.
+                results.extend(found)
+                for other, _ in same_text:
+                    results.extend(check.check_node(other, document, context))
+                continue
+            # Units of the same text have the same findings, relative to their first line.
+            cache[key] = relative = tuple(f.shifted(-start_line) for f in found)
+            if relative:
+                hits[key] = relative
+        now_placed: dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]] = {}
+        for key, cached in hits.items():
+            for _, start_line in by_text[key]:
+                # The same objects while the unit stays where it was, as for line checks.
+                known = placed.get((key, start_line))
+                here = (
+                    known[1]
+                    if known is not None and known[0] is cached
+                    else [f.shifted(start_line) for f in cached]
+                )
+                now_placed[(key, start_line)] = (cached, here)
+                results.extend(here)
+        self._node_placed[index] = now_placed
+        return results
+
     def _run_document_check(self, index: int, check: DocumentCheck, context: CheckContext) -> list[Finding]:
         text_hash = hash(self.document.text)
         cached = self._document_cache.get(index)
@@ -394,6 +463,16 @@ def _judge_findings(document: Document, findings: list[Finding], config: Config)
 @functools.cache
 def _findings_checks() -> tuple[FindingsCheck, ...]:
     return tuple(c for c in all_checks() if isinstance(c, FindingsCheck))
+
+
+def _units_by_text(
+    units: list[tuple[Node, tuple[int, int], tuple[bytes, bytes]]],
+) -> dict[tuple[bytes, bytes], list[tuple[Node, int]]]:
+    """The units of a run by their cache key text, each with its first line."""
+    by_text: dict[tuple[bytes, bytes], list[tuple[Node, int]]] = {}
+    for unit, (start_line, _), key in units:
+        by_text.setdefault(key, []).append((unit, start_line))
+    return by_text
 
 
 def _splice_lines(
