@@ -93,7 +93,11 @@ def real_files(cache: Path) -> dict[str, list[Path]]:
         (cache / "dl" / "debian").glob("openjdk-17-source_*_all.x/usr/lib/jvm/openjdk-17/lib/src.zip"), None
     )
     files: dict[str, list[Path]] = {
-        "python": [stdlib / "ftplib.py", stdlib / "_pydecimal.py", _copy(Path(libcst.matchers.__file__), here)],
+        "python": [
+            stdlib / "ftplib.py",
+            stdlib / "_pydecimal.py",
+            _copy(Path(libcst.matchers.__file__), here),
+        ],
         "javascript": [
             _member(
                 cache / "dl" / "npm" / "express-4.21.1.tgz",
@@ -216,7 +220,10 @@ class Session:
 
 async def start_server(root: Path) -> tuple[asyncio.subprocess.Process, Client]:
     process = await asyncio.create_subprocess_exec(
-        *SERVER, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
+        *SERVER,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     client = Client(process)
     await client.request(
