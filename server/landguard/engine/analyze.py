@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -116,15 +117,17 @@ class Analysis:
     def __init__(self, document: Document, config: Config, checks: Sequence[Check] | None = None) -> None:
         self.document = document
         self.checks: list[Check] = []
-        self._line_slots: dict[int, list[tuple[Finding, ...] | None]] = {}
-        # Per line check: its fix context key at the last run (see LineCheck.fix_context_key).
-        self._line_keys: dict[int, object] = {}
+        # Per line check: (line -> its findings, for the lines that have any; lines analysed; the
+        # check's module context key), as of the last run.
+        self._line_state: dict[int, tuple[dict[int, tuple[Finding, ...]], int, object]] = {}
         # Per line check: id(slot) -> (slot, line, its findings placed at that line).
         self._placed: dict[int, dict[int, tuple[tuple[Finding, ...], int, list[Finding]]]] = {}
-        # Per line check: the module context key its slots were computed with.
-        self._line_context: dict[int, object] = {}
         # Per node check: (module context key, {(line text before the unit, unit text): findings relative to it}).
         self._node_cache: dict[int, tuple[object, dict[UnitKey, tuple[Finding, ...]]]] = {}
+        # Per node check: (cache key, unit start line) -> (cached findings, those findings placed there).
+        self._node_placed: dict[int, dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]]] = {}
+        # Per node check keyed by text only: the cache entries that hold findings.
+        self._node_hits: dict[int, dict[UnitKey, tuple[Finding, ...]]] = {}
         self._document_cache: dict[int, tuple[int, tuple[Finding, ...]]] = {}
         # Cache keys of the units of the previous run: a line finding's fixes depend on the tree
         # around it (a string, a comment), so lines in a unit that changed are rescanned.
@@ -142,10 +145,11 @@ class Analysis:
             for c in self._all_checks
             if c.applies_to(self.document) and any(config.is_enabled(r.id) for r in c.rules)
         ]
-        self._line_slots.clear()
-        self._line_keys.clear()
+        self._line_state.clear()
         self._placed.clear()
         self._node_cache.clear()
+        self._node_placed.clear()
+        self._node_hits.clear()
         self._document_cache.clear()
         self._unit_keys = frozenset()
 
@@ -159,10 +163,11 @@ class Analysis:
         units: list[tuple[Node, tuple[int, int], UnitKey]] | None = None
         changes = list(changes)  # every line check splices its slots with the same changes
         changed_units: list[tuple[int, int]] | None = None
+        by_text: dict[UnitKey, list[tuple[Node, int]]] | None = None
         for index, check in enumerate(self.checks):
             if document.is_binary and not check.rules[0].id.startswith("LG0"):
                 # Not run on binary text, so its slots miss the line changes meanwhile: start over.
-                self._line_slots.pop(index, None)
+                self._line_state.pop(index, None)
                 continue
             try:
                 if isinstance(check, LineCheck):
@@ -174,7 +179,12 @@ class Analysis:
                 elif isinstance(check, NodeCheck):
                     if units is None:
                         units = self._units()  # once per run, shared by every node check
-                    findings.extend(self._run_node_check(index, check, context, units))
+                    if type(check).unit_context_key is not NodeCheck.unit_context_key:
+                        findings.extend(self._run_node_check(index, check, context, units))
+                    else:
+                        if by_text is None:
+                            by_text = _units_by_text(units)
+                        findings.extend(self._run_node_check_by_text(index, check, context, by_text))
                 elif isinstance(check, DocumentCheck):
                     findings.extend(self._run_document_check(index, check, context))
             except Exception:
@@ -190,77 +200,69 @@ class Analysis:
         context: CheckContext,
         changed_units: Sequence[tuple[int, int]] = (),
     ) -> list[Finding]:
+        """Rescan the lines that changed and reuse the rest: the cost follows the edit and the
+        number of lines with findings, never the length of the document."""
         document = self.document
         line_count = document.analysed_line_count
-        slots = self._line_slots.get(index)
-        module_key = check.module_context_key(document, context)
-        if self._line_context.get(index) != module_key:
-            slots = None  # a changed module context (imports) invalidates every line
-        self._line_context[index] = module_key
-        if slots is None:
-            slots = [None] * line_count
+        state = self._line_state.get(index)
+        # Results that depend on what lies outside their line (fixes inserting ``import os`` at the
+        # top) are reused only while the check's module context key is unchanged; a changed key
+        # rescans every line with findings (a line without any stays clean whatever is outside it).
+        key = check.module_context_key(document, context)
+        if state is None:
+            found: dict[int, tuple[Finding, ...]] = {}
+            dirty = [(0, line_count - 1)]
+            key_changed = False
         else:
+            found, covered, previous_key = state
+            dirty = []
             for change in changes:
-                new_count = change.new_last - change.first + 1
-                slots[change.first : change.old_last + 1] = [None] * new_count
+                found, dirty = _splice_lines(found, dirty, change)
+                covered += change.delta
             # The size limit may have moved the end of the analysed region.
-            if len(slots) > line_count:
-                del slots[line_count:]
-            elif len(slots) < line_count:
-                slots.extend([None] * (line_count - len(slots)))
-            for first, last in changed_units:
-                for n in range(first, min(last + 1, line_count)):
-                    if slots[n]:
-                        slots[n] = None
-        self._line_slots[index] = slots
-        # Results whose fixes edit elsewhere are reused while what those edits depend on is unchanged.
-        # With a key, a changed key rescans every line with findings (whether a fix edits elsewhere
-        # depends on it: ``import os`` was added or removed); without one, only lines whose fixes do.
-        key = check.fix_context_key(document, context)
-        previous_key = self._line_keys.get(index, _NO_KEY)
-        self._line_keys[index] = key if key is not None else _NO_KEY
-        key_changed = key is not None and previous_key != key
+            if covered < line_count:
+                dirty.append((covered, line_count - 1))
+            elif covered > line_count:
+                found = {n: slot for n, slot in found.items() if n < line_count}
+            key_changed = key != previous_key
+            unit_ranges = _merged(list(changed_units), line_count)
+            for n, slot in found.items():
+                if (
+                    (key_changed and slot)
+                    or (type(slot) is _Rescan and (slot.line != n or key is None))
+                    or _in_ranges(n, unit_ranges)  # the tree around it changed (a string, a comment)
+                ):
+                    dirty.append((n, n))
+        self._line_state[index] = (found, line_count, key)
 
-        def needs_scan(slot: tuple[Finding, ...] | None, at: int) -> bool:
-            if slot is None:
-                return True
-            if type(slot) is _Rescan and slot.line != at:
-                return True  # moved: its outside edits may be relative to it (a pragma line above)
-            if key is None:
-                return type(slot) is _Rescan
-            return key_changed and bool(slot)
-
-        line = 0
-        while line < line_count:
-            if not needs_scan(slots[line], line):
-                line += 1
+        done = -1  # the last line scanned so far (widening can cover lines beyond a dirty range)
+        for first, last in _merged(dirty, line_count):
+            if last <= done:
                 continue
-            end = line
-            while end + 1 < line_count and needs_scan(slots[end + 1], end + 1):
-                end += 1
-            first, last = check.widen(document, line, end)
+            first, last = check.widen(document, max(first, done + 1), last)
             first, last = max(first, 0), min(last, line_count - 1)
-            per_line: dict[int, list[Finding]] = {n: [] for n in range(first, last + 1)}
+            per_line: dict[int, list[Finding]] = {}
             for finding in check.scan_lines(document, first, last, context):
                 start = finding.span.start_line
-                if start in per_line:
-                    per_line[start].append(finding.shifted(-start))
+                if first <= start <= last:
+                    per_line.setdefault(start, []).append(finding.shifted(-start))
+            for n in range(first, last + 1):
+                found.pop(n, None)
             for n, items in per_line.items():
-                found = tuple(items)
+                found_here = tuple(items)
                 reaches_outside = any(
-                    _reaches_outside((f,), Span(0, 0, f.span.end_line, 1 << 30)) for f in found
+                    _reaches_outside((f,), Span(0, 0, f.span.end_line, 1 << 30)) for f in found_here
                 )
                 # Relative to the line, except that edits outside it stay where they are (absolute).
-                slots[n] = _Rescan(found, n) if reaches_outside else found
-            line = max(last, end) + 1
+                found[n] = _Rescan(found_here, n) if reaches_outside else found_here
+            done = max(done, last)
 
-        # Findings placed at their line, reused while a slot stays on the same line (most of them).
+        # Findings placed at their line, reused while a slot stays on the same line (most of them):
+        # the same objects, so the diagnostics made of them are reused too (``lsp/convert.py``).
         placed = self._placed.get(index, {})
         now_placed: dict[int, tuple[tuple[Finding, ...], int, list[Finding]]] = {}
         results: list[Finding] = []
-        for n, items in enumerate(slots):
-            if not items:
-                continue
+        for n, items in found.items():
             known = placed.get(id(items))
             if known is not None and known[0] is items and known[1] == n:
                 here = known[2]
@@ -320,6 +322,8 @@ class Analysis:
         cache = previous[1] if previous is not None and previous[0] == module_key else {}
         results: list[Finding] = []
         fresh: dict[object, tuple[Finding, ...]] = {}
+        placed = self._node_placed.get(index, {}) if cache else {}
+        now_placed: dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]] = {}
         unit_keyed = type(check).unit_context_key is not NodeCheck.unit_context_key
         for unit, (start_line, _), text_key in units:
             key = (text_key, check.unit_context_key(unit, document, context)) if unit_keyed else text_key
@@ -337,9 +341,79 @@ class Analysis:
                     continue
                 cached = tuple(f.shifted(-start_line) for f in found)
             fresh[key] = cached
-            results.extend(f.shifted(start_line) for f in cached)
+            if cached:
+                # The same objects while the unit stays where it was, as for line checks.
+                known = placed.get((key, start_line))
+                here = (
+                    known[1]
+                    if known is not None and known[0] is cached
+                    else [f.shifted(start_line) for f in cached]
+                )
+                now_placed[(key, start_line)] = (cached, here)
+                results.extend(here)
         # Keep only what the current text can reuse, so the cache never outgrows the document.
         self._node_cache[index] = (module_key, fresh)
+        self._node_placed[index] = now_placed
+        return results
+
+    def _run_node_check_by_text(
+        self,
+        index: int,
+        check: NodeCheck,
+        context: CheckContext,
+        by_text: dict[UnitKey, list[tuple[Node, int]]],
+    ) -> list[Finding]:
+        """A node check whose results depend on the unit's text and the module context only: the
+        units whose text is new are checked, and the cached findings of the others placed; the
+        cost follows the edit and the units with findings, not the number of units."""
+        document = self.document
+        if document.tree is None:
+            return []
+        module_key = check.module_context_key(document, context)
+        previous = self._node_cache.get(index)
+        if previous is not None and previous[0] == module_key:
+            cache = previous[1]
+            hits = self._node_hits.setdefault(index, {})
+            placed = self._node_placed.get(index, {})
+        else:  # a changed module context (imports) invalidates every unit of this check
+            cache, hits, placed = {}, {}, {}
+            self._node_hits[index] = hits
+        # Keep only what the current text can reuse, so the cache never outgrows the document.
+        for key in cache.keys() - by_text.keys():
+            del cache[key]
+        for key in hits.keys() - by_text.keys():
+            del hits[key]
+        self._node_cache[index] = (module_key, cache)
+        results: list[Finding] = []
+        for key in by_text.keys() - cache.keys():
+            (unit, start_line), *same_text = by_text[key]
+            found = tuple(check.check_node(unit, document, context))
+            unit_span = document.node_span(unit)
+            if _reaches_outside(found, unit_span) or _lies_outside(found, unit_span):
+                # A fix that edits elsewhere (an import at the top) would not move with the
+                # unit, and a finding outside the unit (error recovery re-parses whole lines)
+                # depends on text the key does not hold: recomputed every run, not cached.
+                results.extend(found)
+                for other, _ in same_text:
+                    results.extend(check.check_node(other, document, context))
+                continue
+            # Units of the same text have the same findings, relative to their first line.
+            cache[key] = relative = tuple(f.shifted(-start_line) for f in found)
+            if relative:
+                hits[key] = relative
+        now_placed: dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]] = {}
+        for key, cached in hits.items():
+            for _, start_line in by_text[key]:
+                # The same objects while the unit stays where it was, as for line checks.
+                known = placed.get((key, start_line))
+                here = (
+                    known[1]
+                    if known is not None and known[0] is cached
+                    else [f.shifted(start_line) for f in cached]
+                )
+                now_placed[(key, start_line)] = (cached, here)
+                results.extend(here)
+        self._node_placed[index] = now_placed
         return results
 
     def _run_document_check(self, index: int, check: DocumentCheck, context: CheckContext) -> list[Finding]:
@@ -403,7 +477,63 @@ def _findings_checks() -> tuple[FindingsCheck, ...]:
     return tuple(c for c in all_checks() if isinstance(c, FindingsCheck))
 
 
-_NO_KEY = object()
+def _units_by_text(
+    units: list[tuple[Node, tuple[int, int], UnitKey]],
+) -> dict[UnitKey, list[tuple[Node, int]]]:
+    """The units of a run by their cache key text, each with its first line."""
+    by_text: dict[UnitKey, list[tuple[Node, int]]] = {}
+    for unit, (start_line, _), key in units:
+        by_text.setdefault(key, []).append((unit, start_line))
+    return by_text
+
+
+def _splice_lines(
+    found: dict[int, tuple[Finding, ...]], dirty: list[tuple[int, int]], change: LineChange
+) -> tuple[dict[int, tuple[Finding, ...]], list[tuple[int, int]]]:
+    """Line results and dirty line ranges after ``change``: the replaced lines' results go, those
+    below move with their lines, and the new lines are dirty. O(lines with findings)."""
+    first, old_last, delta = change.first, change.old_last, change.delta
+    if delta == 0:
+        for n in range(first, old_last + 1):
+            found.pop(n, None)
+        moved = found
+    else:
+        moved = {}
+        for n, slot in found.items():
+            if n < first:
+                moved[n] = slot
+            elif n > old_last:
+                moved[n + delta] = slot
+    shifted = []
+    for a, b in dirty:
+        if b < first:
+            shifted.append((a, b))
+        elif a > old_last:
+            shifted.append((a + delta, b + delta))
+        else:
+            shifted.append((min(a, first), max(b + delta, change.new_last)))
+    shifted.append((first, change.new_last))
+    return moved, shifted
+
+
+def _merged(ranges: list[tuple[int, int]], line_count: int) -> list[tuple[int, int]]:
+    """Sorted, disjoint line ranges covering ``ranges``, clipped to the analysed lines."""
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(ranges):
+        a, b = max(a, 0), min(b, line_count - 1)
+        if a > b:
+            continue
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _in_ranges(line: int, ranges: list[tuple[int, int]]) -> bool:
+    """Whether ``line`` lies in one of the sorted ``ranges``."""
+    at = bisect_right(ranges, (line, 1 << 62)) - 1
+    return at >= 0 and ranges[at][0] <= line <= ranges[at][1]
 
 
 class _Rescan(tuple):
@@ -505,15 +635,16 @@ def _mark(finding: Finding) -> Finding:
 def ai_marked_regions(document: Document, markers: Sequence[str]) -> list[tuple[int, int, int]]:
     """(marker line, first line, last line) of each region marked as AI-generated."""
     pattern = _marker_pattern(tuple(markers))
-    lowered_markers = [m.lower() for m in markers]
-    lowered_text = document.text.lower()  # plain substring tests: far faster than a re.I search
-    if pattern is None or not any(m in lowered_text for m in lowered_markers):
+    if pattern is None:
         return []
+    # The lines holding a marker, kept per line by the document: no lower-casing of the whole text.
+    lowered_markers = tuple(m.lower() for m in markers if m)
+    analysed = document.analysed_line_count
     marked: list[tuple[int, int, int]] = []
-    for number, line in enumerate(document.lines[: document.analysed_line_count]):
-        lowered = line.lower()
-        if not any(m in lowered for m in lowered_markers):
-            continue
+    for number in document.lines_with(lowered_markers):
+        if number >= analysed:
+            break
+        line = document.lines[number]
         match = pattern.search(line)
         if match is None or not _is_comment_at(document, number, match.start()):
             continue

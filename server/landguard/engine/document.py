@@ -62,25 +62,71 @@ class Document:
 
     def _set_text(self, text: str) -> None:
         self.text = text
-        self.lines = positions.split_lines(text)
+        self.lines, ends = positions.split_lines_with_ends(text)
         self._index: positions.LineIndex | None = None
         self._source: bytes | None = None
-        self.is_binary = "\x00" in text
-        self.size = positions.utf8_len(text)
+        # Per line: code points and UTF-8 bytes including its line end, for the offsets of an edit
+        # (a C-level ``sum`` over a prefix) without a line index rebuilt on every keystroke.
+        self._chars = [len(line) + end for line, end in zip(self.lines, ends, strict=True)]
+        self._ascii = text.isascii()
+        self._bytes = (
+            self._chars
+            if self._ascii
+            else [_utf8(line) + end for line, end in zip(self.lines, ends, strict=True)]
+        )
+        self._nuls = text.count("\x00")
+        self._crlfs = text.count("\r\n")
+        self.is_binary = self._nuls > 0
+        self.size = sum(self._bytes)
         self.too_large = self.size > self.max_bytes
+        self._marker_flags: dict[tuple[str, ...], bytearray] = {}
 
     @property
     def index(self) -> positions.LineIndex:
-        if self._index is None:
+        """A line index of the current text (built on demand; edits do not need it)."""
+        if self._index is None or self._index.text is not self.text:
             self._index = positions.LineIndex(self.text)
         return self._index
 
     @property
     def source(self) -> bytes:
-        """The UTF-8 bytes tree-sitter parses (see ``positions.parser_source``: a lone CR reads as LF)."""
+        """The UTF-8 bytes tree-sitter parses (see ``positions.parser_source``: a lone CR reads as LF).
+
+        Kept up to date by each edit (the edited region is encoded, the rest copied), not re-encoded."""
         if self._source is None:
             self._source = positions.parser_source(self.text)
         return self._source
+
+    @property
+    def uses_crlf(self) -> bool:
+        """Whether any line ends with CRLF (where a fix inserts a line, it uses the file's line end)."""
+        return self._crlfs > 0
+
+    def lines_with(self, words: tuple[str, ...]) -> list[int]:
+        """The lines whose lower-cased text contains one of ``words`` (lower case), in order.
+
+        For prefilters (suppression markers, AI markers, imports): the per-line answer is kept and
+        each edit recomputes it for the lines it replaced only, so asking costs a byte search."""
+        flags = self._marker_flags.get(words)
+        if flags is None:
+            flags = bytearray(_has_word(line, words) for line in self.lines)
+            self._marker_flags[words] = flags
+        found: list[int] = []
+        index = flags.find(1)
+        while index >= 0:
+            found.append(index)
+            index = flags.find(1, index + 1)
+        return found
+
+    def has_lines_with(self, words: tuple[str, ...]) -> bool:
+        """Whether any line contains one of ``words`` (see ``lines_with``)."""
+        if words not in self._marker_flags:
+            self.lines_with(words)
+        return 1 in self._marker_flags[words]
+
+    def line_offset(self, line: int) -> int:
+        """Offset (code points) of the start of ``line``."""
+        return sum(self._chars[:line])
 
     @property
     def has_tree(self) -> bool:
@@ -150,28 +196,30 @@ class Document:
         if end_line == start_line and end_col < start_col:
             end_col = start_col
 
-        index = self.index
-        start = index.offset(start_line, start_col)
-        end = index.offset(end_line, end_col)
-        start, end, new_text = _cover_joined_line_ends(self.text, start, end, new_text)
-        start_line, start_col = index.position(start)
-        end_line, end_col = index.position(end)
+        start = self.line_offset(start_line) + start_col
+        end = self.line_offset(end_line) + end_col
+        widened = _cover_joined_line_ends(self.text, start, end, new_text)
+        if widened[:2] != (start, end):
+            start, end, new_text = widened
+            start_line, start_col = self._position(start, start_line)
+            end_line, end_col = self._position(end, end_line)
         old_end_point = self._point(end_line, end_col)
         start_point = self._point(start_line, start_col)
-        start_byte = positions.utf8_len(self.text[:start])
-        old_end_byte = start_byte + positions.utf8_len(self.text[start:end])
+        start_byte = sum(self._bytes[:start_line]) + start_point.column
+        old_end_byte = sum(self._bytes[:end_line]) + old_end_point.column
 
-        text = self.text[:start] + new_text + self.text[end:]
         old_tree = self.tree
-        self._set_text(text)
+        inserted = self._splice(
+            (start, end), (start_line, start_col), (end_line, end_col), (start_byte, old_end_byte), new_text
+        )
         self.version = version if version is not None else self.version
 
-        inserted_lines = positions.split_lines(new_text)
-        new_last_line = start_line + len(inserted_lines) - 1
-        if len(inserted_lines) == 1:
+        new_last_line = start_line + inserted - 1
+        if inserted == 1:
             new_end_col_bytes = start_point.column + positions.utf8_len(new_text)
         else:
-            new_end_col_bytes = positions.utf8_len(inserted_lines[-1])
+            last_inserted = new_text[max(new_text.rfind("\n"), new_text.rfind("\r")) + 1 :]
+            new_end_col_bytes = positions.utf8_len(last_inserted)
         new_end_byte = start_byte + positions.utf8_len(new_text)
         if (
             old_tree is not None
@@ -195,6 +243,63 @@ class Document:
             raise EditOutOfRange(f"edit range {utf16_range} lies outside the document; clamped", change)
         return change
 
+    def _position(self, offset: int, near: int) -> tuple[int, int]:
+        """(line, col) of ``offset``, which lies on line ``near`` or the line before or after it."""
+        line = max(near - 1, 0)
+        line_start = self.line_offset(line)
+        while line + 1 < len(self.lines) and line_start + self._chars[line] <= offset:
+            line_start += self._chars[line]
+            line += 1
+        return line, offset - line_start
+
+    def _splice(
+        self,
+        offsets: tuple[int, int],
+        start_at: tuple[int, int],
+        end_at: tuple[int, int],
+        byte_offsets: tuple[int, int],
+        new_text: str,
+    ) -> int:
+        """Replace the text between ``offsets`` (at (line, col) ``start_at`` and ``end_at``) by
+        ``new_text``, updating the lines, per-line sizes, source bytes and prefilter flags for the
+        replaced lines only. Returns how many lines replaced lines ``start_at[0]..end_at[0]``."""
+        (start, end), (start_line, start_col), (end_line, end_col) = offsets, start_at, end_at
+        old_region = self.text[start:end]
+        old_lines = self.lines
+        region = old_lines[start_line][:start_col] + new_text + old_lines[end_line][end_col:]
+        new_lines, new_ends = positions.split_lines_with_ends(region)
+        # The last replaced line keeps its old line end (the edit ends before it).
+        last_end = self._chars[end_line] - len(old_lines[end_line])
+        new_ends[-1] = last_end
+        if self._source is not None:
+            start_byte, end_byte = byte_offsets
+            self._source = (
+                self._source[:start_byte] + positions.parser_source(new_text) + self._source[end_byte:]
+            )
+        self.text = self.text[:start] + new_text + self.text[end:]
+        self._index = None
+        span = slice(start_line, end_line + 1)
+        new_chars = [len(line) + e for line, e in zip(new_lines, new_ends, strict=True)]
+        was_ascii = self._ascii
+        self._ascii = was_ascii and new_text.isascii()
+        if self._ascii:
+            self._chars[span] = new_chars
+        else:
+            if was_ascii:
+                self._bytes = list(self._chars)
+            self._chars[span] = new_chars
+            self._bytes[span] = [_utf8(line) + e for line, e in zip(new_lines, new_ends, strict=True)]
+        old_lines[span] = new_lines
+        for words, flags in self._marker_flags.items():
+            flags[span] = bytes(_has_word(line, words) for line in new_lines)
+        self._nuls += new_text.count("\x00") - old_region.count("\x00")
+        # Line ends joined or split by the edit lie inside the (widened) region.
+        self._crlfs += new_text.count("\r\n") - old_region.count("\r\n")
+        self.is_binary = self._nuls > 0
+        self.size += positions.utf8_len(new_text) - positions.utf8_len(old_region)
+        self.too_large = self.size > self.max_bytes
+        return len(new_lines)
+
     def _point(self, line: int, col: int) -> Point:
         # Rows are LSP lines, which are tree-sitter's rows too (``positions.parser_source``).
         return Point(line, positions.col_to_byte(self.lines[line], col))
@@ -206,6 +311,15 @@ class Document:
 
     def node_span(self, node: Node):
         return positions.node_span(node, self.lines)
+
+
+def _utf8(line: str) -> int:
+    return len(line) if line.isascii() else positions.utf8_len(line)
+
+
+def _has_word(line: str, words: tuple[str, ...]) -> bool:
+    lowered = line.lower()
+    return any(word in lowered for word in words)
 
 
 def _cover_joined_line_ends(text: str, start: int, end: int, new_text: str) -> tuple[int, int, str]:

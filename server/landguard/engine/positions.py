@@ -102,6 +102,24 @@ def split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines_with_ends(text: str) -> tuple[list[str], list[int]]:
+    """``split_lines(text)`` and, per line, the length of the line end after it (0 for the last)."""
+    if "\r" not in text:
+        lines = text.split("\n")
+        return lines, [1] * (len(lines) - 1) + [0]
+    lines, ends, start = [], [], 0
+    for match in _LINE_END.finditer(text):
+        lines.append(text[start : match.start()])
+        ends.append(match.end() - match.start())
+        start = match.end()
+    lines.append(text[start:])
+    ends.append(0)
+    return lines, ends
+
+
 class LineIndex:
     """Line start offsets of a text, for offset <-> (line, col) conversions in code points."""
 

@@ -8,7 +8,8 @@ A **check** is the code that runs. It reports one rule, or a few closely related
 secrets scanner reports several LG1xx rules in one pass over a line). Checks come in three
 shapes, by how they can be rerun incrementally:
 
-- ``LineCheck``: looks at lines of text; rerun only on the lines an edit touched.
+- ``LineCheck``: looks at lines of text; rerun only on the lines an edit touched (and on the
+  lines with findings when its module context, e.g. whether ``import os`` is there, changed).
 - ``NodeCheck``: looks at one top-level node of a tree-sitter tree at a time; rerun only on
   top-level nodes whose text changed (or when the module context, e.g. imports, changed).
 - ``DocumentCheck``: looks at the whole document (manifests, rules files); rerun when the
@@ -179,18 +180,15 @@ class LineCheck(Check):
         """Lines to rescan when ``first..last`` changed (e.g. the whole PEM block around them)."""
         return first, last
 
-    def fix_context_key(self, document: Document, context: CheckContext) -> Hashable | None:
-        """What this check's fixes that edit outside their own lines depend on (``import os`` at the top).
+    def module_context_key(self, document: Document, context: CheckContext) -> Hashable | None:
+        """What, outside a line, the findings on it depend on (where ``import os`` goes in a Python
+        module, and whether it is needed), as for ``NodeCheck.module_context_key``.
 
-        Lines whose fixes edit elsewhere keep their results between runs only while this key stays
-        equal (and the line itself is unchanged); ``None``, the default, rescans them on every run.
-        """
-        return None
-
-    def module_context_key(self, document: Document, context: CheckContext) -> object:
-        """What, outside a line, its findings or fixes depend on (whether ``os`` is imported).
-
-        When it changes, every line is rescanned. The default says: nothing outside the line.
+        While it stays equal, each line's results are reused until the line itself changes, including
+        fixes that edit elsewhere (those edits stay where they are); when it changes, every line with
+        findings is rescanned (what lies outside a line cannot put a finding on a clean one). ``None``,
+        the default, says: nothing outside the line, and results whose fixes edit outside their
+        line are then rescanned on every run.
         """
         return None
 

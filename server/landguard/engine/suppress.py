@@ -174,11 +174,15 @@ def apply_suppressions(document: Document, findings: Iterable[Finding]) -> list[
     findings = list(findings)
     if not findings:
         return findings
-    lowered = document.text.lower()  # plain substring tests: far faster than a re.I search
-    if not any(marker in lowered for marker in _PREFILTER):
+    # The document keeps, per line, whether a marker is there: no lower-casing of the whole text.
+    if not document.has_lines_with(_PREFILTER):
         return findings
     lines = document.lines
-    whole_file = file_suppression(lines) if "ignore-file" in lowered else None
+    whole_file = (
+        file_suppression([lines[n] for n in document.lines_with(("ignore-file",))])
+        if document.has_lines_with(("ignore-file",))
+        else None
+    )
     if whole_file is not None:
         findings = [f for f in findings if not whole_file.covers(f.rule_id)]
     parsed: dict[int, LineSuppression | None] = {}

@@ -202,9 +202,9 @@ _IMPORT_OS_MEMO: dict[int, tuple[str, TextEdit | None]] = {}
 _IMPORT_OS_MEMO_SIZE = 16
 
 
-def fix_context_key(document: Document) -> tuple:
+def import_os_key(document: Document) -> tuple:
     """What the environment fix's edits outside the secret's line depend on: where ``import os``
-    goes in a Python module, and whether it is needed (``LineCheck.fix_context_key``)."""
+    goes in a Python module, and whether it is needed (``LineCheck.module_context_key``)."""
     if document.language != "python" or document.tree is None:
         return ("no-outside-edits",)
     return ("import-os", _python_import_os(document))
@@ -212,7 +212,9 @@ def fix_context_key(document: Document) -> tuple:
 
 def python_imports_os(document: Document) -> bool:
     """Whether a Python module imports ``os`` at the top level (the environment fix needs it)."""
-    return any(_PYTHON_IMPORTS_OS.match(line) for line in document.lines)
+    lines = document.lines
+    # Only lines that mention an import can match: the document keeps that answer per line.
+    return any(_PYTHON_IMPORTS_OS.match(lines[n]) for n in document.lines_with(("import",)))
 
 
 def _python_import_os(document: Document) -> TextEdit | None:

@@ -9,7 +9,9 @@ of fixes): the edits are computed from the kept finding on ``codeAction/resolve`
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from lsprotocol import types
@@ -17,7 +19,7 @@ from pygls.protocol import default_converter
 from pygls.uris import from_fs_path
 
 from landguard.engine import positions
-from landguard.engine.document import Document
+from landguard.engine.document import Document, LineChange
 from landguard.engine.findings import Finding, Severity, Span
 from landguard.engine.registry import get_rule
 from landguard.engine.suppress import statement_lines
@@ -99,7 +101,7 @@ def suppress_edit(
     if document.language in _OWN_LINE:
         line_text = lines[first]
         indent = line_text[: len(line_text) - len(line_text.lstrip())]
-        newline = "\r\n" if "\r\n" in document.text else "\n"
+        newline = "\r\n" if document.uses_crlf else "\n"
         return _edit_json(Span.on_line(first, 0, 0), f"{indent}{comment}{newline}", lines)
     end = len(lines[last])
     return _edit_json(Span.on_line(last, end, end), f"  {comment}", lines)
@@ -126,7 +128,7 @@ def file_suppress_edit(rule_id: str, document: Document) -> dict[str, Any] | Non
     comment = f"{prefix} landguard: ignore-file[{rule_id}] -- reason"
     if prefix == "<!--":
         comment += " -->"
-    newline = "\r\n" if "\r\n" in document.text else "\n"
+    newline = "\r\n" if document.uses_crlf else "\n"
     if line >= len(lines):  # a file made only of header lines
         end = len(lines[-1]) if lines else 0
         return _edit_json(Span.on_line(max(len(lines) - 1, 0), end, end), f"{newline}{comment}", lines)
@@ -205,67 +207,169 @@ def to_diagnostics(findings: list[Finding], document: Document) -> list[types.Di
     return [to_diagnostic(f, document) for f in findings]
 
 
+class _Entry:
+    """One converted diagnostic: its finding, the typed diagnostic, its JSON (as a dict and as
+    text), the lines its content depends on, and the key that names it for ``codeAction/resolve``."""
+
+    __slots__ = ("data", "diagnostic", "finding", "key", "lean", "statement", "text", "touched", "value_key")
+
+    def __init__(
+        self,
+        finding: Finding,
+        diagnostic: types.Diagnostic,
+        statement: tuple[int, int],
+        touched: tuple[int, ...],
+        lean: bool,
+    ) -> None:
+        self.finding = finding
+        self.diagnostic = diagnostic
+        self.data = CONVERTER.unstructure(diagnostic)
+        self.text = json.dumps(self.data)
+        self.statement = statement
+        self.touched = touched
+        self.lean = lean
+        self.key = finding_key(finding)
+        self.value_key: tuple = ()
+
+
 class DiagnosticCache:
     """The diagnostics of a document's previous analysis, reused for findings that did not change.
 
     A diagnostic depends on its finding, the text of the lines its ranges and fix edits touch
-    (UTF-16 columns), and the statement a suppression comment would go on; with all of those
-    unchanged it is reused, with its JSON form — converting and serialising hundreds of
-    diagnostics with fix payloads on every keystroke otherwise costs more than the analysis.
+    (UTF-16 columns), and the statement a suppression comment would go on. Converting and
+    serialising thousands of diagnostics on every keystroke costs far more than the analysis, so:
+
+    - a finding that is the *same object* as in the previous conversion (the engine keeps the
+      objects of unchanged results, ``engine/analyze.py``), whose lines no edit since then touched
+      or moved, keeps its diagnostic without any work (``changes`` says what the edits were);
+    - any other finding is looked up by value (the finding, its statement and the text of those
+      lines), so a result that was recomputed but came out the same is not converted again;
+    - each diagnostic keeps its JSON text, so a publish joins strings instead of serialising.
     """
 
     def __init__(self) -> None:
-        self._entries: dict[tuple, tuple[types.Diagnostic, dict[str, Any]]] = {}
-        self._json_by_id: dict[int, dict[str, Any]] = {}
+        self._entries: dict[tuple, _Entry] = {}
+        self._by_id: dict[int, _Entry] = {}
+        self._by_diagnostic: dict[int, _Entry] = {}
+        self._crlf: bool | None = None
         # The findings of the last conversion by ``finding_key`` (what lean diagnostics name).
         self.findings: dict[str, Finding] = {}
         self.statements: dict[str, tuple[int, int]] = {}
 
     def convert(
-        self, findings: list[Finding], document: Document, lean: bool = False
+        self,
+        findings: list[Finding],
+        document: Document,
+        lean: bool = False,
+        changes: Sequence[LineChange] | None = None,
     ) -> list[types.Diagnostic]:
+        """Diagnostics for ``findings``; ``changes``: the line changes since the previous call
+        (``None``: not known, so nothing is reused by identity)."""
         lines = document.lines
-        crlf = "\r\n" in document.text
-        fresh: dict[tuple, tuple[types.Diagnostic, dict[str, Any]]] = {}
-        by_key: dict[str, Finding] = {}
-        statements: dict[str, tuple[int, int]] = {}
+        crlf = document.uses_crlf
+        reuse_objects = changes is not None and crlf == self._crlf
+        previous = self._by_id if reuse_objects else {}
+        changes = list(changes or ())
+        by_id: dict[int, _Entry] = {}
         diagnostics = []
         for finding in findings:
-            span = finding.span
-            statement = statement_lines(document, span.start_line, span.start_col)
-            edit_lines = [
+            entry = previous.get(id(finding))
+            if (
+                entry is None
+                or entry.finding is not finding
+                or entry.lean != lean
+                or not _unmoved(entry.touched, changes)
+            ):
+                entry = self._by_value(finding, document, lines, crlf, lean)
+            by_id[id(finding)] = entry
+            diagnostics.append(entry.diagnostic)
+        if len(self._entries) > 2 * len(by_id) + 100:
+            # Keep what the current findings use, so the cache never outgrows the document.
+            self._entries = {entry.value_key: entry for entry in by_id.values()}
+        self._by_id, self._crlf = by_id, crlf
+        self._by_diagnostic = {id(entry.diagnostic): entry for entry in by_id.values()}
+        by_key: dict[str, Finding] = {}
+        statements: dict[str, tuple[int, int]] = {}
+        for entry in by_id.values():
+            if entry.key not in by_key:
+                by_key[entry.key] = entry.finding
+                statements[entry.key] = entry.statement
+        self.findings, self.statements = by_key, statements
+        return diagnostics
+
+    def _by_value(
+        self,
+        finding: Finding,
+        document: Document,
+        lines: list[str],
+        crlf: bool,
+        lean: bool,
+    ) -> _Entry:
+        span = finding.span
+        statement = statement_lines(document, span.start_line, span.start_col)
+        # The lines themselves, not the stretch between them: a fix adding ``import os`` at the top
+        # would otherwise key each of 3,000 findings on every line above it (quadratic per keystroke).
+        touched = {*range(statement[0], statement[1] + 1), *range(span.start_line, span.end_line + 1)}
+        if not lean:
+            touched.update(
                 line
                 for fix in finding.fixes
                 for e in fix.edits
                 for line in (e.span.start_line, e.span.end_line)
-            ]
-            by_key.setdefault(finding_key(finding), finding)
-            statements.setdefault(finding_key(finding), statement)
-            # The lines themselves, not the stretch between them: a fix adding ``import os`` at the top
-            # would otherwise key each of 3,000 findings on every line above it (quadratic per keystroke).
-            touched = sorted(
-                {
-                    *range(statement[0], statement[1] + 1),
-                    *range(span.start_line, span.end_line + 1),
-                    *edit_lines,
-                }
             )
-            key = (finding, statement, tuple(lines[n] for n in touched if 0 <= n < len(lines)), crlf, lean)
-            entry = self._entries.get(key) or fresh.get(key)
-            if entry is None:
-                diagnostic = to_diagnostic(finding, document, statement, lean)
-                entry = (diagnostic, CONVERTER.unstructure(diagnostic))
-            fresh[key] = entry
-            diagnostics.append(entry[0])
-        self._entries = fresh
-        self.findings, self.statements = by_key, statements
-        self._json_by_id = {id(diagnostic): data for diagnostic, data in fresh.values()}
-        return diagnostics
+        key = (
+            finding,
+            statement,
+            tuple(lines[n] for n in sorted(touched) if 0 <= n < len(lines)),
+            crlf,
+            lean,
+        )
+        entry = self._entries.get(key)
+        if entry is None:
+            entry = _Entry(finding, to_diagnostic(finding, document, statement, lean), statement, (), lean)
+        elif entry.finding is not finding:
+            # The same diagnostic for an equal finding: remember this object for the next edit.
+            reused = object.__new__(_Entry)
+            for name in _Entry.__slots__:
+                setattr(reused, name, getattr(entry, name))
+            reused.finding = finding
+            entry = reused
+        entry.touched = tuple(sorted(touched))
+        entry.value_key = key
+        self._entries[key] = entry
+        return entry
 
     def json_for(self, diagnostic: types.Diagnostic) -> dict[str, Any]:
         """The JSON form of a diagnostic (from the cache when it is one of ours)."""
-        cached = self._json_by_id.get(id(diagnostic))
-        return cached if cached is not None else CONVERTER.unstructure(diagnostic)
+        entry = self._by_diagnostic.get(id(diagnostic))
+        return (
+            entry.data
+            if entry is not None and entry.diagnostic is diagnostic
+            else CONVERTER.unstructure(diagnostic)
+        )
+
+    def json_text_for(self, diagnostic: types.Diagnostic) -> str:
+        """The serialised JSON of a diagnostic (from the cache when it is one of ours)."""
+        entry = self._by_diagnostic.get(id(diagnostic))
+        if entry is not None and entry.diagnostic is diagnostic:
+            return entry.text
+        return json.dumps(CONVERTER.unstructure(diagnostic))
+
+
+def _unmoved(touched: tuple[int, ...], changes: list[LineChange]) -> bool:
+    """Whether none of the ``touched`` lines was replaced or moved by ``changes`` (in order)."""
+    if not changes:
+        return True
+    for line in touched:
+        at = line
+        for change in reversed(changes):
+            if at > change.new_last:
+                at -= change.delta
+            elif at >= change.first:
+                return False
+        if at != line:
+            return False
+    return True
 
 
 def range_from_json(value: dict[str, Any]) -> types.Range:

@@ -16,7 +16,7 @@ from typing import Any
 from lsprotocol import types
 
 from landguard.engine.analyze import Analysis
-from landguard.engine.document import Document
+from landguard.engine.document import Document, LineChange
 from landguard.lsp.convert import DiagnosticCache
 
 ENGINE = "engine"
@@ -59,6 +59,8 @@ class OpenDocument:
     analysed_version: int | None = None
     # Converted diagnostics of the last analysis, reused for unchanged findings (worker, under ``lock``).
     diagnostic_cache: DiagnosticCache = field(default_factory=DiagnosticCache)
+    # Line changes applied to ``document`` since the diagnostics were last converted (worker, under ``lock``).
+    unconverted_changes: list[LineChange] = field(default_factory=list)
 
     def queue(self, change: PendingChange) -> None:
         with self.pending_lock:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import threading
@@ -31,7 +32,7 @@ from landguard.engine.document import Document, EditOutOfRange, LineChange
 from landguard.engine.languages import detect_language
 from landguard.engine.registry import all_checks
 from landguard.lsp import audit_hooks, pull_diagnostics
-from landguard.lsp.convert import to_diagnostics
+from landguard.lsp.convert import DiagnosticCache, to_diagnostics
 from landguard.lsp.documents import ENGINE, ONLINE_DEPS, OpenDocument
 
 if TYPE_CHECKING:
@@ -148,6 +149,8 @@ class Scheduler:
                     )
                     doc.analysis = None
                     changes = []
+                    doc.unconverted_changes.clear()
+                    doc.diagnostic_cache = DiagnosticCache()
                     continue
                 if doc.document is None:
                     continue
@@ -175,7 +178,11 @@ class Scheduler:
                     doc.config_generation = generation
                 findings = doc.analysis.run(changes)
             lean = self.server.supports_code_action_resolve()
-            diagnostics = doc.diagnostic_cache.convert(findings, document, lean)
+            # Every line change since the last conversion (a failed run's too), so diagnostics of
+            # unchanged findings on lines no edit touched are reused as they are.
+            doc.unconverted_changes.extend(changes)
+            diagnostics = doc.diagnostic_cache.convert(findings, document, lean, doc.unconverted_changes)
+            doc.unconverted_changes.clear()
             version = document.version
             audit = (
                 audit_hooks.snapshot(document, doc.path, findings, changes, config, settings.root)
@@ -225,16 +232,27 @@ class Scheduler:
             pull_diagnostics.changed(self.server, doc)
             return
         cache = doc.diagnostic_cache
-        params: dict[str, Any] = {
-            "uri": doc.uri,
-            "diagnostics": [cache.json_for(d) for d in doc.merged_diagnostics()],
-        }
-        if doc.analysed_version is not None:
-            params["version"] = doc.analysed_version
-        # The diagnostics are serialised already (and cached): hand pygls plain JSON, which it writes
-        # as is, instead of a typed message it would convert again in full on every keystroke.
-        self.server.protocol._send_data(  # noqa: SLF001 - pygls 2 has no public raw-notify API
-            {"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, "params": params}
+        diagnostics = doc.merged_diagnostics()
+        send_serialised = getattr(self.server.protocol, "send_serialised", None)
+        if send_serialised is None:
+            params: dict[str, Any] = {"uri": doc.uri, "diagnostics": [cache.json_for(d) for d in diagnostics]}
+            if doc.analysed_version is not None:
+                params["version"] = doc.analysed_version
+            self.server.protocol._send_data(  # noqa: SLF001 - pygls 2 has no public raw-notify API
+                {"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, "params": params}
+            )
+            return
+        # Each diagnostic keeps its JSON text (``convert.DiagnosticCache``): the message is joined
+        # from those, not converted and serialised again in full on every keystroke.
+        version = "" if doc.analysed_version is None else f',"version":{int(doc.analysed_version)}'
+        send_serialised(
+            '{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":'
+            + json.dumps(doc.uri)
+            + ',"diagnostics":['
+            + ",".join(cache.json_text_for(d) for d in diagnostics)
+            + "]"
+            + version
+            + "}}"
         )
 
     # ------------------------------------------------------------------ online dependency checks

@@ -10,6 +10,7 @@ settings, scheduler) and handles initialization, configuration and watched proje
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import threading
 from typing import Any
@@ -62,6 +63,20 @@ class LandguardProtocol(AnsweringProtocol):
     text copy would only cost a second O(file) update per keystroke, and its update raises on a
     didChange for a document that was never opened. The handlers below only dispatch.
     """
+
+    def send_serialised(self, body: str) -> None:
+        """Write one message that is serialised JSON already (published diagnostics, joined from
+        the cached JSON of each diagnostic), framed as pygls frames its own."""
+        if self.writer is None:
+            log.error("no transport to send a message on")
+            return
+        data = body.encode(self.CHARSET)
+        if self._include_headers:  # not over a websocket
+            header = f"Content-Length: {len(data)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+            data = header.encode("ascii") + data
+        result = self.writer.write(data)
+        if inspect.isawaitable(result):
+            asyncio.ensure_future(result)
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):

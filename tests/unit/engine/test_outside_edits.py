@@ -3,7 +3,7 @@
 A 3,000-line module where every line holds a secret used to cost seconds per keystroke: each
 line's environment fix inserts ``import os`` at the top, so every line was rescanned on every
 run, and each fix looked for ``import os`` over the whole file again. Now such results are kept
-while ``LineCheck.fix_context_key`` is unchanged, and their outside edits stay where they are.
+while ``LineCheck.module_context_key`` is unchanged, and their outside edits stay where they are.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class KeyedEnvCheck(LineCheck):
     def __init__(self) -> None:
         self.scanned: list[int] = []
 
-    def fix_context_key(self, document, context):
+    def module_context_key(self, document, context):
         return ("anchor", _import_anchor(document))
 
     def scan_lines(self, document, first, last, context):

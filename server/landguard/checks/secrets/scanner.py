@@ -125,12 +125,10 @@ class SecretsScanner(LineCheck):
             ) - 1  # a fence or a `kind: Secret` changed: every line may read differently
         return first, last
 
-    def fix_context_key(self, document: Document, context: CheckContext) -> tuple:
-        return secret_fixes.fix_context_key(document)
-
-    def module_context_key(self, document: Document, context: CheckContext) -> object:
-        # A Python environment fix adds ``import os`` only when the module lacks it.
-        return secret_fixes.python_imports_os(document) if document.language == "python" else None
+    def module_context_key(self, document: Document, context: CheckContext) -> tuple:
+        # A Python environment fix adds ``import os`` (at a place that depends on the module's
+        # start) only when the module lacks it.
+        return secret_fixes.import_os_key(document)
 
     def scan_lines(
         self, document: Document, first: int, last: int, context: CheckContext
