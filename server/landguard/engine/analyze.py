@@ -122,7 +122,7 @@ class Analysis:
         self._line_state: dict[int, tuple[dict[int, tuple[Finding, ...]], int, object]] = {}
         # Per line check: id(slot) -> (slot, line, its findings placed at that line).
         self._placed: dict[int, dict[int, tuple[tuple[Finding, ...], int, list[Finding]]]] = {}
-        # Per node check: (module context key, {(line text before the unit, unit text): findings relative to it}).
+        # Per node check: (module context key, {unit key: findings relative to the unit}).
         self._node_cache: dict[int, tuple[object, dict[UnitKey, tuple[Finding, ...]]]] = {}
         # Per node check: (cache key, unit start line) -> (cached findings, those findings placed there).
         self._node_placed: dict[int, dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]]] = {}
