@@ -4,7 +4,8 @@ Finds HTML built from data the page does not control and handed to the DOM: assi
 `.append/.prepend/.after/.before/.replaceWith/.wrap` and `$(html)`, React's
 `dangerouslySetInnerHTML` and Angular's `bypassSecurityTrustHtml` / `$sce.trustAsHtml` (and their
 URL, resource-URL, script and style twins: `bypassSecurityTrustResourceUrl`, `$sce.trustAsJs`,
-`$sce.trustAs(type, value)` ...), when the value comes from the URL (`location`,
+`$sce.trustAs(type, value)` ..., only with data from the URL or a message: a pipe passing its
+parameter on is the usual idiom), when the value comes from the URL (`location`,
 `document.URL`, `document.referrer`, `URLSearchParams` of them), `window.name`, a `message`
 event's data, or the function's parameters — followed through variables, branches and helpers.
 Constants (also returned by same-file helpers) and values that went through a sanitiser
@@ -160,6 +161,8 @@ class DomXss(js.RuleCheck):
             )
             return
         if method in _TRUST_OTHER and hit.call.receiver is not None:
+            if not flow.is_request(labels):
+                return  # a "safe URL" pipe passing its input on is Angular's usual idiom: judged at the source
             message = (
                 f"{method}() marks {_what(labels)} as a trusted {_TRUST_OTHER[method]}, so Angular will not check it"
             )
