@@ -163,9 +163,7 @@ class DomXss(js.RuleCheck):
         if method in _TRUST_OTHER and hit.call.receiver is not None:
             if not flow.is_request(labels):
                 return  # a "safe URL" pipe passing its input on is Angular's usual idiom: judged at the source
-            message = (
-                f"{method}() marks {_what(labels)} as a trusted {_TRUST_OTHER[method]}, so Angular will not check it"
-            )
+            message = f"{method}() marks {_what(labels)} as a trusted {_TRUST_OTHER[method]}, so Angular will not check it"
             yield self._finding(document, call, message, labels, [])
             return
         if method in _JQUERY_INSERTS or method in _TRUST_BYPASSES:

@@ -45,8 +45,8 @@ from collections.abc import Iterable
 
 from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
-from landguard.dataflow.interpret import sink_applies
 from landguard.checks.secrets.heuristics import is_not_a_secret_value
+from landguard.dataflow.interpret import sink_applies
 from landguard.engine.findings import Confidence, Finding, Severity, mask_secret
 from landguard.engine.registry import Rule
 from landguard.fixes.secrets import env_lookup_fix
@@ -65,7 +65,9 @@ KINDS = frozenset({"secret-key", "password"})
 # Not a key: empty, masks and templates left for the reader to fill in.
 _NOT_A_VALUE = re.compile(r"^[*x.#?\-_ ]*$|^<.*>$|\$\{|\{\{|%\(", re.I)
 # Passwords people write as instructions rather than values (as LG237 reads them).
-_NOT_A_PASSWORD = re.compile(r"[<>]|your[_\- ]|example|dummy|placeholder|changeme|redacted|\bfake\b|sample", re.I)
+_NOT_A_PASSWORD = re.compile(
+    r"[<>]|your[_\- ]|example|dummy|placeholder|changeme|redacted|\bfake\b|sample", re.I
+)
 # The environment variable the fix reads, by API.
 _ENV_NAMES = {
     "jsonwebtoken.sign": "JWT_SECRET",
@@ -123,7 +125,9 @@ def _finding(document, fact, row) -> Finding | None:
     if literal is not None:
         content = next((c for c in literal.named_children if c.type == "string_fragment"), None)
         if content is not None and literal.named_child_count == 1:
-            fix = env_lookup_fix(document, document.node_span(content), _ENV_NAMES.get(fact.callee, _DEFAULT_ENV[row.kind]))
+            fix = env_lookup_fix(
+                document, document.node_span(content), _ENV_NAMES.get(fact.callee, _DEFAULT_ENV[row.kind])
+            )
             if fix is not None:
                 fixes.append(fix)
     if password:

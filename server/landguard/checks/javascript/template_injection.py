@@ -63,7 +63,11 @@ class TemplateInjection(js.RuleCheck):
         for facts in flow.unit_facts(node, document, context):
             for hit, _labels in flow.hits(facts, ("template", "template-view"), parameters=False):
                 call = hit.call.node
-                what = hit.via_helper or js.text(document, call.child_by_field_name("function")) or hit.call.method
+                what = (
+                    hit.via_helper
+                    or js.text(document, call.child_by_field_name("function"))
+                    or hit.call.method
+                )
                 if hit.sink.kind == "template-view":
                     message = (
                         f"{what}() renders a view named by the request, which can pick any template "
