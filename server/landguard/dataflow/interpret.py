@@ -401,7 +401,7 @@ class FileAnalysis:
         reusable = self._cache is not None and "outer" not in function.extra
         if reusable:
             entry = self._cache.get(id(function))  # type: ignore[union-attr]
-            if entry is not None and entry[0] is function and self._still_valid(entry[1]):
+            if entry is not None and entry[0] is function and self._validates(function, entry[1]):
                 self._summaries[id(function)] = entry[2]
                 return entry[2]
         facts = self.facts(function)
@@ -416,6 +416,16 @@ class FileAnalysis:
         function = self.lookup(key)
         summary = self.summary(function) if function is not None else None
         return (id(function), summary.signature() if summary is not None else None)
+
+    def _validates(self, function: ir.Function, used: dict[str, object]) -> bool:
+        """Whether the cached summary of ``function`` still holds. Mutually recursive functions check
+        each other's signatures: meanwhile this one reads as being analysed (None), as it did when
+        its callees' signatures were recorded, instead of recursing without end."""
+        self._in_progress.add(id(function))
+        try:
+            return self._still_valid(used)
+        finally:
+            self._in_progress.discard(id(function))
 
     def _still_valid(self, used: dict[str, object]) -> bool:
         return all(self._signature(key) == signature for key, signature in used.items())
