@@ -39,6 +39,7 @@ from collections.abc import Iterable
 
 from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
+from landguard.dataflow import shapes
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
 from landguard.fixes import javascript_fixes as fixes
@@ -87,6 +88,10 @@ class SqlInjection(js.RuleCheck):
                     fix = self._fix(document, context, call, name, args) if args else None
                     where = f"{name}()"
                 else:
+                    if hit.sink.kind == "sql-text" and not _helper_reads_as_sql(
+                        document, context, facts, hit
+                    ):
+                        continue  # a helper's `route.exec(path)`: no SQL on either side of the call
                     fix = None
                     where = f"{hit.via_helper}(), which passes it to {hit.inner.method if hit.inner else 'a query'}()"
                 source = "request data" if flow.is_request(labels) else "a parameter"
@@ -129,6 +134,20 @@ class SqlInjection(js.RuleCheck):
         if driver == "sequelize" and name == "query" and not rest:
             return fixes.parameterize_sql(document, sql, "?", "replacements")
         return None
+
+
+def _helper_reads_as_sql(document, context, facts, hit) -> bool:
+    """For a helper reaching a query method of unknown type: whether the text reads as SQL where it
+    is built — in the caller's arguments (``run('SELECT ' + id)``) or at the query inside the helper."""
+    if any(_SQL.search(flow.shape(facts, argument).text()) for argument in hit.call.args):
+        return True
+    inner = hit.inner
+    if inner is None or not inner.args:
+        return False
+    for function in flow.analysis(document, context).by_key.values():
+        if any(call is inner for call in shapes.calls_in(function.body)):
+            return bool(_SQL.search(shapes.ShapeReader(function).shape(inner.args[0]).text()))
+    return True  # the helper is not found: keep the finding
 
 
 RULE_CHECK = SqlInjection()
