@@ -22,6 +22,7 @@ RULE_KINDS = {
     "xxe",
     "template",
     "template-view",
+    "template-locals",
     "secret-key",
     "password",
 }
