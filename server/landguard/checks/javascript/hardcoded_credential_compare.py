@@ -57,8 +57,14 @@ RULE = Rule(
     docs=__doc__ or "",
     languages=js.LANGUAGES,
 )
-# Units without one of these words hold no comparison this rule reports (a cheap first look).
-_MARKERS = re.compile(rb"pass|pwd|secret|key", re.I)
+# A comparison operator with such a name beside it: `password ===`, `req.body['password'] !=`,
+# `!== apiKey`. Units without one hold nothing this rule reports; looked for around each `==`
+# (a plain scan for the operator is several times faster than the case-insensitive pattern).
+_OPERATOR = re.compile(rb"[!=]=")
+_NAMED_OPERATOR = re.compile(
+    rb"(?:pass|pwd|secret|key)[\w\]'\"]*\s*[!=]=|[!=]=\s*[\w.\[\]'\"]*(?:pass|pwd|secret|key)", re.I
+)
+_NEAR = 48
 _COMPARISONS = """
 (binary_expression operator: ["===" "==" "!==" "!="] right: (string)) @compare
 (binary_expression left: (string) operator: ["===" "==" "!==" "!="]) @compare
@@ -79,7 +85,7 @@ class HardcodedCredentialCompare(js.RuleCheck):
     uses_imports = False
 
     def check_node(self, node, document, context) -> Iterable[Finding]:
-        if not _MARKERS.search(document.source, node.start_byte, node.end_byte):
+        if not _has_named_comparison(document.source, node.start_byte, node.end_byte):
             return
         found = query(document.language, _COMPARISONS)
         from tree_sitter import QueryCursor
@@ -97,6 +103,15 @@ class HardcodedCredentialCompare(js.RuleCheck):
                 if name is not None and secret is not None:
                     yield _finding(document, literal, secret, name)
                     break
+
+
+def _has_named_comparison(source: bytes, start: int, end: int) -> bool:
+    for operator in _OPERATOR.finditer(source, start, end):
+        if _NAMED_OPERATOR.search(
+            source, max(start, operator.start() - _NEAR), min(end, operator.end() + _NEAR)
+        ):
+            return True
+    return False
 
 
 def _secret_name(document, node) -> str | None:
