@@ -151,3 +151,34 @@ def test_an_edit_beside_mutually_recursive_helpers_equals_a_scan_from_scratch():
     found = analysis.run([edit])
     assert 14 in _lines(found)
     assert found == fresh(document.text)
+
+
+MUTUAL = """const cp = require('child_process');
+
+function walk(value) {
+  if (value.length > 1) {
+    return visit(value.slice(1));
+  }
+  cp.exec('ls ' + value);
+}
+
+function visit(value) {
+  return walk(value);
+}
+
+function view(req, res) {
+  walk(req.query.path);
+}
+"""
+
+
+def test_mutually_recursive_helpers_survive_an_edit(caplog):
+    # Reusing the cached summaries of two functions that call each other used to recurse without
+    # end (each one's validity asked for the other's summary), so every rule failed on the edit.
+    document = Document(MUTUAL, path="a.js")
+    analysis = Analysis(document, Config(), [CHECK])
+    assert 14 in _lines(analysis.run())
+    found = analysis.run([_replace(document, "function view(req, res) {", "function view(req, res)  {")])
+    assert 14 in _lines(found)
+    assert found == fresh(document.text)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

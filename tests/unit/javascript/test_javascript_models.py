@@ -19,9 +19,15 @@ RULE_KINDS = {
     "dom-xss",
     "regex",
     "prototype",
+    "xxe",
+    "template",
+    "template-view",
+    "template-locals",
+    "secret-key",
+    "password",
 }
-# Kinds sanitizers and guards may name besides sink kinds.
-OTHER_KINDS = {"*"}
+# Kinds sanitizers and guards may name besides sink kinds (path-normalized: a marker a prefix guard requires).
+OTHER_KINDS = {"*", "path-normalized"}
 
 
 def test_models_load_and_the_js_family_shares_them():

@@ -321,7 +321,7 @@ def test_rules_have_complete_docs_and_metadata():
     from landguard.engine.registry import doc_section
 
     rules = [rule for check in JS_CHECKS for rule in check.rules]
-    assert len(rules) == 17 and len({r.id for r in rules}) == 17
+    assert len(rules) == 21 and len({r.id for r in rules}) == 21
     for rule in rules:
         assert rule.cwe and rule.languages and rule.family == "javascript"
         for section in ("What it does", "Why is this bad?", "Example", "Use instead", "References"):

@@ -2,7 +2,10 @@
 Finds HTML built from data the page does not control and handed to the DOM: assignments to
 `innerHTML` / `outerHTML`, `insertAdjacentHTML`, `document.write`, jQuery's `.html()`,
 `.append/.prepend/.after/.before/.replaceWith/.wrap` and `$(html)`, React's
-`dangerouslySetInnerHTML` and Angular's `bypassSecurityTrustHtml` / `$sce.trustAsHtml`, when the value comes from the URL (`location`,
+`dangerouslySetInnerHTML` and Angular's `bypassSecurityTrustHtml` / `$sce.trustAsHtml` (and their
+URL, resource-URL, script and style twins: `bypassSecurityTrustResourceUrl`, `$sce.trustAsJs`,
+`$sce.trustAs(type, value)` ..., only with data from the URL or a message: a pipe passing its
+parameter on is the usual idiom), when the value comes from the URL (`location`,
 `document.URL`, `document.referrer`, `URLSearchParams` of them), `window.name`, a `message`
 event's data, or the function's parameters — followed through variables, branches and helpers.
 Constants (also returned by same-file helpers) and values that went through a sanitiser
@@ -60,6 +63,17 @@ _JQUERY_INSERTS = frozenset(
 )
 # Angular's escape hatches from its own sanitisation.
 _TRUST_BYPASSES = frozenset({"bypassSecurityTrustHtml", "bypassSecurityTrustScript", "trustAsHtml"})
+# Angular's bypasses for values that are not markup (a URL, a script, a style): DOMPurify is no fix.
+_TRUST_OTHER = {
+    "bypassSecurityTrustUrl": "URL",
+    "bypassSecurityTrustResourceUrl": "resource URL",
+    "bypassSecurityTrustStyle": "style",
+    "trustAsJs": "script",
+    "trustAsUrl": "URL",
+    "trustAsResourceUrl": "resource URL",
+    "trustAsCss": "style",
+    "trustAs": "value",
+}
 _TEXT_TWINS = {
     "insertAdjacentHTML": (
         "insertAdjacentText",
@@ -145,6 +159,12 @@ class DomXss(js.JavaScriptRule):
             yield self._finding(
                 document, call, f"$() with {_what(labels)} (a string is parsed as HTML)", labels, fix_list
             )
+            return
+        if method in _TRUST_OTHER and hit.call.receiver is not None:
+            if not flow.is_request(labels):
+                return  # a "safe URL" pipe passing its input on is Angular's usual idiom: judged at the source
+            message = f"{method}() marks {_what(labels)} as a trusted {_TRUST_OTHER[method]}, so Angular will not check it"
+            yield self._finding(document, call, message, labels, [])
             return
         if method in _JQUERY_INSERTS or method in _TRUST_BYPASSES:
             if method in _JQUERY_INSERTS:

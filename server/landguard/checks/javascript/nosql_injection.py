@@ -4,7 +4,9 @@ Finds MongoDB / Mongoose queries (`find`, `findOne`, `updateOne`, `deleteMany`,
 `req.query`, cookies: `User.find(req.query)`) or holds such a value
 (`{ email: req.body.email }`), followed through variables, destructuring, branches and
 same-file helpers. Values converted to strings first (`String(x)`, a template literal) are
-fine; route params and headers are strings already.
+fine; route params and headers are strings already. A `$where` filter
+(`{ $where: 'this.name == "' + req.params.name + '"' }`, `query.$where(code)`) runs
+JavaScript on the database server, so any request data in it is reported, strings too.
 
 ## Why is this bad?
 Express parses `?password[$ne]=x` and JSON bodies into objects, so the "value" can be a
@@ -71,9 +73,19 @@ class NoSqlInjection(js.JavaScriptRule):
         for facts in flow.unit_facts(node, document, context):
             strings = _Strings(facts.function)
             for hit, labels in flow.hits(facts, ("nosql",), parameters=False):
+                call = hit.call.node
+                where = _where_code(hit)
+                if where is not None:
+                    # $where runs JavaScript on the database server: any request string is code there.
+                    yield RULE.finding(
+                        document.node_span(where if where is not True else call),
+                        "$where runs JavaScript built from request data on the database server; "
+                        "use query operators ($eq, $gt ...) instead",
+                        confidence=Confidence.HIGH,
+                    )
+                    continue
                 if not _objects(labels):
                     continue
-                call = hit.call.node
                 if hit.via_helper is not None:
                     yield RULE.finding(
                         document.node_span(call),
@@ -94,6 +106,24 @@ class NoSqlInjection(js.JavaScriptRule):
                     "($ne, $where)",
                     confidence=Confidence.HIGH,
                 )
+
+
+def _where_code(hit):
+    """Where request data is `$where` code: ``True`` for ``query.$where(code)``, the entry's node for a
+    ``{ $where: code }`` filter; None when the request data is not there."""
+    if hit.via_helper is not None:
+        return None
+    if hit.call.method == "$where":
+        return True
+    query = hit.call.args[0] if hit.call.args else None
+    if not isinstance(query, ir.MapLit):
+        return None
+    for key, expr in query.entries:
+        if isinstance(key, ir.Lit) and key.value == "$where" and expr.node is not None:
+            entry = hit.value.entry("$where")
+            if entry is not None and flow.request_labels(entry, "nosql"):
+                return expr.node
+    return None
 
 
 def _objects(labels) -> bool:

@@ -144,7 +144,8 @@ class SqlInjection(js.JavaScriptRule):
         if name not in ("query", "execute", "all", "get", "run", "each"):
             return None
         drivers = modules & (_DOLLAR_DRIVERS | _QUESTION_DRIVERS | {"sequelize", "better-sqlite3", "knex"})
-        if len(drivers) != 1:
+        if len(drivers) != 1 or "typeorm" in modules:
+            # TypeORM's query() placeholders depend on the database it is configured for.
             return None
         driver = next(iter(drivers))
         if driver in _DOLLAR_DRIVERS and name == "query":

@@ -1,0 +1,165 @@
+"""## What it does
+Finds a password, secret or API key compared with a string literal:
+`if (password === 'admin')`, `req.body.apiKey !== 'k3y…'`, `user.password == "letmein"`. It
+complements the secrets rules (LG1xx), which read assignments and options
+(`{ password: "…" }` passed to `createConnection`, `new Client`, `new Sequelize`) and skip
+common words — the weak default passwords a comparison usually holds. It stays quiet on empty
+strings, masks and templates (`'***'`, `'<password>'`, `'${PASS}'`), on names about a secret
+rather than the secret (`passwordType === 'text'`, `tokenType`), and on what a value *is*
+(`typeof password === 'string'`). Messages show the value masked.
+
+## Why is this bad?
+A credential in the source is a backdoor everyone with the code (or its history) can use; it is
+the same in every installation and cannot be rotated without a release. Default and backdoor
+passwords like these are the first thing an attacker tries.
+
+## Example
+```js
+function isAdmin(password) {
+  return password === 'admin123';
+}
+```
+
+## Use instead
+```js
+async function isAdmin(password) {
+  return bcrypt.compare(password, process.env.ADMIN_PASSWORD_HASH);
+}
+```
+The quick fix (applied only with `--unsafe-fixes`: the variable must then be set) reads the value
+from the environment instead (`process.env.PASSWORD`); comparing a hash is better still.
+
+## References
+- CWE-798: Use of Hard-coded Credentials, https://cwe.mitre.org/data/definitions/798.html
+- CWE-259: Use of Hard-coded Password, https://cwe.mitre.org/data/definitions/259.html
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from landguard.checks.javascript import _support as js
+from landguard.checks.python._web import is_secret_name
+from landguard.checks.secrets.heuristics import env_var_name, names_a_password
+from landguard.engine.findings import Confidence, Finding, Severity, mask_secret
+from landguard.engine.languages import query
+from landguard.engine.registry import Rule
+from landguard.fixes.secrets import env_lookup_fix
+
+RULE = Rule(
+    id="LG321",
+    name="hardcoded-credential-compare",
+    title="Password or key compared with a literal",
+    severity=Severity.WARNING,
+    confidence=Confidence.MEDIUM,
+    cwe=(798, 259),
+    docs=__doc__ or "",
+    languages=js.LANGUAGES,
+)
+# A comparison operator with such a name beside it: `password ===`, `req.body['password'] !=`,
+# `!== apiKey`. Units without one hold nothing this rule reports; looked for around each `==`
+# (a plain scan for the operator is several times faster than the case-insensitive pattern).
+_OPERATOR = re.compile(rb"[!=]=")
+_NAMED_OPERATOR = re.compile(
+    rb"(?:pass|pwd|secret|key)[\w\]'\"]*\s*[!=]=|[!=]=\s*[\w.\[\]'\"]*(?:pass|pwd|secret|key)", re.I
+)
+_NEAR = 48
+_COMPARISONS = """
+(binary_expression operator: ["===" "==" "!==" "!="] right: (string)) @compare
+(binary_expression left: (string) operator: ["===" "==" "!==" "!="]) @compare
+"""
+# Not a credential: masks, templates and made-up values.
+_NOT_A_VALUE = re.compile(
+    r"^[*x.#?\-_ ]*$|[<>]|\$\{|\{\{|%\(|\{[a-z_]*\}|your[_\- ]|example|dummy|placeholder|changeme|"
+    r"redacted|\bfake\b|sample|^(?:undefined|null|string|object|number|boolean|function)$",
+    re.I,
+)
+# Names that hold a key (a lexer's `token` or a `csrfToken` is compared with words).
+_KEY_NAME = re.compile(r"(?:^|_)(?:secret|(?:api|access|secret|private|auth|master)_?key)$", re.I)
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+
+
+class HardcodedCredentialCompare(js.JavaScriptRule):
+    rule = RULE
+    uses_imports = False
+
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
+        if not _has_named_comparison(document.source, node.start_byte, node.end_byte):
+            return
+        found = query(document.language, _COMPARISONS)
+        from tree_sitter import QueryCursor
+
+        seen: set[int] = set()
+        for comparison in QueryCursor(found).captures(node).get("compare", ()):
+            if comparison.id in seen:
+                continue
+            seen.add(comparison.id)
+            left = comparison.child_by_field_name("left")
+            right = comparison.child_by_field_name("right")
+            for named, literal in ((left, right), (right, left)):
+                name = _secret_name(document, named)
+                secret = _credential_value(document, literal)
+                if name is not None and secret is not None:
+                    yield _finding(document, literal, secret, name)
+                    break
+
+
+def _has_named_comparison(source: bytes, start: int, end: int) -> bool:
+    for operator in _OPERATOR.finditer(source, start, end):
+        if _NAMED_OPERATOR.search(
+            source, max(start, operator.start() - _NEAR), min(end, operator.end() + _NEAR)
+        ):
+            return True
+    return False
+
+
+def _secret_name(document, node) -> str | None:
+    """The name saying ``node`` holds a secret: `password`, `user.password`, `body['apiKey']`."""
+    if node is None:
+        return None
+    node = js.unwrap(node)
+    if node.type == "identifier":
+        name = js.text(document, node)
+    elif node.type == "member_expression":
+        name = js.text(document, node.child_by_field_name("property"))
+    elif node.type == "subscript_expression":
+        name = js.string_value(document, node.child_by_field_name("index"))
+    else:
+        return None  # `typeof password`, calls, literals
+    if not name:
+        return None
+    snake = _CAMEL.sub(r"\1_\2", name)
+    if not is_secret_name(snake):
+        return None
+    return name if names_a_password(snake) or _KEY_NAME.search(snake) else None
+
+
+def _credential_value(document, node) -> str | None:
+    if node is None or js.unwrap(node).type != "string":
+        return None
+    value = js.string_value(document, js.unwrap(node))
+    if value is None or len(value.strip()) < 3 or _NOT_A_VALUE.search(value):
+        return None
+    return value
+
+
+def _finding(document, literal, secret: str, name: str) -> Finding:
+    literal = js.unwrap(literal)
+    fixes = []
+    content = [c for c in literal.named_children if c.type == "string_fragment"]
+    if len(content) == 1 and literal.named_child_count == 1:
+        fix = env_lookup_fix(
+            document, document.node_span(content[0]), env_var_name(_CAMEL.sub(r"\1_\2", name), "APP_PASSWORD")
+        )
+        if fix is not None:
+            fixes.append(fix)
+    return RULE.finding(
+        document.node_span(literal),
+        f"the literal credential {mask_secret(secret)} is compared with `{name}`: everyone with the code "
+        "knows it; read it from the environment or a secret store (and compare hashes)",
+        fixes=fixes,
+    )
+
+
+CHECK = HardcodedCredentialCompare()

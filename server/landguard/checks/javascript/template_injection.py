@@ -1,0 +1,124 @@
+"""## What it does
+Finds templates compiled from request data — `pug.compile` / `pug.render`, `ejs.compile` /
+`ejs.render`, `Handlebars.compile`, `nunjucks.renderString`, `_.template`, `doT.template` —
+and views chosen by the request (`res.render(req.query.view)`, koa-views' `ctx.render`). The data
+is followed through variables, branches, objects and same-file helpers; a view checked against
+an allowlist on the way (`VIEWS.includes(name)`) is not reported, nor is request data passed
+as the template's *values* (`res.render('profile', { name: req.query.name })`); the whole
+request body or query given as the locals (`res.render('form', req.body)`) is, since template
+engines read their options from the locals.
+
+## Why is this bad?
+A template is a program. Pug, EJS, doT and lodash templates compile to JavaScript, and
+Handlebars and Nunjucks templates have known ways out to it, so whoever writes the template
+runs code on the server (server-side template injection), e.g. `#{process.mainModule.require('child_process').execSync('id')}`
+in pug. A view name from the request picks any template the server has, and `../` walks out
+of the views folder. Locals that are the whole request let the client set the engine's options
+(EJS `settings['view options']`: CVE-2022-29078 ran code through `outputFunctionName`).
+
+## Example
+```js
+app.get('/greet', (req, res) => {
+  res.send(pug.render(`h1 Hello ${req.query.name}`));
+});
+app.get('/page', (req, res) => res.render(req.query.page));
+```
+
+## Use instead
+```js
+const greet = pug.compile('h1 Hello #{name}');          // the template is constant ...
+app.get('/greet', (req, res) => res.send(greet({ name: req.query.name }))); // ... the data is a value
+const PAGES = ['home', 'about'];
+app.get('/page', (req, res) => res.render(PAGES.includes(req.query.page) ? req.query.page : 'home'));
+```
+
+## References
+- CWE-1336: Improper Neutralization of Special Elements Used in a Template Engine, https://cwe.mitre.org/data/definitions/1336.html
+- CWE-94: Improper Control of Generation of Code, https://cwe.mitre.org/data/definitions/94.html
+- CWE-73: External Control of File Name or Path, https://cwe.mitre.org/data/definitions/73.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from landguard.checks.javascript import _flow as flow
+from landguard.checks.javascript import _support as js
+from landguard.dataflow import ir
+from landguard.engine.findings import Confidence, Finding, Severity
+from landguard.engine.registry import Rule
+
+RULE = Rule(
+    id="LG319",
+    name="template-injection",
+    title="Template compiled from request data, or view chosen by the request",
+    severity=Severity.ERROR,
+    confidence=Confidence.HIGH,
+    cwe=(1336, 94, 73),
+    docs=__doc__ or "",
+    languages=js.LANGUAGES,
+)
+
+
+class TemplateInjection(js.JavaScriptRule):
+    rule = RULE
+
+    def check_unit(self, node, document, context) -> Iterable[Finding]:
+        for facts in flow.unit_facts(node, document, context):
+            kinds = ("template", "template-view", "template-locals")
+            for hit, labels in flow.hits(facts, kinds, parameters=False):
+                call = hit.call.node
+                what = (
+                    hit.via_helper
+                    or js.text(document, call.child_by_field_name("function"))
+                    or hit.call.method
+                )
+                if hit.sink.kind == "template-locals":
+                    whole = _whole_request_object(hit, labels)
+                    if whole is None:
+                        continue
+                    message = (
+                        f"{what}() is given the whole request {whole} as its locals, where template engines "
+                        "read options (EJS `settings['view options']`, hbs `layout`); pass only the fields "
+                        "the view needs"
+                    )
+                elif hit.sink.kind == "template-view":
+                    message = (
+                        f"{what}() renders a view named by the request, which can pick any template "
+                        "(and '../'); choose the view from an allowlist"
+                    )
+                else:
+                    message = (
+                        f"{what}() compiles a template from request data, which runs as code on the "
+                        "server; keep the template constant and pass the data as its values"
+                    )
+                yield RULE.finding(document.node_span(call), message)
+
+
+# Request data that arrives as an object (qs query strings, JSON bodies).
+_OBJECT_SOURCES = {"express.Request.body": "body", "express.Request.query": "query"}
+_FIELD_ACCESS = frozenset({"member_expression", "subscript_expression"})
+
+
+def _whole_request_object(hit, labels) -> str | None:
+    """``body``/``query`` when the locals are that request object itself (`res.render(v, req.body)`,
+    directly or through a variable), not an object literal of its fields or one field of it."""
+    if hit.via_helper is not None or len(hit.call.args) < 2 or isinstance(hit.call.args[1], ir.MapLit):
+        return None
+    for label in labels:
+        origin = label.origin
+        what = _OBJECT_SOURCES.get(label.source)
+        if what is None or origin is None or not hasattr(origin, "parent") or label.indirect:
+            continue
+        parent = origin.parent
+        if (
+            parent is not None
+            and parent.type in _FIELD_ACCESS
+            and parent.child_by_field_name("object") == origin
+        ):
+            continue  # req.body.profile: one field
+        return what
+    return None
+
+
+CHECK = TemplateInjection()
