@@ -32,6 +32,9 @@ from landguard.workspace import FileResult, Located, decode, iter_files, locate,
 _MANIFEST_LIMIT = 16 * 1024 * 1024
 # Below this many files, worker start-up costs more than it saves.
 PARALLEL_THRESHOLD = 24
+# Work handed to a worker at a time: about 3,000 lines, a few tenths of a second (Ctrl-C waits for it).
+CHUNK_BYTES = 128 * 1024
+CHUNK_FILES = 32
 _MANIFESTS = ("pyproject.toml", "requirements.txt", "package.json", "landguard.toml")
 # AI assistants' ignore files decide LG604 findings (checks/ai/ai_context_exposure.py).
 _MANIFESTS += (
@@ -133,25 +136,46 @@ def _size(path: str) -> int:
         return 0
 
 
+def _scan_chunk(jobs: list[tuple[str, str, Config]]) -> list[FileResult]:
+    return [_scan_one(job) for job in jobs]
+
+
+def _chunks(todo: list[tuple[str, str, Config]]) -> list[list[tuple[str, str, Config]]]:
+    """``todo`` largest files first, in chunks of about ``CHUNK_BYTES`` (a big file alone): so that
+    no worker is left with a big file at the end while the others idle, without paying a round
+    trip to a worker for each small file."""
+    chunks: list[list[tuple[str, str, Config]]] = []
+    chunk: list[tuple[str, str, Config]] = []
+    weight = 0
+    for size, job in sorted(((_size(job[0]), job) for job in todo), key=lambda pair: -pair[0]):
+        chunk.append(job)
+        weight += size
+        if weight >= CHUNK_BYTES or len(chunk) >= CHUNK_FILES:
+            chunks.append(chunk)
+            chunk, weight = [], 0
+    if chunk:
+        chunks.append(chunk)
+    return chunks
+
+
 def _scan_parallel(
     todo: list[tuple[str, str, Config]], jobs: int, progress: Callable[[int], None]
 ) -> list[FileResult]:
-    """Scan ``todo`` in ``jobs`` worker processes, largest files first so that no worker is left
-    with a big file at the end while the others idle; the caller sorts the results by path.
+    """Scan ``todo`` in ``jobs`` worker processes (``_chunks`` says in what order); results come
+    as they finish, and the caller sorts them by path.
 
     Workers are forked after the checks are loaded (grammars, models, rule modules: once, shared).
-    Ctrl-C cancels what has not started, lets each worker finish its current file, and re-raises.
+    Ctrl-C cancels what has not started, lets each worker finish its current chunk, and re-raises.
     """
     all_checks()  # discover checks before forking so workers inherit them
-    ordered = sorted(todo, key=lambda job: -_size(job[0]))
     scanned: list[FileResult] = []
     pool = ProcessPoolExecutor(
         max_workers=jobs, mp_context=get_context("fork"), initializer=_ignore_interrupts
     )
     try:
-        futures = [pool.submit(_scan_one, job) for job in ordered]
+        futures = [pool.submit(_scan_chunk, chunk) for chunk in _chunks(todo)]
         for future in as_completed(futures):
-            scanned.append(future.result())
+            scanned.extend(future.result())
             progress(len(scanned))
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
