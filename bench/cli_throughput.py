@@ -135,6 +135,8 @@ def bench_corpus(corpus: Corpus, args: argparse.Namespace) -> None:
     files, lines = corpus.lines()
     cache = Path(tempfile.mkdtemp(prefix="landguard-bench-cache-"))  # keeps the user's cache out
     env = {**os.environ, "LANDGUARD_CACHE_DIR": str(cache)}
+    # As installed tools run: with their bytecode cached (pip compiles it), not compiled on every start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     rows: list[tuple[str, tuple[float, float]]] = []
     landguard = tool("landguard")
     if landguard is None:
