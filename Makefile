@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := run
-.PHONY: run test setup lint docs bench realworld clean package-check
+.PHONY: run test setup lint docs bench realworld clean package-check bench-tools cli-bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ include clients/clients.mk
 
 bench: setup
 	$(BIN)/python bench/run_all.py
+
+## make bench-tools: the peers bench/cli_throughput.py runs side by side (pinned; Bandit and Ruff come with [dev]).
+bench-tools: setup
+	$(BIN)/pip install --quiet 'detect-secrets==1.5.0' 'bandit==1.9.4'
+
+## make cli-bench: whole-tree `landguard check` vs Bandit + detect-secrets and Ruff on CPython Lib/ and webpack.
+cli-bench: bench-tools
+	$(BIN)/python bench/cli_throughput.py --runs 3
 
 ## make realworld: precision on pinned real projects from the registries (network on first run; not part of `make test`).
 realworld: setup

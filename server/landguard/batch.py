@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -24,13 +25,16 @@ from landguard.engine.files import Unreadable, read_regular
 from landguard.engine.files import display_path as printable
 from landguard.engine.findings import finding_from_dict, finding_to_dict
 from landguard.engine.positions import split_lines
-from landguard.engine.registry import all_checks, all_rules
+from landguard.engine.registry import all_checks
 from landguard.result_cache import CacheUnavailable, ResultCache, build_id, cache_root
 from landguard.workspace import FileResult, Located, decode, iter_files, locate, read_limit, scan_file
 
 _MANIFEST_LIMIT = 16 * 1024 * 1024
 # Below this many files, worker start-up costs more than it saves.
 PARALLEL_THRESHOLD = 24
+# Work handed to a worker at a time: about 3,000 lines, a few tenths of a second (Ctrl-C waits for it).
+CHUNK_BYTES = 128 * 1024
+CHUNK_FILES = 32
 _MANIFESTS = ("pyproject.toml", "requirements.txt", "package.json", "landguard.toml")
 # AI assistants' ignore files decide LG604 findings (checks/ai/ai_context_exposure.py).
 _MANIFESTS += (
@@ -59,8 +63,12 @@ def _content_key(data: bytes) -> str:
 
 
 def _binding(config: Config, root: Path) -> list[str]:
-    """What cached results depend on besides a file's own content (see ``result_cache``)."""
-    parts = [__version__, build_id(), config.fingerprint(), ",".join(sorted(all_rules())), str(root)]
+    """What cached results depend on besides a file's own content (see ``result_cache``).
+
+    The rules are not listed: they are Landguard's own modules, which ``build_id`` covers, and
+    listing them would import every check on a run that has nothing to analyse.
+    """
+    parts = [__version__, build_id(), config.fingerprint(), str(root)]
     for name in _MANIFESTS:
         try:
             parts.append(f"{name}={_content_key(read_regular(root / name, _MANIFEST_LIMIT))}")
@@ -107,6 +115,75 @@ def _scan_one(job: tuple[str, str, Config]) -> FileResult:
     return scan_file(Path(path), config, shown)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than exist)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group: the parent alone handles it (stops, says so once),
+    # instead of every worker printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _scan_chunk(jobs: list[tuple[str, str, Config]]) -> list[FileResult]:
+    return [_scan_one(job) for job in jobs]
+
+
+def _chunks(todo: list[tuple[str, str, Config]]) -> list[list[tuple[str, str, Config]]]:
+    """``todo`` largest files first, in chunks of about ``CHUNK_BYTES`` (a big file alone): so that
+    no worker is left with a big file at the end while the others idle, without paying a round
+    trip to a worker for each small file."""
+    chunks: list[list[tuple[str, str, Config]]] = []
+    chunk: list[tuple[str, str, Config]] = []
+    weight = 0
+    for size, job in sorted(((_size(job[0]), job) for job in todo), key=lambda pair: -pair[0]):
+        chunk.append(job)
+        weight += size
+        if weight >= CHUNK_BYTES or len(chunk) >= CHUNK_FILES:
+            chunks.append(chunk)
+            chunk, weight = [], 0
+    if chunk:
+        chunks.append(chunk)
+    return chunks
+
+
+def _scan_parallel(
+    todo: list[tuple[str, str, Config]], jobs: int, progress: Callable[[int], None]
+) -> list[FileResult]:
+    """Scan ``todo`` in ``jobs`` worker processes (``_chunks`` says in what order); results come
+    as they finish, and the caller sorts them by path.
+
+    Workers are forked after the checks are loaded (grammars, models, rule modules: once, shared).
+    Ctrl-C cancels what has not started, lets each worker finish its current chunk, and re-raises.
+    """
+    all_checks()  # discover checks before forking so workers inherit them
+    scanned: list[FileResult] = []
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=get_context("fork"), initializer=_ignore_interrupts
+    )
+    try:
+        futures = [pool.submit(_scan_chunk, chunk) for chunk in _chunks(todo)]
+        for future in as_completed(futures):
+            scanned.extend(future.result())
+            progress(len(scanned))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return scanned
+
+
 def _display_path(path: Path, root: Path) -> str:
     try:
         shown = Path(os.path.realpath(path)).relative_to(root).as_posix()
@@ -136,9 +213,13 @@ def run_check(
     by_path: dict[str, FileResult] = {}
     todo: list[tuple[str, str, Config]] = []
     keys: dict[str, str] = {}
+    seen: set[str] = set()
     limit = read_limit(config)
     for path in files:
         shown = _display_path(path, root)
+        if shown in seen:
+            continue  # the same file named twice (`check a.py ./a.py`): scanned and reported once
+        seen.add(shown)
         if cache is not None:
             try:
                 key = _content_key(read_regular(path, limit))
@@ -156,21 +237,17 @@ def run_check(
                 continue
         todo.append((str(path), shown, config))
 
-    jobs = jobs or os.cpu_count() or 1
-    total, done = len(files), len(files) - len(todo)
-    scanned: list[FileResult] = []
+    jobs = max(1, jobs or usable_cores())
+    total, done = len(seen), len(seen) - len(todo)
     if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
-        all_checks()  # discover checks before forking so workers inherit them
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-            for file_result in pool.map(_scan_one, todo, chunksize=max(1, len(todo) // (jobs * 8))):
-                scanned.append(file_result)
-                if progress is not None:
-                    progress(done + len(scanned), total)
+        scanned = _scan_parallel(todo, jobs, lambda n: progress(done + n, total) if progress else None)
     else:
+        scanned = []
         for job in todo:
             scanned.append(_scan_one(job))
             if progress is not None:
                 progress(done + len(scanned), total)
+    scanned.sort(key=lambda r: r.path)  # the cache file is written in the same order every run
     for file_result in scanned:
         by_path[file_result.path] = file_result
         if cache is not None and keys.get(file_result.path):

@@ -1,7 +1,8 @@
 """The ``landguard`` command: check | baseline | lsp | rules | explain | audit.
 
 Exit codes of ``check``: 0 when nothing at or above ``--fail-on`` was found, 1 when
-something was, 2 for usage or configuration errors (printed to stderr).
+something was, 2 for usage or configuration errors (printed to stderr), 130 when interrupted
+(Ctrl-C).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from landguard import __version__
 from landguard.cli_options import EXTRA_FORMATS, add_baseline_command, add_check_arguments
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -47,7 +49,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", metavar="IDS", help="comma-separated rule ids or prefixes to disable")
     check.add_argument("--offline", action="store_true", help="no package-registry lookups")
     check.add_argument(
-        "--jobs", "-j", type=int, default=None, help="worker processes (default: number of cores)"
+        "--jobs", "-j", type=int, default=None, help="worker processes (default: the usable cores)"
     )
     check.add_argument(
         "--ai-only",
@@ -101,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FINDINGS
+    except KeyboardInterrupt:
+        # Ctrl-C: workers were stopped (batch.run_check); no traceback, the shell's convention code.
+        print("\nlandguard: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _main(argv: list[str] | None) -> int:

@@ -22,9 +22,7 @@ from pathlib import Path
 
 import pathspec
 
-from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, Exclusions
-from landguard.engine.document import Document
 from landguard.engine.files import DEFAULT_READ_LIMIT, Unreadable, read_regular, reason_for
 from landguard.engine.files import display_path as printable
 from landguard.engine.findings import Finding
@@ -320,6 +318,10 @@ def read_limit(config: Config) -> int:
 
 def scan_file(path: Path, config: Config, display_path: str | None = None) -> FileResult:
     """Analyse one file on disk; a file that is not a readable regular file is skipped, not opened."""
+    # Imported here: a run whose files all come from the result cache never loads the engine.
+    from landguard.engine.analyze import Analysis
+    from landguard.engine.document import Document
+
     shown = display_path or printable(path)
     try:
         data = read_regular(path, read_limit(config))
