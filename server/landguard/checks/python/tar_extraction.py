@@ -1,0 +1,179 @@
+"""Tar archive extracted without a member filter: `tar.extractall(dest)`.
+
+## What it does
+Flags `extractall` and `extract` on a tar archive opened in the same function
+(`tarfile.open(...)`, `tarfile.TarFile(...)`, `with tarfile.open(...) as tar:`, a chained
+`tarfile.open(p).extractall()`), and `shutil.unpack_archive` of an archive that is not a zip,
+when no extraction filter is given (`filter=`) and the code does not pick the members itself
+(`members=`, or the function sets `extraction_filter`). `filter="fully_trusted"` is reported too:
+it is the unsafe behaviour, spelled out.
+
+Zip files are not reported: `zipfile` has always removed `..` and absolute paths from member
+names when extracting. In test code the rule is quiet (tests extract archives they built).
+
+The quick fix adds `filter="data"` (Python 3.12, and 3.8.17 / 3.9.17 / 3.10.12 / 3.11.4 security
+releases), which refuses absolute paths, `..`, links pointing outside the destination and
+device files, and drops set-uid bits. On older Pythons it raises `TypeError`; check the member
+names yourself there.
+
+## Why is this bad?
+Before Python 3.14 `tarfile` extracts member names as written: a member named
+`../../home/user/.bashrc` or `/etc/cron.d/job`, or a symlink to outside the destination followed
+by a file written through it, writes anywhere the process can (CVE-2007-4559, "TarSlip").
+An archive downloaded or uploaded is an attacker's file.
+
+## Example
+```python
+with tarfile.open(upload_path) as tar:
+    tar.extractall(destination)
+```
+
+## Use instead
+```python
+with tarfile.open(upload_path) as tar:
+    tar.extractall(destination, filter="data")
+```
+
+## References
+- [CWE-22: Improper Limitation of a Pathname to a Restricted Directory](https://cwe.mitre.org/data/definitions/22.html)
+- [Python docs: tarfile extraction filters](https://docs.python.org/3/library/tarfile.html#tarfile-extraction-filter)
+- [PEP 706: Filter for tarfile.extractall](https://peps.python.org/pep-0706/)
+- Bandit B202; Ruff S202
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import libcst as cst
+from tree_sitter import Node
+
+from landguard.checks.python import _support as py
+from landguard.engine.document import Document
+from landguard.engine.findings import Confidence, Finding, Fix, Severity
+from landguard.engine.registry import CheckContext, Rule
+from landguard.fixes.python_fixes import StatementEditor, call_with_keyword
+
+RULE = Rule(
+    id="LG243",
+    name="tar-extraction-without-filter",
+    title="Tar archive extracted without a member filter",
+    severity=Severity.WARNING,
+    confidence=Confidence.MEDIUM,
+    cwe=(22,),
+    docs=__doc__,
+    languages=py.PYTHON,
+    aliases=("B202", "S202"),
+)
+
+_TAR_OPENERS = frozenset(
+    {
+        "tarfile.open",
+        "tarfile.TarFile",
+        "tarfile.TarFile.open",
+        "tarfile.TarFile.taropen",
+        "tarfile.TarFile.gzopen",
+    }
+)
+_UNPACK = frozenset({"shutil.unpack_archive"})
+
+
+def _opens_tar(node: Node | None, imports: dict[str, str]) -> bool:
+    return node is not None and node.type == "call" and py.qualified_call_name(node, imports) in _TAR_OPENERS
+
+
+def _with_binding(name: str, call: Node) -> Node | None:
+    """The value bound to ``name`` by an enclosing `with value as name:`."""
+    current = call.parent
+    while current is not None and current.type not in ("function_definition", "module"):
+        if current.type == "with_statement":
+            for clause in current.named_children:
+                if clause.type != "with_clause":
+                    continue
+                for item in clause.named_children:
+                    value = item.child_by_field_name("value") or (
+                        item.named_children[0] if item.named_children else None
+                    )
+                    if value is not None and value.type == "as_pattern":
+                        alias = value.child_by_field_name("alias")
+                        target = value.named_children[0] if value.named_children else None
+                        if alias is not None and py.text(alias) == name:
+                            return target
+        current = current.parent
+    return None
+
+
+def _receiver_is_tar(receiver: Node, flow: py.Flow, imports: dict[str, str], call: Node) -> bool:
+    receiver = py.unparenthesize(receiver)
+    if receiver.type == "call":
+        return _opens_tar(receiver, imports)
+    if receiver.type != "identifier":
+        return False
+    if _opens_tar(_with_binding(py.text(receiver), call), imports):
+        return True
+    values = py.resolve(receiver, flow)
+    return any(_opens_tar(py.unparenthesize(v), imports) for v in values)
+
+
+def _filter_is_safe(call: Node) -> bool | None:
+    """True: a filter is given; False: the unsafe one is; None: no filter."""
+    given = py.keyword_arg(call, "filter")
+    if given is None:
+        return None
+    value = py.literal_string_value(given)
+    return not (given.type == "none" or value == "fully_trusted")
+
+
+class TarExtractionCheck(py.CallRule):
+    rule = RULE
+    callee_names = frozenset({"extractall", "extract", "unpack_archive"})
+
+    def check_call(
+        self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
+    ) -> Iterable[Finding]:
+        if py.has_star_args(call):
+            return
+        imports = py.scope_imports(call, document, context)
+        flow = self.flow_for(call, unit, context)
+        if name in _UNPACK:
+            archive = py.literal_string_value(py.argument(call, 0, "filename")) or ""
+            archive_format = py.literal_string_value(py.argument(call, 2, "format")) or ""
+            if archive_format == "zip" or archive.endswith(".zip") or _filter_is_safe(call):
+                return
+            what = "`shutil.unpack_archive`"
+        else:
+            function = call.child_by_field_name("function")
+            receiver = function.child_by_field_name("object") if function is not None else None
+            if receiver is None or not _receiver_is_tar(receiver, flow, imports, call):
+                return
+            if _filter_is_safe(call) or py.keyword_arg(call, "members") is not None:
+                return
+            if name.endswith("extractall") and len(py.positional_args(call)) >= 2:
+                return  # extractall(path, members): the code chose the members
+            if "extraction_filter" in py.text(py.scope_of(call, unit)):
+                return
+            what = f"`{py.callee_attribute(call)}`"
+        fix = _data_filter_fix(call, document)
+        yield RULE.finding(
+            document.node_span(call),
+            f"{what} extracts tar members as named: `../` or absolute paths and links write outside "
+            'the destination; pass filter="data"',
+            fixes=[fix] if fix else [],
+        )
+
+
+def _data_filter_fix(call: Node, document: Document) -> Fix | None:
+    editor = StatementEditor.for_node(document, call)
+    if editor is None:
+        return None
+    target = editor.locate(call, cst.Call)
+    if not isinstance(target, cst.Call):
+        return None
+    editor.replace(target, call_with_keyword(target, "filter", cst.SimpleString('"data"')))
+    edit = editor.text_edit()
+    if edit is None:
+        return None
+    return Fix('Extract with filter="data"', edits=(edit,), preferred=True)
+
+
+HANDLER = TarExtractionCheck()
