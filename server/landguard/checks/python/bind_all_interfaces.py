@@ -53,6 +53,7 @@ from collections.abc import Iterable
 import libcst as cst
 from tree_sitter import Node
 
+from landguard.checks.python import _origins as origins
 from landguard.checks.python import _support as py
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
@@ -71,10 +72,12 @@ RULE = Rule(
     aliases=("B104", "S104"),
 )
 
-_ALL_INTERFACES = frozenset({"0.0.0.0", "::", "[::]"})
+_ALL_INTERFACES = frozenset({"0.0.0.0", "::", "[::]"})  # noqa: S104 - the addresses this rule looks for
 # Runners that take `host=`: any `run`/`serve`/`run_app` call except these modules' own.
 _RUNNERS = frozenset({"run", "serve", "run_app", "run_simple", "create_server", "start_server"})
-_NOT_SERVERS = frozenset({"asyncio.run", "subprocess.run", "trio.run", "anyio.run", "uvloop.run", "unittest.main"})
+_NOT_SERVERS = frozenset(
+    {"asyncio.run", "subprocess.run", "trio.run", "anyio.run", "uvloop.run", "unittest.main"}
+)
 # Server classes taking `(host, port)` as their first argument.
 _ADDRESS_SERVERS = re.compile(
     r"(?:^|\.)(?:TCPServer|UDPServer|ThreadingTCPServer|ThreadingUDPServer|ForkingTCPServer|HTTPServer|"
@@ -160,7 +163,7 @@ class BindAllInterfacesCheck(py.CallRule):
             document.node_span(call),
             f"listens on `{shown}`: every network interface, public ones included; bind to 127.0.0.1 "
             "or read the address from the deployment's configuration",
-            confidence=Confidence.LOW if _under_main_guard(call) else None,
+            confidence=Confidence.LOW if origins.under_main_guard(call) else None,
             fixes=[fix] if fix else [],
         )
 
@@ -171,17 +174,6 @@ def _documented_container_entry_point(document: Document, call: Node) -> bool:
     for number in range(max(0, first - 1), min(len(lines), call.end_point[0] + 1)):
         if _CONTAINER_NOTE.search(lines[number]):
             return True
-    return False
-
-
-def _under_main_guard(node: Node) -> bool:
-    current = node.parent
-    while current is not None:
-        if current.type == "if_statement":
-            condition = py.text(current.child_by_field_name("condition"))
-            if "__name__" in condition and "__main__" in condition:
-                return True
-        current = current.parent
     return False
 
 

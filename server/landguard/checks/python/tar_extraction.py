@@ -48,6 +48,7 @@ from collections.abc import Iterable
 import libcst as cst
 from tree_sitter import Node
 
+from landguard.checks.python import _origins as origins
 from landguard.checks.python import _support as py
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
@@ -78,41 +79,8 @@ _TAR_OPENERS = frozenset(
 _UNPACK = frozenset({"shutil.unpack_archive"})
 
 
-def _opens_tar(node: Node | None, imports: dict[str, str]) -> bool:
-    return node is not None and node.type == "call" and py.qualified_call_name(node, imports) in _TAR_OPENERS
-
-
-def _with_binding(name: str, call: Node) -> Node | None:
-    """The value bound to ``name`` by an enclosing `with value as name:`."""
-    current = call.parent
-    while current is not None and current.type not in ("function_definition", "module"):
-        if current.type == "with_statement":
-            for clause in current.named_children:
-                if clause.type != "with_clause":
-                    continue
-                for item in clause.named_children:
-                    value = item.child_by_field_name("value") or (
-                        item.named_children[0] if item.named_children else None
-                    )
-                    if value is not None and value.type == "as_pattern":
-                        alias = value.child_by_field_name("alias")
-                        target = value.named_children[0] if value.named_children else None
-                        if alias is not None and py.text(alias) == name:
-                            return target
-        current = current.parent
-    return None
-
-
 def _receiver_is_tar(receiver: Node, flow: py.Flow, imports: dict[str, str], call: Node) -> bool:
-    receiver = py.unparenthesize(receiver)
-    if receiver.type == "call":
-        return _opens_tar(receiver, imports)
-    if receiver.type != "identifier":
-        return False
-    if _opens_tar(_with_binding(py.text(receiver), call), imports):
-        return True
-    values = py.resolve(receiver, flow)
-    return any(_opens_tar(py.unparenthesize(v), imports) for v in values)
+    return origins.made_by(receiver, _TAR_OPENERS, flow, imports, call) is not None
 
 
 def _filter_is_safe(call: Node) -> bool | None:
