@@ -92,7 +92,8 @@ DEFAULT_POLICY: Mapping[str, str] = {
     "LG229": DROP,
     "LG230": DROP,
     # Tests talk to local servers in clear and with old TLS, make scratch files writable, extract
-    # the archives they built and bind test servers to every interface.
+    # the archives they built, bind test servers to every interface and echo request headers.
+    "LG239": DROP,
     "LG240": DROP,
     "LG241": DROP,
     "LG242": DROP,

@@ -59,8 +59,9 @@ from collections.abc import Iterable
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
+from landguard.checks.python import _web as web
 from landguard.dataflow import ir
-from landguard.dataflow.values import REQUEST
+from landguard.dataflow.values import REQUEST, Value
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
@@ -96,6 +97,7 @@ _DECIDING = frozenset(
         "content-security-policy",
     }
 )
+_REDIRECTING = frozenset({"location", "content-location", "refresh"})
 _HEADER_METHODS = frozenset({"add", "set", "setdefault", "add_header", "set_header", "__setitem__"})
 
 
@@ -142,6 +144,48 @@ def _finding(node: Node, header: str | None, document: Document, *, name_tainted
     )
 
 
+def _assigned_value(subscript: Node) -> Node | None:
+    assignment = subscript.parent
+    if assignment is None or assignment.type != "assignment":
+        return None
+    return assignment.child_by_field_name("right")
+
+
+def _direct_request(value: Value, kind: str) -> bool:
+    """Request data that reached the header as it is or through string building and modelled
+    calls; data that went through a call the models do not know (`http_date(...)`,
+    `self.get_breadcrumbs(request)`) is not evidence the client chooses the header."""
+    return any(label.strength == REQUEST and not label.indirect for label in value.labels_for(kind))
+
+
+def _from_request(node: Node | None, flow: py.Flow, imports: dict[str, str], kind: str) -> bool:
+    return node is not None and py.taint(node, flow, imports, kind, direct=True) == py.Taint.REQUEST
+
+
+def _is_pair(item: Node) -> bool:
+    item = py.unparenthesize(item)
+    return item.type == "tuple" and item.named_child_count == 2
+
+
+def _judge(
+    node: Node,
+    key: Node | None,
+    value: Node | None,
+    flow: py.Flow,
+    imports: dict[str, str],
+    document: Document,
+) -> Iterable[Finding]:
+    """A header given as (name, value) at ``node``."""
+    header = py.literal_string_value(key)
+    if key is not None and header is None and _from_request(key, flow, imports, KIND):
+        yield _finding(node, None, document, name_tainted=True)
+    elif value is not None and header is not None and header.lower() in _REDIRECTING:
+        if web.url_head_from_request(value, flow, imports, "redirect"):
+            yield _finding(node, header, document)  # the client picks the host, not a path after a fixed one
+    elif _from_request(value, flow, imports, KIND):
+        yield _finding(node, header, document)
+
+
 class HeaderInjectionCheck(py.CallRule):
     rule = RULE
     callee_names = _HEADER_METHODS | frozenset(
@@ -165,11 +209,7 @@ class HeaderInjectionCheck(py.CallRule):
             if not tornado and (holder is None or not _is_response(holder, flow, imports, call)):
                 return
             key, value = py.argument(call, 0, "key" if not tornado else "name"), py.argument(call, 1, "value")
-            header = py.literal_string_value(key)
-            if key is not None and header is None and py.taint(key, flow, imports, KIND) == py.Taint.REQUEST:
-                yield _finding(call, None, document, name_tainted=True)
-            elif value is not None and py.taint(value, flow, imports, KIND) == py.Taint.REQUEST:
-                yield _finding(call, header, document)
+            yield from _judge(call, key, value, flow, imports, document)
             return
         if not _RESPONSE_MAKERS.match(name):
             return
@@ -178,18 +218,18 @@ class HeaderInjectionCheck(py.CallRule):
             headers = py.argument(call, 2, None)
         if headers is None:
             return
-        headers = py.unparenthesize(headers)
+        resolved = py.resolve(headers, flow)
+        headers = py.unparenthesize(resolved[0] if len(resolved) == 1 else headers)
         if headers.type == "dictionary":
             for pair in headers.named_children:
-                if pair.type != "pair":
-                    continue
-                key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-                header = py.literal_string_value(key)
-                if header is None and py.taint(key, flow, imports, KIND) == py.Taint.REQUEST:
-                    yield _finding(pair, None, document, name_tainted=True)
-                elif py.taint(value, flow, imports, KIND) == py.Taint.REQUEST:
-                    yield _finding(pair, header, document)
-        elif py.taint(headers, flow, imports, KIND) == py.Taint.REQUEST:
+                if pair.type == "pair":
+                    key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+                    yield from _judge(pair, key, value, flow, imports, document)
+        elif headers.type in ("list", "tuple") and all(_is_pair(item) for item in headers.named_children):
+            for item in headers.named_children:
+                key, value = py.unparenthesize(item).named_children
+                yield from _judge(item, key, value, flow, imports, document)
+        elif _from_request(headers, flow, imports, KIND):
             yield _finding(headers, None, document)
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
@@ -220,10 +260,13 @@ class HeaderInjectionCheck(py.CallRule):
                     continue
                 key = subscript.child_by_field_name("subscript")
                 header = py.literal_string_value(key)
-                key_labels = store.key.labels_for(KIND) if store.key is not None else frozenset()
-                if header is None and any(label.strength == REQUEST for label in key_labels):
+                if header is None and store.key is not None and _direct_request(store.key, KIND):
                     yield _finding(subscript, None, document, name_tainted=True)
-                elif any(label.strength == REQUEST for label in store.value.labels_for(KIND)):
+                elif header is not None and header.lower() in _REDIRECTING:
+                    value = _assigned_value(subscript)
+                    if value is not None and web.url_head_from_request(value, flow, imports, "redirect"):
+                        yield _finding(subscript, header, document)
+                elif _direct_request(store.value, KIND):
                     yield _finding(subscript, header, document)
 
 
