@@ -3,8 +3,8 @@
 ## What it does
 Flags SQL passed to `execute`/`executemany`/`executescript` (DB-API drivers, asyncpg, aiosqlite,
 psycopg), SQLAlchemy `text()` and `exec_driver_sql`, psycopg2 `copy_expert`, pg8000's native
-`Connection.run`, asyncpg `fetch*`, Django `raw()`/`extra(where=..., select=...)`/`RawSQL` (a
-fragment: no statement shape needed), `pandas.read_sql*` and any sink of kind `sql` in the models
+`Connection.run`, asyncpg `fetch*`, Django `raw()`/`extra(where=..., select=...)`/`RawSQL` (request
+data in a fragment needs no statement shape), `pandas.read_sql*` and any sink of kind `sql` in the models
 (`data/models/python*.toml`, or your own under `[tool.landguard.models.python]`), when untrusted
 data reaches the query, as the dataflow core follows it through variables, branches, containers
 and same-file helpers: data from a web request (high confidence, also when the request supplies
@@ -143,8 +143,10 @@ class SqlInjectionCheck(py.CallRule):
         if taint not in (py.Taint.REQUEST, py.Taint.PARAMETER):
             return  # constants, placeholders, sanitized values, or nothing from outside the function
         build = py.string_building(query, flow)
-        # RawSQL is always SQL, usually a fragment (`"price * %s"`): no statement shape needed.
-        if build is None or (kind != "rawsql" and not _looks_like_sql(build.literal_text)):
+        # RawSQL is always SQL, usually a fragment (`"price * %s"`): with request data no statement
+        # shape is needed (a library composing fragments from its own arguments still needs one).
+        fragment = kind == "rawsql" and taint == py.Taint.REQUEST
+        if build is None or (not fragment and not _looks_like_sql(build.literal_text)):
             if taint != py.Taint.REQUEST or build is not None:
                 return  # a wrapper running the SQL its caller passed is judged at the caller
             if query.type == "call" and py.callee_attribute(query) in _SINKS:
