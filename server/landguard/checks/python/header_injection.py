@@ -97,6 +97,13 @@ _DECIDING = frozenset(
         "content-security-policy",
     }
 )
+# A cheap look at the unit's bytes before any query: an item assignment on something named like a
+# response or its headers, or a response made in the unit.
+_ITEM_STORE = re.compile(
+    rb"(?:resp\w*|response|res|rv|headers)\s*\[[^\]\n]*\]\s*=[^=]|Response\(|make_response\(", re.I
+)
+# Attributes of a response-named object that are not its headers (`resp.cookies[...]`).
+_NOT_HEADERS = frozenset({"session", "cookies", "COOKIES", "META", "context", "context_data"})
 _REDIRECTING = frozenset({"location", "content-location", "refresh"})
 _HEADER_METHODS = frozenset({"add", "set", "setdefault", "add_header", "set_header", "__setitem__"})
 
@@ -191,7 +198,7 @@ class HeaderInjectionCheck(py.CallRule):
     callee_names = _HEADER_METHODS | frozenset(
         {"Response", "HttpResponse", "make_response", "JSONResponse", "HTMLResponse", "PlainTextResponse"}
     )
-    unit_markers = (b"headers[", b'["', b"['")
+    unit_markers = (b"] =", b"]=")
 
     def check_call(
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
@@ -234,30 +241,24 @@ class HeaderInjectionCheck(py.CallRule):
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         """`response.headers["X"] = value` and Django's `response["X"] = value`."""
+        if not _ITEM_STORE.search(document.source, unit.start_byte, unit.end_byte):
+            return
+        candidates = self._response_item_assignments(unit, document, context)
+        if not candidates:
+            return  # the dataflow facts are computed only for units that set a response header
         dataflow = py.python_dataflow(unit, context)
         for facts in dataflow.unit_facts(unit):
             for store in facts.stores:
                 target = store.target
-                if not isinstance(target, ir.Index) or target.node is None:
+                if (
+                    not isinstance(target, ir.Index)
+                    or target.node is None
+                    or target.node.id not in candidates
+                ):
                     continue
                 subscript = target.node
-                holder_node = subscript.child_by_field_name("value")
-                if holder_node is None:
-                    continue
-                holder = _header_holder(holder_node)
-                if holder is None:
-                    holder = holder_node  # Django: response["Location"] = ...
-                    if holder.type == "attribute" and py.text(holder.child_by_field_name("attribute")) in (
-                        "session",
-                        "cookies",
-                        "COOKIES",
-                        "META",
-                    ):
-                        continue
                 imports = py.scope_imports(subscript, document, context)
                 flow = py.function_flow(py.scope_of(subscript, unit), context)
-                if not _is_response(holder, flow, imports, subscript):
-                    continue
                 key = subscript.child_by_field_name("subscript")
                 header = py.literal_string_value(key)
                 if header is None and store.key is not None and _direct_request(store.key, KIND):
@@ -268,6 +269,31 @@ class HeaderInjectionCheck(py.CallRule):
                         yield _finding(subscript, header, document)
                 elif _direct_request(store.value, KIND):
                     yield _finding(subscript, header, document)
+
+    @staticmethod
+    def _response_item_assignments(unit: Node, document: Document, context: CheckContext) -> set[int]:
+        """Ids of the subscripts assigned to in the unit whose holder is a response (or its headers)."""
+        found: set[int] = set()
+        for assignment in py.unit_nodes(unit, "assignment", context):
+            subscript = assignment.child_by_field_name("left")
+            if subscript is None or subscript.type != "subscript":
+                continue
+            holder_node = subscript.child_by_field_name("value")
+            if holder_node is None:
+                continue
+            holder = _header_holder(holder_node)
+            if holder is None:
+                holder = holder_node  # Django: response["Location"] = ...
+                if (
+                    holder.type == "attribute"
+                    and py.text(holder.child_by_field_name("attribute")) in _NOT_HEADERS
+                ):
+                    continue
+            imports = py.scope_imports(subscript, document, context)
+            flow = py.function_flow(py.scope_of(subscript, unit), context)
+            if _is_response(holder, flow, imports, subscript):
+                found.add(subscript.id)
+        return found
 
 
 HANDLER = HeaderInjectionCheck()

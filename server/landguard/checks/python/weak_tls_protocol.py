@@ -102,7 +102,7 @@ def _old_protocol(node: Node | None, imports: dict[str, str]) -> str | None:
 class WeakTlsProtocolCheck(py.CallRule):
     rule = RULE
     callee_names = _PROTOCOL_TAKERS
-    unit_markers = (b"_version",)
+    unit_markers = (b"minimum_version", b"maximum_version")
 
     def check_call(
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
