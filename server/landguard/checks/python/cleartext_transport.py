@@ -61,7 +61,13 @@ from landguard.checks.python import _web as web
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, Span, TextEdit
 from landguard.engine.registry import CheckContext, Rule
-from landguard.fixes.python_fixes import StatementEditor, line_indent, line_statement, starts_line
+from landguard.fixes.python_fixes import (
+    StatementEditor,
+    line_indent,
+    line_statement,
+    parse_expression,
+    starts_line,
+)
 
 RULE = Rule(
     id="LG240",
@@ -219,7 +225,9 @@ def _https_fix(literal: Node, document: Document) -> Fix | None:
     index = code.lower().find("http://")
     if index < 0:
         return None
-    new = cst.parse_expression(code[:index] + "https://" + code[index + len("http://") :])
+    new = parse_expression(code[:index] + "https://" + code[index + len("http://") :])
+    if new is None:
+        return None
     editor.replace(target, new)
     edit = editor.text_edit()
     if edit is None:
