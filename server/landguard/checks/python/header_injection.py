@@ -105,10 +105,10 @@ _ITEM_STORE = re.compile(
 # Attributes of a response-named object that are not its headers (`resp.cookies[...]`).
 _NOT_HEADERS = frozenset({"session", "cookies", "COOKIES", "META", "context", "context_data"})
 _REDIRECTING = frozenset({"location", "content-location", "refresh"})
-_HEADER_METHODS = frozenset({"add", "set", "setdefault", "add_header", "set_header", "__setitem__"})
+_HEADER_METHODS = frozenset({"add", "set", "setdefault", "add_header", "set_header"})
 
 
-def _is_response(holder: Node | None, flow: py.Flow, imports: dict[str, str], at: Node) -> bool:
+def _is_response(holder: Node | None, flow: py.Flow, imports: dict[str, str]) -> bool:
     """``holder`` is an HTTP response: named like one, or made by a response class in the function."""
     if holder is None:
         return False
@@ -213,7 +213,7 @@ class HeaderInjectionCheck(py.CallRule):
                 return
             holder = _header_holder(receiver)
             tornado = last in ("set_header", "add_header") and py.text(receiver) == "self"
-            if not tornado and (holder is None or not _is_response(holder, flow, imports, call)):
+            if not tornado and (holder is None or not _is_response(holder, flow, imports)):
                 return
             key, value = py.argument(call, 0, "key" if not tornado else "name"), py.argument(call, 1, "value")
             yield from _judge(call, key, value, flow, imports, document)
@@ -291,7 +291,7 @@ class HeaderInjectionCheck(py.CallRule):
                     continue
             imports = py.scope_imports(subscript, document, context)
             flow = py.function_flow(py.scope_of(subscript, unit), context)
-            if _is_response(holder, flow, imports, subscript):
+            if _is_response(holder, flow, imports):
                 found.add(subscript.id)
         return found
 
