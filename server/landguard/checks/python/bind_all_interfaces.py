@@ -83,7 +83,8 @@ _ADDRESS_SERVERS = re.compile(
     r"(?:^|\.)(?:TCPServer|UDPServer|ThreadingTCPServer|ThreadingUDPServer|ForkingTCPServer|HTTPServer|"
     r"ThreadingHTTPServer|WSGIServer|SimpleXMLRPCServer|make_server)$"
 )
-_CONTAINER_NOTE = re.compile(r"#.*\b(?:docker|container|containers|k8s|kubernetes|pod)\b", re.I)
+# Searched only in a line's comment (from its first `#`): a word pattern, linear on any input.
+_CONTAINER_WORDS = re.compile(r"\b(?:docker|container|containers|k8s|kubernetes|pod)\b", re.I)
 
 
 def _host_literal(node: Node | None, flow: py.Flow, unit: Node) -> str | None:
@@ -172,7 +173,8 @@ def _documented_container_entry_point(document: Document, call: Node) -> bool:
     first = call.start_point[0]
     lines = document.lines
     for number in range(max(0, first - 1), min(len(lines), call.end_point[0] + 1)):
-        if _CONTAINER_NOTE.search(lines[number]):
+        comment = lines[number].find("#")
+        if comment >= 0 and _CONTAINER_WORDS.search(lines[number], comment):
             return True
     return False
 

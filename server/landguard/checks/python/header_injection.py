@@ -100,7 +100,7 @@ _DECIDING = frozenset(
 # A cheap look at the unit's bytes before any query: an item assignment on something named like a
 # response or its headers, or a response made in the unit.
 _ITEM_STORE = re.compile(
-    rb"(?:resp\w*|response|res|rv|headers)\s*\[[^\]\n]*\]\s*=[^=]|Response\(|make_response\(", re.I
+    rb"(?:resp|response|res|rv|headers)\s*\[[^\]\n]{0,200}\]\s*=[^=]|Response\(|make_response\(", re.I
 )
 # Attributes of a response-named object that are not its headers (`resp.cookies[...]`).
 _NOT_HEADERS = frozenset({"session", "cookies", "COOKIES", "META", "context", "context_data"})
