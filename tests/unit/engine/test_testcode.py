@@ -175,3 +175,19 @@ def test_secrets_exposure_of_test_fixtures_is_dropped(tmp_path):
     in_app = analyze_text(key, config, path=str(paths["deploy"]))
     assert not [f for f in in_tests if f.rule_id == "LG604"]
     assert [f for f in in_app if f.rule_id == "LG604"]
+
+
+SCRATCH_SETUP = (
+    "import os\nimport socket\nimport tarfile\n\n\n"
+    "def prepare(path, upload):\n"
+    "    os.chmod(path, 0o777)\n"
+    "    tarfile.open(upload).extractall(path)\n"
+    "    server = socket.socket()\n"
+    '    server.bind(("0.0.0.0", 8080))\n'
+)
+
+
+def test_scratch_files_archives_and_test_servers_are_normal_in_tests() -> None:
+    expected = {"LG242", "LG243", "LG244"}
+    assert {f.rule_id for f in _findings(SCRATCH_SETUP, "src/setup.py")} >= expected
+    assert not {f.rule_id for f in _findings(SCRATCH_SETUP, "tests/test_setup.py")} & expected

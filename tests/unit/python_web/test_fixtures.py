@@ -12,7 +12,7 @@ from landguard_testing import FIXTURES, check_fixture, findings_for
 
 WEB_RULE = re.compile(r"^LG2(?:[2-9]\d)$")
 WEB_FIXTURES = sorted(p for p in (FIXTURES / "python").glob("LG2*.py") if WEB_RULE.match(p.stem))
-RULES_WITH_FIXES = {"LG224", "LG226", "LG227"}
+RULES_WITH_FIXES = {"LG224", "LG226", "LG227", "LG240", "LG241", "LG242", "LG243", "LG244"}
 
 
 @pytest.mark.parametrize("path", WEB_FIXTURES, ids=lambda p: p.stem)

@@ -3,7 +3,9 @@
 ## What it does
 Flags `os.system`, `os.popen`, `subprocess.getoutput`/`getstatusoutput`, `commands.getoutput`,
 `asyncio.create_subprocess_shell`, and `subprocess.run`/`call`/`check_call`/`check_output`/`Popen`
-with `shell=True` (or an argument list that starts a shell: `["sh", "-c", command]`), when
+with `shell=True`, or an argument list that starts a shell (`["sh", "-c", command]`, also held
+in a variable, and in `os.exec*`/`os.spawn*`/`asyncio.create_subprocess_exec` arguments:
+`os.execl("/bin/sh", "sh", "-c", command)`), and a program chosen by web-request data, when
 untrusted data reaches the command, as the dataflow core follows it
 (variables, branches, containers, same-file helpers): data from a web request or an event
 payload (high confidence), or the function's own arguments built into a command string (medium).
@@ -89,8 +91,15 @@ _SHELL_OPTIONAL = frozenset(
         "subprocess.Popen",
     }
 )
+# Program-and-arguments launchers: where the program is, and where its argument vector starts
+# (an index into the positional arguments; "list" = that argument is the vector).
+_EXEC_FAMILY = {
+    **{f"os.exec{v}": (0, 1, v.startswith("v")) for v in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")},
+    **{f"os.spawn{v}": (1, 2, v.startswith("v")) for v in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")},
+    "asyncio.create_subprocess_exec": (0, 0, False),
+}
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "cmd", "cmd.exe", "powershell", "pwsh"})
-_CALLEES = frozenset(name.rsplit(".", 1)[-1] for name in _ALWAYS_SHELL | _SHELL_OPTIONAL)
+_CALLEES = frozenset(name.rsplit(".", 1)[-1] for name in _ALWAYS_SHELL | _SHELL_OPTIONAL | set(_EXEC_FAMILY))
 # Literal text the fix may split into words: no pipes, redirects, variables, globs, escapes.
 _PLAIN_WORDS = re.compile(r"^[\w\s\-./:,@+=%'\"]*$")
 
@@ -112,9 +121,13 @@ class CommandInjectionCheck(CallRule):
                 or syntax.is_false(shell)
                 or not (syntax.is_true(shell) or shell.type == "identifier")
             ):
-                yield from self._shell_in_argv(call, name, unit, document, context)
+                argv = syntax.argument(call, 0, "args")
+                yield from self._shell_in_argv(call, name, argv, None, unit, document, context)
                 return
             via = f"`{name}(..., shell=True)` runs the command through a shell"
+        elif name in _EXEC_FAMILY:
+            yield from self._exec_family(call, name, unit, document, context)
+            return
         else:
             return
         command = syntax.argument(call, 0, "cmd") or syntax.keyword_arg(call, "args")
@@ -151,20 +164,62 @@ class CommandInjectionCheck(CallRule):
             fixes=fixes,
         )
 
-    def _shell_in_argv(
+    def _exec_family(
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
     ) -> Iterable[Finding]:
-        """`subprocess.run(["sh", "-c", command])`: an argument list that starts a shell."""
-        argv = syntax.argument(call, 0, "args")
-        if argv is None or argv.type not in ("list", "tuple"):
+        """`os.execl("/bin/sh", "sh", "-c", cmd)`, `os.spawnv(mode, path, argv)`,
+        `asyncio.create_subprocess_exec("sh", "-c", cmd)`; and a program chosen by the request."""
+        if syntax.has_star_args(call):
             return
-        items = [c for c in argv.named_children if c.type != "comment"]
+        program_at, argv_at, vector = _EXEC_FAMILY[name]
+        positional = syntax.positional_args(call)
+        if len(positional) <= max(program_at, argv_at):
+            return
+        program = positional[program_at]
+        flow = self.flow_for(call, unit, context)
+        imports = py.scope_imports(call, document, context)
+        if py.taint(program, flow, imports, "command") == py.Taint.REQUEST:
+            yield RULE.finding(
+                document.node_span(call),
+                f"`{name}` runs a program chosen by web-request data; pick it from a fixed set instead",
+                confidence=Confidence.HIGH,
+            )
+            return
+        if vector:
+            argv: Node | list[Node] = positional[argv_at]
+        else:
+            argv = positional[argv_at:]
+            if name.endswith(("le", "lpe")):
+                argv = argv[:-1]  # the last argument is the environment
+        yield from self._shell_in_argv(call, name, argv, program, unit, document, context)
+
+    def _shell_in_argv(
+        self,
+        call: Node,
+        name: str,
+        argv: Node | list[Node] | None,
+        program_node: Node | None,
+        unit: Node,
+        document: Document,
+        context: CheckContext,
+    ) -> Iterable[Finding]:
+        """`subprocess.run(["sh", "-c", command])`: an argument list that starts a shell."""
+        flow = self.flow_for(call, unit, context)
+        if argv is None:
+            return
+        if not isinstance(argv, list):
+            values = syntax.resolve(argv, flow)  # argv = ["sh", "-c", command]; run(argv)
+            argv = py.unparenthesize(values[0]) if len(values) == 1 else argv
+            if argv.type not in ("list", "tuple"):
+                return
+            argv = [c for c in argv.named_children if c.type != "comment"]
+        items = argv
         if len(items) < 3:
             return
-        program = (syntax.literal_string_value(items[0]) or "").rsplit("/", 1)[-1]
+        executable = syntax.literal_string_value(program_node) if program_node is not None else None
+        program = (executable or syntax.literal_string_value(items[0]) or "").rsplit("/", 1)[-1]
         if program not in _SHELLS or syntax.literal_string_value(items[1]) not in ("-c", "/c"):
             return
-        flow = self.flow_for(call, unit, context)
         taint = py.taint(items[2], flow, py.scope_imports(call, document, context), "command")
         if taint == py.Taint.REQUEST or (
             taint == py.Taint.PARAMETER and syntax.string_building(items[2], flow)

@@ -1,8 +1,10 @@
 """SQL injection: a query built from strings with non-literal values.
 
 ## What it does
-Flags SQL passed to `execute`/`executemany`/`executescript`, SQLAlchemy `text()`, Django
-`raw()`/`extra(where=...)`/`RawSQL`, `pandas.read_sql*` and any sink of kind `sql` in the models
+Flags SQL passed to `execute`/`executemany`/`executescript` (DB-API drivers, asyncpg, aiosqlite,
+psycopg), SQLAlchemy `text()` and `exec_driver_sql`, psycopg2 `copy_expert`, pg8000's native
+`Connection.run`, asyncpg `fetch*`, Django `raw()`/`extra(where=..., select=...)`/`RawSQL` (request
+data in a fragment needs no statement shape), `pandas.read_sql*` and any sink of kind `sql` in the models
 (`data/models/python*.toml`, or your own under `[tool.landguard.models.python]`), when untrusted
 data reaches the query, as the dataflow core follows it through variables, branches, containers
 and same-file helpers: data from a web request (high confidence, also when the request supplies
@@ -48,6 +50,7 @@ from collections.abc import Iterable
 import libcst as cst
 from tree_sitter import Node
 
+from landguard.checks.python import _origins as origins
 from landguard.checks.python import _support as py
 from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
@@ -70,14 +73,19 @@ RULE = Rule(
 )
 
 KIND = "sql"
-_EXECUTE_METHODS = frozenset({"execute", "executemany", "executescript", "mogrify"})
-_SINKS = _EXECUTE_METHODS | {"text", "raw", "extra", "RawSQL", "read_sql", "read_sql_query"}
+_EXECUTE_METHODS = frozenset(
+    {"execute", "executemany", "executescript", "mogrify", "exec_driver_sql", "copy_expert"}
+)
+_SINKS = _EXECUTE_METHODS | {"text", "raw", "extra", "RawSQL", "read_sql", "read_sql_query", "run"}
+# pg8000's native API runs SQL with `con.run(sql)`; `run` is any other method too, so the receiver
+# must be made by one of these in the function.
+_PG8000_CONNECTIONS = frozenset({"pg8000.native.Connection"})
 # Statement shapes, not single words: "from" or "where" alone occur in any English message.
 _SQL_WORDS = re.compile(
     r"\bselect\b[\s\S]*?\bfrom\b|\binsert\s+(?:or\s+\w+\s+)?into\b|\bupdate\s+\S+\s+set\b|\bdelete\s+from\b|"
     r"\b(?:create|drop|alter)\s+(?:temp\w*\s+)?(?:table|index|view|database|schema|trigger)\b|"
     r"\bwhere\s+[\w.\"`]+\s*(?:=|<|>|!|like\b|ilike\b|in\b|is\b|between\b)|\bvalues\s*\(|\bpragma\s+\w|"
-    r"\btruncate\s+table\b|\breplace\s+into\b|\border\s+by\s+\S|\bset\s+\w+\s*=",
+    r"\btruncate\s+table\b|\bcopy\b.*\b(?:from|to)\s+(?:stdin|stdout)\b|\breplace\s+into\b|\border\s+by\s+\S|\bset\s+\w+\s*=",
     re.I,
 )
 _CONSTANT_NAME = re.compile(r"^(?:[A-Za-z_][\w]*\.)*[A-Z][A-Z0-9_]*$")
@@ -107,6 +115,14 @@ class SqlInjectionCheck(CallRule):
             if name not in ("sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"):
                 return
             query, kind = syntax.argument(call, 0, "text"), "text"
+        elif last == "run":
+            function = call.child_by_field_name("function")
+            receiver = function.child_by_field_name("object") if function is not None else None
+            flow = self.flow_for(call, unit, context)
+            imports = py.scope_imports(call, document, context)
+            if origins.made_by(receiver, _PG8000_CONNECTIONS, flow, imports, call) is None:
+                return
+            query, kind = syntax.argument(call, 0, "sql"), "pg8000"
         elif last == "raw":
             if "." not in name:
                 return
@@ -130,7 +146,10 @@ class SqlInjectionCheck(CallRule):
         if taint not in (py.Taint.REQUEST, py.Taint.PARAMETER):
             return  # constants, placeholders, sanitized values, or nothing from outside the function
         build = syntax.string_building(query, flow)
-        if build is None or not _looks_like_sql(build.literal_text):
+        # RawSQL is always SQL, usually a fragment (`"price * %s"`): with request data no statement
+        # shape is needed (a library composing fragments from its own arguments still needs one).
+        fragment = kind == "rawsql" and taint == py.Taint.REQUEST
+        if build is None or (not fragment and not _looks_like_sql(build.literal_text)):
             if taint != py.Taint.REQUEST or build is not None:
                 return  # a wrapper running the SQL its caller passed is judged at the caller
             if query.type == "call" and syntax.callee_attribute(query) in _SINKS:
@@ -169,7 +188,10 @@ class SqlInjectionCheck(CallRule):
             value = syntax.keyword_arg(call, keyword_name)
             if value is None:
                 continue
-            elements = value.named_children if value.type in ("list", "tuple") else [value]
+            if value.type == "dictionary":  # select={"alias": "SQL"}
+                elements = [p.child_by_field_name("value") for p in value.named_children if p.type == "pair"]
+            else:
+                elements = value.named_children if value.type in ("list", "tuple") else [value]
             for element in elements:
                 build = syntax.string_building(element, flow)
                 imports = py.scope_imports(call, document, context)
