@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -129,6 +130,26 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+class Terminated(SystemExit):
+    """SIGTERM arrived during a parallel scan (a CI runner or a supervisor stopping us): exit
+    with 128 + SIGTERM once the workers are ended."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated(128 + signal.SIGTERM)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the workers now: left alone they would outlive the parent, each still on its chunk."""
+    # The executor's pid -> process map: private, but the only handle on its workers.
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    for worker in workers:
+        worker.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.join(timeout=5)
+
+
 def _size(path: str) -> int:
     try:
         return os.stat(path).st_size
@@ -165,21 +186,30 @@ def _scan_parallel(
     as they finish, and the caller sorts them by path.
 
     Workers are forked after the checks are loaded (grammars, models, rule modules: once, shared).
-    Ctrl-C cancels what has not started, lets each worker finish its current chunk, and re-raises.
+    Ctrl-C cancels what has not started, lets each worker finish its current chunk, and re-raises;
+    SIGTERM ends the workers at once and raises ``Terminated``.
     """
     all_checks()  # discover checks before forking so workers inherit them
     scanned: list[FileResult] = []
     pool = ProcessPoolExecutor(
         max_workers=jobs, mp_context=get_context("fork"), initializer=_ignore_interrupts
     )
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
     try:
         futures = [pool.submit(_scan_chunk, chunk) for chunk in _chunks(todo)]
         for future in as_completed(futures):
             scanned.extend(future.result())
             progress(len(scanned))
+    except Terminated:
+        _stop_workers(pool)
+        raise
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     pool.shutdown(wait=True)
     return scanned
 

@@ -19,6 +19,7 @@ from landguard.cli_options import EXTRA_FORMATS, add_baseline_command, add_check
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -107,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         # Ctrl-C: workers were stopped (batch.run_check); no traceback, the shell's convention code.
         print("\nlandguard: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except SystemExit as stop:
+        if stop.code == EXIT_TERMINATED:  # SIGTERM during a parallel scan (batch.Terminated)
+            print("\nlandguard: terminated", file=sys.stderr)
+        raise
 
 
 def _main(argv: list[str] | None) -> int:

@@ -128,6 +128,42 @@ def test_ctrl_c_stops_the_workers_without_a_traceback(tmp_path):
     assert all(not Path(f"/proc/{pid}").exists() or _zombie(pid) for pid in workers)
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to see the workers")
+def test_sigterm_ends_the_workers_with_the_parent(tmp_path):
+    # A CI runner or supervisor stops the parent only; its forked workers used to outlive it.
+    root = tmp_path / "big"
+    root.mkdir()
+    body = (EXAMPLES / "app.py").read_text()
+    for n in range(400):
+        (root / f"m{n:03d}.py").write_text(
+            body + "".join(f"\ndef f{i}(x):\n    return x + {i}\n" for i in range(60))
+        )
+    process = subprocess.Popen(
+        [LANDGUARD, "check", ".", "--no-cache", "--offline", "-j", "2"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "LANDGUARD_CACHE_DIR": str(tmp_path / "c")},
+    )
+    deadline = time.monotonic() + 120
+    while not _children(process.pid) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    workers = _children(process.pid)
+    assert workers, "the scan finished before its workers could be stopped"
+    time.sleep(0.5)
+    process.terminate()  # SIGTERM to the parent alone
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143
+    assert "terminated" in stderr and "Traceback" not in stderr
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not all(
+        not Path(f"/proc/{pid}").exists() or _zombie(pid) for pid in workers
+    ):
+        time.sleep(0.1)
+    assert all(not Path(f"/proc/{pid}").exists() or _zombie(pid) for pid in workers)
+
+
 def _zombie(pid: str) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
