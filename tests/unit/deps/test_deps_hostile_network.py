@@ -30,7 +30,9 @@ def test_a_run_has_a_total_deadline(registry):
     text = "".join(f"brand-new-package-{n}\n" for n in range(60))
     started = time.monotonic()
     online_findings(text, "requirements.txt", online_config(url, timeout=0.5))
-    assert time.monotonic() - started < 0.5 * online.RUN_DEADLINE_FACTOR + 1.0
+    # Without the run deadline the answers take 60 x 0.45 s over a few threads (7 s or more); the
+    # margin over the deadline is for winding down on a loaded machine (1 s was seen to flake).
+    assert time.monotonic() - started < 0.5 * online.RUN_DEADLINE_FACTOR + 2.5
 
 
 def test_redirects_to_another_origin_are_not_followed(registry):

@@ -118,3 +118,15 @@ def test_one_finding_per_module_and_path_aliases_to_own_folders(tmp_path: Path) 
     ts = 'import { Options } from "types";\nimport { x } from "leftpad";\n'
     found = [f for f in findings_for(ts, str(tmp_path / "src" / "app.ts")) if f.rule_id == "LG504"]
     assert [f.span.start_line for f in found] == [1]
+
+
+def test_a_stray_manifest_in_the_temp_folder_is_no_project(tmp_path: Path, monkeypatch) -> None:
+    # Another tool's build file in /tmp is not the manifest of a checkout below it (it leaked into
+    # a finding's message): the temp and home folders and / are never a project's folder.
+    monkeypatch.setattr(undeclared_import.tempfile, "gettempdir", lambda: str(tmp_path))
+    (tmp_path / "requirements.txt").write_text("requests\n")
+    assert _undeclared(tmp_path / "checkout" / "app.py", "import requests\n") == []
+    assert undeclared_import._find_project(str(tmp_path / "checkout" / "app.py"), "python") is None
+    (tmp_path / "checkout" / "requirements.txt").write_text("flask\n")
+    undeclared_import._recent.clear()
+    assert _undeclared(tmp_path / "checkout" / "app.py", "import flask\nimport requests\n") == ["requests"]

@@ -43,6 +43,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -266,12 +267,36 @@ def project_for(path: str | None, language: str) -> Project | None:
     return project
 
 
+def _boundaries() -> frozenset[Path]:
+    """Folders that hold many unrelated things, never one project: the home and temp folders and
+    the filesystem root. A stray ``requirements.txt`` there (another tool's build file in /tmp)
+    is not the manifest of a checkout below it."""
+    found = {Path(tempfile.gettempdir()).resolve(), Path("/")}
+    try:
+        found.add(Path.home().resolve())
+    except (KeyError, RuntimeError, OSError):  # no home directory for this user
+        pass
+    return frozenset(found)
+
+
+def _project_folders(start: Path) -> list[Path]:
+    """``start`` and its parents, up to (not including) the first boundary folder."""
+    boundaries = _boundaries()
+    folders = []
+    for folder in (start, *start.parents):
+        if folder in boundaries:
+            break
+        folders.append(folder)
+    return folders
+
+
 def _find_project(path: str, language: str) -> Project | None:
     try:
         start = Path(path).resolve().parent
+        folders = _project_folders(start)
         if language == "python":
             levels = []
-            for folder in (start, *start.parents):
+            for folder in folders:
                 stamp = _stamp(folder, PYPI)
                 if stamp:
                     levels.append((str(folder), stamp))
@@ -280,7 +305,7 @@ def _find_project(path: str, language: str) -> Project | None:
                 if (folder / ".git").exists():
                     break
             return _python_project(tuple(levels)) if levels else None
-        stamps = tuple((str(f), s) for f in (start, *start.parents) if (s := _stamp(f, NPM)))
+        stamps = tuple((str(f), s) for f in folders if (s := _stamp(f, NPM)))
         return _js_project(stamps) if stamps else None
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
         return None
