@@ -26,11 +26,11 @@ def test_a_server_that_drips_bytes_cannot_hold_a_run(registry):
 
 def test_a_run_has_a_total_deadline(registry):
     handler, url = registry
-    handler.mode, handler.delay = "slow", 0.45  # each answer in time, but 60 of them are not
-    text = "".join(f"brand-new-package-{n}\n" for n in range(60))
+    handler.mode, handler.delay = "slow", 0.45  # each answer in time, but 120 of them are not
+    text = "".join(f"brand-new-package-{n}\n" for n in range(120))
     started = time.monotonic()
     online_findings(text, "requirements.txt", online_config(url, timeout=0.5))
-    # Without the run deadline the answers take 60 x 0.45 s over a few threads (7 s or more); the
+    # Without the run deadline the answers take 120 x 0.45 s over 6 threads (9 s or more); the
     # margin over the deadline is for winding down on a loaded machine (1 s was seen to flake).
     assert time.monotonic() - started < 0.5 * online.RUN_DEADLINE_FACTOR + 2.5
 
