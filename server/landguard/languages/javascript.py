@@ -1283,13 +1283,20 @@ class _Lowerer:
             )
         if kind == "assignment_expression":
             # `a = b` used as a value: the assignment happens first, the value is what was assigned.
+            # The value read back is the assignment's own target, lowered once: lowering the left
+            # side again doubled the work at every nesting level (`a.b = c.d = e.f = ...`, or an
+            # error-recovered tree after a paste), which took minutes on one 6,000-line file.
             left = node.child_by_field_name("left")
-            self._pending.extend(self._assignment(node, scope, node))
-            return (
-                self._expr(left, scope)
-                if left is not None and left.type not in ("object_pattern", "array_pattern")
-                else ir.Opaque()
-            )
+            assignment = self._assignment(node, scope, node)
+            self._pending.extend(assignment)
+            last = assignment[-1] if assignment else None
+            if (
+                left is None
+                or left.type in ("object_pattern", "array_pattern")
+                or not isinstance(last, ir.Assign)
+            ):
+                return ir.Opaque()
+            return last.target
         if kind == "augmented_assignment_expression":
             left = node.child_by_field_name("left")
             self._pending.extend(self._augmented(node, scope, node))

@@ -184,3 +184,24 @@ def test_a_callback_does_not_take_the_enclosing_statements_pending_assignments()
     found = functions("function f(items) { run(i++, () => { go(); }); }")
     assert not any(isinstance(s, ir.Assign) for s in found["<lambda>"].body)
     assert isinstance(found["f"].body[0], ir.Assign)  # i++ happens in f, before the call
+
+
+def test_a_chain_of_assignments_is_lowered_once_per_link(monkeypatch):
+    # `x = (o[(o[(o[0] = 1)] = 2)] = 3)`: the value of an assignment is its target, lowered once.
+    # Lowering the left side again doubled the work per link (minutes on a 6,000-line file whose
+    # error-recovered tree, after a paste, nested assignments inside assignment targets).
+    depth = 16
+    chain = "req.query.q"
+    for n in range(depth):
+        chain = f"(o[{chain}] = {n})"
+    seen = []
+    original = adapter._Lowerer._expr
+
+    def counting(self, node, scope, binding=None):
+        seen.append(node)
+        return original(self, node, scope, binding)
+
+    monkeypatch.setattr(adapter._Lowerer, "_expr", counting)
+    found = functions(f"function view(req, res) {{\n  const x = {chain};\n  res.send(x);\n}}\n")
+    assert "view" in found
+    assert len(seen) < 20 * depth
