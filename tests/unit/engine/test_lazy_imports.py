@@ -1,6 +1,7 @@
 """Detection never imports libcst: it is needed only to build Python quick fixes (issue #15, cold
 start). Loading it costs a fresh process a few hundred milliseconds before its first diagnostics,
-so it is imported by the code that builds a fix, when a finding has one."""
+so it is imported by the code that builds a fix, when a finding has one. Loading the checks also
+leaves out what only dependency version ranges and registry lookups need."""
 
 import json
 import subprocess
@@ -24,7 +25,9 @@ NO_LIBCST_FIX = textwrap.dedent(
         return str(obj)
     """
 )
-# LG205 (weak hash) fixes `hashlib.md5(...)` with a libcst rewrite.
+# Needed only to order dependency versions (packaging, nodesemver) and to ask a registry.
+ONLY_ON_DEMAND = ["packaging", "nodesemver", "http.client"]
+# LG206 (weak hash) fixes `hashlib.md5(...)` with a libcst rewrite.
 LIBCST_FIX = "import hashlib\n\ndigest = hashlib.md5(b'data').hexdigest()\n"
 
 PROBE = """
@@ -35,6 +38,7 @@ from landguard.engine.registry import all_checks
 
 all_checks()
 report = {"after_loading_checks": "libcst" in sys.modules}
+report["others_after_loading"] = [m for m in sys.argv[3:] if m in sys.modules]
 findings = analyze_text(sys.argv[1], Config(), path="app.py")
 findings += analyze_text("el.innerHTML = location.hash;\\n", Config(), path="a.js")
 findings += analyze_text(
@@ -53,7 +57,7 @@ print(json.dumps(report))
 
 def _probe() -> dict:
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, NO_LIBCST_FIX, LIBCST_FIX],
+        [sys.executable, "-c", PROBE, NO_LIBCST_FIX, LIBCST_FIX, *ONLY_ON_DEMAND],
         capture_output=True,
         text=True,
         check=True,
@@ -69,6 +73,7 @@ def test_detection_does_not_import_libcst_and_fixes_still_do():
     assert any(rule.startswith("LG3") for rule in rules), report
     assert any(rule.startswith("LG4") for rule in rules), report
     assert not report["after_loading_checks"], "loading the checks imported libcst"
+    assert not report["others_after_loading"], "loading the checks imported them"
     assert not report["after_detection"], "detecting (no libcst fix built) imported libcst"
     # A finding with a libcst fix still gets it, built on demand.
     assert any("usedforsecurity=False" in text for text in report["fix_edits"]), report
