@@ -10,6 +10,10 @@ A target inside a compound statement's header (``with httpx.Client(verify=False)
 edited as an expression on its own (parsed as ``(expression)``). Code libcst cannot parse on its
 own (half-written code) gets no fix: a fix must be safe or absent.
 
+libcst is imported by the functions that build a fix, never at module level: detection does not
+need it, and loading it costs a fresh process a few hundred milliseconds before its first
+diagnostics. Rule modules do the same (``import libcst as cst`` inside their fix builders).
+
 ``string_parts`` splits a string-building expression (f-string, ``%``, ``.format()``, ``+``) into
 literal text and expression source, for fixes that move values out of a string (SQL parameters,
 argument lists).
@@ -28,13 +32,15 @@ import ast
 import re
 import string
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 from tree_sitter import Node
 
 from landguard.engine.document import Document
 from landguard.engine.findings import Span, TextEdit
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 SIMPLE_STATEMENTS = frozenset(
     {
@@ -121,6 +127,9 @@ class StatementEditor:
         snippet = document.node_text(statement)
         if expression:
             snippet = f"({snippet})\n"
+        import libcst as cst
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
         try:
             module = cst.parse_module(snippet)
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
@@ -172,6 +181,7 @@ class StatementEditor:
         if not self._replacements:
             return None
         replacements = self._replacements
+        import libcst as cst
 
         class _Replace(cst.CSTTransformer):
             def on_leave(self, original_node, updated_node):  # type: ignore[override]
@@ -211,6 +221,8 @@ def module_reference(
 
 
 def parse_expression(code: str) -> cst.BaseExpression | None:
+    import libcst as cst
+
     try:
         return cst.parse_expression(code)
     except Exception:  # invalid generated code means no fix
@@ -219,6 +231,8 @@ def parse_expression(code: str) -> cst.BaseExpression | None:
 
 def call_without_keyword(call: cst.Call, keyword: str) -> cst.Call:
     """``call`` minus the keyword argument ``keyword``, commas tidied."""
+    import libcst as cst
+
     args = [a for a in call.args if not (a.keyword is not None and a.keyword.value == keyword)]
     removed_last = call.args and call.args[-1].keyword is not None and call.args[-1].keyword.value == keyword
     if args and removed_last:
@@ -235,6 +249,8 @@ def call_without_keyword(call: cst.Call, keyword: str) -> cst.Call:
 
 def call_with_keyword(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst.Call:
     """``call`` with ``keyword=value`` set (replaced if present, appended otherwise)."""
+    import libcst as cst
+
     args = list(call.args)
     for index, arg in enumerate(args):
         if arg.keyword is not None and arg.keyword.value == keyword:

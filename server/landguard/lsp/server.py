@@ -298,7 +298,7 @@ def build_server() -> LandguardServer:
 
 def serve(tcp: tuple[str, int] | None = None) -> None:
     """Run the server until the client says exit: on stdio, or on ``tcp=(host, port)``."""
-    # Load the checks (libcst, grammars, snapshots) while the client is still starting up.
+    # Load the checks (grammars, snapshots) while the client is still starting up.
     threading.Thread(target=load_checks, name="landguard-warm-up", daemon=True).start()
     server = build_server()
     server.log_handler = setup_logging(server)

@@ -25,11 +25,9 @@ of the configured registry's origin.
 
 from __future__ import annotations
 
-import http.client
 import json
 import logging
 import socket
-import ssl
 import threading
 import time
 import urllib.parse
@@ -107,6 +105,8 @@ class _Client:
         if _closing.is_set():
             raise _Unreachable("shutting down")
         data = json.dumps(body).encode() if body is not None else None
+        import http.client  # here, not at module level: loading the checks must stay cheap
+
         deadline = min(time.monotonic() + self.timeout, self.run_deadline)
         try:
             return self._follow(url, data, deadline)
@@ -195,6 +195,9 @@ def _redirect_allowed(origin: tuple[str, str, int | None], target: tuple[str, st
 
 def _fetch(url: str, method: str, data: bytes | None, deadline: float) -> tuple[int, str | None, bytes]:
     """One HTTP exchange, over by ``deadline`` (monotonic) at the latest: (status, Location, body)."""
+    import http.client
+    import ssl
+
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {parts.scheme}://")

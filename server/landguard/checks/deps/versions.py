@@ -9,17 +9,20 @@
 
 A version neither can parse yields None: the caller treats it as unknown rather than guess
 an order (a guessed order is how a fixed version gets reported vulnerable).
+
+Both libraries are imported on the first version compared, not with the module: loading the
+checks (every module under ``landguard.checks``) must stay cheap for a cold process.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any
-
-import nodesemver
-from packaging.version import InvalidVersion, Version
+from typing import TYPE_CHECKING, Any
 
 from landguard.checks.deps.snapshot import NPM, PYPI
+
+if TYPE_CHECKING:
+    import nodesemver
 
 
 @functools.total_ordering
@@ -44,11 +47,15 @@ def version_key(ecosystem: str, text: str) -> Any | None:
     """An orderable key for ``text`` in ``ecosystem``, or None when it is not a valid version there."""
     text = str(text).strip()
     if ecosystem == PYPI:
+        from packaging.version import InvalidVersion, Version
+
         try:
             return Version(text)
         except InvalidVersion:
             return None
     if ecosystem == NPM:
+        import nodesemver
+
         try:
             return _SemVerKey(nodesemver.make_semver(text, loose=True))
         except (ValueError, TypeError):

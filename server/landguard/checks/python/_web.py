@@ -28,9 +28,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
@@ -46,6 +45,9 @@ from landguard.fixes.python_fixes import (
 )
 from landguard.languages import python_syntax as syntax
 from landguard.languages.python import INJECTED as _INJECTED
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 Taint = py.Taint
 
@@ -360,6 +362,8 @@ def sensitive_cookie_call(call: Node) -> str | None:
 
 def cookie_flag_fix(call: Node, document: Document, flag: str) -> Fix | None:
     """Set ``flag=True`` on the call (replacing ``flag=False``)."""
+    import libcst as cst
+
     editor = StatementEditor.for_node(document, call)
     target = editor.locate(call, cst.Call) if editor else None
     if editor is None or target is None:

@@ -50,7 +50,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _origins as origins
@@ -182,6 +181,8 @@ def _documented_container_entry_point(document: Document, call: Node) -> bool:
 
 
 def _loopback_fix(host: Node, document: Document) -> Fix | None:
+    import libcst as cst
+
     host = py.unparenthesize(host)
     if host.type != "string":
         return None  # a variable: the fix belongs where it is set

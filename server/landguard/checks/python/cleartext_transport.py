@@ -52,7 +52,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _origins as origins
@@ -221,6 +220,8 @@ class CleartextTransportCheck(CallRule):
 
 
 def _https_fix(literal: Node, document: Document) -> Fix | None:
+    import libcst as cst
+
     editor = StatementEditor.for_node(document, literal)
     if editor is None:
         return None
@@ -242,6 +243,8 @@ def _https_fix(literal: Node, document: Document) -> Fix | None:
 
 
 def _ftp_tls_fix(call: Node, document: Document) -> Fix | None:
+    import libcst as cst
+
     function = call.child_by_field_name("function")
     if function is None or function.type != "attribute":
         return None  # `from ftplib import FTP`: FTP_TLS would need an import

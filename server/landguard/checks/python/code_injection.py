@@ -40,7 +40,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
@@ -166,6 +165,8 @@ def _is_code_object(code: Node, scope: Node) -> bool:
 
 def _literal_eval_fix(call: Node, document: Document, imports: dict[str, str]) -> Fix | None:
     # Only `eval(expr)`: globals/locals arguments mean real code evaluation was intended.
+    import libcst as cst
+
     if (
         len(syntax.positional_args(call)) != 1
         or syntax.keyword_arg(call, "globals")

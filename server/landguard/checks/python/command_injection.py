@@ -45,7 +45,6 @@ import re
 import shlex
 from collections.abc import Iterable
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
@@ -287,6 +286,8 @@ def _argument_list_fix(
     flow: syntax.Flow,
     context: CheckContext,
 ) -> Fix | None:
+    import libcst as cst
+
     if syntax.has_star_args(call):
         return None
     if build.via is not None and not syntax.variable_only_feeds(command, build, flow):

@@ -40,7 +40,6 @@ import os
 import re
 from collections.abc import Iterable
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
@@ -190,6 +189,8 @@ def _under_main_guard(node: Node) -> bool:
 
 
 def _environment_fix(value: Node, variable: str, document: Document, imports: dict[str, str]) -> Fix | None:
+    import libcst as cst
+
     editor = StatementEditor.for_node(document, value)
     if editor is None:
         return None

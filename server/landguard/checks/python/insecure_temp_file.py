@@ -39,7 +39,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
@@ -145,6 +144,8 @@ def _literal_prefix(node: Node, flow: syntax.Flow) -> str | None:
 
 
 def _named_temporary_file_fix(call: Node, document: Document) -> Fix | None:
+    import libcst as cst
+
     arguments = call.child_by_field_name("arguments")
     if arguments is None or arguments.type != "argument_list":
         return None

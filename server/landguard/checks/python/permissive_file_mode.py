@@ -44,7 +44,6 @@ from __future__ import annotations
 import stat
 from collections.abc import Iterable
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
@@ -150,6 +149,8 @@ class PermissiveFileModeCheck(CallRule):
 
 
 def _clear_write_bits_fix(mode_node: Node, mode: int, document: Document) -> Fix | None:
+    import libcst as cst
+
     editor = StatementEditor.for_node(document, mode_node)
     if editor is None:
         return None

@@ -46,8 +46,8 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _origins as origins
@@ -59,6 +59,9 @@ from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import StatementEditor, StringParts, parse_expression, string_parts
 from landguard.fixes.sql_placeholders import placeholder_sql
 from landguard.languages import python_syntax as syntax
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 RULE = Rule(
     id="LG201",
@@ -374,6 +377,8 @@ def _parameterize_fix(
     context: CheckContext,
     flow: syntax.Flow,
 ) -> Fix | None:
+    import libcst as cst
+
     style = _style_for(kind, document, context)
     if style is None or syntax.has_star_args(call) or len(syntax.arguments(call)) != 1:
         return None

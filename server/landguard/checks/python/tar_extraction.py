@@ -45,7 +45,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _origins as origins
@@ -133,6 +132,8 @@ class TarExtractionCheck(CallRule):
 
 
 def _data_filter_fix(call: Node, document: Document) -> Fix | None:
+    import libcst as cst
+
     editor = StatementEditor.for_node(document, call)
     if editor is None:
         return None

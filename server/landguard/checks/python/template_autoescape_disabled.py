@@ -49,7 +49,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
@@ -164,6 +163,8 @@ class TemplateAutoescapeCheck(CallRule):
 def _keyword_fix(
     call: Node, document: Document, keyword: str, code: str, title: str, preferred: bool
 ) -> Fix | None:
+    import libcst as cst
+
     editor = StatementEditor.for_node(document, call)
     target = editor.locate(call, cst.Call) if editor else None
     value = parse_expression(code)

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
@@ -192,6 +191,8 @@ def _used_as_setting(node: Node) -> bool:
 
 
 def _remove_keyword_fix(call: Node, keyword: str, document: Document) -> Fix | None:
+    import libcst as cst
+
     editor = StatementEditor.for_node(document, call)
     if editor is None:
         return None

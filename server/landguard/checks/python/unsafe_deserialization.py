@@ -36,8 +36,8 @@ to `torch.load`. Pickle has no safe mode: use JSON, or sign the data (HMAC) and 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
@@ -47,6 +47,9 @@ from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import StatementEditor, call_with_keyword
 from landguard.languages import python_syntax as syntax
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 RULE = Rule(
     id="LG204",
@@ -144,6 +147,8 @@ def _loader_name(node: Node) -> str:
 
 
 def _yaml_fix(call: Node, document: Document, name: str) -> Fix | None:
+    import libcst as cst
+
     function = call.child_by_field_name("function")
     if function is None or syntax.has_star_args(call) or len(syntax.positional_args(call)) != 1:
         return None
@@ -168,6 +173,8 @@ def _yaml_fix(call: Node, document: Document, name: str) -> Fix | None:
 
 
 def _torch_fix(call: Node, document: Document) -> Fix | None:
+    import libcst as cst
+
     if syntax.has_star_args(call):
         return None
     editor = StatementEditor.for_node(document, call)

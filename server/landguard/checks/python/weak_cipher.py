@@ -36,7 +36,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
@@ -142,6 +141,8 @@ class WeakCipherCheck(CallRule):
 
 
 def _key_size_fix(size_node: Node, document: Document) -> Fix | None:
+    import libcst as cst
+
     editor = StatementEditor.for_node(document, size_node)
     target = editor.locate(size_node, cst.Integer) if editor else None
     if editor is None or target is None:

@@ -40,7 +40,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
@@ -181,6 +180,8 @@ def _is_algorithm_helper(call: Node, context_names: tuple[str, ...]) -> bool:
 
 
 def _fixes(call: Node, name: str, document: Document, purpose: str) -> list[Fix]:
+    import libcst as cst
+
     if not name.startswith("hashlib.") or syntax.has_star_args(call):
         return []
     fixes = []
@@ -205,6 +206,8 @@ def _fixes(call: Node, name: str, document: Document, purpose: str) -> list[Fix]
 
 
 def _sha256_fix(call: Node, name: str, document: Document, *, preferred: bool) -> Fix | None:
+    import libcst as cst
+
     editor = StatementEditor.for_node(document, call)
     target = editor.locate(call, cst.Call) if editor else None
     if editor is None or target is None:

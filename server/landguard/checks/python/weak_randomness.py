@@ -48,8 +48,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
@@ -62,6 +62,9 @@ from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import StatementEditor, line_statement, module_reference, parse_expression
 from landguard.languages import python_syntax as syntax
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 RULE = Rule(
     id="LG207",
@@ -249,6 +252,8 @@ def _child_arg(call: Node, index: int) -> Node | None:
 
 
 def _secrets_fix(call: Node, function: str, document: Document, imports: dict[str, str]) -> Fix | None:
+    import libcst as cst
+
     editor = StatementEditor.for_node(document, call)
     target = editor.locate(call, cst.Call) if editor else None
     if editor is None or target is None:

@@ -50,7 +50,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
@@ -170,6 +169,8 @@ class WeakTlsProtocolCheck(CallRule):
 
 
 def _version_fix(value: Node, document: Document) -> Fix | None:
+    import libcst as cst
+
     editor = StatementEditor.for_node(document, value)
     if editor is None:
         return None
@@ -184,6 +185,8 @@ def _version_fix(value: Node, document: Document) -> Fix | None:
 
 
 def _default_context_fix(call: Node, document: Document, imports: dict[str, str]) -> Fix | None:
+    import libcst as cst
+
     function = call.child_by_field_name("function")
     if function is None or function.type != "attribute":
         return None  # `from ssl import SSLContext`: no module name to reach create_default_context through

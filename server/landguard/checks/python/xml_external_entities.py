@@ -41,7 +41,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import libcst as cst
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
@@ -145,6 +144,8 @@ class XmlExternalEntitiesCheck(CallRule):
 
 
 def _defusedxml_fix(call: Node, replacement: str, document: Document, imports: dict[str, str]) -> Fix | None:
+    import libcst as cst
+
     statement = enclosing_statement(call)
     editor = StatementEditor.open(document, statement)
     function = call.child_by_field_name("function")

@@ -1,0 +1,150 @@
+"""Cold process to first diagnostics (issue #15: "first diagnostics <= 300 ms for a 6k-line file,
+cold process included").
+
+Two measurements per run, each in a fresh Python process, on CPython's ``_pydecimal.py`` (6.4k
+lines, the interpreter's own ``Lib/``) unless ``--file`` names another:
+
+- lsp: spawn ``python -m landguard.lsp``, send ``initialize``, ``initialized`` and ``didOpen`` at
+  once (as an editor opening a file does), time until the first ``publishDiagnostics``; also the
+  server's CPU time up to then (``/proc/PID/stat``), which load on a shared machine inflates less;
+- check: ``landguard check --no-cache --offline --jobs 1 FILE``, wall and CPU time (``wait4``).
+
+``--compare DIR`` also runs the version whose ``landguard`` package is in DIR (e.g. a ``git archive
+main`` export's ``server/``), interleaved run by run with this one, so both see the same load.
+Prints medians of ``--runs`` runs, after one unmeasured run per version that compiles its modules
+(``PYTHONDONTWRITEBYTECODE`` is ignored here), as an installed Landguard has them compiled.
+
+    .venv/bin/python bench/cold_start.py [--runs 7] [--compare /tmp/main-export/server] [--file F]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+# The `landguard` console script, run by this interpreter so PYTHONPATH picks the version.
+CLI = "import sys; from landguard.cli import main; sys.exit(main())"
+
+
+def _env(pythonpath: str | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    # An installed Landguard has its modules compiled (pip compiles them): "cold" is a fresh
+    # process, not a first run that compiles every module (``__pycache__`` is ignored by git).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    env["LANDGUARD_LSP_DEBOUNCE_MS"] = "0"
+    return env
+
+
+def _frame(message: dict) -> bytes:
+    body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def lsp_first_diagnostics(path: Path, pythonpath: str | None) -> tuple[float, float]:
+    """Seconds (wall, server CPU) from spawning the server to the file's first diagnostics."""
+    text = path.read_text(encoding="utf-8")
+    uri = path.with_name("cold_" + path.name).as_uri()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "landguard.lsp"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=_env(pythonpath),
+    )
+    assert process.stdin is not None and process.stdout is not None
+    init = {
+        "processId": os.getpid(),
+        "rootUri": path.parent.as_uri(),
+        "capabilities": {"textDocument": {"publishDiagnostics": {"versionSupport": True}}},
+        "initializationOptions": {"dependencies": {"online": False}},
+    }
+    open_params = {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}
+    process.stdin.write(_frame({"id": 0, "method": "initialize", "params": init}))
+    process.stdin.write(_frame({"method": "initialized", "params": {}}))
+    process.stdin.write(_frame({"method": "textDocument/didOpen", "params": open_params}))
+    process.stdin.flush()
+    try:
+        while True:
+            length = 0
+            while (line := process.stdout.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            if not line:
+                raise RuntimeError("server exited before publishing diagnostics")
+            message = json.loads(process.stdout.read(length))
+            if "id" in message and "method" in message:  # a request of the server's: answer it
+                process.stdin.write(_frame({"id": message["id"], "result": None}))
+                process.stdin.flush()
+            if message.get("method") == "textDocument/publishDiagnostics" and message["params"]["uri"] == uri:
+                return time.perf_counter() - started, _cpu_seconds(process.pid)
+    finally:
+        process.kill()
+        process.wait()
+
+
+def check_one_file(path: Path, pythonpath: str | None) -> tuple[float, float]:
+    """Seconds (wall, CPU) of ``landguard check`` of one file in a fresh process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", CLI, "check", "--no-cache", "--offline", "--jobs", "1", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=_env(pythonpath),
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):
+        raise RuntimeError(f"landguard check exited {process.returncode}")
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--compare", help="PYTHONPATH of another version (e.g. /tmp/main-export/server)")
+    parser.add_argument("--file", type=Path, default=Path(sysconfig.get_paths()["stdlib"]) / "_pydecimal.py")
+    args = parser.parse_args()
+    versions: dict[str, str | None] = {"this": None}
+    if args.compare:
+        versions = {"compare": args.compare, "this": None}
+    samples: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for pythonpath in versions.values():  # unmeasured: writes each version's bytecode
+        lsp_first_diagnostics(args.file, pythonpath)
+        check_one_file(args.file, pythonpath)
+    for _ in range(args.runs):
+        for name, pythonpath in versions.items():
+            samples.setdefault((name, "lsp"), []).append(lsp_first_diagnostics(args.file, pythonpath))
+            samples.setdefault((name, "check"), []).append(check_one_file(args.file, pythonpath))
+    lines = len(args.file.read_text(encoding="utf-8").splitlines())
+    print(f"{args.file.name}, {lines:,} lines; median of {args.runs} runs, ms (wall / CPU)")
+    print("| version | lsp spawn -> first diagnostics | landguard check FILE |")
+    print("|---|---|---|")
+    for name in versions:
+        cells = []
+        for kind in ("lsp", "check"):
+            runs = samples[(name, kind)]
+            wall = statistics.median(w for w, _ in runs) * 1000
+            cpu = statistics.median(c for _, c in runs) * 1000
+            cells.append(f"{wall:.0f} / {cpu:.0f}")
+        print(f"| {name} | {' | '.join(cells)} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Detection never imports libcst: it is needed only to build Python quick fixes (issue #15, cold
+start). Loading it costs a fresh process a few hundred milliseconds before its first diagnostics,
+so it is imported by the code that builds a fix, when a finding has one. Loading the checks also
+leaves out what only dependency version ranges and registry lookups need."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+# Findings of Python code rules without a fix (LG202 and LG204 offer none here), a secret (its fix is
+# plain text), a JavaScript and a Java file: everything runs, nothing needs libcst.
+NO_LIBCST_FIX = textwrap.dedent(
+    """
+    import os, pickle
+    from flask import Flask, request
+    app = Flask(__name__)
+    AWS_KEY = "AKIAIOSFODNN7EXAMPLQ"
+
+    @app.route("/run")
+    def run():
+        data = request.args["d"]
+        obj = pickle.loads(data)
+        os.system("ls " + data)
+        return str(obj)
+    """
+)
+# Needed only to order dependency versions (packaging, nodesemver) and to ask a registry.
+ONLY_ON_DEMAND = ["packaging", "nodesemver", "http.client"]
+# LG206 (weak hash) fixes `hashlib.md5(...)` with a libcst rewrite.
+LIBCST_FIX = "import hashlib\n\ndigest = hashlib.md5(b'data').hexdigest()\n"
+
+PROBE = """
+import json, sys
+from landguard.engine.analyze import analyze_text
+from landguard.engine.config import Config
+from landguard.engine.registry import all_checks
+
+all_checks()
+report = {"after_loading_checks": "libcst" in sys.modules}
+report["others_after_loading"] = [m for m in sys.argv[3:] if m in sys.modules]
+findings = analyze_text(sys.argv[1], Config(), path="app.py")
+findings += analyze_text("el.innerHTML = location.hash;\\n", Config(), path="a.js")
+findings += analyze_text(
+    "class A { Object f() throws Exception { return java.security.MessageDigest.getInstance(\\"MD5\\"); } }\\n",
+    Config(),
+    path="A.java",
+)
+report["after_detection"] = "libcst" in sys.modules
+report["findings"] = sorted({(f.rule_id, len(f.fixes)) for f in findings})
+fixed = analyze_text(sys.argv[2], Config(), path="fix.py")
+report["fix_edits"] = [e.new_text for f in fixed for fix in f.fixes for e in fix.edits]
+report["after_fix"] = "libcst" in sys.modules
+print(json.dumps(report))
+"""
+
+
+def _probe() -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, NO_LIBCST_FIX, LIBCST_FIX, *ONLY_ON_DEMAND],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_detection_does_not_import_libcst_and_fixes_still_do():
+    report = _probe()
+    rules = {rule for rule, _ in report["findings"]}
+    # Detection really ran: Python code rules, secrets, JavaScript and Java all reported.
+    assert {"LG101", "LG202", "LG204"} <= rules, report
+    assert any(rule.startswith("LG3") for rule in rules), report
+    assert any(rule.startswith("LG4") for rule in rules), report
+    assert not report["after_loading_checks"], "loading the checks imported libcst"
+    assert not report["others_after_loading"], "loading the checks imported them"
+    assert not report["after_detection"], "detecting (no libcst fix built) imported libcst"
+    # A finding with a libcst fix still gets it, built on demand.
+    assert any("usedforsecurity=False" in text for text in report["fix_edits"]), report
+    assert report["after_fix"]
