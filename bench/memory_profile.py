@@ -12,6 +12,7 @@ nothing is shared across documents by accident. Reports the resident set size (R
 is released when the documents are closed.
 
     .venv/bin/python bench/memory_profile.py [--documents 200] [--lines 2000] [--top 25] [--no-trace]
+    .venv/bin/python bench/memory_profile.py --first-edit   # what going idle costs the next edit
     PYTHONPATH=/tmp/main-export/server .venv/bin/python bench/memory_profile.py   # another version
 """
 
@@ -21,6 +22,7 @@ import argparse
 import gc
 import os
 import platform
+import statistics
 import sys
 import time
 import tracemalloc
@@ -37,6 +39,30 @@ def rss_mb() -> float:
     raise RuntimeError("no VmRSS")
 
 
+def first_edit_cost(path: Path, text: str, config: object, runs: int = 5) -> None:
+    """CPU of a one-character edit of a hot document, and of the first edit of its idle copy."""
+    from landguard.engine.analyze import Analysis
+    from landguard.engine.document import Document
+
+    document = Document(text, path=str(path), language_id=LANGUAGE_IDS[path.suffix])
+    analysis = Analysis(document, config)
+    analysis.run()
+    hot, idle = [], []
+    for i in range(runs):
+        started = time.process_time()
+        analysis.run([document.apply_change((500 + i, 0, 500 + i, 0), "x")])
+        hot.append(time.process_time() - started)
+        document = document.idle_copy()
+        analysis.replace_document(document)
+        started = time.process_time()
+        analysis.run([document.apply_change((900 + i, 0, 900 + i, 0), "x")])
+        idle.append(time.process_time() - started)
+    print(
+        f"{path.name}: hot edit {statistics.median(hot) * 1000:.1f} ms, "
+        f"first edit of an idle copy {statistics.median(idle) * 1000:.1f} ms CPU (median of {runs})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cache", type=Path, default=Path("/work/realworld-cache"))
@@ -44,6 +70,11 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=2000)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--hot", type=int, help="documents kept whole (default: the server's HOT_DOCUMENTS)")
+    parser.add_argument(
+        "--first-edit",
+        action="store_true",
+        help="only the CPU of the first edit of an idle copy vs a hot edit",
+    )
     parser.add_argument("--no-trace", action="store_true", help="RSS only (tracemalloc slows and inflates)")
     args = parser.parse_args()
 
@@ -67,6 +98,10 @@ def main() -> None:
         texts.append((path, "\n".join(lines) + "\n"))
     all_checks()
     config = Config()
+    if args.first_edit:
+        for path, text in texts:
+            first_edit_cost(path, text, config)
+        return
     # Warm up: one document of each language, so imports and one-off tables are not counted.
     for path, text in texts:
         warm = Document(text, path=str(path), language_id=LANGUAGE_IDS[path.suffix])
