@@ -195,3 +195,39 @@ def test_scheduler_keeps_only_the_documents_analysed_last_whole():
         assert gone() is None
     finally:
         scheduler.shutdown()
+
+
+def generated_java(methods: int) -> str:
+    body = "".join(
+        f"  String step{n}(java.sql.Statement s, String q) throws Exception {{\n"
+        f'    String name = q + "{n}";\n'
+        f'    if (name.length() > {n}) {{ s.executeQuery("select 1"); }}\n'
+        f"    return step{max(n - 1, 0)}(s, name);\n"
+        "  }\n"
+        for n in range(methods)
+    )
+    return f"class Gen {{\n{body}}}\n"
+
+
+def test_documents_going_idle_again_and_again_do_not_pile_up_trees():
+    """Lowered units kept anywhere but in the document's own state keep the trees they came from."""
+    for path, text in (("Gen.java", generated_java(300)), ("gen.py", generated_python(800))):
+        document = Document(text, path=path)
+        analysis = Analysis(document, CONFIG)
+        analysis.run()
+        sizes = []
+        gc.collect()
+        tracemalloc.start()
+        try:
+            for cycle in range(12):
+                line = 10 + cycle * 7
+                analysis.run([document.apply_change((line, 0, line, 0), " ")])
+                document = document.idle_copy()
+                analysis.replace_document(document)
+                gc.collect()
+                sizes.append(tracemalloc.get_traced_memory()[0])
+        finally:
+            tracemalloc.stop()
+        one_tree = _retained(lambda: Document(text, path=path))  # noqa: B023 - called at once
+        # Before lowered Java units were kept per document, every cycle kept one more full tree.
+        assert sizes[-1] - sizes[2] < one_tree * 2, (path, sizes, one_tree)
