@@ -70,7 +70,7 @@ class Document:
         For an open document nobody edits: the per-document state other modules keep for this
         object (weakly keyed by it) goes with it, and the copy parses its tree, from scratch, when
         first asked for it. A fresh parse gives the tree an incremental one would, so findings
-        are the same; the first edit after costs about what opening the document did."""
+        are the same; the first edit after costs at most what opening the document did."""
         copy = Document(
             self.text,
             path=self.path,
