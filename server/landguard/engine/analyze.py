@@ -153,6 +153,14 @@ class Analysis:
         self._document_cache.clear()
         self._unit_keys = frozenset()
 
+    def replace_document(self, document: Document) -> None:
+        """Go on with ``document``, which has the same text as the current one (``Document.idle_copy``).
+
+        The cached results stay valid: they are keyed by line and by text, never by tree."""
+        if document.text != self.document.text:
+            raise ValueError("replace_document needs a document with the same text")
+        self.document = document
+
     # ------------------------------------------------------------------ running
 
     def run(self, changes: Iterable[LineChange] = ()) -> list[Finding]:

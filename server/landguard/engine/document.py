@@ -49,14 +49,38 @@ class Document:
         language_id: str | None = None,
         version: int | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        parse: bool = True,
     ) -> None:
         self.path = path
         self.language = language or detect_language(path, language_id)
         self.version = version
         self.max_bytes = max_bytes
-        self.tree: Tree | None = None
+        self._tree: Tree | None = None
+        # The tree is parsed from scratch on first use (``idle_copy``): edits meanwhile only edit the text.
+        self._unparsed = False
         self._set_text(text)
-        self._parse(None)
+        if parse:
+            self._parse(None)
+        else:
+            self._unparsed = True
+
+    def idle_copy(self) -> Document:
+        """This document without its tree, source bytes or anything cached for it elsewhere.
+
+        For an open document nobody edits: the per-document state other modules keep for this
+        object (weakly keyed by it) goes with it, and the copy parses its tree, from scratch, when
+        first asked for it. A fresh parse gives the tree an incremental one would, so findings
+        are the same; the first edit after costs at most what opening the document did."""
+        copy = Document(
+            self.text,
+            path=self.path,
+            language=self.language,
+            version=self.version,
+            max_bytes=self.max_bytes,
+            parse=False,
+        )
+        copy.too_large = self.too_large
+        return copy
 
     # ----------------------------------------------------------------- state
 
@@ -80,6 +104,17 @@ class Document:
         self.size = sum(self._bytes)
         self.too_large = self.size > self.max_bytes
         self._marker_flags: dict[tuple[str, ...], bytearray] = {}
+
+    @property
+    def tree(self) -> Tree | None:
+        if self._unparsed:
+            self._parse(None)
+        return self._tree
+
+    @tree.setter
+    def tree(self, tree: Tree | None) -> None:
+        self._unparsed = False
+        self._tree = tree
 
     @property
     def index(self) -> positions.LineIndex:
@@ -208,7 +243,7 @@ class Document:
         start_byte = sum(self._bytes[:start_line]) + start_point.column
         old_end_byte = sum(self._bytes[:end_line]) + old_end_point.column
 
-        old_tree = self.tree
+        old_tree = None if self._unparsed else self._tree
         inserted = self._splice(
             (start, end), (start_line, start_col), (end_line, end_col), (start_byte, old_end_byte), new_text
         )
@@ -236,7 +271,7 @@ class Document:
                 new_end_point=Point(new_last_line, new_end_col_bytes),
             )
             self._parse(old_tree)
-        else:
+        elif not self._unparsed:
             self._parse(None)
         change = LineChange(start_line, end_line, new_last_line)
         if out_of_range:

@@ -1744,9 +1744,13 @@ class _Memo:
 
 
 _MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-# Lowered functions per (unit text, file facts): an edit re-lowers only the units it changed.
-_BY_TEXT: OrderedDict[tuple[bytes, str, str | None], _Lowered] = OrderedDict()
-_BY_TEXT_LIMIT = 4096
+# Per document, its last tree's lowered units by (unit text, file facts): an edit re-lowers only the
+# units it changed. Kept per document and for the current units only, because a lowering's handles
+# point into the tree it came from: a cache shared by every document kept old trees alive (one
+# full tree each once a document was parsed afresh, see ``Document.idle_copy``).
+_BY_TEXT: weakref.WeakKeyDictionary[Document, OrderedDict[tuple[bytes, str, str | None], _Lowered]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _memo(document: Document) -> _Memo:
@@ -1895,10 +1899,12 @@ def file_functions(document: Document) -> list[ir.Function]:
     table = facts.table_digest
     collected: list[ir.Function] = []
     entries: list[_Lowered] = []
+    previous = _BY_TEXT.get(document, {})
+    current: OrderedDict[tuple[bytes, str, str | None], _Lowered] = OrderedDict()  # in unit order
     for unit, class_name in _units_with_class(tree.root_node, source):
         text = source[unit.start_byte : unit.end_byte]
         key = (text, facts.base_key, class_name)
-        entry = _BY_TEXT.get(key)
+        entry = current.get(key) or previous.get(key)
         if entry is not None and entry.table != table:
             methods = facts.methods_key(entry.names)
             if methods == entry.methods:
@@ -1914,13 +1920,13 @@ def file_functions(document: Document) -> list[ir.Function]:
                 calls |= call_methods(function)
             names = called_names(text)
             entry = _Lowered(functions, table, facts.methods_key(names), frozenset(calls), names)
-            _BY_TEXT[key] = entry
-            if len(_BY_TEXT) > _BY_TEXT_LIMIT:
-                _BY_TEXT.popitem(last=False)
-        else:
-            _BY_TEXT.move_to_end(key)
+        current[key] = entry
         entries.append(entry)
         collected.extend(entry.functions)
+    try:
+        _BY_TEXT[document] = current
+    except TypeError:  # not weak-referenceable: no reuse across trees, still correct
+        pass
     memo.entries = entries
     memo.file_functions = collected
     return collected
