@@ -97,8 +97,8 @@ def _children(pid: int) -> list[str]:
         return []
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to see the workers")
-def test_ctrl_c_stops_the_workers_without_a_traceback(tmp_path):
+def _scan_with_workers(tmp_path: Path) -> tuple[subprocess.Popen, list[str]]:
+    """A parallel scan of 400 files, in its own process group, once its workers are running."""
     root = tmp_path / "big"
     root.mkdir()
     body = (EXAMPLES / "app.py").read_text()
@@ -119,8 +119,14 @@ def test_ctrl_c_stops_the_workers_without_a_traceback(tmp_path):
     while not _children(process.pid) and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
     workers = _children(process.pid)
-    assert workers, "the scan finished before its workers could be interrupted"
+    assert workers, "the scan finished before its workers could be stopped"
     time.sleep(0.5)
+    return process, workers
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to see the workers")
+def test_ctrl_c_stops_the_workers_without_a_traceback(tmp_path):
+    process, workers = _scan_with_workers(tmp_path)
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 130
@@ -131,27 +137,7 @@ def test_ctrl_c_stops_the_workers_without_a_traceback(tmp_path):
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to see the workers")
 def test_sigterm_ends_the_workers_with_the_parent(tmp_path):
     # A CI runner or supervisor stops the parent only; its forked workers used to outlive it.
-    root = tmp_path / "big"
-    root.mkdir()
-    body = (EXAMPLES / "app.py").read_text()
-    for n in range(400):
-        (root / f"m{n:03d}.py").write_text(
-            body + "".join(f"\ndef f{i}(x):\n    return x + {i}\n" for i in range(60))
-        )
-    process = subprocess.Popen(
-        [LANDGUARD, "check", ".", "--no-cache", "--offline", "-j", "2"],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "LANDGUARD_CACHE_DIR": str(tmp_path / "c")},
-    )
-    deadline = time.monotonic() + 120
-    while not _children(process.pid) and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.05)
-    workers = _children(process.pid)
-    assert workers, "the scan finished before its workers could be stopped"
-    time.sleep(0.5)
+    process, workers = _scan_with_workers(tmp_path)
     process.terminate()  # SIGTERM to the parent alone
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 143
