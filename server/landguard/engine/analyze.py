@@ -59,6 +59,9 @@ _CLASS_NODES = frozenset(
     }
 )
 _BODY_NODES = frozenset({"block", "class_body", "interface_body", "enum_body", "enum_body_declarations"})
+# Nodes inside a class body that only group members (a Java enum's members after its constants):
+# their members are units, so an edit in one member of a large enum rechecks that member.
+_MEMBER_GROUPS = frozenset({"enum_body_declarations"})
 _FUNCTION_NODES = frozenset(
     {
         "function_definition",
@@ -79,6 +82,9 @@ def analysis_units(root: Node) -> list[Node]:
     stack = list(reversed(root.children))
     while stack:
         node = stack.pop()
+        if node.type in _MEMBER_GROUPS and node.named_child_count:
+            stack.extend(reversed(node.named_children))
+            continue
         if node.type in _CLASS_NODES:
             body = _class_body(node)
             if body is not None and body.named_child_count > 1:

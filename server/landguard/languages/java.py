@@ -492,15 +492,7 @@ def _scan_file(source: bytes, root: Node) -> JavaFile:
         if declaration.type == "record_declaration":
             _apply(facts, _record_ops(source, facts, declaration, name))
         for member in members:
-            key = (source[member.start_byte : member.end_byte], context, name)
-            ops = _MEMBER_OPS.get(key)
-            if ops is None:
-                ops, cacheable = _member_ops(source, facts, member, name)
-                if cacheable:
-                    _MEMBER_OPS[key] = ops
-                    if len(_MEMBER_OPS) > _MEMBER_OPS_LIMIT:
-                        _MEMBER_OPS.pop(next(iter(_MEMBER_OPS)))
-            _apply(facts, ops)
+            _cached_member_ops(source, facts, member, name, context)
     implementors: dict[str, list[str]] = {}
     for info in facts.classes.values():
         if not info.is_interface:
@@ -587,7 +579,27 @@ def _record_ops(source: bytes, facts: JavaFile, declaration: Node, name: str) ->
     return ops
 
 
-def _member_ops(source: bytes, facts: JavaFile, member: Node, owner: str) -> tuple[tuple, bool]:
+def _cached_member_ops(
+    source: bytes, facts: JavaFile, member: Node, owner: str, context: str
+) -> tuple[tuple, bool]:
+    """``_member_ops``, reused by the member's text, owner and ``context`` (the file's imports and
+    class names) when it depends on nothing else; applied to ``facts`` either way. Members of nested
+    classes are looked up one by one too: an edit inside a 3,000-line nested class rescans the
+    member it touched."""
+    key = (source[member.start_byte : member.end_byte], context, owner)
+    ops = _MEMBER_OPS.get(key)
+    cacheable = True
+    if ops is None:
+        ops, cacheable = _member_ops(source, facts, member, owner, context)
+        if cacheable:
+            _MEMBER_OPS[key] = ops
+            if len(_MEMBER_OPS) > _MEMBER_OPS_LIMIT:
+                _MEMBER_OPS.pop(next(iter(_MEMBER_OPS)))
+    _apply(facts, ops)
+    return ops, cacheable
+
+
+def _member_ops(source: bytes, facts: JavaFile, member: Node, owner: str, context: str) -> tuple[tuple, bool]:
     """(what a member contributes, whether that depends on the member's text and context alone).
 
     Ops are applied as they are made, so a constant can use the constants declared before it."""
@@ -638,7 +650,7 @@ def _member_ops(source: bytes, facts: JavaFile, member: Node, owner: str) -> tup
             _apply(facts, record)
             ops.extend(record)
         for inner in _members(member):
-            inner_ops, inner_cacheable = _member_ops(source, facts, inner, name)
+            inner_ops, inner_cacheable = _cached_member_ops(source, facts, inner, name, context)
             ops.extend(inner_ops)
             cacheable = cacheable and inner_cacheable
     return tuple(ops), cacheable
@@ -838,6 +850,14 @@ class _Lowerer:
                     # Lambdas and anonymous classes in initialisers become functions of their own.
                     pre: list[ir.Stmt] = []
                     self.expr(value, scope, pre)
+        elif kind == "enum_constant":
+            # An enum constant with a body (``PLUS { int apply(...) {...} }``): its methods.
+            body = node.child_by_field_name("body")
+            for inner in body.named_children if body is not None else ():
+                self.unit(inner, class_name)
+        elif kind == "enum_body_declarations":
+            for inner in node.named_children:
+                self.unit(inner, class_name)
         elif kind in ("static_initializer", "block"):
             block = (
                 node if kind == "block" else next((c for c in node.named_children if c.type == "block"), None)
@@ -853,16 +873,7 @@ class _Lowerer:
         name = self.text(node.child_by_field_name("name"))
         body = node.child_by_field_name("body")
         for member in body.named_children if body is not None else ():
-            if member.type == "enum_body_declarations":
-                for inner in member.named_children:
-                    self.unit(inner, name)
-            elif member.type == "enum_constant":
-                inner_body = member.child_by_field_name("body")
-                if inner_body is not None:
-                    for inner in inner_body.named_children:
-                        self.unit(inner, name)
-            else:
-                self.unit(member, name)
+            self.unit(member, name)
 
     def method(self, node: Node, class_name: str | None, key_class: str | None = None) -> ir.Function:
         modifiers = _modifiers(self.source, node)
@@ -1799,16 +1810,30 @@ def units(root: Node) -> Iterator[Node]:
 
 
 def _units_with_class(root: Node, source: bytes) -> Iterator[tuple[Node, str | None]]:
-    for child in root.named_children:
-        if child.type in _CLASS_DECLARATIONS:
-            name = text_of(source, child.child_by_field_name("name")) if source else None
-            body = child.child_by_field_name("body")
-            for member in body.named_children if body is not None else ():
-                if member.type == "enum_body_declarations":
-                    for inner in member.named_children:
-                        yield inner, name
-                elif member.type not in _COMMENTS:
-                    yield member, name
+    """The engine's analysis units inside classes (members of classes, nested classes split into
+    their members as the engine splits them), each with the name of the class it is a member of.
+
+    The same units as the engine's, so an edit inside a nested class re-lowers the one member it
+    touched rather than the whole nested class (``Character.UnicodeBlock``: 3,000 lines)."""
+    from landguard.engine.analyze import analysis_units
+
+    names: dict[int, str | None] = {}  # class body -> its class's name: many units share one
+    for unit in analysis_units(root):
+        parent = unit.parent
+        if parent is None or (parent.type == "program" and unit.type not in _CLASS_DECLARATIONS):
+            continue  # package and import declarations, top-level statements of a broken file
+        if unit.type in _COMMENTS:
+            continue
+        if not source:
+            yield unit, None
+            continue
+        name = names.get(parent.id, _UNSET)
+        if name is _UNSET:
+            name = names[parent.id] = enclosing_class(source, unit)
+        yield unit, name  # type: ignore[misc]
+
+
+_UNSET = object()
 
 
 # The lookbehind starts a match at the beginning of a name only: linear on a long run of name characters.

@@ -59,6 +59,26 @@ DOCUMENTS = {
         "  }\n"
         "}\n"
     ),
+    # Nested classes and an enum with members and constant bodies: units inside them (issue #15).
+    "Nested.java": (
+        "class Outer {\n"
+        '  static final String BASE = "select * from t where a = ";\n'
+        "  enum Op {\n"
+        "    PLUS {\n"
+        "      void apply(java.sql.Statement s, String q) throws Exception { s.executeQuery(BASE + q); }\n"
+        "    };\n"
+        "    static final int N = 2;\n"
+        "    void go(String q) throws Exception { Runtime.getRuntime().exec(q); }\n"
+        "  }\n"
+        "  static class Inner {\n"
+        '    String helper(String q) { return "select " + q; }\n'
+        "    void run(java.sql.Statement s, String q) throws Exception {\n"
+        "      s.executeQuery(helper(q));\n"
+        "    }\n"
+        "    int x = 1;\n"
+        "  }\n"
+        "}\n"
+    ),
     "config.yaml": (
         "database:\n"
         f"  aws_access_key_id: {AWS}\n"
@@ -93,6 +113,8 @@ PIECES = [
     "MIIEowIBAAKCAQEA1c7+9z5Pad7OejecsQ0bu3aozN3tihPmljnnudb9G3HcZ5P5\n",
     "def f(a):\n    return eval(a)\n",
     "if (a) {\n  eval(b);\n}\n",
+    "void g(java.sql.Statement s, String q) throws Exception { s.execute(q + BASE); }\n",
+    "String helper(String q) { return q; }\n",
 ]
 
 
