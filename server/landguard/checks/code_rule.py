@@ -63,6 +63,10 @@ class Frontend:
     def unit_context_key(self, unit: Node, document: Document, context: CheckContext) -> object:
         return None
 
+    def unit_context_epoch(self, document: Document, context: CheckContext) -> object:
+        """See ``NodeCheck.unit_context_epoch``; None: no reuse."""
+        return None
+
     def check_unit(
         self, unit: Node, document: Document, context: CheckContext, rules: Sequence[CodeRule]
     ) -> list[Finding]:
@@ -108,6 +112,9 @@ class CodeRulesCheck(NodeCheck):
 
     def unit_context_key(self, unit: Node, document: Document, context: CheckContext) -> object:
         return self.frontend.unit_context_key(unit, document, context)
+
+    def unit_context_epoch(self, document: Document, context: CheckContext) -> object:
+        return self.frontend.unit_context_epoch(document, context)
 
     def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         return self.frontend.check_unit(node, document, context, self.enabled(context))

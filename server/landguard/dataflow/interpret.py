@@ -990,7 +990,16 @@ class _Interpreter:
                 or CLEAN
             )
         if isinstance(expr, ir.Seq):
-            return Value(kind=LIST, items=tuple(self._eval(item, state) for item in expr.items))
+            # A literal without a node (an adapter's table of numbers) is its constant: no dispatch.
+            return Value(
+                kind=LIST,
+                items=tuple(
+                    Value(const=item.value)
+                    if type(item) is ir.Lit and item.node is None
+                    else self._eval(item, state)
+                    for item in expr.items
+                ),
+            )
         if isinstance(expr, ir.MapLit):
             return self._map_literal(expr, state)
         if isinstance(expr, ir.FuncRef):

@@ -96,6 +96,9 @@ def analysis_units(root: Node) -> list[Node]:
     return units
 
 
+_NO_CONTEXT = object()
+
+
 def _class_body(node: Node) -> Node | None:
     if node.type == "decorated_definition":
         inner = node.child_by_field_name("definition")
@@ -130,6 +133,9 @@ class Analysis:
         self._placed: dict[int, dict[int, tuple[tuple[Finding, ...], int, list[Finding]]]] = {}
         # Per node check: (module context key, {unit key: findings relative to the unit}).
         self._node_cache: dict[int, tuple[object, dict[UnitKey, tuple[Finding, ...]]]] = {}
+        # Per node check with unit context keys: (its unit context epoch, {unit text key: that
+        # unit's context key}), reused while the epoch is the same (``unit_context_epoch``).
+        self._unit_contexts: dict[int, tuple[object, dict[UnitKey, object]]] = {}
         # Per node check: (cache key, unit start line) -> (cached findings, those findings placed there).
         self._node_placed: dict[int, dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]]] = {}
         # Per node check keyed by text only: the cache entries that hold findings.
@@ -154,6 +160,7 @@ class Analysis:
         self._line_state.clear()
         self._placed.clear()
         self._node_cache.clear()
+        self._unit_contexts.clear()
         self._node_placed.clear()
         self._node_hits.clear()
         self._document_cache.clear()
@@ -339,8 +346,23 @@ class Analysis:
         placed = self._node_placed.get(index, {}) if cache else {}
         now_placed: dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]] = {}
         unit_keyed = type(check).unit_context_key is not NodeCheck.unit_context_key
+        known_contexts: dict[UnitKey, object] = {}
+        contexts: dict[UnitKey, object] = {}
+        if unit_keyed:
+            epoch = check.unit_context_epoch(document, context)
+            previous_contexts = self._unit_contexts.get(index)
+            if epoch is not None and previous_contexts is not None and previous_contexts[0] == epoch:
+                known_contexts = previous_contexts[1]
+            self._unit_contexts[index] = (epoch, contexts)
         for unit, (start_line, _), text_key in units:
-            key = (text_key, check.unit_context_key(unit, document, context)) if unit_keyed else text_key
+            if unit_keyed:
+                unit_context = known_contexts.get(text_key, _NO_CONTEXT)
+                if unit_context is _NO_CONTEXT:
+                    unit_context = check.unit_context_key(unit, document, context)
+                contexts[text_key] = unit_context
+                key = (text_key, unit_context)
+            else:
+                key = text_key
             cached = cache.get(key)
             if cached is None:
                 cached = fresh.get(key)

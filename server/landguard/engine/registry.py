@@ -214,6 +214,13 @@ class NodeCheck(Check):
         rechecked. The default says: nothing."""
         return None
 
+    def unit_context_epoch(self, document: Document, context: CheckContext) -> object:
+        """A value that, while it is the same from one run to the next, means every unit's
+        ``unit_context_key`` is what it was for a unit of the same text: the engine then reuses
+        those keys instead of asking for each unit (an edit costs the units it touched). Called
+        once per run, before any ``unit_context_key``. The default, None, means: ask every time."""
+        return None
+
     def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         raise NotImplementedError
 

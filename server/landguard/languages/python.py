@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import itertools
 import re
 import weakref
 from collections import OrderedDict
@@ -643,6 +644,9 @@ class _Lowerer:
                 return ir.Cond(self.expr(test), self.expr(then), self.expr(orelse), node)
             return ir.Opaque(tuple(self.expr(p) for p in parts), node)
         if kind in ("list", "tuple", "set", "expression_list"):
+            table = _number_table(node)
+            if table is not None:
+                return ir.Seq(table, node)
             items = tuple(self.expr(c) for c in node.named_children if c.type != "comment")
             if any(c.type == "list_splat" for c in node.named_children):
                 return ir.Opaque(items, node)
@@ -780,6 +784,23 @@ class _Lowerer:
         for call_id in calls:
             self.lowered.owner.setdefault(call_id, function)
         return function
+
+
+# A literal list or tuple of plain decimal integers (a generated parser's tables: 10,000 numbers).
+_NUMBER_TABLE = re.compile(rb"[\[(]\s*(?:(?:0|[1-9][0-9]*)\s*,\s*)*(?:(?:0|[1-9][0-9]*)\s*)?[\])]")
+_NUMBER_TABLE_MIN = 64
+
+
+def _number_table(node: Node) -> tuple[ir.Lit, ...] | None:
+    """The items of a long literal table of integers, read from its text in one pass; None for
+    anything else. Its elements get no nodes: no rule asks about one number of a table, and an
+    edit inside an 11,000-line table function then costs a regex and ``int``s, not a node walk."""
+    if node.type not in ("list", "tuple") or node.named_child_count < _NUMBER_TABLE_MIN:
+        return None
+    raw = node.text or b""
+    if _NUMBER_TABLE.fullmatch(raw) is None:
+        return None
+    return tuple(ir.Lit(int(item)) for item in raw[1:-1].split(b",") if item.strip())
 
 
 def _qualname_of(expr: ir.Expr) -> str | None:
@@ -950,6 +971,12 @@ class PythonFlow:
                 state.unit_keys.clear()
             state.unit_keys[self._text_of(unit)] = (state.epoch, key)
         return key
+
+    def key_epoch(self) -> object:
+        """While this is the same, ``unit_key`` of a unit depends on the unit's text alone (None
+        without document state: no such promise)."""
+        state = self._state
+        return None if state is None else (state.serial, state.epoch)
 
     def _used_constants(self, names: frozenset[str]) -> tuple[tuple[str, object], ...]:
         constants = self.constants
@@ -1169,6 +1196,7 @@ class _DocumentState:
 
     def __init__(self, imports_key: frozenset[tuple[str, str]]) -> None:
         self.imports_key = imports_key
+        self.serial = next(_STATE_SERIALS)  # tells states apart in ``key_epoch`` (ids are reused)
         self.summaries = SummaryStore()
         # (unit text, class name) -> its lowering, least recently used first.
         self.lowered: OrderedDict[tuple[bytes, str | None], _Lowered] = OrderedDict()
@@ -1183,6 +1211,7 @@ class _DocumentState:
 
 
 _STATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_STATE_SERIALS = itertools.count()
 _LOWERED_LIMIT = 20_000
 _UNKNOWN = object()
 _SIGNATURE_CACHE_SIZE = 20_000

@@ -159,3 +159,69 @@ def test_a_helper_declared_later_reaches_the_callers_of_an_unchanged_function():
     found = analysis.run([change])
     assert 9 not in {f.span.start_line for f in found if f.rule_id == "LG202"}
     assert found == fresh(document.text)
+
+
+TABLE = """import os
+from flask import request
+
+
+def indexed():
+    table = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69]
+    if table[2] == 2:
+        os.system("rm " + request.args["g"])
+"""
+
+
+def test_a_table_of_numbers_is_read_as_its_items():
+    # The table is lowered from its text (no node per number), and still folds: table[2] == 2.
+    document = Document(TABLE, path="a.py")
+    analysis = Analysis(document, Config(), [CHECK])
+    line = TABLE.splitlines().index('        os.system("rm " + request.args["g"])')
+    assert line in {f.span.start_line for f in analysis.run() if f.rule_id == "LG202"}
+    found = analysis.run([_replace(document, "[0, 1, 2, 3,", "[0, 1, 5, 3,")])
+    assert line not in {f.span.start_line for f in found if f.rule_id == "LG202"}
+    assert found == fresh(document.text)
+
+
+def test_an_edit_asks_for_the_context_key_of_the_changed_unit_only(monkeypatch):
+    from landguard.checks.python._dispatch import PythonFrontend
+
+    document = Document(START, path="a.py")
+    analysis = Analysis(document, Config(), [CHECK])
+    analysis.run()
+    asked = []
+    original = PythonFrontend.unit_context_key
+
+    def counting(self, unit, document, context):
+        asked.append(unit.start_point[0])
+        return original(self, unit, document, context)
+
+    monkeypatch.setattr(PythonFrontend, "unit_context_key", counting)
+    found = analysis.run([_replace(document, 'os.system("rm " + request.args["f"])', "pass")])
+    view = START.splitlines().index("def view():")
+    assert asked == [view]  # no summary changed: the other units' keys are reused
+    assert found == fresh(document.text)
+    asked.clear()
+    # A helper's summary changes: every unit's key is asked for again, and its caller rechecked.
+    found = analysis.run([_replace(document, 'return "echo " + value', 'return "echo"')])
+    assert len(asked) > 1
+    assert found == fresh(document.text)
+
+
+def test_only_long_tables_of_plain_integers_are_read_from_their_text():
+    from landguard.languages.python import _number_table
+
+    def table_node(source: str):
+        document = Document(source, path="t.py")
+        return document.tree.root_node.named_children[0].named_children[0].child_by_field_name("right")
+
+    numbers = ", ".join(str(n) for n in range(70))
+    items = _number_table(table_node(f"T = [{numbers}]\n"))
+    assert items is not None and [item.value for item in items] == list(range(70))
+    assert all(item.node is None for item in items)
+    assert _number_table(table_node(f"T = ({numbers},)\n")) is not None
+    assert _number_table(table_node("T = [1, 2, 3]\n")) is None  # short: lowered node by node
+    assert _number_table(table_node(f"T = [{numbers}, x]\n")) is None
+    assert _number_table(table_node(f"T = [{numbers}, -1]\n")) is None
+    assert _number_table(table_node(f"T = [{numbers}, 0x10]\n")) is None
+    assert _number_table(table_node(f"T = [{numbers},  # note\n 1]\n")) is None

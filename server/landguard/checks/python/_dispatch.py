@@ -63,6 +63,15 @@ class PythonFrontend(Frontend):
         dataflow.attach(document)
         return dataflow.unit_key(unit)
 
+    def unit_context_epoch(self, document: Document, context: CheckContext) -> object:
+        # A unit's key is its text's while no summary or constant a unit can see changed.
+        tree = document.tree
+        if tree is None:
+            return None
+        dataflow = python_dataflow(tree.root_node, context)
+        dataflow.attach(document)
+        return dataflow.key_epoch()
+
     def check_unit(
         self, unit: Node, document: Document, context: CheckContext, rules: Sequence[CodeRule]
     ) -> list[Finding]:
