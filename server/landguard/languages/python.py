@@ -968,7 +968,9 @@ class PythonFlow:
         key = (summaries, used) if summaries or used else None
         if state is not None:
             if len(state.unit_keys) > _SIGNATURE_CACHE_SIZE:
+                # ``_settle`` reads which keys were computed in this epoch: forgetting them starts one.
                 state.unit_keys.clear()
+                state.epoch += 1
             state.unit_keys[self._text_of(unit)] = (state.epoch, key)
         return key
 
@@ -1043,21 +1045,52 @@ class PythonFlow:
         definitions = self.definitions
         texts = {key: self._text_of(unit) for key, unit in definitions.items()}
         constants = dict(self.constants)
-        if texts.keys() != state.texts.keys() or constants != state.constants:
-            changed: list[str] | None = None
-        else:
-            changed = [key for key, text in texts.items() if state.texts[key] != text]
+        old_texts, old_constants = state.texts, state.constants
         state.texts, state.constants = texts, constants
-        if changed is None:
+        if old_constants is None:
             state.epoch += 1
             state.signatures = {}
             return
+        # Functions defined or gone, constants set, changed or gone: a unit's key shows them only if
+        # the unit calls (reads) that name, so a pasted function nobody calls yet keeps every key.
+        moved = texts.keys() ^ old_texts.keys()
+        constants_changed = {
+            name
+            for name in constants.keys() | old_constants.keys()
+            if _typed(constants.get(name, _UNKNOWN)) != _typed(old_constants.get(name, _UNKNOWN))
+        }
+        if moved or constants_changed:
+            callees, names = self._names_in_units()
+            if moved & callees or constants_changed & names:
+                state.epoch += 1
+                state.signatures = {}
+                return
+        changed = [key for key in texts.keys() & old_texts.keys() if old_texts[key] != texts[key]]
         for key in changed:
             # Every key a unit's key shows was recorded when that key was computed; a function no
             # unit calls (no record) changes no unit's key.
             shown = state.signatures.get(key, _UNKNOWN)
             if shown is not _UNKNOWN and self._signature(key) != shown:
                 state.epoch += 1
+
+    def _names_in_units(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(callees, identifiers) of the file's analysis units whose key was computed in this epoch:
+        what a key that may be reused can show (a unit of new text gets its key computed afresh)."""
+        from landguard.engine.analyze import analysis_units
+
+        state = self._state
+        assert state is not None
+        callees: set[str] = set()
+        names: set[str] = set()
+        for unit in analysis_units(self.root):
+            text_key = self._text_of(unit)
+            known = state.unit_keys.get(text_key)
+            if known is None or known[0] != state.epoch:
+                continue
+            unit_callees, unit_names = self.unit_names(unit, text_key)
+            callees |= unit_callees
+            names |= unit_names
+        return frozenset(callees), frozenset(names)
 
     def lower_unit(self, unit: Node) -> _Lowered:
         lowered = self._units.get(unit.id)
@@ -1145,6 +1178,11 @@ class PythonFlow:
         if facts is None:
             return None
         return facts.values.get(node)
+
+
+def _typed(value: object) -> tuple[type, object]:
+    """A constant with its type: ``1`` and ``True`` are equal, but not the same constant."""
+    return type(value), value
 
 
 def _innermost(functions: list[ir.Function], node: Node) -> ir.Function | None:

@@ -225,3 +225,34 @@ def test_only_long_tables_of_plain_integers_are_read_from_their_text():
     assert _number_table(table_node(f"T = [{numbers}, -1]\n")) is None
     assert _number_table(table_node(f"T = [{numbers}, 0x10]\n")) is None
     assert _number_table(table_node(f"T = [{numbers},  # note\n 1]\n")) is None
+
+
+def test_a_new_function_nobody_calls_yet_keeps_the_other_units_keys(monkeypatch):
+    from landguard.checks.python._dispatch import PythonFrontend
+
+    document = Document(START, path="a.py")
+    analysis = Analysis(document, Config(), [CHECK])
+    analysis.run()
+    asked = []
+    original = PythonFrontend.unit_context_key
+
+    def counting(self, unit, document, context):
+        asked.append(unit.start_point[0])
+        return original(self, unit, document, context)
+
+    monkeypatch.setattr(PythonFrontend, "unit_context_key", counting)
+    end = len(document.text)
+    pasted = "\n\ndef helper2(value):\n    return int(value)\n\n\nLIMIT = 3\n"
+    found = analysis.run([document.apply_change(utf16_range(document.text, end, end), pasted)])
+    assert sorted(asked) == [len(START.splitlines()) + 2, len(START.splitlines()) + 6]
+    assert found == fresh(document.text)
+    asked.clear()
+    # A caller appears: only it is new; then the function's summary changes, and every key is
+    # asked for again (some unit shows it now).
+    found = analysis.run([_replace(document, 'os.system(helper(request.args["name"]))', "helper2(1)")])
+    assert asked == [START.splitlines().index("def view():")]
+    assert found == fresh(document.text)
+    asked.clear()
+    found = analysis.run([_replace(document, "return int(value)", "return value")])
+    assert len(asked) > 2
+    assert found == fresh(document.text)
