@@ -64,8 +64,9 @@ class Frontend:
         return None
 
     def unit_context_epoch(self, document: Document, context: CheckContext) -> object:
-        """See ``NodeCheck.unit_context_epoch``; None: no reuse."""
-        return None
+        """See ``NodeCheck.unit_context_epoch``; None: no reuse. A frontend whose units have no
+        context key of their own (the default ``unit_context_key``) has one epoch forever."""
+        return () if type(self).unit_context_key is Frontend.unit_context_key else None
 
     def check_unit(
         self, unit: Node, document: Document, context: CheckContext, rules: Sequence[CodeRule]
