@@ -50,6 +50,24 @@ def call_args(call: Node) -> list[Node]:
     ]
 
 
+def modifiers_text(document: Document, declaration: Node) -> str:
+    """The modifiers and annotations of a declaration as written (``@GetMapping(...) public``)."""
+    modifiers = next((child for child in declaration.children if child.type == "modifiers"), None)
+    return node_text(document, modifiers)
+
+
+def is_method_call(node: Node | None) -> bool:
+    return node is not None and node.type == "method_invocation"
+
+
+def is_identifier(node: Node | None) -> bool:
+    return node is not None and node.type == "identifier"
+
+
+def is_string_literal(node: Node | None) -> bool:
+    return node is not None and node.type == "string_literal"
+
+
 def unwrap(node: Node | None) -> Node | None:
     """The expression inside parentheses and casts."""
     while node is not None and node.type in ("parenthesized_expression", "cast_expression"):
@@ -231,9 +249,8 @@ def _collect_fields(
     for member in body.named_children:
         if member.type not in ("field_declaration", "constant_declaration"):
             continue
-        modifiers = next((c for c in member.children if c.type == "modifiers"), None)
-        is_final = member.type == "constant_declaration" or (
-            modifiers is not None and "final" in node_text(document, modifiers).split()
+        is_final = (
+            member.type == "constant_declaration" or "final" in modifiers_text(document, member).split()
         )
         type_text = simple_type(node_text(document, member.child_by_field_name("type")))
         for declarator in member.children_by_field_name("declarator"):

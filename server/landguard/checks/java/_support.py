@@ -39,6 +39,7 @@ from landguard.languages.java_syntax import (
     MethodScope,
     ModuleFacts,
     collect_module_facts,
+    modifiers_text,
     node_text,
 )
 
@@ -452,8 +453,7 @@ def body_classes(document: Document, context: CheckContext) -> frozenset[str]:
             node = stack.pop()
             if node.type not in _CLASS_TYPES:
                 continue
-            modifiers = next((child for child in node.children if child.type == "modifiers"), None)
-            if modifiers is not None and _BODY_ANNOTATIONS.search(node_text(document, modifiers)):
+            if _BODY_ANNOTATIONS.search(modifiers_text(document, node)):
                 found.add(node_text(document, node.child_by_field_name("name")))
             body = node.child_by_field_name("body")
             if body is not None:
