@@ -48,3 +48,67 @@ def rest_names(document, pattern: Node) -> frozenset[str]:
         for child in pattern.named_children
         if child.type == "rest_pattern" and child.named_children
     )
+
+
+def _unwrap(node: Node | None) -> Node | None:
+    while node is not None and node.type in (
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+    ):
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+def object_property(document, node: Node | None, key: str) -> Node | None:
+    """The value written for ``key`` in the object literal ``node`` (``{ key: value }``, also
+    with a quoted key); None when ``node`` is no object literal or names no such key."""
+    node = _unwrap(node)
+    if node is None or node.type != "object":
+        return None
+    for pair in node.named_children:
+        if pair.type == "pair" and document.node_text(pair.child_by_field_name("key")).strip("'\"") == key:
+            return _unwrap(pair.child_by_field_name("value"))
+    return None
+
+
+def string_literal(node: Node | None) -> Node | None:
+    """``node`` (parentheses aside) when it is a quoted string literal, else None."""
+    node = _unwrap(node)
+    return node if node is not None and node.type == "string" else None
+
+
+def string_content(literal: Node | None) -> Node | None:
+    """The text between the quotes of a plain string literal (no escapes), else None."""
+    if literal is None or literal.named_child_count != 1:
+        return None
+    content = literal.named_children[0]
+    return content if content.type == "string_fragment" else None
+
+
+def top_level_const_objects(document, needle: bytes) -> dict[str, Node]:
+    """The file's top-level ``const NAME = { ... }`` object literals (also exported) whose text
+    contains ``needle``, by name."""
+    root = document.tree.root_node if document.tree is not None else None
+    found: dict[str, Node] = {}
+    source = document.source
+    for statement in root.named_children if root is not None else ():
+        if statement.type == "export_statement":
+            statement = statement.child_by_field_name("declaration")
+        if statement is None or statement.type != "lexical_declaration" or statement.child(0).type != "const":
+            continue
+        if source.find(needle, statement.start_byte, statement.end_byte) < 0:
+            continue
+        for declarator in statement.named_children:
+            name, value = (
+                declarator.child_by_field_name("name"),
+                _unwrap(declarator.child_by_field_name("value")),
+            )
+            if (
+                name is not None
+                and name.type == "identifier"
+                and value is not None
+                and value.type == "object"
+            ):
+                found[document.node_text(name)] = value
+    return found

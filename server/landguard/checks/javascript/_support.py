@@ -323,10 +323,13 @@ class JavaScriptFrontend(Frontend):
     def module_context_key(
         self, document: Document, context: CheckContext, rules: Sequence[CodeRule]
     ) -> object:
-        # Findings depend on the imports (qualified names) of the rules that read them.
+        # Findings depend on the imports (qualified names) of the rules that read them, and on
+        # what a rule names itself (LG320: top-level option objects).
+        imports = None
         if any(rule.uses_imports for rule in rules):  # type: ignore[attr-defined]
-            return imports_key(document, context)
-        return None
+            imports = imports_key(document, context)
+        own = tuple(key for rule in rules if (key := rule.module_context_key(document, context)) is not None)
+        return (imports, own) if own else imports
 
     def unit_context_key(self, unit: Node, document: Document, context: CheckContext) -> object:
         # The summaries of the same-file functions the unit calls: editing a helper rechecks its

@@ -122,7 +122,9 @@ def _whole_request_object(document, hit, labels) -> str | None:
     if isinstance(locals_, ir.MapLit):
         # Only what is spread into the top level: engines read options there (`{ data: req.body }` is one value).
         spreads = [value for key, value in locals_.entries if key is None and getattr(value, "node", None)]
-        labels = tuple(label for label in labels if any(flow.carries(value.node, (label,)) for value in spreads))
+        labels = tuple(
+            label for label in labels if any(flow.carries(value.node, (label,)) for value in spreads)
+        )
     for label in labels:
         what = _OBJECT_SOURCES.get(label.source)
         if what is None or label.indirect or not syntax.is_node(label.origin):
