@@ -582,3 +582,35 @@ def variable_only_feeds(query: Node, build: StringBuild, flow: Flow) -> bool:
     # The interpolated values must mean the same at the call as at the assignment.
     used_names = {text(n) for part in build.dynamic_parts for n in identifiers(part)}
     return not flow.assignments_between(used_names, via.start_byte, query.start_byte)
+
+
+# Kinds of node a rule asks ``node_query`` for (via ``checks/python/_support.unit_nodes``).
+COMPARISON = "comparison_operator"
+KEYWORD_ARGUMENT = "keyword_argument"
+DICT_ENTRY = "pair"
+
+
+def is_in_call_arguments(node: Node) -> bool:
+    """Whether ``node`` (a keyword argument) is one of a call's arguments (not a class's bases)."""
+    return node.parent is not None and node.parent.type == "argument_list"
+
+
+def is_call_option(entry: Node) -> bool:
+    """Whether a dict entry is an option handed to a call, in a dict literal given as an
+    argument, nested in one, or unpacked into the call: ``connect({"password": ...})``,
+    ``create_engine(url, connect_args={"password": ...})``, ``f(**{"auth": {"password": ...}})``."""
+    node = entry.parent
+    while node is not None and node.type == "dictionary":
+        parent = node.parent
+        if parent is not None and parent.type == "pair":
+            node = parent.parent
+            continue
+        if parent is not None and parent.type in ("keyword_argument", "dictionary_splat"):
+            parent = parent.parent
+        return parent is not None and parent.type == "argument_list"
+    return False
+
+
+def dict_entry_parts(entry: Node) -> tuple[str | None, Node | None]:
+    """The literal string key of a dict entry (None for another key) and its value."""
+    return literal_string_value(entry.child_by_field_name("key")), entry.child_by_field_name("value")
