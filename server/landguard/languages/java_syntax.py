@@ -296,6 +296,25 @@ def import_edit(document: Document, facts: ModuleFacts, qualified: str) -> TextE
     return TextEdit(Span.on_line(line, end, end), f"{prefix}import {qualified};")
 
 
+_FIELD_VALUES = (
+    "(field_declaration declarator: (variable_declarator name: (identifier) @name value: (_) @value))"
+)
+
+
+def fields_initialised_with(document: Document, needle: bytes, value: re.Pattern[str]) -> frozenset[str]:
+    """Names of the file's fields whose initialiser's text matches ``value``
+    (``Random rnd = new SecureRandom()``, ``Yaml yaml = new Yaml(new SafeConstructor(...))``);
+    none unless the file contains ``needle`` (a cheap prefilter)."""
+    root = document.tree.root_node if document.tree is not None else None
+    if root is None or needle not in document.source:
+        return frozenset()
+    return frozenset(
+        node_text(document, captures["name"][0])
+        for _pattern, captures in matches(_FIELD_VALUES, root)
+        if value.search(node_text(document, captures["value"][0]))
+    )
+
+
 _SCOPE_QUERY = """
 (formal_parameter type: (_) @type name: (identifier) @name) @param
 (local_variable_declaration type: (_) @type declarator: (variable_declarator name: (identifier) @name value: (_)? @value))

@@ -58,6 +58,7 @@ from tree_sitter import Node
 
 from landguard.checks.java._support import (
     JavaCheck,
+    fields_initialised_with,
     hit_confidence,
     hit_words,
     method_scope,
@@ -78,7 +79,6 @@ from landguard.engine.findings import (
 from landguard.engine.registry import (
     CheckContext,
     Rule,
-    RunKey,
 )
 from landguard.languages.java_syntax import (
     call_name,
@@ -243,9 +243,6 @@ class UnsafeDeserializationCheck(JavaCheck):
 _YAML = "org.yaml.snakeyaml.Yaml."
 _SAFE = object()  # a Yaml built with a SafeConstructor
 _SAFE_YAML = re.compile(r"SafeConstructor")
-_FIELD_VALUES = (
-    "(field_declaration declarator: (variable_declarator name: (identifier) @name value: (_) @value))"
-)
 
 
 def _arguments(creation: Node) -> list[Node]:
@@ -281,21 +278,9 @@ def _yaml_creation(document, unit: Node, context: CheckContext, call: ir.Call):
     return creation
 
 
-_SAFE_YAML_FIELDS: RunKey[frozenset[str]] = RunKey("java.safe_yaml_fields")
-
-
 def _safe_yaml_fields(document, context: CheckContext) -> frozenset[str]:
     """Fields initialised with a SafeConstructor Yaml."""
-    cached = context.cache.peek(_SAFE_YAML_FIELDS)
-    if cached is None:
-        found = set()
-        root = document.tree.root_node if document.tree is not None else None
-        if root is not None and b"SafeConstructor" in document.source:
-            for _pattern, captures in matches(_FIELD_VALUES, root):
-                if _SAFE_YAML.search(node_text(document, captures["value"][0])):
-                    found.add(node_text(document, captures["name"][0]))
-        cached = context.cache.put(_SAFE_YAML_FIELDS, None, frozenset(found))
-    return cached
+    return fields_initialised_with(document, context, b"SafeConstructor", _SAFE_YAML)
 
 
 CHECK = UnsafeDeserializationCheck()

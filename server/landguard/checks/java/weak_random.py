@@ -58,6 +58,7 @@ from landguard.checks.java._support import (
     WEAK_RANDOM,
     JavaCheck,
     call_fact,
+    fields_initialised_with,
     file_analysis,
     method_scope,
     module_facts,
@@ -147,7 +148,6 @@ def is_secret_name(name: str) -> bool:
 
 
 _FIELD_NEEDLES: RunKey[tuple[bytes, ...]] = RunKey("LG4xx.random_field_needles")
-_SECURE_FIELDS: RunKey[frozenset[str]] = RunKey("java.secure_random_fields")
 _RANDOM_HELPERS: RunKey[frozenset[str]] = RunKey("java.random_helpers")
 
 
@@ -447,21 +447,7 @@ _SECURE = re.compile(r"SecureRandom|getInstanceStrong|DRBG")
 
 def _secure_fields(document, context: CheckContext) -> frozenset[str]:
     """Fields declared ``Random`` but set to a ``SecureRandom`` (``Random rnd = new SecureRandom()``)."""
-    cached = context.cache.peek(_SECURE_FIELDS)
-    if cached is None:
-        found = set()
-        root = document.tree.root_node if document.tree is not None else None
-        if root is not None and b"SecureRandom" in document.source:
-            for _pattern, captures in matches(_FIELD_VALUES, root):
-                if _SECURE.search(node_text(document, captures["value"][0])):
-                    found.add(node_text(document, captures["name"][0]))
-        cached = context.cache.put(_SECURE_FIELDS, None, frozenset(found))
-    return cached
-
-
-_FIELD_VALUES = (
-    "(field_declaration declarator: (variable_declarator name: (identifier) @name value: (_) @value))"
-)
+    return fields_initialised_with(document, context, b"SecureRandom", _SECURE)
 
 
 def _secure_generator(document, context: CheckContext, scope, origin: Node) -> bool:
