@@ -156,6 +156,23 @@ def callee_attribute(call: Node) -> str:
     return ""
 
 
+def call_receiver(call: Node) -> Node | None:
+    """The object a method is called on (``archive`` in ``archive.extractall()``), else None."""
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "attribute":
+        return None
+    return function.child_by_field_name("object")
+
+
+def is_call(node: Node | None) -> bool:
+    return node is not None and node.type == "call"
+
+
+def is_plain_string(node: Node | None) -> bool:
+    """A string literal (any quotes and prefix; interpolated or not)."""
+    return node is not None and node.type == "string"
+
+
 def is_builtin(name: str | None, builtin: str) -> bool:
     """``name`` (qualified) is the builtin ``builtin`` (not shadowed by an import or a def)."""
     return name == builtin or name == f"builtins.{builtin}"
@@ -172,6 +189,15 @@ def arguments(call: Node) -> list[Node]:
 def positional_args(call: Node) -> list[Node]:
     return [
         a for a in arguments(call) if a.type not in ("keyword_argument", "list_splat", "dictionary_splat")
+    ]
+
+
+def keyword_names(call: Node) -> list[str]:
+    """The names of the call's keyword arguments, in order."""
+    return [
+        text(argument.child_by_field_name("name"))
+        for argument in arguments(call)
+        if argument.type == "keyword_argument"
     ]
 
 

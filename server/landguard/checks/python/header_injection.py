@@ -209,8 +209,7 @@ class HeaderInjectionCheck(CallRule):
         flow = self.flow_for(call, unit, context)
         last = syntax.callee_attribute(call)
         if last in _HEADER_METHODS:
-            function = call.child_by_field_name("function")
-            receiver = function.child_by_field_name("object") if function is not None else None
+            receiver = syntax.call_receiver(call)
             if receiver is None:
                 return
             holder = _header_holder(receiver)

@@ -51,7 +51,7 @@ from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
-from landguard.fixes.python_fixes import StatementEditor
+from landguard.fixes.python_fixes import rewrite_fix
 from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
@@ -151,18 +151,14 @@ class PermissiveFileModeCheck(CallRule):
 def _clear_write_bits_fix(mode_node: Node, mode: int, document: Document) -> Fix | None:
     import libcst as cst
 
-    editor = StatementEditor.for_node(document, mode_node)
-    if editor is None:
-        return None
-    target = editor.locate(py.unparenthesize(mode_node), cst.BaseExpression)
-    if target is None:
-        return None
     safe = mode & ~(_WORLD_WRITE | _GROUP_WRITE)
-    editor.replace(target, cst.Integer(oct(safe)))
-    edit = editor.text_edit()
-    if edit is None:
-        return None
-    return Fix(f"Clear the group and other write bits ({oct(safe)})", edits=(edit,), preferred=True)
+    return rewrite_fix(
+        document,
+        py.unparenthesize(mode_node),
+        cst.BaseExpression,
+        lambda _editor, _target: cst.Integer(oct(safe)),
+        f"Clear the group and other write bits ({oct(safe)})",
+    )
 
 
 CHECK = PermissiveFileModeCheck()
