@@ -62,11 +62,14 @@ def _unwrap(node: Node | None) -> Node | None:
 
 def object_property(document, node: Node | None, key: str) -> Node | None:
     """The value written for ``key`` in the object literal ``node`` (``{ key: value }``, also
-    with a quoted key); None when ``node`` is no object literal or names no such key."""
+    with a quoted key, or the name of a shorthand ``{ key }``); None when ``node`` is no object
+    literal or names no such key."""
     node = _unwrap(node)
     if node is None or node.type != "object":
         return None
     for pair in node.named_children:
+        if pair.type == "shorthand_property_identifier" and document.node_text(pair) == key:
+            return pair
         if pair.type == "pair" and document.node_text(pair.child_by_field_name("key")).strip("'\"") == key:
             return _unwrap(pair.child_by_field_name("value"))
     return None

@@ -346,3 +346,43 @@ class JavaScriptRule(CodeRule):
     frontend = FRONTEND
     # Whether findings depend on the module's imports (then they are part of the cache key).
     uses_imports = True
+
+
+class JavaScriptTaintRule(JavaScriptRule):
+    """A rule reporting the calls of its unit that reach a sink of ``kinds`` (``_flow.hits``).
+
+    A sink inside a same-file helper is reported where the helper is called, with
+    ``helper_message`` (formatted with ``helper``, the helper's name); every other hit goes to
+    ``check_hit``, which decides on it (a constant host, a ``root`` option ...) and builds the
+    finding and its fix."""
+
+    kinds: tuple[str, ...] = ()
+    parameters = False  # report a function's own parameters too (text built from them)
+    require_built = True
+    direct_only = False  # only labels that reached the sink as they are (URLs)
+    helper_message = ""
+
+    def check_unit(self, node, document, context) -> Iterator:
+        for facts in flow.unit_facts(node, document, context):
+            hits = flow.hits(
+                facts,
+                self.kinds,
+                parameters=self.parameters,
+                require_built=self.require_built,
+                direct_only=self.direct_only,
+            )
+            for hit, labels in hits:
+                if not self.reports(hit, labels):
+                    continue
+                if hit.via_helper is not None:
+                    message = self.helper_message.format(helper=hit.via_helper)
+                    yield self.rule.finding(document.node_span(hit.call.node), message)
+                    continue
+                yield from self.check_hit(facts, hit, labels, document, context)
+
+    def reports(self, hit, labels) -> bool:
+        """Whether the hit is one this rule speaks of at all (e.g. server-side request data)."""
+        return True
+
+    def check_hit(self, facts, hit, labels, document, context) -> Iterator:
+        return iter(())

@@ -48,30 +48,24 @@ RULE = Rule(
 )
 
 
-class ReflectedXss(js.JavaScriptRule):
+class ReflectedXss(js.JavaScriptTaintRule):
     rule = RULE
+    kinds = ("xss",)
+    helper_message = "{helper}() sends request data as HTML; escape it (escapeHtml) or send JSON"
 
-    def check_unit(self, node, document, context) -> Iterable[Finding]:
-        for facts in flow.unit_facts(node, document, context):
-            for hit, labels in flow.hits(facts, ("xss",), parameters=False):
-                call = hit.call.node
-                if hit.via_helper is not None:
-                    yield RULE.finding(
-                        document.node_span(call),
-                        f"{hit.via_helper}() sends request data as HTML; escape it (escapeHtml) or send JSON",
-                    )
-                    continue
-                args = js.arguments_of(call)
-                if args and _sent_as_data(document, call, args[0]):
-                    continue
-                built = bool(hit.call.args) and flow.shape(facts, hit.call.args[0]).built
-                fix = _escape_fix(document, context, args[0], labels, built) if args else None
-                yield RULE.finding(
-                    document.node_span(call),
-                    f"res.{hit.call.method}() sends request data as HTML; escape it (escapeHtml) or send JSON",
-                    fixes=[fix] if fix else [],
-                    confidence=Confidence.HIGH if built else None,
-                )
+    def check_hit(self, facts, hit, labels, document, context) -> Iterable[Finding]:
+        call = hit.call.node
+        args = js.arguments_of(call)
+        if args and _sent_as_data(document, call, args[0]):
+            return
+        built = bool(hit.call.args) and flow.shape(facts, hit.call.args[0]).built
+        fix = _escape_fix(document, context, args[0], labels, built) if args else None
+        yield RULE.finding(
+            document.node_span(call),
+            f"res.{hit.call.method}() sends request data as HTML; escape it (escapeHtml) or send JSON",
+            fixes=[fix] if fix else [],
+            confidence=Confidence.HIGH if built else None,
+        )
 
 
 # Literals that Express and Fastify serialise as JSON, whatever they contain.
