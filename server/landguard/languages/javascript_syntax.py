@@ -115,3 +115,43 @@ def top_level_const_objects(document, needle: bytes) -> dict[str, Node]:
             ):
                 found[document.node_text(name)] = value
     return found
+
+
+def is_call(node: Node | None) -> bool:
+    return node is not None and node.type == "call_expression"
+
+
+def is_object_or_array_literal(node: Node | None) -> bool:
+    return node is not None and node.type in ("object", "array")
+
+
+def is_binary(node: Node | None) -> bool:
+    """``a + b`` and the other binary operators."""
+    return node is not None and node.type == "binary_expression"
+
+
+def template_substitutions(node: Node | None) -> list[Node] | None:
+    """The ``${...}`` expressions of a template literal; None when ``node`` is not one."""
+    if node is None or node.type != "template_string":
+        return None
+    return [child.named_children[0] for child in node.named_children if child.type == "template_substitution"]
+
+
+def method_chain(document, call: Node) -> tuple[list[tuple[str, Node]], Node | None]:
+    """The calls a method call is made on, outermost first, and what the chain starts from:
+    for ``reply.type("text/html").send(x)``, ([("type", <call>)], <reply>). The start is None
+    when a link is not a method call (``make().send(x)``)."""
+    function = call.child_by_field_name("function")
+    receiver = (
+        function.child_by_field_name("object")
+        if function is not None and function.type == "member_expression"
+        else None
+    )
+    links: list[tuple[str, Node]] = []
+    while receiver is not None and receiver.type == "call_expression":
+        function = receiver.child_by_field_name("function")
+        if function is None or function.type != "member_expression":
+            return links, None
+        links.append((document.node_text(function.child_by_field_name("property")), receiver))
+        receiver = function.child_by_field_name("object")
+    return links, receiver

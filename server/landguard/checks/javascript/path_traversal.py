@@ -78,13 +78,10 @@ def _basename_fix(document, context, labels, argument):
         return None
     argument = js.unwrap(argument)
     candidates = [argument]
-    if (
-        argument.type == "call_expression"
-        and js.qualified_callee(document, context, argument) in _PATH_BUILDERS
-    ):
+    if syntax.is_call(argument) and js.qualified_callee(document, context, argument) in _PATH_BUILDERS:
         candidates = js.arguments_of(argument)
     tainted = [c for c in candidates if flow.carries(c, labels)]
-    if len(tainted) != 1 or js.unwrap(tainted[0]).type not in ("member_expression", "subscript_expression"):
+    if len(tainted) != 1 or not syntax.is_field_read(js.unwrap(tainted[0])):
         return None
     return fixes.wrap_node(
         document, tainted[0], f"{path_name}.basename", "Keep only the file name (path.basename)", False
