@@ -613,6 +613,7 @@ def variable_only_feeds(query: Node, build: StringBuild, flow: Flow) -> bool:
 # Kinds of node a rule asks ``node_query`` for (via ``checks/python/_support.unit_nodes``).
 COMPARISON = "comparison_operator"
 KEYWORD_ARGUMENT = "keyword_argument"
+ASSIGNMENT = "assignment"
 DICT_ENTRY = "pair"
 
 
@@ -640,3 +641,66 @@ def is_call_option(entry: Node) -> bool:
 def dict_entry_parts(entry: Node) -> tuple[str | None, Node | None]:
     """The literal string key of a dict entry (None for another key) and its value."""
     return literal_string_value(entry.child_by_field_name("key")), entry.child_by_field_name("value")
+
+
+def is_identifier(node: Node | None) -> bool:
+    return node is not None and node.type == "identifier"
+
+
+def is_attribute(node: Node | None) -> bool:
+    """``obj.name``."""
+    return node is not None and node.type == "attribute"
+
+
+def is_integer(node: Node | None) -> bool:
+    return node is not None and node.type == "integer"
+
+
+def binary_parts(node: Node | None) -> tuple[str, Node | None, Node | None] | None:
+    """(operator, left, right) of an arithmetic or bitwise ``a + b``; None for another node."""
+    if node is None or node.type != "binary_operator":
+        return None
+    return (
+        text(node.child_by_field_name("operator")),
+        node.child_by_field_name("left"),
+        node.child_by_field_name("right"),
+    )
+
+
+def unary_parts(node: Node | None) -> tuple[str, Node | None] | None:
+    """(operator, operand) of ``~a`` / ``-a``; None for another node."""
+    if node is None or node.type != "unary_operator":
+        return None
+    return text(node.child_by_field_name("operator")), node.child_by_field_name("argument")
+
+
+def tuple_items(node: Node | None) -> list[Node] | None:
+    """The items of a tuple literal ``(a, b)``; None for another node."""
+    if node is None or node.type != "tuple":
+        return None
+    return list(node.named_children)
+
+
+def dict_items(node: Node | None) -> list[tuple[str | None, Node | None]] | None:
+    """(literal string key or None, value) of each entry of a dict literal; None when ``node``
+    is not a dict literal (``**spread`` entries are left out)."""
+    if node is None or node.type != "dictionary":
+        return None
+    return [dict_entry_parts(entry) for entry in node.named_children if entry.type == "pair"]
+
+
+def string_start_text(node: Node | None) -> str | None:
+    """The literal text a string literal starts with, before its first interpolation
+    (``"http://host/"`` of ``f"http://host/{path}"``); None when it starts with one or is no string."""
+    if node is None or node.type != "string":
+        return None
+    first = next((child for child in node.children if child.type != "string_start"), None)
+    return text(first) if first is not None and first.type == "string_content" else None
+
+
+def is_none(node: Node | None) -> bool:
+    return node is not None and node.type == "none"
+
+
+def is_expression_statement(node: Node | None) -> bool:
+    return node is not None and node.type == "expression_statement"

@@ -96,7 +96,7 @@ def _host_literal(node: Node | None, flow: py.Flow, unit: Node) -> str | None:
     value = syntax.literal_string_value(node)
     if value is not None:
         return value
-    if node.type != "identifier":
+    if not syntax.is_identifier(node):
         return None
     values = syntax.resolve(node, flow)
     if len(values) == 1 and values[0].id != node.id:
@@ -110,10 +110,8 @@ def _host_literal(node: Node | None, flow: py.Flow, unit: Node) -> str | None:
 
 def _address_host(node: Node | None) -> Node | None:
     """The host of an address tuple `(host, port)`."""
-    node = py.unparenthesize(node) if node is not None else None
-    if node is None or node.type != "tuple" or node.named_child_count != 2:
-        return None
-    return node.named_children[0]
+    items = syntax.tuple_items(py.unparenthesize(node) if node is not None else None)
+    return items[0] if items is not None and len(items) == 2 else None
 
 
 class BindAllInterfacesCheck(CallRule):

@@ -106,9 +106,8 @@ def _clear_url(node: Node | None, flow: py.Flow) -> tuple[Node, str] | None:
         return None
     literal = py.unparenthesize(values[0])
     text = syntax.literal_string_value(literal)
-    if text is None and literal.type == "string":
-        first = next((c for c in literal.children if c.type == "string_content"), None)
-        text = syntax.text(first) if first is not None and first.prev_sibling.type == "string_start" else None
+    if text is None:
+        text = syntax.string_start_text(literal)  # f"http://host/{path}"
     if text is None:
         return None
     match = _CLEAR_URL.match(text)
@@ -120,22 +119,11 @@ def _clear_url(node: Node | None, flow: py.Flow) -> tuple[Node, str] | None:
 def _sends_credentials(call: Node) -> str | None:
     if syntax.keyword_arg(call, "auth") is not None:
         return "`auth=` credentials"
-    headers = syntax.keyword_arg(call, "headers")
-    if headers is not None and headers.type == "dictionary":
-        for pair in headers.named_children:
-            key = (
-                syntax.literal_string_value(pair.child_by_field_name("key")) if pair.type == "pair" else None
-            )
-            if key and _AUTH_HEADER.match(key):
-                return f"an `{key}` header"
+    for key, _value in syntax.dict_items(syntax.keyword_arg(call, "headers")) or ():
+        if key and _AUTH_HEADER.match(key):
+            return f"an `{key}` header"
     for body in ("data", "json", "params"):
-        value = syntax.keyword_arg(call, body)
-        if value is None or value.type != "dictionary":
-            continue
-        for pair in value.named_children:
-            key = (
-                syntax.literal_string_value(pair.child_by_field_name("key")) if pair.type == "pair" else None
-            )
+        for key, _value in syntax.dict_items(syntax.keyword_arg(call, body)) or ():
             if key and web.is_secret_name(key):
                 return f"a `{key}` field"
     return None
@@ -249,9 +237,9 @@ def _ftp_tls_fix(call: Node, document: Document) -> Fix | None:
 
 def _starttls_fix(login: Node, receiver: Node, document: Document) -> Fix | None:
     statement = line_statement(login)
-    if statement is None or not starts_line(document, statement) or receiver.type != "identifier":
+    if statement is None or not starts_line(document, statement) or not syntax.is_identifier(receiver):
         return None
-    if statement.type != "expression_statement":
+    if not syntax.is_expression_statement(statement):
         return None
     line = statement.start_point[0]
     indent = line_indent(document, statement)

@@ -127,14 +127,13 @@ def _literal_prefix(node: Node, flow: syntax.Flow) -> str | None:
     literal = syntax.literal_string_value(value)
     if literal is not None:
         return literal
-    if value.type == "string":
-        first = next((c for c in value.children if c.type not in ("string_start",)), None)
-        if first is not None and first.type == "string_content":
-            return syntax.text(first)
-        return None
-    if value.type == "binary_operator" and syntax.text(value.child_by_field_name("operator")) in ("+", "/"):
-        return _literal_prefix(value.child_by_field_name("left"), flow)
-    if value.type == "call" and syntax.callee_attribute(value) == "join":
+    if syntax.is_plain_string(value):
+        return syntax.string_start_text(value)  # an f-string's first part
+    binary = syntax.binary_parts(value)
+    if binary is not None:
+        operator, left, _right = binary
+        return _literal_prefix(left, flow) if operator in ("+", "/") and left is not None else None
+    if syntax.is_call(value) and syntax.callee_attribute(value) == "join":
         first = syntax.argument(value, 0, None)
         if first is not None:
             prefix = syntax.literal_string_value(first)

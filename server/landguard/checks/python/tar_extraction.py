@@ -86,7 +86,7 @@ def _filter_is_safe(call: Node) -> bool | None:
     if given is None:
         return None
     value = syntax.literal_string_value(given)
-    return not (given.type == "none" or value == "fully_trusted")
+    return not (syntax.is_none(given) or value == "fully_trusted")
 
 
 class TarExtractionCheck(CallRule):

@@ -147,10 +147,10 @@ class WeakTlsProtocolCheck(CallRule):
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         """`context.minimum_version = ssl.TLSVersion.TLSv1`."""
-        for assignment in py.unit_nodes(unit, "assignment", context):
+        for assignment in py.unit_nodes(unit, syntax.ASSIGNMENT, context):
             target = assignment.child_by_field_name("left")
             value = assignment.child_by_field_name("right")
-            if target is None or value is None or target.type != "attribute":
+            if value is None or not syntax.is_attribute(target):
                 continue
             attribute = syntax.text(target.child_by_field_name("attribute"))
             if attribute not in ("minimum_version", "maximum_version"):
