@@ -68,6 +68,48 @@ def is_string_literal(node: Node | None) -> bool:
     return node is not None and node.type == "string_literal"
 
 
+def is_object_creation(node: Node | None) -> bool:
+    """``new T(...)``."""
+    return node is not None and node.type == "object_creation_expression"
+
+
+def created_type(document: Document, node: Node | None) -> str:
+    """The simple type a ``new T(...)`` creates (``Random``); "" for another node."""
+    if not is_object_creation(node):
+        return ""
+    return simple_type(node_text(document, node.child_by_field_name("type")))
+
+
+def is_anonymous_class(creation: Node) -> bool:
+    """``new T() { ... }``: a creation with a class body of its own."""
+    return creation.child_by_field_name("body") is not None or any(
+        child.type == "class_body" for child in creation.children
+    )
+
+
+def accessed_field(node: Node) -> Node | None:
+    """The field name of ``this.rnd`` / ``obj.rnd``; ``node`` itself for another node."""
+    return node.child_by_field_name("field") if node.type == "field_access" else node
+
+
+def assignment_target(node: Node) -> Node | None:
+    """What ``node`` assigns to, when it is a declarator (``String t = ...``) or an assignment
+    (``this.token = ...``); None otherwise."""
+    if node.type == "variable_declarator":
+        return node.child_by_field_name("name")
+    if node.type == "assignment_expression":
+        return node.child_by_field_name("left")
+    return None
+
+
+_MEMBER_BOUNDARIES = frozenset({"block", "class_body", "method_declaration", "constructor_declaration"})
+
+
+def is_statement_boundary(node: Node) -> bool:
+    """A block, class body or method: where an expression's own context ends, walking up."""
+    return node.type in _MEMBER_BOUNDARIES
+
+
 def unwrap(node: Node | None) -> Node | None:
     """The expression inside parentheses and casts."""
     while node is not None and node.type in ("parenthesized_expression", "cast_expression"):

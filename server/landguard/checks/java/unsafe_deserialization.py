@@ -81,9 +81,12 @@ from landguard.engine.registry import (
     Rule,
 )
 from landguard.languages.java_syntax import (
+    call_args,
     call_name,
     call_object,
     import_edit,
+    is_anonymous_class,
+    is_object_creation,
     matches,
     node_text,
     simple_type,
@@ -150,9 +153,7 @@ class UnsafeDeserializationCheck(JavaCheck):
             kind = simple_type(node_text(document, captures["type"][0]))
             if kind == "XStream":
                 continue  # reported at fromXML, where the data arrives
-            if creation.child_by_field_name("body") is not None or any(
-                c.type == "class_body" for c in creation.children
-            ):
+            if is_anonymous_class(creation):
                 continue  # an anonymous subclass: typically overrides resolveClass to check classes
             if not _READ_CALL.search(text):
                 continue
@@ -187,7 +188,7 @@ class UnsafeDeserializationCheck(JavaCheck):
             if creation is _SAFE:
                 continue
             fixes = []
-            if creation is not None and hit.call.method in ("load", "loadAll") and not _arguments(creation):
+            if creation is not None and hit.call.method in ("load", "loadAll") and not call_args(creation):
                 facts = module_facts(document, context)
                 extra = [
                     edit
@@ -234,7 +235,7 @@ class UnsafeDeserializationCheck(JavaCheck):
         obj = unwrap(call_object(call))
         if obj is None:
             return False
-        if obj.type == "object_creation_expression":
+        if is_object_creation(obj):
             return "XStream" in node_text(document, obj.child_by_field_name("type"))
         name = node_text(document, obj)
         return "XStream" in method_scope(unit, document, context).type_of(name) or name.lower() == "xstream"
@@ -243,11 +244,6 @@ class UnsafeDeserializationCheck(JavaCheck):
 _YAML = "org.yaml.snakeyaml.Yaml."
 _SAFE = object()  # a Yaml built with a SafeConstructor
 _SAFE_YAML = re.compile(r"SafeConstructor")
-
-
-def _arguments(creation: Node) -> list[Node]:
-    arguments = creation.child_by_field_name("arguments")
-    return [child for child in arguments.named_children if "comment" not in child.type] if arguments else []
 
 
 def _yaml_creation(document, unit: Node, context: CheckContext, call: ir.Call):
@@ -263,11 +259,7 @@ def _yaml_creation(document, unit: Node, context: CheckContext, call: ir.Call):
             if all(_SAFE_YAML.search(node_text(document, value)) for _op, value in values):
                 return _SAFE
             assigned = [unwrap(value) for op, value in values if op == "="]
-            if (
-                len(assigned) == 1
-                and assigned[0] is not None
-                and assigned[0].type == "object_creation_expression"
-            ):
+            if len(assigned) == 1 and is_object_creation(assigned[0]):
                 creation = assigned[0]
         elif receiver.name in _safe_yaml_fields(document, context):
             return _SAFE
