@@ -704,3 +704,48 @@ def is_none(node: Node | None) -> bool:
 
 def is_expression_statement(node: Node | None) -> bool:
     return node is not None and node.type == "expression_statement"
+
+
+def attribute_parts(node: Node | None) -> tuple[Node | None, str] | None:
+    """(object, attribute name) of ``obj.name``; None for another node."""
+    if node is None or node.type != "attribute":
+        return None
+    return node.child_by_field_name("object"), text(node.child_by_field_name("attribute"))
+
+
+def subscript_parts(node: Node | None) -> tuple[Node | None, Node | None] | None:
+    """(object, key) of ``obj[key]``; None for another node."""
+    if node is None or node.type != "subscript":
+        return None
+    return node.child_by_field_name("value"), node.child_by_field_name("subscript")
+
+
+def assigned_value(target: Node) -> Node | None:
+    """The right-hand side when ``target`` is what a plain ``target = value`` assigns to."""
+    assignment = target.parent
+    if assignment is None or assignment.type != "assignment":
+        return None
+    return assignment.child_by_field_name("right")
+
+
+def assignment_sides(node: Node) -> tuple[Node | None, Node | None]:
+    """(left, right) of an assignment node (``node_query(ASSIGNMENT)``)."""
+    return node.child_by_field_name("left"), node.child_by_field_name("right")
+
+
+def dict_entries(node: Node | None) -> list[tuple[Node, Node | None, Node | None]] | None:
+    """(entry, key, value) of each ``key: value`` of a dict literal; None for another node."""
+    if node is None or node.type != "dictionary":
+        return None
+    return [
+        (entry, entry.child_by_field_name("key"), entry.child_by_field_name("value"))
+        for entry in node.named_children
+        if entry.type == "pair"
+    ]
+
+
+def sequence_items(node: Node | None) -> list[Node] | None:
+    """The items of a list or tuple literal; None for another node."""
+    if node is None or node.type not in ("list", "tuple"):
+        return None
+    return list(node.named_children)
