@@ -9,7 +9,13 @@ from typing import Any
 
 from tree_sitter import Node
 
+from landguard.languages.javascript import FUNCTION_TYPES, unwrap
+
 _FIELD_READS = frozenset({"member_expression", "subscript_expression"})
+
+
+def _text(document, node: Node | None) -> str:
+    return "" if node is None else document.node_text(node)
 
 
 def is_node(value: Any) -> bool:
@@ -155,3 +161,132 @@ def method_chain(document, call: Node) -> tuple[list[tuple[str, Node]], Node | N
         links.append((document.node_text(function.child_by_field_name("property")), receiver))
         receiver = function.child_by_field_name("object")
     return links, receiver
+
+
+def arguments_of(call: Node) -> list[Node]:
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None or arguments.type != "arguments":
+        return []
+    return [c for c in arguments.named_children if c.type != "comment"]
+
+
+def callee_object(call: Node) -> Node | None:
+    function = call.child_by_field_name("function")
+    if function is not None and function.type == "member_expression":
+        return function.child_by_field_name("object")
+    return None
+
+
+def callee_property(call: Node) -> Node | None:
+    function = call.child_by_field_name("function") or call.child_by_field_name("constructor")
+    if function is None:
+        return None
+    if function.type == "member_expression":
+        return function.child_by_field_name("property")
+    return function if function.type == "identifier" else None
+
+
+def is_function_node(node: Node | None) -> bool:
+    return node is not None and unwrap(node).type in FUNCTION_TYPES
+
+
+def enclosing_function(node: Node) -> Node | None:
+    current = node.parent
+    while current is not None:
+        if current.type in FUNCTION_TYPES:
+            return current
+        current = current.parent
+    return None
+
+
+def function_name(document, function: Node | None, *, pair_key: bool = False) -> str | None:
+    """The name of ``function``: its own, else the variable it is assigned to (``const f = () => ...``)
+    or, with ``pair_key``, the object key it is the value of (``{ f: function () {} }``)."""
+    if function is None:
+        return None
+    name = function.child_by_field_name("name")
+    if name is not None:
+        return _text(document, name)
+    parent = function.parent
+    if parent is not None and parent.type == "variable_declarator":
+        return _text(document, parent.child_by_field_name("name"))
+    if pair_key and parent is not None and parent.type == "pair":
+        return _text(document, parent.child_by_field_name("key"))
+    return None
+
+
+def value_destination(document, call: Node) -> tuple[str | None, Node]:
+    """The name the value of ``call`` ends up in - the variable, property, object key or function
+    (returned from) - and the outermost expression computing it; (None, ...) for an argument of
+    another call, a JSX attribute or a statement of its own."""
+    expression = call
+    current = call.parent
+    for _ in range(12):
+        if current is None:
+            return None, expression
+        kind = current.type
+        if kind == "variable_declarator":
+            return _text(document, current.child_by_field_name("name")), expression
+        if kind in ("assignment_expression", "augmented_assignment_expression"):
+            left = current.child_by_field_name("left")
+            target = (
+                left.child_by_field_name("property")
+                if left is not None and left.type == "member_expression"
+                else left
+            )
+            return _text(document, target), expression
+        if kind == "pair":
+            return _text(document, current.child_by_field_name("key")), expression
+        if kind == "jsx_attribute":
+            return None, expression  # key={Math.random()} is a React smell, not a secret
+        if kind == "return_statement" or kind == "arrow_function":
+            function = current if kind == "arrow_function" else enclosing_function(current)
+            return function_name(document, function, pair_key=True), expression
+        if kind in FUNCTION_TYPES or kind in ("statement_block", "program", "class_body"):
+            return None, expression
+        if kind not in ("arguments", "template_substitution", "array", "expression_statement"):
+            expression = current
+        current = current.parent
+    return None, expression
+
+
+def method_called_on(document, node: Node) -> tuple[str, Node | None]:
+    """(method, call) when ``node`` is the object of a method call (``node.method(...)``), else ("", None)."""
+    member = node.parent
+    outer = member.parent if member is not None else None
+    if (
+        member is None
+        or member.type != "member_expression"
+        or outer is None
+        or outer.type != "call_expression"
+    ):
+        return "", None
+    return _text(document, member.child_by_field_name("property")), outer
+
+
+def call_taking(node: Node) -> Node | None:
+    """The call whose argument list is ``node``'s parent (``f`` of ``f(node)``), else None."""
+    arguments = node.parent
+    if arguments is None or arguments.type != "arguments":
+        return None
+    return (
+        arguments.parent
+        if arguments.parent is not None and arguments.parent.type == "call_expression"
+        else None
+    )
+
+
+def binary_parts(document, node: Node | None) -> tuple[str, Node | None, Node | None] | None:
+    """(operator, left, right) of ``a * b`` and the other binary operators; None for another node."""
+    if not is_binary(node):
+        return None
+    return (
+        _text(document, node.child_by_field_name("operator")),
+        node.child_by_field_name("left"),
+        node.child_by_field_name("right"),
+    )
+
+
+def is_simple_operand(node: Node | None) -> bool:
+    """A number, a name or a property read (``10``, ``n``, ``codes.length``)."""
+    return node is not None and node.type in ("number", "identifier", "member_expression")

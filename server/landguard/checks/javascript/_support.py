@@ -23,6 +23,7 @@ from landguard.engine.document import Document
 from landguard.engine.languages import JS_FAMILY, query
 from landguard.engine.registry import CheckContext, RunKey
 from landguard.languages import javascript as adapter
+from landguard.languages import javascript_syntax as syntax
 
 LANGUAGES = JS_FAMILY
 
@@ -257,58 +258,13 @@ def qualified_callee(document: Document, context: CheckContext, call: Node) -> s
 FUNCTION_TYPES = adapter.FUNCTION_TYPES
 unwrap = adapter.unwrap
 flatten_plus = adapter.flatten_plus
-
-
-def arguments_of(call: Node) -> list[Node]:
-    arguments = call.child_by_field_name("arguments")
-    if arguments is None or arguments.type != "arguments":
-        return []
-    return [c for c in arguments.named_children if c.type != "comment"]
-
-
-def callee_object(call: Node) -> Node | None:
-    function = call.child_by_field_name("function")
-    if function is not None and function.type == "member_expression":
-        return function.child_by_field_name("object")
-    return None
-
-
-def callee_property(call: Node) -> Node | None:
-    function = call.child_by_field_name("function") or call.child_by_field_name("constructor")
-    if function is None:
-        return None
-    if function.type == "member_expression":
-        return function.child_by_field_name("property")
-    return function if function.type == "identifier" else None
-
-
-def is_function_node(node: Node | None) -> bool:
-    return node is not None and unwrap(node).type in FUNCTION_TYPES
-
-
-def enclosing_function(node: Node) -> Node | None:
-    current = node.parent
-    while current is not None:
-        if current.type in FUNCTION_TYPES:
-            return current
-        current = current.parent
-    return None
-
-
-def function_name(document: Document, function: Node | None, *, pair_key: bool = False) -> str | None:
-    """The name of ``function``: its own, else the variable it is assigned to (``const f = () => ...``)
-    or, with ``pair_key``, the object key it is the value of (``{ f: function () {} }``)."""
-    if function is None:
-        return None
-    name = function.child_by_field_name("name")
-    if name is not None:
-        return text(document, name)
-    parent = function.parent
-    if parent is not None and parent.type == "variable_declarator":
-        return text(document, parent.child_by_field_name("name"))
-    if pair_key and parent is not None and parent.type == "pair":
-        return text(document, parent.child_by_field_name("key"))
-    return None
+# The call and function helpers live with the other grammar knowledge (languages/javascript_syntax).
+arguments_of = syntax.arguments_of
+callee_object = syntax.callee_object
+callee_property = syntax.callee_property
+is_function_node = syntax.is_function_node
+enclosing_function = syntax.enclosing_function
+function_name = syntax.function_name
 
 
 class JavaScriptFrontend(Frontend):
