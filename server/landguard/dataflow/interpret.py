@@ -194,6 +194,16 @@ class FunctionFacts:
         return [f for f in self.calls if f.callee in names or f.call.method in methods]
 
 
+def option_entry(holder: Value | None, key: str) -> Value | None:
+    """The value of an options object's ``key``; a dotted key reads nested objects
+    (``"connection.password"`` of ``{ connection: { password: ... } }``)."""
+    for part in key.split("."):
+        if holder is None:
+            return None
+        holder = holder.entry(part)
+    return holder
+
+
 def sink_applies(row: Row, fact: CallFact) -> bool:
     """The row's condition (``when_keyword``, ``when_option``) holds for this call."""
     keyword = row.get("when_keyword")
@@ -204,8 +214,7 @@ def sink_applies(row: Row, fact: CallFact) -> bool:
     option = row.get("when_option")
     if option is not None:
         position, key = option
-        holder = fact.argument(position)
-        entry = holder.entry(key) if holder is not None else None
+        entry = option_entry(fact.argument(position), key)
         if entry is None or (entry.is_const and not entry.const):
             return False
     return True

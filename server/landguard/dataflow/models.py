@@ -14,7 +14,8 @@ Tables (``[[table]]`` arrays of rows):
 ``sink``       ``name`` | ``method``; ``kind``; ``args`` (positions; omitted: every argument),
                ``keywords`` (names), ``receiver = true`` (the object itself);
                ``when_keyword`` (only when that keyword is given and not constant-false, e.g.
-               ``shell``), ``when_option = [position, "key"]`` (an options-object argument's key)
+               ``shell``), ``when_option = [position, "key"]`` (an options-object argument's key;
+               ``"auth.pass"``: a key of a nested object)
 ``sanitizer``  ``name`` | ``method`` | ``attribute`` (an attribute read: ``Path(p).name``); ``kinds``
                (sink kinds it makes safe; ``"*"``: all)
 ``guard``      ``name`` | ``method`` | ``op`` (``"=="``, ``"in"``); ``kinds``; ``checks``:

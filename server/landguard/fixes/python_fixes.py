@@ -31,13 +31,14 @@ from __future__ import annotations
 import ast
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Node
 
 from landguard.engine.document import Document
-from landguard.engine.findings import Span, TextEdit
+from landguard.engine.findings import Fix, Span, TextEdit
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -200,6 +201,32 @@ class StatementEditor:
                 return None
             new_code = new_code[1:-2]
         return TextEdit(self.document.node_span(self.statement), new_code)
+
+
+def rewrite_fix(
+    document: Document,
+    node: Node,
+    kind: type[cst.CSTNode],
+    rewrite: Callable[[StatementEditor, Any], cst.CSTNode | None],
+    title: str,
+    *,
+    preferred: bool = True,
+    unsafe: bool = False,
+) -> Fix | None:
+    """A fix replacing the libcst node of ``kind`` at ``node`` by ``rewrite(editor, target)``
+    (None: no fix), as one edit of its statement: the usual open - locate - replace - edit."""
+    editor = StatementEditor.for_node(document, node)
+    if editor is None:
+        return None
+    target = editor.locate(node, kind)
+    if target is None:
+        return None
+    replacement = rewrite(editor, target)
+    if replacement is None:
+        return None
+    editor.replace(target, replacement)
+    edit = editor.text_edit()
+    return Fix(title, edits=(edit,), preferred=preferred, unsafe=unsafe) if edit is not None else None
 
 
 def module_reference(

@@ -50,6 +50,66 @@ def call_args(call: Node) -> list[Node]:
     ]
 
 
+def modifiers_text(document: Document, declaration: Node) -> str:
+    """The modifiers and annotations of a declaration as written (``@GetMapping(...) public``)."""
+    modifiers = next((child for child in declaration.children if child.type == "modifiers"), None)
+    return node_text(document, modifiers)
+
+
+def is_method_call(node: Node | None) -> bool:
+    return node is not None and node.type == "method_invocation"
+
+
+def is_identifier(node: Node | None) -> bool:
+    return node is not None and node.type == "identifier"
+
+
+def is_string_literal(node: Node | None) -> bool:
+    return node is not None and node.type == "string_literal"
+
+
+def is_object_creation(node: Node | None) -> bool:
+    """``new T(...)``."""
+    return node is not None and node.type == "object_creation_expression"
+
+
+def created_type(document: Document, node: Node | None) -> str:
+    """The simple type a ``new T(...)`` creates (``Random``); "" for another node."""
+    if not is_object_creation(node):
+        return ""
+    return simple_type(node_text(document, node.child_by_field_name("type")))
+
+
+def is_anonymous_class(creation: Node) -> bool:
+    """``new T() { ... }``: a creation with a class body of its own."""
+    return creation.child_by_field_name("body") is not None or any(
+        child.type == "class_body" for child in creation.children
+    )
+
+
+def accessed_field(node: Node) -> Node | None:
+    """The field name of ``this.rnd`` / ``obj.rnd``; ``node`` itself for another node."""
+    return node.child_by_field_name("field") if node.type == "field_access" else node
+
+
+def assignment_target(node: Node) -> Node | None:
+    """What ``node`` assigns to, when it is a declarator (``String t = ...``) or an assignment
+    (``this.token = ...``); None otherwise."""
+    if node.type == "variable_declarator":
+        return node.child_by_field_name("name")
+    if node.type == "assignment_expression":
+        return node.child_by_field_name("left")
+    return None
+
+
+_MEMBER_BOUNDARIES = frozenset({"block", "class_body", "method_declaration", "constructor_declaration"})
+
+
+def is_statement_boundary(node: Node) -> bool:
+    """A block, class body or method: where an expression's own context ends, walking up."""
+    return node.type in _MEMBER_BOUNDARIES
+
+
 def unwrap(node: Node | None) -> Node | None:
     """The expression inside parentheses and casts."""
     while node is not None and node.type in ("parenthesized_expression", "cast_expression"):
@@ -231,9 +291,8 @@ def _collect_fields(
     for member in body.named_children:
         if member.type not in ("field_declaration", "constant_declaration"):
             continue
-        modifiers = next((c for c in member.children if c.type == "modifiers"), None)
-        is_final = member.type == "constant_declaration" or (
-            modifiers is not None and "final" in node_text(document, modifiers).split()
+        is_final = (
+            member.type == "constant_declaration" or "final" in modifiers_text(document, member).split()
         )
         type_text = simple_type(node_text(document, member.child_by_field_name("type")))
         for declarator in member.children_by_field_name("declarator"):
@@ -277,6 +336,25 @@ def import_edit(document: Document, facts: ModuleFacts, qualified: str) -> TextE
     eol = line_ending(document)
     prefix = eol * 2 if facts.import_needs_blank else eol
     return TextEdit(Span.on_line(line, end, end), f"{prefix}import {qualified};")
+
+
+_FIELD_VALUES = (
+    "(field_declaration declarator: (variable_declarator name: (identifier) @name value: (_) @value))"
+)
+
+
+def fields_initialised_with(document: Document, needle: bytes, value: re.Pattern[str]) -> frozenset[str]:
+    """Names of the file's fields whose initialiser's text matches ``value``
+    (``Random rnd = new SecureRandom()``, ``Yaml yaml = new Yaml(new SafeConstructor(...))``);
+    none unless the file contains ``needle`` (a cheap prefilter)."""
+    root = document.tree.root_node if document.tree is not None else None
+    if root is None or needle not in document.source:
+        return frozenset()
+    return frozenset(
+        node_text(document, captures["name"][0])
+        for _pattern, captures in matches(_FIELD_VALUES, root)
+        if value.search(node_text(document, captures["value"][0]))
+    )
 
 
 _SCOPE_QUERY = """

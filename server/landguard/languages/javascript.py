@@ -1499,6 +1499,13 @@ class _Lowerer:
             callee = self._function_callee(name, scope)
             args, spread = self._arguments(arguments, scope)
             return ir.Call(callee, name, args, (), None, has_spread=spread, node=node)
+        required = _require_target(self.text, function)
+        if required is not None:
+            # require('knex')({...}): the module's export called in place, as `knex({...})` would be.
+            args, spread = self._arguments(arguments, scope)
+            return ir.Call(
+                required, required.rsplit(".", 1)[-1], args, (), None, has_spread=spread, node=node
+            )
         # (0, fn)(x), fn()(x), an IIFE: the callee is an expression.
         target = self._expr(function, scope)
         args, spread = self._arguments(arguments, scope)

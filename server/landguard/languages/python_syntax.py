@@ -156,6 +156,23 @@ def callee_attribute(call: Node) -> str:
     return ""
 
 
+def call_receiver(call: Node) -> Node | None:
+    """The object a method is called on (``archive`` in ``archive.extractall()``), else None."""
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "attribute":
+        return None
+    return function.child_by_field_name("object")
+
+
+def is_call(node: Node | None) -> bool:
+    return node is not None and node.type == "call"
+
+
+def is_plain_string(node: Node | None) -> bool:
+    """A string literal (any quotes and prefix; interpolated or not)."""
+    return node is not None and node.type == "string"
+
+
 def is_builtin(name: str | None, builtin: str) -> bool:
     """``name`` (qualified) is the builtin ``builtin`` (not shadowed by an import or a def)."""
     return name == builtin or name == f"builtins.{builtin}"
@@ -172,6 +189,15 @@ def arguments(call: Node) -> list[Node]:
 def positional_args(call: Node) -> list[Node]:
     return [
         a for a in arguments(call) if a.type not in ("keyword_argument", "list_splat", "dictionary_splat")
+    ]
+
+
+def keyword_names(call: Node) -> list[str]:
+    """The names of the call's keyword arguments, in order."""
+    return [
+        text(argument.child_by_field_name("name"))
+        for argument in arguments(call)
+        if argument.type == "keyword_argument"
     ]
 
 
@@ -582,3 +608,144 @@ def variable_only_feeds(query: Node, build: StringBuild, flow: Flow) -> bool:
     # The interpolated values must mean the same at the call as at the assignment.
     used_names = {text(n) for part in build.dynamic_parts for n in identifiers(part)}
     return not flow.assignments_between(used_names, via.start_byte, query.start_byte)
+
+
+# Kinds of node a rule asks ``node_query`` for (via ``checks/python/_support.unit_nodes``).
+COMPARISON = "comparison_operator"
+KEYWORD_ARGUMENT = "keyword_argument"
+ASSIGNMENT = "assignment"
+DICT_ENTRY = "pair"
+
+
+def is_in_call_arguments(node: Node) -> bool:
+    """Whether ``node`` (a keyword argument) is one of a call's arguments (not a class's bases)."""
+    return node.parent is not None and node.parent.type == "argument_list"
+
+
+def is_call_option(entry: Node) -> bool:
+    """Whether a dict entry is an option handed to a call, in a dict literal given as an
+    argument, nested in one, or unpacked into the call: ``connect({"password": ...})``,
+    ``create_engine(url, connect_args={"password": ...})``, ``f(**{"auth": {"password": ...}})``."""
+    node = entry.parent
+    while node is not None and node.type == "dictionary":
+        parent = node.parent
+        if parent is not None and parent.type == "pair":
+            node = parent.parent
+            continue
+        if parent is not None and parent.type in ("keyword_argument", "dictionary_splat"):
+            parent = parent.parent
+        return parent is not None and parent.type == "argument_list"
+    return False
+
+
+def dict_entry_parts(entry: Node) -> tuple[str | None, Node | None]:
+    """The literal string key of a dict entry (None for another key) and its value."""
+    return literal_string_value(entry.child_by_field_name("key")), entry.child_by_field_name("value")
+
+
+def is_identifier(node: Node | None) -> bool:
+    return node is not None and node.type == "identifier"
+
+
+def is_attribute(node: Node | None) -> bool:
+    """``obj.name``."""
+    return node is not None and node.type == "attribute"
+
+
+def is_integer(node: Node | None) -> bool:
+    return node is not None and node.type == "integer"
+
+
+def binary_parts(node: Node | None) -> tuple[str, Node | None, Node | None] | None:
+    """(operator, left, right) of an arithmetic or bitwise ``a + b``; None for another node."""
+    if node is None or node.type != "binary_operator":
+        return None
+    return (
+        text(node.child_by_field_name("operator")),
+        node.child_by_field_name("left"),
+        node.child_by_field_name("right"),
+    )
+
+
+def unary_parts(node: Node | None) -> tuple[str, Node | None] | None:
+    """(operator, operand) of ``~a`` / ``-a``; None for another node."""
+    if node is None or node.type != "unary_operator":
+        return None
+    return text(node.child_by_field_name("operator")), node.child_by_field_name("argument")
+
+
+def tuple_items(node: Node | None) -> list[Node] | None:
+    """The items of a tuple literal ``(a, b)``; None for another node."""
+    if node is None or node.type != "tuple":
+        return None
+    return list(node.named_children)
+
+
+def dict_items(node: Node | None) -> list[tuple[str | None, Node | None]] | None:
+    """(literal string key or None, value) of each entry of a dict literal; None when ``node``
+    is not a dict literal (``**spread`` entries are left out)."""
+    if node is None or node.type != "dictionary":
+        return None
+    return [dict_entry_parts(entry) for entry in node.named_children if entry.type == "pair"]
+
+
+def string_start_text(node: Node | None) -> str | None:
+    """The literal text a string literal starts with, before its first interpolation
+    (``"http://host/"`` of ``f"http://host/{path}"``); None when it starts with one or is no string."""
+    if node is None or node.type != "string":
+        return None
+    first = next((child for child in node.children if child.type != "string_start"), None)
+    return text(first) if first is not None and first.type == "string_content" else None
+
+
+def is_none(node: Node | None) -> bool:
+    return node is not None and node.type == "none"
+
+
+def is_expression_statement(node: Node | None) -> bool:
+    return node is not None and node.type == "expression_statement"
+
+
+def attribute_parts(node: Node | None) -> tuple[Node | None, str] | None:
+    """(object, attribute name) of ``obj.name``; None for another node."""
+    if node is None or node.type != "attribute":
+        return None
+    return node.child_by_field_name("object"), text(node.child_by_field_name("attribute"))
+
+
+def subscript_parts(node: Node | None) -> tuple[Node | None, Node | None] | None:
+    """(object, key) of ``obj[key]``; None for another node."""
+    if node is None or node.type != "subscript":
+        return None
+    return node.child_by_field_name("value"), node.child_by_field_name("subscript")
+
+
+def assigned_value(target: Node) -> Node | None:
+    """The right-hand side when ``target`` is what a plain ``target = value`` assigns to."""
+    assignment = target.parent
+    if assignment is None or assignment.type != "assignment":
+        return None
+    return assignment.child_by_field_name("right")
+
+
+def assignment_sides(node: Node) -> tuple[Node | None, Node | None]:
+    """(left, right) of an assignment node (``node_query(ASSIGNMENT)``)."""
+    return node.child_by_field_name("left"), node.child_by_field_name("right")
+
+
+def dict_entries(node: Node | None) -> list[tuple[Node, Node | None, Node | None]] | None:
+    """(entry, key, value) of each ``key: value`` of a dict literal; None for another node."""
+    if node is None or node.type != "dictionary":
+        return None
+    return [
+        (entry, entry.child_by_field_name("key"), entry.child_by_field_name("value"))
+        for entry in node.named_children
+        if entry.type == "pair"
+    ]
+
+
+def sequence_items(node: Node | None) -> list[Node] | None:
+    """The items of a list or tuple literal; None for another node."""
+    if node is None or node.type not in ("list", "tuple"):
+        return None
+    return list(node.named_children)

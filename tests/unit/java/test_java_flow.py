@@ -29,6 +29,7 @@ RULE_OF = {
     "LogFlow": "LG417",
     "RandomFlow": "LG403",
     "XssFlow": "LG413",
+    "XssEntityFlow": "LG413",
 }
 _METHOD = re.compile(
     r"^\s+(?:public|private|protected|static|\s)*[\w<>\[\], ?]+\s+(bad|good)(\w*)\s*\(", re.M

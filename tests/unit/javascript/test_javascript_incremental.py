@@ -182,3 +182,26 @@ def test_mutually_recursive_helpers_survive_an_edit(caplog):
     assert 14 in _lines(found)
     assert found == fresh(document.text)
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+CONFIGURED = """const knex = require('knex');
+
+const config = { client: 'pg', connection: { host: 'db', password: 'root' } };
+
+const db = knex(config);
+"""
+
+
+def test_a_top_level_options_object_is_part_of_the_key():
+    # LG320 reads `knex(config)`'s password from the constant object of another unit.
+    document = Document(CONFIGURED, path="a.js")
+    analysis = Analysis(document, Config(), [CHECK])
+
+    def lg320(findings) -> set[int]:
+        return {f.span.start_line for f in findings if f.rule_id == "LG320"}
+
+    assert lg320(analysis.run()) == {2}
+    found = analysis.run([_replace(document, "password: 'root'", "password: process.env.DB_PASSWORD")])
+    assert lg320(found) == set() and found == fresh(document.text)
+    found = analysis.run([_replace(document, "password: process.env.DB_PASSWORD", "password: 'admin'")])
+    assert lg320(found) == {2} and found == fresh(document.text)

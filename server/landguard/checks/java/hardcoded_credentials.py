@@ -8,7 +8,8 @@ password, key or secret - ``DriverManager.getConnection(url, user, "…")``,
 ``KeyManagerFactory.init(ks, "…")``, ``new KeyStore.PasswordProtection(…)``,
 ``new SecretKeySpec("…".getBytes(), …)``, HttpClient's ``UsernamePasswordCredentials``,
 JWT ``Algorithm.HMAC256("…")``, setters named for a secret (``setPassword("…")``,
-``setClientSecret``) - and a password compared with a literal (``password.equals("admin")``,
+``setClientSecret``), options set by a name that says secret (``props.setProperty("mail.smtp.password", "…")``,
+``config.put("hibernate.connection.password", "…")``) - and a password compared with a literal (``password.equals("admin")``,
 ``"admin".equals(pwd)``, ``Objects.equals(user.getPassword(), "…")``, ``==``). Literals assigned
 to secret-named variables are LG104's. Empty strings and placeholders (``${DB_PASSWORD}``,
 ``<password>``, ``changeme``) are not reported.
@@ -116,6 +117,8 @@ _CONSTRUCTORS: dict[str, tuple[int, str, str]] = {
     "UsernamePasswordCredentials": (1, "password", "PASSWORD"),
 }
 _SETTER = re.compile(r"^set([A-Z]\w*)$")
+# Options set by name on a Properties/Map/config object: the key names what the value is.
+_PROPERTY_SETTERS = frozenset({"setProperty", "put"})
 _COMPARISONS = frozenset({"equals", "equalsIgnoreCase", "contentEquals"})
 _PLACEHOLDER = re.compile(
     r"^\s*$|\$\{|\{\{|^<.*>$|changeme|change_me|your[-_ ]?(?:password|secret|key)|example|placeholder|x{4,}|\*{3,}",
@@ -160,6 +163,13 @@ class HardcodedCredentialsCheck(JavaCheck):
             return
         if method == "equals" and len(args) == 2 and node_text(document, call_object(call)) == "Objects":
             yield from self._compared(document, call, args[0], args[1])
+            return
+        if method in _PROPERTY_SETTERS and len(args) == 2:
+            # props.setProperty("mail.smtp.password", "…"), config.put("hibernate.connection.password", "…")
+            key = string_literal_value(document, args[0])
+            name = key.rsplit(".", 1)[-1] if key else ""
+            if name and classify_name(name) == "secret":
+                yield from self._passed(document, args[1], _words(name), _env(name))
             return
         setter = _SETTER.match(method)
         if setter is not None and len(args) == 1 and classify_name(setter.group(1)) == "secret":

@@ -58,6 +58,7 @@ from tree_sitter import Node
 
 from landguard.checks.java._support import (
     JavaCheck,
+    fields_initialised_with,
     hit_confidence,
     hit_words,
     method_scope,
@@ -78,12 +79,14 @@ from landguard.engine.findings import (
 from landguard.engine.registry import (
     CheckContext,
     Rule,
-    RunKey,
 )
 from landguard.languages.java_syntax import (
+    call_args,
     call_name,
     call_object,
     import_edit,
+    is_anonymous_class,
+    is_object_creation,
     matches,
     node_text,
     simple_type,
@@ -150,9 +153,7 @@ class UnsafeDeserializationCheck(JavaCheck):
             kind = simple_type(node_text(document, captures["type"][0]))
             if kind == "XStream":
                 continue  # reported at fromXML, where the data arrives
-            if creation.child_by_field_name("body") is not None or any(
-                c.type == "class_body" for c in creation.children
-            ):
+            if is_anonymous_class(creation):
                 continue  # an anonymous subclass: typically overrides resolveClass to check classes
             if not _READ_CALL.search(text):
                 continue
@@ -187,7 +188,7 @@ class UnsafeDeserializationCheck(JavaCheck):
             if creation is _SAFE:
                 continue
             fixes = []
-            if creation is not None and hit.call.method in ("load", "loadAll") and not _arguments(creation):
+            if creation is not None and hit.call.method in ("load", "loadAll") and not call_args(creation):
                 facts = module_facts(document, context)
                 extra = [
                     edit
@@ -234,7 +235,7 @@ class UnsafeDeserializationCheck(JavaCheck):
         obj = unwrap(call_object(call))
         if obj is None:
             return False
-        if obj.type == "object_creation_expression":
+        if is_object_creation(obj):
             return "XStream" in node_text(document, obj.child_by_field_name("type"))
         name = node_text(document, obj)
         return "XStream" in method_scope(unit, document, context).type_of(name) or name.lower() == "xstream"
@@ -243,14 +244,6 @@ class UnsafeDeserializationCheck(JavaCheck):
 _YAML = "org.yaml.snakeyaml.Yaml."
 _SAFE = object()  # a Yaml built with a SafeConstructor
 _SAFE_YAML = re.compile(r"SafeConstructor")
-_FIELD_VALUES = (
-    "(field_declaration declarator: (variable_declarator name: (identifier) @name value: (_) @value))"
-)
-
-
-def _arguments(creation: Node) -> list[Node]:
-    arguments = creation.child_by_field_name("arguments")
-    return [child for child in arguments.named_children if "comment" not in child.type] if arguments else []
 
 
 def _yaml_creation(document, unit: Node, context: CheckContext, call: ir.Call):
@@ -266,11 +259,7 @@ def _yaml_creation(document, unit: Node, context: CheckContext, call: ir.Call):
             if all(_SAFE_YAML.search(node_text(document, value)) for _op, value in values):
                 return _SAFE
             assigned = [unwrap(value) for op, value in values if op == "="]
-            if (
-                len(assigned) == 1
-                and assigned[0] is not None
-                and assigned[0].type == "object_creation_expression"
-            ):
+            if len(assigned) == 1 and is_object_creation(assigned[0]):
                 creation = assigned[0]
         elif receiver.name in _safe_yaml_fields(document, context):
             return _SAFE
@@ -281,21 +270,9 @@ def _yaml_creation(document, unit: Node, context: CheckContext, call: ir.Call):
     return creation
 
 
-_SAFE_YAML_FIELDS: RunKey[frozenset[str]] = RunKey("java.safe_yaml_fields")
-
-
 def _safe_yaml_fields(document, context: CheckContext) -> frozenset[str]:
     """Fields initialised with a SafeConstructor Yaml."""
-    cached = context.cache.peek(_SAFE_YAML_FIELDS)
-    if cached is None:
-        found = set()
-        root = document.tree.root_node if document.tree is not None else None
-        if root is not None and b"SafeConstructor" in document.source:
-            for _pattern, captures in matches(_FIELD_VALUES, root):
-                if _SAFE_YAML.search(node_text(document, captures["value"][0])):
-                    found.add(node_text(document, captures["name"][0]))
-        cached = context.cache.put(_SAFE_YAML_FIELDS, None, frozenset(found))
-    return cached
+    return fields_initialised_with(document, context, b"SafeConstructor", _SAFE_YAML)
 
 
 CHECK = UnsafeDeserializationCheck()

@@ -58,6 +58,7 @@ from landguard.checks.java._support import (
     WEAK_RANDOM,
     JavaCheck,
     call_fact,
+    fields_initialised_with,
     file_analysis,
     method_scope,
     module_facts,
@@ -71,11 +72,18 @@ from landguard.engine.registry import CheckContext, Rule, RunKey
 from landguard.fixes.java_fixes import replace_node
 from landguard.languages import java as java_adapter
 from landguard.languages.java_syntax import (
+    accessed_field,
+    assignment_target,
     call_args,
     call_name,
     call_object,
+    created_type,
     enclosing_method_name,
     import_edit,
+    is_identifier,
+    is_method_call,
+    is_object_creation,
+    is_statement_boundary,
     matches,
     node_text,
     simple_type,
@@ -135,7 +143,6 @@ _QUALIFIERS = frozenset(
     {"reset", "verification", "verify", "activation", "invite", "confirmation", "sms", "magic"}
 )
 _QUALIFIED = frozenset({"code", "link", "id", "number", "url", "hash"})
-_ASSIGNMENT_PARENTS = frozenset({"variable_declarator", "assignment_expression"})
 SECRET = "secret"  # noqa: S105 - a sink kind (data/models/java_random.toml), not a password
 
 
@@ -147,7 +154,6 @@ def is_secret_name(name: str) -> bool:
 
 
 _FIELD_NEEDLES: RunKey[tuple[bytes, ...]] = RunKey("LG4xx.random_field_needles")
-_SECURE_FIELDS: RunKey[frozenset[str]] = RunKey("java.secure_random_fields")
 _RANDOM_HELPERS: RunKey[frozenset[str]] = RunKey("java.random_helpers")
 
 
@@ -225,7 +231,7 @@ class WeakRandomCheck(JavaCheck):
         """SecureRandom in place of the generator the random value came from, when it is here."""
         facts = module_facts(document, context)
         extra = import_edit(document, facts, "java.security.SecureRandom")
-        if origin.type != "method_invocation":
+        if not is_method_call(origin):
             return []
         if call_name(document, origin) == "random" and node_text(document, call_object(origin)) == "Math":
             return [
@@ -257,7 +263,7 @@ class WeakRandomCheck(JavaCheck):
                 owner = captures["owner"][0]
                 # rnd.nextInt() on a Random *field* (its creation is another unit, so report the use).
                 if (
-                    owner.type != "identifier"
+                    not is_identifier(owner)
                     or simple_type(field_types.get(node_text(document, owner), "")) != "Random"
                     or node_text(document, owner) in _secure_fields(document, context)
                 ):
@@ -284,7 +290,7 @@ class WeakRandomCheck(JavaCheck):
 
     @staticmethod
     def _describe(document, use: Node) -> str:
-        if use.type == "object_creation_expression":
+        if is_object_creation(use):
             return "java.util.Random"
         if call_name(document, use) == "random":
             return "Math.random()"
@@ -298,19 +304,11 @@ class WeakRandomCheck(JavaCheck):
         if is_secret_name(enclosing_method_name(document, use)):
             return True
         current = use.parent
-        while current is not None and current.type not in (
-            "block",
-            "class_body",
-            "method_declaration",
-            "constructor_declaration",
-        ):
-            if current.type in _ASSIGNMENT_PARENTS:
-                target = current.child_by_field_name(
-                    "name" if current.type == "variable_declarator" else "left"
-                )
-                if target is not None and is_secret_name(node_text(document, target).rsplit(".", 1)[-1]):
-                    return True
-            if current.type == "method_invocation" and call_name(document, current) in (
+        while current is not None and not is_statement_boundary(current):
+            target = assignment_target(current)
+            if target is not None and is_secret_name(node_text(document, target).rsplit(".", 1)[-1]):
+                return True
+            if is_method_call(current) and call_name(document, current) in (
                 "put",
                 "setAttribute",
             ):
@@ -421,25 +419,15 @@ def _source_words(source: str) -> str:
 
 def _creation_of(document, scope, generator: Node) -> Node | None:
     """The ``new Random(...)`` a generator expression is, or a local of the unit was set to."""
-    if generator.type == "object_creation_expression":
-        return (
-            generator
-            if simple_type(node_text(document, generator.child_by_field_name("type"))) == "Random"
-            else None
-        )
-    if generator.type != "identifier" or scope is None:
+    if is_object_creation(generator):
+        return generator if created_type(document, generator) == "Random" else None
+    if not is_identifier(generator) or scope is None:
         return None
     values = scope.values.get(node_text(document, generator), [])
     creations = [unwrap(value) for op, value in values if op == "="]
     if len(creations) != 1 or creations[0] is None:
         return None
-    creation = creations[0]
-    if (
-        creation.type == "object_creation_expression"
-        and simple_type(node_text(document, creation.child_by_field_name("type"))) == "Random"
-    ):
-        return creation
-    return None
+    return creations[0] if created_type(document, creations[0]) == "Random" else None
 
 
 _SECURE = re.compile(r"SecureRandom|getInstanceStrong|DRBG")
@@ -447,34 +435,17 @@ _SECURE = re.compile(r"SecureRandom|getInstanceStrong|DRBG")
 
 def _secure_fields(document, context: CheckContext) -> frozenset[str]:
     """Fields declared ``Random`` but set to a ``SecureRandom`` (``Random rnd = new SecureRandom()``)."""
-    cached = context.cache.peek(_SECURE_FIELDS)
-    if cached is None:
-        found = set()
-        root = document.tree.root_node if document.tree is not None else None
-        if root is not None and b"SecureRandom" in document.source:
-            for _pattern, captures in matches(_FIELD_VALUES, root):
-                if _SECURE.search(node_text(document, captures["value"][0])):
-                    found.add(node_text(document, captures["name"][0]))
-        cached = context.cache.put(_SECURE_FIELDS, None, frozenset(found))
-    return cached
-
-
-_FIELD_VALUES = (
-    "(field_declaration declarator: (variable_declarator name: (identifier) @name value: (_) @value))"
-)
+    return fields_initialised_with(document, context, b"SecureRandom", _SECURE)
 
 
 def _secure_generator(document, context: CheckContext, scope, origin: Node) -> bool:
     """The use's generator is a local or field holding a ``SecureRandom`` (its declared type says
     ``Random``, which is what the adapter names the call by)."""
-    if origin.type != "method_invocation":
+    if not is_method_call(origin):
         return False
     generator = unwrap(call_object(origin))
-    if generator is None:
-        return False
-    if generator.type == "field_access":
-        generator = generator.child_by_field_name("field")
-    if generator is None or generator.type != "identifier":
+    generator = accessed_field(generator) if generator is not None else None
+    if not is_identifier(generator):
         return False
     name = node_text(document, generator)
     values = scope.values.get(name, []) if scope is not None else []
@@ -485,7 +456,7 @@ def _secure_generator(document, context: CheckContext, scope, origin: Node) -> b
 
 def _creation_reported(document, scope, origin: Node, reported: set) -> bool:
     """The generator of this use was already reported where it is created (by its name)."""
-    if origin.type != "method_invocation":
+    if not is_method_call(origin):
         return False
     generator = unwrap(call_object(origin))
     creation = _creation_of(document, scope, generator) if generator is not None else None

@@ -23,6 +23,7 @@ from landguard.engine.document import Document
 from landguard.engine.languages import JS_FAMILY, query
 from landguard.engine.registry import CheckContext, RunKey
 from landguard.languages import javascript as adapter
+from landguard.languages import javascript_syntax as syntax
 
 LANGUAGES = JS_FAMILY
 
@@ -257,58 +258,13 @@ def qualified_callee(document: Document, context: CheckContext, call: Node) -> s
 FUNCTION_TYPES = adapter.FUNCTION_TYPES
 unwrap = adapter.unwrap
 flatten_plus = adapter.flatten_plus
-
-
-def arguments_of(call: Node) -> list[Node]:
-    arguments = call.child_by_field_name("arguments")
-    if arguments is None or arguments.type != "arguments":
-        return []
-    return [c for c in arguments.named_children if c.type != "comment"]
-
-
-def callee_object(call: Node) -> Node | None:
-    function = call.child_by_field_name("function")
-    if function is not None and function.type == "member_expression":
-        return function.child_by_field_name("object")
-    return None
-
-
-def callee_property(call: Node) -> Node | None:
-    function = call.child_by_field_name("function") or call.child_by_field_name("constructor")
-    if function is None:
-        return None
-    if function.type == "member_expression":
-        return function.child_by_field_name("property")
-    return function if function.type == "identifier" else None
-
-
-def is_function_node(node: Node | None) -> bool:
-    return node is not None and unwrap(node).type in FUNCTION_TYPES
-
-
-def enclosing_function(node: Node) -> Node | None:
-    current = node.parent
-    while current is not None:
-        if current.type in FUNCTION_TYPES:
-            return current
-        current = current.parent
-    return None
-
-
-def function_name(document: Document, function: Node | None, *, pair_key: bool = False) -> str | None:
-    """The name of ``function``: its own, else the variable it is assigned to (``const f = () => ...``)
-    or, with ``pair_key``, the object key it is the value of (``{ f: function () {} }``)."""
-    if function is None:
-        return None
-    name = function.child_by_field_name("name")
-    if name is not None:
-        return text(document, name)
-    parent = function.parent
-    if parent is not None and parent.type == "variable_declarator":
-        return text(document, parent.child_by_field_name("name"))
-    if pair_key and parent is not None and parent.type == "pair":
-        return text(document, parent.child_by_field_name("key"))
-    return None
+# The call and function helpers live with the other grammar knowledge (languages/javascript_syntax).
+arguments_of = syntax.arguments_of
+callee_object = syntax.callee_object
+callee_property = syntax.callee_property
+is_function_node = syntax.is_function_node
+enclosing_function = syntax.enclosing_function
+function_name = syntax.function_name
 
 
 class JavaScriptFrontend(Frontend):
@@ -323,10 +279,13 @@ class JavaScriptFrontend(Frontend):
     def module_context_key(
         self, document: Document, context: CheckContext, rules: Sequence[CodeRule]
     ) -> object:
-        # Findings depend on the imports (qualified names) of the rules that read them.
+        # Findings depend on the imports (qualified names) of the rules that read them, and on
+        # what a rule names itself (LG320: top-level option objects).
+        imports = None
         if any(rule.uses_imports for rule in rules):  # type: ignore[attr-defined]
-            return imports_key(document, context)
-        return None
+            imports = imports_key(document, context)
+        own = tuple(key for rule in rules if (key := rule.module_context_key(document, context)) is not None)
+        return (imports, own) if own else imports
 
     def unit_context_key(self, unit: Node, document: Document, context: CheckContext) -> object:
         # The summaries of the same-file functions the unit calls: editing a helper rechecks its
@@ -343,3 +302,43 @@ class JavaScriptRule(CodeRule):
     frontend = FRONTEND
     # Whether findings depend on the module's imports (then they are part of the cache key).
     uses_imports = True
+
+
+class JavaScriptTaintRule(JavaScriptRule):
+    """A rule reporting the calls of its unit that reach a sink of ``kinds`` (``_flow.hits``).
+
+    A sink inside a same-file helper is reported where the helper is called, with
+    ``helper_message`` (formatted with ``helper``, the helper's name); every other hit goes to
+    ``check_hit``, which decides on it (a constant host, a ``root`` option ...) and builds the
+    finding and its fix."""
+
+    kinds: tuple[str, ...] = ()
+    parameters = False  # report a function's own parameters too (text built from them)
+    require_built = True
+    direct_only = False  # only labels that reached the sink as they are (URLs)
+    helper_message = ""
+
+    def check_unit(self, node, document, context) -> Iterator:
+        for facts in flow.unit_facts(node, document, context):
+            hits = flow.hits(
+                facts,
+                self.kinds,
+                parameters=self.parameters,
+                require_built=self.require_built,
+                direct_only=self.direct_only,
+            )
+            for hit, labels in hits:
+                if not self.reports(hit, labels):
+                    continue
+                if hit.via_helper is not None:
+                    message = self.helper_message.format(helper=hit.via_helper)
+                    yield self.rule.finding(document.node_span(hit.call.node), message)
+                    continue
+                yield from self.check_hit(facts, hit, labels, document, context)
+
+    def reports(self, hit, labels) -> bool:
+        """Whether the hit is one this rule speaks of at all (e.g. server-side request data)."""
+        return True
+
+    def check_hit(self, facts, hit, labels, document, context) -> Iterator:
+        return iter(())

@@ -5,9 +5,14 @@ Finds a constant string handed to an API as its secret key: `jwt.sign(payload, "
 `cookieParser("…")`, `express-jwt` / `koa-jwt` `{ secret: "…" }` and passport-jwt's
 `secretOrKey`; and the password given to a database driver (`mysql` / `mysql2`
 `createConnection` / `createPool`, `pg`'s `new Client` / `new Pool` `{ password: "…" }`,
-`new Sequelize(db, user, "…")`) where the secrets rules (LG104), which skip common words, do not
-already report it (`password: 'root'`, `'admin123'`). The constant is followed through variables and module constants
-(`const SECRET = "…"; jwt.sign(p, SECRET)`) and options objects (also built up property by property in a function); a
+`new Sequelize(db, user, "…")`), also in nested connection and transport options (knex
+`knex({ connection: { password } })`, nodemailer `createTransport({ auth: { user, pass } })`,
+`new MongoClient(url, { auth: { password } })`, mongoose `{ pass }`, ioredis / node-redis,
+mssql, tedious `authentication.options.password`, TypeORM `new DataSource({ password })`)
+where the secrets rules (LG104), which skip common words and a bare `pass`, do not already
+report it (`password: 'root'`, `'admin123'`). The constant is followed through variables and module constants
+(`const SECRET = "…"; jwt.sign(p, SECRET)`) and options objects (also built up property by
+property in a function, or a top-level `const config = { connection: { … } }` handed over by name); a
 value read from the environment or a secret store — or a fallback to one
 (`process.env.JWT_SECRET || …`, whose value the code cannot know) — is not reported. Messages
 show the value masked. The APIs are rows of `data/models/javascript.toml` (`kind = "secret-key"` and `"password"`).
@@ -21,6 +26,7 @@ installation and changing it needs a release; it also sits in the repository's h
 ```js
 app.use(session({ secret: 'keyboard cat', resave: false }));
 const token = jwt.sign({ sub: user.id }, 'my-jwt-secret');
+const db = knex({ client: 'pg', connection: { user: 'app', password: 'admin123' } });
 ```
 
 ## Use instead
@@ -28,7 +34,8 @@ const token = jwt.sign({ sub: user.id }, 'my-jwt-secret');
 app.use(session({ secret: process.env.SESSION_SECRET, resave: false }));
 const token = jwt.sign({ sub: user.id }, process.env.JWT_SECRET);
 ```
-The same goes for `createConnection({ password: process.env.DB_PASSWORD })`.
+The same goes for `createConnection({ password: process.env.DB_PASSWORD })` and
+`knex({ client: 'pg', connection: { password: process.env.DB_PASSWORD } })`.
 The quick fix (applied only with `--unsafe-fixes`: the variable must then be set wherever the
 program runs) replaces a literal written at the call with `process.env.NAME`.
 
@@ -45,11 +52,14 @@ from collections.abc import Iterable
 
 from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
-from landguard.checks.secrets.heuristics import is_not_a_secret_value
-from landguard.dataflow.interpret import sink_applies
+from landguard.checks.secrets.heuristics import classify_name, is_not_a_secret_value
+from landguard.dataflow import ir, shapes
+from landguard.dataflow.interpret import option_entry, sink_applies
+from landguard.dataflow.values import Value
 from landguard.engine.findings import Confidence, Finding, Severity, mask_secret
-from landguard.engine.registry import Rule
+from landguard.engine.registry import Rule, RunKey
 from landguard.fixes.secrets import env_lookup_fix
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG320",
@@ -89,26 +99,38 @@ _DEFAULT_ENV = {"secret-key": "APP_SECRET", "password": "DB_PASSWORD"}
 class HardcodedSecretKey(js.JavaScriptRule):
     rule = RULE
 
+    def module_context_key(self, document, context) -> object:
+        # An options object may be a top-level constant of another unit (`knex(config)`).
+        objects = _module_objects(document, context)
+        return tuple((name, js.text(document, node)) for name, node in objects.items()) or None
+
     def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):
             for fact in facts.calls:
                 if fact.local or fact.call.node is None:
                     continue
                 for row in facts.models.sinks.match(fact.callee, fact.call.method):
-                    if row.kind not in KINDS or not sink_applies(row, fact):
+                    if row.kind not in KINDS:
                         continue
-                    finding = _finding(document, fact, row)
+                    if row.get("when_option") is None and not sink_applies(row, fact):
+                        continue  # (an option row: _finding reads the option, also from a module constant)
+                    finding = _finding(document, context, facts, fact, row)
                     if finding is not None:
                         yield finding
-                    break
+                        break  # one finding per call (a driver has rows for each way to pass it)
 
 
-def _finding(document, fact, row) -> Finding | None:
+def _finding(document, context, facts, fact, row) -> Finding | None:
     position = (row.get("args") or [0])[0]
     option = row.get("when_option")
     value = fact.argument(position)
-    if value is not None and option is not None:
-        value = value.entry(option[1])
+    literal = None
+    if option is not None:
+        holder = value
+        value = option_entry(holder, option[1])
+        if value is None and (holder is None or holder.entries is None):
+            literal = _module_object_literal(document, context, facts, fact.call, position, option[1])
+            value = Value(const=js.string_value(document, literal)) if literal is not None else None
     if value is None or not value.is_const or not isinstance(value.const, str):
         return None
     secret = value.const
@@ -117,19 +139,23 @@ def _finding(document, fact, row) -> Finding | None:
     password = row.kind == "password"
     if password and (len(secret.strip()) < 3 or _NOT_A_PASSWORD.search(secret)):
         return None
-    if password and option is not None and not is_not_a_secret_value(secret):
-        return None  # a `password:` option the secrets rules (LG104) report already
+    if (
+        password
+        and option is not None
+        and classify_name(option[1].rsplit(".", 1)[-1]) == "secret"
+        and not is_not_a_secret_value(secret)
+    ):
+        return None  # a `password:` option the secrets rules (LG104) report already (not a bare `pass:`)
     call = fact.call.node
-    literal = _literal_at_call(document, call, position, option[1] if option else None)
+    if literal is None:
+        literal = _literal_at_call(document, call, position, option[1] if option else None)
     fixes = []
-    if literal is not None:
-        content = next((c for c in literal.named_children if c.type == "string_fragment"), None)
-        if content is not None and literal.named_child_count == 1:
-            fix = env_lookup_fix(
-                document, document.node_span(content), _ENV_NAMES.get(fact.callee, _DEFAULT_ENV[row.kind])
-            )
-            if fix is not None:
-                fixes.append(fix)
+    content = syntax.string_content(literal)
+    if content is not None:
+        env_name = _ENV_NAMES.get(fact.callee, _DEFAULT_ENV[row.kind])
+        fix = env_lookup_fix(document, document.node_span(content), env_name)
+        if fix is not None:
+            fixes.append(fix)
     if password:
         where, can = f"the password of {fact.callee}()", "log in with it"
     else:
@@ -145,24 +171,42 @@ def _finding(document, fact, row) -> Finding | None:
 
 
 def _literal_at_call(document, call, position: int, option: str | None):
-    """The string literal written at the call for the secret, if it is written there."""
+    """The string literal written at the call for the secret, if it is written there (also
+    inside nested option objects: ``{ auth: { pass: "…" } }``)."""
     args = js.arguments_of(call)
     if position >= len(args):
         return None
-    argument = js.unwrap(args[position])
-    if option is not None:
-        if argument.type != "object":
-            return None
-        argument = next(
-            (
-                js.unwrap(pair.child_by_field_name("value"))
-                for pair in argument.named_children
-                if pair.type == "pair"
-                and js.text(document, pair.child_by_field_name("key")).strip("'\"") == option
-            ),
-            None,
-        )
-    return argument if argument is not None and argument.type == "string" else None
+    argument = args[position]
+    for key in option.split(".") if option is not None else ():
+        argument = syntax.object_property(document, argument, key)
+    return syntax.string_literal(argument)
+
+
+_MODULE_OBJECTS: RunKey[dict] = RunKey("js.lg320.module_objects")
+
+
+def _module_objects(document, context) -> dict:
+    """Top-level constant objects that may hold a password option (their text names one)."""
+    return context.cache.get(
+        _MODULE_OBJECTS, id(document.tree), lambda: syntax.top_level_const_objects(document, b"pass")
+    )
+
+
+def _module_object_literal(document, context, facts, call, position: int, option: str):
+    """The string literal for ``option`` in a top-level ``const config = { ... }`` the call is
+    given by name (``knex(config)``) where the function does not bind that name itself."""
+    argument = call.args[position] if position < len(call.args) else None
+    if not isinstance(argument, ir.Name):
+        return None
+    if any(param.name == argument.name for param in facts.function.params) or any(
+        isinstance(assign.target, ir.Name) and assign.target.name == argument.name
+        for assign in shapes.assignments(facts.function.body)
+    ):
+        return None
+    node = _module_objects(document, context).get(argument.name)
+    for key in option.split("."):
+        node = syntax.object_property(document, node, key)
+    return syntax.string_literal(node)
 
 
 CHECK = HardcodedSecretKey()

@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
 from landguard.engine.registry import Rule
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG306",
@@ -71,7 +72,7 @@ class InsecureRandomness(js.JavaScriptRule):
         for _name, call in index.calls_named("random"):
             if js.qualified_callee(document, context, call) != "Math.random":
                 continue
-            purpose, expression = _purpose(document, call)
+            purpose, expression = syntax.value_destination(document, call)
             if purpose is None:
                 continue
             words = _words(purpose)
@@ -86,53 +87,13 @@ class InsecureRandomness(js.JavaScriptRule):
             )
 
 
-def _purpose(document, call):
-    """The name the random value ends up in, and the outermost expression computing it."""
-    expression = call
-    current = call.parent
-    for _ in range(12):
-        if current is None:
-            return None, expression
-        kind = current.type
-        if kind == "variable_declarator":
-            return js.text(document, current.child_by_field_name("name")), expression
-        if kind in ("assignment_expression", "augmented_assignment_expression"):
-            left = current.child_by_field_name("left")
-            target = (
-                left.child_by_field_name("property")
-                if left is not None and left.type == "member_expression"
-                else left
-            )
-            return js.text(document, target), expression
-        if kind == "pair":
-            return js.text(document, current.child_by_field_name("key")), expression
-        if kind == "jsx_attribute":
-            return None, expression  # key={Math.random()} is a React smell, not a secret
-        if kind == "return_statement" or kind == "arrow_function":
-            function = current if kind == "arrow_function" else js.enclosing_function(current)
-            return js.function_name(document, function, pair_key=True), expression
-        if kind in js.FUNCTION_TYPES or kind in ("statement_block", "program", "class_body"):
-            return None, expression
-        if kind not in ("arguments", "template_substitution", "array", "expression_statement"):
-            expression = current
-        current = current.parent
-    return None, expression
-
-
 def _string_chain_top(document, call):
     """The end of ``Math.random().toString(36)[.substring(2[, n])]``, or None."""
     node, saw_to_string = call, False
     while True:
-        member = node.parent
-        outer = member.parent if member is not None else None
-        if (
-            member is None
-            or member.type != "member_expression"
-            or outer is None
-            or outer.type != "call_expression"
-        ):
+        method, outer = syntax.method_called_on(document, node)
+        if outer is None:
             break
-        method = js.text(document, member.child_by_field_name("property"))
         if method not in _STRING_CHAIN:
             break
         saw_to_string = saw_to_string or method == "toString"
@@ -150,41 +111,25 @@ def _fix(document, context, call):
         return Fix(
             "Use crypto.randomUUID()", (TextEdit(document.node_span(chain), "crypto.randomUUID()"),), True
         )
-    expression = call.parent.parent if call.parent is not None else None
-    if expression is not None and expression.type == "arguments":
-        expression = expression.parent
-    if node_crypto and expression is not None and expression.type == "call_expression":
+    expression = syntax.call_taking(call.parent) if call.parent is not None else None
+    if node_crypto and expression is not None:
         function = js.text(document, expression.child_by_field_name("function"))
         args = js.arguments_of(expression)
-        if function == "Math.floor" and len(args) == 1:
-            product = js.unwrap(args[0])
-            if (
-                product.type == "binary_expression"
-                and js.text(document, product.child_by_field_name("operator")) == "*"
-            ):
-                left, right = product.child_by_field_name("left"), product.child_by_field_name("right")
-                bound = (
-                    right
-                    if js.text(document, left) == "Math.random()"
-                    else left
-                    if js.text(document, right) == "Math.random()"
-                    else None
+        product = syntax.binary_parts(document, js.unwrap(args[0])) if len(args) == 1 else None
+        if function == "Math.floor" and product is not None and product[0] == "*":
+            _operator, left, right = product
+            bound = (
+                right
+                if js.text(document, left) == "Math.random()"
+                else left
+                if js.text(document, right) == "Math.random()"
+                else None
+            )
+            if bound is not None and syntax.is_simple_operand(js.unwrap(bound)):
+                edit = TextEdit(
+                    document.node_span(expression), f"crypto.randomInt({js.text(document, bound)})"
                 )
-                if bound is not None and js.unwrap(bound).type in (
-                    "number",
-                    "identifier",
-                    "member_expression",
-                ):
-                    return Fix(
-                        "Use crypto.randomInt()",
-                        (
-                            TextEdit(
-                                document.node_span(expression),
-                                f"crypto.randomInt({js.text(document, bound)})",
-                            ),
-                        ),
-                        True,
-                    )
+                return Fix("Use crypto.randomInt()", (edit,), True)
     return None
 
 

@@ -36,6 +36,7 @@ from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
 from landguard.fixes import javascript_fixes as fixes
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG308",
@@ -50,42 +51,24 @@ RULE = Rule(
 _PATH_BUILDERS = frozenset({"path.join", "path.resolve"})
 
 
-class PathTraversal(js.JavaScriptRule):
+class PathTraversal(js.JavaScriptTaintRule):
     rule = RULE
+    kinds = ("path",)
+    helper_message = "{helper}() builds a file path from request data; '../' can reach any file"
 
-    def check_unit(self, node, document, context) -> Iterable[Finding]:
-        for facts in flow.unit_facts(node, document, context):
-            for hit, labels in flow.hits(facts, ("path",), parameters=False):
-                call = hit.call.node
-                if hit.via_helper is not None:
-                    yield RULE.finding(
-                        document.node_span(call),
-                        f"{hit.via_helper}() builds a file path from request data; '../' can reach any file",
-                    )
-                    continue
-                args = js.arguments_of(call)
-                if (
-                    hit.call.method in ("sendFile", "download")
-                    and len(args) > 1
-                    and _has_root_option(document, args[1])
-                ):
-                    continue  # resolved under `root`, which rejects '..'
-                what = ("res." if hit.call.method in ("sendFile", "download") else "fs.") + hit.call.method
-                fix = _basename_fix(document, context, labels, args[0]) if args else None
-                yield RULE.finding(
-                    document.node_span(call),
-                    f"{what}() with a path built from request data; '../' can reach any file",
-                    fixes=[fix] if fix else [],
-                )
-
-
-def _has_root_option(document, options) -> bool:
-    options = js.unwrap(options)
-    return options.type == "object" and any(
-        c.type in ("pair", "shorthand_property_identifier")
-        and js.text(document, c.child_by_field_name("key") or c) == "root"
-        for c in options.named_children
-    )
+    def check_hit(self, facts, hit, labels, document, context) -> Iterable[Finding]:
+        call = hit.call.node
+        args = js.arguments_of(call)
+        response = hit.call.method in ("sendFile", "download")
+        if response and len(args) > 1 and syntax.object_property(document, args[1], "root") is not None:
+            return  # resolved under `root`, which rejects '..'
+        what = ("res." if response else "fs.") + hit.call.method
+        fix = _basename_fix(document, context, labels, args[0]) if args else None
+        yield RULE.finding(
+            document.node_span(call),
+            f"{what}() with a path built from request data; '../' can reach any file",
+            fixes=[fix] if fix else [],
+        )
 
 
 def _basename_fix(document, context, labels, argument):
@@ -95,13 +78,10 @@ def _basename_fix(document, context, labels, argument):
         return None
     argument = js.unwrap(argument)
     candidates = [argument]
-    if (
-        argument.type == "call_expression"
-        and js.qualified_callee(document, context, argument) in _PATH_BUILDERS
-    ):
+    if syntax.is_call(argument) and js.qualified_callee(document, context, argument) in _PATH_BUILDERS:
         candidates = js.arguments_of(argument)
     tainted = [c for c in candidates if flow.carries(c, labels)]
-    if len(tainted) != 1 or js.unwrap(tainted[0]).type not in ("member_expression", "subscript_expression"):
+    if len(tainted) != 1 or not syntax.is_field_read(js.unwrap(tainted[0])):
         return None
     return fixes.wrap_node(
         document, tainted[0], f"{path_name}.basename", "Keep only the file name (path.basename)", False

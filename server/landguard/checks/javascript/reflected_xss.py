@@ -35,6 +35,7 @@ from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
 from landguard.engine.registry import Rule
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG310",
@@ -48,34 +49,26 @@ RULE = Rule(
 )
 
 
-class ReflectedXss(js.JavaScriptRule):
+class ReflectedXss(js.JavaScriptTaintRule):
     rule = RULE
+    kinds = ("xss",)
+    helper_message = "{helper}() sends request data as HTML; escape it (escapeHtml) or send JSON"
 
-    def check_unit(self, node, document, context) -> Iterable[Finding]:
-        for facts in flow.unit_facts(node, document, context):
-            for hit, labels in flow.hits(facts, ("xss",), parameters=False):
-                call = hit.call.node
-                if hit.via_helper is not None:
-                    yield RULE.finding(
-                        document.node_span(call),
-                        f"{hit.via_helper}() sends request data as HTML; escape it (escapeHtml) or send JSON",
-                    )
-                    continue
-                args = js.arguments_of(call)
-                if args and _sent_as_data(document, call, args[0]):
-                    continue
-                built = bool(hit.call.args) and flow.shape(facts, hit.call.args[0]).built
-                fix = _escape_fix(document, context, args[0], labels, built) if args else None
-                yield RULE.finding(
-                    document.node_span(call),
-                    f"res.{hit.call.method}() sends request data as HTML; escape it (escapeHtml) or send JSON",
-                    fixes=[fix] if fix else [],
-                    confidence=Confidence.HIGH if built else None,
-                )
+    def check_hit(self, facts, hit, labels, document, context) -> Iterable[Finding]:
+        call = hit.call.node
+        args = js.arguments_of(call)
+        if args and _sent_as_data(document, call, args[0]):
+            return
+        built = bool(hit.call.args) and flow.shape(facts, hit.call.args[0]).built
+        fix = _escape_fix(document, context, args[0], labels, built) if args else None
+        yield RULE.finding(
+            document.node_span(call),
+            f"res.{hit.call.method}() sends request data as HTML; escape it (escapeHtml) or send JSON",
+            fixes=[fix] if fix else [],
+            confidence=Confidence.HIGH if built else None,
+        )
 
 
-# Literals that Express and Fastify serialise as JSON, whatever they contain.
-_JSON_LITERALS = frozenset({"object", "array"})
 # Fastify's reply sends a string as text/plain unless the handler set an HTML content type.
 _FASTIFY_REPLY = "reply"
 _CONTENT_TYPE_SETTERS = frozenset({"type", "header", "headers", "contentType", "set"})
@@ -85,19 +78,14 @@ def _sent_as_data(document, call, argument) -> bool:
     """Whether the response cannot be HTML: an object or array literal (sent as JSON), or a
     Fastify ``reply.send(...)`` (text/plain for strings, JSON for objects) whose chain sets no
     HTML content type (``reply.type("text/html").send(...)`` is HTML)."""
-    if js.unwrap(argument).type in _JSON_LITERALS:
-        return True
-    receiver = js.callee_object(call)
-    html = False
-    while receiver is not None and receiver.type == "call_expression":
-        function = receiver.child_by_field_name("function")
-        if function is None or function.type != "member_expression":
-            return False
-        method = js.text(document, function.child_by_field_name("property"))
-        if method in _CONTENT_TYPE_SETTERS and "html" in js.text(document, receiver).lower():
-            html = True
-        receiver = function.child_by_field_name("object")
-    return receiver is not None and js.text(document, receiver) == _FASTIFY_REPLY and not html
+    if syntax.is_object_or_array_literal(js.unwrap(argument)):
+        return True  # Express and Fastify serialise object and array literals as JSON, whatever they hold
+    links, start = syntax.method_chain(document, call)
+    html = any(
+        method in _CONTENT_TYPE_SETTERS and "html" in js.text(document, link).lower()
+        for method, link in links
+    )
+    return start is not None and js.text(document, start) == _FASTIFY_REPLY and not html
 
 
 def _escape_fix(document, context, argument, labels, built: bool):
@@ -106,13 +94,12 @@ def _escape_fix(document, context, argument, labels, built: bool):
     if escape is None:
         return None
     argument = js.unwrap(argument)
-    if argument.type == "template_string":
-        parts = [c.named_children[0] for c in argument.named_children if c.type == "template_substitution"]
-    elif argument.type == "binary_expression":
+    parts = syntax.template_substitutions(argument)
+    if parts is None and syntax.is_binary(argument):
         parts = js.flatten_plus(document, argument)
-    elif built:
-        return None  # markup assembled elsewhere: escaping all of it would show the tags as text
-    else:
+    if parts is None:
+        if built:
+            return None  # markup assembled elsewhere: escaping all of it would show the tags as text
         parts = [argument]
     tainted = [p for p in parts if flow.carries(p, labels)]
     if not tainted:

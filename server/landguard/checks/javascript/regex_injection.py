@@ -48,32 +48,25 @@ RULE = Rule(
 )
 
 
-class RegexInjection(js.JavaScriptRule):
+class RegexInjection(js.JavaScriptTaintRule):
     rule = RULE
+    kinds = ("regex",)
+    helper_message = "{helper}() compiles a regular expression from request data; escape it"
 
-    def check_unit(self, node, document, context) -> Iterable[Finding]:
-        for facts in flow.unit_facts(node, document, context):
-            for hit, labels in flow.hits(facts, ("regex",), parameters=False):
-                if hit.via_helper is not None:
-                    yield RULE.finding(
-                        document.node_span(hit.call.node),
-                        f"{hit.via_helper}() compiles a regular expression from request data; escape it",
-                    )
-                    continue
-                args = js.arguments_of(hit.call.node)
-                if not args:
-                    continue
-                target = js.unwrap(args[0])
-                if target.type == "binary_expression":
-                    # Escape only the request part, so the pattern's own anchors and classes keep working.
-                    tainted = [o for o in js.flatten_plus(document, target) if flow.carries(o, labels)]
-                    target = tainted[0] if len(tainted) == 1 else target
-                fix = fixes.escape_regex(document, target)
-                yield RULE.finding(
-                    document.node_span(hit.call.node),
-                    "Regular expression compiled from request data; escape it or match with includes()",
-                    fixes=[fix] if fix else [],
-                )
+    def check_hit(self, facts, hit, labels, document, context) -> Iterable[Finding]:
+        args = js.arguments_of(hit.call.node)
+        if not args:
+            return
+        target = js.unwrap(args[0])
+        # Escape only the request part, so the pattern's own anchors and classes keep working.
+        tainted = [part for part in js.flatten_plus(document, target) if flow.carries(part, labels)]
+        target = tainted[0] if len(tainted) == 1 else target
+        fix = fixes.escape_regex(document, target)
+        yield RULE.finding(
+            document.node_span(hit.call.node),
+            "Regular expression compiled from request data; escape it or match with includes()",
+            fixes=[fix] if fix else [],
+        )
 
 
 CHECK = RegexInjection()

@@ -59,23 +59,23 @@ RULE = Rule(
 )
 # Request data of web handlers (the page's own URL in a browser is not a server-side request).
 _SERVER_SOURCES = ("express.", "koa.", "fetch.")
+_MESSAGE = "a URL from the request; check its host against an allowlist"
 
 
-class Ssrf(js.JavaScriptRule):
+class Ssrf(js.JavaScriptTaintRule):
     rule = RULE
+    kinds = ("ssrf",)
+    direct_only = True
+    helper_message = "{helper}() requests " + _MESSAGE
 
-    def check_unit(self, node, document, context) -> Iterable[Finding]:
-        for facts in flow.unit_facts(node, document, context):
-            for hit, labels in flow.hits(facts, ("ssrf",), parameters=False, direct_only=True):
-                if not any(label.source.startswith(_SERVER_SOURCES) for label in labels):
-                    continue
-                if hit.via_helper is not None:
-                    yield _finding(document, hit.call.node, f"{hit.via_helper}() requests")
-                    continue
-                target = hit.call.args[0] if hit.call.args else None
-                if target is None or _pinned(facts, target):
-                    continue
-                yield _finding(document, hit.call.node, f"{hit.call.callee or hit.call.method}() requests")
+    def reports(self, hit, labels) -> bool:
+        return any(label.source.startswith(_SERVER_SOURCES) for label in labels)
+
+    def check_hit(self, facts, hit, labels, document, context) -> Iterable[Finding]:
+        target = hit.call.args[0] if hit.call.args else None
+        if target is not None and not _pinned(facts, target):
+            what = hit.call.callee or hit.call.method
+            yield RULE.finding(document.node_span(hit.call.node), f"{what}() requests {_MESSAGE}")
 
 
 def _pinned(facts, target: ir.Expr) -> bool:
@@ -85,13 +85,6 @@ def _pinned(facts, target: ir.Expr) -> bool:
         )
         return url is not None and flow.pinned_destination(facts, url)
     return flow.pinned_destination(facts, target)
-
-
-def _finding(document, call, what) -> Finding:
-    return RULE.finding(
-        document.node_span(call),
-        f"{what} a URL from the request; check its host against an allowlist",
-    )
 
 
 CHECK = Ssrf()

@@ -5,8 +5,12 @@ and views chosen by the request (`res.render(req.query.view)`, koa-views' `ctx.r
 is followed through variables, branches, objects and same-file helpers; a view checked against
 an allowlist on the way (`VIEWS.includes(name)`) is not reported, nor is request data passed
 as the template's *values* (`res.render('profile', { name: req.query.name })`); the whole
-request body or query given as the locals (`res.render('form', req.body)`) is, since template
-engines read their options from the locals.
+request body or query given as the locals is, since template engines read their options from
+the locals: `res.render('form', req.body)`, spread or copied into them
+(`{ ...req.body, title }`, `Object.assign({}, req.query)`, `const { password, ...rest } = req.body`),
+directly or through a variable, and koa-views' `ctx.render(view, ctx.request.body)`. One field
+of the request (`{ ...req.body.profile }`, `const { name } = req.body`) or the request as one
+value among the locals (`{ filters: req.query }`) is not.
 
 ## Why is this bad?
 A template is a program. Pug, EJS, doT and lodash templates compile to JavaScript, and
@@ -22,6 +26,7 @@ app.get('/greet', (req, res) => {
   res.send(pug.render(`h1 Hello ${req.query.name}`));
 });
 app.get('/page', (req, res) => res.render(req.query.page));
+app.post('/form', (req, res) => res.render('form', { ...req.body }));
 ```
 
 ## Use instead
@@ -30,6 +35,7 @@ const greet = pug.compile('h1 Hello #{name}');          // the template is const
 app.get('/greet', (req, res) => res.send(greet({ name: req.query.name }))); // ... the data is a value
 const PAGES = ['home', 'about'];
 app.get('/page', (req, res) => res.render(PAGES.includes(req.query.page) ? req.query.page : 'home'));
+app.post('/form', (req, res) => res.render('form', { name: req.body.name }));
 ```
 
 ## References
@@ -47,6 +53,7 @@ from landguard.checks.javascript import _support as js
 from landguard.dataflow import ir
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG319",
@@ -74,7 +81,7 @@ class TemplateInjection(js.JavaScriptRule):
                     or hit.call.method
                 )
                 if hit.sink.kind == "template-locals":
-                    whole = _whole_request_object(hit, labels)
+                    whole = _whole_request_object(document, hit, labels)
                     if whole is None:
                         continue
                     message = (
@@ -96,27 +103,37 @@ class TemplateInjection(js.JavaScriptRule):
 
 
 # Request data that arrives as an object (qs query strings, JSON bodies).
-_OBJECT_SOURCES = {"express.Request.body": "body", "express.Request.query": "query"}
-_FIELD_ACCESS = frozenset({"member_expression", "subscript_expression"})
+_OBJECT_SOURCES = {
+    "express.Request.body": "body",
+    "express.Request.query": "query",
+    "koa.Context.request.body": "body",
+    "koa.Context.request.query": "query",
+    "koa.Context.query": "query",
+}
 
 
-def _whole_request_object(hit, labels) -> str | None:
+def _whole_request_object(document, hit, labels) -> str | None:
     """``body``/``query`` when the locals are that request object itself (`res.render(v, req.body)`,
-    directly or through a variable), not an object literal of its fields or one field of it."""
-    if hit.via_helper is not None or len(hit.call.args) < 2 or isinstance(hit.call.args[1], ir.MapLit):
+    directly or through a variable, spread into an object literal: `{ ...req.query, title }`,
+    `Object.assign({}, req.body)`), not an object literal of its fields or one field of it."""
+    if hit.via_helper is not None or len(hit.call.args) < 2:
         return None
+    locals_ = hit.call.args[1]
+    if isinstance(locals_, ir.MapLit):
+        # Only what is spread into the top level: engines read options there (`{ data: req.body }` is one value).
+        spreads = [value for key, value in locals_.entries if key is None and getattr(value, "node", None)]
+        labels = tuple(
+            label for label in labels if any(flow.carries(value.node, (label,)) for value in spreads)
+        )
     for label in labels:
-        origin = label.origin
         what = _OBJECT_SOURCES.get(label.source)
-        if what is None or origin is None or not hasattr(origin, "parent") or label.indirect:
+        if what is None or label.indirect or not syntax.is_node(label.origin):
             continue
-        parent = origin.parent
-        if (
-            parent is not None
-            and parent.type in _FIELD_ACCESS
-            and parent.child_by_field_name("object") == origin
-        ):
+        if syntax.is_object_of_field_read(label.origin):
             continue  # req.body.profile: one field
+        pattern = syntax.destructured_object_pattern(label.origin)
+        if pattern is not None and not set(label.path) & syntax.rest_names(document, pattern):
+            continue  # const { name } = req.body: fields; `...rest` is the rest of the object
         return what
     return None
 

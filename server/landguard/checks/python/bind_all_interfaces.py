@@ -58,7 +58,7 @@ from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
-from landguard.fixes.python_fixes import StatementEditor
+from landguard.fixes.python_fixes import rewrite_fix
 from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
@@ -96,7 +96,7 @@ def _host_literal(node: Node | None, flow: py.Flow, unit: Node) -> str | None:
     value = syntax.literal_string_value(node)
     if value is not None:
         return value
-    if node.type != "identifier":
+    if not syntax.is_identifier(node):
         return None
     values = syntax.resolve(node, flow)
     if len(values) == 1 and values[0].id != node.id:
@@ -110,10 +110,8 @@ def _host_literal(node: Node | None, flow: py.Flow, unit: Node) -> str | None:
 
 def _address_host(node: Node | None) -> Node | None:
     """The host of an address tuple `(host, port)`."""
-    node = py.unparenthesize(node) if node is not None else None
-    if node is None or node.type != "tuple" or node.named_child_count != 2:
-        return None
-    return node.named_children[0]
+    items = syntax.tuple_items(py.unparenthesize(node) if node is not None else None)
+    return items[0] if items is not None and len(items) == 2 else None
 
 
 class BindAllInterfacesCheck(CallRule):
@@ -184,20 +182,13 @@ def _loopback_fix(host: Node, document: Document) -> Fix | None:
     import libcst as cst
 
     host = py.unparenthesize(host)
-    if host.type != "string":
+    if not syntax.is_plain_string(host):
         return None  # a variable: the fix belongs where it is set
-    editor = StatementEditor.for_node(document, host)
-    if editor is None:
-        return None
-    target = editor.locate(host, cst.SimpleString)
-    if not isinstance(target, cst.SimpleString):
-        return None
-    quote = target.quote
-    editor.replace(target, cst.SimpleString(f"{target.prefix}{quote}127.0.0.1{quote}"))
-    edit = editor.text_edit()
-    if edit is None:
-        return None
-    return Fix("Listen on 127.0.0.1 only", edits=(edit,), preferred=True, unsafe=True)
+
+    def rewrite(_editor, target):
+        return cst.SimpleString(f"{target.prefix}{target.quote}127.0.0.1{target.quote}")
+
+    return rewrite_fix(document, host, cst.SimpleString, rewrite, "Listen on 127.0.0.1 only", unsafe=True)
 
 
 CHECK = BindAllInterfacesCheck()

@@ -62,10 +62,10 @@ from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, Span, TextEdit
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.python_fixes import (
-    StatementEditor,
     line_indent,
     line_statement,
     parse_expression,
+    rewrite_fix,
     starts_line,
 )
 from landguard.languages import python_syntax as syntax
@@ -106,9 +106,8 @@ def _clear_url(node: Node | None, flow: py.Flow) -> tuple[Node, str] | None:
         return None
     literal = py.unparenthesize(values[0])
     text = syntax.literal_string_value(literal)
-    if text is None and literal.type == "string":
-        first = next((c for c in literal.children if c.type == "string_content"), None)
-        text = syntax.text(first) if first is not None and first.prev_sibling.type == "string_start" else None
+    if text is None:
+        text = syntax.string_start_text(literal)  # f"http://host/{path}"
     if text is None:
         return None
     match = _CLEAR_URL.match(text)
@@ -120,22 +119,11 @@ def _clear_url(node: Node | None, flow: py.Flow) -> tuple[Node, str] | None:
 def _sends_credentials(call: Node) -> str | None:
     if syntax.keyword_arg(call, "auth") is not None:
         return "`auth=` credentials"
-    headers = syntax.keyword_arg(call, "headers")
-    if headers is not None and headers.type == "dictionary":
-        for pair in headers.named_children:
-            key = (
-                syntax.literal_string_value(pair.child_by_field_name("key")) if pair.type == "pair" else None
-            )
-            if key and _AUTH_HEADER.match(key):
-                return f"an `{key}` header"
+    for key, _value in syntax.dict_items(syntax.keyword_arg(call, "headers")) or ():
+        if key and _AUTH_HEADER.match(key):
+            return f"an `{key}` header"
     for body in ("data", "json", "params"):
-        value = syntax.keyword_arg(call, body)
-        if value is None or value.type != "dictionary":
-            continue
-        for pair in value.named_children:
-            key = (
-                syntax.literal_string_value(pair.child_by_field_name("key")) if pair.type == "pair" else None
-            )
+        for key, _value in syntax.dict_items(syntax.keyword_arg(call, body)) or ():
             if key and web.is_secret_name(key):
                 return f"a `{key}` field"
     return None
@@ -194,8 +182,7 @@ class CleartextTransportCheck(CallRule):
             and (syntax.keyword_arg(call, "password") is None)
         ):
             return  # anonymous FTP
-        function = call.child_by_field_name("function")
-        receiver = function.child_by_field_name("object") if function is not None else None
+        receiver = syntax.call_receiver(call)
         flow = self.flow_for(call, unit, context)
         ftp = origins.made_by(receiver, _FTP, flow, imports, call)
         if ftp is not None:
@@ -222,50 +209,37 @@ class CleartextTransportCheck(CallRule):
 def _https_fix(literal: Node, document: Document) -> Fix | None:
     import libcst as cst
 
-    editor = StatementEditor.for_node(document, literal)
-    if editor is None:
-        return None
-    target = editor.locate(literal, cst.BaseExpression)
-    if target is None:
-        return None
-    code = editor.code(target)
-    index = code.lower().find("http://")
-    if index < 0:
-        return None
-    new = parse_expression(code[:index] + "https://" + code[index + len("http://") :])
-    if new is None:
-        return None
-    editor.replace(target, new)
-    edit = editor.text_edit()
-    if edit is None:
-        return None
-    return Fix("Use https://", edits=(edit,), preferred=True)
+    def rewrite(editor, target):
+        code = editor.code(target)
+        index = code.lower().find("http://")
+        return (
+            parse_expression(code[:index] + "https://" + code[index + len("http://") :])
+            if index >= 0
+            else None
+        )
+
+    return rewrite_fix(document, literal, cst.BaseExpression, rewrite, "Use https://")
 
 
 def _ftp_tls_fix(call: Node, document: Document) -> Fix | None:
     import libcst as cst
 
-    function = call.child_by_field_name("function")
-    if function is None or function.type != "attribute":
+    if syntax.call_receiver(call) is None:
         return None  # `from ftplib import FTP`: FTP_TLS would need an import
-    editor = StatementEditor.for_node(document, call)
-    if editor is None:
-        return None
-    target = editor.locate(call, cst.Call)
-    if not isinstance(target, cst.Call) or not isinstance(target.func, cst.Attribute):
-        return None
-    editor.replace(target, target.with_changes(func=target.func.with_changes(attr=cst.Name("FTP_TLS"))))
-    edit = editor.text_edit()
-    if edit is None:
-        return None
-    return Fix("Use ftplib.FTP_TLS", edits=(edit,), preferred=True, unsafe=True)
+
+    def rewrite(_editor, target):
+        if not isinstance(target.func, cst.Attribute):
+            return None
+        return target.with_changes(func=target.func.with_changes(attr=cst.Name("FTP_TLS")))
+
+    return rewrite_fix(document, call, cst.Call, rewrite, "Use ftplib.FTP_TLS", unsafe=True)
 
 
 def _starttls_fix(login: Node, receiver: Node, document: Document) -> Fix | None:
     statement = line_statement(login)
-    if statement is None or not starts_line(document, statement) or receiver.type != "identifier":
+    if statement is None or not starts_line(document, statement) or not syntax.is_identifier(receiver):
         return None
-    if statement.type != "expression_statement":
+    if not syntax.is_expression_statement(statement):
         return None
     line = statement.start_point[0]
     indent = line_indent(document, statement)

@@ -193,14 +193,14 @@ class HardcodedCredentialUseCheck(CallRule):
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         if _in_test(unit, document):
             return
-        for comparison in py.unit_nodes(unit, "comparison_operator", context):
+        for comparison in py.unit_nodes(unit, syntax.COMPARISON, context):
             operators = [c for c in comparison.children if not c.is_named]
             operands = comparison.named_children
             if len(operands) != 2 or len(operators) != 1 or syntax.text(operators[0]) not in ("==", "!="):
                 continue
             if not _in_test(comparison, document):
                 yield from self._comparison(document, operands[0], operands[1])
-        for argument in py.unit_nodes(unit, "keyword_argument", context):
+        for argument in py.unit_nodes(unit, syntax.KEYWORD_ARGUMENT, context):
             if _in_test(argument, document):
                 continue
             keyword = syntax.text(argument.child_by_field_name("name"))
@@ -214,13 +214,27 @@ class HardcodedCredentialUseCheck(CallRule):
                     secret = _credential_value(password)
                     if secret is not None:
                         yield self._finding(document, password, secret, "is the password of `auth=`")
-            elif names_a_password(keyword) and web.is_secret_name(keyword):
-                secret = _credential_value(value)
-                # The secrets rules (LG104) report every value that is not a common word; the
-                # common words ("root", "admin123") are the weak defaults this rule adds.
-                if secret is not None and is_not_a_secret_value(secret) and argument.parent is not None:
-                    if argument.parent.type == "argument_list":
-                        yield self._finding(document, value, secret, f"is passed as `{keyword}=`", keyword)
+            elif syntax.is_in_call_arguments(argument):
+                yield from self._password_option(document, keyword, value, f"is passed as `{keyword}=`")
+        for entry in py.unit_nodes(unit, syntax.DICT_ENTRY, context):
+            key, value = syntax.dict_entry_parts(entry)
+            if (
+                key is not None
+                and value is not None
+                and syntax.is_call_option(entry)
+                and not _in_test(entry, document)
+            ):
+                yield from self._password_option(document, key, value, f'is passed as the option "{key}"')
+
+    def _password_option(self, document: Document, name: str, value: Node, how: str) -> Iterable[Finding]:
+        """A password keyword or option (``password="root"``, ``{"password": "root"}``) with a weak literal."""
+        if not (names_a_password(name) and web.is_secret_name(name)):
+            return
+        secret = _credential_value(value)
+        # The secrets rules (LG104) report every value that is not a common word; the
+        # common words ("root", "admin123") are the weak defaults this rule adds.
+        if secret is not None and is_not_a_secret_value(secret):
+            yield self._finding(document, value, secret, how, name)
 
     def _comparison(self, document: Document, left: Node, right: Node) -> Iterable[Finding]:
         for named, literal in ((left, right), (right, left)):

@@ -115,25 +115,24 @@ def _is_response(holder: Node | None, flow: py.Flow, imports: dict[str, str]) ->
     if holder is None:
         return False
     holder = py.unparenthesize(holder)
-    if holder.type in ("identifier", "attribute") and _RESPONSE_NAME.search(syntax.text(holder)):
+    named = syntax.is_identifier(holder)
+    if (named or syntax.is_attribute(holder)) and _RESPONSE_NAME.search(syntax.text(holder)):
         return True
-    if holder.type == "call":
+    if syntax.is_call(holder):
         return bool(_RESPONSE_MAKERS.match(syntax.qualified_call_name(holder, imports) or ""))
-    if holder.type != "identifier":
+    if not named:
         return False
     for value in syntax.resolve(holder, flow):
         value = py.unparenthesize(value)
-        if value.type == "call" and _RESPONSE_MAKERS.match(syntax.qualified_call_name(value, imports) or ""):
+        if syntax.is_call(value) and _RESPONSE_MAKERS.match(syntax.qualified_call_name(value, imports) or ""):
             return True
     return False
 
 
 def _header_holder(headers: Node) -> Node | None:
     """`response` in `response.headers`; None if ``headers`` is not such an attribute."""
-    headers = py.unparenthesize(headers)
-    if headers.type == "attribute" and syntax.text(headers.child_by_field_name("attribute")) == "headers":
-        return headers.child_by_field_name("object")
-    return None
+    parts = syntax.attribute_parts(py.unparenthesize(headers))
+    return parts[0] if parts is not None and parts[1] == "headers" else None
 
 
 def _finding(node: Node, header: str | None, document: Document, *, name_tainted: bool = False) -> Finding:
@@ -153,13 +152,6 @@ def _finding(node: Node, header: str | None, document: Document, *, name_tainted
     )
 
 
-def _assigned_value(subscript: Node) -> Node | None:
-    assignment = subscript.parent
-    if assignment is None or assignment.type != "assignment":
-        return None
-    return assignment.child_by_field_name("right")
-
-
 def _direct_request(value: Value, kind: str) -> bool:
     """Request data that reached the header as it is or through string building and modelled
     calls; data that went through a call the models do not know (`http_date(...)`,
@@ -172,8 +164,8 @@ def _from_request(node: Node | None, flow: py.Flow, imports: dict[str, str], kin
 
 
 def _is_pair(item: Node) -> bool:
-    item = py.unparenthesize(item)
-    return item.type == "tuple" and item.named_child_count == 2
+    items = syntax.tuple_items(py.unparenthesize(item))
+    return items is not None and len(items) == 2
 
 
 def _judge(
@@ -209,8 +201,7 @@ class HeaderInjectionCheck(CallRule):
         flow = self.flow_for(call, unit, context)
         last = syntax.callee_attribute(call)
         if last in _HEADER_METHODS:
-            function = call.child_by_field_name("function")
-            receiver = function.child_by_field_name("object") if function is not None else None
+            receiver = syntax.call_receiver(call)
             if receiver is None:
                 return
             holder = _header_holder(receiver)
@@ -232,14 +223,14 @@ class HeaderInjectionCheck(CallRule):
             return
         resolved = syntax.resolve(headers, flow)
         headers = py.unparenthesize(resolved[0] if len(resolved) == 1 else headers)
-        if headers.type == "dictionary":
-            for pair in headers.named_children:
-                if pair.type == "pair":
-                    key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-                    yield from _judge(pair, key, value, flow, imports, document)
-        elif headers.type in ("list", "tuple") and all(_is_pair(item) for item in headers.named_children):
-            for item in headers.named_children:
-                key, value = py.unparenthesize(item).named_children
+        entries = syntax.dict_entries(headers)
+        items = syntax.sequence_items(headers)
+        if entries is not None:
+            for pair, key, value in entries:
+                yield from _judge(pair, key, value, flow, imports, document)
+        elif items is not None and all(_is_pair(item) for item in items):
+            for item in items:
+                key, value = syntax.tuple_items(py.unparenthesize(item))
                 yield from _judge(item, key, value, flow, imports, document)
         elif _from_request(headers, flow, imports, KIND):
             yield _finding(headers, None, document)
@@ -264,12 +255,12 @@ class HeaderInjectionCheck(CallRule):
                 subscript = target.node
                 imports = py.scope_imports(subscript, document, context)
                 flow = py.function_flow(syntax.scope_of(subscript, unit), context)
-                key = subscript.child_by_field_name("subscript")
+                _holder, key = syntax.subscript_parts(subscript)
                 header = syntax.literal_string_value(key)
                 if header is None and store.key is not None and _direct_request(store.key, KIND):
                     yield _finding(subscript, None, document, name_tainted=True)
                 elif header is not None and header.lower() in _REDIRECTING:
-                    value = _assigned_value(subscript)
+                    value = syntax.assigned_value(subscript)
                     if value is not None and web.url_head_from_request(value, flow, imports, "redirect"):
                         yield _finding(subscript, header, document)
                 elif _direct_request(store.value, KIND):
@@ -279,20 +270,17 @@ class HeaderInjectionCheck(CallRule):
     def _response_item_assignments(unit: Node, document: Document, context: CheckContext) -> set[int]:
         """Ids of the subscripts assigned to in the unit whose holder is a response (or its headers)."""
         found: set[int] = set()
-        for assignment in py.unit_nodes(unit, "assignment", context):
-            subscript = assignment.child_by_field_name("left")
-            if subscript is None or subscript.type != "subscript":
+        for assignment in py.unit_nodes(unit, syntax.ASSIGNMENT, context):
+            subscript, _value = syntax.assignment_sides(assignment)
+            parts = syntax.subscript_parts(subscript)
+            if parts is None or parts[0] is None:
                 continue
-            holder_node = subscript.child_by_field_name("value")
-            if holder_node is None:
-                continue
+            holder_node = parts[0]
             holder = _header_holder(holder_node)
             if holder is None:
                 holder = holder_node  # Django: response["Location"] = ...
-                if (
-                    holder.type == "attribute"
-                    and syntax.text(holder.child_by_field_name("attribute")) in _NOT_HEADERS
-                ):
+                attribute = syntax.attribute_parts(holder)
+                if attribute is not None and attribute[1] in _NOT_HEADERS:
                     continue
             imports = py.scope_imports(subscript, document, context)
             flow = py.function_flow(syntax.scope_of(subscript, unit), context)

@@ -46,7 +46,7 @@ from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
-from landguard.fixes.python_fixes import StatementEditor, parse_expression
+from landguard.fixes.python_fixes import parse_expression, rewrite_fix
 from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
@@ -92,10 +92,9 @@ class InsecureTempFileCheck(CallRule):
             path = syntax.argument(call, 0, "file")
         else:
             # Path("/tmp/...").write_text(...): the receiver must be a Path built from a literal.
-            function = call.child_by_field_name("function")
-            receiver = function.child_by_field_name("object") if function is not None else None
+            receiver = syntax.call_receiver(call)
             method = syntax.callee_attribute(call)
-            if receiver is None or receiver.type != "call" or method not in _PATH_WRITERS:
+            if not syntax.is_call(receiver) or method not in _PATH_WRITERS:
                 return
             imports = py.scope_imports(call, document, context)
             if syntax.qualified_call_name(receiver, imports) not in _PATH_CLASSES:
@@ -128,14 +127,13 @@ def _literal_prefix(node: Node, flow: syntax.Flow) -> str | None:
     literal = syntax.literal_string_value(value)
     if literal is not None:
         return literal
-    if value.type == "string":
-        first = next((c for c in value.children if c.type not in ("string_start",)), None)
-        if first is not None and first.type == "string_content":
-            return syntax.text(first)
-        return None
-    if value.type == "binary_operator" and syntax.text(value.child_by_field_name("operator")) in ("+", "/"):
-        return _literal_prefix(value.child_by_field_name("left"), flow)
-    if value.type == "call" and syntax.callee_attribute(value) == "join":
+    if syntax.is_plain_string(value):
+        return syntax.string_start_text(value)  # an f-string's first part
+    binary = syntax.binary_parts(value)
+    if binary is not None:
+        operator, left, _right = binary
+        return _literal_prefix(left, flow) if operator in ("+", "/") and left is not None else None
+    if syntax.is_call(value) and syntax.callee_attribute(value) == "join":
         first = syntax.argument(value, 0, None)
         if first is not None:
             prefix = syntax.literal_string_value(first)
@@ -146,42 +144,28 @@ def _literal_prefix(node: Node, flow: syntax.Flow) -> str | None:
 def _named_temporary_file_fix(call: Node, document: Document) -> Fix | None:
     import libcst as cst
 
-    arguments = call.child_by_field_name("arguments")
-    if arguments is None or arguments.type != "argument_list":
-        return None
     if syntax.positional_args(call) or syntax.has_star_args(call):
         return None
-    names = [
-        syntax.text(a.child_by_field_name("name"))
-        for a in arguments.named_children
-        if a.type == "keyword_argument"
-    ]
-    if not set(names) <= _FIX_KEYWORDS:
+    if not set(syntax.keyword_names(call)) <= _FIX_KEYWORDS:
         return None
-    function = call.child_by_field_name("function")
-    if function is None or function.type != "attribute":
+    if syntax.call_receiver(call) is None:
         return None  # `from tempfile import mktemp`: no module name to reach NamedTemporaryFile through
-    editor = StatementEditor.for_node(document, call)
-    if editor is None:
-        return None
-    target = editor.locate(call, cst.Call)
-    if not isinstance(target, cst.Call) or not isinstance(target.func, cst.Attribute):
-        return None
-    module_code = editor.code(target.func.value)
-    keywords = ", ".join(editor.code(arg).rstrip(", ") for arg in target.args)
-    replacement = parse_expression(
-        f"{module_code}.NamedTemporaryFile(delete=False{', ' + keywords if keywords else ''}).name"
-    )
-    if replacement is None:
-        return None
-    editor.replace(target, replacement)
-    edit = editor.text_edit()
-    if edit is None:
-        return None
-    return Fix(
+
+    def rewrite(editor, target):
+        if not isinstance(target.func, cst.Attribute):
+            return None
+        module_code = editor.code(target.func.value)
+        keywords = ", ".join(editor.code(arg).rstrip(", ") for arg in target.args)
+        return parse_expression(
+            f"{module_code}.NamedTemporaryFile(delete=False{', ' + keywords if keywords else ''}).name"
+        )
+
+    return rewrite_fix(
+        document,
+        call,
+        cst.Call,
+        rewrite,
         "Create the file with NamedTemporaryFile(delete=False) and use its name",
-        edits=(edit,),
-        preferred=True,
     )
 
 

@@ -115,10 +115,7 @@ class LogInjectionCheck(web.RequestSinkRule):
 def _is_logger_call(call: Node, name: str) -> bool:
     if name.startswith("logging."):
         return True
-    function = call.child_by_field_name("function")
-    if function is None or function.type != "attribute":
-        return False
-    receiver = function.child_by_field_name("object")
+    receiver = syntax.call_receiver(call)
     return receiver is not None and _LOGGER_NAME.search(syntax.text(receiver)) is not None
 
 

@@ -51,7 +51,7 @@ from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
-from landguard.fixes.python_fixes import StatementEditor
+from landguard.fixes.python_fixes import rewrite_fix
 from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
@@ -81,32 +81,34 @@ def fold_mode(node: Node | None, flow: py.Flow | None, imports: dict[str, str], 
     if node is None or depth > 8:
         return None
     node = py.unparenthesize(node)
-    if node.type == "integer":
+    if syntax.is_integer(node):
         return syntax.int_value(node)
-    if node.type == "identifier":
+    if syntax.is_identifier(node):
         values = syntax.resolve(node, flow)
         if len(values) == 1 and values[0].id != node.id:
             return fold_mode(values[0], flow, imports, depth + 1)
         module, _, name = imports.get(syntax.text(node), "").rpartition(".")  # from stat import S_IWOTH
         return _STAT_CONSTANTS.get(name) if module == "stat" else None
-    if node.type == "attribute":
+    if syntax.is_attribute(node):
         qualified = syntax.qualified_name(node, imports) or ""
         module, _, name = qualified.rpartition(".")
         if module in ("stat", "os") and name in _STAT_CONSTANTS:
             return _STAT_CONSTANTS[name]
         return None
-    if node.type == "unary_operator":
-        operand = fold_mode(node.child_by_field_name("argument"), flow, imports, depth + 1)
-        operator = syntax.text(node.child_by_field_name("operator"))
+    unary = syntax.unary_parts(node)
+    if unary is not None:
+        operator, argument = unary
+        operand = fold_mode(argument, flow, imports, depth + 1)
         if operand is None or operator != "~":
             return None
         return ~operand & _MAX_MODE
-    if node.type == "binary_operator":
-        left = fold_mode(node.child_by_field_name("left"), flow, imports, depth + 1)
-        right = fold_mode(node.child_by_field_name("right"), flow, imports, depth + 1)
+    binary = syntax.binary_parts(node)
+    if binary is not None:
+        operator, left_node, right_node = binary
+        left = fold_mode(left_node, flow, imports, depth + 1)
+        right = fold_mode(right_node, flow, imports, depth + 1)
         if left is None or right is None:
             return None
-        operator = syntax.text(node.child_by_field_name("operator"))
         result = {"|": left | right, "+": left + right, "&": left & right, "^": left ^ right}.get(operator)
         return result if result is not None and 0 <= result <= _MAX_MODE else None
     return None
@@ -151,18 +153,14 @@ class PermissiveFileModeCheck(CallRule):
 def _clear_write_bits_fix(mode_node: Node, mode: int, document: Document) -> Fix | None:
     import libcst as cst
 
-    editor = StatementEditor.for_node(document, mode_node)
-    if editor is None:
-        return None
-    target = editor.locate(py.unparenthesize(mode_node), cst.BaseExpression)
-    if target is None:
-        return None
     safe = mode & ~(_WORLD_WRITE | _GROUP_WRITE)
-    editor.replace(target, cst.Integer(oct(safe)))
-    edit = editor.text_edit()
-    if edit is None:
-        return None
-    return Fix(f"Clear the group and other write bits ({oct(safe)})", edits=(edit,), preferred=True)
+    return rewrite_fix(
+        document,
+        py.unparenthesize(mode_node),
+        cst.BaseExpression,
+        lambda _editor, _target: cst.Integer(oct(safe)),
+        f"Clear the group and other write bits ({oct(safe)})",
+    )
 
 
 CHECK = PermissiveFileModeCheck()

@@ -53,7 +53,7 @@ from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
-from landguard.fixes.python_fixes import StatementEditor, call_with_keyword
+from landguard.fixes.python_fixes import call_with_keyword, rewrite_fix
 from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
@@ -80,17 +80,13 @@ _TAR_OPENERS = frozenset(
 _UNPACK = frozenset({"shutil.unpack_archive"})
 
 
-def _receiver_is_tar(receiver: Node, flow: py.Flow, imports: dict[str, str], call: Node) -> bool:
-    return origins.made_by(receiver, _TAR_OPENERS, flow, imports, call) is not None
-
-
 def _filter_is_safe(call: Node) -> bool | None:
     """True: a filter is given; False: the unsafe one is; None: no filter."""
     given = syntax.keyword_arg(call, "filter")
     if given is None:
         return None
     value = syntax.literal_string_value(given)
-    return not (given.type == "none" or value == "fully_trusted")
+    return not (syntax.is_none(given) or value == "fully_trusted")
 
 
 class TarExtractionCheck(CallRule):
@@ -111,9 +107,8 @@ class TarExtractionCheck(CallRule):
                 return
             what = "`shutil.unpack_archive`"
         else:
-            function = call.child_by_field_name("function")
-            receiver = function.child_by_field_name("object") if function is not None else None
-            if receiver is None or not _receiver_is_tar(receiver, flow, imports, call):
+            receiver = syntax.call_receiver(call)
+            if origins.made_by(receiver, _TAR_OPENERS, flow, imports, call) is None:
                 return
             if _filter_is_safe(call) or syntax.keyword_arg(call, "members") is not None:
                 return
@@ -134,17 +129,13 @@ class TarExtractionCheck(CallRule):
 def _data_filter_fix(call: Node, document: Document) -> Fix | None:
     import libcst as cst
 
-    editor = StatementEditor.for_node(document, call)
-    if editor is None:
-        return None
-    target = editor.locate(call, cst.Call)
-    if not isinstance(target, cst.Call):
-        return None
-    editor.replace(target, call_with_keyword(target, "filter", cst.SimpleString('"data"')))
-    edit = editor.text_edit()
-    if edit is None:
-        return None
-    return Fix('Extract with filter="data"', edits=(edit,), preferred=True)
+    return rewrite_fix(
+        document,
+        call,
+        cst.Call,
+        lambda _editor, target: call_with_keyword(target, "filter", cst.SimpleString('"data"')),
+        'Extract with filter="data"',
+    )
 
 
 CHECK = TarExtractionCheck()

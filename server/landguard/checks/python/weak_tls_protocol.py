@@ -57,7 +57,7 @@ from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import CheckContext, Rule
-from landguard.fixes.python_fixes import StatementEditor, parse_expression
+from landguard.fixes.python_fixes import parse_expression, rewrite_fix
 from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
@@ -147,10 +147,10 @@ class WeakTlsProtocolCheck(CallRule):
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         """`context.minimum_version = ssl.TLSVersion.TLSv1`."""
-        for assignment in py.unit_nodes(unit, "assignment", context):
+        for assignment in py.unit_nodes(unit, syntax.ASSIGNMENT, context):
             target = assignment.child_by_field_name("left")
             value = assignment.child_by_field_name("right")
-            if target is None or value is None or target.type != "attribute":
+            if value is None or not syntax.is_attribute(target):
                 continue
             attribute = syntax.text(target.child_by_field_name("attribute"))
             if attribute not in ("minimum_version", "maximum_version"):
@@ -171,39 +171,27 @@ class WeakTlsProtocolCheck(CallRule):
 def _version_fix(value: Node, document: Document) -> Fix | None:
     import libcst as cst
 
-    editor = StatementEditor.for_node(document, value)
-    if editor is None:
-        return None
-    target = editor.locate(py.unparenthesize(value), cst.Attribute)
-    if not isinstance(target, cst.Attribute):
-        return None
-    editor.replace(target, target.with_changes(attr=cst.Name("TLSv1_2")))
-    edit = editor.text_edit()
-    if edit is None:
-        return None
-    return Fix("Require TLS 1.2 or later", edits=(edit,), preferred=True)
+    return rewrite_fix(
+        document,
+        py.unparenthesize(value),
+        cst.Attribute,
+        lambda _editor, target: target.with_changes(attr=cst.Name("TLSv1_2")),
+        "Require TLS 1.2 or later",
+    )
 
 
 def _default_context_fix(call: Node, document: Document, imports: dict[str, str]) -> Fix | None:
     import libcst as cst
 
-    function = call.child_by_field_name("function")
-    if function is None or function.type != "attribute":
+    if syntax.call_receiver(call) is None:
         return None  # `from ssl import SSLContext`: no module name to reach create_default_context through
-    editor = StatementEditor.for_node(document, call)
-    if editor is None:
-        return None
-    target = editor.locate(call, cst.Call)
-    if not isinstance(target, cst.Call) or not isinstance(target.func, cst.Attribute):
-        return None
-    replacement = parse_expression(f"{editor.code(target.func.value)}.create_default_context()")
-    if replacement is None:
-        return None
-    editor.replace(target, replacement)
-    edit = editor.text_edit()
-    if edit is None:
-        return None
-    return Fix("Use ssl.create_default_context()", edits=(edit,), preferred=True, unsafe=True)
+
+    def rewrite(editor, target):
+        if not isinstance(target.func, cst.Attribute):
+            return None
+        return parse_expression(f"{editor.code(target.func.value)}.create_default_context()")
+
+    return rewrite_fix(document, call, cst.Call, rewrite, "Use ssl.create_default_context()", unsafe=True)
 
 
 CHECK = WeakTlsProtocolCheck()

@@ -1,0 +1,292 @@
+"""Tree-sitter helpers for the JavaScript/TypeScript rules and their fixes: what kind of node a
+rule holds (a call, a field read, an object literal ...) and the parts of it. With
+``javascript.py`` (the dataflow adapter), the only JavaScript code that names grammar nodes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tree_sitter import Node
+
+from landguard.languages.javascript import FUNCTION_TYPES, unwrap
+
+_FIELD_READS = frozenset({"member_expression", "subscript_expression"})
+
+
+def _text(document, node: Node | None) -> str:
+    return "" if node is None else document.node_text(node)
+
+
+def is_node(value: Any) -> bool:
+    """Whether ``value`` (a label's origin, an IR handle) is a tree-sitter node of this file."""
+    return isinstance(value, Node)
+
+
+def is_field_read(node: Node | None) -> bool:
+    """``obj.name`` or ``obj[key]``."""
+    return node is not None and node.type in _FIELD_READS
+
+
+def is_object_of_field_read(node: Node) -> bool:
+    """Whether ``node`` is the object a field is read from (``req.body`` in ``req.body.name``)."""
+    parent = node.parent
+    return is_field_read(parent) and parent.child_by_field_name("object") == node
+
+
+_DESTRUCTURING = {"variable_declarator": ("name", "value"), "assignment_expression": ("left", "right")}
+
+
+def destructured_object_pattern(node: Node) -> Node | None:
+    """The ``{ ... }`` pattern ``node`` is destructured into (``const { a, ...rest } = node``)."""
+    parent = node.parent
+    fields = _DESTRUCTURING.get(parent.type) if parent is not None else None
+    if fields is None or parent.child_by_field_name(fields[1]) != node:
+        return None
+    pattern = parent.child_by_field_name(fields[0])
+    return pattern if pattern is not None and pattern.type == "object_pattern" else None
+
+
+def rest_names(document, pattern: Node) -> frozenset[str]:
+    """The names an object pattern binds to the rest of the object (``...rest``)."""
+    return frozenset(
+        document.node_text(child.named_children[0])
+        for child in pattern.named_children
+        if child.type == "rest_pattern" and child.named_children
+    )
+
+
+def _unwrap(node: Node | None) -> Node | None:
+    while node is not None and node.type in (
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+    ):
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+def object_property(document, node: Node | None, key: str) -> Node | None:
+    """The value written for ``key`` in the object literal ``node`` (``{ key: value }``, also
+    with a quoted key, or the name of a shorthand ``{ key }``); None when ``node`` is no object
+    literal or names no such key."""
+    node = _unwrap(node)
+    if node is None or node.type != "object":
+        return None
+    for pair in node.named_children:
+        if pair.type == "shorthand_property_identifier" and document.node_text(pair) == key:
+            return pair
+        if pair.type == "pair" and document.node_text(pair.child_by_field_name("key")).strip("'\"") == key:
+            return _unwrap(pair.child_by_field_name("value"))
+    return None
+
+
+def string_literal(node: Node | None) -> Node | None:
+    """``node`` (parentheses aside) when it is a quoted string literal, else None."""
+    node = _unwrap(node)
+    return node if node is not None and node.type == "string" else None
+
+
+def string_content(literal: Node | None) -> Node | None:
+    """The text between the quotes of a plain string literal (no escapes), else None."""
+    if literal is None or literal.named_child_count != 1:
+        return None
+    content = literal.named_children[0]
+    return content if content.type == "string_fragment" else None
+
+
+def top_level_const_objects(document, needle: bytes) -> dict[str, Node]:
+    """The file's top-level ``const NAME = { ... }`` object literals (also exported) whose text
+    contains ``needle``, by name."""
+    root = document.tree.root_node if document.tree is not None else None
+    found: dict[str, Node] = {}
+    source = document.source
+    for statement in root.named_children if root is not None else ():
+        if statement.type == "export_statement":
+            statement = statement.child_by_field_name("declaration")
+        if statement is None or statement.type != "lexical_declaration" or statement.child(0).type != "const":
+            continue
+        if source.find(needle, statement.start_byte, statement.end_byte) < 0:
+            continue
+        for declarator in statement.named_children:
+            name, value = (
+                declarator.child_by_field_name("name"),
+                _unwrap(declarator.child_by_field_name("value")),
+            )
+            if (
+                name is not None
+                and name.type == "identifier"
+                and value is not None
+                and value.type == "object"
+            ):
+                found[document.node_text(name)] = value
+    return found
+
+
+def is_call(node: Node | None) -> bool:
+    return node is not None and node.type == "call_expression"
+
+
+def is_object_or_array_literal(node: Node | None) -> bool:
+    return node is not None and node.type in ("object", "array")
+
+
+def is_binary(node: Node | None) -> bool:
+    """``a + b`` and the other binary operators."""
+    return node is not None and node.type == "binary_expression"
+
+
+def template_substitutions(node: Node | None) -> list[Node] | None:
+    """The ``${...}`` expressions of a template literal; None when ``node`` is not one."""
+    if node is None or node.type != "template_string":
+        return None
+    return [child.named_children[0] for child in node.named_children if child.type == "template_substitution"]
+
+
+def method_chain(document, call: Node) -> tuple[list[tuple[str, Node]], Node | None]:
+    """The calls a method call is made on, outermost first, and what the chain starts from:
+    for ``reply.type("text/html").send(x)``, ([("type", <call>)], <reply>). The start is None
+    when a link is not a method call (``make().send(x)``)."""
+    function = call.child_by_field_name("function")
+    receiver = (
+        function.child_by_field_name("object")
+        if function is not None and function.type == "member_expression"
+        else None
+    )
+    links: list[tuple[str, Node]] = []
+    while receiver is not None and receiver.type == "call_expression":
+        function = receiver.child_by_field_name("function")
+        if function is None or function.type != "member_expression":
+            return links, None
+        links.append((document.node_text(function.child_by_field_name("property")), receiver))
+        receiver = function.child_by_field_name("object")
+    return links, receiver
+
+
+def arguments_of(call: Node) -> list[Node]:
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None or arguments.type != "arguments":
+        return []
+    return [c for c in arguments.named_children if c.type != "comment"]
+
+
+def callee_object(call: Node) -> Node | None:
+    function = call.child_by_field_name("function")
+    if function is not None and function.type == "member_expression":
+        return function.child_by_field_name("object")
+    return None
+
+
+def callee_property(call: Node) -> Node | None:
+    function = call.child_by_field_name("function") or call.child_by_field_name("constructor")
+    if function is None:
+        return None
+    if function.type == "member_expression":
+        return function.child_by_field_name("property")
+    return function if function.type == "identifier" else None
+
+
+def is_function_node(node: Node | None) -> bool:
+    return node is not None and unwrap(node).type in FUNCTION_TYPES
+
+
+def enclosing_function(node: Node) -> Node | None:
+    current = node.parent
+    while current is not None:
+        if current.type in FUNCTION_TYPES:
+            return current
+        current = current.parent
+    return None
+
+
+def function_name(document, function: Node | None, *, pair_key: bool = False) -> str | None:
+    """The name of ``function``: its own, else the variable it is assigned to (``const f = () => ...``)
+    or, with ``pair_key``, the object key it is the value of (``{ f: function () {} }``)."""
+    if function is None:
+        return None
+    name = function.child_by_field_name("name")
+    if name is not None:
+        return _text(document, name)
+    parent = function.parent
+    if parent is not None and parent.type == "variable_declarator":
+        return _text(document, parent.child_by_field_name("name"))
+    if pair_key and parent is not None and parent.type == "pair":
+        return _text(document, parent.child_by_field_name("key"))
+    return None
+
+
+def value_destination(document, call: Node) -> tuple[str | None, Node]:
+    """The name the value of ``call`` ends up in - the variable, property, object key or function
+    (returned from) - and the outermost expression computing it; (None, ...) for an argument of
+    another call, a JSX attribute or a statement of its own."""
+    expression = call
+    current = call.parent
+    for _ in range(12):
+        if current is None:
+            return None, expression
+        kind = current.type
+        if kind == "variable_declarator":
+            return _text(document, current.child_by_field_name("name")), expression
+        if kind in ("assignment_expression", "augmented_assignment_expression"):
+            left = current.child_by_field_name("left")
+            target = (
+                left.child_by_field_name("property")
+                if left is not None and left.type == "member_expression"
+                else left
+            )
+            return _text(document, target), expression
+        if kind == "pair":
+            return _text(document, current.child_by_field_name("key")), expression
+        if kind == "jsx_attribute":
+            return None, expression  # key={Math.random()} is a React smell, not a secret
+        if kind == "return_statement" or kind == "arrow_function":
+            function = current if kind == "arrow_function" else enclosing_function(current)
+            return function_name(document, function, pair_key=True), expression
+        if kind in FUNCTION_TYPES or kind in ("statement_block", "program", "class_body"):
+            return None, expression
+        if kind not in ("arguments", "template_substitution", "array", "expression_statement"):
+            expression = current
+        current = current.parent
+    return None, expression
+
+
+def method_called_on(document, node: Node) -> tuple[str, Node | None]:
+    """(method, call) when ``node`` is the object of a method call (``node.method(...)``), else ("", None)."""
+    member = node.parent
+    outer = member.parent if member is not None else None
+    if (
+        member is None
+        or member.type != "member_expression"
+        or outer is None
+        or outer.type != "call_expression"
+    ):
+        return "", None
+    return _text(document, member.child_by_field_name("property")), outer
+
+
+def call_taking(node: Node) -> Node | None:
+    """The call whose argument list is ``node``'s parent (``f`` of ``f(node)``), else None."""
+    arguments = node.parent
+    if arguments is None or arguments.type != "arguments":
+        return None
+    return (
+        arguments.parent
+        if arguments.parent is not None and arguments.parent.type == "call_expression"
+        else None
+    )
+
+
+def binary_parts(document, node: Node | None) -> tuple[str, Node | None, Node | None] | None:
+    """(operator, left, right) of ``a * b`` and the other binary operators; None for another node."""
+    if not is_binary(node):
+        return None
+    return (
+        _text(document, node.child_by_field_name("operator")),
+        node.child_by_field_name("left"),
+        node.child_by_field_name("right"),
+    )
+
+
+def is_simple_operand(node: Node | None) -> bool:
+    """A number, a name or a property read (``10``, ``n``, ``codes.length``)."""
+    return node is not None and node.type in ("number", "identifier", "member_expression")
