@@ -58,6 +58,13 @@ from landguard.dataflow.values import (
 )
 
 State = dict[str, Value]
+
+
+def _is_private(attribute: str) -> bool:
+    """``_meta``, ``_state``: by convention an implementation detail (not ``__dunder__``)."""
+    return attribute.startswith("_") and not attribute.endswith("__") and len(attribute) > 1
+
+
 _LOOP_ROUNDS = 4
 
 
@@ -948,6 +955,11 @@ class _Interpreter:
                 if entry is not None:
                     return entry
             source = self._source_value(expr.qualname, None, expr)
+            if _is_private(expr.name):
+                # ``model._meta``, ``obj._state``: an object's internals (the ``_name``
+                # convention) are its class's own bookkeeping, not data the caller chose.
+                labels = frozenset(label for label in obj.all_labels() if label.strength != PARAMETER)
+                return _plus(Value(labels=labels), source)
             kinds = self.models.attribute_sanitizers.get(expr.name)
             if kinds:
                 if ALL_KINDS in kinds:
@@ -1100,6 +1112,11 @@ class _Interpreter:
         if function is None and call.receiver is None and callee is None:
             local = state.get(method)
             function = local.function if local is not None else None
+        if function is not None and call.receiver is not None and models.sanitizers.match(None, method):
+            # ``self.quote_value(v)`` in a class that implements a modelled sanitizer method (a
+            # database backend's own quoting): the method's contract, not its body, says what it
+            # returns; the body is the implementation (``"'%s'" % v.replace("'", "''")``).
+            function = None
         if function is not None and function is not self.function:
             summary = self.file.summary(function)
             if summary is not None:
