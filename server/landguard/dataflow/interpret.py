@@ -55,6 +55,7 @@ from landguard.dataflow.values import (
     map_labels,
     tainted,
     union,
+    with_labels,
 )
 
 State = dict[str, Value]
@@ -969,7 +970,7 @@ class _Interpreter:
         if isinstance(expr, ir.Index):
             obj = self._eval(expr.obj, state)
             key = self._eval(expr.key, state)
-            return _container_get(obj, key)
+            return self._server_keys_dropped(_container_get(obj, key), obj, key)
         if isinstance(expr, ir.Call):
             return self._call(expr, state)
         if isinstance(expr, ir.Concat):
@@ -1053,6 +1054,24 @@ class _Interpreter:
                 loose |= value.all_labels()
         return Value(frozenset(loose), kind=MAP, entries=tuple(entries.items()))
 
+    def _server_keys_dropped(self, value: Value, mapping: Value, key: Value) -> Value:
+        """``environ["CSRF_COOKIE"]``: a constant key of a mapping source that the client's request
+        does not fill (a model row's ``client_keys``) reads what the server or a middleware put
+        there: that source's label is dropped."""
+        patterns = self.models.client_keys
+        if not patterns or not key.is_const or not isinstance(key.const, str):
+            return value
+        server_side = {
+            label.source
+            for label in mapping.labels
+            if label.source in patterns and not patterns[label.source].match(key.const)
+        }
+        if not server_side:
+            return value
+        return with_labels(
+            value, frozenset(label for label in value.labels if label.source not in server_side)
+        )
+
     def _source_value(self, qualname: str | None, method: str | None, expr: ir.Expr) -> Value:
         if qualname is None and method is None:
             return CLEAN
@@ -1135,6 +1154,10 @@ class _Interpreter:
         constructor = models.constructors.match(callee, None) if call.is_new or callee else []
         if constructor:
             return _plus(_construct(constructor[0].get("op"), args), source)
+        if receiver is not None and method == "get" and args and models.client_keys:
+            dropped = self._server_keys_dropped(receiver, receiver, args[0])
+            if dropped is not receiver:
+                return _plus(union([dropped, *args[1:]]), source)  # ``environ.get("CSRF_COOKIE", default)``
         if receiver is not None:
             container_rows = models.containers.match(None, method)
             if container_rows:
