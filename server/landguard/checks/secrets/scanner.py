@@ -212,8 +212,8 @@ def _context_moved(previous: list, current: list, first: int, last: int) -> bool
 
 # A string literal that closes its line (``"eyJ0…eyJ1"``) and lines holding only a literal that
 # continue it (implicit concatenation inside brackets: Python, and C-like ``"…" +`` lines).
-_CLOSES_LINE = re.compile(r"""^["']\s*\+?\s*$""")
-_LITERAL_LINE = re.compile(r"""^\s*\+?\s*[rRbBuUfF]{0,2}(["'])([^"'\\]*)\1\s*(\+|[,)\]}])?\s*$""")
+_CLOSES_LINE = re.compile(r"""^["']\s*(?:\+\s*)?$""")
+_LITERAL_LINE = re.compile(r"""^\s*(?:\+\s*)?[rRbBuUfF]{0,2}(["'])([^"'\\]*)\1\s*(?:(\+|[,)\]}])\s*)?$""")
 _MAX_CONTINUATION = 8
 
 
