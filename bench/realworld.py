@@ -85,6 +85,19 @@ PROJECTS = (
     Project("@sveltejs/kit", "2.6.1", "npm", "JS/TS web framework (src/)"),
     Project("rxjs", "7.8.1", "npm", "TypeScript library (src/)"),
     Project("@trpc/server", "10.45.2", "npm", "TypeScript web framework (src/)"),
+    # Added in the second precision pass (kinds not in the set before): a Flask extension, a
+    # FastAPI extension, a Django app, Express middleware, Java servlets.
+    Project("flask-login", "0.6.3", "pypi", "Flask extension (authentication)"),
+    Project("fastapi-users", "13.0.0", "pypi", "FastAPI extension (users and auth routes)"),
+    Project("django-filter", "24.3", "pypi", "Django app (filters for views and DRF)"),
+    Project("express-session", "1.18.1", "npm", "Express middleware (sessions)"),
+    Project(
+        "tomcat10-examples",
+        "10.1.60-1~deb12u1",
+        "debian",
+        "Java servlets and JSP examples (Tomcat 10)",
+        subset=("usr/share/tomcat10-examples/",),
+    ),
     Project(
         "openjdk-17-source",
         "17.0.21.1+2-1~deb12u1",
@@ -177,7 +190,12 @@ def fetch(project: Project) -> Path:
         extracted = downloads / (deb.stem + ".x")
         if not extracted.is_dir():
             _run(["dpkg-deb", "-x", str(deb), str(extracted)], downloads)
-        src_zip = next(extracted.rglob("src.zip"))
+        src_zip = next(extracted.rglob("src.zip"), None)
+        if src_zip is None:
+            # A package shipping sources as files (tomcat10-examples): the folders in ``subset``.
+            for folder in project.subset:
+                shutil.copytree(extracted / folder, target / folder, symlinks=True)
+            return target
         target.mkdir(parents=True)
         with zipfile.ZipFile(src_zip) as z:
             names = [n for n in z.namelist() if n.startswith(project.subset)]

@@ -55,9 +55,17 @@ from landguard.dataflow.values import (
     map_labels,
     tainted,
     union,
+    with_labels,
 )
 
 State = dict[str, Value]
+
+
+def _is_private(attribute: str) -> bool:
+    """``_meta``, ``_state``: by convention an implementation detail (not ``__dunder__``)."""
+    return attribute.startswith("_") and not attribute.endswith("__") and len(attribute) > 1
+
+
 _LOOP_ROUNDS = 4
 
 
@@ -957,6 +965,11 @@ class _Interpreter:
                 if entry is not None:
                     return entry
             source = self._source_value(expr.qualname, None, expr)
+            if _is_private(expr.name):
+                # ``model._meta``, ``obj._state``: an object's internals (the ``_name``
+                # convention) are its class's own bookkeeping, not data the caller chose.
+                labels = frozenset(label for label in obj.all_labels() if label.strength != PARAMETER)
+                return _plus(Value(labels=labels), source)
             kinds = self.models.attribute_sanitizers.get(expr.name)
             if kinds:
                 if ALL_KINDS in kinds:
@@ -966,7 +979,7 @@ class _Interpreter:
         if isinstance(expr, ir.Index):
             obj = self._eval(expr.obj, state)
             key = self._eval(expr.key, state)
-            return _container_get(obj, key)
+            return self._server_keys_dropped(_container_get(obj, key), obj, key)
         if isinstance(expr, ir.Call):
             return self._call(expr, state)
         if isinstance(expr, ir.Concat):
@@ -1059,6 +1072,24 @@ class _Interpreter:
                 loose |= value.all_labels()
         return Value(frozenset(loose), kind=MAP, entries=tuple(entries.items()))
 
+    def _server_keys_dropped(self, value: Value, mapping: Value, key: Value) -> Value:
+        """``environ["CSRF_COOKIE"]``: a constant key of a mapping source that the client's request
+        does not fill (a model row's ``client_keys``) reads what the server or a middleware put
+        there: that source's label is dropped."""
+        patterns = self.models.client_keys
+        if not patterns or not key.is_const or not isinstance(key.const, str):
+            return value
+        server_side = {
+            label.source
+            for label in mapping.labels
+            if label.source in patterns and not patterns[label.source].match(key.const)
+        }
+        if not server_side:
+            return value
+        return with_labels(
+            value, frozenset(label for label in value.labels if label.source not in server_side)
+        )
+
     def _source_value(self, qualname: str | None, method: str | None, expr: ir.Expr) -> Value:
         if qualname is None and method is None:
             return CLEAN
@@ -1118,6 +1149,11 @@ class _Interpreter:
         if function is None and call.receiver is None and callee is None:
             local = state.get(method)
             function = local.function if local is not None else None
+        if function is not None and call.receiver is not None and models.sanitizers.match(None, method):
+            # ``self.quote_value(v)`` in a class that implements a modelled sanitizer method (a
+            # database backend's own quoting): the method's contract, not its body, says what it
+            # returns; the body is the implementation (``"'%s'" % v.replace("'", "''")``).
+            function = None
         if function is not None and function is not self.function:
             summary = self.file.summary(function)
             if summary is not None:
@@ -1136,6 +1172,10 @@ class _Interpreter:
         constructor = models.constructors.match(callee, None) if call.is_new or callee else []
         if constructor:
             return _plus(_construct(constructor[0].get("op"), args), source)
+        if receiver is not None and method == "get" and args and models.client_keys:
+            dropped = self._server_keys_dropped(receiver, receiver, args[0])
+            if dropped is not receiver:
+                return _plus(union([dropped, *args[1:]]), source)  # ``environ.get("CSRF_COOKIE", default)``
         if receiver is not None:
             container_rows = models.containers.match(None, method)
             if container_rows:

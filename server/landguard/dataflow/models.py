@@ -10,7 +10,10 @@ Tables (``[[table]]`` arrays of rows):
 
 ``source``     ``name`` | ``param_tag`` | ``param_type``; ``strength`` (default ``"request"``);
                ``safe_for``: kinds the value cannot harm (``request.path`` is a local path:
-               no redirect or SSRF can start from it)
+               no redirect or SSRF can start from it); ``client_keys``: for a mapping source
+               (a CGI/WSGI environ), a regular expression of the keys the client's request fills
+               (``HTTP_*``, ``QUERY_STRING``): a constant key that does not match reads what the
+               server or a middleware stored there (``request.META["CSRF_COOKIE"]``)
 ``sink``       ``name`` | ``method``; ``kind``; ``args`` (positions; omitted: every argument),
                ``keywords`` (names), ``receiver = true`` (the object itself);
                ``when_keyword`` (only when that keyword is given and not constant-false, e.g.
@@ -48,7 +51,7 @@ else:  # pragma: no cover - Python 3.10
 
 TABLES = ("source", "sink", "sanitizer", "guard", "neutral", "propagator", "container")
 _ROW_KEYS: dict[str, frozenset[str]] = {
-    "source": frozenset({"name", "param_tag", "param_type", "strength", "safe_for", "note"}),
+    "source": frozenset({"name", "param_tag", "param_type", "strength", "safe_for", "client_keys", "note"}),
     "sink": frozenset(
         {"name", "method", "kind", "args", "keywords", "receiver", "when_keyword", "when_option", "note"}
     ),
@@ -155,6 +158,12 @@ class Models:
         self.containers = RowIndex(r for r in by_table["container"] if r.method)
         self.constructors = RowIndex(r for r in by_table["container"] if r.name)
         self.sink_kinds = frozenset(row.kind for row in by_table["sink"])
+        # Mapping sources whose keys the client fills only in part: label -> those keys.
+        self.client_keys: dict[str, re.Pattern[str]] = {
+            row.label: re.compile(row.get("client_keys"))
+            for row in by_table["source"]
+            if row.get("client_keys")
+        }
         # Every name or method any row mentions: a cheap prefilter for rules.
         self.sink_methods = frozenset(
             (row.method or (row.name or "").rsplit(".", 1)[-1]) for row in by_table["sink"]

@@ -15,6 +15,7 @@ this is about the text's shape, the dataflow decides what reaches the call), a f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -55,9 +56,12 @@ def assignments(body: tuple[ir.Stmt, ...]) -> Iterator[ir.Assign]:
 
 
 class ShapeReader:
-    """Shapes of expressions of one function (its assignments indexed once)."""
+    """Shapes of expressions of one function (its assignments indexed once). ``formatters``: the
+    callees whose first argument is a format string the other arguments are put into
+    (``java.lang.String.format``): their result is built from the format's constant parts."""
 
-    def __init__(self, function: ir.Function) -> None:
+    def __init__(self, function: ir.Function, formatters: frozenset[str] = frozenset()) -> None:
+        self._formatters = formatters
         self._by_name: dict[str, list[ir.Expr]] = {}
         # Attribute and index stores by target (``el.innerHTML = html``): what was assigned.
         self.stored: dict[int, ir.Expr] = {}
@@ -99,7 +103,22 @@ class ShapeReader:
             return result or Shape()
         if isinstance(expr, ir.Call) and expr.receiver is not None and not expr.args:
             return self.shape(expr.receiver, depth + 1)  # sql.trim(), text.toString()
+        if isinstance(expr, ir.Call) and expr.callee in self._formatters and expr.args:
+            return self._formatted(expr, depth)
         return Shape()
+
+    def _formatted(self, call: ir.Call, depth: int) -> Shape:
+        """``String.format("(cn=%s)", group)``: the format's text (split at its placeholders) with
+        the values put into it."""
+        template = self.shape(call.args[0], depth + 1)
+        values = [self.shape(arg, depth + 1) for arg in call.args[1:]]
+        dynamic = any(not isinstance(arg, ir.Lit) for arg in call.args[1:])
+        fragments = tuple(
+            piece for text in template.fragments for piece in _PLACEHOLDER.split(text) if piece
+        ) + tuple(f for v in values for f in v.fragments)
+        prefix = _PLACEHOLDER.split(template.prefix, 1)[0] if template.prefix is not None else None
+        built = dynamic or template.built or any(v.built for v in values)
+        return Shape(built, fragments, prefix)
 
     def _combine(self, shapes: list[Shape], parts) -> Shape:
         fragments = tuple(f for s in shapes for f in s.fragments)
@@ -114,6 +133,9 @@ class ShapeReader:
 # A variable's own earlier value inside its definition: neutral for merging.
 _SELF = Shape()
 _INHERITED = "\x00inherited"
+
+# printf-style (``%s``, ``%1$d``, ``%%``) and MessageFormat (``{0}``) placeholders.
+_PLACEHOLDER = re.compile(r"%(?:\d+\$)?[-#+ 0,(<]*\d*(?:\.\d+)?[a-zA-Z%]|\{\d+(?:,[^}]*)?\}")
 
 
 def _merge(a: Shape, b: Shape) -> Shape:

@@ -130,3 +130,15 @@ def test_a_stray_manifest_in_the_temp_folder_is_no_project(tmp_path: Path, monke
     (tmp_path / "checkout" / "requirements.txt").write_text("flask\n")
     undeclared_import._recent.clear()
     assert _undeclared(tmp_path / "checkout" / "app.py", "import flask\nimport requests\n") == ["requests"]
+
+
+def test_documentation_importing_the_projects_sample_app(tmp_path: Path) -> None:
+    # docs/ snippets say `from app.db import ...`: the app of examples/sqlalchemy/app/, not a
+    # distribution. The library's own code importing `app`, or docs importing a real
+    # distribution nothing declares, are still reported.
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "shop-users"\ndependencies = ["fastapi"]\n')
+    (tmp_path / "examples" / "sqlalchemy" / "app").mkdir(parents=True)
+    (tmp_path / "examples" / "sqlalchemy" / "app" / "__init__.py").write_text("")
+    snippet = "from app.db import get_session\nfrom app.users import manager\nimport motor\n"
+    assert _undeclared(tmp_path / "docs" / "src" / "cookbook.py", snippet) == ["motor"]
+    assert _undeclared(tmp_path / "shop_users" / "core.py", "from app.db import get_session\n") == ["app"]

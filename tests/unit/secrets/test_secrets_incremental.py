@@ -178,3 +178,28 @@ def test_random_edits_of_structure_match_a_full_scan(seed: int, path: str, piece
             end = min(line + rng.randrange(3), len(lines) - 1)
             result = edit(analysis, line, 0, end, len(lines[end]), rng.choice(pieces))
         assert spans(result) == spans(full(analysis.document.text, path)), analysis.document.text
+
+
+def test_an_edit_to_a_continuation_line_rescans_the_line_the_value_starts_on() -> None:
+    # An expired JWT split over literal-only lines is judged whole; making its last piece
+    # unparseable (an edit two lines below the finding's line) brings the finding back.
+    import base64
+    import json
+
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    token = f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part({'sub': '42', 'exp': 1000000000})}.Qm9vT7zL2xV8nR4kW1pY6cJ3dF5gH0aS9eU2iO4"
+    pieces = [token[i : i + 40] for i in range(0, len(token), 40)]
+    lines = ['RESPONSE = {"access_token": "' + pieces[0] + '"', *(f'    "{p}"' for p in pieces[1:]), "}", ""]
+    text = "\n".join(lines)
+    analysis = Analysis(Document(text, path="a.py"), Config(), [CHECK])
+    assert analysis.run() == [] == full(text)
+    # The second line holds most of the claims: with them garbled the token is no longer known
+    # to be expired, and the first line's value is reported again.
+    after = edit(analysis, 1, 5, 1, 5 + len(pieces[1]), "x" * len(pieces[1]))
+    assert spans(after) == spans(full(analysis.document.text))
+    assert [f.span.start_line for f in after] == [0]
+    # Restored: quiet again.
+    after = edit(analysis, 1, 5, 1, 5 + len(pieces[1]), pieces[1])
+    assert after == [] == full(analysis.document.text)

@@ -104,3 +104,19 @@ def test_real_neighbours(line: str, rule: str | None) -> None:
 def test_sample_path_is_relative_to_the_project() -> None:
     assert is_sample_path("examples/server.key")
     assert not is_sample_path("src/app.py")
+
+
+def _split(token: str, width: int = 40) -> str:
+    """The token as implicitly concatenated literals, one per line (an OpenAPI example in a dict)."""
+    pieces = [token[i : i + width] for i in range(0, len(token), width)]
+    return "\n".join(f'            "{piece}"' for piece in pieces)
+
+
+def test_a_jwt_split_over_lines_is_judged_whole() -> None:
+    expired = _jwt({"user_id": "9221ffc9", "aud": "fastapi-users:auth", "exp": 1571504193})
+    live = _jwt({"user_id": "9221ffc9", "aud": "fastapi-users:auth"})
+    template = 'EXAMPLE = {{\n    "example": {{\n        "access_token": {token},\n        "token_type": "bearer",\n    }}\n}}\n'
+    expired_text = template.format(token=_split(expired).lstrip())
+    live_text = template.format(token=_split(live).lstrip())
+    assert rules(expired_text, "transport.py") == []
+    assert [rule for _, rule in rules(live_text, "transport.py")] != []

@@ -61,10 +61,12 @@ from landguard.checks.deps.manifests import (
 )
 from landguard.checks.deps.snapshot import NPM, PYPI, normalize_pypi
 from landguard.checks.deps.verdicts import import_typo_verdict
+from landguard.checks.secrets.heuristics import is_sample_path
 from landguard.engine.files import read_regular_text
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.languages import JS_FAMILY
 from landguard.engine.registry import CheckContext, NodeCheck, Rule, RunKey
+from landguard.engine.testcode import relative_path
 
 RULE = Rule(
     id="LG504",
@@ -97,6 +99,9 @@ class Project:
     declared: frozenset[str]  # normalized distribution / package names
     first_party: frozenset[str]  # top-level module names of the project itself
     installed: tuple[tuple[str, str], ...]  # (top-level module, distribution) from the project's venv
+    # Packages of the project's own sample applications (``examples/sqlalchemy/app/``): what its
+    # documentation and examples import as "your app", not distributions.
+    sample_packages: frozenset[str] = frozenset()
 
 
 _ROOT_MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg", "PKG-INFO")
@@ -192,7 +197,46 @@ def _python_project(levels: tuple[tuple[str, tuple], ...]) -> Project:
                     first_party.add(entry)
     root = Path(levels[-1][0])
     unique_names = tuple(dict.fromkeys(names))
-    return Project(root, unique_names, frozenset(declared), frozenset(first_party), _installed(root))
+    return Project(
+        root,
+        unique_names,
+        frozenset(declared),
+        frozenset(first_party),
+        _installed(root),
+        _sample_packages(root),
+    )
+
+
+_SAMPLE_DEPTH = 4
+_SAMPLE_FOLDERS_SEEN = 2000  # a bound on the walk (documentation trees can be large)
+
+
+def _sample_packages(root: Path) -> frozenset[str]:
+    """Names of the packages (folders with ``__init__.py``) inside the project's sample folders
+    (``examples/``, ``docs/``, ``docs_src/``, ``demo/`` …), a few levels deep."""
+    found: set[str] = set()
+    seen = 0
+    try:
+        tops = [entry for entry in os.scandir(root) if entry.is_dir() and is_sample_path(f"{entry.name}/x")]
+    except OSError:
+        return frozenset()
+    stack = [(Path(entry.path), 1) for entry in tops]
+    while stack and seen < _SAMPLE_FOLDERS_SEEN:
+        folder, depth = stack.pop()
+        seen += 1
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        if any(entry.name == "__init__.py" for entry in entries):
+            found.add(folder.name)
+        if depth < _SAMPLE_DEPTH:
+            stack.extend(
+                (Path(entry.path), depth + 1)
+                for entry in entries
+                if entry.is_dir(follow_symlinks=False) and not entry.name.startswith((".", "__"))
+            )
+    return frozenset(found)
 
 
 def _installed(root: Path) -> tuple[tuple[str, str], ...]:
@@ -427,6 +471,10 @@ class UndeclaredImportCheck(NodeCheck):
                 continue
             if is_local_module(document.path, module, project.root):
                 continue
+            if module in project.sample_packages and is_sample_path(
+                relative_path(document.path or "", str(project.root))
+            ):
+                continue  # documentation importing the sample app it describes (``from app.db import``)
             candidates = distributions_for(module, imported.dotted, project)
             if any(normalize_pypi(c) in project.declared for c in candidates):
                 continue

@@ -333,6 +333,10 @@ class JavaTaintCheck(JavaCheck):
     kind: str = ""
     message: str = ""
     request_only = False  # parameters are not reported (data must come from the request)
+    # Parameters are reported only where this method builds text from them: one passed on
+    # reshaped (``name.get(0)``), parsed (``new LdapURL(name).getFilter()``) or chosen
+    # (``override == null ? filter : override``) is the caller's to check, as one passed whole is.
+    parameters_when_built = False
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable:
         rule = self.rule
@@ -341,6 +345,8 @@ class JavaTaintCheck(JavaCheck):
         ):
             node = hit.call.node
             if node is None or not self.reports(facts, hit):
+                continue
+            if self.parameters_when_built and not is_request(hit) and not builds_text(facts, hit):
                 continue
             method = hit.inner.method if hit.inner is not None else hit.call.method
             where = f" in {hit.via_helper}()" if hit.via_helper else ""
@@ -371,12 +377,23 @@ def sink_arguments(hit: SinkHit) -> list[ir.Expr]:
     return [args[p] for p in positions if p < len(args)] if positions else list(args)
 
 
+# Calls whose first argument is a format string the others are put into.
+_FORMATTERS = frozenset({"java.lang.String.format", "java.text.MessageFormat.format"})
+
+
 def expression_shape(facts: FunctionFacts, expr: ir.Expr) -> Shape:
     """Whether ``expr`` is text built from parts, its constant fragments and prefix."""
     reader = facts.function.extra.get("shape_reader")
     if reader is None:
-        reader = facts.function.extra["shape_reader"] = ShapeReader(facts.function)
+        reader = facts.function.extra["shape_reader"] = ShapeReader(facts.function, _FORMATTERS)
     return reader.shape(expr)
+
+
+def builds_text(facts: FunctionFacts, hit: SinkHit) -> bool:
+    """Whether one of the hit's sink arguments is text this method assembles from constant
+    fragments and other values (``"(uid=" + user + ")"``), rather than a value it passes on."""
+    shapes = (expression_shape(facts, expr) for expr in sink_arguments(hit))
+    return any(shape.built and shape.fragments for shape in shapes)
 
 
 def constant_prefix(facts: FunctionFacts, expr: ir.Expr) -> str:

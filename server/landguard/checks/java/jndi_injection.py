@@ -37,7 +37,6 @@ from __future__ import annotations
 from landguard.checks.java._support import (
     JavaTaintCheck,
     expression_shape,
-    is_request,
     pins_destination,
     sink_arguments,
 )
@@ -65,13 +64,12 @@ class JndiInjectionCheck(JavaTaintCheck):
         "JNDI name built from {what} reaches {method}(){where}; a name like ldap://... loads remote objects"
     )
     needles = (b"lookup",)
+    # A parameter only reshaped on its way (``name.get(0)``, a naming provider passing the rest
+    # of a name on) is the caller's to check; a URL built from it is not.
+    parameters_when_built = True
 
     def reports(self, facts: FunctionFacts, hit: SinkHit) -> bool:
         shapes = [expression_shape(facts, expr) for expr in sink_arguments(hit)]
-        if not is_request(hit) and not any(shape.built and shape.fragments for shape in shapes):
-            # A parameter only reshaped on its way (``name.get(0)``, a naming provider passing
-            # the rest of a name on) is the caller's to check; a URL built from it is not.
-            return False
         if hit.via_helper is not None:
             return True  # the helper may add its own prefix: only its argument is known here
         return not (shapes and all(_pins_context(shape.prefix or "") for shape in shapes))

@@ -55,6 +55,7 @@ class LdapInjectionCheck(JavaTaintCheck):
     kind = "ldap"
     message = "LDAP filter built from {what} reaches {method}(){where}; use a {{0}} placeholder with filter arguments"
     needles = (b"search(", b"filter(", b"searchForObject")
+    parameters_when_built = True
 
 
 CHECK = LdapInjectionCheck()

@@ -2,7 +2,10 @@
 Finds broken or weak cryptography in Node's `crypto` module: `createHash('md5')` /
 `createHash('sha1')` (and MD4/MD2), the deprecated `createCipher` / `createDecipher` (no IV,
 an MD5-based key derivation), and ciphers in ECB mode or with broken algorithms (DES, 3DES,
-RC4, Blowfish) given to `createCipheriv` / `createDecipheriv`.
+RC4, Blowfish) given to `createCipheriv` / `createDecipheriv`. Hashes for compatibility
+(Gravatar URLs, ETags, cache keys, checksums) and helpers named for the hash they compute that
+render the digest (`function hash(obj) { … .digest('hex') }`: identifiers and change detectors)
+are not reported, unless their names speak of a token, key, password or session.
 
 ## Why is this bad?
 MD5 and SHA-1 collisions are practical, so they cannot protect integrity or signatures, and
@@ -50,6 +53,26 @@ RULE = Rule(
 _WEAK_HASHES = frozenset({"md5", "md4", "md2", "sha1", "sha-1", "rsa-md5", "rsa-sha1"})
 _WEAK_CIPHER = re.compile(r"(?i)(?:-ecb$|^des(?:$|-)|^des-ede|^des3|^rc4|^rc2|^bf(?:$|-)|^blowfish)")
 _NON_SECURITY_USE = re.compile(r"(?i)gravatar|\betag\b|cache_?key|cacheKey|checksum|content-md5")
+# A helper named for the hash it computes (`hash(sess)`, `computeHash(obj)`), whose names speak of
+# nothing it protects and that renders the digest: an identifier or change detector (express-session
+# hashes the serialized session to tell whether it changed); its callers decide what it is for.
+_PLAIN_HASH = re.compile(r"(?:^|_)[Hh]ash$|[a-z0-9]Hash$")
+_SECURITY_WORDS = re.compile(
+    r"sign|token|secret|auth|hmac|verif|key|session|salt|cred|otp|api|pass|pwd", re.I
+)
+_RENDERED = re.compile(r"""\.digest\(\s*['"](?:hex|base64|base64url)['"]\s*\)""")
+
+
+def _identifier_helper(document, function) -> bool:
+    name = js.function_name(document, function, pair_key=True)
+    if not name or not _PLAIN_HASH.search(name):
+        return False
+    parameters = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    if _SECURITY_WORDS.search(name + " " + js.text(document, parameters)):
+        return False
+    return bool(_RENDERED.search(js.text(document, function)))
+
+
 _TARGETS = frozenset(
     {"crypto.createHash", "crypto.createCipher", "crypto.createDecipher", "crypto.createCipheriv",
      "crypto.createDecipheriv"}
@@ -80,6 +103,8 @@ class WeakCrypto(js.JavaScriptRule):
             if function == "createHash" and algorithm.lower() in _WEAK_HASHES:
                 if _NON_SECURITY_USE.search(js.text(document, js.enclosing_function(call) or node)):
                     continue  # Gravatar URLs, ETags and cache keys need MD5/SHA-1 for compatibility, not security
+                if _identifier_helper(document, js.enclosing_function(call)):
+                    continue
                 quote = js.text(document, js.unwrap(args[0]))[0]
                 fix = Fix(
                     "Use SHA-256 (stored digests will differ)",

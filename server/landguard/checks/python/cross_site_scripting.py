@@ -16,7 +16,10 @@ Flags
   aiohttp's `text=` is `text/plain`: neither is flagged.
 
 Confidence is high when the value comes from the web request, medium when the HTML is built
-from variables, low for a variable whose origin is unknown.
+from variables, low for a variable whose origin is unknown. A function that takes an
+`autoescape` parameter (Django's filters with `needs_autoescape`, `urlize`) is told by its
+caller whether to escape: text it leaves unescaped from its own arguments is not reported
+(request data still is).
 
 ## Why is this bad?
 Marking text safe turns autoescaping off for it: `<script>` in a query parameter then runs in
@@ -143,6 +146,8 @@ class CrossSiteScriptingCheck(CallRule):
             return None  # '<code>%s</code>' % {True: "true", None: "null"}[value]: one of the literals
         if taint == web.Taint.REQUEST:
             confidence, why = Confidence.HIGH, "comes from the web request"
+        elif _told_whether_to_escape(call, unit):
+            return None
         elif build is not None:
             confidence, why = Confidence.MEDIUM, "is built from the function's arguments"
         elif name in _FORMAT_HTML:
@@ -209,6 +214,14 @@ class CrossSiteScriptingCheck(CallRule):
                 "text/plain or JSON",
                 confidence=Confidence.HIGH,
             )
+
+
+def _told_whether_to_escape(call: Node, unit: Node) -> bool:
+    """A function taking ``autoescape`` (Django's filters with ``needs_autoescape``, ``urlize``):
+    its caller says whether its arguments are to be escaped, so text left unescaped from them is
+    what the caller asked for (a template with autoescaping off)."""
+    scope = syntax.scope_of(call, unit)
+    return scope.type == "function_definition" and "autoescape" in syntax.parameter_names(scope)
 
 
 # Calls whose result is still the text they read: request accessors and string methods.

@@ -5,7 +5,10 @@ Flags parsing of a non-literal document with the standard library's XML parsers
 (`xml.etree.ElementTree`, `xml.dom.minidom`, `xml.dom.pulldom`, `xml.sax`,
 `xml.parsers.expat`), and lxml parsing without a hardened parser: `lxml.etree.parse/
 fromstring/XML` without a `parser=`, and `lxml.etree.XMLParser(...)` without
-`resolve_entities=False`. Data from a web request raises the confidence. The quick fix swaps
+`resolve_entities=False`. A parser the code passes in (`pulldom.parse(stream, self._make_parser())`,
+`ET.fromstring(text, parser=MyParser())`) is the code's choice and not reported, unless it is the
+standard library's own (`xml.sax.make_parser()`, `ET.XMLParser()`). Data from a web request raises
+the confidence. The quick fix swaps
 the standard-library call for its `defusedxml` equivalent where one exists
 (`xml.etree.ElementTree.fromstring` -> `defusedxml.ElementTree.fromstring`).
 
@@ -76,6 +79,27 @@ for _function in ("parse", "parseString"):
     _STDLIB[f"xml.sax.{_function}"] = f"defusedxml.sax.{_function}"
 _STDLIB["xml.dom.expatbuilder.parseString"] = "defusedxml.expatbuilder.parseString"
 _STDLIB["xml.parsers.expat.ParserCreate"] = None
+# Standard-library functions that take the parser to use, and its position.
+_PARSER_ARGUMENT = {
+    **{f"xml.dom.{module}.{function}": 1 for module in ("minidom", "pulldom") for function in ("parse", "parseString")},
+    **{f"{module}.{function}": 1 for module in ("xml.etree.ElementTree", "xml.etree.cElementTree")
+       for function in ("parse", "fromstring", "XML", "fromstringlist")},
+}  # fmt: skip
+# The standard library's own parsers: passing one of these is no choice of a safer parser.
+_STDLIB_PARSERS = frozenset(
+    {"xml.sax.make_parser", "xml.etree.ElementTree.XMLParser", "xml.etree.cElementTree.XMLParser",
+     "xml.sax.expatreader.ExpatParser", "xml.sax.expatreader.create_parser"}
+)  # fmt: skip
+
+
+def _stdlib_parser(parser: Node, document: Document, context: CheckContext, call: Node) -> bool:
+    parser = syntax.unparenthesize(parser)
+    if parser.type != "call":
+        return False
+    imports = py.scope_imports(call, document, context)
+    return syntax.qualified_call_name(parser, imports) in _STDLIB_PARSERS
+
+
 _LXML_PARSE = frozenset(
     {"lxml.etree.parse", "lxml.etree.fromstring", "lxml.etree.XML", "lxml.etree.fromstringlist"}
 )
@@ -109,6 +133,10 @@ class XmlExternalEntitiesCheck(CallRule):
             syntax.keyword_arg(call, "parser") is not None or len(syntax.positional_args(call)) > 1
         ):
             return  # a parser was chosen; its construction is checked on its own
+        if name in _PARSER_ARGUMENT:
+            parser = syntax.argument(call, _PARSER_ARGUMENT[name], "parser")
+            if parser is not None and not _stdlib_parser(parser, document, context, call):
+                return  # the code's own parser (a hardened subclass, defusedxml's): its construction decides
         if name == "xml.parsers.expat.ParserCreate":
             source = None
         else:

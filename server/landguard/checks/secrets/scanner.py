@@ -117,6 +117,9 @@ class SecretsScanner(LineCheck):
 
     def widen(self, document: Document, first: int, last: int) -> tuple[int, int]:
         first, last = private_keys.widen(document.lines, first, last)
+        # A literal continued on the next lines is judged whole (``_continued_value``): an edit
+        # to a continuation line rescans the line the value starts on.
+        first = _continuation_start(document.lines, first)
         previous = _contexts.get(document)
         current = _line_contexts(document)
         if previous is not None and current is not None and _context_moved(previous[1], current, first, last):
@@ -207,6 +210,38 @@ def _context_moved(previous: list, current: list, first: int, last: int) -> bool
     return tail > 0 and previous[len(previous) - tail :] != current[len(current) - tail :]
 
 
+# A string literal that closes its line (``"eyJ0…eyJ1"``) and lines holding only a literal that
+# continue it (implicit concatenation inside brackets: Python, and C-like ``"…" +`` lines).
+_CLOSES_LINE = re.compile(r"""^["']\s*(?:\+\s*)?$""")
+_LITERAL_LINE = re.compile(r"""^\s*(?:\+\s*)?[rRbBuUfF]{0,2}(["'])([^"'\\]*)\1\s*(?:(\+|[,)\]}])\s*)?$""")
+_MAX_CONTINUATION = 8
+
+
+def _continued_value(lines: list[str], hit: SecretHit, line: str) -> str:
+    """The hit's value with the literals that continue it on the next lines (a JWT split over
+    five lines of a dict): what the value really is, to tell a sample or an expired token."""
+    span = hit.span
+    if span.end_line != span.start_line or not _CLOSES_LINE.match(line[span.end_col :]):
+        return hit.value
+    parts = [hit.value]
+    for number in range(span.start_line + 1, min(span.start_line + 1 + _MAX_CONTINUATION, len(lines))):
+        match = _LITERAL_LINE.match(lines[number])
+        if match is None:
+            break
+        parts.append(match.group(2))
+        if match.group(3) and match.group(3) != "+":
+            break  # the literal ends the expression (``,`` or a closing bracket)
+    return "".join(parts)
+
+
+def _continuation_start(lines: list[str], first: int) -> int:
+    """The line a block of literal-only continuation lines around ``first`` continues."""
+    start = first
+    while start > 0 and first - start < _MAX_CONTINUATION and _LITERAL_LINE.match(lines[start]):
+        start -= 1
+    return start
+
+
 def _hits_in_windows(
     document: Document, line: str, number: int, language: str | None, in_secret: bool = False
 ) -> Iterator[SecretHit]:
@@ -249,7 +284,8 @@ def _hits_on_line(
         Documented public samples (jwt.io's token, AWS's example keys) are nobody's secret, nor
         is a JWT past its expiry.
         """
-        if is_public_sample(hit.value) or is_expired_jwt(hit.value):
+        value = _continued_value(document.lines, hit, line)
+        if is_public_sample(value) or is_expired_jwt(value):
             return False
         start = hit.span.start_col
         end = hit.span.end_col if hit.span.end_line == hit.span.start_line else len(line)
