@@ -91,10 +91,21 @@ def test_cache_and_baseline_give_the_same_report_in_parallel(tree, tmp_path):
 
 
 def _children(pid: int) -> list[str]:
+    """The scan's forked workers: children running the parent's own command line. Other
+    children (a ``git`` listing the files) come earlier, before the SIGTERM handler is set."""
     try:
-        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        own = Path(f"/proc/{pid}/cmdline").read_bytes()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return []
+    workers = []
+    for child in children:
+        try:
+            if Path(f"/proc/{child}/cmdline").read_bytes() == own:
+                workers.append(child)
+        except OSError:
+            pass
+    return workers
 
 
 def _scan_with_workers(tmp_path: Path) -> tuple[subprocess.Popen, list[str]]:
