@@ -265,6 +265,8 @@ class FileAnalysis:
         self._summary_digest: str | None = None
         self._store = store
         self._entries = store.for_run(models, self.constants) if store is not None else None
+        # id(function) -> whether a sink can be reached from it (``may_reach_sink``).
+        self._may_sink: dict[int, bool] = {}
 
     def called_keys(self) -> frozenset[str]:
         """The keys of the file's functions that some function of the file calls (or names)."""
@@ -356,6 +358,39 @@ class FileAnalysis:
         summary = self.summary(function)
         return ("local", summary.signature() if summary is not None else None)
 
+    def may_reach_sink(self, function: ir.Function) -> bool:
+        """Whether a sink row can be reached from ``function`` at all, decided on the IR alone: a
+        call that some sink row matches by name, in the function or in one it can reach (its
+        nested functions, the same-file functions it calls or names, the enclosing function of a
+        closure). Where none can be, its summary has no sinks and its facts no sink hits, whatever
+        the values: a question about sinks needs no analysis of it. Exact in that direction only
+        (True does not mean a sink is reached)."""
+        known = self._may_sink.get(id(function))
+        if known is not None:
+            return known
+        sinks = self.models.sinks
+        seen = {id(function)}
+        stack = [function]
+        while stack:
+            current = stack.pop()
+            if self._may_sink.get(id(current)) is False:
+                continue  # nothing it reaches can reach a sink
+            if self._may_sink.get(id(current)) or any(
+                sinks.match(callee, method) for callee, method in _call_names(current)
+            ):
+                self._may_sink[id(function)] = True
+                return True
+            reached = [self.lookup(name) for name in _callee_set(current)]
+            reached.append(current.extra.get("outer"))
+            for target in reached:
+                if target is not None and id(target) not in seen:
+                    seen.add(id(target))
+                    stack.append(target)
+        # Nothing reachable from here reaches a sink: the same holds for each function reached.
+        for key in seen:
+            self._may_sink[key] = False
+        return False
+
     def lookup(self, callee: str | None) -> ir.Function | None:
         if not callee:
             return None
@@ -402,6 +437,43 @@ def _callee_set(function: ir.Function) -> frozenset[str]:
     if names is None:
         names = function.extra["dataflow.callees"] = _callee_names(function)
     return names
+
+
+def _call_names(function: ir.Function) -> frozenset[tuple[str | None, str | None]]:
+    """(callee, method) of every call in the function and its nested functions and lambdas: what
+    sink rows are matched by (``FunctionFacts.sink_hits``), memoised on the IR object."""
+    names = function.extra.get("dataflow.call_names")
+    if names is None:
+        names = function.extra["dataflow.call_names"] = frozenset(
+            (item.callee, item.method) for item in _descendants(function) if type(item) is ir.Call
+        )
+    return names
+
+
+def _descendants(function: ir.Function) -> list[Any]:
+    """Every statement, expression and case in the function, its nested functions' included."""
+    found: list[Any] = []
+    stack: list[Any] = list(function.body)
+    while stack:
+        item = stack.pop()
+        found.append(item)
+        if isinstance(item, (ir.FuncRef, ir.Define)):
+            stack.extend(item.function.body)
+        if isinstance(item, ir.Case):
+            stack.extend(item.tests)
+            stack.extend(item.body)
+        elif isinstance(item, (ir.Expr, ir.Stmt)):
+            for slot in item.__slots__:
+                child = getattr(item, slot, None)
+                if isinstance(child, (ir.Expr, ir.Stmt, ir.Case)):
+                    stack.append(child)
+                elif isinstance(child, tuple):
+                    for element in child:
+                        if isinstance(element, tuple):
+                            stack.extend(e for e in element if isinstance(e, (ir.Expr, ir.Stmt, ir.Case)))
+                        elif isinstance(element, (ir.Expr, ir.Stmt, ir.Case)):
+                            stack.append(element)
+    return found
 
 
 def _callee_names(function: ir.Function) -> frozenset[str]:

@@ -1100,13 +1100,27 @@ class PythonFlow:
         """The facts of every function lowered from ``unit`` (and its module-level code)."""
         return [self.analysis.facts(function) for function in self.lower_unit(unit).functions]
 
+    def sink_facts(self, unit: Node) -> list[FunctionFacts]:
+        """The facts of the functions lowered from ``unit`` from which a sink can be reached (the
+        others have no sink hits: ``FileAnalysis.may_reach_sink``), in the order of ``unit_facts``."""
+        analysis = self.analysis
+        return [
+            analysis.facts(function)
+            for function in self.lower_unit(unit).functions
+            if analysis.may_reach_sink(function)
+        ]
+
     def may_reach_sink(self, unit: Node) -> bool:
         """A cheap test before analysing a unit for model sinks: it calls a sink method of the
         models, or a function of the file whose summary reaches a sink."""
         callees, _ = self.unit_names(unit)
         if {callee.rsplit(".", 1)[-1] for callee in callees} & self.models.sink_methods:
             return True
+        analysis = self.analysis
         for key in callees & self.definitions.keys():
+            function = analysis.lookup(key)
+            if function is None or not analysis.may_reach_sink(function):
+                continue  # no sink reachable from it: its summary has none, whatever its values
             signature = self._signature(key)
             if signature is not None and signature[1]:  # type: ignore[index]
                 return True
