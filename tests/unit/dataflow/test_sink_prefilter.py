@@ -27,7 +27,11 @@ CONFIG = Config(dependencies=DependencySettings(online=False))
 _CODE = (".py", ".js", ".mjs", ".ts", ".tsx", ".jsx")
 FIXTURES = sorted(
     path
-    for folder in (TESTS / "unit" / "fixtures" / "python", TESTS / "unit" / "fixtures" / "javascript", TESTS / "corpus")
+    for folder in (
+        TESTS / "unit" / "fixtures" / "python",
+        TESTS / "unit" / "fixtures" / "javascript",
+        TESTS / "corpus",
+    )
     for path in folder.rglob("*")
     if path.suffix in _CODE and path.is_file()
 )
