@@ -1110,6 +1110,16 @@ class PythonFlow:
             if analysis.may_reach_sink(function)
         ]
 
+    def facts_carrying(self, unit: Node, strength: str) -> list[FunctionFacts]:
+        """The facts of the functions lowered from ``unit`` in which a label of ``strength`` can
+        appear (``FileAnalysis.may_carry``; the others have none), in the order of ``unit_facts``."""
+        analysis = self.analysis
+        return [
+            analysis.facts(function)
+            for function in self.lower_unit(unit).functions
+            if analysis.may_carry(function, strength)
+        ]
+
     def may_reach_sink(self, unit: Node) -> bool:
         """A cheap test before analysing a unit for model sinks: it calls a sink method of the
         models, or a function of the file whose summary reaches a sink."""

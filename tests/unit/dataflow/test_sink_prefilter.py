@@ -2,7 +2,8 @@
 
 - ``FileAnalysis.may_reach_sink``: a function it says cannot reach a sink has no sink hit of any
   kind and a summary without sinks, on every function of the fixture and corpus files and of real
-  standard-library modules.
+  standard-library modules; ``may_carry(function, strength)``: no value in its facts has a label
+  of that strength.
 - A one-shot analysis (``Analysis(..., incremental=False)``: ``landguard check``) with the sink
   prefilter finds exactly what the editor's incremental analysis (unit cache keys, every summary
   computed) finds with the prefilter switched off.
@@ -84,6 +85,28 @@ def test_a_function_that_cannot_reach_a_sink_has_no_sink_hit(path: Path):
     assert ruled_out or len(functions) < 3
 
 
+def _labels(facts) -> set:
+    values = list(facts.values.values()) + list(facts.returns)
+    values += [store.value for store in facts.stores]
+    for call in facts.calls:
+        values += [*call.args, *call.keywords.values(), call.result]
+        values += [call.receiver] if call.receiver is not None else []
+    return {label for value in values for label in value.all_labels()}
+
+
+@pytest.mark.parametrize("path", FIXTURES + REAL, ids=lambda p: p.name)
+def test_a_function_that_cannot_carry_a_strength_has_no_label_of_it(path: Path):
+    document = Document(path.read_text(encoding="utf-8"), path=str(path))
+    analysis, functions = _file_analysis(document)
+    strengths = {row.get("strength", "request") for row in analysis.models.sources.rows}
+    assert strengths
+    for function in functions:
+        carried = {label.strength for label in _labels(analysis.facts(function))}
+        for strength in strengths:
+            if not analysis.may_carry(function, strength):
+                assert strength not in carried, (function.name, strength)
+
+
 def _findings(document: Document, *, incremental: bool) -> list[dict]:
     return [finding_to_dict(f) for f in Analysis(document, CONFIG, incremental=incremental).run()]
 
@@ -94,5 +117,6 @@ def test_one_shot_analysis_with_the_prefilter_finds_what_the_editor_finds(path: 
     one_shot = _findings(Document(text, path=str(path)), incremental=False)
     with monkeypatch.context() as patched:
         patched.setattr(FileAnalysis, "may_reach_sink", lambda self, function: True)
+        patched.setattr(FileAnalysis, "may_carry", lambda self, function, strength: True)
         everything = _findings(Document(text, path=str(path)), incremental=True)
     assert one_shot == everything
