@@ -122,12 +122,11 @@ BATCH_GC_THRESHOLD = 20_000
 def _batch_gc(files: int) -> Iterator[None]:
     """Collect cyclic garbage less often while many files are analysed.
 
-    An analysis allocates millions of short-lived objects (trees' nodes, IR, values); with
-    CPython's default thresholds the collector ran about 800 times over 200 files and took 16 % of
-    the CPU, mostly traversing what the loaded checks keep alive. The checks are loaded first and
-    frozen (``gc.freeze``: never traversed again, and shared copy-on-write with forked workers),
-    and young collections run every ``BATCH_GC_THRESHOLD`` allocations: the same garbage is freed,
-    a few MB later. Restored afterwards (``landguard lsp`` runs a workspace scan in-process too).
+    An analysis allocates millions of short-lived objects (trees' nodes, IR, values), many in
+    cycles; with CPython's default thresholds the collector ran about 800 times over 200 files and
+    took 16 % of the CPU. The checks are loaded first and frozen (``gc.freeze``: never traversed
+    again, and shared copy-on-write with forked workers), and young collections run every
+    ``BATCH_GC_THRESHOLD`` allocations: the same garbage is freed, a few MB later. Restored afterwards, for a caller that goes on in the same process.
     """
     if files < 2:
         yield
