@@ -10,11 +10,13 @@ and never holds source text.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
@@ -109,6 +111,36 @@ def _open_cache(config: Config, root: Path, notices: list[str]) -> ResultCache |
     except OSError as exc:
         notices.append(f"result cache not used: {exc.strerror or exc}")
     return None
+
+
+# The cyclic garbage collector during a batch: a young-generation collection every this many
+# allocations instead of CPython's 700 (see ``_batch_gc``).
+BATCH_GC_THRESHOLD = 20_000
+
+
+@contextlib.contextmanager
+def _batch_gc(files: int) -> Iterator[None]:
+    """Collect cyclic garbage less often while many files are analysed.
+
+    An analysis allocates millions of short-lived objects (trees' nodes, IR, values), many in
+    cycles; with CPython's default thresholds the collector ran about 800 times over 200 files and
+    took 16 % of the CPU. The checks are loaded first and frozen (``gc.freeze``: never traversed
+    again, and shared copy-on-write with forked workers), and young collections run every
+    ``BATCH_GC_THRESHOLD`` allocations: the same garbage is freed, a few MB later. Restored afterwards, for a caller that goes on in the same process.
+    """
+    if files < 2:
+        yield
+        return
+    all_checks()  # loaded before freezing, so they are frozen with the rest of the start-up state
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(BATCH_GC_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _scan_one(job: tuple[str, str, Config]) -> FileResult:
@@ -269,14 +301,15 @@ def run_check(
 
     jobs = max(1, jobs or usable_cores())
     total, done = len(seen), len(seen) - len(todo)
-    if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
-        scanned = _scan_parallel(todo, jobs, lambda n: progress(done + n, total) if progress else None)
-    else:
-        scanned = []
-        for job in todo:
-            scanned.append(_scan_one(job))
-            if progress is not None:
-                progress(done + len(scanned), total)
+    with _batch_gc(len(todo)):
+        if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
+            scanned = _scan_parallel(todo, jobs, lambda n: progress(done + n, total) if progress else None)
+        else:
+            scanned = []
+            for job in todo:
+                scanned.append(_scan_one(job))
+                if progress is not None:
+                    progress(done + len(scanned), total)
     scanned.sort(key=lambda r: r.path)  # the cache file is written in the same order every run
     for file_result in scanned:
         by_path[file_result.path] = file_result

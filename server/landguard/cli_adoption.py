@@ -91,7 +91,7 @@ def scan_text(text: str, path: str, config: Config, shown: str | None = None) ->
     if text.startswith("\ufeff"):
         text = text[1:]
     document = Document(text, path=path, max_bytes=config.max_file_size)
-    findings = Analysis(document, config).run()
+    findings = Analysis(document, config, incremental=False).run()
     return FileResult(shown or path, findings, [locate(f, document.lines) for f in findings])
 
 

@@ -335,7 +335,7 @@ def scan_file(path: Path, config: Config, display_path: str | None = None) -> Fi
     if config.generated and is_minified(path.name, text):
         return FileResult(shown, skipped="generated (minified code)")
     document = Document(text, path=str(path), max_bytes=config.max_file_size)
-    findings = Analysis(document, config).run()
+    findings = Analysis(document, config, incremental=False).run()
     return FileResult(
         shown,
         findings,

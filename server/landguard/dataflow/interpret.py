@@ -282,6 +282,8 @@ class FileAnalysis:
         self._summary_digest: str | None = None
         self._store = store
         self._entries = store.for_run(models, self.constants) if store is not None else None
+        # question -> id(function) -> its answer (``may_reach_sink``, ``may_carry``).
+        self._may: dict[object, dict[int, bool]] = {}
 
     def called_keys(self) -> frozenset[str]:
         """The keys of the file's functions that some function of the file calls (or names)."""
@@ -373,6 +375,66 @@ class FileAnalysis:
         summary = self.summary(function)
         return ("local", summary.signature() if summary is not None else None)
 
+    def may_reach_sink(self, function: ir.Function) -> bool:
+        """Whether a sink row can be reached from ``function`` at all, decided on the IR alone: a
+        call that some sink row matches by name, in the function or in one it can reach (its
+        nested functions, the same-file functions it calls or names, the enclosing function of a
+        closure). Where none can be, its summary has no sinks and its facts no sink hits, whatever
+        the values: a question about sinks needs no analysis of it. Exact in that direction only
+        (True does not mean a sink is reached)."""
+        sinks = self.models.sinks
+        return self._may_reach(
+            function, "sink", lambda f: any(sinks.match(callee, method) for callee, method in _call_names(f))
+        )
+
+    def may_carry(self, function: ir.Function, strength: str) -> bool:
+        """Whether a label of ``strength`` (``weak-random``) can appear in ``function``'s facts,
+        decided on the IR alone: a source row of that strength names a call, name or attribute in
+        it or in a function it can reach (as for ``may_reach_sink``: labels enter a function only
+        from sources, from its callees' summaries and from the enclosing function of a closure, and
+        keep their strength). Where none can, no value, store or sink hit of its facts has one."""
+        if strength == PARAMETER or any(
+            row.get("strength", REQUEST) == strength for row in self.models.param_sources
+        ):
+            return True  # parameters of that strength: every function may have them
+        sources = self.models.sources
+
+        def names_a_source(f: ir.Function) -> bool:
+            return any(
+                row.get("strength", REQUEST) == strength
+                for callee, method in _source_names(f)
+                for row in sources.match(callee, method)
+            )
+
+        return self._may_reach(function, ("carry", strength), names_a_source)
+
+    def _may_reach(self, function: ir.Function, question: object, own: Callable[[ir.Function], bool]) -> bool:
+        """Whether ``own`` holds for ``function`` or a function reachable from it (memoised)."""
+        memo = self._may.setdefault(question, {})
+        known = memo.get(id(function))
+        if known is not None:
+            return known
+        seen = {id(function)}
+        stack = [function]
+        while stack:
+            current = stack.pop()
+            known = memo.get(id(current))
+            if known is False:
+                continue  # nothing it reaches holds either
+            if known or own(current):
+                memo[id(function)] = True
+                return True
+            reached = [self.lookup(name) for name in _callee_set(current)]
+            reached.append(current.extra.get("outer"))
+            for target in reached:
+                if target is not None and id(target) not in seen:
+                    seen.add(id(target))
+                    stack.append(target)
+        # Nothing reachable from here holds: the same is true of each function reached.
+        for key in seen:
+            memo[key] = False
+        return False
+
     def lookup(self, callee: str | None) -> ir.Function | None:
         if not callee:
             return None
@@ -419,6 +481,57 @@ def _callee_set(function: ir.Function) -> frozenset[str]:
     if names is None:
         names = function.extra["dataflow.callees"] = _callee_names(function)
     return names
+
+
+def _call_names(function: ir.Function) -> frozenset[tuple[str | None, str | None]]:
+    """(callee, method) of every call in the function and its nested functions and lambdas: what
+    sink rows are matched by (``FunctionFacts.sink_hits``), memoised on the IR object."""
+    names = function.extra.get("dataflow.call_names")
+    if names is None:
+        names = function.extra["dataflow.call_names"] = frozenset(
+            (item.callee, item.method) for item in _descendants(function) if type(item) is ir.Call
+        )
+    return names
+
+
+def _source_names(function: ir.Function) -> frozenset[tuple[str | None, str | None]]:
+    """What source rows are matched by in the function and its nested functions: (callee, method)
+    of every call and (qualified name, None) of every name and attribute; memoised on the IR."""
+    names = function.extra.get("dataflow.source_names")
+    if names is None:
+        found: set[tuple[str | None, str | None]] = set(_call_names(function))
+        for item in _descendants(function):
+            kind = type(item)
+            if (kind is ir.Name or kind is ir.Attr) and item.qualname is not None:
+                found.add((item.qualname, None))
+        names = function.extra["dataflow.source_names"] = frozenset(found)
+    return names
+
+
+def _descendants(function: ir.Function) -> list[Any]:
+    """Every statement, expression and case in the function, its nested functions' included."""
+    found: list[Any] = []
+    stack: list[Any] = list(function.body)
+    while stack:
+        item = stack.pop()
+        found.append(item)
+        if isinstance(item, (ir.FuncRef, ir.Define)):
+            stack.extend(item.function.body)
+        if isinstance(item, ir.Case):
+            stack.extend(item.tests)
+            stack.extend(item.body)
+        elif isinstance(item, (ir.Expr, ir.Stmt)):
+            for slot in item.__slots__:
+                child = getattr(item, slot, None)
+                if isinstance(child, (ir.Expr, ir.Stmt, ir.Case)):
+                    stack.append(child)
+                elif isinstance(child, tuple):
+                    for element in child:
+                        if isinstance(element, tuple):
+                            stack.extend(e for e in element if isinstance(e, (ir.Expr, ir.Stmt, ir.Case)))
+                        elif isinstance(element, (ir.Expr, ir.Stmt, ir.Case)):
+                            stack.append(element)
+    return found
 
 
 def _callee_names(function: ir.Function) -> frozenset[str]:

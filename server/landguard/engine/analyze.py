@@ -123,8 +123,20 @@ def _grammar_place(unit: Node) -> str:
 class Analysis:
     """Incremental findings for one document."""
 
-    def __init__(self, document: Document, config: Config, checks: Sequence[Check] | None = None) -> None:
+    def __init__(
+        self,
+        document: Document,
+        config: Config,
+        checks: Sequence[Check] | None = None,
+        *,
+        incremental: bool = True,
+    ) -> None:
+        """``incremental=False``: one run and no other (``landguard check``, a workspace scan). Nothing
+        is kept for a next run, so the units of a node check get no cache key: what a key holds
+        beyond the unit's text (the summaries of the same-file functions it calls) is worked out
+        only where a rule needs it, not for every unit. The findings are the same."""
         self.document = document
+        self.incremental = incremental
         self.checks: list[Check] = []
         # Per line check: (line -> its findings, for the lines that have any; lines analysed; the
         # check's module context key), as of the last run.
@@ -337,6 +349,9 @@ class Analysis:
         document = self.document
         if document.tree is None:
             return []
+        if not self.incremental:
+            # Every unit once, in order, as the cached path yields them: no key, nothing kept.
+            return [f for unit, _, _ in units for f in check.check_node(unit, document, context)]
         module_key = check.module_context_key(document, context)
         previous = self._node_cache.get(index)
         # A changed module context (imports) invalidates every unit of this check.
@@ -738,4 +753,4 @@ def analyze_text(
 ) -> list[Finding]:
     """Findings for a whole text, once (the CLI's entry point)."""
     document = Document(text, path=path, language=language, max_bytes=config.max_file_size)
-    return Analysis(document, config, checks).run()
+    return Analysis(document, config, checks, incremental=False).run()

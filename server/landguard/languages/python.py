@@ -1010,6 +1010,22 @@ class PythonFlow:
             _UNIT_NAMES[text_key] = cached
         return cached
 
+    def unit_callees(self, unit: Node) -> frozenset[str]:
+        """The callees of the calls in ``unit`` as written: ``unit_names``' first half, without
+        collecting every identifier (a one-shot run needs no unit keys, which read those)."""
+        text_key = self._text_of(unit)
+        cached = _UNIT_NAMES.get(text_key)
+        if cached is not None:
+            return cached[0]
+        callees = _UNIT_CALLEES.get(text_key)
+        if callees is None:
+            found = captures("python", _CALLEES_QUERY, unit)
+            callees = frozenset("".join(text(node).split()) for node in found.get("callee", ()))
+            if len(_UNIT_CALLEES) > _SIGNATURE_CACHE_SIZE:
+                _UNIT_CALLEES.clear()
+            _UNIT_CALLEES[text_key] = callees
+        return callees
+
     def _signature(self, key: str) -> object:
         """The summary signature of the file's function ``key`` (None if there is none)."""
         analysis = self.analysis
@@ -1160,13 +1176,37 @@ class PythonFlow:
         """The facts of every function lowered from ``unit`` (and its module-level code)."""
         return [self.analysis.facts(function) for function in self.lower_unit(unit).functions]
 
+    def sink_facts(self, unit: Node) -> list[FunctionFacts]:
+        """The facts of the functions lowered from ``unit`` from which a sink can be reached (the
+        others have no sink hits: ``FileAnalysis.may_reach_sink``), in the order of ``unit_facts``."""
+        analysis = self.analysis
+        return [
+            analysis.facts(function)
+            for function in self.lower_unit(unit).functions
+            if analysis.may_reach_sink(function)
+        ]
+
+    def facts_carrying(self, unit: Node, strength: str) -> list[FunctionFacts]:
+        """The facts of the functions lowered from ``unit`` in which a label of ``strength`` can
+        appear (``FileAnalysis.may_carry``; the others have none), in the order of ``unit_facts``."""
+        analysis = self.analysis
+        return [
+            analysis.facts(function)
+            for function in self.lower_unit(unit).functions
+            if analysis.may_carry(function, strength)
+        ]
+
     def may_reach_sink(self, unit: Node) -> bool:
         """A cheap test before analysing a unit for model sinks: it calls a sink method of the
         models, or a function of the file whose summary reaches a sink."""
-        callees, _ = self.unit_names(unit)
+        callees = self.unit_callees(unit)
         if {callee.rsplit(".", 1)[-1] for callee in callees} & self.models.sink_methods:
             return True
+        analysis = self.analysis
         for key in callees & self.definitions.keys():
+            function = analysis.lookup(key)
+            if function is None or not analysis.may_reach_sink(function):
+                continue  # no sink reachable from it: its summary has none, whatever its values
             signature = self._signature(key)
             if signature is not None and signature[1]:  # type: ignore[index]
                 return True
@@ -1255,6 +1295,9 @@ _UNKNOWN = object()
 _SIGNATURE_CACHE_SIZE = 20_000
 # Unit text -> (call last names, identifiers): what a unit's key depends on.
 _UNIT_NAMES: dict[bytes, tuple[frozenset[str], frozenset[str]]] = {}
+# Unit text -> its calls' callees as written (``unit_callees``, when ``unit_names`` has not run).
+_UNIT_CALLEES: dict[bytes, frozenset[str]] = {}
+_CALLEES_QUERY = "(call function: [(identifier) @callee (attribute) @callee])"
 _NAMES_QUERY = """
 (call function: [(identifier) @callee (attribute) @callee])
 (identifier) @name

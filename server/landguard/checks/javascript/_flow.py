@@ -110,6 +110,8 @@ def sink_helpers(document: Document, context: CheckContext) -> frozenset[str]:
         fa = analysis(document, context)
         found = set()
         for key, function in fa.by_key.items():
+            if not fa.may_reach_sink(function):
+                continue  # no sink reachable from it: its summary has none (no analysis needed)
             summary = fa.summary(function)
             if summary is not None and summary.sinks:
                 found.add(key)

@@ -215,6 +215,9 @@ def _check_unit(dispatch: _Dispatch, node: Node, document: Document, context: Ch
     )
     dataflow = python_dataflow(node, context)
     judged: set[tuple[int, int]] = set()  # (rule, call) pairs the rule's own logic has seen
+    # Calls the rules found nothing in, not known to be live: whether a path reaches them is asked
+    # only if a model sink hit on one needs it (most calls need no dataflow at all).
+    unsure: set[tuple[int, int]] = set()
     for call, last in calls:
         rules = aliases.get(last) or by_name.get(last)
         if not rules:
@@ -222,14 +225,18 @@ def _check_unit(dispatch: _Dispatch, node: Node, document: Document, context: Ch
         name = qualified_call_name(call, scope_imports(call, document, context))
         if name is None:
             continue
-        if dataflow.is_dead(call, node):
-            continue  # no path reaches it: a branch whose condition folds to a constant
         if name in dataflow.definitions:
             continue  # `self.execute(...)` of the file's own class: its summary decides
-        for rule in rules:
+        found = [guarded(rule, rule.check_call, call, name, node, document, context) for rule in rules]
+        if not any(found):
+            unsure.update((id(rule), call.id) for rule in rules)
+            continue
+        if dataflow.is_dead(call, node):
+            continue  # no path reaches it: a branch whose condition folds to a constant
+        for rule, rule_findings in zip(rules, found, strict=True):
             judged.add((id(rule), call.id))
-            findings.extend(guarded(rule, rule.check_call, call, name, node, document, context))
-    findings.extend(_model_sink_findings(dispatch, node, document, dataflow, judged))
+            findings.extend(rule_findings)
+    findings.extend(_model_sink_findings(dispatch, node, document, dataflow, judged, unsure))
     for rule in dispatch.unit_rules:
         if rule.applies(node, document, context):
             findings.extend(guarded(rule, rule.check_unit, node, document, context))
@@ -237,21 +244,29 @@ def _check_unit(dispatch: _Dispatch, node: Node, document: Document, context: Ch
 
 
 def _model_sink_findings(
-    dispatch: _Dispatch, unit: Node, document: Document, dataflow: PythonFlow, judged: set
+    dispatch: _Dispatch, unit: Node, document: Document, dataflow: PythonFlow, judged: set, unsure: set
 ) -> list[Finding]:
     """Request data reaching a sink the rule's own dispatch does not know: a row the user added in
-    ``[tool.landguard.models]``, or a sink inside a same-file helper the call reaches."""
+    ``[tool.landguard.models]``, or a sink inside a same-file helper the call reaches. ``judged``:
+    the (rule, call) pairs the rule's own logic judged; ``unsure``: those it would have judged if
+    the call is live."""
     rules = dispatch.kind_rules
     if not rules or not dataflow.may_reach_sink(unit):
         return []
     findings: list[Finding] = []
-    for facts in dataflow.unit_facts(unit):
+    for facts in dataflow.sink_facts(unit):
         for rule in rules:
             for hit in facts.sink_hits(rule.kind):
                 if rule.direct_only and all(label.indirect for label in hit.labels):
                     continue
                 call = hit.call.node
-                if call is None or (id(rule), call.id) in judged and hit.via_helper is None:
+                if call is None:
+                    continue
+                pair = (id(rule), call.id)
+                if pair in unsure and not dataflow.is_dead(call, unit):
+                    unsure.discard(pair)
+                    judged.add(pair)
+                if pair in judged and hit.via_helper is None:
                     continue
                 judged.add((id(rule), call.id))
                 findings.append(rule.report_model_hit(hit, document))

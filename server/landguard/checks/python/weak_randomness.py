@@ -132,7 +132,7 @@ class WeakRandomnessCheck(CallRule):
             return  # no `random` in this file: no weak-random source (helpers are same-file)
         dataflow = py.python_dataflow(unit, context)
         reported: set[int] = set()
-        for facts in dataflow.unit_facts(unit):
+        for facts in dataflow.facts_carrying(unit, WEAK_RANDOM):
             for hit in facts.sink_hits(SECRET_KIND, strengths=(WEAK_RANDOM,)):
                 destination = _sink_destination(hit)
                 if destination is not None and hit.call.node is not None:

@@ -1,0 +1,122 @@
+"""The whole-tree scan's shortcuts change no finding (issue #15).
+
+- ``FileAnalysis.may_reach_sink``: a function it says cannot reach a sink has no sink hit of any
+  kind and a summary without sinks, on every function of the fixture and corpus files and of real
+  standard-library modules; ``may_carry(function, strength)``: no value in its facts has a label
+  of that strength.
+- A one-shot analysis (``Analysis(..., incremental=False)``: ``landguard check``) with the sink
+  prefilter finds exactly what the editor's incremental analysis (unit cache keys, every summary
+  computed) finds with the prefilter switched off.
+"""
+
+from __future__ import annotations
+
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from landguard.dataflow.interpret import FileAnalysis
+from landguard.engine.analyze import Analysis, analysis_units
+from landguard.engine.config import Config, DependencySettings
+from landguard.engine.document import Document
+from landguard.engine.findings import finding_to_dict
+from landguard.engine.registry import CheckContext
+
+TESTS = Path(__file__).resolve().parents[2]
+CONFIG = Config(dependencies=DependencySettings(online=False))
+_CODE = (".py", ".js", ".mjs", ".ts", ".tsx", ".jsx")
+FIXTURES = sorted(
+    path
+    for folder in (
+        TESTS / "unit" / "fixtures" / "python",
+        TESTS / "unit" / "fixtures" / "javascript",
+        TESTS / "corpus",
+    )
+    for path in folder.rglob("*")
+    if path.suffix in _CODE and path.is_file()
+)
+# Real code with helpers, closures, subprocesses, files and randomness (always installed).
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+REAL = [
+    STDLIB / name
+    for name in ("subprocess.py", "shutil.py", "tempfile.py", "random.py", "webbrowser.py", "http/server.py")
+]
+
+
+def test_the_files_exist():
+    assert len(FIXTURES) > 60
+    assert all(path.is_file() for path in REAL)
+
+
+def _file_analysis(document: Document) -> tuple[FileAnalysis, list]:
+    """The analysis the rules use for ``document`` and the functions to test it on."""
+    context = CheckContext(CONFIG)
+    root = document.tree.root_node
+    if document.language == "python":
+        from landguard.checks.python._support import python_dataflow
+
+        flow = python_dataflow(root, context)
+        functions = [f for unit in analysis_units(root) for f in flow.lower_unit(unit).functions]
+        return flow.analysis, functions
+    from landguard.checks.javascript import _flow
+
+    analysis = _flow.analysis(document, context)
+    return analysis, list(analysis.functions)
+
+
+@pytest.mark.parametrize("path", FIXTURES + REAL, ids=lambda p: p.name)
+def test_a_function_that_cannot_reach_a_sink_has_no_sink_hit(path: Path):
+    document = Document(path.read_text(encoding="utf-8"), path=str(path))
+    assert document.tree is not None
+    analysis, functions = _file_analysis(document)
+    kinds = {row.kind for row in analysis.models.sinks.rows}
+    assert kinds and functions
+    ruled_out = 0
+    for function in functions:
+        if analysis.may_reach_sink(function):
+            continue
+        ruled_out += 1
+        facts = analysis.facts(function)
+        assert not [hit for kind in kinds for hit in facts.sink_hits(kind, strengths=None)], function.name
+        summary = analysis.summary(function)
+        assert summary is None or not summary.sinks, function.name
+    # The shortcut is taken at all (a file of nothing but sinks is not the point of this test).
+    assert ruled_out or len(functions) < 3
+
+
+def _labels(facts) -> set:
+    values = list(facts.values.values()) + list(facts.returns)
+    values += [store.value for store in facts.stores]
+    for call in facts.calls:
+        values += [*call.args, *call.keywords.values(), call.result]
+        values += [call.receiver] if call.receiver is not None else []
+    return {label for value in values for label in value.all_labels()}
+
+
+@pytest.mark.parametrize("path", FIXTURES + REAL, ids=lambda p: p.name)
+def test_a_function_that_cannot_carry_a_strength_has_no_label_of_it(path: Path):
+    document = Document(path.read_text(encoding="utf-8"), path=str(path))
+    analysis, functions = _file_analysis(document)
+    strengths = {row.get("strength", "request") for row in analysis.models.sources.rows}
+    assert strengths
+    for function in functions:
+        carried = {label.strength for label in _labels(analysis.facts(function))}
+        for strength in strengths:
+            if not analysis.may_carry(function, strength):
+                assert strength not in carried, (function.name, strength)
+
+
+def _findings(document: Document, *, incremental: bool) -> list[dict]:
+    return [finding_to_dict(f) for f in Analysis(document, CONFIG, incremental=incremental).run()]
+
+
+@pytest.mark.parametrize("path", FIXTURES + REAL, ids=lambda p: p.name)
+def test_one_shot_analysis_with_the_prefilter_finds_what_the_editor_finds(path: Path, monkeypatch):
+    text = path.read_text(encoding="utf-8")
+    one_shot = _findings(Document(text, path=str(path)), incremental=False)
+    with monkeypatch.context() as patched:
+        patched.setattr(FileAnalysis, "may_reach_sink", lambda self, function: True)
+        patched.setattr(FileAnalysis, "may_carry", lambda self, function, strength: True)
+        everything = _findings(Document(text, path=str(path)), incremental=True)
+    assert one_shot == everything
