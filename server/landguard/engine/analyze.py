@@ -132,6 +132,29 @@ def unit_byte_ranges(document: Document, unit: Node) -> list[tuple[int, int]]:
     return ranges
 
 
+def unit_text(document: Document, unit: Node) -> bytes:
+    """The unit's text for its cache key: its parts that are units of their own (see
+    ``analysis_units``' ``nested``) are left out, each replaced by how many lines it spans and how
+    long its last line is. The unit's own findings stay where they are relative to its first line
+    while those hold, whatever is edited inside the parts (typing in one of a bundle's 300
+    functions does not re-check the bundle's skeleton)."""
+    source = document.source
+    holes = unit_holes(document, unit)
+    if not holes:
+        return source[unit.start_byte : unit.end_byte]
+    pieces: list[bytes] = []
+    start = unit.start_byte
+    for hole_start, hole_end in holes:
+        pieces.append(source[start:hole_start])
+        newline = source.rfind(b"\n", hole_start, hole_end)
+        last_line = source[newline + 1 if newline >= 0 else hole_start : hole_end]
+        lines = source.count(b"\n", hole_start, hole_end)
+        pieces.append(b"\0%d:%d\0" % (lines, len(last_line.decode("utf-8", "replace"))))
+        start = max(start, hole_end)
+    pieces.append(source[start : unit.end_byte])
+    return b"".join(pieces)
+
+
 def unit_matches(compiled, unit: Node, document: Document) -> list[tuple[int, dict[str, list[Node]]]]:
     """A tree-sitter query's matches in the unit's own code (see ``unit_byte_ranges``): what lies
     in the parts split off is left to those units."""
@@ -377,7 +400,7 @@ class Analysis:
                 (
                     places.get((unit.id, unit.start_byte, unit.end_byte)) or _grammar_place(unit),
                     source[unit.start_byte - unit.start_point[1] : unit.start_byte],
-                    source[unit.start_byte : unit.end_byte],
+                    unit_text(document, unit),
                 ),
             )
             for unit in units

@@ -531,7 +531,10 @@ def split_unit(unit: Node) -> tuple[list[Node], list[Node], Node | None]:
     if unit.type in FUNCTION_TYPES:
         return [], [], None  # a large handler, or an arrow function's expression body: one unit
     functions = [function for function, _parent in _outermost_functions(unit)]
-    return functions, functions, None
+    # Each function's body is its own: its header (name, parameters) stays in the unit too, so the
+    # unit's lowering (the function as a header only) depends on the unit's own text alone.
+    bodies = [body for body in (f.child_by_field_name("body") for f in functions) if body is not None]
+    return functions, bodies, None
 
 
 def _outermost_functions(unit: Node) -> list[tuple[Node, str]]:
@@ -2078,6 +2081,13 @@ def lower_unit(unit: Node, document: Document) -> list[ir.Function]:
     return _lower(unit, document).functions
 
 
+def own_text(document: Document, unit: Node) -> bytes:
+    """The unit's text, its parts that are units of their own left out (``engine.analyze.unit_text``)."""
+    from landguard.engine.analyze import unit_text
+
+    return unit_text(document, unit)
+
+
 def file_functions(document: Document) -> list[ir.Function]:
     """Every function of the file (for same-file summaries), memoised per tree.
 
@@ -2090,14 +2100,13 @@ def file_functions(document: Document) -> list[ir.Function]:
     if state.all_functions is None:
         functions: list[ir.Function] = []
         by_text: dict[tuple[bytes, str | None, int], _Lowered] = {}
-        source = document.source
         contexts = _unit_contexts(document)
         changed: dict[tuple[int, int], set[str]] = {}
         for unit in contexts.order:
             node_key = _node_key(unit)
             names = contexts.names[node_key]
             key = (
-                source[unit.start_byte : unit.end_byte],
+                own_text(document, unit),
                 contexts.class_names[node_key],
                 contexts.depth[node_key],
             )
