@@ -392,7 +392,7 @@ class Analysis:
         # `function view(req) {...}` may be recovered as a method inside the class above it, which the
         # rules read differently from a top-level function.
         places: dict[tuple[int, int, int], str] = {}
-        units = analysis_units(document.tree.root_node, unit_splitter(document.language), places)
+        units = analysis_units(document.tree.root_node, unit_splitter(document), places)
         return [
             (
                 unit,

@@ -149,15 +149,16 @@ def captures(language: str, source: str, node: tree_sitter.Node) -> dict[str, li
     return tree_sitter.QueryCursor(query(language, source)).captures(node)
 
 
-def unit_splitter(language: str | None):
-    """The language's hook splitting a large analysis unit into parts (None: units are never split).
+def unit_splitter(document):
+    """The document's language's hook splitting a large analysis unit into parts: ``parts(unit)``
+    -> [(part, its parent's kind)]; None: units are never split.
 
     JavaScript bundles and module wrappers (an IIFE around a whole library) are one top-level
     statement; their functions are analysed as units of their own (``languages/javascript.py``)."""
-    if language in JS_FAMILY:
-        from landguard.languages.javascript import nested_units
+    if document.language in JS_FAMILY:
+        from landguard.languages.javascript import unit_parts
 
-        return nested_units
+        return unit_parts(document)
     return None
 
 

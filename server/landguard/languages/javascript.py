@@ -512,33 +512,37 @@ def _looks_like_handler(function: Node) -> bool:
     return _Lowerer.is_handler_text(raw)
 
 
-def split_unit(unit: Node) -> tuple[list[Node], list[Node], Node | None]:
-    """A large unit's parts that are units of their own, the nodes they take from it, and
-    the function whose body it splits (None: it splits the functions inside it off instead).
+def split_unit(unit: Node) -> tuple[list[Node], list[Node], Node | None, list[str]]:
+    """A large unit's parts that are units of their own, the nodes they take from it, the
+    function whose body it splits (None: it splits the functions inside it off instead), and each
+    part's parent's kind.
 
     A function of ``SPLIT_LINES`` lines or more is split into its body's statements (the function
     itself keeps its header: name and parameters); any other large unit hands off the outermost
     functions inside it (callbacks, a UMD factory, browserify's module functions), each a unit,
-    split again when large. What a part binds at the level of the wrapper is its context
-    (``_unit_contexts``), as a module's top-level names are for top-level statements."""
+    split again when large; a function on one line with other code stays with it. What a part
+    binds at the level of the wrapper is its context (``_unit_contexts``), as a module's
+    top-level names are for top-level statements."""
     if _line_count(unit) < SPLIT_LINES:
-        return [], [], None
+        return [], [], None, []
     wrapper = _wrapper_function(unit)
     if wrapper is not None:
         body = wrapper.child_by_field_name("body")
         statements = [c for c in body.named_children if c.type != "comment"]
-        return statements, [body], wrapper
+        return statements, [body], wrapper, ["statement_block"] * len(statements)
     if unit.type in FUNCTION_TYPES:
-        return [], [], None  # a large handler, or an arrow function's expression body: one unit
-    functions = [function for function, _parent in _outermost_functions(unit)]
+        return [], [], None, []  # a large handler, or an arrow function's expression body: one unit
+    found = _outermost_functions(unit)
+    functions = [function for function, _parent in found]
     # Each function's body is its own: its header (name, parameters) stays in the unit too, so the
     # unit's lowering (the function as a header only) depends on the unit's own text alone.
     bodies = [body for body in (f.child_by_field_name("body") for f in functions) if body is not None]
-    return functions, bodies, None
+    return functions, bodies, None, [parent for _function, parent in found]
 
 
 def _outermost_functions(unit: Node) -> list[tuple[Node, str]]:
-    """The functions inside ``unit`` that no other function inside it holds, with their parents' kinds."""
+    """The functions inside ``unit`` that no other function inside it holds, with their parents'
+    kinds; code on one line is not searched (a bundle's dependency maps are most of its nodes)."""
     found: list[tuple[Node, str]] = []
     stack = [(child, unit.type) for child in reversed(unit.named_children)]
     while stack:
@@ -546,24 +550,37 @@ def _outermost_functions(unit: Node) -> list[tuple[Node, str]]:
         if node.type in FUNCTION_TYPES:
             found.append((node, parent))
             continue
-        stack.extend((child, node.type) for child in reversed(node.named_children))
+        if node.start_point[0] != node.end_point[0]:
+            stack.extend((child, node.type) for child in reversed(node.named_children))
     return found
 
 
-def nested_units(unit: Node) -> list[tuple[Node, str]]:
-    """The parts of ``unit`` that are analysis units of their own, each with the kind of its
-    parent node (the engine's hook; asking tree-sitter for a node's parent walks down from the root)."""
+def _split(document: Document, unit: Node) -> tuple[list[Node], list[Node], Node | None, list[str]]:
+    """``split_unit``, memoised per tree (the engine and the adapter both ask)."""
     if _line_count(unit) < SPLIT_LINES:
-        return []
-    parts, _holes, wrapper = split_unit(unit)
-    if wrapper is not None:
-        return [(part, "statement_block") for part in parts]
-    return _outermost_functions(unit) if parts else []
+        return [], [], None, []
+    splits = _file_state(document).splits
+    key = _node_key(unit)
+    found = splits.get(key)
+    if found is None:
+        found = splits[key] = split_unit(unit)
+    return found
 
 
-def _stubbed(unit: Node) -> frozenset[tuple[int, int, int]]:
+def unit_parts(document: Document):
+    """The engine's hook: ``parts(unit)`` -> the parts of ``unit`` that are analysis units of
+    their own, each with its parent's kind (asking tree-sitter for a parent walks from the root)."""
+
+    def parts(unit: Node) -> list[tuple[Node, str]]:
+        inner, _holes, _wrapper, parents = _split(document, unit)
+        return list(zip(inner, parents, strict=True))
+
+    return parts
+
+
+def _stubbed(document: Document, unit: Node) -> frozenset[tuple[int, int, int]]:
     """Functions lowered as their header only in ``unit``: their bodies are other units."""
-    parts, _ranges, wrapper = split_unit(unit)
+    parts, _holes, wrapper, _parents = _split(document, unit)
     if wrapper is not None:
         return frozenset({_node_key(wrapper)})
     return frozenset(_node_key(part) for part in parts)
@@ -612,7 +629,7 @@ class _Lowerer:
     def lower_unit(self, unit: Node) -> list[ir.Function]:
         start = len(self.functions)
         node = unit
-        self._stubs = _stubbed(unit)
+        self._stubs = _stubbed(self.document, unit)
         if node.type == "export_statement":
             declaration = node.child_by_field_name("declaration")
             value = node.child_by_field_name("value")
@@ -1858,8 +1875,10 @@ class _UnitContexts:
     depth: dict[tuple[int, int, int], int] = field(default_factory=dict)
     # The nodes of each split unit that other units analyse (a wrapper's body, functions).
     holes: dict[tuple[int, int, int], list[Node]] = field(default_factory=dict)
-    # Every wrapper's names in the order they were computed (reused by the next tree when equal).
+    # Every wrapper's names in the order they were computed (reused by the next tree when equal),
+    # and what they were computed from (``_binding_fingerprint``).
     chain: list[ModuleNames] = field(default_factory=list)
+    fingerprints: list[tuple] = field(default_factory=list)
 
 
 @dataclass
@@ -1882,7 +1901,10 @@ class _FileState:
     summaries: SummaryStore = field(default_factory=lambda: SummaryStore())
     callees: dict[tuple[int, int, int], dict[tuple[int, int], str | None]] = field(default_factory=dict)
     contexts: _UnitContexts | None = None
+    # ``split_unit`` of this tree's large units, by node.
+    splits: dict[tuple[int, int, int], tuple] = field(default_factory=dict)
     previous_chain: list[ModuleNames] = field(default_factory=list)
+    previous_fingerprints: list[tuple] = field(default_factory=list)
     # The keys of the file's functions (the same object while the set is the same).
     function_keys: frozenset[str] = frozenset()
     function_keys_of: object = None
@@ -1901,6 +1923,9 @@ def _file_state(document: Document) -> _FileState:
             fresh.function_keys = state.function_keys
             fresh.previous_chain = (
                 state.contexts.chain if state.contexts is not None else state.previous_chain
+            )
+            fresh.previous_fingerprints = (
+                state.contexts.fingerprints if state.contexts is not None else state.previous_fingerprints
             )
         if state is not None and state.names == names:
             fresh.by_text = state.by_text
@@ -1934,6 +1959,7 @@ def _unit_contexts(document: Document) -> _UnitContexts:
     memo = state.wrapper_statement_names
     parts: dict[bytes, _StatementNames] = {}
     previous = state.previous_chain
+    previous_prints = state.previous_fingerprints
 
     source = document.source
 
@@ -1943,20 +1969,25 @@ def _unit_contexts(document: Document) -> _UnitContexts:
         contexts.names[key] = names
         contexts.depth[key] = depth
         contexts.class_names[key] = class_name
-        inner, holes, wrapper = split_unit(unit)
+        inner, holes, wrapper, parents = _split(document, unit)
         if not inner:
             return
         contexts.holes[key] = holes
         if wrapper is not None:
-            bound = _wrapper_names(document, text, wrapper, names, memo, parts)
             index = len(contexts.chain)
-            if index < len(previous) and previous[index] == bound:
-                bound = previous[index]  # the same object: units lowered in it need no re-check
+            fingerprint = _binding_fingerprint(source, wrapper, names)
+            if index < len(previous) and previous_prints[index] == fingerprint:
+                bound = previous[index]  # what the wrapper binds is written the same way
+            else:
+                bound = _wrapper_names(document, text, wrapper, names, memo, parts)
+                if index < len(previous) and previous[index] == bound:
+                    bound = previous[index]  # the same object: units lowered in it need no re-check
             contexts.chain.append(bound)
+            contexts.fingerprints.append(fingerprint)
             for part in inner:
                 visit(part, bound, depth + 1, None)
         else:
-            for part, parent in nested_units(unit):
+            for part, parent in zip(inner, parents, strict=True):
                 owner = _enclosing_class_name(source, part) if parent == "class_body" else None
                 visit(part, names, depth + 1, owner)
 
@@ -1965,6 +1996,23 @@ def _unit_contexts(document: Document) -> _UnitContexts:
     state.wrapper_statement_names = parts
     state.contexts = contexts
     return contexts
+
+
+def _binding_fingerprint(source: bytes, wrapper: Node, outer: ModuleNames) -> tuple:
+    """What ``_wrapper_names`` reads of ``wrapper``, cheaply: its parameters' text, the names of the
+    functions and classes its body declares, and the text of its other statements that can bind
+    a name (declarations, and blocks that may hold a ``var``) — not the functions' long bodies."""
+    parameters = wrapper.child_by_field_name("parameters") or wrapper.child_by_field_name("parameter")
+    found: list[object] = [outer, source[parameters.start_byte : parameters.end_byte] if parameters else b""]
+    body = wrapper.child_by_field_name("body")
+    for statement in body.named_children if body is not None else ():
+        kind = statement.type
+        if kind in ("function_declaration", "generator_function_declaration") or kind in _CLASS_TYPES:
+            name = statement.child_by_field_name("name")
+            found.append((kind, source[name.start_byte : name.end_byte] if name is not None else b""))
+        elif kind in _DECLARING or kind in _NAMING_STATEMENTS:
+            found.append(source[statement.start_byte : statement.end_byte])
+    return tuple(found)
 
 
 def _wrapper_names(

@@ -87,7 +87,7 @@ def _replace(document: Document, old: str, new: str):
 def test_a_large_unit_is_split_into_its_wrappers_statements():
     with split_at(6):
         document = Document(START, path="a.js")
-        units = analysis_units(document.tree.root_node, unit_splitter("javascript"))
+        units = analysis_units(document.tree.root_node, unit_splitter(document))
         starts = [document.text.splitlines()[u.start_point[0]].strip() for u in units]
     # The IIFE statement (its header), the IIFE's function, its statements; runInContext is
     # large too: its statements are units (each function declaration one unit).
@@ -96,7 +96,8 @@ def test_a_large_unit_is_split_into_its_wrappers_statements():
     assert "function runInContext(context) {" in starts
     assert "var exec = cp.exec;" in starts
     with split_at(10**9):
-        assert len(analysis_units(document.tree.root_node, unit_splitter("javascript"))) < len(units)
+        document = Document(START, path="a.js")
+        assert len(analysis_units(document.tree.root_node, unit_splitter(document))) < len(units)
 
 
 def test_findings_in_a_split_unit_are_the_ones_of_the_whole_unit():
