@@ -166,8 +166,14 @@ def unit_holes(document, unit) -> list[tuple[int, int]]:
     """Byte ranges of ``unit`` that the language split off into units of their own (see ``unit_splitter``)."""
     if document.language not in JS_FAMILY:
         return []
-    from landguard.languages import javascript
-
+    javascript = _javascript()
     if unit.end_point[0] - unit.start_point[0] + 1 < javascript.SPLIT_LINES:
         return []  # never split: no need for the file's units
     return javascript.unit_holes(document, unit)
+
+
+@functools.cache
+def _javascript():
+    from landguard.languages import javascript
+
+    return javascript

@@ -2129,11 +2129,6 @@ def lower_unit(unit: Node, document: Document) -> list[ir.Function]:
     return _lower(unit, document).functions
 
 
-def own_text(document: Document, unit: Node) -> bytes:
-    """The unit's text, its parts that are units of their own left out (``engine.analyze.unit_text``)."""
-    from landguard.engine.analyze import unit_text
-
-    return unit_text(document, unit)
 
 
 def file_functions(document: Document) -> list[ir.Function]:
@@ -2146,6 +2141,8 @@ def file_functions(document: Document) -> list[ir.Function]:
     """
     state = _file_state(document)
     if state.all_functions is None:
+        from landguard.engine.analyze import unit_text
+
         functions: list[ir.Function] = []
         by_text: dict[tuple[bytes, str | None, int], _Lowered] = {}
         contexts = _unit_contexts(document)
@@ -2154,7 +2151,7 @@ def file_functions(document: Document) -> list[ir.Function]:
             node_key = _node_key(unit)
             names = contexts.names[node_key]
             key = (
-                own_text(document, unit),
+                unit_text(document, unit),
                 contexts.class_names[node_key],
                 contexts.depth[node_key],
             )
