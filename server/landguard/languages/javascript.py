@@ -2129,8 +2129,6 @@ def lower_unit(unit: Node, document: Document) -> list[ir.Function]:
     return _lower(unit, document).functions
 
 
-
-
 def file_functions(document: Document) -> list[ir.Function]:
     """Every function of the file (for same-file summaries), memoised per tree.
 

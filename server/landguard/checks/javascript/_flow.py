@@ -164,9 +164,11 @@ def unit_key(unit, document: Document, context: CheckContext) -> object:
     if cached is None or cached[0] is not keys:
         cached = functions[0].extra["js.unit_keyed"] = (keys, tuple(n for n in names if n in keys))
     previous = lowered.context_key
+    if previous is not None and previous[0] is not cached[1]:
+        previous = None  # it names other functions of the file now
     suspects = fa.suspect_keys
     if previous is not None and suspects is not None and (not suspects or suspects.isdisjoint(cached[1])):
-        return previous[1]  # none of the summaries it names can have changed
+        return previous[2]  # none of the summaries it names can have changed
     current: list[object] = []
     for name in cached[1]:
         signature = signatures.get(name, _MISSING)
@@ -177,14 +179,10 @@ def unit_key(unit, document: Document, context: CheckContext) -> object:
         current.append(signature)
     # The same key object while nothing in it changed (most units on most edits): no new objects
     # for the garbage collector to trace through on every keystroke.
-    if (
-        previous is not None
-        and len(previous[0]) == len(current)
-        and all(map(operator.is_, previous[0], current))
-    ):
-        return previous[1]
+    if previous is not None and all(map(operator.is_, previous[1], current)):
+        return previous[2]
     key = (lowered.serial, *zip(cached[1], current, strict=True))
-    lowered.context_key = (current, key)
+    lowered.context_key = (cached[1], current, key)
     return key
 
 
