@@ -1893,7 +1893,7 @@ class _FileState:
     units: dict[tuple[int, int, int], _Lowered] = field(default_factory=dict)
     # Lowered units by text, for the file's summaries: carried over from the previous tree of the
     # document while the module's names stay the same, so an edit re-lowers only the units it touched.
-    by_text: dict[tuple[bytes, str | None, int], _Lowered] = field(default_factory=dict)
+    by_text: dict[tuple[bytes, str | None], _Lowered] = field(default_factory=dict)
     all_functions: list[ir.Function] | None = None
     # The functions of each unit of this tree as file_functions has them (by node).
     unit_lists: dict[tuple[int, int, int], _Lowered] = field(default_factory=dict)
@@ -1927,19 +1927,14 @@ def _file_state(document: Document) -> _FileState:
             fresh.previous_fingerprints = (
                 state.contexts.fingerprints if state.contexts is not None else state.previous_fingerprints
             )
-        if state is not None and state.names == names:
+        if state is not None:
+            # Every unit's lowering is checked against its context before it is reused (the
+            # meanings of the names it looked up: ``file_functions``), so all of them carry over:
+            # a pasted `}` that moves a wrapper's functions to the top level re-lowers only those
+            # whose names mean something else there.
             fresh.by_text = state.by_text
-            fresh.summaries = state.summaries
-        elif state is not None and _same_imports(state.names, names):
-            # A top-level name was declared or removed (a pasted function): only units naming it
-            # are lowered again.
-            changed = _changed_declarations(state.names, names)
-            fresh.by_text = {
-                key: lowered
-                for key, lowered in state.by_text.items()
-                if not any(changed.intersection(_names_in(function)) for function in lowered.functions)
-            }
-            fresh.summaries = state.summaries
+            if _same_imports(state.names, names):
+                fresh.summaries = state.summaries
         _STATES[document] = state = fresh
     return state
 
@@ -2078,25 +2073,6 @@ def _changed_names(a: ModuleNames, b: ModuleNames) -> set[str]:
     return changed
 
 
-def _names_in(function: ir.Function) -> frozenset[str]:
-    """Every name the function's IR mentions (variables, callees' roots), memoised on it."""
-    found = function.extra.get("names_in")
-    if found is None:
-        names: set[str] = set()
-        for item in shapes.walk(function.body):
-            if type(item) is ir.Name:
-                names.add(item.name)
-            elif type(item) is ir.Call and item.callee:
-                names.add(item.callee.partition(".")[0])
-                names.add(item.method)
-        for param in function.params:
-            names.add(param.name)
-        if function.key:
-            names.add(function.key.partition(".")[0])
-        found = function.extra["names_in"] = frozenset(names)
-    return found
-
-
 def function_keys(document: Document, by_key: dict[str, ir.Function]) -> frozenset[str]:
     """The keys of ``by_key`` as a set that stays the same object while the keys are the same."""
     state = _file_state(document)
@@ -2142,17 +2118,15 @@ def file_functions(document: Document) -> list[ir.Function]:
         from landguard.engine.analyze import unit_text
 
         functions: list[ir.Function] = []
-        by_text: dict[tuple[bytes, str | None, int], _Lowered] = {}
+        by_text: dict[tuple[bytes, str | None], _Lowered] = {}
         contexts = _unit_contexts(document)
         changed: dict[tuple[int, int], set[str]] = {}
         for unit in contexts.order:
             node_key = _node_key(unit)
             names = contexts.names[node_key]
-            key = (
-                unit_text(document, unit),
-                contexts.class_names[node_key],
-                contexts.depth[node_key],
-            )
+            # Not where it stands: a unit that a pasted `}` moves out of its wrapper keeps its
+            # lowering while the names it looked up mean the same there (checked below).
+            key = (unit_text(document, unit), contexts.class_names[node_key])
             lowered = state.units.get(node_key) or state.by_text.get(key)
             if lowered is not None and lowered.names is not names:
                 pair = (id(lowered.names), id(names))
