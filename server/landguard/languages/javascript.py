@@ -160,6 +160,11 @@ class ModuleNames:
 
     # Top-level `const NAME = literal`: the dataflow folds them (`if (DEBUG)` takes one arm).
     constants: dict[str, str | int | float | bool | None] = field(default_factory=dict)
+    # Functions and objects a split unit's wrappers declare (``_wrapper_names``): the wrapper's
+    # locals. A call of one is a call of a same-file function (its key), but as a value it has no
+    # library meaning — `jQuery.globalEval(text)` inside jQuery's own IIFE is not the modelled
+    # library call, as it was not while the IIFE was lowered whole.
+    local: frozenset[str] = frozenset()
 
     def key(self) -> tuple:
         return (
@@ -1735,7 +1740,7 @@ class _Lowerer:
         if name in self.names.imports:
             return self.names.imports[name]
         if name in self.names.declared:
-            return self.names.declared[name]
+            return None if name in self.names.local else self.names.declared[name]
         return name  # a global: `document`, `location`, `eval`, `JSON`
 
     def _member_qualname(self, obj: ir.Expr, name: str) -> str | None:
@@ -2039,12 +2044,18 @@ def _wrapper_names(
         promisified=set(outer.promisified),
         modules=set(outer.modules),
         declared=dict(outer.declared),
+        local=outer.local,
     )
     for local in scope.names:
         names.imports.pop(local, None)
         names.promisified.discard(local)
         names.declared[local] = None
-    return _names_of(text, body.named_children if body is not None else (), names, memo, parts)
+    names = _names_of(text, body.named_children if body is not None else (), names, memo, parts)
+    bound = set(scope.names) | set(names.declared).difference(outer.declared)
+    names.local = frozenset(
+        (outer.local - bound) | {name for name in bound if names.declared.get(name, None) == name}
+    )
+    return names
 
 
 def _same_imports(a: ModuleNames, b: ModuleNames) -> bool:
@@ -2070,6 +2081,7 @@ def _changed_names(a: ModuleNames, b: ModuleNames) -> set[str]:
         if a.imports.get(name, missing) != b.imports.get(name, missing)
     )
     changed.update(a.promisified ^ b.promisified)
+    changed.update(a.local ^ b.local)
     return changed
 
 
