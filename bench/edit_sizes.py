@@ -5,6 +5,7 @@ size, every language)::
 
     .venv/bin/python bench/edit_sizes.py                  # this checkout only
     .venv/bin/python bench/edit_sizes.py --before main    # and `git archive main`, same run, alternating
+    .venv/bin/python bench/edit_sizes.py --before main --paste 40 --file A.js --file B.js   # any files
 
 Each measurement runs in its own process (``PYTHONPATH`` picks the version): open the file in an
 ``Analysis`` (every check, dependencies offline), then type a space at the end of ``--edits``
@@ -123,8 +124,10 @@ def fetch(origin: str, inner: str) -> Path:
     return target
 
 
-def measure(path: Path, edits: int) -> dict[str, float]:
-    """Open cost and CPU per one-line edit of ``Analysis.run`` (ms), in this process."""
+def measure(path: Path, edits: int, paste: int = 0) -> dict[str, float]:
+    """Open cost and CPU per one-line edit of ``Analysis.run`` (ms), in this process; with
+    ``paste``, also per paste of that many lines (copied from elsewhere in the file, pasted at the
+    start of a line, removed again unmeasured)."""
     from landguard.engine.analyze import Analysis
     from landguard.engine.config import Config, DependencySettings
     from landguard.engine.document import Document
@@ -144,13 +147,29 @@ def measure(path: Path, edits: int) -> dict[str, float]:
         times.append((time.process_time() - start) * 1000)
         analysis.run([document.apply_change((n, column, n, column + 1), "")])
     times.sort()
-    return {
+    result = {
         "open": opened,
         "p50": statistics.median(times),
         "p95": times[max(0, int(len(times) * 0.95) - 1)],
         "max": times[-1],
         "lines": len(document.lines),
     }
+    if paste:
+        lines = list(document.lines)
+        starts = [n for n in candidates if n + paste < len(lines)]
+        rng = random.Random(2)
+        pasted = []
+        for n in rng.sample(starts, min(max(edits // 3, 5), len(starts))):
+            source = rng.choice(starts)
+            change = document.apply_change((n, 0, n, 0), "\n".join(lines[source : source + paste]) + "\n")
+            start = time.process_time()
+            analysis.run([change])
+            pasted.append((time.process_time() - start) * 1000)
+            analysis.run([document.apply_change((n, 0, n + paste, 0), "")])
+        pasted.sort()
+        result["paste_p50"] = statistics.median(pasted)
+        result["paste_p95"] = pasted[max(0, int(len(pasted) * 0.95) - 1)]
+    return result
 
 
 def export(ref: str) -> Path:
@@ -161,10 +180,10 @@ def export(ref: str) -> Path:
     return target / "server"
 
 
-def in_process(server: Path, path: Path, edits: int) -> dict[str, float]:
+def in_process(server: Path, path: Path, edits: int, paste: int = 0) -> dict[str, float]:
     env = dict(os.environ, PYTHONPATH=str(server))
     output = subprocess.run(
-        [sys.executable, __file__, "--measure", str(path), "--edits", str(edits)],
+        [sys.executable, __file__, "--measure", str(path), "--edits", str(edits), "--paste", str(paste)],
         check=True,
         capture_output=True,
         text=True,
@@ -178,10 +197,14 @@ def main() -> None:
     parser.add_argument("--before", metavar="REF", help="also measure this git ref (exported), alternating")
     parser.add_argument("--edits", type=int, default=30)
     parser.add_argument("--only", help="languages to measure, comma-separated (Python,JavaScript,Java)")
+    parser.add_argument(
+        "--file", type=Path, action="append", help="measure these files instead of the table (repeatable)"
+    )
+    parser.add_argument("--paste", type=int, default=0, help="also time pastes of this many lines")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure is not None:
-        print(json.dumps(measure(args.measure, args.edits)))
+        print(json.dumps(measure(args.measure, args.edits, args.paste)))
         return
     versions = {"after": HERE.parent / "server"}
     if args.before:
@@ -192,16 +215,26 @@ def main() -> None:
     for name in versions:
         head += f" {name} open ms | {name} p50 / p95 ms |"
         rule += "---:|---:|"
+        if args.paste:
+            head += f" {name} paste {args.paste} p50 / p95 ms |"
+            rule += "---:|"
     print(head + "\n" + rule, flush=True)
-    for language, size, label, origin, inner in FILES:
+    table = FILES
+    if args.file:
+        table = [("", "", path.name, None, str(path)) for path in args.file]
+    for language, size, label, origin, inner in table:
         if wanted and language not in wanted:
             continue
-        path = fetch(origin, inner)
+        path = fetch(origin, inner) if origin is not None else Path(inner)
         row = f"| {language} | {size} | {label} |"
-        results = {name: in_process(server, path, args.edits) for name, server in versions.items()}
+        results = {
+            name: in_process(server, path, args.edits, args.paste) for name, server in versions.items()
+        }
         row += f" {int(next(iter(results.values()))['lines']):,} |"
         for result in results.values():
             row += f" {result['open']:.0f} | {result['p50']:.1f} / {result['p95']:.1f} |"
+            if args.paste:
+                row += f" {result['paste_p50']:.1f} / {result['paste_p95']:.1f} |"
         print(row, flush=True)
 
 

@@ -284,6 +284,12 @@ class FileAnalysis:
         self._entries = store.for_run(models, self.constants) if store is not None else None
         # question -> id(function) -> its answer (``may_reach_sink``, ``may_carry``).
         self._may: dict[object, dict[int, bool]] = {}
+        # Keys whose function's summary may differ from the previous run (the rest are reused
+        # without re-checking what they used): see ``SummaryStore.suspects``.
+        self.suspect_keys: frozenset[str] | None = None
+        self._suspects: set[int] | None = None
+        if store is not None and resolve is None:  # every function known up front
+            self._suspects, self.suspect_keys = store.suspects(self.by_key)
 
     def called_keys(self) -> frozenset[str]:
         """The keys of the file's functions that some function of the file calls (or names)."""
@@ -347,13 +353,32 @@ class FileAnalysis:
         reusable = entries is not None and "outer" not in function.extra
         if reusable:
             entry = entries.get(id(function))  # type: ignore[union-attr]
+            if (
+                entry is not None
+                and entry[0] is function
+                and self._suspects is not None
+                and id(function) not in self._suspects
+                and all(signature is not None and signature[1] is not None for _, signature in entry[1])
+            ):
+                # Nothing it used can have changed since it was made (and none of it was recursive).
+                self._summaries[id(function)] = entry[2]
+                self._store.last_used[id(function)] = self._store.run  # type: ignore[union-attr]
+                return entry[2]
             if entry is not None and entry[0] is function:
                 self._in_progress.add(id(function))
+                current: list[tuple[str, object]] = []
                 try:
-                    valid = all(self._signature(key) == signature for key, signature in entry[1])
+                    for key, signature in entry[1]:
+                        now = self._signature(key)
+                        if now != signature:
+                            break
+                        current.append((key, now))
                 finally:
                     self._in_progress.discard(id(function))
+                valid = len(current) == len(entry[1])
                 if valid:
+                    # Keep the signatures just compared: the same objects next run compare by identity.
+                    entries[id(function)] = (function, tuple(current), entry[2])  # type: ignore[index]
                     self._summaries[id(function)] = entry[2]
                     self._store.last_used[id(function)] = self._store.run  # type: ignore[union-attr]
                     return entry[2]
@@ -363,6 +388,7 @@ class FileAnalysis:
         if reusable:
             used = tuple((key, self._signature(key)) for key in sorted(facts.used_keys))
             entries[id(function)] = (function, used, cached)  # type: ignore[index]
+            self._store.note_users(id(function), used)  # type: ignore[union-attr]
             self._store.last_used[id(function)] = self._store.run  # type: ignore[union-attr]
         return cached
 
@@ -597,6 +623,47 @@ class SummaryStore:
         self.run = 0
         self.last_used: dict[int, int] = {}
         self._limit = _STORE_MIN_LIMIT
+        # The previous run's functions by key, and which entries used each key.
+        self._by_key: dict[str, ir.Function] = {}
+        self._users: dict[str, set[int]] = {}
+
+    def note_users(self, function_id: int, used: tuple[tuple[str, object], ...]) -> None:
+        for key, _signature in used:
+            self._users.setdefault(key, set()).add(function_id)
+
+    def suspects(self, by_key: dict[str, ir.Function]) -> tuple[set[int], frozenset[str]]:
+        """The entries whose summary may have changed since the previous run, and their keys.
+
+        A key that names another function than last run (or none, or one now) is suspect, and so
+        is every entry that used a suspect key, and its own keys, transitively. Any other entry
+        used only keys that still name the same function, whose summary is (by the same
+        argument) the same object: it is valid without comparing signatures. The cost follows the
+        edit's reach, not the number of functions."""
+        last = self._by_key
+        # A closure's summary is made afresh every run (from the state it captures): never kept.
+        changed = {
+            key
+            for key, function in by_key.items()
+            if last.get(key) is not function or "outer" in function.extra
+        }
+        changed.update(key for key in last if key not in by_key)
+        self._by_key = dict(by_key)
+        suspects: set[int] = set()
+        keys = set(changed)
+        frontier = list(changed)
+        while frontier:
+            for function_id in self._users.get(frontier.pop(), ()):
+                if function_id in suspects:
+                    continue
+                suspects.add(function_id)
+                entry = self._entries.get(function_id)
+                if entry is None:
+                    continue
+                for key in (entry[0].key, *entry[0].extra.get("aliases", ())):
+                    if key and key not in keys:
+                        keys.add(key)
+                        frontier.append(key)
+        return suspects, frozenset(keys)
 
     def for_run(
         self, models: Models, constants: dict[str, Any]
@@ -607,12 +674,15 @@ class SummaryStore:
             self.last_used = {}
             self.digest = None
             self._basis = basis
+            self._users = {}
         self.run += 1
         if len(self._entries) > self._limit:
             recent = self.run - 2  # used in the previous run: still part of the document
             for key in [key for key in self._entries if self.last_used.get(key, 0) < recent]:
                 del self._entries[key]
                 self.last_used.pop(key, None)
+            for users in self._users.values():
+                users.intersection_update(self._entries)
             self._limit = max(_STORE_MIN_LIMIT, 2 * len(self._entries))
         return self._entries
 

@@ -23,7 +23,7 @@ import functools
 import logging
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from tree_sitter import Node
@@ -31,6 +31,7 @@ from tree_sitter import Node
 from landguard.engine.config import Config
 from landguard.engine.document import Document, LineChange
 from landguard.engine.findings import Finding, Span, TextEdit
+from landguard.engine.languages import unit_holes, unit_splitter
 from landguard.engine.registry import (
     Check,
     CheckContext,
@@ -76,8 +77,16 @@ _FUNCTION_NODES = frozenset(
 )
 
 
-def analysis_units(root: Node) -> list[Node]:
-    """The nodes node checks run on: top-level statements, with classes split into members."""
+def analysis_units(
+    root: Node,
+    nested: Callable[[Node], list[tuple[Node, str]]] | None = None,
+    places: dict[tuple[int, int, int], str] | None = None,
+) -> list[Node]:
+    """The nodes node checks run on: top-level statements, with classes split into members.
+
+    ``nested`` (the language's ``unit_splitter``) hands back the parts of a unit that are units of
+    their own (a 17,000-line IIFE's functions), each with its parent's kind: they follow the unit,
+    which keeps the rest. ``places`` receives their grammar places (see ``_grammar_place``)."""
     units: list[Node] = []
     stack = list(reversed(root.children))
     while stack:
@@ -92,11 +101,92 @@ def analysis_units(root: Node) -> list[Node]:
                 # decorators and base classes are rarely where risks are, and the class node is too big.
                 stack.extend(reversed(body.named_children))
                 continue
-        units.append(node)
+        if nested is None:
+            units.append(node)
+        else:
+            _with_parts(node, nested, units, places)
     return units
 
 
 _NO_CONTEXT = object()
+
+
+def _with_parts(
+    unit: Node,
+    nested: Callable[[Node], list[tuple[Node, str]]],
+    units: list[Node],
+    places: dict[tuple[int, int, int], str] | None,
+) -> None:
+    units.append(unit)
+    for part, parent in nested(unit):
+        if places is not None:
+            places[(part.id, part.start_byte, part.end_byte)] = f"{parent}/{part.type}"
+        _with_parts(part, nested, units, places)
+
+
+def unit_byte_ranges(document: Document, unit: Node) -> list[tuple[int, int]]:
+    """The byte ranges of ``unit`` that are its own: all of it, unless the language split parts
+    of it off into units of their own (``analysis_units``' ``nested``)."""
+    holes = unit_holes(document, unit)
+    if not holes:
+        return [(unit.start_byte, unit.end_byte)]
+    ranges: list[tuple[int, int]] = []
+    start = unit.start_byte
+    for hole_start, hole_end in holes:
+        if hole_start > start:
+            ranges.append((start, hole_start))
+        start = max(start, hole_end)
+    if start < unit.end_byte or not ranges:
+        ranges.append((start, unit.end_byte))
+    return ranges
+
+
+def unit_text(document: Document, unit: Node) -> bytes:
+    """The unit's text for its cache key: its parts that are units of their own (see
+    ``analysis_units``' ``nested``) are left out, each replaced by how many lines it spans and how
+    long its last line is. The unit's own findings stay where they are relative to its first line
+    while those hold, whatever is edited inside the parts (typing in one of a bundle's 300
+    functions does not re-check the bundle's skeleton)."""
+    source = document.source
+    holes = unit_holes(document, unit)
+    if not holes:
+        return source[unit.start_byte : unit.end_byte]
+    pieces: list[bytes] = []
+    start = unit.start_byte
+    for hole_start, hole_end in holes:
+        pieces.append(source[start:hole_start])
+        newline = source.rfind(b"\n", hole_start, hole_end)
+        last_line = source[newline + 1 if newline >= 0 else hole_start : hole_end]
+        lines = source.count(b"\n", hole_start, hole_end)
+        pieces.append(b"\0%d:%d\0" % (lines, len(last_line.decode("utf-8", "replace"))))
+        start = max(start, hole_end)
+    pieces.append(source[start : unit.end_byte])
+    return b"".join(pieces)
+
+
+def unit_matches(compiled, unit: Node, document: Document) -> list[tuple[int, dict[str, list[Node]]]]:
+    """A tree-sitter query's matches in the unit's own code (see ``unit_byte_ranges``): what lies
+    in the parts split off is left to those units."""
+    from tree_sitter import QueryCursor
+
+    holes = unit_holes(document, unit)
+    if not holes:
+        return QueryCursor(compiled).matches(unit)
+    found = []
+    seen: set[tuple[int, int, int, int]] = set()
+    for start, end in unit_byte_ranges(document, unit):
+        cursor = QueryCursor(compiled)
+        cursor.set_byte_range(start, end)
+        for pattern, captured in cursor.matches(unit):
+            nodes = [node for group in captured.values() for node in group]
+            if any(a <= node.start_byte and node.end_byte <= b for node in nodes for a, b in holes):
+                continue  # a match inside a part that is a unit of its own
+            first = nodes[0]
+            marker = (pattern, first.id, first.start_byte, first.end_byte)
+            if marker not in seen:
+                seen.add(marker)
+                found.append((pattern, captured))
+    return found
 
 
 def _class_body(node: Node) -> Node | None:
@@ -326,17 +416,19 @@ class Analysis:
         # It also holds what the parser made of the text where it stands: after a syntax error the same
         # `function view(req) {...}` may be recovered as a method inside the class above it, which the
         # rules read differently from a top-level function.
+        places: dict[tuple[int, int, int], str] = {}
+        units = analysis_units(document.tree.root_node, unit_splitter(document), places)
         return [
             (
                 unit,
                 unit.start_point,
                 (
-                    _grammar_place(unit),
+                    places.get((unit.id, unit.start_byte, unit.end_byte)) or _grammar_place(unit),
                     source[unit.start_byte - unit.start_point[1] : unit.start_byte],
-                    source[unit.start_byte : unit.end_byte],
+                    unit_text(document, unit),
                 ),
             )
-            for unit in analysis_units(document.tree.root_node)
+            for unit in units
         ]
 
     def _run_node_check(

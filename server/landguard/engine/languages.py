@@ -147,3 +147,33 @@ def query(language: str, source: str) -> tree_sitter.Query:
 def captures(language: str, source: str, node: tree_sitter.Node) -> dict[str, list[tree_sitter.Node]]:
     """Run a (cached) query over ``node`` and return its captures by name."""
     return tree_sitter.QueryCursor(query(language, source)).captures(node)
+
+
+def unit_splitter(document):
+    """The document's language's hook splitting a large analysis unit into parts: ``parts(unit)``
+    -> [(part, its parent's kind)]; None: units are never split.
+
+    JavaScript bundles and module wrappers (an IIFE around a whole library) are one top-level
+    statement; their functions are analysed as units of their own (``languages/javascript.py``)."""
+    if document.language in JS_FAMILY:
+        from landguard.languages.javascript import unit_parts
+
+        return unit_parts(document)
+    return None
+
+
+def unit_holes(document, unit) -> list[tuple[int, int]]:
+    """Byte ranges of ``unit`` that the language split off into units of their own (see ``unit_splitter``)."""
+    if document.language not in JS_FAMILY:
+        return []
+    javascript = _javascript()
+    if unit.end_point[0] - unit.start_point[0] + 1 < javascript.SPLIT_LINES:
+        return []  # never split: no need for the file's units
+    return javascript.unit_holes(document, unit)
+
+
+@functools.cache
+def _javascript():
+    from landguard.languages import javascript
+
+    return javascript

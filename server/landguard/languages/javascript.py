@@ -20,6 +20,7 @@ What the IR does not model (``typeof``, ``instanceof``, classes as values, JSX m
 
 from __future__ import annotations
 
+import itertools
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -159,6 +160,11 @@ class ModuleNames:
 
     # Top-level `const NAME = literal`: the dataflow folds them (`if (DEBUG)` takes one arm).
     constants: dict[str, str | int | float | bool | None] = field(default_factory=dict)
+    # Functions and objects a split unit's wrappers declare (``_wrapper_names``): the wrapper's
+    # locals. A call of one is a call of a same-file function (its key), but as a value it has no
+    # library meaning — `jQuery.globalEval(text)` inside jQuery's own IIFE is not the modelled
+    # library call, as it was not while the IIFE was lowered whole.
+    local: frozenset[str] = frozenset()
 
     def key(self) -> tuple:
         return (
@@ -416,15 +422,33 @@ def _compute_module_names(
     document: Document, memo: dict[bytes, _StatementNames] | None = None
 ) -> tuple[ModuleNames, dict[bytes, _StatementNames]]:
     """The file's ``ModuleNames`` and the per-statement parts (``memo`` holds the previous tree's)."""
-    text = _Text(document.source)
-    source = document.source
-    names = ModuleNames()
-    table = names.imports
-    parts: dict[bytes, _StatementNames] = {}
-    aliases: list[tuple[list[tuple[str, str]], str | None, bool, str | None]] = []
     root = document.tree.root_node if document.tree is not None else None
-    for statement in _top_level_statements(root) if root is not None else ():
-        if statement.type not in _NAMING_STATEMENTS:
+    statements = _top_level_statements(root) if root is not None else ()
+    parts: dict[bytes, _StatementNames] = {}
+    return _names_of(_Text(document.source), statements, ModuleNames(), memo, parts), parts
+
+
+def _names_of(
+    text: _Text,
+    statements,
+    names: ModuleNames,
+    memo: dict[bytes, _StatementNames] | None,
+    parts: dict[bytes, _StatementNames],
+) -> ModuleNames:
+    """``names`` completed with what ``statements`` bind (``memo``/``parts``: per statement text)."""
+    source = text.source
+    table = names.imports
+    aliases: list[tuple[list[tuple[str, str]], str | None, bool, str | None]] = []
+    for statement in statements:
+        kind = statement.type
+        if kind not in _NAMING_STATEMENTS:
+            continue
+        if kind != "import_statement" and kind not in ("lexical_declaration", "variable_declaration"):
+            # A function or class declaration binds its name: no need to key its (long) text.
+            name = statement.child_by_field_name("name")
+            if name is not None:
+                declared_name = text(name)
+                names.declared[declared_name] = declared_name
             continue
         key = source[statement.start_byte : statement.end_byte]
         found = parts.get(key) or (memo.get(key) if memo else None) or _statement_names(text, statement)
@@ -450,7 +474,121 @@ def _compute_module_names(
             names.declared[local] = _resolve_chain(meaning[1], table)  # type: ignore[arg-type]
     for local in table:
         names.declared.pop(local, None)
-    return names, parts
+    return names
+
+
+# ------------------------------------------------------------------------------- large units
+
+# A unit of at least this many lines is a bundle or a module wrapper (an IIFE, a UMD factory, a
+# browserify module map, lodash's `runInContext`), not code whose statements belong together:
+# it is split (``split_unit``) so that an edit re-analyses the piece it touched, not the file.
+SPLIT_LINES = 1000
+
+
+def _line_count(node: Node) -> int:
+    return node.end_point[0] - node.start_point[0] + 1
+
+
+def _node_key(node: Node) -> tuple[int, int, int]:
+    return (node.id, node.start_byte, node.end_byte)
+
+
+def _wrapper_function(node: Node) -> Node | None:
+    """``node`` as a function whose block body can be split into statements: not a web handler
+    (a handler's statements share its request)."""
+    if node.type == "export_statement":
+        inner = node.child_by_field_name("declaration") or node.child_by_field_name("value")
+        node = unwrap(inner) if inner is not None else node
+    if node.type not in FUNCTION_TYPES:
+        return None
+    body = node.child_by_field_name("body")
+    if body is None or body.type != "statement_block" or _looks_like_handler(node):
+        return None
+    return node
+
+
+def _looks_like_handler(function: Node) -> bool:
+    parameters = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    if parameters is None:
+        return False
+    raw = [parameters] if parameters.type == "identifier" else [
+        c for c in parameters.named_children if c.type != "comment"
+    ]  # fmt: skip
+    return _Lowerer.is_handler_text(raw)
+
+
+def split_unit(unit: Node) -> tuple[list[Node], list[Node], Node | None, list[str]]:
+    """A large unit's parts that are units of their own, the nodes they take from it, the
+    function whose body it splits (None: it splits the functions inside it off instead), and each
+    part's parent's kind.
+
+    A function of ``SPLIT_LINES`` lines or more is split into its body's statements (the function
+    itself keeps its header: name and parameters); any other large unit hands off the outermost
+    functions inside it (callbacks, a UMD factory, browserify's module functions), each a unit,
+    split again when large; a function on one line with other code stays with it. What a part
+    binds at the level of the wrapper is its context (``_unit_contexts``), as a module's
+    top-level names are for top-level statements."""
+    if _line_count(unit) < SPLIT_LINES:
+        return [], [], None, []
+    wrapper = _wrapper_function(unit)
+    if wrapper is not None:
+        body = wrapper.child_by_field_name("body")
+        statements = [c for c in body.named_children if c.type != "comment"]
+        return statements, [body], wrapper, ["statement_block"] * len(statements)
+    if unit.type in FUNCTION_TYPES:
+        return [], [], None, []  # a large handler, or an arrow function's expression body: one unit
+    found = _outermost_functions(unit)
+    functions = [function for function, _parent in found]
+    # Each function's body is its own: its header (name, parameters) stays in the unit too, so the
+    # unit's lowering (the function as a header only) depends on the unit's own text alone.
+    bodies = [body for body in (f.child_by_field_name("body") for f in functions) if body is not None]
+    return functions, bodies, None, [parent for _function, parent in found]
+
+
+def _outermost_functions(unit: Node) -> list[tuple[Node, str]]:
+    """The functions inside ``unit`` that no other function inside it holds, with their parents'
+    kinds; code on one line is not searched (a bundle's dependency maps are most of its nodes)."""
+    found: list[tuple[Node, str]] = []
+    stack = [(child, unit.type) for child in reversed(unit.named_children)]
+    while stack:
+        node, parent = stack.pop()
+        if node.type in FUNCTION_TYPES:
+            found.append((node, parent))
+            continue
+        if node.start_point[0] != node.end_point[0]:
+            stack.extend((child, node.type) for child in reversed(node.named_children))
+    return found
+
+
+def _split(document: Document, unit: Node) -> tuple[list[Node], list[Node], Node | None, list[str]]:
+    """``split_unit``, memoised per tree (the engine and the adapter both ask)."""
+    if _line_count(unit) < SPLIT_LINES:
+        return [], [], None, []
+    splits = _file_state(document).splits
+    key = _node_key(unit)
+    found = splits.get(key)
+    if found is None:
+        found = splits[key] = split_unit(unit)
+    return found
+
+
+def unit_parts(document: Document):
+    """The engine's hook: ``parts(unit)`` -> the parts of ``unit`` that are analysis units of
+    their own, each with its parent's kind (asking tree-sitter for a parent walks from the root)."""
+
+    def parts(unit: Node) -> list[tuple[Node, str]]:
+        inner, _holes, _wrapper, parents = _split(document, unit)
+        return list(zip(inner, parents, strict=True))
+
+    return parts
+
+
+def _stubbed(document: Document, unit: Node) -> frozenset[tuple[int, int, int]]:
+    """Functions lowered as their header only in ``unit``: their bodies are other units."""
+    parts, _holes, wrapper, _parents = _split(document, unit)
+    if wrapper is not None:
+        return frozenset({_node_key(wrapper)})
+    return frozenset(_node_key(part) for part in parts)
 
 
 # ---------------------------------------------------------------------------------------- lowering
@@ -486,12 +624,17 @@ class _Lowerer:
         self._temp = 0
         self._pending: list[ir.Stmt] = []
         self._depth = 0
+        # The names looked up in ``names`` (what the lowering depends on outside the unit).
+        self.looked_up: set[str] = set()
+        # Functions whose bodies are units of their own (``split_unit``): lowered as a header only.
+        self._stubs: frozenset[tuple[int, int, int]] = frozenset()
 
     # ------------------------------------------------------------------ units and functions
 
     def lower_unit(self, unit: Node) -> list[ir.Function]:
         start = len(self.functions)
         node = unit
+        self._stubs = _stubbed(self.document, unit)
         if node.type == "export_statement":
             declaration = node.child_by_field_name("declaration")
             value = node.child_by_field_name("value")
@@ -530,9 +673,22 @@ class _Lowerer:
                         prop = member.child_by_field_name("property") or member.child_by_field_name("name")
                         key = f"{class_name}.{self.text(prop)}" if class_name and prop is not None else None
                         self._function(unwrap(value), None, key=key, class_name=class_name)
+        elif node.type in FUNCTION_TYPES:
+            # A function inside a large unit, analysed on its own (``split_unit``).
+            self._function(node, None, key=self._unit_function_key(node))
         else:
             self._module_function(unit, [node], None)
         return self.functions[start:]
+
+    def _unit_function_key(self, node: Node) -> str | None:
+        parent = node.parent
+        if parent is not None and parent.type == "variable_declarator":
+            name = parent.child_by_field_name("name")
+            if name is not None and name.type == "identifier":
+                local = self.text(name)
+                self.looked_up.add(local)
+                return local if self.names.declared.get(local) == local else None
+        return None
 
     def _module_function(self, unit: Node, statements: list[Node], class_name: str | None) -> None:
         scope = _Scope(None, class_name)
@@ -615,6 +771,8 @@ class _Lowerer:
                     self._destructure(pattern, ir.Name(name, meaning, node=pattern), scope, parameter)
                 )
         body_node = node.child_by_field_name("body")
+        if (node.id, node.start_byte, node.end_byte) in self._stubs:
+            body_node = None  # its statements (or the whole function) are units of their own
         self._hoist(body_node, scope)
         if body_node is None:
             body: list[ir.Stmt] = []
@@ -648,7 +806,8 @@ class _Lowerer:
             return self.text(parent.child_by_field_name("key"))
         return None
 
-    def _parameter_parts(self, parameter: Node) -> tuple[Node | None, Node | None, Node | None]:
+    @staticmethod
+    def _parameter_parts(parameter: Node) -> tuple[Node | None, Node | None, Node | None]:
         """(pattern, type annotation, default value) of a JS or TS parameter."""
         if parameter.type in ("required_parameter", "optional_parameter"):
             pattern = parameter.child_by_field_name("pattern")
@@ -661,22 +820,26 @@ class _Lowerer:
         return None, None, None
 
     def _is_handler(self, raw: list[Node]) -> bool:
+        return self.is_handler_text(raw)
+
+    @classmethod
+    def is_handler_text(cls, raw: list[Node]) -> bool:
         """A web handler: ``(req, res)``, ``(req, res, next)``, ``(request)``, ``(ctx)``, ``({ query }, res)``."""
         if not raw:
             return False
-        first_pattern = self._parameter_parts(raw[0])[0]
+        first_pattern = cls._parameter_parts(raw[0])[0]
         if first_pattern is None:
             return False
         if first_pattern.type == "identifier":
-            first = self.text(first_pattern)
+            first = _node_text(first_pattern)
             if first in _CONTEXT_PARAMS:
                 return True
             if first in _REQUEST_PARAMS:
                 return True
             return False
         if first_pattern.type == "object_pattern" and len(raw) >= 2:
-            second = self._parameter_parts(raw[1])[0]
-            return second is not None and self.text(second) in _RESPONSE_PARAMS
+            second = cls._parameter_parts(raw[1])[0]
+            return second is not None and _node_text(second) in _RESPONSE_PARAMS
         return False
 
     def _parameter_meaning(
@@ -689,6 +852,7 @@ class _Lowerer:
                 return _CONTEXT_PARAMS[name], frozenset({"route"})
             if index == 0 and (name in _REQUEST_PARAMS or name == "req"):
                 type_name = self._annotation_name(annotation)
+                self.looked_up.add(type_name or "")
                 imported = self.names.imports.get(type_name or "", "")
                 if type_name in _FETCH_REQUEST_TYPES and not imported.startswith("express"):
                     return "fetch.Request", frozenset({"route"})
@@ -1019,6 +1183,7 @@ class _Lowerer:
         # Only aliases of imported modules (`const run = cp.exec`), never values (`const id = req.query.id`):
         # a value's meaning belongs to the dataflow, which knows when it is overwritten.
         bound, _meaning = scope.lookup(self.text(root))
+        self.looked_up.add(self.text(root))
         return not bound and self.text(root) in self.names.imports
 
     def _note_pattern_imports(self, pattern: Node, value: Node, scope: _Scope) -> None:
@@ -1344,6 +1509,7 @@ class _Lowerer:
         if binding is None or binding.type != "identifier" or scope.parent is not None:
             return None
         name = self.text(binding)
+        self.looked_up.add(name)
         return name if self.names.declared.get(name) == name else None
 
     def _template(self, node: Node, scope: _Scope) -> ir.Expr:
@@ -1577,10 +1743,11 @@ class _Lowerer:
         bound, meaning = scope.lookup(name)
         if bound:
             return meaning
+        self.looked_up.add(name)
         if name in self.names.imports:
             return self.names.imports[name]
         if name in self.names.declared:
-            return self.names.declared[name]
+            return None if name in self.names.local else self.names.declared[name]
         return name  # a global: `document`, `location`, `eval`, `JSON`
 
     def _member_qualname(self, obj: ir.Expr, name: str) -> str | None:
@@ -1618,6 +1785,7 @@ class _Lowerer:
         bound, meaning = scope.lookup(name)
         if bound:
             return meaning
+        self.looked_up.add(name)
         if name in self.names.imports:
             return self.names.imports[name]
         return self.names.declared.get(name, name)
@@ -1634,6 +1802,10 @@ class _Lowerer:
             return prop if base in _GLOBAL_OBJECTS else f"{base}.{prop}"
         target = _require_target(self.text, node)
         return target
+
+
+def _node_text(node: Node) -> str:
+    return (node.text or b"").decode("utf-8", errors="replace")
 
 
 def _owner(scope: _Scope, name: str) -> _Scope | None:
@@ -1687,22 +1859,67 @@ def _unwrap_parentheses(node: Node) -> Node:
 
 
 @dataclass
+class _Lowered:
+    """A unit's functions, the names their lowering looked up in its context, the context they
+    were checked against, and a serial that changes whenever the unit is lowered again (part of
+    the unit's cache key: findings are reused exactly while its lowering is)."""
+
+    functions: list[ir.Function]
+    looked_up: frozenset[str]
+    names: ModuleNames
+    serial: int
+    # The unit's last context key and the summary signatures it was made of (checks/javascript/_flow).
+    context_key: tuple | None = None
+
+
+_SERIALS = itertools.count(1)
+
+
+@dataclass
+class _UnitContexts:
+    """The analysis units of one tree with what each sees outside itself: the module's names, or,
+    for the parts of a split unit, the names its wrappers bind (``split_unit``)."""
+
+    order: list[Node] = field(default_factory=list)
+    names: dict[tuple[int, int, int], ModuleNames] = field(default_factory=dict)
+    # The class a part is a member of (a method of a class inside a split unit).
+    class_names: dict[tuple[int, int, int], str | None] = field(default_factory=dict)
+    depth: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    # The nodes of each split unit that other units analyse (a wrapper's body, functions).
+    holes: dict[tuple[int, int, int], list[Node]] = field(default_factory=dict)
+    # Every wrapper's names in the order they were computed (reused by the next tree when equal),
+    # and what they were computed from (``_binding_fingerprint``).
+    chain: list[ModuleNames] = field(default_factory=list)
+    fingerprints: list[tuple] = field(default_factory=list)
+
+
+@dataclass
 class _FileState:
     tree: object
     names: ModuleNames
     # Lowered units of this tree, by node (what rules read: their nodes give spans).
     # What each top-level statement binds, by its text (reused by the next tree).
     statement_names: dict[bytes, _StatementNames] = field(default_factory=dict)
-    units: dict[tuple[int, int, int], list[ir.Function]] = field(default_factory=dict)
+    # The same for the statements of split units' wrappers.
+    wrapper_statement_names: dict[bytes, _StatementNames] = field(default_factory=dict)
+    units: dict[tuple[int, int, int], _Lowered] = field(default_factory=dict)
     # Lowered units by text, for the file's summaries: carried over from the previous tree of the
     # document while the module's names stay the same, so an edit re-lowers only the units it touched.
-    by_text: dict[tuple[bytes, str | None], list[ir.Function]] = field(default_factory=dict)
+    by_text: dict[tuple[bytes, str | None], _Lowered] = field(default_factory=dict)
     all_functions: list[ir.Function] | None = None
     # The functions of each unit of this tree as file_functions has them (by node).
-    unit_lists: dict[tuple[int, int, int], list[ir.Function]] = field(default_factory=dict)
+    unit_lists: dict[tuple[int, int, int], _Lowered] = field(default_factory=dict)
     # Summaries of the file's functions, reused across trees like ``by_text`` (dataflow.SummaryStore).
     summaries: SummaryStore = field(default_factory=lambda: SummaryStore())
     callees: dict[tuple[int, int, int], dict[tuple[int, int], str | None]] = field(default_factory=dict)
+    contexts: _UnitContexts | None = None
+    # ``split_unit`` of this tree's large units, by node.
+    splits: dict[tuple[int, int, int], tuple] = field(default_factory=dict)
+    previous_chain: list[ModuleNames] = field(default_factory=list)
+    previous_fingerprints: list[tuple] = field(default_factory=list)
+    # The keys of the file's functions (the same object while the set is the same).
+    function_keys: frozenset[str] = frozenset()
+    function_keys_of: object = None
 
 
 _STATES: weakref.WeakKeyDictionary[Document, _FileState] = weakref.WeakKeyDictionary()
@@ -1713,21 +1930,139 @@ def _file_state(document: Document) -> _FileState:
     if state is None or state.tree is not document.tree:
         names, parts = _compute_module_names(document, state.statement_names if state is not None else None)
         fresh = _FileState(document.tree, names, statement_names=parts)
-        if state is not None and state.names == names:
+        if state is not None:
+            fresh.wrapper_statement_names = state.wrapper_statement_names
+            fresh.function_keys = state.function_keys
+            fresh.previous_chain = (
+                state.contexts.chain if state.contexts is not None else state.previous_chain
+            )
+            fresh.previous_fingerprints = (
+                state.contexts.fingerprints if state.contexts is not None else state.previous_fingerprints
+            )
+        if state is not None:
+            # Every unit's lowering is checked against its context before it is reused (the
+            # meanings of the names it looked up: ``file_functions``), so all of them carry over:
+            # a pasted `}` that moves a wrapper's functions to the top level re-lowers only those
+            # whose names mean something else there.
             fresh.by_text = state.by_text
-            fresh.summaries = state.summaries
-        elif state is not None and _same_imports(state.names, names):
-            # A top-level name was declared or removed (a pasted function): only units naming it
-            # are lowered again.
-            changed = _changed_declarations(state.names, names)
-            fresh.by_text = {
-                key: functions
-                for key, functions in state.by_text.items()
-                if not any(changed.intersection(_names_in(function)) for function in functions)
-            }
-            fresh.summaries = state.summaries
+            if _same_imports(state.names, names):
+                fresh.summaries = state.summaries
         _STATES[document] = state = fresh
     return state
+
+
+def _unit_contexts(document: Document) -> _UnitContexts:
+    """Every analysis unit of the current tree (as the engine has them) with its context."""
+    state = _file_state(document)
+    if state.contexts is not None:
+        return state.contexts
+    from landguard.engine.analyze import analysis_units
+
+    contexts = _UnitContexts()
+    if document.tree is None:
+        state.contexts = contexts
+        return contexts
+    text = _Text(document.source)
+    memo = state.wrapper_statement_names
+    parts: dict[bytes, _StatementNames] = {}
+    previous = state.previous_chain
+    previous_prints = state.previous_fingerprints
+
+    source = document.source
+
+    def visit(unit: Node, names: ModuleNames, depth: int, class_name: str | None) -> None:
+        key = _node_key(unit)
+        contexts.order.append(unit)
+        contexts.names[key] = names
+        contexts.depth[key] = depth
+        contexts.class_names[key] = class_name
+        inner, holes, wrapper, parents = _split(document, unit)
+        if not inner:
+            return
+        contexts.holes[key] = holes
+        if wrapper is not None:
+            index = len(contexts.chain)
+            fingerprint = _binding_fingerprint(source, wrapper, names)
+            if index < len(previous) and previous_prints[index] == fingerprint:
+                bound = previous[index]  # what the wrapper binds is written the same way
+            else:
+                bound = _wrapper_names(document, text, wrapper, names, memo, parts)
+                if index < len(previous) and previous[index] == bound:
+                    bound = previous[index]  # the same object: units lowered in it need no re-check
+            contexts.chain.append(bound)
+            contexts.fingerprints.append(fingerprint)
+            for part in inner:
+                visit(part, bound, depth + 1, None)
+        else:
+            for part, parent in zip(inner, parents, strict=True):
+                owner = _enclosing_class_name(source, part) if parent == "class_body" else None
+                visit(part, names, depth + 1, owner)
+
+    for unit in analysis_units(document.tree.root_node):
+        visit(unit, state.names, 0, _enclosing_class_name(source, unit))
+    state.wrapper_statement_names = parts
+    state.contexts = contexts
+    return contexts
+
+
+def _binding_fingerprint(source: bytes, wrapper: Node, outer: ModuleNames) -> tuple:
+    """What ``_wrapper_names`` reads of ``wrapper``, cheaply: its parameters' text, the names of the
+    functions and classes its body declares, and the text of its other statements that can bind
+    a name (declarations, and blocks that may hold a ``var``) — not the functions' long bodies."""
+    parameters = wrapper.child_by_field_name("parameters") or wrapper.child_by_field_name("parameter")
+    found: list[object] = [outer, source[parameters.start_byte : parameters.end_byte] if parameters else b""]
+    body = wrapper.child_by_field_name("body")
+    for statement in body.named_children if body is not None else ():
+        kind = statement.type
+        if kind in ("function_declaration", "generator_function_declaration") or kind in _CLASS_TYPES:
+            name = statement.child_by_field_name("name")
+            found.append((kind, source[name.start_byte : name.end_byte] if name is not None else b""))
+        elif kind in _DECLARING or kind in _NAMING_STATEMENTS:
+            found.append(source[statement.start_byte : statement.end_byte])
+    return tuple(found)
+
+
+def _wrapper_names(
+    document: Document,
+    text: _Text,
+    wrapper: Node,
+    outer: ModuleNames,
+    memo: dict[bytes, _StatementNames],
+    parts: dict[bytes, _StatementNames],
+) -> ModuleNames:
+    """What the code in ``wrapper``'s body sees: its parameters and declarations (requires are
+    imports there, as at the top of a module) over what the code around it sees."""
+    lowerer = _Lowerer(document, outer)
+    scope = _Scope(None, None)
+    parameters = wrapper.child_by_field_name("parameters") or wrapper.child_by_field_name("parameter")
+    raw = [parameters] if parameters is not None and parameters.type == "identifier" else (
+        [c for c in parameters.named_children if c.type != "comment"] if parameters is not None else []
+    )  # fmt: skip
+    for parameter in raw:
+        pattern = _Lowerer._parameter_parts(parameter)[0]
+        if pattern is not None and pattern.type == "rest_pattern" and pattern.named_child_count:
+            pattern = pattern.named_children[0]
+        if pattern is not None:
+            lowerer._declare_pattern(pattern, scope)
+    body = wrapper.child_by_field_name("body")
+    lowerer._hoist(body, scope)
+    names = ModuleNames(
+        imports=dict(outer.imports),
+        promisified=set(outer.promisified),
+        modules=set(outer.modules),
+        declared=dict(outer.declared),
+        local=outer.local,
+    )
+    for local in scope.names:
+        names.imports.pop(local, None)
+        names.promisified.discard(local)
+        names.declared[local] = None
+    names = _names_of(text, body.named_children if body is not None else (), names, memo, parts)
+    bound = set(scope.names) | set(names.declared).difference(outer.declared)
+    names.local = frozenset(
+        (outer.local - bound) | {name for name in bound if names.declared.get(name, None) == name}
+    )
+    return names
 
 
 def _same_imports(a: ModuleNames, b: ModuleNames) -> bool:
@@ -1743,23 +2078,28 @@ def _changed_declarations(a: ModuleNames, b: ModuleNames) -> set[str]:
     }
 
 
-def _names_in(function: ir.Function) -> frozenset[str]:
-    """Every name the function's IR mentions (variables, callees' roots), memoised on it."""
-    found = function.extra.get("names_in")
-    if found is None:
-        names: set[str] = set()
-        for item in shapes.walk(function.body):
-            if type(item) is ir.Name:
-                names.add(item.name)
-            elif type(item) is ir.Call and item.callee:
-                names.add(item.callee.partition(".")[0])
-                names.add(item.method)
-        for param in function.params:
-            names.add(param.name)
-        if function.key:
-            names.add(function.key.partition(".")[0])
-        found = function.extra["names_in"] = frozenset(names)
-    return found
+def _changed_names(a: ModuleNames, b: ModuleNames) -> set[str]:
+    """The names whose meaning differs between two contexts."""
+    changed = _changed_declarations(a, b)
+    missing = object()
+    changed.update(
+        name
+        for name in set(a.imports) | set(b.imports)
+        if a.imports.get(name, missing) != b.imports.get(name, missing)
+    )
+    changed.update(a.promisified ^ b.promisified)
+    changed.update(a.local ^ b.local)
+    return changed
+
+
+def function_keys(document: Document, by_key: dict[str, ir.Function]) -> frozenset[str]:
+    """The keys of ``by_key`` as a set that stays the same object while the keys are the same."""
+    state = _file_state(document)
+    if state.function_keys_of is not by_key:
+        if len(state.function_keys) != len(by_key) or not state.function_keys.issuperset(by_key):
+            state.function_keys = frozenset(by_key)
+        state.function_keys_of = by_key
+    return state.function_keys
 
 
 def summary_store(document: Document) -> SummaryStore:
@@ -1767,47 +2107,67 @@ def summary_store(document: Document) -> SummaryStore:
     return _file_state(document).summaries
 
 
+def _lower(unit: Node, document: Document) -> _Lowered:
+    state = _file_state(document)
+    key = _node_key(unit)
+    lowered = state.units.get(key)
+    if lowered is None:
+        names = _unit_contexts(document).names.get(key, state.names)
+        lowerer = _Lowerer(document, names)
+        functions = lowerer.lower_unit(unit)
+        lowered = state.units[key] = _Lowered(functions, frozenset(lowerer.looked_up), names, next(_SERIALS))
+    return lowered
+
+
 def lower_unit(unit: Node, document: Document) -> list[ir.Function]:
     """Every function of ``unit`` (its own top-level statements as ``"<module>"``), memoised per tree."""
-    state = _file_state(document)
-    key = (unit.id, unit.start_byte, unit.end_byte)
-    functions = state.units.get(key)
-    if functions is None:
-        functions = state.units[key] = _Lowerer(document, state.names).lower_unit(unit)
-    return functions
+    return _lower(unit, document).functions
 
 
 def file_functions(document: Document) -> list[ir.Function]:
     """Every function of the file (for same-file summaries), memoised per tree.
 
-    A unit whose text (and class) is unchanged since the document's previous tree keeps the
-    functions lowered then: their nodes belong to the old tree, which is fine for summaries (what a
-    helper does with its parameters) but not for spans — rules take their own unit's functions
-    from ``lower_unit``.
+    A unit whose text, class and context (the meanings of the names its lowering looked up) are
+    unchanged since the document's previous tree keeps the functions lowered then: their nodes
+    belong to the old tree, which is fine for summaries (what a helper does with its parameters)
+    but not for spans — rules take their own unit's functions from ``lower_unit``.
     """
-    from landguard.engine.analyze import analysis_units
-
     state = _file_state(document)
     if state.all_functions is None:
+        from landguard.engine.analyze import unit_text
+
         functions: list[ir.Function] = []
-        by_text: dict[tuple[bytes, str | None], list[ir.Function]] = {}
-        source = document.source
-        if document.tree is not None:
-            for unit in analysis_units(document.tree.root_node):
-                key = (source[unit.start_byte : unit.end_byte], _enclosing_class_name(source, unit))
-                lowered = state.units.get((unit.id, unit.start_byte, unit.end_byte)) or state.by_text.get(key)
-                if lowered is None:
-                    lowered = lower_unit(unit, document)
-                by_text[key] = lowered
-                state.unit_lists[(unit.id, unit.start_byte, unit.end_byte)] = lowered
-                functions.extend(lowered)
+        by_text: dict[tuple[bytes, str | None], _Lowered] = {}
+        contexts = _unit_contexts(document)
+        changed: dict[tuple[int, int], set[str]] = {}
+        for unit in contexts.order:
+            node_key = _node_key(unit)
+            names = contexts.names[node_key]
+            # Not where it stands: a unit that a pasted `}` moves out of its wrapper keeps its
+            # lowering while the names it looked up mean the same there (checked below).
+            key = (unit_text(document, unit), contexts.class_names[node_key])
+            lowered = state.units.get(node_key) or state.by_text.get(key)
+            if lowered is not None and lowered.names is not names:
+                pair = (id(lowered.names), id(names))
+                differs = changed.get(pair)
+                if differs is None:
+                    differs = changed[pair] = _changed_names(lowered.names, names)
+                if differs.isdisjoint(lowered.looked_up):
+                    lowered.names = names  # the same meanings for every name it looked up
+                else:
+                    lowered = None
+            if lowered is None:
+                lowered = _lower(unit, document)
+            by_text[key] = lowered
+            state.unit_lists[node_key] = lowered
+            functions.extend(lowered.functions)
         state.by_text = by_text
         state.all_functions = functions
     return state.all_functions
 
 
-def unit_lists(document: Document) -> dict[tuple[int, int, int], list[ir.Function]]:
-    """Every unit's functions as ``file_functions`` has them, by unit node (this tree)."""
+def unit_lists(document: Document) -> dict[tuple[int, int, int], _Lowered]:
+    """Every unit's lowering as ``file_functions`` has it, by unit node (this tree)."""
     file_functions(document)
     return _file_state(document).unit_lists
 
@@ -1815,9 +2175,28 @@ def unit_lists(document: Document) -> dict[tuple[int, int, int], list[ir.Functio
 def unit_functions(document: Document, unit: Node) -> list[ir.Function]:
     """The functions of ``unit`` as ``file_functions`` has them (possibly lowered from an earlier
     tree: for keys and summaries, not for spans)."""
+    return unit_lowering(document, unit).functions
+
+
+def unit_lowering(document: Document, unit: Node) -> _Lowered:
     state = _file_state(document)
     file_functions(document)
-    return state.unit_lists.get((unit.id, unit.start_byte, unit.end_byte)) or lower_unit(unit, document)
+    return state.unit_lists.get(_node_key(unit)) or _lower(unit, document)
+
+
+def unit_hole_nodes(document: Document, unit: Node) -> list[Node]:
+    """The nodes of ``unit`` that belong to other units (the parts ``split_unit`` hands off)."""
+    return _unit_contexts(document).holes.get(_node_key(unit), [])
+
+
+def unit_holes(document: Document, unit: Node) -> list[tuple[int, int]]:
+    """Byte ranges of ``unit`` that belong to other units (a wrapper's body inside its braces)."""
+    return [
+        (node.start_byte + 1, node.end_byte - 1)
+        if node.type == "statement_block"
+        else (node.start_byte, node.end_byte)
+        for node in unit_hole_nodes(document, unit)
+    ]
 
 
 def _enclosing_class_name(source: bytes, unit: Node) -> str | None:
@@ -1827,8 +2206,19 @@ def _enclosing_class_name(source: bytes, unit: Node) -> str | None:
     return source[name.start_byte : name.end_byte].decode("utf-8", "replace") if name is not None else None
 
 
-def _unit_of(node: Node) -> Node:
-    """The analysis unit holding ``node``: a top-level statement, or a member of a top-level class."""
+def _unit_of(document: Document, node: Node) -> Node:
+    """The analysis unit holding ``node``: the innermost unit around it (a top-level statement, a
+    member of a top-level class, or a part of a split unit)."""
+    names = _unit_contexts(document).names
+    current: Node | None = node
+    while current is not None:
+        if _node_key(current) in names:
+            return current
+        current = current.parent
+    return _top_level_unit_of(node)
+
+
+def _top_level_unit_of(node: Node) -> Node:
     current = node
     while current.parent is not None:
         parent = current.parent
@@ -1847,8 +2237,8 @@ def callee_of(document: Document, call: Node) -> str | None:
     """The qualified callee the adapter gave the call (or ``new``) at ``call``: imports resolved,
     locals shadowing them (``child_process.exec``, ``Math.random``; None for a local function)."""
     state = _file_state(document)
-    unit = _unit_of(call)
-    key = (unit.id, unit.start_byte, unit.end_byte)
+    unit = _unit_of(document, call)
+    key = _node_key(unit)
     callees = state.callees.get(key)
     if callees is None:
         callees = state.callees[key] = {

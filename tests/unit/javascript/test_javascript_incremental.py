@@ -73,6 +73,9 @@ def fresh(text: str):
 
 @settings(max_examples=100, deadline=None)
 @example(steps=[(0.9375, 0.9375, "\n"), (0.5, 0.65625, "")])  # see the test below
+# Deleting `class Runner {` turns `Runner.build` into no function of the file: a unit whose key
+# named it must not keep its old key because the names it refers to now are unchanged.
+@example(steps=[(0.375, 0.390625, "")])
 @given(st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), pieces), min_size=1, max_size=8))
 def test_incremental_dataflow_findings_equal_a_scan_from_scratch(steps):
     document = Document(START, path="a.js")

@@ -133,11 +133,13 @@ def npm_package_of(specifier: str) -> str | None:
 
 
 def js_imports(node: tree_sitter.Node, document) -> Iterator[ImportedName]:
+    from landguard.engine.analyze import unit_matches
+
     if not _has_import_text(node, document.source):
         return
     source = _TS_QUERY if document.language in ("typescript", "tsx") else _JS_QUERY
-    cursor = tree_sitter.QueryCursor(query(document.language, source))
-    for _, captured in cursor.matches(node):
+    # The unit's own code: parts of a large unit that are units of their own are checked as such.
+    for _, captured in unit_matches(query(document.language, source), node, document):
         functions = captured.get("function")
         if functions and document.node_text(functions[0]) != "require":
             continue

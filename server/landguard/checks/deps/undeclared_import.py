@@ -412,7 +412,10 @@ def _first_imports(document, context: CheckContext) -> tuple[tuple[str, int], ..
         first: dict[str, int] = {}
         if document.tree is not None:
             finder = python_imports if document.language == "python" else js_imports
-            for unit in document.tree.root_node.named_children:
+            root = document.tree.root_node
+            # JavaScript: the whole program at once (js_imports on a split bundle's top-level
+            # statement sees only its own code, not the functions analysed as units of their own).
+            for unit in root.named_children if document.language == "python" else (root,):
                 for imported in finder(unit, document):
                     if not imported.optional:  # type-only and guarded imports are never reported
                         first.setdefault(imported.package, imported.span.start_line)

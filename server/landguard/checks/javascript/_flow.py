@@ -15,6 +15,7 @@ decides on what reaches its sinks:
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterator
 
@@ -52,7 +53,7 @@ def analysis(document: Document, context: CheckContext) -> FileAnalysis:
 
 _ANALYSIS: RunKey[FileAnalysis] = RunKey("js.analysis")
 _UNIT_FACTS: RunKey[list[FunctionFacts]] = RunKey("js.unit_facts")
-_SINK_HELPERS: RunKey[frozenset[str]] = RunKey("js.sink_helpers")
+_SINK_HELPERS: RunKey[object] = RunKey("js.sink_helpers")
 _UNIT_KEY_RUN: RunKey[tuple] = RunKey("js.unit_key")
 
 
@@ -63,11 +64,11 @@ def unit_facts(unit, document: Document, context: CheckContext) -> list[Function
 
     def build() -> list[FunctionFacts]:
         fa = analysis(document, context)
-        helpers = sink_helpers(document, context)
+        helper = _sink_helper_test(document, context)
         return [
             fa.facts(function)
             for function in adapter.lower_unit(unit, document)
-            if _relevant(function, fa.models, helpers)
+            if _relevant(function, fa.models, helper)
         ]
 
     return context.cache.get(_UNIT_FACTS, (unit.id, unit.start_byte, unit.end_byte), build)
@@ -83,11 +84,11 @@ _ALSO_READ = frozenset(
 _READ_PROPERTIES = frozenset({"innerHTML", "outerHTML"})
 
 
-def _relevant(function, models, helpers: frozenset[str]) -> bool:
+def _relevant(function, models, is_sink_helper) -> bool:
     for call in shapes.calls_in(function.body):
         if (
             call.method in _ALSO_READ
-            or call.callee in helpers
+            or is_sink_helper(call.callee)
             or models.sinks.match(call.callee, call.method)
         ):
             return True
@@ -103,19 +104,27 @@ def _store_read(target) -> bool:
     return isinstance(target, ir.Index) and not isinstance(target.key, ir.Lit)
 
 
-def sink_helpers(document: Document, context: CheckContext) -> frozenset[str]:
-    """Keys of the file's functions that pass a parameter to a sink."""
+def _sink_helper_test(document: Document, context: CheckContext):
+    """``is_sink_helper(callee)``: whether ``callee`` is the key of a function of the file that
+    passes a parameter to a sink. Asked per callee of the units being checked (summarising every
+    function of a 17,000-line file on every edit to build the whole set cost more than the edit)."""
 
-    def build() -> frozenset[str]:
+    def build():
         fa = analysis(document, context)
-        found = set()
-        for key, function in fa.by_key.items():
-            if not fa.may_reach_sink(function):
-                continue  # no sink reachable from it: its summary has none (no analysis needed)
-            summary = fa.summary(function)
-            if summary is not None and summary.sinks:
-                found.add(key)
-        return frozenset(found)
+        known: dict[str, bool] = {}
+
+        def is_sink_helper(callee: str | None) -> bool:
+            if not callee or callee not in fa.by_key:
+                return False
+            found = known.get(callee)
+            if found is None:
+                function = fa.by_key[callee]
+                # No sink reachable from it: its summary has none (no analysis needed).
+                summary = fa.summary(function) if fa.may_reach_sink(function) else None
+                found = known[callee] = summary is not None and bool(summary.sinks)
+            return found
+
+        return is_sink_helper
 
     return context.cache.get(_SINK_HELPERS, None, build)
 
@@ -123,45 +132,65 @@ def sink_helpers(document: Document, context: CheckContext) -> frozenset[str]:
 def calls_helper_with_sink(unit, document: Document, context: CheckContext) -> bool:
     """Whether the unit calls a same-file function that passes a parameter to a sink (so a unit
     with no sink of its own can still be where request data enters one)."""
-    helpers = sink_helpers(document, context)
-    if not helpers:
-        return False
+    is_sink_helper = _sink_helper_test(document, context)
     return any(
-        call.callee in helpers
+        is_sink_helper(call.callee)
         for function in adapter.lower_unit(unit, document)
         for call in shapes.calls_in(function.body)
     )
 
 
 def unit_key(unit, document: Document, context: CheckContext) -> object:
-    """What the unit's findings depend on outside it: the summaries of the same-file functions its
+    """What the unit's findings depend on outside it: its lowering (a serial the adapter changes
+    whenever the unit is lowered again, which it is when a name it looked up in its context — the
+    module's or its wrappers' — changes meaning) and the summaries of the same-file functions its
     functions name (a name that becomes one changes the key). Asked for every unit on every run,
     so the per-run lookups are taken once."""
-    fa, signatures, lists = context.cache.get(
-        _UNIT_KEY_RUN, None, lambda: (analysis(document, context), {}, adapter.unit_lists(document))
+    fa, signatures, lists, keys = context.cache.get(
+        _UNIT_KEY_RUN, None, lambda: _unit_key_run(document, context)
     )
-    functions = lists.get((unit.id, unit.start_byte, unit.end_byte))
-    if functions is None:
-        functions = adapter.unit_functions(document, unit)
+    lowered = lists.get((unit.id, unit.start_byte, unit.end_byte))
+    if lowered is None:
+        lowered = adapter.unit_lowering(document, unit)
+    functions = lowered.functions
     if not functions:
-        return ()
+        return (lowered.serial,)
     names = functions[0].extra.get("js.unit_referenced")
     if names is None:
         names = functions[0].extra["js.unit_referenced"] = tuple(
             sorted({name for function in functions for name in _referenced(function)})
         )
-    by_key = fa.by_key
-    key: list[tuple[str, object]] = []
-    for name in names:
-        if name not in by_key:
-            continue  # not a function of the file (if it becomes one, the key gains it)
+    # Only the names that are functions of the file count (if one becomes one, the key gains it):
+    # filtered once per set of the file's function keys, which most edits leave as it was.
+    cached = functions[0].extra.get("js.unit_keyed")
+    if cached is None or cached[0] is not keys:
+        cached = functions[0].extra["js.unit_keyed"] = (keys, tuple(n for n in names if n in keys))
+    previous = lowered.context_key
+    if previous is not None and previous[0] is not cached[1]:
+        previous = None  # it names other functions of the file now
+    suspects = fa.suspect_keys
+    if previous is not None and suspects is not None and (not suspects or suspects.isdisjoint(cached[1])):
+        return previous[2]  # none of the summaries it names can have changed
+    current: list[object] = []
+    for name in cached[1]:
         signature = signatures.get(name, _MISSING)
         if signature is _MISSING:
             callee = fa.lookup(name)
             summary = fa.summary(callee) if callee is not None else None
             signature = signatures[name] = summary.signature() if summary is not None else "<recursive>"
-        key.append((name, signature))
-    return tuple(key)
+        current.append(signature)
+    # The same key object while nothing in it changed (most units on most edits): no new objects
+    # for the garbage collector to trace through on every keystroke.
+    if previous is not None and all(map(operator.is_, previous[1], current)):
+        return previous[2]
+    key = (lowered.serial, *zip(cached[1], current, strict=True))
+    lowered.context_key = (cached[1], current, key)
+    return key
+
+
+def _unit_key_run(document: Document, context: CheckContext) -> tuple:
+    fa = analysis(document, context)
+    return fa, {}, adapter.unit_lists(document), adapter.function_keys(document, fa.by_key)
 
 
 _MISSING = object()

@@ -19,7 +19,9 @@ from tree_sitter import Node
 
 from landguard.checks.code_rule import CodeRule, Frontend
 from landguard.checks.javascript import _flow as flow
+from landguard.engine.analyze import unit_byte_ranges, unit_matches
 from landguard.engine.document import Document
+from landguard.engine.findings import Finding
 from landguard.engine.languages import JS_FAMILY, query
 from landguard.engine.registry import CheckContext, RunKey
 from landguard.languages import javascript as adapter
@@ -157,14 +159,12 @@ _CALL_ALIASES: RunKey[frozenset[str]] = RunKey("js.call_aliases")
 
 
 def _build_unit_index(unit: Node, document: Document, context: CheckContext) -> UnitIndex:
-    from tree_sitter import QueryCursor
-
     index = UnitIndex()
     source = document.source
     found = False
     # One pass over the unit, the alias calls included (their names are never in CALL_NAMES).
     aliases = _call_aliases(document, context)
-    for _pattern, captured in QueryCursor(_index_query(document.language, bool(aliases))).matches(unit):
+    for _pattern, captured in unit_matches(_index_query(document.language, bool(aliases)), unit, document):
         if "alias_call" in captured:
             name = _text(source, captured["alias"][0])
             if name in aliases:
@@ -219,6 +219,9 @@ def text(document: Document, node: Node | None) -> str:
 def string_value(document: Document, node: Node | None) -> str | None:
     """The value of a plain string literal (or a template without substitutions), else None."""
     return adapter.string_value(document, node)
+
+
+unit_ranges = unit_byte_ranges
 
 
 def imports_key(document: Document, context: CheckContext) -> tuple:
@@ -291,6 +294,22 @@ class JavaScriptFrontend(Frontend):
         # The summaries of the same-file functions the unit calls: editing a helper rechecks its
         # callers only; the module's constants are in the analysis.
         return flow.unit_key(unit, document, context)
+
+    def check_unit(
+        self, unit: Node, document: Document, context: CheckContext, rules: Sequence[CodeRule]
+    ) -> list[Finding]:
+        findings = super().check_unit(unit, document, context, rules)
+        holes = adapter.unit_hole_nodes(document, unit)
+        if not holes or not findings:
+            return findings
+        # A large unit's parts are units of their own: what lies in them is theirs to report.
+        spans = [document.node_span(node) for node in holes]
+        return [f for f in findings if not any(_starts_in(f.span, span) for span in spans)]
+
+
+def _starts_in(span, outer) -> bool:
+    start = (span.start_line, span.start_col)
+    return (outer.start_line, outer.start_col) <= start < (outer.end_line, outer.end_col)
 
 
 FRONTEND = JavaScriptFrontend()

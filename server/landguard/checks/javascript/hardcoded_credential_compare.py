@@ -85,13 +85,17 @@ class HardcodedCredentialCompare(js.JavaScriptRule):
     uses_imports = False
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:
-        if not _has_named_comparison(document.source, node.start_byte, node.end_byte):
+        if not any(
+            _has_named_comparison(document.source, start, end)
+            for start, end in js.unit_ranges(document, node)
+        ):
             return
         found = query(document.language, _COMPARISONS)
-        from tree_sitter import QueryCursor
-
         seen: set[int] = set()
-        for comparison in QueryCursor(found).captures(node).get("compare", ()):
+        comparisons = (
+            c for _, captured in js.unit_matches(found, node, document) for c in captured.get("compare", ())
+        )
+        for comparison in comparisons:
             if comparison.id in seen:
                 continue
             seen.add(comparison.id)

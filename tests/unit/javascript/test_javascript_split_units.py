@@ -1,0 +1,199 @@
+"""Large units split into their functions: incremental == from scratch, and an edit costs its piece.
+
+A bundle (lodash's IIFE, a UMD factory, browserify's module map) is one top-level statement, so
+the engine used to analyse the whole file as one unit on every keystroke. A unit of
+``SPLIT_LINES`` lines or more is now split (``languages/javascript.py`` ``split_unit``): a large
+function into its body's statements, anything else into the outermost functions inside it. The
+tests lower the threshold so small fixtures are split the same way.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from landguard.checks.code_rule import rules_check
+from landguard.engine.analyze import Analysis, analysis_units
+from landguard.engine.config import Config
+from landguard.engine.document import Document
+from landguard.engine.languages import unit_splitter
+from landguard.languages import javascript
+from landguard_testing import incremental_runs, utf16_range
+
+CHECK = rules_check("javascript")
+
+# An IIFE around the whole file, with a module wrapper inside it (as lodash's `runInContext`):
+# helpers, a class and handlers nested two wrappers deep, requires inside the wrappers.
+START = """;(function () {
+  var cp = require('child_process');
+  var DEBUG = false;
+
+  function helper(value) {
+    return 'echo ' + value;
+  }
+
+  function runInContext(context) {
+    var exec = cp.exec;
+
+    function build(value) {
+      return 'ls';
+    }
+
+    function twice(value) {
+      return helper(value) + helper(value);
+    }
+
+    function view(req, res) {
+      cp.exec(helper(req.query.name));
+      exec(build(req.query.x));
+      cp.exec(twice(req.query.y));
+    }
+
+    function page(req, res) {
+      document.body.innerHTML = location.hash;
+    }
+
+    return { view: view, page: page };
+  }
+
+  var app = runInContext();
+  module.exports = app;
+}.call(this));
+"""
+
+
+@contextmanager
+def split_at(lines: int):
+    with mock.patch.object(javascript, "SPLIT_LINES", lines):
+        yield
+
+
+def fresh(text: str):
+    return Analysis(Document(text, path="a.js"), Config(), [CHECK]).run()
+
+
+def _lines(findings, rule: str = "LG303") -> set[int]:
+    return {f.span.start_line for f in findings if f.rule_id == rule}
+
+
+def _replace(document: Document, old: str, new: str):
+    start = document.text.index(old)
+    return document.apply_change(utf16_range(document.text, start, start + len(old)), new)
+
+
+def test_a_large_unit_is_split_into_its_wrappers_statements():
+    with split_at(6):
+        document = Document(START, path="a.js")
+        units = analysis_units(document.tree.root_node, unit_splitter(document))
+        starts = [document.text.splitlines()[u.start_point[0]].strip() for u in units]
+    # The IIFE statement (its header), the IIFE's function, its statements; runInContext is
+    # large too: its statements are units (each function declaration one unit).
+    assert "function view(req, res) {" in starts
+    assert "function helper(value) {" in starts
+    assert "function runInContext(context) {" in starts
+    assert "var exec = cp.exec;" in starts
+    with split_at(10**9):
+        document = Document(START, path="a.js")
+        assert len(analysis_units(document.tree.root_node, unit_splitter(document))) < len(units)
+
+
+def test_findings_in_a_split_unit_are_the_ones_of_the_whole_unit():
+    # Requires in a wrapper are imports there, its functions are same-file helpers: splitting the
+    # unit finds what analysing it whole finds.
+    with split_at(10**9):
+        whole = fresh(START)
+    with split_at(6):
+        split = fresh(START)
+    assert _lines(whole) == _lines(split) == {20, 22}  # helper() and twice() build a command
+    assert _lines(whole, "LG301") == _lines(split, "LG301") == {26}
+    assert whole == split
+
+
+def test_editing_a_helper_in_a_wrapper_rechecks_its_callers():
+    with split_at(6):
+        document = Document(START, path="a.js")
+        analysis = Analysis(document, Config(), [CHECK])
+        assert _lines(analysis.run()) == {20, 22}
+        # helper() returns a constant now: neither the direct call nor twice()'s (two calls away).
+        found = analysis.run([_replace(document, "return 'echo ' + value;", "return 'echo';")])
+        assert _lines(found) == set()
+        assert found == fresh(document.text)
+        found = analysis.run([_replace(document, "return 'ls';", "return value;")])
+        assert _lines(found) == {21}  # build() passes its parameter on now
+        assert found == fresh(document.text)
+
+
+def test_a_name_the_wrapper_rebinds_relowers_the_units_that_use_it():
+    with split_at(6):
+        document = Document(START, path="a.js")
+        analysis = Analysis(document, Config(), [CHECK])
+        assert 21 not in _lines(analysis.run())
+        # `exec` is child_process.exec in runInContext (an alias of the IIFE's require): once build()
+        # returns its parameter, view()'s exec(build(...)) runs a command; rebinding `exec` to a
+        # function of the file's own changes what view()'s unit means, not its text.
+        assert 21 in _lines(analysis.run([_replace(document, "return 'ls';", "return value;")]))
+        found = analysis.run([_replace(document, "var exec = cp.exec;", "var exec = function () {};")])
+        assert 21 not in _lines(found)
+        assert found == fresh(document.text)
+
+
+def test_an_edit_in_one_nested_function_lowers_only_its_unit(monkeypatch):
+    with split_at(6):
+        document = Document(START, path="a.js")
+        analysis = Analysis(document, Config(), [CHECK])
+        analysis.run()
+        lowered: list[str] = []
+        original = javascript._Lowerer.lower_unit
+
+        def counting(self, unit):
+            lowered.append(document.text.splitlines()[unit.start_point[0]].strip())
+            return original(self, unit)
+
+        monkeypatch.setattr(javascript._Lowerer, "lower_unit", counting)
+        found = analysis.run([_replace(document, "document.body.innerHTML = location.hash;", "x();")])
+        # The edited function and the wrappers around it (their text changed; they lower to a
+        # header), nothing else.
+        assert "function view(req, res) {" not in lowered
+        assert "function helper(value) {" not in lowered
+        assert "function page(req, res) {" in lowered
+        assert len(lowered) <= 4
+        assert found == fresh(document.text)
+
+
+pieces = st.sampled_from(
+    [
+        "",
+        "x",
+        "\n",
+        "}",
+        "{",
+        "return 'fixed';",
+        "return value;",
+        "return 'ls ' + value;",
+        "req.query.z",
+        "'constant'",
+        "parseInt(value, 10)",
+        "      cp.exec(helper('a'));\n",
+        "      cp.exec(build(req.query.b));\n",
+        "\n    function helper2(value) {\n      return value;\n    }\n",
+        "helper2",
+        "var cp = require('fs');\n",
+        "return helper(value);",
+        "location.hash",
+    ]
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), pieces), min_size=1, max_size=8))
+def test_incremental_findings_in_split_units_equal_a_scan_from_scratch(steps):
+    with split_at(6):
+        document = Document(START, path="a.js")
+        analysis = Analysis(document, Config(), [CHECK])
+        for text, found in incremental_runs(document, analysis, steps):
+            # As in test_javascript_incremental: compare on the same tree (error recovery may differ).
+            if str(document.tree.root_node) == str(Document(text, path="a.js").tree.root_node):
+                assert found == fresh(text)
