@@ -72,17 +72,24 @@ def test_a_function_that_cannot_reach_a_sink_has_no_sink_hit(path: Path):
     analysis, functions = _file_analysis(document)
     kinds = {row.kind for row in analysis.models.sinks.rows}
     assert kinds and functions
-    ruled_out = 0
     for function in functions:
         if analysis.may_reach_sink(function):
             continue
-        ruled_out += 1
         facts = analysis.facts(function)
         assert not [hit for kind in kinds for hit in facts.sink_hits(kind, strengths=None)], function.name
         summary = analysis.summary(function)
         assert summary is None or not summary.sinks, function.name
-    # The shortcut is taken at all (a file of nothing but sinks is not the point of this test).
-    assert ruled_out or len(functions) < 3
+
+
+def test_the_sink_shortcut_is_taken():
+    # Else the test above proves nothing: most functions of real code reach no sink.
+    ruled_out = total = 0
+    for path in REAL:
+        document = Document(path.read_text(encoding="utf-8"), path=str(path))
+        analysis, functions = _file_analysis(document)
+        total += len(functions)
+        ruled_out += sum(not analysis.may_reach_sink(function) for function in functions)
+    assert ruled_out > total // 3, (ruled_out, total)
 
 
 def _labels(facts) -> set:
