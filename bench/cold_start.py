@@ -4,8 +4,8 @@ cold process included").
 Two measurements per run, each in a fresh Python process, on CPython's ``_pydecimal.py`` (6.4k
 lines, the interpreter's own ``Lib/``) unless ``--file`` names another:
 
-- lsp: spawn ``python -m landguard.lsp``, send ``initialize``, ``initialized`` and ``didOpen`` at
-  once (as an editor opening a file does), time until the first ``publishDiagnostics``; also the
+- lsp: spawn ``python -m landguard.lsp`` (``lsp_client.py``), send ``initialize``, ``initialized``
+  and ``didOpen`` at once (as an editor opening a file does), time until the first ``publishDiagnostics``; also the
   server's CPU time up to then (``/proc/PID/stat``), which load on a shared machine inflates less;
 - check: ``landguard check --no-cache --offline --jobs 1 FILE``, wall and CPU time (``wait4``).
 
@@ -20,7 +20,7 @@ Prints medians of ``--runs`` runs, after one unmeasured run per version that com
 from __future__ import annotations
 
 import argparse
-import json
+import asyncio
 import os
 import statistics
 import subprocess
@@ -29,7 +29,8 @@ import sysconfig
 import time
 from pathlib import Path
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+from lsp_client import cpu_seconds, initialize_params, spawn_server
+
 # The `landguard` console script, run by this interpreter so PYTHONPATH picks the version.
 CLI = "import sys; from landguard.cli import main; sys.exit(main())"
 
@@ -46,57 +47,28 @@ def _env(pythonpath: str | None) -> dict[str, str]:
     return env
 
 
-def _frame(message: dict) -> bytes:
-    body = json.dumps({"jsonrpc": "2.0", **message}).encode()
-    return b"Content-Length: %d\r\n\r\n" % len(body) + body
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
 def lsp_first_diagnostics(path: Path, pythonpath: str | None) -> tuple[float, float]:
     """Seconds (wall, server CPU) from spawning the server to the file's first diagnostics."""
+    return asyncio.run(_first_diagnostics(path, pythonpath))
+
+
+async def _first_diagnostics(path: Path, pythonpath: str | None) -> tuple[float, float]:
     text = path.read_text(encoding="utf-8")
     uri = path.with_name("cold_" + path.name).as_uri()
+    capabilities = {"textDocument": {"publishDiagnostics": {"versionSupport": True}}}
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "landguard.lsp"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=_env(pythonpath),
-    )
-    assert process.stdin is not None and process.stdout is not None
-    init = {
-        "processId": os.getpid(),
-        "rootUri": path.parent.as_uri(),
-        "capabilities": {"textDocument": {"publishDiagnostics": {"versionSupport": True}}},
-        "initializationOptions": {"dependencies": {"online": False}},
-    }
-    open_params = {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}
-    process.stdin.write(_frame({"id": 0, "method": "initialize", "params": init}))
-    process.stdin.write(_frame({"method": "initialized", "params": {}}))
-    process.stdin.write(_frame({"method": "textDocument/didOpen", "params": open_params}))
-    process.stdin.flush()
+    process, client = await spawn_server(_env(pythonpath))
     try:
-        while True:
-            length = 0
-            while (line := process.stdout.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            if not line:
-                raise RuntimeError("server exited before publishing diagnostics")
-            message = json.loads(process.stdout.read(length))
-            if "id" in message and "method" in message:  # a request of the server's: answer it
-                process.stdin.write(_frame({"id": message["id"], "result": None}))
-                process.stdin.flush()
-            if message.get("method") == "textDocument/publishDiagnostics" and message["params"]["uri"] == uri:
-                return time.perf_counter() - started, _cpu_seconds(process.pid)
+        # As an editor opening a file does: all three at once, without waiting for the answer.
+        client.send(id=0, method="initialize", params=initialize_params(path.parent, capabilities))
+        client.send(method="initialized", params={})
+        first = client.expect(uri, 1)
+        client.did_open(uri, text, "python")
+        arrived, _ = await asyncio.wait_for(first, 120)
+        return arrived - started, cpu_seconds(process.pid)
     finally:
         process.kill()
-        process.wait()
+        await process.wait()
 
 
 def check_one_file(path: Path, pythonpath: str | None) -> tuple[float, float]:
