@@ -44,7 +44,9 @@ def _run(cache_dir, *, cached=True) -> dict:
     env.pop("LANDGUARD_NO_CODE_CACHE", None)
     if not cached:
         env["LANDGUARD_NO_CODE_CACHE"] = "1"
-    result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, check=True
+    )
     return json.loads(result.stdout)
 
 
