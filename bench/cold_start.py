@@ -15,12 +15,15 @@ Prints medians of ``--runs`` runs, after one unmeasured run per version that com
 (``PYTHONDONTWRITEBYTECODE`` is ignored here), as an installed Landguard has them compiled.
 
     .venv/bin/python bench/cold_start.py [--runs 7] [--compare /tmp/main-export/server] [--file F]
+    .venv/bin/python bench/cold_start.py --breakdown [--runs 7]   # where the CPU goes, step by step
+    LANDGUARD_NO_CODE_CACHE=1 .venv/bin/python bench/cold_start.py --breakdown   # without lsp/generated_code.py
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import subprocess
@@ -87,12 +90,77 @@ def check_one_file(path: Path, pythonpath: str | None) -> tuple[float, float]:
     return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
 
 
+# The server's path to its first diagnostics, step by step, in one fresh process (CPU, ms).
+BREAKDOWN = """
+import json, sys, time
+clock = time.process_time
+steps, last = [], clock()
+def step(name):
+    global last
+    now = clock(); steps.append((name, (now - last) * 1000)); last = now
+from landguard.lsp import generated_code
+generated_code.install(); step("import landguard, logging, hashlib; load the generated-code cache")
+import lsprotocol.types; step("import lsprotocol.types")
+import pygls.lsp.server; step("import pygls (rest), cattrs")
+import landguard.lsp.server as server; step("import landguard.lsp.server (ours)")
+built = server.build_server(); step("build_server (pygls converter, features)")
+from landguard.engine.registry import all_checks
+all_checks(); step("load the checks (rule modules, regexes, TOML models, grammars)")
+from landguard.engine.analyze import Analysis
+from landguard.engine.config import Config
+from landguard.engine.document import Document
+text = open(sys.argv[1], encoding="utf-8").read()
+document = Document(text, path="/tmp/cold/" + sys.argv[1].rsplit("/", 1)[-1], language_id="python")
+document.tree; step("Document: lines, UTF-8, tree-sitter parse")
+findings = Analysis(document, Config()).run(); step("first analysis")
+from landguard.lsp.convert import DiagnosticCache
+DiagnosticCache().convert(findings, document, True, []); step("convert to diagnostics")
+print(json.dumps(steps))
+"""
+
+
+def breakdown(path: Path, runs: int) -> None:
+    """Medians of the in-process steps, and of a bare interpreter's start (``python -c pass``)."""
+    samples: dict[str, list[float]] = {}
+    for _ in range(runs + 1):  # the first run writes bytecode and the cache; not counted
+        process = subprocess.Popen([sys.executable, "-c", "pass"], stdout=subprocess.DEVNULL, env=_env(None))
+        usage = os.wait4(process.pid, 0)[2]
+        process.returncode = 0
+        result = subprocess.run(
+            [sys.executable, "-c", BREAKDOWN, str(path)], capture_output=True, text=True, env=_env(None)
+        )
+        if result.returncode != 0:
+            raise RuntimeError(result.stderr[-2000:])
+        if samples.get("_warm") is None:
+            samples["_warm"] = []
+            continue
+        samples.setdefault("interpreter start (python -c pass)", []).append(
+            (usage.ru_utime + usage.ru_stime) * 1000
+        )
+        for name, ms in json.loads(result.stdout):
+            samples.setdefault(name, []).append(ms)
+    samples.pop("_warm")
+    print(f"{path.name}: the server's path to first diagnostics, CPU ms, median of {runs} fresh processes")
+    print("| step | CPU ms |")
+    print("|---|---:|")
+    for name, values in samples.items():
+        print(f"| {name} | {statistics.median(values):.0f} |")
+    total = sum(statistics.median(values) for values in samples.values())
+    print(f"| total | {total:.0f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--compare", help="PYTHONPATH of another version (e.g. /tmp/main-export/server)")
     parser.add_argument("--file", type=Path, default=Path(sysconfig.get_paths()["stdlib"]) / "_pydecimal.py")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="only the step-by-step CPU of the server's path"
+    )
     args = parser.parse_args()
+    if args.breakdown:
+        breakdown(args.file, args.runs)
+        return
     versions: dict[str, str | None] = {"this": None}
     if args.compare:
         versions = {"compare": args.compare, "this": None}
