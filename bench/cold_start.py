@@ -4,8 +4,8 @@ cold process included").
 Two measurements per run, each in a fresh Python process, on CPython's ``_pydecimal.py`` (6.4k
 lines, the interpreter's own ``Lib/``) unless ``--file`` names another:
 
-- lsp: spawn ``python -m landguard.lsp``, send ``initialize``, ``initialized`` and ``didOpen`` at
-  once (as an editor opening a file does), time until the first ``publishDiagnostics``; also the
+- lsp: spawn ``python -m landguard.lsp`` (``lsp_client.py``), send ``initialize``, ``initialized``
+  and ``didOpen`` at once (as an editor opening a file does), time until the first ``publishDiagnostics``; also the
   server's CPU time up to then (``/proc/PID/stat``), which load on a shared machine inflates less;
 - check: ``landguard check --no-cache --offline --jobs 1 FILE``, wall and CPU time (``wait4``).
 
@@ -15,11 +15,14 @@ Prints medians of ``--runs`` runs, after one unmeasured run per version that com
 (``PYTHONDONTWRITEBYTECODE`` is ignored here), as an installed Landguard has them compiled.
 
     .venv/bin/python bench/cold_start.py [--runs 7] [--compare /tmp/main-export/server] [--file F]
+    .venv/bin/python bench/cold_start.py --breakdown [--runs 7]   # where the CPU goes, step by step
+    LANDGUARD_NO_CODE_CACHE=1 .venv/bin/python bench/cold_start.py --breakdown   # without lsp/generated_code.py
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import statistics
@@ -29,7 +32,8 @@ import sysconfig
 import time
 from pathlib import Path
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+from lsp_client import cpu_seconds, initialize_params, spawn_server
+
 # The `landguard` console script, run by this interpreter so PYTHONPATH picks the version.
 CLI = "import sys; from landguard.cli import main; sys.exit(main())"
 
@@ -46,57 +50,28 @@ def _env(pythonpath: str | None) -> dict[str, str]:
     return env
 
 
-def _frame(message: dict) -> bytes:
-    body = json.dumps({"jsonrpc": "2.0", **message}).encode()
-    return b"Content-Length: %d\r\n\r\n" % len(body) + body
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
 def lsp_first_diagnostics(path: Path, pythonpath: str | None) -> tuple[float, float]:
     """Seconds (wall, server CPU) from spawning the server to the file's first diagnostics."""
+    return asyncio.run(_first_diagnostics(path, pythonpath))
+
+
+async def _first_diagnostics(path: Path, pythonpath: str | None) -> tuple[float, float]:
     text = path.read_text(encoding="utf-8")
     uri = path.with_name("cold_" + path.name).as_uri()
+    capabilities = {"textDocument": {"publishDiagnostics": {"versionSupport": True}}}
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "landguard.lsp"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=_env(pythonpath),
-    )
-    assert process.stdin is not None and process.stdout is not None
-    init = {
-        "processId": os.getpid(),
-        "rootUri": path.parent.as_uri(),
-        "capabilities": {"textDocument": {"publishDiagnostics": {"versionSupport": True}}},
-        "initializationOptions": {"dependencies": {"online": False}},
-    }
-    open_params = {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}
-    process.stdin.write(_frame({"id": 0, "method": "initialize", "params": init}))
-    process.stdin.write(_frame({"method": "initialized", "params": {}}))
-    process.stdin.write(_frame({"method": "textDocument/didOpen", "params": open_params}))
-    process.stdin.flush()
+    process, client = await spawn_server(_env(pythonpath))
     try:
-        while True:
-            length = 0
-            while (line := process.stdout.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            if not line:
-                raise RuntimeError("server exited before publishing diagnostics")
-            message = json.loads(process.stdout.read(length))
-            if "id" in message and "method" in message:  # a request of the server's: answer it
-                process.stdin.write(_frame({"id": message["id"], "result": None}))
-                process.stdin.flush()
-            if message.get("method") == "textDocument/publishDiagnostics" and message["params"]["uri"] == uri:
-                return time.perf_counter() - started, _cpu_seconds(process.pid)
+        # As an editor opening a file does: all three at once, without waiting for the answer.
+        client.send(id=0, method="initialize", params=initialize_params(path.parent, capabilities))
+        client.send(method="initialized", params={})
+        first = client.expect(uri, 1)
+        client.did_open(uri, text, "python")
+        arrived, _ = await asyncio.wait_for(first, 120)
+        return arrived - started, cpu_seconds(process.pid)
     finally:
         process.kill()
-        process.wait()
+        await process.wait()
 
 
 def check_one_file(path: Path, pythonpath: str | None) -> tuple[float, float]:
@@ -115,12 +90,77 @@ def check_one_file(path: Path, pythonpath: str | None) -> tuple[float, float]:
     return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
 
 
+# The server's path to its first diagnostics, step by step, in one fresh process (CPU, ms).
+BREAKDOWN = """
+import json, sys, time
+clock = time.process_time
+steps, last = [], clock()
+def step(name):
+    global last
+    now = clock(); steps.append((name, (now - last) * 1000)); last = now
+from landguard.lsp import generated_code
+generated_code.install(); step("import landguard, logging, hashlib; load the generated-code cache")
+import lsprotocol.types; step("import lsprotocol.types")
+import pygls.lsp.server; step("import pygls (rest), cattrs")
+import landguard.lsp.server as server; step("import landguard.lsp.server (ours)")
+built = server.build_server(); step("build_server (pygls converter, features)")
+from landguard.engine.registry import all_checks
+all_checks(); step("load the checks (rule modules, regexes, TOML models, grammars)")
+from landguard.engine.analyze import Analysis
+from landguard.engine.config import Config
+from landguard.engine.document import Document
+text = open(sys.argv[1], encoding="utf-8").read()
+document = Document(text, path="/tmp/cold/" + sys.argv[1].rsplit("/", 1)[-1], language_id="python")
+document.tree; step("Document: lines, UTF-8, tree-sitter parse")
+findings = Analysis(document, Config()).run(); step("first analysis")
+from landguard.lsp.convert import DiagnosticCache
+DiagnosticCache().convert(findings, document, True, []); step("convert to diagnostics")
+print(json.dumps(steps))
+"""
+
+
+def breakdown(path: Path, runs: int) -> None:
+    """Medians of the in-process steps, and of a bare interpreter's start (``python -c pass``)."""
+    samples: dict[str, list[float]] = {}
+    for _ in range(runs + 1):  # the first run writes bytecode and the cache; not counted
+        process = subprocess.Popen([sys.executable, "-c", "pass"], stdout=subprocess.DEVNULL, env=_env(None))
+        usage = os.wait4(process.pid, 0)[2]
+        process.returncode = 0
+        result = subprocess.run(
+            [sys.executable, "-c", BREAKDOWN, str(path)], capture_output=True, text=True, env=_env(None)
+        )
+        if result.returncode != 0:
+            raise RuntimeError(result.stderr[-2000:])
+        if samples.get("_warm") is None:
+            samples["_warm"] = []
+            continue
+        samples.setdefault("interpreter start (python -c pass)", []).append(
+            (usage.ru_utime + usage.ru_stime) * 1000
+        )
+        for name, ms in json.loads(result.stdout):
+            samples.setdefault(name, []).append(ms)
+    samples.pop("_warm")
+    print(f"{path.name}: the server's path to first diagnostics, CPU ms, median of {runs} fresh processes")
+    print("| step | CPU ms |")
+    print("|---|---:|")
+    for name, values in samples.items():
+        print(f"| {name} | {statistics.median(values):.0f} |")
+    total = sum(statistics.median(values) for values in samples.values())
+    print(f"| total | {total:.0f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--compare", help="PYTHONPATH of another version (e.g. /tmp/main-export/server)")
     parser.add_argument("--file", type=Path, default=Path(sysconfig.get_paths()["stdlib"]) / "_pydecimal.py")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="only the step-by-step CPU of the server's path"
+    )
     args = parser.parse_args()
+    if args.breakdown:
+        breakdown(args.file, args.runs)
+        return
     versions: dict[str, str | None] = {"this": None}
     if args.compare:
         versions = {"compare": args.compare, "this": None}

@@ -1,8 +1,8 @@
 """Keystroke latency against file size and paste size, in Python, JavaScript and Java (issue #15).
 
-One command drives the real server (``python -m landguard.lsp``) over stdio with a raw JSON-RPC
-client (no pytest-lsp: decoding thousands of diagnostics into typed objects would time the
-client, not the server) on real files of about 1,000, 6,000 and 20,000 lines per language, and
+One command drives the real server (``python -m landguard.lsp``) over stdio with the raw JSON-RPC
+client of ``lsp_client.py`` (no pytest-lsp: decoding thousands of diagnostics into typed objects
+would time the client, not the server) on real files of about 1,000, 6,000 and 20,000 lines per language, and
 prints, per file:
 
 - open: ``didOpen`` -> first ``publishDiagnostics`` in a fresh server process (cold);
@@ -45,8 +45,8 @@ import time
 import zipfile
 from pathlib import Path
 
-SERVER = [sys.executable, "-m", "landguard.lsp"]
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+from lsp_client import Client, cpu_seconds, lsp_range, rss_mb, start_server, stop_server
+
 PASTE_SIZES = (1, 10, 40, 200)
 CAPABILITIES = {
     "textDocument": {
@@ -125,140 +125,24 @@ def real_files(cache: Path) -> dict[str, list[Path]]:
 # ---------------------------------------------------------------------------------- the client
 
 
-class Client:
-    """A raw JSON-RPC client: plain ``json.loads``, timestamps on arrival."""
-
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        self.process = process
-        self.waiters: dict[tuple[str, int], asyncio.Future] = {}
-        self.responses: dict[object, asyncio.Future] = {}
-        self.reader = asyncio.ensure_future(self._read())
-
-    def send(self, **message: object) -> None:
-        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
-        assert self.process.stdin is not None
-        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-
-    async def _read(self) -> None:
-        stdout = self.process.stdout
-        assert stdout is not None
-        while True:
-            length = 0
-            while (line := await stdout.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            if not line:
-                return
-            body = await stdout.readexactly(length)
-            now = time.perf_counter()
-            message = json.loads(body)
-            if message.get("method") == "textDocument/publishDiagnostics":
-                params = message["params"]
-                future = self.waiters.pop((params["uri"], params.get("version")), None)
-                if future is not None and not future.done():
-                    future.set_result((now, len(params["diagnostics"])))
-            elif "id" in message and "method" in message:
-                self.send(id=message["id"], result=None)
-            elif "id" in message and message["id"] in self.responses:
-                self.responses.pop(message["id"]).set_result(message)
-
-    def expect(self, uri: str, version: int) -> asyncio.Future:
-        future = asyncio.get_running_loop().create_future()
-        self.waiters[(uri, version)] = future
-        return future
-
-    async def request(self, msg_id: object, method: str, params: object) -> dict:
-        future = asyncio.get_running_loop().create_future()
-        self.responses[msg_id] = future
-        self.send(id=msg_id, method=method, params=params)
-        return await asyncio.wait_for(future, 120)
-
-
 class Session:
+    """Timed edits through a ``lsp_client.Client``."""
+
     def __init__(self, client: Client) -> None:
         self.client = client
-        self.versions: dict[str, int] = {}
 
     def change(self, uri: str, start: tuple[int, int], end: tuple[int, int], text: str) -> int:
-        version = self.versions[uri] = self.versions[uri] + 1
-        self.client.send(
-            method="textDocument/didChange",
-            params={
-                "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [
-                    {
-                        "range": {
-                            "start": {"line": start[0], "character": start[1]},
-                            "end": {"line": end[0], "character": end[1]},
-                        },
-                        "text": text,
-                    }
-                ],
-            },
-        )
-        return version
+        return self.client.did_change(uri, lsp_range(start, end), text)
 
     async def edit(self, uri: str, start: tuple[int, int], end: tuple[int, int], text: str) -> float:
-        version = self.versions[uri] + 1
-        future = self.client.expect(uri, version)
+        future = self.client.expect(uri, self.client.versions[uri] + 1)
         started = time.perf_counter()
         self.change(uri, start, end, text)
         arrived, _ = await asyncio.wait_for(future, 600)
         return arrived - started
 
     async def open(self, uri: str, text: str, language_id: str) -> tuple[float, int]:
-        self.versions[uri] = 1
-        future = self.client.expect(uri, 1)
-        started = time.perf_counter()
-        self.client.send(
-            method="textDocument/didOpen",
-            params={"textDocument": {"uri": uri, "languageId": language_id, "version": 1, "text": text}},
-        )
-        arrived, count = await asyncio.wait_for(future, 120)
-        return arrived - started, count
-
-
-async def start_server(root: Path) -> tuple[asyncio.subprocess.Process, Client]:
-    process = await asyncio.create_subprocess_exec(
-        *SERVER,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    client = Client(process)
-    await client.request(
-        0,
-        "initialize",
-        {
-            "processId": os.getpid(),
-            "rootUri": root.as_uri(),
-            "capabilities": CAPABILITIES,
-            "initializationOptions": {"dependencies": {"online": False}},
-        },
-    )
-    client.send(method="initialized", params={})
-    return process, client
-
-
-async def stop_server(process: asyncio.subprocess.Process, client: Client) -> None:
-    try:
-        await client.request("bye", "shutdown", None)
-        client.send(method="exit")
-        await asyncio.wait_for(process.wait(), 30)
-    except (asyncio.TimeoutError, ConnectionError):
-        process.kill()
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
+        return await self.client.open(uri, text, language_id)
 
 
 # ---------------------------------------------------------------------------------- measuring
@@ -274,7 +158,7 @@ async def measure_file(path: Path, edits: int, pastes: int, pause: float) -> dic
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
     language_id = LANGUAGE_IDS[path.suffix]
-    process, client = await start_server(path.parent)
+    process, client = await start_server(path.parent, CAPABILITIES)
     session = Session(client)
     result: dict[str, object] = {"file": path.name, "lines": len(lines)}
     try:
@@ -327,7 +211,7 @@ async def measure_memory(files: list[Path], documents: int, lines_each: int, edi
         lines = path.read_text(encoding="utf-8").split("\n")
         texts.append((path, "\n".join(lines[:lines_each]) + "\n"))
     root = files[0].parent
-    process, client = await start_server(root)
+    process, client = await start_server(root, CAPABILITIES)
     session = Session(client)
     result: dict[str, float] = {"rss_start_mb": rss_mb(process.pid)}
     try:

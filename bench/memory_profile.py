@@ -13,6 +13,7 @@ is released when the documents are closed.
 
     .venv/bin/python bench/memory_profile.py [--documents 200] [--lines 2000] [--top 25] [--no-trace]
     .venv/bin/python bench/memory_profile.py --first-edit   # what going idle costs the next edit
+    .venv/bin/python bench/memory_profile.py --documents 30 --no-trace --edits 600   # the soak, in process
     PYTHONPATH=/tmp/main-export/server .venv/bin/python bench/memory_profile.py   # another version
 """
 
@@ -63,6 +64,53 @@ def first_edit_cost(path: Path, text: str, config: object, runs: int = 5) -> Non
     )
 
 
+def random_edits(kept: list, edits: int, hot: int | None, config: object) -> None:
+    """``bench/soak.py``'s random edits over the open documents, in process (the soak without a
+    server): each edited document becomes hot, the one that falls out of the hot set goes idle."""
+    import random
+
+    from soak import apply, random_edit
+
+    from landguard.engine.analyze import Analysis
+
+    rng = random.Random(1)
+    texts = [document.text for document, *_ in kept]
+    order = list(range(len(kept)))  # least recently analysed first
+    hot_now = set(order if hot is None else order[-hot:])
+    for n in range(edits):
+        index = rng.randrange(len(kept))
+        document, analysis, cache, _ = kept[index]
+        change, new_text = random_edit(rng, texts[index])
+        texts[index] = apply(texts[index], change, new_text)
+        start, end = change["start"], change["end"]
+        line_change = document.apply_change(
+            (start["line"], start["character"], end["line"], end["character"]), new_text
+        )
+        assert isinstance(analysis, Analysis)
+        kept[index] = (
+            document,
+            analysis,
+            cache,
+            cache.convert(analysis.run([line_change]), document, True, [line_change]),
+        )
+        order.remove(index)
+        order.append(index)
+        hot_now.add(index)
+        if hot is not None and len(order) > hot and order[-hot - 1] in hot_now:
+            idle = order[-hot - 1]
+            hot_now.discard(idle)
+            other, other_analysis, other_cache, other_diagnostics = kept[idle]
+            copy = other.idle_copy()
+            other_analysis.replace_document(copy)
+            kept[idle] = (copy, other_analysis, other_cache, other_diagnostics)
+        if n % 100 == 99:
+            gc.collect()
+            print(
+                f"{n + 1:6d} edits: RSS {rss_mb():.0f} MB, {sys.getallocatedblocks():,} Python blocks",
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cache", type=Path, default=Path("/work/realworld-cache"))
@@ -76,6 +124,12 @@ def main() -> None:
         help="only the CPU of the first edit of an idle copy vs a hot edit",
     )
     parser.add_argument("--no-trace", action="store_true", help="RSS only (tracemalloc slows and inflates)")
+    parser.add_argument(
+        "--edits",
+        type=int,
+        default=0,
+        help="then this many random soak edits (bench/soak.py's) spread over the documents, RSS every 100",
+    )
     args = parser.parse_args()
 
     from landguard.engine.analyze import Analysis
@@ -158,6 +212,8 @@ def main() -> None:
         for s in stats[: args.top]:
             frame = s.traceback[0]
             print(f"  {s.size_diff / 2**20:7.1f} MB {s.count_diff:8d}  {frame.filename}:{frame.lineno}")
+    if args.edits:
+        random_edits(kept, args.edits, hot, config)
     del kept
     gc.collect()
     closed_rss = rss_mb()

@@ -1,16 +1,26 @@
-"""Soak: memory of the real language server over many edits, with every document closed between rounds.
+"""Soak: memory of the real language server over many edits.
 
-Drives ``python -m landguard.lsp`` over stdio (a raw JSON-RPC client, no pytest-lsp, so the
-client's own memory and speed do not matter) through ``--rounds`` rounds; each round opens
-``--documents`` documents of every language (Python, JavaScript, Java, YAML, .env), makes
-``--edits`` random incremental edits spread over them (multi-line pastes, secrets, PEM blocks,
-CR/LF line ends), waits for the diagnostics of the last version of every document, closes them
-all, and records the server's resident memory (``VmRSS``). A server that keeps nothing for
-closed documents levels off after the first round.
+Drives ``python -m landguard.lsp`` over stdio (``lsp_client``: a raw JSON-RPC client, no
+pytest-lsp, so the client's own memory and speed do not matter) in one of two ways:
+
+- rounds (default): ``--rounds`` rounds; each opens ``--documents`` documents of every language
+  (Python, JavaScript, Java, YAML, .env), makes ``--edits`` random incremental edits spread over
+  them (multi-line pastes, secrets, PEM blocks, CR/LF line ends), waits for the diagnostics of
+  the last version of every document, closes them all, and records the server's resident
+  memory (``VmRSS``). A server that keeps nothing for closed documents levels off after the
+  first round.
+- ``--open-files N`` (issue #15: "200 open files of 2,000 lines; flat over 10,000 edits"): opens
+  N documents of ``--lines`` lines of real Python, JavaScript and Java in turn (the first lines
+  of CPython's ``_pydecimal.py``, Django's admin ``xregexp.js`` and OpenJDK 17's
+  ``ConcurrentHashMap.java``, from ``--cache``, as ``bench/edit_curve.py`` gets them), keeps them
+  open through ``--edits`` random edits of the same kinds spread over all of them, and records
+  the RSS every ``--sample`` edits, then once more after closing them all.
 
     .venv/bin/python bench/soak.py [--rounds 4] [--edits 2500] [--documents 50] [--seed 1]
+    .venv/bin/python bench/soak.py --open-files 200 --lines 2000 --edits 10000
+    PYTHONPATH=/tmp/main-export/server .venv/bin/python bench/soak.py ...   # another version's server
 
-Prints one row per round and a JSON summary (``--json FILE`` writes it).
+Prints one row per round (or sample) and a JSON summary (``--json FILE`` writes it).
 """
 
 from __future__ import annotations
@@ -21,11 +31,12 @@ import json
 import os
 import platform
 import random
-import sys
 import time
 from pathlib import Path
 
-SERVER = [sys.executable, "-m", "landguard.lsp"]
+from lsp_client import rss_mb, start_server, stop_server
+
+REAL_FILES = ("_pydecimal.py", "xregexp.js", "ConcurrentHashMap.java")
 TOKEN = "ghp_" + "Z9y8X7w6V5u4T3s2R1q0" + "P9o8N7m6L5k4J3i2"
 AWS = "AKIA" + "QYLPMN5HHHFPZAM2"
 PEM = (
@@ -52,6 +63,7 @@ TEMPLATES = {
     "env": "".join(f"KEY_{n}={AWS}\n" for n in range(30)),
 }
 LANGUAGE_IDS = {"py": "python", "js": "javascript", "java": "java", "yaml": "yaml", "env": "dotenv"}
+COMMENT = {"py": "#", "js": "//", "java": "//"}
 PIECES = [
     "x",
     "\n",
@@ -65,61 +77,6 @@ PIECES = [
     PEM,
     "",
 ]
-
-
-class Client:
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        self.process = process
-        self.versions: dict[str, int] = {}
-        self.published: dict[str, int | None] = {}
-        self.responses: dict[object, dict] = {}
-        self.arrived = asyncio.Event()
-        self.reader = asyncio.ensure_future(self._read())
-
-    def send(self, **message: object) -> None:
-        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
-        assert self.process.stdin is not None
-        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-
-    async def _read(self) -> None:
-        stdout = self.process.stdout
-        assert stdout is not None
-        while True:
-            length = 0
-            while (line := await stdout.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            if not line:
-                return
-            message = json.loads(await stdout.readexactly(length))
-            if message.get("method") == "textDocument/publishDiagnostics":
-                params = message["params"]
-                self.published[params["uri"]] = params.get("version")
-            elif "id" in message and "method" in message:
-                self.send(id=message["id"], result=None)  # registrations, configuration
-            elif "id" in message:
-                self.responses[message["id"]] = message
-            self.arrived.set()
-
-    async def wait(self, predicate, timeout: float = 60.0) -> None:
-        async def loop() -> None:
-            while not predicate():
-                self.arrived.clear()
-                await self.arrived.wait()
-
-        await asyncio.wait_for(loop(), timeout)
-
-    async def request(self, msg_id: object, method: str, params: object) -> dict:
-        self.send(id=msg_id, method=method, params=params)
-        await self.wait(lambda: msg_id in self.responses)
-        return self.responses.pop(msg_id)
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
 
 
 def random_edit(rng: random.Random, text: str) -> tuple[dict, str]:
@@ -164,28 +121,29 @@ def apply(text: str, rng_dict: dict, new_text: str) -> str:
     return text[: offset(rng_dict["start"])] + new_text + text[offset(rng_dict["end"]) :]
 
 
+def _machine() -> dict:
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}",
+    }
+
+
+async def _edit(client, rng: random.Random, texts: dict[str, str], uri: str) -> None:
+    rng_dict, new_text = random_edit(rng, texts[uri])
+    texts[uri] = apply(texts[uri], rng_dict, new_text)
+    client.did_change(uri, rng_dict, new_text)
+
+
+async def _caught_up(client, uris) -> None:
+    await client.wait(lambda: all(client.published.get(u) == client.versions[u] for u in uris))
+
+
 async def soak(rounds: int, edits: int, documents: int, seed: int) -> dict:
     rng = random.Random(seed)
     workspace = Path(os.environ.get("TMPDIR", "/tmp")) / "landguard-soak"
     workspace.mkdir(exist_ok=True)
-    process = await asyncio.create_subprocess_exec(
-        *SERVER,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    client = Client(process)
-    await client.request(
-        0,
-        "initialize",
-        {
-            "processId": os.getpid(),
-            "rootUri": workspace.as_uri(),
-            "capabilities": {},
-            "initializationOptions": {"dependencies": {"online": False}},
-        },
-    )
-    client.send(method="initialized", params={})
+    process, client = await start_server(workspace)
     rows = [{"round": 0, "edits": 0, "rss_mb": round(rss_mb(process.pid), 1), "seconds": 0.0}]
     total = 0
     for number in range(1, rounds + 1):
@@ -196,38 +154,17 @@ async def soak(rounds: int, edits: int, documents: int, seed: int) -> dict:
             name = ".env" if kind == "env" else f"doc{index}.{kind}"
             uri = (workspace / f"r{number}-{index}" / name).as_uri()
             texts[uri] = TEMPLATES[kind]
-            client.versions[uri] = 1
-            client.send(
-                method="textDocument/didOpen",
-                params={
-                    "textDocument": {
-                        "uri": uri,
-                        "languageId": LANGUAGE_IDS[kind],
-                        "version": 1,
-                        "text": texts[uri],
-                    }
-                },
-            )
+            client.did_open(uri, texts[uri], LANGUAGE_IDS[kind])
         uris = list(texts)
         for n in range(edits):
             uri = rng.choice(uris)
-            rng_dict, new_text = random_edit(rng, texts[uri])
-            texts[uri] = apply(texts[uri], rng_dict, new_text)
-            client.versions[uri] += 1
-            client.send(
-                method="textDocument/didChange",
-                params={
-                    "textDocument": {"uri": uri, "version": client.versions[uri]},
-                    "contentChanges": [{"range": rng_dict, "text": new_text}],
-                },
-            )
+            await _edit(client, rng, texts, uri)
             if n % 25 == 24:  # let the server keep up, as a typist would
-                await process.stdin.drain()
-                await client.wait(lambda u=uri: client.published.get(u) == client.versions[u])
-        await client.wait(lambda uris=uris: all(client.published.get(u) == client.versions[u] for u in uris))
+                await client.drain()
+                await _caught_up(client, [uri])
+        await _caught_up(client, uris)
         for uri in uris:
-            client.send(method="textDocument/didClose", params={"textDocument": {"uri": uri}})
-            client.published.pop(uri, None)
+            client.did_close(uri)
         await client.wait(lambda uris=uris: all(u in client.published for u in uris))  # the empty publishes
         await client.request(
             f"settle-{number}",
@@ -248,26 +185,96 @@ async def soak(rounds: int, edits: int, documents: int, seed: int) -> dict:
             f"round {number}: {total:6d} edits, RSS {rows[-1]['rss_mb']:7.1f} MB, {rows[-1]['seconds']} s",
             flush=True,
         )
-    await client.request("bye", "shutdown", None)
-    client.send(method="exit")
-    await asyncio.wait_for(process.wait(), 30)
-    return {
-        "date": time.strftime("%Y-%m-%d"),
-        "machine": f"{os.cpu_count()} cores, {platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
-        "documents_per_round": documents,
-        "rows": rows,
-    }
+    await stop_server(process, client)
+    return {**_machine(), "documents_per_round": documents, "rows": rows}
+
+
+def real_texts(cache: Path, lines: int) -> list[tuple[str, str]]:
+    """(extension, first ``lines`` lines) of each of ``REAL_FILES``."""
+    texts = []
+    for name in REAL_FILES:
+        path = cache / "edit-curve" / name
+        if not path.exists():
+            raise SystemExit(f"missing {path} (bench/edit_curve.py describes where it comes from)")
+        head = path.read_text(encoding="utf-8").split("\n")[:lines]
+        texts.append((path.suffix[1:], "\n".join(head) + "\n"))
+    return texts
+
+
+async def soak_open(files: int, lines: int, edits: int, sample: int, seed: int, cache: Path) -> dict:
+    """``files`` real documents kept open through ``edits`` random edits; RSS every ``sample`` edits."""
+    rng = random.Random(seed)
+    workspace = Path(os.environ.get("TMPDIR", "/tmp")) / "landguard-soak-open"
+    workspace.mkdir(exist_ok=True)
+    sources = real_texts(cache, lines)
+    process, client = await start_server(workspace)
+    started = time.perf_counter()
+    rows = [{"edits": 0, "open": 0, "rss_mb": round(rss_mb(process.pid), 1), "seconds": 0.0}]
+
+    def record(done: int, open_count: int) -> None:
+        rows.append(
+            {
+                "edits": done,
+                "open": open_count,
+                "rss_mb": round(rss_mb(process.pid), 1),
+                "seconds": round(time.perf_counter() - started, 1),
+            }
+        )
+        print(
+            f"{done:6d} edits, {open_count} open: RSS {rows[-1]['rss_mb']:7.1f} MB, {rows[-1]['seconds']} s",
+            flush=True,
+        )
+
+    texts: dict[str, str] = {}
+    for index in range(files):
+        extension, text = sources[index % len(sources)]
+        # A unique first line, so no two documents share a unit's text by accident.
+        text = f"{COMMENT[extension]} copy {index}\n{text}"
+        uri = (workspace / f"open{index}.{extension}").as_uri()
+        texts[uri] = text
+        client.did_open(uri, text, LANGUAGE_IDS[extension])
+        if index % 20 == 19:
+            await client.drain()
+            await _caught_up(client, list(texts))
+    uris = list(texts)
+    await _caught_up(client, uris)
+    record(0, len(uris))
+    for n in range(edits):
+        uri = rng.choice(uris)
+        await _edit(client, rng, texts, uri)
+        if n % 25 == 24:  # let the server keep up, as a typist would
+            await client.drain()
+            await _caught_up(client, [uri])
+        if (n + 1) % sample == 0:
+            await _caught_up(client, uris)
+            record(n + 1, len(uris))
+    for uri in uris:
+        client.did_close(uri)
+    await client.wait(lambda: all(u in client.published for u in uris))  # the empty publishes
+    await asyncio.sleep(1.0)
+    record(edits, 0)
+    await stop_server(process, client)
+    return {**_machine(), "files": files, "lines": lines, "rows": rows}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--edits", type=int, default=2500, help="edits per round")
+    parser.add_argument("--edits", type=int, default=None, help="edits per round (2,500), or in all (10,000)")
     parser.add_argument("--documents", type=int, default=50)
+    parser.add_argument("--open-files", type=int, help="keep this many real documents open instead of rounds")
+    parser.add_argument("--lines", type=int, default=2000, help="lines of each open document")
+    parser.add_argument("--sample", type=int, default=1000, help="record the RSS every this many edits")
+    parser.add_argument("--cache", type=Path, default=Path("/work/realworld-cache"))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    result = asyncio.run(soak(args.rounds, args.edits, args.documents, args.seed))
+    if args.open_files:
+        edits = 10_000 if args.edits is None else args.edits
+        coroutine = soak_open(args.open_files, args.lines, edits, args.sample, args.seed, args.cache)
+    else:
+        coroutine = soak(args.rounds, 2500 if args.edits is None else args.edits, args.documents, args.seed)
+    result = asyncio.run(coroutine)
     print(json.dumps(result, indent=2))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")

@@ -1,6 +1,9 @@
 """``python -m landguard.lsp``: the language server on stdio (what ``landguard lsp`` runs)."""
 
-from landguard.lsp.server import serve
-
 if __name__ == "__main__":
+    from landguard.lsp import generated_code
+
+    generated_code.install()  # before pygls' types are imported
+    from landguard.lsp.server import serve
+
     serve()

@@ -26,6 +26,7 @@ from landguard.lsp import (
     code_actions,
     debug_info,
     framing,
+    generated_code,
     hover,
     pull_diagnostics,
     resolve,
@@ -250,6 +251,8 @@ def build_server() -> LandguardServer:
     async def initialized(ls: LandguardServer, params: types.InitializedParams) -> None:
         ls.show_errors(ls.pending_init_errors)
         ls.report_config_errors(ls.settings.resolve(None))
+        # What starting up compiled (pygls' types, the hooks of the first messages), for the next start.
+        ls.scheduler.background.submit(generated_code.save)
         if ls.supports_watched_files_registration():
             watchers = [types.FileSystemWatcher(glob_pattern=glob) for glob in WATCHED_FILES]
             try:
@@ -292,6 +295,7 @@ def build_server() -> LandguardServer:
         for doc in ls.documents.values():
             doc.cancel_timers()
         ls.scheduler.shutdown()
+        generated_code.save()
 
     return server
 

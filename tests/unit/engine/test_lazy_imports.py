@@ -7,6 +7,9 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
+
+import landguard.lsp
 
 # Findings of Python code rules without a fix (LG202 and LG204 offer none here), a secret (its fix is
 # plain text), a JavaScript and a Java file: everything runs, nothing needs libcst.
@@ -78,3 +81,37 @@ def test_detection_does_not_import_libcst_and_fixes_still_do():
     # A finding with a libcst fix still gets it, built on demand.
     assert any("usedforsecurity=False" in text for text in report["fix_edits"]), report
     assert report["after_fix"]
+
+
+# The language server's start (issue #15, cold start): importing it loads pygls and our handlers,
+# not the checks (discovered while the client starts up) nor what only fixes and lookups need;
+# and the generated-code cache is installed before pygls' types are imported, or it serves nothing.
+SERVER_PROBE = """
+import json, sys
+import landguard.lsp.generated_code as generated_code
+
+installed_before_types = "lsprotocol" not in sys.modules and "attr" not in sys.modules
+import landguard.lsp.server
+
+print(json.dumps({
+    "installed_before_types": installed_before_types,
+    "loaded": [m for m in sys.argv[1:] if m in sys.modules],
+}))
+"""
+NOT_AT_SERVER_START = ["libcst", "detect_secrets", "landguard.checks", *ONLY_ON_DEMAND]
+
+
+def test_the_server_starts_without_checks_fixes_or_lookups_and_caches_generated_code():
+    result = subprocess.run(
+        [sys.executable, "-c", SERVER_PROBE, *NOT_AT_SERVER_START],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(result.stdout)
+    assert report["installed_before_types"], "the generated-code cache module imports pygls' types"
+    assert report["loaded"] == [], report
+    main = (Path(landguard.lsp.__file__).parent / "__main__.py").read_text(encoding="utf-8")
+    assert main.index("generated_code.install()") < main.index("landguard.lsp.server"), (
+        "python -m landguard.lsp imports the server before installing the generated-code cache"
+    )

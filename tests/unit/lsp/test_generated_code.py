@@ -1,0 +1,83 @@
+"""The cache of attrs'/cattrs' generated code (issue #15, cold start): a second fresh process
+compiles (almost) none of pygls' types and hooks, gets the same classes and hooks, and a cache
+file that does not verify is ignored, never trusted."""
+
+import json
+import os
+import subprocess
+import sys
+
+# A fresh process as the server starts: install, import pygls' types, build a converter and
+# structure/unstructure the first messages; reports what was compiled and what came out.
+PROBE = """
+import json, sys
+from landguard.lsp import generated_code
+
+cache = generated_code.install()
+from lsprotocol import types
+from pygls.protocol import default_converter
+
+converter = default_converter()
+init = {"processId": 7, "rootUri": "file:///w", "capabilities": {"general": {"positionEncodings": ["utf-16"]},
+        "textDocument": {"publishDiagnostics": {"versionSupport": True}}}}
+params = converter.structure(init, types.InitializeParams)
+diagnostic = types.Diagnostic(
+    range=types.Range(types.Position(1, 2), types.Position(1, 5)), message="m", code="LG201", source="landguard"
+)
+generated_code.save()
+print(json.dumps({
+    "installed": cache is not None,
+    "hits": cache.hits if cache else 0,
+    "misses": cache.misses if cache else 0,
+    "params": converter.unstructure(params),
+    "diagnostic": converter.unstructure(diagnostic),
+    "repr": repr(diagnostic.range),
+    "equal": types.Position(1, 2) == types.Position(1, 2),
+    "annotations": {k: str(v) for k, v in types.Position.__init__.__annotations__.items()},
+    "hook_file": converter.get_structure_hook(types.InitializeParams).__code__.co_filename,
+}))
+"""
+
+
+def _run(cache_dir, *, cached=True) -> dict:
+    env = dict(os.environ, LANDGUARD_CACHE_DIR=str(cache_dir))
+    env.pop("LANDGUARD_NO_CODE_CACHE", None)
+    if not cached:
+        env["LANDGUARD_NO_CODE_CACHE"] = "1"
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def _cache_files(cache_dir):
+    return sorted((cache_dir / "generated-code").glob("*.bin"))
+
+
+def test_a_second_start_compiles_almost_nothing_and_gets_the_same_code(tmp_path):
+    first = _run(tmp_path)
+    assert first["installed"]
+    assert first["misses"] > 400, first["misses"]  # every class and hook compiled once
+    assert len(_cache_files(tmp_path)) == 1
+    second = _run(tmp_path)
+    # Only sources that differ between processes (a frozen class's hash seed) are compiled again.
+    assert second["misses"] <= 5, second["misses"]
+    assert second["hits"] >= first["misses"] - 5
+    uncached = _run(tmp_path, cached=False)
+    assert not uncached["installed"]
+    for key in ("params", "diagnostic", "repr", "equal", "annotations", "hook_file"):
+        assert first[key] == second[key] == uncached[key], key
+    assert second["equal"] is True
+
+
+def test_a_tampered_or_foreign_cache_file_is_ignored_and_rewritten(tmp_path):
+    _run(tmp_path)
+    (path,) = _cache_files(tmp_path)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # not what the per-user secret signed
+    path.write_bytes(bytes(data))
+    after_tampering = _run(tmp_path)
+    assert after_tampering["misses"] > 400  # nothing of it was used
+    assert _run(tmp_path)["misses"] <= 5  # and it was written anew
+    path.write_bytes(b"\0" * 40)
+    assert _run(tmp_path)["misses"] > 400
