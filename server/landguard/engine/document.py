@@ -150,6 +150,13 @@ class Document:
         return self._source
 
     @property
+    def raw_source(self) -> bytes:
+        """The file's own bytes as tree-sitter would read them; unlike ``source``, not masked."""
+        if self._source is None:
+            self._source = positions.parser_source(self.text)
+        return self._source
+
+    @property
     def uses_crlf(self) -> bool:
         """Whether any line ends with CRLF (where a fix inserts a line, it uses the file's line end)."""
         return self._crlfs > 0
