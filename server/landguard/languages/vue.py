@@ -228,3 +228,186 @@ def prop_names(document: Document) -> frozenset[str]:
                     names |= _names_of(value)
         stack.extend(node.named_children)
     return frozenset(names)
+
+
+# ------------------------------------------------------------------ where a value comes from
+
+SAFE, FROM_PROPS, UNKNOWN = "safe", "props", "unknown"
+_RANK = {SAFE: 0, UNKNOWN: 1, FROM_PROPS: 2}
+_FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "function_declaration"})
+_METHODS = frozenset({"method_definition"})
+_PROPS_OBJECTS = frozenset({"props", "$props", "$attrs", "$route", "route"})
+_MAX_DEPTH = 6
+
+
+class ComponentScript:
+    """The names a component's script defines for its template: ``const`` values, functions and
+    options-API ``computed`` members (mutable state, ``ref``/``data``, is never a definition)."""
+
+    def __init__(self, document: Document, props: frozenset[str]) -> None:
+        self.props = props
+        self.definitions: dict[str, Node] = {}
+        tree = document.tree
+        if tree is None:
+            return
+        for statement in tree.root_node.named_children:
+            if statement.type == "export_statement":
+                declaration = statement.child_by_field_name("declaration")
+                value = statement.child_by_field_name("value")
+                if declaration is not None:
+                    statement = declaration
+                elif value is not None and value.type == "object":
+                    self._options(value)
+                    continue
+            if statement.type == "lexical_declaration" and statement.children[0].type == "const":
+                for declarator in statement.named_children:
+                    name, value = (
+                        declarator.child_by_field_name("name"),
+                        declarator.child_by_field_name("value"),
+                    )
+                    if name is not None and name.type == "identifier" and value is not None:
+                        self.definitions[_text(name)] = value
+            elif statement.type == "function_declaration":
+                name = statement.child_by_field_name("name")
+                if name is not None:
+                    self.definitions[_text(name)] = statement
+
+    def _options(self, options: Node) -> None:
+        for pair in options.named_children:
+            key = pair.child_by_field_name("key") if pair.type == "pair" else None
+            value = pair.child_by_field_name("value") if pair.type == "pair" else None
+            if key is None or value is None or _text(key).strip("'\"") not in ("computed", "methods"):
+                continue
+            for member in value.named_children if value.type == "object" else ():
+                if member.type in _METHODS:
+                    name = member.child_by_field_name("name")
+                    if name is not None:
+                        self.definitions[_text(name)] = member
+                elif member.type == "pair":
+                    name, function = member.child_by_field_name("key"), member.child_by_field_name("value")
+                    if name is not None and function is not None:
+                        self.definitions[_text(name)] = function
+
+    # A value's verdict: SAFE (constants, sanitiser calls), FROM_PROPS, or UNKNOWN; the worst part wins.
+    def judge(self, node: Node | None, depth: int = 0) -> str:
+        if node is None or depth > _MAX_DEPTH:
+            return UNKNOWN
+        kind = node.type
+        if _is_constant(node):
+            return SAFE
+        if kind in ("parenthesized_expression", "await_expression", "non_null_expression", "as_expression"):
+            return self.judge(node.named_children[0] if node.named_children else None, depth + 1)
+        if kind in ("binary_expression", "ternary_expression", "template_string"):
+            parts = list(node.named_children)
+            if kind == "ternary_expression":
+                parts = parts[1:]
+            if kind == "template_string":
+                parts = [
+                    p.named_children[0]
+                    for p in parts
+                    if p.type == "template_substitution" and p.named_children
+                ]
+            return _worst(self.judge(part, depth + 1) for part in parts)
+        if kind == "call_expression":
+            name = _callee_name(node)
+            if name in SANITIZERS:
+                return SAFE
+            function = node.child_by_field_name("function")
+            arguments = node.child_by_field_name("arguments")
+            if name == "computed" and arguments is not None and arguments.named_children:
+                return self._returns(arguments.named_children[0], depth)
+            if function is not None and function.type == "identifier" and _text(function) in self.definitions:
+                verdict = self._returns(self.definitions[_text(function)], depth)
+                if verdict == SAFE:
+                    return SAFE
+            given = (
+                [self.judge(argument, depth + 1) for argument in arguments.named_children]
+                if arguments
+                else []
+            )
+            return FROM_PROPS if FROM_PROPS in given else UNKNOWN
+        if kind == "identifier":
+            name = _text(node)
+            if name in self.props:
+                return FROM_PROPS
+            definition = self.definitions.get(name)
+            if definition is None:
+                return UNKNOWN
+            if definition.type in _FUNCTIONS or definition.type in _METHODS:
+                return self._returns(definition, depth)  # an options-API computed is read by name
+            return self.judge(definition, depth + 1)
+        if kind in ("member_expression", "subscript_expression"):
+            root = node
+            while root.type in ("member_expression", "subscript_expression"):
+                inner = root.child_by_field_name("object")
+                if inner is None:
+                    return UNKNOWN
+                if inner.type == "this":  # options API: this.name is a prop, a computed or data
+                    member = root.child_by_field_name("property")
+                    return self.judge(member, depth + 1) if member is not None else UNKNOWN
+                root = inner
+            if root.type == "identifier" and _text(root) in _PROPS_OBJECTS | self.props:
+                return FROM_PROPS
+            if root.type == "identifier" and root is not node and _text(root) in self.definitions:
+                return UNKNOWN if self.judge(root, depth + 1) != FROM_PROPS else FROM_PROPS
+            return UNKNOWN
+        if kind == "property_identifier":
+            name = _text(node)
+            if name in self.props:
+                return FROM_PROPS
+            definition = self.definitions.get(name)
+            return self._returns(definition, depth) if definition is not None else UNKNOWN
+        return UNKNOWN
+
+    def _returns(self, function: Node, depth: int) -> str:
+        """The verdict on what a function returns: every ``return``, or an arrow's expression body."""
+        if function.type not in _FUNCTIONS and function.type not in _METHODS:
+            return self.judge(function, depth + 1)
+        body = function.child_by_field_name("body")
+        if body is None:
+            return UNKNOWN
+        if body.type != "statement_block":
+            return self.judge(body, depth + 1)
+        returned = [
+            statement.named_children[0] if statement.named_children else None
+            for statement in _return_statements(body)
+        ]
+        return _worst(self.judge(value, depth + 1) for value in returned) if returned else UNKNOWN
+
+
+def _return_statements(block: Node) -> list[Node]:
+    found, stack = [], [block]
+    while stack:
+        node = stack.pop()
+        for child in node.named_children:
+            if child.type == "return_statement":
+                found.append(child)
+            elif child.type not in _FUNCTIONS and child.type not in ("class_declaration", "class"):
+                stack.append(child)
+    return found
+
+
+def _worst(verdicts) -> str:
+    worst = SAFE
+    for verdict in verdicts:
+        if _RANK[verdict] > _RANK[worst]:
+            worst = verdict
+    return worst
+
+
+def _text(node: Node) -> str:
+    return node.text.decode("utf-8", "replace") if node.text else ""
+
+
+def judge_binding(document: Document, expression: str, script: ComponentScript | None = None) -> str:
+    """SAFE, FROM_PROPS or UNKNOWN for a template expression, resolving the script's names."""
+    node = _expression(expression)
+    if node is None:
+        return UNKNOWN
+    if script is None:
+        script = component_script(document)
+    return script.judge(node)
+
+
+def component_script(document: Document) -> ComponentScript:
+    return ComponentScript(document, prop_names(document))

@@ -5,11 +5,15 @@ and `innerHTML` bound as a DOM property (`:innerHTML`, `v-bind:innerHTML`, `.inn
 
 Left alone: a constant (`v-html="'<br>'"`, literals joined or chosen by a ternary) and the
 result of an HTML sanitiser's call (`v-html="DOMPurify.sanitize(html)"`, `sanitizeHtml`,
-`filterXSS`, `escapeHtml` ...). Everything else is reported, since whether a template's value
-is safe depends on where it was set, which the template does not say: a value built from one of
-the component's **props** (declared with `defineProps` or a `props:` option) is set by whoever
-uses the component, often from an API or a CMS, and is reported with high confidence; other
-values (`data`, `computed`, store state) with medium confidence. eslint-plugin-vue's
+`filterXSS`, `escapeHtml` ...), also when the template reads it through a name the component's
+script defines: a `const` of `<script setup>`, a `computed(() => ...)`, an options-API
+`computed` member or a same-file function whose every `return` is constant or sanitised.
+Everything else is reported, since whether the value is safe depends on where it was set: a
+value built from one of the component's **props** (declared with `defineProps` or a `props:`
+option, read directly, through `props.x`/`this.x` or inside a `computed`) is set by whoever uses
+the component, often from an API or a CMS, and is reported with high confidence; other values
+(`ref`/`data` state, which anything may assign, store state, `v-for` items) with medium
+confidence. eslint-plugin-vue's
 `vue/no-v-html` reports every `v-html`, constants included; Landguard reports fewer: a
 constant cannot carry an attacker's markup, and a sanitised value is the fix itself.
 
@@ -80,17 +84,20 @@ class VueHtmlBinding(DocumentCheck):
         return document.host == "vue"
 
     def check_document(self, document: Document, context: CheckContext) -> Iterable[Finding]:
-        bindings = vue.html_bindings(document)
-        props: frozenset[str] | None = None
-        for binding in bindings:
+        script: vue.ComponentScript | None = None
+        for binding in vue.html_bindings(document):
             expression = binding.expression.strip()
             if not expression or vue.is_constant(expression) or vue.is_sanitized(expression):
                 continue
-            if props is None:
-                props = vue.prop_names(document) | {"props", "$props", "$attrs", "$route", "route"}
-            root = vue.root_name(expression)
-            from_outside = root in props
-            what = "a prop, set by whoever uses the component" if from_outside else "not a constant"
+            if script is None:
+                script = vue.component_script(document)  # only for components that use v-html
+            verdict = vue.judge_binding(document, expression, script)
+            if verdict == vue.SAFE:
+                continue
+            from_outside = verdict == vue.FROM_PROPS
+            what = (
+                "built from a prop, set by whoever uses the component" if from_outside else "not a constant"
+            )
             yield RULE.finding(
                 binding.attribute_span,
                 f"{binding.attribute} writes `{expression[:60]}` ({what}) into the page as HTML; "
