@@ -21,8 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# A tag with its attributes (quoted values may hold ">"), or a comment.
-_TAG = re.compile(rb"""<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][\w.-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.S)
+# The start of a tag or comment; the rest of a tag is read by ``tags`` (quotes may hold ">").
+_TAG_START = re.compile(rb"<(?:!--|(/?)([A-Za-z][\w.:-]*))")
+_TAG_STOP = re.compile(rb"[>\"']")
 _LANG = re.compile(rb"""\blang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>/]+))""", re.I)
 _SRC = re.compile(rb"""(?:^|\s)src\s*=""", re.I)
 # Script languages the JavaScript/TypeScript rules read; others (CoffeeScript ...) are left out.
@@ -75,6 +76,61 @@ class Layout:
         return next((block for block in self.blocks if block.name == "template"), None)
 
 
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """An opening or closing tag: its lowered name and where its attributes are."""
+
+    name: bytes
+    closing: bool
+    start: int  # the "<"
+    attributes_start: int
+    attributes_end: int  # the ">" (or the "/" of "/>")
+    end: int  # after the ">"
+    self_closing: bool
+
+
+def tags(source: bytes, start: int = 0, end: int | None = None):
+    """The tags of ``source[start:end]`` in order, comments skipped.
+
+    Linear: each tag is read with searches that only move forward, and an unterminated tag or
+    comment ends the scan (nothing after it can be told from attribute text)."""
+    end = len(source) if end is None else end
+    position = start
+    while True:
+        match = _TAG_START.search(source, position, end)
+        if match is None:
+            return
+        if match.group(2) is None:  # a comment
+            close = source.find(b"-->", match.end(), end)
+            if close < 0:
+                return
+            position = close + 3
+            continue
+        at = match.end()
+        while True:
+            stop = _TAG_STOP.search(source, at, end)
+            if stop is None:
+                return
+            if stop.group() == b">":
+                break
+            quote_end = source.find(stop.group(), stop.end(), end)
+            if quote_end < 0:
+                return
+            at = quote_end + 1
+        attributes_end = stop.start()
+        self_closing = source[match.end() : attributes_end].rstrip().endswith(b"/")
+        yield Tag(
+            match.group(2).lower(),
+            bool(match.group(1)),
+            match.start(),
+            match.end(),
+            attributes_end,
+            stop.end(),
+            self_closing,
+        )
+        position = stop.end()
+
+
 def _closing(source: bytes, name: bytes, start: int) -> tuple[int, int]:
     """(start, end) of the first ``</name>`` at or after ``start``; the end of the file if none."""
     match = re.compile(rb"</" + re.escape(name) + rb"\s*>", re.I).search(source, start)
@@ -84,15 +140,14 @@ def _closing(source: bytes, name: bytes, start: int) -> tuple[int, int]:
 def _template_end(source: bytes, start: int) -> tuple[int, int]:
     """(start, end) of the ``</template>`` that closes a template whose content starts at ``start``."""
     depth = 1
-    for match in _TAG.finditer(source, start):
-        name = match.group(2)
-        if name is None or name.lower() != b"template":
+    for tag in tags(source, start):
+        if tag.name != b"template":
             continue
-        if match.group(1):
+        if tag.closing:
             depth -= 1
             if depth == 0:
-                return match.start(), match.end()
-        elif not match.group(3).rstrip().endswith(b"/"):
+                return tag.start, tag.end
+        elif not tag.self_closing:
             depth += 1
     return len(source), len(source)
 
@@ -102,19 +157,18 @@ def scan(source: bytes) -> Layout:
     blocks: list[Block] = []
     position = 0
     while True:
-        match = _TAG.search(source, position)
-        if match is None:
+        tag = next(tags(source, position), None)
+        if tag is None:
             break
-        position = match.end()
-        name, attributes = match.group(2), match.group(3)
-        if name is None or match.group(1) or attributes.rstrip().endswith(b"/"):
-            continue  # a comment, a stray closing tag, or a self-closing block (`<script src=... />`)
-        lowered = name.lower()
-        if lowered == b"template":
-            end, position = _template_end(source, match.end())
+        position = tag.end
+        if tag.closing or tag.self_closing:
+            continue  # a stray closing tag, or a self-closing block (`<script src=... />`)
+        if tag.name == b"template":
+            end, position = _template_end(source, tag.end)
         else:
-            end, position = _closing(source, lowered, match.end())
-        blocks.append(Block(lowered.decode("ascii", "replace"), attributes, match.end(), end))
+            end, position = _closing(source, tag.name, tag.end)
+        attributes = source[tag.attributes_start : tag.attributes_end]
+        blocks.append(Block(tag.name.decode("ascii", "replace"), attributes, tag.end, end))
 
     analysed = [
         block

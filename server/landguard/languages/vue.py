@@ -14,12 +14,11 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from landguard.engine import positions
+from landguard.engine import positions, sfc
 from landguard.engine.document import Document
 from landguard.engine.findings import Span
 from landguard.engine.languages import parser
 
-_TAG = re.compile(rb"""<!--.*?(?:-->|\Z)|<([A-Za-z][\w.:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.S)
 # Attributes that set an element's HTML: `v-html`, and `innerHTML` bound as a DOM property.
 _HTML_ATTRIBUTE = re.compile(
     rb"""(?:^|(?<=\s))(v-html|(?:v-bind:|:|\.)(?:innerHTML|inner-html)(?:\.prop)?)\s*=\s*(?:"([^"]*)"|'([^']*)')""",
@@ -91,11 +90,12 @@ def html_bindings(document: Document) -> list[HtmlBinding]:
         return []
     source = document.raw_source
     found = []
-    for tag in _TAG.finditer(source, template.start, template.end):
-        if tag.group(1) is None or b"html" not in tag.group(2).lower():
+    for tag in sfc.tags(source, template.start, template.end):
+        attributes = source[tag.attributes_start : tag.attributes_end]
+        if tag.closing or b"html" not in attributes.lower():
             continue
-        attributes_start = tag.start(2)
-        for match in _HTML_ATTRIBUTE.finditer(tag.group(2)):
+        attributes_start = tag.attributes_start
+        for match in _HTML_ATTRIBUTE.finditer(attributes):
             group = 2 if match.group(2) is not None else 3
             value_start = attributes_start + match.start(group)
             value_end = attributes_start + match.end(group)

@@ -111,3 +111,16 @@ def test_edits_equal_a_fresh_open(steps):
         assert _tree_text(document) == _tree_text(fresh)
         expected = analyze_text(text, CONFIG, path="C.vue")
         assert sorted(map(repr, findings)) == sorted(map(repr, expected))
+
+
+def test_scanning_is_linear_on_hostile_text():
+    import time
+
+    from landguard.languages import vue
+
+    for unit in ("<a", '<a "', "<a '", "<template>", "<template ", "<!--", "<script>", "</template", "<i v-html="):
+        text = "<template>" + unit * 40_000
+        started = time.process_time()
+        document = Document(text, path="Hostile.vue")
+        vue.html_bindings(document)
+        assert time.process_time() - started < 2.0, unit
