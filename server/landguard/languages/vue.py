@@ -349,6 +349,9 @@ class ComponentScript:
             if root.type == "identifier" and _text(root) in _PROPS_OBJECTS | self.props:
                 return FROM_PROPS
             if root.type == "identifier" and root is not node and _text(root) in self.definitions:
+                definition = self.definitions[_text(root)]
+                if _all_constant(definition):
+                    return SAFE  # a lookup in a constant table: `ICONS[role]`
                 return UNKNOWN if self.judge(root, depth + 1) != FROM_PROPS else FROM_PROPS
             return UNKNOWN
         if kind == "property_identifier":
@@ -373,6 +376,19 @@ class ComponentScript:
             for statement in _return_statements(body)
         ]
         return _worst(self.judge(value, depth + 1) for value in returned) if returned else UNKNOWN
+
+
+def _all_constant(node: Node, depth: int = 0) -> bool:
+    """An object or array literal whose every value is a constant (nested tables included)."""
+    if depth > 4 or node.type not in ("object", "array"):
+        return False
+    for child in node.named_children:
+        value = child.child_by_field_name("value") if child.type == "pair" else child
+        if child.type == "comment":
+            continue
+        if value is None or not (_is_constant(value) or _all_constant(value, depth + 1)):
+            return False
+    return bool(node.named_children)
 
 
 def _return_statements(block: Node) -> list[Node]:
