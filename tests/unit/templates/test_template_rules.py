@@ -77,3 +77,12 @@ def test_plain_html_and_other_files_are_not_templates():
     assert _ids(angular, "src/app/comment.component.html") == []
     assert _ids(BAD, "notes/template-syntax.md") == []
     assert _ids(BAD, "app/templates/page.txt") == []
+
+
+CORPUS = sorted((Path(__file__).parents[2] / "corpus" / "templates").rglob("*.*"))
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_clean_templates_stay_quiet(path: Path):
+    assert len(path.read_text(encoding="utf-8").splitlines()) > 10
+    assert _ids(path.read_text(encoding="utf-8"), str(path)) == []
