@@ -202,15 +202,22 @@ def _names_of(node: Node) -> set[str]:
     return names
 
 
+# Where props are declared: at the top of a script (``defineProps``, ``withDefaults``, the options
+# object of ``export default`` or ``defineComponent``), never inside a function's body.
+_PROPS_DEPTH = 6
+_BODIES = frozenset({"statement_block", "class_body", "template_string", "string"})
+
+
 def prop_names(document: Document) -> frozenset[str]:
     """The names of the props a component declares (its inputs, set by whoever uses it)."""
     tree = document.tree
-    if tree is None or b"props" not in document.source.lower():
+    source = document.source
+    if tree is None or (b"props" not in source and b"Props" not in source):
         return frozenset()
     names: set[str] = set()
-    stack = [tree.root_node]
+    stack = [(child, 1) for child in tree.root_node.named_children]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         if node.type == "call_expression" and _callee_name(node) in ("defineProps", "withDefaults"):
             arguments = node.child_by_field_name("arguments")
             for argument in arguments.named_children if arguments is not None else ():
@@ -226,7 +233,9 @@ def prop_names(document: Document) -> frozenset[str]:
             if key is not None and key.text in (b"props", b"'props'", b'"props"') and value is not None:
                 if value.type in ("object", "array"):
                     names |= _names_of(value)
-        stack.extend(node.named_children)
+                continue
+        if depth < _PROPS_DEPTH and node.type not in _BODIES:
+            stack.extend((child, depth + 1) for child in node.named_children)
     return frozenset(names)
 
 
