@@ -118,7 +118,17 @@ def test_scanning_is_linear_on_hostile_text():
 
     from landguard.languages import vue
 
-    for unit in ("<a", '<a "', "<a '", "<template>", "<template ", "<!--", "<script>", "</template", "<i v-html="):
+    for unit in (
+        "<a",
+        '<a "',
+        "<a '",
+        "<template>",
+        "<template ",
+        "<!--",
+        "<script>",
+        "</template",
+        "<i v-html=",
+    ):
         text = "<template>" + unit * 40_000
         started = time.process_time()
         document = Document(text, path="Hostile.vue")
