@@ -10,6 +10,7 @@ local settings = vim.g.landguard_settings or vim.empty_dict()
 local always = {
   'python', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'java', 'requirements',
   'toml', 'yaml', 'sh', 'dosini', 'cfg', 'jproperties', 'dockerfile', 'markdown',
+  'vue', 'htmldjango', 'jinja',  -- Vue components; Django and Jinja templates
 }
 -- Filetypes checked only for the files that matter to Landguard.
 local mcp_configs = { 'package.json', 'mcp%.json', '%.mcp%.json', 'mcp_config%.json', 'claude_desktop_config%.json' }

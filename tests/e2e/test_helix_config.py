@@ -34,6 +34,8 @@ HELIX_DEFAULTS = {
     "env": [],
     "ini": [],
     "markdown": ["marksman", "markdown-oxide"],
+    "vue": ["vuels"],
+    "htmldjango": ["djlsp", "vscode-html-language-server", "superhtml"],
 }
 # Languages this file adds for files Helix does not know, with the files each must match.
 ADDED_LANGUAGES = {

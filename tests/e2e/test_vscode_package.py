@@ -31,6 +31,7 @@ NODE = shutil.which("node")
 LANGUAGES = [
     "python", "javascript", "javascriptreact", "typescript", "typescriptreact", "java", "pip-requirements",
     "json", "toml", "yaml", "dotenv", "properties", "ini", "shellscript", "dockerfile", "markdown",
+    "vue", "django-html", "jinja-html", "jinja",
 ]  # fmt: skip
 SETTINGS = [
     "enable", "path", "interpreter", "select", "ignore", "severity", "exclude", "aiMarkers", "dependencies.online",

@@ -20,6 +20,8 @@ local always = {
   python = true, javascript = true, javascriptreact = true, typescript = true, typescriptreact = true,
   java = true, requirements = true, toml = true, yaml = true, sh = true, dosini = true,
   jproperties = true, cfg = true, dockerfile = true, markdown = true,
+  -- Vue components; Django and Jinja templates (Neovim's htmldjango and jinja filetypes).
+  vue = true, htmldjango = true, jinja = true,
 }
 
 -- Filetypes checked only for the files that matter to Landguard.

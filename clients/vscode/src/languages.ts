@@ -13,6 +13,12 @@ export const LANGUAGE_IDS: readonly string[] = [
   "typescript",
   "typescriptreact",
   "java",
+  // Vue single-file components (the Vue extension's id); Django and Jinja templates (the ids of
+  // the Django and Jinja extensions). Plain "html" is matched by the template patterns below only.
+  "vue",
+  "django-html",
+  "jinja-html",
+  "jinja",
   "pip-requirements",
   "toml",
   "yaml",
@@ -65,6 +71,14 @@ export const FILE_PATTERNS: readonly string[] = [
   "**/*.cfg",
   "**/Dockerfile",
   "**/*.dockerfile",
+  // Vue components and Django/Jinja templates when no extension gives them a language.
+  "**/*.vue",
+  "**/*.jinja",
+  "**/*.jinja2",
+  "**/*.j2",
+  "**/*.djhtml",
+  "**/templates/**/*.html",
+  "**/jinja2/**/*.html",
 ];
 
 export interface DocumentFilterLike {

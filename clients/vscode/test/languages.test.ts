@@ -58,3 +58,15 @@ test("a workspace holding only AI files still activates the extension", () => {
     assert.ok(events.includes(`workspaceContains:${pattern}`), pattern);
   }
 });
+
+test("Vue components and Django/Jinja templates are attached by language and by pattern", () => {
+  for (const language of ["vue", "django-html", "jinja-html", "jinja"]) {
+    assert.ok(LANGUAGE_IDS.includes(language), language);
+  }
+  const patterns = documentSelector()
+    .filter((f) => f.pattern && !f.language)
+    .map((f) => f.pattern);
+  for (const pattern of ["**/*.vue", "**/*.jinja", "**/*.j2", "**/*.djhtml", "**/templates/**/*.html"]) {
+    assert.ok(patterns.includes(pattern), pattern);
+  }
+});

@@ -247,6 +247,7 @@ class Analysis:
         # around it (a string, a comment), so lines in a unit that changed are rescanned.
         self._unit_keys: frozenset[UnitKey] = frozenset()
         self._all_checks = list(checks) if checks is not None else list(all_checks())
+        self._language = document.language
         self.set_config(config)
 
     def set_config(self, config: Config) -> None:
@@ -281,6 +282,10 @@ class Analysis:
     def run(self, changes: Iterable[LineChange] = ()) -> list[Finding]:
         """Findings for the document's current text, given the line changes since the last run."""
         document = self.document
+        if document.language != self._language:
+            # A Vue component's script changed grammar (``lang="ts"`` typed): nothing cached holds.
+            self._language = document.language
+            self.set_config(self.config)
         context = CheckContext(self.config)
         findings: list[Finding] = []
         units: list[tuple[Node, tuple[int, int], UnitKey]] | None = None

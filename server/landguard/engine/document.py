@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Point, Tree
 
-from landguard.engine import positions
-from landguard.engine.languages import TREE_LANGUAGES, detect_language, parser
+from landguard.engine import positions, sfc
+from landguard.engine.languages import HOST_LANGUAGES, TREE_LANGUAGES, detect_language, parser
 
 DEFAULT_MAX_BYTES = 2_000_000
 
@@ -52,7 +52,11 @@ class Document:
         parse: bool = True,
     ) -> None:
         self.path = path
-        self.language = language or detect_language(path, language_id)
+        detected = language or detect_language(path, language_id)
+        # A file that embeds code (a Vue component): ``language`` is its script's, ``host`` the file's.
+        self.host: str | None = detected if detected in HOST_LANGUAGES else None
+        self.layout: sfc.Layout | None = None
+        self.language = detected
         self.version = version
         self.max_bytes = max_bytes
         self._tree: Tree | None = None
@@ -74,7 +78,7 @@ class Document:
         copy = Document(
             self.text,
             path=self.path,
-            language=self.language,
+            language=self.host or self.language,
             version=self.version,
             max_bytes=self.max_bytes,
             parse=False,
@@ -104,6 +108,16 @@ class Document:
         self.size = sum(self._bytes)
         self.too_large = self.size > self.max_bytes
         self._marker_flags: dict[tuple[str, ...], bytearray] = {}
+        if self.host is not None:
+            self._relayout()
+
+    def _relayout(self) -> sfc.Layout:
+        """Find a component's blocks again; its script's grammar may have changed (``lang="ts"``)."""
+        if self._source is None:
+            self._source = positions.parser_source(self.text)  # the file's bytes; ``source`` is masked
+        self.layout = sfc.scan(self._source)
+        self.language = self.layout.language
+        return self.layout
 
     @property
     def tree(self) -> Tree | None:
@@ -127,7 +141,17 @@ class Document:
     def source(self) -> bytes:
         """The UTF-8 bytes tree-sitter parses (see ``positions.parser_source``: a lone CR reads as LF).
 
-        Kept up to date by each edit (the edited region is encoded, the rest copied), not re-encoded."""
+        Kept up to date by each edit (the edited region is encoded, the rest copied), not re-encoded.
+        For a Vue component, the masked script (``engine/sfc.py``): the same offsets, the rest blank."""
+        if self.layout is not None:
+            return self.layout.masked
+        if self._source is None:
+            self._source = positions.parser_source(self.text)
+        return self._source
+
+    @property
+    def raw_source(self) -> bytes:
+        """The file's own bytes as tree-sitter would read them; unlike ``source``, not masked."""
         if self._source is None:
             self._source = positions.parser_source(self.text)
         return self._source
@@ -244,6 +268,7 @@ class Document:
         old_end_byte = sum(self._bytes[:end_line]) + old_end_point.column
 
         old_tree = None if self._unparsed else self._tree
+        old_layout = self.layout
         inserted = self._splice(
             (start, end), (start_line, start_col), (end_line, end_col), (start_byte, old_end_byte), new_text
         )
@@ -256,6 +281,12 @@ class Document:
             last_inserted = new_text[max(new_text.rfind("\n"), new_text.rfind("\r")) + 1 :]
             new_end_col_bytes = positions.utf8_len(last_inserted)
         new_end_byte = start_byte + positions.utf8_len(new_text)
+        if old_layout is not None:
+            layout = self._relayout()
+            if layout.language != old_layout.language or not sfc.same_outside(
+                old_layout.masked, layout.masked, start_byte, old_end_byte, new_end_byte
+            ):
+                old_tree = None  # the blocks moved or the grammar changed: parse from scratch
         if (
             old_tree is not None
             and self.language in TREE_LANGUAGES

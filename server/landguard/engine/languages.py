@@ -14,6 +14,9 @@ import threading
 import tree_sitter
 
 TREE_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx", "java"})
+# Files that embed code in another language: the document's language is the embedded code's
+# (a Vue component's script), ``Document.host`` the file's (``engine/sfc.py``).
+HOST_LANGUAGES = frozenset({"vue"})
 # JavaScript-family languages share rules.
 JS_FAMILY = frozenset({"javascript", "typescript", "tsx"})
 
@@ -30,6 +33,7 @@ _BY_EXTENSION = {
     ".cts": "typescript",
     ".tsx": "tsx",
     ".java": "java",
+    ".vue": "vue",
     ".env": "dotenv",
     ".yaml": "yaml",
     ".yml": "yaml",
@@ -60,6 +64,7 @@ _BY_LANGUAGE_ID = {
     "typescriptreact": "tsx",
     "tsx": "tsx",
     "java": "java",
+    "vue": "vue",
     "dotenv": "dotenv",
     "yaml": "yaml",
     "json": "json",

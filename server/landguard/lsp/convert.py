@@ -57,6 +57,18 @@ def comment_prefix(language: str) -> str | None:
     return None
 
 
+def comment_prefix_at(document: Document, line: int) -> str | None:
+    """The comment syntax at ``line``: a Vue component's script takes ``//``, the rest ``<!--``."""
+    layout = document.layout
+    if document.host is None or layout is None:
+        return comment_prefix(document.language)
+    source = document.raw_source
+    for block in layout.scripts:
+        if source.count(b"\n", 0, block.start) <= line < source.count(b"\n", 0, block.end):
+            return "//"
+    return "<!--"
+
+
 def lsp_range(span: Span, lines: list[str]) -> types.Range:
     start_line, start_char, end_line, end_char = positions.span_to_utf16(span, lines)
     return types.Range(types.Position(start_line, start_char), types.Position(end_line, end_char))
@@ -78,7 +90,7 @@ def suppress_edit(
     finding: Finding, document: Document, statement: tuple[int, int] | None = None
 ) -> dict[str, Any] | None:
     """The edit adding ``landguard: ignore[LGnnn] -- reason`` for this finding, or None if impossible."""
-    prefix = comment_prefix(document.language)
+    prefix = comment_prefix_at(document, finding.span.start_line)
     lines = document.lines
     if prefix is None or not 0 <= finding.span.start_line < len(lines):
         return None
@@ -110,7 +122,7 @@ def suppress_edit(
 def file_suppress_edit(rule_id: str, document: Document) -> dict[str, Any] | None:
     """The edit adding ``landguard: ignore-file[LGnnn] -- reason`` at the top of the file (or the
     id to an existing one), or None when the language has no comments or the rule is there already."""
-    prefix = comment_prefix(document.language)
+    prefix = comment_prefix_at(document, 0)
     if prefix is None:
         return None
     lines = document.lines

@@ -9,7 +9,7 @@ import pytest
 from landguard_testing import findings_for
 
 CORPUS = Path(__file__).parents[2] / "corpus" / "javascript"
-CORPUS_FILES = sorted(p for p in CORPUS.rglob("*") if p.suffix in {".js", ".jsx", ".ts", ".tsx"})
+CORPUS_FILES = sorted(p for p in CORPUS.rglob("*") if p.suffix in {".js", ".jsx", ".ts", ".tsx", ".vue"})
 
 
 def test_corpus_is_substantial():

@@ -12,7 +12,7 @@ from landguard_testing import FIXTURES, apply_fix, check_fixture, findings_for, 
 
 FIXTURE_DIR = FIXTURES / "javascript"
 FIXTURE_FILES = sorted(
-    p for p in FIXTURE_DIR.iterdir() if re.match(r"LG3\d\d(\.[\w-]+)?\.(js|jsx|ts|tsx)$", p.name)
+    p for p in FIXTURE_DIR.iterdir() if re.match(r"LG3\d\d(\.[\w-]+)?\.(js|jsx|ts|tsx|vue)$", p.name)
 )
 
 

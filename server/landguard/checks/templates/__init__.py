@@ -1,0 +1,1 @@
+"""Django and Jinja2 templates: HTML escaping turned off (``|safe``, ``{% autoescape off %}``)."""

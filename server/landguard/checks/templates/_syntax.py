@@ -1,0 +1,125 @@
+"""Recognising Django and Jinja2 templates, and reading their ``{{ ... }}`` and ``{% ... %}`` tags.
+
+Which files are templates: those with a template extension (``.jinja``, ``.jinja2``, ``.j2``,
+``.djhtml``, ``.dtl``), and HTML files (``.html``, ``.htm``) that sit in a template folder
+(``templates/``, ``jinja2/``, ``_templates/``) or use a statement tag (``{% ... %}``) somewhere:
+plain HTML, Angular and Handlebars pages have no ``{%`` tags, and ``{{ ... }}`` alone proves
+nothing. Both engines (and Nunjucks, which copied them) share the syntax read here: a variable
+tag holds an expression followed by filters, ``value|filter:"arg"`` (Django) or
+``value | filter(arg)`` (Jinja).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from landguard.engine.document import Document
+
+TEMPLATE_EXTENSIONS = (".jinja", ".jinja2", ".j2", ".djhtml", ".dtl")
+HTML_EXTENSIONS = (".html", ".htm")
+TEMPLATE_FOLDERS = frozenset({"templates", "template", "jinja2", "_templates"})
+STATEMENT_MARKER = ("{%",)
+
+# A filter in a tag's body: ``|name`` and its argument (``:"x"`` or ``(x)``).
+FILTER = re.compile(
+    r"\s*\|\s*(?P<name>\w+)(?::(?:\"[^\"]*\"|'[^']*'|[\w.]+)|\((?:[^()'\"]|'[^']*'|\"[^\"]*\")*\))?"
+)
+
+
+def could_be_template(document: Document) -> bool:
+    """Whether the file's name allows it to be a template (the check list is chosen from it)."""
+    path = (document.path or "").lower()
+    return not document.path or path.endswith(TEMPLATE_EXTENSIONS + HTML_EXTENSIONS)
+
+
+def is_template(document: Document) -> bool:
+    """Whether a document is a Django/Jinja2 template (see the module docstring)."""
+    path = (document.path or "").replace("\\", "/").lower()
+    if path.endswith(TEMPLATE_EXTENSIONS):
+        return True
+    if path and not path.endswith(HTML_EXTENSIONS):
+        return False
+    if TEMPLATE_FOLDERS.intersection(path.split("/")[:-1]):
+        return True
+    return document.has_lines_with(STATEMENT_MARKER)
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    name: str
+    start: int  # column of its ``|`` (after the spaces before it)
+    end: int  # column after its argument
+
+
+@dataclass(frozen=True, slots=True)
+class VariableTag:
+    """``{{ value|filter|... }}`` on one line: the value's text and its filters in order."""
+
+    value: str
+    filters: tuple[Filter, ...]
+
+
+def variable_tags(line: str) -> list[VariableTag]:
+    """The variable tags of one line of a template."""
+    if "{{" not in line:
+        return []
+    tags = []
+    for offset, body in _variable_bodies(line):
+        filters: list[Filter] = []
+        value_end = len(body)
+        position = _first_pipe(body)
+        if position is not None:
+            value_end = position
+            while True:
+                found = FILTER.match(body, position)
+                if found is None:
+                    break
+                pipe = body.index("|", found.start())
+                filters.append(Filter(found.group("name"), offset + pipe, offset + found.end()))
+                position = found.end()
+        tags.append(VariableTag(body[:value_end].strip(), tuple(filters)))
+    return tags
+
+
+def _variable_bodies(line: str):
+    """(column, text) of the body of each ``{{ ... }}`` on a line, Jinja's ``{{- ... -}}`` included.
+
+    Found with ``str.find`` (a regex for "up to the next }}" backtracks quadratically on a line
+    of ``{{``); a ``}}`` inside a quoted string in the tag ends it early, which only shortens
+    the filters read."""
+    position = 0
+    while True:
+        start = line.find("{{", position)
+        if start < 0:
+            return
+        end = line.find("}}", start + 2)
+        if end < 0:
+            return
+        body_start = start + 2 + (line[start + 2 : start + 3] == "-")
+        body_end = end - (end > body_start and line[end - 1] == "-")
+        yield body_start, line[body_start:body_end]
+        position = end + 2
+
+
+def _first_pipe(body: str) -> int | None:
+    """Where the first filter starts: the first ``|`` outside quotes and brackets."""
+    quote, depth = "", 0
+    for index, char in enumerate(body):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "|" and depth <= 0:
+            return index
+    return None
+
+
+def is_literal(value: str) -> bool:
+    """A quoted string: the template's own text, not data."""
+    value = value.strip()
+    return len(value) >= 2 and value[0] in "'\"" and value[-1] == value[0] and value[0] not in value[1:-1]

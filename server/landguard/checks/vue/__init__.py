@@ -1,0 +1,1 @@
+"""Vue single-file components: the template (their script blocks are checked by the JavaScript rules)."""

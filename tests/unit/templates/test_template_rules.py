@@ -1,0 +1,88 @@
+"""LG260 and LG261 on Django/Jinja2 templates: fixtures, fixes, and which files count as templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from landguard_testing import FIXTURES, apply_fix, check_fixture, findings_for
+
+FIXTURE_FILES = sorted((FIXTURES / "templates").glob("LG26*.html"))
+BAD = (
+    "{% if user %}<p>{{ comment.body|safe }}</p>{% endif %}\n{% autoescape off %}{{ x }}{% endautoescape %}\n"
+)
+
+
+def _ids(text: str, path: str) -> list[str]:
+    return sorted(f.rule_id for f in findings_for(text, path) if f.rule_id in ("LG260", "LG261"))
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.name)
+def test_fixture(path: Path):
+    check_fixture(path, path.name.split(".")[0])
+
+
+def _fix_cases():
+    for path in FIXTURE_FILES:
+        text = path.read_text(encoding="utf-8")
+        for finding in findings_for(text, str(path)):
+            if finding.rule_id in ("LG260", "LG261"):
+                for fix in finding.fixes:
+                    yield pytest.param(path, finding, fix, id=f"{path.name}:{finding.span.start_line + 1}")
+
+
+FIX_CASES = list(_fix_cases())
+
+
+def test_fixes_are_offered():
+    assert len(FIX_CASES) >= 8
+
+
+@pytest.mark.parametrize(("path", "finding", "fix"), FIX_CASES)
+def test_fix_clears_the_finding_and_keeps_the_tag(path: Path, finding, fix):
+    text = path.read_text(encoding="utf-8")
+    fixed = apply_fix(text, fix)
+    line = fixed.splitlines()[finding.span.start_line]
+    assert line.count("{{") == line.count("}}") and line.count("{%") == line.count("%}")
+    assert fix.unsafe  # markup the value meant to carry is escaped afterwards
+    after = [
+        f
+        for f in findings_for(fixed, str(path))
+        if f.rule_id == finding.rule_id and f.span.start_line == finding.span.start_line
+    ]
+    assert len(after) < len(
+        [
+            f
+            for f in findings_for(text, str(path))
+            if f.rule_id == finding.rule_id and f.span.start_line == finding.span.start_line
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["app/templates/page.html", "app/jinja2/page.htm", "mail/welcome.jinja", "x/base.j2", "x/site.djhtml"],
+)
+def test_templates_are_recognised(path: str):
+    assert _ids(BAD, path) == ["LG260", "LG261"]
+
+
+def test_html_with_a_statement_tag_is_a_template_anywhere():
+    assert _ids(BAD, "site/index.html") == ["LG260", "LG261"]
+
+
+def test_plain_html_and_other_files_are_not_templates():
+    angular = '<p>{{ comment.body | safe }}</p>\n<div [innerHTML]="x | safe"></div>\n'
+    assert _ids(angular, "src/app/comment.component.html") == []
+    assert _ids(BAD, "notes/template-syntax.md") == []
+    assert _ids(BAD, "app/templates/page.txt") == []
+
+
+CORPUS = sorted((Path(__file__).parents[2] / "corpus" / "templates").rglob("*.*"))
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_clean_templates_stay_quiet(path: Path):
+    assert len(path.read_text(encoding="utf-8").splitlines()) > 10
+    assert _ids(path.read_text(encoding="utf-8"), str(path)) == []
