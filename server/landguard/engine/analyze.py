@@ -353,6 +353,8 @@ class Analysis:
             elif covered > line_count:
                 found = {n: slot for n, slot in found.items() if n < line_count}
             key_changed = key != previous_key
+            if key_changed and check.context_decides_lines:
+                dirty = [(0, line_count - 1)]
             unit_ranges = _merged(list(changed_units), line_count)
             for n, slot in found.items():
                 if (

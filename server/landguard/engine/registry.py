@@ -176,6 +176,10 @@ class Check:
 class LineCheck(Check):
     """Scans lines; must report only findings that *start* on the lines it was given."""
 
+    # Whether the module context key can put findings on a clean line (whether an .html file is a
+    # template at all): then a changed key rescans every line, not only those with findings.
+    context_decides_lines = False
+
     def widen(self, document: Document, first: int, last: int) -> tuple[int, int]:
         """Lines to rescan when ``first..last`` changed (e.g. the whole PEM block around them)."""
         return first, last

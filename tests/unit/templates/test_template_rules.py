@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from landguard_testing import FIXTURES, apply_fix, check_fixture, findings_for
+from landguard.engine.analyze import Analysis
+from landguard.engine.config import Config, DependencySettings
+from landguard.engine.document import Document
+from landguard_testing import FIXTURES, apply_fix, check_fixture, findings_for, incremental_runs
 
 FIXTURE_FILES = sorted((FIXTURES / "templates").glob("LG26*.html"))
 BAD = (
@@ -86,3 +89,62 @@ CORPUS = sorted((Path(__file__).parents[2] / "corpus" / "templates").rglob("*.*"
 def test_clean_templates_stay_quiet(path: Path):
     assert len(path.read_text(encoding="utf-8").splitlines()) > 10
     assert _ids(path.read_text(encoding="utf-8"), str(path)) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["field.help_text", "form.password1.help_text", "fieldset.description", "field.schema.description"],
+)
+def test_html_the_framework_documents_as_developer_written_is_quiet(value: str):
+    # data/models/templates.toml: Django/DRF/WTForms help text, admin fieldset and schema descriptions.
+    assert _ids(f"<p>{{{{ {value}|safe }}}}</p>\n", "app/templates/form.html") == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["product.description", "comment.body", "field.help_text_html", "help(field.help_text)", "user.bio"],
+)
+def test_other_values_written_with_safe_are_reported(value: str):
+    # A user-written `description` is the classic stored XSS; only the documented paths are trusted.
+    assert _ids(f"<p>{{{{ {value}|safe }}}}</p>\n", "app/templates/form.html") == ["LG260"]
+
+
+PLAIN_TEXT_MAIL = (
+    "{% load i18n %}{% autoescape off %}\n"
+    "Hello {{ user.get_username }}, reset your password at {{ protocol }}://{{ domain }}{{ path|safe }}\n"
+    "{% endautoescape %}\n"
+)
+
+
+def test_a_template_that_writes_no_html_is_quiet():
+    # An e-mail's text part (Django's password_reset_email.html): no browser shows it.
+    assert _ids(PLAIN_TEXT_MAIL, "app/templates/registration/password_reset_email.html") == []
+
+
+def test_the_same_template_with_markup_is_reported():
+    html = PLAIN_TEXT_MAIL.replace("Hello", "<p>Hello")
+    assert _ids(html, "app/templates/registration/password_reset_email.html") == ["LG260", "LG261"]
+
+
+def test_markup_typed_into_a_plain_text_template_reports_it_incrementally():
+    path = "app/templates/registration/password_reset_email.html"
+    document = Document(PLAIN_TEXT_MAIL, path=path)
+    analysis = Analysis(document, Config(dependencies=DependencySettings(online=False)))
+    end = len(PLAIN_TEXT_MAIL)
+    steps = [(1.0, 1.0, "<a href='/'>home</a>\n"), (len("{% load") / end, len("{% load") / end, " ")]
+    runs = list(incremental_runs(document, analysis, steps))
+    for text, found in runs:
+        incremental = sorted(f.rule_id for f in found if f.rule_id in ("LG260", "LG261"))
+        assert incremental == _ids(text, path)
+    assert _ids(runs[0][0], path) == ["LG260", "LG261"]
+
+
+def test_a_first_statement_tag_makes_an_html_file_a_template_incrementally():
+    path = "site/index.html"  # outside a template folder: a template only once it has a {% tag
+    text = "<p>{{ comment.body|safe }}</p>\n<p>{{ other }}</p>\n"
+    document = Document(text, path=path)
+    analysis = Analysis(document, Config(dependencies=DependencySettings(online=False)))
+    runs = list(
+        incremental_runs(document, analysis, [(1.0, 1.0, "{% if user %}{% endif %}\n"), (1.0, 1.0, "x")])
+    )
+    assert [sorted(f.rule_id for f in found if f.rule_id == "LG260") for _, found in runs] == [["LG260"]] * 2

@@ -11,10 +11,18 @@ tag holds an expression followed by filters, ``value|filter:"arg"`` (Django) or
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 from dataclasses import dataclass
+from importlib import resources
 
 from landguard.engine.document import Document
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 TEMPLATE_EXTENSIONS = (".jinja", ".jinja2", ".j2", ".djhtml", ".dtl")
 HTML_EXTENSIONS = (".html", ".htm")
@@ -123,3 +131,31 @@ def is_literal(value: str) -> bool:
     """A quoted string: the template's own text, not data."""
     value = value.strip()
     return len(value) >= 2 and value[0] in "'\"" and value[-1] == value[0] and value[0] not in value[1:-1]
+
+
+# An HTML element, comment or doctype: ``<p``, ``</p``, ``<!--``, ``<!DOCTYPE``.
+_MARKUP = re.compile(r"<[A-Za-z!/]")
+_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+
+
+def renders_html(document: Document) -> bool:
+    """Whether the template writes HTML: some markup outside its tags. A template without any
+    (an e-mail's text part, a plain-text report) is shown by no browser, so escaping does not
+    decide what its values can do."""
+    lines = document.lines
+    return any(_MARKUP.search(_TAGS.sub("", lines[number])) for number in document.lines_with(("<",)))
+
+
+@functools.cache
+def _trusted_suffixes() -> tuple[str, ...]:
+    text = (resources.files("landguard") / "data" / "models" / "templates.toml").read_text("utf-8")
+    return tuple(row["ends_with"] for row in tomllib.loads(text).get("trusted_html", ()))
+
+
+def is_trusted_html(value: str) -> bool:
+    """Whether ``value`` (a tag's dotted path, ``form.email.help_text``) holds HTML that its
+    framework documents as written by the developer (``data/models/templates.toml``)."""
+    path = value.strip()
+    if not re.fullmatch(r"[A-Za-z_][\w.]*", path):
+        return False  # a call, a subscript, an expression: not a plain attribute path
+    return any(path == suffix or path.endswith("." + suffix) for suffix in _trusted_suffixes())

@@ -7,9 +7,9 @@ written out as it is. Template files are recognised as for LG260 (`.jinja`, `.j2
 The quick fix turns escaping back on (`off` -> `on`, `false` -> `true`). It is marked unsafe
 (applied by `landguard check --fix` only with `--unsafe-fixes`): markup the block's variables
 meant to carry is then shown as text; mark just those values safe, after building them with
-`format_html` / `Markup.format`. A block that renders plain text (an e-mail's text part, a
-`.txt` template) has no browser to attack: say so with
-`{# landguard: ignore[LG261] -- plain-text e-mail #}`.
+`format_html` / `Markup.format`. A template that writes no HTML at all (no markup outside its
+tags: an e-mail's text part) is left alone, since no browser shows it; a plain-text block inside
+an HTML template is not told apart: say so with `{# landguard: ignore[LG261] -- plain-text e-mail #}`.
 
 ## Why is this bad?
 Autoescaping is what keeps a user name like `<script>…</script>` from running in every
@@ -63,18 +63,19 @@ _ON = {"off": "on", "false": "true", "False": "True"}
 class TemplateAutoescapeOff(LineCheck):
     rules = (RULE,)
     languages = frozenset({"text"})
+    context_decides_lines = True  # a first `{%` or HTML tag turns every line's verdict
 
     def applies_to(self, document: Document) -> bool:
         return super().applies_to(document) and syntax.could_be_template(document)
 
     def module_context_key(self, document: Document, context: CheckContext) -> Hashable | None:
-        return syntax.is_template(document)
+        return syntax.is_template(document), syntax.renders_html(document)
 
     def scan_lines(
         self, document: Document, first: int, last: int, context: CheckContext
     ) -> Iterable[Finding]:
-        if not syntax.is_template(document):
-            return
+        if not syntax.is_template(document) or not syntax.renders_html(document):
+            return  # not a template, or one that writes no HTML (a plain-text e-mail)
         lines = document.lines
         for number in range(first, last + 1):
             line = lines[number]

@@ -3,8 +3,12 @@ Finds Django and Jinja2 template variables written out with HTML escaping switch
 `safe` filter: `{{ comment.body|safe }}`, `{{ items|safeseq|join:", " }}` (Django), and
 `{{ page.html | safe }}` (Jinja2, Nunjucks).
 
-Left alone: a quoted literal (`{{ "<br>"|safe }}`), and a value escaped by a filter before
-`safe` (`escape`, `force_escape`, `e`, `escapejs`, `urlencode`, `json_script`, `tojson`).
+Left alone: a quoted literal (`{{ "<br>"|safe }}`); a value escaped by a filter before
+`safe` (`escape`, `force_escape`, `e`, `escapejs`, `urlencode`, `json_script`, `tojson`); a
+value its framework documents as HTML the developer writes (`form.email.help_text`, a Django
+admin `fieldset.description`, a REST framework `schema.description`: rows in
+`data/models/templates.toml`); and templates that write no HTML at all (an e-mail's text part),
+which no browser shows.
 Which files are templates: `.jinja`, `.jinja2`, `.j2`, `.djhtml`, `.dtl`, and `.html`/`.htm`
 files in a `templates/` (or `jinja2/`, `_templates/`) folder or with a `{% ... %}` tag.
 
@@ -65,22 +69,23 @@ _ESCAPERS = frozenset({"escape", "force_escape", "e", "escapejs", "urlencode", "
 class TemplateSafeFilter(LineCheck):
     rules = (RULE,)
     languages = frozenset({"text"})
+    context_decides_lines = True  # a first `{%` or HTML tag turns every line's verdict
 
     def applies_to(self, document: Document) -> bool:
         return super().applies_to(document) and syntax.could_be_template(document)
 
     def module_context_key(self, document: Document, context: CheckContext) -> Hashable | None:
-        return syntax.is_template(document)  # a first `{%` makes an .html file a template
+        return syntax.is_template(document), syntax.renders_html(document)
 
     def scan_lines(
         self, document: Document, first: int, last: int, context: CheckContext
     ) -> Iterable[Finding]:
-        if not syntax.is_template(document):
-            return
+        if not syntax.is_template(document) or not syntax.renders_html(document):
+            return  # not a template, or one that writes no HTML (a plain-text e-mail)
         lines = document.lines
         for number in range(first, last + 1):
             for tag in syntax.variable_tags(lines[number]):
-                if syntax.is_literal(tag.value):
+                if syntax.is_literal(tag.value) or syntax.is_trusted_html(tag.value):
                     continue
                 escaped = False
                 for unescaped in tag.filters:
