@@ -1122,7 +1122,24 @@ class PythonFlow:
             else:
                 lowerer.module_statements([unit])
             self._units[unit.id] = lowered
+            self._link_to_kept_lowering(unit, node, lowered)
         return lowered
+
+    def _link_to_kept_lowering(self, unit: Node, node: Node | None, lowered: _Lowered) -> None:
+        """Same-file calls resolve to the lowering kept for summaries (``_lowered_for_summaries``);
+        when that is another object for the same text, link each function to its kept self, so a
+        recursive call is one (``interpret._summarised_as``) exactly as in a fresh analysis."""
+        state = self._state
+        if state is None:
+            return
+        kept = state.lowered.get(
+            (self._text_of(unit), _enclosing_class_name(node) if node is not None else None)
+        )
+        if kept is None or kept is lowered or len(kept.functions) != len(lowered.functions):
+            return
+        for function, kept_function in zip(lowered.functions, kept.functions, strict=True):
+            if function.key == kept_function.key:
+                function.extra["summarised_as"] = kept_function
 
     @staticmethod
     def _unit_of(node: Node) -> Node:
