@@ -991,7 +991,10 @@ class PythonFlow:
         if found is None:
             if self._source is None:
                 self._source = self.root.text or b""  # one copy per run; ``Node.text`` costs more each
-            found = self._texts[unit.id] = self._source[unit.start_byte : unit.end_byte]
+            # The module node's text starts at its first statement, not at byte 0: blank lines
+            # above it would shift every unit's text (and the keys and kept lowerings made of it).
+            offset = self.root.start_byte
+            found = self._texts[unit.id] = self._source[unit.start_byte - offset : unit.end_byte - offset]
         return found
 
     def unit_names(self, unit: Node, text_key: bytes | None = None) -> tuple[frozenset[str], frozenset[str]]:

@@ -130,6 +130,19 @@ def test_a_recursive_call_stays_recursive_when_the_unit_is_rechecked_with_its_te
     assert found == fresh(document.text)
 
 
+def test_blank_lines_above_the_first_statement_do_not_shift_the_units_texts():
+    # The module node starts at its first statement: unit texts sliced from its text at absolute
+    # offsets were shifted by the blank line, so the next run (the blank line gone) matched none of
+    # the kept unit keys, missed that they read DEBUG, and kept the dead branches' findings away.
+    document = Document("\n" + START, path="a.py")
+    analysis = Analysis(document, Config(), [CHECK])
+    module_sink = 1 + START.splitlines().index('    os.system("rm " + request.args["m"])')
+    assert module_sink not in {f.span.start_line for f in analysis.run()}
+    found = analysis.run([document.apply_change(utf16_range(document.text, 0, 1), "DEBUG = True\n")])
+    assert module_sink in {f.span.start_line for f in found}  # DEBUG assigned twice: not a constant
+    assert found == fresh(document.text)
+
+
 def _replace(document: Document, old: str, new: str):
     start = document.text.index(old)
     return document.apply_change(utf16_range(document.text, start, start + len(old)), new)
