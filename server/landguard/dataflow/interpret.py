@@ -306,11 +306,14 @@ class FileAnalysis:
             outer = function.extra.get("outer")
             if outer is not None and id(outer) not in self._in_progress:
                 self.facts(outer)  # a closure: what it captures is the state where it is defined
-            self._in_progress.add(id(function))
+            # The same function as lowered for summaries (``extra["summarised_as"]``: an adapter's
+            # kept IR of unchanged text) is in progress too, as it would be were they one object.
+            same = _summarised_as(function)
+            self._in_progress.update((id(function), id(same)))
             try:
                 cached = _Interpreter(self, function).run()
             finally:
-                self._in_progress.discard(id(function))
+                self._in_progress.difference_update((id(function), id(same)))
             self._facts[id(function)] = cached
         return cached
 
@@ -493,6 +496,14 @@ class FileAnalysis:
         if store is not None:
             store.digest = (basis, self._summary_digest)
         return self._summary_digest
+
+
+def _summarised_as(function: ir.Function) -> ir.Function:
+    """The IR object same-file calls resolve ``function`` by. Usually itself; an adapter that keeps
+    the IR of unchanged text for summaries but lowers the rules' own unit afresh (its nodes belong
+    to the current tree) links the fresh one to the kept one, so a recursive call is recognised as
+    one whichever object is interpreted, and an edit elsewhere gives what a fresh analysis gives."""
+    return function.extra.get("summarised_as", function)
 
 
 def _same_summaries(old: list[tuple[str, Summary | None]], new: list[tuple[str, Summary | None]]) -> bool:
@@ -1337,7 +1348,8 @@ class _Interpreter:
             # database backend's own quoting): the method's contract, not its body, says what it
             # returns; the body is the implementation (``"'%s'" % v.replace("'", "''")``).
             function = None
-        if function is not None and function is not self.function:
+        recursive = function is self.function or function is _summarised_as(self.function)
+        if function is not None and not recursive:
             summary = self.file.summary(function)
             if summary is not None:
                 return _plus(self._apply_summary(call, function, summary, args, keywords), source)

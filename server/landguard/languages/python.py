@@ -991,7 +991,10 @@ class PythonFlow:
         if found is None:
             if self._source is None:
                 self._source = self.root.text or b""  # one copy per run; ``Node.text`` costs more each
-            found = self._texts[unit.id] = self._source[unit.start_byte : unit.end_byte]
+            # The module node's text starts at its first statement, not at byte 0: blank lines
+            # above it would shift every unit's text (and the keys and kept lowerings made of it).
+            offset = self.root.start_byte
+            found = self._texts[unit.id] = self._source[unit.start_byte - offset : unit.end_byte - offset]
         return found
 
     def unit_names(self, unit: Node, text_key: bytes | None = None) -> tuple[frozenset[str], frozenset[str]]:
@@ -1122,7 +1125,24 @@ class PythonFlow:
             else:
                 lowerer.module_statements([unit])
             self._units[unit.id] = lowered
+            self._link_to_kept_lowering(unit, node, lowered)
         return lowered
+
+    def _link_to_kept_lowering(self, unit: Node, node: Node | None, lowered: _Lowered) -> None:
+        """Same-file calls resolve to the lowering kept for summaries (``_lowered_for_summaries``);
+        when that is another object for the same text, link each function to its kept self, so a
+        recursive call is one (``interpret._summarised_as``) exactly as in a fresh analysis."""
+        state = self._state
+        if state is None:
+            return
+        kept = state.lowered.get(
+            (self._text_of(unit), _enclosing_class_name(node) if node is not None else None)
+        )
+        if kept is None or kept is lowered or len(kept.functions) != len(lowered.functions):
+            return
+        for function, kept_function in zip(lowered.functions, kept.functions, strict=True):
+            if function.key == kept_function.key:
+                function.extra["summarised_as"] = kept_function
 
     @staticmethod
     def _unit_of(node: Node) -> Node:
