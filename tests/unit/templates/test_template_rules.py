@@ -148,3 +148,15 @@ def test_a_first_statement_tag_makes_an_html_file_a_template_incrementally():
         incremental_runs(document, analysis, [(1.0, 1.0, "{% if user %}{% endif %}\n"), (1.0, 1.0, "x")])
     )
     assert [sorted(f.rule_id for f in found if f.rule_id == "LG260") for _, found in runs] == [["LG260"]] * 2
+
+
+def test_a_hostile_line_of_tag_openers_is_read_in_linear_time():
+    import time
+
+    from landguard.checks.templates._syntax import _outside_tags
+
+    assert _outside_tags("a {{ x }} <p> {% if y %} b {# c #} d {{ e") == "a  <p>  b  d "
+    started = time.process_time()
+    for hostile in ("<p>" + "{{" * 100_000, "{{ x }}" * 40_000 + "<p>", "{#" * 100_000):
+        _outside_tags(hostile)
+    assert time.process_time() - started < 1.0  # a backtracking regex took minutes here

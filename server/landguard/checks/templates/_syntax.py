@@ -135,7 +135,7 @@ def is_literal(value: str) -> bool:
 
 # An HTML element, comment or doctype: ``<p``, ``</p``, ``<!--``, ``<!DOCTYPE``.
 _MARKUP = re.compile(r"<[A-Za-z!/]")
-_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+_TAG_ENDS = {"{{": "}}", "{%": "%}", "{#": "#}"}
 
 
 def renders_html(document: Document) -> bool:
@@ -143,7 +143,30 @@ def renders_html(document: Document) -> bool:
     (an e-mail's text part, a plain-text report) is shown by no browser, so escaping does not
     decide what its values can do."""
     lines = document.lines
-    return any(_MARKUP.search(_TAGS.sub("", lines[number])) for number in document.lines_with(("<",)))
+    return any(_MARKUP.search(_outside_tags(lines[number])) for number in document.lines_with(("<",)))
+
+
+def _outside_tags(line: str) -> str:
+    """The line's text outside ``{{ }}``, ``{% %}`` and ``{# #}`` tags (an unclosed tag runs to the
+    end of the line). Forward-only ``str.find``s: a regex such as ``\\{\\{.*?\\}\\}`` is quadratic on a
+    long line of ``{{``."""
+    pieces: list[str] = []
+    position = 0
+    next_open = {opener: line.find(opener) for opener in _TAG_ENDS}
+    while True:
+        for opener, at in next_open.items():
+            if 0 <= at < position:  # inside the tag just skipped: look again from here
+                next_open[opener] = line.find(opener, position)
+        found = [(at, opener) for opener, at in next_open.items() if at >= 0]
+        if not found:
+            pieces.append(line[position:])
+            return "".join(pieces)
+        start, opener = min(found)
+        pieces.append(line[position:start])
+        end = line.find(_TAG_ENDS[opener], start + 2)
+        if end < 0:
+            return "".join(pieces)
+        position = end + 2
 
 
 @functools.cache
