@@ -574,9 +574,7 @@ def _descendants(function: ir.Function) -> list[Any]:
 def _callee_names(function: ir.Function) -> frozenset[str]:
     """Every name a function's calls and name reads could resolve to another function by."""
     names: set[str] = set()
-    stack: list[Any] = list(function.body)
-    while stack:
-        item = stack.pop()
+    for item in _descendants(function):
         if isinstance(item, ir.Call):
             if item.callee:
                 names.add(item.callee)
@@ -584,27 +582,6 @@ def _callee_names(function: ir.Function) -> frozenset[str]:
                 names.add(item.method)
         elif isinstance(item, ir.Name):
             names.add(item.name)
-        elif isinstance(item, ir.FuncRef):
-            stack.extend(item.function.body)
-            continue
-        elif isinstance(item, ir.Define):
-            stack.extend(item.function.body)
-            continue
-        elif isinstance(item, ir.Case):
-            stack.extend(item.tests)
-            stack.extend(item.body)
-            continue
-        if isinstance(item, (ir.Expr, ir.Stmt)):
-            for slot in item.__slots__:
-                child = getattr(item, slot, None)
-                if isinstance(child, (ir.Expr, ir.Stmt, ir.Case)):
-                    stack.append(child)
-                elif isinstance(child, tuple):
-                    for element in child:
-                        if isinstance(element, tuple):
-                            stack.extend(e for e in element if isinstance(e, (ir.Expr, ir.Stmt, ir.Case)))
-                        elif isinstance(element, (ir.Expr, ir.Stmt, ir.Case)):
-                            stack.append(element)
     return frozenset(names)
 
 

@@ -14,10 +14,13 @@ from __future__ import annotations
 import functools
 import re
 import sys
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 
 from landguard.engine.document import Document
+from landguard.engine.findings import Finding
+from landguard.engine.registry import CheckContext, LineCheck
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -182,3 +185,28 @@ def is_trusted_html(value: str) -> bool:
     if not re.fullmatch(r"[A-Za-z_][\w.]*", path):
         return False  # a call, a subscript, an expression: not a plain attribute path
     return any(path == suffix or path.endswith("." + suffix) for suffix in _trusted_suffixes())
+
+
+class TemplateLineCheck(LineCheck):
+    """A line check of Django/Jinja2 templates that write HTML: ``scan_template`` sees only those.
+
+    Whether a file is such a template depends on the whole file (a first ``{%`` or HTML tag), so
+    that fact is the module context, and a change of it rescans every line."""
+
+    languages = frozenset({"text"})
+    context_decides_lines = True
+
+    def applies_to(self, document: Document) -> bool:
+        return super().applies_to(document) and could_be_template(document)
+
+    def module_context_key(self, document: Document, context: CheckContext) -> Hashable | None:
+        return is_template(document), renders_html(document)
+
+    def scan_lines(
+        self, document: Document, first: int, last: int, context: CheckContext
+    ) -> Iterable[Finding]:
+        if is_template(document) and renders_html(document):
+            yield from self.scan_template(document, first, last)
+
+    def scan_template(self, document: Document, first: int, last: int) -> Iterable[Finding]:
+        raise NotImplementedError

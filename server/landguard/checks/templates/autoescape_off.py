@@ -39,12 +39,12 @@ are unescaped too.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 
 from landguard.checks.templates import _syntax as syntax
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, Span, TextEdit
-from landguard.engine.registry import CheckContext, LineCheck, Rule
+from landguard.engine.registry import Rule
 
 RULE = Rule(
     id="LG261",
@@ -60,22 +60,10 @@ _AUTOESCAPE_OFF = re.compile(r"\{%[-+]?\s*autoescape\s+(?P<value>off|false|False
 _ON = {"off": "on", "false": "true", "False": "True"}
 
 
-class TemplateAutoescapeOff(LineCheck):
+class TemplateAutoescapeOff(syntax.TemplateLineCheck):
     rules = (RULE,)
-    languages = frozenset({"text"})
-    context_decides_lines = True  # a first `{%` or HTML tag turns every line's verdict
 
-    def applies_to(self, document: Document) -> bool:
-        return super().applies_to(document) and syntax.could_be_template(document)
-
-    def module_context_key(self, document: Document, context: CheckContext) -> Hashable | None:
-        return syntax.is_template(document), syntax.renders_html(document)
-
-    def scan_lines(
-        self, document: Document, first: int, last: int, context: CheckContext
-    ) -> Iterable[Finding]:
-        if not syntax.is_template(document) or not syntax.renders_html(document):
-            return  # not a template, or one that writes no HTML (a plain-text e-mail)
+    def scan_template(self, document: Document, first: int, last: int) -> Iterable[Finding]:
         lines = document.lines
         for number in range(first, last + 1):
             line = lines[number]

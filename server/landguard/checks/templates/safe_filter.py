@@ -45,12 +45,12 @@ or render the markup in the view: `format_html("<b>{}</b>", comment.author)`.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 
 from landguard.checks.templates import _syntax as syntax
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, Span, TextEdit
-from landguard.engine.registry import CheckContext, LineCheck, Rule
+from landguard.engine.registry import Rule
 
 RULE = Rule(
     id="LG260",
@@ -66,22 +66,10 @@ _UNESCAPED = frozenset({"safe", "safeseq"})
 _ESCAPERS = frozenset({"escape", "force_escape", "e", "escapejs", "urlencode", "json_script", "tojson"})
 
 
-class TemplateSafeFilter(LineCheck):
+class TemplateSafeFilter(syntax.TemplateLineCheck):
     rules = (RULE,)
-    languages = frozenset({"text"})
-    context_decides_lines = True  # a first `{%` or HTML tag turns every line's verdict
 
-    def applies_to(self, document: Document) -> bool:
-        return super().applies_to(document) and syntax.could_be_template(document)
-
-    def module_context_key(self, document: Document, context: CheckContext) -> Hashable | None:
-        return syntax.is_template(document), syntax.renders_html(document)
-
-    def scan_lines(
-        self, document: Document, first: int, last: int, context: CheckContext
-    ) -> Iterable[Finding]:
-        if not syntax.is_template(document) or not syntax.renders_html(document):
-            return  # not a template, or one that writes no HTML (a plain-text e-mail)
+    def scan_template(self, document: Document, first: int, last: int) -> Iterable[Finding]:
         lines = document.lines
         for number in range(first, last + 1):
             for tag in syntax.variable_tags(lines[number]):
