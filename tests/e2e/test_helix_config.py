@@ -40,6 +40,7 @@ HELIX_DEFAULTS = {
 # Languages this file adds for files Helix does not know, with the files each must match.
 ADDED_LANGUAGES = {
     "pip-requirements": ["requirements*.txt"],
+    "jinja": [],
     "ai-rules": [".cursorrules", ".windsurfrules", ".clinerules"],
     "ai-ignore": [
         ".cursorignore",
@@ -80,6 +81,8 @@ def test_assistants_files_are_attached() -> None:
         declared = {t["glob"] for t in entry["file-types"] if isinstance(t, dict)}
         assert set(globs) <= declared, name
     assert "mdc" in languages["ai-rules"]["file-types"]
+    # Jinja templates by extension, sent as "jinja" (the server decides on the file name).
+    assert {"jinja", "jinja2", "j2"} <= set(languages["jinja"]["file-types"])
     # The server must see rules files as Markdown, whatever Helix calls the language.
     assert languages["ai-rules"]["language-id"] == "markdown"
     assert "landguard" in languages["markdown"]["language-servers"]
