@@ -3,7 +3,7 @@
 The script block's findings come back on the component's own lines with UTF-16 columns (an
 astral character in the template before them), the v-html fix and both suppressions use the
 comment syntax of the place they go in (`//` in the script, `<!-- -->` in the template), and a
-Django template gets its findings.
+Django or Jinja template gets its findings and suppressions as template comments (`{# #}`).
 """
 
 from __future__ import annotations
@@ -62,3 +62,25 @@ async def test_django_template_findings(session):
     diagnostics = await session.diagnostics(uri, version=1, where=lambda ds: of(ds, "LG260"))
     [safe] = of(diagnostics, "LG260")
     assert (safe.range.start.line, safe.range.start.character) == (1, 18)
+
+    # Suppressions are template comments, which the template engine drops when it renders.
+    actions = await code_actions(session, uri, safe)
+    suppress = next(a for a in actions if a.title == "Suppress LG260 on this line")
+    edits = edits_for(suppress, uri)
+    line = apply_text_edits(text, edits).splitlines()[1]
+    assert line.endswith("{# landguard: ignore[LG260] -- reason #}"), line
+    version = send_edits(session, uri, edits)
+    assert not of(await session.diagnostics(uri, version=version), "LG260")
+
+
+async def test_jinja_template_file_suppression(session):
+    await session.initialize()
+    text = "<p>{{ first|safe }}</p>\n<p>{{ second|safe }}</p>\n"
+    uri = session.open("app/templates/page.jinja", text, "jinja")
+    diagnostics = await session.diagnostics(uri, version=1, where=lambda ds: len(of(ds, "LG260")) == 2)
+    actions = await code_actions(session, uri, of(diagnostics, "LG260")[0])
+    suppress = next(a for a in actions if a.title == "Suppress LG260 in this file")
+    edits = edits_for(suppress, uri)
+    assert apply_text_edits(text, edits).startswith("{# landguard: ignore-file[LG260] -- reason #}\n")
+    version = send_edits(session, uri, edits)
+    assert not of(await session.diagnostics(uri, version=version), "LG260")

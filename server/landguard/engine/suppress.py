@@ -1,7 +1,7 @@
 """Inline suppression comments: ours, and the ones users already have from other tools.
 
 Ours: ``landguard: ignore[LG101, LG203] -- reason`` in the language's comment syntax
-(``#``, ``//``, ``/* */``, ``--``, ``;``, ``<!-- -->``). Without ``[...]`` it silences every
+(``#``, ``//``, ``/* */``, ``--``, ``;``, ``<!-- -->``, a template's ``{# #}``). Without ``[...]`` it silences every
 rule. It applies to the whole *statement* it sits in, so a formatter that re-wraps a long
 call does not detach it from the finding; a comment alone on the line directly above a
 statement applies to that statement too.
@@ -33,7 +33,7 @@ ALL = "*"
 # A marker comment counts after the first comment opener on the line. "Opener, then anything, then
 # the marker" as one regex (``#.*?\bnoqa``) is quadratic on a line of ``#``; so the opener is found
 # first and the marker searched after it (``_after_comment``): the same matches, in linear time.
-_COMMENT_OPENER = re.compile(r"#|//|/\*|--|;|<!--|\{/\*")
+_COMMENT_OPENER = re.compile(r"#|//|/\*|--|;|<!--|\{/\*|\{#")
 _OURS = re.compile(r"\blandguard:\s*ignore\b(?!-)(?:\[([^\]]*)\])?", re.I)
 # A whole-file suppression: the marker in a comment that starts its line.
 _FILE = re.compile(r"\blandguard:\s*ignore-file\b(?:\[([^\]]*)\])?", re.I)

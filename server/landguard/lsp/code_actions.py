@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from landguard.lsp import audit_hooks, fix_all, resolve
-from landguard.lsp.convert import SOURCE, comment_prefix, text_edit_from_json
+from landguard.lsp.convert import SOURCE, comment_prefix_at, text_edit_from_json
 from landguard.lsp.text_sync import uri_to_path
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ async def _rule_actions(
     if not rules:
         return []
     counts = fix_all.fixable_rules(findings)
-    has_comments = doc.document is not None and comment_prefix(doc.document.language) is not None
+    has_comments = doc.document is not None and comment_prefix_at(doc.document, 0) is not None
     actions = []
     for rule_id in rules:
         related = [d for d in diagnostics if str(d.code) == rule_id]

@@ -23,6 +23,7 @@ from landguard.engine.document import Document, LineChange
 from landguard.engine.findings import Finding, Severity, Span
 from landguard.engine.registry import get_rule
 from landguard.engine.suppress import statement_lines
+from landguard.engine.templates import is_template
 
 SOURCE = "landguard"
 # The same converter configuration pygls uses to serialise messages.
@@ -38,6 +39,8 @@ _SEVERITY = {
 # get no suppress action.
 _HASH = frozenset({"python", "yaml", "toml", "shell", "dotenv", "ini", "dockerfile", "requirements"})
 _SLASH = frozenset({"javascript", "typescript", "tsx", "java"})
+# How comments that need one are closed.
+_CLOSER = {"<!--": " -->", "{#": " #}"}
 # Where a trailing comment would change meaning (Dockerfile and INI have no inline comments; many
 # dotenv loaders keep ` # ...` as part of the value), the suppression goes on its own line above.
 _OWN_LINE = frozenset({"dockerfile", "ini", "dotenv"})
@@ -58,9 +61,12 @@ def comment_prefix(language: str) -> str | None:
 
 
 def comment_prefix_at(document: Document, line: int) -> str | None:
-    """The comment syntax at ``line``: a Vue component's script takes ``//``, the rest ``<!--``."""
+    """The comment syntax at ``line``: a Vue component's script takes ``//``, the rest ``<!--``;
+    a Django/Jinja template (analysed as text) takes a template comment, ``{#``."""
     layout = document.layout
     if document.host is None or layout is None:
+        if document.language == "text" and is_template(document):
+            return "{#"
         return comment_prefix(document.language)
     source = document.raw_source
     for block in layout.scripts:
@@ -108,8 +114,7 @@ def suppress_edit(
         separator = ", " if ids else ""
         return _edit_json(Span.on_line(last, insert_at, insert_at), f"{separator}{finding.rule_id}", lines)
     comment = f"{prefix} landguard: ignore[{finding.rule_id}] -- reason"
-    if prefix == "<!--":
-        comment += " -->"
+    comment += _CLOSER.get(prefix, "")
     if document.language in _OWN_LINE:
         line_text = lines[first]
         indent = line_text[: len(line_text) - len(line_text.lstrip())]
@@ -138,8 +143,7 @@ def file_suppress_edit(rule_id: str, document: Document) -> dict[str, Any] | Non
     while line < min(len(lines), 2) and _HEADER.match(lines[line]):
         line += 1
     comment = f"{prefix} landguard: ignore-file[{rule_id}] -- reason"
-    if prefix == "<!--":
-        comment += " -->"
+    comment += _CLOSER.get(prefix, "")
     newline = "\r\n" if document.uses_crlf else "\n"
     if line >= len(lines):  # a file made only of header lines
         end = len(lines[-1]) if lines else 0

@@ -84,3 +84,16 @@ def test_file_level_suppression_in_javascript_anywhere_in_the_file():
     text = "const a = call();\n\n// landguard: ignore-file[LG305] -- vendored\n"
     kept = apply_suppressions(Document(text, path="a.js"), [finding(0, rule_id="LG305")])
     assert kept == []
+
+
+def test_template_comments_suppress_a_line_and_the_whole_file():
+    """A Django/Jinja ``{# ... #}`` comment works as a line and as a file-level suppression."""
+    line_level = (
+        "<p>{{ a|safe }}</p>  {# landguard: ignore[LG260] -- trusted markup #}\n<p>{{ b|safe }}</p>\n"
+    )
+    document = Document(line_level, path="templates/page.html")
+    kept = apply_suppressions(document, [finding(0, rule_id="LG260"), finding(1, rule_id="LG260")])
+    assert [f.span.start_line for f in kept] == [1]
+    file_level = "{# landguard: ignore-file[LG260] -- the CMS stores sanitised HTML #}\n<p>{{ b|safe }}</p>\n"
+    document = Document(file_level, path="templates/page.html")
+    assert apply_suppressions(document, [finding(1, rule_id="LG260")]) == []

@@ -1,11 +1,8 @@
-"""Recognising Django and Jinja2 templates, and reading their ``{{ ... }}`` and ``{% ... %}`` tags.
+"""Reading Django and Jinja2 templates' ``{{ ... }}`` and ``{% ... %}`` tags.
 
-Which files are templates: those with a template extension (``.jinja``, ``.jinja2``, ``.j2``,
-``.djhtml``, ``.dtl``), and HTML files (``.html``, ``.htm``) that sit in a template folder
-(``templates/``, ``jinja2/``, ``_templates/``) or use a statement tag (``{% ... %}``) somewhere:
-plain HTML, Angular and Handlebars pages have no ``{%`` tags, and ``{{ ... }}`` alone proves
-nothing. Both engines (and Nunjucks, which copied them) share the syntax read here: a variable
-tag holds an expression followed by filters, ``value|filter:"arg"`` (Django) or
+Which files are templates is decided in ``engine/templates.py`` (the editor's suppression
+comments need it too). Both engines (and Nunjucks, which copied them) share the syntax read
+here: a variable tag holds an expression followed by filters, ``value|filter:"arg"`` (Django) or
 ``value | filter(arg)`` (Jinja).
 """
 
@@ -21,39 +18,18 @@ from importlib import resources
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding
 from landguard.engine.registry import CheckContext, LineCheck
+from landguard.engine.templates import could_be_template, is_template
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-TEMPLATE_EXTENSIONS = (".jinja", ".jinja2", ".j2", ".djhtml", ".dtl")
-HTML_EXTENSIONS = (".html", ".htm")
-TEMPLATE_FOLDERS = frozenset({"templates", "template", "jinja2", "_templates"})
-STATEMENT_MARKER = ("{%",)
 
 # A filter in a tag's body: ``|name`` and its argument (``:"x"`` or ``(x)``).
 FILTER = re.compile(
     r"\s*\|\s*(?P<name>\w+)(?::(?:\"[^\"]*\"|'[^']*'|[\w.]+)|\((?:[^()'\"]|'[^']*'|\"[^\"]*\")*\))?"
 )
-
-
-def could_be_template(document: Document) -> bool:
-    """Whether the file's name allows it to be a template (the check list is chosen from it)."""
-    path = (document.path or "").lower()
-    return not document.path or path.endswith(TEMPLATE_EXTENSIONS + HTML_EXTENSIONS)
-
-
-def is_template(document: Document) -> bool:
-    """Whether a document is a Django/Jinja2 template (see the module docstring)."""
-    path = (document.path or "").replace("\\", "/").lower()
-    if path.endswith(TEMPLATE_EXTENSIONS):
-        return True
-    if path and not path.endswith(HTML_EXTENSIONS):
-        return False
-    if TEMPLATE_FOLDERS.intersection(path.split("/")[:-1]):
-        return True
-    return document.has_lines_with(STATEMENT_MARKER)
 
 
 @dataclass(frozen=True, slots=True)
