@@ -8,8 +8,10 @@ fixture must produce no finding of the rules under test: the good code next to t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
+
+import pytest
 
 from landguard.engine import positions
 from landguard.engine.analyze import Analysis, analyze_text
@@ -80,6 +82,25 @@ def apply_fix(text: str, fix: Fix) -> str:
     return result
 
 
+def fix_cases(
+    fixtures: Iterable[Path],
+    rule_ids_of: Callable[[Path], Collection[str]] | None = None,
+    find: Callable[[str, str], list[Finding]] = findings_for,
+) -> Iterator[object]:
+    """One ``pytest.param(path, finding, fix)`` per fix offered on a fixture, for the rules
+    ``rule_ids_of(path)`` names (every rule's when None); ``find(text, path)`` gives the findings."""
+    for path in fixtures:
+        text = path.read_text(encoding="utf-8")
+        wanted = None if rule_ids_of is None else rule_ids_of(path)
+        for finding in find(text, str(path)):
+            if wanted is not None and finding.rule_id not in wanted:
+                continue
+            for number, fix in enumerate(finding.fixes):
+                yield pytest.param(
+                    path, finding, fix, id=f"{path.name}:{finding.span.start_line + 1}:{number}"
+                )
+
+
 def tree_has_error(text: str, path: str) -> bool:
     """Whether tree-sitter finds a syntax error in ``text`` (for fixes in code languages)."""
     document = Document(text, path=path)
@@ -96,6 +117,12 @@ def utf16_range(text: str, start: int, end: int) -> tuple[int, int, int, int]:
         el,
         positions.col_to_utf16(index.line_text(el), ec),
     )
+
+
+def snap(text: str, offset: int) -> int:
+    """``offset`` rounded to a position the text's line index can express (one an editor can send)."""
+    index = positions.LineIndex(text)
+    return index.offset(*index.position(offset))
 
 
 def incremental_runs(

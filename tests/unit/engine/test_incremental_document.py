@@ -11,8 +11,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from landguard.engine import positions
 from landguard.engine.document import Document
+from landguard_testing import snap, utf16_range
 
 TEXTS = {
     "a.py": "import os\n\ndef f(x):\n    # nosec\n    return eval(x)  # noqa: S307\n\nKEY = 'abc'\n",
@@ -22,22 +22,6 @@ TEXTS = {
 }
 PIECES = ["", "x", "\n", "\r", "\r\n", "é", "🙂", "\ud83d", "\x00", "# NOSEC\n", "a\r\nb\rc\nd", "IMPORT"]
 WORDS = ("nosec", "import", "ignore")
-
-
-def utf16_range(text: str, start: int, end: int) -> tuple[int, int, int, int]:
-    index = positions.LineIndex(text)
-    (sl, sc), (el, ec) = index.position(start), index.position(end)
-    return (
-        sl,
-        positions.col_to_utf16(index.line_text(sl), sc),
-        el,
-        positions.col_to_utf16(index.line_text(el), ec),
-    )
-
-
-def snap(text: str, offset: int) -> int:
-    index = positions.LineIndex(text)
-    return index.offset(*index.position(offset))
 
 
 def state(document: Document) -> dict:

@@ -12,7 +12,7 @@ from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
 from landguard.engine.registry import all_rules, doc_section
-from landguard_testing import FIXTURES, apply_fix, check_fixture, findings_for, tree_has_error
+from landguard_testing import FIXTURES, apply_fix, check_fixture, findings_for, fix_cases, tree_has_error
 
 JAVA_FIXTURES = sorted((FIXTURES / "java").glob("LG4*.java"))
 CORPUS = sorted((Path(__file__).parents[2] / "corpus" / "java").rglob("*.java"))
@@ -43,19 +43,7 @@ def test_fixture(path: Path):
     assert found, "a fixture must exercise its rule"
 
 
-def _fix_cases():
-    cases = []
-    for path in JAVA_FIXTURES:
-        text = path.read_text(encoding="utf-8")
-        for finding in java_findings(text, str(path), path.stem):
-            for number, fix in enumerate(finding.fixes):
-                cases.append(
-                    pytest.param(path, finding, fix, id=f"{path.stem}:{finding.span.start_line + 1}:{number}")
-                )
-    return cases
-
-
-FIX_CASES = _fix_cases()
+FIX_CASES = list(fix_cases(JAVA_FIXTURES, lambda path: {path.stem}))
 
 
 def test_rules_with_fixes_offer_them():
@@ -384,19 +372,7 @@ def test_fixes_keep_crlf_line_endings():
     assert fixed_any
 
 
-def _flow_fix_cases():
-    cases = []
-    for path in FLOW_FIXTURES:
-        text = path.read_text(encoding="utf-8")
-        for finding in java_findings(text, str(path)):
-            for number, fix in enumerate(finding.fixes):
-                cases.append(
-                    pytest.param(path, finding, fix, id=f"{path.stem}:{finding.span.start_line + 1}:{number}")
-                )
-    return cases
-
-
-FLOW_FIX_CASES = _flow_fix_cases()
+FLOW_FIX_CASES = list(fix_cases(FLOW_FIXTURES, find=java_findings))
 
 
 @pytest.mark.parametrize(("path", "finding", "fix"), FLOW_FIX_CASES)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lg3_checks import JS_CHECKS
 
-from landguard_testing import FIXTURES, apply_fix, check_fixture, findings_for, tree_has_error
+from landguard_testing import FIXTURES, apply_fix, check_fixture, findings_for, fix_cases, tree_has_error
 
 FIXTURE_DIR = FIXTURES / "javascript"
 FIXTURE_FILES = sorted(
@@ -37,20 +37,7 @@ def _fix_cases():
     from landguard.engine import analyze
 
     with mock.patch.object(analyze, "all_checks", lambda: JS_CHECKS):
-        yield from _collect_fix_cases()
-
-
-def _collect_fix_cases():
-    for path in FIXTURE_FILES:
-        text = path.read_text(encoding="utf-8")
-        rule_id = _rule_id(path)
-        for finding in findings_for(text, str(path)):
-            if finding.rule_id != rule_id:
-                continue
-            for number, fix in enumerate(finding.fixes):
-                yield pytest.param(
-                    path, finding, fix, id=f"{path.name}:{finding.span.start_line + 1}:{number}"
-                )
+        yield from fix_cases(FIXTURE_FILES, lambda path: {_rule_id(path)})
 
 
 FIX_CASES = list(_fix_cases())

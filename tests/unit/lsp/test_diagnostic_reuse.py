@@ -15,11 +15,11 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from landguard.engine import positions
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
 from landguard.lsp.convert import CONVERTER, DiagnosticCache, to_diagnostic
+from landguard_testing import snap, utf16_range
 
 CONFIG = Config(dependencies=DependencySettings(online=False))
 AWS = "AKIA" + "QYLPMN5HHHFPZAM2"
@@ -38,22 +38,6 @@ TEXTS = {
     "app.env": f"KEY={AWS}\r\nOTHER={AWS}\r\n",
 }
 PIECES = ["", "x", "\n", "(", ")", "import os\n", "# landguard: ignore\n", "  # nosec", "\r\n", '"', "🙂"]
-
-
-def utf16_range(text: str, start: int, end: int) -> tuple[int, int, int, int]:
-    index = positions.LineIndex(text)
-    (sl, sc), (el, ec) = index.position(start), index.position(end)
-    return (
-        sl,
-        positions.col_to_utf16(index.line_text(sl), sc),
-        el,
-        positions.col_to_utf16(index.line_text(el), ec),
-    )
-
-
-def snap(text: str, offset: int) -> int:
-    index = positions.LineIndex(text)
-    return index.offset(*index.position(offset))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from unit.python.fixture_fixes import apply_parsing_fix, fix_cases
+from unit.python.fixture_fixes import apply_parsing_fix
 
-from landguard_testing import FIXTURES, check_fixture, findings_for
+from landguard_testing import FIXTURES, check_fixture, findings_for, fix_cases
 
 # Part 1 of the Python rules: LG201-LG219 (LG220 and up have their own tests).
 PYTHON_FIXTURES = sorted(p for p in (FIXTURES / "python").glob("LG2*.py") if int(p.stem[2:5]) < 220)
@@ -23,7 +23,9 @@ def test_fixture_findings_match_markers(path: Path) -> None:
     assert found, f"{path.name} has no finding at all: the fixture tests nothing"
 
 
-@pytest.mark.parametrize(("path", "finding", "fix"), list(fix_cases(PYTHON_FIXTURES, _rule_id)))
+@pytest.mark.parametrize(
+    ("path", "finding", "fix"), list(fix_cases(PYTHON_FIXTURES, lambda path: {_rule_id(path)}))
+)
 def test_fix_parses_and_removes_the_finding(path: Path, finding, fix) -> None:
     text, fixed = apply_parsing_fix(path, fix)
     # The finding is gone: no finding of this rule on the fixed statement's lines any more.

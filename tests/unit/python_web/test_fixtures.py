@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from unit.python.fixture_fixes import apply_parsing_fix, fix_cases
+from unit.python.fixture_fixes import apply_parsing_fix
 
-from landguard_testing import FIXTURES, check_fixture, findings_for
+from landguard_testing import FIXTURES, check_fixture, findings_for, fix_cases
 
 WEB_RULE = re.compile(r"^LG2(?:[2-9]\d)$")
 WEB_FIXTURES = sorted(p for p in (FIXTURES / "python").glob("LG2*.py") if WEB_RULE.match(p.stem))
@@ -21,7 +21,7 @@ def test_fixture_findings_match_markers(path: Path) -> None:
     assert found, f"{path.name} has no finding at all: the fixture tests nothing"
 
 
-@pytest.mark.parametrize(("path", "finding", "fix"), list(fix_cases(WEB_FIXTURES, lambda path: path.stem)))
+@pytest.mark.parametrize(("path", "finding", "fix"), list(fix_cases(WEB_FIXTURES, lambda path: {path.stem})))
 def test_fix_parses_and_removes_the_finding(path: Path, finding, fix) -> None:
     text, fixed = apply_parsing_fix(path, fix)
     before = [f for f in findings_for(text, str(path)) if f.rule_id == finding.rule_id]

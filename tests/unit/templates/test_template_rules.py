@@ -9,7 +9,7 @@ import pytest
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
-from landguard_testing import FIXTURES, apply_fix, check_fixture, findings_for, incremental_runs
+from landguard_testing import FIXTURES, apply_fix, check_fixture, findings_for, fix_cases, incremental_runs
 
 FIXTURE_FILES = sorted((FIXTURES / "templates").glob("LG26*.html"))
 BAD = (
@@ -26,16 +26,7 @@ def test_fixture(path: Path):
     check_fixture(path, path.name.split(".")[0])
 
 
-def _fix_cases():
-    for path in FIXTURE_FILES:
-        text = path.read_text(encoding="utf-8")
-        for finding in findings_for(text, str(path)):
-            if finding.rule_id in ("LG260", "LG261"):
-                for fix in finding.fixes:
-                    yield pytest.param(path, finding, fix, id=f"{path.name}:{finding.span.start_line + 1}")
-
-
-FIX_CASES = list(_fix_cases())
+FIX_CASES = list(fix_cases(FIXTURE_FILES, lambda path: {"LG260", "LG261"}))
 
 
 def test_fixes_are_offered():

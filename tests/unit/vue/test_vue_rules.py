@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from landguard_testing import FIXTURES, apply_fix, check_fixture, findings_for, tree_has_error
+from landguard_testing import FIXTURES, apply_fix, check_fixture, findings_for, fix_cases, tree_has_error
 
 FIXTURE_FILES = sorted((FIXTURES / "vue").glob("LG3*.vue"))
 
@@ -16,18 +16,7 @@ def test_fixture(path: Path):
     check_fixture(path, path.name.split(".")[0])
 
 
-def _fix_cases():
-    for path in FIXTURE_FILES:
-        text = path.read_text(encoding="utf-8")
-        for finding in findings_for(text, str(path)):
-            if finding.rule_id == "LG330":
-                for number, fix in enumerate(finding.fixes):
-                    yield pytest.param(
-                        path, finding, fix, id=f"{path.name}:{finding.span.start_line + 1}:{number}"
-                    )
-
-
-FIX_CASES = list(_fix_cases())
+FIX_CASES = list(fix_cases(FIXTURE_FILES, lambda path: {"LG330"}))
 
 
 def test_fixes_are_offered():
