@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from landguard import startup
 from landguard.engine import positions
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, ConfigResult
@@ -77,8 +78,9 @@ _CHECKS_LOCK = threading.Lock()
 
 def load_checks() -> None:
     """Discover the checks once; the warm-up at initialize and the first analysis must not race."""
-    with _CHECKS_LOCK:
+    with _CHECKS_LOCK, startup.loading():
         all_checks()
+    startup.loaded()
 
 
 def debounce_from_env() -> float:
@@ -257,6 +259,8 @@ class Scheduler:
             doc.analysed_version = result.version
             self._maybe_online(doc, result)
             self.publish(doc)
+            if startup.holding():  # the first diagnostics are out: the collector's turn (``startup``)
+                self.background.submit(startup.release)
             if result.audit is not None:
                 audit_hooks.record(self.server, result.audit)
         if doc.rerun:
