@@ -60,7 +60,7 @@ def _program(pattern: str | bytes, flags: int) -> tuple[int, list[int], int, dic
     indexgroup: list[str | None] = [None] * parsed.state.groups
     for name, index in groupindex.items():
         indexgroup[index] = name
-    return flags | parsed.state.flags, code, parsed.state.groups - 1, groupindex, tuple(indexgroup)
+    return int(flags | parsed.state.flags), code, parsed.state.groups - 1, groupindex, tuple(indexgroup)
 
 
 def _valid(key: Any, program: Any) -> bool:
@@ -99,7 +99,7 @@ class RegexCache:
         """Stands in for ``re``'s internal compile (``re._compiler.compile``)."""
         if not isinstance(pattern, (str, bytes)) or not isinstance(flags, int) or flags & re.DEBUG:
             return self.original(pattern, flags)
-        key = (pattern, flags)
+        key = (pattern, int(flags))  # marshal stores plain ints (``re`` may pass a RegexFlag)
         program = self.stored.get(key)
         if program is not None:
             try:
