@@ -34,7 +34,7 @@ from landguard.engine.config import Config, ConfigResult
 from landguard.engine.document import Document, EditOutOfRange, LineChange
 from landguard.engine.languages import detect_language
 from landguard.engine.registry import all_checks
-from landguard.lsp import audit_hooks, pull_diagnostics
+from landguard.lsp import audit_hooks, generated_code, pull_diagnostics
 from landguard.lsp.convert import DiagnosticCache, to_diagnostics
 from landguard.lsp.documents import ENGINE, ONLINE_DEPS, OpenDocument
 
@@ -81,6 +81,7 @@ def load_checks() -> None:
     with _CHECKS_LOCK, startup.loading():
         all_checks()
     startup.loaded()
+    generated_code.save()  # the checks' dataclasses (a no-op once the cache has them)
 
 
 def debounce_from_env() -> float:
