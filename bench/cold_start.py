@@ -48,10 +48,10 @@ def _env(pythonpath: str | None) -> dict[str, str]:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
-        # Its own start-up caches (warm after the unmeasured run, as this version's are): two
-        # versions sharing one folder would each drop the entries only the other one uses.
-        digest = hashlib.sha256(pythonpath.encode()).hexdigest()[:10]
-        env["LANDGUARD_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / f"landguard-cold-start-{digest}")
+    # Each version its own start-up caches (warm after the unmeasured run): versions or other
+    # checkouts sharing one folder drop each other's files (one installation keeps one file).
+    digest = hashlib.sha256(f"{pythonpath}\0{Path(__file__).resolve()}".encode()).hexdigest()[:10]
+    env.setdefault("LANDGUARD_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"landguard-cold-start-{digest}"))
     env["LANDGUARD_LSP_DEBOUNCE_MS"] = "0"
     return env
 
@@ -130,6 +130,9 @@ findings = Analysis(document, Config()).run(); step("first analysis")
 from landguard.lsp.convert import DiagnosticCache
 DiagnosticCache().convert(findings, document, True, []); step("convert to diagnostics")
 print(json.dumps(steps))
+generated_code.save()  # after measuring, as the server does: warm for the next process
+if loading is not contextlib.nullcontext:
+    startup.loaded()
 """
 
 
