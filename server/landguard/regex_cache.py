@@ -184,7 +184,7 @@ def save() -> None:
 
 
 def uninstall() -> None:
-    """Give ``re`` its own compile back (tests)."""
+    """Give ``re`` its own compile back (after start-up, and in tests)."""
     global _active, _location
     if _active is not None:
         _compiler.compile = _active.original

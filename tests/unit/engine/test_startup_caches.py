@@ -214,13 +214,16 @@ def test_the_models_read_from_the_cache_equal_a_fresh_parse(toml_cache):
 def test_the_collector_is_held_until_released_then_frozen_and_on(monkeypatch):
     monkeypatch.setattr(startup, "_held", False)
     monkeypatch.setattr(regex_cache, "install", lambda: None)
-    monkeypatch.setattr(regex_cache, "save", lambda: None)
+    saved: list[str] = []
+    monkeypatch.setattr(regex_cache, "save", lambda: saved.append("save"))
+    monkeypatch.setattr(regex_cache, "uninstall", lambda: saved.append("uninstall"))
     assert gc.isenabled()
     try:
         startup.begin()
         assert not gc.isenabled() and startup.holding()
         startup.release()
         assert gc.isenabled() and not startup.holding()
+        assert saved == ["save", "uninstall"]  # kept, then out of ``re``'s way
         assert gc.get_freeze_count() > 0
         startup.release()  # once only
         assert gc.isenabled()
