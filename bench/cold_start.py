@@ -15,7 +15,7 @@ Prints medians of ``--runs`` runs, after one unmeasured run per version that com
 (``PYTHONDONTWRITEBYTECODE`` is ignored here), as an installed Landguard has them compiled.
 
     .venv/bin/python bench/cold_start.py [--runs 7] [--compare /tmp/main-export/server] [--file F]
-    .venv/bin/python bench/cold_start.py --breakdown [--runs 7]   # where the CPU goes, step by step
+    .venv/bin/python bench/cold_start.py --breakdown [--runs 7] [--compare DIR]   # where the CPU goes, step by step
     LANDGUARD_NO_CODE_CACHE=1 .venv/bin/python bench/cold_start.py --breakdown   # without lsp/generated_code.py
 """
 
@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import statistics
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 from pathlib import Path
 
@@ -46,6 +48,10 @@ def _env(pythonpath: str | None) -> dict[str, str]:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
+    # Each version its own start-up caches (warm after the unmeasured run): versions or other
+    # checkouts sharing one folder drop each other's files (one installation keeps one file).
+    digest = hashlib.sha256(f"{pythonpath}\0{Path(__file__).resolve()}".encode()).hexdigest()[:10]
+    env.setdefault("LANDGUARD_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"landguard-cold-start-{digest}"))
     env["LANDGUARD_LSP_DEBOUNCE_MS"] = "0"
     return env
 
@@ -98,14 +104,22 @@ steps, last = [], clock()
 def step(name):
     global last
     now = clock(); steps.append((name, (now - last) * 1000)); last = now
-from landguard.lsp import generated_code
-generated_code.install(); step("import landguard, logging, hashlib; load the generated-code cache")
-import lsprotocol.types; step("import lsprotocol.types")
-import pygls.lsp.server; step("import pygls (rest), cattrs")
-import landguard.lsp.server as server; step("import landguard.lsp.server (ours)")
-built = server.build_server(); step("build_server (pygls converter, features)")
-from landguard.engine.registry import all_checks
-all_checks(); step("load the checks (rule modules, regexes, TOML models, grammars)")
+import contextlib
+try:  # as ``python -m landguard.lsp`` starts (``landguard.startup``; older versions have none)
+    from landguard import startup
+    startup.begin(); loading = startup.loading
+except ImportError:
+    loading = contextlib.nullcontext
+step("import landguard; startup (GC held, regex cache loaded)")
+with loading():
+    from landguard.lsp import generated_code
+    generated_code.install(); step("import logging, hashlib; load the generated-code cache")
+    import lsprotocol.types; step("import lsprotocol.types")
+    import pygls.lsp.server; step("import pygls (rest), cattrs")
+    import landguard.lsp.server as server; step("import landguard.lsp.server (ours)")
+    built = server.build_server(); step("build_server (pygls converter, features)")
+    from landguard.engine.registry import all_checks
+    all_checks(); step("load the checks (rule modules, regexes, TOML models, grammars)")
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config
 from landguard.engine.document import Document
@@ -116,37 +130,50 @@ findings = Analysis(document, Config()).run(); step("first analysis")
 from landguard.lsp.convert import DiagnosticCache
 DiagnosticCache().convert(findings, document, True, []); step("convert to diagnostics")
 print(json.dumps(steps))
+generated_code.save()  # after measuring, as the server does: warm for the next process
+if loading is not contextlib.nullcontext:
+    startup.loaded()
 """
 
 
-def breakdown(path: Path, runs: int) -> None:
-    """Medians of the in-process steps, and of a bare interpreter's start (``python -c pass``)."""
-    samples: dict[str, list[float]] = {}
-    for _ in range(runs + 1):  # the first run writes bytecode and the cache; not counted
-        process = subprocess.Popen([sys.executable, "-c", "pass"], stdout=subprocess.DEVNULL, env=_env(None))
-        usage = os.wait4(process.pid, 0)[2]
-        process.returncode = 0
-        result = subprocess.run(
-            [sys.executable, "-c", BREAKDOWN, str(path)], capture_output=True, text=True, env=_env(None)
-        )
-        if result.returncode != 0:
-            raise RuntimeError(result.stderr[-2000:])
-        if samples.get("_warm") is None:
-            samples["_warm"] = []
-            continue
-        samples.setdefault("interpreter start (python -c pass)", []).append(
-            (usage.ru_utime + usage.ru_stime) * 1000
-        )
-        for name, ms in json.loads(result.stdout):
-            samples.setdefault(name, []).append(ms)
-    samples.pop("_warm")
+def breakdown(path: Path, runs: int, versions: dict[str, str | None]) -> None:
+    """Medians of the in-process steps, and of a bare interpreter's start (``python -c pass``),
+    per version (interleaved run by run)."""
+    samples: dict[str, dict[str, list[float]]] = {name: {} for name in versions}
+    for run in range(runs + 1):  # the first run writes bytecode and the caches; not counted
+        for name, pythonpath in versions.items():
+            process = subprocess.Popen(
+                [sys.executable, "-c", "pass"], stdout=subprocess.DEVNULL, env=_env(pythonpath)
+            )
+            usage = os.wait4(process.pid, 0)[2]
+            process.returncode = 0
+            result = subprocess.run(
+                [sys.executable, "-c", BREAKDOWN, str(path)],
+                capture_output=True,
+                text=True,
+                env=_env(pythonpath),
+            )
+            if result.returncode != 0:
+                raise RuntimeError(result.stderr[-2000:])
+            if run == 0:
+                continue
+            steps = samples[name]
+            steps.setdefault("interpreter start (python -c pass)", []).append(
+                (usage.ru_utime + usage.ru_stime) * 1000
+            )
+            for step, ms in json.loads(result.stdout):
+                steps.setdefault(step, []).append(ms)
     print(f"{path.name}: the server's path to first diagnostics, CPU ms, median of {runs} fresh processes")
-    print("| step | CPU ms |")
-    print("|---|---:|")
-    for name, values in samples.items():
-        print(f"| {name} | {statistics.median(values):.0f} |")
-    total = sum(statistics.median(values) for values in samples.values())
-    print(f"| total | {total:.0f} |")
+    print("| step | " + " | ".join(versions) + " |")
+    print("|---|" + "---:|" * len(versions))
+    names = list(dict.fromkeys(step for steps in samples.values() for step in steps))
+    for step in names:
+        cells = [
+            f"{statistics.median(samples[v][step]):.0f}" if step in samples[v] else "-" for v in versions
+        ]
+        print(f"| {step} | " + " | ".join(cells) + " |")
+    totals = [sum(statistics.median(values) for values in samples[v].values()) for v in versions]
+    print("| total | " + " | ".join(f"{t:.0f}" for t in totals) + " |")
 
 
 def main() -> None:
@@ -158,12 +185,12 @@ def main() -> None:
         "--breakdown", action="store_true", help="only the step-by-step CPU of the server's path"
     )
     args = parser.parse_args()
-    if args.breakdown:
-        breakdown(args.file, args.runs)
-        return
     versions: dict[str, str | None] = {"this": None}
     if args.compare:
         versions = {"compare": args.compare, "this": None}
+    if args.breakdown:
+        breakdown(args.file, args.runs, versions)
+        return
     samples: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for pythonpath in versions.values():  # unmeasured: writes each version's bytecode
         lsp_first_diagnostics(args.file, pythonpath)

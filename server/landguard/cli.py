@@ -360,10 +360,14 @@ def _lsp(args: argparse.Namespace) -> int:
         if not host or not port.isdigit():
             return _error("--tcp expects HOST:PORT, e.g. 127.0.0.1:2087")
         tcp = (host, int(port))
-    from landguard.lsp import generated_code
+    from landguard import startup
 
-    generated_code.install()  # before pygls' types are imported
-    from landguard.lsp.server import serve
+    startup.begin()  # the collector waits, the regex cache is in, before anything heavy is imported
+    with startup.loading():
+        from landguard.lsp import generated_code
+
+        generated_code.install()  # before pygls' types are imported
+        from landguard.lsp.server import serve
 
     serve(tcp)
     return EXIT_CLEAN

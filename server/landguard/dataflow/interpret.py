@@ -514,75 +514,81 @@ def _same_summaries(old: list[tuple[str, Summary | None]], new: list[tuple[str, 
 def _callee_set(function: ir.Function) -> frozenset[str]:
     """The names the function's calls and name reads could resolve to another function by, memoised
     on the IR object (adapters keep the IR of unchanged code across runs)."""
-    names = function.extra.get("dataflow.callees")
-    if names is None:
-        names = function.extra["dataflow.callees"] = _callee_names(function)
-    return names
+    return _names_of(function)[0]
 
 
 def _call_names(function: ir.Function) -> frozenset[tuple[str | None, str | None]]:
     """(callee, method) of every call in the function and its nested functions and lambdas: what
     sink rows are matched by (``FunctionFacts.sink_hits``), memoised on the IR object."""
-    names = function.extra.get("dataflow.call_names")
-    if names is None:
-        names = function.extra["dataflow.call_names"] = frozenset(
-            (item.callee, item.method) for item in _descendants(function) if type(item) is ir.Call
-        )
-    return names
+    return _names_of(function)[1]
 
 
 def _source_names(function: ir.Function) -> frozenset[tuple[str | None, str | None]]:
     """What source rows are matched by in the function and its nested functions: (callee, method)
     of every call and (qualified name, None) of every name and attribute; memoised on the IR."""
-    names = function.extra.get("dataflow.source_names")
+    return _names_of(function)[2]
+
+
+def _names_of(function: ir.Function) -> tuple[frozenset, frozenset, frozenset]:
+    """The three name sets above from one walk of the function's IR (a cold analysis asks for the
+    first two of nearly every function: one walk instead of two), memoised on the IR object."""
+    names = function.extra.get("dataflow.names")
     if names is None:
-        found: set[tuple[str | None, str | None]] = set(_call_names(function))
+        callees: set[str] = set()
+        calls: set[tuple[str | None, str | None]] = set()
+        named: set[tuple[str | None, str | None]] = set()
         for item in _descendants(function):
             kind = type(item)
-            if (kind is ir.Name or kind is ir.Attr) and item.qualname is not None:
-                found.add((item.qualname, None))
-        names = function.extra["dataflow.source_names"] = frozenset(found)
+            if kind is ir.Call:
+                calls.add((item.callee, item.method))
+                if item.callee:
+                    callees.add(item.callee)
+                elif item.receiver is None:
+                    callees.add(item.method)
+            elif kind is ir.Name:
+                callees.add(item.name)
+                if item.qualname is not None:
+                    named.add((item.qualname, None))
+            elif kind is ir.Attr and item.qualname is not None:
+                named.add((item.qualname, None))
+        names = function.extra["dataflow.names"] = (
+            frozenset(callees),
+            frozenset(calls),
+            frozenset(calls | named),
+        )
     return names
+
+
+_IR_NODE = (ir.Expr, ir.Stmt, ir.Case)
+_IR_OWNER = (ir.Expr, ir.Stmt)
+_NESTS_FUNCTION = (ir.FuncRef, ir.Define)
 
 
 def _descendants(function: ir.Function) -> list[Any]:
     """Every statement, expression and case in the function, its nested functions' included."""
     found: list[Any] = []
     stack: list[Any] = list(function.body)
+    node, owner, nests, case = _IR_NODE, _IR_OWNER, _NESTS_FUNCTION, ir.Case
     while stack:
         item = stack.pop()
         found.append(item)
-        if isinstance(item, (ir.FuncRef, ir.Define)):
+        if isinstance(item, nests):
             stack.extend(item.function.body)
-        if isinstance(item, ir.Case):
+        if isinstance(item, case):
             stack.extend(item.tests)
             stack.extend(item.body)
-        elif isinstance(item, (ir.Expr, ir.Stmt)):
+        elif isinstance(item, owner):
             for slot in item.__slots__:
                 child = getattr(item, slot, None)
-                if isinstance(child, (ir.Expr, ir.Stmt, ir.Case)):
+                if isinstance(child, node):
                     stack.append(child)
                 elif isinstance(child, tuple):
                     for element in child:
                         if isinstance(element, tuple):
-                            stack.extend(e for e in element if isinstance(e, (ir.Expr, ir.Stmt, ir.Case)))
-                        elif isinstance(element, (ir.Expr, ir.Stmt, ir.Case)):
+                            stack.extend(e for e in element if isinstance(e, node))
+                        elif isinstance(element, node):
                             stack.append(element)
     return found
-
-
-def _callee_names(function: ir.Function) -> frozenset[str]:
-    """Every name a function's calls and name reads could resolve to another function by."""
-    names: set[str] = set()
-    for item in _descendants(function):
-        if isinstance(item, ir.Call):
-            if item.callee:
-                names.add(item.callee)
-            elif item.receiver is None:
-                names.add(item.method)
-        elif isinstance(item, ir.Name):
-            names.add(item.name)
-    return frozenset(names)
 
 
 _STORE_MIN_LIMIT = 4096

@@ -38,16 +38,12 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from landguard import shipped_toml
 
 TABLES = ("source", "sink", "sanitizer", "guard", "neutral", "propagator", "container")
 _ROW_KEYS: dict[str, frozenset[str]] = {
@@ -266,7 +262,7 @@ def model_files(language: str) -> list[tuple[str, str]]:
 def shipped_rows(language: str) -> tuple[Row, ...]:
     rows: list[Row] = []
     for file_name, text in model_files(language):
-        rows.extend(rows_from_toml(tomllib.loads(text), file_name))
+        rows.extend(rows_from_toml(shipped_toml.parse(file_name, text), file_name))
     return tuple(rows)
 
 

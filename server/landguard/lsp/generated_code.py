@@ -42,6 +42,10 @@ log = logging.getLogger("landguard.lsp.generated_code")
 FOLDER = "generated-code"
 # The modules whose module-level ``compile`` lookups are served from the cache.
 GENERATORS = ("attr._make", "cattrs.gen", "cattrs.gen.typeddicts")
+# The modules whose module-level ``exec`` of a source string is: the standard library's
+# dataclasses writes each ``__init__``/``__repr__``/``__eq__`` of ~85 engine and rule classes
+# (the IR, findings, rows) as source and runs it, ~550 compiles while the checks load.
+EXECUTORS = ("dataclasses",)
 # The generators and the types they generate code for: another version of any of them (pip writes
 # every file of a package it installs), another file name. Top-level names: looking them up
 # imports nothing.
@@ -140,25 +144,47 @@ class GeneratedCodeCache:
             if args or kwargs or not isinstance(source, str) or not isinstance(filename, str) or not filename:
                 # landguard: ignore[LG203] -- the generators' own call, passed on as it came
                 return builtins.compile(source, filename, mode, *args, **kwargs)
-            digest = _source_digest(source, filename, mode)
-            with self._lock:
-                entry = self.stored.pop(filename, None) or self.used.get(filename) or self.new.get(filename)
-                if entry is not None and entry[:2] == (mode, digest):
-                    self.used.setdefault(filename, entry)
-                    self.hits += 1
-                    return entry[2]
-            # landguard: ignore[LG203] -- attrs'/cattrs' generated source, compiled as they would
-            code = builtins.compile(source, filename, mode, flags, True)
-            with self._lock:
-                self.misses += 1
-                if entry is not None or filename in self.varying:
-                    self.varying.add(filename)  # differs between runs or calls: not worth keeping
-                    self.new.pop(filename, None)
-                else:
-                    self.new[filename] = (mode, digest, code)
-            return code
+            return self._code(filename, source, filename, mode, flags)
 
         return compile
+
+    def exec_for(self, module: ModuleType) -> Any:
+        """An ``exec`` for ``module``'s globals: a source string's code comes from the cache.
+
+        Such sources all have the file name ``<string>``: entries are named by the source's
+        digest instead, so a hit is the code ``exec`` would have compiled from that very text."""
+        flags = _future_flags(module)
+
+        def exec(source: Any, globals: Any = None, locals: Any = None, *args: Any, **kwargs: Any):  # noqa: A001
+            if args or kwargs or not isinstance(source, str):
+                # landguard: ignore[LG203] -- the generator's own call, passed on as it came
+                return builtins.exec(source, globals, locals, *args, **kwargs)  # noqa: S102
+            name = "<exec " + hashlib.blake2b(source.encode(), digest_size=16).hexdigest() + ">"
+            code = self._code(name, source, "<string>", "exec", flags)
+            # landguard: ignore[LG203] -- dataclasses' generated source, run as it would be
+            return builtins.exec(code, globals, locals)  # noqa: S102
+
+        return exec
+
+    def _code(self, name: str, source: str, filename: str, mode: str, flags: int) -> CodeType:
+        """The code of ``compile(source, filename, mode)``: stored under ``name``, or compiled."""
+        digest = _source_digest(source, filename, mode)
+        with self._lock:
+            entry = self.stored.pop(name, None) or self.used.get(name) or self.new.get(name)
+            if entry is not None and entry[:2] == (mode, digest):
+                self.used.setdefault(name, entry)
+                self.hits += 1
+                return entry[2]
+        # landguard: ignore[LG203] -- attrs'/cattrs'/dataclasses' generated source, compiled as they would
+        code = builtins.compile(source, filename, mode, flags, True)
+        with self._lock:
+            self.misses += 1
+            if entry is not None or name in self.varying:
+                self.varying.add(name)  # differs between runs or calls: not worth keeping
+                self.new.pop(name, None)
+            else:
+                self.new[name] = (mode, digest, code)
+        return code
 
     def save(self) -> bool:
         """Write the code used and compiled in this process, if anything new was compiled."""
@@ -223,6 +249,12 @@ def install() -> GeneratedCodeCache | None:
         except ImportError:
             continue
         module.compile = cache.compile_for(module)  # a module global shadows the builtin
+    for name in EXECUTORS:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        module.exec = cache.exec_for(module)
     _active = cache
     return cache
 

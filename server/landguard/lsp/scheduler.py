@@ -27,13 +27,14 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from landguard import startup
 from landguard.engine import positions
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, ConfigResult
 from landguard.engine.document import Document, EditOutOfRange, LineChange
 from landguard.engine.languages import detect_language
 from landguard.engine.registry import all_checks
-from landguard.lsp import audit_hooks, pull_diagnostics
+from landguard.lsp import audit_hooks, generated_code, pull_diagnostics
 from landguard.lsp.convert import DiagnosticCache, to_diagnostics
 from landguard.lsp.documents import ENGINE, ONLINE_DEPS, OpenDocument
 
@@ -77,8 +78,10 @@ _CHECKS_LOCK = threading.Lock()
 
 def load_checks() -> None:
     """Discover the checks once; the warm-up at initialize and the first analysis must not race."""
-    with _CHECKS_LOCK:
+    with _CHECKS_LOCK, startup.loading():
         all_checks()
+    startup.loaded()
+    generated_code.save()  # the checks' dataclasses (a no-op once the cache has them)
 
 
 def debounce_from_env() -> float:
@@ -257,6 +260,8 @@ class Scheduler:
             doc.analysed_version = result.version
             self._maybe_online(doc, result)
             self.publish(doc)
+            if startup.holding():  # the first diagnostics are out: the collector's turn (``startup``)
+                self.background.submit(startup.release)
             if result.audit is not None:
                 audit_hooks.record(self.server, result.audit)
         if doc.rerun:

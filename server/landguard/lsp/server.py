@@ -19,7 +19,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import lsp_method
 
-from landguard import __version__
+from landguard import __version__, startup
 from landguard.engine.config import ConfigResult
 from landguard.lsp import (
     audit_hooks,
@@ -304,7 +304,9 @@ def serve(tcp: tuple[str, int] | None = None) -> None:
     """Run the server until the client says exit: on stdio, or on ``tcp=(host, port)``."""
     # Load the checks (grammars, snapshots) while the client is still starting up.
     threading.Thread(target=load_checks, name="landguard-warm-up", daemon=True).start()
-    server = build_server()
+    with startup.loading():
+        server = build_server()
+    startup.release_later()  # the collector's turn comes after the first publish (``startup``)
     server.log_handler = setup_logging(server)
     if tcp is not None:
         log.info("Landguard %s serving on %s:%d", __version__, *tcp)

@@ -81,3 +81,60 @@ def test_a_tampered_or_foreign_cache_file_is_ignored_and_rewritten(tmp_path):
     assert _run(tmp_path)["misses"] <= 5  # and it was written anew
     path.write_bytes(b"\0" * 40)
     assert _run(tmp_path)["misses"] > 400
+
+
+# dataclasses' generated methods (``EXECUTORS``): the engine's classes defined after install().
+DATACLASS_PROBE = """
+import dataclasses, json, traceback
+from landguard.lsp import generated_code
+
+cache = generated_code.install()
+from landguard.engine.findings import Span
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Row:
+    name: str
+    args: tuple = ()
+    weight: int = dataclasses.field(default=3, compare=False)
+
+try:
+    Row()
+except TypeError as error:
+    missing = str(error)
+generated_code.save()
+print(json.dumps({
+    "installed": cache is not None,
+    "hits": cache.hits if cache else 0,
+    "misses": cache.misses if cache else 0,
+    "repr": repr(Row("a", (1,))),
+    "order": Row("a") < Row("b"),
+    "equal": Row("a", weight=1) == Row("a", weight=2),
+    "hash": hash(Row("a", (1,))) == hash(Row("a", (1,))),
+    "missing": missing,
+    "span": repr(Span(1, 2, 3, 4)),
+    "init_file": Row.__init__.__code__.co_filename,
+}))
+"""
+
+
+def test_dataclass_methods_come_from_the_cache_and_behave_the_same(tmp_path):
+    def run(cached=True):
+        env = dict(os.environ, LANDGUARD_CACHE_DIR=str(tmp_path))
+        env.pop("LANDGUARD_NO_CODE_CACHE", None)
+        if not cached:
+            env["LANDGUARD_NO_CODE_CACHE"] = "1"
+        result = subprocess.run(
+            [sys.executable, "-c", DATACLASS_PROBE], capture_output=True, text=True, env=env, check=True
+        )
+        return json.loads(result.stdout)
+
+    first = run()
+    assert first["installed"] and first["misses"] >= 8  # Row's and the findings module's methods
+    second = run()
+    # At most the one source attrs varies per process (a frozen class's hash seed, above).
+    assert second["misses"] <= 1, second
+    assert second["hits"] >= first["misses"] - 1
+    uncached = run(cached=False)
+    for key in ("repr", "order", "equal", "hash", "missing", "span", "init_file"):
+        assert first[key] == second[key] == uncached[key], key
+    assert second["init_file"] == "<string>"  # as dataclasses' own exec names it

@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 
+from landguard import shipped_toml
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding
 from landguard.engine.registry import CheckContext, LineCheck
 from landguard.engine.templates import could_be_template, is_template
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 
 # A filter in a tag's body: ``|name`` and its argument (``:"x"`` or ``(x)``).
 FILTER = re.compile(
@@ -151,7 +145,9 @@ def _outside_tags(line: str) -> str:
 @functools.cache
 def _trusted_suffixes() -> tuple[str, ...]:
     text = (resources.files("landguard") / "data" / "models" / "templates.toml").read_text("utf-8")
-    return tuple(row["ends_with"] for row in tomllib.loads(text).get("trusted_html", ()))
+    return tuple(
+        row["ends_with"] for row in shipped_toml.parse("templates.toml", text).get("trusted_html", ())
+    )
 
 
 def is_trusted_html(value: str) -> bool:

@@ -1,0 +1,261 @@
+"""The start-up caches (issue #15, cold open): compiled regular expressions (``regex_cache``) and
+the shipped TOML models (``shipped_toml``), both in ``signed_cache`` files, and the collector
+``startup`` holds until the first publish. A second fresh process reuses what the first stored
+and gets equal results; a file that was tampered with, belongs to another content or cannot be
+written is ignored, never trusted and never a crash; nothing compiled outside start-up is stored."""
+
+import gc
+import json
+import marshal
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from landguard import regex_cache, shipped_toml, signed_cache, startup
+
+# A fresh process as the server starts: startup.begin(), the checks loaded while recording, then
+# a pattern compiled outside start-up (as an analysis might, from text it read), then what the
+# cache did and what the checks' patterns came out as.
+PROBE = """
+import json, sys
+from landguard import regex_cache, startup
+startup.begin()
+cache = regex_cache._active
+with startup.loading():
+    from landguard.engine.registry import all_checks
+    all_checks()
+import re
+from landguard.checks.secrets import provider_tokens
+outside = re.compile("secret-looking-" + sys.argv[1])
+startup.loaded()
+print(json.dumps({
+    "installed": cache is not None,
+    "hits": cache.hits if cache else 0,
+    "misses": cache.misses if cache else 0,
+    "patterns": sorted(
+        [p.pattern, p.flags, p.groups, dict(p.groupindex)] for p in provider_tokens._ANCHOR_SEARCHES
+    ),
+    "finds": [m.group(1) for m in provider_tokens._ANCHOR_SEARCHES[0].finditer("x ghp_abc glpat-x")],
+    "outside": outside.pattern,
+}))
+"""
+
+
+def _run(cache_dir: Path, marker: str = "a1b2", **extra: str) -> dict:
+    env = dict(os.environ, LANDGUARD_CACHE_DIR=str(cache_dir), **extra)
+    if "LANDGUARD_NO_STARTUP_CACHE" not in extra:
+        env.pop("LANDGUARD_NO_STARTUP_CACHE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, marker], capture_output=True, text=True, env=env, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def _regex_files(cache_dir: Path) -> list[Path]:
+    return sorted((cache_dir / regex_cache.FOLDER).glob("*.bin"))
+
+
+def _stored_patterns(path: Path) -> set:
+    return {key[0] for key in marshal.loads(path.read_bytes()[32:])}
+
+
+def test_a_second_process_compiles_no_start_up_regex_and_gets_the_same_patterns(tmp_path):
+    first = _run(tmp_path)
+    assert first["installed"]
+    assert first["misses"] > 300, first["misses"]  # the checks' patterns, compiled once
+    second = _run(tmp_path, marker="c3d4")
+    assert second["misses"] == 0, second
+    assert second["hits"] >= first["misses"]
+    assert second["patterns"] == first["patterns"]
+    assert second["finds"] == first["finds"] == ["ghp_", "glpat-"]
+    # What was compiled outside start-up (source text, settings) never reaches the file.
+    stored = _stored_patterns(_regex_files(tmp_path)[0])
+    assert not any(isinstance(p, str) and p.startswith("secret-looking-") for p in stored)
+
+
+def test_a_tampered_regex_cache_is_ignored_and_rewritten(tmp_path):
+    _run(tmp_path)
+    (path,) = _regex_files(tmp_path)
+    data = bytearray(path.read_bytes())
+    data[-5] ^= 0xFF  # the payload changed, the MAC did not
+    path.write_bytes(bytes(data))
+    again = _run(tmp_path)
+    assert again["hits"] == 0 and again["misses"] > 300  # nothing trusted
+    assert signed_cache.load(path, _secret(tmp_path)) is not None  # rewritten, verifies again
+
+
+def test_a_forged_program_under_a_valid_mac_is_refused_by_the_regex_engine(tmp_path):
+    """Even a file that verifies (someone with the secret) cannot hand ``re`` a broken program:
+    ``_sre.compile`` validates it, and the pattern is compiled afresh."""
+    cache = regex_cache.RegexCache({("ab+", 0): (32, [1, 2, 3, 999999], 0, {}, ())})
+    with regex_cache.recording():
+        pattern = cache.compile("ab+", 0)
+    assert pattern == re.compile("ab+")
+    assert pattern.match("abbb")
+
+
+def test_without_a_usable_cache_folder_nothing_is_installed(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    result = _run(blocker)  # the cache root is a file: no folder can be made in it
+    assert not result["installed"]
+    assert result["finds"] == ["ghp_", "glpat-"]
+    off = _run(tmp_path, LANDGUARD_NO_STARTUP_CACHE="1")
+    assert not off["installed"] and not _regex_files(tmp_path)
+
+
+def test_patterns_from_the_cache_equal_patterns_compiled_afresh():
+    probes = [
+        (r"(?P<key>[A-Z]{4})(?:-(?P=key))?\b", 0),
+        (r"(?i)password\s*[:=]\s*(['\"])(.+?)\1", 0),
+        (rb"\x00[\x80-\xff]{2,}$", re.MULTILINE),
+        ("[à-ÿ]+|\\N{EM DASH}", re.UNICODE),
+    ]
+    recorded = regex_cache.RegexCache({})
+    with regex_cache.recording():
+        for pattern, flags in probes:
+            recorded.compile(pattern, flags)
+    stored = marshal.loads(marshal.dumps(recorded.new))  # as written and read back
+    reused = regex_cache.RegexCache(stored)
+    for pattern, flags in probes:
+        from_cache = reused.compile(pattern, flags)
+        fresh = recorded.original(pattern, flags)
+        assert from_cache == fresh  # Pattern equality compares the compiled program too
+        assert (from_cache.groups, dict(from_cache.groupindex)) == (fresh.groups, dict(fresh.groupindex))
+    assert reused.hits == len(probes) and reused.misses == 0
+
+
+def _secret(cache_dir: Path) -> bytes:
+    from landguard.result_cache import user_secret
+
+    return user_secret(cache_dir)
+
+
+# ---------------------------------------------------------------------------- shipped TOML
+
+
+@pytest.fixture
+def toml_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("LANDGUARD_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("LANDGUARD_NO_STARTUP_CACHE", raising=False)
+    shipped_toml.forget()
+    yield tmp_path / shipped_toml.FOLDER
+    shipped_toml.forget()
+
+
+def _toml_file(folder: Path) -> Path:
+    (path,) = folder.glob("toml-*.bin")
+    return path
+
+
+def test_shipped_toml_is_parsed_once_per_content(toml_cache, monkeypatch):
+    text = '[[sink]]\nname = "os.system"\nkind = "command"\nargs = [0]\n'
+    assert shipped_toml.parse("x.toml", text) == {
+        "sink": [{"name": "os.system", "kind": "command", "args": [0]}]
+    }
+    shipped_toml.forget()  # a new process: only the file is left
+    calls = []
+    real = shipped_toml.tomllib.loads
+    monkeypatch.setattr(shipped_toml.tomllib, "loads", lambda t: calls.append(t) or real(t))
+    assert shipped_toml.parse("x.toml", text)["sink"][0]["kind"] == "command"
+    assert calls == []  # from the cache
+    edited = text.replace("command", "code")
+    assert shipped_toml.parse("x.toml", edited)["sink"][0]["kind"] == "code"  # another content: parsed
+    assert calls == [edited]
+    shipped_toml.forget()
+    assert shipped_toml.parse("x.toml", edited)["sink"][0]["kind"] == "code"
+    assert len(calls) == 1  # the new content was stored
+
+
+def test_a_tampered_toml_cache_is_ignored(toml_cache):
+    text = '[[source]]\nname = "flask.request.args"\n'
+    shipped_toml.parse("y.toml", text)
+    path = _toml_file(toml_cache)
+    payload = marshal.dumps({"y.toml": (shipped_toml._digest(text), {"source": [{"name": "forged"}]})})
+    path.write_bytes(path.read_bytes()[:32] + payload)  # the old MAC over a new payload
+    shipped_toml.forget()
+    assert shipped_toml.parse("y.toml", text) == {"source": [{"name": "flask.request.args"}]}
+
+
+def test_shipped_toml_without_a_cache_folder_still_parses(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("LANDGUARD_CACHE_DIR", str(blocker))
+    shipped_toml.forget()
+    try:
+        assert shipped_toml.parse("z.toml", "a = 1\n") == {"a": 1}
+        with pytest.raises(shipped_toml.tomllib.TOMLDecodeError):
+            shipped_toml.parse("z.toml", "a = \n")
+    finally:
+        shipped_toml.forget()
+
+
+def test_the_models_read_from_the_cache_equal_a_fresh_parse(toml_cache):
+    from landguard.dataflow import models
+
+    models.shipped_rows.cache_clear()
+    fresh = models.shipped_rows("python")
+    assert list(toml_cache.glob("toml-*.bin"))
+    shipped_toml.forget()
+    models.shipped_rows.cache_clear()
+    try:
+        assert models.shipped_rows("python") == fresh
+    finally:
+        models.shipped_rows.cache_clear()
+
+
+# ---------------------------------------------------------------------------- the collector
+
+
+def test_the_collector_is_held_until_released_then_frozen_and_on(monkeypatch):
+    monkeypatch.setattr(startup, "_held", False)
+    monkeypatch.setattr(regex_cache, "install", lambda: None)
+    saved: list[str] = []
+    monkeypatch.setattr(regex_cache, "save", lambda: saved.append("save"))
+    monkeypatch.setattr(regex_cache, "uninstall", lambda: saved.append("uninstall"))
+    assert gc.isenabled()
+    try:
+        startup.begin()
+        assert not gc.isenabled() and startup.holding()
+        startup.release()
+        assert gc.isenabled() and not startup.holding()
+        assert saved == ["save", "uninstall"]  # kept, then out of ``re``'s way
+        assert gc.get_freeze_count() > 0
+        startup.release()  # once only
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_the_scheduler_releases_the_collector_after_the_first_publish(monkeypatch):
+    from concurrent.futures import Future
+
+    from landguard.engine.config import Config
+    from landguard.lsp.documents import OpenDocument
+    from landguard.lsp.scheduler import AnalysisResult
+    from landguard.lsp.server import build_server
+
+    server = build_server()
+    scheduler = server.scheduler
+    released, published = [], []
+    monkeypatch.setattr(startup, "_held", True)  # as after begin(), without touching this process's gc
+    monkeypatch.setattr(startup, "release", lambda: released.append(len(published)))
+    monkeypatch.setattr(scheduler, "publish", lambda doc: published.append(doc.uri))
+    monkeypatch.setattr(scheduler, "_maybe_online", lambda doc, result: None)
+    doc = OpenDocument(uri="file:///w/a.py", path="/w/a.py", language_id="python", version=1)
+    server.documents[doc.uri] = doc
+    done: Future = Future()
+    resolved = server.settings.resolve(None)
+    done.set_result(AnalysisResult(1, [], Config(), resolved, 0.0))
+    try:
+        scheduler._finished(doc, done)
+        scheduler.background.shutdown(wait=True)
+    finally:
+        scheduler.executor.shutdown(wait=False)
+    assert published == [doc.uri]
+    assert released == [1]  # after the publish, not before
