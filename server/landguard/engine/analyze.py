@@ -23,7 +23,7 @@ import functools
 import logging
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from tree_sitter import Node
@@ -87,25 +87,39 @@ def analysis_units(
     ``nested`` (the language's ``unit_splitter``) hands back the parts of a unit that are units of
     their own (a 17,000-line IIFE's functions), each with its parent's kind: they follow the unit,
     which keeps the rest. ``places`` receives their grammar places (see ``_grammar_place``)."""
+    if nested is None:
+        return [unit for unit, _ in _placed_units(root)]
     units: list[Node] = []
-    stack = list(reversed(root.children))
+    for unit, _ in _placed_units(root):
+        _with_parts(unit, nested, units, places)
+    return units
+
+
+def _placed_units(root: Node) -> Iterator[tuple[Node, str]]:
+    """``analysis_units`` without parts split off, each with its grammar place (``_grammar_place``),
+    known from the walk (asking a node for its parent walks down from the root)."""
+    root_type = root.type
+    stack = [(child, root_type) for child in reversed(root.children)]
     while stack:
-        node = stack.pop()
-        if node.type in _MEMBER_GROUPS and node.named_child_count:
-            stack.extend(reversed(node.named_children))
+        node, parent_type = stack.pop()
+        kind = node.type
+        if kind in _MEMBER_GROUPS and node.named_child_count:
+            stack.extend((child, kind) for child in reversed(node.named_children))
             continue
-        if node.type in _CLASS_NODES:
+        if kind in _CLASS_NODES:
             body = _class_body(node)
             if body is not None and body.named_child_count > 1:
                 # The header (everything before the body) is a unit of its own only through its members;
                 # decorators and base classes are rarely where risks are, and the class node is too big.
-                stack.extend(reversed(body.named_children))
+                body_type = body.type
+                stack.extend((child, body_type) for child in reversed(body.named_children))
                 continue
-        if nested is None:
-            units.append(node)
-        else:
-            _with_parts(node, nested, units, places)
-    return units
+        yield node, _place(parent_type, kind)
+
+
+@functools.lru_cache(maxsize=1024)
+def _place(parent_type: str, kind: str) -> str:
+    return f"{parent_type}/{kind}"
 
 
 _NO_CONTEXT = object()
@@ -246,6 +260,11 @@ class Analysis:
         # Cache keys of the units of the previous run: a line finding's fixes depend on the tree
         # around it (a string, a comment), so lines in a unit that changed are rescanned.
         self._unit_keys: frozenset[UnitKey] = frozenset()
+        # The units' cache keys of the last ``_units``, by (start byte, end byte, grammar place), and
+        # the source edits since (None: unknown, keys are made afresh): a unit no edit touched has
+        # the text it had, so its key is the same object, not sliced and hashed again.
+        self._unit_rows: dict[tuple[int, int, str], UnitKey] = {}
+        self._edits_since_units: list[tuple[int, int, int]] | None = None
         self._all_checks = list(checks) if checks is not None else list(all_checks())
         self._language = document.language
         self.set_config(config)
@@ -268,6 +287,8 @@ class Analysis:
         self._node_hits.clear()
         self._document_cache.clear()
         self._unit_keys = frozenset()
+        self._unit_rows = {}
+        self._edits_since_units = None
 
     def replace_document(self, document: Document) -> None:
         """Go on with ``document``, which has the same text as the current one (``Document.idle_copy``).
@@ -290,6 +311,12 @@ class Analysis:
         findings: list[Finding] = []
         units: list[tuple[Node, tuple[int, int], UnitKey]] | None = None
         changes = list(changes)  # every line check splices its slots with the same changes
+        if self._edits_since_units is not None:
+            for change in changes:
+                if change.source_edit is None:
+                    self._edits_since_units = None
+                    break
+                self._edits_since_units.append(change.source_edit)
         changed_units: list[tuple[int, int]] | None = None
         by_text: dict[UnitKey, list[tuple[Node, int]]] | None = None
         for index, check in enumerate(self.checks):
@@ -414,6 +441,8 @@ class Analysis:
     def _units(self) -> list[tuple[Node, tuple[int, int], UnitKey]]:
         """(unit, start point, cache key text) for every analysis unit of the current tree."""
         document = self.document
+        edits, self._edits_since_units = self._edits_since_units, []
+        previous, self._unit_rows = self._unit_rows, {}
         if document.tree is None:
             return []
         source = document.source
@@ -423,20 +452,42 @@ class Analysis:
         # It also holds what the parser made of the text where it stands: after a syntax error the same
         # `function view(req) {...}` may be recovered as a method inside the class above it, which the
         # rules read differently from a top-level function.
-        places: dict[tuple[int, int, int], str] = {}
-        units = analysis_units(document.tree.root_node, unit_splitter(document), places)
-        return [
-            (
-                unit,
-                unit.start_point,
+        nested = unit_splitter(document)
+        if nested is not None:
+            places: dict[tuple[int, int, int], str] = {}
+            units = analysis_units(document.tree.root_node, nested, places)
+            return [
                 (
-                    places.get((unit.id, unit.start_byte, unit.end_byte)) or _grammar_place(unit),
-                    source[unit.start_byte - unit.start_point[1] : unit.start_byte],
-                    unit_text(document, unit),
-                ),
-            )
-            for unit in units
-        ]
+                    unit,
+                    unit.start_point,
+                    (
+                        places.get((unit.id, unit.start_byte, unit.end_byte)) or _grammar_place(unit),
+                        source[unit.start_byte - unit.start_point[1] : unit.start_byte],
+                        unit_text(document, unit),
+                    ),
+                )
+                for unit in units
+            ]
+        if edits is None:
+            previous = {}
+        rows = self._unit_rows
+        found: list[tuple[Node, tuple[int, int], UnitKey]] = []
+        for unit, place in _placed_units(document.tree.root_node):
+            start_point = unit.start_point
+            start, end = unit.start_byte, unit.end_byte
+            line_start = start - start_point[1]
+            key = None
+            if previous:
+                # Its first line's start (and the line break before it) up to its end, in the text
+                # of the last ``_units``: untouched by every edit since, so the same key.
+                shift = _shift_before_edits(max(line_start - 1, 0), end, edits)
+                if shift is not None:
+                    key = previous.get((start + shift, end + shift, place))
+            if key is None:
+                key = (place, source[line_start:start], source[start:end])
+            rows[(start, end, place)] = key
+            found.append((unit, start_point, key))
+        return found
 
     def _run_node_check(
         self,
@@ -625,6 +676,21 @@ def _judge_findings(document: Document, findings: list[Finding], config: Config)
 @functools.cache
 def _findings_checks() -> tuple[FindingsCheck, ...]:
     return tuple(c for c in all_checks() if isinstance(c, FindingsCheck))
+
+
+def _shift_before_edits(first: int, last: int, edits: list[tuple[int, int, int]]) -> int | None:
+    """How far the bytes ``first..last`` (inclusive) of the current source stood from where they
+    were before ``edits`` (source edits in the order made), or None when an edit touched them."""
+    shift = 0
+    for start, old_end, new_end in reversed(edits):
+        if last < start:
+            continue
+        if first > new_end:
+            first, last = first + old_end - new_end, last + old_end - new_end
+            shift += old_end - new_end
+            continue
+        return None
+    return shift
 
 
 def _units_by_text(
