@@ -98,13 +98,22 @@ def analysis_units(
 def _placed_units(root: Node) -> Iterator[tuple[Node, str]]:
     """``analysis_units`` without parts split off, each with its grammar place (``_grammar_place``),
     known from the walk (asking a node for its parent walks down from the root)."""
+    for unit, place, _owner in units_with_owners(root):
+        yield unit, place
+
+
+def units_with_owners(root: Node) -> Iterator[tuple[Node, str, Node | None]]:
+    """(unit, its grammar place, the class whose member it is or None) for ``analysis_units``
+    without parts split off, from one walk."""
     root_type = root.type
-    stack = [(child, root_type) for child in reversed(root.children)]
+    stack: list[tuple[Node, str, Node | None]] = [
+        (child, root_type, None) for child in reversed(root.children)
+    ]
     while stack:
-        node, parent_type = stack.pop()
+        node, parent_type, owner = stack.pop()
         kind = node.type
         if kind in _MEMBER_GROUPS and node.named_child_count:
-            stack.extend((child, kind) for child in reversed(node.named_children))
+            stack.extend((child, kind, owner) for child in reversed(node.named_children))
             continue
         if kind in _CLASS_NODES:
             body = _class_body(node)
@@ -112,9 +121,9 @@ def _placed_units(root: Node) -> Iterator[tuple[Node, str]]:
                 # The header (everything before the body) is a unit of its own only through its members;
                 # decorators and base classes are rarely where risks are, and the class node is too big.
                 body_type = body.type
-                stack.extend((child, body_type) for child in reversed(body.named_children))
+                stack.extend((child, body_type, node) for child in reversed(body.named_children))
                 continue
-        yield node, _place(parent_type, kind)
+        yield node, _place(parent_type, kind), owner
 
 
 @functools.lru_cache(maxsize=1024)

@@ -1841,21 +1841,23 @@ def _units_with_class(root: Node, source: bytes) -> Iterator[tuple[Node, str | N
 
     The same units as the engine's, so an edit inside a nested class re-lowers the one member it
     touched rather than the whole nested class (``Character.UnicodeBlock``: 3,000 lines)."""
-    from landguard.engine.analyze import analysis_units
+    from landguard.engine.analyze import units_with_owners
 
-    names: dict[int, str | None] = {}  # class body -> its class's name: many units share one
-    for unit in analysis_units(root):
-        parent = unit.parent
-        if parent is None or (parent.type == "program" and unit.type not in _CLASS_DECLARATIONS):
+    names: dict[int, str | None] = {}  # class -> its name: many units share one
+    for unit, _place, owner in units_with_owners(root):
+        if owner is None and unit.type not in _CLASS_DECLARATIONS:
             continue  # package and import declarations, top-level statements of a broken file
         if unit.type in _COMMENTS:
             continue
         if not source:
             yield unit, None
             continue
-        name = names.get(parent.id, _UNSET)
+        if owner is None:
+            yield unit, enclosing_class(source, unit)
+            continue
+        name = names.get(owner.id, _UNSET)
         if name is _UNSET:
-            name = names[parent.id] = enclosing_class(source, unit)
+            name = names[owner.id] = text_of(source, owner.child_by_field_name("name"))
         yield unit, name  # type: ignore[misc]
 
 
