@@ -269,10 +269,10 @@ class Analysis:
         # Cache keys of the units of the previous run: a line finding's fixes depend on the tree
         # around it (a string, a comment), so lines in a unit that changed are rescanned.
         self._unit_keys: frozenset[UnitKey] = frozenset()
-        # The units' cache keys of the last ``_units``, by (start byte, end byte, grammar place), and
+        # The units' cache keys of the last ``_units``, by start byte, and
         # the source edits since (None: unknown, keys are made afresh): a unit no edit touched has
         # the text it had, so its key is the same object, not sliced and hashed again.
-        self._unit_rows: dict[tuple[int, int, str], UnitKey] = {}
+        self._unit_rows: dict[int, UnitKey] = {}
         self._edits_since_units: list[tuple[int, int, int]] | None = None
         self._all_checks = list(checks) if checks is not None else list(all_checks())
         self._language = document.language
@@ -479,6 +479,8 @@ class Analysis:
             ]
         if edits is None:
             previous = {}
+        # One edit since the last run (a keystroke): its bounds, to test each unit against inline.
+        edit_start, old_end, new_end = edits[0] if edits is not None and len(edits) == 1 else (-1, -1, -1)
         rows = self._unit_rows
         found: list[tuple[Node, tuple[int, int], UnitKey]] = []
         for unit, place in _placed_units(document.tree.root_node):
@@ -488,13 +490,22 @@ class Analysis:
             key = None
             if previous:
                 # Its first line's start (and the line break before it) up to its end, in the text
-                # of the last ``_units``: untouched by every edit since, so the same key.
-                shift = _shift_before_edits(max(line_start - 1, 0), end, edits)
+                # of the last ``_units``: untouched by every edit since, so the same text and key.
+                if edit_start < 0:
+                    shift = _shift_before_edits(max(line_start - 1, 0), end, edits)  # type: ignore[arg-type]
+                elif end < edit_start:
+                    shift = 0
+                elif line_start - 1 > new_end:
+                    shift = old_end - new_end
+                else:
+                    shift = None
                 if shift is not None:
-                    key = previous.get((start + shift, end + shift, place))
+                    key = previous.get(start + shift)
+                    if key is not None and (key[0] != place or len(key[2]) != end - start):
+                        key = None  # another unit starts there now (or a zero-width one did)
             if key is None:
                 key = (place, source[line_start:start], source[start:end])
-            rows[(start, end, place)] = key
+            rows[start] = key
             found.append((unit, start_point, key))
         return found
 
