@@ -343,7 +343,7 @@ class Analysis:
                 elif isinstance(check, NodeCheck):
                     if units is None:
                         units = self._units()  # once per run, shared by every node check
-                    if type(check).unit_context_key is not NodeCheck.unit_context_key:
+                    if check.has_unit_context_keys():
                         findings.extend(self._run_node_check(index, check, context, units))
                     else:
                         if by_text is None:
@@ -530,7 +530,7 @@ class Analysis:
         fresh: dict[object, tuple[Finding, ...]] = {}
         placed = self._node_placed.get(index, {}) if cache else {}
         now_placed: dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]] = {}
-        unit_keyed = type(check).unit_context_key is not NodeCheck.unit_context_key
+        unit_keyed = check.has_unit_context_keys()
         known_contexts: dict[UnitKey, object] = {}
         contexts: dict[UnitKey, object] = {}
         if unit_keyed:
