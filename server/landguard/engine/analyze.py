@@ -131,9 +131,6 @@ def _place(parent_type: str, kind: str) -> str:
     return f"{parent_type}/{kind}"
 
 
-_NO_CONTEXT = object()
-
-
 def _with_parts(
     unit: Node,
     nested: Callable[[Node], list[tuple[Node, str]]],
@@ -258,9 +255,9 @@ class Analysis:
         self._placed: dict[int, dict[int, tuple[tuple[Finding, ...], int, list[Finding]]]] = {}
         # Per node check: (module context key, {unit key: findings relative to the unit}).
         self._node_cache: dict[int, tuple[object, dict[UnitKey, tuple[Finding, ...]]]] = {}
-        # Per node check with unit context keys: (its unit context epoch, {unit text key: that
-        # unit's context key}), reused while the epoch is the same (``unit_context_epoch``).
-        self._unit_contexts: dict[int, tuple[object, dict[UnitKey, object]]] = {}
+        # Per node check with unit context keys: (its unit context epoch, {unit text key: (that
+        # key, the unit's context key)}), reused while the epoch is the same (``unit_context_epoch``).
+        self._unit_contexts: dict[int, tuple[object, dict[UnitKey, tuple[UnitKey, object]]]] = {}
         # Per node check: (cache key, unit start line) -> (cached findings, those findings placed there).
         self._node_placed: dict[int, dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]]] = {}
         # Per node check keyed by text only: the cache entries that hold findings.
@@ -327,7 +324,7 @@ class Analysis:
                     break
                 self._edits_since_units.append(change.source_edit)
         changed_units: list[tuple[int, int]] | None = None
-        by_text: dict[UnitKey, list[tuple[Node, int]]] | None = None
+        by_text: _UnitsByText | None = None
         for index, check in enumerate(self.checks):
             if document.is_binary and not check.rules[0].id.startswith("LG0"):
                 # Not run on binary text, so its slots miss the line changes meanwhile: start over.
@@ -347,7 +344,7 @@ class Analysis:
                         findings.extend(self._run_node_check(index, check, context, units))
                     else:
                         if by_text is None:
-                            by_text = _units_by_text(units)
+                            by_text = _UnitsByText(units)
                         findings.extend(self._run_node_check_by_text(index, check, context, by_text))
                 elif isinstance(check, DocumentCheck):
                     findings.extend(self._run_document_check(index, check, context))
@@ -531,8 +528,8 @@ class Analysis:
         placed = self._node_placed.get(index, {}) if cache else {}
         now_placed: dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]] = {}
         unit_keyed = check.has_unit_context_keys()
-        known_contexts: dict[UnitKey, object] = {}
-        contexts: dict[UnitKey, object] = {}
+        known_contexts: dict[UnitKey, tuple[UnitKey, object]] = {}
+        contexts: dict[UnitKey, tuple[UnitKey, object]] = {}
         if unit_keyed:
             epoch = check.unit_context_epoch(document, context)
             previous_contexts = self._unit_contexts.get(index)
@@ -541,11 +538,12 @@ class Analysis:
             self._unit_contexts[index] = (epoch, contexts)
         for unit, (start_line, _), text_key in units:
             if unit_keyed:
-                unit_context = known_contexts.get(text_key, _NO_CONTEXT)
-                if unit_context is _NO_CONTEXT:
-                    unit_context = check.unit_context_key(unit, document, context)
-                contexts[text_key] = unit_context
-                key = (text_key, unit_context)
+                # The (text key, unit context) pair itself is kept with the epoch: not a new
+                # tuple per unit and run (what a run allocates, the garbage collector follows).
+                key = known_contexts.get(text_key)
+                if key is None:
+                    key = (text_key, check.unit_context_key(unit, document, context))
+                contexts[text_key] = key
             else:
                 key = text_key
             cached = cache.get(key)
@@ -582,7 +580,7 @@ class Analysis:
         index: int,
         check: NodeCheck,
         context: CheckContext,
-        by_text: dict[UnitKey, list[tuple[Node, int]]],
+        by_text: _UnitsByText,
     ) -> list[Finding]:
         """A node check whose results depend on the unit's text and the module context only: the
         units whose text is new are checked, and the cached findings of the others placed; the
@@ -599,15 +597,16 @@ class Analysis:
         else:  # a changed module context (imports) invalidates every unit of this check
             cache, hits, placed = {}, {}, {}
             self._node_hits[index] = hits
+        texts = by_text.first
         # Keep only what the current text can reuse, so the cache never outgrows the document.
-        for key in cache.keys() - by_text.keys():
+        for key in cache.keys() - texts.keys():
             del cache[key]
-        for key in hits.keys() - by_text.keys():
+        for key in hits.keys() - texts.keys():
             del hits[key]
         self._node_cache[index] = (module_key, cache)
         results: list[Finding] = []
-        for key in by_text.keys() - cache.keys():
-            (unit, start_line), *same_text = by_text[key]
+        for key in texts.keys() - cache.keys():
+            (unit, start_line), *same_text = by_text.placed(key)
             found = tuple(check.check_node(unit, document, context))
             unit_span = document.node_span(unit)
             if _reaches_outside(found, unit_span) or _lies_outside(found, unit_span):
@@ -624,7 +623,7 @@ class Analysis:
                 hits[key] = relative
         now_placed: dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]] = {}
         for key, cached in hits.items():
-            for _, start_line in by_text[key]:
+            for _, start_line in by_text.placed(key):
                 # The same objects while the unit stays where it was, as for line checks.
                 known = placed.get((key, start_line))
                 here = (
@@ -713,14 +712,30 @@ def _shift_before_edits(first: int, last: int, edits: list[tuple[int, int, int]]
     return shift
 
 
-def _units_by_text(
-    units: list[tuple[Node, tuple[int, int], UnitKey]],
-) -> dict[UnitKey, list[tuple[Node, int]]]:
-    """The units of a run by their cache key text, each with its first line."""
-    by_text: dict[UnitKey, list[tuple[Node, int]]] = {}
-    for unit, (start_line, _), key in units:
-        by_text.setdefault(key, []).append((unit, start_line))
-    return by_text
+class _UnitsByText:
+    """The units of a run by their cache key text: the index (in the run's unit list) of the first
+    unit of each text, and of the others of the same text where there are any (rarely). Ints, not a
+    list and a tuple per unit: this is made every run, and the garbage collector's full passes
+    follow what a run allocates."""
+
+    def __init__(self, units: list[tuple[Node, tuple[int, int], UnitKey]]) -> None:
+        self.units = units
+        self.first: dict[UnitKey, int] = {}
+        self.others: dict[UnitKey, list[int]] = {}
+        first = self.first
+        for index, (_, _, key) in enumerate(units):
+            if first.setdefault(key, index) != index:
+                self.others.setdefault(key, []).append(index)
+
+    def placed(self, key: UnitKey) -> list[tuple[Node, int]]:
+        """(unit, first line) of every unit of this text."""
+        units = self.units
+        unit, (start_line, _), _ = units[self.first[key]]
+        found = [(unit, start_line)]
+        for index in self.others.get(key, ()):
+            unit, (start_line, _), _ = units[index]
+            found.append((unit, start_line))
+        return found
 
 
 def _splice_lines(
