@@ -133,3 +133,21 @@ def test_a_member_whose_constant_reads_no_other_constant_is_scanned_once():
         _ops, cacheable[name] = java_adapter._member_ops(document.source, facts, member, "Blocks", "")
     assert cacheable["QUERY"] is False
     assert cacheable["PREFIX"] and cacheable["LATIN"] and cacheable["NAMES"]
+
+
+def test_java_rules_run_by_unit_text_and_a_changed_helper_rechecks_its_caller():
+    # Java's units have no context keys of their own: the rules run by unit text, and what a unit
+    # depends on outside it (the same-file summaries) is the module context. Editing the helper
+    # changes the caller's finding though the caller's text is the same.
+    from landguard.checks.code_rule import rules_check
+
+    assert not rules_check("java").has_unit_context_keys()
+    document = Document(SOURCE, path="Outer.java")
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    line = SOURCE.splitlines().index('    String helper(String q) { return "select " + q; }')
+    column = SOURCE.splitlines()[line].index('"select " + q')
+    change = document.apply_change((line, column, line, column + len('"select " + q')), '"select 1"')
+    found = analysis.run([change])
+    assert sorted(f.span.start_line for f in found if f.rule_id == "LG401") == [4]
+    assert found == Analysis(Document(document.text, path="Outer.java"), CONFIG).run()
