@@ -114,6 +114,10 @@ class CodeRulesCheck(NodeCheck):
     def unit_context_key(self, unit: Node, document: Document, context: CheckContext) -> object:
         return self.frontend.unit_context_key(unit, document, context)
 
+    def has_unit_context_keys(self) -> bool:
+        # Java's units have none: its rules are run by unit text (Python's and JS's have keys).
+        return type(self.frontend).unit_context_key is not Frontend.unit_context_key
+
     def unit_context_epoch(self, document: Document, context: CheckContext) -> object:
         return self.frontend.unit_context_epoch(document, context)
 

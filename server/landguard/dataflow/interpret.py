@@ -1189,6 +1189,12 @@ class _Interpreter:
                 or CLEAN
             )
         if isinstance(expr, ir.Seq):
+            items = expr.items
+            if type(items) is ir.LitTable:
+                # An adapter's table of numbers: its constants, made once per table.
+                if items.value is None:
+                    items.value = Value(kind=LIST, items=tuple(Value(const=item.value) for item in items))
+                return items.value
             # A literal without a node (an adapter's table of numbers) is its constant: no dispatch.
             return Value(
                 kind=LIST,

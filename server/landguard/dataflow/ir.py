@@ -153,6 +153,14 @@ class Cond(Expr):
     node: Any = None
 
 
+class LitTable(tuple):
+    """The items of a ``Seq`` that are node-less ``Lit``s an adapter read from a long literal table
+    (a generated parser's 11,000 numbers): the same numbers give the same ``LitTable`` object, so
+    what the interpreter makes of it is kept on it (``value``) and reused."""
+
+    value: Any = None
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Seq(Expr):
     """A list/tuple/array literal; as an assignment target, destructuring."""

@@ -23,7 +23,7 @@ import functools
 import logging
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from tree_sitter import Node
@@ -87,28 +87,48 @@ def analysis_units(
     ``nested`` (the language's ``unit_splitter``) hands back the parts of a unit that are units of
     their own (a 17,000-line IIFE's functions), each with its parent's kind: they follow the unit,
     which keeps the rest. ``places`` receives their grammar places (see ``_grammar_place``)."""
+    if nested is None:
+        return [unit for unit, _ in _placed_units(root)]
     units: list[Node] = []
-    stack = list(reversed(root.children))
+    for unit, _ in _placed_units(root):
+        _with_parts(unit, nested, units, places)
+    return units
+
+
+def _placed_units(root: Node) -> Iterator[tuple[Node, str]]:
+    """``analysis_units`` without parts split off, each with its grammar place (``_grammar_place``),
+    known from the walk (asking a node for its parent walks down from the root)."""
+    for unit, place, _owner in units_with_owners(root):
+        yield unit, place
+
+
+def units_with_owners(root: Node) -> Iterator[tuple[Node, str, Node | None]]:
+    """(unit, its grammar place, the class whose member it is or None) for ``analysis_units``
+    without parts split off, from one walk."""
+    root_type = root.type
+    stack: list[tuple[Node, str, Node | None]] = [
+        (child, root_type, None) for child in reversed(root.children)
+    ]
     while stack:
-        node = stack.pop()
-        if node.type in _MEMBER_GROUPS and node.named_child_count:
-            stack.extend(reversed(node.named_children))
+        node, parent_type, owner = stack.pop()
+        kind = node.type
+        if kind in _MEMBER_GROUPS and node.named_child_count:
+            stack.extend((child, kind, owner) for child in reversed(node.named_children))
             continue
-        if node.type in _CLASS_NODES:
+        if kind in _CLASS_NODES:
             body = _class_body(node)
             if body is not None and body.named_child_count > 1:
                 # The header (everything before the body) is a unit of its own only through its members;
                 # decorators and base classes are rarely where risks are, and the class node is too big.
-                stack.extend(reversed(body.named_children))
+                body_type = body.type
+                stack.extend((child, body_type, node) for child in reversed(body.named_children))
                 continue
-        if nested is None:
-            units.append(node)
-        else:
-            _with_parts(node, nested, units, places)
-    return units
+        yield node, _place(parent_type, kind), owner
 
 
-_NO_CONTEXT = object()
+@functools.lru_cache(maxsize=1024)
+def _place(parent_type: str, kind: str) -> str:
+    return f"{parent_type}/{kind}"
 
 
 def _with_parts(
@@ -235,9 +255,9 @@ class Analysis:
         self._placed: dict[int, dict[int, tuple[tuple[Finding, ...], int, list[Finding]]]] = {}
         # Per node check: (module context key, {unit key: findings relative to the unit}).
         self._node_cache: dict[int, tuple[object, dict[UnitKey, tuple[Finding, ...]]]] = {}
-        # Per node check with unit context keys: (its unit context epoch, {unit text key: that
-        # unit's context key}), reused while the epoch is the same (``unit_context_epoch``).
-        self._unit_contexts: dict[int, tuple[object, dict[UnitKey, object]]] = {}
+        # Per node check with unit context keys: (its unit context epoch, {unit text key: (that
+        # key, the unit's context key)}), reused while the epoch is the same (``unit_context_epoch``).
+        self._unit_contexts: dict[int, tuple[object, dict[UnitKey, tuple[UnitKey, object]]]] = {}
         # Per node check: (cache key, unit start line) -> (cached findings, those findings placed there).
         self._node_placed: dict[int, dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]]] = {}
         # Per node check keyed by text only: the cache entries that hold findings.
@@ -246,6 +266,11 @@ class Analysis:
         # Cache keys of the units of the previous run: a line finding's fixes depend on the tree
         # around it (a string, a comment), so lines in a unit that changed are rescanned.
         self._unit_keys: frozenset[UnitKey] = frozenset()
+        # The units' cache keys of the last ``_units``, by start byte, and
+        # the source edits since (None: unknown, keys are made afresh): a unit no edit touched has
+        # the text it had, so its key is the same object, not sliced and hashed again.
+        self._unit_rows: dict[int, UnitKey] = {}
+        self._edits_since_units: list[tuple[int, int, int]] | None = None
         self._all_checks = list(checks) if checks is not None else list(all_checks())
         self._language = document.language
         self.set_config(config)
@@ -268,6 +293,8 @@ class Analysis:
         self._node_hits.clear()
         self._document_cache.clear()
         self._unit_keys = frozenset()
+        self._unit_rows = {}
+        self._edits_since_units = None
 
     def replace_document(self, document: Document) -> None:
         """Go on with ``document``, which has the same text as the current one (``Document.idle_copy``).
@@ -290,8 +317,14 @@ class Analysis:
         findings: list[Finding] = []
         units: list[tuple[Node, tuple[int, int], UnitKey]] | None = None
         changes = list(changes)  # every line check splices its slots with the same changes
+        if self._edits_since_units is not None:
+            for change in changes:
+                if change.source_edit is None:
+                    self._edits_since_units = None
+                    break
+                self._edits_since_units.append(change.source_edit)
         changed_units: list[tuple[int, int]] | None = None
-        by_text: dict[UnitKey, list[tuple[Node, int]]] | None = None
+        by_text: _UnitsByText | None = None
         for index, check in enumerate(self.checks):
             if document.is_binary and not check.rules[0].id.startswith("LG0"):
                 # Not run on binary text, so its slots miss the line changes meanwhile: start over.
@@ -307,11 +340,11 @@ class Analysis:
                 elif isinstance(check, NodeCheck):
                     if units is None:
                         units = self._units()  # once per run, shared by every node check
-                    if type(check).unit_context_key is not NodeCheck.unit_context_key:
+                    if check.has_unit_context_keys():
                         findings.extend(self._run_node_check(index, check, context, units))
                     else:
                         if by_text is None:
-                            by_text = _units_by_text(units)
+                            by_text = _UnitsByText(units)
                         findings.extend(self._run_node_check_by_text(index, check, context, by_text))
                 elif isinstance(check, DocumentCheck):
                     findings.extend(self._run_document_check(index, check, context))
@@ -414,6 +447,8 @@ class Analysis:
     def _units(self) -> list[tuple[Node, tuple[int, int], UnitKey]]:
         """(unit, start point, cache key text) for every analysis unit of the current tree."""
         document = self.document
+        edits, self._edits_since_units = self._edits_since_units, []
+        previous, self._unit_rows = self._unit_rows, {}
         if document.tree is None:
             return []
         source = document.source
@@ -423,20 +458,53 @@ class Analysis:
         # It also holds what the parser made of the text where it stands: after a syntax error the same
         # `function view(req) {...}` may be recovered as a method inside the class above it, which the
         # rules read differently from a top-level function.
-        places: dict[tuple[int, int, int], str] = {}
-        units = analysis_units(document.tree.root_node, unit_splitter(document), places)
-        return [
-            (
-                unit,
-                unit.start_point,
+        nested = unit_splitter(document)
+        if nested is not None:
+            places: dict[tuple[int, int, int], str] = {}
+            units = analysis_units(document.tree.root_node, nested, places)
+            return [
                 (
-                    places.get((unit.id, unit.start_byte, unit.end_byte)) or _grammar_place(unit),
-                    source[unit.start_byte - unit.start_point[1] : unit.start_byte],
-                    unit_text(document, unit),
-                ),
-            )
-            for unit in units
-        ]
+                    unit,
+                    unit.start_point,
+                    (
+                        places.get((unit.id, unit.start_byte, unit.end_byte)) or _grammar_place(unit),
+                        source[unit.start_byte - unit.start_point[1] : unit.start_byte],
+                        unit_text(document, unit),
+                    ),
+                )
+                for unit in units
+            ]
+        if edits is None:
+            previous = {}
+        # One edit since the last run (a keystroke): its bounds, to test each unit against inline.
+        edit_start, old_end, new_end = edits[0] if edits is not None and len(edits) == 1 else (-1, -1, -1)
+        rows = self._unit_rows
+        found: list[tuple[Node, tuple[int, int], UnitKey]] = []
+        for unit, place in _placed_units(document.tree.root_node):
+            start_point = unit.start_point
+            start, end = unit.start_byte, unit.end_byte
+            line_start = start - start_point[1]
+            key = None
+            if previous:
+                # Its first line's start (and the line break before it) up to its end, in the text
+                # of the last ``_units``: untouched by every edit since, so the same text and key.
+                if edit_start < 0:
+                    shift = _shift_before_edits(max(line_start - 1, 0), end, edits)  # type: ignore[arg-type]
+                elif end < edit_start:
+                    shift = 0
+                elif line_start - 1 > new_end:
+                    shift = old_end - new_end
+                else:
+                    shift = None
+                if shift is not None:
+                    key = previous.get(start + shift)
+                    if key is not None and (key[0] != place or len(key[2]) != end - start):
+                        key = None  # another unit starts there now (or a zero-width one did)
+            if key is None:
+                key = (place, source[line_start:start], source[start:end])
+            rows[start] = key
+            found.append((unit, start_point, key))
+        return found
 
     def _run_node_check(
         self,
@@ -459,9 +527,9 @@ class Analysis:
         fresh: dict[object, tuple[Finding, ...]] = {}
         placed = self._node_placed.get(index, {}) if cache else {}
         now_placed: dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]] = {}
-        unit_keyed = type(check).unit_context_key is not NodeCheck.unit_context_key
-        known_contexts: dict[UnitKey, object] = {}
-        contexts: dict[UnitKey, object] = {}
+        unit_keyed = check.has_unit_context_keys()
+        known_contexts: dict[UnitKey, tuple[UnitKey, object]] = {}
+        contexts: dict[UnitKey, tuple[UnitKey, object]] = {}
         if unit_keyed:
             epoch = check.unit_context_epoch(document, context)
             previous_contexts = self._unit_contexts.get(index)
@@ -470,11 +538,12 @@ class Analysis:
             self._unit_contexts[index] = (epoch, contexts)
         for unit, (start_line, _), text_key in units:
             if unit_keyed:
-                unit_context = known_contexts.get(text_key, _NO_CONTEXT)
-                if unit_context is _NO_CONTEXT:
-                    unit_context = check.unit_context_key(unit, document, context)
-                contexts[text_key] = unit_context
-                key = (text_key, unit_context)
+                # The (text key, unit context) pair itself is kept with the epoch: not a new
+                # tuple per unit and run (what a run allocates, the garbage collector follows).
+                key = known_contexts.get(text_key)
+                if key is None:
+                    key = (text_key, check.unit_context_key(unit, document, context))
+                contexts[text_key] = key
             else:
                 key = text_key
             cached = cache.get(key)
@@ -511,7 +580,7 @@ class Analysis:
         index: int,
         check: NodeCheck,
         context: CheckContext,
-        by_text: dict[UnitKey, list[tuple[Node, int]]],
+        by_text: _UnitsByText,
     ) -> list[Finding]:
         """A node check whose results depend on the unit's text and the module context only: the
         units whose text is new are checked, and the cached findings of the others placed; the
@@ -528,15 +597,16 @@ class Analysis:
         else:  # a changed module context (imports) invalidates every unit of this check
             cache, hits, placed = {}, {}, {}
             self._node_hits[index] = hits
+        texts = by_text.first
         # Keep only what the current text can reuse, so the cache never outgrows the document.
-        for key in cache.keys() - by_text.keys():
+        for key in cache.keys() - texts.keys():
             del cache[key]
-        for key in hits.keys() - by_text.keys():
+        for key in hits.keys() - texts.keys():
             del hits[key]
         self._node_cache[index] = (module_key, cache)
         results: list[Finding] = []
-        for key in by_text.keys() - cache.keys():
-            (unit, start_line), *same_text = by_text[key]
+        for key in texts.keys() - cache.keys():
+            (unit, start_line), *same_text = by_text.placed(key)
             found = tuple(check.check_node(unit, document, context))
             unit_span = document.node_span(unit)
             if _reaches_outside(found, unit_span) or _lies_outside(found, unit_span):
@@ -553,7 +623,7 @@ class Analysis:
                 hits[key] = relative
         now_placed: dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]] = {}
         for key, cached in hits.items():
-            for _, start_line in by_text[key]:
+            for _, start_line in by_text.placed(key):
                 # The same objects while the unit stays where it was, as for line checks.
                 known = placed.get((key, start_line))
                 here = (
@@ -627,14 +697,45 @@ def _findings_checks() -> tuple[FindingsCheck, ...]:
     return tuple(c for c in all_checks() if isinstance(c, FindingsCheck))
 
 
-def _units_by_text(
-    units: list[tuple[Node, tuple[int, int], UnitKey]],
-) -> dict[UnitKey, list[tuple[Node, int]]]:
-    """The units of a run by their cache key text, each with its first line."""
-    by_text: dict[UnitKey, list[tuple[Node, int]]] = {}
-    for unit, (start_line, _), key in units:
-        by_text.setdefault(key, []).append((unit, start_line))
-    return by_text
+def _shift_before_edits(first: int, last: int, edits: list[tuple[int, int, int]]) -> int | None:
+    """How far the bytes ``first..last`` (inclusive) of the current source stood from where they
+    were before ``edits`` (source edits in the order made), or None when an edit touched them."""
+    shift = 0
+    for start, old_end, new_end in reversed(edits):
+        if last < start:
+            continue
+        if first > new_end:
+            first, last = first + old_end - new_end, last + old_end - new_end
+            shift += old_end - new_end
+            continue
+        return None
+    return shift
+
+
+class _UnitsByText:
+    """The units of a run by their cache key text: the index (in the run's unit list) of the first
+    unit of each text, and of the others of the same text where there are any (rarely). Ints, not a
+    list and a tuple per unit: this is made every run, and the garbage collector's full passes
+    follow what a run allocates."""
+
+    def __init__(self, units: list[tuple[Node, tuple[int, int], UnitKey]]) -> None:
+        self.units = units
+        self.first: dict[UnitKey, int] = {}
+        self.others: dict[UnitKey, list[int]] = {}
+        first = self.first
+        for index, (_, _, key) in enumerate(units):
+            if first.setdefault(key, index) != index:
+                self.others.setdefault(key, []).append(index)
+
+    def placed(self, key: UnitKey) -> list[tuple[Node, int]]:
+        """(unit, first line) of every unit of this text."""
+        units = self.units
+        unit, (start_line, _), _ = units[self.first[key]]
+        found = [(unit, start_line)]
+        for index in self.others.get(key, ()):
+            unit, (start_line, _), _ = units[index]
+            found.append((unit, start_line))
+        return found
 
 
 def _splice_lines(

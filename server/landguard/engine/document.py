@@ -27,6 +27,10 @@ class LineChange:
     first: int
     old_last: int
     new_last: int
+    # The same edit in ``Document.source`` bytes: (start, old end, new end), the old range
+    # [start, old end) replaced by [start, new end); None when not known (the whole text replaced,
+    # a Vue component whose blanked regions may have moved).
+    source_edit: tuple[int, int, int] | None = None
 
     @property
     def delta(self) -> int:
@@ -304,7 +308,12 @@ class Document:
             self._parse(old_tree)
         elif not self._unparsed:
             self._parse(None)
-        change = LineChange(start_line, end_line, new_last_line)
+        change = LineChange(
+            start_line,
+            end_line,
+            new_last_line,
+            (start_byte, old_end_byte, new_end_byte) if old_layout is None else None,
+        )
         if out_of_range:
             raise EditOutOfRange(f"edit range {utf16_range} lies outside the document; clamped", change)
         return change

@@ -218,6 +218,12 @@ class NodeCheck(Check):
         rechecked. The default says: nothing."""
         return None
 
+    def has_unit_context_keys(self) -> bool:
+        """Whether ``unit_context_key`` can say anything but None. A check without unit context
+        keys is run by unit text alone: only units of new text are looked at, and the cached
+        findings of the others placed."""
+        return type(self).unit_context_key is not NodeCheck.unit_context_key
+
     def unit_context_epoch(self, document: Document, context: CheckContext) -> object:
         """A value that, while it is the same from one run to the next, means every unit's
         ``unit_context_key`` is what it was for a unit of the same text: the engine then reuses

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tree_sitter import Node
+from tree_sitter import Node, QueryCursor
 
 from landguard.dataflow import ir
 from landguard.languages.common import plus_operands
@@ -620,7 +620,7 @@ def _member_ops(source: bytes, facts: JavaFile, member: Node, owner: str, contex
             ops.append(("field", owner, name, type_name))
             if is_constant:
                 value_node = declarator.child_by_field_name("value")
-                if value_node is not None and _mentions_names(value_node):
+                if value_node is not None and _reads_constants(value_node):
                     cacheable = False  # FIRST + SECOND: depends on other members
                 value = _constant_value(source, facts, owner, value_node)
                 if value is not None:
@@ -656,13 +656,22 @@ def _member_ops(source: bytes, facts: JavaFile, member: Node, owner: str, contex
     return tuple(ops), cacheable
 
 
-def _mentions_names(node: Node) -> bool:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type in ("identifier", "field_access"):
-            return True
-        stack.extend(current.named_children)
+def _reads_constants(node: Node | None) -> bool:
+    """Whether ``_constant_value`` of ``node`` looks up other constants: a name, alone or in a
+    ``+`` of literals and names. Anything else it gives up on without looking inside (a
+    ``new UnicodeBlock("BASIC_LATIN", ...)``, an array of 1,000 names), so its value is the
+    member's own."""
+    node = _unwrap(node)
+    if node is None:
+        return False
+    if node.type == "identifier":
+        return True
+    if node.type == "binary_expression":
+        operator = node.child_by_field_name("operator")
+        if operator is not None and operator.type == "+":
+            return _reads_constants(node.child_by_field_name("left")) or _reads_constants(
+                node.child_by_field_name("right")
+            )
     return False
 
 
@@ -808,6 +817,21 @@ def _unescape(text: str) -> str:
 # ----------------------------------------------------------------------------------- lowering
 
 
+# What lowering an expression can make a function of: a lambda, an anonymous or local class body;
+# an ERROR node may hold a half-written method the lowering recovers (``recovered_method``).
+_FUNCTION_SHAPES = "[(lambda_expression) (class_body)] @shape"
+
+
+def _may_hold_functions(node: Node) -> bool:
+    """Whether lowering ``node`` can add a function (one tree-sitter query, no Python walk)."""
+    from landguard.engine.languages import query
+
+    if node.has_error:
+        return True
+    cursor = QueryCursor(query("java", _FUNCTION_SHAPES))
+    return bool(cursor.captures(node))
+
+
 @dataclass
 class _Scope:
     """What one function's lowering knows: its class, and the declared types of its names."""
@@ -846,8 +870,10 @@ class _Lowerer:
             scope = _Scope(class_name, {}, "static" in _modifiers(self.source, node))
             for declarator in node.children_by_field_name("declarator"):
                 value = declarator.child_by_field_name("value")
-                if value is not None:
-                    # Lambdas and anonymous classes in initialisers become functions of their own.
+                if value is not None and _may_hold_functions(value):
+                    # Lambdas and anonymous classes in initialisers become functions of their own;
+                    # the rest of the initialiser's lowering is dropped, so one holding neither (a
+                    # 1,000-entry table) is not lowered at all.
                     pre: list[ir.Stmt] = []
                     self.expr(value, scope, pre)
         elif kind == "enum_constant":
@@ -1815,21 +1841,23 @@ def _units_with_class(root: Node, source: bytes) -> Iterator[tuple[Node, str | N
 
     The same units as the engine's, so an edit inside a nested class re-lowers the one member it
     touched rather than the whole nested class (``Character.UnicodeBlock``: 3,000 lines)."""
-    from landguard.engine.analyze import analysis_units
+    from landguard.engine.analyze import units_with_owners
 
-    names: dict[int, str | None] = {}  # class body -> its class's name: many units share one
-    for unit in analysis_units(root):
-        parent = unit.parent
-        if parent is None or (parent.type == "program" and unit.type not in _CLASS_DECLARATIONS):
+    names: dict[int, str | None] = {}  # class -> its name: many units share one
+    for unit, _place, owner in units_with_owners(root):
+        if owner is None and unit.type not in _CLASS_DECLARATIONS:
             continue  # package and import declarations, top-level statements of a broken file
         if unit.type in _COMMENTS:
             continue
         if not source:
             yield unit, None
             continue
-        name = names.get(parent.id, _UNSET)
+        if owner is None:
+            yield unit, enclosing_class(source, unit)
+            continue
+        name = names.get(owner.id, _UNSET)
         if name is _UNSET:
-            name = names[parent.id] = enclosing_class(source, unit)
+            name = names[owner.id] = text_of(source, owner.child_by_field_name("name"))
         yield unit, name  # type: ignore[misc]
 
 

@@ -791,16 +791,44 @@ _NUMBER_TABLE = re.compile(rb"[\[(]\s*(?:(?:0|[1-9][0-9]*)\s*,\s*)*(?:(?:0|[1-9]
 _NUMBER_TABLE_MIN = 64
 
 
-def _number_table(node: Node) -> tuple[ir.Lit, ...] | None:
+def _number_table(node: Node) -> ir.LitTable | None:
     """The items of a long literal table of integers, read from its text in one pass; None for
     anything else. Its elements get no nodes: no rule asks about one number of a table, and an
-    edit inside an 11,000-line table function then costs a regex and ``int``s, not a node walk."""
+    edit inside an 11,000-line table function then costs a regex and ``int``s, not a node walk.
+    The same numbers give the same table (typing a space or a line break in it changes none), so
+    its interpreted value is reused too (``ir.LitTable``)."""
     if node.type not in ("list", "tuple") or node.named_child_count < _NUMBER_TABLE_MIN:
         return None
     raw = node.text or b""
     if _NUMBER_TABLE.fullmatch(raw) is None:
         return None
-    return tuple(ir.Lit(int(item)) for item in raw[1:-1].split(b",") if item.strip())
+    items = raw[1:-1].split(b",")
+    if not items[-1].strip():
+        items.pop()  # the trailing comma
+    numbers = tuple(map(int, items))  # ``int`` takes bytes and ignores the white space around them
+    table = _TABLES.get(numbers)
+    if table is None:
+        lits = _INT_LITS
+        table = ir.LitTable([lits.get(n) or _int_lit(n) for n in numbers])
+        _TABLES[numbers] = table
+        if len(_TABLES) > _TABLES_LIMIT:
+            _TABLES.pop(next(iter(_TABLES)))
+    return table
+
+
+# The last tables read, by their numbers, and one node-less ``Lit`` per integer met in a table
+# (literals are immutable, and one without a node is its value wherever it stands).
+_TABLES: dict[tuple[int, ...], ir.LitTable] = {}
+_TABLES_LIMIT = 16
+_INT_LITS: dict[int, ir.Lit] = {}
+_INT_LITS_LIMIT = 1 << 16
+
+
+def _int_lit(number: int) -> ir.Lit:
+    lit = ir.Lit(number)
+    if len(_INT_LITS) < _INT_LITS_LIMIT:
+        _INT_LITS[number] = lit
+    return lit
 
 
 def _qualname_of(expr: ir.Expr) -> str | None:

@@ -80,3 +80,74 @@ def test_an_edit_inside_a_nested_class_relowers_only_that_member():
     again = {f.name: f for f in java_adapter.file_functions(document)}
     assert again["helper"] is not after["helper"]
     assert again["apply"] is after["apply"] and again["safe"] is after["safe"]
+
+
+INITIALISERS = """\
+class Tables {
+  static final int[] STARTS = { 0x0000, 0x0080, 0x0100 };
+  static final Object[] NAMES = { STARTS, null, "x" };
+  static final Runnable[] HOOKS = { () -> run(), null };
+  static final Object ANON = new Object() { public String toString() { return "a"; } };
+  static final Object[] DEEP = { new Object[] { (java.util.function.Function<String, String>) s -> s } };
+  static final int SWITCHED = switch (1) { case 1 -> 2; default -> 3; };
+  static void run() { }
+}
+"""
+
+
+def test_field_initialisers_are_lowered_only_when_they_can_hold_functions():
+    # A table of numbers or names is not lowered at all (Character.UnicodeBlock: 700 names); a
+    # lambda or an anonymous class anywhere inside an initialiser still becomes a function.
+    document = Document(INITIALISERS, path="Tables.java")
+    found = {}
+    for unit in java_adapter.units(document.tree.root_node):
+        name = document.source[unit.start_byte : unit.end_byte].split(b"=")[0].split()[-1].decode()
+        found[name] = sorted(f.name for f in java_adapter.lower_unit(unit, document))
+    assert found["STARTS"] == [] and found["NAMES"] == [] and found["SWITCHED"] == []
+    assert found["HOOKS"] == ["<lambda>"]
+    assert found["ANON"] == ["toString"]
+    assert found["DEEP"] == ["<lambda>"]
+
+
+CONSTANTS = """\
+class Blocks {
+  static final String PREFIX = "select ";
+  static final String QUERY = PREFIX + "x";
+  static final Blocks LATIN = new Blocks(PREFIX, 1);
+  static final String[] NAMES = { PREFIX, QUERY };
+  Blocks(String a, int b) { }
+}
+"""
+
+
+def test_a_member_whose_constant_reads_no_other_constant_is_scanned_once():
+    # `new Blocks(PREFIX, 1)` and an array of names are no constants: their facts are the member's
+    # own and reused by text; `PREFIX + "x"` reads PREFIX and is scanned again each time.
+    document = Document(CONSTANTS, path="Blocks.java")
+    facts = java_adapter.java_file(document)
+    assert facts.classes["Blocks"].constants["QUERY"] == "select x"
+    members = java_adapter._members(document.tree.root_node.named_children[0])
+    cacheable = {}
+    for member in members:
+        name = document.source[member.start_byte : member.end_byte].split(b"=")[0].split()[-1].decode()
+        _ops, cacheable[name] = java_adapter._member_ops(document.source, facts, member, "Blocks", "")
+    assert cacheable["QUERY"] is False
+    assert cacheable["PREFIX"] and cacheable["LATIN"] and cacheable["NAMES"]
+
+
+def test_java_rules_run_by_unit_text_and_a_changed_helper_rechecks_its_caller():
+    # Java's units have no context keys of their own: the rules run by unit text, and what a unit
+    # depends on outside it (the same-file summaries) is the module context. Editing the helper
+    # changes the caller's finding though the caller's text is the same.
+    from landguard.checks.code_rule import rules_check
+
+    assert not rules_check("java").has_unit_context_keys()
+    document = Document(SOURCE, path="Outer.java")
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    line = SOURCE.splitlines().index('    String helper(String q) { return "select " + q; }')
+    column = SOURCE.splitlines()[line].index('"select " + q')
+    change = document.apply_change((line, column, line, column + len('"select " + q')), '"select 1"')
+    found = analysis.run([change])
+    assert sorted(f.span.start_line for f in found if f.rule_id == "LG401") == [4]
+    assert found == Analysis(Document(document.text, path="Outer.java"), CONFIG).run()

@@ -296,6 +296,34 @@ def test_only_long_tables_of_plain_integers_are_read_from_their_text():
     assert _number_table(table_node(f"T = [{numbers},  # note\n 1]\n")) is None
 
 
+def test_the_same_numbers_give_the_same_table_and_its_value_is_made_once():
+    # Typing a space or a line break inside a generated table changes no number: the table and its
+    # interpreted value are reused; another number is another table (the fold above sees it).
+    from landguard.dataflow import ir
+    from landguard.languages.python import _number_table
+
+    def table_node(source: str):
+        document = Document(source, path="t.py")
+        return document.tree.root_node.named_children[0].named_children[0].child_by_field_name("right")
+
+    numbers = ", ".join(str(n) for n in range(70))
+    table = _number_table(table_node(f"T = [{numbers}]\n"))
+    assert type(table) is ir.LitTable
+    spaced = numbers.replace(", 5,", ",\n 5,")
+    assert _number_table(table_node(f"T = [ {spaced} ,]\n")) is table
+    changed = numbers.replace(", 5,", ", 50,")
+    other = _number_table(table_node(f"T = [{changed}]\n"))
+    assert other is not table and [item.value for item in other][5] == 50
+    document = Document(TABLE, path="a.py")
+    analysis = Analysis(document, Config(), [CHECK])
+    analysis.run()
+    found = analysis.run([_replace(document, "[0, 1, 2, 3,", "[0, 1,  2, 3,")])
+    assert found == fresh(document.text)
+    found = analysis.run([_replace(document, "[0, 1,  2, 3,", "[0, 1, 7, 3,")])
+    assert found == fresh(document.text)
+    assert not any(f.rule_id == "LG202" for f in found)
+
+
 def test_a_new_function_nobody_calls_yet_keeps_the_other_units_keys(monkeypatch):
     from landguard.checks.python._dispatch import PythonFrontend
 

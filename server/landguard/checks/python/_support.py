@@ -71,12 +71,26 @@ def module_imports(document: Document, context: CheckContext) -> ImportMap:
     """The module-level import map, computed once per analysis run."""
 
     def build() -> ImportMap:
-        imports = ImportMap()
-        if document.tree is not None:
-            collect_imports(document.tree.root_node.named_children, imports)
-        return imports
+        if document.tree is None:
+            return ImportMap()
+        return _root_imports(document.tree.root_node, context)
 
     return context.cache.get(_IMPORTS, id(document.tree), build)
+
+
+_ROOT_IMPORTS: RunKey[ImportMap] = RunKey("python.root_imports")
+
+
+def _root_imports(root: Node, context: CheckContext) -> ImportMap:
+    """The imports a tree's module statements make, collected once per run for the import map and
+    the dataflow view alike (both only read it; a scope's map is a copy)."""
+
+    def build() -> ImportMap:
+        imports = ImportMap()
+        collect_imports(root.named_children, imports)
+        return imports
+
+    return context.cache.get(_ROOT_IMPORTS, root.id, build)
 
 
 def share_module_imports(context: CheckContext, document: Document, imports: ImportMap) -> None:
@@ -120,9 +134,7 @@ def python_dataflow(node: Node, context: CheckContext) -> PythonFlow:
         root = root.parent
 
     def build() -> PythonFlow:
-        imports = ImportMap()
-        collect_imports(root.named_children, imports)
-        return PythonFlow(root, imports, models_for("python", context.config))
+        return PythonFlow(root, _root_imports(root, context), models_for("python", context.config))
 
     return context.cache.get(_DATAFLOW, root.id, build)
 

@@ -1,0 +1,161 @@
+"""The analysis units' cache keys, kept across runs by the edits in between (issue #15).
+
+``Analysis._units`` gives every unit of the current tree its key (grammar place, the text before
+it on its first line, its text). A unit no edit since the last run touched (its first line's start
+through its end) keeps its key object rather than slicing and hashing its text again. Kept or
+not, every key must equal the one a fresh analysis of the same text computes, and the byte edit
+each ``LineChange`` carries must turn the old source into the new one.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from landguard.engine.analyze import Analysis
+from landguard.engine.config import Config, DependencySettings
+from landguard.engine.document import Document
+from tests.unit.engine.test_incremental_document import snap, utf16_range
+
+CONFIG = Config(dependencies=DependencySettings(online=False))
+
+JAVA = """\
+class A {
+  static final int[] T = { 1, 2, 3 };
+  int a = 1;
+  int b = 2;
+  void f(java.sql.Statement s, String q) throws Exception { s.executeQuery("x" + q); }
+  static class Inner {
+    int c = 3;
+    void g() { }
+  }
+}
+"""
+PYTHON = """\
+import os
+
+
+class A:
+    x = 1
+
+    def f(self, q):
+        os.system("ls " + q)
+
+    def g(self):
+        return 2
+
+
+def h():
+    pass
+"""
+TEXTS = {"A.java": JAVA, "a.py": PYTHON}
+PIECES = ["", " ", "x", "\n", "\r\n", "\r", "🙂", "int z; ", "  ", "}", "{", "def k():\n    pass\n", '"', "#"]
+
+
+def rows(analysis: Analysis) -> dict:
+    return dict(analysis._unit_rows)
+
+
+def fresh_rows(document: Document) -> dict:
+    analysis = Analysis(Document(document.text, path=document.path), CONFIG)
+    analysis.run()
+    return rows(analysis)
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines()) if needle in line)
+
+
+def test_an_edit_keeps_the_key_objects_of_the_units_it_did_not_touch():
+    document = Document(JAVA, path="A.java")
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    before = rows(analysis)
+    line = line_of(JAVA, "int a = 1;")
+    change = document.apply_change((line, 11, line, 11), " ")
+    analysis.run([change])
+    after = rows(analysis)
+    assert after == fresh_rows(document)
+    kept = [key for key in after.values() if any(key is old for old in before.values())]
+    touched = [key for key in after.values() if b"int a = 1" in key[2]]
+    assert touched and not any(key is old for key in touched for old in before.values())
+    assert len(kept) == len(after) - len(touched)  # every other unit: the same object
+
+
+def test_text_typed_before_a_unit_on_its_line_gives_it_a_new_key():
+    # The unit's own bytes are untouched; the text before it on its first line is part of its key.
+    document = Document(JAVA, path="A.java")
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    line = line_of(JAVA, "int b = 2;")
+    analysis.run([document.apply_change((line, 0, line, 0), "int z; ")])
+    assert rows(analysis) == fresh_rows(document)
+    # Joining the line with the one above: its prefix is now that line.
+    analysis.run([document.apply_change((line - 1, len(JAVA.splitlines()[line - 1]), line, 0), "")])
+    assert rows(analysis) == fresh_rows(document)
+
+
+def test_several_edits_between_runs_are_all_accounted_for():
+    document = Document(PYTHON, path="a.py")
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    first = line_of(PYTHON, "return 2")
+    second = line_of(PYTHON, "x = 1")
+    changes = [
+        document.apply_change((first, 15, first, 15), "0"),
+        document.apply_change((second, 4, second, 4), "y = 2\n    "),
+        document.apply_change((0, 0, 0, 0), "\n\n"),
+    ]
+    analysis.run(changes)
+    assert rows(analysis) == fresh_rows(document)
+
+
+def test_a_run_without_byte_edits_makes_every_key_afresh():
+    document = Document(JAVA, path="A.java")
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    before = rows(analysis)
+    analysis.run([document.apply_change(None, JAVA.replace("int a = 1;", "int a = 11;"))])
+    after = rows(analysis)
+    assert after == fresh_rows(document)
+    assert not any(key is old for key in after.values() for old in before.values())
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(sorted(TEXTS)),
+    runs=st.lists(
+        st.lists(
+            st.tuples(
+                st.floats(min_value=0, max_value=1),
+                st.integers(min_value=0, max_value=6),
+                st.sampled_from(PIECES),
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+)
+@example(name="A.java", runs=[[(0.3, 0, "int z; ")], [(0.31, 1, "")]])
+def test_kept_keys_equal_fresh_ones_after_any_edits(name, runs):
+    document = Document(TEXTS[name], path=name)
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    for edits in runs:
+        changes = []
+        for where, length, piece in edits:
+            text = document.text
+            start = snap(text, int(where * len(text)))
+            end = snap(text, min(len(text), start + length))
+            old_source = document.source
+            change = document.apply_change(utf16_range(text, start, end), piece)
+            changes.append(change)
+            edit_start, old_end, new_end = change.source_edit
+            new_source = document.source
+            assert (
+                old_source[:edit_start] + new_source[edit_start:new_end] + old_source[old_end:] == new_source
+            )
+        analysis.run(changes)
+        assert rows(analysis) == fresh_rows(document)
