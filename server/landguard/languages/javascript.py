@@ -1881,6 +1881,11 @@ class _UnitContexts:
     for the parts of a split unit, the names its wrappers bind (``split_unit``)."""
 
     order: list[Node] = field(default_factory=list)
+    # Each unit's grammar place when it is a part ("statement_block/function_declaration"; None
+    # for a top-level unit: the engine reads its parent), and its cache-key text (``unit_text``),
+    # in ``order``: the engine's unit list and ``file_functions`` both use them (``listed_units``).
+    places: list[str | None] = field(default_factory=list)
+    texts: list[bytes] | None = None
     names: dict[tuple[int, int, int], ModuleNames] = field(default_factory=dict)
     # The class a part is a member of (a method of a class inside a split unit).
     class_names: dict[tuple[int, int, int], str | None] = field(default_factory=dict)
@@ -1970,9 +1975,10 @@ def _unit_contexts(document: Document) -> _UnitContexts:
 
     source = document.source
 
-    def visit(unit: Node, names: ModuleNames, depth: int, class_name: str | None) -> None:
+    def visit(unit: Node, names: ModuleNames, depth: int, class_name: str | None, place: str | None) -> None:
         key = _node_key(unit)
         contexts.order.append(unit)
+        contexts.places.append(place)
         contexts.names[key] = names
         contexts.depth[key] = depth
         contexts.class_names[key] = class_name
@@ -1991,18 +1997,36 @@ def _unit_contexts(document: Document) -> _UnitContexts:
                     bound = previous[index]  # the same object: units lowered in it need no re-check
             contexts.chain.append(bound)
             contexts.fingerprints.append(fingerprint)
-            for part in inner:
-                visit(part, bound, depth + 1, None)
+            for part, parent in zip(inner, parents, strict=True):
+                visit(part, bound, depth + 1, None, f"{parent}/{part.type}")
         else:
             for part, parent in zip(inner, parents, strict=True):
                 owner = _enclosing_class_name(source, part) if parent == "class_body" else None
-                visit(part, names, depth + 1, owner)
+                visit(part, names, depth + 1, owner, f"{parent}/{part.type}")
 
     for unit in analysis_units(document.tree.root_node):
-        visit(unit, state.names, 0, _enclosing_class_name(source, unit))
+        visit(unit, state.names, 0, _enclosing_class_name(source, unit), None)
     state.wrapper_statement_names = parts
     state.contexts = contexts
     return contexts
+
+
+def listed_units(document: Document) -> tuple[list[Node], list[str | None], list[bytes]]:
+    """The analysis units of the current tree in the engine's order (``engine.analyze.analysis_units``
+    with the parts ``split_unit`` hands off), their grammar places (None: a top-level unit) and
+    their cache-key texts (``engine.analyze.unit_text``): one walk per tree, shared by the engine's
+    unit list and ``file_functions``."""
+    contexts = _unit_contexts(document)
+    if contexts.texts is None:
+        from landguard.engine.analyze import unit_text
+
+        source = document.source
+        holes = contexts.holes
+        contexts.texts = [
+            unit_text(document, unit) if _node_key(unit) in holes else source[unit.start_byte : unit.end_byte]
+            for unit in contexts.order
+        ]
+    return contexts.order, contexts.places, contexts.texts
 
 
 def _binding_fingerprint(source: bytes, wrapper: Node, outer: ModuleNames) -> tuple:
@@ -2134,18 +2158,17 @@ def file_functions(document: Document) -> list[ir.Function]:
     """
     state = _file_state(document)
     if state.all_functions is None:
-        from landguard.engine.analyze import unit_text
-
         functions: list[ir.Function] = []
         by_text: dict[tuple[bytes, str | None], _Lowered] = {}
         contexts = _unit_contexts(document)
+        _order, _places, texts = listed_units(document)
         changed: dict[tuple[int, int], set[str]] = {}
-        for unit in contexts.order:
+        for unit, text in zip(contexts.order, texts, strict=True):
             node_key = _node_key(unit)
             names = contexts.names[node_key]
             # Not where it stands: a unit that a pasted `}` moves out of its wrapper keeps its
             # lowering while the names it looked up mean the same there (checked below).
-            key = (unit_text(document, unit), contexts.class_names[node_key])
+            key = (text, contexts.class_names[node_key])
             lowered = state.units.get(node_key) or state.by_text.get(key)
             if lowered is not None and lowered.names is not names:
                 pair = (id(lowered.names), id(names))
@@ -2191,10 +2214,16 @@ def unit_hole_nodes(document: Document, unit: Node) -> list[Node]:
 
 def unit_holes(document: Document, unit: Node) -> list[tuple[int, int]]:
     """Byte ranges of ``unit`` that belong to other units (a wrapper's body inside its braces)."""
+    return [(start, end) for start, end, _breaks in unit_hole_lines(document, unit)]
+
+
+def unit_hole_lines(document: Document, unit: Node) -> list[tuple[int, int, int]]:
+    """``unit_holes``, each with the number of line breaks in it, from the tree (a wrapper's body
+    inside its braces: a ``{`` and a ``}`` are one byte on the rows the block starts and ends on)."""
     return [
-        (node.start_byte + 1, node.end_byte - 1)
+        (node.start_byte + 1, node.end_byte - 1, node.end_point[0] - node.start_point[0])
         if node.type == "statement_block"
-        else (node.start_byte, node.end_byte)
+        else (node.start_byte, node.end_byte, node.end_point[0] - node.start_point[0])
         for node in unit_hole_nodes(document, unit)
     ]
 
