@@ -1988,7 +1988,7 @@ def _unit_contexts(document: Document) -> _UnitContexts:
         contexts.holes[key] = holes
         if wrapper is not None:
             index = len(contexts.chain)
-            fingerprint = _binding_fingerprint(source, wrapper, names)
+            fingerprint = _binding_fingerprint(document, source, wrapper, names)
             if index < len(previous) and previous_prints[index] == fingerprint:
                 bound = previous[index]  # what the wrapper binds is written the same way
             else:
@@ -2029,10 +2029,12 @@ def listed_units(document: Document) -> tuple[list[Node], list[str | None], list
     return contexts.order, contexts.places, contexts.texts
 
 
-def _binding_fingerprint(source: bytes, wrapper: Node, outer: ModuleNames) -> tuple:
+def _binding_fingerprint(document: Document, source: bytes, wrapper: Node, outer: ModuleNames) -> tuple:
     """What ``_wrapper_names`` reads of ``wrapper``, cheaply: its parameters' text, the names of the
     functions and classes its body declares, and the text of its other statements that can bind
-    a name (declarations, and blocks that may hold a ``var``) — not the functions' long bodies."""
+    a name (declarations, and blocks that may hold a ``var``) — not the functions' long bodies,
+    nor the bodies split off a large declaration (``var runInContext = (function (context) {...})``
+    around 15,000 lines: neither ``_hoist`` nor ``_statement_names`` looks inside a function)."""
     parameters = wrapper.child_by_field_name("parameters") or wrapper.child_by_field_name("parameter")
     found: list[object] = [outer, source[parameters.start_byte : parameters.end_byte] if parameters else b""]
     body = wrapper.child_by_field_name("body")
@@ -2042,8 +2044,23 @@ def _binding_fingerprint(source: bytes, wrapper: Node, outer: ModuleNames) -> tu
             name = statement.child_by_field_name("name")
             found.append((kind, source[name.start_byte : name.end_byte] if name is not None else b""))
         elif kind in _DECLARING or kind in _NAMING_STATEMENTS:
-            found.append(source[statement.start_byte : statement.end_byte])
+            found.append(_text_outside_parts(document, source, statement))
     return tuple(found)
+
+
+def _text_outside_parts(document: Document, source: bytes, node: Node) -> bytes:
+    """``node``'s text with the parts split off it (``split_unit``: function bodies) left out."""
+    if _line_count(node) < SPLIT_LINES:
+        return source[node.start_byte : node.end_byte]
+    _inner, holes, _wrapper, _parents = _split(document, node)
+    pieces: list[bytes] = []
+    start = node.start_byte
+    for hole in holes:
+        pieces.append(source[start : hole.start_byte])
+        pieces.append(b"\0")
+        start = max(start, hole.end_byte)
+    pieces.append(source[start : node.end_byte])
+    return b"".join(pieces)
 
 
 def _wrapper_names(
