@@ -1881,6 +1881,7 @@ class _UnitContexts:
     for the parts of a split unit, the names its wrappers bind (``split_unit``)."""
 
     order: list[Node] = field(default_factory=list)
+    keys: list[tuple[int, int, int]] = field(default_factory=list)  # ``_node_key`` of each, in order
     # Each unit's grammar place when it is a part ("statement_block/function_declaration"; None
     # for a top-level unit: the engine reads its parent), and its cache-key text (``unit_text``),
     # in ``order``: the engine's unit list and ``file_functions`` both use them (``listed_units``).
@@ -1889,7 +1890,6 @@ class _UnitContexts:
     names: dict[tuple[int, int, int], ModuleNames] = field(default_factory=dict)
     # The class a part is a member of (a method of a class inside a split unit).
     class_names: dict[tuple[int, int, int], str | None] = field(default_factory=dict)
-    depth: dict[tuple[int, int, int], int] = field(default_factory=dict)
     # The nodes of each split unit that other units analyse (a wrapper's body, functions).
     holes: dict[tuple[int, int, int], list[Node]] = field(default_factory=dict)
     # Every wrapper's names in the order they were computed (reused by the next tree when equal),
@@ -1974,14 +1974,20 @@ def _unit_contexts(document: Document) -> _UnitContexts:
     previous_prints = state.previous_fingerprints
 
     source = document.source
+    order, places, keys = contexts.order, contexts.places, contexts.keys
+    names_by_key, class_names = contexts.names, contexts.class_names
+    split_lines = SPLIT_LINES
 
     def visit(unit: Node, names: ModuleNames, depth: int, class_name: str | None, place: str | None) -> None:
-        key = _node_key(unit)
-        contexts.order.append(unit)
-        contexts.places.append(place)
-        contexts.names[key] = names
-        contexts.depth[key] = depth
-        contexts.class_names[key] = class_name
+        # Once per unit per tree (a thousand in a bundle): kept to plain stores.
+        key = (unit.id, unit.start_byte, unit.end_byte)
+        order.append(unit)
+        places.append(place)
+        keys.append(key)
+        names_by_key[key] = names
+        class_names[key] = class_name
+        if unit.end_point[0] - unit.start_point[0] + 1 < split_lines:
+            return
         inner, holes, wrapper, parents = _split(document, unit)
         if not inner:
             return
@@ -2023,8 +2029,8 @@ def listed_units(document: Document) -> tuple[list[Node], list[str | None], list
         source = document.source
         holes = contexts.holes
         contexts.texts = [
-            unit_text(document, unit) if _node_key(unit) in holes else source[unit.start_byte : unit.end_byte]
-            for unit in contexts.order
+            unit_text(document, unit) if key in holes else source[unit.start_byte : unit.end_byte]
+            for unit, key in zip(contexts.order, contexts.keys, strict=True)
         ]
     return contexts.order, contexts.places, contexts.texts
 
@@ -2180,8 +2186,7 @@ def file_functions(document: Document) -> list[ir.Function]:
         contexts = _unit_contexts(document)
         _order, _places, texts = listed_units(document)
         changed: dict[tuple[int, int], set[str]] = {}
-        for unit, text in zip(contexts.order, texts, strict=True):
-            node_key = _node_key(unit)
+        for unit, node_key, text in zip(contexts.order, contexts.keys, texts, strict=True):
             names = contexts.names[node_key]
             # Not where it stands: a unit that a pasted `}` moves out of its wrapper keeps its
             # lowering while the names it looked up mean the same there (checked below).
