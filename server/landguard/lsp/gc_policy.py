@@ -2,8 +2,9 @@
 
 With a large file open the server holds millions of long-lived objects (the file's dataflow IR,
 summaries, kept results): with lodash.js (17,000 lines) open, each of CPython's full collections
-traverses all of them, ~80-100 ms, and one comes every few keystrokes (a one-line edit's p95 in
-process was 107 ms with the collector as it is, 35 ms with this policy; ``docs/benchmarks.md``).
+traverses all of them, ~80-100 ms, and one comes every few keystrokes (lodash's one-line edit
+CPU p95 in process: 107 ms with the collector as it is, 40 ms with the open file frozen;
+``docs/benchmarks.md``, "Large JavaScript files through the server").
 
 - **Frozen after an open, and at idle.** What is alive then is moved to the permanent
   generation (``gc.freeze``): young and full collections no longer traverse it, so during
@@ -13,8 +14,9 @@ process was 107 ms with the collector as it is, 35 ms with this policy; ``docs/b
   (a replaced tree's IR) are only found by a collection that sees them. So once nothing has been
   analysed for ``IDLE_SECONDS`` (or a document was closed), or after ``MAX_RUNS`` analyses without
   such a pause (a client that never pauses), everything is unfrozen, collected in full and frozen
-  again: memory stays what the open documents need, and the one slow pass lands where nobody waits
-  for diagnostics.
+  again: the one slow pass lands where nobody waits for diagnostics. What can pile up meanwhile is
+  bounded by what was frozen: a document's frozen state becomes garbage once (its first edits
+  replace it), what replaces it is not frozen and is collected as usual.
 - **Young collections run every ``YOUNG_THRESHOLD`` allocations** instead of 700: an analysis
   allocates ~100,000 short-lived objects, and collecting in the middle of it promotes the ones
   still in use into the older generations, which then fill up and are collected again.
@@ -35,7 +37,7 @@ from collections.abc import Callable
 log = logging.getLogger("landguard.lsp.gc_policy")
 
 IDLE_SECONDS = 1.0
-MAX_RUNS = 200
+MAX_RUNS = 50
 YOUNG_THRESHOLD = 5_000
 # While an analysis is running, a due collection waits this long and looks again.
 _RETRY_SECONDS = 0.1
