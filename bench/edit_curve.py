@@ -181,7 +181,7 @@ async def measure_file(path: Path, edits: int, pastes: int, pause: float) -> dic
             await session.edit(uri, (n, len(lines[n])), (n, len(lines[n]) + 1), "")
         for size in PASTE_SIZES:
             starts = [n for n in code if n + size < len(lines)]
-            stride = max(1, len(starts) // pastes)
+            stride = max(1, len(starts) // max(1, pastes))
             samples = []
             for k, n in enumerate(starts[::stride][:pastes]):
                 source = starts[(k * 7919 + len(starts) // 2) % len(starts)]

@@ -22,6 +22,7 @@ the largest with methods is 10k).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import random
@@ -124,10 +125,12 @@ def fetch(origin: str, inner: str) -> Path:
     return target
 
 
-def measure(path: Path, edits: int, paste: int = 0) -> dict[str, float]:
+def measure(path: Path, edits: int, paste: int = 0, freeze: bool = False) -> dict[str, float]:
     """Open cost and CPU per one-line edit of ``Analysis.run`` (ms), in this process; with
     ``paste``, also per paste of that many lines (copied from elsewhere in the file, pasted at the
-    start of a line, removed again unmeasured)."""
+    start of a line, removed again unmeasured). ``freeze``: what is alive after the open is frozen
+    (``gc.freeze``) as the language server does (``lsp/gc_policy.py``), so the edits' times are the
+    engine's work without full collections of the open file's state."""
     from landguard.engine.analyze import Analysis
     from landguard.engine.config import Config, DependencySettings
     from landguard.engine.document import Document
@@ -137,6 +140,9 @@ def measure(path: Path, edits: int, paste: int = 0) -> dict[str, float]:
     start = time.process_time()
     analysis.run()
     opened = (time.process_time() - start) * 1000
+    if freeze:
+        gc.collect()
+        gc.freeze()
     candidates = [n for n, line in enumerate(document.lines) if line.strip()]
     times = []
     for n in random.Random(1).sample(candidates, min(edits, len(candidates))):
@@ -180,10 +186,13 @@ def export(ref: str) -> Path:
     return target / "server"
 
 
-def in_process(server: Path, path: Path, edits: int, paste: int = 0) -> dict[str, float]:
+def in_process(
+    server: Path, path: Path, edits: int, paste: int = 0, freeze: bool = False
+) -> dict[str, float]:
     env = dict(os.environ, PYTHONPATH=str(server))
     output = subprocess.run(
-        [sys.executable, __file__, "--measure", str(path), "--edits", str(edits), "--paste", str(paste)],
+        [sys.executable, __file__, "--measure", str(path), "--edits", str(edits), "--paste", str(paste)]
+        + (["--gc-freeze"] if freeze else []),
         check=True,
         capture_output=True,
         text=True,
@@ -201,10 +210,13 @@ def main() -> None:
         "--file", type=Path, action="append", help="measure these files instead of the table (repeatable)"
     )
     parser.add_argument("--paste", type=int, default=0, help="also time pastes of this many lines")
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="freeze the open file's state first, as the server does"
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure is not None:
-        print(json.dumps(measure(args.measure, args.edits, args.paste)))
+        print(json.dumps(measure(args.measure, args.edits, args.paste, args.gc_freeze)))
         return
     versions = {"after": HERE.parent / "server"}
     if args.before:
@@ -228,7 +240,8 @@ def main() -> None:
         path = fetch(origin, inner) if origin is not None else Path(inner)
         row = f"| {language} | {size} | {label} |"
         results = {
-            name: in_process(server, path, args.edits, args.paste) for name, server in versions.items()
+            name: in_process(server, path, args.edits, args.paste, args.gc_freeze)
+            for name, server in versions.items()
         }
         row += f" {int(next(iter(results.values()))['lines']):,} |"
         for result in results.values():

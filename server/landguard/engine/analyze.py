@@ -31,7 +31,7 @@ from tree_sitter import Node
 from landguard.engine.config import Config
 from landguard.engine.document import Document, LineChange
 from landguard.engine.findings import Finding, Span, TextEdit
-from landguard.engine.languages import unit_holes, unit_splitter
+from landguard.engine.languages import listed_units, unit_hole_lines, unit_holes, unit_splitter
 from landguard.engine.registry import (
     Check,
     CheckContext,
@@ -168,16 +168,15 @@ def unit_text(document: Document, unit: Node) -> bytes:
     while those hold, whatever is edited inside the parts (typing in one of a bundle's 300
     functions does not re-check the bundle's skeleton)."""
     source = document.source
-    holes = unit_holes(document, unit)
+    holes = unit_hole_lines(document, unit)
     if not holes:
         return source[unit.start_byte : unit.end_byte]
     pieces: list[bytes] = []
     start = unit.start_byte
-    for hole_start, hole_end in holes:
+    for hole_start, hole_end, lines in holes:
         pieces.append(source[start:hole_start])
         newline = source.rfind(b"\n", hole_start, hole_end)
         last_line = source[newline + 1 if newline >= 0 else hole_start : hole_end]
-        lines = source.count(b"\n", hole_start, hole_end)
         pieces.append(b"\0%d:%d\0" % (lines, len(last_line.decode("utf-8", "replace"))))
         start = max(start, hole_end)
     pieces.append(source[start : unit.end_byte])
@@ -458,6 +457,21 @@ class Analysis:
         # It also holds what the parser made of the text where it stands: after a syntax error the same
         # `function view(req) {...}` may be recovered as a method inside the class above it, which the
         # rules read differently from a top-level function.
+        listed = listed_units(document)
+        if listed is not None:
+            nodes, grammar_places, texts = listed
+            return [
+                (
+                    unit,
+                    unit.start_point,
+                    (
+                        place or _grammar_place(unit),
+                        source[unit.start_byte - unit.start_point[1] : unit.start_byte],
+                        text,
+                    ),
+                )
+                for unit, place, text in zip(nodes, grammar_places, texts, strict=True)
+            ]
         nested = unit_splitter(document)
         if nested is not None:
             places: dict[tuple[int, int, int], str] = {}

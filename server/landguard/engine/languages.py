@@ -167,6 +167,18 @@ def unit_splitter(document):
     return None
 
 
+def listed_units(document):
+    """The language's own list of the current tree's analysis units, when it keeps one: (units in
+    ``analysis_units`` order with their split parts, each part's grammar place or None, each
+    unit's ``unit_text``). None: the engine walks the tree itself.
+
+    JavaScript keeps it (``languages/javascript.py`` ``listed_units``): it walks the units anyway
+    to give each part its context, and a 17,000-line bundle has a thousand of them."""
+    if document.language in JS_FAMILY:
+        return _javascript().listed_units(document)
+    return None
+
+
 def unit_holes(document, unit) -> list[tuple[int, int]]:
     """Byte ranges of ``unit`` that the language split off into units of their own (see ``unit_splitter``)."""
     if document.language not in JS_FAMILY:
@@ -175,6 +187,17 @@ def unit_holes(document, unit) -> list[tuple[int, int]]:
     if unit.end_point[0] - unit.start_point[0] + 1 < javascript.SPLIT_LINES:
         return []  # never split: no need for the file's units
     return javascript.unit_holes(document, unit)
+
+
+def unit_hole_lines(document, unit) -> list[tuple[int, int, int]]:
+    """``unit_holes``, each with the number of line breaks in it (known from the tree: counting
+    them in the text cost a pass over most of a 17,000-line bundle on every edit)."""
+    if document.language not in JS_FAMILY:
+        return []
+    javascript = _javascript()
+    if unit.end_point[0] - unit.start_point[0] + 1 < javascript.SPLIT_LINES:
+        return []
+    return javascript.unit_hole_lines(document, unit)
 
 
 @functools.cache

@@ -1881,10 +1881,15 @@ class _UnitContexts:
     for the parts of a split unit, the names its wrappers bind (``split_unit``)."""
 
     order: list[Node] = field(default_factory=list)
+    keys: list[tuple[int, int, int]] = field(default_factory=list)  # ``_node_key`` of each, in order
+    # Each unit's grammar place when it is a part ("statement_block/function_declaration"; None
+    # for a top-level unit: the engine reads its parent), and its cache-key text (``unit_text``),
+    # in ``order``: the engine's unit list and ``file_functions`` both use them (``listed_units``).
+    places: list[str | None] = field(default_factory=list)
+    texts: list[bytes] | None = None
     names: dict[tuple[int, int, int], ModuleNames] = field(default_factory=dict)
     # The class a part is a member of (a method of a class inside a split unit).
     class_names: dict[tuple[int, int, int], str | None] = field(default_factory=dict)
-    depth: dict[tuple[int, int, int], int] = field(default_factory=dict)
     # The nodes of each split unit that other units analyse (a wrapper's body, functions).
     holes: dict[tuple[int, int, int], list[Node]] = field(default_factory=dict)
     # Every wrapper's names in the order they were computed (reused by the next tree when equal),
@@ -1969,20 +1974,27 @@ def _unit_contexts(document: Document) -> _UnitContexts:
     previous_prints = state.previous_fingerprints
 
     source = document.source
+    order, places, keys = contexts.order, contexts.places, contexts.keys
+    names_by_key, class_names = contexts.names, contexts.class_names
+    split_lines = SPLIT_LINES
 
-    def visit(unit: Node, names: ModuleNames, depth: int, class_name: str | None) -> None:
-        key = _node_key(unit)
-        contexts.order.append(unit)
-        contexts.names[key] = names
-        contexts.depth[key] = depth
-        contexts.class_names[key] = class_name
+    def visit(unit: Node, names: ModuleNames, depth: int, class_name: str | None, place: str | None) -> None:
+        # Once per unit per tree (a thousand in a bundle): kept to plain stores.
+        key = (unit.id, unit.start_byte, unit.end_byte)
+        order.append(unit)
+        places.append(place)
+        keys.append(key)
+        names_by_key[key] = names
+        class_names[key] = class_name
+        if unit.end_point[0] - unit.start_point[0] + 1 < split_lines:
+            return
         inner, holes, wrapper, parents = _split(document, unit)
         if not inner:
             return
         contexts.holes[key] = holes
         if wrapper is not None:
             index = len(contexts.chain)
-            fingerprint = _binding_fingerprint(source, wrapper, names)
+            fingerprint = _binding_fingerprint(document, source, wrapper, names)
             if index < len(previous) and previous_prints[index] == fingerprint:
                 bound = previous[index]  # what the wrapper binds is written the same way
             else:
@@ -1991,24 +2003,44 @@ def _unit_contexts(document: Document) -> _UnitContexts:
                     bound = previous[index]  # the same object: units lowered in it need no re-check
             contexts.chain.append(bound)
             contexts.fingerprints.append(fingerprint)
-            for part in inner:
-                visit(part, bound, depth + 1, None)
+            for part, parent in zip(inner, parents, strict=True):
+                visit(part, bound, depth + 1, None, f"{parent}/{part.type}")
         else:
             for part, parent in zip(inner, parents, strict=True):
                 owner = _enclosing_class_name(source, part) if parent == "class_body" else None
-                visit(part, names, depth + 1, owner)
+                visit(part, names, depth + 1, owner, f"{parent}/{part.type}")
 
     for unit in analysis_units(document.tree.root_node):
-        visit(unit, state.names, 0, _enclosing_class_name(source, unit))
+        visit(unit, state.names, 0, _enclosing_class_name(source, unit), None)
     state.wrapper_statement_names = parts
     state.contexts = contexts
     return contexts
 
 
-def _binding_fingerprint(source: bytes, wrapper: Node, outer: ModuleNames) -> tuple:
+def listed_units(document: Document) -> tuple[list[Node], list[str | None], list[bytes]]:
+    """The analysis units of the current tree in the engine's order (``engine.analyze.analysis_units``
+    with the parts ``split_unit`` hands off), their grammar places (None: a top-level unit) and
+    their cache-key texts (``engine.analyze.unit_text``): one walk per tree, shared by the engine's
+    unit list and ``file_functions``."""
+    contexts = _unit_contexts(document)
+    if contexts.texts is None:
+        from landguard.engine.analyze import unit_text
+
+        source = document.source
+        holes = contexts.holes
+        contexts.texts = [
+            unit_text(document, unit) if key in holes else source[unit.start_byte : unit.end_byte]
+            for unit, key in zip(contexts.order, contexts.keys, strict=True)
+        ]
+    return contexts.order, contexts.places, contexts.texts
+
+
+def _binding_fingerprint(document: Document, source: bytes, wrapper: Node, outer: ModuleNames) -> tuple:
     """What ``_wrapper_names`` reads of ``wrapper``, cheaply: its parameters' text, the names of the
     functions and classes its body declares, and the text of its other statements that can bind
-    a name (declarations, and blocks that may hold a ``var``) — not the functions' long bodies."""
+    a name (declarations, and blocks that may hold a ``var``) — not the functions' long bodies,
+    nor the bodies split off a large declaration (``var runInContext = (function (context) {...})``
+    around 15,000 lines: neither ``_hoist`` nor ``_statement_names`` looks inside a function)."""
     parameters = wrapper.child_by_field_name("parameters") or wrapper.child_by_field_name("parameter")
     found: list[object] = [outer, source[parameters.start_byte : parameters.end_byte] if parameters else b""]
     body = wrapper.child_by_field_name("body")
@@ -2018,8 +2050,23 @@ def _binding_fingerprint(source: bytes, wrapper: Node, outer: ModuleNames) -> tu
             name = statement.child_by_field_name("name")
             found.append((kind, source[name.start_byte : name.end_byte] if name is not None else b""))
         elif kind in _DECLARING or kind in _NAMING_STATEMENTS:
-            found.append(source[statement.start_byte : statement.end_byte])
+            found.append(_text_outside_parts(document, source, statement))
     return tuple(found)
+
+
+def _text_outside_parts(document: Document, source: bytes, node: Node) -> bytes:
+    """``node``'s text with the parts split off it (``split_unit``: function bodies) left out."""
+    if _line_count(node) < SPLIT_LINES:
+        return source[node.start_byte : node.end_byte]
+    _inner, holes, _wrapper, _parents = _split(document, node)
+    pieces: list[bytes] = []
+    start = node.start_byte
+    for hole in holes:
+        pieces.append(source[start : hole.start_byte])
+        pieces.append(b"\0")
+        start = max(start, hole.end_byte)
+    pieces.append(source[start : node.end_byte])
+    return b"".join(pieces)
 
 
 def _wrapper_names(
@@ -2134,18 +2181,16 @@ def file_functions(document: Document) -> list[ir.Function]:
     """
     state = _file_state(document)
     if state.all_functions is None:
-        from landguard.engine.analyze import unit_text
-
         functions: list[ir.Function] = []
         by_text: dict[tuple[bytes, str | None], _Lowered] = {}
         contexts = _unit_contexts(document)
+        _order, _places, texts = listed_units(document)
         changed: dict[tuple[int, int], set[str]] = {}
-        for unit in contexts.order:
-            node_key = _node_key(unit)
+        for unit, node_key, text in zip(contexts.order, contexts.keys, texts, strict=True):
             names = contexts.names[node_key]
             # Not where it stands: a unit that a pasted `}` moves out of its wrapper keeps its
             # lowering while the names it looked up mean the same there (checked below).
-            key = (unit_text(document, unit), contexts.class_names[node_key])
+            key = (text, contexts.class_names[node_key])
             lowered = state.units.get(node_key) or state.by_text.get(key)
             if lowered is not None and lowered.names is not names:
                 pair = (id(lowered.names), id(names))
@@ -2191,10 +2236,16 @@ def unit_hole_nodes(document: Document, unit: Node) -> list[Node]:
 
 def unit_holes(document: Document, unit: Node) -> list[tuple[int, int]]:
     """Byte ranges of ``unit`` that belong to other units (a wrapper's body inside its braces)."""
+    return [(start, end) for start, end, _breaks in unit_hole_lines(document, unit)]
+
+
+def unit_hole_lines(document: Document, unit: Node) -> list[tuple[int, int, int]]:
+    """``unit_holes``, each with the number of line breaks in it, from the tree (a wrapper's body
+    inside its braces: a ``{`` and a ``}`` are one byte on the rows the block starts and ends on)."""
     return [
-        (node.start_byte + 1, node.end_byte - 1)
+        (node.start_byte + 1, node.end_byte - 1, node.end_point[0] - node.start_point[0])
         if node.type == "statement_block"
-        else (node.start_byte, node.end_byte)
+        else (node.start_byte, node.end_byte, node.end_point[0] - node.start_point[0])
         for node in unit_hole_nodes(document, unit)
     ]
 

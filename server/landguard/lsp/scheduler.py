@@ -37,6 +37,7 @@ from landguard.engine.registry import all_checks
 from landguard.lsp import audit_hooks, generated_code, pull_diagnostics
 from landguard.lsp.convert import DiagnosticCache, to_diagnostics
 from landguard.lsp.documents import ENGINE, ONLINE_DEPS, OpenDocument
+from landguard.lsp.gc_policy import Collector
 
 if TYPE_CHECKING:
     from landguard.lsp.server import LandguardServer
@@ -71,6 +72,7 @@ class AnalysisResult:
     config_result: ConfigResult
     seconds: float
     audit: Any = None  # what the opt-in audit trail records of this analysis (lsp/audit_hooks.py)
+    opened: bool = False  # the document's first analysis since it was opened
 
 
 _CHECKS_LOCK = threading.Lock()
@@ -108,12 +110,19 @@ class Scheduler:
         # The HOT_DOCUMENTS documents analysed last, oldest first (weakly: a closed one just goes).
         self._hot: OrderedDict[str, weakref.ref[OpenDocument]] = OrderedDict()
         self._hot_lock = threading.Lock()
+        # The cyclic garbage collector runs between analyses, not in them (``gc_policy``).
+        self.collector = Collector(lambda: self.loop, self._busy)
+
+    def _busy(self) -> bool:
+        """Whether an analysis is running or waiting for its debounce timer."""
+        return any(doc.running or doc.timer is not None for doc in self.server.documents.values())
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
         return self.server.loop
 
     def shutdown(self) -> None:
+        self.collector.cancel()
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.background.shutdown(wait=False, cancel_futures=True)
         _abort_online_lookups()  # a lookup in flight must not hold the exit
@@ -152,10 +161,12 @@ class Scheduler:
         started = time.perf_counter()
         pending = doc.take_pending()
         settings = self.server.settings
+        opened = False
         with doc.lock:
             changes: list[LineChange] = []
             for item in pending:
                 if item.open_text is not None:
+                    opened = True
                     doc.document = Document(
                         item.open_text, path=doc.path, language_id=doc.language_id, version=item.version
                     )
@@ -204,7 +215,7 @@ class Scheduler:
         seconds = time.perf_counter() - started
         log.debug("analysed %s v%s in %.1f ms: %d findings", doc.uri, version, seconds * 1000, len(findings))
         self._release_idle(doc)
-        return AnalysisResult(version, diagnostics, config, config_result, seconds, audit)
+        return AnalysisResult(version, diagnostics, config, config_result, seconds, audit, opened)
 
     def _release_idle(self, analysed: OpenDocument) -> None:
         """Worker: mark ``analysed`` hot; swap the documents that fell out of the hot set for idle copies."""
@@ -267,6 +278,8 @@ class Scheduler:
         if doc.rerun:
             doc.rerun = False
             self._start(doc)
+        if result is not None:
+            self.collector.analysed(result.opened)
 
     def publish(self, doc: OpenDocument) -> None:
         if self.server.uses_pull_diagnostics():

@@ -76,6 +76,7 @@ def register(server: LandguardServer) -> None:
             return
         doc.cancel_timers()
         log.info("closed %s", uri)
+        ls.scheduler.collector.closed()
         if ls.uses_pull_diagnostics():
             return  # a pulling client drops a closed document's diagnostics itself
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))

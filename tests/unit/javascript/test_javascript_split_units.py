@@ -197,3 +197,86 @@ def test_incremental_findings_in_split_units_equal_a_scan_from_scratch(steps):
             # As in test_javascript_incremental: compare on the same tree (error recovery may differ).
             if str(document.tree.root_node) == str(Document(text, path="a.js").tree.root_node):
                 assert found == fresh(text)
+
+
+# lodash's shape: the module wrapper is a function *expression* assigned in a declaration of the
+# IIFE (`var runInContext = (function runInContext(context) {...})`), so the declaration's text
+# holds the whole wrapper; what the IIFE binds must not depend on the function's body.
+DECLARED = """;(function () {
+  var cp = require('child_process');
+
+  function helper(value) {
+    return 'echo ' + value;
+  }
+
+  var runInContext = (function runInContext(context) {
+    var exec = cp.exec;
+
+    function build(value) {
+      return 'ls';
+    }
+
+    function view(req, res) {
+      cp.exec(helper(req.query.name));
+      exec(build(req.query.x));
+    }
+
+    return { view: view };
+  });
+
+  var app = runInContext();
+  module.exports = app;
+}.call(this));
+"""
+
+
+def test_an_edit_inside_a_declared_wrapper_keeps_what_the_outer_wrapper_binds(monkeypatch):
+    with split_at(6):
+        document = Document(DECLARED, path="a.js")
+        analysis = Analysis(document, Config(), [CHECK])
+        assert _lines(analysis.run()) == {15}
+        computed: list[str] = []
+        original = javascript._wrapper_names
+
+        def counting(document, text, wrapper, *rest):
+            computed.append(document.text.splitlines()[wrapper.start_point[0]].strip())
+            return original(document, text, wrapper, *rest)
+
+        monkeypatch.setattr(javascript, "_wrapper_names", counting)
+        found = analysis.run([_replace(document, "return 'ls';", "return value;")])
+        # Nothing the wrappers bind is worked out again: the IIFE's declaration of runInContext
+        # changed only inside the function's body (a unit of its own).
+        assert computed == []
+        assert _lines(found) == {15, 16}
+        assert found == fresh(document.text)
+
+
+def test_the_declaration_around_a_wrapper_still_decides_what_it_binds():
+    with split_at(6):
+        document = Document(DECLARED, path="a.js")
+        analysis = Analysis(document, Config(), [CHECK])
+        analysis.run()
+        # The text around the split-off body is kept in the fingerprint: `cp` rebound in the IIFE
+        # by the declaration's own text makes the command sinks in runInContext mean something else.
+        found = analysis.run(
+            [
+                _replace(
+                    document,
+                    "var runInContext = (function",
+                    "var cp = require('fs'), runInContext = (function",
+                )
+            ]
+        )
+        assert found == fresh(document.text)
+        assert _lines(found) != {15}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), pieces), min_size=1, max_size=8))
+def test_incremental_findings_in_a_declared_wrapper_equal_a_scan_from_scratch(steps):
+    with split_at(6):
+        document = Document(DECLARED, path="a.js")
+        analysis = Analysis(document, Config(), [CHECK])
+        for text, found in incremental_runs(document, analysis, steps):
+            if str(document.tree.root_node) == str(Document(text, path="a.js").tree.root_node):
+                assert found == fresh(text)

@@ -1,0 +1,122 @@
+"""The server's collector policy (``lsp/gc_policy.py``): frozen after an open and at idle, and
+cyclic garbage that was frozen is still freed at the next idle collection (memory does not grow)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import weakref
+
+import pytest
+
+from landguard.lsp import gc_policy
+from landguard.lsp.gc_policy import Collector
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.fixture
+def collector_state():
+    thresholds = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
+
+
+def _run(body, busy=lambda: False):
+    async def main():
+        collector = Collector(asyncio.get_running_loop, busy)
+        await body(collector)
+        collector.cancel()
+
+    asyncio.run(main())
+
+
+def test_an_open_freezes_at_once(collector_state):
+    async def body(collector):
+        gc.unfreeze()
+        collector.analysed(opened=True)
+        assert gc.get_freeze_count() == 0  # not inside the publishing callback
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        assert collector.collections == 1
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] == gc_policy.YOUNG_THRESHOLD
+
+    _run(body)
+
+
+def test_edits_collect_only_at_idle(collector_state, monkeypatch):
+    monkeypatch.setattr(gc_policy, "IDLE_SECONDS", 0.05)
+
+    async def body(collector):
+        for _ in range(5):
+            collector.analysed(opened=False)
+            await asyncio.sleep(0.01)  # typing: the idle timer restarts every time
+        assert collector.collections == 0
+        await asyncio.sleep(0.1)
+        assert collector.collections == 1
+        assert collector.runs == 0
+
+    _run(body)
+
+
+def test_frozen_cyclic_garbage_is_freed_at_the_next_collection(collector_state, monkeypatch):
+    monkeypatch.setattr(gc_policy, "IDLE_SECONDS", 0.02)
+
+    async def body(collector):
+        held = _Cycle()
+        alive = weakref.ref(held)
+        collector.analysed(opened=True)
+        await asyncio.sleep(0.01)
+        assert collector.collections == 1  # `held` is frozen now
+        del held
+        gc.collect()
+        assert alive() is not None  # frozen: a collection does not see it
+        collector.analysed(opened=False)
+        await asyncio.sleep(0.06)
+        assert collector.collections == 2
+        assert alive() is None
+
+    _run(body)
+
+
+def test_a_client_that_never_pauses_still_gets_collections(collector_state, monkeypatch):
+    monkeypatch.setattr(gc_policy, "MAX_RUNS", 10)
+
+    async def body(collector):
+        for _ in range(25):
+            collector.analysed(opened=False)
+            await asyncio.sleep(0)
+        assert collector.collections == 2
+
+    _run(body)
+
+
+def test_no_collection_while_an_analysis_runs(collector_state, monkeypatch):
+    monkeypatch.setattr(gc_policy, "_RETRY_SECONDS", 0.01)
+    running = [True]
+
+    async def body(collector):
+        collector.analysed(opened=True)
+        await asyncio.sleep(0.03)
+        assert collector.collections == 0
+        running[0] = False
+        await asyncio.sleep(0.03)
+        assert collector.collections == 1
+
+    _run(body, busy=lambda: running[0])
+
+
+def test_a_close_collects_at_idle(collector_state, monkeypatch):
+    monkeypatch.setattr(gc_policy, "IDLE_SECONDS", 0.02)
+
+    async def body(collector):
+        collector.closed()
+        await asyncio.sleep(0.05)
+        assert collector.collections == 1
+
+    _run(body)
