@@ -6,8 +6,10 @@
   CPU on a 2-core machine), finding little garbage. ``begin()`` turns it off; ``release()``
   collects once what loading left (attrs' replaced classes, ~8 MB), freezes the survivors
   (``gc.freeze``: never traversed again, so later full collections cost what the documents cost)
-  and turns it back on. The server releases it after its first publish, or ``RELEASE_AFTER``
-  seconds after start, whichever comes first; a one-shot CLI run freezes without collecting.
+  and turns it back on. The server releases it after its first publish (without collecting:
+  that publish was an open, after which the server's ``lsp/gc_policy`` collects and freezes
+  anyway), or ``RELEASE_AFTER`` seconds after start, whichever comes first; a one-shot CLI run
+  freezes without collecting.
 - **Compiled regular expressions are reused** (``regex_cache``): the thread that imports modules
   or loads the checks records what it compiles, inside ``loading()``.
 """

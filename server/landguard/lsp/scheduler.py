@@ -272,7 +272,9 @@ class Scheduler:
             self._maybe_online(doc, result)
             self.publish(doc)
             if startup.holding():  # the first diagnostics are out: the collector's turn (``startup``)
-                self.background.submit(startup.release)
+                # Without collecting: this first analysis was an open, so ``self.collector``
+                # collects and freezes right after it anyway (``gc_policy``).
+                self.background.submit(startup.release, collect=False)
             if result.audit is not None:
                 audit_hooks.record(self.server, result.audit)
         if doc.rerun:

@@ -244,18 +244,22 @@ def test_the_scheduler_releases_the_collector_after_the_first_publish(monkeypatc
     scheduler = server.scheduler
     released, published = [], []
     monkeypatch.setattr(startup, "_held", True)  # as after begin(), without touching this process's gc
-    monkeypatch.setattr(startup, "release", lambda: released.append(len(published)))
+    monkeypatch.setattr(startup, "release", lambda collect=True: released.append((len(published), collect)))
+    collected = []
+    monkeypatch.setattr(scheduler.collector, "analysed", collected.append)
     monkeypatch.setattr(scheduler, "publish", lambda doc: published.append(doc.uri))
     monkeypatch.setattr(scheduler, "_maybe_online", lambda doc, result: None)
     doc = OpenDocument(uri="file:///w/a.py", path="/w/a.py", language_id="python", version=1)
     server.documents[doc.uri] = doc
     done: Future = Future()
     resolved = server.settings.resolve(None)
-    done.set_result(AnalysisResult(1, [], Config(), resolved, 0.0))
+    done.set_result(AnalysisResult(1, [], Config(), resolved, 0.0, opened=True))
     try:
         scheduler._finished(doc, done)
         scheduler.background.shutdown(wait=True)
     finally:
         scheduler.executor.shutdown(wait=False)
     assert published == [doc.uri]
-    assert released == [1]  # after the publish, not before
+    # After the publish, not before; the collection itself is the collector's, after an open.
+    assert released == [(1, False)]
+    assert collected == [True]
