@@ -20,9 +20,12 @@ from landguard.engine.findings import Finding
 from landguard.engine.registry import CheckContext, LineCheck
 from landguard.engine.templates import could_be_template, is_template
 
-# A filter in a tag's body: ``|name`` and its argument (``:"x"`` or ``(x)``).
+# A filter in a tag's body: ``|name`` and its argument (``:"x"`` or ``(x)``). The spaces before the
+# ``|`` are skipped by ``_SPACES`` first: a leading ``\s*`` in FILTER would make a search over a long
+# run of spaces quadratic.
+_SPACES = re.compile(r"\s*")
 FILTER = re.compile(
-    r"\s*\|\s*(?P<name>\w+)(?::(?:\"[^\"]*\"|'[^']*'|[\w.]+)|\((?:[^()'\"]|'[^']*'|\"[^\"]*\")*\))?"
+    r"\|\s*(?P<name>\w+)(?::(?:\"[^\"]*\"|'[^']*'|[\w.]+)|\((?:[^()'\"]|'[^']*'|\"[^\"]*\")*\))?"
 )
 
 
@@ -53,11 +56,10 @@ def variable_tags(line: str) -> list[VariableTag]:
         if position is not None:
             value_end = position
             while True:
-                found = FILTER.match(body, position)
+                found = FILTER.match(body, _SPACES.match(body, position).end())
                 if found is None:
                     break
-                pipe = body.index("|", found.start())
-                filters.append(Filter(found.group("name"), offset + pipe, offset + found.end()))
+                filters.append(Filter(found.group("name"), offset + found.start(), offset + found.end()))
                 position = found.end()
         tags.append(VariableTag(body[:value_end].strip(), tuple(filters)))
     return tags
