@@ -279,10 +279,8 @@ def _statements(root: Node) -> Iterator[Node]:
     """Module-level statements, and those of top-level functions (app factories) and ifs."""
     for child in root.named_children:
         yield child
-        definition = (
-            child.child_by_field_name("definition") if child.type == "decorated_definition" else child
-        )
-        if definition is not None and definition.type in ("function_definition", "if_statement"):
+        definition = syntax.definition_of(child)
+        if definition is not None and (syntax.is_function(definition) or syntax.is_if(definition)):
             body = definition.child_by_field_name("body") or definition.child_by_field_name("consequence")
             if body is not None:
                 yield from body.named_children
@@ -311,17 +309,13 @@ def _collect_facts(document: Document) -> ModuleFacts:
     includes: list[Node] = []
     middleware = False
     for statement in _statements(root):
-        node = (
-            statement.named_children[0]
-            if statement.type == "expression_statement" and statement.named_children
-            else statement
-        )
-        if node.type == "assignment":
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            if left is None or right is None or left.type != "identifier":
+        node = syntax.statement_expression(statement)
+        if syntax.is_assignment(node):
+            left, right = syntax.assignment_sides(node)
+            if left is None or right is None or not syntax.is_identifier(left):
                 continue
             name = syntax.text(left)
-            if right.type == "call":
+            if syntax.is_call(right):
                 last = _callee_last(right)
                 if last in _APPS or last in _ROUTERS:
                     constructed[name] = (last in _APPS, right)
@@ -331,7 +325,7 @@ def _collect_facts(document: Document) -> ModuleFacts:
                     schemes.add(name)
             elif "Depends(" in syntax.text(right) or "Security(" in syntax.text(right):
                 aliases[name] = right
-        elif node.type == "call":
+        elif syntax.is_call(node):
             function = syntax.text(node.child_by_field_name("function"))
             last = function.rsplit(".", 1)[-1]
             if last in _INCLUDES:
@@ -343,12 +337,8 @@ def _collect_facts(document: Document) -> ModuleFacts:
                     hooks[-1] = (_receiver(function), target)
             elif last in ("add_middleware", "wsgi_app") and _AUTH_MIDDLEWARE.search(syntax.text(node)):
                 middleware = True
-        definition = (
-            statement.child_by_field_name("definition")
-            if statement.type == "decorated_definition"
-            else statement
-        )
-        if definition is not None and definition.type == "function_definition":
+        definition = syntax.definition_of(statement)
+        if syntax.is_function(definition):
             function_name = syntax.text(definition.child_by_field_name("name"))
             functions[function_name] = definition
             for decorator in web.decorators(definition):
@@ -359,7 +349,7 @@ def _collect_facts(document: Document) -> ModuleFacts:
     # Hook functions passed by name: resolve them to their definitions.
     resolved_hooks = []
     for receiver, hook in hooks:
-        if hook is not None and hook.type == "identifier":
+        if syntax.is_identifier(hook):
             hook = functions.get(syntax.text(hook))
         resolved_hooks.append((receiver, hook))
     included: dict[str, bool] = {}  # router name -> included with authentication
@@ -455,11 +445,7 @@ def _route(function: Node, facts: ModuleFacts) -> str | None:
             return syntax.text(decorator)
         if method in _ROUTE_METHODS:
             expression = web.decorator_expression(decorator)
-            methods = (
-                syntax.keyword_arg(expression, "methods")
-                if expression is not None and expression.type == "call"
-                else None
-            )
+            methods = syntax.keyword_arg(expression, "methods") if syntax.is_call(expression) else None
             if methods is None:
                 continue
             values = {
@@ -477,26 +463,17 @@ def _module_level_names(function: Node) -> set[str]:
         root = root.parent
     names = set()
     for child in root.named_children:
-        node = (
-            child.named_children[0]
-            if child.type == "expression_statement" and child.named_children
-            else child
-        )
-        if node.type == "assignment":
+        node = syntax.statement_expression(child)
+        if syntax.is_assignment(node):
             left = node.child_by_field_name("left")
-            if left is not None and left.type == "identifier":
+            if syntax.is_identifier(left):
                 names.add(syntax.text(left))
     return names
 
 
 def _root_name(node: Node | None) -> str:
-    while node is not None and node.type in ("attribute", "subscript", "call"):
-        node = (
-            node.child_by_field_name("object")
-            or node.child_by_field_name("value")
-            or node.child_by_field_name("function")
-        )
-    return syntax.text(node) if node is not None and node.type == "identifier" else ""
+    root = syntax.chain_root(node, subscripts=True)
+    return syntax.text(root) if syntax.is_identifier(root) else ""
 
 
 def _changes_state(function: Node, context: CheckContext) -> bool:
@@ -511,18 +488,18 @@ def _changes_state(function: Node, context: CheckContext) -> bool:
         if callee is None:
             continue
         last = syntax.callee_attribute(call)
-        if last in _STATE_CALLS and callee is not None and callee.type == "attribute":
+        if last in _STATE_CALLS and syntax.is_attribute(callee):
             return True
-        if last in _SHARED_MUTATORS and callee is not None and callee.type == "attribute":
+        if last in _SHARED_MUTATORS and syntax.is_attribute(callee):
             receiver = callee.child_by_field_name("object")
-            if receiver is not None and (receiver.type == "attribute" or _root_name(receiver) in shared):
+            if receiver is not None and (syntax.is_attribute(receiver) or _root_name(receiver) in shared):
                 return True
         # `create_user(...)`, `crud.delete_item(...)`; a bare method `.update()` is a mutator above.
         helper = _WRITE_HELPER.match(last)
         if (
             helper
             and last not in _RESPONSE_HELPERS
-            and (callee.type == "identifier" or helper.end() < len(last))
+            and (syntax.is_identifier(callee) or helper.end() < len(last))
         ):
             return True
         if last in ("execute", "executemany") and _SQL_WRITE.search(syntax.text(call)):
@@ -531,13 +508,13 @@ def _changes_state(function: Node, context: CheckContext) -> bool:
             mode = syntax.argument(call, 1, "mode")
             if _WRITE_MODE.match(syntax.literal_string_value(mode) or ""):
                 return True
-    for node in py.unit_nodes(body, "assignment", context) + py.unit_nodes(
-        body, "augmented_assignment", context
+    for node in py.unit_nodes(body, syntax.ASSIGNMENT, context) + py.unit_nodes(
+        body, syntax.AUGMENTED_ASSIGNMENT, context
     ):
         left = node.child_by_field_name("left")
-        if left is not None and left.type in ("subscript", "attribute") and _root_name(left) in shared:
+        if (syntax.is_subscript(left) or syntax.is_attribute(left)) and _root_name(left) in shared:
             return True
-    for node in py.unit_nodes(body, "delete_statement", context):
+    for node in py.unit_nodes(body, syntax.DELETE_STATEMENT, context):
         if any(_root_name(target) in shared for target in node.named_children):
             return True
     return _SQL_WRITE.search(syntax.text(body)) is not None
@@ -588,7 +565,7 @@ def _django_writing_view(function: Node, context: CheckContext) -> bool:
         return False  # a private helper that takes the request, not a view
     if not _VIEW_REQUEST_USE.search(syntax.text(function.child_by_field_name("body"))):
         return False  # a view reads what the client sent (or who sent it); helpers read headers
-    if function.parent is not None and function.parent.type == "block":
+    if syntax.is_in_block(function):
         return False  # a method or a nested function, not a module-level view
     for decorator in web.decorators(function):
         if web.decorator_name(decorator).rsplit(".", 1)[-1] in ("api_view", "login_not_required"):
@@ -608,9 +585,7 @@ def _authenticated(function: Node, facts: ModuleFacts) -> bool:
         if method in _VERBS or method in _ROUTE_METHODS:
             expression = web.decorator_expression(decorator)
             dependencies = (
-                syntax.keyword_arg(expression, "dependencies")
-                if expression is not None and expression.type == "call"
-                else None
+                syntax.keyword_arg(expression, "dependencies") if syntax.is_call(expression) else None
             )
             if dependencies is not None and _dependencies_authenticate(dependencies, facts.auth_dependencies):
                 return True
