@@ -995,3 +995,49 @@ def under_main_guard(node: Node) -> bool:
                 return True
         current = current.parent
     return False
+
+
+ATTRIBUTE = "attribute"
+IDENTIFIER = "identifier"
+
+
+def attribute_read_off(node: Node) -> str | None:
+    """The name of the attribute read off ``node`` (``digest_size`` of ``sha1().digest_size``);
+    None when ``node`` is not the object of an attribute."""
+    parent = node.parent
+    if parent is None or parent.type != "attribute" or parent.child_by_field_name("object") != node:
+        return None
+    return text(parent.child_by_field_name("attribute"))
+
+
+def display_items(node: Node | None) -> list[Node] | None:
+    """The items of a list, tuple or set display; None for another node."""
+    if node is None or node.type not in ("list", "tuple", "set"):
+        return None
+    return list(node.named_children)
+
+
+def stored_or_passed(node: Node) -> bool:
+    """``node`` is handed to something: a side of an assignment, a keyword argument's part, a call
+    argument, or a dict entry's value (not its key); not compared or looked up."""
+    parent = node.parent
+    if parent is not None and parent.type == "pair":
+        return parent.child_by_field_name("value") == node
+    return parent is not None and parent.type in ("assignment", "keyword_argument", "argument_list")
+
+
+def in_final_return(node: Node) -> bool:
+    """``node`` is in a ``return`` that is the last statement of its function's body (and not in a
+    nested block or function on the way there)."""
+    statement = node
+    while statement.parent is not None and statement.type != "return_statement":
+        if statement.type in ("function_definition", "block"):
+            return False
+        statement = statement.parent
+    block = statement.parent
+    return (
+        block is not None
+        and block.parent is not None
+        and block.parent.type == "function_definition"
+        and block.named_children[-1] == statement
+    )

@@ -128,11 +128,7 @@ class UnsafeDeserializationCheck(CallRule):
         else:
             return
         source = syntax.argument(call, 0)
-        if (
-            source is not None
-            and source.type == "call"
-            and syntax.callee_attribute(source) in ("dumps", "dump")
-        ):
+        if syntax.is_call(source) and syntax.callee_attribute(source) in ("dumps", "dump"):
             return  # loads(dumps(x)): a round trip of our own data (copying, tests)
         flow = self.flow_for(call, unit, context)
         taint = (

@@ -169,9 +169,9 @@ class WeakRandomnessCheck(CallRule):
             origin = label.origin
             function = label.source.rsplit(".", 1)[-1]
             inside = isinstance(origin, Node) and unit.start_byte <= origin.start_byte < unit.end_byte
-            if inside and origin.type == "call" and _secret_purpose(origin, unit) is not None:
+            if inside and syntax.is_call(origin) and _secret_purpose(origin, unit) is not None:
                 continue  # already reported by its name (check_call)
-            where = origin if inside and origin.type == "call" else at
+            where = origin if inside and syntax.is_call(origin) else at
             if where.id in reported:
                 continue
             reported.add(where.id)
