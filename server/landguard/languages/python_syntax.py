@@ -1041,3 +1041,58 @@ def in_final_return(node: Node) -> bool:
         and block.parent.type == "function_definition"
         and block.named_children[-1] == statement
     )
+
+
+def is_import(node: Node) -> bool:
+    """``import a.b`` or ``from a.b import c``."""
+    return node.type in ("import_statement", "import_from_statement")
+
+
+def is_try(node: Node) -> bool:
+    return node.type == "try_statement"
+
+
+_INLINE_BLOCKS = frozenset(
+    {
+        "if_statement",
+        "try_statement",
+        "block",
+        "else_clause",
+        "except_clause",
+        "elif_clause",
+        "finally_clause",
+        "with_statement",
+    }
+)
+
+
+def is_inline_block(node: Node) -> bool:
+    """An ``if``/``try``/``with`` statement or one of their blocks and clauses: its statements run
+    in the scope around it, when that code runs (a ``def`` or ``class`` body is not one)."""
+    return node.type in _INLINE_BLOCKS
+
+
+def handler_heads(try_statement: Node) -> list[Node | None]:
+    """For each ``except`` clause of a ``try``, the first thing between ``except`` and its body
+    (``ImportError``, ``(A, B)``, ``ImportError as error``); None for a bare ``except:``."""
+    heads: list[Node | None] = []
+    for clause in try_statement.named_children:
+        if clause.type == "except_clause":
+            heads.append(next((c for c in clause.named_children if c.type != "block"), None))
+    return heads
+
+
+def imported_modules(statement: Node) -> list[Node]:
+    """The dotted names of the modules an import statement imports (``a.b`` and ``c`` of ``import
+    a.b, c as d``; ``a.b`` of ``from a.b import x``); a relative ``from . import x`` gives none."""
+    targets = []
+    if statement.type == "import_statement":
+        for child in statement.named_children:
+            target = child.child_by_field_name("name") if child.type == "aliased_import" else child
+            if target is not None and target.type == "dotted_name":
+                targets.append(target)
+    else:
+        module = statement.child_by_field_name("module_name")
+        if module is not None and module.type == "dotted_name":
+            targets.append(module)
+    return targets

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
 from landguard.engine.registry import Rule
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG305",
@@ -74,19 +75,14 @@ class TlsVerificationDisabled(js.JavaScriptRule):
                 yield from self._env_assignment(document, assignment)
 
     def _env_assignment(self, document, assignment) -> Iterable[Finding]:
-        if assignment.type != "assignment_expression":
+        if not syntax.is_plain_assignment(assignment):
             return
         value = assignment.child_by_field_name("right")
         if value is None or js.text(document, value) not in _FALSY:
             return
         fixes = []
         statement = assignment.parent
-        if (
-            statement is not None
-            and statement.type == "expression_statement"
-            and statement.parent is not None
-            and (statement.parent.type in ("program", "statement_block"))
-        ):
+        if syntax.is_expression_statement(statement) and syntax.in_statement_list(statement):
             fixes.append(Fix("Remove this line", (TextEdit(document.node_span(statement), ""),)))
         yield RULE.finding(
             document.node_span(assignment),
