@@ -70,6 +70,10 @@ from landguard.languages.java_syntax import (
     call_args,
     call_name,
     call_object,
+    is_field_access,
+    is_identifier,
+    is_method_call,
+    is_qualified_name,
     matches,
     node_text,
     simple_type,
@@ -191,9 +195,11 @@ class HardcodedCredentialsCheck(JavaCheck):
         if owner is None:
             return False
         text = node_text(document, owner)
-        if owner.type in ("identifier", "scoped_identifier", "field_access") and simple_type(text) == wanted:
+        if (is_identifier(owner) or is_qualified_name(owner) or is_field_access(owner)) and simple_type(
+            text
+        ) == wanted:
             return True
-        if owner.type == "identifier":
+        if is_identifier(owner):
             return method_scope(unit, document, context).type_of(text) == wanted
         return False
 
@@ -251,7 +257,7 @@ def _literal(document, argument: Node) -> tuple[tuple[Node, str] | None, str]:
     value = string_literal_value(document, argument)
     if value is not None:
         return (argument, value), ""
-    if argument.type == "method_invocation" and call_name(document, argument) in ("toCharArray", "getBytes"):
+    if is_method_call(argument) and call_name(document, argument) in ("toCharArray", "getBytes"):
         inner = unwrap(call_object(argument))
         value = string_literal_value(document, inner)
         if value is not None and inner is not None:
@@ -265,11 +271,11 @@ def _names_password(document, node: Node | None) -> bool:
     node = unwrap(node)
     if node is None:
         return False
-    if node.type == "identifier":
+    if is_identifier(node):
         name = node_text(document, node)
-    elif node.type == "field_access":
+    elif is_field_access(node):
         name = node_text(document, node.child_by_field_name("field"))
-    elif node.type == "method_invocation" and not call_args(node):
+    elif is_method_call(node) and not call_args(node):
         name = call_name(document, node)
     else:
         return False

@@ -38,7 +38,23 @@ from tree_sitter import Node
 from landguard.checks.java._support import JavaCheck, method_scope
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule, RunKey
-from landguard.languages.java_syntax import call_args, matches, node_text, simple_type, unwrap
+from landguard.languages.java_syntax import (
+    call_args,
+    is_block,
+    is_identifier,
+    is_lambda,
+    is_method_call,
+    is_no_op_statement,
+    is_return,
+    is_true,
+    matches,
+    node_text,
+    returned_value,
+    simple_type,
+    statement_expression,
+    statements_in,
+    unwrap,
+)
 
 RULE = Rule(
     id="LG407",
@@ -61,8 +77,6 @@ _NODES = """
 (object_creation_expression type: (_) @t (#match? @t "(NoopHostnameVerifier|TrustAllStrategy|AllowAllHostnameVerifier)$")) @noop
 (method_invocation name: (identifier) @init (#eq? @init "init")) @init_call
 """
-# Statements that do not check anything.
-_NO_OP = frozenset({"line_comment", "block_comment", "return_statement", "empty_statement"})
 
 
 def is_trust_all_method(document, method: Node) -> bool:
@@ -71,39 +85,38 @@ def is_trust_all_method(document, method: Node) -> bool:
     if body is None:
         return False
     name = node_text(document, method.child_by_field_name("name"))
-    statements = [s for s in body.named_children if s.type not in ("line_comment", "block_comment")]
+    statements = statements_in(body)
     if name == "checkServerTrusted":
-        return all(s.type in _NO_OP or _is_logging(document, s) for s in body.named_children)
+        return all(
+            is_no_op_statement(s) or is_return(s) or _is_logging(document, s) for s in body.named_children
+        )
     return len(statements) == 1 and _returns_true(statements[0])
 
 
 def _is_logging(document, statement: Node) -> bool:
     """``log.debug(...)`` / ``System.out.println(...)``: a statement that checks nothing."""
-    if statement.type != "expression_statement":
-        return False
-    call = statement.named_child(0)
-    if call is None or call.type != "method_invocation":
+    call = statement_expression(statement)
+    if not is_method_call(call):
         return False
     receiver = node_text(document, call.child_by_field_name("object")).lower()
     return receiver in ("log", "logger", "system.out", "system.err", "logging") or receiver.endswith("logger")
 
 
 def _returns_true(statement: Node) -> bool:
-    value = unwrap(statement.named_child(0)) if statement.type == "return_statement" else None
-    return value is not None and value.type == "true"
+    return is_true(unwrap(returned_value(statement)))
 
 
 def _always_true_lambda(node: Node | None) -> bool:
     node = unwrap(node)
-    if node is None or node.type != "lambda_expression":
+    if not is_lambda(node):
         return False
     body = node.child_by_field_name("body")
     if body is None:
         return False
-    if body.type == "true":
+    if is_true(body):
         return True
-    if body.type == "block":
-        statements = [s for s in body.named_children if s.type not in ("line_comment", "block_comment")]
+    if is_block(body):
+        statements = statements_in(body)
         return len(statements) == 1 and _returns_true(statements[0])
     return False
 
@@ -179,7 +192,7 @@ class TrustAllTlsCheck(JavaCheck):
         managers = unwrap(args[1])
         if managers is None:
             return False
-        if managers.type == "identifier":
+        if is_identifier(managers):
             values = method_scope(unit, document, context).values.get(node_text(document, managers), [])
             candidates = [value for _op, value in values]
         else:
