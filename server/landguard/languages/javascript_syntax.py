@@ -379,3 +379,8 @@ def jsx_attribute_expression(attribute: Node) -> Node | None:
     """The ``{...}`` expression container a JSX attribute's value is written in; None for a
     quoted value or none."""
     return next((c for c in attribute.named_children if c.type == "jsx_expression"), None)
+
+
+def is_template_literal(node: Node | None) -> bool:
+    """A backquoted template literal (with or without ``${...}``)."""
+    return node is not None and node.type == "template_string"

@@ -1096,3 +1096,14 @@ def imported_modules(statement: Node) -> list[Node]:
         if module is not None and module.type == "dotted_name":
             targets.append(module)
     return targets
+
+
+_WHOLE_EXPRESSION_HOLDERS = frozenset(
+    {"assignment", "return_statement", "argument_list", "keyword_argument", "expression_statement", "pair"}
+)
+
+
+def holds_whole_expression(node: Node | None) -> bool:
+    """``node`` takes an expression whole (an assignment, a ``return``, an argument or keyword, a
+    statement, a dict entry): an ``a + b`` put there needs no parentheses."""
+    return node is not None and node.type in _WHOLE_EXPRESSION_HOLDERS
