@@ -25,6 +25,15 @@ Scopes and simple dataflow (what fixes rewrite: the assignment a string came thr
 Units
     ``CALL_QUERY``/``node_query(kind)``: queries for a unit's calls or nodes of one kind;
     ``is_recovery_error(node)``: a top-level node the parser made of text it could not parse.
+Shapes and statements (what a rule asks instead of reading ``node.type``)
+    ``is_function``, ``is_class``, ``is_assignment``, ``is_if``, ``is_try``, ``is_import``,
+    ``is_subscript``, ``is_dict``, ``is_string``, ``is_interpolated_string``, ``is_container_display``
+    ...; ``definition_of(statement)`` (through decorators), ``decorators_of(function)``,
+    ``decorator_expression``, ``statement_expression(statement)``, ``returned_value``,
+    ``tuple_head``, ``container_values``, ``display_items``, ``keyword_argument_parts``,
+    ``annotation_parts``, ``chain_root``, ``attribute_read_off``; ``string_parts(string)``: its
+    ``TEXT``/``ESCAPE``/``VALUE`` pieces; ``with_binding``, ``under_main_guard``,
+    ``in_final_return``, ``handler_heads(try)``, ``imported_modules(import)``.
 """
 
 from __future__ import annotations

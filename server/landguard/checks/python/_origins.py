@@ -6,8 +6,6 @@ object types.
 API
     ``made_by(receiver, names, flow, imports, call) -> Node | None``: the constructor call among
         ``names`` (qualified) that made ``receiver``, or None.
-    ``with_binding(name, node) -> Node | None``: the value an enclosing ``with value as name:`` binds.
-    ``under_main_guard(node) -> bool``: inside ``if __name__ == "__main__":``.
 """
 
 from __future__ import annotations
@@ -18,8 +16,6 @@ from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.languages import python_syntax as syntax
-
-with_binding = syntax.with_binding
 
 
 def _is_call_to(node: Node | None, names: Collection[str], imports: dict[str, str]) -> Node | None:
@@ -42,7 +38,7 @@ def made_by(
         return _is_call_to(receiver, names, imports)
     if not syntax.is_identifier(receiver):
         return None
-    made = _is_call_to(with_binding(syntax.text(receiver), node), names, imports)
+    made = _is_call_to(syntax.with_binding(syntax.text(receiver), node), names, imports)
     if made is not None:
         return made
     for value in syntax.resolve(receiver, flow):
@@ -50,6 +46,3 @@ def made_by(
         if made is not None:
             return made
     return None
-
-
-under_main_guard = syntax.under_main_guard

@@ -17,8 +17,8 @@ API
         text (``is_relative_to``, ``url_has_allowed_host_and_scheme``) that makes a value safe.
     ``call_info(call, unit, document, context) -> (Flow, ImportMap)``: the flow and imports for a call.
     ``is_secret_name(name) -> bool``: a variable name that holds a secret (password, api_key …).
-    ``decorators(function)``, ``decorator_name(decorator)``, ``decorator_expression(decorator)``,
-        ``functions_in(unit, context)``: for route and view detection.
+    ``decorator_name(decorator)``, ``functions_in(unit, context)``: for route and view detection
+        (a function's decorators: ``python_syntax.decorators_of``).
     ``with_import(import_edit, edit)``: a fix's edits as one edit when an import line is needed.
     ``module_expression_fix(editor, target, reference, expression, title)``: a fix replacing ``target``
         with ``<module>`` + ``expression``, ``reference`` being ``module_reference``'s answer.
@@ -217,13 +217,9 @@ def is_secret_name(name: str) -> bool:
     return False
 
 
-decorators = syntax.decorators_of
-decorator_expression = syntax.decorator_expression
-
-
 def decorator_name(decorator: Node) -> str:
     """``@app.route("/x", methods=[...])`` -> ``app.route``; ``@login_required`` -> ``login_required``."""
-    expression = decorator_expression(decorator)
+    expression = syntax.decorator_expression(decorator)
     if expression is None:
         return ""
     if syntax.is_call(expression):

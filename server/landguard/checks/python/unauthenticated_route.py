@@ -341,7 +341,7 @@ def _collect_facts(document: Document) -> ModuleFacts:
         if syntax.is_function(definition):
             function_name = syntax.text(definition.child_by_field_name("name"))
             functions[function_name] = definition
-            for decorator in web.decorators(definition):
+            for decorator in syntax.decorators_of(definition):
                 decorator_name = web.decorator_name(decorator)
                 if decorator_name.rsplit(".", 1)[-1] in _HOOKS:
                     hooks.append((_receiver(decorator_name), definition))
@@ -433,7 +433,7 @@ def _hook_authenticates(hook: Node) -> bool:
 def _route(function: Node, facts: ModuleFacts) -> str | None:
     """The route decorator's text when it declares a data-changing method on an app or router of
     this module whose authentication is visible here, else None."""
-    for decorator in web.decorators(function):
+    for decorator in syntax.decorators_of(function):
         name = web.decorator_name(decorator)
         receiver, _, method = name.rpartition(".")
         if not receiver:
@@ -444,7 +444,7 @@ def _route(function: Node, facts: ModuleFacts) -> str | None:
         if method in _VERBS:
             return syntax.text(decorator)
         if method in _ROUTE_METHODS:
-            expression = web.decorator_expression(decorator)
+            expression = syntax.decorator_expression(decorator)
             methods = syntax.keyword_arg(expression, "methods") if syntax.is_call(expression) else None
             if methods is None:
                 continue
@@ -567,7 +567,7 @@ def _django_writing_view(function: Node, context: CheckContext) -> bool:
         return False  # a view reads what the client sent (or who sent it); helpers read headers
     if syntax.is_in_block(function):
         return False  # a method or a nested function, not a module-level view
-    for decorator in web.decorators(function):
+    for decorator in syntax.decorators_of(function):
         if web.decorator_name(decorator).rsplit(".", 1)[-1] in ("api_view", "login_not_required"):
             return False  # DRF: permission classes default from settings; Django 5.1: public on purpose
     for call in py.unit_calls(function, context):
@@ -579,11 +579,11 @@ def _django_writing_view(function: Node, context: CheckContext) -> bool:
 
 
 def _authenticated(function: Node, facts: ModuleFacts) -> bool:
-    for decorator in web.decorators(function):
+    for decorator in syntax.decorators_of(function):
         name = web.decorator_name(decorator)
         method = name.rpartition(".")[2]
         if method in _VERBS or method in _ROUTE_METHODS:
-            expression = web.decorator_expression(decorator)
+            expression = syntax.decorator_expression(decorator)
             dependencies = (
                 syntax.keyword_arg(expression, "dependencies") if syntax.is_call(expression) else None
             )
