@@ -1116,3 +1116,46 @@ def holds_whole_expression(node: Node | None) -> bool:
     """``node`` takes an expression whole (an assignment, a ``return``, an argument or keyword, a
     statement, a dict entry): an ``a + b`` put there needs no parentheses."""
     return node is not None and node.type in _WHOLE_EXPRESSION_HOLDERS
+
+
+# ------------------------------------------------------------------ parts of a node, by what they are
+
+
+def callee(call: Node) -> Node | None:
+    """What a call calls: ``obj.method`` of ``obj.method(x)``, ``f`` of ``f(x)``."""
+    return call.child_by_field_name("function")
+
+
+def argument_list(call: Node) -> Node | None:
+    """The ``(...)`` of a call as written, comments included (``arguments(call)`` for its
+    arguments)."""
+    return call.child_by_field_name("arguments")
+
+
+def defined_name(node: Node) -> Node | None:
+    """The name a ``def``, ``class``, parameter or keyword argument introduces."""
+    return node.child_by_field_name("name")
+
+
+def parameters_of(function: Node) -> Node | None:
+    """The ``(...)`` parameter list of a ``def`` or ``lambda``."""
+    return function.child_by_field_name("parameters")
+
+
+def annotation_of(parameter: Node) -> Node | None:
+    """The type annotation of a parameter (``x: int``), None without one."""
+    return parameter.child_by_field_name("type")
+
+
+def body_of(node: Node) -> Node | None:
+    """The block of a ``def``, ``class``, loop or ``with`` (the body of a comprehension), or the
+    block an ``if`` runs when its condition holds."""
+    return node.child_by_field_name("body") or node.child_by_field_name("consequence")
+
+
+def parameter_name(parameter: Node) -> Node | None:
+    """The name node of a parameter (``x`` of ``x``, ``x=1``, ``x: int``, ``*x``), else None."""
+    name = parameter.child_by_field_name("name")
+    if name is None and parameter.named_children:
+        name = parameter.named_children[0]
+    return name

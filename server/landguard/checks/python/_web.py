@@ -60,15 +60,13 @@ def call_info(
 
 def injected_parameters(function: Node) -> frozenset[str]:
     """Route parameters filled by the framework (FastAPI ``Depends(...)``), not by the client."""
-    parameters = function.child_by_field_name("parameters")
+    parameters = syntax.parameters_of(function)
     if parameters is None or _INJECTED.search(syntax.text(parameters)) is None:
         return frozenset()
     names = set()
     for parameter in parameters.named_children:
         if _INJECTED.search(syntax.text(parameter)):
-            name = parameter.child_by_field_name("name")
-            if name is None and parameter.named_children:
-                name = parameter.named_children[0]
+            name = syntax.parameter_name(parameter)
             if syntax.is_identifier(name):
                 names.add(syntax.text(name))
     return frozenset(names)
@@ -223,7 +221,7 @@ def decorator_name(decorator: Node) -> str:
     if expression is None:
         return ""
     if syntax.is_call(expression):
-        expression = expression.child_by_field_name("function")
+        expression = syntax.callee(expression)
     return syntax.text(expression) if expression is not None else ""
 
 

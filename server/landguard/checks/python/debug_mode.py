@@ -91,7 +91,7 @@ def _is_settings_module(document: Document) -> bool:
             for child in document.tree.root_node.named_children:
                 assignment = syntax.statement_expression(child)
                 if syntax.is_assignment(assignment) and syntax.text(
-                    assignment.child_by_field_name("left")
+                    syntax.assignment_sides(assignment)[0]
                 ) in (_SETTINGS_NAMES):
                     result = True
                     break
@@ -139,8 +139,7 @@ class DebugModeCheck(NodeCheck):
     ) -> Iterable[Finding]:
         """`app.debug = True` and `app.config["DEBUG"] = True` (Flask)."""
         for assignment in py.unit_nodes(unit, syntax.ASSIGNMENT, context):
-            value = assignment.child_by_field_name("right")
-            target = assignment.child_by_field_name("left")
+            target, value = syntax.assignment_sides(assignment)
             if (
                 target is None
                 or not syntax.is_true(value)
@@ -162,9 +161,9 @@ class DebugModeCheck(NodeCheck):
         assignment = syntax.statement_expression(statement)
         if not syntax.is_assignment(assignment):
             return
-        if syntax.text(assignment.child_by_field_name("left")) != "DEBUG":
+        target, value = syntax.assignment_sides(assignment)
+        if syntax.text(target) != "DEBUG":
             return
-        value = assignment.child_by_field_name("right")
         if not syntax.is_true(value) or not _settings_like(document, context):
             return
         imports = py.module_imports(document, context)

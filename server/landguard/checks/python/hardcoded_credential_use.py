@@ -160,10 +160,10 @@ def _in_test(node: Node, document: Document) -> bool:
         if syntax.is_assert(parent):
             return True
         if syntax.is_function(parent):
-            name = syntax.text(parent.child_by_field_name("name"))
+            name = syntax.text(syntax.defined_name(parent))
             if name.startswith(("test", "setUp")):
                 return True
-        if syntax.is_class(parent) and syntax.text(parent.child_by_field_name("name")).startswith("Test"):
+        if syntax.is_class(parent) and syntax.text(syntax.defined_name(parent)).startswith("Test"):
             return True
         parent = parent.parent
     return False
@@ -204,8 +204,7 @@ class HardcodedCredentialUseCheck(CallRule):
         for argument in py.unit_nodes(unit, syntax.KEYWORD_ARGUMENT, context):
             if _in_test(argument, document):
                 continue
-            keyword = syntax.text(argument.child_by_field_name("name"))
-            value = argument.child_by_field_name("value")
+            keyword, value = syntax.keyword_argument_parts(argument) or ("", None)
             if value is None:
                 continue
             if keyword == "auth":

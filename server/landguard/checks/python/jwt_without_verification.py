@@ -103,7 +103,7 @@ def _disables_signature(options: Node) -> bool:
     for _, key, value in syntax.dict_entries(options) or ():
         if syntax.literal_string_value(key) in _VERIFY_KEYS:
             return syntax.is_false(value)
-    if syntax.is_call(options) and syntax.text(options.child_by_field_name("function")) == "dict":
+    if syntax.is_call(options) and syntax.text(syntax.callee(options)) == "dict":
         for keyword in _VERIFY_KEYS:
             value = syntax.keyword_arg(options, keyword)
             if value is not None:

@@ -81,7 +81,7 @@ class SecretInLogCheck(CallRule):
     ) -> Iterable[Finding]:
         if not _is_log_call(name):
             return
-        arguments = call.child_by_field_name("arguments")
+        arguments = syntax.argument_list(call)
         if arguments is None:
             return
         scope = syntax.scope_of(call, unit)
@@ -146,14 +146,14 @@ def _secret_reference(node: Node, scope: Node) -> str | None:
             if _MASKING.search(last.lower()):
                 continue
             receiver = syntax.call_receiver(current)
-            method_call = syntax.is_attribute(current.child_by_field_name("function"))
+            method_call = syntax.is_attribute(syntax.callee(current))
             if last == "get" and method_call:
                 key = syntax.literal_string_value(syntax.argument(current, 0, None))
                 if key is not None and _is_secret(key, scope):
                     return syntax.text(current)
             if receiver is not None:
                 stack.append(receiver)
-            arguments = current.child_by_field_name("arguments")
+            arguments = syntax.argument_list(current)
             if arguments is not None:
                 stack.extend(arguments.named_children)
         elif syntax.is_string(current):

@@ -119,8 +119,7 @@ class SqlInjectionCheck(CallRule):
                 return
             query, kind = syntax.argument(call, 0, "text"), "text"
         elif last == "run":
-            function = call.child_by_field_name("function")
-            receiver = function.child_by_field_name("object") if function is not None else None
+            receiver = syntax.call_receiver(call)
             flow = self.flow_for(call, unit, context)
             imports = py.scope_imports(call, document, context)
             if origins.made_by(receiver, _PG8000_CONNECTIONS, flow, imports, call) is None:
@@ -227,7 +226,7 @@ def _api_call(node: Node) -> bool:
     a function or method of this code (``self.render(...)``), whose summary says what it returns."""
     if not syntax.is_call(node) or syntax.callee_attribute(node) in _TEXT_CALLS:
         return False
-    function = node.child_by_field_name("function")
+    function = syntax.callee(node)
     if not syntax.is_attribute(function):
         return False
     root = syntax.chain_root(function)
@@ -248,14 +247,14 @@ def _is_placeholder_list(node: Node, flow: syntax.Flow) -> bool:
     for value in syntax.resolve(node, flow):
         if not syntax.is_call(value) or syntax.callee_attribute(value) != "join":
             return False
-        function = value.child_by_field_name("function")
-        if function is None or not syntax.is_literal_string(function.child_by_field_name("object")):
+        function = syntax.callee(value)
+        if function is None or not syntax.is_literal_string(syntax.call_receiver(value)):
             return False
         argument = syntax.argument(value, 0)
         if argument is None:
             return False
         if syntax.is_sequence_comprehension(argument):
-            body = argument.child_by_field_name("body")
+            body = syntax.body_of(argument)
             if not syntax.is_literal_string(body):
                 return False
         elif not _PLACEHOLDER_JOIN.match(syntax.text(argument)):

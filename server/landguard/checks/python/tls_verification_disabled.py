@@ -89,11 +89,10 @@ class TlsVerificationCheck(CallRule):
         findings: list[Finding] = []
         if source.find(b"check_hostname", unit.start_byte, unit.end_byte) >= 0:
             for assignment in py.unit_nodes(unit, syntax.ASSIGNMENT, context):
-                left = assignment.child_by_field_name("left")
-                right = assignment.child_by_field_name("right")
+                left, right = syntax.assignment_sides(assignment)
                 if (
                     syntax.is_attribute(left)
-                    and syntax.text(left.child_by_field_name("attribute")) == "check_hostname"
+                    and syntax.attribute_parts(left)[1] == "check_hostname"
                     and syntax.is_false(right)
                 ):
                     findings.append(
@@ -151,9 +150,9 @@ class TlsVerificationCheck(CallRule):
             unit, syntax.IDENTIFIER, context
         ):
             parent = reference.parent
-            if syntax.is_attribute(parent) and parent.child_by_field_name("object") == reference:
+            if syntax.attribute_read_off(reference) is not None:
                 continue  # part of a longer chain; the chain itself is visited
-            if syntax.is_call(parent) and parent.child_by_field_name("function") == reference:
+            if syntax.is_call(parent) and syntax.callee(parent) == reference:
                 continue  # calls are reported by _check_call
             if syntax.is_identifier(reference) and syntax.is_attribute(parent):
                 continue

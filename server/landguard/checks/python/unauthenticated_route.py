@@ -239,7 +239,7 @@ class UnauthenticatedRouteCheck(NodeCheck):
         if not facts.objects and not facts.uses_django:
             return
         for function in web.functions_in(node, context):
-            name_node = function.child_by_field_name("name")
+            name_node = syntax.defined_name(function)
             if name_node is None:
                 continue
             route = _route(function, facts)
@@ -281,13 +281,13 @@ def _statements(root: Node) -> Iterator[Node]:
         yield child
         definition = syntax.definition_of(child)
         if definition is not None and (syntax.is_function(definition) or syntax.is_if(definition)):
-            body = definition.child_by_field_name("body") or definition.child_by_field_name("consequence")
+            body = syntax.body_of(definition)
             if body is not None:
                 yield from body.named_children
 
 
 def _callee_last(call: Node) -> str:
-    function = call.child_by_field_name("function")
+    function = syntax.callee(call)
     return syntax.text(function).rsplit(".", 1)[-1] if function is not None else ""
 
 
@@ -326,7 +326,7 @@ def _collect_facts(document: Document) -> ModuleFacts:
             elif "Depends(" in syntax.text(right) or "Security(" in syntax.text(right):
                 aliases[name] = right
         elif syntax.is_call(node):
-            function = syntax.text(node.child_by_field_name("function"))
+            function = syntax.text(syntax.callee(node))
             last = function.rsplit(".", 1)[-1]
             if last in _INCLUDES:
                 includes.append(node)
@@ -339,7 +339,7 @@ def _collect_facts(document: Document) -> ModuleFacts:
                 middleware = True
         definition = syntax.definition_of(statement)
         if syntax.is_function(definition):
-            function_name = syntax.text(definition.child_by_field_name("name"))
+            function_name = syntax.text(syntax.defined_name(definition))
             functions[function_name] = definition
             for decorator in syntax.decorators_of(definition):
                 decorator_name = web.decorator_name(decorator)
@@ -391,8 +391,8 @@ def _auth_dependencies(schemes: set[str], aliases: dict[str, Node], functions: d
         for name, function in functions.items():
             if name in auth:
                 continue
-            parameters = syntax.text(function.child_by_field_name("parameters"))
-            body = syntax.text(function.child_by_field_name("body"))
+            parameters = syntax.text(syntax.parameters_of(function))
+            body = syntax.text(syntax.body_of(function))
             if (
                 _CREDENTIAL_TYPES.search(parameters)
                 or any(re.search(rf"\b(?:Depends|Security)\(\s*{re.escape(a)}\b", parameters) for a in auth)
@@ -422,8 +422,8 @@ def _dependencies_authenticate(dependencies: Node, auth: frozenset[str] | set[st
 
 
 def _hook_authenticates(hook: Node) -> bool:
-    name = syntax.text(hook.child_by_field_name("name"))
-    body = syntax.text(hook.child_by_field_name("body"))
+    name = syntax.text(syntax.defined_name(hook))
+    body = syntax.text(syntax.body_of(hook))
     return bool(_BODY_AUTH.search(body) or (_AUTH.search(name) and "abort" in body))
 
 
@@ -465,7 +465,7 @@ def _module_level_names(function: Node) -> set[str]:
     for child in root.named_children:
         node = syntax.statement_expression(child)
         if syntax.is_assignment(node):
-            left = node.child_by_field_name("left")
+            left = syntax.assignment_sides(node)[0]
             if syntax.is_identifier(left):
                 names.add(syntax.text(left))
     return names
@@ -478,20 +478,20 @@ def _root_name(node: Node | None) -> str:
 
 def _changes_state(function: Node, context: CheckContext) -> bool:
     """Whether the handler writes somewhere: a database, a file, a shared store, a process."""
-    body = function.child_by_field_name("body")
+    body = syntax.body_of(function)
     if body is None:
         return False
     # Outside the handler: module-level stores, and what the framework injects (a DB session).
     shared = _module_level_names(function) | web.injected_parameters(function)
     for call in py.unit_calls(body, context):
-        callee = call.child_by_field_name("function")
+        callee = syntax.callee(call)
         if callee is None:
             continue
         last = syntax.callee_attribute(call)
         if last in _STATE_CALLS and syntax.is_attribute(callee):
             return True
         if last in _SHARED_MUTATORS and syntax.is_attribute(callee):
-            receiver = callee.child_by_field_name("object")
+            receiver = syntax.call_receiver(call)
             if receiver is not None and (syntax.is_attribute(receiver) or _root_name(receiver) in shared):
                 return True
         # `create_user(...)`, `crud.delete_item(...)`; a bare method `.update()` is a mutator above.
@@ -511,7 +511,7 @@ def _changes_state(function: Node, context: CheckContext) -> bool:
     for node in py.unit_nodes(body, syntax.ASSIGNMENT, context) + py.unit_nodes(
         body, syntax.AUGMENTED_ASSIGNMENT, context
     ):
-        left = node.child_by_field_name("left")
+        left = syntax.assignment_sides(node)[0]
         if (syntax.is_subscript(left) or syntax.is_attribute(left)) and _root_name(left) in shared:
             return True
     for node in py.unit_nodes(body, syntax.DELETE_STATEMENT, context):
@@ -561,9 +561,9 @@ def _django_writing_view(function: Node, context: CheckContext) -> bool:
     parameters = syntax.parameter_names(function)
     if not parameters or parameters[0] != "request":
         return False
-    if syntax.text(function.child_by_field_name("name")).startswith("_"):
+    if syntax.text(syntax.defined_name(function)).startswith("_"):
         return False  # a private helper that takes the request, not a view
-    if not _VIEW_REQUEST_USE.search(syntax.text(function.child_by_field_name("body"))):
+    if not _VIEW_REQUEST_USE.search(syntax.text(syntax.body_of(function))):
         return False  # a view reads what the client sent (or who sent it); helpers read headers
     if syntax.is_in_block(function):
         return False  # a method or a nested function, not a module-level view
@@ -572,7 +572,7 @@ def _django_writing_view(function: Node, context: CheckContext) -> bool:
             return False  # DRF: permission classes default from settings; Django 5.1: public on purpose
     for call in py.unit_calls(function, context):
         if syntax.callee_attribute(call) in _DJANGO_DB_WRITES and "session" not in syntax.text(
-            call.child_by_field_name("function")
+            syntax.callee(call)
         ):
             return True
     return False
@@ -592,15 +592,15 @@ def _authenticated(function: Node, facts: ModuleFacts) -> bool:
             continue
         if _AUTH.search(name):
             return True
-    parameters = function.child_by_field_name("parameters")
+    parameters = syntax.parameters_of(function)
     if parameters is not None:
         for parameter in parameters.named_children:
             if _mentions_auth(syntax.text(parameter), facts.auth_dependencies):
                 return True
-            annotation = parameter.child_by_field_name("type")
+            annotation = syntax.annotation_of(parameter)
             if annotation is not None and syntax.text(annotation) in facts.auth_dependencies:
                 return True
-    body = function.child_by_field_name("body")
+    body = syntax.body_of(function)
     return body is not None and _BODY_AUTH.search(syntax.text(body)) is not None
 
 

@@ -145,7 +145,7 @@ def _loader_name(node: Node) -> str:
 def _yaml_fix(call: Node, document: Document, name: str) -> Fix | None:
     import libcst as cst
 
-    function = call.child_by_field_name("function")
+    function = syntax.callee(call)
     if function is None or syntax.has_star_args(call) or len(syntax.positional_args(call)) != 1:
         return None
     editor = StatementEditor.for_node(document, call)

@@ -176,7 +176,7 @@ def _defusedxml_fix(call: Node, replacement: str, document: Document, imports: d
 
     statement = enclosing_statement(call)
     editor = StatementEditor.open(document, statement)
-    function = call.child_by_field_name("function")
+    function = syntax.callee(call)
     if editor is None or statement is None or function is None:
         return None
     target = editor.locate(function, cst.Attribute if syntax.is_attribute(function) else cst.Name)
