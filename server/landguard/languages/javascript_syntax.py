@@ -384,3 +384,45 @@ def jsx_attribute_expression(attribute: Node) -> Node | None:
 def is_template_literal(node: Node | None) -> bool:
     """A backquoted template literal (with or without ``${...}``)."""
     return node is not None and node.type == "template_string"
+
+
+# ------------------------------------------------------------------ parts of a node, by what they are
+
+
+def callee(call: Node) -> Node | None:
+    """What a call calls: ``obj.method`` of ``obj.method(x)``, ``f`` of ``f(x)``."""
+    return call.child_by_field_name("function")
+
+
+def member_parts(node: Node) -> tuple[Node | None, Node | None]:
+    """(object, property) of ``obj.name`` (both None for a node without them)."""
+    return node.child_by_field_name("object"), node.child_by_field_name("property")
+
+
+def subscript_index(node: Node) -> Node | None:
+    """``key`` of ``obj[key]``."""
+    return node.child_by_field_name("index")
+
+
+def pair_parts(pair: Node) -> tuple[Node | None, Node | None]:
+    """(key, value) of a ``key: value`` entry of an object literal."""
+    return pair.child_by_field_name("key"), pair.child_by_field_name("value")
+
+
+def sides(node: Node) -> tuple[Node | None, Node | None]:
+    """(left, right) of an assignment, a comparison or another binary expression."""
+    return node.child_by_field_name("left"), node.child_by_field_name("right")
+
+
+def for_in_parts(loop: Node) -> tuple[Node | None, Node | None, Node | None]:
+    """(the ``in``/``of`` keyword, the loop variable, the body) of a ``for (x in y)`` loop."""
+    return (
+        loop.child_by_field_name("operator"),
+        loop.child_by_field_name("left"),
+        loop.child_by_field_name("body"),
+    )
+
+
+def parameters_of(function: Node) -> Node | None:
+    """The ``(...)`` parameter list of a function, or the lone parameter of ``x => ...``."""
+    return function.child_by_field_name("parameters") or function.child_by_field_name("parameter")

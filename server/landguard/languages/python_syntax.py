@@ -1159,3 +1159,8 @@ def parameter_name(parameter: Node) -> Node | None:
     if name is None and parameter.named_children:
         name = parameter.named_children[0]
     return name
+
+
+def if_parts(node: Node) -> tuple[Node | None, Node | None]:
+    """(condition, the block run when it holds) of an ``if`` statement."""
+    return node.child_by_field_name("condition"), node.child_by_field_name("consequence")

@@ -74,9 +74,8 @@ def python_imports(node: tree_sitter.Node, document) -> Iterator[ImportedName]:
         elif python_syntax.is_inline_block(current):
             children = current.named_children
             if python_syntax.is_if(current):
-                condition = current.child_by_field_name("condition")
+                condition, consequence = python_syntax.if_parts(current)
                 if condition is not None and _TYPE_CHECKING.match(document.node_text(condition)):
-                    consequence = current.child_by_field_name("consequence")
                     children = [c for c in children if c != condition]
                     stack.extend(reversed([(c, optional or c == consequence) for c in children]))
                     continue

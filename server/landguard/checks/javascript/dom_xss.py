@@ -109,14 +109,14 @@ class DomXss(js.JavaScriptRule):
             assignment = target.parent if target is not None else None
             if not syntax.is_assignment(assignment):
                 continue
-            value = assignment.child_by_field_name("right")
+            value = syntax.sides(assignment)[1]
             markup = _MARKUP_HINT in flow.shape(facts, flow.assigned_value(facts, store.target)).text()
             fix_list: list[Fix] = []
             if prop == "innerHTML" and syntax.is_plain_assignment(assignment):
                 fix_list.append(
                     fixes.rename_property(
                         document,
-                        target.child_by_field_name("property"),
+                        syntax.member_parts(target)[1],
                         "textContent",
                         "Set textContent instead (the value is shown as text)",
                         preferred=not markup,
@@ -224,11 +224,11 @@ def _own_markup_rewritten(document, argument, receiver) -> bool:
     message in the replacement is still reported: the caller checks that first."""
     node = js.unwrap(argument)
     while syntax.is_call(node):
-        function = node.child_by_field_name("function")
+        function = syntax.callee(node)
         if not syntax.is_member(function):
             return False
-        method = js.text(document, function.child_by_field_name("property"))
-        owner = function.child_by_field_name("object")
+        owner, property_node = syntax.member_parts(function)
+        method = js.text(document, property_node)
         if method == "html" and not js.arguments_of(node):
             return js.text(document, owner) == js.text(document, receiver)
         if method not in _STRING_METHODS or owner is None:
@@ -248,12 +248,12 @@ def _sanitize_fix(document, purify, node, preferred) -> Fix:
 def _is_jquery(document, receiver) -> bool:
     receiver = js.unwrap(receiver)
     if syntax.is_call(receiver):
-        function = receiver.child_by_field_name("function")
+        function = syntax.callee(receiver)
         if function is not None and js.text(document, function) in ("$", "jQuery"):
             return True
         # $('#a').find('.b').html(x): walk down the chain to its start.
         if syntax.is_member(function):
-            return _is_jquery(document, function.child_by_field_name("object"))
+            return _is_jquery(document, syntax.member_parts(function)[0])
     if syntax.is_identifier(receiver):
         return js.text(document, receiver).startswith("$")
     return False
@@ -268,8 +268,9 @@ def _dangerous_html_value(document, attribute):
     if not syntax.is_object_literal(value):
         return value
     for pair in syntax.object_pairs(value):
-        if js.text(document, pair.child_by_field_name("key")).strip("'\"") == "__html":
-            return pair.child_by_field_name("value")
+        key, entry_value = syntax.pair_parts(pair)
+        if js.text(document, key).strip("'\"") == "__html":
+            return entry_value
     return None
 
 

@@ -100,8 +100,7 @@ class HardcodedCredentialCompare(js.JavaScriptRule):
             if comparison.id in seen:
                 continue
             seen.add(comparison.id)
-            left = comparison.child_by_field_name("left")
-            right = comparison.child_by_field_name("right")
+            left, right = syntax.sides(comparison)
             for named, literal in ((left, right), (right, left)):
                 name = _secret_name(document, named)
                 secret = _credential_value(document, literal)
@@ -127,9 +126,9 @@ def _secret_name(document, node) -> str | None:
     if syntax.is_identifier(node):
         name = js.text(document, node)
     elif syntax.is_member(node):
-        name = js.text(document, node.child_by_field_name("property"))
+        name = js.text(document, syntax.member_parts(node)[1])
     elif syntax.is_subscript(node):
-        name = js.string_value(document, node.child_by_field_name("index"))
+        name = js.string_value(document, syntax.subscript_index(node))
     else:
         return None  # `typeof password`, calls, literals
     if not name:

@@ -54,7 +54,7 @@ class JwtWeakVerification(js.JavaScriptRule):
         index = js.unit_index(node, document, context)
         for key in ("algorithms", "algorithm"):
             for pair in index.pairs.get(key, ()):
-                value = js.unwrap(pair.child_by_field_name("value"))
+                value = js.unwrap(syntax.pair_parts(pair)[1])
                 items = syntax.array_items(value)
                 values = items if items is not None else [value]
                 if any((js.string_value(document, v) or "").lower() == "none" for v in values):

@@ -55,14 +55,15 @@ class PermissiveCors(js.JavaScriptRule):
     def check_unit(self, node, document, context) -> Iterable[Finding]:
         index = js.unit_index(node, document, context)
         for pair in index.pairs.get("credentials", ()):
-            if js.text(document, pair.child_by_field_name("value")) != "true" or pair.parent is None:
+            if js.text(document, syntax.pair_parts(pair)[1]) != "true" or pair.parent is None:
                 continue
             for sibling in syntax.object_pairs(pair.parent):
-                if js.text(document, sibling.child_by_field_name("key")).strip("'\"") != "origin":
+                key, origin = syntax.pair_parts(sibling)
+                if js.text(document, key).strip("'\"") != "origin":
                     continue
                 verdict = _any_origin(
                     document,
-                    sibling.child_by_field_name("value"),
+                    origin,
                     _from_request(pair, node, document, context),
                 )
                 if verdict:

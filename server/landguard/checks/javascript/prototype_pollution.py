@@ -90,10 +90,9 @@ class PrototypePollution(js.JavaScriptRule):
 
 
 def _unguarded_recursive_merge(document, loop):
-    if js.text(document, loop.child_by_field_name("operator")) != "in":
+    keyword, variable, body = syntax.for_in_parts(loop)
+    if js.text(document, keyword) != "in":
         return None
-    variable = loop.child_by_field_name("left")
-    body = loop.child_by_field_name("body")
     if variable is None or body is None or not syntax.is_identifier(variable):
         return None
     function = js.enclosing_function(loop)

@@ -93,10 +93,10 @@ def _option_off_fix(document, call) -> Fix | None:
         return None
     edits = []
     for pair in syntax.object_pairs(options):
-        key = pair.child_by_field_name("key")
+        key = syntax.pair_parts(pair)[0]
         if key is None or js.text(document, key).strip("'\"") not in _DANGEROUS_OPTIONS:
             continue
-        value = pair.child_by_field_name("value")
+        value = syntax.pair_parts(pair)[1]
         if not syntax.is_boolean(value):
             return None  # a value the fix cannot decide on
         if syntax.is_true(value):
