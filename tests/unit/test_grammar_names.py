@@ -1,6 +1,7 @@
-"""Rule modules do not name tree-sitter grammar nodes (issue #9, docs/CONTRIBUTING.md): they ask the
-helpers in ``languages/*_syntax.py`` (``syntax.is_call(node)``, ``syntax.decorators_of(fn)``,
-``syntax.string_parts(node)`` ...), so the grammar's node names live in one place per language."""
+"""Rule modules do not name tree-sitter grammar nodes or fields (issue #9, docs/CONTRIBUTING.md):
+they ask the helpers in ``languages/*_syntax.py`` (``syntax.is_call(node)``,
+``syntax.decorators_of(fn)``, ``syntax.string_parts(node)``, ``syntax.callee(call)`` ...), so the
+grammar's names live in one place per language."""
 
 import ast
 from pathlib import Path
@@ -15,6 +16,8 @@ CHECKS = Path(__file__).resolve().parents[2] / "server" / "landguard" / "checks"
 
 # Reads of ``node.type`` left in checks/ (197 comparisons, 218 reads, before the helpers).
 MAX_NODE_KIND_READS = 0
+# ``child_by_field_name("left")`` and the like left in checks/ (148 before the helpers).
+MAX_FIELD_LOOKUPS = 0
 
 
 def _modules() -> list[tuple[Path, ast.Module]]:
@@ -64,3 +67,15 @@ def test_rule_modules_do_not_spell_node_names():
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in kinds
     ]
     assert not spelled, "name node kinds in languages/*_syntax.py:\n" + "\n".join(spelled)
+
+
+def test_rule_modules_do_not_look_up_grammar_fields():
+    lookups = [
+        f"{path.relative_to(CHECKS)}:{node.lineno}: {ast.unparse(node)}"
+        for path, module in _modules()
+        for node in ast.walk(module)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("child_by_field_name", "children_by_field_name")
+    ]
+    assert len(lookups) <= MAX_FIELD_LOOKUPS, "ask languages/*_syntax.py instead:\n" + "\n".join(lookups)

@@ -525,3 +525,52 @@ def is_method_or_constructor(node: Node | None) -> bool:
 def is_type_declaration(node: Node | None) -> bool:
     """A class, interface, enum or record declaration."""
     return node is not None and node.type in _CLASS_TYPES
+
+
+# ------------------------------------------------------------------ parts of a node, by what they are
+
+
+def declared_name(node: Node) -> Node | None:
+    """The name a method, class, parameter or variable declarator declares."""
+    return node.child_by_field_name("name")
+
+
+def declared_type(node: Node) -> Node | None:
+    """The type written in a declaration (a local, a field, a parameter), a method's return type,
+    or the ``T`` of ``new T(...)``."""
+    return node.child_by_field_name("type")
+
+
+def declarators_of(declaration: Node) -> list[Node]:
+    """The ``name = value`` declarators of a local or field declaration (``int a = 1, b;``)."""
+    return declaration.children_by_field_name("declarator")
+
+
+def initial_value(declarator: Node) -> Node | None:
+    """The value a declarator initialises its variable with, None without one."""
+    return declarator.child_by_field_name("value")
+
+
+def body_of(node: Node) -> Node | None:
+    """The body of a method, constructor, class, lambda or loop."""
+    return node.child_by_field_name("body")
+
+
+def parameters_of(method: Node) -> Node | None:
+    """The ``(...)`` parameter list of a method or constructor."""
+    return method.child_by_field_name("parameters")
+
+
+def argument_list(call: Node) -> Node | None:
+    """The ``(...)`` of a call as written (``call_args(call)`` for its arguments)."""
+    return call.child_by_field_name("arguments")
+
+
+def sides(node: Node) -> tuple[Node | None, Node | None]:
+    """(left, right) of a binary expression (``a == b``) or an assignment."""
+    return node.child_by_field_name("left"), node.child_by_field_name("right")
+
+
+def if_condition(node: Node) -> Node | None:
+    """The condition of an ``if`` (with its parentheses)."""
+    return node.child_by_field_name("condition")

@@ -67,6 +67,8 @@ from landguard.engine.registry import (
     Rule,
 )
 from landguard.languages.java_syntax import (
+    accessed_field,
+    argument_list,
     call_args,
     call_name,
     call_object,
@@ -76,6 +78,7 @@ from landguard.languages.java_syntax import (
     is_qualified_name,
     matches,
     node_text,
+    sides,
     simple_type,
     string_literal_value,
     unwrap,
@@ -243,9 +246,7 @@ class HardcodedCredentialsCheck(JavaCheck):
             return
 
     def _operator(self, document, compare: Node) -> Iterable[Finding]:
-        yield from self._compared(
-            document, compare, compare.child_by_field_name("left"), compare.child_by_field_name("right")
-        )
+        yield from self._compared(document, compare, *sides(compare))
 
 
 def _literal(document, argument: Node) -> tuple[tuple[Node, str] | None, str]:
@@ -261,7 +262,7 @@ def _literal(document, argument: Node) -> tuple[tuple[Node, str] | None, str]:
         inner = unwrap(call_object(argument))
         value = string_literal_value(document, inner)
         if value is not None and inner is not None:
-            arguments = node_text(document, argument.child_by_field_name("arguments"))
+            arguments = node_text(document, argument_list(argument))
             return (inner, value), f".{call_name(document, argument)}{arguments}"
     return None, ""
 
@@ -274,7 +275,7 @@ def _names_password(document, node: Node | None) -> bool:
     if is_identifier(node):
         name = node_text(document, node)
     elif is_field_access(node):
-        name = node_text(document, node.child_by_field_name("field"))
+        name = node_text(document, accessed_field(node))
     elif is_method_call(node) and not call_args(node):
         name = call_name(document, node)
     else:

@@ -44,6 +44,7 @@ from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.java_fixes import add_calls_after_declaration
 from landguard.languages.java_syntax import (
+    assignment_target,
     call_args,
     call_name,
     call_object,
@@ -115,10 +116,8 @@ class InsecureCookieCheck(JavaCheck):
     @staticmethod
     def _check_cookie(document, creation: Node, calls: dict[str, dict[str, list[str]]]) -> Finding | None:
         declarator = creation.parent
-        if is_declarator(declarator):
-            name = node_text(document, declarator.child_by_field_name("name"))
-        elif is_assignment(declarator):
-            name = node_text(document, declarator.child_by_field_name("left"))
+        if is_declarator(declarator) or is_assignment(declarator):
+            name = node_text(document, assignment_target(declarator))
         else:
             # response.addCookie(new Cookie(...)): nothing can have set the flags.
             parent = declarator.parent if declarator is not None else None

@@ -73,6 +73,8 @@ from landguard.languages.java import (
 from landguard.languages.java_syntax import (
     call_args,
     call_object,
+    declared_name,
+    declared_type,
     insert_after_statement,
     is_declarator,
     is_field_access,
@@ -187,7 +189,7 @@ def _containment_fix(document, facts: FunctionFacts, hit: SinkHit) -> Fix | None
     if (
         not is_declarator(declarator)
         or not is_local_declaration(declaration)
-        or simple_type(node_text(document, declaration.child_by_field_name("type"))) != "Path"
+        or simple_type(node_text(document, declared_type(declaration))) != "Path"
     ):
         return None
     fact = call_fact(facts, call)
@@ -214,7 +216,7 @@ def _containment_fix(document, facts: FunctionFacts, hit: SinkHit) -> Fix | None
         or (base_value is not None and base_value.labels_for(KIND))
     ):
         return None
-    variable = node_text(document, declarator.child_by_field_name("name"))
+    variable = node_text(document, declared_name(declarator))
     statement = statement_of(declaration) or declaration
     check = [
         f"if (!{variable}.startsWith({base}.normalize())) {{",

@@ -39,7 +39,12 @@ from landguard.checks.java._support import JavaCheck, method_scope
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule, RunKey
 from landguard.languages.java_syntax import (
+    body_of,
     call_args,
+    call_object,
+    declarators_of,
+    declared_name,
+    initial_value,
     is_block,
     is_identifier,
     is_lambda,
@@ -49,6 +54,7 @@ from landguard.languages.java_syntax import (
     is_true,
     matches,
     node_text,
+    parameters_of,
     returned_value,
     simple_type,
     statement_expression,
@@ -81,10 +87,10 @@ _NODES = """
 
 def is_trust_all_method(document, method: Node) -> bool:
     """``checkServerTrusted`` with an empty body / ``verify`` that only returns true."""
-    body = method.child_by_field_name("body")
+    body = body_of(method)
     if body is None:
         return False
-    name = node_text(document, method.child_by_field_name("name"))
+    name = node_text(document, declared_name(method))
     statements = statements_in(body)
     if name == "checkServerTrusted":
         return all(
@@ -98,7 +104,7 @@ def _is_logging(document, statement: Node) -> bool:
     call = statement_expression(statement)
     if not is_method_call(call):
         return False
-    receiver = node_text(document, call.child_by_field_name("object")).lower()
+    receiver = node_text(document, call_object(call)).lower()
     return receiver in ("log", "logger", "system.out", "system.err", "logging") or receiver.endswith("logger")
 
 
@@ -110,7 +116,7 @@ def _always_true_lambda(node: Node | None) -> bool:
     node = unwrap(node)
     if not is_lambda(node):
         return False
-    body = node.child_by_field_name("body")
+    body = body_of(node)
     if body is None:
         return False
     if is_true(body):
@@ -140,14 +146,14 @@ class TrustAllTlsCheck(JavaCheck):
                         if node_text(document, captures["name"][0]) == "checkServerTrusted"
                         else "HostnameVerifier accepts every host name"
                     )
-                    finding = (method.child_by_field_name("name"), what)
+                    finding = (declared_name(method), what)
             elif pattern == 1:
                 args = call_args(captures["setter"][0])
                 if args and _always_true_lambda(args[-1]):
                     finding = (args[-1], "HostnameVerifier accepts every host name")
             elif pattern == 2:
-                for declarator in captures["declaration"][0].children_by_field_name("declarator"):
-                    value = declarator.child_by_field_name("value")
+                for declarator in declarators_of(captures["declaration"][0]):
+                    value = initial_value(declarator)
                     if _always_true_lambda(value):
                         finding = (value, "HostnameVerifier accepts every host name")
             elif pattern == 3:
@@ -176,9 +182,9 @@ class TrustAllTlsCheck(JavaCheck):
 
     @staticmethod
     def _is_tls_method(document, method: Node) -> bool:
-        parameters = method.child_by_field_name("parameters")
+        parameters = parameters_of(method)
         text = node_text(document, parameters) if parameters is not None else ""
-        name = node_text(document, method.child_by_field_name("name"))
+        name = node_text(document, declared_name(method))
         if name == "checkServerTrusted":
             return "X509Certificate" in text
         return "SSLSession" in text

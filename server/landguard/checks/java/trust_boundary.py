@@ -36,6 +36,7 @@ from landguard.dataflow.interpret import FunctionFacts, SinkHit
 from landguard.engine.findings import Confidence, Severity
 from landguard.engine.registry import Rule
 from landguard.languages.java_syntax import (
+    if_condition,
     is_if,
     is_method_or_constructor,
     node_text,
@@ -83,7 +84,7 @@ def _checked_before(document, call: ir.Call, value: ir.Expr) -> bool:
     current = call.node.parent
     while current is not None and not is_method_or_constructor(current):
         if is_if(current):
-            if pattern.search(node_text(document, current.child_by_field_name("condition"))):
+            if pattern.search(node_text(document, if_condition(current))):
                 return True
         current = current.parent
     return False
