@@ -433,3 +433,144 @@ class MethodScope:
 
     def is_constant_name(self, name: str) -> bool:
         return name in self.constants or (bool(CONSTANT_NAME.match(name)) and name not in self.types)
+
+
+# ------------------------------------------------------------------ node shapes the rules ask about
+# What the rules in ``checks/java/`` ask about a node, so that they never name grammar nodes.
+
+
+def is_comment(node: Node | None) -> bool:
+    """A ``// line`` or ``/* block */`` comment."""
+    return node is not None and node.type in ("line_comment", "block_comment")
+
+
+def is_no_op_statement(node: Node | None) -> bool:
+    """A comment or an empty ``;``: nothing runs."""
+    return node is not None and node.type in ("line_comment", "block_comment", "empty_statement")
+
+
+def statements_in(block: Node) -> list[Node]:
+    """The statements of a ``{ ... }`` block, comments left out."""
+    return [child for child in block.named_children if not is_comment(child)]
+
+
+def is_return(node: Node | None) -> bool:
+    return node is not None and node.type == "return_statement"
+
+
+def returned_value(statement: Node) -> Node | None:
+    """What a ``return value;`` statement returns (parentheses and casts kept); None for another
+    statement or a bare ``return;``."""
+    return statement.named_child(0) if statement.type == "return_statement" else None
+
+
+def statement_expression(statement: Node) -> Node | None:
+    """The expression of an expression statement (``log.debug(x);`` -> the call); None for
+    another statement."""
+    return statement.named_child(0) if statement.type == "expression_statement" else None
+
+
+def is_true(node: Node | None) -> bool:
+    return node is not None and node.type == "true"
+
+
+def is_lambda(node: Node | None) -> bool:
+    return node is not None and node.type == "lambda_expression"
+
+
+def is_block(node: Node | None) -> bool:
+    """A ``{ ... }`` block of statements."""
+    return node is not None and node.type == "block"
+
+
+def is_field_access(node: Node | None) -> bool:
+    """``obj.field`` / ``this.field`` / ``Type.CONSTANT``."""
+    return node is not None and node.type == "field_access"
+
+
+def is_qualified_name(node: Node | None) -> bool:
+    """A dotted name the grammar reads as a name, not a field access (``a.b.C`` in some places)."""
+    return node is not None and node.type == "scoped_identifier"
+
+
+def is_decimal_integer(node: Node | None) -> bool:
+    """``2048``, ``1_024``, ``512L`` (not hex, octal or binary)."""
+    return node is not None and node.type == "decimal_integer_literal"
+
+
+def is_declarator(node: Node | None) -> bool:
+    """``name = value`` of a declaration (``Cookie c = new Cookie(...)``)."""
+    return node is not None and node.type == "variable_declarator"
+
+
+def is_assignment(node: Node | None) -> bool:
+    """``target = value`` as an expression."""
+    return node is not None and node.type == "assignment_expression"
+
+
+def is_local_declaration(node: Node | None) -> bool:
+    """A local variable declaration statement (``Path p = ...;``)."""
+    return node is not None and node.type == "local_variable_declaration"
+
+
+def is_if(node: Node | None) -> bool:
+    return node is not None and node.type == "if_statement"
+
+
+def is_method_or_constructor(node: Node | None) -> bool:
+    """A method or constructor declaration."""
+    return node is not None and node.type in ("method_declaration", "constructor_declaration")
+
+
+def is_type_declaration(node: Node | None) -> bool:
+    """A class, interface, enum or record declaration."""
+    return node is not None and node.type in _CLASS_TYPES
+
+
+# ------------------------------------------------------------------ parts of a node, by what they are
+
+
+def declared_name(node: Node) -> Node | None:
+    """The name a method, class, parameter or variable declarator declares."""
+    return node.child_by_field_name("name")
+
+
+def declared_type(node: Node) -> Node | None:
+    """The type written in a declaration (a local, a field, a parameter), a method's return type,
+    or the ``T`` of ``new T(...)``."""
+    return node.child_by_field_name("type")
+
+
+def declarators_of(declaration: Node) -> list[Node]:
+    """The ``name = value`` declarators of a local or field declaration (``int a = 1, b;``)."""
+    return declaration.children_by_field_name("declarator")
+
+
+def initial_value(declarator: Node) -> Node | None:
+    """The value a declarator initialises its variable with, None without one."""
+    return declarator.child_by_field_name("value")
+
+
+def body_of(node: Node) -> Node | None:
+    """The body of a method, constructor, class, lambda or loop."""
+    return node.child_by_field_name("body")
+
+
+def parameters_of(method: Node) -> Node | None:
+    """The ``(...)`` parameter list of a method or constructor."""
+    return method.child_by_field_name("parameters")
+
+
+def argument_list(call: Node) -> Node | None:
+    """The ``(...)`` of a call as written (``call_args(call)`` for its arguments)."""
+    return call.child_by_field_name("arguments")
+
+
+def sides(node: Node) -> tuple[Node | None, Node | None]:
+    """(left, right) of a binary expression (``a == b``) or an assignment."""
+    return node.child_by_field_name("left"), node.child_by_field_name("right")
+
+
+def if_condition(node: Node) -> Node | None:
+    """The condition of an ``if`` (with its parentheses)."""
+    return node.child_by_field_name("condition")

@@ -290,3 +290,139 @@ def binary_parts(document, node: Node | None) -> tuple[str, Node | None, Node | 
 def is_simple_operand(node: Node | None) -> bool:
     """A number, a name or a property read (``10``, ``n``, ``codes.length``)."""
     return node is not None and node.type in ("number", "identifier", "member_expression")
+
+
+def is_import_or_export(node: Node | None) -> bool:
+    """An ``import`` or ``export`` statement."""
+    return node is not None and node.type in ("import_statement", "export_statement")
+
+
+# ------------------------------------------------------------------ node shapes the rules ask about
+# What the rules in ``checks/javascript/`` ask about a node, so that they never name grammar nodes.
+
+
+def is_identifier(node: Node | None) -> bool:
+    return node is not None and node.type == "identifier"
+
+
+def is_member(node: Node | None) -> bool:
+    """``obj.name`` (not ``obj[key]``)."""
+    return node is not None and node.type == "member_expression"
+
+
+def is_subscript(node: Node | None) -> bool:
+    """``obj[key]``."""
+    return node is not None and node.type == "subscript_expression"
+
+
+def is_string(node: Node | None) -> bool:
+    """A quoted string literal (not a template literal)."""
+    return node is not None and node.type == "string"
+
+
+def is_true(node: Node | None) -> bool:
+    return node is not None and node.type == "true"
+
+
+def is_boolean(node: Node | None) -> bool:
+    """``true`` or ``false``."""
+    return node is not None and node.type in ("true", "false")
+
+
+def is_object_literal(node: Node | None) -> bool:
+    """``{ ... }`` as a value."""
+    return node is not None and node.type == "object"
+
+
+def is_object_entry(node: Node | None) -> bool:
+    """A ``key: value`` entry of an object literal."""
+    return node is not None and node.type == "pair"
+
+
+def object_pairs(node: Node) -> list[Node]:
+    """The ``key: value`` entries of an object literal, in order (shorthands and spreads left out)."""
+    return [child for child in node.named_children if child.type == "pair"]
+
+
+def array_items(node: Node | None) -> list[Node] | None:
+    """The elements of an array literal; None for another node."""
+    if node is None or node.type != "array":
+        return None
+    return list(node.named_children)
+
+
+def is_assignment(node: Node | None) -> bool:
+    """``target = value`` or a compound ``target += value``."""
+    return node is not None and node.type in ("assignment_expression", "augmented_assignment_expression")
+
+
+def is_plain_assignment(node: Node | None) -> bool:
+    """``target = value`` (not ``+=``)."""
+    return node is not None and node.type == "assignment_expression"
+
+
+def is_expression_statement(node: Node | None) -> bool:
+    return node is not None and node.type == "expression_statement"
+
+
+def in_statement_list(node: Node) -> bool:
+    """``node`` is directly a statement of the program or of a ``{ ... }`` block."""
+    return node.parent is not None and node.parent.type in ("program", "statement_block")
+
+
+def is_argument_list(node: Node | None) -> bool:
+    """The ``(...)`` arguments of a call or of ``new``."""
+    return node is not None and node.type == "arguments"
+
+
+def jsx_attribute_expression(attribute: Node) -> Node | None:
+    """The ``{...}`` expression container a JSX attribute's value is written in; None for a
+    quoted value or none."""
+    return next((c for c in attribute.named_children if c.type == "jsx_expression"), None)
+
+
+def is_template_literal(node: Node | None) -> bool:
+    """A backquoted template literal (with or without ``${...}``)."""
+    return node is not None and node.type == "template_string"
+
+
+# ------------------------------------------------------------------ parts of a node, by what they are
+
+
+def callee(call: Node) -> Node | None:
+    """What a call calls: ``obj.method`` of ``obj.method(x)``, ``f`` of ``f(x)``."""
+    return call.child_by_field_name("function")
+
+
+def member_parts(node: Node) -> tuple[Node | None, Node | None]:
+    """(object, property) of ``obj.name`` (both None for a node without them)."""
+    return node.child_by_field_name("object"), node.child_by_field_name("property")
+
+
+def subscript_index(node: Node) -> Node | None:
+    """``key`` of ``obj[key]``."""
+    return node.child_by_field_name("index")
+
+
+def pair_parts(pair: Node) -> tuple[Node | None, Node | None]:
+    """(key, value) of a ``key: value`` entry of an object literal."""
+    return pair.child_by_field_name("key"), pair.child_by_field_name("value")
+
+
+def sides(node: Node) -> tuple[Node | None, Node | None]:
+    """(left, right) of an assignment, a comparison or another binary expression."""
+    return node.child_by_field_name("left"), node.child_by_field_name("right")
+
+
+def for_in_parts(loop: Node) -> tuple[Node | None, Node | None, Node | None]:
+    """(the ``in``/``of`` keyword, the loop variable, the body) of a ``for (x in y)`` loop."""
+    return (
+        loop.child_by_field_name("operator"),
+        loop.child_by_field_name("left"),
+        loop.child_by_field_name("body"),
+    )
+
+
+def parameters_of(function: Node) -> Node | None:
+    """The ``(...)`` parameter list of a function, or the lone parameter of ``x => ...``."""
+    return function.child_by_field_name("parameters") or function.child_by_field_name("parameter")

@@ -25,6 +25,15 @@ Scopes and simple dataflow (what fixes rewrite: the assignment a string came thr
 Units
     ``CALL_QUERY``/``node_query(kind)``: queries for a unit's calls or nodes of one kind;
     ``is_recovery_error(node)``: a top-level node the parser made of text it could not parse.
+Shapes and statements (what a rule asks instead of reading ``node.type``)
+    ``is_function``, ``is_class``, ``is_assignment``, ``is_if``, ``is_try``, ``is_import``,
+    ``is_subscript``, ``is_dict``, ``is_string``, ``is_interpolated_string``, ``is_container_display``
+    ...; ``definition_of(statement)`` (through decorators), ``decorators_of(function)``,
+    ``decorator_expression``, ``statement_expression(statement)``, ``returned_value``,
+    ``tuple_head``, ``container_values``, ``display_items``, ``keyword_argument_parts``,
+    ``annotation_parts``, ``chain_root``, ``attribute_read_off``; ``string_parts(string)``: its
+    ``TEXT``/``ESCAPE``/``VALUE`` pieces; ``with_binding``, ``under_main_guard``,
+    ``in_final_return``, ``handler_heads(try)``, ``imported_modules(import)``.
 """
 
 from __future__ import annotations
@@ -749,3 +758,409 @@ def sequence_items(node: Node | None) -> list[Node] | None:
     if node is None or node.type not in ("list", "tuple"):
         return None
     return list(node.named_children)
+
+
+# ------------------------------------------------------------------ statements, definitions, shapes
+# What the rules in ``checks/python/`` ask about a node, so that they never name grammar nodes.
+
+# More kinds of node a rule asks ``node_query`` for.
+FUNCTION_DEFINITION = "function_definition"
+RETURN_STATEMENT = "return_statement"
+AUGMENTED_ASSIGNMENT = "augmented_assignment"
+DELETE_STATEMENT = "delete_statement"
+
+
+def is_function(node: Node | None) -> bool:
+    """``def name(...):`` (the definition itself, not the decorated wrapper around it)."""
+    return node is not None and node.type == "function_definition"
+
+
+def is_class(node: Node | None) -> bool:
+    return node is not None and node.type == "class_definition"
+
+
+def is_assignment(node: Node | None) -> bool:
+    """A plain ``target = value`` (not ``+=``)."""
+    return node is not None and node.type == "assignment"
+
+
+def is_if(node: Node | None) -> bool:
+    """An ``if`` statement."""
+    return node is not None and node.type == "if_statement"
+
+
+def is_assert(node: Node | None) -> bool:
+    return node is not None and node.type == "assert_statement"
+
+
+def is_subscript(node: Node | None) -> bool:
+    """``obj[key]``."""
+    return node is not None and node.type == "subscript"
+
+
+def is_dict(node: Node | None) -> bool:
+    """A dict display ``{key: value}``."""
+    return node is not None and node.type == "dictionary"
+
+
+def is_string(node: Node | None) -> bool:
+    """A string literal, implicitly concatenated (``"a" "b"``) or not, interpolated or not."""
+    return node is not None and node.type in ("string", "concatenated_string")
+
+
+def is_number(node: Node | None) -> bool:
+    return node is not None and node.type in ("integer", "float")
+
+
+def is_lambda(node: Node | None) -> bool:
+    return node is not None and node.type == "lambda"
+
+
+def is_comment(node: Node | None) -> bool:
+    return node is not None and node.type == "comment"
+
+
+def is_interpolated_string(node: Node | None) -> bool:
+    """An f-string with at least one ``{expression}``."""
+    return node is not None and node.type == "string" and _string_has_interpolation(node)
+
+
+def is_sequence_comprehension(node: Node | None) -> bool:
+    """``[x for x in y]`` or ``(x for x in y)``."""
+    return node is not None and node.type in ("generator_expression", "list_comprehension")
+
+
+_CONTAINER_DISPLAYS = frozenset(
+    {"dictionary", "list", "dictionary_comprehension", "list_comprehension", "tuple", "set"}
+)
+
+
+def is_container_display(node: Node | None) -> bool:
+    """A dict, list, tuple or set display, or a dict or list comprehension: a container, not text."""
+    return node is not None and node.type in _CONTAINER_DISPLAYS
+
+
+def opens_scope(node: Node) -> bool:
+    """A ``def``, ``class`` or ``lambda``: the names bound inside it are its own."""
+    return node.type in ("function_definition", "class_definition", "lambda")
+
+
+def is_in_block(node: Node) -> bool:
+    """``node`` is directly a statement of an indented block (a method, a nested function, a
+    branch), not of the module."""
+    return node.parent is not None and node.parent.type == "block"
+
+
+def is_module_statement(node: Node) -> bool:
+    """``node`` is directly a statement of the module."""
+    return node.parent is not None and node.parent.type == "module"
+
+
+def definition_of(statement: Node) -> Node | None:
+    """The ``def`` or ``class`` a decorated statement wraps; any other statement itself."""
+    if statement.type == "decorated_definition":
+        return statement.child_by_field_name("definition")
+    return statement
+
+
+def statement_expression(statement: Node) -> Node:
+    """The expression an expression statement holds (``x = f()`` -> the assignment); any other
+    statement itself."""
+    if statement.type == "expression_statement" and statement.named_children:
+        return statement.named_children[0]
+    return statement
+
+
+def decorators_of(function: Node) -> list[Node]:
+    """The ``@decorator`` lines of a function or class definition, in order."""
+    parent = function.parent
+    if parent is None or parent.type != "decorated_definition":
+        return []
+    return [child for child in parent.children if child.type == "decorator"]
+
+
+def decorator_expression(decorator: Node) -> Node | None:
+    """What follows the ``@``: ``app.route("/x")``, ``login_required``."""
+    return next((c for c in decorator.named_children if c.type != "comment"), None)
+
+
+def returned_value(statement: Node) -> Node | None:
+    """The value of a ``return value`` statement (None for a bare ``return``)."""
+    return next((c for c in statement.named_children if c.type != "comment"), None)
+
+
+def tuple_head(node: Node) -> Node:
+    """The first item of a tuple (``body, status``); any other node itself."""
+    if node.type in ("tuple", "expression_list") and node.named_child_count:
+        return node.named_children[0]
+    return node
+
+
+def container_values(node: Node | None) -> list[Node | None] | None:
+    """The values a dict, list or tuple display holds (a dict's entries' values; a ``**spread``
+    entry as it is); None for another node."""
+    if node is None or node.type not in ("dictionary", "list", "tuple"):
+        return None
+    return [
+        entry.child_by_field_name("value") if entry.type == "pair" else entry for entry in node.named_children
+    ]
+
+
+def keyword_argument_parts(node: Node) -> tuple[str, Node | None] | None:
+    """(name, value) of a ``name=value`` argument; None for another node."""
+    if node.type != "keyword_argument":
+        return None
+    return text(node.child_by_field_name("name")), node.child_by_field_name("value")
+
+
+def annotation_parts(node: Node) -> tuple[Node | None, Node | None] | None:
+    """(target, annotation) of an annotated parameter (``code: CodeType``, ``code: CodeType = x``)
+    or assignment (``code: CodeType = compile(...)``; the annotation None when there is none);
+    None for another node."""
+    if node.type == "assignment":
+        return node.child_by_field_name("left"), node.child_by_field_name("type")
+    if node.type in ("typed_parameter", "typed_default_parameter"):
+        target = node.child_by_field_name("name") or (node.named_children[0] if node.named_children else None)
+        return target, node.child_by_field_name("type")
+    return None
+
+
+def unawait(node: Node) -> Node:
+    """``x`` of ``await x``; any other node itself."""
+    if node.type == "await":
+        return node.named_children[0] if node.named_children else node
+    return node
+
+
+def chain_root(node: Node | None, *, subscripts: bool = False) -> Node | None:
+    """The node an attribute and call chain starts from (``self`` of ``self.db.query(x).all``);
+    with ``subscripts`` through ``a[key]`` too. None when a link is missing."""
+    kinds = ("attribute", "subscript", "call") if subscripts else ("attribute", "call")
+    while node is not None and node.type in kinds:
+        node = (
+            node.child_by_field_name("object")
+            or node.child_by_field_name("value")
+            or node.child_by_field_name("function")
+        )
+    return node
+
+
+# The pieces of a string literal (``string_parts``): literal text, an escape sequence, an
+# interpolated ``{expression}``.
+TEXT = "text"
+ESCAPE = "escape"
+VALUE = "value"
+
+
+def string_parts(node: Node) -> list[tuple[str, Node | None]]:
+    """(TEXT | ESCAPE | VALUE, node) for each piece of a string literal, in order: the literal text,
+    its escape sequences, and the expression of each interpolation (None when it has none). The
+    quotes and prefix are left out; a node with no such pieces gives none."""
+    parts: list[tuple[str, Node | None]] = []
+    for child in node.children:
+        kind = child.type
+        if kind == "string_content":
+            parts.append((TEXT, child))
+        elif kind == "escape_sequence":
+            parts.append((ESCAPE, child))
+        elif kind == "interpolation":
+            parts.append((VALUE, child.child_by_field_name("expression")))
+    return parts
+
+
+def concatenated_strings(node: Node) -> list[Node]:
+    """The strings of an implicit concatenation (``"a" f"{b}"``); none for another node."""
+    if node.type != "concatenated_string":
+        return []
+    return [child for child in node.named_children if child.type == "string"]
+
+
+def with_binding(name: str, node: Node) -> Node | None:
+    """The value bound to ``name`` by a `with value as name:` around ``node`` (in its function)."""
+    current = node.parent
+    while current is not None and current.type not in ("function_definition", "module"):
+        if current.type == "with_statement":
+            for clause in current.named_children:
+                if clause.type != "with_clause":
+                    continue
+                for item in clause.named_children:
+                    value = item.child_by_field_name("value")
+                    if value is None or value.type != "as_pattern":
+                        continue
+                    alias = value.child_by_field_name("alias")
+                    if alias is not None and text(alias) == name and value.named_children:
+                        return value.named_children[0]
+        current = current.parent
+    return None
+
+
+def under_main_guard(node: Node) -> bool:
+    """``node`` is inside ``if __name__ == "__main__":``."""
+    current = node.parent
+    while current is not None:
+        if current.type == "if_statement":
+            condition = text(current.child_by_field_name("condition"))
+            if "__name__" in condition and "__main__" in condition:
+                return True
+        current = current.parent
+    return False
+
+
+ATTRIBUTE = "attribute"
+IDENTIFIER = "identifier"
+
+
+def attribute_read_off(node: Node) -> str | None:
+    """The name of the attribute read off ``node`` (``digest_size`` of ``sha1().digest_size``);
+    None when ``node`` is not the object of an attribute."""
+    parent = node.parent
+    if parent is None or parent.type != "attribute" or parent.child_by_field_name("object") != node:
+        return None
+    return text(parent.child_by_field_name("attribute"))
+
+
+def display_items(node: Node | None) -> list[Node] | None:
+    """The items of a list, tuple or set display; None for another node."""
+    if node is None or node.type not in ("list", "tuple", "set"):
+        return None
+    return list(node.named_children)
+
+
+def stored_or_passed(node: Node) -> bool:
+    """``node`` is handed to something: a side of an assignment, a keyword argument's part, a call
+    argument, or a dict entry's value (not its key); not compared or looked up."""
+    parent = node.parent
+    if parent is not None and parent.type == "pair":
+        return parent.child_by_field_name("value") == node
+    return parent is not None and parent.type in ("assignment", "keyword_argument", "argument_list")
+
+
+def in_final_return(node: Node) -> bool:
+    """``node`` is in a ``return`` that is the last statement of its function's body (and not in a
+    nested block or function on the way there)."""
+    statement = node
+    while statement.parent is not None and statement.type != "return_statement":
+        if statement.type in ("function_definition", "block"):
+            return False
+        statement = statement.parent
+    block = statement.parent
+    return (
+        block is not None
+        and block.parent is not None
+        and block.parent.type == "function_definition"
+        and block.named_children[-1] == statement
+    )
+
+
+def is_import(node: Node) -> bool:
+    """``import a.b`` or ``from a.b import c``."""
+    return node.type in ("import_statement", "import_from_statement")
+
+
+def is_try(node: Node) -> bool:
+    return node.type == "try_statement"
+
+
+_INLINE_BLOCKS = frozenset(
+    {
+        "if_statement",
+        "try_statement",
+        "block",
+        "else_clause",
+        "except_clause",
+        "elif_clause",
+        "finally_clause",
+        "with_statement",
+    }
+)
+
+
+def is_inline_block(node: Node) -> bool:
+    """An ``if``/``try``/``with`` statement or one of their blocks and clauses: its statements run
+    in the scope around it, when that code runs (a ``def`` or ``class`` body is not one)."""
+    return node.type in _INLINE_BLOCKS
+
+
+def handler_heads(try_statement: Node) -> list[Node | None]:
+    """For each ``except`` clause of a ``try``, the first thing between ``except`` and its body
+    (``ImportError``, ``(A, B)``, ``ImportError as error``); None for a bare ``except:``."""
+    heads: list[Node | None] = []
+    for clause in try_statement.named_children:
+        if clause.type == "except_clause":
+            heads.append(next((c for c in clause.named_children if c.type != "block"), None))
+    return heads
+
+
+def imported_modules(statement: Node) -> list[Node]:
+    """The dotted names of the modules an import statement imports (``a.b`` and ``c`` of ``import
+    a.b, c as d``; ``a.b`` of ``from a.b import x``); a relative ``from . import x`` gives none."""
+    targets = []
+    if statement.type == "import_statement":
+        for child in statement.named_children:
+            target = child.child_by_field_name("name") if child.type == "aliased_import" else child
+            if target is not None and target.type == "dotted_name":
+                targets.append(target)
+    else:
+        module = statement.child_by_field_name("module_name")
+        if module is not None and module.type == "dotted_name":
+            targets.append(module)
+    return targets
+
+
+_WHOLE_EXPRESSION_HOLDERS = frozenset(
+    {"assignment", "return_statement", "argument_list", "keyword_argument", "expression_statement", "pair"}
+)
+
+
+def holds_whole_expression(node: Node | None) -> bool:
+    """``node`` takes an expression whole (an assignment, a ``return``, an argument or keyword, a
+    statement, a dict entry): an ``a + b`` put there needs no parentheses."""
+    return node is not None and node.type in _WHOLE_EXPRESSION_HOLDERS
+
+
+# ------------------------------------------------------------------ parts of a node, by what they are
+
+
+def callee(call: Node) -> Node | None:
+    """What a call calls: ``obj.method`` of ``obj.method(x)``, ``f`` of ``f(x)``."""
+    return call.child_by_field_name("function")
+
+
+def argument_list(call: Node) -> Node | None:
+    """The ``(...)`` of a call as written, comments included (``arguments(call)`` for its
+    arguments)."""
+    return call.child_by_field_name("arguments")
+
+
+def defined_name(node: Node) -> Node | None:
+    """The name a ``def``, ``class``, parameter or keyword argument introduces."""
+    return node.child_by_field_name("name")
+
+
+def parameters_of(function: Node) -> Node | None:
+    """The ``(...)`` parameter list of a ``def`` or ``lambda``."""
+    return function.child_by_field_name("parameters")
+
+
+def annotation_of(parameter: Node) -> Node | None:
+    """The type annotation of a parameter (``x: int``), None without one."""
+    return parameter.child_by_field_name("type")
+
+
+def body_of(node: Node) -> Node | None:
+    """The block of a ``def``, ``class``, loop or ``with`` (the body of a comprehension), or the
+    block an ``if`` runs when its condition holds."""
+    return node.child_by_field_name("body") or node.child_by_field_name("consequence")
+
+
+def parameter_name(parameter: Node) -> Node | None:
+    """The name node of a parameter (``x`` of ``x``, ``x=1``, ``x: int``, ``*x``), else None."""
+    name = parameter.child_by_field_name("name")
+    if name is None and parameter.named_children:
+        name = parameter.named_children[0]
+    return name
+
+
+def if_parts(node: Node) -> tuple[Node | None, Node | None]:
+    """(condition, the block run when it holds) of an ``if`` statement."""
+    return node.child_by_field_name("condition"), node.child_by_field_name("consequence")

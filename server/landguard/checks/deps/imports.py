@@ -17,6 +17,7 @@ import tree_sitter
 
 from landguard.engine.findings import Span
 from landguard.engine.languages import query
+from landguard.languages import javascript_syntax, python_syntax
 
 NODE_BUILTINS = frozenset(
     "assert async_hooks buffer child_process cluster console constants crypto dgram diagnostics_channel dns "
@@ -33,20 +34,6 @@ _JS_QUERY = """
 (call_expression function: (import) arguments: (arguments . (string (string_fragment) @spec)))
 """
 _TS_QUERY = _JS_QUERY + "(import_require_clause source: (string (string_fragment) @spec))\n"
-
-_PY_IMPORT_NODES = frozenset({"import_statement", "import_from_statement"})
-_PY_SCOPE_NODES = frozenset(
-    {
-        "if_statement",
-        "try_statement",
-        "block",
-        "else_clause",
-        "except_clause",
-        "elif_clause",
-        "finally_clause",
-        "with_statement",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +57,10 @@ _IMPORT_ERRORS = re.compile(r"\b(?:ImportError|ModuleNotFoundError|Exception|Bas
 
 def _guards_imports(statement: tree_sitter.Node, document) -> bool:
     """A `try` with a handler for ImportError (or a bare `except:`)."""
-    for clause in statement.named_children:
-        if clause.type == "except_clause":
-            caught = [c for c in clause.named_children if c.type != "block"]
-            if not caught or _IMPORT_ERRORS.search(document.node_text(caught[0])):
-                return True
-    return False
+    return any(
+        caught is None or _IMPORT_ERRORS.search(document.node_text(caught))
+        for caught in python_syntax.handler_heads(statement)
+    )
 
 
 def python_imports(node: tree_sitter.Node, document) -> Iterator[ImportedName]:
@@ -84,18 +69,17 @@ def python_imports(node: tree_sitter.Node, document) -> Iterator[ImportedName]:
     stack = [(node, False)]
     while stack:
         current, optional = stack.pop()
-        if current.type in _PY_IMPORT_NODES:
+        if python_syntax.is_import(current):
             yield from _python_statement(current, document, optional)
-        elif current.type in _PY_SCOPE_NODES:
+        elif python_syntax.is_inline_block(current):
             children = current.named_children
-            if current.type == "if_statement":
-                condition = current.child_by_field_name("condition")
+            if python_syntax.is_if(current):
+                condition, consequence = python_syntax.if_parts(current)
                 if condition is not None and _TYPE_CHECKING.match(document.node_text(condition)):
-                    consequence = current.child_by_field_name("consequence")
                     children = [c for c in children if c != condition]
                     stack.extend(reversed([(c, optional or c == consequence) for c in children]))
                     continue
-            elif current.type == "try_statement" and _guards_imports(current, document):
+            elif python_syntax.is_try(current) and _guards_imports(current, document):
                 optional = True
             stack.extend(reversed([(c, optional) for c in children]))
 
@@ -103,17 +87,8 @@ def python_imports(node: tree_sitter.Node, document) -> Iterator[ImportedName]:
 def _python_statement(
     statement: tree_sitter.Node, document, optional: bool = False
 ) -> Iterator[ImportedName]:
-    targets = []
-    if statement.type == "import_statement":
-        for child in statement.named_children:
-            target = child.child_by_field_name("name") if child.type == "aliased_import" else child
-            if target is not None and target.type == "dotted_name":
-                targets.append(target)
-    else:
-        module = statement.child_by_field_name("module_name")
-        if module is not None and module.type == "dotted_name":  # relative imports are first-party
-            targets.append(module)
-    for target in targets:
+    # Relative imports name no module: they are first-party.
+    for target in python_syntax.imported_modules(statement):
         dotted = document.node_text(target)
         first = target.named_children[0] if target.named_child_count else target
         yield ImportedName(dotted.split(".", 1)[0], dotted, document.node_span(first), optional)
@@ -160,6 +135,6 @@ def js_imports(node: tree_sitter.Node, document) -> Iterator[ImportedName]:
 def _type_only(spec: tree_sitter.Node, document) -> bool:
     """`import type … from "pkg"` / `export type … from "pkg"`: erased at compile time."""
     statement = spec.parent.parent if spec.parent is not None else None
-    if statement is None or statement.type not in ("import_statement", "export_statement"):
+    if statement is None or not javascript_syntax.is_import_or_export(statement):
         return False
     return re.match(r"^(?:import|export)\s+type\b", document.node_text(statement)) is not None

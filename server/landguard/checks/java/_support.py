@@ -36,10 +36,12 @@ from landguard.engine.registry import CheckContext, RunKey
 from landguard.languages import java as java_adapter
 from landguard.languages import java_syntax
 from landguard.languages.java_syntax import (
-    _CLASS_TYPES,
     MethodScope,
     ModuleFacts,
+    body_of,
     collect_module_facts,
+    declared_name,
+    is_type_declaration,
     modifiers_text,
     node_text,
 )
@@ -483,12 +485,12 @@ def body_classes(document: Document, context: CheckContext) -> frozenset[str]:
         stack = list(root.named_children) if root is not None else []
         while stack:
             node = stack.pop()
-            if node.type not in _CLASS_TYPES:
+            if not is_type_declaration(node):
                 continue
             if _BODY_ANNOTATIONS.search(modifiers_text(document, node)):
-                found.add(node_text(document, node.child_by_field_name("name")))
-            body = node.child_by_field_name("body")
+                found.add(node_text(document, declared_name(node)))
+            body = body_of(node)
             if body is not None:
-                stack.extend(child for child in body.named_children if child.type in _CLASS_TYPES)
+                stack.extend(child for child in body.named_children if is_type_declaration(child))
         cached = context.cache.put(_BODY_CLASSES, None, frozenset(found))
     return cached

@@ -100,7 +100,9 @@ from landguard.engine.registry import (
 from landguard.languages.java_syntax import (
     call_args,
     call_name,
+    call_object,
     concat_leaves,
+    declared_type,
     import_edit,
     is_identifier,
     is_method_call,
@@ -288,7 +290,7 @@ def _plain_text(document: Document, scope, leaf: Node, depth: int = 0) -> bool:
         name = call_name(document, leaf)
         if name in _STRING_SOURCES:
             return True
-        receiver = leaf.child_by_field_name("object")
+        receiver = call_object(leaf)
         return (
             name in _TEXT_METHODS
             and receiver is not None
@@ -333,7 +335,7 @@ def _body_of(document: Document, function: ir.Function, classes: frozenset[str])
     node = function.node
     if node is None or _NOT_HTML_PRODUCES.search(modifiers_text(document, node)):
         return None
-    returned = node_text(document, node.child_by_field_name("type"))
+    returned = node_text(document, declared_type(node))
     entity = _ENTITY_TYPE.match(returned)
     if entity is not None:
         argument = entity.group(1)

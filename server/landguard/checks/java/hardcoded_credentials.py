@@ -67,11 +67,18 @@ from landguard.engine.registry import (
     Rule,
 )
 from landguard.languages.java_syntax import (
+    accessed_field,
+    argument_list,
     call_args,
     call_name,
     call_object,
+    is_field_access,
+    is_identifier,
+    is_method_call,
+    is_qualified_name,
     matches,
     node_text,
+    sides,
     simple_type,
     string_literal_value,
     unwrap,
@@ -191,9 +198,11 @@ class HardcodedCredentialsCheck(JavaCheck):
         if owner is None:
             return False
         text = node_text(document, owner)
-        if owner.type in ("identifier", "scoped_identifier", "field_access") and simple_type(text) == wanted:
+        if (is_identifier(owner) or is_qualified_name(owner) or is_field_access(owner)) and simple_type(
+            text
+        ) == wanted:
             return True
-        if owner.type == "identifier":
+        if is_identifier(owner):
             return method_scope(unit, document, context).type_of(text) == wanted
         return False
 
@@ -237,9 +246,7 @@ class HardcodedCredentialsCheck(JavaCheck):
             return
 
     def _operator(self, document, compare: Node) -> Iterable[Finding]:
-        yield from self._compared(
-            document, compare, compare.child_by_field_name("left"), compare.child_by_field_name("right")
-        )
+        yield from self._compared(document, compare, *sides(compare))
 
 
 def _literal(document, argument: Node) -> tuple[tuple[Node, str] | None, str]:
@@ -251,11 +258,11 @@ def _literal(document, argument: Node) -> tuple[tuple[Node, str] | None, str]:
     value = string_literal_value(document, argument)
     if value is not None:
         return (argument, value), ""
-    if argument.type == "method_invocation" and call_name(document, argument) in ("toCharArray", "getBytes"):
+    if is_method_call(argument) and call_name(document, argument) in ("toCharArray", "getBytes"):
         inner = unwrap(call_object(argument))
         value = string_literal_value(document, inner)
         if value is not None and inner is not None:
-            arguments = node_text(document, argument.child_by_field_name("arguments"))
+            arguments = node_text(document, argument_list(argument))
             return (inner, value), f".{call_name(document, argument)}{arguments}"
     return None, ""
 
@@ -265,11 +272,11 @@ def _names_password(document, node: Node | None) -> bool:
     node = unwrap(node)
     if node is None:
         return False
-    if node.type == "identifier":
+    if is_identifier(node):
         name = node_text(document, node)
-    elif node.type == "field_access":
-        name = node_text(document, node.child_by_field_name("field"))
-    elif node.type == "method_invocation" and not call_args(node):
+    elif is_field_access(node):
+        name = node_text(document, accessed_field(node))
+    elif is_method_call(node) and not call_args(node):
         name = call_name(document, node)
     else:
         return False

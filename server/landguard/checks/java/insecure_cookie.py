@@ -43,7 +43,18 @@ from landguard.checks.java._support import JavaCheck
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.java_fixes import add_calls_after_declaration
-from landguard.languages.java_syntax import call_args, call_name, call_object, matches, node_text
+from landguard.languages.java_syntax import (
+    assignment_target,
+    call_args,
+    call_name,
+    call_object,
+    is_assignment,
+    is_declarator,
+    is_field_access,
+    is_method_call,
+    matches,
+    node_text,
+)
 
 RULE = Rule(
     id="LG411",
@@ -105,18 +116,12 @@ class InsecureCookieCheck(JavaCheck):
     @staticmethod
     def _check_cookie(document, creation: Node, calls: dict[str, dict[str, list[str]]]) -> Finding | None:
         declarator = creation.parent
-        if declarator is not None and declarator.type == "variable_declarator":
-            name = node_text(document, declarator.child_by_field_name("name"))
-        elif declarator is not None and declarator.type == "assignment_expression":
-            name = node_text(document, declarator.child_by_field_name("left"))
+        if is_declarator(declarator) or is_assignment(declarator):
+            name = node_text(document, assignment_target(declarator))
         else:
             # response.addCookie(new Cookie(...)): nothing can have set the flags.
             parent = declarator.parent if declarator is not None else None
-            if (
-                parent is None
-                or parent.type != "method_invocation"
-                or call_name(document, parent) != "addCookie"
-            ):
+            if not is_method_call(parent) or call_name(document, parent) != "addCookie":
                 return None
             name, declarator = "", None
         used = calls.get(name, {}) if name else {}
@@ -136,11 +141,7 @@ class InsecureCookieCheck(JavaCheck):
             return None
         fixes = []
         # setSecure(false) or setSecure(flag) later in the method would undo an inserted call: no fix then.
-        if (
-            declarator is not None
-            and declarator.type == "variable_declarator"
-            and not (secure and "Secure" in missing)
-        ):
+        if is_declarator(declarator) and not (secure and "Secure" in missing):
             lines = [f"{name}.set{flag}(true);" for flag in missing]
             fix = add_calls_after_declaration(document, declarator, lines, f"Set {' and '.join(missing)}")
             if fix is not None:
@@ -155,7 +156,7 @@ class InsecureCookieCheck(JavaCheck):
     def _check_builder(document, builder: Node) -> Finding | None:
         """``ResponseCookie.from(...)...build()``: the whole chain is the builder's parents."""
         chain = builder
-        while chain.parent is not None and chain.parent.type in ("method_invocation", "field_access"):
+        while is_method_call(chain.parent) or is_field_access(chain.parent):
             if call_object(chain.parent) is not None and call_object(chain.parent).id != chain.id:
                 break
             chain = chain.parent

@@ -73,7 +73,15 @@ from landguard.languages.java import (
 from landguard.languages.java_syntax import (
     call_args,
     call_object,
+    declared_name,
+    declared_type,
     insert_after_statement,
+    is_declarator,
+    is_field_access,
+    is_identifier,
+    is_local_declaration,
+    is_method_call,
+    is_string_literal,
     node_text,
     simple_type,
     statement_of,
@@ -168,25 +176,20 @@ def _contained_later(facts: FunctionFacts, hit: SinkHit) -> bool:
     return False
 
 
-_SIMPLE_BASE = frozenset({"string_literal", "identifier", "field_access"})
-
-
 def _containment_fix(document, facts: FunctionFacts, hit: SinkHit) -> Fix | None:
     """``Path p = Paths.get(BASE, name);`` (or ``Path.of``, ``BASE.resolve(name)``) becomes
     ``Path p = Paths.get(BASE).resolve(name).normalize();`` followed by a check that ``p`` stays
     under the base. Only for a local ``Path`` declaration whose base is a plain value without
     request data (it is evaluated twice)."""
     call, node = hit.call, hit.call.node
-    if node is None or node.type != "method_invocation" or call.callee not in _FIXABLE:
+    if not is_method_call(node) or call.callee not in _FIXABLE:
         return None
     declarator = node.parent
     declaration = declarator.parent if declarator is not None else None
     if (
-        declarator is None
-        or declarator.type != "variable_declarator"
-        or declaration is None
-        or declaration.type != "local_variable_declaration"
-        or simple_type(node_text(document, declaration.child_by_field_name("type"))) != "Path"
+        not is_declarator(declarator)
+        or not is_local_declaration(declaration)
+        or simple_type(node_text(document, declared_type(declaration))) != "Path"
     ):
         return None
     fact = call_fact(facts, call)
@@ -209,11 +212,11 @@ def _containment_fix(document, facts: FunctionFacts, hit: SinkHit) -> Fix | None
     if (
         name_node is None
         or base_node is None
-        or base_node.type not in _SIMPLE_BASE
+        or not (is_string_literal(base_node) or is_identifier(base_node) or is_field_access(base_node))
         or (base_value is not None and base_value.labels_for(KIND))
     ):
         return None
-    variable = node_text(document, declarator.child_by_field_name("name"))
+    variable = node_text(document, declared_name(declarator))
     statement = statement_of(declaration) or declaration
     check = [
         f"if (!{variable}.startsWith({base}.normalize())) {{",

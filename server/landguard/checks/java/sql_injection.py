@@ -59,6 +59,7 @@ from landguard.checks.java._support import (
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
 from landguard.fixes.java_fixes import parameterize_statement
+from landguard.languages.java_syntax import is_method_call
 
 RULE = Rule(
     id="LG401",
@@ -86,7 +87,7 @@ class SqlInjectionCheck(JavaCheck):
             if node is None:
                 continue
             fix = None
-            if hit.via_helper is None and node.type == "method_invocation":
+            if hit.via_helper is None and is_method_call(node):
                 scope = method_scope(unit, document, context)
                 fix = parameterize_statement(document, scope, module_facts(document, context), node)
             where = f" in {hit.via_helper}()" if hit.via_helper else ""

@@ -38,7 +38,29 @@ from tree_sitter import Node
 from landguard.checks.java._support import JavaCheck, method_scope
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule, RunKey
-from landguard.languages.java_syntax import call_args, matches, node_text, simple_type, unwrap
+from landguard.languages.java_syntax import (
+    body_of,
+    call_args,
+    call_object,
+    declarators_of,
+    declared_name,
+    initial_value,
+    is_block,
+    is_identifier,
+    is_lambda,
+    is_method_call,
+    is_no_op_statement,
+    is_return,
+    is_true,
+    matches,
+    node_text,
+    parameters_of,
+    returned_value,
+    simple_type,
+    statement_expression,
+    statements_in,
+    unwrap,
+)
 
 RULE = Rule(
     id="LG407",
@@ -61,49 +83,46 @@ _NODES = """
 (object_creation_expression type: (_) @t (#match? @t "(NoopHostnameVerifier|TrustAllStrategy|AllowAllHostnameVerifier)$")) @noop
 (method_invocation name: (identifier) @init (#eq? @init "init")) @init_call
 """
-# Statements that do not check anything.
-_NO_OP = frozenset({"line_comment", "block_comment", "return_statement", "empty_statement"})
 
 
 def is_trust_all_method(document, method: Node) -> bool:
     """``checkServerTrusted`` with an empty body / ``verify`` that only returns true."""
-    body = method.child_by_field_name("body")
+    body = body_of(method)
     if body is None:
         return False
-    name = node_text(document, method.child_by_field_name("name"))
-    statements = [s for s in body.named_children if s.type not in ("line_comment", "block_comment")]
+    name = node_text(document, declared_name(method))
+    statements = statements_in(body)
     if name == "checkServerTrusted":
-        return all(s.type in _NO_OP or _is_logging(document, s) for s in body.named_children)
+        return all(
+            is_no_op_statement(s) or is_return(s) or _is_logging(document, s) for s in body.named_children
+        )
     return len(statements) == 1 and _returns_true(statements[0])
 
 
 def _is_logging(document, statement: Node) -> bool:
     """``log.debug(...)`` / ``System.out.println(...)``: a statement that checks nothing."""
-    if statement.type != "expression_statement":
+    call = statement_expression(statement)
+    if not is_method_call(call):
         return False
-    call = statement.named_child(0)
-    if call is None or call.type != "method_invocation":
-        return False
-    receiver = node_text(document, call.child_by_field_name("object")).lower()
+    receiver = node_text(document, call_object(call)).lower()
     return receiver in ("log", "logger", "system.out", "system.err", "logging") or receiver.endswith("logger")
 
 
 def _returns_true(statement: Node) -> bool:
-    value = unwrap(statement.named_child(0)) if statement.type == "return_statement" else None
-    return value is not None and value.type == "true"
+    return is_true(unwrap(returned_value(statement)))
 
 
 def _always_true_lambda(node: Node | None) -> bool:
     node = unwrap(node)
-    if node is None or node.type != "lambda_expression":
+    if not is_lambda(node):
         return False
-    body = node.child_by_field_name("body")
+    body = body_of(node)
     if body is None:
         return False
-    if body.type == "true":
+    if is_true(body):
         return True
-    if body.type == "block":
-        statements = [s for s in body.named_children if s.type not in ("line_comment", "block_comment")]
+    if is_block(body):
+        statements = statements_in(body)
         return len(statements) == 1 and _returns_true(statements[0])
     return False
 
@@ -127,14 +146,14 @@ class TrustAllTlsCheck(JavaCheck):
                         if node_text(document, captures["name"][0]) == "checkServerTrusted"
                         else "HostnameVerifier accepts every host name"
                     )
-                    finding = (method.child_by_field_name("name"), what)
+                    finding = (declared_name(method), what)
             elif pattern == 1:
                 args = call_args(captures["setter"][0])
                 if args and _always_true_lambda(args[-1]):
                     finding = (args[-1], "HostnameVerifier accepts every host name")
             elif pattern == 2:
-                for declarator in captures["declaration"][0].children_by_field_name("declarator"):
-                    value = declarator.child_by_field_name("value")
+                for declarator in declarators_of(captures["declaration"][0]):
+                    value = initial_value(declarator)
                     if _always_true_lambda(value):
                         finding = (value, "HostnameVerifier accepts every host name")
             elif pattern == 3:
@@ -163,9 +182,9 @@ class TrustAllTlsCheck(JavaCheck):
 
     @staticmethod
     def _is_tls_method(document, method: Node) -> bool:
-        parameters = method.child_by_field_name("parameters")
+        parameters = parameters_of(method)
         text = node_text(document, parameters) if parameters is not None else ""
-        name = node_text(document, method.child_by_field_name("name"))
+        name = node_text(document, declared_name(method))
         if name == "checkServerTrusted":
             return "X509Certificate" in text
         return "SSLSession" in text
@@ -179,7 +198,7 @@ class TrustAllTlsCheck(JavaCheck):
         managers = unwrap(args[1])
         if managers is None:
             return False
-        if managers.type == "identifier":
+        if is_identifier(managers):
             values = method_scope(unit, document, context).values.get(node_text(document, managers), [])
             candidates = [value for _op, value in values]
         else:

@@ -35,7 +35,12 @@ from landguard.dataflow import ir
 from landguard.dataflow.interpret import FunctionFacts, SinkHit
 from landguard.engine.findings import Confidence, Severity
 from landguard.engine.registry import Rule
-from landguard.languages.java_syntax import node_text
+from landguard.languages.java_syntax import (
+    if_condition,
+    is_if,
+    is_method_or_constructor,
+    node_text,
+)
 
 RULE = Rule(
     id="LG412",
@@ -77,9 +82,9 @@ def _checked_before(document, call: ir.Call, value: ir.Expr) -> bool:
         return False
     pattern = re.compile(rf"\b{re.escape(value.name)}\b")
     current = call.node.parent
-    while current is not None and current.type not in ("method_declaration", "constructor_declaration"):
-        if current.type == "if_statement":
-            if pattern.search(node_text(document, current.child_by_field_name("condition"))):
+    while current is not None and not is_method_or_constructor(current):
+        if is_if(current):
+            if pattern.search(node_text(document, if_condition(current))):
                 return True
         current = current.parent
     return False

@@ -84,6 +84,7 @@ from landguard.languages.java_syntax import (
     call_args,
     call_name,
     call_object,
+    declared_type,
     import_edit,
     is_anonymous_class,
     is_object_creation,
@@ -236,7 +237,7 @@ class UnsafeDeserializationCheck(JavaCheck):
         if obj is None:
             return False
         if is_object_creation(obj):
-            return "XStream" in node_text(document, obj.child_by_field_name("type"))
+            return "XStream" in node_text(document, declared_type(obj))
         name = node_text(document, obj)
         return "XStream" in method_scope(unit, document, context).type_of(name) or name.lower() == "xstream"
 

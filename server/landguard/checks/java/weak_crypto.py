@@ -50,6 +50,10 @@ from landguard.languages.java_syntax import (
     call_args,
     call_name,
     call_object,
+    is_decimal_integer,
+    is_identifier,
+    is_method_call,
+    is_string_literal,
     matches,
     node_text,
     simple_type,
@@ -134,7 +138,7 @@ class WeakCryptoCheck(JavaCheck):
             args = call_args(call)
             if name == "getInstance" and args:
                 algorithm = string_literal_value(document, args[0])
-                if algorithm is None and args[0].type == "identifier":
+                if algorithm is None and is_identifier(args[0]):
                     # private static final String ALGORITHM = "AES";
                     algorithm = module_facts(document, context).constant_values.get(
                         node_text(document, args[0])
@@ -162,7 +166,7 @@ class WeakCryptoCheck(JavaCheck):
             # A constant's value lives in another unit: only an inline literal is rewritten here.
             fixes = (
                 [replace_literal(document, literal, "SHA-256", "Use SHA-256")]
-                if literal.type == "string_literal"
+                if is_string_literal(literal)
                 else []
             )
             return RULE.finding(
@@ -193,7 +197,7 @@ class WeakCryptoCheck(JavaCheck):
         self, unit, document, context, call: Node, obj: Node | None, size_node: Node
     ) -> Finding | None:
         size_node = unwrap(size_node)
-        if obj is None or size_node is None or size_node.type != "decimal_integer_literal":
+        if obj is None or not is_decimal_integer(size_node):
             return None
         try:
             bits = int(node_text(document, size_node).rstrip("lL").replace("_", ""))
@@ -218,18 +222,14 @@ class WeakCryptoCheck(JavaCheck):
         if obj is None:
             return None
         creation: Node | None = obj
-        if obj.type == "identifier":
+        if is_identifier(obj):
             scope = method_scope(unit, document, context)
             name = node_text(document, obj)
             if scope.type_of(name) != "KeyPairGenerator":
                 return None
             values = scope.values.get(name, [])
             creation = unwrap(values[-1][1]) if values else None
-        if (
-            creation is None
-            or creation.type != "method_invocation"
-            or call_name(document, creation) != "getInstance"
-        ):
+        if not is_method_call(creation) or call_name(document, creation) != "getInstance":
             return None
         owner = call_object(creation)
         if owner is None or simple_type(node_text(document, owner)) != "KeyPairGenerator":

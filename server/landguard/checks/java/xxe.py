@@ -50,6 +50,8 @@ from landguard.languages.java_syntax import (
     call_args,
     call_name,
     call_object,
+    declared_name,
+    is_declarator,
     matches,
     node_text,
     simple_type,
@@ -160,9 +162,9 @@ class XxeCheck(JavaCheck):
     @staticmethod
     def _fixes(document, call: Node, kind: str) -> list:
         declarator = call.parent
-        if kind not in _FIX_LINES or declarator is None or declarator.type != "variable_declarator":
+        if kind not in _FIX_LINES or not is_declarator(declarator):
             return []
-        variable = node_text(document, declarator.child_by_field_name("name"))
+        variable = node_text(document, declared_name(declarator))
         lines = [line.format(v=variable) for line in _FIX_LINES[kind]]
         fix = add_calls_after_declaration(document, declarator, lines, "Disable DTDs and external entities")
         return [fix] if fix is not None else []

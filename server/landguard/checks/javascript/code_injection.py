@@ -38,6 +38,7 @@ from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
 from landguard.fixes import javascript_fixes as fixes
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG304",
@@ -52,7 +53,9 @@ RULE = Rule(
 _TIMERS = frozenset({"setTimeout", "setInterval"})
 
 
-_STRING_TYPES = ("string", "template_string", "binary_expression")
+def _maybe_text(node) -> bool:
+    """A string or template literal, or a binary expression (``"alert(" + x + ")"``)."""
+    return syntax.is_string(node) or syntax.is_template_literal(node) or syntax.is_binary(node)
 
 
 class CodeInjection(js.JavaScriptRule):
@@ -83,7 +86,7 @@ class CodeInjection(js.JavaScriptRule):
         for fact in facts.calls_to(_TIMERS):
             call = fact.call.node
             args = js.arguments_of(call)
-            if not args or js.unwrap(args[0]).type not in _STRING_TYPES:
+            if not args or not _maybe_text(js.unwrap(args[0])):
                 continue
             first = js.unwrap(args[0])
             constant = bool(fact.args) and fact.args[0].is_const

@@ -39,6 +39,7 @@ from landguard.dataflow.values import MAP, PARAMETER
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
 from landguard.fixes import javascript_fixes as fixes
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG303",
@@ -102,10 +103,10 @@ class CommandInjection(js.JavaScriptRule):
             )
 
     def _fix(self, document, context, call, qualified, command):
-        function = call.child_by_field_name("function")
+        function = syntax.callee(call)
         target = _SHELL_CALLS[qualified]
-        if function.type == "member_expression":
-            callee_node, new_name = function.child_by_field_name("property"), target
+        if syntax.is_member(function):
+            callee_node, new_name = syntax.member_parts(function)[1], target
         else:
             if js.is_promisified(document, context, js.text(document, function)):
                 return None  # execFile is not promise-shaped; a promisified twin would need an import edit

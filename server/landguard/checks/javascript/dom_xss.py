@@ -44,6 +44,7 @@ from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
 from landguard.engine.registry import Rule
 from landguard.fixes import javascript_fixes as fixes
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG301",
@@ -106,19 +107,16 @@ class DomXss(js.JavaScriptRule):
                 continue
             target = store.target.node
             assignment = target.parent if target is not None else None
-            if assignment is None or assignment.type not in (
-                "assignment_expression",
-                "augmented_assignment_expression",
-            ):
+            if not syntax.is_assignment(assignment):
                 continue
-            value = assignment.child_by_field_name("right")
+            value = syntax.sides(assignment)[1]
             markup = _MARKUP_HINT in flow.shape(facts, flow.assigned_value(facts, store.target)).text()
             fix_list: list[Fix] = []
-            if prop == "innerHTML" and assignment.type == "assignment_expression":
+            if prop == "innerHTML" and syntax.is_plain_assignment(assignment):
                 fix_list.append(
                     fixes.rename_property(
                         document,
-                        target.child_by_field_name("property"),
+                        syntax.member_parts(target)[1],
                         "textContent",
                         "Set textContent instead (the value is shown as text)",
                         preferred=not markup,
@@ -225,12 +223,12 @@ def _own_markup_rewritten(document, argument, receiver) -> bool:
     applied: markup already in the page, edited (a counter renumbered). Data from the URL or a
     message in the replacement is still reported: the caller checks that first."""
     node = js.unwrap(argument)
-    while node.type == "call_expression":
-        function = node.child_by_field_name("function")
-        if function is None or function.type != "member_expression":
+    while syntax.is_call(node):
+        function = syntax.callee(node)
+        if not syntax.is_member(function):
             return False
-        method = js.text(document, function.child_by_field_name("property"))
-        owner = function.child_by_field_name("object")
+        owner, property_node = syntax.member_parts(function)
+        method = js.text(document, property_node)
         if method == "html" and not js.arguments_of(node):
             return js.text(document, owner) == js.text(document, receiver)
         if method not in _STRING_METHODS or owner is None:
@@ -249,32 +247,30 @@ def _sanitize_fix(document, purify, node, preferred) -> Fix:
 
 def _is_jquery(document, receiver) -> bool:
     receiver = js.unwrap(receiver)
-    if receiver.type == "call_expression":
-        function = receiver.child_by_field_name("function")
+    if syntax.is_call(receiver):
+        function = syntax.callee(receiver)
         if function is not None and js.text(document, function) in ("$", "jQuery"):
             return True
         # $('#a').find('.b').html(x): walk down the chain to its start.
-        if function is not None and function.type == "member_expression":
-            return _is_jquery(document, function.child_by_field_name("object"))
-    if receiver.type == "identifier":
+        if syntax.is_member(function):
+            return _is_jquery(document, syntax.member_parts(function)[0])
+    if syntax.is_identifier(receiver):
         return js.text(document, receiver).startswith("$")
     return False
 
 
 def _dangerous_html_value(document, attribute):
     """The expression given as ``__html`` (or the whole attribute value when it is not an object literal)."""
-    expression = next((c for c in attribute.named_children if c.type == "jsx_expression"), None)
+    expression = syntax.jsx_attribute_expression(attribute)
     if expression is None or not expression.named_child_count:
         return None
     value = js.unwrap(expression.named_children[0])
-    if value.type != "object":
+    if not syntax.is_object_literal(value):
         return value
-    for pair in value.named_children:
-        if (
-            pair.type == "pair"
-            and js.text(document, pair.child_by_field_name("key")).strip("'\"") == "__html"
-        ):
-            return pair.child_by_field_name("value")
+    for pair in syntax.object_pairs(value):
+        key, entry_value = syntax.pair_parts(pair)
+        if js.text(document, key).strip("'\"") == "__html":
+            return entry_value
     return None
 
 

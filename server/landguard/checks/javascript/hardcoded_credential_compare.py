@@ -46,6 +46,7 @@ from landguard.engine.findings import Confidence, Finding, Severity, mask_secret
 from landguard.engine.languages import query
 from landguard.engine.registry import Rule
 from landguard.fixes.secrets import env_lookup_fix
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG321",
@@ -99,8 +100,7 @@ class HardcodedCredentialCompare(js.JavaScriptRule):
             if comparison.id in seen:
                 continue
             seen.add(comparison.id)
-            left = comparison.child_by_field_name("left")
-            right = comparison.child_by_field_name("right")
+            left, right = syntax.sides(comparison)
             for named, literal in ((left, right), (right, left)):
                 name = _secret_name(document, named)
                 secret = _credential_value(document, literal)
@@ -123,12 +123,12 @@ def _secret_name(document, node) -> str | None:
     if node is None:
         return None
     node = js.unwrap(node)
-    if node.type == "identifier":
+    if syntax.is_identifier(node):
         name = js.text(document, node)
-    elif node.type == "member_expression":
-        name = js.text(document, node.child_by_field_name("property"))
-    elif node.type == "subscript_expression":
-        name = js.string_value(document, node.child_by_field_name("index"))
+    elif syntax.is_member(node):
+        name = js.text(document, syntax.member_parts(node)[1])
+    elif syntax.is_subscript(node):
+        name = js.string_value(document, syntax.subscript_index(node))
     else:
         return None  # `typeof password`, calls, literals
     if not name:
@@ -140,7 +140,7 @@ def _secret_name(document, node) -> str | None:
 
 
 def _credential_value(document, node) -> str | None:
-    if node is None or js.unwrap(node).type != "string":
+    if node is None or not syntax.is_string(js.unwrap(node)):
         return None
     value = js.string_value(document, js.unwrap(node))
     if value is None or len(value.strip()) < 3 or _NOT_A_VALUE.search(value):
@@ -151,10 +151,10 @@ def _credential_value(document, node) -> str | None:
 def _finding(document, literal, secret: str, name: str) -> Finding:
     literal = js.unwrap(literal)
     fixes = []
-    content = [c for c in literal.named_children if c.type == "string_fragment"]
-    if len(content) == 1 and literal.named_child_count == 1:
+    content = syntax.string_content(literal)
+    if content is not None:
         fix = env_lookup_fix(
-            document, document.node_span(content[0]), env_var_name(_CAMEL.sub(r"\1_\2", name), "APP_PASSWORD")
+            document, document.node_span(content), env_var_name(_CAMEL.sub(r"\1_\2", name), "APP_PASSWORD")
         )
         if fix is not None:
             fixes.append(fix)

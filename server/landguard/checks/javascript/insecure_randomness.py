@@ -113,7 +113,7 @@ def _fix(document, context, call):
         )
     expression = syntax.call_taking(call.parent) if call.parent is not None else None
     if node_crypto and expression is not None:
-        function = js.text(document, expression.child_by_field_name("function"))
+        function = js.text(document, syntax.callee(expression))
         args = js.arguments_of(expression)
         product = syntax.binary_parts(document, js.unwrap(args[0])) if len(args) == 1 else None
         if function == "Math.floor" and product is not None and product[0] == "*":

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG314",
@@ -53,8 +54,9 @@ class JwtWeakVerification(js.JavaScriptRule):
         index = js.unit_index(node, document, context)
         for key in ("algorithms", "algorithm"):
             for pair in index.pairs.get(key, ()):
-                value = js.unwrap(pair.child_by_field_name("value"))
-                values = value.named_children if value.type == "array" else [value]
+                value = js.unwrap(syntax.pair_parts(pair)[1])
+                items = syntax.array_items(value)
+                values = items if items is not None else [value]
                 if any((js.string_value(document, v) or "").lower() == "none" for v in values):
                     yield RULE.finding(
                         document.node_span(pair),

@@ -38,6 +38,7 @@ from landguard.checks.javascript import _support as js
 from landguard.dataflow import ir, shapes
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
 from landguard.engine.registry import Rule
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG311",
@@ -139,11 +140,7 @@ def _entries(document, query: ir.MapLit, value, strings) -> Iterable[Finding]:
         if entry is None or not _objects(flow.request_labels(entry, "nosql")):
             continue
         node = expr.node
-        pair = (
-            node.parent
-            if node is not None and node.parent is not None and node.parent.type == "pair"
-            else node
-        )
+        pair = node.parent if node is not None and syntax.is_object_entry(node.parent) else node
         if node is None:
             continue
         value_text = js.text(document, node)

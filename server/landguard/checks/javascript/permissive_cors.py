@@ -32,6 +32,7 @@ from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG315",
@@ -54,17 +55,15 @@ class PermissiveCors(js.JavaScriptRule):
     def check_unit(self, node, document, context) -> Iterable[Finding]:
         index = js.unit_index(node, document, context)
         for pair in index.pairs.get("credentials", ()):
-            if js.text(document, pair.child_by_field_name("value")) != "true" or pair.parent is None:
+            if js.text(document, syntax.pair_parts(pair)[1]) != "true" or pair.parent is None:
                 continue
-            for sibling in pair.parent.named_children:
-                if (
-                    sibling.type != "pair"
-                    or js.text(document, sibling.child_by_field_name("key")).strip("'\"") != "origin"
-                ):
+            for sibling in syntax.object_pairs(pair.parent):
+                key, origin = syntax.pair_parts(sibling)
+                if js.text(document, key).strip("'\"") != "origin":
                     continue
                 verdict = _any_origin(
                     document,
-                    sibling.child_by_field_name("value"),
+                    origin,
                     _from_request(pair, node, document, context),
                 )
                 if verdict:
@@ -105,7 +104,7 @@ def _from_request(pair, unit, document, context) -> bool:
     """Whether the options object's ``origin`` holds request data (the object is a call's argument)."""
     options = pair.parent
     arguments = options.parent if options is not None else None
-    call = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+    call = arguments.parent if syntax.is_argument_list(arguments) else None
     fact = flow.fact_in_unit(unit, document, context, call) if call is not None else None
     if fact is None:
         return False
@@ -122,7 +121,7 @@ def _any_origin(document, value, from_request: bool) -> str | None:
     value = js.unwrap(value)
     if js.string_value(document, value) == "*":
         return "'*'"
-    if value.type == "true":
+    if syntax.is_true(value):
         return "true (reflect any origin)"
     if from_request:
         return "copied from the request"

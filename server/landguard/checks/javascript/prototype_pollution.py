@@ -43,6 +43,7 @@ from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG312",
@@ -68,10 +69,7 @@ class PrototypePollution(js.JavaScriptRule):
                 # settings[req.body.key] = value: the client picks the property, '__proto__' included.
                 if store.key is not None and flow.request_labels(store.key, "prototype"):
                     assignment = store.target.node.parent if store.target.node is not None else None
-                    if assignment is not None and assignment.type in (
-                        "assignment_expression",
-                        "augmented_assignment_expression",
-                    ):
+                    if syntax.is_assignment(assignment):
                         yield RULE.finding(
                             document.node_span(assignment),
                             "Property name from the request; a key of '__proto__' writes to Object.prototype",
@@ -92,11 +90,10 @@ class PrototypePollution(js.JavaScriptRule):
 
 
 def _unguarded_recursive_merge(document, loop):
-    if js.text(document, loop.child_by_field_name("operator")) != "in":
+    keyword, variable, body = syntax.for_in_parts(loop)
+    if js.text(document, keyword) != "in":
         return None
-    variable = loop.child_by_field_name("left")
-    body = loop.child_by_field_name("body")
-    if variable is None or body is None or variable.type != "identifier":
+    if variable is None or body is None or not syntax.is_identifier(variable):
         return None
     function = js.enclosing_function(loop)
     name = js.function_name(document, function)

@@ -43,6 +43,7 @@ from landguard.dataflow.shapes import ShapeReader
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
 from landguard.fixes import javascript_fixes as fixes
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG302",
@@ -127,7 +128,7 @@ class SqlInjection(js.JavaScriptRule):
 
     def _fix(self, document, context, call, name, args):
         sql = js.unwrap(args[0])
-        if sql.type not in ("template_string", "binary_expression"):
+        if not (syntax.is_template_literal(sql) or syntax.is_binary(sql)):
             return None
         rest = args[1:]
         if rest and not (len(rest) == 1 and js.is_function_node(rest[0])):

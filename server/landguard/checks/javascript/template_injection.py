@@ -75,11 +75,7 @@ class TemplateInjection(js.JavaScriptRule):
             kinds = ("template", "template-view", "template-locals")
             for hit, labels in flow.hits(facts, kinds, parameters=False):
                 call = hit.call.node
-                what = (
-                    hit.via_helper
-                    or js.text(document, call.child_by_field_name("function"))
-                    or hit.call.method
-                )
+                what = hit.via_helper or js.text(document, syntax.callee(call)) or hit.call.method
                 if hit.sink.kind == "template-locals":
                     whole = _whole_request_object(document, hit, labels)
                     if whole is None:

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
 from landguard.engine.registry import Rule
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG305",
@@ -54,7 +55,7 @@ class TlsVerificationDisabled(js.JavaScriptRule):
         index = js.unit_index(node, document, context)
         for key in ("rejectUnauthorized", "strictSSL"):
             for pair in index.pairs.get(key, ()):
-                value = pair.child_by_field_name("value")
+                value = syntax.pair_parts(pair)[1]
                 if value is None or js.text(document, value) not in _FALSY:
                     continue
                 fix = Fix(
@@ -68,25 +69,20 @@ class TlsVerificationDisabled(js.JavaScriptRule):
         for assignment in index.assignments.get(_TLS_ENV, ()):
             yield from self._env_assignment(document, assignment)
         for assignment in index.subscript_assignments:
-            left = assignment.child_by_field_name("left")
-            index_node = left.child_by_field_name("index") if left is not None else None
+            left = syntax.sides(assignment)[0]
+            index_node = syntax.subscript_index(left) if left is not None else None
             if index_node is not None and js.string_value(document, index_node) == _TLS_ENV:
                 yield from self._env_assignment(document, assignment)
 
     def _env_assignment(self, document, assignment) -> Iterable[Finding]:
-        if assignment.type != "assignment_expression":
+        if not syntax.is_plain_assignment(assignment):
             return
-        value = assignment.child_by_field_name("right")
+        value = syntax.sides(assignment)[1]
         if value is None or js.text(document, value) not in _FALSY:
             return
         fixes = []
         statement = assignment.parent
-        if (
-            statement is not None
-            and statement.type == "expression_statement"
-            and statement.parent is not None
-            and (statement.parent.type in ("program", "statement_block"))
-        ):
+        if syntax.is_expression_statement(statement) and syntax.in_statement_list(statement):
             fixes.append(Fix("Remove this line", (TextEdit(document.node_span(statement), ""),)))
         yield RULE.finding(
             document.node_span(assignment),

@@ -39,6 +39,7 @@ from collections.abc import Iterable
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
 from landguard.engine.registry import Rule
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG307",
@@ -67,7 +68,7 @@ def _identifier_helper(document, function) -> bool:
     name = js.function_name(document, function, pair_key=True)
     if not name or not _PLAIN_HASH.search(name):
         return False
-    parameters = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    parameters = syntax.parameters_of(function)
     if _SECURITY_WORDS.search(name + " " + js.text(document, parameters)):
         return False
     return bool(_RENDERED.search(js.text(document, function)))

@@ -38,6 +38,7 @@ from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
 from landguard.engine.registry import Rule
+from landguard.languages import javascript_syntax as syntax
 
 RULE = Rule(
     id="LG318",
@@ -88,17 +89,17 @@ def _option_off_fix(document, call) -> Fix | None:
     dangerous option of the object is turned off (the call is one finding), or none is."""
     args = js.arguments_of(call)
     options = js.unwrap(args[1]) if len(args) > 1 else None
-    if options is None or options.type != "object":
+    if not syntax.is_object_literal(options):
         return None
     edits = []
-    for pair in options.named_children:
-        key = pair.child_by_field_name("key") if pair.type == "pair" else None
+    for pair in syntax.object_pairs(options):
+        key = syntax.pair_parts(pair)[0]
         if key is None or js.text(document, key).strip("'\"") not in _DANGEROUS_OPTIONS:
             continue
-        value = pair.child_by_field_name("value")
-        if value is None or value.type not in ("true", "false"):
+        value = syntax.pair_parts(pair)[1]
+        if not syntax.is_boolean(value):
             return None  # a value the fix cannot decide on
-        if value.type == "true":
+        if syntax.is_true(value):
             edits.append(TextEdit(document.node_span(value), "false"))
     if not edits:
         return None

@@ -6,8 +6,6 @@ object types.
 API
     ``made_by(receiver, names, flow, imports, call) -> Node | None``: the constructor call among
         ``names`` (qualified) that made ``receiver``, or None.
-    ``with_binding(name, node) -> Node | None``: the value an enclosing ``with value as name:`` binds.
-    ``under_main_guard(node) -> bool``: inside ``if __name__ == "__main__":``.
 """
 
 from __future__ import annotations
@@ -20,32 +18,11 @@ from landguard.checks.python import _support as py
 from landguard.languages import python_syntax as syntax
 
 
-def with_binding(name: str, node: Node) -> Node | None:
-    """The value bound to ``name`` by a `with value as name:` around ``node`` (in its function)."""
-    current = node.parent
-    while current is not None and current.type not in ("function_definition", "module"):
-        if current.type == "with_statement":
-            for clause in current.named_children:
-                if clause.type != "with_clause":
-                    continue
-                for item in clause.named_children:
-                    value = item.child_by_field_name("value")
-                    if value is None or value.type != "as_pattern":
-                        continue
-                    alias = value.child_by_field_name("alias")
-                    if alias is not None and syntax.text(alias) == name and value.named_children:
-                        return value.named_children[0]
-        current = current.parent
-    return None
-
-
 def _is_call_to(node: Node | None, names: Collection[str], imports: dict[str, str]) -> Node | None:
     if node is None:
         return None
-    node = py.unparenthesize(node)
-    if node.type == "await":
-        node = node.named_children[0] if node.named_children else node
-    if node.type == "call" and syntax.qualified_call_name(node, imports) in names:
+    node = syntax.unawait(py.unparenthesize(node))
+    if syntax.is_call(node) and syntax.qualified_call_name(node, imports) in names:
         return node
     return None
 
@@ -57,11 +34,11 @@ def made_by(
     if receiver is None:
         return None
     receiver = py.unparenthesize(receiver)
-    if receiver.type == "call":
+    if syntax.is_call(receiver):
         return _is_call_to(receiver, names, imports)
-    if receiver.type != "identifier":
+    if not syntax.is_identifier(receiver):
         return None
-    made = _is_call_to(with_binding(syntax.text(receiver), node), names, imports)
+    made = _is_call_to(syntax.with_binding(syntax.text(receiver), node), names, imports)
     if made is not None:
         return made
     for value in syntax.resolve(receiver, flow):
@@ -69,14 +46,3 @@ def made_by(
         if made is not None:
             return made
     return None
-
-
-def under_main_guard(node: Node) -> bool:
-    current = node.parent
-    while current is not None:
-        if current.type == "if_statement":
-            condition = syntax.text(current.child_by_field_name("condition"))
-            if "__name__" in condition and "__main__" in condition:
-                return True
-        current = current.parent
-    return False

@@ -17,8 +17,8 @@ API
         text (``is_relative_to``, ``url_has_allowed_host_and_scheme``) that makes a value safe.
     ``call_info(call, unit, document, context) -> (Flow, ImportMap)``: the flow and imports for a call.
     ``is_secret_name(name) -> bool``: a variable name that holds a secret (password, api_key …).
-    ``decorators(function)``, ``decorator_name(decorator)``, ``decorator_expression(decorator)``,
-        ``functions_in(unit, context)``: for route and view detection.
+    ``decorator_name(decorator)``, ``functions_in(unit, context)``: for route and view detection
+        (a function's decorators: ``python_syntax.decorators_of``).
     ``with_import(import_edit, edit)``: a fix's edits as one edit when an import line is needed.
     ``module_expression_fix(editor, target, reference, expression, title)``: a fix replacing ``target``
         with ``<module>`` + ``expression``, ``reference`` being ``module_reference``'s answer.
@@ -60,16 +60,14 @@ def call_info(
 
 def injected_parameters(function: Node) -> frozenset[str]:
     """Route parameters filled by the framework (FastAPI ``Depends(...)``), not by the client."""
-    parameters = function.child_by_field_name("parameters")
+    parameters = syntax.parameters_of(function)
     if parameters is None or _INJECTED.search(syntax.text(parameters)) is None:
         return frozenset()
     names = set()
     for parameter in parameters.named_children:
         if _INJECTED.search(syntax.text(parameter)):
-            name = parameter.child_by_field_name("name")
-            if name is None and parameter.named_children:
-                name = parameter.named_children[0]
-            if name is not None and name.type == "identifier":
+            name = syntax.parameter_name(parameter)
+            if syntax.is_identifier(name):
                 names.add(syntax.text(name))
     return frozenset(names)
 
@@ -108,17 +106,16 @@ def url_head_from_request(node: Node, flow: syntax.Flow, imports: dict[str, str]
 
 def _url_parts(value: Node) -> list[tuple[bool, object]] | None:
     """(is literal, text or node) pieces of a URL built by f-string or `+`, in order; None otherwise."""
-    if value.type == "string" and any(c.type == "interpolation" for c in value.children):
+    if syntax.is_interpolated_string(value):
         parts: list[tuple[bool, object]] = []
-        for child in value.children:
-            if child.type in ("string_content", "escape_sequence"):
-                parts.append((True, syntax.text(child)))
-            elif child.type == "interpolation":
-                expression = child.child_by_field_name("expression")
-                if expression is not None:
-                    parts.append((False, expression))
+        for kind, piece in syntax.string_parts(value):
+            if kind != syntax.VALUE:
+                parts.append((True, syntax.text(piece)))
+            elif piece is not None:
+                parts.append((False, piece))
         return parts
-    if value.type == "binary_operator" and syntax.text(value.child_by_field_name("operator")) == "+":
+    operation = syntax.binary_parts(value)
+    if operation is not None and operation[0] == "+":
         pieces: list[tuple[bool, object]] = []
         for piece in _concat(value):
             literal = syntax.literal_string_value(piece)
@@ -129,8 +126,9 @@ def _url_parts(value: Node) -> list[tuple[bool, object]] | None:
 
 def _concat(node: Node) -> list[Node]:
     node = syntax.unparenthesize(node)
-    if node.type == "binary_operator" and syntax.text(node.child_by_field_name("operator")) == "+":
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    operation = syntax.binary_parts(node)
+    if operation is not None and operation[0] == "+":
+        _, left, right = operation
         if left is not None and right is not None:
             return _concat(left) + _concat(right)
     return [node]
@@ -217,31 +215,20 @@ def is_secret_name(name: str) -> bool:
     return False
 
 
-def decorators(function: Node) -> list[Node]:
-    parent = function.parent
-    if parent is None or parent.type != "decorated_definition":
-        return []
-    return [child for child in parent.children if child.type == "decorator"]
-
-
-def decorator_expression(decorator: Node) -> Node | None:
-    return next((c for c in decorator.named_children if c.type != "comment"), None)
-
-
 def decorator_name(decorator: Node) -> str:
     """``@app.route("/x", methods=[...])`` -> ``app.route``; ``@login_required`` -> ``login_required``."""
-    expression = decorator_expression(decorator)
+    expression = syntax.decorator_expression(decorator)
     if expression is None:
         return ""
-    if expression.type == "call":
-        expression = expression.child_by_field_name("function")
+    if syntax.is_call(expression):
+        expression = syntax.callee(expression)
     return syntax.text(expression) if expression is not None else ""
 
 
 def functions_in(unit: Node, context: CheckContext) -> list[Node]:
-    if unit.type == "function_definition":
-        return [unit, *[f for f in py.unit_nodes(unit, "function_definition", context) if f != unit]]
-    return py.unit_nodes(unit, "function_definition", context)
+    if syntax.is_function(unit):
+        return [unit, *[f for f in py.unit_nodes(unit, syntax.FUNCTION_DEFINITION, context) if f != unit]]
+    return py.unit_nodes(unit, syntax.FUNCTION_DEFINITION, context)
 
 
 def sink_names(kind: str) -> frozenset[str]:

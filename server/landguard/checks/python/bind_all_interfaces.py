@@ -52,7 +52,6 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from landguard.checks.python import _origins as origins
 from landguard.checks.python import _support as py
 from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
@@ -163,7 +162,7 @@ class BindAllInterfacesCheck(CallRule):
             document.node_span(call),
             f"listens on `{shown}`: every network interface, public ones included; bind to 127.0.0.1 "
             "or read the address from the deployment's configuration",
-            confidence=Confidence.LOW if origins.under_main_guard(call) else None,
+            confidence=Confidence.LOW if syntax.under_main_guard(call) else None,
             fixes=[fix] if fix else [],
         )
 

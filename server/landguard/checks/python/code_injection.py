@@ -84,7 +84,7 @@ class CodeInjectionCheck(CallRule):
             and not syntax.positional_args(call)
         ):
             return
-        if code.type == "call" and syntax.callee_attribute(code) == "compile":
+        if syntax.is_call(code) and syntax.callee_attribute(code) == "compile":
             return  # eval(compile(source, ...)): the compile() call is where the source is judged
         flow = self.flow_for(call, unit, context)
         imports = py.scope_imports(call, document, context)
@@ -121,15 +121,15 @@ def _literal_copies(node: Node) -> bool:
     node = py.unparenthesize(node)
     if syntax.is_literal_string(node):
         return True
-    if node.type != "binary_operator":
+    operation = syntax.binary_parts(node)
+    if operation is None:
         return False
-    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-    operator = node.child_by_field_name("operator")
-    if left is None or right is None or operator is None:
+    operator, left, right = operation
+    if left is None or right is None:
         return False
-    if operator.type == "+":
+    if operator == "+":
         return _literal_copies(left) and _literal_copies(right)
-    if operator.type == "*":
+    if operator == "*":
         return syntax.is_literal_string(left) or syntax.is_literal_string(right)
     return False
 
@@ -141,24 +141,19 @@ def _is_code_object(code: Node, scope: Node) -> bool:
     """``code`` is a name the function declares as a ``CodeType`` (a parameter ``code: CodeType`` or
     ``code: CodeType = compile(...)``): bytecode, not source text."""
     code = py.unparenthesize(code)
-    if code.type != "identifier":
+    if not syntax.is_identifier(code):
         return False
     name = syntax.text(code)
     stack = [scope]
     while stack:
         node = stack.pop()
-        if node.type in ("typed_parameter", "typed_default_parameter", "assignment"):
-            target = (
-                node.child_by_field_name("left")
-                if node.type == "assignment"
-                else node.child_by_field_name("name")
-                or (node.named_children[0] if node.named_children else None)
-            )
-            annotation = node.child_by_field_name("type")
+        annotated = syntax.annotation_parts(node)
+        if annotated is not None:
+            target, annotation = annotated
             if target is not None and annotation is not None and syntax.text(target) == name:
                 if syntax.text(annotation).strip("'\"") in _CODE_TYPES:
                     return True
-        if node is scope or node.type not in ("function_definition", "class_definition", "lambda"):
+        if node is scope or not syntax.opens_scope(node):
             stack.extend(node.named_children)
     return False
 
@@ -173,7 +168,7 @@ def _literal_eval_fix(call: Node, document: Document, imports: dict[str, str]) -
         or syntax.has_star_args(call)
     ):
         return None
-    if any(a.type == "keyword_argument" for a in syntax.arguments(call)):
+    if syntax.keyword_names(call):
         return None
     editor = StatementEditor.for_node(document, call)
     statement = line_statement(call)

@@ -118,7 +118,7 @@ class CommandInjectionCheck(CallRule):
             if (
                 shell is None
                 or syntax.is_false(shell)
-                or not (syntax.is_true(shell) or shell.type == "identifier")
+                or not (syntax.is_true(shell) or syntax.is_identifier(shell))
             ):
                 argv = syntax.argument(call, 0, "args")
                 yield from self._shell_in_argv(call, name, argv, None, unit, document, context)
@@ -136,7 +136,7 @@ class CommandInjectionCheck(CallRule):
         values = syntax.resolve(command, flow)
         if all(syntax.is_literal(v) for v in values):
             return  # a variable that holds a constant command
-        if command.type in ("list", "tuple") and name in _SHELL_OPTIONAL:
+        if syntax.sequence_items(command) is not None and name in _SHELL_OPTIONAL:
             return  # an argument list: with shell=True only its first item is the command
         build = syntax.string_building(command, flow)
         imports = py.scope_imports(call, document, context)
@@ -209,9 +209,10 @@ class CommandInjectionCheck(CallRule):
         if not isinstance(argv, list):
             values = syntax.resolve(argv, flow)  # argv = ["sh", "-c", command]; run(argv)
             argv = py.unparenthesize(values[0]) if len(values) == 1 else argv
-            if argv.type not in ("list", "tuple"):
+            items = syntax.sequence_items(argv)
+            if items is None:
                 return
-            argv = [c for c in argv.named_children if c.type != "comment"]
+            argv = [c for c in items if not syntax.is_comment(c)]
         items = argv
         if len(items) < 3:
             return

@@ -165,14 +165,12 @@ class CrossSiteScriptingCheck(CallRule):
         has_tag = _HTML_BYTES.search(document.source, unit.start_byte, unit.end_byte) is not None
         # (where to report, the HTML value, its function, the response call or None for a return)
         outputs: list[tuple[Node, Node, Node, Node | None]] = []
-        for statement in py.unit_nodes(unit, "return_statement", context):
-            value = next((c for c in statement.named_children if c.type != "comment"), None)
+        for statement in py.unit_nodes(unit, syntax.RETURN_STATEMENT, context):
+            value = syntax.returned_value(statement)
             if value is None:
                 continue
-            value = syntax.unparenthesize(value)
-            if value.type in ("tuple", "expression_list") and value.named_child_count:
-                value = value.named_children[0]
-            if value.type != "call" or syntax.callee_attribute(value) not in _RESPONSE_CALLS:
+            value = syntax.tuple_head(syntax.unparenthesize(value))
+            if not syntax.is_call(value) or syntax.callee_attribute(value) not in _RESPONSE_CALLS:
                 outputs.append((statement, value, syntax.scope_of(statement, unit), None))
         for call in py.unit_calls(unit, context):
             if syntax.callee_attribute(call) in _RESPONSE_CALLS:
@@ -180,7 +178,7 @@ class CrossSiteScriptingCheck(CallRule):
                 if value is not None:
                     outputs.append((call, value, syntax.scope_of(call, unit), call))
         for where, value, scope, response in outputs:
-            if scope.type != "function_definition" or not _is_view(scope):
+            if not syntax.is_function(scope) or not _is_view(scope):
                 continue
             flow = py.function_flow(scope, context)
             imports = py.scope_imports(where, document, context)
@@ -221,7 +219,7 @@ def _told_whether_to_escape(call: Node, unit: Node) -> bool:
     its caller says whether its arguments are to be escaped, so text left unescaped from them is
     what the caller asked for (a template with autoescaping off)."""
     scope = syntax.scope_of(call, unit)
-    return scope.type == "function_definition" and "autoescape" in syntax.parameter_names(scope)
+    return syntax.is_function(scope) and "autoescape" in syntax.parameter_names(scope)
 
 
 # Calls whose result is still the text they read: request accessors and string methods.
@@ -232,9 +230,6 @@ _TEXT_CALLS = frozenset(
         "removesuffix", "center", "ljust", "rjust", "zfill",
     }
 )  # fmt: skip
-_CONTAINERS = frozenset(
-    {"dictionary", "list", "dictionary_comprehension", "list_comprehension", "tuple", "set"}
-)
 
 
 def _text_as_is(value: Node, flow: syntax.Flow) -> bool:
@@ -242,9 +237,9 @@ def _text_as_is(value: Node, flow: syntax.Flow) -> bool:
     list (which Flask sends as JSON) and not what some call made of it (a file's contents)."""
     for resolved in syntax.resolve(value, flow):
         resolved = syntax.unparenthesize(resolved)
-        if resolved.type in _CONTAINERS:
+        if syntax.is_container_display(resolved):
             return False
-        if resolved.type == "call" and syntax.callee_attribute(resolved) not in _TEXT_CALLS:
+        if syntax.is_call(resolved) and syntax.callee_attribute(resolved) not in _TEXT_CALLS:
             return False
     return True
 
@@ -274,10 +269,7 @@ _ROUTE = re.compile(r"^@\s*(?:[\w.]+\.)?(?:route|get|post|put|patch|delete)\s*\(
 
 
 def _routed(function: Node) -> bool:
-    parent = function.parent
-    if parent is None or parent.type != "decorated_definition":
-        return False
-    return any(_ROUTE.match(syntax.text(d)) for d in parent.children if d.type == "decorator")
+    return any(_ROUTE.match(syntax.text(d)) for d in syntax.decorators_of(function))
 
 
 # Route converters whose values cannot hold markup: `<int:page>`, `<uuid:id>`.
@@ -286,15 +278,10 @@ _TYPED_CONVERTER = re.compile(r"<\s*(?:int|float|uuid)\s*:\s*(\w+)\s*>")
 
 def _only_typed_path_parameters(value: Node, flow: syntax.Flow, function: Node) -> bool:
     """Every piece of request data in ``value`` is a route parameter with a numeric or UUID converter."""
-    parent = function.parent
-    if parent is None or parent.type != "decorated_definition" or flow.dataflow is None:
+    decorators = syntax.decorators_of(function)
+    if not decorators or flow.dataflow is None:
         return False
-    typed = {
-        f"param:{name}"
-        for d in parent.children
-        if d.type == "decorator"
-        for name in _TYPED_CONVERTER.findall(syntax.text(d))
-    }
+    typed = {f"param:{name}" for d in decorators for name in _TYPED_CONVERTER.findall(syntax.text(d))}
     data = flow.dataflow.value_of(value)
     if not typed or data is None:
         return False
@@ -324,27 +311,22 @@ def _html_by_default(function: Node, response: Node | None, imports: dict[str, s
     return True
 
 
-_LITERAL_CONTAINERS = frozenset({"dictionary", "list", "tuple"})
-
-
 def _literal_choice(node: Node) -> bool:
     """A literal picked from a literal table (``{True: "true", None: "null"}[value]``): whatever
     the key, the text is one of the table's literals (a missing key raises, it inserts nothing)."""
-    node = py.unparenthesize(node)
-    if node.type != "subscript":
+    parts = syntax.subscript_parts(py.unparenthesize(node))
+    if parts is None or parts[0] is None:
         return False
-    table = node.child_by_field_name("value")
-    if table is None or py.unparenthesize(table).type not in _LITERAL_CONTAINERS:
+    values = syntax.container_values(py.unparenthesize(parts[0]))
+    if values is None:
         return False
-    entries = py.unparenthesize(table).named_children
-    values = [e.child_by_field_name("value") if e.type == "pair" else e for e in entries]
     return bool(values) and all(v is not None and syntax.is_literal_string(v) for v in values)
 
 
 def _is_constant_name(node: Node) -> bool:
     """An UPPER_CASE name not assigned in the function: a module constant (`PAGE_TEMPLATE`)."""
     name = syntax.text(node)
-    return node.type == "identifier" and name.isupper() and len(name) > 1
+    return syntax.is_identifier(node) and name.isupper() and len(name) > 1
 
 
 def _is_view(function: Node) -> bool:

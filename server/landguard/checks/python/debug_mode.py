@@ -89,13 +89,12 @@ def _is_settings_module(document: Document) -> bool:
             result = True
         elif document.tree is not None:
             for child in document.tree.root_node.named_children:
-                if child.type == "expression_statement" and child.named_child_count:
-                    assignment = child.named_children[0]
-                    if assignment.type == "assignment" and syntax.text(
-                        assignment.child_by_field_name("left")
-                    ) in (_SETTINGS_NAMES):
-                        result = True
-                        break
+                assignment = syntax.statement_expression(child)
+                if syntax.is_assignment(assignment) and syntax.text(
+                    syntax.assignment_sides(assignment)[0]
+                ) in (_SETTINGS_NAMES):
+                    result = True
+                    break
     return result
 
 
@@ -110,7 +109,7 @@ class DebugModeCheck(NodeCheck):
         text = document.source[node.start_byte : node.end_byte]
         if b"True" not in text:
             return
-        if node.type == "expression_statement" and node.parent is not None and node.parent.type == "module":
+        if syntax.is_expression_statement(node) and syntax.is_module_statement(node):
             yield from self._check_settings(node, document, context)
         if b"DEBUG" in text or b".debug" in text:
             yield from self._check_app_attributes(node, document, context)
@@ -131,7 +130,7 @@ class DebugModeCheck(NodeCheck):
                 document.node_span(call),
                 "`run(debug=True)` serves the interactive debugger: anyone who reaches an error page "
                 "runs code on the server",
-                confidence=Confidence.LOW if _under_main_guard(call) else None,
+                confidence=Confidence.LOW if syntax.under_main_guard(call) else None,
                 fixes=[fix] if fix else [],
             )
 
@@ -139,9 +138,8 @@ class DebugModeCheck(NodeCheck):
         self, unit: Node, document: Document, context: CheckContext
     ) -> Iterable[Finding]:
         """`app.debug = True` and `app.config["DEBUG"] = True` (Flask)."""
-        for assignment in py.unit_nodes(unit, "assignment", context):
-            value = assignment.child_by_field_name("right")
-            target = assignment.child_by_field_name("left")
+        for assignment in py.unit_nodes(unit, syntax.ASSIGNMENT, context):
+            target, value = syntax.assignment_sides(assignment)
             if (
                 target is None
                 or not syntax.is_true(value)
@@ -160,12 +158,12 @@ class DebugModeCheck(NodeCheck):
     def _check_settings(
         self, statement: Node, document: Document, context: CheckContext
     ) -> Iterable[Finding]:
-        assignment = statement.named_children[0] if statement.named_child_count else None
-        if assignment is None or assignment.type != "assignment":
+        assignment = syntax.statement_expression(statement)
+        if not syntax.is_assignment(assignment):
             return
-        if syntax.text(assignment.child_by_field_name("left")) != "DEBUG":
+        target, value = syntax.assignment_sides(assignment)
+        if syntax.text(target) != "DEBUG":
             return
-        value = assignment.child_by_field_name("right")
         if not syntax.is_true(value) or not _settings_like(document, context):
             return
         imports = py.module_imports(document, context)
@@ -175,17 +173,6 @@ class DebugModeCheck(NodeCheck):
             "`DEBUG = True` in settings shows stack traces, settings and SQL to every visitor",
             fixes=[fix] if fix else [],
         )
-
-
-def _under_main_guard(node: Node) -> bool:
-    current = node.parent
-    while current is not None:
-        if current.type == "if_statement":
-            condition = syntax.text(current.child_by_field_name("condition"))
-            if "__name__" in condition and "__main__" in condition:
-                return True
-        current = current.parent
-    return False
 
 
 def _environment_fix(value: Node, variable: str, document: Document, imports: dict[str, str]) -> Fix | None:

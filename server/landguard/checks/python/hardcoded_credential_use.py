@@ -114,7 +114,7 @@ def _credential_value(node: Node | None) -> str | None:
     if node is None:
         return None
     node = syntax.unparenthesize(node)
-    if node.type != "string" or any(c.type == "interpolation" for c in node.children):
+    if not syntax.is_plain_string(node) or syntax.is_interpolated_string(node):
         return None
     value = syntax.literal_string_value(node)
     if value is None or len(value.strip()) < 3 or _NOT_A_VALUE.search(value):
@@ -123,21 +123,24 @@ def _credential_value(node: Node | None) -> str | None:
 
 
 def _content_span(document: Document, node: Node) -> Span | None:
-    content = next((c for c in syntax.unparenthesize(node).children if c.type == "string_content"), None)
+    parts = syntax.string_parts(syntax.unparenthesize(node))
+    content = next((piece for kind, piece in parts if kind == syntax.TEXT), None)
     return document.node_span(content) if content is not None else None
 
 
 def _secret_name(node: Node) -> str | None:
     """The name that says ``node`` holds a secret: `password`, `user.password`, `form["token"]`."""
     node = syntax.unparenthesize(node)
-    if node.type == "identifier":
+    attribute = syntax.attribute_parts(node)
+    subscript = syntax.subscript_parts(node)
+    if syntax.is_identifier(node):
         name = syntax.text(node)
-    elif node.type == "attribute":
-        name = syntax.text(node.child_by_field_name("attribute"))
-    elif node.type == "subscript":
-        key = node.child_by_field_name("subscript")
+    elif attribute is not None:
+        name = attribute[1]
+    elif subscript is not None:
+        key = subscript[1]
         name = syntax.literal_string_value(key) if key is not None else None
-    elif node.type == "call" and syntax.callee_attribute(node) == "get":
+    elif syntax.is_call(node) and syntax.callee_attribute(node) == "get":
         name = syntax.literal_string_value(syntax.argument(node, 0, None))  # form.get("password")
     else:
         return None
@@ -154,15 +157,13 @@ def _in_test(node: Node, document: Document) -> bool:
         return True  # an example's or demo's login (`examples/`, `demos/`): the sample's own, as in LG104
     parent = node.parent
     while parent is not None:
-        if parent.type == "assert_statement":
+        if syntax.is_assert(parent):
             return True
-        if parent.type == "function_definition":
-            name = syntax.text(parent.child_by_field_name("name"))
+        if syntax.is_function(parent):
+            name = syntax.text(syntax.defined_name(parent))
             if name.startswith(("test", "setUp")):
                 return True
-        if parent.type == "class_definition" and syntax.text(parent.child_by_field_name("name")).startswith(
-            "Test"
-        ):
+        if syntax.is_class(parent) and syntax.text(syntax.defined_name(parent)).startswith("Test"):
             return True
         parent = parent.parent
     return False
@@ -203,14 +204,14 @@ class HardcodedCredentialUseCheck(CallRule):
         for argument in py.unit_nodes(unit, syntax.KEYWORD_ARGUMENT, context):
             if _in_test(argument, document):
                 continue
-            keyword = syntax.text(argument.child_by_field_name("name"))
-            value = argument.child_by_field_name("value")
+            keyword, value = syntax.keyword_argument_parts(argument) or ("", None)
             if value is None:
                 continue
             if keyword == "auth":
                 value = syntax.unparenthesize(value)
-                if value.type in ("tuple", "list") and value.named_child_count == 2:
-                    password = value.named_children[1]
+                items = syntax.sequence_items(value)
+                if items is not None and len(items) == 2:
+                    password = items[1]
                     secret = _credential_value(password)
                     if secret is not None:
                         yield self._finding(document, password, secret, "is the password of `auth=`")

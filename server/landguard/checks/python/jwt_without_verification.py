@@ -85,7 +85,7 @@ class JwtWithoutVerificationCheck(CallRule):
         if (
             algorithms is None
             and len(syntax.positional_args(call)) < 3
-            or (algorithms is not None and syntax.unparenthesize(algorithms).type == "none")
+            or (algorithms is not None and syntax.is_none(syntax.unparenthesize(algorithms)))
         ):
             yield RULE.finding(
                 span,
@@ -100,14 +100,10 @@ class JwtWithoutVerificationCheck(CallRule):
 
 def _disables_signature(options: Node) -> bool:
     options = syntax.unparenthesize(options)
-    if options.type == "dictionary":
-        for pair in options.named_children:
-            if (
-                pair.type == "pair"
-                and syntax.literal_string_value(pair.child_by_field_name("key")) in _VERIFY_KEYS
-            ):
-                return syntax.is_false(pair.child_by_field_name("value"))
-    if options.type == "call" and syntax.text(options.child_by_field_name("function")) == "dict":
+    for _, key, value in syntax.dict_entries(options) or ():
+        if syntax.literal_string_value(key) in _VERIFY_KEYS:
+            return syntax.is_false(value)
+    if syntax.is_call(options) and syntax.text(syntax.callee(options)) == "dict":
         for keyword in _VERIFY_KEYS:
             value = syntax.keyword_arg(options, keyword)
             if value is not None:
@@ -117,7 +113,8 @@ def _disables_signature(options: Node) -> bool:
 
 def _allows_none(algorithms: Node) -> bool:
     algorithms = syntax.unparenthesize(algorithms)
-    candidates = algorithms.named_children if algorithms.type in ("list", "tuple", "set") else [algorithms]
+    items = syntax.display_items(algorithms)
+    candidates = items if items is not None else [algorithms]
     return any((syntax.literal_string_value(c) or "").lower() == "none" for c in candidates)
 
 

@@ -82,7 +82,7 @@ class LogInjectionCheck(web.RequestSinkRule):
             arguments = arguments[1:]  # the level
         if not arguments:
             return
-        injected = web.injected_parameters(flow.scope) if flow.scope.type == "function_definition" else ()
+        injected = web.injected_parameters(flow.scope) if syntax.is_function(flow.scope) else ()
         message = arguments[0]
         message_text = syntax.literal_string_value(message)
         for position, value in enumerate(arguments):
@@ -95,7 +95,7 @@ class LogInjectionCheck(web.RequestSinkRule):
                 and "%s" not in message_text
             ):
                 return  # every argument is written as repr()
-            if syntax.unparenthesize(value).type == "identifier" and syntax.text(value) in injected:
+            if syntax.is_identifier(syntax.unparenthesize(value)) and syntax.text(value) in injected:
                 continue  # filled by the framework (`Depends(current_user)`), not by the client
             # Only the request's text itself: what an unmodelled call made of it (a decoded JWT's
             # claims, a model object built from a form) is not assumed to carry line breaks.

@@ -102,12 +102,10 @@ class PathTraversalCheck(web.RequestSinkRule):
 
     def sink_positions(self, name: str, call: Node, models: Models) -> list[tuple[int | None, str | None]]:
         if name.startswith("pathlib."):
-            parent = call.parent
             # `Path(name).name` keeps only the last component: that is the sanitising idiom, and
             # building a Path touches no file.
-            if parent is not None and parent.type == "attribute":
-                if syntax.text(parent.child_by_field_name("attribute")) in _LAST_COMPONENT:
-                    return []
+            if syntax.attribute_read_off(call) in _LAST_COMPONENT:
+                return []
         return super().sink_positions(name, call, models)
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:

@@ -81,16 +81,17 @@ class SecretInLogCheck(CallRule):
     ) -> Iterable[Finding]:
         if not _is_log_call(name):
             return
-        arguments = call.child_by_field_name("arguments")
+        arguments = syntax.argument_list(call)
         if arguments is None:
             return
         scope = syntax.scope_of(call, unit)
         secret = None
         for argument in arguments.named_children:
-            if argument.type == "keyword_argument":
-                if syntax.text(argument.child_by_field_name("name")) in _NOT_VALUES:
+            keyword = syntax.keyword_argument_parts(argument)
+            if keyword is not None:
+                if keyword[0] in _NOT_VALUES:
                     continue
-                argument = argument.child_by_field_name("value")
+                argument = keyword[1]
             if argument is None or syntax.is_literal(argument):
                 continue
             secret = _secret_reference(argument, scope)
@@ -124,46 +125,43 @@ def _secret_reference(node: Node, scope: Node) -> str | None:
     while stack and seen < 200:
         current = stack.pop()
         seen += 1
-        kind = current.type
-        if kind == "identifier":
+        if syntax.is_identifier(current):
             if syntax.is_keyword_name(current):
                 continue
             name = syntax.text(current)
             if _is_secret(name, scope):
                 return name
-        elif kind == "attribute":
-            attribute = syntax.text(current.child_by_field_name("attribute"))
-            if _is_secret(attribute, scope):
+        elif (attribute := syntax.attribute_parts(current)) is not None:
+            if _is_secret(attribute[1], scope):
                 return syntax.text(current)
-        elif kind == "subscript":
-            key = syntax.literal_string_value(current.child_by_field_name("subscript"))
+        elif (subscript := syntax.subscript_parts(current)) is not None:
+            value, key_node = subscript
+            key = syntax.literal_string_value(key_node)
             if key is not None and _is_secret(key, scope):
                 return syntax.text(current)
-            value = current.child_by_field_name("value")
             if value is not None:
                 stack.append(value)
-        elif kind == "call":
-            function = current.child_by_field_name("function")
+        elif syntax.is_call(current):
             last = syntax.callee_attribute(current)
             if _MASKING.search(last.lower()):
                 continue
-            if last == "get" and function is not None and function.type == "attribute":
+            receiver = syntax.call_receiver(current)
+            method_call = syntax.is_attribute(syntax.callee(current))
+            if last == "get" and method_call:
                 key = syntax.literal_string_value(syntax.argument(current, 0, None))
                 if key is not None and _is_secret(key, scope):
                     return syntax.text(current)
-            if function is not None and function.type == "attribute":
-                obj = function.child_by_field_name("object")
-                if obj is not None:
-                    stack.append(obj)
-            arguments = current.child_by_field_name("arguments")
+            if receiver is not None:
+                stack.append(receiver)
+            arguments = syntax.argument_list(current)
             if arguments is not None:
                 stack.extend(arguments.named_children)
-        elif kind in ("string", "concatenated_string"):
+        elif syntax.is_string(current):
             stack.extend(_labelled_or_interpolated(current))
             labelled = _labelled_interpolation(current)
             if labelled is not None:
                 return labelled
-        elif kind in ("lambda", "comment", "integer", "float"):
+        elif syntax.is_lambda(current) or syntax.is_comment(current) or syntax.is_number(current):
             continue
         else:
             stack.extend(current.named_children)
@@ -171,34 +169,30 @@ def _secret_reference(node: Node, scope: Node) -> str | None:
 
 
 def _labelled_or_interpolated(node: Node) -> list[Node]:
-    result = []
-    for child in node.named_children:
-        if child.type == "interpolation":
-            expression = child.child_by_field_name("expression")
-            if expression is not None:
-                result.append(expression)
-        elif child.type == "string":
-            result.append(child)
-    return result
+    interpolated = [
+        value for kind, value in syntax.string_parts(node) if kind == syntax.VALUE and value is not None
+    ]
+    return [*interpolated, *syntax.concatenated_strings(node)]
 
 
 def _labelled_interpolation(node: Node) -> str | None:
     """`f"password={pw}"`: the literal text right before an interpolation names a secret."""
-    if node.type != "string":
+    if not syntax.is_plain_string(node):
         return None
     before = ""
-    for child in node.children:
-        if child.type == "string_content":
-            before += syntax.text(child)
-        elif child.type == "interpolation":
-            expression = child.child_by_field_name("expression")
+    for kind, piece in syntax.string_parts(node):
+        if kind == syntax.TEXT:
+            before += syntax.text(piece)
+        elif kind == syntax.VALUE:
+            expression = piece
             if (
                 expression is not None
                 and not syntax.is_literal(expression)
                 and _LABELLED_INTERPOLATION.search(before)
             ):
                 if not (
-                    expression.type == "call" and _MASKING.search(syntax.callee_attribute(expression).lower())
+                    syntax.is_call(expression)
+                    and _MASKING.search(syntax.callee_attribute(expression).lower())
                 ):
                     return syntax.text(expression)
             before = ""

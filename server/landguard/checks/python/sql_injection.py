@@ -119,8 +119,7 @@ class SqlInjectionCheck(CallRule):
                 return
             query, kind = syntax.argument(call, 0, "text"), "text"
         elif last == "run":
-            function = call.child_by_field_name("function")
-            receiver = function.child_by_field_name("object") if function is not None else None
+            receiver = syntax.call_receiver(call)
             flow = self.flow_for(call, unit, context)
             imports = py.scope_imports(call, document, context)
             if origins.made_by(receiver, _PG8000_CONNECTIONS, flow, imports, call) is None:
@@ -155,7 +154,7 @@ class SqlInjectionCheck(CallRule):
         if build is None or (not fragment and not _looks_like_sql(build.literal_text)):
             if taint != py.Taint.REQUEST or build is not None:
                 return  # a wrapper running the SQL its caller passed is judged at the caller
-            if query.type == "call" and syntax.callee_attribute(query) in _SINKS:
+            if syntax.is_call(query) and syntax.callee_attribute(query) in _SINKS:
                 return  # `execute(text(...))`: judged at the inner call
             if _built_by_a_call(query, flow):
                 return  # `table.insert().values(text=body.text)`: a query object binds its values
@@ -191,10 +190,12 @@ class SqlInjectionCheck(CallRule):
             value = syntax.keyword_arg(call, keyword_name)
             if value is None:
                 continue
-            if value.type == "dictionary":  # select={"alias": "SQL"}
-                elements = [p.child_by_field_name("value") for p in value.named_children if p.type == "pair"]
+            entries = syntax.dict_entries(value)  # select={"alias": "SQL"}
+            if entries is not None:
+                elements = [entry_value for _, _, entry_value in entries]
             else:
-                elements = value.named_children if value.type in ("list", "tuple") else [value]
+                items = syntax.sequence_items(value)
+                elements = items if items is not None else [value]
             for element in elements:
                 build = syntax.string_building(element, flow)
                 imports = py.scope_imports(call, document, context)
@@ -223,17 +224,15 @@ def _built_by_a_call(query: Node, flow: py.Flow) -> bool:
 def _api_call(node: Node) -> bool:
     """A method call on another object (``notes.insert().values(...)``), not a string method and not
     a function or method of this code (``self.render(...)``), whose summary says what it returns."""
-    if node.type != "call" or syntax.callee_attribute(node) in _TEXT_CALLS:
+    if not syntax.is_call(node) or syntax.callee_attribute(node) in _TEXT_CALLS:
         return False
-    function = node.child_by_field_name("function")
-    if function is None or function.type != "attribute":
+    function = syntax.callee(node)
+    if not syntax.is_attribute(function):
         return False
-    root = function
-    while root.type in ("attribute", "call"):
-        root = root.child_by_field_name("object" if root.type == "attribute" else "function")
-        if root is None:
-            return False
-    return not (root.type == "identifier" and syntax.text(root) in ("self", "cls"))
+    root = syntax.chain_root(function)
+    if root is None:
+        return False
+    return not (syntax.is_identifier(root) and syntax.text(root) in ("self", "cls"))
 
 
 def _looks_like_sql(text: str) -> bool:
@@ -246,16 +245,16 @@ _PLACEHOLDER_JOIN = re.compile(r"""^\s*(?:\[\s*)?(?P<q>["'])(?:\?|%s)(?P=q)\s*(?
 def _is_placeholder_list(node: Node, flow: syntax.Flow) -> bool:
     """`", ".join("?" * len(ids))` and friends: a list of placeholders, not data."""
     for value in syntax.resolve(node, flow):
-        if value.type != "call" or syntax.callee_attribute(value) != "join":
+        if not syntax.is_call(value) or syntax.callee_attribute(value) != "join":
             return False
-        function = value.child_by_field_name("function")
-        if function is None or not syntax.is_literal_string(function.child_by_field_name("object")):
+        function = syntax.callee(value)
+        if function is None or not syntax.is_literal_string(syntax.call_receiver(value)):
             return False
         argument = syntax.argument(value, 0)
         if argument is None:
             return False
-        if argument.type in ("generator_expression", "list_comprehension"):
-            body = argument.child_by_field_name("body")
+        if syntax.is_sequence_comprehension(argument):
+            body = syntax.body_of(argument)
             if not syntax.is_literal_string(body):
                 return False
         elif not _PLACEHOLDER_JOIN.match(syntax.text(argument)):
@@ -267,7 +266,9 @@ def _is_safe_build(build: syntax.StringBuild, flow: syntax.Flow) -> bool:
     """Every non-literal part is a module constant or a list of placeholders."""
     for part in build.dynamic_parts:
         part = syntax.unparenthesize(part)
-        if part.type in ("identifier", "attribute") and _CONSTANT_NAME.match(syntax.text(part)):
+        if (syntax.is_identifier(part) or syntax.is_attribute(part)) and _CONSTANT_NAME.match(
+            syntax.text(part)
+        ):
             continue
         if _is_placeholder_list(part, flow):
             continue

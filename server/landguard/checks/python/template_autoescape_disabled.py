@@ -147,9 +147,10 @@ class TemplateAutoescapeCheck(CallRule):
                 fixes=[fix] if fix is not None else [],
             )
         value = syntax.unparenthesize(value)
-        if value.type not in ("list", "tuple"):
+        items = syntax.sequence_items(value)
+        if items is None:
             return None  # filters from a variable or setting
-        filters = [syntax.literal_string_value(item) for item in value.named_children]
+        filters = [syntax.literal_string_value(item) for item in items]
         if any(f is None for f in filters) or "h" in filters:
             return None
         return RULE.finding(

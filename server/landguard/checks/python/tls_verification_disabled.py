@@ -88,13 +88,11 @@ class TlsVerificationCheck(CallRule):
         source = document.source
         findings: list[Finding] = []
         if source.find(b"check_hostname", unit.start_byte, unit.end_byte) >= 0:
-            for assignment in py.unit_nodes(unit, "assignment", context):
-                left = assignment.child_by_field_name("left")
-                right = assignment.child_by_field_name("right")
+            for assignment in py.unit_nodes(unit, syntax.ASSIGNMENT, context):
+                left, right = syntax.assignment_sides(assignment)
                 if (
-                    left is not None
-                    and left.type == "attribute"
-                    and syntax.text(left.child_by_field_name("attribute")) == "check_hostname"
+                    syntax.is_attribute(left)
+                    and syntax.attribute_parts(left)[1] == "check_hostname"
                     and syntax.is_false(right)
                 ):
                     findings.append(
@@ -148,29 +146,21 @@ class TlsVerificationCheck(CallRule):
             )
 
     def _check_references(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
-        for reference in py.unit_nodes(unit, "attribute", context) + py.unit_nodes(
-            unit, "identifier", context
+        for reference in py.unit_nodes(unit, syntax.ATTRIBUTE, context) + py.unit_nodes(
+            unit, syntax.IDENTIFIER, context
         ):
             parent = reference.parent
-            if (
-                parent is not None
-                and parent.type == "attribute"
-                and parent.child_by_field_name("object") == reference
-            ):
+            if syntax.attribute_read_off(reference) is not None:
                 continue  # part of a longer chain; the chain itself is visited
-            if (
-                parent is not None
-                and parent.type == "call"
-                and parent.child_by_field_name("function") == reference
-            ):
+            if syntax.is_call(parent) and syntax.callee(parent) == reference:
                 continue  # calls are reported by _check_call
-            if reference.type == "identifier" and parent is not None and parent.type == "attribute":
+            if syntax.is_identifier(reference) and syntax.is_attribute(parent):
                 continue
             raw = syntax.text(reference)
             if not raw.endswith(("CERT_NONE", "_create_unverified_context")):
                 continue
             qualified = syntax.qualified_name(reference, py.scope_imports(reference, document, context))
-            if qualified == "ssl.CERT_NONE" and _used_as_setting(reference):
+            if qualified == "ssl.CERT_NONE" and syntax.stored_or_passed(reference):
                 yield RULE.finding(
                     document.node_span(reference),
                     "`ssl.CERT_NONE` accepts any certificate, even a forged one",
@@ -180,14 +170,6 @@ class TlsVerificationCheck(CallRule):
                     document.node_span(reference),
                     "`ssl._create_unverified_context` makes contexts that check neither certificate nor host",
                 )
-
-
-def _used_as_setting(node: Node) -> bool:
-    """An assignment value, an argument or a keyword value, not a comparison (`mode == CERT_NONE`)."""
-    parent = node.parent
-    if parent is not None and parent.type == "pair":
-        return parent.child_by_field_name("value") == node  # {"verify_mode": CERT_NONE}, not a lookup key
-    return parent is not None and parent.type in ("assignment", "keyword_argument", "argument_list")
 
 
 def _remove_keyword_fix(call: Node, keyword: str, document: Document) -> Fix | None:

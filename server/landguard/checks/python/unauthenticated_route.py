@@ -239,7 +239,7 @@ class UnauthenticatedRouteCheck(NodeCheck):
         if not facts.objects and not facts.uses_django:
             return
         for function in web.functions_in(node, context):
-            name_node = function.child_by_field_name("name")
+            name_node = syntax.defined_name(function)
             if name_node is None:
                 continue
             route = _route(function, facts)
@@ -279,17 +279,15 @@ def _statements(root: Node) -> Iterator[Node]:
     """Module-level statements, and those of top-level functions (app factories) and ifs."""
     for child in root.named_children:
         yield child
-        definition = (
-            child.child_by_field_name("definition") if child.type == "decorated_definition" else child
-        )
-        if definition is not None and definition.type in ("function_definition", "if_statement"):
-            body = definition.child_by_field_name("body") or definition.child_by_field_name("consequence")
+        definition = syntax.definition_of(child)
+        if definition is not None and (syntax.is_function(definition) or syntax.is_if(definition)):
+            body = syntax.body_of(definition)
             if body is not None:
                 yield from body.named_children
 
 
 def _callee_last(call: Node) -> str:
-    function = call.child_by_field_name("function")
+    function = syntax.callee(call)
     return syntax.text(function).rsplit(".", 1)[-1] if function is not None else ""
 
 
@@ -311,17 +309,13 @@ def _collect_facts(document: Document) -> ModuleFacts:
     includes: list[Node] = []
     middleware = False
     for statement in _statements(root):
-        node = (
-            statement.named_children[0]
-            if statement.type == "expression_statement" and statement.named_children
-            else statement
-        )
-        if node.type == "assignment":
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            if left is None or right is None or left.type != "identifier":
+        node = syntax.statement_expression(statement)
+        if syntax.is_assignment(node):
+            left, right = syntax.assignment_sides(node)
+            if left is None or right is None or not syntax.is_identifier(left):
                 continue
             name = syntax.text(left)
-            if right.type == "call":
+            if syntax.is_call(right):
                 last = _callee_last(right)
                 if last in _APPS or last in _ROUTERS:
                     constructed[name] = (last in _APPS, right)
@@ -331,8 +325,8 @@ def _collect_facts(document: Document) -> ModuleFacts:
                     schemes.add(name)
             elif "Depends(" in syntax.text(right) or "Security(" in syntax.text(right):
                 aliases[name] = right
-        elif node.type == "call":
-            function = syntax.text(node.child_by_field_name("function"))
+        elif syntax.is_call(node):
+            function = syntax.text(syntax.callee(node))
             last = function.rsplit(".", 1)[-1]
             if last in _INCLUDES:
                 includes.append(node)
@@ -343,15 +337,11 @@ def _collect_facts(document: Document) -> ModuleFacts:
                     hooks[-1] = (_receiver(function), target)
             elif last in ("add_middleware", "wsgi_app") and _AUTH_MIDDLEWARE.search(syntax.text(node)):
                 middleware = True
-        definition = (
-            statement.child_by_field_name("definition")
-            if statement.type == "decorated_definition"
-            else statement
-        )
-        if definition is not None and definition.type == "function_definition":
-            function_name = syntax.text(definition.child_by_field_name("name"))
+        definition = syntax.definition_of(statement)
+        if syntax.is_function(definition):
+            function_name = syntax.text(syntax.defined_name(definition))
             functions[function_name] = definition
-            for decorator in web.decorators(definition):
+            for decorator in syntax.decorators_of(definition):
                 decorator_name = web.decorator_name(decorator)
                 if decorator_name.rsplit(".", 1)[-1] in _HOOKS:
                     hooks.append((_receiver(decorator_name), definition))
@@ -359,7 +349,7 @@ def _collect_facts(document: Document) -> ModuleFacts:
     # Hook functions passed by name: resolve them to their definitions.
     resolved_hooks = []
     for receiver, hook in hooks:
-        if hook is not None and hook.type == "identifier":
+        if syntax.is_identifier(hook):
             hook = functions.get(syntax.text(hook))
         resolved_hooks.append((receiver, hook))
     included: dict[str, bool] = {}  # router name -> included with authentication
@@ -401,8 +391,8 @@ def _auth_dependencies(schemes: set[str], aliases: dict[str, Node], functions: d
         for name, function in functions.items():
             if name in auth:
                 continue
-            parameters = syntax.text(function.child_by_field_name("parameters"))
-            body = syntax.text(function.child_by_field_name("body"))
+            parameters = syntax.text(syntax.parameters_of(function))
+            body = syntax.text(syntax.body_of(function))
             if (
                 _CREDENTIAL_TYPES.search(parameters)
                 or any(re.search(rf"\b(?:Depends|Security)\(\s*{re.escape(a)}\b", parameters) for a in auth)
@@ -432,8 +422,8 @@ def _dependencies_authenticate(dependencies: Node, auth: frozenset[str] | set[st
 
 
 def _hook_authenticates(hook: Node) -> bool:
-    name = syntax.text(hook.child_by_field_name("name"))
-    body = syntax.text(hook.child_by_field_name("body"))
+    name = syntax.text(syntax.defined_name(hook))
+    body = syntax.text(syntax.body_of(hook))
     return bool(_BODY_AUTH.search(body) or (_AUTH.search(name) and "abort" in body))
 
 
@@ -443,7 +433,7 @@ def _hook_authenticates(hook: Node) -> bool:
 def _route(function: Node, facts: ModuleFacts) -> str | None:
     """The route decorator's text when it declares a data-changing method on an app or router of
     this module whose authentication is visible here, else None."""
-    for decorator in web.decorators(function):
+    for decorator in syntax.decorators_of(function):
         name = web.decorator_name(decorator)
         receiver, _, method = name.rpartition(".")
         if not receiver:
@@ -454,12 +444,8 @@ def _route(function: Node, facts: ModuleFacts) -> str | None:
         if method in _VERBS:
             return syntax.text(decorator)
         if method in _ROUTE_METHODS:
-            expression = web.decorator_expression(decorator)
-            methods = (
-                syntax.keyword_arg(expression, "methods")
-                if expression is not None and expression.type == "call"
-                else None
-            )
+            expression = syntax.decorator_expression(decorator)
+            methods = syntax.keyword_arg(expression, "methods") if syntax.is_call(expression) else None
             if methods is None:
                 continue
             values = {
@@ -477,52 +463,43 @@ def _module_level_names(function: Node) -> set[str]:
         root = root.parent
     names = set()
     for child in root.named_children:
-        node = (
-            child.named_children[0]
-            if child.type == "expression_statement" and child.named_children
-            else child
-        )
-        if node.type == "assignment":
-            left = node.child_by_field_name("left")
-            if left is not None and left.type == "identifier":
+        node = syntax.statement_expression(child)
+        if syntax.is_assignment(node):
+            left = syntax.assignment_sides(node)[0]
+            if syntax.is_identifier(left):
                 names.add(syntax.text(left))
     return names
 
 
 def _root_name(node: Node | None) -> str:
-    while node is not None and node.type in ("attribute", "subscript", "call"):
-        node = (
-            node.child_by_field_name("object")
-            or node.child_by_field_name("value")
-            or node.child_by_field_name("function")
-        )
-    return syntax.text(node) if node is not None and node.type == "identifier" else ""
+    root = syntax.chain_root(node, subscripts=True)
+    return syntax.text(root) if syntax.is_identifier(root) else ""
 
 
 def _changes_state(function: Node, context: CheckContext) -> bool:
     """Whether the handler writes somewhere: a database, a file, a shared store, a process."""
-    body = function.child_by_field_name("body")
+    body = syntax.body_of(function)
     if body is None:
         return False
     # Outside the handler: module-level stores, and what the framework injects (a DB session).
     shared = _module_level_names(function) | web.injected_parameters(function)
     for call in py.unit_calls(body, context):
-        callee = call.child_by_field_name("function")
+        callee = syntax.callee(call)
         if callee is None:
             continue
         last = syntax.callee_attribute(call)
-        if last in _STATE_CALLS and callee is not None and callee.type == "attribute":
+        if last in _STATE_CALLS and syntax.is_attribute(callee):
             return True
-        if last in _SHARED_MUTATORS and callee is not None and callee.type == "attribute":
-            receiver = callee.child_by_field_name("object")
-            if receiver is not None and (receiver.type == "attribute" or _root_name(receiver) in shared):
+        if last in _SHARED_MUTATORS and syntax.is_attribute(callee):
+            receiver = syntax.call_receiver(call)
+            if receiver is not None and (syntax.is_attribute(receiver) or _root_name(receiver) in shared):
                 return True
         # `create_user(...)`, `crud.delete_item(...)`; a bare method `.update()` is a mutator above.
         helper = _WRITE_HELPER.match(last)
         if (
             helper
             and last not in _RESPONSE_HELPERS
-            and (callee.type == "identifier" or helper.end() < len(last))
+            and (syntax.is_identifier(callee) or helper.end() < len(last))
         ):
             return True
         if last in ("execute", "executemany") and _SQL_WRITE.search(syntax.text(call)):
@@ -531,13 +508,13 @@ def _changes_state(function: Node, context: CheckContext) -> bool:
             mode = syntax.argument(call, 1, "mode")
             if _WRITE_MODE.match(syntax.literal_string_value(mode) or ""):
                 return True
-    for node in py.unit_nodes(body, "assignment", context) + py.unit_nodes(
-        body, "augmented_assignment", context
+    for node in py.unit_nodes(body, syntax.ASSIGNMENT, context) + py.unit_nodes(
+        body, syntax.AUGMENTED_ASSIGNMENT, context
     ):
-        left = node.child_by_field_name("left")
-        if left is not None and left.type in ("subscript", "attribute") and _root_name(left) in shared:
+        left = syntax.assignment_sides(node)[0]
+        if (syntax.is_subscript(left) or syntax.is_attribute(left)) and _root_name(left) in shared:
             return True
-    for node in py.unit_nodes(body, "delete_statement", context):
+    for node in py.unit_nodes(body, syntax.DELETE_STATEMENT, context):
         if any(_root_name(target) in shared for target in node.named_children):
             return True
     return _SQL_WRITE.search(syntax.text(body)) is not None
@@ -584,48 +561,46 @@ def _django_writing_view(function: Node, context: CheckContext) -> bool:
     parameters = syntax.parameter_names(function)
     if not parameters or parameters[0] != "request":
         return False
-    if syntax.text(function.child_by_field_name("name")).startswith("_"):
+    if syntax.text(syntax.defined_name(function)).startswith("_"):
         return False  # a private helper that takes the request, not a view
-    if not _VIEW_REQUEST_USE.search(syntax.text(function.child_by_field_name("body"))):
+    if not _VIEW_REQUEST_USE.search(syntax.text(syntax.body_of(function))):
         return False  # a view reads what the client sent (or who sent it); helpers read headers
-    if function.parent is not None and function.parent.type == "block":
+    if syntax.is_in_block(function):
         return False  # a method or a nested function, not a module-level view
-    for decorator in web.decorators(function):
+    for decorator in syntax.decorators_of(function):
         if web.decorator_name(decorator).rsplit(".", 1)[-1] in ("api_view", "login_not_required"):
             return False  # DRF: permission classes default from settings; Django 5.1: public on purpose
     for call in py.unit_calls(function, context):
         if syntax.callee_attribute(call) in _DJANGO_DB_WRITES and "session" not in syntax.text(
-            call.child_by_field_name("function")
+            syntax.callee(call)
         ):
             return True
     return False
 
 
 def _authenticated(function: Node, facts: ModuleFacts) -> bool:
-    for decorator in web.decorators(function):
+    for decorator in syntax.decorators_of(function):
         name = web.decorator_name(decorator)
         method = name.rpartition(".")[2]
         if method in _VERBS or method in _ROUTE_METHODS:
-            expression = web.decorator_expression(decorator)
+            expression = syntax.decorator_expression(decorator)
             dependencies = (
-                syntax.keyword_arg(expression, "dependencies")
-                if expression is not None and expression.type == "call"
-                else None
+                syntax.keyword_arg(expression, "dependencies") if syntax.is_call(expression) else None
             )
             if dependencies is not None and _dependencies_authenticate(dependencies, facts.auth_dependencies):
                 return True
             continue
         if _AUTH.search(name):
             return True
-    parameters = function.child_by_field_name("parameters")
+    parameters = syntax.parameters_of(function)
     if parameters is not None:
         for parameter in parameters.named_children:
             if _mentions_auth(syntax.text(parameter), facts.auth_dependencies):
                 return True
-            annotation = parameter.child_by_field_name("type")
+            annotation = syntax.annotation_of(parameter)
             if annotation is not None and syntax.text(annotation) in facts.auth_dependencies:
                 return True
-    body = function.child_by_field_name("body")
+    body = syntax.body_of(function)
     return body is not None and _BODY_AUTH.search(syntax.text(body)) is not None
 
 

@@ -128,11 +128,7 @@ class UnsafeDeserializationCheck(CallRule):
         else:
             return
         source = syntax.argument(call, 0)
-        if (
-            source is not None
-            and source.type == "call"
-            and syntax.callee_attribute(source) in ("dumps", "dump")
-        ):
+        if syntax.is_call(source) and syntax.callee_attribute(source) in ("dumps", "dump"):
             return  # loads(dumps(x)): a round trip of our own data (copying, tests)
         flow = self.flow_for(call, unit, context)
         taint = (
@@ -149,7 +145,7 @@ def _loader_name(node: Node) -> str:
 def _yaml_fix(call: Node, document: Document, name: str) -> Fix | None:
     import libcst as cst
 
-    function = call.child_by_field_name("function")
+    function = syntax.callee(call)
     if function is None or syntax.has_star_args(call) or len(syntax.positional_args(call)) != 1:
         return None
     editor = StatementEditor.for_node(document, call)

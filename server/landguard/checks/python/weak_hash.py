@@ -113,12 +113,7 @@ class WeakHashCheck(CallRule):
         used_for_security = syntax.keyword_arg(call, "usedforsecurity")
         if used_for_security is not None and not syntax.is_true(used_for_security):
             return  # False, or the caller's choice passed on
-        parent = call.parent
-        if (
-            parent is not None
-            and parent.type == "attribute"
-            and syntax.text(parent.child_by_field_name("attribute")) in ("digest_size", "block_size", "name")
-        ):
+        if syntax.attribute_read_off(call) in ("digest_size", "block_size", "name"):
             return  # `sha1().digest_size`: a size, not a digest of anything
         if name.startswith("hashlib.") and is_password_context(call, unit):
             return  # reported by LG209 (fast-password-hash)
@@ -153,30 +148,14 @@ class WeakHashCheck(CallRule):
 
 def _renders_digest(call: Node) -> bool:
     """`md5(x).hexdigest()`: the digest value itself, not a hash object used elsewhere."""
-    parent = call.parent
-    return (
-        parent is not None
-        and parent.type == "attribute"
-        and syntax.text(parent.child_by_field_name("attribute")) in ("hexdigest", "digest")
-    )
+    return syntax.attribute_read_off(call) in ("hexdigest", "digest")
 
 
 def _is_algorithm_helper(call: Node, context_names: tuple[str, ...]) -> bool:
     """The call is what a function named after the algorithm returns, as its last statement."""
     if not context_names or not _ALGORITHM_HELPER.search(context_names[-1]):
         return False
-    statement = call
-    while statement.parent is not None and statement.type != "return_statement":
-        if statement.type in ("function_definition", "block"):
-            return False
-        statement = statement.parent
-    block = statement.parent
-    return (
-        block is not None
-        and block.parent is not None
-        and block.parent.type == "function_definition"
-        and block.named_children[-1] == statement
-    )
+    return syntax.in_final_return(call)
 
 
 def _fixes(call: Node, name: str, document: Document, purpose: str) -> list[Fix]:

@@ -169,9 +169,9 @@ class WeakRandomnessCheck(CallRule):
             origin = label.origin
             function = label.source.rsplit(".", 1)[-1]
             inside = isinstance(origin, Node) and unit.start_byte <= origin.start_byte < unit.end_byte
-            if inside and origin.type == "call" and _secret_purpose(origin, unit) is not None:
+            if inside and syntax.is_call(origin) and _secret_purpose(origin, unit) is not None:
                 continue  # already reported by its name (check_call)
-            where = origin if inside and origin.type == "call" else at
+            where = origin if inside and syntax.is_call(origin) else at
             if where.id in reported:
                 continue
             reported.add(where.id)
@@ -229,8 +229,7 @@ def _replacement(call: Node, function: str, secrets_name: str, editor: Statement
         expression = f"{secrets_name}.randbelow({high - low + 1})"
         if low:
             expression = f"{expression} + {low}"
-            parent = call.parent
-            if parent is None or parent.type not in _LOOSE_CONTEXTS:
+            if not syntax.holds_whole_expression(call.parent):
                 expression = f"({expression})"  # `2 * randint(...)` must stay one operand
         return parse_expression(expression)
     if function == "choices" and len(positional) == 1 and set(keywords) == {"k"}:
@@ -239,11 +238,6 @@ def _replacement(call: Node, function: str, secrets_name: str, editor: Statement
         )
     # Everything else: the same method of the OS-backed generator (same signature, same meaning).
     return target.with_changes(func=parse_expression(f"{secrets_name}.SystemRandom().{function}"))
-
-
-_LOOSE_CONTEXTS = frozenset(
-    {"assignment", "return_statement", "argument_list", "keyword_argument", "expression_statement", "pair"}
-)
 
 
 def _child_arg(call: Node, index: int) -> Node | None:

@@ -148,11 +148,10 @@ class WeakTlsProtocolCheck(CallRule):
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         """`context.minimum_version = ssl.TLSVersion.TLSv1`."""
         for assignment in py.unit_nodes(unit, syntax.ASSIGNMENT, context):
-            target = assignment.child_by_field_name("left")
-            value = assignment.child_by_field_name("right")
+            target, value = syntax.assignment_sides(assignment)
             if value is None or not syntax.is_attribute(target):
                 continue
-            attribute = syntax.text(target.child_by_field_name("attribute"))
+            attribute = syntax.attribute_parts(target)[1]
             if attribute not in ("minimum_version", "maximum_version"):
                 continue
             imports = py.scope_imports(assignment, document, context)

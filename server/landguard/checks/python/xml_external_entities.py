@@ -94,7 +94,7 @@ _STDLIB_PARSERS = frozenset(
 
 def _stdlib_parser(parser: Node, document: Document, context: CheckContext, call: Node) -> bool:
     parser = syntax.unparenthesize(parser)
-    if parser.type != "call":
+    if not syntax.is_call(parser):
         return False
     imports = py.scope_imports(call, document, context)
     return syntax.qualified_call_name(parser, imports) in _STDLIB_PARSERS
@@ -176,10 +176,10 @@ def _defusedxml_fix(call: Node, replacement: str, document: Document, imports: d
 
     statement = enclosing_statement(call)
     editor = StatementEditor.open(document, statement)
-    function = call.child_by_field_name("function")
+    function = syntax.callee(call)
     if editor is None or statement is None or function is None:
         return None
-    target = editor.locate(function, cst.Attribute if function.type == "attribute" else cst.Name)
+    target = editor.locate(function, cst.Attribute if syntax.is_attribute(function) else cst.Name)
     module, _, attribute = replacement.rpartition(".")
     reference = module_reference(document, imports, module, statement)
     return web.module_expression_fix(
