@@ -514,21 +514,13 @@ def _same_summaries(old: list[tuple[str, Summary | None]], new: list[tuple[str, 
 def _callee_set(function: ir.Function) -> frozenset[str]:
     """The names the function's calls and name reads could resolve to another function by, memoised
     on the IR object (adapters keep the IR of unchanged code across runs)."""
-    names = function.extra.get("dataflow.callees")
-    if names is None:
-        names = function.extra["dataflow.callees"] = _callee_names(function)
-    return names
+    return _names(function)[1]
 
 
 def _call_names(function: ir.Function) -> frozenset[tuple[str | None, str | None]]:
     """(callee, method) of every call in the function and its nested functions and lambdas: what
     sink rows are matched by (``FunctionFacts.sink_hits``), memoised on the IR object."""
-    names = function.extra.get("dataflow.call_names")
-    if names is None:
-        names = function.extra["dataflow.call_names"] = frozenset(
-            (item.callee, item.method) for item in _descendants(function) if type(item) is ir.Call
-        )
-    return names
+    return _names(function)[0]
 
 
 def _source_names(function: ir.Function) -> frozenset[tuple[str | None, str | None]]:
@@ -536,24 +528,85 @@ def _source_names(function: ir.Function) -> frozenset[tuple[str | None, str | No
     of every call and (qualified name, None) of every name and attribute; memoised on the IR."""
     names = function.extra.get("dataflow.source_names")
     if names is None:
-        found: set[tuple[str | None, str | None]] = set(_call_names(function))
-        for item in _descendants(function):
-            kind = type(item)
-            if (kind is ir.Name or kind is ir.Attr) and item.qualname is not None:
-                found.add((item.qualname, None))
-        names = function.extra["dataflow.source_names"] = frozenset(found)
+        calls, _, qualified = _names(function)
+        names = function.extra["dataflow.source_names"] = calls | qualified
     return names
 
 
-def _descendants(function: ir.Function) -> list[Any]:
-    """Every statement, expression and case in the function, its nested functions' included."""
+_Names = tuple[
+    frozenset[tuple[str | None, str | None]],  # (callee, method) of every call
+    frozenset[str],  # every name a call or name read could resolve to another function by
+    frozenset[tuple[str | None, str | None]],  # (qualified name, None) of every name and attribute
+]
+
+
+def _names(function: ir.Function) -> _Names:
+    """What the function and its nested functions (lambdas, nested definitions, theirs ...) call,
+    name and read, memoised on the IR object. Each function's own code is walked once
+    (``_own_names``), and a nested function's names are taken from its own entry rather than
+    walked again for every function around it."""
+    cached = function.extra.get("dataflow.names")
+    if cached is not None:
+        return cached
+    calls: set[tuple[str | None, str | None]] = set()
+    callees: set[str] = set()
+    qualified: set[tuple[str | None, str | None]] = set()
+    seen: set[int] = set()
+    stack = [function]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        done = current.extra.get("dataflow.names") if current is not function else None
+        if done is not None:
+            calls |= done[0]
+            callees |= done[1]
+            qualified |= done[2]
+            continue
+        own_calls, own_callees, own_qualified, nested = _own_names(current)
+        calls |= own_calls
+        callees |= own_callees
+        qualified |= own_qualified
+        stack.extend(nested)
+    cached = function.extra["dataflow.names"] = (frozenset(calls), frozenset(callees), frozenset(qualified))
+    return cached
+
+
+def _own_names(function: ir.Function) -> tuple[set, set, set, list[ir.Function]]:
+    """``_names`` of the function's own statements and expressions (cases included), and the
+    functions nested directly in them (whose bodies are not walked here)."""
+    calls: set[tuple[str | None, str | None]] = set()
+    callees: set[str] = set()
+    qualified: set[tuple[str | None, str | None]] = set()
+    nested: list[ir.Function] = []
+    for item in _own_items(function, nested):
+        kind = type(item)
+        if kind is ir.Call:
+            calls.add((item.callee, item.method))
+            if item.callee:
+                callees.add(item.callee)
+            elif item.receiver is None:
+                callees.add(item.method)
+        elif kind is ir.Name:
+            callees.add(item.name)
+            if item.qualname is not None:
+                qualified.add((item.qualname, None))
+        elif kind is ir.Attr and item.qualname is not None:
+            qualified.add((item.qualname, None))
+    return calls, callees, qualified, nested
+
+
+def _own_items(function: ir.Function, nested: list[ir.Function] | None = None) -> list[Any]:
+    """Every statement, expression and case in the function, not inside its nested functions
+    (those are appended to ``nested``)."""
     found: list[Any] = []
     stack: list[Any] = list(function.body)
     while stack:
         item = stack.pop()
         found.append(item)
-        if isinstance(item, (ir.FuncRef, ir.Define)):
-            stack.extend(item.function.body)
+        if nested is not None and isinstance(item, (ir.FuncRef, ir.Define)):
+            nested.append(item.function)
         if isinstance(item, ir.Case):
             stack.extend(item.tests)
             stack.extend(item.body)
@@ -569,20 +622,6 @@ def _descendants(function: ir.Function) -> list[Any]:
                         elif isinstance(element, (ir.Expr, ir.Stmt, ir.Case)):
                             stack.append(element)
     return found
-
-
-def _callee_names(function: ir.Function) -> frozenset[str]:
-    """Every name a function's calls and name reads could resolve to another function by."""
-    names: set[str] = set()
-    for item in _descendants(function):
-        if isinstance(item, ir.Call):
-            if item.callee:
-                names.add(item.callee)
-            elif item.receiver is None:
-                names.add(item.method)
-        elif isinstance(item, ir.Name):
-            names.add(item.name)
-    return frozenset(names)
 
 
 _STORE_MIN_LIMIT = 4096
