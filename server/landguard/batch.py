@@ -211,6 +211,16 @@ def _chunks(todo: list[tuple[str, str, Config]]) -> list[list[tuple[str, str, Co
     return chunks
 
 
+def _preload(todo: list[tuple[str, str, Config]]) -> None:
+    """Load the checks, and what those that apply to the files' languages import on first use."""
+    from landguard.engine.languages import detect_language
+
+    languages = {detect_language(path) for path, _, _ in todo}
+    for check in all_checks():
+        if check.languages is None or check.languages & languages:
+            check.preload()
+
+
 def _scan_parallel(
     todo: list[tuple[str, str, Config]], jobs: int, progress: Callable[[int], None]
 ) -> list[FileResult]:
@@ -221,7 +231,7 @@ def _scan_parallel(
     Ctrl-C cancels what has not started, lets each worker finish its current chunk, and re-raises;
     SIGTERM ends the workers at once and raises ``Terminated``.
     """
-    all_checks()  # discover checks before forking so workers inherit them
+    _preload(todo)  # discover checks and load what they import lazily, before forking: workers inherit them
     scanned: list[FileResult] = []
     pool = ProcessPoolExecutor(
         max_workers=jobs, mp_context=get_context("fork"), initializer=_ignore_interrupts
