@@ -28,7 +28,7 @@ from landguard.engine.files import Unreadable, read_regular
 from landguard.engine.files import display_path as printable
 from landguard.engine.findings import finding_from_dict, finding_to_dict
 from landguard.engine.positions import split_lines
-from landguard.engine.registry import all_checks
+from landguard.engine.registry import all_checks, get_rule
 from landguard.result_cache import CacheUnavailable, ResultCache, build_id, cache_root
 from landguard.workspace import FileResult, Located, decode, iter_files, locate, read_limit, scan_file
 
@@ -86,7 +86,30 @@ def _payload(result: FileResult) -> dict:
         "locations": [asdict(loc) for loc in result.locations],
         "skipped": result.skipped,
         "decode_errors": result.decode_errors,
+        # What a report says of each rule beside the finding (JSON: its name and title), kept with
+        # the result so that a warm run loads no check (the binding covers Landguard's build).
+        "rules": {rule_id: _rule_title(rule_id) for rule_id in sorted({f.rule_id for f in result.findings})},
     }
+
+
+def _rule_title(rule_id: str) -> list[str | None]:
+    rule = get_rule(rule_id)
+    return [rule.name, rule.title] if rule is not None else [None, None]
+
+
+def _rule_titles(payload: dict) -> dict[str, tuple[str | None, str | None]] | None:
+    """The cached rules' names and titles, if the payload has them for every finding's rule."""
+    stored = payload.get("rules")
+    if not isinstance(stored, dict):
+        return None
+    titles: dict[str, tuple[str | None, str | None]] = {}
+    for rule_id, pair in stored.items():
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(v is None or isinstance(v, str) for v in pair)
+        ):
+            return None
+        titles[rule_id] = (pair[0], pair[1])
+    return titles
 
 
 def _from_payload(path: str, payload: dict) -> FileResult | None:
@@ -98,6 +121,7 @@ def _from_payload(path: str, payload: dict) -> FileResult | None:
             locations=[Located(**loc) for loc in payload["locations"]],
             skipped=payload.get("skipped"),
             decode_errors=payload.get("decode_errors", False),
+            rule_titles=_rule_titles(payload),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
