@@ -182,8 +182,11 @@ def usable_cores() -> int:
 
 def _ignore_interrupts() -> None:
     # Ctrl-C reaches the whole process group: the parent alone handles it (stops, says so once),
-    # instead of every worker printing a traceback.
+    # instead of every worker printing a traceback. The worker was forked with SIGINT blocked
+    # (``_scan_parallel``), so a Ctrl-C before this line is held, then discarded here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 class Terminated(SystemExit):
@@ -262,8 +265,17 @@ def _scan_parallel(
     )
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
+    # SIGINT is blocked while the workers are forked: one arriving before a worker's initializer
+    # ignores it would end that worker with a traceback. Held meanwhile, it reaches the parent after.
+    hold = in_main_thread and hasattr(signal, "pthread_sigmask")
     try:
-        futures = [pool.submit(_scan_chunk, chunk) for chunk in _chunks(todo)]
+        if hold:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            futures = [pool.submit(_scan_chunk, chunk) for chunk in _chunks(todo)]
+        finally:
+            if hold:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         for future in as_completed(futures):
             scanned.extend(future.result())
             progress(len(scanned))
