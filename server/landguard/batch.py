@@ -28,7 +28,7 @@ from landguard.engine.files import Unreadable, read_regular
 from landguard.engine.files import display_path as printable
 from landguard.engine.findings import finding_from_dict, finding_to_dict
 from landguard.engine.positions import split_lines
-from landguard.engine.registry import all_checks
+from landguard.engine.registry import all_checks, get_rule
 from landguard.result_cache import CacheUnavailable, ResultCache, build_id, cache_root
 from landguard.workspace import FileResult, Located, decode, iter_files, locate, read_limit, scan_file
 
@@ -86,7 +86,30 @@ def _payload(result: FileResult) -> dict:
         "locations": [asdict(loc) for loc in result.locations],
         "skipped": result.skipped,
         "decode_errors": result.decode_errors,
+        # What a report says of each rule beside the finding (JSON: its name and title), kept with
+        # the result so that a warm run loads no check (the binding covers Landguard's build).
+        "rules": {rule_id: _rule_title(rule_id) for rule_id in sorted({f.rule_id for f in result.findings})},
     }
+
+
+def _rule_title(rule_id: str) -> list[str | None]:
+    rule = get_rule(rule_id)
+    return [rule.name, rule.title] if rule is not None else [None, None]
+
+
+def _rule_titles(payload: dict) -> dict[str, tuple[str | None, str | None]] | None:
+    """The cached rules' names and titles, if the payload has them for every finding's rule."""
+    stored = payload.get("rules")
+    if not isinstance(stored, dict):
+        return None
+    titles: dict[str, tuple[str | None, str | None]] = {}
+    for rule_id, pair in stored.items():
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(v is None or isinstance(v, str) for v in pair)
+        ):
+            return None
+        titles[rule_id] = (pair[0], pair[1])
+    return titles
 
 
 def _from_payload(path: str, payload: dict) -> FileResult | None:
@@ -98,6 +121,7 @@ def _from_payload(path: str, payload: dict) -> FileResult | None:
             locations=[Located(**loc) for loc in payload["locations"]],
             skipped=payload.get("skipped"),
             decode_errors=payload.get("decode_errors", False),
+            rule_titles=_rule_titles(payload),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
@@ -158,8 +182,11 @@ def usable_cores() -> int:
 
 def _ignore_interrupts() -> None:
     # Ctrl-C reaches the whole process group: the parent alone handles it (stops, says so once),
-    # instead of every worker printing a traceback.
+    # instead of every worker printing a traceback. The worker was forked with SIGINT blocked
+    # (``_scan_parallel``), so a Ctrl-C before this line is held, then discarded here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 class Terminated(SystemExit):
@@ -211,6 +238,16 @@ def _chunks(todo: list[tuple[str, str, Config]]) -> list[list[tuple[str, str, Co
     return chunks
 
 
+def _preload(todo: list[tuple[str, str, Config]]) -> None:
+    """Load the checks, and what those that apply to the files' languages import on first use."""
+    from landguard.engine.languages import detect_language
+
+    languages = {detect_language(path) for path, _, _ in todo}
+    for check in all_checks():
+        if check.languages is None or check.languages & languages:
+            check.preload()
+
+
 def _scan_parallel(
     todo: list[tuple[str, str, Config]], jobs: int, progress: Callable[[int], None]
 ) -> list[FileResult]:
@@ -221,15 +258,24 @@ def _scan_parallel(
     Ctrl-C cancels what has not started, lets each worker finish its current chunk, and re-raises;
     SIGTERM ends the workers at once and raises ``Terminated``.
     """
-    all_checks()  # discover checks before forking so workers inherit them
+    _preload(todo)  # discover checks and load what they import lazily, before forking: workers inherit them
     scanned: list[FileResult] = []
     pool = ProcessPoolExecutor(
         max_workers=jobs, mp_context=get_context("fork"), initializer=_ignore_interrupts
     )
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
+    # SIGINT is blocked while the workers are forked: one arriving before a worker's initializer
+    # ignores it would end that worker with a traceback. Held meanwhile, it reaches the parent after.
+    hold = in_main_thread and hasattr(signal, "pthread_sigmask")
     try:
-        futures = [pool.submit(_scan_chunk, chunk) for chunk in _chunks(todo)]
+        if hold:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            futures = [pool.submit(_scan_chunk, chunk) for chunk in _chunks(todo)]
+        finally:
+            if hold:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         for future in as_completed(futures):
             scanned.extend(future.result())
             progress(len(scanned))

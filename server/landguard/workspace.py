@@ -72,6 +72,9 @@ class FileResult:
     skipped: str | None = None  # why the file was not analysed (binary, unreadable)
     decode_errors: bool = False  # invalid UTF-8 was replaced before analysis
     fs_path: str | None = None  # the file on disk (``path`` is for display; None when from the cache)
+    # Read from the result cache: the name and title of each rule it reports, so that a report of
+    # cached results needs no check loaded (None: ask the registry).
+    rule_titles: dict[str, tuple[str | None, str | None]] | None = None
 
 
 class _IgnoreRules:

@@ -63,6 +63,9 @@ class Frontend:
     def unit_context_key(self, unit: Node, document: Document, context: CheckContext) -> object:
         return None
 
+    def preload(self) -> None:
+        """See ``Check.preload``."""
+
     def unit_context_epoch(self, document: Document, context: CheckContext) -> object:
         """See ``NodeCheck.unit_context_epoch``; None: no reuse. A frontend whose units have no
         context key of their own (the default ``unit_context_key``) has one epoch forever."""
@@ -123,6 +126,9 @@ class CodeRulesCheck(NodeCheck):
 
     def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         return self.frontend.check_unit(node, document, context, self.enabled(context))
+
+    def preload(self) -> None:
+        self.frontend.preload()
 
 
 def group_code_rules(code_rules: Iterable[CodeRule]) -> list[CodeRulesCheck]:

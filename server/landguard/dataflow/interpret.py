@@ -514,49 +514,87 @@ def _same_summaries(old: list[tuple[str, Summary | None]], new: list[tuple[str, 
 def _callee_set(function: ir.Function) -> frozenset[str]:
     """The names the function's calls and name reads could resolve to another function by, memoised
     on the IR object (adapters keep the IR of unchanged code across runs)."""
-    return _names_of(function)[0]
+    return _names(function)[1]
 
 
 def _call_names(function: ir.Function) -> frozenset[tuple[str | None, str | None]]:
     """(callee, method) of every call in the function and its nested functions and lambdas: what
     sink rows are matched by (``FunctionFacts.sink_hits``), memoised on the IR object."""
-    return _names_of(function)[1]
+    return _names(function)[0]
 
 
 def _source_names(function: ir.Function) -> frozenset[tuple[str | None, str | None]]:
     """What source rows are matched by in the function and its nested functions: (callee, method)
     of every call and (qualified name, None) of every name and attribute; memoised on the IR."""
-    return _names_of(function)[2]
-
-
-def _names_of(function: ir.Function) -> tuple[frozenset, frozenset, frozenset]:
-    """The three name sets above from one walk of the function's IR (a cold analysis asks for the
-    first two of nearly every function: one walk instead of two), memoised on the IR object."""
-    names = function.extra.get("dataflow.names")
+    names = function.extra.get("dataflow.source_names")
     if names is None:
-        callees: set[str] = set()
-        calls: set[tuple[str | None, str | None]] = set()
-        named: set[tuple[str | None, str | None]] = set()
-        for item in _descendants(function):
-            kind = type(item)
-            if kind is ir.Call:
-                calls.add((item.callee, item.method))
-                if item.callee:
-                    callees.add(item.callee)
-                elif item.receiver is None:
-                    callees.add(item.method)
-            elif kind is ir.Name:
-                callees.add(item.name)
-                if item.qualname is not None:
-                    named.add((item.qualname, None))
-            elif kind is ir.Attr and item.qualname is not None:
-                named.add((item.qualname, None))
-        names = function.extra["dataflow.names"] = (
-            frozenset(callees),
-            frozenset(calls),
-            frozenset(calls | named),
-        )
+        calls, _, qualified = _names(function)
+        names = function.extra["dataflow.source_names"] = calls | qualified
     return names
+
+
+_Names = tuple[
+    frozenset[tuple[str | None, str | None]],  # (callee, method) of every call
+    frozenset[str],  # every name a call or name read could resolve to another function by
+    frozenset[tuple[str | None, str | None]],  # (qualified name, None) of every name and attribute
+]
+
+
+def _names(function: ir.Function) -> _Names:
+    """What the function and its nested functions (lambdas, nested definitions, theirs ...) call,
+    name and read, memoised on the IR object. Each function's own code is walked once
+    (``_own_names``), and a nested function's names are taken from its own entry rather than
+    walked again for every function around it."""
+    cached = function.extra.get("dataflow.names")
+    if cached is not None:
+        return cached
+    calls: set[tuple[str | None, str | None]] = set()
+    callees: set[str] = set()
+    qualified: set[tuple[str | None, str | None]] = set()
+    seen: set[int] = set()
+    stack = [function]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        done = current.extra.get("dataflow.names") if current is not function else None
+        if done is not None:
+            calls |= done[0]
+            callees |= done[1]
+            qualified |= done[2]
+            continue
+        own_calls, own_callees, own_qualified, nested = _own_names(current)
+        calls |= own_calls
+        callees |= own_callees
+        qualified |= own_qualified
+        stack.extend(nested)
+    cached = function.extra["dataflow.names"] = (frozenset(calls), frozenset(callees), frozenset(qualified))
+    return cached
+
+
+def _own_names(function: ir.Function) -> tuple[set, set, set, list[ir.Function]]:
+    """``_names`` of the function's own statements and expressions (cases included), and the
+    functions nested directly in them (whose bodies are not walked here)."""
+    calls: set[tuple[str | None, str | None]] = set()
+    callees: set[str] = set()
+    qualified: set[tuple[str | None, str | None]] = set()
+    nested: list[ir.Function] = []
+    for item in _own_items(function, nested):
+        kind = type(item)
+        if kind is ir.Call:
+            calls.add((item.callee, item.method))
+            if item.callee:
+                callees.add(item.callee)
+            elif item.receiver is None:
+                callees.add(item.method)
+        elif kind is ir.Name:
+            callees.add(item.name)
+            if item.qualname is not None:
+                qualified.add((item.qualname, None))
+        elif kind is ir.Attr and item.qualname is not None:
+            qualified.add((item.qualname, None))
+    return calls, callees, qualified, nested
 
 
 _IR_NODE = (ir.Expr, ir.Stmt, ir.Case)
@@ -564,16 +602,17 @@ _IR_OWNER = (ir.Expr, ir.Stmt)
 _NESTS_FUNCTION = (ir.FuncRef, ir.Define)
 
 
-def _descendants(function: ir.Function) -> list[Any]:
-    """Every statement, expression and case in the function, its nested functions' included."""
+def _own_items(function: ir.Function, nested: list[ir.Function] | None = None) -> list[Any]:
+    """Every statement, expression and case in the function, not inside its nested functions
+    (those are appended to ``nested``)."""
     found: list[Any] = []
     stack: list[Any] = list(function.body)
     node, owner, nests, case = _IR_NODE, _IR_OWNER, _NESTS_FUNCTION, ir.Case
     while stack:
         item = stack.pop()
         found.append(item)
-        if isinstance(item, nests):
-            stack.extend(item.function.body)
+        if nested is not None and isinstance(item, nests):
+            nested.append(item.function)
         if isinstance(item, case):
             stack.extend(item.tests)
             stack.extend(item.body)

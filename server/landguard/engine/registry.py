@@ -172,6 +172,11 @@ class Check:
             return True
         return self.languages is None or document.language in self.languages
 
+    def preload(self) -> None:
+        """Import now what the check otherwise imports on its first use (a library behind its
+        heuristics or fixes): ``landguard check`` calls this before forking its workers, which
+        then share the loaded modules instead of each importing them again."""
+
 
 class LineCheck(Check):
     """Scans lines; must report only findings that *start* on the lines it was given."""

@@ -10,20 +10,30 @@ from landguard import __version__
 from landguard.batch import BatchResult
 from landguard.engine.findings import fix_to_dict
 from landguard.engine.registry import get_rule
+from landguard.workspace import FileResult
+
+
+def _name_and_title(file_result: FileResult, rule_id: str) -> tuple[str | None, str | None]:
+    """From the cached result when it has them (no check loaded on a warm run), else the registry."""
+    titles = file_result.rule_titles
+    if titles is not None and rule_id in titles:
+        return titles[rule_id]
+    rule = get_rule(rule_id)
+    return (rule.name, rule.title) if rule else (None, None)
 
 
 def to_data(result: BatchResult) -> dict:
     findings = []
     for file_result in result.files:
         for finding, located in zip(file_result.findings, file_result.locations, strict=True):
-            rule = get_rule(finding.rule_id)
+            name, title = _name_and_title(file_result, finding.rule_id)
             span = finding.span
             findings.append(
                 {
                     "path": file_result.path,
                     "rule": finding.rule_id,
-                    "name": rule.name if rule else None,
-                    "title": rule.title if rule else None,
+                    "name": name,
+                    "title": title,
                     "severity": finding.severity.label,
                     "confidence": finding.confidence.label,
                     "cwe": [f"CWE-{n}" for n in finding.cwe],

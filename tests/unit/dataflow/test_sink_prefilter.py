@@ -127,3 +127,62 @@ def test_one_shot_analysis_with_the_prefilter_finds_what_the_editor_finds(path: 
         patched.setattr(FileAnalysis, "may_carry", lambda self, function, strength: True)
         everything = _findings(Document(text, path=str(path)), incremental=True)
     assert one_shot == everything
+
+
+def _walk_everything(function) -> list:
+    """Every IR item of ``function`` and of the functions nested in it, walked naively."""
+    from landguard.dataflow import ir
+
+    kinds = (ir.Expr, ir.Stmt, ir.Case)
+    found, stack = [], list(function.body)
+    while stack:
+        item = stack.pop()
+        found.append(item)
+        if isinstance(item, (ir.FuncRef, ir.Define)):
+            stack.extend(item.function.body)
+        if isinstance(item, ir.Case):
+            stack.extend(item.tests)
+            stack.extend(item.body)
+        elif isinstance(item, (ir.Expr, ir.Stmt)):
+            for slot in item.__slots__:
+                child = getattr(item, slot, None)
+                children = child if isinstance(child, tuple) else (child,)
+                for element in children:
+                    inner = element if isinstance(element, tuple) else (element,)
+                    stack.extend(e for e in inner if isinstance(e, kinds))
+    return found
+
+
+@pytest.mark.parametrize("path", FIXTURES + REAL, ids=lambda p: p.name)
+def test_the_names_a_prefilter_reads_are_those_of_the_whole_function(path: Path):
+    """The names ``may_reach_sink``/``may_carry`` read are collected per function and merged into
+    the functions around it (each body walked once): the same as walking each function with all
+    its nested functions."""
+    from landguard.dataflow import interpret, ir
+
+    document = Document(path.read_text(encoding="utf-8"), path=str(path))
+    _, functions = _file_analysis(document)
+    for function in functions:
+        items = _walk_everything(function)
+        calls = {(i.callee, i.method) for i in items if type(i) is ir.Call}
+        callees = {
+            i.callee or i.method for i in items if type(i) is ir.Call and (i.callee or i.receiver is None)
+        }
+        callees |= {i.name for i in items if type(i) is ir.Name}
+        qualified = {
+            (i.qualname, None) for i in items if type(i) in (ir.Name, ir.Attr) and i.qualname is not None
+        }
+        assert interpret._call_names(function) == calls, function.name
+        assert interpret._callee_set(function) == callees, function.name
+        assert interpret._source_names(function) == calls | qualified, function.name
+
+
+def test_nested_functions_lend_their_names_to_the_functions_around_them():
+    from landguard.dataflow import interpret
+
+    source = "import os\ndef outer(a):\n    def inner(b):\n        return (lambda c: os.system(c))(b)\n    return inner(a)\n"
+    document = Document(source, path="nested.py")
+    _, functions = _file_analysis(document)
+    outer = next(f for f in functions if f.name == "outer")
+    assert ("os.system", "system") in interpret._call_names(outer)
+    assert "inner" in interpret._callee_set(outer)

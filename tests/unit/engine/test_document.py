@@ -81,3 +81,20 @@ def test_random_edit_sequences_keep_the_tree_equal_to_a_fresh_parse(steps):
         text = text[:start] + new + text[end:]
         assert document.text == text
     assert str(document.tree.root_node) == str(Document(text, path="a.py").tree.root_node)
+
+
+def test_lines_with_matches_a_line_by_line_search() -> None:
+    """``lines_with`` searches the whole lower-cased text at once; it must say what lower-casing
+    and searching each line says, also where lower-casing changes a text's length (``İ``)."""
+    import random
+
+    pieces = ["a", "N", "noqa", "NoQA", "\u0130", "\u212a", "k", "ey", " ", "\t", "#", "ab"]
+    rng = random.Random(7)
+    for _ in range(2000):
+        lines = [
+            "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 6))
+        ]
+        words = tuple(rng.sample(["noqa", "ab", "k", "key", "qa"], rng.randint(1, 3)))
+        document = Document("\n".join(lines), path="x.txt")
+        expected = [n for n, line in enumerate(document.lines) if any(w in line.lower() for w in words)]
+        assert document.lines_with(words) == expected, (lines, words)

@@ -115,3 +115,26 @@ def test_the_server_starts_without_checks_fixes_or_lookups_and_caches_generated_
     assert main.index("generated_code.install()") < main.index("landguard.lsp.server"), (
         "python -m landguard.lsp imports the server before installing the generated-code cache"
     )
+
+
+PRELOAD_PROBE = """
+import json, sys
+from landguard.batch import _preload
+_preload([(path, path, None) for path in sys.argv[1:]])
+print(json.dumps({name: name in sys.modules for name in ("detect_secrets", "libcst")}))
+"""
+
+
+def _preloaded(*paths: str) -> dict[str, bool]:
+    done = subprocess.run(
+        [sys.executable, "-c", PRELOAD_PROBE, *paths], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def test_a_parallel_check_loads_what_the_checks_import_lazily_before_forking() -> None:
+    """``landguard check`` over many files loads, before forking its workers, what the checks of
+    the files' languages would each import on first use: once, shared, instead of once per worker.
+    libcst only when there are Python files (their fixes build with it)."""
+    assert _preloaded("lib/a.js", "lib/b.js") == {"detect_secrets": True, "libcst": False}
+    assert _preloaded("lib/a.js", "pkg/mod.py") == {"detect_secrets": True, "libcst": True}

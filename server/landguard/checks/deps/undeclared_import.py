@@ -120,10 +120,67 @@ def _is_python_manifest(name: str) -> bool:
 def _stamp(folder: Path, ecosystem: str) -> tuple:
     """Names and modification times of the manifests in a folder (so edits to them are noticed);
     for Python also the files of a ``requirements/`` folder beside them."""
+    names = _manifest_names(folder, ecosystem)
+    stamps = []
+    for name in names or ():
+        try:
+            stamps.append((name, (folder / name).stat().st_mtime_ns))
+        except OSError:
+            pass
+    return tuple(stamps)
+
+
+# Per folder and ecosystem: (what the listing was read under, the manifest names in it). Every
+# file of a tree asks about every folder above it; a folder's listing is read again only when its
+# modification time (or its ``requirements/``'s) moved, which creating, deleting or renaming an
+# entry does. A listing read within ``_RACY_SECONDS`` of that time is not kept: a change in the
+# same clock tick would leave the time as it was (git's "racily clean" rule).
+_LISTINGS: dict[tuple[str, str], tuple[tuple, tuple[str, ...] | None]] = {}
+_LISTINGS_LIMIT = 4096
+_RACY_SECONDS = 2
+
+
+def _listing_basis(folder: Path, ecosystem: str) -> tuple[tuple, int] | None:
+    """(what the folder's listing depends on, the newest modification time in it); None when the
+    folder cannot be read."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    basis: tuple = (info.st_dev, info.st_ino, info.st_mode, info.st_mtime_ns)  # mode: a chmod
+    newest = info.st_mtime_ns
+    if ecosystem == PYPI:
+        try:
+            extra = os.stat(folder / "requirements")
+        except OSError:
+            basis += (None,)
+        else:
+            basis += (extra.st_ino, extra.st_mtime_ns)
+            newest = max(newest, extra.st_mtime_ns)
+    return basis, newest
+
+
+def _manifest_names(folder: Path, ecosystem: str) -> tuple[str, ...] | None:
+    """The manifests' names in ``folder``, sorted (``requirements/…`` after the others); None when
+    it cannot be listed."""
+    key = (str(folder), ecosystem)
+    read = _listing_basis(folder, ecosystem)
+    cached = _LISTINGS.get(key)
+    if cached is not None and read is not None and cached[0] == read[0]:
+        return cached[1]
+    names = _read_manifest_names(folder, ecosystem)
+    if read is not None and time.time_ns() - read[1] > _RACY_SECONDS * 1_000_000_000:
+        if len(_LISTINGS) >= _LISTINGS_LIMIT:
+            _LISTINGS.clear()
+        _LISTINGS[key] = (read[0], names)
+    return names
+
+
+def _read_manifest_names(folder: Path, ecosystem: str) -> tuple[str, ...] | None:
     try:
         names = sorted(os.listdir(folder))
     except OSError:
-        return ()
+        return None
     if ecosystem == PYPI and "requirements" in names and (folder / "requirements").is_dir():
         try:
             names += sorted(
@@ -138,14 +195,7 @@ def _stamp(folder: Path, ecosystem: str) -> tuple:
         if ecosystem == PYPI
         else (lambda n: n == PACKAGE_JSON)
     )
-    stamps = []
-    for name in names:
-        if wanted(name):
-            try:
-                stamps.append((name, (folder / name).stat().st_mtime_ns))
-            except OSError:
-                pass
-    return tuple(stamps)
+    return tuple(name for name in names if wanted(name))
 
 
 def _declared_in(path: Path, name: str) -> tuple[set[str], str | None]:
@@ -315,7 +365,13 @@ def _boundaries() -> frozenset[Path]:
     """Folders that hold many unrelated things, never one project: the home and temp folders and
     the filesystem root. A stray ``requirements.txt`` there (another tool's build file in /tmp)
     is not the manifest of a checkout below it."""
-    found = {Path(tempfile.gettempdir()).resolve(), Path("/")}
+    # Asked for every file: resolved once per temp folder and home setting.
+    return _boundaries_for(tempfile.gettempdir(), os.environ.get("HOME"))
+
+
+@functools.lru_cache(maxsize=4)
+def _boundaries_for(temp: str, home: str | None) -> frozenset[Path]:
+    found = {Path(temp).resolve(), Path("/")}
     try:
         found.add(Path.home().resolve())
     except (KeyError, RuntimeError, OSError):  # no home directory for this user

@@ -52,6 +52,9 @@ from landguard.languages.python_syntax import (
 class PythonFrontend(Frontend):
     languages = PYTHON
 
+    def preload(self) -> None:
+        import libcst  # noqa: F401 - the fixes build with it (imported on the first fix otherwise)
+
     def module_context_key(
         self, document: Document, context: CheckContext, rules: Sequence[CodeRule]
     ) -> object:

@@ -83,6 +83,13 @@ _ATTACHED_P = re.compile(
     r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n]*?\s-p(?P<v>[^\s'\"-][^\s'\"]*)"
 )
 _SEPARATE_P = re.compile(r"\b(?:sshpass\s+-p|docker\s+login\b[^\n]*?\s-p|redis-cli\b[^\n]*?\s-a)\s*" + _VALUE)
+# A text each pattern above needs, in that pattern's own case rule: the commands of ``_USER_COMMAND``
+# (the user option needs one), the header names of ``_HEADER`` (case-insensitive), ``pass`` of
+# ``--password``/``sshpass``, the clients of ``_ATTACHED_P`` and ``_SEPARATE_P``. Exact: a line
+# without any of them has no hit, so it skips the regexes.
+_MAY_HOLD_COMMAND = re.compile(
+    r"curl|wget|http|xh|pass|mysql|mariadb|docker|redis-cli|(?i:authorization|api-key|token)"
+)
 _NOT_A_VALUE = re.compile(r"^(?:\$|%[A-Za-z_]|<|\{|\*|\\\$|`)")
 
 
@@ -116,6 +123,8 @@ def find_command_credentials(line: str, number: int, language: str | None = None
     In code, a header counts only inside a command (``"curl -H 'Authorization: …'"``): a bare
     ``Authorization: Token …`` there is a docstring's or comment's example of the protocol.
     """
+    if not _MAY_HOLD_COMMAND.search(line):
+        return  # none of the patterns below can match
     if language in _CODE_LANGUAGES and _CODE_COMMENT.match(line):
         return  # a comment that talks about a command ("--password suffers from …")
     command = _USER_COMMAND.search(line)

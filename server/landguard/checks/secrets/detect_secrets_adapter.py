@@ -68,6 +68,14 @@ def _configured_plugins() -> tuple:
     return _plugins
 
 
+def preload() -> None:
+    """Import detect-secrets and configure the plugins now rather than on the first candidate line
+    (``Check.preload``: a batch does it once, before forking its workers)."""
+    import detect_secrets.filters.heuristic  # noqa: F401
+
+    _configured_plugins()
+
+
 def find_plugin_secrets(line: str) -> Iterator[PluginHit]:
     """Secrets the selected detect-secrets plugins find on one line, with our own columns."""
     if not _PREFILTER.search(line):

@@ -215,8 +215,17 @@ def find_assignments(line: str, language: str) -> Iterator[Assignment]:
             yield Assignment(match.group("key"), value, value_start, value_start + len(value), False, "")
 
 
+# Every name ``classify_name`` accepts has one of these in its (ASCII) name parts: ``password``,
+# ``api_key``, ``authToken``, ``credentials``... A line without any assigns no secret-named value, so
+# its assignments need not be parsed (tested against ``SECRET_WORDS`` and ``WEAK_WORDS``).
+NAME_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "salt", "hmac", "bearer", "jwt")
+_NAMES_A_SECRET = re.compile("|".join(NAME_WORDS), re.IGNORECASE | re.ASCII)
+
+
 def find_hardcoded_secrets(line: str, number: int, language: str, *, weak: bool) -> Iterator[SecretHit]:
     """LG104 hits (``weak=False``) or the candidates LG105 judges by entropy (``weak=True``)."""
+    if not _NAMES_A_SECRET.search(line):
+        return  # no name on the line can classify as a secret's (exact: see NAME_WORDS)
     for assignment in find_assignments(line, language):
         category = classify_name(assignment.key)
         if category is None or (category == "weak") != weak:

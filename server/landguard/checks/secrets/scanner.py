@@ -128,6 +128,9 @@ class SecretsScanner(LineCheck):
             ) - 1  # a fence or a `kind: Secret` changed: every line may read differently
         return first, last
 
+    def preload(self) -> None:
+        ds.preload()
+
     def module_context_key(self, document: Document, context: CheckContext) -> tuple:
         # A Python environment fix adds ``import os`` (at a place that depends on the module's
         # start) only when the module lacks it.

@@ -71,6 +71,9 @@ _CONNECTION_KEYS = re.compile(
 _ODBC_PASSWORD = re.compile(
     r"(?i)(?:^|[;\"'])\s*(?:password|pwd)\s*=\s*(?P<password>\{[^}]*\}|[^;\"'\s][^;\"']*)"
 )
+# What each pattern needs: ``://`` (``_URL``, and query passwords after ``_JDBC_OR_URL``), a JDBC
+# prefix, or the ``;`` that ends a connection string's ``key=value;`` (``_CONNECTION_KEYS``).
+_MAY_HOLD_URL = re.compile(r"://|;|(?i:\bjdbc:)")
 _DOC_HOSTS = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|example|host|hostname|domain\.com)$", re.I)
 
 _SCHEME_ENV = {
@@ -119,6 +122,8 @@ def _not_a_password(decoded: str) -> bool:
 
 def find_url_credentials(line: str, number: int) -> Iterator[SecretHit]:
     """Passwords inside URLs and connection strings on one line."""
+    if not _MAY_HOLD_URL.search(line):
+        return  # no URL, JDBC URL or connection string: none of the patterns can match
     taken: list[tuple[int, int]] = []
     yield from _connection_string_passwords(line, number, taken)
     for match in _URL.finditer(line):
