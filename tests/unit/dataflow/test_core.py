@@ -314,8 +314,19 @@ def test_sink_inside_a_helper_is_reported_at_the_call() -> None:
 
 
 def test_recursion_terminates() -> None:
-    loop = fn(ir.Return(call("loop", N("v"))), params=HELPER_PARAM, key="loop", name="loop")
+    # A recursive function is a cycle of one: its summary is iterated to a fixed point, so what its
+    # base case returns comes back through the recursive call.
+    loop = fn(
+        ir.If(N("v"), (ir.Return(call("loop", method(N("v"), "strip"))),), ()),
+        ir.Return(N("v")),
+        params=HELPER_PARAM,
+        key="loop",
+        name="loop",
+    )
     assert hits(fn(sink(call("loop", SOURCE))), others=[loop]) == 1
+    # No path returns at all: nothing it returns reaches the sink.
+    forever = fn(ir.Return(call("forever", N("v"))), params=HELPER_PARAM, key="forever", name="forever")
+    assert hits(fn(sink(call("forever", SOURCE))), others=[forever]) == 0
 
 
 def test_conditional_sink_rows() -> None:

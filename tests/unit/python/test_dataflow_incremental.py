@@ -110,15 +110,15 @@ def view(value):
     if DEBUG:
         print("debug")
     os.system(view(request.args["name"]))
-    return "ls"
+    return value
 """
 
 
 def test_a_recursive_call_stays_recursive_when_the_unit_is_rechecked_with_its_text_kept():
-    # A fresh scan reads `view(...)` inside `view` as a call it cannot summarise (it is being
-    # analysed): request data flows through it to the sink. After an edit elsewhere that rechecks
-    # `view` (a constant it reads changed), the rule analyses a new lowering of `view`, while calls
-    # resolve to the lowering kept for summaries: still a call of `view` itself, not of a helper.
+    # `view(...)` inside `view` is a call of a cycle of one: its summary (it returns its argument)
+    # is iterated to a fixed point, so request data flows through it to the sink. After an edit
+    # elsewhere that rechecks `view` (a constant it reads changed), the rule analyses a new lowering
+    # of `view`, while calls resolve to the lowering kept for summaries: the same cycle's summary.
     document = Document(RECURSIVE, path="a.py")
     analysis = Analysis(document, Config(), [CHECK])
     sink = RECURSIVE.splitlines().index('    os.system(view(request.args["name"]))')
