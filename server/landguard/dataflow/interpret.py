@@ -153,15 +153,27 @@ class Summary:
         return self._signature
 
     def _compute_signature(self) -> object:
-        returned = frozenset(
-            (label.source, label.strength, label.param, label.sanitized)
-            for label in self.returns.all_labels()
-        )
         sinks = frozenset((s.param, s.kind, s.sink.origin, s.sanitized) for s in self.sinks)
-        constant = self.returns.const if self.returns.is_const else "<unknown>"
         # Parameter names too: a call passing a keyword argument maps it by name.
         params = tuple((param.name, param.index) for param in self.params)
-        return (returned, sinks, repr(constant), self.returns.kind, params)
+        return (_value_signature(self.returns), sinks, params)
+
+
+def _value_signature(value: Value) -> object:
+    """What a caller can tell of a returned value: its labels (with how they were sanitized and
+    whether they went through an unmodelled call), its constant, and its container shape — a
+    caller reading ``helper(x)[1]`` depends on which item holds the parameter."""
+    labels = frozenset(
+        (label.source, label.strength, label.param, label.sanitized, label.indirect) for label in value.labels
+    )
+    items = tuple(_value_signature(item) for item in value.items) if value.items is not None else None
+    entries = (
+        tuple((repr(key), _value_signature(entry)) for key, entry in value.entries)
+        if value.entries is not None
+        else None
+    )
+    constant = repr(value.const) if value.is_const else "<unknown>"
+    return (labels, constant, value.kind, items, entries)
 
 
 @dataclass

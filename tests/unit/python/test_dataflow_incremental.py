@@ -325,3 +325,28 @@ def test_a_new_function_nobody_calls_yet_keeps_the_other_units_keys(monkeypatch)
     found = analysis.run([_replace(document, "return int(value)", "return value")])
     assert len(asked) > 2
     assert found == fresh(document.text)
+
+
+SHAPED = """import os
+from flask import request
+
+
+def helper(value):
+    return [value, "x"]
+
+
+def view():
+    os.system(helper(request.args["name"])[1])
+"""
+
+
+def test_a_helper_returning_the_same_labels_in_another_shape_rechecks_its_callers():
+    # The summary's signature (what callers' keys show) had the returned labels but not which
+    # item of the returned list holds them: swapping the items kept the caller's old findings.
+    document = Document(SHAPED, path="a.py")
+    analysis = Analysis(document, Config(), [CHECK])
+    sink = SHAPED.splitlines().index('    os.system(helper(request.args["name"])[1])')
+    assert sink not in {f.span.start_line for f in analysis.run()}
+    found = analysis.run([_replace(document, '[value, "x"]', '["x", value]')])
+    assert sink in {f.span.start_line for f in found if f.rule_id == "LG202"}
+    assert found == fresh(document.text)
