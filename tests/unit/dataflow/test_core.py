@@ -589,3 +589,26 @@ def test_a_cycle_kept_in_a_store_is_reused_whole_and_resolved_when_a_member_chan
     assert _described(after.summary(walk)) == _described(
         FileAnalysis([caller, walk, plain], MODELS).summary(walk)
     )
+
+
+def test_a_cycle_that_loses_a_member_is_solved_again_though_the_others_kept_their_ir() -> None:
+    # a -> b -> a, and b -> c -> a: one cycle of three, in which c runs its argument as SQL. Once c
+    # only returns its argument, a and b (the same IR objects) are a cycle of two whose summaries
+    # must not be the three's, kept.
+    a = fn(ir.Return(call("b", N("v"))), params=HELPER_PARAM, key="a", name="a")
+    b = fn(
+        ir.If(N("v"), (ir.Return(call("a", method(N("v"), "strip"))),), ()),
+        ir.Return(call("c", N("v"))),
+        params=HELPER_PARAM,
+        key="b",
+        name="b",
+    )
+    c = fn(sink(N("v")), ir.Return(call("a", N("v"))), params=HELPER_PARAM, key="c", name="c")
+    store = SummaryStore()
+    first = FileAnalysis([a, b, c], MODELS, store=store)
+    assert len(first.cycle_of(a)) == 3 and first.summary(a).sinks
+    c_after = fn(ir.Return(N("v")), params=HELPER_PARAM, key="c", name="c")
+    after = FileAnalysis([a, b, c_after], MODELS, store=store)
+    assert {id(f) for f in after.cycle_of(a)} == {id(a), id(b)}
+    assert not after.summary(a).sinks
+    assert _described(after.summary(a)) == _described(FileAnalysis([a, b, c_after], MODELS).summary(a))
