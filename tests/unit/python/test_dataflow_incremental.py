@@ -44,6 +44,20 @@ def view():
     if DEBUG:
         os.system("rm " + request.args["f"])
     os.system(helper(request.args["name"]))
+
+
+def walk(value, depth):
+    if depth > 2:
+        return value
+    return visit(value, depth + 1)
+
+
+def visit(value, depth):
+    return walk(value, depth)
+
+
+def tree():
+    os.system(walk(request.args["t"], 0))
 """
 
 pieces = st.sampled_from(
@@ -63,6 +77,10 @@ pieces = st.sampled_from(
         "\n\ndef helper2(value):\n    return int(value)\n",
         "helper2",
         "return helper(value)",
+        # Edits inside the call cycle walk <-> visit (summarised as one unit).
+        "return visit(value, depth)",
+        "return walk(value, 0)",
+        'return "leaf"',
     ]
 )
 
