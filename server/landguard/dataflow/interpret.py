@@ -866,10 +866,11 @@ class SummaryStore:
         """The entries whose summary may have changed since the previous run, and their keys.
 
         A key that names another function than last run (or none, or one now) is suspect, and so
-        is every entry that used a suspect key, and its own keys, transitively. Any other entry
-        used only keys that still name the same function, whose summary is (by the same
-        argument) the same object: it is valid without comparing signatures. The cost follows the
-        edit's reach, not the number of functions."""
+        is every entry that named a suspect key (entries are noted under every name their function
+        names, ``FileAnalysis._remember``), and its own keys, transitively. Any other entry named
+        only keys that still name the same function, whose summary is (by the same argument) the
+        same object, and its call cycle is the same: it is valid without comparing signatures. The
+        cost follows the edit's reach, not the number of functions."""
         last = self._by_key
         # A closure's summary is made afresh every run (from the state it captures): never kept.
         changed = {
