@@ -21,7 +21,12 @@ field path -> ``Value``):
 - **same-file summaries**: a call whose callee is another function's ``key`` uses that
   function's summary — which parameters reach its return (and sanitized for what), which reach a
   sink inside it, and its constant return — so helpers, inner classes and factories in the file
-  are followed without inlining. A recursion guard makes cycles fall back to propagation.
+  are followed without inlining;
+- **call cycles** (a function calling itself, or functions calling each other: a strongly connected
+  component of the file's call graph) are summarised as one unit: every member starts from the
+  empty summary and all are re-analysed from the previous round's summaries until none changes
+  (bounded; after a few exact rounds each new summary is joined with the last, which must end),
+  so the result does not depend on which member was asked for first nor on what was cached.
 
 Every live call is recorded as a ``CallFact`` with the values of its receiver and arguments;
 ``FunctionFacts.sink_hits(kind)`` matches them against the sink rows. The walk over structured
@@ -67,6 +72,9 @@ def _is_private(attribute: str) -> bool:
 
 
 _LOOP_ROUNDS = 4
+# A call cycle's rounds: exact ones, then joined ones (``FileAnalysis._solve_cycle``).
+_CYCLE_EXACT_ROUNDS = 6
+_CYCLE_ROUNDS = 12
 
 
 @dataclass
@@ -145,15 +153,27 @@ class Summary:
         return self._signature
 
     def _compute_signature(self) -> object:
-        returned = frozenset(
-            (label.source, label.strength, label.param, label.sanitized)
-            for label in self.returns.all_labels()
-        )
         sinks = frozenset((s.param, s.kind, s.sink.origin, s.sanitized) for s in self.sinks)
-        constant = self.returns.const if self.returns.is_const else "<unknown>"
         # Parameter names too: a call passing a keyword argument maps it by name.
         params = tuple((param.name, param.index) for param in self.params)
-        return (returned, sinks, repr(constant), self.returns.kind, params)
+        return (_value_signature(self.returns), sinks, params)
+
+
+def _value_signature(value: Value) -> object:
+    """What a caller can tell of a returned value: its labels (with how they were sanitized and
+    whether they went through an unmodelled call), its constant, and its container shape — a
+    caller reading ``helper(x)[1]`` depends on which item holds the parameter."""
+    labels = frozenset(
+        (label.source, label.strength, label.param, label.sanitized, label.indirect) for label in value.labels
+    )
+    items = tuple(_value_signature(item) for item in value.items) if value.items is not None else None
+    entries = (
+        tuple((repr(key), _value_signature(entry)) for key, entry in value.entries)
+        if value.entries is not None
+        else None
+    )
+    constant = repr(value.const) if value.is_const else "<unknown>"
+    return (labels, constant, value.kind, items, entries)
 
 
 @dataclass
@@ -278,6 +298,15 @@ class FileAnalysis:
         self._captured: dict[int, list[State]] = {}
         self._summaries: dict[int, Summary] = {}
         self._in_progress: set[int] = set()
+        # Call cycles: id(function) -> the members of its cycle (() when it is in none), and while
+        # a cycle is being solved, its members' summaries of the previous round (``_solve_cycle``).
+        self._cycles: dict[int, tuple[ir.Function, ...]] = {}
+        self._round: dict[int, Summary] = {}
+        # The members each member analysed in the current round read the round summaries of.
+        self._reading: list[set[int]] = []
+        # Closure states captured by an analysis whose result is thrown away (a round of a cycle):
+        # id(closure) -> snapshots, one dict per such analysis in progress (see ``captured``).
+        self._scratch_captured: dict[int, list[State]] = {}
         self._called: frozenset[str] | None = None
         self._summary_digest: str | None = None
         self._store = store
@@ -306,18 +335,24 @@ class FileAnalysis:
             outer = function.extra.get("outer")
             if outer is not None and id(outer) not in self._in_progress:
                 self.facts(outer)  # a closure: what it captures is the state where it is defined
-            # The same function as lowered for summaries (``extra["summarised_as"]``: an adapter's
-            # kept IR of unchanged text) is in progress too, as it would be were they one object.
-            same = _summarised_as(function)
-            self._in_progress.update((id(function), id(same)))
+            # While a cycle is being solved, the facts of its members and of any closure rest on
+            # the round's summaries: computed for the round, never kept.
+            scratch = self._is_scratch(function)
+            added = id(function) not in self._in_progress
+            self._in_progress.add(id(function))
             try:
-                cached = _Interpreter(self, function).run()
+                cached = _Interpreter(self, function, scratch).run()
             finally:
-                self._in_progress.difference_update((id(function), id(same)))
-            self._facts[id(function)] = cached
+                if added:
+                    self._in_progress.discard(id(function))
+            if not scratch:
+                self._facts[id(function)] = cached
         return cached
 
-    def capture(self, function: ir.Function, state: State) -> None:
+    def _is_scratch(self, function: ir.Function) -> bool:
+        return bool(self._round) and (id(function) in self._round or "outer" in function.extra)
+
+    def capture(self, function: ir.Function, state: State, scratch: bool = False) -> None:
         """Record the state a nested function is defined in (its free variables' values there)."""
         if function.extra.get("outer") is not None:
             names = names_read(function)
@@ -326,74 +361,269 @@ class FileAnalysis:
                 snapshot.update(
                     (key, value) for key, value in state.items() if key.startswith(("this.", "self."))
                 )
-            self._captured.setdefault(id(function), []).append(snapshot)
+            captured = self._scratch_captured if scratch else self._captured
+            captured.setdefault(id(function), []).append(snapshot)
 
     def captured(self, function: ir.Function) -> State:
         """The joined states where ``function`` was defined. The outer function's parameter labels
         lose their position: they are its parameters, not the closure's (whose summary must not map
-        them to its own arguments)."""
-        snapshots = self._captured.get(id(function))
+        them to its own arguments). A closure defined in a round of a cycle sees that round's state."""
+        snapshots = self._scratch_captured.get(id(function)) or self._captured.get(id(function))
         if not snapshots:
             return {}
         joined = _join_states(snapshots) if len(snapshots) > 1 else snapshots[0]
         return {name: _without_positions(value) for name, value in (joined or {}).items()}
 
     def summary(self, function: ir.Function) -> Summary | None:
-        """The function's summary; None while it is being analysed (recursion).
+        """The function's summary; None for a call the file's call graph does not show that reaches
+        a function being analysed (through a closure's captured function value).
 
-        With a store, a summary from an earlier run is reused when its function is the same IR
-        object and every name its analysis looked up still resolves to the same function with the
-        same summary signature (checked recursively, each function once per run). The check runs
-        with the function marked in progress, exactly as its analysis did, so a cycle of helpers
-        validates in the order a fresh analysis would compute it (and never recurses forever).
+        A function in a call cycle (``cycle_of``) is summarised with the rest of its cycle, as one
+        unit (``_summarise_cycle``). With a store, a summary from an earlier run is reused when its
+        function is the same IR object and every name its analysis looked up still resolves to the
+        same function with the same summary signature; a cycle's summaries are reused together, when
+        its members are the same objects and what they looked up outside it is the same.
         """
-        cached = self._summaries.get(id(function))
+        function_id = id(function)
+        cached = self._summaries.get(function_id)
         if cached is not None:
             return cached
-        if id(function) in self._in_progress:
-            return None
+        in_round = self._round.get(function_id)
+        if in_round is not None:  # a member of the cycle being solved: the previous round's
+            if self._reading:
+                self._reading[-1].add(function_id)
+            return in_round
+        if "outer" in function.extra:
+            # A closure: its summary rests on the state it captured, made afresh every run.
+            if function_id in self._in_progress:
+                return None
+            made = _summarise(self.facts(function))
+            if not self._is_scratch(function):
+                self._summaries[function_id] = made
+            return made
         entries = self._entries
-        reusable = entries is not None and "outer" not in function.extra
-        if reusable:
-            entry = entries.get(id(function))  # type: ignore[union-attr]
-            if (
-                entry is not None
-                and entry[0] is function
-                and self._suspects is not None
-                and id(function) not in self._suspects
-                and all(signature is not None and signature[1] is not None for _, signature in entry[1])
-            ):
-                # Nothing it used can have changed since it was made (and none of it was recursive).
-                self._summaries[id(function)] = entry[2]
-                self._store.last_used[id(function)] = self._store.run  # type: ignore[union-attr]
+        entry = entries.get(function_id) if entries is not None else None
+        if entry is not None and entry[0] is not function:
+            entry = None
+        if (
+            entry is not None
+            and self._suspects is not None
+            and function_id not in self._suspects
+            and all(signature is not None and signature[1] is not None for _, signature in entry[1])
+        ):
+            # Nothing it could reach (nor, for a cycle, the cycle's members) changed since it was
+            # made: no name it names resolves differently (``SummaryStore.suspects``).
+            self._summaries[function_id] = entry[2]
+            self._store.last_used[function_id] = self._store.run  # type: ignore[union-attr]
+            return entry[2]
+        members = self.cycle_of(function)
+        if members:
+            self._summarise_cycle(members)
+            return self._summaries[function_id]
+        if function_id in self._in_progress:
+            return None
+        if entry is not None and not entry[3]:
+            current: list[tuple[str, object]] = []
+            self._in_progress.add(function_id)
+            try:
+                for key, signature in entry[1]:
+                    now = self._signature(key)
+                    if now != signature:
+                        break
+                    current.append((key, now))
+            finally:
+                self._in_progress.discard(function_id)
+            if len(current) == len(entry[1]):
+                # Keep the signatures just compared: the same objects next run compare by identity.
+                entries[function_id] = (function, tuple(current), entry[2], entry[3])  # type: ignore[index]
+                self._summaries[function_id] = entry[2]
+                self._store.last_used[function_id] = self._store.run  # type: ignore[union-attr]
                 return entry[2]
-            if entry is not None and entry[0] is function:
-                self._in_progress.add(id(function))
-                current: list[tuple[str, object]] = []
-                try:
-                    for key, signature in entry[1]:
-                        now = self._signature(key)
-                        if now != signature:
-                            break
-                        current.append((key, now))
-                finally:
-                    self._in_progress.discard(id(function))
-                valid = len(current) == len(entry[1])
-                if valid:
-                    # Keep the signatures just compared: the same objects next run compare by identity.
-                    entries[id(function)] = (function, tuple(current), entry[2])  # type: ignore[index]
-                    self._summaries[id(function)] = entry[2]
-                    self._store.last_used[id(function)] = self._store.run  # type: ignore[union-attr]
-                    return entry[2]
         facts = self.facts(function)
-        cached = _summarise(facts)
-        self._summaries[id(function)] = cached
-        if reusable:
+        cached = self._summaries[function_id] = _summarise(facts)
+        if entries is not None:
             used = tuple((key, self._signature(key)) for key in sorted(facts.used_keys))
-            entries[id(function)] = (function, used, cached)  # type: ignore[index]
-            self._store.note_users(id(function), used)  # type: ignore[union-attr]
-            self._store.last_used[id(function)] = self._store.run  # type: ignore[union-attr]
+            entries[function_id] = (function, used, cached, frozenset())
+            self._remember(function_id, used, _callee_set(function))
         return cached
+
+    def _remember(
+        self, function_id: int, used: tuple[tuple[str, object], ...], names: frozenset[str]
+    ) -> None:
+        store = self._store
+        assert store is not None
+        # Every name it names, not only those its analysis looked up: a change anywhere it can
+        # reach may put it in a cycle (or take it out of one).
+        store.note_users(function_id, (*(key for key, _ in used), *names))
+        store.last_used[function_id] = store.run
+
+    def cycle_of(self, function: ir.Function) -> tuple[ir.Function, ...]:
+        """The functions in one call cycle with ``function`` (itself included); () when it is in none.
+
+        The call graph is read from the IR alone: an edge for every name a function's calls and
+        name reads (its nested functions' included) could resolve to another function of the file
+        by (``_callee_set``), so it does not depend on what any analysis found, and it has every
+        edge an analysis can follow (a superset: a call in dead code is an edge too, which costs a
+        round, not precision). Closures are never members: their summaries rest on the state they
+        capture, and calls among them keep the recursion guard. Memoised per run (Tarjan's
+        algorithm assigns every function it visits its component).
+        """
+        known = self._cycles.get(id(function))
+        if known is None:
+            if "outer" in function.extra:
+                return ()
+            self._find_cycles(function)
+            known = self._cycles[id(function)]
+        return known
+
+    def _graph_callees(self, function: ir.Function, memo: dict[int, list[ir.Function]]) -> list[ir.Function]:
+        found = memo.get(id(function))
+        if found is None:
+            found = []
+            seen: set[int] = set()
+            for name in _callee_set(function):
+                target = self.lookup(name)
+                if target is not None and id(target) not in seen and "outer" not in target.extra:
+                    seen.add(id(target))
+                    found.append(target)
+            memo[id(function)] = found
+        return found
+
+    def _find_cycles(self, root: ir.Function) -> None:
+        """Tarjan's strongly connected components of the call graph reachable from ``root``
+        (iterative); functions already assigned a component in this run are complete."""
+        assigned = self._cycles
+        callees: dict[int, list[ir.Function]] = {}
+        index: dict[int, int] = {id(root): 0}
+        low: dict[int, int] = {id(root): 0}
+        stack: list[ir.Function] = [root]
+        on_stack: set[int] = {id(root)}
+        work = [(root, iter(self._graph_callees(root, callees)))]
+        while work:
+            node, children = work[-1]
+            node_id = id(node)
+            for child in children:
+                child_id = id(child)
+                if child_id in assigned:
+                    continue
+                if child_id not in index:
+                    index[child_id] = low[child_id] = len(index)
+                    stack.append(child)
+                    on_stack.add(child_id)
+                    work.append((child, iter(self._graph_callees(child, callees))))
+                    break
+                if child_id in on_stack and index[child_id] < low[node_id]:
+                    low[node_id] = index[child_id]
+            else:
+                work.pop()
+                if work:
+                    parent_id = id(work[-1][0])
+                    if low[node_id] < low[parent_id]:
+                        low[parent_id] = low[node_id]
+                if low[node_id] == index[node_id]:
+                    members: list[ir.Function] = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(id(member))
+                        members.append(member)
+                        if member is node:
+                            break
+                    if len(members) == 1 and not any(c is node for c in callees[node_id]):
+                        cycle: tuple[ir.Function, ...] = ()
+                    else:
+                        cycle = tuple(members)
+                    for member in members:
+                        assigned[id(member)] = cycle
+
+    def _summarise_cycle(self, members: tuple[ir.Function, ...]) -> None:
+        """Summarise a call cycle as one unit: reuse its members' summaries from the store when none
+        of them and nothing they looked up outside the cycle changed, else solve it."""
+        ids = frozenset(id(member) for member in members)
+        entries = self._entries
+        if entries is not None:
+            kept = [entries.get(id(member)) for member in members]
+            if all(
+                entry is not None and entry[0] is member and entry[3] == ids
+                for entry, member in zip(kept, members, strict=True)
+            ):
+                outside = kept[0][1]  # type: ignore[index]
+                current = []
+                for key, signature in outside:
+                    now = self._signature(key)
+                    if now != signature:
+                        break
+                    current.append((key, now))
+                if len(current) == len(outside):
+                    for member, entry in zip(members, kept, strict=True):
+                        entries[id(member)] = (member, tuple(current), entry[2], ids)  # type: ignore[index]
+                        self._summaries[id(member)] = entry[2]  # type: ignore[index]
+                        self._store.last_used[id(member)] = self._store.run  # type: ignore[union-attr]
+                    return
+        summaries, looked_up = self._solve_cycle(members)
+        for member in members:
+            self._summaries[id(member)] = summaries[id(member)]
+        if entries is not None:
+            outside_keys = sorted(
+                key for key in looked_up if (found := self.lookup(key)) is None or id(found) not in ids
+            )
+            used = tuple((key, self._signature(key)) for key in outside_keys)
+            names = frozenset().union(*(_callee_set(member) for member in members))
+            for member in members:
+                entries[id(member)] = (member, used, summaries[id(member)], ids)
+                self._remember(id(member), used, names)
+
+    def _solve_cycle(self, members: tuple[ir.Function, ...]) -> tuple[dict[int, Summary], set[str]]:
+        """The summaries of a cycle's members, and the names their analyses looked up.
+
+        Every member starts from the empty summary (returns nothing, reaches no sink). A round
+        analyses the members whose last analysis read a member summary that changed, each from the
+        previous round's summaries (so the order of members cannot matter), until no summary
+        changes: a fixed point. The first ``_CYCLE_EXACT_ROUNDS`` rounds replace summaries; later
+        ones join each new summary with the last (labels only grow, constants and shapes only get
+        lost), which must end; at ``_CYCLE_ROUNDS`` the last summaries stand.
+        """
+        current = {id(member): Summary(CLEAN, (), member.params) for member in members}
+        reads: dict[int, set[int]] = {}
+        looked_up: set[str] = set()
+        pending = list(members)
+        self._round.update(current)
+        try:
+            for number in range(_CYCLE_ROUNDS):
+                changed: dict[int, Summary] = {}
+                for member in pending:
+                    facts, reads[id(member)] = self._round_facts(member)
+                    looked_up |= facts.used_keys
+                    made = _summarise(facts)
+                    if number >= _CYCLE_EXACT_ROUNDS:
+                        made = _join_summaries(current[id(member)], made)
+                    if not _same_summary(made, current[id(member)]):
+                        changed[id(member)] = made
+                if not changed:
+                    break
+                current.update(changed)
+                self._round.update(changed)
+                pending = [member for member in members if not reads[id(member)].isdisjoint(changed)]
+        finally:
+            for member in members:
+                self._round.pop(id(member), None)
+        return current, looked_up
+
+    def _round_facts(self, member: ir.Function) -> tuple[FunctionFacts, set[int]]:
+        """A member's facts from the current round's summaries (thrown away after the round), and
+        the members whose summaries it read."""
+        saved = self._scratch_captured
+        self._scratch_captured = {}
+        self._reading.append(set())
+        added = id(member) not in self._in_progress
+        self._in_progress.add(id(member))
+        try:
+            facts = _Interpreter(self, member, scratch=True).run()
+        finally:
+            if added:
+                self._in_progress.discard(id(member))
+            read = self._reading.pop()
+            self._scratch_captured = saved
+        return facts, read
 
     def _signature(self, key: str) -> object:
         """What a function's analysis saw of the name ``key``: whether it resolves to a function of
@@ -498,12 +728,17 @@ class FileAnalysis:
         return self._summary_digest
 
 
-def _summarised_as(function: ir.Function) -> ir.Function:
-    """The IR object same-file calls resolve ``function`` by. Usually itself; an adapter that keeps
-    the IR of unchanged text for summaries but lowers the rules' own unit afresh (its nodes belong
-    to the current tree) links the fresh one to the kept one, so a recursive call is recognised as
-    one whichever object is interpreted, and an edit elsewhere gives what a fresh analysis gives."""
-    return function.extra.get("summarised_as", function)
+def _same_summary(a: Summary, b: Summary) -> bool:
+    """The same summary for every caller: what reaches the return, and the signature."""
+    return a.returns == b.returns and a.signature() == b.signature()
+
+
+def _join_summaries(old: Summary, new: Summary) -> Summary:
+    """Both summaries' behaviours: the returns joined, the sinks of either."""
+    sinks = {(s.param, s.kind, s.sink.origin, s.sanitized): s for s in old.sinks}
+    for sink in new.sinks:
+        sinks.setdefault((sink.param, sink.kind, sink.sink.origin, sink.sanitized), sink)
+    return Summary(join(old.returns, new.returns) or CLEAN, tuple(sinks.values()), new.params)
 
 
 def _same_summaries(old: list[tuple[str, Summary | None]], new: list[tuple[str, Summary | None]]) -> bool:
@@ -631,6 +866,7 @@ def _own_items(function: ir.Function, nested: list[ir.Function] | None = None) -
 
 
 _STORE_MIN_LIMIT = 4096
+_Entry = tuple[ir.Function, tuple[tuple[str, object], ...], Summary, frozenset[int]]
 
 
 class SummaryStore:
@@ -644,10 +880,16 @@ class SummaryStore:
     ``FileAnalysis.summary`` reuses an entry while all of those are the same (a name that starts or
     stops resolving, or whose function's summary changed, re-summarises it). Models or module
     constants changing clear it.
+
+    The members of a call cycle are kept as one unit: each member's entry names the cycle's
+    members (their ids) and records what the cycle looked up outside itself; they are reused
+    together while the cycle has the same members and those names the same signatures.
     """
 
     def __init__(self) -> None:
-        self._entries: dict[int, tuple[ir.Function, tuple[tuple[str, object], ...], Summary]] = {}
+        # id(function) -> (function, (name looked up, its signature then)..., summary, the ids of
+        # the members of its call cycle or an empty set).
+        self._entries: dict[int, _Entry] = {}
         self._basis: tuple[int, str] | None = None
         # The last run's ``summary_key`` and the summaries it was computed from.
         self.digest: tuple[list[tuple[str, Summary | None]], str] | None = None
@@ -660,18 +902,20 @@ class SummaryStore:
         self._by_key: dict[str, ir.Function] = {}
         self._users: dict[str, set[int]] = {}
 
-    def note_users(self, function_id: int, used: tuple[tuple[str, object], ...]) -> None:
-        for key, _signature in used:
+    def note_users(self, function_id: int, keys: Iterable[str]) -> None:
+        """The entry ``function_id`` depends on what ``keys`` name (see ``suspects``)."""
+        for key in keys:
             self._users.setdefault(key, set()).add(function_id)
 
     def suspects(self, by_key: dict[str, ir.Function]) -> tuple[set[int], frozenset[str]]:
         """The entries whose summary may have changed since the previous run, and their keys.
 
         A key that names another function than last run (or none, or one now) is suspect, and so
-        is every entry that used a suspect key, and its own keys, transitively. Any other entry
-        used only keys that still name the same function, whose summary is (by the same
-        argument) the same object: it is valid without comparing signatures. The cost follows the
-        edit's reach, not the number of functions."""
+        is every entry that named a suspect key (entries are noted under every name their function
+        names, ``FileAnalysis._remember``), and its own keys, transitively. Any other entry named
+        only keys that still name the same function, whose summary is (by the same argument) the
+        same object, and its call cycle is the same: it is valid without comparing signatures. The
+        cost follows the edit's reach, not the number of functions."""
         last = self._by_key
         # A closure's summary is made afresh every run (from the state it captures): never kept.
         changed = {
@@ -698,9 +942,7 @@ class SummaryStore:
                         frontier.append(key)
         return suspects, frozenset(keys)
 
-    def for_run(
-        self, models: Models, constants: dict[str, Any]
-    ) -> dict[int, tuple[ir.Function, tuple[tuple[str, object], ...], Summary]]:
+    def for_run(self, models: Models, constants: dict[str, Any]) -> dict[int, _Entry]:
         basis = (id(models), repr(sorted(constants.items(), key=lambda item: item[0])))
         if basis != self._basis:
             self._entries = {}
@@ -883,8 +1125,11 @@ def _join_states(states: Iterable[State | None]) -> State | None:
 
 
 class _Interpreter:
-    def __init__(self, file: FileAnalysis, function: ir.Function) -> None:
+    def __init__(self, file: FileAnalysis, function: ir.Function, scratch: bool = False) -> None:
+        """``scratch``: the facts are for one round of a call cycle (closures it defines capture
+        into the round's own record, ``FileAnalysis.capture``)."""
         self.file = file
+        self.scratch = scratch
         self.models = file.models
         self.function = function
         self.facts = FunctionFacts(function, file.models)
@@ -963,7 +1208,7 @@ class _Interpreter:
             return None
         if isinstance(stmt, ir.Define):
             state[stmt.function.name] = Value(function=stmt.function)
-            self.file.capture(stmt.function, state)
+            self.file.capture(stmt.function, state, self.scratch)
             return state
         return state
 
@@ -1247,7 +1492,7 @@ class _Interpreter:
         if isinstance(expr, ir.MapLit):
             return self._map_literal(expr, state)
         if isinstance(expr, ir.FuncRef):
-            self.file.capture(expr.function, state)
+            self.file.capture(expr.function, state, self.scratch)
             return Value(function=expr.function)
         if isinstance(expr, ir.Opaque):
             return union([self._eval(part, state) for part in expr.parts])
@@ -1376,8 +1621,8 @@ class _Interpreter:
             # database backend's own quoting): the method's contract, not its body, says what it
             # returns; the body is the implementation (``"'%s'" % v.replace("'", "''")``).
             function = None
-        recursive = function is self.function or function is _summarised_as(self.function)
-        if function is not None and not recursive:
+        if function is not None:
+            # Itself or another member of its call cycle included (``FileAnalysis._solve_cycle``).
             summary = self.file.summary(function)
             if summary is not None:
                 return _plus(self._apply_summary(call, function, summary, args, keywords), source)

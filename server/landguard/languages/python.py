@@ -1113,12 +1113,25 @@ class PythonFlow:
                 state.signatures = {}
                 return
         changed = [key for key in texts.keys() & old_texts.keys() if old_texts[key] != texts[key]]
-        for key in changed:
+        for key in self._with_cycles(changed):
             # Every key a unit's key shows was recorded when that key was computed; a function no
             # unit calls (no record) changes no unit's key.
             shown = state.signatures.get(key, _UNKNOWN)
             if shown is not _UNKNOWN and self._signature(key) != shown:
                 state.epoch += 1
+
+    def _with_cycles(self, keys: list[str]) -> list[str]:
+        """``keys`` and the keys of the other members of their functions' call cycles: an edit of
+        one member can change every member's summary (the cycle is summarised as one unit)."""
+        found = dict.fromkeys(keys)
+        analysis = self.analysis
+        for key in keys:
+            function = analysis.lookup(key)
+            for member in analysis.cycle_of(function) if function is not None else ():
+                for name in (member.key, *member.extra.get("aliases", ())):
+                    if name:
+                        found.setdefault(name)
+        return list(found)
 
     def _names_in_units(self) -> tuple[frozenset[str], frozenset[str]]:
         """(callees, identifiers) of the file's analysis units whose key was computed in this epoch:
@@ -1153,24 +1166,7 @@ class PythonFlow:
             else:
                 lowerer.module_statements([unit])
             self._units[unit.id] = lowered
-            self._link_to_kept_lowering(unit, node, lowered)
         return lowered
-
-    def _link_to_kept_lowering(self, unit: Node, node: Node | None, lowered: _Lowered) -> None:
-        """Same-file calls resolve to the lowering kept for summaries (``_lowered_for_summaries``);
-        when that is another object for the same text, link each function to its kept self, so a
-        recursive call is one (``interpret._summarised_as``) exactly as in a fresh analysis."""
-        state = self._state
-        if state is None:
-            return
-        kept = state.lowered.get(
-            (self._text_of(unit), _enclosing_class_name(node) if node is not None else None)
-        )
-        if kept is None or kept is lowered or len(kept.functions) != len(lowered.functions):
-            return
-        for function, kept_function in zip(lowered.functions, kept.functions, strict=True):
-            if function.key == kept_function.key:
-                function.extra["summarised_as"] = kept_function
 
     @staticmethod
     def _unit_of(node: Node) -> Node:

@@ -314,8 +314,19 @@ def test_sink_inside_a_helper_is_reported_at_the_call() -> None:
 
 
 def test_recursion_terminates() -> None:
-    loop = fn(ir.Return(call("loop", N("v"))), params=HELPER_PARAM, key="loop", name="loop")
+    # A recursive function is a cycle of one: its summary is iterated to a fixed point, so what its
+    # base case returns comes back through the recursive call.
+    loop = fn(
+        ir.If(N("v"), (ir.Return(call("loop", method(N("v"), "strip"))),), ()),
+        ir.Return(N("v")),
+        params=HELPER_PARAM,
+        key="loop",
+        name="loop",
+    )
     assert hits(fn(sink(call("loop", SOURCE))), others=[loop]) == 1
+    # No path returns at all: nothing it returns reaches the sink.
+    forever = fn(ir.Return(call("forever", N("v"))), params=HELPER_PARAM, key="forever", name="forever")
+    assert hits(fn(sink(call("forever", SOURCE))), others=[forever]) == 0
 
 
 def test_conditional_sink_rows() -> None:
@@ -486,3 +497,118 @@ def test_a_summary_store_does_not_grow_with_the_number_of_edits() -> None:
     assert len(store._entries) <= 2 * 4096 + 2
     # What the document still uses survives the pruning.
     assert id(helper) in store._entries
+
+
+# ---------------------------------------------------------------------------------------- call cycles
+
+
+def _cycle():
+    """``walk(v)`` and ``visit(v)`` call each other; ``visit`` runs ``v`` as SQL, and returns
+    ``walk``'s result; ``walk`` returns ``v`` once it is short, else ``visit(v.strip())``."""
+    walk = fn(
+        ir.If(N("v"), (ir.Return(call("visit", method(N("v"), "strip"))),), ()),
+        ir.Return(N("v")),
+        params=HELPER_PARAM,
+        key="walk",
+        name="walk",
+    )
+    visit = fn(sink(N("v")), ir.Return(call("walk", N("v"))), params=HELPER_PARAM, key="visit", name="visit")
+    return walk, visit
+
+
+def _described(summary) -> tuple:
+    return summary.signature(), summary.returns
+
+
+def test_a_cycle_gives_the_same_summaries_whichever_member_is_asked_for_first() -> None:
+    walk, visit = _cycle()
+    first = FileAnalysis([walk, visit], MODELS)
+    second = FileAnalysis([walk, visit], MODELS)
+    a = (_described(first.summary(walk)), _described(first.summary(visit)))
+    b = tuple(reversed((_described(second.summary(visit)), _described(second.summary(walk)))))
+    assert a == b
+    assert first.cycle_of(walk) and {id(f) for f in first.cycle_of(walk)} == {id(walk), id(visit)}
+    # Through the cycle, the argument reaches the sink inside `visit` and comes back out of `walk`.
+    summary = first.summary(walk)
+    assert [sink.param for sink in summary.sinks] == [0]
+    assert any(label.param == 0 for label in summary.returns.all_labels())
+    caller = fn(sink(call("walk", SOURCE)))
+    for ask_first in (walk, visit, caller):
+        analysis = FileAnalysis([caller, walk, visit], MODELS)
+        analysis.facts(ask_first)
+        assert len(analysis.facts(caller).sink_hits("sql")) == 2  # in `visit` (via walk), and walk's return
+
+
+def test_a_function_outside_every_cycle_has_none() -> None:
+    helper = fn(ir.Return(N("v")), params=HELPER_PARAM, key="helper", name="helper")
+    caller = fn(sink(call("helper", SOURCE)), key="caller", name="caller")
+    analysis = FileAnalysis([caller, helper], MODELS)
+    assert analysis.cycle_of(caller) == () and analysis.cycle_of(helper) == ()
+    walk, _visit = _cycle()
+    recursive = fn(ir.Return(call("again", N("v"))), params=HELPER_PARAM, key="again", name="again")
+    assert FileAnalysis([recursive], MODELS).cycle_of(recursive) == (recursive,)
+    assert FileAnalysis([walk], MODELS).cycle_of(walk) == ()  # `visit` is not a function of this file
+
+
+def test_a_cycle_with_growing_values_ends_and_keeps_its_labels() -> None:
+    # `nest(v)` returns `[nest(v)]`: each exact round nests the list one level deeper, so only the
+    # joined rounds end it; the parameter's label survives.
+    nest = fn(
+        ir.If(N("v"), (ir.Return(ir.Seq((N("v"),))),), ()),
+        ir.Return(ir.Seq((call("nest", N("v")),))),
+        params=HELPER_PARAM,
+        key="nest",
+        name="nest",
+    )
+    assert hits(fn(sink(call("nest", SOURCE))), others=[nest]) == 1
+    assert hits(fn(sink(call("nest", L("x")))), others=[nest]) == 0
+
+
+def test_a_cycle_kept_in_a_store_is_reused_whole_and_resolved_when_a_member_changes() -> None:
+    walk, visit = _cycle()
+    caller = fn(sink(call("walk", SOURCE)), key="caller", name="caller")
+    store = SummaryStore()
+    first = FileAnalysis([caller, walk, visit], MODELS, store=store)
+    assert len(first.facts(caller).sink_hits("sql")) == 2
+    kept = first.summary(walk), first.summary(visit)
+    # Nothing changed: the very same summaries, whichever member is asked for first.
+    again = FileAnalysis([caller, walk, visit], MODELS, store=store)
+    assert (again.summary(visit), again.summary(walk)) == (kept[1], kept[0])
+    assert again.summary(walk) is kept[0]
+    # `visit` no longer runs its argument: `walk`'s text is the same, its summary is not.
+    quiet = fn(ir.Return(call("walk", N("v"))), params=HELPER_PARAM, key="visit", name="visit")
+    changed = FileAnalysis([caller, walk, quiet], MODELS, store=store)
+    fresh = FileAnalysis([caller, walk, quiet], MODELS)
+    assert _described(changed.summary(walk)) == _described(fresh.summary(walk))
+    assert not changed.summary(walk).sinks
+    assert len(changed.facts(caller).sink_hits("sql")) == len(fresh.facts(caller).sink_hits("sql")) == 1
+    # And back: `visit`'s call of `walk` is gone, so `walk` is in no cycle now.
+    plain = fn(sink(N("v")), ir.Return(N("v")), params=HELPER_PARAM, key="visit", name="visit")
+    after = FileAnalysis([caller, walk, plain], MODELS, store=store)
+    assert after.cycle_of(walk) == ()
+    assert _described(after.summary(walk)) == _described(
+        FileAnalysis([caller, walk, plain], MODELS).summary(walk)
+    )
+
+
+def test_a_cycle_that_loses_a_member_is_solved_again_though_the_others_kept_their_ir() -> None:
+    # a -> b -> a, and b -> c -> a: one cycle of three, in which c runs its argument as SQL. Once c
+    # only returns its argument, a and b (the same IR objects) are a cycle of two whose summaries
+    # must not be the three's, kept.
+    a = fn(ir.Return(call("b", N("v"))), params=HELPER_PARAM, key="a", name="a")
+    b = fn(
+        ir.If(N("v"), (ir.Return(call("a", method(N("v"), "strip"))),), ()),
+        ir.Return(call("c", N("v"))),
+        params=HELPER_PARAM,
+        key="b",
+        name="b",
+    )
+    c = fn(sink(N("v")), ir.Return(call("a", N("v"))), params=HELPER_PARAM, key="c", name="c")
+    store = SummaryStore()
+    first = FileAnalysis([a, b, c], MODELS, store=store)
+    assert len(first.cycle_of(a)) == 3 and first.summary(a).sinks
+    c_after = fn(ir.Return(N("v")), params=HELPER_PARAM, key="c", name="c")
+    after = FileAnalysis([a, b, c_after], MODELS, store=store)
+    assert {id(f) for f in after.cycle_of(a)} == {id(a), id(b)}
+    assert not after.summary(a).sinks
+    assert _described(after.summary(a)) == _described(FileAnalysis([a, b, c_after], MODELS).summary(a))

@@ -19,6 +19,7 @@ FLOW = sorted((FIXTURES / "java" / "flow").glob("*.java"))
 RULE_OF = {
     "SqlFlow": "LG401",
     "CommandFlow": "LG404",
+    "CycleFlow": "LG404",
     "PathFlow": "LG408",
     "LdapFlow": "LG409",
     "XpathFlow": "LG410",

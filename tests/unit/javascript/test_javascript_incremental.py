@@ -43,6 +43,21 @@ function view(req, res) {
   }
   cp.exec(helper(req.query.name));
 }
+
+function walk(value, depth) {
+  if (depth > 2) {
+    return value;
+  }
+  return visit(value, depth + 1);
+}
+
+function visit(value, depth) {
+  return walk(value, depth);
+}
+
+function tree(req, res) {
+  cp.exec(walk(req.query.t, 0));
+}
 """
 
 pieces = st.sampled_from(
@@ -63,6 +78,10 @@ pieces = st.sampled_from(
         "\nfunction helper2(value) {\n  return value;\n}\n",
         "helper2",
         "return helper(value);",
+        # Edits inside the call cycle walk <-> visit (summarised as one unit).
+        "return visit(value, depth);",
+        "return walk(value, 0);",
+        "return 'leaf';",
     ]
 )
 

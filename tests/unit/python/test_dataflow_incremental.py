@@ -44,6 +44,20 @@ def view():
     if DEBUG:
         os.system("rm " + request.args["f"])
     os.system(helper(request.args["name"]))
+
+
+def walk(value, depth):
+    if depth > 2:
+        return value
+    return visit(value, depth + 1)
+
+
+def visit(value, depth):
+    return walk(value, depth)
+
+
+def tree():
+    os.system(walk(request.args["t"], 0))
 """
 
 pieces = st.sampled_from(
@@ -63,6 +77,10 @@ pieces = st.sampled_from(
         "\n\ndef helper2(value):\n    return int(value)\n",
         "helper2",
         "return helper(value)",
+        # Edits inside the call cycle walk <-> visit (summarised as one unit).
+        "return visit(value, depth)",
+        "return walk(value, 0)",
+        'return "leaf"',
     ]
 )
 
@@ -110,15 +128,15 @@ def view(value):
     if DEBUG:
         print("debug")
     os.system(view(request.args["name"]))
-    return "ls"
+    return value
 """
 
 
 def test_a_recursive_call_stays_recursive_when_the_unit_is_rechecked_with_its_text_kept():
-    # A fresh scan reads `view(...)` inside `view` as a call it cannot summarise (it is being
-    # analysed): request data flows through it to the sink. After an edit elsewhere that rechecks
-    # `view` (a constant it reads changed), the rule analyses a new lowering of `view`, while calls
-    # resolve to the lowering kept for summaries: still a call of `view` itself, not of a helper.
+    # `view(...)` inside `view` is a call of a cycle of one: its summary (it returns its argument)
+    # is iterated to a fixed point, so request data flows through it to the sink. After an edit
+    # elsewhere that rechecks `view` (a constant it reads changed), the rule analyses a new lowering
+    # of `view`, while calls resolve to the lowering kept for summaries: the same cycle's summary.
     document = Document(RECURSIVE, path="a.py")
     analysis = Analysis(document, Config(), [CHECK])
     sink = RECURSIVE.splitlines().index('    os.system(view(request.args["name"]))')
@@ -352,4 +370,29 @@ def test_a_new_function_nobody_calls_yet_keeps_the_other_units_keys(monkeypatch)
     asked.clear()
     found = analysis.run([_replace(document, "return int(value)", "return value")])
     assert len(asked) > 2
+    assert found == fresh(document.text)
+
+
+SHAPED = """import os
+from flask import request
+
+
+def helper(value):
+    return [value, "x"]
+
+
+def view():
+    os.system(helper(request.args["name"])[1])
+"""
+
+
+def test_a_helper_returning_the_same_labels_in_another_shape_rechecks_its_callers():
+    # The summary's signature (what callers' keys show) had the returned labels but not which
+    # item of the returned list holds them: swapping the items kept the caller's old findings.
+    document = Document(SHAPED, path="a.py")
+    analysis = Analysis(document, Config(), [CHECK])
+    sink = SHAPED.splitlines().index('    os.system(helper(request.args["name"])[1])')
+    assert sink not in {f.span.start_line for f in analysis.run()}
+    found = analysis.run([_replace(document, '[value, "x"]', '["x", value]')])
+    assert sink in {f.span.start_line for f in found if f.rule_id == "LG202"}
     assert found == fresh(document.text)
