@@ -296,6 +296,10 @@ class Analysis:
         ``stop`` is asked between checks and between units; when it says yes the run raises
         ``AnalysisCancelled`` and what it consumed of ``changes`` is put back (see the module
         docstring), so the next run must be given ``changes`` again, then the newer ones."""
+        if self.document.language != self._language:
+            # A Vue component's script changed grammar (``lang="ts"`` typed): nothing cached holds.
+            self._language = self.document.language
+            self.set_config(self.config)
         if stop is None:
             return self._run(changes, None)
         # What consumes line changes, restored if the run is stopped. Line results are kept per
@@ -313,10 +317,6 @@ class Analysis:
 
     def _run(self, changes: Iterable[LineChange], stop: Callable[[], bool] | None) -> list[Finding]:
         document = self.document
-        if document.language != self._language:
-            # A Vue component's script changed grammar (``lang="ts"`` typed): nothing cached holds.
-            self._language = document.language
-            self.set_config(self.config)
         context = CheckContext(self.config)
         findings: list[Finding] = []
         units: list[tuple[Node, tuple[int, int], UnitKey]] | None = None

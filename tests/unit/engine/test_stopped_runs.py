@@ -200,3 +200,31 @@ def test_the_scheduler_stops_a_stale_analysis_and_carries_its_changes(tmp_path):
         assert any(f.rule_id == "LG202" and f.span.start_line == pasted for f in expected)
     finally:
         scheduler.shutdown()
+
+
+@pytest.mark.parametrize("asked", [0, 1, 3, 6, 20])
+def test_a_run_stopped_after_the_script_changed_grammar_resumes_with_the_new_checks(asked):
+    """A Vue component whose ``lang="ts"`` is removed starts over (``set_config``); a stop in that
+    run puts back the state as it was after starting over, not the one from before it."""
+    from test_sfc import COMPONENT
+
+    from landguard.engine.analyze import analyze_text
+
+    config = Config(dependencies=DependencySettings(online=False), test_paths=())
+    document = Document(COMPONENT, path="C.vue")
+    analysis = Analysis(document, config)
+    analysis.run()
+    start = COMPONENT.index(' lang="ts"')
+    changes = [document.apply_change(utf16_range(COMPONENT, start, start + len(' lang="ts"')), "")]
+    assert document.language == "javascript"
+    try:
+        analysis.run(changes, stop=stopping_after(asked))
+    except AnalysisCancelled:
+        pass
+    else:
+        changes = []
+    line = document.text.count("\n", 0, document.text.index("<script setup"))
+    changes.append(document.apply_change((line + 1, 0, line + 1, 0), "el.innerHTML = q;\n"))
+    found = analysis.run(changes)
+    expected = analyze_text(document.text, config, path="C.vue")
+    assert sorted(map(repr, found)) == sorted(map(repr, expected))
