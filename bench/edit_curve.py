@@ -9,7 +9,8 @@ prints, per file:
 - one-line edit: a space typed at the end of ``--edits`` lines spread over the file;
 - paste of 1, 10, 40 and 200 lines (lines copied from elsewhere in the same file, pasted at the
   start of a line, removed again unmeasured);
-- a burst of 10 keystrokes 5 ms apart, timed from the last one;
+- a burst of 10 keystrokes 5 ms apart, timed from the last one (``--bursts`` of them, spread over
+  the file; by default a sixth of ``--edits``);
 - the server's CPU time per one-line edit (``/proc/PID/stat``, all threads), which load on a shared
   machine inflates far less than wall-clock latency.
 
@@ -154,7 +155,9 @@ def _code_lines(lines: list[str]) -> list[int]:
     return [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
 
 
-async def measure_file(path: Path, edits: int, pastes: int, pause: float) -> dict[str, object]:
+async def measure_file(
+    path: Path, edits: int, pastes: int, pause: float, burst_count: int | None = None
+) -> dict[str, object]:
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
     language_id = LANGUAGE_IDS[path.suffix]
@@ -191,7 +194,8 @@ async def measure_file(path: Path, edits: int, pastes: int, pause: float) -> dic
                 await session.edit(uri, (n, 0), (n + size, 0), "")
             result[f"paste_{size}"] = samples
         bursts = []
-        for n in code[::step][: max(1, edits // 6)]:
+        burst_step = max(1, len(code) // burst_count) if burst_count else step
+        for n in code[::burst_step][: burst_count or max(1, edits // 6)]:
             await asyncio.sleep(pause)
             column = len(lines[n])
             for k in range(9):
@@ -275,6 +279,7 @@ async def main() -> None:
     parser.add_argument("--edits", type=int, default=30)
     parser.add_argument("--pastes", type=int, default=6, help="pastes per paste size (0: none)")
     parser.add_argument("--pause", type=float, default=0.12, help="seconds between measured edits")
+    parser.add_argument("--bursts", type=int, help="bursts of 10 keystrokes (default: a sixth of --edits)")
     parser.add_argument("--memory", action="store_true", help="only the 200-document memory measurement")
     parser.add_argument("--memory-documents", type=int, default=200)
     parser.add_argument("--memory-edits", type=int, default=2000)
@@ -298,7 +303,7 @@ async def main() -> None:
     results = []
     for language in args.languages.split(","):
         for path in files[language]:
-            result = await measure_file(path, args.edits, args.pastes, args.pause)
+            result = await measure_file(path, args.edits, args.pastes, args.pause, args.bursts)
             print(f"  {path.name}: one-line p50 / p95 {p50_p95(result['one_line'])} ms", flush=True)
             results.append(result)
     print()

@@ -15,6 +15,11 @@
 Then configuration is applied (select/ignore, severity overrides), AI markers raise the
 severity of findings in marked code, and suppression comments drop what they silence.
 ``analyze_text`` is the one-shot form used by the CLI.
+
+A run can be stopped part-way (``run(changes, stop=...)``: the editor sent a newer version, so
+this run's findings would never be shown). It raises ``AnalysisCancelled`` and leaves the
+analysis as if it had not run, except for results cached by text (valid for any later run);
+the next run is given the stopped run's line changes followed by its own.
 """
 
 from __future__ import annotations
@@ -129,6 +134,10 @@ def units_with_owners(root: Node) -> Iterator[tuple[Node, str, Node | None]]:
 @functools.lru_cache(maxsize=1024)
 def _place(parent_type: str, kind: str) -> str:
     return f"{parent_type}/{kind}"
+
+
+class AnalysisCancelled(Exception):
+    """``Analysis.run`` was stopped by its ``stop`` callback: pass its changes to the next run."""
 
 
 def _with_parts(
@@ -305,13 +314,35 @@ class Analysis:
 
     # ------------------------------------------------------------------ running
 
-    def run(self, changes: Iterable[LineChange] = ()) -> list[Finding]:
-        """Findings for the document's current text, given the line changes since the last run."""
-        document = self.document
-        if document.language != self._language:
+    def run(
+        self, changes: Iterable[LineChange] = (), stop: Callable[[], bool] | None = None
+    ) -> list[Finding]:
+        """Findings for the document's current text, given the line changes since the last run.
+
+        ``stop`` is asked between checks and between units; when it says yes the run raises
+        ``AnalysisCancelled`` and what it consumed of ``changes`` is put back (see the module
+        docstring), so the next run must be given ``changes`` again, then the newer ones."""
+        if self.document.language != self._language:
             # A Vue component's script changed grammar (``lang="ts"`` typed): nothing cached holds.
-            self._language = document.language
+            self._language = self.document.language
             self.set_config(self.config)
+        if stop is None:
+            return self._run(changes, None)
+        # What consumes line changes, restored if the run is stopped. Line results are kept per
+        # line with findings, so the copy costs the lines with findings, not the document.
+        saved = (
+            {index: (dict(found), covered, key) for index, (found, covered, key) in self._line_state.items()},
+            dict(self._placed),
+            self._unit_keys,
+        )
+        try:
+            return self._run(changes, stop)
+        except AnalysisCancelled:
+            self._line_state, self._placed, self._unit_keys = saved
+            raise
+
+    def _run(self, changes: Iterable[LineChange], stop: Callable[[], bool] | None) -> list[Finding]:
+        document = self.document
         context = CheckContext(self.config)
         findings: list[Finding] = []
         units: list[tuple[Node, tuple[int, int], UnitKey]] | None = None
@@ -325,6 +356,8 @@ class Analysis:
         changed_units: list[tuple[int, int]] | None = None
         by_text: _UnitsByText | None = None
         for index, check in enumerate(self.checks):
+            if stop is not None and stop():
+                raise AnalysisCancelled
             if document.is_binary and not check.rules[0].id.startswith("LG0"):
                 # Not run on binary text, so its slots miss the line changes meanwhile: start over.
                 self._line_state.pop(index, None)
@@ -340,16 +373,20 @@ class Analysis:
                     if units is None:
                         units = self._units()  # once per run, shared by every node check
                     if check.has_unit_context_keys():
-                        findings.extend(self._run_node_check(index, check, context, units))
+                        findings.extend(self._run_node_check(index, check, context, units, stop))
                     else:
                         if by_text is None:
                             by_text = _UnitsByText(units)
-                        findings.extend(self._run_node_check_by_text(index, check, context, by_text))
+                        findings.extend(self._run_node_check_by_text(index, check, context, by_text, stop))
                 elif isinstance(check, DocumentCheck):
                     findings.extend(self._run_document_check(index, check, context))
+            except AnalysisCancelled:
+                raise
             except Exception:
                 # One broken check must not blind the others; the trace goes to the log.
                 log.exception("check %s failed on %s", type(check).__name__, document.path or "<buffer>")
+        if stop is not None and stop():
+            raise AnalysisCancelled
         return self._finish(findings)
 
     def _run_line_check(
@@ -526,6 +563,7 @@ class Analysis:
         check: NodeCheck,
         context: CheckContext,
         units: list[tuple[Node, tuple[int, int], UnitKey]],
+        stop: Callable[[], bool] | None = None,
     ) -> list[Finding]:
         document = self.document
         if document.tree is None:
@@ -551,6 +589,10 @@ class Analysis:
                 known_contexts = previous_contexts[1]
             self._unit_contexts[index] = (epoch, contexts)
         for unit, (start_line, _), text_key in units:
+            if stop is not None and stop():
+                # What was checked so far is valid under this module key, as the older entries are.
+                self._node_cache[index] = (module_key, {**cache, **fresh})
+                raise AnalysisCancelled
             if unit_keyed:
                 # The (text key, unit context) pair itself is kept with the epoch: not a new
                 # tuple per unit and run (what a run allocates, the garbage collector follows).
@@ -595,6 +637,7 @@ class Analysis:
         check: NodeCheck,
         context: CheckContext,
         by_text: _UnitsByText,
+        stop: Callable[[], bool] | None = None,
     ) -> list[Finding]:
         """A node check whose results depend on the unit's text and the module context only: the
         units whose text is new are checked, and the cached findings of the others placed; the
@@ -620,6 +663,8 @@ class Analysis:
         self._node_cache[index] = (module_key, cache)
         results: list[Finding] = []
         for key in texts.keys() - cache.keys():
+            if stop is not None and stop():
+                raise AnalysisCancelled  # the cache holds what was checked so far, by text
             (unit, start_line), *same_text = by_text.placed(key)
             found = tuple(check.check_node(unit, document, context))
             unit_span = document.node_span(unit)

@@ -61,6 +61,8 @@ class OpenDocument:
     diagnostic_cache: DiagnosticCache = field(default_factory=DiagnosticCache)
     # Line changes applied to ``document`` since the diagnostics were last converted (worker, under ``lock``).
     unconverted_changes: list[LineChange] = field(default_factory=list)
+    # Line changes of an analysis stopped for a newer version, for the next one (worker, under ``lock``).
+    carried_changes: list[LineChange] = field(default_factory=list)
 
     def queue(self, change: PendingChange) -> None:
         with self.pending_lock:

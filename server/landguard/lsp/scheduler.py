@@ -3,7 +3,11 @@
 - Bursts of edits are coalesced per document: an edit after a quiet moment is analysed at
   once, and each further ``didChange`` within the debounce window (re)starts a short timer
   keyed by URI; when it fires, one worker job applies every queued edit and analyses once.
-- One job per document at a time; edits that arrive meanwhile make it run again after.
+- One job per document at a time; edits that arrive meanwhile make it run again after. The
+  running job is then for a version nobody will see: it stops at its next check point
+  (between checks and units, ``Analysis.run``'s ``stop``) and the job for the newest version
+  starts at once, its line changes carried over, so the last edit of a burst waits for one
+  analysis, not for the stale one to end plus the debounce.
 - A result is published only if it is for the newest version the client sent and the
   document is still open (stale versions are dropped, never shown).
 - Diagnostics are kept per source (``engine``, ``online-deps``) and merged at publish, so the
@@ -29,7 +33,7 @@ from lsprotocol import types
 
 from landguard import startup
 from landguard.engine import positions
-from landguard.engine.analyze import Analysis
+from landguard.engine.analyze import Analysis, AnalysisCancelled
 from landguard.engine.config import Config, ConfigResult
 from landguard.engine.document import Document, EditOutOfRange, LineChange
 from landguard.engine.languages import detect_language
@@ -143,7 +147,9 @@ class Scheduler:
         now = self.loop.time()
         quiet = now - doc.last_edit >= self.debounce and doc.timer is None and not doc.running
         doc.last_edit = now
-        return 0.0 if quiet else self.debounce
+        # While a job runs, it is stopping for this newer version (``_analyse``): the next job is
+        # queued at once, to start the moment that one returns.
+        return 0.0 if quiet or doc.running else self.debounce
 
     def _start(self, doc: OpenDocument) -> None:
         doc.timer = None
@@ -163,7 +169,9 @@ class Scheduler:
         settings = self.server.settings
         opened = False
         with doc.lock:
-            changes: list[LineChange] = []
+            # A stopped job's line changes come first: the analysis did not keep them.
+            changes: list[LineChange] = doc.carried_changes
+            doc.carried_changes = []
             for item in pending:
                 if item.open_text is not None:
                     opened = True
@@ -199,7 +207,14 @@ class Scheduler:
                 elif doc.config_generation != generation:
                     doc.analysis.set_config(config)
                     doc.config_generation = generation
-                findings = doc.analysis.run(changes)
+                analysed = document.version
+                try:
+                    # Stop as soon as the client has sent a newer version: this one would not be shown.
+                    findings = doc.analysis.run(changes, stop=lambda: doc.version != analysed)
+                except AnalysisCancelled:
+                    doc.carried_changes = changes
+                    log.debug("stopped analysing %s v%s: a newer version arrived", doc.uri, analysed)
+                    return None
             lean = self.server.supports_code_action_resolve()
             # Every line change since the last conversion (a failed run's too), so diagnostics of
             # unchanged findings on lines no edit touched are reused as they are.

@@ -299,8 +299,9 @@ class JavaCheck(CodeRule):
     needles: tuple[bytes, ...] = ()
     # ... and, when given, one of these too.
     also_needles: tuple[bytes, ...] = ()
-    # Whether fixes add imports: such results edit outside their unit and are never cached, so
-    # only the imports themselves (and where new ones go) are context.
+    # Whether fixes add imports. Such results edit outside their unit and are never cached
+    # (``engine.analyze``), so where new imports go is no context: a paste above the imports
+    # moves that line without rechecking every unit. The imports themselves are in the key.
     fixes_add_imports = False
 
     # Whether the check's findings depend on the dataflow of other units (same-file summaries),
@@ -315,8 +316,7 @@ class JavaCheck(CodeRule):
         return self.needles
 
     def module_context_key(self, document: Document, context: CheckContext) -> object:
-        facts = module_facts(document, context)
-        key = (facts.key(), facts.import_line) if self.fixes_add_imports else facts.key()
+        key = module_facts(document, context).key()
         return (key, summary_key(document, context)) if self.uses_dataflow else key
 
     def applies(self, unit: Node, document: Document, context: CheckContext) -> bool:
