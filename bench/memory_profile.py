@@ -200,6 +200,12 @@ def main() -> None:
         warm = Document(text, path=str(path), language_id=LANGUAGE_IDS[path.suffix])
         DiagnosticCache().convert(Analysis(warm, config).run(), warm, True, [])
     del warm
+    try:  # as the server does after its first diagnostics
+        from landguard.engine.registry import warm_lazy_imports
+    except ImportError:  # versions without it
+        pass
+    else:
+        warm_lazy_imports()
     gc.collect()
     print(
         f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, {platform.machine()}, "

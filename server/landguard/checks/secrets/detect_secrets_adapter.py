@@ -93,6 +93,15 @@ def find_plugin_secrets(line: str) -> Iterator[PluginHit]:
             yield PluginHit(kind, env_name, start, end, line[start:end])
 
 
+def preload() -> None:
+    """Import detect-secrets (and the HTTP stack it brings, ~4.5 MB of modules) and configure our
+    plugins now. The server calls this once after its first diagnostics (``registry.warm_lazy_imports``):
+    imported on the first secret-like edit instead, these never-freed module objects land in the
+    allocator's arenas between per-edit garbage and keep them from being returned."""
+    _configured_plugins()
+    from detect_secrets.filters import heuristic  # noqa: F401 - imported for its side effect
+
+
 # --------------------------------------------------------------------- heuristic filters
 
 
