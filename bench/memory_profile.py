@@ -33,6 +33,42 @@ FILES = ("_pydecimal.py", "xregexp.js", "ConcurrentHashMap.java")
 LANGUAGE_IDS = {".py": "python", ".js": "javascript", ".java": "java"}
 
 
+def malloc_summary() -> str:
+    """The pymalloc totals of ``sys._debugmallocstats()`` (arenas kept, live bytes, free space
+    inside them): what a close gives back to the system and what fragmentation keeps."""
+    import tempfile
+
+    with tempfile.TemporaryFile(mode="w+") as capture:
+        saved = os.dup(2)
+        sys.stderr.flush()
+        os.dup2(capture.fileno(), 2)
+        try:
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        capture.seek(0)
+        report = capture.read()
+    values: dict[str, int] = {}
+    for line in report.splitlines():
+        label, _, value = line.partition("=")
+        label = label.strip().lstrip("#").strip()
+        number = value.strip().replace(",", "")
+        if number.isdigit() and label not in values:
+            values[label] = int(number)
+    arenas = values["arenas allocated current"]
+    live = values["bytes in allocated blocks"]
+    free_in_pools = values["bytes in available blocks"]
+    total = values["Total"]
+    picked = [
+        f"{arenas} arenas ({total / 2**20:.1f} MB)",
+        f"live blocks {live / 2**20:.1f} MB",
+        f"free in used pools {free_in_pools / 2**20:.1f} MB",
+        f"unused pools and overhead {(total - live - free_in_pools) / 2**20:.1f} MB",
+    ]
+    return "; ".join(picked)
+
+
 def rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -123,6 +159,9 @@ def main() -> None:
         action="store_true",
         help="only the CPU of the first edit of an idle copy vs a hot edit",
     )
+    parser.add_argument(
+        "--malloc-stats", action="store_true", help="pymalloc's arenas and free space after closing"
+    )
     parser.add_argument("--no-trace", action="store_true", help="RSS only (tracemalloc slows and inflates)")
     parser.add_argument(
         "--edits",
@@ -161,6 +200,12 @@ def main() -> None:
         warm = Document(text, path=str(path), language_id=LANGUAGE_IDS[path.suffix])
         DiagnosticCache().convert(Analysis(warm, config).run(), warm, True, [])
     del warm
+    try:  # as the server does after its first diagnostics
+        from landguard.engine.registry import warm_lazy_imports
+    except ImportError:  # versions without it
+        pass
+    else:
+        warm_lazy_imports()
     gc.collect()
     print(
         f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, {platform.machine()}, "
@@ -220,8 +265,13 @@ def main() -> None:
     if before is not None:
         closed = tracemalloc.take_snapshot().compare_to(before, "lineno")
         left = sum(s.size_diff for s in closed)
-        print(f"closed: tracemalloc +{left / 2**20:.1f} MB still held")
+        print(f"closed: tracemalloc +{left / 2**20:.1f} MB still held, by line:")
+        for s in closed[: args.top]:
+            frame = s.traceback[0]
+            print(f"  {s.size_diff / 2**20:7.2f} MB {s.count_diff:8d}  {frame.filename}:{frame.lineno}")
     print(f"closed: RSS {closed_rss:.0f} MB")
+    if args.malloc_stats:
+        print(f"closed: pymalloc {malloc_summary()}")
 
 
 if __name__ == "__main__":

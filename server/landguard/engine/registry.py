@@ -273,6 +273,15 @@ def all_checks() -> tuple[Check, ...]:
     return tuple(checks)
 
 
+def warm_lazy_imports() -> None:
+    """Import now what the checks otherwise load on first use (detect-secrets). Not at start (it
+    would delay the first diagnostics); the server calls it once after them, so these long-lived
+    modules are allocated before the per-edit garbage they would otherwise be interleaved with."""
+    from landguard.checks.secrets import detect_secrets_adapter
+
+    detect_secrets_adapter.preload()
+
+
 def discover_checks(package: Any) -> list[Check]:
     """The checks of the modules under ``package`` (each module's ``CHECK``); the code rules among
     them (``checks.code_rule.CodeRule``) run in one dispatcher per language."""

@@ -21,6 +21,7 @@ Two fixes, each offered only where its result is known to be valid:
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -196,10 +197,12 @@ def env_lookup_fix(
     return Fix(title, (TextEdit(literal.span, f"${{{env_name}}}"),), preferred=True, unsafe=True)
 
 
-# id(document) -> (the text it was computed for, the edit): one computation per text, not per finding
-# (3,000 findings on 3,000 lines were 9 million regex matches). Bounded: documents come and go.
-_IMPORT_OS_MEMO: dict[int, tuple[str, TextEdit | None]] = {}
-_IMPORT_OS_MEMO_SIZE = 16
+# Document -> (the text it was computed for, the edit): one computation per text, not per finding
+# (3,000 findings on 3,000 lines were 9 million regex matches). Weak, so it goes with the document:
+# the text it holds is a whole document's, and a closed document's must not outlive it.
+_IMPORT_OS_MEMO: weakref.WeakKeyDictionary[Document, tuple[str, TextEdit | None]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def import_os_key(document: Document) -> tuple:
@@ -218,13 +221,14 @@ def python_imports_os(document: Document) -> bool:
 
 
 def _python_import_os(document: Document) -> TextEdit | None:
-    memo = _IMPORT_OS_MEMO.get(id(document))
+    memo = _IMPORT_OS_MEMO.get(document)
     if memo is not None and memo[0] is document.text:
         return memo[1]
     edit = _compute_python_import_os(document)
-    if len(_IMPORT_OS_MEMO) >= _IMPORT_OS_MEMO_SIZE:
-        _IMPORT_OS_MEMO.pop(next(iter(_IMPORT_OS_MEMO)))
-    _IMPORT_OS_MEMO[id(document)] = (document.text, edit)
+    try:
+        _IMPORT_OS_MEMO[document] = (document.text, edit)
+    except TypeError:  # not weak-referenceable: no memo, still correct
+        pass
     return edit
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -37,7 +38,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node, QueryCursor
 
 from landguard.dataflow import ir
-from landguard.languages.common import plus_operands
+from landguard.languages.common import SharedCache, plus_operands, text_digest
 
 if TYPE_CHECKING:
     from landguard.engine.document import Document
@@ -486,7 +487,10 @@ def _scan_file(source: bytes, root: Node) -> JavaFile:
                 skeleton.extend(_nested_skeleton(source, member, name))
     facts = JavaFile(package, imports, tuple(wildcards), static_imports, {}, {})
     facts.classes = {name: ClassInfo(name, outer, interface, (), None) for name, outer, interface in skeleton}
-    context = repr((package, sorted(imports.items()), wildcards, sorted(static_imports.items()), skeleton))
+    # A digest: every cached member's key holds it, and the cache outlives the run and the document.
+    context = text_digest(
+        repr((package, sorted(imports.items()), wildcards, sorted(static_imports.items()), skeleton)).encode()
+    )
     for declaration, name, members in members_of:
         _apply(facts, _header_ops(source, facts, declaration, name))
         if declaration.type == "record_declaration":
@@ -504,9 +508,11 @@ def _scan_file(source: bytes, root: Node) -> JavaFile:
 
 # What each class member contributes to the file facts, by its text and the file's imports and
 # class names: typing inside a method body changes no facts, so the scan reuses every member.
-_MEMBER_OPS: dict[tuple[bytes, str, str], tuple] = {}
-_MEMBER_OPS_LIMIT = 20_000
-_SKELETONS: dict[tuple[bytes, str], tuple] = {}
+# Shared by every document, keyed by digests (``common.SharedCache``), the least recently used
+# dropped: what the documents being edited have, not every version of every member since the start.
+_MEMBER_OPS_LIMIT = 8192
+_MEMBER_OPS: SharedCache[tuple] = SharedCache(_MEMBER_OPS_LIMIT)
+_SKELETONS: SharedCache[tuple] = SharedCache(_MEMBER_OPS_LIMIT)
 
 
 def _members(declaration: Node) -> list[Node]:
@@ -521,17 +527,15 @@ def _members(declaration: Node) -> list[Node]:
 
 
 def _nested_skeleton(source: bytes, declaration: Node, outer: str) -> tuple:
-    key = (source[declaration.start_byte : declaration.end_byte], outer)
+    key = (text_digest(source[declaration.start_byte : declaration.end_byte]), outer)
     found = _SKELETONS.get(key)
     if found is None:
-        name = text_of(source, declaration.child_by_field_name("name"))
+        name = sys.intern(text_of(source, declaration.child_by_field_name("name")))
         entries = [(name, outer, declaration.type == "interface_declaration")]
         for member in _members(declaration):
             if member.type in _CLASS_DECLARATIONS:
                 entries.extend(_nested_skeleton(source, member, name))
-        found = _SKELETONS[key] = tuple(entries)
-        if len(_SKELETONS) > _MEMBER_OPS_LIMIT:
-            _SKELETONS.pop(next(iter(_SKELETONS)))
+        found = _SKELETONS.put(key, tuple(entries))
     return found
 
 
@@ -580,26 +584,26 @@ def _record_ops(source: bytes, facts: JavaFile, declaration: Node, name: str) ->
 
 
 def _cached_member_ops(
-    source: bytes, facts: JavaFile, member: Node, owner: str, context: str
+    source: bytes, facts: JavaFile, member: Node, owner: str, context: bytes
 ) -> tuple[tuple, bool]:
     """``_member_ops``, reused by the member's text, owner and ``context`` (the file's imports and
     class names) when it depends on nothing else; applied to ``facts`` either way. Members of nested
     classes are looked up one by one too: an edit inside a 3,000-line nested class rescans the
     member it touched."""
-    key = (source[member.start_byte : member.end_byte], context, owner)
+    key = (text_digest(source[member.start_byte : member.end_byte]), context, owner)
     ops = _MEMBER_OPS.get(key)
     cacheable = True
     if ops is None:
         ops, cacheable = _member_ops(source, facts, member, owner, context)
         if cacheable:
-            _MEMBER_OPS[key] = ops
-            if len(_MEMBER_OPS) > _MEMBER_OPS_LIMIT:
-                _MEMBER_OPS.pop(next(iter(_MEMBER_OPS)))
+            _MEMBER_OPS.put(key, ops)
     _apply(facts, ops)
     return ops, cacheable
 
 
-def _member_ops(source: bytes, facts: JavaFile, member: Node, owner: str, context: str) -> tuple[tuple, bool]:
+def _member_ops(
+    source: bytes, facts: JavaFile, member: Node, owner: str, context: bytes
+) -> tuple[tuple, bool]:
     """(what a member contributes, whether that depends on the member's text and context alone).
 
     Ops are applied as they are made, so a constant can use the constants declared before it."""

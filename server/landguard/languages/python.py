@@ -31,6 +31,7 @@ import ast
 import builtins
 import itertools
 import re
+import sys
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -43,6 +44,7 @@ from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts, 
 from landguard.dataflow.models import Models, load_models
 from landguard.dataflow.values import Value
 from landguard.engine.languages import captures
+from landguard.languages.common import SharedCache, text_digest
 
 LOCAL_PREFIX = "<local>."
 REQUEST_PARAMETER_TYPE = "web.request"
@@ -917,6 +919,7 @@ class PythonFlow:
         self._definitions: dict[str, Node] | None = None
         self._state: _DocumentState | None = None
         self._texts: dict[int, bytes] = {}
+        self._digests: dict[bytes, bytes] = {}
         self._source: bytes | None = None
         self._imports_key = frozenset(imports.items())
 
@@ -1025,36 +1028,40 @@ class PythonFlow:
             found = self._texts[unit.id] = self._source[unit.start_byte - offset : unit.end_byte - offset]
         return found
 
+    def _digest_of(self, text_key: bytes) -> bytes:
+        found = self._digests.get(text_key)
+        if found is None:
+            found = self._digests[text_key] = text_digest(text_key)
+        return found
+
     def unit_names(self, unit: Node, text_key: bytes | None = None) -> tuple[frozenset[str], frozenset[str]]:
         """(last names of the calls in ``unit``, identifiers it reads), cached by the unit's text."""
         if text_key is None:
             text_key = self._text_of(unit)
-        cached = _UNIT_NAMES.get(text_key)
+        digest = self._digest_of(text_key)
+        cached = _UNIT_NAMES.get(digest)
         if cached is None:
             found = captures("python", _NAMES_QUERY, unit)
             # Callees as written (`helper`, `self.load`, `Store.load`): the same-file keys they can be.
-            callees = frozenset("".join(text(node).split()) for node in found.get("callee", ()))
-            names = frozenset(text(node) for node in found.get("name", ()))
-            cached = (callees, names)
-            if len(_UNIT_NAMES) > _SIGNATURE_CACHE_SIZE:
-                _UNIT_NAMES.clear()
-            _UNIT_NAMES[text_key] = cached
+            # Interned: the same names recur in every unit, and the cache outlives the documents.
+            callees = frozenset(sys.intern("".join(text(node).split())) for node in found.get("callee", ()))
+            names = frozenset(sys.intern(text(node)) for node in found.get("name", ()))
+            cached = _UNIT_NAMES.put(digest, (callees, names))
         return cached
 
     def unit_callees(self, unit: Node) -> frozenset[str]:
         """The callees of the calls in ``unit`` as written: ``unit_names``' first half, without
         collecting every identifier (a one-shot run needs no unit keys, which read those)."""
-        text_key = self._text_of(unit)
-        cached = _UNIT_NAMES.get(text_key)
+        digest = self._digest_of(self._text_of(unit))
+        cached = _UNIT_NAMES.get(digest)
         if cached is not None:
             return cached[0]
-        callees = _UNIT_CALLEES.get(text_key)
+        callees = _UNIT_CALLEES.get(digest)
         if callees is None:
             found = captures("python", _CALLEES_QUERY, unit)
-            callees = frozenset("".join(text(node).split()) for node in found.get("callee", ()))
-            if len(_UNIT_CALLEES) > _SIGNATURE_CACHE_SIZE:
-                _UNIT_CALLEES.clear()
-            _UNIT_CALLEES[text_key] = callees
+            callees = _UNIT_CALLEES.put(
+                digest, frozenset(sys.intern("".join(text(node).split())) for node in found.get("callee", ()))
+            )
         return callees
 
     def _signature(self, key: str) -> object:
@@ -1337,10 +1344,14 @@ _STATE_SERIALS = itertools.count()
 _LOWERED_LIMIT = 20_000
 _UNKNOWN = object()
 _SIGNATURE_CACHE_SIZE = 20_000
-# Unit text -> (call last names, identifiers): what a unit's key depends on.
-_UNIT_NAMES: dict[bytes, tuple[frozenset[str], frozenset[str]]] = {}
-# Unit text -> its calls' callees as written (``unit_callees``, when ``unit_names`` has not run).
-_UNIT_CALLEES: dict[bytes, frozenset[str]] = {}
+# Shared by every document, by the digest of a unit's text (``common.SharedCache``): enough for
+# the units of the documents being edited (the server keeps 16 whole); an idle document's first
+# edit recomputes what fell out (a names query per unit, ~7 ms for 2,000 lines).
+_TEXT_CACHE_LIMIT = 4096
+# Unit text digest -> (call last names, identifiers): what a unit's key depends on.
+_UNIT_NAMES: SharedCache[tuple[frozenset[str], frozenset[str]]] = SharedCache(_TEXT_CACHE_LIMIT)
+# Unit text digest -> its calls' callees as written (``unit_callees``, when ``unit_names`` has not run).
+_UNIT_CALLEES: SharedCache[frozenset[str]] = SharedCache(_TEXT_CACHE_LIMIT)
 _CALLEES_QUERY = "(call function: [(identifier) @callee (attribute) @callee])"
 _NAMES_QUERY = """
 (call function: [(identifier) @callee (attribute) @callee])

@@ -37,7 +37,7 @@ from landguard.engine.analyze import Analysis, AnalysisCancelled
 from landguard.engine.config import Config, ConfigResult
 from landguard.engine.document import Document, EditOutOfRange, LineChange
 from landguard.engine.languages import detect_language
-from landguard.engine.registry import all_checks
+from landguard.engine.registry import all_checks, warm_lazy_imports
 from landguard.lsp import audit_hooks, generated_code, pull_diagnostics
 from landguard.lsp.convert import DiagnosticCache, to_diagnostics
 from landguard.lsp.documents import ENGINE, ONLINE_DEPS, OpenDocument
@@ -90,6 +90,13 @@ def load_checks() -> None:
     generated_code.save()  # the checks' dataclasses (a no-op once the cache has them)
 
 
+def _warm_lazy_imports() -> None:
+    try:
+        warm_lazy_imports()
+    except Exception:  # the checks import it again when needed and report what fails then
+        log.exception("warming the lazily imported modules failed")
+
+
 def debounce_from_env() -> float:
     """The coalescing delay; LANDGUARD_LSP_DEBOUNCE_MS overrides it (the latency benchmark sets 0)."""
     value = os.environ.get("LANDGUARD_LSP_DEBOUNCE_MS")
@@ -111,6 +118,7 @@ class Scheduler:
         self.background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="landguard-background")
         self._online_notice_shown = False
         self._online_missing_logged = False
+        self._warmed = False
         # The HOT_DOCUMENTS documents analysed last, oldest first (weakly: a closed one just goes).
         self._hot: OrderedDict[str, weakref.ref[OpenDocument]] = OrderedDict()
         self._hot_lock = threading.Lock()
@@ -290,6 +298,10 @@ class Scheduler:
                 # Without collecting: this first analysis was an open, so ``self.collector``
                 # collects and freezes right after it anyway (``gc_policy``).
                 self.background.submit(startup.release, collect=False)
+            if not self._warmed:
+                # After the first diagnostics, not before them: see ``warm_lazy_imports``.
+                self._warmed = True
+                self.background.submit(_warm_lazy_imports)
             if result.audit is not None:
                 audit_hooks.record(self.server, result.audit)
         if doc.rerun:

@@ -68,14 +68,6 @@ def _configured_plugins() -> tuple:
     return _plugins
 
 
-def preload() -> None:
-    """Import detect-secrets and configure the plugins now rather than on the first candidate line
-    (``Check.preload``: a batch does it once, before forking its workers)."""
-    import detect_secrets.filters.heuristic  # noqa: F401
-
-    _configured_plugins()
-
-
 def find_plugin_secrets(line: str) -> Iterator[PluginHit]:
     """Secrets the selected detect-secrets plugins find on one line, with our own columns."""
     if not _PREFILTER.search(line):
@@ -99,6 +91,17 @@ def find_plugin_secrets(line: str) -> Iterator[PluginHit]:
             while end < len(line) and _TOKEN_CHARS.match(line[end]):
                 end += 1
             yield PluginHit(kind, env_name, start, end, line[start:end])
+
+
+def preload() -> None:
+    """Import detect-secrets (and the HTTP stack it brings, ~4.5 MB of modules) and configure our
+    plugins now rather than on the first candidate line. A batch does it once, before forking its
+    workers (``Check.preload``: shared, not imported by each). The server does it once after its first
+    diagnostics (``registry.warm_lazy_imports``): imported on the first secret-like edit instead,
+    these never-freed module objects land in the allocator's arenas between per-edit garbage and
+    keep them from being returned."""
+    _configured_plugins()
+    from detect_secrets.filters import heuristic  # noqa: F401 - imported for its side effect
 
 
 # --------------------------------------------------------------------- heuristic filters
