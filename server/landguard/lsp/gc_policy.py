@@ -57,6 +57,7 @@ class Collector:
         self.collections = 0
         self.last_ms = 0.0
         self._installed = False
+        self._idle_tasks: list[Callable[[], object]] = []
 
     def install(self) -> None:
         """Raise the young generation's threshold (once, at the server's first analysis)."""
@@ -78,6 +79,11 @@ class Collector:
         self.runs += 1
         self._collect_soon(IDLE_SECONDS)
 
+    def when_idle(self, task: Callable[[], object]) -> None:
+        """Loop thread: call ``task`` (once, on the loop thread) at the next idle moment, after that
+        moment's collection: one-off work that would otherwise compete with the next keystrokes."""
+        self._idle_tasks.append(task)
+
     def cancel(self) -> None:
         for timer in (self._timer, self._due):
             if timer is not None:
@@ -87,23 +93,28 @@ class Collector:
     def _collect_soon(self, delay: float) -> None:
         if delay == 0.0:
             if self._due is None:
-                self._due = self._loop().call_soon(self._collect)
+                self._due = self._loop().call_soon(self._collect, False)
             return
         if self._timer is not None:
             self._timer.cancel()
-        self._timer = self._loop().call_later(delay, self._collect)
+        self._timer = self._loop().call_later(delay, self._collect, True)
 
-    def _collect(self) -> None:
+    def _collect(self, idle: bool) -> None:
+        """``idle``: called by the idle timer (not right after an open or at ``MAX_RUNS``)."""
         self._due = None
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if self.runs == 0:
-            return
         if self._busy():
-            self._timer = self._loop().call_later(_RETRY_SECONDS, self._collect)
+            if self.runs or (idle and self._idle_tasks):
+                self._timer = self._loop().call_later(_RETRY_SECONDS, self._collect, idle)
             return
-        self.collect()
+        if self.runs:
+            self.collect()
+        if idle:
+            tasks, self._idle_tasks = self._idle_tasks, []
+            for task in tasks:
+                task()
 
     def collect(self) -> None:
         """Unfreeze, collect everything, freeze what is alive."""

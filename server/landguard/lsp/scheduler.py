@@ -299,9 +299,11 @@ class Scheduler:
                 # collects and freezes right after it anyway (``gc_policy``).
                 self.background.submit(startup.release, collect=False)
             if not self._warmed:
-                # After the first diagnostics, not before them: see ``warm_lazy_imports``.
+                # After the first diagnostics, not before them (see ``warm_lazy_imports``), and at
+                # the first idle moment: ~0.3 s of imports on another thread would hold the GIL
+                # against the keystrokes that often follow an open.
                 self._warmed = True
-                self.background.submit(_warm_lazy_imports)
+                self.collector.when_idle(lambda: self.background.submit(_warm_lazy_imports))
             if result.audit is not None:
                 audit_hooks.record(self.server, result.audit)
         if doc.rerun:

@@ -120,3 +120,33 @@ def test_a_close_collects_at_idle(collector_state, monkeypatch):
         assert collector.collections == 1
 
     _run(body)
+
+
+def test_idle_tasks_wait_for_an_idle_moment(collector_state, monkeypatch):
+    """One-off work (the server's warm imports) runs at idle, after its collection: not right
+    after an open, nor while edits keep coming, nor while an analysis runs."""
+    monkeypatch.setattr(gc_policy, "IDLE_SECONDS", 0.05)
+    monkeypatch.setattr(gc_policy, "_RETRY_SECONDS", 0.01)
+    done: list[int] = []
+    running = [False]
+
+    async def body(collector):
+        collector.when_idle(lambda: done.append(collector.collections))
+        collector.analysed(opened=True)
+        await asyncio.sleep(0.01)
+        assert collector.collections == 1 and done == []  # the open's collection is not idle
+        for _ in range(5):
+            collector.analysed(opened=False)
+            await asyncio.sleep(0.01)
+        assert done == []
+        running[0] = True
+        await asyncio.sleep(0.08)
+        assert done == []  # idle by the clock, but an analysis is running
+        running[0] = False
+        await asyncio.sleep(0.03)
+        assert done == [2]  # after that idle moment's collection, once
+        collector.analysed(opened=False)
+        await asyncio.sleep(0.08)
+        assert done == [2]
+
+    _run(body, busy=lambda: running[0])
