@@ -1,0 +1,50 @@
+"""In-process CPU of one-line edits at the places ``bench/edit_curve.py`` types, per place.
+
+``edit_curve`` reports a p50/p95 over its edits; this says which places are slow, and whether a
+slow one stays slow when the edits come in the opposite order (a property of the place, not of
+what ran before it). Runs the current engine, or another one with ``PYTHONPATH=DIR/server``.
+
+Usage: python bench/edit_positions.py FILE [--edits 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+from pathlib import Path
+
+from landguard.engine.analyze import Analysis
+from landguard.engine.config import Config, DependencySettings
+from landguard.engine.document import Document
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--edits", type=int, default=20)
+    args = parser.parse_args()
+    text = args.file.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    # The same places as edit_curve's one-line edits: a space at the end of every step-th code line.
+    code = [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
+    places = code[:: max(1, len(code) // args.edits)][: args.edits]
+    document = Document(text, path="curve_" + args.file.name)
+    analysis = Analysis(document, Config(dependencies=DependencySettings(online=False)))
+    analysis.run()
+    gc.collect()
+    gc.freeze()  # as the server does after an open (lsp/gc_policy.py)
+    for order, label in ((places, "in order"), (list(reversed(places)), "reversed")):
+        cost: dict[int, float] = {}
+        for line in order:
+            column = len(document.lines[line])
+            started = time.process_time()
+            analysis.run([document.apply_change((line, column, line, column), " ")])
+            cost[line] = (time.process_time() - started) * 1000
+        print(
+            f"{label}: " + ", ".join(f"{line + 1}: {cost[line]:.1f}" for line in places) + " (line: CPU ms)"
+        )
+
+
+if __name__ == "__main__":
+    main()
