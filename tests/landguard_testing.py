@@ -101,6 +101,25 @@ def fix_cases(
                 )
 
 
+def replay_with_idle_copies(text: str, path: str, steps, config: Config) -> None:
+    """Open ``text``, then apply each step ``(where, length, new, go_idle)`` (replace ``length``
+    characters at fraction ``where`` of the text by ``new``, first swapping in an idle copy of the
+    document if ``go_idle``), asserting after each that the incremental run equals a fresh one."""
+    document = Document(text, path=path)
+    analysis = Analysis(document, config)
+    analysis.run()
+    for where, length, new, go_idle in steps:
+        if go_idle:
+            document = document.idle_copy()
+            analysis.replace_document(document)
+        start = int(where * len(text))
+        end = min(len(text), start + length)
+        change = document.apply_change(utf16_range(text, start, end), new)
+        text = text[:start] + new + text[end:]
+        assert document.text == text
+        assert analysis.run([change]) == Analysis(Document(text, path=path), config).run(), (path, steps)
+
+
 def tree_has_error(text: str, path: str) -> bool:
     """Whether tree-sitter finds a syntax error in ``text`` (for fixes in code languages)."""
     document = Document(text, path=path)

@@ -21,7 +21,7 @@ from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
 from landguard.lsp.documents import OpenDocument
 from landguard.lsp.scheduler import HOT_DOCUMENTS, Scheduler
-from landguard_testing import utf16_range
+from landguard_testing import replay_with_idle_copies
 
 CONFIG = Config(dependencies=DependencySettings(online=False))
 TOKEN = "ghp_" + "Z9y8X7w6V5u4T3s2R1q0" + "P9o8N7m6L5k4J3i2"
@@ -118,20 +118,7 @@ def test_closed_documents_release_their_state():
     ),
 )
 def test_edits_to_idle_copies_equal_fresh(path, steps):
-    text = SOURCES[path]
-    document = Document(text, path=path)
-    analysis = Analysis(document, CONFIG)
-    analysis.run()
-    for where, length, new, go_idle in steps:
-        if go_idle:
-            document = document.idle_copy()
-            analysis.replace_document(document)
-        start = int(where * len(text))
-        end = min(len(text), start + length)
-        change = document.apply_change(utf16_range(text, start, end), new)
-        text = text[:start] + new + text[end:]
-        assert document.text == text
-        assert analysis.run([change]) == fresh(text, path), (path, steps)
+    replay_with_idle_copies(SOURCES[path], path, steps, CONFIG)
 
 
 def _retained(make) -> int:

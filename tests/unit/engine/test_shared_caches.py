@@ -18,7 +18,7 @@ from landguard.engine.document import Document
 from landguard.fixes import secrets as secret_fixes
 from landguard.languages import java, python
 from landguard.languages.common import SharedCache, text_digest
-from landguard_testing import utf16_range
+from landguard_testing import replay_with_idle_copies
 
 CONFIG = Config(dependencies=DependencySettings(online=False))
 TOKEN = "ghp_" + "Z9y8X7w6V5u4T3s2R1q0" + "P9o8N7m6L5k4J3i2"
@@ -101,10 +101,6 @@ def test_the_import_os_memo_goes_with_its_document():
     assert not any(text == PYTHON for text, _ in secret_fixes._IMPORT_OS_MEMO.values())
 
 
-def _fresh(text: str, path: str):
-    return Analysis(Document(text, path=path), CONFIG).run()
-
-
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     path=st.sampled_from(sorted(SOURCES)),
@@ -123,19 +119,7 @@ def test_incremental_equals_fresh_with_tiny_shared_caches(path, steps):
         cache.limit = 1
         cache.clear()
     try:
-        text = SOURCES[path]
-        document = Document(text, path=path)
-        analysis = Analysis(document, CONFIG)
-        analysis.run()
-        for where, length, new, go_idle in steps:
-            if go_idle:
-                document = document.idle_copy()
-                analysis.replace_document(document)
-            start = int(where * len(text))
-            end = min(len(text), start + length)
-            change = document.apply_change(utf16_range(text, start, end), new)
-            text = text[:start] + new + text[end:]
-            assert analysis.run([change]) == _fresh(text, path), (path, steps)
+        replay_with_idle_copies(SOURCES[path], path, steps, CONFIG)
     finally:
         for cache, limit in zip(caches, limits, strict=True):
             cache.limit = limit

@@ -270,13 +270,11 @@ def test_a_table_of_numbers_is_read_as_its_items():
     assert found == fresh(document.text)
 
 
-def test_an_edit_asks_for_the_context_key_of_the_changed_unit_only(monkeypatch):
+def _count_context_keys(monkeypatch) -> list[int]:
+    """From now on, the first line of every unit the Python frontend is asked a context key for."""
     from landguard.checks.python._dispatch import PythonFrontend
 
-    document = Document(START, path="a.py")
-    analysis = Analysis(document, Config(), [CHECK])
-    analysis.run()
-    asked = []
+    asked: list[int] = []
     original = PythonFrontend.unit_context_key
 
     def counting(self, unit, document, context):
@@ -284,6 +282,14 @@ def test_an_edit_asks_for_the_context_key_of_the_changed_unit_only(monkeypatch):
         return original(self, unit, document, context)
 
     monkeypatch.setattr(PythonFrontend, "unit_context_key", counting)
+    return asked
+
+
+def test_an_edit_asks_for_the_context_key_of_the_changed_unit_only(monkeypatch):
+    document = Document(START, path="a.py")
+    analysis = Analysis(document, Config(), [CHECK])
+    analysis.run()
+    asked = _count_context_keys(monkeypatch)
     found = analysis.run([_replace(document, 'os.system("rm " + request.args["f"])', "pass")])
     view = START.splitlines().index("def view():")
     assert asked == [view]  # no summary changed: the other units' keys are reused
@@ -343,19 +349,10 @@ def test_the_same_numbers_give_the_same_table_and_its_value_is_made_once():
 
 
 def test_a_new_function_nobody_calls_yet_keeps_the_other_units_keys(monkeypatch):
-    from landguard.checks.python._dispatch import PythonFrontend
-
     document = Document(START, path="a.py")
     analysis = Analysis(document, Config(), [CHECK])
     analysis.run()
-    asked = []
-    original = PythonFrontend.unit_context_key
-
-    def counting(self, unit, document, context):
-        asked.append(unit.start_point[0])
-        return original(self, unit, document, context)
-
-    monkeypatch.setattr(PythonFrontend, "unit_context_key", counting)
+    asked = _count_context_keys(monkeypatch)
     end = len(document.text)
     pasted = "\n\ndef helper2(value):\n    return int(value)\n\n\nLIMIT = 3\n"
     found = analysis.run([document.apply_change(utf16_range(document.text, end, end), pasted)])
