@@ -109,12 +109,16 @@ def _children(pid: int) -> list[str]:
 
 
 def _scan_with_workers(tmp_path: Path) -> tuple[subprocess.Popen, list[str]]:
-    """A parallel scan of 400 files, in its own process group, once its workers are running."""
+    """A parallel scan of 2,000 files, in its own process group, once its workers are running.
+
+    The scan takes several seconds on a quiet machine: the test's signal must arrive while it runs
+    even when a loaded machine wakes the test late (with 400 files it once came after the scan had
+    ended and its SIGTERM handler was gone: exit -15 instead of 143)."""
     root = tmp_path / "big"
     root.mkdir()
     body = (EXAMPLES / "app.py").read_text()
-    for n in range(400):
-        (root / f"m{n:03d}.py").write_text(
+    for n in range(2000):
+        (root / f"m{n:04d}.py").write_text(
             body + "".join(f"\ndef f{i}(x):\n    return x + {i}\n" for i in range(60))
         )
     process = subprocess.Popen(
@@ -151,7 +155,7 @@ def test_sigterm_ends_the_workers_with_the_parent(tmp_path):
     process, workers = _scan_with_workers(tmp_path)
     process.terminate()  # SIGTERM to the parent alone
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 143
+    assert process.returncode == 143, (process.returncode, stderr[-600:])
     assert "terminated" in stderr and "Traceback" not in stderr
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and not all(
