@@ -846,7 +846,9 @@ def _names(function: ir.Function) -> _Names:
             read |= done[5]
             calls_a_variable = calls_a_variable or done[6]
             continue
-        own_calls, own_callees, own_qualified, own_called, own_read, own_variable, nested = _own_names(current)
+        own_calls, own_callees, own_qualified, own_called, own_read, own_variable, nested = _own_names(
+            current
+        )
         calls |= own_calls
         callees |= own_callees
         qualified |= own_qualified
