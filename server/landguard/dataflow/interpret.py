@@ -987,8 +987,10 @@ class SummaryStore:
         is every entry that named it, and every entry that depends on the summary of a suspect key
         (entries are noted under every name their function's summary can depend on,
         ``FileAnalysis._remember``), and its own keys, transitively. A name an entry's function
-        only reads (``_summary_names``) makes it suspect when the name itself changed, not when the
-        summary of the function it names may have. Any other entry named only keys that still
+        only reads (not in its ``_summary_names``) makes it suspect when the name starts or stops
+        naming a function of the file: not when it names another function object, nor when the
+        summary of the function it names may have changed (the summary cannot read it, see
+        ``_names``). Any other entry named only keys that still
         name the same function, whose summary is (by the same argument) the same object, and its
         call cycle is the same: it is valid without comparing signatures. The cost follows the
         edit's reach, not the number of functions."""
@@ -1000,11 +1002,14 @@ class SummaryStore:
             if last.get(key) is not function or "outer" in function.extra
         }
         changed.update(key for key in last if key not in by_key)
+        # A name that starts or stops naming a function of the file: what reading it gives changed
+        # (another function object in its place is read as a function all the same).
+        toggled = [key for key in changed if (key in by_key) != (key in last)]
         self._by_key = dict(by_key)
         suspects: set[int] = set()
         keys = set(changed)
         frontier = list(changed)
-        reached = [function_id for key in changed for function_id in self._readers.get(key, ())]
+        reached = [function_id for key in toggled for function_id in self._readers.get(key, ())]
         while reached or frontier:
             for function_id in reached or self._users.get(frontier.pop(), ()):
                 if function_id in suspects:
