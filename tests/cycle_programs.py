@@ -44,6 +44,8 @@ BODIES: tuple[tuple[str, ...], ...] = (
     ("return NEXT",),
     ("cb = NEXT", "return cb(value)"),
     ("cb = NEXT", "if DEBUG: return cb(value)", "return 'ls'"),
+    ("run = () => NEXT(value)", "return run()"),
+    ("cb = NEXT", "run = () => cb(value)", "return 'echo ' + run()"),
 )
 # The entry's statements before its sink, and what it returns.
 ENTRY_BEFORE: tuple[tuple[str, ...], ...] = ((), ("if DEBUG: log('debug')",), ("if DEBUG: return 'ls'",))

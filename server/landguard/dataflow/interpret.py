@@ -1033,6 +1033,10 @@ class SummaryStore:
             self.digest = None
             self._basis = basis
             self._users = {}
+            # Every summary may differ now (a module constant a branch folds on changed): every key
+            # is suspect (``suspects``), not only those naming new functions, or a caller's key kept
+            # from the last run would show a summary of the old constants.
+            self._by_key = {}
             self._readers = {}
         self.run += 1
         if len(self._entries) > self._limit:
