@@ -947,7 +947,7 @@ class SummaryStore:
     name resolved to a function of the file and that function's summary signature then.
     ``FileAnalysis.summary`` reuses an entry while all of those are the same (a name that starts or
     stops resolving, or whose function's summary changed, re-summarises it). Models or module
-    constants changing clear it.
+    constants changing clear it, and make every key suspect.
 
     The members of a call cycle are kept as one unit: each member's entry names the cycle's
     members (their ids) and records what the cycle looked up outside itself; they are reused
