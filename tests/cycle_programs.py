@@ -4,7 +4,9 @@ A program is a ``Program``: a module constant ``DEBUG``, an entry function ``f0`
 data and passes it through ``f1`` to a command sink (and returns something), and helpers
 ``f1``..``fn-1`` whose bodies are drawn from ``BODIES``: calling the next function (the last one
 calls ``f0`` again, closing the cycle), calling themselves, constant-folded branches on ``DEBUG``
-around those calls, a sink inside the helper, a sanitizer, a constant. ``render(program,
+around those calls, a sink inside the helper, a sanitizer, a constant, and the next function's
+name as a value (handed on, returned, called through a variable or a closure: only some of those
+are edges of the call graph, and the results must not tell which). ``render(program,
 language)`` writes it in one of the three languages with the same meaning, so one hypothesis
 strategy drives the same shapes through every adapter and the one dataflow core.
 
@@ -35,6 +37,15 @@ BODIES: tuple[tuple[str, ...], ...] = (
     ("return NEXT('k')",),
     ("if DEBUG: return SELF(value)", "return NEXT(value)"),
     ("return 'ls'",),
+    # Function names used as values: handed on (never called here), returned, called through a
+    # local variable, through a closure, through a variable a closure captured.
+    ("keep(NEXT)", "return value"),
+    ("if DEBUG: keep(NEXT)", "return 'echo ' + value"),
+    ("return NEXT",),
+    ("cb = NEXT", "return cb(value)"),
+    ("cb = NEXT", "if DEBUG: return cb(value)", "return 'ls'"),
+    ("run = () => NEXT(value)", "return run()"),
+    ("cb = NEXT", "run = () => cb(value)", "return 'echo ' + run()"),
 )
 # The entry's statements before its sink, and what it returns.
 ENTRY_BEFORE: tuple[tuple[str, ...], ...] = ((), ("if DEBUG: log('debug')",), ("if DEBUG: return 'ls'",))
@@ -131,6 +142,7 @@ def _statements(program: Program, position: int) -> tuple[str, ...]:
 def _python(program: Program) -> str:
     def statement(line: str) -> str:
         line = line.replace("sink(", "os.system(").replace("log(", "print(").replace("digits(", "str(int(")
+        line = line.replace("() => ", "lambda: ")
         line = line.replace("REQUEST", 'request.args["name"]')
         return line + ")" * line.count("str(int(")
 
@@ -153,6 +165,8 @@ def _javascript(program: Program) -> str:
             .replace("digits(", "String(parseInt(")
         )
         line = line.replace("REQUEST", "req.query.name")
+        if line.startswith(("cb = ", "run = ")):
+            line = "const " + line
         return line + ")" * line.count("String(parseInt(") + ";"
 
     debug = {False: "false", True: "true"}.get(program.debug, str(program.debug))  # type: ignore[arg-type]
@@ -176,6 +190,17 @@ def _java(program: Program) -> str:
         line = line.replace("sink(", "Runtime.getRuntime().exec(").replace("log(", "System.out.println(")
         line = line.replace("digits(", "String.valueOf(Integer.parseInt(").replace("'", '"')
         line = line.replace("REQUEST", 'request.getParameter("name")')
+        # Function values: a method reference in a functional interface, called through its method.
+        line = line.replace("cb(value)", "cb.apply(value)").replace("run()", "run.get()")
+        line = line.replace("() => ", "() -> ")
+        if line.startswith("cb = "):
+            line = "java.util.function.UnaryOperator<String> cb = this::" + line[len("cb = ") :]
+        elif line.startswith("run = "):
+            line = "java.util.function.Supplier<String> " + line
+        elif line.startswith("return f") and "(" not in line:
+            line = "return this::" + line[len("return ") :]
+        elif line.startswith("keep("):
+            line = "keep(this::" + line[len("keep(") :]
         return line + ")" * line.count("String.valueOf(Integer.parseInt(") + ";"
 
     # An int constant: Java has no truthy numbers, so `DEBUG > 0` is the test for every value.

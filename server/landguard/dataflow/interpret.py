@@ -75,6 +75,8 @@ _LOOP_ROUNDS = 4
 # A call cycle's rounds: exact ones, then joined ones (``FileAnalysis._solve_cycle``).
 _CYCLE_EXACT_ROUNDS = 6
 _CYCLE_ROUNDS = 12
+# ``FileAnalysis._signature`` of a name a function only reads: it names a function of the file.
+_NAMES_A_FUNCTION = ("local", "named")
 
 
 @dataclass
@@ -422,12 +424,13 @@ class FileAnalysis:
             return self._summaries[function_id]
         if function_id in self._in_progress:
             return None
+        depends_on = _summary_names(function)
         if entry is not None and not entry[3]:
             current: list[tuple[str, object]] = []
             self._in_progress.add(function_id)
             try:
                 for key, signature in entry[1]:
-                    now = self._signature(key)
+                    now = self._signature(key, depends_on)
                     if now != signature:
                         break
                     current.append((key, now))
@@ -442,29 +445,41 @@ class FileAnalysis:
         facts = self.facts(function)
         cached = self._summaries[function_id] = _summarise(facts)
         if entries is not None:
-            used = tuple((key, self._signature(key)) for key in sorted(facts.used_keys))
+            used = tuple((key, self._signature(key, depends_on)) for key in sorted(facts.used_keys))
             entries[function_id] = (function, used, cached, frozenset())
-            self._remember(function_id, used, _callee_set(function))
+            self._remember(function_id, used, depends_on, _callee_set(function))
         return cached
 
     def _remember(
-        self, function_id: int, used: tuple[tuple[str, object], ...], names: frozenset[str]
+        self,
+        function_id: int,
+        used: tuple[tuple[str, object], ...],
+        depends_on: frozenset[str],
+        names: frozenset[str],
     ) -> None:
+        """Note the entry under the names it depends on (``SummaryStore.suspects``): through the
+        summaries of ``depends_on`` (every one, not only those its analysis looked up: a change
+        anywhere it can reach may put it in a cycle, or take it out of one), and, for every other
+        name it names, on what the name resolves to."""
         store = self._store
         assert store is not None
-        # Every name it names, not only those its analysis looked up: a change anywhere it can
-        # reach may put it in a cycle (or take it out of one).
-        store.note_users(function_id, (*(key for key, _ in used), *names))
+        store.note_users(
+            function_id,
+            (*(key for key, _ in used if key in depends_on), *depends_on),
+            names.difference(depends_on),
+        )
         store.last_used[function_id] = store.run
 
     def cycle_of(self, function: ir.Function) -> tuple[ir.Function, ...]:
         """The functions in one call cycle with ``function`` (itself included); () when it is in none.
 
-        The call graph is read from the IR alone: an edge for every name a function's calls and
-        name reads (its nested functions' included) could resolve to another function of the file
-        by (``_callee_set``), so it does not depend on what any analysis found, and it has every
-        edge an analysis can follow (a superset: a call in dead code is an edge too, which costs a
-        round, not precision). Closures are never members: their summaries rest on the state they
+        The call graph is read from the IR alone: an edge for every name whose function's summary
+        the function's summary can depend on (``_summary_names``: the callees of its calls and of
+        its nested functions' calls, and the names they read where one of them calls a local
+        variable), so it does not depend on what any analysis found, and it has every edge an
+        analysis can follow (a superset: a call in dead code is an edge too, which costs a round,
+        not precision). A function name passed on as a value where no variable is called is no
+        edge: that summary cannot be read there. Closures are never members: their summaries rest on the state they
         capture, and calls among them keep the recursion guard. Memoised per run (Tarjan's
         algorithm assigns every function it visits its component).
         """
@@ -481,7 +496,7 @@ class FileAnalysis:
         if found is None:
             found = []
             seen: set[int] = set()
-            for name in _callee_set(function):
+            for name in _summary_names(function):
                 target = self.lookup(name)
                 if target is not None and id(target) not in seen and "outer" not in target.extra:
                     seen.add(id(target))
@@ -539,6 +554,7 @@ class FileAnalysis:
         """Summarise a call cycle as one unit: reuse its members' summaries from the store when none
         of them and nothing they looked up outside the cycle changed, else solve it."""
         ids = frozenset(id(member) for member in members)
+        depends_on = frozenset().union(*(_summary_names(member) for member in members))
         entries = self._entries
         if entries is not None:
             kept = [entries.get(id(member)) for member in members]
@@ -549,7 +565,7 @@ class FileAnalysis:
                 outside = kept[0][1]  # type: ignore[index]
                 current = []
                 for key, signature in outside:
-                    now = self._signature(key)
+                    now = self._signature(key, depends_on)
                     if now != signature:
                         break
                     current.append((key, now))
@@ -566,11 +582,11 @@ class FileAnalysis:
             outside_keys = sorted(
                 key for key in looked_up if (found := self.lookup(key)) is None or id(found) not in ids
             )
-            used = tuple((key, self._signature(key)) for key in outside_keys)
+            used = tuple((key, self._signature(key, depends_on)) for key in outside_keys)
             names = frozenset().union(*(_callee_set(member) for member in members))
             for member in members:
                 entries[id(member)] = (member, used, summaries[id(member)], ids)
-                self._remember(id(member), used, names)
+                self._remember(id(member), used, depends_on, names)
 
     def _solve_cycle(self, members: tuple[ir.Function, ...]) -> tuple[dict[int, Summary], set[str]]:
         """The summaries of a cycle's members, and the names their analyses looked up.
@@ -625,12 +641,17 @@ class FileAnalysis:
             self._scratch_captured = saved
         return facts, read
 
-    def _signature(self, key: str) -> object:
+    def _signature(self, key: str, depends_on: frozenset[str]) -> object:
         """What a function's analysis saw of the name ``key``: whether it resolves to a function of
-        the file, and that function's summary signature (None while in progress)."""
+        the file, and, when the function's summary can depend on that one's (``depends_on``, its
+        ``_summary_names``), that function's summary signature (None while in progress). A name it
+        only reads needs no summary: asking for one could reach the function itself again through a
+        path its call graph does not show (it is in no cycle with the function)."""
         function = self.lookup(key)
         if function is None:
             return None
+        if key not in depends_on:
+            return _NAMES_A_FUNCTION
         summary = self.summary(function)
         return ("local", summary.signature() if summary is not None else None)
 
@@ -752,6 +773,12 @@ def _callee_set(function: ir.Function) -> frozenset[str]:
     return _names(function)[1]
 
 
+def _summary_names(function: ir.Function) -> frozenset[str]:
+    """The names whose functions' summaries the function's summary can depend on: its call graph's
+    edges (``FileAnalysis.cycle_of``), a subset of ``_callee_set`` (see ``_names``)."""
+    return _names(function)[3]
+
+
 def _call_names(function: ir.Function) -> frozenset[tuple[str | None, str | None]]:
     """(callee, method) of every call in the function and its nested functions and lambdas: what
     sink rows are matched by (``FunctionFacts.sink_hits``), memoised on the IR object."""
@@ -763,7 +790,7 @@ def _source_names(function: ir.Function) -> frozenset[tuple[str | None, str | No
     of every call and (qualified name, None) of every name and attribute; memoised on the IR."""
     names = function.extra.get("dataflow.source_names")
     if names is None:
-        calls, _, qualified = _names(function)
+        calls, _, qualified, *_ = _names(function)
         names = function.extra["dataflow.source_names"] = calls | qualified
     return names
 
@@ -772,6 +799,10 @@ _Names = tuple[
     frozenset[tuple[str | None, str | None]],  # (callee, method) of every call
     frozenset[str],  # every name a call or name read could resolve to another function by
     frozenset[tuple[str | None, str | None]],  # (qualified name, None) of every name and attribute
+    frozenset[str],  # the names the function's summary can depend on the summaries of
+    frozenset[str],  # the names calls resolve by (their callees)
+    frozenset[str],  # the names read
+    bool,  # whether a call calls a local variable
 ]
 
 
@@ -779,13 +810,26 @@ def _names(function: ir.Function) -> _Names:
     """What the function and its nested functions (lambdas, nested definitions, theirs ...) call,
     name and read, memoised on the IR object. Each function's own code is walked once
     (``_own_names``), and a nested function's names are taken from its own entry rather than
-    walked again for every function around it."""
+    walked again for every function around it.
+
+    The names a summary can depend on (``_summary_names``): every name a call resolves by, and the
+    names read only where some call of the function or of a function nested in it calls a local
+    variable (``cb(x)``, callee unresolved, no receiver). The interpreter reads a summary at a call
+    whose callee resolves to a function of the file, or at a call of a local variable holding a
+    function value; a function value enters a function's state only through a name read or a
+    nested definition, and never leaves it for another function's: a parameter holds labels, a
+    summary's returned value loses its function when applied (``_substitute``), and only closures
+    nested in it see its state. A name that is read but never called where no variable is called
+    (a callback passed on, a function stored) cannot change the summary."""
     cached = function.extra.get("dataflow.names")
     if cached is not None:
         return cached
     calls: set[tuple[str | None, str | None]] = set()
     callees: set[str] = set()
     qualified: set[tuple[str | None, str | None]] = set()
+    called: set[str] = set()
+    read: set[str] = set()
+    calls_a_variable = False
     seen: set[int] = set()
     stack = [function]
     while stack:
@@ -798,22 +842,43 @@ def _names(function: ir.Function) -> _Names:
             calls |= done[0]
             callees |= done[1]
             qualified |= done[2]
+            called |= done[4]
+            read |= done[5]
+            calls_a_variable = calls_a_variable or done[6]
             continue
-        own_calls, own_callees, own_qualified, nested = _own_names(current)
+        own_calls, own_callees, own_qualified, own_called, own_read, own_variable, nested = _own_names(
+            current
+        )
         calls |= own_calls
         callees |= own_callees
         qualified |= own_qualified
+        called |= own_called
+        read |= own_read
+        calls_a_variable = calls_a_variable or own_variable
         stack.extend(nested)
-    cached = function.extra["dataflow.names"] = (frozenset(calls), frozenset(callees), frozenset(qualified))
+    summary_names = called | read if calls_a_variable else called
+    cached = function.extra["dataflow.names"] = (
+        frozenset(calls),
+        frozenset(callees),
+        frozenset(qualified),
+        frozenset(summary_names),
+        frozenset(called),
+        frozenset(read),
+        calls_a_variable,
+    )
     return cached
 
 
-def _own_names(function: ir.Function) -> tuple[set, set, set, list[ir.Function]]:
-    """``_names`` of the function's own statements and expressions (cases included), and the
-    functions nested directly in them (whose bodies are not walked here)."""
+def _own_names(function: ir.Function) -> tuple[set, set, set, set, set, bool, list[ir.Function]]:
+    """``_names`` of the function's own statements and expressions (cases included): calls,
+    callees, qualified names, the names calls resolve by, the names read, whether it calls a local
+    variable (``_names``), and the functions nested directly in them (not walked here)."""
     calls: set[tuple[str | None, str | None]] = set()
     callees: set[str] = set()
     qualified: set[tuple[str | None, str | None]] = set()
+    called: set[str] = set()
+    read: set[str] = set()
+    calls_a_variable = False
     nested: list[ir.Function] = []
     for item in _own_items(function, nested):
         kind = type(item)
@@ -821,15 +886,18 @@ def _own_names(function: ir.Function) -> tuple[set, set, set, list[ir.Function]]
             calls.add((item.callee, item.method))
             if item.callee:
                 callees.add(item.callee)
+                called.add(item.callee)
             elif item.receiver is None:
                 callees.add(item.method)
+                calls_a_variable = calls_a_variable or bool(item.method)
         elif kind is ir.Name:
             callees.add(item.name)
+            read.add(item.name)
             if item.qualname is not None:
                 qualified.add((item.qualname, None))
         elif kind is ir.Attr and item.qualname is not None:
             qualified.add((item.qualname, None))
-    return calls, callees, qualified, nested
+    return calls, callees, qualified, called, read, calls_a_variable, nested
 
 
 _IR_NODE = (ir.Expr, ir.Stmt, ir.Case)
@@ -879,7 +947,7 @@ class SummaryStore:
     name resolved to a function of the file and that function's summary signature then.
     ``FileAnalysis.summary`` reuses an entry while all of those are the same (a name that starts or
     stops resolving, or whose function's summary changed, re-summarises it). Models or module
-    constants changing clear it.
+    constants changing clear it, and make every key suspect.
 
     The members of a call cycle are kept as one unit: each member's entry names the cycle's
     members (their ids) and records what the cycle looked up outside itself; they are reused
@@ -898,24 +966,34 @@ class SummaryStore:
         self.run = 0
         self.last_used: dict[int, int] = {}
         self._limit = _STORE_MIN_LIMIT
-        # The previous run's functions by key, and which entries used each key.
+        # The previous run's functions by key, which entries used each key's summary, and which
+        # only named it (depend on what it resolves to, not on its summary).
         self._by_key: dict[str, ir.Function] = {}
         self._users: dict[str, set[int]] = {}
+        self._readers: dict[str, set[int]] = {}
 
-    def note_users(self, function_id: int, keys: Iterable[str]) -> None:
-        """The entry ``function_id`` depends on what ``keys`` name (see ``suspects``)."""
+    def note_users(self, function_id: int, keys: Iterable[str], read: Iterable[str] = ()) -> None:
+        """The entry ``function_id`` depends on the summaries of what ``keys`` name, and on what
+        the names ``read`` resolve to (see ``suspects``)."""
         for key in keys:
             self._users.setdefault(key, set()).add(function_id)
+        for key in read:
+            self._readers.setdefault(key, set()).add(function_id)
 
     def suspects(self, by_key: dict[str, ir.Function]) -> tuple[set[int], frozenset[str]]:
         """The entries whose summary may have changed since the previous run, and their keys.
 
         A key that names another function than last run (or none, or one now) is suspect, and so
-        is every entry that named a suspect key (entries are noted under every name their function
-        names, ``FileAnalysis._remember``), and its own keys, transitively. Any other entry named
-        only keys that still name the same function, whose summary is (by the same argument) the
-        same object, and its call cycle is the same: it is valid without comparing signatures. The
-        cost follows the edit's reach, not the number of functions."""
+        is every entry that named it, and every entry that depends on the summary of a suspect key
+        (entries are noted under every name their function's summary can depend on,
+        ``FileAnalysis._remember``), and its own keys, transitively. A name an entry's function
+        only reads (not in its ``_summary_names``) makes it suspect when the name starts or stops
+        naming a function of the file: not when it names another function object, nor when the
+        summary of the function it names may have changed (the summary cannot read it, see
+        ``_names``). Any other entry named only keys that still
+        name the same function, whose summary is (by the same argument) the same object, and its
+        call cycle is the same: it is valid without comparing signatures. The cost follows the
+        edit's reach, not the number of functions."""
         last = self._by_key
         # A closure's summary is made afresh every run (from the state it captures): never kept.
         changed = {
@@ -924,12 +1002,16 @@ class SummaryStore:
             if last.get(key) is not function or "outer" in function.extra
         }
         changed.update(key for key in last if key not in by_key)
+        # A name that starts or stops naming a function of the file: what reading it gives changed
+        # (another function object in its place is read as a function all the same).
+        toggled = [key for key in changed if (key in by_key) != (key in last)]
         self._by_key = dict(by_key)
         suspects: set[int] = set()
         keys = set(changed)
         frontier = list(changed)
-        while frontier:
-            for function_id in self._users.get(frontier.pop(), ()):
+        reached = [function_id for key in toggled for function_id in self._readers.get(key, ())]
+        while reached or frontier:
+            for function_id in reached or self._users.get(frontier.pop(), ()):
                 if function_id in suspects:
                     continue
                 suspects.add(function_id)
@@ -940,6 +1022,7 @@ class SummaryStore:
                     if key and key not in keys:
                         keys.add(key)
                         frontier.append(key)
+            reached = []
         return suspects, frozenset(keys)
 
     def for_run(self, models: Models, constants: dict[str, Any]) -> dict[int, _Entry]:
@@ -950,13 +1033,18 @@ class SummaryStore:
             self.digest = None
             self._basis = basis
             self._users = {}
+            # Every summary may differ now (a module constant a branch folds on changed): every key
+            # is suspect (``suspects``), not only those naming new functions, or a caller's key kept
+            # from the last run would show a summary of the old constants.
+            self._by_key = {}
+            self._readers = {}
         self.run += 1
         if len(self._entries) > self._limit:
             recent = self.run - 2  # used in the previous run: still part of the document
             for key in [key for key in self._entries if self.last_used.get(key, 0) < recent]:
                 del self._entries[key]
                 self.last_used.pop(key, None)
-            for users in self._users.values():
+            for users in (*self._users.values(), *self._readers.values()):
                 users.intersection_update(self._entries)
             self._limit = max(_STORE_MIN_LIMIT, 2 * len(self._entries))
         return self._entries

@@ -84,6 +84,16 @@ def test_the_repro_with_a_helper_that_returns_its_argument_is_reported_in_every_
 SINK_RULES = {"LG202", "LG303", "LG404"}
 
 
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_a_caller_kept_across_a_constant_change_sees_its_callees_new_summaries(language):
+    # Found by the generator: `f1` calls itself while DEBUG holds, else `f2`, which returns its
+    # argument. DEBUG changing clears the document's summaries, but no function's text changed, so
+    # no key was suspect: `f0`'s JavaScript unit key kept `f1`'s summary of the old constant. Once
+    # `f1` sanitized (its summary equal to that stale one), `f0` kept the finding of the middle run.
+    program = Program(debug=True, before=2, returns=1, bodies=(11, 4))
+    _incremental_equals_fresh(program, [("debug", 2, 0), ("body", 0, 7)], language)
+
+
 def _renamed(text: str, old: str, new: str) -> str:
     return text.replace(f"{old}(", f"{new}(")
 

@@ -612,3 +612,78 @@ def test_a_cycle_that_loses_a_member_is_solved_again_though_the_others_kept_thei
     assert {id(f) for f in after.cycle_of(a)} == {id(a), id(b)}
     assert not after.summary(a).sinks
     assert _described(after.summary(a)) == _described(FileAnalysis([a, b, c_after], MODELS).summary(a))
+
+
+def _local_call(name: str, *args: ir.Expr) -> ir.Call:
+    """``cb(v)`` of a local variable (JavaScript): no callee the adapter resolved, no receiver."""
+    return ir.Call(None, name, tuple(args), (), None)
+
+
+def test_a_function_name_passed_on_as_a_value_is_no_edge_of_the_call_graph() -> None:
+    # `walk` registers `visit` (hands it on, never calls it) and `visit` calls `walk`: `walk`'s
+    # summary cannot read `visit`'s, so they are no cycle (lodash: 63 functions were one cycle,
+    # through names read).
+    walk = fn(
+        ir.Eval(call("register", N("visit"))), ir.Return(N("v")), params=HELPER_PARAM, key="walk", name="walk"
+    )
+    visit = fn(sink(N("v")), ir.Return(call("walk", N("v"))), params=HELPER_PARAM, key="visit", name="visit")
+    analysis = FileAnalysis([walk, visit], MODELS)
+    assert analysis.cycle_of(walk) == () and analysis.cycle_of(visit) == ()
+    caller = fn(sink(call("visit", SOURCE)))
+    for ask_first in (walk, visit, caller):
+        ordered = FileAnalysis([caller, walk, visit], MODELS)
+        ordered.facts(ask_first)
+        assert len(ordered.facts(caller).sink_hits("sql")) == 2  # inside `visit`, and at its return
+
+
+def test_a_function_name_held_by_a_called_variable_stays_an_edge() -> None:
+    # `walk` calls `visit` through a local variable: the interpreter reads `visit`'s summary there.
+    walk = fn(
+        let("cb", N("visit")),
+        ir.If(N("v"), (ir.Return(_local_call("cb", method(N("v"), "strip"))),), ()),
+        ir.Return(N("v")),
+        params=HELPER_PARAM,
+        key="walk",
+        name="walk",
+    )
+    visit = fn(sink(N("v")), ir.Return(call("walk", N("v"))), params=HELPER_PARAM, key="visit", name="visit")
+    analysis = FileAnalysis([walk, visit], MODELS)
+    assert {id(f) for f in analysis.cycle_of(walk)} == {id(walk), id(visit)}
+    caller = fn(sink(call("walk", SOURCE)))
+    for ask_first in (walk, visit, caller):
+        ordered = FileAnalysis([caller, walk, visit], MODELS)
+        ordered.facts(ask_first)
+        assert len(ordered.facts(caller).sink_hits("sql")) == 2  # in `visit` (via `cb`), and the return
+
+
+def test_an_edit_of_a_function_others_only_name_leaves_their_stored_summaries_unsuspected() -> None:
+    # `namer` hands `target` on and calls `h`: its summary depends on `h`'s, and on `target` only
+    # through what the name resolves to. Before, every function naming an edited one was suspect,
+    # and their callers transitively (lodash: a local `result` or `iteratee` named the functions).
+    store = SummaryStore()
+    target = fn(ir.Return(N("v")), params=HELPER_PARAM, key="target", name="target")
+    helper = fn(ir.Return(N("v")), params=HELPER_PARAM, key="h", name="h")
+    namer = fn(
+        ir.Eval(call("register", N("target"))),
+        ir.Return(call("h", N("v"))),
+        params=HELPER_PARAM,
+        key="namer",
+        name="namer",
+    )
+    caller = fn(sink(call("namer", SOURCE)), key="caller", name="caller")
+    first = FileAnalysis([target, helper, namer, caller], MODELS, store=store)
+    assert len(first.facts(caller).sink_hits("sql")) == 1
+    sanitizing = fn(ir.Return(call("int", N("v"))), params=HELPER_PARAM, key="target", name="target")
+    second = FileAnalysis([sanitizing, helper, namer, caller], MODELS, store=store)
+    assert second.suspect_keys == {"target"}
+    assert second.summary(namer) is first.summary(namer)
+    assert len(second.facts(caller).sink_hits("sql")) == 1
+    # The name stops naming a function of the file: `namer` is suspect, and checked again.
+    third = FileAnalysis([helper, namer, caller], MODELS, store=store)
+    assert third.suspect_keys is not None and "namer" in third.suspect_keys
+    fresh = FileAnalysis([helper, namer, caller], MODELS)
+    assert _described(third.summary(namer)) == _described(fresh.summary(namer))
+    # `h` now sanitizes: `namer` depends on its summary, and so does the caller's finding.
+    quiet = fn(ir.Return(call("int", N("v"))), params=HELPER_PARAM, key="h", name="h")
+    fourth = FileAnalysis([quiet, namer, caller], MODELS, store=store)
+    assert fourth.facts(caller).sink_hits("sql") == []
