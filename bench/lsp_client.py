@@ -170,7 +170,8 @@ def initialize_params(root: Path, capabilities: Mapping[str, Any] | None = None)
 def every_client_capability() -> dict:
     """A ``ClientCapabilities`` that declares every capability lsprotocol defines (each flag true,
     each list empty), as a full editor's client (VS Code's declares most of them) sends: the
-    server structures all of it before it can answer ``initialize``."""
+    server structures all of it before it can answer ``initialize``. Except pull diagnostics: a
+    client that pulls them is sent no ``publishDiagnostics``, which the benchmarks wait for."""
     import collections.abc
     import typing
 
@@ -192,7 +193,9 @@ def every_client_capability() -> dict:
         fields = {f.name: value(f.type, depth) for f in attrs.fields(cls)}
         return cls(**{name: v for name, v in fields.items() if v is not None})
 
-    return converters.get_converter().unstructure(build(types.ClientCapabilities))
+    capabilities = converters.get_converter().unstructure(build(types.ClientCapabilities))
+    del capabilities["textDocument"]["diagnostic"], capabilities["workspace"]["diagnostics"]
+    return capabilities
 
 
 async def spawn_server(env: Mapping[str, str] | None = None) -> tuple[asyncio.subprocess.Process, Client]:
