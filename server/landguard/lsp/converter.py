@@ -17,13 +17,15 @@ skipped and the result is the same as before.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import cattrs
 from lsprotocol import _hooks
 from lsprotocol import types as lsp_types
 from pygls.protocol import default_converter
+
+if TYPE_CHECKING:
+    from cattrs import Converter
 
 # lsprotocol's module-level "every type resolved already" flag (``_hooks.register_hooks``).
 _FLAG = "_resolved_forward_references"
@@ -40,7 +42,7 @@ def _never_called(cls: Any) -> None:  # pragma: no cover - the predicate above a
     raise AssertionError(cls)
 
 
-def build() -> cattrs.Converter:
+def build() -> Converter:
     """pygls' ``default_converter()``, resolving each lsprotocol class on first use."""
     _resolve(lsp_types.NotebookCellTextDocumentFilter)  # register_hooks reads its field's type
     resolved = getattr(_hooks, _FLAG, None)
