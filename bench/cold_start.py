@@ -5,8 +5,12 @@ Two measurements per run, each in a fresh Python process, on CPython's ``_pydeci
 lines, the interpreter's own ``Lib/``) unless ``--file`` names another:
 
 - lsp: spawn ``python -m landguard.lsp`` (``lsp_client.py``), send ``initialize``, ``initialized``
-  and ``didOpen`` at once (as an editor opening a file does), time until the first ``publishDiagnostics``; also the
-  server's CPU time up to then (``/proc/PID/stat``), which load on a shared machine inflates less;
+  and ``didOpen`` at once, time until the first ``publishDiagnostics``; also the server's CPU time
+  up to then (``/proc/PID/stat``), which load on a shared machine inflates less. ``--conforming``:
+  ``initialized`` and ``didOpen`` only once ``initialize`` is answered, as the protocol asks of a
+  client (VS Code's and Neovim's wait), and the answer's time too; ``--capabilities full``: the
+  client declares every capability (``lsp_client.every_client_capability``), as a full editor
+  does, instead of only ``publishDiagnostics.versionSupport``;
 - check: ``landguard check --no-cache --offline --jobs 1 FILE``, wall and CPU time (``wait4``).
 
 ``--compare DIR`` also runs the version whose ``landguard`` package is in DIR (e.g. a ``git archive
@@ -15,6 +19,7 @@ Prints medians of ``--runs`` runs, after one unmeasured run per version that com
 (``PYTHONDONTWRITEBYTECODE`` is ignored here), as an installed Landguard has them compiled.
 
     .venv/bin/python bench/cold_start.py [--runs 7] [--compare /tmp/main-export/server] [--file F]
+    .venv/bin/python bench/cold_start.py --conforming --capabilities full   # as an editor starts it
     .venv/bin/python bench/cold_start.py --breakdown [--runs 7] [--compare DIR]   # where the CPU goes, step by step
     LANDGUARD_NO_CODE_CACHE=1 .venv/bin/python bench/cold_start.py --breakdown   # without lsp/generated_code.py
 """
@@ -34,7 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from lsp_client import cpu_seconds, initialize_params, spawn_server
+from lsp_client import cpu_seconds, every_client_capability, initialize_params, spawn_server
 
 # The `landguard` console script, run by this interpreter so PYTHONPATH picks the version.
 CLI = "import sys; from landguard.cli import main; sys.exit(main())"
@@ -56,25 +61,36 @@ def _env(pythonpath: str | None) -> dict[str, str]:
     return env
 
 
-def lsp_first_diagnostics(path: Path, pythonpath: str | None) -> tuple[float, float]:
-    """Seconds (wall, server CPU) from spawning the server to the file's first diagnostics."""
-    return asyncio.run(_first_diagnostics(path, pythonpath))
+MINIMAL_CAPABILITIES = {"textDocument": {"publishDiagnostics": {"versionSupport": True}}}
 
 
-async def _first_diagnostics(path: Path, pythonpath: str | None) -> tuple[float, float]:
+def lsp_first_diagnostics(
+    path: Path, pythonpath: str | None, capabilities: dict, conforming: bool = False
+) -> tuple[float, float, float]:
+    """Seconds (wall, server CPU) from spawning the server to the file's first diagnostics, and
+    to the ``initialize`` answer (``nan`` unless ``conforming``: the answer is not waited for)."""
+    return asyncio.run(_first_diagnostics(path, pythonpath, capabilities, conforming))
+
+
+async def _first_diagnostics(
+    path: Path, pythonpath: str | None, capabilities: dict, conforming: bool
+) -> tuple[float, float, float]:
     text = path.read_text(encoding="utf-8")
     uri = path.with_name("cold_" + path.name).as_uri()
-    capabilities = {"textDocument": {"publishDiagnostics": {"versionSupport": True}}}
     started = time.perf_counter()
     process, client = await spawn_server(_env(pythonpath))
     try:
-        # As an editor opening a file does: all three at once, without waiting for the answer.
-        client.send(id=0, method="initialize", params=initialize_params(path.parent, capabilities))
+        answered = float("nan")
+        if conforming:
+            await client.request(0, "initialize", initialize_params(path.parent, capabilities))
+            answered = time.perf_counter() - started
+        else:  # all three at once, without waiting for the answer
+            client.send(id=0, method="initialize", params=initialize_params(path.parent, capabilities))
         client.send(method="initialized", params={})
         first = client.expect(uri, 1)
         client.did_open(uri, text, "python")
         arrived, _ = await asyncio.wait_for(first, 120)
-        return arrived - started, cpu_seconds(process.pid)
+        return arrived - started, cpu_seconds(process.pid), answered
     finally:
         process.kill()
         await process.wait()
@@ -120,6 +136,18 @@ with loading():
     built = server.build_server(); step("build_server (pygls converter, features)")
     from landguard.engine.registry import all_checks
     all_checks(); step("load the checks (rule modules, regexes, TOML models, grammars)")
+import asyncio
+class _Writer:
+    def write(self, data):
+        pass
+built.protocol.set_writer(_Writer())
+async def _initialize():  # as pygls receives it: structure the params, build and serialise the answer
+    built.protocol.receive({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "processId": None, "rootUri": None, "capabilities": json.loads(sys.argv[2]),
+        "initializationOptions": {"dependencies": {"online": False}}}})
+    for _ in range(5):
+        await asyncio.sleep(0)
+asyncio.run(_initialize()); step("initialize (pygls: structure the params, answer the capabilities)")
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config
 from landguard.engine.document import Document
@@ -136,7 +164,7 @@ if loading is not contextlib.nullcontext:
 """
 
 
-def breakdown(path: Path, runs: int, versions: dict[str, str | None]) -> None:
+def breakdown(path: Path, runs: int, versions: dict[str, str | None], capabilities: dict) -> None:
     """Medians of the in-process steps, and of a bare interpreter's start (``python -c pass``),
     per version (interleaved run by run)."""
     samples: dict[str, dict[str, list[float]]] = {name: {} for name in versions}
@@ -148,7 +176,7 @@ def breakdown(path: Path, runs: int, versions: dict[str, str | None]) -> None:
             usage = os.wait4(process.pid, 0)[2]
             process.returncode = 0
             result = subprocess.run(
-                [sys.executable, "-c", BREAKDOWN, str(path)],
+                [sys.executable, "-c", BREAKDOWN, str(path), json.dumps(capabilities)],
                 capture_output=True,
                 text=True,
                 env=_env(pythonpath),
@@ -184,32 +212,48 @@ def main() -> None:
     parser.add_argument(
         "--breakdown", action="store_true", help="only the step-by-step CPU of the server's path"
     )
+    parser.add_argument(
+        "--conforming", action="store_true", help="didOpen only after the initialize answer, as editors do"
+    )
+    parser.add_argument("--capabilities", choices=("minimal", "full"), default="minimal")
     args = parser.parse_args()
+    capabilities = every_client_capability() if args.capabilities == "full" else MINIMAL_CAPABILITIES
     versions: dict[str, str | None] = {"this": None}
     if args.compare:
         versions = {"compare": args.compare, "this": None}
     if args.breakdown:
-        breakdown(args.file, args.runs, versions)
+        breakdown(args.file, args.runs, versions, capabilities)
         return
-    samples: dict[tuple[str, str], list[tuple[float, float]]] = {}
+
+    def open_file(pythonpath: str | None) -> tuple[float, float, float]:
+        return lsp_first_diagnostics(args.file, pythonpath, capabilities, args.conforming)
+
+    samples: dict[tuple[str, str], list[tuple[float, ...]]] = {}
     for pythonpath in versions.values():  # unmeasured: writes each version's bytecode
-        lsp_first_diagnostics(args.file, pythonpath)
+        open_file(pythonpath)
         check_one_file(args.file, pythonpath)
     for _ in range(args.runs):
         for name, pythonpath in versions.items():
-            samples.setdefault((name, "lsp"), []).append(lsp_first_diagnostics(args.file, pythonpath))
+            samples.setdefault((name, "lsp"), []).append(open_file(pythonpath))
             samples.setdefault((name, "check"), []).append(check_one_file(args.file, pythonpath))
     lines = len(args.file.read_text(encoding="utf-8").splitlines())
-    print(f"{args.file.name}, {lines:,} lines; median of {args.runs} runs, ms (wall / CPU)")
-    print("| version | lsp spawn -> first diagnostics | landguard check FILE |")
-    print("|---|---|---|")
+    client = "conforming client" if args.conforming else "all three messages at once"
+    print(
+        f"{args.file.name}, {lines:,} lines; {client}, {args.capabilities} capabilities;"
+        f" median of {args.runs} runs, ms (wall / CPU)"
+    )
+    answer = " | initialize answered (wall)" if args.conforming else ""
+    print(f"| version | lsp spawn -> first diagnostics{answer} | landguard check FILE |")
+    print("|---|---|---|" + "---|" * bool(answer))
     for name in versions:
         cells = []
         for kind in ("lsp", "check"):
             runs = samples[(name, kind)]
-            wall = statistics.median(w for w, _ in runs) * 1000
-            cpu = statistics.median(c for _, c in runs) * 1000
+            wall = statistics.median(run[0] for run in runs) * 1000
+            cpu = statistics.median(run[1] for run in runs) * 1000
             cells.append(f"{wall:.0f} / {cpu:.0f}")
+            if kind == "lsp" and args.conforming:
+                cells.append(f"{statistics.median(run[2] for run in runs) * 1000:.0f}")
         print(f"| {name} | {' | '.join(cells)} |")
 
 

@@ -167,6 +167,37 @@ def initialize_params(root: Path, capabilities: Mapping[str, Any] | None = None)
     }
 
 
+def every_client_capability() -> dict:
+    """A ``ClientCapabilities`` that declares every capability lsprotocol defines (each flag true,
+    each list empty), as a full editor's client (VS Code's declares most of them) sends: the
+    server structures all of it before it can answer ``initialize``. Except pull diagnostics: a
+    client that pulls them is sent no ``publishDiagnostics``, which the benchmarks wait for."""
+    import collections.abc
+    import typing
+
+    import attrs
+    from lsprotocol import converters, types
+
+    def value(annotation: Any, depth: int) -> Any:
+        if typing.get_origin(annotation) is typing.Union:
+            choices = [a for a in typing.get_args(annotation) if a is not type(None)]
+            classes = [a for a in choices if isinstance(a, type) and attrs.has(a)]
+            return value(classes[0] if classes else choices[0], depth)
+        if typing.get_origin(annotation) in (list, collections.abc.Sequence):
+            return []
+        if isinstance(annotation, type) and attrs.has(annotation):
+            return build(annotation, depth + 1) if depth < 8 else None
+        return {bool: True, str: "", int: 0}.get(annotation)
+
+    def build(cls: type, depth: int = 0) -> Any:
+        fields = {f.name: value(f.type, depth) for f in attrs.fields(cls)}
+        return cls(**{name: v for name, v in fields.items() if v is not None})
+
+    capabilities = converters.get_converter().unstructure(build(types.ClientCapabilities))
+    del capabilities["textDocument"]["diagnostic"], capabilities["workspace"]["diagnostics"]
+    return capabilities
+
+
 async def spawn_server(env: Mapping[str, str] | None = None) -> tuple[asyncio.subprocess.Process, Client]:
     """``python -m landguard.lsp`` on stdio (``env``: the server's environment, e.g. its PYTHONPATH)."""
     process = await asyncio.create_subprocess_exec(

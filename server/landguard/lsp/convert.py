@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from lsprotocol import types
-from pygls.protocol import default_converter
 from pygls.uris import from_fs_path
 
 from landguard.engine import positions
@@ -24,10 +23,12 @@ from landguard.engine.findings import Finding, Severity, Span
 from landguard.engine.registry import get_rule
 from landguard.engine.suppress import statement_lines
 from landguard.engine.templates import is_template
+from landguard.lsp import converter
 
 SOURCE = "landguard"
-# The same converter configuration pygls uses to serialise messages.
-CONVERTER = default_converter()
+# pygls' default converter configuration (lazily resolved types, ``converter``); the server's
+# protocol structures and serialises messages with this one too.
+CONVERTER = converter.build()
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,

@@ -33,6 +33,7 @@ from landguard.lsp import (
     text_sync,
     workspace_scan,
 )
+from landguard.lsp.convert import CONVERTER
 from landguard.lsp.documents import OpenDocument
 from landguard.lsp.logs import LspLogHandler, setup_logging
 from landguard.lsp.messages import AnsweringProtocol
@@ -111,6 +112,9 @@ class LandguardServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=LandguardProtocol,
+            # The converter ``convert`` serialises diagnostics with (pygls' default configuration):
+            # one set of cattrs hooks, generated once per type, for messages and diagnostics alike.
+            converter_factory=lambda: CONVERTER,
         )
         self.documents: dict[str, OpenDocument] = {}
         self.settings = Settings()

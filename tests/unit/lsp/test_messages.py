@@ -84,3 +84,13 @@ def test_undecodable_requests_are_answered_in_process():
     receive({"jsonrpc": "2.0", "id": True, "method": "shutdown"})
     errors = {m.get("id"): m["error"]["code"] for m in writer.messages if "error" in m}
     assert errors == {1: -32602, 2: -32601, 3: -32601, None: -32600}
+
+
+def test_messages_and_diagnostics_share_one_converter():
+    """pygls' protocol structures and serialises messages with the converter ``convert`` serialises
+    diagnostics with: each type's cattrs hooks are generated once per process, not once each."""
+    from landguard.lsp.convert import CONVERTER
+
+    server, writer = started()
+    assert server.protocol._converter is CONVERTER  # noqa: SLF001 - pygls keeps it there
+    assert writer.messages[0]["result"]["capabilities"]["textDocumentSync"]["change"] == 2
