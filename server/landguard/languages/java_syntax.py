@@ -602,9 +602,8 @@ def method_calls(
         receiver = f"object: (_) @receiver {matching('receiver', receiver_matching)} "
     elif with_receiver:
         receiver = "object: (_) "
-    return Question(
-        (f"(method_invocation {receiver}name: (identifier) @name{_name_test(named, name_matching)}) @answer",)
-    )
+    test = _name_test(named, name_matching)
+    return Question.of(f"(method_invocation {receiver}name: (identifier) @name{test}) @answer")
 
 
 def creations(type_matching: str | None = None, *, simple_type_only: bool = False) -> Question:
@@ -614,38 +613,36 @@ def creations(type_matching: str | None = None, *, simple_type_only: bool = Fals
     Name: the type."""
     kind = "type_identifier" if simple_type_only else "_"
     test = f" {matching('name', type_matching)}" if type_matching is not None else ""
-    return Question((f"(object_creation_expression type: ({kind}) @name{test}) @answer",))
+    return Question.of(f"(object_creation_expression type: ({kind}) @name{test}) @answer")
 
 
 def method_declarations(named: Iterable[str]) -> Question:
     """Declarations of methods named one of ``named``. Name: the method's name."""
-    return Question((f"(method_declaration name: (identifier) @name{_name_test(named, None)}) @answer",))
+    return Question.of(f"(method_declaration name: (identifier) @name {any_of('name', named)}) @answer")
 
 
 def class_methods(named: Iterable[str]) -> Question:
     """Declarations of methods named one of ``named`` directly in a class body (not in an
     anonymous class or a nested one). Name: the class's name."""
-    return Question(
-        (
-            "(class_declaration name: (identifier) @name body: (class_body "
-            f"(method_declaration name: (identifier) @method {any_of('method', named)}) @answer))",
-        )
+    return Question.of(
+        "(class_declaration name: (identifier) @name body: (class_body "
+        f"(method_declaration name: (identifier) @method {any_of('method', named)}) @answer))"
     )
 
 
 def local_declarations(of_type: Iterable[str]) -> Question:
     """Declarations of local variables whose type is written as one of ``of_type``. Name: the type."""
-    return Question((f"(local_variable_declaration type: (_) @name {any_of('name', of_type)}) @answer",))
+    return Question.of(f"(local_variable_declaration type: (_) @name {any_of('name', of_type)}) @answer")
 
 
 def field_reads(named: Iterable[str]) -> Question:
     """``obj.F`` (a field access, ``Type.F`` included) of a field named one of ``named``. Name: the field."""
-    return Question((f"(field_access field: (identifier) @name {any_of('name', named)}) @answer",))
+    return Question.of(f"(field_access field: (identifier) @name {any_of('name', named)}) @answer")
 
 
 def equality_tests() -> Question:
     """``a == b`` and ``a != b``."""
-    return Question(('(binary_expression operator: ["==" "!="]) @answer',))
+    return Question.of('(binary_expression operator: ["==" "!="]) @answer')
 
 
 def _name_test(named: Iterable[str], name_matching: str | None) -> str:

@@ -40,12 +40,19 @@ NAME = "name"
 
 @dataclass(frozen=True)
 class Question:
-    """The tree-sitter patterns answering one question (each pattern one string, capturing
-    ``@answer`` and optionally ``@name``), and the grammars they are written for (None: every
-    grammar of the family: JavaScript's patterns mostly hold for TypeScript too)."""
+    """The tree-sitter patterns answering one question, each one pattern capturing ``@answer``
+    (and ``@name`` when the answer has one), with the grammars it is written for (None: every
+    grammar of the language family; JavaScript's patterns mostly hold for TypeScript too)."""
 
-    patterns: tuple[str, ...]
-    languages: frozenset[str] | None = None
+    patterns: tuple[tuple[str, frozenset[str] | None], ...]
+
+    @classmethod
+    def of(cls, *patterns: str, languages: frozenset[str] | None = None) -> Question:
+        return cls(tuple((pattern, languages) for pattern in patterns))
+
+    def __add__(self, other: Question) -> Question:
+        """Either question's answers: one question with both's patterns."""
+        return Question(self.patterns + other.patterns)
 
 
 class Questions:
@@ -76,9 +83,10 @@ class Questions:
                 patterns: list[str] = []
                 asked: list[str] = []
                 for name, question in self._questions.items():
-                    if question.languages is None or language in question.languages:
-                        patterns.extend(question.patterns)
-                        asked.extend(name for _ in question.patterns)
+                    for pattern, languages in question.patterns:
+                        if languages is None or language in languages:
+                            patterns.append(pattern)
+                            asked.append(name)
                 compiled = query(language, "\n".join(patterns))
                 if compiled.pattern_count != len(asked):
                     # The answers are read by pattern index: each string must be one pattern.
