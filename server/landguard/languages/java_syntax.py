@@ -1,7 +1,9 @@
 """Tree-sitter helpers for the Java rules and their fixes: node text, calls, strings, statements,
-edits, the file's class facts (``ModuleFacts``: imports, ``static final`` constants, field types)
-and ``MethodScope`` (declared types and assigned values of a method's locals). With ``java.py``
-(the dataflow adapter), the only Java code that names grammar nodes; ``fixes/`` builds on it.
+edits, the file's class facts (``ModuleFacts``: imports, ``static final`` constants, field types),
+``MethodScope`` (declared types and assigned values of a method's locals) and the questions a
+rule asks of a unit (``method_calls``, ``creations`` ...: ``languages/questions.py``). With
+``java.py`` (the dataflow adapter), the only Java code that names grammar nodes; ``fixes/``
+builds on it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Tree-sitter helpers for the JavaScript/TypeScript rules and their fixes: what kind of node a
-rule holds (a call, a field read, an object literal ...) and the parts of it. With
-``javascript.py`` (the dataflow adapter), the only JavaScript code that names grammar nodes.
+rule holds (a call, a field read, an object literal ...), the parts of it, and the questions a
+rule asks of a unit (``calls``, ``object_entries``, ``imported_specifiers`` ...:
+``languages/questions.py``). With ``javascript.py`` (the dataflow adapter), the only JavaScript
+code that names grammar nodes.
 """
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ class Questions:
         ``node``, in the order tree-sitter finds them (by position; at one position, in the
         order the questions were given). In a large JavaScript unit split into parts, only the
         unit's own code: the parts are units of their own (``engine.analyze.unit_matches``)."""
-        from landguard.engine.analyze import unit_matches
+        from landguard.engine.analyze import unit_matches  # the engine sits above languages/
 
         compiled, asked = self._compiled.get(document.language) or self._compile(document.language)
         for pattern, captured in unit_matches(compiled, node, document):
