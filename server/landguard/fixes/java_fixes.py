@@ -30,12 +30,13 @@ from landguard.languages.java_syntax import (
     insert_before_statement,
     line_ending,
     line_indent,
-    matches,
+    method_calls,
     node_text,
     statement_of,
     string_literal_value,
     unwrap,
 )
+from landguard.languages.questions import Questions
 
 if TYPE_CHECKING:
     from landguard.engine.document import Document
@@ -348,8 +349,7 @@ def parameterize_statement(
 
 def _other_executions(document: Document, scope: MethodScope, name: str, call: Node) -> bool:
     """Whether the statement variable runs other SQL strings (PreparedStatement would reject them)."""
-    for _pattern, captures in matches(_EXECUTIONS_QUERY, scope.unit):
-        other = captures["call"][0]
+    for _execution, other, _name in _EXECUTIONS.ask(scope.unit, document):
         if other.id == call.id:
             continue
         obj = call_object(other)
@@ -358,10 +358,9 @@ def _other_executions(document: Document, scope: MethodScope, name: str, call: N
     return False
 
 
-_EXECUTIONS_QUERY = """
-(method_invocation name: (identifier) @m
-  (#any-of? @m "execute" "executeQuery" "executeUpdate" "executeLargeUpdate" "addBatch")) @call
-"""
+_EXECUTIONS = Questions(
+    execution=method_calls(("execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch"))
+)
 
 
 # ---------------------------------------------------------------------------- small replacements

@@ -1,7 +1,9 @@
 """Tree-sitter helpers for the Java rules and their fixes: node text, calls, strings, statements,
-edits, the file's class facts (``ModuleFacts``: imports, ``static final`` constants, field types)
-and ``MethodScope`` (declared types and assigned values of a method's locals). With ``java.py``
-(the dataflow adapter), the only Java code that names grammar nodes; ``fixes/`` builds on it.
+edits, the file's class facts (``ModuleFacts``: imports, ``static final`` constants, field types),
+``MethodScope`` (declared types and assigned values of a method's locals) and the questions a
+rule asks of a unit (``method_calls``, ``creations`` ...: ``languages/questions.py``). With
+``java.py`` (the dataflow adapter), the only Java code that names grammar nodes; ``fixes/``
+builds on it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from tree_sitter import Node, QueryCursor
 from landguard.engine.findings import Span, TextEdit
 from landguard.engine.languages import query
 from landguard.languages.common import plus_operands
+from landguard.languages.questions import Question, any_of, matching
 
 if TYPE_CHECKING:
     from landguard.engine.document import Document
@@ -147,7 +150,7 @@ def unit_bytes(document: Document, unit: Node) -> bytes:
     return document.source[unit.start_byte : unit.end_byte]
 
 
-def matches(pattern: str, node: Node) -> list[tuple[int, dict[str, list[Node]]]]:
+def _matches(pattern: str, node: Node) -> list[tuple[int, dict[str, list[Node]]]]:
     """Matches of a cached Java query under ``node``."""
     return QueryCursor(query(JAVA, pattern)).matches(node)
 
@@ -352,7 +355,7 @@ def fields_initialised_with(document: Document, needle: bytes, value: re.Pattern
         return frozenset()
     return frozenset(
         node_text(document, captures["name"][0])
-        for _pattern, captures in matches(_FIELD_VALUES, root)
+        for _pattern, captures in _matches(_FIELD_VALUES, root)
         if value.search(node_text(document, captures["value"][0]))
     )
 
@@ -385,7 +388,7 @@ class MethodScope:
 
     def _collect(self) -> None:
         document = self.document
-        for pattern, captures in matches(_SCOPE_QUERY, self.unit):
+        for pattern, captures in _matches(_SCOPE_QUERY, self.unit):
             if pattern == 5:
                 self._collect_append(captures["append"][0])
                 continue
@@ -574,3 +577,80 @@ def sides(node: Node) -> tuple[Node | None, Node | None]:
 def if_condition(node: Node) -> Node | None:
     """The condition of an ``if`` (with its parentheses)."""
     return node.child_by_field_name("condition")
+
+
+# ------------------------------------------------------------------ questions the rules ask of a unit
+# Each builds a ``Question`` (``languages/questions.py``) from the names and patterns a rule gives;
+# a rule asks several at once through one ``Questions``. ``name`` is what each answer's name is.
+
+
+def method_calls(
+    named: Iterable[str] = (),
+    *,
+    name_matching: str | None = None,
+    receiver_named: Iterable[str] = (),
+    receiver_matching: str | None = None,
+    with_receiver: bool = False,
+) -> Question:
+    """Calls ``obj.m(...)`` / ``m(...)`` of a method named one of ``named`` (every method when
+    empty) or whose name matches ``name_matching``, on a receiver written as a plain name among
+    ``receiver_named`` (``Math.random()``), whose text matches ``receiver_matching``, or on any
+    receiver (``with_receiver``). Name: the method's name."""
+    receiver = ""
+    receiver_named = tuple(receiver_named)
+    if receiver_named:
+        receiver = f"object: (identifier) @receiver {any_of('receiver', receiver_named)} "
+    elif receiver_matching is not None:
+        receiver = f"object: (_) @receiver {matching('receiver', receiver_matching)} "
+    elif with_receiver:
+        receiver = "object: (_) "
+    test = _name_test(named, name_matching)
+    return Question.of(f"(method_invocation {receiver}name: (identifier) @name{test}) @answer")
+
+
+def creations(type_matching: str | None = None, *, simple_type_only: bool = False) -> Question:
+    """``new T(...)`` of a type whose text (as written: ``java.util.Random``) matches
+    ``type_matching`` (every type when None); only types written as one plain name
+    (``new Manager()``, not ``new a.Manager()`` or ``new List<X>()``) with ``simple_type_only``.
+    Name: the type."""
+    kind = "type_identifier" if simple_type_only else "_"
+    test = f" {matching('name', type_matching)}" if type_matching is not None else ""
+    return Question.of(f"(object_creation_expression type: ({kind}) @name{test}) @answer")
+
+
+def method_declarations(named: Iterable[str]) -> Question:
+    """Declarations of methods named one of ``named``. Name: the method's name."""
+    return Question.of(f"(method_declaration name: (identifier) @name {any_of('name', named)}) @answer")
+
+
+def class_methods(named: Iterable[str]) -> Question:
+    """Declarations of methods named one of ``named`` directly in a class body (not in an
+    anonymous class or a nested one). Name: the class's name."""
+    return Question.of(
+        "(class_declaration name: (identifier) @name body: (class_body "
+        f"(method_declaration name: (identifier) @method {any_of('method', named)}) @answer))"
+    )
+
+
+def local_declarations(of_type: Iterable[str]) -> Question:
+    """Declarations of local variables whose type is written as one of ``of_type``. Name: the type."""
+    return Question.of(f"(local_variable_declaration type: (_) @name {any_of('name', of_type)}) @answer")
+
+
+def field_reads(named: Iterable[str]) -> Question:
+    """``obj.F`` (a field access, ``Type.F`` included) of a field named one of ``named``. Name: the field."""
+    return Question.of(f"(field_access field: (identifier) @name {any_of('name', named)}) @answer")
+
+
+def equality_tests() -> Question:
+    """``a == b`` and ``a != b``."""
+    return Question.of('(binary_expression operator: ["==" "!="]) @answer')
+
+
+def _name_test(named: Iterable[str], name_matching: str | None) -> str:
+    named = tuple(named)
+    if named:
+        return f" {any_of('name', named)}"
+    if name_matching is not None:
+        return f" {matching('name', name_matching)}"
+    return ""

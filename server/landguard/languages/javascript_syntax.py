@@ -1,15 +1,19 @@
 """Tree-sitter helpers for the JavaScript/TypeScript rules and their fixes: what kind of node a
-rule holds (a call, a field read, an object literal ...) and the parts of it. With
-``javascript.py`` (the dataflow adapter), the only JavaScript code that names grammar nodes.
+rule holds (a call, a field read, an object literal ...), the parts of it, and the questions a
+rule asks of a unit (``calls``, ``object_entries``, ``imported_specifiers`` ...:
+``languages/questions.py``). With ``javascript.py`` (the dataflow adapter), the only JavaScript
+code that names grammar nodes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from tree_sitter import Node
 
 from landguard.languages.javascript import FUNCTION_TYPES, unwrap
+from landguard.languages.questions import Question, any_of
 
 _FIELD_READS = frozenset({"member_expression", "subscript_expression"})
 
@@ -426,3 +430,94 @@ def for_in_parts(loop: Node) -> tuple[Node | None, Node | None, Node | None]:
 def parameters_of(function: Node) -> Node | None:
     """The ``(...)`` parameter list of a function, or the lone parameter of ``x => ...``."""
     return function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+
+
+# ------------------------------------------------------------------ questions the rules ask of a unit
+# Each builds a ``Question`` (``languages/questions.py``) from the names a rule gives; a rule asks
+# several at once through one ``Questions``. ``name`` is what each answer's name is.
+
+_WITH_JSX = frozenset({"javascript", "tsx"})
+_TYPESCRIPT = frozenset({"typescript", "tsx"})
+_EQUALITY = '["===" "==" "!==" "!="]'
+
+
+def calls(named: Iterable[str] | None = None, *, methods: bool = True) -> Question:
+    """Calls of a function named one of ``named`` (``exec(...)``) or, with ``methods``, of a
+    method so named (``cp.exec(...)``, ``a.b.exec(...)``); ``named=None``: a call of any function
+    or method. Name: the function's or method's name."""
+    test = f" {any_of('name', named)}" if named is not None else ""
+    function = Question.of(f"(call_expression function: (identifier) @name{test}) @answer")
+    if not methods:
+        return function
+    member = "(member_expression property: (property_identifier) @name)"
+    return function + Question.of(f"(call_expression function: {member}{test}) @answer")
+
+
+def creations(named: Iterable[str]) -> Question:
+    """``new X(...)`` and ``new a.X(...)`` of a constructor named one of ``named``. Name: the constructor's."""
+    test = any_of("name", named)
+    return Question.of(
+        f"(new_expression constructor: (identifier) @name {test}) @answer",
+        f"(new_expression constructor: (member_expression property: (property_identifier) @name) {test}) @answer",
+    )
+
+
+def property_assignments(named: Iterable[str]) -> Question:
+    """``obj.p = ...`` and ``obj.p += ...`` of a property named one of ``named``. Name: the property."""
+    test = any_of("name", named)
+    return Question.of(
+        *(
+            f"({kind} left: (member_expression property: (property_identifier) @name) {test}) @answer"
+            for kind in ("assignment_expression", "augmented_assignment_expression")
+        )
+    )
+
+
+def subscript_assignments() -> Question:
+    """``obj[key] = ...``."""
+    return Question.of("(assignment_expression left: (subscript_expression)) @answer")
+
+
+def object_entries(keys: Iterable[str]) -> Question:
+    """``{ k: v }`` and ``{ "k": v }`` entries of an object literal keyed one of ``keys``. Name:
+    the key (without its quotes)."""
+    test = any_of("name", keys)
+    return Question.of(
+        f"(pair key: (property_identifier) @name {test}) @answer",
+        f"(pair key: (string (string_fragment) @name) {test}) @answer",
+    )
+
+
+def for_in_loops() -> Question:
+    """``for (x in y)`` and ``for (x of y)`` loops."""
+    return Question.of("(for_in_statement) @answer")
+
+
+def jsx_attributes(named: Iterable[str]) -> Question:
+    """JSX attributes named one of ``named`` (``<div dangerouslySetInnerHTML={...}>``); none in
+    ``.ts`` files, which have no JSX. Name: the attribute's name."""
+    return Question.of(
+        f"(jsx_attribute (property_identifier) @name {any_of('name', named)}) @answer", languages=_WITH_JSX
+    )
+
+
+def equality_tests_with_string() -> Question:
+    """``==``/``===``/``!=``/``!==`` comparisons with a string literal on either side (a
+    comparison of two literals is answered twice)."""
+    return Question.of(
+        f"(binary_expression operator: {_EQUALITY} right: (string)) @answer",
+        f"(binary_expression left: (string) operator: {_EQUALITY}) @answer",
+    )
+
+
+def imported_specifiers() -> Question:
+    """The module specifiers the code imports, as written (the text inside the quotes):
+    ``import … from "pkg"``, ``export … from "pkg"``, ``require("pkg")``, ``import("pkg")``
+    and TypeScript's ``import x = require("pkg")``."""
+    specifier = "(string (string_fragment) @answer)"
+    return Question.of(
+        f"(import_statement source: {specifier})",
+        f"(export_statement source: {specifier})",
+        f'(call_expression function: (identifier) @name (#eq? @name "require") arguments: (arguments . {specifier}))',
+        f"(call_expression function: (import) arguments: (arguments . {specifier}))",
+    ) + Question.of(f"(import_require_clause source: {specifier})", languages=_TYPESCRIPT)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import tree_sitter
 
 from landguard.engine.findings import Span
-from landguard.engine.languages import query
 from landguard.languages import javascript_syntax, python_syntax
+from landguard.languages.questions import Questions
 
 NODE_BUILTINS = frozenset(
     "assert async_hooks buffer child_process cluster console constants crypto dgram diagnostics_channel dns "
@@ -27,13 +27,7 @@ NODE_BUILTINS = frozenset(
 )
 _NPM_NAME = re.compile(r"^(?:@[a-z0-9][\w.-]*/)?[a-z0-9][\w.-]*$", re.I)
 
-_JS_QUERY = """
-(import_statement source: (string (string_fragment) @spec))
-(export_statement source: (string (string_fragment) @spec))
-(call_expression function: (identifier) @function arguments: (arguments . (string (string_fragment) @spec)))
-(call_expression function: (import) arguments: (arguments . (string (string_fragment) @spec)))
-"""
-_TS_QUERY = _JS_QUERY + "(import_require_clause source: (string (string_fragment) @spec))\n"
+_JS_IMPORTS = Questions(specifier=javascript_syntax.imported_specifiers())
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,28 +102,21 @@ def npm_package_of(specifier: str) -> str | None:
 
 
 def js_imports(node: tree_sitter.Node, document) -> Iterator[ImportedName]:
-    from landguard.engine.analyze import unit_matches
-
     if not _has_import_text(node, document.source):
         return
-    source = _TS_QUERY if document.language in ("typescript", "tsx") else _JS_QUERY
     # The unit's own code: parts of a large unit that are units of their own are checked as such.
-    for _, captured in unit_matches(query(document.language, source), node, document):
-        functions = captured.get("function")
-        if functions and document.node_text(functions[0]) != "require":
+    for _specifier, spec, _name in _JS_IMPORTS.ask(node, document):
+        specifier = document.node_text(spec)
+        package = npm_package_of(specifier)
+        if package is None:
             continue
-        for spec in captured.get("spec", ()):
-            specifier = document.node_text(spec)
-            package = npm_package_of(specifier)
-            if package is None:
-                continue
-            span = document.node_span(spec)
-            yield ImportedName(
-                package,
-                specifier,
-                Span.on_line(span.start_line, span.start_col, span.start_col + len(package)),
-                _type_only(spec, document),
-            )
+        span = document.node_span(spec)
+        yield ImportedName(
+            package,
+            specifier,
+            Span.on_line(span.start_line, span.start_col, span.start_col + len(package)),
+            _type_only(spec, document),
+        )
 
 
 def _type_only(spec: tree_sitter.Node, document) -> bool:

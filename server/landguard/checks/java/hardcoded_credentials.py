@@ -72,17 +72,20 @@ from landguard.languages.java_syntax import (
     call_args,
     call_name,
     call_object,
+    creations,
+    equality_tests,
     is_field_access,
     is_identifier,
     is_method_call,
     is_qualified_name,
-    matches,
+    method_calls,
     node_text,
     sides,
     simple_type,
     string_literal_value,
     unwrap,
 )
+from landguard.languages.questions import Questions
 
 RULE = Rule(
     id="LG418",
@@ -96,11 +99,7 @@ RULE = Rule(
     aliases=("find_sec_bugs.HARD_CODE_PASSWORD", "find_sec_bugs.HARD_CODE_KEY"),
 )
 
-_CALLS = """
-(method_invocation name: (identifier) @m arguments: (argument_list)) @call
-(object_creation_expression type: (_) @type arguments: (argument_list)) @new
-(binary_expression operator: ["==" "!="]) @compare
-"""
+_CALLS = Questions(call=method_calls(), new=creations(), compare=equality_tests())
 
 
 # (receiver's simple type or None for any, method, argument count or None, password position, what, env var)
@@ -154,13 +153,13 @@ class HardcodedCredentialsCheck(JavaCheck):
     )
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
-        for pattern, captures in matches(_CALLS, unit):
-            if pattern == 0:
-                yield from self._call(unit, document, context, captures["call"][0])
-            elif pattern == 1:
-                yield from self._creation(document, captures["new"][0], captures["type"][0])
+        for question, node, name in _CALLS.ask(unit, document):
+            if question == "call":
+                yield from self._call(unit, document, context, node)
+            elif question == "new":
+                yield from self._creation(document, node, name)
             else:
-                yield from self._operator(document, captures["compare"][0])
+                yield from self._operator(document, node)
 
     def _call(self, unit: Node, document, context: CheckContext, call: Node) -> Iterable[Finding]:
         method = call_name(document, call)

@@ -48,13 +48,15 @@ from landguard.languages.java_syntax import (
     call_args,
     call_name,
     call_object,
+    creations,
     is_assignment,
     is_declarator,
     is_field_access,
     is_method_call,
-    matches,
+    method_calls,
     node_text,
 )
+from landguard.languages.questions import Questions
 
 RULE = Rule(
     id="LG411",
@@ -68,13 +70,11 @@ RULE = Rule(
     aliases=("find_sec_bugs.INSECURE_COOKIE", "find_sec_bugs.HTTPONLY_COOKIE"),
 )
 
-_NODES = """
-(object_creation_expression type: (_) @type (#match? @type "^(javax[.]servlet[.]http[.]|jakarta[.]servlet[.]http[.])?Cookie$")) @new
-(method_invocation object: (_) @object name: (identifier) @m
-  (#any-of? @m "setSecure" "setHttpOnly" "setMaxAge" "addCookie")) @call
-(method_invocation object: (identifier) @owner name: (identifier) @from
-  (#eq? @owner "ResponseCookie") (#any-of? @from "from" "fromClientResponse")) @builder
-"""
+_NODES = Questions(
+    cookie=creations(type_matching="^(javax[.]servlet[.]http[.]|jakarta[.]servlet[.]http[.])?Cookie$"),
+    call=method_calls(("setSecure", "setHttpOnly", "setMaxAge", "addCookie"), with_receiver=True),
+    builder=method_calls(("from", "fromClientResponse"), receiver_named=("ResponseCookie",)),
+)
 
 
 def _flags(missing: list[str]) -> str:
@@ -87,24 +87,23 @@ class InsecureCookieCheck(JavaCheck):
     needles = (b"Cookie",)
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
-        creations: list[Node] = []
+        cookies: list[Node] = []
         builders: list[Node] = []
         calls: dict[str, dict[str, list[str]]] = {}
-        for pattern, captures in matches(_NODES, unit):
-            if pattern == 0:
-                creations.append(captures["new"][0])
-            elif pattern == 1:
-                call = captures["call"][0]
-                args = call_args(call)
-                target = node_text(document, captures["object"][0])
-                method = call_name(document, call)
+        for question, node, name in _NODES.ask(unit, document):
+            if question == "cookie":
+                cookies.append(node)
+            elif question == "call":
+                args = call_args(node)
+                target = node_text(document, call_object(node))
+                method = node_text(document, name)
                 if method == "addCookie":
                     target = node_text(document, args[0]) if args else ""
                 value = node_text(document, args[0]).strip() if args else ""
                 calls.setdefault(target, {}).setdefault(method, []).append(value)
             else:
-                builders.append(captures["builder"][0])
-        for creation in creations:
+                builders.append(node)
+        for creation in cookies:
             finding = self._check_cookie(document, creation, calls)
             if finding is not None:
                 yield finding

@@ -42,8 +42,11 @@ from landguard.languages.java_syntax import (
     body_of,
     call_args,
     call_object,
+    class_methods,
+    creations,
     declarators_of,
     declared_name,
+    field_reads,
     initial_value,
     is_block,
     is_identifier,
@@ -52,7 +55,9 @@ from landguard.languages.java_syntax import (
     is_no_op_statement,
     is_return,
     is_true,
-    matches,
+    local_declarations,
+    method_calls,
+    method_declarations,
     node_text,
     parameters_of,
     returned_value,
@@ -61,6 +66,7 @@ from landguard.languages.java_syntax import (
     statements_in,
     unwrap,
 )
+from landguard.languages.questions import Questions
 
 RULE = Rule(
     id="LG407",
@@ -74,15 +80,16 @@ RULE = Rule(
     aliases=("find_sec_bugs.WEAK_TRUST_MANAGER", "find_sec_bugs.WEAK_HOSTNAME_VERIFIER"),
 )
 
-_NODES = """
-(method_declaration name: (identifier) @name (#any-of? @name "checkServerTrusted" "verify")) @method
-(method_invocation name: (identifier) @m
-  (#any-of? @m "setHostnameVerifier" "setDefaultHostnameVerifier" "setSSLHostnameVerifier" "hostnameVerifier")) @setter
-(local_variable_declaration type: (_) @type (#eq? @type "HostnameVerifier")) @declaration
-(field_access field: (identifier) @f (#any-of? @f "ALLOW_ALL_HOSTNAME_VERIFIER" "INSTANCE")) @allow
-(object_creation_expression type: (_) @t (#match? @t "(NoopHostnameVerifier|TrustAllStrategy|AllowAllHostnameVerifier)$")) @noop
-(method_invocation name: (identifier) @init (#eq? @init "init")) @init_call
-"""
+_NODES = Questions(
+    method=method_declarations(("checkServerTrusted", "verify")),
+    setter=method_calls(
+        ("setHostnameVerifier", "setDefaultHostnameVerifier", "setSSLHostnameVerifier", "hostnameVerifier")
+    ),
+    declaration=local_declarations(("HostnameVerifier",)),
+    allow=field_reads(("ALLOW_ALL_HOSTNAME_VERIFIER", "INSTANCE")),
+    noop=creations(type_matching="(NoopHostnameVerifier|TrustAllStrategy|AllowAllHostnameVerifier)$"),
+    init=method_calls(("init",)),
+)
 
 
 def is_trust_all_method(document, method: Node) -> bool:
@@ -136,43 +143,39 @@ class TrustAllTlsCheck(JavaCheck):
 
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
         reported: set[int] = set()
-        for pattern, captures in matches(_NODES, unit):
+        for question, node, name in _NODES.ask(unit, document):
             finding = None
-            if pattern == 0:
-                method = captures["method"][0]
-                if is_trust_all_method(document, method) and self._is_tls_method(document, method):
+            if question == "method":
+                if is_trust_all_method(document, node) and self._is_tls_method(document, node):
                     what = (
                         "checkServerTrusted accepts every certificate"
-                        if node_text(document, captures["name"][0]) == "checkServerTrusted"
+                        if node_text(document, name) == "checkServerTrusted"
                         else "HostnameVerifier accepts every host name"
                     )
-                    finding = (declared_name(method), what)
-            elif pattern == 1:
-                args = call_args(captures["setter"][0])
+                    finding = (name, what)
+            elif question == "setter":
+                args = call_args(node)
                 if args and _always_true_lambda(args[-1]):
                     finding = (args[-1], "HostnameVerifier accepts every host name")
-            elif pattern == 2:
-                for declarator in declarators_of(captures["declaration"][0]):
+            elif question == "declaration":
+                for declarator in declarators_of(node):
                     value = initial_value(declarator)
                     if _always_true_lambda(value):
                         finding = (value, "HostnameVerifier accepts every host name")
-            elif pattern == 3:
-                node = captures["allow"][0]
+            elif question == "allow":
                 text = node_text(document, node)
                 if text.endswith("ALLOW_ALL_HOSTNAME_VERIFIER") or text.endswith(
                     "NoopHostnameVerifier.INSTANCE"
                 ):
                     finding = (node, f"{text} accepts every host name")
-            elif pattern == 4:
-                name = simple_type(node_text(document, captures["t"][0]))
-                finding = (captures["noop"][0], f"{name} turns off certificate or host name checks")
-            else:
-                call = captures["init_call"][0]
-                if self._init_with_trust_all(unit, document, context, call):
-                    finding = (
-                        call,
-                        "SSLContext is initialised with a trust manager that accepts every certificate",
-                    )
+            elif question == "noop":
+                created = simple_type(node_text(document, name))
+                finding = (node, f"{created} turns off certificate or host name checks")
+            elif self._init_with_trust_all(unit, document, context, node):
+                finding = (
+                    node,
+                    "SSLContext is initialised with a trust manager that accepts every certificate",
+                )
             if finding is not None and finding[0] is not None and finding[0].start_byte not in reported:
                 reported.add(finding[0].start_byte)
                 yield RULE.finding(
@@ -205,22 +208,20 @@ class TrustAllTlsCheck(JavaCheck):
             candidates = [managers]
         named = trust_all_classes(document, context)
         for candidate in candidates:
-            for pattern, captures in matches(_TRUST_MANAGERS, candidate):
-                if pattern == 0 and is_trust_all_method(document, captures["method"][0]):
+            for question, node, name in _TRUST_MANAGERS.ask(candidate, document):
+                if question == "method" and is_trust_all_method(document, node):
                     return True
-                if pattern == 1 and node_text(document, captures["type"][0]) in named:
+                if question == "creation" and node_text(document, name) in named:
                     return True
         return False
 
 
-_TRUST_MANAGERS = """
-(method_declaration name: (identifier) @n (#eq? @n "checkServerTrusted")) @method
-(object_creation_expression type: (type_identifier) @type)
-"""
-_TRUST_ALL_CLASSES = """
-(class_declaration name: (identifier) @class
-  body: (class_body (method_declaration name: (identifier) @n (#eq? @n "checkServerTrusted")) @method))
-"""
+# In a value given to SSLContext.init: an anonymous trust manager, or one of a named class.
+_TRUST_MANAGERS = Questions(
+    method=method_declarations(("checkServerTrusted",)),
+    creation=creations(simple_type_only=True),
+)
+_TRUST_ALL_CLASSES = Questions(method=class_methods(("checkServerTrusted",)))
 
 
 def trust_all_classes(document, context: CheckContext) -> frozenset[str]:
@@ -229,9 +230,9 @@ def trust_all_classes(document, context: CheckContext) -> frozenset[str]:
     def build() -> frozenset[str]:
         names: set[str] = set()
         if document.tree is not None and b"checkServerTrusted" in document.source:
-            for _pattern, captures in matches(_TRUST_ALL_CLASSES, document.tree.root_node):
-                if is_trust_all_method(document, captures["method"][0]):
-                    names.add(node_text(document, captures["class"][0]))
+            for _method, method, class_name in _TRUST_ALL_CLASSES.ask(document.tree.root_node, document):
+                if is_trust_all_method(document, method):
+                    names.add(node_text(document, class_name))
         return frozenset(names)
 
     return context.cache.get(_TRUST_ALL, None, build)

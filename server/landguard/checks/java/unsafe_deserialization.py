@@ -82,18 +82,19 @@ from landguard.engine.registry import (
 )
 from landguard.languages.java_syntax import (
     call_args,
-    call_name,
     call_object,
+    creations,
     declared_type,
     import_edit,
     is_anonymous_class,
     is_object_creation,
-    matches,
+    method_calls,
     node_text,
     simple_type,
     unit_bytes,
     unwrap,
 )
+from landguard.languages.questions import Questions
 
 RULE = Rule(
     id="LG405",
@@ -107,11 +108,12 @@ RULE = Rule(
     aliases=("find_sec_bugs.OBJECT_DESERIALIZATION", "find_sec_bugs.XML_DECODER"),
 )
 
-_NODES = """
-(object_creation_expression type: (_) @type
-  (#match? @type "^((java[.]io[.])?ObjectInputStream|(java[.]beans[.])?XMLDecoder|(com[.]thoughtworks[.]xstream[.])?XStream)$")) @new
-(method_invocation name: (identifier) @m (#any-of? @m "enableDefaultTyping" "fromXML")) @call
-"""
+_NODES = Questions(
+    creation=creations(
+        type_matching="^((java[.]io[.])?ObjectInputStream|(java[.]beans[.])?XMLDecoder|(com[.]thoughtworks[.]xstream[.])?XStream)$"
+    ),
+    call=method_calls(("enableDefaultTyping", "fromXML")),
+)
 _READ_CALL = re.compile(rb"\.(?:readObject|readUnshared)\s*\(")
 _FILTERED = re.compile(rb"setObjectInputFilter|ValidatingObjectInputStream|resolveClass|ObjectInputFilter")
 _XSTREAM_ALLOWLIST = re.compile(rb"allowTypes|addPermission|setupDefaultSecurity|allowTypesByWildcard")
@@ -134,10 +136,10 @@ class UnsafeDeserializationCheck(JavaCheck):
         if not occurs_in(document.source, unit, self.needles[:4]):
             return
         text = unit_bytes(document, unit)
-        for pattern, captures in matches(_NODES, unit):
-            if pattern == 1:
-                call = captures["call"][0]
-                name = call_name(document, call)
+        for question, node, name_node in _NODES.ask(unit, document):
+            if question == "call":
+                call = node
+                name = node_text(document, name_node)
                 if name == "enableDefaultTyping":
                     yield RULE.finding(
                         document.node_span(call),
@@ -150,8 +152,8 @@ class UnsafeDeserializationCheck(JavaCheck):
                         "XStream.fromXML without a type allow-list can instantiate any class; call allowTypes(...)",
                     )
                 continue
-            creation = captures["new"][0]
-            kind = simple_type(node_text(document, captures["type"][0]))
+            creation = node
+            kind = simple_type(node_text(document, name_node))
             if kind == "XStream":
                 continue  # reported at fromXML, where the data arrives
             if is_anonymous_class(creation):

@@ -54,13 +54,14 @@ from landguard.languages.java_syntax import (
     is_identifier,
     is_method_call,
     is_string_literal,
-    matches,
+    method_calls,
     node_text,
     simple_type,
     string_literal_value,
     unit_bytes,
     unwrap,
 )
+from landguard.languages.questions import Questions
 
 RULE = Rule(
     id="LG402",
@@ -74,11 +75,13 @@ RULE = Rule(
     aliases=("find_sec_bugs.WEAK_MESSAGE_DIGEST_MD5", "find_sec_bugs.ECB_MODE", "find_sec_bugs.DES_USAGE"),
 )
 
-_CALLS = """
-(method_invocation name: (identifier) @m
-  (#any-of? @m "getInstance" "initialize" "md5" "sha1" "md5Hex" "sha1Hex" "md5Digest" "sha1Digest"
-    "md2" "md2Hex" "getMd5Digest" "getSha1Digest" "shaHex")) @call
-"""
+_CALLS = Questions(
+    call=method_calls(
+        # getInstance/initialize, and the digest shortcuts of Commons Codec's DigestUtils and Guava's Hashing
+        ("getInstance", "initialize", "md5", "sha1", "md5Hex", "sha1Hex", "md5Digest", "sha1Digest")
+        + ("md2", "md2Hex", "getMd5Digest", "getSha1Digest", "shaHex")
+    )
+)
 _WEAK_TEXT = re.compile(
     rb'"\s*(?:MD[245]|SHA-?1?|DES\w*|TripleDES|3DES|RC[24]|ARCFOUR|Blowfish|AES|[^"\n]*/ECB)(?:/[^"\n]*)?\s*"'
     rb"|initialize\s*\(|DigestUtils|Hashing\s*\.",
@@ -130,9 +133,8 @@ class WeakCryptoCheck(JavaCheck):
             name in text for name in _weak_constants(document, context)
         ):
             return  # no weak algorithm name, key size or digest shortcut: skip the tree query
-        for _pattern, captures in matches(_CALLS, unit):
-            call = captures["call"][0]
-            name = call_name(document, call)
+        for _call, call, name_node in _CALLS.ask(unit, document):
+            name = node_text(document, name_node)
             obj = call_object(call)
             owner = simple_type(node_text(document, obj)) if obj is not None else ""
             args = call_args(call)

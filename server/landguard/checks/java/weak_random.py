@@ -78,18 +78,20 @@ from landguard.languages.java_syntax import (
     call_name,
     call_object,
     created_type,
+    creations,
     enclosing_method_name,
     import_edit,
     is_identifier,
     is_method_call,
     is_object_creation,
     is_statement_boundary,
-    matches,
+    method_calls,
     node_text,
     simple_type,
     split_words,
     unwrap,
 )
+from landguard.languages.questions import Questions
 
 RULE = Rule(
     id="LG403",
@@ -103,13 +105,14 @@ RULE = Rule(
     aliases=("find_sec_bugs.PREDICTABLE_RANDOM",),
 )
 
-_RANDOM_USES = """
-(object_creation_expression type: (_) @type (#match? @type "^(java[.]util[.])?Random$")) @new
-(method_invocation object: (identifier) @owner name: (identifier) @m
-  (#any-of? @owner "Math" "ThreadLocalRandom") (#any-of? @m "random" "current")) @static
-(method_invocation object: (_) @owner name: (identifier) @m
-  (#match? @m "^next(Int|Long|Bytes|Double|Float|Boolean|Gaussian)$|^(ints|longs|doubles)$")) @next
-"""
+_RANDOM_USES = Questions(
+    new=creations(type_matching="^(java[.]util[.])?Random$"),
+    static=method_calls(("random", "current"), receiver_named=("Math", "ThreadLocalRandom")),
+    next=method_calls(
+        name_matching="^next(Int|Long|Bytes|Double|Float|Boolean|Gaussian)$|^(ints|longs|doubles)$",
+        with_receiver=True,
+    ),
+)
 _SECRET_WORDS = frozenset(
     {
         "token",
@@ -250,17 +253,13 @@ class WeakRandomCheck(JavaCheck):
         facts = module_facts(document, context)
         field_types = facts.field_type_map
         reported: set[int] = set()
-        for pattern, captures in matches(_RANDOM_USES, unit):
-            if pattern == 0:
-                use = captures["new"][0]
-            elif pattern == 1:
-                use = captures["static"][0]
-                called = (node_text(document, captures["owner"][0]), call_name(document, use))
+        for question, use, name in _RANDOM_USES.ask(unit, document):
+            if question == "static":
+                called = (node_text(document, call_object(use)), node_text(document, name))
                 if called not in (("Math", "random"), ("ThreadLocalRandom", "current")):
                     continue
-            else:
-                call = captures["next"][0]
-                owner = captures["owner"][0]
+            elif question == "next":
+                owner = call_object(use)
                 # rnd.nextInt() on a Random *field* (its creation is another unit, so report the use).
                 if (
                     not is_identifier(owner)
@@ -269,18 +268,17 @@ class WeakRandomCheck(JavaCheck):
                 ):
                     continue
                 # Judge the (cheap) name context first: the shadowing test builds the unit's scope.
-                if not self._secret_context(document, call) or self._local_shadow(
+                if not self._secret_context(document, use) or self._local_shadow(
                     document, unit, context, node_text(document, owner)
                 ):
                     continue
-                use = call
-            if use.start_byte in reported or (pattern != 2 and not self._secret_context(document, use)):
+            if use.start_byte in reported or (question != "next" and not self._secret_context(document, use)):
                 continue
             reported.add(use.start_byte)
             yield RULE.finding(
                 document.node_span(use),
                 f"{self._describe(document, use)} is predictable; use SecureRandom for secret values",
-                fixes=self._fixes(document, facts, use, pattern),
+                fixes=self._fixes(document, facts, use, question),
             )
 
     @staticmethod
@@ -318,8 +316,8 @@ class WeakRandomCheck(JavaCheck):
         return False
 
     @staticmethod
-    def _fixes(document, facts, use: Node, pattern: int) -> list:
-        if pattern == 2:
+    def _fixes(document, facts, use: Node, question: str) -> list:
+        if question == "next":
             return []  # the Random field is declared in another unit
         extra = import_edit(document, facts, "java.security.SecureRandom")
         # Math.random() becomes a call; new Random() and ThreadLocalRandom.current() an instance.

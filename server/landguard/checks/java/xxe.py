@@ -52,11 +52,12 @@ from landguard.languages.java_syntax import (
     call_object,
     declared_name,
     is_declarator,
-    matches,
+    method_calls,
     node_text,
     simple_type,
     unit_bytes,
 )
+from landguard.languages.questions import Questions
 
 RULE = Rule(
     id="LG406",
@@ -74,12 +75,14 @@ RULE = Rule(
     ),
 )
 
-_CREATIONS = """
-(method_invocation object: (_) @owner name: (identifier) @m
-  (#match? @owner "^([a-z][A-Za-z0-9_.]*[.])?(DocumentBuilderFactory|SAXParserFactory|XMLInputFactory|TransformerFactory|SchemaFactory|XMLReaderFactory)$")
-  (#any-of? @m "newInstance" "newFactory" "newDefaultInstance" "newDefaultFactory" "createXMLReader")) @call
-(method_invocation name: (identifier) @m (#any-of? @m "setFeature" "setProperty" "setAttribute")) @setting
-"""
+_CREATIONS = Questions(
+    factory=method_calls(
+        ("newInstance", "newFactory", "newDefaultInstance", "newDefaultFactory", "createXMLReader"),
+        receiver_matching="^([a-z][A-Za-z0-9_.]*[.])?(DocumentBuilderFactory|SAXParserFactory|XMLInputFactory"
+        "|TransformerFactory|SchemaFactory|XMLReaderFactory)$",
+    ),
+    setting=method_calls(("setFeature", "setProperty", "setAttribute")),
+)
 # What each factory is used for: without one of these in the unit the factory just escapes.
 _USES = {
     "DocumentBuilderFactory": re.compile(rb"newDocumentBuilder"),
@@ -127,14 +130,12 @@ class XxeCheck(JavaCheck):
     def check_unit(self, unit: Node, document, context: CheckContext) -> Iterable[Finding]:
         creations: list[tuple[Node, str]] = []
         protected = configured = False
-        for pattern, captures in matches(_CREATIONS, unit):
-            if pattern == 0:
-                creations.append(
-                    (captures["call"][0], simple_type(node_text(document, captures["owner"][0])))
-                )
+        for question, call, _name in _CREATIONS.ask(unit, document):
+            if question == "factory":
+                creations.append((call, simple_type(node_text(document, call_object(call)))))
             else:
                 configured = True
-                protected = protected or self._protective(document, captures["setting"][0])
+                protected = protected or self._protective(document, call)
         if protected or not creations:
             return
         text = unit_bytes(document, unit)

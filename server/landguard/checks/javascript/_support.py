@@ -19,13 +19,14 @@ from tree_sitter import Node
 
 from landguard.checks.code_rule import CodeRule, Frontend
 from landguard.checks.javascript import _flow as flow
-from landguard.engine.analyze import unit_byte_ranges, unit_matches
+from landguard.engine.analyze import unit_byte_ranges
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding
-from landguard.engine.languages import JS_FAMILY, query
+from landguard.engine.languages import JS_FAMILY
 from landguard.engine.registry import CheckContext, RunKey
 from landguard.languages import javascript as adapter
 from landguard.languages import javascript_syntax as syntax
+from landguard.languages.questions import Questions
 
 LANGUAGES = JS_FAMILY
 
@@ -53,46 +54,20 @@ CALL_NAMES = (
 NEW_NAMES = ("Function", "RegExp", "Script")
 ASSIGNED_PROPERTIES = ("innerHTML", "outerHTML", "NODE_TLS_REJECT_UNAUTHORIZED")
 PAIR_KEYS = ("rejectUnauthorized", "strictSSL", "algorithms", "algorithm", "credentials", "__html", "shell")
+JSX_ATTRIBUTES = ("dangerouslySetInnerHTML",)
 
-
-def _any_of(capture: str, names: tuple[str, ...] | list[str]) -> str:
-    return f"(#any-of? @{capture} " + " ".join(f'"{n}"' for n in names) + ")"
-
-
-_INDEX_PATTERNS = f"""
-(call_expression function: (identifier) @name {_any_of("name", CALL_NAMES)}) @call
-(call_expression function: (member_expression property: (property_identifier) @name)
-  {_any_of("name", CALL_NAMES)}) @call
-(new_expression constructor: (identifier) @name {_any_of("name", NEW_NAMES)}) @new
-(new_expression constructor: (member_expression property: (property_identifier) @name)
-  {_any_of("name", NEW_NAMES)}) @new
-(assignment_expression left: (member_expression property: (property_identifier) @prop)
-  {_any_of("prop", ASSIGNED_PROPERTIES)}) @assign
-(augmented_assignment_expression left: (member_expression property: (property_identifier) @prop)
-  {_any_of("prop", ASSIGNED_PROPERTIES)}) @assign
-(assignment_expression left: (subscript_expression)) @subscript_assign
-(pair key: (property_identifier) @key {_any_of("key", PAIR_KEYS)}) @pair
-(pair key: (string (string_fragment) @key) {_any_of("key", PAIR_KEYS)}) @pair
-(for_in_statement) @for_in
-"""
-# Calls through import aliases (`import { exec as run }`): only in the query when such aliases exist.
-_ALIAS_CALLS = "(call_expression function: (identifier) @alias) @alias_call"
-_JSX_PATTERNS = """
-(jsx_attribute (property_identifier) @attr (#eq? @attr "dangerouslySetInnerHTML")) @jsx
-"""
-
-
-_INDEX_QUERIES: dict[tuple[str, bool], object] = {}
-
-
-def _index_query(language: str, with_aliases: bool):
-    compiled = _INDEX_QUERIES.get((language, with_aliases))
-    if compiled is None:
-        source = _INDEX_PATTERNS + ("" if language == "typescript" else _JSX_PATTERNS)
-        if with_aliases:
-            source += _ALIAS_CALLS
-        compiled = _INDEX_QUERIES[language, with_aliases] = query(language, source)
-    return compiled
+_INDEXED = {
+    "call": syntax.calls(CALL_NAMES),
+    "new": syntax.creations(NEW_NAMES),
+    "assign": syntax.property_assignments(ASSIGNED_PROPERTIES),
+    "subscript_assign": syntax.subscript_assignments(),
+    "pair": syntax.object_entries(PAIR_KEYS),
+    "for_in": syntax.for_in_loops(),
+    "jsx": syntax.jsx_attributes(JSX_ATTRIBUTES),
+}
+_INDEX = Questions(**_INDEXED)
+# Calls through import aliases (`import { exec as run }`): only asked when such aliases exist.
+_INDEX_WITH_ALIASES = Questions(**_INDEXED, alias_call=syntax.calls(methods=False))
 
 
 @dataclass
@@ -164,28 +139,28 @@ def _build_unit_index(unit: Node, document: Document, context: CheckContext) -> 
     found = False
     # One pass over the unit, the alias calls included (their names are never in CALL_NAMES).
     aliases = _call_aliases(document, context)
-    for _pattern, captured in unit_matches(_index_query(document.language, bool(aliases)), unit, document):
-        if "alias_call" in captured:
-            name = _text(source, captured["alias"][0])
-            if name in aliases:
+    for question, node, name in (_INDEX_WITH_ALIASES if aliases else _INDEX).ask(unit, document):
+        if question == "alias_call":
+            called = _text(source, name)
+            if called in aliases:
                 found = True
-                index.calls.setdefault(name, []).append(captured["alias_call"][0])
+                index.calls.setdefault(called, []).append(node)
             continue
         found = True
-        if "call" in captured:
-            index.calls.setdefault(_text(source, captured["name"][0]), []).append(captured["call"][0])
-        elif "new" in captured:
-            index.news.setdefault(_text(source, captured["name"][0]), []).append(captured["new"][0])
-        elif "assign" in captured:
-            index.assignments.setdefault(_text(source, captured["prop"][0]), []).append(captured["assign"][0])
-        elif "pair" in captured:
-            index.pairs.setdefault(_text(source, captured["key"][0]), []).append(captured["pair"][0])
-        elif "subscript_assign" in captured:
-            index.subscript_assignments.append(captured["subscript_assign"][0])
-        elif "for_in" in captured:
-            index.for_in_loops.append(captured["for_in"][0])
-        elif "jsx" in captured:
-            index.jsx_html.append(captured["jsx"][0])
+        if question == "call":
+            index.calls.setdefault(_text(source, name), []).append(node)
+        elif question == "new":
+            index.news.setdefault(_text(source, name), []).append(node)
+        elif question == "assign":
+            index.assignments.setdefault(_text(source, name), []).append(node)
+        elif question == "pair":
+            index.pairs.setdefault(_text(source, name), []).append(node)
+        elif question == "subscript_assign":
+            index.subscript_assignments.append(node)
+        elif question == "for_in":
+            index.for_in_loops.append(node)
+        elif question == "jsx":
+            index.jsx_html.append(node)
     return index if found else EMPTY_INDEX
 
 

@@ -43,10 +43,10 @@ from landguard.checks.javascript import _support as js
 from landguard.checks.python._web import is_secret_name
 from landguard.checks.secrets.heuristics import env_var_name, names_a_password
 from landguard.engine.findings import Confidence, Finding, Severity, mask_secret
-from landguard.engine.languages import query
 from landguard.engine.registry import Rule
 from landguard.fixes.secrets import env_lookup_fix
 from landguard.languages import javascript_syntax as syntax
+from landguard.languages.questions import Questions
 
 RULE = Rule(
     id="LG321",
@@ -66,10 +66,7 @@ _NAMED_OPERATOR = re.compile(
     rb"(?:pass|pwd|secret|key)[\w\]'\"]*\s*[!=]=|[!=]=\s*[\w.\[\]'\"]*(?:pass|pwd|secret|key)", re.I
 )
 _NEAR = 48
-_COMPARISONS = """
-(binary_expression operator: ["===" "==" "!==" "!="] right: (string)) @compare
-(binary_expression left: (string) operator: ["===" "==" "!==" "!="]) @compare
-"""
+_COMPARISONS = Questions(compare=syntax.equality_tests_with_string())
 # Not a credential: masks, templates and made-up values.
 _NOT_A_VALUE = re.compile(
     r"^[*x.#?\-_ ]*$|[<>]|\$\{|\{\{|%\(|\{[a-z_]*\}|your[_\- ]|example|dummy|placeholder|changeme|"
@@ -91,12 +88,8 @@ class HardcodedCredentialCompare(js.JavaScriptRule):
             for start, end in js.unit_ranges(document, node)
         ):
             return
-        found = query(document.language, _COMPARISONS)
         seen: set[int] = set()
-        comparisons = (
-            c for _, captured in js.unit_matches(found, node, document) for c in captured.get("compare", ())
-        )
-        for comparison in comparisons:
+        for _compare, comparison, _name in _COMPARISONS.ask(node, document):
             if comparison.id in seen:
                 continue
             seen.add(comparison.id)
