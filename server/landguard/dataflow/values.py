@@ -16,6 +16,7 @@ equal, containers element-wise).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,6 +131,23 @@ class Value:
             if entry_key == key:
                 return value
         return None
+
+
+def is_request(labels: Iterable[Label]) -> bool:
+    """Whether one of ``labels`` is data an attacker controls (``REQUEST`` strength)."""
+    return any(label.strength == REQUEST for label in labels)
+
+
+def request_labels(value: Value | None, kind: str, *, direct_only: bool = False) -> tuple[Label, ...]:
+    """The request-data labels of ``value`` that still matter for a sink of ``kind``;
+    ``direct_only`` leaves out those that went through a call the models do not know."""
+    if value is None:
+        return ()
+    return tuple(
+        label
+        for label in value.labels_for(kind)
+        if label.strength == REQUEST and not (direct_only and label.indirect)
+    )
 
 
 CLEAN = Value()

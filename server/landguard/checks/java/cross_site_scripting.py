@@ -84,7 +84,7 @@ from landguard.dataflow.shapes import (
     walk,
 )
 from landguard.dataflow.values import (
-    REQUEST,
+    request_labels,
 )
 from landguard.engine.findings import (
     Confidence,
@@ -207,9 +207,7 @@ class CrossSiteScriptingCheck(JavaTaintCheck):
         for argument in call_args(node):
             for leaf in concat_leaves(document, argument):
                 value = facts.values.get(leaf)
-                if value is None or not any(
-                    label.strength == REQUEST for label in value.labels_for(self.kind)
-                ):
+                if not request_labels(value, self.kind):
                     continue
                 if not _plain_text(document, scope, leaf):
                     return []  # it may hold markup of its own (a helper's HTML): encoding it changes the page
@@ -254,7 +252,7 @@ def _not_html(document: Document | None, facts: FunctionFacts) -> bool:
 def _carries_request(facts: FunctionFacts, expr: ir.Expr) -> bool:
     node = getattr(expr, "node", None)
     value = facts.values.get(node) if node is not None else None
-    return value is not None and any(label.strength == REQUEST for label in value.labels_for("xss"))
+    return bool(request_labels(value, "xss"))
 
 
 # (an import prefix showing the library is used, the encoder call, the class to import)
