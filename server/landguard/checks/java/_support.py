@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from landguard.checks.code_rule import CodeRule, Frontend
+from landguard.checks.code_rule import CodeRule, Frontend, occurs_in
 from landguard.dataflow import ir
 from landguard.dataflow.interpret import FileAnalysis, FunctionFacts, SinkHit, SummaryStore
 from landguard.dataflow.models import load_models
@@ -264,16 +264,6 @@ def hit_confidence(hit: SinkHit) -> Confidence:
 
 
 # ---------------------------------------------------------------------------- check base
-
-
-def occurs_in(source: bytes, unit: Node, needles: tuple[bytes, ...]) -> bool:
-    """Whether an occurrence of one of the needles starts inside ``unit``.
-
-    Searched within the unit's bytes only (no copy): an edit re-checks one or two units, and a
-    scan of the whole document per check on every run cost more than all the checks' own work.
-    """
-    start, end = unit.start_byte, unit.end_byte
-    return any(source.find(needle, start, end + len(needle) - 1) >= 0 for needle in needles)
 
 
 class JavaFrontend(Frontend):
