@@ -342,11 +342,18 @@ class JavaTaintCheck(JavaCheck):
                 document.node_span(node),
                 self.message.format(what=hit_words(hit), method=method, where=where),
                 confidence=hit_confidence(hit),
+                fixes=self.fixes(facts, hit, unit, document, context),
             )
 
     def reports(self, facts: FunctionFacts, hit: SinkHit) -> bool:
         """A rule's last word on a hit (e.g. validated by an enclosing check)."""
         return True
+
+    def fixes(
+        self, facts: FunctionFacts, hit: SinkHit, unit: Node, document: Document, context: CheckContext
+    ) -> list:
+        """The fixes offered with a hit's finding (none unless the rule has one)."""
+        return []
 
 
 # ---------------------------------------------------------------------------- what reaches a sink

@@ -64,13 +64,10 @@ from tree_sitter import Node
 from landguard.checks.java._support import (
     JavaTaintCheck,
     body_classes,
-    hit_confidence,
-    hit_words,
     method_scope,
     module_facts,
     occurs_in,
     route_facts,
-    tainted_sinks,
 )
 from landguard.dataflow import (
     ir,
@@ -141,18 +138,7 @@ class CrossSiteScriptingCheck(JavaTaintCheck):
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         if occurs_in(document.source, unit, (b"print", b"write", b"format", b"append", b"Writer")):
-            for facts, hit, _whole in tainted_sinks(unit, document, context, self.kind, request_only=True):
-                node = hit.call.node
-                if node is None or not self.reports(facts, hit):
-                    continue
-                method = hit.inner.method if hit.inner is not None else hit.call.method
-                where = f" in {hit.via_helper}()" if hit.via_helper else ""
-                yield RULE.finding(
-                    document.node_span(node),
-                    self.message.format(what=hit_words(hit), method=method, where=where),
-                    confidence=hit_confidence(hit),
-                    fixes=self.fixes(facts, hit, unit, document, context),
-                )
+            yield from super().check_unit(unit, document, context)  # writers: the sinks of the models
         classes = body_classes(document, context)
         if not occurs_in(document.source, unit, (b"return",)) or not (
             classes or occurs_in(document.source, unit, (b"ResponseBody", b"ResponseEntity"))
