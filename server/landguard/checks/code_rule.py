@@ -30,6 +30,17 @@ if TYPE_CHECKING:
 log = logging.getLogger("landguard.checks")
 
 
+def occurs_in(source: bytes, unit: Node, needles: Iterable[bytes]) -> bool:
+    """Whether one of the needles occurs within ``unit``'s bytes: a rule's cheap prefilter.
+
+    Searched within the unit's bytes only (no copy, and nothing outside the unit, so the answer
+    is the unit's own, as its cached findings are): an edit re-checks one or two units, and a
+    scan of the whole document per check on every run cost more than all the checks' own work.
+    """
+    start, end = unit.start_byte, unit.end_byte
+    return any(source.find(needle, start, end) >= 0 for needle in needles)
+
+
 class CodeRule:
     """One code rule's logic over one unit (a top-level statement, or a member of a top-level class)."""
 

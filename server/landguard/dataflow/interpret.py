@@ -224,6 +224,11 @@ class FunctionFacts:
         return [f for f in self.calls if f.callee in names or f.call.method in methods]
 
 
+def call_fact(facts: FunctionFacts, call: ir.Call) -> CallFact | None:
+    """The facts about one call of the function (None in dead code)."""
+    return next((fact for fact in facts.calls if fact.call is call), None)
+
+
 def option_entry(holder: Value | None, key: str) -> Value | None:
     """The value of an options object's ``key``; a dotted key reads nested objects
     (``"connection.password"`` of ``{ connection: { password: ... } }``)."""

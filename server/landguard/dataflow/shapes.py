@@ -8,6 +8,8 @@ checked through its summary. And a query API reached through a value of unknown 
 (``conn.get(key)``) is a SQL sink only when the text's constant parts read as SQL.
 
 ``calls_in`` lists the calls of a function's body (for prefilters that need no interpretation).
+``pins_destination`` says whether a URL's constant start fixes where it points (open redirect,
+SSRF and JNDI rules in every language).
 
 The answer follows a variable to every value assigned to it in the function (flow-insensitive:
 this is about the text's shape, the dataflow decides what reaches the call), a few steps deep.
@@ -128,6 +130,34 @@ class ShapeReader:
         else:
             prefix = shapes[0].prefix if shapes else None
         return Shape(dynamic or any(s.built for s in shapes), fragments, prefix)
+
+
+def function_shapes(function: ir.Function, formatters: frozenset[str] = frozenset()) -> ShapeReader:
+    """The ``ShapeReader`` of ``function`` (made once: it depends on the function alone)."""
+    key = ("shape_reader", formatters)
+    reader = function.extra.get(key)
+    if reader is None:
+        reader = function.extra[key] = ShapeReader(function, formatters)
+    return reader
+
+
+# A constant start fixes where a URL points, whatever follows, when it closes a scheme and host
+# (``https://api.example.com/``, ``…?``, ``…#``), starts a local path (``/users/``, but not ``//host``:
+# protocol-relative) or closes a relative path segment before any scheme (``page.jsp?next=``). A
+# placeholder (``{…}``, ``%s``) stands for a value not known yet: it fixes nothing.
+_SCHEME_AND_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\{}%]+[/?#]")
+_RELATIVE_SEGMENT = re.compile(r"^[^:/?#\\{}%]+[/?#]")
+
+
+def pins_destination(prefix: str | None) -> bool:
+    """Whether a URL starting with the constant ``prefix`` stays where the code chose."""
+    if not prefix:
+        return False
+    if _SCHEME_AND_HOST.match(prefix):
+        return True
+    if prefix.startswith(("/", "\\")):
+        return len(prefix) >= 2 and prefix[1] not in "/\\"
+    return _RELATIVE_SEGMENT.match(prefix) is not None
 
 
 # A variable's own earlier value inside its definition: neutral for merging.

@@ -16,6 +16,8 @@ equal, containers element-wise).
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,6 +132,58 @@ class Value:
             if entry_key == key:
                 return value
         return None
+
+
+def is_request(labels: Iterable[Label]) -> bool:
+    """Whether one of ``labels`` is data an attacker controls (``REQUEST`` strength)."""
+    return any(label.strength == REQUEST for label in labels)
+
+
+def request_labels(value: Value | None, kind: str, *, direct_only: bool = False) -> tuple[Label, ...]:
+    """The request-data labels of ``value`` that still matter for a sink of ``kind``;
+    ``direct_only`` leaves out those that went through a call the models do not know."""
+    if value is None:
+        return ()
+    return tuple(
+        label
+        for label in value.labels_for(kind)
+        if label.strength == REQUEST and not (direct_only and label.indirect)
+    )
+
+
+class Taint(enum.IntEnum):
+    """How untrusted the data in a value is, for a sink of one kind (``taint_of_value``), ordered."""
+
+    LITERAL = 0
+    UNKNOWN = 1
+    LOCAL = 2  # the local user's own input: command-line arguments, stdin
+    PARAMETER = 3
+    REQUEST = 4
+
+
+_UNTRUSTED_STRENGTHS = frozenset({REQUEST, PARAMETER, LOCAL_STRENGTH})
+
+
+def taint_of_value(value: Value, kind: str = ALL_KINDS, *, direct: bool = False) -> Taint:
+    """The strongest origin of the data in ``value`` not sanitized for ``kind``: ``LITERAL`` for a
+    constant (or data sanitized for the kind), ``UNKNOWN`` for no evidence of untrusted data;
+    ``direct``: only data that did not pass through an unmodelled call counts."""
+    labels = value.labels_for(kind)
+    if direct:
+        labels = frozenset(label for label in labels if not label.indirect)
+    strengths = {label.strength for label in labels}
+    if REQUEST in strengths:
+        return Taint.REQUEST
+    if PARAMETER in strengths:
+        return Taint.PARAMETER
+    if LOCAL_STRENGTH in strengths:
+        return Taint.LOCAL
+    # Labels of other strengths (``weak-random``: where a value is guessable, not who controls it)
+    # say nothing about untrusted data.
+    untrusted = [label for label in value.all_labels() if label.strength in _UNTRUSTED_STRENGTHS]
+    if value.is_const or not untrusted:
+        return Taint.LITERAL if value.is_const else Taint.UNKNOWN
+    return Taint.LITERAL  # every label was sanitized for this kind
 
 
 CLEAN = Value()

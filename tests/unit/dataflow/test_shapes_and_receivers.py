@@ -3,10 +3,12 @@ sanitizer methods sanitize their receiver, and string shapes (built? constant fr
 
 from __future__ import annotations
 
+import pytest
+
 from landguard.dataflow import ir
 from landguard.dataflow.interpret import FileAnalysis
 from landguard.dataflow.models import Models, rows_from_toml
-from landguard.dataflow.shapes import ShapeReader, calls_in
+from landguard.dataflow.shapes import ShapeReader, calls_in, pins_destination
 
 MODELS = Models(
     rows_from_toml(
@@ -119,3 +121,27 @@ def test_an_outer_parameter_is_not_the_closures_own():
     analysis.facts(outer)
     (label,) = analysis.facts(inner).returns[0].labels
     assert label.strength == "parameter" and label.param is None
+
+
+@pytest.mark.parametrize(
+    ("prefix", "pinned"),
+    [
+        ("https://api.example.com/", True),
+        ("https://api.example.com?next=", True),
+        ("ldap://directory.example.com/", True),
+        ("/users/", True),
+        ("page.jsp?next=", True),
+        ("https://", False),  # the host is still open
+        ("https://api.example.com", False),  # `.evil.com` may follow
+        ("//", False),  # protocol-relative: any host
+        ("/", False),  # `/evil.com` makes it protocol-relative
+        ("\\\\host/", False),
+        ("https://{host}/", False),  # a placeholder is no host
+        ("http://%s/", False),
+        ("javascript:", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_one_url_pinning_rule_for_every_language(prefix, pinned):
+    assert pins_destination(prefix) is pinned

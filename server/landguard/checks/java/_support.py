@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from landguard.checks.code_rule import CodeRule, Frontend
+from landguard.checks.code_rule import CodeRule, Frontend, occurs_in
 from landguard.dataflow import ir
-from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts, SinkHit, SummaryStore
+from landguard.dataflow.interpret import FileAnalysis, FunctionFacts, SinkHit, SummaryStore
 from landguard.dataflow.models import load_models
-from landguard.dataflow.shapes import Shape, ShapeReader, assignments
-from landguard.dataflow.values import PARAMETER, REQUEST
+from landguard.dataflow.shapes import Shape, assignments, function_shapes
+from landguard.dataflow.values import PARAMETER, REQUEST, is_request, request_labels
 from landguard.engine.findings import Confidence
 from landguard.engine.registry import CheckContext, RunKey
 from landguard.languages import java as java_adapter
@@ -254,30 +254,16 @@ def _passed_whole(facts: FunctionFacts, hit: SinkHit) -> bool:
     return bool(arguments) and all(isinstance(arg, ir.Name) and arg.name in names for arg in arguments)
 
 
-def is_request(hit: SinkHit) -> bool:
-    return any(label.strength == REQUEST for label in hit.labels)
-
-
 def hit_words(hit: SinkHit) -> str:
     """How a finding names what reaches the sink."""
-    return "request data" if is_request(hit) else "non-constant values"
+    return "request data" if is_request(hit.labels) else "non-constant values"
 
 
 def hit_confidence(hit: SinkHit) -> Confidence:
-    return Confidence.HIGH if is_request(hit) else Confidence.MEDIUM
+    return Confidence.HIGH if is_request(hit.labels) else Confidence.MEDIUM
 
 
 # ---------------------------------------------------------------------------- check base
-
-
-def occurs_in(source: bytes, unit: Node, needles: tuple[bytes, ...]) -> bool:
-    """Whether an occurrence of one of the needles starts inside ``unit``.
-
-    Searched within the unit's bytes only (no copy): an edit re-checks one or two units, and a
-    scan of the whole document per check on every run cost more than all the checks' own work.
-    """
-    start, end = unit.start_byte, unit.end_byte
-    return any(source.find(needle, start, end + len(needle) - 1) >= 0 for needle in needles)
 
 
 class JavaFrontend(Frontend):
@@ -348,7 +334,7 @@ class JavaTaintCheck(JavaCheck):
             node = hit.call.node
             if node is None or not self.reports(facts, hit):
                 continue
-            if self.parameters_when_built and not is_request(hit) and not builds_text(facts, hit):
+            if self.parameters_when_built and not is_request(hit.labels) and not builds_text(facts, hit):
                 continue
             method = hit.inner.method if hit.inner is not None else hit.call.method
             where = f" in {hit.via_helper}()" if hit.via_helper else ""
@@ -356,19 +342,21 @@ class JavaTaintCheck(JavaCheck):
                 document.node_span(node),
                 self.message.format(what=hit_words(hit), method=method, where=where),
                 confidence=hit_confidence(hit),
+                fixes=self.fixes(facts, hit, unit, document, context),
             )
 
     def reports(self, facts: FunctionFacts, hit: SinkHit) -> bool:
         """A rule's last word on a hit (e.g. validated by an enclosing check)."""
         return True
 
+    def fixes(
+        self, facts: FunctionFacts, hit: SinkHit, unit: Node, document: Document, context: CheckContext
+    ) -> list:
+        """The fixes offered with a hit's finding (none unless the rule has one)."""
+        return []
+
 
 # ---------------------------------------------------------------------------- what reaches a sink
-
-
-def call_fact(facts: FunctionFacts, call: ir.Call) -> CallFact | None:
-    """The core's facts about one call of the function (None in dead code)."""
-    return next((fact for fact in facts.calls if fact.call is call), None)
 
 
 def sink_arguments(hit: SinkHit) -> list[ir.Expr]:
@@ -385,10 +373,7 @@ _FORMATTERS = frozenset({"java.lang.String.format", "java.text.MessageFormat.for
 
 def expression_shape(facts: FunctionFacts, expr: ir.Expr) -> Shape:
     """Whether ``expr`` is text built from parts, its constant fragments and prefix."""
-    reader = facts.function.extra.get("shape_reader")
-    if reader is None:
-        reader = facts.function.extra["shape_reader"] = ShapeReader(facts.function, _FORMATTERS)
-    return reader.shape(expr)
+    return function_shapes(facts.function, _FORMATTERS).shape(expr)
 
 
 def builds_text(facts: FunctionFacts, hit: SinkHit) -> bool:
@@ -401,20 +386,6 @@ def builds_text(facts: FunctionFacts, hit: SinkHit) -> bool:
 def constant_prefix(facts: FunctionFacts, expr: ir.Expr) -> str:
     """The constant text ``expr`` certainly starts with ("" when unknown)."""
     return expression_shape(facts, expr).prefix or ""
-
-
-_SCHEME_AND_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\]+[/?#]")
-
-
-def pins_destination(prefix: str) -> bool:
-    """Whether a URL starting with ``prefix`` stays on a host the code chose, whatever follows:
-    ``/path/`` (not ``//``: protocol-relative), ``https://host/``, or a relative ``page?``."""
-    if _SCHEME_AND_HOST.match(prefix):
-        return True
-    if prefix.startswith(("/", "\\")):
-        return len(prefix) >= 2 and prefix[1] not in "/\\"
-    head = re.match(r"^[^:/?#\\]+[/?#]", prefix)
-    return head is not None  # ``page.jsp?next=``: a path segment closed before any scheme
 
 
 _LINE_BREAK_PATTERN = re.compile(r"\\r|\\n|\r|\n|\\R|\\s|\\v|\\p\{Cntrl\}|\\p\{Cc\}|\[\^")
@@ -430,7 +401,7 @@ def strips_line_breaks(facts: FunctionFacts, expr: ir.Expr, kind: str, depth: in
         return True
     node = getattr(expr, "node", None)
     value = facts.values.get(node) if node is not None else None
-    if value is not None and not any(label.strength == REQUEST for label in value.labels_for(kind)):
+    if value is not None and not request_labels(value, kind):
         return True
     if isinstance(expr, ir.Call) and expr.method in _STRIPPERS and expr.args:
         pattern = expr.args[0]
@@ -442,7 +413,7 @@ def strips_line_breaks(facts: FunctionFacts, expr: ir.Expr, kind: str, depth: in
         # ``.trim()``, ``.toString()`` of a stripped value; a source (``getRequestURI()``) is not.
         receiver = getattr(expr.receiver, "node", None)
         before = facts.values.get(receiver) if receiver is not None else None
-        if before is None or not any(label.strength == REQUEST for label in before.labels_for(kind)):
+        if before is None or not request_labels(before, kind):
             return False
         return strips_line_breaks(facts, expr.receiver, kind, depth + 1)
     if isinstance(expr, ir.Concat):

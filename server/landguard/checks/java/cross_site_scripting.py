@@ -64,13 +64,10 @@ from tree_sitter import Node
 from landguard.checks.java._support import (
     JavaTaintCheck,
     body_classes,
-    hit_confidence,
-    hit_words,
     method_scope,
     module_facts,
     occurs_in,
     route_facts,
-    tainted_sinks,
 )
 from landguard.dataflow import (
     ir,
@@ -84,7 +81,7 @@ from landguard.dataflow.shapes import (
     walk,
 )
 from landguard.dataflow.values import (
-    REQUEST,
+    request_labels,
 )
 from landguard.engine.findings import (
     Confidence,
@@ -141,18 +138,7 @@ class CrossSiteScriptingCheck(JavaTaintCheck):
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         if occurs_in(document.source, unit, (b"print", b"write", b"format", b"append", b"Writer")):
-            for facts, hit, _whole in tainted_sinks(unit, document, context, self.kind, request_only=True):
-                node = hit.call.node
-                if node is None or not self.reports(facts, hit):
-                    continue
-                method = hit.inner.method if hit.inner is not None else hit.call.method
-                where = f" in {hit.via_helper}()" if hit.via_helper else ""
-                yield RULE.finding(
-                    document.node_span(node),
-                    self.message.format(what=hit_words(hit), method=method, where=where),
-                    confidence=hit_confidence(hit),
-                    fixes=self.fixes(facts, hit, unit, document, context),
-                )
+            yield from super().check_unit(unit, document, context)  # writers: the sinks of the models
         classes = body_classes(document, context)
         if not occurs_in(document.source, unit, (b"return",)) or not (
             classes or occurs_in(document.source, unit, (b"ResponseBody", b"ResponseEntity"))
@@ -207,9 +193,7 @@ class CrossSiteScriptingCheck(JavaTaintCheck):
         for argument in call_args(node):
             for leaf in concat_leaves(document, argument):
                 value = facts.values.get(leaf)
-                if value is None or not any(
-                    label.strength == REQUEST for label in value.labels_for(self.kind)
-                ):
+                if not request_labels(value, self.kind):
                     continue
                 if not _plain_text(document, scope, leaf):
                     return []  # it may hold markup of its own (a helper's HTML): encoding it changes the page
@@ -254,7 +238,7 @@ def _not_html(document: Document | None, facts: FunctionFacts) -> bool:
 def _carries_request(facts: FunctionFacts, expr: ir.Expr) -> bool:
     node = getattr(expr, "node", None)
     value = facts.values.get(node) if node is not None else None
-    return value is not None and any(label.strength == REQUEST for label in value.labels_for("xss"))
+    return bool(request_labels(value, "xss"))
 
 
 # (an import prefix showing the library is used, the encoder call, the class to import)

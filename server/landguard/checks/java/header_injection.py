@@ -32,8 +32,8 @@ response.setHeader("Content-Disposition", "attachment; filename=" + URLEncoder.e
 
 from __future__ import annotations
 
-from landguard.checks.java._support import JavaTaintCheck, call_fact, sink_arguments, strips_line_breaks
-from landguard.dataflow.interpret import FunctionFacts, SinkHit
+from landguard.checks.java._support import JavaTaintCheck, sink_arguments, strips_line_breaks
+from landguard.dataflow.interpret import FunctionFacts, SinkHit, call_fact
 from landguard.engine.findings import Confidence, Severity
 from landguard.engine.registry import Rule
 

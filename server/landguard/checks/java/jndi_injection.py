@@ -37,10 +37,10 @@ from __future__ import annotations
 from landguard.checks.java._support import (
     JavaTaintCheck,
     expression_shape,
-    pins_destination,
     sink_arguments,
 )
 from landguard.dataflow.interpret import FunctionFacts, SinkHit
+from landguard.dataflow.shapes import pins_destination
 from landguard.engine.findings import Confidence, Severity
 from landguard.engine.registry import Rule
 

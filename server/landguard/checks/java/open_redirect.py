@@ -43,17 +43,15 @@ from tree_sitter import Node
 
 from landguard.checks.java._support import (
     JavaCheck,
-    call_fact,
     constant_prefix,
-    pins_destination,
     route_facts,
     sink_arguments,
     tainted_sinks,
 )
 from landguard.dataflow import ir
-from landguard.dataflow.interpret import FunctionFacts, SinkHit
-from landguard.dataflow.shapes import walk
-from landguard.dataflow.values import REQUEST
+from landguard.dataflow.interpret import FunctionFacts, SinkHit, call_fact
+from landguard.dataflow.shapes import pins_destination, walk
+from landguard.dataflow.values import request_labels
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
 
@@ -123,7 +121,7 @@ class OpenRedirectCheck(JavaCheck):
                     continue
                 node = getattr(statement.value, "node", None)
                 value = facts.values.get(node) if node is not None else None
-                if value is None or not any(label.strength == REQUEST for label in value.labels_for(KIND)):
+                if not request_labels(value, KIND):
                     continue
                 yield RULE.finding(document.node_span(node), _MESSAGE.format(where=""))
 

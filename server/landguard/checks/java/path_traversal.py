@@ -46,7 +46,6 @@ from tree_sitter import Node
 
 from landguard.checks.java._support import (
     JavaCheck,
-    call_fact,
     tainted_sinks,
 )
 from landguard.dataflow import (
@@ -55,6 +54,7 @@ from landguard.dataflow import (
 from landguard.dataflow.interpret import (
     FunctionFacts,
     SinkHit,
+    call_fact,
 )
 from landguard.engine.findings import (
     Confidence,

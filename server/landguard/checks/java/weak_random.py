@@ -57,14 +57,13 @@ from tree_sitter import Node
 from landguard.checks.java._support import (
     WEAK_RANDOM,
     JavaCheck,
-    call_fact,
     fields_initialised_with,
     file_analysis,
     method_scope,
     module_facts,
 )
 from landguard.dataflow import ir
-from landguard.dataflow.interpret import FunctionFacts
+from landguard.dataflow.interpret import FunctionFacts, call_fact
 from landguard.dataflow.shapes import walk
 from landguard.dataflow.values import Label, Value
 from landguard.engine.findings import Confidence, Finding, Severity

@@ -11,12 +11,14 @@ decides on what reaches its sinks:
   rule is about text *built* from non-constant values (``query(`... ${name}`)``) and the value was
   built in this function — a wrapper passing its parameter straight on is checked at its
   callers, through its summary.
+
+The rules read the core's own helpers through this module too (``flow.call_fact``,
+``flow.is_request``, ``flow.request_labels``), as they read the facts.
 """
 
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Iterator
 
 from landguard.dataflow import ir, shapes
@@ -28,9 +30,12 @@ from landguard.dataflow.interpret import (
     sink_applies,
     sink_values,
 )
+from landguard.dataflow.interpret import call_fact as call_fact
 from landguard.dataflow.models import models_for
-from landguard.dataflow.shapes import Shape, ShapeReader
+from landguard.dataflow.shapes import Shape, function_shapes, pins_destination
 from landguard.dataflow.values import PARAMETER, REQUEST, Label, Value
+from landguard.dataflow.values import is_request as is_request
+from landguard.dataflow.values import request_labels as request_labels
 from landguard.engine.document import Document
 from landguard.engine.registry import CheckContext, RunKey
 from landguard.languages import javascript as adapter
@@ -214,15 +219,8 @@ def summary_key(document: Document, context: CheckContext) -> object:
     return analysis(document, context).summary_key()
 
 
-def _shapes(facts: FunctionFacts) -> ShapeReader:
-    reader = facts.__dict__.get("_js_shapes")
-    if reader is None:
-        reader = facts.__dict__["_js_shapes"] = ShapeReader(facts.function)
-    return reader
-
-
 def shape(facts: FunctionFacts, call_arg) -> Shape:
-    return _shapes(facts).shape(call_arg)
+    return function_shapes(facts.function).shape(call_arg)
 
 
 def reported(
@@ -300,13 +298,6 @@ def _sink_argument(hit: SinkHit):
     return args[-1] if args else None
 
 
-def call_fact(facts: FunctionFacts, call) -> CallFact | None:
-    for fact in facts.calls:
-        if fact.call is call:
-            return fact
-    return None
-
-
 def call_fact_at(facts: FunctionFacts, node) -> CallFact | None:
     """The fact of the call lowered from the tree-sitter ``node`` (unwrapped), if it ran."""
     index = facts.__dict__.get("_js_calls")
@@ -350,26 +341,9 @@ def outside_labels(value: Value, kind: str) -> tuple[Label, ...]:
 
 def assigned_value(facts: FunctionFacts, target):
     """The IR expression assigned to ``target`` (an ``Attr``/``Index`` store target)."""
-    return _shapes(facts).stored.get(id(target))
-
-
-# A constant start that pins a URL to this site or to one host: `/users/…`, `https://host/…`.
-_PINNED_PREFIX = re.compile(r"^(?:/[^/\\]|https?://[^/?#]+/)")
+    return function_shapes(facts.function).stored.get(id(target))
 
 
 def pinned_destination(facts: FunctionFacts, target) -> bool:
     """Whether the URL expression ``target`` starts with a constant local path or scheme and host."""
-    prefix = shape(facts, target).prefix
-    return bool(prefix and _PINNED_PREFIX.match(prefix))
-
-
-def is_request(labels: tuple[Label, ...]) -> bool:
-    return any(label.strength == REQUEST for label in labels)
-
-
-def request_labels(value: Value, kind: str, *, direct_only: bool = False) -> tuple[Label, ...]:
-    return tuple(
-        label
-        for label in value.labels_for(kind)
-        if label.strength == REQUEST and not (direct_only and label.indirect)
-    )
+    return pins_destination(shape(facts, target).prefix)

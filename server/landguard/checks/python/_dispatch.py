@@ -24,7 +24,7 @@ from typing import ClassVar
 
 from tree_sitter import Node
 
-from landguard.checks.code_rule import CodeRule, Frontend, guarded
+from landguard.checks.code_rule import CodeRule, Frontend, guarded, occurs_in
 from landguard.checks.python._support import (
     PYTHON,
     function_flow,
@@ -109,7 +109,7 @@ class CallRule(CodeRule):
     def applies(self, unit: Node, document: Document, context: CheckContext) -> bool:
         markers = self.unit_markers
         source = document.source
-        return not markers or any(source.find(m, unit.start_byte, unit.end_byte) >= 0 for m in markers)
+        return not markers or occurs_in(source, unit, markers)
 
     @staticmethod
     def flow_for(node: Node, unit: Node, context: CheckContext) -> Flow:

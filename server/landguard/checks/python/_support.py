@@ -16,23 +16,21 @@ in is ``_dispatch.py``.
 ``taint(node, flow, imports, kind) -> Taint``: what the dataflow core says reaches ``node`` for a
     sink of ``kind``: ``REQUEST`` (a source model row: web request, event payload), ``PARAMETER``
     (the function's caller), ``LOCAL`` (argv, stdin), ``LITERAL`` (a constant, or sanitized for the
-    kind) or ``UNKNOWN`` (no evidence). Sources and sanitizers are rows of ``data/models/python*.toml``.
+    kind) or ``UNKNOWN`` (no evidence). Sources and sanitizers are rows of ``data/models/python*.toml``;
+    ``Taint`` and the grading of a value (``taint_of_value``) are the core's (``dataflow/values.py``).
 ``unit_calls(unit, context)``, ``unit_nodes(unit, kind, context)``: a unit's calls or nodes of one
     kind, in source order, one query per run.
 """
 
 from __future__ import annotations
 
-import enum
 from bisect import bisect_left
 from collections.abc import Hashable
 
 from tree_sitter import Node
 
 from landguard.dataflow.models import models_for
-from landguard.dataflow.values import ALL_KINDS, LOCAL_STRENGTH, Value
-from landguard.dataflow.values import PARAMETER as PARAMETER_STRENGTH
-from landguard.dataflow.values import REQUEST as REQUEST_STRENGTH
+from landguard.dataflow.values import ALL_KINDS, Taint, taint_of_value
 from landguard.engine.document import Document
 from landguard.engine.languages import captures
 from landguard.engine.registry import CheckContext, RunKey
@@ -142,14 +140,6 @@ def python_dataflow(node: Node, context: CheckContext) -> PythonFlow:
 # ---------------------------------------------------------------------------------------- taint
 
 
-class Taint(enum.IntEnum):
-    LITERAL = 0
-    UNKNOWN = 1
-    LOCAL = 2  # the local user's own input: command-line arguments, stdin
-    PARAMETER = 3
-    REQUEST = 4
-
-
 def taint(
     node: Node | None,
     flow: Flow | None,
@@ -178,28 +168,6 @@ def taint(
     if value is None:
         return Taint.UNKNOWN
     return taint_of_value(value, kind, direct=direct)
-
-
-_UNTRUSTED_STRENGTHS = frozenset({REQUEST_STRENGTH, PARAMETER_STRENGTH, LOCAL_STRENGTH})
-
-
-def taint_of_value(value: Value, kind: str = ALL_KINDS, *, direct: bool = False) -> Taint:
-    labels = value.labels_for(kind)
-    if direct:
-        labels = frozenset(label for label in labels if not label.indirect)
-    strengths = {label.strength for label in labels}
-    if REQUEST_STRENGTH in strengths:
-        return Taint.REQUEST
-    if PARAMETER_STRENGTH in strengths:
-        return Taint.PARAMETER
-    if LOCAL_STRENGTH in strengths:
-        return Taint.LOCAL
-    # Labels of other strengths (``weak-random``: where a value is guessable, not who controls it)
-    # say nothing about untrusted data.
-    untrusted = [label for label in value.all_labels() if label.strength in _UNTRUSTED_STRENGTHS]
-    if value.is_const or not untrusted:
-        return Taint.LITERAL if value.is_const else Taint.UNKNOWN
-    return Taint.LITERAL  # every label was sanitized for this kind
 
 
 # ---------------------------------------------------------------------------------------- units

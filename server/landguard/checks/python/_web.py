@@ -35,6 +35,7 @@ from tree_sitter import Node
 from landguard.checks.python import _support as py
 from landguard.checks.python._dispatch import CallRule
 from landguard.dataflow.models import Models, load_models
+from landguard.dataflow.shapes import pins_destination
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding, Fix, TextEdit
 from landguard.engine.registry import CheckContext, Rule
@@ -72,10 +73,6 @@ def injected_parameters(function: Node) -> frozenset[str]:
     return frozenset(names)
 
 
-# A URL whose literal start already fixes the destination: `https://api.example.com/…` or a local `/path`.
-_FIXED_URL_HEAD = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}%]+[/?#]|/[^/\\])")
-
-
 def url_head_from_request(node: Node, flow: syntax.Flow, imports: dict[str, str], kind: str) -> bool:
     """Request data decides where a URL points: it is (or starts) the URL, or comes before its host ends.
 
@@ -93,7 +90,7 @@ def url_head_from_request(node: Node, flow: syntax.Flow, imports: dict[str, str]
         if is_literal:
             head += part if isinstance(part, str) else ""
             continue
-        if _FIXED_URL_HEAD.match(head):
+        if pins_destination(head):  # `https://api.example.com/…`, a local `/path`: fixed already
             return False
         if py.taint(part, flow, imports, kind, direct=True) == Taint.REQUEST:
             return True

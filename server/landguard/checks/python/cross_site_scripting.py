@@ -62,7 +62,7 @@ from tree_sitter import Node
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
 from landguard.checks.python._dispatch import CallRule
-from landguard.dataflow.values import REQUEST
+from landguard.dataflow.values import request_labels
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
@@ -285,7 +285,7 @@ def _only_typed_path_parameters(value: Node, flow: syntax.Flow, function: Node) 
     data = flow.dataflow.value_of(value)
     if not typed or data is None:
         return False
-    labels = [label for label in data.labels_for(KIND) if label.strength == REQUEST and not label.indirect]
+    labels = request_labels(data, KIND, direct_only=True)
     return bool(labels) and all(label.source in typed for label in labels)
 
 

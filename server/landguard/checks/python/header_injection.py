@@ -62,7 +62,7 @@ from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
 from landguard.checks.python._dispatch import CallRule
 from landguard.dataflow import ir
-from landguard.dataflow.values import REQUEST, Value
+from landguard.dataflow.values import Value, request_labels
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
@@ -156,7 +156,7 @@ def _direct_request(value: Value, kind: str) -> bool:
     """Request data that reached the header as it is or through string building and modelled
     calls; data that went through a call the models do not know (`http_date(...)`,
     `self.get_breadcrumbs(request)`) is not evidence the client chooses the header."""
-    return any(label.strength == REQUEST and not label.indirect for label in value.labels_for(kind))
+    return bool(request_labels(value, kind, direct_only=True))
 
 
 def _from_request(node: Node | None, flow: py.Flow, imports: dict[str, str], kind: str) -> bool:

@@ -38,7 +38,7 @@ from tree_sitter import Node
 from landguard.checks.python import _support as py
 from landguard.checks.python._dispatch import CallRule
 from landguard.dataflow import ir
-from landguard.dataflow.values import REQUEST
+from landguard.dataflow.values import request_labels
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
@@ -75,8 +75,7 @@ class TrustBoundaryCheck(CallRule):
             for store in facts.stores:
                 if store.target.node is None or not _session_of(store.target):
                     continue
-                labels = [label for label in store.value.labels_for(KIND) if label.strength == REQUEST]
-                if not labels:
+                if not request_labels(store.value, KIND):
                     continue
                 yield RULE.finding(
                     document.node_span(store.target.node),
