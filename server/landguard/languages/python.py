@@ -1049,21 +1049,6 @@ class PythonFlow:
             cached = _UNIT_NAMES.put(digest, (callees, names))
         return cached
 
-    def unit_callees(self, unit: Node) -> frozenset[str]:
-        """The callees of the calls in ``unit`` as written: ``unit_names``' first half, without
-        collecting every identifier (a one-shot run needs no unit keys, which read those)."""
-        digest = self._digest_of(self._text_of(unit))
-        cached = _UNIT_NAMES.get(digest)
-        if cached is not None:
-            return cached[0]
-        callees = _UNIT_CALLEES.get(digest)
-        if callees is None:
-            found = captures("python", _CALLEES_QUERY, unit)
-            callees = _UNIT_CALLEES.put(
-                digest, frozenset(sys.intern("".join(text(node).split())) for node in found.get("callee", ()))
-            )
-        return callees
-
     def _signature(self, key: str) -> object:
         """The summary signature of the file's function ``key`` (None if there is none)."""
         analysis = self.analysis
@@ -1247,10 +1232,11 @@ class PythonFlow:
             if analysis.may_carry(function, strength)
         ]
 
-    def may_reach_sink(self, unit: Node) -> bool:
+    def may_reach_sink(self, unit: Node, calls: Iterable[Node]) -> bool:
         """A cheap test before analysing a unit for model sinks: it calls a sink method of the
-        models, or a function of the file whose summary reaches a sink."""
-        callees = self.unit_callees(unit)
+        models, or a function of the file whose summary reaches a sink. ``calls``: every call in
+        ``unit`` (the run's list, which the rules' dispatch shares: no query of its own)."""
+        callees = _callees_as_written(calls)
         if {callee.rsplit(".", 1)[-1] for callee in callees} & self.models.sink_methods:
             return True
         analysis = self.analysis
@@ -1269,6 +1255,17 @@ class PythonFlow:
         if facts is None:
             return None
         return facts.values.get(node)
+
+
+def _callees_as_written(calls: Iterable[Node]) -> frozenset[str]:
+    """The callees of ``calls`` as written (``helper``, ``self.load``, ``Store.load``): the
+    same-file keys they can be, and the names sink rows are looked up by."""
+    found: set[str] = set()
+    for call in calls:
+        function = call.child_by_field_name("function")
+        if function is not None and function.type in ("identifier", "attribute"):
+            found.add("".join(text(function).split()))
+    return frozenset(found)
 
 
 def _typed(value: object) -> tuple[type, object]:
@@ -1350,9 +1347,6 @@ _SIGNATURE_CACHE_SIZE = 20_000
 _TEXT_CACHE_LIMIT = 4096
 # Unit text digest -> (call last names, identifiers): what a unit's key depends on.
 _UNIT_NAMES: SharedCache[tuple[frozenset[str], frozenset[str]]] = SharedCache(_TEXT_CACHE_LIMIT)
-# Unit text digest -> its calls' callees as written (``unit_callees``, when ``unit_names`` has not run).
-_UNIT_CALLEES: SharedCache[frozenset[str]] = SharedCache(_TEXT_CACHE_LIMIT)
-_CALLEES_QUERY = "(call function: [(identifier) @callee (attribute) @callee])"
 _NAMES_QUERY = """
 (call function: [(identifier) @callee (attribute) @callee])
 (identifier) @name

@@ -186,3 +186,39 @@ def test_nested_functions_lend_their_names_to_the_functions_around_them():
     outer = next(f for f in functions if f.name == "outer")
     assert ("os.system", "system") in interpret._call_names(outer)
     assert "inner" in interpret._callee_set(outer)
+
+
+@pytest.mark.parametrize("path", [p for p in FIXTURES + REAL if p.suffix == ".py"], ids=lambda p: p.name)
+def test_the_model_sink_prefilter_sees_the_callees_the_unit_keys_see(path: Path):
+    """``PythonFlow.may_reach_sink`` takes a unit's callees from the run's call list: for every
+    unit, the same callees as the names query the editor's unit keys are made of."""
+    from landguard.checks.python._support import python_dataflow, unit_calls
+    from landguard.languages.python import _callees_as_written
+
+    document = Document(path.read_text(encoding="utf-8"), path=str(path))
+    context = CheckContext(CONFIG)
+    root = document.tree.root_node
+    flow = python_dataflow(root, context)
+    units = analysis_units(root)
+    assert units
+    for unit in units:
+        assert _callees_as_written(unit_calls(unit, context)) == flow.unit_names(unit)[0]
+
+
+def test_a_one_shot_run_queries_no_callees_for_the_model_sink_prefilter(monkeypatch):
+    """The whole-tree path (issue #15): the prefilter reuses the calls the rules' dispatch lists
+    (one query per file after the first units) instead of a callee query per unit."""
+    from landguard.languages import python as adapter
+
+    queried: list[str] = []
+    real = adapter.captures
+
+    def counting(language, source, node):
+        queried.append(source)
+        return real(language, source, node)
+
+    monkeypatch.setattr(adapter, "captures", counting)
+    path = STDLIB / "subprocess.py"
+    document = Document(path.read_text(encoding="utf-8"), path=str(path))
+    Analysis(document, CONFIG, incremental=False).run()
+    assert queried == []

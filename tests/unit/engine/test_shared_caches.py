@@ -73,7 +73,6 @@ def test_the_shared_caches_hold_digests_not_unit_texts():
     gc.collect()
     keys = [
         *_keys(python._UNIT_NAMES),
-        *_keys(python._UNIT_CALLEES),
         *_keys(java._MEMBER_OPS),
         *_keys(java._SKELETONS),
     ]
@@ -113,7 +112,7 @@ def test_the_import_os_memo_goes_with_its_document():
 def test_incremental_equals_fresh_with_tiny_shared_caches(path, steps):
     """With room for one entry, every lookup but the last unit's misses and entries are evicted in
     the middle of a run: the result must not depend on what the shared caches still hold."""
-    caches = (python._UNIT_NAMES, python._UNIT_CALLEES, java._MEMBER_OPS, java._SKELETONS)
+    caches = (python._UNIT_NAMES, java._MEMBER_OPS, java._SKELETONS)
     limits = [cache.limit for cache in caches]
     for cache in caches:
         cache.limit = 1

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from landguard.checks.deps import lookalike_package, missing_package
 from landguard.checks.deps.confusables import IMPORT_TO_DISTRIBUTION
-from landguard.checks.deps.imports import js_imports, python_imports
+from landguard.checks.deps.imports import unit_imports
 from landguard.checks.deps.snapshot import NPM, PYPI
 from landguard.checks.deps.undeclared_import import NOT_DISTRIBUTIONS, STDLIB, is_local_module, project_for
 from landguard.checks.deps.verdicts import MISSING, import_typo_verdict
@@ -47,7 +47,7 @@ class ImportedPackageCheck(NodeCheck):
         if document.language == "python":
             project = self._project(document, context)
             first_party = project.first_party if project is not None else frozenset()
-            for imported in python_imports(node, document):
+            for imported in unit_imports(node, document, context):
                 name = imported.package
                 if (
                     name in STDLIB
@@ -63,7 +63,7 @@ class ImportedPackageCheck(NodeCheck):
                 # Only import-able suggestions make a fix (a distribution like `python-dateutil` is not).
                 yield from self._report(imported, PYPI, lambda s: s.isidentifier())
         else:
-            for imported in js_imports(node, document):
+            for imported in unit_imports(node, document, context):
                 yield from self._report(imported, NPM, lambda s: True)
 
     def _report(self, imported, ecosystem: str, usable) -> Iterable:

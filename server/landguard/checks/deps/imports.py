@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import tree_sitter
 
 from landguard.engine.findings import Span
+from landguard.engine.registry import CheckContext, RunKey
 from landguard.languages import javascript_syntax, python_syntax
 from landguard.languages.questions import Questions
 
@@ -86,6 +87,18 @@ def _python_statement(
         dotted = document.node_text(target)
         first = target.named_children[0] if target.named_child_count else target
         yield ImportedName(dotted.split(".", 1)[0], dotted, document.node_span(first), optional)
+
+
+def unit_imports(node: tree_sitter.Node, document, context: CheckContext) -> tuple[ImportedName, ...]:
+    """``python_imports`` or ``js_imports`` of the unit ``node``, found once per run: LG502 and
+    LG504 both read every unit's imports (one query per unit, not one per check)."""
+    finder = python_imports if document.language == "python" else js_imports
+    return context.cache.get(
+        _UNIT_IMPORTS, (node.id, node.start_byte, node.end_byte), lambda: tuple(finder(node, document))
+    )
+
+
+_UNIT_IMPORTS: RunKey[tuple[ImportedName, ...]] = RunKey("deps.unit_imports")
 
 
 def npm_package_of(specifier: str) -> str | None:

@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from landguard.checks.deps.confusables import IMPORT_TO_DISTRIBUTION
-from landguard.checks.deps.imports import js_imports, python_imports
+from landguard.checks.deps.imports import unit_imports
 from landguard.checks.deps.manifests import (
     INCLUDE_LIMIT,
     PACKAGE_JSON,
@@ -450,7 +450,7 @@ def _optional_modules(document, context: CheckContext) -> frozenset[str]:
         found: set[str] = set()
         if document.tree is not None and document.language == "python":
             for unit in document.tree.root_node.named_children:
-                found |= {i.package for i in python_imports(unit, document) if i.optional}
+                found |= {i.package for i in unit_imports(unit, document, context) if i.optional}
         return frozenset(found)
 
     return context.cache.get(_OPTIONAL, id(document.tree), build)
@@ -467,12 +467,11 @@ def _first_imports(document, context: CheckContext) -> tuple[tuple[str, int], ..
     def build() -> tuple[tuple[str, int], ...]:
         first: dict[str, int] = {}
         if document.tree is not None:
-            finder = python_imports if document.language == "python" else js_imports
             root = document.tree.root_node
             # JavaScript: the whole program at once (js_imports on a split bundle's top-level
             # statement sees only its own code, not the functions analysed as units of their own).
             for unit in root.named_children if document.language == "python" else (root,):
-                for imported in finder(unit, document):
+                for imported in unit_imports(unit, document, context):
                     if not imported.optional:  # type-only and guarded imports are never reported
                         first.setdefault(imported.package, imported.span.start_line)
         return tuple(sorted(first.items()))
@@ -518,7 +517,7 @@ class UndeclaredImportCheck(NodeCheck):
             yield from self._javascript(node, document, project, context)
 
     def _python(self, node, document, project: Project, context: CheckContext) -> Iterable[Finding]:
-        for imported in python_imports(node, document):
+        for imported in unit_imports(node, document, context):
             module = imported.package
             if imported.optional or module in STDLIB or module in NOT_DISTRIBUTIONS:
                 continue
@@ -550,7 +549,7 @@ class UndeclaredImportCheck(NodeCheck):
             )
 
     def _javascript(self, node, document, project: Project, context: CheckContext) -> Iterable[Finding]:
-        for imported in js_imports(node, document):
+        for imported in unit_imports(node, document, context):
             package = imported.package
             if package.lower() in project.declared or package.startswith("@types/"):
                 continue

@@ -239,7 +239,7 @@ def _check_unit(dispatch: _Dispatch, node: Node, document: Document, context: Ch
         for rule, rule_findings in zip(rules, found, strict=True):
             judged.add((id(rule), call.id))
             findings.extend(rule_findings)
-    findings.extend(_model_sink_findings(dispatch, node, document, dataflow, judged, unsure))
+    findings.extend(_model_sink_findings(dispatch, node, document, context, dataflow, judged, unsure))
     for rule in dispatch.unit_rules:
         if rule.applies(node, document, context):
             findings.extend(guarded(rule, rule.check_unit, node, document, context))
@@ -247,14 +247,20 @@ def _check_unit(dispatch: _Dispatch, node: Node, document: Document, context: Ch
 
 
 def _model_sink_findings(
-    dispatch: _Dispatch, unit: Node, document: Document, dataflow: PythonFlow, judged: set, unsure: set
+    dispatch: _Dispatch,
+    unit: Node,
+    document: Document,
+    context: CheckContext,
+    dataflow: PythonFlow,
+    judged: set,
+    unsure: set,
 ) -> list[Finding]:
     """Request data reaching a sink the rule's own dispatch does not know: a row the user added in
     ``[tool.landguard.models]``, or a sink inside a same-file helper the call reaches. ``judged``:
     the (rule, call) pairs the rule's own logic judged; ``unsure``: those it would have judged if
     the call is live."""
     rules = dispatch.kind_rules
-    if not rules or not dataflow.may_reach_sink(unit):
+    if not rules or not dataflow.may_reach_sink(unit, unit_calls(unit, context)):
         return []
     findings: list[Finding] = []
     for facts in dataflow.sink_facts(unit):
