@@ -105,18 +105,16 @@ def test_modules_installed_in_the_project_venv_are_known(tmp_path):
 def test_each_unit_is_queried_for_imports_once_per_run(tmp_path, monkeypatch):
     """LG502 and LG504 read every unit's imports: one query per unit and run, shared (issue #15)."""
     from landguard.checks.deps import imports
-    from landguard.engine import analyze
 
     (tmp_path / "package.json").write_text(json.dumps({"name": "app", "dependencies": {"express": "^4"}}))
     queried: list[tuple[int, int, int]] = []
-    real = analyze.unit_matches
+    real = imports.js_imports
 
-    def counting(compiled, unit, document):
-        if compiled is imports.query(document.language, imports._JS_QUERY):
-            queried.append((unit.id, unit.start_byte, unit.end_byte))
-        return real(compiled, unit, document)
+    def counting(unit, document):
+        queried.append((unit.id, unit.start_byte, unit.end_byte))
+        return real(unit, document)
 
-    monkeypatch.setattr(analyze, "unit_matches", counting)
+    monkeypatch.setattr(imports, "js_imports", counting)
     text = 'import express from "express";\nconst lodash = require("lodash");\nfunction f() { return require("chalk"); }\n'
     found = [(f.rule_id, f.span.start_line) for f in findings_for(text, str(tmp_path / "index.js"))]
     assert found == [("LG504", 1), ("LG504", 2)]
