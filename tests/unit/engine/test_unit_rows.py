@@ -53,7 +53,12 @@ PIECES = ["", " ", "x", "\n", "\r\n", "\r", "🙂", "int z; ", "  ", "}", "{", "
 
 
 def rows(analysis: Analysis) -> dict:
-    return dict(analysis._unit_rows)
+    """Start byte -> key of every unit the last run kept for the next one."""
+    return {
+        child_start + offset: key
+        for child_start, (_, _, _, kept, starts) in analysis._unit_groups.items()
+        for offset, (_, _, key) in zip(starts, kept, strict=True)
+    }
 
 
 def fresh_rows(document: Document) -> dict:
