@@ -558,7 +558,7 @@ class Analysis:
         # One edit since the last run (a keystroke): its bounds, to test each child against inline;
         # its syntax changes say whether an untouched child is parsed as it was.
         edit_start, old_end, new_end, syntax_changes = (
-            edits[0] if edits is not None and len(edits) == 1 else (-1, -1, -1, None)
+            edits[0] if edits is not None and len(edits) == 1 else (-1, -1, -1, () if edits == [] else None)
         )
         root_type = root.type
         found: list[_UnitRow] = []
@@ -568,7 +568,7 @@ class Analysis:
             line_start = start - start_col
             old_start: int | None = start  # where the child's first line stood in the last ``_units``' text
             if edit_start < 0:
-                shift = _shift_before_edits(max(line_start - 1, 0), end, edits) if edits else None
+                shift = _shift_before_edits(max(line_start - 1, 0), end, edits) if edits is not None else None
                 old_start = None if shift is None else start + shift
             elif line_start - 1 > new_end:
                 old_start = start + old_end - new_end
