@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import functools
 import logging
+import operator
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from itertools import compress, count
 
 from tree_sitter import Node
 
@@ -111,9 +113,13 @@ def units_with_owners(root: Node) -> Iterator[tuple[Node, str, Node | None]]:
     """(unit, its grammar place, the class whose member it is or None) for ``analysis_units``
     without parts split off, from one walk."""
     root_type = root.type
-    stack: list[tuple[Node, str, Node | None]] = [
-        (child, root_type, None) for child in reversed(root.children)
-    ]
+    for child in root.children:
+        yield from _child_units(child, root_type)
+
+
+def _child_units(child: Node, parent_type: str) -> Iterator[tuple[Node, str, Node | None]]:
+    """``units_with_owners`` of one of the root's children (``parent_type``: the root's type)."""
+    stack: list[tuple[Node, str, Node | None]] = [(child, parent_type, None)]
     while stack:
         node, parent_type, owner = stack.pop()
         kind = node.type
@@ -230,6 +236,15 @@ def _class_body(node: Node) -> Node | None:
 
 # A unit's cache key: where the grammar placed it, the text before it on its first line, its text.
 UnitKey = tuple[str, bytes, bytes]
+# A unit of a run: its node (None until needed when taken over from the last run, see
+# ``Analysis._find_nodes``), its start point and its key.
+_UnitRow = tuple[Node | None, tuple[int, int], UnitKey]
+# The units of one of the root's children, kept for the next run: the child's length and type,
+# its start row, its units' rows (without nodes) and their start bytes relative to the child's.
+_UnitGroup = tuple[int, str, int, list[_UnitRow], list[int]]
+_ROW_KEY = operator.itemgetter(2)  # a ``_UnitRow``'s key
+# A source edit since the last ``_units``: (start, old end, new end, syntax changes or None).
+_SourceEdit = tuple[int, int, int, tuple[tuple[int, int], ...] | None]
 
 
 def _grammar_place(unit: Node) -> str:
@@ -270,15 +285,17 @@ class Analysis:
         self._node_placed: dict[int, dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]]] = {}
         # Per node check keyed by text only: the cache entries that hold findings.
         self._node_hits: dict[int, dict[UnitKey, tuple[Finding, ...]]] = {}
-        self._document_cache: dict[int, tuple[int, tuple[Finding, ...]]] = {}
+        self._document_cache: dict[int, tuple[str, tuple[Finding, ...]]] = {}
         # Cache keys of the units of the previous run: a line finding's fixes depend on the tree
         # around it (a string, a comment), so lines in a unit that changed are rescanned.
         self._unit_keys: frozenset[UnitKey] = frozenset()
-        # The units' cache keys of the last ``_units``, by start byte, and
-        # the source edits since (None: unknown, keys are made afresh): a unit no edit touched has
-        # the text it had, so its key is the same object, not sliced and hashed again.
-        self._unit_rows: dict[int, UnitKey] = {}
-        self._edits_since_units: list[tuple[int, int, int]] | None = None
+        # The units of the last ``_units``, grouped by the root's child they lie in (by its start
+        # byte), and the source edits since with their syntax changes (None: unknown, the units are
+        # found afresh). A child no edit and no syntax change reached holds the units it held, at
+        # the same place relative to it: they are taken over without a walk; a unit no edit touched
+        # has the text it had, so its key is the same object, not sliced and hashed again.
+        self._unit_groups: dict[int, _UnitGroup] = {}
+        self._edits_since_units: list[_SourceEdit] | None = None
         self._all_checks = list(checks) if checks is not None else list(all_checks())
         self._language = document.language
         self.set_config(config)
@@ -301,7 +318,7 @@ class Analysis:
         self._node_hits.clear()
         self._document_cache.clear()
         self._unit_keys = frozenset()
-        self._unit_rows = {}
+        self._unit_groups = {}
         self._edits_since_units = None
 
     def replace_document(self, document: Document) -> None:
@@ -345,14 +362,14 @@ class Analysis:
         document = self.document
         context = CheckContext(self.config)
         findings: list[Finding] = []
-        units: list[tuple[Node, tuple[int, int], UnitKey]] | None = None
+        units: list[_UnitRow] | None = None
         changes = list(changes)  # every line check splices its slots with the same changes
         if self._edits_since_units is not None:
             for change in changes:
                 if change.source_edit is None:
                     self._edits_since_units = None
                     break
-                self._edits_since_units.append(change.source_edit)
+                self._edits_since_units.append((*change.source_edit, change.syntax_changes))
         changed_units: list[tuple[int, int]] | None = None
         by_text: _UnitsByText | None = None
         for index, check in enumerate(self.checks):
@@ -474,17 +491,20 @@ class Analysis:
         self._placed[index] = now_placed
         return results
 
-    def _changed_units(self, units: list[tuple[Node, tuple[int, int], UnitKey]]) -> list[tuple[int, int]]:
+    def _changed_units(self, units: list[_UnitRow]) -> list[tuple[int, int]]:
         """Line ranges of the units whose text is new since the previous run."""
         previous = self._unit_keys
-        self._unit_keys = frozenset(key for _, _, key in units)
-        return [(unit.start_point[0], unit.end_point[0]) for unit, _, key in units if key not in previous]
+        keys = list(map(_ROW_KEY, units))
+        self._unit_keys = frozenset(keys)
+        changed = list(compress(count(), map(operator.not_, map(previous.__contains__, keys))))
+        if any(units[index][0] is None for index in changed):
+            self._find_nodes(units)
+        return [(units[index][0].start_point[0], units[index][0].end_point[0]) for index in changed]
 
-    def _units(self) -> list[tuple[Node, tuple[int, int], UnitKey]]:
+    def _units(self) -> list[_UnitRow]:
         """(unit, start point, cache key text) for every analysis unit of the current tree."""
         document = self.document
         edits, self._edits_since_units = self._edits_since_units, []
-        previous, self._unit_rows = self._unit_rows, {}
         if document.tree is None:
             return []
         source = document.source
@@ -525,44 +545,117 @@ class Analysis:
                 )
                 for unit in units
             ]
+        return self._units_by_top_level_child(edits)
+
+    def _units_by_top_level_child(self, edits: list[_SourceEdit] | None) -> list[_UnitRow]:
+        """``_units`` for a tree whose units are found by ``units_with_owners``: the root's children
+        that the edits since the last run left alone (and whose syntax did not change) keep their
+        units, without a walk; the others are walked. A unit taken over has no node (None, see
+        ``_find_nodes``): only units that are checked need one, and those are mostly the new ones."""
+        document = self.document
+        source = document.source
+        root = document.tree.root_node
+        previous, self._unit_groups = self._unit_groups, {}
+        groups = self._unit_groups
         if edits is None:
             previous = {}
-        # One edit since the last run (a keystroke): its bounds, to test each unit against inline.
-        edit_start, old_end, new_end = edits[0] if edits is not None and len(edits) == 1 else (-1, -1, -1)
-        rows = self._unit_rows
-        found: list[tuple[Node, tuple[int, int], UnitKey]] = []
-        for unit, place in _placed_units(document.tree.root_node):
-            start_point = unit.start_point
-            start, end = unit.start_byte, unit.end_byte
-            line_start = start - start_point[1]
-            key = None
-            if previous:
-                # Its first line's start (and the line break before it) up to its end, in the text
-                # of the last ``_units``: untouched by every edit since, so the same text and key.
-                if edit_start < 0:
-                    shift = _shift_before_edits(max(line_start - 1, 0), end, edits)  # type: ignore[arg-type]
-                elif end < edit_start:
-                    shift = 0
-                elif line_start - 1 > new_end:
-                    shift = old_end - new_end
-                else:
-                    shift = None
-                if shift is not None:
-                    key = previous.get(start + shift)
-                    if key is not None and (key[0] != place or len(key[2]) != end - start):
-                        key = None  # another unit starts there now (or a zero-width one did)
-            if key is None:
-                key = (place, source[line_start:start], source[start:end])
-            rows[start] = key
-            found.append((unit, start_point, key))
+        # One edit since the last run (a keystroke): its bounds, to test each child against inline;
+        # its syntax changes say whether an untouched child is parsed as it was.
+        edit_start, old_end, new_end, syntax_changes = (
+            edits[0] if edits is not None and len(edits) == 1 else (-1, -1, -1, () if edits == [] else None)
+        )
+        root_type = root.type
+        found: list[_UnitRow] = []
+        for child in root.children:
+            start, end = child.start_byte, child.end_byte
+            start_row, start_col = child.start_point
+            line_start = start - start_col
+            old_start: int | None = start  # where the child's first line stood in the last ``_units``' text
+            if edit_start < 0:
+                shift = _shift_before_edits(max(line_start - 1, 0), end, edits) if edits is not None else None
+                old_start = None if shift is None else start + shift
+            elif line_start - 1 > new_end:
+                old_start = start + old_end - new_end
+            elif end >= edit_start:
+                old_start = None  # the edit lies in the child or on its first line
+            group = previous.get(old_start if old_start is not None else start)
+            if (
+                group is not None
+                and old_start is not None
+                and group[0] == end - start
+                and group[1] == child.type
+                and syntax_changes is not None
+                and not any(a <= end and line_start - 1 <= b for a, b in syntax_changes)
+            ):
+                # Untouched text parsed as before: the same units at the same places relative to it.
+                length, kind, first_row, rows, starts = group
+                if first_row != start_row:
+                    moved = start_row - first_row
+                    rows = [(None, (row + moved, col), key) for _, (row, col), key in rows]
+                groups[start] = (length, kind, start_row, rows, starts)
+                found.extend(rows)
+                continue
+            # Walked: the keys of the units no edit touched are taken over (their text is the same).
+            # Each is checked on its own below, so a group that is not this child's does no harm.
+            keys: dict[int, UnitKey] = {}
+            if group is not None:
+                base = old_start if old_start is not None else start
+                keys = {base + offset: row[2] for offset, row in zip(group[4], group[3], strict=True)}
+            rows: list[_UnitRow] = []
+            starts: list[int] = []
+            for unit, place, _owner in _child_units(child, root_type):
+                unit_start, unit_end = unit.start_byte, unit.end_byte
+                start_point = unit.start_point
+                unit_line_start = unit_start - start_point[1]
+                key = None
+                if keys:
+                    if edit_start < 0:
+                        unit_shift = _shift_before_edits(max(unit_line_start - 1, 0), unit_end, edits)  # type: ignore[arg-type]
+                    elif unit_end < edit_start:
+                        unit_shift = 0
+                    elif unit_line_start - 1 > new_end:
+                        unit_shift = old_end - new_end
+                    else:
+                        unit_shift = None
+                    if unit_shift is not None:
+                        key = keys.get(unit_start + unit_shift)
+                        if key is not None and (key[0] != place or len(key[2]) != unit_end - unit_start):
+                            key = None  # another unit starts there now (or a zero-width one did)
+                if key is None:
+                    key = (place, source[unit_line_start:unit_start], source[unit_start:unit_end])
+                found.append((unit, start_point, key))
+                rows.append((None, start_point, key))
+                starts.append(unit_start - start)
+            groups[start] = (end - start, child.type, start_row, rows, starts)
         return found
+
+    def _node_of(self, units: list[_UnitRow], position: int) -> Node:
+        """The node of ``units[position]``, found (with every other one) if it was taken over."""
+        if units[position][0] is None:
+            self._find_nodes(units)
+        return units[position][0]
+
+    def _find_nodes(self, units: list[_UnitRow]) -> None:
+        """Give every unit of ``units`` (this run's, from ``_units``) its node, by a walk of the
+        tree: for the runs that check units the last run had too (a changed import rechecks all)."""
+        document = self.document
+        index = 0
+        root = document.tree.root_node
+        for child in root.children:
+            for unit, _place, _owner in _child_units(child, root.type):
+                row = units[index]
+                if row[0] is None:
+                    units[index] = (unit, row[1], row[2])
+                index += 1
+        if index != len(units):
+            raise RuntimeError(f"{len(units)} units kept, {index} in the tree")  # a broken group
 
     def _run_node_check(
         self,
         index: int,
         check: NodeCheck,
         context: CheckContext,
-        units: list[tuple[Node, tuple[int, int], UnitKey]],
+        units: list[_UnitRow],
         stop: Callable[[], bool] | None = None,
     ) -> list[Finding]:
         document = self.document
@@ -588,7 +681,7 @@ class Analysis:
             if epoch is not None and previous_contexts is not None and previous_contexts[0] == epoch:
                 known_contexts = previous_contexts[1]
             self._unit_contexts[index] = (epoch, contexts)
-        for unit, (start_line, _), text_key in units:
+        for position, (unit, (start_line, _), text_key) in enumerate(units):
             if stop is not None and stop():
                 # What was checked so far is valid under this module key, as the older entries are.
                 self._node_cache[index] = (module_key, {**cache, **fresh})
@@ -598,6 +691,7 @@ class Analysis:
                 # tuple per unit and run (what a run allocates, the garbage collector follows).
                 key = known_contexts.get(text_key)
                 if key is None:
+                    unit = unit or self._node_of(units, position)
                     key = (text_key, check.unit_context_key(unit, document, context))
                 contexts[text_key] = key
             else:
@@ -606,6 +700,7 @@ class Analysis:
             if cached is None:
                 cached = fresh.get(key)
             if cached is None:
+                unit = unit or self._node_of(units, position)
                 found = tuple(check.check_node(unit, document, context))
                 unit_span = document.node_span(unit)
                 if _reaches_outside(found, unit_span) or _lies_outside(found, unit_span):
@@ -665,7 +760,11 @@ class Analysis:
         for key in texts.keys() - cache.keys():
             if stop is not None and stop():
                 raise AnalysisCancelled  # the cache holds what was checked so far, by text
-            (unit, start_line), *same_text = by_text.placed(key)
+            placed_units = by_text.placed(key)
+            if any(unit is None for unit, _ in placed_units):
+                self._find_nodes(by_text.units)
+                placed_units = by_text.placed(key)
+            (unit, start_line), *same_text = placed_units
             found = tuple(check.check_node(unit, document, context))
             unit_span = document.node_span(unit)
             if _reaches_outside(found, unit_span) or _lies_outside(found, unit_span):
@@ -696,12 +795,14 @@ class Analysis:
         return results
 
     def _run_document_check(self, index: int, check: DocumentCheck, context: CheckContext) -> list[Finding]:
-        text_hash = hash(self.document.text)
+        # The text object itself, not its hash: hashing a new 700 KB text costs ~0.2 ms per edit.
+        # (An equal text in another object, after an undo, is checked again: the same findings.)
+        text = self.document.text
         cached = self._document_cache.get(index)
-        if cached is not None and cached[0] == text_hash:
+        if cached is not None and cached[0] is text:
             return list(cached[1])
         found = tuple(check.check_document(self.document, context))
-        self._document_cache[index] = (text_hash, found)
+        self._document_cache[index] = (text, found)
         return list(found)
 
     # ------------------------------------------------------------------ post-processing
@@ -756,11 +857,11 @@ def _findings_checks() -> tuple[FindingsCheck, ...]:
     return tuple(c for c in all_checks() if isinstance(c, FindingsCheck))
 
 
-def _shift_before_edits(first: int, last: int, edits: list[tuple[int, int, int]]) -> int | None:
+def _shift_before_edits(first: int, last: int, edits: list[_SourceEdit]) -> int | None:
     """How far the bytes ``first..last`` (inclusive) of the current source stood from where they
     were before ``edits`` (source edits in the order made), or None when an edit touched them."""
     shift = 0
-    for start, old_end, new_end in reversed(edits):
+    for start, old_end, new_end, _syntax_changes in reversed(edits):
         if last < start:
             continue
         if first > new_end:
@@ -777,17 +878,20 @@ class _UnitsByText:
     list and a tuple per unit: this is made every run, and the garbage collector's full passes
     follow what a run allocates."""
 
-    def __init__(self, units: list[tuple[Node, tuple[int, int], UnitKey]]) -> None:
+    def __init__(self, units: list[_UnitRow]) -> None:
         self.units = units
-        self.first: dict[UnitKey, int] = {}
+        keys = list(map(_ROW_KEY, units))
+        # Each key's first index: later (smaller) indices overwrite, at C speed (a thousand units).
+        self.first: dict[UnitKey, int] = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
         self.others: dict[UnitKey, list[int]] = {}
-        first = self.first
-        for index, (_, _, key) in enumerate(units):
-            if first.setdefault(key, index) != index:
-                self.others.setdefault(key, []).append(index)
+        if len(self.first) != len(keys):
+            first = self.first
+            for index, key in enumerate(keys):
+                if first[key] != index:
+                    self.others.setdefault(key, []).append(index)
 
-    def placed(self, key: UnitKey) -> list[tuple[Node, int]]:
-        """(unit, first line) of every unit of this text."""
+    def placed(self, key: UnitKey) -> list[tuple[Node | None, int]]:
+        """(unit, first line) of every unit of this text (None: see ``Analysis._find_nodes``)."""
         units = self.units
         unit, (start_line, _), _ = units[self.first[key]]
         found = [(unit, start_line)]

@@ -31,6 +31,11 @@ class LineChange:
     # [start, old end) replaced by [start, new end); None when not known (the whole text replaced,
     # a Vue component whose blanked regions may have moved).
     source_edit: tuple[int, int, int] | None = None
+    # The byte ranges of the new source whose syntax tree structure changed, besides the edited
+    # bytes (tree-sitter's ``changed_ranges``: a quote that opens a string down to the end of the
+    # file); outside them and ``source_edit`` every node has the same ancestors as before. None
+    # when not known (the tree parsed from scratch, or not at all).
+    syntax_changes: tuple[tuple[int, int], ...] | None = None
 
     @property
     def delta(self) -> int:
@@ -111,7 +116,8 @@ class Document:
         self.is_binary = self._nuls > 0
         self.size = sum(self._bytes)
         self.too_large = self.size > self.max_bytes
-        self._marker_flags: dict[tuple[str, ...], bytearray] = {}
+        # Per line, whether it holds one of the words: lower-cased (``lines_with``) or not (``exact``).
+        self._marker_flags: dict[tuple[tuple[str, ...], bool], bytearray] = {}
         if self.host is not None:
             self._relayout()
 
@@ -165,14 +171,16 @@ class Document:
         """Whether any line ends with CRLF (where a fix inserts a line, it uses the file's line end)."""
         return self._crlfs > 0
 
-    def lines_with(self, words: tuple[str, ...]) -> list[int]:
-        """The lines whose lower-cased text contains one of ``words`` (lower case), in order.
+    def lines_with(self, words: tuple[str, ...], *, exact: bool = False) -> list[int]:
+        """The lines whose lower-cased text contains one of ``words`` (lower case), in order;
+        ``exact``: whose text contains one of them as written (``import`` in a module that names
+        ``ImportAlias`` on hundreds of lines).
 
         For prefilters (suppression markers, AI markers, imports): the per-line answer is kept and
         each edit recomputes it for the lines it replaced only, so asking costs a byte search."""
-        flags = self._marker_flags.get(words)
+        flags = self._marker_flags.get((words, exact))
         if flags is None:
-            flags = self._marker_flags[words] = _lines_with_words(self.lines, words)
+            flags = self._marker_flags[(words, exact)] = _lines_with_words(self.lines, words, exact)
         found: list[int] = []
         index = flags.find(1)
         while index >= 0:
@@ -180,11 +188,40 @@ class Document:
             index = flags.find(1, index + 1)
         return found
 
+    def top_level_nodes_with(self, words: tuple[str, ...]) -> list[Node]:
+        """The root's named children that overlap a line containing one of ``words`` (case
+        sensitive), in order: for module-level facts that only statements naming a word can give
+        (imports), without a walk over every statement of the module on every edit."""
+        tree = self.tree
+        if tree is None:
+            return []
+        root = tree.root_node
+        cursor = root.walk()
+        found: list[Node] = []
+        last_start, inside_until = -1, -1
+        for line in self.lines_with(words, exact=True):
+            if line < inside_until:
+                continue  # in a statement found already (one that ends on a later line)
+            cursor.reset(root)
+            if cursor.goto_first_child_for_point(Point(line, 0)) is None:
+                break  # no child reaches this line, nor any later one
+            while True:
+                node = cursor.node
+                if node.start_point[0] > line:
+                    break
+                if node.is_named and node.start_byte > last_start:
+                    found.append(node)
+                    last_start = node.start_byte
+                    inside_until = node.end_point[0]
+                if not cursor.goto_next_sibling():
+                    break
+        return found
+
     def has_lines_with(self, words: tuple[str, ...]) -> bool:
         """Whether any line contains one of ``words`` (see ``lines_with``)."""
-        if words not in self._marker_flags:
+        if (words, False) not in self._marker_flags:
             self.lines_with(words)
-        return 1 in self._marker_flags[words]
+        return 1 in self._marker_flags[(words, False)]
 
     def line_offset(self, line: int) -> int:
         """Offset (code points) of the start of ``line``."""
@@ -258,20 +295,26 @@ class Document:
         if end_line == start_line and end_col < start_col:
             end_col = start_col
 
-        start = self.line_offset(start_line) + start_col
-        end = self.line_offset(end_line) + end_col
+        # One sum over the lines above the edit (O(lines), at C speed), then over the edited lines
+        # only: in ASCII text the bytes before a line are its code points.
+        chars_before = self.line_offset(start_line)
+        start = chars_before + start_col
+        end = chars_before + sum(self._chars[start_line:end_line]) + end_col
         widened = _cover_joined_line_ends(self.text, start, end, new_text)
         if widened[:2] != (start, end):
             start, end, new_text = widened
             start_line, start_col = self._position(start, start_line)
             end_line, end_col = self._position(end, end_line)
+            chars_before = self.line_offset(start_line)
         old_end_point = self._point(end_line, end_col)
         start_point = self._point(start_line, start_col)
-        start_byte = sum(self._bytes[:start_line]) + start_point.column
-        old_end_byte = sum(self._bytes[:end_line]) + old_end_point.column
+        bytes_before = chars_before if self._ascii else sum(self._bytes[:start_line])
+        start_byte = bytes_before + start_point.column
+        old_end_byte = bytes_before + sum(self._bytes[start_line:end_line]) + old_end_point.column
 
         old_tree = None if self._unparsed else self._tree
         old_layout = self.layout
+        syntax_changes: tuple[tuple[int, int], ...] | None = None
         inserted = self._splice(
             (start, end), (start_line, start_col), (end_line, end_col), (start_byte, old_end_byte), new_text
         )
@@ -305,6 +348,10 @@ class Document:
                 new_end_point=Point(new_last_line, new_end_col_bytes),
             )
             self._parse(old_tree)
+            if self._tree is not None:
+                syntax_changes = tuple(
+                    (r.start_byte, r.end_byte) for r in old_tree.changed_ranges(self._tree)
+                )
         elif not self._unparsed:
             self._parse(None)
         change = LineChange(
@@ -312,6 +359,7 @@ class Document:
             end_line,
             new_last_line,
             (start_byte, old_end_byte, new_end_byte) if old_layout is None else None,
+            syntax_changes if old_layout is None else None,
         )
         if out_of_range:
             raise EditOutOfRange(f"edit range {utf16_range} lies outside the document; clamped", change)
@@ -364,8 +412,8 @@ class Document:
             self._chars[span] = new_chars
             self._bytes[span] = [_utf8(line) + e for line, e in zip(new_lines, new_ends, strict=True)]
         old_lines[span] = new_lines
-        for words, flags in self._marker_flags.items():
-            flags[span] = bytes(_has_word(line, words) for line in new_lines)
+        for (words, exact), flags in self._marker_flags.items():
+            flags[span] = bytes(_has_word(line, words, exact) for line in new_lines)
         self._nuls += new_text.count("\x00") - old_region.count("\x00")
         # Line ends joined or split by the edit lie inside the (widened) region.
         self._crlfs += new_text.count("\r\n") - old_region.count("\r\n")
@@ -391,14 +439,14 @@ def _utf8(line: str) -> int:
     return len(line) if line.isascii() else positions.utf8_len(line)
 
 
-def _lines_with_words(lines: list[str], words: tuple[str, ...]) -> bytearray:
-    """Per line, 1 where its lower-cased text contains one of ``words``: the whole text lower-cased
-    and searched at once (C speed), not line by line in Python.
+def _lines_with_words(lines: list[str], words: tuple[str, ...], exact: bool = False) -> bytearray:
+    """Per line, 1 where its lower-cased text (``exact``: its text) contains one of ``words``: the
+    whole text lower-cased and searched at once (C speed), not line by line in Python.
 
     Lower-casing maps each character on its own, so the joined text's lines are the lines'
     lower-cased texts, unless a character lower-cases to several (``İ``): then line by line."""
     joined = "\n".join(lines)
-    lowered = joined.lower()
+    lowered = joined if exact else joined.lower()
     if len(lowered) != len(joined):
         return bytearray(_has_word(line, words) for line in lines)
     flags = bytearray(len(lines))
@@ -419,8 +467,8 @@ def _lines_with_words(lines: list[str], words: tuple[str, ...]) -> bytearray:
     return flags
 
 
-def _has_word(line: str, words: tuple[str, ...]) -> bool:
-    lowered = line.lower()
+def _has_word(line: str, words: tuple[str, ...], exact: bool = False) -> bool:
+    lowered = line if exact else line.lower()
     return any(word in lowered for word in words)
 
 

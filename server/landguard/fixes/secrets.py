@@ -217,7 +217,7 @@ def python_imports_os(document: Document) -> bool:
     """Whether a Python module imports ``os`` at the top level (the environment fix needs it)."""
     lines = document.lines
     # Only lines that mention an import can match: the document keeps that answer per line.
-    return any(_PYTHON_IMPORTS_OS.match(lines[n]) for n in document.lines_with(("import",)))
+    return any(_PYTHON_IMPORTS_OS.match(lines[n]) for n in document.lines_with(("import",), exact=True))
 
 
 def _python_import_os(document: Document) -> TextEdit | None:
@@ -237,7 +237,12 @@ def _compute_python_import_os(document: Document) -> TextEdit | None:
     if python_imports_os(document):
         return None
     root = document.tree.root_node
-    children = [child for child in root.named_children if child.type != "comment"]
+    # One at a time: the answer lies in the first few statements, not worth a list of all of them.
+    children = (
+        child
+        for child in map(root.named_child, range(root.named_child_count))
+        if child is not None and child.type != "comment"
+    )
     anchor_after: Node | None = None
     for index, child in enumerate(children):
         is_docstring = (

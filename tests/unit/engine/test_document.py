@@ -98,3 +98,33 @@ def test_lines_with_matches_a_line_by_line_search() -> None:
         document = Document("\n".join(lines), path="x.txt")
         expected = [n for n, line in enumerate(document.lines) if any(w in line.lower() for w in words)]
         assert document.lines_with(words) == expected, (lines, words)
+    # As written (``exact``): the lines holding the words with their case, kept through edits.
+    document = Document("import os\nImportAlias = 1\nx = 'IMPORT'\n", path="a.py")
+    assert document.lines_with(("import",), exact=True) == [0]
+    document.apply_change((1, 0, 1, 0), "import re; ")
+    assert document.lines_with(("import",), exact=True) == [0, 1]
+    assert document.lines_with(("import",)) == [0, 1, 2]
+
+
+def test_top_level_nodes_with_gives_every_statement_on_a_line_naming_a_word() -> None:
+    text = (
+        "import os\n"  # 0
+        "x = 1; import re\n"  # 1: two statements on the line
+        "class A:\n"  # 2
+        "    ImportAlias = 1\n"  # 3: not "import" as written
+        "    def f(self):\n"
+        "        import sys\n"  # 5: inside A, whose start is on an earlier line
+        "        import json\n"  # 6: A again, not twice
+        "y = 2\n"  # 7
+        "def g(): pass; import abc\n"  # 8
+    )
+    document = Document(text, path="a.py")
+    found = document.top_level_nodes_with(("import",))
+    assert [node.start_point[0] for node in found] == [0, 1, 1, 2, 8]
+    root = document.tree.root_node
+    assert found == [
+        child
+        for child in root.named_children
+        if any("import" in line for line in text.splitlines()[child.start_point[0] : child.end_point[0] + 1])
+    ]
+    assert document.top_level_nodes_with(("nothing here",)) == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from landguard.engine import analyze
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
@@ -49,11 +50,23 @@ def h():
     pass
 """
 TEXTS = {"A.java": JAVA, "a.py": PYTHON}
-PIECES = ["", " ", "x", "\n", "\r\n", "\r", "🙂", "int z; ", "  ", "}", "{", "def k():\n    pass\n", '"', "#"]
+PIECES = [
+    *("", " ", "x", "\n", "\r\n", "\r", "🙂", "int z; ", "  ", "}", "{", "def k():\n    pass\n", '"', "#"),
+    *('"""', "/*", "*/", "class B:\n", "    "),  # syntax changes beyond the edit: strings, comments, a class
+]
 
 
 def rows(analysis: Analysis) -> dict:
-    return dict(analysis._unit_rows)
+    """Start byte -> (start point, key) of every unit the last run kept for the next one."""
+    return {
+        child_start + offset: (start_point, key)
+        for child_start, (_, _, _, kept, starts) in analysis._unit_groups.items()
+        for offset, (_, start_point, key) in zip(starts, kept, strict=True)
+    }
+
+
+def keys_of(found: dict) -> list:
+    return [key for _, key in found.values()]
 
 
 def fresh_rows(document: Document) -> dict:
@@ -76,9 +89,9 @@ def test_an_edit_keeps_the_key_objects_of_the_units_it_did_not_touch():
     analysis.run([change])
     after = rows(analysis)
     assert after == fresh_rows(document)
-    kept = [key for key in after.values() if any(key is old for old in before.values())]
-    touched = [key for key in after.values() if b"int a = 1" in key[2]]
-    assert touched and not any(key is old for key in touched for old in before.values())
+    kept = [key for key in keys_of(after) if any(key is old for old in keys_of(before))]
+    touched = [key for key in keys_of(after) if b"int a = 1" in key[2]]
+    assert touched and not any(key is old for key in touched for old in keys_of(before))
     assert len(kept) == len(after) - len(touched)  # every other unit: the same object
 
 
@@ -118,7 +131,7 @@ def test_a_run_without_byte_edits_makes_every_key_afresh():
     analysis.run([document.apply_change(None, JAVA.replace("int a = 1;", "int a = 11;"))])
     after = rows(analysis)
     assert after == fresh_rows(document)
-    assert not any(key is old for key in after.values() for old in before.values())
+    assert not any(key is old for key in keys_of(after) for old in keys_of(before))
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -159,3 +172,87 @@ def test_kept_keys_equal_fresh_ones_after_any_edits(name, runs):
             )
         analysis.run(changes)
         assert rows(analysis) == fresh_rows(document)
+
+
+MODULE = """\
+import os
+
+
+def a(q):
+    return q
+
+
+class B:
+    def f(self, q):
+        os.system("ls " + q)
+
+    def g(self):
+        return 2
+
+
+def c():
+    pass
+"""
+
+
+def test_a_top_level_statement_no_edit_reached_keeps_its_units_without_a_walk(monkeypatch):
+    document = Document(MODULE, path="m.py")
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    walked: list[str] = []
+    real = analyze._child_units
+    monkeypatch.setattr(
+        analyze, "_child_units", lambda child, parent: walked.append(child.type) or real(child, parent)
+    )
+    line = line_of(MODULE, "return q")
+    findings = analysis.run([document.apply_change((line, 12, line, 12), " ")])
+    assert walked == ["function_definition"]  # def a; class B and def c are taken over
+    assert rows(analysis) == fresh_rows(document)
+    fresh = Analysis(Document(document.text, path="m.py"), CONFIG).run()
+    assert [f.span for f in findings] == [f.span for f in fresh] and findings  # LG in B.f, found again
+
+
+def test_a_quote_that_turns_the_rest_into_a_string_walks_what_it_reached():
+    # The edit is in `def a`; tree-sitter's changed ranges reach the statements below it.
+    document = Document(MODULE, path="m.py")
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    line = line_of(MODULE, "return q")
+    analysis.run([document.apply_change((line, 12, line, 12), '"""')])
+    assert rows(analysis) == fresh_rows(document)
+    fresh = Analysis(Document(document.text, path="m.py"), CONFIG).run()
+    closing = analysis.run([document.apply_change((line, 15, line, 15), '"""')])
+    assert rows(analysis) == fresh_rows(document)
+    assert closing == Analysis(Document(document.text, path="m.py"), CONFIG).run()
+    assert fresh != closing  # the string hid B.f's finding, closing it brings it back
+
+
+def test_a_changed_import_rechecks_taken_over_units_with_their_nodes(monkeypatch):
+    document = Document(MODULE, path="m.py")
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    analysis.run(
+        [document.apply_change((line_of(MODULE, "return 2"), 16, line_of(MODULE, "return 2"), 16), " ")]
+    )
+    # Every unit is checked again under the new import map: the kept ones need their nodes.
+    found_nodes: list[int] = []
+    real = Analysis._find_nodes
+    monkeypatch.setattr(
+        Analysis, "_find_nodes", lambda self, units: found_nodes.append(1) or real(self, units)
+    )
+    findings = analysis.run([document.apply_change((0, 9, 0, 9), ", subprocess")])
+    assert findings == Analysis(Document(document.text, path="m.py"), CONFIG).run()
+    assert found_nodes
+
+
+def test_a_run_without_changes_walks_nothing(monkeypatch):
+    document = Document(MODULE, path="m.py")
+    analysis = Analysis(document, CONFIG)
+    first = analysis.run()
+    walked: list[str] = []
+    real = analyze._child_units
+    monkeypatch.setattr(
+        analyze, "_child_units", lambda child, parent: walked.append(child.type) or real(child, parent)
+    )
+    assert analysis.run() == first
+    assert walked == []

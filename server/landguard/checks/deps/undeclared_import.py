@@ -449,7 +449,8 @@ def _optional_modules(document, context: CheckContext) -> frozenset[str]:
     def build() -> frozenset[str]:
         found: set[str] = set()
         if document.tree is not None and document.language == "python":
-            for unit in document.tree.root_node.named_children:
+            # python_imports finds nothing in a statement without the word (lines_with is a superset).
+            for unit in document.top_level_nodes_with(("import",)):
                 found |= {i.package for i in unit_imports(unit, document, context) if i.optional}
         return frozenset(found)
 
@@ -467,10 +468,11 @@ def _first_imports(document, context: CheckContext) -> tuple[tuple[str, int], ..
     def build() -> tuple[tuple[str, int], ...]:
         first: dict[str, int] = {}
         if document.tree is not None:
-            root = document.tree.root_node
-            # JavaScript: the whole program at once (js_imports on a split bundle's top-level
-            # statement sees only its own code, not the functions analysed as units of their own).
-            for unit in root.named_children if document.language == "python" else (root,):
+            # Python: only the statements that mention imports (see _optional_modules). JavaScript:
+            # the whole program at once (js_imports on a split bundle's top-level statement sees
+            # only its own code, not the functions analysed as units of their own).
+            python = document.language == "python"
+            for unit in document.top_level_nodes_with(("import",)) if python else (document.tree.root_node,):
                 for imported in unit_imports(unit, document, context):
                     if not imported.optional:  # type-only and guarded imports are never reported
                         first.setdefault(imported.package, imported.span.start_line)

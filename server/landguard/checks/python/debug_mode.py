@@ -67,6 +67,7 @@ _APP_DEBUG_TARGET = re.compile(
     r"^(?:[\w.]*\.)?(?:app|application|flask_app|server)\.(?:debug|config\[\s*[\"']DEBUG[\"']\s*\])$"
 )
 _SETTINGS_NAMES = frozenset({"ALLOWED_HOSTS", "INSTALLED_APPS", "MIDDLEWARE", "ROOT_URLCONF", "DATABASES"})
+_SETTINGS_WORDS = tuple(sorted(_SETTINGS_NAMES))  # for Document.top_level_nodes_with
 _SETTINGS_FILE = re.compile(r"(?:^|[_.-])settings?(?:[_.-]|$)|^(?:prod|production)\.py$", re.I)
 _DEVELOPMENT_FILE = re.compile(
     r"(?:^|[_.-])(?:dev|develop|development|local|test|tests|testing|ci)(?:[_.-]|$)", re.I
@@ -88,7 +89,8 @@ def _is_settings_module(document: Document) -> bool:
         if _SETTINGS_FILE.search(name) or parent == "settings":
             result = True
         elif document.tree is not None:
-            for child in document.tree.root_node.named_children:
+            # Only a statement on a line naming one of them can assign one.
+            for child in document.top_level_nodes_with(_SETTINGS_WORDS):
                 assignment = syntax.statement_expression(child)
                 if syntax.is_assignment(assignment) and syntax.text(
                     syntax.assignment_sides(assignment)[0]

@@ -89,6 +89,9 @@ _ROUTE_METHODS = frozenset({"route", "api_route", "add_url_rule"})
 # Constructors of objects whose decorators declare routes, and whether they are a whole app.
 _APPS = frozenset({"Flask", "Quart", "FastAPI", "Sanic", "Bottle", "APIFlask"})
 _ROUTERS = frozenset({"APIRouter", "Blueprint", "APIBlueprint", "Router"})
+_DJANGO_WORDS = ("django", "rest_framework")
+# Lower case, for ``Document.has_lines_with``: a line that constructs an app or a router names it.
+_CONSTRUCTOR_WORDS = tuple(sorted(name.lower() for name in _APPS | _ROUTERS))
 _INCLUDES = frozenset({"include_router", "register_blueprint", "mount", "register"})
 _HOOKS = frozenset({"before_request", "before_app_request"})
 # FastAPI / Starlette security schemes: a dependency on one of them authenticates.
@@ -300,7 +303,14 @@ def _collect_facts(document: Document) -> ModuleFacts:
         return ModuleFacts()
     root = document.tree.root_node
     source = document.source
-    uses_django = b"django" in source or b"rest_framework" in source
+    # The document's per-line flags first: a byte search of a large module on every edit is not free.
+    uses_django = document.has_lines_with(_DJANGO_WORDS) and (
+        b"django" in source or b"rest_framework" in source
+    )
+    if not uses_django and not document.has_lines_with(_CONSTRUCTOR_WORDS):
+        # No app or router is made here, so no route is found whatever else the module holds
+        # (``check_node`` stops at once): not worth a walk over every statement on every edit.
+        return ModuleFacts()
     constructed: dict[str, tuple[bool, Node]] = {}  # name -> (is app, constructor call)
     schemes: set[str] = set()
     aliases: dict[str, Node] = {}  # `CurrentUser = Annotated[User, Depends(get_user)]`
