@@ -28,6 +28,7 @@ from landguard.checks.code_rule import CodeRule, Frontend, guarded, occurs_in
 from landguard.checks.python._support import (
     PYTHON,
     function_flow,
+    hidden_definitions,
     module_context_key,
     module_imports,
     python_dataflow,
@@ -61,19 +62,29 @@ class PythonFrontend(Frontend):
         return module_context_key(document, context)
 
     def unit_context_key(self, unit: Node, document: Document, context: CheckContext) -> object:
-        # Same-file summaries of what the unit calls, and the module constants it reads.
+        # Same-file summaries of what the unit calls, the module constants it reads, and the
+        # top-level definitions hiding a builtin or an import whose names it writes (a superset:
+        # the name anywhere in its text).
         dataflow = python_dataflow(unit, context)
         dataflow.attach(document)
-        return dataflow.unit_key(unit)
+        key = dataflow.unit_key(unit)
+        hidden = hidden_definitions(document, context)
+        if hidden:
+            source, start, end = document.source, unit.start_byte, unit.end_byte
+            named = tuple(name for word, name in hidden if source.find(word, start, end) >= 0)
+            if named:
+                return (key, named)
+        return key
 
     def unit_context_epoch(self, document: Document, context: CheckContext) -> object:
-        # A unit's key is its text's while no summary or constant a unit can see changed.
+        # A unit's key is its text's while no summary, constant or hiding definition changed.
         tree = document.tree
         if tree is None:
             return None
         dataflow = python_dataflow(tree.root_node, context)
         dataflow.attach(document)
-        return dataflow.key_epoch()
+        epoch = dataflow.key_epoch()
+        return None if epoch is None else (epoch, hidden_definitions(document, context))
 
     def check_unit(
         self, unit: Node, document: Document, context: CheckContext, rules: Sequence[CodeRule]

@@ -34,7 +34,7 @@ from landguard.dataflow.values import ALL_KINDS, Taint, taint_of_value
 from landguard.engine.document import Document
 from landguard.engine.languages import captures
 from landguard.engine.registry import CheckContext, RunKey
-from landguard.languages.python import PythonFlow, collect_imports
+from landguard.languages.python import LOCAL_PREFIX, PythonFlow, collect_imports
 from landguard.languages.python_syntax import (
     CALL_QUERY,
     Flow,
@@ -57,6 +57,7 @@ class ImportMap(dict):
 
 _IMPORTS: RunKey[ImportMap] = RunKey("python.imports")
 _SCOPE_IMPORTS: RunKey[ImportMap] = RunKey("python.scope_imports")
+_HIDDEN: RunKey[tuple[tuple[bytes, str], ...]] = RunKey("python.hidden_definitions")
 _FLOW: RunKey[Flow] = RunKey("python.flow")
 _DATAFLOW: RunKey[PythonFlow] = RunKey("python.dataflow")
 _CALLS: RunKey[list[Node]] = RunKey("python.unit_calls")
@@ -97,7 +98,31 @@ def share_module_imports(context: CheckContext, document: Document, imports: Imp
 
 
 def module_context_key(document: Document, context: CheckContext) -> Hashable:
-    return module_imports(document, context).key()
+    """The import map but the top-level definitions that hide a builtin or an import (``<local>.``
+    entries): those are read by name, so they are in the keys of the units that write the name
+    (``hidden_definitions``). A paste whose dedent makes ``def max`` top-level rechecks the units
+    naming ``max``, not the file. An import such a definition hides is gone from this key."""
+    imports = module_imports(document, context)
+    return frozenset(
+        (local, qualified) for local, qualified in imports.items() if not qualified.startswith(LOCAL_PREFIX)
+    )
+
+
+def hidden_definitions(document: Document, context: CheckContext) -> tuple[tuple[bytes, str], ...]:
+    """The top-level definitions that hide a builtin or an import (``def max``), as (name bytes,
+    name), sorted: the part of the import map left out of ``module_context_key``."""
+
+    def build() -> tuple[tuple[bytes, str], ...]:
+        imports = module_imports(document, context)
+        return tuple(
+            sorted(
+                (local.encode(), local)
+                for local, qualified in imports.items()
+                if qualified.startswith(LOCAL_PREFIX)
+            )
+        )
+
+    return context.cache.get(_HIDDEN, None, build)
 
 
 def scope_imports(node: Node, document: Document, context: CheckContext) -> ImportMap:
