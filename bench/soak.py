@@ -139,6 +139,24 @@ async def _caught_up(client, uris) -> None:
     await client.wait(lambda: all(client.published.get(u) == client.versions[u] for u in uris))
 
 
+async def _spread_edits(
+    client, rng: random.Random, texts: dict[str, str], edits: int, every: int = 0, sampled=None
+) -> None:
+    """``edits`` random edits spread over the documents of ``texts``, at a typist's pace (the
+    server catches up every 25); ``sampled(edits so far)`` every ``every`` edits, once the server
+    has caught up with every document."""
+    uris = list(texts)
+    for n in range(edits):
+        uri = rng.choice(uris)
+        await _edit(client, rng, texts, uri)
+        if n % 25 == 24:
+            await client.drain()
+            await _caught_up(client, [uri])
+        if sampled is not None and (n + 1) % every == 0:
+            await _caught_up(client, uris)
+            sampled(n + 1)
+
+
 async def soak(rounds: int, edits: int, documents: int, seed: int) -> dict:
     rng = random.Random(seed)
     workspace = Path(os.environ.get("TMPDIR", "/tmp")) / "landguard-soak"
@@ -156,12 +174,7 @@ async def soak(rounds: int, edits: int, documents: int, seed: int) -> dict:
             texts[uri] = TEMPLATES[kind]
             client.did_open(uri, texts[uri], LANGUAGE_IDS[kind])
         uris = list(texts)
-        for n in range(edits):
-            uri = rng.choice(uris)
-            await _edit(client, rng, texts, uri)
-            if n % 25 == 24:  # let the server keep up, as a typist would
-                await client.drain()
-                await _caught_up(client, [uri])
+        await _spread_edits(client, rng, texts, edits)
         await _caught_up(client, uris)
         for uri in uris:
             client.did_close(uri)
@@ -239,15 +252,7 @@ async def soak_open(files: int, lines: int, edits: int, sample: int, seed: int, 
     uris = list(texts)
     await _caught_up(client, uris)
     record(0, len(uris))
-    for n in range(edits):
-        uri = rng.choice(uris)
-        await _edit(client, rng, texts, uri)
-        if n % 25 == 24:  # let the server keep up, as a typist would
-            await client.drain()
-            await _caught_up(client, [uri])
-        if (n + 1) % sample == 0:
-            await _caught_up(client, uris)
-            record(n + 1, len(uris))
+    await _spread_edits(client, rng, texts, edits, sample, lambda done: record(done, len(uris)))
     for uri in uris:
         client.did_close(uri)
     await client.wait(lambda: all(u in client.published for u in uris))  # the empty publishes

@@ -93,23 +93,26 @@ class Document:
             parse=False,
         )
         copy.too_large = self.too_large
+        # Its lines too are split again when first asked for: the only per-line objects an idle
+        # document would keep (a str each, ~100 bytes per line), allocated in the middle of the
+        # analyses running at the time, where they would keep the allocator's pools from emptying.
+        copy._lines = None
         return copy
 
     # ----------------------------------------------------------------- state
 
     def _set_text(self, text: str) -> None:
         self.text = text
-        self.lines, ends = positions.split_lines_with_ends(text)
+        lines, ends = positions.split_lines_with_ends(text)
+        self._lines: list[str] | None = lines
         self._index: positions.LineIndex | None = None
         self._source: bytes | None = None
         # Per line: code points and UTF-8 bytes including its line end, for the offsets of an edit
         # (a C-level ``sum`` over a prefix) without a line index rebuilt on every keystroke.
-        self._chars = [len(line) + end for line, end in zip(self.lines, ends, strict=True)]
+        self._chars = [len(line) + end for line, end in zip(lines, ends, strict=True)]
         self._ascii = text.isascii()
         self._bytes = (
-            self._chars
-            if self._ascii
-            else [_utf8(line) + end for line, end in zip(self.lines, ends, strict=True)]
+            self._chars if self._ascii else [_utf8(line) + end for line, end in zip(lines, ends, strict=True)]
         )
         self._nuls = text.count("\x00")
         self._crlfs = text.count("\r\n")
@@ -128,6 +131,13 @@ class Document:
         self.layout = sfc.scan(self._source)
         self.language = self.layout.language
         return self.layout
+
+    @property
+    def lines(self) -> list[str]:
+        """The text's lines without their line ends (``positions.split_lines``); edits update them in place."""
+        if self._lines is None:
+            self._lines = positions.split_lines_with_ends(self.text)[0]
+        return self._lines
 
     @property
     def tree(self) -> Tree | None:

@@ -17,6 +17,11 @@ CPU p95 in process: 107 ms with the collector as it is, 40 ms with the open file
   again: the one slow pass lands where nobody waits for diagnostics. What can pile up meanwhile is
   bounded by what was frozen: a document's frozen state becomes garbage once (its first edits
   replace it), what replaces it is not frozen and is collected as usual.
+- **Freed memory goes back to the system after each full collection** (glibc's ``malloc_trim``, where the C library
+  is glibc): what the collection freed in the C heap (source copies, large lists, the parsers'
+  buffers) is otherwise kept by the process. pymalloc's arenas are not in that heap; it returns
+  an arena itself once it is empty. In process, 45 open documents and 300 soak edits: 156 -> 154
+  MB open, 156 -> 144 MB after closing them all (``docs/benchmarks.md``).
 - **Young collections run every ``YOUNG_THRESHOLD`` allocations** instead of 700: an analysis
   allocates ~100,000 short-lived objects, and collecting in the middle of it promotes the ones
   still in use into the older generations, which then fill up and are collected again.
@@ -29,8 +34,11 @@ place in the server that sets the collector (``landguard check`` has its own, in
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import gc
 import logging
+import sys
 import time
 from collections.abc import Callable
 
@@ -117,12 +125,38 @@ class Collector:
                 task()
 
     def collect(self) -> None:
-        """Unfreeze, collect everything, freeze what is alive."""
+        """Unfreeze, collect everything, freeze what is alive, give the freed C heap back."""
         started = time.perf_counter()
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+        release_free_memory()
         self.runs = 0
         self.collections += 1
         self.last_ms = (time.perf_counter() - started) * 1000
         log.debug("collected and froze %d objects in %.1f ms", gc.get_freeze_count(), self.last_ms)
+
+
+def _load_malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None on another C library or system."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):  # musl and others have no malloc_trim
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim
+
+
+_MALLOC_TRIM = _load_malloc_trim()
+
+
+def release_free_memory() -> bool:
+    """Give the C heap's free pages back to the system; False where that cannot be done."""
+    if _MALLOC_TRIM is None:
+        return False
+    _MALLOC_TRIM(0)
+    return True

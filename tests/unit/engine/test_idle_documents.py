@@ -156,6 +156,21 @@ def test_an_idle_document_retains_a_fraction_of_a_hot_one():
     assert idle_size < 2_000_000, idle_size
 
 
+def test_an_idle_copy_keeps_no_per_line_objects():
+    """An idle copy holds its text and per-line sizes; its lines are split again when first read."""
+    text = generated_python(2000)
+    document = Document(text, path="gen.py")
+    copy_size = _retained(document.idle_copy)
+    # The text (~80 KB) and two lists of line sizes (8 bytes a line); the lines as str objects
+    # would add ~100 bytes a line (~200 KB).
+    assert copy_size < len(text) + 40 * 2000, (copy_size, len(text))
+    copy = document.idle_copy()
+    assert copy.lines == document.lines
+    change = copy.apply_change((10, 0, 10, 0), "x = 1\n")
+    assert change == document.apply_change((10, 0, 10, 0), "x = 1\n")
+    assert copy.lines == document.lines == Document(document.text, path="gen.py").lines
+
+
 def test_scheduler_keeps_only_the_documents_analysed_last_whole():
     scheduler = Scheduler(server=None, debounce=0)
     try:
