@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
-import ctypes.util
+import functools
 import gc
 import logging
 import sys
@@ -137,13 +137,14 @@ class Collector:
         log.debug("collected and froze %d objects in %.1f ms", gc.get_freeze_count(), self.last_ms)
 
 
-def _load_malloc_trim() -> Callable[[int], int] | None:
-    """glibc's ``malloc_trim``, or None on another C library or system."""
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None on another C library or system. Looked up on first use in
+    the process's own symbols: ``ctypes.util.find_library`` would run ``ldconfig`` at start-up."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
+        trim = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # musl and others have no malloc_trim
         return None
     trim.argtypes = [ctypes.c_size_t]
@@ -151,12 +152,10 @@ def _load_malloc_trim() -> Callable[[int], int] | None:
     return trim
 
 
-_MALLOC_TRIM = _load_malloc_trim()
-
-
 def release_free_memory() -> bool:
     """Give the C heap's free pages back to the system; False where that cannot be done."""
-    if _MALLOC_TRIM is None:
+    trim = _malloc_trim()
+    if trim is None:
         return False
-    _MALLOC_TRIM(0)
+    trim(0)
     return True
