@@ -408,5 +408,4 @@ def test_editing_a_method_rechecks_the_callers_of_a_local_instance():
     assert line not in {f.span.start_line for f in analysis.run()}  # Runner.build returns a constant
     changed = analysis.run([_replace(document, 'return "ls"', "return value")])
     assert line in {f.span.start_line for f in changed if f.rule_id == "LG202"}
-    assert {f for f in changed} == set(fresh(document.text))
-
+    assert set(changed) == set(fresh(document.text))
