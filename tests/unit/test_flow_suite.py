@@ -107,8 +107,6 @@ SHAPES = {
 }
 # Shapes the engine does not follow yet in a language: strict xfails, so fixing one says so.
 KNOWN_GAPS = {
-    ("python", "interface"): "a method called on a factory's result (or a local instance) is not resolved"
-    " to the same-file class's method: Python has no declared types to pick the implementation",
     ("javascript", "interface"): "a method called on a same-file factory's result is not resolved to the"
     " class the factory constructs (a local `new C()` is)",
 }

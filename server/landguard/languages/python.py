@@ -225,6 +225,8 @@ class _Lowerer:
         self.pending_callees: list[set[str]] = []
         # Inside a comprehension: its loop names, each standing for an element of its iterable.
         self.comprehension_names: dict[str, ir.Expr] = {}
+        # Locals bound to ``Class()`` of a class not imported (see ``_note_instance``).
+        self.instance_names: set[str] = set()
 
     # -- functions
 
@@ -463,7 +465,32 @@ class _Lowerer:
                 return []
             current = right
         value = self.expr(current)
+        for target in targets:
+            if target.type == "identifier":
+                self._note_instance(text(target), value)
         return [ir.Assign(self.target(t), value, node) for t in targets]
+
+    def _note_instance(self, name: str, value: ir.Expr) -> None:
+        """``q = Query()`` with ``Query`` neither imported nor a builtin (a class of this file, or
+        nothing the analysis knows): ``q.run(x)`` is then called as ``Query.run``, the key of the
+        same-file method (an unknown name resolves to no summary, as ``q.run`` did). Depends on
+        the unit's text and the imports alone, so kept lowerings stay exact."""
+        constructed = (
+            value.callee
+            if isinstance(value, ir.Call)
+            and value.receiver is None
+            and value.callee
+            and value.callee == value.method
+            and value.callee not in _BUILTIN_NAMES
+            and value.callee[:1].isupper()
+            else None
+        )
+        if constructed is not None:
+            self.imports[name] = constructed
+            self.instance_names.add(name)
+        elif name in self.instance_names:
+            self.imports.pop(name, None)  # rebound to something else: unknown again
+            self.instance_names.discard(name)
 
     def _if(self, node: Node) -> ir.If:
         test = self.expr(node.child_by_field_name("condition"))
@@ -994,7 +1021,7 @@ class PythonFlow:
             if known is not None and known[0] == state.epoch:
                 return known[1]
         callees, names = self.unit_names(unit)
-        summaries = tuple((key, self._signature(key)) for key in sorted(callees & self.definitions.keys()))
+        summaries = tuple((key, self._signature(key)) for key in sorted(self._keys_called(callees)))
         used = self._used_constants(names)
         key = (summaries, used) if summaries or used else None
         if state is not None:
@@ -1004,6 +1031,17 @@ class PythonFlow:
                 state.epoch += 1
             state.unit_keys[self._text_of(unit)] = (state.epoch, key)
         return key
+
+    def _keys_called(self, callees: frozenset[str]) -> set[str]:
+        """The same-file keys calls written as ``callees`` can reach: as written, and for a
+        method call on a local (``q.run``, which ``q = Query()`` makes ``Query.run``) every
+        same-file class's method of that name."""
+        definitions = self.definitions
+        keys = callees & definitions.keys()
+        methods = {callee.rsplit(".", 1)[1] for callee in callees if "." in callee}
+        if methods:
+            keys.update(key for key in definitions if "." in key and key.rsplit(".", 1)[1] in methods)
+        return keys
 
     def key_epoch(self) -> object:
         """While this is the same, ``unit_key`` of a unit depends on the unit's text alone (None

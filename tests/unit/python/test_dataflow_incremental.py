@@ -58,6 +58,11 @@ def visit(value, depth):
 
 def tree():
     os.system(walk(request.args["t"], 0))
+
+
+def shell():
+    runner = Runner()
+    os.system(runner.build(request.args["s"]))
 """
 
 pieces = st.sampled_from(
@@ -393,3 +398,14 @@ def test_a_helper_returning_the_same_labels_in_another_shape_rechecks_its_caller
     found = analysis.run([_replace(document, '[value, "x"]', '["x", value]')])
     assert sink in {f.span.start_line for f in found if f.rule_id == "LG202"}
     assert found == fresh(document.text)
+
+
+def test_editing_a_method_rechecks_the_callers_of_a_local_instance():
+    # `runner = Runner(); runner.build(...)` runs the same-file method: its key must change with it.
+    document = Document(START, path="a.py")
+    analysis = Analysis(document, Config(), [CHECK])
+    line = START.splitlines().index('    os.system(runner.build(request.args["s"]))')
+    assert line not in {f.span.start_line for f in analysis.run()}  # Runner.build returns a constant
+    changed = analysis.run([_replace(document, 'return "ls"', "return value")])
+    assert line in {f.span.start_line for f in changed if f.rule_id == "LG202"}
+    assert set(changed) == set(fresh(document.text))
