@@ -1033,9 +1033,7 @@ class PythonFlow:
         return key
 
     def _keys_called(self, callees: frozenset[str]) -> set[str]:
-        """The same-file keys calls written as ``callees`` can reach: as written, and for a
-        method call on a local (``q.run``, which ``q = Query()`` makes ``Query.run``) every
-        same-file class's method of that name."""
+        """The same-file keys calls written as ``callees`` can reach (``_calls_any``)."""
         definitions = self.definitions
         keys = callees & definitions.keys()
         methods = {callee.rsplit(".", 1)[1] for callee in callees if "." in callee}
@@ -1138,7 +1136,7 @@ class PythonFlow:
         }
         if moved or constants_changed:
             callees, names = self._names_in_units()
-            if moved & callees or constants_changed & names:
+            if _calls_any(callees, moved) or constants_changed & names:
                 state.epoch += 1
                 state.signatures = {}
                 return
@@ -1304,6 +1302,23 @@ def _callees_as_written(calls: Iterable[Node]) -> frozenset[str]:
         if function is not None and function.type in ("identifier", "attribute"):
             found.add("".join(text(function).split()))
     return frozenset(found)
+
+
+def _calls_any(callees: frozenset[str], keys) -> bool:
+    """Whether calls written as ``callees`` can reach a function of one of ``keys``: as written,
+    and for a method call on a local (``q.run``, which ``q = Query()`` makes ``Query.run``) any
+    same-file class's method of that name (a key gone since the last run included: its callers
+    read it as no summary now)."""
+    methods = None
+    for key in keys:
+        if key in callees:
+            return True
+        if "." in key:
+            if methods is None:
+                methods = {callee.rsplit(".", 1)[1] for callee in callees if "." in callee}
+            if key.rsplit(".", 1)[1] in methods:
+                return True
+    return False
 
 
 def _typed(value: object) -> tuple[type, object]:

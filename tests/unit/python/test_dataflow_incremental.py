@@ -409,3 +409,10 @@ def test_editing_a_method_rechecks_the_callers_of_a_local_instance():
     changed = analysis.run([_replace(document, 'return "ls"', "return value")])
     assert line in {f.span.start_line for f in changed if f.rule_id == "LG202"}
     assert set(changed) == set(fresh(document.text))
+
+
+def test_hypothesis_found_a_caller_of_a_removed_method_kept_its_summary():
+    # The steps hypothesis found: the edit removes `Runner.build` (and `Runner.run`, `view`);
+    # `shell`'s `runner.build(...)` now reaches no summary, so its key must change (the epoch
+    # compared the gone key with the calls as written, `runner.build`, and kept it).
+    _incremental_equals_fresh(START, [(0.5, 0.25, "")])
