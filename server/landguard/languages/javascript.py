@@ -20,6 +20,7 @@ What the IR does not model (``typeof``, ``instanceof``, classes as values, JSX m
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import weakref
@@ -483,6 +484,47 @@ def _names_of(
 # browserify module map, lodash's `runInContext`), not code whose statements belong together:
 # it is split (``split_unit``) so that an edit re-analyses the piece it touched, not the file.
 SPLIT_LINES = 1000
+
+
+# A function unit's cache-key place names its parent's kind only where something reads it: a
+# declarator or an object key names an anonymous function (``_function_name``, the rules'
+# ``function_name``), a class body makes a method's owner. Every other parent is a container
+# nothing looks at from inside a function (each rule's walk up stops at the function it is in:
+# ``enclosing_function``, ``value_destination``), so a function that error recovery re-parents
+# (browserify's `[function (require, module, exports) {...}, {...}]` read as a sequence after an
+# unbalanced paste, a declaration moved from a wrapper's body to the top level) keeps its key
+# and, while its lowering is kept (the names it looked up mean the same), its findings.
+_KEY_PLACE_PARENTS = frozenset(
+    {
+        "program",
+        "statement_block",
+        "expression_statement",
+        "array",
+        "sequence_expression",
+        "arguments",
+        "parenthesized_expression",
+        "assignment_expression",
+        "return_statement",
+        "ERROR",
+    }
+)
+_KEY_PLACE_FUNCTIONS = FUNCTION_TYPES - {"method_definition"}  # a method reads its class (``_class_name_of``)
+
+
+@functools.lru_cache(maxsize=1024)
+def _key_place(parent_kind: str, kind: str) -> str:
+    """The grammar place of a unit in its cache key (the engine's ``unit_text`` key): see
+    ``_KEY_PLACE_PARENTS``."""
+    if kind in _KEY_PLACE_FUNCTIONS and parent_kind in _KEY_PLACE_PARENTS:
+        return f"*/{kind}"
+    return f"{parent_kind}/{kind}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _top_level_key_place(place: str) -> str:
+    """``_key_place`` of a top-level unit from its grammar place (``"program/function_declaration"``)."""
+    parent_kind, _slash, kind = place.partition("/")
+    return _key_place(parent_kind, kind)
 
 
 def _line_count(node: Node) -> int:
@@ -1882,10 +1924,10 @@ class _UnitContexts:
 
     order: list[Node] = field(default_factory=list)
     keys: list[tuple[int, int, int]] = field(default_factory=list)  # ``_node_key`` of each, in order
-    # Each unit's grammar place when it is a part ("statement_block/function_declaration"; None
-    # for a top-level unit: the engine reads its parent), and its cache-key text (``unit_text``),
-    # in ``order``: the engine's unit list and ``file_functions`` both use them (``listed_units``).
-    places: list[str | None] = field(default_factory=list)
+    # Each unit's grammar place in its cache key (``_key_place``: "class_body/method_definition",
+    # "*/function_declaration") and its cache-key text (``unit_text``), in ``order``: the engine's
+    # unit list and ``file_functions`` both use them (``listed_units``).
+    places: list[str] = field(default_factory=list)
     texts: list[bytes] | None = None
     names: dict[tuple[int, int, int], ModuleNames] = field(default_factory=dict)
     # The class a part is a member of (a method of a class inside a split unit).
@@ -1961,7 +2003,7 @@ def _unit_contexts(document: Document) -> _UnitContexts:
     state = _file_state(document)
     if state.contexts is not None:
         return state.contexts
-    from landguard.engine.analyze import analysis_units
+    from landguard.engine.analyze import units_with_owners
 
     contexts = _UnitContexts()
     if document.tree is None:
@@ -1978,7 +2020,7 @@ def _unit_contexts(document: Document) -> _UnitContexts:
     names_by_key, class_names = contexts.names, contexts.class_names
     split_lines = SPLIT_LINES
 
-    def visit(unit: Node, names: ModuleNames, depth: int, class_name: str | None, place: str | None) -> None:
+    def visit(unit: Node, names: ModuleNames, depth: int, class_name: str | None, place: str) -> None:
         # Once per unit per tree (a thousand in a bundle): kept to plain stores.
         key = (unit.id, unit.start_byte, unit.end_byte)
         order.append(unit)
@@ -2004,23 +2046,23 @@ def _unit_contexts(document: Document) -> _UnitContexts:
             contexts.chain.append(bound)
             contexts.fingerprints.append(fingerprint)
             for part, parent in zip(inner, parents, strict=True):
-                visit(part, bound, depth + 1, None, f"{parent}/{part.type}")
+                visit(part, bound, depth + 1, None, _key_place(parent, part.type))
         else:
             for part, parent in zip(inner, parents, strict=True):
                 owner = _enclosing_class_name(source, part) if parent == "class_body" else None
-                visit(part, names, depth + 1, owner, f"{parent}/{part.type}")
+                visit(part, names, depth + 1, owner, _key_place(parent, part.type))
 
-    for unit in analysis_units(document.tree.root_node):
-        visit(unit, state.names, 0, _enclosing_class_name(source, unit), None)
+    for unit, place, _owner in units_with_owners(document.tree.root_node):
+        visit(unit, state.names, 0, _enclosing_class_name(source, unit), _top_level_key_place(place))
     state.wrapper_statement_names = parts
     state.contexts = contexts
     return contexts
 
 
-def listed_units(document: Document) -> tuple[list[Node], list[str | None], list[bytes]]:
+def listed_units(document: Document) -> tuple[list[Node], list[str], list[bytes]]:
     """The analysis units of the current tree in the engine's order (``engine.analyze.analysis_units``
-    with the parts ``split_unit`` hands off), their grammar places (None: a top-level unit) and
-    their cache-key texts (``engine.analyze.unit_text``): one walk per tree, shared by the engine's
+    with the parts ``split_unit`` hands off), their grammar places as their cache keys hold them
+    (``_key_place``) and their cache-key texts (``engine.analyze.unit_text``): one walk per tree, shared by the engine's
     unit list and ``file_functions``."""
     contexts = _unit_contexts(document)
     if contexts.texts is None:

@@ -280,3 +280,81 @@ def test_incremental_findings_in_a_declared_wrapper_equal_a_scan_from_scratch(st
         for text, found in incremental_runs(document, analysis, steps):
             if str(document.tree.root_node) == str(Document(text, path="a.js").tree.root_node):
                 assert found == fresh(text)
+
+
+# browserify's module map: each module a function in an array (`[function (...) {...}, {deps}]`);
+# an unbalanced paste can make error recovery read the arrays as sequences.
+MODULES = """var cp = require('child_process');
+var modules = {
+  1: [
+    function (require, module, exports) {
+      function view(req, res) {
+        cp.exec('ls ' + req.query.name);
+      }
+      module.exports = view;
+    },
+    {}
+  ],
+  2: [
+    function (require, module, exports) {
+      module.exports = function page(req, res) {
+        document.body.innerHTML = location.hash;
+      };
+    },
+    {}
+  ]
+};
+"""
+
+
+def test_a_function_moved_to_another_container_keeps_its_findings(monkeypatch):
+    # The same function text in an array and in a sequence: nothing inside a function reads the
+    # container it stands in, so its cache key (and findings) are kept; fails when the key holds
+    # the parent's kind ("array/function_expression" -> "sequence_expression/...").
+    with split_at(6):
+        document = Document(MODULES, path="a.js")
+        analysis = Analysis(document, Config(), [CHECK])
+        first = analysis.run()
+        assert {f.rule_id for f in first} >= {"LG303"}
+        checked: list[str] = []
+        original = type(CHECK).check_node
+
+        def counting(self, node, document, context):
+            checked.append(document.text.splitlines()[node.start_point[0]].strip())
+            return original(self, node, document, context)
+
+        monkeypatch.setattr(type(CHECK), "check_node", counting)
+        opened = _replace(document, "  1: [\n", "  1: (\n")
+        found = analysis.run([opened, _replace(document, "    {}\n  ],\n  2", "    {}\n  ),\n  2")])
+        assert "sequence_expression" in str(document.tree.root_node)
+        assert "function (require, module, exports) {" not in checked
+        assert found == fresh(document.text)
+
+
+def test_a_function_keyed_by_its_declarator_is_not_kept_under_another_name():
+    # A declarator names an anonymous function (its summary key, the rules' `function_name`):
+    # that parent stays in the key.
+    with split_at(2):
+        document = Document("var a = [\n  function (x) {\n    return x;\n  }\n];\n", path="a.js")
+        order, places, _texts = javascript.listed_units(document)
+        assert "*/function_expression" in places
+        document = Document("var a =\n  function (x) {\n    return x;\n  };\n", path="a.js")
+        order, places, _texts = javascript.listed_units(document)
+        assert "variable_declarator/function_expression" in places
+
+
+container_pieces = st.sampled_from(
+    ["", "[", "]", "(", ")", ",", "{}", "}", "{", "\n", "x", "function () {", "req.query.q"]
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), container_pieces), min_size=1, max_size=8))
+def test_incremental_findings_in_a_module_map_equal_a_scan_from_scratch(steps):
+    # Edits that move the module functions between arrays, sequences, arguments and error nodes.
+    with split_at(6):
+        document = Document(MODULES, path="a.js")
+        analysis = Analysis(document, Config(), [CHECK])
+        for text, found in incremental_runs(document, analysis, steps):
+            if str(document.tree.root_node) == str(Document(text, path="a.js").tree.root_node):
+                assert found == fresh(text)
