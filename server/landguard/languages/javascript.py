@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -533,6 +534,10 @@ def _line_count(node: Node) -> int:
 
 def _node_key(node: Node) -> tuple[int, int, int]:
     return (node.id, node.start_byte, node.end_byte)
+
+
+_NODE_KEY = operator.attrgetter("id", "start_byte", "end_byte")  # ``_node_key``, for ``map``
+_TYPE = operator.attrgetter("type")
 
 
 def _wrapper_function(node: Node) -> Node | None:
@@ -1910,7 +1915,8 @@ class _Lowered:
     looked_up: frozenset[str]
     names: ModuleNames
     serial: int
-    # The unit's last context key and the summary signatures it was made of (checks/javascript/_flow).
+    # The unit's last context key with what it was made of: the file's function keys then, the
+    # ones the unit names, their summary signatures (checks/javascript/_flow ``unit_key``).
     context_key: tuple | None = None
 
 
@@ -2020,9 +2026,10 @@ def _unit_contexts(document: Document) -> _UnitContexts:
     names_by_key, class_names = contexts.names, contexts.class_names
     split_lines = SPLIT_LINES
 
-    def visit(unit: Node, names: ModuleNames, depth: int, class_name: str | None, place: str) -> None:
-        # Once per unit per tree (a thousand in a bundle): kept to plain stores.
-        key = (unit.id, unit.start_byte, unit.end_byte)
+    node_key = _NODE_KEY
+
+    def visit(unit: Node, names: ModuleNames, class_name: str | None, place: str) -> None:
+        key = node_key(unit)
         order.append(unit)
         places.append(place)
         keys.append(key)
@@ -2036,7 +2043,7 @@ def _unit_contexts(document: Document) -> _UnitContexts:
         contexts.holes[key] = holes
         if wrapper is not None:
             index = len(contexts.chain)
-            fingerprint = _binding_fingerprint(document, source, wrapper, names)
+            fingerprint = _binding_fingerprint(document, source, wrapper, names, inner)
             if index < len(previous) and previous_prints[index] == fingerprint:
                 bound = previous[index]  # what the wrapper binds is written the same way
             else:
@@ -2045,15 +2052,43 @@ def _unit_contexts(document: Document) -> _UnitContexts:
                     bound = previous[index]  # the same object: units lowered in it need no re-check
             contexts.chain.append(bound)
             contexts.fingerprints.append(fingerprint)
-            for part, parent in zip(inner, parents, strict=True):
-                visit(part, bound, depth + 1, None, _key_place(parent, part.type))
+            visit_parts(inner, parents, bound, None)
         else:
-            for part, parent in zip(inner, parents, strict=True):
-                owner = _enclosing_class_name(source, part) if parent == "class_body" else None
-                visit(part, names, depth + 1, owner, _key_place(parent, part.type))
+            owners = [
+                _enclosing_class_name(source, part) if parent == "class_body" else None
+                for part, parent in zip(inner, parents, strict=True)
+            ]
+            visit_parts(inner, parents, names, owners)
+
+    def visit_parts(inner: list[Node], parents: list[str], names: ModuleNames, owners: list | None) -> None:
+        # Once per unit per tree (a thousand in a bundle): the parts that are not split again (most
+        # of them: a wrapper's statements) are stored in bulk, in order; a large one is visited
+        # where it stands (its own parts follow it). A unit of ``split_lines`` lines has at least
+        # ``split_lines - 1`` bytes: the cheap test first.
+        part_keys = list(map(node_key, inner))
+        part_places = list(map(_key_place, parents, map(_TYPE, inner)))
+        large = [
+            index
+            for index, (_id, start, end) in enumerate(part_keys)
+            if end - start >= split_lines - 1 and _line_count(inner[index]) >= split_lines
+        ]
+        done = 0
+        for index in (*large, len(inner)):
+            if index > done:
+                order.extend(inner[done:index])
+                places.extend(part_places[done:index])
+                keys.extend(part_keys[done:index])
+                names_by_key.update(dict.fromkeys(part_keys[done:index], names))
+                if owners is None:
+                    class_names.update(dict.fromkeys(part_keys[done:index]))
+                else:
+                    class_names.update(zip(part_keys[done:index], owners[done:index], strict=True))
+            if index < len(inner):
+                visit(inner[index], names, owners[index] if owners else None, part_places[index])
+                done = index + 1
 
     for unit, place, _owner in units_with_owners(document.tree.root_node):
-        visit(unit, state.names, 0, _enclosing_class_name(source, unit), _top_level_key_place(place))
+        visit(unit, state.names, _enclosing_class_name(source, unit), _top_level_key_place(place))
     state.wrapper_statement_names = parts
     state.contexts = contexts
     return contexts
@@ -2077,23 +2112,38 @@ def listed_units(document: Document) -> tuple[list[Node], list[str], list[bytes]
     return contexts.order, contexts.places, contexts.texts
 
 
-def _binding_fingerprint(document: Document, source: bytes, wrapper: Node, outer: ModuleNames) -> tuple:
-    """What ``_wrapper_names`` reads of ``wrapper``, cheaply: its parameters' text, the names of the
-    functions and classes its body declares, and the text of its other statements that can bind
-    a name (declarations, and blocks that may hold a ``var``) — not the functions' long bodies,
-    nor the bodies split off a large declaration (``var runInContext = (function (context) {...})``
-    around 15,000 lines: neither ``_hoist`` nor ``_statement_names`` looks inside a function)."""
+def _binding_fingerprint(
+    document: Document, source: bytes, wrapper: Node, outer: ModuleNames, statements: list[Node]
+) -> tuple:
+    """What ``_wrapper_names`` reads of ``wrapper`` (whose body's ``statements``, comments left out,
+    ``split_unit`` gave), cheaply: its parameters' text, the names of the functions and classes
+    its body declares, and the text of its other statements that can bind a name (declarations,
+    and blocks that may hold a ``var``) — not the functions' long bodies, nor the bodies split off
+    a large declaration (``var runInContext = (function (context) {...})`` around 15,000 lines:
+    neither ``_hoist`` nor ``_statement_names`` looks inside a function)."""
     parameters = wrapper.child_by_field_name("parameters") or wrapper.child_by_field_name("parameter")
     found: list[object] = [outer, source[parameters.start_byte : parameters.end_byte] if parameters else b""]
-    body = wrapper.child_by_field_name("body")
-    for statement in body.named_children if body is not None else ():
+    named = _NAMED_DECLARATIONS
+    binding = _BINDING_STATEMENTS
+    split_lines = SPLIT_LINES
+    for statement in statements:  # a wrapper's hundreds of statements, on every edit inside it
         kind = statement.type
-        if kind in ("function_declaration", "generator_function_declaration") or kind in _CLASS_TYPES:
+        if kind in named:
             name = statement.child_by_field_name("name")
             found.append((kind, source[name.start_byte : name.end_byte] if name is not None else b""))
-        elif kind in _DECLARING or kind in _NAMING_STATEMENTS:
-            found.append(_text_outside_parts(document, source, statement))
+        elif kind in binding:
+            start, end = statement.start_byte, statement.end_byte
+            found.append(
+                source[start:end]
+                if end - start < split_lines - 1
+                else _text_outside_parts(document, source, statement)
+            )
     return tuple(found)
+
+
+# What ``_binding_fingerprint`` keys by name, and by text.
+_NAMED_DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration"}) | _CLASS_TYPES
+_BINDING_STATEMENTS = (_DECLARING | _NAMING_STATEMENTS) - _NAMED_DECLARATIONS
 
 
 def _text_outside_parts(document: Document, source: bytes, node: Node) -> bytes:

@@ -157,6 +157,17 @@ def unit_key(unit, document: Document, context: CheckContext) -> object:
     lowered = lists.get((unit.id, unit.start_byte, unit.end_byte))
     if lowered is None:
         lowered = adapter.unit_lowering(document, unit)
+    previous = lowered.context_key
+    suspects = fa.suspect_keys
+    if (
+        previous is not None
+        and previous[0] is keys
+        and suspects is not None
+        and (not suspects or suspects.isdisjoint(previous[1]))
+    ):
+        # Most units on most edits: the same lowering under the same function keys, and none of
+        # the summaries it names can have changed (the test below, without its lookups).
+        return previous[3]
     functions = lowered.functions
     if not functions:
         return (lowered.serial,)
@@ -170,12 +181,11 @@ def unit_key(unit, document: Document, context: CheckContext) -> object:
     cached = functions[0].extra.get("js.unit_keyed")
     if cached is None or cached[0] is not keys:
         cached = functions[0].extra["js.unit_keyed"] = (keys, tuple(n for n in names if n in keys))
-    previous = lowered.context_key
-    if previous is not None and previous[0] is not cached[1]:
+    if previous is not None and previous[1] is not cached[1]:
         previous = None  # it names other functions of the file now
-    suspects = fa.suspect_keys
     if previous is not None and suspects is not None and (not suspects or suspects.isdisjoint(cached[1])):
-        return previous[2]  # none of the summaries it names can have changed
+        lowered.context_key = (keys, *previous[1:])
+        return previous[3]  # none of the summaries it names can have changed
     current: list[object] = []
     for name in cached[1]:
         signature = signatures.get(name, _MISSING)
@@ -186,10 +196,11 @@ def unit_key(unit, document: Document, context: CheckContext) -> object:
         current.append(signature)
     # The same key object while nothing in it changed (most units on most edits): no new objects
     # for the garbage collector to trace through on every keystroke.
-    if previous is not None and all(map(operator.is_, previous[1], current)):
-        return previous[2]
+    if previous is not None and all(map(operator.is_, previous[2], current)):
+        lowered.context_key = (keys, *previous[1:])
+        return previous[3]
     key = (lowered.serial, *zip(cached[1], current, strict=True))
-    lowered.context_key = (cached[1], current, key)
+    lowered.context_key = (keys, cached[1], current, key)
     return key
 
 
