@@ -2105,8 +2105,9 @@ def listed_units(document: Document) -> tuple[list[Node], list[str], list[bytes]
 
         source = document.source
         holes = contexts.holes
+        # The bytes from the node keys (no attribute reads per unit); a split unit's without its parts.
         contexts.texts = [
-            unit_text(document, unit) if key in holes else source[unit.start_byte : unit.end_byte]
+            unit_text(document, unit) if key in holes else source[key[1] : key[2]]
             for unit, key in zip(contexts.order, contexts.keys, strict=True)
         ]
     return contexts.order, contexts.places, contexts.texts
@@ -2278,12 +2279,15 @@ def file_functions(document: Document) -> list[ir.Function]:
         contexts = _unit_contexts(document)
         _order, _places, texts = listed_units(document)
         changed: dict[tuple[int, int], set[str]] = {}
+        # Once per unit per tree: the lookups bound once.
+        names_of, class_names = contexts.names, contexts.class_names
+        lowered_here, lowered_before, unit_lists = state.units.get, state.by_text.get, state.unit_lists
         for unit, node_key, text in zip(contexts.order, contexts.keys, texts, strict=True):
-            names = contexts.names[node_key]
+            names = names_of[node_key]
             # Not where it stands: a unit that a pasted `}` moves out of its wrapper keeps its
             # lowering while the names it looked up mean the same there (checked below).
-            key = (text, contexts.class_names[node_key])
-            lowered = state.units.get(node_key) or state.by_text.get(key)
+            key = (text, class_names[node_key])
+            lowered = lowered_here(node_key) or lowered_before(key)
             if lowered is not None and lowered.names is not names:
                 pair = (id(lowered.names), id(names))
                 differs = changed.get(pair)
@@ -2296,7 +2300,7 @@ def file_functions(document: Document) -> list[ir.Function]:
             if lowered is None:
                 lowered = _lower(unit, document)
             by_text[key] = lowered
-            state.unit_lists[node_key] = lowered
+            unit_lists[node_key] = lowered
             functions.extend(lowered.functions)
         state.by_text = by_text
         state.all_functions = functions
