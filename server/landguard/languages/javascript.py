@@ -2097,8 +2097,8 @@ def _unit_contexts(document: Document) -> _UnitContexts:
 def listed_units(document: Document) -> tuple[list[Node], list[str], list[bytes]]:
     """The analysis units of the current tree in the engine's order (``engine.analyze.analysis_units``
     with the parts ``split_unit`` hands off), their grammar places as their cache keys hold them
-    (``_key_place``) and their cache-key texts (``engine.analyze.unit_text``): one walk per tree, shared by the engine's
-    unit list and ``file_functions``."""
+    (``_key_place``) and their cache-key texts (``engine.analyze.unit_text``): one walk per tree,
+    shared by the engine's unit list and ``file_functions``."""
     contexts = _unit_contexts(document)
     if contexts.texts is None:
         from landguard.engine.analyze import unit_text
