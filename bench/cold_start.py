@@ -130,6 +130,11 @@ step("import landguard; startup (GC held, regex cache loaded)")
 with loading():
     from landguard.lsp import generated_code
     generated_code.install(); step("import logging, hashlib; load the generated-code cache")
+    try:  # lsprotocol's classes created on first use (older versions have none)
+        from landguard.lsp import lazy_types
+        lazy_types.install()
+    except ImportError:
+        pass
     import lsprotocol.types; step("import lsprotocol.types")
     import pygls.lsp.server; step("import pygls (rest), cattrs")
     import landguard.lsp.server as server; step("import landguard.lsp.server (ours)")
