@@ -16,7 +16,9 @@ lines, the interpreter's own ``Lib/``) unless ``--file`` names another:
 ``--compare DIR`` also runs the version whose ``landguard`` package is in DIR (e.g. a ``git archive
 main`` export's ``server/``), interleaved run by run with this one, so both see the same load.
 Prints medians of ``--runs`` runs, after one unmeasured run per version that compiles its modules
-(``PYTHONDONTWRITEBYTECODE`` is ignored here), as an installed Landguard has them compiled.
+(``PYTHONDONTWRITEBYTECODE`` is ignored here), as an installed Landguard has them compiled; it then
+checks that every module the server's path loads has current bytecode, and stops if one has not
+(``require_compiled``: a module compiled again by each measured process would be counted).
 
     .venv/bin/python bench/cold_start.py [--runs 7] [--compare /tmp/main-export/server] [--file F]
     .venv/bin/python bench/cold_start.py --conforming --capabilities full   # as an editor starts it
@@ -169,6 +171,60 @@ if loading is not contextlib.nullcontext:
 """
 
 
+# The modules the server's path loads whose bytecode is missing or older than their source (pyc
+# header: flags, source mtime, source size). Run after a version's unmeasured run, which writes
+# bytecode where it may: a module left uncompiled (a read-only folder, a source newer than its
+# pyc and no write) is compiled again by every measured process, ~0.3 s of CPU for the whole
+# server, and would be counted as start-up.
+STALE_BYTECODE = """
+import importlib.util, json, os, sys
+from landguard.lsp import generated_code
+import landguard.lsp.server
+from landguard.engine.analyze import Analysis
+from landguard.engine.config import Config
+from landguard.engine.document import Document
+text = open(sys.argv[1], encoding="utf-8").read()
+Analysis(Document(text, path="/tmp/cold/" + os.path.basename(sys.argv[1]), language_id="python"), Config()).run()
+import landguard.cli
+stale = []
+for module in list(sys.modules.values()):
+    source = getattr(module, "__file__", None)
+    if not source or not source.endswith(".py") or getattr(module, "__cached__", None) is None:
+        continue
+    try:
+        status = os.stat(source)
+        with open(importlib.util.cache_from_source(source), "rb") as handle:
+            header = handle.read(16)
+    except OSError:
+        stale.append(source)
+        continue
+    if int.from_bytes(header[4:8], "little") & 1:  # hash-based pyc: checked by its own rule
+        continue
+    if (int.from_bytes(header[8:12], "little"), int.from_bytes(header[12:16], "little")) != (
+        int(status.st_mtime) & 0xFFFFFFFF, status.st_size & 0xFFFFFFFF
+    ):
+        stale.append(source)
+print(json.dumps(stale))
+"""
+
+
+def require_compiled(path: Path, pythonpath: str | None) -> None:
+    """Fail unless every module the server's path loads has current bytecode (see above)."""
+    result = subprocess.run(
+        [sys.executable, "-c", STALE_BYTECODE, str(path)],
+        capture_output=True,
+        text=True,
+        env=_env(pythonpath),
+        check=True,
+    )
+    stale = json.loads(result.stdout.splitlines()[-1])
+    if stale:
+        raise SystemExit(
+            f"{len(stale)} modules without current bytecode ({pythonpath or 'this version'}), e.g."
+            f" {stale[:3]}: run `python -m compileall -q` on their folders (or make them writable) first"
+        )
+
+
 def breakdown(path: Path, runs: int, versions: dict[str, str | None], capabilities: dict) -> None:
     """Medians of the in-process steps, and of a bare interpreter's start (``python -c pass``),
     per version (interleaved run by run)."""
@@ -189,6 +245,7 @@ def breakdown(path: Path, runs: int, versions: dict[str, str | None], capabiliti
             if result.returncode != 0:
                 raise RuntimeError(result.stderr[-2000:])
             if run == 0:
+                require_compiled(path, pythonpath)
                 continue
             steps = samples[name]
             steps.setdefault("interpreter start (python -c pass)", []).append(
@@ -237,6 +294,7 @@ def main() -> None:
     for pythonpath in versions.values():  # unmeasured: writes each version's bytecode
         open_file(pythonpath)
         check_one_file(args.file, pythonpath)
+        require_compiled(args.file, pythonpath)
     for _ in range(args.runs):
         for name, pythonpath in versions.items():
             samples.setdefault((name, "lsp"), []).append(open_file(pythonpath))
