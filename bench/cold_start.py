@@ -23,6 +23,7 @@ checks that every module the server's path loads has current bytecode, and stops
     .venv/bin/python bench/cold_start.py [--runs 7] [--compare /tmp/main-export/server] [--file F]
     .venv/bin/python bench/cold_start.py --conforming --capabilities full   # as an editor starts it
     .venv/bin/python bench/cold_start.py --breakdown [--runs 7] [--compare DIR]   # where the CPU goes, step by step
+    .venv/bin/python bench/cold_start.py --instructions [--compare DIR]   # the same, instructions (valgrind)
     LANDGUARD_NO_CODE_CACHE=1 .venv/bin/python bench/cold_start.py --breakdown   # without lsp/generated_code.py
 """
 
@@ -122,6 +123,8 @@ steps, last = [], clock()
 def step(name):
     global last
     now = clock(); steps.append((name, (now - last) * 1000)); last = now
+    if len(sys.argv) > 3 and len(steps) == int(sys.argv[3]):  # --instructions: stop here
+        print(json.dumps(steps)); sys.exit(0)
 import contextlib
 try:  # as ``python -m landguard.lsp`` starts (``landguard.startup``; older versions have none)
     from landguard import startup
@@ -266,6 +269,68 @@ def breakdown(path: Path, runs: int, versions: dict[str, str | None], capabiliti
     print("| total | " + " | ".join(f"{t:.0f}" for t in totals) + " |")
 
 
+# --instructions: the process stops after these steps of BREAKDOWN (1-based), each prefix run
+# under valgrind; a segment's count is the difference of two prefixes'.
+INSTRUCTION_CUTS = {
+    4: "interpreter, startup, generated-code cache, lsprotocol.types, pygls, cattrs",
+    6: "landguard.lsp.server imported, build_server",
+    7: "load the checks",
+    8: "initialize (full capabilities)",
+    10: "Document (tree-sitter parse) and first analysis",
+}
+
+
+def instruction_count(argv: list[str], pythonpath: str | None) -> int:
+    """Instructions a process executes (``valgrind --tool=cachegrind --cache-sim=no``: exact and
+    the same under any load, unlike CPU time; a fixed hash seed so dict and set orders repeat)."""
+    env = {**_env(pythonpath), "PYTHONHASHSEED": "0"}
+    result = subprocess.run(
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    for line in result.stderr.splitlines():
+        if "I" in line and "refs:" in line:
+            return int(line.rsplit(":", 1)[1].replace(",", "").strip())
+    raise RuntimeError(result.stderr[-2000:])
+
+
+def instructions(path: Path, versions: dict[str, str | None], capabilities: dict) -> None:
+    """Instruction counts of the server's path to first diagnostics, by segment, per version."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in versions}
+    for pythonpath in versions.values():  # unmeasured: bytecode and caches written
+        subprocess.run(
+            [sys.executable, "-c", BREAKDOWN, str(path), json.dumps(capabilities)],
+            capture_output=True,
+            env=_env(pythonpath),
+            check=True,
+        )
+        require_compiled(path, pythonpath)
+    for name, pythonpath in versions.items():
+        counts[name]["interpreter start (python -c pass)"] = instruction_count(
+            [sys.executable, "-c", "pass"], pythonpath
+        )
+        previous = 0
+        for cut, label in INSTRUCTION_CUTS.items():
+            total = instruction_count(
+                [sys.executable, "-c", BREAKDOWN, str(path), json.dumps(capabilities), str(cut)], pythonpath
+            )
+            counts[name][label] = total - previous
+            previous = total
+    print(f"{path.name}: instructions (millions) of the server's path to first diagnostics, by segment")
+    print("| segment | " + " | ".join(versions) + " |")
+    print("|---|" + "---:|" * len(versions))
+    for label in counts[next(iter(versions))]:
+        print(f"| {label} | " + " | ".join(f"{counts[v][label] / 1e6:,.0f}" for v in versions) + " |")
+    totals = [sum(counts[v].values()) - counts[v]["interpreter start (python -c pass)"] for v in versions]
+    print(
+        "| total (the first segment includes the interpreter's start) | "
+        + " | ".join(f"{t / 1e6:,.0f}" for t in totals)
+        + " |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -278,13 +343,24 @@ def main() -> None:
         "--conforming", action="store_true", help="didOpen only after the initialize answer, as editors do"
     )
     parser.add_argument("--capabilities", choices=("minimal", "full"), default="minimal")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="instruction counts by segment (valgrind; exact under load)",
+    )
     args = parser.parse_args()
     capabilities = every_client_capability() if args.capabilities == "full" else MINIMAL_CAPABILITIES
-    versions: dict[str, str | None] = {"this": None}
+    # "this" is this checkout's package, not whatever the interpreter has installed (a worktree
+    # run with another checkout's venv would otherwise measure that checkout's editable install).
+    this = str(Path(__file__).resolve().parents[1] / "server")
+    versions: dict[str, str | None] = {"this": this}
     if args.compare:
-        versions = {"compare": args.compare, "this": None}
+        versions = {"compare": args.compare, "this": this}
     if args.breakdown:
         breakdown(args.file, args.runs, versions, capabilities)
+        return
+    if args.instructions:
+        instructions(args.file, versions, capabilities)
         return
 
     def open_file(pythonpath: str | None) -> tuple[float, float, float]:
