@@ -34,6 +34,7 @@ place in the server that sets the collector (``landguard check`` has its own, in
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import functools
 import gc
 import logging
@@ -142,8 +143,6 @@ def _malloc_trim() -> Callable[[int], int] | None:
     the process's own symbols: ``ctypes.util.find_library`` would run ``ldconfig`` at start-up."""
     if not sys.platform.startswith("linux"):
         return None
-    import ctypes  # here: the server imports this module at start, and trims only once it runs
-
     try:
         trim = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # musl and others have no malloc_trim
