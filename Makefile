@@ -13,7 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The checkout's bytecode, as pip compiles an installed Landguard's (an editable install does not):
+# a server or CLI started with PYTHONDONTWRITEBYTECODE set would otherwise compile every edited
+# module again in each fresh process (~0.3 s of CPU before the first diagnostics; issue #15).
 setup: $(STAMP)
+	$(BIN)/python -m compileall -q server
 
 ## make run: set up .venv and scan the bundled examples (findings are expected; exits 0).
 run: setup
@@ -52,8 +56,11 @@ bench: setup
 	$(BIN)/python bench/run_all.py
 
 ## make bench-tools: the peers bench/cli_throughput.py runs side by side (pinned; Bandit and Ruff come with [dev]).
+## valgrind: `bench/cold_start.py --instructions` (instruction counts, exact on a loaded machine).
 bench-tools: setup
 	$(BIN)/pip install --quiet 'detect-secrets==1.5.0' 'bandit==1.9.4'
+	@command -v valgrind >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y -q valgrind; } \
+		|| echo "bench/cold_start.py --instructions needs valgrind (apt-get install valgrind)"
 
 ## make cli-bench: whole-tree `landguard check` vs Bandit + detect-secrets and Ruff on CPython Lib/ and webpack.
 cli-bench: bench-tools

@@ -16,11 +16,14 @@ lines, the interpreter's own ``Lib/``) unless ``--file`` names another:
 ``--compare DIR`` also runs the version whose ``landguard`` package is in DIR (e.g. a ``git archive
 main`` export's ``server/``), interleaved run by run with this one, so both see the same load.
 Prints medians of ``--runs`` runs, after one unmeasured run per version that compiles its modules
-(``PYTHONDONTWRITEBYTECODE`` is ignored here), as an installed Landguard has them compiled.
+(``PYTHONDONTWRITEBYTECODE`` is ignored here), as an installed Landguard has them compiled; it then
+checks that every module the server's path loads has current bytecode, and stops if one has not
+(``require_compiled``: a module compiled again by each measured process would be counted).
 
     .venv/bin/python bench/cold_start.py [--runs 7] [--compare /tmp/main-export/server] [--file F]
     .venv/bin/python bench/cold_start.py --conforming --capabilities full   # as an editor starts it
     .venv/bin/python bench/cold_start.py --breakdown [--runs 7] [--compare DIR]   # where the CPU goes, step by step
+    .venv/bin/python bench/cold_start.py --instructions [--compare DIR]   # the same, instructions (valgrind)
     LANDGUARD_NO_CODE_CACHE=1 .venv/bin/python bench/cold_start.py --breakdown   # without lsp/generated_code.py
 """
 
@@ -120,6 +123,8 @@ steps, last = [], clock()
 def step(name):
     global last
     now = clock(); steps.append((name, (now - last) * 1000)); last = now
+    if len(sys.argv) > 3 and len(steps) == int(sys.argv[3]):  # --instructions: stop here
+        print(json.dumps(steps)); sys.exit(0)
 import contextlib
 try:  # as ``python -m landguard.lsp`` starts (``landguard.startup``; older versions have none)
     from landguard import startup
@@ -130,6 +135,11 @@ step("import landguard; startup (GC held, regex cache loaded)")
 with loading():
     from landguard.lsp import generated_code
     generated_code.install(); step("import logging, hashlib; load the generated-code cache")
+    try:  # lsprotocol's classes created on first use (older versions have none)
+        from landguard.lsp import lazy_types
+        lazy_types.install()
+    except ImportError:
+        pass
     import lsprotocol.types; step("import lsprotocol.types")
     import pygls.lsp.server; step("import pygls (rest), cattrs")
     import landguard.lsp.server as server; step("import landguard.lsp.server (ours)")
@@ -164,6 +174,60 @@ if loading is not contextlib.nullcontext:
 """
 
 
+# The modules the server's path loads whose bytecode is missing or older than their source (pyc
+# header: flags, source mtime, source size). Run after a version's unmeasured run, which writes
+# bytecode where it may: a module left uncompiled (a read-only folder, a source newer than its
+# pyc and no write) is compiled again by every measured process, ~0.3 s of CPU for the whole
+# server, and would be counted as start-up.
+STALE_BYTECODE = """
+import importlib.util, json, os, sys
+from landguard.lsp import generated_code
+import landguard.lsp.server
+from landguard.engine.analyze import Analysis
+from landguard.engine.config import Config
+from landguard.engine.document import Document
+text = open(sys.argv[1], encoding="utf-8").read()
+Analysis(Document(text, path="/tmp/cold/" + os.path.basename(sys.argv[1]), language_id="python"), Config()).run()
+import landguard.cli
+stale = []
+for module in list(sys.modules.values()):
+    source = getattr(module, "__file__", None)
+    if not source or not source.endswith(".py") or getattr(module, "__cached__", None) is None:
+        continue
+    try:
+        status = os.stat(source)
+        with open(importlib.util.cache_from_source(source), "rb") as handle:
+            header = handle.read(16)
+    except OSError:
+        stale.append(source)
+        continue
+    if int.from_bytes(header[4:8], "little") & 1:  # hash-based pyc: checked by its own rule
+        continue
+    if (int.from_bytes(header[8:12], "little"), int.from_bytes(header[12:16], "little")) != (
+        int(status.st_mtime) & 0xFFFFFFFF, status.st_size & 0xFFFFFFFF
+    ):
+        stale.append(source)
+print(json.dumps(stale))
+"""
+
+
+def require_compiled(path: Path, pythonpath: str | None) -> None:
+    """Fail unless every module the server's path loads has current bytecode (see above)."""
+    result = subprocess.run(
+        [sys.executable, "-c", STALE_BYTECODE, str(path)],
+        capture_output=True,
+        text=True,
+        env=_env(pythonpath),
+        check=True,
+    )
+    stale = json.loads(result.stdout.splitlines()[-1])
+    if stale:
+        raise SystemExit(
+            f"{len(stale)} modules without current bytecode ({pythonpath or 'this version'}), e.g."
+            f" {stale[:3]}: run `python -m compileall -q` on their folders (or make them writable) first"
+        )
+
+
 def breakdown(path: Path, runs: int, versions: dict[str, str | None], capabilities: dict) -> None:
     """Medians of the in-process steps, and of a bare interpreter's start (``python -c pass``),
     per version (interleaved run by run)."""
@@ -184,6 +248,7 @@ def breakdown(path: Path, runs: int, versions: dict[str, str | None], capabiliti
             if result.returncode != 0:
                 raise RuntimeError(result.stderr[-2000:])
             if run == 0:
+                require_compiled(path, pythonpath)
                 continue
             steps = samples[name]
             steps.setdefault("interpreter start (python -c pass)", []).append(
@@ -204,6 +269,68 @@ def breakdown(path: Path, runs: int, versions: dict[str, str | None], capabiliti
     print("| total | " + " | ".join(f"{t:.0f}" for t in totals) + " |")
 
 
+# --instructions: the process stops after these steps of BREAKDOWN (1-based), each prefix run
+# under valgrind; a segment's count is the difference of two prefixes'.
+INSTRUCTION_CUTS = {
+    4: "interpreter, startup, generated-code cache, lsprotocol.types, pygls, cattrs",
+    6: "landguard.lsp.server imported, build_server",
+    7: "load the checks",
+    8: "initialize (full capabilities)",
+    10: "Document (tree-sitter parse) and first analysis",
+}
+
+
+def instruction_count(argv: list[str], pythonpath: str | None) -> int:
+    """Instructions a process executes (``valgrind --tool=cachegrind --cache-sim=no``: exact and
+    the same under any load, unlike CPU time; a fixed hash seed so dict and set orders repeat)."""
+    env = {**_env(pythonpath), "PYTHONHASHSEED": "0"}
+    result = subprocess.run(
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    for line in result.stderr.splitlines():
+        if "I" in line and "refs:" in line:
+            return int(line.rsplit(":", 1)[1].replace(",", "").strip())
+    raise RuntimeError(result.stderr[-2000:])
+
+
+def instructions(path: Path, versions: dict[str, str | None], capabilities: dict) -> None:
+    """Instruction counts of the server's path to first diagnostics, by segment, per version."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in versions}
+    for pythonpath in versions.values():  # unmeasured: bytecode and caches written
+        subprocess.run(
+            [sys.executable, "-c", BREAKDOWN, str(path), json.dumps(capabilities)],
+            capture_output=True,
+            env=_env(pythonpath),
+            check=True,
+        )
+        require_compiled(path, pythonpath)
+    for name, pythonpath in versions.items():
+        counts[name]["interpreter start (python -c pass)"] = instruction_count(
+            [sys.executable, "-c", "pass"], pythonpath
+        )
+        previous = 0
+        for cut, label in INSTRUCTION_CUTS.items():
+            total = instruction_count(
+                [sys.executable, "-c", BREAKDOWN, str(path), json.dumps(capabilities), str(cut)], pythonpath
+            )
+            counts[name][label] = total - previous
+            previous = total
+    print(f"{path.name}: instructions (millions) of the server's path to first diagnostics, by segment")
+    print("| segment | " + " | ".join(versions) + " |")
+    print("|---|" + "---:|" * len(versions))
+    for label in counts[next(iter(versions))]:
+        print(f"| {label} | " + " | ".join(f"{counts[v][label] / 1e6:,.0f}" for v in versions) + " |")
+    totals = [sum(counts[v].values()) - counts[v]["interpreter start (python -c pass)"] for v in versions]
+    print(
+        "| total (the first segment includes the interpreter's start) | "
+        + " | ".join(f"{t / 1e6:,.0f}" for t in totals)
+        + " |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -216,13 +343,24 @@ def main() -> None:
         "--conforming", action="store_true", help="didOpen only after the initialize answer, as editors do"
     )
     parser.add_argument("--capabilities", choices=("minimal", "full"), default="minimal")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="instruction counts by segment (valgrind; exact under load)",
+    )
     args = parser.parse_args()
     capabilities = every_client_capability() if args.capabilities == "full" else MINIMAL_CAPABILITIES
-    versions: dict[str, str | None] = {"this": None}
+    # "this" is this checkout's package, not whatever the interpreter has installed (a worktree
+    # run with another checkout's venv would otherwise measure that checkout's editable install).
+    this = str(Path(__file__).resolve().parents[1] / "server")
+    versions: dict[str, str | None] = {"this": this}
     if args.compare:
-        versions = {"compare": args.compare, "this": None}
+        versions = {"compare": args.compare, "this": this}
     if args.breakdown:
         breakdown(args.file, args.runs, versions, capabilities)
+        return
+    if args.instructions:
+        instructions(args.file, versions, capabilities)
         return
 
     def open_file(pythonpath: str | None) -> tuple[float, float, float]:
@@ -232,6 +370,7 @@ def main() -> None:
     for pythonpath in versions.values():  # unmeasured: writes each version's bytecode
         open_file(pythonpath)
         check_one_file(args.file, pythonpath)
+        require_compiled(args.file, pythonpath)
     for _ in range(args.runs):
         for name, pythonpath in versions.items():
             samples.setdefault((name, "lsp"), []).append(open_file(pythonpath))

@@ -33,7 +33,6 @@ import json
 import os
 import re
 import secrets
-import statistics
 import threading
 import time
 from collections import Counter
@@ -592,6 +591,8 @@ def verify(root: str | os.PathLike[str]) -> Verification:
 def report(root: str | os.PathLike[str]) -> dict:
     """The trail's measures: findings per rule and per 1,000 lines, fixed vs suppressed, the
     false-positive rate of suppressions, time from finding to fix, AI-marked vs other code."""
+    import statistics  # here, not at the top: the server imports this module at start (issue #15)
+
     records = read_records(Path(root) / AUDIT_DIR / LOG_NAME)
     raised = [r for r in records if r.get("event") == "finding.raised"]
     resolved = [r for r in records if r.get("event") == "finding.resolved"]

@@ -19,8 +19,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from landguard.engine.config import Config, Exclusions
 from landguard.engine.files import DEFAULT_READ_LIMIT, Unreadable, read_regular, reason_for
@@ -28,6 +27,9 @@ from landguard.engine.files import display_path as printable
 from landguard.engine.findings import Finding
 from landguard.engine.globs import gitignore_spec
 from landguard.engine.positions import span_to_utf16
+
+if TYPE_CHECKING:  # pathspec itself is imported on first use (``engine/globs``)
+    import pathspec
 
 ALWAYS_SKIPPED_DIRS = frozenset(
     {

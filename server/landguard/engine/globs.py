@@ -8,14 +8,19 @@ linear in the path length whatever the pattern.
 
 ``invalid_glob`` names what is wrong with a glob (``!`` alone, an unclosed ``[``, a reversed
 range ``[z-a]``) so configuration can say so and keep its default.
+
+``pathspec`` is imported on first use: ~15 ms of CPU of a server's start, which matches no glob
+before its first diagnostics (issue #15).
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 BACKEND = "re2"
 
@@ -53,6 +58,8 @@ def invalid_glob(glob: str) -> str | None:
         return "a pattern of only '/' names no file"
     if _unclosed_bracket(stripped):
         return "unclosed '['"
+    import pathspec
+
     try:
         spec = pathspec.PathSpec.from_lines("gitignore", [glob], backend=BACKEND)
     except Exception as error:  # GitWildMatchPatternError, re.error, re2.error: all mean "invalid"
@@ -93,6 +100,8 @@ def _encodable(path: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _compiled(patterns: tuple[str, ...], gitignore: bool) -> _Spec:
+    import pathspec
+
     if gitignore:
         return _Spec(pathspec.GitIgnoreSpec.from_lines(patterns, backend=BACKEND))
     return _Spec(pathspec.PathSpec.from_lines("gitignore", patterns, backend=BACKEND))
@@ -113,6 +122,8 @@ def gitignore_spec(lines: Iterable[str]) -> _Spec:
         return _compiled(lines, True)
     except Exception:  # noqa: S110 -- some line is bad: keep the others
         pass
+    import pathspec
+
     usable = []
     for line in lines:
         try:

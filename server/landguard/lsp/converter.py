@@ -18,6 +18,7 @@ skipped and the result is the same as before.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -32,10 +33,31 @@ if TYPE_CHECKING:
 _FLAG = "_resolved_forward_references"
 
 
+class _TypesByName(Mapping[str, Any]):
+    """lsprotocol's types by name, read as attributes of ``lsprotocol.types``: with ``lazy_types``
+    installed a class not yet created is created when a forward reference names it (``eval`` asks
+    a mapping of locals for every name; it reads the globals' dict directly)."""
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return getattr(lsp_types, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dir(lsp_types))
+
+    def __len__(self) -> int:
+        return len(dir(lsp_types))
+
+
+_TYPES_BY_NAME = _TypesByName()
+
+
 def _resolve(cls: Any) -> bool:
     """Resolve an lsprotocol class's field types (once: attrs marks the class), never claim it."""
     if isinstance(cls, type) and cls.__module__ == lsp_types.__name__ and attrs.has(cls):
-        attrs.resolve_types(cls, lsp_types.ALL_TYPES_MAP, {})
+        attrs.resolve_types(cls, lsp_types.ALL_TYPES_MAP, _TYPES_BY_NAME)
     return False
 
 

@@ -48,8 +48,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from landguard.checks.secrets.heuristics import is_sample_path
 from landguard.engine.config import Config
@@ -58,6 +57,9 @@ from landguard.engine.files import display_path
 from landguard.engine.findings import Confidence, Finding, Fix, Severity, Span, TextEdit
 from landguard.engine.registry import FindingsCheck, Rule
 from landguard.engine.testcode import relative_path
+
+if TYPE_CHECKING:  # imported when an ignore file is read: a server's start reads none (issue #15)
+    import pathspec
 
 RULE = Rule(
     id="LG604",
@@ -160,6 +162,8 @@ class _IgnoreFileCache:
             return None
         lines = tuple(text.splitlines())
         patterns = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        import pathspec
+
         parsed = IgnoreFile(
             path,
             IGNORE_FILES[path.name],
