@@ -7,8 +7,8 @@
   (so findings below an insertion move with their lines, without being recomputed) and the
   touched lines, widened by the check (a PEM block), are rescanned;
 - node checks (code patterns): results are cached per *unit* (a top-level statement, or a
-  member of a top-level class) by the unit's text and the module context (imports), so only
-  units whose text changed are rechecked; results are stored relative to the unit's first
+  member of a top-level class) by the unit's text, the header of its class and the module
+  context (imports), so only units whose text or class changed are rechecked; results are stored relative to the unit's first
   line and moved when lines above it change;
 - document checks (manifests): rerun when the text changed.
 
@@ -137,6 +137,13 @@ def _child_units(child: Node, parent_type: str) -> Iterator[tuple[Node, str, Nod
         yield node, _place(parent_type, kind), owner
 
 
+def _class_header(owner: Node, source: bytes) -> bytes:
+    """The text of a class that ``_child_units`` split into members, up to its body (decorators,
+    modifiers, name, bases): the part of a member's cache key that says which class it is in."""
+    body = _class_body(owner)
+    return source[owner.start_byte : body.start_byte if body is not None else owner.end_byte]
+
+
 @functools.lru_cache(maxsize=1024)
 def _place(parent_type: str, kind: str) -> str:
     return f"{parent_type}/{kind}"
@@ -234,8 +241,13 @@ def _class_body(node: Node) -> Node | None:
     return body if body is not None and body.type in _BODY_NODES else None
 
 
-# A unit's cache key: where the grammar placed it, the text before it on its first line, its text.
-UnitKey = tuple[str, bytes, bytes]
+# A unit's cache key: where the grammar placed it, the text before it on its first line, its text,
+# and the header of the class it is a member of (None: no class's). The header makes a member's
+# identity its class and its text: ``int size() { return size; }`` in a list and in its sublist are
+# two units, so a frontend whose unit context depends on the class (the methods its calls resolve
+# against) keys each by text under one ``unit_context_epoch``, and a member moved to another class
+# is checked again.
+UnitKey = tuple[str, bytes, bytes, bytes | None]
 # A unit of a run: its node (None until needed when taken over from the last run, see
 # ``Analysis._find_nodes``), its start point and its key.
 _UnitRow = tuple[Node | None, tuple[int, int], UnitKey]
@@ -525,6 +537,7 @@ class Analysis:
                         place or _grammar_place(unit),
                         source[unit.start_byte - unit.start_point[1] : unit.start_byte],
                         text,
+                        None,
                     ),
                 )
                 for unit, place, text in zip(nodes, grammar_places, texts, strict=True)
@@ -541,6 +554,7 @@ class Analysis:
                         places.get((unit.id, unit.start_byte, unit.end_byte)) or _grammar_place(unit),
                         source[unit.start_byte - unit.start_point[1] : unit.start_byte],
                         unit_text(document, unit),
+                        None,
                     ),
                 )
                 for unit in units
@@ -566,6 +580,7 @@ class Analysis:
         )
         root_type = root.type
         found: list[_UnitRow] = []
+        headers: dict[int, bytes] = {}  # class node id -> its header (many units share one class)
         for child in root.children:
             start, end = child.start_byte, child.end_byte
             start_row, start_col = child.start_point
@@ -603,10 +618,15 @@ class Analysis:
                 keys = {base + offset: row[2] for offset, row in zip(group[4], group[3], strict=True)}
             rows: list[_UnitRow] = []
             starts: list[int] = []
-            for unit, place, _owner in _child_units(child, root_type):
+            for unit, place, owner in _child_units(child, root_type):
                 unit_start, unit_end = unit.start_byte, unit.end_byte
                 start_point = unit.start_point
                 unit_line_start = unit_start - start_point[1]
+                header = None
+                if owner is not None:
+                    header = headers.get(owner.id)
+                    if header is None:
+                        header = headers[owner.id] = _class_header(owner, source)
                 key = None
                 if keys:
                     if edit_start < 0:
@@ -619,10 +639,14 @@ class Analysis:
                         unit_shift = None
                     if unit_shift is not None:
                         key = keys.get(unit_start + unit_shift)
-                        if key is not None and (key[0] != place or len(key[2]) != unit_end - unit_start):
-                            key = None  # another unit starts there now (or a zero-width one did)
+                        if key is not None and (
+                            key[0] != place or len(key[2]) != unit_end - unit_start or key[3] != header
+                        ):
+                            # Another unit starts there now (or a zero-width one did), or the edit
+                            # changed the header of its class, or moved it into another class.
+                            key = None
                 if key is None:
-                    key = (place, source[unit_line_start:unit_start], source[unit_start:unit_end])
+                    key = (place, source[unit_line_start:unit_start], source[unit_start:unit_end], header)
                 found.append((unit, start_point, key))
                 rows.append((None, start_point, key))
                 starts.append(unit_start - start)
