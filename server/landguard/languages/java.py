@@ -386,26 +386,19 @@ class JavaFile:
                 reached.add(name)
                 pending.extend(links[name])
                 fields = classes[name].fields
-                for member in members:
-                    if member in fields:
-                        pending.extend(word for word in _TYPE_WORD.findall(fields[member]) if word in classes)
+                for member in members & fields.keys():
+                    pending.extend(word for word in _TYPE_WORD.findall(fields[member]) if word in classes)
             held = []
             for name in sorted(reached):
                 info = classes[name]
+                # Intersections first: a unit writes a few of the names, a class has many fields.
+                fields, constants = info.fields, info.constants
                 held.append(
                     (
                         (name, info.outer, info.is_interface, info.interfaces, info.superclass),
+                        tuple(sorted((member, fields[member]) for member in members & fields.keys())),
                         tuple(
-                            sorted(
-                                (member, info.fields[member]) for member in members if member in info.fields
-                            )
-                        ),
-                        tuple(
-                            sorted(
-                                (member, repr(info.constants[member]))
-                                for member in members
-                                if member in info.constants
-                            )
+                            sorted((member, repr(constants[member])) for member in members & constants.keys())
                         ),
                     )
                 )
@@ -2039,6 +2032,12 @@ def unit_names(document: Document, text: bytes) -> frozenset[bytes]:
             names = frozenset(_NAME.findall(text))
         current[text] = names
     return names
+
+
+def is_comment(unit: Node) -> bool:
+    """Whether an analysis unit is a comment between members: nothing in it is lowered, so what it
+    writes reaches no class, method or field (a Javadoc names many)."""
+    return unit.type in _COMMENTS
 
 
 def unit_classes(document: Document) -> dict[tuple[int, int], str | None]:

@@ -354,7 +354,8 @@ def unit_context_key(unit: Node, document: Document, context: CheckContext) -> _
     their summaries (what its dataflow reads of the functions it calls), and the class fields of
     that name (constants and field types, which the rules look up by the names they read). A paste that changes
     other methods' summaries, or adds or loses one nobody here names, leaves the key as it was."""
-    # Asked for every unit on every run of a file whose epoch is None: the per-run state once.
+    if java_adapter.is_comment(unit):
+        return None  # its findings are its text's (half the units of a Javadoc'd file)
     state = context.cache.peek(_UNIT_KEYS_RUN) or _unit_key_state(document, context)
     start, end = unit.start_byte, unit.end_byte
     text = state.source[start:end]
