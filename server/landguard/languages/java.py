@@ -2101,6 +2101,20 @@ class _Lowered:
     facts: JavaFile  # the file facts it was checked against
 
 
+def _carry_lowering_contexts(previous: JavaFile, facts: JavaFile) -> None:
+    """Give a new tree's facts the last tree's ``lowering_context`` memo when what those are made of
+    is the same (the facts but the methods, and every class's methods): a keystroke in a method
+    body then finds its unit's context made instead of walking the classes again."""
+    memo = previous.__dict__.get("_lowering_contexts")
+    if (
+        memo is not None
+        and previous is not facts
+        and previous.base_key == facts.base_key
+        and previous.table_digest == facts.table_digest
+    ):
+        facts.__dict__.setdefault("_lowering_contexts", memo)
+
+
 def file_functions(document: Document) -> list[ir.Function]:
     """Every function of the file (for same-file summaries). Units whose text and file facts are
     unchanged reuse their lowering from an earlier tree: their handles then point into that tree,
@@ -2117,6 +2131,8 @@ def file_functions(document: Document) -> list[ir.Function]:
     collected: list[ir.Function] = []
     entries: list[_Lowered] = []
     previous = _BY_TEXT.get(document, {})
+    if previous:
+        _carry_lowering_contexts(next(iter(previous.values())).facts, facts)
     current: OrderedDict[tuple[bytes, str | None], _Lowered] = OrderedDict()  # in unit order
     unit_classes = memo.unit_classes
     for unit, class_name in _units_with_class(tree.root_node, source):
