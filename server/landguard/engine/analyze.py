@@ -297,6 +297,13 @@ class Analysis:
         self._node_placed: dict[int, dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]]] = {}
         # Per node check keyed by text only: the cache entries that hold findings.
         self._node_hits: dict[int, dict[UnitKey, tuple[Finding, ...]]] = {}
+        # Per node check with unit context keys, under its current epoch and module key: (unit text
+        # key -> its cached findings, the same for those that hold findings). Within one epoch a
+        # text key tells the unit's whole key (``unit_context_epoch``), so a run finds the new texts
+        # by set difference and places the findings of the others, as ``_run_node_check_by_text``.
+        self._epoch_texts: dict[
+            int, tuple[dict[UnitKey, tuple[Finding, ...]], dict[UnitKey, tuple[Finding, ...]]]
+        ] = {}
         self._document_cache: dict[int, tuple[str, tuple[Finding, ...]]] = {}
         # Cache keys of the units of the previous run: a line finding's fixes depend on the tree
         # around it (a string, a comment), so lines in a unit that changed are rescanned.
@@ -328,6 +335,7 @@ class Analysis:
         self._unit_contexts.clear()
         self._node_placed.clear()
         self._node_hits.clear()
+        self._epoch_texts.clear()
         self._document_cache.clear()
         self._unit_keys = frozenset()
         self._unit_groups = {}
@@ -699,12 +707,20 @@ class Analysis:
         unit_keyed = check.has_unit_context_keys()
         known_contexts: dict[UnitKey, tuple[UnitKey, object]] = {}
         contexts: dict[UnitKey, tuple[UnitKey, object]] = {}
+        by_text_cache: dict[UnitKey, tuple[Finding, ...]] = {}
+        hits: dict[UnitKey, tuple[Finding, ...]] = {}
         if unit_keyed:
             epoch = check.unit_context_epoch(document, context)
             previous_contexts = self._unit_contexts.get(index)
             if epoch is not None and previous_contexts is not None and previous_contexts[0] == epoch:
                 known_contexts = previous_contexts[1]
+                in_epoch = self._epoch_texts.get(index)
+                if cache and in_epoch is not None:
+                    return self._run_node_check_in_epoch(
+                        index, check, context, units, module_key, cache, known_contexts, in_epoch, stop
+                    )
             self._unit_contexts[index] = (epoch, contexts)
+            self._epoch_texts.pop(index, None)  # made again below, whole
         for position, (unit, (start_line, _), text_key) in enumerate(units):
             if stop is not None and stop():
                 # What was checked so far is valid under this module key, as the older entries are.
@@ -735,6 +751,10 @@ class Analysis:
                     continue
                 cached = tuple(f.shifted(-start_line) for f in found)
             fresh[key] = cached
+            if unit_keyed:
+                by_text_cache[text_key] = cached
+                if cached:
+                    hits[text_key] = cached
             if cached:
                 # The same objects while the unit stays where it was, as for line checks.
                 known = placed.get((key, start_line))
@@ -747,6 +767,82 @@ class Analysis:
                 results.extend(here)
         # Keep only what the current text can reuse, so the cache never outgrows the document.
         self._node_cache[index] = (module_key, fresh)
+        self._node_placed[index] = now_placed
+        if unit_keyed and epoch is not None:
+            self._epoch_texts[index] = (by_text_cache, hits)
+        return results
+
+    def _run_node_check_in_epoch(
+        self,
+        index: int,
+        check: NodeCheck,
+        context: CheckContext,
+        units: list[_UnitRow],
+        module_key: object,
+        cache: dict[object, tuple[Finding, ...]],
+        contexts: dict[UnitKey, tuple[UnitKey, object]],
+        in_epoch: tuple[dict[UnitKey, tuple[Finding, ...]], dict[UnitKey, tuple[Finding, ...]]],
+        stop: Callable[[], bool] | None,
+    ) -> list[Finding]:
+        """``_run_node_check`` while the module key and the unit context epoch are what they were:
+        the units of a text key the last runs checked have its findings (and its whole key), so
+        only the new text keys are looked at, found by set difference, and the findings of the
+        others placed: the cost follows the edit and the units with findings, not every unit."""
+        document = self.document
+        by_text = _UnitsByText(units)
+        texts = by_text.first
+        checked, hits = in_epoch
+        for text_key in checked.keys() - texts.keys():
+            del checked[text_key]
+            hits.pop(text_key, None)
+            key = contexts.pop(text_key, None)
+            if key is not None:
+                cache.pop(key, None)
+        results: list[Finding] = []
+        for text_key in texts.keys() - checked.keys():
+            if stop is not None and stop():
+                raise AnalysisCancelled  # each text key is either checked and recorded, or not
+            placed_units = by_text.placed(text_key)
+            if any(unit is None for unit, _ in placed_units):
+                self._find_nodes(units)
+                placed_units = by_text.placed(text_key)
+            (unit, start_line), *same_text = placed_units
+            key = contexts.get(text_key)
+            if key is None:
+                key = (text_key, check.unit_context_key(unit, document, context))
+            cached = cache.get(key)
+            if cached is None:
+                found = tuple(check.check_node(unit, document, context))
+                unit_span = document.node_span(unit)
+                if _reaches_outside(found, unit_span) or _lies_outside(found, unit_span):
+                    # Not cached (see ``_run_node_check``): checked again next run, as here.
+                    results.extend(found)
+                    for other, _ in same_text:
+                        results.extend(check.check_node(other, document, context))
+                    contexts[text_key] = key
+                    continue
+                cached = tuple(f.shifted(-start_line) for f in found)
+            contexts[text_key] = key
+            cache[key] = checked[text_key] = cached
+            if cached:
+                hits[text_key] = cached
+            else:
+                hits.pop(text_key, None)
+        self._node_cache[index] = (module_key, cache)
+        placed = self._node_placed.get(index, {})
+        now_placed: dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]] = {}
+        for text_key, cached in hits.items():
+            key = contexts[text_key]
+            for _, start_line in by_text.placed(text_key):
+                # The same objects while the unit stays where it was, as for line checks.
+                known = placed.get((key, start_line))
+                here = (
+                    known[1]
+                    if known is not None and known[0] is cached
+                    else [f.shifted(start_line) for f in cached]
+                )
+                now_placed[(key, start_line)] = (cached, here)
+                results.extend(here)
         self._node_placed[index] = now_placed
         return results
 

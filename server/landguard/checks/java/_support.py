@@ -306,13 +306,15 @@ _UNIT_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def _unit_key_state(document: Document, context: CheckContext) -> _UnitKeys:
     def build() -> _UnitKeys:
-        table = java_adapter.method_table(document)
         fields = module_facts(document, context)
         epoch = (summary_key(document, context), java_adapter.table_digest(document), fields.key())
         last = _UNIT_KEYS.get(document)
         if last is not None and last.epoch == epoch:
-            state = _UnitKeys(epoch, last.by_name, last)
+            # The last epoch object itself: the engine compares it with the one it kept (deep
+            # otherwise: every summary of the file).
+            state = _UnitKeys(last.epoch, last.by_name, last)
         else:
+            table = java_adapter.method_table(document)
             state = _UnitKeys(epoch, _context_by_name(document, context, table, fields), None)
         state.classes = java_adapter.unit_classes(document)
         state.source = document.source
