@@ -129,7 +129,7 @@ class CodeRulesCheck(NodeCheck):
         return self.frontend.unit_context_key(unit, document, context)
 
     def has_unit_context_keys(self) -> bool:
-        # Java's units have none: its rules are run by unit text (Python's and JS's have keys).
+        # Every language's frontend has them today (Python, JS, Java); a frontend without runs by text.
         return type(self.frontend).unit_context_key is not Frontend.unit_context_key
 
     def unit_context_epoch(self, document: Document, context: CheckContext) -> object:

@@ -7,8 +7,8 @@
   (so findings below an insertion move with their lines, without being recomputed) and the
   touched lines, widened by the check (a PEM block), are rescanned;
 - node checks (code patterns): results are cached per *unit* (a top-level statement, or a
-  member of a top-level class) by the unit's text and the module context (imports), so only
-  units whose text changed are rechecked; results are stored relative to the unit's first
+  member of a top-level class) by the unit's text, the header of its class and the module
+  context (imports), so only units whose text or class changed are rechecked; results are stored relative to the unit's first
   line and moved when lines above it change;
 - document checks (manifests): rerun when the text changed.
 
@@ -137,6 +137,13 @@ def _child_units(child: Node, parent_type: str) -> Iterator[tuple[Node, str, Nod
         yield node, _place(parent_type, kind), owner
 
 
+def _class_header(owner: Node, source: bytes) -> bytes:
+    """The text of a class that ``_child_units`` split into members, up to its body (decorators,
+    modifiers, name, bases): the part of a member's cache key that says which class it is in."""
+    body = _class_body(owner)
+    return source[owner.start_byte : body.start_byte if body is not None else owner.end_byte]
+
+
 @functools.lru_cache(maxsize=1024)
 def _place(parent_type: str, kind: str) -> str:
     return f"{parent_type}/{kind}"
@@ -234,8 +241,13 @@ def _class_body(node: Node) -> Node | None:
     return body if body is not None and body.type in _BODY_NODES else None
 
 
-# A unit's cache key: where the grammar placed it, the text before it on its first line, its text.
-UnitKey = tuple[str, bytes, bytes]
+# A unit's cache key: where the grammar placed it, the text before it on its first line, its text,
+# and the header of the class it is a member of (None: no class's). The header makes a member's
+# identity its class and its text: ``int size() { return size; }`` in a list and in its sublist are
+# two units, so a frontend whose unit context depends on the class (the methods its calls resolve
+# against) keys each by text under one ``unit_context_epoch``, and a member moved to another class
+# is checked again.
+UnitKey = tuple[str, bytes, bytes, bytes | None]
 # A unit of a run: its node (None until needed when taken over from the last run, see
 # ``Analysis._find_nodes``), its start point and its key.
 _UnitRow = tuple[Node | None, tuple[int, int], UnitKey]
@@ -285,6 +297,13 @@ class Analysis:
         self._node_placed: dict[int, dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]]] = {}
         # Per node check keyed by text only: the cache entries that hold findings.
         self._node_hits: dict[int, dict[UnitKey, tuple[Finding, ...]]] = {}
+        # Per node check with unit context keys, under its current epoch and module key: (unit text
+        # key -> its cached findings, the same for those that hold findings). Within one epoch a
+        # text key tells the unit's whole key (``unit_context_epoch``), so a run finds the new texts
+        # by set difference and places the findings of the others, as ``_run_node_check_by_text``.
+        self._epoch_texts: dict[
+            int, tuple[dict[UnitKey, tuple[Finding, ...]], dict[UnitKey, tuple[Finding, ...]]]
+        ] = {}
         self._document_cache: dict[int, tuple[str, tuple[Finding, ...]]] = {}
         # Cache keys of the units of the previous run: a line finding's fixes depend on the tree
         # around it (a string, a comment), so lines in a unit that changed are rescanned.
@@ -316,6 +335,7 @@ class Analysis:
         self._unit_contexts.clear()
         self._node_placed.clear()
         self._node_hits.clear()
+        self._epoch_texts.clear()
         self._document_cache.clear()
         self._unit_keys = frozenset()
         self._unit_groups = {}
@@ -525,6 +545,7 @@ class Analysis:
                         place or _grammar_place(unit),
                         source[unit.start_byte - unit.start_point[1] : unit.start_byte],
                         text,
+                        None,
                     ),
                 )
                 for unit, place, text in zip(nodes, grammar_places, texts, strict=True)
@@ -541,6 +562,7 @@ class Analysis:
                         places.get((unit.id, unit.start_byte, unit.end_byte)) or _grammar_place(unit),
                         source[unit.start_byte - unit.start_point[1] : unit.start_byte],
                         unit_text(document, unit),
+                        None,
                     ),
                 )
                 for unit in units
@@ -566,6 +588,7 @@ class Analysis:
         )
         root_type = root.type
         found: list[_UnitRow] = []
+        headers: dict[int, bytes] = {}  # class node id -> its header (many units share one class)
         for child in root.children:
             start, end = child.start_byte, child.end_byte
             start_row, start_col = child.start_point
@@ -603,10 +626,15 @@ class Analysis:
                 keys = {base + offset: row[2] for offset, row in zip(group[4], group[3], strict=True)}
             rows: list[_UnitRow] = []
             starts: list[int] = []
-            for unit, place, _owner in _child_units(child, root_type):
+            for unit, place, owner in _child_units(child, root_type):
                 unit_start, unit_end = unit.start_byte, unit.end_byte
                 start_point = unit.start_point
                 unit_line_start = unit_start - start_point[1]
+                header = None
+                if owner is not None:
+                    header = headers.get(owner.id)
+                    if header is None:
+                        header = headers[owner.id] = _class_header(owner, source)
                 key = None
                 if keys:
                     if edit_start < 0:
@@ -619,10 +647,14 @@ class Analysis:
                         unit_shift = None
                     if unit_shift is not None:
                         key = keys.get(unit_start + unit_shift)
-                        if key is not None and (key[0] != place or len(key[2]) != unit_end - unit_start):
-                            key = None  # another unit starts there now (or a zero-width one did)
+                        if key is not None and (
+                            key[0] != place or len(key[2]) != unit_end - unit_start or key[3] != header
+                        ):
+                            # Another unit starts there now (or a zero-width one did), or the edit
+                            # changed the header of its class, or moved it into another class.
+                            key = None
                 if key is None:
-                    key = (place, source[unit_line_start:unit_start], source[unit_start:unit_end])
+                    key = (place, source[unit_line_start:unit_start], source[unit_start:unit_end], header)
                 found.append((unit, start_point, key))
                 rows.append((None, start_point, key))
                 starts.append(unit_start - start)
@@ -675,12 +707,20 @@ class Analysis:
         unit_keyed = check.has_unit_context_keys()
         known_contexts: dict[UnitKey, tuple[UnitKey, object]] = {}
         contexts: dict[UnitKey, tuple[UnitKey, object]] = {}
+        by_text_cache: dict[UnitKey, tuple[Finding, ...]] = {}
+        hits: dict[UnitKey, tuple[Finding, ...]] = {}
         if unit_keyed:
             epoch = check.unit_context_epoch(document, context)
             previous_contexts = self._unit_contexts.get(index)
             if epoch is not None and previous_contexts is not None and previous_contexts[0] == epoch:
                 known_contexts = previous_contexts[1]
+                in_epoch = self._epoch_texts.get(index)
+                if cache and in_epoch is not None:
+                    return self._run_node_check_in_epoch(
+                        index, check, context, units, module_key, cache, known_contexts, in_epoch, stop
+                    )
             self._unit_contexts[index] = (epoch, contexts)
+            self._epoch_texts.pop(index, None)  # made again below, whole
         for position, (unit, (start_line, _), text_key) in enumerate(units):
             if stop is not None and stop():
                 # What was checked so far is valid under this module key, as the older entries are.
@@ -711,6 +751,10 @@ class Analysis:
                     continue
                 cached = tuple(f.shifted(-start_line) for f in found)
             fresh[key] = cached
+            if unit_keyed:
+                by_text_cache[text_key] = cached
+                if cached:
+                    hits[text_key] = cached
             if cached:
                 # The same objects while the unit stays where it was, as for line checks.
                 known = placed.get((key, start_line))
@@ -723,6 +767,82 @@ class Analysis:
                 results.extend(here)
         # Keep only what the current text can reuse, so the cache never outgrows the document.
         self._node_cache[index] = (module_key, fresh)
+        self._node_placed[index] = now_placed
+        if unit_keyed and epoch is not None:
+            self._epoch_texts[index] = (by_text_cache, hits)
+        return results
+
+    def _run_node_check_in_epoch(
+        self,
+        index: int,
+        check: NodeCheck,
+        context: CheckContext,
+        units: list[_UnitRow],
+        module_key: object,
+        cache: dict[object, tuple[Finding, ...]],
+        contexts: dict[UnitKey, tuple[UnitKey, object]],
+        in_epoch: tuple[dict[UnitKey, tuple[Finding, ...]], dict[UnitKey, tuple[Finding, ...]]],
+        stop: Callable[[], bool] | None,
+    ) -> list[Finding]:
+        """``_run_node_check`` while the module key and the unit context epoch are what they were:
+        the units of a text key the last runs checked have its findings (and its whole key), so
+        only the new text keys are looked at, found by set difference, and the findings of the
+        others placed: the cost follows the edit and the units with findings, not every unit."""
+        document = self.document
+        by_text = _UnitsByText(units)
+        texts = by_text.first
+        checked, hits = in_epoch
+        for text_key in checked.keys() - texts.keys():
+            del checked[text_key]
+            hits.pop(text_key, None)
+            key = contexts.pop(text_key, None)
+            if key is not None:
+                cache.pop(key, None)
+        results: list[Finding] = []
+        for text_key in texts.keys() - checked.keys():
+            if stop is not None and stop():
+                raise AnalysisCancelled  # each text key is either checked and recorded, or not
+            placed_units = by_text.placed(text_key)
+            if any(unit is None for unit, _ in placed_units):
+                self._find_nodes(units)
+                placed_units = by_text.placed(text_key)
+            (unit, start_line), *same_text = placed_units
+            key = contexts.get(text_key)
+            if key is None:
+                key = (text_key, check.unit_context_key(unit, document, context))
+            cached = cache.get(key)
+            if cached is None:
+                found = tuple(check.check_node(unit, document, context))
+                unit_span = document.node_span(unit)
+                if _reaches_outside(found, unit_span) or _lies_outside(found, unit_span):
+                    # Not cached (see ``_run_node_check``): checked again next run, as here.
+                    results.extend(found)
+                    for other, _ in same_text:
+                        results.extend(check.check_node(other, document, context))
+                    contexts[text_key] = key
+                    continue
+                cached = tuple(f.shifted(-start_line) for f in found)
+            contexts[text_key] = key
+            cache[key] = checked[text_key] = cached
+            if cached:
+                hits[text_key] = cached
+            else:
+                hits.pop(text_key, None)
+        self._node_cache[index] = (module_key, cache)
+        placed = self._node_placed.get(index, {})
+        now_placed: dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]] = {}
+        for text_key, cached in hits.items():
+            key = contexts[text_key]
+            for _, start_line in by_text.placed(text_key):
+                # The same objects while the unit stays where it was, as for line checks.
+                known = placed.get((key, start_line))
+                here = (
+                    known[1]
+                    if known is not None and known[0] is cached
+                    else [f.shifted(start_line) for f in cached]
+                )
+                now_placed[(key, start_line)] = (cached, here)
+                results.extend(here)
         self._node_placed[index] = now_placed
         return results
 

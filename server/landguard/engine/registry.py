@@ -231,7 +231,9 @@ class NodeCheck(Check):
 
     def unit_context_epoch(self, document: Document, context: CheckContext) -> object:
         """A value that, while it is the same from one run to the next, means every unit's
-        ``unit_context_key`` is what it was for a unit of the same text: the engine then reuses
+        ``unit_context_key`` is what it was for a unit of the same cache key (its text, where it
+        stands, and the header of the class it is a member of: see ``analyze.UnitKey``, so a key
+        that depends on the unit's class may be reused): the engine then reuses
         those keys instead of asking for each unit (an edit costs the units it touched). Called
         once per run, before any ``unit_context_key``. The default, None, means: ask every time."""
         return None

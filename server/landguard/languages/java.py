@@ -315,6 +315,97 @@ class JavaFile:
         )
 
     @functools.cached_property
+    def header_key(self) -> int:
+        """The package and imports, hashed (the part of ``base_key`` every unit reads)."""
+        return hash(
+            (
+                self.package,
+                tuple(sorted(self.imports.items())),
+                self.wildcards,
+                tuple(sorted(self.static_imports.items())),
+            )
+        )
+
+    @functools.cached_property
+    def _context_words(self) -> dict[bytes, frozenset[str]]:
+        """Per name a unit may write (as bytes): the classes it brings into the unit's reach."""
+        words: dict[bytes, set[str]] = {name.encode(): {name} for name in self.classes}
+        for method, entries in self.method_table.items():
+            reached = words.setdefault(method.encode(), set())
+            for owner, returned in entries:
+                reached.add(owner)
+                reached.update(_TYPE_WORD.findall(returned))
+        return {
+            word: frozenset(name for name in reached if name in self.classes)
+            for word, reached in words.items()
+        }
+
+    @functools.cached_property
+    def _class_links(self) -> dict[str, tuple[str, ...]]:
+        """Per class, the classes its header leads a lowering to (its fields' types are followed
+        only for the fields a unit names)."""
+        links: dict[str, tuple[str, ...]] = {}
+        for name, info in self.classes.items():
+            linked = {
+                info.outer or "",
+                info.superclass or "",
+                *info.interfaces,
+                *self.implementors.get(name, ()),
+            }
+            links[name] = tuple(sorted(other for other in linked if other in self.classes))
+        return links
+
+    @functools.cached_property
+    def _member_words(self) -> dict[bytes, str]:
+        """The names of every class's fields and constants, as bytes -> as text."""
+        return {
+            name.encode(): name for info in self.classes.values() for name in (*info.fields, *info.constants)
+        }
+
+    def lowering_context(self, names: frozenset[bytes], class_name: str | None) -> tuple:
+        """See the module function ``lowering_context``; memoised per set of classes it starts from
+        and of field names it writes. Of each class it holds the header and the fields and
+        constants of the names written (a lowering looks fields up by the names it reads)."""
+        words = self._context_words
+        start: set[str] = {class_name} if class_name in self.classes else set()
+        for word in names & words.keys():
+            start.update(words[word])
+        member_words = self._member_words
+        members = frozenset(member_words[word] for word in names & member_words.keys())
+        memo_key = (frozenset(start), members)
+        memo = self.__dict__.setdefault("_lowering_contexts", {})
+        found = memo.get(memo_key)
+        if found is None:
+            links, classes = self._class_links, self.classes
+            reached: set[str] = set()
+            pending = list(start)
+            while pending:
+                name = pending.pop()
+                if name in reached:
+                    continue
+                reached.add(name)
+                pending.extend(links[name])
+                fields = classes[name].fields
+                for member in members & fields.keys():
+                    pending.extend(word for word in _TYPE_WORD.findall(fields[member]) if word in classes)
+            held = []
+            for name in sorted(reached):
+                info = classes[name]
+                # Intersections first: a unit writes a few of the names, a class has many fields.
+                fields, constants = info.fields, info.constants
+                held.append(
+                    (
+                        (name, info.outer, info.is_interface, info.interfaces, info.superclass),
+                        tuple(sorted((member, fields[member]) for member in members & fields.keys())),
+                        tuple(
+                            sorted((member, repr(constants[member])) for member in members & constants.keys())
+                        ),
+                    )
+                )
+            found = memo[memo_key] = (self.header_key, tuple(held))
+        return found
+
+    @functools.cached_property
     def method_table(self) -> dict[str, tuple[tuple[str, str], ...]]:
         """Method name -> (class, return type) of every same-file method of that name."""
         table: dict[str, list[tuple[str, str]]] = {}
@@ -1782,6 +1873,8 @@ class _Memo:
         self.file_functions: list[ir.Function] | None = None
         self.context_key: tuple | None = None
         self.entries: list[_Lowered] = []
+        # The class each unit is a member of, by ``unit_span_id``, from ``file_functions``.
+        self.unit_classes: dict[int, str | None] = {}
 
 
 _MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -1789,7 +1882,7 @@ _MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # units it changed. Kept per document and for the current units only, because a lowering's handles
 # point into the tree it came from: a cache shared by every document kept old trees alive (one
 # full tree each once a document was parsed afresh, see ``Document.idle_copy``).
-_BY_TEXT: weakref.WeakKeyDictionary[Document, OrderedDict[tuple[bytes, str, str | None], _Lowered]] = (
+_BY_TEXT: weakref.WeakKeyDictionary[Document, OrderedDict[tuple[bytes, str | None], _Lowered]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -1918,6 +2011,71 @@ def _called_counts(document: Document, entries: list[_Lowered]) -> dict[str, int
     return counts
 
 
+# Every name a unit's text writes (a superset of the methods it calls or refers to: ``this::m``).
+_NAME = re.compile(rb"[A-Za-z_$][\w$]*")
+# Per document: the names of each unit text of its last keyed run, and of the run before it.
+_UNIT_NAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def unit_names(document: Document, text: bytes) -> frozenset[bytes]:
+    """The names written in ``text`` (a unit's), kept for the unit texts of the document's last
+    tree that asked and of the tree before it: a paste re-tokenizes the units it changed."""
+    memo = _memo(document)
+    current, previous, tree = _UNIT_NAMES.get(document) or ({}, {}, None)
+    if tree is not memo.tree:
+        current, previous = {}, current
+        _UNIT_NAMES[document] = (current, previous, memo.tree)
+    names = current.get(text)
+    if names is None:
+        names = previous.get(text)
+        if names is None:
+            names = frozenset(_NAME.findall(text))
+        current[text] = names
+    return names
+
+
+def is_comment(unit: Node) -> bool:
+    """Whether an analysis unit is a comment between members: nothing in it is lowered, so what it
+    writes reaches no class, method or field (a Javadoc names many)."""
+    return unit.type in _COMMENTS
+
+
+def unit_span_id(start: int, end: int) -> int:
+    """A unit's (start byte, end byte) as one int: the table of every unit's class is made per
+    tree, and the garbage collector follows a tuple per unit but no int."""
+    return start << 32 | end
+
+
+def unit_classes(document: Document) -> dict[int, str | None]:
+    """The class each unit of the current tree is a member of, by ``unit_span_id``, as
+    ``file_functions`` lowered it (a unit missing here is no member: ``enclosing_class``)."""
+    file_functions(document)
+    return _memo(document).unit_classes
+
+
+def lowering_context(document: Document, names: frozenset[bytes], class_name: str | None) -> tuple:
+    """What the lowering of a unit of ``class_name`` writing ``names`` reads of the file facts but
+    the methods: the package and imports, and the classes it can reach (those it names, its own, and
+    those declaring the methods it names or named by their return types, then their outer classes,
+    superclasses, interfaces, implementors and field types, transitively), each as
+    ``JavaFile.base_key`` holds it. A class that error recovery changed and that the unit cannot
+    reach leaves it as it was."""
+    return _memo(document).facts.lowering_context(names, class_name)
+
+
+_TYPE_WORD = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+def method_table(document: Document) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Method name -> (class, return type) of every same-file method of that name."""
+    return _memo(document).facts.method_table
+
+
+def table_digest(document: Document) -> int:
+    """A digest of every class's methods: changes when a method moves to another class."""
+    return _memo(document).facts.table_digest
+
+
 def call_methods(function: ir.Function) -> frozenset[str]:
     """The method names of a function's calls (memoised on the function)."""
     names = function.extra.get("call_methods")
@@ -1930,15 +2088,30 @@ def call_methods(function: ir.Function) -> frozenset[str]:
 
 @dataclass
 class _Lowered:
-    """A unit's lowering, reusable while its text, the file facts but the methods (part of its
-    cache key) and the same-file methods it names (``methods``, checked when any method changed)
-    stay the same."""
+    """A unit's lowering, reusable while its text and class, the file facts it can read (``facts``'
+    ``lowering_context``, compared when the file facts changed) and the same-file methods it names
+    (``methods``, checked when any method changed) stay the same."""
 
     functions: list[ir.Function]
     table: int  # digest of the file's method table it was checked against
     methods: tuple  # the methods of the names in its text, as ``JavaFile.methods_key`` gives them
     calls: frozenset[str]  # the method names its functions call
     names: frozenset[str]  # the names before ``(`` in its text
+    facts: JavaFile  # the file facts it was checked against
+
+
+def _carry_lowering_contexts(previous: JavaFile, facts: JavaFile) -> None:
+    """Give a new tree's facts the last tree's ``lowering_context`` memo when what those are made of
+    is the same (the facts but the methods, and every class's methods): a keystroke in a method
+    body then finds its unit's context made instead of walking the classes again."""
+    memo = previous.__dict__.get("_lowering_contexts")
+    if (
+        memo is not None
+        and previous is not facts
+        and previous.base_key == facts.base_key
+        and previous.table_digest == facts.table_digest
+    ):
+        facts.__dict__.setdefault("_lowering_contexts", memo)
 
 
 def file_functions(document: Document) -> list[ir.Function]:
@@ -1957,11 +2130,25 @@ def file_functions(document: Document) -> list[ir.Function]:
     collected: list[ir.Function] = []
     entries: list[_Lowered] = []
     previous = _BY_TEXT.get(document, {})
-    current: OrderedDict[tuple[bytes, str, str | None], _Lowered] = OrderedDict()  # in unit order
+    if previous:
+        _carry_lowering_contexts(next(iter(previous.values())).facts, facts)
+    current: OrderedDict[tuple[bytes, str | None], _Lowered] = OrderedDict()  # in unit order
+    unit_classes = memo.unit_classes
     for unit, class_name in _units_with_class(tree.root_node, source):
         text = source[unit.start_byte : unit.end_byte]
-        key = (text, facts.base_key, class_name)
+        unit_classes[unit_span_id(unit.start_byte, unit.end_byte)] = class_name
+        key = (text, class_name)
         entry = current.get(key) or previous.get(key)
+        if entry is not None and entry.facts is not facts:
+            if entry.facts.base_key != facts.base_key:
+                # Error recovery changed some class: the lowering holds while the ones it can read are the same.
+                written = unit_names(document, text)
+                if entry.facts.lowering_context(written, class_name) != facts.lowering_context(
+                    written, class_name
+                ):
+                    entry = None
+            if entry is not None:
+                entry.facts = facts
         if entry is not None and entry.table != table:
             methods = facts.methods_key(entry.names)
             if methods == entry.methods:
@@ -1976,7 +2163,7 @@ def file_functions(document: Document) -> list[ir.Function]:
             for function in functions:
                 calls |= call_methods(function)
             names = called_names(text)
-            entry = _Lowered(functions, table, facts.methods_key(names), frozenset(calls), names)
+            entry = _Lowered(functions, table, facts.methods_key(names), frozenset(calls), names, facts)
         current[key] = entry
         entries.append(entry)
         collected.extend(entry.functions)

@@ -251,6 +251,11 @@ class ModuleFacts:
     def key(self) -> tuple:
         return (self.imports, self.constants, self.field_types, self.line_ending)
 
+    def module_key(self) -> tuple:
+        """What every unit's findings depend on: the imports and the line ending (the constants and
+        field types are read by name: ``checks/java/_support.unit_context_key``)."""
+        return (self.imports, self.line_ending)
+
 
 _CLASS_TYPES = frozenset(
     {"class_declaration", "interface_declaration", "enum_declaration", "record_declaration"}

@@ -1,7 +1,7 @@
 """The analysis units' cache keys, kept across runs by the edits in between (issue #15).
 
 ``Analysis._units`` gives every unit of the current tree its key (grammar place, the text before
-it on its first line, its text). A unit no edit since the last run touched (its first line's start
+it on its first line, its text, the header of the class it is a member of). A unit no edit since the last run touched (its first line's start
 through its end) keeps its key object rather than slicing and hashing its text again. Kept or
 not, every key must equal the one a fresh analysis of the same text computes, and the byte edit
 each ``LineChange`` carries must turn the old source into the new one.
@@ -256,3 +256,32 @@ def test_a_run_without_changes_walks_nothing(monkeypatch):
     )
     assert analysis.run() == first
     assert walked == []
+
+
+TWINS = """\
+class A {
+  int n;
+  int size() { return n; }
+}
+class B extends A {
+  int n;
+  int size() { return n; }
+}
+"""
+
+
+def test_a_member_text_in_two_classes_is_two_keys_and_a_header_edit_rekeys_its_members():
+    document = Document(TWINS, path="Twins.java")
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    sizes = [key for key in keys_of(rows(analysis)) if b"size()" in key[2]]
+    assert len(sizes) == 2 and sizes[0] != sizes[1]
+    # The members of B are not touched by an edit of its header, but they are in another class now.
+    line = line_of(TWINS, "class B extends A")
+    analysis.run([document.apply_change((line, 16, line, 17), "Object")])
+    after = rows(analysis)
+    assert after == fresh_rows(document)
+    assert [key[3] for key in keys_of(after) if b"size()" in key[2]] == [
+        b"class A ",
+        b"class B extends Object ",
+    ]

@@ -135,13 +135,13 @@ def test_a_member_whose_constant_reads_no_other_constant_is_scanned_once():
     assert cacheable["PREFIX"] and cacheable["LATIN"] and cacheable["NAMES"]
 
 
-def test_java_rules_run_by_unit_text_and_a_changed_helper_rechecks_its_caller():
-    # Java's units have no context keys of their own: the rules run by unit text, and what a unit
-    # depends on outside it (the same-file summaries) is the module context. Editing the helper
-    # changes the caller's finding though the caller's text is the same.
+def test_java_units_are_keyed_by_the_summaries_they_name_and_a_changed_helper_rechecks_its_caller():
+    # A Java unit's context key holds the summaries of the same-file methods it names (not the
+    # module key: a paste changing other summaries leaves it). Editing the helper changes the
+    # caller's finding though the caller's text is the same.
     from landguard.checks.code_rule import rules_check
 
-    assert not rules_check("java").has_unit_context_keys()
+    assert rules_check("java").has_unit_context_keys()
     document = Document(SOURCE, path="Outer.java")
     analysis = Analysis(document, CONFIG)
     analysis.run()
