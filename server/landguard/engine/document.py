@@ -23,8 +23,9 @@ from landguard.engine.languages import HOST_LANGUAGES, TREE_LANGUAGES, detect_la
 DEFAULT_MAX_BYTES = 2_000_000
 T = TypeVar("T")
 # The root's named children as of a tree: their start and end bytes and types, and a token each,
-# kept by ``top_level_facts`` for a child no edit since reached (``Document._top_level_children``).
-_TopLevel = tuple[Tree, list[int], list[int], list[str], list[object]]
+# kept by ``top_level_facts`` for a child no edit since reached (``Document._top_level_children``);
+# and the nodes read from this tree, by index (the others are found when needed).
+_TopLevel = tuple[Tree, list[int], list[int], list[str], list[object], dict[int, Node]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,14 +249,17 @@ class Document:
         children = self._top_level_children()
         if children is None:
             return []
-        tree, _starts, _ends, _types, tokens = children
+        tree, _starts, _ends, _types, tokens, read = children
         known = self._top_level_facts.get(name, {})
         values: list = [known.get(token, _MISSING) for token in tokens]
-        if _MISSING in values:
-            nodes = tree.root_node.named_children
-            values = [
-                compute(nodes[index]) if value is _MISSING else value for index, value in enumerate(values)
-            ]
+        missing = [index for index, value in enumerate(values) if value is _MISSING]
+        nodes = (
+            read
+            if all(index in read for index in missing)
+            else dict(enumerate(tree.root_node.named_children))
+        )
+        for index in missing:
+            values[index] = compute(nodes[index])
         self._top_level_facts[name] = dict(zip(tokens, values, strict=True))
         return values
 
@@ -277,6 +281,7 @@ class Document:
                 [node.end_byte for node in nodes],
                 [node.type for node in nodes],
                 [object() for _ in nodes],
+                dict(enumerate(nodes)),
             )
         self._top_level = spliced
         return spliced
@@ -515,7 +520,7 @@ def _splice_top_level(
     edit and its syntax changes, and wholly after them, are the nodes they were (the ranges
     tree-sitter reports hold every node whose ancestors changed) and keep their tokens; the ones
     between are read from the tree with new tokens. None when the result does not fit ``tree``."""
-    _tree, starts, ends, types, tokens = last
+    _tree, starts, ends, types, tokens, _read = last
     edit_start, old_end, new_end, syntax_changes = edit
     delta = new_end - old_end
     low = min((edit_start, *(a for a, _ in syntax_changes)))
@@ -554,6 +559,7 @@ def _splice_top_level(
         ends[:before] + [node.end_byte for node in middle] + [end + delta for end in ends[after:]],
         types[:before] + [node.type for node in middle] + types[after:],
         tokens[:before] + [object() for _ in middle] + tokens[after:],
+        {before + offset: node for offset, node in enumerate(middle)},
     )
 
 
