@@ -613,7 +613,17 @@ class Analysis:
         )
         root_type = root.type
         found: list[_UnitRow] = []
-        for child in root.children:
+        children: Iterable[Node] = root.children
+        kept_after: list[tuple[int, _UnitGroup]] = []
+        if edit_start >= 0 and syntax_changes is not None and previous:
+            around = self._kept_around(root, previous, edits[0], lines_added)  # type: ignore[index]
+            if around is not None:
+                # Only the children between those the edit left alone are looked at below.
+                kept_before, children, kept_after = around
+                for start, group in kept_before:
+                    groups[start] = group
+                    found.extend(group[3])
+        for child in children:
             start, end = child.start_byte, child.end_byte
             start_row, start_col = child.start_point
             line_start = start - start_col
@@ -656,7 +666,63 @@ class Analysis:
                 keys = {base + offset: row[2] for offset, row in zip(group[4], group[3], strict=True)}
             rows, starts = self._walk_units(child, root_type, start, keys, edits, found)
             groups[start] = (end - start, child.type, start_row, rows, starts)
+        for start, group in kept_after:
+            groups[start] = group
+            found.extend(group[3])
         return found
+
+    def _kept_around(
+        self, root: Node, previous: dict[int, _UnitGroup], edit: _SourceEdit, lines_added: int
+    ) -> tuple[list[tuple[int, _UnitGroup]], list[Node], list[tuple[int, _UnitGroup]]] | None:
+        """For one edit: (the last run's groups of the root's children wholly before the edit and
+        its syntax changes, the root's children from there to the first child wholly after them
+        whose first line starts after them too, that child's and the later children's groups at
+        their new starts), without a look at the children before or after (a 17,000-line module
+        has hundreds). None when the tree does not fit the last run's groups around the edit."""
+        source = self.document.source
+        edit_start, old_end, new_end, syntax_changes = edit
+        delta = new_end - old_end
+        low = min((edit_start, *(a for a, _ in syntax_changes)))  # type: ignore[union-attr]
+        high = max((new_end, *(b for _, b in syntax_changes)))  # type: ignore[union-attr]
+        starts = list(previous)  # ascending: the groups were made in the root's child order
+        before = bisect_right(starts, low)
+        while before and starts[before - 1] + previous[starts[before - 1]][0] >= low:
+            before -= 1
+        after = bisect_right(starts, max(old_end, high - delta))
+        # The text before a child on its first line is part of its first unit's key.
+        while after < len(starts) and source.rfind(b"\n", high + 1, starts[after] + delta) < 0:
+            after += 1
+        resume = starts[after] + delta if after < len(starts) else None
+        cursor = root.walk()
+        if before:
+            prefix_end = starts[before - 1] + previous[starts[before - 1]][0]
+            found_child = cursor.goto_first_child_for_byte(prefix_end) is not None
+        else:
+            found_child = cursor.goto_first_child()
+        middle: list[Node] = []
+        while found_child:
+            node = cursor.node
+            if resume is not None and node.start_byte >= resume:
+                length, kind = previous[starts[after]][:2]
+                if (node.start_byte, node.end_byte - node.start_byte, node.type) != (resume, length, kind):
+                    return None
+                break
+            middle.append(node)
+            found_child = cursor.goto_next_sibling()
+        else:
+            if resume is not None:
+                return None
+        if before + len(middle) + len(starts) - after != root.child_count:
+            return None
+        kept_after = []
+        for start in starts[after:]:
+            group = previous[start]
+            if lines_added:
+                length, kind, first_row, rows, offsets = group
+                rows = [(None, (row + lines_added, col), key) for _, (row, col), key in rows]
+                group = (length, kind, first_row + lines_added, rows, offsets)
+            kept_after.append((start + delta, group))
+        return [(start, previous[start]) for start in starts[:before]], middle, kept_after
 
     def _walk_units(
         self,

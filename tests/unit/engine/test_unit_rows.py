@@ -367,3 +367,27 @@ def test_an_edit_inside_one_method_of_a_large_class_walks_that_method_only(monke
     analysis.run([document.apply_change((line + 1, 0, line + 1, 0), "\n")])
     assert walked == []
     assert rows(analysis) == fresh_rows(document)
+
+
+MANY_FUNCTIONS = "import os\n\n" + "".join(f"def f{n}(q):\n    return q + {n}\n\n\n" for n in range(60))
+
+
+def test_an_edit_in_one_of_many_top_level_functions_looks_at_that_child_only(monkeypatch):
+    document = Document(MANY_FUNCTIONS, path="many.py")
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    looked_at: list[list[str]] = []
+    real = Analysis._kept_around
+
+    def kept_around(self, *args):
+        around = real(self, *args)
+        looked_at.append([node.type for node in around[1]] if around is not None else ["all"])
+        return around
+
+    monkeypatch.setattr(Analysis, "_kept_around", kept_around)
+    line = line_of(MANY_FUNCTIONS, "return q + 30")
+    analysis.run([document.apply_change((line, 14, line, 14), " ")])
+    analysis.run([document.apply_change((line + 1, 0, line + 1, 0), "x = 1\n")])  # a new statement
+    assert looked_at == [["function_definition"], ["expression_statement"]]
+    assert rows(analysis) == fresh_rows(document)
+    assert analysis.run() == Analysis(Document(document.text, path="many.py"), CONFIG).run()
