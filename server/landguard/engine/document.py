@@ -129,8 +129,9 @@ class Document:
         self.too_large = self.size > self.max_bytes
         # Per line, whether it holds one of the words: lower-cased (``lines_with``) or not (``exact``).
         self._marker_flags: dict[tuple[tuple[str, ...], bool], bytearray] = {}
-        # ``top_level_facts``: the last tree's top-level children, the one edit since (None: none
-        # known, e.g. the text replaced; False: more than one) and each fact's values by token.
+        # ``top_level_facts``: the last tree's top-level children, the edit since (None: none yet;
+        # False: more than one, or one whose syntax changes are not known) and each fact's values
+        # by token.
         self._top_level: _TopLevel | None = None
         self._top_level_edit: tuple[int, int, int, tuple[tuple[int, int], ...]] | bool | None = None
         self._top_level_facts: dict[str, dict[object, object]] = {}
@@ -533,9 +534,8 @@ def _splice_top_level(
     # Where the first child kept after the edit starts now (None: no child is kept there).
     resume = starts[after] + delta if after < len(starts) else None
     resumed = resume is None
-    if (
-        cursor.goto_first_child_for_byte(max(low - 1, 0)) is not None
-    ):  # the first child ending at low or later
+    # From the first child ending at ``low`` or later.
+    if cursor.goto_first_child_for_byte(max(low - 1, 0)) is not None:
         while True:
             node = cursor.node
             if resume is not None and node.start_byte >= resume:
