@@ -149,6 +149,58 @@ def _place(parent_type: str, kind: str) -> str:
     return f"{parent_type}/{kind}"
 
 
+def _innermost_member(
+    child: Node, root_type: str, low: int, high: int, source: bytes
+) -> tuple[Node | None, str, Node | None]:
+    """(node, its parent's type, the split class it is a member of) of the deepest of ``child``'s
+    nodes whose units ``_child_units`` lists as a whole and that holds bytes ``low..high``: a unit,
+    or a class split into members when the bytes are not inside one member or reach its header
+    (every member's key holds the header). Between two members of a split class: the member after
+    them when it starts on ``high``'s line (the text before it there is part of its key), else None
+    (no unit holds them)."""
+    node, parent_type, owner = child, root_type, None
+    while True:
+        kind = node.type
+        if kind in _MEMBER_GROUPS and node.named_child_count:
+            holder, member_type, member_owner = node, kind, owner
+        elif (
+            kind in _CLASS_NODES
+            and (body := _class_body(node)) is not None
+            and body.named_child_count > 1
+            and low >= body.start_byte
+        ):
+            holder, member_type, member_owner = body, body.type, node
+        else:
+            return node, parent_type, owner
+        # The first member ending after ``low``; the one before it may end at ``low`` itself.
+        member = _first_named_child_ending_after(holder, low)
+        before = member.prev_named_sibling if member is not None else holder.named_children[-1]
+        if before is not None and before.start_byte <= low and high <= before.end_byte:
+            member = before
+        if member is None:
+            return None, member_type, member_owner
+        if member.start_byte <= low and high <= member.end_byte:
+            node, parent_type, owner = member, member_type, member_owner
+            continue
+        if member.start_byte < high:
+            return node, parent_type, owner  # the bytes reach into a member from outside it: the whole class
+        if source.rfind(b"\n", high, member.start_byte) < 0:
+            return member, member_type, member_owner
+        return None, member_type, member_owner
+
+
+def _first_named_child_ending_after(node: Node, byte: int) -> Node | None:
+    """``node.first_named_child_for_byte(byte)`` without it (it crashes the interpreter on some
+    trees with tree-sitter 0.26): a cursor finds the first child ending after ``byte``."""
+    cursor = node.walk()
+    if cursor.goto_first_child_for_byte(byte) is None:
+        return None
+    while not cursor.node.is_named:
+        if not cursor.goto_next_sibling():
+            return None
+    return cursor.node
+
+
 class AnalysisCancelled(Exception):
     """``Analysis.run`` was stopped by its ``stop`` callback: pass its changes to the next run."""
 
@@ -315,6 +367,7 @@ class Analysis:
         # has the text it had, so its key is the same object, not sliced and hashed again.
         self._unit_groups: dict[int, _UnitGroup] = {}
         self._edits_since_units: list[_SourceEdit] | None = None
+        self._lines_since_units = 0  # lines those edits added (removed: negative)
         self._all_checks = list(checks) if checks is not None else list(all_checks())
         self._language = document.language
         self.set_config(config)
@@ -390,6 +443,7 @@ class Analysis:
                     self._edits_since_units = None
                     break
                 self._edits_since_units.append((*change.source_edit, change.syntax_changes))
+                self._lines_since_units += change.delta
         changed_units: list[tuple[int, int]] | None = None
         by_text: _UnitsByText | None = None
         for index, check in enumerate(self.checks):
@@ -525,6 +579,7 @@ class Analysis:
         """(unit, start point, cache key text) for every analysis unit of the current tree."""
         document = self.document
         edits, self._edits_since_units = self._edits_since_units, []
+        lines_added, self._lines_since_units = self._lines_since_units, 0
         if document.tree is None:
             return []
         source = document.source
@@ -567,16 +622,14 @@ class Analysis:
                 )
                 for unit in units
             ]
-        return self._units_by_top_level_child(edits)
+        return self._units_by_top_level_child(edits, lines_added)
 
-    def _units_by_top_level_child(self, edits: list[_SourceEdit] | None) -> list[_UnitRow]:
+    def _units_by_top_level_child(self, edits: list[_SourceEdit] | None, lines_added: int) -> list[_UnitRow]:
         """``_units`` for a tree whose units are found by ``units_with_owners``: the root's children
         that the edits since the last run left alone (and whose syntax did not change) keep their
         units, without a walk; the others are walked. A unit taken over has no node (None, see
         ``_find_nodes``): only units that are checked need one, and those are mostly the new ones."""
-        document = self.document
-        source = document.source
-        root = document.tree.root_node
+        root = self.document.tree.root_node
         previous, self._unit_groups = self._unit_groups, {}
         groups = self._unit_groups
         if edits is None:
@@ -588,8 +641,17 @@ class Analysis:
         )
         root_type = root.type
         found: list[_UnitRow] = []
-        headers: dict[int, bytes] = {}  # class node id -> its header (many units share one class)
-        for child in root.children:
+        children: Iterable[Node] = root.children
+        kept_after: list[tuple[int, _UnitGroup]] = []
+        if edit_start >= 0 and syntax_changes is not None and previous:
+            around = self._kept_around(root, previous, edits[0], lines_added)  # type: ignore[index]
+            if around is not None:
+                # Only the children between those the edit left alone are looked at below.
+                kept_before, children, kept_after = around
+                for start, group in kept_before:
+                    groups[start] = group
+                    found.extend(group[3])
+        for child in children:
             start, end = child.start_byte, child.end_byte
             start_row, start_col = child.start_point
             line_start = start - start_col
@@ -618,48 +680,207 @@ class Analysis:
                 groups[start] = (length, kind, start_row, rows, starts)
                 found.extend(rows)
                 continue
+            if group is not None and old_start is None and edit_start >= start and syntax_changes is not None:
+                # A keystroke inside this child: only the innermost member around it is walked.
+                spliced = self._splice_group(child, root_type, group, edits[0], lines_added, found)  # type: ignore[index]
+                if spliced is not None:
+                    groups[start] = spliced
+                    continue
             # Walked: the keys of the units no edit touched are taken over (their text is the same).
             # Each is checked on its own below, so a group that is not this child's does no harm.
             keys: dict[int, UnitKey] = {}
             if group is not None:
                 base = old_start if old_start is not None else start
                 keys = {base + offset: row[2] for offset, row in zip(group[4], group[3], strict=True)}
-            rows: list[_UnitRow] = []
-            starts: list[int] = []
-            for unit, place, owner in _child_units(child, root_type):
-                unit_start, unit_end = unit.start_byte, unit.end_byte
-                start_point = unit.start_point
-                unit_line_start = unit_start - start_point[1]
-                header = None
-                if owner is not None:
-                    header = headers.get(owner.id)
-                    if header is None:
-                        header = headers[owner.id] = _class_header(owner, source)
-                key = None
-                if keys:
-                    if edit_start < 0:
-                        unit_shift = _shift_before_edits(max(unit_line_start - 1, 0), unit_end, edits)  # type: ignore[arg-type]
-                    elif unit_end < edit_start:
-                        unit_shift = 0
-                    elif unit_line_start - 1 > new_end:
-                        unit_shift = old_end - new_end
-                    else:
-                        unit_shift = None
-                    if unit_shift is not None:
-                        key = keys.get(unit_start + unit_shift)
-                        if key is not None and (
-                            key[0] != place or len(key[2]) != unit_end - unit_start or key[3] != header
-                        ):
-                            # Another unit starts there now (or a zero-width one did), or the edit
-                            # changed the header of its class, or moved it into another class.
-                            key = None
-                if key is None:
-                    key = (place, source[unit_line_start:unit_start], source[unit_start:unit_end], header)
-                found.append((unit, start_point, key))
-                rows.append((None, start_point, key))
-                starts.append(unit_start - start)
+            rows, starts = self._walk_units(child, root_type, start, keys, edits, found)
             groups[start] = (end - start, child.type, start_row, rows, starts)
+        for start, group in kept_after:
+            groups[start] = group
+            found.extend(group[3])
         return found
+
+    def _kept_around(
+        self, root: Node, previous: dict[int, _UnitGroup], edit: _SourceEdit, lines_added: int
+    ) -> tuple[list[tuple[int, _UnitGroup]], list[Node], list[tuple[int, _UnitGroup]]] | None:
+        """For one edit: (the last run's groups of the root's children wholly before the edit and
+        its syntax changes, the root's children from there to the first child wholly after them
+        whose first line starts after them too, that child's and the later children's groups at
+        their new starts), without a look at the children before or after (a 17,000-line module
+        has hundreds). None when the tree does not fit the last run's groups around the edit."""
+        source = self.document.source
+        edit_start, old_end, new_end, syntax_changes = edit
+        delta = new_end - old_end
+        low = min((edit_start, *(a for a, _ in syntax_changes)))  # type: ignore[union-attr]
+        high = max((new_end, *(b for _, b in syntax_changes)))  # type: ignore[union-attr]
+        starts = list(previous)  # ascending: the groups were made in the root's child order
+        before = bisect_right(starts, low)
+        while before and starts[before - 1] + previous[starts[before - 1]][0] >= low:
+            before -= 1
+        after = bisect_right(starts, max(old_end, high - delta))
+        # The text before a child on its first line is part of its first unit's key.
+        while after < len(starts) and source.rfind(b"\n", high + 1, starts[after] + delta) < 0:
+            after += 1
+        resume = starts[after] + delta if after < len(starts) else None
+        cursor = root.walk()
+        if before:
+            prefix_end = starts[before - 1] + previous[starts[before - 1]][0]
+            found_child = cursor.goto_first_child_for_byte(prefix_end) is not None
+        else:
+            found_child = cursor.goto_first_child()
+        middle: list[Node] = []
+        while found_child:
+            node = cursor.node
+            if resume is not None and node.start_byte >= resume:
+                length, kind = previous[starts[after]][:2]
+                if (node.start_byte, node.end_byte - node.start_byte, node.type) != (resume, length, kind):
+                    return None
+                break
+            middle.append(node)
+            found_child = cursor.goto_next_sibling()
+        else:
+            if resume is not None:
+                return None
+        if before + len(middle) + len(starts) - after != root.child_count:
+            return None
+        kept_after = []
+        for start in starts[after:]:
+            group = previous[start]
+            if lines_added:
+                length, kind, first_row, rows, offsets = group
+                rows = [(None, (row + lines_added, col), key) for _, (row, col), key in rows]
+                group = (length, kind, first_row + lines_added, rows, offsets)
+            kept_after.append((start + delta, group))
+        return [(start, previous[start]) for start in starts[:before]], middle, kept_after
+
+    def _walk_units(
+        self,
+        node: Node,
+        parent_type: str,
+        child_start: int,
+        keys: dict[int, UnitKey],
+        edits: list[_SourceEdit] | None,
+        found: list[_UnitRow],
+        outer_owner: Node | None = None,
+    ) -> tuple[list[_UnitRow], list[int]]:
+        """The units of ``node`` (a root's child, or a member inside one, whose parent has type
+        ``parent_type``), appended to ``found`` with their nodes; returned as group rows (without
+        nodes) and their start bytes relative to ``child_start``. ``keys``: the last run's keys by
+        their old start byte, taken over by the units no edit touched (their text is the same).
+        ``outer_owner``: the split class ``node`` is a member of, if any (its header is in the keys)."""
+        source = self.document.source
+        edit_start, old_end, new_end, _ = (
+            edits[0] if edits is not None and len(edits) == 1 else (-1, -1, -1, None)
+        )
+        rows: list[_UnitRow] = []
+        starts: list[int] = []
+        headers: dict[int, bytes] = {}  # class node id -> its header (many units share one class)
+        for unit, place, unit_owner in _child_units(node, parent_type):
+            unit_start, unit_end = unit.start_byte, unit.end_byte
+            start_point = unit.start_point
+            unit_line_start = unit_start - start_point[1]
+            header = None
+            owner = unit_owner or outer_owner
+            if owner is not None:
+                header = headers.get(owner.id)
+                if header is None:
+                    header = headers[owner.id] = _class_header(owner, source)
+            key = None
+            if keys:
+                if edit_start < 0:
+                    unit_shift = _shift_before_edits(max(unit_line_start - 1, 0), unit_end, edits)  # type: ignore[arg-type]
+                elif unit_end < edit_start:
+                    unit_shift = 0
+                elif unit_line_start - 1 > new_end:
+                    unit_shift = old_end - new_end
+                else:
+                    unit_shift = None
+                if unit_shift is not None:
+                    key = keys.get(unit_start + unit_shift)
+                    if key is not None and (
+                        key[0] != place or len(key[2]) != unit_end - unit_start or key[3] != header
+                    ):
+                        # Another unit starts there now (or a zero-width one did), or the edit
+                        # changed the header of its class, or moved it into another class.
+                        key = None
+            if key is None:
+                key = (place, source[unit_line_start:unit_start], source[unit_start:unit_end], header)
+            found.append((unit, start_point, key))
+            rows.append((None, start_point, key))
+            starts.append(unit_start - child_start)
+        return rows, starts
+
+    def _splice_group(
+        self,
+        child: Node,
+        root_type: str,
+        group: _UnitGroup,
+        edit: _SourceEdit,
+        lines_added: int,
+        found: list[_UnitRow],
+    ) -> _UnitGroup | None:
+        """The new group of ``child``, a root's child that one edit (``edit``) reached past its start:
+        only the innermost member of a split class around the edit and its syntax changes is walked
+        (or, for an edit between members, none, or the next member when it starts on the edit's
+        line); the other units keep their rows, moved by the lines the edit added or removed. None
+        when the last run's group does not fit around that member (then the child is walked whole).
+
+        Exact because outside the edited bytes and the syntax changes every node has the ancestors
+        it had (``LineChange.syntax_changes``): the members around the walked one are the same
+        nodes, split the same way, and a unit whose first line starts after the edit has its text
+        and the text before it on that line as before."""
+        source = self.document.source
+        edit_start, old_end, new_end, syntax_changes = edit
+        start, end = child.start_byte, child.end_byte
+        delta = new_end - old_end
+        length, kind, first_row, rows, starts = group
+        if length != end - start - delta or kind != child.type:
+            return None
+        low = min((edit_start, *(a for a, _ in syntax_changes)))  # type: ignore[union-attr]
+        high = max((new_end, *(b for _, b in syntax_changes)))  # type: ignore[union-attr]
+        if low < start or high > end:
+            return None
+        walked, parent_type, owner = _innermost_member(child, root_type, low, high, source)
+        if walked is None:
+            # Between members, on lines of their own: no unit's text changed.
+            walked_start = walked_end = high
+        else:
+            walked_start, walked_end = walked.start_byte, walked.end_byte
+        # The walked member's range in the last run's text: it holds the edit, or lies after it.
+        old_first = walked_start if walked_start <= edit_start else walked_start - delta
+        old_last = walked_end - delta if walked_end >= new_end else walked_end
+        first = bisect_right(starts, old_first - start - 1)  # the first unit starting at old_first or later
+        last = bisect_right(starts, old_last - start - 1)
+        if first > 0 and start + starts[first - 1] + len(rows[first - 1][2][2]) > min(old_first, edit_start):
+            return None  # a kept unit would overlap the walked member or the edit
+        if last < len(rows):
+            next_start = start + starts[last] + delta  # where the first unit after it starts now
+            if (
+                next_start < max(walked_end, high)
+                or source.rfind(b"\n", max(walked_end, high), next_start) < 0
+            ):
+                return None  # its first line holds edited text (the text before it is part of its key)
+        keys = {
+            start + offset: row[2] for offset, row in zip(starts[first:last], rows[first:last], strict=True)
+        }
+        found.extend(rows[:first])
+        new_rows, new_starts = (
+            self._walk_units(walked, parent_type, start, keys, [edit], found, owner)
+            if walked is not None
+            else ([], [])
+        )
+        after_rows, after_starts = rows[last:], starts[last:]
+        if lines_added:
+            after_rows = [(None, (row + lines_added, col), key) for _, (row, col), key in after_rows]
+        if delta:
+            after_starts = [offset + delta for offset in after_starts]
+        found.extend(after_rows)
+        return (
+            end - start,
+            kind,
+            first_row,
+            rows[:first] + new_rows + after_rows,
+            starts[:first] + new_starts + after_starts,
+        )
 
     def _node_of(self, units: list[_UnitRow], position: int) -> Node:
         """The node of ``units[position]``, found (with every other one) if it was taken over."""

@@ -10,7 +10,10 @@ analyser can rescan only those and shift what it cached for the lines below.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tree_sitter import Node, Point, Tree
 
@@ -18,6 +21,11 @@ from landguard.engine import positions, sfc
 from landguard.engine.languages import HOST_LANGUAGES, TREE_LANGUAGES, detect_language, parser
 
 DEFAULT_MAX_BYTES = 2_000_000
+T = TypeVar("T")
+# The root's named children as of a tree: their start and end bytes and types, and a token each,
+# kept by ``top_level_facts`` for a child no edit since reached (``Document._top_level_children``);
+# and the nodes read from this tree, by index (the others are found when needed).
+_TopLevel = tuple[Tree, list[int], list[int], list[str], list[object], dict[int, Node]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +129,12 @@ class Document:
         self.too_large = self.size > self.max_bytes
         # Per line, whether it holds one of the words: lower-cased (``lines_with``) or not (``exact``).
         self._marker_flags: dict[tuple[tuple[str, ...], bool], bytearray] = {}
+        # ``top_level_facts``: the last tree's top-level children, the edit since (None: none yet;
+        # False: more than one, or one whose syntax changes are not known) and each fact's values
+        # by token.
+        self._top_level: _TopLevel | None = None
+        self._top_level_edit: tuple[int, int, int, tuple[tuple[int, int], ...]] | bool | None = None
+        self._top_level_facts: dict[str, dict[object, object]] = {}
         if self.host is not None:
             self._relayout()
 
@@ -226,6 +240,52 @@ class Document:
                 if not cursor.goto_next_sibling():
                     break
         return found
+
+    def top_level_facts(self, name: str, compute: Callable[[Node], T]) -> list[T]:
+        """``compute(child)`` for each of the root's named children, in order; kept from the last
+        call with this ``name`` for the children that the one edit since then (and its syntax
+        changes) did not reach, so a fold over them (the import map) costs what the edit changed,
+        not a walk of every statement. ``compute`` must read the child alone, and return no node
+        (a node of an older tree has stale positions). Empty without a tree."""
+        children = self._top_level_children()
+        if children is None:
+            return []
+        tree, _starts, _ends, _types, tokens, read = children
+        known = self._top_level_facts.get(name, {})
+        values: list = [known.get(token, _MISSING) for token in tokens]
+        missing = [index for index, value in enumerate(values) if value is _MISSING]
+        nodes = (
+            read
+            if all(index in read for index in missing)
+            else dict(enumerate(tree.root_node.named_children))
+        )
+        for index in missing:
+            values[index] = compute(nodes[index])
+        self._top_level_facts[name] = dict(zip(tokens, values, strict=True))
+        return values
+
+    def _top_level_children(self) -> _TopLevel | None:
+        """The current tree's ``_TopLevel``: the last one's, spliced around the one edit since."""
+        tree = self.tree
+        if tree is None:
+            return None
+        last, edit = self._top_level, self._top_level_edit
+        if last is not None and last[0] is tree:
+            return last
+        self._top_level_edit = None
+        spliced = _splice_top_level(tree, last, edit) if last is not None and edit else None
+        if spliced is None:
+            nodes = tree.root_node.named_children
+            spliced = (
+                tree,
+                [node.start_byte for node in nodes],
+                [node.end_byte for node in nodes],
+                [node.type for node in nodes],
+                [object() for _ in nodes],
+                dict(enumerate(nodes)),
+            )
+        self._top_level = spliced
+        return spliced
 
     def has_lines_with(self, words: tuple[str, ...]) -> bool:
         """Whether any line contains one of ``words`` (see ``lines_with``)."""
@@ -371,6 +431,12 @@ class Document:
             (start_byte, old_end_byte, new_end_byte) if old_layout is None else None,
             syntax_changes if old_layout is None else None,
         )
+        if self._top_level is not None:
+            self._top_level_edit = (
+                (start_byte, old_end_byte, new_end_byte, syntax_changes)
+                if self._top_level_edit is None and syntax_changes is not None and old_layout is None
+                else False
+            )
         if out_of_range:
             raise EditOutOfRange(f"edit range {utf16_range} lies outside the document; clamped", change)
         return change
@@ -443,6 +509,58 @@ class Document:
 
     def node_span(self, node: Node):
         return positions.node_span(node, self.lines)
+
+
+_MISSING = object()
+
+
+def _splice_top_level(
+    tree: Tree, last: _TopLevel, edit: tuple[int, int, int, tuple[tuple[int, int], ...]]
+) -> _TopLevel | None:
+    """``last`` (the top-level children before ``edit``) for ``tree``: the children wholly before the
+    edit and its syntax changes, and wholly after them, are the nodes they were (the ranges
+    tree-sitter reports hold every node whose ancestors changed) and keep their tokens; the ones
+    between are read from the tree with new tokens. None when the result does not fit ``tree``."""
+    _tree, starts, ends, types, tokens, _read = last
+    edit_start, old_end, new_end, syntax_changes = edit
+    delta = new_end - old_end
+    low = min((edit_start, *(a for a, _ in syntax_changes)))
+    high = max((new_end, *(b for _, b in syntax_changes)))
+    before = bisect_left(ends, low)  # children ending before ``low`` (ends ascend)
+    after = bisect_right(starts, max(old_end, high - delta))  # the first child starting after both
+    root = tree.root_node
+    cursor = root.walk()
+    middle: list[Node] = []
+    # Where the first child kept after the edit starts now (None: no child is kept there).
+    resume = starts[after] + delta if after < len(starts) else None
+    resumed = resume is None
+    # From the first child ending at ``low`` or later.
+    if cursor.goto_first_child_for_byte(max(low - 1, 0)) is not None:
+        while True:
+            node = cursor.node
+            if resume is not None and node.start_byte >= resume:
+                resumed = (node.start_byte, node.end_byte, node.type) == (
+                    resume,
+                    ends[after] + delta,
+                    types[after],
+                )
+                break
+            if node.is_named:
+                middle.append(node)
+            if not cursor.goto_next_sibling():
+                break
+    if not resumed or (before and middle and middle[0].start_byte < ends[before - 1]):
+        return None
+    if len(middle) + before + len(starts) - after != root.named_child_count:
+        return None
+    return (
+        tree,
+        starts[:before] + [node.start_byte for node in middle] + [start + delta for start in starts[after:]],
+        ends[:before] + [node.end_byte for node in middle] + [end + delta for end in ends[after:]],
+        types[:before] + [node.type for node in middle] + types[after:],
+        tokens[:before] + [object() for _ in middle] + tokens[after:],
+        {before + offset: node for offset, node in enumerate(middle)},
+    )
 
 
 def _utf8(line: str) -> int:

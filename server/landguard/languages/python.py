@@ -141,6 +141,48 @@ def collect_imports(children: Iterable[Node], into: dict[str, str], depth: int =
             collect_imports(child.named_children, into, depth + 1)
 
 
+# One step of the import map's fold: (local name, qualified name) for a name a statement imports,
+# (name, None) for a definition, which hides a builtin or an import made before it.
+ImportStep = tuple[str, str | None]
+
+
+def import_steps(statement: Node) -> tuple[ImportStep, ...]:
+    """What ``collect_imports`` does with one module-level statement, as steps replayed by
+    ``replay_import_steps``: read from the statement alone, so they can be kept while it is
+    unchanged (``Document.top_level_facts``) and an edit rebuilds the import map from the steps
+    of the statements it changed."""
+    steps: list[ImportStep] = []
+    _collect_steps((statement,), steps, 0)
+    return tuple(steps)
+
+
+def _collect_steps(children: Iterable[Node], steps: list[ImportStep], depth: int) -> None:
+    for child in children:  # the walk of ``collect_imports``
+        kind = child.type
+        if kind in ("import_statement", "import_from_statement"):
+            imported: dict[str, str] = {}
+            record_imports(child, imported)
+            steps.extend(imported.items())
+        elif kind in _DEFINITION_TYPES:
+            node = (
+                child.child_by_field_name("definition") or child if kind == "decorated_definition" else child
+            )
+            if node.type in ("function_definition", "class_definition"):
+                steps.append((text(node.child_by_field_name("name")), None))
+        elif depth < 3 and kind in _CONDITIONAL_BLOCKS:
+            _collect_steps(child.named_children, steps, depth + 1)
+
+
+def replay_import_steps(statements: Iterable[tuple[ImportStep, ...]], into: dict[str, str]) -> None:
+    """``collect_imports`` over the module statements whose ``import_steps`` are ``statements``."""
+    for steps in statements:
+        for local, qualified in steps:
+            if qualified is not None:
+                into[local] = qualified
+            elif local and (local in _BUILTIN_NAMES or local in into):
+                into[local] = LOCAL_PREFIX + local  # as ``record_definition``
+
+
 def qualify(dotted: str, imports: dict[str, str]) -> str:
     head, _, rest = dotted.partition(".")
     base = imports.get(head, head)

@@ -285,3 +285,138 @@ def test_a_member_text_in_two_classes_is_two_keys_and_a_header_edit_rekeys_its_m
         b"class A ",
         b"class B extends Object ",
     ]
+
+
+NESTED_JAVA = """\
+package p;
+
+import java.sql.Statement;
+
+class Outer {
+  int a = 1; int b = 2;
+  // a comment member
+  void f(Statement s, String q) throws Exception { s.executeQuery("x" + q); }
+  static class Inner {
+    int c = 3;
+    void g(Statement s, String q) throws Exception {
+      s.execute(q);
+    }
+    class Deep { int d; void h() { } }
+  }
+  enum E { X, Y; int e; void k() { } }
+  interface I { void m(); default void n() { } }
+}
+"""
+NESTED_PYTHON = """\
+import os
+
+
+class A:
+    x = 1
+
+    def f(self, q):
+        os.system("ls " + q)
+
+    class B:
+        y = 2
+
+        def g(self):
+            return 2
+    def h(self): pass
+
+
+@decorated
+class C:
+    def k(self, q):
+        os.system(q)
+
+    def m(self):
+        pass
+"""
+NESTED = {"Outer.java": NESTED_JAVA, "n.py": NESTED_PYTHON}
+MEMBER_PIECES = [*PIECES, "int w = 4;\n", "    def w(self):\n        pass\n", "class Z { }", ";", "@d\n"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(sorted(NESTED)),
+    edits=st.lists(
+        st.tuples(
+            st.floats(min_value=0, max_value=1),
+            st.integers(min_value=0, max_value=8),
+            st.sampled_from(MEMBER_PIECES),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+)
+@example(name="Outer.java", edits=[(0.37, 0, " "), (0.37, 1, "")])
+@example(name="n.py", edits=[(0.6, 0, "\n"), (0.1, 0, "    def w(self):\n        pass\n")])
+def test_one_edit_per_run_inside_nested_classes_gives_the_units_and_findings_of_a_fresh_run(name, edits):
+    # One edit per run: the case where only the member around the edit is walked (``_splice_group``).
+    document = Document(NESTED[name], path=name)
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    listed: list[list] = []
+    real_units = analysis._units
+    analysis._units = lambda: listed.append(real_units()) or listed[-1]  # type: ignore[method-assign]
+    for where, length, piece in edits:
+        text = document.text
+        start = snap(text, int(where * len(text)))
+        end = snap(text, min(len(text), start + length))
+        findings = analysis.run([document.apply_change(utf16_range(text, start, end), piece)])
+        fresh = Analysis(Document(document.text, path=name), CONFIG)
+        assert findings == fresh.run()
+        assert rows(analysis) == rows(fresh)
+        assert [(tuple(point), key) for _, point, key in listed[-1]] == [
+            (tuple(unit.start_point), key)
+            for unit, _, key in Analysis(Document(document.text, path=name), CONFIG)._units()
+        ]
+        assert all(unit is None or unit.start_point == point for unit, point, _ in listed[-1])
+
+
+BIG_CLASS = "class Big:\n" + "".join(f"    def m{n}(self, q):\n        return q + {n}\n\n" for n in range(40))
+
+
+def test_an_edit_inside_one_method_of_a_large_class_walks_that_method_only(monkeypatch):
+    document = Document(BIG_CLASS, path="big.py")
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    walked: list[str] = []
+    real = analyze._child_units
+    monkeypatch.setattr(
+        analyze, "_child_units", lambda child, parent: walked.append(child.type) or real(child, parent)
+    )
+    line = line_of(BIG_CLASS, "return q + 17")
+    analysis.run([document.apply_change((line, 8, line, 8), " ")])
+    assert walked == ["function_definition"]
+    assert rows(analysis) == fresh_rows(document)
+    # A new line between two methods: no unit's text changed, none is walked; the rows below move.
+    walked.clear()
+    analysis.run([document.apply_change((line + 1, 0, line + 1, 0), "\n")])
+    assert walked == []
+    assert rows(analysis) == fresh_rows(document)
+
+
+MANY_FUNCTIONS = "import os\n\n" + "".join(f"def f{n}(q):\n    return q + {n}\n\n\n" for n in range(60))
+
+
+def test_an_edit_in_one_of_many_top_level_functions_looks_at_that_child_only(monkeypatch):
+    document = Document(MANY_FUNCTIONS, path="many.py")
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    looked_at: list[list[str]] = []
+    real = Analysis._kept_around
+
+    def kept_around(self, *args):
+        around = real(self, *args)
+        looked_at.append([node.type for node in around[1]] if around is not None else ["all"])
+        return around
+
+    monkeypatch.setattr(Analysis, "_kept_around", kept_around)
+    line = line_of(MANY_FUNCTIONS, "return q + 30")
+    analysis.run([document.apply_change((line, 14, line, 14), " ")])
+    analysis.run([document.apply_change((line + 1, 0, line + 1, 0), "x = 1\n")])  # a new statement
+    assert looked_at == [["function_definition"], ["expression_statement"]]
+    assert rows(analysis) == fresh_rows(document)
+    assert analysis.run() == Analysis(Document(document.text, path="many.py"), CONFIG).run()

@@ -34,7 +34,13 @@ from landguard.dataflow.values import ALL_KINDS, Taint, taint_of_value
 from landguard.engine.document import Document
 from landguard.engine.languages import captures
 from landguard.engine.registry import CheckContext, RunKey
-from landguard.languages.python import LOCAL_PREFIX, PythonFlow, collect_imports
+from landguard.languages.python import (
+    LOCAL_PREFIX,
+    PythonFlow,
+    collect_imports,
+    import_steps,
+    replay_import_steps,
+)
 from landguard.languages.python_syntax import (
     CALL_QUERY,
     Flow,
@@ -72,7 +78,7 @@ def module_imports(document: Document, context: CheckContext) -> ImportMap:
     def build() -> ImportMap:
         if document.tree is None:
             return ImportMap()
-        return _root_imports(document.tree.root_node, context)
+        return _root_imports(document.tree.root_node, context, document)
 
     return context.cache.get(_IMPORTS, id(document.tree), build)
 
@@ -80,13 +86,17 @@ def module_imports(document: Document, context: CheckContext) -> ImportMap:
 _ROOT_IMPORTS: RunKey[ImportMap] = RunKey("python.root_imports")
 
 
-def _root_imports(root: Node, context: CheckContext) -> ImportMap:
+def _root_imports(root: Node, context: CheckContext, document: Document | None = None) -> ImportMap:
     """The imports a tree's module statements make, collected once per run for the import map and
-    the dataflow view alike (both only read it; a scope's map is a copy)."""
+    the dataflow view alike (both only read it; a scope's map is a copy). With the tree's
+    ``document``, replayed from each statement's steps, kept while the statement is unchanged."""
 
     def build() -> ImportMap:
         imports = ImportMap()
-        collect_imports(root.named_children, imports)
+        if document is not None:
+            replay_import_steps(document.top_level_facts("python.import_steps", import_steps), imports)
+        else:
+            collect_imports(root.named_children, imports)
         return imports
 
     return context.cache.get(_ROOT_IMPORTS, root.id, build)
