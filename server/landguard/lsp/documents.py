@@ -49,6 +49,8 @@ class OpenDocument:
     # Scheduling (event loop only).
     timer: asyncio.TimerHandle | None = None
     last_edit: float = float("-inf")
+    # The recent gaps between the edits of a burst, decaying (``Scheduler._edit_delay``).
+    burst_gap: float = 0.0
     running: bool = False
     rerun: bool = False
     deps_timer: asyncio.TimerHandle | None = None

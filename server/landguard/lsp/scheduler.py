@@ -1,13 +1,15 @@
 """When documents are analysed and their diagnostics published.
 
-- Bursts of edits are coalesced per document: an edit after a quiet moment is analysed at
-  once, and each further ``didChange`` within the debounce window (re)starts a short timer
-  keyed by URI; when it fires, one worker job applies every queued edit and analyses once.
+- Bursts of edits are coalesced per document: an edit after a quiet moment (``debounce``
+  since the last one) is analysed at once. While keystrokes keep arriving, each (re)starts a
+  timer of about twice the gaps between them (``_edit_delay``, at most the debounce): 10
+  keystrokes 5 ms apart wait ~10 ms after the last, not a fixed 30 ms. When it fires, one
+  worker job applies every queued edit and analyses once.
 - One job per document at a time; edits that arrive meanwhile make it run again after. The
   running job is then for a version nobody will see: it stops at its next check point
-  (between checks and units, ``Analysis.run``'s ``stop``) and the job for the newest version
-  starts at once, its line changes carried over, so the last edit of a burst waits for one
-  analysis, not for the stale one to end plus the debounce.
+  (between checks and units, ``Analysis.run``'s ``stop``; what it cached stays exact, see
+  ``engine.analyze``), and the job for the newest version starts when the keystrokes pause,
+  its line changes carried over: a burst over a slow file is not restarted at every keystroke.
 - A result is published only if it is for the newest version the client sent and the
   document is still open (stale versions are dropped, never shown).
 - Diagnostics are kept per source (``engine``, ``online-deps``) and merged at publish, so the
@@ -49,6 +51,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("landguard.lsp.scheduler")
 
 DEFAULT_DEBOUNCE = 0.03
+# While keystrokes arrive, the analysis waits this many times the gaps between them for a pause
+# (an edit that came later than that was not part of the burst) ...
+BURST_PAUSE_FACTOR = 2.0
+# ... and at least this long: edits sent together (one read of the pipe) are analysed together.
+MIN_BURST_PAUSE = 0.003
 # Documents analysed most recently keep their trees and per-document analysis state; the others
 # are swapped for a copy without them (``Document.idle_copy``), which parses again on the next
 # edit. A tree and the dataflow state of a 2,000-line file take about 1.5 MB (docs/benchmarks.md).
@@ -147,17 +154,25 @@ class Scheduler:
             delay = self._edit_delay(doc)
         if doc.timer is not None:
             doc.timer.cancel()
+        # A run asked for when an earlier timer fired during a job is this timer's to start now:
+        # the keystrokes had not paused after all.
+        doc.rerun = False
         doc.timer = self.loop.call_later(delay, self._start, doc)
 
     def _edit_delay(self, doc: OpenDocument) -> float:
-        """Leading-edge debounce: the first edit after a quiet moment is analysed at once; edits
-        following it within the window restart the timer, so a burst costs one more analysis."""
+        """Leading-edge, adaptive debounce: the first edit after a quiet moment is analysed at once
+        (a job running for an older version stops for it). Edits following it within the debounce
+        wait for the keystrokes to pause: ``BURST_PAUSE_FACTOR`` times the longest recent gap
+        between them (decaying, so one slow gap does not stretch the rest of the burst), at most
+        the debounce. A burst costs one more analysis, started soon after its last keystroke."""
         now = self.loop.time()
-        quiet = now - doc.last_edit >= self.debounce and doc.timer is None and not doc.running
+        gap = now - doc.last_edit
         doc.last_edit = now
-        # While a job runs, it is stopping for this newer version (``_analyse``): the next job is
-        # queued at once, to start the moment that one returns.
-        return 0.0 if quiet or doc.running else self.debounce
+        if gap >= self.debounce and doc.timer is None:
+            doc.burst_gap = 0.0
+            return 0.0
+        doc.burst_gap = max(gap, doc.burst_gap / 2)
+        return min(self.debounce, max(MIN_BURST_PAUSE, BURST_PAUSE_FACTOR * doc.burst_gap))
 
     def _start(self, doc: OpenDocument) -> None:
         doc.timer = None
