@@ -354,6 +354,10 @@ class Scheduler:
         if doc.rerun:
             doc.rerun = False
             self._start(doc)
+        elif doc.timer is not None and doc.pending:
+            # The edits that came while this job held the document wait for the keystrokes to pause:
+            # apply them now rather than at the start of the run after the pause.
+            self._apply_soon(doc)
         if result is not None:
             self.collector.analysed(result.opened)
 

@@ -249,3 +249,40 @@ async def test_edits_are_applied_as_they_arrive_and_analysed_once_after_the_paus
         scheduler.shutdown()
     assert runs[before + 1 :] == [[doc.version, False]]
     assert published[-1] == (doc.version, _expected(doc))
+
+
+async def test_edits_typed_during_a_stopped_run_are_applied_when_it_stops(tmp_path, monkeypatch, runs):
+    """Keystrokes that arrive while a run holds the document are applied as soon as that run has
+    stopped for them, not only by the run after the pause."""
+    scheduler, published = _scheduler(debounce=1.0)
+    monkeypatch.setattr(scheduler_module, "MIN_BURST_PAUSE", 0.5, raising=False)
+    inside = threading.Event()
+    release = threading.Event()
+    original = Analysis._run
+
+    def held(self, changes, stop):
+        if self.document.version == 2:
+            inside.set()
+            assert release.wait(10)
+        return original(self, changes, stop)
+
+    try:
+        doc = _open(scheduler, tmp_path)
+        await _settled(scheduler, doc)
+        monkeypatch.setattr(Analysis, "_run", held)
+        _type(scheduler, doc, 5, 12, "0")  # analysed at once, and held there
+        assert await asyncio.get_running_loop().run_in_executor(None, inside.wait, 10)
+        for _ in range(2):
+            _type(scheduler, doc, 5, 12, "0")
+            await asyncio.sleep(0.005)
+        release.set()
+        await asyncio.sleep(0.2)  # version 2's run has stopped; the pause has not ended
+        with doc.lock:
+            assert doc.document.lines[5] == "    return 1000"
+            assert len(doc.carried_changes) == 3  # version 2's, carried, and the two applied since
+        await _settled(scheduler, doc)
+    finally:
+        release.set()
+        scheduler.shutdown()
+    assert [entry for entry in runs if entry[0] != 1] == [[2, True], [doc.version, False]]
+    assert published[-1] == (doc.version, _expected(doc))
