@@ -420,15 +420,22 @@ class Analysis:
             return self._run(changes, None)
         # What consumes line changes, restored if the run is stopped. Line results are kept per
         # line with findings, so the copy costs the lines with findings, not the document.
+        # The unit groups are put back with the source edits they are reached by: the next run is
+        # given this run's changes again, and groups of this run's text would have them counted twice
+        # (a unit would take the key of another of the same kind and length).
         saved = (
             {index: (dict(found), covered, key) for index, (found, covered, key) in self._line_state.items()},
             dict(self._placed),
             self._unit_keys,
+            self._unit_groups,
+            None if self._edits_since_units is None else list(self._edits_since_units),
         )
         try:
             return self._run(changes, stop)
         except AnalysisCancelled:
-            self._line_state, self._placed, self._unit_keys = saved
+            self._line_state, self._placed, self._unit_keys, self._unit_groups, self._edits_since_units = (
+                saved
+            )
             raise
 
     def _run(self, changes: Iterable[LineChange], stop: Callable[[], bool] | None) -> list[Finding]:
@@ -944,8 +951,12 @@ class Analysis:
             self._epoch_texts.pop(index, None)  # made again below, whole
         for position, (unit, (start_line, _), text_key) in enumerate(units):
             if stop is not None and stop():
-                # What was checked so far is valid under this module key, as the older entries are.
+                # What was checked so far is valid under this module key, as the older entries are,
+                # and the unit contexts not reached yet are still those of this epoch: a stopped run
+                # must not leave the next one to work out every unit context again.
                 self._node_cache[index] = (module_key, {**cache, **fresh})
+                if unit_keyed:
+                    self._unit_contexts[index] = (epoch, {**known_contexts, **contexts})
                 raise AnalysisCancelled
             if unit_keyed:
                 # The (text key, unit context) pair itself is kept with the epoch: not a new

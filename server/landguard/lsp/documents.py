@@ -49,8 +49,11 @@ class OpenDocument:
     # Scheduling (event loop only).
     timer: asyncio.TimerHandle | None = None
     last_edit: float = float("-inf")
+    # The recent gaps between the edits of a burst, decaying (``Scheduler._edit_delay``).
+    burst_gap: float = 0.0
     running: bool = False
     rerun: bool = False
+    applying: bool = False  # a worker task to apply the queued edits is queued (``Scheduler._apply_soon``)
     deps_timer: asyncio.TimerHandle | None = None
     # Diagnostics per source, merged at publish (event loop only).
     diagnostics: dict[str, list[types.Diagnostic]] = field(default_factory=dict)
@@ -61,8 +64,11 @@ class OpenDocument:
     diagnostic_cache: DiagnosticCache = field(default_factory=DiagnosticCache)
     # Line changes applied to ``document`` since the diagnostics were last converted (worker, under ``lock``).
     unconverted_changes: list[LineChange] = field(default_factory=list)
-    # Line changes of an analysis stopped for a newer version, for the next one (worker, under ``lock``).
+    # Line changes applied to ``document`` and not analysed yet: those of an analysis stopped for a
+    # newer version, and edits applied while the keystrokes went on (worker, under ``lock``).
     carried_changes: list[LineChange] = field(default_factory=list)
+    # The document was (re)opened since its last analysis (worker, under ``lock``).
+    opened: bool = False
 
     def queue(self, change: PendingChange) -> None:
         with self.pending_lock:

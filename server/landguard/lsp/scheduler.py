@@ -1,13 +1,16 @@
 """When documents are analysed and their diagnostics published.
 
-- Bursts of edits are coalesced per document: an edit after a quiet moment is analysed at
-  once, and each further ``didChange`` within the debounce window (re)starts a short timer
-  keyed by URI; when it fires, one worker job applies every queued edit and analyses once.
+- Bursts of edits are coalesced per document: an edit after a quiet moment (``debounce``
+  since the last one) is analysed at once. While keystrokes keep arriving, each (re)starts a
+  timer of about twice the gaps between them (``_edit_delay``, at most the debounce): 10
+  keystrokes 5 ms apart wait ~10 ms after the last, not a fixed 30 ms. Meanwhile each edit is
+  applied to the document on a worker as it arrives (text and incremental reparse, ~1-6 ms on
+  a 17k-line file); when the timer fires, one job analyses every change since the last run once.
 - One job per document at a time; edits that arrive meanwhile make it run again after. The
   running job is then for a version nobody will see: it stops at its next check point
-  (between checks and units, ``Analysis.run``'s ``stop``) and the job for the newest version
-  starts at once, its line changes carried over, so the last edit of a burst waits for one
-  analysis, not for the stale one to end plus the debounce.
+  (between checks and units, ``Analysis.run``'s ``stop``; what it cached stays exact, see
+  ``engine.analyze``), and the job for the newest version starts when the keystrokes pause,
+  its line changes carried over: a burst over a slow file is not restarted at every keystroke.
 - A result is published only if it is for the newest version the client sent and the
   document is still open (stale versions are dropped, never shown).
 - Diagnostics are kept per source (``engine``, ``online-deps``) and merged at publish, so the
@@ -49,6 +52,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("landguard.lsp.scheduler")
 
 DEFAULT_DEBOUNCE = 0.03
+# While keystrokes arrive, the analysis waits this many times the gaps between them for a pause
+# (an edit that came later than that was not part of the burst) ...
+BURST_PAUSE_FACTOR = 2.0
+# ... and at least this long: edits sent together (one read of the pipe) are analysed together.
+MIN_BURST_PAUSE = 0.003
 # Documents analysed most recently keep their trees and per-document analysis state; the others
 # are swapped for a copy without them (``Document.idle_copy``), which parses again on the next
 # edit. A tree and the dataflow state of a 2,000-line file take about 1.5 MB (docs/benchmarks.md).
@@ -147,17 +155,27 @@ class Scheduler:
             delay = self._edit_delay(doc)
         if doc.timer is not None:
             doc.timer.cancel()
+        # A run asked for when an earlier timer fired during a job is this timer's to start now:
+        # the keystrokes had not paused after all.
+        doc.rerun = False
         doc.timer = self.loop.call_later(delay, self._start, doc)
+        if delay > 0:
+            self._apply_soon(doc)
 
     def _edit_delay(self, doc: OpenDocument) -> float:
-        """Leading-edge debounce: the first edit after a quiet moment is analysed at once; edits
-        following it within the window restart the timer, so a burst costs one more analysis."""
+        """Leading-edge, adaptive debounce: the first edit after a quiet moment is analysed at once
+        (a job running for an older version stops for it). Edits following it within the debounce
+        wait for the keystrokes to pause: ``BURST_PAUSE_FACTOR`` times the longest recent gap
+        between them (decaying, so one slow gap does not stretch the rest of the burst), at most
+        the debounce. A burst costs one more analysis, started soon after its last keystroke."""
         now = self.loop.time()
-        quiet = now - doc.last_edit >= self.debounce and doc.timer is None and not doc.running
+        gap = now - doc.last_edit
         doc.last_edit = now
-        # While a job runs, it is stopping for this newer version (``_analyse``): the next job is
-        # queued at once, to start the moment that one returns.
-        return 0.0 if quiet or doc.running else self.debounce
+        if gap >= self.debounce and doc.timer is None:
+            doc.burst_gap = 0.0
+            return 0.0
+        doc.burst_gap = max(gap, doc.burst_gap / 2)
+        return min(self.debounce, max(MIN_BURST_PAUSE, BURST_PAUSE_FACTOR * doc.burst_gap))
 
     def _start(self, doc: OpenDocument) -> None:
         doc.timer = None
@@ -170,32 +188,54 @@ class Scheduler:
         future = self.executor.submit(self._analyse, doc)
         future.add_done_callback(lambda f: self.loop.call_soon_threadsafe(self._finished, doc, f))
 
+    def _apply_soon(self, doc: OpenDocument) -> None:
+        """Apply the queued edits on a worker while the keystrokes go on (``_apply_queued``), so the
+        run after the burst does not begin with one incremental reparse per keystroke."""
+        if doc.applying or doc.running:
+            return  # the queued task, or the running job's successor, takes these edits too
+        doc.applying = True
+        self.executor.submit(self._apply_queued, doc)
+
+    def _apply_queued(self, doc: OpenDocument) -> None:
+        """Worker: apply the queued edits to the document; the next analysis takes their line changes."""
+        doc.applying = False  # edits queued from now on get a task of their own
+        if not doc.lock.acquire(blocking=False):
+            return  # a job is analysing: the next one applies them
+        try:
+            self._apply_pending(doc)
+        finally:
+            doc.lock.release()
+
+    def _apply_pending(self, doc: OpenDocument) -> None:
+        """Worker, under the document's lock: apply the queued edits (or open the document); their
+        line changes join ``carried_changes`` for the next analysis."""
+        for item in doc.take_pending():
+            if item.open_text is not None:
+                doc.opened = True
+                doc.document = Document(
+                    item.open_text, path=doc.path, language_id=doc.language_id, version=item.version
+                )
+                doc.analysis = None
+                doc.carried_changes = []
+                doc.unconverted_changes.clear()
+                doc.diagnostic_cache = DiagnosticCache()
+                continue
+            if doc.document is None:
+                continue
+            for change in item.changes:
+                doc.carried_changes.append(self._apply(doc, doc.document, change, item.version))
+            doc.document.version = item.version
+
     def _analyse(self, doc: OpenDocument) -> AnalysisResult | None:
         """Worker: apply the queued edits, then analyse what changed. Holds the document's lock."""
         started = time.perf_counter()
-        pending = doc.take_pending()
         settings = self.server.settings
-        opened = False
         with doc.lock:
-            # A stopped job's line changes come first: the analysis did not keep them.
+            self._apply_pending(doc)
+            # Every line change not analysed yet: a stopped job's, the edits applied while waiting.
             changes: list[LineChange] = doc.carried_changes
             doc.carried_changes = []
-            for item in pending:
-                if item.open_text is not None:
-                    opened = True
-                    doc.document = Document(
-                        item.open_text, path=doc.path, language_id=doc.language_id, version=item.version
-                    )
-                    doc.analysis = None
-                    changes = []
-                    doc.unconverted_changes.clear()
-                    doc.diagnostic_cache = DiagnosticCache()
-                    continue
-                if doc.document is None:
-                    continue
-                for change in item.changes:
-                    changes.append(self._apply(doc, doc.document, change, item.version))
-                doc.document.version = item.version
+            opened, doc.opened = doc.opened, False
             document = doc.document
             if document is None:
                 return None
@@ -221,6 +261,7 @@ class Scheduler:
                     findings = doc.analysis.run(changes, stop=lambda: doc.version != analysed)
                 except AnalysisCancelled:
                     doc.carried_changes = changes
+                    doc.opened = opened
                     log.debug("stopped analysing %s v%s: a newer version arrived", doc.uri, analysed)
                     return None
             lean = self.server.supports_code_action_resolve()
@@ -290,10 +331,14 @@ class Scheduler:
             result = None
         if result is not None and result.version == doc.version:
             self.server.report_config_errors(result.config_result)
+            shown = (doc.analysed_version, doc.merged_diagnostics())
             doc.diagnostics[ENGINE] = result.diagnostics
             doc.analysed_version = result.version
             self._maybe_online(doc, result)
-            self.publish(doc)
+            # A second run of the version shown that found the same (the diagnostics of unchanged
+            # findings are the same objects): the client has these already.
+            if shown != (doc.analysed_version, doc.merged_diagnostics()):
+                self.publish(doc)
             if startup.holding():  # the first diagnostics are out: the collector's turn (``startup``)
                 # Without collecting: this first analysis was an open, so ``self.collector``
                 # collects and freezes right after it anyway (``gc_policy``).
@@ -309,6 +354,10 @@ class Scheduler:
         if doc.rerun:
             doc.rerun = False
             self._start(doc)
+        elif doc.timer is not None and doc.pending:
+            # The edits that came while this job held the document wait for the keystrokes to pause:
+            # apply them now rather than at the start of the run after the pause.
+            self._apply_soon(doc)
         if result is not None:
             self.collector.analysed(result.opened)
 

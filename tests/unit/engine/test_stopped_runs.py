@@ -228,3 +228,65 @@ def test_a_run_stopped_after_the_script_changed_grammar_resumes_with_the_new_che
     found = analysis.run(changes)
     expected = analyze_text(document.text, config, path="C.vue")
     assert sorted(map(repr, found)) == sorted(map(repr, expected))
+
+
+# Two top-level functions of one kind and length: a unit found at the wrong place would take the
+# other's cache key, and with it the other's findings.
+_SYSTEM = "def a():\n    os.system(request.args['q'])\n"
+_GETPID = "def b():\n    os.getpid(request.args['q'])\n"
+
+
+@pytest.mark.parametrize("asked", range(0, 40, 3))
+def test_a_run_stopped_after_listing_its_units_leaves_no_unit_with_another_units_key(asked):
+    """The run lists the units of its text (keeping them for the next run, found by the source
+    edits since) and is then stopped: the next run is given the stopped run's edits again, so the
+    kept units must be those from before them, or a unit lands on its neighbour's place."""
+    assert len(_SYSTEM) == len(_GETPID)
+    text = "import os\nfrom flask import request\n\n" + (_SYSTEM + _GETPID) * 3
+    document = Document(text, path="a.py")
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    # A line of one unit's length above them, twice: each unit moves by exactly one neighbour.
+    line = "#" * (len(_SYSTEM) - 1) + "\n"
+    carried = [document.apply_change((3, 0, 3, 0), line)]
+    try:
+        analysis.run(carried, stop=stopping_after(asked))
+        carried = []
+    except AnalysisCancelled:
+        pass
+    carried.append(document.apply_change((3, 0, 3, 0), line))
+    found = analysis.run(carried)
+    assert sorted(map(repr, found)) == sorted(map(repr, _fresh(document.text, Path("a.py"))))
+    assert [f.span.start_line for f in found if f.rule_id == "LG202"] == [6, 10, 14]
+
+
+def test_a_stopped_run_keeps_the_unit_contexts_it_did_not_reach(monkeypatch):
+    """A unit's context key (the summaries it calls) is reused while the summaries stay the same; a
+    run stopped part-way keeps those of the units it had not reached, so the run that follows works
+    out only the edited unit's, not every unit's again."""
+    path = FIXTURES / "python/LG202.py"
+    text = path.read_text(encoding="utf-8")
+    document = Document(text, path=str(path))
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    asked_for: list[int] = []
+    original = CodeRulesCheck.unit_context_key
+
+    def counting(self, unit, doc, context):
+        asked_for.append(unit.start_point[0])
+        return original(self, unit, doc, context)
+
+    monkeypatch.setattr(CodeRulesCheck, "unit_context_key", counting)
+    last = len(document.lines) - 2
+    carried = [document.apply_change((last, 0, last, 0), "# typed\n")]
+    stopped = 0
+    for asked in range(1, 200):
+        try:
+            analysis.run(carried, stop=stopping_after(asked))
+            break
+        except AnalysisCancelled:
+            stopped += 1
+    assert stopped > 5, "the runs were stopped inside the node check"
+    # Every stopped run and the one that finished asked only for the edited unit's context.
+    assert len(set(asked_for)) <= 1, asked_for
+    assert analysis.run([]) == _fresh(document.text, path)
