@@ -91,7 +91,9 @@ class Document:
         For an open document nobody edits: the per-document state other modules keep for this
         object (weakly keyed by it) goes with it, and the copy parses its tree, from scratch, when
         first asked for it. A fresh parse gives the tree an incremental one would, so findings
-        are the same; the first edit after costs at most what opening the document did."""
+        are the same, except in broken code, where tree-sitter's error recovery can depend on the
+        parse's history: the findings are then those of the file opened afresh. The first edit
+        after costs at most what opening the document did."""
         copy = Document(
             self.text,
             path=self.path,

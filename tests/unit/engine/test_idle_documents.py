@@ -14,7 +14,7 @@ import tracemalloc
 import weakref
 from dataclasses import replace
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from landguard.engine.analyze import Analysis
@@ -118,6 +118,9 @@ def test_closed_documents_release_their_state():
         max_size=8,
     ),
 )
+# Found by hypothesis: the incremental parse's tree differs from a fresh parse's here (see
+# ``fresh_document``); compared with a fresh parse of the text, the findings differ.
+@example(path="app.js", steps=[(0.046875, 0, "    y = eval(x)\n", False), (0.5, 0, "//", False)])
 def test_edits_to_idle_copies_equal_fresh(path, steps):
     replay_with_idle_copies(SOURCES[path], path, steps, CONFIG)
 

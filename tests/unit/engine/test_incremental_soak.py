@@ -19,7 +19,7 @@ from landguard.engine import positions
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
-from landguard_testing import utf16_range
+from landguard_testing import fresh_document, utf16_range
 
 CONFIG = Config(dependencies=DependencySettings(online=False))
 TOKEN = "ghp_" + "Z9y8X7w6V5u4T3s2R1q0" + "P9o8N7m6L5k4J3i2"
@@ -123,8 +123,8 @@ def line_ends(text: str, style: str) -> str:
     return {"lf": lf, "crlf": lf.replace("\n", "\r\n"), "cr": lf.replace("\n", "\r")}[style]
 
 
-def fresh(text: str, path: str):
-    return Analysis(Document(text, path=path), CONFIG).run()
+def fresh(document: Document):
+    return Analysis(fresh_document(document), CONFIG).run()
 
 
 def snap_to_position(text: str, offset: int) -> int:
@@ -176,4 +176,4 @@ def test_incremental_equals_fresh_with_every_check(path, style, steps):
         change = document.apply_change(utf16_range(text, start, end), new)
         text = text[:start] + new + text[end:]
         assert document.text == text
-        assert analysis.run([change]) == fresh(text, path), (path, style, steps)
+        assert analysis.run([change]) == fresh(document), (path, style, steps)

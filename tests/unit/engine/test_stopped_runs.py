@@ -15,7 +15,7 @@ from landguard.checks.code_rule import CodeRulesCheck
 from landguard.engine.analyze import Analysis, AnalysisCancelled
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
-from landguard_testing import utf16_range
+from landguard_testing import fresh_document, utf16_range
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 CONFIG = Config(dependencies=DependencySettings(online=False))
@@ -104,12 +104,12 @@ def test_real_rules_stopped_mid_paste_equal_a_fresh_scan(name, draws):
             except AnalysisCancelled:
                 continue
             carried = []
-            assert found == _fresh(document.text, path)
-    assert analysis.run(carried) == _fresh(document.text, path)
+            assert found == _fresh(document)
+    assert analysis.run(carried) == _fresh(document)
 
 
-def _fresh(text: str, path: Path):
-    return Analysis(Document(text, path=str(path)), CONFIG, incremental=False).run()
+def _fresh(document: Document):
+    return Analysis(fresh_document(document), CONFIG, incremental=False).run()
 
 
 def test_a_paste_above_java_imports_rechecks_only_the_pasted_lines(monkeypatch):
@@ -132,7 +132,7 @@ def test_a_paste_above_java_imports_rechecks_only_the_pasted_lines(monkeypatch):
     change = document.apply_change((0, 0, 0, 0), "// Copyright the authors.\n\n")
     found = analysis.run([change])
     monkeypatch.undo()
-    assert found == _fresh(document.text, path)
+    assert found == _fresh(document)
     fixes_with_imports = [
         edit
         for f in found
@@ -256,7 +256,7 @@ def test_a_run_stopped_after_listing_its_units_leaves_no_unit_with_another_units
         pass
     carried.append(document.apply_change((3, 0, 3, 0), line))
     found = analysis.run(carried)
-    assert sorted(map(repr, found)) == sorted(map(repr, _fresh(document.text, Path("a.py"))))
+    assert sorted(map(repr, found)) == sorted(map(repr, _fresh(document)))
     assert [f.span.start_line for f in found if f.rule_id == "LG202"] == [6, 10, 14]
 
 
@@ -289,4 +289,4 @@ def test_a_stopped_run_keeps_the_unit_contexts_it_did_not_reach(monkeypatch):
     assert stopped > 5, "the runs were stopped inside the node check"
     # Every stopped run and the one that finished asked only for the edited unit's context.
     assert len(set(asked_for)) <= 1, asked_for
-    assert analysis.run([]) == _fresh(document.text, path)
+    assert analysis.run([]) == _fresh(document)

@@ -21,6 +21,7 @@ from landguard.checks.code_rule import CodeRulesCheck
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
+from landguard_testing import fresh_document
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 CONFIG = Config(dependencies=DependencySettings(online=False))
@@ -50,8 +51,8 @@ REAL_FILES = [
 ]
 
 
-def _fresh(text: str, path: Path):
-    return Analysis(Document(text, path=str(path)), CONFIG, incremental=False).run()
+def _fresh(document: Document):
+    return Analysis(fresh_document(document), CONFIG, incremental=False).run()
 
 
 @pytest.mark.parametrize("name", REAL_FILES)
@@ -80,10 +81,10 @@ def test_unbalanced_pastes_equal_a_fresh_scan(name, draws):
         s = int(source * (len(lines) - 1))
         block = UNBALANCED[path.suffix][which] + "".join(line + "\n" for line in lines[s : s + size])
         found = analysis.run([document.apply_change((n, 0, n, 0), block)])
-        assert found == _fresh(document.text, path)
+        assert found == _fresh(document)
         if undo:
             found = analysis.run([document.apply_change((n, 0, n + block.count("\n"), 0), "")])
-            assert found == _fresh(document.text, path)
+            assert found == _fresh(document)
 
 
 HIDING = """\
@@ -122,7 +123,7 @@ def test_a_python_definition_hiding_a_builtin_rechecks_the_units_naming_it(monke
     end = len(HIDING.splitlines())
     found = analysis.run([document.apply_change((end, 0, end, 0), "def max(values):\n    return 0\n")])
     rechecked = sorted(set(checked))
-    assert found == _fresh(document.text, Path("hiding.py"))
+    assert found == _fresh(document)
     lines = document.text.splitlines()
     assert rechecked == [lines.index("def biggest(values):"), lines.index("def max(values):")]
 
@@ -173,7 +174,7 @@ def test_a_java_paste_that_breaks_one_class_leaves_the_other_classes_units_cache
     line = TWO_CLASSES.splitlines().index("    total++;")
     found = analysis.run([document.apply_change((line, 0, line, 0), "    if (total > limit) {\n")])
     rechecked = list(checked)
-    assert found == _fresh(document.text, Path("Two.java"))
+    assert found == _fresh(document)
     assert [f.span.start_line for f in found if f.rule_id == "LG401"] == [3]
     assert rechecked and min(rechecked) >= TWO_CLASSES.splitlines().index("class Counter {")
 
@@ -215,7 +216,7 @@ def test_a_java_member_text_in_two_classes_keeps_each_class_findings_and_one_edi
     for line, column, keys in ((5, 15, [5]), (10, 4, [9]), (7, 10, [8, 9, 12])):
         asked.clear()
         found = analysis.run([document.apply_change((line, column, line, column), " ")])
-        assert found == _fresh(document.text, Path("Twins.java"))
+        assert found == _fresh(document)
         assert [f.span.start_line for f in found if f.rule_id == "LG401"] == [3]
         # The edited member's key only; after a class header, that class's members' keys (their
         # unit cache keys hold the header), not every unit's because one text is in two classes.
@@ -254,4 +255,4 @@ def test_java_pastes_moving_members_between_classes_equal_a_fresh_scan(moves):
                 target -= count
         changes.append(document.apply_change((target, 0, target, 0), block))
         found = analysis.run(changes)
-        assert found == _fresh(document.text, Path("Twins.java"))
+        assert found == _fresh(document)

@@ -16,6 +16,7 @@ from landguard.engine import analyze
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
+from landguard_testing import fresh_document
 from tests.unit.engine.test_incremental_document import snap, utf16_range
 
 CONFIG = Config(dependencies=DependencySettings(online=False))
@@ -70,7 +71,7 @@ def keys_of(found: dict) -> list:
 
 
 def fresh_rows(document: Document) -> dict:
-    analysis = Analysis(Document(document.text, path=document.path), CONFIG)
+    analysis = Analysis(fresh_document(document), CONFIG)
     analysis.run()
     return rows(analysis)
 
@@ -365,12 +366,12 @@ def test_one_edit_per_run_inside_nested_classes_gives_the_units_and_findings_of_
         start = snap(text, int(where * len(text)))
         end = snap(text, min(len(text), start + length))
         findings = analysis.run([document.apply_change(utf16_range(text, start, end), piece)])
-        fresh = Analysis(Document(document.text, path=name), CONFIG)
+        fresh = Analysis(fresh_document(document), CONFIG)
         assert findings == fresh.run()
         assert rows(analysis) == rows(fresh)
         assert [(tuple(point), key) for _, point, key in listed[-1]] == [
             (tuple(unit.start_point), key)
-            for unit, _, key in Analysis(Document(document.text, path=name), CONFIG)._units()
+            for unit, _, key in Analysis(fresh_document(document), CONFIG)._units()
         ]
         assert all(unit is None or unit.start_point == point for unit, point, _ in listed[-1])
 
