@@ -27,6 +27,7 @@ from landguard.dataflow.interpret import (
     FileAnalysis,
     FunctionFacts,
     SinkHit,
+    instance_methods,
     sink_applies,
     sink_values,
 )
@@ -73,7 +74,7 @@ def unit_facts(unit, document: Document, context: CheckContext) -> list[Function
         return [
             fa.facts(function)
             for function in adapter.lower_unit(unit, document)
-            if _relevant(function, fa.models, helper)
+            if _relevant(function, fa, helper)
         ]
 
     return context.cache.get(_UNIT_FACTS, (unit.id, unit.start_byte, unit.end_byte), build)
@@ -89,15 +90,25 @@ _ALSO_READ = frozenset(
 _READ_PROPERTIES = frozenset({"innerHTML", "outerHTML"})
 
 
-def _relevant(function, models, is_sink_helper) -> bool:
+def _relevant(function, fa: FileAnalysis, is_sink_helper) -> bool:
+    models = fa.models
     for call in shapes.calls_in(function.body):
         if (
             call.method in _ALSO_READ
             or is_sink_helper(call.callee)
             or models.sinks.match(call.callee, call.method)
+            or _runs_sink_helper(function, call, fa, is_sink_helper)
         ):
             return True
     return any(_store_read(assign.target) for assign in shapes.assignments(function.body))
+
+
+def _runs_sink_helper(function, call: ir.Call, fa: FileAnalysis, is_sink_helper) -> bool:
+    """``make().run(x)``: an instance call (``instance_methods``) that may run a same-file class
+    method passing a parameter to a sink (whichever class the factory returns)."""
+    return call.method in instance_methods(function) and any(
+        is_sink_helper(key) for key in fa.method_keys(call.method)
+    )
 
 
 def _store_read(target) -> bool:
@@ -138,8 +149,9 @@ def calls_helper_with_sink(unit, document: Document, context: CheckContext) -> b
     """Whether the unit calls a same-file function that passes a parameter to a sink (so a unit
     with no sink of its own can still be where request data enters one)."""
     is_sink_helper = _sink_helper_test(document, context)
+    fa = analysis(document, context)
     return any(
-        is_sink_helper(call.callee)
+        is_sink_helper(call.callee) or _runs_sink_helper(function, call, fa, is_sink_helper)
         for function in adapter.lower_unit(unit, document)
         for call in shapes.calls_in(function.body)
     )
@@ -169,7 +181,17 @@ def unit_key(unit, document: Document, context: CheckContext) -> object:
     # filtered once per set of the file's function keys, which most edits leave as it was.
     cached = functions[0].extra.get("js.unit_keyed")
     if cached is None or cached[0] is not keys:
-        cached = functions[0].extra["js.unit_keyed"] = (keys, tuple(n for n in names if n in keys))
+        # With every class method an instance call (``make().run(x)``) may run, whichever class
+        # the factory returns: the factory's summary (named here) says which.
+        methods = {
+            key for function in functions for m in instance_methods(function) for key in fa.method_keys(m)
+        }
+        named = (
+            tuple(sorted({n for n in names if n in keys} | methods))
+            if methods
+            else tuple(n for n in names if n in keys)
+        )
+        cached = functions[0].extra["js.unit_keyed"] = (keys, named)
     previous = lowered.context_key
     if previous is not None and previous[0] is not cached[1]:
         previous = None  # it names other functions of the file now
