@@ -1892,7 +1892,8 @@ class _Interpreter:
             self.facts.used_keys.add(key)
             summary = self.file.summary(method)
             if summary is not None:
-                result = join(result, self._apply_summary(call, method, summary, args, keywords))
+                # Named by its class in messages (``Shell.run``, not the method's own ``self.run``).
+                result = join(result, self._apply_summary(call, method, summary, args, keywords, key))
         return result
 
     def _container_call(
@@ -1919,7 +1920,10 @@ class _Interpreter:
         summary: Summary,
         args: tuple[Value, ...],
         keywords: dict[str, Value],
+        via: str | None = None,
     ) -> Value:
+        """The summary applied to the call's arguments; ``via``: the name sink hits inside it are
+        reported through (the function's key by default)."""
         by_position = {param.index: param for param in summary.params if param.index >= 0}
 
         def argument(position: int) -> Value:
@@ -1953,7 +1957,7 @@ class _Interpreter:
                         helper_sink.sink,
                         value,
                         labels,
-                        function.key or function.name,
+                        via or function.key or function.name,
                         helper_sink.inner,
                     )
                 )
