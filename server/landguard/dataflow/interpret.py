@@ -341,7 +341,10 @@ class FileAnalysis:
         if self._called is None:
             called: set[str] = set()
             for function in self.functions:
-                called.update(self.callee_names(function))
+                names = _names(function)
+                called.update(names[1])
+                for method in names[7]:  # the methods its instance calls may run (``edges``)
+                    called.update(self.method_keys(method))
             self._called = frozenset(key for key in self.by_key if key in called)
         return self._called
 
@@ -742,14 +745,13 @@ class FileAnalysis:
         of the file that an instance call of it (``instance_methods``) can run: whichever classes a
         factory returns, the call graph and the store's dependencies have every edge such a call
         may follow (the factory's summary only picks among them). Memoised per run."""
+        names = _names(function)
+        if not names[7]:
+            return names[3], names[1]  # no instance call: the IR's own names (most functions)
         found = self._edges.get(id(function))
         if found is None:
-            methods = instance_methods(function)
-            summary_names, callees = _summary_names(function), _callee_set(function)
-            if methods:
-                candidates = frozenset(key for method in sorted(methods) for key in self.method_keys(method))
-                summary_names, callees = summary_names | candidates, callees | candidates
-            found = self._edges[id(function)] = (summary_names, callees)
+            candidates = frozenset(key for method in sorted(names[7]) for key in self.method_keys(method))
+            found = self._edges[id(function)] = (names[3] | candidates, names[1] | candidates)
         return found
 
     def method_keys(self, method: str) -> tuple[str, ...]:
