@@ -1306,7 +1306,13 @@ def _join_states(states: Iterable[State | None]) -> State | None:
             if key not in merged or key not in state:
                 # Defined on one path only: keep its labels, forget its constant.
                 value = (
-                    Value(value.all_labels(), kind=value.kind, items=value.items, entries=value.entries)
+                    Value(
+                        value.all_labels(),
+                        kind=value.kind,
+                        items=value.items,
+                        entries=value.entries,
+                        classes=value.classes,
+                    )
                     if value
                     else None
                 )

@@ -119,3 +119,25 @@ def test_instance_calls_are_read_from_the_ir_alone():
     assert instance_methods(function) == {"run", "stop"}
     # Every class's `run`, whichever the factory returns: the call graph is the IR's.
     assert {"Shell.run", "Other.run"} <= analysis.summary_names(function)
+
+
+def test_an_instance_assigned_on_one_branch_keeps_its_class():
+    text = """import os
+from flask import request
+
+
+class Shell:
+    def run(self, command):
+        os.system(command)
+
+
+def make():
+    return Shell()
+
+
+def view():
+    if request.args.get("f"):
+        runner = make()
+    runner.run(request.args["x"])
+"""
+    assert _lines(text, "a.py", "LG202") == {17}
