@@ -951,14 +951,18 @@ def _own_names(function: ir.Function) -> tuple[set, set, set, set, set, bool, se
     read: set[str] = set()
     calls_a_variable = False
     nested: list[ir.Function] = []
-    items = _own_items(function, nested)
-    instances = _instance_locals(function, items)
     methods: set[str] = set()
-    for item in items:
+    instances: set[str] = set()  # locals assigned a factory call (``_instance_locals``)
+    on_names: list[tuple[str, str]] = []  # (local, method) of method calls on a local
+    for item in _own_items(function, nested):
         kind = type(item)
         if kind is ir.Call:
-            if item.receiver is not None and item.method and _is_instance_receiver(item.receiver, instances):
-                methods.add(item.method)
+            receiver = item.receiver
+            if receiver is not None and item.method:
+                if type(receiver) is ir.Name:
+                    on_names.append((receiver.name, item.method))
+                elif _is_factory_call(receiver):
+                    methods.add(item.method)
             calls.add((item.callee, item.method))
             if item.callee:
                 callees.add(item.callee)
@@ -973,6 +977,10 @@ def _own_names(function: ir.Function) -> tuple[set, set, set, set, set, bool, se
                 qualified.add((item.qualname, None))
         elif kind is ir.Attr and item.qualname is not None:
             qualified.add((item.qualname, None))
+        elif kind is ir.Assign and type(item.target) is ir.Name and _is_factory_call(item.value):
+            instances.add(item.target.name)
+    methods.update(method for name, method in on_names if name in instances)
+    function.extra["dataflow.instances"] = frozenset(instances)
     return calls, callees, qualified, called, read, calls_a_variable, methods, nested
 
 
@@ -988,18 +996,13 @@ def _is_instance_receiver(receiver: ir.Expr, instances: frozenset[str]) -> bool:
     return _is_factory_call(receiver)
 
 
-def _instance_locals(function: ir.Function, items: list[Any] | None = None) -> frozenset[str]:
-    """The function's locals assigned a factory call (``q = make()``), memoised on the IR object;
-    ``items``: its ``_own_items`` when the caller has them."""
+def _instance_locals(function: ir.Function) -> frozenset[str]:
+    """The function's locals assigned a factory call (``q = make()``), memoised on the IR object
+    by ``_own_names``."""
     found = function.extra.get("dataflow.instances")
     if found is None:
-        if items is None:
-            items = _own_items(function)
-        found = function.extra["dataflow.instances"] = frozenset(
-            item.target.name
-            for item in items
-            if type(item) is ir.Assign and type(item.target) is ir.Name and _is_factory_call(item.value)
-        )
+        _own_names(function)
+        found = function.extra["dataflow.instances"]
     return found
 
 
