@@ -181,17 +181,7 @@ def unit_key(unit, document: Document, context: CheckContext) -> object:
     # filtered once per set of the file's function keys, which most edits leave as it was.
     cached = functions[0].extra.get("js.unit_keyed")
     if cached is None or cached[0] is not keys:
-        # With every class method an instance call (``make().run(x)``) may run, whichever class
-        # the factory returns: the factory's summary (named here) says which.
-        methods = {
-            key for function in functions for m in instance_methods(function) for key in fa.method_keys(m)
-        }
-        named = (
-            tuple(sorted({n for n in names if n in keys} | methods))
-            if methods
-            else tuple(n for n in names if n in keys)
-        )
-        cached = functions[0].extra["js.unit_keyed"] = (keys, named)
+        cached = functions[0].extra["js.unit_keyed"] = (keys, _named_functions(functions, names, keys, fa))
     previous = lowered.context_key
     if previous is not None and previous[0] is not cached[1]:
         previous = None  # it names other functions of the file now
@@ -213,6 +203,16 @@ def unit_key(unit, document: Document, context: CheckContext) -> object:
     key = (lowered.serial, *zip(cached[1], current, strict=True))
     lowered.context_key = (cached[1], current, key)
     return key
+
+
+def _named_functions(functions, names: tuple[str, ...], keys, fa: FileAnalysis) -> tuple[str, ...]:
+    """The names in ``names`` that are keys of the file's functions, with every class method an
+    instance call of ``functions`` (``make().run(x)``) may run, whichever class the factory
+    returns: the factory's summary (named too) says which."""
+    methods = {key for function in functions for m in instance_methods(function) for key in fa.method_keys(m)}
+    if not methods:
+        return tuple(n for n in names if n in keys)
+    return tuple(sorted({n for n in names if n in keys} | methods))
 
 
 def _unit_key_run(document: Document, context: CheckContext) -> tuple:
