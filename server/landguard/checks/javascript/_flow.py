@@ -92,23 +92,23 @@ _READ_PROPERTIES = frozenset({"innerHTML", "outerHTML"})
 
 def _relevant(function, fa: FileAnalysis, is_sink_helper) -> bool:
     models = fa.models
+    methods = instance_methods(function)
     for call in shapes.calls_in(function.body):
         if (
             call.method in _ALSO_READ
             or is_sink_helper(call.callee)
             or models.sinks.match(call.callee, call.method)
-            or _runs_sink_helper(function, call, fa, is_sink_helper)
+            or (call.method in methods and _runs_sink_helper(call, fa, is_sink_helper))
         ):
             return True
     return any(_store_read(assign.target) for assign in shapes.assignments(function.body))
 
 
-def _runs_sink_helper(function, call: ir.Call, fa: FileAnalysis, is_sink_helper) -> bool:
-    """``make().run(x)``: an instance call (``instance_methods``) that may run a same-file class
-    method passing a parameter to a sink (whichever class the factory returns)."""
-    return call.method in instance_methods(function) and any(
-        is_sink_helper(key) for key in fa.method_keys(call.method)
-    )
+def _runs_sink_helper(call: ir.Call, fa: FileAnalysis, is_sink_helper) -> bool:
+    """For an instance call (``make().run(x)``, a method in ``instance_methods``): whether a
+    same-file class method it may run passes a parameter to a sink (whichever class the factory
+    returns)."""
+    return any(is_sink_helper(key) for key in fa.method_keys(call.method))
 
 
 def _store_read(target) -> bool:
@@ -150,11 +150,14 @@ def calls_helper_with_sink(unit, document: Document, context: CheckContext) -> b
     with no sink of its own can still be where request data enters one)."""
     is_sink_helper = _sink_helper_test(document, context)
     fa = analysis(document, context)
-    return any(
-        is_sink_helper(call.callee) or _runs_sink_helper(function, call, fa, is_sink_helper)
-        for function in adapter.lower_unit(unit, document)
-        for call in shapes.calls_in(function.body)
-    )
+    for function in adapter.lower_unit(unit, document):
+        methods = instance_methods(function)
+        for call in shapes.calls_in(function.body):
+            if is_sink_helper(call.callee) or (
+                call.method in methods and _runs_sink_helper(call, fa, is_sink_helper)
+            ):
+                return True
+    return False
 
 
 def unit_key(unit, document: Document, context: CheckContext) -> object:
