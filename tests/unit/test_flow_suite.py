@@ -106,10 +106,7 @@ SHAPES = {
     "propagator": r"propagat|decode|base64|valueof|split|format|stringmethods|trim|cast|nonnull|optionalchain",
 }
 # Shapes the engine does not follow yet in a language: strict xfails, so fixing one says so.
-KNOWN_GAPS = {
-    ("javascript", "interface"): "a method called on a same-file factory's result is not resolved to the"
-    " class the factory constructs (a local `new C()` is)",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 WRONG_KIND = re.compile(r"wrongkind|isno|doesnot|unrelatedescape|sqlconnectionescape|rightkindelsewhere")
 RIGHT_KIND = re.compile(
     r"rightkind|sanitiz|escaped|encode[dr]|allowlist|secured|normalis|normaliz|filenameonly|lastcomponent"

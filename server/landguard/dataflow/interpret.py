@@ -175,7 +175,8 @@ def _value_signature(value: Value) -> object:
         else None
     )
     constant = repr(value.const) if value.is_const else "<unknown>"
-    return (labels, constant, value.kind, items, entries)
+    # The classes it is an instance of: which methods a caller's ``make().run(x)`` runs.
+    return (labels, constant, value.kind, items, entries, tuple(sorted(value.classes)))
 
 
 @dataclass
@@ -285,9 +286,12 @@ class FileAnalysis:
         constants: dict[str, Any] | None = None,
         resolve: Callable[[str], ir.Function | None] | None = None,
         store: SummaryStore | None = None,
+        method_keys: Callable[[str], Iterable[str]] | None = None,
     ) -> None:
         """``resolve(key)``: finds a function of the file by key on demand (adapters lower lazily);
-        ``functions`` are known up front. ``store``: the document's ``SummaryStore``, through which
+        ``functions`` are known up front. ``method_keys(name)``: the keys (``Class.name``) of the
+        file's class methods called ``name`` (with ``resolve``: the adapter knows them unlowered;
+        otherwise read from ``functions``). ``store``: the document's ``SummaryStore``, through which
         summaries of unchanged functions outlive this run (one per document, kept by the adapter)."""
         self.models = models
         self.functions = list(functions)
@@ -298,6 +302,11 @@ class FileAnalysis:
                     self.by_key[key] = function
         self.constants = constants or {}
         self._resolve = resolve
+        self._method_keys_of = method_keys
+        self._method_keys: dict[str, tuple[str, ...]] = {}
+        self._methods_by_name: dict[str, list[str]] | None = None
+        # id(function) -> its call graph names with its instance calls' candidate methods (``edges``).
+        self._edges: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         self._unresolved: set[str] = set()
         self._facts: dict[int, FunctionFacts] = {}
         # Closures (a function whose ``extra["outer"]`` is the function it is defined in): the outer
@@ -332,7 +341,10 @@ class FileAnalysis:
         if self._called is None:
             called: set[str] = set()
             for function in self.functions:
-                called.update(_callee_set(function))
+                names = _names(function)
+                called.update(names[1])
+                for method in names[7]:  # the methods its instance calls may run (``edges``)
+                    called.update(self.method_keys(method))
             self._called = frozenset(key for key in self.by_key if key in called)
         return self._called
 
@@ -429,7 +441,7 @@ class FileAnalysis:
             return self._summaries[function_id]
         if function_id in self._in_progress:
             return None
-        depends_on = _summary_names(function)
+        depends_on = self.summary_names(function)
         if entry is not None and not entry[3]:
             current: list[tuple[str, object]] = []
             self._in_progress.add(function_id)
@@ -452,7 +464,7 @@ class FileAnalysis:
         if entries is not None:
             used = tuple((key, self._signature(key, depends_on)) for key in sorted(facts.used_keys))
             entries[function_id] = (function, used, cached, frozenset())
-            self._remember(function_id, used, depends_on, _callee_set(function))
+            self._remember(function_id, used, depends_on, self.callee_names(function))
         return cached
 
     def _remember(
@@ -501,7 +513,7 @@ class FileAnalysis:
         if found is None:
             found = []
             seen: set[int] = set()
-            for name in _summary_names(function):
+            for name in self.summary_names(function):
                 target = self.lookup(name)
                 if target is not None and id(target) not in seen and "outer" not in target.extra:
                     seen.add(id(target))
@@ -559,7 +571,7 @@ class FileAnalysis:
         """Summarise a call cycle as one unit: reuse its members' summaries from the store when none
         of them and nothing they looked up outside the cycle changed, else solve it."""
         ids = frozenset(id(member) for member in members)
-        depends_on = frozenset().union(*(_summary_names(member) for member in members))
+        depends_on = frozenset().union(*(self.summary_names(member) for member in members))
         entries = self._entries
         if entries is not None:
             kept = [entries.get(id(member)) for member in members]
@@ -588,7 +600,7 @@ class FileAnalysis:
                 key for key in looked_up if (found := self.lookup(key)) is None or id(found) not in ids
             )
             used = tuple((key, self._signature(key, depends_on)) for key in outside_keys)
-            names = frozenset().union(*(_callee_set(member) for member in members))
+            names = frozenset().union(*(self.callee_names(member) for member in members))
             for member in members:
                 entries[id(member)] = (member, used, summaries[id(member)], ids)
                 self._remember(id(member), used, depends_on, names)
@@ -709,7 +721,7 @@ class FileAnalysis:
             if known or own(current):
                 memo[id(function)] = True
                 return True
-            reached = [self.lookup(name) for name in _callee_set(current)]
+            reached = [self.lookup(name) for name in self.callee_names(current)]
             reached.append(current.extra.get("outer"))
             for target in reached:
                 if target is not None and id(target) not in seen:
@@ -719,6 +731,45 @@ class FileAnalysis:
         for key in seen:
             memo[key] = False
         return False
+
+    def summary_names(self, function: ir.Function) -> frozenset[str]:
+        """``_summary_names`` and the methods its instance calls can run (``edges``)."""
+        return self.edges(function)[0]
+
+    def callee_names(self, function: ir.Function) -> frozenset[str]:
+        """``_callee_set`` and the methods its instance calls can run (``edges``)."""
+        return self.edges(function)[1]
+
+    def edges(self, function: ir.Function) -> tuple[frozenset[str], frozenset[str]]:
+        """(summary names, callee names) of the function, each with the keys of every class method
+        of the file that an instance call of it (``instance_methods``) can run: whichever classes a
+        factory returns, the call graph and the store's dependencies have every edge such a call
+        may follow (the factory's summary only picks among them). Memoised per run."""
+        names = _names(function)
+        if not names[7]:
+            return names[3], names[1]  # no instance call: the IR's own names (most functions)
+        found = self._edges.get(id(function))
+        if found is None:
+            candidates = frozenset(key for method in sorted(names[7]) for key in self.method_keys(method))
+            found = self._edges[id(function)] = (names[3] | candidates, names[1] | candidates)
+        return found
+
+    def method_keys(self, method: str) -> tuple[str, ...]:
+        """The keys (``Class.method``) of the file's class methods named ``method``."""
+        found = self._method_keys.get(method)
+        if found is None:
+            if self._method_keys_of is not None:
+                found = tuple(sorted(self._method_keys_of(method)))
+            else:
+                if self._methods_by_name is None:
+                    self._methods_by_name = {}
+                    for key, function in self.by_key.items():
+                        owner = function.class_name
+                        if owner and key == f"{owner}.{function.name}":
+                            self._methods_by_name.setdefault(function.name, []).append(key)
+                found = tuple(sorted(self._methods_by_name.get(method, ())))
+            self._method_keys[method] = found
+        return found
 
     def lookup(self, callee: str | None) -> ir.Function | None:
         if not callee:
@@ -808,6 +859,7 @@ _Names = tuple[
     frozenset[str],  # the names calls resolve by (their callees)
     frozenset[str],  # the names read
     bool,  # whether a call calls a local variable
+    frozenset[str],  # the methods of instance calls (``instance_methods``)
 ]
 
 
@@ -835,6 +887,7 @@ def _names(function: ir.Function) -> _Names:
     called: set[str] = set()
     read: set[str] = set()
     calls_a_variable = False
+    methods: set[str] = set()
     seen: set[int] = set()
     stack = [function]
     while stack:
@@ -850,9 +903,10 @@ def _names(function: ir.Function) -> _Names:
             called |= done[4]
             read |= done[5]
             calls_a_variable = calls_a_variable or done[6]
+            methods |= done[7]
             continue
-        own_calls, own_callees, own_qualified, own_called, own_read, own_variable, nested = _own_names(
-            current
+        own_calls, own_callees, own_qualified, own_called, own_read, own_variable, own_methods, nested = (
+            _own_names(current)
         )
         calls |= own_calls
         callees |= own_callees
@@ -860,6 +914,7 @@ def _names(function: ir.Function) -> _Names:
         called |= own_called
         read |= own_read
         calls_a_variable = calls_a_variable or own_variable
+        methods |= own_methods
         stack.extend(nested)
     summary_names = called | read if calls_a_variable else called
     cached = function.extra["dataflow.names"] = (
@@ -870,14 +925,25 @@ def _names(function: ir.Function) -> _Names:
         frozenset(called),
         frozenset(read),
         calls_a_variable,
+        frozenset(methods),
     )
     return cached
 
 
-def _own_names(function: ir.Function) -> tuple[set, set, set, set, set, bool, list[ir.Function]]:
+def instance_methods(function: ir.Function) -> frozenset[str]:
+    """The methods the function (or one nested in it) calls on what a call of a plain name returned:
+    ``make().run(x)``, ``q = make(); q.run(x)`` (``q`` assigned such a call somewhere in the same
+    function). Only these calls run a same-file class's method chosen by the receiver's ``classes``
+    (``_Interpreter._instance_call``): decided on the IR alone, so the call graph can have an edge
+    to every method they may run (``FileAnalysis.edges``) without one for every method call."""
+    return _names(function)[7]
+
+
+def _own_names(function: ir.Function) -> tuple[set, set, set, set, set, bool, set, list[ir.Function]]:
     """``_names`` of the function's own statements and expressions (cases included): calls,
     callees, qualified names, the names calls resolve by, the names read, whether it calls a local
-    variable (``_names``), and the functions nested directly in them (not walked here)."""
+    variable, the methods of its instance calls (``_names``), and the functions nested directly in
+    them (not walked here)."""
     calls: set[tuple[str | None, str | None]] = set()
     callees: set[str] = set()
     qualified: set[tuple[str | None, str | None]] = set()
@@ -885,9 +951,18 @@ def _own_names(function: ir.Function) -> tuple[set, set, set, set, set, bool, li
     read: set[str] = set()
     calls_a_variable = False
     nested: list[ir.Function] = []
+    methods: set[str] = set()
+    instances: set[str] = set()  # locals assigned a factory call (``_instance_locals``)
+    on_names: list[tuple[str, str]] = []  # (local, method) of method calls on a local
     for item in _own_items(function, nested):
         kind = type(item)
         if kind is ir.Call:
+            receiver = item.receiver
+            if receiver is not None and item.method:
+                if type(receiver) is ir.Name:
+                    on_names.append((receiver.name, item.method))
+                elif _is_factory_call(receiver):
+                    methods.add(item.method)
             calls.add((item.callee, item.method))
             if item.callee:
                 callees.add(item.callee)
@@ -902,7 +977,33 @@ def _own_names(function: ir.Function) -> tuple[set, set, set, set, set, bool, li
                 qualified.add((item.qualname, None))
         elif kind is ir.Attr and item.qualname is not None:
             qualified.add((item.qualname, None))
-    return calls, callees, qualified, called, read, calls_a_variable, nested
+        elif kind is ir.Assign and type(item.target) is ir.Name and _is_factory_call(item.value):
+            instances.add(item.target.name)
+    methods.update(method for name, method in on_names if name in instances)
+    function.extra["dataflow.instances"] = frozenset(instances)
+    return calls, callees, qualified, called, read, calls_a_variable, methods, nested
+
+
+def _is_factory_call(expr: ir.Expr) -> bool:
+    """A call of a plain name (``make()``, ``new Impl()``): what it returns may be an instance of a
+    same-file class (its summary's ``classes``)."""
+    return type(expr) is ir.Call and expr.receiver is None and bool(expr.callee)
+
+
+def _is_instance_receiver(receiver: ir.Expr, instances: frozenset[str]) -> bool:
+    if type(receiver) is ir.Name:
+        return receiver.name in instances
+    return _is_factory_call(receiver)
+
+
+def _instance_locals(function: ir.Function) -> frozenset[str]:
+    """The function's locals assigned a factory call (``q = make()``), memoised on the IR object
+    by ``_own_names``."""
+    found = function.extra.get("dataflow.instances")
+    if found is None:
+        _own_names(function)
+        found = function.extra["dataflow.instances"]
+    return found
 
 
 _IR_NODE = (ir.Expr, ir.Stmt, ir.Case)
@@ -1208,7 +1309,13 @@ def _join_states(states: Iterable[State | None]) -> State | None:
             if key not in merged or key not in state:
                 # Defined on one path only: keep its labels, forget its constant.
                 value = (
-                    Value(value.all_labels(), kind=value.kind, items=value.items, entries=value.entries)
+                    Value(
+                        value.all_labels(),
+                        kind=value.kind,
+                        items=value.items,
+                        entries=value.entries,
+                        classes=value.classes,
+                    )
                     if value
                     else None
                 )
@@ -1630,7 +1737,8 @@ class _Interpreter:
                 entries[key.const] = value
             else:
                 loose |= value.all_labels()
-        return Value(frozenset(loose), kind=MAP, entries=tuple(entries.items()))
+        classes = frozenset({expr.class_name}) if expr.class_name else frozenset()
+        return Value(frozenset(loose), kind=MAP, entries=tuple(entries.items()), classes=classes)
 
     def _server_keys_dropped(self, value: Value, mapping: Value, key: Value) -> Value:
         """``environ["CSRF_COOKIE"]``: a constant key of a mapping source that the client's request
@@ -1671,6 +1779,18 @@ class _Interpreter:
         args = tuple(self._eval(arg, state) for arg in call.args)
         keywords = {name: self._eval(value, state) for name, value in call.keywords}
         result = self._call_result(call, receiver, args, keywords, state)
+        if call.is_new and call.callee and "." not in call.callee:
+            # ``new Impl()``: an instance of ``Impl`` (a method call on it runs ``Impl``'s method when
+            # the file defines one, ``_instance_call``).
+            result = Value(
+                result.labels,
+                result.const,
+                result.kind,
+                result.items,
+                result.entries,
+                None,
+                frozenset({call.callee}),
+            )
         fact = self._calls.get(id(call))
         if fact is None:
             local = self.file.lookup(call.callee) is not None
@@ -1719,6 +1839,10 @@ class _Interpreter:
             summary = self.file.summary(function)
             if summary is not None:
                 return _plus(self._apply_summary(call, function, summary, args, keywords), source)
+        elif receiver is not None and receiver.classes:
+            result = self._instance_call(call, receiver, args, keywords)
+            if result is not None:
+                return _plus(result, source)
         sanitizers = models.sanitizers.match(callee, method)
         if sanitizers:
             kinds = frozenset().union(*(row.kinds for row in sanitizers))
@@ -1759,6 +1883,30 @@ class _Interpreter:
             flowing = union([flowing, receiver])
         return _plus(flowing, source)
 
+    def _instance_call(
+        self, call: ir.Call, receiver: Value, args: tuple[Value, ...], keywords: dict[str, Value]
+    ) -> Value | None:
+        """``make().run(x)``, ``q = make(); q.run(x)``: the receiver is an instance of the same-file
+        classes its value names (from ``new Impl()`` or a factory's summary), so the call runs their
+        ``run``: each one's summary applied, the results joined (a factory picking between two
+        classes may return either). None when the call is no instance call (``instance_methods``)
+        or no such class has the method: an unknown call, as before."""
+        function = self.function
+        if not _is_instance_receiver(call.receiver, _instance_locals(function)):  # type: ignore[arg-type]
+            return None
+        result: Value | None = None
+        for class_name in sorted(receiver.classes):
+            key = f"{class_name}.{call.method}"
+            method = self.file.lookup(key)
+            if method is None:
+                continue
+            self.facts.used_keys.add(key)
+            summary = self.file.summary(method)
+            if summary is not None:
+                # Named by its class in messages (``Shell.run``, not the method's own ``self.run``).
+                result = join(result, self._apply_summary(call, method, summary, args, keywords, key))
+        return result
+
     def _container_call(
         self, call: ir.Call, op: str, receiver: Value, args: tuple[Value, ...], state: State
     ) -> Value | None:
@@ -1783,7 +1931,10 @@ class _Interpreter:
         summary: Summary,
         args: tuple[Value, ...],
         keywords: dict[str, Value],
+        via: str | None = None,
     ) -> Value:
+        """The summary applied to the call's arguments; ``via``: the name sink hits inside it are
+        reported through (the function's key by default)."""
         by_position = {param.index: param for param in summary.params if param.index >= 0}
 
         def argument(position: int) -> Value:
@@ -1817,7 +1968,7 @@ class _Interpreter:
                         helper_sink.sink,
                         value,
                         labels,
-                        function.key or function.name,
+                        via or function.key or function.name,
                         helper_sink.inner,
                     )
                 )
@@ -1846,7 +1997,13 @@ def _plus(value: Value, extra: Value) -> Value:
     if not extra.labels:
         return value
     return Value(
-        value.labels | extra.labels, value.const, value.kind, value.items, value.entries, value.function
+        value.labels | extra.labels,
+        value.const,
+        value.kind,
+        value.items,
+        value.entries,
+        value.function,
+        value.classes,
     )
 
 
@@ -1860,7 +2017,7 @@ def _substitute(value: Value, change: Callable[[Label], frozenset[Label]]) -> Va
         if value.entries is not None
         else None
     )
-    return Value(frozenset(labels), value.const, value.kind, items, entries, None)
+    return Value(frozenset(labels), value.const, value.kind, items, entries, None, value.classes)
 
 
 def _sanitize(value: Value, kinds: frozenset[str], requires: str | None) -> Value:

@@ -171,10 +171,13 @@ class Seq(Expr):
 
 @dataclass(frozen=True, slots=True, eq=False)
 class MapLit(Expr):
-    """A dict/object literal. A key of None is a spread (``**d``, ``...o``)."""
+    """A dict/object literal. A key of None is a spread (``**d``, ``...o``). ``class_name``: the
+    adapter keyed the literal's methods as that class's (``make().run`` for the object a factory
+    ``make`` returns), so the literal's value is an instance of it."""
 
     entries: tuple[tuple[Expr | None, Expr], ...]
     node: Any = None
+    class_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -5,6 +5,8 @@ A ``Value`` is what the core knows about an expression at one program point:
 - ``labels``: where untrusted data in it came from (``Label``), each with the kinds of sink it
   has been sanitized for on the way;
 - ``const``: its folded constant (``UNKNOWN`` when not constant);
+- ``classes``: the same-file classes it may be an instance of (``new Impl()``, a factory's
+  result): a method called on it runs those classes' methods (``Interpreter._instance_call``);
 - ``kind``/``items``/``entries``: a container the core tracks element by element — a list with
   known items, a map (or object) with entries under constant keys, a string builder — so a
   tainted element removed before ``get(0)``, or a tainted ``put("a", x)`` read back with
@@ -107,6 +109,7 @@ class Value:
     items: tuple[Value, ...] | None = None  # LIST with known items
     entries: tuple[tuple[Any, Value], ...] | None = None  # MAP entries under constant keys
     function: Any = None  # an ir.Function for function values (lambdas, local defs)
+    classes: frozenset[str] = frozenset()  # same-file classes it may be an instance of
 
     @property
     def is_const(self) -> bool:
@@ -231,11 +234,12 @@ def join(a: Value | None, b: Value | None) -> Value | None:
             if side.items or side.entries:
                 labels |= side.all_labels()
     function = a.function if a.function is b.function else None
-    return Value(labels, constant, kind, items, entries, function)
+    # Either branch's instance: a method called on it may run either class's method.
+    return Value(labels, constant, kind, items, entries, function, a.classes | b.classes)
 
 
 def with_labels(value: Value, labels: frozenset[Label]) -> Value:
-    return Value(labels, value.const, value.kind, value.items, value.entries, value.function)
+    return Value(labels, value.const, value.kind, value.items, value.entries, value.function, value.classes)
 
 
 def map_labels(value: Value, change) -> Value:
@@ -247,4 +251,4 @@ def map_labels(value: Value, change) -> Value:
         if value.entries is not None
         else None
     )
-    return Value(labels, value.const, value.kind, items, entries, value.function)
+    return Value(labels, value.const, value.kind, items, entries, value.function, value.classes)

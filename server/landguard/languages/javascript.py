@@ -644,12 +644,14 @@ def _stubbed(document: Document, unit: Node) -> frozenset[tuple[int, int, int]]:
 class _Scope:
     """The names a function binds (parameters, declarations, nested functions) and what they mean."""
 
-    __slots__ = ("names", "parent", "class_name")
+    __slots__ = ("names", "parent", "class_name", "factory")
 
     def __init__(self, parent: _Scope | None, class_name: str | None) -> None:
         self.names: dict[str, str | None] = {}
         self.parent = parent
         self.class_name = class_name
+        # The key of the function whose own scope this is (``_returned``); None for nested scopes.
+        self.factory: str | None = None
 
     def lookup(self, name: str) -> tuple[bool, str | None]:
         scope: _Scope | None = self
@@ -785,6 +787,7 @@ class _Lowerer:
         scope = _Scope(
             parent, class_name if class_name is not None else (parent.class_name if parent else None)
         )
+        scope.factory = key
         params: list[ir.Param] = []
         prologue: list[ir.Stmt] = []
         parameters = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
@@ -826,7 +829,7 @@ class _Lowerer:
         elif body_node.type == "statement_block":
             body = self._block(body_node.named_children, scope)
         else:  # an arrow function's expression body
-            value = self._expr(body_node, scope)
+            value = self._returned(body_node, scope)
             body = [*self._flush(), ir.Return(value, node=body_node)]
         function = ir.Function(
             name=self._function_name(node) or "<lambda>",
@@ -1015,7 +1018,7 @@ class _Lowerer:
             return self._block(node.named_children, scope)
         if kind == "return_statement":
             value = node.named_children[0] if node.named_child_count else None
-            lowered = self._expr(value, scope) if value is not None else None
+            lowered = self._returned(value, scope) if value is not None else None
             return [*self._flush(), ir.Return(lowered, node=node)]
         if kind == "throw_statement":
             value = node.named_children[0] if node.named_child_count else None
@@ -1613,7 +1616,17 @@ class _Lowerer:
                 operands.append(current)
         return operands
 
-    def _object(self, node: Node, scope: _Scope) -> ir.MapLit:
+    def _returned(self, node: Node, scope: _Scope) -> ir.Expr:
+        """What a function returns. An object literal returned by a keyed function (``function
+        make() { return { run(x) {...} } }``) is an instance of the class ``make()``: its methods
+        are keyed ``make().run``, so ``make().run(x)`` runs that method's summary (the same-file
+        factory shape, ``ir.MapLit.class_name``)."""
+        unwrapped = unwrap(node)
+        if scope.factory and unwrapped.type == "object":
+            return self._object(unwrapped, scope, f"{scope.factory}()")
+        return self._expr(node, scope)
+
+    def _object(self, node: Node, scope: _Scope, class_name: str | None = None) -> ir.MapLit:
         entries: list[tuple[ir.Expr | None, ir.Expr]] = []
         for child in node.named_children:
             kind = child.type
@@ -1631,16 +1644,13 @@ class _Lowerer:
                 entries.append((None, self._expr(inner, scope)))
             elif kind == "method_definition":
                 key = self._key(child.child_by_field_name("name"), scope)
-                entries.append(
-                    (
-                        key,
-                        ir.FuncRef(
-                            self._function(child, scope, key=self._object_method_key(node, child, scope)),
-                            node=child,
-                        ),
-                    )
-                )
-        return ir.MapLit(tuple(entries), node=node)
+                if class_name is not None:
+                    method_key = f"{class_name}.{self.text(child.child_by_field_name('name'))}"
+                    function = self._function(child, scope, key=method_key, class_name=class_name)
+                else:
+                    function = self._function(child, scope, key=self._object_method_key(node, child, scope))
+                entries.append((key, ir.FuncRef(function, node=child)))
+        return ir.MapLit(tuple(entries), node=node, class_name=class_name)
 
     def _object_method_key(self, obj: Node, method: Node, scope: _Scope) -> str | None:
         parent = obj.parent

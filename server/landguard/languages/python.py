@@ -517,16 +517,7 @@ class _Lowerer:
         nothing the analysis knows): ``q.run(x)`` is then called as ``Query.run``, the key of the
         same-file method (an unknown name resolves to no summary, as ``q.run`` did). Depends on
         the unit's text and the imports alone, so kept lowerings stay exact."""
-        constructed = (
-            value.callee
-            if isinstance(value, ir.Call)
-            and value.receiver is None
-            and value.callee
-            and value.callee == value.method
-            and value.callee not in _BUILTIN_NAMES
-            and value.callee[:1].isupper()
-            else None
-        )
+        constructed = value.callee if isinstance(value, ir.Call) and value.is_new else None
         if constructed is not None:
             self.imports[name] = constructed
             self.instance_names.add(name)
@@ -832,7 +823,9 @@ class _Lowerer:
             callee = self.imports.get(method, method)
         elif function is not None:
             receiver = self.expr(function)
-        call = ir.Call(callee, method, tuple(args), tuple(keywords), receiver, False, spread, node)
+        call = ir.Call(
+            callee, method, tuple(args), tuple(keywords), receiver, _constructs(callee, method), spread, node
+        )
         if self.pending_calls:
             self.pending_calls[-1].append(node.id)
         if self.pending_callees and callee is not None:
@@ -900,6 +893,13 @@ def _int_lit(number: int) -> ir.Lit:
     if len(_INT_LITS) < _INT_LITS_LIMIT:
         _INT_LITS[number] = lit
     return lit
+
+
+def _constructs(callee: str | None, method: str) -> bool:
+    """``Query()``: a capitalised plain name neither imported nor a builtin calls a class of this
+    file (or one the analysis knows nothing of): lowered as ``is_new``, so the value is an instance
+    of it and ``Query().run(x)``, or a factory's ``return Query()``, runs ``Query.run``."""
+    return bool(callee) and callee == method and callee not in _BUILTIN_NAMES and method[:1].isupper()
 
 
 def _qualname_of(expr: ir.Expr) -> str | None:
@@ -1001,6 +1001,7 @@ class PythonFlow:
                 self.constants,
                 resolve=self.function_by_key,
                 store=self._state.summaries if self._state is not None else None,
+                method_keys=self._method_keys,
             )
         return self._analysis
 
@@ -1022,6 +1023,13 @@ class PythonFlow:
                 for key in keys:
                     self._definitions.setdefault(key, unit)
         return self._definitions
+
+    def _method_keys(self, method: str) -> list[str]:
+        """The keys ``Class.method`` of the file's methods called ``method`` (no lowering)."""
+        suffix = "." + method
+        return [
+            key for key in self.definitions if key.endswith(suffix) and not key.startswith(("self.", "cls."))
+        ]
 
     def function_by_key(self, key: str) -> ir.Function | None:
         unit = self.definitions.get(key)
@@ -1318,7 +1326,7 @@ class PythonFlow:
         if {callee.rsplit(".", 1)[-1] for callee in callees} & self.models.sink_methods:
             return True
         analysis = self.analysis
-        for key in callees & self.definitions.keys():
+        for key in sorted(self._keys_called(callees)):
             function = analysis.lookup(key)
             if function is None or not analysis.may_reach_sink(function):
                 continue  # no sink reachable from it: its summary has none, whatever its values

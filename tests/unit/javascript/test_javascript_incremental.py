@@ -8,6 +8,7 @@ with a fresh analysis.
 
 from __future__ import annotations
 
+import factory_programs
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -227,3 +228,29 @@ def test_a_top_level_options_object_is_part_of_the_key():
     assert lg320(found) == set() and found == fresh(document.text)
     found = analysis.run([_replace(document, "password: process.env.DB_PASSWORD", "password: 'admin'")])
     assert lg320(found) == {2} and found == fresh(document.text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(factory_programs.steps(factory_programs.JAVASCRIPT_REPLACEMENTS))
+def test_factory_edits_incremental_equals_fresh(steps):
+    # A call on a same-file factory's result runs the method of the class (or object literal) the
+    # factory returns: editing the factory, the method, or the call re-checks its callers.
+    document = Document(factory_programs.JAVASCRIPT, path="a.js")
+    analysis = Analysis(document, Config(), [CHECK])
+    replacements = factory_programs.JAVASCRIPT_REPLACEMENTS
+    for text, found in factory_programs.edited_runs(document, analysis, replacements, steps):
+        if str(document.tree.root_node) == str(Document(text, path="a.js").tree.root_node):
+            assert found == fresh(text), text
+
+
+def test_a_factory_returning_another_class_rechecks_its_callers():
+    document = Document(factory_programs.JAVASCRIPT, path="a.js")
+    analysis = Analysis(document, Config(), [CHECK])
+    lines = factory_programs.JAVASCRIPT.splitlines()
+    view, wrapped = lines.index("  make().launch(req.query.a);"), lines.index("  wrapper(req.query.d);")
+    assert not {f.span.start_line for f in analysis.run()} & {view, wrapped}  # Counted parses a number
+    start = document.text.index("return new Counted()")
+    change = document.apply_change(utf16_range(document.text, start, start + 20), "return new Shell()")
+    changed = analysis.run([change])
+    assert {view, wrapped} <= {f.span.start_line for f in changed if f.rule_id == "LG303"}
+    assert changed == fresh(document.text)

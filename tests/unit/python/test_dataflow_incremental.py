@@ -8,6 +8,7 @@ and compares with a fresh analysis.
 
 from __future__ import annotations
 
+import factory_programs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -416,3 +417,27 @@ def test_hypothesis_found_a_caller_of_a_removed_method_kept_its_summary():
     # `shell`'s `runner.build(...)` now reaches no summary, so its key must change (the epoch
     # compared the gone key with the calls as written, `runner.build`, and kept it).
     _incremental_equals_fresh(START, [(0.5, 0.25, "")])
+
+
+@settings(max_examples=60, deadline=None)
+@given(factory_programs.steps(factory_programs.PYTHON_REPLACEMENTS))
+def test_factory_edits_incremental_equals_fresh(steps):
+    # A call on a same-file factory's result runs the method of the class the factory returns:
+    # editing the factory (another class, an imported one), the method, or the call re-checks.
+    document = Document(factory_programs.PYTHON, path="a.py")
+    analysis = Analysis(document, Config(), [CHECK])
+    replacements = factory_programs.PYTHON_REPLACEMENTS
+    for text, found in factory_programs.edited_runs(document, analysis, replacements, steps):
+        assert found == fresh(text), text
+
+
+def test_a_factory_returning_another_class_rechecks_its_callers():
+    document = Document(factory_programs.PYTHON, path="a.py")
+    analysis = Analysis(document, Config(), [CHECK])
+    lines = factory_programs.PYTHON.splitlines()
+    view = lines.index('    make().run(request.args["a"])')
+    wrapped = lines.index('    wrapper(request.args["c"])')
+    assert not {f.span.start_line for f in analysis.run()} & {view, wrapped}  # Quoted.run quotes
+    changed = analysis.run([_replace(document, "return Quoted()", "return Shell()")])
+    assert {view, wrapped} <= {f.span.start_line for f in changed if f.rule_id == "LG202"}
+    assert changed == fresh(document.text)

@@ -27,6 +27,7 @@ from landguard.dataflow.interpret import (
     FileAnalysis,
     FunctionFacts,
     SinkHit,
+    instance_methods,
     sink_applies,
     sink_values,
 )
@@ -73,7 +74,7 @@ def unit_facts(unit, document: Document, context: CheckContext) -> list[Function
         return [
             fa.facts(function)
             for function in adapter.lower_unit(unit, document)
-            if _relevant(function, fa.models, helper)
+            if _relevant(function, fa, helper)
         ]
 
     return context.cache.get(_UNIT_FACTS, (unit.id, unit.start_byte, unit.end_byte), build)
@@ -89,15 +90,25 @@ _ALSO_READ = frozenset(
 _READ_PROPERTIES = frozenset({"innerHTML", "outerHTML"})
 
 
-def _relevant(function, models, is_sink_helper) -> bool:
+def _relevant(function, fa: FileAnalysis, is_sink_helper) -> bool:
+    models = fa.models
+    methods = instance_methods(function)
     for call in shapes.calls_in(function.body):
         if (
             call.method in _ALSO_READ
             or is_sink_helper(call.callee)
             or models.sinks.match(call.callee, call.method)
+            or (call.method in methods and _runs_sink_helper(call, fa, is_sink_helper))
         ):
             return True
     return any(_store_read(assign.target) for assign in shapes.assignments(function.body))
+
+
+def _runs_sink_helper(call: ir.Call, fa: FileAnalysis, is_sink_helper) -> bool:
+    """For an instance call (``make().run(x)``, a method in ``instance_methods``): whether a
+    same-file class method it may run passes a parameter to a sink (whichever class the factory
+    returns)."""
+    return any(is_sink_helper(key) for key in fa.method_keys(call.method))
 
 
 def _store_read(target) -> bool:
@@ -138,11 +149,15 @@ def calls_helper_with_sink(unit, document: Document, context: CheckContext) -> b
     """Whether the unit calls a same-file function that passes a parameter to a sink (so a unit
     with no sink of its own can still be where request data enters one)."""
     is_sink_helper = _sink_helper_test(document, context)
-    return any(
-        is_sink_helper(call.callee)
-        for function in adapter.lower_unit(unit, document)
-        for call in shapes.calls_in(function.body)
-    )
+    fa = analysis(document, context)
+    for function in adapter.lower_unit(unit, document):
+        methods = instance_methods(function)
+        for call in shapes.calls_in(function.body):
+            if is_sink_helper(call.callee) or (
+                call.method in methods and _runs_sink_helper(call, fa, is_sink_helper)
+            ):
+                return True
+    return False
 
 
 def unit_key(unit, document: Document, context: CheckContext) -> object:
@@ -180,7 +195,7 @@ def unit_key(unit, document: Document, context: CheckContext) -> object:
     # filtered once per set of the file's function keys, which most edits leave as it was.
     cached = functions[0].extra.get("js.unit_keyed")
     if cached is None or cached[0] is not keys:
-        cached = functions[0].extra["js.unit_keyed"] = (keys, tuple(n for n in names if n in keys))
+        cached = functions[0].extra["js.unit_keyed"] = (keys, _named_functions(functions, names, keys, fa))
     if previous is not None and previous[1] is not cached[1]:
         previous = None  # it names other functions of the file now
     if previous is not None and suspects is not None and (not suspects or suspects.isdisjoint(cached[1])):
@@ -202,6 +217,16 @@ def unit_key(unit, document: Document, context: CheckContext) -> object:
     key = (lowered.serial, *zip(cached[1], current, strict=True))
     lowered.context_key = (keys, cached[1], current, key)
     return key
+
+
+def _named_functions(functions, names: tuple[str, ...], keys, fa: FileAnalysis) -> tuple[str, ...]:
+    """The names in ``names`` that are keys of the file's functions, with every class method an
+    instance call of ``functions`` (``make().run(x)``) may run, whichever class the factory
+    returns: the factory's summary (named too) says which."""
+    methods = {key for function in functions for m in instance_methods(function) for key in fa.method_keys(m)}
+    if not methods:
+        return tuple(n for n in names if n in keys)
+    return tuple(sorted({n for n in names if n in keys} | methods))
 
 
 def _unit_key_run(document: Document, context: CheckContext) -> tuple:
