@@ -953,15 +953,11 @@ class PythonFlow:
     @property
     def analysis(self) -> FileAnalysis:
         if self._analysis is None:
-            # Not the bound method: the analysis would hold this flow and the flow the analysis, a
-            # cycle that keeps the run's IR and facts alive until the cyclic collector finds it. A
-            # call after the flow is gone raises ReferenceError (never a silent "no such function").
-            flow = weakref.proxy(self)
             self._analysis = FileAnalysis(
                 (),
                 self.models,
                 self.constants,
-                resolve=lambda key: flow.function_by_key(key),
+                resolve=self.function_by_key,
                 store=self._state.summaries if self._state is not None else None,
             )
         return self._analysis
