@@ -33,20 +33,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from landguard.frozen_records import fast_init
+
 # ---------------------------------------------------------------------------------------- values
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Expr:
     """Base of every expression. ``node`` is the adapter's handle (for spans), never inspected."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Lit(Expr):
     value: str | int | float | bool | None
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Name(Expr):
     name: str
@@ -56,6 +61,7 @@ class Name(Expr):
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Attr(Expr):
     obj: Expr
@@ -64,6 +70,7 @@ class Attr(Expr):
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Index(Expr):
     obj: Expr
@@ -71,6 +78,7 @@ class Index(Expr):
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Call(Expr):
     """A call or an object creation (``new``: ``is_new``).
@@ -97,6 +105,7 @@ class Call(Expr):
         return None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Concat(Expr):
     """String building: f-strings, template literals, ``+`` of strings, ``format``, ``%``."""
@@ -130,6 +139,7 @@ BINARY_OPERATORS = frozenset(
 )
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class BinOp(Expr):
     op: str  # one of BINARY_OPERATORS; anything else: lower to Opaque
@@ -138,6 +148,7 @@ class BinOp(Expr):
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Unary(Expr):
     op: str  # "not" or "-"
@@ -145,6 +156,7 @@ class Unary(Expr):
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Cond(Expr):
     test: Expr
@@ -161,6 +173,7 @@ class LitTable(tuple):
     value: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Seq(Expr):
     """A list/tuple/array literal; as an assignment target, destructuring."""
@@ -169,6 +182,7 @@ class Seq(Expr):
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class MapLit(Expr):
     """A dict/object literal. A key of None is a spread (``**d``, ``...o``). ``class_name``: the
@@ -180,6 +194,7 @@ class MapLit(Expr):
     class_name: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class FuncRef(Expr):
     """A lambda, arrow function or anonymous class method used as a value."""
@@ -188,6 +203,7 @@ class FuncRef(Expr):
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Opaque(Expr):
     """Anything the IR does not model; its value depends on ``parts``."""
@@ -199,11 +215,13 @@ class Opaque(Expr):
 # ---------------------------------------------------------------------------------------- statements
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Stmt:
     """Base of every statement."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Assign(Stmt):
     target: Expr  # Name | Attr | Index | Seq (destructuring) | Opaque (ignored)
@@ -211,24 +229,28 @@ class Assign(Stmt):
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Eval(Stmt):
     expr: Expr
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Return(Stmt):
     value: Expr | None = None
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Raise(Stmt):
     value: Expr | None = None
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class If(Stmt):
     test: Expr
@@ -237,6 +259,7 @@ class If(Stmt):
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Case:
     """One arm of a switch. ``tests`` empty: the default arm. ``falls_through``: C-style cases
@@ -248,6 +271,7 @@ class Case:
     falls_through: bool = False
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Switch(Stmt):
     subject: Expr
@@ -255,6 +279,7 @@ class Switch(Stmt):
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Loop(Stmt):
     """``while``/``for``/``do``: the body runs zero or more times (``runs_once``: at least once).
@@ -270,16 +295,19 @@ class Loop(Stmt):
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Break(Stmt):
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Continue(Stmt):
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Try(Stmt):
     body: tuple[Stmt, ...]
@@ -289,6 +317,7 @@ class Try(Stmt):
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Define(Stmt):
     """A nested function (or local class method) defined here; its name is bound to it."""
@@ -300,6 +329,7 @@ class Define(Stmt):
 # ---------------------------------------------------------------------------------------- functions
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Param:
     """A parameter. ``tags`` say what binds it: ``"route"`` (a web handler's parameter bound from
@@ -313,6 +343,7 @@ class Param:
     node: Any = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class Function:
     """A function, method, lambda, or a unit's module-level statements (``name`` ``"<module>"``).

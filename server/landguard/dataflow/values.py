@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from landguard.frozen_records import fast_init
+
 
 class _Unknown:
     __slots__ = ()
@@ -46,6 +48,7 @@ LIST, MAP, BUILDER = "list", "map", "builder"
 _PATH_LIMIT = 6
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Label:
     """One origin of untrusted data.
@@ -101,6 +104,7 @@ class Label:
         return Label(self.source, self.strength, self.origin, self.sanitized, self.param, True, self.path)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Value:
     labels: frozenset[Label] = frozenset()

@@ -1118,6 +1118,9 @@ class Analysis:
                 placed_units = by_text.placed(key)
             (unit, start_line), *same_text = placed_units
             found = tuple(check.check_node(unit, document, context))
+            if not found:  # most units of most checks: nothing to place, nor a span to compute
+                cache[key] = found
+                continue
             unit_span = document.node_span(unit)
             if _reaches_outside(found, unit_span) or _lies_outside(found, unit_span):
                 # A fix that edits elsewhere (an import at the top) would not move with the

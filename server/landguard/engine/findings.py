@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 
+from landguard.frozen_records import fast_init
+
 
 class Severity(enum.IntEnum):
     """How bad a finding is. Ordered, so ``>=`` compares levels; names follow SARIF."""
@@ -46,6 +48,7 @@ class Confidence(enum.IntEnum):
         return self.name.lower()
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
     """A range of text: 0-based lines, code-point columns, end exclusive."""
@@ -66,6 +69,7 @@ class Span:
         return self.start_line <= line <= self.end_line
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TextEdit:
     """Replace ``span`` with ``new_text``.
@@ -84,6 +88,7 @@ class TextEdit:
         return TextEdit(self.span.shifted(lines), self.new_text)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Fix:
     """A quick fix: a title for the editor's menu and the edits that carry it out.
@@ -102,6 +107,7 @@ class Fix:
         return replace(self, edits=tuple(e.shifted(lines) for e in self.edits))
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem at one place.

@@ -2099,6 +2099,11 @@ def _unit_contexts(document: Document) -> _UnitContexts:
 
     for unit, place, _owner in units_with_owners(document.tree.root_node):
         visit(unit, state.names, _enclosing_class_name(source, unit), _top_level_key_place(place))
+    # ``visit`` and ``visit_parts`` call each other through their closures: a reference cycle that
+    # would keep the document, its tree and every unit's IR alive until the cyclic collector runs.
+    # Emptied, the cells free them as soon as the document goes (halves the collector's time in a
+    # whole-tree scan of JavaScript).
+    visit = visit_parts = None  # type: ignore[assignment]
     state.wrapper_statement_names = parts
     state.contexts = contexts
     return contexts

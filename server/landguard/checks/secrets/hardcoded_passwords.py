@@ -47,7 +47,7 @@ Quick fixes replace the literal with an environment lookup in the file's languag
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from landguard.checks.secrets.heuristics import (
@@ -222,18 +222,43 @@ NAME_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "salt", "
 _NAMES_A_SECRET = re.compile("|".join(NAME_WORDS), re.IGNORECASE | re.ASCII)
 
 
-def find_hardcoded_secrets(line: str, number: int, language: str, *, weak: bool) -> Iterator[SecretHit]:
-    """LG104 hits (``weak=False``) or the candidates LG105 judges by entropy (``weak=True``)."""
-    if not _NAMES_A_SECRET.search(line):
-        return  # no name on the line can classify as a secret's (exact: see NAME_WORDS)
-    for assignment in find_assignments(line, language):
-        category = classify_name(assignment.key)
-        if category is None or (category == "weak") != weak:
+def _named_assignments(line: str, language: str) -> tuple[tuple[Assignment, str], ...]:
+    """The line's assignments to names ``classify_name`` accepts, with their category. LG104 and
+    LG105 ask in turn for the same line (the same object): parsed once for both."""
+    global _LAST_LINE
+    last = _LAST_LINE
+    if last[0] is line and last[1] == language:
+        return last[2]
+    found: tuple[tuple[Assignment, str], ...] = ()
+    if _NAMES_A_SECRET.search(line):  # else no name on the line can classify (exact: see NAME_WORDS)
+        found = tuple(
+            (assignment, category)
+            for assignment in find_assignments(line, language)
+            if (category := classify_name(assignment.key)) is not None
+        )
+    _LAST_LINE = (line, language, found)  # one tuple: a thread reading it sees all or none
+    return found
+
+
+_LAST_LINE: tuple[str | None, str | None, tuple[tuple[Assignment, str], ...]] = (None, None, ())
+
+
+def find_hardcoded_secrets(
+    line: str, number: int, language: str, *, weak: bool, value_test: Callable[[str], bool] | None = None
+) -> Iterator[SecretHit]:
+    """LG104 hits (``weak=False``) or the candidates LG105 judges by entropy (``weak=True``).
+
+    ``value_test``: a further condition on the value, asked before the placeholder tests (LG105's
+    entropy test, which most values fail and which costs less than ``is_not_a_secret_value``)."""
+    for assignment, category in _named_assignments(line, language):
+        if (category == "weak") != weak:
             continue
         value, start = assignment.value, assignment.start
         prefix = _TOKEN_PREFIX.match(value)
         if prefix:
             value, start = value[prefix.end() :], start + prefix.end()
+        if value_test is not None and not value_test(value):
+            continue
         if is_not_a_secret_value(value):
             continue
         if not weak and not names_a_password(assignment.key) and _not_generated(value):

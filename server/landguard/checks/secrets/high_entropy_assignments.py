@@ -53,6 +53,5 @@ RULE = Rule(
 
 def find_high_entropy_secrets(line: str, number: int, language: str) -> Iterator[SecretHit]:
     """Random-looking literals assigned to key-like names on one line."""
-    for hit in find_hardcoded_secrets(line, number, language, weak=True):
-        if looks_random(hit.value):
-            yield replace(hit, rule=RULE, kind="Random-looking key")
+    for hit in find_hardcoded_secrets(line, number, language, weak=True, value_test=looks_random):
+        yield replace(hit, rule=RULE, kind="Random-looking key")
