@@ -14,6 +14,7 @@ is released when the documents are closed.
     .venv/bin/python bench/memory_profile.py [--documents 200] [--lines 2000] [--top 25] [--no-trace]
     .venv/bin/python bench/memory_profile.py --first-edit   # what going idle costs the next edit
     .venv/bin/python bench/memory_profile.py --documents 30 --no-trace --edits 600   # the soak, in process
+    .venv/bin/python bench/memory_profile.py --documents 60 --no-trace --edits 400 --growth 150   # what the edits keep
     PYTHONPATH=/tmp/main-export/server .venv/bin/python bench/memory_profile.py   # another version
 """
 
@@ -100,9 +101,35 @@ def first_edit_cost(path: Path, text: str, config: object, runs: int = 5) -> Non
     )
 
 
-def random_edits(kept: list, edits: int, hot: int | None, config: object) -> None:
+def _object_counts() -> dict[str, int]:
+    import collections
+
+    return collections.Counter(type(o).__name__ for o in gc.get_objects())
+
+
+def _print_growth(since: tracemalloc.Snapshot, counts: dict[str, int], top: int) -> None:
+    """What the edits since ``since`` allocated and still hold, by line, and the objects by type."""
+    gc.collect()
+    ignore = [tracemalloc.Filter(False, tracemalloc.__file__)]
+    stats = (
+        tracemalloc.take_snapshot().filter_traces(ignore).compare_to(since.filter_traces(ignore), "lineno")
+    )
+    print(f"growth: tracemalloc +{sum(s.size_diff for s in stats) / 2**20:.1f} MB kept, by line:")
+    for s in stats[:top]:
+        frame = s.traceback[0]
+        print(f"  {s.size_diff / 2**20:7.2f} MB {s.count_diff:8d}  {frame.filename}:{frame.lineno}")
+    now = _object_counts()
+    print("growth: objects by type (gc-tracked):")
+    for name, grown in sorted(((k, now[k] - counts.get(k, 0)) for k in now), key=lambda kv: -kv[1])[:top]:
+        print(f"  {grown:+8d} {name} (now {now[name]})")
+
+
+def random_edits(
+    kept: list, edits: int, hot: int | None, config: object, growth_from: int | None = None, top: int = 25
+) -> None:
     """``bench/soak.py``'s random edits over the open documents, in process (the soak without a
-    server): each edited document becomes hot, the one that falls out of the hot set goes idle."""
+    server): each edited document becomes hot, the one that falls out of the hot set goes idle.
+    ``growth_from``: trace the allocations from that edit on and print what the later edits keep."""
     import random
 
     from soak import apply, random_edit
@@ -113,7 +140,13 @@ def random_edits(kept: list, edits: int, hot: int | None, config: object) -> Non
     texts = [document.text for document, *_ in kept]
     order = list(range(len(kept)))  # least recently analysed first
     hot_now = set(order if hot is None else order[-hot:])
+    since = counts = None
     for n in range(edits):
+        if n == growth_from:
+            gc.collect()
+            counts = _object_counts()
+            tracemalloc.start(1)
+            since = tracemalloc.take_snapshot()
         index = rng.randrange(len(kept))
         document, analysis, cache, _ = kept[index]
         change, new_text = random_edit(rng, texts[index])
@@ -142,9 +175,13 @@ def random_edits(kept: list, edits: int, hot: int | None, config: object) -> Non
         if n % 100 == 99:
             gc.collect()
             print(
-                f"{n + 1:6d} edits: RSS {rss_mb():.0f} MB, {sys.getallocatedblocks():,} Python blocks",
+                f"{n + 1:6d} edits: RSS {rss_mb():.0f} MB, {sys.getallocatedblocks():,} Python blocks, "
+                f"text {sum(map(len, texts)):,} characters, {sum(len(k[3]) for k in kept)} diagnostics",
                 flush=True,
             )
+    if since is not None and counts is not None:
+        _print_growth(since, counts, top)
+        tracemalloc.stop()
 
 
 def main() -> None:
@@ -168,6 +205,12 @@ def main() -> None:
         type=int,
         default=0,
         help="then this many random soak edits (bench/soak.py's) spread over the documents, RSS every 100",
+    )
+    parser.add_argument(
+        "--growth",
+        type=int,
+        metavar="EDIT",
+        help="with --edits and --no-trace: trace from this edit on and print what the later edits keep",
     )
     args = parser.parse_args()
 
@@ -258,7 +301,7 @@ def main() -> None:
             frame = s.traceback[0]
             print(f"  {s.size_diff / 2**20:7.1f} MB {s.count_diff:8d}  {frame.filename}:{frame.lineno}")
     if args.edits:
-        random_edits(kept, args.edits, hot, config)
+        random_edits(kept, args.edits, hot, config, args.growth, args.top)
     del kept
     gc.collect()
     closed_rss = rss_mb()
