@@ -475,8 +475,12 @@ class JavaFile:
         )
 
     def class_chain(self, name: str | None) -> Iterator[ClassInfo]:
-        """A class, then the classes it is nested in."""
-        while name is not None and name in self.classes:
+        """A class, then the classes it is nested in. Classes are known by simple name, so broken
+        code (a paste that repeats ``class A {`` inside A) can make a class its own outer class:
+        each is yielded once."""
+        seen: set[str] = set()
+        while name is not None and name in self.classes and name not in seen:
+            seen.add(name)
             info = self.classes[name]
             yield info
             name = info.outer

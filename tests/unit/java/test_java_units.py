@@ -7,6 +7,8 @@ class re-lowers one member, and methods in an enum constant's body are lowered (
 
 from __future__ import annotations
 
+import threading
+
 from landguard.engine.analyze import Analysis, analysis_units
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
@@ -151,3 +153,27 @@ def test_java_units_are_keyed_by_the_summaries_they_name_and_a_changed_helper_re
     found = analysis.run([change])
     assert sorted(f.span.start_line for f in found if f.rule_id == "LG401") == [4]
     assert found == Analysis(Document(document.text, path="Outer.java"), CONFIG).run()
+
+
+SELF_NESTED = """\
+class A {
+  String q;
+  class A {
+    void f(java.sql.Statement s) throws Exception { s.execute(zz.get() + q); }
+  }
+}
+"""
+
+
+def test_a_class_nested_in_a_class_of_its_own_name_is_analysed():
+    """Classes are known by simple name: a class ``A`` inside ``A`` (broken code, e.g. a paste that
+    repeats a class's first lines inside it) made ``A`` its own outer class, and looking up a name
+    no class declares walked that chain for ever (the server hung on the file)."""
+    found: list = []
+    worker = threading.Thread(
+        target=lambda: found.append(Analysis(Document(SELF_NESTED, path="A.java"), CONFIG).run()), daemon=True
+    )
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the analysis did not finish"
+    assert found == [[]]
