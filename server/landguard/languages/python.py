@@ -1070,8 +1070,8 @@ class PythonFlow:
             known = state.unit_keys.get(self._text_of(unit))
             if known is not None and known[0] == state.epoch:
                 return known[1]
-        callees, names = self.unit_names(unit)
-        summaries = tuple((key, self._signature(key)) for key in sorted(self._keys_called(callees)))
+        callees, names, methods = self.unit_names(unit)
+        summaries = tuple((key, self._signature(key)) for key in sorted(self._keys_called(callees, methods)))
         used = self._used_constants(names)
         key = (summaries, used) if summaries or used else None
         if state is not None:
@@ -1082,13 +1082,14 @@ class PythonFlow:
             state.unit_keys[self._text_of(unit)] = (state.epoch, key)
         return key
 
-    def _keys_called(self, callees: frozenset[str]) -> set[str]:
-        """The same-file keys calls written as ``callees`` can reach (``_calls_any``)."""
+    def _keys_called(self, callees: frozenset[str], methods: frozenset[str]) -> set[str]:
+        """The same-file keys calls written as ``callees`` can reach: as written, and for the
+        ``methods`` called on what a call returned (``unit_names``) every class's method of that
+        name (``_calls_any``)."""
         definitions = self.definitions
         keys = callees & definitions.keys()
-        methods = {callee.rsplit(".", 1)[1] for callee in callees if "." in callee}
-        if methods:
-            keys.update(key for key in definitions if "." in key and key.rsplit(".", 1)[1] in methods)
+        for method in methods:
+            keys.update(self._method_keys(method))
         return keys
 
     def key_epoch(self) -> object:
@@ -1120,8 +1121,18 @@ class PythonFlow:
             found = self._digests[text_key] = text_digest(text_key)
         return found
 
-    def unit_names(self, unit: Node, text_key: bytes | None = None) -> tuple[frozenset[str], frozenset[str]]:
-        """(last names of the calls in ``unit``, identifiers it reads), cached by the unit's text."""
+    def unit_names(
+        self, unit: Node, text_key: bytes | None = None
+    ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """(the calls in ``unit`` as written, identifiers it reads, the methods it calls on what a
+        call returned), cached by the unit's text.
+
+        The methods are those of ``make().run(x)`` and of ``q.run(x)`` where the unit assigns
+        ``q`` a call of a plain name (``q = make()``, ``with make() as q``): a superset of the instance calls the
+        dataflow applies a same-file class's method to (``dataflow.interpret.instance_methods``,
+        per function), read from the text so that keys need no lowering. Any other method call
+        (``self.load()`` is keyed as written; ``other.load()``, ``os.path.join()``) runs no
+        same-file summary, so the summaries of the file's methods of its name are not in the key."""
         if text_key is None:
             text_key = self._text_of(unit)
         digest = self._digest_of(text_key)
@@ -1132,7 +1143,13 @@ class PythonFlow:
             # Interned: the same names recur in every unit, and the cache outlives the documents.
             callees = frozenset(sys.intern("".join(text(node).split())) for node in found.get("callee", ()))
             names = frozenset(sys.intern(text(node)) for node in found.get("name", ()))
-            cached = _UNIT_NAMES.put(digest, (callees, names))
+            assigned = {text(node) for node in found.get("assigned", ())}
+            methods = frozenset(
+                sys.intern(method)
+                for receiver, _, method in (callee.rpartition(".") for callee in callees)
+                if receiver and (_unparenthesized(receiver) in assigned or _is_plain_call(receiver))
+            )
+            cached = _UNIT_NAMES.put(digest, (callees, names, methods))
         return cached
 
     def _signature(self, key: str) -> object:
@@ -1185,8 +1202,8 @@ class PythonFlow:
             if _typed(constants.get(name, _UNKNOWN)) != _typed(old_constants.get(name, _UNKNOWN))
         }
         if moved or constants_changed:
-            callees, names = self._names_in_units()
-            if _calls_any(callees, moved) or constants_changed & names:
+            callees, names, methods = self._names_in_units()
+            if _calls_any(callees, methods, moved) or constants_changed & names:
                 state.epoch += 1
                 state.signatures = {}
                 return
@@ -1211,7 +1228,7 @@ class PythonFlow:
                         found.setdefault(name)
         return list(found)
 
-    def _names_in_units(self) -> tuple[frozenset[str], frozenset[str]]:
+    def _names_in_units(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         """(callees, identifiers) of the file's analysis units whose key was computed in this epoch:
         what a key that may be reused can show (a unit of new text gets its key computed afresh)."""
         from landguard.engine.analyze import analysis_units
@@ -1220,15 +1237,17 @@ class PythonFlow:
         assert state is not None
         callees: set[str] = set()
         names: set[str] = set()
+        methods: set[str] = set()
         for unit in analysis_units(self.root):
             text_key = self._text_of(unit)
             known = state.unit_keys.get(text_key)
             if known is None or known[0] != state.epoch:
                 continue
-            unit_callees, unit_names = self.unit_names(unit, text_key)
+            unit_callees, unit_names, unit_methods = self.unit_names(unit, text_key)
             callees |= unit_callees
             names |= unit_names
-        return frozenset(callees), frozenset(names)
+            methods |= unit_methods
+        return frozenset(callees), frozenset(names), frozenset(methods)
 
     def lower_unit(self, unit: Node) -> _Lowered:
         lowered = self._units.get(unit.id)
@@ -1326,7 +1345,7 @@ class PythonFlow:
         if {callee.rsplit(".", 1)[-1] for callee in callees} & self.models.sink_methods:
             return True
         analysis = self.analysis
-        for key in sorted(self._keys_called(callees)):
+        for key in sorted(self._keys_called(callees, self.unit_names(unit)[2])):
             function = analysis.lookup(key)
             if function is None or not analysis.may_reach_sink(function):
                 continue  # no sink reachable from it: its summary has none, whatever its values
@@ -1354,20 +1373,30 @@ def _callees_as_written(calls: Iterable[Node]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _calls_any(callees: frozenset[str], keys) -> bool:
+def _is_plain_call(written: str) -> bool:
+    """Whether ``written`` (an expression as written, without spaces) is a call of a plain name:
+    ``make()``, ``Query(a,b)`` (not ``self.make()``, whose call has a receiver)."""
+    name, paren, _ = _unparenthesized(written).partition("(")
+    return bool(paren) and written.endswith(")") and name.isidentifier()
+
+
+def _unparenthesized(written: str) -> str:
+    """``written`` without parentheses around it all (``(q).run``: the lowering reads ``q``)."""
+    while written.startswith("(") and written.endswith(")"):
+        written = written[1:-1]
+    return written
+
+
+def _calls_any(callees: frozenset[str], methods: frozenset[str], keys) -> bool:
     """Whether calls written as ``callees`` can reach a function of one of ``keys``: as written,
-    and for a method call on a local (``q.run``, which ``q = Query()`` makes ``Query.run``) any
-    same-file class's method of that name (a key gone since the last run included: its callers
-    read it as no summary now)."""
-    methods = None
+    and for a method in ``methods`` (called on what a call returned: ``q.run`` after
+    ``q = Query()`` can run ``Query.run``) any same-file class's method of that name (a key gone
+    since the last run included: its callers read it as no summary now)."""
     for key in keys:
         if key in callees:
             return True
-        if "." in key:
-            if methods is None:
-                methods = {callee.rsplit(".", 1)[1] for callee in callees if "." in callee}
-            if key.rsplit(".", 1)[1] in methods:
-                return True
+        if "." in key and key.rsplit(".", 1)[1] in methods:
+            return True
     return False
 
 
@@ -1449,8 +1478,12 @@ _SIGNATURE_CACHE_SIZE = 20_000
 # edit recomputes what fell out (a names query per unit, ~7 ms for 2,000 lines).
 _TEXT_CACHE_LIMIT = 4096
 # Unit text digest -> (call last names, identifiers): what a unit's key depends on.
-_UNIT_NAMES: SharedCache[tuple[frozenset[str], frozenset[str]]] = SharedCache(_TEXT_CACHE_LIMIT)
+_UNIT_NAMES: SharedCache[tuple[frozenset[str], frozenset[str], frozenset[str]]] = SharedCache(
+    _TEXT_CACHE_LIMIT
+)
 _NAMES_QUERY = """
 (call function: [(identifier) @callee (attribute) @callee])
 (identifier) @name
+(assignment left: (identifier) @assigned right: (call function: (identifier)))
+(as_pattern (call function: (identifier)) alias: (as_pattern_target (identifier) @assigned))
 """

@@ -441,3 +441,60 @@ def test_a_factory_returning_another_class_rechecks_its_callers():
     changed = analysis.run([_replace(document, "return Quoted()", "return Shell()")])
     assert {view, wrapped} <= {f.span.start_line for f in changed if f.rule_id == "LG202"}
     assert changed == fresh(document.text)
+
+
+INSTANCE_CALLS = """\
+class Shell:
+    def run(self, command):
+        return command
+
+
+def make():
+    return Shell()
+
+
+def direct(x):
+    return make().run(x)
+
+
+def kept(x):
+    q = make()
+    return q.run(x)
+
+
+def managed(x):
+    with make() as q:
+        return (q).run(x)
+
+
+def other_object(other, x):
+    return other.run(x)
+
+
+def method_result(x):
+    r = x.strip()
+    return r.run(x)
+"""
+
+
+def test_only_method_calls_on_what_a_plain_call_returned_key_the_file_s_methods_of_that_name():
+    # ``other.run`` and ``r.run`` (``r`` from a method call) run no same-file summary: their units'
+    # keys leave ``Shell.run`` out, so an edit of it does not recheck them (each key once summarised
+    # every method named like any method call of the unit: most of a large class's methods).
+    from landguard.languages.python import PythonFlow
+
+    document = Document(INSTANCE_CALLS, path="a.py")
+    flow = PythonFlow(document.tree.root_node, {})
+    units = {
+        unit.child_by_field_name("name").text.decode(): unit
+        for unit in document.tree.root_node.named_children
+    }
+    keyed = {name: flow.unit_key(unit) for name, unit in units.items() if name not in ("Shell", "make")}
+    shows_run = {name: "Shell.run" in repr(key) for name, key in keyed.items()}
+    assert shows_run == {
+        "direct": True,
+        "kept": True,
+        "managed": True,
+        "other_object": False,
+        "method_result": False,
+    }
