@@ -176,10 +176,17 @@ def _innermost_member(
         member = _first_named_child_ending_after(holder, low)
         before = member.prev_named_sibling if member is not None else holder.named_children[-1]
         if before is not None and before.start_byte <= low and high <= before.end_byte:
+            if member is not None and member.start_byte <= high:
+                # The bytes touch two members: one ends where the next starts (``}eep {``).
+                return node, parent_type, owner
             member = before
         if member is None:
             return None, member_type, member_owner
         if member.start_byte <= low and high <= member.end_byte:
+            after = member.next_named_sibling
+            if after is not None and source.rfind(b"\n", high, after.start_byte) < 0:
+                # The next member starts on the edited line: the text before it there is in its key.
+                return node, parent_type, owner
             node, parent_type, owner = member, member_type, member_owner
             continue
         if member.start_byte < high:

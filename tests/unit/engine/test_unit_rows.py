@@ -352,6 +352,10 @@ MEMBER_PIECES = [*PIECES, "int w = 4;\n", "    def w(self):\n        pass\n", "c
     ),
 )
 @example(name="Outer.java", edits=[(0.37, 0, " "), (0.37, 1, "")])
+# Found by hypothesis: an edit joining a member's last line to the next member's first
+# (``}eep {``), and an edit ending where the next member starts on its line (``🙂Deep {``).
+@example(name="Outer.java", edits=[(0.6953125, 7, "\r\n"), (0.6953125, 7, "")])
+@example(name="Outer.java", edits=[(0.703125, 5, ""), (0.703125, 3, "🙂")])
 @example(name="n.py", edits=[(0.6, 0, "\n"), (0.1, 0, "    def w(self):\n        pass\n")])
 def test_one_edit_per_run_inside_nested_classes_gives_the_units_and_findings_of_a_fresh_run(name, edits):
     # One edit per run: the case where only the member around the edit is walked (``_splice_group``).
