@@ -253,7 +253,7 @@ class ModuleFacts:
 
     def module_key(self) -> tuple:
         """What every unit's findings depend on: the imports and the line ending (the constants and
-        field types are read by name: ``checks/java/_support.unit_context_key``)."""
+        field types are read by name: ``checks/java/_unit_keys.unit_context_key``)."""
         return (self.imports, self.line_ending)
 
 
