@@ -436,13 +436,19 @@ class Analysis:
             self._unit_keys,
             self._unit_groups,
             None if self._edits_since_units is None else list(self._edits_since_units),
+            self._lines_since_units,
         )
         try:
             return self._run(changes, stop)
         except AnalysisCancelled:
-            self._line_state, self._placed, self._unit_keys, self._unit_groups, self._edits_since_units = (
-                saved
-            )
+            (
+                self._line_state,
+                self._placed,
+                self._unit_keys,
+                self._unit_groups,
+                self._edits_since_units,
+                self._lines_since_units,
+            ) = saved
             raise
 
     def _run(self, changes: Iterable[LineChange], stop: Callable[[], bool] | None) -> list[Finding]:

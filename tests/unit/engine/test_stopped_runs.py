@@ -7,7 +7,7 @@ import itertools
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_analyze import CHECKS, START, fresh, pieces
 
@@ -31,6 +31,9 @@ def stopping_after(asked: int):
 @given(
     st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), pieces, st.integers(0, 14)), min_size=1, max_size=12)
 )
+# Found by hypothesis in CI: a stopped run did not put back the lines its edits added since the
+# last unit listing (``_lines_since_units``), so the next run moved the kept units by them twice.
+@example(steps=[(0.0, 0.25, "", 0)])
 def test_a_stopped_run_leaves_the_next_run_equal_to_a_scan_from_scratch(steps):
     document = Document(START, path="a.py")
     analysis = Analysis(document, Config(), CHECKS)
