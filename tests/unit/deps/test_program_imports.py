@@ -136,3 +136,15 @@ def test_an_edit_reads_only_the_imports_it_reached(project, monkeypatch):
         i.span.start_line + 1 for i in before
     ][2:]
     assert program_imports(document) == _fresh_imports(document)
+
+
+def test_a_program_without_the_import_words_has_none_until_an_edit_adds_one(project):
+    # `export*from"pkg"` is an import to tree-sitter, but js_imports' text prefilter (no
+    # `import`, `require` or ` from `) finds none: the kept imports follow it either way.
+    document = Document('export*from"star-pkg"\nlet a = 1;\n', path=str(project / "src" / "index.js"))
+    assert program_imports(document) == _fresh_imports(document) == ()
+    document.apply_change((1, 0, 1, 0), "// import\n")
+    assert [i.package for i in program_imports(document)] == ["star-pkg"]
+    assert program_imports(document) == _fresh_imports(document)
+    document.apply_change((1, 3, 1, 9), "")
+    assert program_imports(document) == _fresh_imports(document) == ()
