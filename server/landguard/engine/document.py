@@ -305,11 +305,11 @@ class Document:
         self._top_level = spliced
         return spliced
 
-    def has_lines_with(self, words: tuple[str, ...]) -> bool:
+    def has_lines_with(self, words: tuple[str, ...], *, exact: bool = False) -> bool:
         """Whether any line contains one of ``words`` (see ``lines_with``)."""
-        if (words, False) not in self._marker_flags:
-            self.lines_with(words)
-        return 1 in self._marker_flags[(words, False)]
+        if (words, exact) not in self._marker_flags:
+            self.lines_with(words, exact=exact)
+        return 1 in self._marker_flags[(words, exact)]
 
     def line_offset(self, line: int) -> int:
         """Offset (code points) of the start of ``line``."""

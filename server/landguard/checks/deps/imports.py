@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import tree_sitter
 
@@ -153,7 +153,7 @@ def program_imports(document) -> tuple[ImportedName, ...]:
     if document.layout is not None:
         has_words = _has_import_text(root, document.source)
     else:
-        has_words = bool(document.lines_with(_IMPORT_WORDS, exact=True))
+        has_words = document.has_lines_with(_IMPORT_WORDS, exact=True)
     if not has_words:
         return ()
     return tuple(imported for _site, imported in last.sites)
@@ -209,7 +209,10 @@ def _spliced(document, root: tree_sitter.Node, last: _ProgramImports, change):
             site = (site_start, site_end)
         elif site_start > reread[0][1] - delta:
             site = (site_start + delta, site_end + delta)
-            imported = replace(imported, span=imported.span.shifted(change.delta))
+            if change.delta:
+                imported = ImportedName(
+                    imported.package, imported.dotted, imported.span.shifted(change.delta), imported.optional
+                )
         else:
             continue
         if not reached(site):
