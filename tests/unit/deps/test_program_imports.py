@@ -148,3 +148,26 @@ def test_a_program_without_the_import_words_has_none_until_an_edit_adds_one(proj
     assert program_imports(document) == _fresh_imports(document)
     document.apply_change((1, 3, 1, 9), "")
     assert program_imports(document) == _fresh_imports(document) == ()
+
+
+def test_a_byte_ranged_query_returns_the_matches_overlapping_it_whole():
+    # What the splice relies on (tree-sitter's byte range): a match whose site overlaps the range
+    # is answered even when its specifier lies outside it; one that does not overlap is not.
+    from landguard.checks.deps.imports import _JS_IMPORTS
+
+    text = 'var x = require(\n   "pkgx");\nfoo(function () { return require("inner") });\n'
+    document = Document(text, path="a.js")
+    source = document.source
+    root = document.tree.root_node
+
+    def answered(start: int, end: int) -> list[str]:
+        return [
+            document.node_text(spec)
+            for _q, spec, _n in _JS_IMPORTS.ask_overlapping(root, document, start, end)
+        ]
+
+    call = source.index(b"require(")
+    assert answered(call, call + 8) == ["pkgx"]
+    assert answered(call + 9, call + 11) == ["pkgx"]  # the line break inside the call's arguments
+    word = source.index(b"return")
+    assert answered(word, word + 3) == []
