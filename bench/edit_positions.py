@@ -4,7 +4,11 @@
 slow one stays slow when the edits come in the opposite order (a property of the place, not of
 what ran before it). Runs the current engine, or another one with ``PYTHONPATH=DIR/server``.
 
-Usage: python bench/edit_positions.py FILE [--edits 20]
+Usage: python bench/edit_positions.py FILE [--edits 20] [--in-project]
+
+``--in-project`` opens the file at its own path, so the project around it applies (a vendored
+bundle inside Django's tree: LG504 reads Django's package.json); by default it is opened
+outside any project, as ``edit_curve``'s copies are.
 """
 
 from __future__ import annotations
@@ -23,13 +27,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path)
     parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--in-project", action="store_true", help="open the file at its own path")
     args = parser.parse_args()
     text = args.file.read_text(encoding="utf-8")
     lines = text.split("\n")
     # The same places as edit_curve's one-line edits: a space at the end of every step-th code line.
     code = [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
     places = code[:: max(1, len(code) // args.edits)][: args.edits]
-    document = Document(text, path="curve_" + args.file.name)
+    path = str(args.file.resolve()) if args.in_project else "curve_" + args.file.name
+    document = Document(text, path=path)
     analysis = Analysis(document, Config(dependencies=DependencySettings(online=False)))
     analysis.run()
     gc.collect()

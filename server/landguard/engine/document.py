@@ -77,6 +77,11 @@ class Document:
         self.version = version
         self.max_bytes = max_bytes
         self._tree: Tree | None = None
+        # Counts the trees this document has had (``change_since``), and the last edit between two
+        # of them: (the generation it edited, its change), when its byte range and syntax changes
+        # are known.
+        self.tree_generation = 0
+        self._last_change: tuple[int, LineChange] | None = None
         # The tree is parsed from scratch on first use (``idle_copy``): edits meanwhile only edit the text.
         self._unparsed = False
         self._set_text(text)
@@ -165,6 +170,17 @@ class Document:
     def tree(self, tree: Tree | None) -> None:
         self._unparsed = False
         self._tree = tree
+        self.tree_generation += 1
+
+    def change_since(self, generation: int) -> LineChange | None:
+        """The one edit that turned the tree of ``generation`` into the current one, with its byte
+        range and syntax changes (``LineChange.source_edit``, ``syntax_changes``): for facts kept
+        across edits by whoever knows which nodes they were read from. None when there was no such
+        single edit (the same tree, several edits, a parse from scratch, a Vue component)."""
+        last = self._last_change
+        if last is None or last[0] != generation or self.tree_generation != generation + 1:
+            return None
+        return last[1]
 
     @property
     def index(self) -> positions.LineIndex:
@@ -289,11 +305,11 @@ class Document:
         self._top_level = spliced
         return spliced
 
-    def has_lines_with(self, words: tuple[str, ...]) -> bool:
+    def has_lines_with(self, words: tuple[str, ...], *, exact: bool = False) -> bool:
         """Whether any line contains one of ``words`` (see ``lines_with``)."""
-        if (words, False) not in self._marker_flags:
-            self.lines_with(words)
-        return 1 in self._marker_flags[(words, False)]
+        if (words, exact) not in self._marker_flags:
+            self.lines_with(words, exact=exact)
+        return 1 in self._marker_flags[(words, exact)]
 
     def line_offset(self, line: int) -> int:
         """Offset (code points) of the start of ``line``."""
@@ -385,6 +401,7 @@ class Document:
         old_end_byte = bytes_before + sum(self._bytes[start_line:end_line]) + old_end_point.column
 
         old_tree = None if self._unparsed else self._tree
+        old_generation = self.tree_generation
         old_layout = self.layout
         syntax_changes: tuple[tuple[int, int], ...] | None = None
         inserted = self._splice(
@@ -433,6 +450,8 @@ class Document:
             (start_byte, old_end_byte, new_end_byte) if old_layout is None else None,
             syntax_changes if old_layout is None else None,
         )
+        known = change.source_edit is not None and change.syntax_changes is not None
+        self._last_change = (old_generation, change) if known and old_tree is not None else None
         if self._top_level is not None:
             self._top_level_edit = (
                 (start_byte, old_end_byte, new_end_byte, syntax_changes)

@@ -521,3 +521,13 @@ def imported_specifiers() -> Question:
         f'(call_expression function: (identifier) @name (#eq? @name "require") arguments: (arguments . {specifier}))',
         f"(call_expression function: (import) arguments: (arguments . {specifier}))",
     ) + Question.of(f"(import_require_clause source: {specifier})", languages=_TYPESCRIPT)
+
+
+def import_site(specifier: Node) -> Node:
+    """The node an ``imported_specifiers`` answer was matched at (the statement, the call or the
+    TypeScript clause): nothing outside it decides whether it is an import, or of what."""
+    string = specifier.parent
+    site = string.parent if string is not None else None
+    if site is not None and site.type == "arguments" and site.parent is not None:
+        return site.parent
+    return site if site is not None else specifier

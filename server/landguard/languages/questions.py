@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tree_sitter import Node, Query
+from tree_sitter import Node, Query, QueryCursor
 
 from landguard.engine.languages import query
 
@@ -73,6 +73,19 @@ class Questions:
 
         compiled, asked = self._compiled.get(document.language) or self._compile(document.language)
         for pattern, captured in unit_matches(compiled, node, document):
+            names = captured.get(NAME)
+            yield asked[pattern], captured[ANSWER][0], names[0] if names else None
+
+    def ask_overlapping(
+        self, node: Node, document: Document, start: int, end: int
+    ) -> Iterator[tuple[str, Node, Node | None]]:
+        """``ask``'s answers for the matches under ``node`` that overlap bytes ``start .. end``
+        (tree-sitter's byte range: a match's nodes may reach outside it), its parts included: for
+        facts kept across edits, read again only where an edit reached."""
+        compiled, asked = self._compiled.get(document.language) or self._compile(document.language)
+        cursor = QueryCursor(compiled)
+        cursor.set_byte_range(start, end)
+        for pattern, captured in cursor.matches(node):
             names = captured.get(NAME)
             yield asked[pattern], captured[ANSWER][0], names[0] if names else None
 

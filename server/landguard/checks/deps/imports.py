@@ -10,6 +10,7 @@ JavaScript/TypeScript: ``import … from "pkg"``, ``export … from "pkg"``, ``r
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -44,6 +45,11 @@ class ImportedName:
 def _has_import_text(node: tree_sitter.Node, source: bytes) -> bool:
     text = source[node.start_byte : node.end_byte]
     return b"import" in text or b"require" in text or b" from " in text
+
+
+# ``_has_import_text``'s words, for a whole program's lines (no word holds a line end; the root
+# leaves out only whitespace around the program).
+_IMPORT_WORDS = ("import", "require", " from ")
 
 
 _TYPE_CHECKING = re.compile(r"^(?:typing\.)?TYPE_CHECKING$")
@@ -119,17 +125,121 @@ def js_imports(node: tree_sitter.Node, document) -> Iterator[ImportedName]:
         return
     # The unit's own code: parts of a large unit that are units of their own are checked as such.
     for _specifier, spec, _name in _JS_IMPORTS.ask(node, document):
-        specifier = document.node_text(spec)
-        package = npm_package_of(specifier)
-        if package is None:
-            continue
-        span = document.node_span(spec)
-        yield ImportedName(
-            package,
-            specifier,
-            Span.on_line(span.start_line, span.start_col, span.start_col + len(package)),
-            _type_only(spec, document),
+        imported = _imported(spec, document)
+        if imported is not None:
+            yield imported
+
+
+def program_imports(document) -> tuple[ImportedName, ...]:
+    """``js_imports`` of the whole program (``tuple(js_imports(root, document))``), kept across
+    edits: after one edit only the imports whose node (``javascript_syntax.import_site``) the
+    edited lines or the syntax changes reach are read again, the others kept (moved by the lines
+    the edit added), so LG504's first-import map costs what the edit changed, not a query over a
+    6,000-line bundle on every keystroke."""
+    tree = document.tree
+    if tree is None:
+        return ()
+    root = tree.root_node
+    last = _PROGRAM_IMPORTS.get(document)
+    if last is None or last.generation != document.tree_generation:
+        change = document.change_since(last.generation) if last is not None else None
+        sites = (
+            _spliced(document, root, last, change) if change is not None else _read(document, root, 0, None)
         )
+        last = _PROGRAM_IMPORTS[document] = _ProgramImports(document.tree_generation, sites)
+    # The text prefilter of ``js_imports`` (a program without the words has no imports for it),
+    # from the per-line flags the document keeps across edits, not a search of the whole source
+    # (which costs a millisecond in a bundle without `import`); a component's script is masked.
+    if document.layout is not None:
+        has_words = _has_import_text(root, document.source)
+    else:
+        has_words = document.has_lines_with(_IMPORT_WORDS, exact=True)
+    if not has_words:
+        return ()
+    return tuple(imported for _site, imported in last.sites)
+
+
+@dataclass(frozen=True, slots=True)
+class _ProgramImports:
+    """A program's imports as of one of its document's trees (``Document.tree_generation``), each
+    with the byte range of its site, in the order of the source."""
+
+    generation: int
+    sites: tuple[tuple[tuple[int, int], ImportedName], ...]
+
+
+_PROGRAM_IMPORTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _read(document, root: tree_sitter.Node, start: int, end: int | None):
+    """(site range, import) for the imports whose site overlaps bytes ``start .. end`` (None: all)."""
+    answers = (
+        _JS_IMPORTS.ask(root, document)
+        if end is None
+        else _JS_IMPORTS.ask_overlapping(root, document, start, end)
+    )
+    found = []
+    for _specifier, spec, _name in answers:
+        imported = _imported(spec, document)
+        if imported is not None:
+            site = javascript_syntax.import_site(spec)
+            found.append(((site.start_byte, site.end_byte), imported))
+    return tuple(found)
+
+
+def _spliced(document, root: tree_sitter.Node, last: _ProgramImports, change):
+    """``last``'s sites for the tree after ``change``: a site neither the edited lines nor a
+    syntax change reach is the node it was (tree-sitter's changed ranges hold every node whose
+    structure changed), and on lines the edit did not touch its span only moves by whole lines;
+    the sites reaching them are read again, by a query over those bytes only."""
+    start, old_end, new_end = change.source_edit
+    delta = new_end - old_end
+    source = document.source
+    line_start = source.rfind(b"\n", 0, start) + 1
+    line_end = source.find(b"\n", new_end)
+    reread = [(line_start, line_end if line_end >= 0 else len(source)), *change.syntax_changes]
+
+    def reached(site: tuple[int, int]) -> bool:
+        # Touching counts: a node that ends where an edit starts may now be part of a larger one.
+        return any(site[0] <= high and site[1] >= low for low, high in reread)
+
+    kept = []
+    for (site_start, site_end), imported in last.sites:
+        if site_end < line_start:
+            site = (site_start, site_end)
+        elif site_start > reread[0][1] - delta:
+            site = (site_start + delta, site_end + delta)
+            if change.delta:
+                imported = ImportedName(
+                    imported.package, imported.dotted, imported.span.shifted(change.delta), imported.optional
+                )
+        else:
+            continue
+        if not reached(site):
+            kept.append((site, imported))
+    found = {}
+    for low, high in reread:
+        for site, imported in _read(document, root, max(low - 1, 0), high + 1):
+            if reached(site):
+                found[site] = imported
+    # In the source's order, as a query over the whole program answers (by where each specifier is).
+    return tuple(
+        sorted((*kept, *found.items()), key=lambda item: (item[1].span.start_line, item[1].span.start_col))
+    )
+
+
+def _imported(spec: tree_sitter.Node, document) -> ImportedName | None:
+    specifier = document.node_text(spec)
+    package = npm_package_of(specifier)
+    if package is None:
+        return None
+    span = document.node_span(spec)
+    return ImportedName(
+        package,
+        specifier,
+        Span.on_line(span.start_line, span.start_col, span.start_col + len(package)),
+        _type_only(spec, document),
+    )
 
 
 def _type_only(spec: tree_sitter.Node, document) -> bool:

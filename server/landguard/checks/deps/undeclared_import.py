@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from landguard.checks.deps.confusables import IMPORT_TO_DISTRIBUTION
-from landguard.checks.deps.imports import unit_imports
+from landguard.checks.deps.imports import program_imports, unit_imports
 from landguard.checks.deps.manifests import (
     INCLUDE_LIMIT,
     PACKAGE_JSON,
@@ -470,12 +470,19 @@ def _first_imports(document, context: CheckContext) -> tuple[tuple[str, int], ..
         if document.tree is not None:
             # Python: only the statements that mention imports (see _optional_modules). JavaScript:
             # the whole program at once (js_imports on a split bundle's top-level statement sees
-            # only its own code, not the functions analysed as units of their own).
-            python = document.language == "python"
-            for unit in document.top_level_nodes_with(("import",)) if python else (document.tree.root_node,):
-                for imported in unit_imports(unit, document, context):
-                    if not imported.optional:  # type-only and guarded imports are never reported
-                        first.setdefault(imported.package, imported.span.start_line)
+            # only its own code, not the functions analysed as units of their own), kept across
+            # edits (``program_imports``).
+            if document.language == "python":
+                imports = [
+                    imported
+                    for unit in document.top_level_nodes_with(("import",))
+                    for imported in unit_imports(unit, document, context)
+                ]
+            else:
+                imports = program_imports(document)
+            for imported in imports:
+                if not imported.optional:  # type-only and guarded imports are never reported
+                    first.setdefault(imported.package, imported.span.start_line)
         return tuple(sorted(first.items()))
 
     return context.cache.get(_FIRST_IMPORTS, id(document.tree), build)
