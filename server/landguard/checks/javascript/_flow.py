@@ -73,6 +73,7 @@ class _KeyState:
     signatures: dict[str, object] = field(default_factory=dict)
     # Counts the analyses in which one of those signatures changed.
     changes: int = 0
+    # The file's function keys when ``signatures`` was last kept to them.
     keys: frozenset[str] | None = None
 
 
