@@ -1983,6 +1983,13 @@ class _FileState:
     # The keys of the file's functions (the same object while the set is the same).
     function_keys: frozenset[str] = frozenset()
     function_keys_of: object = None
+    # Counted over the document's trees: the units lowered again although a unit of their text had
+    # a lowering in the previous tree (a name they looked up means something else now), plus one
+    # for a tree lowered without anyone reading the count (``lowering_epoch``).
+    relowerings: int = 0
+    relowerings_read: bool = False
+    # Whether two units of one text have different lowerings in this tree (two classes' `m() {...}`).
+    texts_differ: bool = False
 
 
 _STATES: weakref.WeakKeyDictionary[Document, _FileState] = weakref.WeakKeyDictionary()
@@ -1996,6 +2003,10 @@ def _file_state(document: Document) -> _FileState:
         if state is not None:
             fresh.wrapper_statement_names = state.wrapper_statement_names
             fresh.function_keys = state.function_keys
+            # A tree whose lowerings nobody compared with the last ones may have re-lowered any unit.
+            fresh.relowerings = state.relowerings + (
+                state.all_functions is not None and not state.relowerings_read
+            )
             fresh.previous_chain = (
                 state.contexts.chain if state.contexts is not None else state.previous_chain
             )
@@ -2297,12 +2308,15 @@ def file_functions(document: Document) -> list[ir.Function]:
         # Once per unit per tree: the lookups bound once.
         names_of, class_names = contexts.names, contexts.class_names
         lowered_here, lowered_before, unit_lists = state.units.get, state.by_text.get, state.unit_lists
+        relowered = 0
+        new_texts: list[bytes] = []
         for unit, node_key, text in zip(contexts.order, contexts.keys, texts, strict=True):
             names = names_of[node_key]
             # Not where it stands: a unit that a pasted `}` moves out of its wrapper keeps its
             # lowering while the names it looked up mean the same there (checked below).
             key = (text, class_names[node_key])
-            lowered = lowered_here(node_key) or lowered_before(key)
+            before = lowered_before(key)
+            lowered = lowered_here(node_key) or before
             if lowered is not None and lowered.names is not names:
                 pair = (id(lowered.names), id(names))
                 differs = changed.get(pair)
@@ -2314,12 +2328,42 @@ def file_functions(document: Document) -> list[ir.Function]:
                     lowered = None
             if lowered is None:
                 lowered = _lower(unit, document)
+            if lowered is not before:
+                if before is None:
+                    new_texts.append(text)
+                else:
+                    relowered += 1
             by_text[key] = lowered
             unit_lists[node_key] = lowered
             functions.extend(lowered.functions)
+        if new_texts:
+            # A text the last tree had in another class (its key is new, the engine's unit key not).
+            known = {text for text, _class_name in state.by_text}
+            relowered += sum(text in known for text in new_texts)
+        state.relowerings += relowered
+        state.texts_differ = len(set(texts)) < len(texts) and _texts_differ(texts, unit_lists, contexts.keys)
         state.by_text = by_text
         state.all_functions = functions
     return state.all_functions
+
+
+def _texts_differ(texts: list[bytes], unit_lists: dict, node_keys: list[tuple[int, int, int]]) -> bool:
+    """Whether two of the units (their cache-key ``texts``) have one text and different lowerings."""
+    by_text: dict[bytes, _Lowered] = {}
+    for text, node_key in zip(texts, node_keys, strict=True):
+        if by_text.setdefault(text, unit_lists[node_key]) is not unit_lists[node_key]:
+            return True
+    return False
+
+
+def lowering_epoch(document: Document) -> int | None:
+    """A count that stays the same while every unit whose text the previous tree had keeps the
+    lowering that text had (``file_functions``), over any number of trees; None while two units
+    of one text have different lowerings (a unit's lowering does not follow from its text)."""
+    file_functions(document)
+    state = _file_state(document)
+    state.relowerings_read = True
+    return None if state.texts_differ else state.relowerings
 
 
 def unit_lists(document: Document) -> dict[tuple[int, int, int], _Lowered]:

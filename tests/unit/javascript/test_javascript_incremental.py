@@ -254,3 +254,74 @@ def test_a_factory_returning_another_class_rechecks_its_callers():
     changed = analysis.run([change])
     assert {view, wrapped} <= {f.span.start_line for f in changed if f.rule_id == "LG303"}
     assert changed == fresh(document.text)
+
+
+# Two classes with a method of the same text and indentation: the same unit cache key in the
+# engine, but `this.go` is another method in each, so their findings differ.
+TWIN_METHODS = """const cp = require('child_process');
+
+class Shell {
+  go(value) {
+    cp.exec(value);
+  }
+
+  run(req) {
+    this.go(req.query.x);
+  }
+}
+
+class Echo {
+  go(value) {
+    return value;
+  }
+
+  run(req) {
+    this.go(req.query.x);
+  }
+}
+
+function other() {
+  return 1;
+}
+"""
+
+
+def test_units_of_one_text_with_different_lowerings_are_each_checked():
+    # The engine reuses a known text's unit context key while the epoch stays
+    # (``flow.unit_key_epoch``), and checks one unit per text: not while two units of one text
+    # have different lowerings (the epoch is None then), or Shell.run's finding went to Echo.run
+    # or was lost.
+    document = Document(TWIN_METHODS, path="a.js")
+    analysis = Analysis(document, Config(), [CHECK])
+    first = analysis.run()
+    assert {f.span.start_line for f in first} & {8, 18} == {8}
+    assert first == fresh(TWIN_METHODS)
+    for _ in range(2):
+        found = analysis.run([_replace(document, "return 1;", "return 1; ")])
+        assert found == fresh(document.text)
+        assert {f.span.start_line for f in found} & {8, 18} == {8}
+
+
+twin_pieces = st.sampled_from(
+    [
+        "",
+        "x",
+        "\n",
+        "return 2;",
+        "cp.exec(value);",
+        "return value;",
+        "this.go(req.query.y);",
+        "}",
+        "  run(req) {\n    this.go(req.query.x);\n  }\n",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), twin_pieces), min_size=1, max_size=6))
+def test_twin_method_edits_incremental_equals_fresh(steps):
+    document = Document(TWIN_METHODS, path="a.js")
+    analysis = Analysis(document, Config(), [CHECK])
+    for text, found in incremental_runs(document, analysis, steps):
+        if str(document.tree.root_node) == str(Document(text, path="a.js").tree.root_node):
+            assert found == fresh(text)

@@ -140,6 +140,24 @@ def test_a_name_the_wrapper_rebinds_relowers_the_units_that_use_it():
         assert found == fresh(document.text)
 
 
+def test_a_wrapper_alias_that_stops_naming_a_sink_rechecks_the_unchanged_units_using_it():
+    # The engine reuses each known text's unit context key while the epoch stays
+    # (``flow.unit_key_epoch``): view()'s text, the file's function keys and the summaries stay
+    # as they were, but `exec` means something else in view() now, so its unit is lowered again,
+    # which must change the epoch (without it the finding at line 21 stayed).
+    with split_at(6):
+        document = Document(START, path="a.js")
+        analysis = Analysis(document, Config(), [CHECK])
+        analysis.run()
+        assert 21 in _lines(analysis.run([_replace(document, "return 'ls';", "return value;")]))
+        found = analysis.run([_replace(document, "var exec = cp.exec;", "var exec = console.log;")])
+        assert 21 not in _lines(found)
+        assert found == fresh(document.text)
+        found = analysis.run([_replace(document, "var exec = console.log;", "var exec = cp.exec;")])
+        assert 21 in _lines(found)
+        assert found == fresh(document.text)
+
+
 def test_an_edit_in_one_nested_function_lowers_only_its_unit(monkeypatch):
     with split_at(6):
         document = Document(START, path="a.js")
@@ -183,6 +201,10 @@ pieces = st.sampled_from(
         "var cp = require('fs');\n",
         "return helper(value);",
         "location.hash",
+        # What `exec` means in runInContext (no function key, no summary changes: the units using it
+        # are lowered again, ``flow.unit_key_epoch``).
+        "var exec = console.log;",
+        "cp.execFile",
     ]
 )
 

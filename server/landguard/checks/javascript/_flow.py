@@ -19,7 +19,9 @@ The rules read the core's own helpers through this module too (``flow.call_fact`
 from __future__ import annotations
 
 import operator
+import weakref
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from landguard.dataflow import ir, shapes
 from landguard.dataflow.interpret import (
@@ -44,17 +46,77 @@ from landguard.languages import javascript as adapter
 
 def analysis(document: Document, context: CheckContext) -> FileAnalysis:
     """The file's dataflow analysis, shared by every rule in this run."""
-    # The shipped models plus the user's rows ([tool.landguard.models.javascript]).
-    return context.cache.get(
-        _ANALYSIS,
-        id(document.tree),
-        lambda: FileAnalysis(
-            adapter.file_functions(document),
-            models_for(document.language, context.config),
-            constants=adapter.module_names(document).constants,
-            store=adapter.summary_store(document),
-        ),
+    return context.cache.get(_ANALYSIS, id(document.tree), lambda: _new_analysis(document, context))
+
+
+def _new_analysis(document: Document, context: CheckContext) -> FileAnalysis:
+    fa = FileAnalysis(
+        adapter.file_functions(document),
+        # The shipped models plus the user's rows ([tool.landguard.models.javascript]).
+        models_for(document.language, context.config),
+        constants=adapter.module_names(document).constants,
+        store=adapter.summary_store(document),
     )
+    state = _KEY_STATES.get(document)
+    if state is not None:
+        _note_summaries(state, fa)
+    return fa
+
+
+@dataclass
+class _KeyState:
+    """What the document's unit context keys are made of, across runs (``unit_key_epoch``)."""
+
+    # The summary signature of every name some unit's context key named, as of the latest
+    # analysis of the document: each analysis updates the names whose summary may have changed
+    # (``FileAnalysis.suspect_keys``); the others have the summary they had.
+    signatures: dict[str, object] = field(default_factory=dict)
+    # Counts the analyses in which one of those signatures changed.
+    changes: int = 0
+    # The file's function keys when ``signatures`` was last kept to them.
+    keys: frozenset[str] | None = None
+
+
+_KEY_STATES: weakref.WeakKeyDictionary[Document, _KeyState] = weakref.WeakKeyDictionary()
+
+
+def _note_summaries(state: _KeyState, fa: FileAnalysis) -> None:
+    known = state.signatures
+    suspects = fa.suspect_keys
+    changed = False
+    for name in known.keys() if suspects is None else suspects & known.keys():
+        signature = _signature(fa, name)
+        if signature != known[name]:
+            known[name] = signature  # an equal one stays the same object: keys compare by identity first
+            changed = True
+    if changed or suspects is None:
+        state.changes += 1
+
+
+def _signature(fa: FileAnalysis, name: str) -> object:
+    callee = fa.lookup(name)
+    summary = fa.summary(callee) if callee is not None else None
+    return summary.signature() if summary is not None else "<recursive>"
+
+
+def unit_key_epoch(document: Document, context: CheckContext) -> object:
+    """A value that stays the same from run to run while every unit's ``unit_key`` is what it was
+    for a unit of the same text (the engine then asks only the units of new text): the units of
+    known text kept their lowering, the file's function keys (which of its names a key holds)
+    are the same, and none of the summaries a key names changed. None: ask every unit."""
+    _fa, _signatures, _lists, keys = context.cache.get(
+        _UNIT_KEY_RUN, None, lambda: _unit_key_run(document, context)
+    )
+    relowerings = adapter.lowering_epoch(document)
+    if relowerings is None:
+        return None
+    state = _KEY_STATES[document]
+    if state.keys is not keys:
+        # Names that are no function of the file now are in no key (they are again once suspect).
+        for name in state.signatures.keys() - keys:
+            del state.signatures[name]
+        state.keys = keys
+    return (state.changes, relowerings, keys)
 
 
 _ANALYSIS: RunKey[FileAnalysis] = RunKey("js.analysis")
@@ -205,9 +267,7 @@ def unit_key(unit, document: Document, context: CheckContext) -> object:
     for name in cached[1]:
         signature = signatures.get(name, _MISSING)
         if signature is _MISSING:
-            callee = fa.lookup(name)
-            summary = fa.summary(callee) if callee is not None else None
-            signature = signatures[name] = summary.signature() if summary is not None else "<recursive>"
+            signature = signatures[name] = _signature(fa, name)
         current.append(signature)
     # The same key object while nothing in it changed (most units on most edits): no new objects
     # for the garbage collector to trace through on every keystroke.
@@ -231,7 +291,10 @@ def _named_functions(functions, names: tuple[str, ...], keys, fa: FileAnalysis) 
 
 def _unit_key_run(document: Document, context: CheckContext) -> tuple:
     fa = analysis(document, context)
-    return fa, {}, adapter.unit_lists(document), adapter.function_keys(document, fa.by_key)
+    state = _KEY_STATES.get(document)
+    if state is None:
+        state = _KEY_STATES[document] = _KeyState()
+    return fa, state.signatures, adapter.unit_lists(document), adapter.function_keys(document, fa.by_key)
 
 
 _MISSING = object()

@@ -270,6 +270,11 @@ class JavaScriptFrontend(Frontend):
         # callers only; the module's constants are in the analysis.
         return flow.unit_key(unit, document, context)
 
+    def unit_context_epoch(self, document: Document, context: CheckContext) -> object:
+        # A unit's key follows from its text while the lowerings of known texts, the file's
+        # function keys and the summaries the keys name are the same (``flow.unit_key_epoch``).
+        return flow.unit_key_epoch(document, context)
+
     def check_unit(
         self, unit: Node, document: Document, context: CheckContext, rules: Sequence[CodeRule]
     ) -> list[Finding]:
