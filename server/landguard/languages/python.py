@@ -1029,8 +1029,8 @@ class PythonFlow:
         """The keys ``Class.method`` of the file's methods called ``method`` (no lowering)."""
         if self._class_methods is None:
             # Indexed once per run: a unit key asks once per method its text calls on a returned
-            # value, and a scan of every definition per question cost 40 ms when a paste renewed
-            # the keys of _pydecimal's 440 units.
+            # value, and a scan of every definition per question cost up to 36 ms of CPU when a
+            # paste renewed the keys of _pydecimal's ~440 units (docs/benchmarks.md, `paste`).
             self._class_methods = {}
             for key in self.definitions:
                 if "." in key and not key.startswith(("self.", "cls.")):
