@@ -8,13 +8,15 @@ file) ``--pastes`` times each, every edit followed by an incremental ``Analysis.
 conversion of its findings to LSP diagnostics with their JSON (what the server does before
 publishing). Each paste is removed again, unmeasured.
 
-    .venv/bin/python bench/edit_cpu.py FILE... [--edits 30] [--pastes 4]
+    .venv/bin/python bench/edit_cpu.py FILE... [--edits 30] [--pastes 4] [--server-gc]
     PYTHONPATH=/path/to/other/checkout/server .venv/bin/python bench/edit_cpu.py FILE...   # compare
 
 Prints, per file, the open cost and p50 / p95 of each kind of edit, in milliseconds of CPU, and
 the garbage collector's share of the one-line edits (collections of each generation and their CPU
 per edit: a full pass over a heap holding a 20,000-line file's trees and IR is what the tail of
-the one-line p95 often is).
+the one-line p95 often is). ``--server-gc`` collects as the language server does
+(``lsp/gc_policy.py``): young collections every 5,000 allocations and what is alive after the open
+frozen, so the edits' numbers hold no full pass over the open file's objects.
 """
 
 from __future__ import annotations
@@ -95,9 +97,12 @@ def p50_p95(values: list[float]) -> str:
     return f"{statistics.median(values):.1f} / {percentile(values, 0.95):.1f}" if values else "—"
 
 
-def measure(path: Path, edits: int, pastes: int) -> dict[str, object]:
+def measure(path: Path, edits: int, pastes: int, server_gc: bool = False) -> dict[str, object]:
     editor = Editor(path)
     opened = editor.analyse([])
+    if server_gc:
+        gc.collect()
+        gc.freeze()
     lines = editor.text.split("\n")
     code = [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
     step = max(1, len(code) // edits)
@@ -134,7 +139,12 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=30)
     parser.add_argument("--pastes", type=int, default=4)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--server-gc", action="store_true", help="collect as the language server does")
     args = parser.parse_args()
+    if args.server_gc:
+        from landguard.lsp.gc_policy import YOUNG_THRESHOLD
+
+        gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     print(
         "| file | lines | open ms | one-line p50 / p95 | "
         + " | ".join(f"paste {s} p50 / p95" for s in PASTE_SIZES)
@@ -144,7 +154,7 @@ def main() -> None:
     )
     results = []
     for path in args.files:
-        r = measure(path, args.edits, args.pastes)
+        r = measure(path, args.edits, args.pastes, args.server_gc)
         results.append(r)
         print(
             f"| {r['file']} | {r['lines']:,} | {r['open']:.0f} | {p50_p95(r['one_line'])} | "

@@ -986,6 +986,7 @@ class PythonFlow:
         self._analysis: FileAnalysis | None = None
         self._constants: dict[str, object] | None = None
         self._definitions: dict[str, Node] | None = None
+        self._class_methods: dict[str, list[str]] | None = None  # ``_method_keys``, by method name
         self._state: _DocumentState | None = None
         self._texts: dict[int, bytes] = {}
         self._digests: dict[bytes, bytes] = {}
@@ -1026,10 +1027,15 @@ class PythonFlow:
 
     def _method_keys(self, method: str) -> list[str]:
         """The keys ``Class.method`` of the file's methods called ``method`` (no lowering)."""
-        suffix = "." + method
-        return [
-            key for key in self.definitions if key.endswith(suffix) and not key.startswith(("self.", "cls."))
-        ]
+        if self._class_methods is None:
+            # Indexed once per run: a unit key asks once per method its text calls on a returned
+            # value, and a scan of every definition per question cost up to 36 ms of CPU when a
+            # paste renewed the keys of _pydecimal's ~440 units (docs/benchmarks.md, `paste`).
+            self._class_methods = {}
+            for key in self.definitions:
+                if "." in key and not key.startswith(("self.", "cls.")):
+                    self._class_methods.setdefault(key.rpartition(".")[2], []).append(key)
+        return self._class_methods.get(method, [])
 
     def function_by_key(self, key: str) -> ir.Function | None:
         unit = self.definitions.get(key)
