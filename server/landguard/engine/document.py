@@ -77,6 +77,11 @@ class Document:
         self.version = version
         self.max_bytes = max_bytes
         self._tree: Tree | None = None
+        # Bumped for every new tree; ``last_tree_edit``: (the version of the tree before, start,
+        # old end, new end, syntax changes) of the one edit that made the current tree from it, for
+        # per-tree facts kept across an edit (``languages/java.py``); None when not known.
+        self.tree_version = 0
+        self.last_tree_edit: tuple[int, int, int, int, tuple[tuple[int, int], ...]] | None = None
         # The tree is parsed from scratch on first use (``idle_copy``): edits meanwhile only edit the text.
         self._unparsed = False
         self._set_text(text)
@@ -165,6 +170,8 @@ class Document:
     def tree(self, tree: Tree | None) -> None:
         self._unparsed = False
         self._tree = tree
+        self.tree_version += 1
+        self.last_tree_edit = None
 
     @property
     def index(self) -> positions.LineIndex:
@@ -419,11 +426,14 @@ class Document:
                 old_end_point=old_end_point,
                 new_end_point=Point(new_last_line, new_end_col_bytes),
             )
+            before = self.tree_version
             self._parse(old_tree)
             if self._tree is not None:
                 syntax_changes = tuple(
                     (r.start_byte, r.end_byte) for r in old_tree.changed_ranges(self._tree)
                 )
+                if old_layout is None:
+                    self.last_tree_edit = (before, start_byte, old_end_byte, new_end_byte, syntax_changes)
         elif not self._unparsed:
             self._parse(None)
         change = LineChange(
