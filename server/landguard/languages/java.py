@@ -1885,6 +1885,7 @@ class _Memo:
         self.file_functions: list[ir.Function] | None = None
         self.context_key: tuple | None = None
         self.call_counts: dict[str, int] | None = None  # from the last memo's, spliced
+        self.kept: KeptFacts | None = None  # ``kept_facts``
         # ``file_functions``' units, in order: start and end bytes, class and lowering (parallel lists).
         self.entries: list[_Lowered] = []
         self.starts: list[int] = []
@@ -1903,6 +1904,7 @@ class _TreeEdit:
     new_end: int
     low: int
     high: int
+    kept: KeptFacts | None = None  # set when the last tree's facts were kept
 
     @property
     def delta(self) -> int:
@@ -1934,6 +1936,7 @@ def _memo(document: Document) -> _Memo:
         if edit is not None:
             edit.previous.edit = None  # one memo back at most: not a chain of old trees
         memo = _Memo(tree, facts, document.tree_version, document.source, edit)
+        memo.kept = edit.kept if edit is not None else None
         _MEMOS[document] = memo
     return memo
 
@@ -1956,12 +1959,11 @@ def _edit_since(document: Document, memo: _Memo | None) -> _TreeEdit | None:
     return _TreeEdit(memo, start, old_end, new_end, low, high)
 
 
-def _member_holding(source: bytes, root: Node, low: int, high: int) -> tuple[Node | None, str] | None:
-    """(the deepest class member, as ``_scan_file`` lists them, that holds bytes ``low..high``
-    strictly inside it, and the class it is a member of); (None, class) when they lie in a class
-    body between members (touching none); None when they reach a top-level statement, a class
-    header or more than one member."""
-    holder, owner = root, None
+def _member_holding(source: bytes, root: Node, low: int, high: int) -> _Holding | None:
+    """Where bytes ``low..high`` lie strictly inside one class member, as ``_scan_file`` lists
+    them, or in a class body between members (touching none); None when they reach a top-level
+    statement, a class header or more than one member."""
+    holder, owner, top, top_class = root, None, None, None
     while True:
         member = None
         cursor = holder.walk()
@@ -1979,17 +1981,44 @@ def _member_holding(source: bytes, root: Node, low: int, high: int) -> tuple[Nod
         if holder is root:
             if member is None or member.type not in _CLASS_DECLARATIONS:
                 return None
+            top_class = member
         elif member is None or member.type in _COMMENTS:
-            return None, owner  # type: ignore[return-value]
+            return _Holding(None, owner, top, top_class)  # type: ignore[arg-type]
         elif member.type == "enum_body_declarations":
             holder = member  # the members after an enum's constants
             continue
+        elif top is None:
+            top = member
         body = member.child_by_field_name("body") if member.type in _CLASS_DECLARATIONS else None
         if holder is not root and (body is None or not (body.start_byte < low and high < body.end_byte)):
-            return member, owner  # type: ignore[return-value]
+            return _Holding(member, owner, top, top_class)  # type: ignore[arg-type]
         if body is None or not (body.start_byte < low and high < body.end_byte):
             return None  # a top-level class's header
         holder, owner = body, text_of(source, member.child_by_field_name("name"))
+
+
+@dataclass
+class _Holding:
+    """Where an edit lies (``_member_holding``): the deepest member holding it (None: between
+    members), the class it is a member of, the member of a top-level class holding it (None:
+    between that class's members) and that top-level class."""
+
+    member: Node | None
+    owner: str
+    top: Node | None
+    top_class: Node
+
+
+@dataclass(frozen=True)
+class KeptFacts:
+    """How the current tree's file facts were kept from the last one's (``kept_facts``): the last
+    tree's ``Document.tree_version``, whether the edit left every top-level class's fields as they
+    were (it lies in a member that is no field, or between members), and the first line of the
+    top-level class it lies in."""
+
+    version: int
+    fields_kept: bool
+    class_line: int
 
 
 def _facts_after_edit(source: bytes, root: Node, edit: _TreeEdit) -> JavaFile | None:
@@ -1999,7 +2028,7 @@ def _facts_after_edit(source: bytes, root: Node, edit: _TreeEdit) -> JavaFile | 
     found = _member_holding(source, root, edit.low, edit.high)
     if found is None:
         return None
-    member, owner = found
+    member, owner = found.member, found.owner
     previous = edit.previous.facts
     # What the edit replaced is known by the last tree's units (tree-sitter reports no syntax
     # change where a deleted member was): it must lie in the same member, or touch no unit.
@@ -2009,7 +2038,10 @@ def _facts_after_edit(source: bytes, root: Node, edit: _TreeEdit) -> JavaFile | 
     index = bisect_left(ends, edit.start)  # the first unit ending at the edit or after it
     if member is None:
         touches = index < len(starts) and starts[index] <= edit.old_end
-        return None if touches else previous
+        if touches:
+            return None
+        edit.kept = KeptFacts(edit.previous.version, True, found.top_class.start_point[0])
+        return previous
     if member.type in _CLASS_DECLARATIONS:
         return None  # its header (and the file's class names) may have changed
     if not (
@@ -2032,7 +2064,21 @@ def _facts_after_edit(source: bytes, root: Node, edit: _TreeEdit) -> JavaFile | 
         if not cacheable:
             return None
         _MEMBER_OPS.put(key, ops)
-    return previous if ops == old_ops else None
+    if ops != old_ops:
+        return None
+    fields_kept = found.top is None or found.top.type not in _FIELD_DECLARATIONS
+    edit.kept = KeptFacts(edit.previous.version, fields_kept, found.top_class.start_point[0])
+    return previous
+
+
+_FIELD_DECLARATIONS = frozenset({"field_declaration", "constant_declaration"})
+
+
+def kept_facts(document: Document) -> KeptFacts | None:
+    """How the current tree's file facts were kept from the last tree's, by one edit inside a class
+    member (``_facts_after_edit``); None: the file was scanned. A per-tree fact of the class
+    headers (or, with ``fields_kept``, of the top-level classes' fields) is then what it was."""
+    return _memo(document).kept
 
 
 def _without_members(facts: JavaFile) -> JavaFile:

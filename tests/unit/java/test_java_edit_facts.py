@@ -12,7 +12,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from landguard.checks.java import _support
+from landguard.engine.config import Config
 from landguard.engine.document import Document
+from landguard.engine.registry import CheckContext
 from landguard.languages import java as java_adapter
 from landguard_testing import fresh_document, snap, utf16_range
 
@@ -20,6 +23,7 @@ TEXT = """package p;
 
 import java.util.List;
 
+@RestController
 class Outer {
     static final int LIMIT = 3;
     private static final String NAME = "n";
@@ -58,6 +62,8 @@ PIECES = [
     "static final int LIMIT = 4;",
     "class Other {",
     "helper(2);",
+    "@ResponseBody ",
+    "\r\n",
     "name(1);",
 ]
 
@@ -65,7 +71,12 @@ PIECES = [
 def _state(document: Document) -> tuple:
     java_adapter.file_functions(document)
     memo = java_adapter._memo(document)
-    units = list(zip(memo.starts, memo.ends, memo.classes, strict=True))
+    context = CheckContext(Config())
+    units = (
+        list(zip(memo.starts, memo.ends, memo.classes, strict=True)),
+        _support.module_facts(document, context),
+        _support.body_classes(document, context),
+    )
     if document.tree.root_node.has_error:
         # A unit's lowering is reused by its text (``_BY_TEXT``, as on main): after error recovery
         # the same text can parse into another subtree than it did, and lower to other calls.
@@ -128,3 +139,29 @@ def test_a_first_call_of_a_method_changes_the_context_key_as_a_fresh_document_ha
     column = document.lines[line].index("helper(1)")
     document.apply_change((line, column, line, column), "name(1); ")
     assert java_adapter.context_key(document) == java_adapter.context_key(fresh_document(document)) != before
+
+
+def _module_facts(document: Document):
+    java_adapter.file_functions(document)  # the units the next tree's facts are kept by
+    return _support.module_facts(document, CheckContext(Config()))
+
+
+def test_a_field_made_final_gives_the_module_facts_its_constant():
+    """``final`` on an instance field is no constant of the file facts (not static): those are
+    kept, the rules' module facts (final fields with literal values) are not."""
+    text = "class A {\n    private int count = 1;\n    void f() { }\n}\n"
+    document = Document(text, path="A.java")
+    _module_facts(document)
+    document.apply_change((1, 12, 1, 12), "final ")
+    assert java_adapter.kept_facts(document) is not None  # the file facts are the same
+    assert _module_facts(document) == _module_facts(fresh_document(document))
+    assert dict(_module_facts(document).constants) == {"count": "1"}
+
+
+def test_a_line_ending_changed_inside_a_method_changes_the_module_facts():
+    text = "class A { int a; void f() {\n} }\n"
+    document = Document(text, path="A.java")
+    _module_facts(document)
+    document.apply_change((0, 27, 0, 27), "\r")
+    assert java_adapter.kept_facts(document) is not None
+    assert _module_facts(document).line_ending == "\r\n"
