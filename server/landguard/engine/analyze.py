@@ -137,6 +137,58 @@ def _child_units(child: Node, parent_type: str) -> Iterator[tuple[Node, str, Nod
         yield node, _place(parent_type, kind), owner
 
 
+def units_with_owners_between(
+    root: Node, low: int, high: int, changed: tuple[int, int]
+) -> list[tuple[Node, Node | None]] | None:
+    """(unit, the class whose member it is or None) as ``units_with_owners`` lists them, of the
+    units overlapping bytes ``low..high``, from a walk of the nodes overlapping them only: for a
+    list of units kept from the last tree around an edit (``low..high``: the bytes between the
+    kept units). None when that does not fit: a unit reaching out of ``low..high``, a zero-width
+    node at its ends, or a split class whose header ``changed`` (the edited bytes and the syntax
+    changes) reaches (the class of its members kept outside ``low..high`` may be another)."""
+    found: list[tuple[Node, Node | None]] = []
+    fits = _units_between(root, None, False, low, high, changed, found)
+    return found if fits else None
+
+
+def _units_between(
+    holder: Node,
+    owner: Node | None,
+    named_only: bool,
+    low: int,
+    high: int,
+    changed: tuple[int, int],
+    found: list[tuple[Node, Node | None]],
+) -> bool:
+    cursor = holder.walk()
+    if cursor.goto_first_child_for_byte(max(low - 1, 0)) is None:
+        return True
+    while True:
+        node = cursor.node
+        start, end = node.start_byte, node.end_byte
+        if start == end and start in (low, high):
+            return False  # a unit of its own, or part of a kept one: not known here
+        if start >= high and start != end:
+            return True
+        if (not named_only or node.is_named) and (end > low or start == end):
+            kind = node.type
+            body = _class_body(node) if kind in _CLASS_NODES else None
+            if kind in _MEMBER_GROUPS and node.named_child_count:
+                if not _units_between(node, owner, True, low, high, changed, found):
+                    return False
+            elif body is not None and body.named_child_count > 1:
+                if start <= changed[1] and changed[0] <= body.start_byte:
+                    return False
+                if not _units_between(body, node, True, low, high, changed, found):
+                    return False
+            elif start < low or end > high:
+                return False
+            else:
+                found.append((node, owner))
+        if not cursor.goto_next_sibling():
+            return True
+
+
 def _class_header(owner: Node, source: bytes) -> bytes:
     """The text of a class that ``_child_units`` split into members, up to its body (decorators,
     modifiers, name, bases): the part of a member's cache key that says which class it is in."""

@@ -30,6 +30,7 @@ import functools
 import re
 import sys
 import weakref
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -288,6 +289,9 @@ class JavaFile:
     static_imports: dict[str, str]
     classes: dict[str, ClassInfo]
     implementors: dict[str, tuple[str, ...]]
+    # The digest of the package, imports and class names the members' ops are cached under
+    # (``_cached_member_ops``).
+    member_context: bytes = field(default=b"", compare=False, repr=False)
 
     @functools.cached_property
     def base_key(self) -> int:
@@ -580,12 +584,12 @@ def _scan_file(source: bytes, root: Node) -> JavaFile:
         for member in members:
             if member.type in _CLASS_DECLARATIONS:
                 skeleton.extend(_nested_skeleton(source, member, name))
-    facts = JavaFile(package, imports, tuple(wildcards), static_imports, {}, {})
-    facts.classes = {name: ClassInfo(name, outer, interface, (), None) for name, outer, interface in skeleton}
     # A digest: every cached member's key holds it, and the cache outlives the run and the document.
     context = text_digest(
         repr((package, sorted(imports.items()), wildcards, sorted(static_imports.items()), skeleton)).encode()
     )
+    facts = JavaFile(package, imports, tuple(wildcards), static_imports, {}, {}, context)
+    facts.classes = {name: ClassInfo(name, outer, interface, (), None) for name, outer, interface in skeleton}
     for declaration, name, members in members_of:
         _apply(facts, _header_ops(source, facts, declaration, name))
         if declaration.type == "record_declaration":
@@ -1870,15 +1874,41 @@ def _arguments(node: Node | None) -> Iterator[Node]:
 class _Memo:
     """Per-document memo of the current tree's facts and lowered units."""
 
-    def __init__(self, tree, facts: JavaFile) -> None:
+    def __init__(self, tree, facts: JavaFile, version: int, source: bytes, edit: _TreeEdit | None) -> None:
         self.tree = tree
         self.facts = facts
+        self.version = version  # ``Document.tree_generation`` of ``tree``
+        self.source = source  # the text of ``tree``: the next tree's edited member as it was
+        # The one edit from the last memo's tree to this one, and that memo (dropped once used).
+        self.edit = edit
         self.units: dict[tuple[int, int], list[ir.Function]] = {}
         self.file_functions: list[ir.Function] | None = None
         self.context_key: tuple | None = None
+        self.call_counts: dict[str, int] | None = None  # from the last memo's, spliced
+        self.kept: KeptFacts | None = None  # ``kept_facts``
+        # ``file_functions``' units, in order: start and end bytes, class and lowering (parallel lists).
         self.entries: list[_Lowered] = []
-        # The class each unit is a member of, by ``unit_span_id``, from ``file_functions``.
-        self.unit_classes: dict[int, str | None] = {}
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.classes: list[str | None] = []
+
+
+@dataclass
+class _TreeEdit:
+    """The one edit from a memo's tree to the next (``Document.change_since``): the bytes it
+    replaced and inserted, and ``low..high``, the new bytes it and its syntax changes span."""
+
+    previous: _Memo
+    start: int
+    old_end: int
+    new_end: int
+    low: int
+    high: int
+    kept: KeptFacts | None = None  # set when the last tree's facts were kept
+
+    @property
+    def delta(self) -> int:
+        return self.new_end - self.old_end
 
 
 _MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -1895,14 +1925,168 @@ def _memo(document: Document) -> _Memo:
     tree = document.tree
     memo = _MEMOS.get(document)
     if memo is None or memo.tree is not tree:
-        facts = (
-            _scan_file(document.source, tree.root_node)
-            if tree is not None
-            else JavaFile("", {}, (), {}, {}, {})
-        )
-        memo = _Memo(tree, facts)
+        edit = _edit_since(document, memo)
+        facts = _facts_after_edit(document.source, tree.root_node, edit) if edit is not None else None
+        if facts is None:
+            facts = (
+                _scan_file(document.source, tree.root_node)
+                if tree is not None
+                else JavaFile("", {}, (), {}, {}, {})
+            )
+        if edit is not None:
+            edit.previous.edit = None  # one memo back at most: not a chain of old trees
+        memo = _Memo(tree, facts, document.tree_generation, document.source, edit)
+        memo.kept = edit.kept if edit is not None else None
         _MEMOS[document] = memo
     return memo
+
+
+def _edit_since(document: Document, memo: _Memo | None) -> _TreeEdit | None:
+    """The one edit that made the document's tree from ``memo``'s, when known."""
+    if memo is None or memo.tree is None or document.tree is None:
+        return None
+    change = document.change_since(memo.version)
+    if change is None:
+        return None
+    start, old_end, new_end = change.source_edit
+    syntax_changes = change.syntax_changes
+    low = min((start, *(a for a, _ in syntax_changes)))
+    high = max((new_end, *(b for _, b in syntax_changes)))
+    return _TreeEdit(memo, start, old_end, new_end, low, high)
+
+
+def _member_holding(source: bytes, root: Node, low: int, high: int) -> _Holding | None:
+    """Where bytes ``low..high`` lie strictly inside one class member, as ``_scan_file`` lists
+    them, or in a class body between members (touching none); None when they reach a top-level
+    statement, a class header or more than one member."""
+    holder, owner, top, top_class = root, None, None, None
+    while True:
+        member = None
+        cursor = holder.walk()
+        if cursor.goto_first_child_for_byte(max(low - 1, 0)) is not None:
+            while True:
+                node = cursor.node
+                if node.start_byte > high:
+                    break
+                if node.is_named and node.end_byte >= low:
+                    if member is not None or not (node.start_byte < low and high < node.end_byte):
+                        return None  # it touches a child's edge, or two children
+                    member = node
+                if not cursor.goto_next_sibling():
+                    break
+        if holder is root:
+            if member is None or member.type not in _CLASS_DECLARATIONS:
+                return None
+            top_class = member
+        elif member is None or member.type in _COMMENTS:
+            return _Holding(None, owner, top, top_class)  # type: ignore[arg-type]
+        elif member.type == "enum_body_declarations":
+            holder = member  # the members after an enum's constants
+            continue
+        elif top is None:
+            top = member
+        body = member.child_by_field_name("body") if member.type in _CLASS_DECLARATIONS else None
+        if holder is not root and (body is None or not (body.start_byte < low and high < body.end_byte)):
+            return _Holding(member, owner, top, top_class)  # type: ignore[arg-type]
+        if body is None or not (body.start_byte < low and high < body.end_byte):
+            return None  # a top-level class's header
+        holder, owner = body, text_of(source, member.child_by_field_name("name"))
+
+
+@dataclass
+class _Holding:
+    """Where an edit lies (``_member_holding``): the deepest member holding it (None: between
+    members), the class it is a member of, the member of a top-level class holding it (None:
+    between that class's members) and that top-level class."""
+
+    member: Node | None
+    owner: str
+    top: Node | None
+    top_class: Node
+
+
+@dataclass(frozen=True)
+class KeptFacts:
+    """How the current tree's file facts were kept from the last one's (``kept_facts``): the last
+    tree's ``Document.tree_generation``, whether the edit left every top-level class's fields as they
+    were (it lies in a member that is no field, or between members), and the first line of the
+    top-level class it lies in."""
+
+    version: int
+    fields_kept: bool
+    class_line: int
+
+
+def _facts_after_edit(source: bytes, root: Node, edit: _TreeEdit) -> JavaFile | None:
+    """The last tree's file facts when the edit cannot have changed them: it and its syntax
+    changes lie inside one class member whose ops (``_member_ops``, by its text) are what they
+    were, or between members. None: scan the file."""
+    found = _member_holding(source, root, edit.low, edit.high)
+    if found is None:
+        return None
+    member, owner = found.member, found.owner
+    previous = edit.previous.facts
+    # What the edit replaced is known by the last tree's units (tree-sitter reports no syntax
+    # change where a deleted member was): it must lie in the same member, or touch no unit.
+    starts, ends = edit.previous.starts, edit.previous.ends
+    if not starts:
+        return None  # that tree's units were not listed
+    index = bisect_left(ends, edit.start)  # the first unit ending at the edit or after it
+    if member is None:
+        touches = index < len(starts) and starts[index] <= edit.old_end
+        if touches:
+            return None
+        edit.kept = KeptFacts(edit.previous.version, True, found.top_class.start_point[0])
+        return previous
+    if member.type in _CLASS_DECLARATIONS:
+        return None  # its header (and the file's class names) may have changed
+    if not (
+        index < len(starts)
+        and starts[index] == member.start_byte
+        and ends[index] == member.end_byte - edit.delta
+        and starts[index] < edit.start
+        and edit.old_end < ends[index]
+    ):
+        return None
+    context = previous.member_context
+    old_text = edit.previous.source[member.start_byte : member.end_byte - edit.delta]
+    old_ops = _MEMBER_OPS.get((text_digest(old_text), context, owner))
+    if old_ops is None:
+        return None  # its ops read other members' (or were dropped from the cache)
+    key = (text_digest(source[member.start_byte : member.end_byte]), context, owner)
+    ops = _MEMBER_OPS.get(key)
+    if ops is None:
+        ops, cacheable = _member_ops(source, _without_members(previous), member, owner, context)
+        if not cacheable:
+            return None
+        _MEMBER_OPS.put(key, ops)
+    if ops != old_ops:
+        return None
+    fields_kept = found.top is None or found.top.type not in _FIELD_DECLARATIONS
+    edit.kept = KeptFacts(edit.previous.version, fields_kept, found.top_class.start_point[0])
+    return previous
+
+
+_FIELD_DECLARATIONS = frozenset({"field_declaration", "constant_declaration"})
+
+
+def kept_facts(document: Document) -> KeptFacts | None:
+    """How the current tree's file facts were kept from the last tree's, by one edit inside a class
+    member (``_facts_after_edit``); None: the file was scanned. A per-tree fact of the class
+    headers (or, with ``fields_kept``, of the top-level classes' fields) is then what it was."""
+    return _memo(document).kept
+
+
+def _without_members(facts: JavaFile) -> JavaFile:
+    """``facts``' package, imports and classes (headers only), for ``_member_ops`` to apply a
+    member's ops to without touching ``facts``: a member whose ops are cached reads no more."""
+    classes = {
+        name: ClassInfo(name, info.outer, info.is_interface, info.interfaces, info.superclass)
+        for name, info in facts.classes.items()
+    }
+    return JavaFile(
+        facts.package, facts.imports, facts.wildcards, facts.static_imports, classes, facts.implementors
+    )
 
 
 def enclosing_class(source: bytes, node: Node) -> str | None:
@@ -1981,7 +2165,10 @@ def context_key(document: Document) -> tuple:
     memo = _memo(document)
     if memo.context_key is None:
         file_functions(document)
-        counts = _called_counts(document, memo.entries)
+    if memo.context_key is None:
+        if memo.call_counts is None:
+            memo.call_counts = _called_counts(document, memo.entries)
+        counts = memo.call_counts
         table = memo.facts.method_table
         methods = tuple((name, table[name]) for name in sorted(table) if counts.get(name))
         memo.context_key = (memo.facts.base_key, methods)
@@ -2044,17 +2231,16 @@ def is_comment(unit: Node) -> bool:
     return unit.type in _COMMENTS
 
 
-def unit_span_id(start: int, end: int) -> int:
-    """A unit's (start byte, end byte) as one int: the table of every unit's class is made per
-    tree, and the garbage collector follows a tuple per unit but no int."""
-    return start << 32 | end
-
-
-def unit_classes(document: Document) -> dict[int, str | None]:
-    """The class each unit of the current tree is a member of, by ``unit_span_id``, as
-    ``file_functions`` lowered it (a unit missing here is no member: ``enclosing_class``)."""
+def unit_class(document: Document, start: int, end: int, missing: object) -> object:
+    """The class the unit of the current tree at bytes ``start..end`` is a member of, as
+    ``file_functions`` lowered it; ``missing`` for a unit it did not list (no member:
+    ``enclosing_class``)."""
     file_functions(document)
-    return _memo(document).unit_classes
+    memo = _memo(document)
+    index = bisect_left(memo.starts, start)
+    if index < len(memo.starts) and memo.starts[index] == start and memo.ends[index] == end:
+        return memo.classes[index]
+    return missing
 
 
 def lowering_context(document: Document, names: frozenset[bytes], class_name: str | None) -> tuple:
@@ -2102,6 +2288,7 @@ class _Lowered:
     calls: frozenset[str]  # the method names its functions call
     names: frozenset[str]  # the names before ``(`` in its text
     facts: JavaFile  # the file facts it was checked against
+    key: tuple[bytes, str | None]  # its unit's text and class (``_BY_TEXT``)
 
 
 def _carry_lowering_contexts(previous: JavaFile, facts: JavaFile) -> None:
@@ -2128,56 +2315,137 @@ def file_functions(document: Document) -> list[ir.Function]:
     tree = document.tree
     if tree is None:
         return []
+    edit, memo.edit = memo.edit, None
+    if edit is None or edit.previous.facts is not memo.facts or not _splice_units(document, memo, edit):
+        _list_units(document, memo)
+    memo.file_functions = [function for entry in memo.entries for function in entry.functions]
+    return memo.file_functions
+
+
+def _list_units(document: Document, memo: _Memo) -> None:
+    """``file_functions``' units from a walk of the whole tree."""
     source = document.source
     facts = memo.facts
-    table = facts.table_digest
-    collected: list[ir.Function] = []
-    entries: list[_Lowered] = []
     previous = _BY_TEXT.get(document, {})
     if previous:
         _carry_lowering_contexts(next(iter(previous.values())).facts, facts)
     current: OrderedDict[tuple[bytes, str | None], _Lowered] = OrderedDict()  # in unit order
-    unit_classes = memo.unit_classes
-    for unit, class_name in _units_with_class(tree.root_node, source):
-        text = source[unit.start_byte : unit.end_byte]
-        unit_classes[unit_span_id(unit.start_byte, unit.end_byte)] = class_name
-        key = (text, class_name)
-        entry = current.get(key) or previous.get(key)
-        if entry is not None and entry.facts is not facts:
-            if entry.facts.base_key != facts.base_key:
-                # Error recovery changed some class: the lowering holds while the ones it can read are the same.
-                written = unit_names(document, text)
-                if entry.facts.lowering_context(written, class_name) != facts.lowering_context(
-                    written, class_name
-                ):
-                    entry = None
-            if entry is not None:
-                entry.facts = facts
-        if entry is not None and entry.table != table:
-            methods = facts.methods_key(entry.names)
-            if methods == entry.methods:
-                entry.table = table
-            else:
-                entry = None
-        if entry is None:
-            functions = memo.units.get((unit.start_byte, unit.end_byte))
-            if functions is None:
-                functions = lower_unit(unit, document)
-            calls: set[str] = set()
-            for function in functions:
-                calls |= call_methods(function)
-            names = called_names(text)
-            entry = _Lowered(functions, table, facts.methods_key(names), frozenset(calls), names, facts)
+    for unit, class_name in _units_with_class(memo.tree.root_node, source):
+        memo.starts.append(unit.start_byte)
+        memo.ends.append(unit.end_byte)
+        memo.classes.append(class_name)
+        key = (source[unit.start_byte : unit.end_byte], class_name)
+        entry = _entry(document, memo, unit, key, current.get(key) or previous.get(key))
         current[key] = entry
-        entries.append(entry)
-        collected.extend(entry.functions)
+        memo.entries.append(entry)
     try:
         _BY_TEXT[document] = current
     except TypeError:  # not weak-referenceable: no reuse across trees, still correct
         pass
-    memo.entries = entries
-    memo.file_functions = collected
-    return collected
+
+
+def _splice_units(document: Document, memo: _Memo, edit: _TreeEdit) -> bool:
+    """``file_functions``' units after one edit that left the file facts as they were: the last
+    tree's units before and after the edit and its syntax changes are kept (those after moved by
+    the bytes it added), the ones between are found and lowered. False when that does not fit
+    (``units_with_owners_between``)."""
+    from landguard.engine.analyze import units_with_owners_between
+
+    previous = edit.previous
+    starts, ends, delta = previous.starts, previous.ends, edit.delta
+    before = bisect_left(ends, edit.low)  # the units ending before the edit and its changes
+    after = bisect_right(starts, edit.high - delta)  # the first unit starting after them
+    low = ends[before - 1] if before else 0
+    high = starts[after] + delta if after < len(starts) else len(document.source)
+    between = units_with_owners_between(memo.tree.root_node, low, high, (edit.low, edit.high))
+    if between is None:
+        return False
+    source = document.source
+    by_text = _BY_TEXT.get(document)
+    if by_text is None:
+        by_text = _BY_TEXT[document] = OrderedDict()
+    for entry in previous.entries[before:after]:
+        by_text.pop(entry.key, None)
+    new_starts, new_ends, new_classes, new_entries = [], [], [], []
+    names: dict[int, str | None] = {}
+    for unit, owner in between:
+        if owner is None and unit.type not in _CLASS_DECLARATIONS or unit.type in _COMMENTS:
+            continue  # as ``_units_with_class``
+        if owner is None:
+            class_name = enclosing_class(source, unit)
+        else:
+            class_name = names.get(owner.id, _UNSET)
+            if class_name is _UNSET:
+                class_name = names[owner.id] = text_of(source, owner.child_by_field_name("name"))
+        key = (source[unit.start_byte : unit.end_byte], class_name)
+        entry = _entry(document, memo, unit, key, by_text.get(key))
+        by_text[key] = entry
+        new_starts.append(unit.start_byte)
+        new_ends.append(unit.end_byte)
+        new_classes.append(class_name)  # type: ignore[arg-type]
+        new_entries.append(entry)
+    memo.starts = starts[:before] + new_starts + [start + delta for start in starts[after:]]
+    memo.ends = ends[:before] + new_ends + [end + delta for end in ends[after:]]
+    memo.classes = previous.classes[:before] + new_classes + previous.classes[after:]
+    memo.entries = previous.entries[:before] + new_entries + previous.entries[after:]
+    if previous.call_counts is not None or previous.context_key is not None:
+        counts = dict(previous.call_counts) if previous.call_counts is not None else None
+        if counts is not None:
+            for entry in previous.entries[before:after]:
+                for name in entry.calls:
+                    counts[name] -= 1
+            for entry in new_entries:
+                for name in entry.calls:
+                    counts[name] = counts.get(name, 0) + 1
+            memo.call_counts = counts
+            table = memo.facts.method_table
+            touched = {
+                name for entry in (*previous.entries[before:after], *new_entries) for name in entry.calls
+            }
+            if previous.context_key is not None and all(
+                (counts.get(name, 0) > 0) == (previous.call_counts.get(name, 0) > 0)  # type: ignore[union-attr]
+                for name in touched
+                if name in table
+            ):
+                memo.context_key = previous.context_key
+    _CALL_COUNTS.pop(document, None)  # its entries are an older tree's: counted afresh when needed
+    return True
+
+
+def _entry(
+    document: Document, memo: _Memo, unit: Node, key: tuple[bytes, str | None], entry: _Lowered | None
+) -> _Lowered:
+    """The lowering of ``unit`` (text and class ``key``): ``entry`` (an earlier tree's) while it
+    holds for the current file facts and methods, else made."""
+    facts = memo.facts
+    table = facts.table_digest
+    text, class_name = key
+    if entry is not None and entry.facts is not facts:
+        if entry.facts.base_key != facts.base_key:
+            # Error recovery changed some class: the lowering holds while the ones it can read are the same.
+            written = unit_names(document, text)
+            if entry.facts.lowering_context(written, class_name) != facts.lowering_context(
+                written, class_name
+            ):
+                entry = None
+        if entry is not None:
+            entry.facts = facts
+    if entry is not None and entry.table != table:
+        methods = facts.methods_key(entry.names)
+        if methods == entry.methods:
+            entry.table = table
+        else:
+            entry = None
+    if entry is None:
+        functions = memo.units.get((unit.start_byte, unit.end_byte))
+        if functions is None:
+            functions = lower_unit(unit, document)
+        calls: set[str] = set()
+        for function in functions:
+            calls |= call_methods(function)
+        names = called_names(text)
+        entry = _Lowered(functions, table, facts.methods_key(names), frozenset(calls), names, facts, key)
+    return entry
 
 
 def expr_type(function: ir.Function, expr: ir.Expr) -> str | None:

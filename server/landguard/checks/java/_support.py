@@ -73,8 +73,31 @@ _BODY_CLASSES: RunKey[frozenset[str]] = RunKey("java.body_classes")
 
 
 def module_facts(document: Document, context: CheckContext) -> ModuleFacts:
-    """Imports and class-level fields of the document, computed once per analysis run."""
-    return context.cache.get(_MODULE_FACTS, id(document.tree), lambda: collect_module_facts(document))
+    """Imports and class-level fields of the document, computed once per analysis run; the last
+    tree's when the edit since kept the top-level classes' fields and lies below the imports."""
+
+    def build() -> ModuleFacts:
+        kept = java_adapter.kept_facts(document)
+        last = _LAST_MODULE_FACTS.get(document)
+        if (
+            kept is not None
+            and kept.fields_kept
+            and last is not None
+            and last[0] == kept.version
+            and last[1].import_line < kept.class_line
+            and last[1].line_ending == java_syntax.line_ending(document)
+        ):
+            facts = last[1]
+        else:
+            facts = collect_module_facts(document)
+        _LAST_MODULE_FACTS[document] = (document.tree_generation, facts)
+        return facts
+
+    return context.cache.get(_MODULE_FACTS, id(document.tree), build)
+
+
+# Per document: (its tree's ``Document.tree_generation``, the module facts of that tree).
+_LAST_MODULE_FACTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 _FIELDS_WITH: RunKey[frozenset[str]] = RunKey("java.fields_initialised_with")
@@ -469,6 +492,12 @@ def body_classes(document: Document, context: CheckContext) -> frozenset[str]:
     handlers' return values are response bodies."""
     cached = context.cache.peek(_BODY_CLASSES)
     if cached is None:
+        kept = java_adapter.kept_facts(document)
+        last = _LAST_BODY_CLASSES.get(document)
+        if kept is not None and last is not None and last[0] == kept.version:
+            # The edit lies inside a member (no class) or between members: the headers are the same.
+            _LAST_BODY_CLASSES[document] = (document.tree_generation, last[1])
+            return context.cache.put(_BODY_CLASSES, None, last[1])
         found = set()
         root = document.tree.root_node if document.tree is not None else None
         stack = list(root.named_children) if root is not None else []
@@ -482,4 +511,9 @@ def body_classes(document: Document, context: CheckContext) -> frozenset[str]:
             if body is not None:
                 stack.extend(child for child in body.named_children if is_type_declaration(child))
         cached = context.cache.put(_BODY_CLASSES, None, frozenset(found))
+        _LAST_BODY_CLASSES[document] = (document.tree_generation, cached)
     return cached
+
+
+# Per document: (its tree's ``Document.tree_generation``, ``body_classes`` of that tree).
+_LAST_BODY_CLASSES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -35,7 +35,6 @@ class _UnitKeys:
         self.by_name = by_name
         self.keys: dict[tuple[bytes, str | None], tuple] = {}
         self.previous_keys = previous.keys if previous is not None else {}
-        self.classes: dict[int, str | None] = {}  # ``java_adapter.unit_classes``
         self.source = b""
         # The file facts a unit's lowering reads, by (its names, its class), for this run.
         self.facts_keys: dict[tuple[frozenset[bytes], str | None], tuple] = {}
@@ -59,7 +58,6 @@ def unit_key_state(document: Document, context: CheckContext) -> _UnitKeys:
         else:
             table = java_adapter.method_table(document)
             state = _UnitKeys(epoch, _context_by_name(document, context, table, fields), None)
-        state.classes = java_adapter.unit_classes(document)
         state.source = document.source
         _UNIT_KEYS[document] = state
         return state
@@ -104,7 +102,7 @@ def unit_context_key(unit: Node, document: Document, context: CheckContext) -> _
     state = context.cache.peek(_UNIT_KEYS_RUN) or unit_key_state(document, context)
     start, end = unit.start_byte, unit.end_byte
     text = state.source[start:end]
-    class_name = state.classes.get(java_adapter.unit_span_id(start, end), _NO_CLASS)
+    class_name = java_adapter.unit_class(document, start, end, _NO_CLASS)
     if class_name is _NO_CLASS:
         class_name = java_adapter.enclosing_class(state.source, unit)
     marker = (text, class_name)
