@@ -23,7 +23,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from landguard import __version__
-from landguard.checks.ai.ignore_files import IGNORE_FILES as AI_IGNORE_FILES
+from landguard.engine.ai_ignore_files import IGNORE_FILES as AI_IGNORE_FILES
 from landguard.engine.config import Config
 from landguard.engine.files import Unreadable, read_regular
 from landguard.engine.files import display_path as printable

@@ -20,7 +20,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import lsp_method
 
 from landguard import __version__, startup
-from landguard.checks.ai.ignore_files import IGNORE_FILES as AI_IGNORE_FILES
+from landguard.engine.ai_ignore_files import IGNORE_FILES as AI_IGNORE_FILES
 from landguard.engine.config import ConfigResult
 from landguard.lsp import (
     audit_hooks,

@@ -50,8 +50,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from landguard.checks.ai.ignore_files import IGNORE_FILES
 from landguard.checks.secrets.heuristics import is_sample_path
+from landguard.engine.ai_ignore_files import IGNORE_FILES
 from landguard.engine.config import Config
 from landguard.engine.document import Document
 from landguard.engine.files import display_path

@@ -1,6 +1,6 @@
 """The AI assistants' ignore files: the files LG604 (``ai_context_exposure``) reads, so also the
 files whose change the CLI's result cache and the language server's file watch must follow.
-Apart from the rule, so that neither the CLI nor the server imports a rule to know them."""
+Kept out of checks/, so that neither the CLI nor the server imports a rule package to know them."""
 
 from __future__ import annotations
 
