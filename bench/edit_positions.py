@@ -19,21 +19,32 @@ from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
 
 
+def edit_places(text: str, edits: int) -> list[int]:
+    """The lines of ``text`` that edit_curve's one-line edits type a space at the end of: every
+    step-th code line, ``edits`` of them."""
+    lines = text.split("\n")
+    code = [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
+    return code[:: max(1, len(code) // edits)][:edits]
+
+
+def opened_analysis(file: Path, text: str) -> tuple[Document, Analysis]:
+    """``text`` opened and analysed once, as the server holds a file after its open."""
+    document = Document(text, path="curve_" + file.name)
+    analysis = Analysis(document, Config(dependencies=DependencySettings(online=False)))
+    analysis.run()
+    gc.collect()
+    gc.freeze()  # as the server does after an open (lsp/gc_policy.py)
+    return document, analysis
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path)
     parser.add_argument("--edits", type=int, default=20)
     args = parser.parse_args()
     text = args.file.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    # The same places as edit_curve's one-line edits: a space at the end of every step-th code line.
-    code = [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
-    places = code[:: max(1, len(code) // args.edits)][: args.edits]
-    document = Document(text, path="curve_" + args.file.name)
-    analysis = Analysis(document, Config(dependencies=DependencySettings(online=False)))
-    analysis.run()
-    gc.collect()
-    gc.freeze()  # as the server does after an open (lsp/gc_policy.py)
+    places = edit_places(text, args.edits)
+    document, analysis = opened_analysis(args.file, text)
     for order, label in ((places, "in order"), (list(reversed(places)), "reversed")):
         cost: dict[int, float] = {}
         for line in order:
