@@ -4,7 +4,11 @@
 slow one stays slow when the edits come in the opposite order (a property of the place, not of
 what ran before it). Runs the current engine, or another one with ``PYTHONPATH=DIR/server``.
 
-Usage: python bench/edit_positions.py FILE [--edits 20]
+Usage: python bench/edit_positions.py FILE [--edits 20] [--in-project]
+
+``--in-project`` opens the file at its own path, so the project around it applies (a vendored
+bundle inside Django's tree: LG504 reads Django's package.json); by default it is opened
+outside any project, as ``edit_curve``'s copies are.
 """
 
 from __future__ import annotations
@@ -27,9 +31,9 @@ def edit_places(text: str, edits: int) -> list[int]:
     return code[:: max(1, len(code) // edits)][:edits]
 
 
-def opened_analysis(file: Path, text: str) -> tuple[Document, Analysis]:
-    """``text`` opened and analysed once, as the server holds a file after its open."""
-    document = Document(text, path="curve_" + file.name)
+def opened_analysis(path: str, text: str) -> tuple[Document, Analysis]:
+    """``text`` opened at ``path`` and analysed once, as the server holds a file after its open."""
+    document = Document(text, path=path)
     analysis = Analysis(document, Config(dependencies=DependencySettings(online=False)))
     analysis.run()
     gc.collect()
@@ -41,10 +45,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path)
     parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--in-project", action="store_true", help="open the file at its own path")
     args = parser.parse_args()
     text = args.file.read_text(encoding="utf-8")
     places = edit_places(text, args.edits)
-    document, analysis = opened_analysis(args.file, text)
+    path = str(args.file.resolve()) if args.in_project else "curve_" + args.file.name
+    document, analysis = opened_analysis(path, text)
     for order, label in ((places, "in order"), (list(reversed(places)), "reversed")):
         cost: dict[int, float] = {}
         for line in order:
