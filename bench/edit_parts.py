@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import argparse
 import functools
-import gc
 import importlib
 import time
 from pathlib import Path
 
+from edit_positions import edit_places, opened_analysis
+
 from landguard.engine import analyze
 from landguard.engine.analyze import Analysis
-from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
 
 ENGINE_PARTS = (
@@ -71,14 +71,8 @@ def main() -> None:
             owner = getattr(owner, attribute)
         timed(owner, name, qualified, totals)
     text = args.file.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    code = [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
-    places = code[:: max(1, len(code) // args.edits)][: args.edits]
-    document = Document(text, path="curve_" + args.file.name)
-    analysis = Analysis(document, Config(dependencies=DependencySettings(online=False)))
-    analysis.run()
-    gc.collect()
-    gc.freeze()  # as the server does after an open (lsp/gc_policy.py)
+    places = edit_places(text, args.edits)
+    document, analysis = opened_analysis("curve_" + args.file.name, text)
     for _round in range(2):
         totals.clear()
         started = time.process_time()

@@ -23,6 +23,24 @@ from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
 
 
+def edit_places(text: str, edits: int) -> list[int]:
+    """The lines of ``text`` that edit_curve's one-line edits type a space at the end of: every
+    step-th code line, ``edits`` of them."""
+    lines = text.split("\n")
+    code = [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
+    return code[:: max(1, len(code) // edits)][:edits]
+
+
+def opened_analysis(path: str, text: str) -> tuple[Document, Analysis]:
+    """``text`` opened at ``path`` and analysed once, as the server holds a file after its open."""
+    document = Document(text, path=path)
+    analysis = Analysis(document, Config(dependencies=DependencySettings(online=False)))
+    analysis.run()
+    gc.collect()
+    gc.freeze()  # as the server does after an open (lsp/gc_policy.py)
+    return document, analysis
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path)
@@ -30,16 +48,9 @@ def main() -> None:
     parser.add_argument("--in-project", action="store_true", help="open the file at its own path")
     args = parser.parse_args()
     text = args.file.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    # The same places as edit_curve's one-line edits: a space at the end of every step-th code line.
-    code = [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
-    places = code[:: max(1, len(code) // args.edits)][: args.edits]
+    places = edit_places(text, args.edits)
     path = str(args.file.resolve()) if args.in_project else "curve_" + args.file.name
-    document = Document(text, path=path)
-    analysis = Analysis(document, Config(dependencies=DependencySettings(online=False)))
-    analysis.run()
-    gc.collect()
-    gc.freeze()  # as the server does after an open (lsp/gc_policy.py)
+    document, analysis = opened_analysis(path, text)
     for order, label in ((places, "in order"), (list(reversed(places)), "reversed")):
         cost: dict[int, float] = {}
         for line in order:

@@ -16,7 +16,7 @@ import pytest
 from landguard.engine import positions
 from landguard.engine.analyze import Analysis, analyze_text
 from landguard.engine.config import Config
-from landguard.engine.document import Document
+from landguard.engine.document import Document, LineChange
 from landguard.engine.findings import Finding, Fix
 
 EXPECT = re.compile(r"expect:\s*(LG\d{3}(?:\s*,\s*LG\d{3})*)")
@@ -120,6 +120,27 @@ def replay_with_idle_copies(text: str, path: str, steps, config: Config) -> None
         assert analysis.run([change]) == Analysis(fresh_document(document), config).run(), (path, steps)
 
 
+def record_checked_units(
+    monkeypatch: pytest.MonkeyPatch, check_class: type | None = None, method: str = "check_node"
+) -> list[int]:
+    """The first lines of the units ``check_class.<method>`` is asked about from now on, in order:
+    what an edit had checked again (``check_node``) or keyed again (``unit_context_key``). The
+    code rules' dispatcher, ``CodeRulesCheck``, by default."""
+    if check_class is None:
+        from landguard.checks.code_rule import CodeRulesCheck
+
+        check_class = CodeRulesCheck
+    asked: list[int] = []
+    original = getattr(check_class, method)
+
+    def recording(self, unit, document, context):
+        asked.append(unit.start_point[0])
+        return original(self, unit, document, context)
+
+    monkeypatch.setattr(check_class, method, recording)
+    return asked
+
+
 def fresh_document(document: Document) -> Document:
     """A new document with ``document``'s text and tree, for a from-scratch analysis to compare an
     incremental one with.
@@ -159,6 +180,15 @@ def snap(text: str, offset: int) -> int:
     """``offset`` rounded to a position the text's line index can express (one an editor can send)."""
     index = positions.LineIndex(text)
     return index.offset(*index.position(offset))
+
+
+def edit_at(document: Document, where: float, length: int, new: str) -> LineChange:
+    """Replace ``length`` characters at fraction ``where`` of ``document``'s text by ``new`` (both
+    ends snapped to positions an editor can send): one edit step a hypothesis test drew."""
+    text = document.text
+    start = snap(text, int(where * len(text)))
+    end = snap(text, min(len(text), start + length))
+    return document.apply_change(utf16_range(text, start, end), new)
 
 
 def incremental_runs(

@@ -23,6 +23,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from landguard import __version__
+from landguard.engine.ai_ignore_files import IGNORE_FILES as AI_IGNORE_FILES
 from landguard.engine.config import Config
 from landguard.engine.files import Unreadable, read_regular
 from landguard.engine.files import display_path as printable
@@ -40,14 +41,7 @@ CHUNK_BYTES = 128 * 1024
 CHUNK_FILES = 32
 _MANIFESTS = ("pyproject.toml", "requirements.txt", "package.json", "landguard.toml")
 # AI assistants' ignore files decide LG604 findings (checks/ai/ai_context_exposure.py).
-_MANIFESTS += (
-    ".cursorignore",
-    ".aiexclude",
-    ".codeiumignore",
-    ".aiderignore",
-    ".continueignore",
-    ".geminiignore",
-)
+_MANIFESTS += tuple(AI_IGNORE_FILES)
 
 
 @dataclass

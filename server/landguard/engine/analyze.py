@@ -405,7 +405,7 @@ class Analysis:
         # key, the unit's context key)}), reused while the epoch is the same (``unit_context_epoch``).
         self._unit_contexts: dict[int, tuple[object, dict[UnitKey, tuple[UnitKey, object]]]] = {}
         # Per node check: (cache key, unit start line) -> (cached findings, those findings placed there).
-        self._node_placed: dict[int, dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]]] = {}
+        self._node_placed: dict[int, _Placed] = {}
         # Per node check keyed by text only: the cache entries that hold findings.
         self._node_hits: dict[int, dict[UnitKey, tuple[Finding, ...]]] = {}
         # Per node check with unit context keys, under its current epoch and module key: (unit text
@@ -996,7 +996,7 @@ class Analysis:
         results: list[Finding] = []
         fresh: dict[object, tuple[Finding, ...]] = {}
         placed = self._node_placed.get(index, {}) if cache else {}
-        now_placed: dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]] = {}
+        now_placed: _Placed = {}
         unit_keyed = check.has_unit_context_keys()
         known_contexts: dict[UnitKey, tuple[UnitKey, object]] = {}
         contexts: dict[UnitKey, tuple[UnitKey, object]] = {}
@@ -1039,11 +1039,7 @@ class Analysis:
             if cached is None:
                 unit = unit or self._node_of(units, position)
                 found = tuple(check.check_node(unit, document, context))
-                unit_span = document.node_span(unit)
-                if _reaches_outside(found, unit_span) or _lies_outside(found, unit_span):
-                    # A fix that edits elsewhere (an import at the top) would not move with the
-                    # unit, and a finding outside the unit (error recovery re-parses whole lines)
-                    # depends on text the key does not hold: recomputed every run, not cached.
+                if _depends_on_outside(found, document.node_span(unit)):
                     results.extend(found)
                     continue
                 cached = tuple(f.shifted(-start_line) for f in found)
@@ -1053,15 +1049,7 @@ class Analysis:
                 if cached:
                     hits[text_key] = cached
             if cached:
-                # The same objects while the unit stays where it was, as for line checks.
-                known = placed.get((key, start_line))
-                here = (
-                    known[1]
-                    if known is not None and known[0] is cached
-                    else [f.shifted(start_line) for f in cached]
-                )
-                now_placed[(key, start_line)] = (cached, here)
-                results.extend(here)
+                results.extend(_placed_findings(cached, key, start_line, placed, now_placed))
         # Keep only what the current text can reuse, so the cache never outgrows the document.
         self._node_cache[index] = (module_key, fresh)
         self._node_placed[index] = now_placed
@@ -1110,9 +1098,7 @@ class Analysis:
             cached = cache.get(key)
             if cached is None:
                 found = tuple(check.check_node(unit, document, context))
-                unit_span = document.node_span(unit)
-                if _reaches_outside(found, unit_span) or _lies_outside(found, unit_span):
-                    # Not cached (see ``_run_node_check``): checked again next run, as here.
+                if _depends_on_outside(found, document.node_span(unit)):
                     results.extend(found)
                     for other, _ in same_text:
                         results.extend(check.check_node(other, document, context))
@@ -1126,21 +1112,12 @@ class Analysis:
             else:
                 hits.pop(text_key, None)
         self._node_cache[index] = (module_key, cache)
-        placed = self._node_placed.get(index, {})
-        now_placed: dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]] = {}
-        for text_key, cached in hits.items():
-            key = contexts[text_key]
-            for _, start_line in by_text.placed(text_key):
-                # The same objects while the unit stays where it was, as for line checks.
-                known = placed.get((key, start_line))
-                here = (
-                    known[1]
-                    if known is not None and known[0] is cached
-                    else [f.shifted(start_line) for f in cached]
-                )
-                now_placed[(key, start_line)] = (cached, here)
-                results.extend(here)
-        self._node_placed[index] = now_placed
+        self._node_placed[index] = _place_hits(
+            ((text_key, contexts[text_key], cached) for text_key, cached in hits.items()),
+            by_text,
+            self._node_placed.get(index, {}),
+            results,
+        )
         return results
 
     def _run_node_check_by_text(
@@ -1186,11 +1163,7 @@ class Analysis:
             if not found:  # most units of most checks: nothing to place, nor a span to compute
                 cache[key] = found
                 continue
-            unit_span = document.node_span(unit)
-            if _reaches_outside(found, unit_span) or _lies_outside(found, unit_span):
-                # A fix that edits elsewhere (an import at the top) would not move with the
-                # unit, and a finding outside the unit (error recovery re-parses whole lines)
-                # depends on text the key does not hold: recomputed every run, not cached.
+            if _depends_on_outside(found, document.node_span(unit)):
                 results.extend(found)
                 for other, _ in same_text:
                     results.extend(check.check_node(other, document, context))
@@ -1199,19 +1172,9 @@ class Analysis:
             cache[key] = relative = tuple(f.shifted(-start_line) for f in found)
             if relative:
                 hits[key] = relative
-        now_placed: dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]] = {}
-        for key, cached in hits.items():
-            for _, start_line in by_text.placed(key):
-                # The same objects while the unit stays where it was, as for line checks.
-                known = placed.get((key, start_line))
-                here = (
-                    known[1]
-                    if known is not None and known[0] is cached
-                    else [f.shifted(start_line) for f in cached]
-                )
-                now_placed[(key, start_line)] = (cached, here)
-                results.extend(here)
-        self._node_placed[index] = now_placed
+        self._node_placed[index] = _place_hits(
+            ((key, key, cached) for key, cached in hits.items()), by_text, placed, results
+        )
         return results
 
     def _run_document_check(self, index: int, check: DocumentCheck, context: CheckContext) -> list[Finding]:
@@ -1395,6 +1358,43 @@ def _move_keeping_outside_edits(finding: Finding, line: int, computed_at: int) -
             edits.append(edit.shifted(computed_at if _edit_outside(edit, inside) else line))
         fixes.append(replace(fix, edits=tuple(edits)))
     return replace(finding, span=finding.span.shifted(line), fixes=tuple(fixes))
+
+
+_Placed = dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]]
+
+
+def _placed_findings(
+    cached: tuple[Finding, ...], key: object, start_line: int, placed: _Placed, now_placed: _Placed
+) -> list[Finding]:
+    """A unit's cached findings (relative to its first line) placed at ``start_line``, recorded in
+    ``now_placed``: the same objects while the unit stays where it was, as for line checks."""
+    known = placed.get((key, start_line))
+    here = known[1] if known is not None and known[0] is cached else [f.shifted(start_line) for f in cached]
+    now_placed[(key, start_line)] = (cached, here)
+    return here
+
+
+def _place_hits(
+    hits: Iterable[tuple[UnitKey, object, tuple[Finding, ...]]],
+    by_text: _UnitsByText,
+    placed: _Placed,
+    results: list[Finding],
+) -> _Placed:
+    """The findings of every text key with findings (``(text key, cache key, findings)``) placed
+    at each unit of that text, added to ``results``; what was placed, for the next run."""
+    now_placed: _Placed = {}
+    for text_key, key, cached in hits:
+        for _, start_line in by_text.placed(text_key):
+            results.extend(_placed_findings(cached, key, start_line, placed, now_placed))
+    return now_placed
+
+
+def _depends_on_outside(findings: tuple[Finding, ...], unit: Span) -> bool:
+    """Whether a node check's findings for a unit cannot be cached with the unit's text: a fix
+    that edits elsewhere (an import at the top) would not move with the unit, and a finding
+    outside the unit (error recovery re-parses whole lines) depends on text the key does not
+    hold. Such findings are recomputed every run."""
+    return _reaches_outside(findings, unit) or _lies_outside(findings, unit)
 
 
 def _lies_outside(findings: tuple[Finding, ...], unit: Span) -> bool:

@@ -20,6 +20,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import lsp_method
 
 from landguard import __version__, startup
+from landguard.engine.ai_ignore_files import IGNORE_FILES as AI_IGNORE_FILES
 from landguard.engine.config import ConfigResult
 from landguard.lsp import (
     audit_hooks,
@@ -45,17 +46,7 @@ log = logging.getLogger("landguard.lsp.server")
 
 WATCHED_FILES = ("**/landguard.toml", "**/pyproject.toml")
 # AI assistants' ignore files: LG604 findings (files with secrets they may read) depend on them.
-WATCHED_FILES += tuple(
-    f"**/{name}"
-    for name in (
-        ".cursorignore",
-        ".aiexclude",
-        ".codeiumignore",
-        ".aiderignore",
-        ".continueignore",
-        ".geminiignore",
-    )
-)
+WATCHED_FILES += tuple(f"**/{name}" for name in AI_IGNORE_FILES)
 
 
 class LandguardProtocol(AnsweringProtocol):

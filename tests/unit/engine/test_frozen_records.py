@@ -12,12 +12,20 @@ from landguard.dataflow import ir, values
 from landguard.engine import findings
 from landguard.frozen_records import fast_init
 
+
+def _stores_through_slots(cls: type) -> bool:
+    """Whether ``cls.__init__`` is ``fast_init``'s (it calls the slots' setters ``_set0``, ``_set1``
+    ...), not the dataclass's own (``object.__setattr__`` per field)."""
+    code = cls.__init__.__code__
+    return code.co_filename == "<string>" and "_set0" in code.co_names
+
+
 RECORDS = [
     cls
     for module in (ir, values, findings)
     for cls in vars(module).values()
     if inspect.isclass(cls) and cls.__module__ == module.__name__ and dataclasses.is_dataclass(cls)
-    and cls.__init__.__code__.co_filename == "<string>" and "_set0" in cls.__init__.__code__.co_names
+    and _stores_through_slots(cls)
 ]  # fmt: skip
 
 
@@ -76,12 +84,14 @@ def test_default_factories_make_a_fresh_value_each_time() -> None:
         items: list = dataclasses.field(default_factory=list)
         name: str = "x"
 
+    assert _stores_through_slots(Holder)
     first, second = Holder(), Holder()
     assert first.items == [] and first.items is not second.items and first.name == "x"
     assert Holder([1], "y") == Holder(items=[1], name="y")
 
 
 def test_equality_hash_replace_and_pickling_are_the_dataclass_ones() -> None:
+    assert all(_stores_through_slots(cls) for cls in (findings.Span, values.Label, findings.Finding))
     span = findings.Span(1, 2, 3, 4)
     assert span == findings.Span(1, 2, 3, 4) and hash(span) == hash(findings.Span(1, 2, 3, 4))
     assert dataclasses.replace(span, end_col=9) == findings.Span(1, 2, 3, 9)

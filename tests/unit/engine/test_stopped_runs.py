@@ -11,11 +11,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_analyze import CHECKS, START, fresh, pieces
 
-from landguard.checks.code_rule import CodeRulesCheck
 from landguard.engine.analyze import Analysis, AnalysisCancelled
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
-from landguard_testing import fresh_document, utf16_range
+from landguard_testing import fresh_document, record_checked_units, utf16_range
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 CONFIG = Config(dependencies=DependencySettings(online=False))
@@ -123,15 +122,8 @@ def test_a_paste_above_java_imports_rechecks_only_the_pasted_lines(monkeypatch):
     text = path.read_text(encoding="utf-8")
     document = Document(text, path=str(path))
     analysis = Analysis(document, CONFIG)
-    checked: list[int] = []
-    original = CodeRulesCheck.check_node
-
-    def counting(self, node, doc, context):
-        checked.append(node.start_point[0])
-        return original(self, node, doc, context)
-
     analysis.run()
-    monkeypatch.setattr(CodeRulesCheck, "check_node", counting)
+    checked = record_checked_units(monkeypatch)
     change = document.apply_change((0, 0, 0, 0), "// Copyright the authors.\n\n")
     found = analysis.run([change])
     monkeypatch.undo()
@@ -272,14 +264,7 @@ def test_a_stopped_run_keeps_the_unit_contexts_it_did_not_reach(monkeypatch):
     document = Document(text, path=str(path))
     analysis = Analysis(document, CONFIG)
     analysis.run()
-    asked_for: list[int] = []
-    original = CodeRulesCheck.unit_context_key
-
-    def counting(self, unit, doc, context):
-        asked_for.append(unit.start_point[0])
-        return original(self, unit, doc, context)
-
-    monkeypatch.setattr(CodeRulesCheck, "unit_context_key", counting)
+    asked_for = record_checked_units(monkeypatch, method="unit_context_key")
     last = len(document.lines) - 2
     carried = [document.apply_change((last, 0, last, 0), "# typed\n")]
     stopped = 0

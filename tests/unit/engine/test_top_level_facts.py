@@ -15,7 +15,7 @@ from landguard.engine.config import Config
 from landguard.engine.document import Document
 from landguard.engine.registry import CheckContext
 from landguard.languages.python import collect_imports
-from landguard_testing import snap, utf16_range
+from landguard_testing import edit_at
 
 MODULE = """\
 import os
@@ -83,10 +83,7 @@ def test_kept_facts_and_the_import_map_equal_a_fresh_documents(edits):
     facts(document)
     for group in edits:  # the edits between two calls
         for where, length, piece in group:
-            text = document.text
-            start = snap(text, int(where * len(text)))
-            end = snap(text, min(len(text), start + length))
-            document.apply_change(utf16_range(text, start, end), piece)
+            edit_at(document, where, length, piece)
         fresh = Document(document.text, path="m.py")
         assert facts(document) == facts(fresh)
         imports = module_imports(document, CheckContext(Config()))

@@ -17,11 +17,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from landguard.checks.code_rule import CodeRulesCheck
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
-from landguard_testing import fresh_document
+from landguard_testing import fresh_document, record_checked_units
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 CONFIG = Config(dependencies=DependencySettings(online=False))
@@ -108,14 +107,7 @@ class Table:
 def test_a_python_definition_hiding_a_builtin_rechecks_the_units_naming_it(monkeypatch):
     """A paste that adds a top-level ``def max`` (as a dedent that ends the class above a method of
     that name does) changes what ``max`` means in the units writing it, and nothing for the others."""
-    checked: list[int] = []
-    check_node = CodeRulesCheck.check_node
-
-    def counting(self, unit, document, context):
-        checked.append(unit.start_point[0])
-        return check_node(self, unit, document, context)
-
-    monkeypatch.setattr(CodeRulesCheck, "check_node", counting)
+    checked = record_checked_units(monkeypatch)
     document = Document(HIDING, path="hiding.py")
     analysis = Analysis(document, CONFIG)
     analysis.run()
@@ -151,21 +143,8 @@ class Counter {
 """
 
 
-def _counting_checks(monkeypatch) -> list[int]:
-    """The first lines of the units the code rules check from now on."""
-    checked: list[int] = []
-    check_node = CodeRulesCheck.check_node
-
-    def counting(self, unit, document, context):
-        checked.append(unit.start_point[0])
-        return check_node(self, unit, document, context)
-
-    monkeypatch.setattr(CodeRulesCheck, "check_node", counting)
-    return checked
-
-
 def test_a_java_paste_that_breaks_one_class_leaves_the_other_classes_units_cached(monkeypatch):
-    checked = _counting_checks(monkeypatch)
+    checked = record_checked_units(monkeypatch)
     document = Document(TWO_CLASSES, path="Two.java")
     analysis = Analysis(document, CONFIG)
     analysis.run()

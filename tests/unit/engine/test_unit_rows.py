@@ -16,8 +16,7 @@ from landguard.engine import analyze
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
-from landguard_testing import fresh_document
-from tests.unit.engine.test_incremental_document import snap, utf16_range
+from landguard_testing import edit_at, fresh_document
 
 CONFIG = Config(dependencies=DependencySettings(online=False))
 
@@ -74,6 +73,16 @@ def fresh_rows(document: Document) -> dict:
     analysis = Analysis(fresh_document(document), CONFIG)
     analysis.run()
     return rows(analysis)
+
+
+def record_walks(monkeypatch) -> list[str]:
+    """The kinds of the nodes the unit walk looks into from now on (``_child_units``), in order."""
+    walked: list[str] = []
+    real = analyze._child_units
+    monkeypatch.setattr(
+        analyze, "_child_units", lambda child, parent: walked.append(child.type) or real(child, parent)
+    )
+    return walked
 
 
 def line_of(text: str, needle: str) -> int:
@@ -160,11 +169,8 @@ def test_kept_keys_equal_fresh_ones_after_any_edits(name, runs):
     for edits in runs:
         changes = []
         for where, length, piece in edits:
-            text = document.text
-            start = snap(text, int(where * len(text)))
-            end = snap(text, min(len(text), start + length))
             old_source = document.source
-            change = document.apply_change(utf16_range(text, start, end), piece)
+            change = edit_at(document, where, length, piece)
             changes.append(change)
             edit_start, old_end, new_end = change.source_edit
             new_source = document.source
@@ -200,11 +206,7 @@ def test_a_top_level_statement_no_edit_reached_keeps_its_units_without_a_walk(mo
     document = Document(MODULE, path="m.py")
     analysis = Analysis(document, CONFIG)
     analysis.run()
-    walked: list[str] = []
-    real = analyze._child_units
-    monkeypatch.setattr(
-        analyze, "_child_units", lambda child, parent: walked.append(child.type) or real(child, parent)
-    )
+    walked = record_walks(monkeypatch)
     line = line_of(MODULE, "return q")
     findings = analysis.run([document.apply_change((line, 12, line, 12), " ")])
     assert walked == ["function_definition"]  # def a; class B and def c are taken over
@@ -250,11 +252,7 @@ def test_a_run_without_changes_walks_nothing(monkeypatch):
     document = Document(MODULE, path="m.py")
     analysis = Analysis(document, CONFIG)
     first = analysis.run()
-    walked: list[str] = []
-    real = analyze._child_units
-    monkeypatch.setattr(
-        analyze, "_child_units", lambda child, parent: walked.append(child.type) or real(child, parent)
-    )
+    walked = record_walks(monkeypatch)
     assert analysis.run() == first
     assert walked == []
 
@@ -366,10 +364,7 @@ def test_one_edit_per_run_inside_nested_classes_gives_the_units_and_findings_of_
     real_units = analysis._units
     analysis._units = lambda: listed.append(real_units()) or listed[-1]  # type: ignore[method-assign]
     for where, length, piece in edits:
-        text = document.text
-        start = snap(text, int(where * len(text)))
-        end = snap(text, min(len(text), start + length))
-        findings = analysis.run([document.apply_change(utf16_range(text, start, end), piece)])
+        findings = analysis.run([edit_at(document, where, length, piece)])
         fresh = Analysis(fresh_document(document), CONFIG)
         assert findings == fresh.run()
         assert rows(analysis) == rows(fresh)
@@ -387,11 +382,7 @@ def test_an_edit_inside_one_method_of_a_large_class_walks_that_method_only(monke
     document = Document(BIG_CLASS, path="big.py")
     analysis = Analysis(document, CONFIG)
     analysis.run()
-    walked: list[str] = []
-    real = analyze._child_units
-    monkeypatch.setattr(
-        analyze, "_child_units", lambda child, parent: walked.append(child.type) or real(child, parent)
-    )
+    walked = record_walks(monkeypatch)
     line = line_of(BIG_CLASS, "return q + 17")
     analysis.run([document.apply_change((line, 8, line, 8), " ")])
     assert walked == ["function_definition"]

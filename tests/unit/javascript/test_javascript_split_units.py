@@ -21,7 +21,7 @@ from landguard.engine.config import Config
 from landguard.engine.document import Document
 from landguard.engine.languages import unit_splitter
 from landguard.languages import javascript
-from landguard_testing import incremental_runs, utf16_range
+from landguard_testing import incremental_runs, record_checked_units, utf16_range
 
 CHECK = rules_check("javascript")
 
@@ -338,18 +338,12 @@ def test_a_function_moved_to_another_container_keeps_its_findings(monkeypatch):
         analysis = Analysis(document, Config(), [CHECK])
         first = analysis.run()
         assert {f.rule_id for f in first} >= {"LG303"}
-        checked: list[str] = []
-        original = type(CHECK).check_node
-
-        def counting(self, node, document, context):
-            checked.append(document.text.splitlines()[node.start_point[0]].strip())
-            return original(self, node, document, context)
-
-        monkeypatch.setattr(type(CHECK), "check_node", counting)
+        checked = record_checked_units(monkeypatch, type(CHECK))
         opened = _replace(document, "  1: [\n", "  1: (\n")
         found = analysis.run([opened, _replace(document, "    {}\n  ],\n  2", "    {}\n  ),\n  2")])
         assert "sequence_expression" in str(document.tree.root_node)
-        assert "function (require, module, exports) {" not in checked
+        lines = document.text.splitlines()
+        assert "function (require, module, exports) {" not in [lines[n].strip() for n in checked]
         assert found == fresh(document.text)
 
 

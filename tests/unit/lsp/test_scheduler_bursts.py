@@ -91,6 +91,28 @@ async def _settled(scheduler: Scheduler, doc: OpenDocument, timeout: float = 20.
     assert await doc.settled(timeout), "the newest version was never analysed"
 
 
+def _hold_version(
+    monkeypatch, version: int, method: str = "_run", *, after: bool = False
+) -> tuple[threading.Event, threading.Event]:
+    """From now on, a run of ``version`` waits in ``Analysis.<method>`` until released: on entering
+    it, or once it has returned (``after``). Returns (set once it waits, set to release it)."""
+    inside = threading.Event()
+    release = threading.Event()
+    original = getattr(Analysis, method)
+
+    def held(self, *args):
+        if self.document.version != version:
+            return original(self, *args)
+        if after:
+            result = original(self, *args)
+        inside.set()
+        assert release.wait(10)
+        return result if after else original(self, *args)
+
+    monkeypatch.setattr(Analysis, method, held)
+    return inside, release
+
+
 @pytest.fixture
 def runs(monkeypatch):
     """Every ``Analysis.run`` the scheduler starts: (document version, whether it was stopped)."""
@@ -166,25 +188,16 @@ async def test_a_burst_over_a_slow_analysis_restarts_it_when_the_keystrokes_paus
 
 
 async def test_a_pre_empted_run_publishes_nothing_and_the_newer_version_its_own(tmp_path, monkeypatch, runs):
-    """Version 2 (a dangerous call typed) is being analysed when version 3 (the call removed again)
-    arrives: version 2's run stops at its next check point, its findings are never published, and
-    the run for version 3 publishes that version's findings, computed from caches the stopped run
-    left exact."""
+    """Version 2 (a dangerous call typed) is being analysed - held where its node checks start,
+    after its line checks ran - when version 3 (the call removed again) arrives: version 2's run
+    stops at its next check point, its findings are never published, and the run for version 3
+    publishes that version's findings (fails without the pre-emption). That a stopped run leaves
+    its caches exact is tested on the engine, in ``tests/unit/engine/test_stopped_runs.py``."""
     scheduler, published = _scheduler(debounce=0.03)
-    inside = threading.Event()
-    release = threading.Event()
-    original = Analysis._run
-
-    def held(self, changes, stop):
-        if self.document.version == 2:
-            inside.set()
-            assert release.wait(10)
-        return original(self, changes, stop)
-
+    inside, release = _hold_version(monkeypatch, 2, "_run_node_check")  # the open (version 1) runs on
     try:
         doc = _open(scheduler, tmp_path)
         await _settled(scheduler, doc)
-        monkeypatch.setattr(Analysis, "_run", held)
         _type(scheduler, doc, 5, 0, FLAGGED)
         assert await asyncio.get_running_loop().run_in_executor(None, inside.wait, 10)
         # Version 3 arrives while version 2's run is inside: the line typed is undone.
@@ -205,23 +218,28 @@ async def test_a_pre_empted_run_publishes_nothing_and_the_newer_version_its_own(
     assert "LG202" not in {code for _, code in published[-1][1]}
 
 
-async def test_versions_are_published_in_order_and_the_newest_last(tmp_path, runs):
-    """Keystrokes at varied gaps (some while a run is going, some after it): every publish is for a
-    newer version than the one before, and the last is the newest version sent, with its findings."""
+async def test_a_run_that_finishes_after_a_newer_version_arrived_is_not_published(
+    tmp_path, monkeypatch, runs
+):
+    """Version 3 arrives when version 2's run has passed its last check point: that run completes,
+    but its findings (for a text the client has replaced) are never published; version 3's are,
+    and every publish is for a newer version than the one before."""
     scheduler, published = _scheduler(debounce=0.03)
+    inside, release = _hold_version(monkeypatch, 2, after=True)
     try:
         doc = _open(scheduler, tmp_path)
         await _settled(scheduler, doc)
-        for n, gap in enumerate((0.0, 0.004, 0.04, 0.001, 0.02, 0.05, 0.0, 0.01)):
-            _type(scheduler, doc, 6, 0, FLAGGED if n % 2 else "\n")
-            await asyncio.sleep(gap)
+        _type(scheduler, doc, 5, 0, FLAGGED)
+        assert await asyncio.get_running_loop().run_in_executor(None, inside.wait, 10)
+        _type(scheduler, doc, 6, 0, "\n")
+        release.set()
         await _settled(scheduler, doc)
     finally:
+        release.set()
         scheduler.shutdown()
-    versions = [version for version, _ in published]
-    assert versions == sorted(set(versions)), versions
-    assert versions[-1] == doc.version
-    assert published[-1][1] == _expected(doc)
+    assert [entry for entry in runs if entry[0] == 2] == [[2, False]]  # not stopped: it completed
+    assert [version for version, _ in published] == [1, 3]
+    assert published[-1] == (3, _expected(doc))
 
 
 async def test_edits_are_applied_as_they_arrive_and_analysed_once_after_the_pause(
@@ -256,20 +274,10 @@ async def test_edits_typed_during_a_stopped_run_are_applied_when_it_stops(tmp_pa
     stopped for them, not only by the run after the pause."""
     scheduler, published = _scheduler(debounce=1.0)
     monkeypatch.setattr(scheduler_module, "MIN_BURST_PAUSE", 0.5, raising=False)
-    inside = threading.Event()
-    release = threading.Event()
-    original = Analysis._run
-
-    def held(self, changes, stop):
-        if self.document.version == 2:
-            inside.set()
-            assert release.wait(10)
-        return original(self, changes, stop)
-
+    inside, release = _hold_version(monkeypatch, 2)  # the open (version 1) runs on
     try:
         doc = _open(scheduler, tmp_path)
         await _settled(scheduler, doc)
-        monkeypatch.setattr(Analysis, "_run", held)
         _type(scheduler, doc, 5, 12, "0")  # analysed at once, and held there
         assert await asyncio.get_running_loop().run_in_executor(None, inside.wait, 10)
         for _ in range(2):

@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from landguard.checks.secrets.heuristics import is_sample_path
+from landguard.engine.ai_ignore_files import IGNORE_FILES
 from landguard.engine.config import Config
 from landguard.engine.document import Document
 from landguard.engine.files import display_path
@@ -71,15 +72,6 @@ RULE = Rule(
     docs=__doc__ or "",
 )
 
-# Ignore file -> the tool that reads it, in the order fixes list them.
-IGNORE_FILES: dict[str, str] = {
-    ".cursorignore": "Cursor",
-    ".aiexclude": "Gemini Code Assist",
-    ".codeiumignore": "Windsurf",
-    ".aiderignore": "Aider",
-    ".continueignore": "Continue",
-    ".geminiignore": "Gemini CLI",
-}
 # Created when the workspace has none: the two most widely read.
 DEFAULT_IGNORE_FILES = (".cursorignore", ".aiexclude")
 

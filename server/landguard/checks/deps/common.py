@@ -8,9 +8,17 @@ from landguard.checks.ai.mcp_servers import MCP_FILE_NAMES
 from landguard.checks.deps.manifests import PACKAGE_JSON, PYPROJECT, Dependency, Manifest, parse_manifest
 from landguard.checks.deps.verdicts import offline_verdict
 from landguard.engine.findings import Finding
+from landguard.engine.languages import JS_FAMILY
 from landguard.engine.registry import CheckContext, DocumentCheck, Rule
 
 MANIFEST_LANGUAGES = frozenset({"requirements"})
+
+# The code whose import lines name packages (imported_package.py reports LG501/LG502 there).
+IMPORTING_LANGUAGES = frozenset({"python"}) | JS_FAMILY
+
+# Where a missing or look-alike package is reported: manifests (requirements files,
+# pyproject.toml, package.json) and the import lines of code.
+PACKAGE_NAME_LANGUAGES = MANIFEST_LANGUAGES | {"toml", "json"} | IMPORTING_LANGUAGES
 
 # MCP server configurations declare the packages their servers launch (checks/ai/mcp_servers.py).
 MANIFEST_FILE_NAMES = frozenset({PYPROJECT, PACKAGE_JSON}) | MCP_FILE_NAMES

@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from landguard.checks.deps import lookalike_package, missing_package
+from landguard.checks.deps.common import IMPORTING_LANGUAGES
 from landguard.checks.deps.confusables import IMPORT_TO_DISTRIBUTION
 from landguard.checks.deps.imports import unit_imports
 from landguard.checks.deps.snapshot import NPM, PYPI
 from landguard.checks.deps.undeclared_import import NOT_DISTRIBUTIONS, STDLIB, is_local_module, project_for
 from landguard.checks.deps.verdicts import MISSING, import_typo_verdict
 from landguard.engine.findings import Fix, TextEdit
-from landguard.engine.languages import JS_FAMILY
 from landguard.engine.registry import CheckContext, NodeCheck, RunKey
 
 _RULES = {MISSING: missing_package.RULE, lookalike_package.RULE.id: lookalike_package.RULE}
@@ -30,7 +30,7 @@ _PROJECT: RunKey[object] = RunKey("deps.imported_package.project")
 
 class ImportedPackageCheck(NodeCheck):
     rules = (missing_package.RULE, lookalike_package.RULE)
-    languages = frozenset({"python"}) | JS_FAMILY
+    languages = IMPORTING_LANGUAGES
 
     def _project(self, document, context: CheckContext):
         return context.cache.get(

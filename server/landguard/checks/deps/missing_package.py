@@ -40,7 +40,7 @@ flask-jwt-extended
 
 from __future__ import annotations
 
-from landguard.checks.deps.common import MANIFEST_LANGUAGES, VerdictCheck
+from landguard.checks.deps.common import PACKAGE_NAME_LANGUAGES, VerdictCheck
 from landguard.engine.findings import Confidence, Severity
 from landguard.engine.registry import Rule
 
@@ -52,7 +52,7 @@ RULE = Rule(
     confidence=Confidence.MEDIUM,
     cwe=(1357, 829),
     docs=__doc__ or "",
-    languages=MANIFEST_LANGUAGES | {"toml", "json", "python", "javascript", "typescript", "tsx"},
+    languages=PACKAGE_NAME_LANGUAGES,
 )
 
 

@@ -69,31 +69,12 @@ from landguard.checks.java._support import (
     occurs_in,
     route_facts,
 )
-from landguard.dataflow import (
-    ir,
-)
-from landguard.dataflow.interpret import (
-    FunctionFacts,
-    SinkHit,
-)
-from landguard.dataflow.shapes import (
-    assignments,
-    walk,
-)
-from landguard.dataflow.values import (
-    request_labels,
-)
-from landguard.engine.findings import (
-    Confidence,
-    Finding,
-    Fix,
-    Severity,
-    TextEdit,
-)
-from landguard.engine.registry import (
-    CheckContext,
-    Rule,
-)
+from landguard.dataflow import ir
+from landguard.dataflow.interpret import FunctionFacts, SinkHit
+from landguard.dataflow.shapes import assignments, walk
+from landguard.dataflow.values import request_labels
+from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
+from landguard.engine.registry import CheckContext, Rule
 from landguard.languages.java_syntax import (
     call_args,
     call_name,

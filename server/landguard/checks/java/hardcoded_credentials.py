@@ -46,26 +46,10 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from landguard.checks.java._support import (
-    JavaCheck,
-    method_scope,
-)
-from landguard.checks.secrets.heuristics import (
-    classify_name,
-    names_a_password,
-)
-from landguard.engine.findings import (
-    Confidence,
-    Finding,
-    Fix,
-    Severity,
-    TextEdit,
-    mask_secret,
-)
-from landguard.engine.registry import (
-    CheckContext,
-    Rule,
-)
+from landguard.checks.java._support import JavaCheck, method_scope
+from landguard.checks.secrets.heuristics import classify_name, names_a_password
+from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit, mask_secret
+from landguard.engine.registry import CheckContext, Rule
 from landguard.languages.java_syntax import (
     accessed_field,
     argument_list,

@@ -44,32 +44,12 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from landguard.checks.java._support import (
-    JavaCheck,
-    tainted_sinks,
-)
-from landguard.dataflow import (
-    ir,
-)
-from landguard.dataflow.interpret import (
-    FunctionFacts,
-    SinkHit,
-    call_fact,
-)
-from landguard.engine.findings import (
-    Confidence,
-    Finding,
-    Fix,
-    Severity,
-    TextEdit,
-)
-from landguard.engine.registry import (
-    CheckContext,
-    Rule,
-)
-from landguard.languages.java import (
-    expr_type,
-)
+from landguard.checks.java._support import JavaCheck, tainted_sinks
+from landguard.dataflow import ir
+from landguard.dataflow.interpret import FunctionFacts, SinkHit, call_fact
+from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
+from landguard.engine.registry import CheckContext, Rule
+from landguard.languages.java import expr_type
 from landguard.languages.java_syntax import (
     call_args,
     call_object,

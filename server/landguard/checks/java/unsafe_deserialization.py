@@ -66,20 +66,9 @@ from landguard.checks.java._support import (
     occurs_in,
     tainted_sinks,
 )
-from landguard.dataflow import (
-    ir,
-)
-from landguard.engine.findings import (
-    Confidence,
-    Finding,
-    Fix,
-    Severity,
-    TextEdit,
-)
-from landguard.engine.registry import (
-    CheckContext,
-    Rule,
-)
+from landguard.dataflow import ir
+from landguard.engine.findings import Confidence, Finding, Fix, Severity, TextEdit
+from landguard.engine.registry import CheckContext, Rule
 from landguard.languages.java_syntax import (
     call_args,
     call_object,

@@ -41,10 +41,10 @@ from collections.abc import Iterable
 
 from landguard.checks.javascript import _support as js
 from landguard.checks.python._web import is_secret_name
-from landguard.checks.secrets.heuristics import env_var_name, names_a_password
-from landguard.engine.findings import Confidence, Finding, Severity, mask_secret
+from landguard.checks.secrets._credential_use import literal_credential_finding
+from landguard.checks.secrets.heuristics import names_a_password
+from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
-from landguard.fixes.secrets import env_lookup_fix
 from landguard.languages import javascript_syntax as syntax
 from landguard.languages.questions import Questions
 
@@ -143,19 +143,15 @@ def _credential_value(document, node) -> str | None:
 
 def _finding(document, literal, secret: str, name: str) -> Finding:
     literal = js.unwrap(literal)
-    fixes = []
     content = syntax.string_content(literal)
-    if content is not None:
-        fix = env_lookup_fix(
-            document, document.node_span(content), env_var_name(_CAMEL.sub(r"\1_\2", name), "APP_PASSWORD")
-        )
-        if fix is not None:
-            fixes.append(fix)
-    return RULE.finding(
+    return literal_credential_finding(
+        RULE,
+        document,
         document.node_span(literal),
-        f"the literal credential {mask_secret(secret)} is compared with `{name}`: everyone with the code "
-        "knows it; read it from the environment or a secret store (and compare hashes)",
-        fixes=fixes,
+        document.node_span(content) if content is not None else None,
+        secret,
+        f"is compared with `{name}`",
+        _CAMEL.sub(r"\1_\2", name),
     )
 
 

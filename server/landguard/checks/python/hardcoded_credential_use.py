@@ -58,17 +58,16 @@ from tree_sitter import Node
 from landguard.checks.python import _support as py
 from landguard.checks.python import _web as web
 from landguard.checks.python._dispatch import CallRule
+from landguard.checks.secrets._credential_use import literal_credential_finding
 from landguard.checks.secrets.heuristics import (
-    env_var_name,
     is_not_a_secret_value,
     is_sample_path,
     names_a_password,
 )
 from landguard.engine.document import Document
-from landguard.engine.findings import Confidence, Finding, Severity, Span, mask_secret
+from landguard.engine.findings import Confidence, Finding, Severity, Span
 from landguard.engine.registry import CheckContext, Rule
 from landguard.engine.testcode import relative_path
-from landguard.fixes.secrets import env_lookup_fix
 from landguard.languages import python_syntax as syntax
 
 RULE = Rule(
@@ -248,17 +247,8 @@ class HardcodedCredentialUseCheck(CallRule):
     def _finding(
         self, document: Document, literal: Node, secret: str, how: str, name: str | None = None
     ) -> Finding:
-        span = _content_span(document, literal)
-        fixes = []
-        if span is not None:
-            fix = env_lookup_fix(document, span, env_var_name(name, "APP_PASSWORD"))
-            if fix is not None:
-                fixes.append(fix)
-        return RULE.finding(
-            document.node_span(literal),
-            f"the literal credential {mask_secret(secret)} {how}: everyone with the code knows it; "
-            "read it from the environment or a secret store (and compare hashes)",
-            fixes=fixes,
+        return literal_credential_finding(
+            RULE, document, document.node_span(literal), _content_span(document, literal), secret, how, name
         )
 
 
