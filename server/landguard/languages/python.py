@@ -1362,26 +1362,57 @@ class PythonFlow:
                 if all(other.id != defined.id for other in units):
                     units.append(defined)
         anchors = _sink_anchors(self.models)
-        seen = {unit.id}
-        stack = [unit]
-        while stack:
-            current = stack.pop()
-            known = memo.get(current.id)
-            if known is False:
-                continue  # nothing it reaches can match either
-            words = self._words(current)
-            if known or _names_a_sink(words, anchors):
-                memo[unit.id] = True
-                return True
-            for word in words & by_last_name.keys():
-                for target in by_last_name[word]:
-                    if target.id not in seen:
-                        seen.add(target.id)
-                        stack.append(target)
-        # Nothing reachable from here can match: the same is true of each unit reached.
-        for unit_id in seen:
-            memo[unit_id] = False
-        return False
+        # Tarjan's strongly connected components over the units reached from ``unit``: every unit
+        # reached gets its answer once (a cycle's members share one), so a file costs one walk
+        # over its units' words, however many callers ask (a walk per caller repeated the walk
+        # behind every unit whose answer was True).
+        order: dict[int, int] = {}
+        low: dict[int, int] = {}
+        holds: dict[int, bool] = {}  # its own words name a sink, or a finished successor's do
+        path: list[Node] = []
+        on_path: set[int] = set()
+        frames: list[tuple[Node, Iterator[Node]]] = []
+
+        def enter(node: Node) -> None:
+            order[node.id] = low[node.id] = len(order)
+            path.append(node)
+            on_path.add(node.id)
+            words = self._words(node)
+            holds[node.id] = _names_a_sink(words, anchors)
+            # A unit that holds needs no successor: its answer is True whatever they hold.
+            reached = (
+                () if holds[node.id] else (t for w in words & by_last_name.keys() for t in by_last_name[w])
+            )
+            frames.append((node, iter(reached)))
+
+        enter(unit)
+        while frames:
+            node, successors = frames[-1]
+            for target in successors:
+                answer = memo.get(target.id)
+                if answer is not None:
+                    holds[node.id] = holds[node.id] or answer
+                elif target.id not in order:
+                    enter(target)
+                    break
+                elif target.id in on_path:
+                    low[node.id] = min(low[node.id], order[target.id])
+            else:
+                frames.pop()
+                if low[node.id] == order[node.id]:  # the root of a component: it is finished
+                    members = []
+                    while not members or members[-1].id != node.id:
+                        members.append(path.pop())
+                        on_path.discard(members[-1].id)
+                    answer = any(holds[member.id] for member in members)
+                    for member in members:
+                        memo[member.id] = answer
+                if frames:
+                    parent = frames[-1][0]
+                    low[parent.id] = min(low[parent.id], low[node.id])
+                    if memo.get(node.id):
+                        holds[parent.id] = True
+        return memo[unit.id]
 
     def _note_import_words(self) -> None:
         """Keep ``_import_words`` a superset of the words of every value the imports have had this

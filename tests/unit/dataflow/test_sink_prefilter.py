@@ -52,8 +52,9 @@ def test_the_files_exist():
     assert all(path.is_file() for path in REAL)
 
 
-def _file_analysis(document: Document) -> tuple[FileAnalysis, list]:
-    """The analysis the rules use for ``document`` and the functions to test it on."""
+def _file_analysis(document: Document) -> tuple[FileAnalysis, list, object]:
+    """The analysis the rules use for ``document``, the functions to test it on, and what owns the
+    analysis (a Python analysis calls back into its ``PythonFlow``, which it does not keep alive)."""
     context = CheckContext(CONFIG)
     root = document.tree.root_node
     if document.language == "python":
@@ -61,18 +62,18 @@ def _file_analysis(document: Document) -> tuple[FileAnalysis, list]:
 
         flow = python_dataflow(root, context)
         functions = [f for unit in analysis_units(root) for f in flow.lower_unit(unit).functions]
-        return flow.analysis, functions
+        return flow.analysis, functions, flow
     from landguard.checks.javascript import _flow
 
     analysis = _flow.analysis(document, context)
-    return analysis, list(analysis.functions)
+    return analysis, list(analysis.functions), context
 
 
 @pytest.mark.parametrize("path", FIXTURES + REAL, ids=lambda p: p.name)
 def test_a_function_that_cannot_reach_a_sink_has_no_sink_hit(path: Path):
     document = Document(path.read_text(encoding="utf-8"), path=str(path))
     assert document.tree is not None
-    analysis, functions = _file_analysis(document)
+    analysis, functions, _owner = _file_analysis(document)
     kinds = {row.kind for row in analysis.models.sinks.rows}
     assert kinds and functions
     for function in functions:
@@ -89,7 +90,7 @@ def test_the_sink_shortcut_is_taken():
     ruled_out = total = 0
     for path in REAL:
         document = Document(path.read_text(encoding="utf-8"), path=str(path))
-        analysis, functions = _file_analysis(document)
+        analysis, functions, _owner = _file_analysis(document)
         total += len(functions)
         ruled_out += sum(not analysis.may_reach_sink(function) for function in functions)
     assert ruled_out > total // 3, (ruled_out, total)
@@ -107,7 +108,7 @@ def _labels(facts) -> set:
 @pytest.mark.parametrize("path", FIXTURES + REAL, ids=lambda p: p.name)
 def test_a_function_that_cannot_carry_a_strength_has_no_label_of_it(path: Path):
     document = Document(path.read_text(encoding="utf-8"), path=str(path))
-    analysis, functions = _file_analysis(document)
+    analysis, functions, _owner = _file_analysis(document)
     strengths = {row.get("strength", "request") for row in analysis.models.sources.rows}
     assert strengths
     for function in functions:
@@ -165,7 +166,7 @@ def test_the_names_a_prefilter_reads_are_those_of_the_whole_function(path: Path)
     from landguard.dataflow import interpret, ir
 
     document = Document(path.read_text(encoding="utf-8"), path=str(path))
-    _, functions = _file_analysis(document)
+    _, functions, _owner = _file_analysis(document)
     for function in functions:
         items = _walk_everything(function)
         calls = {(i.callee, i.method) for i in items if type(i) is ir.Call}
@@ -186,7 +187,7 @@ def test_nested_functions_lend_their_names_to_the_functions_around_them():
 
     source = "import os\ndef outer(a):\n    def inner(b):\n        return (lambda c: os.system(c))(b)\n    return inner(a)\n"
     document = Document(source, path="nested.py")
-    _, functions = _file_analysis(document)
+    _, functions, _owner = _file_analysis(document)
     outer = next(f for f in functions if f.name == "outer")
     assert ("os.system", "system") in interpret._call_names(outer)
     assert "inner" in interpret._callee_set(outer)
