@@ -997,6 +997,7 @@ class PythonFlow:
         self._units_by_last_name: dict[bytes, list[Node]] | None = None
         self._import_words: frozenset[bytes] | None = None
         self._import_values: tuple[str, ...] | None = None
+        self._keys_by_method: dict[str, list[str]] | None = None
 
     @property
     def analysis(self) -> FileAnalysis:
@@ -1032,10 +1033,15 @@ class PythonFlow:
 
     def _method_keys(self, method: str) -> list[str]:
         """The keys ``Class.method`` of the file's methods called ``method`` (no lowering)."""
-        suffix = "." + method
-        return [
-            key for key in self.definitions if key.endswith(suffix) and not key.startswith(("self.", "cls."))
-        ]
+        if self._keys_by_method is None:
+            # One pass over the keys per run, not one per unit and method asked (a large class's
+            # file asked ~180 times).
+            self._keys_by_method = {}
+            for key in self.definitions:
+                owner, dot, name = key.rpartition(".")
+                if dot and owner not in ("self", "cls"):
+                    self._keys_by_method.setdefault(name, []).append(key)
+        return list(self._keys_by_method.get(method, ()))
 
     def function_by_key(self, key: str) -> ir.Function | None:
         unit = self.definitions.get(key)
@@ -1379,25 +1385,26 @@ class PythonFlow:
             on_path.add(node.id)
             words = self._words(node)
             holds[node.id] = _names_a_sink(words, anchors)
-            # A unit that holds needs no successor: its answer is True whatever they hold.
-            reached = (
-                () if holds[node.id] else (t for w in words & by_last_name.keys() for t in by_last_name[w])
-            )
-            frames.append((node, iter(reached)))
+            frames.append((node, (t for w in words & by_last_name.keys() for t in by_last_name[w])))
 
         enter(unit)
         while frames:
             node, successors = frames[-1]
-            for target in successors:
+            descended = False
+            # Once a unit holds, the successors it has not walked yet cannot change its answer.
+            while not holds[node.id] and not descended:
+                target = next(successors, None)
+                if target is None:
+                    break
                 answer = memo.get(target.id)
                 if answer is not None:
-                    holds[node.id] = holds[node.id] or answer
+                    holds[node.id] = answer
                 elif target.id not in order:
                     enter(target)
-                    break
+                    descended = True
                 elif target.id in on_path:
                     low[node.id] = min(low[node.id], order[target.id])
-            else:
+            if not descended:
                 frames.pop()
                 if low[node.id] == order[node.id]:  # the root of a component: it is finished
                     members = []
