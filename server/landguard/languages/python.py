@@ -34,8 +34,9 @@ import re
 import sys
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from tree_sitter import Node
 
@@ -992,6 +993,11 @@ class PythonFlow:
         self._digests: dict[bytes, bytes] = {}
         self._source: bytes | None = None
         self._imports_key = frozenset(imports.items())
+        # ``_may_reach_sink_by_text``: unit id -> its answer; last name -> the units defining it.
+        self._reach_by_text: dict[int, bool] = {}
+        self._units_by_last_name: dict[bytes, list[Node]] | None = None
+        self._import_words: frozenset[bytes] | None = None
+        self._import_values: tuple[str, ...] | None = None
 
     @property
     def analysis(self) -> FileAnalysis:
@@ -1000,9 +1006,9 @@ class PythonFlow:
                 (),
                 self.models,
                 self.constants,
-                resolve=self.function_by_key,
+                resolve=_weakly(self.function_by_key),
                 store=self._state.summaries if self._state is not None else None,
-                method_keys=self._method_keys,
+                method_keys=_weakly(self._method_keys),
             )
         return self._analysis
 
@@ -1333,6 +1339,118 @@ class PythonFlow:
             if analysis.may_reach_sink(function)
         ]
 
+    def _may_reach_sink_by_text(self, unit: Node) -> bool:
+        """Whether a sink row can match a call in ``unit`` or in a unit of the file it can reach,
+        read from the units' words (``_words``) without lowering any: True whenever
+        ``FileAnalysis.may_reach_sink`` can be for a function lowered from ``unit`` (False here
+        means False there; memoised per run).
+
+        Every string the lowering gives a call's callee and method or a name is made of words of
+        its unit's text (identifiers; an annotation's text, quoted or not, for a parameter's type),
+        of the file's import targets and of the lowering's own ``REQUEST_PARAMETER_TYPE`` and
+        ``LOCAL_PREFIX``. So a row whose words are not all among a unit's (``_names_a_sink``)
+        matches none of its calls, and a same-file function its IR can reach (a callee, a name
+        read, an instance call's ``Class.method``) has a key whose last part is one of its words.
+        Why: a factory's result may run every class method of a name (``FileAnalysis.edges``),
+        and lowering each one only to find no sink was most of a one-shot check of
+        ``_pydecimal.py`` (``ans = _dec_from_triple(...); ans._fix(context)`` reaches most of
+        class ``Decimal``)."""
+        self._note_import_words()
+        memo = self._reach_by_text
+        known = memo.get(unit.id)
+        if known is not None:
+            return known
+        by_last_name = self._units_by_last_name
+        if by_last_name is None:
+            by_last_name = self._units_by_last_name = {}
+            for key, defined in self.definitions.items():
+                units = by_last_name.setdefault(key.rsplit(".", 1)[-1].encode(), [])
+                if all(other.id != defined.id for other in units):
+                    units.append(defined)
+        anchors = _sink_anchors(self.models)
+        # Tarjan's strongly connected components over the units reached from ``unit``: every unit
+        # reached gets its answer once (a cycle's members share one), so a file costs one walk
+        # over its units' words, however many callers ask (a walk per caller repeated the walk
+        # behind every unit whose answer was True).
+        order: dict[int, int] = {}
+        low: dict[int, int] = {}
+        holds: dict[int, bool] = {}  # its own words name a sink, or a finished successor's do
+        path: list[Node] = []
+        on_path: set[int] = set()
+        frames: list[tuple[Node, Iterator[Node]]] = []
+
+        def enter(node: Node) -> None:
+            order[node.id] = low[node.id] = len(order)
+            path.append(node)
+            on_path.add(node.id)
+            words = self._words(node)
+            holds[node.id] = _names_a_sink(words, anchors)
+            frames.append((node, (t for w in words & by_last_name.keys() for t in by_last_name[w])))
+
+        enter(unit)
+        while frames:
+            node, successors = frames[-1]
+            descended = False
+            # Once a unit holds, the successors it has not walked yet cannot change its answer.
+            while not holds[node.id] and not descended:
+                target = next(successors, None)
+                if target is None:
+                    break
+                answer = memo.get(target.id)
+                if answer is not None:
+                    holds[node.id] = answer
+                elif target.id not in order:
+                    enter(target)
+                    descended = True
+                elif target.id in on_path:
+                    low[node.id] = min(low[node.id], order[target.id])
+            if not descended:
+                frames.pop()
+                if low[node.id] == order[node.id]:  # the root of a component: it is finished
+                    members = []
+                    while not members or members[-1].id != node.id:
+                        members.append(path.pop())
+                        on_path.discard(members[-1].id)
+                    answer = any(holds[member.id] for member in members)
+                    for member in members:
+                        memo[member.id] = answer
+                if frames:
+                    parent = frames[-1][0]
+                    low[parent.id] = min(low[parent.id], low[node.id])
+                    if memo.get(node.id):
+                        holds[parent.id] = True
+        return memo[unit.id]
+
+    def _note_import_words(self) -> None:
+        """Keep ``_import_words`` a superset of the words of every value the imports have had this
+        run: lowering module-level code records ``q = Query()`` in them (``_note_instance``), and
+        functions lowered after it resolve ``q.run`` as ``Query.run``. New words may make a unit
+        reach a sink row: the answers so far are dropped."""
+        values = tuple(self.imports.values())
+        if values == self._import_values:
+            return
+        self._import_values = values
+        words = frozenset(_WORD.findall(" ".join(values).encode()))
+        if self._import_words is None:
+            words |= frozenset(_WORD.findall(f"{REQUEST_PARAMETER_TYPE} {LOCAL_PREFIX}".encode()))
+        elif words <= self._import_words:
+            return
+        else:
+            words |= self._import_words
+        self._import_words = words
+        self._reach_by_text.clear()
+
+    def _words(self, unit: Node) -> frozenset[bytes]:
+        """The words of the unit's text (identifiers, strings and comments too: a superset), with
+        those of the file's import targets and of the lowering's constants (``_may_reach_sink_by_text``)."""
+        text_key = self._text_of(unit)
+        digest = self._digest_of(text_key)
+        words = _UNIT_WORDS.get(digest)
+        if words is None:
+            words = _UNIT_WORDS.put(digest, frozenset(_WORD.findall(text_key)))
+        assert self._import_words is not None  # ``_note_import_words`` ran first
+        return words | self._import_words
+
     def facts_carrying(self, unit: Node, strength: str) -> list[FunctionFacts]:
         """The facts of the functions lowered from ``unit`` in which a label of ``strength`` can
         appear (``FileAnalysis.may_carry``; the others have none), in the order of ``unit_facts``."""
@@ -1351,7 +1469,10 @@ class PythonFlow:
         if {callee.rsplit(".", 1)[-1] for callee in callees} & self.models.sink_methods:
             return True
         analysis = self.analysis
+        definitions = self.definitions
         for key in sorted(self._keys_called(callees, self.unit_names(unit)[2])):
+            if not self._may_reach_sink_by_text(definitions[key]):
+                continue  # no sink row can match a call it reaches: no need to lower it to know
             function = analysis.lookup(key)
             if function is None or not analysis.may_reach_sink(function):
                 continue  # no sink reachable from it: its summary has none, whatever its values
@@ -1366,6 +1487,67 @@ class PythonFlow:
         if facts is None:
             return None
         return facts.values.get(node)
+
+
+_Result = TypeVar("_Result")
+
+
+def _weakly(method: Callable[[str], _Result]) -> Callable[[str], _Result]:
+    """``method`` (of a ``PythonFlow``), called through a weak reference. The flow owns its
+    ``FileAnalysis``; the analysis's callbacks into the flow must not own it back, or every run's
+    flow, analysis, lowerings and facts form a cycle that only the cyclic collector frees (on a
+    whole tree, ~7,000 objects per large file waiting for a full collection)."""
+    reference = weakref.WeakMethod(method)
+
+    def call(key: str) -> _Result:
+        bound = reference()
+        if bound is None:
+            raise ReferenceError("a FileAnalysis used after the PythonFlow that made it")
+        return bound(key)
+
+    return call
+
+
+# A word of source text as bytes: UTF-8 sequences of a non-ASCII identifier stay in one word.
+_WORD = re.compile(rb"[\w\x80-\xff]+")
+# Models -> what ``_names_a_sink`` checks: (the words of each sink row, indexed by one of them;
+# whether a row has none, and so may match any call).
+_SINK_ANCHORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _sink_anchors(models: Models) -> tuple[dict[bytes, list[frozenset[bytes]]], bool]:
+    """Each sink row's words that a call matching it must show (``_may_reach_sink_by_text``):
+    every word of its ``method`` or exact ``name``; of a glob (``itsdangerous.*Serializer``), the
+    whole words before its first ``*`` (``itsdangerous``), the rest may be parts of longer ones."""
+    found = _SINK_ANCHORS.get(models)
+    if found is None:
+        by_word: dict[bytes, list[frozenset[bytes]]] = {}
+        matches_anything = False
+        for row in models.sinks.rows:
+            written = row.name if row.name is not None else row.method
+            if written is None:
+                continue  # ``RowIndex.match`` never returns a row without a name or method
+            if "*" in written:
+                before = written.split("*", 1)[0].encode()
+                words = _WORD.findall(before)
+                if words and _WORD.fullmatch(before[-1:]):
+                    words.pop()  # "Crypto.Cipher.Ci*" : "Ci" may start a longer word
+            else:
+                words = _WORD.findall(written.encode())
+            if not words:
+                matches_anything = True
+                continue
+            by_word.setdefault(words[0], []).append(frozenset(words))
+        found = _SINK_ANCHORS[models] = (by_word, matches_anything)
+    return found
+
+
+def _names_a_sink(words: frozenset[bytes], anchors: tuple[dict[bytes, list[frozenset[bytes]]], bool]) -> bool:
+    """Whether some sink row's words (``_sink_anchors``) are all among ``words``."""
+    by_word, matches_anything = anchors
+    if matches_anything:
+        return True
+    return any(row_words <= words for word in words & by_word.keys() for row_words in by_word[word])
 
 
 def _callees_as_written(calls: Iterable[Node]) -> frozenset[str]:
@@ -1487,6 +1669,8 @@ _TEXT_CACHE_LIMIT = 4096
 _UNIT_NAMES: SharedCache[tuple[frozenset[str], frozenset[str], frozenset[str]]] = SharedCache(
     _TEXT_CACHE_LIMIT
 )
+# Unit text digest -> its words (``PythonFlow._words``).
+_UNIT_WORDS: SharedCache[frozenset[bytes]] = SharedCache(_TEXT_CACHE_LIMIT)
 _NAMES_QUERY = """
 (call function: [(identifier) @callee (attribute) @callee])
 (identifier) @name

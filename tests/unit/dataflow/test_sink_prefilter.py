@@ -4,6 +4,8 @@
   kind and a summary without sinks, on every function of the fixture and corpus files and of real
   standard-library modules; ``may_carry(function, strength)``: no value in its facts has a label
   of that strength.
+- ``PythonFlow._may_reach_sink_by_text`` (read from the units' words, no lowering): a unit it says
+  cannot reach a sink has no function ``may_reach_sink`` says can.
 - A one-shot analysis (``Analysis(..., incremental=False)``: ``landguard check``) with the sink
   prefilter finds exactly what the editor's incremental analysis (unit cache keys, every summary
   computed) finds with the prefilter switched off.
@@ -22,6 +24,7 @@ from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
 from landguard.engine.findings import finding_to_dict
 from landguard.engine.registry import CheckContext
+from landguard.languages.python import PythonFlow
 
 TESTS = Path(__file__).resolve().parents[2]
 CONFIG = Config(dependencies=DependencySettings(online=False))
@@ -49,8 +52,9 @@ def test_the_files_exist():
     assert all(path.is_file() for path in REAL)
 
 
-def _file_analysis(document: Document) -> tuple[FileAnalysis, list]:
-    """The analysis the rules use for ``document`` and the functions to test it on."""
+def _file_analysis(document: Document) -> tuple[FileAnalysis, list, object]:
+    """The analysis the rules use for ``document``, the functions to test it on, and what owns the
+    analysis (a Python analysis calls back into its ``PythonFlow``, which it does not keep alive)."""
     context = CheckContext(CONFIG)
     root = document.tree.root_node
     if document.language == "python":
@@ -58,18 +62,18 @@ def _file_analysis(document: Document) -> tuple[FileAnalysis, list]:
 
         flow = python_dataflow(root, context)
         functions = [f for unit in analysis_units(root) for f in flow.lower_unit(unit).functions]
-        return flow.analysis, functions
+        return flow.analysis, functions, flow
     from landguard.checks.javascript import _flow
 
     analysis = _flow.analysis(document, context)
-    return analysis, list(analysis.functions)
+    return analysis, list(analysis.functions), context
 
 
 @pytest.mark.parametrize("path", FIXTURES + REAL, ids=lambda p: p.name)
 def test_a_function_that_cannot_reach_a_sink_has_no_sink_hit(path: Path):
     document = Document(path.read_text(encoding="utf-8"), path=str(path))
     assert document.tree is not None
-    analysis, functions = _file_analysis(document)
+    analysis, functions, _owner = _file_analysis(document)
     kinds = {row.kind for row in analysis.models.sinks.rows}
     assert kinds and functions
     for function in functions:
@@ -86,7 +90,7 @@ def test_the_sink_shortcut_is_taken():
     ruled_out = total = 0
     for path in REAL:
         document = Document(path.read_text(encoding="utf-8"), path=str(path))
-        analysis, functions = _file_analysis(document)
+        analysis, functions, _owner = _file_analysis(document)
         total += len(functions)
         ruled_out += sum(not analysis.may_reach_sink(function) for function in functions)
     assert ruled_out > total // 3, (ruled_out, total)
@@ -104,7 +108,7 @@ def _labels(facts) -> set:
 @pytest.mark.parametrize("path", FIXTURES + REAL, ids=lambda p: p.name)
 def test_a_function_that_cannot_carry_a_strength_has_no_label_of_it(path: Path):
     document = Document(path.read_text(encoding="utf-8"), path=str(path))
-    analysis, functions = _file_analysis(document)
+    analysis, functions, _owner = _file_analysis(document)
     strengths = {row.get("strength", "request") for row in analysis.models.sources.rows}
     assert strengths
     for function in functions:
@@ -125,6 +129,7 @@ def test_one_shot_analysis_with_the_prefilter_finds_what_the_editor_finds(path: 
     with monkeypatch.context() as patched:
         patched.setattr(FileAnalysis, "may_reach_sink", lambda self, function: True)
         patched.setattr(FileAnalysis, "may_carry", lambda self, function, strength: True)
+        patched.setattr(PythonFlow, "_may_reach_sink_by_text", lambda self, unit: True)
         everything = _findings(Document(text, path=str(path)), incremental=True)
     assert one_shot == everything
 
@@ -161,7 +166,7 @@ def test_the_names_a_prefilter_reads_are_those_of_the_whole_function(path: Path)
     from landguard.dataflow import interpret, ir
 
     document = Document(path.read_text(encoding="utf-8"), path=str(path))
-    _, functions = _file_analysis(document)
+    _, functions, _owner = _file_analysis(document)
     for function in functions:
         items = _walk_everything(function)
         calls = {(i.callee, i.method) for i in items if type(i) is ir.Call}
@@ -182,7 +187,7 @@ def test_nested_functions_lend_their_names_to_the_functions_around_them():
 
     source = "import os\ndef outer(a):\n    def inner(b):\n        return (lambda c: os.system(c))(b)\n    return inner(a)\n"
     document = Document(source, path="nested.py")
-    _, functions = _file_analysis(document)
+    _, functions, _owner = _file_analysis(document)
     outer = next(f for f in functions if f.name == "outer")
     assert ("os.system", "system") in interpret._call_names(outer)
     assert "inner" in interpret._callee_set(outer)
@@ -222,3 +227,97 @@ def test_a_one_shot_run_queries_no_callees_for_the_model_sink_prefilter(monkeypa
     document = Document(path.read_text(encoding="utf-8"), path=str(path))
     Analysis(document, CONFIG, incremental=False).run()
     assert queried == []
+
+
+# ``_pydecimal``: a factory's result (``ans = _dec_from_triple(...); ans._fix(context)``) may run
+# most of class ``Decimal``'s methods, none of which names a sink.
+_FACTORY_HEAVY = STDLIB / "_pydecimal.py"
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in FIXTURES + REAL if p.suffix == ".py"] + [_FACTORY_HEAVY], ids=lambda p: p.name
+)
+def test_a_unit_whose_words_name_no_sink_has_no_function_that_can_reach_one(path: Path):
+    from landguard.checks.python._support import python_dataflow
+
+    document = Document(path.read_text(encoding="utf-8"), path=str(path))
+    flow = python_dataflow(document.tree.root_node, CheckContext(CONFIG))
+    for unit in analysis_units(document.tree.root_node):
+        if flow._may_reach_sink_by_text(unit):
+            continue
+        for function in flow.lower_unit(unit).functions:
+            assert not flow.analysis.may_reach_sink(function), (path.name, function.name)
+
+
+def test_the_words_shortcut_is_taken_on_a_factory_heavy_file():
+    # Else the test above proves nothing.
+    from landguard.checks.python._support import python_dataflow
+
+    document = Document(_FACTORY_HEAVY.read_text(encoding="utf-8"), path=str(_FACTORY_HEAVY))
+    flow = python_dataflow(document.tree.root_node, CheckContext(CONFIG))
+    units = list(analysis_units(document.tree.root_node))
+    ruled_out = sum(not flow._may_reach_sink_by_text(unit) for unit in units)
+    assert ruled_out > len(units) // 2, (ruled_out, len(units))
+
+
+_FACTORY = """\
+import os
+
+
+def make(n):
+    return Box(n)
+
+
+class Box:
+    def grow(self, n):
+        return self.shrink(n)
+
+    def shrink(self, n):
+        return n
+
+    def run(self, command):
+        {run}
+
+
+class Other:
+    def grow(self, n):
+        return n
+
+
+def use(x):
+    box = make(x)
+    return box.grow(x)
+"""
+
+
+def _prefilter(source: str) -> tuple[bool, set[str]]:
+    """``PythonFlow.may_reach_sink`` on ``use``'s unit, and the keys of the functions it lowered."""
+    from landguard.checks.python._support import python_dataflow, unit_calls
+
+    document = Document(source, path="factory.py")
+    context = CheckContext(CONFIG)
+    flow = python_dataflow(document.tree.root_node, context)
+    use = flow.definitions["use"]
+    reaches = flow.may_reach_sink(use, unit_calls(use, context))
+    lowered = {key for key, unit in flow.definitions.items() if unit.id in flow._units and "self." not in key}
+    return reaches, {key for key in lowered if not key.startswith("cls.")}
+
+
+def test_the_sink_prefilter_lowers_no_method_a_factory_result_may_run_when_no_word_names_a_sink():
+    # ``box.grow`` may run ``Box.grow`` or ``Other.grow`` (and ``Box.shrink`` through it): none
+    # can reach a sink, which the units' words tell without lowering them (the old code lowered
+    # all three to find out).
+    reaches, lowered = _prefilter(_FACTORY.format(run="return command"))
+    assert not reaches
+    assert lowered == set()
+
+
+def test_the_sink_prefilter_still_follows_a_factory_result_to_a_sink():
+    # ``run`` reaches a sink, but no ``grow`` reaches ``run``.
+    reaches, _ = _prefilter(_FACTORY.format(run="return self.grow(os.system(command))"))
+    assert not reaches
+    # ``Other.grow`` reaches one: lowered, with what ``Box.grow`` reaches.
+    other_runs = _FACTORY.format(run="return command").replace("return n\n\n\n", "return os.system(n)\n\n\n")
+    reaches, lowered = _prefilter(other_runs)
+    assert reaches
+    assert {"Box.grow", "Other.grow"} <= lowered
