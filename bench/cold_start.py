@@ -64,6 +64,9 @@ def _env(pythonpath: str | None) -> dict[str, str]:
     return env
 
 
+# The languageId an editor sends with ``didOpen`` (``--file`` may be JavaScript or Java).
+LANGUAGE_IDS = {".py": "python", ".js": "javascript", ".ts": "typescript", ".java": "java"}
+
 MINIMAL_CAPABILITIES = {"textDocument": {"publishDiagnostics": {"versionSupport": True}}}
 
 
@@ -91,7 +94,7 @@ async def _first_diagnostics(
             client.send(id=0, method="initialize", params=initialize_params(path.parent, capabilities))
         client.send(method="initialized", params={})
         first = client.expect(uri, 1)
-        client.did_open(uri, text, "python")
+        client.did_open(uri, text, LANGUAGE_IDS.get(path.suffix, "plaintext"))
         arrived, _ = await asyncio.wait_for(first, 120)
         return arrived - started, cpu_seconds(process.pid), answered
     finally:
@@ -144,8 +147,14 @@ with loading():
     import pygls.lsp.server; step("import pygls (rest), cattrs")
     import landguard.lsp.server as server; step("import landguard.lsp.server (ours)")
     built = server.build_server(); step("build_server (pygls converter, features)")
-    from landguard.engine.registry import all_checks
-    all_checks(); step("load the checks (rule modules, regexes, TOML models, grammars)")
+    from landguard.engine import registry
+    from landguard.engine.languages import detect_language
+    language = detect_language(sys.argv[1])
+    if hasattr(registry, "checks_for"):  # the common checks and the file's language's only
+        registry.checks_for(language)
+    else:  # older versions load every language's
+        registry.all_checks()
+    step("load the checks (rule modules, regexes, TOML models, grammars)")
 import asyncio
 class _Writer:
     def write(self, data):
@@ -162,7 +171,7 @@ from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config
 from landguard.engine.document import Document
 text = open(sys.argv[1], encoding="utf-8").read()
-document = Document(text, path="/tmp/cold/" + sys.argv[1].rsplit("/", 1)[-1], language_id="python")
+document = Document(text, path="/tmp/cold/" + sys.argv[1].rsplit("/", 1)[-1])
 document.tree; step("Document: lines, UTF-8, tree-sitter parse")
 findings = Analysis(document, Config()).run(); step("first analysis")
 from landguard.lsp.convert import DiagnosticCache
@@ -187,7 +196,7 @@ from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config
 from landguard.engine.document import Document
 text = open(sys.argv[1], encoding="utf-8").read()
-Analysis(Document(text, path="/tmp/cold/" + os.path.basename(sys.argv[1]), language_id="python"), Config()).run()
+Analysis(Document(text, path="/tmp/cold/" + os.path.basename(sys.argv[1])), Config()).run()
 import landguard.cli
 stale = []
 for module in list(sys.modules.values()):

@@ -120,11 +120,13 @@ class RegexCache:
         return _sre.compile(pattern, *program)
 
     def save(self, path: Any, secret: bytes) -> bool:
-        """Write the programs used and recorded in this process, if any was recorded."""
+        """Write the programs the file held, with those recorded in this process, if any was
+        recorded. Those this process did not use are kept: a server loads only the languages it is
+        opened on (``registry.checks_for``), the next one maybe others'."""
         with self._lock:
             if not self.new:
                 return False
-            entries = {**self.used, **self.new}
+            entries = {**self.stored, **self.used, **self.new}
             self.used, self.new = entries, {}
         return signed_cache.store(path, secret, entries, others="*.bin")
 

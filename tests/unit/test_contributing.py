@@ -77,7 +77,7 @@ def test_the_documented_taint_rule_and_user_models_work(tmp_path):
         sys.path.remove(str(tmp_path))
         for name in [name for name in sys.modules if name.split(".")[0] == "acme_rules"]:
             del sys.modules[name]
-    with mock.patch.object(analyze, "all_checks", lambda: tuple(checks)):
+    with mock.patch.object(analyze, "checks_for", lambda language: tuple(checks)):
         found = analyze.analyze_text(app, load_config(path).config, path=str(path))
     assert [(f.rule_id, f.span.start_line) for f in found] == [("LG299", 5)]
     assert "acme.templates.render_raw" in found[0].message

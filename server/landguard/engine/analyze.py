@@ -46,7 +46,7 @@ from landguard.engine.registry import (
     FindingsCheck,
     LineCheck,
     NodeCheck,
-    all_checks,
+    checks_for,
 )
 from landguard.engine.suppress import apply_suppressions
 from landguard.engine.testcode import apply_test_policy
@@ -427,9 +427,15 @@ class Analysis:
         self._unit_groups: dict[int, _UnitGroup] = {}
         self._edits_since_units: list[_SourceEdit] | None = None
         self._lines_since_units = 0  # lines those edits added (removed: negative)
-        self._all_checks = list(checks) if checks is not None else list(all_checks())
+        self._given_checks = checks
+        self._all_checks = self._checks_of(document.language)
         self._language = document.language
         self.set_config(config)
+
+    def _checks_of(self, language: str) -> list[Check]:
+        """The checks given, or those a document of ``language`` may run (its language's rules are
+        loaded with its first analysis: ``registry.checks_for``)."""
+        return list(self._given_checks) if self._given_checks is not None else list(checks_for(language))
 
     def set_config(self, config: Config) -> None:
         """New settings: drop every cached result (enabled rules and context may differ)."""
@@ -474,6 +480,7 @@ class Analysis:
         if self.document.language != self._language:
             # A Vue component's script changed grammar (``lang="ts"`` typed): nothing cached holds.
             self._language = self.document.language
+            self._all_checks = self._checks_of(self._language)
             self.set_config(self.config)
         if stop is None:
             return self._run(changes, None)
@@ -1237,7 +1244,7 @@ def _judge_findings(document: Document, findings: list[Finding], config: Config)
 
 @functools.cache
 def _findings_checks() -> tuple[FindingsCheck, ...]:
-    return tuple(c for c in all_checks() if isinstance(c, FindingsCheck))
+    return tuple(c for c in checks_for(None) if isinstance(c, FindingsCheck))
 
 
 def _shift_before_edits(first: int, last: int, edits: list[_SourceEdit]) -> int | None:

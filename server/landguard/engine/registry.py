@@ -19,6 +19,11 @@ shapes, by how they can be rerun incrementally:
 Checks are discovered: every module under ``landguard.checks`` that defines ``CHECK`` (an
 instance) is registered; rule ids must be unique. Adding a rule = one module. A code rule's
 ``CHECK`` is a ``checks.code_rule.CodeRule``: those of one language run in one dispatcher.
+
+A language's package (``checks/python``, ``checks/javascript``, ``checks/java``: its code rules
+and any check that applies only to its documents) is imported with the first document of that
+language (``checks_for``), the other packages at start: a server opened on one file loads one
+language's rules. ``all_checks()`` loads them all (the CLI's batches, listings, SARIF).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import importlib
 import os
 import pkgutil
 import re
+import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
@@ -260,19 +266,130 @@ class FindingsCheck(Check):
         raise NotImplementedError
 
 
+# The packages under ``landguard.checks`` whose checks apply only to documents of these languages
+# (``_require_language`` holds them to it as they load): imported when the first document of one
+# of them is analysed, not at start, so a server opened on a Python file never loads the Java and
+# JavaScript rules (their modules, regexes, dataclasses, adapters). Every other package is common.
+LANGUAGE_PACKAGES: dict[str, frozenset[str]] = {
+    "java": frozenset({"java"}),
+    "javascript": frozenset({"javascript", "typescript", "tsx"}),
+    "python": frozenset({"python"}),
+}
+_PACKAGE_OF_LANGUAGE = {
+    language: package for package, languages in LANGUAGE_PACKAGES.items() for language in languages
+}
+_ALL_PACKAGES = frozenset({None, *LANGUAGE_PACKAGES})
+
+
+class _LoadedChecks:
+    """The checks of the packages imported so far, each module's ``CHECK`` once, assembled in the
+    order discovering every check gives (so a document's checks, and their findings' order, do
+    not depend on which languages were loaded before it)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.packages: set[str | None] = set()
+        self.modules: dict[str, Check | None] = {}  # module name -> its CHECK (None: a helper module)
+        self.dispatchers: dict[str, Check] = {}  # language package -> the dispatcher of its code rules
+        self.assembled: dict[frozenset[str | None], tuple[Check, ...]] = {}
+        self.rules: dict[str, Rule] = {}
+
+    def checks(self, packages: frozenset[str | None]) -> tuple[Check, ...]:
+        with self.lock:
+            assembled = self.assembled.get(packages)
+            if assembled is not None:
+                return assembled
+            for package in sorted(packages - self.packages, key=lambda p: p or ""):
+                self._load(package)
+            names = [name for name in _module_names() if _package_of(name) in packages]
+            checks = [check for name in names if (check := self.modules[name]) is not None]
+            checks.extend(self.dispatchers[p] for p in sorted(LANGUAGE_PACKAGES) if p in packages)
+            checks.extend(_engine_checks())
+            self.assembled[packages] = assembled = tuple(checks)
+            return assembled
+
+    def _load(self, package: str | None) -> None:
+        from landguard.checks.code_rule import CodeRule, group_code_rules
+
+        names = [name for name in _module_names() if _package_of(name) == package]
+        code_rules: list[CodeRule] = []
+        loaded: dict[str, Check | None] = {}
+        for name in names:
+            check = getattr(importlib.import_module(name), "CHECK", None)
+            if isinstance(check, CodeRule):
+                if package is None:
+                    raise RuntimeError(f"{name}: a code rule belongs in its language's package")
+                code_rules.append(check)  # run with the other rules of its language, by one dispatcher
+                check = None
+            loaded[name] = check
+        own = [check for check in loaded.values() if check is not None]
+        dispatchers = group_code_rules(code_rules)
+        if len(dispatchers) > 1:
+            raise RuntimeError(f"landguard.checks.{package}: code rules of more than one frontend")
+        if package is not None:
+            _require_language(package, [*own, *dispatchers])
+        for check in [*own, *dispatchers]:
+            for rule in check.rules:
+                if rule.id in self.rules and self.rules[rule.id] is not rule:
+                    raise RuntimeError(f"rule id {rule.id} is defined twice")
+                self.rules[rule.id] = rule
+        self.modules.update(loaded)
+        if package is not None and dispatchers:
+            self.dispatchers[package] = dispatchers[0]
+        self.packages.add(package)
+
+
+def _require_language(package: str, checks: Sequence[Check]) -> None:
+    """A language package's checks must apply only to its languages' documents: loading them only
+    when such a document arrives then gives every document the checks discovering all would."""
+    languages = LANGUAGE_PACKAGES[package]
+    for check in checks:
+        # (A ``FindingsCheck`` judges every document, whatever its ``languages``.)
+        if (
+            isinstance(check, FindingsCheck)
+            or check.languages is None
+            or not check.languages <= languages
+            or check.file_names
+        ):
+            raise RuntimeError(
+                f"{type(check).__module__}.{type(check).__name__}: a check in landguard.checks.{package}"
+                f" must apply to {sorted(languages)} documents only"
+            )
+
+
+_LOADED = _LoadedChecks()
+
+
 @functools.cache
-def all_checks() -> tuple[Check, ...]:
-    """Every check under ``landguard.checks``, discovered once per process."""
+def _module_names() -> tuple[str, ...]:
+    """The modules under ``landguard.checks``, in discovery order (imports only the packages)."""
     import landguard.checks as package
 
-    checks = [*discover_checks(package), *_engine_checks()]
-    seen: dict[str, Rule] = {}
-    for check in checks:
-        for rule in check.rules:
-            if rule.id in seen and seen[rule.id] is not rule:
-                raise RuntimeError(f"rule id {rule.id} is defined twice")
-            seen[rule.id] = rule
-    return tuple(checks)
+    return tuple(info.name for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."))
+
+
+def _package_of(module_name: str) -> str | None:
+    """The language package a module under ``landguard.checks`` lies in; None: a common one."""
+    parts = module_name.split(".")
+    return parts[2] if len(parts) > 3 and parts[2] in LANGUAGE_PACKAGES else None
+
+
+def checks_for(language: str | None) -> tuple[Check, ...]:
+    """The checks a document of ``language`` may run: the common packages' and its language's,
+    loaded now if they are not yet. Those ``applies_to`` such a document are exactly those of
+    ``all_checks()`` that do, in the same order."""
+    package = _PACKAGE_OF_LANGUAGE.get(language or "")
+    return _LOADED.checks(frozenset({None, package}))
+
+
+def all_checks() -> tuple[Check, ...]:
+    """Every check under ``landguard.checks`` (every language's, loaded now if they are not yet)."""
+    return _LOADED.checks(_ALL_PACKAGES)
+
+
+def loaded_rule(rule_id: str) -> Rule | None:
+    """A rule of the checks loaded so far (a finding's rule is one), without loading the others."""
+    return _LOADED.rules.get(rule_id.upper())
 
 
 def warm_lazy_imports() -> None:
@@ -286,7 +403,8 @@ def warm_lazy_imports() -> None:
 
 def discover_checks(package: Any) -> list[Check]:
     """The checks of the modules under ``package`` (each module's ``CHECK``); the code rules among
-    them (``checks.code_rule.CodeRule``) run in one dispatcher per language."""
+    them (``checks.code_rule.CodeRule``) run in one dispatcher per language. (A package outside
+    ``landguard.checks``: ``all_checks`` loads Landguard's own by language, ``checks_for``.)"""
     from landguard.checks.code_rule import CodeRule, group_code_rules
 
     checks: list[Check] = []
@@ -316,7 +434,8 @@ def all_rules() -> dict[str, Rule]:
 
 
 def get_rule(rule_id: str) -> Rule | None:
-    return all_rules().get(rule_id.upper())
+    rule = loaded_rule(rule_id)
+    return rule if rule is not None else all_rules().get(rule_id.upper())
 
 
 def rules_by_alias() -> dict[str, list[str]]:

@@ -187,11 +187,13 @@ class GeneratedCodeCache:
         return code
 
     def save(self) -> bool:
-        """Write the code used and compiled in this process, if anything new was compiled."""
+        """Write the code the file held, with what this process compiled, if anything new was."""
         with self._lock:
             if not self.new and self.varying <= self.known_varying:
                 return False
-            entries = {**self.used, **self.new}
+            # What the file held and this process did not use is kept: a server loads only the
+            # languages it is opened on (``registry.checks_for``), the next one maybe others'.
+            entries = {**self.stored, **self.used, **self.new}
             self.used, self.new = entries, {}
             varying = sorted(self.varying)
             self.known_varying = frozenset(varying)

@@ -40,7 +40,7 @@ from landguard.engine.analyze import Analysis, AnalysisCancelled
 from landguard.engine.config import Config, ConfigResult
 from landguard.engine.document import Document, EditOutOfRange, LineChange
 from landguard.engine.languages import detect_language
-from landguard.engine.registry import all_checks, warm_lazy_imports
+from landguard.engine.registry import checks_for, warm_lazy_imports
 from landguard.lsp import audit_hooks, generated_code, pull_diagnostics
 from landguard.lsp.convert import DiagnosticCache, to_diagnostics
 from landguard.lsp.documents import ENGINE, ONLINE_DEPS, OpenDocument
@@ -90,10 +90,11 @@ class AnalysisResult:
 _CHECKS_LOCK = threading.Lock()
 
 
-def load_checks() -> None:
-    """Discover the checks once; the warm-up at initialize and the first analysis must not race."""
+def load_checks(language: str | None = None) -> None:
+    """Load the common checks and ``language``'s (``registry.checks_for``: the other languages'
+    wait for a document of theirs); the warm-up at initialize and the first analysis must not race."""
     with _CHECKS_LOCK, startup.loading():
-        all_checks()
+        checks_for(language)
     startup.loaded()
     generated_code.save()  # the checks' dataclasses (a no-op once the cache has them)
 
@@ -249,7 +250,7 @@ class Scheduler:
                 doc.analysis = None
             else:
                 if doc.analysis is None:
-                    load_checks()
+                    load_checks(document.language)
                     doc.analysis = Analysis(document, config)
                     doc.config_generation = generation
                 elif doc.config_generation != generation:

@@ -263,3 +263,44 @@ def test_the_scheduler_releases_the_collector_after_the_first_publish(monkeypatc
     # After the publish, not before; the collection itself is the collector's, after an open.
     assert released == [(1, False)]
     assert collected == [True]
+
+
+# A fresh process as a server opened on a file of ``argv[1]``: only that language's checks are
+# loaded (``registry.checks_for``); what the regex and generated-code caches missed.
+LANGUAGE_PROBE = """
+import json, sys
+from landguard import regex_cache, startup
+from landguard.lsp import generated_code
+startup.begin()
+code = generated_code.install()
+with startup.loading():
+    from landguard.engine.registry import checks_for
+    checks_for(sys.argv[1])
+startup.loaded()
+generated_code.save()
+print(json.dumps({"regex": regex_cache._active.misses, "code": code.misses}))
+"""
+
+
+def _open_language(cache_dir: Path, language: str) -> dict:
+    env = dict(os.environ, LANDGUARD_CACHE_DIR=str(cache_dir))
+    env.pop("LANDGUARD_NO_STARTUP_CACHE", None)
+    env.pop("LANDGUARD_NO_CODE_CACHE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", LANGUAGE_PROBE, language], capture_output=True, text=True, env=env, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def test_a_start_on_another_language_keeps_what_the_caches_held_for_the_first(tmp_path):
+    # Saving kept only what the saving process used: a start on Java dropped the Python rules'
+    # patterns and dataclass code, and the next start on Python compiled them again.
+    cache_dir = tmp_path
+    first = _open_language(cache_dir, "python")
+    assert first["regex"] > 100 and first["code"] > 50, first
+    java = _open_language(cache_dir, "java")
+    assert java["regex"] > 0 and java["code"] > 0, java  # the Java rules' own, new to the files
+    # (At most the one attrs source that varies between processes is compiled again.)
+    for language in ("python", "java"):
+        again = _open_language(cache_dir, language)
+        assert again["regex"] == 0 and again["code"] <= 1, (language, again)

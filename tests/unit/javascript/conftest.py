@@ -14,4 +14,4 @@ from landguard.engine import analyze
 
 @pytest.fixture(autouse=True)
 def _only_javascript_checks(monkeypatch):
-    monkeypatch.setattr(analyze, "all_checks", lambda: JS_CHECKS)
+    monkeypatch.setattr(analyze, "checks_for", lambda language: JS_CHECKS)

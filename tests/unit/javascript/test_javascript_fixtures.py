@@ -36,7 +36,7 @@ def _fix_cases():
 
     from landguard.engine import analyze
 
-    with mock.patch.object(analyze, "all_checks", lambda: JS_CHECKS):
+    with mock.patch.object(analyze, "checks_for", lambda language: JS_CHECKS):
         yield from fix_cases(FIXTURE_FILES, lambda path: {_rule_id(path)})
 
 
