@@ -34,6 +34,7 @@ from landguard.dataflow import ir, shapes
 from landguard.dataflow.interpret import SummaryStore
 from landguard.engine.document import Document
 from landguard.languages.common import plus_operands
+from landguard.languages.detached_nodes import detach
 
 FUNCTION_TYPES = frozenset(
     {
@@ -1928,6 +1929,8 @@ class _Lowered:
     # The unit's last context key with what it was made of: the file's function keys then, the
     # ones the unit names, their summary signatures (checks/javascript/_flow ``unit_key``).
     context_key: tuple | None = None
+    # Its IR holds no node of the tree it was lowered in any more (``_detach_previous_tree``).
+    detached: bool = False
 
 
 _SERIALS = itertools.count(1)
@@ -1983,6 +1986,8 @@ class _FileState:
     # The keys of the file's functions (the same object while the set is the same).
     function_keys: frozenset[str] = frozenset()
     function_keys_of: object = None
+    # The summaries (by id, kept alive so no id is reused) whose nodes are detached already.
+    detached_summaries: dict[int, object] = field(default_factory=dict)
 
 
 _STATES: weakref.WeakKeyDictionary[Document, _FileState] = weakref.WeakKeyDictionary()
@@ -2010,8 +2015,30 @@ def _file_state(document: Document) -> _FileState:
             fresh.by_text = state.by_text
             if _same_imports(state.names, names):
                 fresh.summaries = state.summaries
+                fresh.detached_summaries = state.detached_summaries
+            _detach_previous_tree(fresh)
         _STATES[document] = state = fresh
     return state
+
+
+def _detach_previous_tree(state: _FileState) -> None:
+    """Replace the nodes of the previous trees in what this tree reuses (the lowerings carried by
+    text, the kept summaries) by their positions, so those trees are freed (``detached_nodes``).
+    Only what was made since the last tree is walked: an edit's units, not the file."""
+    roots: list[object] = []
+    for lowered in state.by_text.values():
+        if not lowered.detached:
+            lowered.detached = True
+            roots.extend(lowered.functions)
+    done = state.detached_summaries
+    kept: dict[int, object] = {}
+    for function, summary in state.summaries.kept():
+        if id(summary) not in done:
+            roots.append(function)
+            roots.append(summary)
+        kept[id(summary)] = summary
+    detach(roots)
+    state.detached_summaries = kept
 
 
 def _unit_contexts(document: Document) -> _UnitContexts:
