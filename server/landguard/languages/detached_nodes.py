@@ -48,15 +48,14 @@ _FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
 def _fields_of(kind: type) -> tuple[str, ...] | None:
-    names = _FIELDS.get(kind, ())
-    if names == ():
-        names = _FIELDS[kind] = (
-            tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
-        )
+    names = _FIELDS[kind] = (
+        tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+    )
     return names
 
 
-_ATOMS = (str, bytes, int, float, bool, type(None), DetachedNode)
+# What holds no node: not walked into.
+_ATOMS = frozenset({str, bytes, int, float, bool, type(None), DetachedNode})
 
 
 def detach(roots: Iterable[object]) -> None:
@@ -70,38 +69,41 @@ def detach(roots: Iterable[object]) -> None:
     replaced: dict[Node, DetachedNode] = {}
     seen: set[int] = set()
     stack = list(roots)
-    atoms = _ATOMS
-    setattr_ = object.__setattr__
+    # Bound once: this runs over every function of a file after its first edit (tens of thousands
+    # of IR records for 6,000 lines of JavaScript).
+    atoms, fields_of, node_type, setattr_, mark = _ATOMS, _FIELDS.get, Node, object.__setattr__, seen.add
+    push = stack.append
     while stack:
         item = stack.pop()
         if id(item) in seen:
             continue
-        seen.add(id(item))
+        mark(id(item))
         kind = type(item)
-        if kind is list:
-            for index, value in enumerate(item):
-                if type(value) is Node:
-                    item[index] = _replacement(value, replaced)
-                elif not isinstance(value, atoms):
-                    stack.append(value)
-        elif kind is dict:
-            for key, value in item.items():
-                if type(value) is Node:
-                    item[key] = _replacement(value, replaced)
-                elif not isinstance(value, atoms):
-                    stack.append(value)
-        elif isinstance(item, (tuple, frozenset, set)):
-            stack.extend(value for value in item if not isinstance(value, atoms))
-        else:
+        names = fields_of(kind, ())
+        if names == ():
             names = _fields_of(kind)
-            if names is None:
-                continue
+        if names is not None:
             for name in names:
                 value = getattr(item, name, None)
-                if type(value) is Node:
+                value_type = type(value)
+                if value_type is node_type:
                     setattr_(item, name, _replacement(value, replaced))
-                elif not isinstance(value, atoms):
-                    stack.append(value)
+                elif value_type not in atoms:
+                    push(value)
+        elif kind is list:
+            for index, value in enumerate(item):
+                if type(value) is node_type:
+                    item[index] = _replacement(value, replaced)
+                elif type(value) not in atoms:
+                    push(value)
+        elif kind is dict:
+            for key, value in item.items():
+                if type(value) is node_type:
+                    item[key] = _replacement(value, replaced)
+                elif type(value) not in atoms:
+                    push(value)
+        elif isinstance(item, (tuple, frozenset, set)):
+            stack.extend(value for value in item if type(value) not in atoms)
 
 
 def _replacement(node: Node, replaced: dict[Node, DetachedNode]) -> DetachedNode:
