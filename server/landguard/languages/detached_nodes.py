@@ -24,23 +24,36 @@ from tree_sitter import Node
 
 
 class DetachedNode:
-    """Where a node of an earlier tree was, and its type (``detach``)."""
+    """Where a node of an earlier tree was, and its type (``detach``). Small: one per node of
+    every reused function (the points are made on demand, the type names shared)."""
 
-    __slots__ = ("type", "start_byte", "end_byte", "start_point", "end_point", "_hash")
+    __slots__ = ("type", "start_byte", "end_byte", "_rows", "_hash")
 
     def __init__(self, node: Node) -> None:
-        self.type = node.type
+        kind = node.type
+        self.type = _TYPE_NAMES.setdefault(kind, kind)
         self.start_byte = node.start_byte
         self.end_byte = node.end_byte
-        self.start_point = node.start_point
-        self.end_point = node.end_point
+        self._rows = (*node.start_point, *node.end_point)
         self._hash = hash(node)
+
+    @property
+    def start_point(self) -> tuple[int, int]:
+        return self._rows[0], self._rows[1]
+
+    @property
+    def end_point(self) -> tuple[int, int]:
+        return self._rows[2], self._rows[3]
 
     def __hash__(self) -> int:
         return self._hash
 
     def __repr__(self) -> str:
         return f"<DetachedNode type={self.type}, start_point={self.start_point}, end_point={self.end_point}>"
+
+
+# Grammar type names, one string each however many detached nodes have the type.
+_TYPE_NAMES: dict[str, str] = {}
 
 
 # The fields of each dataclass (IR records, values, labels, summaries), looked up once per type.
