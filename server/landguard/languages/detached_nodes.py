@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from tree_sitter import Node
+from tree_sitter import Node, Point
 
 
 class DetachedNode:
@@ -38,12 +38,12 @@ class DetachedNode:
         self._hash = hash(node)
 
     @property
-    def start_point(self) -> tuple[int, int]:
-        return self._rows[0], self._rows[1]
+    def start_point(self) -> Point:
+        return Point(self._rows[0], self._rows[1])
 
     @property
-    def end_point(self) -> tuple[int, int]:
-        return self._rows[2], self._rows[3]
+    def end_point(self) -> Point:
+        return Point(self._rows[2], self._rows[3])
 
     def __hash__(self) -> int:
         return self._hash
