@@ -71,19 +71,19 @@ def _fields_of(kind: type) -> tuple[str, ...] | None:
 _ATOMS = frozenset({str, bytes, int, float, bool, type(None), DetachedNode})
 
 
-def detach(roots: Iterable[object]) -> None:
+def detach(roots: Iterable[object], replaced: dict[Node, DetachedNode], *, only_known: bool = False) -> None:
     """Replace, in place, every tree-sitter node reachable from ``roots`` through dataclass fields,
-    lists, tuples, sets and dict values by its ``DetachedNode`` (one per node: equal nodes, such as
-    two handles on one parameter, stay equal).
+    lists, tuples, sets and dict values by its ``DetachedNode``, one per node (``replaced``: equal
+    nodes, such as two handles on one parameter, stay equal). ``only_known``: only the nodes
+    ``replaced`` has already (the others are of a tree that stays, and stay as they are).
 
     Frozen dataclasses are changed with ``object.__setattr__``: the IR compares by identity, and a
     label's hash stays the same (``DetachedNode`` keeps the node's). A node directly inside a tuple
     or set cannot be replaced and none is there (the IR and the values hold nodes in fields)."""
-    replaced: dict[Node, DetachedNode] = {}
     seen: set[int] = set()
     stack = list(roots)
-    # Bound once: this runs over every function of a file after its first edit (tens of thousands
-    # of IR records for 6,000 lines of JavaScript).
+    # Bound once: an edit's units are a few hundred IR records, a paste's thousands.
+    replacement = _known if only_known else _replacement
     atoms, fields_of, node_type, setattr_, mark = _ATOMS, _FIELDS.get, Node, object.__setattr__, seen.add
     push = stack.append
     while stack:
@@ -100,19 +100,19 @@ def detach(roots: Iterable[object]) -> None:
                 value = getattr(item, name, None)
                 value_type = type(value)
                 if value_type is node_type:
-                    setattr_(item, name, _replacement(value, replaced))
+                    setattr_(item, name, replacement(value, replaced))
                 elif value_type not in atoms:
                     push(value)
         elif kind is list:
             for index, value in enumerate(item):
                 if type(value) is node_type:
-                    item[index] = _replacement(value, replaced)
+                    item[index] = replacement(value, replaced)
                 elif type(value) not in atoms:
                     push(value)
         elif kind is dict:
             for key, value in item.items():
                 if type(value) is node_type:
-                    item[key] = _replacement(value, replaced)
+                    item[key] = replacement(value, replaced)
                 elif type(value) not in atoms:
                     push(value)
         elif isinstance(item, (tuple, frozenset, set)):
@@ -124,3 +124,7 @@ def _replacement(node: Node, replaced: dict[Node, DetachedNode]) -> DetachedNode
     if detached is None:
         detached = replaced[node] = DetachedNode(node)
     return detached
+
+
+def _known(node: Node, replaced: dict[Node, DetachedNode]) -> Node | DetachedNode:
+    return replaced.get(node, node)

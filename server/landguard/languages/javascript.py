@@ -2022,23 +2022,39 @@ def _file_state(document: Document) -> _FileState:
 
 
 def _detach_previous_tree(state: _FileState) -> None:
-    """Replace the nodes of the previous trees in what this tree reuses (the lowerings carried by
-    text, the kept summaries) by their positions, so those trees are freed (``detached_nodes``).
-    Only what was made since the last tree is walked: an edit's units, not the file."""
-    roots: list[object] = []
-    for lowered in state.by_text.values():
-        if not lowered.detached:
-            lowered.detached = True
-            roots.extend(lowered.functions)
+    """Replace the nodes of the previous tree in what this tree reuses (the units lowered there and
+    carried by text, the summaries made in its run) by their positions, so that tree is freed
+    (``detached_nodes``). Only what the previous tree made is walked: an edit's units.
+
+    A tree that lowered more than ``DETACH_LIMIT`` functions (a file's first run, a paste that
+    re-parses most of it) is not walked (hundreds of ms for a large file, on the next keystroke):
+    it stays, as every earlier tree did, and its nodes stay in every summary. The nodes of the
+    other trees are replaced everywhere they are held in one walk, or nowhere: a label from a
+    replaced node and one from the node itself are never both about (they would differ)."""
+    fresh = [lowered for lowered in state.by_text.values() if not lowered.detached]
+    for lowered in fresh:
+        lowered.detached = True
+    functions = [function for lowered in fresh for function in lowered.functions]
+    replaced: dict = {}
+    if len(functions) <= DETACH_LIMIT:
+        detach(functions, replaced)
     done = state.detached_summaries
     kept: dict[int, object] = {}
-    for function, summary in state.summaries.kept():
+    summaries: list[object] = []
+    for _function, summary in state.summaries.kept():
         if id(summary) not in done:
-            roots.append(function)
-            roots.append(summary)
+            summaries.append(summary)
         kept[id(summary)] = summary
-    detach(roots)
+    if replaced:
+        # A summary's labels hold nodes of the functions it was made from and of their callees'
+        # summaries: the ones just replaced are replaced there too, the kept trees' stay.
+        detach(summaries, replaced, only_known=True)
     state.detached_summaries = kept
+
+
+# Functions of one tree walked at the next edit (an edit's units are a few; a file's first
+# lowering is hundreds: that tree is kept instead, see ``_detach_previous_tree``).
+DETACH_LIMIT = 200
 
 
 def _unit_contexts(document: Document) -> _UnitContexts:

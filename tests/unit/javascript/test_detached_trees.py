@@ -11,13 +11,19 @@ from __future__ import annotations
 import gc
 import sys
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_javascript_incremental import START, fresh, pieces
+
 from landguard.checks.code_rule import rules_check
 from landguard.dataflow.values import PARAMETER, Label
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config
 from landguard.engine.document import Document
+from landguard.languages import javascript
 from landguard.languages.detached_nodes import DetachedNode, detach
-from landguard_testing import utf16_range
+from landguard_testing import incremental_runs, utf16_range
 
 CHECK = rules_check("javascript")
 
@@ -85,7 +91,7 @@ def test_detached_nodes_keep_positions_equality_and_hashes():
     label = Label("param:0", PARAMETER, same, param=0)
     labels = frozenset({label})
     holder = [same, {"key": again}, (labels,)]
-    detach([holder])
+    detach([holder], {})
     detached = holder[0]
     assert type(detached) is DetachedNode and holder[1]["key"] is detached  # equal nodes, one stand-in
     assert (detached.type, detached.start_byte, detached.end_byte) == (
@@ -99,3 +105,23 @@ def test_detached_nodes_keep_positions_equality_and_hashes():
     assert label in labels  # the set holding it is still consistent
     assert Label("param:0", PARAMETER, detached, param=0) in labels
     assert Label("param:0", PARAMETER, same, param=0) not in labels  # a live node is of another tree now
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), pieces), min_size=1, max_size=8))
+def test_incremental_equals_fresh_with_some_trees_kept_and_some_detached(monkeypatch_limit, steps):
+    # A limit of three functions: the first tree (more) is kept, most edits' trees are detached, so
+    # kept and replaced nodes meet in the same summaries.
+    document = Document(START, path="a.js")
+    analysis = Analysis(document, Config(), [CHECK])
+    for text, found in incremental_runs(document, analysis, steps):
+        if str(document.tree.root_node) == str(Document(text, path="a.js").tree.root_node):
+            assert found == fresh(text)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_limit():
+    saved = javascript.DETACH_LIMIT
+    javascript.DETACH_LIMIT = 3
+    yield
+    javascript.DETACH_LIMIT = saved
