@@ -1078,6 +1078,11 @@ class SummaryStore:
         self._users: dict[str, set[int]] = {}
         self._readers: dict[str, set[int]] = {}
 
+    def kept(self) -> list[tuple[ir.Function, Summary]]:
+        """Every entry's function and summary (an adapter that reuses IR across trees replaces the
+        tree's handles in them when the tree goes: ``languages/detached_nodes``)."""
+        return [(entry[0], entry[2]) for entry in self._entries.values()]
+
     def note_users(self, function_id: int, keys: Iterable[str], read: Iterable[str] = ()) -> None:
         """The entry ``function_id`` depends on the summaries of what ``keys`` name, and on what
         the names ``read`` resolve to (see ``suspects``)."""

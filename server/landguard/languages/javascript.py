@@ -34,6 +34,7 @@ from landguard.dataflow import ir, shapes
 from landguard.dataflow.interpret import SummaryStore
 from landguard.engine.document import Document
 from landguard.languages.common import plus_operands
+from landguard.languages.detached_nodes import detach
 
 FUNCTION_TYPES = frozenset(
     {
@@ -1928,6 +1929,8 @@ class _Lowered:
     # The unit's last context key with what it was made of: the file's function keys then, the
     # ones the unit names, their summary signatures (checks/javascript/_flow ``unit_key``).
     context_key: tuple | None = None
+    # Its IR holds no node of the tree it was lowered in any more (``_detach_previous_tree``).
+    detached: bool = False
 
 
 _SERIALS = itertools.count(1)
@@ -1990,6 +1993,8 @@ class _FileState:
     relowerings_read: bool = False
     # Whether two units of one text have different lowerings in this tree (two classes' `m() {...}`).
     texts_differ: bool = False
+    # The summaries (by id, kept alive so no id is reused) whose nodes are detached already.
+    detached_summaries: dict[int, object] = field(default_factory=dict)
 
 
 _STATES: weakref.WeakKeyDictionary[Document, _FileState] = weakref.WeakKeyDictionary()
@@ -2021,8 +2026,46 @@ def _file_state(document: Document) -> _FileState:
             fresh.by_text = state.by_text
             if _same_imports(state.names, names):
                 fresh.summaries = state.summaries
+                fresh.detached_summaries = state.detached_summaries
+            _detach_previous_tree(fresh)
         _STATES[document] = state = fresh
     return state
+
+
+def _detach_previous_tree(state: _FileState) -> None:
+    """Replace the nodes of the previous tree in what this tree reuses (the units lowered there and
+    carried by text, the summaries made in its run) by their positions, so that tree is freed
+    (``detached_nodes``). Only what the previous tree made is walked: an edit's units.
+
+    A tree that lowered more than ``DETACH_LIMIT`` functions (a file's first run, a paste that
+    re-parses most of it) is not walked (hundreds of ms for a large file, on the next keystroke):
+    it stays, as every earlier tree did, and its nodes stay in every summary. The nodes of the
+    other trees are replaced everywhere they are held in one walk, or nowhere: a label from a
+    replaced node and one from the node itself are never both about (they would differ)."""
+    fresh = [lowered for lowered in state.by_text.values() if not lowered.detached]
+    for lowered in fresh:
+        lowered.detached = True
+    functions = [function for lowered in fresh for function in lowered.functions]
+    replaced: dict = {}
+    if len(functions) <= DETACH_LIMIT:
+        detach(functions, replaced)
+    done = state.detached_summaries
+    kept: dict[int, object] = {}
+    summaries: list[object] = []
+    for _function, summary in state.summaries.kept():
+        if id(summary) not in done:
+            summaries.append(summary)
+        kept[id(summary)] = summary
+    if replaced:
+        # A summary's labels hold nodes of the functions it was made from and of their callees'
+        # summaries: the ones just replaced are replaced there too, the kept trees' stay.
+        detach(summaries, replaced, only_known=True)
+    state.detached_summaries = kept
+
+
+# Functions of one tree walked at the next edit (an edit's units are a few; a file's first
+# lowering is hundreds: that tree is kept instead, see ``_detach_previous_tree``).
+DETACH_LIMIT = 200
 
 
 def _unit_contexts(document: Document) -> _UnitContexts:

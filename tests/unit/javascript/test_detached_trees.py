@@ -1,0 +1,127 @@
+"""Reused JavaScript lowerings and summaries keep no earlier tree alive (``languages/detached_nodes``).
+
+An edit re-lowers only the units it touched; the others keep the IR lowered from an earlier tree,
+and the summaries made from it. Their nodes used to keep each of those trees alive (a
+``tree_sitter.Node`` holds its ``Tree``): one per edit that left a unit alone, tens of MB for a hot
+2,000-line file. The trees are counted by reference: a tree only the test's list holds is free.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_javascript_incremental import START, fresh, pieces
+
+from landguard.checks.code_rule import rules_check
+from landguard.dataflow.values import PARAMETER, Label
+from landguard.engine.analyze import Analysis
+from landguard.engine.config import Config
+from landguard.engine.document import Document
+from landguard.languages import javascript
+from landguard.languages.detached_nodes import DetachedNode, detach
+from landguard_testing import incremental_runs, utf16_range
+
+CHECK = rules_check("javascript")
+
+SOURCE = """const cp = require('child_process');
+
+function helper(value) {
+  const a = 1;
+  return 'echo ' + value;
+}
+
+function quote(value) {
+  const b = 1;
+  return "'" + value + "'";
+}
+
+function view(req, res) {
+  const c = 1;
+  cp.exec(helper(quote(req.query.name)));
+}
+
+function other(req, res) {
+  const d = 1;
+  cp.exec(helper(req.query.other));
+}
+"""
+
+
+def _referenced_elsewhere(trees: list) -> int:
+    """How many of ``trees`` something besides the list holds (the list, the loop variable and
+    ``getrefcount``'s argument are three references)."""
+    gc.collect()
+    return sum(1 for tree in trees if sys.getrefcount(tree) > 3)
+
+
+def test_edits_to_one_function_at_a_time_keep_no_earlier_tree(monkeypatch):
+    trees: list = []
+    parse = Document._parse
+
+    def recording_parse(self, old_tree):
+        parse(self, old_tree)
+        trees.append(self.tree)
+
+    monkeypatch.setattr(Document, "_parse", recording_parse)
+    document = Document(SOURCE, path="a.js")
+    analysis = Analysis(document, Config(), [CHECK])
+    first = analysis.run()
+    assert any(f.rule_id == "LG303" for f in first)  # the helpers' summaries are used
+    for n in range(8):  # each function in turn: the others keep lowerings of four different trees
+        name = "abcd"[n % 4]
+        start = document.text.index(f"const {name} = ")
+        end = document.text.index(";", start)
+        change = document.apply_change(utf16_range(document.text, start, end), f"const {name} = {n + 2}")
+        analysis.run([change])
+    # The current tree only (the previous one may be the incremental parse's old tree, not kept).
+    assert _referenced_elsewhere(trees) == 1
+    assert trees[-1] is document.tree
+
+
+def test_detached_nodes_keep_positions_equality_and_hashes():
+    document = Document(SOURCE, path="a.js")
+    root = document.tree.root_node
+    function = root.named_children[1]
+    same, again = function.child_by_field_name("name"), function.child_by_field_name("name")
+    assert same is not again and same == again  # two handles on one node
+    label = Label("param:0", PARAMETER, same, param=0)
+    labels = frozenset({label})
+    holder = [same, {"key": again}, (labels,)]
+    detach([holder], {})
+    detached = holder[0]
+    assert type(detached) is DetachedNode and holder[1]["key"] is detached  # equal nodes, one stand-in
+    assert (detached.type, detached.start_byte, detached.end_byte) == (
+        "identifier",
+        same.start_byte,
+        same.end_byte,
+    )
+    assert (detached.start_point, detached.end_point) == (same.start_point, same.end_point)
+    assert type(label.origin) is DetachedNode and label.origin is detached  # inside a frozen label, in place
+    assert hash(detached) == hash(same)
+    assert label in labels  # the set holding it is still consistent
+    assert Label("param:0", PARAMETER, detached, param=0) in labels
+    assert Label("param:0", PARAMETER, same, param=0) not in labels  # a live node is of another tree now
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), pieces), min_size=1, max_size=8))
+def test_incremental_equals_fresh_with_some_trees_kept_and_some_detached(monkeypatch_limit, steps):
+    # A limit of three functions: the first tree (more) is kept, most edits' trees are detached, so
+    # kept and replaced nodes meet in the same summaries.
+    document = Document(START, path="a.js")
+    analysis = Analysis(document, Config(), [CHECK])
+    for text, found in incremental_runs(document, analysis, steps):
+        if str(document.tree.root_node) == str(Document(text, path="a.js").tree.root_node):
+            assert found == fresh(text)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_limit():
+    saved = javascript.DETACH_LIMIT
+    javascript.DETACH_LIMIT = 3
+    yield
+    javascript.DETACH_LIMIT = saved
