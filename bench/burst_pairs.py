@@ -28,8 +28,9 @@ import statistics
 import time
 from pathlib import Path
 
-from edit_curve import CAPABILITIES, LANGUAGE_IDS, Session, _code_lines, p50_p95, real_files
+from edit_curve import CAPABILITIES, LANGUAGE_IDS, Session, p50_p95, real_files
 from lsp_client import start_server, stop_server
+from places import code_lines
 
 HERE = Path(__file__).resolve().parents[1] / "server"
 
@@ -65,7 +66,7 @@ async def measure_file(path: Path, builds: dict[str, str], places: int, pause: f
             sessions[name] = Session(client)
             await sessions[name].open(uri, text, LANGUAGE_IDS[path.suffix])
         samples: dict[str, dict[str, list[float]]] = {name: {"one_line": [], "burst": []} for name in builds}
-        code = _code_lines(lines)
+        code = code_lines(lines)
         names = list(builds)
         for k, n in enumerate(code[:: max(1, len(code) // places)][:places]):
             order = names if k % 2 == 0 else names[::-1]

@@ -28,6 +28,8 @@ import statistics
 import time
 from pathlib import Path
 
+from places import code_lines, paste_places
+
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
@@ -104,7 +106,7 @@ def measure(path: Path, edits: int, pastes: int, server_gc: bool = False) -> dic
         gc.collect()
         gc.freeze()
     lines = editor.text.split("\n")
-    code = [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
+    code = code_lines(lines)
     step = max(1, len(code) // edits)
     result: dict[str, object] = {"file": path.name, "lines": len(lines), "open": opened}
     one_line = []
@@ -122,12 +124,9 @@ def measure(path: Path, edits: int, pastes: int, server_gc: bool = False) -> dic
         "ms_per_edit": round(COLLECTOR.seconds * 1000 / count, 2),
     }
     for size in PASTE_SIZES:
-        starts = [n for n in code if n + size < len(lines)]
-        stride = max(1, len(starts) // max(pastes, 1))
         samples = []
-        for k, n in enumerate(starts[::stride][:pastes]):
-            source = starts[(k * 7919 + len(starts) // 2) % len(starts)]
-            samples.append(editor.edit((n, 0, n, 0), "\n".join(lines[source : source + size]) + "\n"))
+        for n, _source, block in paste_places(lines, size, pastes):
+            samples.append(editor.edit((n, 0, n, 0), block))
             editor.edit((n, 0, n + size, 0), "")
         result[f"paste_{size}"] = samples
     return result

@@ -47,6 +47,7 @@ import zipfile
 from pathlib import Path
 
 from lsp_client import Client, cpu_seconds, lsp_range, rss_mb, start_server, stop_server
+from places import code_lines, paste_places
 
 PASTE_SIZES = (1, 10, 40, 200)
 CAPABILITIES = {
@@ -151,10 +152,6 @@ class Session:
 LANGUAGE_IDS = {".py": "python", ".js": "javascript", ".java": "java"}
 
 
-def _code_lines(lines: list[str]) -> list[int]:
-    return [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
-
-
 async def measure_file(
     path: Path, edits: int, pastes: int, pause: float, burst_count: int | None = None
 ) -> dict[str, object]:
@@ -169,7 +166,7 @@ async def measure_file(
         opened, count = await session.open(uri, text, language_id)
         result["open_ms"] = opened * 1000
         result["findings"] = count
-        code = _code_lines(lines)
+        code = code_lines(lines)
         step = max(1, len(code) // edits)
         one_line: list[float] = []
         cpu_before = cpu_seconds(process.pid)
@@ -183,12 +180,8 @@ async def measure_file(
             await asyncio.sleep(0.01)
             await session.edit(uri, (n, len(lines[n])), (n, len(lines[n]) + 1), "")
         for size in PASTE_SIZES:
-            starts = [n for n in code if n + size < len(lines)]
-            stride = max(1, len(starts) // max(1, pastes))
             samples = []
-            for k, n in enumerate(starts[::stride][:pastes]):
-                source = starts[(k * 7919 + len(starts) // 2) % len(starts)]
-                block = "\n".join(lines[source : source + size]) + "\n"
+            for n, _source, block in paste_places(lines, size, pastes):
                 await asyncio.sleep(pause)
                 samples.append(await session.edit(uri, (n, 0), (n, 0), block))
                 await session.edit(uri, (n, 0), (n + size, 0), "")

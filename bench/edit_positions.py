@@ -18,6 +18,8 @@ import gc
 import time
 from pathlib import Path
 
+from places import code_lines
+
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
@@ -27,7 +29,7 @@ def edit_places(text: str, edits: int) -> list[int]:
     """The lines of ``text`` that edit_curve's one-line edits type a space at the end of: every
     step-th code line, ``edits`` of them."""
     lines = text.split("\n")
-    code = [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
+    code = code_lines(lines)
     return code[:: max(1, len(code) // edits)][:edits]
 
 

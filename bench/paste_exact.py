@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from places import paste_places
+
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
@@ -23,14 +25,9 @@ def check(path: Path, config: Config) -> None:
     document = Document(text, path=str(path))
     analysis = Analysis(document, config)
     analysis.run()
-    code = [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
     compared = skipped = 0
     for size in (1, 10, 40):
-        starts = [n for n in code if n + size < len(lines)]
-        stride = max(1, len(starts) // 5)
-        for k, n in enumerate(starts[::stride][:5]):
-            source = starts[(k * 7919 + len(starts) // 2) % len(starts)]  # as edit_curve picks them
-            block = "\n".join(lines[source : source + size]) + "\n"
+        for n, _source, block in paste_places(lines, size, 5):
             found = analysis.run([document.apply_change((n, 0, n, 0), block)])
             fresh = Document(document.text, path=str(path))
             if str(fresh.tree.root_node) == str(document.tree.root_node):

@@ -26,6 +26,8 @@ import gc
 import time
 from pathlib import Path
 
+from places import paste_places
+
 from landguard.checks.code_rule import CodeRulesCheck
 from landguard.dataflow.interpret import FileAnalysis
 from landguard.engine import analyze
@@ -95,13 +97,8 @@ def survey(path: Path, pastes: int, sizes: list[int]) -> None:
     analysis = Analysis(document, Config(dependencies=DependencySettings(online=False)))
     analysis.run()
     index = next(i for i, check in enumerate(analysis.checks) if isinstance(check, CodeRulesCheck))
-    code = [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
     for size in sizes:
-        starts = [n for n in code if n + size < len(lines)]
-        stride = max(1, len(starts) // pastes)
-        for k, n in enumerate(starts[::stride][:pastes]):
-            source = starts[(k * 7919 + len(starts) // 2) % len(starts)]
-            block = "\n".join(lines[source : source + size]) + "\n"
+        for n, source, block in paste_places(lines, size, pastes):
             _texts_before.clear()
             _texts_before.update(
                 document.source[unit.start_byte : unit.end_byte]

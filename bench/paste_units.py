@@ -18,6 +18,8 @@ import argparse
 import time
 from pathlib import Path
 
+from places import paste_places
+
 from landguard.checks.code_rule import CodeRulesCheck
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
@@ -49,13 +51,8 @@ def survey(path: Path, pastes: int, sizes: list[int]) -> None:
     document = Document(text, path=str(path))
     analysis = Analysis(document, Config(dependencies=DependencySettings(online=False)))
     analysis.run()
-    code = [n for n, line in enumerate(lines) if line.strip() and not line.rstrip().endswith("\\")]
     for size in sizes:
-        starts = [n for n in code if n + size < len(lines)]
-        stride = max(1, len(starts) // pastes)
-        for k, n in enumerate(starts[::stride][:pastes]):
-            source = starts[(k * 7919 + len(starts) // 2) % len(starts)]
-            block = "\n".join(lines[source : source + size]) + "\n"
+        for n, _source, block in paste_places(lines, size, pastes):
             before = {key for _, _, key in analysis._units()}  # noqa: SLF001 - a measuring tool
             placed = {(key[1], key[2]) for key in before}
             for seen in _seen.values():
