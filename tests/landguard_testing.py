@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 from landguard.engine import positions
 from landguard.engine.analyze import Analysis, analyze_text
@@ -189,6 +190,22 @@ def edit_at(document: Document, where: float, length: int, new: str) -> LineChan
     start = snap(text, int(where * len(text)))
     end = snap(text, min(len(text), start + length))
     return document.apply_change(utf16_range(text, start, end), new)
+
+
+def edit_steps(pieces: Iterable[str], *, longest: int, most: int) -> st.SearchStrategy:
+    """Lists of 1 to ``most`` ``edit_at`` steps: (where, how many characters replaced (up to
+    ``longest``), one of ``pieces``)."""
+    step = st.tuples(
+        st.floats(min_value=0, max_value=1),
+        st.integers(min_value=0, max_value=longest),
+        st.sampled_from(list(pieces)),
+    )
+    return st.lists(step, min_size=1, max_size=most)
+
+
+def edit_runs(pieces: Iterable[str], *, longest: int, per_run: int, runs: int) -> st.SearchStrategy:
+    """1 to ``runs`` groups of ``edit_steps``: the edits made before each analysis run."""
+    return st.lists(edit_steps(pieces, longest=longest, most=per_run), min_size=1, max_size=runs)
 
 
 def incremental_runs(

@@ -18,7 +18,7 @@ from landguard.checks.deps.imports import js_imports, program_imports
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
-from landguard_testing import fresh_document, snap, utf16_range
+from landguard_testing import edit_runs, fresh_document, snap, utf16_range
 
 PROGRAM = """\
 import express from "express";
@@ -48,19 +48,7 @@ PIECES = [
 ]
 DECLARED = {"dependencies": {"express": "^4", "lodash": "^4", "chalk": "^5"}}
 OFFLINE = Config(dependencies=DependencySettings(online=False))
-EDITS = st.lists(
-    st.lists(
-        st.tuples(
-            st.floats(min_value=0, max_value=1),
-            st.integers(min_value=0, max_value=20),
-            st.sampled_from(PIECES),
-        ),
-        min_size=1,
-        max_size=2,
-    ),
-    min_size=1,
-    max_size=6,
-)
+EDITS = edit_runs(PIECES, longest=20, per_run=2, runs=6)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from landguard.engine import analyze
 from landguard.engine.analyze import Analysis
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
-from landguard_testing import edit_at, fresh_document
+from landguard_testing import edit_at, edit_runs, edit_steps, fresh_document
 
 CONFIG = Config(dependencies=DependencySettings(online=False))
 
@@ -147,19 +147,7 @@ def test_a_run_without_byte_edits_makes_every_key_afresh():
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=st.sampled_from(sorted(TEXTS)),
-    runs=st.lists(
-        st.lists(
-            st.tuples(
-                st.floats(min_value=0, max_value=1),
-                st.integers(min_value=0, max_value=6),
-                st.sampled_from(PIECES),
-            ),
-            min_size=1,
-            max_size=3,
-        ),
-        min_size=1,
-        max_size=5,
-    ),
+    runs=edit_runs(PIECES, longest=6, per_run=3, runs=5),
 )
 @example(name="A.java", runs=[[(0.3, 0, "int z; ")], [(0.31, 1, "")]])
 def test_kept_keys_equal_fresh_ones_after_any_edits(name, runs):
@@ -339,15 +327,7 @@ MEMBER_PIECES = [*PIECES, "int w = 4;\n", "    def w(self):\n        pass\n", "c
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=st.sampled_from(sorted(NESTED)),
-    edits=st.lists(
-        st.tuples(
-            st.floats(min_value=0, max_value=1),
-            st.integers(min_value=0, max_value=8),
-            st.sampled_from(MEMBER_PIECES),
-        ),
-        min_size=1,
-        max_size=6,
-    ),
+    edits=edit_steps(MEMBER_PIECES, longest=8, most=6),
 )
 @example(name="Outer.java", edits=[(0.37, 0, " "), (0.37, 1, "")])
 # Found by hypothesis: an edit joining a member's last line to the next member's first
