@@ -329,6 +329,7 @@ class FileAnalysis:
         self._entries = store.for_run(models, self.constants) if store is not None else None
         # question -> id(function) -> its answer (``may_reach_sink``, ``may_carry``).
         self._may: dict[object, dict[int, bool]] = {}
+        self._sink_kinds: dict[int, frozenset[str]] = {}  # ``_own_sink_kinds``
         # Keys whose function's summary may differ from the previous run (the rest are reused
         # without re-checking what they used): see ``SummaryStore.suspects``.
         self.suspect_keys: frozenset[str] | None = None
@@ -672,17 +673,34 @@ class FileAnalysis:
         summary = self.summary(function)
         return ("local", summary.signature() if summary is not None else None)
 
-    def may_reach_sink(self, function: ir.Function) -> bool:
-        """Whether a sink row can be reached from ``function`` at all, decided on the IR alone: a
-        call that some sink row matches by name, in the function or in one it can reach (its
-        nested functions, the same-file functions it calls or names, the enclosing function of a
-        closure). Where none can be, its summary has no sinks and its facts no sink hits, whatever
-        the values: a question about sinks needs no analysis of it. Exact in that direction only
+    def may_reach_sink(self, function: ir.Function, kind: str | None = None) -> bool:
+        """Whether a sink row (of ``kind``, when given) can be reached from ``function`` at all,
+        decided on the IR alone: a call that some such row matches by name, in the function or in
+        one it can reach (its nested functions, the same-file functions it calls or names, the
+        enclosing function of a closure). Where none can be, its summary has no sinks (of that
+        kind: a helper's sink keeps its row's kind) and its facts no sink hits, whatever the
+        values: a question about sinks needs no analysis of it. Exact in that direction only
         (True does not mean a sink is reached)."""
         sinks = self.models.sinks
-        return self._may_reach(
-            function, "sink", lambda f: any(sinks.match(callee, method) for callee, method in _call_names(f))
-        )
+        if kind is None:
+            return self._may_reach(
+                function,
+                "sink",
+                lambda f: any(sinks.match(callee, method) for callee, method in _call_names(f)),
+            )
+
+        return self._may_reach(function, ("sink", kind), lambda f: kind in self._own_sink_kinds(f))
+
+    def _own_sink_kinds(self, function: ir.Function) -> frozenset[str]:
+        """The kinds of the sink rows the function's own calls match by name (once per function:
+        every kind's question asks)."""
+        kinds = self._sink_kinds.get(id(function))
+        if kinds is None:
+            sinks = self.models.sinks
+            kinds = self._sink_kinds[id(function)] = frozenset(
+                row.kind for callee, method in _call_names(function) for row in sinks.match(callee, method)
+            )
+        return kinds
 
     def may_carry(self, function: ir.Function, strength: str) -> bool:
         """Whether a label of ``strength`` (``weak-random``) can appear in ``function``'s facts,
