@@ -218,9 +218,10 @@ def _helpers_with(document: Document, context: CheckContext, kind: str) -> froze
         found = by_kind.get(kind)
         if found is None:
             found = set()
+            gate = one_shot(context)  # an editor's run has every summary made (the digest)
             for name in analysis.called_keys():
                 function = analysis.by_key[name]
-                if not analysis.may_reach_sink(function, kind):
+                if gate and not analysis.may_reach_sink(function, kind):
                     continue
                 summary = analysis.summary(function)
                 if summary is not None and any(sink.kind == kind for sink in summary.sinks):
@@ -230,16 +231,23 @@ def _helpers_with(document: Document, context: CheckContext, kind: str) -> froze
     return cached
 
 
+def one_shot(context: CheckContext) -> bool:
+    """Whether this run is one with no other (``landguard check``): it makes no unit keys
+    (``Analysis(incremental=False)``), so it checks every unit once. An editor's run checks the
+    units an edit changed, with every summary of the file made or kept for the unit keys: the
+    shortcuts that pay over a whole file cost it more than they save."""
+    return context.cache.peek(_unit_keys._UNIT_KEYS_RUN) is None
+
+
 def _helpers_by_kind(document: Document, context: CheckContext) -> dict[str, frozenset[str]]:
     """This run's helpers per sink kind: the last run's while the summaries are the same. Their
-    digest (``summary_key``) is taken when this run's unit keys made it, or when there is a last
-    run's to compare with: a one-shot run (``landguard check``, no unit keys) neither has nor keeps
-    one, and summarising every called function for it was most of a Java file's dispatch."""
+    digest (``summary_key``) is taken when this run's unit keys made it, or when the document had
+    a run before: a one-shot run (``landguard check``, no unit keys) neither has nor needs one, and summarising every called function for it was most of a Java file's dispatch."""
 
     def build() -> dict[str, frozenset[str]]:
         last = _HELPERS.get(document)
         digest = context.cache.peek(_SUMMARY_KEY)
-        if digest is None and last is not None and last[0] is not None:
+        if digest is None and last is not None:
             digest = summary_key(document, context)
         if last is None or digest is None or last[0] != digest:
             last = _HELPERS[document] = (digest, {})
@@ -337,6 +345,8 @@ class JavaFrontend(Frontend):
     ) -> list[Finding]:
         # Only the rules some unit of the file can pass the prefilter of (``file_needles``): the
         # others would say no to every unit, one by one (18 rules over 4,000 units in ``java/io``).
+        if not one_shot(context):
+            return super().check_unit(unit, document, context, rules)
         live = context.cache.get(
             _LIVE_RULES,
             id(rules),
@@ -390,6 +400,13 @@ class JavaCheck(CodeRule):
         return module_facts(document, context).module_key()
 
     def applies(self, unit: Node, document: Document, context: CheckContext) -> bool:
+        if not one_shot(context):
+            # An editor's run checks the few units an edit changed: searching the whole file for
+            # every rule's needles would cost it more than the units' own prefilter.
+            needles = self.unit_needles(document, context)
+            if needles and not occurs_in(document.source, unit, needles):
+                return False
+            return not self.also_needles or occurs_in(document.source, unit, self.also_needles)
         view = self.file_needles(document, context)
         if view is None:
             return False
