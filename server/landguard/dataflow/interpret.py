@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import operator
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -274,6 +275,11 @@ def sink_values(row: Row, fact: CallFact) -> list[Value]:
     if row.get("receiver") and fact.receiver is not None:
         values.append(fact.receiver)
     return values
+
+
+# Per sink index (one per language's models): (callee, method) -> the kinds of the rows it matches.
+_SINK_KINDS_BY_NAME: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SINK_KINDS_KEPT = 50_000  # names kept before starting over: a server's memory stays flat
 
 
 class FileAnalysis:
@@ -697,9 +703,18 @@ class FileAnalysis:
         kinds = self._sink_kinds.get(id(function))
         if kinds is None:
             sinks = self.models.sinks
-            kinds = self._sink_kinds[id(function)] = frozenset(
-                row.kind for callee, method in _call_names(function) for row in sinks.match(callee, method)
-            )
+            by_name = _SINK_KINDS_BY_NAME.get(sinks)
+            if by_name is None or len(by_name) > _SINK_KINDS_KEPT:
+                by_name = _SINK_KINDS_BY_NAME[sinks] = {}
+            found: set[str] = set()
+            for name in _call_names(function):
+                named = by_name.get(name)
+                if named is None:
+                    # A call's (callee, method) names the same rows in every file: matched once
+                    # (the glob rows are a regex each).
+                    named = by_name[name] = frozenset(row.kind for row in sinks.match(*name))
+                found |= named
+            kinds = self._sink_kinds[id(function)] = frozenset(found)
         return kinds
 
     def may_carry(self, function: ir.Function, strength: str) -> bool:
