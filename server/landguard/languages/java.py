@@ -2288,6 +2288,7 @@ class _Lowered:
     names: frozenset[str]  # the names before ``(`` in its text
     facts: JavaFile  # the file facts it was checked against
     key: tuple[bytes, str | None]  # its unit's text and class (``_BY_TEXT``)
+    from_error: bool  # lowered from a subtree with syntax errors: not reused by its text (``_entry``)
     # The method names its functions call, when first asked (``context_key``'s counts): a one-shot
     # run never asks, and walking every function's IR for them cost it more than the summaries.
     _calls: frozenset[str] | None = None
@@ -2431,6 +2432,11 @@ def _entry(
     facts = memo.facts
     table = facts.table_digest
     text, class_name = key
+    if entry is not None and (entry.from_error or unit.has_error):
+        # Error recovery depends on the parse's history: the same text can parse into another
+        # subtree than it did (a method whose body lost a call to a MISSING node), so a lowering
+        # of a subtree with errors, or for one, is never reused.
+        entry = None
     if entry is not None and entry.facts is not facts:
         if entry.facts.base_key != facts.base_key:
             # Error recovery changed some class: the lowering holds while the ones it can read are the same.
@@ -2452,7 +2458,7 @@ def _entry(
         if functions is None:
             functions = lower_unit(unit, document)
         names = called_names(text)
-        entry = _Lowered(functions, table, facts.methods_key(names), names, facts, key)
+        entry = _Lowered(functions, table, facts.methods_key(names), names, facts, key, unit.has_error)
     return entry
 
 
