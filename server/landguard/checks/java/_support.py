@@ -242,7 +242,8 @@ def one_shot(context: CheckContext) -> bool:
 def _helpers_by_kind(document: Document, context: CheckContext) -> dict[str, frozenset[str]]:
     """This run's helpers per sink kind: the last run's while the summaries are the same. Their
     digest (``summary_key``) is taken when this run's unit keys made it, or when the document had
-    a run before: a one-shot run (``landguard check``, no unit keys) neither has nor needs one, and summarising every called function for it was most of a Java file's dispatch."""
+    a run before: a one-shot run (``landguard check``, no unit keys) neither has nor needs one,
+    and summarising every called function for it was most of a Java file's dispatch."""
 
     def build() -> dict[str, frozenset[str]]:
         last = _HELPERS.get(document)
@@ -416,7 +417,7 @@ class JavaCheck(CodeRule):
             return False
         if own is None or (own and occurs_in(source, unit, own)):
             return True
-        extra = context.cache.get(_EXTRA_NEEDLES, id(self), lambda: self._extra_needles(document, context))
+        extra = self._extra_needles(document, context)
         return bool(extra) and occurs_in(source, unit, extra)
 
     def file_needles(
@@ -440,9 +441,15 @@ class JavaCheck(CodeRule):
         return context.cache.get(_PRESENT_NEEDLES, id(self), build)
 
     def _extra_needles(self, document: Document, context: CheckContext) -> tuple[bytes, ...]:
-        """``unit_needles`` beyond the rule's own that occur in the file."""
-        source = document.source
-        return tuple(n for n in self.unit_needles(document, context) if n not in self.needles and n in source)
+        """``unit_needles`` beyond the rule's own that occur in the file, found once per run."""
+
+        def build() -> tuple[bytes, ...]:
+            source = document.source
+            return tuple(
+                n for n in self.unit_needles(document, context) if n not in self.needles and n in source
+            )
+
+        return context.cache.get(_EXTRA_NEEDLES, id(self), build)
 
 
 class JavaTaintCheck(JavaCheck):
