@@ -71,6 +71,8 @@ def instrument() -> None:
     timed(module("landguard.checks.code_rule").CodeRulesCheck, "check_node", "code rules (dispatch)")
     timed(module("landguard.languages.javascript")._Lowerer, "lower_unit", "lowering JS")
     timed(module("landguard.languages.python")._Lowerer, "function", "lowering Python")
+    timed(module("landguard.languages.java")._Lowerer, "unit", "lowering Java")
+    timed(module("landguard.checks.java._support").JavaCheck, "applies", "Java prefilters (applies)")
     interpret = module("landguard.dataflow.interpret")
     timed(interpret._Interpreter, "run", "dataflow interpretation")
     timed(interpret.FileAnalysis, "may_reach_sink", "dataflow prefilters")

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import operator
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -276,6 +277,11 @@ def sink_values(row: Row, fact: CallFact) -> list[Value]:
     return values
 
 
+# Per sink index (one per language's models): (callee, method) -> the kinds of the rows it matches.
+_SINK_KINDS_BY_NAME: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SINK_KINDS_KEPT = 50_000  # names kept before starting over: a server's memory stays flat
+
+
 class FileAnalysis:
     """The dataflow facts of the functions of one file, computed on demand and memoised."""
 
@@ -329,6 +335,7 @@ class FileAnalysis:
         self._entries = store.for_run(models, self.constants) if store is not None else None
         # question -> id(function) -> its answer (``may_reach_sink``, ``may_carry``).
         self._may: dict[object, dict[int, bool]] = {}
+        self._sink_kinds: dict[int, frozenset[str]] = {}  # ``_own_sink_kinds``
         # Keys whose function's summary may differ from the previous run (the rest are reused
         # without re-checking what they used): see ``SummaryStore.suspects``.
         self.suspect_keys: frozenset[str] | None = None
@@ -672,17 +679,43 @@ class FileAnalysis:
         summary = self.summary(function)
         return ("local", summary.signature() if summary is not None else None)
 
-    def may_reach_sink(self, function: ir.Function) -> bool:
-        """Whether a sink row can be reached from ``function`` at all, decided on the IR alone: a
-        call that some sink row matches by name, in the function or in one it can reach (its
-        nested functions, the same-file functions it calls or names, the enclosing function of a
-        closure). Where none can be, its summary has no sinks and its facts no sink hits, whatever
-        the values: a question about sinks needs no analysis of it. Exact in that direction only
+    def may_reach_sink(self, function: ir.Function, kind: str | None = None) -> bool:
+        """Whether a sink row (of ``kind``, when given) can be reached from ``function`` at all,
+        decided on the IR alone: a call that some such row matches by name, in the function or in
+        one it can reach (its nested functions, the same-file functions it calls or names, the
+        enclosing function of a closure). Where none can be, its summary has no sinks (of that
+        kind: a helper's sink keeps its row's kind) and its facts no sink hits, whatever the
+        values: a question about sinks needs no analysis of it. Exact in that direction only
         (True does not mean a sink is reached)."""
         sinks = self.models.sinks
-        return self._may_reach(
-            function, "sink", lambda f: any(sinks.match(callee, method) for callee, method in _call_names(f))
-        )
+        if kind is None:
+            return self._may_reach(
+                function,
+                "sink",
+                lambda f: any(sinks.match(callee, method) for callee, method in _call_names(f)),
+            )
+
+        return self._may_reach(function, ("sink", kind), lambda f: kind in self._own_sink_kinds(f))
+
+    def _own_sink_kinds(self, function: ir.Function) -> frozenset[str]:
+        """The kinds of the sink rows the function's own calls match by name (once per function:
+        every kind's question asks)."""
+        kinds = self._sink_kinds.get(id(function))
+        if kinds is None:
+            sinks = self.models.sinks
+            by_name = _SINK_KINDS_BY_NAME.get(sinks)
+            if by_name is None or len(by_name) > _SINK_KINDS_KEPT:
+                by_name = _SINK_KINDS_BY_NAME[sinks] = {}
+            found: set[str] = set()
+            for name in _call_names(function):
+                named = by_name.get(name)
+                if named is None:
+                    # A call's (callee, method) names the same rows in every file: matched once
+                    # (the glob rows are a regex each).
+                    named = by_name[name] = frozenset(row.kind for row in sinks.match(*name))
+                found |= named
+            kinds = self._sink_kinds[id(function)] = frozenset(found)
+        return kinds
 
     def may_carry(self, function: ir.Function, strength: str) -> bool:
         """Whether a label of ``strength`` (``weak-random``) can appear in ``function``'s facts,

@@ -2285,10 +2285,22 @@ class _Lowered:
     functions: list[ir.Function]
     table: int  # digest of the file's method table it was checked against
     methods: tuple  # the methods of the names in its text, as ``JavaFile.methods_key`` gives them
-    calls: frozenset[str]  # the method names its functions call
     names: frozenset[str]  # the names before ``(`` in its text
     facts: JavaFile  # the file facts it was checked against
     key: tuple[bytes, str | None]  # its unit's text and class (``_BY_TEXT``)
+    from_error: bool  # lowered from a subtree with syntax errors: not reused by its text (``_entry``)
+    # The method names its functions call, when first asked (``context_key``'s counts): a one-shot
+    # run never asks, and walking every function's IR for them cost it more than the summaries.
+    _calls: frozenset[str] | None = None
+
+    @property
+    def calls(self) -> frozenset[str]:
+        if self._calls is None:
+            calls: set[str] = set()
+            for function in self.functions:
+                calls |= call_methods(function)
+            self._calls = frozenset(calls)
+        return self._calls
 
 
 def _carry_lowering_contexts(previous: JavaFile, facts: JavaFile) -> None:
@@ -2420,6 +2432,11 @@ def _entry(
     facts = memo.facts
     table = facts.table_digest
     text, class_name = key
+    if entry is not None and (entry.from_error or unit.has_error):
+        # Error recovery depends on the parse's history: the same text can parse into another
+        # subtree than it did (a method whose body lost a call to a MISSING node), so a lowering
+        # of a subtree with errors, or for one, is never reused.
+        entry = None
     if entry is not None and entry.facts is not facts:
         if entry.facts.base_key != facts.base_key:
             # Error recovery changed some class: the lowering holds while the ones it can read are the same.
@@ -2440,11 +2457,8 @@ def _entry(
         functions = memo.units.get((unit.start_byte, unit.end_byte))
         if functions is None:
             functions = lower_unit(unit, document)
-        calls: set[str] = set()
-        for function in functions:
-            calls |= call_methods(function)
         names = called_names(text)
-        entry = _Lowered(functions, table, facts.methods_key(names), frozenset(calls), names, facts, key)
+        entry = _Lowered(functions, table, facts.methods_key(names), names, facts, key, unit.has_error)
     return entry
 
 

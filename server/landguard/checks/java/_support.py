@@ -20,7 +20,7 @@ import dataclasses
 import functools
 import re
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
@@ -49,6 +49,7 @@ from landguard.languages.java_syntax import (
 
 if TYPE_CHECKING:
     from landguard.engine.document import Document
+    from landguard.engine.findings import Finding
 
 JAVA = "java"
 LANGUAGES = frozenset({JAVA})
@@ -70,6 +71,11 @@ _SUMMARY_KEY: RunKey[tuple] = RunKey("java.summary_key")
 _HELPERS_WITH: RunKey[frozenset[str]] = RunKey("java.helpers_with")
 _HELPER_NEEDLES: RunKey[tuple[bytes, ...]] = RunKey("java.helper_needles")
 _BODY_CLASSES: RunKey[frozenset[str]] = RunKey("java.body_classes")
+# Per rule (by id): its own and its also needles that occur in the file (``JavaCheck.file_needles``),
+# its other unit needles that do, and the rules that may apply to some unit of the file.
+_PRESENT_NEEDLES: RunKey[tuple | None] = RunKey("java.present_needles")
+_EXTRA_NEEDLES: RunKey[tuple[bytes, ...]] = RunKey("java.extra_needles")
+_LIVE_RULES: RunKey[tuple] = RunKey("java.live_rules")
 
 
 def module_facts(document: Document, context: CheckContext) -> ModuleFacts:
@@ -202,29 +208,59 @@ def _sink_methods(kind: str) -> frozenset[str]:
 
 
 def _helpers_with(document: Document, context: CheckContext, kind: str) -> frozenset[str]:
-    """Callee keys of same-file functions whose summary has a sink of ``kind``."""
+    """Callee keys of same-file functions whose summary has a sink of ``kind``. A function that
+    reaches no sink row of ``kind`` (``FileAnalysis.may_reach_sink``, on the IR) has none in its
+    summary: it is not summarised for this question."""
     cached = context.cache.peek(_HELPERS_WITH, kind)
     if cached is None:
         analysis = file_analysis(document, context)
-        # Reused while the summaries are (the digest is computed once per run anyway).
-        digest = summary_key(document, context)
-        by_kind = _HELPERS.get(document)
-        if by_kind is None or by_kind[0] != digest:
-            by_kind = _HELPERS[document] = (digest, {})
-        found = by_kind[1].get(kind)
+        by_kind = _helpers_by_kind(document, context)
+        found = by_kind.get(kind)
         if found is None:
             found = set()
+            gate = one_shot(context)  # an editor's run has every summary made (the digest)
             for name in analysis.called_keys():
-                summary = analysis.summary(analysis.by_key[name])
+                function = analysis.by_key[name]
+                if gate and not analysis.may_reach_sink(function, kind):
+                    continue
+                summary = analysis.summary(function)
                 if summary is not None and any(sink.kind == kind for sink in summary.sinks):
                     found.add(name)
-            found = by_kind[1][kind] = frozenset(found)
+            found = by_kind[kind] = frozenset(found)
         cached = context.cache.put(_HELPERS_WITH, kind, found)
     return cached
 
 
-# Per document: the helpers holding a sink of each kind, while the summary digest is the same.
+def one_shot(context: CheckContext) -> bool:
+    """Whether this run is one with no other (``landguard check``): it makes no unit keys
+    (``Analysis(incremental=False)``), so it checks every unit once. An editor's run checks the
+    units an edit changed, with every summary of the file made or kept for the unit keys: the
+    shortcuts that pay over a whole file cost it more than they save."""
+    return context.cache.peek(_unit_keys._UNIT_KEYS_RUN) is None
+
+
+def _helpers_by_kind(document: Document, context: CheckContext) -> dict[str, frozenset[str]]:
+    """This run's helpers per sink kind: the last run's while the summaries are the same. Their
+    digest (``summary_key``) is taken when this run's unit keys made it, or when the document had
+    a run before: a one-shot run (``landguard check``, no unit keys) neither has nor needs one,
+    and summarising every called function for it was most of a Java file's dispatch."""
+
+    def build() -> dict[str, frozenset[str]]:
+        last = _HELPERS.get(document)
+        digest = context.cache.peek(_SUMMARY_KEY)
+        if digest is None and last is not None:
+            digest = summary_key(document, context)
+        if last is None or digest is None or last[0] != digest:
+            last = _HELPERS[document] = (digest, {})
+        return last[1]
+
+    return context.cache.get(_HELPERS_RUN, None, build)
+
+
+# Per document: (the summary digest, or None when its run made none; the helpers holding a sink
+# of each kind under it).
 _HELPERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_HELPERS_RUN: RunKey[dict[str, frozenset[str]]] = RunKey("java.helpers_by_kind")
 
 
 def _call_names(function: ir.Function) -> frozenset[str]:
@@ -305,6 +341,24 @@ class JavaFrontend(Frontend):
 
     languages = LANGUAGES
 
+    def check_unit(
+        self, unit: Node, document: Document, context: CheckContext, rules: Sequence[CodeRule]
+    ) -> list[Finding]:
+        # Only the rules some unit of the file can pass the prefilter of (``file_needles``): the
+        # others would say no to every unit, one by one (18 rules over 4,000 units in ``java/io``).
+        if not one_shot(context):
+            return super().check_unit(unit, document, context, rules)
+        live = context.cache.get(
+            _LIVE_RULES,
+            id(rules),
+            lambda: tuple(
+                rule
+                for rule in rules
+                if not isinstance(rule, JavaCheck) or rule.file_needles(document, context) is not None
+            ),
+        )
+        return super().check_unit(unit, document, context, live)
+
     def unit_context_key(self, unit: Node, document: Document, context: CheckContext) -> object:
         return _unit_keys.unit_context_key(unit, document, context)
 
@@ -347,10 +401,55 @@ class JavaCheck(CodeRule):
         return module_facts(document, context).module_key()
 
     def applies(self, unit: Node, document: Document, context: CheckContext) -> bool:
-        needles = self.unit_needles(document, context)
-        if needles and not occurs_in(document.source, unit, needles):
+        if not one_shot(context):
+            # An editor's run checks the few units an edit changed: searching the whole file for
+            # every rule's needles would cost it more than the units' own prefilter.
+            needles = self.unit_needles(document, context)
+            if needles and not occurs_in(document.source, unit, needles):
+                return False
+            return not self.also_needles or occurs_in(document.source, unit, self.also_needles)
+        view = self.file_needles(document, context)
+        if view is None:
             return False
-        return not self.also_needles or occurs_in(document.source, unit, self.also_needles)
+        own, also = view
+        source = document.source
+        if also is not None and not occurs_in(source, unit, also):
+            return False
+        if own is None or (own and occurs_in(source, unit, own)):
+            return True
+        extra = self._extra_needles(document, context)
+        return bool(extra) and occurs_in(source, unit, extra)
+
+    def file_needles(
+        self, document: Document, context: CheckContext
+    ) -> tuple[tuple[bytes, ...] | None, tuple[bytes, ...] | None] | None:
+        """(own needles, also needles) as far as they occur in the file, found once per run (None
+        for a list the rule has not); None when no unit of the file can pass ``applies``. Most
+        rules' needles are in no unit of a file, and a unit holding one of the rule's own needles
+        needs no others (``unit_needles``: helpers, whose same-file summaries are the costly part)."""
+
+        def build() -> tuple | None:
+            source = document.source
+            own = tuple(n for n in self.needles if n in source) if self.needles else None
+            also = tuple(n for n in self.also_needles if n in source) if self.also_needles else None
+            if also == ():
+                return None
+            if own == () and not self._extra_needles(document, context):
+                return None
+            return own, also
+
+        return context.cache.get(_PRESENT_NEEDLES, id(self), build)
+
+    def _extra_needles(self, document: Document, context: CheckContext) -> tuple[bytes, ...]:
+        """``unit_needles`` beyond the rule's own that occur in the file, found once per run."""
+
+        def build() -> tuple[bytes, ...]:
+            source = document.source
+            return tuple(
+                n for n in self.unit_needles(document, context) if n not in self.needles and n in source
+            )
+
+        return context.cache.get(_EXTRA_NEEDLES, id(self), build)
 
 
 class JavaTaintCheck(JavaCheck):

@@ -61,6 +61,7 @@ from landguard.checks.java._support import (
     file_analysis,
     method_scope,
     module_facts,
+    one_shot,
 )
 from landguard.dataflow import ir
 from landguard.dataflow.interpret import FunctionFacts, call_fact
@@ -464,13 +465,19 @@ def _creation_reported(document, scope, origin: Node, reported: set) -> bool:
 
 
 def _random_helpers(document, context: CheckContext) -> frozenset[str]:
-    """Keys of same-file functions whose return value carries a weak random value."""
+    """Keys of same-file functions whose return value carries a weak random value. One whose IR
+    names no weak random source, nor reaches one that does (``FileAnalysis.may_carry``), returns
+    none: a one-shot run does not summarise it for this."""
     cached = context.cache.peek(_RANDOM_HELPERS)
     if cached is None:
         analysis = file_analysis(document, context)
         found = set()
+        gate = one_shot(context)  # an editor's run keeps every summary in the store
         for name in analysis.called_keys():
-            summary = analysis.summary(analysis.by_key[name])
+            function = analysis.by_key[name]
+            if gate and not analysis.may_carry(function, WEAK_RANDOM):
+                continue
+            summary = analysis.summary(function)
             if summary is not None and any(
                 label.strength == WEAK_RANDOM for label in summary.returns.all_labels()
             ):
