@@ -126,3 +126,28 @@ async def test_excluded_files_get_no_diagnostics(session):
     included = session.open("src/blob.py", NUL_TEXT)
     assert codes(await session.diagnostics(included, version=1)) == ["LG002"]
     assert await session.diagnostics(excluded, version=1) == []
+
+
+async def test_an_open_file_is_included_again_when_the_project_stops_excluding_it(session):
+    # The server keeps each document's exclusion verdict per configuration: a new configuration
+    # must ask again, and edits in between must keep the verdict.
+    project = session.root / "landguard.toml"
+    project.write_text('exclude = ["generated/**"]\n', encoding="utf-8")
+    await session.initialize()
+    uri = session.open("generated/blob.py", NUL_TEXT)
+    assert await session.diagnostics(uri, version=1) == []
+    session.change(uri, types.TextDocumentContentChangePartial(range=_start_of_file(), text="x = 1\n"))
+    assert await session.diagnostics(uri, version=2) == []
+    project.write_text("exclude = []\n", encoding="utf-8")
+    count = len(session.published(uri))
+    session.client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=project.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    await session.wait_for(lambda: len(session.published(uri)) > count, what="republish after project change")
+    assert codes(await session.diagnostics(uri, version=2)) == ["LG002"]
+
+
+def _start_of_file() -> types.Range:
+    return types.Range(types.Position(0, 0), types.Position(0, 0))

@@ -16,6 +16,7 @@ from typing import Any
 from lsprotocol import types
 
 from landguard.engine.analyze import Analysis
+from landguard.engine.config import Config
 from landguard.engine.document import Document, LineChange
 from landguard.lsp.convert import DiagnosticCache
 
@@ -69,6 +70,8 @@ class OpenDocument:
     carried_changes: list[LineChange] = field(default_factory=list)
     # The document was (re)opened since its last analysis (worker, under ``lock``).
     opened: bool = False
+    # Whether the document is excluded, with the config and root that said so (worker, under ``lock``).
+    exclusion: tuple[Config, str | None, bool] | None = None
 
     def queue(self, change: PendingChange) -> None:
         with self.pending_lock:

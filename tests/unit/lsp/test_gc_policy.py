@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import weakref
 
 import pytest
@@ -168,3 +169,23 @@ def test_a_collection_gives_the_freed_c_heap_back(collector_state, monkeypatch):
 def test_releasing_free_memory_is_safe_to_call():
     # True on glibc (the C library of the Linux machines this runs on), False elsewhere; never raises.
     assert gc_policy.release_free_memory() in (True, False)
+
+
+def test_a_collection_counts_the_frozen_objects_only_for_a_debug_log(collector_state, monkeypatch, caplog):
+    # ``gc.get_freeze_count`` walks every frozen object: ~10 ms with lodash.js open, on the loop
+    # thread, for a debug line nobody reads at the server's default level (INFO).
+    counted = []
+
+    def count() -> int:
+        counted.append(True)
+        return 7
+
+    monkeypatch.setattr(gc, "get_freeze_count", count)
+    collector = Collector(lambda: None, lambda: False)  # collect() itself schedules nothing
+    caplog.set_level(logging.INFO, logger="landguard.lsp.gc_policy")
+    collector.collect()
+    assert counted == []
+    caplog.set_level(logging.DEBUG, logger="landguard.lsp.gc_policy")
+    collector.collect()
+    assert counted == [True]
+    assert "collected and froze 7 objects" in caplog.text
