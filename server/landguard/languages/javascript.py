@@ -25,7 +25,6 @@ import itertools
 import operator
 import re
 import weakref
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,13 +86,6 @@ _RESPONSE_PARAMS = {"res": "express.Response", "response": "express.Response", "
 _CONTEXT_PARAMS = {"ctx": "koa.Context"}
 # TypeScript annotations naming a Fetch API request (Next.js route handlers, Remix, Hono ...).
 _FETCH_REQUEST_TYPES = frozenset({"Request", "NextRequest"})
-# The names the lowering gives of itself (not read from the unit or its context): a handler's
-# ``Request`` of the fetch API, a ``message`` listener's event, the escapeRegExp idiom, and the JSX
-# attribute ``dangerouslySetInnerHTML`` as a call (``_LOWERING_NAMES``).
-_FETCH_REQUEST = "fetch.Request"
-_MESSAGE_EVENT = "MessageEvent"
-_REGEXP_ESCAPE = "RegExp.escape"
-_JSX_HTML = "react.dangerouslySetInnerHTML"
 # Methods of a response object that return the same response (`res.status(400).send(...)`).
 _FLUENT_RESPONSE_METHODS = frozenset(
     {"status", "set", "type", "cookie", "clearCookie", "append", "header", "vary", "location", "links",
@@ -914,7 +906,7 @@ class _Lowerer:
                 self.looked_up.add(type_name or "")
                 imported = self.names.imports.get(type_name or "", "")
                 if type_name in _FETCH_REQUEST_TYPES and not imported.startswith("express"):
-                    return _FETCH_REQUEST, frozenset({"route"})
+                    return "fetch.Request", frozenset({"route"})
                 return _REQUEST_PARAMS.get(name, "express.Request"), frozenset({"route"})
             if index == 1 and name in _RESPONSE_PARAMS:
                 return _RESPONSE_PARAMS[name], frozenset({"response"})
@@ -1721,7 +1713,7 @@ class _Lowerer:
             receiver = self._expr(obj_node, scope)
             if method == "replace" and self._escapes_regex(arguments):
                 # text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'): the escapeRegExp idiom, a RegExp.escape.
-                return ir.Call(_REGEXP_ESCAPE, method, (receiver,), node=node)
+                return ir.Call("RegExp.escape", method, (receiver,), node=node)
             callee = self._method_callee(receiver, method, scope)
             hint = self._listener_hint(method, arguments)
             args, spread = self._arguments(arguments, scope, hint)
@@ -1758,7 +1750,7 @@ class _Lowerer:
             return None
         if self.text.string_value(arguments.named_children[0]) != "message":
             return None
-        return lambda position: {0: _MESSAGE_EVENT} if position == 1 else None
+        return lambda position: {0: "MessageEvent"} if position == 1 else None
 
     def _new(self, node: Node, scope: _Scope) -> ir.Expr:
         constructor = node.child_by_field_name("constructor")
@@ -1787,7 +1779,7 @@ class _Lowerer:
                 if name_node is not None and self.text(name_node) == "dangerouslySetInnerHTML":
                     html = _object_entry(value, "__html")
                     call = ir.Call(
-                        _JSX_HTML,
+                        "react.dangerouslySetInnerHTML",
                         "dangerouslySetInnerHTML",
                         (html if html is not None else value,),
                         node=current,
@@ -2003,8 +1995,6 @@ class _FileState:
     texts_differ: bool = False
     # The summaries (by id, kept alive so no id is reused) whose nodes are detached already.
     detached_summaries: dict[int, object] = field(default_factory=dict)
-    # Where this tree's units may define function keys (``function_by_key``, one-shot runs).
-    definitions: _Definitions | None = None
 
 
 _STATES: weakref.WeakKeyDictionary[Document, _FileState] = weakref.WeakKeyDictionary()
@@ -2507,448 +2497,3 @@ def callee_of(document: Document, call: Node) -> str | None:
             if expr.node is not None
         }
     return callees.get((call.start_byte, call.end_byte))
-
-
-# ------------------------------------------------------------------ one-shot runs: lower on demand
-#
-# ``landguard check`` analyses each file once: no unit needs a cache key, so no unit needs lowering
-# until a rule reads it, and most units no rule can report on (in webpack's `lib/`, 850 of 14,794
-# units have a function a taint rule interprets). ``function_by_key``/``method_keys`` find the
-# file's functions without lowering all of them, and ``may_be_relevant`` tells from the units'
-# words which units a taint rule cannot report on.
-#
-# Why the words suffice: every string the lowering gives a call's callee or method, or a name's
-# meaning, is made (joined by dots) of words of the unit's own text (its identifiers, its strings'
-# values, its parts' headers), of the names its context binds (``ModuleNames``: imports, `new T()`
-# instances, the wrappers of a split unit), of the unit's class name and, for a split-off
-# function, of the name it is declared as, and of the lowering's own names (``_LOWERING_NAMES``).
-# And every ``Function.key`` ends in a word of the name it is defined under: a function or class
-# member's name, a binding's name (``const f = () => ...``, ``f = function () ...``), ``default``
-# (``export default function``), or, for a split-off function, its declarator's name.
-
-# A word of source text as bytes (a JavaScript identifier's characters; UTF-8 sequences stay in it).
-_WORD = re.compile(rb"[\w$\x80-\xff]+")
-# The names the lowering gives of itself, each with the words of the unit's text it needs to give
-# it: a web handler's parameters by their names, a fetch ``Request`` by its annotation, a ``message``
-# listener's event, the escapeRegExp idiom (``.replace(...)``), the JSX ``dangerouslySetInnerHTML``.
-_LOWERING_NAMES: tuple[tuple[bytes, str], ...] = (
-    *(
-        (name.encode(), meaning)
-        for table in (_REQUEST_PARAMS, _RESPONSE_PARAMS, _CONTEXT_PARAMS)
-        for name, meaning in table.items()
-    ),
-    *((name.encode(), _FETCH_REQUEST) for name in _FETCH_REQUEST_TYPES),
-    (b"addEventListener", _MESSAGE_EVENT),
-    (b"replace", _REGEXP_ESCAPE),
-    (b"dangerouslySetInnerHTML", _JSX_HTML),
-)
-_DEFAULT_KEY = b"default"
-# The values a function bound to a name may be written as (what ``unwrap`` sees through), per grammar.
-_FUNCTION_VALUES = {
-    "javascript": "[(function_expression) (arrow_function) (generator_function) (parenthesized_expression)"
-    " (await_expression)]",
-}
-_FUNCTION_VALUES["typescript"] = _FUNCTION_VALUES["javascript"][:-1] + (
-    " (as_expression) (satisfies_expression) (non_null_expression) (type_assertion)]"
-)
-_FUNCTION_VALUES["tsx"] = _FUNCTION_VALUES["javascript"][:-1] + (
-    " (as_expression) (satisfies_expression) (non_null_expression)]"
-)
-# The targets an index store may be written as (``obj[key] = v``, ``(obj[key]) += 1``).
-_STORE_TARGETS = {
-    language: "[(subscript_expression)" + values.split("(parenthesized_expression)", 1)[1]
-    for language, values in _FUNCTION_VALUES.items()
-}
-
-
-def _definition_questions():
-    from landguard.languages.questions import Question, Questions
-
-    def per_grammar(template: str, table: dict[str, str]) -> Question:
-        found = [
-            Question.of(template.format(table[language]), languages=frozenset({language}))
-            for language in table
-        ]
-        return functools.reduce(operator.add, found)
-
-    bound = (
-        per_grammar("(variable_declarator name: (identifier) @name value: {}) @answer", _FUNCTION_VALUES)
-        + per_grammar("(assignment_expression left: (identifier) @name right: {}) @answer", _FUNCTION_VALUES)
-        + Question.of(
-            "(field_definition property: (_) @name value: " + _FUNCTION_VALUES["javascript"] + ") @answer",
-            languages=frozenset({"javascript"}),
-        )
-        + per_grammar(
-            "(public_field_definition name: (_) @name value: {}) @answer",
-            {language: _FUNCTION_VALUES[language] for language in ("typescript", "tsx")},
-        )
-    )
-    return Questions(
-        named=Question.of(
-            "(function_declaration name: (_) @name) @answer",
-            "(generator_function_declaration name: (_) @name) @answer",
-            "(method_definition name: (_) @name) @answer",
-        ),
-        bound=bound,
-        default=per_grammar("(export_statement value: {} @answer)", _FUNCTION_VALUES),
-        store=per_grammar("(assignment_expression left: {} @answer)", _STORE_TARGETS)
-        + per_grammar("(augmented_assignment_expression left: {} @answer)", _STORE_TARGETS)
-        + per_grammar("(update_expression argument: {} @answer)", _STORE_TARGETS)
-        + per_grammar("(for_in_statement left: {} @answer)", _STORE_TARGETS),
-    )
-
-
-_DEFINITIONS = functools.cache(_definition_questions)
-
-
-@dataclass
-class _Definitions:
-    """Where the current tree's units may define function keys, and which hold an index store."""
-
-    # The last word of a name a function may be keyed under -> the positions (in ``_UnitContexts``
-    # order) of the units that may define it; units defining a name without a word.
-    by_word: dict[bytes, list[int]]
-    wordless: list[int]
-    stores: frozenset[int]
-    position: dict[tuple[int, int, int], int]
-    # ``may_be_relevant``: the words of the units and of their context; each unit's answer, for
-    # the models and read words it was worked out for.
-    context_words: frozenset[bytes] | None = None
-    context_last_words: frozenset[bytes] | None = None
-    unit_words: dict[int, frozenset[bytes]] = field(default_factory=dict)
-    reach_for: tuple | None = None
-    reach: dict[int, bool] = field(default_factory=dict)
-
-
-def _definitions(document: Document) -> _Definitions:
-    state = _file_state(document)
-    if state.definitions is None:
-        state.definitions = _find_definitions(document)
-    return state.definitions
-
-
-def _find_definitions(document: Document) -> _Definitions:
-    contexts = _unit_contexts(document)
-    keys = contexts.keys
-    events: list[tuple[int, bytes | None]] = []  # (byte position, a defined name; None: a store)
-    source = document.source
-    if document.tree is not None:
-        root = document.tree.root_node
-        for question, answer, name in _DEFINITIONS().ask_overlapping(root, document, 0, len(source)):
-            if question == "store":
-                events.append((answer.start_byte, None))
-            elif question == "default":
-                events.append((answer.start_byte, _DEFAULT_KEY))
-            elif name is not None:
-                written = source[name.start_byte : name.end_byte]
-                events.append((name.start_byte, written))
-                if question == "bound":
-                    # A function split off as a unit of its own is keyed by its declarator's name
-                    # (``_unit_function_key``), which lies outside it: the name is the value's too.
-                    value = answer.child_by_field_name("value") or answer.child_by_field_name("right")
-                    if value is not None:
-                        events.append((value.start_byte, written))
-    events.sort(key=operator.itemgetter(0))
-    by_word: dict[bytes, set[int]] = {}
-    wordless: set[int] = set()
-    stores: set[int] = set()
-    # Units nest (a split unit holds its parts): a sweep over the units by start, with the chain of
-    # units open at the current position, gives each event every unit that holds it.
-    ordered = sorted(range(len(keys)), key=lambda i: (keys[i][1], -keys[i][2]))
-    open_units: list[int] = []
-    next_unit = 0
-    for position, written in events:
-        while next_unit < len(ordered) and keys[ordered[next_unit]][1] <= position:
-            unit = ordered[next_unit]
-            next_unit += 1
-            while open_units and keys[open_units[-1]][2] <= keys[unit][1]:
-                open_units.pop()
-            open_units.append(unit)
-        while open_units and keys[open_units[-1]][2] <= position:
-            open_units.pop()
-        if not open_units:
-            continue
-        if written is None:
-            stores.update(open_units)
-            continue
-        words = _WORD.findall(written.rsplit(b".", 1)[-1])
-        if words:
-            by_word.setdefault(words[-1], set()).update(open_units)
-        else:
-            wordless.update(open_units)
-    return _Definitions(
-        by_word={word: sorted(units) for word, units in by_word.items()},
-        wordless=sorted(wordless),
-        stores=frozenset(stores),
-        position={key: index for index, key in enumerate(keys)},
-    )
-
-
-def _key_anchor(key: str) -> bytes | None:
-    """The word a unit defining ``key`` has among its names (``_Definitions.by_word``): the last
-    word after the key's last dot (``Store.load`` -> ``load``, ``C.[Symbol.iterator]`` ->
-    ``iterator``); None when that part has none (``C.'-'``: any unit may define it)."""
-    words = _WORD.findall(key.rsplit(".", 1)[-1].encode())
-    return words[-1] if words else None
-
-
-def _units_defining(document: Document, key: str) -> list[Node]:
-    """The units that may define a function keyed ``key`` (a superset), in file order."""
-    order = _unit_contexts(document).order
-    anchor = _key_anchor(key)
-    if anchor is None:
-        return order
-    return [order[position] for position in _definitions(document).by_word.get(anchor, ())]
-
-
-def function_by_key(document: Document, key: str) -> ir.Function | None:
-    """The first function of the file in file order keyed ``key`` (``FileAnalysis.by_key`` over
-    ``file_functions``), lowering only the units that may define it."""
-    for unit in _units_defining(document, key):
-        for function in _lower(unit, document).functions:
-            if function.key == key:
-                return function
-    return None
-
-
-def method_keys(document: Document, method: str) -> list[str]:
-    """The keys ``Class.method`` that ``FileAnalysis.method_keys`` finds in ``file_functions``
-    (the first function of the key is a method ``method`` of that class), lowering only the units
-    that may define them."""
-    found: set[str] = set()
-    for unit in _units_defining(document, f"_.{method}"):
-        for function in _lower(unit, document).functions:
-            if (
-                function.name == method
-                and function.class_name
-                and function.key == f"{function.class_name}.{method}"
-            ):
-                found.add(function.key)
-    kept = []
-    for key in sorted(found):
-        first = function_by_key(document, key)
-        if (
-            first is not None
-            and first.class_name
-            and first.name == method
-            and key == f"{first.class_name}.{method}"
-        ):
-            kept.append(key)
-    return kept
-
-
-def lowered_whole(document: Document) -> bool:
-    """Whether every unit of the current tree is lowered (``file_functions`` ran)."""
-    return _file_state(document).all_functions is not None
-
-
-def may_be_relevant(
-    document: Document,
-    unit: Node,
-    models,
-    read_words: frozenset[bytes],
-    is_sink_helper: Callable[[str], bool],
-) -> bool:
-    """Whether a function lowered from ``unit`` can call a method of ``read_words``, store into a
-    property of ``read_words`` or into an index, call something a sink row of ``models`` matches,
-    or call a same-file function for which ``is_sink_helper(key)`` holds (through a callee or an
-    instance call's method): read from the units' words and the file's definitions
-    (``_Definitions``). Only the same-file functions its words can name, in units from which
-    the words can reach a sink row at all (``_reaches_sink``), are lowered to ask
-    ``is_sink_helper``. False here means no function of ``unit`` does any of these (a superset)."""
-    definitions = _definitions(document)
-    position = definitions.position[_node_key(unit)]
-    words = _unit_words(document, definitions, position)
-    if position in definitions.stores or not words.isdisjoint(read_words):
-        return True
-    context_words, context_last = _context_words(document, definitions)
-    own = words | _outside_words(document, position)
-    if _names_a_sink(own | context_words, _sink_anchors(models)):
-        return True
-    if not _reaches_sink(document, definitions, position, models):
-        return False
-    # A callee or an instance call's method names a key by its last word (``_key_anchor``).
-    by_word = definitions.by_word
-    named = (own | context_last) & by_word.keys()
-    order = _unit_contexts(document).order
-    for defining in sorted({p for word in named for p in by_word[word]} | set(definitions.wordless)):
-        if not _reaches_sink(document, definitions, defining, models):
-            continue  # no function of it can reach a sink row: none passes a parameter to one
-        for function in _lower(order[defining], document).functions:
-            key = function.key
-            if key and (_key_anchor(key) in named or _key_anchor(key) is None) and is_sink_helper(key):
-                return True
-    return False
-
-
-def _unit_words(document: Document, definitions: _Definitions, position: int) -> frozenset[bytes]:
-    """The words of the unit's own text (its parts left out), with the values its escapes spell
-    (``require('\\x66s')``: string values are unescaped) and the names the lowering gives of
-    itself where the text has the words it gives them for (``_LOWERING_NAMES``)."""
-    words = definitions.unit_words.get(position)
-    if words is None:
-        text = listed_units(document)[2][position]
-        found = set(_WORD.findall(text))
-        if b"\\" in text:
-            found.update(_WORD.findall(_unescape(text.decode("utf-8", "replace")).encode("utf-8", "replace")))
-        for trigger, name in _LOWERING_NAMES:
-            if trigger in found:
-                found.update(_WORD.findall(name.encode()))
-        words = definitions.unit_words[position] = frozenset(found)
-    return words
-
-
-def _context_words(
-    document: Document, definitions: _Definitions
-) -> tuple[frozenset[bytes], frozenset[bytes]]:
-    """The words of every name the file's contexts bind (the module's, its wrappers'), and the last
-    word of each (what a key named through one of them ends in)."""
-    if definitions.context_words is None:
-        state = _file_state(document)
-        contexts = _unit_contexts(document)
-        every: dict[int, ModuleNames] = {id(state.names): state.names}
-        every.update((id(names), names) for names in contexts.names.values())
-        values: list[str] = []
-        for names in every.values():
-            values.extend(names.imports.values())
-            values.extend(value for value in names.declared.values() if isinstance(value, str))
-            values.extend(names.modules)
-            values.extend(names.promisified)
-        words: set[bytes] = set()
-        last: set[bytes] = set()
-        for value in values:
-            found = _WORD.findall(value.encode("utf-8", "replace"))
-            words.update(found)
-            if found:
-                last.add(found[-1])
-        definitions.context_words = frozenset(words)
-        definitions.context_last_words = frozenset(last)
-    return definitions.context_words, definitions.context_last_words  # type: ignore[return-value]
-
-
-def _outside_words(document: Document, position: int) -> frozenset[bytes]:
-    """Words of the unit's names that lie outside its text: its class's name (``this.m()`` is
-    ``Class.m``), and a split-off function's declarator name (its key, its factory's class)."""
-    contexts = _unit_contexts(document)
-    unit = contexts.order[position]
-    found: list[bytes] = []
-    class_name = contexts.class_names.get(contexts.keys[position])
-    if class_name:
-        found.extend(_WORD.findall(class_name.encode("utf-8", "replace")))
-    if unit.type in FUNCTION_TYPES:
-        parent = unit.parent
-        name = (
-            parent.child_by_field_name("name")
-            if parent is not None and parent.type == "variable_declarator"
-            else None
-        )
-        if name is not None:
-            found.extend(_WORD.findall(document.source[name.start_byte : name.end_byte]))
-    return frozenset(found)
-
-
-def _reaches_sink(document: Document, definitions: _Definitions, start: int, models) -> bool:
-    """Whether a sink row's words are all among the words a unit's callees can be made of, for the
-    unit at ``start`` or a unit defining a name one of its words can call (Tarjan's strongly
-    connected components over the units reached: each gets its answer once per tree)."""
-    if definitions.reach_for is not models:
-        definitions.reach_for = models
-        definitions.reach = {}
-    memo = definitions.reach
-    known = memo.get(start)
-    if known is not None:
-        return known
-    anchors = _sink_anchors(models)
-    context_words, context_last = _context_words(document, definitions)
-    by_word = definitions.by_word
-    # Every unit may call what a name of its context is bound to, and a wordless name.
-    common = sorted(
-        {p for word in context_last & by_word.keys() for p in by_word[word]} | set(definitions.wordless)
-    )
-    order: dict[int, int] = {}
-    low: dict[int, int] = {}
-    holds: dict[int, bool] = {}
-    path: list[int] = []
-    on_path: set[int] = set()
-    frames: list[tuple[int, Iterator[int]]] = []
-
-    def enter(position: int) -> None:
-        order[position] = low[position] = len(order)
-        path.append(position)
-        on_path.add(position)
-        own = _unit_words(document, definitions, position) | _outside_words(document, position)
-        holds[position] = _names_a_sink(own | context_words, anchors)
-        successors = itertools.chain(
-            (p for word in sorted(own & by_word.keys()) for p in by_word[word]), common
-        )
-        frames.append((position, successors))
-
-    enter(start)
-    while frames:
-        node, successors = frames[-1]
-        descended = False
-        while not holds[node] and not descended:
-            target = next(successors, None)
-            if target is None:
-                break
-            answer = memo.get(target)
-            if answer is not None:
-                holds[node] = answer
-            elif target not in order:
-                enter(target)
-                descended = True
-            elif target in on_path:
-                low[node] = min(low[node], order[target])
-        if not descended:
-            frames.pop()
-            if low[node] == order[node]:
-                members: list[int] = []
-                while not members or members[-1] != node:
-                    members.append(path.pop())
-                    on_path.discard(members[-1])
-                answer = any(holds[member] for member in members)
-                for member in members:
-                    memo[member] = answer
-            if frames:
-                parent = frames[-1][0]
-                low[parent] = min(low[parent], low[node])
-                if memo.get(node):
-                    holds[parent] = True
-    return memo[start]
-
-
-_SINK_ANCHORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _sink_anchors(models) -> tuple[dict[bytes, list[frozenset[bytes]]], bool]:
-    """Each sink row's words that a call matching it must show: every word of its ``method`` or
-    exact ``name``; of a glob (``axios.*``), the whole words before its first ``*``; (the rows by
-    their first word, whether a row has none and so may match any call)."""
-    found = _SINK_ANCHORS.get(models)
-    if found is None:
-        by_word: dict[bytes, list[frozenset[bytes]]] = {}
-        matches_anything = False
-        for row in models.sinks.rows:
-            written = row.name if row.name is not None else row.method
-            if written is None:
-                continue  # ``RowIndex.match`` never returns a row without a name or method
-            if "*" in written:
-                before = written.split("*", 1)[0].encode()
-                words = _WORD.findall(before)
-                if words and _WORD.fullmatch(before[-1:]):
-                    words.pop()  # "a.Ci*": "Ci" may start a longer word
-            else:
-                words = _WORD.findall(written.encode())
-            if not words:
-                matches_anything = True
-                continue
-            by_word.setdefault(words[0], []).append(frozenset(words))
-        found = _SINK_ANCHORS[models] = (by_word, matches_anything)
-    return found
-
-
-def _names_a_sink(words: frozenset[bytes], anchors: tuple[dict[bytes, list[frozenset[bytes]]], bool]) -> bool:
-    by_word, matches_anything = anchors
-    if matches_anything:
-        return True
-    return any(row_words <= words for word in words & by_word.keys() for row_words in by_word[word])

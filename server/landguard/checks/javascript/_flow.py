@@ -18,7 +18,6 @@ The rules read the core's own helpers through this module too (``flow.call_fact`
 
 from __future__ import annotations
 
-import functools
 import operator
 import weakref
 from collections.abc import Iterator
@@ -51,22 +50,10 @@ def analysis(document: Document, context: CheckContext) -> FileAnalysis:
 
 
 def _new_analysis(document: Document, context: CheckContext) -> FileAnalysis:
-    # The shipped models plus the user's rows ([tool.landguard.models.javascript]).
-    models = models_for(document.language, context.config)
-    if _lowers_on_demand(document, context):
-        # A one-shot run (``landguard check``): the file's functions are found by key when asked
-        # for (``adapter.function_by_key``), and only the units that may define the key lowered.
-        return FileAnalysis(
-            (),
-            models,
-            constants=adapter.module_names(document).constants,
-            resolve=functools.partial(adapter.function_by_key, document),
-            store=adapter.summary_store(document),
-            method_keys=functools.partial(adapter.method_keys, document),
-        )
     fa = FileAnalysis(
         adapter.file_functions(document),
-        models,
+        # The shipped models plus the user's rows ([tool.landguard.models.javascript]).
+        models_for(document.language, context.config),
         constants=adapter.module_names(document).constants,
         store=adapter.summary_store(document),
     )
@@ -132,23 +119,10 @@ def unit_key_epoch(document: Document, context: CheckContext) -> object:
     return (state.changes, relowerings, keys)
 
 
-def _lowers_on_demand(document: Document, context: CheckContext) -> bool:
-    """Whether this run lowers units only when a rule reads them: unless every unit is lowered
-    already (the editor's runs key every unit by its lowering: ``unit_key``, ``unit_key_epoch``),
-    decided once per run, when the analysis is made."""
-    return context.cache.get(_ON_DEMAND, id(document.tree), lambda: not adapter.lowered_whole(document))
-
-
-def file_functions(document: Document, context: CheckContext) -> list[ir.Function]:
-    """Every function of the file, in file order (``FileAnalysis.functions`` when it has them all)."""
-    fa = analysis(document, context)
-    return fa.functions if not _lowers_on_demand(document, context) else adapter.file_functions(document)
-
-
 _ANALYSIS: RunKey[FileAnalysis] = RunKey("js.analysis")
-_ON_DEMAND: RunKey[bool] = RunKey("js.on_demand")
 _UNIT_FACTS: RunKey[list[FunctionFacts]] = RunKey("js.unit_facts")
 _SINK_HELPERS: RunKey[object] = RunKey("js.sink_helpers")
+_CALL_TESTS: RunKey[object] = RunKey("js.call_tests")
 _UNIT_KEY_RUN: RunKey[tuple] = RunKey("js.unit_key")
 
 
@@ -160,14 +134,11 @@ def unit_facts(unit, document: Document, context: CheckContext) -> list[Function
     def build() -> list[FunctionFacts]:
         fa = analysis(document, context)
         helper = _sink_helper_test(document, context)
-        if _lowers_on_demand(document, context) and not adapter.may_be_relevant(
-            document, unit, fa.models, _READ_WORDS, helper
-        ):
-            return []  # no function of it can be ``_relevant``: no need to lower it to know
+        reads = _call_test(document, context)
         return [
             fa.facts(function)
             for function in adapter.lower_unit(unit, document)
-            if _relevant(function, fa, helper)
+            if _relevant(function, fa, helper, reads)
         ]
 
     return context.cache.get(_UNIT_FACTS, (unit.id, unit.start_byte, unit.end_byte), build)
@@ -181,28 +152,47 @@ _ALSO_READ = frozenset(
 
 # Property stores some rule reads (DOM XSS): other `obj.name = ...` stores cannot be reported.
 _READ_PROPERTIES = frozenset({"innerHTML", "outerHTML"})
-# The words ``_relevant`` reads besides the sink rows' (``adapter.may_be_relevant``).
-_READ_WORDS = frozenset(word.encode() for word in _ALSO_READ | _READ_PROPERTIES)
 
 
-def _relevant(function, fa: FileAnalysis, is_sink_helper) -> bool:
-    models = fa.models
+def _relevant(function, fa: FileAnalysis, is_sink_helper, reads) -> bool:
     methods = None
     for call in shapes.calls_in(function.body):
-        if (
-            call.method in _ALSO_READ
-            or is_sink_helper(call.callee)
-            or models.sinks.match(call.callee, call.method)
-        ):
+        if reads(call.callee, call.method):
             return True
-        # An instance call can run a same-file method only if the file has a method of its name:
-        # the function's instance calls (a walk of its whole IR) are read only then.
+        # An instance call (``make().run(x)``) can run a same-file method only where the file has a
+        # method of its name: the function's instance calls, a walk of its whole IR, are read only
+        # then (for every function of a file, that walk was most of this test's cost).
         if call.method and fa.method_keys(call.method):
             if methods is None:
                 methods = instance_methods(function)
             if call.method in methods and _runs_sink_helper(call, fa, is_sink_helper):
                 return True
     return any(_store_read(assign.target) for assign in shapes.assignments(function.body))
+
+
+def _call_test(document: Document, context: CheckContext):
+    """``reads(callee, method)``: whether a call of ``callee`` (``method``) is one a rule reads
+    itself (``_ALSO_READ``), a call of a same-file sink helper, or one a sink row matches. Memoised
+    per run: a file calls the same few names over and over, and matching a name against the sink
+    rows tries every glob row."""
+
+    def build():
+        fa = analysis(document, context)
+        is_sink_helper = _sink_helper_test(document, context)
+        sinks = fa.models.sinks
+        known: dict[tuple[str | None, str | None], bool] = {}
+
+        def reads(callee: str | None, method: str | None) -> bool:
+            found = known.get((callee, method))
+            if found is None:
+                found = known[(callee, method)] = (
+                    method in _ALSO_READ or is_sink_helper(callee) or bool(sinks.match(callee, method))
+                )
+            return found
+
+        return reads
+
+    return context.cache.get(_CALL_TESTS, None, build)
 
 
 def _runs_sink_helper(call: ir.Call, fa: FileAnalysis, is_sink_helper) -> bool:
@@ -231,14 +221,11 @@ def _sink_helper_test(document: Document, context: CheckContext):
         known: dict[str, bool] = {}
 
         def is_sink_helper(callee: str | None) -> bool:
-            if not callee:
+            if not callee or callee not in fa.by_key:
                 return False
             found = known.get(callee)
             if found is None:
-                function = fa.lookup(callee)
-                if function is None:
-                    known[callee] = False
-                    return False
+                function = fa.by_key[callee]
                 # No sink reachable from it: its summary has none (no analysis needed).
                 summary = fa.summary(function) if fa.may_reach_sink(function) else None
                 found = known[callee] = summary is not None and bool(summary.sinks)
@@ -332,9 +319,6 @@ def _named_functions(functions, names: tuple[str, ...], keys, fa: FileAnalysis) 
 
 
 def _unit_key_run(document: Document, context: CheckContext) -> tuple:
-    # A unit's key is made of its lowering: every unit is lowered before the analysis is made,
-    # which then has them all up front (``_lowers_on_demand``).
-    adapter.file_functions(document)
     fa = analysis(document, context)
     state = _KEY_STATES.get(document)
     if state is None:

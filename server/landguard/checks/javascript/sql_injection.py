@@ -72,7 +72,7 @@ def _helper_reads_as_sql(facts, hit, document, context) -> bool:
     texts = [flow.shape(facts, arg).text() for arg in hit.call.args]
     inner = hit.inner
     if inner is not None and inner.args and inner.node is not None:
-        helper = _function_around(flow.file_functions(document, context), inner.node)
+        helper = _function_around(flow.analysis(document, context).functions, inner.node)
         if helper is not None:
             texts.append(ShapeReader(helper).shape(inner.args[0]).text())
     return any(_SQL.search(text) for text in texts)
