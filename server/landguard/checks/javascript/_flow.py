@@ -122,6 +122,7 @@ def unit_key_epoch(document: Document, context: CheckContext) -> object:
 _ANALYSIS: RunKey[FileAnalysis] = RunKey("js.analysis")
 _UNIT_FACTS: RunKey[list[FunctionFacts]] = RunKey("js.unit_facts")
 _SINK_HELPERS: RunKey[object] = RunKey("js.sink_helpers")
+_CALL_TESTS: RunKey[object] = RunKey("js.call_tests")
 _UNIT_KEY_RUN: RunKey[tuple] = RunKey("js.unit_key")
 
 
@@ -133,10 +134,11 @@ def unit_facts(unit, document: Document, context: CheckContext) -> list[Function
     def build() -> list[FunctionFacts]:
         fa = analysis(document, context)
         helper = _sink_helper_test(document, context)
+        reads = _call_test(document, context)
         return [
             fa.facts(function)
             for function in adapter.lower_unit(unit, document)
-            if _relevant(function, fa, helper)
+            if _relevant(function, fa, helper, reads)
         ]
 
     return context.cache.get(_UNIT_FACTS, (unit.id, unit.start_byte, unit.end_byte), build)
@@ -152,18 +154,45 @@ _ALSO_READ = frozenset(
 _READ_PROPERTIES = frozenset({"innerHTML", "outerHTML"})
 
 
-def _relevant(function, fa: FileAnalysis, is_sink_helper) -> bool:
-    models = fa.models
-    methods = instance_methods(function)
+def _relevant(function, fa: FileAnalysis, is_sink_helper, reads) -> bool:
+    methods = None
     for call in shapes.calls_in(function.body):
-        if (
-            call.method in _ALSO_READ
-            or is_sink_helper(call.callee)
-            or models.sinks.match(call.callee, call.method)
-            or (call.method in methods and _runs_sink_helper(call, fa, is_sink_helper))
-        ):
+        if reads(call.callee, call.method):
             return True
+        # An instance call (``make().run(x)``) can run a same-file method only where the file has a
+        # method of its name: the function's instance calls, a walk of its whole IR, are read only
+        # then (for every function of a file, that walk was most of this test's cost).
+        if call.method and fa.method_keys(call.method):
+            if methods is None:
+                methods = instance_methods(function)
+            if call.method in methods and _runs_sink_helper(call, fa, is_sink_helper):
+                return True
     return any(_store_read(assign.target) for assign in shapes.assignments(function.body))
+
+
+def _call_test(document: Document, context: CheckContext):
+    """``reads(callee, method)``: whether a call of ``callee`` (``method``) is one a rule reads
+    itself (``_ALSO_READ``), a call of a same-file sink helper, or one a sink row matches. Memoised
+    per run: a file calls the same few names over and over, and matching a name against the sink
+    rows tries every glob row."""
+
+    def build():
+        fa = analysis(document, context)
+        is_sink_helper = _sink_helper_test(document, context)
+        sinks = fa.models.sinks
+        known: dict[tuple[str | None, str | None], bool] = {}
+
+        def reads(callee: str | None, method: str | None) -> bool:
+            found = known.get((callee, method))
+            if found is None:
+                found = known[(callee, method)] = (
+                    method in _ALSO_READ or is_sink_helper(callee) or bool(sinks.match(callee, method))
+                )
+            return found
+
+        return reads
+
+    return context.cache.get(_CALL_TESTS, None, build)
 
 
 def _runs_sink_helper(call: ir.Call, fa: FileAnalysis, is_sink_helper) -> bool:

@@ -1,0 +1,112 @@
+"""The taint rules' relevance test (``_flow._relevant``: which functions of a unit are interpreted)
+is cheap where it can be and says what it said before.
+
+- It gives every function of the fixtures, the corpus and a real webpack tree the answer of the
+  plain formula (every call: a read method, a sink helper, a sink row, or an instance call that
+  can run a same-file method passing a parameter to a sink; else a store a rule reads).
+- It reads a function's instance calls (``instance_methods``: a walk of its whole IR) only when a
+  call's method is the name of a method of the file: a file without such methods never walks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from landguard.checks.javascript import _flow
+from landguard.dataflow import shapes
+from landguard.dataflow.interpret import instance_methods
+from landguard.engine.config import Config, DependencySettings
+from landguard.engine.document import Document
+from landguard.engine.registry import CheckContext
+from landguard.languages import javascript as adapter
+
+TESTS = Path(__file__).resolve().parents[2]
+CONFIG = Config(dependencies=DependencySettings(online=False))
+_CODE = (".js", ".mjs", ".ts", ".tsx", ".jsx")
+FILES = sorted(
+    path
+    for folder in (TESTS / "unit" / "fixtures" / "javascript", TESTS / "corpus" / "javascript")
+    for path in folder.rglob("*")
+    if path.suffix in _CODE and path.is_file()
+)
+# A real tree with classes, factories and Map/Set instance calls everywhere (read-only cache).
+WEBPACK = Path("/work/realworld-cache/src/webpack-5.95.0/lib")
+REAL = sorted(WEBPACK.glob("*.js"))[:40] if WEBPACK.is_dir() else []
+
+
+def _plain_relevant(function, fa, is_sink_helper) -> bool:
+    """``_relevant`` as first written: the instance calls read up front, every test on every call."""
+    models = fa.models
+    methods = instance_methods(function)
+    for call in shapes.calls_in(function.body):
+        if (
+            call.method in _flow._ALSO_READ
+            or is_sink_helper(call.callee)
+            or models.sinks.match(call.callee, call.method)
+            or (call.method in methods and _flow._runs_sink_helper(call, fa, is_sink_helper))
+        ):
+            return True
+    return any(_flow._store_read(assign.target) for assign in shapes.assignments(function.body))
+
+
+def test_the_files_exist():
+    assert len(FILES) > 30
+
+
+@pytest.mark.parametrize("path", FILES + REAL, ids=lambda p: p.name)
+def test_the_relevance_test_answers_as_the_plain_formula(path: Path):
+    document = Document(path.read_text(encoding="utf-8"), path=str(path))
+    context = CheckContext(CONFIG)
+    fa = _flow.analysis(document, context)
+    helper = _flow._sink_helper_test(document, context)
+    reads = _flow._call_test(document, context)
+    for function in adapter.file_functions(document):
+        expected = _plain_relevant(function, fa, helper)
+        assert _flow._relevant(function, fa, helper, reads) == expected, (path.name, function.name)
+
+
+_NO_METHODS = """\
+const cache = new Map();
+function remember(key, value) {
+  const seen = new Set();
+  seen.add(key);
+  cache.set(key, value);
+  return cache.get(key);
+}
+"""
+
+_A_METHOD = """\
+class Store {
+  grow(key) { return key; }
+}
+function make() { return new Store(); }
+function use(key) { return make().grow(key); }
+"""
+
+
+def _walks(source: str, monkeypatch) -> int:
+    """How many times the relevance test read a function's instance calls, checking ``source``."""
+    walked = []
+
+    def counting(function):
+        walked.append(function)
+        return instance_methods(function)
+
+    monkeypatch.setattr(_flow, "instance_methods", counting)
+    document = Document(source, path="walks.js")
+    context = CheckContext(CONFIG)
+    for unit in adapter.listed_units(document)[0]:
+        _flow.unit_facts(unit, document, context)
+    return len(walked)
+
+
+def test_a_file_without_methods_reads_no_instance_calls(monkeypatch):
+    # ``new Map()``/``new Set()`` results are instance receivers; with no method of the file named
+    # ``add``/``set``/``get``, none can run a same-file method (the old test walked every function).
+    assert _walks(_NO_METHODS, monkeypatch) == 0
+
+
+def test_a_call_named_as_a_method_of_the_file_reads_them(monkeypatch):
+    assert _walks(_A_METHOD, monkeypatch) > 0
