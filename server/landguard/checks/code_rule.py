@@ -47,6 +47,10 @@ class CodeRule:
     rule: ClassVar[Rule]
     # The language glue that runs this rule with the others of its language.
     frontend: ClassVar[Frontend]
+    # The shared per-unit inputs (``Frontend.unit_input``: "facts", "index" ...) every finding of
+    # this rule comes from: a unit where all of them are empty is not handed to the rule at all
+    # (most units of a file, and a generator and a list per rule and unit add up). Empty: always run.
+    reads: ClassVar[frozenset[str]] = frozenset()
 
     def applies(self, unit: Node, document: Document, context: CheckContext) -> bool:
         """A cheap prefilter (bytes in the unit) before any tree work; the default: always."""
@@ -82,14 +86,38 @@ class Frontend:
         context key of their own (the default ``unit_context_key``) has one epoch forever."""
         return () if type(self).unit_context_key is Frontend.unit_context_key else None
 
+    def unit_input(self, name: str, unit: Node, document: Document, context: CheckContext) -> bool:
+        """Whether the unit's input ``name`` (see ``CodeRule.reads``) is not empty; asked once per
+        unit and name. A frontend without shared inputs says every one is there."""
+        return True
+
     def check_unit(
         self, unit: Node, document: Document, context: CheckContext, rules: Sequence[CodeRule]
     ) -> list[Finding]:
         findings: list[Finding] = []
+        present: dict[str, bool] = {}
         for rule in rules:
+            if rule.reads and not self._reads_present(rule.reads, present, unit, document, context):
+                continue
             if rule.applies(unit, document, context):
                 findings.extend(guarded(rule, rule.check_unit, unit, document, context))
         return findings
+
+    def _reads_present(
+        self,
+        reads: frozenset[str],
+        present: dict[str, bool],
+        unit: Node,
+        document: Document,
+        context: CheckContext,
+    ) -> bool:
+        for name in reads:
+            found = present.get(name)
+            if found is None:
+                found = present[name] = self.unit_input(name, unit, document, context)
+            if found:
+                return True
+        return False
 
 
 def guarded(rule: CodeRule, method: Callable[..., Iterable[Finding]], *args: object) -> list[Finding]:
