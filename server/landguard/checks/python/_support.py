@@ -24,7 +24,6 @@ in is ``_dispatch.py``.
 
 from __future__ import annotations
 
-import functools
 from bisect import bisect_left
 from collections.abc import Hashable
 
@@ -47,6 +46,7 @@ from landguard.languages.python_syntax import (
     Flow,
     enclosing_functions,
     is_literal,
+    kinds_query,
     node_query,
     scope_definitions,
     unparenthesize,
@@ -261,14 +261,7 @@ def unit_nodes_of_kinds(unit: Node, kinds: tuple[str, ...], context: CheckContex
     cache = context.cache
     missing = [kind for kind in kinds if cache.peek(_NODES, (kind, unit.id)) is None]
     if len(missing) > 1:
-        by_kind: dict[str, list[Node]] = {kind: [] for kind in missing}
-        for node in captures("python", _kinds_query(tuple(missing)), unit).get("node", []):
-            by_kind[node.type].append(node)
-        for kind, nodes in by_kind.items():
-            cache.put(_NODES, (kind, unit.id), sorted(nodes, key=_start_byte))
+        found = captures("python", kinds_query(tuple(missing)), unit)
+        for kind in missing:
+            cache.put(_NODES, (kind, unit.id), sorted(found.get(kind, []), key=_start_byte))
     return [unit_nodes(unit, kind, context) for kind in kinds]
-
-
-@functools.lru_cache(maxsize=16)
-def _kinds_query(kinds: tuple[str, ...]) -> str:
-    return " ".join(node_query(kind) for kind in kinds)
