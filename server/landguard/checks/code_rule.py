@@ -96,36 +96,28 @@ class Frontend:
 
     def unit_input(self, name: str, unit: Node, document: Document, context: CheckContext) -> bool:
         """Whether the unit's input ``name`` (see ``CodeRule.reads``) is not empty; asked once per
-        unit and name. A frontend without shared inputs says every one is there."""
+        unit and set of inputs some rule reads. A frontend without shared inputs says every one is there."""
         return True
 
     def check_unit(
         self, unit: Node, document: Document, context: CheckContext, rules: Sequence[CodeRule]
     ) -> list[Finding]:
         findings: list[Finding] = []
-        present: dict[str, bool] = {}
+        # Whether the unit has any of a set of inputs, per set (rules share a few sets).
+        present: dict[frozenset[str], bool] = {}
         for rule in rules:
-            if rule.reads and not self._reads_present(rule.reads, present, unit, document, context):
-                continue
+            reads = rule.reads
+            if reads:
+                found = present.get(reads)
+                if found is None:
+                    found = present[reads] = any(
+                        self.unit_input(name, unit, document, context) for name in reads
+                    )
+                if not found:
+                    continue
             if rule.applies(unit, document, context):
                 findings.extend(guarded(rule, rule.check_unit, unit, document, context))
         return findings
-
-    def _reads_present(
-        self,
-        reads: frozenset[str],
-        present: dict[str, bool],
-        unit: Node,
-        document: Document,
-        context: CheckContext,
-    ) -> bool:
-        for name in reads:
-            found = present.get(name)
-            if found is None:
-                found = present[name] = self.unit_input(name, unit, document, context)
-            if found:
-                return True
-        return False
 
 
 def guarded(rule: CodeRule, method: Callable[..., Iterable[Finding]], *args: object) -> list[Finding]:
