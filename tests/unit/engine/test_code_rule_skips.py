@@ -31,12 +31,8 @@ def _skipping_rules(language: str) -> list[CodeRule]:
     return [
         rule
         for rule in rules_check(language).code_rules
-        if rule.reads or type(rule).applies is not type(rule).__mro__[1].applies or _has_markers(rule)
+        if rule.reads or "applies" in vars(type(rule)) or getattr(rule, "unit_markers", ())
     ]
-
-
-def _has_markers(rule: CodeRule) -> bool:
-    return bool(getattr(rule, "unit_markers", ()))
 
 
 _CASES = [(language, rule) for language in _SUFFIXES for rule in _skipping_rules(language)]
