@@ -11,6 +11,10 @@ What differs between languages is the ``Frontend``: what, outside a unit, its fi
 (imports, module constants, same-file summaries) and how a unit is handed to the rules (Python
 dispatches calls by callee name in one pass and re-parses a top-level ERROR node statement by
 statement). A rule that raises is logged and skipped, so one broken rule does not silence the others.
+
+A rule is not run on a unit where it cannot report: its ``applies`` prefilter (bytes in the unit)
+says no, or every shared per-unit input it ``reads`` (the frontend's ``unit_input``: JavaScript's
+dataflow facts and pattern index) is empty, as for most units of most files.
 """
 
 from __future__ import annotations
@@ -38,7 +42,11 @@ def occurs_in(source: bytes, unit: Node, needles: Iterable[bytes]) -> bool:
     scan of the whole document per check on every run cost more than all the checks' own work.
     """
     start, end = unit.start_byte, unit.end_byte
-    return any(source.find(needle, start, end) >= 0 for needle in needles)
+    # A plain loop: asked per rule and unit, a generator for ``any`` cost as much as the finds.
+    for needle in needles:
+        if source.find(needle, start, end) >= 0:
+            return True
+    return False
 
 
 class CodeRule:
@@ -47,6 +55,10 @@ class CodeRule:
     rule: ClassVar[Rule]
     # The language glue that runs this rule with the others of its language.
     frontend: ClassVar[Frontend]
+    # The shared per-unit inputs (``Frontend.unit_input``: "facts", "index" ...) every finding of
+    # this rule comes from: a unit where all of them are empty is not handed to the rule at all
+    # (most units of a file, and a generator and a list per rule and unit add up). Empty: always run.
+    reads: ClassVar[frozenset[str]] = frozenset()
 
     def applies(self, unit: Node, document: Document, context: CheckContext) -> bool:
         """A cheap prefilter (bytes in the unit) before any tree work; the default: always."""
@@ -82,11 +94,27 @@ class Frontend:
         context key of their own (the default ``unit_context_key``) has one epoch forever."""
         return () if type(self).unit_context_key is Frontend.unit_context_key else None
 
+    def unit_input(self, name: str, unit: Node, document: Document, context: CheckContext) -> bool:
+        """Whether the unit's input ``name`` (see ``CodeRule.reads``) is not empty; asked once per
+        unit and set of inputs some rule reads. A frontend without shared inputs says every one is there."""
+        return True
+
     def check_unit(
         self, unit: Node, document: Document, context: CheckContext, rules: Sequence[CodeRule]
     ) -> list[Finding]:
         findings: list[Finding] = []
+        # Whether the unit has any of a set of inputs, per set (rules share a few sets).
+        present: dict[frozenset[str], bool] = {}
         for rule in rules:
+            reads = rule.reads
+            if reads:
+                found = present.get(reads)
+                if found is None:
+                    found = present[reads] = any(
+                        self.unit_input(name, unit, document, context) for name in reads
+                    )
+                if not found:
+                    continue
             if rule.applies(unit, document, context):
                 findings.extend(guarded(rule, rule.check_unit, unit, document, context))
         return findings

@@ -61,6 +61,11 @@ def node_query(kind: str) -> str:
     return f"({kind}) @node"
 
 
+def kinds_query(kinds: tuple[str, ...]) -> str:
+    """A query capturing every node of each of ``kinds`` under its kind's name (``@pair``)."""
+    return " ".join(f"({kind}) @{kind}" for kind in kinds)
+
+
 def is_recovery_error(node: Node) -> bool:
     """A top-level ERROR node starting a line: tree-sitter's recovery after an unclosed bracket,
     which can swallow every statement after it."""

@@ -275,6 +275,15 @@ class JavaScriptFrontend(Frontend):
         # function keys and the summaries the keys name are the same (``flow.unit_key_epoch``).
         return flow.unit_key_epoch(document, context)
 
+    def unit_input(self, name: str, unit: Node, document: Document, context: CheckContext) -> bool:
+        # "facts": the dataflow facts of the unit's functions that can matter to a taint rule;
+        # "index": the unit's nodes the pattern rules look at. Most units have neither.
+        if name == FACTS:
+            return bool(flow.unit_facts(unit, document, context))
+        if name == INDEX:
+            return unit_index(unit, document, context) is not EMPTY_INDEX
+        raise ValueError(f"no unit input {name!r}")
+
     def check_unit(
         self, unit: Node, document: Document, context: CheckContext, rules: Sequence[CodeRule]
     ) -> list[Finding]:
@@ -295,8 +304,14 @@ def _starts_in(span, outer) -> bool:
 FRONTEND = JavaScriptFrontend()
 
 
+# The unit inputs a rule can read (``CodeRule.reads``): ``_flow.unit_facts`` and ``unit_index``.
+FACTS = "facts"
+INDEX = "index"
+
+
 class JavaScriptRule(CodeRule):
-    """One LG3xx rule's logic over a unit (``CHECK = MyRule()`` in its module)."""
+    """One LG3xx rule's logic over a unit (``CHECK = MyRule()`` in its module). A rule whose findings
+    all come from the unit's facts or index says so in ``reads`` (``frozenset({js.FACTS})``)."""
 
     frontend = FRONTEND
     # Whether findings depend on the module's imports (then they are part of the cache key).
@@ -311,6 +326,7 @@ class JavaScriptTaintRule(JavaScriptRule):
     ``check_hit``, which decides on it (a constant host, a ``root`` option ...) and builds the
     finding and its fix."""
 
+    reads = frozenset({FACTS})
     kinds: tuple[str, ...] = ()
     parameters = False  # report a function's own parameters too (text built from them)
     require_built = True

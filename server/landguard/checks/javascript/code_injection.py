@@ -60,6 +60,7 @@ def _maybe_text(node) -> bool:
 
 class CodeInjection(js.JavaScriptRule):
     rule = RULE
+    reads = frozenset({js.FACTS})
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):

@@ -60,6 +60,7 @@ _SPAWN_CALLS = frozenset(
 
 class CommandInjection(js.JavaScriptRule):
     rule = RULE
+    reads = frozenset({js.FACTS})
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):

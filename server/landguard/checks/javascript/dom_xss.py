@@ -42,7 +42,7 @@ from collections.abc import Iterable
 from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
-from landguard.engine.registry import Rule
+from landguard.engine.registry import Rule, RunKey
 from landguard.fixes import javascript_fixes as fixes
 from landguard.languages import javascript_syntax as syntax
 
@@ -57,6 +57,7 @@ RULE = Rule(
     languages=js.LANGUAGES,
 )
 _MARKUP_HINT = "<"
+_PURIFY: RunKey[str | None] = RunKey("js.dom_xss.purify")
 # Markup-writing method -> (its text-only twin, the fix's title, the finding's message).
 # jQuery methods that parse a string argument as markup (besides .html()).
 _JQUERY_INSERTS = frozenset(
@@ -87,11 +88,10 @@ _TEXT_TWINS = {
 
 class DomXss(js.JavaScriptRule):
     rule = RULE
+    reads = frozenset({js.FACTS})
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:
-        purify = js.local_name_for(document, context, "dompurify", None) or js.local_name_for(
-            document, context, "isomorphic-dompurify", None
-        )
+        purify = context.cache.get(_PURIFY, None, lambda: _purify_name(document, context))
         for facts in flow.unit_facts(node, document, context):
             yield from self._stores(document, facts, purify)
             for hit, labels in flow.hits(facts, ("dom-xss",), parameters=True, require_built=False):
@@ -235,6 +235,13 @@ def _own_markup_rewritten(document, argument, receiver) -> bool:
             return False
         node = js.unwrap(owner)
     return False
+
+
+def _purify_name(document, context) -> str | None:
+    """The local name DOMPurify is imported under, if it is (once per run: a loop over the imports)."""
+    return js.local_name_for(document, context, "dompurify", None) or js.local_name_for(
+        document, context, "isomorphic-dompurify", None
+    )
 
 
 def _what(labels) -> str:

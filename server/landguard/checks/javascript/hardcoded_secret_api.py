@@ -98,6 +98,7 @@ _DEFAULT_ENV = {"secret-key": "APP_SECRET", "password": "DB_PASSWORD"}
 
 class HardcodedSecretKey(js.JavaScriptRule):
     rule = RULE
+    reads = frozenset({js.FACTS})
 
     def module_context_key(self, document, context) -> object:
         # An options object may be a top-level constant of another unit (`knex(config)`).

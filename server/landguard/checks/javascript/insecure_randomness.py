@@ -66,6 +66,7 @@ def _words(name: str) -> str:
 
 class InsecureRandomness(js.JavaScriptRule):
     rule = RULE
+    reads = frozenset({js.INDEX})
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:
         index = js.unit_index(node, document, context)

@@ -49,6 +49,7 @@ _VERIFY_CALL = re.compile(r"\bverify\s*\(|\bjwtVerify\s*\(")
 
 class JwtWeakVerification(js.JavaScriptRule):
     rule = RULE
+    reads = frozenset({js.INDEX})
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:
         index = js.unit_index(node, document, context)

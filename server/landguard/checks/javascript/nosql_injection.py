@@ -69,6 +69,7 @@ _OBJECT_SOURCES = frozenset(
 
 class NoSqlInjection(js.JavaScriptRule):
     rule = RULE
+    reads = frozenset({js.FACTS})
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):

@@ -52,6 +52,7 @@ _HEADER_SETTERS = frozenset({"setHeader", "set", "header"})
 
 class OpenRedirect(js.JavaScriptRule):
     rule = RULE
+    reads = frozenset({js.FACTS})
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):

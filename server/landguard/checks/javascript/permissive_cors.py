@@ -50,6 +50,7 @@ _ALLOW_CREDENTIALS = "access-control-allow-credentials"
 
 class PermissiveCors(js.JavaScriptRule):
     rule = RULE
+    reads = frozenset({js.INDEX})
     uses_imports = False
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:

@@ -62,6 +62,7 @@ _GUARD = re.compile(
 
 class PrototypePollution(js.JavaScriptRule):
     rule = RULE
+    reads = frozenset({js.FACTS, js.INDEX})
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):

@@ -90,6 +90,7 @@ def _function_around(functions, node):
 
 class SqlInjection(js.JavaScriptRule):
     rule = RULE
+    reads = frozenset({js.FACTS})
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):

@@ -69,6 +69,7 @@ RULE = Rule(
 
 class TemplateInjection(js.JavaScriptRule):
     rule = RULE
+    reads = frozenset({js.FACTS})
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):

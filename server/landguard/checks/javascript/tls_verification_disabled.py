@@ -49,6 +49,7 @@ _TLS_ENV = "NODE_TLS_REJECT_UNAUTHORIZED"
 
 class TlsVerificationDisabled(js.JavaScriptRule):
     rule = RULE
+    reads = frozenset({js.INDEX})
     uses_imports = False
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:

@@ -82,6 +82,7 @@ _TARGETS = frozenset(
 
 class WeakCrypto(js.JavaScriptRule):
     rule = RULE
+    reads = frozenset({js.INDEX})
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:
         index = js.unit_index(node, document, context)

@@ -55,6 +55,7 @@ _DANGEROUS_OPTIONS = frozenset({"noent", "dtdload"})
 
 class XmlExternalEntities(js.JavaScriptRule):
     rule = RULE
+    reads = frozenset({js.FACTS})
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:
         for facts in flow.unit_facts(node, document, context):

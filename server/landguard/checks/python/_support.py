@@ -19,7 +19,7 @@ in is ``_dispatch.py``.
     kind) or ``UNKNOWN`` (no evidence). Sources and sanitizers are rows of ``data/models/python*.toml``;
     ``Taint`` and the grading of a value (``taint_of_value``) are the core's (``dataflow/values.py``).
 ``unit_calls(unit, context)``, ``unit_nodes(unit, kind, context)``: a unit's calls or nodes of one
-    kind, in source order, one query per run.
+    kind, in source order, one query per run (``unit_nodes_of_kinds``: of several kinds, one query).
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from landguard.languages.python_syntax import (
     Flow,
     enclosing_functions,
     is_literal,
+    kinds_query,
     node_query,
     scope_definitions,
     unparenthesize,
@@ -252,3 +253,15 @@ def unit_nodes(unit: Node, kind: str, context: CheckContext) -> list[Node]:
         (kind, unit.id),
         lambda: sorted(captures("python", node_query(kind), unit).get("node", []), key=_start_byte),
     )
+
+
+def unit_nodes_of_kinds(unit: Node, kinds: tuple[str, ...], context: CheckContext) -> list[list[Node]]:
+    """``unit_nodes`` of each of ``kinds``, from one query over the unit rather than one per kind
+    (each query walks the whole unit); the lists are shared with ``unit_nodes`` in the run."""
+    cache = context.cache
+    missing = [kind for kind in kinds if cache.peek(_NODES, (kind, unit.id)) is None]
+    if len(missing) > 1:
+        found = captures("python", kinds_query(tuple(missing)), unit)
+        for kind in missing:
+            cache.put(_NODES, (kind, unit.id), sorted(found.get(kind, []), key=_start_byte))
+    return [unit_nodes(unit, kind, context) for kind in kinds]

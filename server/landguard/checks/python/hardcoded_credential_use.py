@@ -66,7 +66,7 @@ from landguard.checks.secrets.heuristics import (
 )
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity, Span
-from landguard.engine.registry import CheckContext, Rule
+from landguard.engine.registry import CheckContext, Rule, RunKey
 from landguard.engine.testcode import relative_path
 from landguard.languages import python_syntax as syntax
 
@@ -104,6 +104,7 @@ _NOT_A_VALUE = re.compile(
 _TEST_FILE = re.compile(r"(?:^|[/\\])(?:test_[^/\\]*|tests|[^/\\]*_tests?|conftest)\.py$")
 _TEST_FOLDER = re.compile(r"(?:^|[/\\])(?:tests?|testing)[/\\]")
 _FIXTURE_FOLDER = re.compile(r"(?:^|[/\\])fixtures[/\\]")
+_TEST_FILE_RUN: RunKey[bool] = RunKey("python.credential_use.test_file")
 # Names that hold a password or key (a lexer's `token` or a `csrf_token` is compared with words).
 _CREDENTIAL_NAME = re.compile(r"(?:^|_)(?:secret|(?:api|access|secret|private|auth|master)_?key)$", re.I)
 
@@ -148,12 +149,22 @@ def _secret_name(node: Node) -> str | None:
     return name if names_a_password(name) or _CREDENTIAL_NAME.search(name) else None
 
 
-def _in_test(node: Node, document: Document) -> bool:
-    path = document.path or ""
-    if _TEST_FILE.search(path) or (_TEST_FOLDER.search(path) and not _FIXTURE_FOLDER.search(path)):
-        return True
-    if is_sample_path(relative_path(path, None)):
-        return True  # an example's or demo's login (`examples/`, `demos/`): the sample's own, as in LG104
+def _test_file(document: Document, context: CheckContext) -> bool:
+    """Whether the file is test code or sample material by its path (once per run: the project
+    root is looked up for it)."""
+
+    def judge() -> bool:
+        path = document.path or ""
+        if _TEST_FILE.search(path) or (_TEST_FOLDER.search(path) and not _FIXTURE_FOLDER.search(path)):
+            return True
+        # An example's or demo's login (`examples/`, `demos/`): the sample's own, as in LG104.
+        return is_sample_path(relative_path(path, None))
+
+    return context.cache.get(_TEST_FILE_RUN, None, judge)
+
+
+def _in_test_code(node: Node) -> bool:
+    """Whether ``node`` is inside an assert, a test function or a test class."""
     parent = node.parent
     while parent is not None:
         if syntax.is_assert(parent):
@@ -168,6 +179,17 @@ def _in_test(node: Node, document: Document) -> bool:
     return False
 
 
+def _compared_credential(left: Node, right: Node) -> tuple[Node, str, str, str] | None:
+    """(literal, its value, how, name) when one side names a secret and the other is a literal
+    credential (``password == "hunter2"``); None otherwise."""
+    for named, literal in ((left, right), (right, left)):
+        name = _secret_name(named)
+        secret = _credential_value(literal)
+        if name is not None and secret is not None:
+            return literal, secret, f"is compared with `{name}`", name
+    return None
+
+
 class HardcodedCredentialUseCheck(CallRule):
     rule = RULE
     callee_names = frozenset(n.rsplit(".", 1)[-1] for n in _AUTH_CLASSES) | _COMPARE
@@ -176,7 +198,7 @@ class HardcodedCredentialUseCheck(CallRule):
     def check_call(
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
     ) -> Iterable[Finding]:
-        if _in_test(call, document):
+        if _test_file(document, context) or _in_test_code(call):
             return
         if name in _AUTH_CLASSES:
             value = syntax.argument(call, 1, "password")
@@ -188,21 +210,27 @@ class HardcodedCredentialUseCheck(CallRule):
         elif name.rsplit(".", 1)[-1] in _COMPARE:
             positional = syntax.positional_args(call)
             if len(positional) == 2:
-                yield from self._comparison(document, positional[0], positional[1])
+                compared = _compared_credential(positional[0], positional[1])
+                if compared is not None:
+                    yield self._finding(document, *compared)
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
-        if _in_test(unit, document):
+        # Whether a node is test code is asked only of the few nodes that would be reported: the
+        # walk up its parents cost more than the rest of the rule.
+        if _test_file(document, context) or _in_test_code(unit):
             return
-        for comparison in py.unit_nodes(unit, syntax.COMPARISON, context):
+        comparisons, arguments, entries = py.unit_nodes_of_kinds(
+            unit, (syntax.COMPARISON, syntax.KEYWORD_ARGUMENT, syntax.DICT_ENTRY), context
+        )
+        for comparison in comparisons:
             operators = [c for c in comparison.children if not c.is_named]
             operands = comparison.named_children
             if len(operands) != 2 or len(operators) != 1 or syntax.text(operators[0]) not in ("==", "!="):
                 continue
-            if not _in_test(comparison, document):
-                yield from self._comparison(document, operands[0], operands[1])
-        for argument in py.unit_nodes(unit, syntax.KEYWORD_ARGUMENT, context):
-            if _in_test(argument, document):
-                continue
+            compared = _compared_credential(operands[0], operands[1])
+            if compared is not None and not _in_test_code(comparison):
+                yield self._finding(document, *compared)
+        for argument in arguments:
             keyword, value = syntax.keyword_argument_parts(argument) or ("", None)
             if value is None:
                 continue
@@ -212,37 +240,31 @@ class HardcodedCredentialUseCheck(CallRule):
                 if items is not None and len(items) == 2:
                     password = items[1]
                     secret = _credential_value(password)
-                    if secret is not None:
+                    if secret is not None and not _in_test_code(argument):
                         yield self._finding(document, password, secret, "is the password of `auth=`")
             elif syntax.is_in_call_arguments(argument):
-                yield from self._password_option(document, keyword, value, f"is passed as `{keyword}=`")
-        for entry in py.unit_nodes(unit, syntax.DICT_ENTRY, context):
+                yield from self._password_option(
+                    document, argument, keyword, value, f"is passed as `{keyword}=`"
+                )
+        for entry in entries:
             key, value = syntax.dict_entry_parts(entry)
-            if (
-                key is not None
-                and value is not None
-                and syntax.is_call_option(entry)
-                and not _in_test(entry, document)
-            ):
-                yield from self._password_option(document, key, value, f'is passed as the option "{key}"')
+            if key is not None and value is not None and syntax.is_call_option(entry):
+                yield from self._password_option(
+                    document, entry, key, value, f'is passed as the option "{key}"'
+                )
 
-    def _password_option(self, document: Document, name: str, value: Node, how: str) -> Iterable[Finding]:
-        """A password keyword or option (``password="root"``, ``{"password": "root"}``) with a weak literal."""
+    def _password_option(
+        self, document: Document, node: Node, name: str, value: Node, how: str
+    ) -> Iterable[Finding]:
+        """A password keyword or option (``password="root"``, ``{"password": "root"}``) with a weak
+        literal; ``node`` is the keyword argument or the dict entry."""
         if not (names_a_password(name) and web.is_secret_name(name)):
             return
         secret = _credential_value(value)
         # The secrets rules (LG104) report every value that is not a common word; the
         # common words ("root", "admin123") are the weak defaults this rule adds.
-        if secret is not None and is_not_a_secret_value(secret):
+        if secret is not None and is_not_a_secret_value(secret) and not _in_test_code(node):
             yield self._finding(document, value, secret, how, name)
-
-    def _comparison(self, document: Document, left: Node, right: Node) -> Iterable[Finding]:
-        for named, literal in ((left, right), (right, left)):
-            name = _secret_name(named)
-            secret = _credential_value(literal)
-            if name is not None and secret is not None:
-                yield self._finding(document, literal, secret, f"is compared with `{name}`", name)
-                return
 
     def _finding(
         self, document: Document, literal: Node, secret: str, how: str, name: str | None = None

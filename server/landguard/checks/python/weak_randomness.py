@@ -59,7 +59,7 @@ from landguard.dataflow.interpret import SinkHit
 from landguard.dataflow.values import Label
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, Severity
-from landguard.engine.registry import CheckContext, Rule
+from landguard.engine.registry import CheckContext, Rule, RunKey
 from landguard.fixes.python_fixes import StatementEditor, line_statement, module_reference, parse_expression
 from landguard.languages import python_syntax as syntax
 
@@ -93,11 +93,18 @@ _SECRET_NAME = re.compile(
 # The strength of the `random.*` sources and the sink kind of the places that need a secret.
 WEAK_RANDOM = "weak-random"
 SECRET_KIND = "secret"  # noqa: S105 - a sink kind, not a password
+_IMPORTS_RANDOM: RunKey[bool] = RunKey("python.weak_randomness.imports_random")
 
 
 def _secret_purpose(call: Node, unit: Node) -> str | None:
     """The secret-like name the call's value goes into (variable, keyword, key, function)."""
     return next((n for n in syntax.context_names(call, unit) if _SECRET_NAME.search(n)), None)
+
+
+def _imports_random(document: Document, context: CheckContext) -> bool:
+    """Whether the module imports ``random`` or a name from it (once per run, not per unit)."""
+    imports = py.module_imports(document, context)
+    return any(q == "random" or q.startswith("random.") for q in imports.values())
 
 
 class WeakRandomnessCheck(CallRule):
@@ -127,8 +134,7 @@ class WeakRandomnessCheck(CallRule):
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         """Random values that reach a place needing a secret, whatever the variables are called."""
-        imports = py.module_imports(document, context)
-        if not any(q == "random" or q.startswith("random.") for q in imports.values()):
+        if not context.cache.get(_IMPORTS_RANDOM, None, lambda: _imports_random(document, context)):
             return  # no `random` in this file: no weak-random source (helpers are same-file)
         dataflow = py.python_dataflow(unit, context)
         reported: set[int] = set()
