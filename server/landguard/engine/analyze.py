@@ -615,8 +615,14 @@ class Analysis:
                 start = finding.span.start_line
                 if first <= start <= last:
                     per_line.setdefault(start, []).append(finding.shifted(-start))
-            for n in range(first, last + 1):
-                found.pop(n, None)
+            # The old slots of the scanned lines go: by the slots when they are fewer than the lines
+            # (a first scan has none; a whole document rescanned has a few lines with findings).
+            if len(found) < last - first + 1:
+                for n in [n for n in found if first <= n <= last]:
+                    del found[n]
+            else:
+                for n in range(first, last + 1):
+                    found.pop(n, None)
             for n, items in per_line.items():
                 found_here = tuple(items)
                 reaches_outside = any(

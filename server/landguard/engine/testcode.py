@@ -156,10 +156,14 @@ def _project_root(folder: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def relative_path(path: str, root: str | None) -> str:
     """``path`` relative to the project root in POSIX form, so that folders above the project
     (``/home/me/tests/app``) never make it look like a test. The root is the configured one, else
-    the nearest folder with a VCS folder or manifest; paths given relative are taken as they are."""
+    the nearest folder with a VCS folder or manifest; paths given relative are taken as they are.
+
+    Kept per path and root: rules ask it for every function of a file, and the one thing it reads
+    from the disk, the project root, is kept per folder already (``_project_root``)."""
     candidate = Path(path)
     if not candidate.is_absolute():
         return PurePosixPath(*candidate.parts).as_posix().removeprefix("./")

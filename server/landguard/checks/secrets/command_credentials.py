@@ -87,9 +87,14 @@ _SEPARATE_P = re.compile(r"\b(?:sshpass\s+-p|docker\s+login\b[^\n]*?\s-p|redis-c
 # (the user option needs one), the header names of ``_HEADER`` (case-insensitive), ``pass`` of
 # ``--password``/``sshpass``, the clients of ``_ATTACHED_P`` and ``_SEPARATE_P``. Exact: a line
 # without any of them has no hit, so it skips the regexes.
+# (The texts are also what the scanner looks for in many lines at once, the second ones lowercase:
+# in ASCII text a case-insensitive match is one in the lowercased text.)
+GATE_TEXTS = ("curl", "wget", "http", "xh", "pass", "mysql", "mariadb", "docker", "redis-cli")
+GATE_TEXTS_ANY_CASE = ("authorization", "api-key", "token")
 _MAY_HOLD_COMMAND = re.compile(
-    r"curl|wget|http|xh|pass|mysql|mariadb|docker|redis-cli|(?i:authorization|api-key|token)"
+    "|".join(map(re.escape, GATE_TEXTS)) + "|(?i:" + "|".join(map(re.escape, GATE_TEXTS_ANY_CASE)) + ")"
 )
+LINE_GATE = _MAY_HOLD_COMMAND
 _NOT_A_VALUE = re.compile(r"^(?:\$|%[A-Za-z_]|<|\{|\*|\\\$|`)")
 
 

@@ -75,6 +75,10 @@ _SECRET_VALUE = re.compile(
 _KIND_SECRET = re.compile(r"^kind:\s*['\"]?Secret['\"]?\s*$")
 _DATA_KEY = re.compile(r"^(?P<indent>\s*)data:\s*$")
 _PEM_PRIVATE = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY")
+# A text ``find_credential_file_secrets`` needs on a line outside Secret data, case as its patterns
+# have it: ``_auth``/``_password`` (.npmrc), ``password`` (.netrc), ``"auth"``, ``client-key-data``.
+GATE_TEXTS = ("password", "_auth", '"auth"', "client-key-data")
+LINE_GATE = re.compile("|".join(GATE_TEXTS))
 
 
 def _decode(value: str) -> str | None:

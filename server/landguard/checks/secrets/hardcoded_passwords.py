@@ -220,6 +220,7 @@ def find_assignments(line: str, language: str) -> Iterator[Assignment]:
 # its assignments need not be parsed (tested against ``SECRET_WORDS`` and ``WEAK_WORDS``).
 NAME_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "salt", "hmac", "bearer", "jwt")
 _NAMES_A_SECRET = re.compile("|".join(NAME_WORDS), re.IGNORECASE | re.ASCII)
+LINE_GATE = _NAMES_A_SECRET  # for the scanner's search of many lines at once (the words, any case)
 
 
 def _named_assignments(line: str, language: str) -> tuple[tuple[Assignment, str], ...]:

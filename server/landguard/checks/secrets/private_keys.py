@@ -61,6 +61,10 @@ _BEGIN = re.compile(r"-{4,5} ?BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)? ?-{4,5
 _END = re.compile(r"-{4,5} ?END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)? ?-{4,5}")
 _MARKER = re.compile(r"-{4,5} ?(BEGIN|END) (?:[A-Z0-9]+ )*PRIVATE KEY")
 _PUTTY = re.compile(r"^[\s\"'`]*PuTTY-User-Key-File-[23]: *\S+")
+# A text ``find_private_keys`` needs on its line: ``_BEGIN``'s PRIVATE KEY or ``_PUTTY``'s header
+# (for the scanner, which looks for them in many lines at once).
+GATE_TEXTS = ("PRIVATE KEY", "PuTTY-User-Key-File-")
+LINE_GATE = re.compile("|".join(GATE_TEXTS))
 # Key material right after a marker: escaped newlines, quotes or string concatenation, then
 # base64 (or the header of an encrypted PEM).
 _MATERIAL = re.compile(r"^(?:\\[nr]|\s|[\"'`,+(]|\\)*(Proc-Type:|[A-Za-z0-9+/=]{16,})")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
 from landguard.checks.secrets import (
@@ -103,6 +103,80 @@ def candidate_lines(lines: list[str], first: int, last: int) -> list[int]:
     return result
 
 
+# The second stage: each detector's own gate (texts its patterns need; a line without any gets no
+# hit from that detector), looked for once in the candidate lines joined, so that a line meets only
+# the detectors that can report on it. Bits of a line's mask; LG104 and LG105 share one gate. LG101
+# has none here: its anchors take a regex, which it runs on each line itself.
+PRIVATE_KEYS, PROVIDER_TOKENS, URL_CREDENTIALS, COMMAND_CREDENTIALS, CREDENTIAL_FILES, NAMED_SECRETS = (
+    1 << bit for bit in range(6)
+)
+EVERY_DETECTOR = (1 << 6) - 1
+# (bit, the detector's gate, texts it needs as they are, texts it needs in any case (lowercase)).
+# In ASCII text the texts are what the gate can match (``test_detector_masks``); other text meets
+# the gate itself, as case-insensitive matching then differs from lowercasing (``İ``, ``K``).
+_GATES = (
+    (PRIVATE_KEYS, private_keys.LINE_GATE, private_keys.GATE_TEXTS, ()),
+    (
+        URL_CREDENTIALS,
+        url_credentials.LINE_GATE,
+        url_credentials.GATE_TEXTS,
+        url_credentials.GATE_TEXTS_ANY_CASE,
+    ),
+    (
+        COMMAND_CREDENTIALS,
+        command_credentials.LINE_GATE,
+        command_credentials.GATE_TEXTS,
+        command_credentials.GATE_TEXTS_ANY_CASE,
+    ),
+    (CREDENTIAL_FILES, credential_files.LINE_GATE, credential_files.GATE_TEXTS, ()),
+    (NAMED_SECRETS, hardcoded_passwords.LINE_GATE, (), hardcoded_passwords.NAME_WORDS),
+)
+
+
+def detector_masks(lines: list[str], numbers: list[int]) -> list[int]:
+    """For each of the lines ``numbers``, the detectors whose gate it passes (bits above).
+
+    No gate matches a newline, and none looks further back than the character before its match
+    (a newline at a line's start, to a ``\\b`` or a lookbehind as the start of the line alone), so
+    the joined lines hold a gate's match where the line alone does. Lowercasing keeps newlines.
+    A line longer than ``MAX_LINE_LENGTH`` meets every detector (each of its windows is judged on
+    its own).
+    """
+    masks = [
+        EVERY_DETECTOR if len(lines[number]) > MAX_LINE_LENGTH else PROVIDER_TOKENS for number in numbers
+    ]
+    text = "\n".join([lines[number] for number in numbers])
+    ascii_only = text.isascii()
+    lowered = text.lower() if ascii_only else ""
+
+    def mark(bit: int, searched: str, find: Callable[[str, int], int]) -> None:
+        index, position = 0, 0
+        start = find(searched, 0)
+        while start != -1:
+            index += searched.count("\n", position, start)
+            masks[index] |= bit
+            end = searched.find("\n", start)
+            if end == -1:
+                return
+            index, position = index + 1, end + 1  # the line is in: go on with the next one
+            start = find(searched, position)
+
+    for bit, gate, texts, texts_any_case in _GATES:
+        if not ascii_only:
+            mark(bit, text, lambda searched, position, gate=gate: _match_start(gate, searched, position))
+            continue
+        for needle in texts:
+            mark(bit, text, lambda searched, position, needle=needle: searched.find(needle, position))
+        for needle in texts_any_case:
+            mark(bit, lowered, lambda searched, position, needle=needle: searched.find(needle, position))
+    return masks
+
+
+def _match_start(pattern: re.Pattern[str], text: str, position: int) -> int:
+    match = pattern.search(text, position)
+    return -1 if match is None else match.start()
+
+
 class SecretsScanner(LineCheck):
     rules = (
         provider_tokens.RULE,
@@ -144,13 +218,16 @@ class SecretsScanner(LineCheck):
         contexts = _line_contexts(document)
         published = _published(document, context)
         findings: list[Finding] = []
-        for number in candidate_lines(lines, first, last):
+        numbers = candidate_lines(lines, first, last)
+        for number, detectors in zip(numbers, detector_masks(lines, numbers), strict=True):
+            in_secret = contexts is not None and document.language == "yaml" and bool(contexts[number])
+            if in_secret:
+                detectors |= CREDENTIAL_FILES  # Secret data: any base64 value, no word needed
             line = lines[number]
             language = document.language
             if contexts is not None and document.language != "yaml":
                 language = contexts[number]  # documentation: the code block's language, None in prose
-            in_secret = contexts is not None and document.language == "yaml" and bool(contexts[number])
-            for hit in _hits_in_windows(document, line, number, language, in_secret):
+            for hit in _hits_in_windows(document, line, number, language, in_secret, detectors):
                 if published is not None and not _reported_in_published(hit, published):
                     continue
                 findings.append(_finding(document, hit))
@@ -246,7 +323,12 @@ def _continuation_start(lines: list[str], first: int) -> int:
 
 
 def _hits_in_windows(
-    document: Document, line: str, number: int, language: str | None, in_secret: bool = False
+    document: Document,
+    line: str,
+    number: int,
+    language: str | None,
+    in_secret: bool = False,
+    detectors: int = EVERY_DETECTOR,
 ) -> Iterator[SecretHit]:
     """The hits of a line; a long line (minified code, a data blob) is scanned in overlapping windows
     of ``MAX_LINE_LENGTH``, so a key at column 50,000 is found and each detector's work stays bounded.
@@ -254,12 +336,14 @@ def _hits_in_windows(
     A hit belongs to the window its start falls in (before the overlap), so none is reported twice.
     """
     if len(line) <= MAX_LINE_LENGTH:
-        yield from _hits_on_line(document, line, number, language, in_secret)
+        yield from _hits_on_line(document, line, number, language, in_secret, detectors)
         return
     for offset in range(0, len(line), MAX_LINE_LENGTH):
         window = line[offset : offset + MAX_LINE_LENGTH + WINDOW_OVERLAP]
         last_window = offset + MAX_LINE_LENGTH >= len(line)
-        windowed = _hits_on_line(document, window, number, language, in_secret, private_keys_too=offset == 0)
+        windowed = _hits_on_line(
+            document, window, number, language, in_secret, detectors, private_keys_too=offset == 0
+        )
         for hit in windowed:
             span = hit.span
             if span.end_line != number:  # a multi-line block (found on the document's lines): as is
@@ -276,9 +360,11 @@ def _hits_on_line(
     number: int,
     language: str | None,
     in_secret: bool = False,
+    detectors: int = EVERY_DETECTOR,
     *,
     private_keys_too: bool = True,
 ) -> Iterator[SecretHit]:
+    """The hits of the ``detectors`` (bits) on a line: the others' gates have ruled them out."""
     taken: list[tuple[int, int]] = []
 
     def fresh(hit: SecretHit) -> bool:
@@ -297,22 +383,22 @@ def _hits_on_line(
         taken.append((start, end))
         return True
 
-    for hit in private_keys.find_private_keys(document.lines, number) if private_keys_too else ():
-        if fresh(hit):
-            yield hit
-    for hit in provider_tokens.find_provider_tokens(line, number, language):
-        if fresh(hit):
-            yield hit
-    for hit in url_credentials.find_url_credentials(line, number):
-        if fresh(hit):
-            yield hit
-    for hit in command_credentials.find_command_credentials(line, number, language):
-        if fresh(hit):
-            yield hit
-    for hit in credential_files.find_credential_file_secrets(document.path, line, number, in_secret):
-        if fresh(hit):
-            yield hit
-    if language is None or in_secret:
+    found: list[Iterable[SecretHit]] = []
+    if private_keys_too and detectors & PRIVATE_KEYS:
+        found.append(private_keys.find_private_keys(document.lines, number))
+    if detectors & PROVIDER_TOKENS:
+        found.append(provider_tokens.find_provider_tokens(line, number, language))
+    if detectors & URL_CREDENTIALS:
+        found.append(url_credentials.find_url_credentials(line, number))
+    if detectors & COMMAND_CREDENTIALS:
+        found.append(command_credentials.find_command_credentials(line, number, language))
+    if detectors & CREDENTIAL_FILES:
+        found.append(credential_files.find_credential_file_secrets(document.path, line, number, in_secret))
+    for hits in found:
+        for hit in hits:
+            if fresh(hit):
+                yield hit
+    if language is None or in_secret or not detectors & NAMED_SECRETS:
         # Prose in documentation: sentences and bullet lists are not assignments. Secret data is
         # base64: LG107 judged its decoded value.
         return

@@ -74,6 +74,10 @@ _ODBC_PASSWORD = re.compile(
 # What each pattern needs: ``://`` (``_URL``, and query passwords after ``_JDBC_OR_URL``), a JDBC
 # prefix, or the ``;`` that ends a connection string's ``key=value;`` (``_CONNECTION_KEYS``).
 _MAY_HOLD_URL = re.compile(r"://|;|(?i:\bjdbc:)")
+# For the scanner's search of many lines at once: the pattern's texts, in any case for ``(?i:)``
+# (in ASCII text, where a case-insensitive match is one of the lowercased text; ``\b`` left out).
+LINE_GATE = _MAY_HOLD_URL
+GATE_TEXTS, GATE_TEXTS_ANY_CASE = ("://", ";"), ("jdbc:",)
 _DOC_HOSTS = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|example|host|hostname|domain\.com)$", re.I)
 
 _SCHEME_ENV = {
