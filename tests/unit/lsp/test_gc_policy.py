@@ -3,7 +3,6 @@ cyclic garbage that was frozen is still freed at the next idle collection (memor
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 import weakref
@@ -27,100 +26,128 @@ def collector_state():
     gc.set_threshold(*thresholds)
 
 
-def _run(body, busy=lambda: False):
-    async def main():
-        collector = Collector(asyncio.get_running_loop, busy)
-        await body(collector)
-        collector.cancel()
+class _Timer:
+    def __init__(self, when: float, order: int, callback, args) -> None:
+        self.when, self.order, self.callback, self.args = when, order, callback, args
+        self.cancelled = False
 
-    asyncio.run(main())
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class _ManualLoop:
+    """The two loop calls the collector makes (``call_soon``, ``call_later``) on a clock the test
+    moves: when a collection runs is what these tests check, and real sleeps on a loaded machine
+    overrun the idle intervals they are measured against."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._timers: list[_Timer] = []
+        self._made = 0
+
+    def call_soon(self, callback, *args) -> _Timer:
+        return self.call_later(0.0, callback, *args)
+
+    def call_later(self, delay: float, callback, *args) -> _Timer:
+        self._made += 1
+        timer = _Timer(self.now + delay, self._made, callback, args)
+        self._timers.append(timer)
+        return timer
+
+    def advance(self, seconds: float) -> None:
+        """Run, in time order, every callback due by ``now + seconds`` (those they schedule too)."""
+        end = self.now + seconds
+        while due := [t for t in self._timers if not t.cancelled and t.when <= end]:
+            timer = min(due, key=lambda t: (t.when, t.order))
+            self._timers.remove(timer)
+            self.now = timer.when
+            timer.callback(*timer.args)
+        self.now = end
+
+
+def _collector(busy=lambda: False) -> tuple[Collector, _ManualLoop]:
+    loop = _ManualLoop()
+    return Collector(lambda: loop, busy), loop
 
 
 def test_an_open_freezes_at_once(collector_state):
-    async def body(collector):
-        gc.unfreeze()
-        collector.analysed(opened=True)
-        assert gc.get_freeze_count() == 0  # not inside the publishing callback
-        await asyncio.sleep(0)
-        await asyncio.sleep(0)
-        assert collector.collections == 1
-        assert gc.get_freeze_count() > 0
-        assert gc.get_threshold()[0] == gc_policy.YOUNG_THRESHOLD
-
-    _run(body)
+    collector, loop = _collector()
+    gc.unfreeze()
+    collector.analysed(opened=True)
+    assert gc.get_freeze_count() == 0  # not inside the publishing callback
+    loop.advance(0)
+    assert collector.collections == 1
+    assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[0] == gc_policy.YOUNG_THRESHOLD
+    collector.cancel()
 
 
 def test_edits_collect_only_at_idle(collector_state, monkeypatch):
     monkeypatch.setattr(gc_policy, "IDLE_SECONDS", 0.05)
 
-    async def body(collector):
-        for _ in range(5):
-            collector.analysed(opened=False)
-            await asyncio.sleep(0.01)  # typing: the idle timer restarts every time
-        assert collector.collections == 0
-        await asyncio.sleep(0.1)
-        assert collector.collections == 1
-        assert collector.runs == 0
-
-    _run(body)
+    collector, loop = _collector()
+    for _ in range(5):
+        collector.analysed(opened=False)
+        loop.advance(0.01)  # typing: the idle timer restarts every time
+    assert collector.collections == 0
+    loop.advance(0.1)
+    assert collector.collections == 1
+    assert collector.runs == 0
+    collector.cancel()
 
 
 def test_frozen_cyclic_garbage_is_freed_at_the_next_collection(collector_state, monkeypatch):
     monkeypatch.setattr(gc_policy, "IDLE_SECONDS", 0.02)
 
-    async def body(collector):
-        held = _Cycle()
-        alive = weakref.ref(held)
-        collector.analysed(opened=True)
-        await asyncio.sleep(0.01)
-        assert collector.collections == 1  # `held` is frozen now
-        del held
-        gc.collect()
-        assert alive() is not None  # frozen: a collection does not see it
-        collector.analysed(opened=False)
-        await asyncio.sleep(0.06)
-        assert collector.collections == 2
-        assert alive() is None
-
-    _run(body)
+    collector, loop = _collector()
+    held = _Cycle()
+    alive = weakref.ref(held)
+    collector.analysed(opened=True)
+    loop.advance(0.01)
+    assert collector.collections == 1  # `held` is frozen now
+    del held
+    gc.collect()
+    assert alive() is not None  # frozen: a collection does not see it
+    collector.analysed(opened=False)
+    loop.advance(0.06)
+    assert collector.collections == 2
+    assert alive() is None
+    collector.cancel()
 
 
 def test_a_client_that_never_pauses_still_gets_collections(collector_state, monkeypatch):
     monkeypatch.setattr(gc_policy, "MAX_RUNS", 10)
 
-    async def body(collector):
-        for _ in range(25):
-            collector.analysed(opened=False)
-            await asyncio.sleep(0)
-        assert collector.collections == 2
-
-    _run(body)
+    collector, loop = _collector()
+    for _ in range(25):
+        collector.analysed(opened=False)
+        loop.advance(0)
+    assert collector.collections == 2
+    collector.cancel()
 
 
 def test_no_collection_while_an_analysis_runs(collector_state, monkeypatch):
     monkeypatch.setattr(gc_policy, "_RETRY_SECONDS", 0.01)
     running = [True]
 
-    async def body(collector):
-        collector.analysed(opened=True)
-        await asyncio.sleep(0.03)
-        assert collector.collections == 0
-        running[0] = False
-        await asyncio.sleep(0.03)
-        assert collector.collections == 1
-
-    _run(body, busy=lambda: running[0])
+    collector, loop = _collector(lambda: running[0])
+    collector.analysed(opened=True)
+    loop.advance(0.03)
+    assert collector.collections == 0
+    running[0] = False
+    loop.advance(0.03)
+    assert collector.collections == 1
+    collector.cancel()
 
 
 def test_a_close_collects_at_idle(collector_state, monkeypatch):
     monkeypatch.setattr(gc_policy, "IDLE_SECONDS", 0.02)
 
-    async def body(collector):
-        collector.closed()
-        await asyncio.sleep(0.05)
-        assert collector.collections == 1
-
-    _run(body)
+    collector, loop = _collector()
+    collector.closed()
+    loop.advance(0.05)
+    assert collector.collections == 1
+    collector.cancel()
 
 
 def test_idle_tasks_wait_for_an_idle_moment(collector_state, monkeypatch):
@@ -131,38 +158,36 @@ def test_idle_tasks_wait_for_an_idle_moment(collector_state, monkeypatch):
     done: list[int] = []
     running = [False]
 
-    async def body(collector):
-        collector.when_idle(lambda: done.append(collector.collections))
-        collector.analysed(opened=True)
-        await asyncio.sleep(0.01)
-        assert collector.collections == 1 and done == []  # the open's collection is not idle
-        for _ in range(5):
-            collector.analysed(opened=False)
-            await asyncio.sleep(0.01)
-        assert done == []
-        running[0] = True
-        await asyncio.sleep(0.08)
-        assert done == []  # idle by the clock, but an analysis is running
-        running[0] = False
-        await asyncio.sleep(0.03)
-        assert done == [2]  # after that idle moment's collection, once
+    collector, loop = _collector(lambda: running[0])
+    collector.when_idle(lambda: done.append(collector.collections))
+    collector.analysed(opened=True)
+    loop.advance(0.01)
+    assert collector.collections == 1 and done == []  # the open's collection is not idle
+    for _ in range(5):
         collector.analysed(opened=False)
-        await asyncio.sleep(0.08)
-        assert done == [2]
-
-    _run(body, busy=lambda: running[0])
+        loop.advance(0.01)
+    assert done == []
+    running[0] = True
+    loop.advance(0.08)
+    assert done == []  # idle by the clock, but an analysis is running
+    running[0] = False
+    loop.advance(0.03)
+    assert done == [2]  # after that idle moment's collection, once
+    collector.analysed(opened=False)
+    loop.advance(0.08)
+    assert done == [2]
+    collector.cancel()
 
 
 def test_a_collection_gives_the_freed_c_heap_back(collector_state, monkeypatch):
     trims = []
     monkeypatch.setattr(gc_policy, "release_free_memory", lambda: trims.append(1) or True)
 
-    async def body(collector):
-        collector.analysed(opened=True)
-        await asyncio.sleep(0.05)
-        assert collector.collections == 1
-
-    _run(body)
+    collector, loop = _collector()
+    collector.analysed(opened=True)
+    loop.advance(0.05)
+    assert collector.collections == 1
+    collector.cancel()
     assert trims == [1]
 
 
