@@ -1397,6 +1397,11 @@ class PythonFlow:
             unit, ("carry", strength), lambda node, _: self._names_a_source(scan, node)
         )
 
+    def may_carry_at(self, node: Node, strength: str) -> bool:
+        """``may_carry_by_text`` of the unit around ``node``: False means the value of ``node``
+        (``value_of``) has no label of ``strength``."""
+        return self.may_carry_by_text(self._unit_of(node), strength)
+
     def _names_a_source(self, scan: _SourceScan, unit: Node) -> bool:
         """Whether the unit's own words can name a source of the scan's strength (``_SourceGate``)."""
         offset = self.root.start_byte  # as in ``_text_of``

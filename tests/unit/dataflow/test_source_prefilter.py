@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from landguard.checks.python._support import python_dataflow
-from landguard.dataflow.values import REQUEST
+from landguard.dataflow.values import REQUEST, Taint
 from landguard.engine.analyze import Analysis, analysis_units
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
@@ -152,3 +152,30 @@ def test_one_shot_analysis_with_the_source_gate_finds_what_it_finds_without(path
     text = path.read_text(encoding="utf-8")
     gated = _findings(text, str(path), gated=True, monkeypatch=monkeypatch)
     assert gated == _findings(text, str(path), gated=False, monkeypatch=monkeypatch)
+
+
+@pytest.mark.parametrize("path", FIXTURES + REAL, ids=lambda p: p.name)
+def test_request_reaches_is_taint_from_the_request_for_every_argument(path: Path):
+    """``request_reaches`` (the rules' test for request data, gated) says what ``taint`` does."""
+    from landguard.checks.python._support import (
+        function_flow,
+        request_reaches,
+        scope_imports,
+        taint,
+        unit_calls,
+    )
+    from landguard.languages.python_syntax import positional_args, scope_of
+
+    document = Document(path.read_text(encoding="utf-8"), path=str(path))
+    context = CheckContext(CONFIG)
+    for unit in analysis_units(document.tree.root_node):
+        for call in unit_calls(unit, context):
+            flow = function_flow(scope_of(call, unit), context)
+            imports = scope_imports(call, document, context)
+            for argument in positional_args(call)[:2]:
+                for kind in ("command", "sql"):
+                    expected = taint(argument, flow, imports, kind) == Taint.REQUEST
+                    assert request_reaches(argument, flow, imports, kind) == expected, (
+                        path.name,
+                        call.start_point,
+                    )
