@@ -1515,6 +1515,8 @@ class PythonFlow:
     def facts_carrying(self, unit: Node, strength: str) -> list[FunctionFacts]:
         """The facts of the functions lowered from ``unit`` in which a label of ``strength`` can
         appear (``FileAnalysis.may_carry``; the others have none), in the order of ``unit_facts``."""
+        if not self.may_carry_by_text(unit, strength):
+            return []  # none can: known from the words, without lowering the unit or its callees
         analysis = self.analysis
         return [
             analysis.facts(function)

@@ -179,3 +179,20 @@ def test_request_reaches_is_taint_from_the_request_for_every_argument(path: Path
                         path.name,
                         call.start_point,
                     )
+
+
+@pytest.mark.parametrize("path", FIXTURES + REAL, ids=lambda p: p.name)
+def test_facts_carrying_a_strength_hold_every_label_of_it_the_unit_has(path: Path):
+    """``facts_carrying`` (weak randomness, trust boundary), gated by the words: the labels of the
+    strength in its facts are all those in the facts of every function of the unit."""
+    document = Document(path.read_text(encoding="utf-8"), path=str(path))
+    flow = python_dataflow(document.tree.root_node, CheckContext(CONFIG))
+    strengths = _strengths(flow)
+    for unit in analysis_units(document.tree.root_node):
+        for strength in strengths:
+            carrying = flow.facts_carrying(unit, strength)
+            every = flow.unit_facts(unit)
+            wanted = {label for facts in every for label in _labels(facts) if label.strength == strength}
+            assert {
+                label for facts in carrying for label in _labels(facts) if label.strength == strength
+            } == wanted
