@@ -1386,13 +1386,18 @@ class PythonFlow:
             gate = _source_gate(self.models, strength, self._value_words)
             if self._source is None:
                 self._source = self.root.text or b""
-            scan = self._source_scans[strength] = _SourceScan(gate, self._source)
-        if scan.in_definitions is None:
-            # Most files name no source anywhere: then a unit's answer is its own words'.
-            units = {defined.id: defined for defined in self.definitions.values()}.values()
-            scan.in_definitions = any(self._names_a_source(scan, defined) for defined in units)
-        if not scan.in_definitions:
-            return self._names_a_source(scan, unit)
+            # A one-shot run asks of every unit: one pass over the file finds the keys of all. An
+            # editor's run (document state) asks of the units it rechecks: just those are read,
+            # with what they reach.
+            scan = _SourceScan(gate, self._source if self._state is None else None)
+            self._source_scans[strength] = scan
+        if scan.starts is not None:
+            if scan.in_definitions is None:
+                # Most files name no source anywhere: then a unit's answer is its own words'.
+                units = {defined.id: defined for defined in self.definitions.values()}.values()
+                scan.in_definitions = any(self._names_a_source(scan, defined) for defined in units)
+            if not scan.in_definitions:
+                return self._names_a_source(scan, unit)
         return self._reaches_by_text(
             unit, ("carry", strength), lambda node, _: self._names_a_source(scan, node)
         )
@@ -1405,7 +1410,7 @@ class PythonFlow:
     def _names_a_source(self, scan: _SourceScan, unit: Node) -> bool:
         """Whether the unit's own words can name a source of the scan's strength (``_SourceGate``)."""
         offset = self.root.start_byte  # as in ``_text_of``
-        if not scan.may_hold(unit.start_byte - offset, unit.end_byte - offset):
+        if not scan.may_hold(unit.start_byte - offset, unit.end_byte - offset, self._text_of(unit)):
             return False
         return scan.gate.holds(self._unit_words(unit), self._text_of(unit))
 
@@ -1523,6 +1528,16 @@ class PythonFlow:
             for function in self.lower_unit(unit).functions
             if analysis.may_carry(function, strength)
         ]
+
+    def may_hit_a_sink(self, unit: Node, strength: str, calls: Callable[[], Iterable[Node]]) -> bool:
+        """Whether a sink hit carrying a label of ``strength`` can be in the facts of a function
+        lowered from ``unit``: ``may_carry_by_text`` and ``may_reach_sink`` (``calls``: the unit's
+        calls, asked for only if needed). A one-shot run reads the words first (one pass over the
+        file answers for every unit); an editor's run the calls first, as before the words' test
+        was made: it reads only the unit's own calls, where the words' test may walk the file."""
+        if self._state is None:
+            return self.may_carry_by_text(unit, strength) and self.may_reach_sink(unit, calls())
+        return self.may_reach_sink(unit, calls()) and self.may_carry_by_text(unit, strength)
 
     def may_reach_sink(self, unit: Node, calls: Iterable[Node]) -> bool:
         """A cheap test before analysing a unit for model sinks: it calls a sink method of the
@@ -1698,21 +1713,28 @@ class _SourceGate:
 
 
 class _SourceScan:
-    """A file's ``_SourceGate`` with where its keys occur in the file's text (one pass over it):
-    a unit none of whose bytes a match overlaps shows no key (every occurrence of a key overlaps
-    a match: the one found where it starts, or one found earlier spanning that place)."""
+    """A file's ``_SourceGate`` with where its keys occur in the file's text (one pass over the
+    ``source`` when given): a unit none of whose bytes a match overlaps shows no key (every
+    occurrence of a key overlaps a match: the one found where it starts, or one found earlier
+    spanning that place). Without the source, each unit's text is searched when asked about."""
 
-    def __init__(self, gate: _SourceGate, source: bytes) -> None:
+    def __init__(self, gate: _SourceGate, source: bytes | None) -> None:
         self.gate = gate
-        matches = list(gate.keys.finditer(source)) if gate.keys is not None else None
-        self.starts = [match.start() for match in matches] if matches is not None else None
-        self.ends = [match.end() for match in matches] if matches is not None else None
+        self.starts: list[int] | None = None
+        self.ends: list[int] = []
+        if source is not None:
+            matches = list(gate.keys.finditer(source)) if gate.keys is not None else []
+            self.starts = [match.start() for match in matches]
+            self.ends = [match.end() for match in matches]
         self.in_definitions: bool | None = None  # whether a unit of ``definitions`` names a source
 
-    def may_hold(self, start: int, end: int) -> bool:
-        """Whether a key may occur in the text between ``start`` and ``end`` (offsets in it)."""
+    def may_hold(self, start: int, end: int, unit_text: bytes) -> bool:
+        """Whether a key may occur in ``unit_text``, between ``start`` and ``end`` of the source."""
+        keys = self.gate.keys
+        if keys is None:
+            return True  # a row that any unit may meet
         if self.starts is None:
-            return True
+            return keys.search(unit_text) is not None
         first = bisect_right(self.ends, start)  # the first match ending after ``start``
         return first < len(self.starts) and self.starts[first] < end
 

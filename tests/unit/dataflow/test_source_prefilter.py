@@ -66,9 +66,14 @@ def _strengths(flow: PythonFlow) -> set[str]:
     return {row.get("strength", REQUEST) for row in (*models.sources.rows, *models.param_sources)}
 
 
-def _check_superset(document: Document) -> tuple[int, int]:
-    """Asserts the gate's promise on every unit; (units ruled out for ``request``, units)."""
+def _check_superset(document: Document, *, editor: bool = False) -> tuple[int, int]:
+    """Asserts the gate's promise on every unit; (units ruled out for ``request``, units).
+    ``editor``: with the document's state attached, as in the editor's runs (which read each
+    unit asked about rather than the whole file)."""
     flow = python_dataflow(document.tree.root_node, CheckContext(CONFIG))
+    if editor:
+        flow.attach(document)
+        assert flow._state is not None
     units = analysis_units(document.tree.root_node)
     strengths = _strengths(flow)
     ruled_out = 0
@@ -92,16 +97,18 @@ def _check_superset(document: Document) -> tuple[int, int]:
     return ruled_out, len(units)
 
 
+@pytest.mark.parametrize("editor", [False, True], ids=["one-shot", "editor"])
 @pytest.mark.parametrize("path", FIXTURES + REAL, ids=lambda p: p.name)
-def test_a_unit_the_source_gate_rules_out_carries_no_label_of_that_strength(path: Path):
-    _check_superset(Document(path.read_text(encoding="utf-8"), path=str(path)))
+def test_a_unit_the_source_gate_rules_out_carries_no_label_of_that_strength(path: Path, editor: bool):
+    _check_superset(Document(path.read_text(encoding="utf-8"), path=str(path)), editor=editor)
 
 
-def test_the_source_gate_rules_out_most_units_of_code_without_web_requests():
+@pytest.mark.parametrize("editor", [False, True], ids=["one-shot", "editor"])
+def test_the_source_gate_rules_out_most_units_of_code_without_web_requests(editor: bool):
     # Else the test above proves little.
     ruled_out = total = 0
     for path in REAL:
-        found = _check_superset(Document(path.read_text(encoding="utf-8"), path=str(path)))
+        found = _check_superset(Document(path.read_text(encoding="utf-8"), path=str(path)), editor=editor)
         ruled_out, total = ruled_out + found[0], total + found[1]
     assert ruled_out > total // 2, (ruled_out, total)
 
@@ -131,11 +138,12 @@ _ENTRIES = {
 }
 
 
+@pytest.mark.parametrize("incremental", [False, True], ids=["one-shot", "editor"])
 @pytest.mark.parametrize("name", sorted(_ENTRIES))
-def test_request_data_the_gate_must_see_is_seen_and_reported(name: str):
+def test_request_data_the_gate_must_see_is_seen_and_reported(name: str, incremental: bool):
     document = Document(_ENTRIES[name] + _SHELL, path=f"{name}.py")
-    _check_superset(document)
-    findings = Analysis(document, CONFIG, incremental=False).run()
+    _check_superset(document, editor=incremental)
+    findings = Analysis(document, CONFIG, incremental=incremental).run()
     assert any("inside `shell`" in f.message for f in findings), (name, [f.message for f in findings])
 
 

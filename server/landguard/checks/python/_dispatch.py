@@ -272,11 +272,8 @@ def _model_sink_findings(
     the (rule, call) pairs the rule's own logic judged; ``unsure``: those it would have judged if
     the call is live."""
     rules = dispatch.kind_rules
-    # Every hit reported here carries request data (``sink_hits``' default strength): a unit none
-    # can reach is ruled out from its words, before the sink test lowers anything.
-    if not rules or not dataflow.may_carry_by_text(unit, REQUEST):
-        return []
-    if not dataflow.may_reach_sink(unit, unit_calls(unit, context)):
+    # Every hit reported here carries request data (``sink_hits``' default strength).
+    if not rules or not dataflow.may_hit_a_sink(unit, REQUEST, lambda: unit_calls(unit, context)):
         return []
     findings: list[Finding] = []
     for facts in dataflow.sink_facts(unit):
