@@ -1382,15 +1382,18 @@ class PythonFlow:
         of that pass's cost on code that never touches a web request (CPython's ``Lib``)."""
         self._note_import_words()
         scan = self._source_scans.get(strength)
-        if scan is None:
+        if scan is None or scan.value_words is not self._value_words:
+            # New import words (``q = Cls()`` lowered) change the gate only if a row names one.
             gate = _source_gate(self.models, strength, self._value_words)
-            if self._source is None:
-                self._source = self.root.text or b""
-            # A one-shot run asks of every unit: one pass over the file finds the keys of all. An
-            # editor's run (document state) asks of the units it rechecks: just those are read,
-            # with what they reach.
-            scan = _SourceScan(gate, self._source if self._state is None else None)
-            self._source_scans[strength] = scan
+            if scan is None or scan.gate is not gate:
+                if self._source is None:
+                    self._source = self.root.text or b""
+                # A one-shot run asks of every unit: one pass over the file finds the keys of all.
+                # An editor's run (document state) asks of the units it rechecks: just those are
+                # read, with what they reach.
+                scan = _SourceScan(gate, self._source if self._state is None else None)
+                self._source_scans[strength] = scan
+            scan.value_words = self._value_words
         if scan.starts is not None:
             if scan.in_definitions is None:
                 # Most files name no source anywhere: then a unit's answer is its own words'.
@@ -1500,7 +1503,6 @@ class PythonFlow:
         self._value_words |= words
         self._import_words = self._value_words | _REQUEST_TYPE_WORDS
         self._reach_by_text.clear()
-        self._source_scans.clear()
 
     def _words(self, unit: Node) -> frozenset[bytes]:
         """The words of the unit's text (identifiers, strings and comments too: a superset), with
@@ -1727,6 +1729,7 @@ class _SourceScan:
             self.starts = [match.start() for match in matches]
             self.ends = [match.end() for match in matches]
         self.in_definitions: bool | None = None  # whether a unit of ``definitions`` names a source
+        self.value_words: frozenset[bytes] | None = None  # the import words it was made for
 
     def may_hold(self, start: int, end: int, unit_text: bytes) -> bool:
         """Whether a key may occur in ``unit_text``, between ``start`` and ``end`` of the source."""
