@@ -33,6 +33,7 @@ import itertools
 import re
 import sys
 import weakref
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from tree_sitter import Node
 from landguard.dataflow import ir
 from landguard.dataflow.interpret import CallFact, FileAnalysis, FunctionFacts, SummaryStore
 from landguard.dataflow.models import Models, load_models
-from landguard.dataflow.values import Value
+from landguard.dataflow.values import REQUEST, Value
 from landguard.engine.languages import captures
 from landguard.languages.common import SharedCache, text_digest
 
@@ -52,13 +53,16 @@ REQUEST_PARAMETER_TYPE = "web.request"
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _FUNCTION_TYPES = frozenset({"function_definition"})
 _DEFINITION_TYPES = frozenset({"function_definition", "class_definition", "decorated_definition"})
-_ROUTE_DECORATOR = re.compile(
-    r"^@\s*[\w.]+\.(?:get|post|put|patch|delete|head|options|route|api_route|websocket|api_view|view)\b|"
-    r"^@\s*(?:api_view|require_http_methods|require_GET|require_POST|(?:app|router)\.(?!"
+_ROUTE_DECORATOR_TEXT = (
+    r"@\s*(?:[\w.]+\.(?:get|post|put|patch|delete|head|options|route|api_route|websocket|api_view|view)\b|"
+    r"(?:api_view|require_http_methods|require_GET|require_POST|(?:app|router)\.(?!"
     # Typer/Click commands and Celery tasks registered on an `app`: their arguments come from the
     # command line or a queue, not from a web request.
-    r"(?:command|callback|group|result_callback|task|shared_task)\b)\w+)\b"
+    r"(?:command|callback|group|result_callback|task|shared_task)\b)\w+)\b)"
 )
+_ROUTE_DECORATOR = re.compile("^" + _ROUTE_DECORATOR_TEXT)  # a decorator's text
+# Where a route decorator may be in a unit's text (``_may_tag``): found wherever one is.
+_ROUTE_DECORATOR_IN_TEXT = re.compile(_ROUTE_DECORATOR_TEXT)
 # Default values that mean "the framework fills this parameter" (FastAPI, dependency injectors).
 INJECTED = re.compile(r"\b(?:Depends|Security|Inject|Provide)\s*\(")
 _LAMBDA_HANDLER_NAMES = frozenset({"lambda_handler", "handler", "main"})
@@ -372,7 +376,7 @@ class _Lowerer:
             type_name = None
             if annotation is not None:
                 type_name = qualify(text(annotation).strip().strip("'\""), self.imports)
-            elif name in ("request", "req"):
+            elif name in ("request", "req"):  # ``_REQUEST_PARAMETER_NAMES``
                 type_name = REQUEST_PARAMETER_TYPE
             injected = default is not None and INJECTED.search(text(default)) is not None
             if route and not injected and kind not in ("list_splat_pattern", "dictionary_splat_pattern"):
@@ -994,9 +998,11 @@ class PythonFlow:
         self._source: bytes | None = None
         self._imports_key = frozenset(imports.items())
         # ``_may_reach_sink_by_text``: unit id -> its answer; last name -> the units defining it.
-        self._reach_by_text: dict[int, bool] = {}
+        self._reach_by_text: dict[object, dict[int, bool]] = {}  # by question, then unit id
         self._units_by_last_name: dict[bytes, list[Node]] | None = None
         self._import_words: frozenset[bytes] | None = None
+        self._value_words: frozenset[bytes] = frozenset()  # of the import values alone
+        self._source_scans: dict[str, _SourceScan] = {}  # ``may_carry_by_text``, by strength
         self._import_values: tuple[str, ...] | None = None
 
     @property
@@ -1355,8 +1361,70 @@ class PythonFlow:
         and lowering each one only to find no sink was most of a one-shot check of
         ``_pydecimal.py`` (``ans = _dec_from_triple(...); ans._fix(context)`` reaches most of
         class ``Decimal``)."""
+        anchors = _sink_anchors(self.models)
+        return self._reaches_by_text(unit, "sink", lambda node, words: _names_a_sink(words, anchors))
+
+    def may_carry_by_text(self, unit: Node, strength: str) -> bool:
+        """Whether a label of ``strength`` (``request``) can appear in the facts of a function
+        lowered from ``unit``, read from the units' words without lowering any: True whenever
+        ``FileAnalysis.may_carry`` can be, with a parameter source counted only where the
+        lowering can tag or type a parameter so (False here means no such label; memoised per run).
+
+        Labels enter a function only from source rows matching its calls, names and attributes,
+        from its parameters' tags and types (``Models.param_strength``), from the summaries of
+        the same-file functions it reaches and from the function it is nested in (the same unit):
+        the edges ``_may_reach_sink_by_text`` follows. A source row or ``param_type`` row counts
+        as for sinks (``_names_a_sink``), except that ``REQUEST_PARAMETER_TYPE``'s words count only
+        in a unit naming ``request`` or ``req`` (the parameters the lowering gives that type). A
+        ``param_tag`` row counts where the lowering could give the tag (``_may_tag``).
+        Why: every sink hit the model-sink pass reports carries a ``request`` label, and interpreting
+        each unit that calls a sink method (``open``, ``write``, ``get`` ...) to find none was most
+        of that pass's cost on code that never touches a web request (CPython's ``Lib``)."""
         self._note_import_words()
-        memo = self._reach_by_text
+        scan = self._source_scans.get(strength)
+        if scan is None or scan.value_words is not self._value_words:
+            # New import words (``q = Cls()`` lowered) change the gate only if a row names one.
+            gate = _source_gate(self.models, strength, self._value_words)
+            if scan is None or scan.gate is not gate:
+                if self._source is None:
+                    self._source = self.root.text or b""
+                # A one-shot run asks of every unit: one pass over the file finds the keys of all.
+                # An editor's run (document state) asks of the units it rechecks: just those are
+                # read, with what they reach.
+                scan = _SourceScan(gate, self._source if self._state is None else None)
+                self._source_scans[strength] = scan
+            scan.value_words = self._value_words
+        if scan.starts is not None:
+            if scan.in_definitions is None:
+                # Most files name no source anywhere: then a unit's answer is its own words'.
+                units = {defined.id: defined for defined in self.definitions.values()}.values()
+                scan.in_definitions = any(self._names_a_source(scan, defined) for defined in units)
+            if not scan.in_definitions:
+                return self._names_a_source(scan, unit)
+        return self._reaches_by_text(
+            unit, ("carry", strength), lambda node, _: self._names_a_source(scan, node)
+        )
+
+    def may_carry_at(self, node: Node, strength: str) -> bool:
+        """``may_carry_by_text`` of the unit around ``node``: False means the value of ``node``
+        (``value_of``) has no label of ``strength``."""
+        return self.may_carry_by_text(self._unit_of(node), strength)
+
+    def _names_a_source(self, scan: _SourceScan, unit: Node) -> bool:
+        """Whether the unit's own words can name a source of the scan's strength (``_SourceGate``)."""
+        offset = self.root.start_byte  # as in ``_text_of``
+        if not scan.may_hold(unit.start_byte - offset, unit.end_byte - offset, self._text_of(unit)):
+            return False
+        return scan.gate.holds(self._unit_words(unit), self._text_of(unit))
+
+    def _reaches_by_text(
+        self, unit: Node, question: object, own: Callable[[Node, frozenset[bytes]], bool]
+    ) -> bool:
+        """Whether ``own(unit, its words)`` holds for ``unit`` or a unit of the file it can reach
+        by its words (a unit defining a key whose last part is one of them), memoised per run and
+        question (``_may_reach_sink_by_text``)."""
+        self._note_import_words()
+        memo = self._reach_by_text.setdefault(question, {})
         known = memo.get(unit.id)
         if known is not None:
             return known
@@ -1367,7 +1435,6 @@ class PythonFlow:
                 units = by_last_name.setdefault(key.rsplit(".", 1)[-1].encode(), [])
                 if all(other.id != defined.id for other in units):
                     units.append(defined)
-        anchors = _sink_anchors(self.models)
         # Tarjan's strongly connected components over the units reached from ``unit``: every unit
         # reached gets its answer once (a cycle's members share one), so a file costs one walk
         # over its units' words, however many callers ask (a walk per caller repeated the walk
@@ -1384,7 +1451,7 @@ class PythonFlow:
             path.append(node)
             on_path.add(node.id)
             words = self._words(node)
-            holds[node.id] = _names_a_sink(words, anchors)
+            holds[node.id] = own(node, words)
             frames.append((node, (t for w in words & by_last_name.keys() for t in by_last_name[w])))
 
         enter(unit)
@@ -1430,36 +1497,49 @@ class PythonFlow:
         if values == self._import_values:
             return
         self._import_values = values
-        words = frozenset(_WORD.findall(" ".join(values).encode()))
-        if self._import_words is None:
-            words |= frozenset(_WORD.findall(f"{REQUEST_PARAMETER_TYPE} {LOCAL_PREFIX}".encode()))
-        elif words <= self._import_words:
+        words = frozenset(_WORD.findall(" ".join(values).encode())) | _LOCAL_PREFIX_WORDS
+        if self._import_words is not None and words <= self._value_words:
             return
-        else:
-            words |= self._import_words
-        self._import_words = words
+        self._value_words |= words
+        self._import_words = self._value_words | _REQUEST_TYPE_WORDS
         self._reach_by_text.clear()
 
     def _words(self, unit: Node) -> frozenset[bytes]:
         """The words of the unit's text (identifiers, strings and comments too: a superset), with
         those of the file's import targets and of the lowering's constants (``_may_reach_sink_by_text``)."""
+        assert self._import_words is not None  # ``_note_import_words`` ran first
+        return self._unit_words(unit) | self._import_words
+
+    def _unit_words(self, unit: Node) -> frozenset[bytes]:
+        """The words of the unit's text alone, cached by its text."""
         text_key = self._text_of(unit)
         digest = self._digest_of(text_key)
         words = _UNIT_WORDS.get(digest)
         if words is None:
             words = _UNIT_WORDS.put(digest, frozenset(_WORD.findall(text_key)))
-        assert self._import_words is not None  # ``_note_import_words`` ran first
-        return words | self._import_words
+        return words
 
     def facts_carrying(self, unit: Node, strength: str) -> list[FunctionFacts]:
         """The facts of the functions lowered from ``unit`` in which a label of ``strength`` can
         appear (``FileAnalysis.may_carry``; the others have none), in the order of ``unit_facts``."""
+        if not self.may_carry_by_text(unit, strength):
+            return []  # none can: known from the words, without lowering the unit or its callees
         analysis = self.analysis
         return [
             analysis.facts(function)
             for function in self.lower_unit(unit).functions
             if analysis.may_carry(function, strength)
         ]
+
+    def may_hit_a_sink(self, unit: Node, strength: str, calls: Callable[[], Iterable[Node]]) -> bool:
+        """Whether a sink hit carrying a label of ``strength`` can be in the facts of a function
+        lowered from ``unit``: ``may_carry_by_text`` and ``may_reach_sink`` (``calls``: the unit's
+        calls, asked for only if needed). A one-shot run reads the words first (one pass over the
+        file answers for every unit); an editor's run the calls first, as before the words' test
+        was made: it reads only the unit's own calls, where the words' test may walk the file."""
+        if self._state is None:
+            return self.may_carry_by_text(unit, strength) and self.may_reach_sink(unit, calls())
+        return self.may_reach_sink(unit, calls()) and self.may_carry_by_text(unit, strength)
 
     def may_reach_sink(self, unit: Node, calls: Iterable[Node]) -> bool:
         """A cheap test before analysing a unit for model sinks: it calls a sink method of the
@@ -1513,6 +1593,16 @@ _WORD = re.compile(rb"[\w\x80-\xff]+")
 # Models -> what ``_names_a_sink`` checks: (the words of each sink row, indexed by one of them;
 # whether a row has none, and so may match any call).
 _SINK_ANCHORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Models -> strength -> ``_source_anchors``.
+_SOURCE_ANCHORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# The words the lowering adds to names: ``LOCAL_PREFIX`` to any; ``REQUEST_PARAMETER_TYPE`` to
+# those of the parameters it gives that type, which a unit naming one of them shows.
+_LOCAL_PREFIX_WORDS = frozenset(_WORD.findall(LOCAL_PREFIX.encode()))
+_REQUEST_TYPE_WORDS = frozenset(_WORD.findall(REQUEST_PARAMETER_TYPE.encode()))
+_REQUEST_PARAMETER_NAMES = frozenset({b"request", b"req"})
+_LAMBDA_HANDLER_WORDS = frozenset(name.encode() for name in _LAMBDA_HANDLER_NAMES)
+# A substring of every unit text ``_may_tag`` can say True for, by tag.
+_TAG_KEYS = {"route": b"@", "lambda-event": b"event"}
 
 
 def _sink_anchors(models: Models) -> tuple[dict[bytes, list[frozenset[bytes]]], bool]:
@@ -1521,25 +1611,203 @@ def _sink_anchors(models: Models) -> tuple[dict[bytes, list[frozenset[bytes]]], 
     whole words before its first ``*`` (``itsdangerous``), the rest may be parts of longer ones."""
     found = _SINK_ANCHORS.get(models)
     if found is None:
-        by_word: dict[bytes, list[frozenset[bytes]]] = {}
-        matches_anything = False
-        for row in models.sinks.rows:
-            written = row.name if row.name is not None else row.method
-            if written is None:
-                continue  # ``RowIndex.match`` never returns a row without a name or method
-            if "*" in written:
-                before = written.split("*", 1)[0].encode()
-                words = _WORD.findall(before)
-                if words and _WORD.fullmatch(before[-1:]):
-                    words.pop()  # "Crypto.Cipher.Ci*" : "Ci" may start a longer word
-            else:
-                words = _WORD.findall(written.encode())
-            if not words:
-                matches_anything = True
-                continue
-            by_word.setdefault(words[0], []).append(frozenset(words))
-        found = _SINK_ANCHORS[models] = (by_word, matches_anything)
+        written = (row.name if row.name is not None else row.method for row in models.sinks.rows)
+        # ``RowIndex.match`` never returns a row without a name or method.
+        found = _SINK_ANCHORS[models] = _anchors(name for name in written if name is not None)
     return found
+
+
+def _anchors(written: Iterable[str]) -> tuple[dict[bytes, list[frozenset[bytes]]], bool]:
+    """The words a name matching each of ``written`` (a name, method or glob) must show, indexed
+    by one of them (``_sink_anchors``); and whether one has none, and so may match any name."""
+    by_word: dict[bytes, list[frozenset[bytes]]] = {}
+    matches_anything = False
+    for name in written:
+        if "*" in name:
+            before = name.split("*", 1)[0].encode()
+            words = _WORD.findall(before)
+            if words and _WORD.fullmatch(before[-1:]):
+                words.pop()  # "Crypto.Cipher.Ci*" : "Ci" may start a longer word
+        else:
+            words = _WORD.findall(name.encode())
+        if not words:
+            matches_anything = True
+            continue
+        by_word.setdefault(words[0], []).append(frozenset(words))
+    return by_word, matches_anything
+
+
+def _source_anchors(
+    models: Models, strength: str
+) -> tuple[tuple[dict[bytes, list[frozenset[bytes]]], bool], frozenset[str], frozenset[bytes]]:
+    """What ``may_carry_by_text`` checks for labels of ``strength``: the anchors (``_anchors``) of
+    the source rows of that strength matched by name or method and of the ``param_type`` rows;
+    the ``param_tag`` rows' tags; and every word of those anchors."""
+    by_strength = _SOURCE_ANCHORS.setdefault(models, {})
+    found = by_strength.get(strength)
+    if found is None:
+        written: list[str] = []
+        tags: set[str] = set()
+        for row in models.sources.rows:
+            if row.get("strength", REQUEST) == strength:
+                written.append(row.name if row.name is not None else row.method)
+        for row in models.param_sources:
+            if row.get("strength", REQUEST) != strength:
+                continue
+            if row.get("param_type"):
+                written.append(row.get("param_type"))
+            if row.get("param_tag"):
+                tags.add(row.get("param_tag"))
+        anchors = _anchors(written)
+        vocabulary = frozenset(word for sets in anchors[0].values() for words in sets for word in words)
+        found = by_strength[strength] = (anchors, frozenset(tags), vocabulary)
+    return found
+
+
+class _SourceGate:
+    """What ``may_carry_by_text`` checks a unit's words against, for one strength and the file's
+    import words so far (``value_words``): each source row's anchors (``_source_anchors``) less
+    the import words, and less ``REQUEST_PARAMETER_TYPE``'s in a unit naming ``request`` or
+    ``req``; and the parameter tags. ``keys``: a pattern that a unit's bytes matching none of
+    those can be ruled out by (a word of each row's residue, as a substring; None: no such word).
+    Shared by the files whose import words meet the rows' alike (``_source_gate``)."""
+
+    def __init__(
+        self,
+        anchors: tuple[dict[bytes, list[frozenset[bytes]]], bool],
+        tags: frozenset[str],
+        value_words: frozenset[bytes],
+    ) -> None:
+        by_word, matches_anything = anchors
+        rows = [row_words - value_words for row_sets in by_word.values() for row_words in row_sets]
+        self.plain = _index_word_sets(rows, matches_anything)
+        self.named = _index_word_sets([row - _REQUEST_TYPE_WORDS for row in rows], matches_anything)
+        self.tags = tags
+        keys: set[bytes] | None = None if matches_anything else set()
+        for row in rows:
+            if keys is None or not row:
+                keys = None
+                break
+            # A unit meeting the row's residue shows all of it; one meeting it less the request
+            # type's words names ``request`` or ``req``. Each shows the word chosen here.
+            rest = row - _REQUEST_TYPE_WORDS
+            if b"request" in row:
+                keys.add(b"req")
+            elif rest:
+                keys.add(max(sorted(rest), key=len))
+            else:
+                keys.update((max(sorted(row), key=len), b"req"))
+        for tag in tags:
+            if keys is not None and tag != "self":  # a ``self`` parameter is clean (``_may_tag``)
+                tag_key = _TAG_KEYS.get(tag)
+                if tag_key is None:
+                    keys = None
+                else:
+                    keys.add(tag_key)
+        self.keys = _trie_pattern(keys) if keys is not None else None
+
+    def holds(self, words: frozenset[bytes], unit_text: bytes) -> bool:
+        """Whether a unit of ``unit_text`` and ``words`` can name a source of the strength."""
+        anchors = self.named if not words.isdisjoint(_REQUEST_PARAMETER_NAMES) else self.plain
+        if _names_a_sink(words, anchors):
+            return True
+        return any(_may_tag(tag, words, unit_text) for tag in self.tags)
+
+
+class _SourceScan:
+    """A file's ``_SourceGate`` with where its keys occur in the file's text (one pass over the
+    ``source`` when given): a unit none of whose bytes a match overlaps shows no key (every
+    occurrence of a key overlaps a match: the one found where it starts, or one found earlier
+    spanning that place). Without the source, each unit's text is searched when asked about."""
+
+    def __init__(self, gate: _SourceGate, source: bytes | None) -> None:
+        self.gate = gate
+        self.starts: list[int] | None = None
+        self.ends: list[int] = []
+        if source is not None:
+            matches = list(gate.keys.finditer(source)) if gate.keys is not None else []
+            self.starts = [match.start() for match in matches]
+            self.ends = [match.end() for match in matches]
+        self.in_definitions: bool | None = None  # whether a unit of ``definitions`` names a source
+        self.value_words: frozenset[bytes] | None = None  # the import words it was made for
+
+    def may_hold(self, start: int, end: int, unit_text: bytes) -> bool:
+        """Whether a key may occur in ``unit_text``, between ``start`` and ``end`` of the source."""
+        keys = self.gate.keys
+        if keys is None:
+            return True  # a row that any unit may meet
+        if self.starts is None:
+            return keys.search(unit_text) is not None
+        first = bisect_right(self.ends, start)  # the first match ending after ``start``
+        return first < len(self.starts) and self.starts[first] < end
+
+
+# (Models, strength, the import words among its rows' words) -> ``_SourceGate``.
+_SOURCE_GATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SOURCE_GATES_LIMIT = 256
+
+
+def _source_gate(models: Models, strength: str, value_words: frozenset[bytes]) -> _SourceGate:
+    """The gate for a file whose import values have ``value_words``: one per set of those words
+    that the rows use (most files import nothing a source row names: they share one)."""
+    anchors, tags, vocabulary = _source_anchors(models, strength)
+    gates = _SOURCE_GATES.setdefault(models, {})
+    key = (strength, value_words & vocabulary)
+    gate = gates.get(key)
+    if gate is None:
+        if len(gates) >= _SOURCE_GATES_LIMIT:
+            gates.clear()
+        gate = gates[key] = _SourceGate(anchors, tags, key[1])
+    return gate
+
+
+def _trie_pattern(keys: Iterable[bytes]) -> re.Pattern[bytes]:
+    """A pattern matching any of ``keys``, merged into a trie (``b"req(?:uests)?"``): the regex
+    engine rejects most places after a byte or two (twice as fast as a flat alternation)."""
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for byte in key:
+            node = node.setdefault(bytes((byte,)), {})
+        node[b""] = {}
+
+    def emit(node: dict) -> bytes:
+        branches = [re.escape(byte) + emit(child) for byte, child in sorted(node.items()) if byte]
+        if not branches:
+            return b""
+        body = branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
+        return b"(?:" + body + b")?" if b"" in node else body
+
+    return re.compile(emit(trie))
+
+
+def _index_word_sets(
+    word_sets: Iterable[frozenset[bytes]], matches_anything: bool
+) -> tuple[dict[bytes, list[frozenset[bytes]]], bool]:
+    """Word sets indexed by one of their words, as ``_names_a_sink`` reads them (an empty one
+    matches anything)."""
+    by_word: dict[bytes, list[frozenset[bytes]]] = {}
+    for words in word_sets:
+        if not words:
+            matches_anything = True
+            continue
+        by_word.setdefault(min(words), []).append(words)
+    return by_word, matches_anything
+
+
+def _may_tag(tag: str, words: frozenset[bytes], unit_text: bytes) -> bool:
+    """Whether lowering a unit of ``unit_text`` (with ``words``) can give a parameter ``tag``
+    (``_Lowerer._parameters``): ``route`` needs a route decorator, ``lambda-event`` a handler's
+    ``event``; ``self`` makes the value clean whatever the row says (``_Interpreter._param_value``).
+    A tag this adapter never gives counts, so that a new one cannot be missed."""
+    if tag == "route":
+        return (
+            b"@" in unit_text
+            and _ROUTE_DECORATOR_IN_TEXT.search(unit_text.decode("utf-8", "replace")) is not None
+        )
+    if tag == "lambda-event":
+        return b"event" in words and not words.isdisjoint(_LAMBDA_HANDLER_WORDS)
+    return tag != "self"
 
 
 def _names_a_sink(words: frozenset[bytes], anchors: tuple[dict[bytes, list[frozenset[bytes]]], bool]) -> bool:

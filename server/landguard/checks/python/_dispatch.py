@@ -37,6 +37,7 @@ from landguard.checks.python._support import (
     unit_calls,
 )
 from landguard.dataflow.interpret import SinkHit
+from landguard.dataflow.values import REQUEST
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding
 from landguard.engine.registry import CheckContext, RunKey
@@ -271,7 +272,8 @@ def _model_sink_findings(
     the (rule, call) pairs the rule's own logic judged; ``unsure``: those it would have judged if
     the call is live."""
     rules = dispatch.kind_rules
-    if not rules or not dataflow.may_reach_sink(unit, unit_calls(unit, context)):
+    # Every hit reported here carries request data (``sink_hits``' default strength).
+    if not rules or not dataflow.may_hit_a_sink(unit, REQUEST, lambda: unit_calls(unit, context)):
         return []
     findings: list[Finding] = []
     for facts in dataflow.sink_facts(unit):

@@ -20,6 +20,8 @@ in is ``_dispatch.py``.
     ``Taint`` and the grading of a value (``taint_of_value``) are the core's (``dataflow/values.py``).
 ``unit_calls(unit, context)``, ``unit_nodes(unit, kind, context)``: a unit's calls or nodes of one
     kind, in source order, one query per run (``unit_nodes_of_kinds``: of several kinds, one query).
+``request_reaches(node, flow, imports, kind)``: ``taint(...) == REQUEST``, without lowering or
+    interpreting a unit no request data can reach (``PythonFlow.may_carry_at``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from collections.abc import Hashable
 from tree_sitter import Node
 
 from landguard.dataflow.models import models_for
-from landguard.dataflow.values import ALL_KINDS, Taint, taint_of_value
+from landguard.dataflow.values import ALL_KINDS, REQUEST, Taint, taint_of_value
 from landguard.engine.document import Document
 from landguard.engine.languages import captures
 from landguard.engine.registry import CheckContext, RunKey
@@ -204,6 +206,24 @@ def taint(
     if value is None:
         return Taint.UNKNOWN
     return taint_of_value(value, kind, direct=direct)
+
+
+def request_reaches(
+    node: Node | None,
+    flow: Flow | None,
+    imports: dict[str, str],
+    kind: str = ALL_KINDS,
+    *,
+    direct: bool = False,
+) -> bool:
+    """Whether ``taint(node, flow, imports, kind, direct=direct)`` is ``REQUEST``, ruled out first
+    from the words of the unit around ``node`` (``PythonFlow.may_carry_at``): a rule that reports
+    request data alone need not lower and interpret code no request data can reach."""
+    if node is None or flow is None or flow.dataflow is None:
+        return False  # what ``taint`` says then is not ``REQUEST``
+    if not flow.dataflow.may_carry_at(node, REQUEST):
+        return False
+    return taint(node, flow, imports, kind, direct=direct) == Taint.REQUEST
 
 
 # ---------------------------------------------------------------------------------------- units

@@ -273,7 +273,7 @@ class RequestSinkRule(CallRule):
             value = self.sink_argument(call, spec)
             if value is None or syntax.is_literal(value):
                 continue
-            if py.taint(value, flow, imports, self.kind, direct=self.direct_only) != Taint.REQUEST:
+            if not py.request_reaches(value, flow, imports, self.kind, direct=self.direct_only):
                 continue
             if self.url_sink and not url_head_from_request(value, flow, imports, self.kind):
                 continue

@@ -177,7 +177,7 @@ class CommandInjectionCheck(CallRule):
         program = positional[program_at]
         flow = self.flow_for(call, unit, context)
         imports = py.scope_imports(call, document, context)
-        if py.taint(program, flow, imports, "command") == py.Taint.REQUEST:
+        if py.request_reaches(program, flow, imports, "command"):
             yield RULE.finding(
                 document.node_span(call),
                 f"`{name}` runs a program chosen by web-request data; pick it from a fixed set instead",

@@ -43,7 +43,6 @@ from collections.abc import Iterable
 from tree_sitter import Node
 
 from landguard.checks.python import _support as py
-from landguard.checks.python import _web as web
 from landguard.checks.python._dispatch import CallRule
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
@@ -286,7 +285,7 @@ class RegexDosCheck(CallRule):
         if syntax.is_literal(pattern):
             return
         imports = py.scope_imports(call, document, context)
-        if py.taint(pattern, flow, imports, "regex") == web.Taint.REQUEST:
+        if py.request_reaches(pattern, flow, imports, "regex"):
             yield RULE.finding(
                 document.node_span(call),
                 "the regular expression comes from the web request: a client can send a pattern that "

@@ -38,7 +38,7 @@ from tree_sitter import Node
 from landguard.checks.python import _support as py
 from landguard.checks.python._dispatch import CallRule
 from landguard.dataflow import ir
-from landguard.dataflow.values import request_labels
+from landguard.dataflow.values import REQUEST, request_labels
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import CheckContext, Rule
@@ -71,7 +71,8 @@ class TrustBoundaryCheck(CallRule):
 
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         dataflow = py.python_dataflow(unit, context)
-        for facts in dataflow.unit_facts(unit):
+        # Only request data is reported: the facts of the functions that can hold some.
+        for facts in dataflow.facts_carrying(unit, REQUEST):
             for store in facts.stores:
                 if store.target.node is None or not _session_of(store.target):
                     continue
