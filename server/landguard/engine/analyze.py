@@ -649,7 +649,7 @@ class Analysis:
         """Line ranges of the units whose text is new since the previous run."""
         previous = self._unit_keys
         keys = list(map(_ROW_KEY, units))
-        self._unit_keys = dict(zip(keys, keys))
+        self._unit_keys = {key: key for key in keys}
         changed = list(compress(count(), map(operator.not_, map(previous.__contains__, keys))))
         if any(units[index][0] is None for index in changed):
             self._find_nodes(units)

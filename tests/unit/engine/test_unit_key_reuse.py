@@ -22,7 +22,9 @@ CONFIG = Config(dependencies=DependencySettings(online=False))
 FUNCTIONS = 12
 SOURCES = {
     "app.py": "import os\n\n"
-    + "".join(f"def handler_{n}(request):\n    return eval(request.args.get('q{n}'))\n\n" for n in range(FUNCTIONS)),
+    + "".join(
+        f"def handler_{n}(request):\n    return eval(request.args.get('q{n}'))\n\n" for n in range(FUNCTIONS)
+    ),
     "app.js": "".join(f"function run{n}(req) {{\n  eval(req.query.code{n});\n}}\n" for n in range(FUNCTIONS)),
     "App.java": "class App {\n"
     + "".join(
