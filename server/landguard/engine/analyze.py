@@ -416,9 +416,10 @@ class Analysis:
             int, tuple[dict[UnitKey, tuple[Finding, ...]], dict[UnitKey, tuple[Finding, ...]]]
         ] = {}
         self._document_cache: dict[int, tuple[str, tuple[Finding, ...]]] = {}
-        # Cache keys of the units of the previous run: a line finding's fixes depend on the tree
-        # around it (a string, a comment), so lines in a unit that changed are rescanned.
-        self._unit_keys: frozenset[UnitKey] = frozenset()
+        # Cache keys of the units of the previous run (each mapped to itself): a line finding's
+        # fixes depend on the tree around it (a string, a comment), so lines in a unit that changed
+        # are rescanned. A unit found again with the same key gets that key object (``_same_key``).
+        self._unit_keys: dict[UnitKey, UnitKey] = {}
         # The units of the last ``_units``, grouped by the root's child they lie in (by its start
         # byte), and the source edits since with their syntax changes (None: unknown, the units are
         # found afresh). A child no edit and no syntax change reached holds the units it held, at
@@ -455,7 +456,7 @@ class Analysis:
         self._node_hits.clear()
         self._epoch_texts.clear()
         self._document_cache.clear()
-        self._unit_keys = frozenset()
+        self._unit_keys = {}
         self._unit_groups = {}
         self._edits_since_units = None
 
@@ -654,11 +655,20 @@ class Analysis:
         """Line ranges of the units whose text is new since the previous run."""
         previous = self._unit_keys
         keys = list(map(_ROW_KEY, units))
-        self._unit_keys = frozenset(keys)
+        self._unit_keys = {key: key for key in keys}
         changed = list(compress(count(), map(operator.not_, map(previous.__contains__, keys))))
         if any(units[index][0] is None for index in changed):
             self._find_nodes(units)
         return [(units[index][0].start_point[0], units[index][0].end_point[0]) for index in changed]
+
+    def _same_key(self, key: UnitKey) -> UnitKey:
+        """The previous run's key object equal to ``key``, else ``key``. An idle document's first
+        edit parses afresh and walks every unit again: without this, each of its keys, which the
+        caches keep until the unit's text changes, would be a new copy of the unit's text
+        allocated among that edit's garbage (a parse and lowering of the whole file), and the old
+        copy freed, which is how long-lived blocks spread over the allocator's arenas and the
+        resident memory grew with the edits (``docs/benchmarks.md``, branch ``soak``)."""
+        return self._unit_keys.get(key, key)
 
     def _units(self) -> list[_UnitRow]:
         """(unit, start point, cache key text) for every analysis unit of the current tree."""
@@ -674,6 +684,7 @@ class Analysis:
         # It also holds what the parser made of the text where it stands: after a syntax error the same
         # `function view(req) {...}` may be recovered as a method inside the class above it, which the
         # rules read differently from a top-level function.
+        same_key = self._same_key
         listed = listed_units(document)
         if listed is not None:
             nodes, grammar_places, texts = listed
@@ -681,11 +692,13 @@ class Analysis:
                 (
                     unit,
                     unit.start_point,
-                    (
-                        place or _grammar_place(unit),
-                        source[unit.start_byte - unit.start_point[1] : unit.start_byte],
-                        text,
-                        None,
+                    same_key(
+                        (
+                            place or _grammar_place(unit),
+                            source[unit.start_byte - unit.start_point[1] : unit.start_byte],
+                            text,
+                            None,
+                        ),
                     ),
                 )
                 for unit, place, text in zip(nodes, grammar_places, texts, strict=True)
@@ -698,11 +711,13 @@ class Analysis:
                 (
                     unit,
                     unit.start_point,
-                    (
-                        places.get((unit.id, unit.start_byte, unit.end_byte)) or _grammar_place(unit),
-                        source[unit.start_byte - unit.start_point[1] : unit.start_byte],
-                        unit_text(document, unit),
-                        None,
+                    same_key(
+                        (
+                            places.get((unit.id, unit.start_byte, unit.end_byte)) or _grammar_place(unit),
+                            source[unit.start_byte - unit.start_point[1] : unit.start_byte],
+                            unit_text(document, unit),
+                            None,
+                        ),
                     ),
                 )
                 for unit in units
@@ -888,7 +903,9 @@ class Analysis:
                         # changed the header of its class, or moved it into another class.
                         key = None
             if key is None:
-                key = (place, source[unit_line_start:unit_start], source[unit_start:unit_end], header)
+                key = self._same_key(
+                    (place, source[unit_line_start:unit_start], source[unit_start:unit_end], header)
+                )
             found.append((unit, start_point, key))
             rows.append((None, start_point, key))
             starts.append(unit_start - child_start)
