@@ -513,7 +513,7 @@ class Analysis:
 
     def _run(self, changes: Iterable[LineChange], stop: Callable[[], bool] | None) -> list[Finding]:
         document = self.document
-        context = CheckContext(self.config)
+        context = CheckContext(self.config, one_shot=not self.incremental)
         findings: list[Finding] = []
         units: list[_UnitRow] | None = None
         changes = list(changes)  # every line check splices its slots with the same changes

@@ -157,11 +157,16 @@ class RunCache:
 
 @dataclass
 class CheckContext:
-    """What a check may know besides the document: the effective configuration, and the run's cache."""
+    """What a check may know besides the document: the effective configuration, the run's cache,
+    and whether the run is one with no other."""
 
     config: Config
     # Per-document facts computed once per analysis (e.g. Python import aliases); checks fill it lazily.
     cache: RunCache = field(default_factory=RunCache)
+    # ``Analysis(incremental=False)`` (``landguard check``): every unit is checked once and nothing
+    # is kept, so shortcuts that pay over a whole file may be taken; an editor's run checks the units
+    # an edit changed, where they cost more than they save.
+    one_shot: bool = False
 
 
 class Check:

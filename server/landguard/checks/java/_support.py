@@ -232,11 +232,11 @@ def _helpers_with(document: Document, context: CheckContext, kind: str) -> froze
 
 
 def one_shot(context: CheckContext) -> bool:
-    """Whether this run is one with no other (``landguard check``): it makes no unit keys
-    (``Analysis(incremental=False)``), so it checks every unit once. An editor's run checks the
-    units an edit changed, with every summary of the file made or kept for the unit keys: the
-    shortcuts that pay over a whole file cost it more than they save."""
-    return context.cache.peek(_unit_keys._UNIT_KEYS_RUN) is None
+    """Whether this run is one with no other (``landguard check``, ``CheckContext.one_shot``): it
+    checks every unit once. An editor's run checks the units an edit changed, with every summary
+    of the file made or kept for the unit keys: the shortcuts that pay over a whole file cost it
+    more than they save."""
+    return context.one_shot
 
 
 def _helpers_by_kind(document: Document, context: CheckContext) -> dict[str, frozenset[str]]:

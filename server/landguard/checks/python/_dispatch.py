@@ -212,7 +212,7 @@ def _check_error_unit(
         piece = Document("\n".join(lines[start : end + 1]) + "\n", path=document.path, language="python")
         if piece.tree is None:
             continue
-        piece_context = CheckContext(context.config)
+        piece_context = CheckContext(context.config, one_shot=context.one_shot)
         share_module_imports(piece_context, piece, imports)
         for child in piece.tree.root_node.children:
             found = _check_unit(dispatch, child, piece, piece_context)
