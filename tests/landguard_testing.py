@@ -7,6 +7,7 @@ fixture must produce no finding of the rules under test: the good code next to t
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from landguard.engine.analyze import Analysis, analyze_text
 from landguard.engine.config import Config
 from landguard.engine.document import Document, LineChange
 from landguard.engine.findings import Finding, Fix
+from landguard.lsp.settings import Settings
 
 EXPECT = re.compile(r"expect:\s*(LG\d{3}(?:\s*,\s*LG\d{3})*)")
 FIXTURES = Path(__file__).parent / "unit" / "fixtures"
@@ -224,3 +226,26 @@ def incremental_runs(
         change = document.apply_change(utf16_range(text, start, end), new)
         text = text[:start] + new + text[end:]
         yield text, analysis.run([change])
+
+
+class SchedulerServer:
+    """What ``lsp.scheduler.Scheduler`` asks of the server, with no client: its settings (offline
+    dependency checks; a workspace ``root`` when given), its open documents and its loop (made in
+    the test's running loop: workers call back into it)."""
+
+    def __init__(self, root: str | None = None) -> None:
+        self.settings = Settings()
+        if root is not None:
+            self.settings.set_root(root)
+        self.settings.set_editor_settings({"dependencies": {"online": False}})
+        self.documents: dict = {}
+        self.loop = asyncio.get_running_loop()
+
+    def supports_code_action_resolve(self) -> bool:
+        return True
+
+    def uses_pull_diagnostics(self) -> bool:
+        return False
+
+    def report_config_errors(self, result: object) -> None:
+        pass

@@ -18,34 +18,15 @@ from landguard.engine.document import Document
 from landguard.lsp import scheduler as scheduler_module
 from landguard.lsp.documents import OpenDocument, PendingChange
 from landguard.lsp.scheduler import Scheduler
-from landguard.lsp.settings import Settings
+from landguard_testing import SchedulerServer
 
 CONFIG = Config(dependencies=DependencySettings(online=False))
 SOURCE = "import os\nfrom flask import request\n\n\ndef view():\n    return 1\n"
 FLAGGED = "    os.system(request.args['q'])\n"  # LG202 when typed into ``view``
 
 
-class _Server:
-    """What the scheduler asks of the server; publishing is recorded by ``_scheduler``."""
-
-    def __init__(self) -> None:
-        self.settings = Settings()
-        self.settings.set_editor_settings({"dependencies": {"online": False}})
-        self.documents: dict[str, OpenDocument] = {}
-        self.loop = asyncio.get_running_loop()  # made in the test's loop; workers call back into it
-
-    def supports_code_action_resolve(self) -> bool:
-        return True
-
-    def uses_pull_diagnostics(self) -> bool:
-        return False
-
-    def report_config_errors(self, result: object) -> None:
-        pass
-
-
 def _scheduler(debounce: float) -> tuple[Scheduler, list[tuple[int | None, list[tuple[int, str]]]]]:
-    server = _Server()
+    server = SchedulerServer()
     scheduler = Scheduler(server=server, debounce=debounce)  # type: ignore[arg-type]
     scheduler._warmed = True  # no one-off warm imports in the background of a unit test
     scheduler.collector = SimpleNamespace(analysed=lambda opened: None, cancel=lambda: None)  # type: ignore[assignment]

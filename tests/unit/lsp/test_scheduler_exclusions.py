@@ -4,7 +4,6 @@ configuration changes."""
 
 from __future__ import annotations
 
-import asyncio
 from types import SimpleNamespace
 
 from lsprotocol import types
@@ -12,27 +11,9 @@ from lsprotocol import types
 from landguard.engine.config import Exclusions
 from landguard.lsp.documents import OpenDocument, PendingChange
 from landguard.lsp.scheduler import Scheduler
-from landguard.lsp.settings import Settings
+from landguard_testing import SchedulerServer
 
 SOURCE = "import os\n\n\ndef view(q):\n    return 1\n"
-
-
-class _Server:
-    def __init__(self, root: str) -> None:
-        self.settings = Settings()
-        self.settings.set_root(root)
-        self.settings.set_editor_settings({"dependencies": {"online": False}})
-        self.documents: dict[str, OpenDocument] = {}
-        self.loop = asyncio.get_running_loop()
-
-    def supports_code_action_resolve(self) -> bool:
-        return True
-
-    def uses_pull_diagnostics(self) -> bool:
-        return False
-
-    def report_config_errors(self, result: object) -> None:
-        pass
 
 
 async def test_the_exclusion_verdict_is_kept_across_edits_and_asked_again_for_a_new_config(
@@ -47,7 +28,7 @@ async def test_the_exclusion_verdict_is_kept_across_edits_and_asked_again_for_a_
         return original(self, path, root)
 
     monkeypatch.setattr(Exclusions, "file", counting)
-    server = _Server(str(tmp_path))
+    server = SchedulerServer(str(tmp_path))
     scheduler = Scheduler(server=server, debounce=0.0)  # type: ignore[arg-type]
     scheduler._warmed = True
     scheduler.collector = SimpleNamespace(analysed=lambda opened: None, cancel=lambda: None)  # type: ignore[assignment]
