@@ -97,8 +97,18 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile("^" + ".*".join(re.escape(part) for part in pattern.split("*")) + "$")
 
 
+# Answers ``RowIndex.match`` keeps per index before starting over: a file calls the same few names
+# over and over, but a server's memory must stay flat over any number of distinct names.
+_MATCHES_KEPT = 8192
+
+
 class RowIndex:
-    """Rows of one table, found by qualified name (exact or glob) or by method name."""
+    """Rows of one table, found by qualified name (exact or glob) or by method name.
+
+    An index never changes after it is built (a user's rows make another ``Models``, see
+    ``load_models``), so what ``match`` answered for a (name, method) is kept on the index itself:
+    matching a name tries every glob row, and the interpreter asks about the same callees again
+    for every call, every loop round and every table."""
 
     def __init__(self, rows: Iterable[Row]) -> None:
         self.by_name: dict[str, list[Row]] = {}
@@ -114,8 +124,21 @@ class RowIndex:
                     self.by_name.setdefault(row.name, []).append(row)
             elif row.method is not None:
                 self.by_method.setdefault(row.method, []).append(row)
+        self._matches: dict[tuple[str | None, str | None], tuple[Row, ...]] = {}
 
-    def match(self, name: str | None, method: str | None = None) -> list[Row]:
+    def match(self, name: str | None, method: str | None = None) -> tuple[Row, ...]:
+        """The rows matching the qualified ``name`` (exact, then globs) and then ``method``, in
+        that order (the first row decides for some tables)."""
+        key = (name, method)
+        found = self._matches.get(key)
+        if found is None:
+            found = self._match(name, method)
+            if len(self._matches) >= _MATCHES_KEPT:
+                self._matches.clear()
+            self._matches[key] = found
+        return found
+
+    def _match(self, name: str | None, method: str | None) -> tuple[Row, ...]:
         found: list[Row] = []
         if name is not None:
             found.extend(self.by_name.get(name, ()))
@@ -124,7 +147,7 @@ class RowIndex:
                     found.append(row)
         if method is not None:
             found.extend(self.by_method.get(method, ()))
-        return found
+        return tuple(found)
 
     def __bool__(self) -> bool:
         return bool(self.rows)
