@@ -8,7 +8,7 @@ import pytest
 from landguard.dataflow import ir
 from landguard.dataflow.interpret import FileAnalysis
 from landguard.dataflow.models import Models, rows_from_toml
-from landguard.dataflow.shapes import ShapeReader, calls_in, pins_destination
+from landguard.dataflow.shapes import ShapeReader, calls_in, pins_destination, walk
 
 MODELS = Models(
     rows_from_toml(
@@ -145,3 +145,76 @@ def test_an_outer_parameter_is_not_the_closures_own():
 )
 def test_one_url_pinning_rule_for_every_language(prefix, pinned):
     assert pins_destination(prefix) is pinned
+
+
+def _every_child(items) -> list:
+    """Every IR node under ``items`` found by reading each node's slots (whatever its class), not
+    inside nested functions: what ``walk`` must reach by knowing each class's children."""
+    found: list = []
+    stack = list(items)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ir.Case):
+            stack.extend((*item.tests, *item.body))
+            continue
+        found.append(item)
+        for slot in item.__slots__:
+            child = getattr(item, slot, None)
+            elements = child if isinstance(child, tuple) else (child,)
+            for element in elements:
+                for node in element if isinstance(element, tuple) else (element,):
+                    if isinstance(node, (ir.Expr, ir.Stmt, ir.Case)):
+                        stack.append(node)
+    return found
+
+
+def test_walk_reaches_every_node_of_every_ir_class():
+    # The interpreter's name sets (``_own_names``) and the rules read a function's nodes through
+    # ``walk``, which knows each class's children: a class or field it does not know would hide
+    # calls and names. One node of every class, each child distinct, in every slot.
+    inner = ir.Function("inner", (), (ir.Eval(ir.Call("hidden", "hidden")),))
+    n = iter(range(1000))
+
+    def name() -> ir.Name:
+        return ir.Name(f"v{next(n)}")
+
+    call = ir.Call("f", "f", (name(),), (("k", name()),), name())
+    expressions = [
+        ir.Lit(1),
+        call,
+        ir.Attr(name(), "a"),
+        ir.Index(name(), name()),
+        ir.Concat((name(), name())),
+        ir.BinOp("+", name(), name()),
+        ir.Unary("-", name()),
+        ir.Cond(name(), name(), name()),
+        ir.Seq((name(), name())),
+        ir.MapLit(((name(), name()), (None, name()))),
+        ir.FuncRef(inner),
+        ir.Opaque((name(),)),
+    ]
+    statements = [
+        ir.Assign(name(), ir.Seq(tuple(expressions))),
+        ir.Eval(name()),
+        ir.Return(name()),
+        ir.Raise(name()),
+        ir.If(name(), (ir.Eval(name()),), (ir.Eval(name()),)),
+        ir.Switch(name(), (ir.Case((name(),), (ir.Eval(name()),)), ir.Case((), (ir.Break(),)))),
+        ir.Loop((ir.Eval(name()), ir.Continue()), name(), (ir.Eval(name()),)),
+        ir.Try((ir.Eval(name()),), ((ir.Eval(name()),),), (ir.Eval(name()),), (ir.Eval(name()),)),
+        ir.Define(inner),
+    ]
+    walked = walk(statements)
+    assert {id(item) for item in walked} == {id(item) for item in _every_child(statements)}
+    assert len(walked) == len({id(item) for item in walked})
+    # Every class of the IR is in the sample (a new class must be added here and to ``walk``).
+    classes = {type(item) for item in walked}
+    defined = {
+        value
+        for value in vars(ir).values()
+        if isinstance(value, type)
+        and issubclass(value, (ir.Expr, ir.Stmt))
+        and value not in (ir.Expr, ir.Stmt)
+    }
+    assert defined <= classes
+    assert not any(isinstance(item, ir.Call) and item.callee == "hidden" for item in walked)
