@@ -1820,7 +1820,7 @@ class _Interpreter:
 
     def _call(self, call: ir.Call, state: State) -> Value:
         receiver = self._eval(call.receiver, state) if call.receiver is not None else None
-        args = tuple(self._eval(arg, state) for arg in call.args)
+        args = tuple([self._eval(arg, state) for arg in call.args])
         keywords = {name: self._eval(value, state) for name, value in call.keywords}
         result = self._call_result(call, receiver, args, keywords, state)
         if call.is_new and call.callee and "." not in call.callee:

@@ -248,6 +248,8 @@ def with_labels(value: Value, labels: frozenset[Label]) -> Value:
 
 def map_labels(value: Value, change) -> Value:
     """The value with every label (also inside containers) replaced by ``change(label)``."""
+    if not value.labels and value.items is None and value.entries is None:
+        return value  # nothing to change (most assigned values: constants, clean results)
     labels = frozenset(change(label) for label in value.labels)
     items = tuple(map_labels(item, change) for item in value.items) if value.items is not None else None
     entries = (
