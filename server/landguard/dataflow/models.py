@@ -290,13 +290,20 @@ def shipped_rows(language: str) -> tuple[Row, ...]:
 
 
 @functools.lru_cache(maxsize=32)
-def _load(language: str, extra: tuple[Row, ...]) -> Models:
+def _load(language: str, extra: tuple[Row, ...], contents: tuple[str, ...]) -> Models:
     return Models((*shipped_rows(language), *extra))
 
 
 def load_models(language: str, extra: Iterable[Row] = ()) -> Models:
-    """The models for ``language``: the shipped rows plus ``extra`` (the user's, from config)."""
-    return _load(_LANGUAGE_FILES.get(language, language), tuple(extra))
+    """The models for ``language``: the shipped rows plus ``extra`` (the user's, from config).
+
+    Kept per language and rows. Rows compare by table, name, method and origin only, so the cache
+    key also holds what each user row says (``data``): two configurations whose ``sink #1`` names
+    the same function with another ``kind`` get their own ``Models`` (and their own memoised
+    ``RowIndex.match`` answers), not whichever was loaded first."""
+    extra = tuple(extra)
+    contents = tuple(repr(sorted(row.data.items())) for row in extra)
+    return _load(_LANGUAGE_FILES.get(language, language), extra, contents)
 
 
 def models_for(language: str, config: Any = None) -> Models:

@@ -487,6 +487,53 @@ def test_user_model_rows_from_config_extend_the_shipped_ones() -> None:
     assert errors and "unknown language" in errors[0]
 
 
+def test_two_configs_whose_user_rows_differ_only_in_what_they_say_get_their_own_models() -> None:
+    # Rows compare by table, name, method and origin: the models' cache must not hand the second
+    # configuration the first one's rows (nor their memoised matches).
+    from landguard.dataflow.models import models_for
+    from landguard.engine.config import Config, apply_settings
+
+    def kinds(kind: str) -> list[str]:
+        settings = {"models": {"python": {"sink": [{"name": "mycompany.run", "args": [0], "kind": kind}]}}}
+        config, errors = apply_settings(Config(), settings, "test")
+        assert errors == []
+        return [row.kind for row in models_for("python", config).sinks.match("mycompany.run")]
+
+    assert kinds("sql") == ["sql"]
+    assert kinds("command") == ["command"]
+    assert kinds("sql") == ["sql"]
+
+
+def test_row_matches_are_kept_in_order_and_stay_right_once_the_memo_starts_over(monkeypatch) -> None:
+    from landguard.dataflow import models as models_module
+
+    monkeypatch.setattr(models_module, "_MATCHES_KEPT", 4)
+    index = models_module.RowIndex(
+        rows_from_toml(
+            {
+                "sink": [
+                    {"name": "db.*", "kind": "sql"},
+                    {"name": "db.run", "kind": "command"},
+                    {"method": "run", "kind": "code"},
+                ]
+            },
+            "test",
+        )
+    )
+    expected = {
+        ("db.run", "run"): ["command", "sql", "code"],
+        ("db.run", None): ["command", "sql"],
+        ("other.run", "run"): ["code"],
+        (None, "run"): ["code"],
+        ("db.x", "x"): ["sql"],
+        ("x", "x"): [],
+    }
+    for _ in range(3):  # more names than the memo keeps: it starts over, answers stay the same
+        for (name, method), kinds in expected.items():
+            assert [row.kind for row in index.match(name, method)] == kinds
+    assert len(index._matches) <= 4
+
+
 def test_a_summary_store_does_not_grow_with_the_number_of_edits() -> None:
     store = SummaryStore()
     helper = fn(ir.Return(N("v")), params=HELPER_PARAM, key="h", name="h")
