@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import compress, count
 
-from tree_sitter import Node
+from tree_sitter import Node, QueryCursor
 
 from landguard.engine.config import Config
 from landguard.engine.document import Document, LineChange
@@ -319,8 +319,6 @@ def unit_text(document: Document, unit: Node) -> bytes:
 def unit_matches(compiled, unit: Node, document: Document) -> list[tuple[int, dict[str, list[Node]]]]:
     """A tree-sitter query's matches in the unit's own code (see ``unit_byte_ranges``): what lies
     in the parts split off is left to those units."""
-    from tree_sitter import QueryCursor
-
     holes = unit_holes(document, unit)
     if not holes:
         return QueryCursor(compiled).matches(unit)
@@ -1164,6 +1162,8 @@ class Analysis:
         document = self.document
         if document.tree is None:
             return []
+        if not self.incremental:
+            return self._run_node_check_by_text_once(check, context, by_text)
         module_key = check.module_context_key(document, context)
         previous = self._node_cache.get(index)
         if previous is not None and previous[0] == module_key:
@@ -1205,6 +1205,38 @@ class Analysis:
         self._node_placed[index] = _place_hits(
             ((key, key, cached) for key, cached in hits.items()), by_text, placed, results
         )
+        return results
+
+    def _run_node_check_by_text_once(
+        self, check: NodeCheck, context: CheckContext, by_text: _UnitsByText
+    ) -> list[Finding]:
+        """``_run_node_check_by_text`` in a run with no other (``incremental=False``): the same
+        findings (the first unit of each text checked, its findings placed at every unit of that
+        text), without the cache's bookkeeping: no set of the texts not cached yet, no list of
+        each text's units while it has no finding (every unit of most checks, four checks a file)."""
+        document = self.document
+        units = by_text.units
+        results: list[Finding] = []
+        hits: list[tuple[UnitKey, UnitKey, tuple[Finding, ...]]] = []
+        for key, first in by_text.first.items():
+            unit, (start_line, _), _ = units[first]
+            if unit is None:
+                self._find_nodes(units)
+                unit = units[first][0]
+            found = tuple(check.check_node(unit, document, context))
+            if not found:
+                continue
+            if _depends_on_outside(found, document.node_span(unit)):
+                results.extend(found)
+                same_text = by_text.placed(key)[1:]
+                if any(other is None for other, _ in same_text):
+                    self._find_nodes(units)
+                    same_text = by_text.placed(key)[1:]
+                for other, _ in same_text:
+                    results.extend(check.check_node(other, document, context))
+                continue
+            hits.append((key, key, tuple(f.shifted(-start_line) for f in found)))
+        _place_hits(hits, by_text, {}, results)
         return results
 
     def _run_document_check(self, index: int, check: DocumentCheck, context: CheckContext) -> list[Finding]:
