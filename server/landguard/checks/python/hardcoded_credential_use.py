@@ -107,6 +107,20 @@ _FIXTURE_FOLDER = re.compile(r"(?:^|[/\\])fixtures[/\\]")
 _TEST_FILE_RUN: RunKey[bool] = RunKey("python.credential_use.test_file")
 # Names that hold a password or key (a lexer's `token` or a `csrf_token` is compared with words).
 _CREDENTIAL_NAME = re.compile(r"(?:^|_)(?:secret|(?:api|access|secret|private|auth|master)_?key)$", re.I)
+# Bytes every unit ``check_unit`` can report in shows (``HardcodedCredentialUseCheck.applies``).
+# Each finding needs a name that ``names_a_password`` (a part "pass", "pwd" ...) or
+# ``_CREDENTIAL_NAME`` accepts, or the keyword ``auth``: an identifier's or attribute's text, or
+# the value of a string literal (a subscript's key, ``.get("...")``, a dict key). Such a name
+# shows one of the words below, ignoring ASCII case, unless its text is not its value: an escape
+# (a backslash), a non-ASCII character (``str.lower`` and ``re.I`` fold some to ASCII letters),
+# or a word split between literals joined by ``+`` or written side by side (``"pa" "ssword"``:
+# a letter or ``_`` on both sides of the quotes, single or triple, with only spaces, brackets,
+# ``+``, line continuations, comments and a string prefix between them).
+_MAY_NAME_A_CREDENTIAL = re.compile(
+    rb"(?i:pass|pwd|secret|auth|(?:api|access|private|master)_?key)"
+    rb"|[\\\x80-\xff]"
+    rb"|\w[\"']{1,3}(?:[\s()+\\]|#[^\n]*)*(?i:[rbuf]{0,2})[\"']{1,3}\w",
+)
 
 
 def _credential_value(node: Node | None) -> str | None:
@@ -194,6 +208,13 @@ class HardcodedCredentialUseCheck(CallRule):
     rule = RULE
     callee_names = frozenset(n.rsplit(".", 1)[-1] for n in _AUTH_CLASSES) | _COMPARE
     unit_markers = (b"==", b"!=", b"auth", b"pass", b"pwd", b"compare_digest")
+
+    def applies(self, unit: Node, document: Document, context: CheckContext) -> bool:
+        # Most units with a marker (``==``) name no credential: the node query over the unit, most
+        # of the rule's cost, is skipped for them.
+        return super().applies(unit, document, context) and (
+            _MAY_NAME_A_CREDENTIAL.search(document.source, unit.start_byte, unit.end_byte) is not None
+        )
 
     def check_call(
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
