@@ -1,4 +1,4 @@
-"""LG237's text prefilter (``_MAY_NAME_A_CREDENTIAL``, which ``HardcodedCredentialUseCheck.applies``
+"""LG237's text prefilter (``_may_name_a_credential``, which ``HardcodedCredentialUseCheck.applies``
 asks after the rule's byte markers) is a superset test: every unit the rule's ``check_unit``
 reports in passes it, however the credential's name is spelled."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from landguard.checks.python.hardcoded_credential_use import _MAY_NAME_A_CREDENTIAL, CHECK
+from landguard.checks.python.hardcoded_credential_use import CHECK, _may_name_a_credential
 from landguard.engine.config import Config
 from landguard.engine.document import Document
 from landguard.engine.registry import CheckContext
@@ -38,7 +38,7 @@ def test_a_unit_the_rule_reports_in_passes_the_prefilter(source: str) -> None:
     unit = document.tree.root_node.children[0]
     found = list(CHECK.check_unit(unit, document, context))
     assert found, "the case must be one the rule reports (else it shows nothing)"
-    assert _MAY_NAME_A_CREDENTIAL.search(document.source, unit.start_byte, unit.end_byte)
+    assert _may_name_a_credential(document.source, unit.start_byte, unit.end_byte)
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,10 @@ def test_a_comparison_naming_no_credential_is_skipped(source: str) -> None:
     unit = document.tree.root_node.children[0]
     assert not list(CHECK.check_unit(unit, document, context))
     assert not CHECK.applies(unit, document, context)
+
+
+def test_the_prefilter_is_linear_on_comment_banners() -> None:
+    # A line of `#`s after a literal once made the split-word pattern backtrack exponentially
+    # before it failed (CPython's dataclasses.py took 8 s).
+    text = b'x = "a"  ' + b"# " * 40 + b"\nz = 1\n"
+    assert not _may_name_a_credential(text, 0, len(text))
