@@ -1362,7 +1362,7 @@ class PythonFlow:
         ``_pydecimal.py`` (``ans = _dec_from_triple(...); ans._fix(context)`` reaches most of
         class ``Decimal``)."""
         anchors = _sink_anchors(self.models)
-        return self._reaches_by_text(unit, "sink", lambda node, words: _names_a_sink(words, anchors))
+        return self._reaches_by_text(unit, "sink", lambda node: _names_a_sink(self._words(node), anchors))
 
     def may_carry_by_text(self, unit: Node, strength: str) -> bool:
         """Whether a label of ``strength`` (``request``) can appear in the facts of a function
@@ -1401,9 +1401,7 @@ class PythonFlow:
                 scan.in_definitions = any(self._names_a_source(scan, defined) for defined in units)
             if not scan.in_definitions:
                 return self._names_a_source(scan, unit)
-        return self._reaches_by_text(
-            unit, ("carry", strength), lambda node, _: self._names_a_source(scan, node)
-        )
+        return self._reaches_by_text(unit, ("carry", strength), lambda node: self._names_a_source(scan, node))
 
     def may_carry_at(self, node: Node, strength: str) -> bool:
         """``may_carry_by_text`` of the unit around ``node``: False means the value of ``node``
@@ -1411,16 +1409,21 @@ class PythonFlow:
         return self.may_carry_by_text(self._unit_of(node), strength)
 
     def _names_a_source(self, scan: _SourceScan, unit: Node) -> bool:
-        """Whether the unit's own words can name a source of the scan's strength (``_SourceGate``)."""
-        offset = self.root.start_byte  # as in ``_text_of``
-        if not scan.may_hold(unit.start_byte - offset, unit.end_byte - offset, self._text_of(unit)):
-            return False
-        return scan.gate.holds(self._unit_words(unit), self._text_of(unit))
+        """Whether the unit's own words can name a source of the scan's strength (``_SourceGate``),
+        memoised on the scan: a one-shot run asks it of each definition (``in_definitions``) and
+        again of each unit."""
+        known = scan.named.get(unit.id)
+        if known is None:
+            offset = self.root.start_byte  # as in ``_text_of``
+            # The unit's text is sliced only once a key may be in it (most units show none).
+            known = scan.may_hold(
+                unit.start_byte - offset, unit.end_byte - offset, lambda: self._text_of(unit)
+            ) and scan.gate.holds(self._unit_words(unit), self._text_of(unit))
+            scan.named[unit.id] = known
+        return known
 
-    def _reaches_by_text(
-        self, unit: Node, question: object, own: Callable[[Node, frozenset[bytes]], bool]
-    ) -> bool:
-        """Whether ``own(unit, its words)`` holds for ``unit`` or a unit of the file it can reach
+    def _reaches_by_text(self, unit: Node, question: object, own: Callable[[Node], bool]) -> bool:
+        """Whether ``own(unit)`` holds for ``unit`` or a unit of the file it can reach
         by its words (a unit defining a key whose last part is one of them), memoised per run and
         question (``_may_reach_sink_by_text``)."""
         self._note_import_words()
@@ -1445,14 +1448,19 @@ class PythonFlow:
         path: list[Node] = []
         on_path: set[int] = set()
         frames: list[tuple[Node, Iterator[Node]]] = []
+        # A unit's words are its own and the import words (``_words``): the units the import
+        # words lead to are the same for every unit, found once (not a union of sets per unit).
+        assert self._import_words is not None  # ``_note_import_words`` ran above
+        by_import_words = [t for w in self._import_words & by_last_name.keys() for t in by_last_name[w]]
 
         def enter(node: Node) -> None:
             order[node.id] = low[node.id] = len(order)
             path.append(node)
             on_path.add(node.id)
-            words = self._words(node)
-            holds[node.id] = own(node, words)
-            frames.append((node, (t for w in words & by_last_name.keys() for t in by_last_name[w])))
+            holds[node.id] = own(node)
+            own_words = self._unit_words(node) & by_last_name.keys()
+            targets = itertools.chain((t for w in own_words for t in by_last_name[w]), by_import_words)
+            frames.append((node, targets))
 
         enter(unit)
         while frames:
@@ -1729,15 +1737,17 @@ class _SourceScan:
             self.starts = [match.start() for match in matches]
             self.ends = [match.end() for match in matches]
         self.in_definitions: bool | None = None  # whether a unit of ``definitions`` names a source
+        self.named: dict[int, bool] = {}  # unit id -> ``PythonFlow._names_a_source``
         self.value_words: frozenset[bytes] | None = None  # the import words it was made for
 
-    def may_hold(self, start: int, end: int, unit_text: bytes) -> bool:
-        """Whether a key may occur in ``unit_text``, between ``start`` and ``end`` of the source."""
+    def may_hold(self, start: int, end: int, unit_text: Callable[[], bytes]) -> bool:
+        """Whether a key may occur in the unit's text (``unit_text()``, asked for only without the
+        source's matches), between ``start`` and ``end`` of the source."""
         keys = self.gate.keys
         if keys is None:
             return True  # a row that any unit may meet
         if self.starts is None:
-            return keys.search(unit_text) is not None
+            return keys.search(unit_text()) is not None
         first = bisect_right(self.ends, start)  # the first match ending after ``start``
         return first < len(self.starts) and self.starts[first] < end
 

@@ -36,6 +36,7 @@ from landguard.checks.python import _support as py
 from landguard.checks.python._dispatch import CallRule
 from landguard.dataflow.models import Models, load_models
 from landguard.dataflow.shapes import pins_destination
+from landguard.dataflow.values import REQUEST
 from landguard.engine.document import Document
 from landguard.engine.findings import Finding, Fix, TextEdit
 from landguard.engine.registry import CheckContext, Rule
@@ -267,12 +268,17 @@ class RequestSinkRule(CallRule):
     def check_call(
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
     ) -> Iterable[Finding]:
-        flow, imports = call_info(call, unit, document, context)
-        models = py.python_dataflow(call, context).models
-        for spec in self.sink_positions(name, call, models):
+        dataflow = py.python_dataflow(call, context)
+        found: tuple[syntax.Flow, py.ImportMap] | None = None
+        for spec in self.sink_positions(name, call, dataflow.models):
             value = self.sink_argument(call, spec)
             if value is None or syntax.is_literal(value):
                 continue
+            # ``request_reaches``' first test (the flow's dataflow is this one), asked before the
+            # scope's assignments are collected: most sink arguments cannot hold request data.
+            if not dataflow.may_carry_at(value, REQUEST):
+                continue
+            flow, imports = found = found or call_info(call, unit, document, context)
             if not py.request_reaches(value, flow, imports, self.kind, direct=self.direct_only):
                 continue
             if self.url_sink and not url_head_from_request(value, flow, imports, self.kind):

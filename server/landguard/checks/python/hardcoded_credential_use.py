@@ -107,6 +107,33 @@ _FIXTURE_FOLDER = re.compile(r"(?:^|[/\\])fixtures[/\\]")
 _TEST_FILE_RUN: RunKey[bool] = RunKey("python.credential_use.test_file")
 # Names that hold a password or key (a lexer's `token` or a `csrf_token` is compared with words).
 _CREDENTIAL_NAME = re.compile(r"(?:^|_)(?:secret|(?:api|access|secret|private|auth|master)_?key)$", re.I)
+# ``_may_name_a_credential``: a name ending in a key word, and two literals joined with a word
+# split between them (a letter or ``_`` on both sides of the quotes, single or triple, with only
+# spaces, brackets, ``+``, line continuations, comments and a string prefix between them).
+_KEY_NAME = re.compile(rb"(?:api|access|private|master)_?key")
+# A comment runs to its line's end (one way to match a line of them: no backtracking blow-up).
+_SPLIT_WORD = re.compile(rb"(?<=\w)[\"']{1,3}(?:[\s()+\\]|#[^\n]*\n)*(?i:[rbuf]{0,2})[\"']{1,3}\w")
+_CREDENTIAL_WORDS = (b"pass", b"pwd", b"secret", b"auth")
+
+
+def _may_name_a_credential(source: bytes, start: int, end: int) -> bool:
+    """Whether the text between ``start`` and ``end`` can hold a unit ``check_unit`` reports in.
+
+    Each finding needs a name that ``names_a_password`` (a part "pass", "pwd" ...) or
+    ``_CREDENTIAL_NAME`` accepts, or the keyword ``auth``: an identifier's or attribute's text, or
+    the value of a string literal (a subscript's key, ``.get("...")``, a dict key). Such a name
+    shows one of those words, ignoring ASCII case, unless its text is not its value: an escape (a
+    backslash), a non-ASCII character (``str.lower`` and ``re.I`` fold some to ASCII letters), or
+    a word split between literals (``"pa" "ssword"``, ``"pa" + "ssword"``)."""
+    text = source[start:end]
+    lowered = text.lower()
+    if any(word in lowered for word in _CREDENTIAL_WORDS):
+        return True
+    if b"key" in lowered and _KEY_NAME.search(lowered):
+        return True
+    if b"\\" in text or not text.isascii():
+        return True
+    return _SPLIT_WORD.search(text) is not None
 
 
 def _credential_value(node: Node | None) -> str | None:
@@ -194,6 +221,13 @@ class HardcodedCredentialUseCheck(CallRule):
     rule = RULE
     callee_names = frozenset(n.rsplit(".", 1)[-1] for n in _AUTH_CLASSES) | _COMPARE
     unit_markers = (b"==", b"!=", b"auth", b"pass", b"pwd", b"compare_digest")
+
+    def applies(self, unit: Node, document: Document, context: CheckContext) -> bool:
+        # Most units with a marker (``==``) name no credential: the node query over the unit, most
+        # of the rule's cost, is skipped for them.
+        return super().applies(unit, document, context) and (
+            _may_name_a_credential(document.source, unit.start_byte, unit.end_byte)
+        )
 
     def check_call(
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
