@@ -315,7 +315,7 @@ class FileAnalysis:
         self._edges: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         self._unresolved: set[str] = set()
         self._facts: dict[int, FunctionFacts] = {}
-        # Closures (a function whose ``extra["outer"]`` is the function it is defined in): the outer
+        # Closures (a function whose ``ir.enclosing`` is the function it is defined in): the outer
         # function's state where it is defined, joined over every such point.
         self._captured: dict[int, list[State]] = {}
         self._summaries: dict[int, Summary] = {}
@@ -358,7 +358,7 @@ class FileAnalysis:
     def facts(self, function: ir.Function) -> FunctionFacts:
         cached = self._facts.get(id(function))
         if cached is None:
-            outer = function.extra.get("outer")
+            outer = ir.enclosing(function)
             if outer is not None and id(outer) not in self._in_progress:
                 self.facts(outer)  # a closure: what it captures is the state where it is defined
             # While a cycle is being solved, the facts of its members and of any closure rest on
@@ -380,7 +380,7 @@ class FileAnalysis:
 
     def capture(self, function: ir.Function, state: State, scratch: bool = False) -> None:
         """Record the state a nested function is defined in (its free variables' values there)."""
-        if function.extra.get("outer") is not None:
+        if ir.enclosing(function) is not None:
             names = names_read(function)
             snapshot = {name: state[name] for name in names if name in state}
             if "this" in names or "self" in names:  # field paths (`this.x`) of the object it reads
@@ -755,7 +755,7 @@ class FileAnalysis:
                 memo[id(function)] = True
                 return True
             reached = [self.lookup(name) for name in self.callee_names(current)]
-            reached.append(current.extra.get("outer"))
+            reached.append(ir.enclosing(current))
             for target in reached:
                 if target is not None and id(target) not in seen:
                     seen.add(id(target))

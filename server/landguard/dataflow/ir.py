@@ -30,6 +30,7 @@ Expressions                                  Statements
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -344,7 +345,7 @@ class Param:
 
 
 @fast_init
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class Function:
     """A function, method, lambda, or a unit's module-level statements (``name`` ``"<module>"``).
 
@@ -361,3 +362,22 @@ class Function:
     tags: frozenset[str] = frozenset()  # "route", "static", "constructor" ...
     node: Any = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+def set_enclosing(function: Function, outer: Function) -> None:
+    """Record that ``function`` is a closure defined in ``outer`` (``extra["outer"]``; kept if set).
+
+    A weak reference: ``outer``'s body holds ``function`` (its ``Define`` or ``FuncRef``), so a
+    strong one would make every nested function a reference cycle, and a file's whole IR (with
+    the syntax nodes it points to) garbage that only the cyclic collector frees — 0.3 s of a
+    4.4 s check of webpack's ``lib/``. Whoever holds a unit's functions holds its outer ones
+    too (a lowering keeps each unit's functions together), so the reference is live while
+    ``function`` is analysed.
+    """
+    function.extra.setdefault("outer", weakref.ref(outer))
+
+
+def enclosing(function: Function) -> Function | None:
+    """The function ``function`` is a closure in (``set_enclosing``); None for any other."""
+    outer = function.extra.get("outer")
+    return outer() if outer is not None else None

@@ -746,7 +746,7 @@ class _Lowerer:
         body = self._block(statements, scope)
         module = ir.Function(name="<module>", params=(), body=tuple(body), node=unit)
         for nested in self.functions[first:]:
-            nested.extra.setdefault("outer", module)
+            ir.set_enclosing(nested, module)
         self.functions.append(module)
 
     def _class_name_of(self, member: Node) -> str | None:
@@ -842,7 +842,7 @@ class _Lowerer:
             node=node,
         )
         for nested in self.functions[first:]:
-            nested.extra.setdefault("outer", function)  # a closure over this function's variables
+            ir.set_enclosing(nested, function)  # a closure over this function's variables
         self.functions.append(function)
         return function
 

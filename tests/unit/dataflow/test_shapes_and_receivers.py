@@ -105,7 +105,7 @@ def test_a_closure_sees_the_state_where_it_is_defined():
             (ir.Param("p", 0),),
             (ir.Assign(ir.Name("x"), value), ir.Eval(ir.Call("later", "later", (ir.FuncRef(inner),)))),
         )
-        inner.extra["outer"] = outer
+        ir.set_enclosing(inner, outer)
         analysis = FileAnalysis([inner, outer], MODELS)
         return len(analysis.facts(inner).sink_hits("sql"))  # the closure first: its outer runs on demand
 
@@ -116,7 +116,7 @@ def test_a_closure_sees_the_state_where_it_is_defined():
 def test_an_outer_parameter_is_not_the_closures_own():
     inner = ir.Function("inner", (ir.Param("q", 0),), (ir.Return(ir.Name("p")),))
     outer = ir.Function("outer", (ir.Param("p", 0),), (ir.Define(inner),))
-    inner.extra["outer"] = outer
+    ir.set_enclosing(inner, outer)
     analysis = FileAnalysis([outer, inner], MODELS)
     analysis.facts(outer)
     (label,) = analysis.facts(inner).returns[0].labels

@@ -125,3 +125,37 @@ def monkeypatch_limit():
     javascript.DETACH_LIMIT = 3
     yield
     javascript.DETACH_LIMIT = saved
+
+
+CLOSURES = """const express = require('express');
+const app = express();
+app.get('/a', (req, res) => {
+  const q = req.query.q;
+  function inner(x) { return () => db.query("SELECT " + q + x); }
+  inner(1)();
+});
+module.exports = function outer(a) { return function (b) { return a + b; }; };
+"""
+
+
+def test_a_files_ir_is_freed_without_the_cyclic_collector():
+    """A closure refers to the function it is defined in weakly (``ir.set_enclosing``): that
+    function's body holds the closure, so a strong reference made every file's IR a cycle that only
+    the collector freed (0.3 s of a 4.4 s check of webpack's ``lib/``)."""
+    import weakref
+
+    from landguard.checks.javascript import _flow
+    from landguard.engine.registry import CheckContext
+
+    def lowered() -> list:
+        analysis = _flow.analysis(Document(CLOSURES, path="app.js"), CheckContext(Config()))
+        assert sum("outer" in function.extra for function in analysis.functions) >= 4
+        return [weakref.ref(function) for function in analysis.functions]
+
+    gc.collect()
+    gc.disable()
+    try:
+        functions = lowered()
+        assert [ref for ref in functions if ref() is not None] == []
+    finally:
+        gc.enable()
