@@ -632,8 +632,13 @@ def unit_parts(document: Document):
     return parts
 
 
+_NO_STUBS: frozenset[tuple[int, int, int]] = frozenset()
+
+
 def _stubbed(document: Document, unit: Node) -> frozenset[tuple[int, int, int]]:
     """Functions lowered as their header only in ``unit``: their bodies are other units."""
+    if _line_count(unit) < SPLIT_LINES:
+        return _NO_STUBS  # most units: not split
     parts, _holes, wrapper, _parents = _split(document, unit)
     if wrapper is not None:
         return frozenset({_node_key(wrapper)})
@@ -715,21 +720,23 @@ class _Lowerer:
         start = len(self.functions)
         node = unit
         self._stubs = _stubbed(self.document, unit)
-        if node.type == "export_statement":
+        kind = node.type
+        if kind == "export_statement":
             declaration = node.child_by_field_id(self.fields.declaration)
             value = node.child_by_field_id(self.fields.value)
             if declaration is not None:
                 node = declaration
+                kind = node.type
             elif value is not None and unwrap(value).type in FUNCTION_TYPES:
                 self._function(unwrap(value), None, key="default")
                 return self.functions[start:]
-        if node.type in ("function_declaration", "generator_function_declaration"):
+        if kind in ("function_declaration", "generator_function_declaration"):
             name = self.text(node.child_by_field_id(self.fields.name))
             self._function(node, None, key=name or None)
-        elif node.type == "method_definition":
+        elif kind == "method_definition":
             class_name = self._class_name_of(node)
             self._function(node, None, key=self._method_key(node, class_name), class_name=class_name)
-        elif node.type in ("public_field_definition", "field_definition"):
+        elif kind in ("public_field_definition", "field_definition"):
             class_name = self._class_name_of(node)
             value = node.child_by_field_id(self.fields.value)
             prop = node.child_by_field_id(self.fields.property) or node.child_by_field_id(self.fields.name)
@@ -738,7 +745,7 @@ class _Lowerer:
                 self._function(unwrap(value), None, key=key, class_name=class_name)
             else:
                 self._module_function(unit, [node], class_name)
-        elif node.type in _CLASS_TYPES:
+        elif kind in _CLASS_TYPES:
             # A small class analysed as one unit: each member is a function of its own.
             body = node.child_by_field_id(self.fields.body)
             class_name = self.text(node.child_by_field_id(self.fields.name)) or None
@@ -756,7 +763,7 @@ class _Lowerer:
                         )
                         key = f"{class_name}.{self.text(prop)}" if class_name and prop is not None else None
                         self._function(unwrap(value), None, key=key, class_name=class_name)
-        elif node.type in FUNCTION_TYPES:
+        elif kind in FUNCTION_TYPES:
             # A function inside a large unit, analysed on its own (``split_unit``).
             self._function(node, None, key=self._unit_function_key(node))
         else:
@@ -856,7 +863,7 @@ class _Lowerer:
                     self._destructure(pattern, ir.Name(name, meaning, node=pattern), scope, parameter)
                 )
         body_node = node.child_by_field_id(self.fields.body)
-        if (node.id, node.start_byte, node.end_byte) in self._stubs:
+        if self._stubs and (node.id, node.start_byte, node.end_byte) in self._stubs:
             body_node = None  # its statements (or the whole function) are units of their own
         self._hoist(body_node, scope)
         if body_node is None:
@@ -995,7 +1002,7 @@ class _Lowerer:
                     scope.names.setdefault(self.text(name), None)
                 continue
             # Declarations live in statements only: expressions are not searched (most of the tree).
-            stack.extend(c for c in node.named_children if c.type in _DECLARING)
+            stack.extend([c for c in node.named_children if c.type in _DECLARING])
 
     def _declare_pattern(self, pattern: Node, scope: _Scope) -> None:
         if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
@@ -1025,7 +1032,8 @@ class _Lowerer:
         out: list[ir.Stmt] = []
         for statement in statements:
             lowered = self._statement(statement, scope)
-            out.extend(self._flush())
+            if self._pending:
+                out.extend(self._flush())
             out.extend(lowered)
         return out
 
@@ -1142,8 +1150,10 @@ class _Lowerer:
 
     def _effect(self, inner: Node, scope: _Scope, statement: Node) -> list[ir.Stmt]:
         """An expression statement: assignments become ``Assign``, everything else ``Eval``."""
-        inner = unwrap(inner) if inner.type == "parenthesized_expression" else inner
         kind = inner.type
+        if kind == "parenthesized_expression":
+            inner = unwrap(inner)
+            kind = inner.type
         if kind == "assignment_expression":
             return self._assignment(inner, scope, statement)
         if kind == "augmented_assignment_expression":
@@ -1766,7 +1776,8 @@ class _Lowerer:
         if function is None:
             return ir.Opaque(node=node)
         function = unwrap(function)
-        if function.type == "member_expression":
+        kind = function.type
+        if kind == "member_expression":
             obj_node = function.child_by_field_id(self.fields.object)
             method = self.text(function.child_by_field_id(self.fields.property))
             receiver = self._expr(obj_node, scope)
@@ -1777,7 +1788,7 @@ class _Lowerer:
             hint = self._listener_hint(method, arguments)
             args, spread = self._arguments(arguments, scope, hint)
             return ir.Call(callee, method, args, (), receiver, has_spread=spread, node=node)
-        if function.type == "identifier":
+        if kind == "identifier":
             name = self.text(function)
             callee = self._function_callee(name, scope)
             args, spread = self._arguments(arguments, scope)
@@ -1857,9 +1868,11 @@ class _Lowerer:
     # ------------------------------------------------------------------ names
 
     def _name_meaning(self, name: str, scope: _Scope) -> str | None:
-        bound, meaning = scope.lookup(name)
-        if bound:
-            return meaning
+        current: _Scope | None = scope  # ``scope.lookup``, inline: once per name read
+        while current is not None:
+            if name in current.names:
+                return current.names[name]
+            current = current.parent
         self.looked_up.add(name)
         if name in self.names.imports:
             return self.names.imports[name]
@@ -1899,9 +1912,11 @@ class _Lowerer:
         return self._member_qualname(receiver, method)
 
     def _function_callee(self, name: str, scope: _Scope) -> str | None:
-        bound, meaning = scope.lookup(name)
-        if bound:
-            return meaning
+        current: _Scope | None = scope  # ``scope.lookup``, inline
+        while current is not None:
+            if name in current.names:
+                return current.names[name]
+            current = current.parent
         self.looked_up.add(name)
         if name in self.names.imports:
             return self.names.imports[name]
