@@ -703,6 +703,7 @@ class _Lowerer:
     def __init__(self, document: Document, names: ModuleNames) -> None:
         self.document = document
         self.text = _Text(document.source)
+        self._source = self.text.source  # ``text``'s, for the leaves' text without a call
         self.fields = _field_ids(document.language)
         self.names = names
         self.functions: list[ir.Function] = []
@@ -1468,14 +1469,16 @@ class _Lowerer:
         # Leaves (half of all expressions: names, literals) here, without ``_expr_inner``'s call
         # and depth bookkeeping; what they lower to is what ``_expr_inner`` makes of them.
         if kind == "identifier":
-            name = self.text(node)
+            name = self._source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
             if name == "undefined":
                 return ir.Lit(None, node=node)
             return ir.Name(name, self._name_meaning(name, scope), node=node)
         if kind == "string":
-            return ir.Lit(_unescape(self.text(node)[1:-1]), node=node)
+            raw = self._source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+            return ir.Lit(_unescape(raw[1:-1]), node=node)
         if kind == "number":
-            return ir.Lit(_number(self.text(node)), node=node)
+            raw = self._source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+            return ir.Lit(_number(raw), node=node)
         if kind == "this":
             return ir.Name("this", node=node)
         if kind in _TRANSPARENT:
