@@ -1058,6 +1058,8 @@ class _Lowerer:
                 if declarator.type == "variable_declarator":
                     out.extend(self._declarator(declarator, scope))
             return out
+        if kind == "comment":
+            return []  # as frequent as declarations: not through every kind below
         if kind == "statement_block":
             return self._block(node.named_children, scope)
         if kind == "return_statement":
@@ -1508,6 +1510,8 @@ class _Lowerer:
             return ir.Attr(obj, name, self._member_qualname(obj, name), node=node)
         if kind == "call_expression":
             return self._call(node, scope)
+        if kind == "binary_expression":
+            return self._binary(node, scope)
         if kind == "string":
             return ir.Lit(_unescape(text(node)[1:-1]), node=node)
         if kind == "template_string":
@@ -1531,8 +1535,6 @@ class _Lowerer:
             return ir.Index(obj, self._expr(index, scope), node=node)
         if kind == "new_expression":
             return self._new(node, scope)
-        if kind == "binary_expression":
-            return self._binary(node, scope)
         if kind == "unary_expression":
             operator = text(node.child_by_field_id(self.fields.operator))
             argument = self._expr(node.child_by_field_id(self.fields.argument), scope)
