@@ -33,6 +33,7 @@ from tree_sitter import Node
 from landguard.dataflow import ir, shapes
 from landguard.dataflow.interpret import SummaryStore
 from landguard.engine.document import Document
+from landguard.engine.languages import grammar
 from landguard.languages.common import plus_operands
 from landguard.languages.detached_nodes import detach
 
@@ -114,12 +115,12 @@ def _unescape(raw: str) -> str:
 
 def unwrap(node: Node) -> Node:
     """``node`` without parentheses, ``await`` and TypeScript casts around it."""
-    while node.type in _TRANSPARENT and node.named_child_count:
+    kind = node.type
+    while kind in _TRANSPARENT and node.named_child_count:
         node = (
-            node.named_children[-1]
-            if node.type in ("await_expression", "type_assertion")
-            else node.named_children[0]
+            node.named_children[-1] if kind in ("await_expression", "type_assertion") else node.named_child(0)
         )
+        kind = node.type
     return node
 
 
@@ -631,8 +632,13 @@ def unit_parts(document: Document):
     return parts
 
 
+_NO_STUBS: frozenset[tuple[int, int, int]] = frozenset()
+
+
 def _stubbed(document: Document, unit: Node) -> frozenset[tuple[int, int, int]]:
     """Functions lowered as their header only in ``unit``: their bodies are other units."""
+    if _line_count(unit) < SPLIT_LINES:
+        return _NO_STUBS  # most units: not split
     parts, _holes, wrapper, _parents = _split(document, unit)
     if wrapper is not None:
         return frozenset({_node_key(wrapper)})
@@ -640,6 +646,34 @@ def _stubbed(document: Document, unit: Node) -> frozenset[tuple[int, int, int]]:
 
 
 # ---------------------------------------------------------------------------------------- lowering
+
+
+_LOWERED_FIELDS = (
+    "alternative", "argument", "arguments", "body", "condition", "consequence", "constructor",
+    "declaration", "finalizer", "function", "handler", "increment", "index", "initializer", "key",
+    "left", "name", "object", "operator", "parameter", "parameters", "pattern", "property", "right",
+    "value",
+)  # fmt: skip
+
+
+class _FieldIds:
+    """The grammar's ids of the fields the lowering reads, resolved once per language: the lowering
+    asks for a field ~300,000 times in webpack's ``lib/``, and ``child_by_field_name`` looks the name
+    up among the grammar's field names each time (``child_by_field_id`` takes the id). The ids
+    differ between the JavaScript, TypeScript and TSX grammars; a field a grammar lacks is 0 (no
+    child), as ``child_by_field_name`` finds none."""
+
+    __slots__ = _LOWERED_FIELDS
+
+    def __init__(self, language: str) -> None:
+        resolve = grammar(language).field_id_for_name
+        for name in _LOWERED_FIELDS:
+            setattr(self, name, resolve(name) or 0)
+
+
+@functools.cache
+def _field_ids(language: str) -> _FieldIds:
+    return _FieldIds(language)
 
 
 class _Scope:
@@ -669,6 +703,8 @@ class _Lowerer:
     def __init__(self, document: Document, names: ModuleNames) -> None:
         self.document = document
         self.text = _Text(document.source)
+        self._source = self.text.source  # ``text``'s, for the leaves' text without a call
+        self.fields = _field_ids(document.language)
         self.names = names
         self.functions: list[ir.Function] = []
         self._temp = 0
@@ -685,45 +721,50 @@ class _Lowerer:
         start = len(self.functions)
         node = unit
         self._stubs = _stubbed(self.document, unit)
-        if node.type == "export_statement":
-            declaration = node.child_by_field_name("declaration")
-            value = node.child_by_field_name("value")
+        kind = node.type
+        if kind == "export_statement":
+            declaration = node.child_by_field_id(self.fields.declaration)
+            value = node.child_by_field_id(self.fields.value)
             if declaration is not None:
                 node = declaration
+                kind = node.type
             elif value is not None and unwrap(value).type in FUNCTION_TYPES:
                 self._function(unwrap(value), None, key="default")
                 return self.functions[start:]
-        if node.type in ("function_declaration", "generator_function_declaration"):
-            name = self.text(node.child_by_field_name("name"))
+        if kind in ("function_declaration", "generator_function_declaration"):
+            name = self.text(node.child_by_field_id(self.fields.name))
             self._function(node, None, key=name or None)
-        elif node.type == "method_definition":
+        elif kind == "method_definition":
             class_name = self._class_name_of(node)
             self._function(node, None, key=self._method_key(node, class_name), class_name=class_name)
-        elif node.type in ("public_field_definition", "field_definition"):
+        elif kind in ("public_field_definition", "field_definition"):
             class_name = self._class_name_of(node)
-            value = node.child_by_field_name("value")
-            prop = node.child_by_field_name("property") or node.child_by_field_name("name")
+            value = node.child_by_field_id(self.fields.value)
+            prop = node.child_by_field_id(self.fields.property) or node.child_by_field_id(self.fields.name)
             if value is not None and unwrap(value).type in FUNCTION_TYPES:
                 key = f"{class_name}.{self.text(prop)}" if class_name and prop is not None else None
                 self._function(unwrap(value), None, key=key, class_name=class_name)
             else:
                 self._module_function(unit, [node], class_name)
-        elif node.type in _CLASS_TYPES:
+        elif kind in _CLASS_TYPES:
             # A small class analysed as one unit: each member is a function of its own.
-            body = node.child_by_field_name("body")
-            class_name = self.text(node.child_by_field_name("name")) or None
+            body = node.child_by_field_id(self.fields.body)
+            class_name = self.text(node.child_by_field_id(self.fields.name)) or None
             for member in body.named_children if body is not None else ():
                 if member.type == "method_definition":
                     self._function(
                         member, None, key=self._method_key(member, class_name), class_name=class_name
                     )
                 elif member.type in ("public_field_definition", "field_definition"):
-                    value = member.child_by_field_name("value")
+                    value = member.child_by_field_id(self.fields.value)
                     if value is not None and unwrap(value).type in FUNCTION_TYPES:
-                        prop = member.child_by_field_name("property") or member.child_by_field_name("name")
+                        fields = self.fields
+                        prop = member.child_by_field_id(fields.property) or member.child_by_field_id(
+                            fields.name
+                        )
                         key = f"{class_name}.{self.text(prop)}" if class_name and prop is not None else None
                         self._function(unwrap(value), None, key=key, class_name=class_name)
-        elif node.type in FUNCTION_TYPES:
+        elif kind in FUNCTION_TYPES:
             # A function inside a large unit, analysed on its own (``split_unit``).
             self._function(node, None, key=self._unit_function_key(node))
         else:
@@ -733,7 +774,7 @@ class _Lowerer:
     def _unit_function_key(self, node: Node) -> str | None:
         parent = node.parent
         if parent is not None and parent.type == "variable_declarator":
-            name = parent.child_by_field_name("name")
+            name = parent.child_by_field_id(self.fields.name)
             if name is not None and name.type == "identifier":
                 local = self.text(name)
                 self.looked_up.add(local)
@@ -753,11 +794,11 @@ class _Lowerer:
         body = member.parent
         owner = body.parent if body is not None else None
         if owner is not None and owner.type in _CLASS_TYPES:
-            return self.text(owner.child_by_field_name("name")) or None
+            return self.text(owner.child_by_field_id(self.fields.name)) or None
         return None
 
     def _method_key(self, method: Node, class_name: str | None) -> str | None:
-        name = self.text(method.child_by_field_name("name"))
+        name = self.text(method.child_by_field_id(self.fields.name))
         return f"{class_name}.{name}" if class_name and name else None
 
     def _function(
@@ -791,7 +832,8 @@ class _Lowerer:
         scope.factory = key
         params: list[ir.Param] = []
         prologue: list[ir.Stmt] = []
-        parameters = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+        fields = self.fields
+        parameters = node.child_by_field_id(fields.parameters) or node.child_by_field_id(fields.parameter)
         raw = [parameters] if parameters is not None and parameters.type == "identifier" else (
             [c for c in parameters.named_children if c.type != "comment"] if parameters is not None else []
         )  # fmt: skip
@@ -821,8 +863,8 @@ class _Lowerer:
                 prologue.extend(
                     self._destructure(pattern, ir.Name(name, meaning, node=pattern), scope, parameter)
                 )
-        body_node = node.child_by_field_name("body")
-        if (node.id, node.start_byte, node.end_byte) in self._stubs:
+        body_node = node.child_by_field_id(self.fields.body)
+        if self._stubs and (node.id, node.start_byte, node.end_byte) in self._stubs:
             body_node = None  # its statements (or the whole function) are units of their own
         self._hoist(body_node, scope)
         if body_node is None:
@@ -847,14 +889,14 @@ class _Lowerer:
         return function
 
     def _function_name(self, node: Node) -> str | None:
-        name = node.child_by_field_name("name")
+        name = node.child_by_field_id(self.fields.name)
         if name is not None:
             return self.text(name)
         parent = node.parent
         if parent is not None and parent.type == "variable_declarator":
-            return self.text(parent.child_by_field_name("name"))
+            return self.text(parent.child_by_field_id(self.fields.name))
         if parent is not None and parent.type == "pair":
-            return self.text(parent.child_by_field_name("key"))
+            return self.text(parent.child_by_field_id(self.fields.key))
         return None
 
     @staticmethod
@@ -939,29 +981,29 @@ class _Lowerer:
             kind = node.type
             if kind in FUNCTION_TYPES and node is not body:
                 if kind in ("function_declaration", "generator_function_declaration"):
-                    name = node.child_by_field_name("name")
+                    name = node.child_by_field_id(self.fields.name)
                     if name is not None:
                         scope.names.setdefault(self.text(name), None)
                 continue
             if kind == "variable_declarator":
-                name = node.child_by_field_name("name")
+                name = node.child_by_field_id(self.fields.name)
                 if name is not None:
                     self._declare_pattern(name, scope)
             elif kind == "for_in_statement":
-                left = node.child_by_field_name("left")
+                left = node.child_by_field_id(self.fields.left)
                 if left is not None and left.type in ("identifier", "object_pattern", "array_pattern"):
                     self._declare_pattern(left, scope)
             elif kind == "catch_clause":
-                parameter = node.child_by_field_name("parameter")
+                parameter = node.child_by_field_id(self.fields.parameter)
                 if parameter is not None:
                     self._declare_pattern(parameter, scope)
             elif kind in _CLASS_TYPES:
-                name = node.child_by_field_name("name")
+                name = node.child_by_field_id(self.fields.name)
                 if name is not None:
                     scope.names.setdefault(self.text(name), None)
                 continue
             # Declarations live in statements only: expressions are not searched (most of the tree).
-            stack.extend(c for c in node.named_children if c.type in _DECLARING)
+            stack.extend([c for c in node.named_children if c.type in _DECLARING])
 
     def _declare_pattern(self, pattern: Node, scope: _Scope) -> None:
         if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
@@ -971,11 +1013,11 @@ class _Lowerer:
             if child.type in ("identifier", "shorthand_property_identifier_pattern"):
                 scope.names.setdefault(self.text(child), None)
             elif child.type in ("pair_pattern",):
-                value = child.child_by_field_name("value")
+                value = child.child_by_field_id(self.fields.value)
                 if value is not None:
                     self._declare_pattern(value, scope)
             elif child.type in ("object_assignment_pattern", "assignment_pattern"):
-                left = child.child_by_field_name("left")
+                left = child.child_by_field_id(self.fields.left)
                 if left is not None:
                     self._declare_pattern(left, scope)
             elif child.type in ("rest_pattern", "object_pattern", "array_pattern"):
@@ -991,7 +1033,8 @@ class _Lowerer:
         out: list[ir.Stmt] = []
         for statement in statements:
             lowered = self._statement(statement, scope)
-            out.extend(self._flush())
+            if self._pending:
+                out.extend(self._flush())
             out.extend(lowered)
         return out
 
@@ -1005,7 +1048,7 @@ class _Lowerer:
     def _statement(self, node: Node, scope: _Scope) -> list[ir.Stmt]:
         kind = node.type
         if kind == "expression_statement":
-            inner = node.named_children[0] if node.named_child_count else None
+            inner = node.named_child(0) if node.named_child_count else None
             if inner is None:
                 return []
             return self._effect(inner, scope, node)
@@ -1015,21 +1058,23 @@ class _Lowerer:
                 if declarator.type == "variable_declarator":
                     out.extend(self._declarator(declarator, scope))
             return out
+        if kind == "comment":
+            return []  # as frequent as declarations: not through every kind below
         if kind == "statement_block":
             return self._block(node.named_children, scope)
         if kind == "return_statement":
-            value = node.named_children[0] if node.named_child_count else None
+            value = node.named_child(0) if node.named_child_count else None
             lowered = self._returned(value, scope) if value is not None else None
             return [*self._flush(), ir.Return(lowered, node=node)]
         if kind == "throw_statement":
-            value = node.named_children[0] if node.named_child_count else None
+            value = node.named_child(0) if node.named_child_count else None
             lowered = self._expr(value, scope) if value is not None else None
             return [*self._flush(), ir.Raise(lowered, node=node)]
         if kind == "if_statement":
-            test = self._expr(node.child_by_field_name("condition"), scope)
+            test = self._expr(node.child_by_field_id(self.fields.condition), scope)
             pre = self._flush()
-            body = self._body(node.child_by_field_name("consequence"), scope)
-            alternative = node.child_by_field_name("alternative")
+            body = self._body(node.child_by_field_id(self.fields.consequence), scope)
+            alternative = node.child_by_field_id(self.fields.alternative)
             orelse: tuple[ir.Stmt, ...] = ()
             if alternative is not None:
                 inner = next((c for c in alternative.named_children if c.type != "comment"), None)
@@ -1042,13 +1087,13 @@ class _Lowerer:
         if kind == "for_in_statement":
             return self._for_in(node, scope)
         if kind == "while_statement":
-            test = self._expr(node.child_by_field_name("condition"), scope)
+            test = self._expr(node.child_by_field_id(self.fields.condition), scope)
             pre = self._flush()
-            body = self._body(node.child_by_field_name("body"), scope)
+            body = self._body(node.child_by_field_id(self.fields.body), scope)
             return [*pre, ir.Loop(body, test, node=node)]
         if kind == "do_statement":
-            body = self._body(node.child_by_field_name("body"), scope)
-            test = self._expr(node.child_by_field_name("condition"), scope)
+            body = self._body(node.child_by_field_id(self.fields.body), scope)
+            test = self._expr(node.child_by_field_id(self.fields.condition), scope)
             tail = self._flush()
             return [ir.Loop(body + tuple(tail), test, runs_once=True, node=node)]
         if kind == "try_statement":
@@ -1058,10 +1103,10 @@ class _Lowerer:
         if kind == "continue_statement":
             return [ir.Continue(node=node)]
         if kind == "labeled_statement":
-            body = node.child_by_field_name("body")
+            body = node.child_by_field_id(self.fields.body)
             return self._statement(body, scope) if body is not None else []
         if kind in ("function_declaration", "generator_function_declaration"):
-            name = self.text(node.child_by_field_name("name"))
+            name = self.text(node.child_by_field_id(self.fields.name))
             function = self._function(node, scope)
             return [
                 ir.Define(function, node=node),
@@ -1070,14 +1115,14 @@ class _Lowerer:
         if kind in _CLASS_TYPES:
             return self._class_members(node, scope)
         if kind == "export_statement":
-            declaration = node.child_by_field_name("declaration")
+            declaration = node.child_by_field_id(self.fields.declaration)
             if declaration is not None:
                 return self._statement(declaration, scope)
-            value = node.child_by_field_name("value")
+            value = node.child_by_field_id(self.fields.value)
             return [ir.Eval(self._expr(value, scope), node=node)] if value is not None else []
         if kind in ("public_field_definition", "field_definition"):
-            value = node.child_by_field_name("value")
-            prop = node.child_by_field_name("property") or node.child_by_field_name("name")
+            value = node.child_by_field_id(self.fields.value)
+            prop = node.child_by_field_id(self.fields.property) or node.child_by_field_id(self.fields.name)
             if value is None or prop is None:
                 return []
             target = ir.Attr(ir.Name("this", node=prop), self.text(prop), node=prop)
@@ -1096,8 +1141,8 @@ class _Lowerer:
         return []
 
     def _class_members(self, node: Node, scope: _Scope) -> list[ir.Stmt]:
-        body = node.child_by_field_name("body")
-        class_name = self.text(node.child_by_field_name("name")) or None
+        body = node.child_by_field_id(self.fields.body)
+        class_name = self.text(node.child_by_field_id(self.fields.name)) or None
         out: list[ir.Stmt] = []
         for member in body.named_children if body is not None else ():
             if member.type == "method_definition":
@@ -1108,14 +1153,16 @@ class _Lowerer:
 
     def _effect(self, inner: Node, scope: _Scope, statement: Node) -> list[ir.Stmt]:
         """An expression statement: assignments become ``Assign``, everything else ``Eval``."""
-        inner = unwrap(inner) if inner.type == "parenthesized_expression" else inner
         kind = inner.type
+        if kind == "parenthesized_expression":
+            inner = unwrap(inner)
+            kind = inner.type
         if kind == "assignment_expression":
             return self._assignment(inner, scope, statement)
         if kind == "augmented_assignment_expression":
             return self._augmented(inner, scope, statement)
         if kind == "update_expression":
-            argument = inner.child_by_field_name("argument")
+            argument = inner.child_by_field_id(self.fields.argument)
             if argument is None:
                 return []
             target = self._target(argument, scope)
@@ -1131,8 +1178,8 @@ class _Lowerer:
         return [*self._flush(), ir.Eval(value, node=statement)]
 
     def _assignment(self, node: Node, scope: _Scope, statement: Node) -> list[ir.Stmt]:
-        left = node.child_by_field_name("left")
-        right = node.child_by_field_name("right")
+        left = node.child_by_field_id(self.fields.left)
+        right = node.child_by_field_id(self.fields.right)
         if left is None or right is None:
             return []
         if left.type in ("object_pattern", "array_pattern"):
@@ -1148,9 +1195,9 @@ class _Lowerer:
         return [*self._flush(), ir.Assign(target, value, node=statement)]
 
     def _augmented(self, node: Node, scope: _Scope, statement: Node) -> list[ir.Stmt]:
-        left = node.child_by_field_name("left")
-        right = node.child_by_field_name("right")
-        operator = self.text(node.child_by_field_name("operator"))
+        left = node.child_by_field_id(self.fields.left)
+        right = node.child_by_field_id(self.fields.right)
+        operator = self.text(node.child_by_field_id(self.fields.operator))
         if left is None or right is None:
             return []
         current = self._expr(left, scope)
@@ -1174,16 +1221,16 @@ class _Lowerer:
         node = unwrap(node)
         return node.type in ("string", "template_string") or (
             node.type == "binary_expression"
-            and self.text(node.child_by_field_name("operator")) == "+"
+            and self.text(node.child_by_field_id(self.fields.operator)) == "+"
             and (
-                self._stringy(node.child_by_field_name("left"))
-                or self._stringy(node.child_by_field_name("right"))
+                self._stringy(node.child_by_field_id(self.fields.left))
+                or self._stringy(node.child_by_field_id(self.fields.right))
             )
         )
 
     def _declarator(self, declarator: Node, scope: _Scope) -> list[ir.Stmt]:
-        name = declarator.child_by_field_name("name")
-        value = declarator.child_by_field_name("value")
+        name = declarator.child_by_field_id(self.fields.name)
+        value = declarator.child_by_field_id(self.fields.value)
         if name is None:
             return []
         if name.type == "identifier":
@@ -1209,7 +1256,7 @@ class _Lowerer:
         value = unwrap(value)
         target = _require_target(self.text, value)
         if target is None and value.type == "new_expression":
-            constructor = value.child_by_field_name("constructor")
+            constructor = value.child_by_field_id(self.fields.constructor)
             target = self._qualify(constructor, scope) if constructor is not None else None
         elif target is None and value.type == "member_expression":
             qualified = self._qualify(value, scope)
@@ -1228,7 +1275,7 @@ class _Lowerer:
     def _resolves_outside(self, node: Node, scope: _Scope) -> bool:
         root = node
         while root.type == "member_expression":
-            root = unwrap(root.child_by_field_name("object"))
+            root = unwrap(root.child_by_field_id(self.fields.object))
         if root.type != "identifier":
             return False
         # Only aliases of imported modules (`const run = cp.exec`), never values (`const id = req.query.id`):
@@ -1259,8 +1306,8 @@ class _Lowerer:
             out.append(ir.Assign(ir.Name(self.text(pattern), node=pattern), source, node=node))
             return out
         if pattern.type == "assignment_pattern":
-            left = pattern.child_by_field_name("left")
-            right = pattern.child_by_field_name("right")
+            left = pattern.child_by_field_id(self.fields.left)
+            right = pattern.child_by_field_id(self.fields.right)
             default = self._expr(right, scope) if right is not None else ir.Lit(None)
             out.extend(self._flush())
             value = ir.BinOp("or", source, default, node=pattern)
@@ -1273,13 +1320,13 @@ class _Lowerer:
                         ir.Assign(ir.Name(name, node=child), self._field(source, name, child), node=node)
                     )
                 elif child.type == "pair_pattern":
-                    key = child.child_by_field_name("key")
-                    value = child.child_by_field_name("value")
+                    key = child.child_by_field_id(self.fields.key)
+                    value = child.child_by_field_id(self.fields.value)
                     if key is None or value is None:
                         continue
                     if key.type == "computed_property_name":
                         key_expr = (
-                            self._expr(key.named_children[0], scope) if key.named_child_count else ir.Opaque()
+                            self._expr(key.named_child(0), scope) if key.named_child_count else ir.Opaque()
                         )
                         out.extend(self._flush())
                         element: ir.Expr = ir.Index(source, key_expr, node=key)
@@ -1287,8 +1334,8 @@ class _Lowerer:
                         element = self._field(source, self.text(key).strip("'\""), key)
                     out.extend(self._destructure(value, element, scope, node))
                 elif child.type == "object_assignment_pattern":
-                    left = child.child_by_field_name("left")
-                    right = child.child_by_field_name("right")
+                    left = child.child_by_field_id(self.fields.left)
+                    right = child.child_by_field_id(self.fields.right)
                     if left is None:
                         continue
                     default = self._expr(right, scope) if right is not None else ir.Lit(None)
@@ -1330,16 +1377,16 @@ class _Lowerer:
         return ir.Attr(source, name, qualname, node=node)
 
     def _switch(self, node: Node, scope: _Scope) -> list[ir.Stmt]:
-        subject = self._expr(node.child_by_field_name("value"), scope)
+        subject = self._expr(node.child_by_field_id(self.fields.value), scope)
         pre = self._flush()
         cases: list[ir.Case] = []
-        body = node.child_by_field_name("body")
+        body = node.child_by_field_id(self.fields.body)
         for case in body.named_children if body is not None else ():
             if case.type not in ("switch_case", "switch_default"):
                 continue
             tests: tuple[ir.Expr, ...] = ()
             if case.type == "switch_case":
-                value = case.child_by_field_name("value")
+                value = case.child_by_field_id(self.fields.value)
                 tests = (self._expr(value, scope),) if value is not None else ()
                 pre.extend(self._flush())
             statements = case.children_by_field_name("body")
@@ -1348,11 +1395,11 @@ class _Lowerer:
 
     def _for(self, node: Node, scope: _Scope) -> list[ir.Stmt]:
         out: list[ir.Stmt] = []
-        initializer = node.child_by_field_name("initializer")
+        initializer = node.child_by_field_id(self.fields.initializer)
         if initializer is not None:
             out.extend(self._statement(initializer, scope) if initializer.type != "empty_statement" else [])
             out.extend(self._flush())
-        condition = node.child_by_field_name("condition")
+        condition = node.child_by_field_id(self.fields.condition)
         test: ir.Expr | None = None
         if condition is not None and condition.type != "empty_statement":
             inner = (
@@ -1362,18 +1409,18 @@ class _Lowerer:
             )
             test = self._expr(inner, scope)
         pre = self._flush()
-        body = list(self._body(node.child_by_field_name("body"), scope))
-        increment = node.child_by_field_name("increment")
+        body = list(self._body(node.child_by_field_id(self.fields.body), scope))
+        increment = node.child_by_field_id(self.fields.increment)
         if increment is not None:
             body.extend(self._effect(increment, scope, increment))
         return [*out, *pre, ir.Loop(tuple(body), test, node=node)]
 
     def _for_in(self, node: Node, scope: _Scope) -> list[ir.Stmt]:
-        left = node.child_by_field_name("left")
-        right = node.child_by_field_name("right")
+        left = node.child_by_field_id(self.fields.left)
+        right = node.child_by_field_id(self.fields.right)
         iterable = self._expr(right, scope) if right is not None else ir.Opaque()
         pre = self._flush()
-        operator = self.text(node.child_by_field_name("operator"))
+        operator = self.text(node.child_by_field_id(self.fields.operator))
         # `for (k in o)` binds keys, `for (v of xs)` elements: either way, what the iterable holds.
         element: ir.Expr = (
             ir.Index(iterable, ir.Opaque(), node=right)
@@ -1386,23 +1433,23 @@ class _Lowerer:
                 binding = [ir.Assign(self._target(left, scope), element, node=left)]
             else:
                 binding = self._destructure(left, element, scope, left)
-        body = self._body(node.child_by_field_name("body"), scope)
+        body = self._body(node.child_by_field_id(self.fields.body), scope)
         return [*pre, ir.Loop(tuple(binding) + body, None, node=node)]
 
     def _try(self, node: Node, scope: _Scope) -> ir.Try:
-        body = self._body(node.child_by_field_name("body"), scope)
+        body = self._body(node.child_by_field_id(self.fields.body), scope)
         handlers: list[tuple[ir.Stmt, ...]] = []
-        handler = node.child_by_field_name("handler")
+        handler = node.child_by_field_id(self.fields.handler)
         if handler is not None:
             prologue: list[ir.Stmt] = []
-            parameter = handler.child_by_field_name("parameter")
+            parameter = handler.child_by_field_id(self.fields.parameter)
             if parameter is not None:
                 prologue = self._destructure(parameter, ir.Opaque(node=parameter), scope, parameter)
-            handlers.append(tuple(prologue) + self._body(handler.child_by_field_name("body"), scope))
+            handlers.append(tuple(prologue) + self._body(handler.child_by_field_id(self.fields.body), scope))
         final: tuple[ir.Stmt, ...] = ()
-        finalizer = node.child_by_field_name("finalizer")
+        finalizer = node.child_by_field_id(self.fields.finalizer)
         if finalizer is not None:
-            final = self._body(finalizer.child_by_field_name("body"), scope)
+            final = self._body(finalizer.child_by_field_id(self.fields.body), scope)
         return ir.Try(body, tuple(handlers), (), final, node=node)
 
     # ------------------------------------------------------------------ expressions
@@ -1420,14 +1467,32 @@ class _Lowerer:
             return ir.Opaque()
         if self._depth > _MAX_DEPTH:
             return ir.Opaque(node=node)
+        kind = node.type
+        # Leaves (half of all expressions: names, literals) here, without ``_expr_inner``'s call
+        # and depth bookkeeping; what they lower to is what ``_expr_inner`` makes of them.
+        if kind == "identifier":
+            name = self._source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+            if name == "undefined":
+                return ir.Lit(None, node=node)
+            return ir.Name(name, self._name_meaning(name, scope), node=node)
+        if kind == "string":
+            raw = self._source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+            return ir.Lit(_unescape(raw[1:-1]), node=node)
+        if kind == "number":
+            raw = self._source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+            return ir.Lit(_number(raw), node=node)
+        if kind == "this":
+            return ir.Name("this", node=node)
+        if kind in _TRANSPARENT:
+            node = unwrap(node)
+            kind = node.type
         self._depth += 1
-        result = self._expr_inner(node, scope, binding)
+        result = self._expr_inner(node, kind, scope, binding)
         self._depth -= 1
         return result
 
-    def _expr_inner(self, node: Node, scope: _Scope, binding: Node | None) -> ir.Expr:
-        node = unwrap(node)
-        kind = node.type
+    def _expr_inner(self, node: Node, kind: str, scope: _Scope, binding: Node | None) -> ir.Expr:
+        """``node`` (unwrapped, of grammar kind ``kind``) lowered."""
         text = self.text
         # The most frequent kinds first.
         if kind == "identifier":
@@ -1436,8 +1501,8 @@ class _Lowerer:
                 return ir.Lit(None, node=node)
             return ir.Name(name, self._name_meaning(name, scope), node=node)
         if kind == "member_expression":
-            obj_node = node.child_by_field_name("object")
-            prop = node.child_by_field_name("property")
+            obj_node = node.child_by_field_id(self.fields.object)
+            prop = node.child_by_field_id(self.fields.property)
             name = text(prop)
             if name == "length" and binding is not _TARGET:
                 return ir.Opaque(node=node)  # a number, whatever it is the length of
@@ -1445,6 +1510,8 @@ class _Lowerer:
             return ir.Attr(obj, name, self._member_qualname(obj, name), node=node)
         if kind == "call_expression":
             return self._call(node, scope)
+        if kind == "binary_expression":
+            return self._binary(node, scope)
         if kind == "string":
             return ir.Lit(_unescape(text(node)[1:-1]), node=node)
         if kind == "template_string":
@@ -1460,19 +1527,17 @@ class _Lowerer:
         if kind in ("this", "super"):
             return ir.Name("this", node=node)
         if kind == "subscript_expression":
-            obj = self._expr(node.child_by_field_name("object"), scope)
-            index = node.child_by_field_name("index")
+            obj = self._expr(node.child_by_field_id(self.fields.object), scope)
+            index = node.child_by_field_id(self.fields.index)
             key = self.text.string_value(index) if index is not None else None
             if key is not None and _IDENTIFIER.match(key):
                 return ir.Attr(obj, key, self._member_qualname(obj, key), node=node)
             return ir.Index(obj, self._expr(index, scope), node=node)
         if kind == "new_expression":
             return self._new(node, scope)
-        if kind == "binary_expression":
-            return self._binary(node, scope)
         if kind == "unary_expression":
-            operator = text(node.child_by_field_name("operator"))
-            argument = self._expr(node.child_by_field_name("argument"), scope)
+            operator = text(node.child_by_field_id(self.fields.operator))
+            argument = self._expr(node.child_by_field_id(self.fields.argument), scope)
             if operator == "!":
                 return ir.Unary("not", argument, node=node)
             if operator == "-":
@@ -1482,7 +1547,7 @@ class _Lowerer:
             # typeof, +x, ~x, delete: a type name, a number or a boolean, never the operand's text.
             return ir.Opaque(node=node)
         if kind == "update_expression":
-            argument = node.child_by_field_name("argument")
+            argument = node.child_by_field_id(self.fields.argument)
             if argument is not None:
                 target = self._target(argument, scope)
                 op = "-" if "--" in text(node) else "+"
@@ -1492,9 +1557,9 @@ class _Lowerer:
             return ir.Opaque(node=node)
         if kind == "ternary_expression":
             return ir.Cond(
-                self._expr(node.child_by_field_name("condition"), scope),
-                self._expr(node.child_by_field_name("consequence"), scope),
-                self._expr(node.child_by_field_name("alternative"), scope),
+                self._expr(node.child_by_field_id(self.fields.condition), scope),
+                self._expr(node.child_by_field_id(self.fields.consequence), scope),
+                self._expr(node.child_by_field_id(self.fields.alternative), scope),
                 node=node,
             )
         if kind == "assignment_expression":
@@ -1502,7 +1567,7 @@ class _Lowerer:
             # The value read back is the assignment's own target, lowered once: lowering the left
             # side again doubled the work at every nesting level (`a.b = c.d = e.f = ...`, or an
             # error-recovered tree after a paste), which took minutes on one 6,000-line file.
-            left = node.child_by_field_name("left")
+            left = node.child_by_field_id(self.fields.left)
             assignment = self._assignment(node, scope, node)
             self._pending.extend(assignment)
             last = assignment[-1] if assignment else None
@@ -1514,7 +1579,7 @@ class _Lowerer:
                 return ir.Opaque()
             return last.target
         if kind == "augmented_assignment_expression":
-            left = node.child_by_field_name("left")
+            left = node.child_by_field_id(self.fields.left)
             self._pending.extend(self._augmented(node, scope, node))
             return self._expr(left, scope) if left is not None else ir.Opaque()
         if kind == "sequence_expression":
@@ -1530,7 +1595,7 @@ class _Lowerer:
                 if element.type == "comment":
                     continue
                 if element.type == "spread_element":
-                    inner = element.named_children[0] if element.named_child_count else None
+                    inner = element.named_child(0) if element.named_child_count else None
                     items.append(ir.Opaque((self._expr(inner, scope),), node=element))
                 else:
                     items.append(self._expr(element, scope))
@@ -1541,10 +1606,10 @@ class _Lowerer:
         if kind in ("jsx_element", "jsx_self_closing_element", "jsx_fragment"):
             return self._jsx(node, scope)
         if kind == "spread_element":
-            inner = node.named_children[0] if node.named_child_count else None
+            inner = node.named_child(0) if node.named_child_count else None
             return ir.Opaque((self._expr(inner, scope),), node=node)
         if kind == "yield_expression":
-            inner = node.named_children[0] if node.named_child_count else None
+            inner = node.named_child(0) if node.named_child_count else None
             if inner is not None:
                 self._pending.append(ir.Eval(self._expr(inner, scope), node=node))
             return ir.Opaque(node=node)
@@ -1571,14 +1636,14 @@ class _Lowerer:
             elif child.type == "escape_sequence":
                 parts.append(ir.Lit(_unescape(self.text(child)), node=child))
             elif child.type == "template_substitution":
-                inner = child.named_children[0] if child.named_child_count else None
+                inner = child.named_child(0) if child.named_child_count else None
                 parts.append(self._expr(inner, scope))
         if all(isinstance(p, ir.Lit) for p in parts):
             return ir.Lit("".join(str(p.value) for p in parts), node=node)  # type: ignore[union-attr]
         return ir.Concat(tuple(parts), node=node)
 
     def _binary(self, node: Node, scope: _Scope) -> ir.Expr:
-        operator = self.text(node.child_by_field_name("operator"))
+        operator = self.text(node.child_by_field_id(self.fields.operator))
         if operator == "+":
             operands = self._flatten_plus(node)
             lowered = [self._expr(o, scope) for o in operands]
@@ -1591,8 +1656,8 @@ class _Lowerer:
             for part in lowered[1:]:
                 result = ir.BinOp("+", result, part, node=node)
             return result
-        left = self._expr(node.child_by_field_name("left"), scope)
-        right = self._expr(node.child_by_field_name("right"), scope)
+        left = self._expr(node.child_by_field_id(self.fields.left), scope)
+        right = self._expr(node.child_by_field_id(self.fields.right), scope)
         if operator in _COMPARISONS:
             return ir.BinOp(_COMPARISONS[operator], left, right, node=node)
         if operator in _LOGICAL:
@@ -1610,9 +1675,12 @@ class _Lowerer:
         while stack:
             current = stack.pop()
             inner = unwrap(current) if current.type == "parenthesized_expression" else current
-            if inner.type == "binary_expression" and self.text(inner.child_by_field_name("operator")) == "+":
-                stack.append(inner.child_by_field_name("right"))
-                stack.append(inner.child_by_field_name("left"))
+            if (
+                inner.type == "binary_expression"
+                and self.text(inner.child_by_field_id(self.fields.operator)) == "+"
+            ):
+                stack.append(inner.child_by_field_id(self.fields.right))
+                stack.append(inner.child_by_field_id(self.fields.left))
             else:
                 operands.append(current)
         return operands
@@ -1632,8 +1700,8 @@ class _Lowerer:
         for child in node.named_children:
             kind = child.type
             if kind == "pair":
-                key = child.child_by_field_name("key")
-                value = child.child_by_field_name("value")
+                key = child.child_by_field_id(self.fields.key)
+                value = child.child_by_field_id(self.fields.value)
                 entries.append((self._key(key, scope), self._expr(value, scope)))
             elif kind == "shorthand_property_identifier":
                 name = self.text(child)
@@ -1641,12 +1709,12 @@ class _Lowerer:
                     (ir.Lit(name, node=child), ir.Name(name, self._name_meaning(name, scope), node=child))
                 )
             elif kind == "spread_element":
-                inner = child.named_children[0] if child.named_child_count else None
+                inner = child.named_child(0) if child.named_child_count else None
                 entries.append((None, self._expr(inner, scope)))
             elif kind == "method_definition":
-                key = self._key(child.child_by_field_name("name"), scope)
+                key = self._key(child.child_by_field_id(self.fields.name), scope)
                 if class_name is not None:
-                    method_key = f"{class_name}.{self.text(child.child_by_field_name('name'))}"
+                    method_key = f"{class_name}.{self.text(child.child_by_field_id(self.fields.name))}"
                     function = self._function(child, scope, key=method_key, class_name=class_name)
                 else:
                     function = self._function(child, scope, key=self._object_method_key(node, child, scope))
@@ -1656,16 +1724,16 @@ class _Lowerer:
     def _object_method_key(self, obj: Node, method: Node, scope: _Scope) -> str | None:
         parent = obj.parent
         if scope.parent is None and parent is not None and parent.type == "variable_declarator":
-            owner = parent.child_by_field_name("name")
+            owner = parent.child_by_field_id(self.fields.name)
             if owner is not None and owner.type == "identifier":
-                return f"{self.text(owner)}.{self.text(method.child_by_field_name('name'))}"
+                return f"{self.text(owner)}.{self.text(method.child_by_field_id(self.fields.name))}"
         return None
 
     def _key(self, key: Node | None, scope: _Scope) -> ir.Expr:
         if key is None:
             return ir.Opaque()
         if key.type == "computed_property_name":
-            return self._expr(key.named_children[0], scope) if key.named_child_count else ir.Opaque(node=key)
+            return self._expr(key.named_child(0), scope) if key.named_child_count else ir.Opaque(node=key)
         if key.type == "string":
             return ir.Lit(_unescape(self.text(key)[1:-1]), node=key)
         if key.type == "number":
@@ -1688,28 +1756,35 @@ class _Lowerer:
             return (ir.Opaque(node=arguments), *values), False
         args: list[ir.Expr] = []
         spread = False
-        for position, argument in enumerate(c for c in arguments.named_children if c.type != "comment"):
-            if argument.type == "spread_element":
+        position = -1  # among the arguments, comments left out
+        for argument in arguments.named_children:
+            kind = argument.type
+            if kind == "comment":
+                continue
+            position += 1
+            if kind == "spread_element":
                 spread = True
-                inner = argument.named_children[0] if argument.named_child_count else None
+                inner = argument.named_child(0) if argument.named_child_count else None
                 args.append(self._expr(inner, scope))
                 continue
-            unwrapped = unwrap(argument)
-            if unwrapped.type in FUNCTION_TYPES and hint_for is not None and (hint := hint_for(position)):
-                args.append(ir.FuncRef(self._function(unwrapped, scope, param_hint=hint), node=argument))
-            else:
-                args.append(self._expr(argument, scope))
+            if hint_for is not None:
+                unwrapped = unwrap(argument)
+                if unwrapped.type in FUNCTION_TYPES and (hint := hint_for(position)):
+                    args.append(ir.FuncRef(self._function(unwrapped, scope, param_hint=hint), node=argument))
+                    continue
+            args.append(self._expr(argument, scope))
         return tuple(args), spread
 
     def _call(self, node: Node, scope: _Scope) -> ir.Expr:
-        function = node.child_by_field_name("function")
-        arguments = node.child_by_field_name("arguments")
+        function = node.child_by_field_id(self.fields.function)
+        arguments = node.child_by_field_id(self.fields.arguments)
         if function is None:
             return ir.Opaque(node=node)
         function = unwrap(function)
-        if function.type == "member_expression":
-            obj_node = function.child_by_field_name("object")
-            method = self.text(function.child_by_field_name("property"))
+        kind = function.type
+        if kind == "member_expression":
+            obj_node = function.child_by_field_id(self.fields.object)
+            method = self.text(function.child_by_field_id(self.fields.property))
             receiver = self._expr(obj_node, scope)
             if method == "replace" and self._escapes_regex(arguments):
                 # text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'): the escapeRegExp idiom, a RegExp.escape.
@@ -1718,7 +1793,7 @@ class _Lowerer:
             hint = self._listener_hint(method, arguments)
             args, spread = self._arguments(arguments, scope, hint)
             return ir.Call(callee, method, args, (), receiver, has_spread=spread, node=node)
-        if function.type == "identifier":
+        if kind == "identifier":
             name = self.text(function)
             callee = self._function_callee(name, scope)
             args, spread = self._arguments(arguments, scope)
@@ -1741,7 +1816,7 @@ class _Lowerer:
         pattern, replacement = arguments.named_children
         if pattern.type != "regex" or self.text.string_value(replacement) != "\\$&":
             return False
-        body = self.text(pattern.child_by_field_name("pattern"))
+        body = self.text(pattern.child_by_field_id(self.fields.pattern))
         return body.startswith("[") and all(c in body for c in ".*+?^$()|[\\")
 
     def _listener_hint(self, method: str, arguments: Node | None):
@@ -1753,8 +1828,8 @@ class _Lowerer:
         return lambda position: {0: "MessageEvent"} if position == 1 else None
 
     def _new(self, node: Node, scope: _Scope) -> ir.Expr:
-        constructor = node.child_by_field_name("constructor")
-        arguments = node.child_by_field_name("arguments")
+        constructor = node.child_by_field_id(self.fields.constructor)
+        arguments = node.child_by_field_id(self.fields.arguments)
         args, spread = self._arguments(arguments, scope)
         if constructor is None:
             return ir.Opaque(args, node=node)
@@ -1771,7 +1846,7 @@ class _Lowerer:
         while stack:
             current = stack.pop()
             if current.type == "jsx_attribute":
-                name_node = current.named_children[0] if current.named_child_count else None
+                name_node = current.named_child(0) if current.named_child_count else None
                 expression = next((c for c in current.named_children if c.type == "jsx_expression"), None)
                 if expression is None or not expression.named_child_count:
                     continue
@@ -1798,9 +1873,11 @@ class _Lowerer:
     # ------------------------------------------------------------------ names
 
     def _name_meaning(self, name: str, scope: _Scope) -> str | None:
-        bound, meaning = scope.lookup(name)
-        if bound:
-            return meaning
+        current: _Scope | None = scope  # ``scope.lookup``, inline: once per name read
+        while current is not None:
+            if name in current.names:
+                return current.names[name]
+            current = current.parent
         self.looked_up.add(name)
         if name in self.names.imports:
             return self.names.imports[name]
@@ -1840,9 +1917,11 @@ class _Lowerer:
         return self._member_qualname(receiver, method)
 
     def _function_callee(self, name: str, scope: _Scope) -> str | None:
-        bound, meaning = scope.lookup(name)
-        if bound:
-            return meaning
+        current: _Scope | None = scope  # ``scope.lookup``, inline
+        while current is not None:
+            if name in current.names:
+                return current.names[name]
+            current = current.parent
         self.looked_up.add(name)
         if name in self.names.imports:
             return self.names.imports[name]
@@ -1853,8 +1932,8 @@ class _Lowerer:
         if node.type == "identifier":
             return self._name_meaning(self.text(node), scope)
         if node.type == "member_expression":
-            base = self._qualify(node.child_by_field_name("object"), scope)
-            prop = self.text(node.child_by_field_name("property"))
+            base = self._qualify(node.child_by_field_id(self.fields.object), scope)
+            prop = self.text(node.child_by_field_id(self.fields.property))
             if base is None:
                 return None
             return prop if base in _GLOBAL_OBJECTS else f"{base}.{prop}"
@@ -2321,7 +2400,8 @@ def _lower(unit: Node, document: Document) -> _Lowered:
     key = _node_key(unit)
     lowered = state.units.get(key)
     if lowered is None:
-        names = _unit_contexts(document).names.get(key, state.names)
+        contexts = state.contexts if state.contexts is not None else _unit_contexts(document)
+        names = contexts.names.get(key, state.names)
         lowerer = _Lowerer(document, names)
         functions = lowerer.lower_unit(unit)
         lowered = state.units[key] = _Lowered(functions, frozenset(lowerer.looked_up), names, next(_SERIALS))
