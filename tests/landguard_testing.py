@@ -8,6 +8,7 @@ fixture must produce no finding of the rules under test: the good code next to t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import strategies as st
 
-from landguard.engine import positions
+from landguard.engine import analyze, positions
 from landguard.engine.analyze import Analysis, analyze_text
 from landguard.engine.config import Config
 from landguard.engine.document import Document, LineChange
@@ -24,6 +25,22 @@ from landguard.lsp.settings import Settings
 
 EXPECT = re.compile(r"expect:\s*(LG\d{3}(?:\s*,\s*LG\d{3})*)")
 FIXTURES = Path(__file__).parent / "unit" / "fixtures"
+
+
+@contextlib.contextmanager
+def only_checks(checks: tuple) -> Iterator[None]:
+    """Analyses in the block run ``checks`` alone (whatever the document's language). The engine
+    keeps its findings checks (LG604's) from the first ``checks_for`` it asks, so that memo is
+    dropped on entry and exit: made from a patched ``checks_for``, it would stay empty (no LG604)
+    for every later test in the process."""
+    original = analyze.checks_for
+    analyze.checks_for = lambda language: checks
+    analyze._findings_checks.cache_clear()
+    try:
+        yield
+    finally:
+        analyze.checks_for = original
+        analyze._findings_checks.cache_clear()
 
 
 def expected_findings(text: str) -> set[tuple[int, str]]:

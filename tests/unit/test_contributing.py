@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from unittest import mock
 
 try:
     import tomllib
@@ -19,6 +18,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 from landguard.dataflow.models import rows_from_toml
+from landguard_testing import only_checks
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = (ROOT / "docs" / "CONTRIBUTING.md").read_text(encoding="utf-8")
@@ -77,7 +77,7 @@ def test_the_documented_taint_rule_and_user_models_work(tmp_path):
         sys.path.remove(str(tmp_path))
         for name in [name for name in sys.modules if name.split(".")[0] == "acme_rules"]:
             del sys.modules[name]
-    with mock.patch.object(analyze, "checks_for", lambda language: tuple(checks)):
+    with only_checks(tuple(checks)):
         found = analyze.analyze_text(app, load_config(path).config, path=str(path))
     assert [(f.rule_id, f.span.start_line) for f in found] == [("LG299", 5)]
     assert "acme.templates.render_raw" in found[0].message

@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 from lg3_checks import JS_CHECKS
 
-from landguard.engine import analyze
+from landguard_testing import only_checks
 
 
 @pytest.fixture(autouse=True)
-def _only_javascript_checks(monkeypatch):
-    monkeypatch.setattr(analyze, "checks_for", lambda language: JS_CHECKS)
+def _only_javascript_checks():
+    with only_checks(JS_CHECKS):
+        yield

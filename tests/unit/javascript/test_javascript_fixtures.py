@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from lg3_checks import JS_CHECKS
 
-from landguard_testing import FIXTURES, apply_fix, check_fixture, findings_for, fix_cases, tree_has_error
+from landguard_testing import (
+    FIXTURES,
+    apply_fix,
+    check_fixture,
+    findings_for,
+    fix_cases,
+    only_checks,
+    tree_has_error,
+)
 
 FIXTURE_DIR = FIXTURES / "javascript"
 FIXTURE_FILES = sorted(
@@ -32,11 +40,7 @@ def test_fixture(path: Path):
 
 
 def _fix_cases():
-    from unittest import mock
-
-    from landguard.engine import analyze
-
-    with mock.patch.object(analyze, "checks_for", lambda language: JS_CHECKS):
+    with only_checks(JS_CHECKS):
         yield from fix_cases(FIXTURE_FILES, lambda path: {_rule_id(path)})
 
 
