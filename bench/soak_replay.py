@@ -66,22 +66,29 @@ def census(kept: list, top: int) -> None:
     stop = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType, types.CodeType, Document)
     seen: set[int] = set()
     per_document = []
+    by_root: collections.Counter = collections.Counter()  # over all documents: analysis.X, cache.X, weak[T]
     for document, analysis, cache in kept:
         count = collections.Counter()
-        stack = [analysis, cache, *keyed.get(id(document), [])]
         seen.add(id(document))
-        while stack:
-            o = stack.pop()
-            if id(o) in seen or isinstance(o, stop):
-                continue
-            seen.add(id(o))
-            count[type(o).__name__] += 1
-            stack.extend(gc.get_referents(o))
+        roots = [(f"analysis.{k}", v) for k, v in vars(analysis).items()]
+        roots += [(f"cache.{k}", v) for k, v in vars(cache).items()]
+        roots += [(f"weak[{type(v).__name__}]", v) for v in keyed.get(id(document), [])]
+        for root, value in roots:
+            stack = [value]
+            while stack:
+                o = stack.pop()
+                if id(o) in seen or isinstance(o, stop):
+                    continue
+                seen.add(id(o))
+                count[type(o).__name__] += 1
+                by_root[root] += 1
+                stack.extend(gc.get_referents(o))
         per_document.append((sum(count.values()), Path(document.path).name, count))
     held = sum(n for n, *_ in per_document)
     print(f"census: {len(everything):,} gc-tracked objects; reached from documents {held:,}")
     for n, name, count in sorted(per_document, key=lambda t: -t[0])[:top]:
         print(f"  {n:9,d} {name}: " + ", ".join(f"{k} {v}" for k, v in count.most_common(6)))
+    print("  by what holds them: " + ", ".join(f"{k} {v:,}" for k, v in by_root.most_common(top)))
     print("  by type (all): " + ", ".join(f"{k} {v}" for k, v in by_type.most_common(12)))
     del everything
 
@@ -97,7 +104,9 @@ def main() -> None:
     parser.add_argument("--trace", action="store_true", help="tracemalloc peak of each recorded analysis")
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--json", type=Path, help="write every recorded edit here")
-    parser.add_argument("--census", type=int, default=0, help="every this many edits: what each document holds")
+    parser.add_argument(
+        "--census", type=int, default=0, help="every this many edits: what each document holds"
+    )
     parser.add_argument(
         "--dump",
         nargs=2,
@@ -142,7 +151,10 @@ def main() -> None:
     order = list(range(args.documents))  # least recently analysed first
     hot = set(order[-HOT_DOCUMENTS:])
     gc.collect()
-    print(f"opened {args.documents} documents: RSS {rss_mb():.1f} MB, {sys.getallocatedblocks():,} blocks", flush=True)
+    print(
+        f"opened {args.documents} documents: RSS {rss_mb():.1f} MB, {sys.getallocatedblocks():,} blocks",
+        flush=True,
+    )
 
     rng = random.Random(args.seed)
     rows = []
@@ -209,7 +221,17 @@ def main() -> None:
             )
         if args.census and n % args.census == args.census - 1:
             census(kept, args.top)
-    keys = ["edit", "document", "file", "was_hot", "piece", "characters", "cpu_ms", "rss_step_mb", "blocks_step"]
+    keys = [
+        "edit",
+        "document",
+        "file",
+        "was_hot",
+        "piece",
+        "characters",
+        "cpu_ms",
+        "rss_step_mb",
+        "blocks_step",
+    ]
     if args.trace:
         keys.append("peak_mb")
     for title, key in (("RSS steps", "rss_step_mb"), ("tracemalloc peaks", "peak_mb"), ("CPU", "cpu_ms")):
