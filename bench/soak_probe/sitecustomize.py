@@ -91,7 +91,11 @@ if _OUT and "landguard.lsp" in " ".join(sys.orig_argv):
             stack = [doc, *keyed.get(id(doc.document), [])]
             while stack:
                 o = stack.pop()
-                if id(o) in seen or isinstance(o, stop) or (isinstance(o, Document) and o is not doc.document):
+                if (
+                    id(o) in seen
+                    or isinstance(o, stop)
+                    or (isinstance(o, Document) and o is not doc.document)
+                ):
                     continue
                 seen.add(id(o))
                 count[type(o).__name__] += 1
@@ -99,9 +103,13 @@ if _OUT and "landguard.lsp" in " ".join(sys.orig_argv):
             rows.append((sum(count.values()), doc.uri.rsplit("/", 1)[-1], count))
         rows.sort(key=lambda r: -r[0])
         with open(out, "a") as sink:
-            sink.write(f"census {time.strftime('%H:%M:%S')}: documents hold {sum(r[0] for r in rows):,} objects\n")
+            sink.write(
+                f"census {time.strftime('%H:%M:%S')}: documents hold {sum(r[0] for r in rows):,} objects\n"
+            )
             for n, name, count in rows[:8]:
-                sink.write(f"  {n:9,d} {name}: " + ", ".join(f"{k} {v}" for k, v in count.most_common(8)) + "\n")
+                sink.write(
+                    f"  {n:9,d} {name}: " + ", ".join(f"{k} {v}" for k, v in count.most_common(8)) + "\n"
+                )
 
     def _capture_server() -> None:
         from landguard.lsp import server as server_module
