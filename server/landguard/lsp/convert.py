@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from lsprotocol import types
@@ -235,7 +235,7 @@ class _Entry:
         finding: Finding,
         diagnostic: types.Diagnostic,
         statement: tuple[int, int],
-        touched: tuple[int, ...],
+        touched: tuple[tuple[int, int], ...],
         lean: bool,
     ) -> None:
         self.finding = finding
@@ -324,20 +324,23 @@ class DiagnosticCache:
     ) -> _Entry:
         span = finding.span
         statement = statement_lines(document, span.start_line, span.start_col)
-        # The lines themselves, not the stretch between them: a fix adding ``import os`` at the top
-        # would otherwise key each of 3,000 findings on every line above it (quadratic per keystroke).
-        touched = {*range(statement[0], statement[1] + 1), *range(span.start_line, span.end_line + 1)}
+        # What the diagnostic is made of: its range, the suppression comment's place (the
+        # statement's first and last lines) and each fix edit's range. Kept as line ranges, not
+        # every line in them: a finding in a 2,000-line statement (an unclosed string) would key
+        # and keep a tuple of 2,000 line numbers and texts per entry, and every stale entry the
+        # cache holds would keep those old lines alive (issue #15's soak).
+        touched = [statement, (span.start_line, span.end_line)]
         if not lean:
-            touched.update(
-                line
-                for fix in finding.fixes
-                for e in fix.edits
-                for line in (e.span.start_line, e.span.end_line)
-            )
+            touched.extend((e.span.start_line, e.span.end_line) for fix in finding.fixes for e in fix.edits)
+        # Only the end lines' texts decide the content (columns are counted on them; the comment
+        # goes on the statement's first or last line); a change between them moves or replaces
+        # lines inside a range, which ``_unmoved`` sees for a reused entry and the statement or
+        # span in the key shows for a new one.
+        count = len(lines)
         key = (
             finding,
             statement,
-            tuple(lines[n] for n in sorted(touched) if 0 <= n < len(lines)),
+            tuple(lines[n] if 0 <= n < count else None for first, last in touched for n in (first, last)),
             crlf,
             lean,
         )
@@ -351,7 +354,7 @@ class DiagnosticCache:
                 setattr(reused, name, getattr(entry, name))
             reused.finding = finding
             entry = reused
-        entry.touched = tuple(sorted(touched))
+        entry.touched = tuple(touched)
         entry.value_key = key
         self._entries[key] = entry
         return entry
@@ -373,11 +376,39 @@ class DiagnosticCache:
         return json.dumps(CONVERTER.unstructure(diagnostic))
 
 
-def _unmoved(touched: tuple[int, ...], changes: list[LineChange]) -> bool:
-    """Whether none of the ``touched`` lines was replaced or moved by ``changes`` (in order)."""
+def _unmoved(touched: tuple[tuple[int, int], ...], changes: list[LineChange]) -> bool:
+    """Whether no line of the ``touched`` ranges (first and last line, inclusive) was replaced or
+    moved by ``changes`` (in order): each range is mapped back through the changes whole."""
     if not changes:
         return True
-    for line in touched:
+    for first, last in touched:
+        low, high = first, last
+        for change in reversed(changes):
+            if change.first <= change.new_last:  # new lines first..new_last replaced old ones
+                if high < change.first:
+                    continue
+                if low > change.new_last:
+                    low, high = low - change.delta, high - change.delta
+                    continue
+                return False  # a line of the range is one of the new lines
+            # Only a deletion: the lines after it moved up, the range may lie on both sides.
+            if high <= change.new_last:
+                continue
+            if low > change.new_last:
+                low, high = low - change.delta, high - change.delta
+                continue
+            if not _lines_unmoved(range(first, last + 1), changes):
+                return False
+            break
+        else:
+            if low != first:
+                return False
+    return True
+
+
+def _lines_unmoved(lines: Iterable[int], changes: list[LineChange]) -> bool:
+    """``_unmoved`` line by line (for a range a deletion splits)."""
+    for line in lines:
         at = line
         for change in reversed(changes):
             if at > change.new_last:

@@ -72,3 +72,38 @@ def test_markdown_findings_get_an_html_comment_suppression_that_works():
     line = text.splitlines()[1] + edit["newText"]
     assert edit["newText"].endswith("-->")
     assert analyze_text(f"# Rules\n{line}\n", config, path="AGENTS.md") == []
+
+
+def test_ranges_are_unmoved_exactly_when_their_lines_are():
+    """``_unmoved`` maps each range back through the changes whole; line by line is the reference."""
+    from landguard.engine.document import LineChange
+    from landguard.lsp.convert import _lines_unmoved, _unmoved
+
+    rng = random.Random(3)
+    for _ in range(20_000):
+        changes = []
+        for _ in range(rng.randint(1, 3)):
+            first = rng.randint(0, 12)
+            changes.append(LineChange(first, first + rng.randint(-1, 3), first + rng.randint(-1, 3)))
+        ranges = []
+        for _ in range(rng.randint(1, 3)):
+            start = rng.randint(0, 15)
+            ranges.append((start, start + rng.randint(0, 4)))
+        lines = [line for first, last in ranges for line in range(first, last + 1)]
+        assert _unmoved(tuple(ranges), changes) == _lines_unmoved(lines, changes), (ranges, changes)
+
+
+def test_a_finding_in_a_long_statement_keys_its_end_lines_only():
+    """A finding inside a 600-line statement: the entry keeps line ranges and the texts of their
+    end lines, not 600 lines (each stale entry would keep those lines alive)."""
+    token = "ghp_R4nd0mLook1ngFakeT0kenValueQ7x9Kd2mW"
+    source = f'result = run(\n    "{token}",\n' + "    1,\n" * 600 + ")\n"
+    document = Document(source, path="/project/long.py")
+    findings = Analysis(document, Config(dependencies=DependencySettings(online=False))).run()
+    cache = DiagnosticCache()
+    cache.convert(findings, document)
+    entries = list(cache._by_id.values())
+    assert entries and all(entry.statement == (0, 602) for entry in entries)
+    for entry in entries:
+        assert len(entry.touched) <= 2 + sum(len(fix.edits) for fix in entry.finding.fixes)
+        assert len(entry.value_key[2]) == 2 * len(entry.touched)
