@@ -107,3 +107,20 @@ def test_a_finding_in_a_long_statement_keys_its_end_lines_only():
     for entry in entries:
         assert len(entry.touched) <= 2 + sum(len(fix.edits) for fix in entry.finding.fixes)
         assert len(entry.value_key[2]) == 2 * len(entry.touched)
+
+
+def test_stale_entries_are_bounded():
+    """Entries of findings no longer reported: at most ``_STALE_ENTRIES`` beside the current ones
+    (each edit above the findings moves them, so each conversion makes new entries)."""
+    from landguard.lsp.convert import _STALE_ENTRIES
+
+    config = Config(dependencies=DependencySettings(online=False))
+    cache = DiagnosticCache()
+    text = SOURCE
+    for n in range(40):
+        text = f"# line {n}\n" + text
+        document = Document(text, path="/project/app.py")
+        findings = Analysis(document, config).run()
+        cache.convert(findings, document)
+        assert findings
+        assert len(cache._entries) <= len(findings) + _STALE_ENTRIES
