@@ -33,7 +33,7 @@ from tree_sitter import Node
 from landguard.dataflow import ir, shapes
 from landguard.dataflow.interpret import SummaryStore
 from landguard.engine.document import Document
-from landguard.engine.languages import grammar
+from landguard.engine.languages import captures, grammar
 from landguard.languages.common import plus_operands
 from landguard.languages.detached_nodes import detach
 
@@ -2388,6 +2388,18 @@ def function_keys(document: Document, by_key: dict[str, ir.Function]) -> frozens
             state.function_keys = frozenset(by_key)
         state.function_keys_of = by_key
     return state.function_keys
+
+
+# String, template and regular-expression literals: where a value's constant text comes from.
+_LITERALS = "[(string) (template_string) (regex)] @literal"
+
+
+def literal_texts(document: Document) -> list[bytes]:
+    """The source bytes of every literal of the file (quotes included; a template's substitutions
+    too): every constant text a value of the file can hold is made of parts of these."""
+    source = document.source
+    found = captures(document.language, _LITERALS, document.tree.root_node).get("literal", ())
+    return [source[node.start_byte : node.end_byte] for node in found]
 
 
 def summary_store(document: Document) -> SummaryStore:

@@ -4,6 +4,9 @@ is cheap where it can be and says what it said before.
 - It gives every function of the fixtures, the corpus and a real webpack tree the answer of the
   plain formula (every call: a read method, a sink helper, a sink row, or an instance call that
   can run a same-file method passing a parameter to a sink; else a store a rule reads).
+- The literal gates (``_flow._literal_reads``: a file whose literals cannot hold SQL text or name
+  a `Location` header does not count its ``sql-text`` query calls and header setters) drop no
+  finding: every rule reports the same, gates on or off, on the same files.
 - It reads a function's instance calls (``instance_methods``: a walk of its whole IR) only when a
   call's method is the name of a method of the file: a file without such methods never walks.
 """
@@ -21,6 +24,7 @@ from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
 from landguard.engine.registry import CheckContext
 from landguard.languages import javascript as adapter
+from landguard_testing import findings_for
 
 TESTS = Path(__file__).resolve().parents[2]
 CONFIG = Config(dependencies=DependencySettings(online=False))
@@ -36,15 +40,20 @@ WEBPACK = Path("/work/realworld-cache/src/webpack-5.95.0/lib")
 REAL = sorted(WEBPACK.glob("*.js"))[:40] if WEBPACK.is_dir() else []
 
 
-def _plain_relevant(function, fa, is_sink_helper) -> bool:
+def _plain_relevant(function, fa, is_sink_helper, document) -> bool:
     """``_relevant`` as first written: the instance calls read up front, every test on every call."""
     models = fa.models
     methods = instance_methods(function)
+    literals = _flow._literal_reads(document)
     for call in shapes.calls_in(function.body):
         if (
             call.method in _flow._ALSO_READ
+            or (literals.location and call.method in _flow._HEADER_SETTERS)
             or is_sink_helper(call.callee)
-            or models.sinks.match(call.callee, call.method)
+            or any(
+                literals.sql or row.kind != _flow.SQL_TEXT
+                for row in models.sinks.match(call.callee, call.method)
+            )
             or (call.method in methods and _flow._runs_sink_helper(call, fa, is_sink_helper))
         ):
             return True
@@ -63,8 +72,35 @@ def test_the_relevance_test_answers_as_the_plain_formula(path: Path):
     helper = _flow._sink_helper_test(document, context)
     reads = _flow._call_test(document, context)
     for function in adapter.file_functions(document):
-        expected = _plain_relevant(function, fa, helper)
+        expected = _plain_relevant(function, fa, helper, document)
         assert _flow._relevant(function, fa, helper, reads) == expected, (path.name, function.name)
+
+
+def _report(path: Path) -> list[tuple]:
+    findings = findings_for(path.read_text(encoding="utf-8"), str(path))
+    return sorted((f.rule_id, f.span.start_line, f.span.start_col, f.message) for f in findings)
+
+
+@pytest.mark.parametrize("path", FILES + REAL, ids=lambda p: p.name)
+def test_the_literal_gates_drop_no_finding(path: Path, monkeypatch):
+    gated = _report(path)
+    monkeypatch.setattr(
+        _flow, "_literal_reads", lambda document: _flow._LiteralReads(sql=True, location=True)
+    )
+    assert _report(path) == gated
+
+
+def test_the_literal_gates_close_on_code_words_and_open_on_literals():
+    def reads(source):
+        return _flow._literal_reads(Document(source, path="gate.js"))
+
+    # `delete ... from` and `update ... set` as code and in comments: no literal says SQL.
+    code = "// select rows from the cache\ndelete cache[key]; Array.from(x); hash.update(y); m.set(k, v);\n"
+    assert reads(code) == _flow._LiteralReads(sql=False, location=False)
+    assert reads(code + 'const q = "SELECT * " + "FROM t";\n').sql
+    assert reads(code + "db.get(`select ${c} from t`);\n").sql
+    assert reads(code + 'const q = "SEL\\x45CT";\n').sql  # an escape can spell any word
+    assert reads(code + 'res.set("Location", url);\n') == _flow._LiteralReads(sql=False, location=True)
 
 
 _NO_METHODS = """\

@@ -23,6 +23,7 @@ import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from landguard.checks.javascript import _sql_text as sql_text
 from landguard.dataflow import ir, shapes
 from landguard.dataflow.interpret import (
     CallFact,
@@ -145,9 +146,10 @@ def unit_facts(unit, document: Document, context: CheckContext) -> list[Function
 
 
 # Calls some rule reads besides the sink rows: Location headers, spawn with `shell: true`.
-_ALSO_READ = frozenset(
-    {"setHeader", "set", "header", "writeHead", "spawn", "spawnSync", "execFile", "execFileSync"}
-)
+_ALSO_READ = frozenset({"writeHead", "spawn", "spawnSync", "execFile", "execFileSync"})
+# Header setters, read for a `Location` header (open redirect): its name is a constant, so a
+# file none of whose literals says "location" sets none (``res.set(key, value)`` is a Map's).
+_HEADER_SETTERS = frozenset({"setHeader", "set", "header"})
 
 
 # Property stores some rule reads (DOM XSS): other `obj.name = ...` stores cannot be reported.
@@ -180,19 +182,50 @@ def _call_test(document: Document, context: CheckContext):
         fa = analysis(document, context)
         is_sink_helper = _sink_helper_test(document, context)
         sinks = fa.models.sinks
+        literals = _literal_reads(document)
+        also_read = _ALSO_READ | _HEADER_SETTERS if literals.location else _ALSO_READ
         known: dict[tuple[str | None, str | None], bool] = {}
 
         def reads(callee: str | None, method: str | None) -> bool:
             found = known.get((callee, method))
             if found is None:
                 found = known[(callee, method)] = (
-                    method in _ALSO_READ or is_sink_helper(callee) or bool(sinks.match(callee, method))
+                    method in also_read
+                    or is_sink_helper(callee)
+                    or any(literals.sql or row.kind != SQL_TEXT for row in sinks.match(callee, method))
                 )
             return found
 
         return reads
 
     return context.cache.get(_CALL_TESTS, None, build)
+
+
+# The kind of the query rows on receivers of unknown type (``db.get(sql)``), which the SQL rule
+# reports only where the text reads as SQL.
+SQL_TEXT = "sql-text"
+
+
+@dataclass(frozen=True)
+class _LiteralReads:
+    """What the file's literals allow some rule to read: SQL text (for the ``sql-text`` rows),
+    a header named "location" (for the header setters)."""
+
+    sql: bool
+    location: bool
+
+
+def _literal_reads(document: Document) -> _LiteralReads:
+    """Asked of the whole text first (one pass over bytes), and of the literals' text only where
+    that says maybe (a query over the tree): the words are common in code and comments."""
+    text = document.source.lower()
+    sql = sql_text.may_read_as_sql(text)
+    location = b"location" in text or sql_text.may_spell_anything(text)
+    if sql or location:
+        text = b"\n".join(adapter.literal_texts(document)).lower()
+        sql = sql_text.may_read_as_sql(text)
+        location = b"location" in text or sql_text.may_spell_anything(text)
+    return _LiteralReads(sql, location)
 
 
 def _runs_sink_helper(call: ir.Call, fa: FileAnalysis, is_sink_helper) -> bool:

@@ -39,6 +39,7 @@ from collections.abc import Iterable
 
 from landguard.checks.javascript import _flow as flow
 from landguard.checks.javascript import _support as js
+from landguard.checks.javascript._sql_text import READS_AS_SQL
 from landguard.dataflow.shapes import ShapeReader
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule
@@ -56,10 +57,7 @@ RULE = Rule(
     languages=js.LANGUAGES,
 )
 
-_SQL = re.compile(
-    r"(?is)\b(?:select\b.*\bfrom\b|insert\s+into|update\b.*\bset\b|delete\s+from|replace\s+into|"
-    r"(?:create|drop|alter|truncate)\s+table|where\s+[\w.\"`]+\s*(?:=|<>|!=|<|>|like\b|in\b|is\b))"
-)
+_SQL = READS_AS_SQL  # when a query method's text on a receiver of unknown type is a query
 _PLACEHOLDER = re.compile(r"\$\d|\$(?=\s|$)|\?")
 _DOLLAR_DRIVERS = frozenset({"pg", "pg-pool", "@neondatabase/serverless", "postgres-pool"})
 _QUESTION_DRIVERS = frozenset({"mysql", "mysql2", "mysql2/promise", "sqlite3", "sqlite"})

@@ -1,0 +1,48 @@
+"""When text reads as SQL: what the SQL rule (LG302) asks of a query method's text on a receiver
+of unknown type (``cache.get(key)`` is no query), and the cheap test, over a whole file, of
+whether any text of the file can.
+
+Every constant part of a value's text comes from a string literal (or template, or regular
+expression) of the same file, so a file whose literals hold no pair of words one of the SQL
+patterns starts with cannot build such text: the dataflow facts need not be worked out for its
+``get``/``set``/``exec`` calls (``_flow.unit_facts``), most calls of most files.
+"""
+
+from __future__ import annotations
+
+import re
+
+READS_AS_SQL = re.compile(
+    r"(?is)\b(?:select\b.*\bfrom\b|insert\s+into|update\b.*\bset\b|delete\s+from|replace\s+into|"
+    r"(?:create|drop|alter|truncate)\s+table|where\s+[\w.\"`]+\s*(?:=|<>|!=|<|>|like\b|in\b|is\b))"
+)
+
+# The words each alternative of READS_AS_SQL needs, lower-cased, in any order and in any
+# literals (``"SELECT a " + "FROM t"`` reads as SQL although no one literal does).
+_WORDS_NEEDED = (
+    (b"select", b"from"),
+    (b"insert", b"into"),
+    (b"update", b"set"),
+    (b"delete", b"from"),
+    (b"replace", b"into"),
+    (b"create", b"table"),
+    (b"drop", b"table"),
+    (b"alter", b"table"),
+    (b"truncate", b"table"),
+    (b"where",),
+)
+
+# An escape can spell any word (``"SEL\x45CT"``): such literals may hold anything.
+_ESCAPES = (b"\\x", b"\\u")
+
+
+def may_read_as_sql(text: bytes) -> bool:
+    """Whether text made of parts of ``text`` (lower-cased source bytes) may read as SQL: False
+    only where ``READS_AS_SQL`` cannot match any such text. A keyword split across two literals
+    (``"SEL" + "ECT"``) is not read."""
+    return any(all(word in text for word in words) for words in _WORDS_NEEDED) or may_spell_anything(text)
+
+
+def may_spell_anything(text: bytes) -> bool:
+    """Whether ``text`` (source bytes) has an escape sequence, which can spell any word."""
+    return any(escape in text for escape in _ESCAPES)
