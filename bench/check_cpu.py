@@ -19,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from edit_sizes import export  # noqa: E402 - the sibling benchmark's export of a git ref
+from edit_sizes import compiled, export  # noqa: E402 - the sibling benchmark's export of a git ref
 
 
 def cpu_of(server: Path, tree: Path) -> float:
@@ -41,7 +41,7 @@ def main() -> None:
     parser.add_argument("--before", metavar="REF")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    versions = {"after": HERE.parent / "server"}
+    versions = {"after": compiled(HERE.parent / "server")}
     if args.before:
         versions = {"before": export(args.before), **versions}
     samples: dict[str, list[float]] = {name: [] for name in versions}

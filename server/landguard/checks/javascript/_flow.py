@@ -125,6 +125,7 @@ _UNIT_FACTS: RunKey[list[FunctionFacts]] = RunKey("js.unit_facts")
 _SINK_HELPERS: RunKey[object] = RunKey("js.sink_helpers")
 _CALL_TESTS: RunKey[object] = RunKey("js.call_tests")
 _UNIT_KEY_RUN: RunKey[tuple] = RunKey("js.unit_key")
+_LITERALS: RunKey[_LiteralReads] = RunKey("js.literal_reads")
 
 
 def unit_facts(unit, document: Document, context: CheckContext) -> list[FunctionFacts]:
@@ -182,7 +183,7 @@ def _call_test(document: Document, context: CheckContext):
         fa = analysis(document, context)
         is_sink_helper = _sink_helper_test(document, context)
         sinks = fa.models.sinks
-        literals = _literal_reads(document)
+        literals = _literals_of(document, context)
         also_read = _ALSO_READ | _HEADER_SETTERS if literals.location else _ALSO_READ
         known: dict[tuple[str | None, str | None], bool] = {}
 
@@ -213,6 +214,10 @@ class _LiteralReads:
 
     sql: bool
     location: bool
+
+
+def _literals_of(document: Document, context: CheckContext) -> _LiteralReads:
+    return context.cache.get(_LITERALS, None, lambda: _literal_reads(document))
 
 
 def _literal_reads(document: Document) -> _LiteralReads:
@@ -251,6 +256,7 @@ def _sink_helper_test(document: Document, context: CheckContext):
 
     def build():
         fa = analysis(document, context)
+        sql = _literals_of(document, context).sql
         known: dict[str, bool] = {}
 
         def is_sink_helper(callee: str | None) -> bool:
@@ -261,7 +267,10 @@ def _sink_helper_test(document: Document, context: CheckContext):
                 function = fa.by_key[callee]
                 # No sink reachable from it: its summary has none (no analysis needed).
                 summary = fa.summary(function) if fa.may_reach_sink(function) else None
-                found = known[callee] = summary is not None and bool(summary.sinks)
+                # A helper passing its parameter to `cache.get(key)` only: no query in this file.
+                found = known[callee] = summary is not None and any(
+                    sql or sink.kind != SQL_TEXT for sink in summary.sinks
+                )
             return found
 
         return is_sink_helper
