@@ -40,11 +40,11 @@ WEBPACK = Path("/work/realworld-cache/src/webpack-5.95.0/lib")
 REAL = sorted(WEBPACK.glob("*.js"))[:40] if WEBPACK.is_dir() else []
 
 
-def _plain_relevant(function, fa, is_sink_helper, document) -> bool:
+def _plain_relevant(function, fa, is_sink_helper, document, context) -> bool:
     """``_relevant`` as first written: the instance calls read up front, every test on every call."""
     models = fa.models
     methods = instance_methods(function)
-    literals = _flow._literal_reads(document)
+    literals = _flow._literals_of(document, context)
     for call in shapes.calls_in(function.body):
         if (
             call.method in _flow._ALSO_READ
@@ -64,15 +64,16 @@ def test_the_files_exist():
     assert len(FILES) > 30
 
 
+@pytest.mark.parametrize("one_shot", [True, False], ids=["one-shot", "editor"])
 @pytest.mark.parametrize("path", FILES + REAL, ids=lambda p: p.name)
-def test_the_relevance_test_answers_as_the_plain_formula(path: Path):
+def test_the_relevance_test_answers_as_the_plain_formula(path: Path, one_shot: bool):
     document = Document(path.read_text(encoding="utf-8"), path=str(path))
-    context = CheckContext(CONFIG)
+    context = CheckContext(CONFIG, one_shot=one_shot)
     fa = _flow.analysis(document, context)
     helper = _flow._sink_helper_test(document, context)
     reads = _flow._call_test(document, context)
     for function in adapter.file_functions(document):
-        expected = _plain_relevant(function, fa, helper, document)
+        expected = _plain_relevant(function, fa, helper, document, context)
         assert _flow._relevant(function, fa, helper, reads) == expected, (path.name, function.name)
 
 
@@ -101,6 +102,10 @@ def test_the_literal_gates_close_on_code_words_and_open_on_literals():
     assert reads(code + "db.get(`select ${c} from t`);\n").sql
     assert reads(code + 'const q = "SEL\\x45CT";\n').sql  # an escape can spell any word
     assert reads(code + 'res.set("Location", url);\n') == _flow._LiteralReads(sql=False, location=True)
+    # An editor's run does not pay for the query on every keystroke: both stay open.
+    document = Document(code, path="gate.js")
+    assert _flow._literals_of(document, CheckContext(CONFIG, one_shot=True)).sql is False
+    assert _flow._literals_of(document, CheckContext(CONFIG)) == _flow._LiteralReads(sql=True, location=True)
 
 
 _NO_METHODS = """\
