@@ -69,7 +69,9 @@ def main() -> None:
         versions = {"before": export(args.before), **versions}
     # Counts do not depend on load: both versions at once, one core each.
     with ThreadPoolExecutor(max_workers=len(versions)) as pool:
-        counts = dict(zip(versions, pool.map(lambda s: instructions_of(s, args.tree), versions.values())))
+        counts = dict(
+            zip(versions, pool.map(lambda s: instructions_of(s, args.tree), versions.values()), strict=True)
+        )
     files = sum(1 for path in args.tree.rglob("*") if path.is_file())
     print(f"| version | instructions ({files} files) |\n|---|---:|")
     for name, count in counts.items():
