@@ -232,14 +232,20 @@ _OPEN = _LiteralReads(sql=True, location=True)
 def _literal_reads(document: Document) -> _LiteralReads:
     """Asked of the whole text first (one pass over bytes), and of the literals' text only where
     that says maybe (a query over the tree): the words are common in code and comments."""
-    text = document.source.lower()
-    sql = sql_text.may_read_as_sql(text)
-    location = b"location" in text or sql_text.may_spell_anything(text)
-    if sql or location:
-        text = b"\n".join(adapter.literal_texts(document)).lower()
-        sql = sql_text.may_read_as_sql(text)
-        location = b"location" in text or sql_text.may_spell_anything(text)
-    return _LiteralReads(sql, location)
+    found = _reads_in(document.source.lower())
+    if found != _SHUT:
+        found = _reads_in(b"\n".join(adapter.literal_texts(document)).lower())
+    return found
+
+
+_SHUT = _LiteralReads(sql=False, location=False)
+
+
+def _reads_in(text: bytes) -> _LiteralReads:
+    return _LiteralReads(
+        sql=sql_text.may_read_as_sql(text),
+        location=b"location" in text or sql_text.may_spell_anything(text),
+    )
 
 
 def _runs_sink_helper(call: ir.Call, fa: FileAnalysis, is_sink_helper) -> bool:

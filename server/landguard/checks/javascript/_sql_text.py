@@ -3,7 +3,8 @@ of unknown type (``cache.get(key)`` is no query), and the cheap test, over a who
 whether any text of the file can.
 
 Every constant part of a value's text comes from a string literal (or template, or regular
-expression) of the same file, so a file whose literals hold no pair of words one of the SQL
+expression) of the same file (an identifier property key is one too in the IR, ``{select: 1}``,
+but no modelled operation turns keys into query text), so a file whose literals hold no pair of words one of the SQL
 patterns starts with cannot build such text: the dataflow facts need not be worked out for its
 ``get``/``set``/``exec`` calls (``_flow.unit_facts``), most calls of most files.
 """

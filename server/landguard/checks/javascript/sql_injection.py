@@ -57,7 +57,6 @@ RULE = Rule(
     languages=js.LANGUAGES,
 )
 
-_SQL = READS_AS_SQL  # when a query method's text on a receiver of unknown type is a query
 _PLACEHOLDER = re.compile(r"\$\d|\$(?=\s|$)|\?")
 _DOLLAR_DRIVERS = frozenset({"pg", "pg-pool", "@neondatabase/serverless", "postgres-pool"})
 _QUESTION_DRIVERS = frozenset({"mysql", "mysql2", "mysql2/promise", "sqlite3", "sqlite"})
@@ -73,7 +72,7 @@ def _helper_reads_as_sql(facts, hit, document, context) -> bool:
         helper = _function_around(flow.analysis(document, context).functions, inner.node)
         if helper is not None:
             texts.append(ShapeReader(helper).shape(inner.args[0]).text())
-    return any(_SQL.search(text) for text in texts)
+    return any(READS_AS_SQL.search(text) for text in texts)
 
 
 def _function_around(functions, node):
@@ -97,7 +96,7 @@ class SqlInjection(js.JavaScriptRule):
                 name = hit.call.method
                 if hit.via_helper is None:
                     text = flow.shape(facts, hit.call.args[0]).text() if hit.call.args else ""
-                    if hit.sink.kind == "sql-text" and not _SQL.search(text):
+                    if hit.sink.kind == flow.SQL_TEXT and not READS_AS_SQL.search(text):
                         continue  # `cache.get(key)`: not a query unless the text reads as SQL
                     if name == "exec" and hit.call.receiver is None:
                         continue  # a bare exec(...) is child_process' business (LG303)
@@ -111,7 +110,7 @@ class SqlInjection(js.JavaScriptRule):
                     fix = self._fix(document, context, call, name, args) if args else None
                     where = f"{name}()"
                 else:
-                    if hit.sink.kind == "sql-text" and not _helper_reads_as_sql(
+                    if hit.sink.kind == flow.SQL_TEXT and not _helper_reads_as_sql(
                         facts, hit, document, context
                     ):
                         continue  # `route.exec(path)` in a helper: a RegExp, not a query
