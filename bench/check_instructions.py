@@ -1,6 +1,9 @@
 """Instructions of a whole-tree ``landguard check --no-cache -j 1``, this checkout and a git ref.
 
-    .venv/bin/python bench/check_instructions.py DIR [--before main]
+    .venv/bin/python bench/check_instructions.py DIR [--before main] [-- CHECK OPTIONS ...]
+
+Options after ``--`` go to both versions' ``landguard check`` (``-- --select LG201,LG202``: the
+rules an older build has, so the comparison is of the same work).
 
 CPU time on a shared machine swings by ±15 % and more from one minute to the next; the number of
 instructions a run executes does not (``valgrind --tool=callgrind`` counts them whatever else the
@@ -28,7 +31,7 @@ from edit_sizes import compiled, export  # noqa: E402 - the sibling benchmark's 
 _TOTAL = re.compile(rb"^summary:\s+(\d+)", re.MULTILINE)
 
 
-def _command(tree: Path) -> list[str]:
+def _command(tree: Path, options: list[str]) -> list[str]:
     return [sys.executable, "-c", "from landguard.cli import main; main()", "check", str(tree), "-j", "1"] + [
         "--no-cache",
         "--offline",
@@ -36,18 +39,21 @@ def _command(tree: Path) -> list[str]:
         "never",
         "--format",
         "json",
+        *options,
     ]
 
 
-def instructions_of(server: Path, tree: Path) -> int:
+def instructions_of(server: Path, tree: Path, options: list[str]) -> int:
     env = dict(os.environ, PYTHONPATH=str(server))
     # Once without valgrind first: the export's bytecode and the start-up cache are written then,
     # as they are for any installed build, and not counted.
-    subprocess.run(_command(tree), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    subprocess.run(
+        _command(tree, options), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "callgrind.out"
         subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *_command(tree)],
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *_command(tree, options)],
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -63,14 +69,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", type=Path)
     parser.add_argument("--before", metavar="REF")
-    args = parser.parse_args()
+    argv = sys.argv[1:]
+    options = argv[argv.index("--") + 1 :] if "--" in argv else []
+    args = parser.parse_args(argv[: len(argv) - len(options) - (1 if options else 0)])
     versions = {"after": compiled(HERE.parent / "server")}
     if args.before:
         versions = {"before": export(args.before), **versions}
     # Counts do not depend on load: both versions at once, one core each.
     with ThreadPoolExecutor(max_workers=len(versions)) as pool:
         counts = dict(
-            zip(versions, pool.map(lambda s: instructions_of(s, args.tree), versions.values()), strict=True)
+            zip(
+                versions,
+                pool.map(lambda s: instructions_of(s, args.tree, options), versions.values()),
+                strict=True,
+            )
         )
     files = sum(1 for path in args.tree.rglob("*") if path.is_file())
     print(f"| version | instructions ({files} files) |\n|---|---:|")

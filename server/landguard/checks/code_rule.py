@@ -121,6 +121,12 @@ class Frontend:
                 findings.extend(guarded(rule, rule.check_unit, unit, document, context))
         return findings
 
+    def check_units(
+        self, units: Sequence[Node], document: Document, context: CheckContext, rules: Sequence[CodeRule]
+    ) -> list[Finding]:
+        """``check_unit`` of every unit of a one-shot run, in order (``NodeCheck.check_nodes``)."""
+        return [finding for unit in units for finding in self.check_unit(unit, document, context, rules)]
+
 
 class _Plan:
     """One run's dispatch of a sequence of rules: the distinct sets of inputs they read (a bit
@@ -208,6 +214,9 @@ class CodeRulesCheck(NodeCheck):
 
     def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         return self.frontend.check_unit(node, document, context, self.enabled(context))
+
+    def check_nodes(self, nodes: Sequence[Node], document: Document, context: CheckContext) -> list[Finding]:
+        return self.frontend.check_units(nodes, document, context, self.enabled(context))
 
     def preload(self) -> None:
         self.frontend.preload()

@@ -1016,7 +1016,7 @@ class Analysis:
             return []
         if not self.incremental:
             # Every unit once, in order, as the cached path yields them: no key, nothing kept.
-            return [f for unit, _, _ in units for f in check.check_node(unit, document, context)]
+            return check.check_nodes([unit for unit, _, _ in units], document, context)
         module_key = check.module_context_key(document, context)
         previous = self._node_cache.get(index)
         # A changed module context (imports) invalidates every unit of this check.

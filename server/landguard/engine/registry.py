@@ -252,6 +252,12 @@ class NodeCheck(Check):
     def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         raise NotImplementedError
 
+    def check_nodes(self, nodes: Sequence[Node], document: Document, context: CheckContext) -> list[Finding]:
+        """``check_node`` of every unit of a one-shot run (``CheckContext.one_shot``), in order. A
+        check with work to do once per document before its units (a dispatcher's per-file
+        prefilters) overrides it; an editor's run asks ``check_node`` of the units it rechecks."""
+        return [finding for node in nodes for finding in self.check_node(node, document, context)]
+
 
 class DocumentCheck(Check):
     """Checks the whole document whenever it changed."""

@@ -16,6 +16,7 @@ dispatch does not know (user rows, sinks inside same-file helpers) through ``rep
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -95,6 +96,24 @@ class PythonFrontend(Frontend):
             return _check_error_unit(dispatch, unit, document, context)
         return _check_unit(dispatch, unit, document, context)
 
+    def check_units(
+        self, units: Sequence[Node], document: Document, context: CheckContext, rules: Sequence[CodeRule]
+    ) -> list[Finding]:
+        # A one-shot run: a unit check that cannot find anything anywhere in the file (its markers
+        # or its own file-wide condition are missing) is left out of every unit, not asked of each.
+        # An editor's run does not: that would read the whole file on every keystroke.
+        every = _dispatch_for(tuple(rules))  # type: ignore[arg-type]
+        dispatch = dataclasses.replace(
+            every, unit_rules=tuple(r for r in every.unit_rules if r.applies_to_document(document, context))
+        )
+        findings: list[Finding] = []
+        for unit in units:
+            if is_recovery_error(unit):
+                findings.extend(_check_error_unit(dispatch, unit, document, context))
+            else:
+                findings.extend(_check_unit(dispatch, unit, document, context))
+        return findings
+
 
 FRONTEND = PythonFrontend()
 
@@ -122,6 +141,14 @@ class CallRule(CodeRule):
         markers = self.unit_markers
         source = document.source
         return not markers or occurs_in(source, unit, markers)
+
+    def applies_to_document(self, document: Document, context: CheckContext) -> bool:
+        """Whether ``check_unit`` can find anything in some unit of the document: False only if
+        ``applies`` says no to every unit or the rule has a file-wide precondition the document
+        lacks (a rule with one says so here). Asked once per document in a one-shot run."""
+        markers = self.unit_markers
+        source = document.source
+        return not markers or any(source.find(marker) >= 0 for marker in markers)
 
     @staticmethod
     def flow_for(node: Node, unit: Node, context: CheckContext) -> Flow:

@@ -229,6 +229,14 @@ class HardcodedCredentialUseCheck(CallRule):
             _may_name_a_credential(document.source, unit.start_byte, unit.end_byte)
         )
 
+    def applies_to_document(self, document: Document, context: CheckContext) -> bool:
+        source = document.source
+        return (
+            super().applies_to_document(document, context)
+            and not _test_file(document, context)
+            and _may_name_a_credential(source, 0, len(source))
+        )
+
     def check_call(
         self, call: Node, name: str, unit: Node, document: Document, context: CheckContext
     ) -> Iterable[Finding]:

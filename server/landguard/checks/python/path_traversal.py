@@ -108,6 +108,10 @@ class PathTraversalCheck(web.RequestSinkRule):
                 return []
         return super().sink_positions(name, call, models)
 
+    def applies_to_document(self, document: Document, context: CheckContext) -> bool:
+        source = document.source
+        return any(source.find(s) >= 0 for s in _shutil_copy_names(document, context)[0])
+
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         """`shutil.copy(...)`, however shutil or copy was imported."""
         spellings, functions = _shutil_copy_names(document, context)

@@ -132,9 +132,12 @@ class WeakRandomnessCheck(CallRule):
             fixes=fixes,
         )
 
+    def applies_to_document(self, document: Document, context: CheckContext) -> bool:
+        return context.cache.get(_IMPORTS_RANDOM, None, lambda: _imports_random(document, context))
+
     def check_unit(self, unit: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
         """Random values that reach a place needing a secret, whatever the variables are called."""
-        if not context.cache.get(_IMPORTS_RANDOM, None, lambda: _imports_random(document, context)):
+        if not self.applies_to_document(document, context):
             return  # no `random` in this file: no weak-random source (helpers are same-file)
         dataflow = py.python_dataflow(unit, context)
         reported: set[int] = set()
