@@ -69,6 +69,7 @@ def instrument() -> None:
     timed(languages, "captures", "queries (captures)")
     timed(module("landguard.checks.secrets.scanner").SecretsScanner, "scan_lines", "secrets scanner")
     timed(module("landguard.checks.code_rule").CodeRulesCheck, "check_node", "code rules (dispatch)")
+    timed(module("landguard.checks.code_rule").CodeRulesCheck, "check_nodes", "code rules (dispatch)")
     timed(module("landguard.languages.javascript")._Lowerer, "lower_unit", "lowering JS")
     timed(module("landguard.languages.python")._Lowerer, "function", "lowering Python")
     timed(module("landguard.languages.java")._Lowerer, "unit", "lowering Java")

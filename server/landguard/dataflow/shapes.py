@@ -197,6 +197,22 @@ def calls_in(items) -> list[ir.Call]:
     return [item for item in walk(items) if type(item) is ir.Call]
 
 
+# ``Function.extra`` key of the calls a lowering recorded as it made them for the function's body.
+CALLS = "calls"
+
+
+def function_calls(function: ir.Function) -> list[ir.Call]:
+    """The calls made for ``function``'s own code, in no set order: the list its lowering recorded
+    under ``CALLS`` (a prefilter's input: no walk of the body), else ``calls_in(function.body)``.
+
+    A record holds every call of the body once (the IR may share one between two places), and
+    also the calls made for operands the IR then drops (``~s.indexOf(x)``, ``a | f()``: a number,
+    whatever they called): a superset, for tests that may say yes too often but never too
+    rarely (``tests/unit/javascript/test_recorded_calls.py``)."""
+    recorded = function.extra.get(CALLS)
+    return recorded if recorded is not None else calls_in(function.body)
+
+
 def names_read(function: ir.Function) -> frozenset[str]:
     """The variable names ``function``'s own code mentions (memoised on the function)."""
     found = function.extra.get("names_read")

@@ -709,6 +709,9 @@ class _Lowerer:
         self.functions: list[ir.Function] = []
         self._temp = 0
         self._pending: list[ir.Stmt] = []
+        # The calls of the function being lowered, as made (``shapes.function_calls``: the relevance
+        # test reads every function's calls, and a walk of each body for them cost more than this).
+        self._calls: list[ir.Call] = []
         self._depth = 0
         # The names looked up in ``names`` (what the lowering depends on outside the unit).
         self.looked_up: set[str] = set()
@@ -784,8 +787,13 @@ class _Lowerer:
     def _module_function(self, unit: Node, statements: list[Node], class_name: str | None) -> None:
         scope = _Scope(None, class_name)
         first = len(self.functions)
-        body = self._block(statements, scope)
-        module = ir.Function(name="<module>", params=(), body=tuple(body), node=unit)
+        saved, self._calls = self._calls, []
+        try:
+            body = self._block(statements, scope)
+            module = ir.Function(name="<module>", params=(), body=tuple(body), node=unit)
+            module.extra[shapes.CALLS] = self._calls
+        finally:
+            self._calls = saved
         for nested in self.functions[first:]:
             ir.set_enclosing(nested, module)
         self.functions.append(module)
@@ -810,12 +818,17 @@ class _Lowerer:
         class_name: str | None = None,
         param_hint: dict[int, str] | None = None,
     ) -> ir.Function:
-        # The enclosing expression's pending assignments are not this function's statements.
+        # The enclosing expression's pending assignments are not this function's statements, nor
+        # its calls this function's.
         saved, self._pending = self._pending, []
+        saved_calls, self._calls = self._calls, []
         try:
-            return self._function_body(node, parent, key, class_name, param_hint)
+            function = self._function_body(node, parent, key, class_name, param_hint)
+            function.extra[shapes.CALLS] = self._calls
+            return function
         finally:
             self._pending = saved
+            self._calls = saved_calls
 
     def _function_body(
         self,
@@ -1788,27 +1801,31 @@ class _Lowerer:
             receiver = self._expr(obj_node, scope)
             if method == "replace" and self._escapes_regex(arguments):
                 # text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'): the escapeRegExp idiom, a RegExp.escape.
-                return ir.Call("RegExp.escape", method, (receiver,), node=node)
+                return self._made(ir.Call("RegExp.escape", method, (receiver,), node=node))
             callee = self._method_callee(receiver, method, scope)
             hint = self._listener_hint(method, arguments)
             args, spread = self._arguments(arguments, scope, hint)
-            return ir.Call(callee, method, args, (), receiver, has_spread=spread, node=node)
+            return self._made(ir.Call(callee, method, args, (), receiver, has_spread=spread, node=node))
         if kind == "identifier":
             name = self.text(function)
             callee = self._function_callee(name, scope)
             args, spread = self._arguments(arguments, scope)
-            return ir.Call(callee, name, args, (), None, has_spread=spread, node=node)
+            return self._made(ir.Call(callee, name, args, (), None, has_spread=spread, node=node))
         required = _require_target(self.text, function)
         if required is not None:
             # require('knex')({...}): the module's export called in place, as `knex({...})` would be.
             args, spread = self._arguments(arguments, scope)
-            return ir.Call(
-                required, required.rsplit(".", 1)[-1], args, (), None, has_spread=spread, node=node
+            return self._made(
+                ir.Call(required, required.rsplit(".", 1)[-1], args, (), None, has_spread=spread, node=node)
             )
         # (0, fn)(x), fn()(x), an IIFE: the callee is an expression.
         target = self._expr(function, scope)
         args, spread = self._arguments(arguments, scope)
-        return ir.Call(None, "", args, (), target, has_spread=spread, node=node)
+        return self._made(ir.Call(None, "", args, (), target, has_spread=spread, node=node))
+
+    def _made(self, call: ir.Call) -> ir.Call:
+        self._calls.append(call)
+        return call
 
     def _escapes_regex(self, arguments: Node | None) -> bool:
         if arguments is None or arguments.named_child_count != 2:
@@ -1836,7 +1853,7 @@ class _Lowerer:
         constructor = unwrap(constructor)
         callee = self._qualify(constructor, scope)
         method = self.text(constructor).rsplit(".", 1)[-1]
-        return ir.Call(callee, method, args, (), None, is_new=True, has_spread=spread, node=node)
+        return self._made(ir.Call(callee, method, args, (), None, is_new=True, has_spread=spread, node=node))
 
     def _jsx(self, node: Node, scope: _Scope) -> ir.Expr:
         """JSX markup: its expressions are evaluated (calls in them are calls); ``dangerouslySetInnerHTML``
@@ -1853,11 +1870,13 @@ class _Lowerer:
                 value = self._expr(expression.named_children[0], scope)
                 if name_node is not None and self.text(name_node) == "dangerouslySetInnerHTML":
                     html = _object_entry(value, "__html")
-                    call = ir.Call(
-                        "react.dangerouslySetInnerHTML",
-                        "dangerouslySetInnerHTML",
-                        (html if html is not None else value,),
-                        node=current,
+                    call = self._made(
+                        ir.Call(
+                            "react.dangerouslySetInnerHTML",
+                            "dangerouslySetInnerHTML",
+                            (html if html is not None else value,),
+                            node=current,
+                        )
                     )
                     self._pending.append(ir.Eval(call, node=current))
                 else:

@@ -7,6 +7,8 @@ is cheap where it can be and says what it said before.
 - The literal gates (``_flow._literal_reads``: a file whose literals cannot hold SQL text or name
   a `Location` header does not count its ``sql-text`` query calls and header setters) drop no
   finding: every rule reports the same, gates on or off, on the same files.
+- It reads the calls the lowering recorded (a superset of the body's: ``test_recorded_calls``),
+  and every rule reports what it reports with a walk of each body instead.
 - It reads a function's instance calls (``instance_methods``: a walk of its whole IR) only when a
   call's method is the name of a method of the file: a file without such methods never walks.
 """
@@ -45,7 +47,7 @@ def _plain_relevant(function, fa, is_sink_helper, document, context) -> bool:
     models = fa.models
     methods = instance_methods(function)
     literals = _flow._literals_of(document, context)
-    for call in shapes.calls_in(function.body):
+    for call in shapes.function_calls(function):
         if (
             call.method in _flow._ALSO_READ
             or (literals.location and call.method in _flow._HEADER_SETTERS)
@@ -89,6 +91,15 @@ def test_the_literal_gates_drop_no_finding(path: Path, monkeypatch):
         _flow, "_literal_reads", lambda document: _flow._LiteralReads(sql=True, location=True)
     )
     assert _report(path) == gated
+
+
+@pytest.mark.parametrize("path", FILES + REAL, ids=lambda p: p.name)
+def test_the_recorded_calls_drop_and_add_no_finding(path: Path, monkeypatch):
+    """The test reads the calls the lowering recorded (``shapes.function_calls``, a superset of
+    the body's): the findings are those of a walk of each body."""
+    recorded = _report(path)
+    monkeypatch.setattr(shapes, "function_calls", lambda function: shapes.calls_in(function.body))
+    assert _report(path) == recorded
 
 
 def test_the_literal_gates_close_on_code_words_and_open_on_literals():

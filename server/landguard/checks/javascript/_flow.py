@@ -159,7 +159,7 @@ _READ_PROPERTIES = frozenset({"innerHTML", "outerHTML"})
 
 def _relevant(function, fa: FileAnalysis, is_sink_helper, reads) -> bool:
     methods = None
-    for call in shapes.calls_in(function.body):
+    for call in shapes.function_calls(function):
         if reads(call.callee, call.method):
             return True
         # An instance call (``make().run(x)``) can run a same-file method only where the file has a
@@ -291,21 +291,6 @@ def _sink_helper_test(document: Document, context: CheckContext):
         return is_sink_helper
 
     return context.cache.get(_SINK_HELPERS, None, build)
-
-
-def calls_helper_with_sink(unit, document: Document, context: CheckContext) -> bool:
-    """Whether the unit calls a same-file function that passes a parameter to a sink (so a unit
-    with no sink of its own can still be where request data enters one)."""
-    is_sink_helper = _sink_helper_test(document, context)
-    fa = analysis(document, context)
-    for function in adapter.lower_unit(unit, document):
-        methods = instance_methods(function)
-        for call in shapes.calls_in(function.body):
-            if is_sink_helper(call.callee) or (
-                call.method in methods and _runs_sink_helper(call, fa, is_sink_helper)
-            ):
-                return True
-    return False
 
 
 def unit_key(unit, document: Document, context: CheckContext) -> object:
