@@ -45,9 +45,12 @@ class ImportedPackageCheck(NodeCheck):
 
     def check_node(self, node, document, context: CheckContext) -> Iterable:
         if document.language == "python":
+            imports = unit_imports(node, document, context)
+            if not imports:
+                return  # most units import nothing: no project lookup for them
             project = self._project(document, context)
             first_party = project.first_party if project is not None else frozenset()
-            for imported in unit_imports(node, document, context):
+            for imported in imports:
                 name = imported.package
                 if (
                     name in STDLIB

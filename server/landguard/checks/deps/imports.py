@@ -104,7 +104,12 @@ def _python_statement(
 def unit_imports(node: tree_sitter.Node, document, context: CheckContext) -> tuple[ImportedName, ...]:
     """``python_imports`` or ``js_imports`` of the unit ``node``, found once per run: LG502 and
     LG504 both read every unit's imports (one query per unit, not one per check)."""
-    finder = python_imports if document.language == "python" else js_imports
+    if document.language == "python":
+        if document.source.find(b"import", node.start_byte, node.end_byte) < 0:
+            return ()  # ``python_imports``' own first test, before the run's cache is asked
+        finder = python_imports
+    else:
+        finder = js_imports
     return context.cache.get(
         _UNIT_IMPORTS, (node.id, node.start_byte, node.end_byte), lambda: tuple(finder(node, document))
     )

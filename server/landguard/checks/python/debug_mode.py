@@ -108,9 +108,10 @@ class DebugModeCheck(NodeCheck):
         return (py.module_context_key(document, context), _settings_like(document, context))
 
     def check_node(self, node: Node, document: Document, context: CheckContext) -> Iterable[Finding]:
-        text = document.source[node.start_byte : node.end_byte]
-        if b"True" not in text:
-            return
+        source = document.source
+        if source.find(b"True", node.start_byte, node.end_byte) < 0:
+            return  # searched in place: most units say no, and a slice of each would copy it
+        text = source[node.start_byte : node.end_byte]
         if syntax.is_expression_statement(node) and syntax.is_module_statement(node):
             yield from self._check_settings(node, document, context)
         if b"DEBUG" in text or b".debug" in text:
