@@ -22,11 +22,23 @@ sys.path.insert(0, str(HERE))
 from edit_sizes import compiled, export  # noqa: E402 - the sibling benchmark's export of a git ref
 
 
+def check_command(tree: Path, *options: str) -> list[str]:
+    """``landguard check TREE`` as the benchmarks run it (no cache, offline, JSON) with ``options``."""
+    return [sys.executable, "-c", "from landguard.cli import main; main()", "check", str(tree)] + [
+        "--no-cache",
+        "--offline",
+        "--fail-on",
+        "never",
+        "--format",
+        "json",
+        *options,
+    ]
+
+
 def cpu_of(server: Path, tree: Path) -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
-        [sys.executable, "-c", "from landguard.cli import main; main()", "check", str(tree)]
-        + ["--no-cache", "--offline", "--fail-on", "never", "--format", "json"],
+        check_command(tree),
         check=True,
         stdout=subprocess.DEVNULL,
         env=dict(os.environ, PYTHONPATH=str(server)),

@@ -26,21 +26,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from check_cpu import check_command  # noqa: E402 - the sibling benchmark's command line
 from edit_sizes import compiled, export  # noqa: E402 - the sibling benchmark's export of a git ref
 
 _TOTAL = re.compile(rb"^summary:\s+(\d+)", re.MULTILINE)
 
 
 def _command(tree: Path, options: list[str]) -> list[str]:
-    return [sys.executable, "-c", "from landguard.cli import main; main()", "check", str(tree), "-j", "1"] + [
-        "--no-cache",
-        "--offline",
-        "--fail-on",
-        "never",
-        "--format",
-        "json",
-        *options,
-    ]
+    return check_command(tree, "-j", "1", *options)
 
 
 def instructions_of(server: Path, tree: Path, options: list[str]) -> int:
