@@ -10,6 +10,7 @@ says no (``PythonFrontend.check_units``); that must drop no finding.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,9 @@ def _unit_findings(rule: CallRule, document: Document, context: CheckContext) ->
     ]
 
 
+@functools.cache
 def _gates_and_findings() -> dict[str, list[tuple[bool, int]]]:
+    """Per rule: (its gate's answer, what its unit check found) for each file."""
     seen: dict[str, list[tuple[bool, int]]] = {rule.rule.id: [] for rule in UNIT_RULES}
     for path in FILES:
         document = Document(path.read_text(encoding="utf-8"), path=str(path))
@@ -63,9 +66,6 @@ def _gates_and_findings() -> dict[str, list[tuple[bool, int]]]:
     return seen
 
 
-SEEN = _gates_and_findings()
-
-
 def test_the_files_exist():
     assert len(FILES) > 40
     assert len(UNIT_RULES) >= 8 and len(GATED) >= 6
@@ -73,14 +73,16 @@ def test_the_files_exist():
 
 @pytest.mark.parametrize("rule", UNIT_RULES, ids=lambda r: r.rule.id)
 def test_a_closed_gate_hides_no_finding(rule: CallRule):
-    assert all(found == 0 for gate, found in SEEN[rule.rule.id] if not gate)
+    assert all(found == 0 for gate, found in _gates_and_findings()[rule.rule.id] if not gate)
 
 
 @pytest.mark.parametrize("rule", UNIT_RULES, ids=lambda r: r.rule.id)
 def test_an_open_gate_lets_findings_in(rule: CallRule):
-    assert any(gate and found for gate, found in SEEN[rule.rule.id]), "no file shows the rule's unit check"
+    assert any(gate and found for gate, found in _gates_and_findings()[rule.rule.id]), (
+        "no file shows the rule's unit check"
+    )
 
 
 @pytest.mark.parametrize("rule", GATED, ids=lambda r: r.rule.id)
 def test_the_gate_leaves_some_file_out(rule: CallRule):
-    assert any(not gate for gate, _ in SEEN[rule.rule.id])
+    assert any(not gate for gate, _ in _gates_and_findings()[rule.rule.id])
