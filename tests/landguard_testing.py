@@ -27,6 +27,23 @@ EXPECT = re.compile(r"expect:\s*(LG\d{3}(?:\s*,\s*LG\d{3})*)")
 FIXTURES = Path(__file__).parent / "unit" / "fixtures"
 
 
+_JS_CODE = (".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx")
+# A real tree (read-only cache, when this machine has it): tests that read it also run on the
+# fixtures and corpus, always.
+WEBPACK_LIB = Path("/work/realworld-cache/src/webpack-5.95.0/lib")
+
+
+def javascript_files() -> list[Path]:
+    """Every JavaScript/TypeScript file of the JS fixtures and the JS corpus, sorted."""
+    tests = Path(__file__).parent
+    return sorted(
+        path
+        for folder in (FIXTURES / "javascript", tests / "corpus" / "javascript")
+        for path in folder.rglob("*")
+        if path.suffix in _JS_CODE and path.is_file()
+    )
+
+
 @contextlib.contextmanager
 def only_checks(checks: tuple) -> Iterator[None]:
     """Analyses in the block run ``checks`` alone (whatever the document's language). The engine

@@ -15,18 +15,10 @@ import pytest
 from landguard.dataflow import shapes
 from landguard.engine.document import Document
 from landguard.languages import javascript as adapter
+from landguard_testing import WEBPACK_LIB, javascript_files
 
-TESTS = Path(__file__).resolve().parents[2]
-_CODE = (".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx")
-FILES = sorted(
-    path
-    for folder in (TESTS / "unit" / "fixtures" / "javascript", TESTS / "corpus" / "javascript")
-    for path in folder.rglob("*")
-    if path.suffix in _CODE and path.is_file()
-)
-# A real tree (read-only cache, when this machine has it; the fixtures above always run).
-WEBPACK = Path("/work/realworld-cache/src/webpack-5.95.0/lib")
-REAL = sorted(WEBPACK.rglob("*.js"))[::4] if WEBPACK.is_dir() else []
+FILES = javascript_files()
+REAL = sorted(WEBPACK_LIB.rglob("*.js"))[::4] if WEBPACK_LIB.is_dir() else []
 
 
 def _recorded_and_walked(document: Document) -> list[tuple[Counter, set[int]]]:

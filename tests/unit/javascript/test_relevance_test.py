@@ -26,20 +26,12 @@ from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
 from landguard.engine.registry import CheckContext
 from landguard.languages import javascript as adapter
-from landguard_testing import findings_for
+from landguard_testing import WEBPACK_LIB, findings_for, javascript_files
 
-TESTS = Path(__file__).resolve().parents[2]
 CONFIG = Config(dependencies=DependencySettings(online=False))
-_CODE = (".js", ".mjs", ".ts", ".tsx", ".jsx")
-FILES = sorted(
-    path
-    for folder in (TESTS / "unit" / "fixtures" / "javascript", TESTS / "corpus" / "javascript")
-    for path in folder.rglob("*")
-    if path.suffix in _CODE and path.is_file()
-)
+FILES = javascript_files()
 # A real tree with classes, factories and Map/Set instance calls everywhere (read-only cache).
-WEBPACK = Path("/work/realworld-cache/src/webpack-5.95.0/lib")
-REAL = sorted(WEBPACK.glob("*.js"))[:40] if WEBPACK.is_dir() else []
+REAL = sorted(WEBPACK_LIB.glob("*.js"))[:40] if WEBPACK_LIB.is_dir() else []
 
 
 def _plain_relevant(function, fa, is_sink_helper, document, context) -> bool:
