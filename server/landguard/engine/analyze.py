@@ -38,7 +38,7 @@ from tree_sitter import Node, QueryCursor
 from landguard.engine.config import Config
 from landguard.engine.document import Document, LineChange
 from landguard.engine.findings import Finding, Span, TextEdit
-from landguard.engine.languages import listed_units, unit_hole_lines, unit_holes, unit_splitter
+from landguard.engine.languages import listed_units, tidy, unit_hole_lines, unit_holes, unit_splitter
 from landguard.engine.registry import (
     Check,
     CheckContext,
@@ -465,6 +465,12 @@ class Analysis:
         if document.text != self.document.text:
             raise ValueError("replace_document needs a document with the same text")
         self.document = document
+
+    def tidy(self) -> None:
+        """Work of the last run that its findings do not wait for (freeing what earlier trees left:
+        ``languages.tidy``), done while the document is not being edited; a caller that never calls
+        it loses nothing but memory until the next run does it."""
+        tidy(self.document)
 
     # ------------------------------------------------------------------ running
 

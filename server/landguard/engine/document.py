@@ -428,7 +428,12 @@ class Document:
             and not self.is_binary
             and not self.too_large
         ):
-            old_tree.edit(
+            # The edit goes to a copy (O(1): it shares every subtree): editing a tree in place
+            # frees the subtrees it copies on write once no other tree holds them, and the nodes
+            # read from it before (kept by analyses that reuse a lowering) would then point at
+            # freed memory. The old tree stays as it was, for as long as its nodes are held.
+            edited = old_tree.copy()
+            edited.edit(
                 start_byte=start_byte,
                 old_end_byte=old_end_byte,
                 new_end_byte=new_end_byte,
@@ -436,11 +441,9 @@ class Document:
                 old_end_point=old_end_point,
                 new_end_point=Point(new_last_line, new_end_col_bytes),
             )
-            self._parse(old_tree)
+            self._parse(edited)
             if self._tree is not None:
-                syntax_changes = tuple(
-                    (r.start_byte, r.end_byte) for r in old_tree.changed_ranges(self._tree)
-                )
+                syntax_changes = tuple((r.start_byte, r.end_byte) for r in edited.changed_ranges(self._tree))
         elif not self._unparsed:
             self._parse(None)
         change = LineChange(

@@ -179,6 +179,13 @@ def listed_units(document):
     return None
 
 
+def tidy(document) -> None:
+    """The language's work that can wait until a run's diagnostics are out (JavaScript: the nodes
+    of the tree before replaced in the lowerings and summaries this tree reuses, so it is freed)."""
+    if document.language in JS_FAMILY:
+        _javascript().tidy(document)
+
+
 def unit_holes(document, unit) -> list[tuple[int, int]]:
     """Byte ranges of ``unit`` that the language split off into units of their own (see ``unit_splitter``)."""
     if document.language not in JS_FAMILY:

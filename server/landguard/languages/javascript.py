@@ -2093,6 +2093,10 @@ class _FileState:
     texts_differ: bool = False
     # The summaries (by id, kept alive so no id is reused) whose nodes are detached already.
     detached_summaries: dict[int, object] = field(default_factory=dict)
+    # The previous tree's lowerings and the summaries made before this tree, whose nodes are to be
+    # replaced (``_detach_previous_tree``) once this tree's diagnostics are out (``tidy``), or at
+    # the next tree at the latest.
+    pending_detach: tuple[list[ir.Function], list[object]] | None = None
 
 
 _STATES: weakref.WeakKeyDictionary[Document, _FileState] = weakref.WeakKeyDictionary()
@@ -2125,28 +2129,33 @@ def _file_state(document: Document) -> _FileState:
             if _same_imports(state.names, names):
                 fresh.summaries = state.summaries
                 fresh.detached_summaries = state.detached_summaries
-            _detach_previous_tree(fresh)
+            if state.pending_detach is not None:
+                _detach_previous_tree(state)  # no pause since the last tree: its turn now
+            _note_previous_tree(fresh)
         _STATES[document] = state = fresh
     return state
 
 
-def _detach_previous_tree(state: _FileState) -> None:
-    """Replace the nodes of the previous tree in what this tree reuses (the units lowered there and
-    carried by text, the summaries made in its run) by their positions, so that tree is freed
-    (``detached_nodes``). Only what the previous tree made is walked: an edit's units.
+def tidy(document: Document) -> None:
+    """Work that can wait until the document's diagnostics are out (the server calls it when the
+    keystrokes pause, ``Analysis.tidy``): the previous tree's nodes replaced in what this tree
+    reuses, so that tree is freed. Without a pause, the next tree does it first."""
+    state = _STATES.get(document)
+    if state is not None and state.tree is document.tree and state.pending_detach is not None:
+        _detach_previous_tree(state)
+
+
+def _note_previous_tree(state: _FileState) -> None:
+    """What ``_detach_previous_tree`` is to walk for a new tree: the lowerings the previous tree
+    made (carried by text) and the summaries made up to its run. Only those: an edit's units.
 
     A tree that lowered more than ``DETACH_LIMIT`` functions (a file's first run, a paste that
-    re-parses most of it) is not walked (hundreds of ms for a large file, on the next keystroke):
-    it stays, as every earlier tree did, and its nodes stay in every summary. The nodes of the
-    other trees are replaced everywhere they are held in one walk, or nowhere: a label from a
-    replaced node and one from the node itself are never both about (they would differ)."""
+    re-parses most of it) is not walked (hundreds of ms for a large file): it stays, as every
+    earlier tree did, and its nodes stay in every summary."""
     fresh = [lowered for lowered in state.by_text.values() if not lowered.detached]
     for lowered in fresh:
         lowered.detached = True
     functions = [function for lowered in fresh for function in lowered.functions]
-    replaced: dict = {}
-    if len(functions) <= DETACH_LIMIT:
-        detach(functions, replaced)
     done = state.detached_summaries
     kept: dict[int, object] = {}
     summaries: list[object] = []
@@ -2154,11 +2163,29 @@ def _detach_previous_tree(state: _FileState) -> None:
         if id(summary) not in done:
             summaries.append(summary)
         kept[id(summary)] = summary
+    state.detached_summaries = kept
+    if functions and len(functions) <= DETACH_LIMIT:
+        state.pending_detach = (functions, summaries)
+
+
+def _detach_previous_tree(state: _FileState) -> None:
+    """Replace the nodes of the previous tree in what this tree reuses (``_note_previous_tree``)
+    by their positions, so that tree is freed (``detached_nodes``).
+
+    It may run after this tree's runs (``tidy``), which made summaries from the previous tree's
+    nodes too: those summaries are walked as well, and are walked again with the next tree's
+    nodes (they hold this tree's). The previous tree's nodes are replaced everywhere they are held
+    in one walk: a label from a replaced node and one from the node itself are never both about
+    (they would differ). The nodes of this tree are not among them: it may be analysed again."""
+    (functions, summaries), state.pending_detach = state.pending_detach, None
+    replaced: dict = {}
+    detach(functions, replaced)
     if replaced:
         # A summary's labels hold nodes of the functions it was made from and of their callees'
         # summaries: the ones just replaced are replaced there too, the kept trees' stay.
-        detach(summaries, replaced, only_known=True)
-    state.detached_summaries = kept
+        done = state.detached_summaries
+        since = [summary for _function, summary in state.summaries.kept() if id(summary) not in done]
+        detach([*summaries, *since], replaced, only_known=True)
 
 
 # Functions of one tree walked at the next edit (an edit's units are a few; a file's first

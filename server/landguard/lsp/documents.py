@@ -56,6 +56,8 @@ class OpenDocument:
     rerun: bool = False
     applying: bool = False  # a worker task to apply the queued edits is queued (``Scheduler._apply_soon``)
     deps_timer: asyncio.TimerHandle | None = None
+    # Starts ``Analysis.tidy`` once the keystrokes pause after a publish (``Scheduler._tidy_later``).
+    tidy_timer: asyncio.TimerHandle | None = None
     # Diagnostics per source, merged at publish (event loop only).
     diagnostics: dict[str, list[types.Diagnostic]] = field(default_factory=dict)
     # Local findings the online answers replace, as (code, range) (event loop only).
@@ -104,10 +106,10 @@ class OpenDocument:
         return True
 
     def cancel_timers(self) -> None:
-        for timer in (self.timer, self.deps_timer):
+        for timer in (self.timer, self.deps_timer, self.tidy_timer):
             if timer is not None:
                 timer.cancel()
-        self.timer = self.deps_timer = None
+        self.timer = self.deps_timer = self.tidy_timer = None
 
 
 def diagnostic_key(diagnostic: types.Diagnostic) -> tuple[str, tuple[int, int, int, int]]:

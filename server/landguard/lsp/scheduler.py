@@ -61,6 +61,9 @@ MIN_BURST_PAUSE = 0.003
 # are swapped for a copy without them (``Document.idle_copy``), which parses again on the next
 # edit. A tree and the dataflow state of a 2,000-line file take about 1.5 MB (docs/benchmarks.md).
 HOT_DOCUMENTS = 16
+# After a publish, the work the diagnostics did not wait for (``Analysis.tidy``: a few ms after an
+# edit in a large function) waits this long for the next keystroke, so a burst is not slowed by it.
+TIDY_DELAY = 0.02
 # Online lookups wait for the typing to settle a little longer than local analysis does.
 ONLINE_DELAY = 0.4
 _DEPENDENCY_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx", "requirements"})
@@ -156,6 +159,9 @@ class Scheduler:
             delay = self._edit_delay(doc)
         if doc.timer is not None:
             doc.timer.cancel()
+        if doc.tidy_timer is not None:
+            doc.tidy_timer.cancel()
+            doc.tidy_timer = None
         # A run asked for when an earlier timer fired during a job is this timer's to start now:
         # the keystrokes had not paused after all.
         doc.rerun = False
@@ -282,6 +288,34 @@ class Scheduler:
         self._release_idle(doc)
         return AnalysisResult(version, diagnostics, config, config_result, seconds, audit, opened)
 
+    def _tidy_later(self, doc: OpenDocument) -> None:
+        """Loop thread, after a publish: tidy ``doc`` (``_tidy``) if no edit comes within ``TIDY_DELAY``
+        (an edit cancels the timer, ``schedule``): not inside a burst of keystrokes."""
+        if doc.tidy_timer is not None:
+            doc.tidy_timer.cancel()
+
+        def start() -> None:
+            doc.tidy_timer = None
+            if self.server.documents.get(doc.uri) is doc and not doc.running and doc.timer is None:
+                self.executor.submit(self._tidy, doc)
+
+        doc.tidy_timer = self.loop.call_later(TIDY_DELAY, start)
+
+    @staticmethod
+    def _tidy(doc: OpenDocument) -> None:
+        """Worker: the last run's work that its diagnostics did not wait for (``Analysis.tidy``),
+        unless the document is busy again (the next run does it then)."""
+        if doc.pending or not doc.lock.acquire(blocking=False):
+            return
+        try:
+            analysis = doc.analysis
+            if analysis is not None and analysis.document is doc.document and not doc.pending:
+                analysis.tidy()
+        except Exception:  # memory work only: a failure must not cost the next analysis
+            log.exception("tidying after the analysis of %s failed", doc.uri)
+        finally:
+            doc.lock.release()
+
     @staticmethod
     def _excluded(doc: OpenDocument, config: Config, root: str | None) -> bool:
         """Worker, under the document's lock: whether ``config`` excludes the document. Kept per
@@ -370,6 +404,8 @@ class Scheduler:
             # The edits that came while this job held the document wait for the keystrokes to pause:
             # apply them now rather than at the start of the run after the pause.
             self._apply_soon(doc)
+        elif doc.timer is None and result is not None:
+            self._tidy_later(doc)
         if result is not None:
             self.collector.analysed(result.opened)
 

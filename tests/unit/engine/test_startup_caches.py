@@ -249,6 +249,7 @@ def test_the_scheduler_releases_the_collector_after_the_first_publish(monkeypatc
     monkeypatch.setattr(scheduler.collector, "analysed", collected.append)
     monkeypatch.setattr(scheduler, "publish", lambda doc: published.append(doc.uri))
     monkeypatch.setattr(scheduler, "_maybe_online", lambda doc, result: None)
+    monkeypatch.setattr(scheduler, "_tidy_later", lambda doc: None)  # its timer needs a running loop
     doc = OpenDocument(uri="file:///w/a.py", path="/w/a.py", language_id="python", version=1)
     server.documents[doc.uri] = doc
     done: Future = Future()

@@ -58,7 +58,7 @@ def _referenced_elsewhere(trees: list) -> int:
     return sum(1 for tree in trees if sys.getrefcount(tree) > 3)
 
 
-def test_edits_to_one_function_at_a_time_keep_no_earlier_tree(monkeypatch):
+def _recorded_trees(monkeypatch) -> list:
     trees: list = []
     parse = Document._parse
 
@@ -67,19 +67,49 @@ def test_edits_to_one_function_at_a_time_keep_no_earlier_tree(monkeypatch):
         trees.append(self.tree)
 
     monkeypatch.setattr(Document, "_parse", recording_parse)
+    return trees
+
+
+def _retype(document: Document, name: str, n: int):
+    start = document.text.index(f"const {name} = ")
+    end = document.text.index(";", start)
+    return document.apply_change(utf16_range(document.text, start, end), f"const {name} = {n + 2}")
+
+
+@pytest.mark.parametrize("tidy", [True, False])
+def test_edits_to_one_function_at_a_time_keep_no_earlier_tree(monkeypatch, tidy):
+    trees = _recorded_trees(monkeypatch)
     document = Document(SOURCE, path="a.js")
     analysis = Analysis(document, Config(), [CHECK])
     first = analysis.run()
     assert any(f.rule_id == "LG303" for f in first)  # the helpers' summaries are used
     for n in range(8):  # each function in turn: the others keep lowerings of four different trees
-        name = "abcd"[n % 4]
-        start = document.text.index(f"const {name} = ")
-        end = document.text.index(";", start)
-        change = document.apply_change(utf16_range(document.text, start, end), f"const {name} = {n + 2}")
-        analysis.run([change])
-    # The current tree only (the previous one may be the incremental parse's old tree, not kept).
-    assert _referenced_elsewhere(trees) == 1
+        analysis.run([_retype(document, "abcd"[n % 4], n)])
+        if tidy:
+            analysis.tidy()  # as the server does once the diagnostics are out
+        # Without a pause the previous tree waits for the next tree's run: never more than it.
+        assert _referenced_elsewhere(trees) <= (1 if tidy else 2)
     assert trees[-1] is document.tree
+
+
+@pytest.mark.parametrize("name", ["a", "b", "c"])
+def test_keystrokes_in_one_helper_keep_no_earlier_tree(monkeypatch, name):
+    # The helper's old lowerings are edited away at once, while its callers' summaries, made from
+    # the helper's, are reused: those hold the helper's nodes of the tree they were made in.
+    trees = _recorded_trees(monkeypatch)
+    document = Document(SOURCE, path="a.js")
+    analysis = Analysis(document, Config(), [CHECK])
+    expected = analysis.run()
+    for n in range(6):
+        found = analysis.run([_retype(document, name, n)])
+        analysis.tidy()
+        assert _referenced_elsewhere(trees) == 1
+        assert [(f.rule_id, f.span, f.message) for f in found] == [
+            (f.rule_id, f.span, f.message) for f in expected
+        ]
+    analysis.run([_retype(document, "d", 0)])  # then another function
+    analysis.tidy()
+    assert _referenced_elsewhere(trees) == 1
 
 
 def test_detached_nodes_keep_positions_equality_and_hashes():
