@@ -692,21 +692,16 @@ class Analysis:
         listed = listed_units(document)
         if listed is not None:
             nodes, grammar_places, texts = listed
-            return [
-                (
-                    unit,
-                    unit.start_point,
-                    same_key(
-                        (
-                            place or _grammar_place(unit),
-                            source[unit.start_byte - unit.start_point[1] : unit.start_byte],
-                            text,
-                            None,
-                        ),
-                    ),
-                )
-                for unit, place, text in zip(nodes, grammar_places, texts, strict=True)
-            ]
+            rows: list[_UnitRow] = []
+            add, kept_key = rows.append, self._unit_keys.get  # ``_same_key``, bound once
+            for unit, place, text in zip(nodes, grammar_places, texts, strict=True):
+                # Each property read once: a bundle has a thousand units, on every keystroke.
+                point = unit.start_point
+                start = unit.start_byte
+                prefix = source[start - point[1] : start]
+                key = (place or _grammar_place(unit), prefix, text, None)
+                add((unit, point, kept_key(key, key)))
+            return rows
         nested = unit_splitter(document)
         if nested is not None:
             places: dict[tuple[int, int, int], str] = {}
