@@ -28,6 +28,7 @@ import functools
 import logging
 import operator
 import re
+import weakref
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -414,6 +415,9 @@ class Analysis:
             int, tuple[dict[UnitKey, tuple[Finding, ...]], dict[UnitKey, tuple[Finding, ...]]]
         ] = {}
         self._document_cache: dict[int, tuple[str, tuple[Finding, ...]]] = {}
+        # Per node check whose last run checked every unit (nothing was cached: the first run, a
+        # changed module key), the units' keys that run did not work out (``_deferred_keys``).
+        self._pending_keys: dict[int, _PendingKeys] = {}
         # Cache keys of the units of the previous run (each mapped to itself): a line finding's
         # fixes depend on the tree around it (a string, a comment), so lines in a unit that changed
         # are rescanned. A unit found again with the same key gets that key object (``_same_key``).
@@ -430,6 +434,7 @@ class Analysis:
         self._all_checks = self._checks_of(document.language)
         self._language = document.language
         self.set_config(config)
+        document.before_change = weakref.WeakMethod(self._complete_unit_keys)
 
     def _checks_of(self, language: str) -> list[Check]:
         """The checks given, or those a document of ``language`` may run (its language's rules are
@@ -454,6 +459,7 @@ class Analysis:
         self._node_hits.clear()
         self._epoch_texts.clear()
         self._document_cache.clear()
+        self._pending_keys.clear()
         self._unit_keys = {}
         self._unit_groups = {}
         self._edits_since_units = None
@@ -464,13 +470,50 @@ class Analysis:
         The cached results stay valid: they are keyed by line and by text, never by tree."""
         if document.text != self.document.text:
             raise ValueError("replace_document needs a document with the same text")
+        self._complete_unit_keys()  # on the tree they belong to
+        self.document.before_change = None
         self.document = document
+        document.before_change = weakref.WeakMethod(self._complete_unit_keys)
 
     def tidy(self) -> None:
-        """Work of the last run that its findings do not wait for (freeing what earlier trees left:
-        ``languages.tidy``), done while the document is not being edited; a caller that never calls
-        it loses nothing but memory until the next run does it."""
+        """Work of the last run that its findings did not wait for, done while the document is not
+        being edited: the unit keys of a run that checked every unit (``_deferred_keys``), and
+        freeing what earlier trees left (``languages.tidy``). A caller that never calls it loses
+        nothing: the keys are worked out before the document's next edit or run, the memory is
+        freed by the next run."""
+        self._complete_unit_keys()
         tidy(self.document)
+
+    def _complete_unit_keys(self) -> None:
+        """Key the findings of the units that runs checked without working out their keys
+        (``_deferred_keys``), on the tree they checked: then the next run reuses them as if they
+        had been keyed when checked. Also called by the document just before an edit."""
+        pending, self._pending_keys = self._pending_keys, {}
+        if not pending:
+            return
+        document = self.document
+        for index, (generation, context, module_key, rows, placed) in pending.items():
+            entry = self._node_cache.get(index)
+            if generation != document.tree_generation or entry is None or entry[0] is not module_key:
+                continue  # another tree, or another run since: the next run checks these units again
+            check = self.checks[index]
+            cache = entry[1]
+            keys: dict[UnitKey, tuple[UnitKey, object]] = {}
+            try:
+                for text_key, unit, cached in rows:
+                    key = (text_key, check.unit_context_key(unit, document, context))
+                    keys[text_key] = key
+                    cache[key] = cached
+            except Exception:
+                # As in a run: one broken check must not stop the others (nor, called before an
+                # edit, the edit); the units left unkeyed are checked again by the next run.
+                log.exception("check %s failed on %s", type(check).__name__, document.path or "<buffer>")
+            self._unit_contexts[index][1].update(keys)
+            self._node_placed[index] = {
+                (keys[text_key], line): value
+                for (text_key, line), value in placed.items()
+                if text_key in keys
+            }
 
     # ------------------------------------------------------------------ running
 
@@ -487,6 +530,7 @@ class Analysis:
             self._language = self.document.language
             self._all_checks = self._checks_of(self._language)
             self.set_config(self.config)
+        self._complete_unit_keys()  # a second run of the same tree reuses the first's findings
         if stop is None:
             return self._run(changes, None)
         # What consumes line changes, restored if the run is stopped. Line results are kept per
@@ -1043,6 +1087,9 @@ class Analysis:
                     )
             self._unit_contexts[index] = (epoch, contexts)
             self._epoch_texts.pop(index, None)  # made again below, whole
+        self._pending_keys.pop(index, None)
+        if unit_keyed and not cache:
+            return self._deferred_keys(index, check, context, units, module_key, epoch, stop)
         for position, (unit, (start_line, _), text_key) in enumerate(units):
             if stop is not None and stop():
                 # What was checked so far is valid under this module key, as the older entries are,
@@ -1083,6 +1130,51 @@ class Analysis:
         self._node_cache[index] = (module_key, fresh)
         self._node_placed[index] = now_placed
         if unit_keyed and epoch is not None:
+            self._epoch_texts[index] = (by_text_cache, hits)
+        return results
+
+    def _deferred_keys(
+        self,
+        index: int,
+        check: NodeCheck,
+        context: CheckContext,
+        units: list[_UnitRow],
+        module_key: object,
+        epoch: object,
+        stop: Callable[[], bool] | None,
+    ) -> list[Finding]:
+        """``_run_node_check`` with nothing cached (the document's first run, a changed module
+        key): every unit is checked, and its unit context key, which only a later run looks up, is
+        left for ``_complete_unit_keys`` (``tidy``, or before the next edit or run at the latest),
+        on this tree. On a file's open the keys cost more than the checks (a Python unit's key
+        holds the summaries of the same-file functions it names): the diagnostics do not wait.
+        Units of one text are each checked (their keys may differ)."""
+        document = self.document
+        results: list[Finding] = []
+        rows: list[tuple[UnitKey, Node, tuple[Finding, ...]]] = []
+        by_text_cache: dict[UnitKey, tuple[Finding, ...]] = {}
+        hits: dict[UnitKey, tuple[Finding, ...]] = {}
+        placed: _Placed = {}  # by text key until the keys are known
+        # Checked so far; kept when the run stops (valid for this tree, as the others' entries are).
+        self._node_cache[index] = (module_key, {})
+        # With the run's context: a key depends on what the run worked out (the summaries that may
+        # have changed since the last keys, ``unit_context_epoch``), not on a later run's view.
+        self._pending_keys[index] = (document.tree_generation, context, module_key, rows, placed)
+        for position, (unit, (start_line, _), text_key) in enumerate(units):
+            if stop is not None and stop():
+                raise AnalysisCancelled
+            unit = unit or self._node_of(units, position)
+            found = tuple(check.check_node(unit, document, context))
+            if _depends_on_outside(found, document.node_span(unit)):
+                results.extend(found)
+                continue
+            cached = tuple(f.shifted(-start_line) for f in found)
+            rows.append((text_key, unit, cached))
+            by_text_cache[text_key] = cached
+            if cached:
+                hits[text_key] = cached
+                results.extend(_placed_findings(cached, text_key, start_line, {}, placed))
+        if epoch is not None:
             self._epoch_texts[index] = (by_text_cache, hits)
         return results
 
@@ -1424,6 +1516,10 @@ def _move_keeping_outside_edits(finding: Finding, line: int, computed_at: int) -
 
 
 _Placed = dict[tuple[object, int], tuple[tuple[Finding, ...], list[Finding]]]
+# A run's units whose keys are to be worked out: (the tree generation it checked, its context, its
+# module key, (unit text key, unit, findings relative to the unit) of every unit checked, the
+# findings placed, by text key).
+_PendingKeys = tuple[int, CheckContext, object, list[tuple["UnitKey", Node, tuple[Finding, ...]]], _Placed]
 
 
 def _placed_findings(

@@ -10,6 +10,7 @@ analyser can rescan only those and shift what it cached for the lines below.
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,6 +83,9 @@ class Document:
         # are known.
         self.tree_generation = 0
         self._last_change: tuple[int, LineChange] | None = None
+        # Called (a weak reference to a bound method) before any edit: an analysis finishing work
+        # that needs the tree its last run saw (``Analysis.tidy``).
+        self.before_change: weakref.WeakMethod | None = None
         # The tree is parsed from scratch on first use (``idle_copy``): edits meanwhile only edit the text.
         self._unparsed = False
         self._set_text(text)
@@ -343,7 +347,13 @@ class Document:
 
     # ----------------------------------------------------------------- edits
 
+    def _about_to_change(self) -> None:
+        callback = self.before_change() if self.before_change is not None else None
+        if callback is not None:
+            callback()
+
     def replace_all(self, text: str, version: int | None = None) -> LineChange:
+        self._about_to_change()
         old_last = len(self.lines) - 1
         self._set_text(text)
         self._parse(None)
@@ -364,6 +374,7 @@ class Document:
         """
         if utf16_range is None:
             return self.replace_all(new_text, version)
+        self._about_to_change()
         start_line, start_u16, end_line, end_u16 = utf16_range
         out_of_range = (
             start_line < 0

@@ -58,6 +58,7 @@ class OpenDocument:
     deps_timer: asyncio.TimerHandle | None = None
     # Starts ``Analysis.tidy`` once the keystrokes pause after a publish (``Scheduler._tidy_later``).
     tidy_timer: asyncio.TimerHandle | None = None
+    tidying: bool = False  # a worker is in ``Analysis.tidy`` (read by the collector's ``busy``)
     # Diagnostics per source, merged at publish (event loop only).
     diagnostics: dict[str, list[types.Diagnostic]] = field(default_factory=dict)
     # Local findings the online answers replace, as (code, range) (event loop only).

@@ -139,7 +139,9 @@ class Scheduler:
 
     def _busy(self) -> bool:
         """Whether an analysis is running or waiting for its debounce timer."""
-        return any(doc.running or doc.timer is not None for doc in self.server.documents.values())
+        return any(
+            doc.running or doc.tidying or doc.timer is not None for doc in self.server.documents.values()
+        )
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
@@ -307,13 +309,15 @@ class Scheduler:
         unless the document is busy again (the next run does it then)."""
         if doc.pending or not doc.lock.acquire(blocking=False):
             return
+        doc.tidying = True  # no collection meanwhile (``_busy``): it would freeze this work's temporaries
         try:
             analysis = doc.analysis
             if analysis is not None and analysis.document is doc.document and not doc.pending:
                 analysis.tidy()
-        except Exception:  # memory work only: a failure must not cost the next analysis
+        except Exception:  # the next run does what is left of it: a failure must not cost that run
             log.exception("tidying after the analysis of %s failed", doc.uri)
         finally:
+            doc.tidying = False
             doc.lock.release()
 
     @staticmethod

@@ -295,6 +295,7 @@ def test_an_edit_asks_for_the_context_key_of_the_changed_unit_only(monkeypatch):
     document = Document(START, path="a.py")
     analysis = Analysis(document, Config(), [CHECK])
     analysis.run()
+    analysis.tidy()  # the first run's keys (``Analysis._deferred_keys``), as the server does after it
     asked = _count_context_keys(monkeypatch)
     found = analysis.run([_replace(document, 'os.system("rm " + request.args["f"])', "pass")])
     view = START.splitlines().index("def view():")
@@ -358,6 +359,7 @@ def test_a_new_function_nobody_calls_yet_keeps_the_other_units_keys(monkeypatch)
     document = Document(START, path="a.py")
     analysis = Analysis(document, Config(), [CHECK])
     analysis.run()
+    analysis.tidy()  # the first run's keys (``Analysis._deferred_keys``), as the server does after it
     asked = _count_context_keys(monkeypatch)
     end = len(document.text)
     pasted = "\n\ndef helper2(value):\n    return int(value)\n\n\nLIMIT = 3\n"
