@@ -16,6 +16,10 @@ Then configuration is applied (select/ignore, severity overrides), AI markers ra
 severity of findings in marked code, and suppression comments drop what they silence.
 ``analyze_text`` is the one-shot form used by the CLI.
 
+What the findings do not wait for is left to ``Analysis.tidy``: the unit context keys of a run
+that checked every unit (only later runs look them up) and the memory earlier trees left. The
+server calls it when the keystrokes pause; the document calls it just before its next edit.
+
 A run can be stopped part-way (``run(changes, stop=...)``: the editor sent a newer version, so
 this run's findings would never be shown). It raises ``AnalysisCancelled`` and leaves the
 analysis as if it had not run, except for results cached by text (valid for any later run);
