@@ -42,11 +42,13 @@ def _scheduler(debounce: float) -> tuple[Scheduler, list[tuple[int | None, list[
     return scheduler, published
 
 
-def _open(scheduler: Scheduler, tmp_path) -> OpenDocument:
-    path = tmp_path / "app.py"
-    doc = OpenDocument(uri=path.as_uri(), path=str(path), language_id="python")
+def _open(
+    scheduler: Scheduler, tmp_path, name: str = "app.py", language_id: str = "python", text: str = SOURCE
+) -> OpenDocument:
+    path = tmp_path / name
+    doc = OpenDocument(uri=path.as_uri(), path=str(path), language_id=language_id)
     doc.version = 1
-    doc.queue(PendingChange(1, [], open_text=SOURCE))
+    doc.queue(PendingChange(1, [], open_text=text))
     scheduler.server.documents[doc.uri] = doc
     scheduler.schedule(doc, delay=0)
     return doc

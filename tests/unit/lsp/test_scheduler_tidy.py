@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import asyncio
 
-from lsprotocol import types
-from test_scheduler_bursts import _scheduler, _settled
+from test_scheduler_bursts import _open, _scheduler, _settled, _type
 
 from landguard.engine.analyze import Analysis
 from landguard.languages import javascript
 from landguard.lsp import scheduler as scheduler_module
-from landguard.lsp.documents import OpenDocument, PendingChange
+from landguard.lsp.documents import OpenDocument
 
 SOURCE = """const cp = require('child_process');
 
@@ -28,22 +27,8 @@ function view(req, res) {
 LINE, COLUMN = 3, 13  # after `const a = 1` in ``helper``
 
 
-def _open(scheduler, tmp_path) -> OpenDocument:
-    path = tmp_path / "app.js"
-    doc = OpenDocument(uri=path.as_uri(), path=str(path), language_id="javascript")
-    doc.version = 1
-    doc.queue(PendingChange(1, [], open_text=SOURCE))
-    scheduler.server.documents[doc.uri] = doc
-    scheduler.schedule(doc, delay=0)
-    return doc
-
-
-def _type(scheduler, doc: OpenDocument, text: str) -> None:
-    position = types.Position(LINE, COLUMN)
-    change = types.TextDocumentContentChangePartial(range=types.Range(position, position), text=text)
-    doc.version = (doc.version or 0) + 1
-    doc.queue(PendingChange(doc.version, [change]))
-    scheduler.schedule(doc)
+def _open_js(scheduler, tmp_path) -> OpenDocument:
+    return _open(scheduler, tmp_path, "app.js", "javascript", SOURCE)
 
 
 def _recorded_tidies(monkeypatch) -> list[int | None]:
@@ -67,9 +52,9 @@ async def test_an_edit_is_tidied_once_the_keystrokes_pause(tmp_path, monkeypatch
     tidied = _recorded_tidies(monkeypatch)
     scheduler, published = _scheduler(debounce=0.03)
     try:
-        doc = _open(scheduler, tmp_path)
+        doc = _open_js(scheduler, tmp_path)
         await _settled(scheduler, doc)
-        _type(scheduler, doc, "2")
+        _type(scheduler, doc, LINE, COLUMN, "2")
         await _settled(scheduler, doc)
         await asyncio.sleep(scheduler_module.TIDY_DELAY * 10)
         with doc.lock:
@@ -86,12 +71,14 @@ async def test_no_tidy_inside_a_burst(tmp_path, monkeypatch):
     monkeypatch.setattr(scheduler_module, "TIDY_DELAY", 0.3)
     scheduler, published = _scheduler(debounce=0.03)
     try:
-        doc = _open(scheduler, tmp_path)
+        doc = _open_js(scheduler, tmp_path)
         await _settled(scheduler, doc)
         await asyncio.sleep(0.5)
         before = list(tidied)
-        for _ in range(8):  # a keystroke every 20 ms: within the tidy delay of the last publish
-            _type(scheduler, doc, "0")
+        # A keystroke every 20 ms for longer than the tidy delay: the first is analysed and
+        # published at once, and its tidy would come mid-burst if the next edit did not cancel it.
+        for _ in range(25):
+            _type(scheduler, doc, LINE, COLUMN, "0")
             await asyncio.sleep(0.02)
         during = list(tidied)
         await _settled(scheduler, doc)
@@ -100,5 +87,5 @@ async def test_no_tidy_inside_a_burst(tmp_path, monkeypatch):
         scheduler.shutdown()
     assert before == [1]  # the open, once it had paused
     assert during == before
-    assert tidied[-1] == doc.version == 9
-    assert published[-1][0] == 9
+    assert tidied[-1] == doc.version == 26
+    assert published[-1][0] == 26
