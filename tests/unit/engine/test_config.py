@@ -76,3 +76,23 @@ def test_settings_that_are_not_an_object_are_rejected():
 def test_fingerprint_changes_with_settings():
     assert Config().fingerprint() == Config().fingerprint()
     assert Config(ignore=("LG1",)).fingerprint() != Config().fingerprint()
+
+
+def test_rule_answers_are_remembered_per_config_and_not_carried_by_replace():
+    from dataclasses import replace
+
+    config = Config(select=("LG2", "LG101"), ignore=("LG201",))
+    answers = [config.is_enabled(rule_id) for rule_id in ("LG201", "LG202", "LG101", "LG102")]
+    assert answers == [False, True, True, False]
+    # Asked again: the remembered answers are the same.
+    assert [config.is_enabled(rule_id) for rule_id in ("LG201", "LG202", "LG101", "LG102")] == answers
+    narrowed = replace(config, select=("LG102",), ignore=())
+    assert [narrowed.is_enabled(rule_id) for rule_id in ("LG201", "LG202", "LG101", "LG102")] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+    # Not a field: equality and the fingerprint ignore what was asked.
+    assert config == Config(select=("LG2", "LG101"), ignore=("LG201",))
+    assert config.fingerprint() == Config(select=("LG2", "LG101"), ignore=("LG201",)).fingerprint()
