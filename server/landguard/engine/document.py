@@ -88,6 +88,10 @@ class Document:
         self.before_change: weakref.WeakMethod | None = None
         # The tree is parsed from scratch on first use (``idle_copy``): edits meanwhile only edit the text.
         self._unparsed = False
+        # Edits not parsed yet (``apply_change(..., defer_parse=True)``): a copy of the last tree
+        # with them applied (``Tree.edit``), reparsed once by the next use of ``tree`` or the next
+        # edit that parses.
+        self._edited: Tree | None = None
         self._set_text(text)
         if parse:
             self._parse(None)
@@ -168,7 +172,15 @@ class Document:
     def tree(self) -> Tree | None:
         if self._unparsed:
             self._parse(None)
+        elif self._edited is not None:
+            edited, self._edited = self._edited, None
+            self._parse(edited)
         return self._tree
+
+    @property
+    def parse_deferred(self) -> bool:
+        """Whether edits wait for the next use of ``tree`` to be parsed (``apply_change``'s ``defer_parse``)."""
+        return self._edited is not None
 
     @tree.setter
     def tree(self, tree: Tree | None) -> None:
@@ -356,6 +368,7 @@ class Document:
         self._about_to_change()
         old_last = len(self.lines) - 1
         self._set_text(text)
+        self._edited = None
         self._parse(None)
         self.version = version if version is not None else self.version
         return LineChange(0, old_last, len(self.lines) - 1)
@@ -365,8 +378,17 @@ class Document:
         utf16_range: tuple[int, int, int, int] | None,
         new_text: str,
         version: int | None = None,
+        *,
+        defer_parse: bool = False,
     ) -> LineChange:
         """Apply one content change; ``utf16_range`` is (start line, start col, end line, end col).
+
+        ``defer_parse``: edit the tree but leave the incremental reparse to the next use of
+        ``tree`` (or the next edit that parses), which reparses once for every edit since: for the
+        keystrokes of a burst, which nobody analyses one by one (py-tree-sitter holds the GIL while
+        it parses, ~6 ms a keystroke on a 17k-line file). The change then has no
+        ``syntax_changes``, nor has the one that parses after it (they are of several edits), and
+        ``change_since`` knows no single edit across them.
 
         ``None`` replaces the whole text. A range outside the document is clamped (LSP's rule
         for columns past the end of a line) and ``EditOutOfRange`` is raised *after* the edit was
@@ -411,7 +433,9 @@ class Document:
         start_byte = bytes_before + start_point.column
         old_end_byte = bytes_before + sum(self._bytes[start_line:end_line]) + old_end_point.column
 
-        old_tree = None if self._unparsed else self._tree
+        deferred_before = self._edited is not None
+        old_tree = None if self._unparsed else (self._edited if deferred_before else self._tree)
+        self._edited = None
         old_generation = self.tree_generation
         old_layout = self.layout
         syntax_changes: tuple[tuple[int, int], ...] | None = None
@@ -452,9 +476,14 @@ class Document:
                 old_end_point=old_end_point,
                 new_end_point=Point(new_last_line, new_end_col_bytes),
             )
-            self._parse(edited)
-            if self._tree is not None:
-                syntax_changes = tuple((r.start_byte, r.end_byte) for r in edited.changed_ranges(self._tree))
+            if defer_parse and old_layout is None:
+                self._edited = edited
+            else:
+                self._parse(edited)
+                if self._tree is not None and not deferred_before:
+                    syntax_changes = tuple(
+                        (r.start_byte, r.end_byte) for r in edited.changed_ranges(self._tree)
+                    )
         elif not self._unparsed:
             self._parse(None)
         change = LineChange(

@@ -4,8 +4,9 @@
   since the last one) is analysed at once. While keystrokes keep arriving, each (re)starts a
   timer of about twice the gaps between them (``_edit_delay``, at most the debounce): 10
   keystrokes 5 ms apart wait ~10 ms after the last, not a fixed 30 ms. Meanwhile each edit is
-  applied to the document on a worker as it arrives (text and incremental reparse, ~1-6 ms on
-  a 17k-line file); when the timer fires, one job analyses every change since the last run once.
+  applied to the document's text on a worker as it arrives; the tree is reparsed once, for all
+  of them, when the timer's job reads it (a reparse holds the GIL, ~1-6 ms on a 17k-line file,
+  per keystroke before). That one job analyses every change since the last run once.
 - One job per document at a time; edits that arrive meanwhile make it run again after. The
   running job is then for a version nobody will see: it stops at its next check point
   (between checks and units, ``Analysis.run``'s ``stop``; what it cached stays exact, see
@@ -198,8 +199,9 @@ class Scheduler:
         future.add_done_callback(lambda f: self.loop.call_soon_threadsafe(self._finished, doc, f))
 
     def _apply_soon(self, doc: OpenDocument) -> None:
-        """Apply the queued edits on a worker while the keystrokes go on (``_apply_queued``), so the
-        run after the burst does not begin with one incremental reparse per keystroke."""
+        """Apply the queued edits' text on a worker while the keystrokes go on (``_apply_queued``),
+        so the run after the burst begins with one reparse for all of them, not with every
+        keystroke's edit."""
         if doc.applying or doc.running:
             return  # the queued task, or the running job's successor, takes these edits too
         doc.applying = True
@@ -211,13 +213,16 @@ class Scheduler:
         if not doc.lock.acquire(blocking=False):
             return  # a job is analysing: the next one applies them
         try:
-            self._apply_pending(doc)
+            # Parsed once, by the run after the burst: each keystroke's reparse would hold the GIL
+            # (~6 ms on a 17k-line file) against the next keystrokes and the client's messages.
+            self._apply_pending(doc, defer_parse=True)
         finally:
             doc.lock.release()
 
-    def _apply_pending(self, doc: OpenDocument) -> None:
+    def _apply_pending(self, doc: OpenDocument, defer_parse: bool = False) -> None:
         """Worker, under the document's lock: apply the queued edits (or open the document); their
-        line changes join ``carried_changes`` for the next analysis."""
+        line changes join ``carried_changes`` for the next analysis. ``defer_parse``: the text
+        only, the tree when the analysis reads it (``Document.apply_change``)."""
         for item in doc.take_pending():
             if item.open_text is not None:
                 doc.opened = True
@@ -232,7 +237,7 @@ class Scheduler:
             if doc.document is None:
                 continue
             for change in item.changes:
-                doc.carried_changes.append(self._apply(doc, doc.document, change, item.version))
+                doc.carried_changes.append(self._apply(doc, doc.document, change, item.version, defer_parse))
             doc.document.version = item.version
 
     def _analyse(self, doc: OpenDocument) -> AnalysisResult | None:
@@ -358,12 +363,17 @@ class Scheduler:
                 doc.lock.release()
 
     @staticmethod
-    def _apply(doc: OpenDocument, document: Document, change: Any, version: int | None) -> LineChange:
+    def _apply(
+        doc: OpenDocument, document: Document, change: Any, version: int | None, defer_parse: bool = False
+    ) -> LineChange:
         if isinstance(change, types.TextDocumentContentChangePartial):
             r = change.range
             try:
                 return document.apply_change(
-                    (r.start.line, r.start.character, r.end.line, r.end.character), change.text, version
+                    (r.start.line, r.start.character, r.end.line, r.end.character),
+                    change.text,
+                    version,
+                    defer_parse=defer_parse,
                 )
             except EditOutOfRange as exc:
                 log.warning("%s v%s: edit range outside the document; clamped", doc.uri, version)

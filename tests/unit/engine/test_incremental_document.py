@@ -72,3 +72,57 @@ def test_edits_update_only_the_replaced_lines_objects():
     document.apply_change((500, 0, 500, 0), "x")
     assert all(a is b for a, b in zip(before[:500], document.lines[:500]))
     assert all(a is b for a, b in zip(before[501:], document.lines[501:]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(path="a.js", steps=[(0.3, 0, "\n", True), (0.3, 1, "", True), (0.5, 0, "x", False)])
+@given(
+    path=st.sampled_from(sorted(TEXTS)),
+    steps=st.lists(
+        st.tuples(
+            st.floats(0, 1), st.sampled_from([0, 0, 1, 2, 5, 30]), st.sampled_from(PIECES), st.booleans()
+        ),
+        min_size=1,
+        max_size=10,
+    ),
+)
+def test_deferred_parses_give_the_tree_of_a_fresh_document(path, steps):
+    """Edits whose reparse waits (``defer_parse``) leave the text as any edit does; the next use of
+    the tree, or the next edit that parses, parses once what a fresh document of the text has. A
+    parse that covered several edits names no single change (``change_since``)."""
+    text = TEXTS[path]
+    document = Document(text, path=path, max_bytes=200)
+    document.source
+    document.lines_with(WORDS)
+    waiting = 0
+    for where, length, new, deferred in steps:
+        start = snap(text, int(where * len(text)))
+        end = snap(text, min(len(text), start + length))
+        generation = document.tree_generation
+        change = document.apply_change(utf16_range(text, start, end), new, defer_parse=deferred)
+        text = text[:start] + new + text[end:]
+        assert document.text == text
+        if deferred:
+            assert change.syntax_changes is None
+            if document.parse_deferred:  # a tree to reparse (not a binary or too large text)
+                waiting += 1
+                assert document.tree_generation == generation
+            continue
+        assert not document.parse_deferred
+        if waiting:
+            assert change.syntax_changes is None and document.change_since(generation) is None
+        waiting = 0
+        assert state(document) == state(Document(text, path=path, max_bytes=200)), (path, steps)
+    assert state(document) == state(Document(text, path=path, max_bytes=200)), (path, steps)
+    assert not document.parse_deferred
+
+
+def test_a_deferred_burst_is_parsed_once():
+    document = Document("function f(a) {\n  return a;\n}\n" * 50, path="big.js")
+    tree, generation = document.tree, document.tree_generation
+    for column in range(10):
+        document.apply_change((1, 2 + column, 1, 2 + column), "x", defer_parse=True)
+    assert document.parse_deferred and document.tree_generation == generation
+    assert document.tree is not tree and document.tree_generation == generation + 1
+    assert "xxxxxxxxxxreturn" in document.text
+    assert str(document.tree.root_node) == str(Document(document.text, path="big.js").tree.root_node)

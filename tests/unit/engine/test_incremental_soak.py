@@ -177,3 +177,38 @@ def test_incremental_equals_fresh_with_every_check(path, style, steps):
         text = text[:start] + new + text[end:]
         assert document.text == text
         assert analysis.run([change]) == fresh(document), (path, style, steps)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(path="app.js", style="lf", steps=[(0.5, 0, "x", True), (0.5, 0, "x", True)])
+@given(
+    path=st.sampled_from(sorted(DOCUMENTS)),
+    style=st.sampled_from(["lf", "crlf", "cr"]),
+    steps=st.lists(
+        st.tuples(
+            st.floats(0, 1), st.sampled_from([0, 0, 1, 3, 12, 60]), st.sampled_from(PIECES), st.booleans()
+        ),
+        min_size=1,
+        max_size=STEPS,
+    ),
+)
+def test_bursts_with_deferred_parses_equal_fresh(path, style, steps):
+    """As the server applies a burst (``defer_parse``: the text now, one reparse when the run reads
+    the tree): the run after each burst, given all of its changes, equals the text analysed fresh."""
+    text = line_ends(DOCUMENTS[path], style)
+    document = Document(text, path=path)
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    burst = []
+    for where, length, new, deferred in steps:
+        start = snap_to_position(text, int(where * len(text)))
+        end = snap_to_position(text, min(len(text), start + length))
+        burst.append(document.apply_change(utf16_range(text, start, end), new, defer_parse=deferred))
+        text = text[:start] + new + text[end:]
+        assert document.text == text
+        if not deferred:
+            assert not document.parse_deferred
+            assert analysis.run(burst) == fresh(document), (path, style, steps)
+            burst = []
+    assert analysis.run(burst) == fresh(document), (path, style, steps)
+    assert not document.parse_deferred
