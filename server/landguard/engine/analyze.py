@@ -496,6 +496,8 @@ class Analysis:
         if not pending:
             return
         document = self.document
+        if document.parse_deferred:
+            return  # the text is past the tree (edits not parsed yet): the next run checks them again
         for index, (generation, context, module_key, rows, placed) in pending.items():
             entry = self._node_cache.get(index)
             if generation != document.tree_generation or entry is None or entry[0] is not module_key:

@@ -2140,6 +2140,8 @@ def tidy(document: Document) -> None:
     """Work that can wait until the document's diagnostics are out (the server calls it when the
     keystrokes pause, ``Analysis.tidy``): the previous tree's nodes replaced in what this tree
     reuses, so that tree is freed. Without a pause, the next tree does it first."""
+    if document.parse_deferred:
+        return  # edits wait for their reparse: the tree they make will do it (``_file_state``)
     state = _STATES.get(document)
     if state is not None and state.tree is document.tree and state.pending_detach is not None:
         _detach_previous_tree(state)

@@ -105,3 +105,21 @@ def test_keys_of_a_tree_are_never_worked_out_on_another(monkeypatch):
     start = copy.text.index("def ")
     change = copy.apply_change(utf16_range(copy.text, start, start), "\n")
     assert analysis.run([change]) == _fresh(copy)
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_keys_are_not_worked_out_on_text_past_its_tree(monkeypatch, name):
+    """An edit whose reparse waits (``defer_parse``) leaves the tree behind the text: keys left for
+    then are not worked out (a key reads the unit's text through its nodes); the next run checks
+    those units again and finds what a fresh analysis does."""
+    path = FIXTURES / name
+    document = Document(path.read_text(encoding="utf-8"), path=str(path))
+    analysis = Analysis(document, CONFIG)
+    analysis.run()
+    document.before_change = None  # no completion just before the edit (what would key them first)
+    last = len(document.lines) - 1
+    change = document.apply_change((last, 0, last, 0), _comment(document) + "\n", defer_parse=True)
+    keyed = record_checked_units(monkeypatch, method="unit_context_key")
+    analysis.tidy()
+    assert keyed == [] and document.parse_deferred
+    assert analysis.run([change]) == _fresh(document)

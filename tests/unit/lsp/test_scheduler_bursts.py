@@ -228,8 +228,9 @@ async def test_a_run_that_finishes_after_a_newer_version_arrived_is_not_publishe
 async def test_edits_are_applied_as_they_arrive_and_analysed_once_after_the_pause(
     tmp_path, monkeypatch, runs
 ):
-    """While the keystrokes go on, each is applied to the document on a worker (text and reparse),
-    so the run after the pause starts with every change applied; it analyses them all at once."""
+    """While the keystrokes go on, each is applied to the document's text on a worker, its tree
+    edited but not reparsed (a reparse holds the GIL), so the run after the pause starts with
+    every change applied and reparses once; it analyses them all at once."""
     scheduler, published = _scheduler(debounce=1.0)
     monkeypatch.setattr(scheduler_module, "MIN_BURST_PAUSE", 0.5, raising=False)
     try:
@@ -245,7 +246,12 @@ async def test_edits_are_applied_as_they_arrive_and_analysed_once_after_the_paus
             assert doc.document.lines[5] == "    return 1000"
             assert doc.document.version == doc.version
             assert len(doc.carried_changes) == 2
+            assert doc.document.parse_deferred
+            generation = doc.document.tree_generation
         await _settled(scheduler, doc)
+        with doc.lock:
+            assert not doc.document.parse_deferred
+            assert doc.document.tree_generation == generation + 1  # one reparse for both keystrokes
     finally:
         scheduler.shutdown()
     assert runs[before + 1 :] == [[doc.version, False]]
