@@ -511,9 +511,25 @@ class FileAnalysis:
         if known is None:
             if "outer" in function.extra:
                 return ()
+            if self._kept_acyclic(function):
+                self._cycles[id(function)] = ()
+                return ()
             self._find_cycles(function)
             known = self._cycles[id(function)]
         return known
+
+    def _kept_acyclic(self, function: ir.Function) -> bool:
+        """Whether ``function`` is in no cycle, known from the store without a walk: it was in none
+        when its entry was made and it is no suspect. Nothing it reaches then changed (a change
+        anywhere it can reach makes it a suspect, ``SummaryStore.suspects``, through the names of
+        ``summary_names``, which are the call graph's edges), so the graph it reaches is the same.
+        An edit inside a helper that hundreds of functions reach would otherwise have each of its
+        callers walk that graph again."""
+        suspects = self._suspects
+        if suspects is None or id(function) in suspects:
+            return False
+        entry = self._entries.get(id(function))  # type: ignore[union-attr]
+        return entry is not None and entry[0] is function and not entry[3]
 
     def _graph_callees(self, function: ir.Function, memo: dict[int, list[ir.Function]]) -> list[ir.Function]:
         found = memo.get(id(function))
@@ -544,6 +560,9 @@ class FileAnalysis:
             for child in children:
                 child_id = id(child)
                 if child_id in assigned:
+                    continue
+                if child_id not in index and self._kept_acyclic(child):
+                    assigned[child_id] = ()  # a component of its own, complete (``_kept_acyclic``)
                     continue
                 if child_id not in index:
                     index[child_id] = low[child_id] = len(index)
