@@ -174,9 +174,9 @@ class Config:
 
     @functools.cached_property
     def _enabled_answers(self) -> dict[str, bool]:
-        # Asked for every rule of every unit: a ``--select`` of 62 ids made it 2 % of a whole-tree
-        # run. Not a field, so neither equality nor the fingerprint sees it, and ``replace`` starts
-        # a new one.
+        # Asked for every rule of every unit: a ``--select`` of 62 ids made it 3.7 % of a
+        # webpack run's instructions. Not a field, so neither equality nor the fingerprint sees
+        # it, and ``replace`` starts a new one.
         return {}
 
     @property

@@ -177,16 +177,16 @@ class Document:
             self._parse(edited)
         return self._tree
 
-    @property
-    def parse_deferred(self) -> bool:
-        """Whether edits wait for the next use of ``tree`` to be parsed (``apply_change``'s ``defer_parse``)."""
-        return self._edited is not None
-
     @tree.setter
     def tree(self, tree: Tree | None) -> None:
         self._unparsed = False
         self._tree = tree
         self.tree_generation += 1
+
+    @property
+    def parse_deferred(self) -> bool:
+        """Whether edits wait for the next use of ``tree`` to be parsed (``apply_change``'s ``defer_parse``)."""
+        return self._edited is not None
 
     def change_since(self, generation: int) -> LineChange | None:
         """The one edit that turned the tree of ``generation`` into the current one, with its byte
