@@ -1120,11 +1120,10 @@ class Analysis:
                 cached = fresh.get(key)
             if cached is None:
                 unit = unit or self._node_of(units, position)
-                found = tuple(check.check_node(unit, document, context))
-                if _depends_on_outside(found, document.node_span(unit)):
+                cached, found = _unit_findings(check, unit, document, context, start_line)
+                if cached is None:
                     results.extend(found)
                     continue
-                cached = tuple(f.shifted(-start_line) for f in found)
             fresh[key] = cached
             if unit_keyed:
                 by_text_cache[text_key] = cached
@@ -1170,11 +1169,10 @@ class Analysis:
             if stop is not None and stop():
                 raise AnalysisCancelled
             unit = unit or self._node_of(units, position)
-            found = tuple(check.check_node(unit, document, context))
-            if _depends_on_outside(found, document.node_span(unit)):
+            cached, found = _unit_findings(check, unit, document, context, start_line)
+            if cached is None:
                 results.extend(found)
                 continue
-            cached = tuple(f.shifted(-start_line) for f in found)
             rows.append((text_key, unit, cached))
             by_text_cache[text_key] = cached
             if cached:
@@ -1224,14 +1222,13 @@ class Analysis:
                 key = (text_key, check.unit_context_key(unit, document, context))
             cached = cache.get(key)
             if cached is None:
-                found = tuple(check.check_node(unit, document, context))
-                if _depends_on_outside(found, document.node_span(unit)):
+                cached, found = _unit_findings(check, unit, document, context, start_line)
+                if cached is None:
                     results.extend(found)
                     for other, _ in same_text:
                         results.extend(check.check_node(other, document, context))
                     contexts[text_key] = key
                     continue
-                cached = tuple(f.shifted(-start_line) for f in found)
             contexts[text_key] = key
             cache[key] = checked[text_key] = cached
             if cached:
@@ -1288,17 +1285,14 @@ class Analysis:
                 self._find_nodes(by_text.units)
                 placed_units = by_text.placed(key)
             (unit, start_line), *same_text = placed_units
-            found = tuple(check.check_node(unit, document, context))
-            if not found:  # most units of most checks: nothing to place, nor a span to compute
-                cache[key] = found
-                continue
-            if _depends_on_outside(found, document.node_span(unit)):
+            relative, found = _unit_findings(check, unit, document, context, start_line)
+            if relative is None:
                 results.extend(found)
                 for other, _ in same_text:
                     results.extend(check.check_node(other, document, context))
                 continue
             # Units of the same text have the same findings, relative to their first line.
-            cache[key] = relative = tuple(f.shifted(-start_line) for f in found)
+            cache[key] = relative
             if relative:
                 hits[key] = relative
         self._node_placed[index] = _place_hits(
@@ -1322,10 +1316,10 @@ class Analysis:
             if unit is None:
                 self._find_nodes(units)
                 unit = units[first][0]
-            found = tuple(check.check_node(unit, document, context))
+            relative, found = _unit_findings(check, unit, document, context, start_line)
             if not found:
                 continue
-            if _depends_on_outside(found, document.node_span(unit)):
+            if relative is None:
                 results.extend(found)
                 same_text = by_text.placed(key)[1:]
                 if any(other is None for other, _ in same_text):
@@ -1334,7 +1328,7 @@ class Analysis:
                 for other, _ in same_text:
                     results.extend(check.check_node(other, document, context))
                 continue
-            hits.append((key, key, tuple(f.shifted(-start_line) for f in found)))
+            hits.append((key, key, relative))
         _place_hits(hits, by_text, {}, results)
         return results
 
@@ -1552,6 +1546,21 @@ def _place_hits(
         for _, start_line in by_text.placed(text_key):
             results.extend(_placed_findings(cached, key, start_line, placed, now_placed))
     return now_placed
+
+
+def _unit_findings(
+    check: NodeCheck, unit: Node, document: Document, context: CheckContext, start_line: int
+) -> tuple[tuple[Finding, ...] | None, tuple[Finding, ...]]:
+    """What ``check`` finds in ``unit`` (whose first line is ``start_line``): (the findings with
+    lines relative to that line, as the caches keep them, the findings as found), or (None, the
+    findings) when one depends on text outside the unit (``_depends_on_outside``): not cached,
+    checked again every run."""
+    found = tuple(check.check_node(unit, document, context))
+    if not found:  # most units of most checks: nothing to shift, nor a span to compute
+        return found, found
+    if _depends_on_outside(found, document.node_span(unit)):
+        return None, found
+    return tuple(f.shifted(-start_line) for f in found), found
 
 
 def _depends_on_outside(findings: tuple[Finding, ...], unit: Span) -> bool:
