@@ -697,6 +697,55 @@ class _Scope:
         return False, None
 
 
+class IndexMarks:
+    """What the lowering of one unit met of the node kinds the pattern rules index
+    (``checks/javascript/_support.unit_index``), so the index needs no query of its own over the
+    unit (a query walks every node of it, as the lowering does: the two walks were a fifth of a
+    webpack run). Each entry is (the node, the node holding its name, the name), as the index's
+    patterns capture them (``javascript_syntax``: ``calls``, ``creations``, ``property_assignments``,
+    ``subscript_assignments``, ``object_entries``, ``for_in_loops``, ``jsx_attributes``).
+
+    ``unlowered``: the subtrees the lowering did not descend into (a ``.length``'s object, a class
+    expression, a TypeScript declaration, decorators ...): what they hold is found by the
+    index's query over them. Entries may repeat (a node lowered twice: ``x[f()]++``) and come in
+    the lowering's order, not the tree's; entries inside other units' parts are in them too."""
+
+    __slots__ = (
+        "function_calls", "method_calls", "news", "property_stores", "subscript_stores", "pairs",
+        "loops", "jsx_attributes", "unlowered",
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        self.function_calls: list[tuple[Node, Node, str]] = []  # ``f(...)``
+        self.method_calls: list[tuple[Node, Node, str]] = []  # ``o.f(...)``
+        self.news: list[tuple[Node, Node, str]] = []
+        self.property_stores: list[tuple[Node, Node, str]] = []  # ``o.p = v``, ``o.p += v``
+        self.subscript_stores: list[Node] = []  # ``o[k] = v``
+        self.pairs: list[tuple[Node, Node, str]] = []  # ``{ k: v }``, ``{ "k": v }``
+        self.loops: list[Node] = []  # ``for (x in/of y)``
+        self.jsx_attributes: list[tuple[Node, Node, str]] = []
+        self.unlowered: list[Node] = []
+
+
+# Expressions that hold none of the kinds the index looks at (``_holds_nothing``).
+_LEAVES = frozenset(
+    {"identifier", "this", "super", "property_identifier", "private_property_identifier", "string",
+     "number", "true", "false", "null", "undefined", "regex", "comment", "meta_property", "import",
+     "shorthand_property_identifier", "statement_identifier", "type_identifier", "predefined_type",
+     "empty_statement", "debugger_statement", "type_annotation", "type_parameters", "type_arguments",
+     "accessibility_modifier", "override_modifier", "string_fragment", "escape_sequence"}
+)  # fmt: skip
+
+
+def _holds_nothing(node: Node) -> bool:
+    """A leaf or a chain of properties of one (``a.b.c``): nothing in it for the index."""
+    while node.type == "member_expression":
+        node = node.child_by_field_name("object")
+        if node is None:
+            return True
+    return node.type in _LEAVES
+
+
 class _Lowerer:
     """Lowers the functions of one file; ``functions`` collects every function it lowered."""
 
@@ -717,6 +766,33 @@ class _Lowerer:
         self.looked_up: set[str] = set()
         # Functions whose bodies are units of their own (``split_unit``): lowered as a header only.
         self._stubs: frozenset[tuple[int, int, int]] = frozenset()
+        self.marks = IndexMarks()
+
+    def _unlowered(self, node: Node | None) -> None:
+        """``node``'s subtree is not lowered: the index queries it (unless it holds nothing)."""
+        if node is not None and not _holds_nothing(node):
+            self.marks.unlowered.append(node)
+
+    def _unlowered_except(self, node: Node, *kept: Node | None) -> None:
+        """Every named child of ``node`` but ``kept`` (the children that are lowered)."""
+        keys = {(k.id, k.start_byte) for k in kept if k is not None}
+        for child in node.named_children:
+            if (child.id, child.start_byte) not in keys:
+                self._unlowered(child)
+
+    def _unwrap(self, node: Node) -> Node:
+        """``unwrap``, marking what it leaves out (a cast's type, a comment inside parentheses)."""
+        kind = node.type
+        while kind in _TRANSPARENT and node.named_child_count:
+            if node.named_child_count > 1:
+                children = node.named_children
+                inner = children[-1] if kind in ("await_expression", "type_assertion") else children[0]
+                self._unlowered_except(node, inner)
+            else:
+                inner = node.named_child(0)
+            node = inner
+            kind = node.type
+        return node
 
     # ------------------------------------------------------------------ units and functions
 
@@ -729,10 +805,12 @@ class _Lowerer:
             declaration = node.child_by_field_id(self.fields.declaration)
             value = node.child_by_field_id(self.fields.value)
             if declaration is not None:
+                self._unlowered_except(node, declaration)  # decorators
                 node = declaration
                 kind = node.type
             elif value is not None and unwrap(value).type in FUNCTION_TYPES:
-                self._function(unwrap(value), None, key="default")
+                self._unlowered_except(node, value)
+                self._function(self._unwrap(value), None, key="default")
                 return self.functions[start:]
         if kind in ("function_declaration", "generator_function_declaration"):
             name = self.text(node.child_by_field_id(self.fields.name))
@@ -746,19 +824,23 @@ class _Lowerer:
             prop = node.child_by_field_id(self.fields.property) or node.child_by_field_id(self.fields.name)
             if value is not None and unwrap(value).type in FUNCTION_TYPES:
                 key = f"{class_name}.{self.text(prop)}" if class_name and prop is not None else None
-                self._function(unwrap(value), None, key=key, class_name=class_name)
+                self._unlowered_except(node, value)
+                self._function(self._unwrap(value), None, key=key, class_name=class_name)
             else:
                 self._module_function(unit, [node], class_name)
         elif kind in _CLASS_TYPES:
             # A small class analysed as one unit: each member is a function of its own.
             body = node.child_by_field_id(self.fields.body)
-            class_name = self.text(node.child_by_field_id(self.fields.name)) or None
+            name_node = node.child_by_field_id(self.fields.name)
+            class_name = self.text(name_node) or None
+            self._unlowered_except(node, body, name_node)  # heritage, decorators
             for member in body.named_children if body is not None else ():
                 if member.type == "method_definition":
                     self._function(
                         member, None, key=self._method_key(member, class_name), class_name=class_name
                     )
-                elif member.type in ("public_field_definition", "field_definition"):
+                    continue
+                if member.type in ("public_field_definition", "field_definition"):
                     value = member.child_by_field_id(self.fields.value)
                     if value is not None and unwrap(value).type in FUNCTION_TYPES:
                         fields = self.fields
@@ -766,7 +848,10 @@ class _Lowerer:
                             fields.name
                         )
                         key = f"{class_name}.{self.text(prop)}" if class_name and prop is not None else None
-                        self._function(unwrap(value), None, key=key, class_name=class_name)
+                        self._unlowered_except(member, value)
+                        self._function(self._unwrap(value), None, key=key, class_name=class_name)
+                        continue
+                self._unlowered(member)  # a field's value, a static block: not lowered here
         elif kind in FUNCTION_TYPES:
             # A function inside a large unit, analysed on its own (``split_unit``).
             self._function(node, None, key=self._unit_function_key(node))
@@ -854,8 +939,13 @@ class _Lowerer:
         for index, parameter in enumerate(raw):
             pattern, annotation, default = self._parameter_parts(parameter)
             if pattern is None:
+                self._unlowered(parameter)
                 continue
+            if pattern is not parameter and parameter.named_child_count > 1 + (default is not None):
+                self._unlowered_except(parameter, pattern, default)  # decorators, modifiers, types
             if pattern.type == "rest_pattern" and pattern.named_child_count:
+                if pattern.named_child_count > 1:
+                    self._unlowered_except(pattern, pattern.named_children[0])
                 pattern = pattern.named_children[0]
             if pattern.type == "identifier":
                 name = self.text(pattern)
@@ -877,6 +967,13 @@ class _Lowerer:
                     self._destructure(pattern, ir.Name(name, meaning, node=pattern), scope, parameter)
                 )
         body_node = node.child_by_field_id(self.fields.body)
+        others = node.named_child_count - (parameters is not None) - (body_node is not None)
+        if others:
+            name_node = node.child_by_field_id(fields.name)
+            if others > 1 or name_node is None:
+                self._unlowered_except(node, parameters, body_node)  # decorators, types
+            else:
+                self._unlowered(name_node)  # a computed name: `[key()]() {}`
         if self._stubs and (node.id, node.start_byte, node.end_byte) in self._stubs:
             body_node = None  # its statements (or the whole function) are units of their own
         self._hoist(body_node, scope)
@@ -1061,15 +1158,20 @@ class _Lowerer:
     def _statement(self, node: Node, scope: _Scope) -> list[ir.Stmt]:
         kind = node.type
         if kind == "expression_statement":
-            inner = node.named_child(0) if node.named_child_count else None
+            count = node.named_child_count
+            inner = node.named_child(0) if count else None
             if inner is None:
                 return []
+            if count > 1:
+                self._unlowered_except(node, inner)
             return self._effect(inner, scope, node)
         if kind in ("lexical_declaration", "variable_declaration"):
             out: list[ir.Stmt] = []
             for declarator in node.named_children:
                 if declarator.type == "variable_declarator":
                     out.extend(self._declarator(declarator, scope))
+                else:
+                    self._unlowered(declarator)
             return out
         if kind == "comment":
             return []  # as frequent as declarations: not through every kind below
@@ -1077,10 +1179,14 @@ class _Lowerer:
             return self._block(node.named_children, scope)
         if kind == "return_statement":
             value = node.named_child(0) if node.named_child_count else None
+            if value is not None and node.named_child_count > 1:
+                self._unlowered_except(node, value)
             lowered = self._returned(value, scope) if value is not None else None
             return [*self._flush(), ir.Return(lowered, node=node)]
         if kind == "throw_statement":
             value = node.named_child(0) if node.named_child_count else None
+            if value is not None and node.named_child_count > 1:
+                self._unlowered_except(node, value)
             lowered = self._expr(value, scope) if value is not None else None
             return [*self._flush(), ir.Raise(lowered, node=node)]
         if kind == "if_statement":
@@ -1098,6 +1204,7 @@ class _Lowerer:
         if kind == "for_statement":
             return self._for(node, scope)
         if kind == "for_in_statement":
+            self.marks.loops.append(node)
             return self._for_in(node, scope)
         if kind == "while_statement":
             test = self._expr(node.child_by_field_id(self.fields.condition), scope)
@@ -1130,12 +1237,15 @@ class _Lowerer:
         if kind == "export_statement":
             declaration = node.child_by_field_id(self.fields.declaration)
             if declaration is not None:
+                self._unlowered_except(node, declaration)  # decorators
                 return self._statement(declaration, scope)
             value = node.child_by_field_id(self.fields.value)
+            self._unlowered_except(node, value)  # `export { a } from "m"`, decorators
             return [ir.Eval(self._expr(value, scope), node=node)] if value is not None else []
         if kind in ("public_field_definition", "field_definition"):
             value = node.child_by_field_id(self.fields.value)
             prop = node.child_by_field_id(self.fields.property) or node.child_by_field_id(self.fields.name)
+            self._unlowered_except(node, value)  # a computed name, decorators
             if value is None or prop is None:
                 return []
             target = ir.Attr(ir.Name("this", node=prop), self.text(prop), node=prop)
@@ -1151,24 +1261,29 @@ class _Lowerer:
                 out.extend(self._flush())
             return out
         # import/empty/debugger statements, TypeScript declarations: nothing flows.
+        self._unlowered(node)
         return []
 
     def _class_members(self, node: Node, scope: _Scope) -> list[ir.Stmt]:
         body = node.child_by_field_id(self.fields.body)
-        class_name = self.text(node.child_by_field_id(self.fields.name)) or None
+        name_node = node.child_by_field_id(self.fields.name)
+        class_name = self.text(name_node) or None
+        self._unlowered_except(node, body, name_node)  # heritage, decorators
         out: list[ir.Stmt] = []
         for member in body.named_children if body is not None else ():
             if member.type == "method_definition":
                 inner = _Scope(scope, class_name)
                 function = self._function(member, inner, key=None, class_name=class_name)
                 out.append(ir.Define(function, node=member))
+            else:
+                self._unlowered(member)  # fields, static blocks
         return out
 
     def _effect(self, inner: Node, scope: _Scope, statement: Node) -> list[ir.Stmt]:
         """An expression statement: assignments become ``Assign``, everything else ``Eval``."""
         kind = inner.type
         if kind == "parenthesized_expression":
-            inner = unwrap(inner)
+            inner = self._unwrap(inner)
             kind = inner.type
         if kind == "assignment_expression":
             return self._assignment(inner, scope, statement)
@@ -1177,6 +1292,7 @@ class _Lowerer:
         if kind == "update_expression":
             argument = inner.child_by_field_id(self.fields.argument)
             if argument is None:
+                self._unlowered(inner)
                 return []
             target = self._target(argument, scope)
             op = "-" if "--" in self.text(inner) else "+"
@@ -1194,7 +1310,9 @@ class _Lowerer:
         left = node.child_by_field_id(self.fields.left)
         right = node.child_by_field_id(self.fields.right)
         if left is None or right is None:
+            self._unlowered(node)
             return []
+        self._note_store(node, left, assignment=True)
         if left.type in ("object_pattern", "array_pattern"):
             value = self._expr(right, scope)
             temp = self._new_temp()
@@ -1212,7 +1330,9 @@ class _Lowerer:
         right = node.child_by_field_id(self.fields.right)
         operator = self.text(node.child_by_field_id(self.fields.operator))
         if left is None or right is None:
+            self._unlowered(node)
             return []
+        self._note_store(node, left, assignment=False)
         current = self._expr(left, scope)
         value = self._expr(right, scope)
         op = operator[:-1]
@@ -1230,6 +1350,17 @@ class _Lowerer:
             combined = ir.Opaque((current, value), node=node)
         return [*self._flush(), ir.Assign(self._target(left, scope), combined, node=statement)]
 
+    def _note_store(self, node: Node, left: Node, *, assignment: bool) -> None:
+        """An assignment's entry in the index marks: a property store (``o.p = v``, ``o.p += v``)
+        or, for ``=``, a subscript store (``o[k] = v``)."""
+        kind = left.type
+        if kind == "member_expression":
+            prop = left.child_by_field_id(self.fields.property)
+            if prop is not None and prop.type == "property_identifier":
+                self.marks.property_stores.append((node, prop, self.text(prop)))
+        elif assignment and kind == "subscript_expression":
+            self.marks.subscript_stores.append(node)
+
     def _stringy(self, node: Node) -> bool:
         node = unwrap(node)
         return node.type in ("string", "template_string") or (
@@ -1245,6 +1376,7 @@ class _Lowerer:
         name = declarator.child_by_field_id(self.fields.name)
         value = declarator.child_by_field_id(self.fields.value)
         if name is None:
+            self._unlowered(declarator)
             return []
         if name.type == "identifier":
             local = self.text(name)
@@ -1254,6 +1386,7 @@ class _Lowerer:
             self._note_meaning(local, value, scope)
             return [*self._flush(), ir.Assign(ir.Name(local, node=name), lowered, node=declarator)]
         if value is None:
+            self._unlowered(name)  # a pattern's defaults
             return []
         self._note_pattern_imports(name, value, scope)
         lowered = self._expr(value, scope)
@@ -1336,6 +1469,7 @@ class _Lowerer:
                     key = child.child_by_field_id(self.fields.key)
                     value = child.child_by_field_id(self.fields.value)
                     if key is None or value is None:
+                        self._unlowered(child)
                         continue
                     if key.type == "computed_property_name":
                         key_expr = (
@@ -1350,6 +1484,7 @@ class _Lowerer:
                     left = child.child_by_field_id(self.fields.left)
                     right = child.child_by_field_id(self.fields.right)
                     if left is None:
+                        self._unlowered(child)
                         continue
                     default = self._expr(right, scope) if right is not None else ir.Lit(None)
                     out.extend(self._flush())
@@ -1361,6 +1496,8 @@ class _Lowerer:
                             child.named_children[0], ir.Opaque((source,), node=child), scope, node
                         )
                     )
+                else:
+                    self._unlowered(child)
             return out
         if pattern.type == "array_pattern":
             position = 0
@@ -1379,6 +1516,7 @@ class _Lowerer:
                     )
                 position += 1
             return out
+        self._unlowered(pattern)  # `[a.b] = xs`: a target, not lowered here
         return out
 
     def _field(self, source: ir.Expr, name: str, node: Node) -> ir.Attr:
@@ -1468,17 +1606,19 @@ class _Lowerer:
     # ------------------------------------------------------------------ expressions
 
     def _target(self, node: Node, scope: _Scope) -> ir.Expr:
-        node = unwrap(node)
+        node = self._unwrap(node)
         if node.type == "identifier":
             return ir.Name(self.text(node), node=node)
         if node.type in ("member_expression", "subscript_expression"):
             return self._expr(node, scope, binding=_TARGET)
+        self._unlowered(node)
         return ir.Opaque(node=node)
 
     def _expr(self, node: Node | None, scope: _Scope, binding: Node | None = None) -> ir.Expr:
         if node is None:
             return ir.Opaque()
         if self._depth > _MAX_DEPTH:
+            self._unlowered(node)
             return ir.Opaque(node=node)
         kind = node.type
         # Leaves (half of all expressions: names, literals) here, without ``_expr_inner``'s call
@@ -1497,7 +1637,7 @@ class _Lowerer:
         if kind == "this":
             return ir.Name("this", node=node)
         if kind in _TRANSPARENT:
-            node = unwrap(node)
+            node = self._unwrap(node)
             kind = node.type
         self._depth += 1
         result = self._expr_inner(node, kind, scope, binding)
@@ -1518,6 +1658,7 @@ class _Lowerer:
             prop = node.child_by_field_id(self.fields.property)
             name = text(prop)
             if name == "length" and binding is not _TARGET:
+                self._unlowered(obj_node)
                 return ir.Opaque(node=node)  # a number, whatever it is the length of
             obj = self._expr(obj_node, scope)
             return ir.Attr(obj, name, self._member_qualname(obj, name), node=node)
@@ -1567,6 +1708,8 @@ class _Lowerer:
                 self._pending.append(
                     ir.Assign(target, ir.BinOp(op, self._expr(argument, scope), ir.Lit(1)), node=node)
                 )
+            else:
+                self._unlowered(node)
             return ir.Opaque(node=node)
         if kind == "ternary_expression":
             return ir.Cond(
@@ -1609,6 +1752,8 @@ class _Lowerer:
                     continue
                 if element.type == "spread_element":
                     inner = element.named_child(0) if element.named_child_count else None
+                    if element.named_child_count > 1:
+                        self._unlowered_except(element, inner)
                     items.append(ir.Opaque((self._expr(inner, scope),), node=element))
                 else:
                     items.append(self._expr(element, scope))
@@ -1620,13 +1765,19 @@ class _Lowerer:
             return self._jsx(node, scope)
         if kind == "spread_element":
             inner = node.named_child(0) if node.named_child_count else None
+            if node.named_child_count > 1:
+                self._unlowered_except(node, inner)
             return ir.Opaque((self._expr(inner, scope),), node=node)
         if kind == "yield_expression":
             inner = node.named_child(0) if node.named_child_count else None
+            if node.named_child_count > 1:
+                self._unlowered_except(node, inner)
             if inner is not None:
                 self._pending.append(ir.Eval(self._expr(inner, scope), node=node))
             return ir.Opaque(node=node)
         if kind in ("regex", "class", "meta_property", "import"):
+            if kind == "class":
+                self._unlowered(node)
             return ir.Opaque(node=node)
         # Anything else (TypeScript-only expressions, errors): its parts still flow.
         return ir.Opaque(
@@ -1650,6 +1801,8 @@ class _Lowerer:
                 parts.append(ir.Lit(_unescape(self.text(child)), node=child))
             elif child.type == "template_substitution":
                 inner = child.named_child(0) if child.named_child_count else None
+                if child.named_child_count > 1:
+                    self._unlowered_except(child, inner)
                 parts.append(self._expr(inner, scope))
         if all(isinstance(p, ir.Lit) for p in parts):
             return ir.Lit("".join(str(p.value) for p in parts), node=node)  # type: ignore[union-attr]
@@ -1703,9 +1856,10 @@ class _Lowerer:
         make() { return { run(x) {...} } }``) is an instance of the class ``make()``: its methods
         are keyed ``make().run``, so ``make().run(x)`` runs that method's summary (the same-file
         factory shape, ``ir.MapLit.class_name``)."""
-        unwrapped = unwrap(node)
-        if scope.factory and unwrapped.type == "object":
-            return self._object(unwrapped, scope, f"{scope.factory}()")
+        if scope.factory:
+            unwrapped = unwrap(node)
+            if unwrapped.type == "object":
+                return self._object(self._unwrap(node), scope, f"{scope.factory}()")
         return self._expr(node, scope)
 
     def _object(self, node: Node, scope: _Scope, class_name: str | None = None) -> ir.MapLit:
@@ -1715,6 +1869,8 @@ class _Lowerer:
             if kind == "pair":
                 key = child.child_by_field_id(self.fields.key)
                 value = child.child_by_field_id(self.fields.value)
+                if key is not None:
+                    self._note_pair(child, key)
                 entries.append((self._key(key, scope), self._expr(value, scope)))
             elif kind == "shorthand_property_identifier":
                 name = self.text(child)
@@ -1723,8 +1879,12 @@ class _Lowerer:
                 )
             elif kind == "spread_element":
                 inner = child.named_child(0) if child.named_child_count else None
+                if child.named_child_count > 1:
+                    self._unlowered_except(child, inner)
                 entries.append((None, self._expr(inner, scope)))
-            elif kind == "method_definition":
+            elif kind != "method_definition":
+                self._unlowered(child)
+            else:
                 key = self._key(child.child_by_field_id(self.fields.name), scope)
                 if class_name is not None:
                     method_key = f"{class_name}.{self.text(child.child_by_field_id(self.fields.name))}"
@@ -1733,6 +1893,16 @@ class _Lowerer:
                     function = self._function(child, scope, key=self._object_method_key(node, child, scope))
                 entries.append((key, ir.FuncRef(function, node=child)))
         return ir.MapLit(tuple(entries), node=node, class_name=class_name)
+
+    def _note_pair(self, pair: Node, key: Node) -> None:
+        """An object entry's index marks: by its key's name (a quoted key: each text of it)."""
+        kind = key.type
+        if kind == "property_identifier":
+            self.marks.pairs.append((pair, key, self.text(key)))
+        elif kind == "string":
+            for part in key.named_children:
+                if part.type == "string_fragment":
+                    self.marks.pairs.append((pair, part, self.text(part)))
 
     def _object_method_key(self, obj: Node, method: Node, scope: _Scope) -> str | None:
         parent = obj.parent
@@ -1746,6 +1916,8 @@ class _Lowerer:
         if key is None:
             return ir.Opaque()
         if key.type == "computed_property_name":
+            if key.named_child_count > 1:
+                self._unlowered_except(key, key.named_child(0))
             return self._expr(key.named_child(0), scope) if key.named_child_count else ir.Opaque(node=key)
         if key.type == "string":
             return ir.Lit(_unescape(self.text(key)[1:-1]), node=key)
@@ -1761,11 +1933,12 @@ class _Lowerer:
         if (
             arguments.type == "template_string"
         ):  # a tagged template: the tag gets the values apart from the text
-            values = [
-                self._expr(c.named_children[0], scope)
-                for c in arguments.named_children
-                if c.type == "template_substitution" and c.named_child_count
-            ]
+            values = []
+            for c in arguments.named_children:
+                if c.type == "template_substitution" and c.named_child_count:
+                    if c.named_child_count > 1:
+                        self._unlowered_except(c, c.named_children[0])
+                    values.append(self._expr(c.named_children[0], scope))
             return (ir.Opaque(node=arguments), *values), False
         args: list[ir.Expr] = []
         spread = False
@@ -1778,11 +1951,14 @@ class _Lowerer:
             if kind == "spread_element":
                 spread = True
                 inner = argument.named_child(0) if argument.named_child_count else None
+                if argument.named_child_count > 1:
+                    self._unlowered_except(argument, inner)
                 args.append(self._expr(inner, scope))
                 continue
             if hint_for is not None:
                 unwrapped = unwrap(argument)
                 if unwrapped.type in FUNCTION_TYPES and (hint := hint_for(position)):
+                    unwrapped = self._unwrap(argument)
                     args.append(ir.FuncRef(self._function(unwrapped, scope, param_hint=hint), node=argument))
                     continue
             args.append(self._expr(argument, scope))
@@ -1792,15 +1968,25 @@ class _Lowerer:
         function = node.child_by_field_id(self.fields.function)
         arguments = node.child_by_field_id(self.fields.arguments)
         if function is None:
+            self._unlowered(arguments)
             return ir.Opaque(node=node)
-        function = unwrap(function)
         kind = function.type
+        if kind in _TRANSPARENT:
+            function = self._unwrap(function)
+            kind = function.type
+            raw = None
+        else:
+            raw = kind
         if kind == "member_expression":
             obj_node = function.child_by_field_id(self.fields.object)
-            method = self.text(function.child_by_field_id(self.fields.property))
+            prop = function.child_by_field_id(self.fields.property)
+            method = self.text(prop)
+            if raw is not None and prop is not None and prop.type == "property_identifier":
+                self.marks.method_calls.append((node, prop, method))
             receiver = self._expr(obj_node, scope)
             if method == "replace" and self._escapes_regex(arguments):
                 # text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'): the escapeRegExp idiom, a RegExp.escape.
+                self._unlowered(arguments)
                 return self._made(ir.Call("RegExp.escape", method, (receiver,), node=node))
             callee = self._method_callee(receiver, method, scope)
             hint = self._listener_hint(method, arguments)
@@ -1808,11 +1994,14 @@ class _Lowerer:
             return self._made(ir.Call(callee, method, args, (), receiver, has_spread=spread, node=node))
         if kind == "identifier":
             name = self.text(function)
+            if raw is not None:
+                self.marks.function_calls.append((node, function, name))
             callee = self._function_callee(name, scope)
             args, spread = self._arguments(arguments, scope)
             return self._made(ir.Call(callee, name, args, (), None, has_spread=spread, node=node))
         required = _require_target(self.text, function)
         if required is not None:
+            self._unlowered(function)
             # require('knex')({...}): the module's export called in place, as `knex({...})` would be.
             args, spread = self._arguments(arguments, scope)
             return self._made(
@@ -1850,7 +2039,15 @@ class _Lowerer:
         args, spread = self._arguments(arguments, scope)
         if constructor is None:
             return ir.Opaque(args, node=node)
-        constructor = unwrap(constructor)
+        kind = constructor.type
+        if kind == "identifier":
+            self.marks.news.append((node, constructor, self.text(constructor)))
+        elif kind == "member_expression":
+            prop = constructor.child_by_field_id(self.fields.property)
+            if prop is not None and prop.type == "property_identifier":
+                self.marks.news.append((node, prop, self.text(prop)))
+        constructor = self._unwrap(constructor)
+        self._unlowered(constructor)  # read for its name only: `new (make())()` holds a call
         callee = self._qualify(constructor, scope)
         method = self.text(constructor).rsplit(".", 1)[-1]
         return self._made(ir.Call(callee, method, args, (), None, is_new=True, has_spread=spread, node=node))
@@ -1864,9 +2061,15 @@ class _Lowerer:
             current = stack.pop()
             if current.type == "jsx_attribute":
                 name_node = current.named_child(0) if current.named_child_count else None
+                if name_node is not None and name_node.type == "property_identifier":
+                    self.marks.jsx_attributes.append((current, name_node, self.text(name_node)))
                 expression = next((c for c in current.named_children if c.type == "jsx_expression"), None)
                 if expression is None or not expression.named_child_count:
+                    self._unlowered_except(current, name_node)  # a string, or markup as the value
                     continue
+                self._unlowered_except(current, name_node, expression)
+                if expression.named_child_count > 1:
+                    self._unlowered_except(expression, expression.named_children[0])
                 value = self._expr(expression.named_children[0], scope)
                 if name_node is not None and self.text(name_node) == "dangerouslySetInnerHTML":
                     html = _object_entry(value, "__html")
@@ -1884,6 +2087,8 @@ class _Lowerer:
                 continue
             if current.type == "jsx_expression":
                 if current.named_child_count:
+                    if current.named_child_count > 1:
+                        self._unlowered_except(current, current.named_children[0])
                     parts.append(self._expr(current.named_children[0], scope))
                 continue
             stack.extend(reversed(current.named_children))
@@ -2029,6 +2234,8 @@ class _Lowered:
     context_key: tuple | None = None
     # Its IR holds no node of the tree it was lowered in any more (``_detach_previous_tree``).
     detached: bool = False
+    # What the lowering met of the kinds the pattern index looks at (``index_marks``).
+    marks: IndexMarks | None = None
 
 
 _SERIALS = itertools.count(1)
@@ -2154,9 +2361,12 @@ def _note_previous_tree(state: _FileState) -> None:
     A tree that lowered more than ``DETACH_LIMIT`` functions (a file's first run, a paste that
     re-parses most of it) is not walked (hundreds of ms for a large file): it stays, as every
     earlier tree did, and its nodes stay in every summary."""
-    fresh = [lowered for lowered in state.by_text.values() if not lowered.detached]
-    for lowered in fresh:
-        lowered.detached = True
+    fresh = []
+    for lowered in state.by_text.values():
+        lowered.marks = None  # the previous tree's nodes: the index reads this tree's lowerings only
+        if not lowered.detached:
+            lowered.detached = True
+            fresh.append(lowered)
     functions = [function for lowered in fresh for function in lowered.functions]
     done = state.detached_summaries
     kept: dict[int, object] = {}
@@ -2464,8 +2674,21 @@ def _lower(unit: Node, document: Document) -> _Lowered:
         names = contexts.names.get(key, state.names)
         lowerer = _Lowerer(document, names)
         functions = lowerer.lower_unit(unit)
-        lowered = state.units[key] = _Lowered(functions, frozenset(lowerer.looked_up), names, next(_SERIALS))
+        lowered = state.units[key] = _Lowered(
+            functions, frozenset(lowerer.looked_up), names, next(_SERIALS), marks=lowerer.marks
+        )
     return lowered
+
+
+def index_marks(document: Document, unit: Node) -> IndexMarks | None:
+    """What the lowering of ``unit`` in this tree met of the kinds the pattern index looks at
+    (``IndexMarks``); None while the unit has no lowering in this tree (a lowering carried over
+    from an earlier tree holds that tree's nodes)."""
+    state = _STATES.get(document)
+    if state is None or state.tree is not document.tree:
+        return None
+    lowered = state.units.get(_node_key(unit))
+    return lowered.marks if lowered is not None else None
 
 
 def lower_unit(unit: Node, document: Document) -> list[ir.Function]:

@@ -76,6 +76,13 @@ class Questions:
             names = captured.get(NAME)
             yield asked[pattern], captured[ANSWER][0], names[0] if names else None
 
+    def ask_in(self, node: Node, document: Document) -> Iterator[tuple[str, Node, Node | None]]:
+        """``ask``'s answers under ``node``, whatever unit it is in (its parts included)."""
+        compiled, asked = self._compiled.get(document.language) or self._compile(document.language)
+        for pattern, captured in QueryCursor(compiled).matches(node):
+            names = captured.get(NAME)
+            yield asked[pattern], captured[ANSWER][0], names[0] if names else None
+
     def ask_overlapping(
         self, node: Node, document: Document, start: int, end: int
     ) -> Iterator[tuple[str, Node, Node | None]]:

@@ -1,9 +1,11 @@
 """Shared machinery of the JavaScript/TypeScript rules (LG3xx) that is not dataflow.
 
-- ``unit_index``: one tree-sitter query per unit, run in C, that buckets the few node kinds the
-  rules look at (calls and ``new`` by callee name, assignments by property, object pairs by key,
-  JSX attributes, ``for ... in`` loops). A unit with none of them (and no call of a same-file
-  helper that reaches a sink) is skipped by every rule; the pattern rules read their nodes from it.
+- ``unit_index``: the few node kinds the rules look at, bucketed (calls and ``new`` by callee
+  name, assignments by property, object pairs by key, JSX attributes, ``for ... in`` loops): what
+  the unit's lowering met of them (``javascript.IndexMarks``) plus one tree-sitter query over what
+  the lowering left alone, or the query over the whole unit where it has no lowering yet. A unit
+  with none of them (and no call of a same-file helper that reaches a sink) is skipped by every
+  rule; the pattern rules read their nodes from it.
 - Import questions (``calls_to``, ``local_name_for``, ``qualified_callee`` ...) are answered by the
   adapter (``landguard.languages.javascript``), which also lowers the code for the dataflow
   rules (``_flow``).
@@ -90,6 +92,10 @@ class UnitIndex:
 
 EMPTY_INDEX = UnitIndex()
 _CALL_NAME_SET = frozenset(CALL_NAMES)
+_NEW_NAME_SET = frozenset(NEW_NAMES)
+_ASSIGNED_SET = frozenset(ASSIGNED_PROPERTIES)
+_PAIR_KEY_SET = frozenset(PAIR_KEYS)
+_JSX_SET = frozenset(JSX_ATTRIBUTES)
 
 
 def calls_to(
@@ -134,11 +140,19 @@ _CALL_ALIASES: RunKey[frozenset[str]] = RunKey("js.call_aliases")
 
 
 def _build_unit_index(unit: Node, document: Document, context: CheckContext) -> UnitIndex:
+    aliases = _call_aliases(document, context)
+    marks = adapter.index_marks(document, unit)
+    if marks is not None:
+        return _index_of_marks(marks, unit, document, aliases)
+    return _queried_index(unit, document, aliases)
+
+
+def _queried_index(unit: Node, document: Document, aliases: frozenset[str]) -> UnitIndex:
+    """The unit's index from the index's query over it (a unit not lowered in this tree)."""
     index = UnitIndex()
     source = document.source
     found = False
     # One pass over the unit, the alias calls included (their names are never in CALL_NAMES).
-    aliases = _call_aliases(document, context)
     for question, node, name in (_INDEX_WITH_ALIASES if aliases else _INDEX).ask(unit, document):
         if question == "alias_call":
             called = _text(source, name)
@@ -162,6 +176,93 @@ def _build_unit_index(unit: Node, document: Document, context: CheckContext) -> 
         elif question == "jsx":
             index.jsx_html.append(node)
     return index if found else EMPTY_INDEX
+
+
+def _index_of_marks(marks, unit: Node, document: Document, aliases: frozenset[str]) -> UnitIndex:
+    """The unit's index from what its lowering met (``javascript.IndexMarks``), with the index's
+    query over the subtrees the lowering left alone: the same nodes in the same buckets as the
+    query over the whole unit (``tests/unit/javascript/test_index_marks.py``), without that walk.
+    Entries in the unit's parts are left to them, as ``unit_matches`` does; each bucket in the
+    query's order (``_tree_order``)."""
+    # (question, node, name node, name): as the index's patterns capture them.
+    entries: list[tuple[str, Node, Node | None, str | None]] = []
+    add = entries.append
+    for node, name_node, name in marks.function_calls:
+        if name in _CALL_NAME_SET or name in aliases:
+            add(("call", node, name_node, name))
+    for node, name_node, name in marks.method_calls:
+        if name in _CALL_NAME_SET:
+            add(("call", node, name_node, name))
+    for node, name_node, name in marks.news:
+        if name in _NEW_NAME_SET:
+            add(("new", node, name_node, name))
+    for node, name_node, name in marks.property_stores:
+        if name in _ASSIGNED_SET:
+            add(("assign", node, name_node, name))
+    for node in marks.subscript_stores:
+        add(("subscript_assign", node, None, None))
+    for node, name_node, name in marks.pairs:
+        if name in _PAIR_KEY_SET:
+            add(("pair", node, name_node, name))
+    for node in marks.loops:
+        add(("for_in", node, None, None))
+    for node, name_node, name in marks.jsx_attributes:
+        if name in _JSX_SET:
+            add(("jsx", node, name_node, name))
+    if marks.unlowered:
+        source = document.source
+        questions = _INDEX_WITH_ALIASES if aliases else _INDEX
+        for subtree in marks.unlowered:
+            for question, node, name_node in questions.ask_in(subtree, document):
+                name = _text(source, name_node) if name_node is not None else None
+                if question == "alias_call":
+                    if name not in aliases:
+                        continue
+                    question = "call"
+                add((question, node, name_node, name))
+    if not entries:
+        return EMPTY_INDEX
+    holes = adapter.unit_holes(document, unit)
+    if holes:
+        entries = [entry for entry in entries if not _in_holes(entry, holes)]
+        if not entries:
+            return EMPTY_INDEX
+    if len(entries) > 1:
+        entries.sort(key=_tree_order)
+    index = UnitIndex()
+    seen: set[tuple] = set()
+    for question, node, _name_node, name in entries:
+        marker = (question, node.id, node.start_byte, name)
+        if marker in seen:
+            continue  # lowered twice (`x[f()]++`)
+        seen.add(marker)
+        if question == "call":
+            index.calls.setdefault(name, []).append(node)
+        elif question == "new":
+            index.news.setdefault(name, []).append(node)
+        elif question == "assign":
+            index.assignments.setdefault(name, []).append(node)
+        elif question == "pair":
+            index.pairs.setdefault(name, []).append(node)
+        elif question == "subscript_assign":
+            index.subscript_assignments.append(node)
+        elif question == "for_in":
+            index.for_in_loops.append(node)
+        else:
+            index.jsx_html.append(node)
+    return index
+
+
+def _tree_order(entry) -> tuple[int, int]:
+    # The order the query finds them in: a match is complete at its pattern's last node, the name
+    # (`a.get(x).get(y)`: the inner call first), else the node itself; outer before inner there.
+    node = entry[2] if entry[2] is not None else entry[1]
+    return (node.start_byte, -node.end_byte)
+
+
+def _in_holes(entry, holes: list[tuple[int, int]]) -> bool:
+    nodes = (entry[1], entry[2]) if entry[2] is not None else (entry[1],)
+    return any(a <= node.start_byte and node.end_byte <= b for node in nodes for a, b in holes)
 
 
 def _call_aliases(document: Document, context: CheckContext) -> frozenset[str]:
@@ -249,7 +350,7 @@ class JavaScriptFrontend(Frontend):
     """Runs the LG3xx rules over a unit. They share per-unit work: the taint rules read the dataflow
     facts of the unit's functions (``_flow``: lowered and interpreted once per unit and run, and only
     for functions that call a modelled sink), the pattern rules the unit's index of interesting
-    nodes (``unit_index``, one query). No prefilter on names here: which functions call a modelled
+    nodes (``unit_index``, a by-product of the lowering). No prefilter on names here: which functions call a modelled
     sink, the lowering the file needs for its summaries already tells."""
 
     languages = LANGUAGES
