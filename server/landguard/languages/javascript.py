@@ -2234,7 +2234,7 @@ class _Lowered:
     context_key: tuple | None = None
     # Its IR holds no node of the tree it was lowered in any more (``_detach_previous_tree``).
     detached: bool = False
-    # What the lowering met of the kinds the pattern index looks at (``index_marks``).
+    # What the lowering met of the kinds the pattern index looks at (``take_index_marks``).
     marks: IndexMarks | None = None
 
 
@@ -2680,15 +2680,20 @@ def _lower(unit: Node, document: Document) -> _Lowered:
     return lowered
 
 
-def index_marks(document: Document, unit: Node) -> IndexMarks | None:
+def take_index_marks(document: Document, unit: Node) -> IndexMarks | None:
     """What the lowering of ``unit`` in this tree met of the kinds the pattern index looks at
-    (``IndexMarks``); None while the unit has no lowering in this tree (a lowering carried over
-    from an earlier tree holds that tree's nodes)."""
+    (``IndexMarks``), handed over once: the index made from them is kept by the run, and marks
+    kept past it would hold nodes (and memory) for an open document's every unit. None while the
+    unit has no lowering in this tree (a lowering carried over from an earlier tree holds that
+    tree's nodes), or once taken."""
     state = _STATES.get(document)
     if state is None or state.tree is not document.tree:
         return None
     lowered = state.units.get(_node_key(unit))
-    return lowered.marks if lowered is not None else None
+    if lowered is None:
+        return None
+    marks, lowered.marks = lowered.marks, None
+    return marks
 
 
 def lower_unit(unit: Node, document: Document) -> list[ir.Function]:

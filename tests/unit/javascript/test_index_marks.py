@@ -89,15 +89,23 @@ def _aliases(document: Document) -> frozenset[str]:
     )
 
 
+def _marks(document: Document) -> list[tuple[object, adapter.IndexMarks]]:
+    """Each unit with the marks of its lowering (taken: the lowering hands them over once)."""
+    found = []
+    for unit in adapter.listed_units(document)[0]:
+        adapter.lower_unit(unit, document)
+        marks = adapter.take_index_marks(document, unit)
+        assert marks is not None
+        assert adapter.take_index_marks(document, unit) is None
+        found.append((unit, marks))
+    return found
+
+
 def _compare(document: Document) -> int:
     """Asserts both indexes equal for every unit; the number of entries they hold."""
-    units, _places, _texts = adapter.listed_units(document)
     aliases = _aliases(document)
     entries = 0
-    for unit in units:
-        adapter.lower_unit(unit, document)
-        marks = adapter.index_marks(document, unit)
-        assert marks is not None
+    for unit, marks in _marks(document):
         assert _canonical(js._index_of_marks(marks, unit, document, aliases)) == _canonical(
             js._queried_index(unit, document, aliases)
         ), (
@@ -120,8 +128,7 @@ def test_the_marks_give_the_query_s_index(path: Path):
 def _found_only_by_the_query(document: Document) -> int:
     """The entries the index would lose without the query over the subtrees left alone."""
     lost = 0
-    for unit in adapter.listed_units(document)[0]:
-        marks = adapter.index_marks(document, unit)
+    for unit, marks in _marks(document):
         whole = _entries(js._index_of_marks(marks, unit, document, frozenset()))
         kept, marks.unlowered = marks.unlowered, []
         lost += whole - _entries(js._index_of_marks(marks, unit, document, frozenset()))
@@ -141,9 +148,8 @@ def _entries(index: js.UnitIndex) -> int:
     [(UNLOWERED, "shapes.js", 21, 9), (UNLOWERED_TS, "shapes.ts", 7, 2), (UNLOWERED_JSX, "shapes.jsx", 4, 2)],
 )
 def test_what_the_lowering_leaves_alone_is_queried(source: str, name: str, entries: int, queried: int):
-    document = Document(source, path=name)
-    assert _compare(document) == entries
-    assert _found_only_by_the_query(document) == queried
+    assert _compare(Document(source, path=name)) == entries
+    assert _found_only_by_the_query(Document(source, path=name)) == queried
 
 
 def test_a_split_unit_s_parts_keep_their_entries():
@@ -159,6 +165,5 @@ def test_a_lowering_from_an_earlier_tree_is_not_read():
     document.apply_change((1, 0, 1, 0), "\n")
     adapter.file_functions(document)  # `f` keeps its lowering, made in the first tree
     [first, _second] = adapter.listed_units(document)[0]
-    assert adapter.index_marks(document, first) is None
-    adapter.lower_unit(first, document)
+    assert adapter.take_index_marks(document, first) is None
     assert _compare(document) == 1

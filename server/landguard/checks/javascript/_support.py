@@ -141,7 +141,7 @@ _CALL_ALIASES: RunKey[frozenset[str]] = RunKey("js.call_aliases")
 
 def _build_unit_index(unit: Node, document: Document, context: CheckContext) -> UnitIndex:
     aliases = _call_aliases(document, context)
-    marks = adapter.index_marks(document, unit)
+    marks = adapter.take_index_marks(document, unit)
     if marks is not None:
         return _index_of_marks(marks, unit, document, aliases)
     return _queried_index(unit, document, aliases)
