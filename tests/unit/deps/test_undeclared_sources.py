@@ -142,3 +142,26 @@ def test_documentation_importing_the_projects_sample_app(tmp_path: Path) -> None
     snippet = "from app.db import get_session\nfrom app.users import manager\nimport motor\n"
     assert _undeclared(tmp_path / "docs" / "src" / "cookbook.py", snippet) == ["motor"]
     assert _undeclared(tmp_path / "shop_users" / "core.py", "from app.db import get_session\n") == ["app"]
+
+
+def test_the_files_of_a_folder_share_one_project_lookup(tmp_path: Path, monkeypatch):
+    (tmp_path / "package.json").write_text('{"dependencies": {"left-pad": "1"}}')
+    calls = []
+    find = undeclared_import._find_project
+    monkeypatch.setattr(
+        undeclared_import, "_find_project", lambda path, language: calls.append(path) or find(path, language)
+    )
+    projects = {undeclared_import.project_for(str(tmp_path / f"f{i}.js"), "javascript") for i in range(5)}
+    assert len(calls) == 1 and len(projects) == 1
+    assert "left-pad" in projects.pop().declared
+
+
+def test_a_linked_file_has_the_project_of_what_it_links_to(tmp_path: Path):
+    here, there = tmp_path / "here", tmp_path / "there"
+    for folder, dependency in ((here, "here-dep"), (there, "there-dep")):
+        folder.mkdir()
+        (folder / "package.json").write_text(f'{{"dependencies": {{"{dependency}": "1"}}}}')
+    (there / "real.js").write_text("x")
+    (here / "link.js").symlink_to(there / "real.js")
+    assert "here-dep" in undeclared_import.project_for(str(here / "own.js"), "javascript").declared
+    assert "there-dep" in undeclared_import.project_for(str(here / "link.js"), "javascript").declared

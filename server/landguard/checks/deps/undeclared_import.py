@@ -349,7 +349,11 @@ RECHECK_SECONDS = 2.0  # how long a project lookup is reused: keystrokes should 
 def project_for(path: str | None, language: str) -> Project | None:
     if not path:
         return None
-    key = (path, "python" if language == "python" else "js")
+    ecosystem = "python" if language == "python" else "js"
+    # A file that is not a symbolic link has the project of its folder (``_find_project`` starts
+    # from the resolved parent), so the files of one folder share a lookup: a tree's check
+    # resolved and walked the same folders for each of its files.
+    key = (path, ecosystem) if os.path.islink(path) else (os.path.dirname(os.path.abspath(path)), ecosystem)
     now = time.monotonic()
     recent = _recent.get(key)
     if recent is not None and now - recent[0] < RECHECK_SECONDS:
