@@ -708,14 +708,19 @@ class IndexMarks:
     ``unlowered``: the subtrees the lowering did not descend into (a ``.length``'s object, a class
     expression, a TypeScript declaration, decorators ...): what they hold is found by the
     index's query over them. Entries may repeat (a node lowered twice: ``x[f()]++``) and come in
-    the lowering's order, not the tree's; entries inside other units' parts are in them too."""
+    the lowering's order, not the tree's; entries inside other units' parts are in them too.
+
+    Only entries of the names the index looks for are noted (``names``, ``index_names``), and
+    calls of a module-level import (an alias: ``import { exec as run }``): a note of every call
+    kept a tuple and a node alive per call, which the collector then traversed."""
 
     __slots__ = (
-        "function_calls", "method_calls", "news", "property_stores", "subscript_stores", "pairs",
-        "loops", "jsx_attributes", "unlowered",
+        "names", "function_calls", "method_calls", "news", "property_stores", "subscript_stores",
+        "pairs", "loops", "jsx_attributes", "unlowered",
     )  # fmt: skip
 
-    def __init__(self) -> None:
+    def __init__(self, names: IndexNames) -> None:
+        self.names = names
         self.function_calls: list[tuple[Node, Node, str]] = []  # ``f(...)``
         self.method_calls: list[tuple[Node, Node, str]] = []  # ``o.f(...)``
         self.news: list[tuple[Node, Node, str]] = []
@@ -725,6 +730,27 @@ class IndexMarks:
         self.loops: list[Node] = []  # ``for (x in/of y)``
         self.jsx_attributes: list[tuple[Node, Node, str]] = []
         self.unlowered: list[Node] = []
+
+
+@dataclass(frozen=True, eq=False)
+class IndexNames:
+    """The names the pattern index looks for (the rules': ``checks/javascript/_support``)."""
+
+    calls: frozenset[str]
+    news: frozenset[str]
+    stores: frozenset[str]
+    pairs: frozenset[str]
+    jsx_attributes: frozenset[str]
+
+
+_INDEX_NAMES: IndexNames | None = None
+
+
+def set_index_names(names: IndexNames) -> None:
+    """Which entries the lowering notes for the pattern index (``IndexMarks``); until this is
+    called it notes none, and the index is queried."""
+    global _INDEX_NAMES
+    _INDEX_NAMES = names
 
 
 # Expressions that hold none of the kinds the index looks at (``_holds_nothing``).
@@ -749,7 +775,7 @@ def _holds_nothing(node: Node) -> bool:
 class _Lowerer:
     """Lowers the functions of one file; ``functions`` collects every function it lowered."""
 
-    def __init__(self, document: Document, names: ModuleNames) -> None:
+    def __init__(self, document: Document, names: ModuleNames, imports: dict[str, str] | None = None) -> None:
         self.document = document
         self.text = _Text(document.source)
         self._source = self.text.source  # ``text``'s, for the leaves' text without a call
@@ -766,11 +792,19 @@ class _Lowerer:
         self.looked_up: set[str] = set()
         # Functions whose bodies are units of their own (``split_unit``): lowered as a header only.
         self._stubs: frozenset[tuple[int, int, int]] = frozenset()
-        self.marks = IndexMarks()
+        index_names = _INDEX_NAMES
+        self.marks = IndexMarks(index_names) if index_names is not None else None
+        # Where a call's name may be an alias of an imported function (``_support._call_aliases``):
+        # the module's imports (``names`` are a split unit's wrapper's).
+        if index_names is None:
+            imports = {}
+        elif imports is None:
+            imports = module_names(document).imports
+        self._imports = imports
 
     def _unlowered(self, node: Node | None) -> None:
         """``node``'s subtree is not lowered: the index queries it (unless it holds nothing)."""
-        if node is not None and not _holds_nothing(node):
+        if node is not None and self.marks is not None and not _holds_nothing(node):
             self.marks.unlowered.append(node)
 
     def _unlowered_except(self, node: Node, *kept: Node | None) -> None:
@@ -1204,7 +1238,8 @@ class _Lowerer:
         if kind == "for_statement":
             return self._for(node, scope)
         if kind == "for_in_statement":
-            self.marks.loops.append(node)
+            if self.marks is not None:
+                self.marks.loops.append(node)
             return self._for_in(node, scope)
         if kind == "while_statement":
             test = self._expr(node.child_by_field_id(self.fields.condition), scope)
@@ -1353,13 +1388,18 @@ class _Lowerer:
     def _note_store(self, node: Node, left: Node, *, assignment: bool) -> None:
         """An assignment's entry in the index marks: a property store (``o.p = v``, ``o.p += v``)
         or, for ``=``, a subscript store (``o[k] = v``)."""
+        marks = self.marks
+        if marks is None:
+            return
         kind = left.type
         if kind == "member_expression":
             prop = left.child_by_field_id(self.fields.property)
             if prop is not None and prop.type == "property_identifier":
-                self.marks.property_stores.append((node, prop, self.text(prop)))
+                name = self.text(prop)
+                if name in marks.names.stores:
+                    marks.property_stores.append((node, prop, name))
         elif assignment and kind == "subscript_expression":
-            self.marks.subscript_stores.append(node)
+            marks.subscript_stores.append(node)
 
     def _stringy(self, node: Node) -> bool:
         node = unwrap(node)
@@ -1896,13 +1936,20 @@ class _Lowerer:
 
     def _note_pair(self, pair: Node, key: Node) -> None:
         """An object entry's index marks: by its key's name (a quoted key: each text of it)."""
+        marks = self.marks
+        if marks is None:
+            return
         kind = key.type
         if kind == "property_identifier":
-            self.marks.pairs.append((pair, key, self.text(key)))
+            name = self.text(key)
+            if name in marks.names.pairs:
+                marks.pairs.append((pair, key, name))
         elif kind == "string":
             for part in key.named_children:
                 if part.type == "string_fragment":
-                    self.marks.pairs.append((pair, part, self.text(part)))
+                    name = self.text(part)
+                    if name in marks.names.pairs:
+                        marks.pairs.append((pair, part, name))
 
     def _object_method_key(self, obj: Node, method: Node, scope: _Scope) -> str | None:
         parent = obj.parent
@@ -1981,8 +2028,10 @@ class _Lowerer:
             obj_node = function.child_by_field_id(self.fields.object)
             prop = function.child_by_field_id(self.fields.property)
             method = self.text(prop)
-            if raw is not None and prop is not None and prop.type == "property_identifier":
-                self.marks.method_calls.append((node, prop, method))
+            marks = self.marks
+            # A `#private` name is no property_identifier (and never an indexed name).
+            if marks is not None and raw is not None and method in marks.names.calls and prop is not None:
+                marks.method_calls.append((node, prop, method))
             receiver = self._expr(obj_node, scope)
             if method == "replace" and self._escapes_regex(arguments):
                 # text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'): the escapeRegExp idiom, a RegExp.escape.
@@ -1994,8 +2043,9 @@ class _Lowerer:
             return self._made(ir.Call(callee, method, args, (), receiver, has_spread=spread, node=node))
         if kind == "identifier":
             name = self.text(function)
-            if raw is not None:
-                self.marks.function_calls.append((node, function, name))
+            marks = self.marks
+            if marks is not None and raw is not None and (name in marks.names.calls or name in self._imports):
+                marks.function_calls.append((node, function, name))
             callee = self._function_callee(name, scope)
             args, spread = self._arguments(arguments, scope)
             return self._made(ir.Call(callee, name, args, (), None, has_spread=spread, node=node))
@@ -2039,13 +2089,19 @@ class _Lowerer:
         args, spread = self._arguments(arguments, scope)
         if constructor is None:
             return ir.Opaque(args, node=node)
-        kind = constructor.type
-        if kind == "identifier":
-            self.marks.news.append((node, constructor, self.text(constructor)))
-        elif kind == "member_expression":
-            prop = constructor.child_by_field_id(self.fields.property)
-            if prop is not None and prop.type == "property_identifier":
-                self.marks.news.append((node, prop, self.text(prop)))
+        marks = self.marks
+        if marks is not None:
+            kind = constructor.type
+            if kind == "identifier":
+                name = self.text(constructor)
+                if name in marks.names.news:
+                    marks.news.append((node, constructor, name))
+            elif kind == "member_expression":
+                prop = constructor.child_by_field_id(self.fields.property)
+                if prop is not None and prop.type == "property_identifier":
+                    name = self.text(prop)
+                    if name in marks.names.news:
+                        marks.news.append((node, prop, name))
         constructor = self._unwrap(constructor)
         self._unlowered(constructor)  # read for its name only: `new (make())()` holds a call
         callee = self._qualify(constructor, scope)
@@ -2061,8 +2117,11 @@ class _Lowerer:
             current = stack.pop()
             if current.type == "jsx_attribute":
                 name_node = current.named_child(0) if current.named_child_count else None
-                if name_node is not None and name_node.type == "property_identifier":
-                    self.marks.jsx_attributes.append((current, name_node, self.text(name_node)))
+                marks = self.marks
+                if marks is not None and name_node is not None and name_node.type == "property_identifier":
+                    name = self.text(name_node)
+                    if name in marks.names.jsx_attributes:
+                        marks.jsx_attributes.append((current, name_node, name))
                 expression = next((c for c in current.named_children if c.type == "jsx_expression"), None)
                 if expression is None or not expression.named_child_count:
                     self._unlowered_except(current, name_node)  # a string, or markup as the value
@@ -2307,10 +2366,38 @@ class _FileState:
 
 
 _STATES: weakref.WeakKeyDictionary[Document, _FileState] = weakref.WeakKeyDictionary()
+# The document asked last and its state, both held weakly: most calls ask about the document the
+# one before did (a check asks ~90 times per file, and a WeakKeyDictionary lookup makes a weak
+# reference each time). One tuple, so a thread reads a pair another wrote whole.
+_LAST: tuple[weakref.ref, weakref.ref] | None = None
+
+
+def _current_state(document: Document) -> _FileState | None:
+    """The document's state if it is of its current tree (none is made)."""
+    global _LAST
+    last = _LAST
+    if last is not None and last[0]() is document:
+        state = last[1]()
+        if state is not None and state.tree is document.tree:
+            return state
+    state = _STATES.get(document)
+    if state is not None and state.tree is document.tree:
+        _LAST = (weakref.ref(document), weakref.ref(state))
+        return state
+    return None
 
 
 def _file_state(document: Document) -> _FileState:
+    global _LAST
+    last = _LAST  # ``_current_state``, inline: asked ~90 times per file
+    if last is not None and last[0]() is document:
+        state = last[1]()
+        if state is not None and state.tree is document.tree:
+            return state
     state = _STATES.get(document)
+    if state is not None and state.tree is document.tree:
+        _LAST = (weakref.ref(document), weakref.ref(state))
+        return state
     if state is None or state.tree is not document.tree:
         names, parts = _compute_module_names(document, state.statement_names if state is not None else None)
         fresh = _FileState(document.tree, names, statement_names=parts)
@@ -2340,6 +2427,7 @@ def _file_state(document: Document) -> _FileState:
                 _detach_previous_tree(state)  # no pause since the last tree: its turn now
             _note_previous_tree(fresh)
         _STATES[document] = state = fresh
+        _LAST = (weakref.ref(document), weakref.ref(state))
     return state
 
 
@@ -2672,7 +2760,7 @@ def _lower(unit: Node, document: Document) -> _Lowered:
     if lowered is None:
         contexts = state.contexts if state.contexts is not None else _unit_contexts(document)
         names = contexts.names.get(key, state.names)
-        lowerer = _Lowerer(document, names)
+        lowerer = _Lowerer(document, names, state.names.imports)
         functions = lowerer.lower_unit(unit)
         lowered = state.units[key] = _Lowered(
             functions, frozenset(lowerer.looked_up), names, next(_SERIALS), marks=lowerer.marks
@@ -2686,8 +2774,8 @@ def take_index_marks(document: Document, unit: Node) -> IndexMarks | None:
     kept past it would hold nodes (and memory) for an open document's every unit. None while the
     unit has no lowering in this tree (a lowering carried over from an earlier tree holds that
     tree's nodes), or once taken."""
-    state = _STATES.get(document)
-    if state is None or state.tree is not document.tree:
+    state = _current_state(document)
+    if state is None:
         return None
     lowered = state.units.get(_node_key(unit))
     if lowered is None:

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from landguard.checks.javascript import _support as js
+from landguard.engine.config import Config
 from landguard.engine.document import Document
+from landguard.engine.registry import CheckContext
 from landguard.languages import javascript as adapter
 from landguard_testing import WEBPACK_LIB, javascript_files
 
@@ -167,3 +169,12 @@ def test_a_lowering_from_an_earlier_tree_is_not_read():
     [first, _second] = adapter.listed_units(document)[0]
     assert adapter.take_index_marks(document, first) is None
     assert _compare(document) == 1
+
+
+def test_without_the_rules_names_the_lowering_notes_nothing(monkeypatch):
+    monkeypatch.setattr(adapter, "_INDEX_NAMES", None)
+    document = Document("function f(a) { return exec(a); }\n", path="plain.js")
+    [unit] = adapter.listed_units(document)[0]
+    adapter.lower_unit(unit, document)
+    assert adapter.take_index_marks(document, unit) is None
+    assert js.unit_index(unit, document, CheckContext(Config())).calls.keys() == {"exec"}  # queried

@@ -96,6 +96,15 @@ _NEW_NAME_SET = frozenset(NEW_NAMES)
 _ASSIGNED_SET = frozenset(ASSIGNED_PROPERTIES)
 _PAIR_KEY_SET = frozenset(PAIR_KEYS)
 _JSX_SET = frozenset(JSX_ATTRIBUTES)
+# The lowering notes the entries of these names for the index (``javascript.IndexMarks``).
+_INDEX_NAMES = adapter.IndexNames(
+    calls=_CALL_NAME_SET,
+    news=_NEW_NAME_SET,
+    stores=_ASSIGNED_SET,
+    pairs=_PAIR_KEY_SET,
+    jsx_attributes=_JSX_SET,
+)
+adapter.set_index_names(_INDEX_NAMES)
 
 
 def calls_to(
@@ -142,7 +151,7 @@ _CALL_ALIASES: RunKey[frozenset[str]] = RunKey("js.call_aliases")
 def _build_unit_index(unit: Node, document: Document, context: CheckContext) -> UnitIndex:
     aliases = _call_aliases(document, context)
     marks = adapter.take_index_marks(document, unit)
-    if marks is not None:
+    if marks is not None and marks.names is _INDEX_NAMES:
         return _index_of_marks(marks, unit, document, aliases)
     return _queried_index(unit, document, aliases)
 
