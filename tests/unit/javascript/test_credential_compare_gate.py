@@ -21,11 +21,12 @@ from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
 from landguard.engine.registry import CheckContext
 from landguard.languages import javascript as adapter
-from landguard_testing import WEBPACK_LIB, findings_for, javascript_files
+from landguard_testing import FIXTURES, WEBPACK_LIB, findings_for, javascript_files
 
 CONFIG = Config(dependencies=DependencySettings(online=False))
 FILES = javascript_files()
 REAL = sorted(WEBPACK_LIB.glob("*.js"))[:60] if WEBPACK_LIB.is_dir() else []
+COMPONENTS = sorted(FIXTURES.parent.parent.rglob("*.vue"))
 
 
 def _meets(places, start: int, end: int) -> bool:
@@ -65,7 +66,7 @@ def test_the_places_reach_as_far_as_the_window(gap: int):
                 assert _meets(lg321._places(padded), start, len(padded))
 
 
-@pytest.mark.parametrize("path", FILES + REAL, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", FILES + REAL + COMPONENTS, ids=lambda p: p.name)
 def test_the_gate_passes_every_unit_the_exact_test_passes(path: Path):
     document = Document(path.read_text(encoding="utf-8"), path=str(path))
     context = CheckContext(CONFIG, one_shot=True)
@@ -82,7 +83,7 @@ def _report(path: Path) -> list[tuple]:
     return sorted((f.span.start_line, f.span.start_col, f.message) for f in findings if f.rule_id == "LG321")
 
 
-@pytest.mark.parametrize("path", FILES + REAL, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", FILES + REAL + COMPONENTS, ids=lambda p: p.name)
 def test_the_gate_drops_no_finding(path: Path, monkeypatch):
     gated = _report(path)
     monkeypatch.setattr(

@@ -32,12 +32,16 @@ from landguard.engine.document import Document
 from landguard.engine.languages import captures
 from landguard.engine.registry import CheckContext
 from landguard.languages import javascript as adapter
-from landguard_testing import WEBPACK_LIB, findings_for, javascript_files
+from landguard_testing import FIXTURES, WEBPACK_LIB, findings_for, javascript_files
 
 CONFIG = Config(dependencies=DependencySettings(online=False))
 FILES = javascript_files()
 # A real tree with classes, factories and Map/Set instance calls everywhere (read-only cache).
 REAL = sorted(WEBPACK_LIB.glob("*.js"))[:40] if WEBPACK_LIB.is_dir() else []
+# Components: their source is the script, the rest blanked (the same offsets).
+COMPONENTS = sorted(
+    path for folder in (FIXTURES, FIXTURES.parent.parent / "corpus") for path in folder.rglob("*.vue")
+)
 
 
 def _plain_relevant(function, fa, is_sink_helper, document, context) -> bool:
@@ -135,7 +139,7 @@ _WORDS = sorted(
 )
 
 
-@pytest.mark.parametrize("path", FILES + REAL, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", FILES + REAL + COMPONENTS, ids=lambda p: p.name)
 def test_the_literal_words_are_the_literals_text(path: Path):
     document = Document(path.read_text(encoding="utf-8"), path=str(path))
     text = _literals_text(document)
@@ -145,7 +149,7 @@ def test_the_literal_words_are_the_literals_text(path: Path):
         assert holds(word) == (word in text), word
 
 
-@pytest.mark.parametrize("path", FILES + REAL, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", FILES + REAL + COMPONENTS, ids=lambda p: p.name)
 def test_in_literal_answers_as_the_literals_ranges(path: Path):
     document = Document(path.read_text(encoding="utf-8"), path=str(path))
     if document.tree.root_node.has_error:
