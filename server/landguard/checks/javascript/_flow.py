@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import operator
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from landguard.checks.javascript import _sql_text as sql_text
@@ -235,15 +235,8 @@ def _literal_reads(document: Document) -> _LiteralReads:
     return _reads_where(adapter.literal_words(document))
 
 
-_SHUT = _LiteralReads(sql=False, location=False)
-
-
-def _reads_in(text: bytes) -> _LiteralReads:
-    """``_literal_reads`` of a file whose literals' text, lower-cased, is ``text``."""
-    return _reads_where(text.__contains__)
-
-
-def _reads_where(holds) -> _LiteralReads:
+def _reads_where(holds: Callable[[bytes], bool]) -> _LiteralReads:
+    """What literals allow whose text holds the words ``holds(word)`` says it holds."""
     if sql_text.may_spell_anything_where(holds):
         return _OPEN
     return _LiteralReads(sql=sql_text.may_read_as_sql_where(holds), location=holds(b"location"))

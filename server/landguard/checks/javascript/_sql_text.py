@@ -40,23 +40,15 @@ _WORDS_NEEDED = (
 _ESCAPES = (b"\\x", b"\\u")
 
 
-def may_read_as_sql(text: bytes) -> bool:
-    """Whether text made of parts of ``text`` (lower-cased source bytes) may read as SQL: False
-    only where ``READS_AS_SQL`` cannot match any such text. A keyword split across two literals
-    (``"SEL" + "ECT"``) is not read."""
-    return may_read_as_sql_where(text.__contains__)
-
-
 def may_read_as_sql_where(holds: Callable[[bytes], bool]) -> bool:
-    """``may_read_as_sql`` of a text known by ``holds(word)``: whether it holds the lower-cased
-    ``word`` (no line break in any)."""
+    """Whether text made of parts of a text (lower-cased source bytes) may read as SQL, the text
+    known by ``holds(word)``: whether it holds the lower-cased ``word`` (no line break in any).
+    False only where ``READS_AS_SQL`` cannot match any such text. A keyword split across two
+    literals (``"SEL" + "ECT"``) is not read."""
     return may_spell_anything_where(holds) or any(all(map(holds, words)) for words in _WORDS_NEEDED)
 
 
-def may_spell_anything(text: bytes) -> bool:
-    """Whether ``text`` (source bytes) has an escape sequence, which can spell any word."""
-    return may_spell_anything_where(text.__contains__)
-
-
 def may_spell_anything_where(holds: Callable[[bytes], bool]) -> bool:
+    """Whether the text ``holds`` knows (see ``may_read_as_sql_where``) has an escape sequence,
+    which can spell any word."""
     return any(map(holds, _ESCAPES))
