@@ -20,11 +20,13 @@ What the IR does not model (``typeof``, ``instanceof``, classes as values, JSX m
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import operator
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -2746,6 +2748,104 @@ def literal_texts(document: Document) -> list[bytes]:
     source = document.source
     found = captures(document.language, _LITERALS, document.tree.root_node).get("literal", ())
     return [source[node.start_byte : node.end_byte] for node in found]
+
+
+# The node kinds ``_LITERALS`` captures, and the parts of a literal that hold no code: in the
+# grammar a string holds fragments and escapes, a regex its pattern and flags, a template those
+# and its substitutions. So a node within a literal is the literal, one of these parts, or within
+# a template's substitution.
+_LITERAL_KINDS = frozenset({"string", "template_string", "regex"})
+_LITERAL_PARTS = frozenset(
+    {"string_fragment", "escape_sequence", "html_character_reference", "regex_pattern", "regex_flags"}
+)
+
+
+def literal_words(document: Document) -> Callable[[bytes], bool]:
+    """``holds(word)``: whether ``b"\\n".join(literal_texts(document)).lower()`` holds ``word``
+    (lower-case bytes without a line break), memoised per word.
+
+    Read at the places the lower-cased source has the word (``in_literal``, one node lookup
+    each) rather than by a query over every literal of the file: the words asked
+    (``_flow._literal_reads``) are rare in literals, and a query walks the whole tree. A tree
+    with errors (where a literal may hold anything) is read through the query."""
+    lower = document.source.lower()
+    has_error = document.tree.root_node.has_error
+    in_literal = None if has_error else literal_test(document)
+    known: dict[bytes, bool] = {}
+    joined: list[bytes] = []  # the literals' text, for a tree with errors
+
+    def holds(word: bytes) -> bool:
+        found = known.get(word)
+        if found is not None:
+            return found
+        found = False
+        at = lower.find(word)
+        if at >= 0 and in_literal is None:
+            if not joined:
+                joined.append(b"\n".join(literal_texts(document)).lower())
+            found = word in joined[0]
+        elif at >= 0:
+            size = len(word)
+            while at >= 0 and not (found := in_literal(at, at + size)):
+                at = lower.find(word, at + 1)
+        known[word] = found
+        return found
+
+    return holds
+
+
+def literal_test(document: Document) -> Callable[[int, int], bool]:
+    """``in_literal(start, end)``: whether the bytes ``start``..``end`` (not empty) lie within one
+    literal of the file (a node ``literal_texts`` reads), for a tree without errors: the smallest
+    node around them is a literal, a part of one or its quote, or they are within a template's
+    substitution (found from the text's ``${``, once, when first needed)."""
+    source = document.source
+    root = document.tree.root_node
+    substitutions: list[tuple[list[int], list[int]]] = []
+
+    def in_literal(start: int, end: int) -> bool:
+        node = root.descendant_for_byte_range(start, end)
+        if node.is_named:
+            kind = node.type
+            if kind in _LITERAL_KINDS:
+                return True
+            if kind in _LITERAL_PARTS:
+                # Its parent is the literal (in TypeScript a template literal type has such parts too).
+                while node is not None:
+                    if _is_literal(node):
+                        return True
+                    node = node.parent
+                return False
+        elif _is_literal(node.parent):
+            return True  # a quote, a regex's slash (TypeScript's type `string` is no literal)
+        if not substitutions:
+            substitutions.append(_template_substitutions(source, root))
+        starts, ends = substitutions[0]
+        i = bisect.bisect_right(ends, start)  # the first substitution ending after ``start``
+        return i < len(ends) and starts[i] <= start and end <= ends[i]
+
+    return in_literal
+
+
+def _is_literal(node: Node | None) -> bool:
+    return node is not None and node.is_named and node.type in _LITERAL_KINDS
+
+
+def _template_substitutions(source: bytes, root: Node) -> tuple[list[int], list[int]]:
+    """The byte ranges (starts, ends) of the file's outermost template substitutions (``${...}``)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    at = source.find(b"${")
+    while at >= 0:
+        node = root.descendant_for_byte_range(at, at + 2)
+        if node.type == "${":
+            node = node.parent
+            if node is not None and node.type == "template_substitution":
+                if not ends or node.start_byte >= ends[-1]:  # else within the one before
+                    starts.append(node.start_byte)
+                    ends.append(node.end_byte)
+        at = source.find(b"${", at + 2)
+    return starts, ends
 
 
 def summary_store(document: Document) -> SummaryStore:

@@ -7,6 +7,9 @@ is cheap where it can be and says what it said before.
 - The literal gates (``_flow._literal_reads``: a file whose literals cannot hold SQL text or name
   a `Location` header does not count its ``sql-text`` query calls and header setters) drop no
   finding: every rule reports the same, gates on or off, on the same files.
+- They read the literals' text at the places the source has the words (``adapter.literal_words``)
+  and say what the words in the text of all the literals (a query over the tree) say: for every
+  word asked and more, and at sampled places of every file, as the literals' ranges say.
 - It reads the calls the lowering recorded (a superset of the body's: ``test_recorded_calls``),
   and every rule reports what it reports with a walk of each body instead.
 - It reads a function's instance calls (``instance_methods``: a walk of its whole IR) only when a
@@ -15,23 +18,30 @@ is cheap where it can be and says what it said before.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from landguard.checks.javascript import _flow
+from landguard.checks.javascript import _sql_text as sql_text
 from landguard.dataflow import shapes
 from landguard.dataflow.interpret import instance_methods
 from landguard.engine.config import Config, DependencySettings
 from landguard.engine.document import Document
+from landguard.engine.languages import captures
 from landguard.engine.registry import CheckContext
 from landguard.languages import javascript as adapter
-from landguard_testing import WEBPACK_LIB, findings_for, javascript_files
+from landguard_testing import FIXTURES, WEBPACK_LIB, findings_for, javascript_files
 
 CONFIG = Config(dependencies=DependencySettings(online=False))
 FILES = javascript_files()
 # A real tree with classes, factories and Map/Set instance calls everywhere (read-only cache).
 REAL = sorted(WEBPACK_LIB.glob("*.js"))[:40] if WEBPACK_LIB.is_dir() else []
+# Components: their source is the script, the rest blanked (the same offsets).
+COMPONENTS = sorted(
+    path for folder in (FIXTURES, FIXTURES.parent.parent / "corpus") for path in folder.rglob("*.vue")
+)
 
 
 def _plain_relevant(function, fa, is_sink_helper, document, context) -> bool:
@@ -109,6 +119,114 @@ def test_the_literal_gates_close_on_code_words_and_open_on_literals():
     document = Document(code, path="gate.js")
     assert _flow._literals_of(document, CheckContext(CONFIG, one_shot=True)).sql is False
     assert _flow._literals_of(document, CheckContext(CONFIG)) == _flow._LiteralReads(sql=True, location=True)
+
+
+def _literals_text(document: Document) -> bytes:
+    return b"\n".join(adapter.literal_texts(document)).lower()
+
+
+def _reads_of_the_text(text: bytes) -> _flow._LiteralReads:
+    """``_literal_reads`` as first written: the words in the text of all the literals."""
+    escape = b"\\x" in text or b"\\u" in text
+    sql = escape or any(all(word in text for word in words) for words in sql_text._WORDS_NEEDED)
+    return _flow._LiteralReads(sql=sql, location=escape or b"location" in text)
+
+
+# The words the gates ask, and others: common in code, quotes, braces, slashes, spaces.
+_WORDS = sorted(
+    {word for words in sql_text._WORDS_NEEDED for word in words}
+    | {b"location", b"\\x", b"\\u", b"the", b"e", b"${", b"}", b"{", b"/", b"a b", b"'", b'"', b"`", b"=>"}
+)
+
+
+@pytest.mark.parametrize("path", FILES + REAL + COMPONENTS, ids=lambda p: p.name)
+def test_the_literal_words_are_the_literals_text(path: Path):
+    document = Document(path.read_text(encoding="utf-8"), path=str(path))
+    text = _literals_text(document)
+    assert _flow._literal_reads(document) == _reads_of_the_text(text)
+    holds = adapter.literal_words(document)
+    for word in _WORDS:
+        assert holds(word) == (word in text), word
+
+
+@pytest.mark.parametrize("path", FILES + REAL + COMPONENTS, ids=lambda p: p.name)
+def test_in_literal_answers_as_the_literals_ranges(path: Path):
+    document = Document(path.read_text(encoding="utf-8"), path=str(path))
+    if document.tree.root_node.has_error:
+        return  # read through the query (literal_words)
+    found = captures(document.language, adapter._LITERALS, document.tree.root_node).get("literal", ())
+    ranges = [(node.start_byte, node.end_byte) for node in found]
+    in_literal = adapter.literal_test(document)
+    size = len(document.source)
+    rng = random.Random(path.name)
+    for _ in range(min(3000, size)):
+        start = rng.randrange(size)
+        end = min(size, start + rng.choice((1, 2, 3, 6, 12)))
+        expected = any(low <= start and end <= high for low, high in ranges)
+        assert in_literal(start, end) == expected, (start, end, document.source[start:end])
+
+
+_PLACES = """\
+// select the rows from a table where the location is: none of this is in a literal
+/* update ... set, insert into, \\u0041 */
+import { select } from 'lib';
+const where = new Set(), table = Array.from(where);
+const a = `${where}-${ /* location */ table }`;
+const b = `x ${ `inner ${ "set" } update` } y`;
+const c = /select\\b/gi, d = <a href="where">update</a>;
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "word", "expected"),
+    [
+        (0, b"select", False),  # a comment
+        (1, b"update", False),
+        (1, b"\\u", False),
+        (2, b"select", False),  # an import's name, and its `from`
+        (2, b"from", False),
+        (2, b"lib", True),  # the module's string
+        (3, b"where", False),
+        (4, b"where", True),  # a template's substitution is in its text
+        (4, b"location", True),  # so is a comment inside one
+        (5, b"set", True),  # a string in a template in a template
+        (5, b"update", True),
+        (6, b"select", True),  # a regular expression
+        (6, b"\\b", True),
+        (6, b"where", True),  # a JSX attribute's string
+        (6, b"update", False),  # JSX text is no literal
+    ],
+)
+def test_in_literal_at_the_places_of_a_line(line: int, word: bytes, expected: bool):
+    document = Document(_PLACES, path="places.jsx")
+    assert not document.tree.root_node.has_error
+    source = document.source
+    start = sum(len(text) + 1 for text in source.split(b"\n")[:line])
+    at = source.lower().find(word, start, source.index(b"\n", start))
+    if word == b"update" and line == 6:
+        at = source.lower().rfind(word, start, source.index(b"\n", start))
+    assert at >= 0
+    assert adapter.literal_test(document)(at, at + len(word)) is expected
+
+
+def test_the_literal_words_of_a_tree_with_errors_come_from_the_query():
+    document = Document("function f( {\n  db.get(`select ${x} from t`);\n// where\n", path="broken.js")
+    assert document.tree.root_node.has_error
+    holds = adapter.literal_words(document)
+    text = _literals_text(document)
+    for word in _WORDS:
+        assert holds(word) == (word in text), word
+
+
+def test_the_literal_words_of_typescript_template_types():
+    source = "type Where = `where-${string}`;\nconst q: Where = `select ${`from`}`;\nlet s = 'location';\n"
+    for path in ("types.ts", "types.tsx"):
+        document = Document(source, path=path)
+        assert not document.tree.root_node.has_error
+        text = _literals_text(document)
+        holds = adapter.literal_words(document)
+        for word in (*_WORDS, b"string"):
+            assert holds(word) == (word in text), (path, word)
 
 
 _NO_METHODS = """\

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import operator
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from landguard.checks.javascript import _sql_text as sql_text
@@ -230,22 +230,16 @@ _OPEN = _LiteralReads(sql=True, location=True)
 
 
 def _literal_reads(document: Document) -> _LiteralReads:
-    """Asked of the whole text first (one pass over bytes), and of the literals' text only where
-    that says maybe (a query over the tree): the words are common in code and comments."""
-    found = _reads_in(document.source.lower())
-    if found != _SHUT:
-        found = _reads_in(b"\n".join(adapter.literal_texts(document)).lower())
-    return found
+    """Asked of the literals' text where the source has the words (``adapter.literal_words``):
+    the words are common in code and comments, rare in literals."""
+    return _reads_where(adapter.literal_words(document))
 
 
-_SHUT = _LiteralReads(sql=False, location=False)
-
-
-def _reads_in(text: bytes) -> _LiteralReads:
-    return _LiteralReads(
-        sql=sql_text.may_read_as_sql(text),
-        location=b"location" in text or sql_text.may_spell_anything(text),
-    )
+def _reads_where(holds: Callable[[bytes], bool]) -> _LiteralReads:
+    """What literals allow whose text holds the words ``holds(word)`` says it holds."""
+    if sql_text.may_spell_anything_where(holds):
+        return _OPEN
+    return _LiteralReads(sql=sql_text.may_read_as_sql_where(holds), location=holds(b"location"))
 
 
 def _runs_sink_helper(call: ir.Call, fa: FileAnalysis, is_sink_helper) -> bool:

@@ -36,6 +36,7 @@ from the environment instead (`process.env.PASSWORD`); comparing a hash is bette
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
@@ -44,7 +45,7 @@ from landguard.checks.python._web import is_secret_name
 from landguard.checks.secrets._credential_use import literal_credential_finding
 from landguard.checks.secrets.heuristics import names_a_password
 from landguard.engine.findings import Confidence, Finding, Severity
-from landguard.engine.registry import Rule
+from landguard.engine.registry import Rule, RunKey
 from landguard.languages import javascript_syntax as syntax
 from landguard.languages.questions import Questions
 
@@ -66,6 +67,9 @@ _NAMED_OPERATOR = re.compile(
     rb"(?:pass|pwd|secret|key)[\w\]'\"]*\s*[!=]=|[!=]=\s*[\w.\[\]'\"]*(?:pass|pwd|secret|key)", re.I
 )
 _NEAR = 48
+# The words one of those names holds, lower-cased (the pattern ignores ASCII case only, as bytes do).
+_WORDS = (b"pass", b"pwd", b"secret", b"key")
+_AROUND_NAMES: RunKey[tuple[list[int], list[int]] | None] = RunKey("js.credential_compare_places")
 _COMPARISONS = Questions(compare=syntax.equality_tests_with_string())
 # Not a credential: masks, templates and made-up values.
 _NOT_A_VALUE = re.compile(
@@ -81,6 +85,16 @@ _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 class HardcodedCredentialCompare(js.JavaScriptRule):
     rule = RULE
     uses_imports = False
+
+    def applies(self, unit, document, context) -> bool:
+        """In a one-shot run, False where the file's pass (``_places``) says no unit there can
+        hold a named comparison: most units, and every unit of most files, are told at once (the
+        others take the exact test in ``check_unit``). An editor's run checks the few units an
+        edit changed and keeps to the exact test: the file's pass would cost it more."""
+        if not context.one_shot:
+            return True
+        places = context.cache.get(_AROUND_NAMES, None, lambda: _places(document.source))
+        return places is not None and _meets(places, unit.start_byte, unit.end_byte)
 
     def check_unit(self, node, document, context) -> Iterable[Finding]:
         if not any(
@@ -100,6 +114,48 @@ class HardcodedCredentialCompare(js.JavaScriptRule):
                 if name is not None and secret is not None:
                     yield _finding(document, literal, secret, name)
                     break
+
+
+def _meets(places: tuple[list[int], list[int]], start: int, end: int) -> bool:
+    """Whether one of the ``places`` meets the bytes ``start``..``end``."""
+    starts, ends = places
+    i = bisect.bisect_right(ends, start)  # the first place ending after ``start``
+    return i < len(ends) and starts[i] < end
+
+
+def _places(source: bytes) -> tuple[list[int], list[int]] | None:
+    """The byte ranges (sorted, disjoint: starts, ends) outside which no operator has a named
+    comparison around it (``_has_named_comparison``); None: there is none in the file.
+
+    A match of ``_NAMED_OPERATOR`` around an operator at ``o`` lies within ``o - _NEAR`` ..
+    ``o + 2 + _NEAR`` (less where the unit's bounds clip it) and holds one of ``_WORDS`` at some
+    ``k``, so ``o`` is between ``k + len(word) - _NEAR - 2`` and ``k + _NEAR``: each word of the
+    lower-cased text gives that range when an operator starts in it. Overlapping operators
+    (``===``) are all found (``bytes.find`` tries every offset)."""
+    if source.find(b"==") < 0 and source.find(b"!=") < 0:
+        return None
+    lower = source.lower()
+    found: list[tuple[int, int]] = []
+    for word in _WORDS:
+        at = lower.find(word)
+        while at >= 0:
+            low = max(0, at + len(word) - _NEAR - 2)
+            high = at + _NEAR + 2  # an operator starting at ``at + _NEAR`` at the latest
+            if source.find(b"==", low, high) >= 0 or source.find(b"!=", low, high) >= 0:
+                found.append((low, high))
+            at = lower.find(word, at + 1)
+    if not found:
+        return None
+    found.sort()
+    starts = [found[0][0]]
+    ends = [found[0][1]]
+    for low, high in found[1:]:
+        if low <= ends[-1]:
+            ends[-1] = max(ends[-1], high)
+        else:
+            starts.append(low)
+            ends.append(high)
+    return starts, ends
 
 
 def _has_named_comparison(source: bytes, start: int, end: int) -> bool:
