@@ -29,7 +29,7 @@ from landguard.engine.files import Unreadable, read_regular
 from landguard.engine.files import display_path as printable
 from landguard.engine.findings import finding_from_dict, finding_to_dict
 from landguard.engine.positions import split_lines
-from landguard.engine.registry import all_checks, get_rule
+from landguard.engine.registry import checks_for_languages, get_rule
 from landguard.result_cache import CacheUnavailable, ResultCache, build_id, cache_root
 from landguard.workspace import FileResult, Located, decode, iter_files, locate, read_limit, scan_file
 
@@ -137,7 +137,7 @@ BATCH_GC_THRESHOLD = 20_000
 
 
 @contextlib.contextmanager
-def _batch_gc(files: int) -> Iterator[None]:
+def _batch_gc(todo: list[tuple[str, str, Config]]) -> Iterator[None]:
     """Collect cyclic garbage less often while many files are analysed.
 
     An analysis allocates millions of short-lived objects (trees' nodes, IR, values), many in
@@ -145,11 +145,15 @@ def _batch_gc(files: int) -> Iterator[None]:
     took 16 % of the CPU. The checks are loaded first and frozen (``gc.freeze``: never traversed
     again, and shared copy-on-write with forked workers), and young collections run every
     ``BATCH_GC_THRESHOLD`` allocations: the same garbage is freed, a few MB later. Restored afterwards, for a caller that goes on in the same process.
+
+    The checks loaded are those of the files' languages (``_languages``): a tree of JavaScript
+    files does not load the Python and Java rules (~60 modules), which none of its documents runs.
     """
-    if files < 2:
+    if len(todo) < 2:
         yield
         return
-    all_checks()  # loaded before freezing, so they are frozen with the rest of the start-up state
+    # Loaded before freezing, so they are frozen with the rest of the start-up state.
+    checks_for_languages(_languages(todo))
     thresholds = gc.get_threshold()
     gc.collect()
     gc.freeze()
@@ -232,12 +236,21 @@ def _chunks(todo: list[tuple[str, str, Config]]) -> list[list[tuple[str, str, Co
     return chunks
 
 
-def _preload(todo: list[tuple[str, str, Config]]) -> None:
-    """Load the checks, and what those that apply to the files' languages import on first use."""
-    from landguard.engine.languages import detect_language
+def _languages(todo: list[tuple[str, str, Config]]) -> set[str]:
+    """The languages of the files to scan, as ``Document`` detects them; a component (``.vue``)
+    also runs the checks of its script's language (JavaScript's package holds TypeScript's)."""
+    from landguard.engine.languages import HOST_LANGUAGES, detect_language
 
     languages = {detect_language(path) for path, _, _ in todo}
-    for check in all_checks():
+    if languages & HOST_LANGUAGES:
+        languages.add("javascript")
+    return languages
+
+
+def _preload(todo: list[tuple[str, str, Config]]) -> None:
+    """Load the checks of the files' languages, and what those that apply to them import on first use."""
+    languages = _languages(todo)
+    for check in checks_for_languages(languages):
         if check.languages is None or check.languages & languages:
             check.preload()
 
@@ -341,7 +354,7 @@ def run_check(
 
     jobs = max(1, jobs or usable_cores())
     total, done = len(seen), len(seen) - len(todo)
-    with _batch_gc(len(todo)):
+    with _batch_gc(todo):
         if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
             scanned = _scan_parallel(todo, jobs, lambda n: progress(done + n, total) if progress else None)
         else:
