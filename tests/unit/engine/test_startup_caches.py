@@ -66,7 +66,8 @@ def _stored_patterns(path: Path) -> set:
 def test_a_second_process_compiles_no_start_up_regex_and_gets_the_same_patterns(tmp_path):
     first = _run(tmp_path)
     assert first["installed"]
-    assert first["misses"] > 300, first["misses"]  # the checks' patterns, compiled once
+    # The checks' patterns, compiled once (provider-token formats and directives compile on first use).
+    assert first["misses"] > 200, first["misses"]
     second = _run(tmp_path, marker="c3d4")
     assert second["misses"] == 0, second
     assert second["hits"] >= first["misses"]
@@ -84,7 +85,7 @@ def test_a_tampered_regex_cache_is_ignored_and_rewritten(tmp_path):
     data[-5] ^= 0xFF  # the payload changed, the MAC did not
     path.write_bytes(bytes(data))
     again = _run(tmp_path)
-    assert again["hits"] == 0 and again["misses"] > 300  # nothing trusted
+    assert again["hits"] == 0 and again["misses"] > 200  # nothing trusted
     assert signed_cache.load(path, _secret(tmp_path)) is not None  # rewritten, verifies again
 
 
