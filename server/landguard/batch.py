@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from landguard import __version__
+from landguard import __version__, startup
 from landguard.engine.ai_ignore_files import IGNORE_FILES as AI_IGNORE_FILES
 from landguard.engine.config import Config
 from landguard.engine.files import Unreadable, read_regular
@@ -354,6 +354,9 @@ def run_check(
 
     jobs = max(1, jobs or usable_cores())
     total, done = len(seen), len(seen) - len(todo)
+    if todo:
+        checks_for_languages(_languages(todo))  # what the files' analyses would load on first use
+    startup.resume()  # the CLI held the collector while it imported and loaded (``startup.hold``)
     with _batch_gc(todo):
         if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
             scanned = _scan_parallel(todo, jobs, lambda n: progress(done + n, total) if progress else None)

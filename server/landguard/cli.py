@@ -192,6 +192,16 @@ def _baseline_config(args: argparse.Namespace) -> tuple[object, Path]:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from landguard import startup
+
+    startup.hold()  # no collections while modules are imported and the checks loaded (run_check resumes)
+    try:
+        return _check_held(args)
+    finally:
+        startup.resume()  # (run_check did, unless it was not reached)
+
+
+def _check_held(args: argparse.Namespace) -> int:
     from landguard import cli_adoption as adoption
     from landguard.engine.findings import Severity
 

@@ -10,6 +10,8 @@
   that publish was an open, after which the server's ``lsp/gc_policy`` collects and freezes
   anyway), or ``RELEASE_AFTER`` seconds after start, whichever comes first; a one-shot CLI run
   freezes without collecting.
+- **``landguard check``** holds the collector from its start until its checks are loaded
+  (``hold``/``resume``), before any file is analysed; it uses no start-up cache.
 - **Compiled regular expressions are reused** (``regex_cache``): the thread that imports modules
   or loads the checks records what it compiles, inside ``loading()``.
 """
@@ -37,6 +39,30 @@ def begin() -> None:
             gc.disable()
             _held = True
     regex_cache.install()
+
+
+_check_held = False
+
+
+def hold() -> None:
+    """``landguard check``'s start: the collector off while modules are imported and the checks
+    loaded, without the regex cache (a one-shot run writes no start-up file). Their ~80 young
+    collections were ~5 % of a one-file run's instructions and found ~500 objects of garbage.
+    ``resume()`` turns it back on before the first file is analysed (an analysis makes garbage)."""
+    global _check_held
+    with _lock:
+        if gc.isenabled():
+            gc.disable()
+            _check_held = True
+
+
+def resume() -> None:
+    """The collector back on after ``hold()`` (a no-op otherwise), nothing collected or frozen."""
+    global _check_held
+    with _lock:
+        if _check_held:
+            _check_held = False
+            gc.enable()
 
 
 def holding() -> bool:

@@ -233,6 +233,41 @@ def test_the_collector_is_held_until_released_then_frozen_and_on(monkeypatch):
         gc.enable()
 
 
+def test_a_check_run_holds_the_collector_while_it_loads_and_resumes_it_to_analyse(tmp_path, monkeypatch):
+    """``landguard check``: no collections while it imports and loads the checks; the collector is
+    back on (nothing frozen by it) before the first file is analysed, and after a usage error."""
+    from landguard import batch, cli
+
+    seen: dict[str, bool] = {}
+    loading, scanning = batch.checks_for_languages, batch.scan_file
+
+    def load(languages):
+        seen.setdefault("loading", gc.isenabled())
+        return loading(languages)
+
+    def scan(*args):
+        seen["analysing"] = gc.isenabled()
+        return scanning(*args)
+
+    monkeypatch.setattr(batch, "checks_for_languages", load)
+    monkeypatch.setattr(batch, "scan_file", scan)
+    (tmp_path / "a.js").write_text("el.innerHTML = location.hash;\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    try:
+        code = cli.main(
+            ["check", str(tmp_path / "a.js"), "--no-cache", "--offline", "--format", "json", "-o", str(out)]
+        )
+        assert code == 1 and json.loads(out.read_text())["findings"], "the file was not analysed"
+        assert seen == {"loading": False, "analysing": True}
+        assert gc.isenabled() and gc.get_freeze_count() == frozen
+        assert cli.main(["check", str(tmp_path / "missing.js")]) == 2
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_the_scheduler_releases_the_collector_after_the_first_publish(monkeypatch):
     from concurrent.futures import Future
 
