@@ -17,10 +17,9 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from landguard import __version__, startup
 from landguard.engine.ai_ignore_files import IGNORE_FILES as AI_IGNORE_FILES
@@ -32,6 +31,9 @@ from landguard.engine.positions import split_lines
 from landguard.engine.registry import checks_for_languages, get_rule
 from landguard.result_cache import CacheUnavailable, ResultCache, build_id, cache_root
 from landguard.workspace import FileResult, Located, decode, iter_files, locate, read_limit, scan_file
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 _MANIFEST_LIMIT = 16 * 1024 * 1024
 # Below this many files, worker start-up costs more than it saves.
@@ -265,6 +267,11 @@ def _scan_parallel(
     Ctrl-C cancels what has not started, lets each worker finish its current chunk, and re-raises;
     SIGTERM ends the workers at once and raises ``Terminated``.
     """
+    # Imported here: a run in one process (``-j 1``, or too few files) never needs them (~4 % of a
+    # one-file run's start-up instructions: multiprocessing, pickle, sockets, tempfile).
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
     _preload(todo)  # discover checks and load what they import lazily, before forking: workers inherit them
     scanned: list[FileResult] = []
     pool = ProcessPoolExecutor(

@@ -177,3 +177,44 @@ def test_a_batch_loads_the_checks_of_its_files_languages_only(tmp_path: Path) ->
     report = _batch(tmp_path / "a.js", tmp_path / "b.js", tmp_path / "c.py")
     assert "python" in report["packages"] and "java" not in report["packages"], report
     assert any(rule.startswith("LG2") for rule in report["findings"]), report
+
+
+CHECK_PROBE = """
+import io, json, sys
+from landguard.cli import main
+out = sys.stdout
+sys.stdout = io.StringIO()
+code = main(["check", *sys.argv[2:], "--no-cache", "--offline", "--format", "json", "-j", "1"])
+report = json.loads(sys.stdout.getvalue())
+sys.stdout = out
+print(json.dumps({
+    "code": code,
+    "rules": sorted({f["rule"] for f in report["findings"]}),
+    "loaded": [m for m in sys.argv[1].split(",") if m in sys.modules],
+}))
+"""
+# What only a parallel scan (worker processes), --fix/--diff, --diff-base/--staged, registry
+# lookups (sockets, a thread pool) need.
+NOT_IN_A_PLAIN_CHECK = [
+    "multiprocessing",
+    "concurrent.futures.process",
+    "concurrent.futures.thread",
+    "difflib",
+    "landguard.changed_lines",
+    "socket",
+]
+
+
+def test_a_one_process_check_imports_none_of_what_only_other_options_use(tmp_path: Path) -> None:
+    (tmp_path / "a.js").write_text("el.innerHTML = location.hash;\n", encoding="utf-8")
+    (tmp_path / "b.js").write_text("const x = 1;\n", encoding="utf-8")
+    for paths in ([tmp_path / "a.js"], [tmp_path]):
+        done = subprocess.run(
+            [sys.executable, "-c", CHECK_PROBE, ",".join(NOT_IN_A_PLAIN_CHECK), *map(str, paths)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        report = json.loads(done.stdout)
+        assert report["code"] == 1 and any(rule.startswith("LG3") for rule in report["rules"]), report
+        assert report["loaded"] == [], report
