@@ -362,7 +362,8 @@ def run_check(
     jobs = max(1, jobs or usable_cores())
     total, done = len(seen), len(seen) - len(todo)
     if todo:
-        checks_for_languages(_languages(todo))  # what the files' analyses would load on first use
+        with startup.loading():  # (the patterns the checks' modules compile are worth keeping)
+            checks_for_languages(_languages(todo))  # what the files' analyses would load on first use
     startup.resume()  # the CLI held the collector while it imported and loaded (``startup.hold``)
     with _batch_gc(todo):
         if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:

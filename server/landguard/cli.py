@@ -194,7 +194,7 @@ def _baseline_config(args: argparse.Namespace) -> tuple[object, Path]:
 def _check(args: argparse.Namespace) -> int:
     from landguard import startup
 
-    startup.hold()  # no collections while modules are imported and the checks loaded (run_check resumes)
+    startup.hold()  # no collections, the regex cache in, while it imports and loads (run_check resumes)
     try:
         return _check_held(args)
     finally:
@@ -202,8 +202,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _check_held(args: argparse.Namespace) -> int:
-    from landguard import cli_adoption as adoption
-    from landguard.engine.findings import Severity
+    from landguard import startup
+
+    with startup.loading():  # what importing compiles is kept (the regex cache); not the config's globs
+        from landguard import cli_adoption as adoption
+        from landguard.engine.findings import Severity
 
     try:
         adoption.validate(args)

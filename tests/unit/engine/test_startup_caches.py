@@ -268,6 +268,56 @@ def test_a_check_run_holds_the_collector_while_it_loads_and_resumes_it_to_analys
         gc.enable()
 
 
+CHECK_PROBE = """
+import io, json, sys
+from landguard import regex_cache, startup
+seen = {}
+resume = startup.resume
+
+def capture():
+    cache = regex_cache._active
+    if cache is not None and "hits" not in seen:
+        seen.update(hits=cache.hits, misses=cache.misses)
+    resume()
+
+startup.resume = capture
+from landguard.cli import main
+sys.stdout = io.StringIO()
+code = main(["check", sys.argv[1], "--no-cache", "--offline", "--format", "json", "-j", "1"])
+report, sys.stdout = sys.stdout.getvalue(), sys.__stdout__
+print(json.dumps({"code": code, **seen, "report": report, "after": regex_cache._active is None}))
+"""
+
+
+def _check_run(cache_dir: Path, target: Path, **extra: str) -> dict:
+    env = dict(os.environ, LANDGUARD_CACHE_DIR=str(cache_dir), **extra)
+    if "LANDGUARD_NO_STARTUP_CACHE" not in extra:
+        env.pop("LANDGUARD_NO_STARTUP_CACHE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK_PROBE, str(target)], capture_output=True, text=True, env=env, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def test_a_second_check_run_compiles_no_start_up_regex_and_reports_the_same(tmp_path):
+    """``landguard check`` records what its imports and loading the checks compile, and a second
+    run is served from the cache: the same report; the cache is out of ``re``'s way afterwards."""
+    target = tmp_path / "src" / "a.js"
+    target.parent.mkdir()
+    target.write_text(
+        'el.innerHTML = location.hash;\nconst k = "ghp_' + "a1B2" * 9 + '";\n', encoding="utf-8"
+    )
+    first = _check_run(tmp_path / "cache", target)
+    assert first["code"] == 1 and first["misses"] > 150, first
+    second = _check_run(tmp_path / "cache", target)
+    assert second["misses"] == 0 and second["hits"] >= first["misses"], second
+    uncached = _check_run(tmp_path / "cache", target, LANDGUARD_NO_STARTUP_CACHE="1")
+    assert "hits" not in uncached  # nothing installed
+    assert first["report"] == second["report"] == uncached["report"]
+    assert json.loads(first["report"])["findings"]
+    assert first["after"] and second["after"]
+
+
 def test_the_scheduler_releases_the_collector_after_the_first_publish(monkeypatch):
     from concurrent.futures import Future
 
