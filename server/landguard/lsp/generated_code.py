@@ -224,11 +224,13 @@ def _no_follow(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
 
 
-def install() -> GeneratedCodeCache | None:
-    """Serve attrs' and cattrs' ``compile()`` calls from the cache, from now on in this process.
+def install(generators: tuple[str, ...] = GENERATORS) -> GeneratedCodeCache | None:
+    """Serve attrs' and cattrs' ``compile()`` calls (``generators``) and dataclasses' ``exec`` from
+    the cache, from now on in this process (``uninstall`` ends it).
 
     Call before importing ``lsprotocol``. Returns None (and changes nothing) when the cache
-    folder cannot be used safely or ``LANDGUARD_NO_CODE_CACHE`` is set."""
+    folder cannot be used safely or ``LANDGUARD_NO_CODE_CACHE`` is set. ``landguard check``
+    passes no generators: it imports neither attrs nor cattrs, only dataclasses' code is its."""
     global _active
     if _active is not None:
         return _active
@@ -245,7 +247,7 @@ def install() -> GeneratedCodeCache | None:
         return None
     import importlib
 
-    for name in GENERATORS:
+    for name in generators:
         try:
             module = importlib.import_module(name)
         except ImportError:
@@ -259,6 +261,19 @@ def install() -> GeneratedCodeCache | None:
         module.exec = cache.exec_for(module)
     _active = cache
     return cache
+
+
+def uninstall() -> None:
+    """The generators' and dataclasses' own ``compile`` and ``exec`` back (after a check's start-up)."""
+    global _active
+    if _active is None:
+        return
+    for name in (*GENERATORS, *EXECUTORS):
+        module = sys.modules.get(name)
+        for patched in ("compile", "exec"):
+            if module is not None and patched in vars(module):
+                delattr(module, patched)  # the builtin again
+    _active = None
 
 
 def save() -> None:

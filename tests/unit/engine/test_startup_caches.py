@@ -271,6 +271,7 @@ def test_a_check_run_holds_the_collector_while_it_loads_and_resumes_it_to_analys
 CHECK_PROBE = """
 import io, json, sys
 from landguard import regex_cache, startup
+from landguard.lsp import generated_code
 seen = {}
 resume = startup.resume
 
@@ -278,6 +279,9 @@ def capture():
     cache = regex_cache._active
     if cache is not None and "hits" not in seen:
         seen.update(hits=cache.hits, misses=cache.misses)
+    code = generated_code._active
+    if code is not None and "code_hits" not in seen:
+        seen.update(code_hits=code.hits, code_misses=code.misses)
     resume()
 
 startup.resume = capture
@@ -285,7 +289,10 @@ from landguard.cli import main
 sys.stdout = io.StringIO()
 code = main(["check", sys.argv[1], "--no-cache", "--offline", "--format", "json", "-j", "1"])
 report, sys.stdout = sys.stdout.getvalue(), sys.__stdout__
-print(json.dumps({"code": code, **seen, "report": report, "after": regex_cache._active is None}))
+after = regex_cache._active is None and generated_code._active is None
+import dataclasses
+after = after and "exec" not in vars(dataclasses)  # dataclasses' own exec again
+print(json.dumps({"code": code, **seen, "report": report, "after": after}))
 """
 
 
@@ -299,9 +306,10 @@ def _check_run(cache_dir: Path, target: Path, **extra: str) -> dict:
     return json.loads(done.stdout)
 
 
-def test_a_second_check_run_compiles_no_start_up_regex_and_reports_the_same(tmp_path):
-    """``landguard check`` records what its imports and loading the checks compile, and a second
-    run is served from the cache: the same report; the cache is out of ``re``'s way afterwards."""
+def test_a_second_check_run_compiles_no_start_up_regex_or_code_and_reports_the_same(tmp_path):
+    """``landguard check`` records what its imports and loading the checks compile (patterns,
+    dataclasses' methods), and a second run is served from the caches: the same report; the caches
+    are out of ``re``'s and dataclasses' way afterwards."""
     target = tmp_path / "src" / "a.js"
     target.parent.mkdir()
     target.write_text(
@@ -309,10 +317,14 @@ def test_a_second_check_run_compiles_no_start_up_regex_and_reports_the_same(tmp_
     )
     first = _check_run(tmp_path / "cache", target)
     assert first["code"] == 1 and first["misses"] > 150, first
+    assert first["code_misses"] > 300, first  # dataclasses' generated methods
     second = _check_run(tmp_path / "cache", target)
     assert second["misses"] == 0 and second["hits"] >= first["misses"], second
-    uncached = _check_run(tmp_path / "cache", target, LANDGUARD_NO_STARTUP_CACHE="1")
-    assert "hits" not in uncached  # nothing installed
+    assert second["code_misses"] == 0 and second["code_hits"] >= first["code_misses"], second
+    uncached = _check_run(
+        tmp_path / "cache", target, LANDGUARD_NO_STARTUP_CACHE="1", LANDGUARD_NO_CODE_CACHE="1"
+    )
+    assert "hits" not in uncached and "code_hits" not in uncached  # nothing installed
     assert first["report"] == second["report"] == uncached["report"]
     assert json.loads(first["report"])["findings"]
     assert first["after"] and second["after"]
