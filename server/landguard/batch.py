@@ -157,6 +157,9 @@ def _batch_gc(todo: list[tuple[str, str, Config]]) -> Iterator[None]:
     # Loaded before freezing, so they are frozen with the rest of the start-up state.
     checks_for_languages(_languages(todo))
     thresholds = gc.get_threshold()
+    # ``landguard check`` froze its start-up already (``startup.resume``), to keep it frozen to the
+    # exit (whose collection then skips it): not unfrozen here. (Nothing is partly unfrozen.)
+    frozen = startup.froze_start_up()
     gc.collect()
     gc.freeze()
     gc.set_threshold(BATCH_GC_THRESHOLD, *thresholds[1:])
@@ -164,7 +167,8 @@ def _batch_gc(todo: list[tuple[str, str, Config]]) -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
 
 
 def _scan_one(job: tuple[str, str, Config]) -> FileResult:

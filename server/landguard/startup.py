@@ -10,8 +10,9 @@
   that publish was an open, after which the server's ``lsp/gc_policy`` collects and freezes
   anyway), or ``RELEASE_AFTER`` seconds after start, whichever comes first; a one-shot CLI run
   freezes without collecting.
-- **``landguard check``** holds the collector and serves the regex cache from its start until
-  its checks are loaded (``hold``/``resume``), before any file is analysed.
+- **``landguard check``** holds the collector and serves the regex and generated-code caches
+  from its start until its checks are loaded (``hold``/``resume``), then freezes what start-up
+  left, without collecting, before any file is analysed.
 - **Compiled regular expressions are reused** (``regex_cache``): the thread that imports modules
   or loads the checks records what it compiles, inside ``loading()``.
 """
@@ -44,6 +45,7 @@ def begin() -> None:
 
 _check_held = False
 _check_cache = False
+_check_froze = False
 
 
 def hold() -> None:
@@ -52,7 +54,7 @@ def hold() -> None:
     ``loading()``). Their ~80 young collections were ~5 % of a one-file run's instructions and
     found ~500 objects of garbage; the ~230 patterns they compile, ~10 %; dataclasses' ~500
     compiles, ~8 %. ``resume()`` turns the collector back on before the first file is analysed
-    (an analysis makes garbage) and saves the cache."""
+    (an analysis makes garbage) and saves the caches."""
     global _check_held, _check_cache
     with _lock:
         if gc.isenabled():
@@ -65,19 +67,29 @@ def hold() -> None:
 
 
 def resume() -> None:
-    """After ``hold()`` (a no-op otherwise): the collector back on, nothing collected or frozen;
-    the caches saved and taken out of the way (``re``'s and dataclasses' own compiles again)."""
+    """After ``hold()`` (a no-op otherwise): the caches saved and taken out of the way (``re``'s
+    and dataclasses' own compiles again); what start-up left frozen without a collection
+    (``gc.freeze``: the analysis' collections, and the one at exit, never traverse it again; a
+    one-shot run keeps it to the end) and the collector back on."""
     global _check_held, _check_cache
     with _lock:
-        if _check_held:
-            _check_held = False
-            gc.enable()
+        held, _check_held = _check_held, False
         installed, _check_cache = _check_cache, False
     if installed:
         regex_cache.save()
         regex_cache.uninstall()
         generated_code.save()
         generated_code.uninstall()
+    if held:
+        global _check_froze
+        gc.freeze()
+        _check_froze = True
+        gc.enable()
+
+
+def froze_start_up() -> bool:
+    """Whether ``resume()`` froze a check's start-up (kept frozen to the exit)."""
+    return _check_froze
 
 
 def holding() -> bool:

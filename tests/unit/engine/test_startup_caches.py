@@ -235,8 +235,12 @@ def test_the_collector_is_held_until_released_then_frozen_and_on(monkeypatch):
 
 def test_a_check_run_holds_the_collector_while_it_loads_and_resumes_it_to_analyse(tmp_path, monkeypatch):
     """``landguard check``: no collections while it imports and loads the checks; the collector is
-    back on (nothing frozen by it) before the first file is analysed, and after a usage error."""
+    back on before the first file is analysed, with what start-up left frozen (not collected), and
+    after a usage error."""
     from landguard import batch, cli
+
+    monkeypatch.setenv("LANDGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(startup, "_check_froze", False)
 
     seen: dict[str, bool] = {}
     loading, scanning = batch.checks_for_languages, batch.scan_file
@@ -261,10 +265,11 @@ def test_a_check_run_holds_the_collector_while_it_loads_and_resumes_it_to_analys
         )
         assert code == 1 and json.loads(out.read_text())["findings"], "the file was not analysed"
         assert seen == {"loading": False, "analysing": True}
-        assert gc.isenabled() and gc.get_freeze_count() == frozen
+        assert gc.isenabled() and gc.get_freeze_count() > frozen and startup.froze_start_up()
         assert cli.main(["check", str(tmp_path / "missing.js")]) == 2
         assert gc.isenabled()
     finally:
+        gc.unfreeze()
         gc.enable()
 
 
