@@ -103,7 +103,7 @@ class Exclusions:
     __slots__ = ("spec",)
 
     def __init__(self, patterns: tuple[str, ...]) -> None:
-        self.spec = exclude_spec(patterns) if patterns else None
+        self.spec = exclude_spec(patterns, DEFAULT_GENERATED) if patterns else None
 
     def level(self, relative: str, name: str, is_dir: bool) -> bool:
         """Whether one level matches: ``relative`` (its path) or ``name``; for a walk that already
