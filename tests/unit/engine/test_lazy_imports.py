@@ -194,8 +194,12 @@ print(json.dumps({
 }))
 """
 # What only a parallel scan (worker processes), --fix/--diff, --diff-base/--staged, registry
-# lookups (sockets, a thread pool) need.
+# lookups (sockets, a thread pool) need; and, the files being JavaScript, Python's syntax and rules
+# (the dependency checks read Python imports, LG321 asks whether a name holds a secret).
 NOT_IN_A_PLAIN_CHECK = [
+    "landguard.languages.python",
+    "landguard.languages.python_syntax",
+    "landguard.checks.python._web",
     "multiprocessing",
     "concurrent.futures.process",
     "concurrent.futures.thread",
