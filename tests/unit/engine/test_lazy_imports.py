@@ -206,6 +206,7 @@ NOT_IN_A_PLAIN_CHECK = [
     "difflib",
     "landguard.changed_lines",
     "socket",
+    "tomllib",  # no project file to read, and the shipped models' TOML comes from the start-up cache
 ]
 
 

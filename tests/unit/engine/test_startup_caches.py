@@ -17,6 +17,11 @@ import pytest
 
 from landguard import regex_cache, shipped_toml, signed_cache, startup
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
 # A fresh process as the server starts: startup.begin(), the checks loaded while recording, then
 # a pattern compiled outside start-up (as an analysis might, from text it read), then what the
 # cache did and what the checks' patterns came out as.
@@ -70,7 +75,8 @@ def test_a_second_process_compiles_no_start_up_regex_and_gets_the_same_patterns(
     assert first["misses"] > 200, first["misses"]
     second = _run(tmp_path, marker="c3d4")
     assert second["misses"] == 0, second
-    assert second["hits"] >= first["misses"]
+    # (Less tomllib's own few: the second process reads the models' TOML from its cache.)
+    assert second["hits"] >= first["misses"] - 10
     assert second["patterns"] == first["patterns"]
     assert second["finds"] == first["finds"] == ["ghp_", "glpat-"]
     # What was compiled outside start-up (source text, settings) never reaches the file.
@@ -160,8 +166,8 @@ def test_shipped_toml_is_parsed_once_per_content(toml_cache, monkeypatch):
     }
     shipped_toml.forget()  # a new process: only the file is left
     calls = []
-    real = shipped_toml.tomllib.loads
-    monkeypatch.setattr(shipped_toml.tomllib, "loads", lambda t: calls.append(t) or real(t))
+    real = tomllib.loads  # (shipped_toml imports it when it parses: a cache hit does not)
+    monkeypatch.setattr(tomllib, "loads", lambda t: calls.append(t) or real(t))
     assert shipped_toml.parse("x.toml", text)["sink"][0]["kind"] == "command"
     assert calls == []  # from the cache
     edited = text.replace("command", "code")
@@ -189,7 +195,7 @@ def test_shipped_toml_without_a_cache_folder_still_parses(tmp_path, monkeypatch)
     shipped_toml.forget()
     try:
         assert shipped_toml.parse("z.toml", "a = 1\n") == {"a": 1}
-        with pytest.raises(shipped_toml.tomllib.TOMLDecodeError):
+        with pytest.raises(tomllib.TOMLDecodeError):
             shipped_toml.parse("z.toml", "a = \n")
     finally:
         shipped_toml.forget()
