@@ -253,6 +253,16 @@ def _languages(todo: list[tuple[str, str, Config]]) -> set[str]:
     return languages
 
 
+def start_analysing(todo: list[tuple[str, str, Config]]) -> None:
+    """Before the first file is analysed: the checks of the files' languages loaded (what the
+    analyses would load on first use; the start-up caches record what their modules compile),
+    then the CLI's hold on the collector and the caches ended (``startup.hold``)."""
+    if todo:
+        with startup.loading():
+            checks_for_languages(_languages(todo))
+    startup.resume()
+
+
 def _preload(todo: list[tuple[str, str, Config]]) -> None:
     """Load the checks of the files' languages, and what those that apply to them import on first use."""
     languages = _languages(todo)
@@ -365,10 +375,7 @@ def run_check(
 
     jobs = max(1, jobs or usable_cores())
     total, done = len(seen), len(seen) - len(todo)
-    if todo:
-        with startup.loading():  # (the patterns the checks' modules compile are worth keeping)
-            checks_for_languages(_languages(todo))  # what the files' analyses would load on first use
-    startup.resume()  # the CLI held the collector while it imported and loaded (``startup.hold``)
+    start_analysing(todo)
     with _batch_gc(todo):
         if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
             scanned = _scan_parallel(todo, jobs, lambda n: progress(done + n, total) if progress else None)

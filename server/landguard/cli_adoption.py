@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from landguard.baseline import Baseline, BaselineError
-from landguard.batch import BatchResult, run_check
+from landguard.batch import BatchResult, run_check, start_analysing
 from landguard.cli_options import STDIN
 from landguard.engine.config import Config
 from landguard.engine.findings import Finding
@@ -150,6 +150,7 @@ def _load_baseline(file: str) -> Baseline:
 def _scan_stdin(args: argparse.Namespace, config: Config, root: Path) -> Scan:
     name = args.stdin_filename or "stdin"
     text, _ = decode(sys.stdin.buffer.read())
+    start_analysing([(name, name, config)])  # the collector back on before the analysis, as run_check does
     if text is None:
         result = BatchResult([FileResult(name, skipped="binary")])
     else:

@@ -5,6 +5,7 @@ and gets equal results; a file that was tampered with, belongs to another conten
 written is ignored, never trusted and never a crash; nothing compiled outside start-up is stored."""
 
 import gc
+import io
 import json
 import marshal
 import os
@@ -242,7 +243,7 @@ def test_the_collector_is_held_until_released_then_frozen_and_on(monkeypatch):
 def test_a_check_run_holds_the_collector_while_it_loads_and_resumes_it_to_analyse(tmp_path, monkeypatch):
     """``landguard check``: no collections while it imports and loads the checks; the collector is
     back on before the first file is analysed, with what start-up left frozen (not collected), and
-    after a usage error."""
+    after a usage error; with stdin too."""
     from landguard import batch, cli
 
     monkeypatch.setenv("LANDGUARD_CACHE_DIR", str(tmp_path / "cache"))
@@ -273,6 +274,17 @@ def test_a_check_run_holds_the_collector_while_it_loads_and_resumes_it_to_analys
         assert seen == {"loading": False, "analysing": True}
         assert gc.isenabled() and gc.get_freeze_count() > frozen and startup.froze_start_up()
         assert cli.main(["check", str(tmp_path / "missing.js")]) == 2
+        assert gc.isenabled()
+        # Stdin (an editor's on-save run): the same, though run_check is not on its way.
+        from landguard import cli_adoption
+
+        scan_text = cli_adoption.scan_text
+        monkeypatch.setattr(
+            cli_adoption, "scan_text", lambda *a, **k: seen.update(stdin=gc.isenabled()) or scan_text(*a, **k)
+        )
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"el.innerHTML = location.hash;\n")))
+        code = cli.main(["check", "-", "--stdin-filename", "b.js", "--no-cache", "--offline", "-o", str(out)])
+        assert code == 1 and seen["stdin"] is True
         assert gc.isenabled()
     finally:
         gc.unfreeze()
