@@ -63,7 +63,8 @@ def hold() -> None:
         if regex_cache._active is None and generated_code._active is None:  # noqa: SLF001 - not the server's
             _check_cache = regex_cache.install() is not None
             # dataclasses' generated methods (~500 compiles; attrs and cattrs are the server's)
-            _check_cache = generated_code.install(generators=()) is not None or _check_cache
+            code = generated_code.install(generators=(), folder=generated_code.CHECK_FOLDER)
+            _check_cache = code is not None or _check_cache
 
 
 def resume() -> None:

@@ -40,6 +40,9 @@ from typing import Any
 log = logging.getLogger("landguard.lsp.generated_code")
 
 FOLDER = "generated-code"
+# ``landguard check``'s own file (``install(folder=CHECK_FOLDER)``): the server's holds attrs' and
+# cattrs' code too (~2.5 times the size), which a check would verify and load for nothing.
+CHECK_FOLDER = "generated-code-check"
 # The modules whose module-level ``compile`` lookups are served from the cache.
 GENERATORS = ("attr._make", "cattrs.gen", "cattrs.gen.typeddicts")
 # The modules whose module-level ``exec`` of a source string is: the standard library's
@@ -225,13 +228,13 @@ def _no_follow(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
 
 
-def install(generators: tuple[str, ...] = GENERATORS) -> GeneratedCodeCache | None:
+def install(generators: tuple[str, ...] = GENERATORS, folder: str = FOLDER) -> GeneratedCodeCache | None:
     """Serve attrs' and cattrs' ``compile()`` calls (``generators``) and dataclasses' ``exec`` from
     the cache, from now on in this process (``uninstall`` ends it).
 
     Call before importing ``lsprotocol``. Returns None (and changes nothing) when the cache
     folder cannot be used safely or ``LANDGUARD_NO_CODE_CACHE`` is set. ``landguard check``
-    passes no generators: it imports neither attrs nor cattrs, only dataclasses' code is its."""
+    passes no generators (it imports neither attrs nor cattrs) and its own ``folder``."""
     global _active
     if _active is not None:
         return _active
@@ -241,8 +244,8 @@ def install(generators: tuple[str, ...] = GENERATORS) -> GeneratedCodeCache | No
 
     try:
         root = _private_folder(cache_root())
-        folder = _private_folder(root / FOLDER)
-        cache = GeneratedCodeCache(cache_file(folder), user_secret(root))
+        place = _private_folder(root / folder)
+        cache = GeneratedCodeCache(cache_file(place), user_secret(root))
     except (CacheUnavailable, OSError) as error:
         log.debug("no generated code cache: %s", error)
         return None
