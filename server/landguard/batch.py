@@ -17,21 +17,23 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from landguard import __version__
+from landguard import __version__, startup
 from landguard.engine.ai_ignore_files import IGNORE_FILES as AI_IGNORE_FILES
 from landguard.engine.config import Config
 from landguard.engine.files import Unreadable, read_regular
 from landguard.engine.files import display_path as printable
 from landguard.engine.findings import finding_from_dict, finding_to_dict
 from landguard.engine.positions import split_lines
-from landguard.engine.registry import all_checks, get_rule
+from landguard.engine.registry import checks_for_languages, get_rule
 from landguard.result_cache import CacheUnavailable, ResultCache, build_id, cache_root
 from landguard.workspace import FileResult, Located, decode, iter_files, locate, read_limit, scan_file
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 _MANIFEST_LIMIT = 16 * 1024 * 1024
 # Below this many files, worker start-up costs more than it saves.
@@ -137,7 +139,7 @@ BATCH_GC_THRESHOLD = 20_000
 
 
 @contextlib.contextmanager
-def _batch_gc(files: int) -> Iterator[None]:
+def _batch_gc(todo: list[tuple[str, str, Config]]) -> Iterator[None]:
     """Collect cyclic garbage less often while many files are analysed.
 
     An analysis allocates millions of short-lived objects (trees' nodes, IR, values), many in
@@ -145,12 +147,19 @@ def _batch_gc(files: int) -> Iterator[None]:
     took 16 % of the CPU. The checks are loaded first and frozen (``gc.freeze``: never traversed
     again, and shared copy-on-write with forked workers), and young collections run every
     ``BATCH_GC_THRESHOLD`` allocations: the same garbage is freed, a few MB later. Restored afterwards, for a caller that goes on in the same process.
+
+    The checks loaded are those of the files' languages (``_languages``): a tree of JavaScript
+    files does not load the Python and Java rules (~60 modules), which none of its documents runs.
     """
-    if files < 2:
+    if len(todo) < 2:
         yield
         return
-    all_checks()  # loaded before freezing, so they are frozen with the rest of the start-up state
+    # Loaded before freezing, so they are frozen with the rest of the start-up state.
+    checks_for_languages(_languages(todo))
     thresholds = gc.get_threshold()
+    # ``landguard check`` froze its start-up already (``startup.resume``), to keep it frozen to the
+    # exit (whose collection then skips it): not unfrozen here. (Nothing is partly unfrozen.)
+    frozen = startup.froze_start_up()
     gc.collect()
     gc.freeze()
     gc.set_threshold(BATCH_GC_THRESHOLD, *thresholds[1:])
@@ -158,7 +167,8 @@ def _batch_gc(files: int) -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
 
 
 def _scan_one(job: tuple[str, str, Config]) -> FileResult:
@@ -232,12 +242,31 @@ def _chunks(todo: list[tuple[str, str, Config]]) -> list[list[tuple[str, str, Co
     return chunks
 
 
-def _preload(todo: list[tuple[str, str, Config]]) -> None:
-    """Load the checks, and what those that apply to the files' languages import on first use."""
-    from landguard.engine.languages import detect_language
+def _languages(todo: list[tuple[str, str, Config]]) -> set[str]:
+    """The languages of the files to scan, as ``Document`` detects them; a component (``.vue``)
+    also runs the checks of its script's language (JavaScript's package holds TypeScript's)."""
+    from landguard.engine.languages import HOST_LANGUAGES, detect_language
 
     languages = {detect_language(path) for path, _, _ in todo}
-    for check in all_checks():
+    if languages & HOST_LANGUAGES:
+        languages.add("javascript")
+    return languages
+
+
+def start_analysing(todo: list[tuple[str, str, Config]]) -> None:
+    """Before the first file is analysed: the checks of the files' languages loaded (what the
+    analyses would load on first use; the start-up caches record what their modules compile),
+    then the CLI's hold on the collector and the caches ended (``startup.hold``)."""
+    if todo:
+        with startup.loading():
+            checks_for_languages(_languages(todo))
+    startup.resume()
+
+
+def _preload(todo: list[tuple[str, str, Config]]) -> None:
+    """Load the checks of the files' languages, and what those that apply to them import on first use."""
+    languages = _languages(todo)
+    for check in checks_for_languages(languages):
         if check.languages is None or check.languages & languages:
             check.preload()
 
@@ -252,6 +281,11 @@ def _scan_parallel(
     Ctrl-C cancels what has not started, lets each worker finish its current chunk, and re-raises;
     SIGTERM ends the workers at once and raises ``Terminated``.
     """
+    # Imported here: a run in one process (``-j 1``, or too few files) never needs them (~4 % of a
+    # one-file run's start-up instructions: multiprocessing, pickle, sockets, tempfile).
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
     _preload(todo)  # discover checks and load what they import lazily, before forking: workers inherit them
     scanned: list[FileResult] = []
     pool = ProcessPoolExecutor(
@@ -341,7 +375,8 @@ def run_check(
 
     jobs = max(1, jobs or usable_cores())
     total, done = len(seen), len(seen) - len(todo)
-    with _batch_gc(len(todo)):
+    start_analysing(todo)
+    with _batch_gc(todo):
         if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
             scanned = _scan_parallel(todo, jobs, lambda n: progress(done + n, total) if progress else None)
         else:

@@ -192,8 +192,21 @@ def _baseline_config(args: argparse.Namespace) -> tuple[object, Path]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from landguard import cli_adoption as adoption
-    from landguard.engine.findings import Severity
+    from landguard import startup
+
+    startup.hold()  # no collections, the regex cache in, while it imports and loads (run_check resumes)
+    try:
+        return _check_held(args)
+    finally:
+        startup.resume()  # (run_check did, unless it was not reached)
+
+
+def _check_held(args: argparse.Namespace) -> int:
+    from landguard import startup
+
+    with startup.loading():  # what importing compiles is kept (the regex cache); not the config's globs
+        from landguard import cli_adoption as adoption
+        from landguard.engine.findings import Severity
 
     try:
         adoption.validate(args)

@@ -13,7 +13,6 @@ Kept apart from ``cli.py`` (which parses and dispatches) so each concern reads o
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import os
 import sys
@@ -22,16 +21,21 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from landguard.baseline import Baseline, BaselineError
-from landguard.batch import BatchResult, run_check
-from landguard.changed_lines import ChangedLines, GitError, changed_lines
+from landguard.batch import BatchResult, run_check, start_analysing
 from landguard.cli_options import STDIN
 from landguard.engine.config import Config
 from landguard.engine.findings import Finding
 from landguard.engine.positions import split_lines
 from landguard.workspace import FileResult, decode, iter_files, locate
+
+if TYPE_CHECKING:
+    from landguard.changed_lines import ChangedLines
+
+# ``difflib`` and ``changed_lines`` are imported by the options that use them (--fix, --diff,
+# --diff-base, --staged): a plain ``landguard check`` does not.
 
 
 class UsageError(Exception):
@@ -111,6 +115,8 @@ def scan(args: argparse.Namespace, config: Config, root: Path) -> Scan:
     changed = None
     paths = args.paths
     if args.staged or args.diff_base:
+        from landguard.changed_lines import GitError, changed_lines
+
         try:
             changed = changed_lines(Path(args.paths[0]).resolve(), args.diff_base, staged=args.staged)
         except GitError as exc:
@@ -144,6 +150,7 @@ def _load_baseline(file: str) -> Baseline:
 def _scan_stdin(args: argparse.Namespace, config: Config, root: Path) -> Scan:
     name = args.stdin_filename or "stdin"
     text, _ = decode(sys.stdin.buffer.read())
+    start_analysing([(name, name, config)])  # the collector back on before the analysis, as run_check does
     if text is None:
         result = BatchResult([FileResult(name, skipped="binary")])
     else:
@@ -231,6 +238,8 @@ def _map_changed(
     """Changed lines of ``original`` carried over to ``lines`` (lines a fix wrote count as changed)."""
     if changed is None or changed is False or original == lines:
         return changed
+    import difflib
+
     mapped: set[int] = set()
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, original, lines, autojunk=False).get_opcodes():
         if tag == "equal":
@@ -250,6 +259,8 @@ class FixReport:
 
 
 def apply_fixes(args: argparse.Namespace, config: Config, outcome: Scan) -> FixReport:
+    import difflib
+
     from landguard.fixing import chosen_fix, fix_text
 
     report = FixReport()

@@ -16,11 +16,6 @@ import sys
 import threading
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 from landguard import signed_cache
 
 FOLDER = "data"
@@ -67,6 +62,11 @@ def parse(name: str, text: str) -> dict[str, Any]:
         entry = entries.get(name)
         if entry is not None and entry[0] == digest:
             return entry[1]
+    if sys.version_info >= (3, 11):  # imported here: a cache hit parses nothing
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
     parsed = tomllib.loads(text)
     with _lock:
         entries[name] = (digest, parsed)

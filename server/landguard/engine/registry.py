@@ -393,6 +393,14 @@ def checks_for(language: str | None) -> tuple[Check, ...]:
     return _LOADED.checks(frozenset({None, package}))
 
 
+def checks_for_languages(languages: Iterable[str | None]) -> tuple[Check, ...]:
+    """The checks documents of any of ``languages`` may run: the common packages' and those
+    languages' packages (loaded now if they are not yet), in ``all_checks()``'s order. A whole-tree
+    ``landguard check`` of JavaScript files loads neither the Python nor the Java rules."""
+    packages = {_PACKAGE_OF_LANGUAGE.get(language or "") for language in languages}
+    return _LOADED.checks(frozenset({None, *packages}))
+
+
 def all_checks() -> tuple[Check, ...]:
     """Every check under ``landguard.checks`` (every language's, loaded now if they are not yet)."""
     return _LOADED.checks(_ALL_PACKAGES)

@@ -132,7 +132,7 @@ def action_for(rule_id: str, overrides: tuple[tuple[str, str], ...] = ()) -> str
 @functools.lru_cache(maxsize=16)
 def _spec(patterns: tuple[str, ...]):  # noqa: ANN202 - a globs._Spec
     # Test globs are repository input (pyproject.toml): matched in linear time, as `exclude` is.
-    return exclude_spec(patterns)
+    return exclude_spec(patterns, DEFAULT_TEST_PATHS)
 
 
 _PROJECT_MARKERS = (

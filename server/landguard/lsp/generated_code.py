@@ -40,12 +40,16 @@ from typing import Any
 log = logging.getLogger("landguard.lsp.generated_code")
 
 FOLDER = "generated-code"
+# ``landguard check``'s own file (``install(folder=CHECK_FOLDER)``): the server's holds attrs' and
+# cattrs' code too (~2.5 times the size), which a check would verify and load for nothing.
+CHECK_FOLDER = "generated-code-check"
 # The modules whose module-level ``compile`` lookups are served from the cache.
 GENERATORS = ("attr._make", "cattrs.gen", "cattrs.gen.typeddicts")
 # The modules whose module-level ``exec`` of a source string is: the standard library's
 # dataclasses writes each ``__init__``/``__repr__``/``__eq__`` of ~85 engine and rule classes
 # (the IR, findings, rows) as source and runs it, ~550 compiles while the checks load.
-EXECUTORS = ("dataclasses",)
+# ``frozen_records`` writes the faster ``__init__`` of ~35 frozen IR and value classes the same way.
+EXECUTORS = ("dataclasses", "landguard.frozen_records")
 # The generators and the types they generate code for: another version of any of them (pip writes
 # every file of a package it installs), another file name. Top-level names: looking them up
 # imports nothing.
@@ -224,11 +228,13 @@ def _no_follow(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
 
 
-def install() -> GeneratedCodeCache | None:
-    """Serve attrs' and cattrs' ``compile()`` calls from the cache, from now on in this process.
+def install(generators: tuple[str, ...] = GENERATORS, folder: str = FOLDER) -> GeneratedCodeCache | None:
+    """Serve attrs' and cattrs' ``compile()`` calls (``generators``) and dataclasses' ``exec`` from
+    the cache, from now on in this process (``uninstall`` ends it).
 
     Call before importing ``lsprotocol``. Returns None (and changes nothing) when the cache
-    folder cannot be used safely or ``LANDGUARD_NO_CODE_CACHE`` is set."""
+    folder cannot be used safely or ``LANDGUARD_NO_CODE_CACHE`` is set. ``landguard check``
+    passes no generators (it imports neither attrs nor cattrs) and its own ``folder``."""
     global _active
     if _active is not None:
         return _active
@@ -238,14 +244,14 @@ def install() -> GeneratedCodeCache | None:
 
     try:
         root = _private_folder(cache_root())
-        folder = _private_folder(root / FOLDER)
-        cache = GeneratedCodeCache(cache_file(folder), user_secret(root))
+        place = _private_folder(root / folder)
+        cache = GeneratedCodeCache(cache_file(place), user_secret(root))
     except (CacheUnavailable, OSError) as error:
         log.debug("no generated code cache: %s", error)
         return None
     import importlib
 
-    for name in GENERATORS:
+    for name in generators:
         try:
             module = importlib.import_module(name)
         except ImportError:
@@ -259,6 +265,19 @@ def install() -> GeneratedCodeCache | None:
         module.exec = cache.exec_for(module)
     _active = cache
     return cache
+
+
+def uninstall() -> None:
+    """The generators' and dataclasses' own ``compile`` and ``exec`` back (after a check's start-up)."""
+    global _active
+    if _active is None:
+        return
+    for name in (*GENERATORS, *EXECUTORS):
+        module = sys.modules.get(name)
+        for patched in ("compile", "exec"):
+            if module is not None and patched in vars(module):
+                delattr(module, patched)  # the builtin again
+    _active = None
 
 
 def save() -> None:

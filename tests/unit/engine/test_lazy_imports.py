@@ -138,3 +138,88 @@ def test_a_parallel_check_loads_what_the_checks_import_lazily_before_forking() -
     libcst only when there are Python files (their fixes build with it)."""
     assert _preloaded("lib/a.js", "lib/b.js") == {"detect_secrets": True, "libcst": False}
     assert _preloaded("lib/a.js", "pkg/mod.py") == {"detect_secrets": True, "libcst": True}
+
+
+BATCH_PROBE = """
+import json, sys
+from landguard import batch
+from landguard.engine.config import Config
+result = batch.run_check(sys.argv[1:], Config(), use_cache=False, jobs=1)
+print(json.dumps({
+    "findings": sorted({f.rule_id for file in result.files for f in file.findings}),
+    # Packages with a rule module loaded (helpers such as checks.python._web serve other languages too).
+    "packages": sorted({
+        m.split(".")[2] for m in sys.modules
+        if m.startswith("landguard.checks.") and m.count(".") == 3 and not m.split(".")[3].startswith("_")
+    }),
+}))
+"""
+
+
+def _batch(*paths: Path) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", BATCH_PROBE, *map(str, paths)], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def test_a_batch_loads_the_checks_of_its_files_languages_only(tmp_path: Path) -> None:
+    """``landguard check`` of a tree loads the common checks and those of the languages its files
+    are in: a tree of JavaScript does not import the Python and Java rules; with a Python file among
+    them, the Python rules load (and run) too."""
+    (tmp_path / "a.js").write_text("el.innerHTML = location.hash;\n", encoding="utf-8")
+    (tmp_path / "b.js").write_text("const x = 1;\n", encoding="utf-8")
+    report = _batch(tmp_path / "a.js", tmp_path / "b.js")
+    assert "java" not in report["packages"] and "python" not in report["packages"], report
+    assert "javascript" in report["packages"] and "secrets" in report["packages"], report
+    assert any(rule.startswith("LG3") for rule in report["findings"]), report
+    (tmp_path / "c.py").write_text(NO_LIBCST_FIX, encoding="utf-8")
+    report = _batch(tmp_path / "a.js", tmp_path / "b.js", tmp_path / "c.py")
+    assert "python" in report["packages"] and "java" not in report["packages"], report
+    assert any(rule.startswith("LG2") for rule in report["findings"]), report
+
+
+CHECK_PROBE = """
+import io, json, sys
+from landguard.cli import main
+out = sys.stdout
+sys.stdout = io.StringIO()
+code = main(["check", *sys.argv[2:], "--no-cache", "--offline", "--format", "json", "-j", "1"])
+report = json.loads(sys.stdout.getvalue())
+sys.stdout = out
+print(json.dumps({
+    "code": code,
+    "rules": sorted({f["rule"] for f in report["findings"]}),
+    "loaded": [m for m in sys.argv[1].split(",") if m in sys.modules],
+}))
+"""
+# What only a parallel scan (worker processes), --fix/--diff, --diff-base/--staged, registry
+# lookups (sockets, a thread pool) need; and, the files being JavaScript, Python's syntax and rules
+# (the dependency checks read Python imports, LG321 asks whether a name holds a secret).
+NOT_IN_A_PLAIN_CHECK = [
+    "landguard.languages.python",
+    "landguard.languages.python_syntax",
+    "landguard.checks.python._web",
+    "multiprocessing",
+    "concurrent.futures.process",
+    "concurrent.futures.thread",
+    "difflib",
+    "landguard.changed_lines",
+    "socket",
+    "tomllib",  # no project file to read, and the shipped models' TOML comes from the start-up cache
+]
+
+
+def test_a_one_process_check_imports_none_of_what_only_other_options_use(tmp_path: Path) -> None:
+    (tmp_path / "a.js").write_text("el.innerHTML = location.hash;\n", encoding="utf-8")
+    (tmp_path / "b.js").write_text("const x = 1;\n", encoding="utf-8")
+    for paths in ([tmp_path / "a.js"], [tmp_path]):
+        done = subprocess.run(
+            [sys.executable, "-c", CHECK_PROBE, ",".join(NOT_IN_A_PLAIN_CHECK), *map(str, paths)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        report = json.loads(done.stdout)
+        assert report["code"] == 1 and any(rule.startswith("LG3") for rule in report["rules"]), report
+        assert report["loaded"] == [], report

@@ -5,6 +5,7 @@ and gets equal results; a file that was tampered with, belongs to another conten
 written is ignored, never trusted and never a crash; nothing compiled outside start-up is stored."""
 
 import gc
+import io
 import json
 import marshal
 import os
@@ -16,6 +17,11 @@ from pathlib import Path
 import pytest
 
 from landguard import regex_cache, shipped_toml, signed_cache, startup
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 # A fresh process as the server starts: startup.begin(), the checks loaded while recording, then
 # a pattern compiled outside start-up (as an analysis might, from text it read), then what the
@@ -66,10 +72,12 @@ def _stored_patterns(path: Path) -> set:
 def test_a_second_process_compiles_no_start_up_regex_and_gets_the_same_patterns(tmp_path):
     first = _run(tmp_path)
     assert first["installed"]
-    assert first["misses"] > 300, first["misses"]  # the checks' patterns, compiled once
+    # The checks' patterns, compiled once (provider-token formats and directives compile on first use).
+    assert first["misses"] > 200, first["misses"]
     second = _run(tmp_path, marker="c3d4")
     assert second["misses"] == 0, second
-    assert second["hits"] >= first["misses"]
+    # (Less tomllib's own few: the second process reads the models' TOML from its cache.)
+    assert second["hits"] >= first["misses"] - 10
     assert second["patterns"] == first["patterns"]
     assert second["finds"] == first["finds"] == ["ghp_", "glpat-"]
     # What was compiled outside start-up (source text, settings) never reaches the file.
@@ -84,7 +92,7 @@ def test_a_tampered_regex_cache_is_ignored_and_rewritten(tmp_path):
     data[-5] ^= 0xFF  # the payload changed, the MAC did not
     path.write_bytes(bytes(data))
     again = _run(tmp_path)
-    assert again["hits"] == 0 and again["misses"] > 300  # nothing trusted
+    assert again["hits"] == 0 and again["misses"] > 200  # nothing trusted
     assert signed_cache.load(path, _secret(tmp_path)) is not None  # rewritten, verifies again
 
 
@@ -159,8 +167,8 @@ def test_shipped_toml_is_parsed_once_per_content(toml_cache, monkeypatch):
     }
     shipped_toml.forget()  # a new process: only the file is left
     calls = []
-    real = shipped_toml.tomllib.loads
-    monkeypatch.setattr(shipped_toml.tomllib, "loads", lambda t: calls.append(t) or real(t))
+    real = tomllib.loads  # (shipped_toml imports it when it parses: a cache hit does not)
+    monkeypatch.setattr(tomllib, "loads", lambda t: calls.append(t) or real(t))
     assert shipped_toml.parse("x.toml", text)["sink"][0]["kind"] == "command"
     assert calls == []  # from the cache
     edited = text.replace("command", "code")
@@ -188,7 +196,7 @@ def test_shipped_toml_without_a_cache_folder_still_parses(tmp_path, monkeypatch)
     shipped_toml.forget()
     try:
         assert shipped_toml.parse("z.toml", "a = 1\n") == {"a": 1}
-        with pytest.raises(shipped_toml.tomllib.TOMLDecodeError):
+        with pytest.raises(tomllib.TOMLDecodeError):
             shipped_toml.parse("z.toml", "a = \n")
     finally:
         shipped_toml.forget()
@@ -230,6 +238,124 @@ def test_the_collector_is_held_until_released_then_frozen_and_on(monkeypatch):
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_a_check_run_holds_the_collector_while_it_loads_and_resumes_it_to_analyse(tmp_path, monkeypatch):
+    """``landguard check``: no collections while it imports and loads the checks; the collector is
+    back on before the first file is analysed, with what start-up left frozen (not collected), and
+    after a usage error; with stdin too."""
+    from landguard import batch, cli
+
+    monkeypatch.setenv("LANDGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(startup, "_check_froze", False)
+
+    seen: dict[str, bool] = {}
+    loading, scanning = batch.checks_for_languages, batch.scan_file
+
+    def load(languages):
+        seen.setdefault("loading", gc.isenabled())
+        return loading(languages)
+
+    def scan(*args):
+        seen["analysing"] = gc.isenabled()
+        return scanning(*args)
+
+    monkeypatch.setattr(batch, "checks_for_languages", load)
+    monkeypatch.setattr(batch, "scan_file", scan)
+    (tmp_path / "a.js").write_text("el.innerHTML = location.hash;\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    try:
+        code = cli.main(
+            ["check", str(tmp_path / "a.js"), "--no-cache", "--offline", "--format", "json", "-o", str(out)]
+        )
+        assert code == 1 and json.loads(out.read_text())["findings"], "the file was not analysed"
+        assert seen == {"loading": False, "analysing": True}
+        assert gc.isenabled() and gc.get_freeze_count() > frozen and startup.froze_start_up()
+        assert cli.main(["check", str(tmp_path / "missing.js")]) == 2
+        assert gc.isenabled()
+        # Stdin (an editor's on-save run): the same, though run_check is not on its way.
+        from landguard import cli_adoption
+
+        scan_text = cli_adoption.scan_text
+        monkeypatch.setattr(
+            cli_adoption, "scan_text", lambda *a, **k: seen.update(stdin=gc.isenabled()) or scan_text(*a, **k)
+        )
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"el.innerHTML = location.hash;\n")))
+        code = cli.main(["check", "-", "--stdin-filename", "b.js", "--no-cache", "--offline", "-o", str(out)])
+        assert code == 1 and seen["stdin"] is True
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+CHECK_PROBE = """
+import io, json, sys
+from landguard import regex_cache, startup
+from landguard.lsp import generated_code
+seen = {}
+resume = startup.resume
+
+def capture():
+    cache = regex_cache._active
+    if cache is not None and "hits" not in seen:
+        seen.update(hits=cache.hits, misses=cache.misses)
+    code = generated_code._active
+    if code is not None and "code_hits" not in seen:
+        seen.update(code_hits=code.hits, code_misses=code.misses)
+    resume()
+
+startup.resume = capture
+from landguard.cli import main
+sys.stdout = io.StringIO()
+code = main(["check", sys.argv[1], "--no-cache", "--offline", "--format", "json", "-j", "1"])
+report, sys.stdout = sys.stdout.getvalue(), sys.__stdout__
+after = regex_cache._active is None and generated_code._active is None
+import dataclasses
+from landguard import frozen_records
+# dataclasses' and frozen_records' own exec again
+after = after and "exec" not in vars(dataclasses) and "exec" not in vars(frozen_records)
+print(json.dumps({"code": code, **seen, "report": report, "after": after}))
+"""
+
+
+def _check_run(cache_dir: Path, target: Path, **extra: str) -> dict:
+    env = dict(os.environ, LANDGUARD_CACHE_DIR=str(cache_dir), **extra)
+    if "LANDGUARD_NO_STARTUP_CACHE" not in extra:
+        env.pop("LANDGUARD_NO_STARTUP_CACHE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK_PROBE, str(target)], capture_output=True, text=True, env=env, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def test_a_second_check_run_compiles_no_start_up_regex_or_code_and_reports_the_same(tmp_path):
+    """``landguard check`` records what its imports and loading the checks compile (patterns,
+    dataclasses' methods), and a second run is served from the caches: the same report; the caches
+    are out of ``re``'s and dataclasses' way afterwards."""
+    target = tmp_path / "src" / "a.js"
+    target.parent.mkdir()
+    target.write_text(
+        'el.innerHTML = location.hash;\nconst k = "ghp_' + "a1B2" * 9 + '";\n', encoding="utf-8"
+    )
+    first = _check_run(tmp_path / "cache", target)
+    assert first["code"] == 1 and first["misses"] > 150, first
+    assert first["code_misses"] > 300, first  # dataclasses' generated methods, frozen_records' __init__s
+    # In a file of its own: the server's (attrs' and cattrs' code too) is neither read nor written.
+    assert list((tmp_path / "cache" / "generated-code-check").glob("*.bin"))
+    assert not list((tmp_path / "cache" / "generated-code").glob("*.bin"))
+    second = _check_run(tmp_path / "cache", target)
+    assert second["misses"] == 0 and second["hits"] >= first["misses"], second
+    assert second["code_misses"] == 0 and second["code_hits"] >= first["code_misses"], second
+    uncached = _check_run(
+        tmp_path / "cache", target, LANDGUARD_NO_STARTUP_CACHE="1", LANDGUARD_NO_CODE_CACHE="1"
+    )
+    assert "hits" not in uncached and "code_hits" not in uncached  # nothing installed
+    assert first["report"] == second["report"] == uncached["report"]
+    assert json.loads(first["report"])["findings"]
+    assert first["after"] and second["after"]
 
 
 def test_the_scheduler_releases_the_collector_after_the_first_publish(monkeypatch):

@@ -18,7 +18,7 @@ import tree_sitter
 
 from landguard.engine.findings import Span
 from landguard.engine.registry import CheckContext, RunKey
-from landguard.languages import javascript_syntax, python_syntax
+from landguard.languages import javascript_syntax
 from landguard.languages.questions import Questions
 
 NODE_BUILTINS = frozenset(
@@ -64,6 +64,8 @@ _IMPORT_ERRORS = re.compile(r"\b(?:ImportError|ModuleNotFoundError|Exception|Bas
 
 def _guards_imports(statement: tree_sitter.Node, document) -> bool:
     """A `try` with a handler for ImportError (or a bare `except:`)."""
+    from landguard.languages import python_syntax
+
     return any(
         caught is None or _IMPORT_ERRORS.search(document.node_text(caught))
         for caught in python_syntax.handler_heads(statement)
@@ -71,6 +73,10 @@ def _guards_imports(statement: tree_sitter.Node, document) -> bool:
 
 
 def python_imports(node: tree_sitter.Node, document) -> Iterator[ImportedName]:
+    # Python's syntax module (and its language module) imported here: loading the checks for a
+    # JavaScript or Java file needs neither.
+    from landguard.languages import python_syntax
+
     if document.source.find(b"import", node.start_byte, node.end_byte) < 0:
         return
     stack = [(node, False)]
@@ -94,6 +100,8 @@ def python_imports(node: tree_sitter.Node, document) -> Iterator[ImportedName]:
 def _python_statement(
     statement: tree_sitter.Node, document, optional: bool = False
 ) -> Iterator[ImportedName]:
+    from landguard.languages import python_syntax
+
     # Relative imports name no module: they are first-party.
     for target in python_syntax.imported_modules(statement):
         dotted = document.node_text(target)

@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import threading
 import time
 import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from landguard import __version__
 from landguard.checks.deps import confusable_package, lookalike_package, missing_package
@@ -53,6 +52,12 @@ from landguard.engine.analyze import post_process
 from landguard.engine.config import Config
 from landguard.engine.document import Document
 from landguard.engine.findings import Confidence, Finding, Fix, TextEdit
+
+if TYPE_CHECKING:
+    import socket
+
+# ``socket`` and ``concurrent.futures`` are imported by the lookups that use them: loading the
+# checks (every ``landguard check``, ``--offline`` too) imports this module, not them.
 
 log = logging.getLogger("landguard.deps.online")
 
@@ -172,6 +177,8 @@ def abort_all() -> None:
 
 
 def _shut(sock: socket.socket) -> None:
+    import socket
+
     try:
         sock.shutdown(socket.SHUT_RDWR)
     except OSError:
@@ -382,6 +389,8 @@ def _vulnerability_records(client: _Client, ids: list[str], config: Config) -> d
 
     fresh = {}
     if missing:
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=MAX_WORKERS) as pool:
             for vuln_id, record in pool.map(fetch, missing):
                 if record is not None:
@@ -514,6 +523,8 @@ def _online_findings(text: str, path: str, config: Config) -> OnlineResult:
 
     answers: dict[tuple[str, str], RegistryAnswer | None] = {}
     if keys:
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(keys))) as pool:
             answers = dict(zip(keys, pool.map(ask, keys), strict=True))
 

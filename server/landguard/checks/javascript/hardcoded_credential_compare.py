@@ -41,9 +41,9 @@ import re
 from collections.abc import Iterable
 
 from landguard.checks.javascript import _support as js
-from landguard.checks.python._web import is_secret_name
 from landguard.checks.secrets._credential_use import literal_credential_finding
 from landguard.checks.secrets.heuristics import names_a_password
+from landguard.checks.secrets.secret_names import is_secret_name
 from landguard.engine.findings import Confidence, Finding, Severity
 from landguard.engine.registry import Rule, RunKey
 from landguard.languages import javascript_syntax as syntax

@@ -34,6 +34,7 @@ from tree_sitter import Node
 
 from landguard.checks.python import _support as py
 from landguard.checks.python._dispatch import CallRule
+from landguard.checks.secrets.secret_names import is_secret_name  # noqa: F401 - part of this module's API
 from landguard.dataflow.models import Models, load_models
 from landguard.dataflow.shapes import pins_destination
 from landguard.dataflow.values import REQUEST
@@ -139,78 +140,6 @@ def scope_text(scope: Node) -> str:
 def guarded(scope: Node, pattern: re.Pattern[str]) -> bool:
     """The scope's own text contains a check matching ``pattern``."""
     return pattern.search(scope_text(scope)) is not None
-
-
-_SECRET_WORDS = frozenset(
-    {
-        "password",
-        "passwords",
-        "passwd",
-        "pwd",
-        "passphrase",
-        "secret",
-        "token",
-        "apikey",
-        "credential",
-        "credentials",
-        "creds",
-        "jwt",
-        "bearer",
-        "privkey",
-    }
-)
-# "key" is a secret after one of these: api_key, secret_key, private_key, access_key ...
-_KEY_QUALIFIERS = frozenset(
-    {"api", "access", "secret", "private", "signing", "encryption", "master", "auth", "client"}
-)
-# Words that may follow the secret word and still name the secret itself (password_confirmation, token_value).
-_STILL_SECRET = frozenset(
-    {
-        "value",
-        "str",
-        "string",
-        "plain",
-        "plaintext",
-        "raw",
-        "confirm",
-        "confirmation",
-        "text",
-        "bytes",
-        "b64",
-        "encoded",
-        "new",
-        "old",
-        "again",
-        "repeat",
-        "input",
-        "1",
-        "2",
-    }
-)
-_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
-_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
-
-
-def is_secret_name(name: str) -> bool:
-    """A variable or key name that holds a secret: ``password``, ``self.api_key``, ``db_token``.
-
-    The secret word must be the name's last word, or be followed only by words that still mean
-    the secret (``password_confirmation``): ``token_type``, ``password_hash``, ``api_key_name``
-    describe a secret without holding it.
-    """
-    if not name or len(name) > 60:
-        return False
-    words = [w for w in _WORD_SPLIT.split(_CAMEL.sub(r"\1_\2", name).lower()) if w]
-    if not words or words[0] in ("is", "has", "num", "n", "max", "min", "len", "count"):
-        return False
-    for index in range(len(words) - 1, -1, -1):
-        word = words[index]
-        secret = word in _SECRET_WORDS or (
-            word == "key" and index > 0 and words[index - 1] in _KEY_QUALIFIERS
-        )
-        if secret:
-            return all(rest in _STILL_SECRET for rest in words[index + 1 :])
-    return False
 
 
 def decorator_name(decorator: Node) -> str:

@@ -118,10 +118,17 @@ _ANCHOR_SEARCHES = (
 )
 # The literal found -> (anchor, format) to try there: longer anchors first, then table order.
 _candidates: dict[str, list[tuple[str, TokenFormat]]] = {}
-# The whole token, and nothing of a longer word on its right.
-_BOUNDED: dict[int, re.Pattern[str]] = {
-    id(fmt): re.compile(f"(?:{fmt.pattern})(?![A-Za-z0-9_\\-])") for fmt in providers.ANCHORED
-}
+# The whole token, and nothing of a longer word on its right: id(fmt) -> pattern, compiled when
+# an anchor of the format is first found (``_bounded``). Compiling all ~190 at import cost a
+# ``landguard check`` ~10 % of its start-up, and a run finds the anchors of a handful.
+_BOUNDED: dict[int, re.Pattern[str]] = {}
+
+
+def _bounded(fmt: TokenFormat) -> re.Pattern[str]:
+    compiled = _BOUNDED.get(id(fmt))
+    if compiled is None:  # (two threads may both compile it: equal patterns, either is kept)
+        compiled = _BOUNDED[id(fmt)] = re.compile(f"(?:{fmt.pattern})(?![A-Za-z0-9_\\-])")
+    return compiled
 
 
 def _candidates_for(literal: str) -> list[tuple[str, TokenFormat]]:
@@ -139,7 +146,23 @@ def _candidates_for(literal: str) -> list[tuple[str, TokenFormat]]:
 
 _KEYWORD_FORMATS = providers.KEYWORD
 _KEYWORDS = re.compile(_trie_pattern(sorted({k for f in _KEYWORD_FORMATS for k in f.keywords})))
-_KEYWORD_VALUES: dict[int, re.Pattern[str]] = {id(fmt): re.compile(fmt.pattern) for fmt in _KEYWORD_FORMATS}
+# id(fmt) -> its value's pattern, compiled when a name first has one of its keywords (as ``_bounded``).
+_KEYWORD_VALUES: dict[int, re.Pattern[str]] = {}
+
+
+def _keyword_value(fmt: TokenFormat) -> re.Pattern[str]:
+    compiled = _KEYWORD_VALUES.get(id(fmt))
+    if compiled is None:
+        compiled = _KEYWORD_VALUES[id(fmt)] = re.compile(fmt.pattern)
+    return compiled
+
+
+def compile_all() -> int:
+    """Compile every format's patterns now (tests: a bad pattern raises here, not on the first
+    line that has its anchor); how many there are."""
+    return len([_bounded(fmt) for fmt in providers.ANCHORED] + [_keyword_value(f) for f in _KEYWORD_FORMATS])
+
+
 # A keyword format's name must also say it holds a credential, and not something about one.
 _CREDENTIAL_PARTS = frozenset(
     {
@@ -216,7 +239,7 @@ def _anchored_tokens(line: str, number: int, taken: list[tuple[int, int]]) -> It
                 continue
             if fmt.bounded and start > 0 and line[start - 1] in _TOKEN_CHARS:
                 continue
-            match = _BOUNDED[id(fmt)].match(line, start)
+            match = _bounded(fmt).match(line, start)
             if match is None:
                 continue
             group = "v" if "v" in match.re.groupindex and match.group("v") else 0
@@ -252,7 +275,7 @@ def _keyword_tokens(
             keyword = next((k for k in fmt.keywords if k in name), None)
             if keyword is None or not _credential_name(assignment.key, keyword):
                 continue
-            if not _KEYWORD_VALUES[id(fmt)].fullmatch(value):
+            if not _keyword_value(fmt).fullmatch(value):
                 continue
             if is_placeholder(value) or token_body_is_placeholder(value) or is_public_sample(value):
                 break
