@@ -1395,13 +1395,19 @@ class _Lowerer:
             return
         kind = left.type
         if kind == "member_expression":
-            prop = left.child_by_field_id(self.fields.property)
-            if prop is not None and prop.type == "property_identifier":
-                name = self.text(prop)
-                if name in marks.names.stores:
-                    marks.property_stores.append((node, prop, name))
+            found = self._property_named(left, marks.names.stores)
+            if found is not None:
+                marks.property_stores.append((node, *found))
         elif assignment and kind == "subscript_expression":
             marks.subscript_stores.append(node)
+
+    def _property_named(self, member: Node, names: frozenset[str]) -> tuple[Node, str] | None:
+        """A member expression's property (``o.p``) and its name, if the name is one of ``names``."""
+        prop = member.child_by_field_id(self.fields.property)
+        if prop is None or prop.type != "property_identifier":
+            return None
+        name = self.text(prop)
+        return (prop, name) if name in names else None
 
     def _stringy(self, node: Node) -> bool:
         node = unwrap(node)
@@ -2099,11 +2105,9 @@ class _Lowerer:
                 if name in marks.names.news:
                     marks.news.append((node, constructor, name))
             elif kind == "member_expression":
-                prop = constructor.child_by_field_id(self.fields.property)
-                if prop is not None and prop.type == "property_identifier":
-                    name = self.text(prop)
-                    if name in marks.names.news:
-                        marks.news.append((node, prop, name))
+                found = self._property_named(constructor, marks.names.news)
+                if found is not None:
+                    marks.news.append((node, *found))
         constructor = self._unwrap(constructor)
         self._unlowered(constructor)  # read for its name only: `new (make())()` holds a call
         callee = self._qualify(constructor, scope)
@@ -2391,45 +2395,38 @@ def _current_state(document: Document) -> _FileState | None:
 
 def _file_state(document: Document) -> _FileState:
     global _LAST
-    last = _LAST  # ``_current_state``, inline: asked ~90 times per file
-    if last is not None and last[0]() is document:
-        state = last[1]()
-        if state is not None and state.tree is document.tree:
-            return state
+    current = _current_state(document)
+    if current is not None:
+        return current
+    # A new tree (or the document's first): its state, carrying over what the last one allows.
     state = _STATES.get(document)
-    if state is not None and state.tree is document.tree:
-        _LAST = (weakref.ref(document), weakref.ref(state))
-        return state
-    if state is None or state.tree is not document.tree:
-        names, parts = _compute_module_names(document, state.statement_names if state is not None else None)
-        fresh = _FileState(document.tree, names, statement_names=parts)
-        if state is not None:
-            fresh.wrapper_statement_names = state.wrapper_statement_names
-            fresh.function_keys = state.function_keys
-            # A tree whose lowerings nobody compared with the last ones may have re-lowered any unit.
-            fresh.relowerings = state.relowerings + (
-                state.all_functions is not None and not state.relowerings_read
-            )
-            fresh.previous_chain = (
-                state.contexts.chain if state.contexts is not None else state.previous_chain
-            )
-            fresh.previous_fingerprints = (
-                state.contexts.fingerprints if state.contexts is not None else state.previous_fingerprints
-            )
-        if state is not None:
-            # Every unit's lowering is checked against its context before it is reused (the
-            # meanings of the names it looked up: ``file_functions``), so all of them carry over:
-            # a pasted `}` that moves a wrapper's functions to the top level re-lowers only those
-            # whose names mean something else there.
-            fresh.by_text = state.by_text
-            if _same_imports(state.names, names):
-                fresh.summaries = state.summaries
-                fresh.detached_summaries = state.detached_summaries
-            if state.pending_detach is not None:
-                _detach_previous_tree(state)  # no pause since the last tree: its turn now
-            _note_previous_tree(fresh)
-        _STATES[document] = state = fresh
-        _LAST = (weakref.ref(document), weakref.ref(state))
+    names, parts = _compute_module_names(document, state.statement_names if state is not None else None)
+    fresh = _FileState(document.tree, names, statement_names=parts)
+    if state is not None:
+        fresh.wrapper_statement_names = state.wrapper_statement_names
+        fresh.function_keys = state.function_keys
+        # A tree whose lowerings nobody compared with the last ones may have re-lowered any unit.
+        fresh.relowerings = state.relowerings + (
+            state.all_functions is not None and not state.relowerings_read
+        )
+        fresh.previous_chain = state.contexts.chain if state.contexts is not None else state.previous_chain
+        fresh.previous_fingerprints = (
+            state.contexts.fingerprints if state.contexts is not None else state.previous_fingerprints
+        )
+    if state is not None:
+        # Every unit's lowering is checked against its context before it is reused (the
+        # meanings of the names it looked up: ``file_functions``), so all of them carry over:
+        # a pasted `}` that moves a wrapper's functions to the top level re-lowers only those
+        # whose names mean something else there.
+        fresh.by_text = state.by_text
+        if _same_imports(state.names, names):
+            fresh.summaries = state.summaries
+            fresh.detached_summaries = state.detached_summaries
+        if state.pending_detach is not None:
+            _detach_previous_tree(state)  # no pause since the last tree: its turn now
+        _note_previous_tree(fresh)
+    _STATES[document] = state = fresh
+    _LAST = (weakref.ref(document), weakref.ref(state))
     return state
 
 
