@@ -25,6 +25,7 @@ import asyncio
 import json
 import logging
 import os
+import sys
 import threading
 import time
 import weakref
@@ -137,6 +138,7 @@ class Scheduler:
         self._hot_lock = threading.Lock()
         # The cyclic garbage collector runs between analyses, not in them (``gc_policy``).
         self.collector = Collector(lambda: self.loop, self._busy)
+        _resume_online_lookups()  # an earlier scheduler's shutdown in this process refused them
 
     def _busy(self) -> bool:
         """Whether an analysis is running or waiting for its debounce timer."""
@@ -538,6 +540,13 @@ def _abort_online_lookups() -> None:
     except ImportError:
         return
     abort_all()
+
+
+def _resume_online_lookups() -> None:
+    # Only a loaded module can have refused lookups; importing it here would slow the start-up.
+    online = sys.modules.get("landguard.checks.deps.online")
+    if online is not None:
+        online.resume()
 
 
 def _online_findings() -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from fake_registry import (
@@ -23,6 +25,14 @@ def cache_dir(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("LANDGUARD_CACHE_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def lookups_open(monkeypatch):
+    """Each test starts with lookups allowed: a scheduler shut down by an earlier test refused them."""
+    from landguard.checks.deps import online
+
+    monkeypatch.setattr(online, "_closing", threading.Event())
 
 
 @pytest.fixture

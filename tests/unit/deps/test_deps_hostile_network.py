@@ -55,10 +55,9 @@ def test_redirects_within_the_origin_are_followed(registry, tmp_path, monkeypatc
     assert any(path.startswith("/landed/") for path in handler.requests)
 
 
-def test_abort_all_ends_lookups_in_flight(registry, monkeypatch):
+def test_abort_all_ends_lookups_in_flight(registry):
     handler, url = registry
     handler.mode = "drip"
-    monkeypatch.setattr(online, "_closing", threading.Event())  # restored after the test
     done = threading.Event()
 
     def run() -> None:
@@ -75,3 +74,20 @@ def test_abort_all_ends_lookups_in_flight(registry, monkeypatch):
     count = len(handler.requests)
     result = online_findings(REQUIREMENTS, "requirements.txt", online_config(url))
     assert result.findings == [] and len(handler.requests) == count
+
+
+def test_a_new_scheduler_lifts_an_earlier_shutdown(registry):
+    """A scheduler's shutdown refuses lookups until another scheduler serves in the same process."""
+    from landguard.lsp.scheduler import Scheduler
+
+    handler, url = registry
+    first = Scheduler(server=None, debounce=0)  # type: ignore[arg-type]
+    first.shutdown()
+    refused = online_findings(REQUIREMENTS, "requirements.txt", online_config(url))
+    assert refused.findings == [] and handler.requests == []
+    second = Scheduler(server=None, debounce=0)  # type: ignore[arg-type]
+    try:
+        served = online_findings(REQUIREMENTS, "requirements.txt", online_config(url))
+        assert served.notice is None and served.findings and handler.requests
+    finally:
+        second.shutdown()

@@ -185,6 +185,15 @@ def _shut(sock: socket.socket) -> None:
         pass
 
 
+def resume() -> None:
+    """Let lookups start again after ``abort_all``: a new scheduler serves in this process.
+
+    The refusal belongs to the scheduler that shut down; without this, one server's shutdown
+    would leave every later one in the same process (tests, an embedding host) offline.
+    """
+    _closing.clear()
+
+
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urllib.parse.urlsplit(url)
     scheme = parts.scheme.lower()
